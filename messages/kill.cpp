@@ -1,0 +1,36 @@
+#include "messages/kill.hpp"
+
+namespace cwts {
+
+const char* to_string(kill_level l) {
+  switch (l) {
+    case kill_level::none: return "none";
+    case kill_level::halt_new_orders: return "1-halt";
+    case kill_level::cancel_all: return "2-cancel-all";
+    case kill_level::flatten: return "3-flatten";
+    case kill_level::full_stop: return "4-full-stop";
+  }
+  return "?";
+}
+
+const char* to_string(kill_scope s) {
+  switch (s) {
+    case kill_scope::strategy: return "strategy";
+    case kill_scope::symbol: return "symbol";
+    case kill_scope::account: return "account";
+    case kill_scope::node: return "node";
+    case kill_scope::cluster: return "cluster";
+  }
+  return "?";
+}
+
+const char* to_string(trading_mode m) {
+  switch (m) {
+    case trading_mode::active: return "ACTIVE";
+    case trading_mode::reducing: return "REDUCING";
+    case trading_mode::halted: return "HALTED";
+  }
+  return "?";
+}
+
+} // namespace cwts

@@ -1,0 +1,98 @@
+#pragma once
+// Kill-switch commands and events (DESIGN.md §3 "Kill switch").
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/ids.hpp"
+#include "messages/time.hpp"
+
+namespace cwts {
+
+enum class kill_level : uint8_t {
+  none = 0,
+  halt_new_orders = 1, // close the gate
+  cancel_all = 2,      // + cancel every open order in scope, confirmed by a venue query
+  flatten = 3,         // + flatten positions
+  full_stop = 4,       // + cluster-wide full stop, venues disconnected
+};
+
+enum class kill_scope : uint8_t { strategy, symbol, account, node, cluster };
+
+enum class trading_mode : uint8_t { active, reducing, halted };
+
+const char* to_string(kill_level l);
+const char* to_string(kill_scope s);
+const char* to_string(trading_mode m);
+
+// Command: activate the kill switch. Signed by the issuer (signature checked
+// from the kill-switch issue on; the field travels from day one).
+struct kill_command {
+  kill_id id;
+  kill_level level = kill_level::halt_new_orders;
+  kill_scope scope = kill_scope::cluster;
+  std::string scope_value; // strategy/symbol/account/node name; empty for cluster
+  operator_id issuer;
+  node_id origin;
+  std::string reason;
+  timestamp_ns issued_at;
+  std::vector<uint8_t> signature;
+};
+
+// Event: a node applied a kill. Durations are measured on that node.
+struct kill_ack {
+  kill_id id;
+  node_id node;
+  bool applied = false;
+  int64_t gate_close_ns = 0; // from receipt to gate closed
+  timestamp_ns gate_closed_at;
+  std::string error;
+};
+
+// Event: one kill channel (oms, venue cancel-all, ...) finished.
+struct channel_result {
+  kill_id id;
+  node_id node;
+  std::string channel;
+  bool ok = false;
+  int64_t duration_ns = 0;
+  int32_t retries = 0;
+  int64_t orders_canceled = 0;
+  int64_t open_orders_after = -1; // as queried from the venue; -1 when not queried
+  std::string error;
+};
+
+// Event: a node's trading state changed.
+struct trading_state {
+  node_id node;
+  trading_mode mode = trading_mode::active;
+  kill_level level = kill_level::none;
+  kill_id cause;
+  timestamp_ns since;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
+  return f(caf::meta::type_name("kill_command"), x.id, x.level, x.scope, x.scope_value, x.issuer,
+           x.origin, x.reason, x.issued_at, x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
+  return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.gate_close_ns,
+           x.gate_closed_at, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, channel_result& x) {
+  return f(caf::meta::type_name("channel_result"), x.id, x.node, x.channel, x.ok, x.duration_ns,
+           x.retries, x.orders_canceled, x.open_orders_after, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trading_state& x) {
+  return f(caf::meta::type_name("trading_state"), x.node, x.mode, x.level, x.cause, x.since);
+}
+
+} // namespace cwts

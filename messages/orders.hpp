@@ -1,0 +1,124 @@
+#pragma once
+// Order commands and events: strategy -> risk -> oms -> connector -> venue,
+// and execution reports back.
+
+#include <cstdint>
+#include <string>
+
+#include "messages/decimal.hpp"
+#include "messages/ids.hpp"
+#include "messages/symbol.hpp"
+#include "messages/time.hpp"
+
+namespace cwts {
+
+enum class side : uint8_t { buy, sell };
+enum class order_type : uint8_t { limit, market };
+enum class time_in_force : uint8_t { gtc, ioc, fok };
+
+// FIX OrdStatus semantics (39=...).
+enum class order_status : uint8_t {
+  pending_new,
+  accepted, // FIX "New": acknowledged by the venue
+  partially_filled,
+  filled,
+  pending_cancel,
+  canceled,
+  rejected,
+  expired,
+};
+
+// Why an order was refused, by us or by the venue. Every value is counted.
+enum class reject_reason : uint8_t {
+  kill_gate_closed,
+  trading_halted,
+  unknown_symbol,
+  invalid_price,
+  invalid_qty,
+  max_qty_exceeded,
+  max_notional_exceeded,
+  price_collar_breached,
+  no_reference_price,
+  duplicate_client_order_id,
+  position_limit_exceeded,
+  venue_rejected,
+  venue_unreachable,
+  unknown_order,
+};
+
+const char* to_string(side s);
+const char* to_string(order_type t);
+const char* to_string(time_in_force t);
+const char* to_string(order_status s);
+const char* to_string(reject_reason r);
+bool is_terminal(order_status s);
+
+// Command: place one order.
+struct order_request {
+  client_order_id id;
+  strategy_id strategy;
+  symbol sym;
+  side order_side = side::buy;
+  order_type type = order_type::limit;
+  time_in_force tif = time_in_force::gtc;
+  price limit_price; // zero for market orders
+  qty quantity;
+  timestamp_ns ts_init;
+};
+
+// Command: cancel one order.
+struct cancel_request {
+  client_order_id id;
+  symbol sym;
+  timestamp_ns ts_init;
+};
+
+// Event: the venue (or the OMS on its behalf) reports an order's state.
+struct execution_report {
+  client_order_id id;
+  venue_order_id venue_id;
+  symbol sym;
+  side order_side = side::buy;
+  order_status status = order_status::pending_new;
+  qty last_qty;     // filled by this report
+  price last_price; // price of this report's fill
+  qty cum_qty;
+  qty leaves_qty;
+  std::string text; // venue message for rejects
+  timestamp_ns ts_event;
+  timestamp_ns ts_init;
+};
+
+// Event: an order was refused before it reached the venue, or by the venue.
+struct order_reject {
+  client_order_id id;
+  symbol sym;
+  reject_reason reason = reject_reason::venue_rejected;
+  std::string detail;
+  timestamp_ns ts_init;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_request& x) {
+  return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.sym, x.order_side, x.type,
+           x.tif, x.limit_price, x.quantity, x.ts_init);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
+  return f(caf::meta::type_name("cancel_request"), x.id, x.sym, x.ts_init);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, execution_report& x) {
+  return f(caf::meta::type_name("execution_report"), x.id, x.venue_id, x.sym, x.order_side,
+           x.status, x.last_qty, x.last_price, x.cum_qty, x.leaves_qty, x.text, x.ts_event,
+           x.ts_init);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_reject& x) {
+  return f(caf::meta::type_name("order_reject"), x.id, x.sym, x.reason, x.detail, x.ts_init);
+}
+
+} // namespace cwts

@@ -1,0 +1,23 @@
+#include "messages/registry.hpp"
+
+#include <vector>
+
+namespace cwts {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<trade>("cwts::trade");
+  cfg.add_message_type<std::vector<trade>>("cwts::trade_batch");
+  cfg.add_message_type<order_request>("cwts::order_request");
+  cfg.add_message_type<cancel_request>("cwts::cancel_request");
+  cfg.add_message_type<execution_report>("cwts::execution_report");
+  cfg.add_message_type<order_reject>("cwts::order_reject");
+  cfg.add_message_type<kill_command>("cwts::kill_command");
+  cfg.add_message_type<kill_ack>("cwts::kill_ack");
+  cfg.add_message_type<channel_result>("cwts::channel_result");
+  cfg.add_message_type<trading_state>("cwts::trading_state");
+  cfg.add_message_type<heartbeat>("cwts::heartbeat");
+  cfg.add_message_type<symbol>("cwts::symbol");
+  cfg.add_message_type<std::vector<channel_result>>("cwts::channel_results");
+}
+
+} // namespace cwts

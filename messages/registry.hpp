@@ -1,0 +1,28 @@
+#pragma once
+// The one place that lists every message type and atom that crosses an actor
+// boundary. Both sides of a remote link must register the same names.
+
+#include "caf/actor_system_config.hpp"
+#include "caf/atom.hpp"
+
+#include "messages/cluster.hpp"
+#include "messages/kill.hpp"
+#include "messages/market_data.hpp"
+#include "messages/orders.hpp"
+
+namespace cwts {
+
+// Atoms (at most 10 characters in CAF 0.17).
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using cancel_all_atom = caf::atom_constant<caf::atom("cancelall")>;
+using open_orders_atom = caf::atom_constant<caf::atom("openorders")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using peer_atom = caf::atom_constant<caf::atom("peer")>;
+using gate_atom = caf::atom_constant<caf::atom("gate")>;
+
+// Registers every wire type with `cfg` (call before the actor system starts).
+void register_message_types(caf::actor_system_config& cfg);
+
+} // namespace cwts
