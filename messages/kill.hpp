@@ -47,6 +47,7 @@ struct kill_ack {
   bool applied = false;
   int64_t gate_close_ns = 0; // from receipt to gate closed
   timestamp_ns gate_closed_at;
+  int32_t channels_started = 0; // channel_results that will follow from this node
   std::string error;
 };
 
@@ -72,6 +73,17 @@ struct trading_state {
   timestamp_ns since;
 };
 
+// Reply to whoever issued a kill: what every node measured and reported.
+struct kill_report {
+  kill_id id;
+  node_id origin;
+  bool complete = false; // every expected ack and channel result arrived in time
+  std::vector<kill_ack> acks;
+  std::vector<channel_result> channels;
+  int64_t total_ns = 0; // from receipt at the origin to the last result
+  std::string error;
+};
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
   return f(caf::meta::type_name("kill_command"), x.id, x.level, x.scope, x.scope_value, x.issuer,
@@ -81,13 +93,19 @@ typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
   return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.gate_close_ns,
-           x.gate_closed_at, x.error);
+           x.gate_closed_at, x.channels_started, x.error);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_result& x) {
   return f(caf::meta::type_name("channel_result"), x.id, x.node, x.channel, x.ok, x.duration_ns,
            x.retries, x.orders_canceled, x.open_orders_after, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kill_report& x) {
+  return f(caf::meta::type_name("kill_report"), x.id, x.origin, x.complete, x.acks, x.channels,
+           x.total_ns, x.error);
 }
 
 template <class Inspector>

@@ -18,6 +18,12 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<heartbeat>("cwts::heartbeat");
   cfg.add_message_type<symbol>("cwts::symbol");
   cfg.add_message_type<std::vector<channel_result>>("cwts::channel_results");
+  cfg.add_message_type<kill_report>("cwts::kill_report");
+  cfg.add_message_type<std::vector<kill_ack>>("cwts::kill_acks");
+  cfg.add_message_type<actor_stats>("cwts::actor_stats");
+  cfg.add_message_type<position_snapshot>("cwts::position_snapshot");
+  cfg.add_message_type<std::vector<position_snapshot>>("cwts::position_snapshots");
+  cfg.add_message_type<role_directory>("cwts::role_directory");
 }
 
 } // namespace cwts

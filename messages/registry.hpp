@@ -9,6 +9,12 @@
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
 #include "messages/orders.hpp"
+#include "messages/stats.hpp"
+
+#include <map>
+#include <string>
+
+#include "caf/actor.hpp"
 
 namespace cwts {
 
@@ -21,6 +27,16 @@ using open_orders_atom = caf::atom_constant<caf::atom("openorders")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using peer_atom = caf::atom_constant<caf::atom("peer")>;
 using gate_atom = caf::atom_constant<caf::atom("gate")>;
+using directory_atom = caf::atom_constant<caf::atom("directory")>;
+using wire_atom = caf::atom_constant<caf::atom("wire")>;
+using positions_atom = caf::atom_constant<caf::atom("positions")>;
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+// Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
+// it. Sent to every actor after each (re)spawn so handles never go stale.
+using role_directory = std::map<std::string, caf::actor>;
 
 // Registers every wire type with `cfg` (call before the actor system starts).
 void register_message_types(caf::actor_system_config& cfg);

@@ -64,7 +64,14 @@ CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(kill_command{kill_id{"k-1"}, kill_level::cancel_all, kill_scope::cluster, "",
                                 operator_id{"alice"}, node_id{"n1"}, "drill", timestamp_ns{4},
                                 std::vector<uint8_t>{1, 2, 3}});
-  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 1234, timestamp_ns{5}, ""});
+  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 1234, timestamp_ns{5}, 2, ""});
+  check_round_trip(kill_report{kill_id{"k-1"}, node_id{"n1"}, true,
+                               {kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 1, {}, 0, ""}},
+                               {channel_result{kill_id{"k-1"}, node_id{"n1"}, "oms", true, 2, 0, 1, -1, ""}},
+                               99, ""});
+  check_round_trip(actor_stats{"oms", {{"orders_sent", 3}, {"fills", 2}}});
+  check_round_trip(position_snapshot{btc(), *qty::parse("-1.5"), *price::parse("100"),
+                                     *notional::parse("12.5"), *notional::parse("-3")});
   check_round_trip(channel_result{kill_id{"k-1"}, node_id{"n1"}, "venue_cancel_all", true, 5000000,
                                   1, 3, 0, ""});
   check_round_trip(trading_state{node_id{"n1"}, trading_mode::halted, kill_level::cancel_all,
