@@ -1,0 +1,137 @@
+#include "actors/kill/kill_switch.hpp"
+
+#include <algorithm>
+
+namespace cwts {
+
+kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
+  : cfg_(std::move(cfg)), gate_(gate) {
+}
+
+std::optional<std::string> kill_switch::validate(const kill_command& cmd, timestamp_ns now) const {
+  if (cmd.id.empty())
+    return "missing kill id";
+  if (cmd.level == kill_level::none || static_cast<uint8_t>(cmd.level) > 4)
+    return "level must be 1..4";
+  if (cmd.issuer.empty())
+    return "missing issuer";
+  if (cmd.reason.empty())
+    return "missing reason";
+  // Scoped halts (strategy, symbol, account) need per-scope gates, which the
+  // kill-switch issue adds; refusing them is honest, pretending is not.
+  if (cmd.scope != kill_scope::node && cmd.scope != kill_scope::cluster)
+    return std::string("scope '") + to_string(cmd.scope) + "' is not supported by this build";
+  if (cmd.scope == kill_scope::node && cmd.scope_value.empty())
+    return "node scope needs the node name";
+  if (now.ns - cmd.issued_at.ns > cfg_.max_age_ns)
+    return "command expired (issued too long ago; possible replay)";
+  if (cmd.issued_at.ns - now.ns > cfg_.max_skew_ns)
+    return "command issued in the future beyond the allowed clock skew";
+  return std::nullopt;
+}
+
+kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now) {
+  int64_t received = monotonic_ns();
+  kill_decision out;
+  if (kills_.count(cmd.id.value) > 0) {
+    ++duplicates_;
+    out.verdict = kill_verdict::duplicate;
+    return out;
+  }
+  if (auto why = validate(cmd, now)) {
+    ++rejected_;
+    last_rejection_ = *why;
+    out.verdict = kill_verdict::rejected;
+    out.reason = std::move(*why);
+    return out;
+  }
+  bool for_this_node = cmd.scope == kill_scope::cluster || cmd.scope_value == cfg_.self.value;
+  if (for_this_node) {
+    // Gate first: nothing else happens before the order path sees it closed.
+    gate_.close(static_cast<uint8_t>(cmd.level));
+    if (static_cast<uint8_t>(cmd.level) > static_cast<uint8_t>(level_)) {
+      level_ = cmd.level;
+      cause_ = cmd.id;
+      since_ = wall_clock_now();
+    }
+  }
+  int64_t closed = monotonic_ns();
+  ++applied_;
+  auto& rec = kills_[cmd.id.value];
+  rec.command = cmd;
+  rec.received_mono_ns = received;
+  rec.last_update_mono_ns = closed;
+  out.verdict = kill_verdict::applied;
+  out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, closed - received, wall_clock_now(), 0,
+                     for_this_node ? "" : "scope does not include this node"};
+  return out;
+}
+
+bool kill_switch::on_ack(const kill_ack& ack) {
+  auto i = kills_.find(ack.id.value);
+  if (i == kills_.end())
+    return false;
+  i->second.acks[ack.node.value] = ack;
+  i->second.last_update_mono_ns = monotonic_ns();
+  return true;
+}
+
+bool kill_switch::on_channel_result(const channel_result& result) {
+  auto i = kills_.find(result.id.value);
+  if (i == kills_.end())
+    return false;
+  auto& channels = i->second.channels;
+  // A retried channel replaces its earlier result.
+  auto same = std::find_if(channels.begin(), channels.end(), [&](const channel_result& c) {
+    return c.node == result.node && c.channel == result.channel;
+  });
+  if (same != channels.end())
+    *same = result;
+  else
+    channels.push_back(result);
+  i->second.last_update_mono_ns = monotonic_ns();
+  return true;
+}
+
+bool kill_switch::is_complete(const kill_id& id, size_t expected_peers) const {
+  auto i = kills_.find(id.value);
+  if (i == kills_.end())
+    return false;
+  const auto& rec = i->second;
+  // Our own ack counts as one; every peer must ack.
+  if (rec.acks.size() < expected_peers + 1)
+    return false;
+  size_t announced = 0;
+  for (const auto& [node, ack] : rec.acks)
+    announced += static_cast<size_t>(ack.channels_started);
+  return rec.channels.size() >= announced;
+}
+
+kill_report kill_switch::report(const kill_id& id) const {
+  kill_report out;
+  out.id = id;
+  auto i = kills_.find(id.value);
+  if (i == kills_.end()) {
+    out.error = "unknown kill id";
+    return out;
+  }
+  const auto& rec = i->second;
+  out.origin = rec.command.origin;
+  for (const auto& [node, ack] : rec.acks)
+    out.acks.push_back(ack);
+  out.channels = rec.channels;
+  out.total_ns = rec.last_update_mono_ns - rec.received_mono_ns;
+  return out;
+}
+
+trading_state kill_switch::state() const {
+  trading_state s;
+  s.node = cfg_.self;
+  s.mode = gate_.is_open() ? trading_mode::active : trading_mode::halted;
+  s.level = static_cast<kill_level>(gate_.level());
+  s.cause = cause_;
+  s.since = since_;
+  return s;
+}
+
+} // namespace cwts

@@ -1,0 +1,85 @@
+#pragma once
+// CAF-free core of the kill coordinator: validates kill commands, closes the
+// node's gate first, suppresses echoes, and aggregates what every channel and
+// every peer reported (DESIGN.md "Kill switch").
+//
+//   command ──validate──> rejected (reason, counted)
+//      │
+//      └─ first sight ──> gate closed (measured) ──> channels run ──> report
+//         seen before ──> ignored (echo suppression)
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/kill_gate.hpp"
+#include "messages/kill.hpp"
+
+namespace cwts {
+
+struct kill_switch_config {
+  node_id self;
+  // A command older than this (or further in the future than max_skew) is
+  // refused as a possible replay.
+  int64_t max_age_ns = 60'000'000'000;
+  int64_t max_skew_ns = 5'000'000'000;
+};
+
+enum class kill_verdict : uint8_t { applied, duplicate, rejected };
+
+struct kill_decision {
+  kill_verdict verdict = kill_verdict::rejected;
+  std::string reason; // why a command was rejected
+  kill_ack ack;       // filled when applied
+};
+
+class kill_switch {
+public:
+  kill_switch(kill_switch_config cfg, kill_gate& gate);
+
+  // Validates `cmd` and, the first time a kill id is seen, closes the gate at
+  // its level before returning. `now` is wall-clock time for the replay check.
+  kill_decision on_command(const kill_command& cmd, timestamp_ns now);
+
+  // Records an ack or a channel result for a kill this node originated or
+  // applied; unknown kill ids are ignored (returns false).
+  bool on_ack(const kill_ack& ack);
+  bool on_channel_result(const channel_result& result);
+
+  // The report as far as it is known: complete once every expected peer
+  // acked and every announced channel reported.
+  kill_report report(const kill_id& id) const;
+  bool is_complete(const kill_id& id, size_t expected_peers) const;
+
+  trading_state state() const;
+  uint64_t rejected_count() const { return rejected_; }
+  uint64_t applied_count() const { return applied_; }
+  uint64_t duplicate_count() const { return duplicates_; }
+  const std::string& last_rejection() const { return last_rejection_; }
+
+private:
+  struct record {
+    kill_command command;
+    int64_t received_mono_ns = 0;
+    int64_t last_update_mono_ns = 0;
+    std::map<std::string, kill_ack> acks; // by node
+    std::vector<channel_result> channels;
+  };
+
+  std::optional<std::string> validate(const kill_command& cmd, timestamp_ns now) const;
+
+  kill_switch_config cfg_;
+  kill_gate& gate_;
+  std::map<std::string, record> kills_;
+  kill_level level_ = kill_level::none;
+  kill_id cause_;
+  timestamp_ns since_;
+  uint64_t rejected_ = 0;
+  uint64_t applied_ = 0;
+  uint64_t duplicates_ = 0;
+  std::string last_rejection_;
+};
+
+} // namespace cwts
