@@ -1,0 +1,120 @@
+#pragma once
+// A price-time priority limit order book per symbol, with Binance Spot order
+// semantics (rest-api.md "New order"): LIMIT/MARKET, GTC/IOC/FOK, statuses
+// NEW → PARTIALLY_FILLED → FILLED, or CANCELED / EXPIRED. Closed orders are
+// kept so they can still be queried (GET /api/v3/order works on them).
+// Single-threaded by design: the server serializes every call.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "venue/order_types.hpp"
+#include "venue/symbol_rules.hpp"
+
+namespace cwts::venue {
+
+struct place_request {
+  std::string account;
+  symbol sym;
+  order_side side = order_side::buy;
+  order_type type = order_type::limit;
+  time_in_force tif = time_in_force::gtc;
+  price px;                       // ignored for MARKET
+  qty quantity;
+  std::string client_order_id;    // empty: the venue assigns one
+  bool venue_owned = false;       // replay liquidity and tape prints
+};
+
+// How a caller names an order: orderId wins when both are given (Binance:
+// "Either orderId or origClientOrderId must be sent").
+struct order_key {
+  std::optional<int64_t> order_id;
+  std::string orig_client_order_id;
+};
+
+using order_result = std::variant<order, venue_error>;
+
+struct book_level {
+  price px;
+  qty quantity;
+  size_t orders = 0;
+};
+
+class matching_engine {
+public:
+  using trade_listener = std::function<void(const public_trade&)>;
+  using order_listener = std::function<void(const order&)>;
+
+  void add_symbol(const symbol_rules& rules);
+  const symbol_rules* rules(symbol sym) const;
+  std::vector<symbol_rules> all_rules() const;
+
+  // Every execution, user or tape driven, is reported here once.
+  void on_trade(trade_listener f) { trade_listeners_.push_back(std::move(f)); }
+  // Every state change of an account's (not venue-owned) order.
+  void on_order_update(order_listener f) { order_listeners_.push_back(std::move(f)); }
+
+  order_result place(const place_request& req, int64_t now_ms);
+  order_result cancel(const std::string& account, symbol sym, const order_key& key,
+                      int64_t now_ms);
+  order_result query(const std::string& account, symbol sym, const order_key& key) const;
+  std::vector<order> open_orders(const std::string& account,
+                                 std::optional<symbol> sym) const;
+  // Binance DELETE /api/v3/openOrders: -2011 when nothing was open.
+  std::variant<std::vector<order>, venue_error>
+  cancel_all(const std::string& account, symbol sym, int64_t now_ms);
+
+  // Cancels every venue-owned resting order of `sym` (replay re-seeding).
+  void withdraw_venue_liquidity(symbol sym);
+
+  std::optional<price> last_price(symbol sym) const;
+  std::vector<book_level> depth(symbol sym, order_side side) const;
+  size_t stored_orders() const { return orders_.size(); }
+
+private:
+  // Bids are keyed by -price and asks by +price, so begin() is the best level
+  // on both sides and one matching loop serves both.
+  using level_map = std::map<int64_t, std::deque<int64_t>>;
+
+  struct book {
+    symbol_rules rules;
+    level_map bids;
+    level_map asks;
+    std::vector<int64_t> venue_orders;
+    std::optional<price> last;
+    int64_t next_trade_id = 1;
+  };
+
+  static int64_t level_key(order_side side, price px) {
+    return side == order_side::buy ? -px.raw : px.raw;
+  }
+
+  book* find_book(symbol sym);
+  const book* find_book(symbol sym) const;
+  const order* find_order(const std::string& account, symbol sym, const order_key& key) const;
+  std::optional<venue_error> validate(const book& b, const place_request& req) const;
+  qty crossing_quantity(const book& b, const order& taker) const;
+  void match(book& b, order& taker, int64_t now_ms);
+  void execute(book& b, order& taker, order& maker, price px, qty q, int64_t now_ms);
+  void rest(book& b, order& o);
+  void unlink(book& b, const order& o);
+  void finish(order& o, int64_t now_ms);
+  void publish(const order& o);
+
+  std::map<symbol, book> books_;
+  std::unordered_map<int64_t, order> orders_;
+  // account → clientOrderId → latest orderId with that id.
+  std::unordered_map<std::string, std::unordered_map<std::string, int64_t>> client_ids_;
+  int64_t next_order_id_ = 1;
+  std::vector<trade_listener> trade_listeners_;
+  std::vector<order_listener> order_listeners_;
+};
+
+} // namespace cwts::venue

@@ -1,0 +1,113 @@
+// Cancel, query and book inspection: the parts of matching_engine that never
+// execute trades.
+#include "venue/matching_engine.hpp"
+
+#include <algorithm>
+
+namespace cwts::venue {
+
+const order* matching_engine::find_order(const std::string& account, symbol sym,
+                                         const order_key& key) const {
+  int64_t id = 0;
+  if (key.order_id) {
+    id = *key.order_id;
+  } else {
+    auto acc = client_ids_.find(account);
+    if (acc == client_ids_.end()) return nullptr;
+    auto it = acc->second.find(key.orig_client_order_id);
+    if (it == acc->second.end()) return nullptr;
+    id = it->second;
+  }
+  auto it = orders_.find(id);
+  if (it == orders_.end()) return nullptr;
+  const order& o = it->second;
+  // An account never sees another account's or the venue's orders.
+  if (o.venue_owned || o.account != account || o.sym != sym) return nullptr;
+  // Binance: when both are sent, orderId is used and must match the client id.
+  if (key.order_id && !key.orig_client_order_id.empty()
+      && o.client_order_id != key.orig_client_order_id)
+    return nullptr;
+  return &o;
+}
+
+order_result matching_engine::cancel(const std::string& account, symbol sym,
+                                     const order_key& key, int64_t now_ms) {
+  auto b = find_book(sym);
+  if (!b) return venue_error{-1121, "Invalid symbol.", 400};
+  auto found = find_order(account, sym, key);
+  // errors.md -2011: cancelling an unknown or already closed order.
+  if (!found || !found->is_open()) return venue_error{-2011, "Unknown order sent.", 400};
+  auto& o = orders_.at(found->order_id);
+  unlink(*b, o);
+  o.status = order_status::canceled;
+  o.update_time_ms = now_ms;
+  publish(o);
+  return o;
+}
+
+order_result matching_engine::query(const std::string& account, symbol sym,
+                                    const order_key& key) const {
+  if (!find_book(sym)) return venue_error{-1121, "Invalid symbol.", 400};
+  auto found = find_order(account, sym, key);
+  // errors.md -2013 NO_SUCH_ORDER "Order does not exist."
+  if (!found) return venue_error{-2013, "Order does not exist.", 400};
+  return *found;
+}
+
+std::vector<order> matching_engine::open_orders(const std::string& account,
+                                                std::optional<symbol> sym) const {
+  std::vector<order> out;
+  for (auto& [id, o] : orders_)
+    if (o.is_open() && !o.venue_owned && o.account == account && (!sym || o.sym == *sym))
+      out.push_back(o);
+  std::sort(out.begin(), out.end(),
+            [](const order& a, const order& b) { return a.order_id < b.order_id; });
+  return out;
+}
+
+std::variant<std::vector<order>, venue_error>
+matching_engine::cancel_all(const std::string& account, symbol sym, int64_t now_ms) {
+  if (!find_book(sym)) return venue_error{-1121, "Invalid symbol.", 400};
+  std::vector<order> canceled;
+  for (auto& o : open_orders(account, sym)) {
+    auto r = cancel(account, sym, order_key{o.order_id, {}}, now_ms);
+    if (auto done = std::get_if<order>(&r))
+      canceled.push_back(std::move(*done));
+  }
+  // Binance answers -2011 "Unknown order sent." when there was nothing open.
+  if (canceled.empty()) return venue_error{-2011, "Unknown order sent.", 400};
+  return canceled;
+}
+
+void matching_engine::withdraw_venue_liquidity(symbol sym) {
+  auto b = find_book(sym);
+  if (!b) return;
+  for (auto id : b->venue_orders) {
+    auto it = orders_.find(id);
+    if (it == orders_.end()) continue; // already filled and dropped
+    unlink(*b, it->second);
+    orders_.erase(it);
+  }
+  b->venue_orders.clear();
+}
+
+std::optional<price> matching_engine::last_price(symbol sym) const {
+  auto b = find_book(sym);
+  return b ? b->last : std::nullopt;
+}
+
+std::vector<book_level> matching_engine::depth(symbol sym, order_side side) const {
+  std::vector<book_level> out;
+  auto b = find_book(sym);
+  if (!b) return out;
+  const auto& levels = side == order_side::buy ? b->bids : b->asks;
+  for (auto& [key, queue] : levels) {
+    book_level l{price::from_raw(key < 0 ? -key : key), qty{}, queue.size()};
+    for (auto id : queue)
+      l.quantity += orders_.at(id).remaining();
+    out.push_back(l);
+  }
+  return out;
+}
+
+} // namespace cwts::venue

@@ -1,0 +1,53 @@
+#include "venue/order_types.hpp"
+
+namespace cwts::venue {
+
+std::string_view to_string(order_side x) {
+  return x == order_side::buy ? "BUY" : "SELL";
+}
+
+std::string_view to_string(order_type x) {
+  return x == order_type::limit ? "LIMIT" : "MARKET";
+}
+
+std::string_view to_string(time_in_force x) {
+  switch (x) {
+    case time_in_force::gtc: return "GTC";
+    case time_in_force::ioc: return "IOC";
+    case time_in_force::fok: return "FOK";
+  }
+  return "GTC";
+}
+
+std::string_view to_string(order_status x) {
+  switch (x) {
+    case order_status::new_order: return "NEW";
+    case order_status::partially_filled: return "PARTIALLY_FILLED";
+    case order_status::filled: return "FILLED";
+    case order_status::canceled: return "CANCELED";
+    case order_status::expired: return "EXPIRED";
+    case order_status::rejected: return "REJECTED";
+  }
+  return "REJECTED";
+}
+
+std::optional<order_side> parse_side(std::string_view text) {
+  if (text == "BUY") return order_side::buy;
+  if (text == "SELL") return order_side::sell;
+  return std::nullopt;
+}
+
+std::optional<order_type> parse_order_type(std::string_view text) {
+  if (text == "LIMIT") return order_type::limit;
+  if (text == "MARKET") return order_type::market;
+  return std::nullopt;
+}
+
+std::optional<time_in_force> parse_time_in_force(std::string_view text) {
+  if (text == "GTC") return time_in_force::gtc;
+  if (text == "IOC") return time_in_force::ioc;
+  if (text == "FOK") return time_in_force::fok;
+  return std::nullopt;
+}
+
+} // namespace cwts::venue
