@@ -1,0 +1,303 @@
+#include "actors/connector/binance_codec.hpp"
+
+#include <string>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+namespace cwts::connector {
+
+namespace {
+
+using json = rapidjson::Value;
+
+// Parses a whole document; trailing garbage, NaN and Infinity are errors
+// (RapidJSON's default flags).
+std::optional<codec_error> parse_document(std::string_view text, rapidjson::Document& doc) {
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError())
+    return codec_error{std::string("malformed JSON at offset ")
+                       + std::to_string(doc.GetErrorOffset()) + ": "
+                       + rapidjson::GetParseError_En(doc.GetParseError())};
+  return std::nullopt;
+}
+
+// Reads typed fields of one object and keeps the first failure's reason, so
+// a parser reads every field in sequence and checks once at the end.
+class field_reader {
+public:
+  explicit field_reader(const json& obj) : obj_(obj) {}
+
+  const json* find(const char* key) {
+    auto it = obj_.FindMember(key);
+    return it == obj_.MemberEnd() ? nullptr : &it->value;
+  }
+
+  std::string_view string(const char* key) {
+    auto v = find(key);
+    if (v == nullptr)
+      return fail(key, "missing"), std::string_view{};
+    if (!v->IsString())
+      return fail(key, "not a string"), std::string_view{};
+    return {v->GetString(), v->GetStringLength()};
+  }
+
+  int64_t integer(const char* key) {
+    auto v = find(key);
+    if (v == nullptr)
+      return fail(key, "missing"), 0;
+    if (!v->IsInt64())
+      return fail(key, "not an integer"), 0;
+    return v->GetInt64();
+  }
+
+  bool boolean(const char* key) {
+    auto v = find(key);
+    if (v == nullptr)
+      return fail(key, "missing"), false;
+    if (!v->IsBool())
+      return fail(key, "not a boolean"), false;
+    return v->GetBool();
+  }
+
+  // Binance sends decimals as strings ("0.00100000"); parse them exactly.
+  template <class Decimal>
+  Decimal decimal(const char* key) {
+    auto text = string(key);
+    if (!error_.empty())
+      return {};
+    auto d = Decimal::parse(text);
+    if (!d)
+      return fail(key, "not an exact decimal: \"" + std::string(text) + "\""), Decimal{};
+    return *d;
+  }
+
+  symbol sym(const char* key) {
+    auto text = string(key);
+    if (!error_.empty())
+      return {};
+    auto s = symbol::parse(text);
+    if (!s)
+      return fail(key, "not a symbol: \"" + std::string(text) + "\""), symbol{};
+    return *s;
+  }
+
+  void fail(const char* key, const std::string& why) {
+    if (error_.empty())
+      error_ = std::string("field \"") + key + "\": " + why;
+  }
+
+  bool ok() const { return error_.empty(); }
+  codec_error error() const { return codec_error{error_}; }
+
+private:
+  const json& obj_;
+  std::string error_;
+};
+
+outcome<trade> read_trade(const json& obj, timestamp_ns received) {
+  if (!obj.IsObject())
+    return codec_error{"trade event is not an object"};
+  field_reader r(obj);
+  auto event = r.string("e");
+  if (r.ok() && event != "trade")
+    r.fail("e", "expected \"trade\", got \"" + std::string(event) + "\"");
+  trade t;
+  t.sym = r.sym("s");
+  t.id = trade_id{r.integer("t")};
+  t.px = r.decimal<price>("p");
+  t.quantity = r.decimal<qty>("q");
+  t.ts_event = timestamp_ns::from_millis(r.integer("T"));
+  t.buyer_is_maker = r.boolean("m");
+  t.ts_init = received;
+  if (!r.ok())
+    return r.error();
+  return t;
+}
+
+std::optional<side> parse_side(std::string_view s) {
+  if (s == "BUY")
+    return side::buy;
+  if (s == "SELL")
+    return side::sell;
+  return std::nullopt;
+}
+
+std::optional<order_type> parse_type(std::string_view s) {
+  if (s == "LIMIT")
+    return order_type::limit;
+  if (s == "MARKET")
+    return order_type::market;
+  return std::nullopt;
+}
+
+std::optional<time_in_force> parse_tif(std::string_view s) {
+  if (s == "GTC")
+    return time_in_force::gtc;
+  if (s == "IOC")
+    return time_in_force::ioc;
+  if (s == "FOK")
+    return time_in_force::fok;
+  return std::nullopt;
+}
+
+// Maps one enum-valued field; `parse` returns nullopt for unknown text.
+template <class Enum, class Parse>
+Enum read_enum(field_reader& r, const char* key, Parse parse) {
+  auto text = r.string(key);
+  if (!r.ok())
+    return Enum{};
+  auto e = parse(text);
+  if (!e)
+    return r.fail(key, "unsupported value \"" + std::string(text) + "\""), Enum{};
+  return *e;
+}
+
+void read_fills(field_reader& r, venue_order& o) {
+  auto fills = r.find("fills");
+  if (fills == nullptr)
+    return;
+  if (!fills->IsArray())
+    return r.fail("fills", "not an array");
+  for (auto& f : fills->GetArray()) {
+    if (!f.IsObject())
+      return r.fail("fills", "element is not an object");
+    field_reader fr(f);
+    venue_fill vf{fr.decimal<price>("price"), fr.decimal<qty>("qty"), fr.integer("tradeId")};
+    if (!fr.ok())
+      return r.fail("fills", fr.error().reason);
+    o.fills.push_back(vf);
+  }
+}
+
+// RESULT/FULL/query fields; ACK responses have none of them (rest-api.md,
+// newOrderRespType), recognised by the absence of "status".
+void read_details(field_reader& r, venue_order& o) {
+  o.has_details = true;
+  o.order_side = read_enum<side>(r, "side", parse_side);
+  o.type = read_enum<order_type>(r, "type", parse_type);
+  o.tif = read_enum<time_in_force>(r, "timeInForce", parse_tif);
+  o.status = read_enum<order_status>(r, "status", parse_order_status);
+  o.limit_price = r.decimal<price>("price");
+  o.orig_qty = r.decimal<qty>("origQty");
+  o.executed_qty = r.decimal<qty>("executedQty");
+  o.cumulative_quote_qty = r.decimal<notional>("cummulativeQuoteQty");
+  read_fills(r, o);
+}
+
+outcome<venue_order> read_order(const json& obj) {
+  if (!obj.IsObject())
+    return codec_error{"order is not an object"};
+  field_reader r(obj);
+  venue_order o;
+  o.sym = r.sym("symbol");
+  o.order_id = venue_order_id{r.integer("orderId")};
+  // A cancel reply names the canceled order in origClientOrderId.
+  o.client_id = client_order_id{std::string(
+    r.find("origClientOrderId") ? r.string("origClientOrderId") : r.string("clientOrderId"))};
+  // Queries carry updateTime; order and cancel replies carry transactTime.
+  o.update_time = timestamp_ns::from_millis(
+    r.find("updateTime") ? r.integer("updateTime") : r.integer("transactTime"));
+  if (r.find("status") != nullptr)
+    read_details(r, o);
+  if (!r.ok())
+    return r.error();
+  return o;
+}
+
+} // namespace
+
+std::optional<order_status> parse_order_status(std::string_view s) {
+  if (s == "NEW")
+    return order_status::accepted;
+  if (s == "PENDING_NEW")
+    return order_status::pending_new;
+  if (s == "PARTIALLY_FILLED")
+    return order_status::partially_filled;
+  if (s == "FILLED")
+    return order_status::filled;
+  if (s == "CANCELED")
+    return order_status::canceled;
+  if (s == "PENDING_CANCEL")
+    return order_status::pending_cancel;
+  if (s == "REJECTED")
+    return order_status::rejected;
+  // enums.md: EXPIRED_IN_MATCH is an expiry caused by self-trade prevention.
+  if (s == "EXPIRED" || s == "EXPIRED_IN_MATCH")
+    return order_status::expired;
+  return std::nullopt;
+}
+
+outcome<trade> parse_trade_event(std::string_view text, timestamp_ns received) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsObject())
+    return codec_error{"trade event is not an object"};
+  // Combined streams wrap events as {"stream":"<streamName>","data":<rawPayload>}.
+  auto data = doc.FindMember("data");
+  if (data != doc.MemberEnd())
+    return read_trade(data->value, received);
+  return read_trade(doc, received);
+}
+
+outcome<venue_order> parse_order(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  return read_order(doc);
+}
+
+outcome<std::vector<venue_order>> parse_order_list(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsArray())
+    return codec_error{"order list is not an array"};
+  std::vector<venue_order> out;
+  out.reserve(doc.Size());
+  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
+    auto o = read_order(doc[i]);
+    if (!o)
+      return codec_error{"element " + std::to_string(i) + ": " + o.error().reason};
+    out.push_back(std::move(o.value()));
+  }
+  return out;
+}
+
+outcome<std::size_t> parse_array_length(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsArray())
+    return codec_error{"not an array"};
+  return static_cast<std::size_t>(doc.Size());
+}
+
+outcome<api_error> parse_api_error(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsObject())
+    return codec_error{"error body is not an object"};
+  field_reader r(doc);
+  api_error e{r.integer("code"), std::string(r.string("msg"))};
+  if (!r.ok())
+    return r.error();
+  return e;
+}
+
+outcome<int64_t> parse_server_time(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsObject())
+    return codec_error{"time reply is not an object"};
+  field_reader r(doc);
+  auto ms = r.integer("serverTime");
+  if (!r.ok())
+    return r.error();
+  return ms;
+}
+
+} // namespace cwts::connector
