@@ -1,0 +1,26 @@
+#define CAF_SUITE common_ini_file
+#include "caf/test/unit_test_impl.hpp"
+
+#include "common/ini_file.hpp"
+
+using cwts::ini_file;
+
+CAF_TEST(reads_sections_keys_and_quoted_values) {
+  std::string err;
+  auto f = ini_file::parse("# c\ntop=1\n[account.demo]\napi-key = \"abc\"\nsecret=s3\n", err);
+  CAF_REQUIRE(f.has_value());
+  CAF_CHECK_EQUAL(f->get("top").value_or(""), "1");
+  CAF_CHECK_EQUAL(f->get("account.demo.api-key").value_or(""), "abc");
+  CAF_CHECK_EQUAL(f->get("account.demo.secret").value_or(""), "s3");
+  CAF_CHECK(!f->get("missing"));
+}
+
+CAF_TEST(names_the_line_of_an_error) {
+  std::string err;
+  CAF_CHECK(!ini_file::parse("[a]\nno equals sign\n", err));
+  CAF_CHECK_EQUAL(err, "line 2: missing '='");
+  CAF_CHECK(!ini_file::parse("[a\n", err));
+  CAF_CHECK(!ini_file::parse("a=1\na=2\n", err));
+  CAF_CHECK_EQUAL(err, "line 2: duplicate key 'a'");
+  CAF_CHECK(!ini_file::load("/nonexistent/file.ini", err));
+}
