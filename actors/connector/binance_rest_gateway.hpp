@@ -1,0 +1,107 @@
+#pragma once
+// Binance Spot REST order entry (rest-api.md): place, cancel, query, list
+// open orders, cancel all per symbol, server time. Plain C++: the actor shell
+// calls it from a blocking context and turns the replies into messages.
+// Not thread-safe (it owns one http_client).
+//
+// Failure semantics: a reply is `ok`, `rejected` (the venue refused it with
+// a code and msg: nothing happened), `not_sent` (surely not delivered) or
+// `unknown` (may have been executed). An order with an unknown outcome is
+// never resent: the caller reconciles with query_order.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/connector/http_client.hpp"
+#include "actors/connector/request_signer.hpp"
+#include "actors/connector/venue_order.hpp"
+#include "messages/orders.hpp"
+
+namespace cwts::connector {
+
+enum class order_response_type : uint8_t { result, full };
+
+struct gateway_config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::string api_key; // sent as X-MBX-APIKEY; never logged
+  std::string secret;  // HMAC key; never logged
+  int64_t recv_window_ms = 5000;
+  std::chrono::milliseconds request_timeout{2000};
+  order_response_type response_type = order_response_type::full;
+  // Pause between cancel_all verification rounds.
+  std::chrono::milliseconds cancel_all_pause{20};
+};
+
+// Empty when the config is usable, else "<key>: <reason>".
+std::string validate(const gateway_config& cfg);
+
+enum class reply_kind : uint8_t { ok, rejected, not_sent, unknown };
+const char* to_string(reply_kind k);
+
+template <class T>
+struct venue_reply {
+  reply_kind kind = reply_kind::unknown;
+  T value{};
+  api_error error;      // rejected: the venue's code and msg
+  unsigned http_status = 0;
+  std::string detail;   // not_sent / unknown: what happened
+  int64_t rtt_ns = 0;   // measured by http_client
+  std::optional<int64_t> used_weight_1m;
+
+  bool ok() const { return kind == reply_kind::ok; }
+};
+
+struct cancel_all_result {
+  symbol sym;
+  int64_t canceled = 0;              // orders the venue confirmed canceled
+  std::optional<int64_t> remaining;  // open orders as last queried; none if never queried
+  int cancel_requests = 0;           // DELETE /api/v3/openOrders sent
+  int query_requests = 0;            // GET /api/v3/openOrders sent
+  int retries = 0;                   // rounds after the first
+  int64_t duration_ns = 0;           // steady clock, whole call
+  std::string error;                 // last failure; empty when verified empty
+
+  bool verified_empty() const { return remaining && *remaining == 0; }
+};
+
+struct server_time_sample {
+  int64_t server_ms = 0;
+  // server time minus the local wall clock at the request's midpoint.
+  int64_t offset_ms = 0;
+  int64_t rtt_ns = 0;
+};
+
+class binance_rest_gateway {
+public:
+  explicit binance_rest_gateway(gateway_config cfg);
+
+  venue_reply<venue_order> place_order(const order_request& req);
+  venue_reply<venue_order> cancel_order(const symbol& sym, const client_order_id& id);
+  venue_reply<venue_order> query_order(const symbol& sym, const client_order_id& id);
+  venue_reply<std::vector<venue_order>> open_orders(const symbol& sym);
+  cancel_all_result cancel_all(const symbol& sym, steady_deadline deadline);
+  venue_reply<server_time_sample> server_time();
+
+  // Venue time minus local time, added to every request's timestamp.
+  void set_time_offset_ms(int64_t offset) { time_offset_ms_ = offset; }
+  int64_t time_offset_ms() const { return time_offset_ms_; }
+  const gateway_config& config() const { return cfg_; }
+
+private:
+  outcome<http_reply, http_error> signed_request(boost::beast::http::verb method,
+                                                 const char* path, const query_params& params,
+                                                 steady_deadline deadline);
+  void cancel_all_round(cancel_all_result& out, steady_deadline deadline);
+  steady_deadline request_deadline(steady_deadline limit) const;
+
+  gateway_config cfg_;
+  request_signer signer_;
+  http_client http_;
+  int64_t time_offset_ms_ = 0;
+};
+
+} // namespace cwts::connector
