@@ -1,0 +1,79 @@
+#pragma once
+// The pre-trade gate (SEC 15c3-5(c)(1), MiFID II RTS 6 Art. 15; DESIGN.md §3
+// "Pre-trade gate"). One order in, pass or a reason out. The pass path does
+// not allocate: the detail string is built only when an order is refused.
+//
+// Cancels never come here: they always pass (a cancel only lowers risk).
+// Duplicate client order ids are refused by the OMS's order_store, which owns
+// the set of ids.
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "actors/risk/position_book.hpp"
+#include "actors/risk/reference_prices.hpp"
+#include "actors/risk/risk_limits.hpp"
+#include "common/kill_gate.hpp"
+#include "messages/kill.hpp"
+#include "messages/orders.hpp"
+
+namespace cwts::risk {
+
+struct check_result {
+  bool passed = true;
+  reject_reason reason = reject_reason::kill_gate_closed; // meaningful only when !passed
+  std::string detail; // empty (no allocation) when passed
+};
+
+// Number of reject_reason values; reject_reason::unknown_order is the last.
+inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::unknown_order) + 1;
+
+class pre_trade_check {
+public:
+  pre_trade_check(const kill_gate& gate, risk_limits limits, symbol_rules_map rules);
+
+  // Checks in this order: kill gate, trading mode HALTED, symbol known and
+  // tradable, price/qty sign and precision, reference price, price collar,
+  // max qty, notional (overflow, min, max), REDUCING mode, position limit.
+  // The first failing rule decides.
+  check_result check(const order_request& order, trading_mode mode, const reference_prices& refs,
+                     const position_book& book);
+
+  // Replaces limits and filters (config reload); counters are kept.
+  void set_limits(risk_limits limits, symbol_rules_map rules);
+
+  const risk_limits& limits() const { return limits_; }
+  const symbol_rules_map& rules() const { return rules_; }
+
+  uint64_t passed() const { return passed_; }
+  uint64_t rejected(reject_reason r) const { return rejected_[static_cast<size_t>(r)]; }
+  uint64_t rejected_total() const;
+
+private:
+  struct order_context {
+    const symbol_limits* limits = nullptr;
+    const symbol_rules* rules = nullptr;
+    price reference;
+  };
+
+  bool check_gate_and_mode(const order_request& o, trading_mode mode, check_result& r) const;
+  bool check_symbol(const order_request& o, order_context& ctx, check_result& r) const;
+  bool check_precision(const order_request& o, const order_context& ctx, check_result& r) const;
+  bool check_collar(const order_request& o, order_context& ctx, const reference_prices& refs,
+                    check_result& r) const;
+  bool check_size(const order_request& o, const order_context& ctx, check_result& r) const;
+  bool check_reducing(const order_request& o, trading_mode mode, const position_book& book,
+                      check_result& r) const;
+  bool check_position(const order_request& o, const order_context& ctx, const position_book& book,
+                      check_result& r) const;
+  check_result finish(check_result r);
+
+  const kill_gate* gate_;
+  risk_limits limits_;
+  symbol_rules_map rules_;
+  uint64_t passed_ = 0;
+  std::array<uint64_t, reject_reason_count> rejected_{};
+};
+
+} // namespace cwts::risk
