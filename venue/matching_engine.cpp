@@ -162,7 +162,8 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
     maker.status = order_status::partially_filled;
     publish(maker);
   }
-  public_trade t{b.rules.sym, trade_id, px, q, now_ms, maker.side == order_side::buy};
+  public_trade t{b.rules.sym, trade_id, px, q, now_ms, maker.side == order_side::buy,
+                 !(taker.venue_owned && maker.venue_owned)};
   for (auto& f : trade_listeners_)
     f(t);
 }

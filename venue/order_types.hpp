@@ -70,6 +70,7 @@ struct public_trade {
   qty quantity;
   int64_t time_ms = 0;
   bool buyer_is_maker = false;
+  bool account_involved = false; // an account's order (not only the venue's) traded
 };
 
 // A Binance-style error: code, message and the HTTP status it travels with.

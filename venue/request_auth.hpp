@@ -1,0 +1,51 @@
+#pragma once
+// SIGNED endpoint security (rest-api.md "SIGNED (TRADE and USER_DATA)
+// Endpoint security"): the X-MBX-APIKEY header names the account; the
+// `signature` is HMAC-SHA256(secret, totalParams) in hex, where totalParams is
+// the query string concatenated with the request body, exactly as received;
+// `timestamp` must satisfy timestamp < serverTime + 1000 and
+// serverTime - timestamp <= recvWindow (default 5000, at most 60000).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+
+#include "venue/order_types.hpp"
+#include "venue/request_params.hpp"
+
+namespace cwts::venue {
+
+struct api_account {
+  std::string name;
+  std::string api_key;
+  std::string secret;
+};
+
+class key_store {
+public:
+  // False when the key is already taken.
+  bool add(api_account account);
+  const api_account* find(std::string_view api_key) const;
+  size_t size() const { return by_key_.size(); }
+
+private:
+  std::unordered_map<std::string, api_account> by_key_;
+};
+
+// True for an API key the venue could have issued: 1..128 letters/digits.
+bool api_key_format_ok(std::string_view key);
+
+// totalParams without the `signature=...` parameter, byte for byte; the
+// signature's value is stored in `signature`. Nullopt when none was sent.
+std::optional<std::string> signed_payload(std::string_view query, std::string_view body,
+                                          std::string& signature);
+
+// Runs every check in Binance's order and returns the account name.
+std::variant<std::string, venue_error>
+authenticate(const key_store& keys, std::optional<std::string_view> api_key,
+             std::string_view query, std::string_view body, const request_params& params,
+             int64_t now_ms);
+
+} // namespace cwts::venue

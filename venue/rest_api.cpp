@@ -1,0 +1,105 @@
+#include "venue/rest_api.hpp"
+
+#include "venue/json_writer.hpp"
+
+namespace cwts::venue {
+
+namespace {
+
+void write_filters(json_writer& w, const symbol_rules& r) {
+  // filters.md shapes; NOTIONAL's applyMinToMarket/applyMaxToMarket tell a
+  // client how MARKET orders are checked (see check_filters).
+  w.key("filters").begin_array()
+    .begin_object().field("filterType", "PRICE_FILTER")
+    .field("minPrice", r.min_price.to_string()).field("maxPrice", r.max_price.to_string())
+    .field("tickSize", r.tick_size.to_string()).end_object()
+    .begin_object().field("filterType", "LOT_SIZE")
+    .field("minQty", r.min_qty.to_string()).field("maxQty", r.max_qty.to_string())
+    .field("stepSize", r.step_size.to_string()).end_object()
+    .begin_object().field("filterType", "NOTIONAL")
+    .field("minNotional", r.min_notional.to_string()).field_bool("applyMinToMarket", true)
+    .field("maxNotional", r.max_notional.to_string()).field_bool("applyMaxToMarket", false)
+    .field_num("avgPriceMins", 0).end_object()
+    .end_array();
+}
+
+void write_symbol(json_writer& w, const symbol_rules& r) {
+  w.begin_object()
+    .field("symbol", r.sym.view()).field("status", "TRADING")
+    .field("baseAsset", r.base_asset).field_num("baseAssetPrecision", 8)
+    .field("quoteAsset", r.quote_asset).field_num("quotePrecision", 8)
+    .field_num("quoteAssetPrecision", 8).field_num("baseCommissionPrecision", 8)
+    .field_num("quoteCommissionPrecision", 8)
+    .key("orderTypes").begin_array().str("LIMIT").str("MARKET").end_array()
+    .field_bool("icebergAllowed", false).field_bool("ocoAllowed", false)
+    .field_bool("otoAllowed", false).field_bool("quoteOrderQtyMarketAllowed", false)
+    .field_bool("allowTrailingStop", false).field_bool("cancelReplaceAllowed", false)
+    .field_bool("isSpotTradingAllowed", true).field_bool("isMarginTradingAllowed", false);
+  write_filters(w, r);
+  w.key("permissions").begin_array().end_array()
+    .key("permissionSets").begin_array().begin_array().str("SPOT").end_array().end_array()
+    .field("defaultSelfTradePreventionMode", "NONE")
+    .key("allowedSelfTradePreventionModes").begin_array().str("NONE").end_array()
+    .end_object();
+}
+
+} // namespace
+
+http_reply rest_api::error(const venue_error& e) {
+  stats_.count_reject(e.code);
+  json_writer w;
+  w.begin_object().field_num("code", e.code).field("msg", e.msg).end_object();
+  return http_reply{e.http_status, w.take()};
+}
+
+http_reply rest_api::exchange_info(int64_t now_ms) const {
+  json_writer w;
+  w.begin_object().field("timezone", "UTC").field_num("serverTime", now_ms)
+    .key("rateLimits").begin_array().end_array()
+    .key("exchangeFilters").begin_array().end_array()
+    .key("symbols").begin_array();
+  for (auto& r : engine_.all_rules())
+    write_symbol(w, r);
+  w.end_array().end_object();
+  return http_reply{200, w.take()};
+}
+
+http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
+  ++stats_.requests;
+  auto q = req.target.find('?');
+  auto path = req.target.substr(0, q);
+  auto query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
+  const auto& m = req.method;
+  if (path == "/api/v3/ping" && m == "GET") return {200, "{}"};
+  if (path == "/api/v3/time" && m == "GET")
+    return {200, "{\"serverTime\":" + std::to_string(now_ms) + "}"};
+  if (path == "/api/v3/exchangeInfo" && m == "GET") return exchange_info(now_ms);
+  if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json()};
+  if (path == "/api/v3/order") {
+    if (m == "POST") return signed_call(req, query, &rest_api::new_order, now_ms);
+    if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_order, now_ms);
+    if (m == "GET") return signed_call(req, query, &rest_api::query_order, now_ms);
+  }
+  if (path == "/api/v3/openOrders") {
+    if (m == "GET") return signed_call(req, query, &rest_api::open_orders, now_ms);
+    if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_open_orders, now_ms);
+  }
+  // Not an endpoint this venue serves (errors.md has no code for it; Binance
+  // answers an HTTP 404 too).
+  ++stats_.rejects[0];
+  return {404, "{\"code\":-1000,\"msg\":\"Unknown endpoint or method.\"}"};
+}
+
+http_reply rest_api::signed_call(const http_request_view& req, std::string_view query,
+                                 handler h, int64_t now_ms) {
+  // rest-api.md: GET parameters come only from the query string.
+  auto body = req.method == "GET" ? std::string_view{} : req.body;
+  auto parsed = parse_params(query, body);
+  if (auto e = std::get_if<venue_error>(&parsed)) return error(*e);
+  auto& params = std::get<request_params>(parsed);
+  auto who = authenticate(keys_, req.api_key, query, body, params, now_ms);
+  if (auto e = std::get_if<venue_error>(&who)) return error(*e);
+  return (this->*h)(params, std::get<std::string>(who), now_ms);
+}
+
+} // namespace cwts::venue

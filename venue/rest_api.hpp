@@ -1,0 +1,57 @@
+#pragma once
+// The venue's Binance Spot REST surface, transport-free: the server hands it
+// a request (method, target, X-MBX-APIKEY, body) and writes back the reply.
+// Every error reply is counted by code in venue_stats.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "venue/matching_engine.hpp"
+#include "venue/request_auth.hpp"
+#include "venue/request_params.hpp"
+#include "venue/venue_stats.hpp"
+
+namespace cwts::venue {
+
+struct http_request_view {
+  std::string_view method;
+  std::string_view target; // path and query, as received
+  std::optional<std::string_view> api_key;
+  std::string_view body;
+};
+
+struct http_reply {
+  int status = 200;
+  std::string body;
+};
+
+class rest_api {
+public:
+  rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats)
+    : engine_(engine), keys_(keys), stats_(stats) {}
+
+  http_reply handle(const http_request_view& req, int64_t now_ms);
+
+private:
+  using handler = http_reply (rest_api::*)(const request_params&, const std::string&,
+                                           int64_t);
+  http_reply signed_call(const http_request_view& req, std::string_view query,
+                         handler h, int64_t now_ms);
+  http_reply error(const venue_error& e);
+  http_reply exchange_info(int64_t now_ms) const;
+
+  http_reply new_order(const request_params& p, const std::string& account, int64_t now);
+  http_reply cancel_order(const request_params& p, const std::string& account, int64_t now);
+  http_reply query_order(const request_params& p, const std::string& account, int64_t now);
+  http_reply open_orders(const request_params& p, const std::string& account, int64_t now);
+  http_reply cancel_open_orders(const request_params& p, const std::string& account,
+                                int64_t now);
+
+  matching_engine& engine_;
+  const key_store& keys_;
+  venue_stats& stats_;
+};
+
+} // namespace cwts::venue

@@ -1,0 +1,207 @@
+// The signed order endpoints of rest_api (rest-api.md "Trading endpoints" and
+// "Account endpoints"): parameter validation in Binance's words, then the
+// matching engine.
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+
+#include "messages/ids.hpp"
+#include "venue/order_json.hpp"
+#include "venue/rest_api.hpp"
+
+namespace cwts::venue {
+
+namespace {
+
+using param_names = std::initializer_list<std::string_view>;
+
+// errors.md -1104: every sent parameter must be one the endpoint reads.
+std::optional<venue_error> check_unread(const request_params& p, param_names known) {
+  size_t read = 0;
+  for (auto& [k, v] : p.items()) {
+    bool common = k == "timestamp" || k == "recvWindow" || k == "signature";
+    if (common || std::find(known.begin(), known.end(), k) != known.end()) ++read;
+  }
+  if (read == p.size()) return std::nullopt;
+  return venue_error{-1104, "Not all sent parameters were read; read '" + std::to_string(read)
+                              + "' parameter(s) but was sent '" + std::to_string(p.size())
+                              + "'.", 400};
+}
+
+std::variant<symbol, venue_error> read_symbol(const request_params& p,
+                                              const matching_engine& engine) {
+  auto text = p.get("symbol");
+  if (!text || text->empty()) return missing_param("symbol");
+  auto sym = symbol::parse(*text);
+  if (!sym) return illegal_param("symbol", "^[A-Z0-9-_.]{1,20}$");
+  if (!engine.rules(*sym)) return venue_error{-1121, "Invalid symbol.", 400};
+  return *sym;
+}
+
+// Binance decimals: digits with an optional fraction, no sign or exponent.
+template <class T>
+std::variant<T, venue_error> read_decimal(const std::string& text, std::string_view name) {
+  bool digits_only = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.';
+  });
+  auto v = digits_only ? T::parse(text) : std::nullopt;
+  if (!v) return illegal_param(name, "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+  return *v;
+}
+
+std::variant<order_key, venue_error> read_order_key(const request_params& p) {
+  order_key key;
+  if (auto id = p.get("orderId")) {
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(id->data(), id->data() + id->size(), v);
+    if (id->empty() || ec != std::errc() || ptr != id->data() + id->size())
+      return illegal_param("orderId", "^[0-9]{1,20}$");
+    key.order_id = v;
+  }
+  if (auto coid = p.get("origClientOrderId")) key.orig_client_order_id = *coid;
+  if (!key.order_id && key.orig_client_order_id.empty())
+    return venue_error{-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both "
+                              "were empty/null!", 400};
+  return key;
+}
+
+std::optional<new_order_resp_type> parse_resp_type(std::string_view t) {
+  if (t == "ACK") return new_order_resp_type::ack;
+  if (t == "RESULT") return new_order_resp_type::result;
+  if (t == "FULL") return new_order_resp_type::full;
+  return std::nullopt;
+}
+
+// Fills `req` with side, type, timeInForce, quantity and price.
+std::optional<venue_error> read_order_shape(const request_params& p, place_request& req) {
+  auto side = p.get("side");
+  if (!side || side->empty()) return missing_param("side");
+  auto s = parse_side(*side);
+  if (!s) return venue_error{-1117, "Invalid side.", 400};
+  auto type = p.get("type");
+  if (!type || type->empty()) return missing_param("type");
+  auto t = parse_order_type(*type);
+  if (!t) return venue_error{-1116, "Invalid orderType.", 400};
+  req.side = *s;
+  req.type = *t;
+  auto q = p.get("quantity");
+  if (!q || q->empty()) return missing_param("quantity");
+  auto quantity = read_decimal<qty>(*q, "quantity");
+  if (auto e = std::get_if<venue_error>(&quantity)) return *e;
+  req.quantity = std::get<qty>(quantity);
+  if (req.type == order_type::market) {
+    // MARKET takes neither price nor timeInForce (-1106 when sent).
+    if (p.has("price")) return param_not_required("price");
+    if (p.has("timeInForce")) return param_not_required("timeInForce");
+    return std::nullopt;
+  }
+  auto tif = p.get("timeInForce");
+  if (!tif || tif->empty()) return missing_param("timeInForce");
+  auto parsed_tif = parse_time_in_force(*tif);
+  if (!parsed_tif) return venue_error{-1115, "Invalid timeInForce.", 400};
+  req.tif = *parsed_tif;
+  auto px = p.get("price");
+  if (!px || px->empty()) return missing_param("price");
+  auto parsed_px = read_decimal<price>(*px, "price");
+  if (auto e = std::get_if<venue_error>(&parsed_px)) return *e;
+  req.px = std::get<price>(parsed_px);
+  return std::nullopt;
+}
+
+} // namespace
+
+http_reply rest_api::new_order(const request_params& p, const std::string& account,
+                               int64_t now) {
+  if (auto e = check_unread(p, {"symbol", "side", "type", "timeInForce", "quantity", "price",
+                                "newClientOrderId", "newOrderRespType"}))
+    return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  place_request req;
+  req.account = account;
+  req.sym = std::get<symbol>(sym);
+  if (auto e = read_order_shape(p, req)) return error(*e);
+  if (auto coid = p.get("newClientOrderId")) {
+    if (!is_valid_client_order_id(*coid))
+      return error(illegal_param("newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$"));
+    req.client_order_id = *coid;
+  }
+  // rest-api.md: LIMIT and MARKET default to FULL.
+  auto resp_type = new_order_resp_type::full;
+  if (auto rt = p.get("newOrderRespType")) {
+    auto parsed = parse_resp_type(*rt);
+    if (!parsed) return error(illegal_param("newOrderRespType", "ACK, RESULT, FULL"));
+    resp_type = *parsed;
+  }
+  auto placed = engine_.place(req, now);
+  if (auto e = std::get_if<venue_error>(&placed)) return error(*e);
+  ++stats_.user_orders;
+  json_writer w;
+  write_new_order(w, std::get<order>(placed), resp_type, engine_.rules(req.sym)->quote_asset);
+  return {200, w.take()};
+}
+
+http_reply rest_api::cancel_order(const request_params& p, const std::string& account,
+                                  int64_t now) {
+  if (auto e = check_unread(p, {"symbol", "orderId", "origClientOrderId", "newClientOrderId"}))
+    return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  auto key = read_order_key(p);
+  if (auto e = std::get_if<venue_error>(&key)) return error(*e);
+  auto done = engine_.cancel(account, std::get<symbol>(sym), std::get<order_key>(key), now);
+  if (auto e = std::get_if<venue_error>(&done)) return error(*e);
+  auto& o = std::get<order>(done);
+  auto cancel_id = p.get("newClientOrderId");
+  json_writer w;
+  write_cancel(w, o, cancel_id ? *cancel_id : "cwtscancel" + std::to_string(o.order_id), now);
+  return {200, w.take()};
+}
+
+http_reply rest_api::query_order(const request_params& p, const std::string& account,
+                                 int64_t) {
+  if (auto e = check_unread(p, {"symbol", "orderId", "origClientOrderId"})) return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  auto key = read_order_key(p);
+  if (auto e = std::get_if<venue_error>(&key)) return error(*e);
+  auto found = engine_.query(account, std::get<symbol>(sym), std::get<order_key>(key));
+  if (auto e = std::get_if<venue_error>(&found)) return error(*e);
+  json_writer w;
+  write_query_order(w, std::get<order>(found));
+  return {200, w.take()};
+}
+
+http_reply rest_api::open_orders(const request_params& p, const std::string& account,
+                                 int64_t) {
+  if (auto e = check_unread(p, {"symbol"})) return error(*e);
+  std::optional<symbol> filter;
+  if (p.has("symbol")) { // optional here: all symbols when omitted
+    auto sym = read_symbol(p, engine_);
+    if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+    filter = std::get<symbol>(sym);
+  }
+  json_writer w;
+  w.begin_array();
+  for (auto& o : engine_.open_orders(account, filter))
+    write_query_order(w, o);
+  w.end_array();
+  return {200, w.take()};
+}
+
+http_reply rest_api::cancel_open_orders(const request_params& p, const std::string& account,
+                                        int64_t now) {
+  if (auto e = check_unread(p, {"symbol"})) return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  auto done = engine_.cancel_all(account, std::get<symbol>(sym), now);
+  if (auto e = std::get_if<venue_error>(&done)) return error(*e);
+  json_writer w;
+  w.begin_array();
+  for (auto& o : std::get<std::vector<order>>(done))
+    write_cancel(w, o, "cwtscancel" + std::to_string(o.order_id), now);
+  w.end_array();
+  return {200, w.take()};
+}
+
+} // namespace cwts::venue

@@ -1,0 +1,41 @@
+#include "venue/venue_stats.hpp"
+
+#include "venue/json_writer.hpp"
+
+namespace cwts::venue {
+
+uint64_t venue_stats::total_rejects() const {
+  uint64_t n = 0;
+  for (auto& [code, count] : rejects)
+    n += count;
+  return n;
+}
+
+std::string venue_stats::rejects_summary() const {
+  std::string out;
+  for (auto& [code, count] : rejects) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(code) + ':' + std::to_string(count);
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string venue_stats::to_json() const {
+  json_writer w;
+  w.begin_object()
+    .field_num("requests", static_cast<int64_t>(requests))
+    .field_num("tapeTrades", static_cast<int64_t>(tape_trades))
+    .field_num("trades", static_cast<int64_t>(trades))
+    .field_num("accountFills", static_cast<int64_t>(account_fills))
+    .field_num("userOrders", static_cast<int64_t>(user_orders))
+    .field_num("wsClients", static_cast<int64_t>(ws_clients))
+    .field_num("wsDropped", static_cast<int64_t>(ws_dropped))
+    .key("rejects")
+    .begin_object();
+  for (auto& [code, count] : rejects)
+    w.field_num(std::to_string(code), static_cast<int64_t>(count));
+  w.end_object().end_object();
+  return w.take();
+}
+
+} // namespace cwts::venue

@@ -1,0 +1,28 @@
+#pragma once
+// Counters for the summary log line and GET /venue/stats (a venue admin
+// endpoint, not part of Binance's API). Owned by the server's single thread.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace cwts::venue {
+
+struct venue_stats {
+  uint64_t requests = 0;
+  uint64_t tape_trades = 0;    // tape prints executed
+  uint64_t trades = 0;         // every public trade
+  uint64_t account_fills = 0;  // trades with an account's order on a side
+  uint64_t user_orders = 0;    // orders accepted from accounts
+  uint64_t ws_clients = 0;
+  uint64_t ws_dropped = 0;     // slow clients dropped on queue overflow
+  std::map<int, uint64_t> rejects; // by Binance error code
+
+  void count_reject(int code) { ++rejects[code]; }
+  uint64_t total_rejects() const;
+  // "-1022:3,-2011:1" (or "none"), for key=value log lines.
+  std::string rejects_summary() const;
+  std::string to_json() const;
+};
+
+} // namespace cwts::venue
