@@ -1,0 +1,139 @@
+#include "actors/connector/order_tracker.hpp"
+
+#include <algorithm>
+
+namespace cwts::connector {
+
+namespace {
+
+execution_report make_report(const client_order_id& id, const order_tracker::state& s,
+                             timestamp_ns ts_event, timestamp_ns now) {
+  execution_report r;
+  r.id = id;
+  r.venue_id = s.venue_id;
+  r.sym = s.sym;
+  r.order_side = s.order_side;
+  r.status = s.status;
+  r.cum_qty = s.executed;
+  // FIX: LeavesQty is 0 once the order is done (filled, canceled, expired).
+  r.leaves_qty = is_terminal(s.status) ? qty{} : s.orig_qty - s.executed;
+  r.ts_event = ts_event;
+  r.ts_init = now;
+  return r;
+}
+
+order_tracker::state initial_state(const venue_order& o) {
+  order_tracker::state s;
+  s.venue_id = o.order_id;
+  s.sym = o.sym;
+  s.order_side = o.order_side;
+  s.orig_qty = o.orig_qty;
+  s.status = order_status::pending_new;
+  return s;
+}
+
+// Fills listed in a FULL reply, when they add up to executedQty exactly.
+bool fills_consistent(const venue_order& o) {
+  if (o.fills.empty())
+    return false;
+  qty sum;
+  for (const auto& f : o.fills)
+    sum += f.quantity;
+  return sum == o.executed_qty;
+}
+
+} // namespace
+
+const order_tracker::state* order_tracker::find(const client_order_id& id) const {
+  auto it = open_.find(id);
+  return it == open_.end() ? nullptr : &it->second;
+}
+
+void order_tracker::apply(state& s, const venue_order& o, timestamp_ns now,
+                          std::vector<execution_report>& out) {
+  auto delta_qty = o.executed_qty - s.executed;
+  auto delta_quote = o.cumulative_quote_qty - s.cum_quote;
+  if (o.status == s.status && !delta_qty.is_positive())
+    return; // nothing new (a stale snapshot never moves an order backwards)
+  execution_report r;
+  if (delta_qty.is_positive()) {
+    s.executed = o.executed_qty;
+    s.cum_quote = o.cumulative_quote_qty;
+  }
+  s.status = o.status;
+  r = make_report(o.client_id, s, o.update_time, now);
+  if (delta_qty.is_positive()) {
+    r.last_qty = delta_qty;
+    // last_price = delta quote / delta qty (quantity-weighted over the
+    // fills that happened between two polls).
+    r.last_price = average_price(delta_quote, delta_qty).value_or(price{});
+  }
+  out.push_back(std::move(r));
+}
+
+std::vector<execution_report> order_tracker::on_order_response(const venue_order& o,
+                                                               timestamp_ns now) {
+  std::vector<execution_report> out;
+  auto s = initial_state(o);
+  if (!o.has_details) {
+    // ACK: accepted, nothing else known yet; polling fills in the rest.
+    s.status = order_status::accepted;
+    out.push_back(make_report(o.client_id, s, o.update_time, now));
+    open_[o.client_id] = s;
+    return out;
+  }
+  if (fills_consistent(o)) {
+    for (std::size_t i = 0; i < o.fills.size(); ++i) {
+      const auto& f = o.fills[i];
+      s.executed += f.quantity;
+      s.cum_quote += notional_of(f.px, f.quantity).value_or(notional{});
+      bool last = i + 1 == o.fills.size();
+      s.status = last ? o.status : order_status::partially_filled;
+      auto r = make_report(o.client_id, s, o.update_time, now);
+      r.last_qty = f.quantity;
+      r.last_price = f.px;
+      out.push_back(std::move(r));
+    }
+    // The venue's cumulative quote is authoritative for later deltas.
+    s.cum_quote = o.cumulative_quote_qty;
+  } else {
+    apply(s, o, now, out);
+  }
+  if (!is_terminal(o.status))
+    open_[o.client_id] = s;
+  return out;
+}
+
+std::vector<execution_report>
+order_tracker::on_open_orders(const symbol& sym, const std::vector<venue_order>& snapshot,
+                              timestamp_ns now, std::vector<client_order_id>& disappeared) {
+  std::vector<execution_report> out;
+  for (const auto& o : snapshot) {
+    auto it = open_.find(o.client_id);
+    if (it != open_.end())
+      apply(it->second, o, now, out);
+  }
+  for (const auto& [id, s] : open_) {
+    if (s.sym != sym)
+      continue;
+    bool listed = std::any_of(snapshot.begin(), snapshot.end(),
+                              [&](const venue_order& o) { return o.client_id == id; });
+    if (!listed)
+      disappeared.push_back(id);
+  }
+  return out;
+}
+
+std::vector<execution_report> order_tracker::on_query_result(const venue_order& o,
+                                                             timestamp_ns now) {
+  std::vector<execution_report> out;
+  auto it = open_.find(o.client_id);
+  if (it == open_.end())
+    return out;
+  apply(it->second, o, now, out);
+  if (is_terminal(it->second.status))
+    open_.erase(it);
+  return out;
+}
+
+} // namespace cwts::connector
