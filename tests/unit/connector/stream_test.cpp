@@ -1,0 +1,110 @@
+#define CAF_SUITE connector_stream
+#include "caf/test/unit_test_impl.hpp"
+
+#include <mutex>
+#include <thread>
+
+#include "actors/connector/backoff.hpp"
+#include "actors/connector/market_stream.hpp"
+#include "tests/unit/connector/test_server.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string trade_frame(int id) {
+  return R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":)"
+         + std::to_string(id) + R"(,"p":"100.5","q":"0.1","T":1672515782136,"m":false,"M":true}})";
+}
+
+// Waits for a condition; generous bound, not a timing assertion.
+template <class Pred>
+bool eventually(Pred pred) {
+  for (int i = 0; i < 1000 && !pred(); ++i)
+    std::this_thread::sleep_for(10ms);
+  return pred();
+}
+
+market_stream_config config_for(uint16_t port) {
+  market_stream_config cfg;
+  cfg.port = port;
+  cfg.symbols = {*symbol::parse("BTCUSDT"), *symbol::parse("ETHUSDT")};
+  cfg.backoff_initial = 10ms;
+  cfg.backoff_max = 50ms;
+  cfg.jitter_seed = 7;
+  return cfg;
+}
+
+struct collected {
+  std::mutex mtx;
+  std::vector<trade> trades;
+  std::size_t size() {
+    std::lock_guard<std::mutex> g(mtx);
+    return trades.size();
+  }
+};
+
+} // namespace
+
+CAF_TEST(builds_the_combined_stream_target) {
+  CAF_CHECK_EQUAL(stream_target({*symbol::parse("BTCUSDT"), *symbol::parse("ETHUSDT")}),
+                  "/stream?streams=btcusdt@trade/ethusdt@trade");
+}
+
+CAF_TEST(backoff_grows_with_jitter_and_is_bounded) {
+  backoff b(100ms, 400ms, 1);
+  for (int i = 0; i < 10; ++i) {
+    auto d = b.next();
+    auto cap = std::min<int64_t>(100LL << std::min(i, 10), 400);
+    CAF_CHECK(d.count() >= cap / 2 && d.count() <= cap);
+  }
+  b.reset();
+  CAF_CHECK(b.next().count() <= 100);
+}
+
+CAF_TEST(delivers_trades_counts_errors_and_answers_pings) {
+  cwts::test::ws_test_server server({trade_frame(1), "not json", trade_frame(2)}, false);
+  collected got;
+  market_stream stream(config_for(server.port()), [&got](const trade& t) {
+    std::lock_guard<std::mutex> g(got.mtx);
+    got.trades.push_back(t);
+  });
+  CAF_REQUIRE_EQUAL(validate(config_for(server.port())), "");
+  stream.start();
+  CAF_REQUIRE(eventually([&] { return stream.frames() == 3; }));
+  CAF_CHECK(stream.connected());
+  CAF_CHECK_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(stream.parse_errors(), 1u);
+  CAF_CHECK(stream.last_parse_error().find("malformed JSON") == 0);
+  CAF_CHECK(stream.last_frame_ns() > 0);
+  CAF_CHECK(eventually([&] { return server.pongs() >= 1; }));
+  CAF_CHECK_EQUAL(server.last_target(), "/stream?streams=btcusdt@trade/ethusdt@trade");
+  {
+    std::lock_guard<std::mutex> g(got.mtx);
+    CAF_CHECK_EQUAL(got.trades[1].id.value, 2);
+    CAF_CHECK_EQUAL(got.trades[1].px.to_string(), "100.50000000");
+  }
+  stream.stop();
+  CAF_CHECK(!stream.connected());
+}
+
+CAF_TEST(reconnects_after_the_server_closes) {
+  cwts::test::ws_test_server server({trade_frame(1)}, true);
+  market_stream stream(config_for(server.port()), [](const trade&) {});
+  stream.start();
+  CAF_CHECK(eventually([&] { return server.connections() >= 3; }));
+  CAF_CHECK(stream.reconnects() >= 2u);
+  CAF_CHECK(stream.frames() >= 2u);
+  stream.stop();
+}
+
+CAF_TEST(stop_returns_while_nothing_listens) {
+  market_stream stream(config_for(cwts::test::unused_port()), [](const trade&) {});
+  stream.start();
+  CAF_CHECK(eventually([&] { return stream.reconnects() >= 2u; }));
+  CAF_CHECK(!stream.connected());
+  stream.stop();
+  stream.stop(); // idempotent
+}
