@@ -33,6 +33,7 @@ public:
     : engine_(engine), keys_(keys), stats_(stats) {}
 
   http_reply handle(const http_request_view& req, int64_t now_ms);
+  matching_engine& engine() { return engine_; }
 
 private:
   using handler = http_reply (rest_api::*)(const request_params&, const std::string&,

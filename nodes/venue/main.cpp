@@ -1,0 +1,237 @@
+// cwts-venue: a local exchange speaking the Binance Spot REST/WebSocket
+// shapes, driven by a replayed trades tape (docs/venue.md).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sstream>
+#include <string>
+
+#include "venue/market_replay.hpp"
+#include "venue/venue_config.hpp"
+#include "venue_server.hpp"
+
+namespace {
+
+using namespace cwts::venue;
+namespace asio = boost::asio;
+
+constexpr const char* usage =
+  "usage: cwts-venue --config FILE [--port N] [--speed X] [--duration S] [--data FILE]\n"
+  "  --config FILE   venue INI file (see docs/venue.md)\n"
+  "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
+  "  --speed X       replay speed factor (tape seconds per wall second)\n"
+  "  --duration S    exit after S seconds (0: until SIGINT/SIGTERM)\n"
+  "  --data FILE     Binance spot trades CSV to replay (overrides the config)\n"
+  "On start it prints one line: cwts-venue listening host=127.0.0.1 port=<N>\n"
+  "example:\n"
+  "  cwts-venue --config config/venue.ini --port 0 --speed 60 --duration 30\n";
+
+struct cli_options {
+  std::string config;
+  std::optional<double> port, speed, duration;
+  std::optional<std::string> data;
+};
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+[[noreturn]] void die(const std::string& msg) {
+  std::cerr << "cwts-venue: " << msg << "\n";
+  std::exit(2);
+}
+
+double number_arg(const std::string& name, const char* text, double lo, double hi) {
+  char* end = nullptr;
+  double v = std::strtod(text, &end);
+  if (*end != '\0' || !(v >= lo && v <= hi))
+    die(name + ": must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return v;
+}
+
+cli_options parse_cli(int argc, char** argv) {
+  cli_options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << usage;
+      std::exit(0);
+    }
+    if (i + 1 >= argc) die(a + ": unknown option or missing value (see --help)");
+    const char* v = argv[++i];
+    if (a == "--config") o.config = v;
+    else if (a == "--port") o.port = number_arg(a, v, 0, 65535);
+    else if (a == "--speed") o.speed = number_arg(a, v, 1e-6, 1e9);
+    else if (a == "--duration") o.duration = number_arg(a, v, 0, 1e9);
+    else if (a == "--data") o.data = v;
+    else die(a + ": unknown option (see --help)");
+  }
+  if (o.config.empty()) die("--config: missing (see --help)");
+  return o;
+}
+
+venue_config load_config(const cli_options& cli) {
+  auto text = read_file(cli.config);
+  if (!text) die(cli.config + ": cannot read config");
+  auto slash = cli.config.find_last_of('/');
+  auto base = slash == std::string::npos ? std::string(".") : cli.config.substr(0, slash);
+  auto loaded = load_venue_config(*text, base);
+  if (auto err = std::get_if<std::string>(&loaded)) die(cli.config + ": " + *err);
+  auto cfg = std::get<venue_config>(loaded);
+  if (cli.port) cfg.port = static_cast<int>(*cli.port);
+  if (cli.speed) cfg.speed = *cli.speed;
+  if (cli.duration) cfg.duration_s = *cli.duration;
+  if (cli.data) cfg.data_file = *cli.data;
+  return cfg;
+}
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int64_t mono_ns() {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// Owns the running venue: engine, replay pacing, timers and the server.
+class venue_node {
+public:
+  venue_node(const venue_config& cfg, key_store keys, std::vector<tape_trade> tape)
+    : cfg_(cfg), keys_(std::move(keys)), tape_(std::move(tape)),
+      api_(engine_, keys_, stats_), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
+      clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
+      replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
+    engine_.add_symbol(cfg.rules);
+    engine_.on_trade([this](const public_trade& t) {
+      ++stats_.trades;
+      if (t.account_involved) ++stats_.account_fills;
+      server_.publish(t, wall_ms());
+    });
+  }
+
+  int run() {
+    auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
+    std::cout << "cwts-venue listening host=127.0.0.1 port=" << port << std::endl;
+    spdlog::info("event=start port={} symbol={} tape_trades={} speed={} accounts={}", port,
+                 cfg_.rules.sym.view(), tape_.size(), cfg_.speed, keys_.size());
+    signals_.async_wait([this](auto ec, int sig) {
+      if (!ec) stop("signal " + std::to_string(sig));
+    });
+    if (cfg_.duration_s > 0) {
+      stop_timer_.expires_after(std::chrono::milliseconds(static_cast<int64_t>(cfg_.duration_s * 1000)));
+      stop_timer_.async_wait([this](auto ec) { if (!ec) stop("duration"); });
+    }
+    schedule_replay();
+    schedule_summary();
+    ioc_.run();
+    summary();
+    spdlog::info("event=stop reason={}", stop_reason_);
+    return 0;
+  }
+
+private:
+  void schedule_replay() {
+    if (tape_.empty() || stopping_) return;
+    auto wait_ns = std::max<int64_t>(0, clock_.due_ns() - mono_ns());
+    replay_timer_.expires_after(std::chrono::nanoseconds(wait_ns));
+    replay_timer_.async_wait([this](auto ec) {
+      if (ec) return;
+      // Print everything due now, bounded so requests are never starved.
+      for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
+        print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed, wall_ms());
+        ++stats_.tape_trades;
+        clock_.advance(mono_ns());
+      }
+      schedule_replay();
+    });
+  }
+
+  void schedule_summary() {
+    summary_timer_.expires_after(std::chrono::milliseconds(static_cast<int64_t>(cfg_.summary_interval_s * 1000)));
+    summary_timer_.async_wait([this](auto ec) {
+      if (ec) return;
+      summary();
+      schedule_summary();
+    });
+  }
+
+  void summary() {
+    spdlog::info("event=summary tape_trades={} trades={} user_orders={} account_fills={} "
+                 "requests={} ws_clients={} ws_dropped={} tape_loops={} rejects={}",
+                 stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
+                 stats_.requests, stats_.ws_clients, stats_.ws_dropped, clock_.loops(),
+                 stats_.rejects_summary());
+  }
+
+  void stop(const std::string& reason) {
+    if (stopping_) return;
+    stopping_ = true;
+    stop_reason_ = reason;
+    replay_timer_.cancel();
+    summary_timer_.cancel();
+    stop_timer_.cancel();
+    signals_.cancel();
+    server_.stop();
+    ioc_.stop();
+  }
+
+  venue_config cfg_;
+  key_store keys_;
+  std::vector<tape_trade> tape_;
+  asio::io_context ioc_{1};
+  matching_engine engine_;
+  venue_stats stats_;
+  rest_api api_;
+  venue_server server_;
+  replay_clock clock_;
+  asio::steady_timer replay_timer_, summary_timer_, stop_timer_;
+  asio::signal_set signals_;
+  bool stopping_ = false;
+  std::string stop_reason_ = "io_stopped";
+};
+
+std::vector<tape_trade> load_tape(const venue_config& cfg) {
+  std::ifstream in(cfg.data_file);
+  if (!in) die("data: cannot read '" + cfg.data_file + "'");
+  auto r = read_trades_csv(in);
+  for (auto& why : r.reasons)
+    spdlog::warn("event=tape_line_skipped file={} {}", cfg.data_file, why);
+  spdlog::info("event=tape_loaded file={} trades={} skipped={} header={}", cfg.data_file,
+               r.trades.size(), r.skipped, r.had_header);
+  if (r.trades.empty()) die("data: '" + cfg.data_file + "' holds no valid trade");
+  return std::move(r.trades);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto cli = parse_cli(argc, argv);
+  // stdout carries only the "listening" line; logs go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("cwts-venue"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  auto cfg = load_config(cli);
+  auto keys_text = read_file(cfg.keys_file);
+  if (!keys_text) die("[venue] keys-file: cannot read '" + cfg.keys_file + "'");
+  auto keys = load_keys(*keys_text);
+  if (auto err = std::get_if<std::string>(&keys)) die(cfg.keys_file + ": " + *err);
+  try {
+    venue_node node(cfg, std::move(std::get<key_store>(keys)), load_tape(cfg));
+    return node.run();
+  } catch (const std::exception& e) {
+    spdlog::error("event=fatal reason=\"{}\"", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,178 @@
+#include "venue_server.hpp"
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include "venue/json_writer.hpp"
+#include "venue/stream_path.hpp"
+#include "ws_session.hpp"
+
+namespace cwts::venue {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string_view sv(beast::string_view v) { return {v.data(), v.size()}; }
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// One HTTP connection: keep-alive request loop; hands WebSocket upgrades to
+// ws_session. A malformed request closes the connection, nothing more.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket socket, venue_server& server)
+    : stream_(std::move(socket)), server_(server) {}
+
+  void start() { read(); }
+
+private:
+  void read() {
+    req_ = {};
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_read(stream_, buffer_, req_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return close();
+    if (beast::websocket::is_upgrade(req_)) return upgrade();
+    http_request_view view;
+    view.method = sv(req_.method_string());
+    view.target = sv(req_.target());
+    auto key = req_.find("X-MBX-APIKEY");
+    if (key != req_.end()) view.api_key = sv(key->value());
+    view.body = req_.body();
+    auto reply = server_.api().handle(view, wall_ms());
+    auto res = std::make_shared<http::response<http::string_body>>(
+      static_cast<http::status>(reply.status), req_.version());
+    res->set(http::field::server, "cwts-venue");
+    res->set(http::field::content_type, "application/json;charset=UTF-8");
+    res->keep_alive(req_.keep_alive());
+    res->body() = std::move(reply.body);
+    res->prepare_payload();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code wec, size_t) {
+                        if (wec || !res->keep_alive()) return self->close();
+                        self->read();
+                      });
+  }
+
+  void upgrade() {
+    auto streams = parse_stream_target(sv(req_.target()));
+    bool known = streams.has_value();
+    if (known)
+      for (auto sym : streams->trade_symbols)
+        known = known && server_.api().engine().rules(sym) != nullptr;
+    if (!known) {
+      // web-socket-streams.md: unknown streams are refused at connect time.
+      server_.stats().count_reject(-1121);
+      http::response<http::string_body> res{http::status::bad_request, req_.version()};
+      res.body() = "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}";
+      res.prepare_payload();
+      beast::error_code wec;
+      http::write(stream_, res, wec);
+      return close();
+    }
+    stream_.expires_never();
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), server_, *streams);
+    ws->accept(std::move(req_));
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  venue_server& server_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+};
+
+} // namespace
+
+std::string trade_event_json(const public_trade& t, int64_t event_ms) {
+  json_writer w;
+  // Current Trade Streams payload: e, E, s, t, p, q, T, m, M ("ignore").
+  w.begin_object()
+    .field("e", "trade").field_num("E", event_ms).field("s", t.sym.view())
+    .field_num("t", t.trade_id).field("p", t.px.to_string()).field("q", t.quantity.to_string())
+    .field_num("T", t.time_ms).field_bool("m", t.buyer_is_maker).field_bool("M", true)
+    .end_object();
+  return w.take();
+}
+
+venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& stats,
+                           size_t ws_queue_limit)
+  : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit) {
+}
+
+uint16_t venue_server::listen(uint16_t port) {
+  tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  accept();
+  return acceptor_.local_endpoint().port();
+}
+
+void venue_server::accept() {
+  acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec)
+      std::make_shared<http_session>(std::move(socket), *this)->start();
+    accept();
+  });
+}
+
+void venue_server::publish(const public_trade& t, int64_t now_ms) {
+  if (subscribers_.empty()) return;
+  auto data = trade_event_json(t, now_ms);
+  auto raw = std::make_shared<const std::string>(data);
+  auto combined = std::make_shared<const std::string>(
+    "{\"stream\":" + json_quote(trade_stream_name(t.sym)) + ",\"data\":" + data + "}");
+  // Copy: a session may drop itself (and edit the list) while being fed.
+  auto subs = subscribers_;
+  for (auto& weak : subs)
+    if (auto s = weak.lock(); s && s->wants(t.sym))
+      s->send(s->combined() ? combined : raw);
+}
+
+void venue_server::add_subscriber(const std::shared_ptr<ws_session>& s) {
+  subscribers_.push_back(s);
+  stats_.ws_clients = subscribers_.size();
+}
+
+void venue_server::remove_subscriber(const ws_session* s) {
+  auto& v = subscribers_;
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [s](const std::weak_ptr<ws_session>& w) {
+                           auto p = w.lock();
+                           return !p || p.get() == s;
+                         }),
+          v.end());
+  stats_.ws_clients = v.size();
+}
+
+void venue_server::stop() {
+  beast::error_code ec;
+  acceptor_.close(ec);
+  for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
+    if (auto s = weak.lock()) s->close();
+}
+
+} // namespace cwts::venue

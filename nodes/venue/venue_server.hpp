@@ -1,0 +1,55 @@
+#pragma once
+// cwts-venue's network shell: Boost.Beast HTTP (the Binance REST surface in
+// rest_api) and WebSocket trade streams on 127.0.0.1. Everything runs on one
+// io_context thread, which is the strand that serializes every access to the
+// matching engine, the stats and the subscriber list.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "venue/order_types.hpp"
+#include "venue/rest_api.hpp"
+#include "venue/venue_stats.hpp"
+
+namespace cwts::venue {
+
+class ws_session;
+
+class venue_server {
+public:
+  venue_server(boost::asio::io_context& ioc, rest_api& api, venue_stats& stats,
+               size_t ws_queue_limit);
+
+  // Binds 127.0.0.1:port (0 picks a free port) and returns the bound port.
+  uint16_t listen(uint16_t port);
+  // Sends a trade event to every client subscribed to its symbol.
+  void publish(const public_trade& t, int64_t now_ms);
+  void stop();
+
+  // Used by sessions.
+  void add_subscriber(const std::shared_ptr<ws_session>& s);
+  void remove_subscriber(const ws_session* s);
+  size_t ws_queue_limit() const { return ws_queue_limit_; }
+  venue_stats& stats() { return stats_; }
+  rest_api& api() { return api_; }
+
+private:
+  void accept();
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  rest_api& api_;
+  venue_stats& stats_;
+  size_t ws_queue_limit_;
+  std::vector<std::weak_ptr<ws_session>> subscribers_;
+};
+
+// The `trade` event of web-socket-streams.md "Trade Streams".
+std::string trade_event_json(const public_trade& t, int64_t event_ms);
+
+} // namespace cwts::venue

@@ -1,0 +1,208 @@
+#include "venue/venue_config.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+namespace cwts::venue {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+using error_text = std::string;
+
+// Reads typed values out of one section and remembers which keys it read,
+// so unknown keys can be reported.
+class section_reader {
+public:
+  section_reader(const ini_file& ini, std::string name) : name_(std::move(name)) {
+    if (auto it = ini.find(name_); it != ini.end()) section_ = &it->second;
+  }
+  const std::string* raw(const std::string& key) {
+    read_.insert(key);
+    if (!section_) return nullptr;
+    auto it = section_->find(key);
+    return it == section_->end() ? nullptr : &it->second.value;
+  }
+  std::string where(const std::string& key) const { return "[" + name_ + "] " + key; }
+  void number(const std::string& key, double& out, double lo, double hi, error_text& err) {
+    auto v = raw(key);
+    if (!v || !err.empty()) return;
+    char* end = nullptr;
+    double d = std::strtod(v->c_str(), &end);
+    if (v->empty() || *end != '\0' || !(d >= lo && d <= hi))
+      err = where(key) + ": must be a number in [" + std::to_string(lo) + ", "
+            + std::to_string(hi) + "], got '" + *v + "'";
+    else
+      out = d;
+  }
+  template <class T>
+  void decimal(const std::string& key, T& out, bool required, error_text& err) {
+    auto v = raw(key);
+    if (!err.empty()) return;
+    if (!v) {
+      if (required) err = where(key) + ": missing";
+      return;
+    }
+    auto d = T::parse(*v);
+    if (!d || d->raw < 0) err = where(key) + ": must be a non-negative decimal, got '" + *v + "'";
+    else out = *d;
+  }
+  void unknown_keys(error_text& err) const {
+    if (!section_ || !err.empty()) return;
+    for (auto& [k, e] : *section_)
+      if (!read_.count(k)) {
+        err = where(k) + ": unknown key (line " + std::to_string(e.line) + ")";
+        return;
+      }
+  }
+
+private:
+  std::string name_;
+  const ini_section* section_ = nullptr;
+  std::set<std::string> read_;
+};
+
+std::string resolve(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + "/" + path;
+}
+
+void read_venue_section(const ini_file& ini, const std::string& base, venue_config& c,
+                        error_text& err) {
+  section_reader r(ini, "venue");
+  if (auto h = r.raw("host"); h && *h != "127.0.0.1")
+    err = r.where("host") + ": only 127.0.0.1 is supported (loopback only)";
+  double port = c.port, queue = static_cast<double>(c.ws_queue_limit);
+  r.number("port", port, 0, 65535, err);
+  r.number("speed", c.speed, 1e-6, 1e9, err);
+  r.number("max-trades-per-second", c.max_trades_per_second, 0, 1e6, err);
+  r.number("duration-s", c.duration_s, 0, 1e9, err);
+  r.number("summary-interval-s", c.summary_interval_s, 0.1, 86400, err);
+  r.number("ws-queue-limit", queue, 1, 1e6, err);
+  c.port = static_cast<int>(port);
+  c.ws_queue_limit = static_cast<size_t>(queue);
+  auto data = r.raw("data");
+  auto keys = r.raw("keys-file");
+  if (err.empty() && (!data || data->empty())) err = r.where("data") + ": missing";
+  if (err.empty() && (!keys || keys->empty())) err = r.where("keys-file") + ": missing";
+  if (err.empty()) {
+    c.data_file = resolve(*data, base);
+    c.keys_file = resolve(*keys, base);
+  }
+  r.unknown_keys(err);
+}
+
+void read_symbol_section(const ini_file& ini, venue_config& c, error_text& err) {
+  section_reader r(ini, "symbol");
+  auto name = r.raw("name");
+  if (err.empty() && (!name || !symbol::parse(*name)))
+    err = r.where("name") + ": must be 1-15 upper-case letters/digits";
+  if (!err.empty()) return;
+  c.rules.sym = *symbol::parse(*name);
+  auto base_asset = r.raw("base-asset"), quote_asset = r.raw("quote-asset");
+  if (!base_asset || base_asset->empty()) err = r.where("base-asset") + ": missing";
+  else if (!quote_asset || quote_asset->empty()) err = r.where("quote-asset") + ": missing";
+  else c.rules.base_asset = *base_asset, c.rules.quote_asset = *quote_asset;
+  r.decimal("tick-size", c.rules.tick_size, true, err);
+  r.decimal("min-price", c.rules.min_price, true, err);
+  r.decimal("max-price", c.rules.max_price, true, err);
+  r.decimal("step-size", c.rules.step_size, true, err);
+  r.decimal("min-qty", c.rules.min_qty, true, err);
+  r.decimal("max-qty", c.rules.max_qty, true, err);
+  r.decimal("min-notional", c.rules.min_notional, true, err);
+  r.decimal("max-notional", c.rules.max_notional, true, err);
+  if (err.empty() && !c.rules.tick_size.is_positive())
+    err = r.where("tick-size") + ": must be positive";
+  if (err.empty() && c.rules.max_qty < c.rules.min_qty)
+    err = r.where("max-qty") + ": must be >= min-qty";
+  r.unknown_keys(err);
+}
+
+void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) {
+  section_reader r(ini, "replay");
+  double levels = c.seed.levels_per_side;
+  r.number("seed-levels", levels, 1, 50, err);
+  c.seed.levels_per_side = static_cast<int>(levels);
+  r.decimal("seed-qty", c.seed.level_qty, true, err);
+  if (err.empty() && !c.seed.level_qty.is_positive())
+    err = r.where("seed-qty") + ": must be positive";
+  r.unknown_keys(err);
+}
+
+} // namespace
+
+std::variant<ini_file, std::string> parse_ini(const std::string& text) {
+  ini_file out;
+  std::istringstream in(text);
+  std::string line, section;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t.front() == '[') {
+      if (t.back() != ']' || t.size() < 3) return "line " + std::to_string(n) + ": bad section";
+      section = trim(t.substr(1, t.size() - 2));
+      out[section];
+      continue;
+    }
+    auto eq = t.find('=');
+    if (eq == std::string::npos || section.empty())
+      return "line " + std::to_string(n) + ": expected key=value under a [section]";
+    auto key = trim(t.substr(0, eq));
+    if (out[section].count(key))
+      return "[" + section + "] " + key + ": set twice (line " + std::to_string(n) + ")";
+    out[section][key] = ini_entry{trim(t.substr(eq + 1)), n};
+  }
+  return out;
+}
+
+std::variant<venue_config, std::string> load_venue_config(const std::string& text,
+                                                          const std::string& base_dir) {
+  auto parsed = parse_ini(text);
+  if (auto e = std::get_if<std::string>(&parsed)) return *e;
+  auto& ini = std::get<ini_file>(parsed);
+  venue_config c;
+  error_text err;
+  for (auto& [name, s] : ini)
+    if (name != "venue" && name != "symbol" && name != "replay" && err.empty())
+      err = "[" + name + "]: unknown section";
+  if (err.empty()) read_venue_section(ini, base_dir, c, err);
+  if (err.empty()) read_symbol_section(ini, c, err);
+  if (err.empty()) read_replay_section(ini, c, err);
+  if (!err.empty()) return err;
+  return c;
+}
+
+std::variant<key_store, std::string> load_keys(const std::string& text) {
+  auto parsed = parse_ini(text);
+  if (auto e = std::get_if<std::string>(&parsed)) return *e;
+  key_store keys;
+  for (auto& [name, s] : std::get<ini_file>(parsed)) {
+    if (name.rfind("account.", 0) != 0) return "[" + name + "]: expected [account.<name>]";
+    api_account a{name.substr(8), {}, {}};
+    bool name_ok = !a.name.empty();
+    for (char ch : a.name) name_ok = name_ok && std::isalnum(static_cast<unsigned char>(ch));
+    if (!name_ok) return "[" + name + "]: account name must be letters/digits";
+    for (auto& [k, e] : s) {
+      if (k == "api-key") a.api_key = e.value;
+      else if (k == "secret") a.secret = e.value;
+      else return "[" + name + "] " + k + ": unknown key";
+    }
+    if (!api_key_format_ok(a.api_key)) return "[" + name + "] api-key: must be 1-128 letters/digits";
+    if (a.secret.empty()) return "[" + name + "] secret: missing";
+    if (!keys.add(a)) return "[" + name + "] api-key: used by another account";
+  }
+  if (keys.size() == 0) return "keys file: no [account.<name>] section";
+  return keys;
+}
+
+} // namespace cwts::venue

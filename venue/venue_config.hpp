@@ -1,0 +1,51 @@
+#pragma once
+// cwts-venue configuration: an INI file read once at start and validated
+// into typed structs; a bad key stops the venue with a message naming it.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "venue/market_replay.hpp"
+#include "venue/request_auth.hpp"
+#include "venue/symbol_rules.hpp"
+
+namespace cwts::venue {
+
+// [section] → key → value; keys keep their line number for messages.
+struct ini_entry {
+  std::string value;
+  int line = 0;
+};
+using ini_section = std::map<std::string, ini_entry>;
+using ini_file = std::map<std::string, ini_section>;
+
+// Parses `key=value` lines under `[section]`; '#' and ';' start comments.
+// Returns the error text on a malformed line.
+std::variant<ini_file, std::string> parse_ini(const std::string& text);
+
+struct venue_config {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  double speed = 1.0;
+  double max_trades_per_second = 50;
+  double duration_s = 0;        // 0: run until SIGINT/SIGTERM
+  double summary_interval_s = 5;
+  size_t ws_queue_limit = 1024; // frames queued per client before it is dropped
+  std::string data_file;
+  std::string keys_file;
+  symbol_rules rules;           // the replayed symbol
+  seed_config seed;
+};
+
+// Builds the config from an INI text; relative paths are resolved against
+// `base_dir` (the config file's folder). Error: "key: reason".
+std::variant<venue_config, std::string> load_venue_config(const std::string& text,
+                                                          const std::string& base_dir);
+
+// Reads `[account.<name>] api-key=... secret=...` sections.
+std::variant<key_store, std::string> load_keys(const std::string& text);
+
+} // namespace cwts::venue
