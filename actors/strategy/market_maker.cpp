@@ -1,0 +1,194 @@
+#include "actors/strategy/market_maker.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace cwts::strategy {
+
+namespace {
+
+void require(bool ok, const char* key, const char* why) {
+  if (!ok)
+    throw std::invalid_argument(std::string("market_maker.") + key + ": " + why);
+}
+
+constexpr int64_t ppm = 1'000'000;
+
+__int128 abs128(__int128 v) { return v < 0 ? -v : v; }
+
+} // namespace
+
+void validate(const market_maker_config& cfg) {
+  require(!cfg.sym.empty(), "symbol", "missing");
+  require(cfg.tick_size.is_positive(), "tick_size", "must be > 0");
+  require(cfg.quote_qty.is_positive(), "quote_qty", "must be > 0");
+  require(cfg.half_spread_ticks >= 1, "half_spread_ticks", "must be >= 1");
+  require(cfg.requote_threshold_ticks >= 1, "requote_threshold_ticks", "must be >= 1");
+  require(cfg.max_inventory >= cfg.quote_qty, "max_inventory", "must be >= quote_qty");
+  require(cfg.skew_ticks_per_quote >= 0, "skew_ticks_per_quote", "must be >= 0");
+  require(cfg.ema_weight_ppm > 0 && cfg.ema_weight_ppm <= ppm, "ema_weight_ppm",
+          "must be in 1..1000000");
+  require(cfg.min_action_interval_ns >= 0, "min_action_interval_ns", "must be >= 0");
+}
+
+market_maker::market_maker(market_maker_config cfg, id_source next_id)
+  : cfg_(std::move(cfg)), next_id_(std::move(next_id)) {
+  validate(cfg_);
+  if (!next_id_)
+    throw std::invalid_argument("market_maker: no client order id source");
+}
+
+// Integer EMA: fv += (px - fv) × weight, truncated toward zero at 8
+// decimals. Prices stay fixed-point end to end (DESIGN.md §2).
+void market_maker::update_fair_value(price px) {
+  if (!fair_value_) {
+    fair_value_ = px;
+    return;
+  }
+  __int128 diff = static_cast<__int128>(px.raw) - fair_value_->raw;
+  fair_value_->raw += static_cast<int64_t>(diff * cfg_.ema_weight_ppm / ppm);
+}
+
+quote_targets market_maker::desired_quotes() const {
+  quote_targets q;
+  if (!fair_value_)
+    return q;
+  __int128 tick = cfg_.tick_size.raw;
+  // Fair value to the nearest tick (half up), so every quote is on tick.
+  __int128 center = (static_cast<__int128>(fair_value_->raw) + tick / 2) / tick * tick;
+  // Inventory skew: long inventory lowers both quotes (sell sooner, buy
+  // later), short inventory raises them.
+  __int128 skew = static_cast<__int128>(inventory_.raw) * cfg_.skew_ticks_per_quote
+                  / cfg_.quote_qty.raw;
+  center -= skew * tick;
+  __int128 bid = center - cfg_.half_spread_ticks * tick;
+  __int128 ask = center + cfg_.half_spread_ticks * tick;
+  __int128 inv = inventory_.raw;
+  // The side that would carry |inventory| past max_inventory is not quoted.
+  if (bid > 0 && inv + cfg_.quote_qty.raw <= cfg_.max_inventory.raw)
+    q.bid = price::from_raw(static_cast<int64_t>(bid));
+  if (ask > 0 && inv - cfg_.quote_qty.raw >= -static_cast<__int128>(cfg_.max_inventory.raw))
+    q.ask = price::from_raw(static_cast<int64_t>(ask));
+  return q;
+}
+
+bool market_maker::throttled(timestamp_ns now) const {
+  return last_action_ && now.ns - last_action_->ns < cfg_.min_action_interval_ns;
+}
+
+std::vector<strategy_action> market_maker::on_trade(const trade& t, timestamp_ns now) {
+  std::vector<strategy_action> out;
+  if (t.sym != cfg_.sym || !t.px.is_positive())
+    return out;
+  update_fair_value(t.px);
+  if (mode_ != trading_mode::active || throttled(now))
+    return out;
+  auto targets = desired_quotes();
+  requote_side(bid_, side::buy, targets.bid, bid_stale_, now, out);
+  requote_side(ask_, side::sell, targets.ask, ask_stale_, now, out);
+  if (!out.empty())
+    last_action_ = now;
+  return out;
+}
+
+// Cancel first, new quote only once the venue confirms the cancel: never
+// more than one live order per side, even for a moment.
+void market_maker::requote_side(std::optional<live_quote>& slot, side s,
+                                std::optional<price> target, bool& stale, timestamp_ns now,
+                                std::vector<strategy_action>& out) {
+  if (!slot) {
+    if (target)
+      place(slot, s, *target, now, out);
+    stale = false;
+    return;
+  }
+  if (slot->state == quote_state::pending_cancel)
+    return;
+  bool moved = target
+               && abs128(static_cast<__int128>(target->raw) - slot->px.raw)
+                    >= static_cast<__int128>(cfg_.requote_threshold_ticks) * cfg_.tick_size.raw;
+  if (!target || moved || stale) {
+    cancel(*slot, now, out);
+    stale = false;
+  }
+}
+
+void market_maker::place(std::optional<live_quote>& slot, side s, price px, timestamp_ns now,
+                         std::vector<strategy_action>& out) {
+  order_request o;
+  o.id = next_id_();
+  o.strategy = cfg_.id;
+  o.sym = cfg_.sym;
+  o.order_side = s;
+  o.type = order_type::limit;
+  o.tif = time_in_force::gtc;
+  o.limit_price = px;
+  o.quantity = cfg_.quote_qty;
+  o.ts_init = now;
+  slot = live_quote{o.id, s, px, o.quantity, qty{}, quote_state::pending_new};
+  out.emplace_back(std::move(o));
+}
+
+void market_maker::cancel(live_quote& q, timestamp_ns now, std::vector<strategy_action>& out) {
+  q.state = quote_state::pending_cancel;
+  out.emplace_back(cancel_request{q.id, cfg_.sym, now});
+}
+
+std::optional<live_quote>* market_maker::slot_of(const client_order_id& id) {
+  if (bid_ && bid_->id == id)
+    return &bid_;
+  if (ask_ && ask_->id == id)
+    return &ask_;
+  return nullptr;
+}
+
+void market_maker::on_execution_report(const execution_report& rep) {
+  auto* slot = slot_of(rep.id);
+  if (slot == nullptr)
+    return; // not ours, or already finished (a repeated terminal report)
+  auto& q = **slot;
+  // Fill = growth of cum_qty: a repeated report never counts twice.
+  qty fill = rep.cum_qty - q.cum;
+  if (fill.is_positive()) {
+    inventory_ += q.quote_side == side::buy ? fill : -fill;
+    q.cum = rep.cum_qty;
+    bid_stale_ = true;
+    ask_stale_ = true;
+  }
+  if (is_terminal(rep.status)) {
+    slot->reset();
+    return;
+  }
+  if (rep.status == order_status::pending_cancel)
+    q.state = quote_state::pending_cancel;
+  else if (q.state == quote_state::pending_new && rep.status != order_status::pending_new)
+    q.state = quote_state::working;
+}
+
+void market_maker::on_reject(const order_reject& rej) {
+  auto* slot = slot_of(rej.id);
+  if (slot == nullptr)
+    return;
+  ++rejects_;
+  auto& q = **slot;
+  if (q.state == quote_state::pending_new)
+    slot->reset(); // the order never lived
+  else if (q.state == quote_state::pending_cancel)
+    q.state = quote_state::working; // the cancel was refused; reports will settle it
+}
+
+std::vector<strategy_action> market_maker::on_trading_mode(trading_mode mode, timestamp_ns now) {
+  mode_ = mode;
+  std::vector<strategy_action> out;
+  if (mode == trading_mode::active)
+    return out;
+  for (auto* slot : {&bid_, &ask_})
+    if (*slot && (*slot)->state != quote_state::pending_cancel)
+      cancel(**slot, now, out);
+  if (!out.empty())
+    last_action_ = now;
+  return out;
+}
+
+} // namespace cwts::strategy

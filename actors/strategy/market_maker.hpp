@@ -1,0 +1,103 @@
+#pragma once
+// Reference market maker (DESIGN.md §3 strategy: "a market maker with
+// inventory skew"). Quotes one bid and one ask around an EMA fair value of
+// validated trades, skewed against its inventory. Pure logic: the strategy
+// actor feeds it events and sends what it returns.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "actors/strategy/strategy_action.hpp"
+#include "messages/kill.hpp"
+#include "messages/market_data.hpp"
+#include "messages/orders.hpp"
+
+namespace cwts::strategy {
+
+struct market_maker_config {
+  strategy_id id;
+  symbol sym;
+  price tick_size;                  // venue PRICE_FILTER tickSize
+  qty quote_qty;                    // size of each quote
+  int64_t half_spread_ticks = 1;    // distance of each quote from the (skewed) fair value
+  int64_t requote_threshold_ticks = 1; // move needed before a live quote is replaced
+  qty max_inventory;                // |position| never quoted beyond this
+  int64_t skew_ticks_per_quote = 1; // ticks both quotes shift per quote_qty held
+  int64_t ema_weight_ppm = 100'000; // weight of each new trade in the EMA, in 1e-6
+  int64_t min_action_interval_ns = 0; // throttle between order actions
+};
+
+// Throws std::invalid_argument naming the first bad key.
+void validate(const market_maker_config& cfg);
+
+enum class quote_state : uint8_t { pending_new, working, pending_cancel };
+
+struct live_quote {
+  client_order_id id;
+  side quote_side = side::buy;
+  price px;
+  qty quantity;
+  qty cum;
+  quote_state state = quote_state::pending_new;
+};
+
+struct quote_targets {
+  std::optional<price> bid;
+  std::optional<price> ask;
+};
+
+class market_maker {
+public:
+  market_maker(market_maker_config cfg, id_source next_id);
+
+  // Updates fair value; when ACTIVE and not throttled, returns the cancels
+  // and new quotes needed to reach the desired quotes.
+  std::vector<strategy_action> on_trade(const trade& t, timestamp_ns now);
+
+  // Acks, fills (inventory) and terminal states of this strategy's orders.
+  void on_execution_report(const execution_report& rep);
+
+  // A new quote refused (risk, OMS or venue) frees its side; a refused cancel
+  // leaves the quote working.
+  void on_reject(const order_reject& rej);
+
+  // Anything but ACTIVE stops quoting and cancels every live quote at once
+  // (no throttle: stopping must never wait).
+  std::vector<strategy_action> on_trading_mode(trading_mode mode, timestamp_ns now);
+
+  // Quotes the strategy wants now; empty sides are not quoted.
+  quote_targets desired_quotes() const;
+
+  std::optional<price> fair_value() const { return fair_value_; }
+  qty inventory() const { return inventory_; }
+  trading_mode mode() const { return mode_; }
+  const std::optional<live_quote>& bid() const { return bid_; }
+  const std::optional<live_quote>& ask() const { return ask_; }
+  const market_maker_config& config() const { return cfg_; }
+  uint64_t rejects() const { return rejects_; }
+
+private:
+  void update_fair_value(price px);
+  void requote_side(std::optional<live_quote>& slot, side s, std::optional<price> target,
+                    bool& stale, timestamp_ns now, std::vector<strategy_action>& out);
+  void place(std::optional<live_quote>& slot, side s, price px, timestamp_ns now,
+             std::vector<strategy_action>& out);
+  void cancel(live_quote& q, timestamp_ns now, std::vector<strategy_action>& out);
+  std::optional<live_quote>* slot_of(const client_order_id& id);
+  bool throttled(timestamp_ns now) const;
+
+  market_maker_config cfg_;
+  id_source next_id_;
+  trading_mode mode_ = trading_mode::active;
+  std::optional<price> fair_value_;
+  qty inventory_;
+  std::optional<live_quote> bid_;
+  std::optional<live_quote> ask_;
+  bool bid_stale_ = false; // a fill moved inventory: requote regardless of threshold
+  bool ask_stale_ = false;
+  std::optional<timestamp_ns> last_action_;
+  uint64_t rejects_ = 0;
+};
+
+} // namespace cwts::strategy

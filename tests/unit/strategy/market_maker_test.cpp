@@ -1,0 +1,271 @@
+#define CAF_SUITE strategy_market_maker
+#include "caf/test/unit_test_impl.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/strategy/market_maker.hpp"
+
+using namespace cwts;
+using namespace cwts::strategy;
+
+namespace {
+
+price px(std::string_view s) { return *price::parse(s); }
+qty qt(std::string_view s) { return *qty::parse(s); }
+int64_t raw(std::string_view s) { return px(s).raw; }
+
+market_maker_config base_config() {
+  market_maker_config c;
+  c.id.value = "mm1";
+  c.sym = *symbol::parse("BTCUSDT");
+  c.tick_size = px("0.01");
+  c.quote_qty = qt("1");
+  c.half_spread_ticks = 2;
+  c.requote_threshold_ticks = 3;
+  c.max_inventory = qt("2");
+  c.skew_ticks_per_quote = 1;
+  c.ema_weight_ppm = 1'000'000; // fair value = last trade, unless a test says otherwise
+  c.min_action_interval_ns = 0;
+  return c;
+}
+
+struct mm_fixture {
+  int next = 0;
+  market_maker mm{base_config(), [this] { return client_order_id{"id" + std::to_string(++next)}; }};
+  int64_t clock = 1'000'000;
+
+  std::vector<strategy_action> trade_at(std::string_view p, int64_t advance_ns = 1'000'000) {
+    trade t;
+    t.sym = *symbol::parse("BTCUSDT");
+    t.px = px(p);
+    t.quantity = qt("0.1");
+    clock += advance_ns;
+    return mm.on_trade(t, timestamp_ns{clock});
+  }
+
+  void report(const live_quote& q, order_status st, std::string_view cum) {
+    execution_report r;
+    r.id = q.id;
+    r.sym = *symbol::parse("BTCUSDT");
+    r.order_side = q.quote_side;
+    r.status = st;
+    r.cum_qty = qt(cum);
+    r.last_qty = r.cum_qty - q.cum;
+    r.last_price = q.px;
+    mm.on_execution_report(r);
+  }
+
+  // Acknowledges both quotes.
+  void ack_all() {
+    if (mm.bid())
+      report(*mm.bid(), order_status::accepted, "0");
+    if (mm.ask())
+      report(*mm.ask(), order_status::accepted, "0");
+  }
+};
+
+size_t count_orders(const std::vector<strategy_action>& v) {
+  size_t n = 0;
+  for (const auto& a : v)
+    n += std::holds_alternative<order_request>(a) ? 1 : 0;
+  return n;
+}
+
+size_t count_cancels(const std::vector<strategy_action>& v) {
+  return v.size() - count_orders(v);
+}
+
+const order_request* order_on(const std::vector<strategy_action>& v, side s) {
+  for (const auto& a : v)
+    if (auto* o = std::get_if<order_request>(&a); o && o->order_side == s)
+      return o;
+  return nullptr;
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(market_maker_tests, mm_fixture)
+
+CAF_TEST(quotes_appear_around_fair_value_on_tick) {
+  auto acts = trade_at("100.004"); // fair value rounds to 100.00
+  CAF_REQUIRE_EQUAL(count_orders(acts), 2u);
+  const auto* bid = order_on(acts, side::buy);
+  const auto* ask = order_on(acts, side::sell);
+  CAF_REQUIRE(bid != nullptr && ask != nullptr);
+  int64_t bid_px = bid->limit_price.raw;
+  int64_t ask_px = ask->limit_price.raw;
+  CAF_CHECK_EQUAL(bid_px, raw("99.98"));
+  CAF_CHECK_EQUAL(ask_px, raw("100.02"));
+  CAF_CHECK_EQUAL(bid_px % raw("0.01"), 0);
+  CAF_CHECK_EQUAL(bid->quantity.raw, qt("1").raw);
+  CAF_CHECK_EQUAL(bid->strategy.value, "mm1");
+  CAF_CHECK(bid->id != ask->id);
+}
+
+CAF_TEST(no_quotes_before_the_first_trade_or_for_other_symbols) {
+  CAF_CHECK(!mm.desired_quotes().bid.has_value());
+  trade t;
+  t.sym = *symbol::parse("ETHUSDT");
+  t.px = px("2000");
+  CAF_CHECK(mm.on_trade(t, timestamp_ns{1}).empty());
+  CAF_CHECK(!mm.fair_value().has_value());
+}
+
+CAF_TEST(fair_value_is_an_ema_of_trade_prices) {
+  auto cfg = base_config();
+  cfg.ema_weight_ppm = 500'000;
+  market_maker m(cfg, [] { return client_order_id{"x"}; });
+  trade t;
+  t.sym = cfg.sym;
+  t.px = px("100");
+  m.on_trade(t, timestamp_ns{1});
+  t.px = px("102");
+  m.on_trade(t, timestamp_ns{2});
+  int64_t fv = m.fair_value()->raw;
+  CAF_CHECK_EQUAL(fv, raw("101"));
+}
+
+CAF_TEST(quotes_skew_against_inventory) {
+  trade_at("100");
+  ack_all();
+  report(*mm.bid(), order_status::filled, "1"); // long 1
+  CAF_CHECK_EQUAL(mm.inventory().raw, qt("1").raw);
+  auto q = mm.desired_quotes();
+  // One tick lower per quote_qty held: bid 99.97, ask 100.01.
+  CAF_REQUIRE(q.bid && q.ask);
+  int64_t b = q.bid->raw;
+  int64_t a = q.ask->raw;
+  CAF_CHECK_EQUAL(b, raw("99.97"));
+  CAF_CHECK_EQUAL(a, raw("100.01"));
+}
+
+CAF_TEST(side_that_would_exceed_max_inventory_is_not_quoted) {
+  trade_at("100");
+  ack_all();
+  report(*mm.bid(), order_status::filled, "1");
+  trade_at("100"); // new bid, stale ask canceled
+  CAF_REQUIRE(mm.bid().has_value());
+  report(*mm.bid(), order_status::accepted, "0");
+  report(*mm.bid(), order_status::filled, "1"); // long 2 = max
+  auto q = mm.desired_quotes();
+  CAF_CHECK(!q.bid.has_value());
+  CAF_CHECK(q.ask.has_value());
+  auto next = trade_at("100");
+  CAF_CHECK(order_on(next, side::buy) == nullptr);
+}
+
+CAF_TEST(requotes_only_when_price_moves_by_the_threshold) {
+  trade_at("100");
+  ack_all();
+  CAF_CHECK(trade_at("100.02").empty()); // 2 ticks < 3
+  auto acts = trade_at("100.03");        // 3 ticks: cancel both
+  CAF_CHECK_EQUAL(count_cancels(acts), 2u);
+  CAF_CHECK_EQUAL(count_orders(acts), 0u);
+  CAF_CHECK(mm.bid()->state == quote_state::pending_cancel);
+}
+
+CAF_TEST(requote_is_cancel_then_new_never_two_orders_per_side) {
+  trade_at("100");
+  ack_all();
+  auto old_bid = *mm.bid();
+  trade_at("100.05");
+  // Cancel pending: more trades add nothing on that side.
+  CAF_CHECK(trade_at("100.10").empty());
+  report(old_bid, order_status::canceled, "0");
+  auto acts = trade_at("100.10");
+  const auto* bid = order_on(acts, side::buy);
+  CAF_REQUIRE(bid != nullptr);
+  int64_t p = bid->limit_price.raw;
+  CAF_CHECK_EQUAL(p, raw("100.08"));
+  CAF_CHECK(bid->id != old_bid.id);
+}
+
+CAF_TEST(partial_fill_requotes_regardless_of_threshold) {
+  trade_at("100");
+  ack_all();
+  report(*mm.ask(), order_status::partially_filled, "0.5");
+  CAF_CHECK_EQUAL(mm.inventory().raw, qt("-0.5").raw);
+  auto acts = trade_at("100");
+  CAF_CHECK_EQUAL(count_cancels(acts), 2u);
+  // A repeated report does not count the fill twice.
+  report(*mm.ask(), order_status::partially_filled, "0.5");
+  CAF_CHECK_EQUAL(mm.inventory().raw, qt("-0.5").raw);
+}
+
+CAF_TEST(throttle_spaces_order_actions) {
+  auto cfg = base_config();
+  cfg.min_action_interval_ns = 10'000'000; // 10 ms
+  int n = 0;
+  market_maker m(cfg, [&n] { return client_order_id{"t" + std::to_string(++n)}; });
+  trade t;
+  t.sym = cfg.sym;
+  t.px = px("100");
+  CAF_CHECK_EQUAL(m.on_trade(t, timestamp_ns{1'000'000}).size(), 2u);
+  execution_report r;
+  r.id = m.bid()->id;
+  r.status = order_status::rejected;
+  m.on_execution_report(r); // bid gone: would be re-placed at once without a throttle
+  CAF_CHECK(m.on_trade(t, timestamp_ns{5'000'000}).empty());
+  CAF_CHECK(m.on_trade(t, timestamp_ns{10'999'999}).empty());
+  CAF_CHECK_EQUAL(m.on_trade(t, timestamp_ns{11'000'000}).size(), 1u);
+}
+
+CAF_TEST(halting_cancels_live_orders_and_stops_quoting) {
+  trade_at("100");
+  ack_all();
+  auto cancels = mm.on_trading_mode(trading_mode::halted, timestamp_ns{clock});
+  CAF_CHECK_EQUAL(count_cancels(cancels), 2u);
+  CAF_CHECK(trade_at("105").empty());
+  report(*mm.bid(), order_status::canceled, "0");
+  report(*mm.ask(), order_status::canceled, "0");
+  CAF_CHECK(trade_at("105").empty());
+  CAF_CHECK(!mm.bid().has_value() && !mm.ask().has_value());
+  CAF_CHECK(mm.on_trading_mode(trading_mode::active, timestamp_ns{clock}).empty());
+  CAF_CHECK_EQUAL(count_orders(trade_at("105")), 2u);
+}
+
+CAF_TEST(reducing_mode_also_stops_quoting_and_cancels_in_flight_quotes) {
+  trade_at("100"); // both quotes still pending_new
+  auto cancels = mm.on_trading_mode(trading_mode::reducing, timestamp_ns{clock});
+  CAF_CHECK_EQUAL(count_cancels(cancels), 2u);
+  CAF_CHECK(mm.on_trading_mode(trading_mode::halted, timestamp_ns{clock}).empty());
+}
+
+CAF_TEST(rejected_new_quote_frees_its_side) {
+  trade_at("100");
+  order_reject rej;
+  rej.id = mm.bid()->id;
+  rej.reason = reject_reason::price_collar_breached;
+  mm.on_reject(rej);
+  CAF_CHECK(!mm.bid().has_value());
+  CAF_CHECK_EQUAL(mm.rejects(), 1u);
+  auto acts = trade_at("100");
+  CAF_CHECK(order_on(acts, side::buy) != nullptr);
+}
+
+CAF_TEST(refused_cancel_leaves_the_quote_working) {
+  trade_at("100");
+  ack_all();
+  trade_at("100.05");
+  order_reject rej;
+  rej.id = mm.bid()->id;
+  rej.reason = reject_reason::unknown_order;
+  mm.on_reject(rej);
+  CAF_CHECK(mm.bid()->state == quote_state::working);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(invalid_config_is_refused_with_the_key) {
+  auto cfg = base_config();
+  cfg.tick_size = price{};
+  std::string what;
+  try {
+    market_maker m(cfg, [] { return client_order_id{"x"}; });
+  } catch (const std::invalid_argument& e) {
+    what = e.what();
+  }
+  CAF_CHECK(what.find("tick_size") != std::string::npos);
+}
