@@ -30,6 +30,13 @@ caf::actor role(kill_ptr self, const std::string& name) {
   return i == self->state.dir.end() ? caf::actor{} : i->second;
 }
 
+// Channels run only on the node that hosts the actor: a peer's OMS or
+// connector is that peer's coordinator's job, reached by the echo.
+caf::actor local_role(kill_ptr self, const std::string& name) {
+  auto h = role(self, name);
+  return h && h.node() == self->node() ? h : caf::actor{};
+}
+
 std::vector<caf::actor> peers(kill_ptr self) {
   std::vector<caf::actor> out;
   for (auto& [name, handle] : self->state.dir)
@@ -119,7 +126,7 @@ void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
 void notify_trading_state(kill_ptr self) {
   auto st = self->state.core->state();
   for (const char* r : {"strategy", "oms", "risk", "connector"})
-    if (auto h = role(self, r))
+    if (auto h = local_role(self, r))
       self->send(h, st);
 }
 
@@ -136,8 +143,8 @@ bool handle_command(kill_ptr self, const kill_command& cmd) {
   // Echo before anything slow, so the halt spreads even if we die next.
   for (auto& p : peers(self))
     self->send(p, peer_atom::value, cmd);
-  auto oms = role(self, "oms");
-  auto connector = role(self, "connector");
+  auto oms = local_role(self, "oms");
+  auto connector = local_role(self, "connector");
   bool cancel = d.ack.applied && cmd.level >= kill_level::cancel_all;
   d.ack.channels_started = cancel ? (oms ? 1 : 0) + (connector ? 1 : 0) : 0;
   self->state.core->on_ack(d.ack);
@@ -183,7 +190,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     },
     [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd); },
     [=](retry_atom, const kill_command& cmd, int attempt) {
-      if (auto connector = role(self, "connector"))
+      if (auto connector = local_role(self, "connector"))
         run_venue_channel(self, cmd, connector, attempt);
     },
     [=](const kill_ack& ack) {
