@@ -1,0 +1,98 @@
+#include "actors/strategy/strategy_actor.hpp"
+
+#include <map>
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/oms/client_order_id_generator.hpp"
+#include "messages/registry.hpp"
+
+namespace cwts {
+
+namespace {
+
+struct strategy_state {
+  std::unique_ptr<oms::client_order_id_generator> ids;
+  std::map<symbol, std::unique_ptr<strategy::market_maker>> makers;
+  caf::actor risk;
+  int64_t orders = 0;
+  int64_t cancels = 0;
+  int64_t trades_seen = 0;
+  static inline const char* name = "strategy";
+};
+
+using strategy_ptr = caf::stateful_actor<strategy_state>*;
+
+void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions) {
+  for (auto& a : actions) {
+    if (auto* o = std::get_if<order_request>(&a)) {
+      ++self->state.orders;
+      if (self->state.risk)
+        self->send(self->state.risk, *o);
+    } else if (auto* c = std::get_if<cancel_request>(&a)) {
+      ++self->state.cancels;
+      if (self->state.risk)
+        self->send(self->state.risk, *c);
+    }
+  }
+}
+
+strategy::market_maker* maker(strategy_ptr self, const symbol& sym) {
+  auto i = self->state.makers.find(sym);
+  return i == self->state.makers.end() ? nullptr : i->second.get();
+}
+
+actor_stats stats(strategy_ptr self) {
+  actor_stats s{"strategy", {}};
+  s.counters["orders"] = self->state.orders;
+  s.counters["cancels"] = self->state.cancels;
+  s.counters["trades_seen"] = self->state.trades_seen;
+  for (auto& [sym, mm] : self->state.makers) {
+    s.counters["rejects." + sym.str()] = static_cast<int64_t>(mm->rejects());
+    s.counters["inventory_raw." + sym.str()] = mm->inventory().raw;
+  }
+  return s;
+}
+
+caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
+  self->state.ids = std::make_unique<oms::client_order_id_generator>(cfg.self.value,
+                                                                     wall_clock_now());
+  auto* gen = self->state.ids.get();
+  for (auto& mc : cfg.makers)
+    self->state.makers[mc.sym] = std::make_unique<strategy::market_maker>(mc, [gen] {
+      return gen->next();
+    });
+  return {
+    [=](const trade& t) {
+      ++self->state.trades_seen;
+      if (auto* mm = maker(self, t.sym))
+        dispatch(self, mm->on_trade(t, wall_clock_now()));
+    },
+    [=](const execution_report& rep) {
+      if (auto* mm = maker(self, rep.sym))
+        mm->on_execution_report(rep);
+    },
+    [=](const order_reject& rej) {
+      if (auto* mm = maker(self, rej.sym))
+        mm->on_reject(rej);
+    },
+    [=](const trading_state& st) {
+      for (auto& [sym, mm] : self->state.makers)
+        dispatch(self, mm->on_trading_mode(st.mode, wall_clock_now()));
+    },
+    [=](wire_atom, const role_directory& dir) {
+      auto i = dir.find("risk");
+      self->state.risk = i == dir.end() ? caf::actor{} : i->second;
+    },
+    [=](stats_atom) { return stats(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_strategy(caf::actor_system& sys, strategy_actor_config cfg) {
+  return sys.spawn(strategy_actor, std::move(cfg));
+}
+
+} // namespace cwts
