@@ -95,11 +95,15 @@ CAF_TEST(reconnects_when_the_server_closed_the_kept_alive_connection) {
   cwts::test::http_test_server server(ok_time);
   server.set_mode(server_mode::respond_then_close);
   http_client client("127.0.0.1", server.port(), 2000ms);
+  // The server's FIN may race our next write; an idempotent GET is then
+  // sent again on a fresh connection.
+  auto req = get_time();
+  req.idempotent = true;
   for (int i = 0; i < 3; ++i) {
-    auto r = client.send(get_time());
+    auto r = client.send(req);
     CAF_CHECK(r.ok());
   }
-  CAF_CHECK_EQUAL(client.connections_opened(), 3u);
+  CAF_CHECK(client.connections_opened() >= 3u);
 }
 
 CAF_TEST(refused_connection_is_surely_not_delivered) {
