@@ -82,7 +82,13 @@ void position_book::on_execution_report(const execution_report& rep) {
   }
 }
 
+bool position_book::knows(const client_order_id& id) const {
+  return orders_.count(id) != 0 || terminal_ids_.count(id) != 0;
+}
+
 void position_book::on_order_reject(const order_reject& rej) {
+  if (rej.reason == reject_reason::duplicate_client_order_id)
+    return;
   auto it = orders_.find(rej.id);
   if (it == orders_.end())
     return; // refused before it was sent: never counted

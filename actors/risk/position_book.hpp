@@ -45,8 +45,14 @@ public:
   // in flight to open; terminal reports release what is left.
   void on_execution_report(const execution_report& rep);
 
-  // The order never reached the venue or was refused there: release it.
+  // The order never reached the venue or was refused there: release it. A
+  // duplicate-id refusal is about a second order under a known id and must
+  // not release the first one.
   void on_order_reject(const order_reject& rej);
+
+  // True for an id that is live here or ended recently: a new order under it
+  // is a duplicate.
+  bool knows(const client_order_id& id) const;
 
   // The symbol's position, or a flat one when nothing was traded.
   position get(const symbol& sym) const;

@@ -39,7 +39,8 @@ check_result pre_trade_check::check(const order_request& o, trading_mode mode,
                                     const reference_prices& refs, const position_book& book) {
   check_result r;
   order_context ctx;
-  r.passed = check_gate_and_mode(o, mode, r) && check_symbol(o, ctx, r)
+  r.passed = check_gate_and_mode(o, mode, r) && check_duplicate(o, book, r)
+             && check_symbol(o, ctx, r)
              && check_precision(o, ctx, r) && check_collar(o, ctx, refs, r)
              && check_size(o, ctx, r) && check_reducing(o, mode, book, r)
              && check_position(o, ctx, book, r);
@@ -66,6 +67,18 @@ bool pre_trade_check::check_gate_and_mode(const order_request& o, trading_mode m
   if (mode == trading_mode::halted) {
     refuse(r, reject_reason::trading_halted,
            std::string("trading mode HALTED refuses new order ") + o.id.value);
+    return false;
+  }
+  return true;
+}
+
+// DESIGN.md pre-trade gate: duplicate ClientOrderId. The OMS refuses them
+// too; refusing here keeps a duplicate from ever counting as exposure.
+bool pre_trade_check::check_duplicate(const order_request& o, const position_book& book,
+                                      check_result& r) const {
+  if (book.knows(o.id)) {
+    refuse(r, reject_reason::duplicate_client_order_id,
+           "client order id " + o.id.value + " already used");
     return false;
   }
   return true;

@@ -33,7 +33,8 @@ class pre_trade_check {
 public:
   pre_trade_check(const kill_gate& gate, risk_limits limits, symbol_rules_map rules);
 
-  // Checks in this order: kill gate, trading mode HALTED, symbol known and
+  // Checks in this order: kill gate, trading mode HALTED, client order id
+  // not already used (live or recently ended in `book`), symbol known and
   // tradable, price/qty sign and precision, reference price, price collar,
   // max qty, notional (overflow, min, max), REDUCING mode, position limit.
   // The first failing rule decides.
@@ -58,6 +59,7 @@ private:
   };
 
   bool check_gate_and_mode(const order_request& o, trading_mode mode, check_result& r) const;
+  bool check_duplicate(const order_request& o, const position_book& book, check_result& r) const;
   bool check_symbol(const order_request& o, order_context& ctx, check_result& r) const;
   bool check_precision(const order_request& o, const order_context& ctx, check_result& r) const;
   bool check_collar(const order_request& o, order_context& ctx, const reference_prices& refs,

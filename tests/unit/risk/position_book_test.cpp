@@ -132,6 +132,17 @@ CAF_TEST(reject_releases_in_flight_exposure) {
   CAF_CHECK_EQUAL(book.tracked_orders(), 0u);
 }
 
+CAF_TEST(duplicate_id_reject_does_not_release_the_original_order) {
+  auto o = limit_order("r1", side::buy, "100", "1");
+  book.on_order_sent(o);
+  order_reject rej;
+  rej.id = o.id;
+  rej.sym = o.sym;
+  rej.reason = reject_reason::duplicate_client_order_id;
+  book.on_order_reject(rej);
+  CAF_CHECK_EQUAL(book.pending_qty(sym("BTCUSDT"), side::buy).raw, qt("1").raw);
+}
+
 CAF_TEST(fills_of_orders_not_sent_through_the_book_still_move_the_position) {
   auto o = limit_order("x1", side::buy, "100", "1");
   book.on_execution_report(report(o, order_status::partially_filled, "0.5", "100", "0.5"));

@@ -71,6 +71,16 @@ CAF_TEST(reducing_mode_rejects_everything_when_flat) {
                 reject_reason::trading_halted);
 }
 
+CAF_TEST(rejects_duplicate_client_order_id) {
+  auto o = limit_order("dup", side::buy, "30000", "1");
+  CAF_CHECK(check(o).passed);
+  book.on_order_sent(o);
+  expect_reject(check(o), reject_reason::duplicate_client_order_id);
+  // Still refused after the first order ended.
+  book.on_execution_report(report(o, order_status::filled, "1", "30000", "1"));
+  expect_reject(check(o), reject_reason::duplicate_client_order_id);
+}
+
 CAF_TEST(rejects_unknown_symbol) {
   auto o = limit_order("a", side::buy, "30000", "1");
   o.sym = sym("DOGEUSDT");
