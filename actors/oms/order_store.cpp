@@ -75,6 +75,12 @@ order_update order_store::apply(const order_reject& rej) {
   if (it == orders_.end())
     return unknown(rej.id, rej.sym, "order reject");
   auto& r = it->second;
+  if (rej.reason == reject_reason::duplicate_client_order_id) {
+    // Refuses a second order under this id; the original is untouched.
+    auto u = make_update(r, apply_outcome::duplicate);
+    u.detail = "duplicate-id reject concerns a second order; original unchanged";
+    return u;
+  }
   auto t = machine_.on_send_failure(r);
   if (t.outcome != verdict::apply) {
     auto u = make_update(r, apply_outcome::illegal);

@@ -53,7 +53,8 @@ public:
   order_update apply(const execution_report& rep);
 
   // The order did not reach the venue (connector refusal, venue reject
-  // before ack): pending_new -> rejected.
+  // before ack): pending_new -> rejected. A duplicate_client_order_id reject
+  // is about a second order under the id and leaves the original alone.
   order_update apply(const order_reject& rej);
 
   // Marks the order pending_cancel and returns the cancel to send; nullopt

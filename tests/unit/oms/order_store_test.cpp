@@ -24,6 +24,15 @@ CAF_TEST(submit_registers_pending_new_and_refuses_duplicate_ids) {
   CAF_CHECK_EQUAL(store.size(), 1u);
 }
 
+CAF_TEST(duplicate_id_reject_leaves_the_original_order_alone) {
+  drive_to("a", order_status::accepted);
+  auto rej = store.submit(order("a"), tick());
+  CAF_REQUIRE(rej.has_value());
+  auto u = store.apply(*rej);
+  CAF_CHECK_EQUAL(to_string(u.outcome), std::string("duplicate"));
+  CAF_CHECK(status_of("a") == order_status::accepted);
+}
+
 CAF_TEST(live_orders_include_in_flight_and_leave_when_terminal) {
   drive_to("a", order_status::pending_new);
   drive_to("b", order_status::accepted);
