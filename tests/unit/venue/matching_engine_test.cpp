@@ -1,0 +1,165 @@
+#define CAF_SUITE venue_matching_engine
+#include "caf/test/unit_test_impl.hpp"
+
+#include "venue/matching_engine.hpp"
+
+using namespace cwts;
+using namespace cwts::venue;
+
+namespace {
+
+symbol usdchf() { return *symbol::parse("USDCHF"); }
+
+symbol_rules rules() {
+  symbol_rules r;
+  r.sym = usdchf();
+  r.base_asset = "USD";
+  r.quote_asset = "CHF";
+  r.min_price = *price::parse("0.0001");
+  r.max_price = *price::parse("100");
+  r.tick_size = *price::parse("0.0001");
+  r.min_qty = *qty::parse("1");
+  r.max_qty = *qty::parse("1000000");
+  r.step_size = *qty::parse("1");
+  r.min_notional = *notional::parse("1");
+  r.max_notional = *notional::parse("100000000");
+  return r;
+}
+
+place_request limit(const std::string& acc, order_side side, const char* px, const char* q,
+                    time_in_force tif = time_in_force::gtc, std::string coid = {}) {
+  place_request r;
+  r.account = acc;
+  r.sym = usdchf();
+  r.side = side;
+  r.type = order_type::limit;
+  r.tif = tif;
+  r.px = *price::parse(px);
+  r.quantity = *qty::parse(q);
+  r.client_order_id = std::move(coid);
+  return r;
+}
+
+order placed(matching_engine& e, const place_request& r) {
+  auto res = e.place(r, 1000);
+  CAF_REQUIRE(std::holds_alternative<order>(res));
+  return std::get<order>(res);
+}
+
+int error_code(const order_result& r) {
+  auto e = std::get_if<venue_error>(&r);
+  return e ? e->code : 0;
+}
+
+struct fixture {
+  fixture() {
+    engine.add_symbol(rules());
+    engine.on_trade([this](const public_trade& t) { trades.push_back(t); });
+  }
+  matching_engine engine;
+  std::vector<public_trade> trades;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(engine_tests, fixture)
+
+CAF_TEST(fills_best_price_first_then_time_priority) {
+  auto a = placed(engine, limit("a", order_side::sell, "1.2000", "10"));
+  auto b = placed(engine, limit("b", order_side::sell, "1.1990", "10"));
+  auto c = placed(engine, limit("c", order_side::sell, "1.1990", "10"));
+  auto taker = placed(engine, limit("t", order_side::buy, "1.2000", "15"));
+  CAF_CHECK(taker.status == order_status::filled);
+  CAF_REQUIRE_EQUAL(taker.fills.size(), 2u);
+  CAF_CHECK_EQUAL(taker.fills[0].px.to_string(), "1.19900000");
+  auto first = std::get<order>(engine.query("b", usdchf(), {b.order_id, {}}));
+  auto second = std::get<order>(engine.query("c", usdchf(), {c.order_id, {}}));
+  auto third = std::get<order>(engine.query("a", usdchf(), {a.order_id, {}}));
+  CAF_CHECK(first.status == order_status::filled);
+  CAF_CHECK(second.status == order_status::partially_filled);
+  CAF_CHECK_EQUAL(second.executed_qty.to_string(), "5.00000000");
+  CAF_CHECK(third.status == order_status::new_order);
+  CAF_CHECK_EQUAL(trades.size(), 2u);
+  CAF_CHECK_EQUAL(taker.cummulative_quote_qty.to_string(), "17.98500000");
+}
+
+CAF_TEST(partially_filled_gtc_rests_its_remainder) {
+  placed(engine, limit("a", order_side::sell, "1.2000", "4"));
+  auto taker = placed(engine, limit("t", order_side::buy, "1.2000", "10"));
+  CAF_CHECK(taker.status == order_status::partially_filled);
+  auto open = engine.open_orders("t", usdchf());
+  CAF_REQUIRE_EQUAL(open.size(), 1u);
+  CAF_CHECK_EQUAL(open[0].remaining().to_string(), "6.00000000");
+}
+
+CAF_TEST(ioc_expires_its_remainder_and_fok_needs_full_quantity) {
+  placed(engine, limit("a", order_side::sell, "1.2000", "4"));
+  auto fok = placed(engine, limit("t", order_side::buy, "1.2000", "10", time_in_force::fok));
+  CAF_CHECK(fok.status == order_status::expired);
+  CAF_CHECK(fok.executed_qty.is_zero());
+  CAF_CHECK(trades.empty());
+  auto ioc = placed(engine, limit("t", order_side::buy, "1.2000", "10", time_in_force::ioc));
+  CAF_CHECK(ioc.status == order_status::expired);
+  CAF_CHECK_EQUAL(ioc.executed_qty.to_string(), "4.00000000");
+  CAF_CHECK(engine.open_orders("t", usdchf()).empty());
+}
+
+CAF_TEST(market_order_walks_the_book) {
+  placed(engine, limit("a", order_side::buy, "1.1000", "5"));
+  placed(engine, limit("a", order_side::buy, "1.0900", "5"));
+  place_request m;
+  m.account = "t";
+  m.sym = usdchf();
+  m.side = order_side::sell;
+  m.type = order_type::market;
+  m.quantity = *qty::parse("7");
+  auto o = placed(engine, m);
+  CAF_CHECK(o.status == order_status::filled);
+  CAF_CHECK_EQUAL(o.cummulative_quote_qty.to_string(), "7.68000000");
+  CAF_CHECK(trades.back().buyer_is_maker);
+}
+
+CAF_TEST(cancel_by_client_id_and_query_of_closed_orders) {
+  auto o = placed(engine, limit("a", order_side::buy, "1.1000", "5", time_in_force::gtc, "x1"));
+  CAF_CHECK_EQUAL(error_code(engine.cancel("b", usdchf(), {{}, "x1"}, 2000)), -2011);
+  auto c = engine.cancel("a", usdchf(), {{}, "x1"}, 2000);
+  CAF_REQUIRE(std::holds_alternative<order>(c));
+  CAF_CHECK(std::get<order>(c).status == order_status::canceled);
+  auto q = engine.query("a", usdchf(), {o.order_id, {}});
+  CAF_REQUIRE(std::holds_alternative<order>(q));
+  CAF_CHECK(std::get<order>(q).status == order_status::canceled);
+  CAF_CHECK_EQUAL(error_code(engine.cancel("a", usdchf(), {o.order_id, {}}, 3000)), -2011);
+  CAF_CHECK_EQUAL(error_code(engine.query("a", usdchf(), {999, {}})), -2013);
+}
+
+CAF_TEST(rejects_duplicate_open_client_order_id) {
+  placed(engine, limit("a", order_side::buy, "1.1000", "5", time_in_force::gtc, "dup"));
+  CAF_CHECK_EQUAL(error_code(engine.place(limit("a", order_side::buy, "1.1000", "5",
+                                               time_in_force::gtc, "dup"), 1)), -2010);
+  // Another account may use the same id.
+  placed(engine, limit("b", order_side::buy, "1.1000", "5", time_in_force::gtc, "dup"));
+}
+
+CAF_TEST(cancel_all_cancels_and_reports_nothing_open) {
+  placed(engine, limit("a", order_side::buy, "1.1000", "5"));
+  placed(engine, limit("a", order_side::buy, "1.0000", "5"));
+  auto all = engine.cancel_all("a", usdchf(), 5);
+  CAF_REQUIRE(std::holds_alternative<std::vector<order>>(all));
+  CAF_CHECK_EQUAL(std::get<std::vector<order>>(all).size(), 2u);
+  auto again = engine.cancel_all("a", usdchf(), 6);
+  auto e = std::get_if<venue_error>(&again);
+  CAF_REQUIRE(e != nullptr);
+  CAF_CHECK_EQUAL(e->code, -2011);
+}
+
+CAF_TEST(filters_reject_with_1013) {
+  auto tick = engine.place(limit("a", order_side::buy, "1.10005", "5"), 1);
+  CAF_REQUIRE_EQUAL(error_code(tick), -1013);
+  CAF_CHECK_EQUAL(std::get<venue_error>(tick).msg, "Filter failure: PRICE_FILTER");
+  auto lot = engine.place(limit("a", order_side::buy, "1.1000", "5.5"), 1);
+  CAF_CHECK_EQUAL(std::get<venue_error>(lot).msg, "Filter failure: LOT_SIZE");
+  auto small = engine.place(limit("a", order_side::buy, "0.0001", "1"), 1);
+  CAF_CHECK_EQUAL(std::get<venue_error>(small).msg, "Filter failure: NOTIONAL");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,97 @@
+#define CAF_SUITE venue_replay
+#include "caf/test/unit_test_impl.hpp"
+
+#include <sstream>
+
+#include "venue/market_replay.hpp"
+
+using namespace cwts;
+using namespace cwts::venue;
+
+namespace {
+
+symbol_rules rules() {
+  symbol_rules r;
+  r.sym = *symbol::parse("USDCHF");
+  r.tick_size = *price::parse("0.0001");
+  r.min_price = *price::parse("0.0001");
+  r.step_size = *qty::parse("1");
+  r.min_qty = *qty::parse("1");
+  return r;
+}
+
+tape_trade print(const char* px, const char* q, bool buyer_maker) {
+  return tape_trade{1, *price::parse(px), *qty::parse(q), 1000, buyer_maker};
+}
+
+} // namespace
+
+CAF_TEST(reads_binance_trades_and_skips_malformed_lines) {
+  std::istringstream in("id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch\n"
+                        "2,1.2000,5,6,1700000000001,True,True\n"
+                        "1,1.1999,3,3.6,1700000000000,False,True\n"
+                        "x,1,1,1,1,True,True\n"
+                        "3,-1,1,1,1,True,True\n"
+                        "4,1.2,2,2.4,1700000000000123,false,true\n"
+                        "5,1.2\n");
+  auto r = read_trades_csv(in);
+  CAF_CHECK(r.had_header);
+  CAF_REQUIRE_EQUAL(r.trades.size(), 3u);
+  CAF_CHECK_EQUAL(r.skipped, 3u);
+  CAF_CHECK_EQUAL(r.trades[0].trade_id, 1);
+  CAF_CHECK_EQUAL(r.trades[1].time_ms, 1700000000000); // microseconds converted
+  CAF_CHECK_EQUAL(r.reasons.front(), "line 4: bad tradeId");
+}
+
+CAF_TEST(seeds_the_passive_side_at_the_tape_price) {
+  seed_config cfg{3, *qty::parse("10")};
+  auto seeds = seed_orders(rules(), print("1.2000", "25", true), cfg);
+  CAF_REQUIRE_EQUAL(seeds.size(), 6u);
+  // Seller aggressed: bids at 1.2000 (at least the print's size), 1.1999, 1.1998.
+  CAF_CHECK(seeds[0].side == order_side::buy);
+  CAF_CHECK_EQUAL(seeds[0].px.to_string(), "1.20000000");
+  CAF_CHECK_EQUAL(seeds[0].quantity.to_string(), "25.00000000");
+  CAF_CHECK_EQUAL(seeds[2].px.to_string(), "1.19980000");
+  CAF_CHECK(seeds[3].side == order_side::sell);
+  CAF_CHECK_EQUAL(seeds[3].px.to_string(), "1.20010000");
+}
+
+CAF_TEST(tape_print_fills_a_resting_user_order_first) {
+  matching_engine engine;
+  engine.add_symbol(rules());
+  place_request user;
+  user.account = "demo";
+  user.sym = rules().sym;
+  user.side = order_side::buy;
+  user.px = *price::parse("1.2000");
+  user.quantity = *qty::parse("4");
+  auto placed = engine.place(user, 1);
+  CAF_REQUIRE(std::holds_alternative<order>(placed));
+  auto id = std::get<order>(placed).order_id;
+  seed_config cfg{2, *qty::parse("10")};
+  auto traded = print_tape_trade(engine, rules(), print("1.2000", "6", true), cfg, 2);
+  CAF_CHECK_EQUAL(traded.to_string(), "6.00000000");
+  auto q = engine.query("demo", rules().sym, {id, {}});
+  CAF_REQUIRE(std::holds_alternative<order>(q));
+  CAF_CHECK(std::get<order>(q).status == order_status::filled);
+  // Re-seeding twice leaves only the latest venue liquidity.
+  print_tape_trade(engine, rules(), print("1.2000", "1", false), cfg, 3);
+  auto before = engine.stored_orders();
+  print_tape_trade(engine, rules(), print("1.2000", "1", false), cfg, 4);
+  CAF_CHECK_EQUAL(engine.stored_orders(), before);
+}
+
+CAF_TEST(replay_clock_scales_caps_and_loops) {
+  std::vector<tape_trade> tape{print("1", "1", true), print("1", "1", true)};
+  tape[1].time_ms = 11000; // 10 s after the first
+  replay_clock clock(tape, 10.0, 0.0, 0);
+  CAF_CHECK_EQUAL(clock.due_ns(), 0);
+  clock.advance(0);
+  CAF_CHECK_EQUAL(clock.due_ns(), 1'000'000'000);
+  clock.advance(1'000'000'000);
+  CAF_CHECK_EQUAL(clock.loops(), 1u);
+  CAF_CHECK_EQUAL(clock.due_ns(), 1'100'000'000); // 11 s tape later / 10
+  replay_clock capped(tape, 1e6, 2.0, 0);
+  capped.advance(0);
+  CAF_CHECK_EQUAL(capped.due_ns(), 500'000'000);
+}
