@@ -1,0 +1,121 @@
+#define CAF_SUITE connector_venue_integration
+#include "caf/test/unit_test_impl.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "actors/connector/binance_rest_gateway.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The demo keys of config/venue-demo-keys.ini (local venue only).
+constexpr const char* demo_key = "cwtsDemoKeyAlpha0000000000000000000000000000000000000000000001";
+constexpr const char* demo_secret
+  = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
+
+// Starts cwts-venue --port 0 and reads its "listening ... port=<N>" line.
+struct venue_process {
+  pid_t pid = -1;
+  uint16_t port = 0;
+
+  venue_process() {
+    int fds[2];
+    CAF_REQUIRE(::pipe(fds) == 0);
+    pid = ::fork();
+    CAF_REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      ::execl(CWTS_VENUE_BIN, CWTS_VENUE_BIN, "--config", CWTS_VENUE_CONFIG, "--port", "0",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    FILE* out = ::fdopen(fds[0], "r");
+    char line[256] = {};
+    if (std::fgets(line, sizeof(line), out) != nullptr) {
+      std::string text(line);
+      auto at = text.find("port=");
+      if (at != std::string::npos)
+        port = static_cast<uint16_t>(std::stoi(text.substr(at + 5)));
+    }
+    std::fclose(out);
+  }
+
+  ~venue_process() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  }
+};
+
+order_request resting_buy(const std::string& id) {
+  order_request req;
+  req.id = client_order_id{id};
+  req.sym = *symbol::parse("USDCHF");
+  req.order_side = side::buy;
+  req.type = order_type::limit;
+  req.tif = time_in_force::gtc;
+  // Far below the replayed market (~0.9): rests on the book.
+  req.limit_price = *price::parse("0.5");
+  req.quantity = *qty::parse("10");
+  return req;
+}
+
+} // namespace
+
+CAF_TEST(place_cancel_and_cancel_all_against_cwts_venue) {
+  venue_process venue;
+  CAF_REQUIRE(venue.port != 0);
+  gateway_config cfg;
+  cfg.port = venue.port;
+  cfg.api_key = demo_key;
+  cfg.secret = demo_secret;
+  binance_rest_gateway gw(cfg);
+  auto t = gw.server_time();
+  CAF_REQUIRE(t.ok());
+  gw.set_time_offset_ms(t.value.offset_ms);
+
+  auto placed = gw.place_order(resting_buy("itest-1"));
+  CAF_MESSAGE("place: " << to_string(placed.kind) << " " << placed.detail);
+  CAF_REQUIRE(placed.ok());
+  CAF_CHECK_EQUAL(placed.value.client_id.value, "itest-1");
+  CAF_CHECK(placed.value.status == order_status::accepted);
+
+  auto canceled = gw.cancel_order(*symbol::parse("USDCHF"), client_order_id{"itest-1"});
+  CAF_MESSAGE("cancel: " << to_string(canceled.kind) << " " << canceled.detail);
+  CAF_REQUIRE(canceled.ok());
+  CAF_CHECK(canceled.value.status == order_status::canceled);
+
+  // Canceling it again: the venue refuses with a code.
+  auto again = gw.cancel_order(*symbol::parse("USDCHF"), client_order_id{"itest-1"});
+  CAF_CHECK_EQUAL(to_string(again.kind), "rejected");
+
+  CAF_REQUIRE(gw.place_order(resting_buy("itest-2")).ok());
+  CAF_REQUIRE(gw.place_order(resting_buy("itest-3")).ok());
+  auto open = gw.open_orders(*symbol::parse("USDCHF"));
+  CAF_REQUIRE(open.ok());
+  CAF_CHECK_EQUAL(open.value.size(), 2u);
+
+  auto all = gw.cancel_all(*symbol::parse("USDCHF"), std::chrono::steady_clock::now() + 10s);
+  CAF_MESSAGE("cancel_all: canceled=" << all.canceled << " error=" << all.error);
+  CAF_CHECK_EQUAL(all.canceled, 2);
+  CAF_CHECK(all.verified_empty());
+  CAF_CHECK_EQUAL(all.error, "");
+
+  // Nothing open any more: -2011 counts as zero canceled.
+  all = gw.cancel_all(*symbol::parse("USDCHF"), std::chrono::steady_clock::now() + 10s);
+  CAF_CHECK_EQUAL(all.canceled, 0);
+  CAF_CHECK(all.verified_empty());
+  CAF_CHECK_EQUAL(all.error, "");
+}
