@@ -200,11 +200,6 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   self->state.cfg = std::move(cfg);
   start(self);
   self->send(self, poll_atom::value);
-  self->attach_functor([stream = self->state.stream.get()] {
-    // Stop the stream thread before the state (and the stream) goes away.
-    if (stream)
-      stream->stop();
-  });
   return {
     [=](const order_request& req) { on_order(self, req); },
     [=](const cancel_request& c) { on_cancel(self, c); },

@@ -1,0 +1,130 @@
+// cwts-node: one actor system running the roles its config names, trading
+// against the venue its config names, printing one summary line per second.
+//
+//   cwts-node --config-file=config/node.ini --venue.port=8090 --cwts.duration=30
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "actors/supervisor/supervisor_actor.hpp"
+#include "nodes/node/cluster_link.hpp"
+#include "nodes/node/node_config.hpp"
+#include "nodes/node/node_roles.hpp"
+#include "nodes/status/node_status.hpp"
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void on_signal(int) {
+  stop_requested = true;
+}
+
+constexpr const char* usage_example =
+  "example:\n"
+  "  cwts-node --config-file=config/node.ini --venue.port=8090 --cwts.duration=30\n"
+  "  (all options: --section.key=value; see config/node.ini)\n";
+
+void setup_logging() {
+  // Logs go to stderr; stdout carries only the summary lines.
+  auto logger = spdlog::stderr_color_mt("cwts");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+}
+
+caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,
+                            cwts::kill_gate& gate) {
+  cwts::supervisor_config cfg;
+  cfg.self = s.self;
+  cfg.gate = &gate;
+  cfg.children = cwts::make_children(s, gate);
+  return cwts::spawn_supervisor(sys, std::move(cfg));
+}
+
+// Prints the summary every interval until Ctrl-C, SIGTERM or the duration.
+void run_until_stopped(caf::actor_system& sys, const caf::actor& supervisor,
+                       const cwts::node_settings& s) {
+  caf::scoped_actor self{sys};
+  auto started = std::chrono::steady_clock::now();
+  auto last = started;
+  cwts::node_status before;
+  while (!stop_requested) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto now = std::chrono::steady_clock::now();
+    if (s.duration.count() > 0 && now - started >= s.duration)
+      break;
+    if (now - last < s.summary_interval)
+      continue;
+    cwts::role_directory dir;
+    self->request(supervisor, std::chrono::seconds(1), cwts::directory_atom::value)
+      .receive([&](const std::string&, cwts::role_directory& d) { dir = std::move(d); },
+               [](caf::error&) {});
+    auto status = cwts::collect_status(self, s.self.value, dir, std::chrono::milliseconds(500));
+    double elapsed = std::chrono::duration<double>(now - last).count();
+    std::cout << cwts::format_summary(status, before, elapsed) << std::endl;
+    before = std::move(status);
+    last = now;
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  cwts::node_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "cwts-node: " << caf::actor_system_config::render(err) << "\n" << usage_example;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed) {
+    std::cout << usage_example;
+    return 0;
+  }
+  std::string error;
+  std::optional<cwts::node_settings> settings;
+  try {
+    settings = cfg.settings(error);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!settings) {
+    std::cerr << "cwts-node: config error: " << error << "\n";
+    return 2;
+  }
+  setup_logging();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  cfg.load<caf::io::middleman>();
+  // Declared before the actor system: actors use it until the system is gone.
+  cwts::kill_gate gate;
+  caf::actor_system sys{cfg};
+  auto supervisor = start_supervisor(sys, *settings, gate);
+  spdlog::info("event=node_started node={} roles={} venue={}:{}", settings->self.value,
+               settings->roles.size(), settings->venue.host, settings->venue.port);
+  uint16_t port = 0;
+  if (settings->cluster_port > 0) {
+    port = cwts::publish_node(sys, supervisor, settings->cluster_port, error);
+    if (port == 0) {
+      spdlog::critical("event=publish_failed port={} error=\"{}\"", settings->cluster_port, error);
+      caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    spdlog::info("event=published port={}", port);
+  }
+  auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout);
+  for (auto& m : missing)
+    spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
+  run_until_stopped(sys, supervisor, *settings);
+  spdlog::info("event=node_stopping node={}", settings->self.value);
+  if (port > 0)
+    sys.middleman().unpublish(supervisor, port);
+  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+  return 0;
+}

@@ -1,0 +1,212 @@
+#include "nodes/node/node_config.hpp"
+
+#include <cstdlib>
+
+#include "common/ini_file.hpp"
+#include "messages/registry.hpp"
+
+namespace cwts {
+
+node_config::node_config() {
+  register_message_types(*this);
+  opt_group{custom_options_, "cwts"}
+    .add(raw_.node_id, "node-id", "name of this node (unique in the cluster)")
+    .add(raw_.roles, "roles", "roles hosted here: gateway, trading")
+    .add(raw_.duration_s, "duration", "stop after this many seconds (0: until Ctrl-C)")
+    .add(raw_.summary_interval_ms, "summary-interval-ms", "period of the summary line");
+  opt_group{custom_options_, "cluster"}
+    .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
+    .add(raw_.peers, "peers", "peer nodes as host:port")
+    .add(raw_.connect_timeout_ms, "connect-timeout-ms", "how long to wait for peers at start");
+  opt_group{custom_options_, "venue"}
+    .add(raw_.venue_host, "host", "venue REST/WS host")
+    .add(raw_.venue_port, "port", "venue REST/WS port")
+    .add(raw_.credentials_file, "credentials-file", "INI file with [account.<name>] api-key/secret")
+    .add(raw_.account, "account", "account name in the credentials file")
+    .add(raw_.api_key_env, "api-key-env", "environment variable holding the API key")
+    .add(raw_.secret_env, "secret-env", "environment variable holding the secret")
+    .add(raw_.symbols, "symbols", "symbols to trade")
+    .add(raw_.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
+    .add(raw_.recv_window_ms, "recv-window-ms", "Binance recvWindow")
+    .add(raw_.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)");
+  opt_group{custom_options_, "market-data"}
+    .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
+    .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future");
+  opt_group{custom_options_, "risk"}
+    .add(raw_.max_order_qty, "max-order-qty", "largest order quantity")
+    .add(raw_.max_order_notional, "max-order-notional", "largest order notional (quote)")
+    .add(raw_.price_collar_bps, "price-collar-bps", "largest distance from the reference price")
+    .add(raw_.max_position, "max-position", "largest absolute position incl. open orders")
+    .add(raw_.tick_size, "tick-size", "venue PRICE_FILTER tickSize")
+    .add(raw_.lot_step, "lot-step", "venue LOT_SIZE stepSize")
+    .add(raw_.min_notional, "min-notional", "venue NOTIONAL minNotional");
+  opt_group{custom_options_, "strategy"}
+    .add(raw_.order_qty, "order-qty", "quantity of each quote")
+    .add(raw_.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
+    .add(raw_.requote_ticks, "requote-ticks", "move that triggers a requote")
+    .add(raw_.max_inventory, "max-inventory", "inventory beyond which a side is not quoted")
+    .add(raw_.min_action_interval_ms, "min-action-interval-ms", "throttle between order actions");
+}
+
+namespace {
+
+template <class T>
+bool parse_decimal(const std::string& key, const std::string& text, bool positive, T& out,
+                   std::string& error) {
+  auto v = T::parse(text);
+  if (!v) {
+    error = key + ": '" + text + "' is not a decimal with at most 8 places";
+    return false;
+  }
+  if (positive && !v->is_positive()) {
+    error = key + ": must be positive";
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
+bool in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi, std::string& error) {
+  if (v < lo || v > hi) {
+    error = key + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".."
+            + std::to_string(hi);
+    return false;
+  }
+  return true;
+}
+
+bool parse_peer(const std::string& text, peer_address& out, std::string& error) {
+  auto colon = text.rfind(':');
+  char* end = nullptr;
+  long port = colon == std::string::npos ? 0 : std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (colon == std::string::npos || colon == 0 || end == nullptr || *end != '\0' || port < 1
+      || port > 65535) {
+    error = "cluster.peers: '" + text + "' is not host:port";
+    return false;
+  }
+  out = peer_address{text.substr(0, colon), static_cast<uint16_t>(port)};
+  return true;
+}
+
+// Secrets: the environment wins over the credentials file; neither is logged.
+bool load_credentials(const std::string& file, const std::string& account,
+                      const std::string& key_env, const std::string& secret_env,
+                      venue_settings& venue, std::string& error) {
+  const char* key = std::getenv(key_env.c_str());
+  const char* secret = std::getenv(secret_env.c_str());
+  if (key && secret && *key && *secret) {
+    venue.api_key = key;
+    venue.secret = secret;
+    return true;
+  }
+  if (file.empty()) {
+    error = "venue.credentials-file: not set and " + key_env + "/" + secret_env + " are not in the "
+            "environment";
+    return false;
+  }
+  auto ini = ini_file::load(file, error);
+  if (!ini) {
+    error = "venue.credentials-file: " + error;
+    return false;
+  }
+  auto k = ini->get("account." + account + ".api-key");
+  auto s = ini->get("account." + account + ".secret");
+  if (!k || !s || k->empty() || s->empty()) {
+    error = "venue.account: '" + account + "' has no api-key and secret in " + file;
+    return false;
+  }
+  venue.api_key = *k;
+  venue.secret = *s;
+  return true;
+}
+
+} // namespace
+
+std::optional<node_settings> node_config::settings(std::string& error) const {
+  const auto& r = raw_;
+  node_settings s;
+  if (r.node_id.empty() || !is_valid_client_order_id(r.node_id) || r.node_id.size() > 12) {
+    error = "cwts.node-id: must be 1..12 characters of [A-Za-z0-9._:/-]";
+    return std::nullopt;
+  }
+  s.self = node_id{r.node_id};
+  if (r.roles.empty()) {
+    error = "cwts.roles: at least one of gateway, trading";
+    return std::nullopt;
+  }
+  for (auto& role : r.roles) {
+    if (role != "gateway" && role != "trading") {
+      error = "cwts.roles: unknown role '" + role + "' (known: gateway, trading)";
+      return std::nullopt;
+    }
+    s.roles.insert(role);
+  }
+  if (!in_range("cwts.duration", r.duration_s, 0, 86400 * 365, error)
+      || !in_range("cwts.summary-interval-ms", r.summary_interval_ms, 100, 60000, error)
+      || !in_range("cluster.port", r.cluster_port, 0, 65535, error)
+      || !in_range("cluster.connect-timeout-ms", r.connect_timeout_ms, 100, 600000, error)
+      || !in_range("venue.port", r.venue_port, 1, 65535, error)
+      || !in_range("venue.request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
+      || !in_range("venue.recv-window-ms", r.recv_window_ms, 1, 60000, error)
+      || !in_range("venue.poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
+      || !in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
+      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error)
+      || !in_range("risk.price-collar-bps", r.price_collar_bps, 1, 10000, error)
+      || !in_range("strategy.half-spread-ticks", r.half_spread_ticks, 1, 10000, error)
+      || !in_range("strategy.requote-ticks", r.requote_ticks, 1, 10000, error)
+      || !in_range("strategy.min-action-interval-ms", r.min_action_interval_ms, 0, 60000, error))
+    return std::nullopt;
+  s.duration = std::chrono::seconds(r.duration_s);
+  s.summary_interval = std::chrono::milliseconds(r.summary_interval_ms);
+  s.cluster_port = static_cast<uint16_t>(r.cluster_port);
+  s.connect_timeout = std::chrono::milliseconds(r.connect_timeout_ms);
+  for (auto& text : r.peers) {
+    peer_address p;
+    if (!parse_peer(text, p, error))
+      return std::nullopt;
+    s.peers.push_back(p);
+  }
+  auto& v = s.venue;
+  v.host = r.venue_host;
+  v.port = static_cast<uint16_t>(r.venue_port);
+  v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
+  v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
+  v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
+  if (r.symbols.empty()) {
+    error = "venue.symbols: at least one symbol";
+    return std::nullopt;
+  }
+  for (auto& text : r.symbols) {
+    auto sym = symbol::parse(text);
+    if (!sym) {
+      error = "venue.symbols: '" + text + "' is not an upper-case symbol of 1..15 characters";
+      return std::nullopt;
+    }
+    v.symbols.push_back(*sym);
+  }
+  if (s.has_role("gateway")
+      && !load_credentials(r.credentials_file, r.account, r.api_key_env, r.secret_env, v, error))
+    return std::nullopt;
+  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
+  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
+  auto& k = s.risk;
+  k.price_collar_bps = r.price_collar_bps;
+  if (!parse_decimal("risk.max-order-qty", r.max_order_qty, true, k.max_order_qty, error)
+      || !parse_decimal("risk.max-order-notional", r.max_order_notional, true, k.max_order_notional,
+                        error)
+      || !parse_decimal("risk.max-position", r.max_position, true, k.max_position, error)
+      || !parse_decimal("risk.tick-size", r.tick_size, true, k.tick_size, error)
+      || !parse_decimal("risk.lot-step", r.lot_step, true, k.lot_step, error)
+      || !parse_decimal("risk.min-notional", r.min_notional, false, k.min_notional, error))
+    return std::nullopt;
+  auto& g = s.strategy;
+  g.half_spread_ticks = r.half_spread_ticks;
+  g.requote_ticks = r.requote_ticks;
+  g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
+  if (!parse_decimal("strategy.order-qty", r.order_qty, true, g.order_qty, error)
+      || !parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error))
+    return std::nullopt;
+  return s;
+}
+
+} // namespace cwts

@@ -1,0 +1,116 @@
+#pragma once
+// cwts-node configuration: CAF's INI format and `--section.key=value`
+// overrides (config/node*.ini), read once and validated into typed settings.
+// A bad value stops the node with a message naming the key and the reason.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system_config.hpp"
+
+#include "messages/decimal.hpp"
+#include "messages/ids.hpp"
+#include "messages/symbol.hpp"
+
+namespace cwts {
+
+struct peer_address {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct venue_settings {
+  std::string host;
+  uint16_t port = 0;
+  std::string api_key; // from the credentials file or environment; never logged
+  std::string secret;
+  std::vector<symbol> symbols;
+  std::chrono::milliseconds request_timeout{2000};
+  std::chrono::milliseconds recv_window{5000};
+  std::chrono::milliseconds poll_interval{200};
+};
+
+struct risk_settings {
+  qty max_order_qty;
+  notional max_order_notional;
+  int64_t price_collar_bps = 0;
+  qty max_position;
+  price tick_size;
+  qty lot_step;
+  notional min_notional;
+};
+
+struct strategy_settings {
+  qty order_qty;
+  int64_t half_spread_ticks = 0;
+  int64_t requote_ticks = 0;
+  qty max_inventory;
+  std::chrono::milliseconds min_action_interval{0};
+};
+
+struct node_settings {
+  node_id self;
+  std::set<std::string> roles; // "gateway", "trading"
+  std::chrono::seconds duration{0};
+  std::chrono::milliseconds summary_interval{1000};
+  uint16_t cluster_port = 0;
+  std::vector<peer_address> peers;
+  std::chrono::milliseconds connect_timeout{15000};
+  venue_settings venue;
+  std::chrono::milliseconds max_trade_age{5000};
+  std::chrono::milliseconds max_trade_future{2000};
+  risk_settings risk;
+  strategy_settings strategy;
+
+  bool has_role(const std::string& r) const { return roles.count(r) > 0; }
+};
+
+class node_config : public caf::actor_system_config {
+public:
+  node_config();
+
+  // Typed, validated settings; nullopt with `error` naming the key otherwise.
+  std::optional<node_settings> settings(std::string& error) const;
+
+private:
+  struct raw_options {
+    std::string node_id;
+    std::vector<std::string> roles;
+    int64_t duration_s = 0;
+    int64_t summary_interval_ms = 1000;
+    int64_t cluster_port = 0;
+    std::vector<std::string> peers;
+    int64_t connect_timeout_ms = 15000;
+    std::string venue_host = "127.0.0.1";
+    int64_t venue_port = 0;
+    std::string credentials_file;
+    std::string account = "demo";
+    std::string api_key_env = "CWTS_VENUE_API_KEY";
+    std::string secret_env = "CWTS_VENUE_SECRET";
+    std::vector<std::string> symbols;
+    int64_t request_timeout_ms = 2000;
+    int64_t recv_window_ms = 5000;
+    int64_t poll_interval_ms = 200;
+    int64_t max_trade_age_ms = 5000;
+    int64_t max_trade_future_ms = 2000;
+    std::string max_order_qty;
+    std::string max_order_notional;
+    int64_t price_collar_bps = 0;
+    std::string max_position;
+    std::string tick_size;
+    std::string lot_step;
+    std::string min_notional;
+    std::string order_qty;
+    int64_t half_spread_ticks = 2;
+    int64_t requote_ticks = 2;
+    std::string max_inventory;
+    int64_t min_action_interval_ms = 100;
+  };
+  raw_options raw_;
+};
+
+} // namespace cwts

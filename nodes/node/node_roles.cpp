@@ -1,0 +1,102 @@
+#include "nodes/node/node_roles.hpp"
+
+#include "caf/actor_system.hpp"
+
+#include "actors/connector/connector_actor.hpp"
+#include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/oms/oms_actor.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/strategy/strategy_actor.hpp"
+#include "actors/validator/validator_actor.hpp"
+
+namespace cwts {
+
+namespace {
+
+child_spec kill_spec(const node_settings& s, kill_gate& gate) {
+  kill_coordinator_config cfg;
+  cfg.core.self = s.self;
+  cfg.gate = &gate;
+  return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
+}
+
+child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
+  connector_actor_config cfg;
+  cfg.self = s.self;
+  cfg.gate = &gate;
+  cfg.symbols = s.venue.symbols;
+  cfg.poll_interval = s.venue.poll_interval;
+  cfg.gateway.host = s.venue.host;
+  cfg.gateway.port = s.venue.port;
+  cfg.gateway.api_key = s.venue.api_key;
+  cfg.gateway.secret = s.venue.secret;
+  cfg.gateway.recv_window_ms = s.venue.recv_window.count();
+  cfg.gateway.request_timeout = s.venue.request_timeout;
+  cfg.stream.host = s.venue.host;
+  cfg.stream.port = s.venue.port;
+  cfg.stream.symbols = s.venue.symbols;
+  return {"connector", [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
+}
+
+child_spec validator_spec(const node_settings& s) {
+  validator::trade_validator_config cfg;
+  cfg.whitelist = s.venue.symbols;
+  cfg.max_age_ns = std::chrono::nanoseconds(s.max_trade_age).count();
+  cfg.max_future_skew_ns = std::chrono::nanoseconds(s.max_trade_future).count();
+  return {"validator", [cfg](caf::actor_system& sys) { return spawn_validator(sys, cfg); }};
+}
+
+child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
+  risk_actor_config cfg;
+  cfg.gate = &gate;
+  for (auto& sym : s.venue.symbols) {
+    cfg.limits.tradable.insert(sym);
+    cfg.limits.per_symbol[sym] = risk::symbol_limits{s.risk.max_order_qty, s.risk.max_order_notional,
+                                                     s.risk.price_collar_bps, s.risk.max_position};
+    cfg.rules[sym] = risk::symbol_rules{s.risk.tick_size, s.risk.lot_step, s.risk.min_notional};
+  }
+  return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
+}
+
+child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
+  oms_actor_config cfg{s.self, &gate};
+  return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
+}
+
+child_spec strategy_spec(const node_settings& s) {
+  strategy_actor_config cfg;
+  cfg.self = s.self;
+  for (auto& sym : s.venue.symbols) {
+    strategy::market_maker_config mc;
+    mc.id = strategy_id{"mm-" + sym.str()};
+    mc.sym = sym;
+    mc.tick_size = s.risk.tick_size;
+    mc.quote_qty = s.strategy.order_qty;
+    mc.half_spread_ticks = s.strategy.half_spread_ticks;
+    mc.requote_threshold_ticks = s.strategy.requote_ticks;
+    mc.max_inventory = s.strategy.max_inventory;
+    mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
+    strategy::validate(mc); // throws with the reason; main reports it as a config error
+    cfg.makers.push_back(mc);
+  }
+  return {"strategy", [cfg](caf::actor_system& sys) { return spawn_strategy(sys, cfg); }};
+}
+
+} // namespace
+
+std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate) {
+  std::vector<child_spec> out;
+  out.push_back(kill_spec(s, gate));
+  if (s.has_role("gateway")) {
+    out.push_back(validator_spec(s));
+    out.push_back(connector_spec(s, gate));
+  }
+  if (s.has_role("trading")) {
+    out.push_back(risk_spec(s, gate));
+    out.push_back(oms_spec(s, gate));
+    out.push_back(strategy_spec(s));
+  }
+  return out;
+}
+
+} // namespace cwts

@@ -1,0 +1,39 @@
+#pragma once
+// What a node's actors measured, collected by request (summary line, the
+// `cwts status` command). Values come from the actors' own counters.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "caf/fwd.hpp"
+
+#include "messages/kill.hpp"
+#include "messages/registry.hpp"
+#include "messages/stats.hpp"
+
+namespace cwts {
+
+struct node_status {
+  std::string node;
+  std::map<std::string, actor_stats> stats; // by role
+  std::vector<position_snapshot> positions;
+  std::optional<trading_state> state;
+
+  int64_t counter(const std::string& role, const std::string& key) const;
+};
+
+// Asks every role in `dir` for its stats (and risk for positions, kill for
+// the trading state); a role that does not answer within `timeout` is left out.
+node_status collect_status(caf::scoped_actor& self, const std::string& node,
+                           const role_directory& dir, std::chrono::milliseconds timeout);
+
+// One line: ticks/s, orders, fills, position, PnL, trading state.
+std::string format_summary(const node_status& now, const node_status& before, double elapsed_s);
+
+// Several lines: every counter of every role, positions, state.
+std::string format_details(const node_status& s);
+
+} // namespace cwts
