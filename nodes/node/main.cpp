@@ -67,7 +67,7 @@ void run_until_stopped(caf::actor_system& sys, const caf::actor& supervisor,
     self->request(supervisor, std::chrono::seconds(1), cwts::directory_atom::value)
       .receive([&](const std::string&, cwts::role_directory& d) { dir = std::move(d); },
                [](caf::error&) {});
-    auto status = cwts::collect_status(self, s.self.value, dir, std::chrono::milliseconds(500));
+    auto status = cwts::collect_status(self, sys.node(), s.self.value, dir, std::chrono::milliseconds(500));
     double elapsed = std::chrono::duration<double>(now - last).count();
     std::cout << cwts::format_summary(status, before, elapsed) << std::endl;
     before = std::move(status);

@@ -14,17 +14,18 @@ int64_t node_status::counter(const std::string& role, const std::string& key) co
   return c == r->second.counters.end() ? 0 : c->second;
 }
 
-node_status collect_status(caf::scoped_actor& self, const std::string& node,
-                           const role_directory& dir, std::chrono::milliseconds timeout) {
+node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
+                           const std::string& node, const role_directory& dir,
+                           std::chrono::milliseconds timeout) {
   node_status out;
   out.node = node;
   for (auto& [role, handle] : dir) {
-    if (role == "supervisor" || !handle || handle.node() != self->node())
+    if (role == "supervisor" || !handle || handle.node() != owner)
       continue;
     self->request(handle, timeout, stats_atom::value)
       .receive([&](actor_stats& s) { out.stats[role] = std::move(s); }, [](caf::error&) {});
   }
-  if (auto i = dir.find("risk"); i != dir.end() && i->second.node() == self->node())
+  if (auto i = dir.find("risk"); i != dir.end() && i->second.node() == owner)
     self->request(i->second, timeout, positions_atom::value)
       .receive([&](std::vector<position_snapshot>& p) { out.positions = std::move(p); },
                [](caf::error&) {});

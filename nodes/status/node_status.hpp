@@ -25,10 +25,12 @@ struct node_status {
   int64_t counter(const std::string& role, const std::string& key) const;
 };
 
-// Asks every role in `dir` for its stats (and risk for positions, kill for
-// the trading state); a role that does not answer within `timeout` is left out.
-node_status collect_status(caf::scoped_actor& self, const std::string& node,
-                           const role_directory& dir, std::chrono::milliseconds timeout);
+// Asks every role in `dir` hosted on `owner` (the node being inspected) for
+// its stats, risk for positions and kill for the trading state; a role that
+// does not answer within `timeout` is left out.
+node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
+                           const std::string& node, const role_directory& dir,
+                           std::chrono::milliseconds timeout);
 
 // One line: ticks/s, orders, fills, position, PnL, trading state.
 std::string format_summary(const node_status& now, const node_status& before, double elapsed_s);
