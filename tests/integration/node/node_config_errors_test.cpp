@@ -1,0 +1,82 @@
+// cwts-node refuses a bad configuration: it exits non-zero and its stderr
+// names the offending key. No venue is needed: validation comes first.
+#define CAF_SUITE node_config_errors
+#include "caf/test/unit_test_impl.hpp"
+
+#include <cstdlib>
+
+#include "tests/integration/support/cluster.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture {
+  cluster_paths paths = cluster_paths::from_env();
+  std::string dir = make_test_dir("node_config_errors");
+
+  fixture() {
+    // The environment would win over the credentials file.
+    ::unsetenv("CWTS_VENUE_API_KEY");
+    ::unsetenv("CWTS_VENUE_SECRET");
+  }
+
+  // Runs cwts-node on config/node.ini with `bad` added; a node that accepted
+  // the config anyway stops by itself after 3 s.
+  command_result run_with(const std::string& bad) {
+    auto argv = node_argv(paths, "node.ini", 1, free_port(), {"--cwts.duration=3", bad});
+    return run_command("node", std::move(argv), dir, 30s);
+  }
+
+  void expect_refused(const std::string& bad, const std::string& key) {
+    auto res = run_with(bad);
+    CAF_MESSAGE(bad << " -> rc=" << res.exit_code << " stderr: " << tail(res.err, 600));
+    CAF_CHECK(!res.timed_out);
+    CAF_CHECK_NOT_EQUAL(res.exit_code, 0);
+    if (res.err.find(key) == std::string::npos)
+      CAF_FAIL("stderr does not name '" << key << "' for " << bad << ": " << res.err);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(node_config_errors_tests, fixture)
+
+CAF_TEST(the_paths_are_set) {
+  auto missing = paths.missing();
+  CAF_REQUIRE_EQUAL(missing, "");
+  CAF_REQUIRE(!dir.empty());
+}
+
+CAF_TEST(the_default_config_is_accepted) {
+  // The baseline: without a bad value the node starts and stops cleanly
+  // (venue port 1 is unreachable, which is not a config error).
+  auto res = run_with("--cwts.node-id=cfgok");
+  CAF_MESSAGE("rc=" << res.exit_code << " stderr: " << tail(res.err, 600));
+  CAF_CHECK(!res.timed_out);
+  CAF_CHECK_EQUAL(res.exit_code, 0);
+}
+
+CAF_TEST(non_decimal_max_order_qty_names_the_key) {
+  expect_refused("--risk.max-order-qty=abc", "risk.max-order-qty");
+}
+
+CAF_TEST(unknown_role_names_the_key) {
+  expect_refused("--cwts.roles=[\"bogus\"]", "cwts.roles");
+}
+
+CAF_TEST(malformed_symbol_names_the_key) {
+  expect_refused("--venue.symbols=[\"usd chf\"]", "venue.symbols");
+}
+
+CAF_TEST(missing_credentials_file_names_the_key) {
+  expect_refused("--venue.credentials-file=/nonexistent", "venue.credentials-file");
+}
+
+CAF_TEST(unknown_option_names_the_option) {
+  expect_refused("--nonsense=1", "nonsense");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,81 @@
+// Gateway node gw1 + trading node tr1 against one cwts-venue: the trading
+// node's orders reach the venue through the gateway node and are filled; a
+// level-2 kill issued at the GATEWAY is acknowledged by both nodes, halts
+// the trading node, leaves nothing open at the venue and stops order flow.
+#define CAF_SUITE node_two_node_kill
+#include "caf/test/unit_test_impl.hpp"
+
+#include "tests/integration/node/two_node_cluster.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+CAF_TEST(kill_at_the_gateway_halts_the_trading_node) {
+  two_node_cluster c("node_two_node_kill");
+  auto missing = c.paths.missing();
+  CAF_REQUIRE_EQUAL(missing, "");
+  CAF_MESSAGE("logs in " << c.dir);
+  CAF_REQUIRE(c.venue.port() != 0);
+  CAF_REQUIRE(c.gw_port != 0 && c.tr_port != 0 && c.gw_port != c.tr_port);
+  CAF_REQUIRE(c.gateway.started());
+  CAF_REQUIRE(c.trading.started());
+
+  // Orders flow trading -> gateway -> venue and come back filled.
+  auto filled = wait_for_status(
+    c.paths, c.dir, c.tr_port,
+    [](const node_status_view& s) { return s.counter_or_zero("oms", "status.FILLED") >= 1; }, 50s);
+  if (!filled.met)
+    CAF_MESSAGE("last tr1 status:\n" << filled.last.text << c.logs());
+  CAF_REQUIRE(filled.met);
+
+  auto kill = run_kill(c.paths, c.dir, c.gw_port, {"--level=2", "--reason=itest two-node drill"});
+  CAF_MESSAGE("kill at gw1: rc=" << kill.raw.exit_code << "\n" << kill.raw.out << kill.raw.err);
+  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
+  auto complete = kill.complete.value_or("<absent>");
+  CAF_CHECK_EQUAL(complete, "1");
+  auto gw_applied = ack_field(kill, "gw1", "applied");
+  auto tr_applied = ack_field(kill, "tr1", "applied");
+  CAF_CHECK_EQUAL(gw_applied, "1");
+  CAF_CHECK_EQUAL(tr_applied, "1");
+  CAF_CHECK(channel_clean(kill, "venue_cancel_all"));
+
+  auto tr_status = wait_for_status(
+    c.paths, c.dir, c.tr_port, [](const node_status_view& s) { return s.mode == "HALTED"; }, 20s);
+  if (!tr_status.met)
+    CAF_MESSAGE("last tr1 status:\n" << tr_status.last.text << c.logs());
+  CAF_CHECK(tr_status.met);
+  auto gw_status = query_status(c.paths, c.dir, c.gw_port);
+  auto gw_mode = gw_status.mode;
+  CAF_CHECK_EQUAL(gw_mode, "HALTED");
+
+  std::string error;
+  auto gw = demo_gateway(c.paths, c.venue.port(), error);
+  if (!gw)
+    CAF_MESSAGE("gateway: " << error);
+  CAF_REQUIRE(gw != nullptr);
+  auto open = open_usdchf_orders(*gw, error);
+  if (!open)
+    CAF_MESSAGE("venue: " << error);
+  CAF_REQUIRE(open.has_value());
+  CAF_CHECK_EQUAL(open->size(), 0u);
+
+  auto first = query_status(c.paths, c.dir, c.tr_port);
+  std::this_thread::sleep_for(2s);
+  auto second = query_status(c.paths, c.dir, c.tr_port);
+  auto sent_first = first.counter("oms", "orders_sent");
+  auto sent_second = second.counter("oms", "orders_sent");
+  CAF_REQUIRE(sent_first.has_value());
+  CAF_REQUIRE(sent_second.has_value());
+  CAF_CHECK_EQUAL(*sent_first, *sent_second);
+  auto open_later = open_usdchf_orders(*gw, error);
+  CAF_REQUIRE(open_later.has_value());
+  CAF_CHECK_EQUAL(open_later->size(), 0u);
+
+  auto tr_rc = c.trading.stop(15s);
+  auto gw_rc = c.gateway.stop(15s);
+  CAF_REQUIRE(tr_rc.has_value());
+  CAF_REQUIRE(gw_rc.has_value());
+  CAF_CHECK_EQUAL(*tr_rc, 0);
+  CAF_CHECK_EQUAL(*gw_rc, 0);
+}

@@ -1,0 +1,65 @@
+#pragma once
+// The two-node setup of config/node-gateway.ini + config/node-trading.ini on
+// free ports, peers pointing at each other, against one cwts-venue; shared
+// by the two-node kill tests. Call inside a CAF_TEST.
+
+#include <string>
+#include <thread>
+
+#include "tests/integration/support/cluster.hpp"
+
+namespace cwts::itest {
+
+struct two_node_cluster {
+  cluster_paths paths = cluster_paths::from_env();
+  std::string dir;
+  uint16_t gw_port = free_port();
+  uint16_t tr_port = free_port();
+  venue_process venue;
+  child_process gateway;
+  child_process trading;
+
+  static std::string peer(uint16_t port) {
+    return "--cluster.peers=[\"127.0.0.1:" + std::to_string(port) + "\"]";
+  }
+
+  explicit two_node_cluster(const std::string& name)
+    : dir(make_test_dir(name)),
+      venue(paths, dir),
+      gateway("gw1", node_argv(paths, "node-gateway.ini", venue.port(), gw_port, {peer(tr_port)}),
+              dir),
+      trading("tr1", node_argv(paths, "node-trading.ini", venue.port(), tr_port, {peer(gw_port)}),
+              dir) {
+  }
+
+  std::string logs() {
+    return "gw1 stderr:\n" + tail(gateway.err()) + "\ntr1 stderr:\n" + tail(trading.err());
+  }
+};
+
+// `key` of the kill report's ack from `node`, or "<absent>".
+inline std::string ack_field(const kill_view& k, const std::string& node, const std::string& key) {
+  for (auto& a : k.acks) {
+    auto n = a.find("node");
+    if (n != a.end() && n->second == node) {
+      auto v = a.find(key);
+      return v == a.end() ? std::string("<absent>") : v->second;
+    }
+  }
+  return "<absent>";
+}
+
+// Whether a channel named `name` reported ok=1 open_after=0.
+inline bool channel_clean(const kill_view& k, const std::string& name) {
+  for (auto& c : k.channels) {
+    auto n = c.find("name");
+    if (n == c.end() || n->second != name)
+      continue;
+    auto ok = c.find("ok");
+    auto open = c.find("open_after");
+    return ok != c.end() && ok->second == "1" && open != c.end() && open->second == "0";
+  }
+  return false;
+}
+
+} // namespace cwts::itest

@@ -1,0 +1,243 @@
+#include "tests/integration/support/process.hpp"
+
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace cwts::itest {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+std::atomic<int> command_counter{0};
+
+std::string sanitize(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  return out.empty() ? "x" : out;
+}
+
+} // namespace
+
+std::string make_test_dir(const std::string& test_name) {
+  std::string base = env("TMPDIR");
+  if (base.empty())
+    base = "/tmp";
+  std::string tmpl = base + "/cwts-itest-" + sanitize(test_name) + "-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr)
+    return {};
+  return std::string(buf.data());
+}
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  uint16_t port = 0;
+  socklen_t len = sizeof(addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0
+      && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return {};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string tail(const std::string& text, std::size_t n) {
+  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string::size_type start = 0;
+  while (start < text.size()) {
+    auto nl = text.find('\n', start);
+    if (nl == std::string::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+child_process::child_process(std::string name, std::vector<std::string> argv,
+                             const std::string& dir, const std::string& cwd)
+  : name_(std::move(name)),
+    out_path_(dir + "/" + sanitize(name_) + ".out"),
+    err_path_(dir + "/" + sanitize(name_) + ".err") {
+  if (argv.empty())
+    return;
+  // Everything the child needs is prepared before fork: between fork and
+  // exec only async-signal-safe calls.
+  std::vector<char*> args;
+  for (auto& a : argv)
+    args.push_back(a.data());
+  args.push_back(nullptr);
+  int out_fd = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out_fd < 0 || err_fd < 0 || null_fd < 0) {
+    for (int fd : {out_fd, err_fd, null_fd})
+      if (fd >= 0)
+        ::close(fd);
+    return;
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // Dies with the test process, even when that one is SIGKILLed.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent)
+      ::_exit(126);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
+      ::_exit(126);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out_fd);
+  ::close(err_fd);
+  ::close(null_fd);
+  pid_ = pid; // -1 when fork failed
+}
+
+child_process::~child_process() {
+  if (pid_ > 0 && !exit_code_)
+    stop(millis{5000});
+}
+
+void child_process::reap(int status) {
+  if (WIFEXITED(status))
+    exit_code_ = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    exit_code_ = -WTERMSIG(status);
+  else
+    exit_code_ = -1;
+}
+
+bool child_process::running() {
+  if (pid_ <= 0 || exit_code_)
+    return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    reap(status);
+    return false;
+  }
+  if (r < 0 && errno == ECHILD) {
+    exit_code_ = -1;
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> child_process::wait_exit(millis timeout) {
+  auto deadline = clock_type::now() + timeout;
+  while (running()) {
+    if (clock_type::now() >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(millis{20});
+  }
+  return exit_code_;
+}
+
+std::optional<int> child_process::stop(millis grace) {
+  if (!running())
+    return exit_code_;
+  ::kill(pid_, SIGTERM);
+  if (auto rc = wait_exit(grace))
+    return rc;
+  ::kill(pid_, SIGKILL);
+  return wait_exit(millis{10000});
+}
+
+std::optional<std::string>
+child_process::wait_for_line(stream s, const std::function<bool(const std::string&)>& pred,
+                             millis timeout) {
+  auto deadline = clock_type::now() + timeout;
+  const auto& path = s == stream::out ? out_path_ : err_path_;
+  for (;;) {
+    // Read the state before the file: a child that printed and exited is
+    // still seen printing.
+    bool alive = running();
+    for (auto& line : split_lines(read_file(path)))
+      if (pred(line))
+        return line;
+    if (!alive || clock_type::now() >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(millis{50});
+  }
+}
+
+command_result run_command(const std::string& name, std::vector<std::string> argv,
+                           const std::string& dir, millis timeout) {
+  command_result res;
+  auto unique = name + "-" + std::to_string(++command_counter);
+  child_process proc(unique, std::move(argv), dir);
+  if (!proc.started())
+    return res;
+  auto rc = proc.wait_exit(timeout);
+  if (!rc) {
+    res.timed_out = true;
+    proc.stop(millis{2000});
+    res.exit_code = -1000;
+  } else {
+    res.exit_code = *rc;
+  }
+  res.out = proc.out();
+  res.err = proc.err();
+  return res;
+}
+
+bool wait_until(const std::function<bool()>& cond, millis timeout, millis period) {
+  auto deadline = clock_type::now() + timeout;
+  for (;;) {
+    if (cond())
+      return true;
+    if (clock_type::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(period);
+  }
+}
+
+} // namespace cwts::itest
