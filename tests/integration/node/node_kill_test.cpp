@@ -5,7 +5,9 @@
 #define CAF_SUITE node_kill
 #include "caf/test/unit_test_impl.hpp"
 
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/support/cluster.hpp"
 
@@ -58,10 +60,22 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
   CAF_MESSAGE("level 7: rc=" << bad_level.raw.exit_code << " " << bad_level.raw.err);
   CAF_CHECK_EQUAL(bad_level.raw.exit_code, 2);
   CAF_CHECK(bad_level.acks.empty());
-  auto no_reason = run_kill(paths, dir, cluster_port, {"--level=2", "--reason="});
-  CAF_MESSAGE("empty reason: rc=" << no_reason.raw.exit_code << " " << no_reason.raw.err);
-  CAF_CHECK_EQUAL(no_reason.raw.exit_code, 2);
-  CAF_CHECK(no_reason.acks.empty());
+  CAF_CHECK(bad_level.raw.err.find("--level must be 1..4") != std::string::npos);
+  // An empty reason, three ways: `--reason=` (no value: the option parser
+  // refuses), `--reason=""` (CAF's quoted empty string) and no --reason at
+  // all (the last two reach the kill command's own check).
+  for (auto reason : {std::string("--reason="), std::string("--reason=\"\""), std::string()}) {
+    std::vector<std::string> args{"--level=2"};
+    if (!reason.empty())
+      args.push_back(reason);
+    auto refused = run_kill(paths, dir, cluster_port, args);
+    CAF_MESSAGE("empty reason (" << reason << "): rc=" << refused.raw.exit_code << " "
+                                 << refused.raw.err);
+    CAF_CHECK_EQUAL(refused.raw.exit_code, 2);
+    CAF_CHECK(refused.acks.empty());
+    if (reason != "--reason=")
+      CAF_CHECK(refused.raw.err.find("--reason is required") != std::string::npos);
+  }
   auto after_refused = query_status(paths, dir, cluster_port);
   CAF_REQUIRE(after_refused.ok());
   auto mode_after_refused = after_refused.mode;
