@@ -38,6 +38,12 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 // it. Sent to every actor after each (re)spawn so handles never go stale.
 using role_directory = std::map<std::string, caf::actor>;
 
+// The actor holding `role`, or an invalid handle when no node hosts it.
+inline caf::actor find_role(const role_directory& dir, const std::string& role) {
+  auto i = dir.find(role);
+  return i == dir.end() ? caf::actor{} : i->second;
+}
+
 // Registers every wire type with `cfg` (call before the actor system starts).
 void register_message_types(caf::actor_system_config& cfg);
 

@@ -210,12 +210,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
     [=](cancel_all_atom, const kill_id& id) { return cancel_all(self, id); },
     [=](const trading_state&) {},
     [=](wire_atom, const role_directory& dir) {
-      auto find = [&](const char* r) {
-        auto i = dir.find(r);
-        return i == dir.end() ? caf::actor{} : i->second;
-      };
-      self->state.oms = find("oms");
-      self->state.validator->set(find("validator"));
+      self->state.oms = find_role(dir, "oms");
+      self->state.validator->set(find_role(dir, "validator"));
     },
     [=](stats_atom) { return stats(self); },
   };

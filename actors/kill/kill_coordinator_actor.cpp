@@ -26,8 +26,7 @@ struct kill_coordinator_state {
 using kill_ptr = caf::stateful_actor<kill_coordinator_state>*;
 
 caf::actor role(kill_ptr self, const std::string& name) {
-  auto i = self->state.dir.find(name);
-  return i == self->state.dir.end() ? caf::actor{} : i->second;
+  return find_role(self->state.dir, name);
 }
 
 // Channels run only on the node that hosts the actor: a peer's OMS or

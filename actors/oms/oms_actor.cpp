@@ -117,13 +117,9 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       // The gate is the authority; the state is logged by the coordinator.
     },
     [=](wire_atom, const role_directory& dir) {
-      auto find = [&](const char* r) {
-        auto i = dir.find(r);
-        return i == dir.end() ? caf::actor{} : i->second;
-      };
-      self->state.connector = find("connector");
-      self->state.risk = find("risk");
-      self->state.strategy = find("strategy");
+      self->state.connector = find_role(dir, "connector");
+      self->state.risk = find_role(dir, "risk");
+      self->state.strategy = find_role(dir, "strategy");
     },
     [=](stats_atom) { return stats(self); },
   };

@@ -86,12 +86,8 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const order_reject& rej) { self->state.book.on_order_reject(rej); },
     [=](const trading_state& st) { self->state.mode = st.mode; },
     [=](wire_atom, const role_directory& dir) {
-      auto find = [&](const char* r) {
-        auto i = dir.find(r);
-        return i == dir.end() ? caf::actor{} : i->second;
-      };
-      self->state.oms = find("oms");
-      self->state.strategy = find("strategy");
+      self->state.oms = find_role(dir, "oms");
+      self->state.strategy = find_role(dir, "strategy");
     },
     [=](stats_atom) { return stats(self); },
     [=](positions_atom) { return positions(self); },

@@ -82,8 +82,7 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
         dispatch(self, mm->on_trading_mode(st.mode, wall_clock_now()));
     },
     [=](wire_atom, const role_directory& dir) {
-      auto i = dir.find("risk");
-      self->state.risk = i == dir.end() ? caf::actor{} : i->second;
+      self->state.risk = find_role(dir, "risk");
     },
     [=](stats_atom) { return stats(self); },
   };

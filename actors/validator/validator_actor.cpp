@@ -49,11 +49,9 @@ caf::behavior validator_actor(validator_ptr self, validator::trade_validator_con
     [=](const trade& t) { on_trade(self, t); },
     [=](wire_atom, const role_directory& dir) {
       self->state.subscribers.clear();
-      for (const char* r : {"strategy", "risk"}) {
-        auto i = dir.find(r);
-        if (i != dir.end())
-          self->state.subscribers.push_back(i->second);
-      }
+      for (const char* r : {"strategy", "risk"})
+        if (auto h = find_role(dir, r))
+          self->state.subscribers.push_back(h);
     },
     [=](stats_atom) { return stats(self); },
   };
