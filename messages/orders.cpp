@@ -49,6 +49,8 @@ const char* to_string(reject_reason r) {
     case reject_reason::venue_rejected: return "venue_rejected";
     case reject_reason::venue_unreachable: return "venue_unreachable";
     case reject_reason::unknown_order: return "unknown_order";
+    case reject_reason::reducing_only: return "reducing_only";
+    case reject_reason::below_min_notional: return "below_min_notional";
   }
   return "?";
 }

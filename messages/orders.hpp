@@ -2,6 +2,7 @@
 // Order commands and events: strategy -> risk -> oms -> connector -> venue,
 // and execution reports back.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -44,7 +45,12 @@ enum class reject_reason : uint8_t {
   venue_rejected,
   venue_unreachable,
   unknown_order,
+  reducing_only,      // REDUCING mode: the order would not shrink the position
+  below_min_notional, // venue NOTIONAL / MIN_NOTIONAL filter
 };
+
+// Number of reject_reason values (below_min_notional is the last).
+inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::below_min_notional) + 1;
 
 const char* to_string(side s);
 const char* to_string(order_type t);

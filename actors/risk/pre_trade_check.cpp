@@ -178,7 +178,7 @@ bool pre_trade_check::check_size(const order_request& o, const order_context& ct
     return false;
   }
   if (*value < ctx.rules->min_notional) {
-    refuse(r, reject_reason::invalid_qty,
+    refuse(r, reject_reason::below_min_notional,
            "notional " + str(*value) + " below min notional " + str(ctx.rules->min_notional));
     return false;
   }
@@ -204,7 +204,7 @@ bool pre_trade_check::check_reducing(const order_request& o, trading_mode mode,
   bool shrinks = buy ? (net < 0 && net + pending + o.quantity.raw <= 0)
                      : (net > 0 && net - pending - o.quantity.raw >= 0);
   if (!shrinks) {
-    refuse(r, reject_reason::trading_halted,
+    refuse(r, reject_reason::reducing_only,
            std::string("trading mode REDUCING: ") + to_string(o.order_side) + " "
              + str(o.quantity) + " does not reduce position " + str(pos.net) + " (pending "
              + str(book.pending_qty(o.sym, o.order_side)) + ")");

@@ -26,8 +26,7 @@ struct check_result {
   std::string detail; // empty (no allocation) when passed
 };
 
-// Number of reject_reason values; reject_reason::unknown_order is the last.
-inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::unknown_order) + 1;
+using cwts::reject_reason_count;
 
 class pre_trade_check {
 public:

@@ -50,9 +50,9 @@ CAF_TEST(reducing_mode_passes_only_position_reducing_orders) {
   // Long 1: a sell of up to 1 shrinks it, a buy or a larger sell does not.
   CAF_CHECK(check(limit_order("s", side::sell, "30000", "0.5"), trading_mode::reducing).passed);
   expect_reject(check(limit_order("b", side::buy, "30000", "0.5"), trading_mode::reducing),
-                reject_reason::trading_halted);
+                reject_reason::reducing_only);
   expect_reject(check(limit_order("s2", side::sell, "30000", "1.5"), trading_mode::reducing),
-                reject_reason::trading_halted);
+                reject_reason::reducing_only);
 }
 
 CAF_TEST(reducing_mode_counts_pending_orders_on_the_same_side) {
@@ -60,15 +60,15 @@ CAF_TEST(reducing_mode_counts_pending_orders_on_the_same_side) {
   book.on_order_sent(limit_order("s1", side::sell, "30000", "0.8"));
   // 0.8 already on its way out: another 0.5 would flip the position short.
   expect_reject(check(limit_order("s2", side::sell, "30000", "0.5"), trading_mode::reducing),
-                reject_reason::trading_halted);
+                reject_reason::reducing_only);
   CAF_CHECK(check(limit_order("s3", side::sell, "30000", "0.2"), trading_mode::reducing).passed);
 }
 
 CAF_TEST(reducing_mode_rejects_everything_when_flat) {
   expect_reject(check(limit_order("b", side::buy, "30000", "0.1"), trading_mode::reducing),
-                reject_reason::trading_halted);
+                reject_reason::reducing_only);
   expect_reject(check(limit_order("s", side::sell, "30000", "0.1"), trading_mode::reducing),
-                reject_reason::trading_halted);
+                reject_reason::reducing_only);
 }
 
 CAF_TEST(rejects_duplicate_client_order_id) {
@@ -120,9 +120,13 @@ CAF_TEST(rejects_qty_off_lot_step) {
 }
 
 CAF_TEST(rejects_order_below_min_notional) {
-  // 0.0003 × 30000 = 9 < 10.
-  expect_reject(check(limit_order("a", side::buy, "30000", "0.0003")), reject_reason::invalid_qty);
-  CAF_CHECK(check(limit_order("b", side::buy, "30000", "0.001")).passed);
+  // On tick and lot, but 0.001 × 30000 = 30 is below a min notional of 100.
+  auto rules = default_rules();
+  rules[sym("BTCUSDT")].min_notional = nt("100");
+  checker.set_limits(default_limits(), rules);
+  expect_reject(check(limit_order("a", side::buy, "30000", "0.001")),
+                reject_reason::below_min_notional);
+  CAF_CHECK(check(limit_order("b", side::buy, "30000", "0.004")).passed);
 }
 
 CAF_TEST(rejects_order_above_max_qty) {
