@@ -1,0 +1,132 @@
+#define CAF_SUITE supervisor_actor
+#include "caf/test/unit_test_impl.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include "caf/all.hpp"
+
+#include "actors/supervisor/supervisor_actor.hpp"
+#include "messages/registry.hpp"
+
+using namespace cwts;
+
+namespace {
+
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
+
+// Test double: a child that reports each wiring it receives and dies on demand.
+caf::behavior crashing_child(caf::event_based_actor* self, caf::actor observer) {
+  return {
+    [=](wire_atom, const role_directory& dir) {
+      self->send(observer, wire_atom::value, find_role(dir, "worker"));
+    },
+    [=](crash_atom) { self->quit(caf::sec::runtime_error); },
+  };
+}
+
+struct fixture {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::unique_ptr<caf::scoped_actor> self;
+  kill_gate gate;
+
+  fixture() {
+    register_message_types(cfg);
+    cfg.add_message_type<caf::actor>("caf::actor");
+    sys = std::make_unique<caf::actor_system>(cfg);
+    self = std::make_unique<caf::scoped_actor>(*sys);
+  }
+
+  ~fixture() {
+    self.reset();
+    sys.reset();
+  }
+
+  caf::actor start(uint32_t max_restarts) {
+    supervisor_config sc;
+    sc.self = node_id{"t"};
+    sc.limits = restart_limits{max_restarts, 60'000'000'000};
+    sc.gate = &gate;
+    caf::actor observer = *self;
+    sc.children.push_back({"worker", [observer](caf::actor_system& s) {
+                             return s.spawn(crashing_child, observer);
+                           }});
+    return spawn_supervisor(*sys, sc);
+  }
+
+  // The worker handle of the next wiring message.
+  caf::actor next_wiring() {
+    caf::actor worker;
+    (*self)->receive([&](wire_atom, caf::actor w) { worker = w; },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no wiring received"); });
+    return worker;
+  }
+
+  int64_t counter(const caf::actor& sup, const std::string& key) {
+    int64_t n = -1;
+    (*self)->request(sup, std::chrono::seconds(5), stats_atom::value)
+      .receive([&](const actor_stats& s) { n = s.counters.at(key); },
+               [](caf::error&) { CAF_FAIL("no stats"); });
+    return n;
+  }
+
+  int64_t restarts(const caf::actor& sup) { return counter(sup, "restarts.worker"); }
+
+  // The supervisor learns of a crash asynchronously: ask until it has (bounded).
+  bool escalated(const caf::actor& sup) {
+    for (int i = 0; i < 100; ++i) {
+      if (counter(sup, "escalated.worker") == 1)
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(supervisor_tests, fixture)
+
+CAF_TEST(restarts_a_crashed_child_and_rewires_everyone_with_the_new_handle) {
+  auto sup = start(3);
+  auto first = next_wiring();
+  CAF_REQUIRE(first);
+  (*self)->send(first, crash_atom::value);
+  auto second = next_wiring();
+  CAF_REQUIRE(second);
+  CAF_CHECK(first != second);
+  CAF_CHECK_EQUAL(restarts(sup), 1);
+  CAF_CHECK(gate.is_open());
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(escalates_to_a_node_halt_past_the_restart_intensity) {
+  auto sup = start(1);
+  auto w = next_wiring();
+  (*self)->send(w, crash_atom::value);
+  w = next_wiring(); // restarted once
+  (*self)->send(w, crash_atom::value);
+  // No restart now: the supervisor closes the gate instead.
+  CAF_REQUIRE(escalated(sup));
+  CAF_CHECK_EQUAL(restarts(sup), 1);
+  CAF_CHECK(!gate.is_open());
+  CAF_CHECK_EQUAL(gate.level(), 1);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(answers_its_node_name_and_local_directory) {
+  auto sup = start(1);
+  next_wiring();
+  (*self)->request(sup, std::chrono::seconds(5), directory_atom::value)
+    .receive(
+      [&](const std::string& node, const role_directory& dir) {
+        CAF_CHECK_EQUAL(node, "t");
+        CAF_CHECK(dir.count("worker") == 1);
+        CAF_CHECK(dir.count("supervisor") == 1);
+      },
+      [](caf::error&) { CAF_FAIL("no directory"); });
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
