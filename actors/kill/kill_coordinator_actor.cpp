@@ -170,9 +170,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
       cmd.origin = self->state.cfg.core.self;
-      auto rp = self->make_response_promise<kill_report>();
       self->state.expected_peers[cmd.id.value] = peers(self).size();
-      self->state.pending.emplace(cmd.id.value, rp);
       if (!handle_command(self, cmd)) {
         kill_report r;
         r.id = cmd.id;
@@ -180,9 +178,12 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         r.error = self->state.core->last_rejection();
         if (r.error.empty())
           r.error = "duplicate kill id";
-        self->state.pending.erase(cmd.id.value);
         return r;
       }
+      // Channel results and acks arrive as later messages: the promise is in
+      // place before any of them is handled.
+      auto rp = self->make_response_promise<kill_report>();
+      self->state.pending.emplace(cmd.id.value, rp);
       self->delayed_send(self, self->state.cfg.report_deadline, deadline_atom::value, cmd.id.value);
       deliver_if_complete(self, cmd.id, false);
       return rp;
