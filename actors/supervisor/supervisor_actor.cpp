@@ -126,7 +126,9 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
     self->quit(msg.reason);
   });
   return {
-    [=](directory_atom) { return local_directory(self); },
+    [=](directory_atom) {
+      return std::make_tuple(self->state.cfg.self.value, local_directory(self));
+    },
     [=](peer_atom, const std::string& node, const caf::actor& peer_supervisor,
         const role_directory& roles) {
       self->monitor(peer_supervisor);

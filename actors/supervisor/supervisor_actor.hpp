@@ -29,7 +29,7 @@ struct supervisor_config {
 };
 
 // Messages handled (besides down/exit):
-//   directory_atom                         -> role_directory (local roles)
+//   directory_atom                         -> (string node, role_directory local roles)
 //   peer_atom, string node, actor, role_directory   merge a peer node's roles
 //   stats_atom                             -> actor_stats (restarts per role)
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_config cfg);
