@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 using namespace cwts;
@@ -125,9 +126,7 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
   CAF_CHECK_EQUAL(open_later->size(), 0u);
   CAF_CHECK(node.running());
 
-  auto rc = node.stop(15s);
-  CAF_REQUIRE(rc.has_value());
-  CAF_CHECK_EQUAL(*rc, 0);
+  CWTS_STOP_NODE(node);
   auto applied = node.wait_for_line(
     stream::err, [](const std::string& l) { return l.find("event=kill_applied") != std::string::npos; },
     1s);

@@ -4,6 +4,7 @@
 #define CAF_SUITE node_order_flow
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 using namespace cwts;
@@ -65,7 +66,5 @@ CAF_TEST(strategy_orders_are_filled_at_the_venue) {
     CAF_CHECK(!o.client_id.value.empty());
   }
 
-  auto rc = node.stop(15s);
-  CAF_REQUIRE(rc.has_value());
-  CAF_CHECK_EQUAL(*rc, 0);
+  CWTS_STOP_NODE(node);
 }

@@ -4,6 +4,7 @@
 #define CAF_SUITE node_risk_reject
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 using namespace cwts;
@@ -62,7 +63,5 @@ CAF_TEST(orders_above_max_order_qty_never_reach_the_venue) {
   CAF_REQUIRE(sent_later.has_value());
   CAF_CHECK_EQUAL(*sent_later, 0);
 
-  auto rc = node.stop(15s);
-  CAF_REQUIRE(rc.has_value());
-  CAF_CHECK_EQUAL(*rc, 0);
+  CWTS_STOP_NODE(node);
 }

@@ -5,6 +5,7 @@
 #define CAF_SUITE node_two_node_kill
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/two_node_cluster.hpp"
 
 using namespace cwts;
@@ -72,14 +73,6 @@ CAF_TEST(kill_at_the_gateway_halts_the_trading_node) {
   CAF_REQUIRE(open_later.has_value());
   CAF_CHECK_EQUAL(open_later->size(), 0u);
 
-  auto tr_rc = c.trading.stop(15s);
-  CAF_REQUIRE(tr_rc.has_value());
-  CAF_CHECK_EQUAL(*tr_rc, 0);
-  // Known product bug (reported, not asserted here): after its peer left,
-  // gw1 sometimes never exits on SIGTERM (~actor_system waits forever for
-  // the detached connector actor); stop() then ends it with SIGKILL.
-  auto gw_rc = c.gateway.stop(8s);
-  CAF_REQUIRE(gw_rc.has_value());
-  if (*gw_rc != 0)
-    CAF_MESSAGE("KNOWN BUG: gw1 did not exit on SIGTERM (rc " << *gw_rc << ")");
+  CWTS_STOP_NODE(c.trading);
+  CWTS_STOP_NODE(c.gateway);
 }
