@@ -1,10 +1,11 @@
 #pragma once
-// CAF shell of the Binance venue connector. Runs detached (its own thread):
-// REST calls block, and must not stall the scheduler's workers. Market data
-// arrives on the market_stream's thread and goes straight to the validator.
+// CAF shell of the Binance venue connector. REST calls block, so they run in
+// order on one worker thread (venue_session); the actor itself never blocks.
+// Market data arrives on the market_stream's thread and goes straight to the
+// validator; reports go straight to the OMS.
 //
 // Lifecycle: start -> clock offset measured -> stream started -> polling.
-// Messages: order_request, cancel_request, poll_atom,
+// Messages: order_request, cancel_request,
 // (cancel_all_atom, kill_id) -> channel_result, trading_state,
 // (wire_atom, role_directory), stats_atom -> actor_stats.
 

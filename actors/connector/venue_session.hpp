@@ -1,0 +1,66 @@
+#pragma once
+// The connector's order path against one venue, CAF-free: what to send the
+// OMS for an order, a cancel, a poll, and the kill switch's cancel-all. Runs
+// on the connector's worker thread (it blocks on REST calls); the actor shell
+// only posts work and forwards what comes out.
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <variant>
+#include <vector>
+
+#include "actors/connector/binance_rest_gateway.hpp"
+#include "actors/connector/order_tracker.hpp"
+#include "messages/kill.hpp"
+
+namespace cwts::connector {
+
+// What the session tells the OMS.
+using session_output = std::variant<execution_report, order_reject>;
+
+struct session_counters {
+  std::atomic<int64_t> orders_placed{0};
+  std::atomic<int64_t> venue_rejects{0};
+  std::atomic<int64_t> unknown_outcomes{0};
+  std::atomic<int64_t> unresolved{0};
+  std::atomic<int64_t> open_tracked{0};
+  std::atomic<int64_t> last_rtt_ns{0};
+  std::atomic<int64_t> max_rtt_ns{0};
+  std::atomic<int64_t> polls{0};
+};
+
+class venue_session {
+public:
+  venue_session(gateway_config cfg, std::vector<symbol> symbols);
+
+  // Measures the venue's clock offset and applies it to signed requests.
+  venue_reply<server_time_sample> sync_clock();
+
+  // Places an order unless the gate closed (checked right before the call).
+  // An unknown outcome is never resent: it is queried until resolved.
+  std::vector<session_output> place(const order_request& req, bool gate_open);
+  std::vector<session_output> cancel(const cancel_request& c);
+  // Fill detection: open orders per symbol, then a query for each order that
+  // left the list; also retries unresolved orders.
+  std::vector<session_output> poll();
+  // Kill switch level 2: cancel everything per symbol, confirmed by a query.
+  channel_result cancel_all(const kill_id& id, const node_id& self,
+                            std::chrono::milliseconds deadline, std::vector<session_output>& out);
+
+  const session_counters& counters() const { return counters_; }
+
+private:
+  bool resolve(const client_order_id& id, const symbol& sym, std::vector<session_output>& out);
+  template <class T>
+  void note_rtt(const venue_reply<T>& reply);
+  void append(std::vector<session_output>& out, std::vector<execution_report> reports);
+
+  binance_rest_gateway gateway_;
+  std::vector<symbol> symbols_;
+  order_tracker tracker_;
+  std::map<client_order_id, symbol> unresolved_;
+  session_counters counters_;
+};
+
+} // namespace cwts::connector

@@ -1,0 +1,50 @@
+#define CAF_SUITE common_serial_worker
+#include "caf/test/unit_test_impl.hpp"
+
+#include <atomic>
+#include <vector>
+
+#include "common/serial_worker.hpp"
+
+CAF_TEST(runs_jobs_in_the_order_they_were_posted) {
+  std::mutex mtx;
+  std::vector<int> seen;
+  std::atomic<int> done{0};
+  {
+    cwts::serial_worker w;
+    for (int i = 0; i < 100; ++i)
+      w.post([&, i] {
+        std::lock_guard<std::mutex> g(mtx);
+        seen.push_back(i);
+        ++done;
+      });
+    for (int i = 0; i < 1000 && done.load() < 100; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  CAF_REQUIRE_EQUAL(seen.size(), 100u);
+  for (int i = 0; i < 100; ++i)
+    CAF_CHECK_EQUAL(seen[static_cast<size_t>(i)], i);
+}
+
+CAF_TEST(stop_drops_pending_jobs_and_refuses_new_ones) {
+  std::atomic<int> ran{0};
+  cwts::serial_worker w;
+  std::atomic<bool> release{false};
+  std::atomic<bool> started{false};
+  w.post([&] {
+    started = true;
+    while (!release.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ++ran;
+  });
+  w.post([&] { ++ran; });
+  for (int i = 0; i < 5000 && !started.load(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CAF_REQUIRE(started.load());
+  std::thread stopper([&] { w.stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  release = true;
+  stopper.join();
+  w.post([&] { ++ran; });
+  CAF_CHECK_EQUAL(ran.load(), 1);
+}
