@@ -122,40 +122,29 @@ bool load_credentials(const std::string& file, const std::string& account,
 
 } // namespace
 
-std::optional<node_settings> node_config::settings(std::string& error) const {
+bool node_config::read_node(node_settings& s, std::string& error) const {
   const auto& r = raw_;
-  node_settings s;
-  if (r.node_id.empty() || !is_valid_client_order_id(r.node_id) || r.node_id.size() > 12) {
-    error = "cwts.node-id: must be 1..12 characters of [A-Za-z0-9._:/-]";
-    return std::nullopt;
+  if (r.node_id.empty() || !is_valid_client_order_id(r.node_id) || r.node_id.size() > 10) {
+    error = "cwts.node-id: must be 1..10 characters of [A-Za-z0-9._:/-] (it prefixes order ids)";
+    return false;
   }
   s.self = node_id{r.node_id};
   if (r.roles.empty()) {
     error = "cwts.roles: at least one of gateway, trading";
-    return std::nullopt;
+    return false;
   }
   for (auto& role : r.roles) {
     if (role != "gateway" && role != "trading") {
       error = "cwts.roles: unknown role '" + role + "' (known: gateway, trading)";
-      return std::nullopt;
+      return false;
     }
     s.roles.insert(role);
   }
   if (!in_range("cwts.duration", r.duration_s, 0, 86400 * 365, error)
       || !in_range("cwts.summary-interval-ms", r.summary_interval_ms, 100, 60000, error)
       || !in_range("cluster.port", r.cluster_port, 0, 65535, error)
-      || !in_range("cluster.connect-timeout-ms", r.connect_timeout_ms, 100, 600000, error)
-      || !in_range("venue.port", r.venue_port, 1, 65535, error)
-      || !in_range("venue.request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
-      || !in_range("venue.recv-window-ms", r.recv_window_ms, 1, 60000, error)
-      || !in_range("venue.poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
-      || !in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
-      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error)
-      || !in_range("risk.price-collar-bps", r.price_collar_bps, 1, 10000, error)
-      || !in_range("strategy.half-spread-ticks", r.half_spread_ticks, 1, 10000, error)
-      || !in_range("strategy.requote-ticks", r.requote_ticks, 1, 10000, error)
-      || !in_range("strategy.min-action-interval-ms", r.min_action_interval_ms, 0, 60000, error))
-    return std::nullopt;
+      || !in_range("cluster.connect-timeout-ms", r.connect_timeout_ms, 100, 600000, error))
+    return false;
   s.duration = std::chrono::seconds(r.duration_s);
   s.summary_interval = std::chrono::milliseconds(r.summary_interval_ms);
   s.cluster_port = static_cast<uint16_t>(r.cluster_port);
@@ -163,50 +152,74 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
   for (auto& text : r.peers) {
     peer_address p;
     if (!parse_peer(text, p, error))
-      return std::nullopt;
+      return false;
     s.peers.push_back(p);
   }
+  return true;
+}
+
+bool node_config::read_venue(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  if (!in_range("venue.port", r.venue_port, 1, 65535, error)
+      || !in_range("venue.request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
+      || !in_range("venue.recv-window-ms", r.recv_window_ms, 1, 60000, error)
+      || !in_range("venue.poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
+      || !in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
+      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error))
+    return false;
   auto& v = s.venue;
   v.host = r.venue_host;
   v.port = static_cast<uint16_t>(r.venue_port);
   v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
   v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
   v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
+  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
+  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
   if (r.symbols.empty()) {
     error = "venue.symbols: at least one symbol";
-    return std::nullopt;
+    return false;
   }
   for (auto& text : r.symbols) {
     auto sym = symbol::parse(text);
     if (!sym) {
       error = "venue.symbols: '" + text + "' is not an upper-case symbol of 1..15 characters";
-      return std::nullopt;
+      return false;
     }
     v.symbols.push_back(*sym);
   }
-  if (s.has_role("gateway")
-      && !load_credentials(r.credentials_file, r.account, r.api_key_env, r.secret_env, v, error))
-    return std::nullopt;
-  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
-  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
+  return !s.has_role("gateway")
+         || load_credentials(r.credentials_file, r.account, r.api_key_env, r.secret_env, v, error);
+}
+
+bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  if (!in_range("risk.price-collar-bps", r.price_collar_bps, 1, 10000, error)
+      || !in_range("strategy.half-spread-ticks", r.half_spread_ticks, 1, 10000, error)
+      || !in_range("strategy.requote-ticks", r.requote_ticks, 1, 10000, error)
+      || !in_range("strategy.min-action-interval-ms", r.min_action_interval_ms, 0, 60000, error))
+    return false;
   auto& k = s.risk;
   k.price_collar_bps = r.price_collar_bps;
-  if (!parse_decimal("risk.max-order-qty", r.max_order_qty, true, k.max_order_qty, error)
-      || !parse_decimal("risk.max-order-notional", r.max_order_notional, true, k.max_order_notional,
-                        error)
-      || !parse_decimal("risk.max-position", r.max_position, true, k.max_position, error)
-      || !parse_decimal("risk.tick-size", r.tick_size, true, k.tick_size, error)
-      || !parse_decimal("risk.lot-step", r.lot_step, true, k.lot_step, error)
-      || !parse_decimal("risk.min-notional", r.min_notional, false, k.min_notional, error))
-    return std::nullopt;
   auto& g = s.strategy;
   g.half_spread_ticks = r.half_spread_ticks;
   g.requote_ticks = r.requote_ticks;
   g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
-  if (!parse_decimal("strategy.order-qty", r.order_qty, true, g.order_qty, error)
-      || !parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error))
-    return std::nullopt;
-  return s;
+  return parse_decimal("risk.max-order-qty", r.max_order_qty, true, k.max_order_qty, error)
+         && parse_decimal("risk.max-order-notional", r.max_order_notional, true,
+                          k.max_order_notional, error)
+         && parse_decimal("risk.max-position", r.max_position, true, k.max_position, error)
+         && parse_decimal("risk.tick-size", r.tick_size, true, k.tick_size, error)
+         && parse_decimal("risk.lot-step", r.lot_step, true, k.lot_step, error)
+         && parse_decimal("risk.min-notional", r.min_notional, false, k.min_notional, error)
+         && parse_decimal("strategy.order-qty", r.order_qty, true, g.order_qty, error)
+         && parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error);
+}
+
+std::optional<node_settings> node_config::settings(std::string& error) const {
+  node_settings s;
+  if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error))
+    return s;
+  return std::nullopt;
 }
 
 } // namespace cwts

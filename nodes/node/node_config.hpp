@@ -77,6 +77,10 @@ public:
   std::optional<node_settings> settings(std::string& error) const;
 
 private:
+  bool read_node(node_settings& s, std::string& error) const;
+  bool read_venue(node_settings& s, std::string& error) const;
+  bool read_risk_and_strategy(node_settings& s, std::string& error) const;
+
   struct raw_options {
     std::string node_id;
     std::vector<std::string> roles;
