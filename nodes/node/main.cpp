@@ -106,8 +106,11 @@ int main(int argc, char** argv) {
   cwts::kill_gate gate;
   caf::actor_system sys{cfg};
   auto supervisor = start_supervisor(sys, *settings, gate);
-  spdlog::info("event=node_started node={} roles={} venue={}:{}", settings->self.value,
-               settings->roles.size(), settings->venue.host, settings->venue.port);
+  std::string roles;
+  for (auto& r : settings->roles)
+    roles += (roles.empty() ? "" : ",") + r;
+  spdlog::info("event=node_started node={} roles={} venue={}:{}", settings->self.value, roles,
+               settings->venue.host, settings->venue.port);
   uint16_t port = 0;
   if (settings->cluster_port > 0) {
     port = cwts::publish_node(sys, supervisor, settings->cluster_port, error);
