@@ -6,11 +6,12 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "tests/integration/node/order_flow_stopped.hpp"
+#include "tests/integration/node/single_node.hpp"
 #include "tests/integration/node/stop_node.hpp"
-#include "tests/integration/support/cluster.hpp"
+#include "tests/integration/node/venue_view.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
@@ -35,29 +36,14 @@ std::string field(const std::map<std::string, std::string>& m, const std::string
 } // namespace
 
 CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
-  auto paths = cluster_paths::from_env();
-  auto missing = paths.missing();
-  CAF_REQUIRE_EQUAL(missing, "");
-  auto dir = make_test_dir("node_kill");
-  CAF_REQUIRE(!dir.empty());
-  CAF_MESSAGE("logs in " << dir);
+  single_node n("node_kill");
 
-  venue_process venue(paths, dir);
-  CAF_REQUIRE(venue.port() != 0);
-  auto cluster_port = free_port();
-  CAF_REQUIRE(cluster_port != 0);
-  child_process node("node", node_argv(paths, "node.ini", venue.port(), cluster_port), dir);
-  CAF_REQUIRE(node.started());
-
-  auto filled = wait_for_status(
-    paths, dir, cluster_port,
+  auto filled = n.wait_for(
     [](const node_status_view& s) { return s.counter_or_zero("oms", "status.FILLED") >= 1; }, 45s);
-  if (!filled.met)
-    CAF_MESSAGE("last status:\n" << filled.last.text << "node stderr:\n" << tail(node.err()));
   CAF_REQUIRE(filled.met);
 
   // Refused by the CLI: a level outside 1..4 and an empty reason.
-  auto bad_level = run_kill(paths, dir, cluster_port, {"--level=7", "--reason=itest"});
+  auto bad_level = n.kill({"--level=7", "--reason=itest"});
   CAF_MESSAGE("level 7: rc=" << bad_level.raw.exit_code << " " << bad_level.raw.err);
   CAF_CHECK_EQUAL(bad_level.raw.exit_code, 2);
   CAF_CHECK(bad_level.acks.empty());
@@ -69,7 +55,7 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
     std::vector<std::string> args{"--level=2"};
     if (!reason.empty())
       args.push_back(reason);
-    auto refused = run_kill(paths, dir, cluster_port, args);
+    auto refused = n.kill(args);
     CAF_MESSAGE("empty reason (" << reason << "): rc=" << refused.raw.exit_code << " "
                                  << refused.raw.err);
     CAF_CHECK_EQUAL(refused.raw.exit_code, 2);
@@ -77,13 +63,13 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
     if (reason != "--reason=")
       CAF_CHECK(refused.raw.err.find("--reason is required") != std::string::npos);
   }
-  auto after_refused = query_status(paths, dir, cluster_port);
+  auto after_refused = n.status();
   CAF_REQUIRE(after_refused.ok());
   auto mode_after_refused = after_refused.mode;
   CAF_CHECK_EQUAL(mode_after_refused, "ACTIVE");
 
   // The real kill.
-  auto kill = run_kill(paths, dir, cluster_port, {"--level=2", "--reason=itest kill drill"});
+  auto kill = n.kill({"--level=2", "--reason=itest kill drill"});
   CAF_MESSAGE("kill: rc=" << kill.raw.exit_code << "\n" << kill.raw.out << kill.raw.err);
   CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
   auto complete = kill.complete.value_or("<absent>");
@@ -97,37 +83,18 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
   CAF_CHECK_EQUAL(venue_open_after, "0");
 
   // The venue, asked independently: nothing of ours is open.
-  std::string error;
-  auto gw = demo_gateway(paths, venue.port(), error);
-  if (!gw)
-    CAF_MESSAGE("gateway: " << error);
-  CAF_REQUIRE(gw != nullptr);
-  auto open = open_usdchf_orders(*gw, error);
-  if (!open)
-    CAF_MESSAGE("venue: " << error);
-  CAF_REQUIRE(open.has_value());
-  CAF_CHECK_EQUAL(open->size(), 0u);
+  venue_view venue(n.paths, n.venue.port());
+  CAF_CHECK_EQUAL(venue.open_orders().size(), 0u);
 
   // And it stays that way: no order sent over 2 s, still nothing open, halted.
-  auto first = query_status(paths, dir, cluster_port);
-  CAF_REQUIRE(first.ok());
-  std::this_thread::sleep_for(2s);
-  auto second = query_status(paths, dir, cluster_port);
-  CAF_REQUIRE(second.ok());
-  auto sent_first = first.counter("oms", "orders_sent");
-  auto sent_second = second.counter("oms", "orders_sent");
-  CAF_REQUIRE(sent_first.has_value());
-  CAF_REQUIRE(sent_second.has_value());
-  CAF_CHECK_EQUAL(*sent_first, *sent_second);
+  auto second = expect_no_orders_sent(n.paths, n.dir, n.cluster_port, 2s);
   auto mode = second.mode;
   CAF_CHECK_EQUAL(mode, "HALTED");
-  auto open_later = open_usdchf_orders(*gw, error);
-  CAF_REQUIRE(open_later.has_value());
-  CAF_CHECK_EQUAL(open_later->size(), 0u);
-  CAF_CHECK(node.running());
+  CAF_CHECK_EQUAL(venue.open_orders().size(), 0u);
+  CAF_CHECK(n.node.running());
 
-  CWTS_STOP_NODE(node);
-  auto applied = node.wait_for_line(
+  CWTS_STOP_NODE(n.node);
+  auto applied = n.node.wait_for_line(
     stream::err, [](const std::string& l) { return l.find("event=kill_applied") != std::string::npos; },
     1s);
   CAF_CHECK(applied.has_value());

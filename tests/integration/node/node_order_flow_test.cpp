@@ -4,33 +4,21 @@
 #define CAF_SUITE node_order_flow
 #include "caf/test/unit_test_impl.hpp"
 
+#include <vector>
+
+#include "tests/integration/node/single_node.hpp"
 #include "tests/integration/node/stop_node.hpp"
-#include "tests/integration/support/cluster.hpp"
+#include "tests/integration/node/venue_view.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 CAF_TEST(strategy_orders_are_filled_at_the_venue) {
-  auto paths = cluster_paths::from_env();
-  auto missing = paths.missing();
-  CAF_REQUIRE_EQUAL(missing, "");
-  auto dir = make_test_dir("node_order_flow");
-  CAF_REQUIRE(!dir.empty());
-  CAF_MESSAGE("logs in " << dir);
+  single_node n("node_order_flow");
 
-  venue_process venue(paths, dir);
-  CAF_REQUIRE(venue.port() != 0);
-  auto cluster_port = free_port();
-  CAF_REQUIRE(cluster_port != 0);
-  child_process node("node", node_argv(paths, "node.ini", venue.port(), cluster_port), dir);
-  CAF_REQUIRE(node.started());
-
-  auto filled = wait_for_status(
-    paths, dir, cluster_port,
+  auto filled = n.wait_for(
     [](const node_status_view& s) { return s.counter_or_zero("oms", "status.FILLED") >= 1; }, 45s);
-  if (!filled.met)
-    CAF_MESSAGE("last status:\n" << filled.last.text << "node stderr:\n" << tail(node.err()));
   CAF_REQUIRE(filled.met);
   auto sent = filled.last.counter_or_zero("oms", "orders_sent");
   CAF_CHECK_GREATER_OR_EQUAL(sent, 1);
@@ -39,16 +27,12 @@ CAF_TEST(strategy_orders_are_filled_at_the_venue) {
 
   // The venue, asked independently on the node's (demo) account: it answers
   // for USDCHF and, while the strategy quotes, shows a resting order of ours.
-  std::string error;
-  auto gw = demo_gateway(paths, venue.port(), error);
-  if (!gw)
-    CAF_MESSAGE("gateway: " << error);
-  CAF_REQUIRE(gw != nullptr);
+  venue_view venue(n.paths, n.venue.port());
   std::vector<connector::venue_order> open;
   bool answered = false;
   auto seen = wait_until(
     [&] {
-      auto orders = open_usdchf_orders(*gw, error);
+      auto orders = venue.try_open_orders();
       if (!orders)
         return false;
       answered = true;
@@ -57,7 +41,7 @@ CAF_TEST(strategy_orders_are_filled_at_the_venue) {
     },
     30s, 200ms);
   if (!answered)
-    CAF_MESSAGE("venue: " << error);
+    CAF_MESSAGE("venue: " << venue.error);
   CAF_REQUIRE(answered);
   CAF_CHECK(seen);
   for (auto& o : open) {
@@ -66,5 +50,5 @@ CAF_TEST(strategy_orders_are_filled_at_the_venue) {
     CAF_CHECK(!o.client_id.value.empty());
   }
 
-  CWTS_STOP_NODE(node);
+  CWTS_STOP_NODE(n.node);
 }

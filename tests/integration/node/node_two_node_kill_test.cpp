@@ -5,8 +5,10 @@
 #define CAF_SUITE node_two_node_kill
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/integration/node/order_flow_stopped.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/two_node_cluster.hpp"
+#include "tests/integration/node/venue_view.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
@@ -57,28 +59,11 @@ void run_drill(const char* test_name, kill_at where) {
   expect_halted(c, c.tr_port, "tr1");
 
   // Queried from the venue, not from our own state.
-  std::string error;
-  auto gw = demo_gateway(c.paths, c.venue.port(), error);
-  if (!gw)
-    CAF_MESSAGE("gateway: " << error);
-  CAF_REQUIRE(gw != nullptr);
-  auto open = open_usdchf_orders(*gw, error);
-  if (!open)
-    CAF_MESSAGE("venue: " << error);
-  CAF_REQUIRE(open.has_value());
-  CAF_CHECK_EQUAL(open->size(), 0u);
+  venue_view venue(c.paths, c.venue.port());
+  CAF_CHECK_EQUAL(venue.open_orders().size(), 0u);
 
-  auto first = query_status(c.paths, c.dir, c.tr_port);
-  std::this_thread::sleep_for(2s);
-  auto second = query_status(c.paths, c.dir, c.tr_port);
-  auto sent_first = first.counter("oms", "orders_sent");
-  auto sent_second = second.counter("oms", "orders_sent");
-  CAF_REQUIRE(sent_first.has_value());
-  CAF_REQUIRE(sent_second.has_value());
-  CAF_CHECK_EQUAL(*sent_first, *sent_second);
-  auto open_later = open_usdchf_orders(*gw, error);
-  CAF_REQUIRE(open_later.has_value());
-  CAF_CHECK_EQUAL(open_later->size(), 0u);
+  expect_no_orders_sent(c.paths, c.dir, c.tr_port, 2s);
+  CAF_CHECK_EQUAL(venue.open_orders().size(), 0u);
 
   CWTS_STOP_NODE(c.trading);
   CWTS_STOP_NODE(c.gateway);
