@@ -36,6 +36,16 @@ std::optional<order_reject> order_store::submit(const order_request& req, timest
   return std::nullopt;
 }
 
+bool order_store::restore(const order_record& rec) {
+  auto [it, inserted] = orders_.try_emplace(rec.request.id, rec);
+  if (!inserted)
+    return false;
+  ++by_status_[index_of(rec.status)];
+  if (rec.is_live())
+    live_by_symbol_[rec.request.sym].insert(rec.request.id);
+  return true;
+}
+
 order_update order_store::apply(const execution_report& rep) {
   auto it = orders_.find(rep.id);
   if (it == orders_.end())

@@ -1,8 +1,8 @@
 #pragma once
 // Every order the OMS has sent, by client order id, driven through the FIX
 // state machine by venue reports. Single-threaded: owned by the OMS actor.
-// The durable journal (written before anything is sent) is issue 5; this
-// store is its in-memory side.
+// The durable journal (order_journal, written before anything is sent) is
+// its persistent side; restore() rebuilds the store from it after a crash.
 
 #include <cstddef>
 #include <optional>
@@ -48,6 +48,11 @@ public:
   // (DESIGN.md pre-trade gate: duplicate ClientOrderId), returning the reject
   // to send back; nullopt when registered.
   std::optional<order_reject> submit(const order_request& req, timestamp_ns now);
+
+  // Rebuilds one order from the durable journal after a restart, state as
+  // journaled (no transition is checked: the journal only holds applied
+  // ones). False, and nothing changed, when the id is already known.
+  bool restore(const order_record& rec);
 
   // Drives the state machine with one venue report.
   order_update apply(const execution_report& rep);

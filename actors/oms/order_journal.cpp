@@ -1,0 +1,441 @@
+#include "actors/oms/order_journal.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <utility>
+
+namespace cwts::oms {
+
+namespace {
+
+// Enums are stored as their FIX/Binance names, not their numeric values, so
+// reordering an enum can never change what an old journal means.
+constexpr const char* schema_sql = R"sql(
+CREATE TABLE IF NOT EXISTS orders (
+  client_order_id TEXT PRIMARY KEY,
+  strategy TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  side TEXT NOT NULL,
+  order_type TEXT NOT NULL,
+  tif TEXT NOT NULL,
+  limit_price INTEGER NOT NULL,   -- raw fixed point, 8 decimals
+  quantity INTEGER NOT NULL,      -- raw fixed point, 8 decimals
+  request_ts INTEGER NOT NULL,    -- order_request.ts_init, ns since epoch
+  status TEXT NOT NULL,
+  venue_status TEXT NOT NULL,
+  acknowledged INTEGER NOT NULL,
+  venue_order_id INTEGER NOT NULL,
+  cum_qty INTEGER NOT NULL,
+  leaves_qty INTEGER NOT NULL,
+  avg_price INTEGER NOT NULL,
+  filled_notional INTEGER NOT NULL,
+  ts_pending_new INTEGER NOT NULL, ts_accepted INTEGER NOT NULL,
+  ts_partially_filled INTEGER NOT NULL, ts_filled INTEGER NOT NULL,
+  ts_pending_cancel INTEGER NOT NULL, ts_canceled INTEGER NOT NULL,
+  ts_rejected INTEGER NOT NULL, ts_expired INTEGER NOT NULL,
+  last_update INTEGER NOT NULL,
+  last_text TEXT NOT NULL,
+  live INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_live ON orders(live) WHERE live = 1;
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_order_id TEXT NOT NULL,
+  from_status TEXT,               -- NULL for the submission
+  to_status TEXT NOT NULL,
+  fill_qty INTEGER NOT NULL,
+  fill_price INTEGER NOT NULL,
+  cum_qty INTEGER NOT NULL,
+  venue_order_id INTEGER NOT NULL,
+  venue_text TEXT NOT NULL,
+  ts_event INTEGER NOT NULL,      -- when the order entered to_status
+  ts_written INTEGER NOT NULL     -- wall clock of the journal write
+);
+CREATE INDEX IF NOT EXISTS events_order ON events(client_order_id);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql";
+
+// Mutable state columns, in the order bind_state() binds them.
+#define CWTS_STATE_COLUMNS                                                                         \
+  "status, venue_status, acknowledged, venue_order_id, cum_qty, leaves_qty, avg_price, "          \
+  "filled_notional, ts_pending_new, ts_accepted, ts_partially_filled, ts_filled, "                \
+  "ts_pending_cancel, ts_canceled, ts_rejected, ts_expired, last_update, last_text, live"
+
+constexpr int state_column_count = 19;
+
+constexpr const char* insert_order_sql =
+  "INSERT INTO orders (client_order_id, strategy, symbol, side, order_type, tif, limit_price, "
+  "quantity, request_ts, " CWTS_STATE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,"
+  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+constexpr const char* update_order_sql =
+  "UPDATE orders SET status=?1, venue_status=?2, acknowledged=?3, venue_order_id=?4, "
+  "cum_qty=?5, leaves_qty=?6, avg_price=?7, filled_notional=?8, ts_pending_new=?9, "
+  "ts_accepted=?10, ts_partially_filled=?11, ts_filled=?12, ts_pending_cancel=?13, "
+  "ts_canceled=?14, ts_rejected=?15, ts_expired=?16, last_update=?17, last_text=?18, live=?19 "
+  "WHERE client_order_id=?20";
+
+constexpr const char* insert_event_sql =
+  "INSERT INTO events (client_order_id, from_status, to_status, fill_qty, fill_price, cum_qty, "
+  "venue_order_id, venue_text, ts_event, ts_written) VALUES (?,?,?,?,?,?,?,?,?,?)";
+
+constexpr const char* select_live_sql =
+  "SELECT client_order_id, strategy, symbol, side, order_type, tif, limit_price, quantity, "
+  "request_ts, " CWTS_STATE_COLUMNS " FROM orders WHERE live = 1 "
+  "ORDER BY ts_pending_new, client_order_id";
+
+#undef CWTS_STATE_COLUMNS
+
+struct stmt_deleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using stmt_ptr = std::unique_ptr<sqlite3_stmt, stmt_deleter>;
+
+journal_error fail(journal_errc code, sqlite3* db, const std::string& what) {
+  return {code, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory")};
+}
+
+// Not named `bind`: argument-dependent lookup would pick std::bind for a
+// std::string argument.
+void bind_value(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+void bind_value(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void bind_value(sqlite3_stmt* s, int i, const char* v) { sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC); }
+
+// Binds the state columns of `r` at parameters first .. first+18.
+void bind_state(sqlite3_stmt* s, int first, const order_record& r) {
+  int i = first;
+  bind_value(s, i++, to_string(r.status));
+  bind_value(s, i++, to_string(r.venue_status));
+  bind_value(s, i++, int64_t{r.acknowledged ? 1 : 0});
+  bind_value(s, i++, r.venue_id.value);
+  bind_value(s, i++, r.cum_qty.raw);
+  bind_value(s, i++, r.leaves_qty.raw);
+  bind_value(s, i++, r.avg_fill_price.raw);
+  bind_value(s, i++, r.filled_notional.raw);
+  for (auto ts : r.entered_at)
+    bind_value(s, i++, ts.ns);
+  bind_value(s, i++, r.last_update.ns);
+  bind_value(s, i++, r.last_text);
+  bind_value(s, i++, int64_t{r.is_live() ? 1 : 0});
+}
+
+std::string column_text(sqlite3_stmt* s, int i) {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
+}
+
+// Parses an enum stored by name; false for a name no value has.
+template <class Enum, size_t N>
+bool parse_enum(const std::string& text, const std::array<Enum, N>& values, Enum& out) {
+  for (auto v : values)
+    if (text == to_string(v)) {
+      out = v;
+      return true;
+    }
+  return false;
+}
+
+constexpr std::array<order_status, order_status_count> all_statuses{
+  order_status::pending_new, order_status::accepted, order_status::partially_filled,
+  order_status::filled,      order_status::pending_cancel, order_status::canceled,
+  order_status::rejected,    order_status::expired};
+
+// One row of select_live_sql into `r`; the error names the bad column.
+journal_error read_row(sqlite3_stmt* s, order_record& r) {
+  auto& q = r.request;
+  q.id.value = column_text(s, 0);
+  q.strategy.value = column_text(s, 1);
+  auto sym = symbol::parse(column_text(s, 2));
+  bool ok = sym.has_value();
+  if (sym)
+    q.sym = *sym;
+  ok = ok && parse_enum(column_text(s, 3), std::array<side, 2>{side::buy, side::sell}, q.order_side);
+  ok = ok
+       && parse_enum(column_text(s, 4),
+                     std::array<order_type, 2>{order_type::limit, order_type::market}, q.type);
+  ok = ok
+       && parse_enum(column_text(s, 5),
+                     std::array<time_in_force, 3>{time_in_force::gtc, time_in_force::ioc,
+                                                  time_in_force::fok},
+                     q.tif);
+  q.limit_price = price::from_raw(sqlite3_column_int64(s, 6));
+  q.quantity = qty::from_raw(sqlite3_column_int64(s, 7));
+  q.ts_init = timestamp_ns{sqlite3_column_int64(s, 8)};
+  ok = ok && parse_enum(column_text(s, 9), all_statuses, r.status)
+       && parse_enum(column_text(s, 10), all_statuses, r.venue_status);
+  if (!ok)
+    return {journal_errc::corrupt_row, "order " + q.id.value + ": symbol, side, type, tif or "
+                                         "status does not parse"};
+  r.acknowledged = sqlite3_column_int64(s, 11) != 0;
+  r.venue_id.value = sqlite3_column_int64(s, 12);
+  r.cum_qty = qty::from_raw(sqlite3_column_int64(s, 13));
+  r.leaves_qty = qty::from_raw(sqlite3_column_int64(s, 14));
+  r.avg_fill_price = price::from_raw(sqlite3_column_int64(s, 15));
+  r.filled_notional = notional::from_raw(sqlite3_column_int64(s, 16));
+  for (size_t k = 0; k < order_status_count; ++k)
+    r.entered_at[k] = timestamp_ns{sqlite3_column_int64(s, 17 + static_cast<int>(k))};
+  r.last_update = timestamp_ns{sqlite3_column_int64(s, 25)};
+  r.last_text = column_text(s, 26);
+  return {};
+}
+
+int64_t count_of(sqlite3_stmt* s) {
+  sqlite3_reset(s);
+  return sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+}
+
+} // namespace
+
+const char* to_string(journal_errc e) {
+  switch (e) {
+    case journal_errc::none: return "none";
+    case journal_errc::not_open: return "not_open";
+    case journal_errc::open_failed: return "open_failed";
+    case journal_errc::schema_failed: return "schema_failed";
+    case journal_errc::schema_mismatch: return "schema_mismatch";
+    case journal_errc::write_failed: return "write_failed";
+    case journal_errc::duplicate_order: return "duplicate_order";
+    case journal_errc::unknown_order: return "unknown_order";
+    case journal_errc::read_failed: return "read_failed";
+    case journal_errc::corrupt_row: return "corrupt_row";
+  }
+  return "?";
+}
+
+std::string journal_error::message() const {
+  return detail.empty() ? to_string(code) : std::string(to_string(code)) + ": " + detail;
+}
+
+// Made once at open and reused for every write (no per-order SQL text).
+struct order_journal::statements {
+  stmt_ptr begin, commit, rollback;
+  stmt_ptr insert_order, update_order, insert_event, select_live;
+  stmt_ptr count_orders, count_live, count_events;
+};
+
+order_journal::order_journal() = default;
+
+order_journal::~order_journal() { close(); }
+
+void order_journal::close() {
+  st_.reset(); // statements are finalized before the connection closes
+  if (db_)
+    sqlite3_close(db_);
+  db_ = nullptr;
+}
+
+journal_error order_journal::open(const std::string& path, journal_durability durability) {
+  close();
+  path_ = path;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    auto err = fail(journal_errc::open_failed, db, "open '" + path + "'");
+    sqlite3_close(db);
+    return err;
+  }
+  db_ = db;
+  if (sqlite3_db_readonly(db_, "main") == 1) {
+    // SQLite falls back to read-only on a write-protected file; a journal
+    // that cannot be written must fail here, not at the first order.
+    close();
+    return {journal_errc::open_failed, "'" + path + "' is read-only"};
+  }
+  // The OMS thread must never wait long for a lock: a write that cannot get
+  // one fails and the order is rejected instead of sent unjournaled.
+  sqlite3_busy_timeout(db_, 100);
+  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=")
+                        + (durability == journal_durability::power_loss ? "FULL" : "NORMAL")
+                        + "; PRAGMA foreign_keys=OFF;";
+  auto set_version = "PRAGMA user_version=" + std::to_string(schema_version);
+  int version = 0;
+  sqlite3_stmt* v = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &v, nullptr) == SQLITE_OK
+      && sqlite3_step(v) == SQLITE_ROW)
+    version = sqlite3_column_int(v, 0);
+  sqlite3_finalize(v);
+  journal_error err;
+  if (version > schema_version)
+    err = {journal_errc::schema_mismatch, "'" + path + "' has schema version "
+                                            + std::to_string(version) + ", this build knows "
+                                            + std::to_string(schema_version)};
+  else if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK
+           || sqlite3_exec(db_, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK
+           || sqlite3_exec(db_, set_version.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    err = fail(journal_errc::schema_failed, db_, "set up '" + path + "'");
+  else
+    err = prepare_all();
+  if (err)
+    close();
+  return err;
+}
+
+journal_error order_journal::prepare_all() {
+  auto st = std::make_unique<statements>();
+  std::pair<stmt_ptr*, const char*> all[] = {
+    {&st->begin, "BEGIN IMMEDIATE"},
+    {&st->commit, "COMMIT"},
+    {&st->rollback, "ROLLBACK"},
+    {&st->insert_order, insert_order_sql},
+    {&st->update_order, update_order_sql},
+    {&st->insert_event, insert_event_sql},
+    {&st->select_live, select_live_sql},
+    {&st->count_orders, "SELECT COUNT(*) FROM orders"},
+    {&st->count_live, "SELECT COUNT(*) FROM orders WHERE live = 1"},
+    {&st->count_events, "SELECT COUNT(*) FROM events"},
+  };
+  for (auto& [slot, sql] : all) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+      return fail(journal_errc::schema_failed, db_, std::string("prepare '") + sql + "'");
+    slot->reset(s);
+  }
+  st_ = std::move(st);
+  return {};
+}
+
+// Runs `body` between BEGIN IMMEDIATE and COMMIT, rolls back on any error,
+// and times the whole transaction (what the order path waits for).
+template <class Body>
+journal_error order_journal::transaction(Body&& body) {
+  if (!db_)
+    return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
+  auto started = monotonic_ns();
+  auto step = [this](sqlite3_stmt* s, const char* what) -> journal_error {
+    sqlite3_reset(s);
+    if (sqlite3_step(s) == SQLITE_DONE)
+      return {};
+    return fail(journal_errc::write_failed, db_, what);
+  };
+  journal_error err = step(st_->begin.get(), "begin");
+  if (!err)
+    err = body();
+  if (!err)
+    err = step(st_->commit.get(), "commit");
+  if (err) {
+    if (!sqlite3_get_autocommit(db_)) {
+      sqlite3_reset(st_->rollback.get());
+      sqlite3_step(st_->rollback.get());
+    }
+    ++counters_.failures;
+    return err;
+  }
+  auto took = monotonic_ns() - started;
+  ++counters_.writes;
+  counters_.last_write_ns = took;
+  counters_.total_write_ns += took;
+  if (took > counters_.max_write_ns)
+    counters_.max_write_ns = took;
+  return {};
+}
+
+journal_error order_journal::record_submitted(const order_request& req, timestamp_ns now) {
+  // The state order_store::submit gives a new order.
+  order_record rec;
+  rec.request = req;
+  rec.leaves_qty = req.quantity;
+  rec.entered_at[index_of(order_status::pending_new)] = now;
+  rec.last_update = now;
+  return transaction([&]() -> journal_error {
+    auto* s = st_->insert_order.get();
+    sqlite3_reset(s);
+    bind_value(s, 1, req.id.value);
+    bind_value(s, 2, req.strategy.value);
+    bind_value(s, 3, req.sym.str());
+    bind_value(s, 4, to_string(req.order_side));
+    bind_value(s, 5, to_string(req.type));
+    bind_value(s, 6, to_string(req.tif));
+    bind_value(s, 7, req.limit_price.raw);
+    bind_value(s, 8, req.quantity.raw);
+    bind_value(s, 9, req.ts_init.ns);
+    bind_state(s, 10, rec);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_CONSTRAINT && sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return {journal_errc::duplicate_order, "client order id " + req.id.value + " already journaled"};
+    if (rc != SQLITE_DONE)
+      return fail(journal_errc::write_failed, db_, "insert order " + req.id.value);
+    return insert_event(rec, nullptr, qty{}, price{});
+  });
+}
+
+journal_error order_journal::record_update(const order_record& rec, const order_update& upd) {
+  return record_update(rec, upd.previous, upd.fill_qty, upd.fill_price);
+}
+
+journal_error order_journal::record_update(const order_record& rec, order_status previous,
+                                           qty fill_qty, price fill_price) {
+  return transaction([&]() -> journal_error {
+    auto* s = st_->update_order.get();
+    sqlite3_reset(s);
+    bind_state(s, 1, rec);
+    bind_value(s, state_column_count + 1, rec.request.id.value);
+    if (sqlite3_step(s) != SQLITE_DONE)
+      return fail(journal_errc::write_failed, db_, "update order " + rec.request.id.value);
+    if (sqlite3_changes(db_) != 1)
+      return {journal_errc::unknown_order, "order " + rec.request.id.value + " was never journaled"};
+    return insert_event(rec, &previous, fill_qty, fill_price);
+  });
+}
+
+journal_error order_journal::insert_event(const order_record& rec, const order_status* previous,
+                                          qty fill_qty, price fill_price) {
+  auto* s = st_->insert_event.get();
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s); // from_status stays NULL for a submission
+  bind_value(s, 1, rec.request.id.value);
+  if (previous)
+    bind_value(s, 2, to_string(*previous));
+  bind_value(s, 3, to_string(rec.status));
+  bind_value(s, 4, fill_qty.raw);
+  bind_value(s, 5, fill_price.raw);
+  bind_value(s, 6, rec.cum_qty.raw);
+  bind_value(s, 7, rec.venue_id.value);
+  bind_value(s, 8, rec.last_text);
+  bind_value(s, 9, rec.last_update.ns);
+  bind_value(s, 10, wall_clock_now().ns);
+  if (sqlite3_step(s) != SQLITE_DONE)
+    return fail(journal_errc::write_failed, db_, "append event for " + rec.request.id.value);
+  return {};
+}
+
+journal_error order_journal::load(std::vector<order_record>& live) const {
+  if (!db_)
+    return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
+  auto* s = st_->select_live.get();
+  sqlite3_reset(s);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    order_record r;
+    if (auto err = read_row(s, r)) {
+      sqlite3_reset(s);
+      return err;
+    }
+    live.push_back(std::move(r));
+  }
+  journal_error err;
+  if (rc != SQLITE_DONE)
+    err = fail(journal_errc::read_failed, db_, "load live orders");
+  sqlite3_reset(s); // ends the read transaction so the WAL can checkpoint
+  return err;
+}
+
+journal_error order_journal::count(journal_counts& out) const {
+  if (!db_)
+    return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
+  out.orders = count_of(st_->count_orders.get());
+  out.live_orders = count_of(st_->count_live.get());
+  out.events = count_of(st_->count_events.get());
+  for (auto* s : {st_->count_orders.get(), st_->count_live.get(), st_->count_events.get()})
+    sqlite3_reset(s);
+  if (out.orders < 0 || out.live_orders < 0 || out.events < 0)
+    return fail(journal_errc::read_failed, db_, "count");
+  return {};
+}
+
+} // namespace cwts::oms
