@@ -158,6 +158,7 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
   taker.fills.push_back(order_fill{px, q, trade_id});
   maker.fills.push_back(order_fill{px, q, trade_id});
   b.last = px;
+  touch(b, maker.side, px);
   if (maker.remaining().is_positive()) {
     maker.status = order_status::partially_filled;
     publish(maker);
@@ -179,6 +180,7 @@ void matching_engine::rest(book& b, order& o) {
   side[level_key(o.side, o.px)].push_back(o.order_id);
   if (o.venue_owned)
     b.venue_orders.push_back(o.order_id);
+  touch(b, o.side, o.px);
 }
 
 void matching_engine::unlink(book& b, const order& o) {
@@ -189,6 +191,13 @@ void matching_engine::unlink(book& b, const order& o) {
   queue.erase(std::remove(queue.begin(), queue.end(), o.order_id), queue.end());
   if (queue.empty())
     side.erase(level);
+  touch(b, o.side, o.px);
+}
+
+void matching_engine::touch(book& b, order_side side, price px) {
+  ++b.update_id;
+  for (auto& f : book_listeners_)
+    f(b.rules.sym, side, px, b.update_id);
 }
 
 void matching_engine::publish(const order& o) {

@@ -51,6 +51,11 @@ class matching_engine {
 public:
   using trade_listener = std::function<void(const public_trade&)>;
   using order_listener = std::function<void(const order&)>;
+  // A price level of `sym` changed; `update_id` is the book's new
+  // lastUpdateId (each change increments it by exactly one, so diff depth
+  // events built from these have contiguous U/u; web-socket-streams.md).
+  using book_listener =
+    std::function<void(symbol sym, order_side side, price px, int64_t update_id)>;
 
   void add_symbol(const symbol_rules& rules);
   const symbol_rules* rules(symbol sym) const;
@@ -60,6 +65,8 @@ public:
   void on_trade(trade_listener f) { trade_listeners_.push_back(std::move(f)); }
   // Every state change of an account's (not venue-owned) order.
   void on_order_update(order_listener f) { order_listeners_.push_back(std::move(f)); }
+  // Every change of a price level's total quantity, in order.
+  void on_book_change(book_listener f) { book_listeners_.push_back(std::move(f)); }
 
   order_result place(const place_request& req, int64_t now_ms);
   order_result cancel(const std::string& account, symbol sym, const order_key& key,
@@ -75,7 +82,14 @@ public:
   void withdraw_venue_liquidity(symbol sym);
 
   std::optional<price> last_price(symbol sym) const;
+  // All levels of one side, best first.
   std::vector<book_level> depth(symbol sym, order_side side) const;
+  // The best level of one side; nullopt when that side is empty.
+  std::optional<book_level> best(symbol sym, order_side side) const;
+  // Total resting quantity at `px` (zero when the level is empty).
+  qty level_quantity(symbol sym, order_side side, price px) const;
+  // GET /api/v3/depth "lastUpdateId": the id of the book's latest change.
+  int64_t last_update_id(symbol sym) const;
   size_t stored_orders() const { return orders_.size(); }
 
 private:
@@ -90,6 +104,7 @@ private:
     std::vector<int64_t> venue_orders;
     std::optional<price> last;
     int64_t next_trade_id = 1;
+    int64_t update_id = 0;
   };
 
   static int64_t level_key(order_side side, price px) {
@@ -107,6 +122,8 @@ private:
   void unlink(book& b, const order& o);
   void finish(order& o, int64_t now_ms);
   void publish(const order& o);
+  void touch(book& b, order_side side, price px);
+  qty sum_level(const std::deque<int64_t>& queue) const;
 
   std::map<symbol, book> books_;
   std::unordered_map<int64_t, order> orders_;
@@ -115,6 +132,7 @@ private:
   int64_t next_order_id_ = 1;
   std::vector<trade_listener> trade_listeners_;
   std::vector<order_listener> order_listeners_;
+  std::vector<book_listener> book_listeners_;
 };
 
 } // namespace cwts::venue

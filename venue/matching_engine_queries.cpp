@@ -102,12 +102,39 @@ std::vector<book_level> matching_engine::depth(symbol sym, order_side side) cons
   if (!b) return out;
   const auto& levels = side == order_side::buy ? b->bids : b->asks;
   for (auto& [key, queue] : levels) {
-    book_level l{price::from_raw(key < 0 ? -key : key), qty{}, queue.size()};
-    for (auto id : queue)
-      l.quantity += orders_.at(id).remaining();
-    out.push_back(l);
+    out.push_back(book_level{price::from_raw(key < 0 ? -key : key), sum_level(queue),
+                             queue.size()});
   }
   return out;
+}
+
+qty matching_engine::sum_level(const std::deque<int64_t>& queue) const {
+  qty total;
+  for (auto id : queue)
+    total += orders_.at(id).remaining();
+  return total;
+}
+
+std::optional<book_level> matching_engine::best(symbol sym, order_side side) const {
+  auto b = find_book(sym);
+  if (!b) return std::nullopt;
+  const auto& levels = side == order_side::buy ? b->bids : b->asks;
+  if (levels.empty()) return std::nullopt;
+  auto& [key, queue] = *levels.begin();
+  return book_level{price::from_raw(key < 0 ? -key : key), sum_level(queue), queue.size()};
+}
+
+qty matching_engine::level_quantity(symbol sym, order_side side, price px) const {
+  auto b = find_book(sym);
+  if (!b) return qty{};
+  const auto& levels = side == order_side::buy ? b->bids : b->asks;
+  auto it = levels.find(level_key(side, px));
+  return it == levels.end() ? qty{} : sum_level(it->second);
+}
+
+int64_t matching_engine::last_update_id(symbol sym) const {
+  auto b = find_book(sym);
+  return b ? b->update_id : 0;
 }
 
 } // namespace cwts::venue

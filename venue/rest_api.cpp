@@ -49,19 +49,28 @@ http_reply rest_api::error(const venue_error& e) {
   stats_.count_reject(e.code);
   json_writer w;
   w.begin_object().field_num("code", e.code).field("msg", e.msg).end_object();
-  return http_reply{e.http_status, w.take()};
+  return http_reply{e.http_status, w.take(), {}};
 }
 
 http_reply rest_api::exchange_info(int64_t now_ms) const {
   json_writer w;
   w.begin_object().field("timezone", "UTC").field_num("serverTime", now_ms)
-    .key("rateLimits").begin_array().end_array()
+    .key("rateLimits").begin_array()
+    .begin_object().field("rateLimitType", "REQUEST_WEIGHT").field("interval", "MINUTE")
+    .field_num("intervalNum", 1).field_num("limit", weights_.limit()).end_object()
+    .end_array()
     .key("exchangeFilters").begin_array().end_array()
     .key("symbols").begin_array();
   for (auto& r : engine_.all_rules())
     write_symbol(w, r);
   w.end_array().end_object();
-  return http_reply{200, w.take()};
+  return http_reply{200, w.take(), {}};
+}
+
+rest_api::rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats,
+                   int64_t request_weight_limit)
+  : engine_(engine), keys_(keys), stats_(stats), weights_(request_weight_limit) {
+  engine_.on_trade([this](const public_trade& t) { market_.record(t); });
 }
 
 http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
@@ -69,12 +78,39 @@ http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
   auto q = req.target.find('?');
   auto path = req.target.substr(0, q);
   auto query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
+  // The weight depends on query parameters only (depth limit, symbol,
+  // orderId); a query that does not parse weighs as if it had none.
+  auto parsed = parse_params(query, {});
+  auto* params = std::get_if<request_params>(&parsed);
+  auto weight = request_weight(req.method, path, params ? *params : request_params{});
+  http_reply reply;
+  if (auto e = weights_.charge(weight, now_ms)) {
+    reply = error(*e);
+    reply.headers.emplace_back("Retry-After", std::to_string(weights_.retry_after_s(now_ms)));
+  } else {
+    reply = route(req, path, query, now_ms);
+  }
+  reply.headers.emplace_back("X-MBX-USED-WEIGHT-1M", std::to_string(weights_.used(now_ms)));
+  return reply;
+}
+
+http_reply rest_api::route(const http_request_view& req, std::string_view path,
+                           std::string_view query, int64_t now_ms) {
   const auto& m = req.method;
-  if (path == "/api/v3/ping" && m == "GET") return {200, "{}"};
+  if (path == "/api/v3/ping" && m == "GET") return {200, "{}", {}};
   if (path == "/api/v3/time" && m == "GET")
-    return {200, "{\"serverTime\":" + std::to_string(now_ms) + "}"};
+    return {200, "{\"serverTime\":" + std::to_string(now_ms) + "}", {}};
   if (path == "/api/v3/exchangeInfo" && m == "GET") return exchange_info(now_ms);
-  if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json()};
+  if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json(), {}};
+  if (m == "GET") {
+    if (path == "/api/v3/depth") return public_call(query, &rest_api::depth, now_ms);
+    if (path == "/api/v3/trades") return public_call(query, &rest_api::trades, now_ms);
+    if (path == "/api/v3/ticker/price")
+      return public_call(query, &rest_api::ticker_price, now_ms);
+    if (path == "/api/v3/ticker/bookTicker")
+      return public_call(query, &rest_api::book_ticker, now_ms);
+    if (path == "/api/v3/ticker/24hr") return public_call(query, &rest_api::ticker_24hr, now_ms);
+  }
   if (path == "/api/v3/order") {
     if (m == "POST") return signed_call(req, query, &rest_api::new_order, now_ms);
     if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_order, now_ms);
@@ -87,7 +123,14 @@ http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
   // Not an endpoint this venue serves (errors.md has no code for it; Binance
   // answers an HTTP 404 too).
   ++stats_.rejects[0];
-  return {404, "{\"code\":-1000,\"msg\":\"Unknown endpoint or method.\"}"};
+  return {404, "{\"code\":-1000,\"msg\":\"Unknown endpoint or method.\"}", {}};
+}
+
+http_reply rest_api::public_call(std::string_view query, public_handler h, int64_t now_ms) {
+  // rest-api.md: GET parameters come only from the query string.
+  auto parsed = parse_params(query, {});
+  if (auto e = std::get_if<venue_error>(&parsed)) return error(*e);
+  return (this->*h)(std::get<request_params>(parsed), now_ms);
 }
 
 http_reply rest_api::signed_call(const http_request_view& req, std::string_view query,

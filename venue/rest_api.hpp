@@ -7,10 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "venue/market_stats.hpp"
 #include "venue/matching_engine.hpp"
 #include "venue/request_auth.hpp"
 #include "venue/request_params.hpp"
+#include "venue/request_weight.hpp"
 #include "venue/venue_stats.hpp"
 
 namespace cwts::venue {
@@ -25,23 +29,39 @@ struct http_request_view {
 struct http_reply {
   int status = 200;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers; // beyond Content-Type
 };
 
 class rest_api {
 public:
-  rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats)
-    : engine_(engine), keys_(keys), stats_(stats) {}
+  // Subscribes to the engine's trades (for /trades and the tickers).
+  rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats,
+           int64_t request_weight_limit = default_request_weight_limit);
 
+  // Charges the request's weight, then routes it; every reply carries
+  // X-MBX-USED-WEIGHT-1M.
   http_reply handle(const http_request_view& req, int64_t now_ms);
   matching_engine& engine() { return engine_; }
+  const market_stats& market() const { return market_; }
 
 private:
   using handler = http_reply (rest_api::*)(const request_params&, const std::string&,
                                            int64_t);
+  using public_handler = http_reply (rest_api::*)(const request_params&, int64_t);
+  http_reply route(const http_request_view& req, std::string_view path,
+                   std::string_view query, int64_t now_ms);
   http_reply signed_call(const http_request_view& req, std::string_view query,
                          handler h, int64_t now_ms);
+  http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
   http_reply error(const venue_error& e);
   http_reply exchange_info(int64_t now_ms) const;
+
+  // Market data (rest_market.cpp).
+  http_reply depth(const request_params& p, int64_t now);
+  http_reply trades(const request_params& p, int64_t now);
+  http_reply ticker_price(const request_params& p, int64_t now);
+  http_reply book_ticker(const request_params& p, int64_t now);
+  http_reply ticker_24hr(const request_params& p, int64_t now);
 
   http_reply new_order(const request_params& p, const std::string& account, int64_t now);
   http_reply cancel_order(const request_params& p, const std::string& account, int64_t now);
@@ -53,6 +73,8 @@ private:
   matching_engine& engine_;
   const key_store& keys_;
   venue_stats& stats_;
+  weight_limiter weights_;
+  market_stats market_;
 };
 
 } // namespace cwts::venue

@@ -3,40 +3,15 @@
 // matching engine.
 #include <algorithm>
 #include <charconv>
-#include <initializer_list>
 
 #include "messages/ids.hpp"
 #include "venue/order_json.hpp"
 #include "venue/rest_api.hpp"
+#include "venue/rest_params.hpp"
 
 namespace cwts::venue {
 
 namespace {
-
-using param_names = std::initializer_list<std::string_view>;
-
-// errors.md -1104: every sent parameter must be one the endpoint reads.
-std::optional<venue_error> check_unread(const request_params& p, param_names known) {
-  size_t read = 0;
-  for (auto& [k, v] : p.items()) {
-    bool common = k == "timestamp" || k == "recvWindow" || k == "signature";
-    if (common || std::find(known.begin(), known.end(), k) != known.end()) ++read;
-  }
-  if (read == p.size()) return std::nullopt;
-  return venue_error{-1104, "Not all sent parameters were read; read '" + std::to_string(read)
-                              + "' parameter(s) but was sent '" + std::to_string(p.size())
-                              + "'.", 400};
-}
-
-std::variant<symbol, venue_error> read_symbol(const request_params& p,
-                                              const matching_engine& engine) {
-  auto text = p.get("symbol");
-  if (!text || text->empty()) return missing_param("symbol");
-  auto sym = symbol::parse(*text);
-  if (!sym) return illegal_param("symbol", "^[A-Z0-9-_.]{1,20}$");
-  if (!engine.rules(*sym)) return venue_error{-1121, "Invalid symbol.", 400};
-  return *sym;
-}
 
 // Binance decimals: digits with an optional fraction, no sign or exponent.
 template <class T>
@@ -138,7 +113,7 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
   ++stats_.user_orders;
   json_writer w;
   write_new_order(w, std::get<order>(placed), resp_type, engine_.rules(req.sym)->quote_asset);
-  return {200, w.take()};
+  return {200, w.take(), {}};
 }
 
 http_reply rest_api::cancel_order(const request_params& p, const std::string& account,
@@ -155,7 +130,7 @@ http_reply rest_api::cancel_order(const request_params& p, const std::string& ac
   auto cancel_id = p.get("newClientOrderId");
   json_writer w;
   write_cancel(w, o, cancel_id ? *cancel_id : "cwtscancel" + std::to_string(o.order_id), now);
-  return {200, w.take()};
+  return {200, w.take(), {}};
 }
 
 http_reply rest_api::query_order(const request_params& p, const std::string& account,
@@ -169,7 +144,7 @@ http_reply rest_api::query_order(const request_params& p, const std::string& acc
   if (auto e = std::get_if<venue_error>(&found)) return error(*e);
   json_writer w;
   write_query_order(w, std::get<order>(found));
-  return {200, w.take()};
+  return {200, w.take(), {}};
 }
 
 http_reply rest_api::open_orders(const request_params& p, const std::string& account,
@@ -186,7 +161,7 @@ http_reply rest_api::open_orders(const request_params& p, const std::string& acc
   for (auto& o : engine_.open_orders(account, filter))
     write_query_order(w, o);
   w.end_array();
-  return {200, w.take()};
+  return {200, w.take(), {}};
 }
 
 http_reply rest_api::cancel_open_orders(const request_params& p, const std::string& account,
@@ -201,7 +176,7 @@ http_reply rest_api::cancel_open_orders(const request_params& p, const std::stri
   for (auto& o : std::get<std::vector<order>>(done))
     write_cancel(w, o, "cwtscancel" + std::to_string(o.order_id), now);
   w.end_array();
-  return {200, w.take()};
+  return {200, w.take(), {}};
 }
 
 } // namespace cwts::venue

@@ -81,6 +81,7 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   if (auto h = r.raw("host"); h && *h != "127.0.0.1")
     err = r.where("host") + ": only 127.0.0.1 is supported (loopback only)";
   double port = c.port, queue = static_cast<double>(c.ws_queue_limit);
+  double weight_limit = static_cast<double>(c.request_weight_limit);
   r.number("port", port, 0, 65535, err);
   r.number("speed", c.speed, 1e-6, 1e9, err);
   r.number("max-trades-per-second", c.max_trades_per_second, 0, 1e6, err);
@@ -89,6 +90,8 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   r.number("ws-queue-limit", queue, 1, 1e6, err);
   c.port = static_cast<int>(port);
   c.ws_queue_limit = static_cast<size_t>(queue);
+  r.number("request-weight-limit", weight_limit, 1, 1e9, err);
+  c.request_weight_limit = static_cast<int64_t>(weight_limit);
   auto data = r.raw("data");
   auto keys = r.raw("keys-file");
   if (err.empty() && (!data || data->empty())) err = r.where("data") + ": missing";

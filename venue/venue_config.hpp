@@ -10,6 +10,7 @@
 
 #include "venue/market_replay.hpp"
 #include "venue/request_auth.hpp"
+#include "venue/request_weight.hpp"
 #include "venue/symbol_rules.hpp"
 
 namespace cwts::venue {
@@ -34,6 +35,8 @@ struct venue_config {
   double duration_s = 0;        // 0: run until SIGINT/SIGTERM
   double summary_interval_s = 5;
   size_t ws_queue_limit = 1024; // frames queued per client before it is dropped
+  // REQUEST_WEIGHT per minute (rest-api.md "LIMITS"); Binance spot: 6000.
+  int64_t request_weight_limit = default_request_weight_limit;
   std::string data_file;
   std::string keys_file;
   symbol_rules rules;           // the replayed symbol

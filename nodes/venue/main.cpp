@@ -111,7 +111,7 @@ class venue_node {
 public:
   venue_node(const venue_config& cfg, key_store keys, std::vector<tape_trade> tape)
     : cfg_(cfg), keys_(std::move(keys)), tape_(std::move(tape)),
-      api_(engine_, keys_, stats_), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
+      api_(engine_, keys_, stats_, cfg.request_weight_limit), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
       clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
       replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
     engine_.add_symbol(cfg.rules);

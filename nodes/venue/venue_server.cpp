@@ -60,6 +60,8 @@ private:
       static_cast<http::status>(reply.status), req_.version());
     res->set(http::field::server, "cwts-venue");
     res->set(http::field::content_type, "application/json;charset=UTF-8");
+    for (auto& [name, value] : reply.headers)
+      res->set(name, value);
     res->keep_alive(req_.keep_alive());
     res->body() = std::move(reply.body);
     res->prepare_payload();

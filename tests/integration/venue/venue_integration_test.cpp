@@ -70,6 +70,7 @@ int64_t now_ms() {
 struct reply {
   int status = 0;
   std::string body;
+  std::string used_weight; // X-MBX-USED-WEIGHT-1M
 };
 
 reply request(int port, http::verb verb, const std::string& target, bool with_key = false) {
@@ -84,7 +85,9 @@ reply request(int port, http::verb verb, const std::string& target, bool with_ke
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(stream, buf, res);
-  return {static_cast<int>(res.result_int()), res.body()};
+  auto weight = res.find("X-MBX-USED-WEIGHT-1M");
+  std::string used = weight == res.end() ? "" : std::string(weight->value());
+  return {static_cast<int>(res.result_int()), res.body(), used};
 }
 
 // Binance SIGNED request: signature = HMAC-SHA256(secret, totalParams).
@@ -110,6 +113,23 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   CAF_CHECK_EQUAL(info.status, 200);
   CAF_CHECK(contains(info.body, "\"symbol\":\"USDCHF\""));
   CAF_CHECK(contains(info.body, "\"filterType\":\"PRICE_FILTER\""));
+  CAF_CHECK(contains(info.body, "\"rateLimitType\":\"REQUEST_WEIGHT\""));
+  CAF_CHECK(!info.used_weight.empty());
+
+  // Public market data (rest-api.md "Market Data endpoints").
+  auto book = request(venue.port, http::verb::get, "/api/v3/depth?symbol=USDCHF&limit=5");
+  CAF_CHECK_EQUAL(book.status, 200);
+  CAF_CHECK(contains(book.body, "{\"lastUpdateId\":"));
+  CAF_CHECK(contains(book.body, "\"bids\":[[\""));
+  auto ticker = request(venue.port, http::verb::get, "/api/v3/ticker/bookTicker?symbol=USDCHF");
+  CAF_CHECK_EQUAL(ticker.status, 200);
+  CAF_CHECK(contains(ticker.body, "\"bidPrice\":\""));
+  auto day = request(venue.port, http::verb::get, "/api/v3/ticker/24hr?symbol=USDCHF");
+  CAF_CHECK_EQUAL(day.status, 200);
+  CAF_CHECK(contains(day.body, "\"weightedAvgPrice\":\""));
+  auto recent = request(venue.port, http::verb::get, "/api/v3/trades?symbol=USDCHF&limit=3");
+  CAF_CHECK_EQUAL(recent.status, 200);
+  CAF_CHECK(contains(recent.body, "\"isBestMatch\":true"));
 
   // A bid far below the market rests (the tape trades near 1.19).
   auto placed = signed_request(venue.port, http::verb::post, "/api/v3/order",

@@ -1,0 +1,73 @@
+#include "venue/request_weight.hpp"
+
+#include <charconv>
+#include <string>
+
+namespace cwts::venue {
+
+namespace {
+
+constexpr int64_t minute_ms = 60 * 1000;
+
+// rest-api.md "Order book": weight adjusted by limit (default 100).
+int64_t depth_weight(const request_params& query) {
+  int64_t limit = 100;
+  if (auto text = query.get("limit")) {
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec == std::errc() && ptr == text->data() + text->size()) limit = v;
+  }
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
+
+} // namespace
+
+int64_t request_weight(std::string_view method, std::string_view path,
+                       const request_params& query) {
+  bool one_symbol = query.has("symbol");
+  if (path == "/api/v3/ping" || path == "/api/v3/time") return 1;
+  if (path == "/api/v3/exchangeInfo") return 20;
+  if (path == "/api/v3/depth") return depth_weight(query);
+  if (path == "/api/v3/trades") return 25;
+  if (path == "/api/v3/ticker/price" || path == "/api/v3/ticker/bookTicker")
+    return one_symbol ? 2 : 4;
+  if (path == "/api/v3/ticker/24hr") return one_symbol ? 2 : 80;
+  if (path == "/api/v3/order") return method == "GET" ? 4 : 1;
+  if (path == "/api/v3/openOrders") {
+    if (method == "DELETE") return 1;
+    return one_symbol ? 6 : 80;
+  }
+  if (path == "/api/v3/allOrders" || path == "/api/v3/account") return 20;
+  if (path == "/api/v3/myTrades") return query.has("orderId") ? 5 : 20;
+  return 1;
+}
+
+std::optional<venue_error> weight_limiter::charge(int64_t weight, int64_t now_ms) {
+  auto minute = now_ms / minute_ms;
+  if (minute != minute_) {
+    minute_ = minute;
+    used_ = 0;
+  }
+  used_ += weight;
+  if (used_ <= limit_) return std::nullopt;
+  // errors.md -1003 TOO_MANY_REQUESTS; HTTP 429 (rest-api.md "LIMITS").
+  return venue_error{-1003,
+                     "Too much request weight used; current limit is " + std::to_string(limit_)
+                       + " request weight per 1 MINUTE. Please use WebSocket Streams for live "
+                         "updates to avoid polling the API.",
+                     429};
+}
+
+int64_t weight_limiter::used(int64_t now_ms) const {
+  return now_ms / minute_ms == minute_ ? used_ : 0;
+}
+
+int64_t weight_limiter::retry_after_s(int64_t now_ms) const {
+  auto left_ms = minute_ms - now_ms % minute_ms;
+  return (left_ms + 999) / 1000;
+}
+
+} // namespace cwts::venue
