@@ -304,8 +304,10 @@ journal_error order_journal::prepare_all() {
 // and times the whole transaction (what the order path waits for).
 template <class Body>
 journal_error order_journal::transaction(Body&& body) {
-  if (!db_)
+  if (!db_) {
+    ++counters_.failures; // a write refused for want of a journal is still a failure
     return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
+  }
   auto started = monotonic_ns();
   auto step = [this](sqlite3_stmt* s, const char* what) -> journal_error {
     sqlite3_reset(s);

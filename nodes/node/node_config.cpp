@@ -1,6 +1,8 @@
 #include "nodes/node/node_config.hpp"
 
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include "common/ini_file.hpp"
 #include "messages/registry.hpp"
@@ -46,6 +48,9 @@ node_config::node_config() {
     .add(raw_.requote_ticks, "requote-ticks", "move that triggers a requote")
     .add(raw_.max_inventory, "max-inventory", "inventory beyond which a side is not quoted")
     .add(raw_.min_action_interval_ms, "min-action-interval-ms", "throttle between order actions");
+  opt_group{custom_options_, "oms"}
+    .add(raw_.oms_journal_path, "journal-path",
+         "SQLite order journal; <node-id> is replaced, relative to the working directory");
 }
 
 namespace {
@@ -215,9 +220,38 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
          && parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error);
 }
 
+// The journal is written before any order is sent, so a folder that cannot
+// hold it must stop the node at start, not reject its first order.
+bool node_config::read_oms(node_settings& s, std::string& error) const {
+  if (!s.has_role("trading"))
+    return true; // the OMS runs with the trading role only
+  std::string path = raw_.oms_journal_path;
+  const std::string placeholder = "<node-id>";
+  for (auto at = path.find(placeholder); at != std::string::npos; at = path.find(placeholder, at))
+    path.replace(at, placeholder.size(), s.self.value);
+  std::filesystem::path file(path);
+  if (path.empty() || !file.has_filename()) {
+    error = "oms.journal-path: '" + raw_.oms_journal_path + "' does not name a file";
+    return false;
+  }
+  std::error_code ec;
+  auto folder = file.parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+    std::filesystem::create_directories(folder, ec);
+    if (ec || !std::filesystem::is_directory(folder)) {
+      error = "oms.journal-path: cannot create folder '" + folder.string() + "': "
+              + (ec ? ec.message() : "not a directory");
+      return false;
+    }
+  }
+  s.oms_journal_path = path;
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
-  if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error))
+  if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
+      && read_oms(s, error))
     return s;
   return std::nullopt;
 }

@@ -65,6 +65,8 @@ struct node_settings {
   std::chrono::milliseconds max_trade_future{2000};
   risk_settings risk;
   strategy_settings strategy;
+  // [oms] journal-path with <node-id> replaced; its folder exists.
+  std::string oms_journal_path;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
 };
@@ -80,6 +82,7 @@ private:
   bool read_node(node_settings& s, std::string& error) const;
   bool read_venue(node_settings& s, std::string& error) const;
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
+  bool read_oms(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -113,6 +116,7 @@ private:
     int64_t requote_ticks = 2;
     std::string max_inventory;
     int64_t min_action_interval_ms = 100;
+    std::string oms_journal_path = "run/<node-id>-oms.sqlite";
   };
   raw_options raw_;
 };

@@ -59,7 +59,7 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
 }
 
 child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
-  oms_actor_config cfg{s.self, &gate};
+  oms_actor_config cfg{s.self, &gate, s.oms_journal_path};
   return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
 }
 
