@@ -1,6 +1,8 @@
 #pragma once
 // WebSocket targets (web-socket-streams.md): raw `/ws/<streamName>` and
-// combined `/stream?streams=<s1>/<s2>`; the venue serves `<symbol>@trade`.
+// combined `/stream?streams=<s1>/<s2>`. Served stream names (lower-case
+// symbol): `<symbol>@trade`, `<symbol>@depth` (1000 ms diffs),
+// `<symbol>@depth@100ms`, `<symbol>@bookTicker`.
 
 #include <optional>
 #include <string>
@@ -11,14 +13,24 @@
 
 namespace cwts::venue {
 
+enum class stream_kind { trade, depth_1000ms, depth_100ms, book_ticker };
+
+struct stream_id {
+  symbol sym;
+  stream_kind kind = stream_kind::trade;
+  bool operator==(const stream_id& o) const { return sym == o.sym && kind == o.kind; }
+};
+
 struct stream_request {
   bool combined = false;
-  std::vector<symbol> trade_symbols; // one per `<symbol>@trade`
+  std::vector<stream_id> streams;
 };
 
 // Nullopt when the target is not a stream path or names an unknown stream.
 std::optional<stream_request> parse_stream_target(std::string_view target);
 
+// "usdchf@trade", "usdchf@depth@100ms", "usdchf@bookTicker" ...
+std::string stream_name(const stream_id& id);
 // "usdchf@trade"
 std::string trade_stream_name(symbol sym);
 

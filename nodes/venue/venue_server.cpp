@@ -56,6 +56,7 @@ private:
     if (key != req_.end()) view.api_key = sv(key->value());
     view.body = req_.body();
     auto reply = server_.api().handle(view, wall_ms());
+    server_.publish_book_tickers();
     auto res = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(reply.status), req_.version());
     res->set(http::field::server, "cwts-venue");
@@ -76,8 +77,8 @@ private:
     auto streams = parse_stream_target(sv(req_.target()));
     bool known = streams.has_value();
     if (known)
-      for (auto sym : streams->trade_symbols)
-        known = known && server_.api().engine().rules(sym) != nullptr;
+      for (auto& id : streams->streams)
+        known = known && server_.api().engine().rules(id.sym) != nullptr;
     if (!known) {
       // web-socket-streams.md: unknown streams are refused at connect time.
       server_.stats().count_reject(-1121);
@@ -119,7 +120,8 @@ std::string trade_event_json(const public_trade& t, int64_t event_ms) {
 
 venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& stats,
                            size_t ws_queue_limit)
-  : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit) {
+  : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit),
+    feed_(api.engine()), fast_depth_timer_(ioc), slow_depth_timer_(ioc) {
 }
 
 uint16_t venue_server::listen(uint16_t port) {
@@ -129,7 +131,27 @@ uint16_t venue_server::listen(uint16_t port) {
   acceptor_.bind(ep);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   accept();
+  // web-socket-streams.md "Diff. Depth Stream": Update Speed 1000ms or 100ms.
+  schedule_depth(fast_depth_timer_, stream_kind::depth_100ms, std::chrono::milliseconds(100));
+  schedule_depth(slow_depth_timer_, stream_kind::depth_1000ms, std::chrono::milliseconds(1000));
   return acceptor_.local_endpoint().port();
+}
+
+void venue_server::schedule_depth(asio::steady_timer& timer, stream_kind cadence,
+                                  std::chrono::milliseconds every) {
+  timer.expires_after(every);
+  timer.async_wait([this, &timer, cadence, every](beast::error_code ec) {
+    if (ec) return;
+    // Flushed even without subscribers, so U always follows the previous u.
+    for (auto& ev : feed_.flush_depth(cadence, wall_ms()))
+      publish(ev);
+    schedule_depth(timer, cadence, every);
+  });
+}
+
+void venue_server::publish_book_tickers() {
+  for (auto& ev : feed_.book_ticker_changes())
+    publish(ev);
 }
 
 void venue_server::accept() {
@@ -143,15 +165,25 @@ void venue_server::accept() {
 
 void venue_server::publish(const public_trade& t, int64_t now_ms) {
   if (subscribers_.empty()) return;
-  auto data = trade_event_json(t, now_ms);
-  auto raw = std::make_shared<const std::string>(data);
-  auto combined = std::make_shared<const std::string>(
-    "{\"stream\":" + json_quote(trade_stream_name(t.sym)) + ",\"data\":" + data + "}");
+  publish(stream_event{stream_id{t.sym, stream_kind::trade}, trade_event_json(t, now_ms)});
+}
+
+void venue_server::publish(const stream_event& ev) {
+  if (subscribers_.empty()) return;
+  std::shared_ptr<const std::string> raw, combined;
   // Copy: a session may drop itself (and edit the list) while being fed.
   auto subs = subscribers_;
-  for (auto& weak : subs)
-    if (auto s = weak.lock(); s && s->wants(t.sym))
-      s->send(s->combined() ? combined : raw);
+  for (auto& weak : subs) {
+    auto s = weak.lock();
+    if (!s || !s->wants(ev.id)) continue;
+    // web-socket-streams.md: combined streams wrap as {"stream":…,"data":…}.
+    if (!raw) {
+      raw = std::make_shared<const std::string>(ev.data);
+      combined = std::make_shared<const std::string>(
+        "{\"stream\":" + json_quote(stream_name(ev.id)) + ",\"data\":" + ev.data + "}");
+    }
+    s->send(s->combined() ? combined : raw);
+  }
 }
 
 void venue_server::add_subscriber(const std::shared_ptr<ws_session>& s) {
@@ -173,6 +205,8 @@ void venue_server::remove_subscriber(const ws_session* s) {
 void venue_server::stop() {
   beast::error_code ec;
   acceptor_.close(ec);
+  fast_depth_timer_.cancel();
+  slow_depth_timer_.cancel();
   for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
     if (auto s = weak.lock()) s->close();
 }

@@ -6,12 +6,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "venue/market_feed.hpp"
 #include "venue/order_types.hpp"
 #include "venue/rest_api.hpp"
 #include "venue/venue_stats.hpp"
@@ -25,10 +28,14 @@ public:
   venue_server(boost::asio::io_context& ioc, rest_api& api, venue_stats& stats,
                size_t ws_queue_limit);
 
-  // Binds 127.0.0.1:port (0 picks a free port) and returns the bound port.
+  // Binds 127.0.0.1:port (0 picks a free port), starts the depth-diff
+  // timers (100 ms and 1000 ms) and returns the bound port.
   uint16_t listen(uint16_t port);
-  // Sends a trade event to every client subscribed to its symbol.
+  // Sends a trade event to every client subscribed to its <symbol>@trade.
   void publish(const public_trade& t, int64_t now_ms);
+  // Sends bookTicker events for tops changed since the last call; called
+  // after every request and every tape print (complete engine operations).
+  void publish_book_tickers();
   void stop();
 
   // Used by sessions.
@@ -40,6 +47,9 @@ public:
 
 private:
   void accept();
+  void publish(const stream_event& ev);
+  void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
+                      std::chrono::milliseconds every);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -47,6 +57,8 @@ private:
   venue_stats& stats_;
   size_t ws_queue_limit_;
   std::vector<std::weak_ptr<ws_session>> subscribers_;
+  market_feed feed_;
+  boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
 };
 
 // The `trade` event of web-socket-streams.md "Trade Streams".

@@ -31,7 +31,7 @@ void ws_session::on_accept(beast::error_code ec) {
   if (ec) return fail("accept", ec);
   open_ = true;
   server_.add_subscriber(shared_from_this());
-  spdlog::info("event=ws_open streams={} clients={}", streams_.trade_symbols.size(),
+  spdlog::info("event=ws_open streams={} clients={}", streams_.streams.size(),
                server_.stats().ws_clients);
   read();
 }
@@ -45,9 +45,9 @@ void ws_session::read() {
   });
 }
 
-bool ws_session::wants(symbol sym) const {
-  for (auto s : streams_.trade_symbols)
-    if (s == sym) return true;
+bool ws_session::wants(const stream_id& id) const {
+  for (auto& s : streams_.streams)
+    if (s == id) return true;
   return false;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// One WebSocket client of the trade streams. Frames wait in a bounded queue;
+// One WebSocket client of the market streams. Frames wait in a bounded queue;
 // a client that lets it overflow is dropped (logged), so a slow reader never
 // blocks the engine or the other clients.
 
@@ -22,7 +22,7 @@ public:
   ws_session(boost::asio::ip::tcp::socket socket, venue_server& server, stream_request streams);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
-  bool wants(symbol sym) const;
+  bool wants(const stream_id& id) const;
   bool combined() const { return streams_.combined; }
   void send(std::shared_ptr<const std::string> frame);
   void close();

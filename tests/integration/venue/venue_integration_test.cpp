@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <csignal>
+#include <map>
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
@@ -33,7 +34,8 @@ struct venue_process {
   pid_t pid = -1;
   int port = 0;
 
-  venue_process(const std::string& binary, const std::string& config) {
+  venue_process(const std::string& binary, const std::string& config,
+                const char* speed = "2000") {
     int fds[2];
     CAF_REQUIRE(pipe(fds) == 0);
     pid = fork();
@@ -42,7 +44,7 @@ struct venue_process {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--port", "0",
-            "--speed", "2000", "--duration", "50", static_cast<char*>(nullptr));
+            "--speed", speed, "--duration", "50", static_cast<char*>(nullptr));
       _exit(127);
     }
     close(fds[1]);
@@ -101,6 +103,45 @@ reply signed_request(int port, http::verb verb, const std::string& path, std::st
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
+}
+
+// The integer after "key": in a flat JSON text (-1 when absent).
+int64_t int_field(const std::string& s, const std::string& key) {
+  auto at = s.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::stoll(s.substr(at + key.size() + 3));
+}
+
+// The [["price","qty"],...] array under "key", read as price -> qty strings.
+std::map<std::string, std::string> levels(const std::string& s, const std::string& key) {
+  std::map<std::string, std::string> out;
+  auto at = s.find("\"" + key + "\":[");
+  if (at == std::string::npos) return out;
+  auto open = at + key.size() + 3; // the array's '['
+  if (s.compare(open, 2, "[]") == 0) return out; // no level
+  auto end = s.find("]]", open);
+  if (end == std::string::npos) return out;
+  auto pos = at;
+  for (int n = 0; n < 10000; ++n) { // bounded: at most 5000 levels per side
+    auto p0 = s.find("[\"", pos);
+    if (p0 == std::string::npos || p0 > end) break;
+    auto p1 = s.find('"', p0 + 2);
+    auto q0 = s.find('"', p1 + 1);
+    auto q1 = s.find('"', q0 + 1);
+    out[s.substr(p0 + 2, p1 - p0 - 2)] = s.substr(q0 + 1, q1 - q0 - 1);
+    pos = q1;
+  }
+  return out;
+}
+
+// web-socket-streams.md "How to manage a local order book correctly", step 6/7:
+// absolute quantities; "0" removes the level.
+void apply_levels(std::map<std::string, std::string>& book,
+                  const std::map<std::string, std::string>& diff) {
+  for (auto& [px, q] : diff) {
+    if (q == "0.00000000") book.erase(px);
+    else book[px] = q;
+  }
 }
 
 } // namespace
@@ -167,6 +208,76 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   auto event = beast::buffers_to_string(buf.data());
   CAF_CHECK(contains(event, "{\"stream\":\"usdchf@trade\",\"data\":{\"e\":\"trade\""));
   CAF_CHECK(contains(event, "\"s\":\"USDCHF\""));
+  beast::error_code ec;
+  ws.close(beast::websocket::close_code::normal, ec);
+
+  // Book streams on one combined connection: both kinds arrive while the
+  // tape moves the book.
+  beast::websocket::stream<beast::tcp_stream> book_ws(ioc);
+  beast::get_lowest_layer(book_ws).connect(
+    tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(venue.port)));
+  book_ws.handshake("127.0.0.1", "/stream?streams=usdchf@bookTicker/usdchf@depth");
+  bool ticker_seen = false, depth_seen = false;
+  for (int n = 0; n < 1000 && !(ticker_seen && depth_seen); ++n) {
+    beast::flat_buffer frame;
+    book_ws.read(frame);
+    auto text = beast::buffers_to_string(frame.data());
+    if (contains(text, "{\"stream\":\"usdchf@bookTicker\",\"data\":{\"u\":")) ticker_seen = true;
+    if (contains(text, "{\"stream\":\"usdchf@depth\",\"data\":{\"e\":\"depthUpdate\"")) depth_seen = true;
+  }
+  CAF_CHECK(ticker_seen);
+  CAF_CHECK(depth_seen);
+  book_ws.close(beast::websocket::close_code::normal, ec);
+}
+
+// web-socket-streams.md "How to manage a local order book correctly": buffer
+// @depth@100ms events, take a /depth snapshot, drop events with u <=
+// lastUpdateId, check the first applied one spans lastUpdateId+1, apply the
+// rest; the local book must equal a later /depth with the same lastUpdateId.
+CAF_TEST(depth_stream_rebuilds_the_rest_snapshot) {
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  // Slow tape, so quiet moments (no change pending) exist between prints.
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2], "1");
+  asio::io_context ioc;
+  beast::websocket::stream<beast::tcp_stream> ws(ioc);
+  beast::get_lowest_layer(ws).connect(
+    tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(venue.port)));
+  ws.handshake("127.0.0.1", "/ws/usdchf@depth@100ms");
+  auto snap = request(venue.port, http::verb::get, "/api/v3/depth?symbol=USDCHF&limit=5000");
+  CAF_REQUIRE_EQUAL(snap.status, 200);
+  auto last_id = int_field(snap.body, "lastUpdateId");
+  auto bids = levels(snap.body, "bids");
+  auto asks = levels(snap.body, "asks");
+  // Change the book after the snapshot: rest two bids, cancel one.
+  for (auto* px : {"0.5000", "0.5001"})
+    CAF_CHECK_EQUAL(signed_request(venue.port, http::verb::post, "/api/v3/order",
+                                   std::string("symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=GTC"
+                                               "&quantity=7&price=") + px).status, 200);
+  CAF_CHECK_EQUAL(signed_request(venue.port, http::verb::delete_, "/api/v3/openOrders",
+                                 "symbol=USDCHF").status, 200);
+  bool first = true, synced = false;
+  for (int n = 0; n < 500 && !synced; ++n) {
+    beast::flat_buffer frame;
+    ws.read(frame);
+    auto text = beast::buffers_to_string(frame.data());
+    auto U = int_field(text, "U");
+    auto u = int_field(text, "u");
+    if (u <= last_id) continue;
+    if (first) CAF_CHECK(U <= last_id + 1 && last_id + 1 <= u);
+    else CAF_CHECK_EQUAL(U, last_id + 1);
+    first = false;
+    apply_levels(bids, levels(text, "b"));
+    apply_levels(asks, levels(text, "a"));
+    last_id = u;
+    // Compare once the venue's book is exactly at u; otherwise the change
+    // that moved it on arrives in a later event.
+    auto later = request(venue.port, http::verb::get, "/api/v3/depth?symbol=USDCHF&limit=5000");
+    if (int_field(later.body, "lastUpdateId") != u) continue;
+    CAF_CHECK(bids == levels(later.body, "bids"));
+    CAF_CHECK(asks == levels(later.body, "asks"));
+    synced = true;
+  }
+  CAF_CHECK(synced);
   beast::error_code ec;
   ws.close(beast::websocket::close_code::normal, ec);
 }

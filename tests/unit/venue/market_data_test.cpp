@@ -3,6 +3,9 @@
 #define CAF_SUITE venue_market_data
 #include "caf/test/unit_test_impl.hpp"
 
+#include <map>
+
+#include "venue/market_feed.hpp"
 #include "venue/market_stats.hpp"
 #include "venue/request_weight.hpp"
 #include "venue/rest_api.hpp"
@@ -163,6 +166,52 @@ CAF_TEST(used_weight_header_and_429_when_over_the_limit) {
   auto next = get("/api/v3/ping", 1'700'000'040'000);
   CAF_CHECK_EQUAL(next.status, 200);
   CAF_CHECK_EQUAL(header(next, "X-MBX-USED-WEIGHT-1M"), "1");
+}
+
+CAF_TEST(book_ticker_event_only_when_the_top_changes) {
+  market_feed feed(engine);
+  engine.place(venue_limit(order_side::buy, "1.1000", "9"), 1);
+  auto first = feed.book_ticker_changes();
+  CAF_REQUIRE_EQUAL(first.size(), 1u);
+  CAF_CHECK_EQUAL(first[0].data, "{\"u\":1,\"s\":\"USDCHF\",\"b\":\"1.10000000\",\"B\":"
+                                 "\"9.00000000\",\"a\":\"0.00000000\",\"A\":\"0.00000000\"}");
+  engine.place(venue_limit(order_side::buy, "1.0990", "9"), 2); // below the top
+  CAF_CHECK(feed.book_ticker_changes().empty());
+}
+
+CAF_TEST(snapshot_plus_diffs_rebuilds_the_book) {
+  market_feed feed(engine);
+  engine.place(venue_limit(order_side::buy, "1.1000", "10"), 1);
+  engine.place(venue_limit(order_side::sell, "1.1005", "10"), 1);
+  auto early = feed.flush_depth(stream_kind::depth_100ms, 1); // before the snapshot
+  // The documented procedure: snapshot, then drop events with u <= lastUpdateId.
+  auto snapshot_id = engine.last_update_id(usdchf());
+  std::map<int64_t, int64_t> bids, asks;
+  for (auto& l : engine.depth(usdchf(), order_side::buy)) bids[l.px.raw] = l.quantity.raw;
+  for (auto& l : engine.depth(usdchf(), order_side::sell)) asks[l.px.raw] = l.quantity.raw;
+  engine.place(venue_limit(order_side::buy, "1.1005", "4"), 2);   // takes 4 of the ask
+  engine.place(venue_limit(order_side::sell, "1.1000", "10"), 2); // removes the bid level
+  engine.place(venue_limit(order_side::buy, "1.0990", "3"), 2);
+  auto events = feed.flush_depth(stream_kind::depth_100ms, 3);
+  CAF_REQUIRE_EQUAL(early.size(), 1u);
+  CAF_REQUIRE_EQUAL(events.size(), 1u);
+  CAF_CHECK(early[0].data.find("\"U\":1,\"u\":2") != std::string::npos);
+  // U of the next event is u+1 of the previous one.
+  CAF_CHECK(events[0].data.find("\"U\":3,\"u\":" + std::to_string(engine.last_update_id(usdchf())))
+            != std::string::npos);
+  CAF_CHECK_EQUAL(snapshot_id, 2);
+  // Apply the event: 1.1005 ask -> 6, 1.1000 bid removed ("0"), 1.0990 bid 3.
+  CAF_CHECK(events[0].data.find("\"b\":[[\"1.10000000\",\"0.00000000\"],[\"1.09900000\","
+                                "\"3.00000000\"]]") != std::string::npos);
+  CAF_CHECK(events[0].data.find("\"a\":[[\"1.10050000\",\"6.00000000\"]]") != std::string::npos);
+  bids.erase(price::parse("1.1000")->raw);
+  bids[price::parse("1.0990")->raw] = qty::parse("3")->raw;
+  asks[price::parse("1.1005")->raw] = qty::parse("6")->raw;
+  std::map<int64_t, int64_t> live_bids, live_asks;
+  for (auto& l : engine.depth(usdchf(), order_side::buy)) live_bids[l.px.raw] = l.quantity.raw;
+  for (auto& l : engine.depth(usdchf(), order_side::sell)) live_asks[l.px.raw] = l.quantity.raw;
+  CAF_CHECK(bids == live_bids);
+  CAF_CHECK(asks == live_asks);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

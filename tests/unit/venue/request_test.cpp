@@ -95,8 +95,16 @@ CAF_TEST(parses_stream_targets_and_config) {
   CAF_CHECK(!raw->combined);
   auto combined = parse_stream_target("/stream?streams=usdchf@trade/btcusdt@trade");
   CAF_REQUIRE(combined.has_value());
-  CAF_CHECK_EQUAL(combined->trade_symbols.size(), 2u);
-  CAF_CHECK(!parse_stream_target("/ws/usdchf@depth"));
+  CAF_CHECK_EQUAL(combined->streams.size(), 2u);
+  auto book = parse_stream_target("/stream?streams=usdchf@depth@100ms/usdchf@bookTicker/usdchf@depth");
+  CAF_REQUIRE(book.has_value());
+  CAF_REQUIRE_EQUAL(book->streams.size(), 3u);
+  CAF_CHECK(book->streams[0].kind == stream_kind::depth_100ms);
+  CAF_CHECK(book->streams[1].kind == stream_kind::book_ticker);
+  CAF_CHECK(book->streams[2].kind == stream_kind::depth_1000ms);
+  CAF_CHECK_EQUAL(stream_name(book->streams[1]), "usdchf@bookTicker");
+  CAF_CHECK(!parse_stream_target("/ws/usdchf@kline_1m"));
+  CAF_CHECK(!parse_stream_target("/ws/USDCHF@depth"));
   auto bad = load_venue_config("[venue]\nspeed=fast\n", "");
   CAF_REQUIRE(std::holds_alternative<std::string>(bad));
   CAF_CHECK_EQUAL(std::get<std::string>(bad).rfind("[venue] speed:", 0), 0u);
