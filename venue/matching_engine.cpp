@@ -60,6 +60,7 @@ std::optional<venue_error> matching_engine::validate(const book& b,
           return venue_error{-2010, "Duplicate order sent.", 400};
       }
     }
+    if (auto err = check_funds(b, req)) return err;
   } else if (!req.quantity.is_positive()
              || (req.type == order_type::limit && !req.px.is_positive())) {
     return venue_error{-1013, "Filter failure: LOT_SIZE", 400};
@@ -85,6 +86,8 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
                         : req.client_order_id;
   o.venue_owned = req.venue_owned;
   o.time_ms = o.update_time_ms = now_ms;
+  if (!o.venue_owned)
+    reserve(*b, o);
   // FOK: "the order must be filled entirely or it expires" without any fill.
   bool fok_fails = o.type == order_type::limit && o.tif == time_in_force::fok
                    && crossing_quantity(*b, o) < o.orig_qty;
@@ -101,6 +104,8 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
   }
   if (o.is_open())
     rest(*b, o);
+  else if (!o.venue_owned)
+    release(*b, o);
   if (!o.venue_owned) {
     client_ids_[o.account][o.client_order_id] = o.order_id;
     publish(o);
@@ -157,6 +162,13 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
   }
   taker.fills.push_back(order_fill{px, q, trade_id});
   maker.fills.push_back(order_fill{px, q, trade_id});
+  for (order* o : {&taker, &maker}) {
+    if (o->venue_owned) continue;
+    settle(b, *o, px, q);
+    account_trades_[o->account].push_back(account_trade{
+      b.rules.sym, trade_id, o->order_id, px, q, value_of(px, q), now_ms,
+      o->side == order_side::buy, o == &maker});
+  }
   b.last = px;
   touch(b, maker.side, px);
   if (maker.remaining().is_positive()) {
@@ -171,6 +183,8 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
 
 void matching_engine::finish(order& o, int64_t now_ms) {
   o.status = order_status::filled;
+  if (!o.venue_owned)
+    release(*find_book(o.sym), o);
   o.update_time_ms = now_ms;
   publish(o);
 }

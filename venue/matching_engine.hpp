@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "venue/balance_book.hpp"
 #include "venue/order_types.hpp"
 #include "venue/symbol_rules.hpp"
 
@@ -81,6 +82,18 @@ public:
   // Cancels every venue-owned resting order of `sym` (replay re-seeding).
   void withdraw_venue_liquidity(symbol sym);
 
+  // Balances: accounts start with what config funds them with; orders are
+  // refused with -2010 "Account has insufficient balance for requested
+  // action." when they could spend more than is free.
+  void fund(const std::string& account, const std::string& asset, qty amount) {
+    balances_.credit(account, asset, amount);
+  }
+  const balance_book& balances() const { return balances_; }
+  // Every order of the account on `sym`, open and closed, by orderId.
+  std::vector<order> all_orders(const std::string& account, symbol sym) const;
+  // Every execution of the account's orders, oldest first.
+  std::vector<account_trade> trades_of(const std::string& account, symbol sym) const;
+
   std::optional<price> last_price(symbol sym) const;
   // All levels of one side, best first.
   std::vector<book_level> depth(symbol sym, order_side side) const;
@@ -123,6 +136,12 @@ private:
   void finish(order& o, int64_t now_ms);
   void publish(const order& o);
   void touch(book& b, order_side side, price px);
+  // Balance handling (matching_engine_funds.cpp).
+  std::optional<venue_error> check_funds(const book& b, const place_request& req) const;
+  notional market_cost(const book& b, order_side side, qty quantity) const;
+  void reserve(const book& b, order& o);
+  void settle(const book& b, order& o, price px, qty q);
+  void release(const book& b, order& o);
   qty sum_level(const std::deque<int64_t>& queue) const;
 
   std::map<symbol, book> books_;
@@ -133,6 +152,8 @@ private:
   std::vector<trade_listener> trade_listeners_;
   std::vector<order_listener> order_listeners_;
   std::vector<book_listener> book_listeners_;
+  balance_book balances_;
+  std::unordered_map<std::string, std::vector<account_trade>> account_trades_;
 };
 
 } // namespace cwts::venue

@@ -39,6 +39,7 @@ order_result matching_engine::cancel(const std::string& account, symbol sym,
   if (!found || !found->is_open()) return venue_error{-2011, "Unknown order sent.", 400};
   auto& o = orders_.at(found->order_id);
   unlink(*b, o);
+  release(*b, o);
   o.status = order_status::canceled;
   o.update_time_ms = now_ms;
   publish(o);
@@ -62,6 +63,26 @@ std::vector<order> matching_engine::open_orders(const std::string& account,
       out.push_back(o);
   std::sort(out.begin(), out.end(),
             [](const order& a, const order& b) { return a.order_id < b.order_id; });
+  return out;
+}
+
+std::vector<order> matching_engine::all_orders(const std::string& account, symbol sym) const {
+  std::vector<order> out;
+  for (auto& [id, o] : orders_)
+    if (!o.venue_owned && o.account == account && o.sym == sym)
+      out.push_back(o);
+  std::sort(out.begin(), out.end(),
+            [](const order& a, const order& b) { return a.order_id < b.order_id; });
+  return out;
+}
+
+std::vector<account_trade> matching_engine::trades_of(const std::string& account,
+                                                      symbol sym) const {
+  std::vector<account_trade> out;
+  auto it = account_trades_.find(account);
+  if (it == account_trades_.end()) return out;
+  for (auto& t : it->second)
+    if (t.sym == sym) out.push_back(t);
   return out;
 }
 

@@ -54,6 +54,7 @@ struct order {
   int64_t time_ms = 0;        // "time" / "transactTime"
   int64_t update_time_ms = 0; // "updateTime"
   bool venue_owned = false;   // replay liquidity: never shown to accounts
+  qty locked;                 // balance still locked by this order (quote for BUY LIMIT)
   std::vector<order_fill> fills;
 
   qty remaining() const { return orig_qty - executed_qty; }
@@ -71,6 +72,19 @@ struct public_trade {
   int64_t time_ms = 0;
   bool buyer_is_maker = false;
   bool account_involved = false; // an account's order (not only the venue's) traded
+};
+
+// One execution as the account sees it (rest-api.md "Account trade list").
+struct account_trade {
+  symbol sym;
+  int64_t trade_id = 0;
+  int64_t order_id = 0;
+  price px;
+  qty quantity;
+  notional quote_qty;
+  int64_t time_ms = 0;
+  bool is_buyer = false;
+  bool is_maker = false;
 };
 
 // A Binance-style error: code, message and the HTTP status it travels with.

@@ -61,6 +61,13 @@ std::optional<venue_error> check_timestamp(const request_params& params, int64_t
 
 } // namespace
 
+std::vector<const api_account*> key_store::accounts() const {
+  std::vector<const api_account*> out;
+  for (auto& [key, a] : by_key_)
+    out.push_back(&a);
+  return out;
+}
+
 bool key_store::add(api_account account) {
   auto key = account.api_key;
   return by_key_.emplace(std::move(key), std::move(account)).second;

@@ -6,7 +6,9 @@
 // `timestamp` must satisfy timestamp < serverTime + 1000 and
 // serverTime - timestamp <= recvWindow (default 5000, at most 60000).
 
+#include <map>
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +23,7 @@ struct api_account {
   std::string name;
   std::string api_key;
   std::string secret;
+  std::map<std::string, qty> balances; // asset -> starting free amount
 };
 
 class key_store {
@@ -29,6 +32,8 @@ public:
   bool add(api_account account);
   const api_account* find(std::string_view api_key) const;
   size_t size() const { return by_key_.size(); }
+  // Every account, in no particular order.
+  std::vector<const api_account*> accounts() const;
 
 private:
   std::unordered_map<std::string, api_account> by_key_;

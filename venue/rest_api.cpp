@@ -116,6 +116,12 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
     if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_order, now_ms);
     if (m == "GET") return signed_call(req, query, &rest_api::query_order, now_ms);
   }
+  if (m == "GET") {
+    if (path == "/api/v3/account") return signed_call(req, query, &rest_api::account, now_ms);
+    if (path == "/api/v3/allOrders")
+      return signed_call(req, query, &rest_api::all_orders, now_ms);
+    if (path == "/api/v3/myTrades") return signed_call(req, query, &rest_api::my_trades, now_ms);
+  }
   if (path == "/api/v3/openOrders") {
     if (m == "GET") return signed_call(req, query, &rest_api::open_orders, now_ms);
     if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_open_orders, now_ms);

@@ -69,6 +69,10 @@ private:
   http_reply open_orders(const request_params& p, const std::string& account, int64_t now);
   http_reply cancel_open_orders(const request_params& p, const std::string& account,
                                 int64_t now);
+  // Account endpoints (rest_account.cpp).
+  http_reply account(const request_params& p, const std::string& account, int64_t now);
+  http_reply all_orders(const request_params& p, const std::string& account, int64_t now);
+  http_reply my_trades(const request_params& p, const std::string& account, int64_t now);
 
   matching_engine& engine_;
   const key_store& keys_;

@@ -191,14 +191,20 @@ std::variant<key_store, std::string> load_keys(const std::string& text) {
   key_store keys;
   for (auto& [name, s] : std::get<ini_file>(parsed)) {
     if (name.rfind("account.", 0) != 0) return "[" + name + "]: expected [account.<name>]";
-    api_account a{name.substr(8), {}, {}};
+    api_account a{name.substr(8), {}, {}, {}};
     bool name_ok = !a.name.empty();
     for (char ch : a.name) name_ok = name_ok && std::isalnum(static_cast<unsigned char>(ch));
     if (!name_ok) return "[" + name + "]: account name must be letters/digits";
     for (auto& [k, e] : s) {
       if (k == "api-key") a.api_key = e.value;
       else if (k == "secret") a.secret = e.value;
-      else return "[" + name + "] " + k + ": unknown key";
+      else if (k.rfind("balance.", 0) == 0 && k.size() > 8) {
+        // Starting free balance of one asset (GET /api/v3/account "balances").
+        auto amount = qty::parse(e.value);
+        if (!amount || amount->raw < 0)
+          return "[" + name + "] " + k + ": must be a non-negative decimal";
+        a.balances[k.substr(8)] = *amount;
+      } else return "[" + name + "] " + k + ": unknown key";
     }
     if (!api_key_format_ok(a.api_key)) return "[" + name + "] api-key: must be 1-128 letters/digits";
     if (a.secret.empty()) return "[" + name + "] secret: missing";

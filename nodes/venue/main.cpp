@@ -115,6 +115,9 @@ public:
       clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
       replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
     engine_.add_symbol(cfg.rules);
+    for (auto* a : keys_.accounts())
+      for (auto& [asset, amount] : a->balances)
+        engine_.fund(a->name, asset, amount);
     engine_.on_trade([this](const public_trade& t) {
       ++stats_.trades;
       if (t.account_involved) ++stats_.account_fills;

@@ -180,6 +180,19 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   CAF_CHECK(contains(placed.body, "\"status\":\"NEW\""));
   CAF_CHECK(contains(placed.body, "\"clientOrderId\":\"itest1\""));
 
+  // 100 @ 0.5 locks 50 CHF of the demo account's 10,000,000.
+  auto acct = signed_request(venue.port, http::verb::get, "/api/v3/account", "omitZeroBalances=true");
+  CAF_CHECK_EQUAL(acct.status, 200);
+  CAF_CHECK(contains(acct.body, "{\"asset\":\"CHF\",\"free\":\"9999950.00000000\","
+                                "\"locked\":\"50.00000000\"}"));
+  CAF_CHECK(contains(acct.body, "\"accountType\":\"SPOT\""));
+  auto too_big = signed_request(venue.port, http::verb::post, "/api/v3/order",
+                                "symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=GTC"
+                                "&quantity=9000000&price=1.5000");
+  CAF_CHECK_EQUAL(too_big.status, 400);
+  CAF_CHECK_EQUAL(too_big.body, "{\"code\":-2010,\"msg\":\"Account has insufficient balance "
+                                "for requested action.\"}");
+
   auto open = signed_request(venue.port, http::verb::get, "/api/v3/openOrders", "symbol=USDCHF");
   CAF_CHECK_EQUAL(open.status, 200);
   CAF_CHECK(contains(open.body, "\"clientOrderId\":\"itest1\""));
@@ -192,6 +205,13 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   auto empty = signed_request(venue.port, http::verb::get, "/api/v3/openOrders", "symbol=USDCHF");
   CAF_CHECK_EQUAL(empty.status, 200);
   CAF_CHECK_EQUAL(empty.body, "[]");
+  auto history = signed_request(venue.port, http::verb::get, "/api/v3/allOrders", "symbol=USDCHF");
+  CAF_CHECK_EQUAL(history.status, 200);
+  CAF_CHECK(contains(history.body, "\"clientOrderId\":\"itest1\""));
+  CAF_CHECK(contains(history.body, "\"status\":\"CANCELED\""));
+  auto fills = signed_request(venue.port, http::verb::get, "/api/v3/myTrades", "symbol=USDCHF");
+  CAF_CHECK_EQUAL(fills.status, 200);
+  CAF_CHECK_EQUAL(fills.body, "[]");
 
   auto bad = signed_request(venue.port, http::verb::get, "/api/v3/openOrders", "symbol=USDCHF",
                             true);

@@ -55,6 +55,9 @@ struct fixture {
   fixture() {
     engine.add_symbol(rules());
     engine.on_trade([this](const public_trade& t) { trades.push_back(t); });
+    for (auto* acc : {"a", "b", "c", "t"})
+      for (auto* asset : {"USD", "CHF"})
+        engine.fund(acc, asset, *qty::parse("10000000"));
   }
   matching_engine engine;
   std::vector<public_trade> trades;
@@ -160,6 +163,32 @@ CAF_TEST(filters_reject_with_1013) {
   CAF_CHECK_EQUAL(std::get<venue_error>(lot).msg, "Filter failure: LOT_SIZE");
   auto small = engine.place(limit("a", order_side::buy, "0.0001", "1"), 1);
   CAF_CHECK_EQUAL(std::get<venue_error>(small).msg, "Filter failure: NOTIONAL");
+}
+
+CAF_TEST(fills_move_balances_and_closing_releases_locks) {
+  engine.fund("poor", "CHF", *qty::parse("11"));
+  // BUY 10 @ 1.1 locks 11 CHF; a second one finds no free CHF.
+  engine.place(limit("poor", order_side::buy, "1.1000", "10"), 1);
+  auto& chf = engine.balances().of("poor").at("CHF");
+  CAF_CHECK_EQUAL(chf.locked.to_string(), "11.00000000");
+  auto refused = engine.place(limit("poor", order_side::buy, "1.1000", "1"), 2);
+  CAF_REQUIRE(std::holds_alternative<venue_error>(refused));
+  CAF_CHECK_EQUAL(std::get<venue_error>(refused).code, -2010);
+  CAF_CHECK_EQUAL(std::get<venue_error>(refused).msg,
+                  "Account has insufficient balance for requested action.");
+  // A seller takes 4: poor gets 4 USD and pays 4.4 CHF from the lock.
+  engine.place(limit("a", order_side::sell, "1.1000", "4"), 3);
+  auto usd = engine.balances().of("poor").at("USD");
+  CAF_CHECK_EQUAL(usd.free.to_string(), "4.00000000");
+  CAF_CHECK_EQUAL(chf.locked.to_string(), "6.60000000");
+  CAF_CHECK_EQUAL(chf.free.to_string(), "0.00000000");
+  engine.cancel_all("poor", usdchf(), 4);
+  CAF_CHECK_EQUAL(chf.locked.to_string(), "0.00000000");
+  CAF_CHECK_EQUAL(chf.free.to_string(), "6.60000000");
+  auto mine = engine.trades_of("poor", usdchf());
+  CAF_REQUIRE_EQUAL(mine.size(), 1u);
+  CAF_CHECK(mine[0].is_buyer && mine[0].is_maker);
+  CAF_CHECK_EQUAL(engine.all_orders("poor", usdchf()).size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

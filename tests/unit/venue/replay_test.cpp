@@ -13,6 +13,8 @@ namespace {
 symbol_rules rules() {
   symbol_rules r;
   r.sym = *symbol::parse("USDCHF");
+  r.base_asset = "USD";
+  r.quote_asset = "CHF";
   r.tick_size = *price::parse("0.0001");
   r.min_price = *price::parse("0.0001");
   r.step_size = *qty::parse("1");
@@ -59,6 +61,7 @@ CAF_TEST(seeds_the_passive_side_at_the_tape_price) {
 CAF_TEST(tape_print_fills_a_resting_user_order_first) {
   matching_engine engine;
   engine.add_symbol(rules());
+  engine.fund("demo", "CHF", *qty::parse("1000000"));
   place_request user;
   user.account = "demo";
   user.sym = rules().sym;

@@ -21,7 +21,7 @@ const std::string doc_signature =
 key_store doc_keys() {
   key_store k;
   k.add(api_account{"doc", "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A",
-                    doc_secret});
+                    doc_secret, {}});
   return k;
 }
 
@@ -66,7 +66,7 @@ CAF_TEST(malformed_requests_get_binance_errors) {
   r.tick_size = *price::parse("0.0001");
   engine.add_symbol(r);
   key_store keys;
-  keys.add(api_account{"demo", "k1", "s1"});
+  keys.add(api_account{"demo", "k1", "s1", {}});
   venue_stats stats;
   rest_api api(engine, keys, stats);
   auto call = [&](std::string params) {

@@ -1,0 +1,87 @@
+// Signed account endpoints through rest_api, without sockets: account
+// balances moved by fills, allOrders, myTrades, -2010 insufficient balance.
+#define CAF_SUITE venue_account
+#include "caf/test/unit_test_impl.hpp"
+
+#include "common/hmac.hpp"
+#include "venue/rest_api.hpp"
+
+using namespace cwts;
+using namespace cwts::venue;
+
+namespace {
+
+symbol usdchf() { return *symbol::parse("USDCHF"); }
+
+struct fixture {
+  matching_engine engine;
+  key_store keys;
+  venue_stats stats;
+  rest_api api{engine, keys, stats};
+
+  fixture() {
+    symbol_rules r;
+    r.sym = usdchf();
+    r.base_asset = "USD";
+    r.quote_asset = "CHF";
+    r.min_price = *price::parse("0.0001");
+    r.max_price = *price::parse("100");
+    r.tick_size = *price::parse("0.0001");
+    r.min_qty = *qty::parse("1");
+    r.max_qty = *qty::parse("1000000");
+    r.step_size = *qty::parse("1");
+    r.min_notional = *notional::parse("1");
+    r.max_notional = *notional::parse("100000000");
+    engine.add_symbol(r);
+    keys.add(api_account{"buyer", "kb", "sb", {}});
+    keys.add(api_account{"seller", "ks", "ss", {}});
+    engine.fund("buyer", "CHF", *qty::parse("100"));
+    engine.fund("seller", "USD", *qty::parse("50"));
+  }
+
+  http_reply call(const char* who, const char* method, const char* path, std::string params) {
+    std::string key = who == std::string("buyer") ? "kb" : "ks";
+    std::string secret = who == std::string("buyer") ? "sb" : "ss";
+    params += std::string(params.empty() ? "" : "&") + "timestamp=1000";
+    auto target = std::string(path) + "?" + params + "&signature="
+                  + hmac_sha256_hex(secret, params);
+    return api.handle(http_request_view{method, target, std::string_view(key), ""}, 1000);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(account_tests, fixture)
+
+CAF_TEST(fills_show_in_account_all_orders_and_my_trades) {
+  auto sell = call("seller", "POST", "/api/v3/order",
+                   "symbol=USDCHF&side=SELL&type=LIMIT&timeInForce=GTC&quantity=40&price=2");
+  CAF_CHECK_EQUAL(sell.status, 200);
+  auto buy = call("buyer", "POST", "/api/v3/order", "symbol=USDCHF&side=BUY&type=MARKET&quantity=30");
+  CAF_CHECK_EQUAL(buy.status, 200);
+  auto acct = call("buyer", "GET", "/api/v3/account", "");
+  CAF_CHECK_EQUAL(acct.status, 200);
+  CAF_CHECK(acct.body.find("\"balances\":[{\"asset\":\"CHF\",\"free\":\"40.00000000\",\"locked\":"
+                           "\"0.00000000\"},{\"asset\":\"USD\",\"free\":\"30.00000000\",\"locked\":"
+                           "\"0.00000000\"}]") != std::string::npos);
+  auto seller = call("seller", "GET", "/api/v3/account", "");
+  CAF_CHECK(seller.body.find("{\"asset\":\"USD\",\"free\":\"10.00000000\",\"locked\":"
+                             "\"10.00000000\"}") != std::string::npos);
+  auto trades = call("seller", "GET", "/api/v3/myTrades", "symbol=USDCHF");
+  CAF_CHECK_EQUAL(trades.body,
+                  "[{\"symbol\":\"USDCHF\",\"id\":1,\"orderId\":1,\"orderListId\":-1,"
+                  "\"price\":\"2.00000000\",\"qty\":\"30.00000000\",\"quoteQty\":\"60.00000000\","
+                  "\"commission\":\"0.00000000\",\"commissionAsset\":\"CHF\",\"time\":1000,"
+                  "\"isBuyer\":false,\"isMaker\":true,\"isBestMatch\":true}]");
+  auto orders = call("buyer", "GET", "/api/v3/allOrders", "symbol=USDCHF");
+  CAF_CHECK(orders.body.find("\"status\":\"FILLED\"") != std::string::npos);
+  CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/allOrders", "symbol=USDCHF&orderId=3").body, "[]");
+  // 41 more CHF than the buyer has left.
+  auto broke = call("buyer", "POST", "/api/v3/order",
+                    "symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=GTC&quantity=41&price=1");
+  CAF_CHECK_EQUAL(broke.body, "{\"code\":-2010,\"msg\":\"Account has insufficient balance for "
+                              "requested action.\"}");
+  CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&bogus=1").status, 400);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,122 @@
+// The signed account endpoints of rest_api (rest-api.md "Account endpoints"):
+// account information, all orders and the account trade list.
+#include <algorithm>
+
+#include "venue/order_json.hpp"
+#include "venue/rest_api.hpp"
+#include "venue/rest_params.hpp"
+
+namespace cwts::venue {
+
+namespace {
+
+// rest-api.md "Account information" carries a numeric uid; the venue derives
+// a stable one from the account name (FNV-1a).
+int64_t account_uid(const std::string& name) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return static_cast<int64_t>(h % 1000000000ull);
+}
+
+// rest-api.md: "If orderId/fromId is set, it will get [items] >= that id.
+// Otherwise most recent [items] are returned", ascending, at most `limit`.
+template <class T, class Id>
+std::vector<T> window(std::vector<T> all, std::optional<int64_t> from, size_t limit, Id id_of) {
+  if (from) {
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const T& x) { return id_of(x) < *from; }),
+              all.end());
+    if (all.size() > limit) all.resize(limit);
+    return all;
+  }
+  if (all.size() > limit) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(limit));
+  return all;
+}
+
+} // namespace
+
+http_reply rest_api::account(const request_params& p, const std::string& account, int64_t now) {
+  if (auto e = check_unread(p, {"omitZeroBalances"})) return error(*e);
+  auto omit = p.get("omitZeroBalances");
+  if (omit && *omit != "true" && *omit != "false")
+    return error(illegal_param("omitZeroBalances", "true, false"));
+  bool omit_zero = omit && *omit == "true";
+  const char* zero = "0.00000000";
+  json_writer w;
+  w.begin_object().field_num("makerCommission", 0).field_num("takerCommission", 0)
+    .field_num("buyerCommission", 0).field_num("sellerCommission", 0)
+    .key("commissionRates").begin_object().field("maker", zero).field("taker", zero)
+    .field("buyer", zero).field("seller", zero).end_object()
+    .field_bool("canTrade", true).field_bool("canWithdraw", true).field_bool("canDeposit", true)
+    .field_bool("brokered", false).field_bool("requireSelfTradePrevention", false)
+    .field_bool("preventSor", false).field_num("updateTime", now)
+    .field("accountType", "SPOT").key("balances").begin_array();
+  for (auto& [asset, b] : engine_.balances().of(account)) {
+    if (omit_zero && b.free.is_zero() && b.locked.is_zero()) continue;
+    w.begin_object().field("asset", asset).field("free", b.free.to_string())
+      .field("locked", b.locked.to_string()).end_object();
+  }
+  w.end_array().key("permissions").begin_array().str("SPOT").end_array()
+    .field_num("uid", account_uid(account)).end_object();
+  return {200, w.take(), {}};
+}
+
+http_reply rest_api::all_orders(const request_params& p, const std::string& account, int64_t) {
+  if (auto e = check_unread(p, {"symbol", "orderId", "limit"})) return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  auto from = read_id(p, "orderId");
+  if (auto e = std::get_if<venue_error>(&from)) return error(*e);
+  auto limit = read_limit(p, 500, 1000);
+  if (auto e = std::get_if<venue_error>(&limit)) return error(*e);
+  auto orders = window(engine_.all_orders(account, std::get<symbol>(sym)),
+                       std::get<std::optional<int64_t>>(from),
+                       static_cast<size_t>(std::get<int64_t>(limit)),
+                       [](const order& o) { return o.order_id; });
+  json_writer w;
+  w.begin_array();
+  for (auto& o : orders)
+    write_query_order(w, o);
+  w.end_array();
+  return {200, w.take(), {}};
+}
+
+http_reply rest_api::my_trades(const request_params& p, const std::string& account, int64_t) {
+  if (auto e = check_unread(p, {"symbol", "orderId", "fromId", "limit"})) return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  auto order_id = read_id(p, "orderId");
+  if (auto e = std::get_if<venue_error>(&order_id)) return error(*e);
+  auto from = read_id(p, "fromId");
+  if (auto e = std::get_if<venue_error>(&from)) return error(*e);
+  auto limit = read_limit(p, 500, 1000);
+  if (auto e = std::get_if<venue_error>(&limit)) return error(*e);
+  auto trades = engine_.trades_of(account, std::get<symbol>(sym));
+  if (auto id = std::get<std::optional<int64_t>>(order_id))
+    trades.erase(std::remove_if(trades.begin(), trades.end(),
+                                [&](const account_trade& t) { return t.order_id != *id; }),
+                 trades.end());
+  trades = window(std::move(trades), std::get<std::optional<int64_t>>(from),
+                  static_cast<size_t>(std::get<int64_t>(limit)),
+                  [](const account_trade& t) { return t.trade_id; });
+  const auto& commission_asset = engine_.rules(std::get<symbol>(sym))->quote_asset;
+  json_writer w;
+  w.begin_array();
+  for (auto& t : trades) {
+    // rest-api.md "Account trade list" fields; commissions are zero.
+    w.begin_object().field("symbol", t.sym.view()).field_num("id", t.trade_id)
+      .field_num("orderId", t.order_id).field_num("orderListId", -1)
+      .field("price", t.px.to_string()).field("qty", t.quantity.to_string())
+      .field("quoteQty", t.quote_qty.to_string()).field("commission", "0.00000000")
+      .field("commissionAsset", commission_asset).field_num("time", t.time_ms)
+      .field_bool("isBuyer", t.is_buyer).field_bool("isMaker", t.is_maker)
+      .field_bool("isBestMatch", true).end_object();
+  }
+  w.end_array();
+  return {200, w.take(), {}};
+}
+
+} // namespace cwts::venue
