@@ -47,8 +47,10 @@ const matching_engine::book* matching_engine::find_book(symbol sym) const {
 std::optional<venue_error> matching_engine::validate(const book& b,
                                                      const place_request& req) const {
   if (!req.venue_owned) {
-    if (auto err = check_filters(b.rules, req.type, req.px, req.quantity, b.last))
+    if (auto err = check_filters(b.rules, req.side, req.type, req.px, req.quantity, b.last))
       return err;
+    if (open_count(req.account, b.rules.sym) >= b.rules.max_num_orders)
+      return venue_error{-1013, "Filter failure: MAX_NUM_ORDERS", 400};
     // Binance rejects a newClientOrderId already used by an open order of the
     // account with -2010 "Duplicate order sent.".
     auto acc = client_ids_.find(req.account);
@@ -60,9 +62,16 @@ std::optional<venue_error> matching_engine::validate(const book& b,
           return venue_error{-2010, "Duplicate order sent.", 400};
       }
     }
+    // errors.md -2010: "LIMIT_MAKER order type would immediately match and
+    // trade, and not be a pure maker order."
+    if (req.type == order_type::limit_maker) {
+      auto top = best(b.rules.sym, opposite(req.side));
+      if (top && (req.side == order_side::buy ? top->px <= req.px : top->px >= req.px))
+        return venue_error{-2010, "Order would immediately match and take.", 400};
+    }
     if (auto err = check_funds(b, req)) return err;
   } else if (!req.quantity.is_positive()
-             || (req.type == order_type::limit && !req.px.is_positive())) {
+             || (has_price(req.type) && !req.px.is_positive())) {
     return venue_error{-1013, "Filter failure: LOT_SIZE", 400};
   }
   return std::nullopt;
@@ -78,8 +87,9 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
   o.sym = req.sym;
   o.side = req.side;
   o.type = req.type;
-  o.tif = req.type == order_type::market ? time_in_force::gtc : req.tif;
-  o.px = req.type == order_type::market ? price{} : req.px;
+  // LIMIT_MAKER rests like a GTC LIMIT order (Binance reports GTC for it).
+  o.tif = req.type == order_type::limit ? req.tif : time_in_force::gtc;
+  o.px = has_price(req.type) ? req.px : price{};
   o.orig_qty = req.quantity;
   o.client_order_id = req.client_order_id.empty()
                         ? "cwtsvenue" + std::to_string(o.order_id)
@@ -95,7 +105,7 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
     match(*b, o, now_ms);
   if (o.remaining().is_zero()) {
     o.status = order_status::filled;
-  } else if (o.type == order_type::limit && o.tif == time_in_force::gtc) {
+  } else if (has_price(o.type) && o.tif == time_in_force::gtc) {
     o.status = o.executed_qty.is_zero() ? order_status::new_order
                                         : order_status::partially_filled;
   } else {
@@ -183,8 +193,10 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
 
 void matching_engine::finish(order& o, int64_t now_ms) {
   o.status = order_status::filled;
-  if (!o.venue_owned)
+  if (!o.venue_owned) {
     release(*find_book(o.sym), o);
+    --open_counts_[o.account][o.sym]; // a filled maker left the book
+  }
   o.update_time_ms = now_ms;
   publish(o);
 }
@@ -194,6 +206,8 @@ void matching_engine::rest(book& b, order& o) {
   side[level_key(o.side, o.px)].push_back(o.order_id);
   if (o.venue_owned)
     b.venue_orders.push_back(o.order_id);
+  else
+    ++open_counts_[o.account][o.sym];
   touch(b, o.side, o.px);
 }
 
@@ -205,7 +219,16 @@ void matching_engine::unlink(book& b, const order& o) {
   queue.erase(std::remove(queue.begin(), queue.end(), o.order_id), queue.end());
   if (queue.empty())
     side.erase(level);
+  if (!o.venue_owned)
+    --open_counts_[o.account][o.sym];
   touch(b, o.side, o.px);
+}
+
+int64_t matching_engine::open_count(const std::string& account, symbol sym) const {
+  auto acc = open_counts_.find(account);
+  if (acc == open_counts_.end()) return 0;
+  auto it = acc->second.find(sym);
+  return it == acc->second.end() ? 0 : it->second;
 }
 
 void matching_engine::touch(book& b, order_side side, price px) {

@@ -136,6 +136,8 @@ private:
   void finish(order& o, int64_t now_ms);
   void publish(const order& o);
   void touch(book& b, order_side side, price px);
+  // Resting orders of an account on a symbol (MAX_NUM_ORDERS).
+  int64_t open_count(const std::string& account, symbol sym) const;
   // Balance handling (matching_engine_funds.cpp).
   std::optional<venue_error> check_funds(const book& b, const place_request& req) const;
   notional market_cost(const book& b, order_side side, qty quantity) const;
@@ -153,6 +155,7 @@ private:
   std::vector<order_listener> order_listeners_;
   std::vector<book_listener> book_listeners_;
   balance_book balances_;
+  std::unordered_map<std::string, std::map<symbol, int64_t>> open_counts_;
   std::unordered_map<std::string, std::vector<account_trade>> account_trades_;
 };
 

@@ -51,7 +51,7 @@ std::optional<venue_error> matching_engine::check_funds(const book& b,
 
 void matching_engine::reserve(const book& b, order& o) {
   // Only LIMIT orders lock funds; a MARKET order spends free funds as it fills.
-  if (o.type != order_type::limit) return;
+  if (!has_price(o.type)) return;
   bool buy = o.side == order_side::buy;
   o.locked = buy ? as_qty(cost_of(o.px, o.orig_qty)) : o.orig_qty;
   balances_.lock(o.account, buy ? b.rules.quote_asset : b.rules.base_asset, o.locked);
@@ -63,7 +63,7 @@ void matching_engine::settle(const book& b, order& o, price px, qty q) {
   auto paid = as_qty(cost_of(px, q));
   if (o.side == order_side::buy) {
     balances_.credit(o.account, base, q);
-    if (o.type == order_type::limit) {
+    if (has_price(o.type)) {
       // The lock was at the limit price; the fill may be cheaper.
       auto freed = std::min(o.locked, as_qty(cost_of(o.px, q)));
       o.locked -= freed;
@@ -71,7 +71,7 @@ void matching_engine::settle(const book& b, order& o, price px, qty q) {
     }
     balances_.spend_free(o.account, quote, paid);
   } else {
-    if (o.type == order_type::limit) {
+    if (has_price(o.type)) {
       auto freed = std::min(o.locked, q);
       o.locked -= freed;
       balances_.unlock(o.account, base, freed);

@@ -7,7 +7,12 @@ std::string_view to_string(order_side x) {
 }
 
 std::string_view to_string(order_type x) {
-  return x == order_type::limit ? "LIMIT" : "MARKET";
+  switch (x) {
+    case order_type::limit: return "LIMIT";
+    case order_type::market: return "MARKET";
+    case order_type::limit_maker: return "LIMIT_MAKER";
+  }
+  return "LIMIT";
 }
 
 std::string_view to_string(time_in_force x) {
@@ -40,6 +45,7 @@ std::optional<order_side> parse_side(std::string_view text) {
 std::optional<order_type> parse_order_type(std::string_view text) {
   if (text == "LIMIT") return order_type::limit;
   if (text == "MARKET") return order_type::market;
+  if (text == "LIMIT_MAKER") return order_type::limit_maker;
   return std::nullopt;
 }
 

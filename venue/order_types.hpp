@@ -14,7 +14,7 @@
 namespace cwts::venue {
 
 enum class order_side { buy, sell };
-enum class order_type { limit, market };
+enum class order_type { limit, market, limit_maker };
 enum class time_in_force { gtc, ioc, fok };
 enum class order_status { new_order, partially_filled, filled, canceled, expired, rejected };
 
@@ -26,6 +26,9 @@ std::string_view to_string(order_status x);
 std::optional<order_side> parse_side(std::string_view text);
 std::optional<order_type> parse_order_type(std::string_view text);
 std::optional<time_in_force> parse_time_in_force(std::string_view text);
+
+// LIMIT and LIMIT_MAKER carry a price and may rest; MARKET does neither.
+constexpr bool has_price(order_type t) { return t != order_type::market; }
 
 constexpr order_side opposite(order_side s) {
   return s == order_side::buy ? order_side::sell : order_side::buy;

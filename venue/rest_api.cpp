@@ -16,10 +16,18 @@ void write_filters(json_writer& w, const symbol_rules& r) {
     .begin_object().field("filterType", "LOT_SIZE")
     .field("minQty", r.min_qty.to_string()).field("maxQty", r.max_qty.to_string())
     .field("stepSize", r.step_size.to_string()).end_object()
+    .begin_object().field("filterType", "PERCENT_PRICE_BY_SIDE")
+    .field("bidMultiplierUp", r.bid_multiplier_up.to_string())
+    .field("bidMultiplierDown", r.bid_multiplier_down.to_string())
+    .field("askMultiplierUp", r.ask_multiplier_up.to_string())
+    .field("askMultiplierDown", r.ask_multiplier_down.to_string())
+    .field_num("avgPriceMins", 0).end_object()
     .begin_object().field("filterType", "NOTIONAL")
     .field("minNotional", r.min_notional.to_string()).field_bool("applyMinToMarket", true)
     .field("maxNotional", r.max_notional.to_string()).field_bool("applyMaxToMarket", false)
     .field_num("avgPriceMins", 0).end_object()
+    .begin_object().field("filterType", "MAX_NUM_ORDERS")
+    .field_num("maxNumOrders", r.max_num_orders).end_object()
     .end_array();
 }
 
@@ -30,7 +38,7 @@ void write_symbol(json_writer& w, const symbol_rules& r) {
     .field("quoteAsset", r.quote_asset).field_num("quotePrecision", 8)
     .field_num("quoteAssetPrecision", 8).field_num("baseCommissionPrecision", 8)
     .field_num("quoteCommissionPrecision", 8)
-    .key("orderTypes").begin_array().str("LIMIT").str("MARKET").end_array()
+    .key("orderTypes").begin_array().str("LIMIT").str("LIMIT_MAKER").str("MARKET").end_array()
     .field_bool("icebergAllowed", false).field_bool("ocoAllowed", false)
     .field_bool("otoAllowed", false).field_bool("quoteOrderQtyMarketAllowed", false)
     .field_bool("allowTrailingStop", false).field_bool("cancelReplaceAllowed", false)

@@ -47,6 +47,15 @@ std::optional<new_order_resp_type> parse_resp_type(std::string_view t) {
   return std::nullopt;
 }
 
+std::optional<venue_error> read_price(const request_params& p, place_request& req) {
+  auto px = p.get("price");
+  if (!px || px->empty()) return missing_param("price");
+  auto parsed_px = read_decimal<price>(*px, "price");
+  if (auto e = std::get_if<venue_error>(&parsed_px)) return *e;
+  req.px = std::get<price>(parsed_px);
+  return std::nullopt;
+}
+
 // Fills `req` with side, type, timeInForce, quantity and price.
 std::optional<venue_error> read_order_shape(const request_params& p, place_request& req) {
   auto side = p.get("side");
@@ -70,17 +79,17 @@ std::optional<venue_error> read_order_shape(const request_params& p, place_reque
     if (p.has("timeInForce")) return param_not_required("timeInForce");
     return std::nullopt;
   }
+  if (req.type == order_type::limit_maker) {
+    // LIMIT_MAKER takes a price but no timeInForce (rest-api.md "New order").
+    if (p.has("timeInForce")) return param_not_required("timeInForce");
+    return read_price(p, req);
+  }
   auto tif = p.get("timeInForce");
   if (!tif || tif->empty()) return missing_param("timeInForce");
   auto parsed_tif = parse_time_in_force(*tif);
   if (!parsed_tif) return venue_error{-1115, "Invalid timeInForce.", 400};
   req.tif = *parsed_tif;
-  auto px = p.get("price");
-  if (!px || px->empty()) return missing_param("price");
-  auto parsed_px = read_decimal<price>(*px, "price");
-  if (auto e = std::get_if<venue_error>(&parsed_px)) return *e;
-  req.px = std::get<price>(parsed_px);
-  return std::nullopt;
+  return read_price(p, req);
 }
 
 } // namespace
@@ -101,8 +110,10 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
       return error(illegal_param("newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$"));
     req.client_order_id = *coid;
   }
-  // rest-api.md: LIMIT and MARKET default to FULL.
-  auto resp_type = new_order_resp_type::full;
+  // rest-api.md: "MARKET and LIMIT order types default to FULL, all other
+  // orders default to ACK."
+  auto resp_type = req.type == order_type::limit_maker ? new_order_resp_type::ack
+                                                       : new_order_resp_type::full;
   if (auto rt = p.get("newOrderRespType")) {
     auto parsed = parse_resp_type(*rt);
     if (!parsed) return error(illegal_param("newOrderRespType", "ACK, RESULT, FULL"));

@@ -32,9 +32,21 @@ bool notional_ok(const symbol_rules& r, order_type type, price px, qty q) {
   auto value = notional_of(px, q);
   if (!value) return false;
   if (*value < r.min_notional) return false;
-  if (type == order_type::limit && !r.max_notional.is_zero() && *value > r.max_notional)
+  if (has_price(type) && !r.max_notional.is_zero() && *value > r.max_notional)
     return false;
   return true;
+}
+
+// filters.md PERCENT_PRICE_BY_SIDE: BUY: price <= ref * bidMultiplierUp and
+// price >= ref * bidMultiplierDown; SELL the same with the ask multipliers.
+bool percent_price_ok(const symbol_rules& r, order_side side, price px, price ref) {
+  auto scaled = [&](price m) {
+    return static_cast<int64_t>(static_cast<__int128>(ref.raw) * m.raw / decimal_scale);
+  };
+  bool buy = side == order_side::buy;
+  auto up = scaled(buy ? r.bid_multiplier_up : r.ask_multiplier_up);
+  auto down = scaled(buy ? r.bid_multiplier_down : r.ask_multiplier_down);
+  return px.raw <= up && px.raw >= down;
 }
 
 } // namespace
@@ -44,14 +56,16 @@ bool on_step(int64_t value, int64_t base, int64_t step) {
   return (value - base) % step == 0;
 }
 
-std::optional<venue_error> check_filters(const symbol_rules& rules, order_type type,
-                                         price px, qty quantity,
+std::optional<venue_error> check_filters(const symbol_rules& rules, order_side side,
+                                         order_type type, price px, qty quantity,
                                          std::optional<price> reference) {
-  if (type == order_type::limit && !price_ok(rules, px))
+  if (has_price(type) && !price_ok(rules, px))
     return filter_failure("PRICE_FILTER");
   if (!lot_ok(rules, quantity))
     return filter_failure("LOT_SIZE");
-  if (type == order_type::limit && !notional_ok(rules, type, px, quantity))
+  if (has_price(type) && reference && !percent_price_ok(rules, side, px, *reference))
+    return filter_failure("PERCENT_PRICE_BY_SIDE");
+  if (has_price(type) && !notional_ok(rules, type, px, quantity))
     return filter_failure("NOTIONAL");
   if (type == order_type::market && reference
       && !notional_ok(rules, type, *reference, quantity))

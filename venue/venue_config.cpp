@@ -122,6 +122,13 @@ void read_symbol_section(const ini_file& ini, venue_config& c, error_text& err) 
   r.decimal("max-qty", c.rules.max_qty, true, err);
   r.decimal("min-notional", c.rules.min_notional, true, err);
   r.decimal("max-notional", c.rules.max_notional, true, err);
+  r.decimal("bid-multiplier-up", c.rules.bid_multiplier_up, false, err);
+  r.decimal("bid-multiplier-down", c.rules.bid_multiplier_down, false, err);
+  r.decimal("ask-multiplier-up", c.rules.ask_multiplier_up, false, err);
+  r.decimal("ask-multiplier-down", c.rules.ask_multiplier_down, false, err);
+  double max_orders = static_cast<double>(c.rules.max_num_orders);
+  r.number("max-num-orders", max_orders, 1, 1e6, err);
+  c.rules.max_num_orders = static_cast<int64_t>(max_orders);
   if (err.empty() && !c.rules.tick_size.is_positive())
     err = r.where("tick-size") + ": must be positive";
   if (err.empty() && c.rules.max_qty < c.rules.min_qty)

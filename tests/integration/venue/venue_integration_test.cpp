@@ -155,6 +155,8 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   CAF_CHECK(contains(info.body, "\"symbol\":\"USDCHF\""));
   CAF_CHECK(contains(info.body, "\"filterType\":\"PRICE_FILTER\""));
   CAF_CHECK(contains(info.body, "\"rateLimitType\":\"REQUEST_WEIGHT\""));
+  CAF_CHECK(contains(info.body, "\"filterType\":\"PERCENT_PRICE_BY_SIDE\""));
+  CAF_CHECK(contains(info.body, "{\"filterType\":\"MAX_NUM_ORDERS\",\"maxNumOrders\":200}"));
   CAF_CHECK(!info.used_weight.empty());
 
   // Public market data (rest-api.md "Market Data endpoints").

@@ -84,4 +84,18 @@ CAF_TEST(fills_show_in_account_all_orders_and_my_trades) {
   CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&bogus=1").status, 400);
 }
 
+CAF_TEST(limit_maker_takes_no_time_in_force_and_answers_ack) {
+  auto with_tif = call("seller", "POST", "/api/v3/order", "symbol=USDCHF&side=SELL&type=LIMIT_MAKER"
+                                                          "&timeInForce=GTC&quantity=5&price=2");
+  CAF_CHECK_EQUAL(with_tif.body, "{\"code\":-1106,\"msg\":\"Parameter 'timeInForce' sent when "
+                                 "not required.\"}");
+  auto ack = call("seller", "POST", "/api/v3/order",
+                  "symbol=USDCHF&side=SELL&type=LIMIT_MAKER&quantity=5&price=2");
+  CAF_CHECK_EQUAL(ack.status, 200);
+  CAF_CHECK_EQUAL(ack.body, "{\"symbol\":\"USDCHF\",\"orderId\":1,\"orderListId\":-1,"
+                            "\"clientOrderId\":\"cwtsvenue1\",\"transactTime\":1000}");
+  auto open = call("seller", "GET", "/api/v3/openOrders", "symbol=USDCHF");
+  CAF_CHECK(open.body.find("\"type\":\"LIMIT_MAKER\"") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -165,6 +165,55 @@ CAF_TEST(filters_reject_with_1013) {
   CAF_CHECK_EQUAL(std::get<venue_error>(small).msg, "Filter failure: NOTIONAL");
 }
 
+CAF_TEST(limit_maker_rests_or_is_rejected_when_it_would_take) {
+  engine.place(limit("a", order_side::sell, "1.1005", "10"), 1);
+  auto maker = limit("b", order_side::buy, "1.1004", "5");
+  maker.type = order_type::limit_maker;
+  auto rested = engine.place(maker, 2);
+  CAF_REQUIRE(std::holds_alternative<order>(rested));
+  CAF_CHECK(std::get<order>(rested).status == order_status::new_order);
+  CAF_CHECK(std::get<order>(rested).tif == time_in_force::gtc);
+  maker.px = *price::parse("1.1005");
+  auto taking = engine.place(maker, 3);
+  CAF_REQUIRE(std::holds_alternative<venue_error>(taking));
+  CAF_CHECK_EQUAL(std::get<venue_error>(taking).code, -2010);
+  CAF_CHECK_EQUAL(std::get<venue_error>(taking).msg, "Order would immediately match and take.");
+  CAF_CHECK(trades.empty());
+}
+
+CAF_TEST(percent_price_by_side_bounds_prices_around_the_last_trade) {
+  engine.place(limit("a", order_side::sell, "1.0000", "1"), 1);
+  engine.place(limit("b", order_side::buy, "1.0000", "1"), 2); // last = 1.0
+  auto check = [&](order_side side, const char* px) {
+    auto r = engine.place(limit("c", side, px, "10"), 3);
+    auto e = std::get_if<venue_error>(&r);
+    return e ? e->msg : std::string("accepted");
+  };
+  // Defaults: multipliers up 5, down 0.2 on both sides (filters.md example).
+  CAF_CHECK_EQUAL(check(order_side::buy, "0.1999"), "Filter failure: PERCENT_PRICE_BY_SIDE");
+  CAF_CHECK_EQUAL(check(order_side::buy, "0.2000"), "accepted");
+  CAF_CHECK_EQUAL(check(order_side::sell, "5.0001"), "Filter failure: PERCENT_PRICE_BY_SIDE");
+  CAF_CHECK_EQUAL(check(order_side::sell, "5.0000"), "accepted");
+}
+
+CAF_TEST(max_num_orders_counts_resting_orders_per_account) {
+  matching_engine small;
+  auto r = rules();
+  r.max_num_orders = 2;
+  small.add_symbol(r);
+  small.fund("a", "CHF", *qty::parse("1000"));
+  small.fund("b", "USD", *qty::parse("1000"));
+  small.place(limit("a", order_side::buy, "1.0000", "1"), 1);
+  small.place(limit("a", order_side::buy, "1.0001", "1"), 1);
+  auto third = small.place(limit("a", order_side::buy, "1.0002", "1"), 1);
+  CAF_REQUIRE(std::holds_alternative<venue_error>(third));
+  CAF_CHECK_EQUAL(std::get<venue_error>(third).msg, "Filter failure: MAX_NUM_ORDERS");
+  small.place(limit("b", order_side::sell, "1.0001", "1"), 2); // fills one of them
+  CAF_CHECK(std::holds_alternative<order>(small.place(limit("a", order_side::buy, "1.0002", "1"), 3)));
+  small.cancel_all("a", usdchf(), 4);
+  CAF_CHECK(std::holds_alternative<order>(small.place(limit("a", order_side::buy, "1.0002", "1"), 5)));
+}
+
 CAF_TEST(fills_move_balances_and_closing_releases_locks) {
   engine.fund("poor", "CHF", *qty::parse("11"));
   // BUY 10 @ 1.1 locks 11 CHF; a second one finds no free CHF.
