@@ -37,6 +37,34 @@ market_feed::market_feed(matching_engine& engine) : engine_(engine) {
     slow_[sym].record(side, px, id);
     fast_[sym].record(side, px, id);
   });
+  engine_.on_trade([this](const public_trade& t) {
+    auto& p = pending_aggs_;
+    if (!p.empty() && p.back().first.sym == t.sym && p.back().first.px == t.px
+        && p.back().first.taker_order_id == t.taker_order_id) {
+      p.back().last_id = t.trade_id;
+      p.back().quantity += t.quantity;
+      return;
+    }
+    p.push_back(agg_trade{t, t.trade_id, t.quantity});
+  });
+}
+
+std::vector<stream_event> market_feed::agg_trades(int64_t now_ms) {
+  std::vector<stream_event> out;
+  for (auto& a : pending_aggs_) {
+    auto& id = next_agg_id_[a.first.sym];
+    json_writer w;
+    // web-socket-streams.md "Aggregate Trade Streams" payload.
+    w.begin_object().field("e", "aggTrade").field_num("E", now_ms)
+      .field("s", a.first.sym.view()).field_num("a", ++id)
+      .field("p", a.first.px.to_string()).field("q", a.quantity.to_string())
+      .field_num("f", a.first.trade_id).field_num("l", a.last_id)
+      .field_num("T", a.first.time_ms).field_bool("m", a.first.buyer_is_maker)
+      .field_bool("M", true).end_object();
+    out.push_back(stream_event{stream_id{a.first.sym, stream_kind::agg_trade}, w.take()});
+  }
+  pending_aggs_.clear();
+  return out;
 }
 
 std::vector<stream_event> market_feed::flush_depth(stream_kind cadence, int64_t now_ms) {

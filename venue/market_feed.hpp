@@ -2,7 +2,8 @@
 // The book-driven WebSocket streams of web-socket-streams.md, without
 // sockets: "Diff. Depth Stream" (<symbol>@depth every 1000 ms,
 // <symbol>@depth@100ms every 100 ms) and "Individual Symbol Book Ticker
-// Streams" (<symbol>@bookTicker).
+// Streams" (<symbol>@bookTicker) and "Aggregate Trade Streams"
+// (<symbol>@aggTrade: the trades of one taker order at one price).
 //
 // Diff depth: every level change has its own update id (matching_engine
 // on_book_change); an event covers the ids U..u changed since the previous
@@ -55,11 +56,21 @@ public:
   // changed since the previous call; call it after each engine operation, so
   // transient states inside one operation are never published.
   std::vector<stream_event> book_ticker_changes();
+  // aggTrade events for the trades since the previous call; call it at the
+  // same points as book_ticker_changes, when no aggregate can still grow.
+  std::vector<stream_event> agg_trades(int64_t now_ms);
 
 private:
   matching_engine& engine_;
   std::map<symbol, depth_diff> slow_, fast_;
   std::map<symbol, top_of_book> tops_;
+  struct agg_trade {
+    public_trade first;
+    int64_t last_id = 0;
+    qty quantity;
+  };
+  std::vector<agg_trade> pending_aggs_;
+  std::map<symbol, int64_t> next_agg_id_;
 };
 
 } // namespace cwts::venue

@@ -186,7 +186,7 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
     publish(maker);
   }
   public_trade t{b.rules.sym, trade_id, px, q, now_ms, maker.side == order_side::buy,
-                 !(taker.venue_owned && maker.venue_owned)};
+                 !(taker.venue_owned && maker.venue_owned), taker.order_id};
   for (auto& f : trade_listeners_)
     f(t);
 }

@@ -75,6 +75,7 @@ struct public_trade {
   int64_t time_ms = 0;
   bool buyer_is_maker = false;
   bool account_involved = false; // an account's order (not only the venue's) traded
+  int64_t taker_order_id = 0;     // trades of one taker at one price form one aggTrade
 };
 
 // One execution as the account sees it (rest-api.md "Account trade list").

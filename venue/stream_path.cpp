@@ -17,12 +17,14 @@ constexpr suffix_kind suffixes[] = {
   {"@depth@1000ms", stream_kind::depth_1000ms},
   {"@depth", stream_kind::depth_1000ms},
   {"@bookTicker", stream_kind::book_ticker},
+  {"@aggTrade", stream_kind::agg_trade},
   {"@trade", stream_kind::trade},
 };
 
 std::string_view suffix_of(stream_kind kind) {
   switch (kind) {
     case stream_kind::trade: return "@trade";
+    case stream_kind::agg_trade: return "@aggTrade";
     case stream_kind::depth_1000ms: return "@depth";
     case stream_kind::depth_100ms: return "@depth@100ms";
     case stream_kind::book_ticker: return "@bookTicker";

@@ -2,7 +2,7 @@
 // WebSocket targets (web-socket-streams.md): raw `/ws/<streamName>` and
 // combined `/stream?streams=<s1>/<s2>`. Served stream names (lower-case
 // symbol): `<symbol>@trade`, `<symbol>@depth` (1000 ms diffs),
-// `<symbol>@depth@100ms`, `<symbol>@bookTicker`.
+// `<symbol>@depth@100ms`, `<symbol>@bookTicker`, `<symbol>@aggTrade`.
 
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@
 
 namespace cwts::venue {
 
-enum class stream_kind { trade, depth_1000ms, depth_100ms, book_ticker };
+enum class stream_kind { trade, agg_trade, depth_1000ms, depth_100ms, book_ticker };
 
 struct stream_id {
   symbol sym;

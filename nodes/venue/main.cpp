@@ -155,7 +155,7 @@ private:
       // Print everything due now, bounded so requests are never starved.
       for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
         print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed, wall_ms());
-        server_.publish_book_tickers();
+        server_.publish_settled();
         ++stats_.tape_trades;
         clock_.advance(mono_ns());
       }

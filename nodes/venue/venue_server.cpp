@@ -56,7 +56,7 @@ private:
     if (key != req_.end()) view.api_key = sv(key->value());
     view.body = req_.body();
     auto reply = server_.api().handle(view, wall_ms());
-    server_.publish_book_tickers();
+    server_.publish_settled();
     auto res = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(reply.status), req_.version());
     res->set(http::field::server, "cwts-venue");
@@ -149,7 +149,10 @@ void venue_server::schedule_depth(asio::steady_timer& timer, stream_kind cadence
   });
 }
 
-void venue_server::publish_book_tickers() {
+void venue_server::publish_settled() {
+  auto now = wall_ms();
+  for (auto& ev : feed_.agg_trades(now))
+    publish(ev);
   for (auto& ev : feed_.book_ticker_changes())
     publish(ev);
 }

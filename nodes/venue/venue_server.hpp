@@ -33,9 +33,10 @@ public:
   uint16_t listen(uint16_t port);
   // Sends a trade event to every client subscribed to its <symbol>@trade.
   void publish(const public_trade& t, int64_t now_ms);
-  // Sends bookTicker events for tops changed since the last call; called
-  // after every request and every tape print (complete engine operations).
-  void publish_book_tickers();
+  // Sends the aggTrade events of the trades since the last call and
+  // bookTicker events for tops that changed; called after every request and
+  // every tape print (complete engine operations).
+  void publish_settled();
   void stop();
 
   // Used by sessions.

@@ -238,15 +238,17 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   beast::websocket::stream<beast::tcp_stream> book_ws(ioc);
   beast::get_lowest_layer(book_ws).connect(
     tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(venue.port)));
-  book_ws.handshake("127.0.0.1", "/stream?streams=usdchf@bookTicker/usdchf@depth");
-  bool ticker_seen = false, depth_seen = false;
-  for (int n = 0; n < 1000 && !(ticker_seen && depth_seen); ++n) {
+  book_ws.handshake("127.0.0.1", "/stream?streams=usdchf@bookTicker/usdchf@depth/usdchf@aggTrade");
+  bool ticker_seen = false, depth_seen = false, agg_seen = false;
+  for (int n = 0; n < 1000 && !(ticker_seen && depth_seen && agg_seen); ++n) {
     beast::flat_buffer frame;
     book_ws.read(frame);
     auto text = beast::buffers_to_string(frame.data());
     if (contains(text, "{\"stream\":\"usdchf@bookTicker\",\"data\":{\"u\":")) ticker_seen = true;
     if (contains(text, "{\"stream\":\"usdchf@depth\",\"data\":{\"e\":\"depthUpdate\"")) depth_seen = true;
+    if (contains(text, "{\"stream\":\"usdchf@aggTrade\",\"data\":{\"e\":\"aggTrade\"")) agg_seen = true;
   }
+  CAF_CHECK(agg_seen);
   CAF_CHECK(ticker_seen);
   CAF_CHECK(depth_seen);
   book_ws.close(beast::websocket::close_code::normal, ec);

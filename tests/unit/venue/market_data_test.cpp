@@ -119,9 +119,9 @@ CAF_TEST(trades_and_tickers_use_binance_field_names) {
 
 CAF_TEST(rolling_window_forgets_trades_older_than_a_day) {
   market_stats m;
-  m.record(public_trade{usdchf(), 1, *price::parse("1.0"), *qty::parse("1"), 0, false, false});
+  m.record(public_trade{usdchf(), 1, *price::parse("1.0"), *qty::parse("1"), 0, false, false, 0});
   m.record(public_trade{usdchf(), 2, *price::parse("1.5"), *qty::parse("2"), day_ms, false,
-                        false});
+                        false, 0});
   auto s = m.rolling_24h(usdchf(), day_ms + 60'000);
   CAF_CHECK_EQUAL(s.count, 1);
   CAF_CHECK_EQUAL(s.first_id, 2);
@@ -177,6 +177,22 @@ CAF_TEST(book_ticker_event_only_when_the_top_changes) {
                                  "\"9.00000000\",\"a\":\"0.00000000\",\"A\":\"0.00000000\"}");
   engine.place(venue_limit(order_side::buy, "1.0990", "9"), 2); // below the top
   CAF_CHECK(feed.book_ticker_changes().empty());
+}
+
+CAF_TEST(agg_trade_groups_one_takers_fills_per_price) {
+  market_feed feed(engine);
+  engine.place(venue_limit(order_side::sell, "1.1003", "2"), 1);
+  engine.place(venue_limit(order_side::sell, "1.1003", "3"), 1);
+  engine.place(venue_limit(order_side::sell, "1.1004", "4"), 1);
+  engine.place(venue_limit(order_side::buy, "1.1004", "9"), 7);
+  auto events = feed.agg_trades(8);
+  CAF_REQUIRE_EQUAL(events.size(), 2u);
+  CAF_CHECK_EQUAL(events[0].data, "{\"e\":\"aggTrade\",\"E\":8,\"s\":\"USDCHF\",\"a\":1,"
+                                  "\"p\":\"1.10030000\",\"q\":\"5.00000000\",\"f\":1,\"l\":2,"
+                                  "\"T\":7,\"m\":false,\"M\":true}");
+  CAF_CHECK(events[1].data.find("\"a\":2,\"p\":\"1.10040000\",\"q\":\"4.00000000\",\"f\":3,"
+                                "\"l\":3") != std::string::npos);
+  CAF_CHECK(feed.agg_trades(9).empty());
 }
 
 CAF_TEST(snapshot_plus_diffs_rebuilds_the_book) {

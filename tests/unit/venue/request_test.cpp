@@ -104,6 +104,9 @@ CAF_TEST(parses_stream_targets_and_config) {
   CAF_CHECK(book->streams[2].kind == stream_kind::depth_1000ms);
   CAF_CHECK_EQUAL(stream_name(book->streams[1]), "usdchf@bookTicker");
   CAF_CHECK(!parse_stream_target("/ws/usdchf@kline_1m"));
+  auto agg = parse_stream_target("/ws/usdchf@aggTrade");
+  CAF_REQUIRE(agg.has_value());
+  CAF_CHECK(agg->streams[0].kind == stream_kind::agg_trade);
   CAF_CHECK(!parse_stream_target("/ws/USDCHF@depth"));
   auto bad = load_venue_config("[venue]\nspeed=fast\n", "");
   CAF_REQUIRE(std::holds_alternative<std::string>(bad));
