@@ -1,7 +1,8 @@
 // Starts the real cwts-venue process (--port 0), reads its port from the
-// "listening" line, then drives it like a Binance client: exchangeInfo, a
-// signed LIMIT order, openOrders, DELETE openOrders, a bad signature, and a
-// trade event on the WebSocket stream. Asserts outcomes, never timings.
+// "listening" line, then drives it like a Binance client: market data and
+// weight headers; signed orders, account, allOrders, myTrades and errors;
+// trade, aggTrade, bookTicker and depth streams; and the documented
+// local-order-book procedure against /depth. Asserts outcomes, never timings.
 #define CAF_SUITE venue_integration
 #include "caf/test/unit_test_impl.hpp"
 
@@ -146,7 +147,7 @@ void apply_levels(std::map<std::string, std::string>& book,
 
 } // namespace
 
-CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
+CAF_TEST(venue_serves_market_data_with_weights) {
   // Arguments after "--": the cwts-venue binary and its config.
   CAF_REQUIRE(caf::test::engine::argc() >= 3);
   venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
@@ -173,7 +174,12 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
   auto recent = request(venue.port, http::verb::get, "/api/v3/trades?symbol=USDCHF&limit=3");
   CAF_CHECK_EQUAL(recent.status, 200);
   CAF_CHECK(contains(recent.body, "\"isBestMatch\":true"));
+}
 
+CAF_TEST(venue_serves_signed_orders_and_account_endpoints) {
+  // Arguments after "--": the cwts-venue binary and its config.
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
   // A bid far below the market rests (the tape trades near 1.19).
   auto placed = signed_request(venue.port, http::verb::post, "/api/v3/order",
                                "symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=GTC"
@@ -219,7 +225,12 @@ CAF_TEST(venue_serves_binance_rest_and_trade_stream) {
                             true);
   CAF_CHECK_EQUAL(bad.status, 400);
   CAF_CHECK_EQUAL(bad.body, "{\"code\":-1022,\"msg\":\"Signature for this request is not valid.\"}");
+}
 
+CAF_TEST(venue_serves_market_streams) {
+  // Arguments after "--": the cwts-venue binary and its config.
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
   asio::io_context ioc;
   beast::websocket::stream<beast::tcp_stream> ws(ioc);
   beast::get_lowest_layer(ws).connect(
