@@ -32,7 +32,7 @@ std::string_view suffix_of(stream_kind kind) {
   return "@trade";
 }
 
-std::optional<stream_id> parse_stream(std::string_view name) {
+std::optional<stream_id> parse_one(std::string_view name) {
   for (auto& [suffix, kind] : suffixes) {
     if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix)
       continue;
@@ -51,10 +51,17 @@ std::optional<stream_id> parse_stream(std::string_view name) {
 
 } // namespace
 
+std::optional<stream_id> parse_stream_name(std::string_view name) { return parse_one(name); }
+
 std::optional<stream_request> parse_stream_target(std::string_view target) {
   stream_request r;
+  if (target == "/ws" || target == "/ws/") return r;
+  if (target == "/stream" || target == "/stream/") {
+    r.combined = true;
+    return r;
+  }
   if (target.substr(0, 4) == "/ws/") {
-    auto s = parse_stream(target.substr(4));
+    auto s = parse_one(target.substr(4));
     if (!s) return std::nullopt;
     r.streams.push_back(*s);
     return r;
@@ -65,7 +72,7 @@ std::optional<stream_request> parse_stream_target(std::string_view target) {
   auto list = target.substr(prefix.size());
   while (!list.empty()) {
     auto slash = list.find('/');
-    auto s = parse_stream(list.substr(0, slash));
+    auto s = parse_one(list.substr(0, slash));
     if (!s) return std::nullopt;
     r.streams.push_back(*s);
     list = slash == std::string_view::npos ? std::string_view{} : list.substr(slash + 1);

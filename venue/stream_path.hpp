@@ -27,7 +27,11 @@ struct stream_request {
 };
 
 // Nullopt when the target is not a stream path or names an unknown stream.
+// A bare `/ws` or `/stream` opens a connection with no stream yet (streams
+// are then added with SUBSCRIBE).
 std::optional<stream_request> parse_stream_target(std::string_view target);
+// One stream name ("usdchf@depth@100ms"); nullopt when not served.
+std::optional<stream_id> parse_stream_name(std::string_view name);
 
 // "usdchf@trade", "usdchf@depth@100ms", "usdchf@bookTicker" ...
 std::string stream_name(const stream_id& id);

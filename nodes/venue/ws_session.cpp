@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "venue/stream_control.hpp"
 #include "venue_server.hpp"
 
 namespace cwts::venue {
@@ -37,10 +38,17 @@ void ws_session::on_accept(beast::error_code ec) {
 }
 
 void ws_session::read() {
-  // Reads only to notice close frames and errors; client messages are ignored.
+  // Client frames are stream control messages (SUBSCRIBE, ...); each gets
+  // its reply frame in order with the market events.
   ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
     if (ec) return self->fail("read", ec);
+    auto text = beast::buffers_to_string(self->buffer_.data());
     self->buffer_.consume(self->buffer_.size());
+    auto& engine = self->server_.api().engine();
+    auto reply = apply_stream_control(text, self->streams_, [&engine](symbol sym) {
+      return engine.rules(sym) != nullptr;
+    });
+    self->send(std::make_shared<const std::string>(std::move(reply)));
     self->read();
   });
 }
