@@ -1,5 +1,6 @@
 #include "venue/request_weight.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -28,13 +29,20 @@ int64_t depth_weight(const request_params& query) {
 int64_t request_weight(std::string_view method, std::string_view path,
                        const request_params& query) {
   bool one_symbol = query.has("symbol");
+  bool listed = query.has("symbols");
   if (path == "/api/v3/ping" || path == "/api/v3/time") return 1;
   if (path == "/api/v3/exchangeInfo") return 20;
   if (path == "/api/v3/depth") return depth_weight(query);
   if (path == "/api/v3/trades") return 25;
   if (path == "/api/v3/ticker/price" || path == "/api/v3/ticker/bookTicker")
     return one_symbol ? 2 : 4;
-  if (path == "/api/v3/ticker/24hr") return one_symbol ? 2 : 80;
+  if (path == "/api/v3/ticker/24hr") {
+    if (one_symbol) return 2;
+    if (!listed) return 80;
+    // 1-20 symbols: 2, 21-100: 40, 101 or more: 80 (counted by their commas).
+    auto n = 1 + std::count(query.get("symbols")->begin(), query.get("symbols")->end(), ',');
+    return n <= 20 ? 2 : n <= 100 ? 40 : 80;
+  }
   if (path == "/api/v3/order") return method == "GET" ? 4 : 1;
   if (path == "/api/v3/openOrders") {
     if (method == "DELETE") return 1;

@@ -2,6 +2,7 @@
 // endpoints"): order book, recent trades and the three tickers.
 #include <algorithm>
 
+#include "venue/json_reader.hpp"
 #include "venue/market_json.hpp"
 #include "venue/rest_api.hpp"
 #include "venue/rest_params.hpp"
@@ -25,12 +26,23 @@ price weighted_average(const rolling_stats& s) {
 }
 
 void write_24hr(json_writer& w, symbol sym, const rolling_stats& s, const top_of_book& top,
-                int64_t now) {
+                int64_t now, bool mini) {
   auto change = s.count > 0 ? s.last - s.open : price{};
   auto bid = top.bid.value_or(book_level{});
   auto ask = top.ask.value_or(book_level{});
+  w.begin_object().field("symbol", sym.view());
+  if (mini) {
+    // rest-api.md "24hr ticker price change statistics", type MINI.
+    w.field("openPrice", s.open.to_string()).field("highPrice", s.high.to_string())
+      .field("lowPrice", s.low.to_string()).field("lastPrice", s.last.to_string())
+      .field("volume", s.volume.to_string()).field("quoteVolume", s.quote_volume.to_string())
+      .field_num("openTime", now - day_ms).field_num("closeTime", now)
+      .field_num("firstId", s.first_id).field_num("lastId", s.last_id)
+      .field_num("count", s.count).end_object();
+    return;
+  }
   // rest-api.md "24hr ticker price change statistics", type FULL.
-  w.begin_object().field("symbol", sym.view())
+  w
     .field("priceChange", change.to_string())
     .field("priceChangePercent", percent_string(change, s.open))
     .field("weightedAvgPrice", weighted_average(s).to_string())
@@ -46,10 +58,42 @@ void write_24hr(json_writer& w, symbol sym, const rolling_stats& s, const top_of
     .field_num("count", s.count).end_object();
 }
 
-// Symbols a ticker endpoint answers for: the one named, or all (an array).
+// `symbols=["A","B"]` (a JSON array of symbol names, rest-api.md).
+std::variant<std::vector<symbol>, venue_error> read_symbol_list(const std::string& text,
+                                                                const matching_engine& engine) {
+  auto parsed = parse_json(text);
+  auto* list = std::get_if<json_value>(&parsed);
+  if (!list || list->type != json_value::kind::array || list->items.empty())
+    return illegal_param("symbols", "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$");
+  std::vector<symbol> out;
+  for (auto& item : list->items) {
+    auto sym = item.type == json_value::kind::string ? symbol::parse(item.text) : std::nullopt;
+    if (!sym || !engine.rules(*sym)) return venue_error{-1121, "Invalid symbol.", 400};
+    // errors.md -1151 DUPLICATE_SYMBOLS.
+    if (std::find(out.begin(), out.end(), *sym) != out.end())
+      return venue_error{-1151, "Symbol is present multiple times in the list.", 400};
+    out.push_back(*sym);
+  }
+  return out;
+}
+
+// Symbols a ticker endpoint answers for: `symbol` (one object), `symbols`
+// or none (all; an array). `extra` names the endpoint's other parameters.
 std::variant<std::vector<symbol>, venue_error> ticker_symbols(const request_params& p,
-                                                              const matching_engine& engine) {
-  if (auto e = check_unread(p, {"symbol"}, false)) return *e;
+                                                              const matching_engine& engine,
+                                                              param_names extra = {}) {
+  std::vector<std::string_view> known{"symbol", "symbols"};
+  known.insert(known.end(), extra.begin(), extra.end());
+  size_t read = 0;
+  for (auto& [k, v] : p.items())
+    read += std::find(known.begin(), known.end(), k) != known.end();
+  if (read != p.size())
+    return venue_error{-1104, "Not all sent parameters were read; read '" + std::to_string(read)
+                                + "' parameter(s) but was sent '" + std::to_string(p.size())
+                                + "'.", 400};
+  if (p.has("symbol") && p.has("symbols"))
+    return venue_error{-1128, "Combination of optional parameters invalid.", 400};
+  if (auto list = p.get("symbols")) return read_symbol_list(*list, engine);
   std::vector<symbol> out;
   if (p.has("symbol")) {
     auto sym = read_symbol(p, engine);
@@ -133,13 +177,18 @@ http_reply rest_api::book_ticker(const request_params& p, int64_t) {
 }
 
 http_reply rest_api::ticker_24hr(const request_params& p, int64_t now) {
-  auto syms = ticker_symbols(p, engine_);
+  auto syms = ticker_symbols(p, engine_, {"type"});
   if (auto e = std::get_if<venue_error>(&syms)) return error(*e);
+  auto type = p.get("type");
+  // errors.md -1139 INVALID_TICKER_TYPE; FULL by default.
+  if (type && *type != "FULL" && *type != "MINI")
+    return error(venue_error{-1139, "Invalid ticker type.", 400});
+  bool mini = type && *type == "MINI";
   json_writer w;
   bool many = !p.has("symbol");
   if (many) w.begin_array();
   for (auto s : std::get<std::vector<symbol>>(syms))
-    write_24hr(w, s, market_.rolling_24h(s, now), top_of(engine_, s), now);
+    write_24hr(w, s, market_.rolling_24h(s, now), top_of(engine_, s), now, mini);
   if (many) w.end_array();
   return {200, w.take(), {}};
 }

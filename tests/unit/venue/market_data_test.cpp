@@ -115,6 +115,16 @@ CAF_TEST(trades_and_tickers_use_binance_field_names) {
   CAF_CHECK(day.body.find("\"firstId\":1,\"lastId\":1,\"count\":1") != std::string::npos);
   CAF_CHECK(day.body.find("\"priceChangePercent\":\"0.000\"") != std::string::npos);
   CAF_CHECK_EQUAL(get("/api/v3/trades?symbol=USDCHF&limit=0").status, 400);
+  // symbols=["USDCHF"] (URL-encoded) answers an array; MINI drops bid/ask.
+  auto listed = get("/api/v3/ticker/price?symbols=%5B%22USDCHF%22%5D");
+  CAF_CHECK_EQUAL(listed.body, "[{\"symbol\":\"USDCHF\",\"price\":\"1.10030000\"}]");
+  auto mini = get("/api/v3/ticker/24hr?symbol=USDCHF&type=MINI", 1'700'000'030'000);
+  CAF_CHECK_EQUAL(mini.body.rfind("{\"symbol\":\"USDCHF\",\"openPrice\":\"1.10030000\"", 0), 0u);
+  CAF_CHECK(mini.body.find("bidPrice") == std::string::npos);
+  CAF_CHECK_EQUAL(get("/api/v3/ticker/24hr?symbol=USDCHF&type=TINY").body,
+                  "{\"code\":-1139,\"msg\":\"Invalid ticker type.\"}");
+  CAF_CHECK_EQUAL(get("/api/v3/ticker/bookTicker?symbols=%5B%22EURUSD%22%5D").body,
+                  "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
 }
 
 CAF_TEST(rolling_window_forgets_trades_older_than_a_day) {
@@ -146,6 +156,7 @@ CAF_TEST(weights_follow_rest_api_table) {
   CAF_CHECK_EQUAL(request_weight("GET", "/api/v3/ticker/24hr", with("")), 80);
   CAF_CHECK_EQUAL(request_weight("GET", "/api/v3/order", with("")), 4);
   CAF_CHECK_EQUAL(request_weight("POST", "/api/v3/order", with("")), 1);
+  CAF_CHECK_EQUAL(request_weight("GET", "/api/v3/ticker/24hr", with("symbols=%5B%22A%22%5D")), 2);
 }
 
 CAF_TEST(used_weight_header_and_429_when_over_the_limit) {
