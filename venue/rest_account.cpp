@@ -36,6 +36,34 @@ std::vector<T> window(std::vector<T> all, std::optional<int64_t> from, size_t li
   return all;
 }
 
+struct time_range {
+  std::optional<int64_t> start, end;
+  bool given() const { return start || end; }
+  bool holds(int64_t t) const { return (!start || t >= *start) && (!end || t <= *end); }
+};
+
+// startTime/endTime in ms; rest-api.md: the range may not exceed 24 hours
+// (errors.md -1127 "More than 24 hours between startTime and endTime.").
+std::variant<time_range, venue_error> read_time_range(const request_params& p) {
+  auto start = read_id(p, "startTime");
+  if (auto e = std::get_if<venue_error>(&start)) return *e;
+  auto end = read_id(p, "endTime");
+  if (auto e = std::get_if<venue_error>(&end)) return *e;
+  time_range r{std::get<std::optional<int64_t>>(start), std::get<std::optional<int64_t>>(end)};
+  if (r.start && r.end && *r.end - *r.start > 24 * 60 * 60 * 1000)
+    return venue_error{-1127, "More than 24 hours between startTime and endTime.", 400};
+  return r;
+}
+
+// Keeps the items inside `range` (callers then take the oldest `limit`).
+template <class T, class Time>
+std::vector<T> in_range(std::vector<T> all, const time_range& range, Time time_of) {
+  all.erase(std::remove_if(all.begin(), all.end(),
+                           [&](const T& x) { return !range.holds(time_of(x)); }),
+            all.end());
+  return all;
+}
+
 } // namespace
 
 http_reply rest_api::account(const request_params& p, const std::string& account, int64_t now) {
@@ -65,15 +93,22 @@ http_reply rest_api::account(const request_params& p, const std::string& account
 }
 
 http_reply rest_api::all_orders(const request_params& p, const std::string& account, int64_t) {
-  if (auto e = check_unread(p, {"symbol", "orderId", "limit"})) return error(*e);
+  if (auto e = check_unread(p, {"symbol", "orderId", "startTime", "endTime", "limit"}))
+    return error(*e);
+  auto range = read_time_range(p);
+  if (auto e = std::get_if<venue_error>(&range)) return error(*e);
+  auto& when = std::get<time_range>(range);
   auto sym = read_symbol(p, engine_);
   if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
   auto from = read_id(p, "orderId");
   if (auto e = std::get_if<venue_error>(&from)) return error(*e);
   auto limit = read_limit(p, 500, 1000);
   if (auto e = std::get_if<venue_error>(&limit)) return error(*e);
-  auto orders = window(engine_.all_orders(account, std::get<symbol>(sym)),
-                       std::get<std::optional<int64_t>>(from),
+  auto from_id = std::get<std::optional<int64_t>>(from);
+  if (when.given() && !from_id) from_id = 0; // oldest first from startTime
+  auto orders = window(in_range(engine_.all_orders(account, std::get<symbol>(sym)), when,
+                                [](const order& o) { return o.time_ms; }),
+                       from_id,
                        static_cast<size_t>(std::get<int64_t>(limit)),
                        [](const order& o) { return o.order_id; });
   json_writer w;
@@ -85,7 +120,14 @@ http_reply rest_api::all_orders(const request_params& p, const std::string& acco
 }
 
 http_reply rest_api::my_trades(const request_params& p, const std::string& account, int64_t) {
-  if (auto e = check_unread(p, {"symbol", "orderId", "fromId", "limit"})) return error(*e);
+  if (auto e = check_unread(p, {"symbol", "orderId", "fromId", "startTime", "endTime", "limit"}))
+    return error(*e);
+  auto range = read_time_range(p);
+  if (auto e = std::get_if<venue_error>(&range)) return error(*e);
+  auto& when = std::get<time_range>(range);
+  // rest-api.md "Account trade list": fromId cannot be sent with startTime/endTime.
+  if (p.has("fromId") && when.given())
+    return error(venue_error{-1128, "Combination of optional parameters invalid.", 400});
   auto sym = read_symbol(p, engine_);
   if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
   auto order_id = read_id(p, "orderId");
@@ -99,7 +141,11 @@ http_reply rest_api::my_trades(const request_params& p, const std::string& accou
     trades.erase(std::remove_if(trades.begin(), trades.end(),
                                 [&](const account_trade& t) { return t.order_id != *id; }),
                  trades.end());
-  trades = window(std::move(trades), std::get<std::optional<int64_t>>(from),
+  auto from_id = std::get<std::optional<int64_t>>(from);
+  if (when.given()) from_id = 0; // oldest first from startTime
+  trades = window(in_range(std::move(trades), when,
+                           [](const account_trade& t) { return t.time_ms; }),
+                  from_id,
                   static_cast<size_t>(std::get<int64_t>(limit)),
                   [](const account_trade& t) { return t.trade_id; });
   const auto& commission_asset = engine_.rules(std::get<symbol>(sym))->quote_asset;

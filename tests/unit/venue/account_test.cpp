@@ -82,6 +82,13 @@ CAF_TEST(fills_show_in_account_all_orders_and_my_trades) {
   CAF_CHECK_EQUAL(broke.body, "{\"code\":-2010,\"msg\":\"Account has insufficient balance for "
                               "requested action.\"}");
   CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&bogus=1").status, 400);
+  CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&startTime=1001").body, "[]");
+  CAF_CHECK(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&endTime=1000").body != "[]");
+  CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/allOrders",
+                       "symbol=USDCHF&startTime=0&endTime=86400001").body,
+                  "{\"code\":-1127,\"msg\":\"More than 24 hours between startTime and endTime.\"}");
+  CAF_CHECK_EQUAL(call("buyer", "GET", "/api/v3/myTrades", "symbol=USDCHF&fromId=1&startTime=0").body,
+                  "{\"code\":-1128,\"msg\":\"Combination of optional parameters invalid.\"}");
 }
 
 CAF_TEST(limit_maker_takes_no_time_in_force_and_answers_ack) {
