@@ -170,14 +170,15 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
     o->cummulative_quote_qty += value_of(px, q);
     o->update_time_ms = now_ms;
   }
-  taker.fills.push_back(order_fill{px, q, trade_id});
-  maker.fills.push_back(order_fill{px, q, trade_id});
+  taker.fills.push_back(order_fill{px, q, trade_id, qty{}});
+  maker.fills.push_back(order_fill{px, q, trade_id, qty{}});
   for (order* o : {&taker, &maker}) {
     if (o->venue_owned) continue;
-    settle(b, *o, px, q);
+    auto fee = settle(b, *o, px, q, o == &maker);
+    o->fills.back().commission = fee;
     account_trades_[o->account].push_back(account_trade{
       b.rules.sym, trade_id, o->order_id, px, q, value_of(px, q), now_ms,
-      o->side == order_side::buy, o == &maker});
+      o->side == order_side::buy, o == &maker, fee});
   }
   b.last = px;
   touch(b, maker.side, px);

@@ -89,6 +89,14 @@ public:
     balances_.credit(account, asset, amount);
   }
   const balance_book& balances() const { return balances_; }
+  // Commission rates as fractions (0.001 = 0.1 %), charged on every account
+  // fill in the asset the account receives (Binance's default).
+  struct commission_rates {
+    price maker;
+    price taker;
+  };
+  void set_commission(commission_rates r) { commission_ = r; }
+  commission_rates commission() const { return commission_; }
   // Every order of the account on `sym`, open and closed, by orderId.
   std::vector<order> all_orders(const std::string& account, symbol sym) const;
   // Every execution of the account's orders, oldest first.
@@ -142,7 +150,8 @@ private:
   std::optional<venue_error> check_funds(const book& b, const place_request& req) const;
   notional market_cost(const book& b, order_side side, qty quantity) const;
   void reserve(const book& b, order& o);
-  void settle(const book& b, order& o, price px, qty q);
+  // Moves the fill's amounts; returns the commission charged.
+  qty settle(const book& b, order& o, price px, qty q, bool maker);
   void release(const book& b, order& o);
   qty sum_level(const std::deque<int64_t>& queue) const;
 
@@ -155,6 +164,7 @@ private:
   std::vector<order_listener> order_listeners_;
   std::vector<book_listener> book_listeners_;
   balance_book balances_;
+  commission_rates commission_;
   std::unordered_map<std::string, std::map<symbol, int64_t>> open_counts_;
   std::unordered_map<std::string, std::vector<account_trade>> account_trades_;
 };

@@ -1,6 +1,6 @@
 // Balance checks and movements of matching_engine (rest-api.md "Account
 // information"; errors.md -2010 "Account has insufficient balance for
-// requested action."). Commissions are zero.
+// requested action."). Commissions are taken from the asset received.
 #include "venue/matching_engine.hpp"
 
 #include <algorithm>
@@ -57,12 +57,16 @@ void matching_engine::reserve(const book& b, order& o) {
   balances_.lock(o.account, buy ? b.rules.quote_asset : b.rules.base_asset, o.locked);
 }
 
-void matching_engine::settle(const book& b, order& o, price px, qty q) {
+qty matching_engine::settle(const book& b, order& o, price px, qty q, bool maker) {
   const auto& base = b.rules.base_asset;
   const auto& quote = b.rules.quote_asset;
   auto paid = as_qty(cost_of(px, q));
+  auto rate = maker ? commission_.maker : commission_.taker;
+  auto received = o.side == order_side::buy ? q : paid;
+  auto fee = qty::from_raw(
+    static_cast<int64_t>(static_cast<__int128>(received.raw) * rate.raw / decimal_scale));
   if (o.side == order_side::buy) {
-    balances_.credit(o.account, base, q);
+    balances_.credit(o.account, base, q - fee);
     if (has_price(o.type)) {
       // The lock was at the limit price; the fill may be cheaper.
       auto freed = std::min(o.locked, as_qty(cost_of(o.px, q)));
@@ -77,8 +81,9 @@ void matching_engine::settle(const book& b, order& o, price px, qty q) {
       balances_.unlock(o.account, base, freed);
     }
     balances_.spend_free(o.account, base, q);
-    balances_.credit(o.account, quote, paid);
+    balances_.credit(o.account, quote, paid - fee);
   }
+  return fee;
 }
 
 void matching_engine::release(const book& b, order& o) {

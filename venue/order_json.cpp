@@ -33,13 +33,13 @@ void write_new_order(json_writer& w, const order& o, new_order_resp_type type,
     w.field_num("workingTime", o.time_ms).field("selfTradePreventionMode", "NONE");
   }
   if (type == new_order_resp_type::full) {
-    // The local venue charges no commission: commission "0" in the quote asset.
+    // Commission is charged in the asset received (base for BUY, quote for SELL).
     w.key("fills").begin_array();
     for (auto& f : o.fills)
       w.begin_object()
         .field("price", f.px.to_string())
         .field("qty", f.quantity.to_string())
-        .field("commission", zero)
+        .field("commission", f.commission.to_string())
         .field("commissionAsset", commission_asset)
         .field_num("tradeId", f.trade_id)
         .end_object();

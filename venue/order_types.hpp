@@ -39,6 +39,7 @@ struct order_fill {
   price px;
   qty quantity;
   int64_t trade_id = 0;
+  qty commission; // in the asset received: base for a BUY, quote for a SELL
 };
 
 struct order {
@@ -89,6 +90,7 @@ struct account_trade {
   int64_t time_ms = 0;
   bool is_buyer = false;
   bool is_maker = false;
+  qty commission; // in the asset received
 };
 
 // A Binance-style error: code, message and the HTTP status it travels with.

@@ -73,10 +73,15 @@ http_reply rest_api::account(const request_params& p, const std::string& account
     return error(illegal_param("omitZeroBalances", "true, false"));
   bool omit_zero = omit && *omit == "true";
   const char* zero = "0.00000000";
+  auto rates = engine_.commission();
+  // makerCommission/takerCommission are in basis points (0.001 -> 10).
+  auto bps = [](price rate) { return rate.raw / (decimal_scale / 10000); };
   json_writer w;
-  w.begin_object().field_num("makerCommission", 0).field_num("takerCommission", 0)
+  w.begin_object().field_num("makerCommission", bps(rates.maker))
+    .field_num("takerCommission", bps(rates.taker))
     .field_num("buyerCommission", 0).field_num("sellerCommission", 0)
-    .key("commissionRates").begin_object().field("maker", zero).field("taker", zero)
+    .key("commissionRates").begin_object().field("maker", rates.maker.to_string())
+    .field("taker", rates.taker.to_string())
     .field("buyer", zero).field("seller", zero).end_object()
     .field_bool("canTrade", true).field_bool("canWithdraw", true).field_bool("canDeposit", true)
     .field_bool("brokered", false).field_bool("requireSelfTradePrevention", false)
@@ -148,16 +153,16 @@ http_reply rest_api::my_trades(const request_params& p, const std::string& accou
                   from_id,
                   static_cast<size_t>(std::get<int64_t>(limit)),
                   [](const account_trade& t) { return t.trade_id; });
-  const auto& commission_asset = engine_.rules(std::get<symbol>(sym))->quote_asset;
+  const auto* rules = engine_.rules(std::get<symbol>(sym));
   json_writer w;
   w.begin_array();
   for (auto& t : trades) {
-    // rest-api.md "Account trade list" fields; commissions are zero.
+    // rest-api.md "Account trade list" fields; commission in the asset received.
     w.begin_object().field("symbol", t.sym.view()).field_num("id", t.trade_id)
       .field_num("orderId", t.order_id).field_num("orderListId", -1)
       .field("price", t.px.to_string()).field("qty", t.quantity.to_string())
-      .field("quoteQty", t.quote_qty.to_string()).field("commission", "0.00000000")
-      .field("commissionAsset", commission_asset).field_num("time", t.time_ms)
+      .field("quoteQty", t.quote_qty.to_string()).field("commission", t.commission.to_string())
+      .field("commissionAsset", t.is_buyer ? rules->base_asset : rules->quote_asset).field_num("time", t.time_ms)
       .field_bool("isBuyer", t.is_buyer).field_bool("isMaker", t.is_maker)
       .field_bool("isBestMatch", true).end_object();
   }

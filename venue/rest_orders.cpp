@@ -123,7 +123,9 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
   if (auto e = std::get_if<venue_error>(&placed)) return error(*e);
   ++stats_.user_orders;
   json_writer w;
-  write_new_order(w, std::get<order>(placed), resp_type, engine_.rules(req.sym)->quote_asset);
+  auto* rules = engine_.rules(req.sym);
+  write_new_order(w, std::get<order>(placed), resp_type,
+                  req.side == order_side::buy ? rules->base_asset : rules->quote_asset);
   return {200, w.take(), {}};
 }
 

@@ -92,6 +92,11 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   c.ws_queue_limit = static_cast<size_t>(queue);
   r.number("request-weight-limit", weight_limit, 1, 1e9, err);
   c.request_weight_limit = static_cast<int64_t>(weight_limit);
+  r.decimal("maker-commission", c.maker_commission, false, err);
+  r.decimal("taker-commission", c.taker_commission, false, err);
+  if (err.empty() && (c.maker_commission > price::from_units(1)
+                      || c.taker_commission > price::from_units(1)))
+    err = r.where("maker-commission") + ": commissions must be fractions in [0, 1]";
   auto data = r.raw("data");
   auto keys = r.raw("keys-file");
   if (err.empty() && (!data || data->empty())) err = r.where("data") + ": missing";

@@ -37,6 +37,9 @@ struct venue_config {
   size_t ws_queue_limit = 1024; // frames queued per client before it is dropped
   // REQUEST_WEIGHT per minute (rest-api.md "LIMITS"); Binance spot: 6000.
   int64_t request_weight_limit = default_request_weight_limit;
+  // Commission fractions on account fills (0.001 = 0.1 %; Binance's base rate).
+  price maker_commission;
+  price taker_commission;
   std::string data_file;
   std::string keys_file;
   symbol_rules rules;           // the replayed symbol

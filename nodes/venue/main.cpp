@@ -115,6 +115,7 @@ public:
       clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
       replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
     engine_.add_symbol(cfg.rules);
+    engine_.set_commission({cfg.maker_commission, cfg.taker_commission});
     for (auto* a : keys_.accounts())
       for (auto& [asset, amount] : a->balances)
         engine_.fund(a->name, asset, amount);

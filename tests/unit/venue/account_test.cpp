@@ -91,6 +91,25 @@ CAF_TEST(fills_show_in_account_all_orders_and_my_trades) {
                   "{\"code\":-1128,\"msg\":\"Combination of optional parameters invalid.\"}");
 }
 
+CAF_TEST(commission_is_taken_from_the_asset_received) {
+  engine.set_commission({*price::parse("0.001"), *price::parse("0.002")});
+  call("seller", "POST", "/api/v3/order",
+       "symbol=USDCHF&side=SELL&type=LIMIT&timeInForce=GTC&quantity=40&price=2");
+  auto buy = call("buyer", "POST", "/api/v3/order", "symbol=USDCHF&side=BUY&type=MARKET&quantity=30");
+  // Taker (0.2 %) pays 0.06 USD of the 30 USD it receives.
+  CAF_CHECK(buy.body.find("\"commission\":\"0.06000000\",\"commissionAsset\":\"USD\"")
+            != std::string::npos);
+  auto acct = call("buyer", "GET", "/api/v3/account", "");
+  CAF_CHECK(acct.body.find("{\"asset\":\"USD\",\"free\":\"29.94000000\"") != std::string::npos);
+  CAF_CHECK(acct.body.find("\"makerCommission\":10,\"takerCommission\":20") != std::string::npos);
+  // Maker (0.1 %) pays 0.06 CHF of the 60 CHF it receives.
+  auto trades = call("seller", "GET", "/api/v3/myTrades", "symbol=USDCHF");
+  CAF_CHECK(trades.body.find("\"commission\":\"0.06000000\",\"commissionAsset\":\"CHF\"")
+            != std::string::npos);
+  auto seller = call("seller", "GET", "/api/v3/account", "");
+  CAF_CHECK(seller.body.find("{\"asset\":\"CHF\",\"free\":\"59.94000000\"") != std::string::npos);
+}
+
 CAF_TEST(limit_maker_takes_no_time_in_force_and_answers_ack) {
   auto with_tif = call("seller", "POST", "/api/v3/order", "symbol=USDCHF&side=SELL&type=LIMIT_MAKER"
                                                           "&timeInForce=GTC&quantity=5&price=2");
