@@ -95,6 +95,7 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
                         ? "cwtsvenue" + std::to_string(o.order_id)
                         : req.client_order_id;
   o.venue_owned = req.venue_owned;
+  o.stp = req.stp;
   o.time_ms = o.update_time_ms = now_ms;
   if (!o.venue_owned)
     reserve(*b, o);
@@ -103,7 +104,9 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
                    && crossing_quantity(*b, o) < o.orig_qty;
   if (!fok_fails)
     match(*b, o, now_ms);
-  if (o.remaining().is_zero()) {
+  if (o.status == order_status::expired_in_match) {
+    // Expired by self-trade prevention; its fills so far stand.
+  } else if (o.remaining().is_zero()) {
     o.status = order_status::filled;
   } else if (has_price(o.type) && o.tif == time_in_force::gtc) {
     o.status = o.executed_qty.is_zero() ? order_status::new_order
@@ -145,9 +148,16 @@ void matching_engine::match(book& b, order& taker, int64_t now_ms) {
     auto level_px = price::from_raw(level->first < 0 ? -level->first : level->first);
     if (!crosses(taker, level_px)) break;
     auto& queue = level->second;
+    bool stopped = false;
     while (!queue.empty() && taker.remaining().is_positive()) {
       auto maker_id = queue.front();
       auto& maker = orders_.at(maker_id);
+      if (taker.stp != stp_mode::none && !maker.venue_owned && !taker.venue_owned
+          && maker.account == taker.account) {
+        stopped = prevent_self_trade(b, taker, queue, now_ms);
+        if (stopped) break;
+        continue;
+      }
       auto q = std::min(taker.remaining(), maker.remaining());
       execute(b, taker, maker, level_px, q, now_ms);
       if (maker.remaining().is_zero()) {
@@ -159,7 +169,28 @@ void matching_engine::match(book& b, order& taker, int64_t now_ms) {
     }
     if (queue.empty())
       opp.erase(level);
+    if (stopped) return;
   }
+}
+
+bool matching_engine::prevent_self_trade(book& b, order& taker, std::deque<int64_t>& queue,
+                                         int64_t now_ms) {
+  // stp_faq.md: EXPIRE_MAKER expires the resting order, EXPIRE_TAKER the
+  // incoming one, EXPIRE_BOTH both; status EXPIRED_IN_MATCH.
+  if (taker.stp == stp_mode::expire_maker || taker.stp == stp_mode::expire_both) {
+    auto& maker = orders_.at(queue.front());
+    queue.pop_front();
+    maker.status = order_status::expired_in_match;
+    maker.update_time_ms = now_ms;
+    release(b, maker);
+    --open_counts_[maker.account][maker.sym];
+    touch(b, maker.side, maker.px);
+    publish(maker);
+  }
+  if (taker.stp == stp_mode::expire_maker) return false;
+  taker.status = order_status::expired_in_match;
+  taker.update_time_ms = now_ms;
+  return true;
 }
 
 void matching_engine::execute(book& b, order& taker, order& maker, price px, qty q,

@@ -31,6 +31,7 @@ struct place_request {
   qty quantity;
   std::string client_order_id;    // empty: the venue assigns one
   bool venue_owned = false;       // replay liquidity and tape prints
+  stp_mode stp = stp_mode::none;
 };
 
 // How a caller names an order: orderId wins when both are given (Binance:
@@ -138,6 +139,9 @@ private:
   std::optional<venue_error> validate(const book& b, const place_request& req) const;
   qty crossing_quantity(const book& b, const order& taker) const;
   void match(book& b, order& taker, int64_t now_ms);
+  // Applies the taker's STP mode to the maker at the queue's front; true when
+  // the taker itself expired (matching stops).
+  bool prevent_self_trade(book& b, order& taker, std::deque<int64_t>& queue, int64_t now_ms);
   void execute(book& b, order& taker, order& maker, price px, qty q, int64_t now_ms);
   void rest(book& b, order& o);
   void unlink(book& b, const order& o);

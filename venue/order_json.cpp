@@ -30,7 +30,7 @@ void write_new_order(json_writer& w, const order& o, new_order_resp_type type,
     .field_num("transactTime", o.time_ms);
   if (type != new_order_resp_type::ack) {
     write_core(w, o);
-    w.field_num("workingTime", o.time_ms).field("selfTradePreventionMode", "NONE");
+    w.field_num("workingTime", o.time_ms).field("selfTradePreventionMode", to_string(o.stp));
   }
   if (type == new_order_resp_type::full) {
     // Commission is charged in the asset received (base for BUY, quote for SELL).
@@ -61,7 +61,7 @@ void write_query_order(json_writer& w, const order& o) {
     .field_num("updateTime", o.update_time_ms)
     .field_bool("isWorking", true)
     .field_num("workingTime", o.time_ms)
-    .field("selfTradePreventionMode", "NONE")
+    .field("selfTradePreventionMode", to_string(o.stp))
     .end_object();
 }
 
@@ -75,7 +75,7 @@ void write_cancel(json_writer& w, const order& o, std::string_view cancel_client
     .field("clientOrderId", cancel_client_id)
     .field_num("transactTime", now_ms);
   write_core(w, o);
-  w.field("selfTradePreventionMode", "NONE").end_object();
+  w.field("selfTradePreventionMode", to_string(o.stp)).end_object();
 }
 
 } // namespace cwts::venue

@@ -32,8 +32,27 @@ std::string_view to_string(order_status x) {
     case order_status::canceled: return "CANCELED";
     case order_status::expired: return "EXPIRED";
     case order_status::rejected: return "REJECTED";
+    case order_status::expired_in_match: return "EXPIRED_IN_MATCH";
   }
   return "REJECTED";
+}
+
+std::string_view to_string(stp_mode x) {
+  switch (x) {
+    case stp_mode::none: return "NONE";
+    case stp_mode::expire_taker: return "EXPIRE_TAKER";
+    case stp_mode::expire_maker: return "EXPIRE_MAKER";
+    case stp_mode::expire_both: return "EXPIRE_BOTH";
+  }
+  return "NONE";
+}
+
+std::optional<stp_mode> parse_stp_mode(std::string_view text) {
+  if (text == "NONE") return stp_mode::none;
+  if (text == "EXPIRE_TAKER") return stp_mode::expire_taker;
+  if (text == "EXPIRE_MAKER") return stp_mode::expire_maker;
+  if (text == "EXPIRE_BOTH") return stp_mode::expire_both;
+  return std::nullopt;
 }
 
 std::optional<order_side> parse_side(std::string_view text) {

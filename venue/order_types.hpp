@@ -16,12 +16,20 @@ namespace cwts::venue {
 enum class order_side { buy, sell };
 enum class order_type { limit, market, limit_maker };
 enum class time_in_force { gtc, ioc, fok };
-enum class order_status { new_order, partially_filled, filled, canceled, expired, rejected };
+enum class order_status {
+  new_order, partially_filled, filled, canceled, expired, rejected,
+  expired_in_match // expired by self-trade prevention (ENUM "EXPIRED_IN_MATCH")
+};
+// Self-trade prevention modes (rest-api.md ENUM "STP modes"); the taker's
+// mode applies when it would trade with an order of the same account.
+enum class stp_mode { none, expire_taker, expire_maker, expire_both };
 
 std::string_view to_string(order_side x);
 std::string_view to_string(order_type x);
 std::string_view to_string(time_in_force x);
 std::string_view to_string(order_status x);
+std::string_view to_string(stp_mode x);
+std::optional<stp_mode> parse_stp_mode(std::string_view text);
 
 std::optional<order_side> parse_side(std::string_view text);
 std::optional<order_type> parse_order_type(std::string_view text);
@@ -59,6 +67,7 @@ struct order {
   int64_t update_time_ms = 0; // "updateTime"
   bool venue_owned = false;   // replay liquidity: never shown to accounts
   qty locked;                 // balance still locked by this order (quote for BUY LIMIT)
+  stp_mode stp = stp_mode::none;
   std::vector<order_fill> fills;
 
   qty remaining() const { return orig_qty - executed_qty; }

@@ -47,7 +47,8 @@ void write_symbol(json_writer& w, const symbol_rules& r) {
   w.key("permissions").begin_array().end_array()
     .key("permissionSets").begin_array().begin_array().str("SPOT").end_array().end_array()
     .field("defaultSelfTradePreventionMode", "NONE")
-    .key("allowedSelfTradePreventionModes").begin_array().str("NONE").end_array()
+    .key("allowedSelfTradePreventionModes").begin_array().str("NONE").str("EXPIRE_TAKER")
+    .str("EXPIRE_MAKER").str("EXPIRE_BOTH").end_array()
     .end_object();
 }
 

@@ -97,7 +97,8 @@ std::optional<venue_error> read_order_shape(const request_params& p, place_reque
 http_reply rest_api::new_order(const request_params& p, const std::string& account,
                                int64_t now) {
   if (auto e = check_unread(p, {"symbol", "side", "type", "timeInForce", "quantity", "price",
-                                "newClientOrderId", "newOrderRespType"}))
+                                "newClientOrderId", "newOrderRespType",
+                                "selfTradePreventionMode"}))
     return error(*e);
   auto sym = read_symbol(p, engine_);
   if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
@@ -118,6 +119,13 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
     auto parsed = parse_resp_type(*rt);
     if (!parsed) return error(illegal_param("newOrderRespType", "ACK, RESULT, FULL"));
     resp_type = *parsed;
+  }
+  if (auto mode = p.get("selfTradePreventionMode")) {
+    auto parsed = parse_stp_mode(*mode);
+    if (!parsed)
+      return error(illegal_param("selfTradePreventionMode",
+                                 "NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH"));
+    req.stp = *parsed;
   }
   auto placed = engine_.place(req, now);
   if (auto e = std::get_if<venue_error>(&placed)) return error(*e);

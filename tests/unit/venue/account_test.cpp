@@ -122,6 +122,12 @@ CAF_TEST(limit_maker_takes_no_time_in_force_and_answers_ack) {
                             "\"clientOrderId\":\"cwtsvenue1\",\"transactTime\":1000}");
   auto open = call("seller", "GET", "/api/v3/openOrders", "symbol=USDCHF");
   CAF_CHECK(open.body.find("\"type\":\"LIMIT_MAKER\"") != std::string::npos);
+  auto bad_stp = call("seller", "POST", "/api/v3/order", "symbol=USDCHF&side=SELL&type=LIMIT"
+                      "&timeInForce=GTC&quantity=5&price=2&selfTradePreventionMode=MAYBE");
+  CAF_CHECK_EQUAL(bad_stp.status, 400);
+  auto stp = call("seller", "POST", "/api/v3/order", "symbol=USDCHF&side=SELL&type=LIMIT"
+                  "&timeInForce=GTC&quantity=5&price=2&selfTradePreventionMode=EXPIRE_MAKER");
+  CAF_CHECK(stp.body.find("\"selfTradePreventionMode\":\"EXPIRE_MAKER\"") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

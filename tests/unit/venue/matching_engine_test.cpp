@@ -214,6 +214,36 @@ CAF_TEST(max_num_orders_counts_resting_orders_per_account) {
   CAF_CHECK(std::holds_alternative<order>(small.place(limit("a", order_side::buy, "1.0002", "1"), 5)));
 }
 
+CAF_TEST(self_trade_prevention_expires_taker_maker_or_both) {
+  auto run = [&](stp_mode mode, const char* coid) {
+    engine.place(limit("a", order_side::sell, "1.1000", "5", time_in_force::gtc,
+                       std::string(coid) + "m"), 1);
+    auto taker = limit("a", order_side::buy, "1.1000", "5", time_in_force::gtc, coid);
+    taker.stp = mode;
+    auto placed = std::get<order>(engine.place(taker, 2));
+    auto maker = std::get<order>(engine.query("a", usdchf(),
+                                              order_key{std::nullopt, std::string(coid) + "m"}));
+    return std::make_pair(placed.status, maker.status);
+  };
+  auto taker_only = run(stp_mode::expire_taker, "t1");
+  CAF_CHECK(taker_only.first == order_status::expired_in_match);
+  CAF_CHECK(taker_only.second == order_status::new_order);
+  engine.cancel_all("a", usdchf(), 3);
+  auto maker_only = run(stp_mode::expire_maker, "t2");
+  CAF_CHECK(maker_only.first == order_status::new_order); // rests after the maker left
+  CAF_CHECK(maker_only.second == order_status::expired_in_match);
+  engine.cancel_all("a", usdchf(), 4);
+  auto both = run(stp_mode::expire_both, "t3");
+  CAF_CHECK(both.first == order_status::expired_in_match);
+  CAF_CHECK(both.second == order_status::expired_in_match);
+  CAF_CHECK(trades.empty());
+  CAF_CHECK(engine.depth(usdchf(), order_side::sell).empty());
+  CAF_CHECK_EQUAL(to_string(order_status::expired_in_match), "EXPIRED_IN_MATCH");
+  // Without STP (NONE, the default) the account trades with itself.
+  run(stp_mode::none, "t4");
+  CAF_CHECK_EQUAL(trades.size(), 1u);
+}
+
 CAF_TEST(fills_move_balances_and_closing_releases_locks) {
   engine.fund("poor", "CHF", *qty::parse("11"));
   // BUY 10 @ 1.1 locks 11 CHF; a second one finds no free CHF.
