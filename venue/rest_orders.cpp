@@ -1,6 +1,6 @@
 // The signed order endpoints of rest_api (rest-api.md "Trading endpoints" and
-// "Account endpoints"): parameter validation in Binance's words, then the
-// matching engine.
+// the order queries of "Account endpoints"): parameter validation in
+// Binance's words, then the matching engine.
 #include <algorithm>
 #include <charconv>
 

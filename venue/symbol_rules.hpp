@@ -37,8 +37,8 @@ struct symbol_rules {
   int64_t max_num_orders = 200;
 };
 
-// Returns the -1013 error for the first filter `o` violates, in the order
-// Binance lists them in exchangeInfo. `reference` is the price a MARKET order
+// Returns the -1013 error for the first filter the order violates, in the
+// order Binance lists them in exchangeInfo. `reference` is the price a MARKET order
 // is valued at for NOTIONAL (Binance uses the average price; the venue uses
 // its last trade price); nullopt skips that check for MARKET orders.
 // `reference` is also the PERCENT_PRICE_BY_SIDE reference for priced orders.

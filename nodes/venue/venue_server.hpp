@@ -1,6 +1,7 @@
 #pragma once
 // cwts-venue's network shell: Boost.Beast HTTP (the Binance REST surface in
-// rest_api) and WebSocket trade streams on 127.0.0.1. Everything runs on one
+// rest_api) and WebSocket market streams (trade, aggTrade, depth diffs,
+// bookTicker; built by market_feed) on 127.0.0.1. Everything runs on one
 // io_context thread, which is the strand that serializes every access to the
 // matching engine, the stats and the subscriber list.
 
