@@ -131,12 +131,10 @@ order_result matching_engine::place(const place_request& req, int64_t now_ms) {
 qty matching_engine::crossing_quantity(const book& b, const order& taker) const {
   const auto& opp = taker.side == order_side::buy ? b.asks : b.bids;
   qty total;
-  for (auto& [key, queue] : opp) {
+  for (auto& [key, level] : opp) {
     if (!crosses(taker, price::from_raw(key < 0 ? -key : key))) break;
-    for (auto id : queue) {
-      total += orders_.at(id).remaining();
-      if (total >= taker.orig_qty) return total;
-    }
+    total += level.total;
+    if (total >= taker.orig_qty) return total;
   }
   return total;
 }
@@ -147,18 +145,20 @@ void matching_engine::match(book& b, order& taker, int64_t now_ms) {
     auto level = opp.begin();
     auto level_px = price::from_raw(level->first < 0 ? -level->first : level->first);
     if (!crosses(taker, level_px)) break;
-    auto& queue = level->second;
+    auto& lvl = level->second;
+    auto& queue = lvl.ids;
     bool stopped = false;
     while (!queue.empty() && taker.remaining().is_positive()) {
       auto maker_id = queue.front();
       auto& maker = orders_.at(maker_id);
       if (taker.stp != stp_mode::none && !maker.venue_owned && !taker.venue_owned
           && maker.account == taker.account) {
-        stopped = prevent_self_trade(b, taker, queue, now_ms);
+        stopped = prevent_self_trade(b, taker, lvl, now_ms);
         if (stopped) break;
         continue;
       }
       auto q = std::min(taker.remaining(), maker.remaining());
+      lvl.total -= q; // before execute, which publishes the level's change
       execute(b, taker, maker, level_px, q, now_ms);
       if (maker.remaining().is_zero()) {
         queue.pop_front();
@@ -173,13 +173,14 @@ void matching_engine::match(book& b, order& taker, int64_t now_ms) {
   }
 }
 
-bool matching_engine::prevent_self_trade(book& b, order& taker, std::deque<int64_t>& queue,
+bool matching_engine::prevent_self_trade(book& b, order& taker, price_level& level,
                                          int64_t now_ms) {
   // stp_faq.md: EXPIRE_MAKER expires the resting order, EXPIRE_TAKER the
   // incoming one, EXPIRE_BOTH both; status EXPIRED_IN_MATCH.
   if (taker.stp == stp_mode::expire_maker || taker.stp == stp_mode::expire_both) {
-    auto& maker = orders_.at(queue.front());
-    queue.pop_front();
+    auto& maker = orders_.at(level.ids.front());
+    level.ids.pop_front();
+    level.total -= maker.remaining();
     maker.status = order_status::expired_in_match;
     maker.update_time_ms = now_ms;
     release(b, maker);
@@ -235,7 +236,9 @@ void matching_engine::finish(order& o, int64_t now_ms) {
 
 void matching_engine::rest(book& b, order& o) {
   auto& side = o.side == order_side::buy ? b.bids : b.asks;
-  side[level_key(o.side, o.px)].push_back(o.order_id);
+  auto& level = side[level_key(o.side, o.px)];
+  level.ids.push_back(o.order_id);
+  level.total += o.remaining();
   if (o.venue_owned)
     b.venue_orders.push_back(o.order_id);
   else
@@ -247,8 +250,11 @@ void matching_engine::unlink(book& b, const order& o) {
   auto& side = o.side == order_side::buy ? b.bids : b.asks;
   auto level = side.find(level_key(o.side, o.px));
   if (level == side.end()) return;
-  auto& queue = level->second;
-  queue.erase(std::remove(queue.begin(), queue.end(), o.order_id), queue.end());
+  auto& queue = level->second.ids;
+  auto at = std::find(queue.begin(), queue.end(), o.order_id);
+  if (at == queue.end()) return;
+  queue.erase(at);
+  level->second.total -= o.remaining();
   if (queue.empty())
     side.erase(level);
   if (!o.venue_owned)

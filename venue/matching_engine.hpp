@@ -117,7 +117,13 @@ public:
 private:
   // Bids are keyed by -price and asks by +price, so begin() is the best level
   // on both sides and one matching loop serves both.
-  using level_map = std::map<int64_t, std::deque<int64_t>>;
+  // One price level: its orders in time priority and their total remaining
+  // quantity (kept current, so depth and bookTicker never walk the queue).
+  struct price_level {
+    std::deque<int64_t> ids;
+    qty total;
+  };
+  using level_map = std::map<int64_t, price_level>;
 
   struct book {
     symbol_rules rules;
@@ -141,7 +147,7 @@ private:
   void match(book& b, order& taker, int64_t now_ms);
   // Applies the taker's STP mode to the maker at the queue's front; true when
   // the taker itself expired (matching stops).
-  bool prevent_self_trade(book& b, order& taker, std::deque<int64_t>& queue, int64_t now_ms);
+  bool prevent_self_trade(book& b, order& taker, price_level& level, int64_t now_ms);
   void execute(book& b, order& taker, order& maker, price px, qty q, int64_t now_ms);
   void rest(book& b, order& o);
   void unlink(book& b, const order& o);
@@ -157,7 +163,6 @@ private:
   // Moves the fill's amounts; returns the commission charged.
   qty settle(const book& b, order& o, price px, qty q, bool maker);
   void release(const book& b, order& o);
-  qty sum_level(const std::deque<int64_t>& queue) const;
 
   std::map<symbol, book> books_;
   std::unordered_map<int64_t, order> orders_;

@@ -22,9 +22,9 @@ notional matching_engine::market_cost(const book& b, order_side side, qty quanti
   const auto& opp = side == order_side::buy ? b.asks : b.bids;
   notional total;
   qty left = quantity;
-  for (auto& [key, queue] : opp) {
+  for (auto& [key, level] : opp) {
     auto px = price::from_raw(key < 0 ? -key : key);
-    for (auto id : queue) {
+    for (auto id : level.ids) {
       auto q = std::min(left, orders_.at(id).remaining());
       total += cost_of(px, q);
       left -= q;

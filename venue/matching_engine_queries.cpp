@@ -122,18 +122,10 @@ std::vector<book_level> matching_engine::depth(symbol sym, order_side side) cons
   auto b = find_book(sym);
   if (!b) return out;
   const auto& levels = side == order_side::buy ? b->bids : b->asks;
-  for (auto& [key, queue] : levels) {
-    out.push_back(book_level{price::from_raw(key < 0 ? -key : key), sum_level(queue),
-                             queue.size()});
-  }
+  for (auto& [key, level] : levels)
+    out.push_back(book_level{price::from_raw(key < 0 ? -key : key), level.total,
+                             level.ids.size()});
   return out;
-}
-
-qty matching_engine::sum_level(const std::deque<int64_t>& queue) const {
-  qty total;
-  for (auto id : queue)
-    total += orders_.at(id).remaining();
-  return total;
 }
 
 std::optional<book_level> matching_engine::best(symbol sym, order_side side) const {
@@ -141,8 +133,8 @@ std::optional<book_level> matching_engine::best(symbol sym, order_side side) con
   if (!b) return std::nullopt;
   const auto& levels = side == order_side::buy ? b->bids : b->asks;
   if (levels.empty()) return std::nullopt;
-  auto& [key, queue] = *levels.begin();
-  return book_level{price::from_raw(key < 0 ? -key : key), sum_level(queue), queue.size()};
+  auto& [key, level] = *levels.begin();
+  return book_level{price::from_raw(key < 0 ? -key : key), level.total, level.ids.size()};
 }
 
 qty matching_engine::level_quantity(symbol sym, order_side side, price px) const {
@@ -150,7 +142,7 @@ qty matching_engine::level_quantity(symbol sym, order_side side, price px) const
   if (!b) return qty{};
   const auto& levels = side == order_side::buy ? b->bids : b->asks;
   auto it = levels.find(level_key(side, px));
-  return it == levels.end() ? qty{} : sum_level(it->second);
+  return it == levels.end() ? qty{} : it->second.total;
 }
 
 int64_t matching_engine::last_update_id(symbol sym) const {
