@@ -1,6 +1,8 @@
 #define CAF_SUITE venue_matching_engine
 #include "caf/test/unit_test_impl.hpp"
 
+#include <map>
+
 #include "venue/matching_engine.hpp"
 
 using namespace cwts;
@@ -242,6 +244,37 @@ CAF_TEST(self_trade_prevention_expires_taker_maker_or_both) {
   // Without STP (NONE, the default) the account trades with itself.
   run(stp_mode::none, "t4");
   CAF_CHECK_EQUAL(trades.size(), 1u);
+}
+
+CAF_TEST(level_totals_match_resting_orders_after_random_flow) {
+  // Deterministic pseudo-random flow (LCG): places, IOC takers and cancels.
+  uint64_t seed = 42;
+  auto next = [&seed](uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    auto acc = next(2) == 0 ? "a" : "b";
+    auto side = next(2) == 0 ? order_side::buy : order_side::sell;
+    auto px = "1.10" + std::to_string(10 + next(10));
+    auto q = std::to_string(1 + next(9));
+    auto tif = next(4) == 0 ? time_in_force::ioc : time_in_force::gtc;
+    engine.place(limit(acc, side, px.c_str(), q.c_str(), tif), i);
+    if (next(5) == 0) {
+      auto open = engine.open_orders(acc, usdchf());
+      if (!open.empty())
+        engine.cancel(acc, usdchf(), order_key{open[next(open.size())].order_id, {}}, i);
+    }
+  }
+  std::map<std::pair<int, int64_t>, int64_t> expected;
+  for (auto* acc : {"a", "b"})
+    for (auto& o : engine.open_orders(acc, usdchf()))
+      expected[{o.side == order_side::buy ? 0 : 1, o.px.raw}] += o.remaining().raw;
+  std::map<std::pair<int, int64_t>, int64_t> shown;
+  for (auto& l : engine.depth(usdchf(), order_side::buy)) shown[{0, l.px.raw}] = l.quantity.raw;
+  for (auto& l : engine.depth(usdchf(), order_side::sell)) shown[{1, l.px.raw}] = l.quantity.raw;
+  CAF_CHECK(expected == shown);
+  CAF_CHECK(!shown.empty());
 }
 
 CAF_TEST(fills_move_balances_and_closing_releases_locks) {
