@@ -80,6 +80,28 @@ rolling_stats market_stats::rolling_24h(symbol sym, int64_t now_ms) const {
   return s;
 }
 
+market_stats::average market_stats::average_price(symbol sym, int64_t now_ms,
+                                                  int minutes) const {
+  average out;
+  auto it = by_symbol_.find(sym);
+  if (it == by_symbol_.end() || !it->second.last) return out;
+  auto& h = it->second;
+  out.px = h.last->px;
+  out.close_time = h.last->time_ms;
+  auto first_minute = now_ms / minute_ms - minutes + 1;
+  qty volume;
+  notional value;
+  for (auto& b : h.minutes)
+    if (b.minute >= first_minute) {
+      volume += b.volume;
+      value += b.quote_volume;
+    }
+  if (volume.is_positive())
+    out.px = price::from_raw(static_cast<int64_t>(
+      static_cast<__int128>(value.raw) * decimal_scale / volume.raw));
+  return out;
+}
+
 std::optional<price> market_stats::last_price(symbol sym) const {
   auto it = by_symbol_.find(sym);
   if (it == by_symbol_.end() || !it->second.last) return std::nullopt;

@@ -41,6 +41,14 @@ public:
   // Statistics over (now - 24h, now].
   rolling_stats rolling_24h(symbol sym, int64_t now_ms) const;
   std::optional<price> last_price(symbol sym) const;
+  // rest-api.md "Current average price": volume-weighted price of the trades
+  // in the last `minutes` whole minutes up to now, and the time of the last
+  // trade among them; the last trade price when none traded in the window.
+  struct average {
+    price px;
+    int64_t close_time = 0;
+  };
+  average average_price(symbol sym, int64_t now_ms, int minutes) const;
 
 private:
   struct minute_bucket {

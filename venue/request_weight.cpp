@@ -34,6 +34,7 @@ int64_t request_weight(std::string_view method, std::string_view path,
   if (path == "/api/v3/exchangeInfo") return 20;
   if (path == "/api/v3/depth") return depth_weight(query);
   if (path == "/api/v3/trades") return 25;
+  if (path == "/api/v3/avgPrice") return 2;
   if (path == "/api/v3/ticker/price" || path == "/api/v3/ticker/bookTicker")
     return one_symbol ? 2 : 4;
   if (path == "/api/v3/ticker/24hr") {

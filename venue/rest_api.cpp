@@ -114,6 +114,7 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
   if (m == "GET") {
     if (path == "/api/v3/depth") return public_call(query, &rest_api::depth, now_ms);
     if (path == "/api/v3/trades") return public_call(query, &rest_api::trades, now_ms);
+    if (path == "/api/v3/avgPrice") return public_call(query, &rest_api::avg_price, now_ms);
     if (path == "/api/v3/ticker/price")
       return public_call(query, &rest_api::ticker_price, now_ms);
     if (path == "/api/v3/ticker/bookTicker")

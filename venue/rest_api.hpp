@@ -60,6 +60,7 @@ private:
   http_reply depth(const request_params& p, int64_t now);
   http_reply trades(const request_params& p, int64_t now);
   http_reply ticker_price(const request_params& p, int64_t now);
+  http_reply avg_price(const request_params& p, int64_t now);
   http_reply book_ticker(const request_params& p, int64_t now);
   http_reply ticker_24hr(const request_params& p, int64_t now);
 

@@ -164,6 +164,18 @@ http_reply rest_api::ticker_price(const request_params& p, int64_t) {
   return {200, w.take(), {}};
 }
 
+http_reply rest_api::avg_price(const request_params& p, int64_t now) {
+  if (auto e = check_unread(p, {"symbol"}, false)) return error(*e);
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
+  constexpr int mins = 5; // Binance's spot average-price interval
+  auto avg = market_.average_price(std::get<symbol>(sym), now, mins);
+  json_writer w;
+  w.begin_object().field_num("mins", mins).field("price", avg.px.to_string())
+    .field_num("closeTime", avg.close_time).end_object();
+  return {200, w.take(), {}};
+}
+
 http_reply rest_api::book_ticker(const request_params& p, int64_t) {
   auto syms = ticker_symbols(p, engine_);
   if (auto e = std::get_if<venue_error>(&syms)) return error(*e);

@@ -115,6 +115,8 @@ CAF_TEST(trades_and_tickers_use_binance_field_names) {
   CAF_CHECK(day.body.find("\"firstId\":1,\"lastId\":1,\"count\":1") != std::string::npos);
   CAF_CHECK(day.body.find("\"priceChangePercent\":\"0.000\"") != std::string::npos);
   CAF_CHECK_EQUAL(get("/api/v3/trades?symbol=USDCHF&limit=0").status, 400);
+  CAF_CHECK_EQUAL(get("/api/v3/avgPrice?symbol=USDCHF").body,
+                  "{\"mins\":5,\"price\":\"1.10030000\",\"closeTime\":1700000000000}");
   // symbols=["USDCHF"] (URL-encoded) answers an array; MINI drops bid/ask.
   auto listed = get("/api/v3/ticker/price?symbols=%5B%22USDCHF%22%5D");
   CAF_CHECK_EQUAL(listed.body, "[{\"symbol\":\"USDCHF\",\"price\":\"1.10030000\"}]");
