@@ -26,7 +26,8 @@ struct fixture {
   // Runs cwts-node on config/node.ini with `bad` added; a node that accepted
   // the config anyway stops by itself after 3 s.
   command_result run_with(const std::string& bad) {
-    auto argv = node_argv(paths, "node.ini", 1, free_port(), {"--cwts.duration=3", bad});
+    auto argv = node_argv(paths, "node.ini", 1, free_port(),
+                          {"--cwts.duration=3", "--oms.journal-path=" + dir + "/oms.sqlite", bad});
     return run_command("node", std::move(argv), dir, 30s);
   }
 

@@ -2,7 +2,8 @@
 // One cwts-venue + one cwts-node (config/node.ini, every role) on free ports,
 // with `extra` overrides; shared by the single-node tests. Construct inside a
 // CAF_TEST: each step is REQUIREd in order (paths set, test dir made, venue
-// listening, cluster port free, node started) before the next one runs.
+// listening, cluster port free, node started) before the next one runs. The
+// node runs in the test's own folder, so its order journal (run/...) is too.
 
 #include <functional>
 #include <string>
@@ -25,7 +26,7 @@ struct single_node {
       dir(checked_dir(name)),
       venue(paths, dir),
       cluster_port(checked_cluster_port(venue)),
-      node("node", node_argv(paths, "node.ini", venue.port(), cluster_port, extra), dir) {
+      node("node", node_argv(paths, "node.ini", venue.port(), cluster_port, extra), dir, dir) {
     CAF_REQUIRE(node.started());
   }
 

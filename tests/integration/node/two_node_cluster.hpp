@@ -27,9 +27,9 @@ struct two_node_cluster {
     : dir(make_test_dir(name)),
       venue(paths, dir),
       gateway("gw1", node_argv(paths, "node-gateway.ini", venue.port(), gw_port, {peer(tr_port)}),
-              dir),
+              dir, dir),
       trading("tr1", node_argv(paths, "node-trading.ini", venue.port(), tr_port, {peer(gw_port)}),
-              dir) {
+              dir, dir) {
   }
 
   std::string logs() {
