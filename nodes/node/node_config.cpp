@@ -226,9 +226,9 @@ bool node_config::read_oms(node_settings& s, std::string& error) const {
   if (!s.has_role("trading"))
     return true; // the OMS runs with the trading role only
   std::string path = raw_.oms_journal_path;
-  const std::string placeholder = "<node-id>";
-  for (auto at = path.find(placeholder); at != std::string::npos; at = path.find(placeholder, at))
-    path.replace(at, placeholder.size(), s.self.value);
+  const std::string node_id_token = "<node-id>";
+  for (auto at = path.find(node_id_token); at != std::string::npos; at = path.find(node_id_token, at))
+    path.replace(at, node_id_token.size(), s.self.value);
   std::filesystem::path file(path);
   if (path.empty() || !file.has_filename()) {
     error = "oms.journal-path: '" + raw_.oms_journal_path + "' does not name a file";

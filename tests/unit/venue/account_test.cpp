@@ -4,14 +4,14 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include "common/hmac.hpp"
+#include "tests/unit/venue/usdchf_rules.hpp"
 #include "venue/rest_api.hpp"
 
 using namespace cwts;
 using namespace cwts::venue;
+using namespace cwts::venue::testing;
 
 namespace {
-
-symbol usdchf() { return *symbol::parse("USDCHF"); }
 
 struct fixture {
   matching_engine engine;
@@ -20,18 +20,7 @@ struct fixture {
   rest_api api{engine, keys, stats};
 
   fixture() {
-    symbol_rules r;
-    r.sym = usdchf();
-    r.base_asset = "USD";
-    r.quote_asset = "CHF";
-    r.min_price = *price::parse("0.0001");
-    r.max_price = *price::parse("100");
-    r.tick_size = *price::parse("0.0001");
-    r.min_qty = *qty::parse("1");
-    r.max_qty = *qty::parse("1000000");
-    r.step_size = *qty::parse("1");
-    r.min_notional = *notional::parse("1");
-    r.max_notional = *notional::parse("100000000");
+    auto r = usdchf_rules();
     engine.add_symbol(r);
     keys.add(api_account{"buyer", "kb", "sb", {}});
     keys.add(api_account{"seller", "ks", "ss", {}});

@@ -3,6 +3,8 @@
 #define CAF_SUITE venue_market_data
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/unit/venue/usdchf_rules.hpp"
+
 #include <map>
 
 #include "venue/market_feed.hpp"
@@ -12,26 +14,9 @@
 
 using namespace cwts;
 using namespace cwts::venue;
+using namespace cwts::venue::testing;
 
 namespace {
-
-symbol usdchf() { return *symbol::parse("USDCHF"); }
-
-symbol_rules rules() {
-  symbol_rules r;
-  r.sym = usdchf();
-  r.base_asset = "USD";
-  r.quote_asset = "CHF";
-  r.min_price = *price::parse("0.0001");
-  r.max_price = *price::parse("100");
-  r.tick_size = *price::parse("0.0001");
-  r.min_qty = *qty::parse("1");
-  r.max_qty = *qty::parse("1000000");
-  r.step_size = *qty::parse("1");
-  r.min_notional = *notional::parse("1");
-  r.max_notional = *notional::parse("100000000");
-  return r;
-}
 
 place_request venue_limit(order_side side, const char* px, const char* q) {
   place_request r;
@@ -50,7 +35,7 @@ struct fixture {
   venue_stats stats;
   rest_api api{engine, keys, stats, 100};
 
-  fixture() { engine.add_symbol(rules()); }
+  fixture() { engine.add_symbol(usdchf_rules()); }
 
   http_reply get(const std::string& target, int64_t now = 1'700'000'000'000) {
     return api.handle(http_request_view{"GET", target, std::nullopt, ""}, now);

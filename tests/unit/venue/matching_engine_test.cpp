@@ -1,32 +1,17 @@
 #define CAF_SUITE venue_matching_engine
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/unit/venue/usdchf_rules.hpp"
+
 #include <map>
 
 #include "venue/matching_engine.hpp"
 
 using namespace cwts;
 using namespace cwts::venue;
+using namespace cwts::venue::testing;
 
 namespace {
-
-symbol usdchf() { return *symbol::parse("USDCHF"); }
-
-symbol_rules rules() {
-  symbol_rules r;
-  r.sym = usdchf();
-  r.base_asset = "USD";
-  r.quote_asset = "CHF";
-  r.min_price = *price::parse("0.0001");
-  r.max_price = *price::parse("100");
-  r.tick_size = *price::parse("0.0001");
-  r.min_qty = *qty::parse("1");
-  r.max_qty = *qty::parse("1000000");
-  r.step_size = *qty::parse("1");
-  r.min_notional = *notional::parse("1");
-  r.max_notional = *notional::parse("100000000");
-  return r;
-}
 
 place_request limit(const std::string& acc, order_side side, const char* px, const char* q,
                     time_in_force tif = time_in_force::gtc, std::string coid = {}) {
@@ -55,7 +40,7 @@ int error_code(const order_result& r) {
 
 struct fixture {
   fixture() {
-    engine.add_symbol(rules());
+    engine.add_symbol(usdchf_rules());
     engine.on_trade([this](const public_trade& t) { trades.push_back(t); });
     for (auto* acc : {"a", "b", "c", "t"})
       for (auto* asset : {"USD", "CHF"})
@@ -200,7 +185,7 @@ CAF_TEST(percent_price_by_side_bounds_prices_around_the_last_trade) {
 
 CAF_TEST(max_num_orders_counts_resting_orders_per_account) {
   matching_engine small;
-  auto r = rules();
+  auto r = usdchf_rules();
   r.max_num_orders = 2;
   small.add_symbol(r);
   small.fund("a", "CHF", *qty::parse("1000"));

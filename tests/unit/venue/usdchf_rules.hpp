@@ -1,0 +1,29 @@
+#pragma once
+// The USDCHF symbol and filters the venue unit tests trade on (the same as
+// config/venue.ini, with a tighter max qty).
+
+#include "venue/symbol_rules.hpp"
+
+namespace cwts::venue::testing {
+
+inline symbol usdchf() {
+  return *symbol::parse("USDCHF");
+}
+
+inline symbol_rules usdchf_rules() {
+  symbol_rules r;
+  r.sym = usdchf();
+  r.base_asset = "USD";
+  r.quote_asset = "CHF";
+  r.min_price = *price::parse("0.0001");
+  r.max_price = *price::parse("100");
+  r.tick_size = *price::parse("0.0001");
+  r.min_qty = *qty::parse("1");
+  r.max_qty = *qty::parse("1000000");
+  r.step_size = *qty::parse("1");
+  r.min_notional = *notional::parse("1");
+  r.max_notional = *notional::parse("100000000");
+  return r;
+}
+
+} // namespace cwts::venue::testing
