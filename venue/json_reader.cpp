@@ -36,7 +36,7 @@ private:
       if (c == '\\') {
         if (++pos_ >= s_.size()) return false;
         char e = s_[pos_];
-        // \uXXXX is kept as written: control messages carry ASCII names.
+        // A \u escape (four hex digits) is kept as written: control messages carry ASCII names.
         out.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
         continue;
       }
