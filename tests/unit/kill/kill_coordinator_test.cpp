@@ -6,6 +6,7 @@
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
 
 using namespace cwts;
 
@@ -45,24 +46,12 @@ caf::behavior fake_oms(caf::event_based_actor*) {
   };
 }
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<caf::scoped_actor> self;
+struct fixture : testing::actor_test_system {
   kill_gate gate1;
   kill_gate gate2;
   std::shared_ptr<probe> seen = std::make_shared<probe>();
 
-  fixture() {
-    register_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    self = std::make_unique<caf::scoped_actor>(*sys);
-  }
-
-  ~fixture() {
-    self.reset();
-    sys.reset();
-  }
+  ~fixture() { shutdown(); }
 
   caf::actor coordinator(const std::string& node, kill_gate& gate) {
     kill_coordinator_config c;

@@ -4,19 +4,13 @@
 #include "caf/all.hpp"
 
 #include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
 
 using namespace cwts;
 
 namespace {
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  fixture() {
-    register_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-
+struct fixture : testing::actor_test_system {
   // Serializes `x` to bytes, reads it back and compares the full structure.
   template <class T>
   void check_round_trip(T x) {

@@ -10,6 +10,7 @@
 
 #include "actors/oms/oms_actor.hpp"
 #include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
 
@@ -20,23 +21,11 @@ namespace {
 
 // The test plays connector, risk and strategy at once: whatever the OMS
 // sends to any of them arrives at the scoped actor.
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<caf::scoped_actor> self;
+struct fixture : testing::actor_test_system {
   kill_gate gate;
   temp_dir dir;
 
-  fixture() {
-    register_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    self = std::make_unique<caf::scoped_actor>(*sys);
-  }
-
-  ~fixture() {
-    self.reset();
-    sys.reset();
-  }
+  ~fixture() { shutdown(); }
 
   caf::actor start(const std::string& journal_path) {
     auto oms = spawn_oms(*sys, oms_actor_config{node_id{"t"}, &gate, journal_path});

@@ -8,6 +8,7 @@
 
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
 
 using namespace cwts;
 
@@ -25,23 +26,16 @@ caf::behavior crashing_child(caf::event_based_actor* self, caf::actor observer) 
   };
 }
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<caf::scoped_actor> self;
+struct fixture : testing::actor_test_system {
   kill_gate gate;
 
-  fixture() {
-    register_message_types(cfg);
-    cfg.add_message_type<caf::actor>("caf::actor");
-    sys = std::make_unique<caf::actor_system>(cfg);
-    self = std::make_unique<caf::scoped_actor>(*sys);
+  fixture()
+    : actor_test_system([](caf::actor_system_config& c) {
+        c.add_message_type<caf::actor>("caf::actor");
+      }) {
   }
 
-  ~fixture() {
-    self.reset();
-    sys.reset();
-  }
+  ~fixture() { shutdown(); }
 
   caf::actor start(uint32_t max_restarts) {
     supervisor_config sc;
