@@ -1,0 +1,469 @@
+#include "common/operator_auth.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/ini_file.hpp"
+
+namespace cwts {
+
+const char* to_string(operator_role r) {
+  switch (r) {
+    case operator_role::risk_officer: return "risk-officer";
+    case operator_role::operations: return "operations";
+    case operator_role::kill: return "kill";
+    case operator_role::reset: return "reset";
+  }
+  return "?";
+}
+
+std::optional<operator_role> parse_operator_role(std::string_view text) {
+  for (auto r : {operator_role::risk_officer, operator_role::operations, operator_role::kill,
+                 operator_role::reset})
+    if (text == to_string(r))
+      return r;
+  return std::nullopt;
+}
+
+// SEC 15c3-5(c)(1): limits (and the throttles that enforce them) are changed
+// by risk officers; accepting the venue's positions is an operations decision.
+operator_role required_role(operator_action a) {
+  switch (a) {
+    case operator_action::change_limit: return operator_role::risk_officer;
+    case operator_action::reenable_throttle: return operator_role::risk_officer;
+    case operator_action::accept_positions: return operator_role::operations;
+  }
+  return operator_role::risk_officer;
+}
+
+namespace {
+
+constexpr size_t ed25519_key_size = 32;
+constexpr size_t ed25519_signature_size = 64;
+
+struct pkey_deleter {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct bio_deleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct md_ctx_deleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct pkey_ctx_deleter {
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_deleter>;
+using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
+using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
+using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, pkey_ctx_deleter>;
+
+// The reason OpenSSL gives for its last failure (and clears its queue).
+std::string openssl_reason() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0)
+    return "no PEM key found";
+  char buf[256];
+  ERR_error_string_n(code, buf, sizeof(buf));
+  return buf;
+}
+
+std::string bio_to_string(BIO* b) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(b, &data);
+  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
+
+// Opens a PEM file and reads a key with `read`; checks that it is Ed25519.
+template <class Read>
+pkey_ptr read_ed25519_pem(const std::string& path, Read read, std::string& error) {
+  bio_ptr bio{BIO_new_file(path.c_str(), "r")};
+  if (!bio) {
+    ERR_clear_error();
+    error = "cannot open '" + path + "'";
+    return nullptr;
+  }
+  pkey_ptr key{read(bio.get())};
+  if (!key) {
+    error = "'" + path + "' holds no readable PEM key: " + openssl_reason();
+    return nullptr;
+  }
+  if (EVP_PKEY_id(key.get()) != EVP_PKEY_ED25519) {
+    const char* type = OBJ_nid2sn(EVP_PKEY_id(key.get()));
+    error = "'" + path + "' is " + (type ? std::string(type) : std::string("an unknown"))
+            + " key, not Ed25519";
+    return nullptr;
+  }
+  return key;
+}
+
+std::vector<uint8_t> raw_public_key(EVP_PKEY* key) {
+  std::vector<uint8_t> out(ed25519_key_size);
+  size_t len = out.size();
+  if (EVP_PKEY_get_raw_public_key(key, out.data(), &len) != 1 || len != ed25519_key_size)
+    throw std::runtime_error("Ed25519: cannot extract the raw public key");
+  return out;
+}
+
+} // namespace
+
+struct ed25519_signer::impl {
+  pkey_ptr key;
+};
+
+ed25519_signer::ed25519_signer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+ed25519_signer::ed25519_signer(ed25519_signer&&) noexcept = default;
+ed25519_signer& ed25519_signer::operator=(ed25519_signer&&) noexcept = default;
+ed25519_signer::~ed25519_signer() = default;
+
+std::optional<ed25519_signer> ed25519_signer::from_pem_file(const std::string& path,
+                                                            std::string& error) {
+  auto key = read_ed25519_pem(
+    path, [](BIO* b) { return PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr); }, error);
+  if (!key)
+    return std::nullopt;
+  return ed25519_signer{std::make_unique<impl>(impl{std::move(key)})};
+}
+
+ed25519_signer ed25519_signer::generate() {
+  pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr)};
+  EVP_PKEY* raw = nullptr;
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1)
+    throw std::runtime_error("Ed25519 key generation failed: " + openssl_reason());
+  return ed25519_signer{std::make_unique<impl>(impl{pkey_ptr{raw}})};
+}
+
+// Ed25519 is a one-shot signature over the whole message: no digest (NULL md).
+std::vector<uint8_t> ed25519_signer::sign(std::string_view payload) const {
+  md_ctx_ptr ctx{EVP_MD_CTX_new()};
+  std::vector<uint8_t> sig(ed25519_signature_size);
+  size_t len = sig.size();
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->key.get()) != 1
+      || EVP_DigestSign(ctx.get(), sig.data(), &len,
+                        reinterpret_cast<const unsigned char*>(payload.data()), payload.size())
+           != 1)
+    throw std::runtime_error("Ed25519 signing failed: " + openssl_reason());
+  sig.resize(len);
+  return sig;
+}
+
+std::vector<uint8_t> ed25519_signer::public_key() const {
+  return raw_public_key(impl_->key.get());
+}
+
+std::string ed25519_signer::private_pem() const {
+  bio_ptr bio{BIO_new(BIO_s_mem())};
+  if (!bio
+      || PEM_write_bio_PrivateKey(bio.get(), impl_->key.get(), nullptr, nullptr, 0, nullptr,
+                                  nullptr)
+           != 1)
+    throw std::runtime_error("Ed25519: cannot write the private key: " + openssl_reason());
+  return bio_to_string(bio.get());
+}
+
+std::string ed25519_signer::public_pem() const {
+  bio_ptr bio{BIO_new(BIO_s_mem())};
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), impl_->key.get()) != 1)
+    throw std::runtime_error("Ed25519: cannot write the public key: " + openssl_reason());
+  return bio_to_string(bio.get());
+}
+
+bool ed25519_verify(const std::vector<uint8_t>& public_key, std::string_view payload,
+                    const std::vector<uint8_t>& signature) {
+  if (public_key.size() != ed25519_key_size || signature.size() != ed25519_signature_size)
+    return false;
+  pkey_ptr key{EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(),
+                                           public_key.size())};
+  md_ctx_ptr ctx{EVP_MD_CTX_new()};
+  bool ok = key && ctx
+            && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1
+            && EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                                reinterpret_cast<const unsigned char*>(payload.data()),
+                                payload.size())
+                 == 1;
+  ERR_clear_error(); // a bad signature leaves an error on the thread's queue
+  return ok;
+}
+
+std::optional<std::vector<uint8_t>> read_ed25519_public_pem(const std::string& path,
+                                                            std::string& error) {
+  auto key = read_ed25519_pem(
+    path, [](BIO* b) { return PEM_read_bio_PUBKEY(b, nullptr, nullptr, nullptr); }, error);
+  if (!key)
+    return std::nullopt;
+  return raw_public_key(key.get());
+}
+
+// -- operator_registry --------------------------------------------------------
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos)
+    return "";
+  auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool valid_operator_name(const std::string& name) {
+  if (name.empty() || name.size() > 32)
+    return false;
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && c != '-' && c != '_')
+      return false;
+  return true;
+}
+
+// The ini reader merges a section that appears twice; an operator listed twice
+// is a mistake in a list of who may command the system, so it is refused.
+std::string repeated_operator_section(const std::string& text) {
+  std::set<std::string> seen;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto t = trim(line);
+    if (!t.empty() && t.back() == '\r')
+      t.pop_back();
+    if (t.size() < 3 || t.front() != '[' || t.back() != ']')
+      continue;
+    auto section = trim(std::string_view(t).substr(1, t.size() - 2));
+    if (section.rfind("operator.", 0) == 0 && !seen.insert(section).second)
+      return section;
+  }
+  return "";
+}
+
+struct operator_entry {
+  std::string key_file;
+  std::string roles;
+  bool has_key_file = false;
+  bool has_roles = false;
+};
+
+// Splits "operator.<name>.<key>" entries by operator; anything else but
+// [operators] window-seconds is an unknown key.
+bool group_entries(const ini_file& ini, std::map<std::string, operator_entry>& out,
+                   int64_t& window_s, std::string& error) {
+  for (auto& [dotted, value] : ini.values()) {
+    if (dotted == "operators.window-seconds") {
+      char* end = nullptr;
+      long long v = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || v < 1 || v > 3600) {
+        error = "[operators] window-seconds: '" + value + "' is not a whole number of seconds in 1..3600";
+        return false;
+      }
+      window_s = v;
+      continue;
+    }
+    auto last = dotted.rfind('.');
+    if (dotted.rfind("operator.", 0) != 0 || last < 9) {
+      error = "'" + dotted + "': unknown key (expected [operator.<name>] sections and "
+              "[operators] window-seconds)";
+      return false;
+    }
+    auto name = dotted.substr(9, last - 9);
+    auto key = dotted.substr(last + 1);
+    if (!valid_operator_name(name)) {
+      error = "[operator." + name + "]: name must be 1..32 characters of [A-Za-z0-9_-]";
+      return false;
+    }
+    auto& e = out[name];
+    if (key == "public-key-file") {
+      e.key_file = value;
+      e.has_key_file = true;
+    } else if (key == "roles") {
+      e.roles = value;
+      e.has_roles = true;
+    } else {
+      error = "[operator." + name + "] " + key + ": unknown key (known: public-key-file, roles)";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool parse_roles(const std::string& section, const std::string& text,
+                 std::set<operator_role>& out, std::string& error) {
+  std::string_view rest = text;
+  while (true) {
+    auto comma = rest.find(',');
+    auto item = trim(rest.substr(0, comma));
+    auto role = parse_operator_role(item);
+    if (!role) {
+      error = section + " roles: unknown role '" + item
+              + "' (known: risk-officer, operations, kill, reset)";
+      return false;
+    }
+    out.insert(*role);
+    if (comma == std::string_view::npos)
+      return true;
+    rest = rest.substr(comma + 1);
+  }
+}
+
+bool read_operator(const std::string& name, const operator_entry& e,
+                   const std::filesystem::path& base, operator_key& out, std::string& error) {
+  auto section = "[operator." + name + "]";
+  if (!e.has_key_file || e.key_file.empty()) {
+    error = section + " public-key-file: missing";
+    return false;
+  }
+  if (!e.has_roles || trim(e.roles).empty()) {
+    error = section + " roles: missing (at least one of risk-officer, operations, kill, reset)";
+    return false;
+  }
+  if (!parse_roles(section, e.roles, out.roles, error))
+    return false;
+  std::filesystem::path file(e.key_file);
+  if (file.is_relative())
+    file = base / file;
+  std::string why;
+  auto key = read_ed25519_public_pem(file.string(), why);
+  if (!key) {
+    error = section + " public-key-file: " + why;
+    return false;
+  }
+  out.id = operator_id{name};
+  out.public_key = std::move(*key);
+  return true;
+}
+
+// Two names for one key would let one holder act under either name.
+bool check_distinct(const std::vector<operator_key>& keys, std::string& error) {
+  for (size_t i = 0; i < keys.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      if (lower(keys[i].id.value) == lower(keys[j].id.value)) {
+        error = "[operator." + keys[i].id.value + "]: duplicate operator (also listed as '"
+                + keys[j].id.value + "'; names are compared ignoring case)";
+        return false;
+      }
+      if (keys[i].public_key == keys[j].public_key) {
+        error = "[operator." + keys[i].id.value + "] public-key-file: duplicate operator (the "
+                "same key as operator '" + keys[j].id.value + "')";
+        return false;
+      }
+    }
+  return true;
+}
+
+} // namespace
+
+std::optional<operator_registry> operator_registry::load(const std::string& path,
+                                                         std::string& error) {
+  std::ifstream f(path);
+  if (!f) {
+    error = "cannot open '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream buf;
+  buf << f.rdbuf();
+  auto fail = [&](const std::string& why) {
+    error = path + ": " + why;
+    return std::nullopt;
+  };
+  std::string why;
+  auto ini = ini_file::parse(buf.str(), why);
+  if (!ini)
+    return fail(why);
+  if (auto dup = repeated_operator_section(buf.str()); !dup.empty())
+    return fail("[" + dup + "]: duplicate operator (the section appears twice)");
+  std::map<std::string, operator_entry> entries;
+  int64_t window_s = 30;
+  if (!group_entries(*ini, entries, window_s, why))
+    return fail(why);
+  if (entries.empty())
+    return fail("no [operator.<name>] section: nobody could command this node");
+  auto base = std::filesystem::path(path).parent_path();
+  std::vector<operator_key> keys;
+  for (auto& [name, e] : entries) {
+    operator_key k;
+    if (!read_operator(name, e, base, k, why))
+      return fail(why);
+    keys.push_back(std::move(k));
+  }
+  if (!check_distinct(keys, why))
+    return fail(why);
+  return operator_registry{std::move(keys), std::chrono::seconds(window_s)};
+}
+
+operator_registry::operator_registry(std::vector<operator_key> keys, std::chrono::seconds window)
+  : keys_(std::move(keys)), window_(window) {}
+
+operator_registry::operator_registry(operator_registry&& other) noexcept
+  : keys_(std::move(other.keys_)), window_(other.window_) {
+  std::lock_guard<std::mutex> guard{other.mtx_};
+  seen_ = std::move(other.seen_);
+  seen_order_ = std::move(other.seen_order_);
+}
+
+namespace {
+
+std::string seconds_text(int64_t ns) {
+  std::ostringstream out;
+  out.precision(3);
+  out << std::fixed << static_cast<double>(ns) / 1e9 << " s";
+  return out.str();
+}
+
+} // namespace
+
+// Checks run cheapest-and-public first, the signature before anything that
+// depends on signed fields (time, id), and the replay guard last so that only
+// a command that passed every other check is remembered.
+std::string operator_registry::verify(const operator_command& cmd, timestamp_ns now) const {
+  const operator_key* key = nullptr;
+  for (auto& k : keys_)
+    if (k.id == cmd.issuer)
+      key = &k;
+  if (!key)
+    return "unknown issuer '" + cmd.issuer.value + "' (not in the operator list)";
+  auto role = required_role(cmd.action);
+  if (!key->roles.count(role))
+    return "operator '" + cmd.issuer.value + "' lacks role '" + to_string(role) + "' needed for "
+           + to_string(cmd.action);
+  if (cmd.signature.size() != ed25519_signature_size)
+    return "malformed signature: " + std::to_string(cmd.signature.size())
+           + " bytes, Ed25519 needs 64";
+  if (!ed25519_verify(key->public_key, signing_payload(cmd), cmd.signature))
+    return "bad signature: does not verify with the key of operator '" + cmd.issuer.value + "'";
+  if (cmd.id.empty())
+    return "command id is empty";
+  const int64_t window_ns = std::chrono::nanoseconds(window_).count();
+  const int64_t age_ns = now.ns - cmd.issued_at.ns;
+  if (age_ns > window_ns)
+    return "issued_at is " + seconds_text(age_ns) + " old, outside the +/-"
+           + std::to_string(window_.count()) + " s window";
+  if (-age_ns > window_ns)
+    return "issued_at is " + seconds_text(-age_ns) + " in the future, outside the +/-"
+           + std::to_string(window_.count()) + " s window";
+  std::lock_guard<std::mutex> guard{mtx_};
+  // An id issued more than 2x window ago is refused by the window check
+  // anyway; forgetting it keeps memory bounded. Ids are queued in acceptance
+  // order, so one that is old but queued behind a newer one waits for it.
+  while (!seen_order_.empty() && seen_order_.front().first < now.ns - 2 * window_ns) {
+    seen_.erase(seen_order_.front().second);
+    seen_order_.pop_front();
+  }
+  if (!seen_.insert(cmd.id.value).second)
+    return "replayed command id '" + cmd.id.value + "' (already accepted)";
+  seen_order_.emplace_back(cmd.issued_at.ns, cmd.id.value);
+  return "";
+}
+
+} // namespace cwts
