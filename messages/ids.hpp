@@ -39,6 +39,7 @@ using operator_id = string_id<struct operator_id_tag>;
 using strategy_id = string_id<struct strategy_id_tag>;
 using account_id = string_id<struct account_id_tag>;
 using kill_id = string_id<struct kill_id_tag>;
+using command_id = string_id<struct command_id_tag>;
 
 // True when `id` is a valid Binance newClientOrderId.
 bool is_valid_client_order_id(const std::string& id);

@@ -51,6 +51,10 @@ const char* to_string(reject_reason r) {
     case reject_reason::unknown_order: return "unknown_order";
     case reject_reason::reducing_only: return "reducing_only";
     case reject_reason::below_min_notional: return "below_min_notional";
+    case reject_reason::credit_limit_exceeded: return "credit_limit_exceeded";
+    case reject_reason::rate_throttled: return "rate_throttled";
+    case reject_reason::execution_throttle_tripped: return "execution_throttle_tripped";
+    case reject_reason::not_reconciled: return "not_reconciled";
   }
   return "?";
 }

@@ -47,10 +47,14 @@ enum class reject_reason : uint8_t {
   unknown_order,
   reducing_only,      // REDUCING mode: the order would not shrink the position
   below_min_notional, // venue NOTIONAL / MIN_NOTIONAL filter
+  credit_limit_exceeded,      // account's open + in-flight notional would pass its credit limit
+  rate_throttled,             // strategy's message rate above its limit (MiFID II RTS 6 Art. 15)
+  execution_throttle_tripped, // latched until an operator re-enables the strategy
+  not_reconciled,             // the OMS has not yet reconciled with the venue after a start
 };
 
-// Number of reject_reason values (below_min_notional is the last).
-inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::below_min_notional) + 1;
+// Number of reject_reason values (not_reconciled is the last).
+inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::not_reconciled) + 1;
 
 const char* to_string(side s);
 const char* to_string(order_type t);
@@ -63,6 +67,7 @@ bool is_terminal(order_status s);
 struct order_request {
   client_order_id id;
   strategy_id strategy;
+  account_id account; // the venue account it trades (credit limit scope)
   symbol sym;
   side order_side = side::buy;
   order_type type = order_type::limit;
@@ -106,8 +111,8 @@ struct order_reject {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
-  return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.sym, x.order_side, x.type,
-           x.tif, x.limit_price, x.quantity, x.ts_init);
+  return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.account, x.sym, x.order_side,
+           x.type, x.tif, x.limit_price, x.quantity, x.ts_init);
 }
 
 template <class Inspector>

@@ -25,6 +25,11 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<position_snapshot>("cwts::position_snapshot");
   cfg.add_message_type<std::vector<position_snapshot>>("cwts::position_snapshots");
   cfg.add_message_type<role_directory>("cwts::role_directory");
+  cfg.add_message_type<operator_command>("cwts::operator_command");
+  cfg.add_message_type<command_result>("cwts::command_result");
+  cfg.add_message_type<reconcile_orders>("cwts::reconcile_orders");
+  cfg.add_message_type<venue_snapshot>("cwts::venue_snapshot");
+  cfg.add_message_type<std::vector<journaled_fill>>("cwts::journaled_fills");
 }
 
 } // namespace cwts

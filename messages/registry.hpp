@@ -8,7 +8,9 @@
 #include "messages/cluster.hpp"
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
+#include "messages/operator_command.hpp"
 #include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 #include "messages/stats.hpp"
 
 #include <map>

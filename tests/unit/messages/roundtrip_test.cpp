@@ -45,7 +45,8 @@ CAF_TEST_FIXTURE_SCOPE(roundtrip_tests, fixture)
 CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(trade{btc(), trade_id{42}, *price::parse("27123.45"), *qty::parse("0.001"), true,
                          timestamp_ns{1700000000000000000}, timestamp_ns{1700000000000000123}});
-  check_round_trip(order_request{client_order_id{"cwts-1"}, strategy_id{"mm"}, btc(), side::sell,
+  check_round_trip(order_request{client_order_id{"cwts-1"}, strategy_id{"mm"}, account_id{"acct-1"},
+                                 btc(), side::sell,
                                  order_type::limit, time_in_force::ioc, *price::parse("1.5"),
                                  *qty::parse("2"), timestamp_ns{7}});
   check_round_trip(cancel_request{client_order_id{"cwts-1"}, btc(), timestamp_ns{8}});
@@ -71,7 +72,37 @@ CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(trading_state{node_id{"n1"}, trading_mode::halted, kill_level::cancel_all,
                                  kill_id{"k-1"}, timestamp_ns{6}});
   check_round_trip(heartbeat{node_id{"n1"}, 17, timestamp_ns{9}});
+  check_round_trip(operator_command{command_id{"c-1"}, operator_action::change_limit,
+                                    operator_id{"alice"}, timestamp_ns{10}, "BTCUSDT",
+                                    "max-order-qty", "2.5", "widen for auction",
+                                    std::vector<uint8_t>{4, 5}});
+  check_round_trip(command_result{command_id{"c-1"}, node_id{"n1"}, false, "bad signature"});
+  venue_order_state open{client_order_id{"cwts-3"}, venue_order_id{7}, btc(), side::sell,
+                         order_type::limit, time_in_force::gtc, order_status::partially_filled,
+                         *price::parse("100"), *qty::parse("2"), *qty::parse("0.5"),
+                         *notional::parse("50"), timestamp_ns{11}};
+  check_round_trip(reconcile_orders{3, {order_request{}}});
+  check_round_trip(venue_snapshot{3, true, "", {open}, {open}, {client_order_id{"cwts-4"}},
+                                  {asset_balance{"BTC", *qty::parse("1"), *qty::parse("0.5")}},
+                                  {symbol_assets{btc(), "BTC", "USDT"}}, 4, 1000, timestamp_ns{12}});
+  check_round_trip(std::vector<journaled_fill>{journaled_fill{client_order_id{"cwts-3"}, btc(),
+                                                              side::buy, *qty::parse("0.5"),
+                                                              *price::parse("100")}});
   check_round_trip(std::vector<trade>{trade{}, trade{btc(), trade_id{1}, price{}, qty{}, false, {}, {}}});
+}
+
+// Two commands that differ only in where a field boundary falls must not
+// share a signed payload.
+CAF_TEST(signing_payload_separates_fields) {
+  operator_command a{command_id{"c"}, operator_action::change_limit, operator_id{"op"},
+                     timestamp_ns{1}, "AB", "C", "1", "", {}};
+  operator_command b = a;
+  b.target = "A";
+  b.field = "BC";
+  CAF_CHECK_NOT_EQUAL(signing_payload(a), signing_payload(b));
+  b = a;
+  b.signature = {9, 9};
+  CAF_CHECK_EQUAL(signing_payload(a), signing_payload(b));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
