@@ -2,16 +2,32 @@
 //
 //   cwts kill --node=127.0.0.1:47011 --level=2 --reason="drill" [--operator=ops]
 //   cwts status --node=127.0.0.1:47011
+//   cwts keygen --out=config/operator-keys/carol
+//   cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000
+//              --reason="desk request" --operator=alice --key-file=alice.pem
 //
 // `kill` sends a kill command to the node's kill coordinator, which applies
 // it, spreads it to every peer and answers with what each node measured.
+// `limit`, `throttle-reenable` and `accept-positions` send an operator_command
+// signed with the operator's Ed25519 key (docs/operators.md) to the node's
+// risk or OMS actor, which verifies it against its operator list and answers
+// with a command_result.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <random>
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "common/operator_auth.hpp"
+#include "messages/decimal.hpp"
 #include "messages/registry.hpp"
 #include "nodes/status/node_status.hpp"
 
@@ -23,20 +39,40 @@ constexpr const char* usage =
   "  kill    --node=HOST:PORT --level=1..4 --reason=TEXT [--operator=NAME]\n"
   "          [--scope=cluster|node] [--scope-value=NODE]\n"
   "  status  --node=HOST:PORT\n"
+  "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
+  "signed operator commands (Ed25519 key of an operator listed in the node's\n"
+  "operators file; see docs/operators.md):\n"
+  "  limit             --node=HOST:PORT --target=SYMBOL|ACCOUNT|STRATEGY --field=KEY\n"
+  "                    --value=DECIMAL --reason=TEXT --operator=NAME --key-file=PEM\n"
+  "  throttle-reenable --node=HOST:PORT --target=STRATEGY --reason=TEXT\n"
+  "                    --operator=NAME --key-file=PEM\n"
+  "  accept-positions  --node=HOST:PORT --reason=TEXT --operator=NAME --key-file=PEM\n"
   "examples:\n"
   "  cwts kill --node=127.0.0.1:47011 --level=2 --reason=\"drill\"\n"
   "  cwts status --node=127.0.0.1:47012\n"
-  "exit codes: 0 done, 2 usage/config, 3 kill incomplete or a channel failed,\n"
-  "            4 kill rejected, 5 node unreachable\n";
+  "  cwts keygen --out=/secure/place/carol\n"
+  "  cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000 \\\n"
+  "    --reason=\"desk request\" --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "  cwts throttle-reenable --node=127.0.0.1:47010 --target=mm-USDCHF --reason=\"checked\" \\\n"
+  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "  cwts accept-positions --node=127.0.0.1:47010 --reason=\"venue fills confirmed\" \\\n"
+  "    --operator=bob --key-file=config/operator-keys/bob.pem\n"
+  "exit codes: 0 done/accepted, 2 usage/config, 3 kill incomplete or a channel failed,\n"
+  "            4 kill or command refused, 5 node unreachable or no answer\n";
 
 struct cli_config : caf::actor_system_config {
   std::string node = "127.0.0.1:47011";
   int64_t level = 1;
   std::string reason;
-  std::string issuer = "operator";
+  std::string issuer; // kill: "operator" when not given
   std::string scope = "cluster";
   std::string scope_value;
   int64_t timeout_ms = 15000;
+  std::string target;
+  std::string field;
+  std::string value;
+  std::string key_file;
+  std::string out;
   cli_config() {
     cwts::register_message_types(*this);
     opt_group{custom_options_, "global"}
@@ -46,7 +82,12 @@ struct cli_config : caf::actor_system_config {
       .add(issuer, "operator", "who issues the command")
       .add(scope, "scope", "cluster or node")
       .add(scope_value, "scope-value", "node name for --scope=node")
-      .add(timeout_ms, "timeout-ms", "how long to wait for the report");
+      .add(timeout_ms, "timeout-ms", "how long to wait for the report")
+      .add(target, "target", "limit: symbol, account or strategy; throttle-reenable: strategy")
+      .add(field, "field", "limit: the limit's config key")
+      .add(value, "value", "limit: the new value (decimal)")
+      .add(key_file, "key-file", "operator's Ed25519 private key (PEM)")
+      .add(out, "out", "keygen: path prefix of the key files");
   }
 };
 
@@ -79,11 +120,13 @@ bool directory(caf::scoped_actor& self, const caf::actor& supervisor, std::strin
   return ok;
 }
 
-std::string new_kill_id() {
+// A fresh random id ("k-" kills, "oc-" operator commands): 64 random bits,
+// so a replay guard keyed by id never confuses two commands.
+std::string new_id(const char* prefix) {
   std::random_device rd;
   std::mt19937_64 gen{(static_cast<uint64_t>(rd()) << 32) ^ rd()};
   char buf[40];
-  std::snprintf(buf, sizeof(buf), "k-%016llx", static_cast<unsigned long long>(gen()));
+  std::snprintf(buf, sizeof(buf), "%s%016llx", prefix, static_cast<unsigned long long>(gen()));
   return buf;
 }
 
@@ -113,11 +156,11 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   if (!directory(self, supervisor, node, dir) || !dir.count("kill"))
     return 5;
   cwts::kill_command cmd;
-  cmd.id = cwts::kill_id{new_kill_id()};
+  cmd.id = cwts::kill_id{new_id("k-")};
   cmd.level = static_cast<cwts::kill_level>(cfg.level);
   cmd.scope = cfg.scope == "node" ? cwts::kill_scope::node : cwts::kill_scope::cluster;
   cmd.scope_value = cfg.scope_value;
-  cmd.issuer = cwts::operator_id{cfg.issuer};
+  cmd.issuer = cwts::operator_id{cfg.issuer.empty() ? "operator" : cfg.issuer};
   cmd.reason = cfg.reason;
   cmd.issued_at = cwts::wall_clock_now();
   int rc = 3;
@@ -132,6 +175,128 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
         rc = rejected ? 4 : (r.complete && channels_ok ? 0 : 3);
       },
       [&](caf::error& err) { std::cerr << "cwts kill: " << sys.render(err) << "\n"; });
+  return rc;
+}
+
+// Creates `path` with `mode`, refusing to replace an existing file: a key
+// overwritten by accident cannot be recovered.
+bool write_new_file(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (fd < 0) {
+    std::cerr << "cwts keygen: cannot create " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  bool ok = ::fchmod(fd, mode) == 0; // exactly `mode`, whatever the umask
+  for (size_t done = 0; ok && done < text.size();) {
+    auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    ok = n > 0;
+    done += ok ? static_cast<size_t>(n) : 0;
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok)
+    std::cerr << "cwts keygen: cannot write " << path << ": " << std::strerror(errno) << "\n";
+  return ok;
+}
+
+int run_keygen(const cli_config& cfg) {
+  if (cfg.out.empty()) {
+    std::cerr << "cwts keygen: --out=PATH is required\n" << usage;
+    return 2;
+  }
+  const auto private_file = cfg.out + ".pem";
+  const auto public_file = cfg.out + ".pub.pem";
+  for (auto& f : {private_file, public_file})
+    if (::access(f.c_str(), F_OK) == 0) {
+      std::cerr << "cwts keygen: " << f << " exists; not replacing a key\n";
+      return 2;
+    }
+  auto key = cwts::ed25519_signer::generate();
+  if (!write_new_file(private_file, key.private_pem(), 0600))
+    return 2;
+  if (!write_new_file(public_file, key.public_pem(), 0644)) {
+    ::unlink(private_file.c_str()); // no half key pair left behind
+    return 2;
+  }
+  std::cout << "wrote " << private_file << " (private, mode 0600: keep it secret) and "
+            << public_file << "\n"
+            << "list the public key in the nodes' operators file (the path is relative to that\n"
+            << "file; roles: any of risk-officer, operations, kill, reset):\n"
+            << "  [operator.NAME]\n"
+            << "  public-key-file = \"" << public_file << "\"\n"
+            << "  roles = \"operations\"\n";
+  return 0;
+}
+
+bool is_operator_command(const std::string& command) {
+  return command == "limit" || command == "throttle-reenable" || command == "accept-positions";
+}
+
+cwts::operator_action action_of(const std::string& command) {
+  if (command == "limit")
+    return cwts::operator_action::change_limit;
+  if (command == "throttle-reenable")
+    return cwts::operator_action::reenable_throttle;
+  return cwts::operator_action::accept_positions;
+}
+
+// Checks the options `command` needs; empty when they are complete.
+std::string missing_options(const std::string& command, const cli_config& cfg) {
+  if (cfg.issuer.empty() || cfg.key_file.empty())
+    return "--operator and --key-file are required";
+  if (cfg.reason.empty())
+    return "--reason is required (it is audited)";
+  if (command != "accept-positions" && cfg.target.empty())
+    return "--target is required";
+  if (command == "limit" && cfg.field.empty())
+    return "--field is required";
+  if (command == "limit" && !cwts::parse_scaled_decimal(cfg.value))
+    return "--value must be a decimal with at most 8 places (e.g. 5000 or 0.25)";
+  return "";
+}
+
+// Finds the actor for the action in the node's directory, signs the command
+// and waits for its command_result: 0 accepted, 4 refused, 5 no answer.
+int run_operator_command(caf::actor_system& sys, const cli_config& cfg,
+                         const caf::actor& supervisor, cwts::operator_action action,
+                         const cwts::ed25519_signer& key) {
+  caf::scoped_actor self{sys};
+  std::string node;
+  cwts::role_directory dir;
+  if (!directory(self, supervisor, node, dir))
+    return 5;
+  const std::string role = action == cwts::operator_action::accept_positions ? "oms" : "risk";
+  auto target = cwts::find_role(dir, role);
+  if (!target) {
+    std::cerr << "cwts: node " << node << " knows no '" << role << "' actor (a trading node has one)\n";
+    return 5;
+  }
+  cwts::operator_command cmd;
+  cmd.id = cwts::command_id{new_id("oc-")};
+  cmd.action = action;
+  cmd.issuer = cwts::operator_id{cfg.issuer};
+  cmd.target = action == cwts::operator_action::accept_positions ? node : cfg.target;
+  if (action == cwts::operator_action::change_limit) {
+    cmd.field = cfg.field;
+    cmd.value = cfg.value;
+  }
+  cmd.reason = cfg.reason;
+  cmd.issued_at = cwts::wall_clock_now();
+  cmd.signature = key.sign(cwts::signing_payload(cmd));
+  int rc = 5;
+  self->request(target, std::chrono::milliseconds(cfg.timeout_ms), cmd)
+    .receive(
+      [&](const cwts::command_result& r) {
+        std::cout << "command " << r.id.value << " action=" << cwts::to_string(action)
+                  << " node=" << r.node.value << " accepted=" << r.accepted
+                  << (r.detail.empty() ? "" : " detail=\"" + r.detail + "\"") << std::endl;
+        rc = r.accepted ? 0 : 4;
+      },
+      [&](caf::error& err) {
+        std::cerr << "cwts " << cwts::to_string(action) << ": no answer from " << role << " on "
+                  << node << ": " << sys.render(err) << "\n";
+      });
   return rc;
 }
 
@@ -160,16 +325,36 @@ int main(int argc, char** argv) {
     std::cerr << "cwts: " << caf::actor_system_config::render(err) << "\n" << usage;
     return 2;
   }
-  if (cfg.cli_helptext_printed)
+  if (cfg.cli_helptext_printed) {
+    std::cout << usage;
     return 0;
-  if (command != "kill" && command != "status") {
+  }
+  if (command == "keygen")
+    return run_keygen(cfg);
+  if (command != "kill" && command != "status" && !is_operator_command(command)) {
     std::cerr << "cwts: unknown command '" << command << "'\n" << usage;
     return 2;
+  }
+  // A signed command is checked and its key read before any connection.
+  std::optional<cwts::ed25519_signer> key;
+  if (is_operator_command(command)) {
+    if (auto why = missing_options(command, cfg); !why.empty()) {
+      std::cerr << "cwts " << command << ": " << why << "\n" << usage;
+      return 2;
+    }
+    std::string error;
+    key = cwts::ed25519_signer::from_pem_file(cfg.key_file, error);
+    if (!key) {
+      std::cerr << "cwts " << command << ": --key-file: " << error << "\n";
+      return 2;
+    }
   }
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
   auto supervisor = connect(sys, cfg.node);
   if (!supervisor)
     return 5;
+  if (key)
+    return run_operator_command(sys, cfg, *supervisor, action_of(command), *key);
   return command == "kill" ? run_kill(sys, cfg, *supervisor) : run_status(sys, *supervisor);
 }

@@ -111,6 +111,11 @@ int main(int argc, char** argv) {
     roles += (roles.empty() ? "" : ",") + r;
   spdlog::info("event=node_started node={} roles={} venue={}:{}", settings->self.value, roles,
                settings->venue.host, settings->venue.port);
+  std::string operators;
+  for (auto& k : settings->operators->keys())
+    operators += (operators.empty() ? "" : ",") + k.id.value;
+  spdlog::info("event=operators_loaded operators={} window_s={}", operators,
+               settings->operators->window().count());
   uint16_t port = 0;
   if (settings->cluster_port > 0) {
     port = cwts::publish_node(sys, supervisor, settings->cluster_port, error);

@@ -51,6 +51,9 @@ node_config::node_config() {
   opt_group{custom_options_, "oms"}
     .add(raw_.oms_journal_path, "journal-path",
          "SQLite order journal; <node-id> is replaced, relative to the working directory");
+  opt_group{custom_options_, "operators"}
+    .add(raw_.operators_file, "file",
+         "operator keys and roles (docs/operators.md), relative to the config file's folder");
 }
 
 namespace {
@@ -248,10 +251,32 @@ bool node_config::read_oms(node_settings& s, std::string& error) const {
   return true;
 }
 
+// Operator commands are verified against this list (DESIGN.md §3
+// "Authorization"); a node without one could not tell an operator from anyone.
+// A relative path is resolved against the config file's folder, as the key
+// files inside it are against the operators file: a node started from any
+// working directory (scripts, tests in their own folder) finds the same keys.
+bool node_config::read_operators(node_settings& s, std::string& error) const {
+  if (raw_.operators_file.empty()) {
+    error = "operators.file: not set (every node needs the list of operator keys it trusts)";
+    return false;
+  }
+  std::filesystem::path file(raw_.operators_file);
+  if (file.is_relative())
+    file = std::filesystem::path(config_file_path).parent_path() / file;
+  auto registry = operator_registry::load(file.string(), error);
+  if (!registry) {
+    error = "operators.file: " + error;
+    return false;
+  }
+  s.operators = std::make_shared<const operator_registry>(std::move(*registry));
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
-      && read_oms(s, error))
+      && read_oms(s, error) && read_operators(s, error))
     return s;
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "caf/actor_system_config.hpp"
 
+#include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
 #include "messages/symbol.hpp"
@@ -67,6 +69,8 @@ struct node_settings {
   strategy_settings strategy;
   // [oms] journal-path with <node-id> replaced; its folder exists.
   std::string oms_journal_path;
+  // [operators] file, loaded: the keys allowed to command this node.
+  std::shared_ptr<const operator_registry> operators;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
 };
@@ -83,6 +87,7 @@ private:
   bool read_venue(node_settings& s, std::string& error) const;
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
   bool read_oms(node_settings& s, std::string& error) const;
+  bool read_operators(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -117,6 +122,7 @@ private:
     std::string max_inventory;
     int64_t min_action_interval_ms = 100;
     std::string oms_journal_path = "run/<node-id>-oms.sqlite";
+    std::string operators_file;
   };
   raw_options raw_;
 };

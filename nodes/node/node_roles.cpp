@@ -55,11 +55,16 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
                                                      s.risk.price_collar_bps, s.risk.max_position};
     cfg.rules[sym] = risk::symbol_rules{s.risk.tick_size, s.risk.lot_step, s.risk.min_notional};
   }
+  cfg.operators = s.operators;
   return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
 }
 
 child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
-  oms_actor_config cfg{s.self, &gate, s.oms_journal_path};
+  oms_actor_config cfg;
+  cfg.self = s.self;
+  cfg.gate = &gate;
+  cfg.journal_path = s.oms_journal_path;
+  cfg.operators = s.operators;
   return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
 }
 
