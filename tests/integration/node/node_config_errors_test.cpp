@@ -4,6 +4,7 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <cstdlib>
+#include <fstream>
 
 #include "tests/integration/support/cluster.hpp"
 
@@ -74,6 +75,19 @@ CAF_TEST(malformed_symbol_names_the_key) {
 
 CAF_TEST(missing_credentials_file_names_the_key) {
   expect_refused("--venue.credentials-file=/nonexistent", "venue.credentials-file");
+}
+
+CAF_TEST(missing_operators_file_names_the_key) {
+  expect_refused("--operators.file=/nonexistent/operators.ini", "operators.file");
+}
+
+CAF_TEST(operator_with_unknown_role_names_the_key_and_the_section) {
+  // A valid key file (the demo's) under a role the node does not know.
+  auto ini = dir + "/bad-operators.ini";
+  std::ofstream(ini) << "[operator.alice]\npublic-key-file = \""
+                     << paths.config("operator-keys/alice.pub.pem") << "\"\nroles = \"admin\"\n";
+  expect_refused("--operators.file=" + ini, "operators.file");
+  expect_refused("--operators.file=" + ini, "[operator.alice] roles: unknown role 'admin'");
 }
 
 CAF_TEST(unknown_option_names_the_option) {
