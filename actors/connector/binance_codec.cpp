@@ -300,4 +300,51 @@ outcome<int64_t> parse_server_time(std::string_view text) {
   return ms;
 }
 
+outcome<std::vector<asset_balance>> parse_account_balances(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsObject())
+    return codec_error{"account reply is not an object"};
+  auto it = doc.FindMember("balances");
+  if (it == doc.MemberEnd() || !it->value.IsArray())
+    return codec_error{"field \"balances\": missing or not an array"};
+  std::vector<asset_balance> out;
+  for (auto& b : it->value.GetArray()) {
+    if (!b.IsObject())
+      return codec_error{"field \"balances\": element is not an object"};
+    field_reader r(b);
+    asset_balance ab{std::string(r.string("asset")), r.decimal<qty>("free"),
+                     r.decimal<qty>("locked")};
+    if (!r.ok())
+      return codec_error{"balances: " + r.error().reason};
+    out.push_back(std::move(ab));
+  }
+  return out;
+}
+
+outcome<symbol_assets> parse_symbol_assets(std::string_view text, const symbol& sym) {
+  rapidjson::Document doc;
+  if (auto err = parse_document(text, doc))
+    return *err;
+  if (!doc.IsObject())
+    return codec_error{"exchangeInfo reply is not an object"};
+  auto it = doc.FindMember("symbols");
+  if (it == doc.MemberEnd() || !it->value.IsArray())
+    return codec_error{"field \"symbols\": missing or not an array"};
+  for (auto& s : it->value.GetArray()) {
+    if (!s.IsObject())
+      return codec_error{"field \"symbols\": element is not an object"};
+    field_reader r(s);
+    auto name = r.sym("symbol");
+    if (!r.ok() || name != sym)
+      continue;
+    symbol_assets out{sym, std::string(r.string("baseAsset")), std::string(r.string("quoteAsset"))};
+    if (!r.ok())
+      return codec_error{"symbol " + sym.str() + ": " + r.error().reason};
+    return out;
+  }
+  return codec_error{"exchangeInfo does not list " + sym.str()};
+}
+
 } // namespace cwts::connector

@@ -13,6 +13,7 @@
 #include "actors/connector/outcome.hpp"
 #include "actors/connector/venue_order.hpp"
 #include "messages/market_data.hpp"
+#include "messages/reconciliation.hpp"
 
 namespace cwts::connector {
 
@@ -37,6 +38,12 @@ outcome<api_error> parse_api_error(std::string_view text);
 
 // GET /api/v3/time: {"serverTime":1499827319559} -> milliseconds.
 outcome<int64_t> parse_server_time(std::string_view text);
+
+// GET /api/v3/account: "balances" [{"asset":"BTC","free":"1.0","locked":"0.5"}].
+outcome<std::vector<asset_balance>> parse_account_balances(std::string_view text);
+
+// GET /api/v3/exchangeInfo?symbol=X: baseAsset and quoteAsset of `sym`.
+outcome<symbol_assets> parse_symbol_assets(std::string_view text, const symbol& sym);
 
 // "NEW", "PARTIALLY_FILLED", ... (enums.md, Order status).
 std::optional<order_status> parse_order_status(std::string_view text);

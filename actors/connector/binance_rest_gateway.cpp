@@ -191,4 +191,17 @@ venue_reply<server_time_sample> binance_rest_gateway::server_time() {
   return out;
 }
 
+venue_reply<std::vector<asset_balance>> binance_rest_gateway::account_balances() {
+  auto r = signed_request(verb::get, "/api/v3/account", {}, request_deadline(steady_deadline::max()));
+  return classify<std::vector<asset_balance>>(r, parse_account_balances);
+}
+
+venue_reply<symbol_assets> binance_rest_gateway::assets_of(const symbol& sym) {
+  http_request req;
+  req.target = "/api/v3/exchangeInfo?symbol=" + sym.str();
+  req.idempotent = true;
+  auto r = http_.send(req);
+  return classify<symbol_assets>(r, [&](const std::string& body) { return parse_symbol_assets(body, sym); });
+}
+
 } // namespace cwts::connector

@@ -19,6 +19,7 @@
 #include "actors/connector/request_signer.hpp"
 #include "actors/connector/venue_order.hpp"
 #include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 
 namespace cwts::connector {
 
@@ -85,6 +86,10 @@ public:
   venue_reply<std::vector<venue_order>> open_orders(const symbol& sym);
   cancel_all_result cancel_all(const symbol& sym, steady_deadline deadline);
   venue_reply<server_time_sample> server_time();
+  // GET /api/v3/account: every balance of the account (signed, weight 20).
+  venue_reply<std::vector<asset_balance>> account_balances();
+  // GET /api/v3/exchangeInfo?symbol=SYM: the symbol's base and quote asset.
+  venue_reply<symbol_assets> assets_of(const symbol& sym);
 
   // Venue time minus local time, added to every request's timestamp.
   void set_time_offset_ms(int64_t offset) { time_offset_ms_ = offset; }

@@ -149,6 +149,15 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.worker->post([=] { send_all(*oms, session->cancel(c)); });
     },
     [=](cancel_all_atom, const kill_id& id) { return cancel_all(self, id); },
+    [=](const reconcile_orders& req) {
+      auto session = self->state.session;
+      auto oms = self->state.oms;
+      self->state.worker->post([=] {
+        auto snap = session->snapshot(req);
+        if (auto dest = oms->get())
+          caf::anon_send(dest, std::move(snap));
+      });
+    },
     [=](report_atom, uint64_t seq, const channel_result& r) {
       auto i = self->state.cancel_alls.find(seq);
       if (i == self->state.cancel_alls.end())

@@ -5,7 +5,8 @@
 // validator; reports go straight to the OMS.
 //
 // Lifecycle: start -> clock offset measured -> stream started -> polling.
-// Messages: order_request, cancel_request,
+// Messages: order_request, cancel_request, reconcile_orders (answered with a
+// venue_snapshot to the OMS),
 // (cancel_all_atom, kill_id) -> channel_result, trading_state,
 // (wire_atom, role_directory), stats_atom -> actor_stats.
 

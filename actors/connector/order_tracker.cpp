@@ -124,6 +124,16 @@ order_tracker::on_open_orders(const symbol& sym, const std::vector<venue_order>&
   return out;
 }
 
+void order_tracker::track(const venue_order& o) {
+  if (is_terminal(o.status))
+    return;
+  auto s = initial_state(o);
+  s.executed = o.executed_qty;
+  s.cum_quote = o.cumulative_quote_qty;
+  s.status = o.status;
+  open_[o.client_id] = s;
+}
+
 std::vector<execution_report> order_tracker::on_query_result(const venue_order& o,
                                                              timestamp_ns now) {
   std::vector<execution_report> out;

@@ -41,6 +41,11 @@ public:
   // GET /api/v3/order (or a cancel reply) for one order.
   std::vector<execution_report> on_query_result(const venue_order& o, timestamp_ns now);
 
+  // Reconciliation after a start: tracks an order the venue shows as open,
+  // at the venue's current fill state, without a report (the OMS settles the
+  // difference to its journal itself). Terminal orders are not tracked.
+  void track(const venue_order& o);
+
   // Stops tracking (e.g. the venue answered -2013 "Order does not exist.").
   void forget(const client_order_id& id) { open_.erase(id); }
 

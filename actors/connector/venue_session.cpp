@@ -10,6 +10,18 @@ order_reject reject(const order_request& req, reject_reason why, std::string tex
   return order_reject{req.id, req.sym, why, std::move(text), wall_clock_now()};
 }
 
+venue_order_state to_state(const venue_order& o) {
+  return venue_order_state{o.client_id,   o.order_id,    o.sym,
+                           o.order_side,  o.type,        o.tif,
+                           o.status,      o.limit_price, o.orig_qty,
+                           o.executed_qty, o.cumulative_quote_qty, o.update_time};
+}
+
+void note_failure(venue_snapshot& snap, const std::string& what, const std::string& detail) {
+  snap.complete = false;
+  snap.error += what + ": " + detail + "; ";
+}
+
 } // namespace
 
 venue_session::venue_session(gateway_config cfg, std::vector<symbol> symbols)
@@ -134,6 +146,81 @@ channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
   auto settled = poll();
   out.insert(out.end(), settled.begin(), settled.end());
   return r;
+}
+
+bool venue_session::open_orders_unchanged(venue_snapshot& snap) {
+  size_t seen = 0;
+  for (auto& sym : symbols_) {
+    auto again = gateway_.open_orders(sym);
+    ++snap.requests;
+    if (!again.ok())
+      return false;
+    for (auto& o : again.value) {
+      auto before = std::find_if(snap.open_orders.begin(), snap.open_orders.end(),
+                                 [&](const venue_order_state& v) { return v.id == o.client_id; });
+      if (before == snap.open_orders.end() || before->executed_qty != o.executed_qty)
+        return false;
+      ++seen;
+    }
+  }
+  return seen == snap.open_orders.size();
+}
+
+venue_snapshot venue_session::snapshot(const reconcile_orders& req) {
+  auto started = monotonic_ns();
+  venue_snapshot snap;
+  snap.round = req.round;
+  snap.complete = true;
+  for (auto& sym : symbols_) {
+    auto open = gateway_.open_orders(sym);
+    ++snap.requests;
+    note_rtt(open);
+    if (!open.ok()) {
+      note_failure(snap, "openOrders " + sym.str(), open.detail);
+      continue;
+    }
+    for (auto& o : open.value) {
+      tracker_.track(o);
+      snap.open_orders.push_back(to_state(o));
+    }
+    auto assets = gateway_.assets_of(sym);
+    ++snap.requests;
+    if (assets.ok())
+      snap.assets.push_back(assets.value);
+    else
+      note_failure(snap, "exchangeInfo " + sym.str(), assets.detail);
+  }
+  for (auto& order : req.live) {
+    bool listed = std::any_of(snap.open_orders.begin(), snap.open_orders.end(),
+                              [&](const venue_order_state& o) { return o.id == order.id; });
+    if (listed)
+      continue;
+    auto q = gateway_.query_order(order.sym, order.id);
+    ++snap.requests;
+    if (q.ok()) {
+      tracker_.track(q.value);
+      snap.ended.push_back(to_state(q.value));
+    } else if (q.kind == reply_kind::rejected && q.error.code == code_no_such_order) {
+      snap.unknown_at_venue.push_back(order.id);
+    } else {
+      note_failure(snap, "order " + order.id.value, q.detail);
+    }
+  }
+  auto balances = gateway_.account_balances();
+  ++snap.requests;
+  if (balances.ok())
+    snap.balances = std::move(balances.value);
+  else
+    note_failure(snap, "account", balances.detail);
+  // Balances must match the orders: a fill between the order queries and
+  // the account query would show in one and not the other. The open orders
+  // are read again; any change makes the snapshot incomplete (asked again).
+  if (snap.complete && !open_orders_unchanged(snap))
+    note_failure(snap, "snapshot", "orders filled while it was taken");
+  counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
+  snap.duration_ns = monotonic_ns() - started;
+  snap.taken_at = wall_clock_now();
+  return snap;
 }
 
 } // namespace cwts::connector

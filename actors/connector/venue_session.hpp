@@ -13,6 +13,7 @@
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/order_tracker.hpp"
 #include "messages/kill.hpp"
+#include "messages/reconciliation.hpp"
 
 namespace cwts::connector {
 
@@ -48,9 +49,16 @@ public:
   channel_result cancel_all(const kill_id& id, const node_id& self,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
 
+  // Reconciliation: the account's open orders per symbol, each of `req.live`
+  // missing from them queried, balances and symbol assets. Open orders are
+  // tracked for fills from here on, at the venue's state; the OMS settles
+  // its journal against the snapshot.
+  venue_snapshot snapshot(const reconcile_orders& req);
+
   const session_counters& counters() const { return counters_; }
 
 private:
+  bool open_orders_unchanged(venue_snapshot& snap);
   bool resolve(const client_order_id& id, const symbol& sym, std::vector<session_output>& out);
   template <class T>
   void note_rtt(const venue_reply<T>& reply);

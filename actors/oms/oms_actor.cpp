@@ -9,11 +9,32 @@
 
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
+#include "actors/oms/reconciler.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
 
 namespace {
+
+// Reconciliation phases (issue 5). New orders pass only in `running`:
+//
+//   start / connector (re)wired --> reconciling --(orders settled, positions
+//   explained)--> running
+//   reconciling --(positions unexplained after max rounds, or a contradiction)
+//   --> unexplained --(operator accept_positions)--> running
+//
+// Reports, cancels and kills are handled in every phase: they only settle or
+// lower risk.
+enum class reconcile_phase : uint8_t { reconciling, unexplained, running };
+
+const char* to_string(reconcile_phase p) {
+  switch (p) {
+    case reconcile_phase::reconciling: return "reconciling";
+    case reconcile_phase::unexplained: return "unexplained";
+    case reconcile_phase::running: return "running";
+  }
+  return "?";
+}
 
 struct oms_state {
   oms_actor_config cfg;
@@ -28,6 +49,19 @@ struct oms_state {
   int64_t fills = 0;
   int64_t rejects = 0;
   int64_t illegal_reports = 0;
+  // Reconciliation.
+  reconcile_phase phase = reconcile_phase::reconciling;
+  int64_t round = 0;
+  int64_t failed_rounds = 0; // consecutive rounds that did not settle everything
+  std::string not_reconciled_why = "waiting for the connector";
+  oms::position_check last_check;
+  int64_t reconciliations = 0;
+  int64_t adopted = 0;
+  int64_t never_reached = 0;
+  int64_t caught_up = 0;
+  int64_t last_reconcile_ns = 0;
+  int64_t commands_accepted = 0;
+  int64_t commands_refused = 0;
   static inline const char* name = "oms";
 };
 
@@ -74,6 +108,9 @@ void on_order(oms_ptr self, const order_request& req) {
   // still stops it here.
   if (!st.cfg.gate->is_open())
     return reject(self, req, reject_reason::kill_gate_closed, "kill gate closed");
+  if (st.phase != reconcile_phase::running)
+    return reject(self, req, reject_reason::not_reconciled,
+                  std::string("OMS ") + to_string(st.phase) + ": " + st.not_reconciled_why);
   if (!st.connector)
     return reject(self, req, reject_reason::venue_unreachable, "no connector wired");
   // Journal before send (DESIGN.md §3): an order the journal does not hold
@@ -128,6 +165,191 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
   tell_owners(self, rej);
 }
 
+// --- Reconciliation -------------------------------------------------------
+
+void start_round(oms_ptr self) {
+  auto& st = self->state;
+  if (!st.connector)
+    return;
+  ++st.round;
+  reconcile_orders req{st.round, {}};
+  for (const auto* rec : st.store.live_orders())
+    req.live.push_back(rec->request);
+  self->send(st.connector, req);
+  // A connector that never answers (venue down, restarted) is asked again.
+  self->delayed_send(self, st.cfg.snapshot_timeout, retry_atom::value, st.round);
+}
+
+void retry_later(oms_ptr self, std::string why) {
+  auto& st = self->state;
+  ++st.failed_rounds;
+  st.not_reconciled_why = std::move(why);
+  self->delayed_send(self, st.cfg.reconcile_retry, retry_atom::value, st.round);
+}
+
+// An adopted order is journaled as submitted, then at the venue's state, so
+// the position check counts its fills and a restart restores it.
+void adopt(oms_ptr self, const oms::order_record& rec) {
+  auto& st = self->state;
+  if (st.journal_wanted) {
+    bool known = false;
+    if (auto err = st.journal.contains(rec.request.id, known); !err && known) {
+      spdlog::error("event=reconcile_contradiction id={} detail=\"the venue shows the order open; "
+                    "the journal has it ended\"", rec.request.id.value);
+      st.last_check.unexplained.push_back({"order " + rec.request.id.value, {}, {}});
+      return;
+    }
+    auto err = st.journal.record_submitted(rec.request, rec.last_update);
+    if (!err)
+      err = st.journal.record_update(rec, order_status::pending_new, rec.cum_qty, rec.avg_fill_price);
+    if (err)
+      spdlog::error("event=journal_write_failed id={} error=\"{}\"", rec.request.id.value,
+                    err.message());
+  }
+  st.store.restore(rec);
+  ++st.adopted;
+  spdlog::warn("event=order_adopted id={} symbol={} side={} status={} cum={} qty={}",
+               rec.request.id.value, rec.request.sym.str(), to_string(rec.request.order_side),
+               to_string(rec.status), rec.cum_qty.to_string(), rec.request.quantity.to_string());
+}
+
+void apply_plan(oms_ptr self, const oms::reconciliation_plan& plan) {
+  auto& st = self->state;
+  for (auto& rec : plan.adopted)
+    adopt(self, rec);
+  for (auto& rep : plan.reports) {
+    ++st.caught_up;
+    on_report(self, rep);
+  }
+  for (auto& rej : plan.never_reached) {
+    ++st.never_reached;
+    on_venue_reject(self, rej);
+  }
+  for (auto& c : plan.cancels_to_resend)
+    self->send(st.connector, c);
+  for (auto& why : plan.contradictions)
+    spdlog::error("event=reconcile_contradiction detail=\"{}\"", why);
+}
+
+// Tells risk every fill since the journal began, so positions, average cost
+// and realized PnL continue where the crashed process left them.
+void send_positions_to_risk(oms_ptr self) {
+  auto& st = self->state;
+  if (!st.journal_wanted || !st.journal.is_open() || !st.risk)
+    return;
+  std::vector<journaled_fill> fills;
+  if (auto err = st.journal.fills_since(0, fills)) {
+    spdlog::error("event=journal_read_failed what=fills error=\"{}\"", err.message());
+    return;
+  }
+  self->send(st.risk, std::move(fills));
+}
+
+// The position check against the journal's baseline. True when explained
+// (or when there is nothing to check against: no journal).
+bool positions_explained(oms_ptr self, const venue_snapshot& snap) {
+  auto& st = self->state;
+  if (!st.journal_wanted || !st.journal.is_open())
+    return true;
+  oms::position_baseline base;
+  std::vector<journaled_fill> fills;
+  auto err = st.journal.load_baseline(base);
+  if (!err && base.seq != 0)
+    err = st.journal.fills_since(base.event_seq, fills);
+  if (err) {
+    st.last_check = {};
+    st.last_check.unexplained.push_back({"journal: " + err.message(), {}, {}});
+    return false;
+  }
+  st.last_check = oms::check_positions(base, fills, snap, st.cfg.position_tolerance);
+  if (base.seq != 0)
+    return st.last_check.explained();
+  // The first reconciliation of a journal: what the venue holds is the start.
+  oms::position_baseline taken;
+  if (auto e = st.journal.record_baseline(st.last_check.holdings, "reconciliation",
+                                          "first reconciliation of this journal", wall_clock_now(),
+                                          taken)) {
+    st.last_check.unexplained.push_back({"journal: " + e.message(), {}, {}});
+    return false;
+  }
+  spdlog::info("event=position_baseline_taken seq={} assets={}", taken.seq, taken.amounts.size());
+  st.last_check.unexplained.clear();
+  return true;
+}
+
+void on_snapshot(oms_ptr self, const venue_snapshot& snap) {
+  auto& st = self->state;
+  if (snap.round != st.round)
+    return; // an answer to a round already given up
+  ++st.reconciliations;
+  st.last_reconcile_ns = snap.duration_ns;
+  if (!snap.complete) {
+    spdlog::warn("event=reconcile_incomplete round={} error=\"{}\"", snap.round, snap.error);
+    return retry_later(self, "venue snapshot incomplete: " + snap.error);
+  }
+  auto plan = oms::plan_reconciliation(st.store, snap, wall_clock_now());
+  apply_plan(self, plan);
+  spdlog::info("event=reconciled round={} venue_open={} caught_up={} adopted={} never_reached={} "
+               "unsettled={} requests={} duration_us={}",
+               snap.round, snap.open_orders.size(), plan.reports.size(), plan.adopted.size(),
+               plan.never_reached.size(), plan.unsettled.size(), snap.requests,
+               snap.duration_ns / 1000);
+  if (st.phase == reconcile_phase::unexplained)
+    return; // only an operator ends it
+  if (!plan.unsettled.empty())
+    return retry_later(self, std::to_string(plan.unsettled.size()) + " orders not yet settled");
+  bool explained = positions_explained(self, snap) && plan.contradictions.empty();
+  if (explained) {
+    if (st.phase != reconcile_phase::running)
+      send_positions_to_risk(self);
+    st.phase = reconcile_phase::running;
+    st.failed_rounds = 0;
+    st.not_reconciled_why.clear();
+    spdlog::info("event=reconcile_done phase=running live_orders={}", st.store.live_orders().size());
+    return;
+  }
+  auto why = "positions unexplained: " + st.last_check.summary()
+             + (plan.contradictions.empty() ? "" : "contradictions: " + plan.contradictions.front());
+  if (st.failed_rounds + 1 < st.cfg.unexplained_rounds)
+    return retry_later(self, why); // a fill between queries explains itself next round
+  st.phase = reconcile_phase::unexplained;
+  st.not_reconciled_why = why + " (awaiting operator accept-positions)";
+  spdlog::error("event=position_unexplained node={} detail=\"{}\"", st.cfg.self.value, why);
+}
+
+command_result accept_positions(oms_ptr self, const operator_command& cmd) {
+  auto& st = self->state;
+  auto refuse = [&](std::string why) {
+    ++st.commands_refused;
+    spdlog::warn("event=command_refused id={} action={} issuer={} reason=\"{}\"", cmd.id.value,
+                 to_string(cmd.action), cmd.issuer.value, why);
+    return command_result{cmd.id, st.cfg.self, false, std::move(why)};
+  };
+  if (cmd.action != operator_action::accept_positions)
+    return refuse(std::string("the OMS does not apply ") + to_string(cmd.action));
+  if (!st.cfg.operators)
+    return refuse("no operator keys configured on this node");
+  if (auto why = st.cfg.operators->verify(cmd, wall_clock_now()); !why.empty())
+    return refuse(why);
+  if (cmd.target != st.cfg.self.value)
+    return refuse("command is for node '" + cmd.target + "', this is '" + st.cfg.self.value + "'");
+  if (st.phase != reconcile_phase::unexplained)
+    return refuse(std::string("nothing to accept: reconciliation is ") + to_string(st.phase));
+  oms::position_baseline taken;
+  if (auto err = st.journal.record_baseline(st.last_check.holdings, cmd.issuer.value,
+                                            cmd.reason, wall_clock_now(), taken))
+    return refuse("journal: " + err.message());
+  ++st.commands_accepted;
+  spdlog::warn("event=positions_accepted id={} issuer={} baseline={} was=\"{}\" reason=\"{}\"",
+               cmd.id.value, cmd.issuer.value, taken.seq, st.last_check.summary(), cmd.reason);
+  st.phase = reconcile_phase::running;
+  st.failed_rounds = 0;
+  st.not_reconciled_why.clear();
+  send_positions_to_risk(self);
+  return command_result{cmd.id, st.cfg.self, true,
+                        "baseline " + std::to_string(taken.seq) + " taken; trading resumes"};
+}
+
 channel_result cancel_all(oms_ptr self, const kill_id& id) {
   auto started = monotonic_ns();
   auto& store = self->state.store;
@@ -160,6 +382,15 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.last_write_ns"] = j.last_write_ns;
   s.counters["journal.max_write_ns"] = j.max_write_ns;
   s.counters["journal.total_write_ns"] = j.total_write_ns;
+  s.counters["reconcile.phase_running"] = st.phase == reconcile_phase::running ? 1 : 0;
+  s.counters["reconcile.phase_unexplained"] = st.phase == reconcile_phase::unexplained ? 1 : 0;
+  s.counters["reconcile.rounds"] = st.reconciliations;
+  s.counters["reconcile.adopted"] = st.adopted;
+  s.counters["reconcile.never_reached"] = st.never_reached;
+  s.counters["reconcile.caught_up"] = st.caught_up;
+  s.counters["reconcile.last_ns"] = st.last_reconcile_ns;
+  s.counters["commands.accepted"] = st.commands_accepted;
+  s.counters["commands.refused"] = st.commands_refused;
   for (auto s_ : {order_status::accepted, order_status::partially_filled, order_status::filled,
                   order_status::canceled, order_status::rejected, order_status::expired})
     s.counters[std::string("status.") + to_string(s_)] = static_cast<int64_t>(st.store.count(s_));
@@ -188,7 +419,7 @@ void open_journal(oms_ptr self) {
   }
   for (auto& rec : live)
     st.journal_restored += st.store.restore(rec) ? 1 : 0;
-  // Restored orders are not yet reconciled with the venue (issue 5).
+  // Restored orders are reconciled with the venue once a connector is wired.
   spdlog::info("event=journal_restored live={} path={}", st.journal_restored, st.cfg.journal_path);
 }
 
@@ -204,10 +435,29 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](const trading_state&) {
       // The gate is the authority; the state is logged by the coordinator.
     },
+    [=](const venue_snapshot& snap) { on_snapshot(self, snap); },
+    [=](retry_atom, int64_t round) {
+      auto& st = self->state;
+      if (round == st.round && st.phase == reconcile_phase::reconciling)
+        start_round(self);
+    },
+    [=](const operator_command& cmd) { return accept_positions(self, cmd); },
     [=](wire_atom, const role_directory& dir) {
-      self->state.connector = find_role(dir, "connector");
-      self->state.risk = find_role(dir, "risk");
-      self->state.strategy = find_role(dir, "strategy");
+      auto& st = self->state;
+      auto connector = find_role(dir, "connector");
+      st.risk = find_role(dir, "risk");
+      st.strategy = find_role(dir, "strategy");
+      // A new connector has a fresh session that tracks nothing: reconcile
+      // (at start, and after a connector restart).
+      if (connector && connector != st.connector) {
+        st.connector = connector;
+        if (st.phase == reconcile_phase::running) {
+          st.phase = reconcile_phase::reconciling;
+          st.not_reconciled_why = "connector restarted";
+        }
+        start_round(self);
+      }
+      st.connector = connector;
     },
     [=](stats_atom) { return stats(self); },
   };

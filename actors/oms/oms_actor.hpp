@@ -9,15 +9,28 @@
 // every applied change after; at start the live orders of the journal are
 // restored into the store. An empty path keeps the store in memory only.
 //
+// Reconciliation (reconciler.hpp): whenever a connector is wired (start,
+// connector restart) the OMS sends it reconcile_orders and settles the
+// venue_snapshot it answers with; new orders are refused (not_reconciled)
+// until orders are settled and positions explained. An unexplained position
+// holds the node until an operator's signed accept_positions command.
+//
 // Messages: order_request, cancel_request, execution_report, order_reject,
+// venue_snapshot, operator_command -> command_result,
 // (cancel_all_atom, kill_id) -> channel_result, trading_state,
 // (wire_atom, role_directory), stats_atom -> actor_stats.
+// To risk after each restore: std::vector<journaled_fill> (positions).
 
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "caf/fwd.hpp"
 
 #include "common/kill_gate.hpp"
+#include "common/operator_auth.hpp"
+#include "messages/decimal.hpp"
 #include "messages/ids.hpp"
 
 namespace cwts {
@@ -26,6 +39,16 @@ struct oms_actor_config {
   node_id self;
   const kill_gate* gate = nullptr;
   std::string journal_path; // empty: no journal, in-memory store only
+  // Keys allowed to accept reconciled positions; null refuses them.
+  std::shared_ptr<const operator_registry> operators;
+  // Reconciliation: pause between rounds that did not settle, how long to
+  // wait for the connector's snapshot, how many rounds with unexplained
+  // positions before the node stays halted, and the difference per base
+  // asset still explained (commission taken in the base asset).
+  std::chrono::milliseconds reconcile_retry{500};
+  std::chrono::milliseconds snapshot_timeout{10000};
+  int32_t unexplained_rounds = 3;
+  qty position_tolerance;
 };
 
 caf::actor spawn_oms(caf::actor_system& sys, oms_actor_config cfg);

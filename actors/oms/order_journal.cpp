@@ -15,6 +15,7 @@ constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS orders (
   client_order_id TEXT PRIMARY KEY,
   strategy TEXT NOT NULL,
+  account TEXT NOT NULL DEFAULT '',
   symbol TEXT NOT NULL,
   side TEXT NOT NULL,
   order_type TEXT NOT NULL,
@@ -57,7 +58,27 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE IF NOT EXISTS baselines (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_seq INTEGER NOT NULL,     -- fills with a larger events.seq move positions from here
+  taken_at INTEGER NOT NULL,
+  issuer TEXT NOT NULL,           -- "reconciliation" or the operator who accepted
+  reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS baseline_balances (
+  baseline_seq INTEGER NOT NULL,
+  asset TEXT NOT NULL,
+  amount INTEGER NOT NULL,        -- free + locked, raw fixed point
+  PRIMARY KEY (baseline_seq, asset)
+);
+CREATE TRIGGER IF NOT EXISTS baselines_no_update BEFORE UPDATE ON baselines
+  BEGIN SELECT RAISE(ABORT, 'baselines are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS baselines_no_delete BEFORE DELETE ON baselines
+  BEGIN SELECT RAISE(ABORT, 'baselines are append-only'); END;
 )sql";
+
+// Version 1 journals lack the account column.
+constexpr const char* migrate_v1_sql = "ALTER TABLE orders ADD COLUMN account TEXT NOT NULL DEFAULT ''";
 
 // Mutable state columns, in the order bind_state() binds them.
 #define CWTS_STATE_COLUMNS                                                                         \
@@ -69,8 +90,8 @@ constexpr int state_column_count = 19;
 
 constexpr const char* insert_order_sql =
   "INSERT INTO orders (client_order_id, strategy, symbol, side, order_type, tif, limit_price, "
-  "quantity, request_ts, " CWTS_STATE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,"
-  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  "quantity, request_ts, " CWTS_STATE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,"
+  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 constexpr const char* update_order_sql =
   "UPDATE orders SET status=?1, venue_status=?2, acknowledged=?3, venue_order_id=?4, "
@@ -85,7 +106,7 @@ constexpr const char* insert_event_sql =
 
 constexpr const char* select_live_sql =
   "SELECT client_order_id, strategy, symbol, side, order_type, tif, limit_price, quantity, "
-  "request_ts, " CWTS_STATE_COLUMNS " FROM orders WHERE live = 1 "
+  "request_ts, " CWTS_STATE_COLUMNS ", account FROM orders WHERE live = 1 "
   "ORDER BY ts_pending_new, client_order_id";
 
 #undef CWTS_STATE_COLUMNS
@@ -182,6 +203,7 @@ journal_error read_row(sqlite3_stmt* s, order_record& r) {
     r.entered_at[k] = timestamp_ns{sqlite3_column_int64(s, 17 + static_cast<int>(k))};
   r.last_update = timestamp_ns{sqlite3_column_int64(s, 25)};
   r.last_text = column_text(s, 26);
+  q.account.value = column_text(s, 28);
   return {};
 }
 
@@ -266,6 +288,7 @@ journal_error order_journal::open(const std::string& path, journal_durability du
                                             + std::to_string(version) + ", this build knows "
                                             + std::to_string(schema_version)};
   else if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK
+           || (version == 1 && sqlite3_exec(db_, migrate_v1_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
            || sqlite3_exec(db_, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK
            || sqlite3_exec(db_, set_version.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     err = fail(journal_errc::schema_failed, db_, "set up '" + path + "'");
@@ -357,6 +380,7 @@ journal_error order_journal::record_submitted(const order_request& req, timestam
     bind_value(s, 8, req.quantity.raw);
     bind_value(s, 9, req.ts_init.ns);
     bind_state(s, 10, rec);
+    bind_value(s, 10 + state_column_count, req.account.value);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_CONSTRAINT && sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
       return {journal_errc::duplicate_order, "client order id " + req.id.value + " already journaled"};

@@ -17,6 +17,7 @@
 #include "actors/oms/order_record.hpp"
 #include "actors/oms/order_store.hpp"
 #include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -76,10 +77,23 @@ struct journal_counts {
   int64_t events = 0;
 };
 
+// The account's holdings at a point of the event log, against which later
+// reconciliations explain positions (DESIGN.md: "a missing report is not
+// flat"): holding(asset) now must equal amount(asset) plus the journaled
+// fills after `event_seq`.
+struct position_baseline {
+  int64_t seq = 0;       // 0: no baseline yet
+  int64_t event_seq = 0; // last events.seq counted in the amounts
+  timestamp_ns taken_at;
+  std::string issuer;
+  std::string reason;
+  std::vector<asset_balance> amounts; // free = free + locked at the time; locked zero
+};
+
 class order_journal {
 public:
   // Schema version kept in PRAGMA user_version; a newer file is refused.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   order_journal();
   ~order_journal();
@@ -111,6 +125,18 @@ public:
   journal_error load(std::vector<order_record>& live) const;
 
   journal_error count(journal_counts& out) const;
+
+  // Reconciliation (order_journal_reconcile.cpp). Not on the order path.
+  // True in `out` when `id` was ever journaled (live or ended).
+  journal_error contains(const client_order_id& id, bool& out) const;
+  // Appends a baseline at the current end of the event log.
+  journal_error record_baseline(const std::vector<asset_balance>& holdings,
+                                const std::string& issuer, const std::string& reason,
+                                timestamp_ns now, position_baseline& out);
+  // The newest baseline; out.seq == 0 when none was ever taken.
+  journal_error load_baseline(position_baseline& out) const;
+  // Every fill with events.seq > after_event_seq, oldest first.
+  journal_error fills_since(int64_t after_event_seq, std::vector<journaled_fill>& out) const;
   const journal_counters& counters() const { return counters_; }
 
 private:

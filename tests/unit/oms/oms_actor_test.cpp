@@ -27,12 +27,60 @@ struct fixture : testing::actor_test_system {
 
   ~fixture() { shutdown(); }
 
-  caf::actor start(const std::string& journal_path) {
-    auto oms = spawn_oms(*sys, oms_actor_config{node_id{"t"}, &gate, journal_path});
+  // Starts an OMS wired to the test and answers its reconciliation with
+  // `venue` (an empty, complete snapshot unless told otherwise).
+  caf::actor start(const std::string& journal_path, venue_snapshot venue = complete_snapshot()) {
+    auto oms = start_unreconciled(journal_path);
+    reconcile(oms, std::move(venue));
+    return oms;
+  }
+
+  caf::actor start_unreconciled(const std::string& journal_path,
+                                std::shared_ptr<const operator_registry> operators = nullptr) {
+    oms_actor_config cfg;
+    cfg.self = node_id{"t"};
+    cfg.gate = &gate;
+    cfg.journal_path = journal_path;
+    cfg.operators = std::move(operators);
+    cfg.reconcile_retry = std::chrono::milliseconds(10);
+    auto oms = spawn_oms(*sys, cfg);
     caf::actor me = *self;
     role_directory roles{{"connector", me}, {"risk", me}};
     (*self)->send(oms, wire_atom::value, roles);
     return oms;
+  }
+
+  static venue_order_state open_at_venue(const std::string& id, const std::string& executed) {
+    venue_order_state v;
+    v.id.value = id;
+    v.venue_id.value = 42;
+    v.sym = *symbol::parse("BTCUSDT");
+    v.status = *qty::parse(executed) == qty{} ? order_status::accepted
+                                               : order_status::partially_filled;
+    v.limit_price = *price::parse("30000");
+    v.orig_qty = *qty::parse("1");
+    v.executed_qty = *qty::parse(executed);
+    v.cum_quote = *notional_of(v.limit_price, v.executed_qty);
+    return v;
+  }
+
+  static venue_snapshot complete_snapshot() {
+    venue_snapshot s;
+    s.complete = true;
+    s.assets.push_back(symbol_assets{*symbol::parse("BTCUSDT"), "BTC", "USDT"});
+    s.balances.push_back(asset_balance{"BTC", *qty::parse("10"), qty{}});
+    return s;
+  }
+
+  // Plays the connector: waits for the OMS's reconcile_orders, answers
+  // `venue` for that round, and returns what the OMS asked about.
+  reconcile_orders reconcile(const caf::actor& oms, venue_snapshot venue) {
+    reconcile_orders got;
+    (*self)->receive([&](const reconcile_orders& req) { got = req; },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no reconcile_orders"); });
+    venue.round = got.round;
+    (*self)->send(oms, venue);
+    return got;
   }
 
   void stop(const caf::actor& oms) {
@@ -126,7 +174,10 @@ CAF_TEST(journals_before_send_and_restores_live_orders_after_a_restart) {
   // 2 submissions + 3 applied reports.
   CAF_CHECK_EQUAL(counter(oms, "journal.writes"), 5);
   stop(oms); // killed: no clean shutdown of anything
-  auto again = start(path);
+  auto venue_view = complete_snapshot();
+  venue_view.open_orders.push_back(open_at_venue("o1", "0"));
+  venue_view.balances.front().free = *qty::parse("11"); // o2's fill
+  auto again = start(path, venue_view);
   CAF_CHECK_EQUAL(counter(again, "journal.restored"), 1);
   CAF_CHECK_EQUAL(counter(again, "live_orders"), 1);
   CAF_CHECK_EQUAL(counter(again, "status.NEW"), 1);
@@ -138,6 +189,87 @@ CAF_TEST(journals_before_send_and_restores_live_orders_after_a_restart) {
   CAF_CHECK_EQUAL(counter(again, "live_orders"), 0);
   CAF_CHECK_EQUAL(counter(again, "fills"), 1);
   stop(again);
+}
+
+CAF_TEST(refuses_new_orders_until_reconciled_with_the_venue) {
+  auto oms = start_unreconciled(dir.file("oms.sqlite"));
+  (*self)->send(oms, order("early"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "not_reconciled");
+  reconcile(oms, complete_snapshot());
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_running"), 1);
+  stop(oms);
+}
+
+CAF_TEST(catches_up_missed_fills_and_adopts_orders_the_journal_lacks) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  stop(oms); // crashed before any report arrived
+  auto venue_view = complete_snapshot();
+  venue_view.open_orders.push_back(open_at_venue("o1", "0.5"));
+  venue_view.open_orders.push_back(open_at_venue("manual-1", "0"));
+  // The fill of o1 moved the account's BTC: 10 + 0.5.
+  venue_view.balances.front().free = *qty::parse("10.5");
+  auto again = start_unreconciled(path);
+  auto asked = reconcile(again, venue_view);
+  CAF_REQUIRE_EQUAL(asked.live.size(), 1u);
+  CAF_CHECK_EQUAL(asked.live.front().id.value, "o1");
+  CAF_CHECK_EQUAL(counter(again, "reconcile.caught_up"), 1);
+  CAF_CHECK_EQUAL(counter(again, "reconcile.adopted"), 1);
+  CAF_CHECK_EQUAL(counter(again, "fills"), 1);
+  CAF_CHECK_EQUAL(counter(again, "live_orders"), 2);
+  CAF_CHECK_EQUAL(counter(again, "reconcile.phase_running"), 1);
+  stop(again);
+  // The adopted order is journaled: a third start restores both.
+  auto third = start_unreconciled(path);
+  CAF_CHECK_EQUAL(counter(third, "journal.restored"), 2);
+  stop(third);
+}
+
+CAF_TEST(an_unexplained_position_holds_the_node_until_an_operator_accepts_it) {
+  auto alice = ed25519_signer::generate();
+  auto mallory = ed25519_signer::generate();
+  auto operators = std::make_shared<operator_registry>(
+    std::vector<operator_key>{{operator_id{"alice"}, alice.public_key(), {operator_role::operations}}},
+    std::chrono::seconds(30));
+  auto path = dir.file("oms.sqlite");
+  stop(start(path)); // baseline: BTC 10
+  auto venue_view = complete_snapshot();
+  venue_view.balances.front().free = *qty::parse("12"); // 2 BTC nobody journaled
+  auto oms = start_unreconciled(path, operators);
+  for (int round = 0; round < 3; ++round)
+    reconcile(oms, venue_view);
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_unexplained"), 1);
+  (*self)->send(oms, order("o1"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "not_reconciled");
+  CAF_CHECK(rej.detail.find("BTC expected 10.00000000 venue 12.00000000") != std::string::npos);
+  operator_command cmd{command_id{"c-1"}, operator_action::accept_positions, operator_id{"alice"},
+                       wall_clock_now(), "t", "", "", "manual deposit confirmed", {}};
+  auto ask = [&](const operator_command& c) {
+    command_result got;
+    (*self)->request(oms, std::chrono::seconds(5), c)
+      .receive([&](const command_result& r) { got = r; },
+               [](caf::error&) { CAF_FAIL("no command_result"); });
+    return got;
+  };
+  cmd.signature = mallory.sign(signing_payload(cmd));
+  CAF_CHECK(!ask(cmd).accepted);
+  cmd.signature = alice.sign(signing_payload(cmd));
+  auto accepted = ask(cmd);
+  CAF_CHECK(accepted.accepted);
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_running"), 1);
+  (*self)->send(oms, order("o2"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o2");
+  // The same signed command again is a replay.
+  CAF_CHECK(!ask(cmd).accepted);
+  stop(oms);
+  // The accepted holdings are the new baseline: 12 BTC is explained now.
+  stop(start(path, venue_view));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
