@@ -40,22 +40,25 @@ int64_t position_book::narrow(__int128 value) {
   return static_cast<int64_t>(value);
 }
 
-void position_book::on_order_sent(const order_request& req) {
+void position_book::on_order_sent(const order_request& req, price market_reference) {
   auto [it, inserted] = orders_.try_emplace(req.id);
   if (!inserted)
     return; // the OMS refuses duplicate ids; never count one twice here
   auto& order = it->second;
   order.sym = req.sym;
+  order.strategy = req.strategy;
+  order.account = req.account;
+  order.valued_at = req.type == order_type::limit ? req.limit_price : market_reference;
   order.order_side = req.order_side;
   order.ordered = req.quantity;
   set_exposure(positions_[req.sym], order, req.quantity, false);
 }
 
-void position_book::on_execution_report(const execution_report& rep) {
+report_effect position_book::on_execution_report(const execution_report& rep) {
   auto it = orders_.find(rep.id);
   if (it == orders_.end() && terminal_ids_.count(rep.id) != 0) {
     ++late_reports_;
-    return;
+    return report_effect{};
   }
   if (it == orders_.end()) {
     // Not sent through this book (e.g. placed before a restart): still track
@@ -67,19 +70,21 @@ void position_book::on_execution_report(const execution_report& rep) {
   }
   auto& order = it->second;
   auto& pos = positions_[order.sym];
+  report_effect effect{order.strategy, order.account, qty{}, is_terminal(rep.status)};
   qty fill = rep.cum_qty - order.cum;
   if (fill.is_positive()) {
     apply_fill(pos, order.order_side, fill, rep.last_price);
     order.cum = rep.cum_qty;
+    effect.fill = fill;
   }
-  bool terminal = is_terminal(rep.status);
-  qty remaining = terminal ? qty{} : std::max(qty{}, order.ordered - order.cum);
+  qty remaining = effect.terminal ? qty{} : std::max(qty{}, order.ordered - order.cum);
   bool acknowledged = order.acknowledged || rep.status != order_status::pending_new;
   set_exposure(pos, order, remaining, acknowledged);
-  if (terminal) {
+  if (effect.terminal) {
     remember_terminal(rep.id);
     orders_.erase(it);
   }
+  return effect;
 }
 
 bool position_book::knows(const client_order_id& id) const {
@@ -106,6 +111,15 @@ void position_book::set_exposure(position& pos, tracked_order& order, qty remain
   qty& new_bucket = acknowledged ? (buy ? pos.open_buy : pos.open_sell)
                                  : (buy ? pos.in_flight_buy : pos.in_flight_sell);
   new_bucket += remaining;
+  // Credit: take out what this order's old remaining added, add the new one.
+  // Both products use the same price, so the account total returns to
+  // exactly zero when its orders are done.
+  __int128 before = static_cast<__int128>(order.valued_at.raw) * order.remaining.raw / decimal_scale;
+  __int128 after = static_cast<__int128>(order.valued_at.raw) * remaining.raw / decimal_scale;
+  if (before != after) {
+    auto& used = account_exposure_[order.account];
+    used = notional::from_raw(narrow(static_cast<__int128>(used.raw) - before + after));
+  }
   order.remaining = remaining;
   order.acknowledged = acknowledged;
 }
@@ -153,6 +167,36 @@ qty position_book::pending_qty(const symbol& sym, side s) const {
     return qty{};
   const auto& p = i->second;
   return s == side::buy ? p.open_buy + p.in_flight_buy : p.open_sell + p.in_flight_sell;
+}
+
+notional position_book::account_exposure(const account_id& account) const {
+  if (last_account_ != nullptr && last_account_->first == account)
+    return last_account_->second;
+  auto i = account_exposure_.find(account);
+  if (i == account_exposure_.end())
+    return notional{};
+  last_account_ = &*i;
+  return i->second;
+}
+
+const strategy_id* position_book::strategy_of(const client_order_id& id) const {
+  auto i = orders_.find(id);
+  return i == orders_.end() ? nullptr : &i->second.strategy;
+}
+
+notional position_book::total_pnl(const reference_prices& refs) const {
+  __int128 total = 0;
+  for (auto& [sym, pos] : positions_) {
+    total += pos.realized_pnl.raw;
+    auto mark = refs.get(sym);
+    if (mark && !pos.net.is_zero())
+      total += (static_cast<__int128>(mark->raw) - pos.avg_cost.raw) * pos.net.raw / decimal_scale;
+  }
+  if (total > std::numeric_limits<int64_t>::max())
+    return notional::from_raw(std::numeric_limits<int64_t>::max());
+  if (total < std::numeric_limits<int64_t>::min())
+    return notional::from_raw(std::numeric_limits<int64_t>::min());
+  return notional::from_raw(static_cast<int64_t>(total));
 }
 
 std::optional<notional> position_book::unrealized_pnl(const symbol& sym, price mark) const {

@@ -2,7 +2,8 @@
 // Positions, PnL and order exposure per symbol, from the order flow risk sees:
 // orders it let through (in flight), venue acknowledgements (open), fills and
 // terminal reports (released). SEC 15c3-5(c)(1)(i) asks for limits that count
-// orders not yet executed; this is where they are counted.
+// orders not yet executed; this is where they are counted: per symbol and side
+// in quantity (position limit) and per account in notional (credit limit).
 
 #include <cstdint>
 #include <deque>
@@ -30,20 +31,32 @@ struct position {
   qty sold;
 };
 
+// What one execution report changed, for the throttles that count fills.
+struct report_effect {
+  strategy_id strategy; // empty for an order not sent through the book
+  account_id account;
+  qty fill;             // growth of cum_qty; zero when the report filled nothing
+  bool terminal = false;
+};
+
 class position_book {
 public:
   // Terminal orders are remembered (last `remembered_terminal_orders` of them)
   // so a repeated terminal report, common after a user-data stream
   // reconnect, is recognised and not counted as a new fill.
   explicit position_book(size_t remembered_terminal_orders = 16384);
+  position_book(const position_book&) = delete; // remembers a node of its own map
+  position_book& operator=(const position_book&) = delete;
 
-  // An order passed the pre-trade check and is on its way: in flight.
-  void on_order_sent(const order_request& req);
+  // An order passed the pre-trade check and is on its way: in flight. Its
+  // credit use is valued at its limit price, a market order at
+  // `market_reference` (the reference the check valued it at).
+  void on_order_sent(const order_request& req, price market_reference = price{});
 
   // Fills move the position (last fill quantity = growth of cum_qty, so a
   // repeated report never counts twice); acknowledgements move exposure from
   // in flight to open; terminal reports release what is left.
-  void on_execution_report(const execution_report& rep);
+  report_effect on_execution_report(const execution_report& rep);
 
   // The order never reached the venue or was refused there: release it. A
   // duplicate-id refusal is about a second order under a known id and must
@@ -60,6 +73,19 @@ public:
   // Open plus in-flight quantity of one side.
   qty pending_qty(const symbol& sym, side s) const;
 
+  // Notional of the account's open and in-flight orders (remaining qty ×
+  // the price each was valued at), buys and sells alike. Orders adopted from
+  // reports without passing through the book have no account and count
+  // under the empty one.
+  notional account_exposure(const account_id& account) const;
+
+  // The strategy of a live order; null when the book does not track it.
+  const strategy_id* strategy_of(const client_order_id& id) const;
+
+  // Realized plus unrealized PnL over every symbol; a symbol without a
+  // reference price counts its realized PnL only (marked at its average cost).
+  notional total_pnl(const reference_prices& refs) const;
+
   // (mark - avg_cost) × net, truncated toward zero at 8 decimals; nullopt when
   // there is no mark or the result overflows.
   std::optional<notional> unrealized_pnl(const symbol& sym, price mark) const;
@@ -74,6 +100,9 @@ public:
 private:
   struct tracked_order {
     symbol sym;
+    strategy_id strategy;
+    account_id account;
+    price valued_at; // credit use per unit of remaining qty
     side order_side = side::buy;
     qty ordered;
     qty cum;
@@ -92,6 +121,10 @@ private:
 
   std::unordered_map<symbol, position> positions_;
   std::unordered_map<client_order_id, tracked_order> orders_;
+  // Entries are never erased: the last one looked up is remembered, so a run
+  // of orders of one account compares its id instead of hashing it.
+  std::unordered_map<account_id, notional> account_exposure_;
+  mutable const std::pair<const account_id, notional>* last_account_ = nullptr;
   uint64_t overflows_ = 0;
   uint64_t late_reports_ = 0;
 };

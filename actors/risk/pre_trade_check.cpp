@@ -23,12 +23,14 @@ __int128 abs128(__int128 v) { return v < 0 ? -v : v; }
 } // namespace
 
 pre_trade_check::pre_trade_check(const kill_gate& gate, risk_limits limits, symbol_rules_map rules)
-  : gate_(&gate), limits_(std::move(limits)), rules_(std::move(rules)) {
+  : gate_(&gate), limits_(std::move(limits)), rules_(std::move(rules)), throttles_(limits_) {
 }
 
 void pre_trade_check::set_limits(risk_limits limits, symbol_rules_map rules) {
   limits_ = std::move(limits);
   rules_ = std::move(rules);
+  last_credit_ = nullptr;
+  throttles_.configure(limits_);
 }
 
 uint64_t pre_trade_check::rejected_total() const {
@@ -36,14 +38,19 @@ uint64_t pre_trade_check::rejected_total() const {
 }
 
 check_result pre_trade_check::check(const order_request& o, trading_mode mode,
-                                    const reference_prices& refs, const position_book& book) {
+                                    const reference_prices& refs, const position_book& book,
+                                    int64_t now_ns) {
   check_result r;
   order_context ctx;
   r.passed = check_gate_and_mode(o, mode, r) && check_duplicate(o, book, r)
-             && check_symbol(o, ctx, r)
+             && check_throttles(o, ctx, now_ns, r) && check_symbol(o, ctx, r)
              && check_precision(o, ctx, r) && check_collar(o, ctx, refs, r)
              && check_size(o, ctx, r) && check_reducing(o, mode, book, r)
-             && check_position(o, ctx, book, r);
+             && check_position(o, ctx, book, r) && check_credit(o, ctx, book, r);
+  // Only orders that go out are messages to the venue (RTS 6 Art. 15 counts
+  // what reaches it); a refused one uses no budget.
+  if (r.passed)
+    ctx.throttle->messages.record(now_ns);
   return finish(std::move(r));
 }
 
@@ -79,6 +86,31 @@ bool pre_trade_check::check_duplicate(const order_request& o, const position_boo
   if (book.knows(o.id)) {
     refuse(r, reject_reason::duplicate_client_order_id,
            "client order id " + o.id.value + " already used");
+    return false;
+  }
+  return true;
+}
+
+// MiFID II RTS 6 Art. 15: a strategy whose execution throttle tripped stays
+// stopped until an operator re-enables it; above its message rate an order
+// waits for the window to slide.
+bool pre_trade_check::check_throttles(const order_request& o, order_context& ctx, int64_t now_ns,
+                                      check_result& r) {
+  ctx.throttle = &throttles_.of(o.strategy);
+  if (ctx.throttle->tripped) {
+    refuse(r, reject_reason::execution_throttle_tripped,
+           "strategy " + o.strategy.value + " tripped its execution throttle (more than "
+             + std::to_string(ctx.throttle->fills.capacity()) + " fills in "
+             + std::to_string(ctx.throttle->fills.window_ns() / 1'000'000)
+             + " ms); an operator must re-enable it");
+    return false;
+  }
+  if (ctx.throttle->messages.full(now_ns)) {
+    refuse(r, reject_reason::rate_throttled,
+           "strategy " + o.strategy.value + " sent "
+             + std::to_string(ctx.throttle->messages.count(now_ns))
+             + " messages in the last second (max "
+             + std::to_string(ctx.throttle->messages.capacity()) + ")");
     return false;
   }
   return true;
@@ -162,7 +194,7 @@ bool pre_trade_check::check_collar(const order_request& o, order_context& ctx,
 
 // SEC 15c3-5(c)(1)(ii): maximum order size and value; Binance NOTIONAL
 // filter: minimum value. Market orders are valued at the reference price.
-bool pre_trade_check::check_size(const order_request& o, const order_context& ctx,
+bool pre_trade_check::check_size(const order_request& o, order_context& ctx,
                                  check_result& r) const {
   const auto& lim = *ctx.limits;
   if (o.quantity > lim.max_order_qty) {
@@ -187,6 +219,7 @@ bool pre_trade_check::check_size(const order_request& o, const order_context& ct
            "notional " + str(*value) + " above max " + str(lim.max_order_notional));
     return false;
   }
+  ctx.value = *value;
   return true;
 }
 
@@ -228,6 +261,33 @@ bool pre_trade_check::check_position(const order_request& o, const order_context
              + str(book.get(o.sym).net) + " and pending "
              + str(book.pending_qty(o.sym, o.order_side)) + " exceeds max position "
              + str(ctx.limits->max_position));
+    return false;
+  }
+  return true;
+}
+
+// SEC 15c3-5(c)(1)(i): pre-set credit thresholds, counting orders before they
+// execute. Every open and in-flight order of the account uses credit for its
+// remaining notional, buys and sells alike (a sell order is also exposure
+// until it fills or ends).
+bool pre_trade_check::check_credit(const order_request& o, const order_context& ctx,
+                                   const position_book& book, check_result& r) const {
+  auto limit = last_credit_;
+  if (limit == nullptr || limit->first != o.account) {
+    auto i = limits_.credit_limits.find(o.account);
+    if (i == limits_.credit_limits.end()) {
+      refuse(r, reject_reason::credit_limit_exceeded,
+             "account '" + o.account.value + "' has no credit limit");
+      return false;
+    }
+    limit = last_credit_ = &*i;
+  }
+  __int128 used = book.account_exposure(o.account).raw;
+  if (used + ctx.value.raw > limit->second.raw) {
+    refuse(r, reject_reason::credit_limit_exceeded,
+           "account " + o.account.value + ": open and in-flight notional "
+             + str(book.account_exposure(o.account)) + " + order " + str(ctx.value)
+             + " exceeds credit limit " + str(limit->second));
     return false;
   }
   return true;

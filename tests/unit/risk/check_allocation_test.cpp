@@ -51,16 +51,20 @@ using namespace cwts::risk::testing;
 CAF_TEST_FIXTURE_SCOPE(check_allocation_tests, risk_fixture)
 
 CAF_TEST(passing_check_does_not_allocate) {
+  // Every rule is exercised: a position, an open order using credit, the
+  // strategy's throttle windows filling and sliding.
   fill("f1", side::buy, "1", "30000");
+  send(limit_order("open-1", side::sell, "30000", "0.2"));
   auto limit = limit_order("a-very-long-client-order-id-000001", side::buy, "30000", "0.5");
   auto market = market_order("b", side::sell, "0.5");
   auto reducing = limit_order("c", side::sell, "30000", "0.5");
   long before = allocations.load();
   bool all_passed = true;
   for (int i = 0; i < 1000; ++i) {
-    all_passed = all_passed && checker.check(limit, trading_mode::active, refs, book).passed;
-    all_passed = all_passed && checker.check(market, trading_mode::active, refs, book).passed;
-    all_passed = all_passed && checker.check(reducing, trading_mode::reducing, refs, book).passed;
+    all_passed = all_passed && check(limit).passed;
+    all_passed = all_passed && check(market).passed;
+    all_passed = all_passed && check(reducing, trading_mode::reducing).passed;
+    checker.on_cancel(strategy_id{"mm"}, now_ns);
   }
   long during = allocations.load() - before;
   CAF_CHECK(all_passed);
@@ -70,7 +74,7 @@ CAF_TEST(passing_check_does_not_allocate) {
 CAF_TEST(rejection_builds_its_detail) {
   auto big = limit_order("a", side::buy, "30000", "5");
   long before = allocations.load();
-  auto r = checker.check(big, trading_mode::active, refs, book);
+  auto r = check(big);
   long during = allocations.load() - before;
   CAF_CHECK(!r.passed);
   CAF_CHECK(during > 0);

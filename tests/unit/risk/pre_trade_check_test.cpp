@@ -164,9 +164,10 @@ CAF_TEST(rejects_limit_price_outside_collar) {
 CAF_TEST(rejects_limit_and_market_orders_without_reference_price) {
   reference_prices empty;
   auto r1 = checker.check(limit_order("a", side::buy, "30000", "1"), trading_mode::active, empty,
-                          book);
+                          book, now_ns);
   expect_reject(r1, reject_reason::no_reference_price);
-  auto r2 = checker.check(market_order("b", side::buy, "1"), trading_mode::active, empty, book);
+  auto r2 = checker.check(market_order("b", side::buy, "1"), trading_mode::active, empty, book,
+                          now_ns);
   expect_reject(r2, reject_reason::no_reference_price);
 }
 

@@ -25,6 +25,10 @@ inline risk_limits default_limits() {
   l.per_symbol[sym("BTCUSDT")] = btc;
   l.per_symbol[sym("ETHUSDT")] = btc; // has limits but is not tradable
   l.tradable.insert(sym("BTCUSDT"));
+  l.credit_limits[account_id{"acct"}] = nt("200000");
+  l.per_strategy[strategy_id{"mm"}] = strategy_limits{100, 10, 1000};
+  l.default_strategy = strategy_limits{100, 10, 1000};
+  l.pnl = pnl_limits{nt("1000"), nt("500")};
   return l;
 }
 
@@ -39,6 +43,8 @@ inline order_request limit_order(std::string_view id, side s, std::string_view p
                                   std::string_view q) {
   order_request o;
   o.id.value = std::string(id);
+  o.strategy = strategy_id{"mm"};
+  o.account = account_id{"acct"};
   o.sym = sym("BTCUSDT");
   o.order_side = s;
   o.type = order_type::limit;
@@ -72,12 +78,19 @@ struct risk_fixture {
   reference_prices refs;
   position_book book;
   pre_trade_check checker{gate, default_limits(), default_rules()};
+  // Monotonic time the checks see; each check() moves it 20 ms on, so the
+  // message-rate throttle (100/s) never decides a test that is not about it.
+  int64_t now_ns = 1'000'000'000;
 
   risk_fixture() { refs.set(sym("BTCUSDT"), px("30000"), timestamp_ns{1}); }
 
   check_result check(const order_request& o, trading_mode mode = trading_mode::active) {
-    return checker.check(o, mode, refs, book);
+    now_ns += 20'000'000;
+    return checker.check(o, mode, refs, book, now_ns);
   }
+
+  // Sends an order through the book as risk does after a pass.
+  void send(const order_request& o) { book.on_order_sent(o, refs.get(o.sym).value_or(price{})); }
 
   // Builds a position through the book as the venue would report it.
   void fill(std::string_view id, side s, std::string_view q, std::string_view p) {
