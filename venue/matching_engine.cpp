@@ -202,8 +202,8 @@ void matching_engine::execute(book& b, order& taker, order& maker, price px, qty
     o->cummulative_quote_qty += value_of(px, q);
     o->update_time_ms = now_ms;
   }
-  taker.fills.push_back(order_fill{px, q, trade_id, qty{}});
-  maker.fills.push_back(order_fill{px, q, trade_id, qty{}});
+  taker.fills.push_back(order_fill{px, q, trade_id, qty{}, false});
+  maker.fills.push_back(order_fill{px, q, trade_id, qty{}, true});
   for (order* o : {&taker, &maker}) {
     if (o->venue_owned) continue;
     auto fee = settle(b, *o, px, q, o == &maker);

@@ -71,8 +71,10 @@ public:
   void on_book_change(book_listener f) { book_listeners_.push_back(std::move(f)); }
 
   order_result place(const place_request& req, int64_t now_ms);
+  // `cancel_client_id` names the cancel ("newClientOrderId"); the venue
+  // assigns "cwtscancel<orderId>" when it is empty.
   order_result cancel(const std::string& account, symbol sym, const order_key& key,
-                      int64_t now_ms);
+                      int64_t now_ms, const std::string& cancel_client_id = {});
   order_result query(const std::string& account, symbol sym, const order_key& key) const;
   std::vector<order> open_orders(const std::string& account,
                                  std::optional<symbol> sym) const;

@@ -31,7 +31,8 @@ const order* matching_engine::find_order(const std::string& account, symbol sym,
 }
 
 order_result matching_engine::cancel(const std::string& account, symbol sym,
-                                     const order_key& key, int64_t now_ms) {
+                                     const order_key& key, int64_t now_ms,
+                                     const std::string& cancel_client_id) {
   auto b = find_book(sym);
   if (!b) return venue_error{-1121, "Invalid symbol.", 400};
   auto found = find_order(account, sym, key);
@@ -41,6 +42,9 @@ order_result matching_engine::cancel(const std::string& account, symbol sym,
   unlink(*b, o);
   release(*b, o);
   o.status = order_status::canceled;
+  o.cancel_client_order_id = cancel_client_id.empty()
+                               ? "cwtscancel" + std::to_string(o.order_id)
+                               : cancel_client_id;
   o.update_time_ms = now_ms;
   publish(o);
   return o;

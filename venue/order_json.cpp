@@ -65,14 +65,13 @@ void write_query_order(json_writer& w, const order& o) {
     .end_object();
 }
 
-void write_cancel(json_writer& w, const order& o, std::string_view cancel_client_id,
-                  int64_t now_ms) {
+void write_cancel(json_writer& w, const order& o, int64_t now_ms) {
   w.begin_object()
     .field("symbol", o.sym.view())
     .field("origClientOrderId", o.client_order_id)
     .field_num("orderId", o.order_id)
     .field_num("orderListId", -1)
-    .field("clientOrderId", cancel_client_id)
+    .field("clientOrderId", o.cancel_client_order_id)
     .field_num("transactTime", now_ms);
   write_core(w, o);
   w.field("selfTradePreventionMode", to_string(o.stp)).end_object();

@@ -15,7 +15,7 @@ enum class new_order_resp_type { ack, result, full };
 void write_new_order(json_writer& w, const order& o, new_order_resp_type type,
                      std::string_view commission_asset);
 void write_query_order(json_writer& w, const order& o);
-void write_cancel(json_writer& w, const order& o, std::string_view cancel_client_id,
-                  int64_t now_ms);
+// clientOrderId is the cancel's (order::cancel_client_order_id).
+void write_cancel(json_writer& w, const order& o, int64_t now_ms);
 
 } // namespace cwts::venue

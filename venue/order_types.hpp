@@ -48,6 +48,7 @@ struct order_fill {
   qty quantity;
   int64_t trade_id = 0;
   qty commission; // in the asset received: base for a BUY, quote for a SELL
+  bool maker = false; // the order was resting (executionReport "m")
 };
 
 struct order {
@@ -62,6 +63,9 @@ struct order {
   qty executed_qty;
   notional cummulative_quote_qty; // Binance's spelling on the wire
   std::string client_order_id;
+  // The cancel's clientOrderId (rest-api.md "Cancel order" newClientOrderId,
+  // venue-assigned when not sent); empty unless canceled.
+  std::string cancel_client_order_id;
   order_status status = order_status::new_order;
   int64_t time_ms = 0;        // "time" / "transactTime"
   int64_t update_time_ms = 0; // "updateTime"

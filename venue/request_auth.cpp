@@ -1,5 +1,6 @@
 #include "venue/request_auth.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -95,9 +96,9 @@ std::optional<std::string> signed_payload(std::string_view query, std::string_vi
 }
 
 std::variant<std::string, venue_error>
-authenticate(const key_store& keys, std::optional<std::string_view> api_key,
-             std::string_view query, std::string_view body, const request_params& params,
-             int64_t now_ms) {
+verify_signed(const key_store& keys, std::optional<std::string_view> api_key,
+              std::string_view payload, std::optional<std::string> signature,
+              const request_params& params, int64_t now_ms) {
   // errors.md -2014 BAD_API_KEY_FMT / -2015 REJECTED_MBX_KEY; Binance sends
   // both with HTTP 401.
   if (!api_key || !api_key_format_ok(*api_key))
@@ -105,16 +106,40 @@ authenticate(const key_store& keys, std::optional<std::string_view> api_key,
   auto account = keys.find(*api_key);
   if (!account)
     return venue_error{-2015, "Invalid API-key, IP, or permissions for action.", 401};
-  std::string signature;
-  auto payload = signed_payload(query, body, signature);
-  if (!payload || signature.empty()) return missing_param("signature");
+  if (!signature || signature->empty()) return missing_param("signature");
   if (auto err = check_timestamp(params, now_ms)) return *err;
   // "signature is not case sensitive": compare in lower case.
-  for (auto& c : signature)
+  auto sig = *signature;
+  for (auto& c : sig)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!signatures_equal(hmac_sha256_hex(account->secret, *payload), signature))
+  if (!signatures_equal(hmac_sha256_hex(account->secret, payload), sig))
     return venue_error{-1022, "Signature for this request is not valid.", 400};
   return account->name;
+}
+
+std::variant<std::string, venue_error>
+authenticate(const key_store& keys, std::optional<std::string_view> api_key,
+             std::string_view query, std::string_view body, const request_params& params,
+             int64_t now_ms) {
+  std::string signature;
+  auto payload = signed_payload(query, body, signature);
+  std::optional<std::string> sent;
+  if (payload) sent = signature;
+  return verify_signed(keys, api_key, payload ? *payload : std::string{}, sent, params, now_ms);
+}
+
+std::string ws_signature_payload(const request_params& params) {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  for (auto& item : params.items())
+    if (item.first != "signature") sorted.push_back(&item);
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto* a, auto* b) { return a->first < b->first; });
+  std::string out;
+  for (auto* item : sorted) {
+    if (!out.empty()) out += '&';
+    out += item->first + '=' + item->second;
+  }
+  return out;
 }
 
 } // namespace cwts::venue

@@ -47,10 +47,25 @@ bool api_key_format_ok(std::string_view key);
 std::optional<std::string> signed_payload(std::string_view query, std::string_view body,
                                           std::string& signature);
 
-// Runs every check in Binance's order and returns the account name.
+// Checks a signed request whose signature payload is already built, in
+// Binance's order: API key format (-2014) and owner (-2015), signature sent
+// (-1102), timestamp/recvWindow (-1021/-1131), HMAC-SHA256 (-1022; hex,
+// case-insensitive). Returns the account name.
+std::variant<std::string, venue_error>
+verify_signed(const key_store& keys, std::optional<std::string_view> api_key,
+              std::string_view payload, std::optional<std::string> signature,
+              const request_params& params, int64_t now_ms);
+
+// REST: the payload is the query string followed by the body, exactly as
+// received; runs verify_signed and returns the account name.
 std::variant<std::string, venue_error>
 authenticate(const key_store& keys, std::optional<std::string_view> api_key,
              std::string_view query, std::string_view body, const request_params& params,
              int64_t now_ms);
+
+// WebSocket API payload (web-socket-api.md "SIGNED request example (HMAC)"):
+// every parameter but `signature`, sorted by name, as name=value joined by
+// '&', values as sent (no percent-encoding).
+std::string ws_signature_payload(const request_params& params);
 
 } // namespace cwts::venue

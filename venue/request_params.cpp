@@ -1,5 +1,7 @@
 #include "venue/request_params.hpp"
 
+#include <algorithm>
+
 namespace cwts::venue {
 
 namespace {
@@ -38,6 +40,12 @@ const std::string* request_params::get(std::string_view key) const {
   for (auto& [k, v] : items_)
     if (k == key) return &v;
   return nullptr;
+}
+
+void request_params::remove(std::string_view key) {
+  items_.erase(std::remove_if(items_.begin(), items_.end(),
+                              [key](const auto& item) { return item.first == key; }),
+               items_.end());
 }
 
 bool url_decode(std::string_view in, std::string& out) {

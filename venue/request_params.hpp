@@ -23,6 +23,8 @@ public:
   void add(std::string key, std::string value) {
     items_.emplace_back(std::move(key), std::move(value));
   }
+  // Drops `key` (a parameter a transport consumed itself).
+  void remove(std::string_view key);
 
 private:
   std::vector<std::pair<std::string, std::string>> items_;

@@ -54,6 +54,27 @@ int64_t request_weight(std::string_view method, std::string_view path,
   return 1;
 }
 
+int64_t ws_api_request_weight(std::string_view method, const request_params& params) {
+  struct mirror {
+    std::string_view ws_method, http_method, path;
+  };
+  static constexpr mirror mirrors[] = {
+    {"ping", "GET", "/api/v3/ping"},
+    {"time", "GET", "/api/v3/time"},
+    {"exchangeInfo", "GET", "/api/v3/exchangeInfo"},
+    {"order.place", "POST", "/api/v3/order"},
+    {"order.cancel", "DELETE", "/api/v3/order"},
+    {"order.status", "GET", "/api/v3/order"},
+    {"openOrders.status", "GET", "/api/v3/openOrders"},
+    {"openOrders.cancelAll", "DELETE", "/api/v3/openOrders"},
+    {"account.status", "GET", "/api/v3/account"},
+  };
+  for (auto& m : mirrors)
+    if (m.ws_method == method) return request_weight(m.http_method, m.path, params);
+  if (method.substr(0, 8) == "session." || method.substr(0, 15) == "userDataStream.") return 2;
+  return 1;
+}
+
 std::optional<venue_error> weight_limiter::charge(int64_t weight, int64_t now_ms) {
   auto minute = now_ms / minute_ms;
   if (minute != minute_) {

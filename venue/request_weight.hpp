@@ -23,6 +23,12 @@ inline constexpr int64_t default_request_weight_limit = 6000;
 int64_t request_weight(std::string_view method, std::string_view path,
                        const request_params& query);
 
+// The weight of a WebSocket API method (web-socket-api.md): the weight of the
+// REST endpoint it mirrors (order.place as POST /api/v3/order, openOrders.status
+// as GET /api/v3/openOrders ...), 2 for session.* and userDataStream.*, 1 for
+// anything else.
+int64_t ws_api_request_weight(std::string_view method, const request_params& params);
+
 // Fixed one-minute windows aligned on the clock minute, like Binance's
 // X-MBX-USED-WEIGHT-1M counter.
 class weight_limiter {

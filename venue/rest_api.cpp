@@ -1,6 +1,9 @@
 #include "venue/rest_api.hpp"
 
+#include <algorithm>
+
 #include "venue/json_writer.hpp"
+#include "venue/rest_params.hpp"
 
 namespace cwts::venue {
 
@@ -61,7 +64,17 @@ http_reply rest_api::error(const venue_error& e) {
   return http_reply{e.http_status, w.take(), {}};
 }
 
-http_reply rest_api::exchange_info(int64_t now_ms) const {
+http_reply rest_api::server_time(int64_t now_ms) const {
+  return {200, "{\"serverTime\":" + std::to_string(now_ms) + "}", {}};
+}
+
+http_reply rest_api::exchange_info(const request_params& p, int64_t now_ms) {
+  auto syms = requested_symbols(p, engine_);
+  if (auto e = std::get_if<venue_error>(&syms)) return error(*e);
+  return exchange_info_json(now_ms, std::get<std::vector<symbol>>(syms));
+}
+
+http_reply rest_api::exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const {
   json_writer w;
   w.begin_object().field("timezone", "UTC").field_num("serverTime", now_ms)
     .key("rateLimits").begin_array()
@@ -71,7 +84,8 @@ http_reply rest_api::exchange_info(int64_t now_ms) const {
     .key("exchangeFilters").begin_array().end_array()
     .key("symbols").begin_array();
   for (auto& r : engine_.all_rules())
-    write_symbol(w, r);
+    if (std::find(only.begin(), only.end(), r.sym) != only.end())
+      write_symbol(w, r);
   w.end_array().end_object();
   return http_reply{200, w.take(), {}};
 }
@@ -106,10 +120,10 @@ http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
 http_reply rest_api::route(const http_request_view& req, std::string_view path,
                            std::string_view query, int64_t now_ms) {
   const auto& m = req.method;
-  if (path == "/api/v3/ping" && m == "GET") return {200, "{}", {}};
-  if (path == "/api/v3/time" && m == "GET")
-    return {200, "{\"serverTime\":" + std::to_string(now_ms) + "}", {}};
-  if (path == "/api/v3/exchangeInfo" && m == "GET") return exchange_info(now_ms);
+  if (path == "/api/v3/ping" && m == "GET") return ping();
+  if (path == "/api/v3/time" && m == "GET") return server_time(now_ms);
+  if (path == "/api/v3/exchangeInfo" && m == "GET")
+    return public_call(query, &rest_api::exchange_info, now_ms);
   if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json(), {}};
   if (m == "GET") {
     if (path == "/api/v3/depth") return public_call(query, &rest_api::depth, now_ms);

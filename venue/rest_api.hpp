@@ -43,27 +43,26 @@ public:
   http_reply handle(const http_request_view& req, int64_t now_ms);
   matching_engine& engine() { return engine_; }
   const market_stats& market() const { return market_; }
+  const key_store& keys() const { return keys_; }
+  venue_stats& stats() { return stats_; }
 
-private:
+  // The REQUEST_WEIGHT counter every transport shares (one IP on Binance):
+  // the -1003 error when this weight takes the minute over the limit.
+  std::optional<venue_error> charge_weight(int64_t weight, int64_t now_ms) {
+    return weights_.charge(weight, now_ms);
+  }
+  const weight_limiter& weights() const { return weights_; }
+  // Counts the rejection by code and builds its {"code":…,"msg":…} reply.
+  http_reply error(const venue_error& e);
+
+  // Endpoint handlers, shared by the REST routes and the WebSocket API
+  // (ws_api): validated parameters, the authenticated account, the time.
   using handler = http_reply (rest_api::*)(const request_params&, const std::string&,
                                            int64_t);
-  using public_handler = http_reply (rest_api::*)(const request_params&, int64_t);
-  http_reply route(const http_request_view& req, std::string_view path,
-                   std::string_view query, int64_t now_ms);
-  http_reply signed_call(const http_request_view& req, std::string_view query,
-                         handler h, int64_t now_ms);
-  http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
-  http_reply error(const venue_error& e);
-  http_reply exchange_info(int64_t now_ms) const;
-
-  // Market data (rest_market.cpp).
-  http_reply depth(const request_params& p, int64_t now);
-  http_reply trades(const request_params& p, int64_t now);
-  http_reply ticker_price(const request_params& p, int64_t now);
-  http_reply avg_price(const request_params& p, int64_t now);
-  http_reply book_ticker(const request_params& p, int64_t now);
-  http_reply ticker_24hr(const request_params& p, int64_t now);
-
+  http_reply ping() const { return {200, "{}", {}}; }
+  http_reply server_time(int64_t now_ms) const;
+  // `symbol` / `symbols` / neither (all), as the tickers read them.
+  http_reply exchange_info(const request_params& p, int64_t now_ms);
   http_reply new_order(const request_params& p, const std::string& account, int64_t now);
   http_reply cancel_order(const request_params& p, const std::string& account, int64_t now);
   http_reply query_order(const request_params& p, const std::string& account, int64_t now);
@@ -74,6 +73,23 @@ private:
   http_reply account(const request_params& p, const std::string& account, int64_t now);
   http_reply all_orders(const request_params& p, const std::string& account, int64_t now);
   http_reply my_trades(const request_params& p, const std::string& account, int64_t now);
+
+private:
+  using public_handler = http_reply (rest_api::*)(const request_params&, int64_t);
+  http_reply route(const http_request_view& req, std::string_view path,
+                   std::string_view query, int64_t now_ms);
+  http_reply signed_call(const http_request_view& req, std::string_view query,
+                         handler h, int64_t now_ms);
+  http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
+  http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
+
+  // Market data (rest_market.cpp).
+  http_reply depth(const request_params& p, int64_t now);
+  http_reply trades(const request_params& p, int64_t now);
+  http_reply ticker_price(const request_params& p, int64_t now);
+  http_reply avg_price(const request_params& p, int64_t now);
+  http_reply book_ticker(const request_params& p, int64_t now);
+  http_reply ticker_24hr(const request_params& p, int64_t now);
 
   matching_engine& engine_;
   const key_store& keys_;

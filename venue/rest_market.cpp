@@ -58,54 +58,6 @@ void write_24hr(json_writer& w, symbol sym, const rolling_stats& s, const top_of
     .field_num("count", s.count).end_object();
 }
 
-// `symbols=["A","B"]` (a JSON array of symbol names, rest-api.md).
-std::variant<std::vector<symbol>, venue_error> read_symbol_list(const std::string& text,
-                                                                const matching_engine& engine) {
-  auto parsed = parse_json(text);
-  auto* list = std::get_if<json_value>(&parsed);
-  if (!list || list->type != json_value::kind::array || list->items.empty())
-    return illegal_param("symbols", "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$");
-  std::vector<symbol> out;
-  for (auto& item : list->items) {
-    auto sym = item.type == json_value::kind::string ? symbol::parse(item.text) : std::nullopt;
-    if (!sym || !engine.rules(*sym)) return venue_error{-1121, "Invalid symbol.", 400};
-    // errors.md -1151 DUPLICATE_SYMBOLS.
-    if (std::find(out.begin(), out.end(), *sym) != out.end())
-      return venue_error{-1151, "Symbol is present multiple times in the list.", 400};
-    out.push_back(*sym);
-  }
-  return out;
-}
-
-// Symbols a ticker endpoint answers for: `symbol` (one object), `symbols`
-// or none (all; an array). `extra` names the endpoint's other parameters.
-std::variant<std::vector<symbol>, venue_error> ticker_symbols(const request_params& p,
-                                                              const matching_engine& engine,
-                                                              param_names extra = {}) {
-  std::vector<std::string_view> known{"symbol", "symbols"};
-  known.insert(known.end(), extra.begin(), extra.end());
-  size_t read = 0;
-  for (auto& [k, v] : p.items())
-    read += std::find(known.begin(), known.end(), k) != known.end();
-  if (read != p.size())
-    return venue_error{-1104, "Not all sent parameters were read; read '" + std::to_string(read)
-                                + "' parameter(s) but was sent '" + std::to_string(p.size())
-                                + "'.", 400};
-  if (p.has("symbol") && p.has("symbols"))
-    return venue_error{-1128, "Combination of optional parameters invalid.", 400};
-  if (auto list = p.get("symbols")) return read_symbol_list(*list, engine);
-  std::vector<symbol> out;
-  if (p.has("symbol")) {
-    auto sym = read_symbol(p, engine);
-    if (auto e = std::get_if<venue_error>(&sym)) return *e;
-    out.push_back(std::get<symbol>(sym));
-    return out;
-  }
-  for (auto& r : engine.all_rules())
-    out.push_back(r.sym);
-  return out;
-}
-
 } // namespace
 
 http_reply rest_api::depth(const request_params& p, int64_t) {
@@ -151,7 +103,7 @@ http_reply rest_api::trades(const request_params& p, int64_t) {
 }
 
 http_reply rest_api::ticker_price(const request_params& p, int64_t) {
-  auto syms = ticker_symbols(p, engine_);
+  auto syms = requested_symbols(p, engine_);
   if (auto e = std::get_if<venue_error>(&syms)) return error(*e);
   json_writer w;
   bool many = !p.has("symbol");
@@ -177,7 +129,7 @@ http_reply rest_api::avg_price(const request_params& p, int64_t now) {
 }
 
 http_reply rest_api::book_ticker(const request_params& p, int64_t) {
-  auto syms = ticker_symbols(p, engine_);
+  auto syms = requested_symbols(p, engine_);
   if (auto e = std::get_if<venue_error>(&syms)) return error(*e);
   json_writer w;
   bool many = !p.has("symbol");
@@ -189,7 +141,7 @@ http_reply rest_api::book_ticker(const request_params& p, int64_t) {
 }
 
 http_reply rest_api::ticker_24hr(const request_params& p, int64_t now) {
-  auto syms = ticker_symbols(p, engine_, {"type"});
+  auto syms = requested_symbols(p, engine_, {"type"});
   if (auto e = std::get_if<venue_error>(&syms)) return error(*e);
   auto type = p.get("type");
   // errors.md -1139 INVALID_TICKER_TYPE; FULL by default.

@@ -145,12 +145,17 @@ http_reply rest_api::cancel_order(const request_params& p, const std::string& ac
   if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
   auto key = read_order_key(p);
   if (auto e = std::get_if<venue_error>(&key)) return error(*e);
-  auto done = engine_.cancel(account, std::get<symbol>(sym), std::get<order_key>(key), now);
+  std::string cancel_id;
+  if (auto id = p.get("newClientOrderId")) {
+    if (!is_valid_client_order_id(*id))
+      return error(illegal_param("newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$"));
+    cancel_id = *id;
+  }
+  auto done = engine_.cancel(account, std::get<symbol>(sym), std::get<order_key>(key), now,
+                             cancel_id);
   if (auto e = std::get_if<venue_error>(&done)) return error(*e);
-  auto& o = std::get<order>(done);
-  auto cancel_id = p.get("newClientOrderId");
   json_writer w;
-  write_cancel(w, o, cancel_id ? *cancel_id : "cwtscancel" + std::to_string(o.order_id), now);
+  write_cancel(w, std::get<order>(done), now);
   return {200, w.take(), {}};
 }
 
@@ -195,7 +200,7 @@ http_reply rest_api::cancel_open_orders(const request_params& p, const std::stri
   json_writer w;
   w.begin_array();
   for (auto& o : std::get<std::vector<order>>(done))
-    write_cancel(w, o, "cwtscancel" + std::to_string(o.order_id), now);
+    write_cancel(w, o, now);
   w.end_array();
   return {200, w.take(), {}};
 }

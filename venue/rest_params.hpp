@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "venue/matching_engine.hpp"
 #include "venue/request_params.hpp"
@@ -32,5 +33,12 @@ std::variant<int64_t, venue_error> read_limit(const request_params& p, int64_t f
 // Optional positive integer id parameter (orderId, fromId ...); nullopt when absent.
 std::variant<std::optional<int64_t>, venue_error> read_id(const request_params& p,
                                                           std::string_view name);
+
+// Symbols an endpoint answers for: `symbol` (one), `symbols` (a JSON array
+// of names, rest-api.md; -1121 unknown, -1151 repeated) or neither (all);
+// both is -1128. `extra` names the endpoint's other parameters (-1104).
+std::variant<std::vector<symbol>, venue_error> requested_symbols(const request_params& p,
+                                                                 const matching_engine& engine,
+                                                                 param_names extra = {});
 
 } // namespace cwts::venue

@@ -22,11 +22,6 @@ namespace {
 
 std::string_view sv(beast::string_view v) { return {v.data(), v.size()}; }
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // One HTTP connection: keep-alive request loop; hands WebSocket upgrades to
 // ws_session. A malformed request closes the connection, nothing more.
 class http_session : public std::enable_shared_from_this<http_session> {
@@ -55,7 +50,7 @@ private:
     auto key = req_.find("X-MBX-APIKEY");
     if (key != req_.end()) view.api_key = sv(key->value());
     view.body = req_.body();
-    auto reply = server_.api().handle(view, wall_ms());
+    auto reply = server_.api().handle(view, venue_server::wall_ms());
     server_.publish_settled();
     auto res = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(reply.status), req_.version());
@@ -74,24 +69,44 @@ private:
   }
 
   void upgrade() {
-    auto streams = parse_stream_target(sv(req_.target()));
+    auto target = sv(req_.target());
+    if (target.substr(0, target.find('?')) == "/ws-api/v3") return upgrade_api(target);
+    auto streams = parse_stream_target(target);
     bool known = streams.has_value();
     if (known)
       for (auto& id : streams->streams)
         known = known && server_.api().engine().rules(id.sym) != nullptr;
-    if (!known) {
-      // web-socket-streams.md: unknown streams are refused at connect time.
-      server_.stats().count_reject(-1121);
-      http::response<http::string_body> res{http::status::bad_request, req_.version()};
-      res.body() = "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}";
-      res.prepare_payload();
-      beast::error_code wec;
-      http::write(stream_, res, wec);
-      return close();
-    }
+    // web-socket-streams.md: unknown streams are refused at connect time.
+    if (!known) return refuse(server_.api().error(venue_error{-1121, "Invalid symbol.", 400}));
     stream_.expires_never();
     auto ws = std::make_shared<ws_session>(stream_.release_socket(), server_, *streams);
     ws->accept(std::move(req_));
+  }
+
+  // web-socket-api.md: "Connecting to WebSocket API costs 2 weight";
+  // `returnRateLimits=false` in the URL hides rateLimits by default.
+  void upgrade_api(std::string_view target) {
+    auto now = venue_server::wall_ms();
+    if (auto over = server_.api().charge_weight(2, now)) return refuse(server_.api().error(*over));
+    ws_api_session session;
+    session.connected_since_ms = now;
+    auto q = target.find('?');
+    auto parsed = parse_params(q == std::string_view::npos ? "" : target.substr(q + 1), {});
+    if (auto* p = std::get_if<request_params>(&parsed))
+      if (auto rl = p->get("returnRateLimits")) session.return_rate_limits = *rl != "false";
+    stream_.expires_never();
+    auto ws = std::make_shared<ws_session>(stream_.release_socket(), server_, std::move(session));
+    ws->accept(std::move(req_));
+  }
+
+  void refuse(const http_reply& reply) {
+    http::response<http::string_body> res{static_cast<http::status>(reply.status),
+                                          req_.version()};
+    res.body() = reply.body;
+    res.prepare_payload();
+    beast::error_code wec;
+    http::write(stream_, res, wec);
+    close();
   }
 
   void close() {
@@ -118,10 +133,17 @@ std::string trade_event_json(const public_trade& t, int64_t event_ms) {
   return w.take();
 }
 
+int64_t venue_server::wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& stats,
                            size_t ws_queue_limit)
   : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit),
-    feed_(api.engine()), fast_depth_timer_(ioc), slow_depth_timer_(ioc) {
+    feed_(api.engine()), ws_api_(api),
+    user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
+    fast_depth_timer_(ioc), slow_depth_timer_(ioc) {
 }
 
 uint16_t venue_server::listen(uint16_t port) {
@@ -155,6 +177,29 @@ void venue_server::publish_settled() {
     publish(ev);
   for (auto& ev : feed_.book_ticker_changes())
     publish(ev);
+  for (auto& ev : user_feed_.take(now))
+    publish(ev);
+}
+
+bool venue_server::listens(const std::string& account) const {
+  for (auto& weak : subscribers_) {
+    auto s = weak.lock();
+    if (s && s->api() && s->api()->subscription_of(account)) return true;
+  }
+  return false;
+}
+
+void venue_server::publish(const user_event& ev) {
+  // Copy: a session may drop itself (and edit the list) while being fed.
+  auto subs = subscribers_;
+  for (auto& weak : subs) {
+    auto s = weak.lock();
+    auto id = s && s->api() ? s->api()->subscription_of(ev.account) : std::nullopt;
+    // web-socket-api.md "Event format": {"subscriptionId":N,"event":{…}}.
+    if (id)
+      s->send(std::make_shared<const std::string>(
+        "{\"subscriptionId\":" + std::to_string(*id) + ",\"event\":" + ev.json + "}"));
+  }
 }
 
 void venue_server::accept() {

@@ -1,7 +1,8 @@
 #pragma once
 // cwts-venue's network shell: Boost.Beast HTTP (the Binance REST surface in
-// rest_api) and WebSocket market streams (trade, aggTrade, depth diffs,
-// bookTicker; built by market_feed) on 127.0.0.1. Everything runs on one
+// rest_api), WebSocket market streams (trade, aggTrade, depth diffs,
+// bookTicker; built by market_feed) and the WebSocket API /ws-api/v3 (ws_api,
+// with user data events built by user_data_feed) on 127.0.0.1. Everything runs on one
 // io_context thread, which is the strand that serializes every access to the
 // matching engine, the stats and the subscriber list.
 
@@ -18,7 +19,9 @@
 #include "venue/market_feed.hpp"
 #include "venue/order_types.hpp"
 #include "venue/rest_api.hpp"
+#include "venue/user_data.hpp"
 #include "venue/venue_stats.hpp"
+#include "venue/ws_api.hpp"
 
 namespace cwts::venue {
 
@@ -34,8 +37,9 @@ public:
   uint16_t listen(uint16_t port);
   // Sends a trade event to every client subscribed to its <symbol>@trade.
   void publish(const public_trade& t, int64_t now_ms);
-  // Sends the aggTrade events of the trades since the last call and
-  // bookTicker events for tops that changed; called after every request and
+  // Sends the aggTrade events of the trades since the last call, bookTicker
+  // events for tops that changed and the user data events to the
+  // connections subscribed to their account; called after every request and
   // every tape print (complete engine operations).
   void publish_settled();
   void stop();
@@ -46,10 +50,16 @@ public:
   size_t ws_queue_limit() const { return ws_queue_limit_; }
   venue_stats& stats() { return stats_; }
   rest_api& api() { return api_; }
+  ws_api& websocket_api() { return ws_api_; }
+  // Wall-clock milliseconds: Binance's serverTime and event times.
+  static int64_t wall_ms();
 
 private:
   void accept();
   void publish(const stream_event& ev);
+  void publish(const user_event& ev);
+  // True when a WebSocket API connection subscribes to `account`.
+  bool listens(const std::string& account) const;
   void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
                       std::chrono::milliseconds every);
 
@@ -60,6 +70,8 @@ private:
   size_t ws_queue_limit_;
   std::vector<std::weak_ptr<ws_session>> subscribers_;
   market_feed feed_;
+  ws_api ws_api_;
+  user_data_feed user_feed_;
   boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
 };
 

@@ -15,6 +15,11 @@ ws_session::ws_session(boost::asio::ip::tcp::socket socket, venue_server& server
   : ws_(std::move(socket)), server_(server), streams_(std::move(streams)) {
 }
 
+ws_session::ws_session(boost::asio::ip::tcp::socket socket, venue_server& server,
+                       ws_api_session api)
+  : ws_(std::move(socket)), server_(server), api_(std::move(api)) {
+}
+
 void ws_session::accept(beast::http::request<beast::http::string_body> req) {
   // Server pings after 10 s of silence and drops a peer that answers nothing
   // for 30 s (Binance pings every 20 s and disconnects silent clients).
@@ -32,23 +37,34 @@ void ws_session::on_accept(beast::error_code ec) {
   if (ec) return fail("accept", ec);
   open_ = true;
   server_.add_subscriber(shared_from_this());
-  spdlog::info("event=ws_open streams={} clients={}", streams_.streams.size(),
-               server_.stats().ws_clients);
+  if (api_)
+    spdlog::info("event=ws_api_open clients={}", server_.stats().ws_clients);
+  else
+    spdlog::info("event=ws_open streams={} clients={}", streams_.streams.size(),
+                 server_.stats().ws_clients);
   read();
 }
 
 void ws_session::read() {
-  // Client frames are stream control messages (SUBSCRIBE, ...); each gets
-  // its reply frame in order with the market events.
+  // Client frames are stream control messages (SUBSCRIBE, ...) or WebSocket
+  // API requests; each gets its reply frame in order with the events.
   ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
     if (ec) return self->fail("read", ec);
     auto text = beast::buffers_to_string(self->buffer_.data());
     self->buffer_.consume(self->buffer_.size());
-    auto& engine = self->server_.api().engine();
-    auto reply = apply_stream_control(text, self->streams_, [&engine](symbol sym) {
-      return engine.rules(sym) != nullptr;
-    });
-    self->send(std::make_shared<const std::string>(std::move(reply)));
+    if (self->api_) {
+      auto reply =
+        self->server_.websocket_api().handle(text, *self->api_, venue_server::wall_ms());
+      self->send(std::make_shared<const std::string>(std::move(reply)));
+      // An order request changed the book and the account: publish both.
+      self->server_.publish_settled();
+    } else {
+      auto& engine = self->server_.api().engine();
+      auto reply = apply_stream_control(text, self->streams_, [&engine](symbol sym) {
+        return engine.rules(sym) != nullptr;
+      });
+      self->send(std::make_shared<const std::string>(std::move(reply)));
+    }
     self->read();
   });
 }

@@ -1,7 +1,10 @@
 #pragma once
-// One WebSocket client of the market streams. Frames wait in a bounded queue;
-// a client that lets it overflow is dropped (logged), so a slow reader never
-// blocks the engine or the other clients.
+// One WebSocket client: of the market streams (/ws, /stream: frames are
+// stream control messages) or of the WebSocket API (/ws-api/v3: frames are
+// requests, answered by ws_api; user data events arrive on the same
+// connection). Frames wait in a bounded queue; a client that lets it
+// overflow is dropped (logged), so a slow reader never blocks the engine or
+// the other clients.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -9,9 +12,11 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "venue/stream_path.hpp"
+#include "venue/ws_api.hpp"
 
 namespace cwts::venue {
 
@@ -20,10 +25,14 @@ class venue_server;
 class ws_session : public std::enable_shared_from_this<ws_session> {
 public:
   ws_session(boost::asio::ip::tcp::socket socket, venue_server& server, stream_request streams);
+  // A WebSocket API connection.
+  ws_session(boost::asio::ip::tcp::socket socket, venue_server& server, ws_api_session api);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
   bool wants(const stream_id& id) const;
   bool combined() const { return streams_.combined; }
+  // The WebSocket API state; null on a market-stream connection.
+  const ws_api_session* api() const { return api_ ? &*api_ : nullptr; }
   void send(std::shared_ptr<const std::string> frame);
   void close();
 
@@ -36,6 +45,7 @@ private:
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   venue_server& server_;
   stream_request streams_;
+  std::optional<ws_api_session> api_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool open_ = false;

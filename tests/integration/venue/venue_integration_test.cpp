@@ -6,112 +6,12 @@
 #define CAF_SUITE venue_integration
 #include "caf/test/unit_test_impl.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
-#include <chrono>
-#include <csignal>
 #include <map>
-#include <cstdio>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "common/hmac.hpp"
-
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
+#include "venue_client.hpp"
 
 namespace {
-
-const std::string api_key = "cwtsDemoKeyAlpha0000000000000000000000000000000000000000000001";
-const std::string secret = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
-
-struct venue_process {
-  pid_t pid = -1;
-  int port = 0;
-
-  venue_process(const std::string& binary, const std::string& config,
-                const char* speed = "2000") {
-    int fds[2];
-    CAF_REQUIRE(pipe(fds) == 0);
-    pid = fork();
-    CAF_REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--port", "0",
-            "--speed", speed, "--duration", "50", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[256] = {0};
-    CAF_REQUIRE(fgets(line, sizeof line, out) != nullptr);
-    CAF_REQUIRE(std::sscanf(line, "cwts-venue listening host=127.0.0.1 port=%d", &port) == 1);
-    CAF_REQUIRE(port > 0);
-  }
-
-  ~venue_process() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
-  }
-};
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-struct reply {
-  int status = 0;
-  std::string body;
-  std::string used_weight; // X-MBX-USED-WEIGHT-1M
-};
-
-reply request(int port, http::verb verb, const std::string& target, bool with_key = false) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (with_key) req.set("X-MBX-APIKEY", api_key);
-  req.prepare_payload();
-  http::write(stream, req);
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
-  auto weight = res.find("X-MBX-USED-WEIGHT-1M");
-  std::string used = weight == res.end() ? "" : std::string(weight->value());
-  return {static_cast<int>(res.result_int()), res.body(), used};
-}
-
-// Binance SIGNED request: signature = HMAC-SHA256(secret, totalParams).
-reply signed_request(int port, http::verb verb, const std::string& path, std::string params,
-                     bool corrupt = false) {
-  params += "&timestamp=" + std::to_string(now_ms());
-  auto sig = cwts::hmac_sha256_hex(secret, params);
-  if (corrupt) sig[0] = sig[0] == '0' ? '1' : '0';
-  return request(port, verb, path + "?" + params + "&signature=" + sig, true);
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-// The integer after "key": in a flat JSON text (-1 when absent).
-int64_t int_field(const std::string& s, const std::string& key) {
-  auto at = s.find("\"" + key + "\":");
-  if (at == std::string::npos) return -1;
-  return std::stoll(s.substr(at + key.size() + 3));
-}
 
 // The [["price","qty"],...] array under "key", read as price -> qty strings.
 std::map<std::string, std::string> levels(const std::string& s, const std::string& key) {

@@ -1,0 +1,211 @@
+// The WebSocket API request handler without sockets: request and response
+// shapes, the sorted-params signature of web-socket-api.md, errors, weights
+// and user data subscriptions.
+#define CAF_SUITE venue_ws_api
+#include "caf/test/unit_test_impl.hpp"
+
+#include <map>
+
+#include "common/hmac.hpp"
+#include "tests/unit/venue/usdchf_rules.hpp"
+#include "venue/request_auth.hpp"
+#include "venue/ws_api.hpp"
+
+using namespace cwts;
+using namespace cwts::venue;
+using namespace cwts::venue::testing;
+
+namespace {
+
+// web-socket-api.md "SIGNED request example (HMAC)" and "Log in with API key".
+const std::string doc_key = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
+const std::string doc_secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
+const std::string logon_signature =
+  "1cf54395b336b0a9727ef27d5d98987962bc47aca6e13fe978612d0adee066ed";
+constexpr int64_t logon_timestamp = 1649729878532;
+constexpr int64_t now = 1649729878600;
+
+struct fixture {
+  matching_engine engine;
+  key_store keys;
+  venue_stats stats;
+  rest_api rest{engine, keys, stats};
+  ws_api api{rest};
+  ws_api_session session;
+
+  fixture() {
+    engine.add_symbol(usdchf_rules());
+    keys.add(api_account{"doc", doc_key, doc_secret, {}});
+    engine.fund("doc", "CHF", *qty::parse("1000"));
+    session.connected_since_ms = now - 5000;
+  }
+
+  std::string call(const std::string& frame) { return api.handle(frame, session, now); }
+
+  // A SIGNED request's params object, signed as the documentation says.
+  std::string signed_params(std::map<std::string, std::string> p, int64_t timestamp = now) {
+    p["apiKey"] = doc_key;
+    p["timestamp"] = std::to_string(timestamp);
+    std::string payload, json = "{";
+    for (auto& [k, v] : p) {
+      payload += (payload.empty() ? "" : "&") + k + "=" + v;
+      json += "\"" + k + "\":\"" + v + "\",";
+    }
+    return json + "\"signature\":\"" + hmac_sha256_hex(doc_secret, payload) + "\"}";
+  }
+};
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::string rate_limits(int64_t count) {
+  return ",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
+         "\"intervalNum\":1,\"limit\":6000,\"count\":" + std::to_string(count) + "}]}";
+}
+
+} // namespace
+
+CAF_TEST(signature_payload_sorts_params_by_name) {
+  request_params p;
+  for (auto& [k, v] : std::map<std::string, std::string>{
+         {"symbol", "BTCUSDT"}, {"side", "SELL"}, {"type", "LIMIT"}, {"timeInForce", "GTC"},
+         {"quantity", "0.01000000"}, {"price", "52000.00"}, {"recvWindow", "100"},
+         {"timestamp", "1645423376532"}, {"apiKey", doc_key}, {"signature", "x"}})
+    p.add(k, v);
+  auto payload = ws_signature_payload(p);
+  CAF_CHECK_EQUAL(payload, "apiKey=" + doc_key + "&price=52000.00&quantity=0.01000000"
+                           "&recvWindow=100&side=SELL&symbol=BTCUSDT&timeInForce=GTC"
+                           "&timestamp=1645423376532&type=LIMIT");
+  // The documented signature of that payload.
+  CAF_CHECK_EQUAL(hmac_sha256_hex(doc_secret, payload),
+                  "aa1b5712c094bc4e57c05a1a5c1fd8d88dcd628338ea863fec7b88e59fe2db24");
+}
+
+CAF_TEST_FIXTURE_SCOPE(ws_api_tests, fixture)
+
+CAF_TEST(answers_ping_and_time_with_rate_limits) {
+  CAF_CHECK_EQUAL(call(R"({"id":1,"method":"ping"})"),
+                  "{\"id\":1,\"status\":200,\"result\":{}" + rate_limits(1));
+  CAF_CHECK_EQUAL(call(R"({"id":"a-2","method":"v3/time"})"),
+                  "{\"id\":\"a-2\",\"status\":200,\"result\":{\"serverTime\":"
+                    + std::to_string(now) + "}" + rate_limits(2));
+  // returnRateLimits=false hides the array, per request or per connection.
+  CAF_CHECK_EQUAL(call(R"({"id":null,"method":"ping","params":{"returnRateLimits":false}})"),
+                  "{\"id\":null,\"status\":200,\"result\":{}}");
+  session.return_rate_limits = false;
+  CAF_CHECK_EQUAL(call(R"({"id":4,"method":"ping"})"), "{\"id\":4,\"status\":200,\"result\":{}}");
+  CAF_CHECK_EQUAL(stats.requests, 4u);
+}
+
+CAF_TEST(exchange_info_weighs_twenty_and_checks_symbols) {
+  auto info = call(R"({"id":1,"method":"exchangeInfo","params":{"symbols":["USDCHF"]}})");
+  CAF_CHECK(contains(info, "\"status\":200,\"result\":{\"timezone\":\"UTC\""));
+  CAF_CHECK(contains(info, "\"symbol\":\"USDCHF\""));
+  CAF_CHECK(contains(info, "\"count\":20}]}"));
+  CAF_CHECK_EQUAL(call(R"({"id":2,"method":"exchangeInfo","params":{"symbol":"NOPE"}})"),
+                  "{\"id\":2,\"status\":400,\"error\":{\"code\":-1121,\"msg\":\"Invalid symbol.\"}"
+                    + rate_limits(40));
+}
+
+CAF_TEST(malformed_requests_get_documented_errors) {
+  CAF_CHECK_EQUAL(call("{\"id\":1,\"method\":"),
+                  "{\"id\":null,\"status\":400,\"error\":{\"code\":-1135,\"msg\":\"Invalid JSON "
+                  "Request\"}" + rate_limits(1));
+  CAF_CHECK(contains(call(R"({"method":"ping"})"),
+                     "\"error\":{\"code\":-1102,\"msg\":\"Mandatory parameter 'id' was not sent"));
+  CAF_CHECK(contains(call(R"({"id":3})"), "{\"code\":-1102,\"msg\":\"Mandatory parameter "
+                                          "'method' was not sent, was empty/null, or malformed.\"}"));
+  CAF_CHECK(contains(call(R"({"id":4,"method":"order.teleport"})"),
+                     "{\"id\":4,\"status\":400,\"error\":{\"code\":-1020,\"msg\":\"This operation "
+                     "is not supported.\"}"));
+  CAF_CHECK(contains(call(R"({"id":5,"method":"ping","params":{"a":1,"a":2}})"),
+                     "\"code\":-1101"));
+  CAF_CHECK(contains(call(R"({"id":6,"method":"ping","params":{"a":{"b":1}}})"),
+                     "{\"code\":-1130,\"msg\":\"Data sent for parameter 'a' is not valid.\"}"));
+  CAF_CHECK(contains(call(R"({"id":7,"method":"ping","params":{"extra":1}})"),
+                     "\"code\":-1104"));
+  CAF_CHECK_EQUAL(stats.rejects[-1135], 1u);
+}
+
+CAF_TEST(signed_order_methods_share_the_rest_handlers) {
+  auto placed = call(R"({"id":1,"method":"order.place","params":)"
+                     + signed_params({{"symbol", "USDCHF"}, {"side", "BUY"}, {"type", "LIMIT"},
+                                      {"timeInForce", "GTC"}, {"quantity", "10"},
+                                      {"price", "1.5"}, {"newClientOrderId", "w1"}})
+                     + "}");
+  CAF_CHECK(contains(placed, "{\"id\":1,\"status\":200,\"result\":{\"symbol\":\"USDCHF\""));
+  CAF_CHECK(contains(placed, "\"clientOrderId\":\"w1\""));
+  CAF_CHECK(contains(placed, "\"status\":\"NEW\""));
+  auto acct = call(R"({"id":2,"method":"account.status","params":)"
+                   + signed_params({{"omitZeroBalances", "true"}}) + "}");
+  CAF_CHECK(contains(acct, "{\"asset\":\"CHF\",\"free\":\"985.00000000\",\"locked\":"
+                           "\"15.00000000\"}"));
+  // Weights as REST: order 1, account 20.
+  CAF_CHECK(contains(acct, "\"count\":21}]}"));
+  auto canceled = call(R"({"id":3,"method":"order.cancel","params":)"
+                       + signed_params({{"symbol", "USDCHF"}, {"origClientOrderId", "w1"},
+                                        {"newClientOrderId", "c1"}}) + "}");
+  CAF_CHECK(contains(canceled, "\"origClientOrderId\":\"w1\""));
+  CAF_CHECK(contains(canceled, "\"clientOrderId\":\"c1\""));
+  CAF_CHECK(contains(canceled, "\"status\":\"CANCELED\""));
+  auto none = call(R"({"id":4,"method":"openOrders.cancelAll","params":)"
+                   + signed_params({{"symbol", "USDCHF"}}) + "}");
+  CAF_CHECK(contains(none, "\"status\":400,\"error\":{\"code\":-2011,\"msg\":\"Unknown order "
+                           "sent.\"}"));
+}
+
+CAF_TEST(signed_methods_check_key_timestamp_and_signature) {
+  auto params = signed_params({{"symbol", "USDCHF"}});
+  auto bad = params;
+  bad.replace(bad.find("\"signature\":\"") + 13, 1, bad[bad.find("\"signature\":\"") + 13] == '0'
+                                                      ? "1" : "0");
+  CAF_CHECK(contains(call(R"({"id":1,"method":"openOrders.status","params":)" + bad + "}"),
+                     "{\"code\":-1022,\"msg\":\"Signature for this request is not valid.\"}"));
+  CAF_CHECK(contains(call(R"({"id":2,"method":"openOrders.status","params":{"symbol":"USDCHF"}})"),
+                     "\"msg\":\"Mandatory parameter 'apiKey' was not sent"));
+  CAF_CHECK(contains(call(R"({"id":3,"method":"order.status","params":{"symbol":"USDCHF",)"
+                          R"("apiKey":"unknownKey","timestamp":1,"signature":"ab"}})"),
+                     "\"status\":401,\"error\":{\"code\":-2015"));
+  // A stale timestamp: 10 s old with the default 5 s window.
+  auto stale = call(R"({"id":4,"method":"openOrders.status","params":)"
+                    + signed_params({{"symbol", "USDCHF"}}, now - 10000) + "}");
+  CAF_CHECK(contains(stale, "{\"code\":-1021,\"msg\":\"Timestamp for this request is outside of "
+                            "the recvWindow.\"}"));
+  CAF_CHECK_EQUAL(call(R"({"id":5,"method":"openOrders.status","params":)" + params + "}"),
+                  "{\"id\":5,\"status\":200,\"result\":[]" + rate_limits(28));
+}
+
+CAF_TEST(user_data_subscriptions_by_signature_only) {
+  // The documented logon params and signature, HMAC over apiKey and timestamp.
+  auto logon_params = "{\"apiKey\":\"" + doc_key + "\",\"signature\":\"" + logon_signature
+                      + "\",\"timestamp\":" + std::to_string(logon_timestamp) + "}";
+  CAF_CHECK(contains(call(R"({"id":1,"method":"session.logon","params":)" + logon_params + "}"),
+                     "{\"code\":-1022,"));
+  CAF_CHECK(contains(call(R"({"id":2,"method":"userDataStream.subscribe"})"),
+                     "\"status\":401,\"error\":{\"code\":-2014,\"msg\":\"API-key format invalid."));
+  auto sub = call(R"({"id":3,"method":"userDataStream.subscribe.signature","params":)"
+                  + logon_params + "}");
+  CAF_CHECK(contains(sub, "{\"id\":3,\"status\":200,\"result\":{\"subscriptionId\":0}"));
+  CAF_CHECK(session.subscription_of("doc") == std::optional<int64_t>(0));
+  // One subscription per account and connection: a repeat names it again.
+  CAF_CHECK(contains(call(R"({"id":4,"method":"userDataStream.subscribe.signature","params":)"
+                          + logon_params + "}"),
+                     "\"result\":{\"subscriptionId\":0}"));
+  CAF_CHECK_EQUAL(session.subscriptions.size(), 1u);
+  auto status = call(R"({"id":5,"method":"session.status"})");
+  CAF_CHECK(contains(status, "\"result\":{\"apiKey\":null,\"authorizedSince\":null,"
+                             "\"connectedSince\":" + std::to_string(now - 5000)
+                               + ",\"returnRateLimits\":true,\"serverTime\":"
+                               + std::to_string(now) + ",\"userDataStream\":true}"));
+  CAF_CHECK(contains(call(R"({"id":6,"method":"userDataStream.unsubscribe","params":)"
+                          R"({"subscriptionId":"x"}})"),
+                     "\"code\":-1100"));
+  CAF_CHECK(contains(call(R"({"id":7,"method":"userDataStream.unsubscribe","params":)"
+                          R"({"subscriptionId":0}})"),
+                     "{\"id\":7,\"status\":200,\"result\":{}"));
+  CAF_CHECK(session.subscriptions.empty());
+  CAF_CHECK(contains(call(R"({"id":8,"method":"session.logout"})"), "\"userDataStream\":false}"));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
