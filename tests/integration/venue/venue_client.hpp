@@ -62,7 +62,7 @@ struct venue_process {
   }
 };
 
-int64_t now_ms() {
+inline int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
@@ -73,7 +73,7 @@ struct reply {
   std::string used_weight; // X-MBX-USED-WEIGHT-1M
 };
 
-reply request(int port, http::verb verb, const std::string& target, bool with_key = false) {
+inline reply request(int port, http::verb verb, const std::string& target, bool with_key = false) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
@@ -91,7 +91,7 @@ reply request(int port, http::verb verb, const std::string& target, bool with_ke
 }
 
 // Binance SIGNED request: signature = HMAC-SHA256(secret, totalParams).
-reply signed_request(int port, http::verb verb, const std::string& path, std::string params,
+inline reply signed_request(int port, http::verb verb, const std::string& path, std::string params,
                      bool corrupt = false) {
   params += "&timestamp=" + std::to_string(now_ms());
   auto sig = cwts::hmac_sha256_hex(secret, params);
@@ -99,12 +99,12 @@ reply signed_request(int port, http::verb verb, const std::string& path, std::st
   return request(port, verb, path + "?" + params + "&signature=" + sig, true);
 }
 
-bool contains(const std::string& s, const std::string& part) {
+inline bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
 // The integer after "key": in a flat JSON text (-1 when absent).
-int64_t int_field(const std::string& s, const std::string& key) {
+inline int64_t int_field(const std::string& s, const std::string& key) {
   auto at = s.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;
   return std::stoll(s.substr(at + key.size() + 3));
