@@ -6,6 +6,8 @@
 
 #include "caf/all.hpp"
 
+#include "actors/risk/limit_change.hpp"
+#include "actors/risk/pnl_guard.hpp"
 #include "actors/risk/position_book.hpp"
 #include "actors/risk/pre_trade_check.hpp"
 #include "actors/risk/reference_prices.hpp"
@@ -16,12 +18,19 @@ namespace cwts {
 namespace {
 
 struct risk_state {
+  risk_actor_config cfg;
   std::unique_ptr<risk::pre_trade_check> check;
+  std::unique_ptr<risk::pnl_guard> guard;
   risk::reference_prices refs;
   risk::position_book book;
   trading_mode mode = trading_mode::active;
   caf::actor oms;
   caf::actor strategy;
+  caf::actor kill;
+  int64_t commands_accepted = 0;
+  int64_t commands_refused = 0;
+  int64_t kills_requested = 0;
+  int64_t kills_unsent = 0; // breaches with no kill coordinator wired
   static inline const char* name = "risk";
 };
 
@@ -29,22 +38,162 @@ using risk_ptr = caf::stateful_actor<risk_state>*;
 
 void on_order(risk_ptr self, const order_request& req) {
   auto& st = self->state;
-  auto result = st.check->check(req, st.mode, st.refs, st.book);
+  auto result = st.check->check(req, st.mode, st.refs, st.book, monotonic_ns());
   if (result.passed && st.oms) {
-    st.book.on_order_sent(req);
+    st.book.on_order_sent(req, st.refs.get(req.sym).value_or(price{}));
     self->send(st.oms, req);
     return;
   }
   order_reject rej{req.id, req.sym, result.passed ? reject_reason::venue_unreachable : result.reason,
                    result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now()};
-  spdlog::info("event=order_rejected_by_risk id={} symbol={} reason={} detail=\"{}\"",
-               req.id.value, req.sym.str(), to_string(rej.reason), rej.detail);
+  spdlog::info("event=order_rejected_by_risk id={} strategy={} account={} symbol={} reason={} "
+               "detail=\"{}\"",
+               req.id.value, req.strategy.value, req.account.value, req.sym.str(),
+               to_string(rej.reason), rej.detail);
   if (st.strategy)
     self->send(st.strategy, rej);
 }
 
+// Cancels only lower risk: they always pass (15c3-5 leaves them free), but
+// count against their strategy's message rate (RTS 6 Art. 15).
+void on_cancel(risk_ptr self, const cancel_request& c) {
+  if (auto* strategy = self->state.book.strategy_of(c.id))
+    self->state.check->on_cancel(*strategy, monotonic_ns());
+  if (self->state.oms)
+    self->send(self->state.oms, c);
+}
+
+// The first update that breaches sends one kill, naming every limit it
+// breached (at a high-water mark of zero a loss past the loss limit is also a
+// drawdown). The node's kill coordinator accepts kill_command requests from
+// local actors and answers with its kill_report once every channel reported.
+void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) {
+  auto& st = self->state;
+  auto now = wall_clock_now();
+  std::string kinds;
+  std::string reason;
+  for (auto& b : breaches) {
+    kinds += (kinds.empty() ? "" : "+") + std::string(to_string(b.kind));
+    reason += (reason.empty() ? "" : "; ") + b.describe();
+  }
+  kill_command cmd{kill_id{"risk-" + st.cfg.self.value + "-" + kinds + "-" + std::to_string(now.ns)},
+                   kill_level::cancel_all, kill_scope::node, st.cfg.self.value,
+                   operator_id{"risk"}, st.cfg.self, reason, now, {}};
+  for (auto& b : breaches)
+    spdlog::warn("event=risk_breach kind={} pnl={} high_water={} limit={} kill_id={}",
+                 to_string(b.kind), b.pnl.to_string(), b.high_water.to_string(),
+                 b.limit.to_string(), cmd.id.value);
+  if (!st.kill) {
+    ++st.kills_unsent;
+    spdlog::error("event=risk_kill_unsent kill_id={} reason=\"no kill coordinator wired\"",
+                  cmd.id.value);
+    return;
+  }
+  ++st.kills_requested;
+  spdlog::warn("event=risk_kill_requested kill_id={} level={} scope=node reason=\"{}\"",
+               cmd.id.value, to_string(cmd.level), cmd.reason);
+  self->request(st.kill, st.cfg.kill_report_timeout, cmd)
+    .then(
+      [](const kill_report& r) {
+        spdlog::info("event=risk_kill_report kill_id={} complete={} total_ms={:.3f} error=\"{}\"",
+                     r.id.value, r.complete, r.total_ns / 1e6, r.error);
+      },
+      [self, id = cmd.id.value](caf::error& err) {
+        spdlog::error("event=risk_kill_report kill_id={} error=\"{}\"", id,
+                      self->system().render(err));
+      });
+}
+
+void evaluate_pnl(risk_ptr self) {
+  auto& st = self->state;
+  auto breaches = st.guard->update(st.book.total_pnl(st.refs), st.cfg.gate->is_open());
+  if (!breaches.empty())
+    request_kill(self, breaches);
+}
+
+void remember(risk_ptr self) {
+  auto& st = self->state;
+  std::lock_guard<std::mutex> guard{st.cfg.memory->mtx};
+  st.cfg.memory->limits = st.check->limits();
+  auto tripped = st.check->throttles().tripped();
+  st.cfg.memory->tripped = std::set<strategy_id>(tripped.begin(), tripped.end());
+}
+
+void on_report(risk_ptr self, const execution_report& rep) {
+  auto& st = self->state;
+  auto effect = st.book.on_execution_report(rep);
+  if (effect.fill.is_positive() && !effect.strategy.empty()
+      && st.check->on_fill(effect.strategy, monotonic_ns())) {
+    const auto& l = st.check->limits().limits_of(effect.strategy);
+    spdlog::warn("event=execution_throttle_tripped strategy={} max_fills={} window_ms={} "
+                 "order={}",
+                 effect.strategy.value, l.max_fills_per_window, l.fill_window_ms, rep.id.value);
+    remember(self);
+  }
+  if (effect.fill.is_positive())
+    evaluate_pnl(self);
+}
+
+// Applies an authorized command; empty on success (with `detail` set),
+// otherwise why it was refused.
+std::string apply_command(risk_ptr self, const operator_command& cmd, std::string& detail) {
+  auto& st = self->state;
+  switch (cmd.action) {
+    case operator_action::change_limit: {
+      auto limits = st.check->limits();
+      auto error = risk::apply_limit_change(limits, st.cfg.self.value, cmd.target, cmd.field,
+                                            cmd.value);
+      if (!error.empty())
+        return error;
+      st.guard->set_limits(limits.pnl);
+      st.check->set_limits(std::move(limits), st.check->rules());
+      detail = cmd.field + " of " + cmd.target + " set to " + cmd.value;
+      remember(self);
+      evaluate_pnl(self);
+      return {};
+    }
+    case operator_action::reenable_throttle: {
+      using rr = risk::strategy_throttles::reenable_result;
+      auto r = st.check->throttles().reenable(strategy_id{cmd.target});
+      if (r == rr::unknown_strategy)
+        return "unknown strategy '" + cmd.target + "'";
+      if (r == rr::not_tripped)
+        return "strategy '" + cmd.target + "' is not tripped; nothing to re-enable";
+      detail = "execution throttle of strategy " + cmd.target + " re-enabled";
+      remember(self);
+      return {};
+    }
+    case operator_action::accept_positions:
+      return "accept_positions is applied by the OMS, not by risk";
+  }
+  return "unknown action";
+}
+
+// SEC 15c3-5(c)(1): only authorized persons change limits. Every command,
+// accepted or refused, is one audit line and one counter.
+command_result on_command(risk_ptr self, const operator_command& cmd) {
+  auto& st = self->state;
+  command_result res{cmd.id, st.cfg.self, false, {}};
+  std::string why = st.cfg.operators ? st.cfg.operators->verify(cmd, wall_clock_now())
+                                     : "no operator keys configured on this node";
+  if (why.empty())
+    why = apply_command(self, cmd, res.detail);
+  res.accepted = why.empty();
+  if (!res.accepted)
+    res.detail = why;
+  ++(res.accepted ? st.commands_accepted : st.commands_refused);
+  auto level = res.accepted ? spdlog::level::info : spdlog::level::warn;
+  spdlog::log(level,
+              "event=operator_command actor=risk id={} action={} issuer={} target={} field={} "
+              "value=\"{}\" accepted={} detail=\"{}\" reason=\"{}\"",
+              cmd.id.value, to_string(cmd.action), cmd.issuer.value, cmd.target, cmd.field,
+              cmd.value, res.accepted, res.detail, cmd.reason);
+  return res;
+}
+
 actor_stats stats(risk_ptr self) {
-  auto& check = *self->state.check;
+  auto& st = self->state;
+  auto& check = *st.check;
   actor_stats s{"risk", {}};
   s.counters["checks_passed"] = static_cast<int64_t>(check.passed());
   s.counters["checks_rejected"] = static_cast<int64_t>(check.rejected_total());
@@ -53,6 +202,17 @@ actor_stats stats(risk_ptr self) {
     if (auto n = check.rejected(r))
       s.counters[std::string("rejected.") + to_string(r)] = static_cast<int64_t>(n);
   }
+  for (auto& [account, limit] : check.limits().credit_limits)
+    s.counters["credit_used_raw." + account.value] = st.book.account_exposure(account).raw;
+  s.counters["throttle_trips"] = static_cast<int64_t>(check.throttles().trips());
+  s.counters["throttle_tripped_now"] = static_cast<int64_t>(check.throttles().tripped().size());
+  s.counters["pnl_total_raw"] = st.guard->last().raw;
+  s.counters["pnl_high_water_raw"] = st.guard->high_water().raw;
+  s.counters["pnl_breaches"] = static_cast<int64_t>(st.guard->breaches());
+  s.counters["kills_requested"] = st.kills_requested;
+  s.counters["kills_unsent"] = st.kills_unsent;
+  s.counters["commands_accepted"] = st.commands_accepted;
+  s.counters["commands_refused"] = st.commands_refused;
   return s;
 }
 
@@ -67,28 +227,55 @@ std::vector<position_snapshot> positions(risk_ptr self) {
   return out;
 }
 
+// A restarted actor takes the limits and latches its predecessor left.
+void start(risk_ptr self, risk_actor_config cfg) {
+  auto& st = self->state;
+  if (!cfg.memory)
+    cfg.memory = std::make_shared<risk_memory>();
+  std::set<strategy_id> tripped;
+  {
+    std::lock_guard<std::mutex> guard{cfg.memory->mtx};
+    if (cfg.memory->limits)
+      cfg.limits = *cfg.memory->limits;
+    tripped = cfg.memory->tripped;
+  }
+  st.guard = std::make_unique<risk::pnl_guard>(cfg.limits.pnl);
+  st.check = std::make_unique<risk::pre_trade_check>(*cfg.gate, cfg.limits, cfg.rules);
+  for (auto& s : tripped)
+    st.check->throttles().trip(s);
+  st.cfg = std::move(cfg);
+  if (!tripped.empty())
+    spdlog::warn("event=risk_started tripped_strategies={} (carried over)", tripped.size());
+}
+
 caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
-  self->state.check = std::make_unique<risk::pre_trade_check>(*cfg.gate, std::move(cfg.limits),
-                                                              std::move(cfg.rules));
+  start(self, std::move(cfg));
   return {
-    [=](const trade& t) { self->state.refs.on_trade(t); },
+    [=](const trade& t) {
+      if (self->state.refs.on_trade(t))
+        evaluate_pnl(self);
+    },
     [=](const std::vector<trade>& batch) {
+      bool moved = false;
       for (auto& t : batch)
-        self->state.refs.on_trade(t);
+        moved = self->state.refs.on_trade(t) || moved;
+      if (moved)
+        evaluate_pnl(self);
     },
     [=](const order_request& req) { on_order(self, req); },
-    // Cancels only lower risk: they always pass (15c3-5 leaves them free).
-    [=](const cancel_request& c) {
-      if (self->state.oms)
-        self->send(self->state.oms, c);
-    },
-    [=](const execution_report& rep) { self->state.book.on_execution_report(rep); },
+    [=](const cancel_request& c) { on_cancel(self, c); },
+    [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { self->state.book.on_order_reject(rej); },
-    [=](const trading_state& st) { self->state.mode = st.mode; },
+    [=](const trading_state& st) {
+      self->state.mode = st.mode;
+      evaluate_pnl(self); // a reset re-arms a breach that is over
+    },
     [=](wire_atom, const role_directory& dir) {
       self->state.oms = find_role(dir, "oms");
       self->state.strategy = find_role(dir, "strategy");
+      self->state.kill = find_role(dir, "kill");
     },
+    [=](const operator_command& cmd) { return on_command(self, cmd); },
     [=](stats_atom) { return stats(self); },
     [=](positions_atom) { return positions(self); },
   };

@@ -1,0 +1,303 @@
+#define CAF_SUITE risk_actor
+#include "caf/test/unit_test_impl.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/risk/risk_actor.hpp"
+#include "common/operator_auth.hpp"
+#include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
+#include "tests/unit/risk/risk_test_fixture.hpp"
+
+using namespace cwts;
+using namespace cwts::risk::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The test plays oms, strategy and kill coordinator at once: whatever risk
+// sends to any of them arrives at the scoped actor. Operators: alice holds
+// risk-officer, bob only operations; keys are generated per test.
+struct fixture : testing::actor_test_system {
+  kill_gate gate;
+  ed25519_signer alice = ed25519_signer::generate();
+  ed25519_signer bob = ed25519_signer::generate();
+  std::shared_ptr<const operator_registry> operators = std::make_shared<operator_registry>(
+    std::vector<operator_key>{
+      operator_key{operator_id{"alice"}, alice.public_key(), {operator_role::risk_officer}},
+      operator_key{operator_id{"bob"}, bob.public_key(), {operator_role::operations}}},
+    30s);
+  std::shared_ptr<risk_memory> memory = std::make_shared<risk_memory>();
+  int next_command = 0;
+  std::vector<caf::actor> spawned;
+
+  // Kill requests keep a 30 s timeout pending inside risk: stop every risk
+  // actor explicitly so the system does not wait for it.
+  ~fixture() {
+    for (auto& a : spawned)
+      (*self)->send_exit(a, caf::exit_reason::kill);
+    shutdown();
+  }
+
+  // Strategy "mm" trips after 2 fills in a minute; loss limit 1000, drawdown 500.
+  caf::actor start() {
+    risk_actor_config cfg;
+    cfg.self = node_id{"n1"};
+    cfg.gate = &gate;
+    cfg.limits = default_limits();
+    cfg.limits.per_strategy[strategy_id{"mm"}] = risk::strategy_limits{100, 2, 60'000};
+    cfg.rules = default_rules();
+    cfg.operators = operators;
+    cfg.memory = memory;
+    auto risk = spawn_risk(*sys, cfg);
+    spawned.push_back(risk);
+    caf::actor me = *self;
+    (*self)->send(risk, wire_atom::value, role_directory{{"oms", me}, {"strategy", me}, {"kill", me}});
+    return risk;
+  }
+
+  void stop(const caf::actor& risk) {
+    (*self)->monitor(risk);
+    (*self)->send_exit(risk, caf::exit_reason::kill);
+    (*self)->receive([](const caf::down_msg&) {},
+                     caf::after(5s) >> [] { CAF_FAIL("risk did not stop"); });
+  }
+
+  void send_mark(const caf::actor& risk, const char* p) {
+    (*self)->send(risk, trade{sym("BTCUSDT"), trade_id{++trade_seq_}, px(p), qt("0.01"), false,
+                              wall_clock_now(), wall_clock_now()});
+  }
+
+  operator_command command(const ed25519_signer& key, const char* issuer, operator_action a,
+                           std::string target, std::string field = {}, std::string value = {}) {
+    operator_command c{command_id{"cmd-" + std::to_string(++next_command)}, a, operator_id{issuer},
+                       wall_clock_now(), std::move(target), std::move(field), std::move(value),
+                       "unit test", {}};
+    c.signature = key.sign(signing_payload(c));
+    return c;
+  }
+
+  command_result ask(const caf::actor& risk, const operator_command& c) {
+    command_result got;
+    (*self)->request(risk, 5s, c).receive([&](const command_result& r) { got = r; },
+                                          [](caf::error&) { CAF_FAIL("no command_result"); });
+    return got;
+  }
+
+  order_request expect_sent() {
+    order_request got;
+    (*self)->receive([&](const order_request& req) { got = req; },
+                     [](const order_reject& rej) { CAF_FAIL("rejected: " << rej.detail); },
+                     caf::after(5s) >> [] { CAF_FAIL("order not sent"); });
+    return got;
+  }
+
+  order_reject expect_reject() {
+    order_reject got;
+    (*self)->receive([&](const order_reject& rej) { got = rej; },
+                     [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
+                     caf::after(5s) >> [] { CAF_FAIL("no reject"); });
+    return got;
+  }
+
+  // Answers the kill request as the coordinator would; fails on timeout.
+  kill_command expect_kill() {
+    kill_command got;
+    (*self)->receive(
+      [&](const kill_command& k) -> kill_report {
+        got = k;
+        return kill_report{k.id, k.origin, true, {}, {}, 0, ""};
+      },
+      caf::after(5s) >> [] { CAF_FAIL("no kill_command"); });
+    return got;
+  }
+
+  void expect_no_kill(std::chrono::milliseconds wait) {
+    (*self)->receive(
+      [&](const kill_command& k) -> kill_report {
+        CAF_FAIL("second kill_command: " << k.reason);
+        return kill_report{};
+      },
+      caf::after(wait) >> [] {});
+  }
+
+  // A buy of `q` at `p` sent through risk and filled in one report.
+  void buy_filled(const caf::actor& risk, const char* id, const char* q, const char* p) {
+    auto o = limit_order(id, side::buy, p, q);
+    (*self)->send(risk, o);
+    expect_sent();
+    (*self)->send(risk, report(o, order_status::filled, q, p, q));
+  }
+
+  std::string reason(const order_reject& r) { return to_string(r.reason); }
+
+  int64_t trade_seq_ = 0;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(risk_actor_tests, fixture)
+
+CAF_TEST(latch_stays_tripped_until_an_authorized_reenable) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto o = limit_order("o1", side::buy, "30000", "1");
+  (*self)->send(risk, o);
+  expect_sent();
+  // Three fills of one order within the minute: the third trips the latch.
+  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.1"));
+  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.2"));
+  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.3"));
+  (*self)->send(risk, limit_order("o2", side::buy, "30000", "0.1"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(reason(rej), "execution_throttle_tripped");
+  // Refused: a signer without the role, a forged signature, no command at all.
+  auto r1 = ask(risk, command(bob, "bob", operator_action::reenable_throttle, "mm"));
+  CAF_CHECK(!r1.accepted);
+  CAF_CHECK(contains(r1.detail, "lacks role 'risk-officer'"));
+  auto forged = command(bob, "alice", operator_action::reenable_throttle, "mm");
+  auto r2 = ask(risk, forged);
+  CAF_CHECK(!r2.accepted);
+  CAF_CHECK(contains(r2.detail, "bad signature"));
+  CAF_CHECK_EQUAL(r2.node, node_id{"n1"});
+  (*self)->send(risk, limit_order("o3", side::buy, "30000", "0.1"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
+  // Authorized: re-enabled, orders pass again; the same command replayed is refused.
+  auto good = command(alice, "alice", operator_action::reenable_throttle, "mm");
+  auto r3 = ask(risk, good);
+  CAF_CHECK(r3.accepted);
+  CAF_CHECK(contains(r3.detail, "re-enabled"));
+  (*self)->send(risk, limit_order("o4", side::buy, "30000", "0.1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o4");
+  auto r4 = ask(risk, good);
+  CAF_CHECK(!r4.accepted);
+  CAF_CHECK(contains(r4.detail, "replayed"));
+  auto r5 = ask(risk, command(alice, "alice", operator_action::reenable_throttle, "mm"));
+  CAF_CHECK(!r5.accepted);
+  CAF_CHECK(contains(r5.detail, "not tripped"));
+  (*self)->request(risk, 5s, stats_atom::value).receive(
+    [](const actor_stats& s) {
+      CAF_CHECK_EQUAL(s.counters.at("commands_accepted"), 1);
+      CAF_CHECK_EQUAL(s.counters.at("commands_refused"), 4);
+      CAF_CHECK_EQUAL(s.counters.at("throttle_trips"), 1);
+      CAF_CHECK_EQUAL(s.counters.at("throttle_tripped_now"), 0);
+    },
+    [](caf::error&) { CAF_FAIL("no stats"); });
+}
+
+CAF_TEST(latch_survives_a_restart_of_the_actor) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto o = limit_order("o1", side::buy, "30000", "1");
+  (*self)->send(risk, o);
+  expect_sent();
+  for (const char* cum : {"0.1", "0.2", "0.3"})
+    (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", cum));
+  (*self)->send(risk, limit_order("o2", side::buy, "30000", "0.1"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
+  stop(risk);
+  auto again = start(); // the supervisor's restart: same config, same memory
+  send_mark(again, "30000");
+  (*self)->send(again, limit_order("o3", side::buy, "30000", "0.1"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
+}
+
+CAF_TEST(change_limit_commands_apply_or_are_refused_with_the_reason) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto r1 = ask(risk, command(alice, "alice", operator_action::change_limit, "BTCUSDT",
+                              "max-order-qty", "0.5"));
+  CAF_CHECK(r1.accepted);
+  (*self)->send(risk, limit_order("o1", side::buy, "30000", "0.6"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "max_qty_exceeded");
+  (*self)->send(risk, limit_order("o2", side::buy, "30000", "0.5"));
+  expect_sent();
+  auto r2 = ask(risk, command(alice, "alice", operator_action::change_limit, "BTCUSDT",
+                              "max-order-qty", "1e3"));
+  CAF_CHECK(!r2.accepted);
+  CAF_CHECK(contains(r2.detail, "max-order-qty: '1e3' is not a decimal"));
+  auto r3 = ask(risk, command(alice, "alice", operator_action::change_limit, "BTCUSDT",
+                              "max-leverage", "3"));
+  CAF_CHECK_EQUAL(r3.detail, "unknown field 'max-leverage'");
+  auto r4 = ask(risk, command(alice, "alice", operator_action::change_limit, "nobody",
+                              "credit-limit", "5"));
+  CAF_CHECK(contains(r4.detail, "unknown account 'nobody'"));
+  // Credit: 0.5 × 30000 = 15 000 in flight; a limit of 20 000 leaves 5 000.
+  auto r5 = ask(risk, command(alice, "alice", operator_action::change_limit, "acct",
+                              "credit-limit", "20000"));
+  CAF_CHECK(r5.accepted);
+  (*self)->send(risk, limit_order("o3", side::sell, "30000", "0.2"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "credit_limit_exceeded");
+  // An unauthorized change leaves the limit as it was.
+  auto r6 = ask(risk, command(bob, "bob", operator_action::change_limit, "acct", "credit-limit",
+                              "1000000"));
+  CAF_CHECK(!r6.accepted);
+  (*self)->send(risk, limit_order("o4", side::sell, "30000", "0.2"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "credit_limit_exceeded");
+}
+
+CAF_TEST(a_command_without_operator_keys_is_refused) {
+  risk_actor_config cfg;
+  cfg.self = node_id{"n1"};
+  cfg.gate = &gate;
+  cfg.limits = default_limits();
+  cfg.rules = default_rules();
+  auto risk = spawn_risk(*sys, cfg);
+  auto r = ask(risk, command(alice, "alice", operator_action::reenable_throttle, "mm"));
+  CAF_CHECK(!r.accepted);
+  CAF_CHECK_EQUAL(r.detail, "no operator keys configured on this node");
+  stop(risk);
+}
+
+CAF_TEST(loss_breach_sends_exactly_one_kill) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  buy_filled(risk, "b1", "1", "30000");
+  send_mark(risk, "29500"); // -500: within both limits (drawdown exactly 500)
+  expect_no_kill(200ms);
+  send_mark(risk, "28999"); // -1001: loss and drawdown breached at once, one kill
+  auto k = expect_kill();
+  CAF_CHECK(k.level == kill_level::cancel_all);
+  CAF_CHECK(k.scope == kill_scope::node);
+  CAF_CHECK_EQUAL(k.scope_value, "n1");
+  CAF_CHECK_EQUAL(k.origin, node_id{"n1"});
+  CAF_CHECK_EQUAL(k.issuer, operator_id{"risk"});
+  CAF_CHECK(contains(k.reason, "loss_limit breached: total PnL -1001"));
+  CAF_CHECK(contains(k.reason, "drawdown_limit breached"));
+  CAF_CHECK(contains(k.id.value, "risk-n1-loss_limit+drawdown_limit-"));
+  // Deeper, hovering, and recovering while the node is halted: no storm.
+  send_mark(risk, "28000");
+  send_mark(risk, "29100");
+  send_mark(risk, "27000");
+  gate.close(2);
+  send_mark(risk, "29900");
+  send_mark(risk, "28000");
+  expect_no_kill(300ms);
+}
+
+CAF_TEST(drawdown_breach_from_the_high_water_mark_sends_one_kill) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto r = ask(risk, command(alice, "alice", operator_action::change_limit, "n1", "loss-limit",
+                             "100000"));
+  CAF_CHECK(r.accepted);
+  buy_filled(risk, "b1", "1", "30000");
+  send_mark(risk, "31000"); // +1000: the high-water mark
+  send_mark(risk, "30500"); // 500 below it: at the limit
+  expect_no_kill(200ms);
+  send_mark(risk, "30499.99");
+  auto k = expect_kill();
+  CAF_CHECK(contains(k.reason, "drawdown_limit breached"));
+  CAF_CHECK(contains(k.reason, "high-water 1000"));
+  send_mark(risk, "30000");
+  expect_no_kill(300ms);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
