@@ -96,11 +96,6 @@ venue_config load_config(const cli_options& cli) {
   return cfg;
 }
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 int64_t mono_ns() {
   using namespace std::chrono;
   return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
@@ -122,7 +117,7 @@ public:
     engine_.on_trade([this](const public_trade& t) {
       ++stats_.trades;
       if (t.account_involved) ++stats_.account_fills;
-      server_.publish(t, wall_ms());
+      server_.publish(t, venue_server::wall_ms());
     });
   }
 
@@ -155,7 +150,8 @@ private:
       if (ec) return;
       // Print everything due now, bounded so requests are never starved.
       for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
-        print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed, wall_ms());
+        print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed,
+                         venue_server::wall_ms());
         server_.publish_settled();
         ++stats_.tape_trades;
         clock_.advance(mono_ns());

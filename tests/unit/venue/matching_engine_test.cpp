@@ -13,20 +13,6 @@ using namespace cwts::venue::testing;
 
 namespace {
 
-place_request limit(const std::string& acc, order_side side, const char* px, const char* q,
-                    time_in_force tif = time_in_force::gtc, std::string coid = {}) {
-  place_request r;
-  r.account = acc;
-  r.sym = usdchf();
-  r.side = side;
-  r.type = order_type::limit;
-  r.tif = tif;
-  r.px = *price::parse(px);
-  r.quantity = *qty::parse(q);
-  r.client_order_id = std::move(coid);
-  return r;
-}
-
 order placed(matching_engine& e, const place_request& r) {
   auto res = e.place(r, 1000);
   CAF_REQUIRE(std::holds_alternative<order>(res));

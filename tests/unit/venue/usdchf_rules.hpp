@@ -1,7 +1,10 @@
 #pragma once
 // The USDCHF symbol and filters the venue unit tests trade on (the same as
-// config/venue.ini, with a tighter max qty).
+// config/venue.ini, with a tighter max qty), and a LIMIT order on it.
 
+#include <string>
+
+#include "venue/matching_engine.hpp"
 #include "venue/symbol_rules.hpp"
 
 namespace cwts::venue::testing {
@@ -23,6 +26,21 @@ inline symbol_rules usdchf_rules() {
   r.step_size = *qty::parse("1");
   r.min_notional = *notional::parse("1");
   r.max_notional = *notional::parse("100000000");
+  return r;
+}
+
+inline place_request limit(const std::string& acc, order_side side, const char* px,
+                           const char* q, time_in_force tif = time_in_force::gtc,
+                           std::string coid = {}) {
+  place_request r;
+  r.account = acc;
+  r.sym = usdchf();
+  r.side = side;
+  r.type = order_type::limit;
+  r.tif = tif;
+  r.px = *price::parse(px);
+  r.quantity = *qty::parse(q);
+  r.client_order_id = std::move(coid);
   return r;
 }
 

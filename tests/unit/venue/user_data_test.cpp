@@ -15,18 +15,6 @@ using namespace cwts::venue::testing;
 
 namespace {
 
-place_request limit(const std::string& acc, order_side side, const char* px, const char* q,
-                    time_in_force tif = time_in_force::gtc) {
-  place_request r;
-  r.account = acc;
-  r.sym = usdchf();
-  r.side = side;
-  r.tif = tif;
-  r.px = *price::parse(px);
-  r.quantity = *qty::parse(q);
-  return r;
-}
-
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }

@@ -42,6 +42,13 @@ struct fixture {
 
   std::string call(const std::string& frame) { return api.handle(frame, session, now); }
 
+  // A SIGNED request of `method` with these params (and a timestamp).
+  std::string signed_call(int id, const std::string& method,
+                          std::map<std::string, std::string> p, int64_t timestamp = now) {
+    return call("{\"id\":" + std::to_string(id) + ",\"method\":\"" + method
+                + "\",\"params\":" + signed_params(std::move(p), timestamp) + "}");
+  }
+
   // A SIGNED request's params object, signed as the documentation says.
   std::string signed_params(std::map<std::string, std::string> p, int64_t timestamp = now) {
     p["apiKey"] = doc_key;
@@ -129,28 +136,25 @@ CAF_TEST(malformed_requests_get_documented_errors) {
 }
 
 CAF_TEST(signed_order_methods_share_the_rest_handlers) {
-  auto placed = call(R"({"id":1,"method":"order.place","params":)"
-                     + signed_params({{"symbol", "USDCHF"}, {"side", "BUY"}, {"type", "LIMIT"},
-                                      {"timeInForce", "GTC"}, {"quantity", "10"},
-                                      {"price", "1.5"}, {"newClientOrderId", "w1"}})
-                     + "}");
+  auto placed = signed_call(1, "order.place",
+                            {{"symbol", "USDCHF"}, {"side", "BUY"}, {"type", "LIMIT"},
+                             {"timeInForce", "GTC"}, {"quantity", "10"}, {"price", "1.5"},
+                             {"newClientOrderId", "w1"}});
   CAF_CHECK(contains(placed, "{\"id\":1,\"status\":200,\"result\":{\"symbol\":\"USDCHF\""));
   CAF_CHECK(contains(placed, "\"clientOrderId\":\"w1\""));
   CAF_CHECK(contains(placed, "\"status\":\"NEW\""));
-  auto acct = call(R"({"id":2,"method":"account.status","params":)"
-                   + signed_params({{"omitZeroBalances", "true"}}) + "}");
+  auto acct = signed_call(2, "account.status", {{"omitZeroBalances", "true"}});
   CAF_CHECK(contains(acct, "{\"asset\":\"CHF\",\"free\":\"985.00000000\",\"locked\":"
                            "\"15.00000000\"}"));
   // Weights as REST: order 1, account 20.
   CAF_CHECK(contains(acct, "\"count\":21}]}"));
-  auto canceled = call(R"({"id":3,"method":"order.cancel","params":)"
-                       + signed_params({{"symbol", "USDCHF"}, {"origClientOrderId", "w1"},
-                                        {"newClientOrderId", "c1"}}) + "}");
+  auto canceled = signed_call(3, "order.cancel", {{"symbol", "USDCHF"},
+                                                  {"origClientOrderId", "w1"},
+                                                  {"newClientOrderId", "c1"}});
   CAF_CHECK(contains(canceled, "\"origClientOrderId\":\"w1\""));
   CAF_CHECK(contains(canceled, "\"clientOrderId\":\"c1\""));
   CAF_CHECK(contains(canceled, "\"status\":\"CANCELED\""));
-  auto none = call(R"({"id":4,"method":"openOrders.cancelAll","params":)"
-                   + signed_params({{"symbol", "USDCHF"}}) + "}");
+  auto none = signed_call(4, "openOrders.cancelAll", {{"symbol", "USDCHF"}});
   CAF_CHECK(contains(none, "\"status\":400,\"error\":{\"code\":-2011,\"msg\":\"Unknown order "
                            "sent.\"}"));
 }
@@ -168,8 +172,7 @@ CAF_TEST(signed_methods_check_key_timestamp_and_signature) {
                           R"("apiKey":"unknownKey","timestamp":1,"signature":"ab"}})"),
                      "\"status\":401,\"error\":{\"code\":-2015"));
   // A stale timestamp: 10 s old with the default 5 s window.
-  auto stale = call(R"({"id":4,"method":"openOrders.status","params":)"
-                    + signed_params({{"symbol", "USDCHF"}}, now - 10000) + "}");
+  auto stale = signed_call(4, "openOrders.status", {{"symbol", "USDCHF"}}, now - 10000);
   CAF_CHECK(contains(stale, "{\"code\":-1021,\"msg\":\"Timestamp for this request is outside of "
                             "the recvWindow.\"}"));
   CAF_CHECK_EQUAL(call(R"({"id":5,"method":"openOrders.status","params":)" + params + "}"),
