@@ -59,6 +59,7 @@ public:
   // (ws_api): validated parameters, the authenticated account, the time.
   using handler = http_reply (rest_api::*)(const request_params&, const std::string&,
                                            int64_t);
+  using public_handler = http_reply (rest_api::*)(const request_params&, int64_t);
   http_reply ping() const { return {200, "{}", {}}; }
   http_reply server_time(int64_t now_ms) const;
   // `symbol` / `symbols` / neither (all), as the tickers read them.
@@ -73,16 +74,6 @@ public:
   http_reply account(const request_params& p, const std::string& account, int64_t now);
   http_reply all_orders(const request_params& p, const std::string& account, int64_t now);
   http_reply my_trades(const request_params& p, const std::string& account, int64_t now);
-
-private:
-  using public_handler = http_reply (rest_api::*)(const request_params&, int64_t);
-  http_reply route(const http_request_view& req, std::string_view path,
-                   std::string_view query, int64_t now_ms);
-  http_reply signed_call(const http_request_view& req, std::string_view query,
-                         handler h, int64_t now_ms);
-  http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
-  http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
-
   // Market data (rest_market.cpp).
   http_reply depth(const request_params& p, int64_t now);
   http_reply trades(const request_params& p, int64_t now);
@@ -90,6 +81,14 @@ private:
   http_reply avg_price(const request_params& p, int64_t now);
   http_reply book_ticker(const request_params& p, int64_t now);
   http_reply ticker_24hr(const request_params& p, int64_t now);
+
+private:
+  http_reply route(const http_request_view& req, std::string_view path,
+                   std::string_view query, int64_t now_ms);
+  http_reply signed_call(const http_request_view& req, std::string_view query,
+                         handler h, int64_t now_ms);
+  http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
+  http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
 
   matching_engine& engine_;
   const key_store& keys_;

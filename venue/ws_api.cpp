@@ -161,23 +161,33 @@ std::optional<int64_t> ws_api_session::subscription_of(const std::string& accoun
 
 const ws_api::method_entry* ws_api::find_method(std::string_view name) {
   static const method_entry methods[] = {
-    {"ping", false, nullptr, &ws_api::ping},
-    {"time", false, nullptr, &ws_api::time},
-    {"exchangeInfo", false, nullptr, &ws_api::exchange_info},
-    {"order.place", true, &rest_api::new_order, nullptr},
-    {"order.cancel", true, &rest_api::cancel_order, nullptr},
-    {"order.status", true, &rest_api::query_order, nullptr},
-    {"openOrders.status", true, &rest_api::open_orders, nullptr},
-    {"openOrders.cancelAll", true, &rest_api::cancel_open_orders, nullptr},
-    {"account.status", true, &rest_api::account, nullptr},
-    {"session.logon", true, nullptr, &ws_api::logon},
-    {"session.status", false, nullptr, &ws_api::session_status},
+    {"ping", false, nullptr, nullptr, &ws_api::ping},
+    {"time", false, nullptr, nullptr, &ws_api::time},
+    {"exchangeInfo", false, nullptr, nullptr, &ws_api::exchange_info},
+    {"depth", false, nullptr, &rest_api::depth, nullptr},
+    {"trades.recent", false, nullptr, &rest_api::trades, nullptr},
+    {"avgPrice", false, nullptr, &rest_api::avg_price, nullptr},
+    {"ticker.price", false, nullptr, &rest_api::ticker_price, nullptr},
+    {"ticker.book", false, nullptr, &rest_api::book_ticker, nullptr},
+    {"ticker.24hr", false, nullptr, &rest_api::ticker_24hr, nullptr},
+    {"order.place", true, &rest_api::new_order, nullptr, nullptr},
+    {"order.cancel", true, &rest_api::cancel_order, nullptr, nullptr},
+    {"order.status", true, &rest_api::query_order, nullptr, nullptr},
+    {"openOrders.status", true, &rest_api::open_orders, nullptr, nullptr},
+    {"openOrders.cancelAll", true, &rest_api::cancel_open_orders, nullptr, nullptr},
+    {"allOrders", true, &rest_api::all_orders, nullptr, nullptr},
+    {"myTrades", true, &rest_api::my_trades, nullptr, nullptr},
+    {"account.status", true, &rest_api::account, nullptr, nullptr},
+    {"session.logon", true, nullptr, nullptr, &ws_api::logon},
+    {"session.status", false, nullptr, nullptr, &ws_api::session_status},
     // No logon ever succeeds here (see logon), so logging out leaves the
     // session as it is and answers its status, as Binance does.
-    {"session.logout", false, nullptr, &ws_api::session_status},
-    {"userDataStream.subscribe", false, nullptr, &ws_api::subscribe},
-    {"userDataStream.subscribe.signature", true, nullptr, &ws_api::subscribe_signature},
-    {"userDataStream.unsubscribe", false, nullptr, &ws_api::unsubscribe},
+    {"session.logout", false, nullptr, nullptr, &ws_api::session_status},
+    {"session.subscriptions", false, nullptr, nullptr, &ws_api::subscriptions},
+    {"userDataStream.subscribe", false, nullptr, nullptr, &ws_api::subscribe},
+    {"userDataStream.subscribe.signature", true, nullptr, nullptr,
+     &ws_api::subscribe_signature},
+    {"userDataStream.unsubscribe", false, nullptr, nullptr, &ws_api::unsubscribe},
   };
   for (auto& m : methods)
     if (m.name == name) return &m;
@@ -216,6 +226,7 @@ http_reply ws_api::call(const method_entry& m, request_params& p, ws_api_session
   // Read by this layer (and covered by the signature), not by the method.
   p.remove("returnRateLimits");
   if (m.shared) return (rest_.*m.shared)(p, account, now);
+  if (m.market) return (rest_.*m.market)(p, now);
   return (this->*m.own)(p, account, s, now);
 }
 
@@ -273,6 +284,17 @@ http_reply ws_api::subscribe_signature(const request_params& p, const std::strin
     s.subscriptions.push_back({*id, account});
   }
   return {200, "{\"subscriptionId\":" + std::to_string(*id) + "}", {}};
+}
+
+http_reply ws_api::subscriptions(const request_params& p, const std::string&,
+                                 ws_api_session& s, int64_t) {
+  if (auto e = check_unread(p, {}, false)) return rest_.error(*e);
+  json_writer w;
+  w.begin_array();
+  for (auto& sub : s.subscriptions)
+    w.begin_object().field_num("subscriptionId", sub.id).end_object();
+  w.end_array();
+  return {200, w.take(), {}};
 }
 
 http_reply ws_api::unsubscribe(const request_params& p, const std::string&, ws_api_session& s,

@@ -48,11 +48,14 @@ public:
 private:
   using session_handler = http_reply (ws_api::*)(const request_params&, const std::string&,
                                                  ws_api_session&, int64_t);
+  // Exactly one handler is set: a signed REST endpoint's, a public one's, or
+  // the WebSocket-only method's.
   struct method_entry {
     std::string_view name;
     bool is_signed;
-    rest_api::handler shared;  // the REST endpoint's handler, or null
-    session_handler own;       // a WebSocket-only method, or null
+    rest_api::handler shared = nullptr;
+    rest_api::public_handler market = nullptr;
+    session_handler own = nullptr;
   };
   static const method_entry* find_method(std::string_view name);
 
@@ -68,6 +71,8 @@ private:
   http_reply subscribe(const request_params& p, const std::string&, ws_api_session&, int64_t);
   http_reply subscribe_signature(const request_params& p, const std::string& account,
                                  ws_api_session& s, int64_t);
+  http_reply subscriptions(const request_params& p, const std::string&, ws_api_session& s,
+                           int64_t);
   http_reply unsubscribe(const request_params& p, const std::string&, ws_api_session& s,
                          int64_t);
 

@@ -115,6 +115,24 @@ CAF_TEST(exchange_info_weighs_twenty_and_checks_symbols) {
                     + rate_limits(40));
 }
 
+CAF_TEST(market_and_history_methods_share_the_rest_handlers) {
+  CAF_CHECK_EQUAL(call(R"({"id":1,"method":"depth","params":{"symbol":"USDCHF","limit":5}})"),
+                  "{\"id\":1,\"status\":200,\"result\":{\"lastUpdateId\":0,\"bids\":[],"
+                  "\"asks\":[]}" + rate_limits(5));
+  // `symbols` as a JSON array, weighed as REST weighs it (4).
+  auto prices = call(R"({"id":2,"method":"ticker.price","params":{"symbols":["USDCHF"]}})");
+  CAF_CHECK(contains(prices, "{\"id\":2,\"status\":200,\"result\":[{\"symbol\":\"USDCHF\""));
+  CAF_CHECK(contains(prices, rate_limits(9)));
+  CAF_CHECK(contains(call(R"({"id":3,"method":"trades.recent","params":{"symbol":"USDCHF"}})"),
+                     "\"status\":200,\"result\":[]"));
+  CAF_CHECK(contains(signed_call(4, "allOrders", {{"symbol", "USDCHF"}}),
+                     "\"status\":200,\"result\":[]"));
+  CAF_CHECK(contains(signed_call(5, "myTrades", {{"symbol", "USDCHF"}}),
+                     "\"status\":200,\"result\":[]"));
+  CAF_CHECK(contains(call(R"({"id":6,"method":"session.subscriptions"})"),
+                     "\"status\":200,\"result\":[]"));
+}
+
 CAF_TEST(malformed_requests_get_documented_errors) {
   CAF_CHECK_EQUAL(call("{\"id\":1,\"method\":"),
                   "{\"id\":null,\"status\":400,\"error\":{\"code\":-1135,\"msg\":\"Invalid JSON "
@@ -191,6 +209,8 @@ CAF_TEST(user_data_subscriptions_by_signature_only) {
                   + logon_params + "}");
   CAF_CHECK(contains(sub, "{\"id\":3,\"status\":200,\"result\":{\"subscriptionId\":0}"));
   CAF_CHECK(session.subscription_of("doc") == std::optional<int64_t>(0));
+  CAF_CHECK(contains(call(R"({"id":9,"method":"session.subscriptions"})"),
+                     "\"result\":[{\"subscriptionId\":0}]"));
   // One subscription per account and connection: a repeat names it again.
   CAF_CHECK(contains(call(R"({"id":4,"method":"userDataStream.subscribe.signature","params":)"
                           + logon_params + "}"),
