@@ -95,6 +95,27 @@ CAF_TEST(signature_payload_sorts_params_by_name) {
                   "aa1b5712c094bc4e57c05a1a5c1fd8d88dcd628338ea863fec7b88e59fe2db24");
 }
 
+CAF_TEST(weight_over_the_limit_is_429_with_retry_after) {
+  matching_engine engine;
+  key_store keys;
+  venue_stats stats;
+  rest_api rest{engine, keys, stats, 3}; // 3 per minute
+  ws_api api{rest};
+  ws_api_session session;
+  CAF_CHECK(contains(api.handle(R"({"id":1,"method":"ping"})", session, now), "\"status\":200"));
+  // exchangeInfo weighs 20: over the limit, still counted (as REST does).
+  auto over = api.handle(R"({"id":2,"method":"exchangeInfo"})", session, now);
+  CAF_CHECK_EQUAL(over, "{\"id\":2,\"status\":429,\"error\":{\"code\":-1003,\"msg\":\"Too much "
+                        "request weight used; current limit is 3 request weight per 1 MINUTE. "
+                        "Please use WebSocket Streams for live updates to avoid polling the "
+                        "API.\",\"data\":{\"serverTime\":" + std::to_string(now)
+                          + ",\"retryAfter\":" + std::to_string((now / 60000 + 1) * 60000)
+                          + "}},\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\","
+                            "\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":3,"
+                            "\"count\":21}]}");
+  CAF_CHECK_EQUAL(stats.rejects[-1003], 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE(ws_api_tests, fixture)
 
 CAF_TEST(answers_ping_and_time_with_rate_limits) {
