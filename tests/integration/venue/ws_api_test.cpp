@@ -144,6 +144,13 @@ CAF_TEST(ws_api_general_and_session_methods) {
                      "for this request is not valid.\"}", 0) == 0);
   CAF_CHECK(c.call(R"({"id":13,"method":"userDataStream.subscribe"})")
               .rfind("{\"id\":13,\"status\":401,\"error\":{\"code\":-2014,", 0) == 0);
+  CAF_CHECK(c.call(req("15", "userDataStream.subscribe.signature",
+                       signed_params({}, now_ms(), true)))
+              .rfind("{\"id\":15,\"status\":400,\"error\":{\"code\":-1022,", 0) == 0);
+  CAF_CHECK(c.call(R"({"id":16,"method":"session.status","params":{"x":1}})")
+              .find("\"code\":-1104") != std::string::npos);
+  CAF_CHECK(c.call(R"({"id":17,"method":"userDataStream.unsubscribe","params":{"subscriptionId":"a"}})")
+              .find("\"code\":-1100") != std::string::npos);
   // returnRateLimits=false in the URL: the connection's default.
   ws_api_client quiet(venue.port, "/ws-api/v3?returnRateLimits=false");
   CAF_CHECK_EQUAL(quiet.call(R"({"id":1,"method":"ping"})"), "{\"id\":1,\"status\":200,\"result\":{}}");
