@@ -87,6 +87,19 @@ report_effect position_book::on_execution_report(const execution_report& rep) {
   return effect;
 }
 
+void position_book::restore_fills(const std::vector<journaled_fill>& fills) {
+  for (auto& [sym, pos] : positions_) {
+    pos.net = qty{};
+    pos.avg_cost = price{};
+    pos.realized_pnl = notional{};
+    pos.bought = qty{};
+    pos.sold = qty{};
+  }
+  for (auto& f : fills)
+    if (f.quantity.is_positive())
+      apply_fill(positions_[f.sym], f.order_side, f.quantity, f.px);
+}
+
 bool position_book::knows(const client_order_id& id) const {
   return orders_.count(id) != 0 || terminal_ids_.count(id) != 0;
 }

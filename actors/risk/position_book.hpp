@@ -15,6 +15,7 @@
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
 #include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 #include "messages/symbol.hpp"
 
 namespace cwts::risk {
@@ -62,6 +63,13 @@ public:
   // duplicate-id refusal is about a second order under a known id and must
   // not release the first one.
   void on_order_reject(const order_reject& rej);
+
+  // Rebuilds net position, average cost, realized PnL and volumes of every
+  // symbol from the OMS journal's fills (oldest first), as the OMS sends them
+  // after each restore. Replaces what fills had built (the journal holds every
+  // fill, so a second copy after an OMS restart changes nothing); order
+  // exposure (open, in flight, credit) is kept.
+  void restore_fills(const std::vector<journaled_fill>& fills);
 
   // True for an id that is live here or ended recently: a new order under it
   // is a duplicate.

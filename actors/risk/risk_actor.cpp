@@ -266,6 +266,14 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { self->state.book.on_order_reject(rej); },
+    // The OMS's journal after it restored (start, restart): positions and
+    // PnL continue where the previous process left them.
+    [=](const std::vector<journaled_fill>& fills) {
+      self->state.book.restore_fills(fills);
+      spdlog::info("event=risk_positions_restored fills={} pnl={}", fills.size(),
+                   self->state.book.total_pnl(self->state.refs).to_string());
+      evaluate_pnl(self);
+    },
     [=](const trading_state& st) {
       self->state.mode = st.mode;
       evaluate_pnl(self); // a reset re-arms a breach that is over

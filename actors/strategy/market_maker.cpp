@@ -20,6 +20,8 @@ __int128 abs128(__int128 v) { return v < 0 ? -v : v; }
 } // namespace
 
 void validate(const market_maker_config& cfg) {
+  require(!cfg.id.empty(), "id", "missing");
+  require(!cfg.account.empty(), "account", "missing (risk refuses orders without an account)");
   require(!cfg.sym.empty(), "symbol", "missing");
   require(cfg.tick_size.is_positive(), "tick_size", "must be > 0");
   require(cfg.quote_qty.is_positive(), "quote_qty", "must be > 0");
@@ -119,6 +121,7 @@ void market_maker::place(std::optional<live_quote>& slot, side s, price px, time
   order_request o;
   o.id = next_id_();
   o.strategy = cfg_.id;
+  o.account = cfg_.account;
   o.sym = cfg_.sym;
   o.order_side = s;
   o.type = order_type::limit;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "actors/risk/limit_change.hpp"
 #include "common/ini_file.hpp"
 #include "messages/registry.hpp"
 
@@ -41,7 +42,16 @@ node_config::node_config() {
     .add(raw_.max_position, "max-position", "largest absolute position incl. open orders")
     .add(raw_.tick_size, "tick-size", "venue PRICE_FILTER tickSize")
     .add(raw_.lot_step, "lot-step", "venue LOT_SIZE stepSize")
-    .add(raw_.min_notional, "min-notional", "venue NOTIONAL minNotional");
+    .add(raw_.min_notional, "min-notional", "venue NOTIONAL minNotional")
+    .add(raw_.credit_limit, "credit-limit", "account's open + in-flight notional (quote)")
+    .add(raw_.max_messages_per_second, "max-messages-per-second",
+         "orders and cancels per strategy in any sliding second")
+    .add(raw_.max_fills_per_window, "max-fills-per-window",
+         "fills per strategy in fill-window-ms before its execution throttle latches")
+    .add(raw_.fill_window_ms, "fill-window-ms", "sliding window of max-fills-per-window")
+    .add(raw_.loss_limit, "loss-limit", "node total PnL loss that triggers a level-2 kill")
+    .add(raw_.drawdown_limit, "drawdown-limit",
+         "fall from the PnL high-water mark that triggers a level-2 kill");
   opt_group{custom_options_, "strategy"}
     .add(raw_.order_qty, "order-qty", "quantity of each quote")
     .add(raw_.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
@@ -201,14 +211,27 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
 
 bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) const {
   const auto& r = raw_;
-  if (!in_range("risk.price-collar-bps", r.price_collar_bps, 1, 10000, error)
+  // The same ranges as a run-time change_limit (actors/risk/limit_change.hpp).
+  if (!in_range("risk.price-collar-bps", r.price_collar_bps, risk::price_collar_bps_range.lo,
+                risk::price_collar_bps_range.hi, error)
+      || !in_range("risk.max-messages-per-second", r.max_messages_per_second,
+                   risk::max_messages_per_second_range.lo, risk::max_messages_per_second_range.hi,
+                   error)
+      || !in_range("risk.max-fills-per-window", r.max_fills_per_window,
+                   risk::max_fills_per_window_range.lo, risk::max_fills_per_window_range.hi, error)
+      || !in_range("risk.fill-window-ms", r.fill_window_ms, risk::fill_window_ms_range.lo,
+                   risk::fill_window_ms_range.hi, error)
       || !in_range("strategy.half-spread-ticks", r.half_spread_ticks, 1, 10000, error)
       || !in_range("strategy.requote-ticks", r.requote_ticks, 1, 10000, error)
       || !in_range("strategy.min-action-interval-ms", r.min_action_interval_ms, 0, 60000, error))
     return false;
   auto& k = s.risk;
   k.price_collar_bps = r.price_collar_bps;
+  k.max_messages_per_second = r.max_messages_per_second;
+  k.max_fills_per_window = r.max_fills_per_window;
+  k.fill_window_ms = r.fill_window_ms;
   auto& g = s.strategy;
+  g.account = account_id{r.account};
   g.half_spread_ticks = r.half_spread_ticks;
   g.requote_ticks = r.requote_ticks;
   g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
@@ -219,6 +242,9 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
          && parse_decimal("risk.tick-size", r.tick_size, true, k.tick_size, error)
          && parse_decimal("risk.lot-step", r.lot_step, true, k.lot_step, error)
          && parse_decimal("risk.min-notional", r.min_notional, false, k.min_notional, error)
+         && parse_decimal("risk.credit-limit", r.credit_limit, true, k.credit_limit, error)
+         && parse_decimal("risk.loss-limit", r.loss_limit, true, k.loss_limit, error)
+         && parse_decimal("risk.drawdown-limit", r.drawdown_limit, true, k.drawdown_limit, error)
          && parse_decimal("strategy.order-qty", r.order_qty, true, g.order_qty, error)
          && parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error);
 }

@@ -44,9 +44,16 @@ struct risk_settings {
   price tick_size;
   qty lot_step;
   notional min_notional;
+  notional credit_limit;           // of the strategy's account: open + in-flight notional
+  int64_t max_messages_per_second = 0; // per strategy, orders and cancels
+  int64_t max_fills_per_window = 0;    // per strategy; above it the throttle latches
+  int64_t fill_window_ms = 0;
+  notional loss_limit;     // node total PnL; a breach sends a level-2 kill
+  notional drawdown_limit; // fall from the PnL high-water mark
 };
 
 struct strategy_settings {
+  account_id account; // [venue] account: what its orders trade (credit limit scope)
   qty order_qty;
   int64_t half_spread_ticks = 0;
   int64_t requote_ticks = 0;
@@ -116,6 +123,12 @@ private:
     std::string tick_size;
     std::string lot_step;
     std::string min_notional;
+    std::string credit_limit;
+    int64_t max_messages_per_second = 0;
+    int64_t max_fills_per_window = 0;
+    int64_t fill_window_ms = 0;
+    std::string loss_limit;
+    std::string drawdown_limit;
     std::string order_qty;
     int64_t half_spread_ticks = 2;
     int64_t requote_ticks = 2;

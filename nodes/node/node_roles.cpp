@@ -46,16 +46,31 @@ child_spec validator_spec(const node_settings& s) {
   return {"validator", [cfg](caf::actor_system& sys) { return spawn_validator(sys, cfg); }};
 }
 
+// One market maker per symbol; risk throttles each by this id.
+strategy_id maker_id(const symbol& sym) {
+  return strategy_id{"mm-" + sym.str()};
+}
+
 child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   risk_actor_config cfg;
+  cfg.self = s.self;
   cfg.gate = &gate;
+  risk::strategy_limits throttle{s.risk.max_messages_per_second, s.risk.max_fills_per_window,
+                                 s.risk.fill_window_ms};
   for (auto& sym : s.venue.symbols) {
     cfg.limits.tradable.insert(sym);
     cfg.limits.per_symbol[sym] = risk::symbol_limits{s.risk.max_order_qty, s.risk.max_order_notional,
                                                      s.risk.price_collar_bps, s.risk.max_position};
     cfg.rules[sym] = risk::symbol_rules{s.risk.tick_size, s.risk.lot_step, s.risk.min_notional};
+    cfg.limits.per_strategy[maker_id(sym)] = throttle;
   }
+  cfg.limits.default_strategy = throttle;
+  cfg.limits.credit_limits[s.strategy.account] = s.risk.credit_limit;
+  cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
   cfg.operators = s.operators;
+  // Held by the spec: a restarted risk actor keeps operator-changed limits
+  // and tripped throttles.
+  cfg.memory = std::make_shared<risk_memory>();
   return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
 }
 
@@ -73,7 +88,8 @@ child_spec strategy_spec(const node_settings& s) {
   cfg.self = s.self;
   for (auto& sym : s.venue.symbols) {
     strategy::market_maker_config mc;
-    mc.id = strategy_id{"mm-" + sym.str()};
+    mc.id = maker_id(sym);
+    mc.account = s.strategy.account;
     mc.sym = sym;
     mc.tick_size = s.risk.tick_size;
     mc.quote_qty = s.strategy.order_qty;

@@ -150,4 +150,22 @@ CAF_TEST(fills_of_orders_not_sent_through_the_book_still_move_the_position) {
   CAF_CHECK_EQUAL(book.pending_qty(sym("BTCUSDT"), side::buy).raw, raw_q("0.5"));
 }
 
+CAF_TEST(journaled_fills_rebuild_positions_and_keep_order_exposure) {
+  std::vector<journaled_fill> fills{
+    journaled_fill{client_order_id{"j1"}, sym("BTCUSDT"), side::buy, qt("2"), px("100")},
+    journaled_fill{client_order_id{"j2"}, sym("BTCUSDT"), side::sell, qt("1"), px("110")}};
+  auto open = limit_order("open", side::sell, "120", "0.5");
+  book.on_order_sent(open);
+  book.restore_fills(fills);
+  CAF_CHECK_EQUAL(net(), raw_q("1"));
+  CAF_CHECK_EQUAL(avg(), raw_p("100"));
+  CAF_CHECK_EQUAL(realized(), raw_n("10"));
+  CAF_CHECK_EQUAL(book.pending_qty(sym("BTCUSDT"), side::sell).raw, raw_q("0.5"));
+  CAF_CHECK_EQUAL(book.account_exposure(account_id{"acct"}), nt("60"));
+  // The OMS sends the whole journal again after its own restart: same result.
+  book.restore_fills(fills);
+  CAF_CHECK_EQUAL(net(), raw_q("1"));
+  CAF_CHECK_EQUAL(realized(), raw_n("10"));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -19,6 +19,7 @@ int64_t raw(std::string_view s) { return px(s).raw; }
 market_maker_config base_config() {
   market_maker_config c;
   c.id.value = "mm1";
+  c.account.value = "acct-1";
   c.sym = *symbol::parse("BTCUSDT");
   c.tick_size = px("0.01");
   c.quote_qty = qt("1");
@@ -101,6 +102,8 @@ CAF_TEST(quotes_appear_around_fair_value_on_tick) {
   CAF_CHECK_EQUAL(bid_px % raw("0.01"), 0);
   CAF_CHECK_EQUAL(bid->quantity.raw, qt("1").raw);
   CAF_CHECK_EQUAL(bid->strategy.value, "mm1");
+  CAF_CHECK_EQUAL(bid->account.value, "acct-1");
+  CAF_CHECK_EQUAL(ask->account.value, "acct-1");
   CAF_CHECK(bid->id != ask->id);
 }
 
@@ -268,4 +271,16 @@ CAF_TEST(invalid_config_is_refused_with_the_key) {
     what = e.what();
   }
   CAF_CHECK(what.find("tick_size") != std::string::npos);
+}
+
+CAF_TEST(a_config_without_account_is_refused) {
+  auto cfg = base_config();
+  cfg.account = account_id{};
+  std::string what;
+  try {
+    market_maker m(cfg, [] { return client_order_id{"x"}; });
+  } catch (const std::invalid_argument& e) {
+    what = e.what();
+  }
+  CAF_CHECK(what.find("market_maker.account") != std::string::npos);
 }
