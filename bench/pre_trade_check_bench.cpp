@@ -7,9 +7,10 @@
 // message rate (a ring of 2000 stamps, full after the first 2000 checks, the
 // check time moving 1 ms per order so every order passes), symbol, tick/lot,
 // collar, max qty/notional, min notional, position limit and the account's
-// credit limit against 64 open orders already in the book.
+// credit limit against `open_orders` orders already in the book (a live
+// book makes the duplicate-id lookup hash the id).
 //
-//   build/bench/pre_trade_check_bench [checks=1000000]
+//   build/bench/pre_trade_check_bench [checks=1000000] [open_orders=64]
 
 #include <algorithm>
 #include <chrono>
@@ -63,8 +64,10 @@ percentiles summarize(std::vector<int64_t>& ns) {
 
 int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
-  if (n < 1000) {
-    std::fprintf(stderr, "usage: pre_trade_check_bench [checks>=1000]\n");
+  size_t open_orders = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 64;
+  if (n < 1000 || open_orders > 100'000) {
+    std::fprintf(stderr, "usage: pre_trade_check_bench [checks>=1000] [open_orders<=100000]\n"
+                         "example: pre_trade_check_bench 1000000 64\n");
     return 2;
   }
   kill_gate gate;
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
   refs.set(usdchf(), *price::parse("1.2020"), wall_clock_now());
   position_book book;
   // Open orders of the account, so the credit and position rules see exposure.
-  for (auto& o : make_orders(64)) {
+  for (auto& o : make_orders(open_orders)) {
     o.id.value = "open-" + o.id.value;
     book.on_order_sent(o);
   }
@@ -118,9 +121,9 @@ int main(int argc, char** argv) {
   }
   auto t = summarize(timed);
   auto b = summarize(baseline);
-  std::printf("pre_trade_check: checks=%zu p50=%lld ns p99=%lld ns (clock-read baseline p50=%lld ns "
+  std::printf("pre_trade_check: checks=%zu open_orders=%zu p50=%lld ns p99=%lld ns (clock-read baseline p50=%lld ns "
               "subtracted: p50=%lld ns p99=%lld ns) throughput=%.0f checks/s on one core\n",
-              n, static_cast<long long>(t.p50), static_cast<long long>(t.p99),
+              n, open_orders, static_cast<long long>(t.p50), static_cast<long long>(t.p99),
               static_cast<long long>(b.p50), static_cast<long long>(t.p50 - b.p50),
               static_cast<long long>(t.p99 - b.p50), n / secs);
   return 0;
