@@ -173,6 +173,14 @@ venue_reply<std::vector<venue_order>> binance_rest_gateway::open_orders(const sy
   return classify<std::vector<venue_order>>(r, parse_order_list);
 }
 
+venue_reply<std::vector<venue_order>> binance_rest_gateway::all_orders(const symbol& sym,
+                                                                       int limit) {
+  query_params p{{"symbol", sym.str()}, {"limit", std::to_string(limit)}};
+  auto r = signed_request(verb::get, "/api/v3/allOrders", p,
+                          request_deadline(steady_deadline::max()));
+  return classify<std::vector<venue_order>>(r, parse_order_list);
+}
+
 venue_reply<server_time_sample> binance_rest_gateway::server_time() {
   http_request req;
   req.target = "/api/v3/time";
