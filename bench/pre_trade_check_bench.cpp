@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
   }
   auto t = summarize(timed);
   auto b = summarize(baseline);
-  std::printf("pre_trade_check: checks=%zu open_orders=%zu p50=%lld ns p99=%lld ns (clock-read baseline p50=%lld ns "
+  std::printf("pre_trade_check: checks=%zu open_orders=%zu p50=%lld ns p99=%lld ns "
+              "(clock-read baseline p50=%lld ns "
               "subtracted: p50=%lld ns p99=%lld ns) throughput=%.0f checks/s on one core\n",
               n, open_orders, static_cast<long long>(t.p50), static_cast<long long>(t.p99),
               static_cast<long long>(b.p50), static_cast<long long>(t.p50 - b.p50),

@@ -98,8 +98,8 @@ std::string apply_limit_change(risk_limits& limits, const std::string& node,
   if (field == "loss-limit" || field == "drawdown-limit") {
     if (target != node)
       return field + ": target must be this node ('" + node + "'), not '" + target + "'";
-    return parse_positive(field, value,
-                          field == "loss-limit" ? limits.pnl.loss_limit : limits.pnl.drawdown_limit);
+    auto& limit = field == "loss-limit" ? limits.pnl.loss_limit : limits.pnl.drawdown_limit;
+    return parse_positive(field, value, limit);
   }
   return "unknown field '" + field + "'";
 }

@@ -127,8 +127,9 @@ void position_book::set_exposure(position& pos, tracked_order& order, qty remain
   // Credit: take out what this order's old remaining added, add the new one.
   // Both products use the same price, so the account total returns to
   // exactly zero when its orders are done.
-  __int128 before = static_cast<__int128>(order.valued_at.raw) * order.remaining.raw / decimal_scale;
-  __int128 after = static_cast<__int128>(order.valued_at.raw) * remaining.raw / decimal_scale;
+  __int128 unit = order.valued_at.raw;
+  __int128 before = unit * order.remaining.raw / decimal_scale;
+  __int128 after = unit * remaining.raw / decimal_scale;
   if (before != after) {
     auto& used = account_exposure_[order.account];
     used = notional::from_raw(narrow(static_cast<__int128>(used.raw) - before + after));

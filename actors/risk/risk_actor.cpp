@@ -15,15 +15,23 @@
 
 namespace cwts {
 
+struct risk_core {
+  risk::pre_trade_check check;
+  risk::pnl_guard guard;
+  risk::reference_prices refs;
+  risk::position_book book;
+  trading_mode mode = trading_mode::active;
+
+  risk_core(const kill_gate& gate, risk::risk_limits limits, risk::symbol_rules_map rules)
+    : check(gate, limits, std::move(rules)), guard(limits.pnl) {
+  }
+};
+
 namespace {
 
 struct risk_state {
   risk_actor_config cfg;
-  std::unique_ptr<risk::pre_trade_check> check;
-  std::unique_ptr<risk::pnl_guard> guard;
-  risk::reference_prices refs;
-  risk::position_book book;
-  trading_mode mode = trading_mode::active;
+  std::shared_ptr<risk_core> core;
   caf::actor oms;
   caf::actor strategy;
   caf::actor kill;
@@ -38,9 +46,10 @@ using risk_ptr = caf::stateful_actor<risk_state>*;
 
 void on_order(risk_ptr self, const order_request& req) {
   auto& st = self->state;
-  auto result = st.check->check(req, st.mode, st.refs, st.book, monotonic_ns());
+  auto& core = *st.core;
+  auto result = core.check.check(req, core.mode, core.refs, core.book, monotonic_ns());
   if (result.passed && st.oms) {
-    st.book.on_order_sent(req, st.refs.get(req.sym).value_or(price{}));
+    core.book.on_order_sent(req, core.refs.get(req.sym).value_or(price{}));
     self->send(st.oms, req);
     return;
   }
@@ -57,8 +66,8 @@ void on_order(risk_ptr self, const order_request& req) {
 // Cancels only lower risk: they always pass (15c3-5 leaves them free), but
 // count against their strategy's message rate (RTS 6 Art. 15).
 void on_cancel(risk_ptr self, const cancel_request& c) {
-  if (auto* strategy = self->state.book.strategy_of(c.id))
-    self->state.check->on_cancel(*strategy, monotonic_ns());
+  if (auto* strategy = self->state.core->book.strategy_of(c.id))
+    self->state.core->check.on_cancel(*strategy, monotonic_ns());
   if (self->state.oms)
     self->send(self->state.oms, c);
 }
@@ -76,8 +85,8 @@ void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) 
     kinds += (kinds.empty() ? "" : "+") + std::string(to_string(b.kind));
     reason += (reason.empty() ? "" : "; ") + b.describe();
   }
-  kill_command cmd{kill_id{"risk-" + st.cfg.self.value + "-" + kinds + "-" + std::to_string(now.ns)},
-                   kill_level::cancel_all, kill_scope::node, st.cfg.self.value,
+  kill_id id{"risk-" + st.cfg.self.value + "-" + kinds + "-" + std::to_string(now.ns)};
+  kill_command cmd{id, kill_level::cancel_all, kill_scope::node, st.cfg.self.value,
                    operator_id{"risk"}, st.cfg.self, reason, now, {}};
   for (auto& b : breaches)
     spdlog::warn("event=risk_breach kind={} pnl={} high_water={} limit={} kill_id={}",
@@ -105,30 +114,22 @@ void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) 
 }
 
 void evaluate_pnl(risk_ptr self) {
-  auto& st = self->state;
-  auto breaches = st.guard->update(st.book.total_pnl(st.refs), st.cfg.gate->is_open());
+  auto& core = *self->state.core;
+  bool gate_open = self->state.cfg.gate->is_open();
+  auto breaches = core.guard.update(core.book.total_pnl(core.refs), gate_open);
   if (!breaches.empty())
     request_kill(self, breaches);
 }
 
-void remember(risk_ptr self) {
-  auto& st = self->state;
-  std::lock_guard<std::mutex> guard{st.cfg.memory->mtx};
-  st.cfg.memory->limits = st.check->limits();
-  auto tripped = st.check->throttles().tripped();
-  st.cfg.memory->tripped = std::set<strategy_id>(tripped.begin(), tripped.end());
-}
-
 void on_report(risk_ptr self, const execution_report& rep) {
-  auto& st = self->state;
-  auto effect = st.book.on_execution_report(rep);
+  auto& core = *self->state.core;
+  auto effect = core.book.on_execution_report(rep);
   if (effect.fill.is_positive() && !effect.strategy.empty()
-      && st.check->on_fill(effect.strategy, monotonic_ns())) {
-    const auto& l = st.check->limits().limits_of(effect.strategy);
+      && core.check.on_fill(effect.strategy, monotonic_ns())) {
+    const auto& l = core.check.limits().limits_of(effect.strategy);
     spdlog::warn("event=execution_throttle_tripped strategy={} max_fills={} window_ms={} "
                  "order={}",
                  effect.strategy.value, l.max_fills_per_window, l.fill_window_ms, rep.id.value);
-    remember(self);
   }
   if (effect.fill.is_positive())
     evaluate_pnl(self);
@@ -140,27 +141,25 @@ std::string apply_command(risk_ptr self, const operator_command& cmd, std::strin
   auto& st = self->state;
   switch (cmd.action) {
     case operator_action::change_limit: {
-      auto limits = st.check->limits();
+      auto limits = st.core->check.limits();
       auto error = risk::apply_limit_change(limits, st.cfg.self.value, cmd.target, cmd.field,
                                             cmd.value);
       if (!error.empty())
         return error;
-      st.guard->set_limits(limits.pnl);
-      st.check->set_limits(std::move(limits), st.check->rules());
+      st.core->guard.set_limits(limits.pnl);
+      st.core->check.set_limits(std::move(limits), st.core->check.rules());
       detail = cmd.field + " of " + cmd.target + " set to " + cmd.value;
-      remember(self);
       evaluate_pnl(self);
       return {};
     }
     case operator_action::reenable_throttle: {
       using rr = risk::strategy_throttles::reenable_result;
-      auto r = st.check->throttles().reenable(strategy_id{cmd.target});
+      auto r = st.core->check.throttles().reenable(strategy_id{cmd.target});
       if (r == rr::unknown_strategy)
         return "unknown strategy '" + cmd.target + "'";
       if (r == rr::not_tripped)
         return "strategy '" + cmd.target + "' is not tripped; nothing to re-enable";
       detail = "execution throttle of strategy " + cmd.target + " re-enabled";
-      remember(self);
       return {};
     }
     case operator_action::accept_positions:
@@ -193,7 +192,7 @@ command_result on_command(risk_ptr self, const operator_command& cmd) {
 
 actor_stats stats(risk_ptr self) {
   auto& st = self->state;
-  auto& check = *st.check;
+  auto& check = st.core->check;
   actor_stats s{"risk", {}};
   s.counters["checks_passed"] = static_cast<int64_t>(check.passed());
   s.counters["checks_rejected"] = static_cast<int64_t>(check.rejected_total());
@@ -203,12 +202,12 @@ actor_stats stats(risk_ptr self) {
       s.counters[std::string("rejected.") + to_string(r)] = static_cast<int64_t>(n);
   }
   for (auto& [account, limit] : check.limits().credit_limits)
-    s.counters["credit_used_raw." + account.value] = st.book.account_exposure(account).raw;
+    s.counters["credit_used_raw." + account.value] = st.core->book.account_exposure(account).raw;
   s.counters["throttle_trips"] = static_cast<int64_t>(check.throttles().trips());
   s.counters["throttle_tripped_now"] = static_cast<int64_t>(check.throttles().tripped().size());
-  s.counters["pnl_total_raw"] = st.guard->last().raw;
-  s.counters["pnl_high_water_raw"] = st.guard->high_water().raw;
-  s.counters["pnl_breaches"] = static_cast<int64_t>(st.guard->breaches());
+  s.counters["pnl_total_raw"] = st.core->guard.last().raw;
+  s.counters["pnl_high_water_raw"] = st.core->guard.high_water().raw;
+  s.counters["pnl_breaches"] = static_cast<int64_t>(st.core->guard.breaches());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
   s.counters["commands_accepted"] = st.commands_accepted;
@@ -218,64 +217,63 @@ actor_stats stats(risk_ptr self) {
 
 std::vector<position_snapshot> positions(risk_ptr self) {
   std::vector<position_snapshot> out;
-  for (auto& [sym, limits] : self->state.check->limits().per_symbol) {
-    auto pos = self->state.book.get(sym);
-    auto upnl = self->state.book.unrealized_pnl(sym, self->state.refs);
+  for (auto& [sym, limits] : self->state.core->check.limits().per_symbol) {
+    auto pos = self->state.core->book.get(sym);
+    auto upnl = self->state.core->book.unrealized_pnl(sym, self->state.core->refs);
     out.push_back(position_snapshot{sym, pos.net, pos.avg_cost, pos.realized_pnl,
                                     upnl.value_or(notional{})});
   }
   return out;
 }
 
-// A restarted actor takes the limits and latches its predecessor left.
+// A restarted actor continues with the state its predecessor left.
 void start(risk_ptr self, risk_actor_config cfg) {
   auto& st = self->state;
   if (!cfg.memory)
     cfg.memory = std::make_shared<risk_memory>();
-  std::set<strategy_id> tripped;
+  bool carried_over = false;
   {
     std::lock_guard<std::mutex> guard{cfg.memory->mtx};
-    if (cfg.memory->limits)
-      cfg.limits = *cfg.memory->limits;
-    tripped = cfg.memory->tripped;
+    if (!cfg.memory->core)
+      cfg.memory->core = std::make_shared<risk_core>(*cfg.gate, cfg.limits, cfg.rules);
+    else
+      carried_over = true;
+    st.core = cfg.memory->core;
   }
-  st.guard = std::make_unique<risk::pnl_guard>(cfg.limits.pnl);
-  st.check = std::make_unique<risk::pre_trade_check>(*cfg.gate, cfg.limits, cfg.rules);
-  for (auto& s : tripped)
-    st.check->throttles().trip(s);
   st.cfg = std::move(cfg);
-  if (!tripped.empty())
-    spdlog::warn("event=risk_started tripped_strategies={} (carried over)", tripped.size());
+  if (carried_over)
+    spdlog::warn("event=risk_restarted positions_kept=true tracked_orders={} tripped_strategies={}",
+                 st.core->book.tracked_orders(), st.core->check.throttles().tripped().size());
 }
 
 caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
   start(self, std::move(cfg));
   return {
     [=](const trade& t) {
-      if (self->state.refs.on_trade(t))
+      if (self->state.core->refs.on_trade(t))
         evaluate_pnl(self);
     },
     [=](const std::vector<trade>& batch) {
       bool moved = false;
       for (auto& t : batch)
-        moved = self->state.refs.on_trade(t) || moved;
+        moved = self->state.core->refs.on_trade(t) || moved;
       if (moved)
         evaluate_pnl(self);
     },
     [=](const order_request& req) { on_order(self, req); },
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const execution_report& rep) { on_report(self, rep); },
-    [=](const order_reject& rej) { self->state.book.on_order_reject(rej); },
+    [=](const order_reject& rej) { self->state.core->book.on_order_reject(rej); },
     // The OMS's journal after it restored (start, restart): positions and
     // PnL continue where the previous process left them.
     [=](const std::vector<journaled_fill>& fills) {
-      self->state.book.restore_fills(fills);
+      self->state.core->book.restore_fills(fills);
       spdlog::info("event=risk_positions_restored fills={} pnl={}", fills.size(),
-                   self->state.book.total_pnl(self->state.refs).to_string());
+                   self->state.core->book.total_pnl(self->state.core->refs).to_string());
       evaluate_pnl(self);
     },
     [=](const trading_state& st) {
-      self->state.mode = st.mode;
+      self->state.core->mode = st.mode;
       evaluate_pnl(self); // a reset re-arms a breach that is over
     },
     [=](wire_atom, const role_directory& dir) {

@@ -15,8 +15,6 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <set>
 
 #include "caf/fwd.hpp"
 
@@ -27,13 +25,17 @@
 
 namespace cwts {
 
-// What a restarted risk actor must not forget: the node holds it and the
-// supervisor's restarts share it. Limits changed by operators stay changed;
-// a tripped execution throttle stays tripped (only reenable_throttle clears it).
+// The risk state a node keeps across restarts of its risk actor (the
+// supervisor's restarts share it): positions and order exposure, reference
+// prices, limits as operators changed them, throttle windows and latches (a
+// tripped strategy stays tripped: only reenable_throttle clears it), the PnL
+// high-water mark and breach latches. A risk actor that forgot its exposure
+// when restarted would pass what it refused a moment before.
+struct risk_core; // defined in risk_actor.cpp
+
 struct risk_memory {
-  std::mutex mtx;
-  std::optional<risk::risk_limits> limits;
-  std::set<strategy_id> tripped;
+  std::mutex mtx; // hand-over from an ended actor to its successor
+  std::shared_ptr<risk_core> core;
 };
 
 struct risk_actor_config {

@@ -68,8 +68,8 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.limits.credit_limits[s.strategy.account] = s.risk.credit_limit;
   cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
   cfg.operators = s.operators;
-  // Held by the spec: a restarted risk actor keeps operator-changed limits
-  // and tripped throttles.
+  // Held by the spec: a restarted risk actor keeps positions, exposure,
+  // operator-changed limits and tripped throttles.
   cfg.memory = std::make_shared<risk_memory>();
   return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
 }

@@ -107,7 +107,8 @@ CAF_TEST(cancels_and_rejects_release_everything_left) {
 CAF_TEST(a_duplicate_id_reject_releases_nothing) {
   use_90000();
   book.on_order_reject(order_reject{client_order_id{"b1"}, sym("BTCUSDT"),
-                                    reject_reason::duplicate_client_order_id, "dup", timestamp_ns{}});
+                                    reject_reason::duplicate_client_order_id, "dup",
+                                    timestamp_ns{}});
   CAF_CHECK_EQUAL(used(), nt("90000"));
 }
 

@@ -13,7 +13,8 @@ namespace {
 struct change_fixture {
   risk_limits limits = default_limits();
 
-  std::string change(const std::string& target, const std::string& field, const std::string& value) {
+  std::string change(const std::string& target, const std::string& field,
+                     const std::string& value) {
     return apply_limit_change(limits, "n1", target, field, value);
   }
 

@@ -59,7 +59,8 @@ struct fixture : testing::actor_test_system {
     auto risk = spawn_risk(*sys, cfg);
     spawned.push_back(risk);
     caf::actor me = *self;
-    (*self)->send(risk, wire_atom::value, role_directory{{"oms", me}, {"strategy", me}, {"kill", me}});
+    (*self)->send(risk, wire_atom::value,
+                  role_directory{{"oms", me}, {"strategy", me}, {"kill", me}});
     return risk;
   }
 
@@ -204,9 +205,23 @@ CAF_TEST(latch_survives_a_restart_of_the_actor) {
   CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
   stop(risk);
   auto again = start(); // the supervisor's restart: same config, same memory
-  send_mark(again, "30000");
   (*self)->send(again, limit_order("o3", side::buy, "30000", "0.1"));
   CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
+  // Positions and order exposure are kept too: 0.3 filled, 0.7 of o1 open.
+  (*self)->request(again, 5s, positions_atom::value)
+    .receive(
+      [](const std::vector<position_snapshot>& ps) {
+        CAF_REQUIRE_EQUAL(ps.size(), 2u); // BTCUSDT and ETHUSDT have limits
+        for (auto& p : ps)
+          if (p.sym == sym("BTCUSDT"))
+            CAF_CHECK_EQUAL(p.position, qt("0.3"));
+      },
+      [](caf::error&) { CAF_FAIL("no positions"); });
+  (*self)->request(again, 5s, stats_atom::value)
+    .receive(
+      [](const actor_stats& s) { CAF_CHECK_EQUAL(s.counters.at("credit_used_raw.acct"),
+                                                 nt("21000").raw); },
+      [](caf::error&) { CAF_FAIL("no stats"); });
 }
 
 CAF_TEST(change_limit_commands_apply_or_are_refused_with_the_reason) {

@@ -31,7 +31,9 @@ struct throttle_fixture : risk_fixture {
     return checker.check(o, trading_mode::active, refs, book, t);
   }
 
-  order_request order(const std::string& id) { return limit_order(id, side::buy, "30000", "0.001"); }
+  order_request order(const std::string& id) {
+    return limit_order(id, side::buy, "30000", "0.001");
+  }
 };
 
 } // namespace
