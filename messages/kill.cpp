@@ -33,4 +33,36 @@ const char* to_string(trading_mode m) {
   return "?";
 }
 
+namespace {
+
+void append_field(std::string& out, const std::string& field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += '|';
+}
+
+} // namespace
+
+std::string signing_payload(const kill_command& c) {
+  std::string out = "cwts-kill-command/1|";
+  append_field(out, c.id.value);
+  append_field(out, std::to_string(static_cast<int>(c.level)));
+  append_field(out, to_string(c.scope));
+  append_field(out, c.scope_value);
+  append_field(out, c.issuer.value);
+  append_field(out, c.reason);
+  append_field(out, std::to_string(c.issued_at.ns));
+  return out;
+}
+
+std::string signing_payload(const reset_command& c) {
+  std::string out = "cwts-reset-command/1|";
+  append_field(out, c.id.value);
+  append_field(out, c.issuer.value);
+  append_field(out, c.reason);
+  append_field(out, std::to_string(c.issued_at.ns));
+  return out;
+}
+
 } // namespace cwts

@@ -26,8 +26,9 @@ const char* to_string(kill_level l);
 const char* to_string(kill_scope s);
 const char* to_string(trading_mode m);
 
-// Command: activate the kill switch. Signed by the issuer (signature checked
-// from the kill-switch issue on; the field travels from day one).
+// Command: activate the kill switch. `signature` is the issuer's Ed25519
+// signature of signing_payload(*this); peers echo it unchanged, so every node
+// verifies the original issuer (docs/kill-switch.md).
 struct kill_command {
   kill_id id;
   kill_level level = kill_level::halt_new_orders;
@@ -40,12 +41,17 @@ struct kill_command {
   std::vector<uint8_t> signature;
 };
 
+// The exact bytes an issuer signs: every field but `origin` (set by the node
+// that first receives the command) and the signature, each length-prefixed.
+std::string signing_payload(const kill_command& c);
+
 // Event: a node applied a kill. Durations are measured on that node.
 struct kill_ack {
   kill_id id;
   node_id node;
   bool applied = false;
-  int64_t gate_close_ns = 0; // from receipt to gate closed
+  int64_t verify_ns = 0;     // signature and authorization check
+  int64_t gate_close_ns = 0; // from the accepted command to the gate closed
   timestamp_ns gate_closed_at;
   int32_t channels_started = 0; // channel_results that will follow from this node
   std::string error;
@@ -84,6 +90,57 @@ struct kill_report {
   std::string error;
 };
 
+// Command: resume trading (DESIGN.md "Reset"). Signed by an operator holding
+// the `reset` role; every node verifies it and votes; a node reopens its gate
+// only with a quorum of yes votes and its own vote yes.
+struct reset_command {
+  kill_id id;
+  operator_id issuer;
+  node_id origin; // the node the operator sent it to
+  std::string reason;
+  timestamp_ns issued_at;
+  std::vector<uint8_t> signature;
+};
+
+std::string signing_payload(const reset_command& c);
+
+// Event: one node's vote on a reset, with why it voted no.
+struct reset_vote {
+  kill_id reset;
+  node_id node;
+  bool yes = false;
+  std::string reason;
+};
+
+// Reply to whoever proposed a reset: the votes the origin saw and whether
+// the origin resumed.
+struct reset_report {
+  kill_id id;
+  node_id origin;
+  int32_t nodes = 0;  // n, from the origin's config
+  int32_t quorum = 0; // yes votes needed
+  bool resumed = false;
+  std::vector<reset_vote> votes;
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reset_command& x) {
+  return f(caf::meta::type_name("reset_command"), x.id, x.issuer, x.origin, x.reason,
+           x.issued_at, x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reset_vote& x) {
+  return f(caf::meta::type_name("reset_vote"), x.reset, x.node, x.yes, x.reason);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reset_report& x) {
+  return f(caf::meta::type_name("reset_report"), x.id, x.origin, x.nodes, x.quorum, x.resumed,
+           x.votes, x.error);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
   return f(caf::meta::type_name("kill_command"), x.id, x.level, x.scope, x.scope_value, x.issuer,
@@ -92,8 +149,8 @@ typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
-  return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.gate_close_ns,
-           x.gate_closed_at, x.channels_started, x.error);
+  return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.verify_ns,
+           x.gate_close_ns, x.gate_closed_at, x.channels_started, x.error);
 }
 
 template <class Inspector>

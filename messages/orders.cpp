@@ -55,6 +55,7 @@ const char* to_string(reject_reason r) {
     case reject_reason::rate_throttled: return "rate_throttled";
     case reject_reason::execution_throttle_tripped: return "execution_throttle_tripped";
     case reject_reason::not_reconciled: return "not_reconciled";
+    case reject_reason::replace_refused: return "replace_refused";
   }
   return "?";
 }

@@ -51,10 +51,12 @@ enum class reject_reason : uint8_t {
   rate_throttled,             // strategy's message rate above its limit (MiFID II RTS 6 Art. 15)
   execution_throttle_tripped, // latched until an operator re-enables the strategy
   not_reconciled,             // the OMS has not yet reconciled with the venue after a start
+  replace_refused, // amend: the original is unknown or not live, ended before its cancel,
+                   // or the replacement changes symbol or side
 };
 
-// Number of reject_reason values (not_reconciled is the last).
-inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::not_reconciled) + 1;
+// Number of reject_reason values (replace_refused is the last).
+inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::replace_refused) + 1;
 
 const char* to_string(side s);
 const char* to_string(order_type t);
@@ -82,6 +84,15 @@ struct cancel_request {
   client_order_id id;
   symbol sym;
   timestamp_ns ts_init;
+};
+
+// Command: amend an order (FIX OrderCancelReplaceRequest 35=G): cancel
+// `original` and, once the venue confirms the cancel, send `replacement`
+// (a new client order id, same symbol and side, new price and/or quantity).
+// The replacement passes the pre-trade check like any new order.
+struct amend_request {
+  client_order_id original;
+  order_request replacement;
 };
 
 // Event: the venue (or the OMS on its behalf) reports an order's state.
@@ -118,6 +129,11 @@ typename Inspector::result_type inspect(Inspector& f, order_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
   return f(caf::meta::type_name("cancel_request"), x.id, x.sym, x.ts_init);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, amend_request& x) {
+  return f(caf::meta::type_name("amend_request"), x.original, x.replacement);
 }
 
 template <class Inspector>

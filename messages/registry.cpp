@@ -9,6 +9,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<trade>>("cwts::trade_batch");
   cfg.add_message_type<order_request>("cwts::order_request");
   cfg.add_message_type<cancel_request>("cwts::cancel_request");
+  cfg.add_message_type<amend_request>("cwts::amend_request");
   cfg.add_message_type<execution_report>("cwts::execution_report");
   cfg.add_message_type<order_reject>("cwts::order_reject");
   cfg.add_message_type<kill_command>("cwts::kill_command");
@@ -30,6 +31,10 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<reconcile_orders>("cwts::reconcile_orders");
   cfg.add_message_type<venue_snapshot>("cwts::venue_snapshot");
   cfg.add_message_type<std::vector<journaled_fill>>("cwts::journaled_fills");
+  cfg.add_message_type<reset_command>("cwts::reset_command");
+  cfg.add_message_type<reset_vote>("cwts::reset_vote");
+  cfg.add_message_type<std::vector<reset_vote>>("cwts::reset_votes");
+  cfg.add_message_type<reset_report>("cwts::reset_report");
 }
 
 } // namespace cwts

@@ -35,6 +35,7 @@ using positions_atom = caf::atom_constant<caf::atom("positions")>;
 using report_atom = caf::atom_constant<caf::atom("report")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using reset_atom = caf::atom_constant<caf::atom("reset")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

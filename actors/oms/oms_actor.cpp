@@ -1,5 +1,6 @@
 #include "actors/oms/oms_actor.hpp"
 
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct oms_state {
   int64_t fills = 0;
   int64_t rejects = 0;
   int64_t illegal_reports = 0;
+  // Amends: original id -> replacement waiting for the original's cancel.
+  std::map<client_order_id, order_request> amends;
+  int64_t amends_done = 0;
+  int64_t amends_refused = 0;
   // Reconciliation.
   reconcile_phase phase = reconcile_phase::reconciling;
   int64_t round = 0;
@@ -97,34 +102,81 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
                   to_string(rec->status), err.message());
 }
 
-void on_order(oms_ptr self, const order_request& req) {
+// Registers the order in the store; a reused client order id is refused.
+bool register_order(oms_ptr self, const order_request& req) {
   auto& st = self->state;
   if (auto dup = st.store.submit(req, wall_clock_now())) {
     ++st.rejects;
     tell_owners(self, *dup);
-    return;
+    return false;
   }
+  return true;
+}
+
+// Whether a registered order may go out now; if not it is rejected (and the
+// owners told) with the reason.
+bool may_send(oms_ptr self, const order_request& req) {
+  auto& st = self->state;
   // Gate first: a kill that closed the gate after risk passed this order
   // still stops it here.
   if (!st.cfg.gate->is_open())
-    return reject(self, req, reject_reason::kill_gate_closed, "kill gate closed");
+    return reject(self, req, reject_reason::kill_gate_closed, "kill gate closed"), false;
   if (st.phase != reconcile_phase::running)
     return reject(self, req, reject_reason::not_reconciled,
-                  std::string("OMS ") + to_string(st.phase) + ": " + st.not_reconciled_why);
+                  std::string("OMS ") + to_string(st.phase) + ": " + st.not_reconciled_why),
+           false;
   if (!st.connector)
-    return reject(self, req, reject_reason::venue_unreachable, "no connector wired");
-  // Journal before send (DESIGN.md §3): an order the journal does not hold
-  // must never reach the venue, or a crash would leave it unknown to us.
-  if (st.journal_wanted) {
-    auto entered = st.store.find(req.id)->entered_at[oms::index_of(order_status::pending_new)];
-    if (auto err = st.journal.record_submitted(req, entered)) {
-      spdlog::error("event=journal_write_failed id={} error=\"{}\"", req.id.value, err.message());
-      return reject(self, req, reject_reason::trading_halted,
-                    "journal write failed: " + err.message());
-    }
+    return reject(self, req, reject_reason::venue_unreachable, "no connector wired"), false;
+  return true;
+}
+
+// Journal before send (DESIGN.md §3): an order the journal does not hold
+// must never reach the venue, or a crash would leave it unknown to us.
+bool journal_submission(oms_ptr self, const order_request& req) {
+  auto& st = self->state;
+  if (!st.journal_wanted)
+    return true;
+  auto entered = st.store.find(req.id)->entered_at[oms::index_of(order_status::pending_new)];
+  if (auto err = st.journal.record_submitted(req, entered)) {
+    spdlog::error("event=journal_write_failed id={} error=\"{}\"", req.id.value, err.message());
+    reject(self, req, reject_reason::trading_halted, "journal write failed: " + err.message());
+    return false;
   }
-  ++st.orders_sent;
-  self->send(st.connector, req);
+  return true;
+}
+
+void on_order(oms_ptr self, const order_request& req) {
+  if (!register_order(self, req) || !may_send(self, req) || !journal_submission(self, req))
+    return;
+  ++self->state.orders_sent;
+  self->send(self->state.connector, req);
+}
+
+// After a change to `id`: a replacement waiting for it goes out once the
+// original is canceled, or is refused when the original ended otherwise.
+void settle_amend(oms_ptr self, const client_order_id& id) {
+  auto& st = self->state;
+  auto it = st.amends.find(id);
+  if (it == st.amends.end())
+    return;
+  const auto* orig = st.store.find(id);
+  if (orig != nullptr && orig->is_live())
+    return;
+  auto replacement = std::move(it->second);
+  st.amends.erase(it);
+  std::string ended = orig ? to_string(orig->status) : "unknown";
+  if (orig == nullptr || orig->status != order_status::canceled) {
+    ++st.amends_refused;
+    reject(self, replacement, reject_reason::replace_refused,
+           "original " + id.value + " ended " + ended + " before its cancel");
+  } else if (may_send(self, replacement)) {
+    ++st.amends_done;
+    ++st.orders_sent;
+    self->send(st.connector, replacement);
+    return;
+  }
+  // The replacement was journaled as submitted: its end is journaled too.
+  journal_change(self, replacement.id, order_status::pending_new);
 }
 
 void on_report(oms_ptr self, const execution_report& rep) {
@@ -141,6 +193,7 @@ void on_report(oms_ptr self, const execution_report& rep) {
   if (upd.has_fill())
     ++self->state.fills;
   tell_owners(self, rep);
+  settle_amend(self, upd.id);
 }
 
 void on_cancel(oms_ptr self, const cancel_request& c) {
@@ -163,6 +216,38 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
     return;
   journal_change(self, upd.id, upd.previous);
   tell_owners(self, rej);
+  settle_amend(self, upd.id);
+}
+
+// Amend (FIX cancel/replace, 35=G): the replacement is registered and
+// journaled at once, the original's cancel is sent, and the replacement goes
+// out only when the venue confirms the cancel, so both are never live at the
+// venue together. If the original ends any other way (filled, expired) the
+// replacement is refused; after a crash in between, reconciliation finds the
+// replacement unknown at the venue and rejects it.
+void on_amend(oms_ptr self, const amend_request& a) {
+  auto& st = self->state;
+  const auto& req = a.replacement;
+  const auto* orig = st.store.find(a.original);
+  std::string why;
+  if (orig == nullptr)
+    why = "original " + a.original.value + " unknown";
+  else if (!orig->is_live() || orig->status == order_status::pending_cancel)
+    why = "original " + a.original.value + " is " + to_string(orig->status);
+  else if (orig->request.sym != req.sym || orig->request.order_side != req.order_side)
+    why = "a replacement cannot change symbol or side";
+  else if (st.amends.count(a.original))
+    why = "an amend of " + a.original.value + " is already pending";
+  if (!register_order(self, req))
+    return;
+  if (!why.empty()) {
+    ++st.amends_refused;
+    return reject(self, req, reject_reason::replace_refused, why);
+  }
+  if (!may_send(self, req) || !journal_submission(self, req))
+    return;
+  st.amends.emplace(a.original, req);
+  on_cancel(self, cancel_request{a.original, req.sym, wall_clock_now()});
 }
 
 // --- Reconciliation -------------------------------------------------------
@@ -373,6 +458,9 @@ actor_stats stats(oms_ptr self) {
   s.counters["fills"] = st.fills;
   s.counters["rejects"] = st.rejects;
   s.counters["illegal_reports"] = st.illegal_reports;
+  s.counters["amends.pending"] = static_cast<int64_t>(st.amends.size());
+  s.counters["amends.done"] = st.amends_done;
+  s.counters["amends.refused"] = st.amends_refused;
   s.counters["live_orders"] = static_cast<int64_t>(st.store.live_orders().size());
   const auto& j = st.journal.counters();
   s.counters["journal.open"] = st.journal.is_open() ? 1 : 0;
@@ -429,6 +517,7 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
   return {
     [=](const order_request& req) { on_order(self, req); },
     [=](const cancel_request& c) { on_cancel(self, c); },
+    [=](const amend_request& a) { on_amend(self, a); },
     [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { on_venue_reject(self, rej); },
     [=](cancel_all_atom, const kill_id& id) { return cancel_all(self, id); },
@@ -439,6 +528,12 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](retry_atom, int64_t round) {
       auto& st = self->state;
       if (round == st.round && st.phase == reconcile_phase::reconciling)
+        start_round(self);
+    },
+    // The connector's user-data stream came back after a disconnect: events
+    // sent meanwhile are lost, so the venue's state is read again.
+    [=](retry_atom) {
+      if (self->state.phase == reconcile_phase::running)
         start_round(self);
     },
     [=](const operator_command& cmd) { return accept_positions(self, cmd); },

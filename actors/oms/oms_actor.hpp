@@ -15,8 +15,11 @@
 // until orders are settled and positions explained. An unexplained position
 // holds the node until an operator's signed accept_positions command.
 //
-// Messages: order_request, cancel_request, execution_report, order_reject,
-// venue_snapshot, operator_command -> command_result,
+// Amend (cancel/replace): the replacement goes out only once the venue has
+// confirmed the original's cancel; it is refused if the original fills first.
+//
+// Messages: order_request, cancel_request, amend_request, execution_report,
+// order_reject, venue_snapshot, operator_command -> command_result,
 // (cancel_all_atom, kill_id) -> channel_result, trading_state,
 // (wire_atom, role_directory), stats_atom -> actor_stats.
 // To risk after each restore: std::vector<journaled_fill> (positions).

@@ -50,6 +50,12 @@ CAF_TEST(every_message_type_survives_serialization) {
                                  order_type::limit, time_in_force::ioc, *price::parse("1.5"),
                                  *qty::parse("2"), timestamp_ns{7}});
   check_round_trip(cancel_request{client_order_id{"cwts-1"}, btc(), timestamp_ns{8}});
+  check_round_trip(amend_request{client_order_id{"cwts-1"},
+                                 order_request{client_order_id{"cwts-2"}, strategy_id{"mm"},
+                                               account_id{"acct-1"}, btc(), side::sell,
+                                               order_type::limit, time_in_force::gtc,
+                                               *price::parse("1.6"), *qty::parse("3"),
+                                               timestamp_ns{9}}});
   check_round_trip(execution_report{client_order_id{"cwts-1"}, venue_order_id{99}, btc(), side::buy,
                                     order_status::partially_filled, *qty::parse("0.5"),
                                     *price::parse("100"), *qty::parse("0.5"), *qty::parse("1.5"),

@@ -191,6 +191,51 @@ CAF_TEST(journals_before_send_and_restores_live_orders_after_a_restart) {
   stop(again);
 }
 
+CAF_TEST(an_amend_sends_the_replacement_only_after_the_original_is_canceled) {
+  auto oms = start(dir.file("oms.sqlite"));
+  oms_fixture venue;
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  venue.store.submit(order("o1"), venue.tick());
+  (*self)->send(oms, venue.report("o1", order_status::accepted, "0"));
+  auto replacement = order("o1-r", "2");
+  (*self)->send(oms, amend_request{client_order_id{"o1"}, replacement});
+  cancel_request cancel;
+  (*self)->receive([&](const cancel_request& c) { cancel = c; },
+                   [](const order_request& req) { CAF_FAIL("sent before the cancel: " << req.id.value); },
+                   caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no cancel"); });
+  CAF_CHECK_EQUAL(cancel.id.value, "o1");
+  CAF_CHECK_EQUAL(counter(oms, "amends.pending"), 1);
+  (*self)->send(oms, venue.report("o1", order_status::canceled, "0"));
+  auto sent = expect_sent();
+  CAF_CHECK_EQUAL(sent.id.value, "o1-r");
+  CAF_CHECK_EQUAL(sent.quantity.to_string(), qt("2").to_string());
+  CAF_CHECK_EQUAL(counter(oms, "amends.done"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "amends.pending"), 0);
+  stop(oms);
+}
+
+CAF_TEST(an_amend_is_refused_when_the_original_fills_before_its_cancel) {
+  auto oms = start(dir.file("oms.sqlite"));
+  oms_fixture venue;
+  (*self)->send(oms, order("o2"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o2");
+  venue.store.submit(order("o2"), venue.tick());
+  (*self)->send(oms, venue.report("o2", order_status::accepted, "0"));
+  (*self)->send(oms, amend_request{client_order_id{"o2"}, order("o2-r")});
+  (*self)->send(oms, venue.report("o2", order_status::filled, "1", "1"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(rej.id.value, "o2-r");
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "replace_refused");
+  CAF_CHECK(rej.detail.find("ended FILLED") != std::string::npos);
+  // An amend of an order that is not live is refused at once.
+  (*self)->send(oms, amend_request{client_order_id{"o2"}, order("o2-s")});
+  auto again = expect_reject();
+  CAF_CHECK_EQUAL(again.id.value, "o2-s");
+  CAF_CHECK_EQUAL(counter(oms, "amends.refused"), 2);
+  stop(oms);
+}
+
 CAF_TEST(refuses_new_orders_until_reconciled_with_the_venue) {
   auto oms = start_unreconciled(dir.file("oms.sqlite"));
   (*self)->send(oms, order("early"));
