@@ -87,7 +87,9 @@ void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) 
   }
   kill_id id{"risk-" + st.cfg.self.value + "-" + kinds + "-" + std::to_string(now.ns)};
   kill_command cmd{id, kill_level::cancel_all, kill_scope::node, st.cfg.self.value,
-                   operator_id{"risk"}, st.cfg.self, reason, now, {}};
+                   st.cfg.kill_issuer, st.cfg.self, reason, now, {}};
+  if (st.cfg.kill_key)
+    cmd.signature = st.cfg.kill_key->sign(signing_payload(cmd));
   for (auto& b : breaches)
     spdlog::warn("event=risk_breach kind={} pnl={} high_water={} limit={} kill_id={}",
                  to_string(b.kind), b.pnl.to_string(), b.high_water.to_string(),
@@ -104,8 +106,11 @@ void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) 
   self->request(st.kill, st.cfg.kill_report_timeout, cmd)
     .then(
       [](const kill_report& r) {
-        spdlog::info("event=risk_kill_report kill_id={} complete={} total_ms={:.3f} error=\"{}\"",
-                     r.id.value, r.complete, r.total_ns / 1e6, r.error);
+        // A refused kill comes back as a report with an error: never quiet.
+        auto level = r.error.empty() ? spdlog::level::info : spdlog::level::err;
+        spdlog::log(level,
+                    "event=risk_kill_report kill_id={} complete={} total_ms={:.3f} error=\"{}\"",
+                    r.id.value, r.complete, r.total_ns / 1e6, r.error);
       },
       [self, id = cmd.id.value](caf::error& err) {
         spdlog::error("event=risk_kill_report kill_id={} error=\"{}\"", id,
@@ -208,6 +213,9 @@ actor_stats stats(risk_ptr self) {
   s.counters["pnl_total_raw"] = st.core->guard.last().raw;
   s.counters["pnl_high_water_raw"] = st.core->guard.high_water().raw;
   s.counters["pnl_breaches"] = static_cast<int64_t>(st.core->guard.breaches());
+  // A latched loss or drawdown breach: the kill coordinator votes no on a reset.
+  s.counters["pnl_breach_active"] = st.core->guard.latched(risk::pnl_breach_kind::loss_limit)
+                                    || st.core->guard.latched(risk::pnl_breach_kind::drawdown_limit);
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
   s.counters["commands_accepted"] = st.commands_accepted;

@@ -48,6 +48,11 @@ struct risk_actor_config {
   std::shared_ptr<const operator_registry> operators;
   // Shared across restarts; null gives the actor one of its own.
   std::shared_ptr<risk_memory> memory;
+  // The node key that signs the kills it requests (listed in the operators
+  // file under kill_issuer with role kill); null sends them unsigned, and the
+  // kill coordinator refuses them.
+  operator_id kill_issuer{"risk"};
+  std::shared_ptr<const ed25519_signer> kill_key;
   // How long to wait for the kill coordinator's kill_report (logged).
   std::chrono::milliseconds kill_report_timeout{30'000};
 };

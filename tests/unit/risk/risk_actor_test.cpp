@@ -34,6 +34,8 @@ struct fixture : testing::actor_test_system {
       operator_key{operator_id{"alice"}, alice.public_key(), {operator_role::risk_officer}},
       operator_key{operator_id{"bob"}, bob.public_key(), {operator_role::operations}}},
     30s);
+  std::shared_ptr<const ed25519_signer> node_key =
+    std::make_shared<const ed25519_signer>(ed25519_signer::generate());
   std::shared_ptr<risk_memory> memory = std::make_shared<risk_memory>();
   int next_command = 0;
   std::vector<caf::actor> spawned;
@@ -56,6 +58,8 @@ struct fixture : testing::actor_test_system {
     cfg.rules = default_rules();
     cfg.operators = operators;
     cfg.memory = memory;
+    cfg.kill_issuer = operator_id{"node-n1"};
+    cfg.kill_key = node_key;
     auto risk = spawn_risk(*sys, cfg);
     spawned.push_back(risk);
     caf::actor me = *self;
@@ -283,7 +287,9 @@ CAF_TEST(loss_breach_sends_exactly_one_kill) {
   CAF_CHECK(k.scope == kill_scope::node);
   CAF_CHECK_EQUAL(k.scope_value, "n1");
   CAF_CHECK_EQUAL(k.origin, node_id{"n1"});
-  CAF_CHECK_EQUAL(k.issuer, operator_id{"risk"});
+  // Signed with the node's key, under the name the operators file lists it.
+  CAF_CHECK_EQUAL(k.issuer, operator_id{"node-n1"});
+  CAF_CHECK(ed25519_verify(node_key->public_key(), signing_payload(k), k.signature));
   CAF_CHECK(contains(k.reason, "loss_limit breached: total PnL -1001"));
   CAF_CHECK(contains(k.reason, "drawdown_limit breached"));
   CAF_CHECK(contains(k.id.value, "risk-n1-loss_limit+drawdown_limit-"));
