@@ -2,98 +2,15 @@
 
 #include <string>
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
+#include "actors/connector/json_reader.hpp"
 
 namespace cwts::connector {
 
 namespace {
 
+using detail::field_reader;
+using detail::parse_document;
 using json = rapidjson::Value;
-
-// Parses a whole document; trailing garbage, NaN and Infinity are errors
-// (RapidJSON's default flags).
-std::optional<codec_error> parse_document(std::string_view text, rapidjson::Document& doc) {
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError())
-    return codec_error{std::string("malformed JSON at offset ")
-                       + std::to_string(doc.GetErrorOffset()) + ": "
-                       + rapidjson::GetParseError_En(doc.GetParseError())};
-  return std::nullopt;
-}
-
-// Reads typed fields of one object and keeps the first failure's reason, so
-// a parser reads every field in sequence and checks once at the end.
-class field_reader {
-public:
-  explicit field_reader(const json& obj) : obj_(obj) {}
-
-  const json* find(const char* key) {
-    auto it = obj_.FindMember(key);
-    return it == obj_.MemberEnd() ? nullptr : &it->value;
-  }
-
-  std::string_view string(const char* key) {
-    auto v = find(key);
-    if (v == nullptr)
-      return fail(key, "missing"), std::string_view{};
-    if (!v->IsString())
-      return fail(key, "not a string"), std::string_view{};
-    return {v->GetString(), v->GetStringLength()};
-  }
-
-  int64_t integer(const char* key) {
-    auto v = find(key);
-    if (v == nullptr)
-      return fail(key, "missing"), 0;
-    if (!v->IsInt64())
-      return fail(key, "not an integer"), 0;
-    return v->GetInt64();
-  }
-
-  bool boolean(const char* key) {
-    auto v = find(key);
-    if (v == nullptr)
-      return fail(key, "missing"), false;
-    if (!v->IsBool())
-      return fail(key, "not a boolean"), false;
-    return v->GetBool();
-  }
-
-  // Binance sends decimals as strings ("0.00100000"); parse them exactly.
-  template <class Decimal>
-  Decimal decimal(const char* key) {
-    auto text = string(key);
-    if (!error_.empty())
-      return {};
-    auto d = Decimal::parse(text);
-    if (!d)
-      return fail(key, "not an exact decimal: \"" + std::string(text) + "\""), Decimal{};
-    return *d;
-  }
-
-  symbol sym(const char* key) {
-    auto text = string(key);
-    if (!error_.empty())
-      return {};
-    auto s = symbol::parse(text);
-    if (!s)
-      return fail(key, "not a symbol: \"" + std::string(text) + "\""), symbol{};
-    return *s;
-  }
-
-  void fail(const char* key, const std::string& why) {
-    if (error_.empty())
-      error_ = std::string("field \"") + key + "\": " + why;
-  }
-
-  bool ok() const { return error_.empty(); }
-  codec_error error() const { return codec_error{error_}; }
-
-private:
-  const json& obj_;
-  std::string error_;
-};
 
 outcome<trade> read_trade(const json& obj, timestamp_ns received) {
   if (!obj.IsObject())

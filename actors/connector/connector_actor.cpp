@@ -45,6 +45,9 @@ struct connector_state {
   uint64_t next_cancel_all = 0;
   std::unique_ptr<connector::market_stream> stream;
   std::unique_ptr<serial_worker> worker;
+  // Posts to the worker: stopped before it.
+  std::unique_ptr<connector::user_data_stream> user_data;
+  std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
   std::shared_ptr<std::atomic<bool>> poll_queued = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<periodic_timer> poll_timer;
   static inline const char* name = "connector";
@@ -58,6 +61,34 @@ void send_all(const actor_slot& to, const std::vector<connector::session_output>
     return;
   for (auto& o : out)
     std::visit([&](const auto& msg) { caf::anon_send(dest, msg); }, o);
+}
+
+// Events go through the session on the worker, in order with REST replies
+// and polls. A re-subscription asks the OMS for a reconciliation round.
+void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
+  auto& st = self->state;
+  auto* worker = st.worker.get();
+  auto session = st.session;
+  auto oms = st.oms;
+  auto requests = st.reconcile_requests;
+  connector::user_data_stream::callbacks cbs;
+  cbs.on_execution = [=](const connector::execution_event& e) {
+    worker->post([=] { send_all(*oms, session->on_execution(e)); });
+  };
+  cbs.on_balances = [=](const connector::account_position& p) {
+    worker->post([=] { session->on_balances(p); });
+  };
+  cbs.on_subscribed = [=](uint64_t count) {
+    spdlog::info("event=user_data_subscribed count={}", count);
+    if (count < 2)
+      return; // the first: the OMS reconciles when it is wired to us
+    ++*requests;
+    if (auto dest = oms->get())
+      caf::anon_send(dest, retry_atom::value);
+  };
+  st.user_data = std::make_unique<connector::user_data_stream>(st.cfg.user_data, std::move(cbs));
+  st.user_data->set_time_offset_ms(clock_offset_ms);
+  st.user_data->start();
 }
 
 void start(connector_ptr self) {
@@ -76,15 +107,26 @@ void start(connector_ptr self) {
   });
   st.stream->start();
   st.worker = std::make_unique<serial_worker>();
+
   // A poll is only queued when the previous one ran, so a slow venue never
   // piles polls up behind orders.
   auto* worker = st.worker.get();
   auto session = st.session;
   auto oms = st.oms;
   auto queued = st.poll_queued;
+  if (st.cfg.use_user_data_stream)
+    start_user_data(self, t.ok() ? t.value.offset_ms : 0);
+  auto* uds = st.user_data.get();
+  auto streaming_interval = st.cfg.poll_interval_streaming;
+  auto last_poll = std::make_shared<std::chrono::steady_clock::time_point>();
   st.poll_timer = std::make_unique<periodic_timer>(st.cfg.poll_interval, [=] {
+    // While the user-data stream is subscribed, polls are only the fallback.
+    auto now = std::chrono::steady_clock::now();
+    if (uds != nullptr && uds->subscribed() && now - *last_poll < streaming_interval)
+      return;
     if (queued->exchange(true))
       return;
+    *last_poll = now;
     worker->post([=] {
       queued->store(false);
       send_all(*oms, session->poll());
@@ -116,7 +158,7 @@ actor_stats stats(connector_ptr self) {
   auto& st = self->state;
   auto& c = st.session->counters();
   auto& s = *st.stream;
-  return actor_stats{"connector",
+  actor_stats out{"connector",
                      {{"orders_placed", c.orders_placed.load()},
                       {"venue_rejects", c.venue_rejects.load()},
                       {"unknown_outcomes", c.unknown_outcomes.load()},
@@ -129,7 +171,32 @@ actor_stats stats(connector_ptr self) {
                       {"stream_connected", s.connected() ? 1 : 0},
                       {"stream_frames", static_cast<int64_t>(s.frames())},
                       {"stream_parse_errors", static_cast<int64_t>(s.parse_errors())},
-                      {"stream_reconnects", static_cast<int64_t>(s.reconnects())}}};
+                      {"stream_reconnects", static_cast<int64_t>(s.reconnects())},
+                      {"poll_reports", c.poll_reports.load()},
+                      {"stream_reports", c.stream_reports.load()},
+                      {"balance_updates", c.balance_updates.load()},
+                      {"balance_assets", c.balance_assets.load()}}};
+  if (auto* u = st.user_data.get()) {
+    auto& k = out.counters;
+    k["uds_connected"] = u->connected() ? 1 : 0;
+    k["uds_subscribed"] = u->subscribed() ? 1 : 0;
+    k["uds_subscriptions"] = static_cast<int64_t>(u->subscriptions());
+    k["uds_subscribe_errors"] = static_cast<int64_t>(u->subscribe_errors());
+    k["uds_reconnects"] = static_cast<int64_t>(u->reconnects());
+    k["uds_frames"] = static_cast<int64_t>(u->frames());
+    k["uds_events"] = static_cast<int64_t>(u->events());
+    for (std::size_t i = 0; i < connector::frame_issue_count; ++i) {
+      auto issue = static_cast<connector::frame_issue>(i);
+      k[std::string("uds_frame_errors.") + connector::to_string(issue)]
+        = static_cast<int64_t>(u->frame_errors(issue));
+    }
+    k["uds_events_no_change"] = c.stream_no_change.load();
+    k["uds_events_settled_order"] = c.stream_settled_order.load();
+    k["uds_events_unknown_order"] = c.stream_unknown_order.load();
+    k["uds_resolved_unknown_outcomes"] = c.stream_resolved.load();
+    k["reconcile_requests"] = st.reconcile_requests->load();
+  }
+  return out;
 }
 
 caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {

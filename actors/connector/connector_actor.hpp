@@ -4,7 +4,14 @@
 // Market data arrives on the market_stream's thread and goes straight to the
 // validator; reports go straight to the OMS.
 //
-// Lifecycle: start -> clock offset measured -> stream started -> polling.
+// Lifecycle: start -> clock offset measured -> streams started -> polling.
+// With the user-data stream on, executionReports reach the OMS as they
+// happen; REST polling stays as the fallback, at `poll_interval_streaming`
+// while the stream is subscribed and at `poll_interval` otherwise. Events
+// and polls both run on the worker thread through one order tracker, so a
+// fill is reported once. After every re-subscription the connector sends
+// the OMS (retry_atom): events missed while disconnected are recovered by
+// a reconciliation round.
 // Messages: order_request, cancel_request, reconcile_orders (answered with a
 // venue_snapshot to the OMS),
 // (cancel_all_atom, kill_id) -> channel_result, trading_state,
@@ -17,6 +24,7 @@
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/market_stream.hpp"
+#include "actors/connector/user_data_stream.hpp"
 #include "common/kill_gate.hpp"
 
 namespace cwts {
@@ -28,6 +36,11 @@ struct connector_actor_config {
   connector::market_stream_config stream;
   std::vector<symbol> symbols;
   std::chrono::milliseconds poll_interval{200};
+  // [venue] user-data-stream: fills from the WebSocket API's user data.
+  bool use_user_data_stream = false;
+  connector::user_data_stream_config user_data;
+  // [venue] poll-interval-when-streaming-ms: REST polls while subscribed.
+  std::chrono::milliseconds poll_interval_streaming{5000};
   std::chrono::milliseconds cancel_all_deadline{5000};
 };
 

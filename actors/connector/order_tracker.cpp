@@ -101,6 +101,8 @@ std::vector<execution_report> order_tracker::on_order_response(const venue_order
   }
   if (!is_terminal(o.status))
     open_[o.client_id] = s;
+  else
+    note_closed(o.client_id);
   return out;
 }
 
@@ -141,9 +143,61 @@ std::vector<execution_report> order_tracker::on_query_result(const venue_order& 
   if (it == open_.end())
     return out;
   apply(it->second, o, now, out);
-  if (is_terminal(it->second.status))
+  if (is_terminal(it->second.status)) {
     open_.erase(it);
+    note_closed(o.client_id);
+  }
   return out;
+}
+
+void order_tracker::note_closed(const client_order_id& id) {
+  if (!closed_.insert(id).second)
+    return;
+  closed_order_.push_back(id);
+  if (closed_order_.size() > closed_kept) {
+    closed_.erase(closed_order_.front());
+    closed_order_.pop_front();
+  }
+}
+
+namespace {
+
+// Order of progress of a status; a report never moves an order to a lower rank.
+int rank(order_status s) {
+  switch (s) {
+    case order_status::pending_new: return 0;
+    case order_status::accepted: return 1;
+    case order_status::partially_filled:
+    case order_status::pending_cancel: return 2;
+    default: return 3; // terminal
+  }
+}
+
+} // namespace
+
+order_tracker::event_effect
+order_tracker::on_execution_event(const venue_order& o, qty last_qty, price last_price,
+                                  timestamp_ns now, std::vector<execution_report>& out) {
+  auto it = open_.find(o.client_id);
+  if (it == open_.end())
+    return closed_.count(o.client_id) != 0 ? event_effect::settled_order
+                                            : event_effect::unknown_order;
+  auto& s = it->second;
+  if (o.executed_qty < s.executed || (o.executed_qty == s.executed && rank(o.status) < rank(s.status)))
+    return event_effect::no_change;
+  auto before = out.size();
+  auto delta = o.executed_qty - s.executed;
+  apply(s, o, now, out);
+  if (out.size() == before)
+    return event_effect::no_change;
+  // One fill event seen right after the previous state: its exact price.
+  if (delta.is_positive() && delta == last_qty && last_price.is_positive())
+    out.back().last_price = last_price;
+  if (is_terminal(s.status)) {
+    open_.erase(it);
+    note_closed(o.client_id);
+  }
+  return event_effect::reported;
 }
 
 } // namespace cwts::connector

@@ -1,10 +1,15 @@
 #pragma once
-// Detects fills of resting orders by polling (the user-data stream comes in
-// a later issue). Keeps, per open client order id, the last known
-// (executedQty, cummulativeQuoteQty, status) and turns each change the venue
-// shows into cwts::execution_reports. Pure logic; the owner serialises calls.
+// Turns what the venue shows of our orders into cwts::execution_reports:
+// order replies, polls (open orders, queries) and user-data stream events.
+// Keeps, per open client order id, the last known (executedQty,
+// cummulativeQuoteQty, status); a report is made only for a change, so a
+// fill seen by a poll and by an event is reported once (deduplicated by
+// cumulative quantity). Pure logic; the owner serialises calls.
 
+#include <cstddef>
+#include <deque>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/connector/venue_order.hpp"
@@ -46,6 +51,21 @@ public:
   // difference to its journal itself). Terminal orders are not tracked.
   void track(const venue_order& o);
 
+  // A user-data executionReport in venue_order shape (to_venue_order).
+  // `last_qty`/`last_price` ("l"/"L") are used as the report's fill when
+  // they account for the whole change; after missed events the report
+  // carries the change since the last known state at its average price.
+  // A stale event (older than a poll already showed) never moves an order
+  // backwards.
+  enum class event_effect {
+    reported,      // reports appended
+    no_change,     // nothing new: already seen by a reply, poll or event
+    settled_order, // the order ended here earlier (e.g. filled in its reply)
+    unknown_order, // not an order of this session: reconciliation adopts it
+  };
+  event_effect on_execution_event(const venue_order& o, qty last_qty, price last_price,
+                                  timestamp_ns now, std::vector<execution_report>& out);
+
   // Stops tracking (e.g. the venue answered -2013 "Order does not exist.").
   void forget(const client_order_id& id) { open_.erase(id); }
 
@@ -55,8 +75,14 @@ public:
 private:
   void apply(state& s, const venue_order& o, timestamp_ns now,
              std::vector<execution_report>& out);
+  void note_closed(const client_order_id& id);
 
   std::unordered_map<client_order_id, state> open_;
+  // Orders that ended here, newest last, so a late event for one is told
+  // apart from an event for an order this session never had.
+  static constexpr std::size_t closed_kept = 4096;
+  std::deque<client_order_id> closed_order_;
+  std::unordered_set<client_order_id> closed_;
 };
 
 } // namespace cwts::connector

@@ -12,6 +12,7 @@
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/order_tracker.hpp"
+#include "actors/connector/user_data_codec.hpp"
 #include "messages/kill.hpp"
 #include "messages/reconciliation.hpp"
 
@@ -29,6 +30,16 @@ struct session_counters {
   std::atomic<int64_t> last_rtt_ns{0};
   std::atomic<int64_t> max_rtt_ns{0};
   std::atomic<int64_t> polls{0};
+  std::atomic<int64_t> poll_reports{0};      // reports a poll found first
+  // User-data stream events, by what they did.
+  std::atomic<int64_t> stream_events{0};
+  std::atomic<int64_t> stream_reports{0};    // reports an event found first
+  std::atomic<int64_t> stream_no_change{0};  // already known (reply, poll, earlier event)
+  std::atomic<int64_t> stream_settled_order{0};
+  std::atomic<int64_t> stream_unknown_order{0};
+  std::atomic<int64_t> stream_resolved{0};   // unknown outcomes an event resolved
+  std::atomic<int64_t> balance_updates{0};
+  std::atomic<int64_t> balance_assets{0};
 };
 
 class venue_session {
@@ -49,6 +60,14 @@ public:
   channel_result cancel_all(const kill_id& id, const node_id& self,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
 
+  // A user-data executionReport: through the same tracker as replies and
+  // polls, so a fill is reported once whichever sees it first. An event for
+  // an order whose placement outcome was unknown resolves it.
+  std::vector<session_output> on_execution(const execution_event& e);
+  // outboundAccountPosition: the latest free/locked per asset.
+  void on_balances(const account_position& p);
+  const std::map<std::string, asset_balance>& balances() const { return balances_; }
+
   // Reconciliation: the account's open orders per symbol, each of `req.live`
   // missing from them queried, balances and symbol assets. Open orders are
   // tracked for fills from here on, at the venue's state; the OMS settles
@@ -68,6 +87,7 @@ private:
   std::vector<symbol> symbols_;
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;
+  std::map<std::string, asset_balance> balances_;
   session_counters counters_;
 };
 

@@ -1,0 +1,271 @@
+#include "actors/connector/user_data_stream.hpp"
+
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "actors/connector/backoff.hpp"
+#include "messages/time.hpp"
+
+namespace cwts::connector {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+std::string validate(const user_data_stream_config& cfg) {
+  if (cfg.host.empty())
+    return "host: empty";
+  if (cfg.port == 0)
+    return "port: must be 1..65535";
+  if (cfg.target.empty() || cfg.target.front() != '/')
+    return "target: must start with '/'";
+  if (cfg.api_key.empty() || cfg.secret.empty())
+    return "api_key/secret: the user-data stream is SIGNED and needs both";
+  if (cfg.recv_window_ms < 0 || cfg.recv_window_ms > 60000)
+    return "recv_window_ms: must be 0..60000";
+  if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
+      || cfg.subscribe_timeout.count() <= 0)
+    return "connect_timeout/subscribe_timeout/idle_timeout: must be positive";
+  if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
+    return "backoff_initial/backoff_max: need 0 < initial <= max";
+  return {};
+}
+
+// Everything below runs on the stream thread, except stop()'s post.
+struct user_data_stream::impl {
+  impl(user_data_stream& owner, user_data_stream_config c, callbacks cb)
+    : self(owner),
+      cfg(std::move(c)),
+      cbs(std::move(cb)),
+      retry(cfg.backoff_initial, cfg.backoff_max,
+            cfg.jitter_seed != 0 ? cfg.jitter_seed : std::random_device{}()) {}
+
+  void connect() {
+    live = true;
+    ws.emplace(ioc);
+    resolver.async_resolve(cfg.host, std::to_string(cfg.port),
+                           [this](error_code ec, tcp::resolver::results_type r) {
+                             if (ec)
+                               return disconnected();
+                             beast::get_lowest_layer(*ws).expires_after(cfg.connect_timeout);
+                             beast::get_lowest_layer(*ws).async_connect(
+                               r, [this](error_code e, const tcp::endpoint&) { on_connect(e); });
+                           });
+  }
+
+  void on_connect(error_code ec) {
+    if (ec)
+      return disconnected();
+    // The websocket's own timeouts take over after the TCP connect.
+    beast::get_lowest_layer(*ws).expires_never();
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = cfg.connect_timeout;
+    t.idle_timeout = cfg.idle_timeout;
+    t.keep_alive_pings = true;
+    ws->set_option(t);
+    ws->async_handshake(cfg.host + ":" + std::to_string(cfg.port), cfg.target,
+                        [this](error_code e) { on_handshake(e); });
+  }
+
+  void on_handshake(error_code ec) {
+    if (ec)
+      return disconnected();
+    self.connected_ = true;
+    ws->text(true);
+    request_id = "cwts-uds-" + std::to_string(++requests);
+    auto now_ms = wall_clock_now().ns / 1'000'000 + self.offset_ms_.load();
+    outgoing = subscribe_signature_request(request_id, cfg.api_key, cfg.secret,
+                                           cfg.recv_window_ms, now_ms);
+    // No answer in time: the connection is dropped and tried again.
+    deadline.expires_after(cfg.subscribe_timeout);
+    deadline.async_wait([this](error_code e) {
+      if (!e && !self.subscribed_ && ws) {
+        note_error("subscribe: no answer within the timeout");
+        beast::get_lowest_layer(*ws).close();
+      }
+    });
+    ws->async_write(asio::buffer(outgoing), [this](error_code e, std::size_t) {
+      if (e)
+        return disconnected();
+      read();
+    });
+  }
+
+  void read() {
+    ws->async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (ec)
+      return disconnected();
+    ++self.frames_;
+    std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
+    auto msg = parse_user_data_frame(text);
+    buffer.consume(buffer.size());
+    if (!msg) {
+      ++self.issues_[static_cast<std::size_t>(msg.error().issue)];
+      note_error(std::string(to_string(msg.error().issue)) + ": " + msg.error().reason);
+      return read();
+    }
+    std::visit([this](const auto& m) { handle(m); }, msg.value());
+    if (ws && ws->is_open() && live)
+      read();
+  }
+
+  void handle(const ws_api_response& r) {
+    if (r.id != request_id) {
+      ++self.issues_[static_cast<std::size_t>(frame_issue::unknown_message)];
+      return note_error("unknown_message: a response to no request of ours (id " + r.id + ")");
+    }
+    if (!r.ok || r.subscription_id < 0) {
+      ++self.subscribe_errors_;
+      auto why = "status=" + std::to_string(r.status) + " code=" + std::to_string(r.error.code)
+                 + " msg=" + r.error.msg;
+      {
+        std::lock_guard<std::mutex> guard(error_mtx);
+        last_subscribe_error = why;
+      }
+      note_error("subscribe refused: " + why);
+      // Dropped and tried again after the backoff (e.g. -1021 after a clock step).
+      beast::get_lowest_layer(*ws).close();
+      return;
+    }
+    deadline.cancel();
+    self.subscribed_ = true;
+    retry.reset();
+    auto count = ++self.subscriptions_;
+    if (cbs.on_subscribed)
+      cbs.on_subscribed(count);
+  }
+
+  void handle(const execution_event& e) {
+    ++self.events_;
+    self.last_event_ns_ = wall_clock_now().ns;
+    if (cbs.on_execution)
+      cbs.on_execution(e);
+  }
+
+  void handle(const account_position& p) {
+    ++self.events_;
+    self.last_event_ns_ = wall_clock_now().ns;
+    if (cbs.on_balances)
+      cbs.on_balances(p);
+  }
+
+  void note_error(std::string what) {
+    std::lock_guard<std::mutex> guard(error_mtx);
+    last_error = std::move(what);
+  }
+
+  // Once per connection attempt, whichever operation noticed the loss.
+  void disconnected() {
+    if (!live)
+      return;
+    live = false;
+    self.connected_ = false;
+    self.subscribed_ = false;
+    deadline.cancel();
+    if (ws)
+      beast::get_lowest_layer(*ws).close();
+    if (stopping)
+      return;
+    ++self.reconnects_;
+    timer.expires_after(retry.next());
+    timer.async_wait([this](error_code ec) {
+      if (!ec && !stopping)
+        connect();
+    });
+  }
+
+  // Posted by stop(): a graceful close when connected (bounded by the
+  // handshake timeout), otherwise the socket is closed at once.
+  void shutdown() {
+    stopping = true;
+    timer.cancel();
+    deadline.cancel();
+    resolver.cancel();
+    if (!ws)
+      return;
+    if (self.connected_ && ws->is_open())
+      ws->async_close(websocket::close_code::normal, [](error_code) {});
+    else
+      beast::get_lowest_layer(*ws).close();
+  }
+
+  user_data_stream& self;
+  user_data_stream_config cfg;
+  callbacks cbs;
+  backoff retry;
+  asio::io_context ioc;
+  tcp::resolver resolver{ioc};
+  asio::steady_timer timer{ioc};
+  asio::steady_timer deadline{ioc};
+  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  beast::flat_buffer buffer;
+  std::string outgoing;
+  std::string request_id;
+  uint64_t requests = 0;
+  bool live = false;
+  bool stopping = false;
+  std::thread thread;
+  std::once_flag stop_once;
+  mutable std::mutex error_mtx;
+  std::string last_error;
+  std::string last_subscribe_error;
+};
+
+user_data_stream::user_data_stream(user_data_stream_config cfg, callbacks cbs)
+  : impl_(std::make_unique<impl>(*this, std::move(cfg), std::move(cbs))) {}
+
+user_data_stream::~user_data_stream() {
+  stop();
+}
+
+void user_data_stream::start() {
+  if (impl_->thread.joinable())
+    return;
+  asio::post(impl_->ioc, [this] { impl_->connect(); });
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+void user_data_stream::stop() {
+  std::call_once(impl_->stop_once, [this] {
+    asio::post(impl_->ioc, [this] { impl_->shutdown(); });
+    if (impl_->thread.joinable())
+      impl_->thread.join();
+    connected_ = false;
+    subscribed_ = false;
+  });
+}
+
+uint64_t user_data_stream::frame_errors() const {
+  uint64_t sum = 0;
+  for (auto& i : issues_)
+    sum += i.load();
+  return sum;
+}
+
+std::string user_data_stream::last_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_error;
+}
+
+std::string user_data_stream::last_subscribe_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_subscribe_error;
+}
+
+} // namespace cwts::connector

@@ -1,0 +1,109 @@
+#pragma once
+// Binance user-data stream over the WebSocket API (web-socket-api.md; the
+// listenKey streams were retired on 2026-02-20): one WebSocket to
+// /ws-api/v3 on its own thread.
+//
+//   disconnected --connect+handshake--> connected --subscribe.signature--> subscribed
+//        ^                                  |  error / no answer in time       |
+//        +------ jittered backoff <---------+----------------------------------+ frame error: counted
+//
+// On every connection it sends `userDataStream.subscribe.signature` (apiKey,
+// recvWindow, timestamp, HMAC-SHA256 signature over the params sorted by
+// name), then hands each executionReport and outboundAccountPosition to the
+// callbacks, on the stream thread. Events sent while it was disconnected are
+// lost: `on_subscribed` tells the owner each time a subscription is active
+// again, so it can reconcile. Frames it cannot use are counted by reason and
+// skipped; nothing already accepted is touched. Counters are atomics any
+// thread may read.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "actors/connector/user_data_codec.hpp"
+
+namespace cwts::connector {
+
+struct user_data_stream_config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::string target = "/ws-api/v3";
+  std::string api_key;
+  std::string secret; // never logged
+  int64_t recv_window_ms = 5000;
+  // Bounds connect + WebSocket handshake, and the closing handshake.
+  std::chrono::milliseconds connect_timeout{2000};
+  // Time the venue has to answer the subscribe request.
+  std::chrono::milliseconds subscribe_timeout{5000};
+  // No frame and no pong for this long: the connection is dropped (Beast
+  // pings once at half of it).
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5000};
+  uint64_t jitter_seed = 0; // 0: seeded from std::random_device
+};
+
+// Empty when usable, else "<key>: <reason>".
+std::string validate(const user_data_stream_config& cfg);
+
+class user_data_stream {
+public:
+  struct callbacks {
+    std::function<void(const execution_event&)> on_execution;
+    std::function<void(const account_position&)> on_balances;
+    // A subscription is active; `count` is how many this stream has had
+    // (1 for the first; more means events may have been missed between).
+    std::function<void(uint64_t count)> on_subscribed;
+  };
+
+  user_data_stream(user_data_stream_config cfg, callbacks cbs);
+  ~user_data_stream();
+  user_data_stream(const user_data_stream&) = delete;
+  user_data_stream& operator=(const user_data_stream&) = delete;
+
+  void start();
+  // Closes the socket from the stream's own thread and joins it. Idempotent.
+  void stop();
+
+  // Venue-minus-local clock offset added to the subscribe timestamp.
+  void set_time_offset_ms(int64_t ms) { offset_ms_ = ms; }
+
+  bool connected() const { return connected_.load(); }
+  bool subscribed() const { return subscribed_.load(); }
+  uint64_t frames() const { return frames_.load(); }
+  uint64_t events() const { return events_.load(); }
+  uint64_t subscriptions() const { return subscriptions_.load(); }
+  uint64_t subscribe_errors() const { return subscribe_errors_.load(); }
+  uint64_t reconnects() const { return reconnects_.load(); }
+  uint64_t frame_errors(frame_issue issue) const {
+    return issues_[static_cast<std::size_t>(issue)].load();
+  }
+  uint64_t frame_errors() const;
+  // Wall-clock receive time of the last event (ns since epoch; 0 if none).
+  int64_t last_event_ns() const { return last_event_ns_.load(); }
+  // The last frame error or subscribe refusal, with its reason.
+  std::string last_error() const;
+  // The last subscribe refusal ("status=.. code=.. msg=.."), kept apart.
+  std::string last_subscribe_error() const;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+  std::atomic<int64_t> offset_ms_{0};
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> subscribed_{false};
+  std::atomic<uint64_t> frames_{0};
+  std::atomic<uint64_t> events_{0};
+  std::atomic<uint64_t> subscriptions_{0};
+  std::atomic<uint64_t> subscribe_errors_{0};
+  std::atomic<uint64_t> reconnects_{0};
+  std::array<std::atomic<uint64_t>, frame_issue_count> issues_{};
+  std::atomic<int64_t> last_event_ns_{0};
+};
+
+} // namespace cwts::connector
