@@ -7,23 +7,13 @@
 
 #include "caf/all.hpp"
 
-#include "messages/registry.hpp"
+#include "actors/kill/kill_coordinator_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
+#include "messages/registry.hpp"
 
 namespace cwts {
 
-namespace {
-
-struct kill_coordinator_state {
-  kill_coordinator_config cfg;
-  std::unique_ptr<kill_switch> core;
-  role_directory dir;
-  std::map<std::string, caf::response_promise> pending; // kills we originated
-  std::map<std::string, size_t> expected_peers;
-  static inline const char* name = "kill_coordinator";
-};
-
-using kill_ptr = caf::stateful_actor<kill_coordinator_state>*;
+namespace kill_detail {
 
 caf::actor role(kill_ptr self, const std::string& name) {
   return find_role(self->state.dir, name);
@@ -44,10 +34,109 @@ std::vector<caf::actor> peers(kill_ptr self) {
   return out;
 }
 
+void audit(kill_ptr self, const audit_record& r, bool sync) {
+  auto& st = self->state;
+  if (!st.audit)
+    return;
+  std::string error;
+  if (!st.audit->append(r, sync, error)) {
+    ++st.audit_failures;
+    spdlog::error("event=audit_write_failed path={} error=\"{}\"", st.audit->path(), error);
+  }
+}
+
+std::string persist(kill_ptr self) {
+  auto& st = self->state;
+  if (st.cfg.state_path.empty())
+    return "";
+  std::string error;
+  if (save_halt_state(st.cfg.state_path, st.core->halt(), error))
+    return "";
+  ++st.persist_failures;
+  spdlog::error("event=halt_state_write_failed path={} error=\"{}\"", st.cfg.state_path, error);
+  return "halt state not written: " + error;
+}
+
+void notify_trading_state(kill_ptr self) {
+  auto st = self->state.core->state();
+  for (const char* r : {"strategy", "oms", "risk", "connector"})
+    if (auto h = local_role(self, r))
+      self->send(h, st);
+}
+
+} // namespace kill_detail
+
+namespace {
+
+using namespace kill_detail;
+
+std::string hex(const std::vector<uint8_t>& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (auto b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
+}
+
+// The whole command, signature included, so an auditor can verify it again.
+void audit_command(kill_ptr self, const kill_command& cmd, const char* via, const char* verdict,
+                   const std::string& reason) {
+  audit_record r("kill_command");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("via", via)
+    .add("verdict", verdict)
+    .add("reason", reason)
+    .add("id", cmd.id.value)
+    .add("level", static_cast<int64_t>(cmd.level))
+    .add("scope", to_string(cmd.scope))
+    .add("scope_value", cmd.scope_value)
+    .add("issuer", cmd.issuer.value)
+    .add("origin", cmd.origin.value)
+    .add("issued_at_ns", cmd.issued_at.ns)
+    .add("text", cmd.reason)
+    .add("signature", hex(cmd.signature));
+  audit(self, r, std::string(verdict) != "duplicate");
+}
+
+void audit_ack(kill_ptr self, const kill_ack& a) {
+  audit_record r("kill_ack");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("id", a.id.value)
+    .add("from", a.node.value)
+    .add("applied", a.applied ? 1 : 0)
+    .add("verify_ns", a.verify_ns)
+    .add("gate_close_ns", a.gate_close_ns)
+    .add("channels", a.channels_started)
+    .add("error", a.error);
+  audit(self, r, false);
+}
+
+void audit_channel(kill_ptr self, const channel_result& c) {
+  audit_record r("channel_result");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("id", c.id.value)
+    .add("from", c.node.value)
+    .add("channel", c.channel)
+    .add("ok", c.ok ? 1 : 0)
+    .add("duration_ns", c.duration_ns)
+    .add("retries", c.retries)
+    .add("canceled", c.orders_canceled)
+    .add("open_after", c.open_orders_after)
+    .add("error", c.error);
+  audit(self, r, false);
+}
+
 void log_report(const kill_report& r) {
   for (auto& a : r.acks)
-    spdlog::info("event=kill_ack id={} node={} applied={} gate_close_us={:.1f} error=\"{}\"",
-                 r.id.value, a.node.value, a.applied, a.gate_close_ns / 1e3, a.error);
+    spdlog::info("event=kill_ack id={} node={} applied={} verify_us={:.1f} gate_close_us={:.3f} "
+                 "error=\"{}\"",
+                 r.id.value, a.node.value, a.applied, a.verify_ns / 1e3, a.gate_close_ns / 1e3,
+                 a.error);
   for (auto& c : r.channels)
     spdlog::info("event=kill_channel id={} node={} channel={} ok={} duration_ms={:.3f} "
                  "retries={} canceled={} open_after={} error=\"{}\"",
@@ -76,6 +165,7 @@ void deliver_if_complete(kill_ptr self, const kill_id& id, bool deadline_passed)
 // Sends a result to where it is collected: our core, and the origin if remote.
 void record_channel(kill_ptr self, const kill_command& cmd, const channel_result& r) {
   self->state.core->on_channel_result(r);
+  audit_channel(self, r);
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, r);
@@ -122,26 +212,33 @@ void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
           });
 }
 
-void notify_trading_state(kill_ptr self) {
-  auto st = self->state.core->state();
-  for (const char* r : {"strategy", "oms", "risk", "connector"})
-    if (auto h = local_role(self, r))
-      self->send(h, st);
-}
-
-// Applies a command the first time it is seen; returns false if it was not.
-bool handle_command(kill_ptr self, const kill_command& cmd) {
+// Applies a command the first time it is seen; empty when applied, else why not.
+std::string handle_command(kill_ptr self, const kill_command& cmd, const char* via) {
   auto d = self->state.core->on_command(cmd, wall_clock_now());
-  if (d.verdict == kill_verdict::duplicate)
-    return false;
+  if (d.verdict == kill_verdict::duplicate) {
+    audit_command(self, cmd, via, "duplicate", "kill id seen before (echo or replay)");
+    return "duplicate kill id";
+  }
   if (d.verdict == kill_verdict::rejected) {
-    spdlog::warn("event=kill_rejected id={} issuer={} reason=\"{}\"", cmd.id.value,
-                 cmd.issuer.value, d.reason);
-    return false;
+    spdlog::warn("event=kill_rejected id={} issuer={} origin={} via={} reason=\"{}\"",
+                 cmd.id.value, cmd.issuer.value, cmd.origin.value, via, d.reason);
+    audit_command(self, cmd, via, "refused", d.reason);
+    // The origin waits for our ack: it learns why we did not apply it.
+    if (std::string(via) == "peer" && cmd.origin != self->state.cfg.core.self)
+      if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
+        self->send(origin, kill_ack{cmd.id, self->state.cfg.core.self, false, 0, 0, wall_clock_now(),
+                                    0, "refused: " + d.reason});
+    return d.reason;
   }
   // Echo before anything slow, so the halt spreads even if we die next.
   for (auto& p : peers(self))
     self->send(p, peer_atom::value, cmd);
+  // Durable before the ack: a node that acknowledged a halt comes back halted.
+  if (d.ack.applied) {
+    auto why = persist(self);
+    if (!why.empty())
+      d.ack.error = why;
+  }
   auto oms = local_role(self, "oms");
   auto connector = local_role(self, "connector");
   bool cancel = d.ack.applied && cmd.level >= kill_level::cancel_all;
@@ -151,33 +248,71 @@ bool handle_command(kill_ptr self, const kill_command& cmd) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, d.ack);
   }
-  spdlog::warn("event=kill_applied id={} level={} scope={} origin={} issuer={} gate_close_us={:.1f} "
-               "reason=\"{}\"",
+  audit_command(self, cmd, via, "accepted", "");
+  audit_ack(self, d.ack);
+  spdlog::warn("event=kill_applied id={} level={} scope={} origin={} issuer={} verify_us={:.1f} "
+               "gate_close_us={:.3f} reason=\"{}\"",
                cmd.id.value, to_string(cmd.level), to_string(cmd.scope), cmd.origin.value,
-               cmd.issuer.value, d.ack.gate_close_ns / 1e3, cmd.reason);
+               cmd.issuer.value, d.ack.verify_ns / 1e3, d.ack.gate_close_ns / 1e3, cmd.reason);
   notify_trading_state(self);
   if (cancel && oms)
     run_oms_channel(self, cmd, oms);
   if (cancel && connector)
     run_venue_channel(self, cmd, connector, 0);
-  return true;
+  return "";
+}
+
+// At every (re)start: the audit log continues its chain and the halt state
+// on disk closes the gate again. An unreadable halt state halts (fail safe).
+void start(kill_ptr self) {
+  auto& st = self->state;
+  std::string error;
+  if (!st.cfg.audit_path.empty()) {
+    st.audit = audit_log::open(st.cfg.audit_path, error);
+    if (!st.audit)
+      spdlog::error("event=audit_open_failed path={} error=\"{}\"", st.cfg.audit_path, error);
+    else if (!st.audit->broken().empty())
+      spdlog::error("event=audit_chain_broken path={} problem=\"{}\"", st.cfg.audit_path,
+                    st.audit->broken());
+  }
+  if (st.cfg.state_path.empty())
+    return;
+  auto saved = load_halt_state(st.cfg.state_path, error);
+  if (!saved) {
+    spdlog::critical("event=halt_state_unreadable path={} error=\"{}\" action=halt",
+                     st.cfg.state_path, error);
+    saved = halt_state{kill_level::halt_new_orders, kill_id{"unreadable-halt-state"},
+                       wall_clock_now(), 0, error};
+  }
+  st.core->restore(*saved);
+  audit_record r("halt_restored");
+  r.add("node", st.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("level", static_cast<int64_t>(saved->level))
+    .add("cause", saved->cause.value)
+    .add("epoch", saved->epoch)
+    .add("reason", saved->reason);
+  audit(self, r, true);
+  if (saved->halted())
+    spdlog::warn("event=halt_restored node={} level={} cause={} epoch={} reason=\"{}\"",
+                 st.cfg.core.self.value, to_string(saved->level), saved->cause.value, saved->epoch,
+                 saved->reason);
 }
 
 caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   self->state.cfg = cfg;
   self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
+  start(self);
   return {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
       cmd.origin = self->state.cfg.core.self;
       self->state.expected_peers[cmd.id.value] = peers(self).size();
-      if (!handle_command(self, cmd)) {
+      if (auto why = handle_command(self, cmd, "request"); !why.empty()) {
         kill_report r;
         r.id = cmd.id;
         r.origin = cmd.origin;
-        r.error = self->state.core->last_rejection();
-        if (r.error.empty())
-          r.error = "duplicate kill id";
+        r.error = std::move(why);
         return r;
       }
       // Channel results and acks arrive as later messages: the promise is in
@@ -188,30 +323,47 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       deliver_if_complete(self, cmd.id, false);
       return rp;
     },
-    [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd); },
+    [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd, "peer"); },
     [=](retry_atom, const kill_command& cmd, int attempt) {
       if (auto connector = local_role(self, "connector"))
         run_venue_channel(self, cmd, connector, attempt);
     },
     [=](const kill_ack& ack) {
-      self->state.core->on_ack(ack);
+      if (self->state.core->on_ack(ack))
+        audit_ack(self, ack);
       deliver_if_complete(self, ack.id, false);
     },
     [=](const channel_result& r) {
-      self->state.core->on_channel_result(r);
+      if (self->state.core->on_channel_result(r))
+        audit_channel(self, r);
       deliver_if_complete(self, r.id, false);
     },
+    [=](reset_command& cmd) -> caf::result<reset_report> {
+      return on_reset_request(self, std::move(cmd));
+    },
+    [=](peer_atom, const reset_command& cmd) { on_reset_proposal(self, cmd); },
+    [=](const reset_vote& v) { on_reset_vote(self, v); },
+    [=](reset_atom, const std::string& id) { on_reset_deadline(self, id); },
     [=](deadline_atom, const std::string& id) { deliver_if_complete(self, kill_id{id}, true); },
     [=](wire_atom, const role_directory& dir) { self->state.dir = dir; },
     [=](gate_atom) { return self->state.core->state(); },
     [=](stats_atom) {
       auto& core = *self->state.core;
+      auto& st = self->state;
       return actor_stats{"kill_coordinator",
                          {{"applied", static_cast<int64_t>(core.applied_count())},
                           {"rejected", static_cast<int64_t>(core.rejected_count())},
                           {"duplicates", static_cast<int64_t>(core.duplicate_count())},
-                          {"gate_level", static_cast<int64_t>(self->state.cfg.gate->level())},
-                          {"peers", static_cast<int64_t>(peers(self).size())}}};
+                          {"gate_level", static_cast<int64_t>(st.cfg.gate->level())},
+                          {"epoch", core.epoch()},
+                          {"peers", static_cast<int64_t>(peers(self).size())},
+                          {"cluster_size", st.cfg.cluster_size},
+                          {"audit_records", st.audit ? static_cast<int64_t>(st.audit->records()) : 0},
+                          {"audit_failures", st.audit_failures},
+                          {"halt_persist_failures", st.persist_failures},
+                          {"resets_resumed", st.resets_resumed},
+                          {"resets_refused", st.resets_refused},
+                          {"votes_refused", st.votes_refused}}};
     },
   };
 }

@@ -1,21 +1,37 @@
 #pragma once
-// CAF shell of the kill switch. Protocol (DESIGN.md "Kill switch"):
+// CAF shell of the kill switch. Protocol (DESIGN.md "Kill switch",
+// docs/kill-switch.md):
 //
-//   operator ──kill_command (request)──> origin coordinator
-//      origin: gate closed ─┬─> (peer_atom, kill_command) to every peer (echo)
-//                           ├─> channels: oms cancel-all, venue cancel-all
-//                           └─> trading_state to strategy/oms/risk
-//      peer:   gate closed ─┬─> echo to its peers (first sight only)
-//                           ├─> kill_ack to origin, then channel_results
-//                           └─> its own channels
+//   operator ──signed kill_command (request)──> origin coordinator
+//      origin: verify ─ refused ──> audited, kill_report{error}
+//              accepted: gate closed ─┬─> (peer_atom, kill_command) to every peer (echo)
+//                                     ├─> halt state written, then kill_ack
+//                                     ├─> channels: oms cancel-all, venue cancel-all
+//                                     └─> trading_state to strategy/oms/risk
+//      peer:   verify the same signature, gate closed ─┬─> echo to its peers (first sight only)
+//                                                      ├─> kill_ack to origin, then channel_results
+//                                                      └─> its own channels
 //   origin replies kill_report once every peer acked and every announced
 //   channel reported, or at the report deadline (then complete=false).
 //
+//   operator ──signed reset_command (request)──> origin
+//      every node (origin, and peers on (peer_atom, reset_command)): verify,
+//      check its own preconditions, send its reset_vote to every node;
+//      a node reopens its gate once it holds a quorum of yes votes and its own
+//      vote is yes. The origin replies reset_report when every node voted or
+//      at the reset deadline.
+//   Every command (accepted or refused), ack, channel result, vote and
+//   outcome is appended to the node's hash-chained audit log.
+//
 // Messages: kill_command (request) -> kill_report; (peer_atom, kill_command);
-// kill_ack; channel_result; (deadline_atom, string); (wire_atom, role_directory);
+// kill_ack; channel_result; reset_command (request) -> reset_report;
+// (peer_atom, reset_command); reset_vote; (deadline_atom, string);
+// (reset_atom, string); (wire_atom, role_directory);
 // gate_atom -> trading_state; stats_atom -> actor_stats.
 
 #include <chrono>
+#include <memory>
+#include <string>
 
 #include "caf/fwd.hpp"
 
@@ -24,8 +40,19 @@
 namespace cwts {
 
 struct kill_coordinator_config {
-  kill_switch_config core;
+  kill_switch_config core; // node id and the operators file (roles kill, reset)
   kill_gate* gate = nullptr;
+  // Hash-chained audit log (audit_chain.hpp); empty: none (unit tests).
+  std::string audit_path;
+  // Durable halt state (halt_state.hpp); empty: not persisted (unit tests).
+  std::string state_path;
+  // n of the reset quorum: this node and its configured peers.
+  int32_t cluster_size = 1;
+  // A node votes no on a reset while it has been halted for less than this.
+  std::chrono::milliseconds min_halt{0};
+  // How long a vote waits for the local OMS and risk to answer.
+  std::chrono::milliseconds precondition_timeout{2'000};
+  std::chrono::milliseconds reset_deadline{10'000};
   std::chrono::milliseconds report_deadline{10'000};
   std::chrono::milliseconds channel_timeout{8'000};
   int venue_channel_retries = 3;

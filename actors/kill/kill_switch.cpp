@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/kill/kill_auth.hpp"
+
 namespace cwts {
 
 kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
@@ -23,10 +25,10 @@ std::optional<std::string> kill_switch::validate(const kill_command& cmd, timest
     return std::string("scope '") + to_string(cmd.scope) + "' is not supported by this build";
   if (cmd.scope == kill_scope::node && cmd.scope_value.empty())
     return "node scope needs the node name";
-  if (now.ns - cmd.issued_at.ns > cfg_.max_age_ns)
-    return "command expired (issued too long ago; possible replay)";
-  if (cmd.issued_at.ns - now.ns > cfg_.max_skew_ns)
-    return "command issued in the future beyond the allowed clock skew";
+  // Ed25519 over signing_payload, issuer's role, time window (replays
+  // outside it); a replay inside it is a kill id seen before.
+  if (auto why = authorize(cfg_.operators.get(), cmd, now); !why.empty())
+    return why;
   return std::nullopt;
 }
 
@@ -45,6 +47,7 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
     out.reason = std::move(*why);
     return out;
   }
+  int64_t accepted = monotonic_ns();
   bool for_this_node = cmd.scope == kill_scope::cluster || cmd.scope_value == cfg_.self.value;
   if (for_this_node) {
     // Gate first: nothing else happens before the order path sees it closed.
@@ -52,6 +55,7 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
     if (static_cast<uint8_t>(cmd.level) > static_cast<uint8_t>(level_)) {
       level_ = cmd.level;
       cause_ = cmd.id;
+      cause_reason_ = cmd.reason;
       since_ = wall_clock_now();
     }
   }
@@ -62,9 +66,41 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
   rec.received_mono_ns = received;
   rec.last_update_mono_ns = closed;
   out.verdict = kill_verdict::applied;
-  out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, closed - received, wall_clock_now(), 0,
-                     for_this_node ? "" : "scope does not include this node"};
+  out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, accepted - received, closed - accepted,
+                     wall_clock_now(), 0, for_this_node ? "" : "scope does not include this node"};
   return out;
+}
+
+void kill_switch::restore(const halt_state& s) {
+  epoch_ = s.epoch;
+  if (!s.halted())
+    return;
+  gate_.close(static_cast<uint8_t>(s.level));
+  level_ = s.level;
+  cause_ = s.cause;
+  cause_reason_ = s.reason;
+  since_ = s.since;
+}
+
+halt_state kill_switch::halt() const {
+  halt_state s;
+  s.level = static_cast<kill_level>(gate_.level());
+  if (s.halted()) {
+    s.cause = cause_;
+    s.reason = cause_reason_;
+    s.since = since_;
+  }
+  s.epoch = epoch_;
+  return s;
+}
+
+void kill_switch::reopen(const kill_id& reset, const std::string& reason) {
+  gate_.reopen();
+  level_ = kill_level::none;
+  cause_ = reset;
+  cause_reason_ = reason;
+  since_ = wall_clock_now();
+  ++epoch_;
 }
 
 bool kill_switch::on_ack(const kill_ack& ack) {

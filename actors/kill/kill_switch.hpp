@@ -3,28 +3,32 @@
 // node's gate first, suppresses echoes, and aggregates what every channel and
 // every peer reported (DESIGN.md "Kill switch").
 //
-//   command ──validate──> rejected (reason, counted)
-//      │
-//      └─ first sight ──> gate closed (measured) ──> channels run ──> report
-//         seen before ──> ignored (echo suppression)
+//   command ── seen before ──> duplicate (echo suppression, counted)
+//      ├─ malformed or not authorized (kill_auth.hpp) ──> rejected (reason, counted)
+//      └─ accepted ──> gate closed (measured) ──> channels run ──> report
+//
+// A reset (reopen) is decided by the reset quorum outside this class; the
+// halt state it keeps is what the node persists (halt_state.hpp).
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "actors/kill/halt_state.hpp"
 #include "common/kill_gate.hpp"
+#include "common/operator_auth.hpp"
 #include "messages/kill.hpp"
 
 namespace cwts {
 
 struct kill_switch_config {
   node_id self;
-  // A command older than this (or further in the future than max_skew) is
-  // refused as a possible replay.
-  int64_t max_age_ns = 60'000'000'000;
-  int64_t max_skew_ns = 5'000'000'000;
+  // Keys allowed to issue kills (role `kill`) and their time window; null
+  // refuses every kill.
+  std::shared_ptr<const operator_registry> operators;
 };
 
 enum class kill_verdict : uint8_t { applied, duplicate, rejected };
@@ -39,9 +43,18 @@ class kill_switch {
 public:
   kill_switch(kill_switch_config cfg, kill_gate& gate);
 
-  // Validates `cmd` and, the first time a kill id is seen, closes the gate at
-  // its level before returning. `now` is wall-clock time for the replay check.
+  // The first time a kill id is seen: validates and authorizes `cmd` and, if
+  // it passes, closes the gate at its level before returning. `now` is
+  // wall-clock time for the signature's time window.
   kill_decision on_command(const kill_command& cmd, timestamp_ns now);
+
+  // Takes over the halt state read from disk at start (closes the gate if it
+  // was halted); `halt()` is the state to write after every change.
+  void restore(const halt_state& s);
+  halt_state halt() const;
+
+  // Reopens the gate after a reset reached its quorum: level none, next epoch.
+  void reopen(const kill_id& reset, const std::string& reason);
 
   // Records an ack or a channel result for a kill this node originated or
   // applied; unknown kill ids are ignored (returns false).
@@ -54,6 +67,7 @@ public:
   bool is_complete(const kill_id& id, size_t expected_peers) const;
 
   trading_state state() const;
+  int64_t epoch() const { return epoch_; }
   uint64_t rejected_count() const { return rejected_; }
   uint64_t applied_count() const { return applied_; }
   uint64_t duplicate_count() const { return duplicates_; }
@@ -75,7 +89,9 @@ private:
   std::map<std::string, record> kills_;
   kill_level level_ = kill_level::none;
   kill_id cause_;
+  std::string cause_reason_;
   timestamp_ns since_;
+  int64_t epoch_ = 0;
   uint64_t rejected_ = 0;
   uint64_t applied_ = 0;
   uint64_t duplicates_ = 0;

@@ -1,12 +1,19 @@
 #define CAF_SUITE kill_coordinator
 #include "caf/test/unit_test_impl.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "caf/all.hpp"
 
+#include "actors/kill/audit_chain.hpp"
+#include "actors/kill/halt_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
+#include "tests/unit/kill/test_keys.hpp"
 
 using namespace cwts;
 
@@ -37,34 +44,80 @@ caf::behavior fake_connector(caf::stateful_actor<std::vector<int64_t>>* self,
   };
 }
 
-caf::behavior fake_oms(caf::event_based_actor*) {
+// Test double of an OMS: answers cancel-all, and stats with its
+// reconciliation phase (a reset precondition).
+caf::behavior fake_oms(caf::event_based_actor*, bool reconciled) {
   return {
     [](cancel_all_atom, const kill_id& id) {
       return channel_result{id, node_id{"n1"}, "oms", true, 500, 0, 2, -1, ""};
+    },
+    [reconciled](stats_atom) {
+      return actor_stats{"oms", {{"reconcile.phase_running", reconciled ? 1 : 0}}};
     },
     [](const trading_state&) {},
   };
 }
 
 struct fixture : testing::actor_test_system {
+  kill_test::test_keys keys;
   kill_gate gate1;
   kill_gate gate2;
   std::shared_ptr<probe> seen = std::make_shared<probe>();
+  std::string dir;
 
-  ~fixture() { shutdown(); }
+  fixture() {
+    dir = (std::filesystem::temp_directory_path()
+           / ("cwts-kill-coord-" + std::to_string(::getpid())))
+            .string();
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
 
-  caf::actor coordinator(const std::string& node, kill_gate& gate) {
+  ~fixture() {
+    shutdown();
+    std::filesystem::remove_all(dir);
+  }
+
+  caf::actor coordinator(const std::string& node, kill_gate& gate, int32_t cluster_size = 1) {
     kill_coordinator_config c;
     c.core.self = node_id{node};
+    c.core.operators = keys.registry;
     c.gate = &gate;
     c.report_deadline = std::chrono::seconds(3);
+    c.reset_deadline = std::chrono::seconds(3);
+    c.audit_path = dir + "/" + node + "-audit.log";
+    c.state_path = dir + "/" + node + "-halt.state";
+    c.cluster_size = cluster_size;
     return spawn_kill_coordinator(*sys, c);
   }
 
   kill_command command(kill_level level, const std::string& reason = "test") {
-    return kill_command{kill_id{"k-" + reason + std::to_string(static_cast<int>(level))}, level,
-                        kill_scope::cluster, "", operator_id{"ops"}, node_id{}, reason,
-                        wall_clock_now(), {}};
+    auto c = keys.kill("k-" + reason + std::to_string(static_cast<int>(level)), level);
+    c.reason = reason;
+    sign(c, keys.alice);
+    return c;
+  }
+
+  reset_report reset(const caf::actor& kill, const reset_command& cmd) {
+    reset_report out;
+    (*self)->request(kill, std::chrono::seconds(10), cmd)
+      .receive([&](reset_report& r) { out = std::move(r); },
+               [](caf::error&) { CAF_FAIL("no reset report"); });
+    return out;
+  }
+
+  // Waits (bounded) for the actor's mailbox to have been worked through.
+  trading_state gate_of(const caf::actor& kill) {
+    trading_state out;
+    (*self)->request(kill, std::chrono::seconds(5), gate_atom::value)
+      .receive([&](trading_state& s) { out = s; }, [](caf::error&) { CAF_FAIL("no state"); });
+    return out;
+  }
+
+  void stop(const caf::actor& a) {
+    (*self)->monitor(a);
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    (*self)->receive([](const caf::down_msg&) {});
   }
 
   kill_report issue(const caf::actor& kill, const kill_command& cmd) {
@@ -83,7 +136,7 @@ CAF_TEST_FIXTURE_SCOPE(kill_coordinator_tests, fixture)
 CAF_TEST(level_two_closes_the_gate_before_the_venue_cancel_and_reports_measured_channels) {
   auto kill = coordinator("n1", gate1);
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{0}, &gate1, seen);
-  auto oms = sys->spawn(fake_oms);
+  auto oms = sys->spawn(fake_oms, true);
   (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}, {"oms", oms}});
   auto r = issue(kill, command(kill_level::cancel_all));
   CAF_CHECK(r.complete);
@@ -130,9 +183,137 @@ CAF_TEST(malformed_commands_are_refused_and_leave_the_gate_open) {
   caf::anon_send_exit(kill, caf::exit_reason::user_shutdown);
 }
 
+CAF_TEST(unsigned_forged_and_replayed_kills_are_refused_audited_and_never_close_the_gate) {
+  auto kill = coordinator("n1", gate1);
+  auto unsigned_kill = command(kill_level::cancel_all, "u");
+  unsigned_kill.signature.clear();
+  auto r = issue(kill, unsigned_kill);
+  CAF_CHECK_EQUAL(r.error, "unsigned kill");
+  auto forged = command(kill_level::cancel_all, "f");
+  sign(forged, keys.stranger);
+  r = issue(kill, forged);
+  CAF_CHECK(r.error.find("bad signature") == 0);
+  // A peer cannot slip a forged kill in as an echo either.
+  auto echoed = command(kill_level::full_stop, "e");
+  echoed.reason = "changed after signing";
+  (*self)->send(kill, peer_atom::value, echoed);
+  auto st = gate_of(kill);
+  CAF_CHECK(st.mode == trading_mode::active);
+  CAF_CHECK(gate1.is_open());
+  // The real one is applied once; a replay of it changes nothing.
+  auto good = command(kill_level::halt_new_orders, "g");
+  r = issue(kill, good);
+  CAF_CHECK(r.error.empty());
+  CAF_CHECK(!gate1.is_open());
+  r = issue(kill, good);
+  CAF_CHECK_EQUAL(r.error, "duplicate kill id");
+  stop(kill);
+  auto v = verify_audit_file(dir + "/n1-audit.log");
+  CAF_CHECK(v.ok);
+  CAF_CHECK_GREATER_OR_EQUAL(v.records, 6u); // 3 refused, accepted + ack, duplicate
+}
+
+CAF_TEST(the_halt_is_on_disk_before_the_ack_and_a_restarted_coordinator_comes_back_halted) {
+  auto kill = coordinator("n1", gate1);
+  auto r = issue(kill, command(kill_level::cancel_all, "durable"));
+  CAF_REQUIRE_EQUAL(r.acks.size(), 1u);
+  std::string error;
+  auto saved = load_halt_state(dir + "/n1-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK(saved->level == kill_level::cancel_all);
+  stop(kill);
+  kill_gate fresh; // as after a process restart
+  auto again = coordinator("n1", fresh);
+  auto st = gate_of(again);
+  CAF_CHECK(st.mode == trading_mode::halted);
+  CAF_CHECK(!fresh.is_open());
+  CAF_CHECK_EQUAL(st.cause.value, r.id.value);
+  stop(again);
+}
+
+CAF_TEST(one_node_cluster_resumes_with_an_operator_signed_reset) {
+  auto kill = coordinator("n1", gate1);
+  auto oms = sys->spawn(fake_oms, true);
+  (*self)->send(kill, wire_atom::value, role_directory{{"oms", oms}});
+  issue(kill, command(kill_level::halt_new_orders, "before-reset"));
+  CAF_REQUIRE(!gate1.is_open());
+  auto unsigned_reset = keys.reset("r-0");
+  unsigned_reset.signature.clear();
+  auto refused = reset(kill, unsigned_reset);
+  CAF_CHECK_EQUAL(refused.error, "unsigned reset");
+  CAF_CHECK(!gate1.is_open());
+  auto r = reset(kill, keys.reset("r-1"));
+  CAF_CHECK(r.resumed);
+  CAF_CHECK_EQUAL(r.quorum, 1);
+  CAF_CHECK_EQUAL(r.votes.size(), 1u);
+  CAF_CHECK(gate1.is_open());
+  auto replay = reset(kill, keys.reset("r-1"));
+  CAF_CHECK(replay.error.find("replayed reset id") == 0);
+  std::string error;
+  auto saved = load_halt_state(dir + "/n1-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK(!saved->halted());
+  CAF_CHECK_EQUAL(saved->epoch, 1);
+  caf::anon_send_exit(oms, caf::exit_reason::user_shutdown);
+  stop(kill);
+  CAF_CHECK(verify_audit_file(dir + "/n1-audit.log").ok);
+}
+
+CAF_TEST(a_two_node_reset_with_one_no_vote_stays_halted_on_both) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  auto oms1 = sys->spawn(fake_oms, true);
+  auto oms2 = sys->spawn(fake_oms, false); // n2's OMS is not reconciled: n2 votes no
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}, {"oms", oms1}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}, {"oms", oms2}});
+  issue(k1, command(kill_level::halt_new_orders, "two"));
+  CAF_REQUIRE(!gate1.is_open());
+  gate_of(k2);
+  CAF_REQUIRE(!gate2.is_open());
+  auto r = reset(k1, keys.reset("r-2"));
+  CAF_CHECK(!r.resumed);
+  CAF_CHECK_EQUAL(r.quorum, 2);
+  CAF_CHECK_EQUAL(r.votes.size(), 2u);
+  for (auto& v : r.votes)
+    if (v.node.value == "n2") {
+      CAF_CHECK(!v.yes);
+      CAF_CHECK_EQUAL(v.reason, "OMS not reconciled with the venue");
+    }
+  CAF_CHECK(r.error.find("no quorum") == 0);
+  gate_of(k2);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK(!gate2.is_open());
+  // A vote in n2's name from someone else (here: the test) is not counted.
+  (*self)->send(k1, reset_vote{kill_id{"r-2"}, node_id{"n2"}, true, ""});
+  gate_of(k1);
+  CAF_CHECK(!gate1.is_open());
+  caf::anon_send_exit(oms1, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(oms2, caf::exit_reason::user_shutdown);
+  stop(k1);
+  stop(k2);
+}
+
+CAF_TEST(a_two_node_reset_with_both_yes_resumes_both) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "both"));
+  gate_of(k2);
+  CAF_REQUIRE(!gate2.is_open());
+  auto r = reset(k1, keys.reset("r-3"));
+  CAF_CHECK(r.resumed);
+  CAF_CHECK_EQUAL(r.votes.size(), 2u);
+  gate_of(k2);
+  CAF_CHECK(gate1.is_open());
+  CAF_CHECK(gate2.is_open());
+  stop(k1);
+  stop(k2);
+}
+
 CAF_TEST(a_kill_reaches_every_peer_and_the_origin_collects_their_acks) {
-  auto k1 = coordinator("n1", gate1);
-  auto k2 = coordinator("n2", gate2);
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
   (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
   (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
   auto r = issue(k1, command(kill_level::halt_new_orders));

@@ -2,19 +2,20 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include "actors/kill/kill_switch.hpp"
+#include "tests/unit/kill/test_keys.hpp"
 
 using namespace cwts;
 
 namespace {
 
 struct fixture {
+  kill_test::test_keys keys;
   kill_gate gate;
-  kill_switch ks{kill_switch_config{node_id{"n1"}}, gate};
+  kill_switch ks{kill_switch_config{node_id{"n1"}, keys.registry}, gate};
   timestamp_ns now = wall_clock_now();
 
   kill_command command(const std::string& id, kill_level level = kill_level::cancel_all) {
-    return kill_command{kill_id{id}, level, kill_scope::cluster, "", operator_id{"alice"},
-                        node_id{"n2"}, "drill", now, {}};
+    return keys.kill(id, level, now);
   }
 };
 
@@ -30,6 +31,7 @@ CAF_TEST(valid_command_closes_the_gate_before_returning) {
   CAF_CHECK_EQUAL(gate.level(), 2);
   CAF_CHECK(d.ack.applied);
   CAF_CHECK(d.ack.gate_close_ns >= 0);
+  CAF_CHECK(d.ack.verify_ns > 0);
   CAF_CHECK(ks.state().mode == trading_mode::halted);
 }
 
@@ -41,15 +43,14 @@ CAF_TEST(second_sight_of_a_kill_is_an_echo_and_ignored) {
   CAF_CHECK_EQUAL(ks.applied_count(), 1u);
 }
 
-CAF_TEST(malformed_or_replayed_commands_are_rejected_with_a_reason) {
+CAF_TEST(malformed_or_expired_commands_are_rejected_with_a_reason) {
   auto no_reason = command("k2");
   no_reason.reason.clear();
   CAF_CHECK(ks.on_command(no_reason, now).verdict == kill_verdict::rejected);
-  auto old = command("k3");
-  old.issued_at.ns -= 120'000'000'000;
+  auto old = keys.kill("k3", kill_level::cancel_all, timestamp_ns{now.ns - 120'000'000'000});
   auto d = ks.on_command(old, now);
   CAF_CHECK(d.verdict == kill_verdict::rejected);
-  CAF_CHECK(d.reason.find("expired") != std::string::npos);
+  CAF_CHECK(d.reason.find("outside the +/-30 s window") != std::string::npos);
   auto bad_level = command("k4", kill_level::none);
   CAF_CHECK(ks.on_command(bad_level, now).verdict == kill_verdict::rejected);
   auto scoped = command("k5");
@@ -60,10 +61,54 @@ CAF_TEST(malformed_or_replayed_commands_are_rejected_with_a_reason) {
   CAF_CHECK(gate.is_open());
 }
 
+CAF_TEST(unsigned_forged_and_unauthorized_kills_leave_the_gate_open) {
+  auto unsigned_kill = command("u1");
+  unsigned_kill.signature.clear();
+  auto d = ks.on_command(unsigned_kill, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK_EQUAL(d.reason, "unsigned kill");
+  auto altered = command("u2");
+  altered.level = kill_level::full_stop; // changed after signing
+  d = ks.on_command(altered, now);
+  CAF_CHECK(d.reason.find("bad signature") == 0);
+  auto wrong_key = command("u3");
+  sign(wrong_key, keys.stranger);
+  d = ks.on_command(wrong_key, now);
+  CAF_CHECK(d.reason.find("bad signature") == 0);
+  auto bob = command("u4");
+  bob.issuer = operator_id{"bob"};
+  sign(bob, keys.bob);
+  d = ks.on_command(bob, now);
+  CAF_CHECK_EQUAL(d.reason, "issuer 'bob' lacks role 'kill' needed for a kill");
+  auto mallory = command("u5");
+  mallory.issuer = operator_id{"mallory"};
+  d = ks.on_command(mallory, now);
+  CAF_CHECK(d.reason.find("unknown issuer 'mallory'") == 0);
+  CAF_CHECK_EQUAL(ks.rejected_count(), 5u);
+  CAF_CHECK(gate.is_open());
+}
+
+CAF_TEST(a_node_key_with_role_kill_may_kill) {
+  kill_command c{kill_id{"risk-1"}, kill_level::cancel_all, kill_scope::node, "n1",
+                 operator_id{"node-n1"}, node_id{"n1"}, "loss limit", now, {}};
+  sign(c, keys.node);
+  CAF_CHECK(ks.on_command(c, now).verdict == kill_verdict::applied);
+  CAF_CHECK(!gate.is_open());
+}
+
+CAF_TEST(without_an_operators_file_every_kill_is_refused) {
+  kill_gate g;
+  kill_switch bare{kill_switch_config{node_id{"n1"}, nullptr}, g};
+  auto d = bare.on_command(command("k1"), now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(g.is_open());
+}
+
 CAF_TEST(node_scoped_kill_for_another_node_leaves_this_gate_open) {
   auto other = command("k6", kill_level::halt_new_orders);
   other.scope = kill_scope::node;
   other.scope_value = "n9";
+  sign(other, keys.alice);
   auto d = ks.on_command(other, now);
   CAF_CHECK(d.verdict == kill_verdict::applied);
   CAF_CHECK(!d.ack.applied);
@@ -76,12 +121,30 @@ CAF_TEST(lower_level_never_lowers_a_higher_one) {
   CAF_CHECK_EQUAL(gate.level(), 2);
 }
 
+CAF_TEST(restored_halt_closes_the_gate_and_reopen_starts_the_next_epoch) {
+  ks.restore(halt_state{kill_level::cancel_all, kill_id{"k-old"}, now, 4, "drill"});
+  CAF_CHECK(!gate.is_open());
+  auto h = ks.halt();
+  CAF_CHECK(h.level == kill_level::cancel_all);
+  CAF_CHECK_EQUAL(h.cause.value, "k-old");
+  CAF_CHECK_EQUAL(h.epoch, 4);
+  ks.reopen(kill_id{"r-1"}, "all clear");
+  CAF_CHECK(gate.is_open());
+  CAF_CHECK(!ks.halt().halted());
+  CAF_CHECK_EQUAL(ks.epoch(), 5);
+  // A kill seen before the reset stays seen: replaying it does not halt again.
+  ks.on_command(command("k10"), now);
+  ks.reopen(kill_id{"r-2"}, "all clear");
+  CAF_CHECK(ks.on_command(command("k10"), now).verdict == kill_verdict::duplicate);
+  CAF_CHECK(gate.is_open());
+}
+
 CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   auto d = ks.on_command(command("k9"), now);
   d.ack.channels_started = 1;
   ks.on_ack(d.ack);
   CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // peer missing, channel missing
-  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, now, 1, ""});
+  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, 10, now, 1, ""});
   CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // two channels announced
   ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n1"}, "oms", true, 5, 0, 2, -1, ""});
   ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", false, 5, 0, 0, 3, "x"});
@@ -93,7 +156,7 @@ CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   CAF_REQUIRE_EQUAL(r.channels.size(), 2u);
   CAF_CHECK(r.channels[1].ok);
   CAF_CHECK_EQUAL(r.channels[1].retries, 1);
-  CAF_CHECK(!ks.on_ack(kill_ack{kill_id{"unknown"}, node_id{"n2"}, true, 0, now, 0, ""}));
+  CAF_CHECK(!ks.on_ack(kill_ack{kill_id{"unknown"}, node_id{"n2"}, true, 0, 0, now, 0, ""}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,40 @@
+#pragma once
+// The node's halt state on disk (DESIGN.md "Fail-safe": a restarted node
+// comes back halted). Written before the node acknowledges a kill or a
+// reset, by a write to a temporary file, fsync and rename, so the file is
+// always either the old or the new state. CAF-free.
+//
+//   cwts-halt-state/1
+//   level=2
+//   cause=k-26415739e4ee9a33
+//   since_ns=1764093000000000000
+//   epoch=3
+//   reason=drill
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "messages/kill.hpp"
+
+namespace cwts {
+
+struct halt_state {
+  kill_level level = kill_level::none; // none: trading allowed
+  kill_id cause;
+  timestamp_ns since;
+  int64_t epoch = 0; // resets so far; a reset starts epoch + 1
+  std::string reason;
+
+  bool halted() const { return level != kill_level::none; }
+};
+
+// Reads `path`. A missing file is an open gate at epoch 0 (a node's first
+// start). A file that exists but cannot be read or parsed returns nullopt
+// and `error`: the caller must treat the node as halted (fail safe).
+std::optional<halt_state> load_halt_state(const std::string& path, std::string& error);
+
+// Replaces `path` durably; false and `error` when any step failed.
+bool save_halt_state(const std::string& path, const halt_state& s, std::string& error);
+
+} // namespace cwts

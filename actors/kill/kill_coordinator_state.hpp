@@ -1,0 +1,58 @@
+#pragma once
+// Internal to actors/kill: the kill coordinator's state and the helpers its
+// kill and reset halves share (kill_coordinator_actor.cpp, kill_reset.cpp).
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "actors/kill/audit_chain.hpp"
+#include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/kill/reset_quorum.hpp"
+#include "messages/registry.hpp"
+
+namespace cwts::kill_detail {
+
+struct kill_coordinator_state {
+  kill_coordinator_config cfg;
+  std::unique_ptr<kill_switch> core;
+  role_directory dir;
+  std::map<std::string, caf::response_promise> pending; // kills we originated
+  std::map<std::string, size_t> expected_peers;
+  std::optional<audit_log> audit;
+  int64_t audit_failures = 0;
+  int64_t persist_failures = 0;
+  // Resets: rounds by reset id, votes that came before their proposal,
+  // promises of the resets we originated.
+  std::map<std::string, reset_round> resets;
+  std::map<std::string, std::vector<reset_vote>> early_votes;
+  std::map<std::string, caf::response_promise> pending_resets;
+  int64_t resets_refused = 0;
+  int64_t resets_resumed = 0;
+  int64_t votes_refused = 0;
+  static inline const char* name = "kill_coordinator";
+};
+
+using kill_ptr = caf::stateful_actor<kill_coordinator_state>*;
+
+caf::actor role(kill_ptr self, const std::string& name);
+caf::actor local_role(kill_ptr self, const std::string& name);
+std::vector<caf::actor> peers(kill_ptr self);
+
+// Appends to the audit log (logs and counts a failure; never throws).
+void audit(kill_ptr self, const audit_record& r, bool sync);
+// Writes the core's halt state; empty on success, else why not.
+std::string persist(kill_ptr self);
+void notify_trading_state(kill_ptr self);
+
+// Reset half (kill_reset.cpp).
+caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd);
+void on_reset_proposal(kill_ptr self, const reset_command& cmd);
+void on_reset_vote(kill_ptr self, const reset_vote& v);
+void on_reset_deadline(kill_ptr self, const std::string& id);
+
+} // namespace cwts::kill_detail

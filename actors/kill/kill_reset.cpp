@@ -1,0 +1,261 @@
+// The reset half of the kill coordinator (DESIGN.md "Reset", reset_quorum.hpp):
+// an operator-signed reset_command is verified by every node, each node
+// checks its own preconditions and sends its vote to every node, and a node
+// reopens its gate only with a quorum of yes votes and its own vote yes.
+// Votes are taken only from the coordinator of the node they name (the
+// sender's handle is that node's peer-kill entry), so a node cannot vote for
+// another.
+
+#include <spdlog/spdlog.h>
+
+#include "actors/kill/kill_auth.hpp"
+#include "actors/kill/kill_coordinator_state.hpp"
+#include "actors/supervisor/supervisor_actor.hpp"
+
+namespace cwts::kill_detail {
+
+namespace {
+
+void audit_reset(kill_ptr self, const reset_command& cmd, const char* via, const char* verdict,
+                 const std::string& why) {
+  audit_record r("reset_command");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("via", via)
+    .add("verdict", verdict)
+    .add("reason", why)
+    .add("id", cmd.id.value)
+    .add("issuer", cmd.issuer.value)
+    .add("origin", cmd.origin.value)
+    .add("issued_at_ns", cmd.issued_at.ns)
+    .add("text", cmd.reason)
+    .add("signature_bytes", static_cast<int64_t>(cmd.signature.size()));
+  audit(self, r, true);
+}
+
+void audit_vote(kill_ptr self, const reset_vote& v, const char* verdict, const std::string& why) {
+  audit_record r("reset_vote");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("verdict", verdict)
+    .add("note", why)
+    .add("id", v.reset.value)
+    .add("from", v.node.value)
+    .add("yes", v.yes ? 1 : 0)
+    .add("reason", v.reason);
+  audit(self, r, false);
+}
+
+int32_t quorum(kill_ptr self) {
+  return reset_quorum(self->state.cfg.cluster_size);
+}
+
+reset_report make_report(kill_ptr self, const reset_round& round, const std::string& error) {
+  reset_report r;
+  r.id = round.command().id;
+  r.origin = round.command().origin;
+  r.nodes = self->state.cfg.cluster_size;
+  r.quorum = quorum(self);
+  r.resumed = round.resumed;
+  for (auto& [node, v] : round.votes())
+    r.votes.push_back(v);
+  r.error = error;
+  return r;
+}
+
+void deliver_if_done(kill_ptr self, const std::string& id, bool deadline_passed) {
+  auto& st = self->state;
+  auto p = st.pending_resets.find(id);
+  auto round = st.resets.find(id);
+  if (p == st.pending_resets.end() || round == st.resets.end())
+    return;
+  bool all_voted = static_cast<int32_t>(round->second.votes().size()) >= st.cfg.cluster_size;
+  if (!all_voted && !deadline_passed)
+    return;
+  std::string error;
+  if (!round->second.resumed)
+    error = "no quorum: " + std::to_string(round->second.yes()) + " yes of "
+            + std::to_string(quorum(self)) + " needed";
+  if (!all_voted)
+    error += (error.empty() ? "" : "; ") + std::string("deadline passed before every node voted");
+  p->second.deliver(make_report(self, round->second, error));
+  st.pending_resets.erase(p);
+}
+
+// Reopens the gate once this node holds a quorum of yes votes, its own among them.
+void decide(kill_ptr self, reset_round& round) {
+  auto& st = self->state;
+  const auto& me = st.cfg.core.self.value;
+  auto own = round.votes().find(me);
+  if (round.resumed || own == round.votes().end() || !own->second.yes
+      || round.yes() < quorum(self))
+    return;
+  round.resumed = true;
+  ++st.resets_resumed;
+  st.core->reopen(round.command().id, round.command().reason);
+  auto why = persist(self);
+  audit_record r("reset_resumed");
+  r.add("node", me)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("id", round.command().id.value)
+    .add("yes", round.yes())
+    .add("quorum", quorum(self))
+    .add("nodes", st.cfg.cluster_size)
+    .add("epoch", st.core->epoch())
+    .add("error", why);
+  audit(self, r, true);
+  spdlog::warn("event=reset_resumed id={} node={} yes={} quorum={} nodes={} epoch={} issuer={}",
+               round.command().id.value, me, round.yes(), quorum(self), st.cfg.cluster_size,
+               st.core->epoch(), round.command().issuer.value);
+  notify_trading_state(self);
+}
+
+void record_vote(kill_ptr self, const reset_vote& v) {
+  auto& st = self->state;
+  auto round = st.resets.find(v.reset.value);
+  if (round == st.resets.end()) {
+    st.early_votes[v.reset.value].push_back(v); // the proposal is still on its way
+    return;
+  }
+  if (!round->second.record(v)) {
+    ++st.votes_refused;
+    audit_vote(self, v, "refused", "node voted already");
+    return;
+  }
+  audit_vote(self, v, "counted", "");
+  spdlog::info("event=reset_vote id={} from={} yes={} reason=\"{}\"", v.reset.value, v.node.value,
+               v.yes, v.reason);
+  decide(self, round->second);
+  deliver_if_done(self, v.reset.value, false);
+}
+
+// Asks the local OMS and risk for what the vote depends on, then votes.
+void cast_vote(kill_ptr self, const reset_command& cmd) {
+  auto& st = self->state;
+  auto p = std::make_shared<reset_preconditions>();
+  auto state = st.core->state();
+  p->halted = state.mode != trading_mode::active;
+  p->halted_for_ns = wall_clock_now().ns - state.since.ns;
+  p->min_halt_ns = std::chrono::nanoseconds(st.cfg.min_halt).count();
+  auto oms = local_role(self, "oms");
+  auto risk = local_role(self, "risk");
+  p->oms_present = static_cast<bool>(oms);
+  p->risk_present = static_cast<bool>(risk);
+  auto id = cmd.id;
+  auto vote = [self, p, id] {
+    auto v = decide_vote(id, self->state.cfg.core.self, *p);
+    for (auto& peer : peers(self))
+      self->send(peer, v);
+    record_vote(self, v);
+  };
+  auto ask_risk = [self, p, risk, vote] {
+    if (!risk)
+      return vote();
+    self->request(risk, self->state.cfg.precondition_timeout, stats_atom::value)
+      .then(
+        [p, vote](const actor_stats& s) {
+          auto i = s.counters.find("pnl_breach_active");
+          p->breach_active = i == s.counters.end() || i->second != 0;
+          vote();
+        },
+        [p, vote](caf::error&) {
+          p->answered = false;
+          vote();
+        });
+  };
+  if (!oms)
+    return ask_risk();
+  self->request(oms, st.cfg.precondition_timeout, stats_atom::value)
+    .then(
+      [p, ask_risk](const actor_stats& s) {
+        auto i = s.counters.find("reconcile.phase_running");
+        p->oms_reconciled = i != s.counters.end() && i->second == 1;
+        ask_risk();
+      },
+      [p, ask_risk](caf::error&) {
+        p->answered = false;
+        ask_risk();
+      });
+}
+
+// Verifies and opens a round; empty when accepted, else why not.
+std::string open_round(kill_ptr self, const reset_command& cmd, const char* via) {
+  auto& st = self->state;
+  std::string why;
+  if (st.resets.count(cmd.id.value))
+    why = "replayed reset id '" + cmd.id.value + "' (seen before)";
+  else if (cmd.id.empty() || cmd.reason.empty())
+    why = "reset needs an id and a reason";
+  else
+    why = authorize(st.cfg.core.operators.get(), cmd, wall_clock_now());
+  if (!why.empty()) {
+    ++st.resets_refused;
+    spdlog::warn("event=reset_refused id={} issuer={} via={} reason=\"{}\"", cmd.id.value,
+                 cmd.issuer.value, via, why);
+    audit_reset(self, cmd, via, "refused", why);
+    return why;
+  }
+  audit_reset(self, cmd, via, "accepted", "");
+  spdlog::warn("event=reset_proposed id={} issuer={} origin={} via={} reason=\"{}\"", cmd.id.value,
+               cmd.issuer.value, cmd.origin.value, via, cmd.reason);
+  st.resets[cmd.id.value] = reset_round{cmd};
+  cast_vote(self, cmd);
+  auto early = st.early_votes.find(cmd.id.value);
+  if (early != st.early_votes.end()) {
+    auto votes = std::move(early->second);
+    st.early_votes.erase(early);
+    for (auto& v : votes)
+      record_vote(self, v);
+  }
+  return "";
+}
+
+} // namespace
+
+caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd) {
+  cmd.origin = self->state.cfg.core.self;
+  auto why = open_round(self, cmd, "request");
+  if (!why.empty()) {
+    reset_report r;
+    r.id = cmd.id;
+    r.origin = cmd.origin;
+    r.nodes = self->state.cfg.cluster_size;
+    r.quorum = quorum(self);
+    r.error = why;
+    return r;
+  }
+  for (auto& p : peers(self))
+    self->send(p, peer_atom::value, cmd);
+  auto rp = self->make_response_promise<reset_report>();
+  self->state.pending_resets.emplace(cmd.id.value, rp);
+  self->delayed_send(self, self->state.cfg.reset_deadline, reset_atom::value, cmd.id.value);
+  deliver_if_done(self, cmd.id.value, false);
+  return rp;
+}
+
+void on_reset_proposal(kill_ptr self, const reset_command& cmd) {
+  if (self->state.resets.count(cmd.id.value))
+    return; // seen: a second copy changes nothing
+  open_round(self, cmd, "peer");
+}
+
+void on_reset_vote(kill_ptr self, const reset_vote& v) {
+  // Only the coordinator of node X may cast X's vote.
+  auto sender = self->current_sender();
+  auto expected = role(self, peer_kill_prefix + v.node.value);
+  if (!sender || !expected || sender != caf::actor_cast<caf::strong_actor_ptr>(expected)) {
+    ++self->state.votes_refused;
+    spdlog::warn("event=reset_vote_refused id={} claimed_node={} reason=\"sender is not that "
+                 "node's coordinator\"",
+                 v.reset.value, v.node.value);
+    audit_vote(self, v, "refused", "sender is not that node's coordinator");
+    return;
+  }
+  record_vote(self, v);
+}
+
+void on_reset_deadline(kill_ptr self, const std::string& id) {
+  deliver_if_done(self, id, true);
+}
+
+} // namespace cwts::kill_detail

@@ -1,0 +1,58 @@
+#pragma once
+// The reset quorum (DESIGN.md "Reset"): resuming trading needs an operator's
+// signed reset and yes votes from a Byzantine quorum of the n nodes, each
+// node voting yes only when its own preconditions hold. With f = (n-1)/3
+// faulty nodes tolerated, the quorum is floor((n+f)/2)+1: 2f+1 when
+// n = 3f+1, and a majority that any two quorums share f+1 nodes of
+// otherwise (n=1: 1, n=2: 2, n=3: 2, n=4: 3, n=7: 5). So no single node of a
+// cluster of two or more resumes it. CAF-free.
+//
+//   reset_command ──> each node: verify, vote (yes | no + reason) ──> all nodes
+//   each node: yes votes >= quorum and its own vote yes ──> reopen its gate
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "messages/kill.hpp"
+
+namespace cwts {
+
+int32_t tolerated_faults(int32_t nodes);
+int32_t reset_quorum(int32_t nodes);
+
+// What a node checks before voting yes.
+struct reset_preconditions {
+  bool halted = true;            // false: nothing to reset here (votes yes)
+  bool oms_present = false;      // a node without an OMS has nothing to reconcile
+  bool oms_reconciled = false;   // reconcile.phase_running of the local OMS
+  bool risk_present = false;
+  bool breach_active = false;    // a loss/drawdown limit of the local risk still breached
+  int64_t halted_for_ns = 0;
+  int64_t min_halt_ns = 0;
+  bool answered = true;          // false: the OMS or risk did not answer in time
+};
+
+// Yes, or no with why (first failing precondition).
+reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_preconditions& p);
+
+// The votes one node has seen for one reset.
+class reset_round {
+public:
+  reset_round() = default;
+  explicit reset_round(reset_command cmd) : cmd_(std::move(cmd)) {}
+
+  // Records `v` (the first vote of each node counts; a node cannot change
+  // its vote). False when the node had voted already.
+  bool record(const reset_vote& v);
+  int32_t yes() const;
+  const std::map<std::string, reset_vote>& votes() const { return votes_; }
+  const reset_command& command() const { return cmd_; }
+  bool resumed = false;
+
+private:
+  reset_command cmd_;
+  std::map<std::string, reset_vote> votes_; // by node
+};
+
+} // namespace cwts

@@ -1,0 +1,58 @@
+#define CAF_SUITE halt_state
+#include "caf/test/unit_test_impl.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "actors/kill/halt_state.hpp"
+
+using namespace cwts;
+
+namespace {
+
+struct fixture {
+  std::string path = (std::filesystem::temp_directory_path()
+                      / ("cwts-halt-test-" + std::to_string(::getpid()) + ".state"))
+                       .string();
+  fixture() { std::filesystem::remove(path); }
+  ~fixture() { std::filesystem::remove(path); }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(halt_state_tests, fixture)
+
+CAF_TEST(a_missing_file_is_an_open_gate_at_epoch_zero) {
+  std::string error;
+  auto s = load_halt_state(path, error);
+  CAF_REQUIRE(s);
+  CAF_CHECK(!s->halted());
+  CAF_CHECK_EQUAL(s->epoch, 0);
+}
+
+CAF_TEST(a_saved_halt_reads_back) {
+  std::string error;
+  halt_state in{kill_level::cancel_all, kill_id{"k-1"}, timestamp_ns{1234}, 7, "drill\nsecond"};
+  CAF_REQUIRE(save_halt_state(path, in, error));
+  auto out = load_halt_state(path, error);
+  CAF_REQUIRE(out);
+  CAF_CHECK(out->level == kill_level::cancel_all);
+  CAF_CHECK_EQUAL(out->cause.value, "k-1");
+  CAF_CHECK_EQUAL(out->since.ns, 1234);
+  CAF_CHECK_EQUAL(out->epoch, 7);
+  CAF_CHECK_EQUAL(out->reason, "drill second");
+  CAF_CHECK(!std::filesystem::exists(path + ".tmp"));
+}
+
+CAF_TEST(a_damaged_file_is_an_error_not_an_open_gate) {
+  std::ofstream(path) << "cwts-halt-state/1\nlevel=2\n"; // epoch missing: cut short
+  std::string error;
+  CAF_CHECK(!load_halt_state(path, error));
+  CAF_CHECK(error.find("truncated") != std::string::npos);
+  std::ofstream(path, std::ios::trunc) << "garbage\n";
+  CAF_CHECK(!load_halt_state(path, error));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
