@@ -66,8 +66,55 @@ bool one_order(order_store& store, order_journal& journal, int i, std::vector<in
   return true;
 }
 
+struct run_result {
+  std::vector<int64_t> ns; // sorted write durations
+  uint64_t checkpoints = 0;
+  int64_t checkpoint_max_ns = 0;
+  int64_t pages_copied = 0;
+};
+
+// Journals `orders` orders into a fresh file; false (and a message) on failure.
+bool run(int orders, const std::string& folder, bool full, checkpoint_mode mode, run_result& out) {
+  auto path = folder + "/cwts-journal-bench-" + std::to_string(::getpid()) + ".sqlite";
+  order_journal journal;
+  if (auto err = journal.open(path, full ? journal_durability::power_loss
+                                         : journal_durability::process_crash,
+                              mode)) {
+    std::fprintf(stderr, "open: %s\n", err.message().c_str());
+    return false;
+  }
+  order_store store;
+  out.ns.reserve(static_cast<size_t>(orders) * 3);
+  for (int i = 0; i < orders; ++i)
+    if (!one_order(store, journal, i, out.ns)) {
+      std::fprintf(stderr, "write failed at order %d\n", i);
+      return false;
+    }
+  out.checkpoints = journal.checkpoints().runs.load();
+  out.checkpoint_max_ns = journal.checkpoints().max_ns.load();
+  out.pages_copied = journal.checkpoints().pages_copied.load();
+  journal.close();
+  for (auto suffix : {"", "-wal", "-shm"})
+    std::remove((path + suffix).c_str());
+  std::sort(out.ns.begin(), out.ns.end());
+  return true;
+}
+
+void print(const char* mode, bool full, int orders, const run_result& r) {
+  std::printf("checkpoints=%s synchronous=%s orders=%d writes=%zu median_ns=%lld p99_ns=%lld "
+              "p999_ns=%lld max_ns=%lld background_checkpoints=%llu background_max_ns=%lld pages_copied=%lld\n",
+              mode, full ? "FULL" : "NORMAL", orders, r.ns.size(),
+              static_cast<long long>(percentile(r.ns, 0.5)),
+              static_cast<long long>(percentile(r.ns, 0.99)),
+              static_cast<long long>(percentile(r.ns, 0.999)), static_cast<long long>(r.ns.back()),
+              static_cast<unsigned long long>(r.checkpoints),
+              static_cast<long long>(r.checkpoint_max_ns), static_cast<long long>(r.pages_copied));
+}
+
 } // namespace
 
+// Runs SQLite's in-commit checkpoints (the baseline) and the background
+// checkpoint thread on the same machine in one run, and prints their ratio.
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "--help") {
     std::puts("usage: oms_journal_bench [orders=20000] [folder=/tmp] [normal|full]\n"
@@ -77,28 +124,16 @@ int main(int argc, char** argv) {
   int orders = argc > 1 ? std::atoi(argv[1]) : 20000;
   std::string folder = argc > 2 ? argv[2] : "/tmp";
   bool full = argc > 3 && std::string(argv[3]) == "full";
-  auto path = folder + "/cwts-journal-bench-" + std::to_string(::getpid()) + ".sqlite";
-  order_journal journal;
-  if (auto err = journal.open(path, full ? journal_durability::power_loss
-                                         : journal_durability::process_crash)) {
-    std::fprintf(stderr, "open: %s\n", err.message().c_str());
+  run_result in_commit, background;
+  if (!run(orders, folder, full, checkpoint_mode::in_commit, in_commit)
+      || !run(orders, folder, full, checkpoint_mode::background, background))
     return 1;
-  }
-  order_store store;
-  std::vector<int64_t> ns;
-  ns.reserve(static_cast<size_t>(orders) * 3);
-  for (int i = 0; i < orders; ++i)
-    if (!one_order(store, journal, i, ns)) {
-      std::fprintf(stderr, "write failed at order %d\n", i);
-      return 1;
-    }
-  journal.close();
-  for (auto suffix : {"", "-wal", "-shm"})
-    std::remove((path + suffix).c_str());
-  std::sort(ns.begin(), ns.end());
-  std::printf("synchronous=%s orders=%d writes=%zu median_ns=%lld p99_ns=%lld max_ns=%lld\n",
-              full ? "FULL" : "NORMAL", orders, ns.size(),
-              static_cast<long long>(percentile(ns, 0.5)),
-              static_cast<long long>(percentile(ns, 0.99)), static_cast<long long>(ns.back()));
+  print("in_commit", full, orders, in_commit);
+  print("background", full, orders, background);
+  auto ratio = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  std::printf("background/in_commit: median %.2f p99 %.2f p999 %.2f\n",
+              ratio(percentile(background.ns, 0.5), percentile(in_commit.ns, 0.5)),
+              ratio(percentile(background.ns, 0.99), percentile(in_commit.ns, 0.99)),
+              ratio(percentile(background.ns, 0.999), percentile(in_commit.ns, 0.999)));
   return 0;
 }

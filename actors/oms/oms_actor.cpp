@@ -470,6 +470,10 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.last_write_ns"] = j.last_write_ns;
   s.counters["journal.max_write_ns"] = j.max_write_ns;
   s.counters["journal.total_write_ns"] = j.total_write_ns;
+  const auto& ck = st.journal.checkpoints();
+  s.counters["journal.checkpoints"] = static_cast<int64_t>(ck.runs.load());
+  s.counters["journal.checkpoint_failures"] = static_cast<int64_t>(ck.failures.load());
+  s.counters["journal.checkpoint_max_ns"] = ck.max_ns.load();
   s.counters["reconcile.phase_running"] = st.phase == reconcile_phase::running ? 1 : 0;
   s.counters["reconcile.phase_unexplained"] = st.phase == reconcile_phase::unexplained ? 1 : 0;
   s.counters["reconcile.rounds"] = st.reconciliations;

@@ -1,5 +1,7 @@
 #include "actors/oms/order_journal.hpp"
 
+#include "actors/oms/journal_checkpointer.hpp"
+
 #include <sqlite3.h>
 
 #include <array>
@@ -246,13 +248,15 @@ order_journal::order_journal() = default;
 order_journal::~order_journal() { close(); }
 
 void order_journal::close() {
+  stop_checkpointer();
   st_.reset(); // statements are finalized before the connection closes
   if (db_)
     sqlite3_close(db_);
   db_ = nullptr;
 }
 
-journal_error order_journal::open(const std::string& path, journal_durability durability) {
+journal_error order_journal::open(const std::string& path, journal_durability durability,
+                                  checkpoint_mode checkpoints) {
   close();
   path_ = path;
   sqlite3* db = nullptr;
@@ -296,6 +300,8 @@ journal_error order_journal::open(const std::string& path, journal_durability du
     err = prepare_all();
   if (err)
     close();
+  else
+    start_checkpointer(checkpoints);
   return err;
 }
 
