@@ -67,6 +67,8 @@ report_effect position_book::on_execution_report(const execution_report& rep) {
     it->second.sym = rep.sym;
     it->second.order_side = rep.order_side;
     it->second.ordered = rep.cum_qty + rep.leaves_qty;
+    if (auto j = journaled_cum_.find(rep.id); j != journaled_cum_.end())
+      it->second.cum = j->second; // already in the position (restore_fills)
   }
   auto& order = it->second;
   auto& pos = positions_[order.sym];
@@ -95,9 +97,13 @@ void position_book::restore_fills(const std::vector<journaled_fill>& fills) {
     pos.bought = qty{};
     pos.sold = qty{};
   }
-  for (auto& f : fills)
-    if (f.quantity.is_positive())
-      apply_fill(positions_[f.sym], f.order_side, f.quantity, f.px);
+  journaled_cum_.clear();
+  for (auto& f : fills) {
+    if (!f.quantity.is_positive())
+      continue;
+    apply_fill(positions_[f.sym], f.order_side, f.quantity, f.px);
+    journaled_cum_[f.id] += f.quantity;
+  }
 }
 
 bool position_book::knows(const client_order_id& id) const {

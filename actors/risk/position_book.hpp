@@ -68,7 +68,9 @@ public:
   // symbol from the OMS journal's fills (oldest first), as the OMS sends them
   // after each restore. Replaces what fills had built (the journal holds every
   // fill, so a second copy after an OMS restart changes nothing); order
-  // exposure (open, in flight, credit) is kept.
+  // exposure (open, in flight, credit) is kept. The filled quantity per order
+  // is remembered: a later report of an order this book does not track (a
+  // live order the OMS restored) counts only what the journal did not hold.
   void restore_fills(const std::vector<journaled_fill>& fills);
 
   // True for an id that is live here or ended recently: a new order under it
@@ -129,6 +131,7 @@ private:
 
   std::unordered_map<symbol, position> positions_;
   std::unordered_map<client_order_id, tracked_order> orders_;
+  std::unordered_map<client_order_id, qty> journaled_cum_; // from restore_fills
   // Entries are never erased: the last one looked up is remembered, so a run
   // of orders of one account compares its id instead of hashing it.
   std::unordered_map<account_id, notional> account_exposure_;

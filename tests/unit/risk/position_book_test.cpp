@@ -168,4 +168,24 @@ CAF_TEST(journaled_fills_rebuild_positions_and_keep_order_exposure) {
   CAF_CHECK_EQUAL(realized(), raw_n("10"));
 }
 
+CAF_TEST(reports_of_restored_orders_count_only_fills_the_journal_did_not_hold) {
+  // j1 (buy 2) had 0.5 filled before the restart; the venue then reports cum 0.8.
+  book.restore_fills({journaled_fill{client_order_id{"j1"}, sym("BTCUSDT"), side::buy, qt("0.5"),
+                                     px("100")}});
+  CAF_CHECK_EQUAL(net(), raw_q("0.5"));
+  auto j1 = limit_order("j1", side::buy, "100", "2");
+  book.on_execution_report(report(j1, order_status::partially_filled, "0.3", "100", "0.8"));
+  CAF_CHECK_EQUAL(net(), raw_q("0.8"));
+  // After the OMS restarts again its journal holds all of it, j2 included; a
+  // repeated FILLED of j2 (a stream reconnect) then adds nothing.
+  book.restore_fills(
+    {journaled_fill{client_order_id{"j1"}, sym("BTCUSDT"), side::buy, qt("0.5"), px("100")},
+     journaled_fill{client_order_id{"j1"}, sym("BTCUSDT"), side::buy, qt("0.3"), px("100")},
+     journaled_fill{client_order_id{"j2"}, sym("BTCUSDT"), side::sell, qt("1"), px("100")}});
+  CAF_CHECK_EQUAL(net(), raw_q("-0.2"));
+  auto j2 = limit_order("j2", side::sell, "100", "1");
+  book.on_execution_report(report(j2, order_status::filled, "1", "100", "1"));
+  CAF_CHECK_EQUAL(net(), raw_q("-0.2"));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
