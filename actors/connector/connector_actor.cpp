@@ -67,6 +67,10 @@ void send_all(const actor_slot& to, const std::vector<connector::session_output>
 // and polls. A re-subscription asks the OMS for a reconciliation round.
 void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
   auto& st = self->state;
+  if (auto why = connector::validate(st.cfg.user_data); !why.empty()) {
+    spdlog::error("event=user_data_stream_disabled reason=\"{}\"", why);
+    return;
+  }
   auto* worker = st.worker.get();
   auto session = st.session;
   auto oms = st.oms;

@@ -31,7 +31,11 @@ node_config::node_config() {
     .add(raw_.symbols, "symbols", "symbols to trade")
     .add(raw_.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
     .add(raw_.recv_window_ms, "recv-window-ms", "Binance recvWindow")
-    .add(raw_.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)");
+    .add(raw_.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)")
+    .add(raw_.user_data_stream, "user-data-stream",
+         "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
+    .add(raw_.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
+         "open-order poll period while the user-data stream is subscribed");
   opt_group{custom_options_, "market-data"}
     .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
     .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future");
@@ -182,6 +186,8 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
       || !in_range("venue.request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
       || !in_range("venue.recv-window-ms", r.recv_window_ms, 1, 60000, error)
       || !in_range("venue.poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
+      || !in_range("venue.poll-interval-when-streaming-ms", r.poll_interval_streaming_ms,
+                   r.poll_interval_ms, 600000, error)
       || !in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
       || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error))
     return false;
@@ -191,6 +197,8 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
   v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
   v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
   v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
+  v.user_data_stream = r.user_data_stream;
+  v.poll_interval_streaming = std::chrono::milliseconds(r.poll_interval_streaming_ms);
   s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
   s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
   if (r.symbols.empty()) {

@@ -34,6 +34,10 @@ struct venue_settings {
   std::chrono::milliseconds request_timeout{2000};
   std::chrono::milliseconds recv_window{5000};
   std::chrono::milliseconds poll_interval{200};
+  // Fills from the WebSocket API's user-data stream; REST polls every
+  // poll_interval_streaming while it is subscribed.
+  bool user_data_stream = false;
+  std::chrono::milliseconds poll_interval_streaming{5000};
 };
 
 struct risk_settings {
@@ -114,6 +118,8 @@ private:
     int64_t request_timeout_ms = 2000;
     int64_t recv_window_ms = 5000;
     int64_t poll_interval_ms = 200;
+    bool user_data_stream = false;
+    int64_t poll_interval_streaming_ms = 5000;
     int64_t max_trade_age_ms = 5000;
     int64_t max_trade_future_ms = 2000;
     std::string max_order_qty;

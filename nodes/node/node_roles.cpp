@@ -35,6 +35,13 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.stream.host = s.venue.host;
   cfg.stream.port = s.venue.port;
   cfg.stream.symbols = s.venue.symbols;
+  cfg.use_user_data_stream = s.venue.user_data_stream;
+  cfg.poll_interval_streaming = s.venue.poll_interval_streaming;
+  cfg.user_data.host = s.venue.host;
+  cfg.user_data.port = s.venue.port;
+  cfg.user_data.api_key = s.venue.api_key;
+  cfg.user_data.secret = s.venue.secret;
+  cfg.user_data.recv_window_ms = s.venue.recv_window.count();
   return {"connector", [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 
