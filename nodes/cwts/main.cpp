@@ -1,13 +1,18 @@
 // cwts: the operator's command line.
 //
-//   cwts kill --node=127.0.0.1:47011 --level=2 --reason="drill" [--operator=ops]
+//   cwts kill --node=127.0.0.1:47011 --level=2 --reason="drill" --operator=alice --key-file=alice.pem
+//   cwts reset --node=127.0.0.1:47011 --reason="all clear" --operator=alice --key-file=alice.pem
+//   cwts audit-verify --file=run/solo-kill-audit.log
 //   cwts status --node=127.0.0.1:47011
 //   cwts keygen --out=config/operator-keys/carol
 //   cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000
 //              --reason="desk request" --operator=alice --key-file=alice.pem
 //
-// `kill` sends a kill command to the node's kill coordinator, which applies
-// it, spreads it to every peer and answers with what each node measured.
+// `kill` sends a kill command signed with the operator's Ed25519 key to the
+// node's kill coordinator, which verifies it, applies it, spreads it to every
+// peer and answers with what each node measured. `reset` sends a signed reset
+// that every node votes on (docs/kill-switch.md). `audit-verify` checks a
+// node's hash-chained kill audit log offline.
 // `limit`, `throttle-reenable` and `accept-positions` send an operator_command
 // signed with the operator's Ed25519 key (docs/operators.md) to the node's
 // risk or OMS actor, which verifies it against its operator list and answers
@@ -26,6 +31,8 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "actors/kill/audit_chain.hpp"
+#include "actors/kill/kill_auth.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/registry.hpp"
@@ -36,19 +43,25 @@ namespace {
 constexpr const char* usage =
   "usage: cwts <command> [options]\n"
   "commands:\n"
-  "  kill    --node=HOST:PORT --level=1..4 --reason=TEXT [--operator=NAME]\n"
-  "          [--scope=cluster|node] [--scope-value=NODE]\n"
   "  status  --node=HOST:PORT\n"
   "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
-  "signed operator commands (Ed25519 key of an operator listed in the node's\n"
-  "operators file; see docs/operators.md):\n"
+  "  audit-verify --file=PATH   checks a node's kill audit log (hash chain)\n"
+  "signed commands (Ed25519 key of an operator listed in the node's operators\n"
+  "file; see docs/operators.md and docs/kill-switch.md):\n"
+  "  kill              --node=HOST:PORT --level=1..4 --reason=TEXT --operator=NAME\n"
+  "                    --key-file=PEM [--scope=cluster|node] [--scope-value=NODE]\n"
+  "  reset             --node=HOST:PORT --reason=TEXT --operator=NAME --key-file=PEM\n"
   "  limit             --node=HOST:PORT --target=SYMBOL|ACCOUNT|STRATEGY --field=KEY\n"
   "                    --value=DECIMAL --reason=TEXT --operator=NAME --key-file=PEM\n"
   "  throttle-reenable --node=HOST:PORT --target=STRATEGY --reason=TEXT\n"
   "                    --operator=NAME --key-file=PEM\n"
   "  accept-positions  --node=HOST:PORT --reason=TEXT --operator=NAME --key-file=PEM\n"
   "examples:\n"
-  "  cwts kill --node=127.0.0.1:47011 --level=2 --reason=\"drill\"\n"
+  "  cwts kill --node=127.0.0.1:47011 --level=2 --reason=\"drill\" \\\n"
+  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "  cwts reset --node=127.0.0.1:47011 --reason=\"venue checked\" \\\n"
+  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "  cwts audit-verify --file=run/solo-kill-audit.log\n"
   "  cwts status --node=127.0.0.1:47012\n"
   "  cwts keygen --out=/secure/place/carol\n"
   "  cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000 \\\n"
@@ -57,14 +70,15 @@ constexpr const char* usage =
   "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
   "  cwts accept-positions --node=127.0.0.1:47010 --reason=\"venue fills confirmed\" \\\n"
   "    --operator=bob --key-file=config/operator-keys/bob.pem\n"
-  "exit codes: 0 done/accepted, 2 usage/config, 3 kill incomplete or a channel failed,\n"
-  "            4 kill or command refused, 5 node unreachable or no answer\n";
+  "exit codes: 0 done/accepted/resumed/audit intact, 2 usage/config, 3 kill incomplete or a\n"
+  "            channel failed, 4 kill, reset or command refused, reset without quorum,\n"
+  "            audit log altered, 5 node unreachable or no answer\n";
 
 struct cli_config : caf::actor_system_config {
   std::string node = "127.0.0.1:47011";
   int64_t level = 1;
   std::string reason;
-  std::string issuer; // kill: "operator" when not given
+  std::string issuer; // the signing operator (kill, reset, operator commands)
   std::string scope = "cluster";
   std::string scope_value;
   int64_t timeout_ms = 15000;
@@ -73,6 +87,7 @@ struct cli_config : caf::actor_system_config {
   std::string value;
   std::string key_file;
   std::string out;
+  std::string file;
   cli_config() {
     cwts::register_message_types(*this);
     opt_group{custom_options_, "global"}
@@ -87,7 +102,8 @@ struct cli_config : caf::actor_system_config {
       .add(field, "field", "limit: the limit's config key")
       .add(value, "value", "limit: the new value (decimal)")
       .add(key_file, "key-file", "operator's Ed25519 private key (PEM)")
-      .add(out, "out", "keygen: path prefix of the key files");
+      .add(out, "out", "keygen: path prefix of the key files")
+      .add(file, "file", "audit-verify: the audit log");
   }
 };
 
@@ -134,7 +150,8 @@ void print_report(const cwts::kill_report& r) {
   std::cout << "kill " << r.id.value << " origin=" << r.origin.value << "\n";
   for (auto& a : r.acks)
     std::cout << "  ack node=" << a.node.value << " applied=" << a.applied
-              << " gate_close_us=" << a.gate_close_ns / 1e3 << " channels=" << a.channels_started
+              << " verify_us=" << a.verify_ns / 1e3 << " gate_close_us=" << a.gate_close_ns / 1e3
+              << " channels=" << a.channels_started
               << (a.error.empty() ? "" : " note=\"" + a.error + "\"") << "\n";
   for (auto& c : r.channels)
     std::cout << "  channel node=" << c.node.value << " name=" << c.channel << " ok=" << c.ok
@@ -145,11 +162,8 @@ void print_report(const cwts::kill_report& r) {
             << (r.error.empty() ? "" : " error=\"" + r.error + "\"") << std::endl;
 }
 
-int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& supervisor) {
-  if (cfg.reason.empty() || cfg.level < 1 || cfg.level > 4) {
-    std::cerr << "cwts kill: --reason is required and --level must be 1..4\n" << usage;
-    return 2;
-  }
+int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& supervisor,
+             const cwts::ed25519_signer& key) {
   caf::scoped_actor self{sys};
   std::string node;
   cwts::role_directory dir;
@@ -160,9 +174,10 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   cmd.level = static_cast<cwts::kill_level>(cfg.level);
   cmd.scope = cfg.scope == "node" ? cwts::kill_scope::node : cwts::kill_scope::cluster;
   cmd.scope_value = cfg.scope_value;
-  cmd.issuer = cwts::operator_id{cfg.issuer.empty() ? "operator" : cfg.issuer};
+  cmd.issuer = cwts::operator_id{cfg.issuer};
   cmd.reason = cfg.reason;
   cmd.issued_at = cwts::wall_clock_now();
+  cwts::sign(cmd, key);
   int rc = 3;
   self->request(dir["kill"], std::chrono::milliseconds(cfg.timeout_ms), cmd)
     .receive(
@@ -300,6 +315,65 @@ int run_operator_command(caf::actor_system& sys, const cli_config& cfg,
   return rc;
 }
 
+// Sends a signed reset to the node's kill coordinator and prints every vote:
+// 0 resumed, 4 refused or no quorum, 5 no answer.
+int run_reset(caf::actor_system& sys, const cli_config& cfg, const caf::actor& supervisor,
+              const cwts::ed25519_signer& key) {
+  caf::scoped_actor self{sys};
+  std::string node;
+  cwts::role_directory dir;
+  if (!directory(self, supervisor, node, dir) || !dir.count("kill"))
+    return 5;
+  cwts::reset_command cmd;
+  cmd.id = cwts::kill_id{new_id("r-")};
+  cmd.issuer = cwts::operator_id{cfg.issuer};
+  cmd.reason = cfg.reason;
+  cmd.issued_at = cwts::wall_clock_now();
+  cwts::sign(cmd, key);
+  int rc = 5;
+  self->request(dir["kill"], std::chrono::milliseconds(cfg.timeout_ms), cmd)
+    .receive(
+      [&](const cwts::reset_report& r) {
+        std::cout << "reset " << r.id.value << " origin=" << r.origin.value << " nodes=" << r.nodes
+                  << " quorum=" << r.quorum << "\n";
+        for (auto& v : r.votes)
+          std::cout << "  vote node=" << v.node.value << " yes=" << v.yes
+                    << (v.reason.empty() ? "" : " reason=\"" + v.reason + "\"") << "\n";
+        std::cout << "resumed=" << r.resumed
+                  << (r.error.empty() ? "" : " error=\"" + r.error + "\"") << std::endl;
+        rc = r.resumed ? 0 : 4;
+      },
+      [&](caf::error& err) { std::cerr << "cwts reset: " << sys.render(err) << "\n"; });
+  return rc;
+}
+
+int run_audit_verify(const cli_config& cfg) {
+  if (cfg.file.empty()) {
+    std::cerr << "cwts audit-verify: --file=PATH is required\n" << usage;
+    return 2;
+  }
+  auto v = cwts::verify_audit_file(cfg.file);
+  if (v.ok) {
+    std::cout << "audit ok file=" << cfg.file << " records=" << v.records << " head=" << v.head
+              << std::endl;
+    return 0;
+  }
+  std::cout << "audit FAILED file=" << cfg.file << " records=" << v.records
+            << " first_bad=" << v.first_bad << " problem=\"" << v.problem << "\"" << std::endl;
+  return v.first_bad < 0 ? 2 : 4;
+}
+
+// Checks the options a signed command needs; empty when they are complete.
+std::string missing_signed_options(const std::string& command, const cli_config& cfg) {
+  if (cfg.issuer.empty() || cfg.key_file.empty())
+    return "--operator and --key-file are required";
+  if (cfg.reason.empty())
+    return "--reason is required (it is audited)";
+  if (command == "kill" && (cfg.level < 1 || cfg.level > 4))
+    return "--level must be 1..4";
+  return "";
+}
+
 int run_status(caf::actor_system& sys, const caf::actor& supervisor) {
   caf::scoped_actor self{sys};
   std::string node;
@@ -331,14 +405,18 @@ int main(int argc, char** argv) {
   }
   if (command == "keygen")
     return run_keygen(cfg);
-  if (command != "kill" && command != "status" && !is_operator_command(command)) {
+  if (command == "audit-verify")
+    return run_audit_verify(cfg);
+  const bool kill_or_reset = command == "kill" || command == "reset";
+  if (!kill_or_reset && command != "status" && !is_operator_command(command)) {
     std::cerr << "cwts: unknown command '" << command << "'\n" << usage;
     return 2;
   }
   // A signed command is checked and its key read before any connection.
   std::optional<cwts::ed25519_signer> key;
-  if (is_operator_command(command)) {
-    if (auto why = missing_options(command, cfg); !why.empty()) {
+  if (is_operator_command(command) || kill_or_reset) {
+    auto why = kill_or_reset ? missing_signed_options(command, cfg) : missing_options(command, cfg);
+    if (!why.empty()) {
       std::cerr << "cwts " << command << ": " << why << "\n" << usage;
       return 2;
     }
@@ -354,7 +432,11 @@ int main(int argc, char** argv) {
   auto supervisor = connect(sys, cfg.node);
   if (!supervisor)
     return 5;
+  if (command == "kill")
+    return run_kill(sys, cfg, *supervisor, *key);
+  if (command == "reset")
+    return run_reset(sys, cfg, *supervisor, *key);
   if (key)
     return run_operator_command(sys, cfg, *supervisor, action_of(command), *key);
-  return command == "kill" ? run_kill(sys, cfg, *supervisor) : run_status(sys, *supervisor);
+  return run_status(sys, *supervisor);
 }

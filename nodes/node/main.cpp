@@ -14,6 +14,7 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "actors/kill/halt_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "nodes/node/cluster_link.hpp"
 #include "nodes/node/node_config.hpp"
@@ -38,6 +39,26 @@ void setup_logging() {
   auto logger = spdlog::stderr_color_mt("cwts");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(logger);
+}
+
+// DESIGN.md "Fail-safe": a node restarted after a kill comes back halted.
+// The gate closes here, before any actor exists that could send an order;
+// the kill coordinator reads the same file for the cause and the epoch. A
+// file that exists but cannot be read halts too.
+void restore_halt(const cwts::node_settings& s, cwts::kill_gate& gate) {
+  std::string error;
+  auto saved = cwts::load_halt_state(s.kill.state_path, error);
+  if (!saved) {
+    spdlog::critical("event=halt_state_unreadable path={} error=\"{}\" action=halt",
+                     s.kill.state_path, error);
+    gate.close(static_cast<uint8_t>(cwts::kill_level::halt_new_orders));
+    return;
+  }
+  if (saved->halted()) {
+    gate.close(static_cast<uint8_t>(saved->level));
+    spdlog::warn("event=node_starts_halted node={} level={} cause={} path={}", s.self.value,
+                 cwts::to_string(saved->level), saved->cause.value, s.kill.state_path);
+  }
 }
 
 caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,
@@ -104,6 +125,7 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   // Declared before the actor system: actors use it until the system is gone.
   cwts::kill_gate gate;
+  restore_halt(*settings, gate);
   caf::actor_system sys{cfg};
   auto supervisor = start_supervisor(sys, *settings, gate);
   std::string roles;

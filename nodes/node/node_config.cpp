@@ -68,6 +68,17 @@ node_config::node_config() {
   opt_group{custom_options_, "operators"}
     .add(raw_.operators_file, "file",
          "operator keys and roles (docs/operators.md), relative to the config file's folder");
+  opt_group{custom_options_, "kill"}
+    .add(raw_.node_key_name, "node-key-name",
+         "this node's key in the operators file (role kill): signs its own kills")
+    .add(raw_.node_key_file, "node-key-file",
+         "this node's Ed25519 private key (PEM), relative to the config file's folder")
+    .add(raw_.audit_path, "audit-path",
+         "hash-chained audit log; <node-id> is replaced, relative to the working directory")
+    .add(raw_.halt_state_path, "state-path",
+         "durable halt state; <node-id> is replaced, relative to the working directory")
+    .add(raw_.reset_min_halt_ms, "reset-min-halt-ms",
+         "a node votes no on a reset while halted for less than this");
 }
 
 namespace {
@@ -139,6 +150,32 @@ bool load_credentials(const std::string& file, const std::string& account,
   }
   venue.api_key = *k;
   venue.secret = *s;
+  return true;
+}
+
+// `<node-id>` replaced; the folder is created so the file can be written.
+bool node_file_path(const std::string& key, const std::string& raw, const node_id& self,
+                    std::string& out, std::string& error) {
+  std::string path = raw;
+  const std::string node_id_token = "<node-id>";
+  for (auto at = path.find(node_id_token); at != std::string::npos; at = path.find(node_id_token, at))
+    path.replace(at, node_id_token.size(), self.value);
+  std::filesystem::path file(path);
+  if (path.empty() || !file.has_filename()) {
+    error = key + ": '" + raw + "' does not name a file";
+    return false;
+  }
+  std::error_code ec;
+  auto folder = file.parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+    std::filesystem::create_directories(folder, ec);
+    if (ec || !std::filesystem::is_directory(folder)) {
+      error = key + ": cannot create folder '" + folder.string() + "': "
+              + (ec ? ec.message() : "not a directory");
+      return false;
+    }
+  }
+  out = path;
   return true;
 }
 
@@ -262,27 +299,8 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
 bool node_config::read_oms(node_settings& s, std::string& error) const {
   if (!s.has_role("trading"))
     return true; // the OMS runs with the trading role only
-  std::string path = raw_.oms_journal_path;
-  const std::string node_id_token = "<node-id>";
-  for (auto at = path.find(node_id_token); at != std::string::npos; at = path.find(node_id_token, at))
-    path.replace(at, node_id_token.size(), s.self.value);
-  std::filesystem::path file(path);
-  if (path.empty() || !file.has_filename()) {
-    error = "oms.journal-path: '" + raw_.oms_journal_path + "' does not name a file";
-    return false;
-  }
-  std::error_code ec;
-  auto folder = file.parent_path();
-  if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
-    std::filesystem::create_directories(folder, ec);
-    if (ec || !std::filesystem::is_directory(folder)) {
-      error = "oms.journal-path: cannot create folder '" + folder.string() + "': "
-              + (ec ? ec.message() : "not a directory");
-      return false;
-    }
-  }
-  s.oms_journal_path = path;
-  return true;
+  return node_file_path("oms.journal-path", raw_.oms_journal_path, s.self, s.oms_journal_path,
+                        error);
 }
 
 // Operator commands are verified against this list (DESIGN.md §3
@@ -307,10 +325,53 @@ bool node_config::read_operators(node_settings& s, std::string& error) const {
   return true;
 }
 
+// DESIGN.md "Authorization": kills are signed by an operator or a node key
+// listed in config. The node's key must be the one the operators file lists
+// under node-key-name with role kill, or the node's own kills would be
+// refused when they are needed.
+bool node_config::read_kill(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  auto& k = s.kill;
+  if (!in_range("kill.reset-min-halt-ms", r.reset_min_halt_ms, 0, 86'400'000, error)
+      || !node_file_path("kill.audit-path", r.audit_path, s.self, k.audit_path, error)
+      || !node_file_path("kill.state-path", r.halt_state_path, s.self, k.state_path, error))
+    return false;
+  k.min_halt = std::chrono::milliseconds(r.reset_min_halt_ms);
+  if (r.node_key_name.empty() || r.node_key_file.empty()) {
+    error = "kill.node-key-name and kill.node-key-file: not set (the node signs the kills it "
+            "triggers itself with its own key)";
+    return false;
+  }
+  std::filesystem::path file(r.node_key_file);
+  if (file.is_relative())
+    file = std::filesystem::path(config_file_path).parent_path() / file;
+  auto key = ed25519_signer::from_pem_file(file.string(), error);
+  if (!key) {
+    error = "kill.node-key-file: " + error;
+    return false;
+  }
+  const operator_key* listed = nullptr;
+  for (auto& op : s.operators->keys())
+    if (op.id.value == r.node_key_name)
+      listed = &op;
+  if (!listed || !listed->roles.count(operator_role::kill)) {
+    error = "kill.node-key-name: '" + r.node_key_name
+            + "' is not in the operators file with role kill";
+    return false;
+  }
+  if (listed->public_key != key->public_key()) {
+    error = "kill.node-key-file: not the key the operators file lists for '" + r.node_key_name + "'";
+    return false;
+  }
+  k.node_key_name = operator_id{r.node_key_name};
+  k.node_key = std::make_shared<const ed25519_signer>(std::move(*key));
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
-      && read_oms(s, error) && read_operators(s, error))
+      && read_oms(s, error) && read_operators(s, error) && read_kill(s, error))
     return s;
   return std::nullopt;
 }

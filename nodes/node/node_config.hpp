@@ -65,6 +65,17 @@ struct strategy_settings {
   std::chrono::milliseconds min_action_interval{0};
 };
 
+// [kill]: the node's own key (signs the kills its risk actor triggers; listed
+// in the operators file under node-key-name with role kill), where the audit
+// chain and the halt state live, and the reset precondition on halt age.
+struct kill_settings {
+  operator_id node_key_name;
+  std::shared_ptr<const ed25519_signer> node_key;
+  std::string audit_path; // <node-id> replaced; folder exists
+  std::string state_path;
+  std::chrono::milliseconds min_halt{0};
+};
+
 struct node_settings {
   node_id self;
   std::set<std::string> roles; // "gateway", "trading"
@@ -82,6 +93,7 @@ struct node_settings {
   std::string oms_journal_path;
   // [operators] file, loaded: the keys allowed to command this node.
   std::shared_ptr<const operator_registry> operators;
+  kill_settings kill;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
 };
@@ -99,6 +111,7 @@ private:
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
+  bool read_kill(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -142,6 +155,11 @@ private:
     int64_t min_action_interval_ms = 100;
     std::string oms_journal_path = "run/<node-id>-oms.sqlite";
     std::string operators_file;
+    std::string node_key_name;
+    std::string node_key_file;
+    std::string audit_path = "run/<node-id>-kill-audit.log";
+    std::string halt_state_path = "run/<node-id>-halt.state";
+    int64_t reset_min_halt_ms = 0;
   };
   raw_options raw_;
 };

@@ -16,7 +16,12 @@ namespace {
 child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   kill_coordinator_config cfg;
   cfg.core.self = s.self;
+  cfg.core.operators = s.operators;
   cfg.gate = &gate;
+  cfg.audit_path = s.kill.audit_path;
+  cfg.state_path = s.kill.state_path;
+  cfg.cluster_size = static_cast<int32_t>(s.peers.size()) + 1;
+  cfg.min_halt = s.kill.min_halt;
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 
@@ -75,6 +80,8 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.limits.credit_limits[s.strategy.account] = s.risk.credit_limit;
   cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
   cfg.operators = s.operators;
+  cfg.kill_issuer = s.kill.node_key_name;
+  cfg.kill_key = s.kill.node_key;
   // Held by the spec: a restarted risk actor keeps positions, exposure,
   // operator-changed limits and tripped throttles.
   cfg.memory = std::make_shared<risk_memory>();

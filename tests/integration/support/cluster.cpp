@@ -157,6 +157,15 @@ kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t 
                    const std::vector<std::string>& args) {
   std::vector<std::string> argv{paths.cli_bin, "kill", "--node=127.0.0.1:" + std::to_string(port)};
   argv.insert(argv.end(), args.begin(), args.end());
+  // Kills are signed (docs/kill-switch.md): by the demo operator alice unless
+  // the test names its own signer.
+  bool signer_given = false;
+  for (auto& a : args)
+    signer_given = signer_given || a.rfind("--operator=", 0) == 0 || a.rfind("--key-file=", 0) == 0;
+  if (!signer_given) {
+    argv.push_back("--operator=alice");
+    argv.push_back("--key-file=" + paths.config("operator-keys/alice.pem"));
+  }
   kill_view v;
   v.raw = run_command("kill", std::move(argv), dir, millis{40000});
   for (auto& line : split_lines(v.raw.out)) {

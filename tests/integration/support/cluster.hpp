@@ -86,6 +86,7 @@ struct kill_view {
   std::optional<std::string> complete;
 };
 
+// Signed by the demo operator alice unless `args` hold --operator or --key-file.
 kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t port,
                    const std::vector<std::string>& args);
 

@@ -65,9 +65,14 @@ CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(kill_command{kill_id{"k-1"}, kill_level::cancel_all, kill_scope::cluster, "",
                                 operator_id{"alice"}, node_id{"n1"}, "drill", timestamp_ns{4},
                                 std::vector<uint8_t>{1, 2, 3}});
-  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 1234, timestamp_ns{5}, 2, ""});
+  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 80000, 1234, timestamp_ns{5}, 2, ""});
+  check_round_trip(reset_command{kill_id{"r-1"}, operator_id{"alice"}, node_id{"n1"}, "all clear",
+                                 timestamp_ns{9}, std::vector<uint8_t>(64, 7)});
+  check_round_trip(reset_vote{kill_id{"r-1"}, node_id{"n2"}, false, "OMS not reconciled"});
+  check_round_trip(reset_report{kill_id{"r-1"}, node_id{"n1"}, 2, 2, false,
+                                {reset_vote{kill_id{"r-1"}, node_id{"n1"}, true, ""}}, "no quorum"});
   check_round_trip(kill_report{kill_id{"k-1"}, node_id{"n1"}, true,
-                               {kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 1, {}, 0, ""}},
+                               {kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 3, 1, {}, 0, ""}},
                                {channel_result{kill_id{"k-1"}, node_id{"n1"}, "oms", true, 2, 0, 1, -1, ""}},
                                99, ""});
   check_round_trip(actor_stats{"oms", {{"orders_sent", 3}, {"fills", 2}}});
