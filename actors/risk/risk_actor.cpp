@@ -44,14 +44,15 @@ struct risk_state {
 
 using risk_ptr = caf::stateful_actor<risk_state>*;
 
-void on_order(risk_ptr self, const order_request& req) {
+// Checks `req` and, when it passes, counts it as in flight; otherwise the
+// strategy gets the reject. True when it may go on to the OMS.
+bool admit(risk_ptr self, const order_request& req) {
   auto& st = self->state;
   auto& core = *st.core;
   auto result = core.check.check(req, core.mode, core.refs, core.book, monotonic_ns());
   if (result.passed && st.oms) {
     core.book.on_order_sent(req, core.refs.get(req.sym).value_or(price{}));
-    self->send(st.oms, req);
-    return;
+    return true;
   }
   order_reject rej{req.id, req.sym, result.passed ? reject_reason::venue_unreachable : result.reason,
                    result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now()};
@@ -61,6 +62,20 @@ void on_order(risk_ptr self, const order_request& req) {
                to_string(rej.reason), rej.detail);
   if (st.strategy)
     self->send(st.strategy, rej);
+  return false;
+}
+
+void on_order(risk_ptr self, const order_request& req) {
+  if (admit(self, req))
+    self->send(self->state.oms, req);
+}
+
+// An amend's replacement passes every rule like a new order (DESIGN.md:
+// "every order and every amend"); the original's exposure stays counted until
+// the venue confirms its cancel, so the check is on the worst case.
+void on_amend(risk_ptr self, const amend_request& a) {
+  if (admit(self, a.replacement))
+    self->send(self->state.oms, a);
 }
 
 // Cancels only lower risk: they always pass (15c3-5 leaves them free), but
@@ -269,6 +284,7 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
         evaluate_pnl(self);
     },
     [=](const order_request& req) { on_order(self, req); },
+    [=](const amend_request& a) { on_amend(self, a); },
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { self->state.core->book.on_order_reject(rej); },

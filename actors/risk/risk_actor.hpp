@@ -3,7 +3,8 @@
 // pre-trade check here before the OMS sees it; fills keep the positions, feed
 // the execution throttle and the loss/drawdown guard.
 //
-// Messages: trade (validated; reference prices), order_request, cancel_request
+// Messages: trade (validated; reference prices), order_request, amend_request
+// (the replacement is checked like a new order), cancel_request
 // (always passes; counts as a message of its strategy), execution_report,
 // order_reject, std::vector<journaled_fill> (the OMS journal's fills after
 // it restored: positions rebuilt), trading_state, (wire_atom, role_directory),

@@ -150,6 +150,29 @@ struct fixture : testing::actor_test_system {
 
 CAF_TEST_FIXTURE_SCOPE(risk_actor_tests, fixture)
 
+CAF_TEST(an_amend_replacement_is_checked_like_a_new_order) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto o = limit_order("a1", side::buy, "30000", "1");
+  (*self)->send(risk, o);
+  expect_sent();
+  // Within the limits: the amend goes on to the OMS.
+  auto ok = limit_order("a1-r", side::buy, "30010", "1");
+  (*self)->send(risk, amend_request{o.id, ok});
+  amend_request passed;
+  (*self)->receive([&](const amend_request& a) { passed = a; },
+                   [](const order_reject& rej) { CAF_FAIL("amend refused: " << rej.detail); },
+                   caf::after(5s) >> [] { CAF_FAIL("amend not passed on"); });
+  CAF_CHECK_EQUAL(passed.replacement.id.value, "a1-r");
+  // A replacement above the max quantity is refused with the rule's reason.
+  auto big = limit_order("a1-s", side::buy, "30000", "1000000");
+  (*self)->send(risk, amend_request{o.id, big});
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(rej.id.value, "a1-s");
+  CAF_CHECK_EQUAL(reason(rej), "max_qty_exceeded");
+  stop(risk);
+}
+
 CAF_TEST(latch_stays_tripped_until_an_authorized_reenable) {
   auto risk = start();
   send_mark(risk, "30000");
