@@ -1,10 +1,14 @@
 // Gateway node gw1 + trading node tr1 against one cwts-venue: the trading
 // node's orders reach the venue through the gateway node and are filled; a
 // level-2 kill issued at EITHER node is acknowledged by both, halts both,
-// leaves nothing open at the venue and stops order flow.
+// leaves nothing open at the venue and stops order flow. Then a reset signed
+// by alice: n = 2 needs both votes (quorum 2); the gateway, told to stay
+// halted for 10 minutes (kill.reset-min-halt-ms), votes no, so neither node
+// resumes: one node alone cannot resume the cluster.
 #define CAF_SUITE node_two_node_kill
 #include "caf/test/unit_test_impl.hpp"
 
+#include "tests/integration/node/kill_cli.hpp"
 #include "tests/integration/node/order_flow_stopped.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/two_node_cluster.hpp"
@@ -26,8 +30,26 @@ void expect_halted(two_node_cluster& c, uint16_t port, const char* name) {
   CAF_CHECK(st.met);
 }
 
+// The gateway votes no on any reset within 10 minutes of its halt.
+void reset_with_one_no_vote(two_node_cluster& c, uint16_t port) {
+  auto reset = run_reset(c.paths, c.dir, port, {"--reason=itest reset, gateway says no"});
+  CAF_MESSAGE("reset: rc=" << reset.raw.exit_code << "\n" << reset.raw.out << reset.raw.err);
+  CAF_CHECK_EQUAL(reset.raw.exit_code, 4);
+  CAF_CHECK_EQUAL(reset.resumed, "0");
+  CAF_CHECK_EQUAL(reset.head["nodes"], "2");
+  CAF_CHECK_EQUAL(reset.head["quorum"], "2");
+  auto gw_vote = vote_of(reset, "gw1");
+  auto tr_vote = vote_of(reset, "tr1");
+  CAF_CHECK_EQUAL(gw_vote["yes"], "0");
+  CAF_CHECK(gw_vote["reason"].find("less than 600000 ms") != std::string::npos);
+  CAF_CHECK_EQUAL(tr_vote["yes"], "1");
+  // Both stay halted: the trading node's yes is not a quorum.
+  CAF_CHECK_EQUAL(query_status(c.paths, c.dir, c.gw_port).mode, "HALTED");
+  CAF_CHECK_EQUAL(query_status(c.paths, c.dir, c.tr_port).mode, "HALTED");
+}
+
 void run_drill(const char* test_name, kill_at where) {
-  two_node_cluster c(test_name);
+  two_node_cluster c(test_name, {"--kill.reset-min-halt-ms=600000"});
   auto missing = c.paths.missing();
   CAF_REQUIRE_EQUAL(missing, "");
   CAF_MESSAGE("logs in " << c.dir);
@@ -64,6 +86,9 @@ void run_drill(const char* test_name, kill_at where) {
 
   expect_no_orders_sent(c.paths, c.dir, c.tr_port, 2s);
   CAF_CHECK_EQUAL(venue.open_orders().size(), 0u);
+
+  reset_with_one_no_vote(c, port);
+  expect_no_orders_sent(c.paths, c.dir, c.tr_port, 1s);
 
   CWTS_STOP_NODE(c.trading);
   CWTS_STOP_NODE(c.gateway);

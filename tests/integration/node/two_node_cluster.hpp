@@ -5,6 +5,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/support/cluster.hpp"
 
@@ -23,13 +24,22 @@ struct two_node_cluster {
     return "--cluster.peers=[\"127.0.0.1:" + std::to_string(port) + "\"]";
   }
 
-  explicit two_node_cluster(const std::string& name)
+  // `gw_extra` / `tr_extra`: more --section.key=value overrides per node.
+  explicit two_node_cluster(const std::string& name, std::vector<std::string> gw_extra = {},
+                            std::vector<std::string> tr_extra = {})
     : dir(make_test_dir(name)),
       venue(paths, dir),
-      gateway("gw1", node_argv(paths, "node-gateway.ini", venue.port(), gw_port, {peer(tr_port)}),
+      gateway("gw1", node_argv(paths, "node-gateway.ini", venue.port(), gw_port,
+                               with(peer(tr_port), std::move(gw_extra))),
               dir, dir),
-      trading("tr1", node_argv(paths, "node-trading.ini", venue.port(), tr_port, {peer(gw_port)}),
+      trading("tr1", node_argv(paths, "node-trading.ini", venue.port(), tr_port,
+                               with(peer(gw_port), std::move(tr_extra))),
               dir, dir) {
+  }
+
+  static std::vector<std::string> with(std::string first, std::vector<std::string> rest) {
+    rest.insert(rest.begin(), std::move(first));
+    return rest;
   }
 
   std::string logs() {
