@@ -81,6 +81,19 @@ struct journaled_fill {
   price px;
 };
 
+// Event: a live order the OMS restored and reconciled, as risk must count it
+// (open or in-flight exposure, credit) after a restart.
+struct restored_order {
+  order_request request;
+  qty cum_qty;
+  bool acknowledged = false; // the venue has it (open), else in flight
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, restored_order& x) {
+  return f(caf::meta::type_name("restored_order"), x.request, x.cum_qty, x.acknowledged);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, venue_order_state& x) {
   return f(caf::meta::type_name("venue_order_state"), x.id, x.venue_id, x.sym, x.order_side,

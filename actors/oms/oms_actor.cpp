@@ -317,7 +317,8 @@ void apply_plan(oms_ptr self, const oms::reconciliation_plan& plan) {
 }
 
 // Tells risk every fill since the journal began, so positions, average cost
-// and realized PnL continue where the crashed process left them.
+// and realized PnL continue where the crashed process left them, then every
+// live order, so its exposure and credit count again.
 void send_positions_to_risk(oms_ptr self) {
   auto& st = self->state;
   if (!st.journal_wanted || !st.journal.is_open() || !st.risk)
@@ -328,6 +329,10 @@ void send_positions_to_risk(oms_ptr self) {
     return;
   }
   self->send(st.risk, std::move(fills));
+  std::vector<restored_order> live;
+  for (const auto* rec : st.store.live_orders())
+    live.push_back(restored_order{rec->request, rec->cum_qty, rec->acknowledged});
+  self->send(st.risk, std::move(live));
 }
 
 // The position check against the journal's baseline. True when explained

@@ -106,6 +106,17 @@ void position_book::restore_fills(const std::vector<journaled_fill>& fills) {
   }
 }
 
+void position_book::restore_order(const order_request& req, qty cum_qty, bool acknowledged,
+                                  price market_reference) {
+  if (orders_.count(req.id) != 0)
+    return;
+  on_order_sent(req, market_reference);
+  auto& order = orders_.at(req.id);
+  order.cum = cum_qty;
+  journaled_cum_.erase(req.id); // the tracked cum now says what was counted
+  set_exposure(positions_[req.sym], order, req.quantity - cum_qty, acknowledged);
+}
+
 bool position_book::knows(const client_order_id& id) const {
   return orders_.count(id) != 0 || terminal_ids_.count(id) != 0;
 }

@@ -73,6 +73,13 @@ public:
   // live order the OMS restored) counts only what the journal did not hold.
   void restore_fills(const std::vector<journaled_fill>& fills);
 
+  // A live order the OMS restored after a restart: tracked from here on, its
+  // unfilled rest counted as open (acknowledged) or in flight, and credit
+  // used; its fills so far are in the journal's fills, not counted again.
+  // An order already tracked is left alone.
+  void restore_order(const order_request& req, qty cum_qty, bool acknowledged,
+                     price market_reference = price{});
+
   // True for an id that is live here or ended recently: a new order under it
   // is a duplicate.
   bool knows(const client_order_id& id) const;

@@ -296,6 +296,13 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
                    self->state.core->book.total_pnl(self->state.core->refs).to_string());
       evaluate_pnl(self);
     },
+    [=](const std::vector<restored_order>& live) {
+      auto& core = *self->state.core;
+      for (auto& o : live)
+        core.book.restore_order(o.request, o.cum_qty, o.acknowledged,
+                                core.refs.get(o.request.sym).value_or(price{}));
+      spdlog::info("event=risk_orders_restored live={}", live.size());
+    },
     [=](const trading_state& st) {
       self->state.core->mode = st.mode;
       evaluate_pnl(self); // a reset re-arms a breach that is over

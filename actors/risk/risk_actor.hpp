@@ -7,7 +7,8 @@
 // (the replacement is checked like a new order), cancel_request
 // (always passes; counts as a message of its strategy), execution_report,
 // order_reject, std::vector<journaled_fill> (the OMS journal's fills after
-// it restored: positions rebuilt), trading_state, (wire_atom, role_directory),
+// it restored: positions rebuilt), std::vector<restored_order> (its live
+// orders: exposure and credit counted again), trading_state, (wire_atom, role_directory),
 // operator_command -> command_result, stats_atom -> actor_stats,
 // positions_atom -> std::vector<position_snapshot>.
 // Sends: order_request / cancel_request to "oms", order_reject to "strategy",

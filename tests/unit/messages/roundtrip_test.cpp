@@ -99,6 +99,7 @@ CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(std::vector<journaled_fill>{journaled_fill{client_order_id{"cwts-3"}, btc(),
                                                               side::buy, *qty::parse("0.5"),
                                                               *price::parse("100")}});
+  check_round_trip(std::vector<restored_order>{restored_order{order_request{}, *qty::parse("0.5"), true}});
   check_round_trip(std::vector<trade>{trade{}, trade{btc(), trade_id{1}, price{}, qty{}, false, {}, {}}});
 }
 

@@ -188,4 +188,22 @@ CAF_TEST(reports_of_restored_orders_count_only_fills_the_journal_did_not_hold) {
   CAF_CHECK_EQUAL(net(), raw_q("-0.2"));
 }
 
+CAF_TEST(restored_live_orders_count_as_exposure_and_credit_again) {
+  // r1 (buy 2 at 100) was open with 0.5 filled when the node crashed.
+  book.restore_fills({journaled_fill{client_order_id{"r1"}, sym("BTCUSDT"), side::buy, qt("0.5"),
+                                     px("100")}});
+  auto r1 = limit_order("r1", side::buy, "100", "2");
+  book.restore_order(r1, qt("0.5"), true);
+  CAF_CHECK_EQUAL(net(), raw_q("0.5"));
+  CAF_CHECK_EQUAL(book.pending_qty(sym("BTCUSDT"), side::buy).raw, raw_q("1.5"));
+  CAF_CHECK_EQUAL(book.account_exposure(account_id{"acct"}), nt("150"));
+  CAF_CHECK(book.knows(r1.id));
+  // Its next fill counts only what is new; restoring it twice changes nothing.
+  book.restore_order(r1, qt("0.5"), true);
+  book.on_execution_report(report(r1, order_status::partially_filled, "0.5", "100", "1"));
+  CAF_CHECK_EQUAL(net(), raw_q("1"));
+  CAF_CHECK_EQUAL(book.pending_qty(sym("BTCUSDT"), side::buy).raw, raw_q("1"));
+  CAF_CHECK_EQUAL(book.account_exposure(account_id{"acct"}), nt("100"));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
