@@ -1,5 +1,7 @@
 #include "actors/risk/risk_actor.hpp"
 
+#include <algorithm>
+
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +9,7 @@
 #include "caf/all.hpp"
 
 #include "actors/risk/limit_change.hpp"
+#include "actors/risk/risk_decision_log.hpp"
 #include "actors/risk/pnl_guard.hpp"
 #include "actors/risk/position_book.hpp"
 #include "actors/risk/pre_trade_check.hpp"
@@ -21,6 +24,9 @@ struct risk_core {
   risk::reference_prices refs;
   risk::position_book book;
   trading_mode mode = trading_mode::active;
+  // Trips, re-enables and limit changes, durable across process restarts.
+  risk::risk_decision_log decisions;
+  std::string decisions_error; // why the log is not open, when configured
 
   risk_core(const kill_gate& gate, risk::risk_limits limits, risk::symbol_rules_map rules)
     : check(gate, limits, std::move(rules)), guard(limits.pnl) {
@@ -141,11 +147,27 @@ void evaluate_pnl(risk_ptr self) {
     request_kill(self, breaches);
 }
 
+// Makes a decision durable. False (logged) when the log is configured but
+// the write failed: an operator command is then refused.
+bool record(risk_ptr self, const risk::risk_decision& d) {
+  auto& core = *self->state.core;
+  if (self->state.cfg.decisions_path.empty())
+    return true;
+  std::string error = core.decisions_error;
+  if (error.empty() && core.decisions.append(d, error))
+    return true;
+  spdlog::error("event=risk_decision_write_failed path={} error=\"{}\"",
+                self->state.cfg.decisions_path, error);
+  return false;
+}
+
 void on_report(risk_ptr self, const execution_report& rep) {
   auto& core = *self->state.core;
   auto effect = core.book.on_execution_report(rep);
   if (effect.fill.is_positive() && !effect.strategy.empty()
       && core.check.on_fill(effect.strategy, monotonic_ns())) {
+    record(self, risk::risk_decision{risk::risk_decision::kind::trip, effect.strategy.value, {}, {},
+                                     {}, {}, wall_clock_now().ns});
     const auto& l = core.check.limits().limits_of(effect.strategy);
     spdlog::warn("event=execution_throttle_tripped strategy={} max_fills={} window_ms={} "
                  "order={}",
@@ -166,6 +188,9 @@ std::string apply_command(risk_ptr self, const operator_command& cmd, std::strin
                                             cmd.value);
       if (!error.empty())
         return error;
+      if (!record(self, risk::risk_decision{risk::risk_decision::kind::limit, cmd.target, cmd.field,
+                                            cmd.value, cmd.id.value, cmd.issuer.value, 0}))
+        return "the decision log could not be written; nothing changed";
       st.core->guard.set_limits(limits.pnl);
       st.core->check.set_limits(std::move(limits), st.core->check.rules());
       detail = cmd.field + " of " + cmd.target + " set to " + cmd.value;
@@ -173,6 +198,13 @@ std::string apply_command(risk_ptr self, const operator_command& cmd, std::strin
       return {};
     }
     case operator_action::reenable_throttle: {
+      auto tripped = st.core->check.throttles().tripped();
+      bool is_tripped = std::find(tripped.begin(), tripped.end(), strategy_id{cmd.target})
+                        != tripped.end();
+      if (is_tripped
+          && !record(self, risk::risk_decision{risk::risk_decision::kind::reenable, cmd.target, {},
+                                               {}, cmd.id.value, cmd.issuer.value, 0}))
+        return "the decision log could not be written; the strategy stays tripped";
       using rr = risk::strategy_throttles::reenable_result;
       auto r = st.core->check.throttles().reenable(strategy_id{cmd.target});
       if (r == rr::unknown_strategy)
@@ -249,6 +281,42 @@ std::vector<position_snapshot> positions(risk_ptr self) {
   return out;
 }
 
+// A new process continues with the decisions an earlier one made: tripped
+// strategies stay tripped, operator-changed limits stay changed. A log that
+// does not open or parse leaves every strategy refused (tripped) with the
+// reason logged: limits nobody can vouch for must not trade.
+void replay_decisions(risk_core& core, const risk_actor_config& cfg) {
+  if (cfg.decisions_path.empty())
+    return;
+  std::vector<risk::risk_decision> decisions;
+  std::string error;
+  if (risk::risk_decision_log::read(cfg.decisions_path, decisions, error)
+      && core.decisions.open(cfg.decisions_path, error)) {
+    auto limits = core.check.limits();
+    for (auto& d : decisions) {
+      if (d.what == risk::risk_decision::kind::trip)
+        core.check.throttles().trip(strategy_id{d.strategy_or_target});
+      else if (d.what == risk::risk_decision::kind::reenable)
+        core.check.throttles().reenable(strategy_id{d.strategy_or_target});
+      else if (auto why = risk::apply_limit_change(limits, cfg.self.value, d.strategy_or_target,
+                                                   d.field, d.value);
+               !why.empty())
+        spdlog::error("event=risk_decision_replay_refused target={} field={} value={} why=\"{}\"",
+                      d.strategy_or_target, d.field, d.value, why);
+    }
+    core.guard.set_limits(limits.pnl);
+    core.check.set_limits(std::move(limits), core.check.rules());
+    spdlog::info("event=risk_decisions_replayed path={} records={} tripped={}", cfg.decisions_path,
+                 decisions.size(), core.check.throttles().tripped().size());
+    return;
+  }
+  core.decisions_error = error;
+  for (auto& [id, l] : cfg.limits.per_strategy)
+    core.check.throttles().trip(id);
+  spdlog::critical("event=risk_decision_log_failed path={} error=\"{}\" configured strategies tripped",
+                   cfg.decisions_path, error);
+}
+
 // A restarted actor continues with the state its predecessor left.
 void start(risk_ptr self, risk_actor_config cfg) {
   auto& st = self->state;
@@ -257,9 +325,10 @@ void start(risk_ptr self, risk_actor_config cfg) {
   bool carried_over = false;
   {
     std::lock_guard<std::mutex> guard{cfg.memory->mtx};
-    if (!cfg.memory->core)
+    if (!cfg.memory->core) {
       cfg.memory->core = std::make_shared<risk_core>(*cfg.gate, cfg.limits, cfg.rules);
-    else
+      replay_decisions(*cfg.memory->core, cfg);
+    } else
       carried_over = true;
     st.core = cfg.memory->core;
   }

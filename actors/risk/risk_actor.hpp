@@ -48,6 +48,9 @@ struct risk_actor_config {
   // Keys allowed to change limits and re-enable throttles; null refuses every
   // operator_command with a reason.
   std::shared_ptr<const operator_registry> operators;
+  // Append-only file of trips, re-enables and limit changes, replayed when a
+  // process starts (risk_decision_log.hpp); empty keeps them in memory only.
+  std::string decisions_path;
   // Shared across restarts; null gives the actor one of its own.
   std::shared_ptr<risk_memory> memory;
   // The node key that signs the kills it requests (listed in the operators

@@ -55,7 +55,9 @@ node_config::node_config() {
     .add(raw_.fill_window_ms, "fill-window-ms", "sliding window of max-fills-per-window")
     .add(raw_.loss_limit, "loss-limit", "node total PnL loss that triggers a level-2 kill")
     .add(raw_.drawdown_limit, "drawdown-limit",
-         "fall from the PnL high-water mark that triggers a level-2 kill");
+         "fall from the PnL high-water mark that triggers a level-2 kill")
+    .add(raw_.risk_decisions_path, "decisions-path",
+         "durable trips, re-enables and limit changes; <node-id> is replaced");
   opt_group{custom_options_, "strategy"}
     .add(raw_.order_qty, "order-qty", "quantity of each quote")
     .add(raw_.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
@@ -300,7 +302,9 @@ bool node_config::read_oms(node_settings& s, std::string& error) const {
   if (!s.has_role("trading"))
     return true; // the OMS runs with the trading role only
   return node_file_path("oms.journal-path", raw_.oms_journal_path, s.self, s.oms_journal_path,
-                        error);
+                        error)
+         && node_file_path("risk.decisions-path", raw_.risk_decisions_path, s.self,
+                           s.risk_decisions_path, error);
 }
 
 // Operator commands are verified against this list (DESIGN.md §3

@@ -91,6 +91,8 @@ struct node_settings {
   strategy_settings strategy;
   // [oms] journal-path with <node-id> replaced; its folder exists.
   std::string oms_journal_path;
+  // [risk] decisions-path with <node-id> replaced; its folder exists.
+  std::string risk_decisions_path;
   // [operators] file, loaded: the keys allowed to command this node.
   std::shared_ptr<const operator_registry> operators;
   kill_settings kill;
@@ -154,6 +156,7 @@ private:
     std::string max_inventory;
     int64_t min_action_interval_ms = 100;
     std::string oms_journal_path = "run/<node-id>-oms.sqlite";
+    std::string risk_decisions_path = "run/<node-id>-risk-decisions.log";
     std::string operators_file;
     std::string node_key_name;
     std::string node_key_file;

@@ -82,6 +82,7 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.operators = s.operators;
   cfg.kill_issuer = s.kill.node_key_name;
   cfg.kill_key = s.kill.node_key;
+  cfg.decisions_path = s.risk_decisions_path;
   // Held by the spec: a restarted risk actor keeps positions, exposure,
   // operator-changed limits and tripped throttles.
   cfg.memory = std::make_shared<risk_memory>();

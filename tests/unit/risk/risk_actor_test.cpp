@@ -4,6 +4,10 @@
 #include <chrono>
 #include <memory>
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "caf/all.hpp"
 
 #include "actors/risk/risk_actor.hpp"
@@ -48,6 +52,10 @@ struct fixture : testing::actor_test_system {
     shutdown();
   }
 
+  // Set to make risk keep its decisions in a file (a process restart is a
+  // start() with a fresh `memory`).
+  std::string decisions_path;
+
   // Strategy "mm" trips after 2 fills in a minute; loss limit 1000, drawdown 500.
   caf::actor start() {
     risk_actor_config cfg;
@@ -60,6 +68,7 @@ struct fixture : testing::actor_test_system {
     cfg.memory = memory;
     cfg.kill_issuer = operator_id{"node-n1"};
     cfg.kill_key = node_key;
+    cfg.decisions_path = decisions_path;
     auto risk = spawn_risk(*sys, cfg);
     spawned.push_back(risk);
     caf::actor me = *self;
@@ -249,6 +258,42 @@ CAF_TEST(latch_survives_a_restart_of_the_actor) {
       [](const actor_stats& s) { CAF_CHECK_EQUAL(s.counters.at("credit_used_raw.acct"),
                                                  nt("21000").raw); },
       [](caf::error&) { CAF_FAIL("no stats"); });
+}
+
+CAF_TEST(latch_and_changed_limits_survive_a_process_restart) {
+  char tmpl[] = "/tmp/cwts-risk-decisions-XXXXXX";
+  auto fd = ::mkstemp(tmpl);
+  CAF_REQUIRE(fd >= 0);
+  ::close(fd);
+  decisions_path = tmpl;
+  auto risk = start();
+  send_mark(risk, "30000");
+  auto o = limit_order("o1", side::buy, "30000", "1");
+  (*self)->send(risk, o);
+  expect_sent();
+  for (const char* cum : {"0.1", "0.2", "0.3"})
+    (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", cum));
+  auto changed = ask(risk, command(alice, "alice", operator_action::change_limit, "BTCUSDT",
+                                   "max-order-qty", "0.5"));
+  CAF_CHECK(changed.accepted);
+  stop(risk);
+  memory = std::make_shared<risk_memory>(); // a new process: nothing in memory
+  auto again = start();
+  send_mark(again, "30000");
+  (*self)->send(again, limit_order("o2", side::buy, "30000", "0.1"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
+  auto reenabled = ask(again, command(alice, "alice", operator_action::reenable_throttle, "mm"));
+  CAF_CHECK(reenabled.accepted);
+  (*self)->send(again, limit_order("o3", side::buy, "30000", "0.6"));
+  CAF_CHECK_EQUAL(reason(expect_reject()), "max_qty_exceeded");
+  stop(again);
+  memory = std::make_shared<risk_memory>();
+  auto third = start(); // the re-enable is durable too
+  send_mark(third, "30000");
+  (*self)->send(third, limit_order("o4", side::buy, "30000", "0.1"));
+  expect_sent();
+  stop(third);
+  std::remove(tmpl);
 }
 
 CAF_TEST(change_limit_commands_apply_or_are_refused_with_the_reason) {
