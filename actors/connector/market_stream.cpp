@@ -1,5 +1,6 @@
 #include "actors/connector/market_stream.hpp"
 
+#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -161,6 +162,7 @@ struct market_stream::impl {
   beast::flat_buffer buffer;
   bool stopping = false;
   std::thread thread;
+  std::promise<void> finished; // set when the io_context ran out of work
   std::once_flag stop_once;
   mutable std::mutex error_mtx;
   std::string last_error;
@@ -177,14 +179,26 @@ void market_stream::start() {
   if (impl_->thread.joinable())
     return;
   asio::post(impl_->ioc, [this] { impl_->connect(); });
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    impl_->ioc.run();
+    impl_->finished.set_value();
+  });
 }
 
 void market_stream::stop() {
   std::call_once(impl_->stop_once, [this] {
     asio::post(impl_->ioc, [this] { impl_->shutdown(); });
-    if (impl_->thread.joinable())
+    // The closing handshake is bounded by connect_timeout, but a close
+    // racing the peer's own close can leave a Beast operation suspended
+    // for good; past the bound the io_context is stopped, so stop()
+    // always returns.
+    if (impl_->thread.joinable()) {
+      auto done = impl_->finished.get_future();
+      if (done.wait_for(impl_->cfg.connect_timeout + std::chrono::milliseconds(500))
+          != std::future_status::ready)
+        impl_->ioc.stop();
       impl_->thread.join();
+    }
     connected_ = false;
   });
 }

@@ -1,5 +1,6 @@
 #include "actors/connector/user_data_stream.hpp"
 
+#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -221,6 +222,7 @@ struct user_data_stream::impl {
   bool live = false;
   bool stopping = false;
   std::thread thread;
+  std::promise<void> finished; // set when the io_context ran out of work
   std::once_flag stop_once;
   mutable std::mutex error_mtx;
   std::string last_error;
@@ -238,14 +240,26 @@ void user_data_stream::start() {
   if (impl_->thread.joinable())
     return;
   asio::post(impl_->ioc, [this] { impl_->connect(); });
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    impl_->ioc.run();
+    impl_->finished.set_value();
+  });
 }
 
 void user_data_stream::stop() {
   std::call_once(impl_->stop_once, [this] {
     asio::post(impl_->ioc, [this] { impl_->shutdown(); });
-    if (impl_->thread.joinable())
+    // The closing handshake is bounded by connect_timeout, but a close
+    // racing the peer's own close can leave a Beast operation suspended
+    // for good; past the bound the io_context is stopped, so stop()
+    // always returns.
+    if (impl_->thread.joinable()) {
+      auto done = impl_->finished.get_future();
+      if (done.wait_for(impl_->cfg.connect_timeout + std::chrono::milliseconds(500))
+          != std::future_status::ready)
+        impl_->ioc.stop();
       impl_->thread.join();
+    }
     connected_ = false;
     subscribed_ = false;
   });
