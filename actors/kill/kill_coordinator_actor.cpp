@@ -266,6 +266,10 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
 // on disk closes the gate again. An unreadable halt state halts (fail safe).
 void start(kill_ptr self) {
   auto& st = self->state;
+  // OpenSSL loads and caches its Ed25519 implementation on first use (about
+  // a millisecond); paying that here keeps it out of the first kill's path.
+  auto warm = ed25519_signer::generate();
+  ed25519_verify(warm.public_key(), "warm-up", warm.sign("warm-up"));
   std::string error;
   if (!st.cfg.audit_path.empty()) {
     st.audit = audit_log::open(st.cfg.audit_path, error);

@@ -90,6 +90,14 @@ CAF_TEST(operator_with_unknown_role_names_the_key_and_the_section) {
   expect_refused("--operators.file=" + ini, "[operator.alice] roles: unknown role 'admin'");
 }
 
+CAF_TEST(node_key_not_listed_with_role_kill_names_the_key) {
+  expect_refused("--kill.node-key-name=alice-typo", "kill.node-key-name");
+}
+
+CAF_TEST(node_key_file_of_another_node_names_the_key) {
+  expect_refused("--kill.node-key-file=operator-keys/node-gw1.pem", "kill.node-key-file");
+}
+
 CAF_TEST(unknown_option_names_the_option) {
   expect_refused("--nonsense=1", "nonsense");
 }

@@ -1,0 +1,39 @@
+// A kill the node triggers itself: risk's loss/drawdown guard with limits so
+// small that the market maker's first loss from its high-water mark breaches
+// them. Risk signs the level-2 node kill with the node's own key
+// ([kill] node-key-file, listed as node-solo with role kill); the kill
+// coordinator verifies it like an operator's, halts the node and audits it.
+#define CAF_SUITE node_risk_kill
+#include "caf/test/unit_test_impl.hpp"
+
+#include <string>
+
+#include "tests/integration/node/kill_cli.hpp"
+#include "tests/integration/node/single_node.hpp"
+#include "tests/integration/node/stop_node.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+CAF_TEST(a_drawdown_breach_halts_the_node_with_a_kill_signed_by_its_node_key) {
+  single_node n("node_risk_kill",
+                {"--risk.loss-limit=\"0.00000001\"", "--risk.drawdown-limit=\"0.00000001\""});
+  auto halted = n.wait_for([](const node_status_view& s) { return s.mode == "HALTED"; }, 60s);
+  CAF_REQUIRE(halted.met);
+  auto applied = n.node.wait_for_line(
+    stream::err,
+    [](const std::string& l) {
+      return l.find("event=kill_applied") != std::string::npos
+             && l.find("issuer=node-solo") != std::string::npos;
+    },
+    10s);
+  CAF_CHECK(applied.has_value());
+  CAF_CHECK_EQUAL(halted.last.counter("kill", "rejected").value_or(-1), 0);
+  CAF_CHECK_GREATER_OR_EQUAL(halted.last.counter("risk", "kills_requested").value_or(0), 1);
+  CWTS_STOP_NODE(n.node);
+  auto audit = read_file(n.dir + "/run/solo-kill-audit.log");
+  CAF_CHECK(audit.find("verdict=accepted") != std::string::npos);
+  CAF_CHECK(audit.find("issuer=node-solo") != std::string::npos);
+  CAF_CHECK_EQUAL(run_audit_verify(n.paths, n.dir, n.dir + "/run/solo-kill-audit.log").exit_code, 0);
+}
