@@ -122,7 +122,7 @@ struct user_data_stream::impl {
       return read();
     }
     std::visit([this](const auto& m) { handle(m); }, msg.value());
-    if (ws && ws->is_open() && live)
+    if (live) // a refused subscription ended this connection
       read();
   }
 
@@ -141,8 +141,7 @@ struct user_data_stream::impl {
       }
       note_error("subscribe refused: " + why);
       // Dropped and tried again after the backoff (e.g. -1021 after a clock step).
-      beast::get_lowest_layer(*ws).close();
-      return;
+      return disconnected();
     }
     deadline.cancel();
     self.subscribed_ = true;
