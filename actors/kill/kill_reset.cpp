@@ -236,7 +236,11 @@ caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd) {
 void on_reset_proposal(kill_ptr self, const reset_command& cmd) {
   if (self->state.resets.count(cmd.id.value))
     return; // seen: a second copy changes nothing
-  open_round(self, cmd, "peer");
+  // Echoed on first sight like a kill, so every node gets to vote even if
+  // the origin dies after reaching only some of them.
+  if (open_round(self, cmd, "peer").empty())
+    for (auto& p : peers(self))
+      self->send(p, peer_atom::value, cmd);
 }
 
 void on_reset_vote(kill_ptr self, const reset_vote& v) {
