@@ -35,6 +35,8 @@ std::optional<execution_type> parse_execution_type(std::string_view s) {
     return execution_type::rejected;
   if (s == "REPLACED")
     return execution_type::replaced;
+  if (s == "AMENDMENT")
+    return execution_type::amendment;
   return std::nullopt;
 }
 

@@ -38,7 +38,16 @@ struct frame_error {
 };
 
 // executionReport "x" (enums.md, Execution types).
-enum class execution_type : uint8_t { new_order, canceled, replaced, rejected, trade, expired, trade_prevention };
+enum class execution_type : uint8_t {
+  new_order,
+  canceled,
+  replaced,
+  rejected,
+  trade,
+  expired,
+  trade_prevention,
+  amendment, // order.amend.keepPriority lowered the quantity
+};
 
 // One executionReport. Field letters are Binance's.
 struct execution_event {

@@ -111,6 +111,11 @@ CAF_TEST(new_cancel_and_expiry_events) {
   CAF_REQUIRE(stp.ok());
   CAF_CHECK(std::get<execution_event>(stp.value()).exec == execution_type::trade_prevention);
   CAF_CHECK(std::get<execution_event>(stp.value()).status == order_status::expired);
+  auto amended = parse_user_data_frame(
+    execution_frame({{"x", R"("AMENDMENT")"}, {"X", R"("NEW")"}, {"q", R"("7.00000000")"}}));
+  CAF_REQUIRE(amended.ok());
+  CAF_CHECK(std::get<execution_event>(amended.value()).exec == execution_type::amendment);
+  CAF_CHECK_EQUAL(std::get<execution_event>(amended.value()).orig_qty.to_string(), "7.00000000");
 }
 
 CAF_TEST(event_to_tracker_shape) {
