@@ -124,6 +124,38 @@ binance_rest_gateway::binance_rest_gateway(gateway_config cfg)
     signer_(cfg_.secret, cfg_.recv_window_ms),
     http_(cfg_.host, cfg_.port, cfg_.request_timeout) {}
 
+std::chrono::milliseconds binance_rest_gateway::paused_for() const {
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch());
+  auto left = paused_until_ns_.load() - now.count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(
+    std::max<int64_t>(0, left)));
+}
+
+outcome<http_reply, http_error> binance_rest_gateway::send(const http_request& req,
+                                                           steady_deadline deadline) {
+  if (auto left = paused_for(); left.count() > 0) {
+    ++limits_.refused;
+    return http_error{http_failure::rate_limited, delivery::not_sent,
+                      std::string(banned_ ? "IP banned (HTTP 418)"
+                                          : "request weight over the limit (HTTP 429)")
+                        + ", " + std::to_string(left.count()) + " ms left of Retry-After",
+                      0};
+  }
+  banned_ = false;
+  auto r = http_.send(req, deadline);
+  if (r && (r.value().status == 429 || r.value().status == 418)) {
+    bool ban = r.value().status == 418;
+    ++(ban ? limits_.http_418 : limits_.http_429);
+    banned_ = ban;
+    // Without a Retry-After the pause is one second (the header's unit).
+    auto secs = std::max<int64_t>(1, r.value().retry_after_s.value_or(1));
+    paused_until_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         (clock_type::now() + std::chrono::seconds(secs)).time_since_epoch())
+                         .count();
+  }
+  return r;
+}
+
 steady_deadline binance_rest_gateway::request_deadline(steady_deadline limit) const {
   return std::min(clock_type::now() + cfg_.request_timeout, limit);
 }
@@ -140,7 +172,7 @@ binance_rest_gateway::signed_request(verb method, const char* path, const query_
   req.target = std::string(path) + "?" + signer_.sign(params, ts);
   req.headers.emplace_back("X-MBX-APIKEY", cfg_.api_key);
   req.idempotent = method == verb::get;
-  return http_.send(req, deadline);
+  return send(req, deadline);
 }
 
 venue_reply<venue_order> binance_rest_gateway::place_order(const order_request& req) {
@@ -186,7 +218,7 @@ venue_reply<server_time_sample> binance_rest_gateway::server_time() {
   req.target = "/api/v3/time";
   req.idempotent = true;
   auto before_ms = wall_clock_now().millis();
-  auto r = http_.send(req);
+  auto r = send(req, request_deadline(steady_deadline::max()));
   auto after_ms = wall_clock_now().millis();
   auto parse = [&](const std::string& body) -> outcome<server_time_sample> {
     auto ms = parse_server_time(body);
@@ -208,7 +240,7 @@ venue_reply<symbol_assets> binance_rest_gateway::assets_of(const symbol& sym) {
   http_request req;
   req.target = "/api/v3/exchangeInfo?symbol=" + sym.str();
   req.idempotent = true;
-  auto r = http_.send(req);
+  auto r = send(req, request_deadline(steady_deadline::max()));
   return classify<symbol_assets>(r, [&](const std::string& body) { return parse_symbol_assets(body, sym); });
 }
 

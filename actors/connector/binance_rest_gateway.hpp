@@ -9,6 +9,7 @@
 // `unknown` (may have been executed). An order with an unknown outcome is
 // never resent: the caller reconciles with query_order.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -93,6 +94,21 @@ public:
   // GET /api/v3/exchangeInfo?symbol=SYM: the symbol's base and quote asset.
   venue_reply<symbol_assets> assets_of(const symbol& sym);
 
+  // rest-api.md, LIMITS: after HTTP 429 the client must back off for
+  // Retry-After seconds, or the IP is banned (HTTP 418, also with
+  // Retry-After). Until then no request is sent: each is refused locally
+  // (not_sent, http_failure::rate_limited) and counted.
+  // Atomics: the owner's other threads read them for stats and logs.
+  struct rate_limit_counters {
+    std::atomic<int64_t> http_429{0};
+    std::atomic<int64_t> http_418{0};
+    std::atomic<int64_t> refused{0}; // requests not sent during a pause
+  };
+  const rate_limit_counters& rate_limits() const { return limits_; }
+  // Time left of the current pause (zero when none); banned after a 418.
+  std::chrono::milliseconds paused_for() const;
+  bool banned() const { return banned_.load(); }
+
   // Venue time minus local time, added to every request's timestamp.
   void set_time_offset_ms(int64_t offset) { time_offset_ms_ = offset; }
   int64_t time_offset_ms() const { return time_offset_ms_; }
@@ -104,11 +120,17 @@ private:
                                                  steady_deadline deadline);
   void cancel_all_round(cancel_all_result& out, steady_deadline deadline);
   steady_deadline request_deadline(steady_deadline limit) const;
+  // Every request goes through here: refused while paused; a 429 or 418
+  // reply starts a pause.
+  outcome<http_reply, http_error> send(const http_request& req, steady_deadline deadline);
 
   gateway_config cfg_;
   request_signer signer_;
   http_client http_;
   int64_t time_offset_ms_ = 0;
+  rate_limit_counters limits_;
+  std::atomic<int64_t> paused_until_ns_{0}; // steady clock
+  std::atomic<bool> banned_{false};
 };
 
 } // namespace cwts::connector

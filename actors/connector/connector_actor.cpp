@@ -63,6 +63,28 @@ void send_all(const actor_slot& to, const std::vector<connector::session_output>
     std::visit([&](const auto& msg) { caf::anon_send(dest, msg); }, o);
 }
 
+// One log line per 429 or 418 the venue sent (rest-api.md, LIMITS): the
+// gateway itself sends nothing until Retry-After has passed.
+struct rate_limit_log {
+  int64_t http_429 = 0;
+  int64_t http_418 = 0;
+};
+
+void log_rate_limits(const connector::venue_session& session, rate_limit_log& seen) {
+  auto& l = session.rate_limits();
+  if (auto n = l.http_418.load(); n != seen.http_418) {
+    seen.http_418 = n;
+    spdlog::error("event=venue_ip_banned status=418 pause_ms={} count={} detail=\"no request is "
+                  "sent to the venue until Retry-After has passed\"",
+                  session.rate_limit_pause().count(), n);
+  }
+  if (auto n = l.http_429.load(); n != seen.http_429) {
+    seen.http_429 = n;
+    spdlog::warn("event=venue_rate_limited status=429 pause_ms={} count={}",
+                 session.rate_limit_pause().count(), n);
+  }
+}
+
 // Events go through the session on the worker, in order with REST replies
 // and polls. A re-subscription asks the OMS for a reconciliation round.
 void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
@@ -123,7 +145,9 @@ void start(connector_ptr self) {
   auto* uds = st.user_data.get();
   auto streaming_interval = st.cfg.poll_interval_streaming;
   auto last_poll = std::make_shared<std::chrono::steady_clock::time_point>();
+  auto seen = std::make_shared<rate_limit_log>();
   st.poll_timer = std::make_unique<periodic_timer>(st.cfg.poll_interval, [=] {
+    log_rate_limits(*session, *seen);
     // While the user-data stream is subscribed, polls are only the fallback.
     auto now = std::chrono::steady_clock::now();
     if (uds != nullptr && uds->subscribed() && now - *last_poll < streaming_interval)
@@ -179,7 +203,11 @@ actor_stats stats(connector_ptr self) {
                       {"poll_reports", c.poll_reports.load()},
                       {"stream_reports", c.stream_reports.load()},
                       {"balance_updates", c.balance_updates.load()},
-                      {"balance_assets", c.balance_assets.load()}}};
+                      {"balance_assets", c.balance_assets.load()},
+                      {"rate_limited_429", st.session->rate_limits().http_429.load()},
+                      {"ip_banned_418", st.session->rate_limits().http_418.load()},
+                      {"requests_refused_rate_limited", st.session->rate_limits().refused.load()},
+                      {"rate_limit_pause_ms", st.session->rate_limit_pause().count()}}};
   if (auto* u = st.user_data.get()) {
     auto& k = out.counters;
     k["uds_connected"] = u->connected() ? 1 : 0;

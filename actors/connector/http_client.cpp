@@ -38,8 +38,8 @@ http_error after_write_error(const error_code& ec) {
   return http_error{f, delivery::unknown, "request: " + ec.message(), 0};
 }
 
-std::optional<int64_t> parse_weight(const http_response_message& res) {
-  auto it = res.find("X-MBX-USED-WEIGHT-1M");
+std::optional<int64_t> parse_header_int(const http_response_message& res, const char* name) {
+  auto it = res.find(name);
   if (it == res.end())
     return std::nullopt;
   auto text = it->value();
@@ -59,6 +59,7 @@ const char* to_string(http_failure f) {
     case http_failure::timeout: return "timeout";
     case http_failure::connection_closed: return "connection_closed";
     case http_failure::protocol_error: return "protocol_error";
+    case http_failure::rate_limited: return "rate_limited";
   }
   return "?";
 }
@@ -124,7 +125,8 @@ outcome<http_reply, http_error> http_client::attempt(const http_request& req,
   http_reply reply;
   reply.rtt_ns = monotonic_ns() - write_start;
   reply.status = res.result_int();
-  reply.used_weight_1m = parse_weight(res);
+  reply.used_weight_1m = parse_header_int(res, "X-MBX-USED-WEIGHT-1M");
+  reply.retry_after_s = parse_header_int(res, "Retry-After");
   reply.reused_connection = reused;
   reply.body = std::move(res.body());
   if (!res.keep_alive())

@@ -35,6 +35,8 @@ struct http_reply {
   std::string body;
   // Binance: X-MBX-USED-WEIGHT-1M, the IP's request weight this minute.
   std::optional<int64_t> used_weight_1m;
+  // Retry-After (seconds) on HTTP 429 / 418 (rest-api.md, LIMITS).
+  std::optional<int64_t> retry_after_s;
   int64_t rtt_ns = 0;     // measured: write start -> response read
   int64_t elapsed_ns = 0; // measured: whole call, connect included
   bool reused_connection = false;
@@ -46,6 +48,7 @@ enum class http_failure : uint8_t {
   timeout,           // deadline passed after the write started
   connection_closed, // EOF or reset after the write started
   protocol_error,    // the reply was not valid HTTP
+  rate_limited,      // not sent: the venue asked for a pause (HTTP 429 / 418)
 };
 
 // What the caller may conclude about the request.

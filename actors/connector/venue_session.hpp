@@ -75,6 +75,12 @@ public:
   venue_snapshot snapshot(const reconcile_orders& req);
 
   const session_counters& counters() const { return counters_; }
+  // Rate-limit pauses (429/418): atomics, readable from any thread.
+  const binance_rest_gateway::rate_limit_counters& rate_limits() const {
+    return gateway_.rate_limits();
+  }
+  std::chrono::milliseconds rate_limit_pause() const { return gateway_.paused_for(); }
+  bool banned() const { return gateway_.banned(); }
 
 private:
   bool open_orders_unchanged(venue_snapshot& snap);

@@ -119,6 +119,8 @@ void http_test_server::serve(tcp::socket& sock) {
     http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
     res.set(http::field::content_type, "application/json");
     res.set("X-MBX-USED-WEIGHT-1M", std::to_string(seen));
+    for (auto& [name, value] : reply.headers)
+      res.set(name, value);
     res.keep_alive(true);
     res.body() = reply.body;
     res.prepare_payload();

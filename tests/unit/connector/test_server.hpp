@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -25,8 +26,12 @@ struct recorded_request {
 };
 
 struct canned_reply {
-  unsigned status = 200;
+  using header_list = std::vector<std::pair<std::string, std::string>>;
+  canned_reply(unsigned s = 200, std::string b = {}, header_list h = {})
+    : status(s), body(std::move(b)), headers(std::move(h)) {}
+  unsigned status;
   std::string body;
+  header_list headers; // extra response headers (e.g. Retry-After)
 };
 
 enum class server_mode {
