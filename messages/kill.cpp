@@ -1,5 +1,7 @@
 #include "messages/kill.hpp"
 
+#include "messages/signing_payload.hpp"
+
 namespace cwts {
 
 const char* to_string(kill_level l) {
@@ -33,36 +35,25 @@ const char* to_string(trading_mode m) {
   return "?";
 }
 
-namespace {
-
-void append_field(std::string& out, const std::string& field) {
-  out += std::to_string(field.size());
-  out += ':';
-  out += field;
-  out += '|';
-}
-
-} // namespace
-
 std::string signing_payload(const kill_command& c) {
-  std::string out = "cwts-kill-command/1|";
-  append_field(out, c.id.value);
-  append_field(out, std::to_string(static_cast<int>(c.level)));
-  append_field(out, to_string(c.scope));
-  append_field(out, c.scope_value);
-  append_field(out, c.issuer.value);
-  append_field(out, c.reason);
-  append_field(out, std::to_string(c.issued_at.ns));
-  return out;
+  return signing_payload_builder("cwts-kill-command/1")
+    .field(c.id.value)
+    .field(std::to_string(static_cast<int>(c.level)))
+    .field(to_string(c.scope))
+    .field(c.scope_value)
+    .field(c.issuer.value)
+    .field(c.reason)
+    .field(std::to_string(c.issued_at.ns))
+    .str();
 }
 
 std::string signing_payload(const reset_command& c) {
-  std::string out = "cwts-reset-command/1|";
-  append_field(out, c.id.value);
-  append_field(out, c.issuer.value);
-  append_field(out, c.reason);
-  append_field(out, std::to_string(c.issued_at.ns));
-  return out;
+  return signing_payload_builder("cwts-reset-command/1")
+    .field(c.id.value)
+    .field(c.issuer.value)
+    .field(c.reason)
+    .field(std::to_string(c.issued_at.ns))
+    .str();
 }
 
 } // namespace cwts

@@ -1,5 +1,7 @@
 #include "messages/operator_command.hpp"
 
+#include "messages/signing_payload.hpp"
+
 namespace cwts {
 
 const char* to_string(operator_action a) {
@@ -11,28 +13,17 @@ const char* to_string(operator_action a) {
   return "?";
 }
 
-namespace {
-
-void append_field(std::string& out, const std::string& field) {
-  out += std::to_string(field.size());
-  out += ':';
-  out += field;
-  out += '|';
-}
-
-} // namespace
-
 std::string signing_payload(const operator_command& c) {
-  std::string out = "cwts-operator-command/1|";
-  append_field(out, c.id.value);
-  append_field(out, to_string(c.action));
-  append_field(out, c.issuer.value);
-  append_field(out, std::to_string(c.issued_at.ns));
-  append_field(out, c.target);
-  append_field(out, c.field);
-  append_field(out, c.value);
-  append_field(out, c.reason);
-  return out;
+  return signing_payload_builder("cwts-operator-command/1")
+    .field(c.id.value)
+    .field(to_string(c.action))
+    .field(c.issuer.value)
+    .field(std::to_string(c.issued_at.ns))
+    .field(c.target)
+    .field(c.field)
+    .field(c.value)
+    .field(c.reason)
+    .str();
 }
 
 } // namespace cwts
