@@ -236,6 +236,25 @@ CAF_TEST(an_amend_is_refused_when_the_original_fills_before_its_cancel) {
   stop(oms);
 }
 
+CAF_TEST(a_user_data_reconnect_reconciles_again_while_trading_goes_on) {
+  auto oms = start(dir.file("oms.sqlite"));
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  // The connector's stream was down for a while: o1 filled 0.5 meanwhile.
+  (*self)->send(oms, retry_atom::value);
+  auto venue_view = complete_snapshot();
+  venue_view.open_orders.push_back(open_at_venue("o1", "0.5"));
+  venue_view.balances.front().free = *qty::parse("10.5");
+  auto asked = reconcile(oms, venue_view);
+  CAF_REQUIRE_EQUAL(asked.live.size(), 1u);
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.caught_up"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "fills"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_running"), 1);
+  (*self)->send(oms, order("o2"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o2");
+  stop(oms);
+}
+
 CAF_TEST(refuses_new_orders_until_reconciled_with_the_venue) {
   auto oms = start_unreconciled(dir.file("oms.sqlite"));
   (*self)->send(oms, order("early"));
