@@ -107,11 +107,18 @@ http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
   auto* params = std::get_if<request_params>(&parsed);
   auto weight = request_weight(req.method, path, params ? *params : request_params{});
   http_reply reply;
+  // Injected 503s spare the venue's own admin endpoints, so faults can be
+  // turned off again.
+  auto unavailable = path.substr(0, 7) == "/venue/" ? std::nullopt : faults_.take_unavailable();
   if (auto e = weights_.charge(weight, now_ms)) {
     reply = error(*e);
     reply.headers.emplace_back("Retry-After", std::to_string(weights_.retry_after_s(now_ms)));
+  } else if (unavailable && !*unavailable) {
+    reply = error(unavailable_error());
   } else {
     reply = route(req, path, query, now_ms);
+    // Executed, but the client only learns that its status is unknown.
+    if (unavailable) reply = error(unavailable_error());
   }
   reply.headers.emplace_back("X-MBX-USED-WEIGHT-1M", std::to_string(weights_.used(now_ms)));
   return reply;
@@ -124,7 +131,8 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
   if (path == "/api/v3/time" && m == "GET") return server_time(now_ms);
   if (path == "/api/v3/exchangeInfo" && m == "GET")
     return public_call(query, &rest_api::exchange_info, now_ms);
-  if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json(), {}};
+  if (path == "/venue/stats" && m == "GET") return {200, stats_.to_json(faults_.counters()), {}};
+  if (path == "/venue/faults") return fault_admin(req, query);
   if (m == "GET") {
     if (path == "/api/v3/depth") return public_call(query, &rest_api::depth, now_ms);
     if (path == "/api/v3/trades") return public_call(query, &rest_api::trades, now_ms);
@@ -154,6 +162,23 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
   // answers an HTTP 404 too).
   ++stats_.rejects[0];
   return {404, "{\"code\":-1000,\"msg\":\"Unknown endpoint or method.\"}", {}};
+}
+
+http_reply rest_api::fault_admin(const http_request_view& req, std::string_view query) {
+  if (req.method == "GET") return {200, faults_.to_json(), {}};
+  if (req.method != "POST") return {405, "{\"code\":-1000,\"msg\":\"Use GET or POST.\"}", {}};
+  auto parsed = parse_params(query, req.body);
+  auto bad = [](const std::string& reason) {
+    // Not a Binance endpoint: -1130 with the reason, not counted as a reject.
+    json_writer w;
+    w.begin_object().field_num("code", -1130).field("msg", reason).end_object();
+    return http_reply{400, w.take(), {}};
+  };
+  if (auto e = std::get_if<venue_error>(&parsed)) return bad(e->msg);
+  auto& params = std::get<request_params>(parsed);
+  if (params.size() == 0) return bad("no fault given (see docs/venue.md \"Fault injection\")");
+  if (auto e = faults_.apply(params.items(), fault_source::admin)) return bad(*e);
+  return {200, faults_.to_json(), {}};
 }
 
 http_reply rest_api::public_call(std::string_view query, public_handler h, int64_t now_ms) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "venue/fault_plan.hpp"
 #include "venue/market_stats.hpp"
 #include "venue/matching_engine.hpp"
 #include "venue/request_auth.hpp"
@@ -45,6 +46,9 @@ public:
   const market_stats& market() const { return market_; }
   const key_store& keys() const { return keys_; }
   venue_stats& stats() { return stats_; }
+  // Fault injection (docs/venue.md "Fault injection"): 503s and order
+  // rejects are applied here, the rest by the server.
+  fault_plan& faults() { return faults_; }
 
   // The REQUEST_WEIGHT counter every transport shares (one IP on Binance):
   // the -1003 error when this weight takes the minute over the limit.
@@ -88,6 +92,8 @@ private:
   http_reply signed_call(const http_request_view& req, std::string_view query,
                          handler h, int64_t now_ms);
   http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
+  // GET /venue/faults shows the plan, POST arms it (query or form body).
+  http_reply fault_admin(const http_request_view& req, std::string_view query);
   http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
 
   matching_engine& engine_;
@@ -95,6 +101,7 @@ private:
   venue_stats& stats_;
   weight_limiter weights_;
   market_stats market_;
+  fault_plan faults_;
 };
 
 } // namespace cwts::venue

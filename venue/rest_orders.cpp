@@ -100,6 +100,8 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
                                 "newClientOrderId", "newOrderRespType",
                                 "selfTradePreventionMode"}))
     return error(*e);
+  // Fault injection: an authenticated order refused with the armed code.
+  if (auto e = faults_.take_order_reject(weights_.limit())) return error(*e);
   auto sym = read_symbol(p, engine_);
   if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
   place_request req;

@@ -152,6 +152,16 @@ void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) 
   r.unknown_keys(err);
 }
 
+void read_faults_section(const ini_file& ini, venue_config& c, error_text& err) {
+  auto it = ini.find("faults");
+  if (it == ini.end()) return;
+  for (auto& [key, entry] : it->second)
+    c.faults.emplace_back(key, entry.value);
+  // Validated once here, so a bad value stops the venue before it listens.
+  fault_plan check;
+  if (auto e = check.apply(c.faults, fault_source::config)) err = "[faults] " + *e;
+}
+
 } // namespace
 
 std::variant<ini_file, std::string> parse_ini(const std::string& text) {
@@ -188,11 +198,13 @@ std::variant<venue_config, std::string> load_venue_config(const std::string& tex
   venue_config c;
   error_text err;
   for (auto& [name, s] : ini)
-    if (name != "venue" && name != "symbol" && name != "replay" && err.empty())
+    if (name != "venue" && name != "symbol" && name != "replay" && name != "faults"
+        && err.empty())
       err = "[" + name + "]: unknown section";
   if (err.empty()) read_venue_section(ini, base_dir, c, err);
   if (err.empty()) read_symbol_section(ini, c, err);
   if (err.empty()) read_replay_section(ini, c, err);
+  if (err.empty()) read_faults_section(ini, c, err);
   if (!err.empty()) return err;
   return c;
 }

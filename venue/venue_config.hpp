@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "venue/fault_plan.hpp"
 #include "venue/market_replay.hpp"
 #include "venue/request_auth.hpp"
 #include "venue/request_weight.hpp"
@@ -44,6 +45,8 @@ struct venue_config {
   std::string keys_file;
   symbol_rules rules;           // the replayed symbol
   seed_config seed;
+  // [faults]: armed at start, validated by fault_plan (docs/venue.md).
+  fault_settings faults;
 };
 
 // Builds the config from an INI text; relative paths are resolved against

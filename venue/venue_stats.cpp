@@ -20,7 +20,7 @@ std::string venue_stats::rejects_summary() const {
   return out.empty() ? "none" : out;
 }
 
-std::string venue_stats::to_json() const {
+std::string venue_stats::to_json(const fault_counters& faults) const {
   json_writer w;
   w.begin_object()
     .field_num("requests", static_cast<int64_t>(requests))
@@ -34,7 +34,7 @@ std::string venue_stats::to_json() const {
     .begin_object();
   for (auto& [code, count] : rejects)
     w.field_num(std::to_string(code), static_cast<int64_t>(count));
-  w.end_object().end_object();
+  w.end_object().key("faults").raw(fault_counters_json(faults)).end_object();
   return w.take();
 }
 

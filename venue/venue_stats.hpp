@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "venue/fault_plan.hpp"
+
 namespace cwts::venue {
 
 struct venue_stats {
@@ -22,7 +24,8 @@ struct venue_stats {
   uint64_t total_rejects() const;
   // "-1022:3,-2011:1" (or "none"), for key=value log lines.
   std::string rejects_summary() const;
-  std::string to_json() const;
+  // With the fault injection counters under "faults".
+  std::string to_json(const fault_counters& faults = {}) const;
 };
 
 } // namespace cwts::venue

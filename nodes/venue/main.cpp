@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "venue/market_replay.hpp"
@@ -114,6 +115,9 @@ public:
     for (auto* a : keys_.accounts())
       for (auto& [asset, amount] : a->balances)
         engine_.fund(a->name, asset, amount);
+    // Validated when the config was read; armed before the first client.
+    if (auto e = api_.faults().apply(cfg.faults, fault_source::config))
+      throw std::runtime_error("[faults] " + *e);
     engine_.on_trade([this](const public_trade& t) {
       ++stats_.trades;
       if (t.account_involved) ++stats_.account_fills;
@@ -124,8 +128,9 @@ public:
   int run() {
     auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
     std::cout << "cwts-venue listening host=127.0.0.1 port=" << port << std::endl;
-    spdlog::info("event=start port={} symbol={} tape_trades={} speed={} accounts={}", port,
-                 cfg_.rules.sym.view(), tape_.size(), cfg_.speed, keys_.size());
+    spdlog::info("event=start port={} symbol={} tape_trades={} speed={} accounts={} faults={}",
+                 port, cfg_.rules.sym.view(), tape_.size(), cfg_.speed, keys_.size(),
+                 api_.faults().to_json());
     signals_.async_wait([this](auto ec, int sig) {
       if (!ec) stop("signal " + std::to_string(sig));
     });

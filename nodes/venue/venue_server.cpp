@@ -27,7 +27,7 @@ std::string_view sv(beast::string_view v) { return {v.data(), v.size()}; }
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(tcp::socket socket, venue_server& server)
-    : stream_(std::move(socket)), server_(server) {}
+    : stream_(std::move(socket)), server_(server), delay_(stream_.get_executor()) {}
 
   void start() { read(); }
 
@@ -52,6 +52,18 @@ private:
     view.body = req_.body();
     auto reply = server_.api().handle(view, venue_server::wall_ms());
     server_.publish_settled();
+    server_.run_fault_actions();
+    // latency-ms delays the reply, not the execution (the venue's own
+    // /venue/* endpoints are never delayed).
+    auto delay_ms = view.target.substr(0, 7) == "/venue/" ? 0 : server_.api().faults().take_latency_ms();
+    if (delay_ms <= 0) return write(std::move(reply));
+    delay_.expires_after(std::chrono::milliseconds(delay_ms));
+    delay_.async_wait([self = shared_from_this(), reply = std::move(reply)](beast::error_code) mutable {
+      self->write(std::move(reply));
+    });
+  }
+
+  void write(http_reply reply) {
     auto res = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(reply.status), req_.version());
     res->set(http::field::server, "cwts-venue");
@@ -118,6 +130,7 @@ private:
   venue_server& server_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
+  asio::steady_timer delay_;
 };
 
 } // namespace
@@ -143,7 +156,7 @@ venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& st
   : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit),
     feed_(api.engine()), ws_api_(api),
     user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
-    fast_depth_timer_(ioc), slow_depth_timer_(ioc) {
+    fast_depth_timer_(ioc), slow_depth_timer_(ioc), stall_timer_(ioc) {
 }
 
 uint16_t venue_server::listen(uint16_t port) {
@@ -165,8 +178,12 @@ void venue_server::schedule_depth(asio::steady_timer& timer, stream_kind cadence
   timer.async_wait([this, &timer, cadence, every](beast::error_code ec) {
     if (ec) return;
     // Flushed even without subscribers, so U always follows the previous u.
-    for (auto& ev : feed_.flush_depth(cadence, wall_ms()))
+    for (auto& ev : feed_.flush_depth(cadence, wall_ms())) {
+      // depth-gaps: a withheld event leaves its U..u range out of the
+      // stream (counted only when a client would have received it).
+      if (wanted(ev.id) && api_.faults().take_depth_gap()) continue;
       publish(ev);
+    }
     schedule_depth(timer, cadence, every);
   });
 }
@@ -216,8 +233,57 @@ void venue_server::publish(const public_trade& t, int64_t now_ms) {
   publish(stream_event{stream_id{t.sym, stream_kind::trade}, trade_event_json(t, now_ms)});
 }
 
+bool venue_server::wanted(const stream_id& id) const {
+  for (auto& weak : subscribers_)
+    if (auto s = weak.lock(); s && s->wants(id)) return true;
+  return false;
+}
+
+void venue_server::run_fault_actions() {
+  auto& faults = api_.faults();
+  if (faults.take_ws_drop()) drop_market_streams();
+  if (auto ms = faults.take_stall_ms(); ms > 0) start_stall(ms);
+}
+
+void venue_server::drop_market_streams() {
+  uint64_t n = 0;
+  for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
+    if (auto s = weak.lock(); s && !s->api()) {
+      s->close();
+      ++n;
+    }
+  api_.faults().count_ws_drops(n);
+  spdlog::warn("event=fault_ws_drop connections={}", n);
+}
+
+void venue_server::start_stall(int64_t ms) {
+  // A stall armed during a stall extends it from now.
+  stalled_ = true;
+  spdlog::warn("event=fault_stall ms={}", ms);
+  stall_timer_.expires_after(std::chrono::milliseconds(ms));
+  stall_timer_.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    stalled_ = false;
+    auto held = std::move(held_);
+    held_.clear();
+    spdlog::info("event=fault_stall_end released={}", held.size());
+    for (auto& ev : held)
+      publish(ev);
+  });
+}
+
 void venue_server::publish(const stream_event& ev) {
   if (subscribers_.empty()) return;
+  if (stalled_) {
+    held_.push_back(ev);
+    return;
+  }
+  // malformed-frames: a truncated JSON frame just before the event.
+  if (wanted(ev.id) && api_.faults().take_malformed_frame()) {
+    auto broken = std::make_shared<const std::string>(ev.data.substr(0, ev.data.size() / 2));
+    for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
+      if (auto s = weak.lock(); s && s->wants(ev.id)) s->send(broken);
+  }
   std::shared_ptr<const std::string> raw, combined;
   // Copy: a session may drop itself (and edit the list) while being fed.
   auto subs = subscribers_;
@@ -255,6 +321,7 @@ void venue_server::stop() {
   acceptor_.close(ec);
   fast_depth_timer_.cancel();
   slow_depth_timer_.cancel();
+  stall_timer_.cancel();
   for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
     if (auto s = weak.lock()) s->close();
 }

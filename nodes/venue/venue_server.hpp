@@ -42,6 +42,9 @@ public:
   // connections subscribed to their account; called after every request and
   // every tape print (complete engine operations).
   void publish_settled();
+  // Fault injection actions armed by the admin endpoint (ws-drop, stall-ms);
+  // called after every REST request.
+  void run_fault_actions();
   void stop();
 
   // Used by sessions.
@@ -60,6 +63,11 @@ private:
   void publish(const user_event& ev);
   // True when a WebSocket API connection subscribes to `account`.
   bool listens(const std::string& account) const;
+  // True when a connected client subscribes to `id`.
+  bool wanted(const stream_id& id) const;
+  // Closes every market-stream connection (not the WebSocket API ones).
+  void drop_market_streams();
+  void start_stall(int64_t ms);
   void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
                       std::chrono::milliseconds every);
 
@@ -73,6 +81,10 @@ private:
   ws_api ws_api_;
   user_data_feed user_feed_;
   boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
+  // stall-ms: market-stream events held while the stall lasts, in order.
+  boost::asio::steady_timer stall_timer_;
+  bool stalled_ = false;
+  std::vector<stream_event> held_;
 };
 
 // The `trade` event of web-socket-streams.md "Trade Streams".
