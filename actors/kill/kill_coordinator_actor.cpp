@@ -307,6 +307,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   self->state.cfg = cfg;
   self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
   start(self);
+  start_heartbeats(self);
   return {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
@@ -349,12 +350,14 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](const reset_vote& v) { on_reset_vote(self, v); },
     [=](reset_atom, const std::string& id) { on_reset_deadline(self, id); },
     [=](deadline_atom, const std::string& id) { deliver_if_complete(self, kill_id{id}, true); },
+    [=](const heartbeat& hb) { on_heartbeat(self, hb); },
+    [=](tick_atom) { on_heartbeat_timer(self); },
     [=](wire_atom, const role_directory& dir) { self->state.dir = dir; },
     [=](gate_atom) { return self->state.core->state(); },
     [=](stats_atom) {
       auto& core = *self->state.core;
       auto& st = self->state;
-      return actor_stats{"kill_coordinator",
+      actor_stats s{"kill_coordinator",
                          {{"applied", static_cast<int64_t>(core.applied_count())},
                           {"rejected", static_cast<int64_t>(core.rejected_count())},
                           {"duplicates", static_cast<int64_t>(core.duplicate_count())},
@@ -368,6 +371,8 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"resets_resumed", st.resets_resumed},
                           {"resets_refused", st.resets_refused},
                           {"votes_refused", st.votes_refused}}};
+      add_quorum_stats(self, s);
+      return s;
     },
   };
 }

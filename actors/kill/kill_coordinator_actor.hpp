@@ -20,13 +20,18 @@
 //      a node reopens its gate once it holds a quorum of yes votes and its own
 //      vote is yes. The origin replies reset_report when every node voted or
 //      at the reset deadline.
+//   every heartbeat-interval: heartbeat to every peer's coordinator; a node
+//      that has not seen a quorum of the cluster (itself included) for
+//      quorum-timeout closes its gate at level 1, cause quorum-lost, writes the
+//      halt state and audits it (quorum_monitor.hpp); only a reset reopens it.
 //   Every command (accepted or refused), ack, channel result, vote and
 //   outcome is appended to the node's hash-chained audit log.
 //
 // Messages: kill_command (request) -> kill_report; (peer_atom, kill_command);
 // kill_ack; channel_result; reset_command (request) -> reset_report;
 // (peer_atom, reset_command); reset_vote; (deadline_atom, string);
-// (reset_atom, string); (wire_atom, role_directory);
+// (reset_atom, string); heartbeat; tick_atom (heartbeat timer);
+// (wire_atom, role_directory);
 // gate_atom -> trading_state; stats_atom -> actor_stats.
 
 #include <chrono>
@@ -56,6 +61,13 @@ struct kill_coordinator_config {
   std::chrono::milliseconds report_deadline{10'000};
   std::chrono::milliseconds channel_timeout{8'000};
   int venue_channel_retries = 3;
+  // Fail-safe (DESIGN.md): heartbeats to every peer's coordinator at this
+  // interval; a node that sees no quorum (itself included) for
+  // quorum_timeout halts itself at level 1. Not before quorum_start_grace
+  // after start (the time the node gives its peers to come up).
+  std::chrono::milliseconds heartbeat_interval{200};
+  std::chrono::milliseconds quorum_timeout{5'000};
+  std::chrono::milliseconds quorum_start_grace{15'000};
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

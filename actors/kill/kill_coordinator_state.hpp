@@ -12,6 +12,7 @@
 
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
 #include "messages/registry.hpp"
 
@@ -34,6 +35,12 @@ struct kill_coordinator_state {
   int64_t resets_refused = 0;
   int64_t resets_resumed = 0;
   int64_t votes_refused = 0;
+  // Fail-safe (kill_quorum.cpp): who we heard from, and what it led to.
+  std::optional<quorum_monitor> quorum;
+  uint64_t heartbeat_seq = 0;
+  int64_t heartbeats_refused = 0;
+  int64_t quorum_lost = 0;       // held -> lost transitions
+  int64_t quorum_lost_halts = 0; // of those, the ones that closed the gate
   static inline const char* name = "kill_coordinator";
 };
 
@@ -54,5 +61,11 @@ caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd);
 void on_reset_proposal(kill_ptr self, const reset_command& cmd);
 void on_reset_vote(kill_ptr self, const reset_vote& v);
 void on_reset_deadline(kill_ptr self, const std::string& id);
+
+// Fail-safe half (kill_quorum.cpp).
+void start_heartbeats(kill_ptr self);
+void on_heartbeat_timer(kill_ptr self);
+void on_heartbeat(kill_ptr self, const heartbeat& hb);
+void add_quorum_stats(kill_ptr self, actor_stats& s);
 
 } // namespace cwts::kill_detail

@@ -94,6 +94,17 @@ halt_state kill_switch::halt() const {
   return s;
 }
 
+bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::string& reason) {
+  if (static_cast<uint8_t>(level) <= gate_.level())
+    return false;
+  gate_.close(static_cast<uint8_t>(level));
+  level_ = level;
+  cause_ = cause;
+  cause_reason_ = reason;
+  since_ = wall_clock_now();
+  return true;
+}
+
 void kill_switch::reopen(const kill_id& reset, const std::string& reason) {
   gate_.reopen();
   level_ = kill_level::none;

@@ -53,6 +53,12 @@ public:
   void restore(const halt_state& s);
   halt_state halt() const;
 
+  // Halts the node on its own finding (the fail-safe on a lost quorum):
+  // closes the gate at `level`; true when that raised the level, and then
+  // `cause` and `reason` are what halt() reports. No signature: it only
+  // ever closes the gate.
+  bool halt_self(kill_level level, const kill_id& cause, const std::string& reason);
+
   // Reopens the gate after a reset reached its quorum: level none, next epoch.
   void reopen(const kill_id& reset, const std::string& reason);
 

@@ -80,7 +80,11 @@ node_config::node_config() {
     .add(raw_.halt_state_path, "state-path",
          "durable halt state; <node-id> is replaced, relative to the working directory")
     .add(raw_.reset_min_halt_ms, "reset-min-halt-ms",
-         "a node votes no on a reset while halted for less than this");
+         "a node votes no on a reset while halted for less than this")
+    .add(raw_.heartbeat_interval_ms, "heartbeat-interval-ms",
+         "heartbeats between the kill coordinators of the cluster's nodes")
+    .add(raw_.quorum_timeout_ms, "quorum-timeout-ms",
+         "a node that sees no quorum of the cluster for this long halts itself");
 }
 
 namespace {
@@ -341,6 +345,18 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
       || !node_file_path("kill.state-path", r.halt_state_path, s.self, k.state_path, error))
     return false;
   k.min_halt = std::chrono::milliseconds(r.reset_min_halt_ms);
+  if (!in_range("kill.heartbeat-interval-ms", r.heartbeat_interval_ms, 10, 60'000, error)
+      || !in_range("kill.quorum-timeout-ms", r.quorum_timeout_ms, 100, 3'600'000, error))
+    return false;
+  // A timeout of one or two intervals halts on a single late heartbeat.
+  if (r.quorum_timeout_ms < 3 * r.heartbeat_interval_ms) {
+    error = "kill.quorum-timeout-ms: " + std::to_string(r.quorum_timeout_ms)
+            + " is less than 3 x kill.heartbeat-interval-ms ("
+            + std::to_string(r.heartbeat_interval_ms) + ")";
+    return false;
+  }
+  k.heartbeat_interval = std::chrono::milliseconds(r.heartbeat_interval_ms);
+  k.quorum_timeout = std::chrono::milliseconds(r.quorum_timeout_ms);
   if (r.node_key_name.empty() || r.node_key_file.empty()) {
     error = "kill.node-key-name and kill.node-key-file: not set (the node signs the kills it "
             "triggers itself with its own key)";

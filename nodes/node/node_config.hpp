@@ -74,6 +74,10 @@ struct kill_settings {
   std::string audit_path; // <node-id> replaced; folder exists
   std::string state_path;
   std::chrono::milliseconds min_halt{0};
+  // Fail-safe: heartbeats between the kill coordinators; a node that sees no
+  // quorum for quorum_timeout halts itself (docs/kill-switch.md).
+  std::chrono::milliseconds heartbeat_interval{200};
+  std::chrono::milliseconds quorum_timeout{5000};
 };
 
 struct node_settings {
@@ -163,6 +167,8 @@ private:
     std::string audit_path = "run/<node-id>-kill-audit.log";
     std::string halt_state_path = "run/<node-id>-halt.state";
     int64_t reset_min_halt_ms = 0;
+    int64_t heartbeat_interval_ms = 200;
+    int64_t quorum_timeout_ms = 5000;
   };
   raw_options raw_;
 };

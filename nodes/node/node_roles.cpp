@@ -22,6 +22,10 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.state_path = s.kill.state_path;
   cfg.cluster_size = static_cast<int32_t>(s.peers.size()) + 1;
   cfg.min_halt = s.kill.min_halt;
+  cfg.heartbeat_interval = s.kill.heartbeat_interval;
+  cfg.quorum_timeout = s.kill.quorum_timeout;
+  // The fail-safe counts from when the node stops waiting for its peers.
+  cfg.quorum_start_grace = s.connect_timeout;
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 

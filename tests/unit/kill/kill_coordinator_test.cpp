@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
+#include <thread>
 
 #include "caf/all.hpp"
 
@@ -64,6 +66,8 @@ struct fixture : testing::actor_test_system {
   kill_gate gate2;
   std::shared_ptr<probe> seen = std::make_shared<probe>();
   std::string dir;
+  // Fail-safe timing of the coordinators spawned next (defaults: the config's).
+  kill_coordinator_config timing;
 
   fixture() {
     dir = (std::filesystem::temp_directory_path()
@@ -88,6 +92,9 @@ struct fixture : testing::actor_test_system {
     c.audit_path = dir + "/" + node + "-audit.log";
     c.state_path = dir + "/" + node + "-halt.state";
     c.cluster_size = cluster_size;
+    c.heartbeat_interval = timing.heartbeat_interval;
+    c.quorum_timeout = timing.quorum_timeout;
+    c.quorum_start_grace = timing.quorum_start_grace;
     return spawn_kill_coordinator(*sys, c);
   }
 
@@ -118,6 +125,23 @@ struct fixture : testing::actor_test_system {
     (*self)->monitor(a);
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     (*self)->receive([](const caf::down_msg&) {});
+  }
+
+  actor_stats stats_of(const caf::actor& kill) {
+    actor_stats out;
+    (*self)->request(kill, std::chrono::seconds(5), stats_atom::value)
+      .receive([&](actor_stats& s) { out = std::move(s); }, [](caf::error&) { CAF_FAIL("no stats"); });
+    return out;
+  }
+
+  // Polls (bounded) until `pred` holds for `kill`'s stats.
+  bool stats_until(const caf::actor& kill, const std::function<bool(const actor_stats&)>& pred) {
+    for (int i = 0; i < 200; ++i) {
+      if (pred(stats_of(kill)))
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return false;
   }
 
   kill_report issue(const caf::actor& kill, const kill_command& cmd) {
@@ -323,6 +347,68 @@ CAF_TEST(a_kill_reaches_every_peer_and_the_origin_collects_their_acks) {
   CAF_CHECK(!gate2.is_open());
   caf::anon_send_exit(k1, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(k2, caf::exit_reason::user_shutdown);
+}
+
+
+CAF_TEST(a_node_that_loses_its_only_peer_halts_itself_and_stays_halted_after_a_restart) {
+  timing.heartbeat_interval = std::chrono::milliseconds(20);
+  timing.quorum_timeout = std::chrono::milliseconds(150);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  auto counter = [](const actor_stats& s, const std::string& key) {
+    auto i = s.counters.find(key);
+    return i == s.counters.end() ? int64_t{-1} : i->second;
+  };
+  // Both see each other: the quorum of two is held.
+  CAF_REQUIRE(stats_until(k1, [&](const actor_stats& s) { return counter(s, "peers_seen") == 1; }));
+  CAF_REQUIRE(stats_until(k2, [&](const actor_stats& s) { return counter(s, "peers_seen") == 1; }));
+  CAF_CHECK_EQUAL(counter(stats_of(k1), "quorum"), 2);
+  CAF_CHECK_GREATER_OR_EQUAL(counter(stats_of(k1), "heartbeat_age_ms.n2"), 0);
+  // n2 goes away: n1 sees 1 of 2 and halts itself at level 1.
+  stop(k2);
+  CAF_REQUIRE(
+    stats_until(k1, [&](const actor_stats& s) { return counter(s, "quorum_lost_halts") == 1; }));
+  CAF_CHECK_EQUAL(gate1.level(), 1);
+  CAF_CHECK(gate2.is_open());
+  auto st = gate_of(k1);
+  CAF_CHECK(st.mode == trading_mode::halted);
+  CAF_CHECK_EQUAL(st.cause.value, "quorum-lost");
+  std::string error;
+  auto saved = load_halt_state(dir + "/n1-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK_EQUAL(static_cast<int>(saved->level), 1);
+  CAF_CHECK_EQUAL(saved->cause.value, "quorum-lost");
+  CAF_CHECK(saved->reason.find("quorum lost: 1 of 2 nodes visible, quorum 2") == 0);
+  // Reported once: still one halt while the peer stays away.
+  CAF_CHECK_EQUAL(counter(stats_of(k1), "quorum_lost"), 1);
+  stop(k1);
+  // A restarted n1 comes back halted, cause and all, before any heartbeat.
+  kill_gate fresh;
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto again = coordinator("n1", fresh, 2);
+  auto restored = gate_of(again);
+  CAF_CHECK(restored.mode == trading_mode::halted);
+  CAF_CHECK_EQUAL(restored.cause.value, "quorum-lost");
+  CAF_CHECK_EQUAL(fresh.level(), 1);
+  stop(again);
+  auto verified = verify_audit_file(dir + "/n1-audit.log");
+  CAF_CHECK(verified.ok);
+}
+
+CAF_TEST(a_single_node_cluster_never_halts_for_lack_of_peers) {
+  timing.heartbeat_interval = std::chrono::milliseconds(10);
+  timing.quorum_timeout = std::chrono::milliseconds(30);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k = coordinator("n1", gate1, 1);
+  auto s = stats_of(k);
+  CAF_CHECK_EQUAL(s.counters["quorum"], 1);
+  CAF_CHECK_EQUAL(s.counters["quorum_held"], 1);
+  CAF_CHECK_EQUAL(s.counters["heartbeats_sent"], 0);
+  CAF_CHECK(gate1.is_open());
+  stop(k);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,108 @@
+// The fail-safe half of the kill coordinator (DESIGN.md "Fail-safe": a node
+// cut off from the quorum halts itself; quorum_monitor.hpp decides when).
+// Heartbeats go to every peer's coordinator; one counts only when it comes
+// from the process of the coordinator the directory lists under the node it
+// names, so no node can keep another's peer alive for it. A lost quorum
+// closes the gate at level 1 like an accepted kill: gate first, then the
+// durable halt state, then the audit record; it never reopens by itself.
+
+#include <spdlog/spdlog.h>
+
+#include "actors/kill/kill_coordinator_state.hpp"
+#include "actors/supervisor/supervisor_actor.hpp"
+
+namespace cwts::kill_detail {
+
+namespace {
+
+const kill_id quorum_lost_cause{"quorum-lost"};
+
+std::string describe(const quorum_check& c, const kill_coordinator_config& cfg) {
+  std::string silent;
+  for (auto& p : c.silent)
+    silent += (silent.empty() ? "" : ",") + p;
+  return "quorum lost: " + std::to_string(c.visible) + " of " + std::to_string(cfg.cluster_size)
+         + " nodes visible, quorum " + std::to_string(c.quorum) + ", no heartbeat for "
+         + std::to_string(cfg.quorum_timeout.count()) + " ms from "
+         + (silent.empty() ? std::string("peers never heard") : silent);
+}
+
+void halt_on_lost_quorum(kill_ptr self, const quorum_check& c) {
+  auto& st = self->state;
+  ++st.quorum_lost;
+  auto reason = describe(c, st.cfg);
+  bool halted = st.core->halt_self(kill_level::halt_new_orders, quorum_lost_cause, reason);
+  std::string why;
+  if (halted) {
+    ++st.quorum_lost_halts;
+    why = persist(self);
+  }
+  audit_record r("quorum_lost");
+  r.add("node", st.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("action", halted ? "halt" : "already_halted")
+    .add("level", static_cast<int64_t>(st.cfg.gate->level()))
+    .add("visible", c.visible)
+    .add("quorum", c.quorum)
+    .add("nodes", st.cfg.cluster_size)
+    .add("reason", reason)
+    .add("error", why);
+  audit(self, r, true);
+  spdlog::critical("event=quorum_lost node={} visible={} quorum={} nodes={} action={} "
+                   "reason=\"{}\"",
+                   st.cfg.core.self.value, c.visible, c.quorum, st.cfg.cluster_size,
+                   halted ? "halt" : "already_halted", reason);
+  if (halted)
+    notify_trading_state(self);
+}
+
+} // namespace
+
+void start_heartbeats(kill_ptr self) {
+  auto& cfg = self->state.cfg;
+  quorum_monitor_config q;
+  q.self = cfg.core.self.value;
+  q.cluster_size = cfg.cluster_size;
+  q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
+  q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
+  self->state.quorum.emplace(q);
+  if (cfg.cluster_size > 1)
+    self->send(self, tick_atom::value);
+}
+
+void on_heartbeat_timer(kill_ptr self) {
+  auto& st = self->state;
+  heartbeat hb{st.cfg.core.self, ++st.heartbeat_seq, wall_clock_now()};
+  for (auto& p : peers(self))
+    self->send(p, hb);
+  auto c = st.quorum->check(monotonic_ns());
+  if (c.lost)
+    halt_on_lost_quorum(self, c);
+  self->delayed_send(self, st.cfg.heartbeat_interval, tick_atom::value);
+}
+
+void on_heartbeat(kill_ptr self, const heartbeat& hb) {
+  auto sender = self->current_sender();
+  auto expected = role(self, peer_kill_prefix + hb.node.value);
+  if (!sender || !expected || sender->node() != expected.node()) {
+    ++self->state.heartbeats_refused;
+    return; // not from that node's process: it proves nothing about that node
+  }
+  self->state.quorum->on_heartbeat(hb.node.value, monotonic_ns());
+}
+
+void add_quorum_stats(kill_ptr self, actor_stats& s) {
+  auto& st = self->state;
+  auto now = monotonic_ns();
+  s.counters["peers_seen"] = st.quorum->peers_seen(now);
+  s.counters["quorum"] = st.quorum->quorum();
+  s.counters["quorum_held"] = st.quorum->visible(now) >= st.quorum->quorum() ? 1 : 0;
+  s.counters["quorum_lost"] = st.quorum_lost;
+  s.counters["quorum_lost_halts"] = st.quorum_lost_halts;
+  s.counters["heartbeats_sent"] = static_cast<int64_t>(st.heartbeat_seq);
+  s.counters["heartbeats_refused"] = st.heartbeats_refused;
+  for (auto& [peer, age] : st.quorum->heartbeat_age_ms(now))
+    s.counters["heartbeat_age_ms." + peer] = age;
+}
+
+} // namespace cwts::kill_detail
