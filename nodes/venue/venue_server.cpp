@@ -55,12 +55,14 @@ private:
     server_.run_fault_actions();
     // latency-ms delays the reply, not the execution (the venue's own
     // /venue/* endpoints are never delayed).
-    auto delay_ms = view.target.substr(0, 7) == "/venue/" ? 0 : server_.api().faults().take_latency_ms();
+    bool admin = view.target.substr(0, 7) == "/venue/";
+    auto delay_ms = admin ? 0 : server_.api().faults().take_latency_ms();
     if (delay_ms <= 0) return write(std::move(reply));
     delay_.expires_after(std::chrono::milliseconds(delay_ms));
-    delay_.async_wait([self = shared_from_this(), reply = std::move(reply)](beast::error_code) mutable {
-      self->write(std::move(reply));
-    });
+    delay_.async_wait(
+      [self = shared_from_this(), reply = std::move(reply)](beast::error_code) mutable {
+        self->write(std::move(reply));
+      });
   }
 
   void write(http_reply reply) {

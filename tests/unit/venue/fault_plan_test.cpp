@@ -136,7 +136,8 @@ CAF_TEST(bad_values_are_refused_with_a_reason_and_change_nothing) {
   CAF_CHECK(admin(plan, {{"latency-ms", "100"}, {"depth-gaps", "x"}}).has_value());
   CAF_CHECK_EQUAL(plan.take_latency_ms(), 0);
   CAF_CHECK_EQUAL(refused(plan, {{"ws-drop", "true"}}, fault_source::config),
-                  "ws-drop: an action of the admin endpoint (POST /venue/faults), not a config key");
+                  "ws-drop: an action of the admin endpoint (POST /venue/faults), "
+                  "not a config key");
 }
 
 CAF_TEST(config_faults_section_is_validated_at_load) {
