@@ -45,6 +45,18 @@ int64_t ticks(const node_status& s) {
   return s.counter("strategy", "trades_seen");
 }
 
+// The OMS's reconciliation phase (docs/reconciliation.md); empty when this
+// node runs no OMS. Anything but "running" means new orders are refused.
+std::string oms_phase(const node_status& s) {
+  if (!s.stats.count("oms"))
+    return {};
+  if (s.counter("oms", "reconcile.phase_running") == 1)
+    return "running";
+  if (s.counter("oms", "reconcile.phase_unexplained") == 1)
+    return "unexplained";
+  return "reconciling";
+}
+
 } // namespace
 
 std::string format_summary(const node_status& now, const node_status& before, double elapsed_s) {
@@ -65,6 +77,8 @@ std::string format_summary(const node_status& now, const node_status& before, do
     out << " state=" << to_string(now.state->mode) << " level=" << to_string(now.state->level);
   else
     out << " state=unknown";
+  if (auto phase = oms_phase(now); !phase.empty())
+    out << " oms=" << phase;
   return out.str();
 }
 
@@ -74,6 +88,11 @@ std::string format_details(const node_status& s) {
   if (s.state)
     out << "  trading state: " << to_string(s.state->mode) << " level " << to_string(s.state->level)
         << (s.state->cause.empty() ? "" : " cause " + s.state->cause.value) << "\n";
+  if (auto phase = oms_phase(s); phase == "unexplained")
+    out << "  order entry: refused, positions unexplained; an operator decides with "
+           "cwts accept-positions (docs/reconciliation.md)\n";
+  else if (phase == "reconciling")
+    out << "  order entry: refused until the OMS has reconciled with the venue\n";
   for (auto& [role, st] : s.stats) {
     out << "  " << role << ":";
     for (auto& [k, v] : st.counters)
