@@ -19,9 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <map>
@@ -31,8 +29,6 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "actors/connector/binance_rest_gateway.hpp"
@@ -41,6 +37,7 @@
 #include "actors/connector/venue_session.hpp"
 #include "common/periodic_timer.hpp"
 #include "common/serial_worker.hpp"
+#include "tests/integration/support/cluster.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -57,65 +54,6 @@ constexpr const char* demo2_secret = "cwtsDemoSecretBravo00000000000000000000000
 
 const symbol usdchf = *symbol::parse("USDCHF");
 
-// config/venue.ini with a slow replay, so tape prints rarely move the book
-// between our order and the counterparty's.
-std::string quiet_venue_config() {
-  std::string dir = CWTS_CONFIG_DIR;
-  std::ifstream in(dir + "/venue.ini");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto set = [&](const std::string& key, const std::string& value) {
-    auto at = text.find("\n" + key + " =");
-    if (at == std::string::npos)
-      return;
-    auto end = text.find('\n', at + 1);
-    text.replace(at + 1, end - at - 1, key + " = " + value);
-  };
-  set("speed", "0.01");
-  set("data", dir + "/../data/usdchf_trades_generated.csv");
-  set("keys-file", dir + "/venue-demo-keys.ini");
-  auto path = "/tmp/cwts-fill-bench-" + std::to_string(::getpid()) + ".ini";
-  std::ofstream(path) << text;
-  return path;
-}
-
-struct venue_process {
-  pid_t pid = -1;
-  uint16_t port = 0;
-
-  explicit venue_process(const std::string& config) {
-    int fds[2];
-    if (::pipe(fds) != 0)
-      return;
-    pid = ::fork();
-    if (pid == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, STDERR_FILENO);
-      ::close(fds[0]);
-      ::execl(CWTS_VENUE_BIN, CWTS_VENUE_BIN, "--config", config.c_str(), "--port", "0",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    char line[256] = {};
-    if (std::fgets(line, sizeof(line), out) != nullptr) {
-      std::string text(line);
-      auto at = text.find("port=");
-      if (at != std::string::npos)
-        port = static_cast<uint16_t>(std::stoi(text.substr(at + 5)));
-    }
-    std::fclose(out);
-  }
-
-  ~venue_process() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
-  }
-};
 
 std::string json_string_field(const std::string& body, const std::string& key) {
   auto at = body.find("\"" + key + "\":\"");
@@ -278,23 +216,26 @@ int main(int argc, char** argv) {
   }
   int fills = argc > 1 ? std::max(1, std::atoi(argv[1])) : 40;
   auto poll_interval = std::chrono::milliseconds(argc > 2 ? std::max(10, std::atoi(argv[2])) : 200);
-  auto config = quiet_venue_config();
-  venue_process venue(config);
-  std::remove(config.c_str());
-  if (venue.port == 0) {
-    std::fprintf(stderr, "cwts-venue did not start (%s)\n", CWTS_VENUE_BIN);
+  // A slow replay, so tape prints rarely move the book between our order and
+  // the counterparty's.
+  itest::cluster_paths paths{CWTS_VENUE_BIN, "", "", CWTS_CONFIG_DIR};
+  auto dir = itest::make_test_dir("fill_latency_bench");
+  itest::venue_process venue(paths, dir, 0.01);
+  auto venue_port = venue.port();
+  if (venue_port == 0) {
+    std::fprintf(stderr, "cwts-venue did not start; logs in %s\n", dir.c_str());
     return 1;
   }
-  binance_rest_gateway counterparty(gateway_for(venue.port, demo2_key, demo2_secret));
+  binance_rest_gateway counterparty(gateway_for(venue_port, demo2_key, demo2_secret));
   if (auto t = counterparty.server_time(); t.ok())
     counterparty.set_time_offset_ms(t.value.offset_ms);
 
   price last_px = *price::parse("0.9");
   figures stream_fig;
   {
-    our_side ours(venue.port);
+    our_side ours(venue_port);
     user_data_stream_config cfg;
-    cfg.port = venue.port;
+    cfg.port = venue_port;
     cfg.api_key = demo_key;
     cfg.secret = demo_secret;
     user_data_stream::callbacks cbs;
@@ -309,12 +250,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "user-data stream did not subscribe: %s\n", uds.last_error().c_str());
       return 1;
     }
-    stream_fig = run("stream", venue.port, fills, ours, counterparty, last_px, poll_interval);
+    stream_fig = run("stream", venue_port, fills, ours, counterparty, last_px, poll_interval);
     uds.stop();
   }
   figures poll_fig;
   {
-    our_side ours(venue.port);
+    our_side ours(venue_port);
     std::atomic<bool> queued{false};
     periodic_timer timer(poll_interval, [&] {
       if (queued.exchange(true))
@@ -324,7 +265,7 @@ int main(int argc, char** argv) {
         ours.note(ours.session->poll());
       });
     });
-    poll_fig = run("poll", venue.port, fills, ours, counterparty, last_px, poll_interval);
+    poll_fig = run("poll", venue_port, fills, ours, counterparty, last_px, poll_interval);
   }
   std::printf("fill latency, counterparty REST call -> FILLED report on the connector worker "
               "(cwts-venue on loopback, %d fills per mode)\n", fills);

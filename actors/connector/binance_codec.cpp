@@ -10,6 +10,8 @@ namespace {
 
 using detail::field_reader;
 using detail::parse_document;
+using detail::parse_side;
+using detail::read_enum;
 using json = rapidjson::Value;
 
 outcome<trade> read_trade(const json& obj, timestamp_ns received) {
@@ -32,14 +34,6 @@ outcome<trade> read_trade(const json& obj, timestamp_ns received) {
   return t;
 }
 
-std::optional<side> parse_side(std::string_view s) {
-  if (s == "BUY")
-    return side::buy;
-  if (s == "SELL")
-    return side::sell;
-  return std::nullopt;
-}
-
 std::optional<order_type> parse_type(std::string_view s) {
   if (s == "LIMIT")
     return order_type::limit;
@@ -56,18 +50,6 @@ std::optional<time_in_force> parse_tif(std::string_view s) {
   if (s == "FOK")
     return time_in_force::fok;
   return std::nullopt;
-}
-
-// Maps one enum-valued field; `parse` returns nullopt for unknown text.
-template <class Enum, class Parse>
-Enum read_enum(field_reader& r, const char* key, Parse parse) {
-  auto text = r.string(key);
-  if (!r.ok())
-    return Enum{};
-  auto e = parse(text);
-  if (!e)
-    return r.fail(key, "unsupported value \"" + std::string(text) + "\""), Enum{};
-  return *e;
 }
 
 void read_fills(field_reader& r, venue_order& o) {

@@ -11,6 +11,7 @@
 #include <rapidjson/error/en.h>
 
 #include "actors/connector/outcome.hpp"
+#include "messages/orders.hpp"
 #include "messages/symbol.hpp"
 
 namespace cwts::connector::detail {
@@ -100,5 +101,26 @@ private:
   const json& obj_;
   std::string error_;
 };
+
+// Maps one enum-valued field; `parse` returns nullopt for unknown text.
+template <class Enum, class Parse>
+Enum read_enum(field_reader& r, const char* key, Parse parse) {
+  auto text = r.string(key);
+  if (!r.ok())
+    return Enum{};
+  auto e = parse(text);
+  if (!e)
+    return r.fail(key, "unsupported value \"" + std::string(text) + "\""), Enum{};
+  return *e;
+}
+
+// enums.md: order side.
+inline std::optional<side> parse_side(std::string_view s) {
+  if (s == "BUY")
+    return side::buy;
+  if (s == "SELL")
+    return side::sell;
+  return std::nullopt;
+}
 
 } // namespace cwts::connector::detail

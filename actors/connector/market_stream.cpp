@@ -1,5 +1,7 @@
 #include "actors/connector/market_stream.hpp"
 
+#include "actors/connector/io_thread.hpp"
+
 #include <future>
 #include <mutex>
 #include <optional>
@@ -161,9 +163,7 @@ struct market_stream::impl {
   std::optional<websocket::stream<beast::tcp_stream>> ws;
   beast::flat_buffer buffer;
   bool stopping = false;
-  std::thread thread;
-  std::promise<void> finished; // set when the io_context ran out of work
-  std::once_flag stop_once;
+  io_thread runner{ioc};
   mutable std::mutex error_mtx;
   std::string last_error;
 };
@@ -176,31 +176,13 @@ market_stream::~market_stream() {
 }
 
 void market_stream::start() {
-  if (impl_->thread.joinable())
-    return;
-  asio::post(impl_->ioc, [this] { impl_->connect(); });
-  impl_->thread = std::thread([this] {
-    impl_->ioc.run();
-    impl_->finished.set_value();
-  });
+  impl_->runner.start([this] { impl_->connect(); });
 }
 
 void market_stream::stop() {
-  std::call_once(impl_->stop_once, [this] {
-    asio::post(impl_->ioc, [this] { impl_->shutdown(); });
-    // The closing handshake is bounded by connect_timeout, but a close
-    // racing the peer's own close can leave a Beast operation suspended
-    // for good; past the bound the io_context is stopped, so stop()
-    // always returns.
-    if (impl_->thread.joinable()) {
-      auto done = impl_->finished.get_future();
-      if (done.wait_for(impl_->cfg.connect_timeout + std::chrono::milliseconds(500))
-          != std::future_status::ready)
-        impl_->ioc.stop();
-      impl_->thread.join();
-    }
-    connected_ = false;
-  });
+  impl_->runner.stop([this] { impl_->shutdown(); },
+                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
+  connected_ = false;
 }
 
 std::string market_stream::last_parse_error() const {

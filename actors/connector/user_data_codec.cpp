@@ -15,6 +15,8 @@ namespace {
 
 using detail::field_reader;
 using detail::json;
+using detail::parse_side;
+using detail::read_enum;
 
 frame_error bad(frame_issue issue, std::string reason) {
   return frame_error{issue, std::move(reason)};
@@ -40,25 +42,6 @@ std::optional<execution_type> parse_execution_type(std::string_view s) {
   return std::nullopt;
 }
 
-template <class Enum, class Parse>
-Enum read_enum(field_reader& r, const char* key, Parse parse) {
-  auto text = r.string(key);
-  if (!r.ok())
-    return Enum{};
-  auto e = parse(text);
-  if (!e)
-    return r.fail(key, "unsupported value \"" + std::string(text) + "\""), Enum{};
-  return *e;
-}
-
-std::optional<side> parse_side_text(std::string_view s) {
-  if (s == "BUY")
-    return side::buy;
-  if (s == "SELL")
-    return side::sell;
-  return std::nullopt;
-}
-
 // "N" is the commission asset, or null when nothing was charged.
 std::string nullable_string(field_reader& r, const char* key) {
   auto v = r.find(key);
@@ -74,7 +57,7 @@ outcome<user_data_message, frame_error> read_execution(const json& ev, int64_t s
   e.event_time = timestamp_ns::from_millis(r.integer("E"));
   e.sym = r.sym("s");
   auto own_id = r.string("c");
-  e.order_side = read_enum<side>(r, "S", parse_side_text);
+  e.order_side = read_enum<side>(r, "S", parse_side);
   e.orig_qty = r.decimal<qty>("q");
   e.limit_price = r.decimal<price>("p");
   e.exec = read_enum<execution_type>(r, "x", parse_execution_type);
