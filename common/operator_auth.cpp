@@ -20,6 +20,7 @@ const char* to_string(operator_role r) {
     case operator_role::risk_officer: return "risk-officer";
     case operator_role::operations: return "operations";
     case operator_role::kill: return "kill";
+    case operator_role::kill_full: return "kill-full";
     case operator_role::reset: return "reset";
   }
   return "?";
@@ -27,7 +28,7 @@ const char* to_string(operator_role r) {
 
 std::optional<operator_role> parse_operator_role(std::string_view text) {
   for (auto r : {operator_role::risk_officer, operator_role::operations, operator_role::kill,
-                 operator_role::reset})
+                 operator_role::kill_full, operator_role::reset})
     if (text == to_string(r))
       return r;
   return std::nullopt;
@@ -252,8 +253,10 @@ std::string repeated_operator_section(const std::string& text) {
 struct operator_entry {
   std::string key_file;
   std::string roles;
+  std::string node;
   bool has_key_file = false;
   bool has_roles = false;
+  bool has_node = false;
 };
 
 // Splits "operator.<name>.<key>" entries by operator; anything else but
@@ -290,8 +293,12 @@ bool group_entries(const ini_file& ini, std::map<std::string, operator_entry>& o
     } else if (key == "roles") {
       e.roles = value;
       e.has_roles = true;
+    } else if (key == "node") {
+      e.node = value;
+      e.has_node = true;
     } else {
-      error = "[operator." + name + "] " + key + ": unknown key (known: public-key-file, roles)";
+      error = "[operator." + name + "] " + key
+              + ": unknown key (known: public-key-file, roles, node)";
       return false;
     }
   }
@@ -307,7 +314,7 @@ bool parse_roles(const std::string& section, const std::string& text,
     auto role = parse_operator_role(item);
     if (!role) {
       error = section + " roles: unknown role '" + item
-              + "' (known: risk-officer, operations, kill, reset)";
+              + "' (known: risk-officer, operations, kill, kill-full, reset)";
       return false;
     }
     out.insert(*role);
@@ -325,11 +332,27 @@ bool read_operator(const std::string& name, const operator_entry& e,
     return false;
   }
   if (!e.has_roles || trim(e.roles).empty()) {
-    error = section + " roles: missing (at least one of risk-officer, operations, kill, reset)";
+    error = section
+            + " roles: missing (at least one of risk-officer, operations, kill, kill-full, reset)";
     return false;
   }
   if (!parse_roles(section, e.roles, out.roles, error))
     return false;
+  if (e.has_node) {
+    if (!valid_operator_name(e.node)) {
+      error = section + " node: '" + e.node + "' is not a node id (1..32 characters of [A-Za-z0-9_-])";
+      return false;
+    }
+    // A node key may halt, never resume nor flatten: a compromised node
+    // must not be able to move the market or reopen the cluster.
+    for (auto r : out.roles)
+      if (r != operator_role::kill) {
+        error = section + " roles: a node key (node = \"" + e.node + "\") may hold only 'kill', not '"
+                + to_string(r) + "'";
+        return false;
+      }
+    out.node = e.node;
+  }
   std::filesystem::path file(e.key_file);
   if (file.is_relative())
     file = base / file;
@@ -351,6 +374,11 @@ bool check_distinct(const std::vector<operator_key>& keys, std::string& error) {
       if (lower(keys[i].id.value) == lower(keys[j].id.value)) {
         error = "[operator." + keys[i].id.value + "]: duplicate operator (also listed as '"
                 + keys[j].id.value + "'; names are compared ignoring case)";
+        return false;
+      }
+      if (!keys[i].node.empty() && keys[i].node == keys[j].node) {
+        error = "[operator." + keys[i].id.value + "] node: node '" + keys[i].node
+                + "' already has a key (operator '" + keys[j].id.value + "')";
         return false;
       }
       if (keys[i].public_key == keys[j].public_key) {
@@ -404,6 +432,13 @@ std::optional<operator_registry> operator_registry::load(const std::string& path
 
 operator_registry::operator_registry(std::vector<operator_key> keys, std::chrono::seconds window)
   : keys_(std::move(keys)), window_(window) {}
+
+const operator_key* operator_registry::node_key(const std::string& node) const {
+  for (auto& k : keys_)
+    if (!k.node.empty() && k.node == node)
+      return &k;
+  return nullptr;
+}
 
 operator_registry::operator_registry(operator_registry&& other) noexcept
   : keys_(std::move(other.keys_)), window_(other.window_) {

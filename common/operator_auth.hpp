@@ -31,8 +31,9 @@ namespace cwts {
 enum class operator_role : uint8_t {
   risk_officer, // change limits, re-enable throttles (risk-officer)
   operations,   // accept reconciled positions (operations)
-  kill,         // issue kills (kill)
-  reset,        // vote/sign resets (reset)
+  kill,         // issue kills at levels 1-2: halt, cancel all (kill)
+  kill_full,    // issue kills at levels 3-4: flatten positions, full stop (kill-full)
+  reset,        // sign reset proposals (reset)
 };
 
 const char* to_string(operator_role r);
@@ -78,6 +79,9 @@ struct operator_key {
   operator_id id;
   std::vector<uint8_t> public_key; // 32 raw bytes
   std::set<operator_role> roles;
+  // Set for a node's own key (`node = "gw1"`): the key that signs that
+  // node's reset votes and heartbeats. Empty for a person's key.
+  std::string node;
 };
 
 // The keys a node trusts, plus the replay guard. Thread-safe: verify() may be
@@ -100,6 +104,8 @@ public:
   std::string verify(const operator_command& cmd, timestamp_ns now) const;
 
   const std::vector<operator_key>& keys() const { return keys_; }
+  // The key listed with `node = <node>`, or null.
+  const operator_key* node_key(const std::string& node) const;
   std::chrono::seconds window() const { return window_; }
 
 private:

@@ -1,5 +1,6 @@
 #include "messages/kill.hpp"
 
+#include "messages/cluster.hpp"
 #include "messages/signing_payload.hpp"
 
 namespace cwts {
@@ -53,6 +54,24 @@ std::string signing_payload(const reset_command& c) {
     .field(c.issuer.value)
     .field(c.reason)
     .field(std::to_string(c.issued_at.ns))
+    .str();
+}
+
+std::string signing_payload(const reset_vote& v) {
+  return signing_payload_builder("cwts-reset-vote/1")
+    .field(v.reset.value)
+    .field(v.node.value)
+    .field(v.yes ? "yes" : "no")
+    .field(v.reason)
+    .field(std::to_string(v.epoch))
+    .str();
+}
+
+std::string signing_payload(const heartbeat& h) {
+  return signing_payload_builder("cwts-heartbeat/1")
+    .field(h.node.value)
+    .field(std::to_string(h.seq))
+    .field(std::to_string(h.sent_at.ns))
     .str();
 }
 

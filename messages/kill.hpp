@@ -52,6 +52,7 @@ struct kill_ack {
   bool applied = false;
   int64_t verify_ns = 0;     // signature and authorization check
   int64_t gate_close_ns = 0; // from the accepted command to the gate closed
+  timestamp_ns accepted_at;   // wall clock when this node accepted the command
   timestamp_ns gate_closed_at;
   int32_t channels_started = 0; // channel_results that will follow from this node
   std::string error;
@@ -100,17 +101,27 @@ struct reset_command {
   std::string reason;
   timestamp_ns issued_at;
   std::vector<uint8_t> signature;
+  // The epoch trading resumes at, proposed by the origin (its epoch + 1);
+  // not signed by the operator, but every vote signs the epoch it agrees to.
+  int64_t epoch = 0;
 };
 
 std::string signing_payload(const reset_command& c);
 
-// Event: one node's vote on a reset, with why it voted no.
+// Event: one node's vote on a reset, with why it voted no. Signed with the
+// voting node's own key (the operators file lists it with `node = <node>`),
+// so no peer can vote in another node's name.
 struct reset_vote {
   kill_id reset;
   node_id node;
   bool yes = false;
   std::string reason;
+  int64_t epoch = 0; // the epoch this vote agrees to resume at
+  std::vector<uint8_t> signature;
 };
+
+// The exact bytes a node signs for its vote: every field but the signature.
+std::string signing_payload(const reset_vote& v);
 
 // Reply to whoever proposed a reset: the votes the origin saw and whether
 // the origin resumed.
@@ -127,12 +138,13 @@ struct reset_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reset_command& x) {
   return f(caf::meta::type_name("reset_command"), x.id, x.issuer, x.origin, x.reason,
-           x.issued_at, x.signature);
+           x.issued_at, x.signature, x.epoch);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reset_vote& x) {
-  return f(caf::meta::type_name("reset_vote"), x.reset, x.node, x.yes, x.reason);
+  return f(caf::meta::type_name("reset_vote"), x.reset, x.node, x.yes, x.reason, x.epoch,
+           x.signature);
 }
 
 template <class Inspector>
@@ -150,7 +162,7 @@ typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
   return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.verify_ns,
-           x.gate_close_ns, x.gate_closed_at, x.channels_started, x.error);
+           x.gate_close_ns, x.accepted_at, x.gate_closed_at, x.channels_started, x.error);
 }
 
 template <class Inspector>

@@ -226,7 +226,7 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
     // The origin waits for our ack: it learns why we did not apply it.
     if (std::string(via) == "peer" && cmd.origin != self->state.cfg.core.self)
       if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
-        self->send(origin, kill_ack{cmd.id, self->state.cfg.core.self, false, 0, 0, wall_clock_now(),
+        self->send(origin, kill_ack{cmd.id, self->state.cfg.core.self, false, 0, 0, {}, wall_clock_now(),
                                     0, "refused: " + d.reason});
     return d.reason;
   }

@@ -48,6 +48,7 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
     return out;
   }
   int64_t accepted = monotonic_ns();
+  auto accepted_at = wall_clock_now();
   bool for_this_node = cmd.scope == kill_scope::cluster || cmd.scope_value == cfg_.self.value;
   if (for_this_node) {
     // Gate first: nothing else happens before the order path sees it closed.
@@ -67,7 +68,7 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
   rec.last_update_mono_ns = closed;
   out.verdict = kill_verdict::applied;
   out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, accepted - received, closed - accepted,
-                     wall_clock_now(), 0, for_this_node ? "" : "scope does not include this node"};
+                     accepted_at, wall_clock_now(), 0, for_this_node ? "" : "scope does not include this node"};
   return out;
 }
 

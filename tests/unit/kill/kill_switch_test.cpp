@@ -144,7 +144,7 @@ CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   d.ack.channels_started = 1;
   ks.on_ack(d.ack);
   CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // peer missing, channel missing
-  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, 10, now, 1, ""});
+  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, 10, now, now, 1, ""});
   CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // two channels announced
   ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n1"}, "oms", true, 5, 0, 2, -1, ""});
   ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", false, 5, 0, 0, 3, "x"});
@@ -156,7 +156,7 @@ CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   CAF_REQUIRE_EQUAL(r.channels.size(), 2u);
   CAF_CHECK(r.channels[1].ok);
   CAF_CHECK_EQUAL(r.channels[1].retries, 1);
-  CAF_CHECK(!ks.on_ack(kill_ack{kill_id{"unknown"}, node_id{"n2"}, true, 0, 0, now, 0, ""}));
+  CAF_CHECK(!ks.on_ack(kill_ack{kill_id{"unknown"}, node_id{"n2"}, true, 0, 0, now, now, 0, ""}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

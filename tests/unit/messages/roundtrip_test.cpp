@@ -65,14 +65,15 @@ CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(kill_command{kill_id{"k-1"}, kill_level::cancel_all, kill_scope::cluster, "",
                                 operator_id{"alice"}, node_id{"n1"}, "drill", timestamp_ns{4},
                                 std::vector<uint8_t>{1, 2, 3}});
-  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 80000, 1234, timestamp_ns{5}, 2, ""});
+  check_round_trip(kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 80000, 1234, timestamp_ns{4}, timestamp_ns{5}, 2, ""});
   check_round_trip(reset_command{kill_id{"r-1"}, operator_id{"alice"}, node_id{"n1"}, "all clear",
                                  timestamp_ns{9}, std::vector<uint8_t>(64, 7)});
-  check_round_trip(reset_vote{kill_id{"r-1"}, node_id{"n2"}, false, "OMS not reconciled"});
+  check_round_trip(reset_vote{kill_id{"r-1"}, node_id{"n2"}, false, "OMS not reconciled", 3,
+                              std::vector<uint8_t>(64, 7)});
   check_round_trip(reset_report{kill_id{"r-1"}, node_id{"n1"}, 2, 2, false,
                                 {reset_vote{kill_id{"r-1"}, node_id{"n1"}, true, ""}}, "no quorum"});
   check_round_trip(kill_report{kill_id{"k-1"}, node_id{"n1"}, true,
-                               {kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 3, 1, {}, 0, ""}},
+                               {kill_ack{kill_id{"k-1"}, node_id{"n2"}, true, 3, 1, {}, {}, 0, ""}},
                                {channel_result{kill_id{"k-1"}, node_id{"n1"}, "oms", true, 2, 0, 1, -1, ""}},
                                99, ""});
   check_round_trip(actor_stats{"oms", {{"orders_sent", 3}, {"fills", 2}}});
@@ -82,7 +83,7 @@ CAF_TEST(every_message_type_survives_serialization) {
                                   1, 3, 0, ""});
   check_round_trip(trading_state{node_id{"n1"}, trading_mode::halted, kill_level::cancel_all,
                                  kill_id{"k-1"}, timestamp_ns{6}});
-  check_round_trip(heartbeat{node_id{"n1"}, 17, timestamp_ns{9}});
+  check_round_trip(heartbeat{node_id{"n1"}, 17, timestamp_ns{9}, std::vector<uint8_t>(64, 5)});
   check_round_trip(operator_command{command_id{"c-1"}, operator_action::change_limit,
                                     operator_id{"alice"}, timestamp_ns{10}, "BTCUSDT",
                                     "max-order-qty", "2.5", "widen for auction",
