@@ -68,6 +68,9 @@ struct kill_coordinator_config {
   std::chrono::milliseconds heartbeat_interval{200};
   std::chrono::milliseconds quorum_timeout{5'000};
   std::chrono::milliseconds quorum_start_grace{15'000};
+  // This node's own key (the operators file lists it with node = <self>):
+  // signs its reset votes and heartbeats. Null in unit tests that sign nothing.
+  std::shared_ptr<const ed25519_signer> node_key;
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

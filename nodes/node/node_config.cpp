@@ -14,7 +14,7 @@ node_config::node_config() {
   register_message_types(*this);
   opt_group{custom_options_, "cwts"}
     .add(raw_.node_id, "node-id", "name of this node (unique in the cluster)")
-    .add(raw_.roles, "roles", "roles hosted here: gateway, trading")
+    .add(raw_.roles, "roles", "roles hosted here: gateway, trading, witness")
     .add(raw_.duration_s, "duration", "stop after this many seconds (0: until Ctrl-C)")
     .add(raw_.summary_interval_ms, "summary-interval-ms", "period of the summary line");
   opt_group{custom_options_, "cluster"}
@@ -195,12 +195,14 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
   }
   s.self = node_id{r.node_id};
   if (r.roles.empty()) {
-    error = "cwts.roles: at least one of gateway, trading";
+    error = "cwts.roles: at least one of gateway, trading, witness";
     return false;
   }
   for (auto& role : r.roles) {
-    if (role != "gateway" && role != "trading") {
-      error = "cwts.roles: unknown role '" + role + "' (known: gateway, trading)";
+    // witness: only the kill coordinator (every node has one): a node that
+    // holds no venue or order but counts in the kill and reset quorums.
+    if (role != "gateway" && role != "trading" && role != "witness") {
+      error = "cwts.roles: unknown role '" + role + "' (known: gateway, trading, witness)";
       return false;
     }
     s.roles.insert(role);
@@ -377,6 +379,15 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
   if (!listed || !listed->roles.count(operator_role::kill)) {
     error = "kill.node-key-name: '" + r.node_key_name
             + "' is not in the operators file with role kill";
+    return false;
+  }
+  // The same key signs this node's votes and heartbeats, which peers check
+  // against the key listed for this node's id.
+  if (listed->node != s.self.value) {
+    error = "kill.node-key-name: '" + r.node_key_name + "' must be listed with node = \""
+            + s.self.value + "\" in the operators file"
+            + (listed->node.empty() ? std::string(" (it has no node)")
+                                    : " (it is listed for node '" + listed->node + "')");
     return false;
   }
   if (listed->public_key != key->public_key()) {

@@ -24,6 +24,7 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.min_halt = s.kill.min_halt;
   cfg.heartbeat_interval = s.kill.heartbeat_interval;
   cfg.quorum_timeout = s.kill.quorum_timeout;
+  cfg.node_key = s.kill.node_key;
   // The fail-safe counts from when the node stops waiting for its peers.
   cfg.quorum_start_grace = s.connect_timeout;
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
