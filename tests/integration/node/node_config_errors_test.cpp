@@ -55,10 +55,16 @@ CAF_TEST(the_paths_are_set) {
 CAF_TEST(the_default_config_is_accepted) {
   // The baseline: without a bad value the node starts and stops cleanly
   // (venue port 1 is unreachable, which is not a config error).
-  auto res = run_with("--cwts.node-id=cfgok");
+  auto res = run_with("--cwts.summary-interval-ms=1000");
   CAF_MESSAGE("rc=" << res.exit_code << " stderr: " << tail(res.err, 600));
   CAF_CHECK(!res.timed_out);
   CAF_CHECK_EQUAL(res.exit_code, 0);
+}
+
+CAF_TEST(a_node_key_listed_for_another_node_is_refused) {
+  // node-solo signs solo's votes and heartbeats; under another node id it
+  // would sign in a name its peers do not check it against.
+  expect_refused("--cwts.node-id=cfgok", "kill.node-key-name");
 }
 
 CAF_TEST(non_decimal_max_order_qty_names_the_key) {
