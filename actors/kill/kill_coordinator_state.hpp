@@ -37,8 +37,16 @@ struct kill_coordinator_state {
   int64_t votes_refused = 0;
   // Fail-safe (kill_quorum.cpp): who we heard from, and what it led to.
   std::optional<quorum_monitor> quorum;
+  // Numbered from the wall-clock ns at start, so a restarted node's
+  // heartbeats stay above those of its previous life (replay guard).
   uint64_t heartbeat_seq = 0;
+  int64_t heartbeats_sent = 0;
   int64_t heartbeats_refused = 0;
+  // Refusals by why (bad_signature, wrong_sender, stale_seq, ...), and the
+  // last reason logged per claimed node (logged when it changes, not at
+  // every heartbeat).
+  std::map<std::string, int64_t> heartbeats_refused_by;
+  std::map<std::string, std::string> heartbeat_refusal_logged;
   int64_t quorum_lost = 0;       // held -> lost transitions
   int64_t quorum_lost_halts = 0; // of those, the ones that closed the gate
   static inline const char* name = "kill_coordinator";

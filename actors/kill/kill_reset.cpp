@@ -2,9 +2,16 @@
 // an operator-signed reset_command is verified by every node, each node
 // checks its own preconditions and sends its vote to every node, and a node
 // reopens its gate only with a quorum of yes votes and its own vote yes.
-// Votes are taken only from the coordinator of the node they name (the
-// sender's handle is that node's peer-kill entry), so a node cannot vote for
-// another.
+//
+// The origin proposes the epoch trading resumes at (its own + 1); a node
+// votes yes only for an epoch above its own, its vote carries that epoch and
+// is signed with its node key; on resume every node takes the agreed epoch.
+// A vote is counted only when (1) it verifies with the key the operators
+// file lists for the node it names, (2) it comes from that node's
+// coordinator (the sender's handle is that node's peer-kill entry: a second
+// layer), (3) it is that node's first vote for the reset and (4) it is for
+// the proposal's epoch. A node without a key (unit tests) still counts its
+// own vote; votes that cannot be verified are never counted (fail-safe).
 
 #include <spdlog/spdlog.h>
 
@@ -29,6 +36,7 @@ void audit_reset(kill_ptr self, const reset_command& cmd, const char* via, const
     .add("origin", cmd.origin.value)
     .add("issued_at_ns", cmd.issued_at.ns)
     .add("text", cmd.reason)
+    .add("epoch", cmd.epoch)
     .add("signature_bytes", static_cast<int64_t>(cmd.signature.size()));
   audit(self, r, true);
 }
@@ -42,8 +50,17 @@ void audit_vote(kill_ptr self, const reset_vote& v, const char* verdict, const s
     .add("id", v.reset.value)
     .add("from", v.node.value)
     .add("yes", v.yes ? 1 : 0)
-    .add("reason", v.reason);
+    .add("reason", v.reason)
+    .add("epoch", v.epoch)
+    .add("signature_bytes", static_cast<int64_t>(v.signature.size()));
   audit(self, r, false);
+}
+
+void refuse_vote(kill_ptr self, const reset_vote& v, const std::string& why) {
+  ++self->state.votes_refused;
+  spdlog::warn("event=reset_vote_refused id={} claimed_node={} epoch={} reason=\"{}\"",
+               v.reset.value, v.node.value, v.epoch, why);
+  audit_vote(self, v, "refused", why);
 }
 
 int32_t quorum(kill_ptr self) {
@@ -90,9 +107,12 @@ void decide(kill_ptr self, reset_round& round) {
   if (round.resumed || own == round.votes().end() || !own->second.yes
       || round.yes() < quorum(self))
     return;
+  // Another reset resumed us at this epoch or later meanwhile: never go back.
+  if (round.command().epoch <= st.core->epoch())
+    return;
   round.resumed = true;
   ++st.resets_resumed;
-  st.core->reopen(round.command().id, round.command().reason);
+  st.core->reopen(round.command().id, round.command().reason, round.command().epoch);
   auto why = persist(self);
   audit_record r("reset_resumed");
   r.add("node", me)
@@ -117,14 +137,11 @@ void record_vote(kill_ptr self, const reset_vote& v) {
     st.early_votes[v.reset.value].push_back(v); // the proposal is still on its way
     return;
   }
-  if (!round->second.record(v)) {
-    ++st.votes_refused;
-    audit_vote(self, v, "refused", "node voted already");
-    return;
-  }
+  if (auto why = round->second.record(v); !why.empty())
+    return refuse_vote(self, v, why);
   audit_vote(self, v, "counted", "");
-  spdlog::info("event=reset_vote id={} from={} yes={} reason=\"{}\"", v.reset.value, v.node.value,
-               v.yes, v.reason);
+  spdlog::info("event=reset_vote id={} from={} yes={} epoch={} reason=\"{}\"", v.reset.value,
+               v.node.value, v.yes, v.epoch, v.reason);
   decide(self, round->second);
   deliver_if_done(self, v.reset.value, false);
 }
@@ -141,9 +158,14 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
   auto risk = local_role(self, "risk");
   p->oms_present = static_cast<bool>(oms);
   p->risk_present = static_cast<bool>(risk);
+  p->own_epoch = st.core->epoch();
+  p->proposed_epoch = cmd.epoch;
   auto id = cmd.id;
   auto vote = [self, p, id] {
     auto v = decide_vote(id, self->state.cfg.core.self, *p);
+    // Unsigned without a node key (unit tests): then only this node counts it.
+    if (self->state.cfg.node_key)
+      sign(v, *self->state.cfg.node_key);
     for (auto& peer : peers(self))
       self->send(peer, v);
     record_vote(self, v);
@@ -214,6 +236,8 @@ std::string open_round(kill_ptr self, const reset_command& cmd, const char* via)
 
 caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd) {
   cmd.origin = self->state.cfg.core.self;
+  // The origin proposes the next epoch; every vote signs the one it agrees to.
+  cmd.epoch = self->state.core->epoch() + 1;
   auto why = open_round(self, cmd, "request");
   if (!why.empty()) {
     reset_report r;
@@ -244,17 +268,19 @@ void on_reset_proposal(kill_ptr self, const reset_command& cmd) {
 }
 
 void on_reset_vote(kill_ptr self, const reset_vote& v) {
-  // Only the coordinator of node X may cast X's vote.
+  auto& st = self->state;
+  // Our own vote is recorded where it is cast; one arriving from outside in
+  // our name is someone else's.
+  if (v.node == st.cfg.core.self)
+    return refuse_vote(self, v, "vote in this node's own name from outside");
+  // Only node X's key can sign X's vote.
+  if (auto why = verify_vote_signature(st.cfg.core.operators.get(), v); !why.empty())
+    return refuse_vote(self, v, why);
+  // Second layer: only the coordinator of node X may deliver X's vote.
   auto sender = self->current_sender();
   auto expected = role(self, peer_kill_prefix + v.node.value);
-  if (!sender || !expected || sender != caf::actor_cast<caf::strong_actor_ptr>(expected)) {
-    ++self->state.votes_refused;
-    spdlog::warn("event=reset_vote_refused id={} claimed_node={} reason=\"sender is not that "
-                 "node's coordinator\"",
-                 v.reset.value, v.node.value);
-    audit_vote(self, v, "refused", "sender is not that node's coordinator");
-    return;
-  }
+  if (!sender || !expected || sender != caf::actor_cast<caf::strong_actor_ptr>(expected))
+    return refuse_vote(self, v, "sender is not that node's coordinator");
   record_vote(self, v);
 }
 

@@ -106,13 +106,13 @@ bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::s
   return true;
 }
 
-void kill_switch::reopen(const kill_id& reset, const std::string& reason) {
+void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_t epoch) {
   gate_.reopen();
   level_ = kill_level::none;
   cause_ = reset;
   cause_reason_ = reason;
   since_ = wall_clock_now();
-  ++epoch_;
+  epoch_ = epoch;
 }
 
 bool kill_switch::on_ack(const kill_ack& ack) {

@@ -59,8 +59,9 @@ public:
   // ever closes the gate.
   bool halt_self(kill_level level, const kill_id& cause, const std::string& reason);
 
-  // Reopens the gate after a reset reached its quorum: level none, next epoch.
-  void reopen(const kill_id& reset, const std::string& reason);
+  // Reopens the gate after a reset reached its quorum: level none, at the
+  // `epoch` the quorum agreed to (the reset's proposed epoch).
+  void reopen(const kill_id& reset, const std::string& reason, int64_t epoch);
 
   // Records an ack or a channel result for a kill this node originated or
   // applied; unknown kill ids are ignored (returns false).

@@ -10,16 +10,36 @@ quorum_monitor::quorum_monitor(quorum_monitor_config cfg)
   : cfg_(std::move(cfg)), quorum_(reset_quorum(std::max<int32_t>(cfg_.cluster_size, 1))) {
 }
 
-void quorum_monitor::on_heartbeat(const std::string& peer, int64_t now_ns) {
+std::string verify_heartbeat_signature(const operator_registry* registry, const heartbeat& hb) {
+  const operator_key* key = registry ? registry->node_key(hb.node.value) : nullptr;
+  if (!key)
+    return "no node key listed for node " + hb.node.value;
+  if (hb.signature.empty())
+    return "heartbeat from '" + hb.node.value + "' is unsigned";
+  if (!ed25519_verify(key->public_key, signing_payload(hb), hb.signature))
+    return "heartbeat from '" + hb.node.value + "' not signed by the key listed for node "
+           + hb.node.value;
+  return "";
+}
+
+heartbeat_verdict quorum_monitor::on_heartbeat(const std::string& peer, uint64_t seq,
+                                               int64_t now_ns) {
   if (peer == cfg_.self)
-    return;
+    return heartbeat_verdict::ignored;
   auto i = last_seen_ns_.find(peer);
-  if (i != last_seen_ns_.end()) {
-    i->second = std::max(i->second, now_ns);
-    return;
-  }
-  if (static_cast<int32_t>(last_seen_ns_.size()) < cfg_.cluster_size - 1)
+  if (i == last_seen_ns_.end()) {
+    if (static_cast<int32_t>(last_seen_ns_.size()) >= cfg_.cluster_size - 1)
+      return heartbeat_verdict::ignored;
+    last_seq_[peer] = seq;
     last_seen_ns_.emplace(peer, now_ns);
+    return heartbeat_verdict::counted;
+  }
+  auto& last = last_seq_[peer];
+  if (seq <= last)
+    return heartbeat_verdict::stale_seq;
+  last = seq;
+  i->second = std::max(i->second, now_ns);
+  return heartbeat_verdict::counted;
 }
 
 int32_t quorum_monitor::visible(int64_t now_ns) const {

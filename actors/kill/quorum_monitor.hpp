@@ -13,13 +13,34 @@
 // The quorum is the reset's (reset_quorum.hpp): n=2 needs both nodes, n=4
 // three. A single node (n=1, quorum 1) never loses it. Times are passed in
 // (nanoseconds of a monotonic clock) so tests need no clock.
+//
+// A heartbeat counts only when signed by the key the operators file lists for
+// the node it names (verify_heartbeat_signature) and when its sequence number
+// is above the last one counted from that node: a recorded heartbeat replayed
+// later proves nothing. A node numbers its heartbeats from its wall-clock
+// start time in ns (kill_quorum.cpp), so a restarted peer continues above
+// the numbers of its previous life.
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "common/operator_auth.hpp"
+#include "messages/cluster.hpp"
+
 namespace cwts {
+
+// Why a heartbeat was not counted (keys of the `heartbeats_refused.<why>` stats).
+enum class heartbeat_verdict : uint8_t {
+  counted,
+  ignored,      // our own name, or a peer beyond the n-1 a cluster of n has
+  stale_seq,    // seq not above the last counted one from that node (replay)
+};
+
+// Empty when `hb` is signed by the key the operators file lists for
+// `hb.node`; otherwise why not. Null registry or no key listed: refused.
+std::string verify_heartbeat_signature(const operator_registry* registry, const heartbeat& hb);
 
 struct quorum_monitor_config {
   std::string self;                 // this node's id; its own heartbeats are ignored
@@ -42,9 +63,10 @@ class quorum_monitor {
 public:
   explicit quorum_monitor(quorum_monitor_config cfg);
 
-  // A heartbeat from `peer` received at `now_ns`. Only the first n-1
-  // distinct peers are tracked: a cluster of n has no more.
-  void on_heartbeat(const std::string& peer, int64_t now_ns);
+  // A (verified) heartbeat from `peer` with sequence number `seq`, received
+  // at `now_ns`. Only the first n-1 distinct peers are tracked: a cluster of
+  // n has no more. Counted only when `seq` is above the last counted one.
+  heartbeat_verdict on_heartbeat(const std::string& peer, uint64_t seq, int64_t now_ns);
 
   // Re-evaluates at `now_ns`; reports a loss once per held -> lost transition.
   quorum_check check(int64_t now_ns);
@@ -62,6 +84,7 @@ private:
   int32_t quorum_;
   bool lost_ = false;
   std::map<std::string, int64_t> last_seen_ns_; // by peer node id
+  std::map<std::string, uint64_t> last_seq_;    // by peer node id
 };
 
 } // namespace cwts

@@ -11,8 +11,12 @@ int32_t reset_quorum(int32_t nodes) {
 }
 
 reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_preconditions& p) {
-  reset_vote v{reset, self, false, ""};
-  if (!p.answered)
+  reset_vote v{reset, self, false, "", p.proposed_epoch, {}};
+  // An epoch this node has reached already would resume it into its past
+  // (or let two resets share an epoch): never yes.
+  if (p.proposed_epoch <= p.own_epoch)
+    v.reason = "stale epoch: this node is at epoch " + std::to_string(p.own_epoch);
+  else if (!p.answered)
     v.reason = "precondition unknown: the local OMS or risk did not answer";
   else if (p.oms_present && !p.oms_reconciled)
     v.reason = "OMS not reconciled with the venue";
@@ -26,8 +30,29 @@ reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_pr
   return v;
 }
 
-bool reset_round::record(const reset_vote& v) {
-  return votes_.emplace(v.node.value, v).second;
+void sign(reset_vote& v, const ed25519_signer& node_key) {
+  v.signature = node_key.sign(signing_payload(v));
+}
+
+std::string verify_vote_signature(const operator_registry* registry, const reset_vote& v) {
+  const operator_key* key = registry ? registry->node_key(v.node.value) : nullptr;
+  if (!key)
+    return "no node key listed for node " + v.node.value + " (vote not verifiable)";
+  if (v.signature.empty())
+    return "vote from '" + v.node.value + "' is unsigned";
+  if (!ed25519_verify(key->public_key, signing_payload(v), v.signature))
+    return "vote from '" + v.node.value + "' not signed by the key listed for node "
+           + v.node.value;
+  return "";
+}
+
+std::string reset_round::record(const reset_vote& v) {
+  if (v.epoch != cmd_.epoch)
+    return "vote for epoch " + std::to_string(v.epoch) + ", the proposal resumes at epoch "
+           + std::to_string(cmd_.epoch);
+  if (!votes_.emplace(v.node.value, v).second)
+    return "node voted already";
+  return "";
 }
 
 int32_t reset_round::yes() const {

@@ -7,13 +7,19 @@
 // otherwise (n=1: 1, n=2: 2, n=3: 2, n=4: 3, n=7: 5). So no single node of a
 // cluster of two or more resumes it. CAF-free.
 //
-//   reset_command ──> each node: verify, vote (yes | no + reason) ──> all nodes
+//   reset_command{epoch = origin's epoch + 1}
+//     ──> each node: verify, vote (yes | no + reason) for that epoch, signed
+//         with its node key ──> all nodes
+//   each node counts a vote only if it verifies with the key listed for the
+//   node it names, is that node's first, and is for the proposal's epoch
 //   each node: yes votes >= quorum and its own vote yes ──> reopen its gate
+//              at the proposed epoch
 
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "common/operator_auth.hpp"
 #include "messages/kill.hpp"
 
 namespace cwts {
@@ -31,10 +37,21 @@ struct reset_preconditions {
   int64_t halted_for_ns = 0;
   int64_t min_halt_ns = 0;
   bool answered = true;          // false: the OMS or risk did not answer in time
+  int64_t own_epoch = 0;         // this node's epoch now
+  int64_t proposed_epoch = 1;    // the epoch the reset resumes at (reset_command::epoch)
 };
 
-// Yes, or no with why (first failing precondition).
+// Yes, or no with why (first failing precondition); the vote carries the
+// proposed epoch. Unsigned: the caller signs it with the node key.
 reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_preconditions& p);
+
+// Signs `v` in place with the node's own key.
+void sign(reset_vote& v, const ed25519_signer& node_key);
+
+// Empty when `v` is signed by the key the operators file lists for `v.node`
+// (`node = <node>`); otherwise why it cannot be counted. Null registry or no
+// key listed for that node: not verifiable, refused (fail-safe).
+std::string verify_vote_signature(const operator_registry* registry, const reset_vote& v);
 
 // The votes one node has seen for one reset.
 class reset_round {
@@ -42,9 +59,10 @@ public:
   reset_round() = default;
   explicit reset_round(reset_command cmd) : cmd_(std::move(cmd)) {}
 
-  // Records `v` (the first vote of each node counts; a node cannot change
-  // its vote). False when the node had voted already.
-  bool record(const reset_vote& v);
+  // Records `v` if it is for this round's epoch and the first vote of its
+  // node (a node cannot change its vote). Empty when counted, else why not.
+  // The signature is checked before (verify_vote_signature).
+  std::string record(const reset_vote& v);
   int32_t yes() const;
   const std::map<std::string, reset_vote>& votes() const { return votes_; }
   const reset_command& command() const { return cmd_; }

@@ -109,6 +109,39 @@ void on_down(supervisor_ptr self, const caf::down_msg& dm) {
   }
 }
 
+// A peer node, from our own join or from its announce (a node that joins us
+// or re-joins after a restart; cluster_link.cpp). The entry for a node name
+// is replaced: a restarted peer has a new supervisor and new roles, and the
+// old entry's handles lead nowhere. The same supervisor again (both nodes
+// joined each other) only refreshes its roles.
+void on_peer(supervisor_ptr self, const std::string& node, const caf::actor& peer_supervisor,
+             const role_directory& roles) {
+  if (!peer_supervisor || node.empty() || node == self->state.cfg.self.value) {
+    spdlog::warn("event=peer_refused node={} reason=\"{}\"", node,
+                 !peer_supervisor ? "no supervisor handle"
+                                  : node.empty() ? "no node name" : "our own node name");
+    return;
+  }
+  auto i = self->state.peers.find(node);
+  if (i == self->state.peers.end()) {
+    self->monitor(peer_supervisor);
+    self->state.peers.emplace(node, peer_node{peer_supervisor, roles});
+    spdlog::info("event=peer_joined node={} roles={}", node, roles.size());
+  } else if (i->second.supervisor != peer_supervisor) {
+    self->demonitor(i->second.supervisor);
+    self->monitor(peer_supervisor);
+    i->second = peer_node{peer_supervisor, roles};
+    spdlog::warn("event=peer_rejoined node={} roles={} action=replaced_stale_entry", node,
+                 roles.size());
+  } else {
+    if (i->second.roles == roles)
+      return; // nothing new: no rewiring
+    i->second.roles = roles;
+    spdlog::info("event=peer_roles_updated node={} roles={}", node, roles.size());
+  }
+  broadcast_wiring(self);
+}
+
 caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
   self->state.cfg = std::move(cfg);
   for (auto& spec : self->state.cfg.children)
@@ -130,12 +163,7 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       return std::make_tuple(self->state.cfg.self.value, local_directory(self));
     },
     [=](peer_atom, const std::string& node, const caf::actor& peer_supervisor,
-        const role_directory& roles) {
-      self->monitor(peer_supervisor);
-      self->state.peers[node] = peer_node{peer_supervisor, roles};
-      spdlog::info("event=peer_joined node={} roles={}", node, roles.size());
-      broadcast_wiring(self);
-    },
+        const role_directory& roles) { on_peer(self, node, peer_supervisor, roles); },
     [=](stats_atom) {
       actor_stats s{"supervisor", {}};
       for (auto& c : self->state.children) {

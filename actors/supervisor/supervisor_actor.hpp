@@ -31,6 +31,10 @@ struct supervisor_config {
 // Messages handled (besides down/exit):
 //   directory_atom                         -> (string node, role_directory local roles)
 //   peer_atom, string node, actor, role_directory   merge a peer node's roles
+//       (from our own join, or a peer's announce: a node that joins us tells
+//       us its name, supervisor and roles; a newer supervisor for a known
+//       name replaces the stale entry, is monitored, and every child is
+//       rewired)
 //   stats_atom                             -> actor_stats (restarts per role)
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_config cfg);
 

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "caf/all.hpp"
@@ -12,6 +14,7 @@
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/halt_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/kill/reset_quorum.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
@@ -32,16 +35,27 @@ caf::behavior fake_connector(caf::stateful_actor<std::vector<int64_t>>* self,
                              std::vector<int64_t> open_after, const kill_gate* gate,
                              std::shared_ptr<probe> seen) {
   self->state = std::move(open_after);
-  return {
-    [=](cancel_all_atom, const kill_id& id) {
+  auto cancel_all = [=](const kill_id& id) {
       seen->gate_was_closed.store(!gate->is_open());
       ++seen->cancel_all_calls;
       int64_t left = self->state.empty() ? 0 : self->state.front();
       if (self->state.size() > 1)
         self->state.erase(self->state.begin());
-      return channel_result{id, node_id{"n1"}, "venue_cancel_all", left == 0, 1000, 0, 3, left,
-                            left == 0 ? "" : "open orders remain"};
-    },
+      channel_result r;
+      r.id = id;
+      r.node = node_id{"n1"};
+      r.channel = "venue_cancel_all";
+      r.ok = left == 0;
+      r.duration_ns = 1000;
+      r.orders_canceled = 3;
+      r.open_orders_after = left;
+      r.error = left == 0 ? "" : "open orders remain";
+      return r;
+  };
+  // The channel is asked with the kill id or with the whole kill command.
+  return {
+    [=](cancel_all_atom, const kill_id& id) { return cancel_all(id); },
+    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(cmd.id); },
     [](const trading_state&) {},
   };
 }
@@ -49,15 +63,31 @@ caf::behavior fake_connector(caf::stateful_actor<std::vector<int64_t>>* self,
 // Test double of an OMS: answers cancel-all, and stats with its
 // reconciliation phase (a reset precondition).
 caf::behavior fake_oms(caf::event_based_actor*, bool reconciled) {
+  auto cancel_all = [](const kill_id& id) {
+    channel_result r;
+    r.id = id;
+    r.node = node_id{"n1"};
+    r.channel = "oms";
+    r.ok = true;
+    r.duration_ns = 500;
+    r.orders_canceled = 2;
+    return r;
+  };
   return {
-    [](cancel_all_atom, const kill_id& id) {
-      return channel_result{id, node_id{"n1"}, "oms", true, 500, 0, 2, -1, ""};
-    },
+    [=](cancel_all_atom, const kill_id& id) { return cancel_all(id); },
+    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(cmd.id); },
     [reconciled](stats_atom) {
       return actor_stats{"oms", {{"reconcile.phase_running", reconciled ? 1 : 0}}};
     },
     [](const trading_state&) {},
   };
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 struct fixture : testing::actor_test_system {
@@ -95,7 +125,31 @@ struct fixture : testing::actor_test_system {
     c.heartbeat_interval = timing.heartbeat_interval;
     c.quorum_timeout = timing.quorum_timeout;
     c.quorum_start_grace = timing.quorum_start_grace;
+    c.node_key = keys.node_key(node);
     return spawn_kill_coordinator(*sys, c);
+  }
+
+  // A coordinator that calls itself `node` but signs with `key` (not the
+  // one the operators file lists for `node`).
+  caf::actor impostor(const std::string& node, kill_gate& gate, int32_t cluster_size,
+                      std::shared_ptr<const ed25519_signer> key) {
+    kill_coordinator_config c;
+    c.core.self = node_id{node};
+    c.core.operators = keys.registry;
+    c.gate = &gate;
+    c.reset_deadline = std::chrono::seconds(2);
+    c.cluster_size = cluster_size;
+    c.heartbeat_interval = timing.heartbeat_interval;
+    c.quorum_timeout = timing.quorum_timeout;
+    c.quorum_start_grace = timing.quorum_start_grace;
+    c.node_key = std::move(key);
+    return spawn_kill_coordinator(*sys, c);
+  }
+
+  int64_t counter(const caf::actor& kill, const std::string& key) {
+    auto s = stats_of(kill);
+    auto i = s.counters.find(key);
+    return i == s.counters.end() ? int64_t{-1} : i->second;
   }
 
   kill_command command(kill_level level, const std::string& reason = "test") {
@@ -308,9 +362,11 @@ CAF_TEST(a_two_node_reset_with_one_no_vote_stays_halted_on_both) {
   CAF_CHECK(!gate1.is_open());
   CAF_CHECK(!gate2.is_open());
   // A vote in n2's name from someone else (here: the test) is not counted.
-  (*self)->send(k1, reset_vote{kill_id{"r-2"}, node_id{"n2"}, true, ""});
+  auto refused_before = counter(k1, "votes_refused");
+  (*self)->send(k1, reset_vote{kill_id{"r-2"}, node_id{"n2"}, true, "", 1, {}});
   gate_of(k1);
   CAF_CHECK(!gate1.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), refused_before + 1);
   caf::anon_send_exit(oms1, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(oms2, caf::exit_reason::user_shutdown);
   stop(k1);
@@ -328,11 +384,154 @@ CAF_TEST(a_two_node_reset_with_both_yes_resumes_both) {
   auto r = reset(k1, keys.reset("r-3"));
   CAF_CHECK(r.resumed);
   CAF_CHECK_EQUAL(r.votes.size(), 2u);
+  // Both voted for, and both resumed at, the epoch the origin proposed.
+  for (auto& v : r.votes) {
+    CAF_CHECK_EQUAL(v.epoch, 1);
+    CAF_CHECK_EQUAL(v.signature.size(), 64u);
+  }
   gate_of(k2);
   CAF_CHECK(gate1.is_open());
   CAF_CHECK(gate2.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "epoch"), 1);
+  CAF_CHECK_EQUAL(counter(k2, "epoch"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), 0);
   stop(k1);
   stop(k2);
+  std::string error;
+  auto saved = load_halt_state(dir + "/n2-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK_EQUAL(saved->epoch, 1);
+  auto audit = read_text(dir + "/n1-audit.log");
+  CAF_CHECK(audit.find("event=reset_vote") != std::string::npos);
+  CAF_CHECK(audit.find("epoch=1") != std::string::npos);
+}
+
+CAF_TEST(a_node_ahead_of_the_proposed_epoch_votes_no_and_nobody_resumes) {
+  // n2 was resumed at epoch 5 in an earlier life; n1 is at 0 and proposes 1.
+  halt_state ahead;
+  ahead.level = kill_level::halt_new_orders;
+  ahead.cause = kill_id{"k-old"};
+  ahead.since = wall_clock_now();
+  ahead.epoch = 5;
+  ahead.reason = "drill";
+  std::string error;
+  CAF_REQUIRE(save_halt_state(dir + "/n2-halt.state", ahead, error));
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "epochs"));
+  gate_of(k2);
+  auto r = reset(k1, keys.reset("r-epoch"));
+  CAF_CHECK(!r.resumed);
+  CAF_REQUIRE_EQUAL(r.votes.size(), 2u);
+  for (auto& v : r.votes) {
+    CAF_CHECK_EQUAL(v.epoch, 1);
+    if (v.node.value == "n2") {
+      CAF_CHECK(!v.yes);
+      CAF_CHECK_EQUAL(v.reason, "stale epoch: this node is at epoch 5");
+    }
+  }
+  gate_of(k2);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK(!gate2.is_open());
+  CAF_CHECK_EQUAL(counter(k2, "epoch"), 5);
+  stop(k1);
+  stop(k2);
+}
+
+CAF_TEST(votes_with_a_bad_signature_or_another_nodes_key_are_refused_and_audited) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  auto oms2 = sys->spawn(fake_oms, false); // n2 votes no
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}, {"oms", oms2}});
+  issue(k1, command(kill_level::halt_new_orders, "sigs"));
+  gate_of(k2);
+  auto r = reset(k1, keys.reset("r-sig"));
+  CAF_CHECK(!r.resumed);
+  auto refused = counter(k1, "votes_refused");
+  // n2's yes, altered after n2 signed it (it voted no): bad signature.
+  reset_vote altered{kill_id{"r-sig"}, node_id{"n2"}, false, "OMS not reconciled with the venue",
+                     1, {}};
+  sign(altered, *keys.node2);
+  altered.yes = true;
+  (*self)->send(k1, altered);
+  // A yes in n2's name signed with n1's key.
+  reset_vote wrong_key{kill_id{"r-sig"}, node_id{"n2"}, true, "", 1, {}};
+  sign(wrong_key, *keys.node1);
+  (*self)->send(k1, wrong_key);
+  // Signed by n2's key but not sent by n2's coordinator: the second layer.
+  reset_vote wrong_sender{kill_id{"r-sig"}, node_id{"n2"}, true, "", 1, {}};
+  sign(wrong_sender, *keys.node2);
+  (*self)->send(k1, wrong_sender);
+  gate_of(k1);
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), refused + 3);
+  CAF_CHECK(!gate1.is_open());
+  caf::anon_send_exit(oms2, caf::exit_reason::user_shutdown);
+  stop(k1);
+  stop(k2);
+  auto audit = read_text(dir + "/n1-audit.log");
+  CAF_CHECK(audit.find("vote from 'n2' not signed by the key listed for node n2")
+            != std::string::npos);
+  CAF_CHECK(audit.find("sender is not that node's coordinator") != std::string::npos);
+  CAF_CHECK(verify_audit_file(dir + "/n1-audit.log").ok);
+}
+
+CAF_TEST(a_forged_yes_vote_in_another_nodes_name_cannot_make_the_quorum) {
+  // The coordinator n1 lists as n2's is an impostor: it is the right sender
+  // (first layer of old), votes yes, but signs with a key that is not n2's.
+  auto k1 = coordinator("n1", gate1, 2);
+  auto fake = impostor("n2", gate2, 2,
+                       std::make_shared<const ed25519_signer>(ed25519_signer::generate()));
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", fake}});
+  (*self)->send(fake, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "forged"));
+  CAF_REQUIRE(!gate1.is_open());
+  auto r = reset(k1, keys.reset("r-forged"));
+  CAF_CHECK(!r.resumed);
+  CAF_CHECK_EQUAL(r.votes.size(), 1u); // only n1's own
+  CAF_CHECK(r.error.find("no quorum: 1 yes of 2 needed") == 0);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "resets_resumed"), 0);
+  stop(k1);
+  stop(fake);
+  CAF_CHECK(read_text(dir + "/n1-audit.log")
+              .find("vote from 'n2' not signed by the key listed for node n2")
+            != std::string::npos);
+}
+
+CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
+  timing.heartbeat_interval = std::chrono::seconds(30); // no timer beats in the way
+  timing.quorum_timeout = std::chrono::seconds(90);
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto k1 = coordinator("n1", gate1, 2);
+  // Any local actor stands in for n2's coordinator: in one process the
+  // sender's process is always right, so only the signature and seq decide.
+  auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
+  gate_of(k1);
+  heartbeat hb{node_id{"n2"}, 100, wall_clock_now(), {}};
+  hb.signature = keys.node2->sign(signing_payload(hb));
+  (*self)->send(k1, hb);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 0);
+  (*self)->send(k1, hb); // replayed
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.stale_seq"), 1);
+  heartbeat forged{node_id{"n2"}, 101, wall_clock_now(), {}};
+  forged.signature = keys.node1->sign(signing_payload(forged)); // n1's key, n2's name
+  (*self)->send(k1, forged);
+  heartbeat unsigned_hb{node_id{"n2"}, 102, wall_clock_now(), {}};
+  (*self)->send(k1, unsigned_hb);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 2);
+  heartbeat next{node_id{"n2"}, 103, wall_clock_now(), {}};
+  next.signature = keys.node2->sign(signing_payload(next));
+  (*self)->send(k1, next);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
 }
 
 CAF_TEST(a_kill_reaches_every_peer_and_the_origin_collects_their_acks) {

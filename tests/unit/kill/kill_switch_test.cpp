@@ -68,7 +68,7 @@ CAF_TEST(unsigned_forged_and_unauthorized_kills_leave_the_gate_open) {
   CAF_CHECK(d.verdict == kill_verdict::rejected);
   CAF_CHECK_EQUAL(d.reason, "unsigned kill");
   auto altered = command("u2");
-  altered.level = kill_level::full_stop; // changed after signing
+  altered.level = kill_level::halt_new_orders; // changed after signing (same role needed)
   d = ks.on_command(altered, now);
   CAF_CHECK(d.reason.find("bad signature") == 0);
   auto wrong_key = command("u3");
@@ -121,20 +121,22 @@ CAF_TEST(lower_level_never_lowers_a_higher_one) {
   CAF_CHECK_EQUAL(gate.level(), 2);
 }
 
-CAF_TEST(restored_halt_closes_the_gate_and_reopen_starts_the_next_epoch) {
+CAF_TEST(restored_halt_closes_the_gate_and_reopen_starts_the_agreed_epoch) {
   ks.restore(halt_state{kill_level::cancel_all, kill_id{"k-old"}, now, 4, "drill"});
   CAF_CHECK(!gate.is_open());
   auto h = ks.halt();
   CAF_CHECK(h.level == kill_level::cancel_all);
   CAF_CHECK_EQUAL(h.cause.value, "k-old");
   CAF_CHECK_EQUAL(h.epoch, 4);
-  ks.reopen(kill_id{"r-1"}, "all clear");
+  ks.reopen(kill_id{"r-1"}, "all clear", 5);
   CAF_CHECK(gate.is_open());
   CAF_CHECK(!ks.halt().halted());
   CAF_CHECK_EQUAL(ks.epoch(), 5);
   // A kill seen before the reset stays seen: replaying it does not halt again.
   ks.on_command(command("k10"), now);
-  ks.reopen(kill_id{"r-2"}, "all clear");
+  ks.reopen(kill_id{"r-2"}, "all clear", 9);
+  CAF_CHECK_EQUAL(ks.epoch(), 9);
+  CAF_CHECK_EQUAL(ks.halt().epoch, 9);
   CAF_CHECK(ks.on_command(command("k10"), now).verdict == kill_verdict::duplicate);
   CAF_CHECK(gate.is_open());
 }

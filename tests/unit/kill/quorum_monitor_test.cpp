@@ -13,6 +13,11 @@ quorum_monitor monitor(int32_t n, int64_t counting_from_ns = 0) {
   return quorum_monitor{quorum_monitor_config{"n1", n, 1000 * ms, counting_from_ns}};
 }
 
+// A heartbeat numbered like a node numbers them: increasing with time.
+heartbeat_verdict beat(quorum_monitor& m, const std::string& peer, int64_t at) {
+  return m.on_heartbeat(peer, static_cast<uint64_t>(at / ms) + 1, at);
+}
+
 } // namespace
 
 CAF_TEST(single_node_never_loses_its_quorum) {
@@ -28,7 +33,7 @@ CAF_TEST(two_nodes_hold_the_quorum_while_the_peer_is_heard) {
   auto m = monitor(2);
   CAF_CHECK_EQUAL(m.quorum(), 2);
   for (int64_t t = 0; t <= 10'000 * ms; t += 200 * ms) {
-    m.on_heartbeat("n2", t);
+    beat(m, "n2", t);
     CAF_CHECK(!m.check(t).lost);
   }
   CAF_CHECK_EQUAL(m.peers_seen(10'000 * ms), 1);
@@ -36,7 +41,7 @@ CAF_TEST(two_nodes_hold_the_quorum_while_the_peer_is_heard) {
 
 CAF_TEST(two_nodes_lose_the_quorum_once_the_peer_is_silent_past_the_timeout) {
   auto m = monitor(2);
-  m.on_heartbeat("n2", 0);
+  beat(m, "n2", 0);
   CAF_CHECK(!m.check(1000 * ms).lost); // exactly the timeout: still visible
   auto c = m.check(1001 * ms);
   CAF_CHECK(c.lost);
@@ -63,15 +68,15 @@ CAF_TEST(four_nodes_tolerate_one_silent_peer_and_not_two) {
   auto m = monitor(4);
   CAF_CHECK_EQUAL(m.quorum(), 3);
   for (auto p : {"n2", "n3", "n4"})
-    m.on_heartbeat(p, 0);
+    beat(m, p, 0);
   CAF_CHECK_EQUAL(m.visible(500 * ms), 4);
   // n4 goes silent: 3 of 4 visible, still a quorum.
-  m.on_heartbeat("n2", 900 * ms);
-  m.on_heartbeat("n3", 900 * ms);
+  beat(m, "n2", 900 * ms);
+  beat(m, "n3", 900 * ms);
   CAF_CHECK(!m.check(1500 * ms).lost);
   CAF_CHECK_EQUAL(m.visible(1500 * ms), 3);
   // n3 too: 2 of 4.
-  m.on_heartbeat("n2", 1800 * ms);
+  beat(m, "n2", 1800 * ms);
   auto c = m.check(1901 * ms + 100 * ms);
   CAF_CHECK(c.lost);
   CAF_CHECK_EQUAL(c.visible, 2);
@@ -80,9 +85,9 @@ CAF_TEST(four_nodes_tolerate_one_silent_peer_and_not_two) {
 
 CAF_TEST(the_quorum_comes_back_and_a_second_loss_is_reported_again) {
   auto m = monitor(2);
-  m.on_heartbeat("n2", 0);
+  beat(m, "n2", 0);
   CAF_CHECK(m.check(1500 * ms).lost);
-  m.on_heartbeat("n2", 1600 * ms);
+  beat(m, "n2", 1600 * ms);
   CAF_CHECK(!m.check(1700 * ms).lost);
   CAF_CHECK(!m.lost());
   CAF_CHECK(m.check(2601 * ms + 100 * ms).lost);
@@ -90,10 +95,26 @@ CAF_TEST(the_quorum_comes_back_and_a_second_loss_is_reported_again) {
 
 CAF_TEST(own_heartbeats_and_more_peers_than_the_cluster_has_do_not_count) {
   auto m = monitor(2);
-  m.on_heartbeat("n1", 0); // our own name
+  beat(m, "n1", 0); // our own name
   CAF_CHECK_EQUAL(m.visible(0), 1);
-  m.on_heartbeat("n2", 0);
-  m.on_heartbeat("n3", 0); // a cluster of 2 has one peer
+  beat(m, "n2", 0);
+  beat(m, "n3", 0); // a cluster of 2 has one peer
   CAF_CHECK_EQUAL(m.visible(0), 2);
   CAF_CHECK_EQUAL(m.heartbeat_age_ms(0).size(), 1u);
+}
+
+CAF_TEST(a_replayed_heartbeat_does_not_keep_a_silent_peer_visible) {
+  auto m = monitor(2);
+  CAF_CHECK(m.on_heartbeat("n2", 7, 0) == heartbeat_verdict::counted);
+  // The same heartbeat (or an older one) again, later: not counted.
+  CAF_CHECK(m.on_heartbeat("n2", 7, 900 * ms) == heartbeat_verdict::stale_seq);
+  CAF_CHECK(m.on_heartbeat("n2", 3, 950 * ms) == heartbeat_verdict::stale_seq);
+  auto c = m.check(1001 * ms);
+  CAF_CHECK(c.lost); // last counted at 0: silent past the timeout
+  // A newer one counts, also one with a jump (a restarted peer numbers from
+  // its start time).
+  CAF_CHECK(m.on_heartbeat("n2", 8, 1100 * ms) == heartbeat_verdict::counted);
+  CAF_CHECK(m.on_heartbeat("n2", 1'000'000'000, 1200 * ms) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.peers_seen(1200 * ms), 1);
+  CAF_CHECK(m.on_heartbeat("n1", 99, 1200 * ms) == heartbeat_verdict::ignored);
 }

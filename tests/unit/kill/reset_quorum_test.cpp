@@ -3,6 +3,8 @@
 
 #include "actors/kill/reset_quorum.hpp"
 
+#include <memory>
+
 using namespace cwts;
 
 CAF_TEST(quorum_is_2f_plus_1_at_3f_plus_1_and_never_one_node_of_several) {
@@ -39,11 +41,58 @@ CAF_TEST(a_node_votes_no_with_the_first_failing_precondition) {
   CAF_CHECK(!decide_vote(id, me, p).yes);
 }
 
-CAF_TEST(each_node_votes_once) {
-  reset_round round{reset_command{kill_id{"r-1"}, operator_id{"alice"}, node_id{"n1"}, "ok", {}, {}}};
-  CAF_CHECK(round.record(reset_vote{kill_id{"r-1"}, node_id{"n1"}, true, ""}));
-  CAF_CHECK(!round.record(reset_vote{kill_id{"r-1"}, node_id{"n1"}, true, ""}));
-  CAF_CHECK(round.record(reset_vote{kill_id{"r-1"}, node_id{"n2"}, false, "not reconciled"}));
+CAF_TEST(each_node_votes_once_for_the_proposed_epoch) {
+  reset_command cmd{kill_id{"r-1"}, operator_id{"alice"}, node_id{"n1"}, "ok", {}, {}};
+  cmd.epoch = 4;
+  reset_round round{cmd};
+  auto vote = [](const std::string& node, bool yes, int64_t epoch) {
+    return reset_vote{kill_id{"r-1"}, node_id{node}, yes, yes ? "" : "not reconciled", epoch, {}};
+  };
+  CAF_CHECK_EQUAL(round.record(vote("n1", true, 4)), "");
+  CAF_CHECK_EQUAL(round.record(vote("n1", true, 4)), "node voted already");
+  CAF_CHECK_EQUAL(round.record(vote("n2", true, 5)),
+                  "vote for epoch 5, the proposal resumes at epoch 4");
+  CAF_CHECK_EQUAL(round.record(vote("n2", false, 4)), "");
   CAF_CHECK_EQUAL(round.yes(), 1);
   CAF_CHECK_EQUAL(round.votes().size(), 2u);
+}
+
+CAF_TEST(a_node_votes_no_on_an_epoch_it_has_reached_and_its_vote_carries_the_epoch) {
+  reset_preconditions p;
+  p.own_epoch = 3;
+  p.proposed_epoch = 3;
+  auto v = decide_vote(kill_id{"r-1"}, node_id{"n1"}, p);
+  CAF_CHECK(!v.yes);
+  CAF_CHECK_EQUAL(v.reason, "stale epoch: this node is at epoch 3");
+  CAF_CHECK_EQUAL(v.epoch, 3);
+  p.proposed_epoch = 4;
+  v = decide_vote(kill_id{"r-1"}, node_id{"n1"}, p);
+  CAF_CHECK(v.yes);
+  CAF_CHECK_EQUAL(v.epoch, 4);
+}
+
+CAF_TEST(a_vote_counts_only_signed_by_the_key_listed_for_its_node) {
+  auto n1 = ed25519_signer::generate();
+  auto n2 = ed25519_signer::generate();
+  std::vector<operator_key> keys{
+    {operator_id{"node-n1"}, n1.public_key(), {operator_role::kill}, "n1"},
+    {operator_id{"node-n2"}, n2.public_key(), {operator_role::kill}, "n2"},
+  };
+  operator_registry registry{std::move(keys), std::chrono::seconds(30)};
+  reset_vote v{kill_id{"r-1"}, node_id{"n1"}, true, "", 1, {}};
+  CAF_CHECK_EQUAL(verify_vote_signature(&registry, v), "vote from 'n1' is unsigned");
+  sign(v, n1);
+  CAF_CHECK_EQUAL(verify_vote_signature(&registry, v), "");
+  auto altered = v;
+  altered.epoch = 2; // the epoch is signed
+  CAF_CHECK_EQUAL(verify_vote_signature(&registry, altered),
+                  "vote from 'n1' not signed by the key listed for node n1");
+  reset_vote forged{kill_id{"r-1"}, node_id{"n1"}, true, "", 1, {}};
+  sign(forged, n2); // n2's key, n1's name
+  CAF_CHECK_EQUAL(verify_vote_signature(&registry, forged),
+                  "vote from 'n1' not signed by the key listed for node n1");
+  reset_vote unknown{kill_id{"r-1"}, node_id{"n9"}, true, "", 1, {}};
+  sign(unknown, n2);
+  CAF_CHECK(!verify_vote_signature(&registry, unknown).empty());
+  CAF_CHECK(!verify_vote_signature(nullptr, v).empty()); // no registry: fail-safe
 }

@@ -26,6 +26,18 @@ caf::behavior crashing_child(caf::event_based_actor* self, caf::actor observer) 
   };
 }
 
+// Test double: a child that reports every directory it is wired with.
+caf::behavior reporting_child(caf::event_based_actor* self, caf::actor observer) {
+  return {
+    [=](wire_atom, const role_directory& dir) { self->send(observer, dir); },
+  };
+}
+
+// Stands in for a peer node's supervisor or kill coordinator.
+caf::behavior idle_actor() {
+  return {[](int32_t) {}};
+}
+
 struct fixture : testing::actor_test_system {
   kill_gate gate;
 
@@ -47,6 +59,26 @@ struct fixture : testing::actor_test_system {
                              return s.spawn(crashing_child, observer);
                            }});
     return spawn_supervisor(*sys, sc);
+  }
+
+  caf::actor start_reporting() {
+    supervisor_config sc;
+    sc.self = node_id{"t"};
+    sc.limits = restart_limits{3, 60'000'000'000};
+    sc.gate = &gate;
+    caf::actor observer = *self;
+    sc.children.push_back({"reporter", [observer](caf::actor_system& s) {
+                             return s.spawn(reporting_child, observer);
+                           }});
+    return spawn_supervisor(*sys, sc);
+  }
+
+  // The next directory a reporting child was wired with.
+  role_directory next_directory() {
+    role_directory out;
+    (*self)->receive([&](const role_directory& d) { out = d; },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no wiring received"); });
+    return out;
   }
 
   // The worker handle of the next wiring message.
@@ -120,6 +152,42 @@ CAF_TEST(answers_its_node_name_and_local_directory) {
         CAF_CHECK(dir.count("supervisor") == 1);
       },
       [](caf::error&) { CAF_FAIL("no directory"); });
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
+  auto sup = start_reporting();
+  CAF_CHECK(next_directory().count(peer_kill_prefix + "p1") == 0);
+  auto old_sup = sys->spawn(idle_actor);
+  auto old_kill = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p1"), old_sup,
+                role_directory{{"kill", old_kill}, {"supervisor", old_sup}});
+  auto dir = next_directory();
+  CAF_CHECK(find_role(dir, peer_kill_prefix + "p1") == old_kill);
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  // p1 restarted: a new supervisor and coordinator under the same name.
+  auto new_sup = sys->spawn(idle_actor);
+  auto new_kill = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p1"), new_sup,
+                role_directory{{"kill", new_kill}, {"supervisor", new_sup}});
+  dir = next_directory();
+  CAF_CHECK(find_role(dir, peer_kill_prefix + "p1") == new_kill);
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  // The old supervisor going down now changes nothing: it is no longer watched.
+  caf::anon_send_exit(old_sup, caf::exit_reason::kill);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  // The new one going down removes p1 and rewires.
+  caf::anon_send_exit(new_sup, caf::exit_reason::kill);
+  dir = next_directory();
+  CAF_CHECK(dir.count(peer_kill_prefix + "p1") == 0);
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 0);
+  // A peer in our own name is refused.
+  auto mirror = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("t"), mirror, role_directory{{"kill", mirror}});
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 0);
+  for (auto& a : {old_kill, new_kill, mirror})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
