@@ -334,10 +334,16 @@ int run_reset(caf::actor_system& sys, const cli_config& cfg, const caf::actor& s
   self->request(dir["kill"], std::chrono::milliseconds(cfg.timeout_ms), cmd)
     .receive(
       [&](const cwts::reset_report& r) {
-        std::cout << "reset " << r.id.value << " origin=" << r.origin.value << " nodes=" << r.nodes
-                  << " quorum=" << r.quorum << "\n";
+        // The epoch trading resumes at, as the origin proposed it (its own
+        // vote carries it); every vote names the epoch it was cast for.
+        std::string epoch = "-";
         for (auto& v : r.votes)
-          std::cout << "  vote node=" << v.node.value << " yes=" << v.yes
+          if (v.node == r.origin)
+            epoch = std::to_string(v.epoch);
+        std::cout << "reset " << r.id.value << " origin=" << r.origin.value << " nodes=" << r.nodes
+                  << " quorum=" << r.quorum << " epoch=" << epoch << "\n";
+        for (auto& v : r.votes)
+          std::cout << "  vote node=" << v.node.value << " yes=" << v.yes << " epoch=" << v.epoch
                     << (v.reason.empty() ? "" : " reason=\"" + v.reason + "\"") << "\n";
         std::cout << "resumed=" << r.resumed
                   << (r.error.empty() ? "" : " error=\"" + r.error + "\"") << std::endl;
