@@ -1,5 +1,6 @@
 #include "nodes/node/cluster_link.hpp"
 
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -23,8 +24,21 @@ uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint
 
 namespace {
 
-bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const peer_address& peer,
-              std::chrono::steady_clock::time_point deadline) {
+constexpr auto request_timeout = std::chrono::seconds(5);
+
+std::string address(const peer_address& p) {
+  return p.host + ":" + std::to_string(p.port);
+}
+
+// What we tell a peer about ourselves: our node id and local directory.
+struct self_description {
+  std::string node;
+  role_directory roles;
+};
+
+bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_description& me,
+              const peer_address& peer, std::chrono::steady_clock::time_point deadline,
+              caf::actor& joined) {
   while (std::chrono::steady_clock::now() < deadline) {
     auto remote = sys.middleman().remote_actor(peer.host, peer.port);
     if (!remote) {
@@ -32,18 +46,20 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const peer_a
       continue;
     }
     caf::scoped_actor self{sys};
-    bool joined = false;
-    self->request(*remote, std::chrono::seconds(5), directory_atom::value)
+    self->request(*remote, request_timeout, directory_atom::value)
       .receive(
         [&](const std::string& node, const role_directory& roles) {
           self->send(supervisor, peer_atom::value, node, *remote, roles);
-          spdlog::info("event=peer_connected node={} address={}:{} roles={}", node, peer.host,
-                       peer.port, roles.size());
-          joined = true;
+          // The peer lists us too, even if it was up before us and never
+          // joins us itself (or joined an earlier life of this node).
+          self->send(*remote, peer_atom::value, me.node, supervisor, me.roles);
+          spdlog::info("event=peer_connected node={} address={} roles={}", node, address(peer),
+                       roles.size());
+          joined = *remote;
         },
         [&](caf::error& err) {
-          spdlog::warn("event=peer_directory_failed address={}:{} error=\"{}\"", peer.host,
-                       peer.port, sys.render(err));
+          spdlog::warn("event=peer_directory_failed address={} error=\"{}\"", address(peer),
+                       sys.render(err));
         });
     if (joined)
       return true;
@@ -52,16 +68,168 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const peer_a
   return false;
 }
 
+// The peer link actor (see the header): one slot per configured peer.
+struct peer_slot {
+  peer_address address;
+  caf::actor supervisor; // the peer's, while joined
+  bool connecting = false;
+  int failures = 0;
+};
+
+struct peer_link_state {
+  caf::actor supervisor; // ours
+  std::vector<peer_slot> slots;
+  // Nobody else holds this actor's handle, and CAF 0.17 ends an actor no one
+  // references (exit_reason::unreachable). The state is destroyed when the
+  // actor quits (its supervisor went down), which releases this reference.
+  caf::actor keep_alive;
+  static inline const char* name = "peer_link";
+};
+
+using peer_link_ptr = caf::stateful_actor<peer_link_state>*;
+
+// 250 ms, 500 ms, then every second: quick after a blip, cheap when the
+// peer stays away (a refused loopback connect costs microseconds).
+std::chrono::milliseconds retry_delay(int failures) {
+  return std::chrono::milliseconds(250 << std::min(failures, 2));
+}
+
+void schedule_retry(peer_link_ptr self, int32_t i) {
+  auto& slot = self->state.slots[static_cast<size_t>(i)];
+  self->delayed_send(self, retry_delay(slot.failures), retry_atom::value, i);
+}
+
+void join_failed(peer_link_ptr self, int32_t i, const std::string& why) {
+  auto& slot = self->state.slots[static_cast<size_t>(i)];
+  slot.connecting = false;
+  // Logged on the first failure and then once a minute, not every second.
+  if (slot.failures % 60 == 0)
+    spdlog::info("event=peer_rejoin_pending address={} attempts={} error=\"{}\"",
+                 address(slot.address), slot.failures + 1, why);
+  ++slot.failures;
+  schedule_retry(self, i);
+}
+
+void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::string& node,
+            const role_directory& roles) {
+  auto& st = self->state;
+  auto& slot = st.slots[static_cast<size_t>(i)];
+  slot.connecting = false;
+  slot.failures = 0;
+  slot.supervisor = remote;
+  self->monitor(remote);
+  self->send(st.supervisor, peer_atom::value, node, remote, roles);
+  // Announce ourselves with our current roles (asked now: a child may have
+  // been restarted since start).
+  self->request(st.supervisor, request_timeout, directory_atom::value)
+    .then(
+      [self, remote](const std::string& me, const role_directory& mine) {
+        self->send(remote, peer_atom::value, me, self->state.supervisor, mine);
+      },
+      [self, node](caf::error& err) {
+        spdlog::error("event=peer_announce_failed node={} error=\"{}\"", node,
+                      self->system().render(err));
+      });
+  spdlog::warn("event=peer_connected node={} address={} roles={} via=peer_link", node,
+               address(slot.address), roles.size());
+}
+
+// One connect attempt, all asynchronous: the middleman connects (or answers
+// from its cache of live connections), then we ask the peer's directory.
+void try_join(peer_link_ptr self, int32_t i) {
+  auto& slot = self->state.slots[static_cast<size_t>(i)];
+  if (slot.supervisor || slot.connecting)
+    return;
+  slot.connecting = true;
+  auto mm = self->system().middleman().actor_handle();
+  self->request(mm, request_timeout, caf::connect_atom::value, slot.address.host, slot.address.port)
+    .then(
+      [self, i](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        if (!ptr)
+          return join_failed(self, i, "no actor published at that address");
+        auto remote = caf::actor_cast<caf::actor>(ptr);
+        self->request(remote, request_timeout, directory_atom::value)
+          .then(
+            [self, i, remote](const std::string& node, const role_directory& roles) {
+              joined(self, i, remote, node, roles);
+            },
+            [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });
+      },
+      [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });
+}
+
+void on_link_down(peer_link_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (dm.source == st.supervisor.address()) {
+    self->quit(); // our node is stopping
+    return;
+  }
+  for (size_t i = 0; i < st.slots.size(); ++i) {
+    auto& slot = st.slots[i];
+    if (slot.supervisor && slot.supervisor.address() == dm.source) {
+      slot.supervisor = nullptr;
+      slot.failures = 0;
+      spdlog::warn("event=peer_link_lost address={} reason=\"{}\" action=rejoin_in_background",
+                   address(slot.address), self->system().render(dm.reason));
+      schedule_retry(self, static_cast<int32_t>(i));
+    }
+  }
+}
+
+caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<peer_slot> slots) {
+  auto& st = self->state;
+  st.supervisor = std::move(supervisor);
+  st.slots = std::move(slots);
+  st.keep_alive = caf::actor_cast<caf::actor>(self);
+  self->monitor(st.supervisor);
+  for (size_t i = 0; i < st.slots.size(); ++i) {
+    if (st.slots[i].supervisor)
+      self->monitor(st.slots[i].supervisor);
+    else
+      schedule_retry(self, static_cast<int32_t>(i));
+  }
+  self->set_down_handler([self](caf::down_msg& dm) { on_link_down(self, dm); });
+  spdlog::info("event=peer_link_started peers={}", st.slots.size());
+
+  return {
+    [self](retry_atom, int32_t i) {
+      if (i >= 0 && static_cast<size_t>(i) < self->state.slots.size())
+        try_join(self, i);
+    },
+  };
+}
+
 } // namespace
 
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
                                     std::chrono::milliseconds timeout) {
   std::vector<std::string> missing;
+  if (peers.empty())
+    return missing;
+  self_description me;
+  {
+    caf::scoped_actor self{sys};
+    self->request(supervisor, request_timeout, directory_atom::value)
+      .receive(
+        [&](const std::string& node, role_directory& roles) {
+          me.node = node;
+          me.roles = std::move(roles);
+        },
+        [&](caf::error& err) {
+          spdlog::error("event=own_directory_failed error=\"{}\"", sys.render(err));
+        });
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (auto& p : peers)
-    if (!join_one(sys, supervisor, p, deadline))
-      missing.push_back(p.host + ":" + std::to_string(p.port));
+  std::vector<peer_slot> slots;
+  for (auto& p : peers) {
+    peer_slot slot;
+    slot.address = p;
+    if (!join_one(sys, supervisor, me, p, deadline, slot.supervisor))
+      missing.push_back(address(p));
+    slots.push_back(std::move(slot));
+  }
+  sys.spawn(peer_link, supervisor, std::move(slots));
   return missing;
 }
 

@@ -3,7 +3,22 @@
 //
 //   publish own supervisor ──> for each peer: remote_actor (retry until the
 //   connect timeout) ──> ask its directory ──> hand it to our supervisor,
-//   which monitors the peer and rewires every local actor.
+//   which monitors the peer and rewires every local actor ──> announce
+//   ourselves to the peer's supervisor (our node id, supervisor, local
+//   directory), which (re)registers us the same way.
+//
+// Then a peer link actor keeps the cluster whole in the background
+// (docs/kill-switch.md "Fail-safe"):
+//
+//   joined ──peer supervisor down──> rejoining: connect every 250 ms, 500 ms,
+//   then every 1 s (never blocking anyone) ──connected──> directory ──>
+//   our supervisor + announce ──> joined
+//
+// so a peer that restarts on the same address is listed again on both sides
+// whichever comes up first, and a peer not reachable at start is joined
+// when it comes up. The link actor is an ordinary (scheduled) actor: its
+// handle goes remote as the sender of its requests, which a detached actor's
+// must not in CAF 0.17. It quits when our supervisor does.
 
 #include <chrono>
 #include <string>
@@ -20,7 +35,10 @@ namespace cwts {
 uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint16_t port,
                       std::string& error);
 
-// Joins every peer; returns the peers that could not be reached in time.
+// Joins every peer (blocking, up to `timeout` in all), announcing this node
+// to each, then starts the peer link actor that re-joins any peer whose
+// supervisor goes down and keeps trying the ones not reached. Returns the
+// peers that could not be reached in time.
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
                                     std::chrono::milliseconds timeout);
