@@ -1,34 +1,136 @@
 #pragma once
 // The local order gate (DESIGN.md "Kill switch: gate first"). One per node,
 // shared by the kill coordinator (closes it), risk and the OMS (check it on
-// every order). An atomic, so closing it takes effect before any message the
+// every order). Atomics, so closing it takes effect before any message the
 // coordinator sends afterwards is processed, whatever the mailbox backlog.
+//
+// Two parts: the node-wide level (node and cluster kills) and a fixed table
+// of scoped closures (one strategy, symbol or account). The order path asks
+// level_for(strategy, symbol, account): the highest level that covers the
+// order. Both reads are allocation-free and lock-free; only the kill
+// coordinator writes (one writer), so a slot is filled before the count that
+// publishes it.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 
 namespace cwts {
 
+enum class gate_scope : uint8_t { strategy, symbol, account };
+
 class kill_gate {
 public:
+  // Scoped closures a node can hold at once; a scoped kill past this closes
+  // the node-wide gate instead (halting more than asked is the safe side).
+  static constexpr size_t max_scoped = 64;
+  static constexpr size_t max_scope_value = 47;
+
   bool is_open() const { return level_.load(std::memory_order_acquire) == 0; }
 
-  // Kill level in force (0 = open). Levels only rise until a reset.
+  // Node-wide kill level in force (0 = open). Levels only rise until a reset.
   uint8_t level() const { return level_.load(std::memory_order_acquire); }
 
-  // Closes the gate at `level` (1..4); a lower level never lowers a higher one.
-  void close(uint8_t level) {
-    uint8_t current = level_.load(std::memory_order_acquire);
-    while (current < level
-           && !level_.compare_exchange_weak(current, level, std::memory_order_acq_rel)) {
+  // Closes the node-wide gate at `level` (1..4); a lower level never lowers a higher one.
+  void close(uint8_t level) { raise(level_, level); }
+
+  // Closes the gate for one strategy, symbol or account at `level`. False
+  // (nothing changed) when the value is too long or the table is full: the
+  // caller then closes the node-wide gate.
+  bool close_scoped(gate_scope scope, std::string_view value, uint8_t level) {
+    if (value.empty() || value.size() > max_scope_value)
+      return false;
+    size_t n = count_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i)
+      if (slots_[i].scope == scope && slots_[i].value() == value) {
+        raise(slots_[i].level, level);
+        return true;
+      }
+    if (n == max_scoped)
+      return false;
+    auto& s = slots_[n];
+    s.scope = scope;
+    std::memcpy(s.text, value.data(), value.size());
+    s.length = static_cast<uint8_t>(value.size());
+    s.level.store(level, std::memory_order_relaxed);
+    count_.store(n + 1, std::memory_order_release);
+    return true;
+  }
+
+  // The level that covers an order of `strategy` on `symbol` for `account`:
+  // the highest of the node-wide level and every matching scoped closure.
+  uint8_t level_for(std::string_view strategy, std::string_view symbol,
+                    std::string_view account) const {
+    uint8_t out = level();
+    size_t n = count_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i) {
+      const auto& s = slots_[i];
+      uint8_t l = s.level.load(std::memory_order_acquire);
+      if (l <= out)
+        continue;
+      std::string_view v = s.value();
+      if ((s.scope == gate_scope::strategy && v == strategy)
+          || (s.scope == gate_scope::symbol && v == symbol)
+          || (s.scope == gate_scope::account && v == account))
+        out = l;
+    }
+    return out;
+  }
+
+  // The level of one scoped closure (0 when that scope is open).
+  uint8_t scoped_level(gate_scope scope, std::string_view value) const {
+    size_t n = count_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i)
+      if (slots_[i].scope == scope && slots_[i].value() == value)
+        return slots_[i].level.load(std::memory_order_acquire);
+    return 0;
+  }
+
+  // Scoped closures in force (level > 0), for status and the halt state.
+  template <class F>
+  void for_each_scoped(F&& f) const {
+    size_t n = count_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i)
+      if (uint8_t l = slots_[i].level.load(std::memory_order_acquire); l > 0)
+        f(slots_[i].scope, slots_[i].value(), l);
+  }
+
+  // True when neither the node-wide gate nor any scoped closure is closed.
+  bool all_open() const {
+    bool any = false;
+    for_each_scoped([&](gate_scope, std::string_view, uint8_t) { any = true; });
+    return is_open() && !any;
+  }
+
+  // Re-opens everything: only the reset protocol may call this. Slots keep
+  // their names (a reader may be comparing them) and are reused by value.
+  void reopen() {
+    size_t n = count_.load(std::memory_order_acquire);
+    for (size_t i = 0; i < n; ++i)
+      slots_[i].level.store(0, std::memory_order_release);
+    level_.store(0, std::memory_order_release);
+  }
+
+private:
+  struct slot {
+    std::atomic<uint8_t> level{0};
+    gate_scope scope = gate_scope::symbol;
+    uint8_t length = 0;
+    char text[max_scope_value] = {};
+    std::string_view value() const { return {text, length}; }
+  };
+
+  static void raise(std::atomic<uint8_t>& a, uint8_t level) {
+    uint8_t current = a.load(std::memory_order_acquire);
+    while (current < level && !a.compare_exchange_weak(current, level, std::memory_order_acq_rel)) {
     }
   }
 
-  // Re-opens the gate: only the reset protocol may call this.
-  void reopen() { level_.store(0, std::memory_order_release); }
-
-private:
   std::atomic<uint8_t> level_{0};
+  std::array<slot, max_scoped> slots_{};
+  std::atomic<size_t> count_{0};
 };
 
 } // namespace cwts

@@ -69,6 +69,10 @@ struct channel_result {
   int64_t orders_canceled = 0;
   int64_t open_orders_after = -1; // as queried from the venue; -1 when not queried
   std::string error;
+  // The flatten channel (level 3): market orders sent, and positions in the
+  // kill's scope still not flat when it reported (-1 for other channels).
+  int64_t orders_sent = 0;
+  int64_t positions_open_after = -1;
 };
 
 // Event: a node's trading state changed.
@@ -168,7 +172,8 @@ typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_result& x) {
   return f(caf::meta::type_name("channel_result"), x.id, x.node, x.channel, x.ok, x.duration_ns,
-           x.retries, x.orders_canceled, x.open_orders_after, x.error);
+           x.retries, x.orders_canceled, x.open_orders_after, x.error, x.orders_sent,
+           x.positions_open_after);
 }
 
 template <class Inspector>

@@ -77,6 +77,10 @@ struct order_request {
   price limit_price; // zero for market orders
   qty quantity;
   timestamp_ns ts_init;
+  // Sent by risk to flatten a position under a level-3/4 kill: it passes a
+  // closed gate only while a flatten is in force for it and only if it
+  // shrinks the position (common/order_gate.hpp, risk's flatten check).
+  bool flatten = false;
 };
 
 // Command: cancel one order.
@@ -123,7 +127,7 @@ struct order_reject {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
   return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.account, x.sym, x.order_side,
-           x.type, x.tif, x.limit_price, x.quantity, x.ts_init);
+           x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten);
 }
 
 template <class Inspector>

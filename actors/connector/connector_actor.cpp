@@ -3,12 +3,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "caf/all.hpp"
 
 #include "actors/connector/venue_session.hpp"
+#include "common/order_gate.hpp"
 #include "common/periodic_timer.hpp"
 #include "common/serial_worker.hpp"
 #include "messages/registry.hpp"
@@ -50,6 +52,11 @@ struct connector_state {
   std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
   std::shared_ptr<std::atomic<bool>> poll_queued = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<periodic_timer> poll_timer;
+  int64_t clock_offset_ms = 0;
+  // Set while a level-4 kill keeps the venue disconnected (its kill id).
+  std::optional<kill_id> disconnected_by;
+  int64_t disconnects = 0;
+  int64_t refused_disconnected = 0;
   static inline const char* name = "connector";
 };
 
@@ -117,22 +124,16 @@ void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
   st.user_data->start();
 }
 
-void start(connector_ptr self) {
+// Market stream, user-data stream and polling: what a level-4 kill cuts and
+// a reset starts again.
+void start_streams(connector_ptr self) {
   auto& st = self->state;
-  st.session = std::make_shared<connector::venue_session>(st.cfg.gateway, st.cfg.symbols);
-  auto t = st.session->sync_clock();
-  if (t.ok())
-    spdlog::info("event=venue_clock offset_ms={} rtt_us={:.0f}", t.value.offset_ms,
-                 t.value.rtt_ns / 1e3);
-  else
-    spdlog::error("event=venue_clock_failed detail=\"{}\"", t.detail);
   auto validator = st.validator;
   st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](const trade& tr) {
     if (auto v = validator->get())
       caf::anon_send(v, tr);
   });
   st.stream->start();
-  st.worker = std::make_unique<serial_worker>();
 
   // A poll is only queued when the previous one ran, so a slow venue never
   // piles polls up behind orders.
@@ -141,7 +142,7 @@ void start(connector_ptr self) {
   auto oms = st.oms;
   auto queued = st.poll_queued;
   if (st.cfg.use_user_data_stream)
-    start_user_data(self, t.ok() ? t.value.offset_ms : 0);
+    start_user_data(self, st.clock_offset_ms);
   auto* uds = st.user_data.get();
   auto streaming_interval = st.cfg.poll_interval_streaming;
   auto last_poll = std::make_shared<std::chrono::steady_clock::time_point>();
@@ -162,8 +163,67 @@ void start(connector_ptr self) {
   });
 }
 
-caf::result<channel_result> cancel_all(connector_ptr self, const kill_id& id) {
+void start(connector_ptr self) {
   auto& st = self->state;
+  st.session = std::make_shared<connector::venue_session>(st.cfg.gateway, st.cfg.symbols);
+  auto t = st.session->sync_clock();
+  if (t.ok()) {
+    st.clock_offset_ms = t.value.offset_ms;
+    spdlog::info("event=venue_clock offset_ms={} rtt_us={:.0f}", t.value.offset_ms,
+                 t.value.rtt_ns / 1e3);
+  } else {
+    spdlog::error("event=venue_clock_failed detail=\"{}\"", t.detail);
+  }
+  st.worker = std::make_unique<serial_worker>();
+  start_streams(self);
+}
+
+// Kill level 4 (full stop): after the venue channel, the streams and polls
+// stop and every order is refused here until a reset. Measured: from the
+// command to every stream thread joined.
+channel_result disconnect(connector_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  auto started = monotonic_ns();
+  channel_result r{cmd.id, st.cfg.self, "venue_disconnect", true, 0, 0, 0, -1, ""};
+  if (!st.disconnected_by) {
+    st.disconnected_by = cmd.id;
+    ++st.disconnects;
+    st.poll_timer.reset();
+    if (st.user_data)
+      st.user_data->stop();
+    st.stream->stop();
+    spdlog::critical("event=venue_disconnected kill={} reason=\"full stop\"", cmd.id.value);
+  }
+  r.duration_ns = monotonic_ns() - started;
+  return r;
+}
+
+// The symbols of this connector a kill's scope covers: all for the node or
+// cluster and for this connector's account, one for a symbol it trades,
+// none otherwise (another account's or symbol's orders are not here).
+std::vector<symbol> symbols_in_scope(connector_ptr self, const kill_command& cmd) {
+  auto& all = self->state.cfg.symbols;
+  switch (cmd.scope) {
+    case kill_scope::symbol: {
+      std::vector<symbol> out;
+      for (auto& s : all)
+        if (s.str() == cmd.scope_value)
+          out.push_back(s);
+      return out;
+    }
+    case kill_scope::account:
+      return cmd.scope_value == self->state.cfg.account.value ? all : std::vector<symbol>{};
+    case kill_scope::strategy: return {}; // the OMS cancels a strategy's orders one by one
+    default: return all;
+  }
+}
+
+caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  auto id = cmd.id;
+  auto which = symbols_in_scope(self, cmd);
+  if (which.empty())
+    return channel_result{id, st.cfg.self, "venue_cancel_all", true, 0, 0, 0, -1, ""};
   auto seq = st.next_cancel_all++;
   auto rp = self->make_response_promise<channel_result>();
   st.cancel_alls.emplace(seq, rp);
@@ -174,7 +234,7 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_id& id) {
   auto deadline = st.cfg.cancel_all_deadline;
   st.worker->post([=] {
     std::vector<connector::session_output> out;
-    auto result = session->cancel_all(id, node, deadline, out);
+    auto result = session->cancel_all(id, node, which, deadline, out);
     send_all(*oms, out);
     if (auto a = caf::actor_cast<caf::actor>(me))
       caf::anon_send(a, report_atom::value, seq, result);
@@ -207,7 +267,10 @@ actor_stats stats(connector_ptr self) {
                       {"rate_limited_429", st.session->rate_limits().http_429.load()},
                       {"ip_banned_418", st.session->rate_limits().http_418.load()},
                       {"requests_refused_rate_limited", st.session->rate_limits().refused.load()},
-                      {"rate_limit_pause_ms", st.session->rate_limit_pause().count()}}};
+                      {"rate_limit_pause_ms", st.session->rate_limit_pause().count()},
+                      {"venue_disconnected", st.disconnected_by ? 1 : 0},
+                      {"full_stop_disconnects", st.disconnects},
+                      {"orders_refused_disconnected", st.refused_disconnected}}};
   if (auto* u = st.user_data.get()) {
     auto& k = out.counters;
     k["uds_connected"] = u->connected() ? 1 : 0;
@@ -240,14 +303,25 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       auto session = self->state.session;
       auto oms = self->state.oms;
       // The gate is read on the worker, right before the REST call.
-      self->state.worker->post([=] { send_all(*oms, session->place(req, gate->is_open())); });
+      if (self->state.disconnected_by) {
+        // Level 4 cut the venue: nothing goes out, and the OMS learns why.
+        ++self->state.refused_disconnected;
+        if (auto dest = oms->get())
+          self->send(dest, order_reject{req.id, req.sym, reject_reason::venue_unreachable,
+                                        "venue disconnected by full-stop kill "
+                                          + self->state.disconnected_by->value,
+                                        wall_clock_now()});
+        return;
+      }
+      self->state.worker->post([=] { send_all(*oms, session->place(req, gate_admits(*gate, req))); });
     },
     [=](const cancel_request& c) {
       auto session = self->state.session;
       auto oms = self->state.oms;
       self->state.worker->post([=] { send_all(*oms, session->cancel(c)); });
     },
-    [=](cancel_all_atom, const kill_id& id) { return cancel_all(self, id); },
+    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
+    [=](disconnect_atom, const kill_command& cmd) { return disconnect(self, cmd); },
     [=](const reconcile_orders& req) {
       auto session = self->state.session;
       auto oms = self->state.oms;
@@ -264,7 +338,15 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       i->second.deliver(r);
       self->state.cancel_alls.erase(i);
     },
-    [=](const trading_state&) {},
+    [=](const trading_state& ts) {
+      // A reset reopened the gate after a full stop: connect again.
+      if (self->state.disconnected_by && ts.level == kill_level::none) {
+        spdlog::warn("event=venue_reconnect after={} cause={}", self->state.disconnected_by->value,
+                     ts.cause.value);
+        self->state.disconnected_by.reset();
+        start_streams(self);
+      }
+    },
     [=](wire_atom, const role_directory& dir) {
       self->state.oms->set(find_role(dir, "oms"));
       self->state.validator->set(find_role(dir, "validator"));

@@ -14,8 +14,11 @@
 // a reconciliation round.
 // Messages: order_request, cancel_request, reconcile_orders (answered with a
 // venue_snapshot to the OMS),
-// (cancel_all_atom, kill_id) -> channel_result, trading_state,
-// (wire_atom, role_directory), stats_atom -> actor_stats.
+// (cancel_all_atom, kill_command) -> channel_result (the symbols in the
+// kill's scope; nothing for another account's kill), (disconnect_atom,
+// kill_command) -> channel_result (level 4: streams and polls stopped, every
+// order refused until a reset reopens the gate; a trading_state that is
+// active again reconnects), (wire_atom, role_directory), stats_atom -> actor_stats.
 
 #include <chrono>
 #include <vector>
@@ -32,6 +35,7 @@ namespace cwts {
 struct connector_actor_config {
   node_id self;
   const kill_gate* gate = nullptr;
+  account_id account; // the venue account these credentials trade ([venue] account)
   connector::gateway_config gateway;
   connector::market_stream_config stream;
   std::vector<symbol> symbols;

@@ -168,12 +168,13 @@ void venue_session::on_balances(const account_position& p) {
 }
 
 channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
+                                         const std::vector<symbol>& which,
                                          std::chrono::milliseconds deadline,
                                          std::vector<session_output>& out) {
   auto started = monotonic_ns();
   channel_result r{id, self, "venue_cancel_all", true, 0, 0, 0, 0, ""};
   auto until = std::chrono::steady_clock::now() + deadline;
-  for (auto& sym : symbols_) {
+  for (auto& sym : which) {
     auto one = gateway_.cancel_all(sym, until);
     r.orders_canceled += one.canceled;
     r.retries += one.retries;

@@ -56,9 +56,11 @@ public:
   // Fill detection: open orders per symbol, then a query for each order that
   // left the list; also retries unresolved orders.
   std::vector<session_output> poll();
-  // Kill switch level 2: cancel everything per symbol, confirmed by a query.
-  channel_result cancel_all(const kill_id& id, const node_id& self,
+  // Kill switch level 2: cancel everything of each of `which` (symbols this
+  // session trades), confirmed by a query.
+  channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
+  const std::vector<symbol>& symbols() const { return symbols_; }
 
   // A user-data executionReport: through the same tracker as replies and
   // polls, so a fill is reported once whichever sees it first. An event for

@@ -51,7 +51,49 @@ std::string one_line(std::string s) {
   return s;
 }
 
+bool parse_scoped(const std::string& value, scoped_halt& out) {
+  // <scope>:<level>:<cause>:<value>; the value is last, it may hold ':'.
+  auto a = value.find(':');
+  auto b = a == std::string::npos ? a : value.find(':', a + 1);
+  auto c = b == std::string::npos ? b : value.find(':', b + 1);
+  if (c == std::string::npos || c + 1 >= value.size())
+    return false;
+  auto scope = value.substr(0, a);
+  bool known = false;
+  for (auto s : {kill_scope::strategy, kill_scope::symbol, kill_scope::account})
+    if (scope == to_string(s)) {
+      out.scope = s;
+      known = true;
+    }
+  int64_t level = 0;
+  if (!known || !parse_int(value.substr(a + 1, b - a - 1), level) || level < 1 || level > 4)
+    return false;
+  out.level = static_cast<kill_level>(level);
+  out.cause = kill_id{value.substr(b + 1, c - b - 1)};
+  out.value = value.substr(c + 1);
+  return true;
+}
+
 } // namespace
+
+std::optional<gate_scope> to_gate_scope(kill_scope s) {
+  switch (s) {
+    case kill_scope::strategy: return gate_scope::strategy;
+    case kill_scope::symbol: return gate_scope::symbol;
+    case kill_scope::account: return gate_scope::account;
+    default: return std::nullopt;
+  }
+}
+
+void apply_halt(const halt_state& s, kill_gate& gate) {
+  if (s.halted())
+    gate.close(static_cast<uint8_t>(s.level));
+  for (auto& h : s.scoped) {
+    auto g = to_gate_scope(h.scope);
+    if (!g || !gate.close_scoped(*g, h.value, static_cast<uint8_t>(h.level)))
+      gate.close(static_cast<uint8_t>(h.level));
+  }
+}
 
 std::optional<halt_state> load_halt_state(const std::string& path, std::string& error) {
   std::ifstream in(path);
@@ -90,6 +132,14 @@ std::optional<halt_state> load_halt_state(const std::string& path, std::string& 
       s.cause = kill_id{value};
     } else if (key == "reason") {
       s.reason = value;
+    } else if (key == "scoped") {
+      scoped_halt h;
+      if (!parse_scoped(value, h)) {
+        error = "'" + path + "': bad scoped halt '" + value
+                + "' (expected <strategy|symbol|account>:<level 1..4>:<cause>:<value>)";
+        return std::nullopt;
+      }
+      s.scoped.push_back(std::move(h));
     } else {
       error = "'" + path + "': bad entry '" + line + "'";
       return std::nullopt;
@@ -107,6 +157,9 @@ bool save_halt_state(const std::string& path, const halt_state& s, std::string& 
   text << header << "\nlevel=" << static_cast<int>(s.level) << "\ncause=" << one_line(s.cause.value)
        << "\nsince_ns=" << s.since.ns << "\nepoch=" << s.epoch << "\nreason=" << one_line(s.reason)
        << "\n";
+  for (auto& h : s.scoped)
+    text << "scoped=" << to_string(h.scope) << ':' << static_cast<int>(h.level) << ':'
+         << one_line(h.cause.value) << ':' << one_line(h.value) << "\n";
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

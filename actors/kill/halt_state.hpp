@@ -10,14 +10,25 @@
 //   since_ns=1764093000000000000
 //   epoch=3
 //   reason=drill
+//   scoped=symbol:2:k-5d1c0e7a22b91f04:BTCUSDT      (one line per scoped halt)
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/kill_gate.hpp"
 #include "messages/kill.hpp"
 
 namespace cwts {
+
+// One scoped halt in force (a strategy, symbol or account closed by a kill).
+struct scoped_halt {
+  kill_scope scope = kill_scope::symbol;
+  std::string value;
+  kill_level level = kill_level::halt_new_orders;
+  kill_id cause;
+};
 
 struct halt_state {
   kill_level level = kill_level::none; // none: trading allowed
@@ -25,9 +36,19 @@ struct halt_state {
   timestamp_ns since;
   int64_t epoch = 0; // resets so far; a reset starts epoch + 1
   std::string reason;
+  std::vector<scoped_halt> scoped; // halts of one strategy, symbol or account
 
   bool halted() const { return level != kill_level::none; }
+  bool any_halt() const { return halted() || !scoped.empty(); }
 };
+
+// The gate scope of a strategy/symbol/account kill scope; nullopt for node
+// and cluster.
+std::optional<gate_scope> to_gate_scope(kill_scope s);
+
+// Closes `gate` as `s` says (node-wide level and every scoped halt). A
+// scoped halt that does not fit the gate's table closes it node-wide.
+void apply_halt(const halt_state& s, kill_gate& gate);
 
 // Reads `path`. A missing file is an open gate at epoch 0 (a node's first
 // start). A file that exists but cannot be read or parsed returns nullopt

@@ -27,7 +27,10 @@ std::string check(const operator_registry* registry, const operator_id& issuer,
       key = &k;
   if (!key)
     return "unknown issuer '" + issuer.value + "' (not in the operator list)";
-  if (!key->roles.count(role))
+  // kill-full covers every level; kill only levels 1-2.
+  bool has_role = key->roles.count(role) > 0
+                  || (role == operator_role::kill && key->roles.count(operator_role::kill_full));
+  if (!has_role)
     return "issuer '" + issuer.value + "' lacks role '" + to_string(role) + "' needed for a "
            + what;
   if (signature.empty())
@@ -52,8 +55,12 @@ std::string check(const operator_registry* registry, const operator_id& issuer,
 
 std::string authorize(const operator_registry* registry, const kill_command& cmd,
                       timestamp_ns now) {
-  return check(registry, cmd.issuer, operator_role::kill, "kill", signing_payload(cmd),
-               cmd.signature, cmd.issued_at, now);
+  // Flattening positions and the full stop move the market or cut every
+  // venue: a key that may halt and cancel does not suffice.
+  bool full = cmd.level >= kill_level::flatten;
+  return check(registry, cmd.issuer, full ? operator_role::kill_full : operator_role::kill,
+               full ? "level 3-4 kill" : "kill", signing_payload(cmd), cmd.signature,
+               cmd.issued_at, now);
 }
 
 std::string authorize(const operator_registry* registry, const reset_command& cmd,

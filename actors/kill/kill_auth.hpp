@@ -1,7 +1,8 @@
 #pragma once
 // Authorization of kill and reset commands (DESIGN.md §3 "Authorization"):
 // the issuer is listed in the node's operators file, holds the role the
-// command needs (`kill` for kills, `reset` for resets), the Ed25519 signature
+// command needs (`kill` for kills at levels 1-2, `kill-full` for levels 3-4,
+// `reset` for resets), the Ed25519 signature
 // verifies over signing_payload(), and issued_at is inside the registry's
 // window. Replays inside the window are refused by kill id where the
 // commands are kept (kill_switch, reset tally). CAF-free.

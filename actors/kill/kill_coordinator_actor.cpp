@@ -179,37 +179,105 @@ channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std:
                         monotonic_ns() - started, 0, 0, -1, error};
 }
 
+// Level 4: the venue connection is cut (streams and polls stopped, orders
+// refused) once nothing more has to reach the venue: after the flatten on the
+// node that flattens, after the venue channel where no node flattens.
+void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
+  auto started = monotonic_ns();
+  auto connector = role(self, "connector");
+  if (!connector) {
+    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
+                                             "no connector in the cluster directory"));
+    return;
+  }
+  self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
+    .then([=](const channel_result& r) { record_channel(self, cmd, r); },
+          [=](caf::error& err) {
+            record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
+                                                     self->system().render(err)));
+          });
+}
+
+// Who sends the level-4 disconnect: the node whose risk flattens, or the
+// connector's own node when no risk is in the cluster.
+bool flattens_here(kill_ptr self, const kill_command& cmd) {
+  return cmd.level >= kill_level::flatten && local_role(self, "risk");
+}
+bool disconnects_after_venue(kill_ptr self, const kill_command& cmd) {
+  return cmd.level == kill_level::full_stop && local_role(self, "connector") && !role(self, "risk");
+}
+
 // The venue channel retries until the venue confirms nothing is open.
 void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connector, int attempt) {
   auto started = monotonic_ns();
-  self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd.id)
+  auto last = [=](bool confirmed) {
+    return confirmed || attempt >= self->state.cfg.venue_channel_retries;
+  };
+  self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
     .then(
       [=](channel_result r) {
         r.retries = attempt;
         record_channel(self, cmd, r);
-        if ((!r.ok || r.open_orders_after != 0) && attempt < self->state.cfg.venue_channel_retries)
+        bool confirmed = r.ok && r.open_orders_after <= 0;
+        if (!last(confirmed))
           self->delayed_send(self, std::chrono::milliseconds(200 << attempt), retry_atom::value, cmd,
                              attempt + 1);
+        else if (disconnects_after_venue(self, cmd))
+          run_disconnect_channel(self, cmd);
       },
       [=](caf::error& err) {
         auto r = failed_channel(self, cmd, "venue_cancel_all", started,
                                 self->system().render(err));
         r.retries = attempt;
         record_channel(self, cmd, r);
-        if (attempt < self->state.cfg.venue_channel_retries)
+        if (!last(false))
           self->delayed_send(self, std::chrono::milliseconds(200 << attempt), retry_atom::value, cmd,
                              attempt + 1);
+        else if (disconnects_after_venue(self, cmd))
+          run_disconnect_channel(self, cmd);
       });
 }
 
+// Level 3+: risk sends market orders that shrink every position in scope
+// and answers once they are flat (or after its last round).
+void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
+  auto started = monotonic_ns();
+  auto after = [=] {
+    if (cmd.level == kill_level::full_stop)
+      run_disconnect_channel(self, cmd);
+  };
+  self->request(local_role(self, "risk"), self->state.cfg.channel_timeout, flatten_atom::value, cmd)
+    .then(
+      [=](const channel_result& r) {
+        record_channel(self, cmd, r);
+        after();
+      },
+      [=](caf::error& err) {
+        record_channel(self, cmd,
+                       failed_channel(self, cmd, "flatten", started, self->system().render(err)));
+        after();
+      });
+}
+
+// The OMS marks the orders in scope pending_cancel first, so the flatten
+// that follows is not undone by a resting order filling late.
 void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
   auto started = monotonic_ns();
-  self->request(oms, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd.id)
-    .then([=](const channel_result& r) { record_channel(self, cmd, r); },
-          [=](caf::error& err) {
-            record_channel(self, cmd,
-                           failed_channel(self, cmd, "oms", started, self->system().render(err)));
-          });
+  auto after = [=] {
+    if (flattens_here(self, cmd))
+      run_flatten_channel(self, cmd);
+  };
+  self->request(oms, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
+    .then(
+      [=](const channel_result& r) {
+        record_channel(self, cmd, r);
+        after();
+      },
+      [=](caf::error& err) {
+        record_channel(self, cmd,
+                       failed_channel(self, cmd, "oms", started, self->system().render(err)));
+        after();
+      });
 }
 
 // Applies a command the first time it is seen; empty when applied, else why not.
@@ -242,7 +310,14 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
   auto oms = local_role(self, "oms");
   auto connector = local_role(self, "connector");
   bool cancel = d.ack.applied && cmd.level >= kill_level::cancel_all;
-  d.ack.channels_started = cancel ? (oms ? 1 : 0) + (connector ? 1 : 0) : 0;
+  // A strategy's orders share symbols with others: the OMS cancels them one
+  // by one; the venue's cancel-all per symbol would take the others too.
+  bool venue = cancel && connector && cmd.scope != kill_scope::strategy;
+  bool flatten = d.ack.applied && flattens_here(self, cmd);
+  bool disconnect = d.ack.applied && cmd.level == kill_level::full_stop
+                    && (flatten || disconnects_after_venue(self, cmd));
+  d.ack.channels_started = (cancel && oms ? 1 : 0) + (venue ? 1 : 0) + (flatten ? 1 : 0)
+                           + (disconnect ? 1 : 0);
   self->state.core->on_ack(d.ack);
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
@@ -257,8 +332,14 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
   notify_trading_state(self);
   if (cancel && oms)
     run_oms_channel(self, cmd, oms);
-  if (cancel && connector)
+  else if (flatten)
+    run_flatten_channel(self, cmd);
+  if (venue)
     run_venue_channel(self, cmd, connector, 0);
+  // A connector whose flattening node never asks (it died, or was cut off)
+  // is still cut, after the time a flatten may take.
+  if (d.ack.applied && cmd.level == kill_level::full_stop && connector && !disconnect)
+    self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
   return "";
 }
 
@@ -329,6 +410,11 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       return rp;
     },
     [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd, "peer"); },
+    [=](disconnect_atom, const kill_command& cmd) {
+      // The fallback above: the connector answers at once if already cut.
+      if (auto connector = local_role(self, "connector"))
+        caf::anon_send(connector, disconnect_atom::value, cmd);
+    },
     [=](retry_atom, const kill_command& cmd, int attempt) {
       if (auto connector = local_role(self, "connector"))
         run_venue_channel(self, cmd, connector, attempt);
@@ -363,6 +449,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"duplicates", static_cast<int64_t>(core.duplicate_count())},
                           {"gate_level", static_cast<int64_t>(st.cfg.gate->level())},
                           {"epoch", core.epoch()},
+                          {"scoped_halts", static_cast<int64_t>(core.scoped_halts().size())},
                           {"peers", static_cast<int64_t>(peers(self).size())},
                           {"cluster_size", st.cfg.cluster_size},
                           {"audit_records", st.audit ? static_cast<int64_t>(st.audit->records()) : 0},

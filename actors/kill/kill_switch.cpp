@@ -19,12 +19,25 @@ std::optional<std::string> kill_switch::validate(const kill_command& cmd, timest
     return "missing issuer";
   if (cmd.reason.empty())
     return "missing reason";
-  // Scoped halts (strategy, symbol, account) need per-scope gates, which the
-  // kill-switch issue adds; refusing them is honest, pretending is not.
-  if (cmd.scope != kill_scope::node && cmd.scope != kill_scope::cluster)
-    return std::string("scope '") + to_string(cmd.scope) + "' is not supported by this build";
   if (cmd.scope == kill_scope::node && cmd.scope_value.empty())
     return "node scope needs the node name";
+  if (to_gate_scope(cmd.scope)) {
+    if (cmd.scope_value.empty())
+      return std::string(to_string(cmd.scope)) + " scope needs the " + to_string(cmd.scope)
+             + " name";
+    if (cmd.scope_value.size() > kill_gate::max_scope_value)
+      return std::string(to_string(cmd.scope)) + " name longer than "
+             + std::to_string(kill_gate::max_scope_value) + " characters";
+  }
+  if (cmd.scope == kill_scope::cluster && !cmd.scope_value.empty())
+    return "cluster scope takes no scope value";
+  // DESIGN.md: level 4 is the cluster-wide full stop.
+  if (cmd.level == kill_level::full_stop && cmd.scope != kill_scope::cluster)
+    return "level 4 (full stop) is cluster-wide: scope must be cluster";
+  // Positions are kept per symbol, not per strategy (risk's position book).
+  if (cmd.level == kill_level::flatten && cmd.scope == kill_scope::strategy)
+    return "level 3 (flatten) cannot be scoped to a strategy: positions are kept per symbol "
+           "(flatten the symbol or the account)";
   // Ed25519 over signing_payload, issuer's role, time window (replays
   // outside it); a replay inside it is a kill id seen before.
   if (auto why = authorize(cfg_.operators.get(), cmd, now); !why.empty())
@@ -49,16 +62,23 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
   }
   int64_t accepted = monotonic_ns();
   auto accepted_at = wall_clock_now();
-  bool for_this_node = cmd.scope == kill_scope::cluster || cmd.scope_value == cfg_.self.value;
-  if (for_this_node) {
+  // A strategy, symbol or account halt applies on every node (each closes
+  // that scope in its own gate); a node kill only on the node it names.
+  auto scoped = to_gate_scope(cmd.scope);
+  bool for_this_node = cmd.scope != kill_scope::node || cmd.scope_value == cfg_.self.value;
+  std::string note = for_this_node ? "" : "scope does not include this node";
+  if (for_this_node && scoped) {
     // Gate first: nothing else happens before the order path sees it closed.
-    gate_.close(static_cast<uint8_t>(cmd.level));
-    if (static_cast<uint8_t>(cmd.level) > static_cast<uint8_t>(level_)) {
-      level_ = cmd.level;
-      cause_ = cmd.id;
-      cause_reason_ = cmd.reason;
-      since_ = wall_clock_now();
+    if (gate_.close_scoped(*scoped, cmd.scope_value, static_cast<uint8_t>(cmd.level))) {
+      note_scoped(cmd);
+    } else {
+      gate_.close(static_cast<uint8_t>(cmd.level));
+      note_node_wide(cmd);
+      note = "scoped gate table full: closed node-wide";
     }
+  } else if (for_this_node) {
+    gate_.close(static_cast<uint8_t>(cmd.level));
+    note_node_wide(cmd);
   }
   int64_t closed = monotonic_ns();
   ++applied_;
@@ -68,15 +88,37 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
   rec.last_update_mono_ns = closed;
   out.verdict = kill_verdict::applied;
   out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, accepted - received, closed - accepted,
-                     accepted_at, wall_clock_now(), 0, for_this_node ? "" : "scope does not include this node"};
+                     accepted_at, wall_clock_now(), 0, note};
   return out;
+}
+
+void kill_switch::note_node_wide(const kill_command& cmd) {
+  if (static_cast<uint8_t>(cmd.level) > static_cast<uint8_t>(level_)) {
+    level_ = cmd.level;
+    cause_ = cmd.id;
+    cause_reason_ = cmd.reason;
+    since_ = wall_clock_now();
+  }
+}
+
+void kill_switch::note_scoped(const kill_command& cmd) {
+  for (auto& h : scoped_)
+    if (h.scope == cmd.scope && h.value == cmd.scope_value) {
+      if (static_cast<uint8_t>(cmd.level) > static_cast<uint8_t>(h.level)) {
+        h.level = cmd.level;
+        h.cause = cmd.id;
+      }
+      return;
+    }
+  scoped_.push_back(scoped_halt{cmd.scope, cmd.scope_value, cmd.level, cmd.id});
 }
 
 void kill_switch::restore(const halt_state& s) {
   epoch_ = s.epoch;
+  apply_halt(s, gate_);
+  scoped_ = s.scoped;
   if (!s.halted())
     return;
-  gate_.close(static_cast<uint8_t>(s.level));
   level_ = s.level;
   cause_ = s.cause;
   cause_reason_ = s.reason;
@@ -92,6 +134,7 @@ halt_state kill_switch::halt() const {
     s.since = since_;
   }
   s.epoch = epoch_;
+  s.scoped = scoped_;
   return s;
 }
 
@@ -108,6 +151,7 @@ bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::s
 
 void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_t epoch) {
   gate_.reopen();
+  scoped_.clear();
   level_ = kill_level::none;
   cause_ = reset;
   cause_reason_ = reason;

@@ -74,6 +74,7 @@ public:
   bool is_complete(const kill_id& id, size_t expected_peers) const;
 
   trading_state state() const;
+  const std::vector<scoped_halt>& scoped_halts() const { return scoped_; }
   int64_t epoch() const { return epoch_; }
   uint64_t rejected_count() const { return rejected_; }
   uint64_t applied_count() const { return applied_; }
@@ -90,6 +91,8 @@ private:
   };
 
   std::optional<std::string> validate(const kill_command& cmd, timestamp_ns now) const;
+  void note_node_wide(const kill_command& cmd);
+  void note_scoped(const kill_command& cmd);
 
   kill_switch_config cfg_;
   kill_gate& gate_;
@@ -98,6 +101,7 @@ private:
   kill_id cause_;
   std::string cause_reason_;
   timestamp_ns since_;
+  std::vector<scoped_halt> scoped_; // strategy/symbol/account halts in force
   int64_t epoch_ = 0;
   uint64_t rejected_ = 0;
   uint64_t applied_ = 0;

@@ -1,6 +1,7 @@
 #include "actors/oms/oms_actor.hpp"
 
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
 #include "actors/oms/reconciler.hpp"
+#include "common/order_gate.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -36,6 +38,13 @@ const char* to_string(reconcile_phase p) {
   }
   return "?";
 }
+
+struct scoped_cancel {
+  channel_result result;
+  int64_t started_ns = 0;
+  std::set<client_order_id> open;
+  caf::response_promise promise;
+};
 
 struct oms_state {
   oms_actor_config cfg;
@@ -67,10 +76,14 @@ struct oms_state {
   int64_t last_reconcile_ns = 0;
   int64_t commands_accepted = 0;
   int64_t commands_refused = 0;
+  // Strategy kills waiting for the venue to confirm their cancels, by kill id.
+  std::map<std::string, scoped_cancel> scoped_cancels;
   static inline const char* name = "oms";
 };
 
 using oms_ptr = caf::stateful_actor<oms_state>*;
+
+void settle_scoped_cancels(oms_ptr self, const client_order_id& id);
 
 template <class T>
 void tell_owners(oms_ptr self, const T& msg) {
@@ -119,8 +132,10 @@ bool may_send(oms_ptr self, const order_request& req) {
   auto& st = self->state;
   // Gate first: a kill that closed the gate after risk passed this order
   // still stops it here.
-  if (!st.cfg.gate->is_open())
-    return reject(self, req, reject_reason::kill_gate_closed, "kill gate closed"), false;
+  if (!gate_admits(*st.cfg.gate, req))
+    return reject(self, req, reject_reason::kill_gate_closed,
+                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req))),
+           false;
   if (st.phase != reconcile_phase::running)
     return reject(self, req, reject_reason::not_reconciled,
                   std::string("OMS ") + to_string(st.phase) + ": " + st.not_reconciled_why),
@@ -190,6 +205,8 @@ void on_report(oms_ptr self, const execution_report& rep) {
   if (!upd.changed())
     return;
   journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price);
+  if (upd.became_terminal())
+    settle_scoped_cancels(self, upd.id);
   if (upd.has_fill())
     ++self->state.fills;
   tell_owners(self, rep);
@@ -217,6 +234,8 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
   journal_change(self, upd.id, upd.previous);
   tell_owners(self, rej);
   settle_amend(self, upd.id);
+  if (upd.became_terminal())
+    settle_scoped_cancels(self, upd.id);
 }
 
 // Amend (FIX cancel/replace, 35=G): the replacement is registered and
@@ -440,20 +459,91 @@ command_result accept_positions(oms_ptr self, const operator_command& cmd) {
                         "baseline " + std::to_string(taken.seq) + " taken; trading resumes"};
 }
 
-channel_result cancel_all(oms_ptr self, const kill_id& id) {
+bool in_scope(const order_request& o, const kill_command& cmd) {
+  switch (cmd.scope) {
+    case kill_scope::strategy: return o.strategy.value == cmd.scope_value;
+    case kill_scope::symbol: return o.sym.str() == cmd.scope_value;
+    case kill_scope::account: return o.account.value == cmd.scope_value;
+    default: return true;
+  }
+}
+
+// Kill level 2+: every live order in the kill's scope (in flight included)
+// goes pending_cancel and is journaled, so late reports resolve it. For
+// node, cluster, symbol and account scopes the venue channel cancels them at
+// the venue in one request per symbol and proves none is left; a strategy
+// shares its symbols with others, so its orders are canceled one by one
+// here and the channel answers once the venue confirmed every one (or at the
+// deadline, with what is still open).
+caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   auto started = monotonic_ns();
-  auto& store = self->state.store;
-  std::vector<std::pair<client_order_id, order_status>> before;
-  for (const auto* rec : store.live_orders())
-    before.emplace_back(rec->request.id, rec->status);
-  auto cancels = store.mark_all_pending_cancel(std::nullopt, wall_clock_now());
-  for (auto& [order, previous] : before)
-    if (previous != order_status::pending_cancel)
-      journal_change(self, order, previous);
-  // The venue channel cancels them at the venue in one request per symbol;
-  // here every live order is marked so late reports resolve them.
-  return channel_result{id, self->state.cfg.self, "oms", true, monotonic_ns() - started, 0,
-                        static_cast<int64_t>(cancels.size()), -1, ""};
+  auto& st = self->state;
+  auto now = wall_clock_now();
+  std::vector<cancel_request> cancels;
+  for (const auto* rec : st.store.live_orders()) {
+    if (!in_scope(rec->request, cmd))
+      continue;
+    auto id = rec->request.id;
+    auto previous = rec->status;
+    auto sym = rec->request.sym;
+    if (auto c = st.store.request_cancel(id, now)) {
+      journal_change(self, id, previous);
+      cancels.push_back(*c);
+    } else {
+      cancels.push_back(cancel_request{id, sym, now}); // already pending_cancel
+    }
+  }
+  channel_result r{cmd.id, st.cfg.self, "oms", true, 0, 0, static_cast<int64_t>(cancels.size()),
+                   -1, ""};
+  if (cmd.scope != kill_scope::strategy || cancels.empty()) {
+    r.duration_ns = monotonic_ns() - started;
+    return r;
+  }
+  if (!st.connector) {
+    r.ok = false;
+    r.error = "no connector wired: " + std::to_string(cancels.size()) + " orders stay open";
+    r.open_orders_after = static_cast<int64_t>(cancels.size());
+    r.duration_ns = monotonic_ns() - started;
+    return r;
+  }
+  scoped_cancel wait;
+  wait.result = r;
+  wait.started_ns = started;
+  wait.promise = self->make_response_promise<channel_result>();
+  for (auto& c : cancels) {
+    wait.open.insert(c.id);
+    self->send(st.connector, c);
+  }
+  auto promise = wait.promise;
+  st.scoped_cancels.emplace(cmd.id.value, std::move(wait));
+  self->delayed_send(self, st.cfg.scoped_cancel_deadline, deadline_atom::value, cmd.id.value);
+  return promise;
+}
+
+void finish_scoped_cancel(oms_ptr self, std::map<std::string, scoped_cancel>::iterator it,
+                          bool deadline) {
+  auto& w = it->second;
+  w.result.duration_ns = monotonic_ns() - w.started_ns;
+  w.result.open_orders_after = static_cast<int64_t>(w.open.size());
+  if (deadline && !w.open.empty()) {
+    w.result.ok = false;
+    w.result.error = std::to_string(w.open.size()) + " orders not confirmed canceled after "
+                     + std::to_string(self->state.cfg.scoped_cancel_deadline.count()) + " ms";
+  }
+  w.promise.deliver(w.result);
+  self->state.scoped_cancels.erase(it);
+}
+
+// An order of a strategy kill reached a terminal state (canceled, filled,
+// rejected): the venue confirmed it is no longer open.
+void settle_scoped_cancels(oms_ptr self, const client_order_id& id) {
+  auto& waits = self->state.scoped_cancels;
+  for (auto it = waits.begin(); it != waits.end();) {
+    auto next = std::next(it);
+    if (it->second.open.erase(id) > 0 && it->second.open.empty())
+      finish_scoped_cancel(self, it, false);
+    it = next;
+  }
 }
 
 actor_stats stats(oms_ptr self) {
@@ -529,7 +619,12 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](const amend_request& a) { on_amend(self, a); },
     [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { on_venue_reject(self, rej); },
-    [=](cancel_all_atom, const kill_id& id) { return cancel_all(self, id); },
+    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
+    [=](deadline_atom, const std::string& kill) {
+      auto it = self->state.scoped_cancels.find(kill);
+      if (it != self->state.scoped_cancels.end())
+        finish_scoped_cancel(self, it, true);
+    },
     [=](const trading_state&) {
       // The gate is the authority; the state is logged by the coordinator.
     },

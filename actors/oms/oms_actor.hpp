@@ -20,7 +20,7 @@
 //
 // Messages: order_request, cancel_request, amend_request, execution_report,
 // order_reject, venue_snapshot, operator_command -> command_result,
-// (cancel_all_atom, kill_id) -> channel_result, trading_state,
+// (cancel_all_atom, kill_command) -> channel_result (orders in the kill's scope), trading_state,
 // (wire_atom, role_directory), stats_atom -> actor_stats.
 // To risk after each restore: std::vector<journaled_fill> (positions).
 
@@ -52,6 +52,9 @@ struct oms_actor_config {
   std::chrono::milliseconds snapshot_timeout{10000};
   int32_t unexplained_rounds = 3;
   qty position_tolerance;
+  // A strategy kill's cancels: how long the channel waits for the venue to
+  // confirm every one before it reports the ones still open.
+  std::chrono::milliseconds scoped_cancel_deadline{5000};
 };
 
 caf::actor spawn_oms(caf::actor_system& sys, oms_actor_config cfg);

@@ -1,5 +1,7 @@
 #include "actors/risk/pre_trade_check.hpp"
 
+#include "common/order_gate.hpp"
+
 #include <numeric>
 #include <utility>
 
@@ -66,12 +68,14 @@ check_result pre_trade_check::finish(check_result r) {
 // cancel is sent"), then the node's trading mode.
 bool pre_trade_check::check_gate_and_mode(const order_request& o, trading_mode mode,
                                           check_result& r) const {
-  if (!gate_->is_open()) {
+  if (!gate_admits(*gate_, o)) {
     refuse(r, reject_reason::kill_gate_closed,
-           "kill gate closed at level " + std::to_string(gate_->level()));
+           "kill gate closed at level " + std::to_string(gate_level_for(*gate_, o)) + " for "
+             + o.strategy.value + " " + o.sym.str() + " " + o.account.value);
     return false;
   }
-  if (mode == trading_mode::halted) {
+  // A flatten order runs under a closed gate by design; the mode is moot.
+  if (mode == trading_mode::halted && !o.flatten) {
     refuse(r, reject_reason::trading_halted,
            std::string("trading mode HALTED refuses new order ") + o.id.value);
     return false;
@@ -228,7 +232,9 @@ bool pre_trade_check::check_size(const order_request& o, order_context& ctx,
 // position past zero.
 bool pre_trade_check::check_reducing(const order_request& o, trading_mode mode,
                                      const position_book& book, check_result& r) const {
-  if (mode != trading_mode::reducing)
+  // A kill's flatten order must shrink the position like any order in
+  // REDUCING mode: it may never open or flip one.
+  if (mode != trading_mode::reducing && !o.flatten)
     return true;
   auto pos = book.get(o.sym);
   __int128 net = pos.net.raw;
@@ -238,7 +244,8 @@ bool pre_trade_check::check_reducing(const order_request& o, trading_mode mode,
                      : (net > 0 && net - pending - o.quantity.raw >= 0);
   if (!shrinks) {
     refuse(r, reject_reason::reducing_only,
-           std::string("trading mode REDUCING: ") + to_string(o.order_side) + " "
+           std::string(o.flatten ? "flatten order: " : "trading mode REDUCING: ")
+             + to_string(o.order_side) + " "
              + str(o.quantity) + " does not reduce position " + str(pos.net) + " (pending "
              + str(book.pending_qty(o.sym, o.order_side)) + ")");
     return false;

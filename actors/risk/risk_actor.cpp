@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include <map>
 #include <memory>
 
 #include <spdlog/spdlog.h>
 
 #include "caf/all.hpp"
 
+#include "actors/risk/flatten_plan.hpp"
 #include "actors/risk/limit_change.hpp"
 #include "actors/risk/risk_decision_log.hpp"
 #include "actors/risk/pnl_guard.hpp"
@@ -35,8 +37,21 @@ struct risk_core {
 
 namespace {
 
+// One level-3 kill being flattened on this node.
+struct flatten_job {
+  kill_command cmd;
+  caf::response_promise promise;
+  int64_t started_ns = 0;
+  int round = 0;
+  int64_t orders_sent = 0;
+  int64_t orders_refused = 0;
+  std::vector<symbol> in_scope;
+  std::string last_refusal;
+};
+
 struct risk_state {
   risk_actor_config cfg;
+  std::map<std::string, flatten_job> flattens; // by kill id
   std::shared_ptr<risk_core> core;
   caf::actor oms;
   caf::actor strategy;
@@ -161,6 +176,108 @@ bool record(risk_ptr self, const risk::risk_decision& d) {
   return false;
 }
 
+std::vector<symbol> traded_symbols(risk_ptr self) {
+  std::vector<symbol> out;
+  for (auto& [sym, limits] : self->state.core->check.limits().per_symbol)
+    out.push_back(sym);
+  return out;
+}
+
+void finish_flatten(risk_ptr self, std::map<std::string, flatten_job>::iterator it) {
+  auto& job = it->second;
+  auto& book = self->state.core->book;
+  auto open = risk::open_positions(job.in_scope, book);
+  channel_result r{job.cmd.id, self->state.cfg.self, "flatten", open.empty(),
+                   monotonic_ns() - job.started_ns, job.round, 0, -1, ""};
+  r.orders_sent = job.orders_sent;
+  r.positions_open_after = static_cast<int64_t>(open.size());
+  for (auto& sym : open)
+    r.error += sym.str() + " position " + book.get(sym).net.to_string() + " not flat; ";
+  if (!job.last_refusal.empty() && !open.empty())
+    r.error += "last refusal: " + job.last_refusal;
+  spdlog::log(open.empty() ? spdlog::level::warn : spdlog::level::err,
+              "event=flatten_done kill={} ok={} rounds={} orders_sent={} refused={} "
+              "open_positions={} duration_ms={:.3f} error=\"{}\"",
+              job.cmd.id.value, r.ok, job.round + 1, job.orders_sent, job.orders_refused,
+              open.size(), r.duration_ns / 1e6, r.error);
+  job.promise.deliver(r);
+  self->state.flattens.erase(it);
+}
+
+// One round: market orders for what is still open in the kill's scope,
+// through the same pre-trade check as every order (it must shrink the
+// position), then to the OMS.
+void flatten_round(risk_ptr self, flatten_job& job) {
+  auto& st = self->state;
+  risk::flatten_target target{st.cfg.self, st.cfg.account, strategy_id{"kill-flatten"}};
+  auto plan = risk::plan_flatten(job.cmd, target, traded_symbols(self), st.core->book,
+                                 st.core->check.rules(), job.round, wall_clock_now());
+  job.in_scope = plan.in_scope;
+  for (auto& note : plan.notes)
+    spdlog::warn("event=flatten_skip kill={} detail=\"{}\"", job.cmd.id.value, note);
+  for (auto& o : plan.orders) {
+    auto result = st.core->check.check(o, st.core->mode, st.core->refs, st.core->book,
+                                       monotonic_ns());
+    if (!result.passed || !st.oms) {
+      ++job.orders_refused;
+      job.last_refusal = o.sym.str() + ": "
+                         + (result.passed ? std::string("no OMS wired") : result.detail);
+      spdlog::error("event=flatten_order_refused kill={} id={} symbol={} reason=\"{}\"",
+                    job.cmd.id.value, o.id.value, o.sym.str(), job.last_refusal);
+      continue;
+    }
+    st.core->book.on_order_sent(o, st.core->refs.get(o.sym).value_or(price{}));
+    self->send(st.oms, o);
+    ++job.orders_sent;
+    spdlog::warn("event=flatten_order kill={} id={} symbol={} side={} qty={}", job.cmd.id.value,
+                 o.id.value, o.sym.str(), to_string(o.order_side), o.quantity.to_string());
+  }
+}
+
+caf::result<channel_result> on_flatten(risk_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  flatten_job job;
+  job.cmd = cmd;
+  job.started_ns = monotonic_ns();
+  job.promise = self->make_response_promise<channel_result>();
+  auto promise = job.promise;
+  auto [it, fresh] = st.flattens.emplace(cmd.id.value, std::move(job));
+  if (!fresh)
+    return channel_result{cmd.id, st.cfg.self, "flatten", false, 0, 0, 0, -1,
+                          "a flatten of this kill is already running"};
+  flatten_round(self, it->second);
+  if (risk::open_positions(it->second.in_scope, st.core->book).empty()) {
+    finish_flatten(self, it);
+    return promise;
+  }
+  self->delayed_send(self, st.cfg.flatten_round, flatten_atom::value, cmd.id.value);
+  return promise;
+}
+
+// Fills arrive: a job whose positions are all flat reports at once.
+void check_flattens(risk_ptr self) {
+  auto& jobs = self->state.flattens;
+  for (auto it = jobs.begin(); it != jobs.end();) {
+    auto next = std::next(it);
+    if (risk::open_positions(it->second.in_scope, self->state.core->book).empty())
+      finish_flatten(self, it);
+    it = next;
+  }
+}
+
+// A round's time is up: send what is left again, or report after the last.
+void on_flatten_round_timer(risk_ptr self, const std::string& kill) {
+  auto it = self->state.flattens.find(kill);
+  if (it == self->state.flattens.end())
+    return;
+  if (++it->second.round >= self->state.cfg.flatten_rounds) {
+    finish_flatten(self, it);
+    return;
+  }
+  flatten_round(self, it->second);
+  self->delayed_send(self, self->state.cfg.flatten_round, flatten_atom::value, kill);
+}
+
 void on_report(risk_ptr self, const execution_report& rep) {
   auto& core = *self->state.core;
   auto effect = core.book.on_execution_report(rep);
@@ -173,8 +290,11 @@ void on_report(risk_ptr self, const execution_report& rep) {
                  "order={}",
                  effect.strategy.value, l.max_fills_per_window, l.fill_window_ms, rep.id.value);
   }
-  if (effect.fill.is_positive())
+  if (effect.fill.is_positive()) {
     evaluate_pnl(self);
+    if (!self->state.flattens.empty())
+      check_flattens(self);
+  }
 }
 
 // Applies an authorized command; empty on success (with `detail` set),
@@ -384,6 +504,8 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const operator_command& cmd) { return on_command(self, cmd); },
     [=](stats_atom) { return stats(self); },
     [=](positions_atom) { return positions(self); },
+    [=](flatten_atom, const kill_command& cmd) { return on_flatten(self, cmd); },
+    [=](flatten_atom, const std::string& kill) { on_flatten_round_timer(self, kill); },
   };
 }
 

@@ -19,12 +19,20 @@ struct strategy_state {
   int64_t orders = 0;
   int64_t cancels = 0;
   int64_t trades_seen = 0;
+  // A level-4 kill (full stop) stops the strategies: nothing they decide is
+  // sent until a reset, whatever their own view of the trading mode.
+  bool stopped = false;
+  int64_t dropped_stopped = 0;
   static inline const char* name = "strategy";
 };
 
 using strategy_ptr = caf::stateful_actor<strategy_state>*;
 
 void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions) {
+  if (self->state.stopped) {
+    self->state.dropped_stopped += static_cast<int64_t>(actions.size());
+    return;
+  }
   for (auto& a : actions) {
     if (auto* o = std::get_if<order_request>(&a)) {
       ++self->state.orders;
@@ -48,6 +56,8 @@ actor_stats stats(strategy_ptr self) {
   s.counters["orders"] = self->state.orders;
   s.counters["cancels"] = self->state.cancels;
   s.counters["trades_seen"] = self->state.trades_seen;
+  s.counters["stopped_full_stop"] = self->state.stopped ? 1 : 0;
+  s.counters["actions_dropped_stopped"] = self->state.dropped_stopped;
   for (auto& [sym, mm] : self->state.makers) {
     s.counters["rejects." + sym.str()] = static_cast<int64_t>(mm->rejects());
     s.counters["inventory_raw." + sym.str()] = mm->inventory().raw;
@@ -78,6 +88,7 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
         mm->on_reject(rej);
     },
     [=](const trading_state& st) {
+      self->state.stopped = st.level == kill_level::full_stop;
       for (auto& [sym, mm] : self->state.makers)
         dispatch(self, mm->on_trading_mode(st.mode, wall_clock_now()));
     },

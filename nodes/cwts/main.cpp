@@ -26,6 +26,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "caf/all.hpp"
@@ -49,7 +50,8 @@ constexpr const char* usage =
   "signed commands (Ed25519 key of an operator listed in the node's operators\n"
   "file; see docs/operators.md and docs/kill-switch.md):\n"
   "  kill              --node=HOST:PORT --level=1..4 --reason=TEXT --operator=NAME\n"
-  "                    --key-file=PEM [--scope=cluster|node] [--scope-value=NODE]\n"
+  "                    --key-file=PEM [--scope=cluster|node|strategy|symbol|account]\n"
+  "                    [--scope-value=NAME]   (levels 3-4 need role kill-full)\n"
   "  reset             --node=HOST:PORT --reason=TEXT --operator=NAME --key-file=PEM\n"
   "  limit             --node=HOST:PORT --target=SYMBOL|ACCOUNT|STRATEGY --field=KEY\n"
   "                    --value=DECIMAL --reason=TEXT --operator=NAME --key-file=PEM\n"
@@ -95,8 +97,8 @@ struct cli_config : caf::actor_system_config {
       .add(level, "level", "kill level 1..4")
       .add(reason, "reason", "why (required for kill; audited)")
       .add(issuer, "operator", "who issues the command")
-      .add(scope, "scope", "cluster or node")
-      .add(scope_value, "scope-value", "node name for --scope=node")
+      .add(scope, "scope", "cluster, node, strategy, symbol or account")
+      .add(scope_value, "scope-value", "the node, strategy, symbol or account name")
       .add(timeout_ms, "timeout-ms", "how long to wait for the report")
       .add(target, "target", "limit: symbol, account or strategy; throttle-reenable: strategy")
       .add(field, "field", "limit: the limit's config key")
@@ -157,9 +159,21 @@ void print_report(const cwts::kill_report& r) {
     std::cout << "  channel node=" << c.node.value << " name=" << c.channel << " ok=" << c.ok
               << " duration_ms=" << c.duration_ns / 1e6 << " retries=" << c.retries
               << " canceled=" << c.orders_canceled << " open_after=" << c.open_orders_after
+              << (c.channel == "flatten" ? " orders_sent=" + std::to_string(c.orders_sent)
+                                             + " positions_open_after="
+                                             + std::to_string(c.positions_open_after)
+                                         : std::string())
               << (c.error.empty() ? "" : " error=\"" + c.error + "\"") << "\n";
   std::cout << "complete=" << r.complete << " total_ms=" << r.total_ns / 1e6
             << (r.error.empty() ? "" : " error=\"" + r.error + "\"") << std::endl;
+}
+
+std::optional<cwts::kill_scope> parse_scope(const std::string& text) {
+  for (auto s : {cwts::kill_scope::cluster, cwts::kill_scope::node, cwts::kill_scope::strategy,
+                 cwts::kill_scope::symbol, cwts::kill_scope::account})
+    if (text == cwts::to_string(s))
+      return s;
+  return std::nullopt;
 }
 
 int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& supervisor,
@@ -172,7 +186,7 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   cwts::kill_command cmd;
   cmd.id = cwts::kill_id{new_id("k-")};
   cmd.level = static_cast<cwts::kill_level>(cfg.level);
-  cmd.scope = cfg.scope == "node" ? cwts::kill_scope::node : cwts::kill_scope::cluster;
+  cmd.scope = *parse_scope(cfg.scope); // checked with the other options
   cmd.scope_value = cfg.scope_value;
   cmd.issuer = cwts::operator_id{cfg.issuer};
   cmd.reason = cfg.reason;
@@ -377,6 +391,8 @@ std::string missing_signed_options(const std::string& command, const cli_config&
     return "--reason is required (it is audited)";
   if (command == "kill" && (cfg.level < 1 || cfg.level > 4))
     return "--level must be 1..4";
+  if (command == "kill" && !parse_scope(cfg.scope))
+    return "--scope must be cluster, node, strategy, symbol or account";
   return "";
 }
 

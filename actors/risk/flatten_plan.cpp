@@ -1,0 +1,87 @@
+#include "actors/risk/flatten_plan.hpp"
+
+#include <cstdio>
+#include <functional>
+
+namespace cwts::risk {
+
+namespace {
+
+// Client order ids are at most 36 characters (Binance newClientOrderId):
+// "fl" + node (<= 10) + '-' + 8 hex of the kill id + '-' + round + '-' + n.
+client_order_id flatten_id(const node_id& self, const kill_id& kill, int round, size_t n) {
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "fl%s-%08x-%d-%zu", self.value.c_str(),
+                static_cast<unsigned>(std::hash<std::string>{}(kill.value) & 0xffffffffu), round,
+                n);
+  return client_order_id{buf};
+}
+
+} // namespace
+
+std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target& t,
+                                  const std::vector<symbol>& symbols) {
+  switch (cmd.scope) {
+    case kill_scope::symbol: {
+      std::vector<symbol> out;
+      for (auto& s : symbols)
+        if (s.str() == cmd.scope_value)
+          out.push_back(s);
+      return out;
+    }
+    case kill_scope::account:
+      return cmd.scope_value == t.account.value ? symbols : std::vector<symbol>{};
+    case kill_scope::strategy: return {};
+    case kill_scope::node:
+      return cmd.scope_value == t.self.value ? symbols : std::vector<symbol>{};
+    case kill_scope::cluster: return symbols;
+  }
+  return {};
+}
+
+flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
+                          const std::vector<symbol>& symbols, const position_book& book,
+                          const symbol_rules_map& rules, int round, timestamp_ns now) {
+  flatten_plan out;
+  out.in_scope = flatten_scope(cmd, t, symbols);
+  for (auto& sym : out.in_scope) {
+    auto net = book.get(sym).net;
+    if (net.is_zero())
+      continue;
+    side s = net.is_positive() ? side::sell : side::buy;
+    qty left = net.is_positive() ? net : -net;
+    // What is already on its way out (an earlier round's order) counts.
+    left -= book.pending_qty(sym, s);
+    auto rule = rules.find(sym);
+    if (rule != rules.end() && rule->second.lot_step.is_positive())
+      left = qty::from_raw(left.raw / rule->second.lot_step.raw * rule->second.lot_step.raw);
+    if (!left.is_positive()) {
+      out.notes.push_back(sym.str() + ": position " + net.to_string()
+                          + " has nothing left to send (below one lot or already in flight)");
+      continue;
+    }
+    order_request o;
+    o.id = flatten_id(t.self, cmd.id, round, out.orders.size());
+    o.strategy = t.strategy;
+    o.account = t.account;
+    o.sym = sym;
+    o.order_side = s;
+    o.type = order_type::market;
+    o.tif = time_in_force::ioc;
+    o.quantity = left;
+    o.ts_init = now;
+    o.flatten = true;
+    out.orders.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<symbol> open_positions(const std::vector<symbol>& in_scope, const position_book& book) {
+  std::vector<symbol> out;
+  for (auto& sym : in_scope)
+    if (!book.get(sym).net.is_zero())
+      out.push_back(sym);
+  return out;
+}
+
+} // namespace cwts::risk
