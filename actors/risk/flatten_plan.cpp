@@ -8,12 +8,12 @@ namespace cwts::risk {
 namespace {
 
 // Client order ids are at most 36 characters (Binance newClientOrderId):
-// "fl" + node (<= 10) + '-' + 8 hex of the kill id + '-' + round + '-' + n.
-client_order_id flatten_id(const node_id& self, const kill_id& kill, int round, size_t n) {
+// "fl" + node (<= 10) + '-' + 8 hex of the kill id + '-' + sequence.
+client_order_id flatten_id(const node_id& self, const kill_id& kill, int64_t seq) {
   char buf[48];
-  std::snprintf(buf, sizeof(buf), "fl%s-%08x-%d-%zu", self.value.c_str(),
-                static_cast<unsigned>(std::hash<std::string>{}(kill.value) & 0xffffffffu), round,
-                n);
+  std::snprintf(buf, sizeof(buf), "fl%s-%08x-%lld", self.value.c_str(),
+                static_cast<unsigned>(std::hash<std::string>{}(kill.value) & 0xffffffffu),
+                static_cast<long long>(seq));
   return client_order_id{buf};
 }
 
@@ -41,7 +41,7 @@ std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target&
 
 flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
                           const std::vector<symbol>& symbols, const position_book& book,
-                          const symbol_rules_map& rules, int round, timestamp_ns now) {
+                          const symbol_rules_map& rules, int64_t& next_seq, timestamp_ns now) {
   flatten_plan out;
   out.in_scope = flatten_scope(cmd, t, symbols);
   for (auto& sym : out.in_scope) {
@@ -49,9 +49,17 @@ flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
     if (net.is_zero())
       continue;
     side s = net.is_positive() ? side::sell : side::buy;
+    qty own = book.pending_qty_of(sym, s, t.strategy);
+    qty others = book.pending_qty(sym, s) - own;
+    if (others.is_positive()) {
+      ++out.waiting;
+      out.notes.push_back(sym.str() + ": waiting for " + others.to_string()
+                          + " of other open orders on that side to be canceled");
+      continue;
+    }
     qty left = net.is_positive() ? net : -net;
-    // What is already on its way out (an earlier round's order) counts.
-    left -= book.pending_qty(sym, s);
+    // What is already on its way out (an earlier flatten order) counts.
+    left -= own;
     auto rule = rules.find(sym);
     if (rule != rules.end() && rule->second.lot_step.is_positive())
       left = qty::from_raw(left.raw / rule->second.lot_step.raw * rule->second.lot_step.raw);
@@ -61,7 +69,7 @@ flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
       continue;
     }
     order_request o;
-    o.id = flatten_id(t.self, cmd.id, round, out.orders.size());
+    o.id = flatten_id(t.self, cmd.id, next_seq++);
     o.strategy = t.strategy;
     o.account = t.account;
     o.sym = sym;

@@ -4,7 +4,9 @@
 //
 // One market order per symbol in scope with a position, opposite side, for
 // the position minus what earlier flatten orders of the same side still have
-// in flight, rounded down to the lot step. Each carries `flatten = true`:
+// in flight, rounded down to the lot step. A symbol where other orders of
+// that side are still open (the kill's cancels not yet confirmed) waits: if
+// they filled after the flatten, the position would flip. Each carries `flatten = true`:
 // the closed gate admits it only while a level-3/4 kill is in force, and the
 // pre-trade check refuses it unless it shrinks the position.
 
@@ -29,6 +31,7 @@ struct flatten_plan {
   std::vector<order_request> orders;
   std::vector<symbol> in_scope;   // symbols the kill covers on this node
   std::vector<std::string> notes; // positions left alone, and why (below one lot)
+  size_t waiting = 0;              // symbols waiting for other orders' cancels
 };
 
 // The symbols of `symbols` that `cmd`'s scope covers on this node (all for
@@ -37,11 +40,11 @@ struct flatten_plan {
 std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target& t,
                                   const std::vector<symbol>& symbols);
 
-// `round` numbers the order ids (the first round is 0) so a later round for
-// what is left never reuses an id.
+// `next_seq` numbers the order ids (it is advanced by each order planned) so
+// a later plan for what is left never reuses an id.
 flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
                           const std::vector<symbol>& symbols, const position_book& book,
-                          const symbol_rules_map& rules, int round, timestamp_ns now);
+                          const symbol_rules_map& rules, int64_t& next_seq, timestamp_ns now);
 
 // Positions of `in_scope` that are not flat yet.
 std::vector<symbol> open_positions(const std::vector<symbol>& in_scope, const position_book& book);

@@ -200,6 +200,14 @@ qty position_book::pending_qty(const symbol& sym, side s) const {
   return s == side::buy ? p.open_buy + p.in_flight_buy : p.open_sell + p.in_flight_sell;
 }
 
+qty position_book::pending_qty_of(const symbol& sym, side s, const strategy_id& strategy) const {
+  qty out;
+  for (const auto& [id, o] : orders_)
+    if (o.sym == sym && o.order_side == s && o.strategy == strategy)
+      out += o.remaining;
+  return out;
+}
+
 notional position_book::account_exposure(const account_id& account) const {
   if (last_account_ != nullptr && last_account_->first == account)
     return last_account_->second;

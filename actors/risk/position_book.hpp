@@ -89,6 +89,8 @@ public:
 
   // Open plus in-flight quantity of one side.
   qty pending_qty(const symbol& sym, side s) const;
+  // The part of it that `strategy`'s orders hold (a scan: not for the order path).
+  qty pending_qty_of(const symbol& sym, side s, const strategy_id& strategy) const;
 
   // Notional of the account's open and in-flight orders (remaining qty ×
   // the price each was valued at), buys and sells alike. Orders adopted from

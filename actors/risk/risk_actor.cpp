@@ -42,7 +42,8 @@ struct flatten_job {
   kill_command cmd;
   caf::response_promise promise;
   int64_t started_ns = 0;
-  int round = 0;
+  int rounds = 0; // plans that sent at least one order
+  int64_t next_seq = 0;
   int64_t orders_sent = 0;
   int64_t orders_refused = 0;
   std::vector<symbol> in_scope;
@@ -188,7 +189,7 @@ void finish_flatten(risk_ptr self, std::map<std::string, flatten_job>::iterator 
   auto& book = self->state.core->book;
   auto open = risk::open_positions(job.in_scope, book);
   channel_result r{job.cmd.id, self->state.cfg.self, "flatten", open.empty(),
-                   monotonic_ns() - job.started_ns, job.round, 0, -1, ""};
+                   monotonic_ns() - job.started_ns, std::max(0, job.rounds - 1), 0, -1, ""};
   r.orders_sent = job.orders_sent;
   r.positions_open_after = static_cast<int64_t>(open.size());
   for (auto& sym : open)
@@ -198,23 +199,25 @@ void finish_flatten(risk_ptr self, std::map<std::string, flatten_job>::iterator 
   spdlog::log(open.empty() ? spdlog::level::warn : spdlog::level::err,
               "event=flatten_done kill={} ok={} rounds={} orders_sent={} refused={} "
               "open_positions={} duration_ms={:.3f} error=\"{}\"",
-              job.cmd.id.value, r.ok, job.round + 1, job.orders_sent, job.orders_refused,
+              job.cmd.id.value, r.ok, job.rounds, job.orders_sent, job.orders_refused,
               open.size(), r.duration_ns / 1e6, r.error);
   job.promise.deliver(r);
   self->state.flattens.erase(it);
 }
 
-// One round: market orders for what is still open in the kill's scope,
-// through the same pre-trade check as every order (it must shrink the
-// position), then to the OMS.
+// One look: market orders for what is still open in the kill's scope and
+// not already on its way, through the same pre-trade check as every order
+// (it must shrink the position), then to the OMS.
 void flatten_round(risk_ptr self, flatten_job& job) {
   auto& st = self->state;
   risk::flatten_target target{st.cfg.self, st.cfg.account, strategy_id{"kill-flatten"}};
   auto plan = risk::plan_flatten(job.cmd, target, traded_symbols(self), st.core->book,
-                                 st.core->check.rules(), job.round, wall_clock_now());
+                                 st.core->check.rules(), job.next_seq, wall_clock_now());
   job.in_scope = plan.in_scope;
   for (auto& note : plan.notes)
-    spdlog::warn("event=flatten_skip kill={} detail=\"{}\"", job.cmd.id.value, note);
+    spdlog::debug("event=flatten_wait kill={} detail=\"{}\"", job.cmd.id.value, note);
+  if (!plan.orders.empty())
+    ++job.rounds;
   for (auto& o : plan.orders) {
     auto result = st.core->check.check(o, st.core->mode, st.core->refs, st.core->book,
                                        monotonic_ns());
@@ -250,7 +253,7 @@ caf::result<channel_result> on_flatten(risk_ptr self, const kill_command& cmd) {
     finish_flatten(self, it);
     return promise;
   }
-  self->delayed_send(self, st.cfg.flatten_round, flatten_atom::value, cmd.id.value);
+  self->delayed_send(self, st.cfg.flatten_poll, flatten_atom::value, cmd.id.value);
   return promise;
 }
 
@@ -265,17 +268,23 @@ void check_flattens(risk_ptr self) {
   }
 }
 
-// A round's time is up: send what is left again, or report after the last.
+// Every poll: send for what is left (cancels confirmed, a flatten order
+// expired unfilled), or report at the deadline.
 void on_flatten_round_timer(risk_ptr self, const std::string& kill) {
   auto it = self->state.flattens.find(kill);
   if (it == self->state.flattens.end())
     return;
-  if (++it->second.round >= self->state.cfg.flatten_rounds) {
+  auto deadline = std::chrono::nanoseconds(self->state.cfg.flatten_deadline).count();
+  if (monotonic_ns() - it->second.started_ns >= deadline) {
     finish_flatten(self, it);
     return;
   }
   flatten_round(self, it->second);
-  self->delayed_send(self, self->state.cfg.flatten_round, flatten_atom::value, kill);
+  if (risk::open_positions(it->second.in_scope, self->state.core->book).empty()) {
+    finish_flatten(self, it);
+    return;
+  }
+  self->delayed_send(self, self->state.cfg.flatten_poll, flatten_atom::value, kill);
 }
 
 void on_report(risk_ptr self, const execution_report& rep) {
@@ -383,6 +392,9 @@ actor_stats stats(risk_ptr self) {
   // A latched loss or drawdown breach: the kill coordinator votes no on a reset.
   s.counters["pnl_breach_active"] = st.core->guard.latched(risk::pnl_breach_kind::loss_limit)
                                     || st.core->guard.latched(risk::pnl_breach_kind::drawdown_limit);
+  for (auto& [sym, limits] : check.limits().per_symbol)
+    s.counters["position_raw." + sym.str()] = st.core->book.get(sym).net.raw;
+  s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
   s.counters["commands_accepted"] = st.commands_accepted;

@@ -60,11 +60,11 @@ struct risk_actor_config {
   std::shared_ptr<const ed25519_signer> kill_key;
   // How long to wait for the kill coordinator's kill_report (logged).
   std::chrono::milliseconds kill_report_timeout{30'000};
-  // Level-3 flatten: the account its orders trade, how long one round waits
-  // for fills before what is left is sent again, and how many rounds.
+  // Level-3 flatten: the account its orders trade, how often what is still
+  // open is looked at again (and sent for), and when the channel gives up.
   account_id account;
-  std::chrono::milliseconds flatten_round{1'000};
-  int flatten_rounds = 5;
+  std::chrono::milliseconds flatten_poll{100};
+  std::chrono::milliseconds flatten_deadline{5'000};
 };
 
 caf::actor spawn_risk(caf::actor_system& sys, risk_actor_config cfg);
