@@ -125,9 +125,16 @@ child_spec strategy_spec(const node_settings& s) {
 
 } // namespace
 
-std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate) {
+std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
+                                      const kill_child_factory& kill) {
   std::vector<child_spec> out;
-  out.push_back(kill_spec(s, gate));
+  if (kill) {
+    // The settings are copied: the spec outlives this call (restarts).
+    auto* g = &gate;
+    out.push_back({"kill", [kill, s, g](caf::actor_system& sys) { return kill(sys, s, *g); }});
+  } else {
+    out.push_back(kill_spec(s, gate));
+  }
   if (s.has_role("gateway")) {
     out.push_back(validator_spec(s));
     out.push_back(connector_spec(s, gate));

@@ -166,8 +166,21 @@ kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t 
     argv.push_back("--operator=alice");
     argv.push_back("--key-file=" + paths.config("operator-keys/alice.pem"));
   }
+  return parse_kill(run_command("kill", std::move(argv), dir, millis{40000}));
+}
+
+std::vector<std::string> kill_argv(const cluster_paths& paths, uint16_t port,
+                                   const std::vector<std::string>& args) {
+  std::vector<std::string> argv{paths.cli_bin, "kill", "--node=127.0.0.1:" + std::to_string(port),
+                                "--operator=alice",
+                                "--key-file=" + paths.config("operator-keys/alice.pem")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+kill_view parse_kill(const command_result& res) {
   kill_view v;
-  v.raw = run_command("kill", std::move(argv), dir, millis{40000});
+  v.raw = res;
   for (auto& line : split_lines(v.raw.out)) {
     if (line.rfind("  ack ", 0) == 0)
       v.acks.push_back(parse_fields(line.substr(6)));

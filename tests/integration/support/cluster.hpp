@@ -90,6 +90,14 @@ struct kill_view {
 kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t port,
                    const std::vector<std::string>& args);
 
+// `cwts kill` output (from run_command or a finished child_process) parsed.
+kill_view parse_kill(const command_result& res);
+
+// The argv of `cwts kill` at 127.0.0.1:`port` signed by alice, then `args`,
+// for a kill run as a child_process (in the background).
+std::vector<std::string> kill_argv(const cluster_paths& paths, uint16_t port,
+                                   const std::vector<std::string>& args);
+
 // A Binance REST client on the demo account of config/venue-demo-keys.ini,
 // clock-synced with the venue; nullptr (and `error`) when that fails.
 std::unique_ptr<connector::binance_rest_gateway>

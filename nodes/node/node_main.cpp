@@ -1,0 +1,163 @@
+// The body of cwts-node (nodes/node/main.cpp), as a library so a test build
+// of the node can reuse it with one hook (node_main.hpp).
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "actors/kill/halt_state.hpp"
+#include "actors/supervisor/supervisor_actor.hpp"
+#include "nodes/node/cluster_link.hpp"
+#include "nodes/node/node_config.hpp"
+#include "nodes/node/node_main.hpp"
+#include "nodes/node/node_roles.hpp"
+#include "nodes/status/node_status.hpp"
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void on_signal(int) {
+  stop_requested = true;
+}
+
+constexpr const char* usage_example =
+  "example:\n"
+  "  cwts-node --config-file=config/node.ini --venue.port=8090 --cwts.duration=30\n"
+  "  (all options: --section.key=value; see config/node.ini)\n";
+
+void setup_logging() {
+  // Logs go to stderr; stdout carries only the summary lines.
+  auto logger = spdlog::stderr_color_mt("cwts");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+}
+
+// DESIGN.md "Fail-safe": a node restarted after a kill comes back halted.
+// The gate closes here, before any actor exists that could send an order;
+// the kill coordinator reads the same file for the cause and the epoch. A
+// file that exists but cannot be read halts too.
+void restore_halt(const cwts::node_settings& s, cwts::kill_gate& gate) {
+  std::string error;
+  auto saved = cwts::load_halt_state(s.kill.state_path, error);
+  if (!saved) {
+    spdlog::critical("event=halt_state_unreadable path={} error=\"{}\" action=halt",
+                     s.kill.state_path, error);
+    gate.close(static_cast<uint8_t>(cwts::kill_level::halt_new_orders));
+    return;
+  }
+  if (saved->halted()) {
+    gate.close(static_cast<uint8_t>(saved->level));
+    spdlog::warn("event=node_starts_halted node={} level={} cause={} path={}", s.self.value,
+                 cwts::to_string(saved->level), saved->cause.value, s.kill.state_path);
+  }
+}
+
+caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,
+                            cwts::kill_gate& gate, const cwts::node_hooks& hooks) {
+  cwts::supervisor_config cfg;
+  cfg.self = s.self;
+  cfg.gate = &gate;
+  cfg.children = cwts::make_children(s, gate, hooks.kill);
+  return cwts::spawn_supervisor(sys, std::move(cfg));
+}
+
+// Prints the summary every interval until Ctrl-C, SIGTERM or the duration.
+void run_until_stopped(caf::actor_system& sys, const caf::actor& supervisor,
+                       const cwts::node_settings& s) {
+  caf::scoped_actor self{sys};
+  auto started = std::chrono::steady_clock::now();
+  auto last = started;
+  cwts::node_status before;
+  while (!stop_requested) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto now = std::chrono::steady_clock::now();
+    if (s.duration.count() > 0 && now - started >= s.duration)
+      break;
+    if (now - last < s.summary_interval)
+      continue;
+    cwts::role_directory dir;
+    self->request(supervisor, std::chrono::seconds(1), cwts::directory_atom::value)
+      .receive([&](const std::string&, cwts::role_directory& d) { dir = std::move(d); },
+               [](caf::error&) {});
+    auto status = cwts::collect_status(self, sys.node(), s.self.value, dir, std::chrono::milliseconds(500));
+    double elapsed = std::chrono::duration<double>(now - last).count();
+    std::cout << cwts::format_summary(status, before, elapsed) << std::endl;
+    before = std::move(status);
+    last = now;
+  }
+}
+
+} // namespace
+
+namespace cwts {
+
+int run_node(int argc, char** argv, const node_hooks& hooks) {
+  cwts::node_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "cwts-node: " << caf::actor_system_config::render(err) << "\n" << usage_example;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed) {
+    std::cout << usage_example;
+    return 0;
+  }
+  std::string error;
+  std::optional<cwts::node_settings> settings;
+  try {
+    settings = cfg.settings(error);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!settings) {
+    std::cerr << "cwts-node: config error: " << error << "\n";
+    return 2;
+  }
+  setup_logging();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  cfg.load<caf::io::middleman>();
+  // Declared before the actor system: actors use it until the system is gone.
+  cwts::kill_gate gate;
+  restore_halt(*settings, gate);
+  caf::actor_system sys{cfg};
+  auto supervisor = start_supervisor(sys, *settings, gate, hooks);
+  std::string roles;
+  for (auto& r : settings->roles)
+    roles += (roles.empty() ? "" : ",") + r;
+  spdlog::info("event=node_started node={} roles={} venue={}:{}", settings->self.value, roles,
+               settings->venue.host, settings->venue.port);
+  std::string operators;
+  for (auto& k : settings->operators->keys())
+    operators += (operators.empty() ? "" : ",") + k.id.value;
+  spdlog::info("event=operators_loaded operators={} window_s={}", operators,
+               settings->operators->window().count());
+  uint16_t port = 0;
+  if (settings->cluster_port > 0) {
+    port = cwts::publish_node(sys, supervisor, settings->cluster_port, error);
+    if (port == 0) {
+      spdlog::critical("event=publish_failed port={} error=\"{}\"", settings->cluster_port, error);
+      caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    spdlog::info("event=published port={}", port);
+  }
+  auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout);
+  for (auto& m : missing)
+    spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
+  run_until_stopped(sys, supervisor, *settings);
+  spdlog::info("event=node_stopping node={}", settings->self.value);
+  if (port > 0)
+    sys.middleman().unpublish(supervisor, port);
+  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+} // namespace cwts
