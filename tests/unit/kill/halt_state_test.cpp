@@ -55,4 +55,32 @@ CAF_TEST(a_damaged_file_is_an_error_not_an_open_gate) {
   CAF_CHECK(!load_halt_state(path, error));
 }
 
+CAF_TEST(scoped_halts_read_back_and_a_bad_one_is_refused) {
+  std::string error;
+  halt_state in;
+  in.epoch = 2;
+  in.scoped.push_back(scoped_halt{kill_scope::symbol, "USDCHF", kill_level::cancel_all, kill_id{"k-a"}});
+  in.scoped.push_back(scoped_halt{kill_scope::strategy, "mm:x", kill_level::halt_new_orders, kill_id{"k-b"}});
+  CAF_REQUIRE(save_halt_state(path, in, error));
+  auto out = load_halt_state(path, error);
+  CAF_REQUIRE(out);
+  CAF_CHECK(!out->halted());
+  CAF_CHECK(out->any_halt());
+  CAF_REQUIRE_EQUAL(out->scoped.size(), 2u);
+  CAF_CHECK_EQUAL(out->scoped[0].value, "USDCHF");
+  CAF_CHECK(out->scoped[0].level == kill_level::cancel_all);
+  CAF_CHECK_EQUAL(out->scoped[1].value, "mm:x"); // the value may hold ':'
+  CAF_CHECK_EQUAL(out->scoped[1].cause.value, "k-b");
+  kill_gate g;
+  apply_halt(*out, g);
+  CAF_CHECK_EQUAL(g.level_for("mm:x", "USDCHF", "demo"), 2);
+  CAF_CHECK(g.is_open());
+  {
+    std::ofstream f(path, std::ios::app);
+    f << "scoped=planet:2:k-c:MARS\n";
+  }
+  CAF_CHECK(!load_halt_state(path, error));
+  CAF_CHECK(error.find("bad scoped halt") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -54,8 +54,8 @@ CAF_TEST(malformed_or_expired_commands_are_rejected_with_a_reason) {
   auto bad_level = command("k4", kill_level::none);
   CAF_CHECK(ks.on_command(bad_level, now).verdict == kill_verdict::rejected);
   auto scoped = command("k5");
-  scoped.scope = kill_scope::symbol;
-  scoped.scope_value = "USDCHF";
+  scoped.scope = kill_scope::symbol; // a symbol scope needs the symbol
+  sign(scoped, keys.alice);
   CAF_CHECK(ks.on_command(scoped, now).verdict == kill_verdict::rejected);
   CAF_CHECK_EQUAL(ks.rejected_count(), 4u);
   CAF_CHECK(gate.is_open());
@@ -159,6 +159,73 @@ CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   CAF_CHECK(r.channels[1].ok);
   CAF_CHECK_EQUAL(r.channels[1].retries, 1);
   CAF_CHECK(!ks.on_ack(kill_ack{kill_id{"unknown"}, node_id{"n2"}, true, 0, 0, now, now, 0, ""}));
+}
+
+CAF_TEST(a_symbol_kill_closes_that_symbol_only_and_is_kept_in_the_halt_state) {
+  auto c = command("ks1", kill_level::halt_new_orders);
+  c.scope = kill_scope::symbol;
+  c.scope_value = "USDCHF";
+  sign(c, keys.alice);
+  auto d = ks.on_command(c, now);
+  CAF_REQUIRE(d.verdict == kill_verdict::applied);
+  CAF_CHECK(d.ack.applied);
+  CAF_CHECK(gate.is_open());
+  CAF_CHECK(ks.state().mode == trading_mode::active);
+  CAF_CHECK_EQUAL(gate.level_for("mm", "USDCHF", "demo"), 1);
+  CAF_CHECK_EQUAL(gate.level_for("mm", "BTCUSDT", "demo"), 0);
+  auto h = ks.halt();
+  CAF_CHECK(!h.halted());
+  CAF_REQUIRE_EQUAL(h.scoped.size(), 1u);
+  CAF_CHECK_EQUAL(h.scoped[0].value, "USDCHF");
+  CAF_CHECK_EQUAL(h.scoped[0].cause.value, "ks1");
+  // A restarted node closes the same scope again.
+  kill_gate g2;
+  kill_switch restored{kill_switch_config{node_id{"n1"}, keys.registry}, g2};
+  restored.restore(h);
+  CAF_CHECK_EQUAL(g2.level_for("mm", "USDCHF", "demo"), 1);
+  CAF_CHECK(g2.is_open());
+}
+
+CAF_TEST(levels_and_scopes_that_do_not_go_together_are_refused) {
+  auto full = command("kl1", kill_level::full_stop);
+  full.scope = kill_scope::symbol;
+  full.scope_value = "USDCHF";
+  sign(full, keys.alice);
+  auto d = ks.on_command(full, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(d.reason.find("level 4 (full stop) is cluster-wide") != std::string::npos);
+  auto flat = command("kl2", kill_level::flatten);
+  flat.scope = kill_scope::strategy;
+  flat.scope_value = "mm";
+  sign(flat, keys.alice);
+  d = ks.on_command(flat, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(d.reason.find("cannot be scoped to a strategy") != std::string::npos);
+  CAF_CHECK(gate.all_open());
+}
+
+CAF_TEST(levels_3_and_4_need_role_kill_full) {
+  // keys.alice holds kill and reset, not kill-full.
+  auto d = ks.on_command(command("kf1", kill_level::flatten), now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(d.reason.find("lacks role 'kill-full'") != std::string::npos);
+  CAF_CHECK(gate.is_open());
+  auto full = ed25519_signer::generate();
+  auto registry = std::make_shared<const operator_registry>(
+    std::vector<operator_key>{{operator_id{"dora"}, full.public_key(), {operator_role::kill_full}}},
+    std::chrono::seconds(30));
+  kill_gate g;
+  kill_switch k{kill_switch_config{node_id{"n1"}, registry}, g};
+  auto c = command("kf2", kill_level::full_stop);
+  c.issuer = operator_id{"dora"};
+  sign(c, full);
+  CAF_CHECK(k.on_command(c, now).verdict == kill_verdict::applied);
+  CAF_CHECK_EQUAL(g.level(), 4);
+  // kill-full covers the lower levels too.
+  auto low = command("kf3", kill_level::halt_new_orders);
+  low.issuer = operator_id{"dora"};
+  sign(low, full);
+  CAF_CHECK(k.on_command(low, now).verdict == kill_verdict::applied);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
