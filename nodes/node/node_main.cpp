@@ -53,11 +53,14 @@ void restore_halt(const cwts::node_settings& s, cwts::kill_gate& gate) {
     gate.close(static_cast<uint8_t>(cwts::kill_level::halt_new_orders));
     return;
   }
-  if (saved->halted()) {
-    gate.close(static_cast<uint8_t>(saved->level));
+  cwts::apply_halt(*saved, gate);
+  if (saved->halted())
     spdlog::warn("event=node_starts_halted node={} level={} cause={} path={}", s.self.value,
                  cwts::to_string(saved->level), saved->cause.value, s.kill.state_path);
-  }
+  for (auto& h : saved->scoped)
+    spdlog::warn("event=node_starts_halted node={} scope={} value={} level={} cause={}",
+                 s.self.value, cwts::to_string(h.scope), h.value, cwts::to_string(h.level),
+                 h.cause.value);
 }
 
 caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,

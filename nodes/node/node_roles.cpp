@@ -35,6 +35,7 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.symbols = s.venue.symbols;
+  cfg.account = s.strategy.account;
   cfg.poll_interval = s.venue.poll_interval;
   cfg.gateway.host = s.venue.host;
   cfg.gateway.port = s.venue.port;
@@ -72,6 +73,7 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   risk_actor_config cfg;
   cfg.self = s.self;
   cfg.gate = &gate;
+  cfg.account = s.strategy.account;
   risk::strategy_limits throttle{s.risk.max_messages_per_second, s.risk.max_fills_per_window,
                                  s.risk.fill_window_ms};
   for (auto& sym : s.venue.symbols) {
