@@ -1,5 +1,6 @@
 #include "actors/connector/connector_actor.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,7 +10,9 @@
 
 #include "caf/all.hpp"
 
+#include "actors/connector/venue_liveness.hpp"
 #include "actors/connector/venue_session.hpp"
+#include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/periodic_timer.hpp"
 #include "common/serial_worker.hpp"
@@ -57,6 +60,14 @@ struct connector_state {
   std::optional<kill_id> disconnected_by;
   int64_t disconnects = 0;
   int64_t refused_disconnected = 0;
+  // Lost venue: sampled on the liveness timer; one REST probe at a time.
+  connector::venue_liveness liveness{connector::venue_liveness_config{}, 0};
+  caf::actor kill;
+  bool probe_in_flight = false;
+  int64_t probes = 0;
+  int64_t probe_failures = 0;
+  int64_t kills_requested = 0;
+  int64_t kills_unsent = 0;
   static inline const char* name = "connector";
 };
 
@@ -176,6 +187,68 @@ void start(connector_ptr self) {
   }
   st.worker = std::make_unique<serial_worker>();
   start_streams(self);
+  st.liveness = connector::venue_liveness{
+    connector::venue_liveness_config{std::chrono::nanoseconds(st.cfg.lost_halt).count(),
+                                     st.cfg.lost_rest_failures},
+    monotonic_ns()};
+}
+
+// A fifth of the limit, between 100 ms and 1 s: the venue is declared lost
+// within a fifth of the limit after it is, and probes stay rare.
+std::chrono::milliseconds liveness_interval(const connector_actor_config& cfg) {
+  return std::clamp(cfg.lost_halt / 5, std::chrono::milliseconds(100),
+                    std::chrono::milliseconds(1000));
+}
+
+// GET /api/v3/time on the worker (it blocks up to the request timeout),
+// queued behind orders, never more than one at a time. Any reply, even an
+// error, proves the venue answers; none is a failure. While the gateway
+// pauses for a 429/418 it sends nothing, so no probe is made.
+void probe_rest(connector_ptr self) {
+  auto& st = self->state;
+  if (st.probe_in_flight || st.session->rate_limit_pause().count() > 0)
+    return;
+  st.probe_in_flight = true;
+  ++st.probes;
+  caf::actor_addr me = self->address();
+  auto session = st.session;
+  st.worker->post([=] {
+    auto t = session->sync_clock();
+    bool answered = t.kind == connector::reply_kind::ok || t.kind == connector::reply_kind::rejected;
+    if (auto a = caf::actor_cast<caf::actor>(me))
+      caf::anon_send(a, poll_atom::value, answered, answered ? std::string{} : t.detail);
+  });
+}
+
+void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lost) {
+  auto& st = self->state;
+  auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
+                            lost.describe());
+  spdlog::critical("event=venue_lost rest_down_ms={} rest_failures={} market_down_ms={} "
+                   "user_data_down_ms={} limit_ms={} kill_id={} error=\"{}\"",
+                   lost.rest_down_ns < 0 ? -1 : lost.rest_down_ns / 1'000'000, lost.rest_failures,
+                   lost.market_down_ns < 0 ? -1 : lost.market_down_ns / 1'000'000,
+                   lost.user_data_down_ns < 0 ? -1 : lost.user_data_down_ns / 1'000'000,
+                   lost.limit_ns / 1'000'000, cmd.id.value, lost.rest_error);
+  if (request_node_kill(self, st.kill, cmd, "connector", st.cfg.kill_report_timeout))
+    ++st.kills_requested;
+  else
+    ++st.kills_unsent;
+}
+
+// Every liveness tick: sample, probe, judge. A level-4 kill's deliberate
+// disconnect is not a lost venue: nothing is sampled while it holds.
+void on_liveness_tick(connector_ptr self) {
+  auto& st = self->state;
+  if (st.disconnected_by)
+    return;
+  auto now = monotonic_ns();
+  st.liveness.on_market_stream(st.stream && st.stream->connected(), now);
+  if (st.user_data)
+    st.liveness.on_user_data_stream(st.user_data->connected(), now);
+  probe_rest(self);
+  if (auto lost = st.liveness.update(now, st.cfg.gate ? st.cfg.gate->level() : 0))
+    request_lost_venue_kill(self, *lost);
 }
 
 // Kill level 4 (full stop): after the venue channel, the streams and polls
@@ -271,6 +344,18 @@ actor_stats stats(connector_ptr self) {
                       {"venue_disconnected", st.disconnected_by ? 1 : 0},
                       {"full_stop_disconnects", st.disconnects},
                       {"orders_refused_disconnected", st.refused_disconnected}}};
+  if (st.liveness.enabled()) {
+    auto& k = out.counters;
+    auto now = monotonic_ns();
+    k["venue_lost_now"] = st.liveness.lost(now) ? 1 : 0;
+    k["venue_lost_breaches"] = static_cast<int64_t>(st.liveness.breaches());
+    k["venue_lost_active"] = st.liveness.latched() ? 1 : 0;
+    k["rest_probes"] = st.probes;
+    k["rest_probe_failures"] = st.probe_failures;
+    k["rest_consecutive_failures"] = st.liveness.rest_failures();
+  }
+  out.counters["kills_requested"] = st.kills_requested;
+  out.counters["kills_unsent"] = st.kills_unsent;
   if (auto* u = st.user_data.get()) {
     auto& k = out.counters;
     k["uds_connected"] = u->connected() ? 1 : 0;
@@ -298,6 +383,9 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   self->state.cfg = std::move(cfg);
   start(self);
   auto gate = self->state.cfg.gate;
+  auto liveness_every = liveness_interval(self->state.cfg);
+  if (self->state.liveness.enabled())
+    self->delayed_send(self, liveness_every, tick_atom::value);
   return {
     [=](const order_request& req) {
       auto session = self->state.session;
@@ -345,11 +433,23 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
                      ts.cause.value);
         self->state.disconnected_by.reset();
         start_streams(self);
+        self->state.liveness.restart(monotonic_ns());
       }
+    },
+    [=](tick_atom) {
+      on_liveness_tick(self);
+      self->delayed_send(self, liveness_every, tick_atom::value);
+    },
+    [=](poll_atom, bool answered, const std::string& detail) {
+      self->state.probe_in_flight = false;
+      if (!answered)
+        ++self->state.probe_failures;
+      self->state.liveness.on_rest(answered, monotonic_ns(), detail);
     },
     [=](wire_atom, const role_directory& dir) {
       self->state.oms->set(find_role(dir, "oms"));
       self->state.validator->set(find_role(dir, "validator"));
+      self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
   };

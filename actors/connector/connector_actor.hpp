@@ -18,7 +18,13 @@
 // kill's scope; nothing for another account's kill), (disconnect_atom,
 // kill_command) -> channel_result (level 4: streams and polls stopped, every
 // order refused until a reset reopens the gate; a trading_state that is
-// active again reconnects), (wire_atom, role_directory), stats_atom -> actor_stats.
+// active again reconnects), (wire_atom, role_directory), stats_atom -> actor_stats,
+// tick_atom (its liveness timer), (poll_atom, bool, std::string) (a REST probe's outcome).
+//
+// Lost venue ([venue] lost-halt-ms, venue_liveness.hpp): the timer samples the
+// streams' connected flags and queues a REST probe (GET /api/v3/time, on the
+// worker, one at a time); a venue lost for lost-halt-ms sends one level-2 node
+// kill, signed with the node key, to "kill".
 
 #include <chrono>
 #include <vector>
@@ -29,6 +35,7 @@
 #include "actors/connector/market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
 #include "common/kill_gate.hpp"
+#include "common/node_kill.hpp"
 
 namespace cwts {
 
@@ -46,6 +53,12 @@ struct connector_actor_config {
   // [venue] poll-interval-when-streaming-ms: REST polls while subscribed.
   std::chrono::milliseconds poll_interval_streaming{5000};
   std::chrono::milliseconds cancel_all_deadline{5000};
+  // [venue] lost-halt-ms (0: off) and lost-rest-failures: the lost-venue
+  // auto-trigger; its kill is signed by `signer` (the node key).
+  std::chrono::milliseconds lost_halt{0};
+  int32_t lost_rest_failures = 3;
+  node_kill_signer signer;
+  std::chrono::milliseconds kill_report_timeout{30'000};
 };
 
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg);

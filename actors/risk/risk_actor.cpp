@@ -1,8 +1,9 @@
 #include "actors/risk/risk_actor.hpp"
 
 #include <algorithm>
-
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -16,6 +17,8 @@
 #include "actors/risk/position_book.hpp"
 #include "actors/risk/pre_trade_check.hpp"
 #include "actors/risk/reference_prices.hpp"
+#include "actors/risk/reject_rate.hpp"
+#include "common/node_kill_request.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -25,13 +28,15 @@ struct risk_core {
   risk::pnl_guard guard;
   risk::reference_prices refs;
   risk::position_book book;
+  risk::reject_rate rejects;
   trading_mode mode = trading_mode::active;
   // Trips, re-enables and limit changes, durable across process restarts.
   risk::risk_decision_log decisions;
   std::string decisions_error; // why the log is not open, when configured
 
-  risk_core(const kill_gate& gate, risk::risk_limits limits, risk::symbol_rules_map rules)
-    : check(gate, limits, std::move(rules)), guard(limits.pnl) {
+  risk_core(const kill_gate& gate, risk::risk_limits limits, risk::symbol_rules_map rules,
+            risk::reject_rate_limits reject_limits)
+    : check(gate, limits, std::move(rules)), guard(limits.pnl), rejects(reject_limits) {
   }
 };
 
@@ -66,16 +71,26 @@ struct risk_state {
 
 using risk_ptr = caf::stateful_actor<risk_state>*;
 
+void on_reject_rate_breach(risk_ptr self, std::optional<risk::reject_rate_breach> breach);
+
 // Checks `req` and, when it passes, counts it as in flight; otherwise the
-// strategy gets the reject. True when it may go on to the OMS.
+// strategy gets the reject. True when it may go on to the OMS. Both count
+// toward the reject rate unless the node's own state refused the order.
 bool admit(risk_ptr self, const order_request& req) {
   auto& st = self->state;
   auto& core = *st.core;
-  auto result = core.check.check(req, core.mode, core.refs, core.book, monotonic_ns());
+  auto now = monotonic_ns();
+  auto result = core.check.check(req, core.mode, core.refs, core.book, now);
+  bool counted = result.passed || risk::counts_toward_reject_rate(result.reason);
+  bool gate_open = st.cfg.gate->is_open();
+  if (counted)
+    on_reject_rate_breach(self, core.rejects.on_order(now, gate_open));
   if (result.passed && st.oms) {
     core.book.on_order_sent(req, core.refs.get(req.sym).value_or(price{}));
     return true;
   }
+  if (counted)
+    on_reject_rate_breach(self, core.rejects.on_reject(now, gate_open));
   order_reject rej{req.id, req.sym, result.passed ? reject_reason::venue_unreachable : result.reason,
                    result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now()};
   spdlog::info("event=order_rejected_by_risk id={} strategy={} account={} symbol={} reason={} "
@@ -109,50 +124,50 @@ void on_cancel(risk_ptr self, const cancel_request& c) {
     self->send(self->state.oms, c);
 }
 
+// Every kill risk triggers: node scope, signed with the node key, sent to
+// the node's kill coordinator as a request (common/node_kill_request.hpp).
+void send_node_kill(risk_ptr self, kill_level level, const std::string& kind,
+                    const std::string& reason, const std::function<void(const kill_id&)>& log) {
+  auto& st = self->state;
+  auto cmd = make_node_kill(node_kill_signer{st.cfg.self, st.cfg.kill_issuer, st.cfg.kill_key},
+                            level, "risk", kind, reason);
+  log(cmd.id);
+  if (request_node_kill(self, st.kill, cmd, "risk", st.cfg.kill_report_timeout))
+    ++st.kills_requested;
+  else
+    ++st.kills_unsent;
+}
+
 // The first update that breaches sends one kill, naming every limit it
 // breached (at a high-water mark of zero a loss past the loss limit is also a
 // drawdown). The node's kill coordinator accepts kill_command requests from
 // local actors and answers with its kill_report once every channel reported.
 void request_kill(risk_ptr self, const std::vector<risk::pnl_breach>& breaches) {
-  auto& st = self->state;
-  auto now = wall_clock_now();
   std::string kinds;
   std::string reason;
   for (auto& b : breaches) {
     kinds += (kinds.empty() ? "" : "+") + std::string(to_string(b.kind));
     reason += (reason.empty() ? "" : "; ") + b.describe();
   }
-  kill_id id{"risk-" + st.cfg.self.value + "-" + kinds + "-" + std::to_string(now.ns)};
-  kill_command cmd{id, kill_level::cancel_all, kill_scope::node, st.cfg.self.value,
-                   st.cfg.kill_issuer, st.cfg.self, reason, now, {}};
-  if (st.cfg.kill_key)
-    cmd.signature = st.cfg.kill_key->sign(signing_payload(cmd));
-  for (auto& b : breaches)
-    spdlog::warn("event=risk_breach kind={} pnl={} high_water={} limit={} kill_id={}",
-                 to_string(b.kind), b.pnl.to_string(), b.high_water.to_string(),
-                 b.limit.to_string(), cmd.id.value);
-  if (!st.kill) {
-    ++st.kills_unsent;
-    spdlog::error("event=risk_kill_unsent kill_id={} reason=\"no kill coordinator wired\"",
-                  cmd.id.value);
+  send_node_kill(self, kill_level::cancel_all, kinds, reason, [&](const kill_id& id) {
+    for (auto& b : breaches)
+      spdlog::warn("event=risk_breach kind={} pnl={} high_water={} limit={} kill_id={}",
+                   to_string(b.kind), b.pnl.to_string(), b.high_water.to_string(),
+                   b.limit.to_string(), id.value);
+  });
+}
+
+// Reject rate (reject_rate.hpp): one level-1 kill per breach.
+void on_reject_rate_breach(risk_ptr self, std::optional<risk::reject_rate_breach> breach) {
+  if (!breach)
     return;
-  }
-  ++st.kills_requested;
-  spdlog::warn("event=risk_kill_requested kill_id={} level={} scope=node reason=\"{}\"",
-               cmd.id.value, to_string(cmd.level), cmd.reason);
-  self->request(st.kill, st.cfg.kill_report_timeout, cmd)
-    .then(
-      [](const kill_report& r) {
-        // A refused kill comes back as a report with an error: never quiet.
-        auto level = r.error.empty() ? spdlog::level::info : spdlog::level::err;
-        spdlog::log(level,
-                    "event=risk_kill_report kill_id={} complete={} total_ms={:.3f} error=\"{}\"",
-                    r.id.value, r.complete, r.total_ns / 1e6, r.error);
-      },
-      [self, id = cmd.id.value](caf::error& err) {
-        spdlog::error("event=risk_kill_report kill_id={} error=\"{}\"", id,
-                      self->system().render(err));
-      });
+  send_node_kill(self, kill_level::halt_new_orders, "reject_rate", breach->describe(),
+                 [&](const kill_id& id) {
+                   spdlog::warn("event=risk_breach kind=reject_rate orders={} rejects={} "
+                                "max_ratio={} window_ms={} kill_id={}",
+                                breach->orders, breach->rejects, breach->max_ratio,
+                                breach->window_ms, id.value);
+                 });
 }
 
 void evaluate_pnl(risk_ptr self) {
@@ -394,6 +409,12 @@ actor_stats stats(risk_ptr self) {
                                     || st.core->guard.latched(risk::pnl_breach_kind::drawdown_limit);
   for (auto& [sym, limits] : check.limits().per_symbol)
     s.counters["position_raw." + sym.str()] = st.core->book.get(sym).net.raw;
+  auto now = monotonic_ns();
+  auto& rejects = st.core->rejects;
+  s.counters["reject_rate_orders"] = rejects.orders(now);
+  s.counters["reject_rate_rejects"] = rejects.rejects(now);
+  s.counters["reject_rate_breaches"] = static_cast<int64_t>(rejects.breaches());
+  s.counters["reject_rate_breach_active"] = rejects.latched() ? 1 : 0;
   s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
@@ -458,7 +479,8 @@ void start(risk_ptr self, risk_actor_config cfg) {
   {
     std::lock_guard<std::mutex> guard{cfg.memory->mtx};
     if (!cfg.memory->core) {
-      cfg.memory->core = std::make_shared<risk_core>(*cfg.gate, cfg.limits, cfg.rules);
+      cfg.memory->core = std::make_shared<risk_core>(*cfg.gate, cfg.limits, cfg.rules,
+                                                     cfg.reject_rate);
       replay_decisions(*cfg.memory->core, cfg);
     } else
       carried_over = true;
@@ -488,7 +510,14 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const amend_request& a) { on_amend(self, a); },
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const execution_report& rep) { on_report(self, rep); },
-    [=](const order_reject& rej) { self->state.core->book.on_order_reject(rej); },
+    [=](const order_reject& rej) {
+      auto& core = *self->state.core;
+      core.book.on_order_reject(rej);
+      // Refused downstream (OMS, venue): counted unless the node's state caused it.
+      if (risk::counts_toward_reject_rate(rej.reason))
+        on_reject_rate_breach(self, core.rejects.on_reject(monotonic_ns(),
+                                                           self->state.cfg.gate->is_open()));
+    },
     // The OMS's journal after it restored (start, restart): positions and
     // PnL continue where the previous process left them.
     [=](const std::vector<journaled_fill>& fills) {
@@ -507,6 +536,8 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const trading_state& st) {
       self->state.core->mode = st.mode;
       evaluate_pnl(self); // a reset re-arms a breach that is over
+      on_reject_rate_breach(self, self->state.core->rejects.evaluate(
+                                    monotonic_ns(), self->state.cfg.gate->is_open()));
     },
     [=](wire_atom, const role_directory& dir) {
       self->state.oms = find_role(dir, "oms");

@@ -12,7 +12,9 @@
 // operator_command -> command_result, stats_atom -> actor_stats,
 // positions_atom -> std::vector<position_snapshot>.
 // Sends: order_request / cancel_request to "oms", order_reject to "strategy",
-// kill_command (request -> kill_report) to "kill" on a loss or drawdown breach.
+// kill_command (request -> kill_report) to "kill" on a loss or drawdown breach
+// (level 2) and on a reject-rate breach (level 1), node scope, signed with the
+// node key (common/node_kill.hpp).
 
 #include <chrono>
 #include <memory>
@@ -20,6 +22,7 @@
 
 #include "caf/fwd.hpp"
 
+#include "actors/risk/reject_rate.hpp"
 #include "actors/risk/risk_limits.hpp"
 #include "common/kill_gate.hpp"
 #include "common/operator_auth.hpp"
@@ -58,6 +61,9 @@ struct risk_actor_config {
   // kill coordinator refuses them.
   operator_id kill_issuer{"risk"};
   std::shared_ptr<const ed25519_signer> kill_key;
+  // [risk] max-reject-ratio / reject-window-ms / reject-min-orders: the
+  // reject-rate auto-trigger (reject_rate.hpp); max_ratio 0 is off.
+  risk::reject_rate_limits reject_rate;
   // How long to wait for the kill coordinator's kill_report (logged).
   std::chrono::milliseconds kill_report_timeout{30'000};
   // Level-3 flatten: the account its orders trade, how often what is still

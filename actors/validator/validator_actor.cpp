@@ -1,9 +1,12 @@
 #include "actors/validator/validator_actor.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "caf/all.hpp"
 
+#include "common/node_kill_request.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -11,9 +14,14 @@ namespace cwts {
 namespace {
 
 struct validator_state {
+  validator_actor_config cfg;
   validator::trade_validator core{validator::trade_validator_config{}};
+  validator::stale_data_monitor stale{validator::stale_data_config{}, 0};
   std::vector<caf::actor> subscribers;
+  caf::actor kill;
   uint64_t logged_rejects = 0;
+  int64_t kills_requested = 0;
+  int64_t kills_unsent = 0;
   static inline const char* name = "validator";
 };
 
@@ -28,30 +36,76 @@ void on_trade(validator_ptr self, const trade& t) {
                    validator::to_string(verdict));
     return;
   }
+  self->state.stale.on_trade(t.sym, monotonic_ns());
   for (auto& s : self->state.subscribers)
     self->send(s, t);
 }
 
+// Often enough that a breach is seen within a tenth of the limit, never
+// more than 20 times a second.
+std::chrono::milliseconds check_interval(const validator::stale_data_config& c) {
+  auto tenth = std::chrono::milliseconds(c.stale_after_ns / 10'000'000);
+  return std::clamp(tenth, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+}
+
+void check_stale(validator_ptr self) {
+  auto& st = self->state;
+  bool trading = st.cfg.gate == nullptr || st.cfg.gate->is_open();
+  auto breach = st.stale.check(monotonic_ns(), trading);
+  if (!breach)
+    return;
+  auto cmd = make_node_kill(st.cfg.signer, kill_level::halt_new_orders, "validator", "stale_data",
+                            breach->describe());
+  for (auto& [sym, age] : breach->stale)
+    spdlog::warn("event=market_data_stale symbol={} age_ms={} limit_ms={} kill_id={}", sym.str(),
+                 age / 1'000'000, breach->limit_ns / 1'000'000, cmd.id.value);
+  if (request_node_kill(self, st.kill, cmd, "validator", st.cfg.kill_report_timeout))
+    ++st.kills_requested;
+  else
+    ++st.kills_unsent;
+}
+
 actor_stats stats(validator_ptr self) {
   actor_stats s{"validator", {}};
-  auto& core = self->state.core;
+  auto& st = self->state;
+  auto& core = st.core;
   s.counters["trades_seen"] = static_cast<int64_t>(core.total());
   for (size_t i = 0; i < validator::trade_verdict_count; ++i) {
     auto v = static_cast<validator::trade_verdict>(i);
     s.counters[std::string("verdict.") + validator::to_string(v)] = static_cast<int64_t>(core.count(v));
   }
+  if (st.stale.enabled()) {
+    auto now = monotonic_ns();
+    for (auto& sym : st.stale.config().symbols)
+      s.counters["last_trade_age_ms." + sym.str()] = st.stale.age_ns(sym, now) / 1'000'000;
+  }
+  s.counters["stale_breaches"] = static_cast<int64_t>(st.stale.breaches());
+  s.counters["stale_breach_active"] = st.stale.latched() ? 1 : 0;
+  s.counters["kills_requested"] = st.kills_requested;
+  s.counters["kills_unsent"] = st.kills_unsent;
   return s;
 }
 
-caf::behavior validator_actor(validator_ptr self, validator::trade_validator_config cfg) {
-  self->state.core = validator::trade_validator{cfg};
+caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
+  auto& st = self->state;
+  st.core = validator::trade_validator{cfg.trades};
+  st.stale = validator::stale_data_monitor{cfg.stale, monotonic_ns()};
+  st.cfg = std::move(cfg);
+  auto interval = check_interval(st.cfg.stale);
+  if (st.stale.enabled())
+    self->delayed_send(self, interval, tick_atom::value);
   return {
     [=](const trade& t) { on_trade(self, t); },
+    [=](tick_atom) {
+      check_stale(self);
+      self->delayed_send(self, interval, tick_atom::value);
+    },
     [=](wire_atom, const role_directory& dir) {
       self->state.subscribers.clear();
       for (const char* r : {"strategy", "risk"})
         if (auto h = find_role(dir, r))
           self->state.subscribers.push_back(h);
+      self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
   };
@@ -59,7 +113,7 @@ caf::behavior validator_actor(validator_ptr self, validator::trade_validator_con
 
 } // namespace
 
-caf::actor spawn_validator(caf::actor_system& sys, validator::trade_validator_config cfg) {
+caf::actor spawn_validator(caf::actor_system& sys, validator_actor_config cfg) {
   return sys.spawn(validator_actor, std::move(cfg));
 }
 

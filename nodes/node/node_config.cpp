@@ -35,10 +35,16 @@ node_config::node_config() {
     .add(raw_.user_data_stream, "user-data-stream",
          "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
     .add(raw_.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
-         "open-order poll period while the user-data stream is subscribed");
+         "open-order poll period while the user-data stream is subscribed")
+    .add(raw_.lost_halt_ms, "lost-halt-ms",
+         "REST or a stream lost this long -> level-2 node kill (0: off)")
+    .add(raw_.lost_rest_failures, "lost-rest-failures",
+         "failed REST probes in a row before REST counts as lost");
   opt_group{custom_options_, "market-data"}
     .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
-    .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future");
+    .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future")
+    .add(raw_.stale_halt_ms, "stale-halt-ms",
+         "no validated trade of a symbol this long while trading -> level-1 node kill (0: off)");
   opt_group{custom_options_, "risk"}
     .add(raw_.max_order_qty, "max-order-qty", "largest order quantity")
     .add(raw_.max_order_notional, "max-order-notional", "largest order notional (quote)")
@@ -56,6 +62,11 @@ node_config::node_config() {
     .add(raw_.loss_limit, "loss-limit", "node total PnL loss that triggers a level-2 kill")
     .add(raw_.drawdown_limit, "drawdown-limit",
          "fall from the PnL high-water mark that triggers a level-2 kill")
+    .add(raw_.max_reject_ratio, "max-reject-ratio",
+         "rejected / sent orders in reject-window-ms above this -> level-1 node kill (0: off)")
+    .add(raw_.reject_window_ms, "reject-window-ms", "sliding window of max-reject-ratio")
+    .add(raw_.reject_min_orders, "reject-min-orders",
+         "orders in the window below which the reject rate never trips")
     .add(raw_.risk_decisions_path, "decisions-path",
          "durable trips, re-enables and limit changes; <node-id> is replaced");
   opt_group{custom_options_, "strategy"}
@@ -399,10 +410,40 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
   return true;
 }
 
+// docs/kill-switch.md "Auto-triggers": the kills a node sends itself.
+// A duration is 0 (off) or at least 100 ms: shorter would halt on the
+// scheduling noise of a busy machine, not on a lost feed.
+bool node_config::read_auto_triggers(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  auto off_or_range = [&](const std::string& key, int64_t v) {
+    return v == 0 || in_range(key, v, 100, 86'400'000, error);
+  };
+  if (!off_or_range("market-data.stale-halt-ms", r.stale_halt_ms)
+      || !off_or_range("venue.lost-halt-ms", r.lost_halt_ms)
+      || !in_range("venue.lost-rest-failures", r.lost_rest_failures, 1, 1000, error)
+      || !in_range("risk.reject-window-ms", r.reject_window_ms, 100, 3'600'000, error)
+      || !in_range("risk.reject-min-orders", r.reject_min_orders, 1, 1'000'000, error))
+    return false;
+  char* end = nullptr;
+  double ratio = std::strtod(r.max_reject_ratio.c_str(), &end);
+  if (r.max_reject_ratio.empty() || end == nullptr || *end != '\0' || !(ratio >= 0.0 && ratio <= 1.0)) {
+    error = "risk.max-reject-ratio: '" + r.max_reject_ratio + "' is not a number within 0..1";
+    return false;
+  }
+  s.stale_halt = std::chrono::milliseconds(r.stale_halt_ms);
+  s.venue.lost_halt = std::chrono::milliseconds(r.lost_halt_ms);
+  s.venue.lost_rest_failures = static_cast<int32_t>(r.lost_rest_failures);
+  s.risk.max_reject_ratio = ratio;
+  s.risk.reject_window = std::chrono::milliseconds(r.reject_window_ms);
+  s.risk.reject_min_orders = r.reject_min_orders;
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
-      && read_oms(s, error) && read_operators(s, error) && read_kill(s, error))
+      && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
+      && read_auto_triggers(s, error))
     return s;
   return std::nullopt;
 }

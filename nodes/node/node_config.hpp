@@ -38,6 +38,10 @@ struct venue_settings {
   // poll_interval_streaming while it is subscribed.
   bool user_data_stream = false;
   std::chrono::milliseconds poll_interval_streaming{5000};
+  // Lost venue auto-trigger: REST unanswered (lost_rest_failures probes in a
+  // row) or a stream disconnected for lost_halt -> level-2 node kill; 0 off.
+  std::chrono::milliseconds lost_halt{5000};
+  int32_t lost_rest_failures = 3;
 };
 
 struct risk_settings {
@@ -54,6 +58,11 @@ struct risk_settings {
   int64_t fill_window_ms = 0;
   notional loss_limit;     // node total PnL; a breach sends a level-2 kill
   notional drawdown_limit; // fall from the PnL high-water mark
+  // Reject-rate auto-trigger: rejects / orders above max_reject_ratio in
+  // reject_window with at least reject_min_orders -> level-1 node kill; 0 off.
+  double max_reject_ratio = 0.5;
+  std::chrono::milliseconds reject_window{10000};
+  int64_t reject_min_orders = 20;
 };
 
 struct strategy_settings {
@@ -91,6 +100,9 @@ struct node_settings {
   venue_settings venue;
   std::chrono::milliseconds max_trade_age{5000};
   std::chrono::milliseconds max_trade_future{2000};
+  // [market-data] stale-halt-ms: no validated trade of a symbol for this long
+  // while trading -> level-1 node kill; 0 off.
+  std::chrono::milliseconds stale_halt{30000};
   risk_settings risk;
   strategy_settings strategy;
   // [oms] journal-path with <node-id> replaced; its folder exists.
@@ -118,6 +130,7 @@ private:
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
   bool read_kill(node_settings& s, std::string& error) const;
+  bool read_auto_triggers(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -141,6 +154,12 @@ private:
     int64_t poll_interval_streaming_ms = 5000;
     int64_t max_trade_age_ms = 5000;
     int64_t max_trade_future_ms = 2000;
+    int64_t stale_halt_ms = 30000;
+    int64_t lost_halt_ms = 5000;
+    int64_t lost_rest_failures = 3;
+    std::string max_reject_ratio = "0.5";
+    int64_t reject_window_ms = 10000;
+    int64_t reject_min_orders = 20;
     std::string max_order_qty;
     std::string max_order_notional;
     int64_t price_collar_bps = 0;

@@ -53,14 +53,21 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.user_data.api_key = s.venue.api_key;
   cfg.user_data.secret = s.venue.secret;
   cfg.user_data.recv_window_ms = s.venue.recv_window.count();
+  cfg.lost_halt = s.venue.lost_halt;
+  cfg.lost_rest_failures = s.venue.lost_rest_failures;
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
   return {"connector", [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 
-child_spec validator_spec(const node_settings& s) {
-  validator::trade_validator_config cfg;
-  cfg.whitelist = s.venue.symbols;
-  cfg.max_age_ns = std::chrono::nanoseconds(s.max_trade_age).count();
-  cfg.max_future_skew_ns = std::chrono::nanoseconds(s.max_trade_future).count();
+child_spec validator_spec(const node_settings& s, const kill_gate& gate) {
+  validator_actor_config cfg;
+  cfg.trades.whitelist = s.venue.symbols;
+  cfg.trades.max_age_ns = std::chrono::nanoseconds(s.max_trade_age).count();
+  cfg.trades.max_future_skew_ns = std::chrono::nanoseconds(s.max_trade_future).count();
+  cfg.stale.symbols = s.venue.symbols;
+  cfg.stale.stale_after_ns = std::chrono::nanoseconds(s.stale_halt).count();
+  cfg.gate = &gate;
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
   return {"validator", [cfg](caf::actor_system& sys) { return spawn_validator(sys, cfg); }};
 }
 
@@ -86,6 +93,9 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.limits.default_strategy = throttle;
   cfg.limits.credit_limits[s.strategy.account] = s.risk.credit_limit;
   cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
+  cfg.reject_rate = risk::reject_rate_limits{
+    s.risk.max_reject_ratio, std::chrono::nanoseconds(s.risk.reject_window).count(),
+    s.risk.reject_min_orders};
   cfg.operators = s.operators;
   cfg.kill_issuer = s.kill.node_key_name;
   cfg.kill_key = s.kill.node_key;
@@ -138,7 +148,7 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
     out.push_back(kill_spec(s, gate));
   }
   if (s.has_role("gateway")) {
-    out.push_back(validator_spec(s));
+    out.push_back(validator_spec(s, gate));
     out.push_back(connector_spec(s, gate));
   }
   if (s.has_role("trading")) {
