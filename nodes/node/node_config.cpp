@@ -416,7 +416,10 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
 bool node_config::read_auto_triggers(node_settings& s, std::string& error) const {
   const auto& r = raw_;
   auto off_or_range = [&](const std::string& key, int64_t v) {
-    return v == 0 || in_range(key, v, 100, 86'400'000, error);
+    if (v == 0 || in_range(key, v, 100, 86'400'000, error))
+      return true;
+    error += " (or 0: off)";
+    return false;
   };
   if (!off_or_range("market-data.stale-halt-ms", r.stale_halt_ms)
       || !off_or_range("venue.lost-halt-ms", r.lost_halt_ms)
