@@ -348,6 +348,7 @@ actor_stats stats(connector_ptr self) {
     auto& k = out.counters;
     auto now = monotonic_ns();
     k["venue_lost_now"] = st.liveness.lost(now) ? 1 : 0;
+    k["breach_now.venue_lost"] = k["venue_lost_now"]; // a reset vote is no while it is 1
     k["venue_lost_breaches"] = static_cast<int64_t>(st.liveness.breaches());
     k["venue_lost_active"] = st.liveness.latched() ? 1 : 0;
     k["rest_probes"] = st.probes;

@@ -13,6 +13,9 @@
 // the proposal's epoch. A node without a key (unit tests) still counts its
 // own vote; votes that cannot be verified are never counted (fail-safe).
 
+#include <functional>
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
 #include "actors/kill/kill_auth.hpp"
@@ -146,7 +149,7 @@ void record_vote(kill_ptr self, const reset_vote& v) {
   deliver_if_done(self, v.reset.value, false);
 }
 
-// Asks the local OMS and risk for what the vote depends on, then votes.
+// Asks the local actors for what the vote depends on, then votes.
 void cast_vote(kill_ptr self, const reset_command& cmd) {
   auto& st = self->state;
   auto p = std::make_shared<reset_preconditions>();
@@ -155,9 +158,7 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
   p->halted_for_ns = wall_clock_now().ns - state.since.ns;
   p->min_halt_ns = std::chrono::nanoseconds(st.cfg.min_halt).count();
   auto oms = local_role(self, "oms");
-  auto risk = local_role(self, "risk");
   p->oms_present = static_cast<bool>(oms);
-  p->risk_present = static_cast<bool>(risk);
   p->own_epoch = st.core->epoch();
   p->proposed_epoch = cmd.epoch;
   auto id = cmd.id;
@@ -170,34 +171,42 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
       self->send(peer, v);
     record_vote(self, v);
   };
-  auto ask_risk = [self, p, risk, vote] {
-    if (!risk)
-      return vote();
-    self->request(risk, self->state.cfg.precondition_timeout, stats_atom::value)
+  // Every local actor is asked for its stats, one after the other: the OMS
+  // for reconcile.phase_running, every one for its `breach_now.*` (a kill
+  // trigger whose condition still holds: risk, validator, connector).
+  auto asked = std::make_shared<std::vector<std::pair<std::string, caf::actor>>>();
+  for (const char* r : {"oms", "risk", "validator", "connector"})
+    if (auto h = local_role(self, r))
+      asked->emplace_back(r, h);
+  // The step holds itself weakly; the pending request's handlers hold it
+  // strongly, so it lives exactly as long as a request is outstanding.
+  auto next = std::make_shared<std::function<void(size_t)>>();
+  std::weak_ptr<std::function<void(size_t)>> weak = next;
+  *next = [self, p, asked, weak, vote](size_t i) {
+    if (i == asked->size()) {
+      vote();
+      return;
+    }
+    auto next = weak.lock();
+    auto [name, actor] = (*asked)[i];
+    self->request(actor, self->state.cfg.precondition_timeout, stats_atom::value)
       .then(
-        [p, vote](const actor_stats& s) {
-          auto i = s.counters.find("pnl_breach_active");
-          p->breach_active = i == s.counters.end() || i->second != 0;
-          vote();
+        [p, next, i, name = name](const actor_stats& s) {
+          if (name == "oms") {
+            auto r = s.counters.find("reconcile.phase_running");
+            p->oms_reconciled = r != s.counters.end() && r->second == 1;
+          }
+          for (auto& [key, value] : s.counters)
+            if (p->breach.empty() && value != 0 && key.rfind("breach_now.", 0) == 0)
+              p->breach = name + ": " + key.substr(11);
+          (*next)(i + 1);
         },
-        [p, vote](caf::error&) {
+        [p, next, i](caf::error&) {
           p->answered = false;
-          vote();
+          (*next)(i + 1);
         });
   };
-  if (!oms)
-    return ask_risk();
-  self->request(oms, st.cfg.precondition_timeout, stats_atom::value)
-    .then(
-      [p, ask_risk](const actor_stats& s) {
-        auto i = s.counters.find("reconcile.phase_running");
-        p->oms_reconciled = i != s.counters.end() && i->second == 1;
-        ask_risk();
-      },
-      [p, ask_risk](caf::error&) {
-        p->answered = false;
-        ask_risk();
-      });
+  (*next)(0);
 }
 
 // Verifies and opens a round; empty when accepted, else why not.

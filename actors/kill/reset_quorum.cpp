@@ -17,11 +17,11 @@ reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_pr
   if (p.proposed_epoch <= p.own_epoch)
     v.reason = "stale epoch: this node is at epoch " + std::to_string(p.own_epoch);
   else if (!p.answered)
-    v.reason = "precondition unknown: the local OMS or risk did not answer";
+    v.reason = "precondition unknown: a local actor did not answer";
   else if (p.oms_present && !p.oms_reconciled)
     v.reason = "OMS not reconciled with the venue";
-  else if (p.risk_present && p.breach_active)
-    v.reason = "a loss or drawdown limit is still breached";
+  else if (!p.breach.empty())
+    v.reason = "a kill trigger is still breached: " + p.breach;
   else if (p.halted && p.halted_for_ns < p.min_halt_ns)
     v.reason = "halted for " + std::to_string(p.halted_for_ns / 1'000'000) + " ms, less than "
                + std::to_string(p.min_halt_ns / 1'000'000) + " ms";

@@ -32,11 +32,13 @@ struct reset_preconditions {
   bool halted = true;            // false: nothing to reset here (votes yes)
   bool oms_present = false;      // a node without an OMS has nothing to reconcile
   bool oms_reconciled = false;   // reconcile.phase_running of the local OMS
-  bool risk_present = false;
-  bool breach_active = false;    // a loss/drawdown limit of the local risk still breached
+  // The first auto-trigger condition still true on this node ("risk:
+  // breach_now.pnl"), empty when none: loss/drawdown, reject rate, stale
+  // market data, lost venue (each actor's `breach_now.*` stats).
+  std::string breach;
   int64_t halted_for_ns = 0;
   int64_t min_halt_ns = 0;
-  bool answered = true;          // false: the OMS or risk did not answer in time
+  bool answered = true;          // false: a local actor asked did not answer in time
   int64_t own_epoch = 0;         // this node's epoch now
   int64_t proposed_epoch = 1;    // the epoch the reset resumes at (reset_command::epoch)
 };

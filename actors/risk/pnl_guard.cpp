@@ -21,6 +21,12 @@ std::string pnl_breach::describe() const {
 pnl_guard::pnl_guard(pnl_limits limits) : limits_(limits) {
 }
 
+bool pnl_guard::breached_now() const {
+  bool loss = static_cast<__int128>(last_.raw) < -static_cast<__int128>(limits_.loss_limit.raw);
+  bool drawdown = static_cast<__int128>(high_water_.raw) - last_.raw > limits_.drawdown_limit.raw;
+  return loss || drawdown;
+}
+
 std::vector<pnl_breach> pnl_guard::update(notional pnl, bool gate_open) {
   last_ = pnl;
   if (pnl > high_water_)

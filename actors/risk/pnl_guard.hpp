@@ -44,6 +44,9 @@ public:
   notional last() const { return last_; }
   notional high_water() const { return high_water_; }
   bool latched(pnl_breach_kind k) const { return latched_[static_cast<size_t>(k)]; }
+  // Whether the last PnL breaches a limit as the limits are now (a latch
+  // stays set while halted; this is what a reset vote asks).
+  bool breached_now() const;
   uint64_t breaches() const { return breaches_; }
 
 private:

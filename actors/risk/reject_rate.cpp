@@ -83,13 +83,21 @@ std::optional<reject_rate_breach> reject_rate::on_reject(int64_t now_ns, bool ga
   return evaluate(now_ns, gate_open);
 }
 
+bool reject_rate::over_limit(int64_t now_ns) const {
+  if (limits_.max_ratio <= 0.0)
+    return false;
+  int64_t n = orders(now_ns);
+  int64_t r = rejects(now_ns);
+  return n >= limits_.min_orders
+         && static_cast<double>(r) > limits_.max_ratio * static_cast<double>(n);
+}
+
 std::optional<reject_rate_breach> reject_rate::evaluate(int64_t now_ns, bool gate_open) {
   if (limits_.max_ratio <= 0.0)
     return std::nullopt; // off
   int64_t n = orders(now_ns);
   int64_t r = rejects(now_ns);
-  bool breached = n >= limits_.min_orders
-                  && static_cast<double>(r) > limits_.max_ratio * static_cast<double>(n);
+  bool breached = over_limit(now_ns);
   if (breached && !latched_) {
     latched_ = true;
     ++breaches_;

@@ -73,6 +73,8 @@ public:
   int64_t rejects(int64_t now_ns) const;
   bool latched() const { return latched_; }
   uint64_t breaches() const { return breaches_; }
+  // Whether the window at `now` is over the limit (what a reset vote asks).
+  bool over_limit(int64_t now_ns) const;
 
 private:
   struct bucket {

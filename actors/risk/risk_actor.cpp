@@ -404,7 +404,7 @@ actor_stats stats(risk_ptr self) {
   s.counters["pnl_total_raw"] = st.core->guard.last().raw;
   s.counters["pnl_high_water_raw"] = st.core->guard.high_water().raw;
   s.counters["pnl_breaches"] = static_cast<int64_t>(st.core->guard.breaches());
-  // A latched loss or drawdown breach: the kill coordinator votes no on a reset.
+  // A latched loss or drawdown breach (it stays set while the node is halted).
   s.counters["pnl_breach_active"] = st.core->guard.latched(risk::pnl_breach_kind::loss_limit)
                                     || st.core->guard.latched(risk::pnl_breach_kind::drawdown_limit);
   for (auto& [sym, limits] : check.limits().per_symbol)
@@ -415,6 +415,10 @@ actor_stats stats(risk_ptr self) {
   s.counters["reject_rate_rejects"] = rejects.rejects(now);
   s.counters["reject_rate_breaches"] = static_cast<int64_t>(rejects.breaches());
   s.counters["reject_rate_breach_active"] = rejects.latched() ? 1 : 0;
+  // Still true now (not the latch, which stays set while halted): a reset
+  // vote is no while any `breach_now.*` of a local actor is 1.
+  s.counters["breach_now.pnl"] = st.core->guard.breached_now() ? 1 : 0;
+  s.counters["breach_now.reject_rate"] = rejects.over_limit(now) ? 1 : 0;
   s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;

@@ -81,6 +81,14 @@ actor_stats stats(validator_ptr self) {
   }
   s.counters["stale_breaches"] = static_cast<int64_t>(st.stale.breaches());
   s.counters["stale_breach_active"] = st.stale.latched() ? 1 : 0;
+  if (st.stale.enabled()) {
+    // Still stale now (what a reset vote asks; the latch stays while halted).
+    auto now = monotonic_ns();
+    bool stale = false;
+    for (auto& sym : st.stale.config().symbols)
+      stale = stale || st.stale.age_ns(sym, now) > st.stale.config().stale_after_ns;
+    s.counters["breach_now.stale_data"] = stale ? 1 : 0;
+  }
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
   return s;

@@ -28,10 +28,10 @@ CAF_TEST(a_node_votes_no_with_the_first_failing_precondition) {
   CAF_CHECK(!v.yes);
   CAF_CHECK_EQUAL(v.reason, "OMS not reconciled with the venue");
   p.oms_reconciled = true;
-  p.risk_present = true;
-  p.breach_active = true;
-  CAF_CHECK_EQUAL(decide_vote(id, me, p).reason, "a loss or drawdown limit is still breached");
-  p.breach_active = false;
+  p.breach = "connector: venue_lost";
+  CAF_CHECK_EQUAL(decide_vote(id, me, p).reason,
+                  "a kill trigger is still breached: connector: venue_lost");
+  p.breach.clear();
   p.min_halt_ns = 5'000'000'000;
   p.halted_for_ns = 1'000'000'000;
   CAF_CHECK(!decide_vote(id, me, p).yes);
