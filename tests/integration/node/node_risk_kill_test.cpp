@@ -31,6 +31,28 @@ CAF_TEST(a_drawdown_breach_halts_the_node_with_a_kill_signed_by_its_node_key) {
   CAF_CHECK(applied.has_value());
   CAF_CHECK_EQUAL(halted.last.counter("kill", "rejected").value_or(-1), 0);
   CAF_CHECK_GREATER_OR_EQUAL(halted.last.counter("risk", "kills_requested").value_or(0), 1);
+
+  // The drawdown still holds under the current limits: the node votes no.
+  auto refused = run_reset(n.paths, n.dir, n.cluster_port, {"--reason=itest too early"});
+  CAF_MESSAGE(refused.raw.out << refused.raw.err);
+  CAF_CHECK_EQUAL(refused.resumed, "0");
+  CAF_CHECK(vote_of(refused, "solo")["reason"].find("a kill trigger is still breached: risk: pnl")
+            != std::string::npos);
+  // A risk officer's signed limit change ends the breach; the reset passes.
+  for (auto field : {"loss-limit", "drawdown-limit"}) {
+    auto changed = run_command(
+      "limit",
+      {n.paths.cli_bin, "limit", "--node=127.0.0.1:" + std::to_string(n.cluster_port),
+       "--target=solo", std::string("--field=") + field, "--value=1000000",
+       "--reason=itest widen after review", "--operator=alice",
+       "--key-file=" + n.paths.config("operator-keys/alice.pem")},
+      n.dir, 20s);
+    CAF_MESSAGE(changed.out << changed.err);
+    CAF_CHECK_EQUAL(changed.exit_code, 0);
+  }
+  auto resumed = run_reset(n.paths, n.dir, n.cluster_port, {"--reason=itest limits reviewed"});
+  CAF_MESSAGE(resumed.raw.out << resumed.raw.err);
+  CAF_CHECK_EQUAL(resumed.resumed, "1");
   CWTS_STOP_NODE(n.node);
   auto audit = read_file(n.dir + "/run/solo-kill-audit.log");
   CAF_CHECK(audit.find("verdict=accepted") != std::string::npos);
