@@ -4,6 +4,7 @@
 // client that reaches their kill coordinators, alice's signed commands, and
 // percentiles. Paths come in at compile time (bench/CMakeLists.txt).
 
+#include <cstdlib>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -80,12 +81,25 @@ inline std::vector<std::string> node_overrides(const std::string& dir, const std
   std::string peers;
   for (auto p : peer_ports)
     peers += std::string(peers.empty() ? "" : ",") + "\"127.0.0.1:" + std::to_string(p) + "\"";
-  return {"--cwts.node-id=" + id,
-          "--cwts.roles=[\"" + roles + "\"]",
-          "--cluster.peers=[" + peers + "]",
-          "--operators.file=" + dir + "/operators.ini",
-          "--kill.node-key-name=node-" + id,
-          "--kill.node-key-file=" + dir + "/keys/node-" + id + ".pem"};
+  std::vector<std::string> out{"--cwts.node-id=" + id,
+                               "--cwts.roles=[\"" + roles + "\"]",
+                               "--cluster.peers=[" + peers + "]",
+                               "--operators.file=" + dir + "/operators.ini",
+                               "--kill.node-key-name=node-" + id,
+                               "--kill.node-key-file=" + dir + "/keys/node-" + id + ".pem"};
+  // Extra node options for an experiment (e.g. scheduler settings), space-separated.
+  if (const char* extra = std::getenv("CWTS_BENCH_NODE_ARGS")) {
+    std::string rest = extra;
+    for (size_t at = 0; at < rest.size();) {
+      auto end = rest.find(' ', at);
+      if (end == std::string::npos)
+        end = rest.size();
+      if (end > at)
+        out.push_back(rest.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  return out;
 }
 
 // The kill coordinator of the node published at `port` (retrying until
