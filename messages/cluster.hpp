@@ -22,9 +22,25 @@ struct heartbeat {
 // The exact bytes a node signs for its heartbeat (messages/kill.cpp).
 std::string signing_payload(const heartbeat& h);
 
+// A node telling a peer's supervisor "I am <node>" (sent with its supervisor
+// handle and its roles when it joins or re-joins). Signed with its node key,
+// so no other process can take a node's place in a peer's directory.
+struct peer_announce {
+  node_id node;
+  timestamp_ns issued_at;
+  std::vector<uint8_t> signature;
+};
+
+std::string signing_payload(const peer_announce& a);
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat& x) {
   return f(caf::meta::type_name("heartbeat"), x.node, x.seq, x.sent_at, x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_announce& x) {
+  return f(caf::meta::type_name("peer_announce"), x.node, x.issued_at, x.signature);
 }
 
 } // namespace cwts

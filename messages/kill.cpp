@@ -75,4 +75,11 @@ std::string signing_payload(const heartbeat& h) {
     .str();
 }
 
+std::string signing_payload(const peer_announce& a) {
+  return signing_payload_builder("cwts-peer-announce/1")
+    .field(a.node.value)
+    .field(std::to_string(a.issued_at.ns))
+    .str();
+}
+
 } // namespace cwts

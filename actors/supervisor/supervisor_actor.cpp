@@ -28,6 +28,7 @@ struct supervisor_state {
   supervisor_config cfg;
   std::vector<supervised_child> children;
   std::map<std::string, peer_node> peers;
+  int64_t announces_refused = 0;
   bool stopping = false;
   static inline const char* name = "supervisor";
 };
@@ -142,6 +143,35 @@ void on_peer(supervisor_ptr self, const std::string& node, const caf::actor& pee
   broadcast_wiring(self);
 }
 
+void refuse_announce(supervisor_ptr self, const std::string& node, const std::string& why) {
+  ++self->state.announces_refused;
+  spdlog::warn("event=peer_announce_refused node={} reason=\"{}\"", node, why);
+}
+
+// Empty when `a` may (re)register `peer_supervisor` as node `a.node`.
+std::string check_announce(supervisor_ptr self, const peer_announce& a,
+                           const caf::actor& peer_supervisor) {
+  auto* registry = self->state.cfg.operators.get();
+  if (!registry)
+    return "no operators file: a peer's announce cannot be verified";
+  auto* key = registry->node_key(a.node.value);
+  if (!key)
+    return "no node key listed for node " + a.node.value;
+  if (a.signature.size() != 64 || !ed25519_verify(key->public_key, signing_payload(a), a.signature))
+    return "announce of '" + a.node.value + "' not signed by the key listed for that node";
+  auto age_ns = wall_clock_now().ns - a.issued_at.ns;
+  auto window_ns = std::chrono::nanoseconds(registry->window()).count();
+  if (age_ns > window_ns || -age_ns > window_ns)
+    return "announce issued " + std::to_string(age_ns / 1'000'000) + " ms from now, outside the +/-"
+           + std::to_string(registry->window().count()) + " s window";
+  // A replayed announce could only name the supervisor of the process that
+  // sends it: the one in the signed node's own process.
+  auto sender = self->current_sender();
+  if (!peer_supervisor || !sender || sender->node() != peer_supervisor.node())
+    return "the announced supervisor is not in the sender's process";
+  return "";
+}
+
 caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
   self->state.cfg = std::move(cfg);
   for (auto& spec : self->state.cfg.children)
@@ -163,7 +193,20 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       return std::make_tuple(self->state.cfg.self.value, local_directory(self));
     },
     [=](peer_atom, const std::string& node, const caf::actor& peer_supervisor,
-        const role_directory& roles) { on_peer(self, node, peer_supervisor, roles); },
+        const role_directory& roles) {
+      // Unsigned: our own join (cluster_link) only. Another process must
+      // sign who it is.
+      auto sender = self->current_sender();
+      if (sender && sender->node() != self->node())
+        return refuse_announce(self, node, "unsigned announce from another process");
+      on_peer(self, node, peer_supervisor, roles);
+    },
+    [=](peer_atom, const peer_announce& a, const caf::actor& peer_supervisor,
+        const role_directory& roles) {
+      if (auto why = check_announce(self, a, peer_supervisor); !why.empty())
+        return refuse_announce(self, a.node.value, why);
+      on_peer(self, a.node.value, peer_supervisor, roles);
+    },
     [=](stats_atom) {
       actor_stats s{"supervisor", {}};
       for (auto& c : self->state.children) {
@@ -171,6 +214,7 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
         s.counters["escalated." + c.spec.role] = c.escalated ? 1 : 0;
       }
       s.counters["peers"] = static_cast<int64_t>(self->state.peers.size());
+      s.counters["announces_refused"] = self->state.announces_refused;
       return s;
     },
   };

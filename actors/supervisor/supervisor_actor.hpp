@@ -5,6 +5,7 @@
 // that every child is wired with, merged with the directories of peer nodes.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "actors/supervisor/restart_policy.hpp"
 #include "common/kill_gate.hpp"
+#include "common/operator_auth.hpp"
 #include "messages/ids.hpp"
 
 namespace cwts {
@@ -23,6 +25,9 @@ struct child_spec {
 
 struct supervisor_config {
   node_id self;
+  // The node keys a peer's announce must be signed with (`node = <id>`);
+  // null refuses every announce from another process.
+  std::shared_ptr<const operator_registry> operators;
   restart_limits limits;
   kill_gate* gate = nullptr; // closed at level 1 on escalation
   std::vector<child_spec> children;
@@ -30,7 +35,12 @@ struct supervisor_config {
 
 // Messages handled (besides down/exit):
 //   directory_atom                         -> (string node, role_directory local roles)
+//   peer_atom, peer_announce, actor, role_directory  a peer's signed announce:
+//       counted only if signed by the key listed for that node, issued
+//       inside the operators file's window, and the supervisor announced
+//       lives in the sender's process; then merged as below
 //   peer_atom, string node, actor, role_directory   merge a peer node's roles
+//       (unsigned: only from this process, i.e. our own join)
 //       (from our own join, or a peer's announce: a node that joins us tells
 //       us its name, supervisor and roles; a newer supervisor for a known
 //       name replaces the stale entry, is monitored, and every child is

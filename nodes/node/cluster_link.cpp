@@ -30,11 +30,21 @@ std::string address(const peer_address& p) {
   return p.host + ":" + std::to_string(p.port);
 }
 
-// What we tell a peer about ourselves: our node id and local directory.
+// What we tell a peer about ourselves: our node id and local directory,
+// and the key that signs our announce.
 struct self_description {
   std::string node;
   role_directory roles;
+  std::shared_ptr<const ed25519_signer> key;
 };
+
+// Signed now: a peer refuses an announce outside its time window.
+peer_announce make_announce(const std::string& node, const ed25519_signer* key) {
+  peer_announce a{node_id{node}, wall_clock_now(), {}};
+  if (key)
+    a.signature = key->sign(signing_payload(a));
+  return a;
+}
 
 bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_description& me,
               const peer_address& peer, std::chrono::steady_clock::time_point deadline,
@@ -52,7 +62,8 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_d
           self->send(supervisor, peer_atom::value, node, *remote, roles);
           // The peer lists us too, even if it was up before us and never
           // joins us itself (or joined an earlier life of this node).
-          self->send(*remote, peer_atom::value, me.node, supervisor, me.roles);
+          self->send(*remote, peer_atom::value, make_announce(me.node, me.key.get()), supervisor,
+                     me.roles);
           spdlog::info("event=peer_connected node={} address={} roles={}", node, address(peer),
                        roles.size());
           joined = *remote;
@@ -78,6 +89,7 @@ struct peer_slot {
 
 struct peer_link_state {
   caf::actor supervisor; // ours
+  std::shared_ptr<const ed25519_signer> key; // signs our announces
   std::vector<peer_slot> slots;
   // Nobody else holds this actor's handle, and CAF 0.17 ends an actor no one
   // references (exit_reason::unreachable). The state is destroyed when the
@@ -124,7 +136,8 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
   self->request(st.supervisor, request_timeout, directory_atom::value)
     .then(
       [self, remote](const std::string& me, const role_directory& mine) {
-        self->send(remote, peer_atom::value, me, self->state.supervisor, mine);
+        self->send(remote, peer_atom::value, make_announce(me, self->state.key.get()),
+                   self->state.supervisor, mine);
       },
       [self, node](caf::error& err) {
         spdlog::error("event=peer_announce_failed node={} error=\"{}\"", node,
@@ -176,9 +189,11 @@ void on_link_down(peer_link_ptr self, const caf::down_msg& dm) {
   }
 }
 
-caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<peer_slot> slots) {
+caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<peer_slot> slots,
+                        std::shared_ptr<const ed25519_signer> key) {
   auto& st = self->state;
   st.supervisor = std::move(supervisor);
+  st.key = std::move(key);
   st.slots = std::move(slots);
   st.keep_alive = caf::actor_cast<caf::actor>(self);
   self->monitor(st.supervisor);
@@ -203,11 +218,13 @@ caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<p
 
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
-                                    std::chrono::milliseconds timeout) {
+                                    std::chrono::milliseconds timeout,
+                                    std::shared_ptr<const ed25519_signer> node_key) {
   std::vector<std::string> missing;
   if (peers.empty())
     return missing;
   self_description me;
+  me.key = node_key;
   {
     caf::scoped_actor self{sys};
     self->request(supervisor, request_timeout, directory_atom::value)
@@ -229,7 +246,7 @@ std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& su
       missing.push_back(address(p));
     slots.push_back(std::move(slot));
   }
-  sys.spawn(peer_link, supervisor, std::move(slots));
+  sys.spawn(peer_link, supervisor, std::move(slots), std::move(node_key));
   return missing;
 }
 

@@ -5,7 +5,8 @@
 //   connect timeout) ──> ask its directory ──> hand it to our supervisor,
 //   which monitors the peer and rewires every local actor ──> announce
 //   ourselves to the peer's supervisor (our node id, supervisor, local
-//   directory), which (re)registers us the same way.
+//   directory, signed with our node key), which (re)registers us the same
+//   way once the signature verifies with the key listed for our node.
 //
 // Then a peer link actor keeps the cluster whole in the background
 // (docs/kill-switch.md "Fail-safe"):
@@ -21,6 +22,7 @@
 // must not in CAF 0.17. It quits when our supervisor does.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,9 +40,11 @@ uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint
 // Joins every peer (blocking, up to `timeout` in all), announcing this node
 // to each, then starts the peer link actor that re-joins any peer whose
 // supervisor goes down and keeps trying the ones not reached. Returns the
-// peers that could not be reached in time.
+// peers that could not be reached in time. Announces are signed with
+// `node_key` (the key the operators file lists with node = <this node>).
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
-                                    std::chrono::milliseconds timeout);
+                                    std::chrono::milliseconds timeout,
+                                    std::shared_ptr<const ed25519_signer> node_key);
 
 } // namespace cwts

@@ -68,6 +68,7 @@ caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s
   cwts::supervisor_config cfg;
   cfg.self = s.self;
   cfg.gate = &gate;
+  cfg.operators = s.operators;
   cfg.children = cwts::make_children(s, gate, hooks.kill);
   return cwts::spawn_supervisor(sys, std::move(cfg));
 }
@@ -152,7 +153,8 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
     }
     spdlog::info("event=published port={}", port);
   }
-  auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout);
+  auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout,
+                                  settings->kill.node_key);
   for (auto& m : missing)
     spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
   run_until_stopped(sys, supervisor, *settings);

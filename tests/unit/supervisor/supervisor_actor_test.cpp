@@ -61,9 +61,10 @@ struct fixture : testing::actor_test_system {
     return spawn_supervisor(*sys, sc);
   }
 
-  caf::actor start_reporting() {
+  caf::actor start_reporting(std::shared_ptr<const operator_registry> operators = nullptr) {
     supervisor_config sc;
     sc.self = node_id{"t"};
+    sc.operators = std::move(operators);
     sc.limits = restart_limits{3, 60'000'000'000};
     sc.gate = &gate;
     caf::actor observer = *self;
@@ -187,6 +188,38 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   (*self)->send(sup, peer_atom::value, std::string("t"), mirror, role_directory{{"kill", mirror}});
   CAF_CHECK_EQUAL(counter(sup, "peers"), 0);
   for (auto& a : {old_kill, new_kill, mirror})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_signed_announce_registers_a_peer_and_a_forged_or_stale_one_does_not) {
+  auto p1 = ed25519_signer::generate();
+  auto other = ed25519_signer::generate();
+  auto registry = std::make_shared<const operator_registry>(
+    std::vector<operator_key>{{operator_id{"node-p1"}, p1.public_key(), {operator_role::kill}, "p1"}},
+    std::chrono::seconds(30));
+  auto sup = start_reporting(registry);
+  next_directory();
+  auto peer_sup = sys->spawn(idle_actor);
+  auto peer_kill = sys->spawn(idle_actor);
+  role_directory roles{{"kill", peer_kill}, {"supervisor", peer_sup}};
+  auto announce = [&](const ed25519_signer& key, timestamp_ns at) {
+    peer_announce a{node_id{"p1"}, at, {}};
+    a.signature = key.sign(signing_payload(a));
+    return a;
+  };
+  // Signed by another key, then too old: both refused, nothing registered.
+  (*self)->send(sup, peer_atom::value, announce(other, wall_clock_now()), peer_sup, roles);
+  (*self)->send(sup, peer_atom::value,
+                announce(p1, timestamp_ns{wall_clock_now().ns - 60'000'000'000}), peer_sup, roles);
+  CAF_CHECK_EQUAL(counter(sup, "announces_refused"), 2);
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 0);
+  // Signed by p1's listed key, now: registered and wired.
+  (*self)->send(sup, peer_atom::value, announce(p1, wall_clock_now()), peer_sup, roles);
+  auto dir = next_directory();
+  CAF_CHECK(find_role(dir, peer_kill_prefix + "p1") == peer_kill);
+  CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  for (auto& a : {peer_sup, peer_kill})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
