@@ -38,6 +38,7 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using reset_atom = caf::atom_constant<caf::atom("reset")>;
 using flatten_atom = caf::atom_constant<caf::atom("flatten")>;
 using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;
+using freeze_atom = caf::atom_constant<caf::atom("freeze")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

@@ -207,35 +207,77 @@ bool disconnects_after_venue(kill_ptr self, const kill_command& cmd) {
   return cmd.level == kill_level::full_stop && local_role(self, "connector") && !role(self, "risk");
 }
 
-// The venue channel retries until the venue confirms nothing is open.
+// The venue channel has not confirmed after its quick retries: the operator
+// must know now (critical log, audit, `channels_escalated`); it keeps
+// retrying in the background.
+void escalate_channel(kill_ptr self, const kill_command& cmd, const channel_result& r) {
+  ++self->state.channels_escalated;
+  audit_record a("channel_escalated");
+  a.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("id", cmd.id.value)
+    .add("channel", r.channel)
+    .add("attempts", r.retries + 1)
+    .add("open_after", r.open_orders_after)
+    .add("error", r.error);
+  audit(self, a, true);
+  spdlog::critical("event=kill_channel_escalated id={} channel={} attempts={} open_after={} "
+                   "error=\"{}\" action=retry_every_{}_ms",
+                   cmd.id.value, r.channel, r.retries + 1, r.open_orders_after, r.error,
+                   self->state.cfg.venue_channel_slow_retry.count());
+}
+
+// The venue channel retries until the venue confirms nothing is open: quick
+// retries first (200, 400, 800 ms), then it is escalated and goes on at the
+// slow interval while the gate stays closed at level 2 or more.
 void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connector, int attempt) {
   auto started = monotonic_ns();
-  auto last = [=](bool confirmed) {
-    return confirmed || attempt >= self->state.cfg.venue_channel_retries;
+  auto after = [=](const channel_result& r) {
+    bool confirmed = r.ok && r.open_orders_after <= 0;
+    int quick = self->state.cfg.venue_channel_retries;
+    if (!confirmed && attempt == quick)
+      escalate_channel(self, cmd, r);
+    if (!confirmed) {
+      auto delay = attempt < quick ? std::chrono::milliseconds(200 << attempt)
+                                   : self->state.cfg.venue_channel_slow_retry;
+      self->delayed_send(self, delay, retry_atom::value, cmd, attempt + 1);
+    }
+    // The level-4 disconnect waits for the venue channel's verdict, not
+    // for the slow retries.
+    if ((confirmed || attempt == quick) && disconnects_after_venue(self, cmd))
+      run_disconnect_channel(self, cmd);
   };
   self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
     .then(
       [=](channel_result r) {
         r.retries = attempt;
         record_channel(self, cmd, r);
-        bool confirmed = r.ok && r.open_orders_after <= 0;
-        if (!last(confirmed))
-          self->delayed_send(self, std::chrono::milliseconds(200 << attempt), retry_atom::value, cmd,
-                             attempt + 1);
-        else if (disconnects_after_venue(self, cmd))
-          run_disconnect_channel(self, cmd);
+        after(r);
       },
       [=](caf::error& err) {
         auto r = failed_channel(self, cmd, "venue_cancel_all", started,
                                 self->system().render(err));
         r.retries = attempt;
         record_channel(self, cmd, r);
-        if (!last(false))
-          self->delayed_send(self, std::chrono::milliseconds(200 << attempt), retry_atom::value, cmd,
-                             attempt + 1);
-        else if (disconnects_after_venue(self, cmd))
-          run_disconnect_channel(self, cmd);
+        after(r);
       });
+}
+
+// Risk confirms the halt: for a node or cluster kill its mode is HALTED
+// (even an order that reached it before the gate closed is refused), and
+// it answers with what it still has in flight.
+void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor risk) {
+  auto started = monotonic_ns();
+  self->request(risk, self->state.cfg.channel_timeout, freeze_atom::value, cmd)
+    .then(
+      [=](channel_result r) {
+        r.duration_ns = monotonic_ns() - started; // the round trip to a frozen risk
+        record_channel(self, cmd, r);
+      },
+          [=](caf::error& err) {
+            record_channel(self, cmd, failed_channel(self, cmd, "risk_freeze", started,
+                                                     self->system().render(err)));
+          });
 }
 
 // Level 3+: risk sends market orders that shrink every position in scope
@@ -316,13 +358,17 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
   bool flatten = d.ack.applied && flattens_here(self, cmd);
   bool disconnect = d.ack.applied && cmd.level == kill_level::full_stop
                     && (flatten || disconnects_after_venue(self, cmd));
+  auto risk = d.ack.applied ? local_role(self, "risk") : caf::actor{};
+  bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
   d.ack.channels_started = (cancel && oms ? 1 : 0) + (venue ? 1 : 0) + (flatten ? 1 : 0)
-                           + (disconnect ? 1 : 0);
+                           + (disconnect ? 1 : 0) + (risk ? 1 : 0) + (audited ? 1 : 0);
   self->state.core->on_ack(d.ack);
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, d.ack);
   }
+  auto audit_started = monotonic_ns();
+  auto audit_failures = self->state.audit_failures;
   audit_command(self, cmd, via, "accepted", "");
   audit_ack(self, d.ack);
   spdlog::warn("event=kill_applied id={} level={} scope={} origin={} issuer={} verify_us={:.1f} "
@@ -330,6 +376,17 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
                cmd.id.value, to_string(cmd.level), to_string(cmd.scope), cmd.origin.value,
                cmd.issuer.value, d.ack.verify_ns / 1e3, d.ack.gate_close_ns / 1e3, cmd.reason);
   notify_trading_state(self);
+  if (audited) {
+    // The command and our ack on disk (fdatasync'ed) before any channel ran.
+    bool ok = self->state.audit && self->state.audit_failures == audit_failures;
+    record_channel(self, cmd,
+                   channel_result{cmd.id, self->state.cfg.core.self, "audit", ok,
+                                  monotonic_ns() - audit_started, 0, 0, -1,
+                                  ok ? "" : self->state.audit ? "audit write failed (see log)"
+                                                              : "audit log not open"});
+  }
+  if (risk)
+    run_risk_freeze_channel(self, cmd, risk);
   if (cancel && oms)
     run_oms_channel(self, cmd, oms);
   else if (flatten)
@@ -416,6 +473,14 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         caf::anon_send(connector, disconnect_atom::value, cmd);
     },
     [=](retry_atom, const kill_command& cmd, int attempt) {
+      // A reset reopened the gate (or lowered it below cancel-all): the
+      // kill is over, and so are its retries.
+      auto scoped = to_gate_scope(cmd.scope);
+      auto& gate = *self->state.cfg.gate;
+      uint8_t level = scoped ? std::max(gate.level(), gate.scoped_level(*scoped, cmd.scope_value))
+                             : gate.level();
+      if (level < static_cast<uint8_t>(kill_level::cancel_all))
+        return;
       if (auto connector = local_role(self, "connector"))
         run_venue_channel(self, cmd, connector, attempt);
     },
@@ -454,6 +519,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"cluster_size", st.cfg.cluster_size},
                           {"audit_records", st.audit ? static_cast<int64_t>(st.audit->records()) : 0},
                           {"audit_failures", st.audit_failures},
+                          {"channels_escalated", st.channels_escalated},
                           {"halt_persist_failures", st.persist_failures},
                           {"resets_resumed", st.resets_resumed},
                           {"resets_refused", st.resets_refused},

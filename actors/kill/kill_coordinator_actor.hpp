@@ -60,7 +60,8 @@ struct kill_coordinator_config {
   std::chrono::milliseconds reset_deadline{10'000};
   std::chrono::milliseconds report_deadline{10'000};
   std::chrono::milliseconds channel_timeout{8'000};
-  int venue_channel_retries = 3;
+  int venue_channel_retries = 3; // quick retries (200, 400, 800 ms), then escalated
+  std::chrono::milliseconds venue_channel_slow_retry{5'000}; // after escalation
   // Fail-safe (DESIGN.md): heartbeats to every peer's coordinator at this
   // interval; a node that sees no quorum (itself included) for
   // quorum_timeout halts itself at level 1. Not before quorum_start_grace

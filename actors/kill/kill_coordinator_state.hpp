@@ -26,6 +26,7 @@ struct kill_coordinator_state {
   std::map<std::string, size_t> expected_peers;
   std::optional<audit_log> audit;
   int64_t audit_failures = 0;
+  int64_t channels_escalated = 0;
   int64_t persist_failures = 0;
   // Resets: rounds by reset id, votes that came before their proposal,
   // promises of the resets we originated.

@@ -252,6 +252,22 @@ void flatten_round(risk_ptr self, flatten_job& job) {
   }
 }
 
+// The kill's risk channel: a node or cluster kill sets the mode to HALTED
+// at once (the trading_state that follows says the same); every kill is
+// answered with the orders risk still counts in flight or open.
+channel_result on_freeze(risk_ptr self, const kill_command& cmd) {
+  auto started = monotonic_ns();
+  auto& core = *self->state.core;
+  bool whole_node = cmd.scope == kill_scope::cluster
+                    || (cmd.scope == kill_scope::node && cmd.scope_value == self->state.cfg.self.value);
+  if (whole_node)
+    core.mode = trading_mode::halted;
+  channel_result r{cmd.id, self->state.cfg.self, "risk_freeze", true, 0, 0, 0, -1, ""};
+  r.open_orders_after = static_cast<int64_t>(core.book.tracked_orders());
+  r.duration_ns = monotonic_ns() - started;
+  return r;
+}
+
 caf::result<channel_result> on_flatten(risk_ptr self, const kill_command& cmd) {
   auto& st = self->state;
   flatten_job job;
@@ -552,6 +568,7 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](stats_atom) { return stats(self); },
     [=](positions_atom) { return positions(self); },
     [=](flatten_atom, const kill_command& cmd) { return on_flatten(self, cmd); },
+    [=](freeze_atom, const kill_command& cmd) { return on_freeze(self, cmd); },
     [=](flatten_atom, const std::string& kill) { on_flatten_round_timer(self, kill); },
   };
 }

@@ -112,8 +112,10 @@ struct fixture : testing::actor_test_system {
     std::filesystem::remove_all(dir);
   }
 
-  caf::actor coordinator(const std::string& node, kill_gate& gate, int32_t cluster_size = 1) {
+  caf::actor coordinator(const std::string& node, kill_gate& gate, int32_t cluster_size = 1,
+                         std::chrono::milliseconds slow_retry = std::chrono::seconds(5)) {
     kill_coordinator_config c;
+    c.venue_channel_slow_retry = slow_retry;
     c.core.self = node_id{node};
     c.core.operators = keys.registry;
     c.gate = &gate;
@@ -222,12 +224,16 @@ CAF_TEST(level_two_closes_the_gate_before_the_venue_cancel_and_reports_measured_
   CAF_CHECK(!gate1.is_open());
   CAF_CHECK(seen->gate_was_closed.load());
   CAF_REQUIRE_EQUAL(r.acks.size(), 1u);
-  CAF_CHECK_EQUAL(r.acks[0].channels_started, 2);
-  CAF_REQUIRE_EQUAL(r.channels.size(), 2u);
+  // oms, venue_cancel_all, and the audit of the command (fdatasync'ed).
+  CAF_CHECK_EQUAL(r.acks[0].channels_started, 3);
+  CAF_REQUIRE_EQUAL(r.channels.size(), 3u);
+  bool audit_seen = false;
   for (auto& c : r.channels) {
     CAF_CHECK(c.ok);
     CAF_CHECK(c.duration_ns > 0);
+    audit_seen = audit_seen || c.channel == "audit";
   }
+  CAF_CHECK(audit_seen);
   caf::anon_send_exit(venue, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(oms, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(kill, caf::exit_reason::user_shutdown);
@@ -238,9 +244,13 @@ CAF_TEST(a_failed_venue_channel_is_reported_and_retried_until_confirmed) {
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{2, 0}, &gate1, seen);
   (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}});
   auto r = issue(kill, command(kill_level::cancel_all));
-  CAF_REQUIRE_EQUAL(r.channels.size(), 1u);
-  CAF_CHECK(!r.channels[0].ok); // honest: the first attempt left orders open
-  CAF_CHECK_EQUAL(r.channels[0].open_orders_after, 2);
+  const channel_result* venue_result = nullptr;
+  for (auto& c : r.channels)
+    if (c.channel == "venue_cancel_all")
+      venue_result = &c;
+  CAF_REQUIRE(venue_result != nullptr);
+  CAF_CHECK(!venue_result->ok); // honest: the first attempt left orders open
+  CAF_CHECK_EQUAL(venue_result->open_orders_after, 2);
   // The coordinator retries on its own (after 200 ms) until the venue
   // confirms nothing is left; the second answer of the double says 0.
   for (int i = 0; i < 150 && seen->cancel_all_calls.load() < 2; ++i)
@@ -248,6 +258,28 @@ CAF_TEST(a_failed_venue_channel_is_reported_and_retried_until_confirmed) {
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 2); // confirmed: no third attempt
+  caf::anon_send_exit(venue, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(kill, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_venue_channel_never_confirmed_is_escalated_and_keeps_retrying) {
+  auto kill = coordinator("n1", gate1, 1, std::chrono::milliseconds(50));
+  // Orders stay open through the three quick retries and two slow ones.
+  auto venue = sys->spawn(fake_connector, std::vector<int64_t>{4, 4, 4, 4, 4, 4, 0}, &gate1, seen);
+  (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}});
+  issue(kill, command(kill_level::cancel_all));
+  for (int i = 0; i < 200 && seen->cancel_all_calls.load() < 7; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 7); // confirmed at the 7th
+  int64_t escalated = -1;
+  (*self)->request(kill, std::chrono::seconds(5), stats_atom::value)
+    .receive([&](const actor_stats& s) { escalated = s.counters.at("channels_escalated"); },
+             [](caf::error&) { CAF_FAIL("no stats"); });
+  CAF_CHECK_EQUAL(escalated, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 7); // no retry after the confirmation
+  auto audit = read_text(dir + "/n1-audit.log");
+  CAF_CHECK(audit.find("event=channel_escalated") != std::string::npos);
   caf::anon_send_exit(venue, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(kill, caf::exit_reason::user_shutdown);
 }
