@@ -81,7 +81,7 @@ struct operator_key {
   std::set<operator_role> roles;
   // Set for a node's own key (`node = "gw1"`): the key that signs that
   // node's reset votes and heartbeats. Empty for a person's key.
-  std::string node;
+  std::string node{};
 };
 
 // The keys a node trusts, plus the replay guard. Thread-safe: verify() may be

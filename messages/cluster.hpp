@@ -16,7 +16,7 @@ struct heartbeat {
   node_id node;
   uint64_t seq = 0;
   timestamp_ns sent_at;
-  std::vector<uint8_t> signature;
+  std::vector<uint8_t> signature{};
 };
 
 // The exact bytes a node signs for its heartbeat (messages/kill.cpp).

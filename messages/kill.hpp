@@ -52,7 +52,7 @@ struct kill_ack {
   bool applied = false;
   int64_t verify_ns = 0;     // signature and authorization check
   int64_t gate_close_ns = 0; // from the accepted command to the gate closed
-  timestamp_ns accepted_at;   // wall clock when this node accepted the command
+  timestamp_ns accepted_at{}; // wall clock when this node accepted the command
   timestamp_ns gate_closed_at;
   int32_t channels_started = 0; // channel_results that will follow from this node
   std::string error;
@@ -121,7 +121,7 @@ struct reset_vote {
   bool yes = false;
   std::string reason;
   int64_t epoch = 0; // the epoch this vote agrees to resume at
-  std::vector<uint8_t> signature;
+  std::vector<uint8_t> signature{};
 };
 
 // The exact bytes a node signs for its vote: every field but the signature.

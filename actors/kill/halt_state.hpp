@@ -36,7 +36,7 @@ struct halt_state {
   timestamp_ns since;
   int64_t epoch = 0; // resets so far; a reset starts epoch + 1
   std::string reason;
-  std::vector<scoped_halt> scoped; // halts of one strategy, symbol or account
+  std::vector<scoped_halt> scoped{}; // halts of one strategy, symbol or account
 
   bool halted() const { return level != kill_level::none; }
   bool any_halt() const { return halted() || !scoped.empty(); }

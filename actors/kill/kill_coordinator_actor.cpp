@@ -182,20 +182,38 @@ channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std:
 // Level 4: the venue connection is cut (streams and polls stopped, orders
 // refused) once nothing more has to reach the venue: after the flatten on the
 // node that flattens, after the venue channel where no node flattens.
-void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
+void run_disconnect_channel(kill_ptr self, const kill_command& cmd);
+
+// Asks `actor` for one channel of `cmd` (`atom` names it), records the
+// result or the failure under `name`, then runs `after`. With `round_trip`
+// the duration is the request's round trip rather than the actor's own.
+template <class Atom, class After>
+void run_channel(kill_ptr self, const kill_command& cmd, const caf::actor& actor, Atom atom,
+                 const char* name, bool round_trip, After after) {
   auto started = monotonic_ns();
+  self->request(actor, self->state.cfg.channel_timeout, atom, cmd)
+    .then(
+      [=](channel_result r) {
+        if (round_trip)
+          r.duration_ns = monotonic_ns() - started;
+        record_channel(self, cmd, r);
+        after();
+      },
+      [=](caf::error& err) {
+        record_channel(self, cmd,
+                       failed_channel(self, cmd, name, started, self->system().render(err)));
+        after();
+      });
+}
+
+void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
   auto connector = role(self, "connector");
   if (!connector) {
-    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
+    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
                                              "no connector in the cluster directory"));
     return;
   }
-  self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
-    .then([=](const channel_result& r) { record_channel(self, cmd, r); },
-          [=](caf::error& err) {
-            record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
-                                                     self->system().render(err)));
-          });
+  run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", false, [] {});
 }
 
 // Who sends the level-4 disconnect: the node whose risk flattens, or the
@@ -267,59 +285,25 @@ void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connec
 // (even an order that reached it before the gate closed is refused), and
 // it answers with what it still has in flight.
 void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor risk) {
-  auto started = monotonic_ns();
-  self->request(risk, self->state.cfg.channel_timeout, freeze_atom::value, cmd)
-    .then(
-      [=](channel_result r) {
-        r.duration_ns = monotonic_ns() - started; // the round trip to a frozen risk
-        record_channel(self, cmd, r);
-      },
-          [=](caf::error& err) {
-            record_channel(self, cmd, failed_channel(self, cmd, "risk_freeze", started,
-                                                     self->system().render(err)));
-          });
+  run_channel(self, cmd, risk, freeze_atom::value, "risk_freeze", true, [] {});
 }
 
 // Level 3+: risk sends market orders that shrink every position in scope
 // and answers once they are flat (or after its last round).
 void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
-  auto started = monotonic_ns();
-  auto after = [=] {
+  run_channel(self, cmd, local_role(self, "risk"), flatten_atom::value, "flatten", false, [=] {
     if (cmd.level == kill_level::full_stop)
       run_disconnect_channel(self, cmd);
-  };
-  self->request(local_role(self, "risk"), self->state.cfg.channel_timeout, flatten_atom::value, cmd)
-    .then(
-      [=](const channel_result& r) {
-        record_channel(self, cmd, r);
-        after();
-      },
-      [=](caf::error& err) {
-        record_channel(self, cmd,
-                       failed_channel(self, cmd, "flatten", started, self->system().render(err)));
-        after();
-      });
+  });
 }
 
 // The OMS marks the orders in scope pending_cancel first, so the flatten
 // that follows is not undone by a resting order filling late.
 void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
-  auto started = monotonic_ns();
-  auto after = [=] {
+  run_channel(self, cmd, oms, cancel_all_atom::value, "oms", false, [=] {
     if (flattens_here(self, cmd))
       run_flatten_channel(self, cmd);
-  };
-  self->request(oms, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
-    .then(
-      [=](const channel_result& r) {
-        record_channel(self, cmd, r);
-        after();
-      },
-      [=](caf::error& err) {
-        record_channel(self, cmd,
-                       failed_channel(self, cmd, "oms", started, self->system().render(err)));
-        after();
-      });
+  });
 }
 
 // Applies a command the first time it is seen; empty when applied, else why not.
@@ -424,7 +408,7 @@ void start(kill_ptr self) {
     spdlog::critical("event=halt_state_unreadable path={} error=\"{}\" action=halt",
                      st.cfg.state_path, error);
     saved = halt_state{kill_level::halt_new_orders, kill_id{"unreadable-halt-state"},
-                       wall_clock_now(), 0, error};
+                       wall_clock_now(), 0, error, {}};
   }
   st.core->restore(*saved);
   audit_record r("halt_restored");

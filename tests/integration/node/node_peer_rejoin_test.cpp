@@ -46,6 +46,28 @@ int64_t refused(const node_status_view& s) {
   return s.counter("kill", "heartbeats_refused").value_or(-1);
 }
 
+// Waits until gw1 and the restarted tr1 (`name`) hear each other; on a
+// timeout logs both nodes' last status and stderr. Returns gw1's status.
+status_wait wait_both_hear(two_node_cluster& c, child_process& restarted, const std::string& name) {
+  auto logs = [&] {
+    return "gw1 stderr:\n" + tail(c.gateway.err()) + "\n" + name + " stderr:\n"
+           + tail(restarted.err());
+  };
+  auto gw = wait_for_status(
+    c.paths, c.dir, c.gw_port, [](const node_status_view& s) { return hears_its_peer(s, "tr1"); },
+    40s);
+  if (!gw.met)
+    CAF_MESSAGE("last gw1 status:\n" << gw.last.text << logs());
+  CAF_REQUIRE(gw.met);
+  auto tr = wait_for_status(
+    c.paths, c.dir, c.tr_port, [](const node_status_view& s) { return hears_its_peer(s, "gw1"); },
+    40s);
+  if (!tr.met)
+    CAF_MESSAGE("last tr1 status:\n" << tr.last.text << logs());
+  CAF_REQUIRE(tr.met);
+  return gw;
+}
+
 } // namespace
 
 CAF_TEST(a_peer_restarted_on_the_same_address_is_seen_again_by_both_nodes) {
@@ -77,19 +99,8 @@ CAF_TEST(a_peer_restarted_on_the_same_address_is_seen_again_by_both_nodes) {
                                                        rejoin_args)),
                       c.dir, c.dir);
   CAF_REQUIRE(again.started());
-  auto logs = [&] {
-    return "gw1 stderr:\n" + tail(c.gateway.err()) + "\ntr1-again stderr:\n" + tail(again.err());
-  };
-
   // Both list each other again: fresh, counted heartbeats both ways.
-  auto gw = wait_for_status(c.paths, c.dir, c.gw_port, gw_hears, 40s);
-  if (!gw.met)
-    CAF_MESSAGE("last gw1 status:\n" << gw.last.text << logs());
-  CAF_REQUIRE(gw.met);
-  auto tr = wait_for_status(c.paths, c.dir, c.tr_port, tr_hears, 40s);
-  if (!tr.met)
-    CAF_MESSAGE("last tr1 status:\n" << tr.last.text << logs());
-  CAF_REQUIRE(tr.met);
+  auto gw = wait_both_hear(c, again, "tr1-again");
 
   // Settled: no heartbeat is refused any more on either side (some may have
   // been while tr1 was back but not yet listed by gw1).
@@ -139,7 +150,6 @@ CAF_TEST(a_restarted_peer_that_never_announces_is_found_by_the_background_rejoin
   CAF_MESSAGE("logs in " << c.dir);
   CAF_REQUIRE(c.venue.port() != 0);
   auto gw_hears = [](const node_status_view& s) { return hears_its_peer(s, "tr1"); };
-  auto tr_hears = [](const node_status_view& s) { return hears_its_peer(s, "gw1"); };
   auto held = wait_for_status(c.paths, c.dir, c.gw_port, gw_hears, 40s);
   if (!held.met)
     CAF_MESSAGE("last status:\n" << held.last.text << c.logs());
@@ -155,17 +165,7 @@ CAF_TEST(a_restarted_peer_that_never_announces_is_found_by_the_background_rejoin
                                                        with_timeout(rejoin_args))),
                       c.dir, c.dir);
   CAF_REQUIRE(again.started());
-  auto logs = [&] {
-    return "gw1 stderr:\n" + tail(c.gateway.err()) + "\ntr1-alone stderr:\n" + tail(again.err());
-  };
-  auto gw = wait_for_status(c.paths, c.dir, c.gw_port, gw_hears, 40s);
-  if (!gw.met)
-    CAF_MESSAGE("last gw1 status:\n" << gw.last.text << logs());
-  CAF_REQUIRE(gw.met);
-  auto tr = wait_for_status(c.paths, c.dir, c.tr_port, tr_hears, 40s);
-  if (!tr.met)
-    CAF_MESSAGE("last tr1 status:\n" << tr.last.text << logs());
-  CAF_REQUIRE(tr.met);
+  auto gw = wait_both_hear(c, again, "tr1-alone");
   CAF_CHECK(c.gateway.err().find("event=peer_connected node=tr1 address=127.0.0.1:"
                                  + std::to_string(c.tr_port))
             != std::string::npos);
