@@ -48,6 +48,25 @@ std::string signing_payload(const kill_command& c) {
     .str();
 }
 
+std::vector<symbol> symbols_in_scope(const kill_command& c, const node_id& self,
+                                     const account_id& account,
+                                     const std::vector<symbol>& symbols) {
+  switch (c.scope) {
+    case kill_scope::symbol: {
+      std::vector<symbol> out;
+      for (auto& s : symbols)
+        if (s.str() == c.scope_value)
+          out.push_back(s);
+      return out;
+    }
+    case kill_scope::account: return c.scope_value == account.value ? symbols : std::vector<symbol>{};
+    case kill_scope::node: return c.scope_value == self.value ? symbols : std::vector<symbol>{};
+    case kill_scope::strategy: return {};
+    case kill_scope::cluster: return symbols;
+  }
+  return {};
+}
+
 std::string signing_payload(const reset_command& c) {
   return signing_payload_builder("cwts-reset-command/1")
     .field(c.id.value)

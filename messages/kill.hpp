@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "messages/ids.hpp"
+#include "messages/symbol.hpp"
 #include "messages/time.hpp"
 
 namespace cwts {
@@ -44,6 +45,14 @@ struct kill_command {
 // The exact bytes an issuer signs: every field but `origin` (set by the node
 // that first receives the command) and the signature, each length-prefixed.
 std::string signing_payload(const kill_command& c);
+
+// Of the `symbols` node `self` trades for `account`, those `c`'s scope
+// covers: all for the cluster, this node or this account; one for a symbol
+// it trades; none for another node, account or symbol, nor for a strategy
+// (a strategy shares its symbols with others).
+std::vector<symbol> symbols_in_scope(const kill_command& c, const node_id& self,
+                                     const account_id& account,
+                                     const std::vector<symbol>& symbols);
 
 // Event: a node applied a kill. Durations are measured on that node.
 struct kill_ack {

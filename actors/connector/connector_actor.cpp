@@ -271,30 +271,11 @@ channel_result disconnect(connector_ptr self, const kill_command& cmd) {
   return r;
 }
 
-// The symbols of this connector a kill's scope covers: all for the node or
-// cluster and for this connector's account, one for a symbol it trades,
-// none otherwise (another account's or symbol's orders are not here).
-std::vector<symbol> symbols_in_scope(connector_ptr self, const kill_command& cmd) {
-  auto& all = self->state.cfg.symbols;
-  switch (cmd.scope) {
-    case kill_scope::symbol: {
-      std::vector<symbol> out;
-      for (auto& s : all)
-        if (s.str() == cmd.scope_value)
-          out.push_back(s);
-      return out;
-    }
-    case kill_scope::account:
-      return cmd.scope_value == self->state.cfg.account.value ? all : std::vector<symbol>{};
-    case kill_scope::strategy: return {}; // the OMS cancels a strategy's orders one by one
-    default: return all;
-  }
-}
-
 caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& cmd) {
   auto& st = self->state;
   auto id = cmd.id;
-  auto which = symbols_in_scope(self, cmd);
+  // A strategy's orders are canceled one by one by the OMS: nothing here.
+  auto which = symbols_in_scope(cmd, st.cfg.self, st.cfg.account, st.cfg.symbols);
   if (which.empty())
     return channel_result{id, st.cfg.self, "venue_cancel_all", true, 0, 0, 0, -1, ""};
   auto seq = st.next_cancel_all++;

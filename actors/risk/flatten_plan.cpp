@@ -21,22 +21,7 @@ client_order_id flatten_id(const node_id& self, const kill_id& kill, int64_t seq
 
 std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target& t,
                                   const std::vector<symbol>& symbols) {
-  switch (cmd.scope) {
-    case kill_scope::symbol: {
-      std::vector<symbol> out;
-      for (auto& s : symbols)
-        if (s.str() == cmd.scope_value)
-          out.push_back(s);
-      return out;
-    }
-    case kill_scope::account:
-      return cmd.scope_value == t.account.value ? symbols : std::vector<symbol>{};
-    case kill_scope::strategy: return {};
-    case kill_scope::node:
-      return cmd.scope_value == t.self.value ? symbols : std::vector<symbol>{};
-    case kill_scope::cluster: return symbols;
-  }
-  return {};
+  return symbols_in_scope(cmd, t.self, t.account, symbols);
 }
 
 flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
