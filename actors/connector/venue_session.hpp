@@ -60,7 +60,6 @@ public:
   // session trades), confirmed by a query.
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
-  const std::vector<symbol>& symbols() const { return symbols_; }
 
   // A user-data executionReport: through the same tracker as replies and
   // polls, so a fill is reported once whichever sees it first. An event for

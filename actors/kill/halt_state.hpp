@@ -39,7 +39,6 @@ struct halt_state {
   std::vector<scoped_halt> scoped{}; // halts of one strategy, symbol or account
 
   bool halted() const { return level != kill_level::none; }
-  bool any_halt() const { return halted() || !scoped.empty(); }
 };
 
 // The gate scope of a strategy/symbol/account kill scope; nullopt for node

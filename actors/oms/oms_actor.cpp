@@ -479,20 +479,11 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   auto started = monotonic_ns();
   auto& st = self->state;
   auto now = wall_clock_now();
-  std::vector<cancel_request> cancels;
-  for (const auto* rec : st.store.live_orders()) {
-    if (!in_scope(rec->request, cmd))
-      continue;
-    auto id = rec->request.id;
-    auto previous = rec->status;
-    auto sym = rec->request.sym;
-    if (auto c = st.store.request_cancel(id, now)) {
-      journal_change(self, id, previous);
-      cancels.push_back(*c);
-    } else {
-      cancels.push_back(cancel_request{id, sym, now}); // already pending_cancel
-    }
-  }
+  auto cancels = st.store.mark_all_pending_cancel(
+    [&](const order_request& o) { return in_scope(o, cmd); }, now);
+  for (auto& m : cancels)
+    if (m.previous != order_status::pending_cancel)
+      journal_change(self, m.cancel.id, m.previous);
   channel_result r{cmd.id, st.cfg.self, "oms", true, 0, 0, static_cast<int64_t>(cancels.size()),
                    -1, ""};
   if (cmd.scope != kill_scope::strategy || cancels.empty()) {
@@ -510,9 +501,9 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   wait.result = r;
   wait.started_ns = started;
   wait.promise = self->make_response_promise<channel_result>();
-  for (auto& c : cancels) {
-    wait.open.insert(c.id);
-    self->send(st.connector, c);
+  for (auto& m : cancels) {
+    wait.open.insert(m.cancel.id);
+    self->send(st.connector, m.cancel);
   }
   auto promise = wait.promise;
   st.scoped_cancels.emplace(cmd.id.value, std::move(wait));

@@ -141,14 +141,18 @@ order_update order_store::cancel_rejected(const client_order_id& id, timestamp_n
 
 // Orders already pending_cancel get their cancel sent again: the first one
 // may be lost, and a kill must leave nothing open (DESIGN.md kill level 2).
-std::vector<cancel_request> order_store::mark_all_pending_cancel(const std::optional<symbol>& sym,
-                                                                 timestamp_ns now) {
-  std::vector<cancel_request> out;
-  for (const auto* live : sym ? live_orders(*sym) : live_orders()) {
+std::vector<order_store::marked_cancel>
+order_store::mark_all_pending_cancel(const std::function<bool(const order_request&)>& in_scope,
+                                     timestamp_ns now) {
+  std::vector<marked_cancel> out;
+  for (const auto* live : live_orders()) {
+    if (!in_scope(live->request))
+      continue;
     auto& r = orders_.at(live->request.id);
-    if (r.status != order_status::pending_cancel)
+    auto previous = r.status;
+    if (previous != order_status::pending_cancel)
       enter(r, order_status::pending_cancel, now);
-    out.push_back(cancel_request{r.request.id, r.request.sym, now});
+    out.push_back(marked_cancel{cancel_request{r.request.id, r.request.sym, now}, previous});
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // its persistent side; restore() rebuilds the store from it after a crash.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -69,10 +70,16 @@ public:
   // The venue refused our cancel: back to accepted or partially_filled.
   order_update cancel_rejected(const client_order_id& id, timestamp_ns now);
 
-  // Kill switch level 2: every live order (in flight included) of `sym`, or
-  // of every symbol when nullopt, goes pending_cancel; returns the cancels.
-  std::vector<cancel_request> mark_all_pending_cancel(const std::optional<symbol>& sym,
-                                                      timestamp_ns now);
+  // Kill switch level 2: every live order (in flight included) that
+  // `in_scope` selects goes pending_cancel; returns its cancel and the status
+  // it had (to journal the ones that changed).
+  struct marked_cancel {
+    cancel_request cancel;
+    order_status previous;
+  };
+  std::vector<marked_cancel>
+  mark_all_pending_cancel(const std::function<bool(const order_request&)>& in_scope,
+                          timestamp_ns now);
 
   const order_record* find(const client_order_id& id) const;
 

@@ -19,16 +19,12 @@ client_order_id flatten_id(const node_id& self, const kill_id& kill, int64_t seq
 
 } // namespace
 
-std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target& t,
-                                  const std::vector<symbol>& symbols) {
-  return symbols_in_scope(cmd, t.self, t.account, symbols);
-}
-
 flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
                           const std::vector<symbol>& symbols, const position_book& book,
                           const symbol_rules_map& rules, int64_t& next_seq, timestamp_ns now) {
   flatten_plan out;
-  out.in_scope = flatten_scope(cmd, t, symbols);
+  // Positions are kept per symbol: a strategy scope covers none.
+  out.in_scope = symbols_in_scope(cmd, t.self, t.account, symbols);
   for (auto& sym : out.in_scope) {
     auto net = book.get(sym).net;
     if (net.is_zero())

@@ -34,12 +34,6 @@ struct flatten_plan {
   size_t waiting = 0;              // symbols waiting for other orders' cancels
 };
 
-// The symbols of `symbols` that `cmd`'s scope covers on this node (all for
-// node, cluster and this node's account; one for a symbol; none for another
-// account or a strategy: positions are kept per symbol).
-std::vector<symbol> flatten_scope(const kill_command& cmd, const flatten_target& t,
-                                  const std::vector<symbol>& symbols);
-
 // `next_seq` numbers the order ids (it is advanced by each order planned) so
 // a later plan for what is left never reuses an id.
 flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,

@@ -54,10 +54,11 @@ CAF_TEST(mark_all_pending_cancel_covers_a_symbol_or_everything) {
   auto c = order("c");
   c.sym = *symbol::parse("ETHUSDT");
   store.submit(c, tick());
-  auto btc = store.mark_all_pending_cancel(symbol::parse("BTCUSDT"), tick());
+  auto btc = store.mark_all_pending_cancel(
+    [](const order_request& o) { return o.sym.str() == "BTCUSDT"; }, tick());
   CAF_CHECK_EQUAL(btc.size(), 2u);
   CAF_CHECK(status_of("c") == order_status::pending_new);
-  auto all = store.mark_all_pending_cancel(std::nullopt, tick());
+  auto all = store.mark_all_pending_cancel([](const order_request&) { return true; }, tick());
   // Every live order, those already pending_cancel included: a kill re-sends.
   CAF_CHECK_EQUAL(all.size(), 3u);
   CAF_CHECK_EQUAL(store.count(order_status::pending_cancel), 3u);
