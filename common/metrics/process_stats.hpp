@@ -1,0 +1,38 @@
+#pragma once
+// This process as the kernel accounts for it (/proc/self): CPU seconds,
+// resident memory, open file descriptors, threads. The parsers take the
+// files' text so they are tested on fixed input; read_process_stats() reads
+// the live files at scrape time (a few tens of microseconds).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cwts::metrics {
+
+struct process_stats {
+  double cpu_user_seconds = 0;
+  double cpu_system_seconds = 0;
+  int64_t resident_bytes = 0;
+  int64_t virtual_bytes = 0;
+  int64_t threads = 0;
+  int64_t open_fds = 0;
+  double start_time_seconds = 0; // since the epoch
+};
+
+// /proc/<pid>/stat: utime, stime (clock ticks), num_threads, starttime
+// (ticks after boot), vsize (bytes), rss (pages). nullopt with `error` on
+// text that does not have the fields.
+std::optional<process_stats> parse_proc_stat(const std::string& text, long ticks_per_second,
+                                             long page_size, std::string& error);
+
+// The boot time (seconds since the epoch) from /proc/stat's btime line.
+std::optional<int64_t> parse_boot_time(const std::string& proc_stat_text);
+
+// Entries of /proc/self/fd (without . and ..); -1 when it cannot be read.
+int64_t count_open_fds(const std::string& fd_dir = "/proc/self/fd");
+
+// The live values; nullopt with `error` when /proc cannot be read.
+std::optional<process_stats> read_process_stats(std::string& error);
+
+} // namespace cwts::metrics
