@@ -53,10 +53,10 @@ histogram_snapshot histogram_snapshot::since(const histogram_snapshot& earlier) 
   return d;
 }
 
-std::size_t latency_histogram::shard_index() {
+std::size_t latency_histogram::assign_shard() {
   static std::atomic<std::size_t> next{0};
-  thread_local std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % shard_count;
-  return mine;
+  auto n = next.fetch_add(1, std::memory_order_relaxed);
+  return n < owned_shards ? n : owned_shards;
 }
 
 histogram_snapshot latency_histogram::snapshot() const {

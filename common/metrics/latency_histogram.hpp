@@ -19,9 +19,12 @@ inline constexpr int sub_buckets_log2 = 2; // 4 buckets per power of two
 inline constexpr int sub_buckets = 1 << sub_buckets_log2;
 inline constexpr int max_exponent = 40;   // values >= 2^41 ns share the last bucket
 inline constexpr std::size_t bucket_count = static_cast<std::size_t>((max_exponent) * sub_buckets);
-// Shards per histogram: threads are spread over them round-robin, so a few
-// threads never share one and many share a little.
-inline constexpr std::size_t shard_count = 16;
+// Shards per histogram: each of the first `owned_shards` threads that record
+// (process-wide) owns one and writes it with plain relaxed load + store (no
+// locked instruction); any later thread shares the last shard with atomic
+// adds. A node records from its few CAF worker threads, so all own one.
+inline constexpr std::size_t owned_shards = 16;
+inline constexpr std::size_t shard_count = owned_shards + 1;
 
 // The bucket a value (ns, negatives count as 0) falls into.
 inline std::size_t bucket_of(int64_t ns) {
@@ -60,9 +63,19 @@ public:
   latency_histogram& operator=(const latency_histogram&) = delete;
 
   void record(int64_t ns) {
-    auto& s = shards_[shard_index()];
-    s.counts[bucket_of(ns)].fetch_add(1, std::memory_order_relaxed);
-    s.sum_ns.fetch_add(ns < 0 ? 0 : ns, std::memory_order_relaxed);
+    std::size_t i = thread_shard;
+    if (i == unassigned)
+      i = thread_shard = assign_shard();
+    auto& s = shards_[i];
+    auto& c = s.counts[bucket_of(ns)];
+    int64_t add = ns < 0 ? 0 : ns;
+    if (i < owned_shards) { // this thread is the only writer
+      c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      s.sum_ns.store(s.sum_ns.load(std::memory_order_relaxed) + add, std::memory_order_relaxed);
+    } else {
+      c.fetch_add(1, std::memory_order_relaxed);
+      s.sum_ns.fetch_add(add, std::memory_order_relaxed);
+    }
   }
 
   // Sums every shard (relaxed loads: a scrape racing a record may see the
@@ -74,7 +87,10 @@ private:
     std::array<std::atomic<uint64_t>, bucket_count> counts{};
     std::atomic<int64_t> sum_ns{0};
   };
-  static std::size_t shard_index();
+  static constexpr std::size_t unassigned = ~std::size_t{0};
+  // Constant-initialized, so reading it costs no guard check.
+  static inline thread_local std::size_t thread_shard = unassigned;
+  static std::size_t assign_shard();
   std::array<shard, shard_count> shards_{};
 };
 
