@@ -7,6 +7,8 @@ namespace cwts {
 void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<trade>("cwts::trade");
   cfg.add_message_type<std::vector<trade>>("cwts::trade_batch");
+  cfg.add_message_type<book_top>("cwts::book_top");
+  cfg.add_message_type<market_batch>("cwts::market_batch");
   cfg.add_message_type<order_request>("cwts::order_request");
   cfg.add_message_type<cancel_request>("cwts::cancel_request");
   cfg.add_message_type<amend_request>("cwts::amend_request");
@@ -37,6 +39,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<reset_vote>("cwts::reset_vote");
   cfg.add_message_type<std::vector<reset_vote>>("cwts::reset_votes");
   cfg.add_message_type<reset_report>("cwts::reset_report");
+  cfg.add_message_type<correlation_report>("cwts::correlation_report");
+  cfg.add_message_type<var_report>("cwts::var_report");
 }
 
 } // namespace cwts

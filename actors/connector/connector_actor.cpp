@@ -140,9 +140,11 @@ void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
 void start_streams(connector_ptr self) {
   auto& st = self->state;
   auto validator = st.validator;
-  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](const trade& tr) {
+  // One message per burst of frames (market_stream flushes when no further
+  // frame is ready): the validator checks and republishes it as a batch.
+  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](market_batch&& b) {
     if (auto v = validator->get())
-      caf::anon_send(v, tr);
+      caf::anon_send(v, std::move(b));
   });
   st.stream->start();
 
@@ -296,6 +298,28 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   return rp;
 }
 
+// Market streams and local books (names shared with the metrics exporter).
+void market_data_stats(const connector::market_stream& s, std::map<std::string, int64_t>& k) {
+  using kind = connector::market_event_kind;
+  for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
+    k[std::string("md.frames.") + connector::to_string(e)] = static_cast<int64_t>(s.frames_of(e));
+  k["md.batches"] = static_cast<int64_t>(s.batches());
+  k["md.unknown_symbol_frames"] = static_cast<int64_t>(s.unknown_symbol_frames());
+  k["book.resyncs"] = static_cast<int64_t>(s.book_resyncs());
+  k["book.gaps"] = static_cast<int64_t>(s.book_gaps());
+  k["book.crossed"] = static_cast<int64_t>(s.book_crossed());
+  k["book.snapshots"] = static_cast<int64_t>(s.snapshots());
+  k["book.snapshot_failures"] = static_cast<int64_t>(s.snapshot_failures());
+  auto now = wall_clock_now().ns;
+  for (std::size_t i = 0; i < s.symbols().size(); ++i) {
+    auto name = s.symbols()[i].str();
+    k["book.synced." + name] = s.book_synced(i) ? 1 : 0;
+    auto last = s.last_frame_ns(i);
+    // -1: nothing received yet for the symbol.
+    k["md.feed_age_ms." + name] = last == 0 ? -1 : (now - last) / 1'000'000;
+  }
+}
+
 actor_stats stats(connector_ptr self) {
   auto& st = self->state;
   auto& c = st.session->counters();
@@ -338,6 +362,7 @@ actor_stats stats(connector_ptr self) {
   }
   out.counters["kills_requested"] = st.kills_requested;
   out.counters["kills_unsent"] = st.kills_unsent;
+  market_data_stats(s, out.counters);
   if (auto* u = st.user_data.get()) {
     auto& k = out.counters;
     k["uds_connected"] = u->connected() ? 1 : 0;

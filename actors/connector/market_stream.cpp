@@ -17,7 +17,9 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "actors/connector/backoff.hpp"
-#include "actors/connector/binance_codec.hpp"
+#include "actors/connector/http_client.hpp"
+#include "actors/connector/order_book.hpp"
+#include "common/serial_worker.hpp"
 
 namespace cwts::connector {
 
@@ -34,35 +36,78 @@ std::string validate(const market_stream_config& cfg) {
     return "port: must be 1..65535";
   if (cfg.symbols.empty())
     return "symbols: empty";
-  if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0)
-    return "connect_timeout/idle_timeout: must be positive";
+  if (!cfg.trades && !cfg.agg_trades && !cfg.book_ticker && !cfg.depth)
+    return "streams: none selected";
+  if (cfg.depth_limit < 1 || cfg.depth_limit > 5000)
+    return "depth_limit: must be 1..5000";
+  if (cfg.max_batch == 0 || cfg.max_buffered_diffs == 0)
+    return "max_batch/max_buffered_diffs: must be positive";
+  if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
+      || cfg.snapshot_timeout.count() <= 0)
+    return "connect_timeout/idle_timeout/snapshot_timeout: must be positive";
   if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
     return "backoff_initial/backoff_max: need 0 < initial <= max";
   return {};
 }
 
-std::string stream_target(const std::vector<symbol>& symbols) {
+std::string stream_target(const market_stream_config& cfg) {
   // web-socket-streams.md: "All symbols for streams are lowercase".
   std::string out = "/stream?streams=";
-  for (std::size_t i = 0; i < symbols.size(); ++i) {
-    if (i > 0)
+  bool first = true;
+  auto add = [&](const std::string& lower, const char* type) {
+    if (!first)
       out.push_back('/');
-    for (char c : symbols[i].view())
-      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-    out += "@trade";
+    first = false;
+    out += lower;
+    out += type;
+  };
+  for (auto& sym : cfg.symbols) {
+    std::string lower;
+    for (char c : sym.view())
+      lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    if (cfg.trades)
+      add(lower, "@trade");
+    if (cfg.agg_trades)
+      add(lower, "@aggTrade");
+    if (cfg.book_ticker)
+      add(lower, "@bookTicker");
+    if (cfg.depth)
+      add(lower, "@depth@100ms");
   }
   return out;
 }
 
-// Everything below runs on the stream thread, except stop()'s post.
+namespace {
+
+// One configured symbol: its book (stream thread only) and what other
+// threads may read.
+struct symbol_feed {
+  explicit symbol_feed(symbol s, std::size_t max_buffered) : book(s, max_buffered) {}
+  order_book book;
+  bool snapshot_pending = false;
+  int64_t snapshot_not_before_ns = 0;
+  uint64_t seen_resyncs = 0, seen_gaps = 0, seen_crossed = 0;
+  std::atomic<bool> synced{false};
+  std::atomic<int64_t> last_rx_ns{0};
+};
+
+using snapshot_outcome = outcome<depth_snapshot, std::string>;
+
+} // namespace
+
+// Everything below runs on the stream thread, except stop()'s post, book()'s
+// post and the snapshot fetches (on `snapshots`, posting their answer back).
 struct market_stream::impl {
-  impl(market_stream& owner, market_stream_config cfg, trade_callback cb)
+  impl(market_stream& owner, market_stream_config cfg, batch_callback cb)
     : self(owner),
       cfg(std::move(cfg)),
-      on_trade(std::move(cb)),
+      on_batch(std::move(cb)),
       retry(this->cfg.backoff_initial, this->cfg.backoff_max,
             this->cfg.jitter_seed != 0 ? this->cfg.jitter_seed : std::random_device{}()),
-      target(stream_target(this->cfg.symbols)) {}
+      target(stream_target(this->cfg)) {
+    for (auto& s : this->cfg.symbols)
+      feeds.push_back(std::make_unique<symbol_feed>(s, this->cfg.max_buffered_diffs));
+  }
 
   void connect() {
     ws.emplace(ioc);
@@ -114,20 +159,164 @@ struct market_stream::impl {
     ++self.frames_;
     self.last_frame_ns_ = now.ns;
     std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
-    auto t = parse_trade_event(text, now);
+    auto kind = decode_market_frame(text, now, event);
     buffer.consume(buffer.size());
-    if (t) {
-      on_trade(t.value());
+    if (kind) {
+      ++self.by_kind_[static_cast<std::size_t>(kind.value())];
+      on_event(kind.value(), now);
     } else {
       ++self.parse_errors_;
       std::lock_guard<std::mutex> guard(error_mtx);
-      last_error = t.error().reason;
+      last_error = kind.error().reason;
     }
     read();
+    if (batch.trades.size() + batch.tops.size() >= cfg.max_batch)
+      flush();
+    else
+      schedule_flush();
+  }
+
+  symbol_feed* feed_of(const symbol& sym) {
+    for (auto& f : feeds)
+      if (f->book.sym() == sym)
+        return f.get();
+    return nullptr;
+  }
+
+  void on_event(market_event_kind kind, timestamp_ns now) {
+    const symbol& sym = kind == market_event_kind::trade       ? event.tr.sym
+                        : kind == market_event_kind::agg_trade ? event.agg.sym
+                        : kind == market_event_kind::book_ticker ? event.top.sym
+                                                                 : event.depth.sym;
+    auto* feed = feed_of(sym);
+    if (feed == nullptr)
+      ++self.unknown_symbol_; // trades and tops still go on: the validator rejects them by reason
+    else
+      feed->last_rx_ns.store(now.ns, std::memory_order_relaxed);
+    switch (kind) {
+      case market_event_kind::trade: batch.trades.push_back(event.tr); break;
+      // Every trade also comes as @trade; aggregates are counted, not forwarded twice.
+      case market_event_kind::agg_trade: break;
+      case market_event_kind::book_ticker: batch.tops.push_back(event.top); break;
+      case market_event_kind::depth_update:
+        if (feed != nullptr)
+          on_depth(*feed, now);
+        break;
+    }
+  }
+
+  void on_depth(symbol_feed& f, timestamp_ns now) {
+    auto r = f.book.on_update(event.depth);
+    if (r == depth_result::applied)
+      batch.tops.push_back(f.book.top(event.depth.ts_event, now));
+    else if (r == depth_result::buffered || r == depth_result::gap)
+      request_snapshot(f);
+    note_book(f);
+  }
+
+  // Mirrors a book's counters and state into the atomics others read.
+  void note_book(symbol_feed& f) {
+    auto& b = f.book;
+    self.resyncs_ += b.resyncs() - f.seen_resyncs;
+    self.gaps_ += b.gaps() - f.seen_gaps;
+    self.crossed_ += b.crossed_count() - f.seen_crossed;
+    f.seen_resyncs = b.resyncs();
+    f.seen_gaps = b.gaps();
+    f.seen_crossed = b.crossed_count();
+    f.synced.store(b.synced(), std::memory_order_relaxed);
+  }
+
+  // GET /api/v3/depth on the helper thread, one at a time per symbol; the
+  // answer is applied on the stream thread.
+  void request_snapshot(symbol_feed& f) {
+    if (f.snapshot_pending || f.book.synced() || monotonic_ns() < f.snapshot_not_before_ns)
+      return;
+    f.snapshot_pending = true;
+    auto sym = f.book.sym();
+    auto target = "/api/v3/depth?symbol=" + sym.str() + "&limit=" + std::to_string(cfg.depth_limit);
+    snapshots.post([this, &f, target] {
+      if (!rest)
+        rest = std::make_unique<http_client>(cfg.host, cfg.port, cfg.snapshot_timeout);
+      http_request req;
+      req.target = target;
+      req.idempotent = true;
+      auto reply = rest->send(req);
+      snapshot_outcome out{std::string{}};
+      if (!reply)
+        out = snapshot_outcome{std::string(to_string(reply.error().failure)) + ": "
+                               + reply.error().detail};
+      else if (reply.value().status != 200)
+        out = snapshot_outcome{"HTTP " + std::to_string(reply.value().status) + ": "
+                               + reply.value().body.substr(0, 200)};
+      else if (auto snap = parse_depth_snapshot(reply.value().body))
+        out = snapshot_outcome{std::move(snap.value())};
+      else
+        out = snapshot_outcome{snap.error().reason};
+      asio::post(ioc, [this, &f, o = std::move(out)] { on_snapshot(f, o); });
+    });
+  }
+
+  void on_snapshot(symbol_feed& f, const snapshot_outcome& o) {
+    f.snapshot_pending = false;
+    if (!o) {
+      ++self.snapshot_failures_;
+      f.snapshot_not_before_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.snapshot_retry).count();
+      std::lock_guard<std::mutex> guard(error_mtx);
+      last_snapshot_error = f.book.sym().str() + ": " + o.error();
+      return;
+    }
+    ++self.snapshots_;
+    auto r = f.book.on_snapshot(o.value());
+    if (r == snapshot_result::synced) {
+      auto now = wall_clock_now();
+      batch.tops.push_back(f.book.top(now, now));
+      schedule_flush();
+    } else if (r == snapshot_result::too_old || r == snapshot_result::gap) {
+      request_snapshot(f);
+    }
+    note_book(f);
+  }
+
+  // A flush runs once no read completed since it was posted: then the next
+  // read is waiting on the socket and nothing more is ready.
+  void schedule_flush() {
+    if (flush_posted)
+      return;
+    flush_posted = true;
+    asio::post(ioc, [this] { on_flush_check(); });
+  }
+
+  void on_flush_check() {
+    auto frames = self.frames_.load(std::memory_order_relaxed);
+    if (frames != flush_checked) {
+      flush_checked = frames; // reads are still completing at once: wait one more round
+      asio::post(ioc, [this] { on_flush_check(); });
+      return;
+    }
+    flush_posted = false;
+    flush();
+  }
+
+  void flush() {
+    if (batch.trades.empty() && batch.tops.empty())
+      return;
+    ++self.batches_;
+    market_batch out;
+    out.trades.reserve(batch.trades.size());
+    std::swap(out, batch);
+    on_batch(std::move(out));
   }
 
   void disconnected() {
-    self.connected_ = false;
+    bool was = self.connected_.exchange(false);
+    flush();
+    // Whatever the venue sent while we were away is lost: every book is
+    // rebuilt from a fresh snapshot after the reconnect.
+    if (was)
+      for (auto& f : feeds) {
+        f->book.reset();
+        note_book(*f);
+      }
     if (stopping)
       return;
     ++self.reconnects_;
@@ -154,9 +343,14 @@ struct market_stream::impl {
 
   market_stream& self;
   market_stream_config cfg;
-  trade_callback on_trade;
+  batch_callback on_batch;
   backoff retry;
   std::string target;
+  std::vector<std::unique_ptr<symbol_feed>> feeds;
+  market_event event;
+  market_batch batch;
+  bool flush_posted = false;
+  uint64_t flush_checked = 0;
   asio::io_context ioc;
   tcp::resolver resolver{ioc};
   asio::steady_timer timer{ioc};
@@ -166,13 +360,18 @@ struct market_stream::impl {
   io_thread runner{ioc};
   mutable std::mutex error_mtx;
   std::string last_error;
+  std::string last_snapshot_error;
+  // Used only on the `snapshots` thread; destroyed after it (declared before).
+  std::unique_ptr<http_client> rest;
+  serial_worker snapshots;
 };
 
-market_stream::market_stream(market_stream_config cfg, trade_callback on_trade)
-  : impl_(std::make_unique<impl>(*this, std::move(cfg), std::move(on_trade))) {}
+market_stream::market_stream(market_stream_config cfg, batch_callback on_batch)
+  : impl_(std::make_unique<impl>(*this, std::move(cfg), std::move(on_batch))) {}
 
 market_stream::~market_stream() {
   stop();
+  impl_->snapshots.stop();
 }
 
 void market_stream::start() {
@@ -185,9 +384,47 @@ void market_stream::stop() {
   connected_ = false;
 }
 
+bool market_stream::book_synced(std::size_t i) const {
+  return i < impl_->feeds.size() && impl_->feeds[i]->synced.load();
+}
+
+int64_t market_stream::last_frame_ns(std::size_t i) const {
+  return i < impl_->feeds.size() ? impl_->feeds[i]->last_rx_ns.load() : 0;
+}
+
+const std::vector<symbol>& market_stream::symbols() const {
+  return impl_->cfg.symbols;
+}
+
 std::string market_stream::last_parse_error() const {
   std::lock_guard<std::mutex> guard(impl_->error_mtx);
   return impl_->last_error;
+}
+
+std::string market_stream::last_snapshot_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_snapshot_error;
+}
+
+std::optional<book_view> market_stream::book(const symbol& sym, std::size_t depth,
+                                             std::chrono::milliseconds wait) {
+  auto* f = impl_->feed_of(sym); // the feed list never changes after construction
+  if (f == nullptr)
+    return std::nullopt;
+  auto done = std::make_shared<std::promise<book_view>>();
+  auto answer = done->get_future();
+  asio::post(impl_->ioc, [f, depth, done] {
+    book_view v;
+    v.synced = f->book.synced();
+    v.update_id = f->book.update_id();
+    v.crossed = f->book.crossed();
+    v.bids = f->book.bids(depth);
+    v.asks = f->book.asks(depth);
+    done->set_value(std::move(v));
+  });
+  if (answer.wait_for(wait) != std::future_status::ready)
+    return std::nullopt;
+  return answer.get();
 }
 
 } // namespace cwts::connector

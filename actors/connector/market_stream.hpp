@@ -1,19 +1,31 @@
 #pragma once
-// Binance market stream client (web-socket-streams.md): one WebSocket to
-// /stream?streams=<sym>@trade/... (symbols lower-case), on its own thread.
+// Binance market stream client (web-socket-streams.md): one combined
+// WebSocket to /stream?streams=<sym>@trade/<sym>@aggTrade/<sym>@bookTicker/
+// <sym>@depth@100ms/... (symbols lower-case), on its own thread.
 // Answers pings (Beast replies to every ping with a pong carrying the same
-// payload, as the docs require), parses each frame with the codec, calls
-// `on_trade` on the stream thread, and reconnects with jittered exponential
-// backoff until stop(). The counters are atomics any thread may read.
+// payload, as the docs require), decodes each frame (market_codec), keeps a
+// local order book per symbol (order_book: snapshot + diffs, the snapshot
+// fetched with GET /api/v3/depth on a helper thread), and reconnects with
+// jittered exponential backoff until stop(); after a reconnect every book
+// is rebuilt (nothing sent while we were away is trusted).
+//
+// Output: a market_batch per burst of frames (trades; bookTicker tops and
+// the local book's top after each applied diff), handed to `on_batch` on
+// the stream thread. A batch is flushed as soon as no further frame is
+// ready to be read without waiting (or at max_batch), so batching adds no
+// latency when the feed is quiet and amortises the hand-off under load.
+// The counters are atomics any thread may read.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actors/connector/market_codec.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -22,6 +34,19 @@ struct market_stream_config {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::vector<symbol> symbols;
+  // Which streams to subscribe per symbol.
+  bool trades = true;
+  bool agg_trades = true;
+  bool book_ticker = true;
+  bool depth = true; // <sym>@depth@100ms plus the local order book
+  // GET /api/v3/depth limit (Binance: 1..5000; weight 5/25/50/250).
+  int32_t depth_limit = 1000;
+  std::chrono::milliseconds snapshot_timeout{5000};
+  // A failed snapshot is not asked again sooner than this.
+  std::chrono::milliseconds snapshot_retry{500};
+  // Diffs buffered per symbol while a snapshot is on its way.
+  std::size_t max_buffered_diffs = 10'000;
+  std::size_t max_batch = 1024;
   // Bounds connect + WebSocket handshake, and the closing handshake.
   std::chrono::milliseconds connect_timeout{2000};
   // No frame and no pong for this long: the connection is dropped (Beast
@@ -35,14 +60,23 @@ struct market_stream_config {
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const market_stream_config& cfg);
 
-// "/stream?streams=btcusdt@trade/ethusdt@trade"
-std::string stream_target(const std::vector<symbol>& symbols);
+// "/stream?streams=btcusdt@trade/btcusdt@aggTrade/btcusdt@bookTicker/btcusdt@depth@100ms/..."
+std::string stream_target(const market_stream_config& cfg);
+
+// A copy of one symbol's local book, for tests and introspection.
+struct book_view {
+  bool synced = false;
+  int64_t update_id = 0;
+  bool crossed = false;
+  std::vector<depth_level> bids;
+  std::vector<depth_level> asks;
+};
 
 class market_stream {
 public:
-  using trade_callback = std::function<void(const trade&)>;
+  using batch_callback = std::function<void(market_batch&&)>;
 
-  market_stream(market_stream_config cfg, trade_callback on_trade);
+  market_stream(market_stream_config cfg, batch_callback on_batch);
   ~market_stream();
   market_stream(const market_stream&) = delete;
   market_stream& operator=(const market_stream&) = delete;
@@ -54,22 +88,53 @@ public:
 
   bool connected() const { return connected_.load(); }
   uint64_t frames() const { return frames_.load(); }
+  uint64_t frames_of(market_event_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
   uint64_t parse_errors() const { return parse_errors_.load(); }
   uint64_t reconnects() const { return reconnects_.load(); }
   uint64_t pings() const { return pings_.load(); }
+  uint64_t batches() const { return batches_.load(); }
+  // Local books: resyncs (a synced book discarded), gaps (sequence breaks
+  // seen), crossed (times a book became crossed or locked), snapshots
+  // fetched and failed, diffs for a symbol we did not subscribe.
+  uint64_t book_resyncs() const { return resyncs_.load(); }
+  uint64_t book_gaps() const { return gaps_.load(); }
+  uint64_t book_crossed() const { return crossed_.load(); }
+  uint64_t snapshots() const { return snapshots_.load(); }
+  uint64_t snapshot_failures() const { return snapshot_failures_.load(); }
+  uint64_t unknown_symbol_frames() const { return unknown_symbol_.load(); }
+  // Per configured symbol (index into cfg.symbols).
+  bool book_synced(std::size_t i) const;
+  // Wall-clock receive time of the last frame for that symbol (0 if none).
+  int64_t last_frame_ns(std::size_t i) const;
+  const std::vector<symbol>& symbols() const;
   // Wall-clock receive time of the last frame (ns since epoch; 0 if none).
   int64_t last_frame_ns() const { return last_frame_ns_.load(); }
   std::string last_parse_error() const;
+  std::string last_snapshot_error() const;
+
+  // The symbol's book as the stream thread has it now; nullopt when the
+  // symbol is not configured or the stream thread did not answer in `wait`.
+  std::optional<book_view> book(const symbol& sym, std::size_t depth,
+                                std::chrono::milliseconds wait = std::chrono::milliseconds(2000));
 
   struct impl;
 
 private:
+  friend struct impl;
   std::unique_ptr<impl> impl_;
   std::atomic<bool> connected_{false};
   std::atomic<uint64_t> frames_{0};
+  std::atomic<uint64_t> by_kind_[market_event_kind_count]{};
   std::atomic<uint64_t> parse_errors_{0};
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<uint64_t> pings_{0};
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> resyncs_{0};
+  std::atomic<uint64_t> gaps_{0};
+  std::atomic<uint64_t> crossed_{0};
+  std::atomic<uint64_t> snapshots_{0};
+  std::atomic<uint64_t> snapshot_failures_{0};
+  std::atomic<uint64_t> unknown_symbol_{0};
   std::atomic<int64_t> last_frame_ns_{0};
 };
 

@@ -79,6 +79,14 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
       if (auto* mm = maker(self, t.sym))
         dispatch(self, mm->on_trade(t, wall_clock_now()));
     },
+    // The validator publishes clean trades in batches.
+    [=](const std::vector<trade>& batch) {
+      for (auto& t : batch) {
+        ++self->state.trades_seen;
+        if (auto* mm = maker(self, t.sym))
+          dispatch(self, mm->on_trade(t, wall_clock_now()));
+      }
+    },
     [=](const execution_report& rep) {
       if (auto* mm = maker(self, rep.sym))
         mm->on_execution_report(rep);

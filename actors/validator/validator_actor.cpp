@@ -20,6 +20,9 @@ struct validator_state {
   std::vector<caf::actor> subscribers;
   caf::actor kill;
   uint64_t logged_rejects = 0;
+  int64_t batches_in = 0;
+  int64_t batches_out = 0;
+  int64_t trades_out = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
   static inline const char* name = "validator";
@@ -27,18 +30,53 @@ struct validator_state {
 
 using validator_ptr = caf::stateful_actor<validator_state>*;
 
-void on_trade(validator_ptr self, const trade& t) {
-  auto verdict = self->state.core.check(t, wall_clock_now());
+// True when the trade passed; a reject is logged (the first 20) and counted.
+bool accept(validator_ptr self, const trade& t, timestamp_ns now) {
+  auto verdict = self->state.core.check(t, now);
   if (verdict != validator::trade_verdict::ok) {
     // Log the first rejects of a burst; the counters carry the rest.
     if (self->state.logged_rejects++ < 20)
       spdlog::warn("event=trade_rejected symbol={} trade_id={} reason={}", t.sym.str(), t.id.value,
                    validator::to_string(verdict));
-    return;
+    return false;
   }
   self->state.stale.on_trade(t.sym, monotonic_ns());
+  return true;
+}
+
+void on_trade(validator_ptr self, const trade& t) {
+  if (!accept(self, t, wall_clock_now()))
+    return;
   for (auto& s : self->state.subscribers)
     self->send(s, t);
+}
+
+// A burst from the connector: every trade and top checked, the clean trades
+// go on as one batch per subscriber (one message, not one per tick). Clean
+// tops only move the validator's references (no subscriber takes tops yet).
+void on_batch(validator_ptr self, market_batch& b) {
+  auto now = wall_clock_now();
+  auto& st = self->state;
+  for (auto& top : b.tops) {
+    auto verdict = st.core.check(top, now);
+    if (verdict != validator::trade_verdict::ok && st.logged_rejects++ < 20)
+      spdlog::warn("event=book_top_rejected symbol={} update_id={} local_book={} reason={}",
+                   top.sym.str(), top.update_id, top.from_local_book, validator::to_string(verdict));
+  }
+  std::vector<trade> clean;
+  clean.reserve(b.trades.size());
+  for (auto& t : b.trades)
+    if (accept(self, t, now))
+      clean.push_back(t);
+  ++st.batches_in;
+  if (clean.empty())
+    return;
+  ++st.batches_out;
+  st.trades_out += clean.size();
+  for (std::size_t i = 0; i + 1 < st.subscribers.size(); ++i)
+    self->send(st.subscribers[i], clean);
+  if (!st.subscribers.empty())
+    self->send(st.subscribers.back(), std::move(clean));
 }
 
 // Often enough that a breach is seen within a tenth of the limit, never
@@ -69,11 +107,17 @@ actor_stats stats(validator_ptr self) {
   actor_stats s{"validator", {}};
   auto& st = self->state;
   auto& core = st.core;
-  s.counters["trades_seen"] = static_cast<int64_t>(core.total());
+  s.counters["trades_seen"] = static_cast<int64_t>(core.total() - core.tops_checked());
   for (size_t i = 0; i < validator::trade_verdict_count; ++i) {
     auto v = static_cast<validator::trade_verdict>(i);
     s.counters[std::string("verdict.") + validator::to_string(v)] = static_cast<int64_t>(core.count(v));
+    if (v != validator::trade_verdict::ok)
+      s.counters[std::string("rejects.") + validator::to_string(v)] = static_cast<int64_t>(core.count(v));
   }
+  s.counters["tops_seen"] = static_cast<int64_t>(core.tops_checked());
+  s.counters["batches_in"] = st.batches_in;
+  s.counters["batches_out"] = st.batches_out;
+  s.counters["trades_out"] = st.trades_out;
   if (st.stale.enabled()) {
     auto now = monotonic_ns();
     for (auto& sym : st.stale.config().symbols)
@@ -104,13 +148,14 @@ caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
     self->delayed_send(self, interval, tick_atom::value);
   return {
     [=](const trade& t) { on_trade(self, t); },
+    [=](market_batch& b) { on_batch(self, b); },
     [=](tick_atom) {
       check_stale(self);
       self->delayed_send(self, interval, tick_atom::value);
     },
     [=](wire_atom, const role_directory& dir) {
       self->state.subscribers.clear();
-      for (const char* r : {"strategy", "risk"})
+      for (const char* r : {"strategy", "risk", "gpu"})
         if (auto h = find_role(dir, r))
           self->state.subscribers.push_back(h);
       self->state.kill = find_role(dir, "kill");

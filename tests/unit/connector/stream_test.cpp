@@ -34,6 +34,8 @@ market_stream_config config_for(uint16_t port) {
   cfg.backoff_initial = 10ms;
   cfg.backoff_max = 50ms;
   cfg.jitter_seed = 7;
+  // Trades only: no depth snapshot is fetched from the test server.
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
   return cfg;
 }
 
@@ -49,8 +51,18 @@ struct collected {
 } // namespace
 
 CAF_TEST(builds_the_combined_stream_target) {
-  CAF_CHECK_EQUAL(stream_target({*symbol::parse("BTCUSDT"), *symbol::parse("ETHUSDT")}),
-                  "/stream?streams=btcusdt@trade/ethusdt@trade");
+  market_stream_config cfg;
+  cfg.symbols = {*symbol::parse("BTCUSDT"), *symbol::parse("ETHUSDT")};
+  CAF_CHECK_EQUAL(stream_target(cfg),
+                  "/stream?streams=btcusdt@trade/btcusdt@aggTrade/btcusdt@bookTicker/"
+                  "btcusdt@depth@100ms/ethusdt@trade/ethusdt@aggTrade/ethusdt@bookTicker/"
+                  "ethusdt@depth@100ms");
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  CAF_CHECK_EQUAL(stream_target(cfg), "/stream?streams=btcusdt@trade/ethusdt@trade");
+  cfg.port = 1;
+  CAF_CHECK_EQUAL(validate(cfg), "");
+  cfg.trades = false;
+  CAF_CHECK_EQUAL(validate(cfg), "streams: none selected");
 }
 
 CAF_TEST(backoff_grows_with_jitter_and_is_bounded) {
@@ -67,9 +79,10 @@ CAF_TEST(backoff_grows_with_jitter_and_is_bounded) {
 CAF_TEST(delivers_trades_counts_errors_and_answers_pings) {
   cwts::test::ws_test_server server({trade_frame(1), "not json", trade_frame(2)}, false);
   collected got;
-  market_stream stream(config_for(server.port()), [&got](const trade& t) {
+  market_stream stream(config_for(server.port()), [&got](market_batch&& b) {
     std::lock_guard<std::mutex> g(got.mtx);
-    got.trades.push_back(t);
+    for (auto& t : b.trades)
+      got.trades.push_back(t);
   });
   CAF_REQUIRE_EQUAL(validate(config_for(server.port())), "");
   stream.start();
@@ -79,6 +92,10 @@ CAF_TEST(delivers_trades_counts_errors_and_answers_pings) {
   CAF_CHECK_EQUAL(stream.parse_errors(), 1u);
   CAF_CHECK(stream.last_parse_error().find("malformed JSON") == 0);
   CAF_CHECK(stream.last_frame_ns() > 0);
+  CAF_CHECK_EQUAL(stream.frames_of(market_event_kind::trade), 2u);
+  CAF_CHECK(stream.batches() >= 1u);
+  CAF_CHECK(stream.last_frame_ns(0) > 0); // BTCUSDT
+  CAF_CHECK_EQUAL(stream.last_frame_ns(1), 0); // nothing for ETHUSDT
   CAF_CHECK(eventually([&] { return server.pongs() >= 1; }));
   CAF_CHECK_EQUAL(server.last_target(), "/stream?streams=btcusdt@trade/ethusdt@trade");
   {
@@ -92,7 +109,7 @@ CAF_TEST(delivers_trades_counts_errors_and_answers_pings) {
 
 CAF_TEST(reconnects_after_the_server_closes) {
   cwts::test::ws_test_server server({trade_frame(1)}, true);
-  market_stream stream(config_for(server.port()), [](const trade&) {});
+  market_stream stream(config_for(server.port()), [](market_batch&&) {});
   stream.start();
   CAF_CHECK(eventually([&] { return server.connections() >= 3; }));
   CAF_CHECK(stream.reconnects() >= 2u);
@@ -101,7 +118,7 @@ CAF_TEST(reconnects_after_the_server_closes) {
 }
 
 CAF_TEST(stop_returns_while_nothing_listens) {
-  market_stream stream(config_for(cwts::test::unused_port()), [](const trade&) {});
+  market_stream stream(config_for(cwts::test::unused_port()), [](market_batch&&) {});
   stream.start();
   CAF_CHECK(eventually([&] { return stream.reconnects() >= 2u; }));
   CAF_CHECK(!stream.connected());

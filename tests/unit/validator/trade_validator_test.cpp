@@ -1,6 +1,9 @@
 #define CAF_SUITE validator_trade_validator
 #include "caf/test/unit_test_impl.hpp"
 
+#include <set>
+#include <string>
+
 #include "actors/validator/trade_validator.hpp"
 
 using namespace cwts;
@@ -106,4 +109,119 @@ CAF_TEST(config_errors_name_the_key) {
   cfg.whitelist = {sym("BTCUSDT")};
   cfg.max_age_ns = 0;
   CAF_CHECK_EQUAL(validate(cfg), "max_age_ns: must be positive");
+}
+
+namespace {
+
+book_top make_top(const char* s, int64_t id, int64_t bid, int64_t ask, bool local = false) {
+  book_top t;
+  t.sym = sym(s);
+  t.update_id = id;
+  t.bid_px = price::from_units(bid);
+  t.bid_qty = qty::from_units(1);
+  t.ask_px = price::from_units(ask);
+  t.ask_qty = qty::from_units(2);
+  t.from_local_book = local;
+  t.ts_event = timestamp_ns{now_ns};
+  t.ts_init = timestamp_ns{now_ns};
+  return t;
+}
+
+trade_validator collared(int64_t bps) {
+  trade_validator_config cfg;
+  cfg.whitelist = {sym("BTCUSDT")};
+  cfg.collar_bps = bps;
+  CAF_REQUIRE_EQUAL(validate(cfg), "");
+  return trade_validator(cfg);
+}
+
+} // namespace
+
+CAF_TEST(rejects_trades_no_venue_message_can_carry_as_schema) {
+  auto v = make_validator();
+  timestamp_ns now{now_ns};
+  auto t = make_trade("BTCUSDT", 1);
+  t.sym = symbol{};
+  CAF_CHECK(v.check(t, now) == trade_verdict::schema);
+  t = make_trade("BTCUSDT", -1);
+  CAF_CHECK(v.check(t, now) == trade_verdict::schema);
+  t = make_trade("BTCUSDT", 1, 0);
+  CAF_CHECK(v.check(t, now) == trade_verdict::schema);
+  CAF_CHECK_EQUAL(v.count(trade_verdict::schema), 3u);
+  CAF_CHECK_EQUAL(to_string(trade_verdict::schema), "schema");
+}
+
+CAF_TEST(rejects_prices_outside_the_collar_around_the_last_validated_reference) {
+  auto v = collared(500); // 5 %
+  timestamp_ns now{now_ns};
+  CAF_CHECK(v.check(make_trade("BTCUSDT", 1), now) == trade_verdict::ok); // sets 100
+  auto t = make_trade("BTCUSDT", 2);
+  t.px = price::from_units(106);
+  CAF_CHECK(v.check(t, now) == trade_verdict::price_collar);
+  CAF_CHECK_EQUAL(v.reference(sym("BTCUSDT")).to_string(), "100.00000000");
+  t.px = price::from_units(94);
+  CAF_CHECK(v.check(t, now) == trade_verdict::price_collar);
+  t.px = price::from_units(105); // on the bound: inside
+  CAF_CHECK(v.check(t, now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.reference(sym("BTCUSDT")).to_string(), "105.00000000");
+  // A rejected trade's id does not move the sequence either.
+  CAF_CHECK_EQUAL(v.last_trade_id(sym("BTCUSDT")), 2);
+  CAF_CHECK_EQUAL(v.count(trade_verdict::price_collar), 2u);
+  // A top's mid is checked against, and then becomes, the reference.
+  CAF_CHECK(v.check(make_top("BTCUSDT", 1, 120, 122), now) == trade_verdict::price_collar);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 2, 104, 106), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(to_string(trade_verdict::price_collar), "price_collar");
+  // Off: anything positive passes.
+  auto off = collared(0);
+  CAF_CHECK(off.check(make_trade("BTCUSDT", 1), now) == trade_verdict::ok);
+  t = make_trade("BTCUSDT", 2);
+  t.px = price::from_units(1000);
+  CAF_CHECK(off.check(t, now) == trade_verdict::ok);
+}
+
+CAF_TEST(rejects_crossed_and_locked_books) {
+  auto v = make_validator();
+  timestamp_ns now{now_ns};
+  CAF_CHECK(v.check(make_top("BTCUSDT", 1, 101, 100), now) == trade_verdict::crossed_book);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 2, 100, 100), now) == trade_verdict::crossed_book);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 3, 99, 100), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.count(trade_verdict::crossed_book), 2u);
+  // One empty side is not crossed.
+  auto t = make_top("BTCUSDT", 4, 0, 100);
+  t.bid_qty = qty{};
+  CAF_CHECK(v.check(t, now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(to_string(trade_verdict::crossed_book), "crossed_book");
+}
+
+CAF_TEST(checks_book_tops_per_reason) {
+  auto v = make_validator();
+  timestamp_ns now{now_ns};
+  auto t = make_top("BTCUSDT", 1, 99, 100);
+  t.bid_qty = -qty::from_units(1);
+  CAF_CHECK(v.check(t, now) == trade_verdict::non_positive_qty);
+  t = make_top("BTCUSDT", 1, 99, 100);
+  t.ask_px = -price::from_units(1);
+  CAF_CHECK(v.check(t, now) == trade_verdict::non_positive_price);
+  CAF_CHECK(v.check(make_top("BNBUSDT", 1, 99, 100), now) == trade_verdict::unknown_symbol);
+  t = make_top("BTCUSDT", 1, 99, 100);
+  t.ts_event = timestamp_ns{now_ns - 2'000'000'000};
+  CAF_CHECK(v.check(t, now) == trade_verdict::stale);
+  t.ts_event = timestamp_ns{now_ns + 2'000'000'000};
+  CAF_CHECK(v.check(t, now) == trade_verdict::from_future);
+  t = make_top("BTCUSDT", -5, 99, 100);
+  CAF_CHECK(v.check(t, now) == trade_verdict::schema);
+  // Sequence: the book update id, per source.
+  CAF_CHECK(v.check(make_top("BTCUSDT", 10, 99, 100), now) == trade_verdict::ok);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 10, 99, 100), now) == trade_verdict::duplicate);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 9, 99, 100), now) == trade_verdict::out_of_order);
+  CAF_CHECK(v.check(make_top("BTCUSDT", 10, 99, 100, true), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.tops_checked(), 10u);
+}
+
+CAF_TEST(every_reason_has_a_distinct_name) {
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < trade_verdict_count; ++i)
+    names.insert(to_string(static_cast<trade_verdict>(i)));
+  CAF_CHECK_EQUAL(names.size(), trade_verdict_count);
+  CAF_CHECK(names.count("?") == 0);
 }
