@@ -95,17 +95,23 @@ std::optional<std::string> signed_payload(std::string_view query, std::string_vi
   return (in_query ? q : std::string(query)) + (in_body ? b : std::string(body));
 }
 
-std::variant<std::string, venue_error>
-verify_signed(const key_store& keys, std::optional<std::string_view> api_key,
-              std::string_view payload, std::optional<std::string> signature,
-              const request_params& params, int64_t now_ms) {
+std::optional<venue_error> check_api_key(const key_store& keys,
+                                         std::optional<std::string_view> api_key) {
   // errors.md -2014 BAD_API_KEY_FMT / -2015 REJECTED_MBX_KEY; Binance sends
   // both with HTTP 401.
   if (!api_key || !api_key_format_ok(*api_key))
     return venue_error{-2014, "API-key format invalid.", 401};
-  auto account = keys.find(*api_key);
-  if (!account)
+  if (!keys.find(*api_key))
     return venue_error{-2015, "Invalid API-key, IP, or permissions for action.", 401};
+  return std::nullopt;
+}
+
+std::variant<std::string, venue_error>
+verify_signed(const key_store& keys, std::optional<std::string_view> api_key,
+              std::string_view payload, std::optional<std::string> signature,
+              const request_params& params, int64_t now_ms) {
+  if (auto e = check_api_key(keys, api_key)) return *e;
+  auto account = keys.find(*api_key);
   if (!signature || signature->empty()) return missing_param("signature");
   if (auto err = check_timestamp(params, now_ms)) return *err;
   // "signature is not case sensitive": compare in lower case.

@@ -42,6 +42,11 @@ private:
 // True for an API key the venue could have issued: 1..128 letters/digits.
 bool api_key_format_ok(std::string_view key);
 
+// MARKET_DATA endpoints: the key must be well formed (-2014) and known
+// (-2015); nullopt when it is.
+std::optional<venue_error> check_api_key(const key_store& keys,
+                                         std::optional<std::string_view> api_key);
+
 // totalParams without the `signature=...` parameter, byte for byte; the
 // signature's value is stored in `signature`. Nullopt when none was sent.
 std::optional<std::string> signed_payload(std::string_view query, std::string_view body,

@@ -35,6 +35,10 @@ int64_t request_weight(std::string_view method, std::string_view path,
   if (path == "/api/v3/depth") return depth_weight(query);
   if (path == "/api/v3/trades") return 25;
   if (path == "/api/v3/avgPrice") return 2;
+  // rest-api.md: aggTrades 4, historicalTrades 25, klines and uiKlines 2.
+  if (path == "/api/v3/aggTrades") return 4;
+  if (path == "/api/v3/historicalTrades") return 25;
+  if (path == "/api/v3/klines" || path == "/api/v3/uiKlines") return 2;
   if (path == "/api/v3/ticker/price" || path == "/api/v3/ticker/bookTicker")
     return one_symbol ? 2 : 4;
   if (path == "/api/v3/ticker/24hr") {
@@ -64,6 +68,10 @@ int64_t ws_api_request_weight(std::string_view method, const request_params& par
     {"exchangeInfo", "GET", "/api/v3/exchangeInfo"},
     {"depth", "GET", "/api/v3/depth"},
     {"trades.recent", "GET", "/api/v3/trades"},
+    {"trades.historical", "GET", "/api/v3/historicalTrades"},
+    {"trades.aggregate", "GET", "/api/v3/aggTrades"},
+    {"klines", "GET", "/api/v3/klines"},
+    {"uiKlines", "GET", "/api/v3/uiKlines"},
     {"avgPrice", "GET", "/api/v3/avgPrice"},
     {"ticker.price", "GET", "/api/v3/ticker/price"},
     {"ticker.book", "GET", "/api/v3/ticker/bookTicker"},

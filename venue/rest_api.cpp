@@ -80,6 +80,10 @@ http_reply rest_api::exchange_info_json(int64_t now_ms, const std::vector<symbol
     .key("rateLimits").begin_array()
     .begin_object().field("rateLimitType", "REQUEST_WEIGHT").field("interval", "MINUTE")
     .field_num("intervalNum", 1).field_num("limit", weights_.limit()).end_object()
+    .begin_object().field("rateLimitType", "ORDERS").field("interval", "SECOND")
+    .field_num("intervalNum", 10).field_num("limit", orders_.limits().per_10s).end_object()
+    .begin_object().field("rateLimitType", "ORDERS").field("interval", "DAY")
+    .field_num("intervalNum", 1).field_num("limit", orders_.limits().per_day).end_object()
     .end_array()
     .key("exchangeFilters").begin_array().end_array()
     .key("symbols").begin_array();
@@ -91,9 +95,12 @@ http_reply rest_api::exchange_info_json(int64_t now_ms, const std::vector<symbol
 }
 
 rest_api::rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats,
-                   int64_t request_weight_limit)
-  : engine_(engine), keys_(keys), stats_(stats), weights_(request_weight_limit) {
-  engine_.on_trade([this](const public_trade& t) { market_.record(t); });
+                   int64_t request_weight_limit, order_limits orders)
+  : engine_(engine), keys_(keys), stats_(stats), weights_(request_weight_limit), orders_(orders) {
+  engine_.on_trade([this](const public_trade& t) {
+    market_.record(t);
+    history_.record(t);
+  });
 }
 
 http_reply rest_api::handle(const http_request_view& req, int64_t now_ms) {
@@ -142,6 +149,11 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
     if (path == "/api/v3/ticker/bookTicker")
       return public_call(query, &rest_api::book_ticker, now_ms);
     if (path == "/api/v3/ticker/24hr") return public_call(query, &rest_api::ticker_24hr, now_ms);
+    if (path == "/api/v3/aggTrades") return public_call(query, &rest_api::agg_trades, now_ms);
+    if (path == "/api/v3/klines" || path == "/api/v3/uiKlines")
+      return public_call(query, &rest_api::klines, now_ms);
+    if (path == "/api/v3/historicalTrades")
+      return keyed_call(req, query, &rest_api::historical_trades, now_ms);
   }
   if (path == "/api/v3/order") {
     if (m == "POST") return signed_call(req, query, &rest_api::new_order, now_ms);
@@ -186,6 +198,12 @@ http_reply rest_api::public_call(std::string_view query, public_handler h, int64
   auto parsed = parse_params(query, {});
   if (auto e = std::get_if<venue_error>(&parsed)) return error(*e);
   return (this->*h)(std::get<request_params>(parsed), now_ms);
+}
+
+http_reply rest_api::keyed_call(const http_request_view& req, std::string_view query,
+                                public_handler h, int64_t now_ms) {
+  if (auto e = check_api_key(keys_, req.api_key)) return error(*e);
+  return public_call(query, h, now_ms);
 }
 
 http_reply rest_api::signed_call(const http_request_view& req, std::string_view query,

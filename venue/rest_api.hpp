@@ -14,8 +14,10 @@
 #include "venue/market_stats.hpp"
 #include "venue/matching_engine.hpp"
 #include "venue/request_auth.hpp"
+#include "venue/order_rate.hpp"
 #include "venue/request_params.hpp"
 #include "venue/request_weight.hpp"
+#include "venue/trade_history.hpp"
 #include "venue/venue_stats.hpp"
 
 namespace cwts::venue {
@@ -37,7 +39,8 @@ class rest_api {
 public:
   // Subscribes to the engine's trades (for /trades and the tickers).
   rest_api(matching_engine& engine, const key_store& keys, venue_stats& stats,
-           int64_t request_weight_limit = default_request_weight_limit);
+           int64_t request_weight_limit = default_request_weight_limit,
+           order_limits orders = {});
 
   // Charges the request's weight, then routes it; every reply carries
   // X-MBX-USED-WEIGHT-1M.
@@ -56,6 +59,8 @@ public:
     return weights_.charge(weight, now_ms);
   }
   const weight_limiter& weights() const { return weights_; }
+  // ORDERS limits per account (X-MBX-ORDER-COUNT-10S/1D, -1015).
+  const order_rate& order_counts() const { return orders_; }
   // Counts the rejection by code and builds its {"code":…,"msg":…} reply.
   http_reply error(const venue_error& e);
 
@@ -85,6 +90,11 @@ public:
   http_reply avg_price(const request_params& p, int64_t now);
   http_reply book_ticker(const request_params& p, int64_t now);
   http_reply ticker_24hr(const request_params& p, int64_t now);
+  // Trade history (rest_history.cpp): historicalTrades, aggTrades, klines
+  // (uiKlines serves the same bars).
+  http_reply historical_trades(const request_params& p, int64_t now);
+  http_reply agg_trades(const request_params& p, int64_t now);
+  http_reply klines(const request_params& p, int64_t now);
 
 private:
   http_reply route(const http_request_view& req, std::string_view path,
@@ -92,15 +102,23 @@ private:
   http_reply signed_call(const http_request_view& req, std::string_view query,
                          handler h, int64_t now_ms);
   http_reply public_call(std::string_view query, public_handler h, int64_t now_ms);
+  // MARKET_DATA security (rest-api.md): X-MBX-APIKEY must name an account,
+  // no signature.
+  http_reply keyed_call(const http_request_view& req, std::string_view query, public_handler h,
+                        int64_t now_ms);
   // GET /venue/faults shows the plan, POST arms it (query or form body).
   http_reply fault_admin(const http_request_view& req, std::string_view query);
+  // Adds X-MBX-ORDER-COUNT-10S and -1D (rest-api.md "Unfilled Order Count").
+  http_reply with_order_counts(http_reply r, const std::string& account, int64_t now);
   http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
 
   matching_engine& engine_;
   const key_store& keys_;
   venue_stats& stats_;
   weight_limiter weights_;
+  order_rate orders_;
   market_stats market_;
+  trade_history history_;
   fault_plan faults_;
 };
 

@@ -129,14 +129,24 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
                                  "NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH"));
     req.stp = *parsed;
   }
+  // ORDERS limits: every order that reaches the matching engine counts;
+  // the reply shows the account's counts either way.
+  if (auto e = orders_.charge(account, now)) return with_order_counts(error(*e), account, now);
   auto placed = engine_.place(req, now);
-  if (auto e = std::get_if<venue_error>(&placed)) return error(*e);
+  if (auto e = std::get_if<venue_error>(&placed))
+    return with_order_counts(error(*e), account, now);
   ++stats_.user_orders;
   json_writer w;
   auto* rules = engine_.rules(req.sym);
   write_new_order(w, std::get<order>(placed), resp_type,
                   req.side == order_side::buy ? rules->base_asset : rules->quote_asset);
-  return {200, w.take(), {}};
+  return with_order_counts({200, w.take(), {}}, account, now);
+}
+
+http_reply rest_api::with_order_counts(http_reply r, const std::string& account, int64_t now) {
+  for (auto& h : orders_.headers(account, now))
+    r.headers.push_back(std::move(h));
+  return r;
 }
 
 http_reply rest_api::cancel_order(const request_params& p, const std::string& account,

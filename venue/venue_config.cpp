@@ -92,6 +92,12 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   c.ws_queue_limit = static_cast<size_t>(queue);
   r.number("request-weight-limit", weight_limit, 1, 1e9, err);
   c.request_weight_limit = static_cast<int64_t>(weight_limit);
+  double per_10s = static_cast<double>(c.orders.per_10s);
+  double per_day = static_cast<double>(c.orders.per_day);
+  r.number("orders-per-10s", per_10s, 1, 1e9, err);
+  r.number("orders-per-day", per_day, 1, 1e12, err);
+  c.orders.per_10s = static_cast<int64_t>(per_10s);
+  c.orders.per_day = static_cast<int64_t>(per_day);
   r.decimal("maker-commission", c.maker_commission, false, err);
   r.decimal("taker-commission", c.taker_commission, false, err);
   if (err.empty() && (c.maker_commission > price::from_units(1)
@@ -152,6 +158,24 @@ void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) 
   r.unknown_keys(err);
 }
 
+void read_tls_section(const ini_file& ini, const std::string& base, venue_config& c,
+                      error_text& err) {
+  section_reader r(ini, "tls");
+  if (auto e = r.raw("enabled")) {
+    if (*e == "true") c.tls.enabled = true;
+    else if (*e == "false") c.tls.enabled = false;
+    else err = r.where("enabled") + ": must be true or false, got '" + *e + "'";
+  }
+  auto cert = r.raw("cert-file"), key = r.raw("key-file");
+  if (cert && !cert->empty()) c.tls.cert_file = resolve(*cert, base);
+  if (key && !key->empty()) c.tls.key_file = resolve(*key, base);
+  if (err.empty() && c.tls.enabled && c.tls.cert_file.empty())
+    err = r.where("cert-file") + ": missing (needed when enabled = true)";
+  if (err.empty() && c.tls.enabled && c.tls.key_file.empty())
+    err = r.where("key-file") + ": missing (needed when enabled = true)";
+  r.unknown_keys(err);
+}
+
 void read_faults_section(const ini_file& ini, venue_config& c, error_text& err) {
   auto it = ini.find("faults");
   if (it == ini.end()) return;
@@ -199,12 +223,13 @@ std::variant<venue_config, std::string> load_venue_config(const std::string& tex
   error_text err;
   for (auto& [name, s] : ini)
     if (name != "venue" && name != "symbol" && name != "replay" && name != "faults"
-        && err.empty())
+        && name != "tls" && err.empty())
       err = "[" + name + "]: unknown section";
   if (err.empty()) read_venue_section(ini, base_dir, c, err);
   if (err.empty()) read_symbol_section(ini, c, err);
   if (err.empty()) read_replay_section(ini, c, err);
   if (err.empty()) read_faults_section(ini, c, err);
+  if (err.empty()) read_tls_section(ini, base_dir, c, err);
   if (!err.empty()) return err;
   return c;
 }

@@ -10,6 +10,7 @@
 
 #include "venue/fault_plan.hpp"
 #include "venue/market_replay.hpp"
+#include "venue/order_rate.hpp"
 #include "venue/request_auth.hpp"
 #include "venue/request_weight.hpp"
 #include "venue/symbol_rules.hpp"
@@ -28,6 +29,13 @@ using ini_file = std::map<std::string, ini_section>;
 // Returns the error text on a malformed line.
 std::variant<ini_file, std::string> parse_ini(const std::string& text);
 
+// [tls]: https and wss on the whole listener (docs/venue.md "TLS").
+struct tls_config {
+  bool enabled = false;
+  std::string cert_file; // PEM chain, leaf first (scripts/gen-certs DIR/server.pem)
+  std::string key_file;  // PEM private key (DIR/server.key)
+};
+
 struct venue_config {
   std::string host = "127.0.0.1";
   int port = 0;
@@ -38,6 +46,8 @@ struct venue_config {
   size_t ws_queue_limit = 1024; // frames queued per client before it is dropped
   // REQUEST_WEIGHT per minute (rest-api.md "LIMITS"); Binance spot: 6000.
   int64_t request_weight_limit = default_request_weight_limit;
+  // ORDERS limits per account (rest-api.md "Unfilled Order Count").
+  order_limits orders;
   // Commission fractions on account fills (0.001 = 0.1 %; Binance's base rate).
   price maker_commission;
   price taker_commission;
@@ -47,6 +57,7 @@ struct venue_config {
   seed_config seed;
   // [faults]: armed at start, validated by fault_plan (docs/venue.md).
   fault_settings faults;
+  tls_config tls;
 };
 
 // Builds the config from an INI text; relative paths are resolved against

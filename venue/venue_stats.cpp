@@ -30,6 +30,7 @@ std::string venue_stats::to_json(const fault_counters& faults) const {
     .field_num("userOrders", static_cast<int64_t>(user_orders))
     .field_num("wsClients", static_cast<int64_t>(ws_clients))
     .field_num("wsDropped", static_cast<int64_t>(ws_dropped))
+    .field_num("tlsHandshakeFailures", static_cast<int64_t>(tls_handshake_failures))
     .key("rejects")
     .begin_object();
   for (auto& [code, count] : rejects)

@@ -18,6 +18,7 @@ struct venue_stats {
   uint64_t user_orders = 0;    // orders accepted from accounts
   uint64_t ws_clients = 0;
   uint64_t ws_dropped = 0;     // slow clients dropped on queue overflow
+  uint64_t tls_handshake_failures = 0; // TLS listener: handshakes that failed
   std::map<int, uint64_t> rejects; // by Binance error code
 
   void count_reject(int code) { ++rejects[code]; }

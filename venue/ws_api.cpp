@@ -116,8 +116,27 @@ std::optional<venue_error> read_request(std::string_view frame, ws_request& req)
   return std::nullopt;
 }
 
+// web-socket-api.md: order placement responses list the ORDERS limits too,
+// with the account's counts (taken from the X-MBX-ORDER-COUNT-* headers the
+// shared REST handler set).
+void write_order_limits(json_writer& w, const http_reply& r, const order_limits& orders) {
+  const std::string* ten = nullptr;
+  const std::string* day = nullptr;
+  for (auto& [name, value] : r.headers) {
+    if (name == "X-MBX-ORDER-COUNT-10S") ten = &value;
+    if (name == "X-MBX-ORDER-COUNT-1D") day = &value;
+  }
+  if (!ten || !day) return;
+  w.begin_object().field("rateLimitType", "ORDERS").field("interval", "SECOND")
+    .field_num("intervalNum", 10).field_num("limit", orders.per_10s)
+    .key("count").raw(*ten).end_object()
+    .begin_object().field("rateLimitType", "ORDERS").field("interval", "DAY")
+    .field_num("intervalNum", 1).field_num("limit", orders.per_day)
+    .key("count").raw(*day).end_object();
+}
+
 std::string respond(const ws_request& req, const http_reply& r, const weight_limiter& weights,
-                    int64_t now) {
+                    const order_limits& orders, int64_t now) {
   json_writer w;
   w.begin_object().key("id").raw(req.id_json).field_num("status", r.status);
   if (r.status == 200) {
@@ -131,11 +150,14 @@ std::string respond(const ws_request& req, const http_reply& r, const weight_lim
   } else {
     w.key("error").raw(r.body);
   }
-  if (req.rate_limits)
+  if (req.rate_limits) {
     w.key("rateLimits").begin_array().begin_object()
       .field("rateLimitType", "REQUEST_WEIGHT").field("interval", "MINUTE")
       .field_num("intervalNum", 1).field_num("limit", weights.limit())
-      .field_num("count", weights.used(now)).end_object().end_array();
+      .field_num("count", weights.used(now)).end_object();
+    write_order_limits(w, r, orders);
+    w.end_array();
+  }
   return w.end_object().take();
 }
 
@@ -166,6 +188,11 @@ const ws_api::method_entry* ws_api::find_method(std::string_view name) {
     {"exchangeInfo", false, nullptr, nullptr, &ws_api::exchange_info},
     {"depth", false, nullptr, &rest_api::depth, nullptr},
     {"trades.recent", false, nullptr, &rest_api::trades, nullptr},
+    // web-socket-api.md: trades.historical takes no API key here.
+    {"trades.historical", false, nullptr, &rest_api::historical_trades, nullptr},
+    {"trades.aggregate", false, nullptr, &rest_api::agg_trades, nullptr},
+    {"klines", false, nullptr, &rest_api::klines, nullptr},
+    {"uiKlines", false, nullptr, &rest_api::klines, nullptr},
     {"avgPrice", false, nullptr, &rest_api::avg_price, nullptr},
     {"ticker.price", false, nullptr, &rest_api::ticker_price, nullptr},
     {"ticker.book", false, nullptr, &rest_api::book_ticker, nullptr},
@@ -211,7 +238,7 @@ std::string ws_api::handle(std::string_view frame, ws_api_session& session, int6
     // errors.md -1020 UNSUPPORTED_OPERATION (a method the venue does not serve).
     reply = rest_.error(venue_error{-1020, "This operation is not supported.", 400});
   }
-  return respond(req, reply, rest_.weights(), now_ms);
+  return respond(req, reply, rest_.weights(), rest_.order_counts().limits(), now_ms);
 }
 
 http_reply ws_api::call(const method_entry& m, request_params& p, ws_api_session& s,

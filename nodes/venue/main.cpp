@@ -25,19 +25,26 @@ namespace asio = boost::asio;
 
 constexpr const char* usage =
   "usage: cwts-venue --config FILE [--port N] [--speed X] [--duration S] [--data FILE]\n"
+  "                  [--tls-cert PEM --tls-key PEM]\n"
   "  --config FILE   venue INI file (see docs/venue.md)\n"
   "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
   "  --speed X       replay speed factor (tape seconds per wall second)\n"
   "  --duration S    exit after S seconds (0: until SIGINT/SIGTERM)\n"
   "  --data FILE     Binance spot trades CSV to replay (overrides the config)\n"
+  "  --tls-cert PEM  serve https/wss with this certificate chain (with --tls-key;\n"
+  "                  overrides [tls]; make one with scripts/gen-certs DIR)\n"
+  "  --tls-key PEM   the certificate's private key\n"
   "On start it prints one line: cwts-venue listening host=127.0.0.1 port=<N>\n"
-  "example:\n"
-  "  cwts-venue --config config/venue.ini --port 0 --speed 60 --duration 30\n";
+  "(followed by ' tls=on' when TLS is on)\n"
+  "examples:\n"
+  "  cwts-venue --config config/venue.ini --port 0 --speed 60 --duration 30\n"
+  "  scripts/gen-certs /tmp/certs && cwts-venue --config config/venue.ini --port 0 \\\n"
+  "      --tls-cert /tmp/certs/server.pem --tls-key /tmp/certs/server.key\n";
 
 struct cli_options {
   std::string config;
   std::optional<double> port, speed, duration;
-  std::optional<std::string> data;
+  std::optional<std::string> data, tls_cert, tls_key;
 };
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -76,9 +83,13 @@ cli_options parse_cli(int argc, char** argv) {
     else if (a == "--speed") o.speed = number_arg(a, v, 1e-6, 1e9);
     else if (a == "--duration") o.duration = number_arg(a, v, 0, 1e9);
     else if (a == "--data") o.data = v;
+    else if (a == "--tls-cert") o.tls_cert = v;
+    else if (a == "--tls-key") o.tls_key = v;
     else die(a + ": unknown option (see --help)");
   }
   if (o.config.empty()) die("--config: missing (see --help)");
+  if (o.tls_cert.has_value() != o.tls_key.has_value())
+    die("--tls-cert and --tls-key: give both or neither (see --help)");
   return o;
 }
 
@@ -94,6 +105,7 @@ venue_config load_config(const cli_options& cli) {
   if (cli.speed) cfg.speed = *cli.speed;
   if (cli.duration) cfg.duration_s = *cli.duration;
   if (cli.data) cfg.data_file = *cli.data;
+  if (cli.tls_cert) cfg.tls = tls_config{true, *cli.tls_cert, *cli.tls_key};
   return cfg;
 }
 
@@ -107,7 +119,7 @@ class venue_node {
 public:
   venue_node(const venue_config& cfg, key_store keys, std::vector<tape_trade> tape)
     : cfg_(cfg), keys_(std::move(keys)), tape_(std::move(tape)),
-      api_(engine_, keys_, stats_, cfg.request_weight_limit), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
+      api_(engine_, keys_, stats_, cfg.request_weight_limit, cfg.orders), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
       clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
       replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
     engine_.add_symbol(cfg.rules);
@@ -126,11 +138,17 @@ public:
   }
 
   int run() {
+    if (cfg_.tls.enabled)
+      server_.use_tls(std::make_unique<asio::ssl::context>(
+        make_server_tls_context(cfg_.tls.cert_file, cfg_.tls.key_file)));
     auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
-    std::cout << "cwts-venue listening host=127.0.0.1 port=" << port << std::endl;
-    spdlog::info("event=start port={} symbol={} tape_trades={} speed={} accounts={} faults={}",
-                 port, cfg_.rules.sym.view(), tape_.size(), cfg_.speed, keys_.size(),
-                 api_.faults().to_json());
+    std::cout << "cwts-venue listening host=127.0.0.1 port=" << port
+              << (server_.tls() ? " tls=on" : "") << std::endl;
+    spdlog::info("event=start port={} tls={} symbol={} tape_trades={} speed={} accounts={} faults={}",
+                 port, server_.tls() ? "on" : "off", cfg_.rules.sym.view(), tape_.size(),
+                 cfg_.speed, keys_.size(), api_.faults().to_json());
+    if (server_.tls())
+      spdlog::info("event=tls cert_file={} key_file={}", cfg_.tls.cert_file, cfg_.tls.key_file);
     signals_.async_wait([this](auto ec, int sig) {
       if (!ec) stop("signal " + std::to_string(sig));
     });

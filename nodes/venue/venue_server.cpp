@@ -22,23 +22,48 @@ namespace {
 
 std::string_view sv(beast::string_view v) { return {v.data(), v.size()}; }
 
-// One HTTP connection: keep-alive request loop; hands WebSocket upgrades to
-// ws_session. A malformed request closes the connection, nothing more.
+// One HTTP connection, plain or TLS: keep-alive request loop; hands
+// WebSocket upgrades to ws_session. A malformed request (or a failed TLS
+// handshake) closes the connection, nothing more.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-  http_session(tcp::socket socket, venue_server& server)
-    : stream_(std::move(socket)), server_(server), delay_(stream_.get_executor()) {}
+  http_session(http_transport stream, venue_server& server)
+    : stream_(std::move(stream)), server_(server),
+      delay_(std::visit([](auto& s) { return s.get_executor(); }, stream_)) {}
 
-  void start() { read(); }
+  void start() {
+    auto* tls = std::get_if<tls_stream>(&stream_);
+    if (!tls) return read();
+    beast::get_lowest_layer(*tls).expires_after(std::chrono::seconds(30));
+    tls->async_handshake(asio::ssl::stream_base::server,
+                         [self = shared_from_this()](beast::error_code ec) {
+                           if (ec) return self->handshake_failed(ec);
+                           self->read();
+                         });
+  }
 
 private:
+  beast::tcp_stream& lowest() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                      stream_);
+  }
+
+  void handshake_failed(beast::error_code ec) {
+    ++server_.stats().tls_handshake_failures;
+    spdlog::info("event=tls_handshake_failed reason=\"{}\"", ec.message());
+    close();
+  }
+
   void read() {
     req_ = {};
-    stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(stream_, buffer_, req_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    lowest().expires_after(std::chrono::seconds(60));
+    std::visit(
+      [this](auto& s) {
+        http::async_read(s, buffer_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
+          self->on_read(ec);
+        });
+      },
+      stream_);
   }
 
   void on_read(beast::error_code ec) {
@@ -75,11 +100,14 @@ private:
     res->keep_alive(req_.keep_alive());
     res->body() = std::move(reply.body);
     res->prepare_payload();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code wec, size_t) {
-                        if (wec || !res->keep_alive()) return self->close();
-                        self->read();
-                      });
+    std::visit(
+      [this, res](auto& s) {
+        http::async_write(s, *res, [self = shared_from_this(), res](beast::error_code wec, size_t) {
+          if (wec || !res->keep_alive()) return self->close();
+          self->read();
+        });
+      },
+      stream_);
   }
 
   void upgrade() {
@@ -92,8 +120,8 @@ private:
         known = known && server_.api().engine().rules(id.sym) != nullptr;
     // web-socket-streams.md: unknown streams are refused at connect time.
     if (!known) return refuse(server_.api().error(venue_error{-1121, "Invalid symbol.", 400}));
-    stream_.expires_never();
-    auto ws = std::make_shared<ws_session>(stream_.release_socket(), server_, *streams);
+    lowest().expires_never();
+    auto ws = std::make_shared<ws_session>(std::move(stream_), server_, *streams);
     ws->accept(std::move(req_));
   }
 
@@ -108,8 +136,8 @@ private:
     auto parsed = parse_params(q == std::string_view::npos ? "" : target.substr(q + 1), {});
     if (auto* p = std::get_if<request_params>(&parsed))
       if (auto rl = p->get("returnRateLimits")) session.return_rate_limits = *rl != "false";
-    stream_.expires_never();
-    auto ws = std::make_shared<ws_session>(stream_.release_socket(), server_, std::move(session));
+    lowest().expires_never();
+    auto ws = std::make_shared<ws_session>(std::move(stream_), server_, std::move(session));
     ws->accept(std::move(req_));
   }
 
@@ -119,16 +147,16 @@ private:
     res.body() = reply.body;
     res.prepare_payload();
     beast::error_code wec;
-    http::write(stream_, res, wec);
+    std::visit([&](auto& s) { http::write(s, res, wec); }, stream_);
     close();
   }
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  http_transport stream_;
   venue_server& server_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
@@ -224,8 +252,11 @@ void venue_server::publish(const user_event& ev) {
 void venue_server::accept() {
   acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec)
-      std::make_shared<http_session>(std::move(socket), *this)->start();
+    if (!ec) {
+      auto stream = tls_ ? http_transport(std::in_place_type<tls_stream>, std::move(socket), *tls_)
+                         : http_transport(std::in_place_type<plain_stream>, std::move(socket));
+      std::make_shared<http_session>(std::move(stream), *this)->start();
+    }
     accept();
   });
 }

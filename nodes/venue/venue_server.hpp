@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "transport.hpp"
 #include "venue/market_feed.hpp"
 #include "venue/order_types.hpp"
 #include "venue/rest_api.hpp"
@@ -35,6 +36,9 @@ public:
   // Binds 127.0.0.1:port (0 picks a free port), starts the depth-diff
   // timers (100 ms and 1000 ms) and returns the bound port.
   uint16_t listen(uint16_t port);
+  // TLS on the whole listener (https, wss); call before listen().
+  void use_tls(std::unique_ptr<boost::asio::ssl::context> ctx) { tls_ = std::move(ctx); }
+  bool tls() const { return tls_ != nullptr; }
   // Sends a trade event to every client subscribed to its <symbol>@trade.
   void publish(const public_trade& t, int64_t now_ms);
   // Sends the aggTrade events of the trades since the last call, bookTicker
@@ -73,6 +77,7 @@ private:
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   rest_api& api_;
   venue_stats& stats_;
   size_t ws_queue_limit_;

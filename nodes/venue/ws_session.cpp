@@ -10,14 +10,26 @@ namespace cwts::venue {
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-ws_session::ws_session(boost::asio::ip::tcp::socket socket, venue_server& server,
-                       stream_request streams)
-  : ws_(std::move(socket)), server_(server), streams_(std::move(streams)) {
+namespace {
+
+// The WebSocket layer over the connection's transport (plain or TLS).
+ws_transport upgrade_transport(http_transport&& stream) {
+  return std::visit(
+    [](auto&& s) -> ws_transport {
+      using next = std::decay_t<decltype(s)>;
+      return ws_transport(std::in_place_type<websocket::stream<next>>, std::move(s));
+    },
+    std::move(stream));
 }
 
-ws_session::ws_session(boost::asio::ip::tcp::socket socket, venue_server& server,
-                       ws_api_session api)
-  : ws_(std::move(socket)), server_(server), api_(std::move(api)) {
+} // namespace
+
+ws_session::ws_session(http_transport stream, venue_server& server, stream_request streams)
+  : ws_(upgrade_transport(std::move(stream))), server_(server), streams_(std::move(streams)) {
+}
+
+ws_session::ws_session(http_transport stream, venue_server& server, ws_api_session api)
+  : ws_(upgrade_transport(std::move(stream))), server_(server), api_(std::move(api)) {
 }
 
 void ws_session::accept(beast::http::request<beast::http::string_body> req) {
@@ -27,10 +39,14 @@ void ws_session::accept(beast::http::request<beast::http::string_body> req) {
   t.handshake_timeout = std::chrono::seconds(10);
   t.idle_timeout = std::chrono::seconds(20);
   t.keep_alive_pings = true;
-  ws_.set_option(t);
-  ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
-    self->on_accept(ec);
-  });
+  std::visit(
+    [&](auto& ws) {
+      ws.set_option(t);
+      ws.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+        self->on_accept(ec);
+      });
+    },
+    ws_);
 }
 
 void ws_session::on_accept(beast::error_code ec) {
@@ -46,27 +62,34 @@ void ws_session::on_accept(beast::error_code ec) {
 }
 
 void ws_session::read() {
+  std::visit(
+    [this](auto& ws) {
+      ws.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+        self->on_read(ec);
+      });
+    },
+    ws_);
+}
+
+void ws_session::on_read(beast::error_code ec) {
   // Client frames are stream control messages (SUBSCRIBE, ...) or WebSocket
   // API requests; each gets its reply frame in order with the events.
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-    if (ec) return self->fail("read", ec);
-    auto text = beast::buffers_to_string(self->buffer_.data());
-    self->buffer_.consume(self->buffer_.size());
-    if (self->api_) {
-      auto reply =
-        self->server_.websocket_api().handle(text, *self->api_, venue_server::wall_ms());
-      self->send(std::make_shared<const std::string>(std::move(reply)));
-      // An order request changed the book and the account: publish both.
-      self->server_.publish_settled();
-    } else {
-      auto& engine = self->server_.api().engine();
-      auto reply = apply_stream_control(text, self->streams_, [&engine](symbol sym) {
-        return engine.rules(sym) != nullptr;
-      });
-      self->send(std::make_shared<const std::string>(std::move(reply)));
-    }
-    self->read();
-  });
+  if (ec) return fail("read", ec);
+  auto text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (api_) {
+    auto reply = server_.websocket_api().handle(text, *api_, venue_server::wall_ms());
+    send(std::make_shared<const std::string>(std::move(reply)));
+    // An order request changed the book and the account: publish both.
+    server_.publish_settled();
+  } else {
+    auto& engine = server_.api().engine();
+    auto reply = apply_stream_control(text, streams_, [&engine](symbol sym) {
+      return engine.rules(sym) != nullptr;
+    });
+    send(std::make_shared<const std::string>(std::move(reply)));
+  }
+  read();
 }
 
 bool ws_session::wants(const stream_id& id) const {
@@ -89,14 +112,18 @@ void ws_session::send(std::shared_ptr<const std::string> frame) {
 }
 
 void ws_session::write_next() {
-  ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()),
-                  [self = shared_from_this()](beast::error_code ec, size_t) {
-                    if (ec) return self->fail("write", ec);
-                    self->queue_.pop_front();
-                    if (!self->queue_.empty() && !self->closing_)
-                      self->write_next();
-                  });
+  std::visit(
+    [this](auto& ws) {
+      ws.text(true);
+      ws.async_write(boost::asio::buffer(*queue_.front()),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->fail("write", ec);
+                       self->queue_.pop_front();
+                       if (!self->queue_.empty() && !self->closing_)
+                         self->write_next();
+                     });
+    },
+    ws_);
 }
 
 void ws_session::close() {
@@ -105,7 +132,7 @@ void ws_session::close() {
   server_.remove_subscriber(this);
   beast::error_code ec;
   // Closing the socket aborts pending reads/writes; their handlers end the session.
-  beast::get_lowest_layer(ws_).socket().close(ec);
+  std::visit([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ec); }, ws_);
 }
 
 void ws_session::fail(const char* where, beast::error_code ec) {

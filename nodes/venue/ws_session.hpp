@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "transport.hpp"
 #include "venue/stream_path.hpp"
 #include "venue/ws_api.hpp"
 
@@ -24,9 +25,9 @@ class venue_server;
 
 class ws_session : public std::enable_shared_from_this<ws_session> {
 public:
-  ws_session(boost::asio::ip::tcp::socket socket, venue_server& server, stream_request streams);
+  ws_session(http_transport stream, venue_server& server, stream_request streams);
   // A WebSocket API connection.
-  ws_session(boost::asio::ip::tcp::socket socket, venue_server& server, ws_api_session api);
+  ws_session(http_transport stream, venue_server& server, ws_api_session api);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
   bool wants(const stream_id& id) const;
@@ -39,10 +40,11 @@ public:
 private:
   void on_accept(boost::beast::error_code ec);
   void read();
+  void on_read(boost::beast::error_code ec);
   void write_next();
   void fail(const char* where, boost::beast::error_code ec);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ws_transport ws_;
   venue_server& server_;
   stream_request streams_;
   std::optional<ws_api_session> api_;

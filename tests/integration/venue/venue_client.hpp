@@ -15,6 +15,7 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include "common/hmac.hpp"
 
@@ -31,9 +32,11 @@ const std::string secret = "cwtsDemoSecretAlpha000000000000000000000000000000000
 struct venue_process {
   pid_t pid = -1;
   int port = 0;
+  std::string listening_line; // the venue's one stdout line
 
+  // `extra`: more command-line options (e.g. --tls-cert F --tls-key F).
   venue_process(const std::string& binary, const std::string& config,
-                const char* speed = "2000") {
+                const char* speed = "2000", const std::vector<std::string>& extra = {}) {
     int fds[2];
     CAF_REQUIRE(pipe(fds) == 0);
     pid = fork();
@@ -41,14 +44,20 @@ struct venue_process {
     if (pid == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
-      execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--port", "0",
-            "--speed", speed, "--duration", "50", static_cast<char*>(nullptr));
+      std::vector<std::string> args{binary, "--config", config, "--port", "0",
+                                    "--speed", speed, "--duration", "50"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
       _exit(127);
     }
     close(fds[1]);
     FILE* out = fdopen(fds[0], "r");
     char line[256] = {0};
     CAF_REQUIRE(fgets(line, sizeof line, out) != nullptr);
+    listening_line = line;
     CAF_REQUIRE(std::sscanf(line, "cwts-venue listening host=127.0.0.1 port=%d", &port) == 1);
     CAF_REQUIRE(port > 0);
   }
