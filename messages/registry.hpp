@@ -6,6 +6,7 @@
 #include "caf/atom.hpp"
 
 #include "messages/cluster.hpp"
+#include "messages/gpu.hpp"
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
 #include "messages/operator_command.hpp"
