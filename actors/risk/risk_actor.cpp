@@ -13,6 +13,7 @@
 #include "actors/risk/flatten_plan.hpp"
 #include "actors/risk/limit_change.hpp"
 #include "actors/risk/risk_decision_log.hpp"
+#include "actors/risk/var_limit.hpp"
 #include "actors/risk/pnl_guard.hpp"
 #include "actors/risk/position_book.hpp"
 #include "actors/risk/pre_trade_check.hpp"
@@ -66,6 +67,7 @@ struct risk_state {
   int64_t commands_refused = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0; // breaches with no kill coordinator wired
+  risk::var_limit var;       // [gpu] var-limit against the GPU worker's var_report
   static inline const char* name = "risk";
 };
 
@@ -168,6 +170,19 @@ void on_reject_rate_breach(risk_ptr self, std::optional<risk::reject_rate_breach
                                 breach->orders, breach->rejects, breach->max_ratio,
                                 breach->window_ms, id.value);
                  });
+}
+
+// VaR limit (var_limit.hpp): one kill of the configured level per breach.
+void on_var_report(risk_ptr self, const var_report& r) {
+  auto breach = self->state.var.on_report(r, self->state.cfg.gate->is_open());
+  if (breach)
+    send_node_kill(self, self->state.cfg.var_limit.level, "var_limit", breach->describe(),
+                   [&](const kill_id& id) {
+                     spdlog::warn("event=risk_breach kind=var_limit var={:.2f} limit={:.2f} "
+                                  "confidence={} backend={} kill_id={}",
+                                  breach->var, breach->limit, breach->confidence,
+                                  breach->backend, id.value);
+                   });
 }
 
 void evaluate_pnl(risk_ptr self) {
@@ -435,6 +450,7 @@ actor_stats stats(risk_ptr self) {
   // vote is no while any `breach_now.*` of a local actor is 1.
   s.counters["breach_now.pnl"] = st.core->guard.breached_now() ? 1 : 0;
   s.counters["breach_now.reject_rate"] = rejects.over_limit(now) ? 1 : 0;
+  st.var.add_stats(s.counters); // breach_now.var and the latest VaR
   s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["kills_unsent"] = st.kills_unsent;
@@ -507,6 +523,7 @@ void start(risk_ptr self, risk_actor_config cfg) {
     st.core = cfg.memory->core;
   }
   st.cfg = std::move(cfg);
+  st.var = risk::var_limit{st.cfg.var_limit};
   if (carried_over)
     spdlog::warn("event=risk_restarted positions_kept=true tracked_orders={} tripped_strategies={}",
                  st.core->book.tracked_orders(), st.core->check.throttles().tripped().size());
@@ -567,6 +584,8 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const operator_command& cmd) { return on_command(self, cmd); },
     [=](stats_atom) { return stats(self); },
     [=](positions_atom) { return positions(self); },
+    [=](const var_report& r) { on_var_report(self, r); },
+    [=](const correlation_report& r) { self->state.var.on_correlation(r); },
     [=](flatten_atom, const kill_command& cmd) { return on_flatten(self, cmd); },
     [=](freeze_atom, const kill_command& cmd) { return on_freeze(self, cmd); },
     [=](flatten_atom, const std::string& kill) { on_flatten_round_timer(self, kill); },

@@ -24,6 +24,7 @@
 
 #include "actors/risk/reject_rate.hpp"
 #include "actors/risk/risk_limits.hpp"
+#include "actors/risk/var_limit.hpp"
 #include "common/kill_gate.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/ids.hpp"
@@ -64,6 +65,9 @@ struct risk_actor_config {
   // [risk] max-reject-ratio / reject-window-ms / reject-min-orders: the
   // reject-rate auto-trigger (reject_rate.hpp); max_ratio 0 is off.
   risk::reject_rate_limits reject_rate;
+  // [gpu] var-limit / var-kill-level: the GPU worker's VaR against a limit
+  // (var_limit.hpp); limit 0 is off.
+  risk::var_limit_config var_limit;
   // How long to wait for the kill coordinator's kill_report (logged).
   std::chrono::milliseconds kill_report_timeout{30'000};
   // Level-3 flatten: the account its orders trade, how often what is still
