@@ -19,9 +19,10 @@ namespace cwts::connector::detail {
 using json = rapidjson::Value;
 
 // Parses a whole document; trailing garbage, NaN and Infinity are errors
-// (RapidJSON's default flags).
+// (RapidJSON's default flags). Iterative, not recursive: a frame of 100000
+// '[' from the network must not overflow the stack.
 inline std::optional<codec_error> parse_document(std::string_view text, rapidjson::Document& doc) {
-  doc.Parse(text.data(), text.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError())
     return codec_error{std::string("malformed JSON at offset ")
                        + std::to_string(doc.GetErrorOffset()) + ": "

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "actors/connector/json_reader.hpp"
+#include "actors/connector/trade_scanner.hpp"
 
 namespace cwts::connector {
 
@@ -54,13 +55,23 @@ void expect_event(field_reader& r, const char* expected) {
     r.fail("e", "expected \"" + std::string(expected) + "\", got \"" + std::string(e) + "\"");
 }
 
+// Exchange times in ms beyond this (year 2255) would overflow int64 ns.
+constexpr int64_t max_event_ms = 9'000'000'000'000;
+
+timestamp_ns event_time(field_reader& r, const char* key) {
+  auto ms = r.integer(key);
+  if (r.ok() && (ms < 0 || ms > max_event_ms))
+    r.fail(key, "time out of range: " + std::to_string(ms));
+  return r.ok() ? timestamp_ns::from_millis(ms) : timestamp_ns{};
+}
+
 void read_trade(field_reader& r, timestamp_ns received, trade& t) {
   expect_event(r, "trade");
   t.sym = r.sym("s");
   t.id = trade_id{r.integer("t")};
   t.px = r.decimal<price>("p");
   t.quantity = r.decimal<qty>("q");
-  t.ts_event = timestamp_ns::from_millis(r.integer("T"));
+  t.ts_event = event_time(r, "T");
   t.buyer_is_maker = r.boolean("m");
   t.ts_init = received;
 }
@@ -73,7 +84,7 @@ void read_agg_trade(field_reader& r, agg_trade_event& a) {
   a.last_trade_id = r.integer("l");
   a.px = r.decimal<price>("p");
   a.quantity = r.decimal<qty>("q");
-  a.ts_event = timestamp_ns::from_millis(r.integer("T"));
+  a.ts_event = event_time(r, "T");
   a.buyer_is_maker = r.boolean("m");
   if (r.ok() && a.last_trade_id < a.first_trade_id)
     r.fail("l", "last trade id below first trade id");
@@ -115,7 +126,7 @@ void read_levels(field_reader& r, const json* arr, const char* key,
 
 void read_depth_update(field_reader& r, depth_update& d) {
   expect_event(r, "depthUpdate");
-  d.ts_event = timestamp_ns::from_millis(r.integer("E"));
+  d.ts_event = event_time(r, "E");
   d.sym = r.sym("s");
   d.first_id = r.integer("U");
   d.last_id = r.integer("u");
@@ -156,6 +167,17 @@ const char* to_string(market_event_kind k) {
 
 outcome<market_event_kind> decode_market_frame(std::string_view text, timestamp_ns received,
                                                market_event& out) {
+  // Trades are most of the traffic: the fixed-layout scanner first, the DOM
+  // for any other shape (and for the reason when a frame is bad).
+  if (scan_trade_frame(text, received, out.tr)) {
+    out.kind = market_event_kind::trade;
+    return market_event_kind::trade;
+  }
+  return decode_market_frame_dom(text, received, out);
+}
+
+outcome<market_event_kind> decode_market_frame_dom(std::string_view text, timestamp_ns received,
+                                                   market_event& out) {
   rapidjson::Document doc;
   if (auto err = parse_document(text, doc))
     return *err;

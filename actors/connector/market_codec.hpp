@@ -72,6 +72,11 @@ struct depth_snapshot {
 outcome<market_event_kind> decode_market_frame(std::string_view text, timestamp_ns received,
                                                market_event& out);
 
+// The same without the trade fast path (trade_scanner): RapidJSON's DOM for
+// every frame. For tests and the decode bench.
+outcome<market_event_kind> decode_market_frame_dom(std::string_view text, timestamp_ns received,
+                                                   market_event& out);
+
 outcome<depth_snapshot> parse_depth_snapshot(std::string_view text);
 
 } // namespace cwts::connector

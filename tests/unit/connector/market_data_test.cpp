@@ -9,6 +9,7 @@
 
 #include "actors/connector/market_codec.hpp"
 #include "actors/connector/order_book.hpp"
+#include "actors/connector/trade_scanner.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -213,4 +214,53 @@ CAF_TEST(buffer_overflow_drops_the_oldest_diffs) {
   CAF_CHECK_EQUAL(b.buffer_overflows(), 1u);
   CAF_CHECK(b.on_snapshot(snapshot(99)) == snapshot_result::too_old);
   CAF_CHECK(b.on_snapshot(snapshot(101)) == snapshot_result::synced);
+}
+
+CAF_TEST(the_trade_scanner_agrees_with_the_dom_and_falls_back_on_other_shapes) {
+  const std::string frames[] = {
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":0,"p":"100.5","q":"0.00000001","T":1672515782136,"m":true,"M":true}})",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":99,"p":"1.","q":".5","T":5,"m":false,"M":false}})",
+    R"({"e":"trade","E":1,"s":"ETHUSDT","t":7,"p":"2500.12345678000","q":"3","T":9,"m":false,"M":true})",
+  };
+  for (auto& f : frames) {
+    trade fast{};
+    CAF_CHECK(scan_trade_frame(f, rx, fast));
+    market_event ev;
+    CAF_REQUIRE(decode_market_frame_dom(f, rx, ev).ok());
+    CAF_CHECK(ev.tr.sym == fast.sym);
+    CAF_CHECK_EQUAL(ev.tr.id.value, fast.id.value);
+    CAF_CHECK(ev.tr.px == fast.px);
+    CAF_CHECK(ev.tr.quantity == fast.quantity);
+    CAF_CHECK_EQUAL(ev.tr.ts_event.ns, fast.ts_event.ns);
+    CAF_CHECK_EQUAL(ev.tr.buyer_is_maker, fast.buyer_is_maker);
+  }
+  // Other shapes the scanner leaves to the DOM, which still decodes them.
+  const std::string others[] = {
+    R"({"stream":"btcusdt@trade","data":{"s":"BTCUSDT","e":"trade","E":1,"t":1,"p":"1","q":"1","T":5,"m":true,"M":true}})",
+    R"({ "stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":5,"m":true,"M":true}})",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"12345678901.5","q":"1","T":5,"m":true,"M":true}})",
+  };
+  for (auto& f : others) {
+    trade fast{};
+    CAF_CHECK(!scan_trade_frame(f, rx, fast));
+    market_event ev;
+    CAF_CHECK(decode_market_frame(f, rx, ev).ok());
+  }
+  // Bad ones: neither accepts.
+  const std::string bad[] = {
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1e5","q":"1","T":5,"m":true,"M":true}})",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"btcusdt","t":1,"p":"1","q":"1","T":5,"m":true,"M":true}})",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":5,"m":true,"M":true}}x)",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":99999999999999999,"m":true,"M":true}})",
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1.000000001","q":"1","T":5,"m":true,"M":true}})",
+  };
+  for (auto& f : bad) {
+    trade fast{};
+    CAF_CHECK(!scan_trade_frame(f, rx, fast));
+    market_event ev;
+    auto k = decode_market_frame(f, rx, ev);
+    CAF_CHECK(!k.ok());
+    if (!k.ok())
+      CAF_MESSAGE("rejected: " << k.error().reason);
+  }
 }
