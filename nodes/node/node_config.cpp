@@ -101,6 +101,21 @@ node_config::node_config() {
          "heartbeats between the kill coordinators of the cluster's nodes")
     .add(raw_.quorum_timeout_ms, "quorum-timeout-ms",
          "a node that sees no quorum of the cluster for this long halts itself");
+  auto& g = raw_gpu_; // docs/gpu.md "Config"
+  opt_group{custom_options_, "gpu"}
+    .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")
+    .add(g.backend, "backend", "auto, discrete, integrated, cpu-vulkan or native")
+    .add(g.precision, "precision", "auto (float64 where the device has it) or float32")
+    .add(g.symbols, "symbols", "risk universe (default: the [venue] symbols)")
+    .add(g.window, "window", "returns per symbol in the rolling window")
+    .add(g.bucket_ms, "bucket-ms", "one return per bucket of this length")
+    .add(g.update_interval_ms, "update-interval-ms", "period of the correlation/VaR update")
+    .add(g.confidence, "confidence", "VaR/ES confidence levels, each within (0, 1)")
+    .add(g.horizon_ms, "horizon-ms", "VaR horizon")
+    .add(g.paths, "paths", "Monte-Carlo paths per update")
+    .add(g.seed, "seed", "Philox seed: the same seed draws the same paths on every backend")
+    .add(g.var_limit, "var-limit", "VaR (highest confidence, quote) above which risk kills (0: off)")
+    .add(g.var_kill_level, "var-kill-level", "level of that kill, 1..4");
 }
 
 namespace {
@@ -451,7 +466,8 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
-      && read_auto_triggers(s, error))
+      && read_auto_triggers(s, error)
+      && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error))
     return s;
   return std::nullopt;
 }

@@ -13,6 +13,7 @@
 
 #include "caf/actor_system_config.hpp"
 
+#include "actors/gpu/gpu_settings.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
@@ -112,6 +113,8 @@ struct node_settings {
   // [operators] file, loaded: the keys allowed to command this node.
   std::shared_ptr<const operator_registry> operators;
   kill_settings kill;
+  // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
+  gpu::gpu_settings gpu;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
 };
@@ -190,6 +193,7 @@ private:
     int64_t quorum_timeout_ms = 5000;
   };
   raw_options raw_;
+  gpu::gpu_raw_options raw_gpu_;
 };
 
 } // namespace cwts

@@ -3,6 +3,7 @@
 #include "caf/actor_system.hpp"
 
 #include "actors/connector/connector_actor.hpp"
+#include "actors/gpu/gpu_worker_actor.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/oms/oms_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
@@ -100,6 +101,8 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.kill_issuer = s.kill.node_key_name;
   cfg.kill_key = s.kill.node_key;
   cfg.decisions_path = s.risk_decisions_path;
+  cfg.var_limit = risk::var_limit_config{s.gpu.var_limit,
+                                         static_cast<kill_level>(s.gpu.var_kill_level)};
   // Held by the spec: a restarted risk actor keeps positions, exposure,
   // operator-changed limits and tripped throttles.
   cfg.memory = std::make_shared<risk_memory>();
@@ -135,6 +138,12 @@ child_spec strategy_spec(const node_settings& s) {
   return {"strategy", [cfg](caf::actor_system& sys) { return spawn_strategy(sys, cfg); }};
 }
 
+// [gpu] enabled: correlation and VaR for risk (docs/gpu.md).
+child_spec gpu_spec(const node_settings& s) {
+  gpu_worker_config cfg{s.self, s.gpu};
+  return {"gpu", [cfg](caf::actor_system& sys) { return spawn_gpu_worker(sys, cfg); }};
+}
+
 } // namespace
 
 std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
@@ -156,6 +165,8 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
     out.push_back(oms_spec(s, gate));
     out.push_back(strategy_spec(s));
   }
+  if (s.gpu.enabled)
+    out.push_back(gpu_spec(s));
   return out;
 }
 
