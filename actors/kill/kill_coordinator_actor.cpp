@@ -7,6 +7,8 @@
 
 #include "caf/all.hpp"
 
+#include "common/metrics/measured_behavior.hpp"
+
 #include "actors/kill/kill_coordinator_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
@@ -346,7 +348,11 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
   bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
   d.ack.channels_started = (cancel && oms ? 1 : 0) + (venue ? 1 : 0) + (flatten ? 1 : 0)
                            + (disconnect ? 1 : 0) + (risk ? 1 : 0) + (audited ? 1 : 0);
-  self->state.core->on_ack(d.ack);
+  if (self->state.core->on_ack(d.ack) && d.ack.applied) {
+    auto& m = self->state.last_kill;
+    m["last.gate_close_ns." + d.ack.node.value] = d.ack.gate_close_ns;
+    m["last.verify_ns." + d.ack.node.value] = d.ack.verify_ns;
+  }
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, d.ack);
@@ -425,15 +431,35 @@ void start(kill_ptr self) {
                  saved->reason);
 }
 
+// Metrics of the last kill (docs/monitoring.md): what each node measured and
+// reported in its ack and channel results, exported as gauges.
+void record_ack_metrics(kill_ptr self, const kill_ack& ack) {
+  auto& m = self->state.last_kill;
+  m["last.gate_close_ns." + ack.node.value] = ack.gate_close_ns;
+  m["last.verify_ns." + ack.node.value] = ack.verify_ns;
+  // Propagation: from this node accepting the kill to the node accepting it
+  // (wall clocks; the nodes of a cluster share a host or NTP).
+  if (self->state.last_kill_id == ack.id.value && self->state.last_kill_accepted_ns > 0)
+    m["last.propagation_ns." + ack.node.value]
+      = ack.accepted_at.ns - self->state.last_kill_accepted_ns;
+}
+
+void record_channel_metrics(kill_ptr self, const channel_result& r) {
+  self->state.last_kill["last.channel_ns." + r.node.value + "." + r.channel] = r.duration_ns;
+}
+
 caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   self->state.cfg = cfg;
   self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
   start(self);
   start_heartbeats(self);
-  return {
+  return metrics::measured(self, "kill", {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
       cmd.origin = self->state.cfg.core.self;
+      self->state.last_kill.clear();
+      self->state.last_kill_id = cmd.id.value;
+      self->state.last_kill_accepted_ns = wall_clock_now().ns;
       self->state.expected_peers[cmd.id.value] = peers(self).size();
       if (auto why = handle_command(self, cmd, "request"); !why.empty()) {
         kill_report r;
@@ -469,13 +495,17 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         run_venue_channel(self, cmd, connector, attempt);
     },
     [=](const kill_ack& ack) {
-      if (self->state.core->on_ack(ack))
+      if (self->state.core->on_ack(ack)) {
         audit_ack(self, ack);
+        record_ack_metrics(self, ack);
+      }
       deliver_if_complete(self, ack.id, false);
     },
     [=](const channel_result& r) {
-      if (self->state.core->on_channel_result(r))
+      if (self->state.core->on_channel_result(r)) {
         audit_channel(self, r);
+        record_channel_metrics(self, r);
+      }
       deliver_if_complete(self, r.id, false);
     },
     [=](reset_command& cmd) -> caf::result<reset_report> {
@@ -509,9 +539,11 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"resets_refused", st.resets_refused},
                           {"votes_refused", st.votes_refused}}};
       add_quorum_stats(self, s);
+      for (auto& [k, v] : st.last_kill)
+        s.counters[k] = v;
       return s;
     },
-  };
+  });
 }
 
 } // namespace

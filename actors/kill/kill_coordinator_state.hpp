@@ -48,6 +48,11 @@ struct kill_coordinator_state {
   // every heartbeat).
   std::map<std::string, int64_t> heartbeats_refused_by;
   std::map<std::string, std::string> heartbeat_refusal_logged;
+  // The last kill this node originated or applied: per-node and per-channel
+  // timings from the acks and channel results (stats keys last.*).
+  std::map<std::string, int64_t> last_kill;
+  std::string last_kill_id;
+  int64_t last_kill_accepted_ns = 0;
   int64_t quorum_lost = 0;       // held -> lost transitions
   int64_t quorum_lost_halts = 0; // of those, the ones that closed the gate
   static inline const char* name = "kill_coordinator";

@@ -12,6 +12,8 @@
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
 #include "actors/oms/reconciler.hpp"
+#include "common/metrics/latency_registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 #include "common/order_gate.hpp"
 #include "messages/registry.hpp"
 
@@ -59,6 +61,13 @@ struct oms_state {
   int64_t fills = 0;
   int64_t rejects = 0;
   int64_t illegal_reports = 0;
+  // Metrics (docs/monitoring.md): first venue answers, rejects by reason, and
+  // when each order in flight went to the connector (monotonic ns), for the
+  // submit -> venue ack round trip; an entry leaves at the first answer.
+  int64_t acks = 0;
+  std::map<std::string, int64_t> rejects_by_reason;
+  std::map<client_order_id, int64_t> sent_at;
+  metrics::latency_histogram* roundtrip = nullptr;
   // Amends: original id -> replacement waiting for the original's cancel.
   std::map<client_order_id, order_request> amends;
   int64_t amends_done = 0;
@@ -93,8 +102,36 @@ void tell_owners(oms_ptr self, const T& msg) {
     self->send(self->state.strategy, msg);
 }
 
-void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail) {
+void count_reject(oms_ptr self, reject_reason reason) {
   ++self->state.rejects;
+  ++self->state.rejects_by_reason[to_string(reason)];
+}
+
+void send_to_venue(oms_ptr self, const order_request& req) {
+  auto& st = self->state;
+  // Orders the venue never answers (a lost connector) must not grow this
+  // without bound; the reconciliation settles them, the histogram skips them.
+  if (st.sent_at.size() >= 65536)
+    st.sent_at.erase(st.sent_at.begin());
+  st.sent_at[req.id] = monotonic_ns();
+  self->send(st.connector, req);
+}
+
+// The venue's first answer to an order we sent: the round trip ends here.
+void venue_answered(oms_ptr self, const client_order_id& id, bool acked) {
+  auto& st = self->state;
+  auto it = st.sent_at.find(id);
+  if (it == st.sent_at.end())
+    return;
+  if (acked) {
+    ++st.acks;
+    st.roundtrip->record(monotonic_ns() - it->second);
+  }
+  st.sent_at.erase(it);
+}
+
+void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail) {
+  count_reject(self, reason);
   order_reject rej{req.id, req.sym, reason, std::move(detail), wall_clock_now()};
   self->state.store.apply(rej);
   tell_owners(self, rej);
@@ -119,7 +156,7 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
 bool register_order(oms_ptr self, const order_request& req) {
   auto& st = self->state;
   if (auto dup = st.store.submit(req, wall_clock_now())) {
-    ++st.rejects;
+    count_reject(self, dup->reason);
     tell_owners(self, *dup);
     return false;
   }
@@ -164,7 +201,7 @@ void on_order(oms_ptr self, const order_request& req) {
   if (!register_order(self, req) || !may_send(self, req) || !journal_submission(self, req))
     return;
   ++self->state.orders_sent;
-  self->send(self->state.connector, req);
+  send_to_venue(self, req);
 }
 
 // After a change to `id`: a replacement waiting for it goes out once the
@@ -187,7 +224,7 @@ void settle_amend(oms_ptr self, const client_order_id& id) {
   } else if (may_send(self, replacement)) {
     ++st.amends_done;
     ++st.orders_sent;
-    self->send(st.connector, replacement);
+    send_to_venue(self, replacement);
     return;
   }
   // The replacement was journaled as submitted: its end is journaled too.
@@ -204,6 +241,7 @@ void on_report(oms_ptr self, const execution_report& rep) {
   }
   if (!upd.changed())
     return;
+  venue_answered(self, upd.id, true);
   journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price);
   if (upd.became_terminal())
     settle_scoped_cancels(self, upd.id);
@@ -227,7 +265,8 @@ void on_cancel(oms_ptr self, const cancel_request& c) {
 }
 
 void on_venue_reject(oms_ptr self, const order_reject& rej) {
-  ++self->state.rejects;
+  count_reject(self, rej.reason);
+  venue_answered(self, rej.id, false);
   auto upd = self->state.store.apply(rej);
   if (!upd.changed())
     return;
@@ -544,6 +583,10 @@ actor_stats stats(oms_ptr self) {
   s.counters["fills"] = st.fills;
   s.counters["rejects"] = st.rejects;
   s.counters["illegal_reports"] = st.illegal_reports;
+  s.counters["acks"] = st.acks;
+  s.counters["in_flight"] = static_cast<int64_t>(st.sent_at.size());
+  for (auto& [reason, n] : st.rejects_by_reason)
+    s.counters["rejects." + reason] = n;
   s.counters["amends.pending"] = static_cast<int64_t>(st.amends.size());
   s.counters["amends.done"] = st.amends_done;
   s.counters["amends.refused"] = st.amends_refused;
@@ -601,10 +644,22 @@ void open_journal(oms_ptr self) {
   spdlog::info("event=journal_restored live={} path={}", st.journal_restored, st.cfg.journal_path);
 }
 
+// Live orders for the admin API (/api/orders): what risk gets after a
+// restore, the request, filled quantity and whether the venue has it.
+std::vector<restored_order> open_orders(oms_ptr self) {
+  std::vector<restored_order> out;
+  for (const auto* rec : self->state.store.live_orders())
+    out.push_back(restored_order{rec->request, rec->cum_qty, rec->acknowledged});
+  return out;
+}
+
 caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
   self->state.cfg = std::move(cfg);
+  self->state.roundtrip = &metrics::latency_registry::global().get(
+    metrics::order_roundtrip_family,
+    "Order round trip: OMS sends to the connector -> first venue answer (ack or fill).");
   open_journal(self);
-  return {
+  return metrics::measured(self, "oms", {
     [=](const order_request& req) { on_order(self, req); },
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const amend_request& a) { on_amend(self, a); },
@@ -650,7 +705,8 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       st.connector = connector;
     },
     [=](stats_atom) { return stats(self); },
-  };
+    [=](open_orders_atom) { return open_orders(self); },
+  });
 }
 
 } // namespace

@@ -19,6 +19,8 @@
 #include "actors/risk/pre_trade_check.hpp"
 #include "actors/risk/reference_prices.hpp"
 #include "actors/risk/reject_rate.hpp"
+#include "common/metrics/latency_registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
 #include "messages/registry.hpp"
 
@@ -75,6 +77,14 @@ using risk_ptr = caf::stateful_actor<risk_state>*;
 
 void on_reject_rate_breach(risk_ptr self, std::optional<risk::reject_rate_breach> breach);
 
+// The pre-trade check's own time (docs/monitoring.md): recorded per order
+// into a thread-owned histogram shard, never a Prometheus call here.
+metrics::latency_histogram& check_latency() {
+  static auto& h = metrics::latency_registry::global().get(
+    metrics::risk_check_family, "Time of one pre-trade risk check (risk actor).");
+  return h;
+}
+
 // Checks `req` and, when it passes, counts it as in flight; otherwise the
 // strategy gets the reject. True when it may go on to the OMS. Both count
 // toward the reject rate unless the node's own state refused the order.
@@ -83,6 +93,7 @@ bool admit(risk_ptr self, const order_request& req) {
   auto& core = *st.core;
   auto now = monotonic_ns();
   auto result = core.check.check(req, core.mode, core.refs, core.book, now);
+  check_latency().record(monotonic_ns() - now);
   bool counted = result.passed || risk::counts_toward_reject_rate(result.reason);
   bool gate_open = st.cfg.gate->is_open();
   if (counted)
@@ -531,7 +542,7 @@ void start(risk_ptr self, risk_actor_config cfg) {
 
 caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
   start(self, std::move(cfg));
-  return {
+  return metrics::measured(self, "risk", {
     [=](const trade& t) {
       if (self->state.core->refs.on_trade(t))
         evaluate_pnl(self);
@@ -589,7 +600,7 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](flatten_atom, const kill_command& cmd) { return on_flatten(self, cmd); },
     [=](freeze_atom, const kill_command& cmd) { return on_freeze(self, cmd); },
     [=](flatten_atom, const std::string& kill) { on_flatten_round_timer(self, kill); },
-  };
+  });
 }
 
 } // namespace

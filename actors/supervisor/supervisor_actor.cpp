@@ -6,6 +6,8 @@
 
 #include "caf/all.hpp"
 
+#include "common/metrics/measured_behavior.hpp"
+
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -188,7 +190,7 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
         self->send_exit(c.handle, msg.reason);
     self->quit(msg.reason);
   });
-  return {
+  return metrics::measured(self, "supervisor", {
     [=](directory_atom) {
       return std::make_tuple(self->state.cfg.self.value, local_directory(self));
     },
@@ -217,7 +219,7 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       s.counters["announces_refused"] = self->state.announces_refused;
       return s;
     },
-  };
+  });
 }
 
 } // namespace

@@ -65,7 +65,11 @@ private:
 inline caf::behavior measured(caf::scheduled_actor* self, const std::string& actor,
                               caf::behavior handlers) {
   auto& meter = actor_meters::global().get(actor);
-  return caf::behavior{caf::make_counted<measured_behavior_impl>(self, meter, std::move(handlers))};
+  caf::intrusive_ptr<caf::detail::behavior_impl> impl
+    = caf::make_counted<measured_behavior_impl>(self, meter, std::move(handlers));
+  caf::behavior out;
+  out.assign(std::move(impl));
+  return out;
 }
 
 } // namespace cwts::metrics

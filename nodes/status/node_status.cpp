@@ -20,7 +20,8 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
   node_status out;
   out.node = node;
   for (auto& [role, handle] : dir) {
-    if (role == "supervisor" || !handle || handle.node() != owner)
+    // The supervisor too: restarts per role and peers (admin port, cwts status).
+    if (!handle || handle.node() != owner)
       continue;
     self->request(handle, timeout, stats_atom::value)
       .receive([&](actor_stats& s) { out.stats[role] = std::move(s); }, [](caf::error&) {});

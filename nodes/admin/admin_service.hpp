@@ -1,0 +1,63 @@
+#pragma once
+// The node's admin port as a service of cwts-node (node_main.cpp): the HTTP
+// server, snapshots collected from the node's actors by request (the same
+// collect_status as the summary line), and the health loop that evaluates
+// the [health] rules every interval and triggers their kills through the
+// node's own kill coordinator, signed with the node key (common/node_kill).
+//
+//   /metrics  /healthz  /readyz  /api/nodes  /api/actors[/<role>]
+//   /api/orders  /api/positions  /api/risk  /api/kill     (docs/monitoring.md)
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "caf/fwd.hpp"
+
+#include "common/node_kill.hpp"
+#include "nodes/admin/health_rules.hpp"
+#include "nodes/admin/http_server.hpp"
+
+namespace cwts::admin {
+
+struct admin_config {
+  std::string node;
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  health_settings health;
+  // Market data older than this is not fresh for /readyz when the health
+  // rule is off (the node's stale-halt), seconds; 0: any age.
+  double stale_after_s = 0;
+  node_kill_signer signer;
+  std::chrono::milliseconds collect_timeout{500};
+};
+
+class admin_service {
+public:
+  admin_service(caf::actor_system& sys, caf::actor supervisor, admin_config cfg);
+  ~admin_service();
+
+  // Binds and starts the HTTP thread and the health loop; false with `error`.
+  bool start(std::string& error);
+  void stop();
+  uint16_t port() const { return server_.port(); }
+
+private:
+  struct impl;
+  http_reply handle(const std::string& method, const std::string& target);
+  void health_loop();
+
+  std::unique_ptr<impl> impl_;
+  admin_config cfg_;
+  http_server server_;
+  std::thread health_thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex health_mutex_;
+  std::vector<health_result> last_health_;
+};
+
+} // namespace cwts::admin

@@ -1,0 +1,295 @@
+#include "nodes/admin/exposition.hpp"
+
+#include <map>
+#include <memory>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace cwts::admin {
+
+namespace {
+
+using labels = std::map<std::string, std::string>;
+
+constexpr int first_bound_log2 = 8;
+constexpr int last_bound_log2 = 34;
+
+bool starts_with(const std::string& s, const std::string& p) {
+  return s.compare(0, p.size(), p) == 0;
+}
+
+// Families by name in one registry: each metric added with its labels.
+class families {
+public:
+  explicit families(std::string node) : node_(std::move(node)) {}
+
+  void gauge(const std::string& name, const std::string& help, labels l, double v) {
+    auto it = gauges_.find(name);
+    if (it == gauges_.end())
+      it = gauges_.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(reg_)).first;
+    l["node"] = node_;
+    it->second->Add(l).Set(v);
+  }
+
+  void counter(const std::string& name, const std::string& help, labels l, double v) {
+    auto it = counters_.find(name);
+    if (it == counters_.end())
+      it = counters_
+             .emplace(name, &prometheus::BuildCounter().Name(name).Help(help).Register(reg_))
+             .first;
+    l["node"] = node_;
+    if (v > 0)
+      it->second->Add(l).Increment(v);
+    else
+      it->second->Add(l);
+  }
+
+  void histogram(const std::string& name, const std::string& help, labels l,
+                 const metrics::histogram_snapshot& s) {
+    auto it = histograms_.find(name);
+    if (it == histograms_.end())
+      it = histograms_
+             .emplace(name, &prometheus::BuildHistogram().Name(name).Help(help).Register(reg_))
+             .first;
+    l["node"] = node_;
+    auto bounds = latency_bounds_seconds();
+    std::vector<double> increments(bounds.size() + 1, 0.0);
+    uint64_t below_prev = 0;
+    for (std::size_t b = 0; b < bounds.size(); ++b) {
+      auto below = s.count_below(int64_t{1} << (first_bound_log2 + static_cast<int>(b)));
+      increments[b] = static_cast<double>(below - below_prev);
+      below_prev = below;
+    }
+    increments.back() = static_cast<double>(s.count - below_prev);
+    it->second->Add(l, bounds).ObserveMultiple(increments, static_cast<double>(s.sum_ns) / 1e9);
+  }
+
+  std::string serialize() const { return prometheus::TextSerializer().Serialize(reg_.Collect()); }
+
+private:
+  std::string node_;
+  prometheus::Registry reg_;
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> gauges_;
+  std::map<std::string, prometheus::Family<prometheus::Counter>*> counters_;
+  std::map<std::string, prometheus::Family<prometheus::Histogram>*> histograms_;
+};
+
+void process_metrics(families& f, const node_snapshot& snap) {
+  if (!snap.process)
+    return;
+  auto& p = *snap.process;
+  f.counter("process_cpu_seconds_total", "User and system CPU time of the node process.", {},
+            p.cpu_user_seconds + p.cpu_system_seconds);
+  f.gauge("process_resident_memory_bytes", "Resident memory of the node process.", {},
+          static_cast<double>(p.resident_bytes));
+  f.gauge("process_virtual_memory_bytes", "Virtual memory of the node process.", {},
+          static_cast<double>(p.virtual_bytes));
+  f.gauge("process_open_fds", "Open file descriptors of the node process.", {},
+          static_cast<double>(p.open_fds));
+  f.gauge("process_threads", "Threads of the node process.", {}, static_cast<double>(p.threads));
+  f.gauge("process_start_time_seconds", "Start time of the node process (Unix time).", {},
+          p.start_time_seconds);
+}
+
+void actor_metrics(families& f, const node_snapshot& snap,
+                   const std::vector<const metrics::actor_meter*>& meters) {
+  for (const auto* m : meters) {
+    f.counter("cwts_actor_messages_handled_total", "Messages an actor handled.", {{"actor", m->actor}},
+              static_cast<double>(m->handled.load()));
+    f.gauge("cwts_actor_mailbox_depth", "Messages waiting in an actor's mailbox (last sample).",
+            {{"actor", m->actor}}, static_cast<double>(m->mailbox_depth.load()));
+    f.gauge("cwts_actor_mailbox_depth_max", "Largest mailbox depth sampled since start.",
+            {{"actor", m->actor}}, static_cast<double>(m->mailbox_depth_max.load()));
+  }
+  if (auto sup = snap.status.stats.find("supervisor"); sup != snap.status.stats.end()) {
+    for (auto& [k, v] : sup->second.counters) {
+      if (starts_with(k, "restarts."))
+        f.counter("cwts_actor_restarts_total", "Restarts of an actor by its supervisor.",
+                  {{"actor", k.substr(9)}}, static_cast<double>(v));
+      else if (starts_with(k, "escalated."))
+        f.gauge("cwts_actor_escalated", "1 when an actor exceeded its restart intensity.",
+                {{"actor", k.substr(10)}}, static_cast<double>(v));
+    }
+  }
+  // Every counter of every actor, as reported: the mapped families below
+  // name the ones with a meaning; this keeps the rest visible.
+  for (auto& [role, st] : snap.status.stats)
+    for (auto& [k, v] : st.counters)
+      f.gauge("cwts_actor_stat", "An actor's own counter or gauge, by key (cwts status).",
+              {{"actor", role}, {"key", k}}, static_cast<double>(v));
+}
+
+// Counters of `role` whose key starts with `prefix`: the rest of the key is
+// the value of label `label`.
+void by_prefix(families& f, const node_status& st, const std::string& role, const std::string& prefix,
+               const std::string& name, const std::string& help, const std::string& label,
+               bool counter, double scale = 1.0) {
+  auto r = st.stats.find(role);
+  if (r == st.stats.end())
+    return;
+  for (auto& [k, v] : r->second.counters) {
+    if (!starts_with(k, prefix))
+      continue;
+    double value = static_cast<double>(v) * scale;
+    if (counter)
+      f.counter(name, help, {{label, k.substr(prefix.size())}}, value);
+    else
+      f.gauge(name, help, {{label, k.substr(prefix.size())}}, value);
+  }
+}
+
+void one(families& f, const node_status& st, const std::string& role, const std::string& key,
+         const std::string& name, const std::string& help, bool counter, labels l = {},
+         double scale = 1.0) {
+  auto r = st.stats.find(role);
+  if (r == st.stats.end())
+    return;
+  auto c = r->second.counters.find(key);
+  if (c == r->second.counters.end())
+    return;
+  double v = static_cast<double>(c->second) * scale;
+  if (counter)
+    f.counter(name, help, std::move(l), v);
+  else
+    f.gauge(name, help, std::move(l), v);
+}
+
+void market_data_metrics(families& f, const node_status& st) {
+  by_prefix(f, st, "connector", "md.frames.", "cwts_md_frames_total",
+            "Market-data frames received, by stream.", "stream", true);
+  one(f, st, "connector", "stream_frames", "cwts_md_stream_frames_total",
+      "Frames received on the market stream connection.", true);
+  one(f, st, "connector", "stream_parse_errors", "cwts_md_parse_errors_total",
+      "Market-stream frames that did not parse.", true);
+  one(f, st, "connector", "book.resyncs", "cwts_book_resyncs_total", "Order-book resyncs.", true);
+  one(f, st, "connector", "book.gaps", "cwts_book_gaps_total", "Order-book sequence gaps.", true);
+  one(f, st, "connector", "book.crossed", "cwts_book_crossed_total", "Crossed books seen.", true);
+  by_prefix(f, st, "connector", "book.synced.", "cwts_book_synced",
+            "1 when the symbol's order book is synced.", "symbol", false);
+  by_prefix(f, st, "connector", "md.feed_age_ms.", "cwts_md_feed_age_seconds",
+            "Age of the newest market-data frame, by symbol.", "symbol", false, 1e-3);
+  by_prefix(f, st, "validator", "last_trade_age_ms.", "cwts_md_last_trade_age_seconds",
+            "Age of the newest validated trade, by symbol.", "symbol", false, 1e-3);
+  by_prefix(f, st, "validator", "rejects.", "cwts_validator_rejects_total",
+            "Market-data messages the validator rejected, by reason.", "reason", true);
+  by_prefix(f, st, "validator", "verdict.", "cwts_validator_verdicts_total",
+            "Validator verdicts on trades (ok or the reject reason).", "verdict", true);
+}
+
+void order_metrics(families& f, const node_status& st) {
+  one(f, st, "oms", "orders_sent", "cwts_orders_sent_total", "Orders the OMS sent to the connector.",
+      true);
+  one(f, st, "oms", "acks", "cwts_orders_acked_total",
+      "Orders the venue answered (first report after sending).", true);
+  one(f, st, "oms", "fills", "cwts_order_fills_total", "Fill reports applied by the OMS.", true);
+  one(f, st, "oms", "live_orders", "cwts_orders_live", "Live orders in the OMS.", false);
+  one(f, st, "oms", "in_flight", "cwts_orders_in_flight", "Orders sent, not yet answered.", false);
+  by_prefix(f, st, "oms", "status.", "cwts_orders_by_status", "Orders in the OMS store by status.",
+            "status", false);
+  by_prefix(f, st, "oms", "rejects.", "cwts_orders_rejected_total",
+            "Orders the OMS rejected (its own checks and the venue's), by reason.", "reason", true);
+  auto r = st.stats.find("risk");
+  if (r != st.stats.end())
+    for (auto& [k, v] : r->second.counters)
+      if (starts_with(k, "rejected."))
+        f.counter("cwts_risk_rejects_total", "Orders the pre-trade check rejected, by reason.",
+                  {{"reason", k.substr(9)}}, static_cast<double>(v));
+  one(f, st, "risk", "checks_passed", "cwts_risk_checks_total", "Pre-trade checks, by result.", true,
+      {{"result", "passed"}});
+  one(f, st, "risk", "checks_rejected", "cwts_risk_checks_total", "Pre-trade checks, by result.",
+      true, {{"result", "rejected"}});
+  one(f, st, "connector", "orders.ws_api", "cwts_connector_orders_total",
+      "Orders the connector placed, by channel.", true, {{"channel", "ws_api"}});
+  one(f, st, "connector", "orders.rest", "cwts_connector_orders_total",
+      "Orders the connector placed, by channel.", true, {{"channel", "rest"}});
+  one(f, st, "connector", "venue_rejects", "cwts_venue_rejects_total",
+      "Orders the venue rejected.", true);
+}
+
+void kill_metrics(families& f, const node_snapshot& snap) {
+  const auto& st = snap.status;
+  if (st.state) {
+    f.gauge("cwts_kill_halted", "1 when the node's trading state is not ACTIVE.", {},
+            st.state->mode == trading_mode::active ? 0 : 1);
+    for (auto m : {trading_mode::active, trading_mode::reducing, trading_mode::halted})
+      f.gauge("cwts_kill_trading_state", "1 for the node's current trading state.",
+              {{"state", to_string(m)}}, st.state->mode == m ? 1 : 0);
+    f.gauge("cwts_kill_level", "Kill level in force (0 none .. 4 full stop).", {},
+            static_cast<double>(st.state->level));
+  }
+  one(f, st, "kill", "applied", "cwts_kill_activations_total", "Kills applied on this node.", true);
+  one(f, st, "kill", "rejected", "cwts_kill_rejected_total",
+      "Kill commands refused (bad signature, role, replay).", true);
+  one(f, st, "kill", "scoped_halts", "cwts_kill_scoped_halts", "Scoped halts in force.", false);
+  auto k = st.stats.find("kill");
+  if (k == st.stats.end())
+    return;
+  for (auto& [key, v] : k->second.counters) {
+    double s = static_cast<double>(v) / 1e9;
+    if (starts_with(key, "last.gate_close_ns."))
+      f.gauge("cwts_kill_last_gate_close_seconds",
+              "Last kill: accepted -> order gate closed, as each node measured it.",
+              {{"peer", key.substr(19)}}, s);
+    else if (starts_with(key, "last.verify_ns."))
+      f.gauge("cwts_kill_last_verify_seconds", "Last kill: signature check, per node.",
+              {{"peer", key.substr(15)}}, s);
+    else if (starts_with(key, "last.propagation_ns."))
+      f.gauge("cwts_kill_last_propagation_seconds",
+              "Last kill originated here: this node accepted it -> the peer accepted it.",
+              {{"peer", key.substr(20)}}, s);
+    else if (starts_with(key, "last.channel_ns.")) {
+      auto rest = key.substr(16);
+      auto dot = rest.find('.');
+      if (dot != std::string::npos)
+        f.gauge("cwts_kill_last_channel_seconds",
+                "Last kill: duration of each channel (oms, venue_cancel_all, ...) per node.",
+                {{"peer", rest.substr(0, dot)}, {"channel", rest.substr(dot + 1)}}, s);
+    } else if (starts_with(key, "heartbeat_age_ms."))
+      f.gauge("cwts_cluster_heartbeat_age_seconds", "Age of the last heartbeat from each peer.",
+              {{"peer", key.substr(17)}}, static_cast<double>(v) / 1e3);
+  }
+  one(f, st, "kill", "peers_seen", "cwts_cluster_peers_up",
+      "Peers whose heartbeats arrived within the quorum timeout.", false);
+  one(f, st, "kill", "cluster_size", "cwts_cluster_size", "Nodes in the cluster config.", false);
+  one(f, st, "kill", "quorum_held", "cwts_cluster_quorum_held", "1 when a quorum is visible.",
+      false);
+}
+
+} // namespace
+
+std::vector<double> latency_bounds_seconds() {
+  std::vector<double> out;
+  for (int k = first_bound_log2; k <= last_bound_log2; ++k)
+    out.push_back(static_cast<double>(int64_t{1} << k) / 1e9);
+  return out;
+}
+
+std::string render_metrics(const node_snapshot& snap,
+                           const std::vector<metrics::latency_registry::entry>& latencies,
+                           const std::vector<const metrics::actor_meter*>& meters) {
+  families f(snap.status.node);
+  process_metrics(f, snap);
+  actor_metrics(f, snap, meters);
+  market_data_metrics(f, snap.status);
+  order_metrics(f, snap.status);
+  kill_metrics(f, snap);
+  for (auto& e : latencies)
+    f.histogram(e.family, e.help, e.labels, e.histogram->snapshot());
+  for (auto& h : snap.health) {
+    if (!h.enabled)
+      continue;
+    f.gauge("cwts_health_rule_breached", "1 while a health rule is breached.", {{"rule", h.rule}},
+            h.breached ? 1 : 0);
+    f.gauge("cwts_health_rule_value", "A health rule's measured value (in the rule's unit).",
+            {{"rule", h.rule}}, h.value);
+    f.counter("cwts_health_kills_total", "Kills a health rule triggered.", {{"rule", h.rule}},
+              static_cast<double>(h.kills_triggered));
+  }
+  return f.serialize();
+}
+
+} // namespace cwts::admin

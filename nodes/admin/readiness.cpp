@@ -1,0 +1,102 @@
+#include "nodes/admin/readiness.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "nodes/admin/health_rules.hpp"
+
+namespace cwts::admin {
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+} // namespace
+
+readiness check_readiness(const node_snapshot& snap, double stale_after_s) {
+  readiness out;
+  const auto& st = snap.status;
+  auto add = [&](std::string name, bool ok, std::string detail) {
+    out.reasons.push_back(readiness_reason{std::move(name), ok, std::move(detail)});
+  };
+  if (auto down = venue_down(st))
+    add("venue_connected", !*down,
+        *down ? "connector: stream_connected=" + std::to_string(st.counter("connector", "stream_connected"))
+                  + " venue_lost_now=" + std::to_string(st.counter("connector", "venue_lost_now"))
+                  + " venue_disconnected="
+                  + std::to_string(st.counter("connector", "venue_disconnected"))
+              : "connector reaches the venue");
+  if (st.stats.count("kill")) {
+    bool held = st.counter("kill", "quorum_held") == 1;
+    add("quorum_held", held,
+        "peers_seen=" + std::to_string(st.counter("kill", "peers_seen")) + " quorum="
+          + std::to_string(st.counter("kill", "quorum")));
+  } else {
+    add("quorum_held", false, "kill coordinator did not answer");
+  }
+  if (st.stats.count("validator") || st.stats.count("connector")) {
+    double age = market_data_age_s(st);
+    bool fresh = age >= 0 && (stale_after_s <= 0 || age <= stale_after_s);
+    std::string unsynced;
+    if (auto c = st.stats.find("connector"); c != st.stats.end())
+      for (auto& [k, v] : c->second.counters)
+        if (k.rfind("book.synced.", 0) == 0 && v != 1)
+          unsynced += (unsynced.empty() ? "" : ",") + k.substr(12);
+    add("market_data_fresh", fresh && unsynced.empty(),
+        age < 0 ? std::string("no market data age reported yet")
+                : "newest data age " + fmt(age) + " s (limit " + fmt(stale_after_s) + " s)"
+                    + (unsynced.empty() ? "" : "; books not synced: " + unsynced));
+  }
+  if (st.stats.count("oms")) {
+    bool running = st.counter("oms", "reconcile.phase_running") == 1;
+    add("oms_reconciled", running,
+        running ? "OMS reconciled with the venue" : "OMS not reconciled: new orders refused");
+  }
+  if (st.state)
+    add("not_halted", st.state->mode == trading_mode::active,
+        std::string("trading state ") + to_string(st.state->mode) + " level "
+          + to_string(st.state->level)
+          + (st.state->cause.empty() ? "" : " cause " + st.state->cause.value));
+  else
+    add("not_halted", false, "trading state unknown (kill coordinator did not answer)");
+  for (auto& h : snap.health)
+    if (h.enabled)
+      add("health." + h.rule, !h.breached,
+          (h.breached ? h.recommendation + " (" : std::string("(")) + fmt(h.value) + " " + h.unit
+            + ", limit " + fmt(h.limit) + ")");
+  out.ready = true;
+  for (auto& r : out.reasons)
+    out.ready = out.ready && r.ok;
+  return out;
+}
+
+std::string to_json(const readiness& r, const std::string& node) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("node");
+  w.String(node.c_str());
+  w.Key("ready");
+  w.Bool(r.ready);
+  w.Key("reasons");
+  w.StartArray();
+  for (auto& x : r.reasons) {
+    w.StartObject();
+    w.Key("name");
+    w.String(x.name.c_str());
+    w.Key("ok");
+    w.Bool(x.ok);
+    w.Key("detail");
+    w.String(x.detail.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+} // namespace cwts::admin
