@@ -67,6 +67,11 @@ std::vector<bench_backend> backends(std::string& note) {
       out.push_back({std::string(to_string(*d.kind)) + (f64 ? " f64" : " f32"), d.name,
                      std::move(b), false});
     }
+    // A CPU device runs the direct correlation kernel by default: the tiled
+    // (GPU) one in float64 alongside, to show why.
+    if (d.kind == backend_kind::cpu_vulkan && d.shader_float64)
+      if (auto b = make_vulkan_backend(instance, d, true, error, correlation_kernel::tiled))
+        out.push_back({"cpu-vulkan f64 tiled", d.name, std::move(b), false});
   }
   return out;
 }

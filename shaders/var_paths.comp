@@ -49,11 +49,28 @@ vec4 normals(uvec4 b) {
 }
 
 // exp(x) - 1 without cancellation for small x: Taylor series on |r| <= 0.5
-// after reduction by multiples of ln 2 (GLSL has no double exp).
+// after reduction by multiples of ln 2 (GLSL has no double exp). Terms to
+// r^14/14! (truncation below 1e-16 relative); reciprocals from a table, so
+// the chain has no division. Double literals need the lf suffix, which a
+// float shader must not carry (it would need the Float64 capability).
+#ifdef REAL_IS_DOUBLE
+const REAL inv_k[15] = REAL[](0.0lf, 1.0lf, 0.5lf, 0.33333333333333333333lf, 0.25lf, 0.2lf,
+  0.16666666666666666667lf, 0.14285714285714285714lf, 0.125lf, 0.11111111111111111111lf, 0.1lf,
+  0.090909090909090909091lf, 0.083333333333333333333lf, 0.076923076923076923077lf,
+  0.071428571428571428571lf);
+const REAL ln2 = 0.69314718055994530942lf;
+#else
+const REAL inv_k[15] = REAL[](0.0, 1.0, 0.5, 0.33333333333333333333, 0.25, 0.2,
+  0.16666666666666666667, 0.14285714285714285714, 0.125, 0.11111111111111111111, 0.1,
+  0.090909090909090909091, 0.083333333333333333333, 0.076923076923076923077,
+  0.071428571428571428571);
+const REAL ln2 = 0.69314718055994530942;
+#endif
+
 REAL expm1_series(REAL r) {
   REAL s = REAL(1);
-  for (int k = 17; k >= 2; --k)
-    s = REAL(1) + s * r / REAL(k);
+  for (int k = 14; k >= 2; --k)
+    s = REAL(1) + s * r * inv_k[k];
   return r * s;
 }
 
@@ -61,8 +78,8 @@ REAL expm1_r(REAL x) {
   if (abs(x) <= REAL(0.5))
     return expm1_series(x);
   x = clamp(x, REAL(-700), REAL(700));
-  REAL k = floor(x / REAL(0.6931471805599453094) + REAL(0.5));
-  REAL r = x - k * REAL(0.6931471805599453094);
+  REAL k = floor(x / ln2 + REAL(0.5));
+  REAL r = x - k * ln2;
   return ldexp(expm1_series(r) + REAL(1), int(k)) - REAL(1);
 }
 

@@ -50,11 +50,18 @@ constexpr uint64_t max_var_paths = 4'000'000;
 
 std::unique_ptr<compute_backend> make_native_backend();
 
+// How the correlation's matrix product runs on a Vulkan device: tiled in
+// shared memory (correlation.comp, for GPUs) or one dot product per
+// invocation (correlation_direct.comp, for CPU devices, where barriers are
+// what costs). Automatic: direct on a CPU device, tiled otherwise.
+enum class correlation_kernel : uint8_t { automatic, tiled, direct };
+
 // Null with `error` when the device cannot be opened or a pipeline fails to
 // build. `use_float64` false runs the float32 shaders even on a device with
 // shaderFloat64 (it must be true only where the device has it).
-std::unique_ptr<compute_backend> make_vulkan_backend(std::shared_ptr<vulkan_instance> instance,
-                                                     const device_info& device, bool use_float64,
-                                                     std::string& error);
+std::unique_ptr<compute_backend>
+make_vulkan_backend(std::shared_ptr<vulkan_instance> instance, const device_info& device,
+                    bool use_float64, std::string& error,
+                    correlation_kernel kernel = correlation_kernel::automatic);
 
 } // namespace cwts::gpu

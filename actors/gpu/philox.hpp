@@ -47,23 +47,30 @@ inline std::array<float, 4> normals(const philox_block& b) {
   return {r0 * std::cos(t0), r0 * std::sin(t0), r1 * std::cos(t1), r1 * std::sin(t1)};
 }
 
-// exp(x) - 1 as the shader computes it (Taylor series after reduction by
-// ln 2), so native and Vulkan revalue a path the same way.
+// exp(x) - 1 as the shader computes it (Taylor series to r^14/14! after
+// reduction by ln 2, reciprocals from a table), so native and Vulkan
+// revalue a path the same way.
 template <class Real>
 Real expm1_series(Real r) {
+  static constexpr Real inv_k[15] = {
+    Real(0.0), Real(1.0), Real(0.5), Real(0.33333333333333333333), Real(0.25), Real(0.2),
+    Real(0.16666666666666666667), Real(0.14285714285714285714), Real(0.125),
+    Real(0.11111111111111111111), Real(0.1), Real(0.090909090909090909091),
+    Real(0.083333333333333333333), Real(0.076923076923076923077), Real(0.071428571428571428571)};
   Real s = 1;
-  for (int k = 17; k >= 2; --k)
-    s = Real(1) + s * r / Real(k);
+  for (int k = 14; k >= 2; --k)
+    s = Real(1) + s * r * inv_k[k];
   return r * s;
 }
 
 template <class Real>
 Real expm1_reduced(Real x) {
+  constexpr Real ln2 = Real(0.69314718055994530942);
   if (std::abs(x) <= Real(0.5))
     return expm1_series(x);
   x = std::fmin(std::fmax(x, Real(-700)), Real(700));
-  Real k = std::floor(x / Real(0.6931471805599453094) + Real(0.5));
-  Real r = x - k * Real(0.6931471805599453094);
+  Real k = std::floor(x / ln2 + Real(0.5));
+  Real r = x - k * ln2;
   return std::ldexp(expm1_series(r) + Real(1), static_cast<int>(k)) - Real(1);
 }
 

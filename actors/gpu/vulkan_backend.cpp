@@ -9,10 +9,14 @@
 #include "actors/gpu/vulkan_device.hpp"
 
 namespace cwts::gpu::spirv {
-extern const uint32_t standardize_f64[], correlation_f64[], var_paths_f64[];
-extern const uint32_t standardize_f32[], correlation_f32[], var_paths_f32[];
-extern const size_t standardize_f64_words, correlation_f64_words, var_paths_f64_words;
-extern const size_t standardize_f32_words, correlation_f32_words, var_paths_f32_words;
+extern const uint32_t standardize_f64[], correlation_f64[], correlation_direct_f64[],
+  var_paths_f64[];
+extern const uint32_t standardize_f32[], correlation_f32[], correlation_direct_f32[],
+  var_paths_f32[];
+extern const size_t standardize_f64_words, correlation_f64_words, correlation_direct_f64_words,
+  var_paths_f64_words;
+extern const size_t standardize_f32_words, correlation_f32_words, correlation_direct_f32_words,
+  var_paths_f32_words;
 } // namespace cwts::gpu::spirv
 
 namespace cwts::gpu {
@@ -27,7 +31,10 @@ class vulkan_backend final : public compute_backend {
 public:
   static constexpr bool f64 = sizeof(Real) == 8;
 
-  explicit vulkan_backend(std::unique_ptr<vulkan_device> dev) : dev_(std::move(dev)) {
+  // `tiled`: the shared-memory correlation (GPUs); else one dot product per
+  // invocation (CPU devices, where barriers are the expensive part).
+  vulkan_backend(std::unique_ptr<vulkan_device> dev, bool tiled)
+    : dev_(std::move(dev)), tiled_(tiled) {
   }
 
   bool build(std::string& error) {
@@ -35,11 +42,11 @@ public:
     standardize_ = dev_->pipeline(f64 ? standardize_f64 : standardize_f32,
                                   f64 ? standardize_f64_words : standardize_f32_words, 3, 8, {},
                                   error);
-    correlation_ = standardize_ < 0 ? -1
-                                    : dev_->pipeline(f64 ? correlation_f64 : correlation_f32,
-                                                     f64 ? correlation_f64_words
-                                                         : correlation_f32_words,
-                                                     2, 8, {}, error);
+    const uint32_t* corr = tiled_ ? (f64 ? correlation_f64 : correlation_f32)
+                                  : (f64 ? correlation_direct_f64 : correlation_direct_f32);
+    size_t corr_words = tiled_ ? (f64 ? correlation_f64_words : correlation_f32_words)
+                               : (f64 ? correlation_direct_f64_words : correlation_direct_f32_words);
+    correlation_ = standardize_ < 0 ? -1 : dev_->pipeline(corr, corr_words, 2, 8, {}, error);
     return correlation_ >= 0;
   }
 
@@ -52,7 +59,7 @@ public:
     if (!c)
       return false;
     auto nn = static_cast<uint32_t>(n), ww = static_cast<uint32_t>(w);
-    uint32_t tiles = (nn + 15) / 16;
+    uint32_t tiles = tiled_ ? (nn + 15) / 16 : (nn + 7) / 8;
     std::vector<vulkan_device::dispatch> steps{
       {standardize_, {returns_slot, z_slot, stats_slot}, {nn, ww}, nn, 1, 1},
       {correlation_, {z_slot, matrix_slot}, {nn, ww}, tiles, tiles, 1}};
@@ -120,6 +127,7 @@ private:
   }
 
   std::unique_ptr<vulkan_device> dev_;
+  bool tiled_ = true;
   int standardize_ = -1;
   int correlation_ = -1;
   std::map<uint32_t, int> var_;
@@ -127,17 +135,19 @@ private:
 
 } // namespace
 
-std::unique_ptr<compute_backend> make_vulkan_backend(std::shared_ptr<vulkan_instance> instance,
-                                                     const device_info& device, bool use_float64,
-                                                     std::string& error) {
+std::unique_ptr<compute_backend>
+make_vulkan_backend(std::shared_ptr<vulkan_instance> instance, const device_info& device,
+                    bool use_float64, std::string& error, correlation_kernel kernel) {
   auto dev = vulkan_device::open(std::move(instance), device.index, use_float64, error);
   if (!dev)
     return nullptr;
+  bool tiled = kernel == correlation_kernel::automatic ? device.kind != backend_kind::cpu_vulkan
+                                                       : kernel == correlation_kernel::tiled;
   if (use_float64) {
-    auto b = std::make_unique<vulkan_backend<double>>(std::move(dev));
+    auto b = std::make_unique<vulkan_backend<double>>(std::move(dev), tiled);
     return b->build(error) ? std::move(b) : nullptr;
   }
-  auto b = std::make_unique<vulkan_backend<float>>(std::move(dev));
+  auto b = std::make_unique<vulkan_backend<float>>(std::move(dev), tiled);
   return b->build(error) ? std::move(b) : nullptr;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Every backend this machine has, for tests that compare them with the
 // native reference: the native one, and each Vulkan device in float64 (when
-// it has shaderFloat64) and float32. On CI that is lavapipe (llvmpipe).
+// it has shaderFloat64) and float32, with the tiled and the direct
+// correlation kernel. On CI that is lavapipe (llvmpipe).
 
 #include <memory>
 #include <random>
@@ -27,16 +28,21 @@ inline std::vector<named_backend> vulkan_backends(std::string& why_none) {
   for (auto& d : instance->devices()) {
     if (!d.has_compute_queue || !d.kind)
       continue;
-    for (bool f64 : {true, false}) {
-      if (f64 && !d.shader_float64)
-        continue;
-      std::string error;
-      auto b = make_vulkan_backend(instance, d, f64, error);
-      if (b)
-        out.push_back({d.name + (f64 ? " f64" : " f32"), std::move(b), f64});
-      else
-        why_none += d.name + ": " + error + "; ";
-    }
+    // Both correlation kernels on every device: CI has only lavapipe, whose
+    // automatic choice is the direct one; the tiled one must be checked too.
+    for (bool f64 : {true, false})
+      for (auto k : {correlation_kernel::tiled, correlation_kernel::direct}) {
+        if (f64 && !d.shader_float64)
+          continue;
+        std::string error;
+        auto b = make_vulkan_backend(instance, d, f64, error, k);
+        auto name = d.name + (f64 ? " f64" : " f32")
+                    + (k == correlation_kernel::tiled ? " tiled" : " direct");
+        if (b)
+          out.push_back({name, std::move(b), f64});
+        else
+          why_none += d.name + ": " + error + "; ";
+      }
   }
   if (out.empty() && why_none.empty())
     why_none = "no Vulkan device with a compute queue";
