@@ -1,7 +1,7 @@
 // The VaR-limit kill end to end (docs/gpu.md "VaR limit"): a node whose GPU
 // worker computes the VaR of the market maker's position from the venue's
 // replayed trades, with a var-limit so small that any position breaches it.
-// Risk sends one level-2 node kill signed with the node key; the node
+// ([gpu] enabled in config/node.ini.) Risk sends one level-2 node kill signed with the node key; the node
 // halts, and a reset is voted no while the VaR is still above the limit.
 #define CAF_SUITE node_var_kill
 #include "caf/test/unit_test_impl.hpp"
@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 
 CAF_TEST(a_var_above_its_limit_halts_the_node_with_one_kill) {
   single_node n("node_var_kill",
-                {"--gpu.enabled=true", "--gpu.var-limit=\"0.00000001\"", "--gpu.bucket-ms=100",
+                {"--gpu.var-limit=\"0.00000001\"", "--gpu.bucket-ms=100",
                  "--gpu.update-interval-ms=200", "--gpu.window=64", "--gpu.paths=20000"});
   auto backend = n.node.wait_for_line(
     stream::err, [](const std::string& l) { return l.find("event=gpu_backend") != std::string::npos; },
