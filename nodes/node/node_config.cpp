@@ -116,6 +116,27 @@ node_config::node_config() {
     .add(g.seed, "seed", "Philox seed: the same seed draws the same paths on every backend")
     .add(g.var_limit, "var-limit", "VaR (highest confidence, quote) above which risk kills (0: off)")
     .add(g.var_kill_level, "var-kill-level", "level of that kill, 1..4");
+  opt_group{custom_options_, "admin"}
+    .add(raw_.admin_host, "host", "address of the admin HTTP port (default 127.0.0.1)")
+    .add(raw_.admin_port, "port", "admin HTTP port: /metrics, /readyz, /api/* (0: a free one)");
+  opt_group{custom_options_, "health"}
+    .add(raw_.health_interval_ms, "interval-ms", "how often the health rules are evaluated")
+    .add(raw_.stale_data_s, "stale-data-s", "market data older than this is stale (0: off)")
+    .add(raw_.stale_data_kill_level, "stale-data-kill-level", "kill level on stale data (0: none)")
+    .add(raw_.reject_ratio, "reject-ratio", "rejects / orders in the window above this (0: off)")
+    .add(raw_.health_reject_window_ms, "reject-window-ms", "window of reject-ratio and p99")
+    .add(raw_.health_reject_min_orders, "reject-min-orders", "orders in the window before it counts")
+    .add(raw_.reject_kill_level, "reject-kill-level", "kill level on a high reject rate (0: none)")
+    .add(raw_.order_latency_p99_ms, "order-latency-p99-ms",
+         "p99 of the order round trip in the window above this (0: off)")
+    .add(raw_.order_latency_min_count, "order-latency-min-count",
+         "round trips in the window before the p99 counts")
+    .add(raw_.order_latency_kill_level, "order-latency-kill-level", "kill level on slow orders")
+    .add(raw_.max_resident_mb, "max-resident-mb", "resident memory above this (0: off)")
+    .add(raw_.memory_kill_level, "memory-kill-level", "kill level on memory above its limit")
+    .add(raw_.venue_disconnected_s, "venue-disconnected-s",
+         "connector without its venue this long (0: off)")
+    .add(raw_.venue_kill_level, "venue-kill-level", "kill level on a disconnected venue");
 }
 
 namespace {
@@ -462,11 +483,64 @@ bool node_config::read_auto_triggers(node_settings& s, std::string& error) const
   return true;
 }
 
+// docs/monitoring.md "Health rules": a bad value names its key.
+bool node_config::read_admin(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  auto& a = s.admin;
+  auto seconds = [&](const std::string& key, const std::string& text, double& out) {
+    char* end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == nullptr || *end != '\0' || !(v >= 0.0 && v <= 86400.0 * 365)) {
+      error = key + ": '" + text + "' is not a non-negative number";
+      return false;
+    }
+    out = v;
+    return true;
+  };
+  auto level = [&](const std::string& key, int64_t v, int& out) {
+    if (!in_range(key, v, 0, 4, error))
+      return false;
+    out = static_cast<int>(v);
+    return true;
+  };
+  double latency_ms = 0;
+  if (!in_range("admin.port", r.admin_port, 0, 65535, error)
+      || !in_range("health.interval-ms", r.health_interval_ms, 100, 3'600'000, error)
+      || !in_range("health.reject-window-ms", r.health_reject_window_ms, 1000, 86'400'000, error)
+      || !in_range("health.reject-min-orders", r.health_reject_min_orders, 1, 1'000'000, error)
+      || !in_range("health.order-latency-min-count", r.order_latency_min_count, 1, 1'000'000, error)
+      || !in_range("health.max-resident-mb", r.max_resident_mb, 0, 1'048'576, error)
+      || !seconds("health.stale-data-s", r.stale_data_s, a.stale_data_s)
+      || !seconds("health.reject-ratio", r.reject_ratio, a.reject_ratio)
+      || !seconds("health.order-latency-p99-ms", r.order_latency_p99_ms, latency_ms)
+      || !seconds("health.venue-disconnected-s", r.venue_disconnected_s, a.venue_disconnected_s)
+      || !level("health.stale-data-kill-level", r.stale_data_kill_level, a.stale_data_kill_level)
+      || !level("health.reject-kill-level", r.reject_kill_level, a.reject_kill_level)
+      || !level("health.order-latency-kill-level", r.order_latency_kill_level,
+                a.order_latency_kill_level)
+      || !level("health.memory-kill-level", r.memory_kill_level, a.memory_kill_level)
+      || !level("health.venue-kill-level", r.venue_kill_level, a.venue_kill_level))
+    return false;
+  if (a.reject_ratio > 1.0) {
+    error = "health.reject-ratio: '" + r.reject_ratio + "' is above 1";
+    return false;
+  }
+  a.host = r.admin_host;
+  a.port = static_cast<uint16_t>(r.admin_port);
+  a.interval = std::chrono::milliseconds(r.health_interval_ms);
+  a.reject_window = std::chrono::milliseconds(r.health_reject_window_ms);
+  a.reject_min_orders = r.health_reject_min_orders;
+  a.order_latency_p99_s = latency_ms / 1000.0;
+  a.order_latency_min_count = r.order_latency_min_count;
+  a.max_resident_bytes = r.max_resident_mb * 1024 * 1024;
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
-      && read_auto_triggers(s, error)
+      && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error))
     return s;
   return std::nullopt;

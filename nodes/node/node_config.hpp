@@ -90,6 +90,27 @@ struct kill_settings {
   std::chrono::milliseconds quorum_timeout{5000};
 };
 
+// [admin] and [health]: the admin HTTP port and the health rules
+// (docs/monitoring.md); copied into admin::admin_config by node_main.
+struct admin_settings {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0; // 0: a free one
+  std::chrono::milliseconds interval{1000};
+  double stale_data_s = 0;
+  int stale_data_kill_level = 0;
+  double reject_ratio = 0;
+  std::chrono::milliseconds reject_window{60000};
+  int64_t reject_min_orders = 20;
+  int reject_kill_level = 0;
+  double order_latency_p99_s = 0;
+  int64_t order_latency_min_count = 20;
+  int order_latency_kill_level = 0;
+  int64_t max_resident_bytes = 0;
+  int memory_kill_level = 0;
+  double venue_disconnected_s = 0;
+  int venue_kill_level = 0;
+};
+
 struct node_settings {
   node_id self;
   std::set<std::string> roles; // "gateway", "trading"
@@ -113,6 +134,7 @@ struct node_settings {
   // [operators] file, loaded: the keys allowed to command this node.
   std::shared_ptr<const operator_registry> operators;
   kill_settings kill;
+  admin_settings admin;
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
   gpu::gpu_settings gpu;
 
@@ -134,6 +156,7 @@ private:
   bool read_operators(node_settings& s, std::string& error) const;
   bool read_kill(node_settings& s, std::string& error) const;
   bool read_auto_triggers(node_settings& s, std::string& error) const;
+  bool read_admin(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -191,6 +214,22 @@ private:
     int64_t reset_min_halt_ms = 0;
     int64_t heartbeat_interval_ms = 200;
     int64_t quorum_timeout_ms = 5000;
+    std::string admin_host = "127.0.0.1";
+    int64_t admin_port = 0;
+    int64_t health_interval_ms = 1000;
+    std::string stale_data_s = "0";
+    int64_t stale_data_kill_level = 0;
+    std::string reject_ratio = "0";
+    int64_t health_reject_window_ms = 60000;
+    int64_t health_reject_min_orders = 20;
+    int64_t reject_kill_level = 0;
+    std::string order_latency_p99_ms = "0";
+    int64_t order_latency_min_count = 20;
+    int64_t order_latency_kill_level = 0;
+    int64_t max_resident_mb = 0;
+    int64_t memory_kill_level = 0;
+    std::string venue_disconnected_s = "0";
+    int64_t venue_kill_level = 0;
   };
   raw_options raw_;
   gpu::gpu_raw_options raw_gpu_;

@@ -1,0 +1,58 @@
+#pragma once
+// A plain HTTP/1.1 GET on 127.0.0.1 for the admin tests (Boost.Beast):
+// status and body, or status -1 when the connection failed.
+
+#include <string>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+namespace cwts::itest {
+
+struct http_result {
+  int status = -1;
+  std::string body;
+};
+
+inline http_result http_get(uint16_t port, const std::string& target) {
+  namespace http = boost::beast::http;
+  using tcp = boost::asio::ip::tcp;
+  http_result out;
+  try {
+    boost::asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    http::write(socket, req);
+    boost::beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(socket, buf, res);
+    out.status = static_cast<int>(res.result_int());
+    out.body = res.body();
+  } catch (const std::exception& e) {
+    out.body = e.what();
+  }
+  return out;
+}
+
+// Percent-encodes a PromQL query for a URL.
+inline std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+} // namespace cwts::itest
