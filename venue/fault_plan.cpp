@@ -61,6 +61,10 @@ void write_counters(json_writer& w, const fault_counters& c) {
     .field_num("stalls", n(c.stalls))
     .field_num("malformedFrames", n(c.malformed_frames))
     .field_num("depthGaps", n(c.depth_gaps))
+    .field_num("outOfOrder", n(c.out_of_order))
+    .field_num("wsApiDelayed", n(c.ws_api_delayed))
+    .field_num("wsApiUnavailable", n(c.ws_api_unavailable))
+    .field_num("wsApiDrops", n(c.ws_api_drops))
     .end_object();
 }
 
@@ -84,7 +88,7 @@ venue_error unavailable_error() {
 
 std::optional<std::string> fault_plan::set(armed& a, const std::string& key,
                                            const std::string& value, fault_source from) {
-  bool is_action = key == "ws-drop" || key == "stall-ms" || key == "reset";
+  bool is_action = key == "ws-drop" || key == "stall-ms" || key == "reset" || key == "ws-api-drop";
   if (is_action && from == fault_source::config)
     return key + ": an action of the admin endpoint (POST /venue/faults), not a config key";
   if (key == "latency-ms") return read_int(key, value, 0, max_wait_ms, a.latency_ms);
@@ -103,6 +107,11 @@ std::optional<std::string> fault_plan::set(armed& a, const std::string& key,
   if (key == "malformed-frames") return read_int(key, value, 0, max_count, a.malformed_frames);
   if (key == "depth-gaps") return read_int(key, value, 0, max_count, a.depth_gaps);
   if (key == "ws-drop") return read_bool(key, value, a.ws_drop);
+  if (key == "ws-api-drop") return read_bool(key, value, a.ws_api_drop);
+  if (key == "out-of-order") return read_int(key, value, 0, max_count, a.out_of_order);
+  if (key == "ws-api-latency-ms") return read_int(key, value, 0, max_wait_ms, a.ws_api_latency_ms);
+  if (key == "ws-api-unavailable")
+    return read_int(key, value, 0, max_count, a.ws_api_unavailable);
   if (key == "stall-ms") return read_int(key, value, 0, max_wait_ms, a.stall_ms);
   if (key == "reset") {
     bool reset = false;
@@ -182,6 +191,41 @@ bool fault_plan::take_depth_gap() {
   return true;
 }
 
+bool fault_plan::take_out_of_order() {
+  std::lock_guard lock(mutex_);
+  return take_one(armed_.out_of_order);
+}
+
+void fault_plan::count_out_of_order() {
+  std::lock_guard lock(mutex_);
+  ++counters_.out_of_order;
+}
+
+int64_t fault_plan::take_ws_api_latency_ms() {
+  std::lock_guard lock(mutex_);
+  if (armed_.ws_api_latency_ms > 0) ++counters_.ws_api_delayed;
+  return armed_.ws_api_latency_ms;
+}
+
+std::optional<bool> fault_plan::take_ws_api_unavailable() {
+  std::lock_guard lock(mutex_);
+  if (!take_one(armed_.ws_api_unavailable)) return std::nullopt;
+  ++counters_.ws_api_unavailable;
+  return armed_.unavailable_executes;
+}
+
+bool fault_plan::take_ws_api_drop() {
+  std::lock_guard lock(mutex_);
+  bool drop = armed_.ws_api_drop;
+  armed_.ws_api_drop = false;
+  return drop;
+}
+
+void fault_plan::count_ws_api_drops(uint64_t connections) {
+  std::lock_guard lock(mutex_);
+  counters_.ws_api_drops += connections;
+}
+
 fault_counters fault_plan::counters() const {
   std::lock_guard lock(mutex_);
   return counters_;
@@ -204,6 +248,9 @@ std::string fault_plan::to_json() const {
     .field_bool("unavailable-executes", armed_.unavailable_executes)
     .field_num("malformed-frames", armed_.malformed_frames)
     .field_num("depth-gaps", armed_.depth_gaps)
+    .field_num("out-of-order", armed_.out_of_order)
+    .field_num("ws-api-latency-ms", armed_.ws_api_latency_ms)
+    .field_num("ws-api-unavailable", armed_.ws_api_unavailable)
     .end_object()
     .key("counters");
   write_counters(w, counters_);

@@ -17,8 +17,15 @@
 //                           preceded by a truncated JSON frame
 //   depth-gaps N            the next N depthUpdate events are withheld, so
 //                           the following event's U skips an id range
+//   out-of-order N          the next N market-stream events are each held
+//                           back and sent just after the next event of the
+//                           same stream (a later event arrives first)
+//   ws-api-latency-ms N     every WebSocket API response waits N ms
+//   ws-api-unavailable N    the next N WebSocket API requests are answered
+//                           status 503 -1007 (unavailable-executes applies)
 // Actions (admin endpoint only; a config is read before any client exists):
 //   ws-drop true            close every market-stream connection now
+//   ws-api-drop true        close every WebSocket API connection now
 //   stall-ms N              hold market-stream events for N ms, then send them
 //   reset true              disarm everything (counters are kept)
 
@@ -42,6 +49,10 @@ struct fault_counters {
   uint64_t stalls = 0;
   uint64_t malformed_frames = 0;  // events preceded by a malformed frame
   uint64_t depth_gaps = 0;        // depthUpdate events withheld
+  uint64_t out_of_order = 0;      // events sent after a later one
+  uint64_t ws_api_delayed = 0;    // WebSocket API responses delayed
+  uint64_t ws_api_unavailable = 0; // WebSocket API requests answered 503
+  uint64_t ws_api_drops = 0;      // WebSocket API connections closed
 };
 
 // Where a setting comes from: config refuses the actions.
@@ -66,6 +77,12 @@ public:
   bool take_malformed_frame();
   bool take_depth_gap();
   void count_ws_drops(uint64_t connections);
+  bool take_out_of_order();
+  void count_out_of_order();
+  int64_t take_ws_api_latency_ms();
+  std::optional<bool> take_ws_api_unavailable();
+  bool take_ws_api_drop();
+  void count_ws_api_drops(uint64_t connections);
 
   fault_counters counters() const;
   // {"armed":{…},"counters":{…}} for GET /venue/faults.
@@ -82,6 +99,10 @@ private:
     int64_t depth_gaps = 0;
     bool ws_drop = false;
     int64_t stall_ms = 0;
+    int64_t out_of_order = 0;
+    int64_t ws_api_latency_ms = 0;
+    int64_t ws_api_unavailable = 0;
+    bool ws_api_drop = false;
   };
   static std::optional<std::string> set(armed& a, const std::string& key,
                                         const std::string& value, fault_source from);

@@ -8,8 +8,32 @@ order_side aggressor_side(const tape_trade& t) {
   return t.buyer_is_maker ? order_side::sell : order_side::buy;
 }
 
+namespace {
+
+// splitmix64 (Steele, Lea, Flood 2014): a small, well-mixed hash of a counter.
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+} // namespace
+
+qty seeded_level_qty(const symbol_rules& rules, const seed_config& cfg, uint64_t print_index,
+                     int slot) {
+  if (cfg.seed == 0) return cfg.level_qty;
+  auto draw = splitmix64(cfg.seed ^ splitmix64(print_index * 1024 + static_cast<uint64_t>(slot)));
+  auto permille = static_cast<int64_t>(500 + draw % 1001); // [0.5, 1.5]
+  __int128 raw = static_cast<__int128>(cfg.level_qty.raw) * permille / 1000;
+  auto step = rules.step_size.is_positive() ? rules.step_size.raw : 1;
+  raw -= raw % step;
+  return qty::from_raw(std::max<int64_t>(static_cast<int64_t>(raw),
+                                         std::max(step, rules.min_qty.raw)));
+}
+
 std::vector<place_request> seed_orders(const symbol_rules& rules, const tape_trade& t,
-                                       const seed_config& cfg) {
+                                       const seed_config& cfg, uint64_t print_index) {
   std::vector<place_request> out;
   auto passive = opposite(aggressor_side(t));
   auto make = [&](order_side side, price px, qty q) {
@@ -32,7 +56,8 @@ std::vector<place_request> seed_orders(const symbol_rules& rules, const tape_tra
     price px = t.px;
     for (int k = 0; k < i; ++k) px += away;
     if (!px.is_positive()) break;
-    auto q = i == 0 ? std::max(cfg.level_qty, t.quantity) : cfg.level_qty;
+    auto level = seeded_level_qty(rules, cfg, print_index, i);
+    auto q = i == 0 ? std::max(level, t.quantity) : level;
     out.push_back(make(passive, px, q));
   }
   // Aggressor side: levels from one tick beyond P, never crossing P.
@@ -41,15 +66,17 @@ std::vector<place_request> seed_orders(const symbol_rules& rules, const tape_tra
   for (int i = 0; i < cfg.levels_per_side; ++i) {
     px += beyond;
     if (!px.is_positive()) break;
-    out.push_back(make(aggressor_side(t), px, cfg.level_qty));
+    out.push_back(make(aggressor_side(t), px,
+                       seeded_level_qty(rules, cfg, print_index, cfg.levels_per_side + i)));
   }
   return out;
 }
 
 qty print_tape_trade(matching_engine& engine, const symbol_rules& rules,
-                     const tape_trade& t, const seed_config& cfg, int64_t now_ms) {
+                     const tape_trade& t, const seed_config& cfg, int64_t now_ms,
+                     uint64_t print_index) {
   engine.withdraw_venue_liquidity(rules.sym);
-  for (auto& r : seed_orders(rules, t, cfg))
+  for (auto& r : seed_orders(rules, t, cfg, print_index))
     engine.place(r, now_ms);
   place_request aggressor;
   aggressor.account = venue_account;

@@ -24,19 +24,29 @@ inline constexpr const char* venue_account = "@venue";
 struct seed_config {
   int levels_per_side = 3; // levels each side of the tape price
   qty level_qty;           // size of each seeded level
+  // 0: every level holds level_qty. Otherwise each level's size is
+  // level_qty x [0.5, 1.5], drawn from (seed, print number, level) by
+  // splitmix64: the same seed, tape and order flow give the same book.
+  uint64_t seed = 0;
 };
+
+// The seeded size of level `slot` of print `print_index` (pure).
+qty seeded_level_qty(const symbol_rules& rules, const seed_config& cfg, uint64_t print_index,
+                     int slot);
 
 // Aggressor side of a print: Binance isBuyerMaker=true means the buyer was
 // resting, so the seller crossed the spread.
 order_side aggressor_side(const tape_trade& t);
 
 // The venue-owned orders that back one print (pure, for tests and replay).
+// `print_index` counts the prints since start (it varies seeded sizes).
 std::vector<place_request> seed_orders(const symbol_rules& rules, const tape_trade& t,
-                                       const seed_config& cfg);
+                                       const seed_config& cfg, uint64_t print_index = 0);
 
 // Executes one print in `engine`; returns the quantity that traded.
 qty print_tape_trade(matching_engine& engine, const symbol_rules& rules,
-                     const tape_trade& t, const seed_config& cfg, int64_t now_ms);
+                     const tape_trade& t, const seed_config& cfg, int64_t now_ms,
+                     uint64_t print_index = 0);
 
 // Paces a tape in wall-clock order: trade i is due at start + (t_i - t_0) /
 // speed, never sooner than 1/cap after the previous print. At the end the tape

@@ -75,6 +75,13 @@ public:
   // assigns "cwtscancel<orderId>" when it is empty.
   order_result cancel(const std::string& account, symbol sym, const order_key& key,
                       int64_t now_ms, const std::string& cancel_client_id = {});
+  // rest-api.md "Order Amend Keep Priority": reduces an open order's
+  // quantity in place (its queue position is kept). -2013 unknown or
+  // closed order, -2038 when new_qty is not below the quantity, -1013
+  // LOT_SIZE. A new_qty at or below the executed quantity fills the order.
+  // `new_client_id` renames it (the venue assigns one when empty).
+  order_result amend_quantity(const std::string& account, symbol sym, const order_key& key,
+                              qty new_qty, const std::string& new_client_id, int64_t now_ms);
   order_result query(const std::string& account, symbol sym, const order_key& key) const;
   std::vector<order> open_orders(const std::string& account,
                                  std::optional<symbol> sym) const;
@@ -165,6 +172,8 @@ private:
   // Moves the fill's amounts; returns the commission charged.
   qty settle(const book& b, order& o, price px, qty q, bool maker);
   void release(const book& b, order& o);
+  // Unlocks what `cut` of the order's quantity had locked.
+  void release_part(const book& b, order& o, qty cut);
 
   std::map<symbol, book> books_;
   std::unordered_map<int64_t, order> orders_;

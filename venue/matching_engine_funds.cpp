@@ -86,6 +86,14 @@ qty matching_engine::settle(const book& b, order& o, price px, qty q, bool maker
   return fee;
 }
 
+void matching_engine::release_part(const book& b, order& o, qty cut) {
+  if (o.locked.is_zero() || !has_price(o.type)) return;
+  bool buy = o.side == order_side::buy;
+  auto freed = std::min(o.locked, buy ? as_qty(cost_of(o.px, cut)) : cut);
+  o.locked -= freed;
+  balances_.unlock(o.account, buy ? b.rules.quote_asset : b.rules.base_asset, freed);
+}
+
 void matching_engine::release(const book& b, order& o) {
   if (o.locked.is_zero()) return;
   bool buy = o.side == order_side::buy;

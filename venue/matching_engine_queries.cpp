@@ -50,6 +50,50 @@ order_result matching_engine::cancel(const std::string& account, symbol sym,
   return o;
 }
 
+order_result matching_engine::amend_quantity(const std::string& account, symbol sym,
+                                             const order_key& key, qty new_qty,
+                                             const std::string& new_client_id, int64_t now_ms) {
+  auto b = find_book(sym);
+  if (!b) return venue_error{-1121, "Invalid symbol.", 400};
+  auto found = find_order(account, sym, key);
+  if (!found || !found->is_open()) return venue_error{-2013, "Order does not exist.", 400};
+  // errors.md -2038: "newQty must be ... less than the order's quantity".
+  if (new_qty >= found->orig_qty)
+    return venue_error{-2038, "Order amend (quantity increase) is not supported.", 400};
+  const auto& r = b->rules;
+  if (new_qty < r.min_qty || (r.step_size.is_positive() && (new_qty - r.min_qty).raw % r.step_size.raw))
+    return venue_error{-1013, "Filter failure: LOT_SIZE", 400};
+  auto renamed = new_client_id.empty() ? "cwtsamend" + std::to_string(found->order_id) + "x"
+                                           + std::to_string(found->amendments + 1)
+                                       : new_client_id;
+  if (auto other = find_order(account, sym, order_key{std::nullopt, renamed});
+      other && other->is_open() && other->order_id != found->order_id)
+    return venue_error{-2010, "Duplicate order sent.", 400};
+  auto& o = orders_.at(found->order_id);
+  auto cut = o.orig_qty - new_qty;
+  if (new_qty <= o.executed_qty) {
+    // Nothing left to rest: the order is done at what it executed.
+    unlink(*b, o);
+    release(*b, o);
+    o.orig_qty = o.executed_qty;
+    o.status = order_status::filled;
+  } else {
+    auto& side = o.side == order_side::buy ? b->bids : b->asks;
+    auto level = side.find(level_key(o.side, o.px));
+    if (level != side.end()) level->second.total -= cut;
+    release_part(*b, o, cut);
+    o.orig_qty = new_qty;
+    touch(*b, o.side, o.px); // same place in the queue, less quantity
+  }
+  o.pre_amend_client_order_id = o.client_order_id;
+  o.client_order_id = renamed;
+  client_ids_[account][renamed] = o.order_id;
+  ++o.amendments;
+  o.update_time_ms = now_ms;
+  publish(o);
+  return o;
+}
+
 order_result matching_engine::query(const std::string& account, symbol sym,
                                     const order_key& key) const {
   if (!find_book(sym)) return venue_error{-1121, "Invalid symbol.", 400};

@@ -73,6 +73,10 @@ struct order {
   qty locked;                 // balance still locked by this order (quote for BUY LIMIT)
   stp_mode stp = stp_mode::none;
   std::vector<order_fill> fills;
+  // Order Amend Keep Priority: how often the quantity was reduced, and the
+  // clientOrderId before the latest amend.
+  int amendments = 0;
+  std::string pre_amend_client_order_id;
 
   qty remaining() const { return orig_qty - executed_qty; }
   bool is_open() const {

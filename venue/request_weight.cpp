@@ -49,6 +49,8 @@ int64_t request_weight(std::string_view method, std::string_view path,
     return n <= 20 ? 2 : n <= 100 ? 40 : 80;
   }
   if (path == "/api/v3/order") return method == "GET" ? 4 : 1;
+  if (path == "/api/v3/order/cancelReplace") return 1;
+  if (path == "/api/v3/order/amend/keepPriority") return 4;
   if (path == "/api/v3/openOrders") {
     if (method == "DELETE") return 1;
     return one_symbol ? 6 : 80;
@@ -79,6 +81,8 @@ int64_t ws_api_request_weight(std::string_view method, const request_params& par
     {"order.place", "POST", "/api/v3/order"},
     {"order.cancel", "DELETE", "/api/v3/order"},
     {"order.status", "GET", "/api/v3/order"},
+    {"order.cancelReplace", "POST", "/api/v3/order/cancelReplace"},
+    {"order.amend.keepPriority", "PUT", "/api/v3/order/amend/keepPriority"},
     {"openOrders.status", "GET", "/api/v3/openOrders"},
     {"openOrders.cancelAll", "DELETE", "/api/v3/openOrders"},
     {"allOrders", "GET", "/api/v3/allOrders"},

@@ -44,8 +44,9 @@ void write_symbol(json_writer& w, const symbol_rules& r) {
     .key("orderTypes").begin_array().str("LIMIT").str("LIMIT_MAKER").str("MARKET").end_array()
     .field_bool("icebergAllowed", false).field_bool("ocoAllowed", false)
     .field_bool("otoAllowed", false).field_bool("quoteOrderQtyMarketAllowed", false)
-    .field_bool("allowTrailingStop", false).field_bool("cancelReplaceAllowed", false)
-    .field_bool("isSpotTradingAllowed", true).field_bool("isMarginTradingAllowed", false);
+    .field_bool("allowTrailingStop", false).field_bool("cancelReplaceAllowed", true)
+    .field_bool("isSpotTradingAllowed", true).field_bool("isMarginTradingAllowed", false)
+    .field_bool("amendAllowed", true);
   write_filters(w, r);
   w.key("permissions").begin_array().end_array()
     .key("permissionSets").begin_array().begin_array().str("SPOT").end_array().end_array()
@@ -155,6 +156,10 @@ http_reply rest_api::route(const http_request_view& req, std::string_view path,
     if (path == "/api/v3/historicalTrades")
       return keyed_call(req, query, &rest_api::historical_trades, now_ms);
   }
+  if (path == "/api/v3/order/amend/keepPriority" && m == "PUT")
+    return signed_call(req, query, &rest_api::amend_keep_priority, now_ms);
+  if (path == "/api/v3/order/cancelReplace" && m == "POST")
+    return signed_call(req, query, &rest_api::cancel_replace, now_ms);
   if (path == "/api/v3/order") {
     if (m == "POST") return signed_call(req, query, &rest_api::new_order, now_ms);
     if (m == "DELETE") return signed_call(req, query, &rest_api::cancel_order, now_ms);

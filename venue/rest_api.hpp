@@ -14,6 +14,7 @@
 #include "venue/market_stats.hpp"
 #include "venue/matching_engine.hpp"
 #include "venue/request_auth.hpp"
+#include "venue/order_json.hpp"
 #include "venue/order_rate.hpp"
 #include "venue/request_params.hpp"
 #include "venue/request_weight.hpp"
@@ -75,6 +76,11 @@ public:
   http_reply exchange_info(const request_params& p, int64_t now_ms);
   http_reply new_order(const request_params& p, const std::string& account, int64_t now);
   http_reply cancel_order(const request_params& p, const std::string& account, int64_t now);
+  // POST /api/v3/order/cancelReplace (rest_replace.cpp).
+  http_reply cancel_replace(const request_params& p, const std::string& account, int64_t now);
+  // PUT /api/v3/order/amend/keepPriority (rest_replace.cpp).
+  http_reply amend_keep_priority(const request_params& p, const std::string& account,
+                                 int64_t now);
   http_reply query_order(const request_params& p, const std::string& account, int64_t now);
   http_reply open_orders(const request_params& p, const std::string& account, int64_t now);
   http_reply cancel_open_orders(const request_params& p, const std::string& account,
@@ -108,6 +114,17 @@ private:
                         int64_t now_ms);
   // GET /venue/faults shows the plan, POST arms it (query or form body).
   http_reply fault_admin(const http_request_view& req, std::string_view query);
+  // A validated new order (rest_orders.cpp), shared by POST /api/v3/order
+  // and cancelReplace.
+  struct new_order_request {
+    place_request req;
+    new_order_resp_type resp_type = new_order_resp_type::full;
+  };
+  std::variant<new_order_request, venue_error> read_new_order(const request_params& p,
+                                                              const std::string& account);
+  // The order's reply JSON, or the engine's refusal (not counted here).
+  std::variant<std::string, venue_error> place_new_order(const new_order_request& r,
+                                                         int64_t now);
   // Adds X-MBX-ORDER-COUNT-10S and -1D (rest-api.md "Unfilled Order Count").
   http_reply with_order_counts(http_reply r, const std::string& account, int64_t now);
   http_reply exchange_info_json(int64_t now_ms, const std::vector<symbol>& only) const;
@@ -117,6 +134,7 @@ private:
   venue_stats& stats_;
   weight_limiter weights_;
   order_rate orders_;
+  int64_t amend_executions_ = 0; // "executionId" of amend replies
   market_stats market_;
   trade_history history_;
   fault_plan faults_;

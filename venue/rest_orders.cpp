@@ -94,6 +94,51 @@ std::optional<venue_error> read_order_shape(const request_params& p, place_reque
 
 } // namespace
 
+std::variant<rest_api::new_order_request, venue_error>
+rest_api::read_new_order(const request_params& p, const std::string& account) {
+  auto sym = read_symbol(p, engine_);
+  if (auto e = std::get_if<venue_error>(&sym)) return *e;
+  new_order_request out;
+  auto& req = out.req;
+  req.account = account;
+  req.sym = std::get<symbol>(sym);
+  if (auto e = read_order_shape(p, req)) return *e;
+  if (auto coid = p.get("newClientOrderId")) {
+    if (!is_valid_client_order_id(*coid))
+      return illegal_param("newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$");
+    req.client_order_id = *coid;
+  }
+  // rest-api.md: "MARKET and LIMIT order types default to FULL, all other
+  // orders default to ACK."
+  out.resp_type = req.type == order_type::limit_maker ? new_order_resp_type::ack
+                                                      : new_order_resp_type::full;
+  if (auto rt = p.get("newOrderRespType")) {
+    auto parsed = parse_resp_type(*rt);
+    if (!parsed) return illegal_param("newOrderRespType", "ACK, RESULT, FULL");
+    out.resp_type = *parsed;
+  }
+  if (auto mode = p.get("selfTradePreventionMode")) {
+    auto parsed = parse_stp_mode(*mode);
+    if (!parsed)
+      return illegal_param("selfTradePreventionMode",
+                           "NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH");
+    out.req.stp = *parsed;
+  }
+  return out;
+}
+
+std::variant<std::string, venue_error> rest_api::place_new_order(const new_order_request& r,
+                                                                 int64_t now) {
+  auto placed = engine_.place(r.req, now);
+  if (auto e = std::get_if<venue_error>(&placed)) return *e;
+  ++stats_.user_orders;
+  json_writer w;
+  auto* rules = engine_.rules(r.req.sym);
+  write_new_order(w, std::get<order>(placed), r.resp_type,
+                  r.req.side == order_side::buy ? rules->base_asset : rules->quote_asset);
+  return w.take();
+}
+
 http_reply rest_api::new_order(const request_params& p, const std::string& account,
                                int64_t now) {
   if (auto e = check_unread(p, {"symbol", "side", "type", "timeInForce", "quantity", "price",
@@ -102,45 +147,15 @@ http_reply rest_api::new_order(const request_params& p, const std::string& accou
     return error(*e);
   // Fault injection: an authenticated order refused with the armed code.
   if (auto e = faults_.take_order_reject(weights_.limit())) return error(*e);
-  auto sym = read_symbol(p, engine_);
-  if (auto e = std::get_if<venue_error>(&sym)) return error(*e);
-  place_request req;
-  req.account = account;
-  req.sym = std::get<symbol>(sym);
-  if (auto e = read_order_shape(p, req)) return error(*e);
-  if (auto coid = p.get("newClientOrderId")) {
-    if (!is_valid_client_order_id(*coid))
-      return error(illegal_param("newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$"));
-    req.client_order_id = *coid;
-  }
-  // rest-api.md: "MARKET and LIMIT order types default to FULL, all other
-  // orders default to ACK."
-  auto resp_type = req.type == order_type::limit_maker ? new_order_resp_type::ack
-                                                       : new_order_resp_type::full;
-  if (auto rt = p.get("newOrderRespType")) {
-    auto parsed = parse_resp_type(*rt);
-    if (!parsed) return error(illegal_param("newOrderRespType", "ACK, RESULT, FULL"));
-    resp_type = *parsed;
-  }
-  if (auto mode = p.get("selfTradePreventionMode")) {
-    auto parsed = parse_stp_mode(*mode);
-    if (!parsed)
-      return error(illegal_param("selfTradePreventionMode",
-                                 "NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH"));
-    req.stp = *parsed;
-  }
+  auto read = read_new_order(p, account);
+  if (auto e = std::get_if<venue_error>(&read)) return error(*e);
   // ORDERS limits: every order that reaches the matching engine counts;
   // the reply shows the account's counts either way.
   if (auto e = orders_.charge(account, now)) return with_order_counts(error(*e), account, now);
-  auto placed = engine_.place(req, now);
+  auto placed = place_new_order(std::get<new_order_request>(read), now);
   if (auto e = std::get_if<venue_error>(&placed))
     return with_order_counts(error(*e), account, now);
-  ++stats_.user_orders;
-  json_writer w;
-  auto* rules = engine_.rules(req.sym);
-  write_new_order(w, std::get<order>(placed), resp_type,
-                  req.side == order_side::buy ? rules->base_asset : rules->quote_asset);
-  return with_order_counts({200, w.take(), {}}, account, now);
+  return with_order_counts({200, std::get<std::string>(placed), {}}, account, now);
 }
 
 http_reply rest_api::with_order_counts(http_reply r, const std::string& account, int64_t now) {

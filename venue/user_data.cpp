@@ -29,6 +29,8 @@ struct execution {
 std::string execution_report(const order& o, const execution& x, std::string_view fee_asset,
                              int64_t execution_id) {
   bool canceled = x.status == order_status::canceled;
+  // An amend (x REPLACED) names the order's previous clientOrderId in "C".
+  bool replaced = x.type == "REPLACED";
   json_writer w;
   w.begin_object().field("e", "executionReport").field_num("E", o.update_time_ms)
     .field("s", o.sym.view())
@@ -36,7 +38,8 @@ std::string execution_report(const order& o, const execution& x, std::string_vie
     .field("c", canceled ? o.cancel_client_order_id : o.client_order_id)
     .field("S", to_string(o.side)).field("o", to_string(o.type)).field("f", to_string(o.tif))
     .field("q", o.orig_qty.to_string()).field("p", o.px.to_string()).field("P", zero)
-    .field("F", zero).field_num("g", -1).field("C", canceled ? o.client_order_id : "")
+    .field("F", zero).field_num("g", -1)
+    .field("C", canceled ? o.client_order_id : replaced ? o.pre_amend_client_order_id : "")
     .field("x", x.type).field("X", to_string(x.status)).field("r", "NONE")
     .field_num("i", o.order_id)
     .field("l", x.fill ? x.fill->quantity.to_string() : zero)
@@ -113,6 +116,10 @@ void user_data_feed::report(const order& o, tracked& t, bool first) {
     emit({"TRADE", status, &f, cum, cum_quote, rests, t.on_book, o.update_time_ms});
   }
   t.fills_reported = o.fills.size();
+  // Order Amend Keep Priority: one REPLACED report per amend.
+  for (; t.amendments_reported < o.amendments; ++t.amendments_reported)
+    emit({"REPLACED", o.status, nullptr, o.executed_qty, o.cummulative_quote_qty, o.is_open(),
+          t.on_book, o.update_time_ms});
   if (!o.is_open() && o.status != order_status::filled)
     emit({closing_type(o.status), o.status, nullptr, o.executed_qty, o.cummulative_quote_qty,
           false, t.on_book, o.update_time_ms});

@@ -41,6 +41,7 @@ public:
 private:
   struct tracked {
     size_t fills_reported = 0;
+    int amendments_reported = 0;
     bool on_book = false; // it rested at some point ("W", working time)
   };
   void on_order(const order& o);

@@ -1,6 +1,7 @@
 #include "venue/venue_config.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -153,6 +154,12 @@ void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) 
   r.number("seed-levels", levels, 1, 50, err);
   c.seed.levels_per_side = static_cast<int>(levels);
   r.decimal("seed-qty", c.seed.level_qty, true, err);
+  // `seed`: an unsigned 64-bit integer (0: no size variation).
+  if (auto v = r.raw("seed"); v && err.empty()) {
+    auto parsed = parse_seed(*v);
+    if (!parsed) err = r.where("seed") + ": must be an integer in [0, 2^64), got '" + *v + "'";
+    else c.seed.seed = *parsed;
+  }
   if (err.empty() && !c.seed.level_qty.is_positive())
     err = r.where("seed-qty") + ": must be positive";
   r.unknown_keys(err);
@@ -187,6 +194,13 @@ void read_faults_section(const ini_file& ini, venue_config& c, error_text& err) 
 }
 
 } // namespace
+
+std::optional<uint64_t> parse_seed(const std::string& text) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return v;
+}
 
 std::variant<ini_file, std::string> parse_ini(const std::string& text) {
   ini_file out;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -64,6 +65,9 @@ struct venue_config {
 // `base_dir` (the config file's folder). Error: "key: reason".
 std::variant<venue_config, std::string> load_venue_config(const std::string& text,
                                                           const std::string& base_dir);
+
+// A replay seed: decimal digits of an unsigned 64-bit integer.
+std::optional<uint64_t> parse_seed(const std::string& text);
 
 // Reads `[account.<name>] api-key=... secret=...` sections.
 std::variant<key_store, std::string> load_keys(const std::string& text);

@@ -200,6 +200,8 @@ const ws_api::method_entry* ws_api::find_method(std::string_view name) {
     {"order.place", true, &rest_api::new_order, nullptr, nullptr},
     {"order.cancel", true, &rest_api::cancel_order, nullptr, nullptr},
     {"order.status", true, &rest_api::query_order, nullptr, nullptr},
+    {"order.cancelReplace", true, &rest_api::cancel_replace, nullptr, nullptr},
+    {"order.amend.keepPriority", true, &rest_api::amend_keep_priority, nullptr, nullptr},
     {"openOrders.status", true, &rest_api::open_orders, nullptr, nullptr},
     {"openOrders.cancelAll", true, &rest_api::cancel_open_orders, nullptr, nullptr},
     {"allOrders", true, &rest_api::all_orders, nullptr, nullptr},
@@ -233,7 +235,10 @@ std::string ws_api::handle(std::string_view frame, ws_api_session& session, int6
   } else if (bad) {
     reply = rest_.error(*bad);
   } else if (auto* m = find_method(req.method)) {
-    reply = call(*m, req.params, session, now_ms);
+    // ws-api-unavailable: the 5xx-equivalent answer (executed or not).
+    auto unavailable = rest_.faults().take_ws_api_unavailable();
+    if (!unavailable || *unavailable) reply = call(*m, req.params, session, now_ms);
+    if (unavailable) reply = rest_.error(unavailable_error());
   } else {
     // errors.md -1020 UNSUPPORTED_OPERATION (a method the venue does not serve).
     reply = rest_.error(venue_error{-1020, "This operation is not supported.", 400});

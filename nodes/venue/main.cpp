@@ -25,7 +25,7 @@ namespace asio = boost::asio;
 
 constexpr const char* usage =
   "usage: cwts-venue --config FILE [--port N] [--speed X] [--duration S] [--data FILE]\n"
-  "                  [--tls-cert PEM --tls-key PEM]\n"
+  "                  [--tls-cert PEM --tls-key PEM] [--seed N]\n"
   "  --config FILE   venue INI file (see docs/venue.md)\n"
   "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
   "  --speed X       replay speed factor (tape seconds per wall second)\n"
@@ -34,6 +34,8 @@ constexpr const char* usage =
   "  --tls-cert PEM  serve https/wss with this certificate chain (with --tls-key;\n"
   "                  overrides [tls]; make one with scripts/gen-certs DIR)\n"
   "  --tls-key PEM   the certificate's private key\n"
+  "  --seed N        replay seed (overrides [replay] seed): the same seed, tape\n"
+  "                  and order flow give the same book, order ids and trade ids\n"
   "On start it prints one line: cwts-venue listening host=127.0.0.1 port=<N>\n"
   "(followed by ' tls=on' when TLS is on)\n"
   "examples:\n"
@@ -45,6 +47,7 @@ struct cli_options {
   std::string config;
   std::optional<double> port, speed, duration;
   std::optional<std::string> data, tls_cert, tls_key;
+  std::optional<uint64_t> seed;
 };
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -85,6 +88,10 @@ cli_options parse_cli(int argc, char** argv) {
     else if (a == "--data") o.data = v;
     else if (a == "--tls-cert") o.tls_cert = v;
     else if (a == "--tls-key") o.tls_key = v;
+    else if (a == "--seed") {
+      o.seed = parse_seed(v);
+      if (!o.seed) die("--seed: must be an unsigned 64-bit integer");
+    }
     else die(a + ": unknown option (see --help)");
   }
   if (o.config.empty()) die("--config: missing (see --help)");
@@ -105,6 +112,7 @@ venue_config load_config(const cli_options& cli) {
   if (cli.speed) cfg.speed = *cli.speed;
   if (cli.duration) cfg.duration_s = *cli.duration;
   if (cli.data) cfg.data_file = *cli.data;
+  if (cli.seed) cfg.seed.seed = *cli.seed;
   if (cli.tls_cert) cfg.tls = tls_config{true, *cli.tls_cert, *cli.tls_key};
   return cfg;
 }
@@ -141,11 +149,14 @@ public:
     if (cfg_.tls.enabled)
       server_.use_tls(std::make_unique<asio::ssl::context>(
         make_server_tls_context(cfg_.tls.cert_file, cfg_.tls.key_file)));
+    // The first print (due at start) seeds the book before any client can
+    // connect, so a seeded run's first requests always meet the same book.
+    print_due();
     auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
     std::cout << "cwts-venue listening host=127.0.0.1 port=" << port
               << (server_.tls() ? " tls=on" : "") << std::endl;
-    spdlog::info("event=start port={} tls={} symbol={} tape_trades={} speed={} accounts={} faults={}",
-                 port, server_.tls() ? "on" : "off", cfg_.rules.sym.view(), tape_.size(),
+    spdlog::info("event=start seed={} port={} tls={} symbol={} tape_trades={} speed={} accounts={} faults={}",
+                 cfg_.seed.seed, port, server_.tls() ? "on" : "off", cfg_.rules.sym.view(), tape_.size(),
                  cfg_.speed, keys_.size(), api_.faults().to_json());
     if (server_.tls())
       spdlog::info("event=tls cert_file={} key_file={}", cfg_.tls.cert_file, cfg_.tls.key_file);
@@ -171,16 +182,20 @@ private:
     replay_timer_.expires_after(std::chrono::nanoseconds(wait_ns));
     replay_timer_.async_wait([this](auto ec) {
       if (ec) return;
-      // Print everything due now, bounded so requests are never starved.
-      for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
-        print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed,
-                         venue_server::wall_ms());
-        server_.publish_settled();
-        ++stats_.tape_trades;
-        clock_.advance(mono_ns());
-      }
+      print_due();
       schedule_replay();
     });
+  }
+
+  // Prints everything due now, bounded so requests are never starved.
+  void print_due() {
+    for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
+      print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed, venue_server::wall_ms(),
+                       stats_.tape_trades);
+      server_.publish_settled();
+      ++stats_.tape_trades;
+      clock_.advance(mono_ns());
+    }
   }
 
   void schedule_summary() {

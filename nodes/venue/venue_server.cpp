@@ -275,6 +275,7 @@ bool venue_server::wanted(const stream_id& id) const {
 void venue_server::run_fault_actions() {
   auto& faults = api_.faults();
   if (faults.take_ws_drop()) drop_market_streams();
+  if (faults.take_ws_api_drop()) drop_ws_api_connections();
   if (auto ms = faults.take_stall_ms(); ms > 0) start_stall(ms);
 }
 
@@ -287,6 +288,17 @@ void venue_server::drop_market_streams() {
     }
   api_.faults().count_ws_drops(n);
   spdlog::warn("event=fault_ws_drop connections={}", n);
+}
+
+void venue_server::drop_ws_api_connections() {
+  uint64_t n = 0;
+  for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
+    if (auto s = weak.lock(); s && s->api()) {
+      s->close();
+      ++n;
+    }
+  api_.faults().count_ws_api_drops(n);
+  spdlog::warn("event=fault_ws_api_drop connections={}", n);
 }
 
 void venue_server::start_stall(int64_t ms) {
@@ -311,6 +323,26 @@ void venue_server::publish(const stream_event& ev) {
     held_.push_back(ev);
     return;
   }
+  // out-of-order: an event held back goes out just after the next event of
+  // its stream, so a client sees a later event first.
+  auto earlier = std::find_if(held_back_.begin(), held_back_.end(),
+                              [&](const stream_event& h) { return h.id == ev.id; });
+  if (earlier != held_back_.end()) {
+    auto first = std::move(*earlier);
+    held_back_.erase(earlier);
+    deliver(ev);
+    deliver(first);
+    api_.faults().count_out_of_order();
+    return;
+  }
+  if (wanted(ev.id) && api_.faults().take_out_of_order()) {
+    held_back_.push_back(ev);
+    return;
+  }
+  deliver(ev);
+}
+
+void venue_server::deliver(const stream_event& ev) {
   // malformed-frames: a truncated JSON frame just before the event.
   if (wanted(ev.id) && api_.faults().take_malformed_frame()) {
     auto broken = std::make_shared<const std::string>(ev.data.substr(0, ev.data.size() / 2));

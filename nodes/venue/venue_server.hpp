@@ -64,6 +64,8 @@ public:
 private:
   void accept();
   void publish(const stream_event& ev);
+  // Sends one event to its subscribers (after the stall and ordering faults).
+  void deliver(const stream_event& ev);
   void publish(const user_event& ev);
   // True when a WebSocket API connection subscribes to `account`.
   bool listens(const std::string& account) const;
@@ -71,6 +73,8 @@ private:
   bool wanted(const stream_id& id) const;
   // Closes every market-stream connection (not the WebSocket API ones).
   void drop_market_streams();
+  // Closes every WebSocket API connection (ws-api-drop).
+  void drop_ws_api_connections();
   void start_stall(int64_t ms);
   void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
                       std::chrono::milliseconds every);
@@ -90,6 +94,8 @@ private:
   boost::asio::steady_timer stall_timer_;
   bool stalled_ = false;
   std::vector<stream_event> held_;
+  // out-of-order: at most one event per stream waiting for a later one.
+  std::vector<stream_event> held_back_;
 };
 
 // The `trade` event of web-socket-streams.md "Trade Streams".

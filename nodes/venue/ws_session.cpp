@@ -1,5 +1,6 @@
 #include "ws_session.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "venue/stream_control.hpp"
@@ -78,10 +79,22 @@ void ws_session::on_read(beast::error_code ec) {
   auto text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
   if (api_) {
-    auto reply = server_.websocket_api().handle(text, *api_, venue_server::wall_ms());
-    send(std::make_shared<const std::string>(std::move(reply)));
+    auto reply = std::make_shared<const std::string>(
+      server_.websocket_api().handle(text, *api_, venue_server::wall_ms()));
     // An order request changed the book and the account: publish both.
     server_.publish_settled();
+    // ws-api-latency-ms delays the response, not the execution.
+    auto delay_ms = server_.api().faults().take_ws_api_latency_ms();
+    if (delay_ms <= 0) {
+      send(std::move(reply));
+    } else {
+      auto timer = std::make_shared<boost::asio::steady_timer>(
+        std::visit([](auto& ws) { return ws.get_executor(); }, ws_));
+      timer->expires_after(std::chrono::milliseconds(delay_ms));
+      timer->async_wait([self = shared_from_this(), timer, reply](beast::error_code ec) {
+        if (!ec) self->send(reply);
+      });
+    }
   } else {
     auto& engine = server_.api().engine();
     auto reply = apply_stream_control(text, streams_, [&engine](symbol sym) {

@@ -144,3 +144,67 @@ CAF_TEST(stream_faults_drop_stall_corrupt_and_gap) {
   CAF_MESSAGE("stream closed: " << ec.message());
   CAF_CHECK_GREATER_OR_EQUAL(fault_count(venue.port, "wsDrops"), 1);
 }
+
+CAF_TEST(out_of_order_trade_events) {
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  asio::io_context ioc;
+  beast::error_code ec;
+  ws_stream trades(ioc);
+  open_stream(trades, venue.port, "/ws/usdchf@trade");
+  int64_t last_t = int_field(read_frame(trades, ec), "t");
+  CAF_REQUIRE(!ec);
+  // One trade event is held back and sent after the next one: its trade id
+  // goes backwards once.
+  CAF_CHECK_EQUAL(arm(venue.port, "out-of-order=1").status, 200);
+  bool backwards = false;
+  for (int n = 0; n < 200 && !backwards && !ec; ++n) {
+    auto t = int_field(read_frame(trades, ec), "t");
+    backwards = t >= 0 && t < last_t;
+    last_t = t;
+  }
+  CAF_CHECK(backwards);
+  CAF_CHECK_EQUAL(fault_count(venue.port, "outOfOrder"), 1);
+}
+
+CAF_TEST(ws_api_faults_unavailable_latency_and_drop) {
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  asio::io_context ioc;
+  beast::error_code ec;
+  ws_stream api(ioc);
+  open_stream(api, venue.port, "/ws-api/v3?returnRateLimits=false");
+  auto ping = [&](const std::string& id) {
+    api.write(asio::buffer("{\"id\":" + id + ",\"method\":\"ping\"}"));
+    return read_frame(api, ec);
+  };
+  // 503 -1007: execution status unknown, as REST answers it.
+  CAF_CHECK_EQUAL(arm(venue.port, "ws-api-unavailable=1").status, 200);
+  CAF_CHECK_EQUAL(ping("1"), "{\"id\":1,\"status\":503,\"error\":{\"code\":-1007,\"msg\":"
+                             "\"Timeout waiting for response from backend server. Send status "
+                             "unknown; execution status unknown.\"}}");
+  CAF_CHECK_EQUAL(ping("2"), "{\"id\":2,\"status\":200,\"result\":{}}");
+  CAF_CHECK_EQUAL(fault_count(venue.port, "wsApiUnavailable"), 1);
+
+  // Added latency: measured and reported, never asserted against a time.
+  CAF_CHECK_EQUAL(arm(venue.port, "ws-api-latency-ms=40").status, 200);
+  auto start = std::chrono::steady_clock::now();
+  CAF_CHECK_EQUAL(ping("3"), "{\"id\":3,\"status\":200,\"result\":{}}");
+  auto took = std::chrono::steady_clock::now() - start;
+  CAF_MESSAGE("ws-api ping with ws-api-latency-ms=40 took "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+  CAF_CHECK_GREATER_OR_EQUAL(fault_count(venue.port, "wsApiDelayed"), 1);
+  CAF_CHECK_EQUAL(arm(venue.port, "ws-api-latency-ms=0").status, 200);
+
+  // ws-api-drop closes the WebSocket API connections; market streams stay.
+  ws_stream trades(ioc);
+  open_stream(trades, venue.port, "/ws/usdchf@trade");
+  CAF_CHECK_EQUAL(arm(venue.port, "ws-api-drop=true").status, 200);
+  read_frame(api, ec);
+  CAF_CHECK(ec);
+  beast::error_code trades_ec;
+  read_frame(trades, trades_ec);
+  CAF_CHECK(!trades_ec);
+  CAF_CHECK_EQUAL(fault_count(venue.port, "wsApiDrops"), 1);
+  CAF_CHECK_EQUAL(arm(venue.port, "ws-api-drop=maybe").status, 400);
+}

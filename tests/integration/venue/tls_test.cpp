@@ -78,7 +78,7 @@ reply https_get(ssl::context& ctx, int port, const std::string& target) {
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(s, buf, res);
-  return {static_cast<int>(res.result_int()), res.body(), ""};
+  return {static_cast<int>(res.result_int()), res.body(), "", "", ""};
 }
 
 void open_wss(wss_stream& ws, int port, const std::string& target) {

@@ -80,6 +80,7 @@ struct reply {
   int status = 0;
   std::string body;
   std::string used_weight; // X-MBX-USED-WEIGHT-1M
+  std::string order_count_10s, order_count_1d; // X-MBX-ORDER-COUNT-10S / -1D
 };
 
 inline reply request(int port, http::verb verb, const std::string& target, bool with_key = false) {
@@ -94,9 +95,12 @@ inline reply request(int port, http::verb verb, const std::string& target, bool 
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(stream, buf, res);
-  auto weight = res.find("X-MBX-USED-WEIGHT-1M");
-  std::string used = weight == res.end() ? "" : std::string(weight->value());
-  return {static_cast<int>(res.result_int()), res.body(), used};
+  auto header = [&res](const char* name) {
+    auto it = res.find(name);
+    return it == res.end() ? std::string() : std::string(it->value());
+  };
+  return {static_cast<int>(res.result_int()), res.body(), header("X-MBX-USED-WEIGHT-1M"),
+          header("X-MBX-ORDER-COUNT-10S"), header("X-MBX-ORDER-COUNT-1D")};
 }
 
 // Binance SIGNED request: signature = HMAC-SHA256(secret, totalParams).
