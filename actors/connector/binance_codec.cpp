@@ -26,7 +26,7 @@ outcome<trade> read_trade(const json& obj, timestamp_ns received) {
   t.id = trade_id{r.integer("t")};
   t.px = r.decimal<price>("p");
   t.quantity = r.decimal<qty>("q");
-  t.ts_event = timestamp_ns::from_millis(r.integer("T"));
+  t.ts_event = r.time_ms("T");
   t.buyer_is_maker = r.boolean("m");
   t.ts_init = received;
   if (!r.ok())
@@ -95,8 +95,7 @@ outcome<venue_order> read_order(const json& obj) {
   o.client_id = client_order_id{std::string(
     r.find("origClientOrderId") ? r.string("origClientOrderId") : r.string("clientOrderId"))};
   // Queries carry updateTime; order and cancel replies carry transactTime.
-  o.update_time = timestamp_ns::from_millis(
-    r.find("updateTime") ? r.integer("updateTime") : r.integer("transactTime"));
+  o.update_time = r.time_ms(r.find("updateTime") ? "updateTime" : "transactTime");
   if (r.find("status") != nullptr)
     read_details(r, o);
   if (!r.ok())

@@ -36,6 +36,10 @@ struct gateway_config {
   order_response_type response_type = order_response_type::full;
   // Pause between cancel_all verification rounds.
   std::chrono::milliseconds cancel_all_pause{20};
+  // https with the venue's certificate verified ([venue] tls, ca-file; an
+  // empty ca_file uses the system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
 };
 
 // Empty when the config is usable, else "<key>: <reason>".
@@ -76,6 +80,12 @@ struct server_time_sample {
   int64_t offset_ms = 0;
   int64_t rtt_ns = 0;
 };
+
+// Local checks before an order is sent (REST or WebSocket API); empty when fine.
+std::string check_order(const order_request& req);
+// rest-api.md, New order (TRADE) parameters; the WebSocket API's order.place
+// takes the same ones.
+query_params order_params(const order_request& req, order_response_type resp);
 
 class binance_rest_gateway {
 public:

@@ -179,6 +179,12 @@ void start_streams(connector_ptr self) {
 void start(connector_ptr self) {
   auto& st = self->state;
   st.session = std::make_shared<connector::venue_session>(st.cfg.gateway, st.cfg.symbols);
+  if (st.cfg.use_ws_api_orders) {
+    if (auto why = connector::validate(st.cfg.ws_api); !why.empty())
+      spdlog::error("event=ws_api_orders_disabled reason=\"{}\"", why);
+    else
+      st.session->enable_ws_api(st.cfg.ws_api);
+  }
   auto t = st.session->sync_clock();
   if (t.ok()) {
     st.clock_offset_ms = t.value.offset_ms;
@@ -363,6 +369,9 @@ actor_stats stats(connector_ptr self) {
   out.counters["kills_requested"] = st.kills_requested;
   out.counters["kills_unsent"] = st.kills_unsent;
   market_data_stats(s, out.counters);
+  out.counters["orders.ws_api"] = c.orders_ws_api.load();
+  out.counters["orders.rest"] = c.orders_rest.load();
+  out.counters["orders.ws_api_fallbacks"] = c.ws_api_fallbacks.load();
   if (auto* u = st.user_data.get()) {
     auto& k = out.counters;
     k["uds_connected"] = u->connected() ? 1 : 0;

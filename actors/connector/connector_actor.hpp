@@ -34,6 +34,7 @@
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
+#include "actors/connector/ws_api_orders.hpp"
 #include "common/kill_gate.hpp"
 #include "common/node_kill.hpp"
 
@@ -50,6 +51,10 @@ struct connector_actor_config {
   // [venue] user-data-stream: fills from the WebSocket API's user data.
   bool use_user_data_stream = false;
   connector::user_data_stream_config user_data;
+  // [venue] ws-api-orders: orders and cancels over the WebSocket API, REST
+  // while its connection is down.
+  bool use_ws_api_orders = false;
+  connector::ws_api_config ws_api;
   // [venue] poll-interval-when-streaming-ms: REST polls while subscribed.
   std::chrono::milliseconds poll_interval_streaming{5000};
   std::chrono::milliseconds cancel_all_deadline{5000};

@@ -13,6 +13,7 @@
 #include "actors/connector/outcome.hpp"
 #include "messages/orders.hpp"
 #include "messages/symbol.hpp"
+#include "messages/time.hpp"
 
 namespace cwts::connector::detail {
 
@@ -66,6 +67,18 @@ public:
     if (!v->IsBool())
       return fail(key, "not a boolean"), false;
     return v->GetBool();
+  }
+
+  // A time in milliseconds since the epoch (E, T, transactTime, ...), as
+  // nanoseconds. Out of 0..9e12 (year 2255) is refused: times ns would
+  // overflow int64 (found by fuzz/market_frame_fuzz.cpp).
+  timestamp_ns time_ms(const char* key) {
+    auto ms = integer(key);
+    if (!error_.empty())
+      return {};
+    if (ms < 0 || ms > 9'000'000'000'000)
+      return fail(key, "time out of range: " + std::to_string(ms)), timestamp_ns{};
+    return timestamp_ns::from_millis(ms);
   }
 
   // Binance sends decimals as strings ("0.00100000"); parse them exactly.

@@ -55,23 +55,13 @@ void expect_event(field_reader& r, const char* expected) {
     r.fail("e", "expected \"" + std::string(expected) + "\", got \"" + std::string(e) + "\"");
 }
 
-// Exchange times in ms beyond this (year 2255) would overflow int64 ns.
-constexpr int64_t max_event_ms = 9'000'000'000'000;
-
-timestamp_ns event_time(field_reader& r, const char* key) {
-  auto ms = r.integer(key);
-  if (r.ok() && (ms < 0 || ms > max_event_ms))
-    r.fail(key, "time out of range: " + std::to_string(ms));
-  return r.ok() ? timestamp_ns::from_millis(ms) : timestamp_ns{};
-}
-
 void read_trade(field_reader& r, timestamp_ns received, trade& t) {
   expect_event(r, "trade");
   t.sym = r.sym("s");
   t.id = trade_id{r.integer("t")};
   t.px = r.decimal<price>("p");
   t.quantity = r.decimal<qty>("q");
-  t.ts_event = event_time(r, "T");
+  t.ts_event = r.time_ms("T");
   t.buyer_is_maker = r.boolean("m");
   t.ts_init = received;
 }
@@ -84,7 +74,7 @@ void read_agg_trade(field_reader& r, agg_trade_event& a) {
   a.last_trade_id = r.integer("l");
   a.px = r.decimal<price>("p");
   a.quantity = r.decimal<qty>("q");
-  a.ts_event = event_time(r, "T");
+  a.ts_event = r.time_ms("T");
   a.buyer_is_maker = r.boolean("m");
   if (r.ok() && a.last_trade_id < a.first_trade_id)
     r.fail("l", "last trade id below first trade id");
@@ -126,7 +116,7 @@ void read_levels(field_reader& r, const json* arr, const char* key,
 
 void read_depth_update(field_reader& r, depth_update& d) {
   expect_event(r, "depthUpdate");
-  d.ts_event = event_time(r, "E");
+  d.ts_event = r.time_ms("E");
   d.sym = r.sym("s");
   d.first_id = r.integer("U");
   d.last_id = r.integer("u");

@@ -54,7 +54,7 @@ outcome<user_data_message, frame_error> read_execution(const json& ev, int64_t s
   field_reader r(ev);
   execution_event e;
   e.subscription_id = sub;
-  e.event_time = timestamp_ns::from_millis(r.integer("E"));
+  e.event_time = r.time_ms("E");
   e.sym = r.sym("s");
   auto own_id = r.string("c");
   e.order_side = read_enum<side>(r, "S", parse_side);
@@ -69,7 +69,7 @@ outcome<user_data_message, frame_error> read_execution(const json& ev, int64_t s
   e.last_price = r.decimal<price>("L");
   e.commission = r.decimal<qty>("n");
   e.commission_asset = nullable_string(r, "N");
-  e.transact_time = timestamp_ns::from_millis(r.integer("T"));
+  e.transact_time = r.time_ms("T");
   e.trade_id = r.integer("t");
   e.is_maker = r.boolean("m");
   e.cum_quote = r.decimal<notional>("Z");
@@ -88,8 +88,8 @@ outcome<user_data_message, frame_error> read_position(const json& ev, int64_t su
   field_reader r(ev);
   account_position p;
   p.subscription_id = sub;
-  p.event_time = timestamp_ns::from_millis(r.integer("E"));
-  p.last_update = timestamp_ns::from_millis(r.integer("u"));
+  p.event_time = r.time_ms("E");
+  p.last_update = r.time_ms("u");
   auto list = r.find("B");
   if (r.ok() && (list == nullptr || !list->IsArray()))
     r.fail("B", "missing or not an array");

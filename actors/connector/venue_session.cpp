@@ -30,8 +30,11 @@ venue_session::venue_session(gateway_config cfg, std::vector<symbol> symbols)
 
 venue_reply<server_time_sample> venue_session::sync_clock() {
   auto t = gateway_.server_time();
-  if (t.ok())
+  if (t.ok()) {
     gateway_.set_time_offset_ms(t.value.offset_ms);
+    if (ws_)
+      ws_->set_time_offset_ms(t.value.offset_ms);
+  }
   return t;
 }
 
@@ -64,13 +67,42 @@ bool venue_session::resolve(const client_order_id& id, const symbol& sym,
   return false;
 }
 
+void venue_session::enable_ws_api(ws_api_config cfg) {
+  ws_ = std::make_unique<ws_api_orders>(std::move(cfg));
+  ws_->set_time_offset_ms(gateway_.time_offset_ms());
+}
+
+venue_reply<venue_order> venue_session::send_place(const order_request& req) {
+  if (ws_) {
+    auto r = ws_->place_order(req);
+    // not_sent with the connection down: nothing left, REST may carry it.
+    if (r.kind != reply_kind::not_sent || ws_->connected()) {
+      ++counters_.orders_ws_api;
+      return r;
+    }
+    ++counters_.ws_api_fallbacks;
+  }
+  ++counters_.orders_rest;
+  return gateway_.place_order(req);
+}
+
+venue_reply<venue_order> venue_session::send_cancel(const cancel_request& c) {
+  if (ws_) {
+    auto r = ws_->cancel_order(c.sym, c.id);
+    if (r.kind != reply_kind::not_sent || ws_->connected())
+      return r;
+    ++counters_.ws_api_fallbacks;
+  }
+  return gateway_.cancel_order(c.sym, c.id);
+}
+
 std::vector<session_output> venue_session::place(const order_request& req, bool gate_open) {
   std::vector<session_output> out;
   if (!gate_open) {
     out.emplace_back(reject(req, reject_reason::kill_gate_closed, "kill gate closed at the gateway"));
     return out;
   }
-  auto reply = gateway_.place_order(req);
+  auto reply = send_place(req);
   note_rtt(reply);
   switch (reply.kind) {
     case reply_kind::ok:
@@ -97,7 +129,7 @@ std::vector<session_output> venue_session::place(const order_request& req, bool 
 
 std::vector<session_output> venue_session::cancel(const cancel_request& c) {
   std::vector<session_output> out;
-  auto reply = gateway_.cancel_order(c.sym, c.id);
+  auto reply = send_cancel(c);
   note_rtt(reply);
   // A refused cancel (already filled or canceled) is settled by the next poll.
   if (reply.ok())

@@ -7,12 +7,14 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <variant>
 #include <vector>
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/order_tracker.hpp"
 #include "actors/connector/user_data_codec.hpp"
+#include "actors/connector/ws_api_orders.hpp"
 #include "messages/kill.hpp"
 #include "messages/reconciliation.hpp"
 
@@ -40,11 +42,23 @@ struct session_counters {
   std::atomic<int64_t> stream_resolved{0};   // unknown outcomes an event resolved
   std::atomic<int64_t> balance_updates{0};
   std::atomic<int64_t> balance_assets{0};
+  // Orders and cancels by the path that carried them; fallbacks: the
+  // WebSocket API was down, REST carried the request.
+  std::atomic<int64_t> orders_ws_api{0};
+  std::atomic<int64_t> orders_rest{0};
+  std::atomic<int64_t> ws_api_fallbacks{0};
 };
 
 class venue_session {
 public:
   venue_session(gateway_config cfg, std::vector<symbol> symbols);
+
+  // Orders and cancels go over the WebSocket API first (the fast path);
+  // REST carries them while its connection is down (connect refused or
+  // failed: surely not sent). An unknown outcome on either path is resolved
+  // by a query on the client order id, never resent.
+  void enable_ws_api(ws_api_config cfg);
+  bool ws_api_enabled() const { return ws_ != nullptr; }
 
   // Measures the venue's clock offset and applies it to signed requests.
   venue_reply<server_time_sample> sync_clock();
@@ -90,7 +104,11 @@ private:
   void note_rtt(const venue_reply<T>& reply);
   void append(std::vector<session_output>& out, std::vector<execution_report> reports);
 
+  venue_reply<venue_order> send_place(const order_request& req);
+  venue_reply<venue_order> send_cancel(const cancel_request& c);
+
   binance_rest_gateway gateway_;
+  std::unique_ptr<ws_api_orders> ws_;
   std::vector<symbol> symbols_;
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;

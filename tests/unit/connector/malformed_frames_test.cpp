@@ -78,6 +78,9 @@ std::vector<std::string> corpus() {
   c.push_back(replace(agg_ok, "\"l\":12", "\"l\":9"));
   c.push_back(replace(agg_ok, "\"e\":\"aggTrade\"", "\"e\":\"trade\""));
   c.push_back(replace(trade_ok, "btcusdt@trade", "btcusdt@depth@1ms"));
+  // Found by fuzz/market_frame_fuzz.cpp: times whose nanoseconds overflow int64.
+  c.push_back(R"({"subscriptionId":0,"event":{"e":"executionReport","E":14994056586508000,"s":"ETHBTC","c":"x","S":"BUY","o":"LIMIT","f":"GTC","q":"1","p":"0.1","x":"NEW","X":"NEW","r":"NONE","i":1,"l":"0","z":"0","L":"0","n":"0","N":null,"T":1,"t":-1,"m":false,"Z":"0","Y":"0"}})");
+  c.push_back(R"({"symbol":"BTCUSDT","orderId":1,"clientOrderId":"x","transactTime":9223372036854775807})");
   return c;
 }
 

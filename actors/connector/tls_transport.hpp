@@ -1,0 +1,30 @@
+#pragma once
+// TLS for the connector's REST client: an https transport for http_client
+// with the peer's certificate verified against a CA file (the system's
+// default paths when none is given) and the host name (or IP address)
+// checked against the certificate (RFC 6125 via OpenSSL's
+// X509_VERIFY_PARAM_set1_host / set1_ip_asc). SNI is sent for names.
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "actors/connector/http_transport.hpp"
+
+namespace cwts::connector {
+
+// A client context that verifies peers: TLS 1.2 or later, verify_peer, the
+// CA file loaded (empty: the default verify paths). nullptr and `error` set
+// when the file cannot be loaded.
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::string& ca_file,
+                                                                   std::string& error);
+
+// Sets SNI and the name or IP address the certificate must match on one
+// connection's SSL handle; false when OpenSSL refused it.
+bool set_tls_peer_name(SSL* ssl, const std::string& host);
+
+std::unique_ptr<http_transport> make_tls_transport(std::string host, uint16_t port,
+                                                   std::shared_ptr<boost::asio::ssl::context> ctx);
+
+} // namespace cwts::connector
