@@ -39,6 +39,8 @@ node_config::node_config() {
     .add(raw_.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)")
     .add(raw_.user_data_stream, "user-data-stream",
          "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
+    .add(raw_.ws_api_orders, "ws-api-orders",
+         "orders and cancels over the WebSocket API (REST while it is down)")
     .add(raw_.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
          "open-order poll period while the user-data stream is subscribed")
     .add(raw_.lost_halt_ms, "lost-halt-ms",
@@ -295,6 +297,7 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
   v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
   v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
   v.user_data_stream = r.user_data_stream;
+  v.ws_api_orders = r.ws_api_orders;
   v.poll_interval_streaming = std::chrono::milliseconds(r.poll_interval_streaming_ms);
   s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
   s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);

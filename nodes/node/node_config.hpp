@@ -39,6 +39,8 @@ struct venue_settings {
   // poll_interval_streaming while it is subscribed.
   bool user_data_stream = false;
   std::chrono::milliseconds poll_interval_streaming{5000};
+  // [venue] ws-api-orders: orders over the WebSocket API, REST as fallback.
+  bool ws_api_orders = false;
   // Lost venue auto-trigger: REST unanswered (lost_rest_failures probes in a
   // row) or a stream disconnected for lost_halt -> level-2 node kill; 0 off.
   std::chrono::milliseconds lost_halt{5000};
@@ -177,6 +179,7 @@ private:
     int64_t recv_window_ms = 5000;
     int64_t poll_interval_ms = 200;
     bool user_data_stream = false;
+    bool ws_api_orders = false;
     int64_t poll_interval_streaming_ms = 5000;
     int64_t max_trade_age_ms = 5000;
     int64_t max_trade_future_ms = 2000;

@@ -48,6 +48,13 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.stream.port = s.venue.port;
   cfg.stream.symbols = s.venue.symbols;
   cfg.use_user_data_stream = s.venue.user_data_stream;
+  cfg.use_ws_api_orders = s.venue.ws_api_orders;
+  cfg.ws_api.host = s.venue.host;
+  cfg.ws_api.port = s.venue.port;
+  cfg.ws_api.api_key = s.venue.api_key;
+  cfg.ws_api.secret = s.venue.secret;
+  cfg.ws_api.recv_window_ms = s.venue.recv_window.count();
+  cfg.ws_api.request_timeout = s.venue.request_timeout;
   cfg.poll_interval_streaming = s.venue.poll_interval_streaming;
   cfg.user_data.host = s.venue.host;
   cfg.user_data.port = s.venue.port;
