@@ -6,6 +6,8 @@
 #define CAF_SUITE venue_history_integration
 #include "caf/test/unit_test_impl.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -21,6 +23,30 @@ void await_trades(int port) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   CAF_FAIL("no trades printed");
+}
+
+// config/venue.ini with Binance's ORDERS limits (100 per 10 s, 200000 per
+// day) and absolute data/keys paths, in a temporary file.
+std::string binance_limits_config(const std::string& config) {
+  auto dir = config.substr(0, config.rfind('/'));
+  std::ifstream in(config);
+  std::ostringstream out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto key = line.substr(0, line.find(' '));
+    if (key == "orders-per-10s") line = "orders-per-10s = 100";
+    else if (key == "orders-per-day") line = "orders-per-day = 200000";
+    else if (key == "data" || key == "keys-file")
+      line = key + " = " + dir + "/" + line.substr(line.find('=') + 2);
+    out << line << "\n";
+  }
+  char path[] = "/tmp/cwts-venue-orders-XXXXXX";
+  int fd = mkstemp(path);
+  CAF_REQUIRE(fd >= 0);
+  auto text = out.str();
+  CAF_REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
 }
 
 std::string ws_call(int port, const std::string& frame) {
@@ -84,7 +110,9 @@ CAF_TEST(history_endpoints_over_rest_and_ws_api) {
 
 CAF_TEST(order_replies_carry_order_counts) {
   CAF_REQUIRE(caf::test::engine::argc() >= 3);
-  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  auto config = binance_limits_config(caf::test::engine::argv()[2]);
+  venue_process venue(caf::test::engine::argv()[1], config);
+  unlink(config.c_str()); // read at start
   auto info = request(venue.port, http::verb::get, "/api/v3/exchangeInfo");
   CAF_CHECK(contains(info.body, "{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\","
                                 "\"intervalNum\":10,\"limit\":100}"));

@@ -180,9 +180,9 @@ CAF_TEST(ws_api_signed_order_methods) {
   CAF_CHECK(placed.find("\"fills\":[]") != std::string::npos);
   // Order placement lists the ORDERS limits with the account's counts.
   CAF_CHECK(placed.find("{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\","
-                        "\"intervalNum\":10,\"limit\":100,\"count\":1}") != std::string::npos);
+                        "\"intervalNum\":10,\"limit\":100000,\"count\":1}") != std::string::npos);
   CAF_CHECK(placed.find("{\"rateLimitType\":\"ORDERS\",\"interval\":\"DAY\","
-                        "\"intervalNum\":1,\"limit\":200000,\"count\":1}") != std::string::npos);
+                        "\"intervalNum\":1,\"limit\":100000000,\"count\":1}") != std::string::npos);
   auto order_id = std::to_string(int_field(placed, "orderId"));
   auto st = c.call(req("2", "order.status",
                        signed_params({{"symbol", "USDCHF"}, {"orderId", order_id}})));
