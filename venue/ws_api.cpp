@@ -188,7 +188,7 @@ const ws_api::method_entry* ws_api::find_method(std::string_view name) {
     {"exchangeInfo", false, nullptr, nullptr, &ws_api::exchange_info},
     {"depth", false, nullptr, &rest_api::depth, nullptr},
     {"trades.recent", false, nullptr, &rest_api::trades, nullptr},
-    // web-socket-api.md: trades.historical takes no API key here.
+    // trades.historical is served without an apiKey (docs/venue.md).
     {"trades.historical", false, nullptr, &rest_api::historical_trades, nullptr},
     {"trades.aggregate", false, nullptr, &rest_api::agg_trades, nullptr},
     {"klines", false, nullptr, &rest_api::klines, nullptr},

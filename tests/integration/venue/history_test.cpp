@@ -2,10 +2,13 @@
 // (REST and the WebSocket API): /api/v3/aggTrades, /historicalTrades,
 // /klines, /uiKlines and trades.aggregate / trades.historical / klines, each
 // with a success and an error shape; X-MBX-ORDER-COUNT-10S/1D on order
-// replies and ORDERS entries in the WebSocket API's rateLimits.
+// replies and ORDERS entries in the WebSocket API's rateLimits; PUT
+// order/amend/keepPriority and POST order/cancelReplace over HTTP.
 #define CAF_SUITE venue_history_integration
 #include "caf/test/unit_test_impl.hpp"
 
+#include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -28,8 +31,11 @@ void await_trades(int port) {
 // config/venue.ini with Binance's ORDERS limits (100 per 10 s, 200000 per
 // day) and absolute data/keys paths, in a temporary file.
 std::string binance_limits_config(const std::string& config) {
-  auto dir = config.substr(0, config.rfind('/'));
-  std::ifstream in(config);
+  char full[PATH_MAX] = {0};
+  CAF_REQUIRE(realpath(config.c_str(), full) != nullptr);
+  std::string absolute = full;
+  auto dir = absolute.substr(0, absolute.rfind('/'));
+  std::ifstream in(absolute);
   std::ostringstream out;
   std::string line;
   while (std::getline(in, line)) {
@@ -134,4 +140,40 @@ CAF_TEST(order_replies_carry_order_counts) {
   CAF_CHECK_EQUAL(last.body, "{\"code\":-1015,\"msg\":\"Too many new orders; current limit "
                              "is 100 orders per 10 SECOND.\"}");
   CAF_CHECK_EQUAL(last.order_count_10s, "100");
+}
+
+CAF_TEST(cancel_replace_and_amend_over_http) {
+  CAF_REQUIRE(caf::test::engine::argc() >= 3);
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  auto placed = signed_request(venue.port, http::verb::post, "/api/v3/order",
+                               "symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=GTC"
+                               "&quantity=100&price=0.5000&newClientOrderId=itamend1");
+  CAF_REQUIRE_EQUAL(placed.status, 200);
+  auto amended = signed_request(venue.port, http::verb::put, "/api/v3/order/amend/keepPriority",
+                                "symbol=USDCHF&origClientOrderId=itamend1&newQty=40");
+  CAF_CHECK_EQUAL(amended.status, 200);
+  CAF_CHECK(contains(amended.body, "\"qty\":\"40.00000000\""));
+  auto refused = signed_request(venue.port, http::verb::put, "/api/v3/order/amend/keepPriority",
+                                "symbol=USDCHF&orderId=999999&newQty=1");
+  CAF_CHECK_EQUAL(refused.status, 400);
+  CAF_CHECK_EQUAL(refused.body, "{\"code\":-2013,\"msg\":\"Order does not exist.\"}");
+  auto id = int_field(amended.body, "orderId");
+  auto replaced = signed_request(venue.port, http::verb::post, "/api/v3/order/cancelReplace",
+                                 "symbol=USDCHF&cancelReplaceMode=STOP_ON_FAILURE&cancelOrderId="
+                                   + std::to_string(id)
+                                   + "&side=BUY&type=LIMIT&timeInForce=GTC&quantity=50"
+                                     "&price=0.5100");
+  CAF_CHECK_EQUAL(replaced.status, 200);
+  CAF_CHECK(replaced.body.rfind("{\"cancelResult\":\"SUCCESS\",\"newOrderResult\":\"SUCCESS\"", 0)
+            == 0);
+  CAF_CHECK(!replaced.order_count_10s.empty());
+  auto failed = signed_request(venue.port, http::verb::post, "/api/v3/order/cancelReplace",
+                               "symbol=USDCHF&cancelReplaceMode=STOP_ON_FAILURE&cancelOrderId="
+                                 + std::to_string(id)
+                                 + "&side=BUY&type=LIMIT&timeInForce=GTC&quantity=50"
+                                   "&price=0.5100");
+  CAF_CHECK_EQUAL(failed.status, 400);
+  CAF_CHECK(contains(failed.body, "{\"code\":-2022,\"msg\":\"Order cancel-replace failed.\","
+                                  "\"data\":{\"cancelResult\":\"FAILURE\","
+                                  "\"newOrderResult\":\"NOT_ATTEMPTED\""));
 }

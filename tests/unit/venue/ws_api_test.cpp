@@ -256,4 +256,37 @@ CAF_TEST(user_data_subscriptions_by_signature_only) {
   CAF_CHECK(contains(call(R"({"id":8,"method":"session.logout"})"), "\"userDataStream\":false}"));
 }
 
+CAF_TEST(order_cancel_replace_and_amend_share_the_rest_handlers) {
+  auto placed = signed_call(1, "order.place",
+                            {{"symbol", "USDCHF"}, {"side", "BUY"}, {"type", "LIMIT"},
+                             {"timeInForce", "GTC"}, {"quantity", "10"}, {"price", "1.5"},
+                             {"newClientOrderId", "r1"}});
+  CAF_CHECK(contains(placed, "\"status\":200"));
+  auto amended = signed_call(2, "order.amend.keepPriority",
+                             {{"symbol", "USDCHF"}, {"origClientOrderId", "r1"},
+                              {"newClientOrderId", "r2"}, {"newQty", "6"}});
+  CAF_CHECK(contains_all(amended, {"{\"id\":2,\"status\":200,\"result\":{\"transactTime\":",
+                                   "\"origClientOrderId\":\"r1\",\"clientOrderId\":\"r2\"",
+                                   "\"qty\":\"6.00000000\""}));
+  auto bigger = signed_call(3, "order.amend.keepPriority",
+                            {{"symbol", "USDCHF"}, {"origClientOrderId", "r2"}, {"newQty", "7"}});
+  CAF_CHECK(contains(bigger, "{\"id\":3,\"status\":400,\"error\":{\"code\":-2038,"));
+  auto replaced = signed_call(4, "order.cancelReplace",
+                              {{"symbol", "USDCHF"}, {"cancelReplaceMode", "STOP_ON_FAILURE"},
+                               {"cancelOrigClientOrderId", "r2"}, {"side", "BUY"},
+                               {"type", "LIMIT"}, {"timeInForce", "GTC"}, {"quantity", "5"},
+                               {"price", "1.4"}, {"newClientOrderId", "r3"}});
+  CAF_CHECK(contains_all(replaced, {"{\"id\":4,\"status\":200,\"result\":{\"cancelResult\":"
+                                    "\"SUCCESS\",\"newOrderResult\":\"SUCCESS\"",
+                                    "{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\""}));
+  // The -2021 body travels as the error object, with its data, status 409.
+  auto partial = signed_call(5, "order.cancelReplace",
+                             {{"symbol", "USDCHF"}, {"cancelReplaceMode", "ALLOW_FAILURE"},
+                              {"cancelOrderId", "999"}, {"side", "BUY"}, {"type", "LIMIT"},
+                              {"timeInForce", "GTC"}, {"quantity", "5"}, {"price", "1.4"}});
+  CAF_CHECK(contains_all(partial, {"{\"id\":5,\"status\":409,\"error\":{\"code\":-2021,",
+                                   "\"data\":{\"cancelResult\":\"FAILURE\",\"newOrderResult\":"
+                                   "\"SUCCESS\""}));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
