@@ -210,6 +210,21 @@ void order_metrics(families& f, const node_status& st) {
       "Orders the venue rejected.", true);
 }
 
+// The GPU worker (actors/gpu), where the node runs one: the backend it chose
+// at run time and the last kernel times it measured.
+void gpu_metrics(families& f, const node_status& st) {
+  by_prefix(f, st, "gpu", "backend.", "cwts_gpu_backend", "1 for the compute backend in use.",
+            "backend", false);
+  by_prefix(f, st, "gpu", "kernel_ns.", "cwts_gpu_kernel_last_seconds",
+            "Duration of the last run of each compute kernel (correlation, var).", "kernel", false,
+            1e-9);
+  one(f, st, "gpu", "updates", "cwts_gpu_updates_total", "Risk updates the GPU worker ran.", true);
+  one(f, st, "gpu", "update_errors", "cwts_gpu_update_errors_total", "GPU worker updates that failed.",
+      true);
+  one(f, st, "gpu", "backend_fallbacks", "cwts_gpu_backend_fallbacks_total",
+      "Times the GPU worker fell back to another backend.", true);
+}
+
 void kill_metrics(families& f, const node_snapshot& snap) {
   const auto& st = snap.status;
   if (st.state) {
@@ -277,6 +292,7 @@ std::string render_metrics(const node_snapshot& snap,
   market_data_metrics(f, snap.status);
   order_metrics(f, snap.status);
   kill_metrics(f, snap);
+  gpu_metrics(f, snap.status);
   for (auto& e : latencies)
     f.histogram(e.family, e.help, e.labels, e.histogram->snapshot());
   for (auto& h : snap.health) {

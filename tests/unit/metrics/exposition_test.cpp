@@ -85,8 +85,16 @@ CAF_TEST(exposition_maps_counters_to_named_families_with_the_node_label) {
   CAF_CHECK(has("cwts_order_roundtrip_seconds_count{node=\"n1\"} 2"));
   CAF_CHECK(has("cwts_order_roundtrip_seconds_bucket{node=\"n1\",le=\"1.024e-06\"} 1"));
   CAF_CHECK(has("cwts_order_roundtrip_seconds_bucket{node=\"n1\",le=\"+Inf\"} 2"));
-  // No GPU series: no GPU worker reports yet (docs/monitoring.md).
+  // No GPU series on a node without a GPU worker: nothing invented.
   CAF_CHECK(text.find("gpu") == std::string::npos);
+  auto with_gpu = sample();
+  with_gpu.status.stats["gpu"] =
+    actor_stats{"gpu", {{"backend.native", 1}, {"kernel_ns.var", 2'500'000}, {"updates", 7}}};
+  auto gpu_text = render_metrics(with_gpu, {}, {});
+  CAF_CHECK(gpu_text.find("cwts_gpu_backend{backend=\"native\",node=\"n1\"} 1") != std::string::npos);
+  CAF_CHECK(gpu_text.find("cwts_gpu_kernel_last_seconds{kernel=\"var\",node=\"n1\"} 0.0025")
+            != std::string::npos);
+  CAF_CHECK(gpu_text.find("cwts_gpu_updates_total{node=\"n1\"} 7") != std::string::npos);
   // promtool, when installed, accepts it.
   if (std::ifstream("/usr/bin/promtool").good()) {
     std::string path = "/tmp/cwts_exposition_test_" + std::to_string(::getpid()) + ".txt";
