@@ -4,6 +4,13 @@
 
 namespace cwts::venue {
 
+price scaled_price(price px, price scale, price tick) {
+  __int128 raw = static_cast<__int128>(px.raw) * scale.raw / decimal_scale;
+  auto step = tick.is_positive() ? tick.raw : 1;
+  raw -= raw % step;
+  return price::from_raw(std::max<int64_t>(static_cast<int64_t>(raw), step));
+}
+
 order_side aggressor_side(const tape_trade& t) {
   return t.buyer_is_maker ? order_side::sell : order_side::buy;
 }

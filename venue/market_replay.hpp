@@ -34,6 +34,10 @@ struct seed_config {
 qty seeded_level_qty(const symbol_rules& rules, const seed_config& cfg, uint64_t print_index,
                      int slot);
 
+// A synthetic price path for another symbol ([symbol.<NAME>] price-scale):
+// px x scale, rounded down to `tick`, at least one tick.
+price scaled_price(price px, price scale, price tick);
+
 // Aggressor side of a print: Binance isBuyerMaker=true means the buyer was
 // resting, so the seller crossed the spread.
 order_side aggressor_side(const tape_trade& t);

@@ -1,6 +1,8 @@
 #include "venue/venue_config.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <functional>
 #include <charconv>
 #include <cstdlib>
 #include <set>
@@ -115,37 +117,73 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   r.unknown_keys(err);
 }
 
-void read_symbol_section(const ini_file& ini, venue_config& c, error_text& err) {
-  section_reader r(ini, "symbol");
+// The keys of a [symbol] (or [symbol.<NAME>]) section into `rules`;
+// `more` reads the section's other keys before unknown ones are reported.
+void read_symbol_rules(section_reader& r, symbol_rules& rules, error_text& err,
+                       const std::function<void(section_reader&)>& more = {}) {
   auto name = r.raw("name");
   if (err.empty() && (!name || !symbol::parse(*name)))
     err = r.where("name") + ": must be 1-15 upper-case letters/digits";
   if (!err.empty()) return;
-  c.rules.sym = *symbol::parse(*name);
+  rules.sym = *symbol::parse(*name);
   auto base_asset = r.raw("base-asset"), quote_asset = r.raw("quote-asset");
   if (!base_asset || base_asset->empty()) err = r.where("base-asset") + ": missing";
   else if (!quote_asset || quote_asset->empty()) err = r.where("quote-asset") + ": missing";
-  else c.rules.base_asset = *base_asset, c.rules.quote_asset = *quote_asset;
-  r.decimal("tick-size", c.rules.tick_size, true, err);
-  r.decimal("min-price", c.rules.min_price, true, err);
-  r.decimal("max-price", c.rules.max_price, true, err);
-  r.decimal("step-size", c.rules.step_size, true, err);
-  r.decimal("min-qty", c.rules.min_qty, true, err);
-  r.decimal("max-qty", c.rules.max_qty, true, err);
-  r.decimal("min-notional", c.rules.min_notional, true, err);
-  r.decimal("max-notional", c.rules.max_notional, true, err);
-  r.decimal("bid-multiplier-up", c.rules.bid_multiplier_up, false, err);
-  r.decimal("bid-multiplier-down", c.rules.bid_multiplier_down, false, err);
-  r.decimal("ask-multiplier-up", c.rules.ask_multiplier_up, false, err);
-  r.decimal("ask-multiplier-down", c.rules.ask_multiplier_down, false, err);
-  double max_orders = static_cast<double>(c.rules.max_num_orders);
+  else rules.base_asset = *base_asset, rules.quote_asset = *quote_asset;
+  r.decimal("tick-size", rules.tick_size, true, err);
+  r.decimal("min-price", rules.min_price, true, err);
+  r.decimal("max-price", rules.max_price, true, err);
+  r.decimal("step-size", rules.step_size, true, err);
+  r.decimal("min-qty", rules.min_qty, true, err);
+  r.decimal("max-qty", rules.max_qty, true, err);
+  r.decimal("min-notional", rules.min_notional, true, err);
+  r.decimal("max-notional", rules.max_notional, true, err);
+  r.decimal("bid-multiplier-up", rules.bid_multiplier_up, false, err);
+  r.decimal("bid-multiplier-down", rules.bid_multiplier_down, false, err);
+  r.decimal("ask-multiplier-up", rules.ask_multiplier_up, false, err);
+  r.decimal("ask-multiplier-down", rules.ask_multiplier_down, false, err);
+  double max_orders = static_cast<double>(rules.max_num_orders);
   r.number("max-num-orders", max_orders, 1, 1e6, err);
-  c.rules.max_num_orders = static_cast<int64_t>(max_orders);
-  if (err.empty() && !c.rules.tick_size.is_positive())
+  rules.max_num_orders = static_cast<int64_t>(max_orders);
+  if (err.empty() && !rules.tick_size.is_positive())
     err = r.where("tick-size") + ": must be positive";
-  if (err.empty() && c.rules.max_qty < c.rules.min_qty)
+  if (err.empty() && rules.max_qty < rules.min_qty)
     err = r.where("max-qty") + ": must be >= min-qty";
+  if (more) more(r);
   r.unknown_keys(err);
+}
+
+void read_symbol_section(const ini_file& ini, venue_config& c, error_text& err) {
+  section_reader r(ini, "symbol");
+  read_symbol_rules(r, c.rules, err);
+}
+
+// [symbol.<NAME>] sections, in name order; the name after the dot must be
+// the section's `name`.
+void read_extra_symbols(const ini_file& ini, const std::string& base, venue_config& c,
+                        error_text& err) {
+  for (auto& [section, entries] : ini) {
+    if (section.rfind("symbol.", 0) != 0 || !err.empty()) continue;
+    section_reader r(ini, section);
+    extra_symbol x;
+    read_symbol_rules(r, x.rules, err, [&](section_reader& more) {
+      auto data = more.raw("data");
+      more.decimal("price-scale", x.price_scale, false, err);
+      if (!err.empty()) return;
+      if (data && !data->empty()) x.data_file = resolve(*data, base);
+      else if (!x.price_scale.is_positive())
+        err = more.where("data") + ": missing (give data = FILE or price-scale = X > 0)";
+    });
+    if (!err.empty()) return;
+    if (section.substr(7) != std::string(x.rules.sym.view()))
+      err = "[" + section + "] name: must be '" + section.substr(7) + "'";
+    else if (x.rules.sym == c.rules.sym
+             || std::any_of(c.extra_symbols.begin(), c.extra_symbols.end(),
+                            [&](const extra_symbol& e) { return e.rules.sym == x.rules.sym; }))
+      err = "[" + section + "] name: symbol listed twice";
+    else
+      c.extra_symbols.push_back(x);
+  }
 }
 
 void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) {
@@ -237,10 +275,11 @@ std::variant<venue_config, std::string> load_venue_config(const std::string& tex
   error_text err;
   for (auto& [name, s] : ini)
     if (name != "venue" && name != "symbol" && name != "replay" && name != "faults"
-        && name != "tls" && err.empty())
+        && name != "tls" && name.rfind("symbol.", 0) != 0 && err.empty())
       err = "[" + name + "]: unknown section";
   if (err.empty()) read_venue_section(ini, base_dir, c, err);
   if (err.empty()) read_symbol_section(ini, c, err);
+  if (err.empty()) read_extra_symbols(ini, base_dir, c, err);
   if (err.empty()) read_replay_section(ini, c, err);
   if (err.empty()) read_faults_section(ini, c, err);
   if (err.empty()) read_tls_section(ini, base_dir, c, err);

@@ -37,6 +37,16 @@ struct tls_config {
   std::string key_file;  // PEM private key (DIR/server.key)
 };
 
+// [symbol.<NAME>]: one more symbol in the same process, with its own book,
+// filters and replay: its own tape (`data`) or a synthetic price path derived
+// from the primary tape (`price-scale`: every print's price times the scale,
+// rounded down to the symbol's tick; quantities and times as the tape's).
+struct extra_symbol {
+  symbol_rules rules;
+  std::string data_file; // empty: derived from the primary tape
+  price price_scale;     // used when data_file is empty
+};
+
 struct venue_config {
   std::string host = "127.0.0.1";
   int port = 0;
@@ -54,7 +64,8 @@ struct venue_config {
   price taker_commission;
   std::string data_file;
   std::string keys_file;
-  symbol_rules rules;           // the replayed symbol
+  symbol_rules rules;           // the primary replayed symbol ([symbol])
+  std::vector<extra_symbol> extra_symbols;
   seed_config seed;
   // [faults]: armed at start, validated by fault_plan (docs/venue.md).
   fault_settings faults;

@@ -122,15 +122,32 @@ int64_t mono_ns() {
   return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+// One replayed symbol: its rules, tape, pacing and timer.
+struct replay_lane {
+  replay_lane(asio::io_context& ioc, symbol_rules r, std::vector<tape_trade> t,
+              const venue_config& cfg)
+    : rules(std::move(r)), tape(std::move(t)),
+      clock(tape, cfg.speed, cfg.max_trades_per_second, mono_ns()), timer(ioc) {}
+  symbol_rules rules;
+  std::vector<tape_trade> tape;
+  replay_clock clock; // reads `tape`: a lane never moves (held by unique_ptr)
+  asio::steady_timer timer;
+  uint64_t prints = 0; // the seed's print number
+};
+
+using lane_tapes = std::vector<std::pair<symbol_rules, std::vector<tape_trade>>>;
+
 // Owns the running venue: engine, replay pacing, timers and the server.
 class venue_node {
 public:
-  venue_node(const venue_config& cfg, key_store keys, std::vector<tape_trade> tape)
-    : cfg_(cfg), keys_(std::move(keys)), tape_(std::move(tape)),
+  venue_node(const venue_config& cfg, key_store keys, lane_tapes tapes)
+    : cfg_(cfg), keys_(std::move(keys)),
       api_(engine_, keys_, stats_, cfg.request_weight_limit, cfg.orders), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
-      clock_(tape_, cfg.speed, cfg.max_trades_per_second, mono_ns()),
-      replay_timer_(ioc_), summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
-    engine_.add_symbol(cfg.rules);
+      summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
+    for (auto& [rules, tape] : tapes) {
+      engine_.add_symbol(rules);
+      lanes_.push_back(std::make_unique<replay_lane>(ioc_, rules, std::move(tape), cfg));
+    }
     engine_.set_commission({cfg.maker_commission, cfg.taker_commission});
     for (auto* a : keys_.accounts())
       for (auto& [asset, amount] : a->balances)
@@ -151,13 +168,18 @@ public:
         make_server_tls_context(cfg_.tls.cert_file, cfg_.tls.key_file)));
     // The first print (due at start) seeds the book before any client can
     // connect, so a seeded run's first requests always meet the same book.
-    print_due();
+    for (auto& l : lanes_)
+      print_due(*l);
     auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
     std::cout << "cwts-venue listening host=127.0.0.1 port=" << port
               << (server_.tls() ? " tls=on" : "") << std::endl;
-    spdlog::info("event=start seed={} port={} tls={} symbol={} tape_trades={} speed={} accounts={} faults={}",
-                 cfg_.seed.seed, port, server_.tls() ? "on" : "off", cfg_.rules.sym.view(), tape_.size(),
-                 cfg_.speed, keys_.size(), api_.faults().to_json());
+    std::string symbols;
+    for (auto& l : lanes_)
+      symbols += (symbols.empty() ? "" : ",") + std::string(l->rules.sym.view()) + ":"
+                 + std::to_string(l->tape.size());
+    spdlog::info("event=start seed={} port={} tls={} symbols={} speed={} accounts={} faults={}",
+                 cfg_.seed.seed, port, server_.tls() ? "on" : "off", symbols, cfg_.speed,
+                 keys_.size(), api_.faults().to_json());
     if (server_.tls())
       spdlog::info("event=tls cert_file={} key_file={}", cfg_.tls.cert_file, cfg_.tls.key_file);
     signals_.async_wait([this](auto ec, int sig) {
@@ -167,7 +189,8 @@ public:
       stop_timer_.expires_after(std::chrono::milliseconds(static_cast<int64_t>(cfg_.duration_s * 1000)));
       stop_timer_.async_wait([this](auto ec) { if (!ec) stop("duration"); });
     }
-    schedule_replay();
+    for (auto& l : lanes_)
+      schedule_replay(*l);
     schedule_summary();
     ioc_.run();
     summary();
@@ -176,25 +199,25 @@ public:
   }
 
 private:
-  void schedule_replay() {
-    if (tape_.empty() || stopping_) return;
-    auto wait_ns = std::max<int64_t>(0, clock_.due_ns() - mono_ns());
-    replay_timer_.expires_after(std::chrono::nanoseconds(wait_ns));
-    replay_timer_.async_wait([this](auto ec) {
+  void schedule_replay(replay_lane& lane) {
+    if (lane.tape.empty() || stopping_) return;
+    auto wait_ns = std::max<int64_t>(0, lane.clock.due_ns() - mono_ns());
+    lane.timer.expires_after(std::chrono::nanoseconds(wait_ns));
+    lane.timer.async_wait([this, &lane](auto ec) {
       if (ec) return;
-      print_due();
-      schedule_replay();
+      print_due(lane);
+      schedule_replay(lane);
     });
   }
 
   // Prints everything due now, bounded so requests are never starved.
-  void print_due() {
-    for (int n = 0; n < 1000 && clock_.due_ns() <= mono_ns(); ++n) {
-      print_tape_trade(engine_, cfg_.rules, clock_.next(), cfg_.seed, venue_server::wall_ms(),
-                       stats_.tape_trades);
+  void print_due(replay_lane& lane) {
+    for (int n = 0; n < 1000 && lane.clock.due_ns() <= mono_ns(); ++n) {
+      print_tape_trade(engine_, lane.rules, lane.clock.next(), cfg_.seed, venue_server::wall_ms(),
+                       lane.prints++);
       server_.publish_settled();
       ++stats_.tape_trades;
-      clock_.advance(mono_ns());
+      lane.clock.advance(mono_ns());
     }
   }
 
@@ -211,7 +234,7 @@ private:
     spdlog::info("event=summary tape_trades={} trades={} user_orders={} account_fills={} "
                  "requests={} ws_clients={} ws_dropped={} tape_loops={} rejects={}",
                  stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
-                 stats_.requests, stats_.ws_clients, stats_.ws_dropped, clock_.loops(),
+                 stats_.requests, stats_.ws_clients, stats_.ws_dropped, lanes_.front()->clock.loops(),
                  stats_.rejects_summary());
   }
 
@@ -219,7 +242,8 @@ private:
     if (stopping_) return;
     stopping_ = true;
     stop_reason_ = reason;
-    replay_timer_.cancel();
+    for (auto& l : lanes_)
+      l->timer.cancel();
     summary_timer_.cancel();
     stop_timer_.cancel();
     signals_.cancel();
@@ -229,29 +253,48 @@ private:
 
   venue_config cfg_;
   key_store keys_;
-  std::vector<tape_trade> tape_;
   asio::io_context ioc_{1};
   matching_engine engine_;
   venue_stats stats_;
   rest_api api_;
   venue_server server_;
-  replay_clock clock_;
-  asio::steady_timer replay_timer_, summary_timer_, stop_timer_;
+  std::vector<std::unique_ptr<replay_lane>> lanes_;
+  asio::steady_timer summary_timer_, stop_timer_;
   asio::signal_set signals_;
   bool stopping_ = false;
   std::string stop_reason_ = "io_stopped";
 };
 
-std::vector<tape_trade> load_tape(const venue_config& cfg) {
-  std::ifstream in(cfg.data_file);
-  if (!in) die("data: cannot read '" + cfg.data_file + "'");
+std::vector<tape_trade> load_tape(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) die("data: cannot read '" + file + "'");
   auto r = read_trades_csv(in);
   for (auto& why : r.reasons)
-    spdlog::warn("event=tape_line_skipped file={} {}", cfg.data_file, why);
-  spdlog::info("event=tape_loaded file={} trades={} skipped={} header={}", cfg.data_file,
+    spdlog::warn("event=tape_line_skipped file={} {}", file, why);
+  spdlog::info("event=tape_loaded file={} trades={} skipped={} header={}", file,
                r.trades.size(), r.skipped, r.had_header);
-  if (r.trades.empty()) die("data: '" + cfg.data_file + "' holds no valid trade");
+  if (r.trades.empty()) die("data: '" + file + "' holds no valid trade");
   return std::move(r.trades);
+}
+
+// The primary symbol's tape, then each [symbol.<NAME>]'s: its own file or
+// the primary tape scaled (a synthetic price path).
+lane_tapes load_tapes(const venue_config& cfg) {
+  lane_tapes out;
+  out.emplace_back(cfg.rules, load_tape(cfg.data_file));
+  for (auto& x : cfg.extra_symbols) {
+    if (!x.data_file.empty()) {
+      out.emplace_back(x.rules, load_tape(x.data_file));
+      continue;
+    }
+    auto tape = out.front().second;
+    for (auto& t : tape)
+      t.px = scaled_price(t.px, x.price_scale, x.rules.tick_size);
+    spdlog::info("event=tape_derived symbol={} from={} price_scale={}", x.rules.sym.view(),
+                 cfg.rules.sym.view(), x.price_scale.to_string());
+    out.emplace_back(x.rules, std::move(tape));
+  }
+  return out;
 }
 
 } // namespace
@@ -267,7 +310,7 @@ int main(int argc, char** argv) {
   auto keys = load_keys(*keys_text);
   if (auto err = std::get_if<std::string>(&keys)) die(cfg.keys_file + ": " + *err);
   try {
-    venue_node node(cfg, std::move(std::get<key_store>(keys)), load_tape(cfg));
+    venue_node node(cfg, std::move(std::get<key_store>(keys)), load_tapes(cfg));
     return node.run();
   } catch (const std::exception& e) {
     spdlog::error("event=fatal reason=\"{}\"", e.what());

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "venue/market_replay.hpp"
+#include "venue/venue_config.hpp"
 
 using namespace cwts;
 using namespace cwts::venue;
@@ -97,4 +98,46 @@ CAF_TEST(replay_clock_scales_caps_and_loops) {
   replay_clock capped(tape, 1e6, 2.0, 0);
   capped.advance(0);
   CAF_CHECK_EQUAL(capped.due_ns(), 500'000'000);
+}
+
+CAF_TEST(scaled_price_rounds_down_to_the_tick) {
+  auto tick = *price::parse("0.0001");
+  auto scaled = scaled_price(*price::parse("1.1935"), *price::parse("0.95"), tick);
+  auto expected = *price::parse("1.1338"); // 1.133825 rounded down
+  CAF_CHECK_EQUAL(scaled, expected);
+  auto tiny = scaled_price(*price::parse("0.0001"), *price::parse("0.5"), tick);
+  CAF_CHECK_EQUAL(tiny, tick);
+}
+
+CAF_TEST(config_lists_more_symbols_in_symbol_dot_sections) {
+  const std::string base = "[venue]\ndata = t.csv\nkeys-file = k.ini\n"
+                           "[symbol]\nname = USDCHF\nbase-asset = USD\nquote-asset = CHF\n"
+                           "tick-size = 0.0001\nmin-price = 0.0001\nmax-price = 100\n"
+                           "step-size = 1\nmin-qty = 1\nmax-qty = 1000\nmin-notional = 1\n"
+                           "max-notional = 1000000\n"
+                           "[replay]\nseed-qty = 10\n";
+  const std::string eur = "[symbol.EURCHF]\nname = EURCHF\nbase-asset = EUR\n"
+                          "quote-asset = CHF\ntick-size = 0.0001\nmin-price = 0.0001\n"
+                          "max-price = 100\nstep-size = 1\nmin-qty = 1\nmax-qty = 1000\n"
+                          "min-notional = 1\nmax-notional = 1000000\n";
+  auto ok = load_venue_config(base + eur + "price-scale = 0.95\n", "/cfg");
+  CAF_REQUIRE(std::holds_alternative<venue_config>(ok));
+  auto& cfg = std::get<venue_config>(ok);
+  CAF_REQUIRE_EQUAL(cfg.extra_symbols.size(), 1u);
+  CAF_CHECK_EQUAL(cfg.extra_symbols[0].rules.sym.view(), "EURCHF");
+  CAF_CHECK(cfg.extra_symbols[0].data_file.empty());
+  auto own = load_venue_config(base + eur + "data = eur.csv\n", "/cfg");
+  CAF_REQUIRE(std::holds_alternative<venue_config>(own));
+  CAF_CHECK_EQUAL(std::get<venue_config>(own).extra_symbols[0].data_file, "/cfg/eur.csv");
+  auto neither = load_venue_config(base + eur, "/cfg");
+  CAF_REQUIRE(std::holds_alternative<std::string>(neither));
+  CAF_CHECK_EQUAL(std::get<std::string>(neither),
+                  "[symbol.EURCHF] data: missing (give data = FILE or price-scale = X > 0)");
+  auto misnamed = load_venue_config(base + "[symbol.EURUSD]" + eur.substr(eur.find('\n'))
+                                      + "price-scale = 1\n", "/cfg");
+  CAF_REQUIRE(std::holds_alternative<std::string>(misnamed));
+  CAF_CHECK_EQUAL(std::get<std::string>(misnamed), "[symbol.EURUSD] name: must be 'EURUSD'");
+  auto unknown = load_venue_config(base + eur + "price-scale = 1\ncolour = red\n", "/cfg");
+  CAF_REQUIRE(std::holds_alternative<std::string>(unknown));
+  CAF_CHECK(std::get<std::string>(unknown).rfind("[symbol.EURCHF] colour: unknown key", 0) == 0);
 }
