@@ -310,6 +310,7 @@ void market_data_stats(const connector::market_stream& s, std::map<std::string, 
   for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
     k[std::string("md.frames.") + connector::to_string(e)] = static_cast<int64_t>(s.frames_of(e));
   k["md.batches"] = static_cast<int64_t>(s.batches());
+  k["md.proactive_reconnects"] = static_cast<int64_t>(s.proactive_reconnects());
   k["md.unknown_symbol_frames"] = static_cast<int64_t>(s.unknown_symbol_frames());
   k["book.resyncs"] = static_cast<int64_t>(s.book_resyncs());
   k["book.gaps"] = static_cast<int64_t>(s.book_gaps());

@@ -47,6 +47,8 @@ std::string validate(const market_stream_config& cfg) {
     return "connect_timeout/idle_timeout/snapshot_timeout: must be positive";
   if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
     return "backoff_initial/backoff_max: need 0 < initial <= max";
+  if (cfg.max_connection_age.count() <= 0 || cfg.max_connection_age > std::chrono::hours(24))
+    return "max_connection_age: must be 1 ms .. 24 h (the venue's limit)";
   return {};
 }
 
@@ -86,6 +88,9 @@ struct symbol_feed {
   order_book book;
   bool snapshot_pending = false;
   int64_t snapshot_not_before_ns = 0;
+  // Connections lost so far: a snapshot asked for before the last loss is
+  // not used (events between it and the new connection are gone).
+  uint64_t epoch = 0;
   uint64_t seen_resyncs = 0, seen_gaps = 0, seen_crossed = 0;
   std::atomic<bool> synced{false};
   std::atomic<int64_t> last_rx_ns{0};
@@ -153,7 +158,22 @@ struct market_stream::impl {
     ++generation;
     idle_pinged = false;
     watch_idle(generation);
+    watch_age(generation);
     read();
+  }
+
+  // At max_connection_age the connection is closed by us (a normal close
+  // handshake); the pending read then fails and disconnected() connects
+  // again at once.
+  void watch_age(uint64_t gen) {
+    age_timer.expires_after(cfg.max_connection_age);
+    age_timer.async_wait([this, gen](error_code ec) {
+      if (ec || stopping || gen != generation || !self.connected_)
+        return;
+      ++self.proactive_reconnects_;
+      aging_out = true;
+      ws->async_close(websocket::close_code::going_away, [](error_code) {});
+    });
   }
 
   // Every half idle period: traffic since the last look is fine; none, a
@@ -266,7 +286,8 @@ struct market_stream::impl {
     f.snapshot_pending = true;
     auto sym = f.book.sym();
     auto target = "/api/v3/depth?symbol=" + sym.str() + "&limit=" + std::to_string(cfg.depth_limit);
-    snapshots.post([this, &f, target] {
+    auto epoch = f.epoch;
+    snapshots.post([this, &f, target, epoch] {
       if (!rest)
         rest = std::make_unique<http_client>(cfg.host, cfg.port, cfg.snapshot_timeout);
       http_request req;
@@ -284,12 +305,17 @@ struct market_stream::impl {
         out = snapshot_outcome{std::move(snap.value())};
       else
         out = snapshot_outcome{snap.error().reason};
-      asio::post(ioc, [this, &f, o = std::move(out)] { on_snapshot(f, o); });
+      asio::post(ioc, [this, &f, epoch, o = std::move(out)] { on_snapshot(f, o, epoch); });
     });
   }
 
-  void on_snapshot(symbol_feed& f, const snapshot_outcome& o) {
+  void on_snapshot(symbol_feed& f, const snapshot_outcome& o, uint64_t epoch) {
     f.snapshot_pending = false;
+    if (epoch != f.epoch) {
+      if (f.book.buffered() > 0)
+        request_snapshot(f); // diffs of the new connection are waiting
+      return;
+    }
     if (!o) {
       ++self.snapshot_failures_;
       f.snapshot_not_before_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.snapshot_retry).count();
@@ -346,12 +372,17 @@ struct market_stream::impl {
     // rebuilt from a fresh snapshot after the reconnect.
     if (was)
       for (auto& f : feeds) {
+        ++f->epoch;
         f->book.reset();
         note_book(*f);
       }
     if (stopping)
       return;
     ++self.reconnects_;
+    if (aging_out) {
+      aging_out = false;
+      return connect(); // our own close: no backoff
+    }
     timer.expires_after(retry.next());
     timer.async_wait([this](error_code ec) {
       if (!ec && !stopping)
@@ -365,6 +396,7 @@ struct market_stream::impl {
     stopping = true;
     timer.cancel();
     idle_timer.cancel();
+    age_timer.cancel();
     resolver.cancel();
     if (!ws)
       return;
@@ -389,6 +421,8 @@ struct market_stream::impl {
   tcp::resolver resolver{ioc};
   asio::steady_timer timer{ioc};
   asio::steady_timer idle_timer{ioc};
+  asio::steady_timer age_timer{ioc};
+  bool aging_out = false;
   uint64_t generation = 0;
   uint64_t control_frames = 0;
   uint64_t idle_seen = 0;

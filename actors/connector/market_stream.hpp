@@ -52,6 +52,11 @@ struct market_stream_config {
   // No frame and no pong for this long: the connection is dropped (Beast
   // pings once at half of it).
   std::chrono::milliseconds idle_timeout{60000};
+  // web-socket-streams.md: "A single connection to stream.binance.com is
+  // only valid for 24 hours; expect to be disconnected at the 24 hour mark."
+  // Reconnected on our terms before that (at once, no backoff; the books
+  // resync from fresh snapshots).
+  std::chrono::milliseconds max_connection_age{std::chrono::hours(23)};
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
   uint64_t jitter_seed = 0; // 0: seeded from std::random_device
@@ -93,6 +98,8 @@ public:
   uint64_t reconnects() const { return reconnects_.load(); }
   uint64_t pings() const { return pings_.load(); }
   uint64_t batches() const { return batches_.load(); }
+  // Connections closed by us at max_connection_age (also in reconnects()).
+  uint64_t proactive_reconnects() const { return proactive_reconnects_.load(); }
   // Local books: resyncs (a synced book discarded), gaps (sequence breaks
   // seen), crossed (times a book became crossed or locked), snapshots
   // fetched and failed, diffs for a symbol we did not subscribe.
@@ -129,6 +136,7 @@ private:
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<uint64_t> pings_{0};
   std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> proactive_reconnects_{0};
   std::atomic<uint64_t> resyncs_{0};
   std::atomic<uint64_t> gaps_{0};
   std::atomic<uint64_t> crossed_{0};

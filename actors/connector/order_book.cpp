@@ -65,9 +65,9 @@ depth_result order_book::on_update(const depth_update& d) {
   if (state_ == book_state::synced || have_snapshot_) {
     if (d.last_id <= update_id_)
       return depth_result::stale; // step 4 / "if u < local update id, ignore"
-    bool follows = state_ == book_state::synced
-                     ? d.first_id == update_id_ + 1                                   // step 6
-                     : d.first_id <= update_id_ + 1 && update_id_ + 1 <= d.last_id;   // step 5
+    bool follows = have_snapshot_
+                     ? d.first_id <= update_id_ + 1 && update_id_ + 1 <= d.last_id    // step 5
+                     : d.first_id == update_id_ + 1;                                  // step 6
     if (!follows) {
       ++gaps_;
       lose_sync();
@@ -91,9 +91,18 @@ depth_result order_book::on_update(const depth_update& d) {
   return depth_result::buffered;
 }
 
+// The snapshot is the venue's book as of lastUpdateId: with nothing newer
+// buffered the book is live at once (a quiet book may send no diff for a
+// long time); the next diff must still pass step 5, so a missed change is
+// found then.
+snapshot_result order_book::live_from_snapshot() {
+  state_ = book_state::synced;
+  return snapshot_result::synced;
+}
+
 snapshot_result order_book::replay_buffer() {
   if (buffer_.empty())
-    return snapshot_result::waiting;
+    return live_from_snapshot();
   if (buffer_.front().first_id > update_id_ + 1) {
     // Step 3: the snapshot predates everything buffered; keep the buffer.
     have_snapshot_ = false;
@@ -104,7 +113,7 @@ snapshot_result order_book::replay_buffer() {
   while (!buffer_.empty() && buffer_.front().last_id <= update_id_)
     buffer_.pop_front(); // step 4
   if (buffer_.empty())
-    return snapshot_result::waiting;
+    return live_from_snapshot();
   while (!buffer_.empty()) {
     auto d = std::move(buffer_.front());
     buffer_.pop_front();

@@ -43,7 +43,7 @@ enum class snapshot_result : uint8_t {
   synced,    // snapshot plus buffered diffs: the book is live
   too_old,   // lastUpdateId < the first buffered U - 1: fetch another one
   gap,       // no buffered event spans lastUpdateId+1 and later ones broke: fetch again
-  waiting,   // snapshot newer than every buffered event: kept, waiting for the next diff
+  waiting,   // (unused since a snapshot newer than every diff makes the book live)
 };
 
 const char* to_string(depth_result r);
@@ -84,12 +84,14 @@ private:
   void apply(const depth_update& d);
   void lose_sync();
   snapshot_result replay_buffer();
+  snapshot_result live_from_snapshot();
 
   symbol sym_;
   std::size_t max_buffered_;
   book_state state_ = book_state::awaiting_snapshot;
   int64_t update_id_ = 0;
-  // Snapshot taken but no buffered event spans lastUpdateId+1 yet.
+  // At the snapshot, no diff applied since: the next one must pass step 5
+  // (U <= lastUpdateId+1 <= u) rather than step 6.
   bool have_snapshot_ = false;
   bool first_applied_ = false;
   bool was_crossed_ = false;

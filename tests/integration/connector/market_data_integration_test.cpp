@@ -3,7 +3,8 @@
 // order book built by the documented snapshot + diff procedure equals the
 // venue's GET /api/v3/depth (same lastUpdateId) after orders changed and
 // traded on the book; a depth gap injected by the venue (POST /venue/faults
-// depth-gaps=1) makes the book resynchronise, and it is right again.
+// depth-gaps=1) makes the book resynchronise, and it is right again; so
+// does a dropped connection (ws-drop=true) after the stream reconnects.
 // Asserts outcomes, never timings; every loop is bounded.
 #define CAF_SUITE connector_market_data_integration
 #include "caf/test/unit_test_impl.hpp"
@@ -123,5 +124,18 @@ CAF_TEST(local_book_equals_rest_depth_and_resyncs_after_an_injected_gap) {
   CAF_MESSAGE("gaps=" << stream.book_gaps() << " resyncs=" << stream.book_resyncs()
               << " snapshots=" << stream.snapshots() << " crossed=" << stream.book_crossed());
   CAF_CHECK_EQUAL(stream.book_crossed(), 0u);
+
+  // The venue drops every market-stream connection: the stream reconnects,
+  // the book is not trusted across the outage (a resync, counted) and is
+  // rebuilt from a fresh snapshot: no silent gap.
+  auto resyncs_before = stream.book_resyncs();
+  auto reconnects_before = stream.reconnects();
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-drop=true").status, 200);
+  CAF_CHECK(eventually([&] { return stream.reconnects() > reconnects_before; }));
+  CAF_CHECK(eventually([&] { return stream.book_resyncs() > resyncs_before && stream.book_synced(0); }));
+  CAF_CHECK_EQUAL(order(venue.port, "side=BUY&type=LIMIT&timeInForce=GTC&quantity=4&price=0.5050").status, 200);
+  CAF_CHECK(book_matches_rest(stream, venue.port));
+  CAF_MESSAGE("after ws-drop: reconnects=" << stream.reconnects() << " resyncs=" << stream.book_resyncs()
+              << " snapshots=" << stream.snapshots());
   stream.stop();
 }

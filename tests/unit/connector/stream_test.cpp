@@ -1,6 +1,7 @@
 #define CAF_SUITE connector_stream
 #include "caf/test/unit_test_impl.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -124,4 +125,21 @@ CAF_TEST(stop_returns_while_nothing_listens) {
   CAF_CHECK(!stream.connected());
   stream.stop();
   stream.stop(); // idempotent
+}
+
+CAF_TEST(reconnects_on_its_own_before_the_maximum_connection_age) {
+  cwts::test::ws_test_server server({trade_frame(1)}, false);
+  auto cfg = config_for(server.port());
+  cfg.max_connection_age = 200ms;
+  std::atomic<uint64_t> trades{0};
+  market_stream stream(cfg, [&trades](market_batch&& b) { trades += b.trades.size(); });
+  stream.start();
+  CAF_CHECK(eventually([&] { return stream.proactive_reconnects() >= 2u && server.connections() >= 3; }));
+  // Each new connection is subscribed again and delivers.
+  CAF_CHECK(eventually([&] { return trades.load() >= 3u; }));
+  CAF_CHECK(stream.reconnects() >= stream.proactive_reconnects());
+  stream.stop();
+  auto bad = cfg;
+  bad.max_connection_age = std::chrono::hours(25);
+  CAF_CHECK_EQUAL(validate(bad), "max_connection_age: must be 1 ms .. 24 h (the venue's limit)");
 }
