@@ -107,12 +107,7 @@ std::string validate(const gateway_config& cfg) {
     return "recv_window_ms: must be 1..60000";
   if (cfg.request_timeout.count() <= 0)
     return "request_timeout: must be positive";
-  if (cfg.tls) {
-    std::string error;
-    if (!make_tls_client_context(cfg.ca_file, error))
-      return "ca_file: " + error;
-  }
-  return {};
+  return validate_tls(cfg.tls, cfg.ca_file);
 }
 
 const char* to_string(reply_kind k) {
@@ -125,29 +120,11 @@ const char* to_string(reply_kind k) {
   return "?";
 }
 
-namespace {
-
-// Plain TCP, or TLS verifying the venue. A CA file that cannot be loaded
-// fails closed: a context that trusts nothing, so every handshake fails
-// (validate() names the problem first).
-std::unique_ptr<http_transport> make_transport(const gateway_config& cfg) {
-  if (!cfg.tls)
-    return make_tcp_transport(cfg.host, cfg.port);
-  std::string error;
-  auto ctx = make_tls_client_context(cfg.ca_file, error);
-  if (!ctx) {
-    ctx = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
-    ctx->set_verify_mode(boost::asio::ssl::verify_peer);
-  }
-  return make_tls_transport(cfg.host, cfg.port, std::move(ctx));
-}
-
-} // namespace
-
 binance_rest_gateway::binance_rest_gateway(gateway_config cfg)
   : cfg_(std::move(cfg)),
     signer_(cfg_.secret, cfg_.recv_window_ms),
-    http_(make_transport(cfg_), cfg_.host + ":" + std::to_string(cfg_.port), cfg_.request_timeout) {}
+    http_(make_http_transport(cfg_.host, cfg_.port, cfg_.tls, cfg_.ca_file),
+          cfg_.host + ":" + std::to_string(cfg_.port), cfg_.request_timeout) {}
 
 std::chrono::milliseconds binance_rest_gateway::paused_for() const {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch());

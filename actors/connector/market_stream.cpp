@@ -19,6 +19,8 @@
 #include "actors/connector/backoff.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/order_book.hpp"
+#include "actors/connector/tls_transport.hpp"
+#include "actors/connector/ws_client.hpp"
 #include "common/serial_worker.hpp"
 
 namespace cwts::connector {
@@ -36,6 +38,8 @@ std::string validate(const market_stream_config& cfg) {
     return "port: must be 1..65535";
   if (cfg.symbols.empty())
     return "symbols: empty";
+  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+    return why;
   if (!cfg.trades && !cfg.agg_trades && !cfg.book_ticker && !cfg.depth)
     return "streams: none selected";
   if (cfg.depth_limit < 1 || cfg.depth_limit > 5000)
@@ -115,23 +119,6 @@ struct market_stream::impl {
   }
 
   void connect() {
-    ws.emplace(ioc);
-    resolver.async_resolve(cfg.host, std::to_string(cfg.port),
-                           [this](error_code ec, tcp::resolver::results_type r) {
-                             if (ec)
-                               return disconnected();
-                             beast::get_lowest_layer(*ws).expires_after(cfg.connect_timeout);
-                             beast::get_lowest_layer(*ws).async_connect(
-                               r, [this](error_code e, const tcp::endpoint&) { on_connect(e); });
-                           });
-  }
-
-  void on_connect(error_code ec) {
-    if (ec)
-      return disconnected();
-    // The websocket's own timeouts take over from tcp_stream's after the
-    // TCP connect (Beast: do not mix them).
-    beast::get_lowest_layer(*ws).expires_never();
     // Beast's own idle timeout re-arms a timer (a timerfd_settime syscall)
     // on every read, which at market-data rates costs more than decoding:
     // the idle check is our own timer instead (watch_idle), armed once per
@@ -140,14 +127,23 @@ struct market_stream::impl {
     t.handshake_timeout = cfg.connect_timeout;
     t.idle_timeout = websocket::stream_base::none();
     t.keep_alive_pings = false;
-    ws->set_option(t);
-    ws->control_callback([this](websocket::frame_type kind, beast::string_view) {
+    ws.async_open(cfg.host, cfg.port, target, cfg.connect_timeout, t,
+                  [this](error_code ec, ws_open_step step) { on_open(ec, step); });
+    ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::ping)
         ++self.pings_;
       ++control_frames; // a ping or pong shows the peer is alive
     });
-    ws->async_handshake(cfg.host + ":" + std::to_string(cfg.port), target,
-                        [this](error_code e) { on_handshake(e); });
+  }
+
+  void on_open(error_code ec, ws_open_step step) {
+    if (ec) {
+      if (step == ws_open_step::tls_handshake)
+        ++self.tls_failures_;
+      std::lock_guard<std::mutex> guard(error_mtx);
+      last_connect_error = std::string(to_string(step)) + ": " + ec.message();
+    }
+    on_handshake(ec);
   }
 
   void on_handshake(error_code ec) {
@@ -172,7 +168,7 @@ struct market_stream::impl {
         return;
       ++self.proactive_reconnects_;
       aging_out = true;
-      ws->async_close(websocket::close_code::going_away, [](error_code) {});
+      ws.async_close(websocket::close_code::going_away, [](error_code) {});
     });
   }
 
@@ -191,9 +187,9 @@ struct market_stream::impl {
         idle_pinged = false;
       } else if (!idle_pinged) {
         idle_pinged = true;
-        ws->async_ping({}, [](error_code) {});
+        ws.async_ping({}, [](error_code) {});
       } else {
-        beast::get_lowest_layer(*ws).close(); // the pending read fails: reconnect
+        ws.close_socket(); // the pending read fails: reconnect
         return;
       }
       watch_idle(gen);
@@ -201,7 +197,7 @@ struct market_stream::impl {
   }
 
   void read() {
-    ws->async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
+    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -289,7 +285,9 @@ struct market_stream::impl {
     auto epoch = f.epoch;
     snapshots.post([this, &f, target, epoch] {
       if (!rest)
-        rest = std::make_unique<http_client>(cfg.host, cfg.port, cfg.snapshot_timeout);
+        rest = std::make_unique<http_client>(
+          make_http_transport(cfg.host, cfg.port, cfg.tls, cfg.ca_file),
+          cfg.host + ":" + std::to_string(cfg.port), cfg.snapshot_timeout);
       http_request req;
       req.target = target;
       req.idempotent = true;
@@ -397,13 +395,13 @@ struct market_stream::impl {
     timer.cancel();
     idle_timer.cancel();
     age_timer.cancel();
-    resolver.cancel();
-    if (!ws)
+    ws.cancel_resolve();
+    if (!ws.has_stream())
       return;
-    if (self.connected_ && ws->is_open())
-      ws->async_close(websocket::close_code::normal, [](error_code) {});
+    if (self.connected_ && ws.is_open())
+      ws.async_close(websocket::close_code::normal, [](error_code) {});
     else
-      beast::get_lowest_layer(*ws).close();
+      ws.close_socket();
   }
 
   market_stream& self;
@@ -418,7 +416,6 @@ struct market_stream::impl {
   uint64_t flush_checked = 0;
   // One thread runs it: the scheduler skips its cross-thread wake-ups.
   asio::io_context ioc{1};
-  tcp::resolver resolver{ioc};
   asio::steady_timer timer{ioc};
   asio::steady_timer idle_timer{ioc};
   asio::steady_timer age_timer{ioc};
@@ -427,12 +424,13 @@ struct market_stream::impl {
   uint64_t control_frames = 0;
   uint64_t idle_seen = 0;
   bool idle_pinged = false;
-  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  ws_client ws{ioc, cfg.tls, cfg.ca_file};
   beast::flat_buffer buffer;
   bool stopping = false;
   io_thread runner{ioc};
   mutable std::mutex error_mtx;
   std::string last_error;
+  std::string last_connect_error;
   std::string last_snapshot_error;
   // Used only on the `snapshots` thread; destroyed after it (declared before).
   std::unique_ptr<http_client> rest;
@@ -472,6 +470,11 @@ const std::vector<symbol>& market_stream::symbols() const {
 std::string market_stream::last_parse_error() const {
   std::lock_guard<std::mutex> guard(impl_->error_mtx);
   return impl_->last_error;
+}
+
+std::string market_stream::last_connect_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_connect_error;
 }
 
 std::string market_stream::last_snapshot_error() const {

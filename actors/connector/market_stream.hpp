@@ -33,6 +33,10 @@ namespace cwts::connector {
 struct market_stream_config {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
+  // wss (and https for the depth snapshots) with the venue's certificate
+  // verified against ca_file (empty: the system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
   std::vector<symbol> symbols;
   // Which streams to subscribe per symbol.
   bool trades = true;
@@ -97,6 +101,11 @@ public:
   uint64_t parse_errors() const { return parse_errors_.load(); }
   uint64_t reconnects() const { return reconnects_.load(); }
   uint64_t pings() const { return pings_.load(); }
+  // Connection attempts that failed in the TLS handshake (a certificate
+  // that did not verify, a name mismatch): nothing was sent on them.
+  uint64_t tls_failures() const { return tls_failures_.load(); }
+  // Why the last connection attempt failed ("<step>: <reason>").
+  std::string last_connect_error() const;
   uint64_t batches() const { return batches_.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
   uint64_t proactive_reconnects() const { return proactive_reconnects_.load(); }
@@ -135,6 +144,7 @@ private:
   std::atomic<uint64_t> parse_errors_{0};
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<uint64_t> pings_{0};
+  std::atomic<uint64_t> tls_failures_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> proactive_reconnects_{0};
   std::atomic<uint64_t> resyncs_{0};

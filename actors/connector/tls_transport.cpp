@@ -42,9 +42,26 @@ std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file
       ctx->load_verify_file(ca_file, ec);
   }
   if (ec) {
-    error = "ca-file " + (ca_file.empty() ? std::string("(default paths)") : ca_file) + ": "
-            + ec.message();
+    error = "cannot load " + (ca_file.empty() ? std::string("the default CA paths") : "'" + ca_file + "'")
+            + ": " + ec.message();
     return nullptr;
+  }
+  return ctx;
+}
+
+std::string validate_tls(bool tls, const std::string& ca_file) {
+  std::string error;
+  if (tls && !make_tls_client_context(ca_file, error))
+    return "ca_file: " + error;
+  return {};
+}
+
+std::shared_ptr<ssl::context> make_verifying_tls_context(const std::string& ca_file) {
+  std::string error;
+  auto ctx = make_tls_client_context(ca_file, error);
+  if (!ctx) {
+    ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    ctx->set_verify_mode(ssl::verify_peer);
   }
   return ctx;
 }
@@ -172,6 +189,13 @@ private:
 std::unique_ptr<http_transport> make_tls_transport(std::string host, uint16_t port,
                                                    std::shared_ptr<ssl::context> ctx) {
   return std::make_unique<tls_transport>(std::move(host), port, std::move(ctx));
+}
+
+std::unique_ptr<http_transport> make_http_transport(std::string host, uint16_t port, bool tls,
+                                                    const std::string& ca_file) {
+  if (!tls)
+    return make_tcp_transport(std::move(host), port);
+  return make_tls_transport(std::move(host), port, make_verifying_tls_context(ca_file));
 }
 
 } // namespace cwts::connector

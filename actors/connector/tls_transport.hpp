@@ -20,11 +20,23 @@ namespace cwts::connector {
 std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::string& ca_file,
                                                                    std::string& error);
 
+// Empty when TLS is off or the CA file loads, else "ca_file: <reason>".
+std::string validate_tls(bool tls, const std::string& ca_file);
+
+// The same, failing closed: a CA file that cannot be loaded gives a context
+// that trusts nothing, so every handshake fails (the configs' validate()
+// names the problem first). Never nullptr.
+std::shared_ptr<boost::asio::ssl::context> make_verifying_tls_context(const std::string& ca_file);
+
 // Sets SNI and the name or IP address the certificate must match on one
 // connection's SSL handle; false when OpenSSL refused it.
 bool set_tls_peer_name(SSL* ssl, const std::string& host);
 
 std::unique_ptr<http_transport> make_tls_transport(std::string host, uint16_t port,
                                                    std::shared_ptr<boost::asio::ssl::context> ctx);
+
+// Plain TCP, or TLS verifying the venue (make_verifying_tls_context).
+std::unique_ptr<http_transport> make_http_transport(std::string host, uint16_t port, bool tls,
+                                                    const std::string& ca_file);
 
 } // namespace cwts::connector

@@ -18,6 +18,8 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "actors/connector/backoff.hpp"
+#include "actors/connector/tls_transport.hpp"
+#include "actors/connector/ws_client.hpp"
 #include "messages/time.hpp"
 
 namespace cwts::connector {
@@ -37,6 +39,8 @@ std::string validate(const user_data_stream_config& cfg) {
     return "target: must start with '/'";
   if (cfg.api_key.empty() || cfg.secret.empty())
     return "api_key/secret: the user-data stream is SIGNED and needs both";
+  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+    return why;
   if (cfg.recv_window_ms < 0 || cfg.recv_window_ms > 60000)
     return "recv_window_ms: must be 0..60000";
   if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
@@ -58,36 +62,26 @@ struct user_data_stream::impl {
 
   void connect() {
     live = true;
-    ws.emplace(ioc);
-    resolver.async_resolve(cfg.host, std::to_string(cfg.port),
-                           [this](error_code ec, tcp::resolver::results_type r) {
-                             if (ec)
-                               return disconnected();
-                             beast::get_lowest_layer(*ws).expires_after(cfg.connect_timeout);
-                             beast::get_lowest_layer(*ws).async_connect(
-                               r, [this](error_code e, const tcp::endpoint&) { on_connect(e); });
-                           });
-  }
-
-  void on_connect(error_code ec) {
-    if (ec)
-      return disconnected();
-    // The websocket's own timeouts take over after the TCP connect.
-    beast::get_lowest_layer(*ws).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = cfg.connect_timeout;
     t.idle_timeout = cfg.idle_timeout;
     t.keep_alive_pings = true;
-    ws->set_option(t);
-    ws->async_handshake(cfg.host + ":" + std::to_string(cfg.port), cfg.target,
-                        [this](error_code e) { on_handshake(e); });
+    ws.async_open(cfg.host, cfg.port, cfg.target, cfg.connect_timeout, t,
+                  [this](error_code ec, ws_open_step step) {
+                    if (ec) {
+                      if (step == ws_open_step::tls_handshake)
+                        ++self.tls_failures_;
+                      note_error(std::string("connect: ") + to_string(step) + ": " + ec.message());
+                    }
+                    on_handshake(ec);
+                  });
   }
 
   void on_handshake(error_code ec) {
     if (ec)
       return disconnected();
     self.connected_ = true;
-    ws->text(true);
+    ws.text(true);
     request_id = "cwts-uds-" + std::to_string(++requests);
     auto now_ms = wall_clock_now().ns / 1'000'000 + self.offset_ms_.load();
     outgoing = subscribe_signature_request(request_id, cfg.api_key, cfg.secret,
@@ -95,12 +89,12 @@ struct user_data_stream::impl {
     // No answer in time: the connection is dropped and tried again.
     deadline.expires_after(cfg.subscribe_timeout);
     deadline.async_wait([this](error_code e) {
-      if (!e && !self.subscribed_ && ws) {
+      if (!e && !self.subscribed_ && ws.has_stream()) {
         note_error("subscribe: no answer within the timeout");
-        beast::get_lowest_layer(*ws).close();
+        ws.close_socket();
       }
     });
-    ws->async_write(asio::buffer(outgoing), [this](error_code e, std::size_t) {
+    ws.async_write(asio::buffer(outgoing), [this](error_code e, std::size_t) {
       if (e)
         return disconnected();
       read();
@@ -108,7 +102,7 @@ struct user_data_stream::impl {
   }
 
   void read() {
-    ws->async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
+    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -180,8 +174,7 @@ struct user_data_stream::impl {
     self.connected_ = false;
     self.subscribed_ = false;
     deadline.cancel();
-    if (ws)
-      beast::get_lowest_layer(*ws).close();
+    ws.close_socket();
     if (stopping)
       return;
     ++self.reconnects_;
@@ -198,13 +191,13 @@ struct user_data_stream::impl {
     stopping = true;
     timer.cancel();
     deadline.cancel();
-    resolver.cancel();
-    if (!ws)
+    ws.cancel_resolve();
+    if (!ws.has_stream())
       return;
-    if (self.connected_ && ws->is_open())
-      ws->async_close(websocket::close_code::normal, [](error_code) {});
+    if (self.connected_ && ws.is_open())
+      ws.async_close(websocket::close_code::normal, [](error_code) {});
     else
-      beast::get_lowest_layer(*ws).close();
+      ws.close_socket();
   }
 
   user_data_stream& self;
@@ -212,10 +205,9 @@ struct user_data_stream::impl {
   callbacks cbs;
   backoff retry;
   asio::io_context ioc;
-  tcp::resolver resolver{ioc};
   asio::steady_timer timer{ioc};
   asio::steady_timer deadline{ioc};
-  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  ws_client ws{ioc, cfg.tls, cfg.ca_file};
   beast::flat_buffer buffer;
   std::string outgoing;
   std::string request_id;

@@ -32,6 +32,10 @@ struct user_data_stream_config {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::string target = "/ws-api/v3";
+  // wss with the venue's certificate verified against ca_file (empty: the
+  // system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
   std::string api_key;
   std::string secret; // never logged
   int64_t recv_window_ms = 5000;
@@ -79,6 +83,9 @@ public:
   uint64_t subscriptions() const { return subscriptions_.load(); }
   uint64_t subscribe_errors() const { return subscribe_errors_.load(); }
   uint64_t reconnects() const { return reconnects_.load(); }
+  // Connection attempts that failed in the TLS handshake (a certificate
+  // that did not verify, a name mismatch): nothing was sent on them.
+  uint64_t tls_failures() const { return tls_failures_.load(); }
   uint64_t frame_errors(frame_issue issue) const {
     return issues_[static_cast<std::size_t>(issue)].load();
   }
@@ -102,6 +109,7 @@ private:
   std::atomic<uint64_t> subscriptions_{0};
   std::atomic<uint64_t> subscribe_errors_{0};
   std::atomic<uint64_t> reconnects_{0};
+  std::atomic<uint64_t> tls_failures_{0};
   std::array<std::atomic<uint64_t>, frame_issue_count> issues_{};
   std::atomic<int64_t> last_event_ns_{0};
 };

@@ -12,7 +12,9 @@
 #include <rapidjson/writer.h>
 
 #include "actors/connector/binance_codec.hpp"
+#include "actors/connector/tls_transport.hpp"
 #include "actors/connector/user_data_codec.hpp"
+#include "actors/connector/ws_client.hpp"
 #include "common/hmac.hpp"
 
 namespace cwts::connector {
@@ -29,6 +31,8 @@ std::string validate(const ws_api_config& cfg) {
     return "host: empty";
   if (cfg.port == 0)
     return "port: must be 1..65535";
+  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+    return why;
   if (cfg.api_key.empty())
     return "api_key: empty";
   if (cfg.secret.empty())
@@ -75,8 +79,10 @@ std::string ws_api_signed_request(const std::string& id, const std::string& meth
 // io_context until it completes or the deadline passes (then the socket is
 // closed and the operation aborted).
 struct ws_api_orders::impl {
+  impl(bool tls, const std::string& ca_file) : ws(ioc, tls, ca_file) {}
+
   asio::io_context ioc;
-  std::optional<websocket::stream<beast::tcp_stream>> ws;
+  ws_client ws;
   beast::flat_buffer buffer;
   bool up = false;
 
@@ -99,41 +105,21 @@ struct ws_api_orders::impl {
 
   void drop() {
     up = false;
-    if (ws) {
-      error_code ignored;
-      beast::get_lowest_layer(*ws).socket().close(ignored);
-    }
+    ws.cancel_resolve();
+    ws.close_socket();
   }
 
-  error_code connect(const ws_api_config& cfg) {
-    ws.emplace(ioc);
+  error_code connect(const ws_api_config& cfg, ws_open_step& failed_step) {
     auto deadline = clock_type::now() + cfg.connect_timeout;
     error_code result;
     bool done = false;
-    tcp::resolver resolver(ioc);
-    resolver.async_resolve(cfg.host, std::to_string(cfg.port),
-                           [&](error_code ec, tcp::resolver::results_type r) {
-                             if (ec)
-                               {
-                               result = ec;
-                               done = true;
-                               return;
-                             }
-                             beast::get_lowest_layer(*ws).async_connect(
-                               r, [&](error_code e, const tcp::endpoint&) {
-                                 if (e)
-                                   {
-                                   result = e;
-                                   done = true;
-                                   return;
-                                 }
-                                 ws->async_handshake(cfg.host + ":" + std::to_string(cfg.port),
-                                                     cfg.target, [&](error_code h) {
-                                                       result = h;
-                                                       done = true;
-                                                     });
-                               });
-                           });
+    failed_step = ws_open_step::none;
+    ws.async_open(cfg.host, cfg.port, cfg.target, cfg.connect_timeout, std::nullopt,
+                  [&](error_code ec, ws_open_step step) {
+                    result = ec;
+                    failed_step = step;
+                    done = true;
+                  });
     if (!run_until(done, deadline))
       return asio::error::timed_out;
     up = !result;
@@ -146,15 +132,15 @@ struct ws_api_orders::impl {
     error_code result;
     bool done = false;
     wrote = true;
-    ws->text(true);
-    ws->async_write(asio::buffer(request), [&](error_code ec, std::size_t) {
+    ws.text(true);
+    ws.async_write(asio::buffer(request), [&](error_code ec, std::size_t) {
       if (ec)
         {
                                result = ec;
                                done = true;
                                return;
                              }
-      ws->async_read(buffer, [&](error_code e, std::size_t) {
+      ws.async_read(buffer, [&](error_code e, std::size_t) {
         result = e;
         done = true;
       });
@@ -172,13 +158,11 @@ struct ws_api_orders::impl {
 };
 
 ws_api_orders::ws_api_orders(ws_api_config cfg)
-  : cfg_(std::move(cfg)), impl_(std::make_unique<impl>()) {}
+  : cfg_(std::move(cfg)), impl_(std::make_unique<impl>(cfg_.tls, cfg_.ca_file)) {}
 
 ws_api_orders::~ws_api_orders() {
-  if (impl_->up && impl_->ws) {
-    error_code ignored;
-    beast::get_lowest_layer(*impl_->ws).socket().close(ignored);
-  }
+  if (impl_->up)
+    impl_->ws.close_socket();
 }
 
 bool ws_api_orders::connected() const {
@@ -189,7 +173,15 @@ bool ws_api_orders::ensure_connected() {
   if (impl_->up)
     return true;
   ++connections_;
-  return !impl_->connect(cfg_);
+  ws_open_step step = ws_open_step::none;
+  auto ec = impl_->connect(cfg_, step);
+  if (!ec)
+    return true;
+  if (step == ws_open_step::tls_handshake)
+    ++tls_failures_;
+  last_connect_error_ = std::string(step == ws_open_step::none ? "timeout" : to_string(step)) + ": "
+                        + ec.message();
+  return false;
 }
 
 namespace {
@@ -253,7 +245,7 @@ venue_reply<T> ws_api_orders::call(const std::string& method, query_params param
   auto started = clock_type::now();
   if (!ensure_connected()) {
     out.kind = reply_kind::not_sent;
-    out.detail = "WebSocket API connection down";
+    out.detail = "WebSocket API connection down: " + last_connect_error_;
     return out;
   }
   auto id = "cwts-" + std::to_string(next_id_++);

@@ -26,6 +26,10 @@ struct ws_api_config {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::string target = "/ws-api/v3";
+  // wss with the venue's certificate verified against ca_file (empty: the
+  // system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
   std::string api_key; // never logged
   std::string secret;  // never logged
   int64_t recv_window_ms = 5000;
@@ -63,6 +67,11 @@ public:
   void set_time_offset_ms(int64_t offset) { time_offset_ms_ = offset; }
   uint64_t connections_opened() const { return connections_; }
   uint64_t requests() const { return requests_; }
+  // Connection attempts that failed in the TLS handshake (a certificate
+  // that did not verify, a name mismatch): nothing was sent on them.
+  uint64_t tls_failures() const { return tls_failures_; }
+  // Why the last connection attempt failed ("<step>: <reason>").
+  const std::string& last_connect_error() const { return last_connect_error_; }
 
   struct impl;
 
@@ -76,6 +85,8 @@ private:
   uint64_t next_id_ = 1;
   uint64_t connections_ = 0;
   uint64_t requests_ = 0;
+  uint64_t tls_failures_ = 0;
+  std::string last_connect_error_;
 };
 
 } // namespace cwts::connector
