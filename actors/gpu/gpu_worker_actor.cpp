@@ -11,6 +11,7 @@
 #include "actors/gpu/risk_update.hpp"
 #include "common/serial_worker.hpp"
 #include "messages/registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 
 namespace cwts {
 
@@ -193,7 +194,7 @@ caf::behavior gpu_worker(gpu_ptr self, gpu_worker_config cfg) {
   st.compute = std::make_unique<serial_worker>();
   log_backend(self);
   self->delayed_send(self, s.update_interval, tick_atom::value);
-  return {
+  return metrics::measured(self, "gpu", {
     [=](const trade& t) { on_trade(self, t); },
     [=](const std::vector<trade>& batch) {
       for (auto& t : batch)
@@ -209,7 +210,7 @@ caf::behavior gpu_worker(gpu_ptr self, gpu_worker_config cfg) {
     },
     [=](wire_atom, const role_directory& dir) { self->state.risk = find_role(dir, "risk"); },
     [=](stats_atom) { return stats(self); },
-  };
+  });
 }
 
 } // namespace

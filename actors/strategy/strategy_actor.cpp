@@ -7,6 +7,7 @@
 
 #include "actors/oms/client_order_id_generator.hpp"
 #include "messages/registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 
 namespace cwts {
 
@@ -73,7 +74,7 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
     self->state.makers[mc.sym] = std::make_unique<strategy::market_maker>(mc, [gen] {
       return gen->next();
     });
-  return {
+  return metrics::measured(self, "strategy", {
     [=](const trade& t) {
       ++self->state.trades_seen;
       if (auto* mm = maker(self, t.sym))
@@ -104,7 +105,7 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
       self->state.risk = find_role(dir, "risk");
     },
     [=](stats_atom) { return stats(self); },
-  };
+  });
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 
 #include "common/node_kill_request.hpp"
 #include "messages/registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 
 namespace cwts {
 
@@ -146,7 +147,7 @@ caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
   auto interval = check_interval(st.cfg.stale);
   if (st.stale.enabled())
     self->delayed_send(self, interval, tick_atom::value);
-  return {
+  return metrics::measured(self, "validator", {
     [=](const trade& t) { on_trade(self, t); },
     [=](market_batch& b) { on_batch(self, b); },
     [=](tick_atom) {
@@ -161,7 +162,7 @@ caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
       self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
-  };
+  });
 }
 
 } // namespace
