@@ -122,6 +122,9 @@ void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
   cbs.on_balances = [=](const connector::account_position& p) {
     worker->post([=] { session->on_balances(p); });
   };
+  cbs.on_balance_delta = [=](const connector::balance_delta& d) {
+    worker->post([=] { session->on_balance_delta(d); });
+  };
   cbs.on_subscribed = [=](uint64_t count) {
     spdlog::info("event=user_data_subscribed count={}", count);
     if (count < 2)
@@ -312,6 +315,8 @@ void market_data_stats(const connector::market_stream& s, std::map<std::string, 
   k["md.batches"] = static_cast<int64_t>(s.batches());
   k["md.proactive_reconnects"] = static_cast<int64_t>(s.proactive_reconnects());
   k["md.unknown_symbol_frames"] = static_cast<int64_t>(s.unknown_symbol_frames());
+  // Connections refused in the TLS handshake (wrong CA, name mismatch).
+  k["md.tls_failures"] = static_cast<int64_t>(s.tls_failures());
   k["book.resyncs"] = static_cast<int64_t>(s.book_resyncs());
   k["book.gaps"] = static_cast<int64_t>(s.book_gaps());
   k["book.crossed"] = static_cast<int64_t>(s.book_crossed());
@@ -349,6 +354,7 @@ actor_stats stats(connector_ptr self) {
                       {"stream_reports", c.stream_reports.load()},
                       {"balance_updates", c.balance_updates.load()},
                       {"balance_assets", c.balance_assets.load()},
+                      {"balance_deltas", c.balance_deltas.load()},
                       {"rate_limited_429", st.session->rate_limits().http_429.load()},
                       {"ip_banned_418", st.session->rate_limits().http_418.load()},
                       {"requests_refused_rate_limited", st.session->rate_limits().refused.load()},
@@ -380,6 +386,8 @@ actor_stats stats(connector_ptr self) {
     k["uds_subscriptions"] = static_cast<int64_t>(u->subscriptions());
     k["uds_subscribe_errors"] = static_cast<int64_t>(u->subscribe_errors());
     k["uds_reconnects"] = static_cast<int64_t>(u->reconnects());
+    k["uds_tls_failures"] = static_cast<int64_t>(u->tls_failures());
+    k["uds_proactive_reconnects"] = static_cast<int64_t>(u->proactive_reconnects());
     k["uds_frames"] = static_cast<int64_t>(u->frames());
     k["uds_events"] = static_cast<int64_t>(u->events());
     for (std::size_t i = 0; i < connector::frame_issue_count; ++i) {

@@ -1,6 +1,8 @@
 #include "actors/connector/tls_transport.hpp"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -28,6 +30,16 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file, std::string& error) {
+  // OpenSSL's own message for a missing file is a bare "asio.ssl error":
+  // say which file and why first.
+  if (!ca_file.empty()) {
+    std::FILE* f = std::fopen(ca_file.c_str(), "r");
+    if (f == nullptr) {
+      error = "cannot read '" + ca_file + "': " + std::strerror(errno);
+      return nullptr;
+    }
+    std::fclose(f);
+  }
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   error_code ec;
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2

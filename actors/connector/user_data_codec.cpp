@@ -107,6 +107,21 @@ outcome<user_data_message, frame_error> read_position(const json& ev, int64_t su
   return user_data_message{std::move(p)};
 }
 
+outcome<user_data_message, frame_error> read_balance_update(const json& ev, int64_t sub) {
+  field_reader r(ev);
+  balance_delta d;
+  d.subscription_id = sub;
+  d.event_time = r.time_ms("E");
+  d.asset = std::string(r.string("a"));
+  d.delta = r.decimal<qty>("d");
+  d.clear_time = r.time_ms("T");
+  if (!r.ok())
+    return bad(frame_issue::bad_field, "balanceUpdate: " + r.error().reason);
+  if (d.asset.empty())
+    return bad(frame_issue::bad_field, "balanceUpdate: field \"a\": empty");
+  return user_data_message{std::move(d)};
+}
+
 outcome<user_data_message, frame_error> read_event(const json& envelope) {
   field_reader env(envelope);
   auto sub = env.integer("subscriptionId");
@@ -123,6 +138,8 @@ outcome<user_data_message, frame_error> read_event(const json& envelope) {
     return read_execution(*ev, sub);
   if (type == "outboundAccountPosition")
     return read_position(*ev, sub);
+  if (type == "balanceUpdate")
+    return read_balance_update(*ev, sub);
   return bad(frame_issue::unknown_event, "event type \"" + std::string(type) + "\"");
 }
 

@@ -2,8 +2,8 @@
 // Binance WebSocket API user data (web-socket-api.md, user-data-stream.md):
 // the signed `userDataStream.subscribe.signature` request, the API's
 // responses, and the events it delivers wrapped as
-// {"subscriptionId":N,"event":{...}}: `executionReport` and
-// `outboundAccountPosition`. Decimals are parsed exactly (never via double).
+// {"subscriptionId":N,"event":{...}}: `executionReport`,
+// `outboundAccountPosition` and `balanceUpdate`. Decimals are parsed exactly (never via double).
 // Nothing throws: every frame that cannot be used comes back as a
 // frame_error whose `issue` the stream counts.
 
@@ -84,6 +84,16 @@ struct account_position {
   std::vector<asset_balance> balances; // B [{a,f,l}]
 };
 
+// One balanceUpdate (user-data-stream.md): a deposit, withdrawal or
+// transfer changed one asset's balance by `delta` (negative: it went out).
+struct balance_delta {
+  int64_t subscription_id = 0;
+  timestamp_ns event_time; // E
+  std::string asset;       // a
+  qty delta;               // d, signed
+  timestamp_ns clear_time; // T
+};
+
 // {"id":..,"status":..,"result":..} or {"id":..,"status":..,"error":{..}}.
 struct ws_api_response {
   std::string id; // a string id as sent; numbers as their decimal text
@@ -93,7 +103,8 @@ struct ws_api_response {
   api_error error;              // when !ok
 };
 
-using user_data_message = std::variant<ws_api_response, execution_event, account_position>;
+using user_data_message
+  = std::variant<ws_api_response, execution_event, account_position, balance_delta>;
 
 // One text frame of a /ws-api/v3 connection.
 outcome<user_data_message, frame_error> parse_user_data_frame(std::string_view text);

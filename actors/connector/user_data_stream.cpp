@@ -48,6 +48,8 @@ std::string validate(const user_data_stream_config& cfg) {
     return "connect_timeout/subscribe_timeout/idle_timeout: must be positive";
   if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
     return "backoff_initial/backoff_max: need 0 < initial <= max";
+  if (cfg.max_connection_age.count() <= 0 || cfg.max_connection_age > std::chrono::hours(24))
+    return "max_connection_age: must be 1 ms .. 24 h (the venue's limit)";
   return {};
 }
 
@@ -81,6 +83,7 @@ struct user_data_stream::impl {
     if (ec)
       return disconnected();
     self.connected_ = true;
+    watch_age(++generation);
     ws.text(true);
     request_id = "cwts-uds-" + std::to_string(++requests);
     auto now_ms = wall_clock_now().ns / 1'000'000 + self.offset_ms_.load();
@@ -98,6 +101,20 @@ struct user_data_stream::impl {
       if (e)
         return disconnected();
       read();
+    });
+  }
+
+  // At max_connection_age the connection is closed by us (a normal close
+  // handshake); the pending read then fails and disconnected() connects
+  // again at once.
+  void watch_age(uint64_t gen) {
+    age_timer.expires_after(cfg.max_connection_age);
+    age_timer.async_wait([this, gen](error_code ec) {
+      if (ec || stopping || gen != generation || !live || !self.connected_)
+        return;
+      ++self.proactive_reconnects_;
+      aging_out = true;
+      ws.async_close(websocket::close_code::going_away, [](error_code) {});
     });
   }
 
@@ -161,6 +178,14 @@ struct user_data_stream::impl {
       cbs.on_balances(p);
   }
 
+  void handle(const balance_delta& d) {
+    ++self.events_;
+    ++self.balance_deltas_;
+    self.last_event_ns_ = wall_clock_now().ns;
+    if (cbs.on_balance_delta)
+      cbs.on_balance_delta(d);
+  }
+
   void note_error(std::string what) {
     std::lock_guard<std::mutex> guard(error_mtx);
     last_error = std::move(what);
@@ -174,10 +199,15 @@ struct user_data_stream::impl {
     self.connected_ = false;
     self.subscribed_ = false;
     deadline.cancel();
+    age_timer.cancel();
     ws.close_socket();
     if (stopping)
       return;
     ++self.reconnects_;
+    if (aging_out) {
+      aging_out = false;
+      return connect(); // our own close: no backoff
+    }
     timer.expires_after(retry.next());
     timer.async_wait([this](error_code ec) {
       if (!ec && !stopping)
@@ -191,6 +221,7 @@ struct user_data_stream::impl {
     stopping = true;
     timer.cancel();
     deadline.cancel();
+    age_timer.cancel();
     ws.cancel_resolve();
     if (!ws.has_stream())
       return;
@@ -207,6 +238,9 @@ struct user_data_stream::impl {
   asio::io_context ioc;
   asio::steady_timer timer{ioc};
   asio::steady_timer deadline{ioc};
+  asio::steady_timer age_timer{ioc};
+  uint64_t generation = 0;
+  bool aging_out = false;
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   beast::flat_buffer buffer;
   std::string outgoing;

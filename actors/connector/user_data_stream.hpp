@@ -9,7 +9,8 @@
 //
 // On every connection it sends `userDataStream.subscribe.signature` (apiKey,
 // recvWindow, timestamp, HMAC-SHA256 signature over the params sorted by
-// name), then hands each executionReport and outboundAccountPosition to the
+// name), then hands each executionReport, outboundAccountPosition and
+// balanceUpdate to the
 // callbacks, on the stream thread. Events sent while it was disconnected are
 // lost: `on_subscribed` tells the owner each time a subscription is active
 // again, so it can reconcile. Frames it cannot use are counted by reason and
@@ -46,6 +47,11 @@ struct user_data_stream_config {
   // No frame and no pong for this long: the connection is dropped (Beast
   // pings once at half of it).
   std::chrono::milliseconds idle_timeout{60000};
+  // web-socket-api.md: a connection is valid for 24 hours at most. Closed
+  // by us before that and opened again at once (no backoff); events sent
+  // between the two connections are lost, so the owner reconciles as after
+  // any re-subscription.
+  std::chrono::milliseconds max_connection_age{std::chrono::hours(23)};
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
   uint64_t jitter_seed = 0; // 0: seeded from std::random_device
@@ -59,6 +65,7 @@ public:
   struct callbacks {
     std::function<void(const execution_event&)> on_execution;
     std::function<void(const account_position&)> on_balances;
+    std::function<void(const balance_delta&)> on_balance_delta;
     // A subscription is active; `count` is how many this stream has had
     // (1 for the first; more means events may have been missed between).
     std::function<void(uint64_t count)> on_subscribed;
@@ -83,6 +90,10 @@ public:
   uint64_t subscriptions() const { return subscriptions_.load(); }
   uint64_t subscribe_errors() const { return subscribe_errors_.load(); }
   uint64_t reconnects() const { return reconnects_.load(); }
+  // Connections closed by us at max_connection_age (also in reconnects()).
+  uint64_t proactive_reconnects() const { return proactive_reconnects_.load(); }
+  // balanceUpdate events decoded (also in events()).
+  uint64_t balance_deltas() const { return balance_deltas_.load(); }
   // Connection attempts that failed in the TLS handshake (a certificate
   // that did not verify, a name mismatch): nothing was sent on them.
   uint64_t tls_failures() const { return tls_failures_.load(); }
@@ -109,6 +120,8 @@ private:
   std::atomic<uint64_t> subscriptions_{0};
   std::atomic<uint64_t> subscribe_errors_{0};
   std::atomic<uint64_t> reconnects_{0};
+  std::atomic<uint64_t> proactive_reconnects_{0};
+  std::atomic<uint64_t> balance_deltas_{0};
   std::atomic<uint64_t> tls_failures_{0};
   std::array<std::atomic<uint64_t>, frame_issue_count> issues_{};
   std::atomic<int64_t> last_event_ns_{0};

@@ -199,6 +199,10 @@ void venue_session::on_balances(const account_position& p) {
   counters_.balance_assets = static_cast<int64_t>(balances_.size());
 }
 
+void venue_session::on_balance_delta(const balance_delta&) {
+  ++counters_.balance_deltas;
+}
+
 channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
                                          const std::vector<symbol>& which,
                                          std::chrono::milliseconds deadline,

@@ -42,6 +42,7 @@ struct session_counters {
   std::atomic<int64_t> stream_resolved{0};   // unknown outcomes an event resolved
   std::atomic<int64_t> balance_updates{0};
   std::atomic<int64_t> balance_assets{0};
+  std::atomic<int64_t> balance_deltas{0}; // balanceUpdate events
   // Orders and cancels by the path that carried them; fallbacks: the
   // WebSocket API was down, REST carried the request.
   std::atomic<int64_t> orders_ws_api{0};
@@ -81,6 +82,9 @@ public:
   std::vector<session_output> on_execution(const execution_event& e);
   // outboundAccountPosition: the latest free/locked per asset.
   void on_balances(const account_position& p);
+  // balanceUpdate (deposit, withdrawal, transfer): counted; the asset's
+  // balance itself comes with the outboundAccountPosition that follows.
+  void on_balance_delta(const balance_delta& d);
   const std::map<std::string, asset_balance>& balances() const { return balances_; }
 
   // Reconciliation: the account's open orders per symbol, each of `req.live`

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "actors/connector/tls_transport.hpp"
 #include "actors/risk/limit_change.hpp"
 #include "common/ini_file.hpp"
 #include "messages/registry.hpp"
@@ -29,6 +30,8 @@ node_config::node_config() {
   opt_group{custom_options_, "venue"}
     .add(raw_.venue_host, "host", "venue REST/WS host")
     .add(raw_.venue_port, "port", "venue REST/WS port")
+    .add(raw_.venue_tls, "tls", "https/wss with the venue's certificate verified")
+    .add(raw_.venue_ca_file, "ca-file", "CA file (PEM) for tls (empty: the system's CA paths)")
     .add(raw_.credentials_file, "credentials-file", "INI file with [account.<name>] api-key/secret")
     .add(raw_.account, "account", "account name in the credentials file")
     .add(raw_.api_key_env, "api-key-env", "environment variable holding the API key")
@@ -293,6 +296,12 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
   auto& v = s.venue;
   v.host = r.venue_host;
   v.port = static_cast<uint16_t>(r.venue_port);
+  v.tls = r.venue_tls;
+  v.ca_file = r.venue_ca_file;
+  if (auto why = connector::validate_tls(v.tls, v.ca_file); !why.empty()) {
+    error = "venue.ca-file: " + why.substr(why.find(": ") + 2); // drops the "ca_file: " prefix
+    return false;
+  }
   v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
   v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
   v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);

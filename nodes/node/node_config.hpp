@@ -29,6 +29,10 @@ struct peer_address {
 struct venue_settings {
   std::string host;
   uint16_t port = 0;
+  // [venue] tls / ca-file: https and wss with the venue's certificate
+  // verified against the CA file (empty: the system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
   std::string api_key; // from the credentials file or environment; never logged
   std::string secret;
   std::vector<symbol> symbols;
@@ -170,6 +174,8 @@ private:
     int64_t connect_timeout_ms = 15000;
     std::string venue_host = "127.0.0.1";
     int64_t venue_port = 0;
+    bool venue_tls = false;
+    std::string venue_ca_file;
     std::string credentials_file;
     std::string account = "demo";
     std::string api_key_env = "CWTS_VENUE_API_KEY";

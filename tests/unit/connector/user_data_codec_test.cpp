@@ -146,6 +146,21 @@ CAF_TEST(reads_account_position) {
   CAF_CHECK_EQUAL(p.balances[1].asset, "CHF");
 }
 
+CAF_TEST(reads_balance_update) {
+  // user-data-stream.md example; a withdrawal's delta is negative.
+  auto r = parse_user_data_frame(
+    R"({"subscriptionId":2,"event":{"e":"balanceUpdate","E":1573200697110,"a":"BTC",)"
+    R"("d":"-100.00000000","T":1573200697068}})");
+  CAF_REQUIRE(r);
+  CAF_REQUIRE(std::holds_alternative<balance_delta>(r.value()));
+  auto& d = std::get<balance_delta>(r.value());
+  CAF_CHECK_EQUAL(d.subscription_id, 2);
+  CAF_CHECK_EQUAL(d.asset, "BTC");
+  CAF_CHECK_EQUAL(d.delta.to_string(), "-100.00000000");
+  CAF_CHECK_EQUAL(d.event_time.ns, 1573200697110LL * 1'000'000);
+  CAF_CHECK_EQUAL(d.clear_time.ns, 1573200697068LL * 1'000'000);
+}
+
 CAF_TEST(reads_api_responses) {
   auto ok = parse_user_data_frame(
     R"({"id":"cwts-uds-1","status":200,"result":{"subscriptionId":4},"rateLimits":[]})");
@@ -171,9 +186,15 @@ CAF_TEST(malformed_frames_are_errors_with_a_reason) {
   CAF_CHECK(error_of("not json").issue == frame_issue::malformed_json);
   CAF_CHECK(error_of("[1,2]").issue == frame_issue::not_an_object);
   CAF_CHECK(error_of("{\"hello\":1}").issue == frame_issue::unknown_message);
-  auto unknown = error_of(R"({"subscriptionId":1,"event":{"e":"balanceUpdate","E":1}})");
+  auto unknown = error_of(R"({"subscriptionId":1,"event":{"e":"listStatus","E":1}})");
   CAF_CHECK(unknown.issue == frame_issue::unknown_event);
-  CAF_CHECK_NOT_EQUAL(unknown.reason.find("balanceUpdate"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(unknown.reason.find("listStatus"), std::string::npos);
+  auto short_delta = error_of(R"({"subscriptionId":1,"event":{"e":"balanceUpdate","E":1}})");
+  CAF_CHECK(short_delta.issue == frame_issue::bad_field);
+  CAF_CHECK_NOT_EQUAL(short_delta.reason.find("balanceUpdate"), std::string::npos);
+  CAF_CHECK(error_of(R"({"subscriptionId":1,"event":{"e":"balanceUpdate","E":1,"a":"BTC","d":1,"T":1}})")
+              .issue
+            == frame_issue::bad_field); // "d" must be a decimal string
   CAF_CHECK(error_of(R"({"subscriptionId":1,"event":[]})").issue == frame_issue::bad_field);
   CAF_CHECK(error_of(R"({"subscriptionId":"x","event":{"e":"executionReport"}})").issue
             == frame_issue::bad_field);

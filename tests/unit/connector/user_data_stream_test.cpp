@@ -46,6 +46,7 @@ struct seen {
   std::mutex mtx;
   std::vector<execution_event> executions;
   std::vector<account_position> positions;
+  std::vector<balance_delta> deltas;
   std::vector<uint64_t> subscriptions;
   template <class T>
   std::size_t count(const std::vector<T>& v) {
@@ -63,6 +64,10 @@ user_data_stream::callbacks collect(seen& s) {
   cbs.on_balances = [&s](const account_position& p) {
     std::lock_guard<std::mutex> g(s.mtx);
     s.positions.push_back(p);
+  };
+  cbs.on_balance_delta = [&s](const balance_delta& d) {
+    std::lock_guard<std::mutex> g(s.mtx);
+    s.deltas.push_back(d);
   };
   cbs.on_subscribed = [&s](uint64_t n) {
     std::lock_guard<std::mutex> g(s.mtx);
@@ -83,12 +88,16 @@ CAF_TEST(config_is_validated_with_the_key_named) {
   cfg = config_for(1);
   cfg.recv_window_ms = 60001;
   CAF_CHECK_EQUAL(validate(cfg).rfind("recv_window_ms", 0), 0u);
+  cfg = config_for(1);
+  cfg.max_connection_age = std::chrono::hours(25);
+  CAF_CHECK_EQUAL(validate(cfg).rfind("max_connection_age", 0), 0u);
 }
 
 CAF_TEST(delivers_events_and_counts_bad_frames_by_reason) {
   cwts::test::ws_test_server server(
     {subscribed, execution("a", "1.00000000"), "not json", "[]",
-     R"({"subscriptionId":0,"event":{"e":"balanceUpdate","E":1,"a":"USD","d":"1","T":1}})",
+     R"({"subscriptionId":0,"event":{"e":"listStatus","E":1}})",
+     R"({"subscriptionId":0,"event":{"e":"balanceUpdate","E":1,"a":"USD","d":"-1.5","T":1}})",
      R"({"subscriptionId":0,"event":{"e":"executionReport","E":1}})",
      R"({"id":"someone-else","status":200,"result":{}})",
      R"({"subscriptionId":0,"event":{"e":"outboundAccountPosition","E":3,"u":2,"B":[{"a":"USD","f":"1.00000000","l":"0.00000000"}]}})",
@@ -101,7 +110,8 @@ CAF_TEST(delivers_events_and_counts_bad_frames_by_reason) {
   CAF_CHECK_EQUAL(server.last_target(), "/ws-api/v3");
   CAF_CHECK(stream.subscribed());
   CAF_CHECK_EQUAL(stream.subscriptions(), 1u);
-  CAF_CHECK_EQUAL(stream.events(), 3u);
+  CAF_CHECK_EQUAL(stream.events(), 4u);
+  CAF_CHECK_EQUAL(stream.balance_deltas(), 1u);
   CAF_CHECK_EQUAL(stream.frame_errors(frame_issue::malformed_json), 1u);
   CAF_CHECK_EQUAL(stream.frame_errors(frame_issue::not_an_object), 1u);
   CAF_CHECK_EQUAL(stream.frame_errors(frame_issue::unknown_event), 1u);
@@ -113,6 +123,8 @@ CAF_TEST(delivers_events_and_counts_bad_frames_by_reason) {
   CAF_CHECK_EQUAL(s.executions[0].cum_qty.to_string(), "1.00000000");
   CAF_CHECK_EQUAL(s.executions[1].cum_qty.to_string(), "2.00000000");
   CAF_CHECK_EQUAL(s.positions[0].balances.at(0).asset, "USD");
+  CAF_REQUIRE_EQUAL(s.deltas.size(), 1u);
+  CAF_CHECK_EQUAL(s.deltas[0].delta.to_string(), "-1.50000000");
   CAF_CHECK_EQUAL(s.subscriptions, std::vector<uint64_t>{1});
 }
 
@@ -152,4 +164,22 @@ CAF_TEST(stop_returns_while_nothing_listens) {
   CAF_REQUIRE(eventually([&] { return stream.reconnects() >= 2; }));
   stream.stop();
   CAF_CHECK(!stream.connected());
+}
+
+CAF_TEST(the_connection_is_renewed_before_the_venue_limit) {
+  // Every connection gets a ping and the subscribe answer of the first
+  // request id; the stream closes each one itself at max_connection_age and
+  // connects again at once (no backoff: counted apart from losses).
+  cwts::test::ws_test_server server({subscribed}, false);
+  seen s;
+  auto cfg = config_for(server.port());
+  cfg.max_connection_age = 200ms;
+  cfg.backoff_initial = 5000ms; // a backoff would stall the test's bound
+  cfg.backoff_max = 5000ms;
+  user_data_stream stream(cfg, collect(s));
+  stream.start();
+  CAF_REQUIRE(eventually([&] { return server.connections() >= 3; }));
+  CAF_CHECK_GREATER_OR_EQUAL(stream.proactive_reconnects(), 2u);
+  CAF_CHECK_EQUAL(stream.subscriptions(), 1u); // later answers carry the old id
+  stream.stop();
 }
