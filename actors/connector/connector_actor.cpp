@@ -68,6 +68,9 @@ struct connector_state {
   int64_t probe_failures = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
+  // TLS handshake failures already logged, per stream.
+  uint64_t logged_md_tls = 0;
+  uint64_t logged_uds_tls = 0;
   static inline const char* name = "connector";
 };
 
@@ -247,12 +250,31 @@ void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lo
     ++st.kills_unsent;
 }
 
+// wss connections refused in the TLS handshake (a certificate that did not
+// verify, a name mismatch): one error line per tick while the count grows.
+void log_tls_failures(connector_ptr self) {
+  auto& st = self->state;
+  if (st.stream && st.stream->tls_failures() != st.logged_md_tls) {
+    st.logged_md_tls = st.stream->tls_failures();
+    if (st.logged_md_tls > 0)
+      spdlog::error("event=venue_tls_refused stream=market count={} reason=\"{}\"", st.logged_md_tls,
+                    st.stream->last_connect_error());
+  }
+  if (st.user_data && st.user_data->tls_failures() != st.logged_uds_tls) {
+    st.logged_uds_tls = st.user_data->tls_failures();
+    if (st.logged_uds_tls > 0)
+      spdlog::error("event=venue_tls_refused stream=user_data count={} reason=\"{}\"",
+                    st.logged_uds_tls, st.user_data->last_error());
+  }
+}
+
 // Every liveness tick: sample, probe, judge. A level-4 kill's deliberate
 // disconnect is not a lost venue: nothing is sampled while it holds.
 void on_liveness_tick(connector_ptr self) {
   auto& st = self->state;
   if (st.disconnected_by)
     return;
+  log_tls_failures(self);
   auto now = monotonic_ns();
   st.liveness.on_market_stream(st.stream && st.stream->connected(), now);
   if (st.user_data)

@@ -3,8 +3,9 @@
 // REST, the market
 // stream, the user-data stream and WebSocket API order entry all go over
 // TLS with the certificate verified, and the strategy's orders are filled.
-// A CA file that cannot be read stops the node with a message naming
-// venue.ca-file. Asserts outcomes, never timings; every wait is bounded.
+// With another CA every connection is refused and the node logs
+// event=venue_tls_refused with the reason; a CA file that cannot be read
+// stops the node with a message naming venue.ca-file. Asserts outcomes, never timings; every wait is bounded.
 #define CAF_SUITE connector_node_tls
 #include "caf/test/unit_test_impl.hpp"
 
@@ -85,6 +86,41 @@ CAF_TEST(a_node_trades_over_tls_with_the_venue_verified) {
   CAF_CHECK_EQUAL(s.counter_or_zero("connector", "uds_tls_failures"), 0);
   CAF_CHECK_EQUAL(s.counter_or_zero("connector", "stream_parse_errors"), 0);
   CAF_CHECK_EQUAL(s.mode, "ACTIVE");
+  node.stop();
+}
+
+CAF_TEST(a_node_with_another_ca_refuses_the_venue_and_says_so) {
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  CAF_REQUIRE(make_certs());
+  std::string other = dir + "/other";
+  CAF_REQUIRE(std::system((CWTS_SOURCE_DIR "/scripts/gen-certs " + other + " server >/dev/null").c_str())
+              == 0);
+  child_process venue("venue",
+                      {paths.venue_bin, "--config", paths.config("venue.ini"), "--port", "0",
+                       "--speed", "300", "--tls-cert", certs + "/server.pem", "--tls-key",
+                       certs + "/server.key"},
+                      dir);
+  const std::string marker = "cwts-venue listening host=127.0.0.1 port=";
+  auto line = venue.wait_for_line(
+    stream::out, [&](const std::string& l) { return l.rfind(marker, 0) == 0; }, 30s);
+  CAF_REQUIRE(line.has_value());
+  auto venue_port = static_cast<uint16_t>(std::strtol(line->c_str() + marker.size(), nullptr, 10));
+  child_process node("node",
+                     node_argv(paths, "node.ini", venue_port, free_port(),
+                               {"--venue.tls", "--venue.ca-file=" + other + "/ca.pem",
+                                "--oms.journal-path=" + dir + "/oms-other.sqlite"}),
+                     dir, dir);
+  CAF_REQUIRE(node.started());
+  auto refused = node.wait_for_line(
+    stream::err,
+    [](const std::string& l) {
+      return l.find("event=venue_tls_refused stream=market") != std::string::npos
+             && l.find("certificate verify failed") != std::string::npos;
+    },
+    30s);
+  if (!refused)
+    CAF_MESSAGE("node stderr:\n" << tail(node.err()));
+  CAF_CHECK(refused.has_value());
   node.stop();
 }
 
