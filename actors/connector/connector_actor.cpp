@@ -17,6 +17,7 @@
 #include "common/periodic_timer.hpp"
 #include "common/serial_worker.hpp"
 #include "messages/registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
 
 namespace cwts {
 
@@ -433,7 +434,7 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   auto liveness_every = liveness_interval(self->state.cfg);
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
-  return {
+  return metrics::measured(self, "connector", {
     [=](const order_request& req) {
       auto session = self->state.session;
       auto oms = self->state.oms;
@@ -499,7 +500,7 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
-  };
+  });
 }
 
 } // namespace
