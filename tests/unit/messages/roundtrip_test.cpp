@@ -45,6 +45,13 @@ CAF_TEST_FIXTURE_SCOPE(roundtrip_tests, fixture)
 CAF_TEST(every_message_type_survives_serialization) {
   check_round_trip(trade{btc(), trade_id{42}, *price::parse("27123.45"), *qty::parse("0.001"), true,
                          timestamp_ns{1700000000000000000}, timestamp_ns{1700000000000000123}});
+  book_top top{btc(), 77, *price::parse("27123.40"), *qty::parse("1.5"), *price::parse("27123.50"),
+               *qty::parse("0.25"), true, timestamp_ns{1700000000000000000},
+               timestamp_ns{1700000000000000456}};
+  check_round_trip(top);
+  check_round_trip(market_batch{{trade{btc(), trade_id{43}, *price::parse("27123.46"),
+                                      *qty::parse("0.002"), false, timestamp_ns{1}, timestamp_ns{2}}},
+                                {top}});
   check_round_trip(order_request{client_order_id{"cwts-1"}, strategy_id{"mm"}, account_id{"acct-1"},
                                  btc(), side::sell,
                                  order_type::limit, time_in_force::ioc, *price::parse("1.5"),
