@@ -8,6 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "actors/connector/blocking_io.hpp"
 #include "actors/connector/http_transport.hpp"
 
 namespace cwts::connector {
@@ -79,33 +80,13 @@ public:
   }
 
 private:
-  // Starts one async operation and runs the private io_context until it
-  // completes (the deadline set on stream_ makes it complete in time).
   template <class Start>
   error_code run(Start start) {
-    error_code result = asio::error::would_block;
-    start([&result](error_code e) { result = e; });
-    ioc_.restart();
-    ioc_.run();
-    return result;
+    return run_one(ioc_, std::move(start));
   }
 
-  // async_resolve is not covered by tcp_stream's expiry: a timer cancels it.
   error_code resolve(steady_deadline deadline, tcp::resolver::results_type& out) {
-    asio::steady_timer timer(ioc_, deadline);
-    error_code result = asio::error::would_block;
-    resolver_.async_resolve(host_, port_, [&](error_code e, tcp::resolver::results_type r) {
-      timer.cancel();
-      result = e;
-      out = std::move(r);
-    });
-    timer.async_wait([&](error_code e) {
-      if (!e)
-        resolver_.cancel();
-    });
-    ioc_.restart();
-    ioc_.run();
-    return result == asio::error::operation_aborted ? beast::error::timeout : result;
+    return resolve_by(ioc_, resolver_, host_, port_, deadline, out);
   }
 
   std::string host_;

@@ -20,6 +20,8 @@
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 
+#include "actors/connector/blocking_io.hpp"
+
 namespace cwts::connector {
 
 namespace asio = boost::asio;
@@ -163,28 +165,11 @@ public:
 private:
   template <class Start>
   error_code run(Start start) {
-    error_code result = asio::error::would_block;
-    start([&result](error_code e) { result = e; });
-    ioc_.restart();
-    ioc_.run();
-    return result;
+    return run_one(ioc_, std::move(start));
   }
 
   error_code resolve(steady_deadline deadline, tcp::resolver::results_type& out) {
-    asio::steady_timer timer(ioc_, deadline);
-    error_code result = asio::error::would_block;
-    resolver_.async_resolve(host_, port_, [&](error_code e, tcp::resolver::results_type r) {
-      timer.cancel();
-      result = e;
-      out = std::move(r);
-    });
-    timer.async_wait([&](error_code e) {
-      if (!e)
-        resolver_.cancel();
-    });
-    ioc_.restart();
-    ioc_.run();
-    return result == asio::error::operation_aborted ? beast::error::timeout : result;
+    return resolve_by(ioc_, resolver_, host_, port_, deadline, out);
   }
 
   std::string host_;
