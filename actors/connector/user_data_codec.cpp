@@ -238,13 +238,14 @@ std::string ws_signature_payload(std::vector<std::pair<std::string, std::string>
   return out;
 }
 
-std::string subscribe_signature_request(const std::string& id, const std::string& api_key,
-                                        const std::string& secret, int64_t recv_window_ms,
-                                        int64_t timestamp_ms) {
-  std::vector<std::pair<std::string, std::string>> params{{"apiKey", api_key},
-                                                          {"timestamp", std::to_string(timestamp_ms)}};
+std::string ws_signed_request(const std::string& id, const std::string& method,
+                              std::vector<std::pair<std::string, std::string>> params,
+                              const std::string& api_key, const std::string& secret,
+                              int64_t recv_window_ms, int64_t timestamp_ms) {
+  params.emplace_back("apiKey", api_key);
   if (recv_window_ms > 0)
     params.emplace_back("recvWindow", std::to_string(recv_window_ms));
+  params.emplace_back("timestamp", std::to_string(timestamp_ms));
   auto signature = hmac_sha256_hex(secret, ws_signature_payload(params));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -252,22 +253,28 @@ std::string subscribe_signature_request(const std::string& id, const std::string
   w.Key("id");
   w.String(id.c_str(), static_cast<rapidjson::SizeType>(id.size()));
   w.Key("method");
-  w.String("userDataStream.subscribe.signature");
+  w.String(method.c_str(), static_cast<rapidjson::SizeType>(method.size()));
   w.Key("params");
   w.StartObject();
-  w.Key("apiKey");
-  w.String(api_key.c_str(), static_cast<rapidjson::SizeType>(api_key.size()));
-  if (recv_window_ms > 0) {
-    w.Key("recvWindow");
-    w.Int64(recv_window_ms);
+  for (auto& [k, v] : params) {
+    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+    if (k == "timestamp" || k == "recvWindow")
+      w.RawValue(v.c_str(), v.size(), rapidjson::kNumberType); // numbers, as signed
+    else
+      w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
   }
-  w.Key("timestamp");
-  w.Int64(timestamp_ms);
   w.Key("signature");
   w.String(signature.c_str(), static_cast<rapidjson::SizeType>(signature.size()));
   w.EndObject();
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string subscribe_signature_request(const std::string& id, const std::string& api_key,
+                                        const std::string& secret, int64_t recv_window_ms,
+                                        int64_t timestamp_ms) {
+  return ws_signed_request(id, "userDataStream.subscribe.signature", {}, api_key, secret,
+                           recv_window_ms, timestamp_ms);
 }
 
 } // namespace cwts::connector

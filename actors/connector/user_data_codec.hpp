@@ -117,6 +117,14 @@ venue_order to_venue_order(const execution_event& e);
 // except `signature`, sorted by name, as name=value joined by '&'.
 std::string ws_signature_payload(std::vector<std::pair<std::string, std::string>> params);
 
+// A SIGNED request frame {id, method, params}: params plus apiKey,
+// recvWindow (omitted when 0) and timestamp (both as JSON numbers), signed
+// with HMAC-SHA256 over ws_signature_payload.
+std::string ws_signed_request(const std::string& id, const std::string& method,
+                              std::vector<std::pair<std::string, std::string>> params,
+                              const std::string& api_key, const std::string& secret,
+                              int64_t recv_window_ms, int64_t timestamp_ms);
+
 // The userDataStream.subscribe.signature request frame: params apiKey,
 // recvWindow (omitted when 0), timestamp and the HMAC-SHA256 signature.
 std::string subscribe_signature_request(const std::string& id, const std::string& api_key,

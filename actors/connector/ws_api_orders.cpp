@@ -15,7 +15,6 @@
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/user_data_codec.hpp"
 #include "actors/connector/ws_client.hpp"
-#include "common/hmac.hpp"
 
 namespace cwts::connector {
 
@@ -47,32 +46,8 @@ std::string validate(const ws_api_config& cfg) {
 std::string ws_api_signed_request(const std::string& id, const std::string& method,
                                   query_params params, const ws_api_config& cfg,
                                   int64_t timestamp_ms) {
-  params.emplace_back("apiKey", cfg.api_key);
-  if (cfg.recv_window_ms > 0)
-    params.emplace_back("recvWindow", std::to_string(cfg.recv_window_ms));
-  params.emplace_back("timestamp", std::to_string(timestamp_ms));
-  auto signature = hmac_sha256_hex(cfg.secret, ws_signature_payload(params));
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("id");
-  w.String(id.c_str(), static_cast<rapidjson::SizeType>(id.size()));
-  w.Key("method");
-  w.String(method.c_str(), static_cast<rapidjson::SizeType>(method.size()));
-  w.Key("params");
-  w.StartObject();
-  for (auto& [k, v] : params) {
-    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-    if (k == "timestamp" || k == "recvWindow")
-      w.RawValue(v.c_str(), v.size(), rapidjson::kNumberType); // numbers, as signed
-    else
-      w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-  }
-  w.Key("signature");
-  w.String(signature.c_str(), static_cast<rapidjson::SizeType>(signature.size()));
-  w.EndObject();
-  w.EndObject();
-  return buf.GetString();
+  return ws_signed_request(id, method, std::move(params), cfg.api_key, cfg.secret,
+                           cfg.recv_window_ms, timestamp_ms);
 }
 
 // One blocking WebSocket connection; every operation runs the private
