@@ -81,6 +81,14 @@ bool trade_validator::outside_collar(const symbol_state& s, price px) const {
   return diff * 10'000 > static_cast<__int128>(collar_bps_) * s.reference.raw;
 }
 
+trade_verdict trade_validator::admit(const symbol& sym, timestamp_ns ts_event, timestamp_ns now,
+                                     symbol_state*& entry) {
+  entry = slot(sym);
+  if (entry == nullptr)
+    return trade_verdict::unknown_symbol;
+  return fresh(ts_event, now);
+}
+
 trade_verdict trade_validator::judge(const trade& t, timestamp_ns now) {
   if (t.sym.empty() || t.id.value < 0 || t.ts_event.ns <= 0)
     return trade_verdict::schema;
@@ -88,11 +96,9 @@ trade_verdict trade_validator::judge(const trade& t, timestamp_ns now) {
     return trade_verdict::non_positive_price;
   if (!t.quantity.is_positive())
     return trade_verdict::non_positive_qty;
-  auto entry = slot(t.sym);
-  if (entry == nullptr)
-    return trade_verdict::unknown_symbol;
-  if (auto f = fresh(t.ts_event, now); f != trade_verdict::ok)
-    return f;
+  symbol_state* entry = nullptr;
+  if (auto a = admit(t.sym, t.ts_event, now, entry); a != trade_verdict::ok)
+    return a;
   // Binance trade ids increase per symbol; only accepted trades move the
   // high-water mark, so a rejected trade cannot hide a later good one.
   if (t.id.value == entry->last_trade_id)
@@ -116,11 +122,9 @@ trade_verdict trade_validator::judge(const book_top& t, timestamp_ns now) {
     return trade_verdict::non_positive_price;
   if ((has_bid && !t.bid_qty.is_positive()) || (has_ask && !t.ask_qty.is_positive()))
     return trade_verdict::non_positive_qty;
-  auto entry = slot(t.sym);
-  if (entry == nullptr)
-    return trade_verdict::unknown_symbol;
-  if (auto f = fresh(t.ts_event, now); f != trade_verdict::ok)
-    return f;
+  symbol_state* entry = nullptr;
+  if (auto a = admit(t.sym, t.ts_event, now, entry); a != trade_verdict::ok)
+    return a;
   int64_t& last = entry->last_top_id[t.from_local_book ? 1 : 0];
   if (t.update_id == last)
     return trade_verdict::duplicate;

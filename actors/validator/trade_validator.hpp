@@ -79,6 +79,10 @@ private:
   trade_verdict judge(const trade& t, timestamp_ns now);
   trade_verdict judge(const book_top& t, timestamp_ns now);
   trade_verdict fresh(timestamp_ns ts_event, timestamp_ns now) const;
+  // The checks every event kind makes once its own schema passed: a known
+  // symbol (its state in `entry`) and a fresh exchange time.
+  trade_verdict admit(const symbol& sym, timestamp_ns ts_event, timestamp_ns now,
+                      symbol_state*& entry);
   bool outside_collar(const symbol_state& s, price px) const;
   symbol_state* slot(const symbol& sym);
   const symbol_state* slot(const symbol& sym) const;
