@@ -48,4 +48,16 @@ void write_book_ticker(json_writer& w, symbol sym, const top_of_book& top) {
     .end_object();
 }
 
+void write_trades(json_writer& w, const std::vector<public_trade>& trades) {
+  w.begin_array();
+  for (auto& t : trades) {
+    auto quote = notional_of(t.px, t.quantity).value_or(notional{});
+    w.begin_object().field_num("id", t.trade_id).field("price", t.px.to_string())
+      .field("qty", t.quantity.to_string()).field("quoteQty", quote.to_string())
+      .field_num("time", t.time_ms).field_bool("isBuyerMaker", t.buyer_is_maker)
+      .field_bool("isBestMatch", true).end_object();
+  }
+  w.end_array();
+}
+
 } // namespace cwts::venue

@@ -32,4 +32,8 @@ std::string book_ticker_event_json(symbol sym, const top_of_book& top, int64_t u
 // rest-api.md "Symbol order book ticker": symbol, bidPrice, bidQty, askPrice, askQty.
 void write_book_ticker(json_writer& w, symbol sym, const top_of_book& top);
 
+// rest-api.md "Recent trades list" / "Old trade lookup": an array of
+// {id, price, qty, quoteQty, time, isBuyerMaker, isBestMatch}.
+void write_trades(json_writer& w, const std::vector<public_trade>& trades);
+
 } // namespace cwts::venue

@@ -3,6 +3,7 @@
 // Aggregate trades list" (aggTrades) and "Kline/Candlestick data" (klines,
 // uiKlines), backed by trade_history.
 #include "venue/json_writer.hpp"
+#include "venue/market_json.hpp"
 #include "venue/rest_api.hpp"
 #include "venue/rest_params.hpp"
 
@@ -19,16 +20,8 @@ http_reply rest_api::historical_trades(const request_params& p, int64_t) {
   auto from = read_id(p, "fromId");
   if (auto e = std::get_if<venue_error>(&from)) return error(*e);
   json_writer w;
-  w.begin_array();
-  for (auto& t : history_.trades(std::get<symbol>(sym), std::get<std::optional<int64_t>>(from),
-                                 static_cast<size_t>(std::get<int64_t>(limit)))) {
-    auto quote = notional_of(t.px, t.quantity).value_or(notional{});
-    w.begin_object().field_num("id", t.trade_id).field("price", t.px.to_string())
-      .field("qty", t.quantity.to_string()).field("quoteQty", quote.to_string())
-      .field_num("time", t.time_ms).field_bool("isBuyerMaker", t.buyer_is_maker)
-      .field_bool("isBestMatch", true).end_object();
-  }
-  w.end_array();
+  write_trades(w, history_.trades(std::get<symbol>(sym), std::get<std::optional<int64_t>>(from),
+                                  static_cast<size_t>(std::get<int64_t>(limit))));
   return {200, w.take(), {}};
 }
 

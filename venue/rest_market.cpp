@@ -90,15 +90,7 @@ http_reply rest_api::trades(const request_params& p, int64_t) {
   auto limit = read_limit(p, 500, static_cast<int64_t>(max_recent_trades));
   if (auto e = std::get_if<venue_error>(&limit)) return error(*e);
   json_writer w;
-  w.begin_array();
-  for (auto& t : market_.recent(std::get<symbol>(sym), static_cast<size_t>(std::get<int64_t>(limit)))) {
-    auto quote = notional_of(t.px, t.quantity).value_or(notional{});
-    w.begin_object().field_num("id", t.trade_id).field("price", t.px.to_string())
-      .field("qty", t.quantity.to_string()).field("quoteQty", quote.to_string())
-      .field_num("time", t.time_ms).field_bool("isBuyerMaker", t.buyer_is_maker)
-      .field_bool("isBestMatch", true).end_object();
-  }
-  w.end_array();
+  write_trades(w, market_.recent(std::get<symbol>(sym), static_cast<size_t>(std::get<int64_t>(limit))));
   return {200, w.take(), {}};
 }
 
