@@ -3,6 +3,7 @@
 #include <string>
 
 #include "actors/connector/json_reader.hpp"
+#include "actors/connector/market_codec.hpp"
 
 namespace cwts::connector {
 
@@ -18,17 +19,8 @@ outcome<trade> read_trade(const json& obj, timestamp_ns received) {
   if (!obj.IsObject())
     return codec_error{"trade event is not an object"};
   field_reader r(obj);
-  auto event = r.string("e");
-  if (r.ok() && event != "trade")
-    r.fail("e", "expected \"trade\", got \"" + std::string(event) + "\"");
   trade t;
-  t.sym = r.sym("s");
-  t.id = trade_id{r.integer("t")};
-  t.px = r.decimal<price>("p");
-  t.quantity = r.decimal<qty>("q");
-  t.ts_event = r.time_ms("T");
-  t.buyer_is_maker = r.boolean("m");
-  t.ts_init = received;
+  detail::read_trade_fields(r, received, t);
   if (!r.ok())
     return r.error();
   return t;

@@ -55,17 +55,6 @@ void expect_event(field_reader& r, const char* expected) {
     r.fail("e", "expected \"" + std::string(expected) + "\", got \"" + std::string(e) + "\"");
 }
 
-void read_trade(field_reader& r, timestamp_ns received, trade& t) {
-  expect_event(r, "trade");
-  t.sym = r.sym("s");
-  t.id = trade_id{r.integer("t")};
-  t.px = r.decimal<price>("p");
-  t.quantity = r.decimal<qty>("q");
-  t.ts_event = r.time_ms("T");
-  t.buyer_is_maker = r.boolean("m");
-  t.ts_init = received;
-}
-
 void read_agg_trade(field_reader& r, agg_trade_event& a) {
   expect_event(r, "aggTrade");
   a.sym = r.sym("s");
@@ -133,7 +122,7 @@ outcome<market_event_kind> read_event(const json& data, market_event_kind kind,
   field_reader r(data);
   out.kind = kind;
   switch (kind) {
-    case market_event_kind::trade: read_trade(r, received, out.tr); break;
+    case market_event_kind::trade: detail::read_trade_fields(r, received, out.tr); break;
     case market_event_kind::agg_trade: read_agg_trade(r, out.agg); break;
     case market_event_kind::book_ticker: read_book_ticker(r, received, out.top); break;
     case market_event_kind::depth_update: read_depth_update(r, out.depth); break;
@@ -144,6 +133,17 @@ outcome<market_event_kind> read_event(const json& data, market_event_kind kind,
 }
 
 } // namespace
+
+void detail::read_trade_fields(field_reader& r, timestamp_ns received, trade& t) {
+  expect_event(r, "trade");
+  t.sym = r.sym("s");
+  t.id = trade_id{r.integer("t")};
+  t.px = r.decimal<price>("p");
+  t.quantity = r.decimal<qty>("q");
+  t.ts_event = r.time_ms("T");
+  t.buyer_is_maker = r.boolean("m");
+  t.ts_init = received;
+}
 
 const char* to_string(market_event_kind k) {
   switch (k) {

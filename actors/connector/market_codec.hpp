@@ -79,4 +79,11 @@ outcome<market_event_kind> decode_market_frame_dom(std::string_view text, timest
 
 outcome<depth_snapshot> parse_depth_snapshot(std::string_view text);
 
+namespace detail {
+class field_reader;
+// The fields of one "trade" event ("e" must be "trade"), shared by the stream
+// decoder and binance_codec's parse_trade_event; failures are left in `r`.
+void read_trade_fields(field_reader& r, timestamp_ns received, trade& t);
+} // namespace detail
+
 } // namespace cwts::connector
