@@ -40,6 +40,10 @@ using reset_atom = caf::atom_constant<caf::atom("reset")>;
 using flatten_atom = caf::atom_constant<caf::atom("flatten")>;
 using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;
 using freeze_atom = caf::atom_constant<caf::atom("freeze")>;
+// Operator drills (docs/operations.md): crash a supervised role on purpose.
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
+// Local order book top levels of a symbol (connector).
+using book_atom = caf::atom_constant<caf::atom("book")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.
