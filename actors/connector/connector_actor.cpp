@@ -12,6 +12,7 @@
 
 #include "actors/connector/venue_liveness.hpp"
 #include "actors/connector/venue_session.hpp"
+#include "actors/fix/fix_connector_actor.hpp"
 #include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/periodic_timer.hpp"
@@ -427,6 +428,48 @@ actor_stats stats(connector_ptr self) {
   return out;
 }
 
+// (book_atom, symbol, depth): a copy of the symbol's local book. The copy is
+// taken on the stream thread (market_stream::book); the actor waits for it at
+// most 250 ms, which it only ever does when that thread is stuck.
+order_book_snapshot book_snapshot(connector_ptr self, const std::string& sym, uint32_t depth) {
+  auto& st = self->state;
+  order_book_snapshot out;
+  out.symbol = sym;
+  out.taken_ns = wall_clock_now().ns;
+  const auto& symbols = st.cfg.stream.symbols; // the books the stream keeps
+  auto i = std::find_if(symbols.begin(), symbols.end(), [&](const symbol& s) { return s.str() == sym; });
+  if (i == symbols.end()) {
+    std::string known;
+    for (auto& s : symbols)
+      known += (known.empty() ? "" : ",") + s.str();
+    out.error = "symbol '" + sym + "' is not traded by this connector (symbols: " + known + ")";
+    return out;
+  }
+  out.known = true;
+  if (st.disconnected_by) {
+    out.error = "market data stopped by full-stop kill " + st.disconnected_by->value;
+    return out;
+  }
+  if (!st.stream || !st.cfg.stream.depth) {
+    out.error = "no local order book: the depth stream is off";
+    return out;
+  }
+  auto view = st.stream->book(*i, std::min<uint32_t>(depth, 1000), std::chrono::milliseconds(250));
+  if (!view) {
+    out.error = "the market stream thread did not answer in 250 ms";
+    return out;
+  }
+  out.synced = view->synced;
+  out.crossed = view->crossed;
+  out.update_id = view->update_id;
+  out.last_frame_ns = st.stream->last_frame_ns(static_cast<std::size_t>(i - symbols.begin()));
+  for (auto& l : view->bids)
+    out.bids.push_back(book_level{l.px, l.quantity});
+  for (auto& l : view->asks)
+    out.asks.push_back(book_level{l.px, l.quantity});
+  return out;
+}
+
 caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   self->state.cfg = std::move(cfg);
   start(self);
@@ -500,12 +543,15 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
+    [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   });
 }
 
 } // namespace
 
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg) {
+  if (cfg.protocol == connector_actor_config::protocol_kind::fix)
+    return spawn_fix_connector(sys, std::move(cfg));
   // Event-based: blocking REST calls run on the session's worker thread.
   return sys.spawn(connector_actor, std::move(cfg));
 }

@@ -19,7 +19,9 @@
 // kill_command) -> channel_result (level 4: streams and polls stopped, every
 // order refused until a reset reopens the gate; a trading_state that is
 // active again reconnects), (wire_atom, role_directory), stats_atom -> actor_stats,
-// tick_atom (its liveness timer), (poll_atom, bool, std::string) (a REST probe's outcome).
+// tick_atom (its liveness timer), (poll_atom, bool, std::string) (a REST probe's outcome),
+// (book_atom, std::string symbol, uint32_t depth) -> order_book_snapshot (the
+// local order book's best levels, for the admin port's /api/book/<symbol>).
 //
 // Lost venue ([venue] lost-halt-ms, venue_liveness.hpp): the timer samples the
 // streams' connected flags and queues a REST probe (GET /api/v3/time, on the
@@ -27,18 +29,55 @@
 // kill, signed with the node key, to "kill".
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "caf/fwd.hpp"
+#include "caf/meta/type_name.hpp"
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
 #include "actors/connector/ws_api_orders.hpp"
 #include "common/kill_gate.hpp"
+#include "actors/fix/fix_settings.hpp"
 #include "common/node_kill.hpp"
 
 namespace cwts {
+
+// One price level of the local order book.
+struct book_level {
+  price px{};
+  qty quantity{};
+};
+
+// Reply to (book_atom, symbol, depth): the connector's local order book
+// (snapshot + diffs, connector/order_book.hpp) as its stream thread holds it.
+// `error` says why there is no book: a symbol this connector does not trade,
+// market data cut by a full-stop kill, the stream thread not answering.
+struct order_book_snapshot {
+  std::string symbol;
+  bool known = false; // the connector trades `symbol`
+  std::string error;  // empty when bids/asks are the book's
+  bool synced = false;
+  bool crossed = false;
+  int64_t update_id = 0;     // the venue update id the book is at
+  int64_t last_frame_ns = 0; // wall clock of the symbol's last frame (0: none yet)
+  int64_t taken_ns = 0;      // wall clock of this copy
+  std::vector<book_level> bids{}; // high to low
+  std::vector<book_level> asks{}; // low to high
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_level& x) {
+  return f(caf::meta::type_name("book_level"), x.px, x.quantity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_book_snapshot& x) {
+  return f(caf::meta::type_name("order_book_snapshot"), x.symbol, x.known, x.error, x.synced,
+           x.crossed, x.update_id, x.last_frame_ns, x.taken_ns, x.bids, x.asks);
+}
 
 struct connector_actor_config {
   node_id self;
@@ -64,6 +103,12 @@ struct connector_actor_config {
   int32_t lost_rest_failures = 3;
   node_kill_signer signer;
   std::chrono::milliseconds kill_report_timeout{30'000};
+  // [venue] protocol: order entry and cancel-all over the Binance API or a
+  // FIX 4.4 session (fix-* keys; docs/fix.md). Market data stays on the
+  // venue's WebSocket streams either way.
+  enum class protocol_kind : uint8_t { binance, fix };
+  protocol_kind protocol = protocol_kind::binance;
+  fix::fix_connector_settings fix;
 };
 
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg);

@@ -7,8 +7,10 @@
 #include "common/metrics/actor_meter.hpp"
 #include "common/metrics/latency_registry.hpp"
 #include "messages/registry.hpp"
+#include "nodes/admin/book_api.hpp"
 #include "nodes/admin/exposition.hpp"
 #include "nodes/admin/introspection.hpp"
+#include "nodes/admin/operator_api.hpp"
 #include "nodes/admin/readiness.hpp"
 
 namespace cwts::admin {
@@ -21,7 +23,7 @@ struct admin_service::impl {
 admin_service::admin_service(caf::actor_system& sys, caf::actor supervisor, admin_config cfg)
   : impl_(std::make_unique<impl>(impl{sys, std::move(supervisor)})),
     cfg_(std::move(cfg)),
-    server_([this](const std::string& m, const std::string& t) { return handle(m, t); }) {}
+    server_([this](const http_request& req) { return handle(req); }) {}
 
 admin_service::~admin_service() {
   stop();
@@ -64,6 +66,41 @@ http_reply json(int status, std::string body) {
   return http_reply{status, "application/json", std::move(body)};
 }
 
+// The node's role directory, as its supervisor knows it (empty when the
+// supervisor does not answer in `timeout`).
+role_directory directory(caf::scoped_actor& self, const caf::actor& supervisor,
+                         std::chrono::milliseconds timeout) {
+  role_directory dir;
+  self->request(supervisor, timeout, directory_atom::value)
+    .receive([&](const std::string&, role_directory& d) { dir = std::move(d); },
+             [](caf::error&) {});
+  return dir;
+}
+
+// An actor's error as an HTTP answer: 504 for no answer in time, 501 for a
+// message the actor does not handle, 502 otherwise; the body names it.
+http_reply actor_error(caf::actor_system& sys, const caf::error& err, const std::string& what) {
+  int status = 502;
+  if (err == caf::sec::request_timeout)
+    status = 504;
+  else if (err == caf::sec::unexpected_message)
+    status = 501;
+  return json(status, json_error(what + ": " + sys.render(err)));
+}
+
+// A role may be live on another node (find_role sees the cluster-wide
+// directory); only this node's own actors answer for it here.
+caf::actor local_role(caf::actor_system& sys, const role_directory& dir, const std::string& role) {
+  auto a = find_role(dir, role);
+  return a && a.node() == sys.node() ? a : caf::actor{};
+}
+
+constexpr const char* all_paths =
+  "\"paths\":[\"GET /metrics\",\"GET /healthz\",\"GET /readyz\",\"GET /api/nodes\","
+  "\"GET /api/actors\",\"GET /api/actors/<role>\",\"GET /api/orders\",\"GET /api/positions\","
+  "\"GET /api/risk\",\"GET /api/kill\",\"GET /api/book/<symbol>\",\"POST /api/kill\","
+  "\"POST /api/reset\",\"POST /api/drill/crash/<role>\"]";
+
 } // namespace
 
 bool admin_service::start(std::string& error) {
@@ -80,12 +117,26 @@ void admin_service::stop() {
   server_.stop();
 }
 
-http_reply admin_service::handle(const std::string& method, const std::string& raw_target) {
-  auto target = raw_target.substr(0, raw_target.find('?'));
-  if (method != "GET")
-    return json(405, "{\"error\":\"only GET\"}");
+http_reply admin_service::handle(const http_request& req) {
+  auto query_at = req.target.find('?');
+  auto target = req.target.substr(0, query_at);
+  auto query = query_at == std::string::npos ? std::string() : req.target.substr(query_at + 1);
+  const bool post_path = target == "/api/kill" || target == "/api/reset"
+                         || target.rfind("/api/drill/crash/", 0) == 0;
+  if (req.method == "POST") {
+    if (!post_path)
+      return json(405, json_error("POST " + target + " is not a command; POST /api/kill, "
+                                  "/api/reset, /api/drill/crash/<role>"));
+    return handle_post(target, req.body);
+  }
+  if (req.method != "GET")
+    return json(405, json_error("method " + req.method + " not allowed: GET, or POST for commands"));
+  if (post_path && target != "/api/kill")
+    return json(405, json_error(target + " takes POST"));
   if (target == "/healthz")
     return json(200, "{\"node\":\"" + cfg_.node + "\",\"alive\":true}");
+  if (target.rfind("/api/book/", 0) == 0)
+    return handle_book(target.substr(10), query);
   auto snap = collect(impl_->sys, impl_->supervisor, cfg_.node, cfg_.collect_timeout);
   {
     std::lock_guard<std::mutex> guard(health_mutex_);
@@ -94,7 +145,8 @@ http_reply admin_service::handle(const std::string& method, const std::string& r
   if (target == "/metrics")
     return http_reply{200, "text/plain; version=0.0.4; charset=utf-8",
                       render_metrics(snap, metrics::latency_registry::global().entries(),
-                                     metrics::actor_meters::global().all())};
+                                     metrics::actor_meters::global().all())
+                        + refused_metrics()};
   if (target == "/readyz") {
     double stale = cfg_.health.stale_data_s > 0 ? cfg_.health.stale_data_s : cfg_.stale_after_s;
     auto r = check_readiness(snap, stale);
@@ -117,9 +169,106 @@ http_reply admin_service::handle(const std::string& method, const std::string& r
     return json(200, api_risk(snap));
   if (target == "/api/kill")
     return json(200, api_kill(snap));
-  return json(404, "{\"error\":\"unknown path\",\"paths\":[\"/metrics\",\"/healthz\",\"/readyz\","
-                   "\"/api/nodes\",\"/api/actors\",\"/api/actors/<role>\",\"/api/orders\","
-                   "\"/api/positions\",\"/api/risk\",\"/api/kill\"]}");
+  return json(404, std::string("{\"error\":\"unknown path\",") + all_paths + "}");
+}
+
+http_reply admin_service::handle_book(const std::string& symbol, const std::string& query) {
+  std::string why;
+  auto depth = book_depth(query, why);
+  if (!depth) {
+    ++bad_bodies_;
+    return json(400, json_error(why));
+  }
+  caf::scoped_actor self{impl_->sys};
+  auto connector = local_role(impl_->sys, directory(self, impl_->supervisor, cfg_.collect_timeout),
+                              "connector");
+  if (!connector)
+    return json(404, json_error("node " + cfg_.node + " has no connector (a gateway node has the "
+                                "order books)"));
+  http_reply reply;
+  self->request(connector, cfg_.collect_timeout, book_atom::value, symbol, *depth)
+    .receive(
+      [&](const order_book_snapshot& b) {
+        if (!b.known)
+          reply = json(404, json_error(b.error));
+        else if (!b.error.empty())
+          reply = json(503, json_error(b.error));
+        else
+          reply = json(200, api_book(cfg_.node, b));
+      },
+      [&](caf::error& err) { reply = actor_error(impl_->sys, err, "connector"); });
+  return reply;
+}
+
+// POST /api/kill, /api/reset: parsed (shape only) and forwarded to the kill
+// coordinator, which verifies and applies it as a `cwts kill` over CAF.
+// POST /api/drill/crash/<role>: forwarded to the supervisor.
+http_reply admin_service::handle_post(const std::string& path, const std::string& body) {
+  caf::scoped_actor self{impl_->sys};
+  auto& sys = impl_->sys;
+  auto dir = directory(self, impl_->supervisor, cfg_.collect_timeout);
+  http_reply reply;
+  if (path.rfind("/api/drill/crash/", 0) == 0) {
+    auto role = path.substr(17);
+    if (role.empty() || !local_role(sys, dir, role))
+      return json(404, json_error("node " + cfg_.node + " has no role '" + role + "'"));
+    self->request(impl_->supervisor, cfg_.command_timeout, crash_atom::value, role)
+      .receive(
+        [&](const std::string& refusal) {
+          if (refusal.empty()) {
+            spdlog::warn("event=drill_crash_requested node={} role={} via=admin", cfg_.node, role);
+            reply = json(200, "{\"crashed\":\"" + role + "\"}");
+          } else {
+            reply = json(403, json_error(refusal));
+          }
+        },
+        [&](caf::error& err) { reply = actor_error(sys, err, "supervisor (crash drill)"); });
+    return reply;
+  }
+  auto kill = local_role(sys, dir, "kill");
+  if (!kill)
+    return json(503, json_error("node " + cfg_.node + " has no kill coordinator"));
+  std::string why;
+  if (path == "/api/kill") {
+    auto cmd = parse_kill_command(body, why);
+    if (!cmd) {
+      ++bad_bodies_;
+      return json(400, json_error("kill command: " + why));
+    }
+    self->request(kill, cfg_.command_timeout, std::move(*cmd))
+      .receive(
+        [&](const kill_report& r) {
+          // 403: refused (signature, role, window, replay: r.error says which).
+          reply = json(refused(r) ? 403 : 200, to_json(r));
+        },
+        [&](caf::error& err) { reply = actor_error(sys, err, "kill coordinator"); });
+    return reply;
+  }
+  auto cmd = parse_reset_command(body, why);
+  if (!cmd) {
+    ++bad_bodies_;
+    return json(400, json_error("reset command: " + why));
+  }
+  self->request(kill, cfg_.command_timeout, std::move(*cmd))
+    .receive(
+      [&](const reset_report& r) {
+        // 403: refused before any vote; 409: voted, but no quorum to resume.
+        reply = json(r.resumed ? 200 : (refused(r) ? 403 : 409), to_json(r));
+      },
+      [&](caf::error& err) { reply = actor_error(sys, err, "kill coordinator"); });
+  return reply;
+}
+
+std::string admin_service::refused_metrics() const {
+  auto line = [&](const char* reason, uint64_t n) {
+    return "cwts_admin_requests_refused_total{node=\"" + cfg_.node + "\",reason=\"" + reason
+           + "\"} " + std::to_string(n) + "\n";
+  };
+  return "# HELP cwts_admin_requests_refused_total Admin port requests refused: body over the "
+         "limit (413), not HTTP (400), a command body or query that does not parse (400).\n"
+         "# TYPE cwts_admin_requests_refused_total counter\n"
+         + line("too_large", server_.refused_too_large())
+         + line("malformed_http", server_.refused_malformed()) + line("bad_body", bad_bodies_.load());
 }
 
 // Every interval: a fresh snapshot, the rules, and for a rule that has just

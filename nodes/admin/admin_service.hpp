@@ -5,8 +5,16 @@
 // the [health] rules every interval and triggers their kills through the
 // node's own kill coordinator, signed with the node key (common/node_kill).
 //
-//   /metrics  /healthz  /readyz  /api/nodes  /api/actors[/<role>]
-//   /api/orders  /api/positions  /api/risk  /api/kill     (docs/monitoring.md)
+//   GET  /metrics  /healthz  /readyz  /api/nodes  /api/actors[/<role>]
+//        /api/orders  /api/positions  /api/risk  /api/kill  /api/book/<symbol>
+//   POST /api/kill  /api/reset  /api/drill/crash/<role>
+//                                            (docs/monitoring.md, docs/console.md)
+//
+// The POSTs make every operator action reachable over this port: a signed
+// kill or reset (JSON, operator_api.hpp) is parsed and forwarded to the
+// node's kill coordinator, which verifies it as it verifies one from
+// `cwts kill`; the reply is the coordinator's report. A crash drill is
+// forwarded to the supervisor, which decides whether drills are allowed.
 
 #include <atomic>
 #include <chrono>
@@ -34,6 +42,9 @@ struct admin_config {
   double stale_after_s = 0;
   node_kill_signer signer;
   std::chrono::milliseconds collect_timeout{500};
+  // How long a kill, reset or crash drill waits for its answer (the
+  // coordinator's report and reset deadlines are 10 s by default).
+  std::chrono::milliseconds command_timeout{15'000};
 };
 
 class admin_service {
@@ -48,7 +59,10 @@ public:
 
 private:
   struct impl;
-  http_reply handle(const std::string& method, const std::string& target);
+  http_reply handle(const http_request& req);
+  http_reply handle_post(const std::string& path, const std::string& body);
+  http_reply handle_book(const std::string& symbol, const std::string& query);
+  std::string refused_metrics() const;
   void health_loop();
 
   std::unique_ptr<impl> impl_;
@@ -58,6 +72,8 @@ private:
   std::atomic<bool> stopping_{false};
   std::mutex health_mutex_;
   std::vector<health_result> last_health_;
+  // POST bodies that were not a command (400), counted for /metrics.
+  std::atomic<uint64_t> bad_bodies_{0};
 };
 
 } // namespace cwts::admin

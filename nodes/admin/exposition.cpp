@@ -95,6 +95,52 @@ void process_metrics(families& f, const node_snapshot& snap) {
           p.start_time_seconds);
 }
 
+// docs/supervision.md "Metrics": restarts by role and failure class (a
+// bounded set: supervision_plan.hpp failure_class), escalations, drills and
+// the failover state of a standby.
+void supervisor_metrics(families& f, const std::map<std::string, int64_t>& counters) {
+  auto d = [](int64_t v) { return static_cast<double>(v); };
+  for (auto& [k, v] : counters) {
+    if (starts_with(k, "restarts_by.")) {
+      auto rest = k.substr(12);
+      auto dot = rest.find('.');
+      if (dot == std::string::npos)
+        continue;
+      f.counter("cwts_supervisor_restarts_total",
+                "Restarts by the supervisor, by role and failure class.",
+                {{"role", rest.substr(0, dot)}, {"reason", rest.substr(dot + 1)}}, d(v));
+    } else if (starts_with(k, "escalations.")) {
+      f.counter("cwts_supervisor_escalations_total",
+                "Times a role exceeded its restart intensity (the supervisor escalated).",
+                {{"role", k.substr(12)}}, d(v));
+    } else if (k == "drills.crashed") {
+      f.counter("cwts_supervisor_drill_crashes_total", "Drill crashes the supervisor injected.", {},
+                d(v));
+    } else if (k == "drills.refused") {
+      f.counter("cwts_supervisor_drill_refusals_total", "Drill crashes the supervisor refused.",
+                {}, d(v));
+    } else if (k == "failover.standby") {
+      f.gauge("cwts_failover_standby", "1 while this node stands by (its roles held).", {}, d(v));
+    } else if (k == "failover.active") {
+      f.gauge("cwts_failover_active", "1 once this standby took over the roles.", {}, d(v));
+    } else if (k == "failover.takeovers") {
+      f.counter("cwts_failover_takeovers_total", "Takeovers by this standby.", {}, d(v));
+    } else if (k == "failover.refusals") {
+      f.counter("cwts_failover_refusals_total",
+                "Takeovers refused because the node was halted.", {}, d(v));
+    } else if (k == "failover.demotions") {
+      f.counter("cwts_failover_demotions_total",
+                "Times this node gave its roles back to a node that took them over.", {}, d(v));
+    } else if (k == "failover.takeover_ms" && v >= 0) {
+      f.gauge("cwts_failover_takeover_seconds",
+              "Last takeover: active lost -> roles started here.", {}, d(v) / 1e3);
+    } else if (k == "failover.reconciled_ms" && v >= 0) {
+      f.gauge("cwts_failover_reconciled_seconds",
+              "Last takeover: active lost -> the OMS reconciled with the venue.", {}, d(v) / 1e3);
+    }
+  }
+}
+
 void actor_metrics(families& f, const node_snapshot& snap,
                    const std::vector<const metrics::actor_meter*>& meters) {
   for (const auto* m : meters) {
@@ -114,6 +160,7 @@ void actor_metrics(families& f, const node_snapshot& snap,
         f.gauge("cwts_actor_escalated", "1 when an actor exceeded its restart intensity.",
                 {{"actor", k.substr(10)}}, static_cast<double>(v));
     }
+    supervisor_metrics(f, sup->second.counters);
   }
   // Every counter of every actor, as reported: the mapped families below
   // name the ones with a meaning; this keeps the rest visible.

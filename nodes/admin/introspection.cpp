@@ -100,6 +100,19 @@ std::string api_actors(const node_snapshot& s, const std::vector<const metrics::
         kv(w, "handler_total_s", static_cast<double>(h.sum_ns) / 1e9);
       }
     kv(w, "restarts", s.status.counter("supervisor", "restarts." + r));
+    // By failure class (docs/supervision.md): {"drill_crash": 1, ...}.
+    w.Key("restarts_by_reason");
+    w.StartObject();
+    if (auto sup = s.status.stats.find("supervisor"); sup != s.status.stats.end()) {
+      const std::string prefix = "restarts_by." + r + ".";
+      for (auto& [key, v] : sup->second.counters)
+        if (key.compare(0, prefix.size(), prefix) == 0) {
+          auto reason = key.substr(prefix.size());
+          kv(w, reason.c_str(), v);
+        }
+    }
+    w.EndObject();
+    kv(w, "escalated", s.status.counter("supervisor", "escalated." + r) == 1);
     w.Key("counters");
     counters(w, st.counters);
     w.EndObject();

@@ -1,0 +1,84 @@
+#include "nodes/admin/book_api.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace cwts::admin {
+
+namespace {
+
+using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void kv(writer& w, const char* k, const std::string& v) {
+  w.Key(k);
+  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+}
+void kv(writer& w, const char* k, int64_t v) {
+  w.Key(k);
+  w.Int64(v);
+}
+void kv(writer& w, const char* k, bool v) {
+  w.Key(k);
+  w.Bool(v);
+}
+
+void levels(writer& w, const char* key, const std::vector<book_level>& side) {
+  w.Key(key);
+  w.StartArray();
+  for (auto& l : side) {
+    w.StartObject();
+    kv(w, "price", l.px.to_string());
+    kv(w, "qty", l.quantity.to_string());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+} // namespace
+
+std::string api_book(const std::string& node, const order_book_snapshot& b) {
+  rapidjson::StringBuffer buf;
+  writer w(buf);
+  w.StartObject();
+  kv(w, "node", node);
+  kv(w, "symbol", b.symbol);
+  kv(w, "synced", b.synced);
+  kv(w, "crossed", b.crossed);
+  kv(w, "update_id", b.update_id);
+  kv(w, "last_frame_ns", b.last_frame_ns);
+  kv(w, "age_ms", b.last_frame_ns == 0 ? int64_t{-1} : (b.taken_ns - b.last_frame_ns) / 1'000'000);
+  kv(w, "taken_at_ns", b.taken_ns);
+  levels(w, "bids", b.bids);
+  levels(w, "asks", b.asks);
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::optional<uint32_t> book_depth(const std::string& query, std::string& error) {
+  // query: "a=1&depth=5&b=2"
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    auto end = query.find('&', pos);
+    auto item = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (item.rfind("depth=", 0) == 0) {
+      auto text = item.substr(6);
+      uint64_t n = 0;
+      bool ok = !text.empty() && text.size() <= 6;
+      for (char c : text) {
+        ok = ok && c >= '0' && c <= '9';
+        n = n * 10 + static_cast<uint64_t>(c - '0');
+      }
+      if (!ok || n < 1 || n > max_book_depth) {
+        error = "depth must be 1.." + std::to_string(max_book_depth) + ", got '" + text + "'";
+        return std::nullopt;
+      }
+      return static_cast<uint32_t>(n);
+    }
+    if (end == std::string::npos)
+      break;
+    pos = end + 1;
+  }
+  return default_book_depth;
+}
+
+} // namespace cwts::admin
