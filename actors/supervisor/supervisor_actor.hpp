@@ -1,18 +1,28 @@
 #pragma once
-// The node's supervisor: spawns the node's actors from config, monitors them,
-// restarts a crashed one (one-for-one, bounded intensity), escalates to a
-// node-level halt when a child keeps crashing, and keeps the role directory
-// that every child is wired with, merged with the directories of peer nodes.
+// The node's supervisor (docs/supervision.md): spawns the node's actors from
+// config, monitors them, restarts a crashed one under its strategy
+// (one-for-one or rest-for-one, bounded intensity per child), escalates when
+// a child keeps crashing, and keeps the role directory that every child is
+// wired with, merged with the directories of peer nodes. A supervisor can
+// also be the child of another one (a group): it then escalates by quitting
+// with the `escalated` reason, which its parent counts as a failure of that
+// child under its own policy. On a standby node it holds the roles of the
+// node it stands by for until that node is lost (supervision.md "Failover").
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "caf/error.hpp"
 #include "caf/fwd.hpp"
 
 #include "actors/supervisor/restart_policy.hpp"
+#include "actors/supervisor/supervision_plan.hpp"
 #include "common/kill_gate.hpp"
+#include "common/node_kill.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/ids.hpp"
 
@@ -23,15 +33,44 @@ struct child_spec {
   std::function<caf::actor(caf::actor_system&)> spawn;
 };
 
+// [cluster] standby-for / failover-after-ms.
+struct standby_settings {
+  std::string active; // the node this one stands by for; empty: not a standby
+  std::chrono::milliseconds failover_after{3000};
+  // At start the active may not have joined yet ([cluster] connect-timeout-ms).
+  std::chrono::milliseconds start_grace{15000};
+};
+
 struct supervisor_config {
   node_id self;
   // The node keys a peer's announce must be signed with (`node = <id>`);
   // null refuses every announce from another process.
   std::shared_ptr<const operator_registry> operators;
+  restart_strategy strategy = restart_strategy::one_for_one;
   restart_limits limits;
-  kill_gate* gate = nullptr; // closed at level 1 on escalation
+  kill_gate* gate = nullptr; // closed at level 1 on a node-level escalation
+  // Signs the level-2 node kill of a node-level escalation and this node's
+  // announces to its peers after its roles changed (restart, takeover).
+  // Null key: no kill is signed (the gate still closes), nothing announced.
+  node_kill_signer signer;
+  // A group supervisor (the child of another supervisor): escalates by
+  // quitting with supervisor_escalated(); no peers, no node kill.
+  bool group = false;
+  std::string name = "supervisor"; // its meter and stats name
+  // [drill] enabled: (crash_atom, role) crashes a child on purpose.
+  bool drills_enabled = false;
+  // Roles a standby holds back until it takes over (and a node gives back
+  // when a peer tells it that it took them over): the venue and trading roles.
+  std::set<std::string> held_roles;
+  standby_settings standby;
   std::vector<child_spec> children;
 };
+
+// The exit reason of a group supervisor that gave up, and of a drill crash.
+caf::error supervisor_escalated(const std::string& why);
+caf::error drill_crash_reason(const std::string& role);
+// The failure class of a child's exit reason (drill: a crash we injected).
+failure_class classify_exit(const caf::error& reason);
 
 // Messages handled (besides down/exit):
 //   directory_atom                         -> (string node, role_directory local roles)
@@ -41,14 +80,20 @@ struct supervisor_config {
 //       lives in the sender's process; then merged as below
 //   peer_atom, string node, actor, role_directory   merge a peer node's roles
 //       (unsigned: only from this process, i.e. our own join)
-//       (from our own join, or a peer's announce: a node that joins us tells
-//       us its name, supervisor and roles; a newer supervisor for a known
-//       name replaces the stale entry, is monitored, and every child is
-//       rewired)
-//   stats_atom                             -> actor_stats (restarts per role)
+//       (a newer supervisor for a known name replaces the stale entry, is
+//       monitored, and every child is rewired)
+//   crash_atom, string role                -> string (empty: crashed; else why not)
+//       a drill: only with drills_enabled; the child quits with
+//       drill_crash_reason and the normal restart path runs
+//   wire_atom, role_directory              (a group) the parent's directory
+//   stats_atom                             -> actor_stats (restarts per role
+//       and reason, escalations, failover state; supervision_plan.hpp)
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_config cfg);
 
 // Prefix under which a peer node's kill coordinator appears in the directory.
 inline const std::string peer_kill_prefix = "peer-kill/";
+// A node that took over the roles of node X lists its supervisor under
+// "failover-for/X": X, coming back, gives its roles back (stands by).
+inline const std::string failover_for_prefix = "failover-for/";
 
 } // namespace cwts

@@ -2,6 +2,7 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "caf/all.hpp"
@@ -13,8 +14,6 @@
 using namespace cwts;
 
 namespace {
-
-using crash_atom = caf::atom_constant<caf::atom("crash")>;
 
 // Test double: a child that reports each wiring it receives and dies on demand.
 caf::behavior crashing_child(caf::event_based_actor* self, caf::actor observer) {
@@ -30,6 +29,23 @@ caf::behavior crashing_child(caf::event_based_actor* self, caf::actor observer) 
 caf::behavior reporting_child(caf::event_based_actor* self, caf::actor observer) {
   return {
     [=](wire_atom, const role_directory& dir) { self->send(observer, dir); },
+  };
+}
+
+// Test double: a child that accepts its wiring and nothing else.
+caf::behavior plain_child() {
+  return {[](wire_atom, const role_directory&) {}};
+}
+
+// Test double of the kill coordinator: hands each kill to the observer and
+// answers the report request.
+caf::behavior kill_double(caf::event_based_actor* self, caf::actor observer) {
+  return {
+    [=](const kill_command& cmd) {
+      self->send(observer, cmd);
+      return kill_report{cmd.id, cmd.origin, true, {}, {}, 0, ""};
+    },
+    [](wire_atom, const role_directory&) {},
   };
 }
 
@@ -96,6 +112,64 @@ struct fixture : testing::actor_test_system {
       .receive([&](const actor_stats& s) { n = s.counters.at(key); },
                [](caf::error&) { CAF_FAIL("no stats"); });
     return n;
+  }
+
+
+  // A supervisor of plain children `roles` (each an idle actor), drills on.
+  caf::actor start_plain(std::vector<std::string> roles, restart_strategy strategy,
+                         uint32_t max_restarts = 5, std::set<std::string> held = {},
+                         std::string standby_for = {}) {
+    supervisor_config sc;
+    sc.self = node_id{"t"};
+    sc.strategy = strategy;
+    sc.limits = restart_limits{max_restarts, 60'000'000'000};
+    sc.gate = &gate;
+    sc.drills_enabled = true;
+    sc.held_roles = std::move(held);
+    sc.standby.active = std::move(standby_for);
+    sc.standby.failover_after = std::chrono::milliseconds(100);
+    sc.standby.start_grace = std::chrono::milliseconds(60'000);
+    for (auto& r : roles)
+      sc.children.push_back({r, [](caf::actor_system& s) { return s.spawn(plain_child); }});
+    return spawn_supervisor(*sys, sc);
+  }
+
+  role_directory directory(const caf::actor& sup) {
+    role_directory out;
+    (*self)->request(sup, std::chrono::seconds(5), directory_atom::value)
+      .receive([&](const std::string&, const role_directory& d) { out = d; },
+               [](caf::error&) { CAF_FAIL("no directory"); });
+    return out;
+  }
+
+  std::string crash(const caf::actor& sup, const std::string& role) {
+    std::string out = "<no answer>";
+    (*self)->request(sup, std::chrono::seconds(5), crash_atom::value, role)
+      .receive([&](const std::string& why) { out = why; },
+               [](caf::error&) { CAF_FAIL("no answer to crash"); });
+    return out;
+  }
+
+  int64_t counter_or(const caf::actor& sup, const std::string& key, int64_t missing = -1) {
+    int64_t n = missing;
+    (*self)->request(sup, std::chrono::seconds(5), stats_atom::value)
+      .receive(
+        [&](const actor_stats& s) {
+          if (auto i = s.counters.find(key); i != s.counters.end())
+            n = i->second;
+        },
+        [](caf::error&) { CAF_FAIL("no stats"); });
+    return n;
+  }
+
+  // Polls a stats counter until it equals `want` (bounded: 5 s).
+  bool await_counter(const caf::actor& sup, const std::string& key, int64_t want) {
+    for (int i = 0; i < 250; ++i) {
+      if (counter_or(sup, key) == want)
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
   }
 
   int64_t restarts(const caf::actor& sup) { return counter(sup, "restarts.worker"); }
@@ -222,6 +296,166 @@ CAF_TEST(a_signed_announce_registers_a_peer_and_a_forged_or_stale_one_does_not) 
   for (auto& a : {peer_sup, peer_kill})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(rest_for_one_restarts_the_failed_child_and_those_started_after_it) {
+  auto sup = start_plain({"a", "b", "c"}, restart_strategy::rest_for_one);
+  auto before = directory(sup);
+  CAF_CHECK_EQUAL(crash(sup, "b"), "");
+  CAF_REQUIRE(await_counter(sup, "restarts.c", 1));
+  CAF_CHECK_EQUAL(counter(sup, "restarts.b"), 1);
+  CAF_CHECK_EQUAL(counter(sup, "restarts.a"), 0);
+  CAF_CHECK_EQUAL(counter(sup, "restarts_by.b.drill_crash"), 1);
+  CAF_CHECK_EQUAL(counter(sup, "restarts_by.c.drill_crash"), 1);
+  CAF_CHECK_EQUAL(counter(sup, "strategy_rest_for_one"), 1);
+  auto after = directory(sup);
+  CAF_CHECK(find_role(after, "a") == find_role(before, "a"));
+  CAF_CHECK(find_role(after, "b") != find_role(before, "b"));
+  CAF_CHECK(find_role(after, "c") != find_role(before, "c"));
+  CAF_CHECK(find_role(after, "c"));
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(one_for_one_leaves_the_siblings_alone) {
+  auto sup = start_plain({"a", "b", "c"}, restart_strategy::one_for_one);
+  auto before = directory(sup);
+  CAF_CHECK_EQUAL(crash(sup, "a"), "");
+  CAF_REQUIRE(await_counter(sup, "restarts.a", 1));
+  auto after = directory(sup);
+  CAF_CHECK(find_role(after, "b") == find_role(before, "b"));
+  CAF_CHECK(find_role(after, "c") == find_role(before, "c"));
+  CAF_CHECK_EQUAL(counter(sup, "restarts.c"), 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_drill_crash_is_refused_when_drills_are_off_or_the_role_is_unknown) {
+  auto sup = start_plain({"a"}, restart_strategy::one_for_one);
+  auto why = crash(sup, "nope");
+  CAF_CHECK(why.find("unknown role 'nope'") != std::string::npos);
+  CAF_CHECK(why.find("a") != std::string::npos);
+  CAF_CHECK_EQUAL(counter(sup, "drills.refused"), 1);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  // Drills off (the default).
+  auto off = start(3);
+  next_wiring();
+  auto no = crash(off, "worker");
+  CAF_CHECK(no.find("drills are disabled") != std::string::npos);
+  CAF_CHECK_EQUAL(restarts(off), 0);
+  caf::anon_send_exit(off, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_group_supervisor_escalates_to_its_parent_which_restarts_it) {
+  supervisor_config group;
+  group.self = node_id{"t"};
+  group.group = true;
+  group.name = "group-sup";
+  group.drills_enabled = true;
+  group.limits = restart_limits{0, 60'000'000'000}; // the first failure escalates
+  group.children.push_back({"worker", [](caf::actor_system& s) { return s.spawn(plain_child); }});
+  supervisor_config parent;
+  parent.self = node_id{"t"};
+  parent.gate = &gate;
+  parent.limits = restart_limits{5, 60'000'000'000};
+  parent.children.push_back(
+    {"group", [group](caf::actor_system& s) { return spawn_supervisor(s, group); }});
+  auto sup = spawn_supervisor(*sys, parent);
+  auto g = find_role(directory(sup), "group");
+  CAF_REQUIRE(g);
+  CAF_CHECK_EQUAL(crash(g, "worker"), "");
+  CAF_REQUIRE(await_counter(sup, "restarts.group", 1));
+  CAF_CHECK_EQUAL(counter(sup, "restarts_by.group.escalated"), 1);
+  CAF_CHECK(find_role(directory(sup), "group") != g);
+  CAF_CHECK(gate.is_open()); // the parent restarted it: no node halt
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(the_node_supervisor_escalates_with_a_signed_level_2_node_kill) {
+  auto key = std::make_shared<const ed25519_signer>(ed25519_signer::generate());
+  supervisor_config sc;
+  sc.self = node_id{"t"};
+  sc.gate = &gate;
+  sc.drills_enabled = true;
+  sc.limits = restart_limits{0, 60'000'000'000};
+  sc.signer = node_kill_signer{node_id{"t"}, operator_id{"node-t"}, key};
+  caf::actor observer = *self;
+  sc.children.push_back(
+    {"kill", [observer](caf::actor_system& s) { return s.spawn(kill_double, observer); }});
+  sc.children.push_back({"risk", [](caf::actor_system& s) { return s.spawn(plain_child); }});
+  auto sup = spawn_supervisor(*sys, sc);
+  CAF_CHECK_EQUAL(crash(sup, "risk"), "");
+  kill_command got;
+  (*self)->receive([&](const kill_command& cmd) { got = cmd; },
+                   caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no node kill"); });
+  CAF_CHECK(got.level == kill_level::cancel_all);
+  CAF_CHECK(got.scope == kill_scope::node);
+  CAF_CHECK_EQUAL(got.scope_value, "t");
+  CAF_CHECK_EQUAL(got.issuer.value, "node-t");
+  CAF_CHECK(got.reason.find("risk") != std::string::npos);
+  CAF_CHECK(ed25519_verify(key->public_key(), signing_payload(got), got.signature));
+  CAF_CHECK(!gate.is_open()); // closed by the supervisor itself, before the kill
+  CAF_CHECK_EQUAL(counter(sup, "escalations"), 1);
+  CAF_CHECK_EQUAL(counter(sup, "escalated.risk"), 1);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_standby_holds_its_roles_and_takes_over_when_the_active_is_lost) {
+  auto sup = start_plain({"kill", "oms"}, restart_strategy::one_for_one, 5, {"oms"}, "p1");
+  auto dir = directory(sup);
+  CAF_CHECK(dir.count("oms") == 0);
+  CAF_CHECK(dir.count("kill") == 1);
+  CAF_CHECK_EQUAL(counter(sup, "held.oms"), 1);
+  CAF_CHECK_EQUAL(counter(sup, "failover.standby"), 1);
+  CAF_CHECK(crash(sup, "oms").find("not running") != std::string::npos);
+  // The active p1 joins, then goes down.
+  auto p1 = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p1"), p1, role_directory{{"supervisor", p1}});
+  CAF_REQUIRE(await_counter(sup, "peers", 1));
+  caf::anon_send_exit(p1, caf::exit_reason::kill);
+  CAF_REQUIRE(await_counter(sup, "failover.active", 1));
+  dir = directory(sup);
+  CAF_CHECK(dir.count("oms") == 1);
+  CAF_CHECK(dir.count(failover_for_prefix + "p1") == 1);
+  CAF_CHECK_EQUAL(counter(sup, "failover.takeovers"), 1);
+  CAF_CHECK_EQUAL(counter_or(sup, "held.oms", 0), 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_standby_on_a_halted_node_refuses_to_take_over_and_says_why) {
+  gate.close(1);
+  auto sup = start_plain({"kill", "oms"}, restart_strategy::one_for_one, 5, {"oms"}, "p1");
+  auto p1 = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p1"), p1, role_directory{{"supervisor", p1}});
+  CAF_REQUIRE(await_counter(sup, "peers", 1));
+  caf::anon_send_exit(p1, caf::exit_reason::kill);
+  CAF_REQUIRE(await_counter(sup, "failover.refusals", 1));
+  CAF_CHECK_EQUAL(counter(sup, "failover.active"), 0);
+  CAF_CHECK(directory(sup).count("oms") == 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_node_whose_roles_were_taken_over_gives_them_back_and_stands_by) {
+  auto sup = start_plain({"kill", "oms"}, restart_strategy::one_for_one, 5, {"oms"});
+  CAF_CHECK(directory(sup).count("oms") == 1);
+  auto p2 = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p2"), p2,
+                role_directory{{"supervisor", p2}, {failover_for_prefix + "t", p2}});
+  CAF_REQUIRE(await_counter(sup, "failover.demotions", 1));
+  CAF_CHECK_EQUAL(counter(sup, "failover.standby"), 1);
+  CAF_CHECK(directory(sup).count("oms") == 0);
+  CAF_CHECK_EQUAL(counter(sup, "held.oms"), 1);
+  caf::anon_send_exit(p2, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(exit_reasons_fold_into_failure_classes) {
+  CAF_CHECK(classify_exit(drill_crash_reason("risk")) == failure_class::drill_crash);
+  CAF_CHECK(classify_exit(supervisor_escalated("x")) == failure_class::escalated);
+  CAF_CHECK(classify_exit(caf::make_error(caf::exit_reason::kill)) == failure_class::killed);
+  CAF_CHECK(classify_exit(caf::make_error(caf::exit_reason::unhandled_exception))
+            == failure_class::exception);
+  CAF_CHECK(classify_exit(caf::make_error(caf::exit_reason::user_shutdown)) == failure_class::exit);
+  CAF_CHECK(classify_exit(caf::error{}) == failure_class::exit);
+  CAF_CHECK(classify_exit(caf::make_error(caf::sec::runtime_error)) == failure_class::error);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
