@@ -275,7 +275,7 @@ std::variant<venue_config, std::string> load_venue_config(const std::string& tex
   error_text err;
   for (auto& [name, s] : ini)
     if (name != "venue" && name != "symbol" && name != "replay" && name != "faults"
-        && name != "tls" && name.rfind("symbol.", 0) != 0 && err.empty())
+        && name != "tls" && name != "fix" && name.rfind("symbol.", 0) != 0 && err.empty())
       err = "[" + name + "]: unknown section";
   if (err.empty()) read_venue_section(ini, base_dir, c, err);
   if (err.empty()) read_symbol_section(ini, c, err);

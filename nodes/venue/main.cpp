@@ -16,6 +16,7 @@
 
 #include "venue/market_replay.hpp"
 #include "venue/venue_config.hpp"
+#include "fix_acceptor.hpp"
 #include "venue_server.hpp"
 
 namespace {
@@ -25,7 +26,7 @@ namespace asio = boost::asio;
 
 constexpr const char* usage =
   "usage: cwts-venue --config FILE [--port N] [--speed X] [--duration S] [--data FILE]\n"
-  "                  [--tls-cert PEM --tls-key PEM] [--seed N]\n"
+  "                  [--tls-cert PEM --tls-key PEM] [--seed N] [--fix-port N] [--fix-store DIR]\n"
   "  --config FILE   venue INI file (see docs/venue.md)\n"
   "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
   "  --speed X       replay speed factor (tape seconds per wall second)\n"
@@ -36,17 +37,21 @@ constexpr const char* usage =
   "  --tls-key PEM   the certificate's private key\n"
   "  --seed N        replay seed (overrides [replay] seed): the same seed, tape\n"
   "                  and order flow give the same book, order ids and trade ids\n"
+  "  --fix-port N    FIX 4.4 acceptor on 127.0.0.1:N (0: a free port); turns [fix] on\n"
+  "  --fix-store DIR FIX sequence numbers and sent messages (overrides [fix] store)\n"
   "On start it prints one line: cwts-venue listening host=127.0.0.1 port=<N>\n"
-  "(followed by ' tls=on' when TLS is on)\n"
+  "(followed by ' fix_port=<M>' with the FIX acceptor on and ' tls=on' when TLS is on;\n"
+  "docs/fix.md)\n"
   "examples:\n"
   "  cwts-venue --config config/venue.ini --port 0 --speed 60 --duration 30\n"
   "  scripts/gen-certs /tmp/certs && cwts-venue --config config/venue.ini --port 0 \\\n"
-  "      --tls-cert /tmp/certs/server.pem --tls-key /tmp/certs/server.key\n";
+  "      --tls-cert /tmp/certs/server.pem --tls-key /tmp/certs/server.key\n"
+  "  cwts-venue --config config/venue.ini --port 0 --fix-port 0 --fix-store run/venue-fix\n";
 
 struct cli_options {
   std::string config;
-  std::optional<double> port, speed, duration;
-  std::optional<std::string> data, tls_cert, tls_key;
+  std::optional<double> port, speed, duration, fix_port;
+  std::optional<std::string> data, tls_cert, tls_key, fix_store;
   std::optional<uint64_t> seed;
 };
 
@@ -88,6 +93,8 @@ cli_options parse_cli(int argc, char** argv) {
     else if (a == "--data") o.data = v;
     else if (a == "--tls-cert") o.tls_cert = v;
     else if (a == "--tls-key") o.tls_key = v;
+    else if (a == "--fix-port") o.fix_port = number_arg(a, v, 0, 65535);
+    else if (a == "--fix-store") o.fix_store = v;
     else if (a == "--seed") {
       o.seed = parse_seed(v);
       if (!o.seed) die("--seed: must be an unsigned 64-bit integer");
@@ -100,11 +107,32 @@ cli_options parse_cli(int argc, char** argv) {
   return o;
 }
 
+// [fix] (docs/fix.md), with --fix-port / --fix-store applied.
+venue_fix_config load_fix_config(const cli_options& cli, const std::string& text,
+                                 const std::string& base) {
+  auto ini = parse_ini(text);
+  if (auto err = std::get_if<std::string>(&ini)) die(cli.config + ": " + *err);
+  auto loaded = read_fix_config(std::get<ini_file>(ini), base);
+  if (auto err = std::get_if<std::string>(&loaded)) die(cli.config + ": " + *err);
+  auto cfg = std::get<venue_fix_config>(loaded);
+  if (cli.fix_port) {
+    cfg.enabled = true;
+    cfg.port = static_cast<uint16_t>(*cli.fix_port);
+  }
+  if (cli.fix_store) cfg.store_dir = *cli.fix_store;
+  if (cfg.enabled && cfg.clients.empty()) die(cli.config + ": [fix] clients: none configured");
+  return cfg;
+}
+
+std::string config_dir(const cli_options& cli) {
+  auto slash = cli.config.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : cli.config.substr(0, slash);
+}
+
 venue_config load_config(const cli_options& cli) {
   auto text = read_file(cli.config);
   if (!text) die(cli.config + ": cannot read config");
-  auto slash = cli.config.find_last_of('/');
-  auto base = slash == std::string::npos ? std::string(".") : cli.config.substr(0, slash);
+  auto base = config_dir(cli);
   auto loaded = load_venue_config(*text, base);
   if (auto err = std::get_if<std::string>(&loaded)) die(cli.config + ": " + *err);
   auto cfg = std::get<venue_config>(loaded);
@@ -140,7 +168,7 @@ using lane_tapes = std::vector<std::pair<symbol_rules, std::vector<tape_trade>>>
 // Owns the running venue: engine, replay pacing, timers and the server.
 class venue_node {
 public:
-  venue_node(const venue_config& cfg, key_store keys, lane_tapes tapes)
+  venue_node(const venue_config& cfg, key_store keys, lane_tapes tapes, venue_fix_config fix)
     : cfg_(cfg), keys_(std::move(keys)),
       api_(engine_, keys_, stats_, cfg.request_weight_limit, cfg.orders), server_(ioc_, api_, stats_, cfg.ws_queue_limit),
       summary_timer_(ioc_), stop_timer_(ioc_), signals_(ioc_, SIGINT, SIGTERM) {
@@ -160,6 +188,11 @@ public:
       if (t.account_involved) ++stats_.account_fills;
       server_.publish(t, venue_server::wall_ms());
     });
+    // FIX reaches the same engine on the io thread; what it changes is
+    // published to REST/WS clients like any request's effects.
+    if (fix.enabled)
+      fix_ = std::make_unique<venue_fix_acceptor>(ioc_, engine_, std::move(fix),
+                                                  [this] { server_.publish_settled(); });
   }
 
   int run() {
@@ -171,7 +204,11 @@ public:
     for (auto& l : lanes_)
       print_due(*l);
     auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
+    if (fix_)
+      if (auto why = fix_->start(); !why.empty())
+        throw std::runtime_error("[fix] acceptor: " + why);
     std::cout << "cwts-venue listening host=127.0.0.1 port=" << port
+              << (fix_ ? " fix_port=" + std::to_string(fix_->port()) : std::string())
               << (server_.tls() ? " tls=on" : "") << std::endl;
     std::string symbols;
     for (auto& l : lanes_)
@@ -193,6 +230,8 @@ public:
       schedule_replay(*l);
     schedule_summary();
     ioc_.run();
+    if (fix_)
+      fix_->stop(); // logs every FIX client out
     summary();
     spdlog::info("event=stop reason={}", stop_reason_);
     return 0;
@@ -258,6 +297,7 @@ private:
   venue_stats stats_;
   rest_api api_;
   venue_server server_;
+  std::unique_ptr<venue_fix_acceptor> fix_;
   std::vector<std::unique_ptr<replay_lane>> lanes_;
   asio::steady_timer summary_timer_, stop_timer_;
   asio::signal_set signals_;
@@ -305,12 +345,13 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("cwts-venue"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   auto cfg = load_config(cli);
+  auto fix_cfg = load_fix_config(cli, *read_file(cli.config), config_dir(cli));
   auto keys_text = read_file(cfg.keys_file);
   if (!keys_text) die("[venue] keys-file: cannot read '" + cfg.keys_file + "'");
   auto keys = load_keys(*keys_text);
   if (auto err = std::get_if<std::string>(&keys)) die(cfg.keys_file + ": " + *err);
   try {
-    venue_node node(cfg, std::move(std::get<key_store>(keys)), load_tapes(cfg));
+    venue_node node(cfg, std::move(std::get<key_store>(keys)), load_tapes(cfg), std::move(fix_cfg));
     return node.run();
   } catch (const std::exception& e) {
     spdlog::error("event=fatal reason=\"{}\"", e.what());

@@ -1,0 +1,263 @@
+#include "actors/fix/fix_connector_actor.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "caf/all.hpp"
+
+#include "actors/fix/fix_order_session.hpp"
+#include "common/node_kill.hpp"
+#include "common/order_gate.hpp"
+#include "common/serial_worker.hpp"
+#include "messages/registry.hpp"
+#include "common/metrics/measured_behavior.hpp"
+
+namespace cwts {
+
+namespace {
+
+// An actor handle that the FIX engine's and the worker's threads read.
+class actor_slot {
+public:
+  void set(caf::actor a) {
+    std::lock_guard<std::mutex> guard(mtx_);
+    actor_ = std::move(a);
+  }
+  caf::actor get() const {
+    std::lock_guard<std::mutex> guard(mtx_);
+    return actor_;
+  }
+
+private:
+  mutable std::mutex mtx_;
+  caf::actor actor_;
+};
+
+void send_all(const actor_slot& to, const std::vector<fix::session_output>& out) {
+  auto dest = to.get();
+  if (!dest)
+    return;
+  for (auto& o : out)
+    std::visit([&](const auto& msg) { caf::anon_send(dest, msg); }, o);
+}
+
+struct fix_connector_state {
+  connector_actor_config cfg;
+  std::shared_ptr<actor_slot> oms = std::make_shared<actor_slot>();
+  std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
+  // Destroyed bottom-up: the worker finishes its job before the session goes.
+  std::shared_ptr<fix::fix_order_session> session;
+  std::unique_ptr<connector::market_stream> stream;
+  std::unique_ptr<serial_worker> worker;
+  std::map<uint64_t, caf::response_promise> cancel_alls;
+  uint64_t next_cancel_all = 0;
+  std::optional<kill_id> disconnected_by;
+  int64_t disconnects = 0;
+  int64_t refused_disconnected = 0;
+  std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
+  static inline const char* name = "connector";
+};
+
+using fix_connector_ptr = caf::stateful_actor<fix_connector_state>*;
+
+void start_stream(fix_connector_ptr self) {
+  auto& st = self->state;
+  auto validator = st.validator;
+  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](market_batch&& b) {
+    if (auto v = validator->get())
+      caf::anon_send(v, std::move(b));
+  });
+  st.stream->start();
+}
+
+void start_session(fix_connector_ptr self) {
+  auto& st = self->state;
+  if (auto why = st.session->start(); !why.empty())
+    spdlog::error("event=fix_session_failed target={} host={} port={} reason=\"{}\"",
+                  st.cfg.fix.target_comp_id, st.cfg.fix.host, st.cfg.fix.port, why);
+  else
+    spdlog::info("event=fix_session_started sender={} target={} host={} port={} heartbeat_s={} "
+                 "store={} next_sender_seq={} next_target_seq={}",
+                 st.cfg.fix.sender_comp_id, st.cfg.fix.target_comp_id, st.cfg.fix.host,
+                 st.cfg.fix.port, st.cfg.fix.heartbeat_s, st.cfg.fix.store_dir,
+                 st.session->next_sender_seq(), st.session->next_target_seq());
+}
+
+void start(fix_connector_ptr self) {
+  auto& st = self->state;
+  auto oms = st.oms;
+  auto requests = st.reconcile_requests;
+  st.session = std::make_shared<fix::fix_order_session>(
+    st.cfg.fix, st.cfg.symbols,
+    [oms](const std::vector<fix::session_output>& out) { send_all(*oms, out); });
+  // Every logon after the first: whatever the resend did not bring back is
+  // found by a reconciliation round.
+  st.session->on_logon([oms, requests](int64_t logons) {
+    spdlog::info("event=fix_logon count={}", logons);
+    if (logons < 2)
+      return;
+    ++*requests;
+    if (auto dest = oms->get())
+      caf::anon_send(dest, retry_atom::value);
+  });
+  st.worker = std::make_unique<serial_worker>();
+  start_session(self);
+  start_stream(self);
+}
+
+caf::result<channel_result> cancel_all(fix_connector_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  auto id = cmd.id;
+  auto which = symbols_in_scope(cmd, st.cfg.self, st.cfg.account, st.cfg.symbols);
+  if (which.empty())
+    return channel_result{id, st.cfg.self, "venue_cancel_all", true, 0, 0, 0, -1, ""};
+  auto seq = st.next_cancel_all++;
+  auto rp = self->make_response_promise<channel_result>();
+  st.cancel_alls.emplace(seq, rp);
+  caf::actor_addr me = self->address();
+  auto session = st.session;
+  auto node = st.cfg.self;
+  auto deadline = st.cfg.cancel_all_deadline;
+  st.worker->post([=] {
+    auto result = session->cancel_all(id, node, which, deadline);
+    spdlog::warn("event=fix_cancel_all kill={} ok={} canceled={} open_after={} retries={} "
+                 "duration_us={} error=\"{}\"",
+                 id.value, result.ok, result.orders_canceled, result.open_orders_after,
+                 result.retries, result.duration_ns / 1000, result.error);
+    if (auto a = caf::actor_cast<caf::actor>(me))
+      caf::anon_send(a, report_atom::value, seq, result);
+  });
+  return rp;
+}
+
+// Kill level 4: log out of the FIX session and stop the market stream.
+channel_result disconnect(fix_connector_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  auto started = monotonic_ns();
+  channel_result r{cmd.id, st.cfg.self, "venue_disconnect", true, 0, 0, 0, -1, ""};
+  if (!st.disconnected_by) {
+    st.disconnected_by = cmd.id;
+    ++st.disconnects;
+    st.session->stop();
+    st.stream->stop();
+    spdlog::critical("event=venue_disconnected kill={} protocol=fix reason=\"full stop\"",
+                     cmd.id.value);
+  }
+  r.duration_ns = monotonic_ns() - started;
+  return r;
+}
+
+actor_stats stats(fix_connector_ptr self) {
+  auto& st = self->state;
+  auto& c = st.session->counters();
+  auto& e = st.session->engine_counters();
+  actor_stats out{"connector",
+                  {{"protocol_fix", 1},
+                   {"fix_logged_on", st.session->logged_on() ? 1 : 0},
+                   {"fix_logons", e.logons.load()},
+                   {"fix_logouts", e.logouts.load()},
+                   {"fix_next_sender_seq", st.session->next_sender_seq()},
+                   {"fix_next_target_seq", st.session->next_target_seq()},
+                   {"fix_resend_requests_sent", e.resend_requests_sent.load()},
+                   {"fix_resend_requests_received", e.resend_requests_received.load()},
+                   {"fix_poss_dup_received", e.poss_dup_received.load()},
+                   {"fix_resends_gap_filled", e.resends_gap_filled.load()},
+                   {"fix_session_rejects_received", e.session_rejects_received.load()},
+                   {"fix_session_rejects_sent", e.session_rejects_sent.load()},
+                   {"orders_placed", c.orders_sent.load()},
+                   {"orders_refused_logged_out", c.orders_refused_logged_out.load()},
+                   {"cancels_sent", c.cancels_sent.load()},
+                   {"venue_rejects", c.venue_rejects.load()},
+                   {"cancel_rejects", c.cancel_rejects.load()},
+                   {"stream_reports", c.reports.load()},
+                   {"duplicate_reports", c.duplicate_reports.load()},
+                   {"unknown_order_reports", c.unknown_order_reports.load()},
+                   {"malformed_messages", c.malformed.load()},
+                   {"mass_cancels", c.mass_cancels.load()},
+                   {"request_timeouts", c.request_timeouts.load()},
+                   {"queued_requests", static_cast<int64_t>(st.worker->pending())},
+                   {"reconcile_requests", st.reconcile_requests->load()},
+                   {"venue_disconnected", st.disconnected_by ? 1 : 0},
+                   {"full_stop_disconnects", st.disconnects},
+                   {"orders_refused_disconnected", st.refused_disconnected}}};
+  if (st.stream) {
+    auto& s = *st.stream;
+    out.counters["stream_connected"] = s.connected() ? 1 : 0;
+    out.counters["stream_frames"] = static_cast<int64_t>(s.frames());
+    out.counters["stream_parse_errors"] = static_cast<int64_t>(s.parse_errors());
+    out.counters["stream_reconnects"] = static_cast<int64_t>(s.reconnects());
+    out.counters["book.resyncs"] = static_cast<int64_t>(s.book_resyncs());
+    out.counters["book.gaps"] = static_cast<int64_t>(s.book_gaps());
+  }
+  return out;
+}
+
+caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config cfg) {
+  self->state.cfg = std::move(cfg);
+  start(self);
+  auto gate = self->state.cfg.gate;
+  return metrics::measured(self, "connector", {
+    [=](const order_request& req) {
+      auto& st = self->state;
+      if (st.disconnected_by) {
+        ++st.refused_disconnected;
+        if (auto dest = st.oms->get())
+          self->send(dest, order_reject{req.id, req.sym, reject_reason::venue_unreachable,
+                                        "venue disconnected by full-stop kill "
+                                          + st.disconnected_by->value,
+                                        wall_clock_now()});
+        return;
+      }
+      // FIX sends do not block: the gate is read right before the send.
+      send_all(*st.oms, st.session->place(req, gate_admits(*gate, req)));
+    },
+    [=](const cancel_request& c) {
+      send_all(*self->state.oms, self->state.session->cancel(c));
+    },
+    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
+    [=](disconnect_atom, const kill_command& cmd) { return disconnect(self, cmd); },
+    [=](const reconcile_orders& req) {
+      auto session = self->state.session;
+      auto oms = self->state.oms;
+      self->state.worker->post([=] {
+        auto snap = session->snapshot(req);
+        if (auto dest = oms->get())
+          caf::anon_send(dest, std::move(snap));
+      });
+    },
+    [=](report_atom, uint64_t seq, const channel_result& r) {
+      auto i = self->state.cancel_alls.find(seq);
+      if (i == self->state.cancel_alls.end())
+        return;
+      i->second.deliver(r);
+      self->state.cancel_alls.erase(i);
+    },
+    [=](const trading_state& ts) {
+      auto& st = self->state;
+      if (st.disconnected_by && ts.level == kill_level::none) {
+        spdlog::warn("event=venue_reconnect protocol=fix after={} cause={}",
+                     st.disconnected_by->value, ts.cause.value);
+        st.disconnected_by.reset();
+        start_session(self);
+        start_stream(self);
+      }
+    },
+    [=](wire_atom, const role_directory& dir) {
+      self->state.oms->set(find_role(dir, "oms"));
+      self->state.validator->set(find_role(dir, "validator"));
+    },
+    [=](stats_atom) { return stats(self); },
+  });
+}
+
+} // namespace
+
+caf::actor spawn_fix_connector(caf::actor_system& sys, connector_actor_config cfg) {
+  return sys.spawn(fix_connector_actor, std::move(cfg));
+}
+
+} // namespace cwts
