@@ -25,3 +25,8 @@ set_target_properties(caf::io PROPERTIES
 add_library(rapidjson INTERFACE IMPORTED)
 set_target_properties(rapidjson PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIRS}")
+
+# Line editing, history and tab completion of `cwts console` (libedit, BSD
+# licence; Debian libedit-dev ships libedit.pc).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)

@@ -6,7 +6,7 @@ namespace cwts::console {
 
 namespace {
 
-// "-12.5", "3", "0.91230000": right-aligned like numbers on a ledger.
+// "-12.5", "3", "0.91230000", "2/9": right-aligned like numbers on a ledger.
 bool numeric(const std::string& s) {
   if (s.empty())
     return false;
@@ -15,7 +15,7 @@ bool numeric(const std::string& s) {
   for (; i < s.size(); ++i) {
     if (s[i] >= '0' && s[i] <= '9')
       digit = true;
-    else if (s[i] != '.')
+    else if (s[i] != '.' && s[i] != '/')
       return false;
   }
   return digit;

@@ -45,6 +45,8 @@ constexpr const char* usage =
   "usage: cwts <command> [options]\n"
   "commands:\n"
   "  status  --node=HOST:PORT\n"
+  "  console [--admin=HOST:PORT] [--operator=NAME --key-file=PEM] [-c 'cmd; cmd']\n"
+  "          operator console over a node's admin HTTP port (docs/console.md)\n"
   "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
   "  audit-verify --file=PATH   checks a node's kill audit log (hash chain)\n"
   "signed commands (Ed25519 key of an operator listed in the node's operators\n"
@@ -409,12 +411,16 @@ int run_status(caf::actor_system& sys, const caf::actor& supervisor) {
 
 } // namespace
 
+int run_console(int argc, char** argv); // console_main.cpp
+
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::cout << usage;
     return argc < 2 ? 2 : 0;
   }
   std::string command = argv[1];
+  if (command == "console")
+    return run_console(argc - 1, argv + 1);
   cli_config cfg;
   // argv[1] (the command) takes the place of the program name for CAF.
   if (auto err = cfg.parse(argc - 1, argv + 1)) {
