@@ -49,7 +49,21 @@ node_config::node_config() {
     .add(raw_.lost_halt_ms, "lost-halt-ms",
          "REST or a stream lost this long -> level-2 node kill (0: off)")
     .add(raw_.lost_rest_failures, "lost-rest-failures",
-         "failed REST probes in a row before REST counts as lost");
+         "failed REST probes in a row before REST counts as lost")
+    .add(raw_.venue_protocol, "protocol",
+         "order entry and cancel-all: binance (REST/WebSocket API) or fix (FIX 4.4, docs/fix.md)")
+    .add(raw_.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
+    .add(raw_.fix_port, "fix-port", "FIX acceptor port")
+    .add(raw_.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
+    .add(raw_.fix_target_comp_id, "fix-target-comp-id", "the venue's CompID")
+    .add(raw_.fix_heartbeat_s, "fix-heartbeat-s", "HeartBtInt (108) sent at logon")
+    .add(raw_.fix_store, "fix-store",
+         "FIX sequence numbers and sent messages; <node-id> is replaced")
+    .add(raw_.fix_log, "fix-log", "folder logging every FIX message (empty: none)")
+    .add(raw_.fix_data_dictionary, "fix-data-dictionary",
+         "FIX44.xml validating what the venue sends (empty: no validation)")
+    .add(raw_.fix_reset_on_logon, "fix-reset-on-logon",
+         "logon with 141=Y, sequence numbers back to 1 (default: they persist)");
   opt_group{custom_options_, "market-data"}
     .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
     .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future")
@@ -322,8 +336,47 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
     }
     v.symbols.push_back(*sym);
   }
+  if (!read_fix(s, error))
+    return false;
   return !s.has_role("gateway")
          || load_credentials(r.credentials_file, r.account, r.api_key_env, r.secret_env, v, error);
+}
+
+// [venue] protocol and fix-* (docs/fix.md).
+bool node_config::read_fix(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  auto& v = s.venue;
+  if (r.venue_protocol != "binance" && r.venue_protocol != "fix") {
+    error = "venue.protocol: '" + r.venue_protocol + "' is not binance or fix";
+    return false;
+  }
+  v.fix = r.venue_protocol == "fix";
+  if (!v.fix)
+    return true;
+  if (!in_range("venue.fix-port", r.fix_port, 1, 65535, error)
+      || !in_range("venue.fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error))
+    return false;
+  auto& f = v.fix_session;
+  f.host = r.fix_host.empty() ? v.host : r.fix_host;
+  f.port = static_cast<uint16_t>(r.fix_port);
+  f.sender_comp_id = r.fix_sender_comp_id.empty() ? s.self.value : r.fix_sender_comp_id;
+  f.target_comp_id = r.fix_target_comp_id;
+  if (f.target_comp_id.empty() || f.target_comp_id == f.sender_comp_id) {
+    error = "venue.fix-target-comp-id: empty or equal to the sender ('" + f.sender_comp_id + "')";
+    return false;
+  }
+  f.heartbeat_s = static_cast<int>(r.fix_heartbeat_s);
+  if (!node_file_path("venue.fix-store", r.fix_store, s.self, f.store_dir, error))
+    return false;
+  f.log_dir = r.fix_log;
+  f.data_dictionary = r.fix_data_dictionary;
+  if (!f.data_dictionary.empty() && !std::filesystem::is_regular_file(f.data_dictionary)) {
+    error = "venue.fix-data-dictionary: '" + f.data_dictionary + "' is not a readable file";
+    return false;
+  }
+  f.reset_on_logon = r.fix_reset_on_logon;
+  f.request_timeout = v.request_timeout;
+  return true;
 }
 
 bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) const {

@@ -13,6 +13,7 @@
 
 #include "caf/actor_system_config.hpp"
 
+#include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
@@ -49,6 +50,10 @@ struct venue_settings {
   // row) or a stream disconnected for lost_halt -> level-2 node kill; 0 off.
   std::chrono::milliseconds lost_halt{5000};
   int32_t lost_rest_failures = 3;
+  // [venue] protocol = "fix": orders and cancel-all over FIX 4.4 (fix-*
+  // keys, docs/fix.md); market data stays on the WebSocket streams.
+  bool fix = false;
+  fix::fix_connector_settings fix_session;
 };
 
 struct risk_settings {
@@ -157,6 +162,7 @@ public:
 private:
   bool read_node(node_settings& s, std::string& error) const;
   bool read_venue(node_settings& s, std::string& error) const;
+  bool read_fix(node_settings& s, std::string& error) const;
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
@@ -192,6 +198,16 @@ private:
     int64_t stale_halt_ms = 30000;
     int64_t lost_halt_ms = 5000;
     int64_t lost_rest_failures = 3;
+    std::string venue_protocol = "binance";
+    std::string fix_host;
+    int64_t fix_port = 0;
+    std::string fix_sender_comp_id;
+    std::string fix_target_comp_id = "CWTS-VENUE";
+    int64_t fix_heartbeat_s = 30;
+    std::string fix_store = "run/<node-id>-fix";
+    std::string fix_log;
+    std::string fix_data_dictionary;
+    bool fix_reset_on_logon = false;
     std::string max_reject_ratio = "0.5";
     int64_t reject_window_ms = 10000;
     int64_t reject_min_orders = 20;

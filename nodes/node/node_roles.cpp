@@ -72,6 +72,10 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.lost_halt = s.venue.lost_halt;
   cfg.lost_rest_failures = s.venue.lost_rest_failures;
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
+  if (s.venue.fix) {
+    cfg.protocol = connector_actor_config::protocol_kind::fix;
+    cfg.fix = s.venue.fix_session;
+  }
   return {"connector", [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 
