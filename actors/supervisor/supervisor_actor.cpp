@@ -181,7 +181,9 @@ void broadcast_wiring(supervisor_ptr self) {
 
 // Our roles changed (a restart, a takeover, roles given back): every peer
 // rewires, as on a join (signed as cluster_link signs our announces).
-void announce_to_peers(supervisor_ptr self) {
+// `only`: that peer's supervisor alone (a peer that joined after our roles
+// changed, and may hold what our join said about us before).
+void announce_to_peers(supervisor_ptr self, const caf::actor& only = {}) {
   auto& st = self->state;
   if (st.cfg.group || !st.cfg.signer.key || st.peers.empty())
     return;
@@ -189,7 +191,8 @@ void announce_to_peers(supervisor_ptr self) {
   a.signature = st.cfg.signer.key->sign(signing_payload(a));
   auto dir = local_directory(self);
   for (auto& [node, peer] : st.peers)
-    self->send(peer.supervisor, peer_atom::value, a, caf::actor_cast<caf::actor>(self), dir);
+    if (!only || peer.supervisor == only)
+      self->send(peer.supervisor, peer_atom::value, a, caf::actor_cast<caf::actor>(self), dir);
 }
 
 void roles_changed(supervisor_ptr self) {
@@ -518,6 +521,7 @@ void on_peer(supervisor_ptr self, const std::string& node, const caf::actor& pee
     return;
   }
   auto i = st.peers.find(node);
+  bool fresh = true;
   if (i == st.peers.end()) {
     self->monitor(peer_supervisor);
     st.peers.emplace(node, peer_node{peer_supervisor, roles});
@@ -529,20 +533,26 @@ void on_peer(supervisor_ptr self, const std::string& node, const caf::actor& pee
     spdlog::warn("event=peer_rejoined node={} roles={} action=replaced_stale_entry", node,
                  roles.size());
   } else {
+    fresh = false;
     if (i->second.roles == roles)
       return; // nothing new: no rewiring
     i->second.roles = roles;
     spdlog::info("event=peer_roles_updated node={} roles={}", node, roles.size());
   }
   if (st.standby && node == st.standby->active() && !st.standby->took_over()) {
-    if (st.standby->deadline_ns() != 0)
+    if (st.standby->lost_at_ns() != 0)
       spdlog::warn("event=failover_active_back node={} active={} action=keep_standing_by",
+                   st.cfg.self.value, node);
+    else if (st.standby->deadline_ns() != 0)
+      spdlog::info("event=failover_active_seen node={} active={} action=stand_by",
                    st.cfg.self.value, node);
     st.standby->active_up();
   }
   broadcast_wiring(self);
   if (roles.count(failover_for_prefix + st.cfg.self.value))
     give_roles_back(self, node);
+  else if (fresh && (st.demotions > 0 || st.takeovers > 0))
+    announce_to_peers(self, peer_supervisor); // our join told it our roles at start
 }
 
 void refuse_announce(supervisor_ptr self, const std::string& node, const std::string& why) {

@@ -26,7 +26,18 @@ node_config::node_config() {
   opt_group{custom_options_, "cluster"}
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
     .add(raw_.peers, "peers", "peer nodes as host:port")
-    .add(raw_.connect_timeout_ms, "connect-timeout-ms", "how long to wait for peers at start");
+    .add(raw_.connect_timeout_ms, "connect-timeout-ms", "how long to wait for peers at start")
+    .add(raw_.standby_for, "standby-for",
+         "node id this node stands by for: its roles start only when that node is lost")
+    .add(raw_.failover_after_ms, "failover-after-ms",
+         "a standby takes over when the active node is gone this long");
+  opt_group{custom_options_, "supervisor"}
+    .add(raw_.supervisor_strategy, "strategy", "restart strategy: one-for-one or rest-for-one")
+    .add(raw_.max_restarts, "max-restarts",
+         "failures of one child inside window-ms before the supervisor escalates")
+    .add(raw_.restart_window_ms, "window-ms", "sliding window of max-restarts");
+  opt_group{custom_options_, "drill"}
+    .add(raw_.drill_enabled, "enabled", "accept drill crashes of a role (admin API; default off)");
   opt_group{custom_options_, "venue"}
     .add(raw_.venue_host, "host", "venue REST/WS host")
     .add(raw_.venue_port, "port", "venue REST/WS port")
@@ -601,12 +612,57 @@ bool node_config::read_admin(node_settings& s, std::string& error) const {
   return true;
 }
 
+// docs/supervision.md: restart strategy and intensity, drills, standby.
+bool node_config::read_supervision(node_settings& s, std::string& error) const {
+  const auto& r = raw_;
+  auto& v = s.supervision;
+  auto strategy = parse_restart_strategy(r.supervisor_strategy);
+  if (!strategy) {
+    error = "supervisor.strategy: '" + r.supervisor_strategy
+            + "' is not a strategy (one-for-one or rest-for-one)";
+    return false;
+  }
+  if (!in_range("supervisor.max-restarts", r.max_restarts, 0, 1000, error)
+      || !in_range("supervisor.window-ms", r.restart_window_ms, 100, 86'400'000, error)
+      || !in_range("cluster.failover-after-ms", r.failover_after_ms, 100, 3'600'000, error))
+    return false;
+  v.strategy = *strategy;
+  v.max_restarts = static_cast<uint32_t>(r.max_restarts);
+  v.window = std::chrono::milliseconds(r.restart_window_ms);
+  v.drills_enabled = r.drill_enabled;
+  v.failover_after = std::chrono::milliseconds(r.failover_after_ms);
+  if (!r.standby_for.empty()) {
+    if (!is_valid_client_order_id(r.standby_for) || r.standby_for.size() > 10) {
+      error = "cluster.standby-for: '" + r.standby_for + "' is not a node id (1..10 characters "
+              "of [A-Za-z0-9._:/-])";
+      return false;
+    }
+    if (r.standby_for == s.self.value) {
+      error = "cluster.standby-for: a node cannot stand by for itself ('" + r.standby_for + "')";
+      return false;
+    }
+    if (!s.has_role("trading") && !s.has_role("gateway")) {
+      error = "cluster.standby-for: node '" + s.self.value
+              + "' has no gateway or trading role to take over";
+      return false;
+    }
+    if (s.peers.empty()) {
+      error = "cluster.standby-for: no cluster.peers (a standby must reach '" + r.standby_for
+              + "' to know it is alive)";
+      return false;
+    }
+  }
+  v.standby_for = r.standby_for;
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
-      && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error))
+      && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
+      && read_supervision(s, error))
     return s;
   return std::nullopt;
 }

@@ -15,6 +15,7 @@
 
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
+#include "actors/supervisor/supervision_plan.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
@@ -122,6 +123,17 @@ struct admin_settings {
   int venue_kill_level = 0;
 };
 
+// [supervisor], [drill] enabled and [cluster] standby-for /
+// failover-after-ms (docs/supervision.md).
+struct supervision_settings {
+  restart_strategy strategy = restart_strategy::one_for_one;
+  uint32_t max_restarts = 5;           // per child inside window
+  std::chrono::milliseconds window{60000};
+  bool drills_enabled = false;         // (crash_atom, role) accepted
+  std::string standby_for;             // empty: not a standby
+  std::chrono::milliseconds failover_after{3000};
+};
+
 struct node_settings {
   node_id self;
   std::set<std::string> roles; // "gateway", "trading"
@@ -148,6 +160,7 @@ struct node_settings {
   admin_settings admin;
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
   gpu::gpu_settings gpu;
+  supervision_settings supervision;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
 };
@@ -169,6 +182,7 @@ private:
   bool read_kill(node_settings& s, std::string& error) const;
   bool read_auto_triggers(node_settings& s, std::string& error) const;
   bool read_admin(node_settings& s, std::string& error) const;
+  bool read_supervision(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -255,6 +269,12 @@ private:
     int64_t memory_kill_level = 0;
     std::string venue_disconnected_s = "0";
     int64_t venue_kill_level = 0;
+    std::string supervisor_strategy = "one-for-one";
+    int64_t max_restarts = 5;
+    int64_t restart_window_ms = 60000;
+    bool drill_enabled = false;
+    std::string standby_for;
+    int64_t failover_after_ms = 3000;
   };
   raw_options raw_;
   gpu::gpu_raw_options raw_gpu_;

@@ -66,12 +66,8 @@ void restore_halt(const cwts::node_settings& s, cwts::kill_gate& gate) {
 
 caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,
                             cwts::kill_gate& gate, const cwts::node_hooks& hooks) {
-  cwts::supervisor_config cfg;
-  cfg.self = s.self;
-  cfg.gate = &gate;
-  cfg.operators = s.operators;
-  cfg.children = cwts::make_children(s, gate, hooks.kill);
-  return cwts::spawn_supervisor(sys, std::move(cfg));
+  // Children, strategy, intensity, drills and standby (node_roles.cpp).
+  return cwts::spawn_supervisor(sys, cwts::make_supervisor_config(s, gate, hooks.kill));
 }
 
 // Prints the summary every interval until Ctrl-C, SIGTERM or the duration.

@@ -189,4 +189,32 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
   return out;
 }
 
+std::set<std::string> failover_roles(const std::vector<child_spec>& children) {
+  std::set<std::string> out;
+  for (auto& c : children)
+    if (c.role != "kill")
+      out.insert(c.role);
+  return out;
+}
+
+supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate,
+                                         const kill_child_factory& kill) {
+  supervisor_config cfg;
+  cfg.self = s.self;
+  cfg.gate = &gate;
+  cfg.operators = s.operators;
+  cfg.strategy = s.supervision.strategy;
+  cfg.limits = restart_limits{s.supervision.max_restarts,
+                              std::chrono::nanoseconds(s.supervision.window).count()};
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
+  cfg.drills_enabled = s.supervision.drills_enabled;
+  cfg.children = make_children(s, gate, kill);
+  cfg.held_roles = failover_roles(cfg.children);
+  cfg.standby.active = s.supervision.standby_for;
+  cfg.standby.failover_after = s.supervision.failover_after;
+  // The active may join up to the connect timeout after we start.
+  cfg.standby.start_grace = s.connect_timeout;
+  return cfg;
+}
+
 } // namespace cwts

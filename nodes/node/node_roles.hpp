@@ -4,6 +4,8 @@
 // risk and the OMS.
 
 #include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "actors/supervisor/supervisor_actor.hpp"
@@ -20,5 +22,16 @@ using kill_child_factory =
 // `kill`, when set, spawns the `kill` child instead of the real coordinator.
 std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
                                       const kill_child_factory& kill = {});
+
+// The roles a standby holds back until it takes over (docs/supervision.md
+// "Failover"): every child but the kill coordinator (the venue connector
+// and validator of a gateway, strategy, risk and OMS of a trading node, the
+// GPU worker).
+std::set<std::string> failover_roles(const std::vector<child_spec>& children);
+
+// The node's supervisor: its children, strategy and intensity ([supervisor]),
+// drills ([drill]), standby ([cluster] standby-for), node key and gate.
+supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate,
+                                         const kill_child_factory& kill = {});
 
 } // namespace cwts

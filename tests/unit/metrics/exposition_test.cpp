@@ -197,3 +197,43 @@ CAF_TEST(json_api_renders_actors_and_orders) {
   CAF_CHECK(api_nodes(s).find("\"heartbeat_age_ms\":120") != std::string::npos);
   CAF_CHECK(api_kill(s).find("\"mode\":\"ACTIVE\"") != std::string::npos);
 }
+
+// docs/supervision.md "Metrics": restarts by role and failure class,
+// escalations, drills and the failover state; /api/actors by reason.
+CAF_TEST(supervisor_restarts_by_reason_escalations_and_failover_are_exported) {
+  auto s = sample();
+  s.status.stats["supervisor"] = actor_stats{"supervisor",
+                                             {{"restarts.oms", 3},
+                                              {"restarts_by.oms.drill_crash", 2},
+                                              {"restarts_by.oms.exception", 1},
+                                              {"escalated.oms", 0},
+                                              {"escalations.oms", 1},
+                                              {"escalations", 1},
+                                              {"drills.crashed", 2},
+                                              {"failover.active", 1},
+                                              {"failover.takeovers", 1},
+                                              {"failover.takeover_ms", 1500},
+                                              {"failover.reconciled_ms", -1}}};
+  auto text = render_metrics(s, {}, {});
+  auto has = [&](const std::string& line) {
+    bool ok = text.find(line) != std::string::npos;
+    if (!ok)
+      CAF_MESSAGE("missing: " << line);
+    return ok;
+  };
+  CAF_CHECK(has("cwts_supervisor_restarts_total{node=\"n1\",reason=\"drill_crash\",role=\"oms\"} 2"));
+  CAF_CHECK(has("cwts_supervisor_restarts_total{node=\"n1\",reason=\"exception\",role=\"oms\"} 1"));
+  CAF_CHECK(has("cwts_supervisor_escalations_total{node=\"n1\",role=\"oms\"} 1"));
+  CAF_CHECK(has("cwts_supervisor_drill_crashes_total{node=\"n1\"} 2"));
+  CAF_CHECK(has("cwts_failover_active{node=\"n1\"} 1"));
+  CAF_CHECK(has("cwts_failover_takeovers_total{node=\"n1\"} 1"));
+  CAF_CHECK(has("cwts_failover_takeover_seconds{node=\"n1\"} 1.5"));
+  // Not reconciled yet (-1): no series rather than a made-up value.
+  CAF_CHECK(text.find("cwts_failover_reconciled_seconds") == std::string::npos);
+  auto& m = metrics::actor_meters::global().get("oms");
+  auto body = api_actors(s, {&m}, "oms");
+  CAF_CHECK(body.find("\"restarts\":3") != std::string::npos);
+  CAF_CHECK(body.find("\"restarts_by_reason\":{\"drill_crash\":2,\"exception\":1}")
+            != std::string::npos);
+  CAF_CHECK(body.find("\"escalated\":false") != std::string::npos);
+}
