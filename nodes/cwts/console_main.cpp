@@ -157,7 +157,9 @@ int run_interactive(con::console_session& session) {
     }
     std::string line = raw;
     std::free(raw);
-    if (line.find_first_not_of(" \t") == std::string::npos)
+    // A completion leaves a blank after the word; history keeps the command.
+    line.erase(line.find_last_not_of(" \t") + 1);
+    if (line.empty())
       continue;
     add_history(line.c_str());
     write_history(history.c_str());
