@@ -138,3 +138,34 @@ CAF_TEST(the_console_runs_views_and_signed_commands_against_a_node) {
   CAF_CHECK_EQUAL(usage.exit_code, 2);
   n.node.stop(6s);
 }
+
+CAF_TEST(a_crash_drill_over_the_admin_port_restarts_the_role) {
+  auto admin = free_port();
+  single_node n("console_drill", {"--admin.port=" + std::to_string(admin), "--drill.enabled"});
+  console_run console{n, admin};
+  CAF_REQUIRE(wait_until([&] { return http_get(admin, "/api/actors/strategy").status == 200; }, 30s));
+  auto drill = console("drill crash strategy");
+  CAF_CHECK_EQUAL(drill.exit_code, 0);
+  CAF_CHECK(has(drill.out, "crashed strategy"));
+  http_result actor;
+  CAF_CHECK(wait_until(
+    [&] {
+      actor = http_get(admin, "/api/actors/strategy");
+      return has(actor.body, "\"restarts\":1");
+    },
+    20s));
+  CAF_MESSAGE("api/actors/strategy: " << actor.body);
+  auto nobody = console("drill crash nosuch");
+  CAF_CHECK_EQUAL(nobody.exit_code, 4);
+  CAF_CHECK(has(nobody.err, "has no role 'nosuch'"));
+  // The admin port's own refusals: wrong method, bad query.
+  console::admin_client client({"127.0.0.1", admin}, 10s);
+  auto post_view = client.post("/api/nodes", "{}");
+  CAF_CHECK_EQUAL(post_view.status, 405);
+  CAF_CHECK(has(post_view.error_text(), "is not a command"));
+  CAF_CHECK_EQUAL(client.get("/api/reset").status, 405);
+  auto depth = client.get("/api/book/USDCHF?depth=0");
+  CAF_CHECK_EQUAL(depth.status, 400);
+  CAF_CHECK(has(depth.error_text(), "depth must be 1..1000"));
+  n.node.stop(6s);
+}
