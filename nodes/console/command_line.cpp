@@ -24,7 +24,7 @@ const std::vector<command_spec>& command_specs() {
      2, 3, {"reason"}, {"reason"}},
     {"reset", "reset --reason TEXT", "signed reset: every node votes, trading resumes on a quorum",
      0, 0, {"reason"}, {"reason"}},
-    {"drill", "drill crash <role>", "crash a supervised actor on purpose (drills enabled nodes)",
+    {"drill", "drill crash <role>", "crash a supervised actor on purpose (nodes with [drill] enabled)",
      2, 2},
     {"status", "status", "the kill coordinator's view: trading state and counters (/api/kill)", 0,
      0},
