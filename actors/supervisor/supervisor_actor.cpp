@@ -268,6 +268,9 @@ void escalate(supervisor_ptr self, supervised_child& c, failure_class why_class,
   spdlog::critical("event=restart_intensity_exceeded role={} reason_class={} reason=\"{}\" "
                    "limit=\"{}\" action=node_halted",
                    c.spec.role, to_string(why_class), why, limits);
+  // Rewired first: the coordinator takes the kill with a directory that no
+  // longer lists the dead role (its channels skip it instead of failing).
+  roles_changed(self);
   if (st.cfg.signer.key) {
     auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "supervisor",
                               "restart_intensity",
@@ -278,7 +281,6 @@ void escalate(supervisor_ptr self, supervised_child& c, failure_class why_class,
   } else {
     spdlog::error("event=node_kill_unsent source=supervisor reason=\"no node key to sign it\"");
   }
-  roles_changed(self);
 }
 
 void on_child_down(supervisor_ptr self, size_t i, const caf::error& reason) {
