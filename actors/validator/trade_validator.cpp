@@ -107,6 +107,12 @@ trade_verdict trade_validator::judge(const trade& t, timestamp_ns now) {
     return trade_verdict::out_of_order;
   if (outside_collar(*entry, t.px))
     return trade_verdict::price_collar;
+  // A jump in the ids (trades missed while a stream was away) is accepted
+  // but never silent: counted, with how many ids were skipped.
+  if (entry->last_trade_id >= 0 && t.id.value > entry->last_trade_id + 1) {
+    ++gaps_;
+    ids_missed_ += static_cast<uint64_t>(t.id.value - entry->last_trade_id - 1);
+  }
   entry->last_trade_id = t.id.value;
   entry->reference = t.px;
   return trade_verdict::ok;

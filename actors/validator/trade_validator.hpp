@@ -63,6 +63,9 @@ public:
   uint64_t count(trade_verdict v) const { return counts_[static_cast<std::size_t>(v)]; }
   uint64_t total() const;
   uint64_t tops_checked() const { return tops_; }
+  // Accepted trades whose id skipped past last + 1, and the ids skipped.
+  uint64_t trade_id_gaps() const { return gaps_; }
+  uint64_t trade_ids_missed() const { return ids_missed_; }
   // Last accepted trade id for `sym`, or -1 when none yet.
   int64_t last_trade_id(const symbol& sym) const;
   // Last validated reference price of `sym` (zero when none yet).
@@ -92,6 +95,8 @@ private:
   int64_t max_future_skew_ns_;
   int64_t collar_bps_;
   uint64_t tops_ = 0;
+  uint64_t gaps_ = 0;
+  uint64_t ids_missed_ = 0;
   std::array<uint64_t, trade_verdict_count> counts_{};
 };
 

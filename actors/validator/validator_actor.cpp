@@ -116,6 +116,8 @@ actor_stats stats(validator_ptr self) {
       s.counters[std::string("rejects.") + validator::to_string(v)] = static_cast<int64_t>(core.count(v));
   }
   s.counters["tops_seen"] = static_cast<int64_t>(core.tops_checked());
+  s.counters["trade_id_gaps"] = static_cast<int64_t>(core.trade_id_gaps());
+  s.counters["trade_ids_missed"] = static_cast<int64_t>(core.trade_ids_missed());
   s.counters["batches_in"] = st.batches_in;
   s.counters["batches_out"] = st.batches_out;
   s.counters["trades_out"] = st.trades_out;

@@ -37,7 +37,9 @@
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/registry.hpp"
+#include "nodes/cwts/cluster_command.hpp"
 #include "nodes/status/node_status.hpp"
+#include "nodes/transport/node_transport.hpp"
 
 namespace {
 
@@ -47,6 +49,8 @@ constexpr const char* usage =
   "  status  --node=HOST:PORT\n"
   "  console [--admin=HOST:PORT] [--operator=NAME --key-file=PEM] [-c 'cmd; cmd']\n"
   "          operator console over a node's admin HTTP port (docs/console.md)\n"
+  "  cluster up|status|down --config=FILE   a local cluster (docs/operations.md)\n"
+  "  drill   SCENARIO --config=FILE [--report=PATH]   a failure drill with a JSON report\n"
   "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
   "  audit-verify --file=PATH   checks a node's kill audit log (hash chain)\n"
   "signed commands (Ed25519 key of an operator listed in the node's operators\n"
@@ -118,12 +122,13 @@ std::optional<caf::actor> connect(caf::actor_system& sys, const std::string& add
     return std::nullopt;
   }
   auto port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
-  auto remote = sys.middleman().remote_actor(address.substr(0, colon), port);
+  std::string error;
+  auto remote = cwts::connect_node(sys, address.substr(0, colon), port, error);
   if (!remote) {
-    std::cerr << "cwts: cannot reach " << address << ": " << sys.render(remote.error()) << "\n";
+    std::cerr << "cwts: cannot reach " << address << ": " << error << "\n";
     return std::nullopt;
   }
-  return *remote;
+  return remote;
 }
 
 bool directory(caf::scoped_actor& self, const caf::actor& supervisor, std::string& node,
@@ -421,6 +426,10 @@ int main(int argc, char** argv) {
   std::string command = argv[1];
   if (command == "console")
     return run_console(argc - 1, argv + 1);
+  if (command == "cluster")
+    return cwts::run_cluster_command(argc - 1, argv + 1);
+  if (command == "drill")
+    return cwts::run_drill_command(argc - 1, argv + 1);
   cli_config cfg;
   // argv[1] (the command) takes the place of the program name for CAF.
   if (auto err = cfg.parse(argc - 1, argv + 1)) {
@@ -455,7 +464,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  cfg.load<caf::io::middleman>();
+  if (auto why = cwts::check_node_tls(cfg); !why.empty()) {
+    std::cerr << "cwts " << command << ": " << why << "\n";
+    return 2;
+  }
+  if (auto why = cwts::load_node_transport(cfg); !why.empty()) {
+    std::cerr << "cwts " << command << ": " << why << "\n";
+    return 2;
+  }
   caf::actor_system sys{cfg};
   auto supervisor = connect(sys, cfg.node);
   if (!supervisor)

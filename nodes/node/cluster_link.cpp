@@ -9,17 +9,13 @@
 #include "caf/io/all.hpp"
 
 #include "messages/registry.hpp"
+#include "nodes/transport/node_transport.hpp"
 
 namespace cwts {
 
 uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint16_t port,
                       std::string& error) {
-  auto bound = sys.middleman().publish(supervisor, port, "127.0.0.1", true);
-  if (!bound) {
-    error = sys.render(bound.error());
-    return 0;
-  }
-  return *bound;
+  return publish_on_loopback(sys, supervisor, port, error);
 }
 
 namespace {
@@ -50,23 +46,24 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_d
               const peer_address& peer, std::chrono::steady_clock::time_point deadline,
               caf::actor& joined) {
   while (std::chrono::steady_clock::now() < deadline) {
-    auto remote = sys.middleman().remote_actor(peer.host, peer.port);
+    std::string error;
+    auto remote = connect_node(sys, peer.host, peer.port, error);
     if (!remote) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
     caf::scoped_actor self{sys};
-    self->request(*remote, request_timeout, directory_atom::value)
+    self->request(remote, request_timeout, directory_atom::value)
       .receive(
         [&](const std::string& node, const role_directory& roles) {
-          self->send(supervisor, peer_atom::value, node, *remote, roles);
+          self->send(supervisor, peer_atom::value, node, remote, roles);
           // The peer lists us too, even if it was up before us and never
           // joins us itself (or joined an earlier life of this node).
-          self->send(*remote, peer_atom::value, make_announce(me.node, me.key.get()), supervisor,
+          self->send(remote, peer_atom::value, make_announce(me.node, me.key.get()), supervisor,
                      me.roles);
           spdlog::info("event=peer_connected node={} address={} roles={}", node, address(peer),
                        roles.size());
-          joined = *remote;
+          joined = remote;
         },
         [&](caf::error& err) {
           spdlog::warn("event=peer_directory_failed address={} error=\"{}\"", address(peer),
@@ -154,8 +151,12 @@ void try_join(peer_link_ptr self, int32_t i) {
   if (slot.supervisor || slot.connecting)
     return;
   slot.connecting = true;
+  std::string error;
+  auto route = node_route(slot.address.host, slot.address.port, error);
+  if (route.first.empty())
+    return join_failed(self, i, error);
   auto mm = self->system().middleman().actor_handle();
-  self->request(mm, request_timeout, caf::connect_atom::value, slot.address.host, slot.address.port)
+  self->request(mm, request_timeout, caf::connect_atom::value, route.first, route.second)
     .then(
       [self, i](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         if (!ptr)

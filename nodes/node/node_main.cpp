@@ -20,6 +20,7 @@
 #include "nodes/node/node_main.hpp"
 #include "nodes/node/node_roles.hpp"
 #include "nodes/status/node_status.hpp"
+#include "nodes/transport/node_transport.hpp"
 
 namespace {
 
@@ -124,7 +125,14 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   setup_logging();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  cfg.load<caf::io::middleman>();
+  if (auto why = cwts::check_node_tls(cfg); !why.empty()) {
+    std::cerr << "cwts-node: config error: " << why << "\n";
+    return 2;
+  }
+  if (auto why = cwts::load_node_transport(cfg); !why.empty()) {
+    std::cerr << "cwts-node: config error: " << why << "\n";
+    return 2;
+  }
   // Declared before the actor system: actors use it until the system is gone.
   cwts::kill_gate gate;
   restore_halt(*settings, gate);
@@ -148,7 +156,7 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
       caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
       return 1;
     }
-    spdlog::info("event=published port={}", port);
+    spdlog::info("event=published port={} transport={}", port, cwts::transport_name(sys));
   }
   // The admin port (docs/monitoring.md): a port that cannot be bound stops
   // the node, as a cluster port that cannot be published does.

@@ -94,6 +94,22 @@ CAF_TEST(rejects_duplicates_and_out_of_order_ids_per_symbol) {
   CAF_CHECK_EQUAL(v.total(), 5u);
 }
 
+CAF_TEST(counts_trade_id_gaps_without_rejecting) {
+  auto v = make_validator();
+  timestamp_ns now{now_ns};
+  CAF_CHECK(v.check(make_trade("BTCUSDT", 10), now) == trade_verdict::ok);
+  CAF_CHECK(v.check(make_trade("BTCUSDT", 11), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.trade_id_gaps(), 0u);
+  // Ids 12..14 never arrived (a stream that was away): accepted, counted.
+  CAF_CHECK(v.check(make_trade("BTCUSDT", 15), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.trade_id_gaps(), 1u);
+  CAF_CHECK_EQUAL(v.trade_ids_missed(), 3u);
+  // The first trade of a symbol is no gap; neither is the next id.
+  CAF_CHECK(v.check(make_trade("ETHUSDT", 500), now) == trade_verdict::ok);
+  CAF_CHECK(v.check(make_trade("ETHUSDT", 501), now) == trade_verdict::ok);
+  CAF_CHECK_EQUAL(v.trade_id_gaps(), 1u);
+}
+
 CAF_TEST(rejected_trades_do_not_move_the_sequence) {
   auto v = make_validator();
   timestamp_ns now{now_ns};

@@ -1,0 +1,257 @@
+#include "nodes/cluster/cluster_runtime.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "common/ini_file.hpp"
+#include "nodes/cluster/process_control.hpp"
+
+namespace cwts::cluster {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string venue_marker = "cwts-venue listening host=127.0.0.1 port=";
+
+// $CWTS_NODE_BIN / $CWTS_VENUE_BIN, else next to cwts (an install), else
+// the build tree's layout (build/nodes/cwts/cwts, build/nodes/node/cwts-node).
+std::string find_binary(const std::string& bin_dir, const char* env_name, const std::string& name,
+                        const std::string& build_folder) {
+  if (const char* e = std::getenv(env_name); e && *e)
+    return e;
+  for (auto& candidate : {bin_dir + "/" + name, bin_dir + "/../" + build_folder + "/" + name})
+    if (access(candidate.c_str(), X_OK) == 0)
+      return fs::path(candidate).lexically_normal().string();
+  return bin_dir + "/" + name;
+}
+
+std::string loopback(uint16_t port) {
+  return "127.0.0.1:" + std::to_string(port);
+}
+
+} // namespace
+
+cluster_runtime::cluster_runtime(cluster_spec spec, const std::string& bin_dir)
+  : spec_(std::move(spec)),
+    node_bin_(find_binary(bin_dir, "CWTS_NODE_BIN", "cwts-node", "node")),
+    venue_bin_(find_binary(bin_dir, "CWTS_VENUE_BIN", "cwts-venue", "venue")),
+    run_dir_(fs::absolute(spec_.run_dir).lexically_normal().string()) {}
+
+const process_record* cluster_runtime::process(const std::string& name) const {
+  auto i = procs_.find(name);
+  return i == procs_.end() ? nullptr : &i->second;
+}
+
+uint16_t cluster_runtime::venue_port() const {
+  auto* v = process("venue");
+  return v ? v->port : 0;
+}
+
+std::string cluster_runtime::state_path() const {
+  return run_dir_ + "/cluster.state";
+}
+
+bool cluster_runtime::prepare(std::string& error) {
+  for (auto* bin : {&node_bin_, &venue_bin_})
+    if (access(bin->c_str(), X_OK) != 0) {
+      error = "no executable " + *bin + " (build the project: scripts/bootstrap)";
+      return false;
+    }
+  if (spec_.tls) {
+    auto certs = fs::absolute(spec_.certs_dir).string();
+    std::vector<std::string> files{certs + "/ca.pem"};
+    for (auto& n : spec_.nodes) {
+      files.push_back(certs + "/" + n.id + ".pem");
+      files.push_back(certs + "/" + n.id + ".key");
+    }
+    for (auto& f : files)
+      if (!fs::exists(f)) {
+        std::string ids;
+        for (auto& n : spec_.nodes)
+          ids += " " + n.id;
+        error = "TLS is on ([tls] enabled) but " + f + " is missing: run scripts/gen-certs "
+                + spec_.certs_dir + ids;
+        return false;
+      }
+  }
+  std::error_code ec;
+  fs::create_directories(run_dir_, ec);
+  if (ec) {
+    error = "cannot create run dir " + run_dir_ + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+// The local venue starts empty: orders journaled by an OMS against an earlier
+// venue exist nowhere any more, and reconciling against them would (rightly)
+// refuse to trade. So those journals are set aside, not restored; the durable
+// halt state is kept (a halted cluster comes back halted until a reset).
+static void set_aside_journals(const std::string& run_dir) {
+  std::error_code ec;
+  auto journals = fs::path(run_dir) / "run";
+  if (!fs::is_directory(journals, ec))
+    return;
+  auto previous = fs::path(run_dir) / "previous";
+  for (auto& entry : fs::directory_iterator(journals, ec)) {
+    auto name = entry.path().filename().string();
+    if (name.find("-oms.sqlite") == std::string::npos)
+      continue;
+    fs::create_directories(previous, ec);
+    fs::rename(entry.path(), previous / name, ec);
+  }
+}
+
+bool cluster_runtime::start_venue(std::string& error) {
+  set_aside_journals(run_dir_);
+  std::vector<std::string> argv{venue_bin_, "--config", spec_.venue.config,
+                                "--port", std::to_string(spec_.venue.port), "--speed",
+                                std::to_string(spec_.venue.speed)};
+  argv.insert(argv.end(), spec_.venue.args.begin(), spec_.venue.args.end());
+  process_record rec{"venue", -1, 0, 0, run_dir_ + "/venue.log"};
+  // A fresh log: the port is read from this run's startup line.
+  std::ofstream(rec.log, std::ios::trunc).close();
+  rec.pid = spawn_detached(argv, run_dir_, rec.log, error);
+  if (rec.pid < 0)
+    return false;
+  auto rest = wait_for_log_line(rec.log, venue_marker, rec.pid, std::chrono::seconds(30));
+  if (!rest) {
+    error = "cwts-venue did not print its listening line (see " + rec.log + ")";
+    stop_process(rec.pid, spec_.stop_timeout);
+    return false;
+  }
+  rec.port = static_cast<uint16_t>(std::strtol(rest->c_str(), nullptr, 10));
+  procs_["venue"] = rec;
+  return true;
+}
+
+std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
+  auto venue = venue_port();
+  if (routes_.venue)
+    venue = routes_.venue(n, venue);
+  std::string peers;
+  for (auto& p : spec_.nodes) {
+    if (p.id == n.id)
+      continue;
+    auto address = routes_.peer ? routes_.peer(n, p) : loopback(p.cluster_port);
+    peers += std::string(peers.empty() ? "" : ",") + "\"" + address + "\"";
+  }
+  std::vector<std::string> argv{node_bin_,
+                                "--config-file=" + n.config,
+                                "--cwts.node-id=" + n.id,
+                                "--venue.port=" + std::to_string(venue),
+                                "--venue.credentials-file=" + spec_.venue.credentials,
+                                "--cluster.port=" + std::to_string(n.cluster_port),
+                                "--cluster.peers=[" + peers + "]",
+                                "--admin.port=" + std::to_string(n.admin_port)};
+  if (!n.roles.empty())
+    argv.push_back("--cwts.roles=" + n.roles);
+  if (!n.key_name.empty()) {
+    argv.push_back("--kill.node-key-name=" + n.key_name);
+    argv.push_back("--kill.node-key-file=" + n.key_file);
+  }
+  if (!n.standby_for.empty())
+    argv.push_back("--cluster.standby-for=" + n.standby_for);
+  if (spec_.tls) {
+    auto certs = fs::absolute(spec_.certs_dir).lexically_normal().string();
+    argv.push_back("--openssl.certificate=" + certs + "/" + n.id + ".pem");
+    argv.push_back("--openssl.key=" + certs + "/" + n.id + ".key");
+    argv.push_back("--openssl.cafile=" + certs + "/ca.pem");
+  }
+  argv.insert(argv.end(), n.args.begin(), n.args.end());
+  argv.insert(argv.end(), node_extra_.begin(), node_extra_.end());
+  return argv;
+}
+
+bool cluster_runtime::start_node(const std::string& id, std::string& error) {
+  auto* n = spec_.node(id);
+  if (!n) {
+    error = "no node '" + id + "' in " + spec_.file;
+    return false;
+  }
+  if (auto* old = process(id); old && process_alive(old->pid)) {
+    error = "node " + id + " already runs (pid " + std::to_string(old->pid) + ")";
+    return false;
+  }
+  process_record rec{id, -1, n->cluster_port, n->admin_port, run_dir_ + "/" + id + ".log"};
+  rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error);
+  if (rec.pid < 0)
+    return false;
+  procs_[id] = rec;
+  return true;
+}
+
+bool cluster_runtime::start_all(std::string& error) {
+  if (!process("venue") || !process_alive(process("venue")->pid))
+    if (!start_venue(error))
+      return false;
+  for (auto& n : spec_.nodes)
+    if (!start_node(n.id, error)) {
+      stop_all();
+      return false;
+    }
+  return true;
+}
+
+bool cluster_runtime::stop(const std::string& name) {
+  auto* p = process(name);
+  return p && stop_process(p->pid, spec_.stop_timeout);
+}
+
+void cluster_runtime::stop_all() {
+  for (auto i = spec_.nodes.rbegin(); i != spec_.nodes.rend(); ++i)
+    stop(i->id);
+  stop("venue");
+}
+
+bool cluster_runtime::save_state(std::string& error) const {
+  std::ofstream out(state_path(), std::ios::trunc);
+  out << "; written by cwts cluster up: the processes of this cluster\n"
+      << "[cluster]\nconfig=" << spec_.file << "\n";
+  for (auto& [name, p] : procs_)
+    out << "[process." << name << "]\npid=" << p.pid << "\nport=" << p.port
+        << "\nadmin-port=" << p.admin_port << "\nlog=" << p.log << "\n";
+  if (!out) {
+    error = "cannot write " + state_path();
+    return false;
+  }
+  return true;
+}
+
+bool cluster_runtime::load_state(std::string& error) {
+  auto ini = ini_file::load(state_path(), error);
+  if (!ini) {
+    error = "no running cluster recorded in " + run_dir_ + " (" + error + ")";
+    return false;
+  }
+  procs_.clear();
+  std::vector<std::string> names{"venue"};
+  for (auto& n : spec_.nodes)
+    names.push_back(n.id);
+  for (auto& name : names) {
+    auto key = "process." + name + ".";
+    auto pid = ini->get(key + "pid");
+    if (!pid)
+      continue;
+    process_record rec;
+    rec.name = name;
+    rec.pid = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
+    rec.port = static_cast<uint16_t>(std::strtol(ini->get(key + "port").value_or("0").c_str(), nullptr, 10));
+    rec.admin_port = static_cast<uint16_t>(
+      std::strtol(ini->get(key + "admin-port").value_or("0").c_str(), nullptr, 10));
+    rec.log = ini->get(key + "log").value_or("");
+    procs_[name] = rec;
+  }
+  return true;
+}
+
+void cluster_runtime::remove_state() const {
+  std::error_code ec;
+  fs::remove(state_path(), ec);
+}
+
+} // namespace cwts::cluster

@@ -1,0 +1,88 @@
+#pragma once
+// A local cluster's processes: the venue and every node of a cluster_spec,
+// started detached with their logs in the run dir, recorded in a state file
+// (<run-dir>/cluster.state) so that `cwts cluster status|down` and drills
+// find them again, and stopped cleanly.
+//
+// A drill puts TCP proxies between the nodes and before the venue: the
+// address each node is given for a peer or for the venue comes from the
+// route hooks, the real ports stay those of the spec.
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nodes/cluster/cluster_spec.hpp"
+
+namespace cwts::cluster {
+
+struct process_record {
+  std::string name;          // "venue" or the node id
+  pid_t pid = -1;
+  uint16_t port = 0;         // venue: its port; node: its cluster port
+  uint16_t admin_port = 0;   // nodes only
+  std::string log;           // absolute path of its log
+};
+
+struct route_hooks {
+  // host:port node `from` is given for peer `to` (default: to's cluster port).
+  std::function<std::string(const node_spec& from, const node_spec& to)> peer;
+  // The venue port node `n` is given (default: the venue's own).
+  std::function<uint16_t(const node_spec& n, uint16_t venue_port)> venue;
+};
+
+class cluster_runtime {
+public:
+  // `bin_dir`: where cwts runs from; cwts-node and cwts-venue are found
+  // next to it or in the build tree (or named by $CWTS_NODE_BIN, $CWTS_VENUE_BIN).
+  cluster_runtime(cluster_spec spec, const std::string& bin_dir);
+
+  const cluster_spec& spec() const { return spec_; }
+  const std::string& run_dir() const { return run_dir_; } // absolute
+  route_hooks& routes() { return routes_; }
+  // More arguments for every node (e.g. --drill.enabled).
+  std::vector<std::string>& node_extra_args() { return node_extra_; }
+
+  // Checks binaries and certificates, creates the run dir; false with error.
+  bool prepare(std::string& error);
+  // Starts the venue and reads its port; false with error.
+  bool start_venue(std::string& error);
+  // Starts (or restarts) node `id`; false with error.
+  bool start_node(const std::string& id, std::string& error);
+  // Starts the venue (unless running) and every node in order.
+  bool start_all(std::string& error);
+
+  const std::map<std::string, process_record>& processes() const { return procs_; }
+  const process_record* process(const std::string& name) const;
+  uint16_t venue_port() const;
+
+  // The argv a node is started with (for logs and tests).
+  std::vector<std::string> node_argv(const node_spec& n) const;
+
+  // Stops node `id` (SIGTERM, SIGKILL after the stop timeout); false when
+  // it had to be killed or was not running.
+  bool stop(const std::string& name);
+  // Stops every node (reverse start order), then the venue.
+  void stop_all();
+
+  bool save_state(std::string& error) const;
+  // Reads <run-dir>/cluster.state; false with error when there is none.
+  bool load_state(std::string& error);
+  void remove_state() const;
+  std::string state_path() const;
+
+private:
+  cluster_spec spec_;
+  std::string node_bin_;
+  std::string venue_bin_;
+  std::string run_dir_;
+  route_hooks routes_;
+  std::vector<std::string> node_extra_;
+  std::map<std::string, process_record> procs_;
+};
+
+} // namespace cwts::cluster

@@ -1,0 +1,67 @@
+#pragma once
+// A cluster config (config/cluster-3.ini, config/cluster-4.ini): which nodes a
+// local cluster has, with which node config, on which ports, against which
+// venue, and whether the CAF links between nodes use TLS. `cwts cluster up`
+// and `cwts drill` read it; docs/operations.md describes every key.
+//
+//   [cluster]  name, run-dir, nodes (comma list, start order),
+//              ready-timeout-ms, stop-timeout-ms
+//   [tls]      enabled, certs-dir (scripts/gen-certs <certs-dir> <node ids>)
+//   [venue]    config, port (0: a free port), speed, credentials-file, args
+//   [node.<id>] config, cluster-port, admin-port, roles, key-name, key-file,
+//              standby-for, args
+//
+// Relative config and key paths are resolved against the cluster file's
+// folder; run-dir and certs-dir against the working directory.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cwts::cluster {
+
+struct venue_spec {
+  std::string config;        // cwts-venue --config
+  uint16_t port = 0;         // 0: a free port, read from its startup line
+  double speed = 300;        // tape replay speed
+  std::string credentials;   // the nodes' venue API keys file
+  std::vector<std::string> args;
+};
+
+struct node_spec {
+  std::string id;
+  std::string config;        // the node's CAF INI file
+  uint16_t cluster_port = 0; // CAF middleman port
+  uint16_t admin_port = 0;   // admin HTTP port
+  std::string roles;         // empty: the node config's roles; else a CAF list
+  std::string key_name;      // node key (operators file `node = <id>`)
+  std::string key_file;
+  std::string standby_for;   // failover: the node this one stands by for
+  std::vector<std::string> args;
+};
+
+struct cluster_spec {
+  std::string name;
+  std::string file;          // the cluster config it came from (absolute)
+  std::string config_dir;    // its folder
+  std::string run_dir;       // logs, state, journals of this cluster
+  bool tls = false;
+  std::string certs_dir;
+  venue_spec venue;
+  std::vector<node_spec> nodes; // in start order
+  std::chrono::milliseconds ready_timeout{60000};
+  std::chrono::milliseconds stop_timeout{10000};
+
+  const node_spec* node(const std::string& id) const;
+};
+
+// Reads and checks a cluster config; nullopt with `error` (naming the key
+// and the reason) when it is unusable.
+std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::string& error);
+
+// Whitespace-separated words of an `args` value.
+std::vector<std::string> split_words(const std::string& text);
+
+} // namespace cwts::cluster

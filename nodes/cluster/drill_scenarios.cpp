@@ -1,0 +1,291 @@
+#include "nodes/cluster/drill_scenarios.hpp"
+
+#include <signal.h>
+
+#include <thread>
+
+#include "nodes/cluster/admin_probe.hpp"
+#include "nodes/cluster/process_control.hpp"
+
+namespace cwts::cluster {
+
+namespace {
+
+using clock_type = drill_context::clock_type;
+
+std::string ms_text(const std::optional<int64_t>& ms) {
+  return ms ? std::to_string(*ms) + " ms" : "not within the observation window";
+}
+
+// The option, else the first node that has `role`, else the last node.
+std::string pick_node(drill_context& ctx, const std::string& role) {
+  if (!ctx.options().node.empty())
+    return ctx.options().node;
+  for (auto& n : ctx.runtime().spec().nodes)
+    if (!role.empty() && ctx.has_role(n.id, role))
+      return n.id;
+  return ctx.runtime().spec().nodes.back().id;
+}
+
+std::vector<std::string> others(drill_context& ctx, const std::string& node) {
+  std::vector<std::string> out;
+  for (auto& n : ctx.runtime().spec().nodes)
+    if (n.id != node)
+      out.push_back(n.id);
+  return out;
+}
+
+// After a recovery: the venue sees new orders again.
+void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const char* measure) {
+  auto base = ctx.venue().user_orders;
+  auto resumed = ctx.wait_orders_above(base, t0);
+  if (resumed)
+    ctx.report().measured_ms[measure] = *resumed;
+  ctx.report().expect("trading goes on", "the venue receives new orders after the recovery",
+                      resumed ? "new orders " + ms_text(resumed) + " after the injection"
+                              : "no new order at the venue",
+                      resumed.has_value());
+}
+
+// Peers notice `node` is gone when their supervisor lists fewer peers.
+void measure_detection(drill_context& ctx, const std::string& node,
+                       const std::map<std::string, int64_t>& peers_before, clock_type::time_point t0) {
+  int64_t worst = -1;
+  std::string missed;
+  for (auto& [other, before] : peers_before) {
+    auto seen = ctx.wait_for(
+      [&] {
+        auto now = ctx.counter(other, "supervisor", "peers");
+        return now && *now < before;
+      },
+      t0, ctx.options().observe);
+    if (seen) {
+      ctx.event(other, "peer " + node + " gone after " + std::to_string(*seen) + " ms");
+      worst = std::max(worst, *seen);
+    } else {
+      missed += (missed.empty() ? "" : ",") + other;
+    }
+  }
+  if (worst >= 0)
+    ctx.report().measured_ms["detection_ms"] = worst;
+  ctx.report().expect("failure detected", "every other node drops " + node + " from its peers",
+                      missed.empty() ? "all did, the last after " + std::to_string(worst) + " ms"
+                                     : "not detected by " + missed,
+                      missed.empty() && !peers_before.empty());
+}
+
+std::map<std::string, int64_t> peer_counts(drill_context& ctx, const std::vector<std::string>& nodes) {
+  std::map<std::string, int64_t> out;
+  for (auto& n : nodes)
+    if (auto p = ctx.counter(n, "supervisor", "peers"))
+      out[n] = *p;
+  return out;
+}
+
+} // namespace
+
+void drill_actor_crash(drill_context& ctx) {
+  auto role = ctx.options().role.empty() ? std::string("risk") : ctx.options().role;
+  auto node = pick_node(ctx, role);
+  auto& rep = ctx.report();
+  rep.injected = "POST /api/drill/crash/" + role + " (the actor is terminated with an error)";
+  rep.target = node + "/" + role;
+  auto restarts_before = ctx.counter(node, role, "restarts");
+  if (!restarts_before) {
+    rep.error = "node " + node + " has no actor " + role;
+    return;
+  }
+  auto* spec = ctx.runtime().spec().node(node);
+  rep.injected_at_ms = ctx.since_ready_ms();
+  auto t0 = clock_type::now();
+  auto answer = admin_request(spec->admin_port, "POST", "/api/drill/crash/" + role);
+  ctx.event(node, "crash " + role + ": HTTP " + std::to_string(answer.status) + " " + answer.body
+                    + answer.error);
+  rep.expect("crash injected", "HTTP 200 from /api/drill/crash/" + role,
+             "HTTP " + std::to_string(answer.status) + " " + answer.body + answer.error, answer.ok());
+  if (!answer.ok())
+    return;
+  auto restarted = ctx.wait_for(
+    [&] {
+      auto now = ctx.counter(node, role, "restarts");
+      return now && *now > *restarts_before;
+    },
+    t0, ctx.options().observe);
+  if (restarted) {
+    rep.measured_ms["restart_ms"] = *restarted;
+    ctx.event(node, role + " restarted after " + std::to_string(*restarted) + " ms");
+  }
+  rep.expect("supervisor restarts the actor", role + "'s restart count grows by one",
+             restarted ? "restarted, seen after " + ms_text(restarted) : "no restart seen",
+             restarted.has_value());
+  auto v = ctx.view(node);
+  rep.expect("node keeps trading state", node + " stays ACTIVE (one crash is within the restart intensity)",
+             "mode " + v.mode + (v.cause.empty() ? "" : " cause " + v.cause), v.mode == "ACTIVE");
+  expect_orders_resume(ctx, t0, "orders_resumed_ms");
+}
+
+void drill_node_kill(drill_context& ctx) {
+  auto& rt = ctx.runtime();
+  std::string standby;
+  std::string node = ctx.options().node;
+  for (auto& n : rt.spec().nodes)
+    if (!n.standby_for.empty() && (node.empty() || n.standby_for == node)) {
+      standby = n.id;
+      node = n.standby_for;
+      break;
+    }
+  if (node.empty())
+    node = pick_node(ctx, "oms");
+  auto& rep = ctx.report();
+  rep.injected = "SIGKILL (no shutdown, no goodbye to peers)";
+  rep.target = node;
+  auto peers_before = peer_counts(ctx, others(ctx, node));
+  auto* proc = rt.process(node);
+  std::string error;
+  rep.injected_at_ms = ctx.since_ready_ms();
+  auto t0 = clock_type::now();
+  if (!proc || !signal_process(proc->pid, SIGKILL, error)) {
+    rep.error = "cannot kill " + node + ": " + error;
+    return;
+  }
+  ctx.event(node, "SIGKILL pid " + std::to_string(proc->pid));
+  measure_detection(ctx, node, peers_before, t0);
+  if (standby.empty()) {
+    for (auto& other : others(ctx, node)) {
+      auto v = ctx.view(other);
+      rep.expect(other + " keeps the quorum", other + " still holds the reset quorum",
+                 std::string(v.quorum_held ? "held" : "lost") + ", mode " + v.mode, v.quorum_held);
+    }
+    return;
+  }
+  auto took_over = ctx.wait_for(
+    [&] {
+      auto v = ctx.view(standby);
+      return v.ready && v.mode == "ACTIVE" && ctx.has_role(standby, "oms");
+    },
+    t0, ctx.options().observe);
+  if (took_over) {
+    rep.measured_ms["takeover_ms"] = *took_over;
+    ctx.event(standby, "took over " + node + "'s roles, ready after " + std::to_string(*took_over) + " ms");
+  }
+  auto v = ctx.view(standby);
+  rep.expect("standby takes over", standby + " runs " + node + "'s roles, reconciled and ACTIVE",
+             took_over ? "ready and ACTIVE after " + ms_text(took_over)
+                       : "mode " + v.mode + (v.cause.empty() ? "" : " cause " + v.cause),
+             took_over.has_value());
+  if (took_over)
+    expect_orders_resume(ctx, t0, "orders_resumed_ms");
+}
+
+void drill_venue_disconnect(drill_context& ctx) {
+  auto& rep = ctx.report();
+  auto& rt = ctx.runtime();
+  std::vector<std::string> gateways;
+  std::map<std::string, int64_t> reconnects_before;
+  for (auto& n : rt.spec().nodes)
+    if (auto r = ctx.counter(n.id, "connector", "stream_reconnects")) {
+      gateways.push_back(n.id);
+      reconnects_before[n.id] = *r;
+    }
+  rep.injected = "POST /venue/faults ws-drop=true ws-api-drop=true (every market stream and "
+                 "WebSocket API connection closed by the venue)";
+  rep.target = "venue";
+  if (gateways.empty()) {
+    rep.error = "no node runs a connector";
+    return;
+  }
+  rep.injected_at_ms = ctx.since_ready_ms();
+  auto t0 = clock_type::now();
+  auto answer = admin_request(rt.venue_port(), "POST", "/venue/faults?ws-drop=true&ws-api-drop=true");
+  rep.expect("disconnect injected", "HTTP 200 from POST /venue/faults",
+             "HTTP " + std::to_string(answer.status) + answer.error, answer.ok());
+  if (!answer.ok())
+    return;
+  for (auto& g : gateways) {
+    auto back = ctx.wait_for(
+      [&] {
+        auto r = ctx.counter(g, "connector", "stream_reconnects");
+        auto c = ctx.counter(g, "connector", "stream_connected");
+        return r && c && *r > reconnects_before[g] && *c == 1;
+      },
+      t0, ctx.options().observe);
+    if (back) {
+      rep.measured_ms["reconnect_ms." + g] = *back;
+      ctx.event(g, "market stream reconnected after " + std::to_string(*back) + " ms");
+    }
+    rep.expect(g + " reconnects", "the connector reconnects its market stream",
+               back ? "reconnected after " + ms_text(back) : "still disconnected", back.has_value());
+    auto gaps = ctx.counter(g, "validator", "trade_id_gaps");
+    auto missed = ctx.counter(g, "validator", "trade_ids_missed");
+    auto v = ctx.view(g);
+    rep.expect(g + " no silent gap",
+               "the node stays ACTIVE; trades missed while away are counted by the validator",
+               "mode " + v.mode + ", validator trade_id_gaps=" + (gaps ? std::to_string(*gaps) : "n/a")
+                 + " trade_ids_missed=" + (missed ? std::to_string(*missed) : "n/a"),
+               v.mode == "ACTIVE" && gaps.has_value() && missed.has_value());
+  }
+  expect_orders_resume(ctx, t0, "orders_resumed_ms");
+}
+
+void drill_partition(drill_context& ctx) {
+  auto& rep = ctx.report();
+  auto& rt = ctx.runtime();
+  std::string node = ctx.options().node;
+  if (node.empty())
+    for (auto& n : rt.spec().nodes)
+      if (!ctx.has_role(n.id, "connector") && !ctx.has_role(n.id, "oms") && n.standby_for.empty())
+        node = n.id;
+  if (node.empty())
+    node = rt.spec().nodes.back().id;
+  rep.injected = "every CAF link to and from the node cut at its TCP proxies (the node keeps "
+                 "running, its admin port stays reachable)";
+  rep.target = node;
+  auto rest = others(ctx, node);
+  auto peers_before = peer_counts(ctx, rest);
+  rep.injected_at_ms = ctx.since_ready_ms();
+  auto t0 = clock_type::now();
+  ctx.partition(node, true);
+  ctx.event(node, "partitioned");
+  auto halted = ctx.wait_for(
+    [&] {
+      auto v = ctx.view(node);
+      return v.halted();
+    },
+    t0, ctx.options().observe);
+  auto v = ctx.view(node);
+  if (halted) {
+    rep.measured_ms["self_halt_ms"] = *halted;
+    ctx.event(node, "halted itself after " + std::to_string(*halted) + " ms (cause " + v.cause + ")");
+  }
+  rep.expect("partitioned node halts itself", node + " leaves ACTIVE (quorum lost)",
+             halted ? "mode " + v.mode + " cause " + v.cause + " after " + ms_text(halted)
+                    : "still " + v.mode,
+             halted.has_value());
+  measure_detection(ctx, node, peers_before, t0);
+  for (auto& other : rest) {
+    auto o = ctx.view(other);
+    rep.expect(other + " keeps the quorum", other + " holds the quorum and stays ACTIVE",
+               std::string("quorum ") + (o.quorum_held ? "held" : "lost") + ", mode " + o.mode,
+               o.quorum_held && o.mode == "ACTIVE");
+  }
+  expect_orders_resume(ctx, t0, "orders_after_partition_ms");
+  // Healed: the links come back, the node stays halted until an operator resets it.
+  auto t1 = clock_type::now();
+  ctx.partition(node, false);
+  ctx.event(node, "links healed");
+  auto rejoined = ctx.wait_for(
+    [&] {
+      auto p = ctx.counter(node, "supervisor", "peers");
+      return p && *p == static_cast<int64_t>(rest.size());
+    },
+    t1, ctx.options().observe);
+  if (rejoined)
+    rep.measured_ms["rejoin_ms"] = *rejoined;
+  auto after = ctx.view(node);
+  rep.expect("healed node stays halted", node + " rejoins its peers and stays halted until a reset",
+             std::string(rejoined ? "rejoined after " + ms_text(rejoined) : "not rejoined") + ", mode "
+               + after.mode,
+             rejoined.has_value() && after.halted());
+}
+
+} // namespace cwts::cluster

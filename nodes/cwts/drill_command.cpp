@@ -1,0 +1,114 @@
+// cwts drill <scenario> --config=FILE [--node=ID] [--role=ROLE] [--report=PATH]
+// Runs one failure drill on a fresh local cluster (nodes/cluster/drill_runner.hpp),
+// prints the report and writes it as JSON. Exit 0 when every expectation held.
+
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "nodes/cluster/drill_runner.hpp"
+#include "nodes/cluster/process_control.hpp"
+#include "nodes/cwts/cluster_command.hpp"
+
+namespace cwts {
+
+namespace {
+
+std::string drill_usage() {
+  std::string out =
+    "usage: cwts drill <scenario> --config=FILE [--node=ID] [--role=ROLE] [--report=PATH]\n"
+    "                  [--settle-ms=N] [--observe-ms=N] [--operator=NAME --key-file=PEM] [--keep]\n"
+    "Starts a fresh cluster from FILE (in <run-dir>/drill-<scenario>), injects one failure,\n"
+    "measures, checks the expectations, stops it. The report is printed and written as JSON\n"
+    "(default <run-dir>/drill-<scenario>/report.json).\nscenarios:\n";
+  for (auto& [name, what] : cluster::drill_scenarios())
+    out += "  " + name + std::string(18 - std::min<size_t>(name.size(), 17), ' ') + what + "\n";
+  out += "exit codes: 0 every expectation held, 1 an expectation failed or the drill could not run,\n"
+         "            2 usage or config error\n";
+  return out;
+}
+
+bool parse_ms(const std::string& text, std::chrono::milliseconds& out) {
+  try {
+    size_t used = 0;
+    auto v = std::stoll(text, &used);
+    if (used != text.size() || v < 0 || v > 600000)
+      return false;
+    out = std::chrono::milliseconds(v);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+} // namespace
+
+int run_drill_command(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]).rfind("--", 0) == 0) {
+    std::cerr << drill_usage();
+    return 2;
+  }
+  cluster::drill_options opts;
+  opts.scenario = argv[1];
+  std::string config;
+  std::string report_path;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto eq = a.find('=');
+    auto key = a.substr(0, eq);
+    auto value = eq == std::string::npos ? std::string() : a.substr(eq + 1);
+    bool ok = true;
+    if (key == "--config")
+      config = value;
+    else if (key == "--node")
+      opts.node = value;
+    else if (key == "--role")
+      opts.role = value;
+    else if (key == "--report")
+      report_path = value;
+    else if (key == "--operator")
+      opts.operator_name = value;
+    else if (key == "--key-file")
+      opts.key_file = value;
+    else if (key == "--keep")
+      opts.keep = true;
+    else if (key == "--settle-ms")
+      ok = parse_ms(value, opts.settle);
+    else if (key == "--observe-ms")
+      ok = parse_ms(value, opts.observe);
+    else
+      ok = false;
+    if (!ok) {
+      std::cerr << "cwts drill: bad option '" << a << "'\n" << drill_usage();
+      return 2;
+    }
+  }
+  bool known = false;
+  for (auto& s : cluster::drill_scenarios())
+    known = known || s.first == opts.scenario;
+  if (!known || config.empty()) {
+    std::cerr << "cwts drill: " << (known ? "--config is required" : "unknown scenario '" + opts.scenario + "'")
+              << "\n" << drill_usage();
+    return 2;
+  }
+  std::string error;
+  auto spec = cluster::load_cluster_spec(config, error);
+  if (!spec) {
+    std::cerr << "cwts drill: " << error << "\n";
+    return 2;
+  }
+  auto report = cluster::run_drill(*spec, cluster::executable_dir(), opts, std::cout);
+  report.print(std::cout);
+  if (report_path.empty())
+    report_path = report.run_dir.empty() ? std::string("drill-report.json") : report.run_dir + "/report.json";
+  std::ofstream out(report_path, std::ios::trunc);
+  out << report.to_json();
+  if (!out) {
+    std::cerr << "cwts drill: cannot write the report to " << report_path << "\n";
+    return 1;
+  }
+  std::cout << "report: " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+} // namespace cwts

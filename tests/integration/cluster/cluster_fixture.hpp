@@ -1,0 +1,80 @@
+#pragma once
+// A cluster config for one test: the nodes of config/cluster-3.ini or
+// cluster-4.ini on free loopback ports, config files from CWTS_CONFIG_DIR
+// by absolute path, run dir and TLS certificates (scripts/gen-certs, path in
+// CWTS_GEN_CERTS) inside the test's folder. No CAF: plain checks that print
+// what they saw and count failures.
+
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/support/process.hpp"
+
+namespace cwts::itest {
+
+struct cluster_fixture {
+  std::string dir;
+  std::string config_dir = env("CWTS_CONFIG_DIR");
+  std::string cli = env("CWTS_CLI_BIN");
+  std::string gen_certs = env("CWTS_GEN_CERTS");
+  std::string file; // the cluster config written for this test
+  std::vector<std::string> ids;
+  std::vector<uint16_t> admin_ports;
+  int failures = 0;
+
+  // `standby`: cluster-4's layout (tr2 stands by for tr1).
+  cluster_fixture(const std::string& name, bool standby, bool tls = true)
+    : dir(make_test_dir(name)), file(dir + "/cluster.ini") {
+    ids = standby ? std::vector<std::string>{"gw1", "tr1", "w1", "tr2"}
+                  : std::vector<std::string>{"gw1", "tr1", "w1"};
+    if (tls) {
+      std::vector<std::string> argv{gen_certs, dir + "/certs"};
+      argv.insert(argv.end(), ids.begin(), ids.end());
+      auto r = run_command("gen-certs", argv, dir);
+      check(r.exit_code == 0, "scripts/gen-certs made the certificates: " + r.err);
+    }
+    std::ofstream out(file);
+    out << "[cluster]\nname = \"" << name << "\"\nrun-dir = \"" << dir << "/run\"\nnodes = \"";
+    for (size_t i = 0; i < ids.size(); ++i)
+      out << (i ? "," : "") << ids[i];
+    out << "\"\nready-timeout-ms = 60000\n\n[tls]\nenabled = " << (tls ? "true" : "false")
+        << "\ncerts-dir = \"" << dir << "/certs\"\n\n[venue]\nconfig = \"" << config_dir
+        << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
+        << "/venue-demo-keys.ini\"\n";
+    for (auto& id : ids) {
+      auto admin = free_port();
+      admin_ports.push_back(admin);
+      out << "\n[node." << id << "]\nconfig = \"" << config_dir
+          << (id == "tr1" || id == "tr2" ? "/node-trading.ini" : "/node-gateway.ini") << "\"\n"
+          << "cluster-port = " << free_port() << "\nadmin-port = " << admin << "\n";
+      if (id == "w1")
+        out << "roles = [\"witness\"]\n";
+      if (id == "w1" || id == "tr2")
+        out << "key-name = \"node-" << id << "\"\nkey-file = \"" << config_dir
+            << "/operator-keys/node-" << id << ".pem\"\n";
+      if (id == "tr2")
+        out << "standby-for = \"tr1\"\n";
+    }
+  }
+
+  bool ready() const { return !config_dir.empty() && !cli.empty() && !gen_certs.empty(); }
+
+  command_result cwts(std::vector<std::string> args, millis timeout = millis{90000}) {
+    args.insert(args.begin(), cli);
+    return run_command("cwts", args, dir, timeout);
+  }
+
+  void check(bool ok, const std::string& what) {
+    std::cout << (ok ? "ok    " : "FAIL  ") << what << "\n";
+    if (!ok)
+      ++failures;
+  }
+
+  static bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  }
+};
+
+} // namespace cwts::itest
