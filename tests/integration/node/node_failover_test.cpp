@@ -14,8 +14,13 @@
 //    gives its roles back (event=failover_demoted) and stands by for tr2,
 //    which keeps trading.
 //
-// tr2 has its own node key: the test writes an operators file listing the
-// demo keys and a fresh key for node-tr2 (cwts keygen), used by all three.
+// 4. The same for a gateway: gw2 stands by for gw1 with its own venue
+//    connector; gw1 is killed, gw2 starts connector and validator, tr1
+//    rewires to gw2's connector and its orders are acknowledged again.
+//
+// tr2 and gw2 have their own node keys: the test writes an operators file
+// listing the demo keys and fresh keys for node-tr2 and node-gw2 (cwts
+// keygen), used by every node.
 #define CAF_SUITE node_failover
 #include "caf/test/unit_test_impl.hpp"
 
@@ -42,26 +47,28 @@ std::string peers(std::initializer_list<uint16_t> ports) {
   return out + "]";
 }
 
-// config/operators.ini with absolute key paths, plus node-tr2 (fresh key).
-// Empty on failure (logged).
+// config/operators.ini with absolute key paths, plus node-tr2 and node-gw2
+// (fresh keys in `dir`). Empty on failure (logged).
 std::string write_operators(const cluster_paths& paths, const std::string& dir) {
-  auto key = run_command("keygen", {paths.cli_bin, "keygen", "--out=" + dir + "/node-tr2"}, dir);
-  if (key.exit_code != 0) {
-    CAF_MESSAGE("cwts keygen failed: " << key.out << key.err);
-    return "";
-  }
   auto text = read_file(paths.config("operators.ini"));
-  // A node-tr2 entry already there (another setup's demo key) is replaced.
-  const std::string own = "[operator.node-tr2]";
-  if (auto at = text.find(own); at != std::string::npos) {
-    auto next = text.find("\n[", at + own.size());
-    text.erase(at, next == std::string::npos ? std::string::npos : next + 1 - at);
-  }
   const std::string rel = "\"operator-keys/";
   for (auto at = text.find(rel); at != std::string::npos; at = text.find(rel, at))
     text.replace(at, rel.size(), "\"" + paths.config_dir + "/operator-keys/");
-  text += "\n[operator.node-tr2]\npublic-key-file = \"" + dir + "/node-tr2.pub.pem\"\n"
-          "roles = \"kill\"\nnode = \"tr2\"\n";
+  for (std::string node : {"tr2", "gw2"}) {
+    auto key = run_command("keygen", {paths.cli_bin, "keygen", "--out=" + dir + "/node-" + node}, dir);
+    if (key.exit_code != 0) {
+      CAF_MESSAGE("cwts keygen failed: " << key.out << key.err);
+      return "";
+    }
+    // An entry already there (another setup's demo key) is replaced.
+    const std::string own = "[operator.node-" + node + "]";
+    if (auto at = text.find(own); at != std::string::npos) {
+      auto next = text.find("\n[", at + own.size());
+      text.erase(at, next == std::string::npos ? std::string::npos : next + 1 - at);
+    }
+    text += "\n" + own + "\npublic-key-file = \"" + dir + "/node-" + node + ".pub.pem\"\n"
+            "roles = \"kill\"\nnode = \"" + node + "\"\n";
+  }
   auto path = dir + "/operators-failover.ini";
   std::ofstream(path) << text;
   return path;
@@ -282,4 +289,77 @@ CAF_TEST(the_old_active_coming_back_stands_by_for_the_new_one) {
   CWTS_STOP_NODE(again);
   CWTS_STOP_NODE(*c.tr2);
   CWTS_STOP_NODE(*c.gw1);
+}
+
+// Venue + gw1 + gw2 (standby for gw1, its own connector) + tr1.
+CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("node_failover_gateway");
+  CAF_MESSAGE("logs in " << dir);
+  auto operators = write_operators(paths, dir);
+  CAF_REQUIRE(!operators.empty());
+  venue_process venue(paths, dir);
+  CAF_REQUIRE(venue.port() != 0);
+  uint16_t gw1_port = free_port(), gw2_port = free_port(), tr_port = free_port();
+  std::vector<std::string> common{"--operators.file=" + operators,
+                                  "--kill.heartbeat-interval-ms=100",
+                                  "--cluster.connect-timeout-ms=5000"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), common.begin(), common.end());
+    return extra;
+  };
+  child_process gw1("gw1",
+                    node_argv(paths, "node-gateway.ini", venue.port(), gw1_port,
+                              with({peers({gw2_port, tr_port})})),
+                    dir, dir);
+  child_process tr1("tr1",
+                    node_argv(paths, "node-trading.ini", venue.port(), tr_port,
+                              with({peers({gw1_port, gw2_port})})),
+                    dir, dir);
+  child_process gw2(
+    "gw2",
+    node_argv(paths, "node-gateway.ini", venue.port(), gw2_port,
+              with({peers({gw1_port, tr_port}), "--cwts.node-id=gw2",
+                    "--kill.node-key-name=node-gw2", "--kill.node-key-file=" + dir + "/node-gw2.pem",
+                    "--cluster.standby-for=gw1", "--cluster.failover-after-ms=1000"})),
+    dir, dir);
+  CAF_REQUIRE(gw1.started() && tr1.started() && gw2.started());
+  auto logs = [&] {
+    return "gw1 stderr:\n" + tail(gw1.err()) + "\ngw2 stderr:\n" + tail(gw2.err())
+           + "\ntr1 stderr:\n" + tail(tr1.err());
+  };
+  auto wait = [&](uint16_t port, const std::function<bool(const node_status_view&)>& pred) {
+    auto st = wait_for_status(paths, dir, port, pred, 60s);
+    if (!st.met)
+      CAF_MESSAGE("last status:\n" << st.last.text << logs());
+    return st;
+  };
+  auto trading = wait(tr_port, [](const node_status_view& s) {
+    return s.mode == "ACTIVE" && s.counter_or_zero("oms", "acks") >= 3;
+  });
+  CAF_REQUIRE(trading.met);
+  auto standing_by = wait(gw2_port, [](const node_status_view& s) {
+    return s.counter("supervisor", "failover.standby") == 1 && s.counter("supervisor", "peers") == 2
+           && !s.counter("connector", "orders.rest").has_value();
+  });
+  CAF_REQUIRE(standing_by.met);
+
+  CAF_REQUIRE_EQUAL(::kill(gw1.pid(), SIGKILL), 0);
+  CAF_REQUIRE(gw1.wait_exit(10s).has_value());
+  auto acks_before = query_status(paths, dir, tr_port).counter_or_zero("oms", "acks");
+  auto took = wait(gw2_port, [](const node_status_view& s) {
+    return s.counter("supervisor", "failover.active") == 1 && s.counter("connector", "orders.rest");
+  });
+  CAF_REQUIRE(took.met);
+  // tr1's orders reach the venue through gw2 and are acknowledged again.
+  auto again = wait(tr_port, [acks_before](const node_status_view& s) {
+    return s.mode == "ACTIVE" && s.counter_or_zero("oms", "acks") >= acks_before + 3;
+  });
+  CAF_CHECK(again.met);
+  CAF_CHECK(gw2.err().find("event=failover_roles_up node=gw2 active=gw1") != std::string::npos);
+  CAF_CHECK(tr1.err().find("event=peer_roles_updated node=gw2") != std::string::npos);
+  CAF_MESSAGE("gw2 failover lines:\n" << lines_with(gw2.err(), "event=failover_"));
+  CWTS_STOP_NODE(tr1);
+  CWTS_STOP_NODE(gw2);
 }
