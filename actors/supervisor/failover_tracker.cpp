@@ -14,6 +14,7 @@ failover_tracker::failover_tracker(std::string active, int64_t failover_after_ns
 }
 
 void failover_tracker::active_up() {
+  seen_ = true;
   if (took_over_)
     return;
   deadline_ns_ = 0;
@@ -36,17 +37,24 @@ failover_verdict failover_tracker::check(int64_t now_ns, bool active_listed, uin
     active_up();
     return failover_verdict::wait;
   }
-  if (gate_level > 0) {
-    // A halted cluster stays halted: a standby that started trading would
-    // undo the kill. Asked again until a reset reopens the gate.
-    deadline_ns_ = now_ns + failover_after_ns_;
-    why = "the node's gate is closed at level " + std::to_string(gate_level)
-          + " (a kill or the durable halt state): the cluster is halted, a reset must reopen it";
+  auto refuse = [&](std::string reason) {
+    deadline_ns_ = now_ns + failover_after_ns_; // asked again
+    why = std::move(reason);
     if (why == last_refusal_)
       return failover_verdict::wait;
     last_refusal_ = why;
     return failover_verdict::refuse;
-  }
+  };
+  if (!seen_)
+    return refuse("the active node " + active_
+                  + " was never seen: a standby takes over only a node it has seen alive "
+                    "(check cluster.standby-for and cluster.peers)");
+  // A halted cluster stays halted: a standby that started trading would
+  // undo the kill. Asked again until a reset reopens the gate.
+  if (gate_level > 0)
+    return refuse("the node's gate is closed at level " + std::to_string(gate_level)
+                  + " (a kill or the durable halt state): the cluster is halted, a reset must "
+                    "reopen it");
   return failover_verdict::take_over;
 }
 
@@ -59,6 +67,7 @@ void failover_tracker::taken_over(int64_t now_ns) {
 
 void failover_tracker::stand_by_for(std::string active) {
   active_ = std::move(active);
+  seen_ = true; // it told us it holds our roles
   took_over_ = false;
   taken_over_at_ns_ = 0;
   lost_at_ns_ = 0;

@@ -7,7 +7,10 @@
 //   standby ──active down, not back within failover-after──> take over
 //      │                       (gate closed: refuse, say why, ask again
 //      │                        every failover-after until it opens)
-//      └──active never seen: the deadline is start + start-grace + failover-after
+//      └──active never seen: at start + start-grace + failover-after it says
+//         so (refuse) and keeps waiting: a standby only takes over a node it
+//         has seen alive, so a wrong standby-for cannot make it trade next
+//         to a live active it never heard of
 //
 // Times are monotonic ns; the shell logs wall-clock times next to them.
 
@@ -34,8 +37,9 @@ public:
   void active_down(int64_t now_ns);
 
   // At `now_ns`, with the active listed or not and the node's gate level
-  // (0 open): take_over, or refuse (gate closed; `why` says so; only when
-  // the reason is new, the next check is failover-after later), or wait.
+  // (0 open): take_over, or refuse (gate closed, or the active never seen;
+  // `why` says so; only when the reason is new; the next check is
+  // failover-after later), or wait.
   failover_verdict check(int64_t now_ns, bool active_listed, uint8_t gate_level, std::string& why);
 
   // The roles were started at `now_ns`.
@@ -55,6 +59,7 @@ private:
   int64_t lost_at_ns_ = 0;
   int64_t taken_over_at_ns_ = 0;
   bool took_over_ = false;
+  bool seen_ = false; // the active was listed at least once
   std::string last_refusal_;
 };
 

@@ -385,10 +385,10 @@ void on_failover_check(supervisor_ptr self) {
     case failover_verdict::refuse:
       ++st.refusals;
       spdlog::error("event=failover_refused node={} active={} lost_at_ns={} roles={} reason=\"{}\" "
-                    "action=stay_halted",
+                    "action={}",
                     st.cfg.self.value, st.standby->active(),
                     st.standby->lost_at_ns() ? wall_of(st.standby->lost_at_ns()) : 0,
-                    joined(held_roles(self)), why);
+                    joined(held_roles(self)), why, level > 0 ? "stay_halted" : "keep_waiting");
       break;
     case failover_verdict::wait:
       break;

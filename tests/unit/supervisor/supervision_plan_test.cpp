@@ -125,17 +125,26 @@ CAF_TEST(an_active_back_within_failover_after_keeps_the_standby_standing_by) {
   CAF_CHECK_EQUAL(t.deadline_ns(), 0);
 }
 
-CAF_TEST(an_active_never_seen_is_given_the_start_grace_first) {
+CAF_TEST(an_active_never_seen_is_never_taken_over) {
   failover_tracker t{"tr1", 500 * ms, 1000 * ms, 0};
   std::string why;
   CAF_CHECK_EQUAL(t.deadline_ns(), 1500 * ms);
   CAF_CHECK(t.check(1499 * ms, false, 0, why) == failover_verdict::wait);
-  CAF_CHECK(t.check(1500 * ms, false, 0, why) == failover_verdict::take_over);
+  // At start + grace + failover-after it says why it does not take over.
+  CAF_CHECK(t.check(1500 * ms, false, 0, why) == failover_verdict::refuse);
+  CAF_CHECK(why.find("never seen") != std::string::npos);
+  CAF_CHECK(t.check(2000 * ms, false, 0, why) == failover_verdict::wait);
+  CAF_CHECK(!t.took_over());
+  // Once seen and lost, it is taken over.
+  t.active_up();
+  t.active_down(3000 * ms);
+  CAF_CHECK(t.check(3500 * ms, false, 0, why) == failover_verdict::take_over);
 }
 
 CAF_TEST(a_closed_gate_refuses_once_per_reason_and_is_asked_again_until_it_opens) {
   failover_tracker t{"tr1", 500 * ms, 0, 0};
   std::string why;
+  t.active_up();
   t.active_down(0);
   CAF_CHECK(t.check(500 * ms, false, 1, why) == failover_verdict::refuse);
   CAF_CHECK(why.find("level 1") != std::string::npos);
