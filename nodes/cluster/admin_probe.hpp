@@ -1,7 +1,8 @@
 #pragma once
-// One blocking HTTP/1.1 request to a node's admin port on loopback
-// (docs/monitoring.md), with a deadline: what `cwts cluster` and drills use
-// to see whether a node is up, ready, halted, and what its actors did.
+// One blocking HTTP/1.1 request to a node's (or the venue's) admin port on
+// loopback with a deadline (console::admin_client underneath): what
+// `cwts cluster` and drills use to see whether a node is up, ready, halted,
+// and what its actors did.
 
 #include <chrono>
 #include <cstdint>

@@ -34,6 +34,12 @@ const std::vector<scenario>& scenarios() {
     {"partition", "cut every link of one node (--node): it halts itself (quorum lost), the rest "
                   "keep the quorum and trade on",
      drill_partition},
+    {"byzantine", "forged, altered, unknown-operator and replayed kill commands: each refused "
+                  "with a reason, nothing halts",
+     drill_byzantine},
+    {"forged-reset", "a genuine kill halts the cluster; forged resets are refused and it stays "
+                     "halted; a genuine reset resumes it",
+     drill_forged_reset},
   };
   return all;
 }

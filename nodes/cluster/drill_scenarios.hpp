@@ -11,5 +11,7 @@ void drill_actor_crash(drill_context& ctx);
 void drill_node_kill(drill_context& ctx);
 void drill_venue_disconnect(drill_context& ctx);
 void drill_partition(drill_context& ctx);
+void drill_byzantine(drill_context& ctx);
+void drill_forged_reset(drill_context& ctx);
 
 } // namespace cwts::cluster
