@@ -18,6 +18,8 @@
 //    connector; gw1 is killed, gw2 starts connector and validator, tr1
 //    rewires to gw2's connector and its orders are acknowledged again.
 //
+// 5. Bad [supervisor] / [cluster] standby values stop the node naming the key.
+//
 // tr2 and gw2 have their own node keys: the test writes an operators file
 // listing the demo keys and fresh keys for node-tr2 and node-gw2 (cwts
 // keygen), used by every node.
@@ -362,4 +364,41 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
   CAF_MESSAGE("gw2 failover lines:\n" << lines_with(gw2.err(), "event=failover_"));
   CWTS_STOP_NODE(tr1);
   CWTS_STOP_NODE(gw2);
+}
+
+// [supervisor], [drill] and [cluster] standby keys: a bad value stops the
+// node at start naming the key (validation comes before any venue or peer).
+CAF_TEST(bad_supervision_and_standby_settings_are_refused_naming_the_key) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("node_failover_config");
+  auto run = [&](std::vector<std::string> extra) {
+    extra.push_back("--cwts.duration=3");
+    extra.push_back("--oms.journal-path=" + dir + "/oms.sqlite");
+    return run_command("node", node_argv(paths, "node.ini", 1, free_port(), extra), dir, 30s);
+  };
+  struct bad_case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  std::vector<bad_case> cases{
+    {{"--supervisor.strategy=one-for-all"}, "supervisor.strategy: 'one-for-all' is not a strategy"},
+    {{"--supervisor.max-restarts=5000"}, "supervisor.max-restarts: 5000 is outside 0..1000"},
+    {{"--supervisor.window-ms=10"}, "supervisor.window-ms: 10 is outside"},
+    {{"--cluster.failover-after-ms=5"}, "cluster.failover-after-ms: 5 is outside"},
+    {{"--cluster.standby-for=solo", "--cluster.peers=[\"127.0.0.1:1\"]"},
+     "cluster.standby-for: a node cannot stand by for itself"},
+    {{"--cluster.standby-for=tr1"}, "cluster.standby-for: no cluster.peers"},
+    {{"--cluster.standby-for=a b"}, "cluster.standby-for: 'a b' is not a node id"},
+  };
+  for (auto& c : cases) {
+    auto res = run(c.args);
+    CAF_MESSAGE(c.args.front() << " -> rc=" << res.exit_code << " " << tail(res.err, 300));
+    CAF_CHECK_EQUAL(res.exit_code, 2);
+    CAF_CHECK(res.err.find(c.message) != std::string::npos);
+  }
+  // The good values are accepted (the node runs until its duration ends).
+  auto ok = run({"--supervisor.strategy=rest-for-one", "--supervisor.max-restarts=3",
+                 "--supervisor.window-ms=1000", "--drill.enabled"});
+  CAF_CHECK_EQUAL(ok.exit_code, 0);
 }
