@@ -166,6 +166,7 @@ actor_stats stats(fix_connector_ptr self) {
                    {"fix_resend_requests_received", e.resend_requests_received.load()},
                    {"fix_poss_dup_received", e.poss_dup_received.load()},
                    {"fix_resends_gap_filled", e.resends_gap_filled.load()},
+                   {"fix_app_resent", e.app_resent.load()},
                    {"fix_session_rejects_received", e.session_rejects_received.load()},
                    {"fix_session_rejects_sent", e.session_rejects_sent.load()},
                    {"orders_placed", c.orders_sent.load()},

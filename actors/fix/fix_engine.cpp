@@ -32,6 +32,7 @@ const char* begin_string = "FIX.4.4";
 constexpr int tag_msg_type = 35;
 constexpr int tag_msg_seq_num = 34;
 constexpr int tag_poss_dup = 43;
+constexpr int tag_orig_sending_time = 122;
 
 // A port that was free on 127.0.0.1 a moment ago: QuickFIX's acceptor needs
 // a number up front and cannot report the one the kernel picked.
@@ -100,10 +101,19 @@ struct fix_engine::impl : FIX::Application {
   void toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) override {
     const auto& h = m.getHeader();
     bool resend = h.isSetField(tag_poss_dup) && h.getField(tag_poss_dup) == "Y";
-    if (resend && !self.cfg_.resend_app_messages) {
-      ++self.counters_.resends_gap_filled;
-      throw FIX::DoNotSend(); // QuickFIX sends a SequenceReset-GapFill instead
+    if (!resend)
+      return;
+    int limit = self.cfg_.resend_max_age_s;
+    if (limit >= 0) {
+      int age = limit + 1;
+      if (h.isSetField(tag_orig_sending_time))
+        age = FIX::UtcTimeStamp() - FIX::UtcTimeStampConvertor::convert(h.getField(tag_orig_sending_time));
+      if (age > limit) {
+        ++self.counters_.resends_gap_filled;
+        throw FIX::DoNotSend(); // QuickFIX sends a SequenceReset-GapFill instead
+      }
     }
+    ++self.counters_.app_resent;
   }
   void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(
     FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue,

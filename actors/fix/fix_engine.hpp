@@ -37,10 +37,12 @@ struct fix_engine_config {
   std::string data_dictionary;  // FIX44.xml; empty: messages are not validated
   // Logon with 141=Y and both sequence numbers back to 1 (off: they persist).
   bool reset_on_logon = false;
-  // Resend stored application messages when the peer asks (35=2). An
-  // acceptor resends its ExecutionReports; an initiator answers with a
-  // gap fill instead, so a stale order is never sent late.
-  bool resend_app_messages = true;
+  // Stored application messages the peer asks for again (35=2): resent
+  // when sent at most this many seconds ago, replaced by a gap fill when
+  // older; -1 resends all. An acceptor resends every ExecutionReport; an
+  // initiator resends an order only while it is fresh (a logon that races
+  // a reconnect asks for the order just sent), never a stale one.
+  int resend_max_age_s = -1;
 };
 
 // Empty when usable, else "<what>: <reason>".
@@ -69,6 +71,7 @@ struct fix_engine_counters {
   std::atomic<int64_t> session_rejects_received{0};
   std::atomic<int64_t> heartbeats_received{0};
   std::atomic<int64_t> resends_gap_filled{0}; // stale app messages replaced by a gap fill
+  std::atomic<int64_t> app_resent{0};         // app messages resent (PossDupFlag=Y)
 };
 
 class fix_engine {

@@ -39,8 +39,8 @@ fix_engine_config fix_order_session::engine_config(const fix_connector_settings&
   e.log_dir = cfg.log_dir;
   e.data_dictionary = cfg.data_dictionary;
   e.reset_on_logon = cfg.reset_on_logon;
-  // A stored order is never resent late: the venue gets a gap fill.
-  e.resend_app_messages = false;
+  // A stored order is resent only while fresh; a stale one is gap-filled.
+  e.resend_max_age_s = cfg.resend_max_age_s;
   return e;
 }
 
@@ -419,6 +419,8 @@ venue_snapshot fix_order_session::snapshot(const reconcile_orders& req) {
   snap.round = req.round;
   snap.complete = true;
   auto until = [&] { return std::chrono::steady_clock::now() + cfg_.request_timeout; };
+  // At start the OMS asks before the first logon has completed.
+  wait_logged_on(cfg_.request_timeout);
   auto open = open_orders(std::nullopt, until());
   ++snap.requests;
   if (!open.ok) {

@@ -19,6 +19,10 @@ struct fix_connector_settings {
   std::string log_dir;             // [venue] fix-log: every message (empty: none)
   std::string data_dictionary;     // [venue] fix-data-dictionary (empty: no validation)
   bool reset_on_logon = false;     // [venue] fix-reset-on-logon
+  // [venue] fix-resend-max-age-s: an order the venue asks for again (a gap
+  // after a reconnect) is resent only if sent at most this long ago; older
+  // ones are gap-filled, never executed late.
+  int resend_max_age_s = 5;
   // How long a blocking request (status, mass status, mass cancel) waits.
   std::chrono::milliseconds request_timeout{2000};
 };

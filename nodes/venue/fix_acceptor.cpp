@@ -104,7 +104,7 @@ venue_fix_acceptor::venue_fix_acceptor(boost::asio::io_context& ioc, matching_en
   e.store_dir = cfg_.store_dir;
   e.log_dir = cfg_.log_dir;
   e.data_dictionary = cfg_.data_dictionary;
-  e.resend_app_messages = true; // ExecutionReports missed while a client was away
+  e.resend_max_age_s = -1; // every ExecutionReport missed while a client was away
   fix::fix_callbacks cbs;
   cbs.on_logon = [](const std::string& client) {
     spdlog::info("event=fix_logon client={}", client);
