@@ -61,6 +61,7 @@ struct takeover_times {
   int64_t takeover_ms = -1;   // lost -> roles up
   bool awaiting_reconcile = false;
   bool unexplained_logged = false;
+  bool unexplained = false; // the OMS reported positions it cannot explain
 };
 
 struct supervisor_state {
@@ -419,6 +420,7 @@ void on_reconcile_poll(supervisor_ptr self) {
         if (get("reconcile.phase_running") == 1) {
           auto now = monotonic_ns();
           t.awaiting_reconcile = false;
+          t.unexplained = false;
           t.reconciled_ms = (now - t.lost_mono_ns) / 1'000'000;
           spdlog::warn("event=failover_reconciled node={} active={} lost_at_ns={} "
                        "detected_at_ns={} roles_up_at_ns={} reconciled_at_ns={} "
@@ -431,7 +433,8 @@ void on_reconcile_poll(supervisor_ptr self) {
                        get("reconcile.adopted"));
           return;
         }
-        if (get("reconcile.phase_unexplained") == 1 && !t.unexplained_logged) {
+        t.unexplained = get("reconcile.phase_unexplained") == 1;
+        if (t.unexplained && !t.unexplained_logged) {
           t.unexplained_logged = true;
           spdlog::error("event=failover_halted node={} active={} reason=\"the OMS did not "
                         "reconcile with the venue: positions unexplained, orders refused until "
@@ -641,6 +644,7 @@ actor_stats make_stats(supervisor_ptr self) {
     s.counters["failover.demotions"] = st.demotions;
     s.counters["failover.takeover_ms"] = st.takeover.takeover_ms;
     s.counters["failover.reconciled_ms"] = st.takeover.reconciled_ms;
+    s.counters["failover.reconcile_failed"] = st.takeover.unexplained ? 1 : 0;
   }
   return s;
 }

@@ -49,6 +49,19 @@ caf::behavior kill_double(caf::event_based_actor* self, caf::actor observer) {
   };
 }
 
+// Test double of the OMS after a takeover: reports the reconciliation phase
+// held in `phase` (0 reconciling, 1 unexplained, 2 running).
+caf::behavior oms_double(std::shared_ptr<std::atomic<int>> phase) {
+  return {
+    [](wire_atom, const role_directory&) {},
+    [phase](stats_atom) {
+      return actor_stats{"oms",
+                         {{"reconcile.phase_running", phase->load() == 2 ? 1 : 0},
+                          {"reconcile.phase_unexplained", phase->load() == 1 ? 1 : 0}}};
+    },
+  };
+}
+
 // Stands in for a peer node's supervisor or kill coordinator.
 caf::behavior idle_actor() {
   return {[](int32_t) {}};
@@ -417,6 +430,32 @@ CAF_TEST(a_standby_holds_its_roles_and_takes_over_when_the_active_is_lost) {
   CAF_CHECK(dir.count(failover_for_prefix + "p1") == 1);
   CAF_CHECK_EQUAL(counter(sup, "failover.takeovers"), 1);
   CAF_CHECK_EQUAL(counter_or(sup, "held.oms", 0), 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(after_a_takeover_an_unexplained_oms_is_reported_until_it_reconciles) {
+  auto phase = std::make_shared<std::atomic<int>>(1);
+  supervisor_config sc;
+  sc.self = node_id{"t"};
+  sc.gate = &gate;
+  sc.held_roles = {"oms"};
+  sc.standby.active = "p1";
+  sc.standby.failover_after = std::chrono::milliseconds(100);
+  sc.children.push_back({"kill", [](caf::actor_system& s) { return s.spawn(plain_child); }});
+  sc.children.push_back(
+    {"oms", [phase](caf::actor_system& s) { return s.spawn(oms_double, phase); }});
+  auto sup = spawn_supervisor(*sys, sc);
+  auto p1 = sys->spawn(idle_actor);
+  (*self)->send(sup, peer_atom::value, std::string("p1"), p1, role_directory{{"supervisor", p1}});
+  CAF_REQUIRE(await_counter(sup, "peers", 1));
+  caf::anon_send_exit(p1, caf::exit_reason::kill);
+  CAF_REQUIRE(await_counter(sup, "failover.active", 1));
+  CAF_REQUIRE(await_counter(sup, "failover.reconcile_failed", 1));
+  CAF_CHECK_EQUAL(counter(sup, "failover.reconciled_ms"), -1);
+  // The operator accepted the positions: the OMS runs, the takeover is done.
+  phase->store(2);
+  CAF_REQUIRE(await_counter(sup, "failover.reconcile_failed", 0));
+  CAF_CHECK_GREATER_OR_EQUAL(counter(sup, "failover.reconciled_ms"), 0);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
