@@ -2,11 +2,29 @@
 
 #include <rapidjson/document.h>
 
+#include <fstream>
 #include <thread>
 
 #include "nodes/cluster/admin_probe.hpp"
 
 namespace cwts::cluster {
+
+namespace {
+
+constexpr int max_log_events = 40;
+
+// The log lines that say what a node did about a failure.
+bool worth_reporting(const std::string& line) {
+  static const char* markers[] = {" warning ", " error ", " critical ", "event=actor_restart",
+                                  "event=failover", "event=peer_", "event=kill", "event=quorum",
+                                  "event=reset", "event=halt"};
+  for (auto* m : markers)
+    if (line.find(m) != std::string::npos)
+      return true;
+  return false;
+}
+
+} // namespace
 
 bool drill_context::add_link_proxies(std::string& error) {
   for (auto& from : rt_.spec().nodes)
@@ -101,6 +119,10 @@ node_view drill_context::view(const std::string& node) const {
 void drill_context::record_before() {
   report_.venue_before = venue();
   for (auto& n : rt_.spec().nodes) {
+    if (auto* p = rt_.process(n.id)) {
+      std::ifstream log(p->log, std::ios::ate);
+      log_offsets_[n.id] = log ? static_cast<std::streamoff>(log.tellg()) : 0;
+    }
     report_.nodes[n.id].id = n.id;
     report_.nodes[n.id].before = view(n.id);
   }
@@ -108,8 +130,22 @@ void drill_context::record_before() {
 
 void drill_context::record_after() {
   report_.venue_after = venue();
-  for (auto& n : rt_.spec().nodes)
+  for (auto& n : rt_.spec().nodes) {
     report_.nodes[n.id].after = view(n.id);
+    auto* p = rt_.process(n.id);
+    if (!p)
+      continue;
+    std::ifstream log(p->log);
+    log.seekg(log_offsets_[n.id]);
+    std::string line;
+    int kept = 0;
+    while (std::getline(log, line) && kept < max_log_events) {
+      if (!worth_reporting(line))
+        continue;
+      report_.nodes[n.id].events.push_back("log: " + line.substr(0, 400));
+      ++kept;
+    }
+  }
 }
 
 std::optional<int64_t> drill_context::wait_for(const std::function<bool()>& pred,

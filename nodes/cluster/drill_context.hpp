@@ -53,6 +53,9 @@ public:
   bool has_role(const std::string& node, const std::string& role) const;
   node_view view(const std::string& node) const;
   void record_before();
+  // Also adds what each node logged since record_before() (its warnings,
+  // errors and the supervision, failover, quorum and kill events) to its
+  // record, in its own words.
   void record_after();
 
   // Polls `pred` every 50 ms until it holds (the ms since `t0`) or
@@ -69,6 +72,7 @@ private:
   std::ostream& log_;
   clock_type::time_point ready_at_ = clock_type::now();
   std::map<std::pair<std::string, std::string>, std::unique_ptr<tcp_proxy>> links_;
+  std::map<std::string, std::streamoff> log_offsets_; // node -> log size at record_before()
 };
 
 } // namespace cwts::cluster
