@@ -19,7 +19,7 @@ struct fix_connector_settings {
   std::string log_dir;             // [venue] fix-log: every message (empty: none)
   std::string data_dictionary;     // [venue] fix-data-dictionary (empty: no validation)
   bool reset_on_logon = false;     // [venue] fix-reset-on-logon
-  // [venue] fix-resend-max-age-s: an order the venue asks for again (a gap
+  // [venue] fix-resend-max-age-s (0..3600): an order the venue asks for again (a gap
   // after a reconnect) is resent only if sent at most this long ago; older
   // ones are gap-filled, never executed late.
   int resend_max_age_s = 5;

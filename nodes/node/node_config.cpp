@@ -74,7 +74,9 @@ node_config::node_config() {
     .add(raw_.fix_data_dictionary, "fix-data-dictionary",
          "FIX44.xml validating what the venue sends (empty: no validation)")
     .add(raw_.fix_reset_on_logon, "fix-reset-on-logon",
-         "logon with 141=Y, sequence numbers back to 1 (default: they persist)");
+         "logon with 141=Y, sequence numbers back to 1 (default: they persist)")
+    .add(raw_.fix_resend_max_age_s, "fix-resend-max-age-s",
+         "an order the venue asks for again is resent only if this fresh (older: gap fill)");
   opt_group{custom_options_, "market-data"}
     .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
     .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future")
@@ -365,7 +367,8 @@ bool node_config::read_fix(node_settings& s, std::string& error) const {
   if (!v.fix)
     return true;
   if (!in_range("venue.fix-port", r.fix_port, 1, 65535, error)
-      || !in_range("venue.fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error))
+      || !in_range("venue.fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error)
+      || !in_range("venue.fix-resend-max-age-s", r.fix_resend_max_age_s, 0, 3600, error))
     return false;
   auto& f = v.fix_session;
   f.host = r.fix_host.empty() ? v.host : r.fix_host;
@@ -386,6 +389,7 @@ bool node_config::read_fix(node_settings& s, std::string& error) const {
     return false;
   }
   f.reset_on_logon = r.fix_reset_on_logon;
+  f.resend_max_age_s = static_cast<int>(r.fix_resend_max_age_s);
   f.request_timeout = v.request_timeout;
   return true;
 }

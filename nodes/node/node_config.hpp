@@ -222,6 +222,7 @@ private:
     std::string fix_log;
     std::string fix_data_dictionary;
     bool fix_reset_on_logon = false;
+    int64_t fix_resend_max_age_s = 5;
     std::string max_reject_ratio = "0.5";
     int64_t reject_window_ms = 10000;
     int64_t reject_min_orders = 20;

@@ -95,3 +95,26 @@ CAF_TEST(level_2_kill_cancels_over_fix_and_halts) {
   CAF_CHECK_EQUAL(rest.open_orders().size(), 0u);
   CWTS_STOP_NODE(node);
 }
+
+// Bad [venue] FIX settings stop the node with the key and the reason.
+CAF_TEST(bad_fix_settings_are_refused_naming_the_key) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("fix_node_config");
+  CAF_REQUIRE(!dir.empty());
+  auto refused = [&](std::vector<std::string> bad, const std::string& key) {
+    bad.push_back("--cwts.duration=3");
+    auto res = run_command("node", node_argv(paths, "node.ini", 1, free_port(), bad), dir, 30s);
+    CAF_MESSAGE(key << " -> rc=" << res.exit_code << " stderr: " << tail(res.err, 400));
+    CAF_CHECK(!res.timed_out);
+    CAF_CHECK_NOT_EQUAL(res.exit_code, 0);
+    CAF_CHECK(res.err.find(key) != std::string::npos);
+  };
+  refused({"--venue.protocol=fux"}, "venue.protocol");
+  refused({"--venue.protocol=fix"}, "venue.fix-port"); // no port given
+  refused({"--venue.protocol=fix", "--venue.fix-port=9878", "--venue.fix-target-comp-id=solo"},
+          "venue.fix-target-comp-id");
+  refused({"--venue.protocol=fix", "--venue.fix-port=9878",
+           "--venue.fix-data-dictionary=" + dir + "/missing.xml"},
+          "venue.fix-data-dictionary");
+}
