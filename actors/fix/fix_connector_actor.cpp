@@ -1,5 +1,6 @@
 #include "actors/fix/fix_connector_actor.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,8 +10,10 @@
 
 #include "caf/all.hpp"
 
+#include "actors/connector/venue_liveness.hpp"
 #include "actors/fix/fix_order_session.hpp"
 #include "common/node_kill.hpp"
+#include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/serial_worker.hpp"
 #include "messages/registry.hpp"
@@ -59,6 +62,12 @@ struct fix_connector_state {
   int64_t disconnects = 0;
   int64_t refused_disconnected = 0;
   std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
+  // Lost venue ([venue] lost-halt-ms): the FIX session logged out counts as
+  // the order channel unanswered, the market stream as with Binance.
+  connector::venue_liveness liveness{connector::venue_liveness_config{}, 0};
+  caf::actor kill;
+  int64_t kills_requested = 0;
+  int64_t kills_unsent = 0;
   static inline const char* name = "connector";
 };
 
@@ -107,6 +116,44 @@ void start(fix_connector_ptr self) {
   st.worker = std::make_unique<serial_worker>();
   start_session(self);
   start_stream(self);
+  st.liveness = connector::venue_liveness{
+    connector::venue_liveness_config{std::chrono::nanoseconds(st.cfg.lost_halt).count(),
+                                     st.cfg.lost_rest_failures},
+    monotonic_ns()};
+}
+
+// A fifth of the limit, between 100 ms and 1 s (as the Binance connector).
+std::chrono::milliseconds liveness_interval(const connector_actor_config& cfg) {
+  return std::clamp(cfg.lost_halt / 5, std::chrono::milliseconds(100),
+                    std::chrono::milliseconds(1000));
+}
+
+// Every liveness tick: the session's logon state is the order channel's
+// probe, the market stream's flag its stream sample; a venue lost for
+// lost-halt-ms sends one level-2 node kill signed with the node key.
+void on_liveness_tick(fix_connector_ptr self) {
+  auto& st = self->state;
+  if (st.disconnected_by)
+    return;
+  auto now = monotonic_ns();
+  bool up = st.session->logged_on();
+  st.liveness.on_rest(up, now, up ? std::string() : "FIX session to " + st.cfg.fix.target_comp_id
+                                                      + " not logged on");
+  st.liveness.on_market_stream(st.stream && st.stream->connected(), now);
+  auto lost = st.liveness.update(now, st.cfg.gate ? st.cfg.gate->level() : 0);
+  if (!lost)
+    return;
+  auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
+                            lost->describe());
+  spdlog::critical("event=venue_lost protocol=fix fix_down_ms={} market_down_ms={} limit_ms={} "
+                   "kill_id={} error=\"{}\"",
+                   lost->rest_down_ns < 0 ? -1 : lost->rest_down_ns / 1'000'000,
+                   lost->market_down_ns < 0 ? -1 : lost->market_down_ns / 1'000'000,
+                   lost->limit_ns / 1'000'000, cmd.id.value, lost->rest_error);
+  if (request_node_kill(self, st.kill, cmd, "connector", st.cfg.kill_report_timeout))
+    ++st.kills_requested;
+  else
+    ++st.kills_unsent;
 }
 
 caf::result<channel_result> cancel_all(fix_connector_ptr self, const kill_command& cmd) {
@@ -185,6 +232,16 @@ actor_stats stats(fix_connector_ptr self) {
                    {"venue_disconnected", st.disconnected_by ? 1 : 0},
                    {"full_stop_disconnects", st.disconnects},
                    {"orders_refused_disconnected", st.refused_disconnected}}};
+  if (st.liveness.enabled()) {
+    auto& k = out.counters;
+    auto now = monotonic_ns();
+    k["venue_lost_now"] = st.liveness.lost(now) ? 1 : 0;
+    k["breach_now.venue_lost"] = k["venue_lost_now"]; // a reset vote is no while it is 1
+    k["venue_lost_breaches"] = static_cast<int64_t>(st.liveness.breaches());
+    k["venue_lost_active"] = st.liveness.latched() ? 1 : 0;
+  }
+  out.counters["kills_requested"] = st.kills_requested;
+  out.counters["kills_unsent"] = st.kills_unsent;
   if (st.stream) {
     auto& s = *st.stream;
     out.counters["stream_connected"] = s.connected() ? 1 : 0;
@@ -201,6 +258,9 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
   self->state.cfg = std::move(cfg);
   start(self);
   auto gate = self->state.cfg.gate;
+  auto liveness_every = liveness_interval(self->state.cfg);
+  if (self->state.liveness.enabled())
+    self->delayed_send(self, liveness_every, tick_atom::value);
   return metrics::measured(self, "connector", {
     [=](const order_request& req) {
       auto& st = self->state;
@@ -245,11 +305,17 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
         st.disconnected_by.reset();
         start_session(self);
         start_stream(self);
+        st.liveness.restart(monotonic_ns());
       }
+    },
+    [=](tick_atom) {
+      on_liveness_tick(self);
+      self->delayed_send(self, liveness_every, tick_atom::value);
     },
     [=](wire_atom, const role_directory& dir) {
       self->state.oms->set(find_role(dir, "oms"));
       self->state.validator->set(find_role(dir, "validator"));
+      self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
   });

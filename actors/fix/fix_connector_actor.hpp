@@ -12,7 +12,9 @@
 // Messages: order_request, cancel_request, reconcile_orders (answered with a
 // venue_snapshot to the OMS), (cancel_all_atom, kill_command) ->
 // channel_result, (disconnect_atom, kill_command) -> channel_result,
-// trading_state, (wire_atom, role_directory), stats_atom -> actor_stats.
+// trading_state, (wire_atom, role_directory), stats_atom -> actor_stats,
+// tick_atom (the lost-venue timer, [venue] lost-halt-ms: the session logged
+// out or the market stream down that long -> one level-2 node kill).
 
 #include "caf/fwd.hpp"
 

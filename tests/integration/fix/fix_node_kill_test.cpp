@@ -6,6 +6,7 @@
 #define CAF_SUITE fix_node_kill
 #include "caf/test/unit_test_impl.hpp"
 
+#include <csignal>
 #include <map>
 #include <string>
 #include <vector>
@@ -117,4 +118,54 @@ CAF_TEST(bad_fix_settings_are_refused_naming_the_key) {
   refused({"--venue.protocol=fix", "--venue.fix-port=9878",
            "--venue.fix-data-dictionary=" + dir + "/missing.xml"},
           "venue.fix-data-dictionary");
+}
+
+// The venue dies under a node trading over FIX with --venue.lost-halt-ms=1000:
+// the session logged out (and the market stream down) for a second sends a
+// level-2 node kill signed with the node key, and the node halts.
+CAF_TEST(a_lost_fix_venue_halts_the_node) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("fix_node_venue_lost");
+  CAF_REQUIRE(!dir.empty());
+  child_process venue("venue",
+                      {paths.venue_bin, "--config", paths.config("venue.ini"), "--port", "0",
+                       "--speed", "300", "--fix-port", "0", "--fix-store", dir + "/venue-fix"},
+                      dir);
+  auto line = venue.wait_for_line(
+    stream::out, [](const std::string& l) { return l.find("fix_port=") != std::string::npos; },
+    millis{30000});
+  CAF_REQUIRE(line.has_value());
+  auto fields = parse_fields(*line);
+  auto cluster_port = free_port();
+  child_process node("node",
+                     node_argv(paths, "node.ini", static_cast<uint16_t>(std::stoi(fields["port"])),
+                               cluster_port,
+                               {"--venue.protocol=fix", "--venue.fix-port=" + fields["fix_port"],
+                                "--venue.fix-heartbeat-s=1", "--venue.lost-halt-ms=1000"}),
+                     dir, dir);
+  CAF_REQUIRE(node.started());
+  auto trading = wait_for_status(
+    paths, dir, cluster_port,
+    [](const node_status_view& s) {
+      return s.mode == "ACTIVE" && s.counter_or_zero("connector", "fix_logged_on") == 1
+             && s.counter_or_zero("oms", "orders_sent") > 0;
+    },
+    60s);
+  CAF_REQUIRE(trading.met);
+  CAF_CHECK_EQUAL(trading.last.counter_or_zero("connector", "venue_lost_breaches"), 0);
+  CAF_REQUIRE_EQUAL(::kill(venue.pid(), SIGKILL), 0);
+  CAF_REQUIRE(venue.wait_exit(10s).has_value());
+  auto halted = wait_for_status(
+    paths, dir, cluster_port,
+    [](const node_status_view& s) {
+      return s.mode == "HALTED" && s.counter_or_zero("connector", "venue_lost_breaches") >= 1;
+    },
+    30s);
+  if (!halted.met)
+    CAF_MESSAGE("last status:\n" << halted.last.text << tail(node.err()));
+  CAF_REQUIRE(halted.met);
+  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector", "fix_logged_on"), 0);
+  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector", "kills_requested"), 1);
+  CWTS_STOP_NODE(node);
 }
