@@ -275,6 +275,17 @@ private:
                  stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
                  stats_.requests, stats_.ws_clients, stats_.ws_dropped, lanes_.front()->clock.loops(),
                  stats_.rejects_summary());
+    if (fix_) {
+      const auto& f = fix_->stats();
+      const auto& c = fix_->session_counters();
+      spdlog::info("event=fix_summary orders={} rejects={} cancels={} cancel_rejects={} replaces={} "
+                   "status_requests={} mass_cancels={} mass_status_requests={} reports={} "
+                   "unsupported={} logons={} resend_requests_received={} session_rejects_sent={}",
+                   f.orders, f.rejects, f.cancels, f.cancel_rejects, f.replaces, f.status_requests,
+                   f.mass_cancels, f.mass_status_requests, f.reports, f.unsupported,
+                   c.logons.load(), c.resend_requests_received.load(),
+                   c.session_rejects_sent.load());
+    }
   }
 
   void stop(const std::string& reason) {
