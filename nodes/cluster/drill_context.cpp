@@ -161,6 +161,24 @@ std::optional<int64_t> drill_context::wait_for(const std::function<bool()>& pred
   }
 }
 
+std::vector<std::optional<int64_t>> drill_context::watch_all(
+  const std::vector<std::function<bool()>>& conds, clock_type::time_point t0,
+  std::chrono::milliseconds timeout) const {
+  std::vector<std::optional<int64_t>> seen(conds.size());
+  auto deadline = clock_type::now() + timeout;
+  while (true) {
+    bool all = true;
+    for (size_t i = 0; i < conds.size(); ++i) {
+      if (!seen[i] && conds[i]())
+        seen[i] = ms_since(t0);
+      all = all && seen[i].has_value();
+    }
+    if (all || clock_type::now() >= deadline)
+      return seen;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 std::optional<int64_t> drill_context::wait_orders_above(int64_t than, clock_type::time_point t0) const {
   return wait_for([&] { return venue().user_orders > than; }, t0, opts_.observe);
 }

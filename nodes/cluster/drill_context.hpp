@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "nodes/cluster/cluster_runtime.hpp"
 #include "nodes/cluster/drill_report.hpp"
@@ -62,6 +63,13 @@ public:
   // `timeout` passes (nullopt).
   std::optional<int64_t> wait_for(const std::function<bool()>& pred, clock_type::time_point t0,
                                   std::chrono::milliseconds timeout) const;
+  // Polls every condition every 50 ms until each has held once or `timeout`
+  // passes: for each, the ms since `t0` when it was first seen, or nullopt.
+  // Conditions are watched together so one slow outcome cannot delay the
+  // timing of another.
+  std::vector<std::optional<int64_t>> watch_all(const std::vector<std::function<bool()>>& conds,
+                                                clock_type::time_point t0,
+                                                std::chrono::milliseconds timeout) const;
   // Waits until the venue has seen more client orders than `than`.
   std::optional<int64_t> wait_orders_above(int64_t than, clock_type::time_point t0) const;
 

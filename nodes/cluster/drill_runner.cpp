@@ -98,6 +98,11 @@ drill_report run_drill(const cluster_spec& spec, const std::string& bin_dir,
   std::string error;
   drill_context ctx(rt, report, opts, log);
   rt.node_extra_args().push_back("--drill.enabled");
+  // A node gives its peers [cluster] connect-timeout-ms after start before
+  // their silence counts against the quorum (15 s in the node configs); a
+  // drill injects after a few seconds, so it shortens that grace to make the
+  // fail-safe's reaction, not the start-up grace, what it measures.
+  rt.node_extra_args().push_back("--cluster.connect-timeout-ms=2000");
   if (!rt.prepare(error) || !ctx.add_link_proxies(error)) {
     report.error = error;
     return report;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <functional>
 #include <thread>
 
 #include "nodes/cluster/admin_probe.hpp"
@@ -36,9 +37,20 @@ std::vector<std::string> others(drill_context& ctx, const std::string& node) {
   return out;
 }
 
-// After a recovery: the venue sees new orders again.
-void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const char* measure) {
-  auto base = ctx.venue().user_orders;
+// After a recovery: the venue sees new orders again. With `since` (the
+// venue's count at the injection), orders placed meanwhile already count:
+// trading that never stopped is reported as a count, not as a time.
+void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const char* measure,
+                          std::optional<int64_t> since = std::nullopt) {
+  if (since) {
+    auto now = ctx.venue().user_orders;
+    if (now > *since) {
+      ctx.report().expect("trading goes on", "the venue receives new orders after the injection",
+                          std::to_string(now - *since) + " new orders since the injection", true);
+      return;
+    }
+  }
+  auto base = since ? *since : ctx.venue().user_orders;
   auto resumed = ctx.wait_orders_above(base, t0);
   if (resumed)
     ctx.report().measured_ms[measure] = *resumed;
@@ -48,23 +60,33 @@ void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const c
                       resumed.has_value());
 }
 
-// Peers notice `node` is gone when their supervisor lists fewer peers.
-void measure_detection(drill_context& ctx, const std::string& node,
-                       const std::map<std::string, int64_t>& peers_before, clock_type::time_point t0) {
+// Peers notice `node` is gone when their supervisor lists fewer peers: one
+// condition per peer, to watch together with the scenario's own outcomes.
+std::vector<std::function<bool()>> detection_conditions(drill_context& ctx,
+                                                        const std::map<std::string, int64_t>& before) {
+  std::vector<std::function<bool()>> out;
+  for (auto& [other, count] : before)
+    out.push_back([&ctx, other = other, count = count] {
+      auto now = ctx.counter(other, "supervisor", "peers");
+      return now && *now < count;
+    });
+  return out;
+}
+
+// Reports what detection_conditions() saw (`seen` in the same order).
+void report_detection(drill_context& ctx, const std::string& node,
+                      const std::map<std::string, int64_t>& before,
+                      const std::vector<std::optional<int64_t>>& seen) {
   int64_t worst = -1;
   std::string missed;
-  for (auto& [other, before] : peers_before) {
-    auto seen = ctx.wait_for(
-      [&] {
-        auto now = ctx.counter(other, "supervisor", "peers");
-        return now && *now < before;
-      },
-      t0, ctx.options().observe);
-    if (seen) {
-      ctx.event(other, "peer " + node + " gone after " + std::to_string(*seen) + " ms");
-      worst = std::max(worst, *seen);
+  size_t i = 0;
+  for (auto& entry : before) {
+    auto& at = seen[i++];
+    if (at) {
+      ctx.event(entry.first, "peer " + node + " gone after " + std::to_string(*at) + " ms");
+      worst = std::max(worst, *at);
     } else {
-      missed += (missed.empty() ? "" : ",") + other;
+      missed += (missed.empty() ? "" : ",") + entry.first;
     }
   }
   if (worst >= 0)
@@ -72,7 +94,7 @@ void measure_detection(drill_context& ctx, const std::string& node,
   ctx.report().expect("failure detected", "every other node drops " + node + " from its peers",
                       missed.empty() ? "all did, the last after " + std::to_string(worst) + " ms"
                                      : "not detected by " + missed,
-                      missed.empty() && !peers_before.empty());
+                      missed.empty() && !before.empty());
 }
 
 std::map<std::string, int64_t> peer_counts(drill_context& ctx, const std::vector<std::string>& nodes) {
@@ -150,7 +172,14 @@ void drill_node_kill(drill_context& ctx) {
     return;
   }
   ctx.event(node, "SIGKILL pid " + std::to_string(proc->pid));
-  measure_detection(ctx, node, peers_before, t0);
+  auto conds = detection_conditions(ctx, peers_before);
+  if (!standby.empty())
+    conds.push_back([&] {
+      auto v = ctx.view(standby);
+      return v.ready && v.mode == "ACTIVE" && ctx.has_role(standby, "oms");
+    });
+  auto seen = ctx.watch_all(conds, t0, ctx.options().observe);
+  report_detection(ctx, node, peers_before, seen);
   if (standby.empty()) {
     for (auto& other : others(ctx, node)) {
       auto v = ctx.view(other);
@@ -159,12 +188,7 @@ void drill_node_kill(drill_context& ctx) {
     }
     return;
   }
-  auto took_over = ctx.wait_for(
-    [&] {
-      auto v = ctx.view(standby);
-      return v.ready && v.mode == "ACTIVE" && ctx.has_role(standby, "oms");
-    },
-    t0, ctx.options().observe);
+  auto took_over = seen.back();
   if (took_over) {
     rep.measured_ms["takeover_ms"] = *took_over;
     ctx.event(standby, "took over " + node + "'s roles, ready after " + std::to_string(*took_over) + " ms");
@@ -243,16 +267,16 @@ void drill_partition(drill_context& ctx) {
   rep.target = node;
   auto rest = others(ctx, node);
   auto peers_before = peer_counts(ctx, rest);
+  auto orders_at_injection = ctx.venue().user_orders;
   rep.injected_at_ms = ctx.since_ready_ms();
   auto t0 = clock_type::now();
   ctx.partition(node, true);
   ctx.event(node, "partitioned");
-  auto halted = ctx.wait_for(
-    [&] {
-      auto v = ctx.view(node);
-      return v.halted();
-    },
-    t0, ctx.options().observe);
+  auto conds = detection_conditions(ctx, peers_before);
+  conds.push_back([&] { return ctx.view(node).halted(); });
+  auto seen = ctx.watch_all(conds, t0, ctx.options().observe);
+  auto halted = seen.back();
+  seen.pop_back();
   auto v = ctx.view(node);
   if (halted) {
     rep.measured_ms["self_halt_ms"] = *halted;
@@ -262,14 +286,14 @@ void drill_partition(drill_context& ctx) {
              halted ? "mode " + v.mode + " cause " + v.cause + " after " + ms_text(halted)
                     : "still " + v.mode,
              halted.has_value());
-  measure_detection(ctx, node, peers_before, t0);
+  report_detection(ctx, node, peers_before, seen);
   for (auto& other : rest) {
     auto o = ctx.view(other);
     rep.expect(other + " keeps the quorum", other + " holds the quorum and stays ACTIVE",
                std::string("quorum ") + (o.quorum_held ? "held" : "lost") + ", mode " + o.mode,
                o.quorum_held && o.mode == "ACTIVE");
   }
-  expect_orders_resume(ctx, t0, "orders_after_partition_ms");
+  expect_orders_resume(ctx, t0, "orders_after_partition_ms", orders_at_injection);
   // Healed: the links come back, the node stays halted until an operator resets it.
   auto t1 = clock_type::now();
   ctx.partition(node, false);
@@ -375,6 +399,7 @@ void drill_byzantine(drill_context& ctx) {
                  "altered after signing, one by an unknown operator, and a replay of a genuine "
                  "kill after a reset";
   rep.target = node;
+  auto orders_at_injection = ctx.venue().user_orders;
   rep.injected_at_ms = ctx.since_ready_ms();
   auto t0 = clock_type::now();
   auto forger = ed25519_signer::generate();
@@ -418,7 +443,7 @@ void drill_byzantine(drill_context& ctx) {
   auto after = modes(ctx);
   rep.expect("the replay changes nothing", "every node still ACTIVE", after,
              after.find("HALTED") == std::string::npos && after.find('?') == std::string::npos);
-  expect_orders_resume(ctx, t0, "orders_after_ms");
+  expect_orders_resume(ctx, t0, "orders_after_ms", orders_at_injection);
 }
 
 void drill_forged_reset(drill_context& ctx) {
