@@ -254,6 +254,45 @@ actor_stats stats(fix_connector_ptr self) {
   return out;
 }
 
+// (book_atom, symbol, depth): the local order book the market stream keeps
+// (market data stays on WebSocket with FIX order entry), as the Binance
+// connector answers it; the copy is taken on the stream thread.
+order_book_snapshot book_snapshot(fix_connector_ptr self, const std::string& sym, uint32_t depth) {
+  auto& st = self->state;
+  order_book_snapshot out;
+  out.symbol = sym;
+  out.taken_ns = wall_clock_now().ns;
+  const auto& symbols = st.cfg.stream.symbols;
+  auto i = std::find_if(symbols.begin(), symbols.end(), [&](const symbol& s) { return s.str() == sym; });
+  if (i == symbols.end()) {
+    out.error = "symbol '" + sym + "' is not traded by this connector";
+    return out;
+  }
+  out.known = true;
+  if (st.disconnected_by) {
+    out.error = "market data stopped by full-stop kill " + st.disconnected_by->value;
+    return out;
+  }
+  if (!st.stream || !st.cfg.stream.depth) {
+    out.error = "no local order book: the depth stream is off";
+    return out;
+  }
+  auto view = st.stream->book(*i, std::min<uint32_t>(depth, 1000), std::chrono::milliseconds(250));
+  if (!view) {
+    out.error = "the market stream thread did not answer in 250 ms";
+    return out;
+  }
+  out.synced = view->synced;
+  out.crossed = view->crossed;
+  out.update_id = view->update_id;
+  out.last_frame_ns = st.stream->last_frame_ns(static_cast<std::size_t>(i - symbols.begin()));
+  for (auto& l : view->bids)
+    out.bids.push_back(book_level{l.px, l.quantity});
+  for (auto& l : view->asks)
+    out.asks.push_back(book_level{l.px, l.quantity});
+  return out;
+}
+
 caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config cfg) {
   self->state.cfg = std::move(cfg);
   start(self);
@@ -318,6 +357,7 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       self->state.kill = find_role(dir, "kill");
     },
     [=](stats_atom) { return stats(self); },
+    [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   });
 }
 

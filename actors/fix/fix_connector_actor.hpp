@@ -14,7 +14,8 @@
 // channel_result, (disconnect_atom, kill_command) -> channel_result,
 // trading_state, (wire_atom, role_directory), stats_atom -> actor_stats,
 // tick_atom (the lost-venue timer, [venue] lost-halt-ms: the session logged
-// out or the market stream down that long -> one level-2 node kill).
+// out or the market stream down that long -> one level-2 node kill),
+// (book_atom, std::string symbol, uint32_t depth) -> order_book_snapshot.
 
 #include "caf/fwd.hpp"
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/node/order_flow_stopped.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/venue_view.hpp"
@@ -56,10 +57,12 @@ CAF_TEST(level_2_kill_cancels_over_fix_and_halts) {
   auto fix_port = fields["fix_port"];
   auto cluster_port = free_port();
   CAF_REQUIRE(cluster_port != 0);
+  auto admin = free_port();
   child_process node(
     "node",
     node_argv(paths, "node.ini", venue_port, cluster_port,
-              {"--venue.protocol=fix", "--venue.fix-port=" + fix_port,
+              {"--admin.port=" + std::to_string(admin),
+               "--venue.protocol=fix", "--venue.fix-port=" + fix_port,
                "--venue.fix-heartbeat-s=1",
                "--venue.fix-data-dictionary=" + paths.config("../data/fix/FIX44.xml")}),
     dir, dir);
@@ -77,6 +80,15 @@ CAF_TEST(level_2_kill_cancels_over_fix_and_halts) {
   CAF_REQUIRE(filled.met);
   CAF_CHECK_EQUAL(filled.last.counter_or_zero("connector", "protocol_fix"), 1);
   CAF_CHECK_GREATER(filled.last.counter_or_zero("connector", "orders_placed"), 0);
+  // Market data stays on WebSocket: the admin port shows the local book.
+  http_result book;
+  CAF_CHECK(wait_until(
+    [&] {
+      book = http_get(admin, "/api/book/USDCHF?depth=5");
+      return book.status == 200 && book.body.find("\"synced\":true") != std::string::npos;
+    },
+    millis{20000}));
+  CAF_MESSAGE("api/book: " << book.status << " " << book.body.substr(0, 200));
 
   auto kill = run_kill(paths, dir, cluster_port, {"--level=2", "--reason=fix kill drill"});
   CAF_MESSAGE("kill: rc=" << kill.raw.exit_code << "\n" << kill.raw.out << kill.raw.err);
