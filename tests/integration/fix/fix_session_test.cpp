@@ -252,6 +252,8 @@ CAF_TEST(kill_switch_cancel_all_channel_over_fix) {
   CAF_CHECK_EQUAL(r.orders_canceled, 4);
   CAF_CHECK_EQUAL(r.open_orders_after, 0);
   CAF_CHECK(r.duration_ns > 0);
+  CAF_MESSAGE("cancel-all over FIX: " << r.orders_canceled << " orders in "
+                                      << r.duration_ns / 1000 << " us, retries " << r.retries);
   CAF_CHECK_EQUAL(rest_open_orders(v.port), 0u);
   // The gate closed: the next order is refused before it is sent.
   auto refused = s.place(resting_buy(unique("kg")), false);
