@@ -531,6 +531,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"scoped_halts", static_cast<int64_t>(core.scoped_halts().size())},
                           {"peers", static_cast<int64_t>(peers(self).size())},
                           {"cluster_size", st.cfg.cluster_size},
+                          {"role_lost_kills", st.roles_watched ? static_cast<int64_t>(st.roles_watched->triggered()) : 0},
                           {"audit_records", st.audit ? static_cast<int64_t>(st.audit->records()) : 0},
                           {"audit_failures", st.audit_failures},
                           {"channels_escalated", st.channels_escalated},

@@ -37,6 +37,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "caf/fwd.hpp"
 
@@ -72,6 +73,13 @@ struct kill_coordinator_config {
   // This node's own key (the operators file lists it with node = <self>):
   // signs its reset votes and heartbeats. Null in unit tests that sign nothing.
   std::shared_ptr<const ed25519_signer> node_key;
+  // Lost roles (role_watch.hpp): a required role with no live holder in the
+  // cluster for role_lost_halt (no standby took it over) -> a level-2
+  // cluster kill signed with the node key (issuer node_key_name), sent by
+  // the live node with the lowest id only. Empty or 0: off.
+  std::vector<std::string> required_roles;
+  std::chrono::milliseconds role_lost_halt{0};
+  std::string node_key_name;
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

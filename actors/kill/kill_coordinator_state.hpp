@@ -14,6 +14,7 @@
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
+#include "actors/kill/role_watch.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts::kill_detail {
@@ -38,6 +39,7 @@ struct kill_coordinator_state {
   int64_t votes_refused = 0;
   // Fail-safe (kill_quorum.cpp): who we heard from, and what it led to.
   std::optional<quorum_monitor> quorum;
+  std::optional<role_watch> roles_watched; // lost roles (kill_quorum.cpp)
   // Numbered from the wall-clock ns at start, so a restarted node's
   // heartbeats stay above those of its previous life (replay guard).
   uint64_t heartbeat_seq = 0;

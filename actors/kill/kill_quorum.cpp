@@ -12,6 +12,7 @@
 // durable halt state, then the audit record; it never reopens by itself.
 
 #include <algorithm>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -88,10 +89,77 @@ void start_heartbeats(kill_ptr self) {
   q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
   q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
   self->state.quorum.emplace(q);
+  role_watch_config rw;
+  rw.required = cfg.required_roles;
+  rw.halt_after_ns = std::chrono::nanoseconds(cfg.role_lost_halt).count();
+  rw.counting_from_ns = q.counting_from_ns;
+  self->state.roles_watched.emplace(rw);
   self->state.heartbeat_seq = static_cast<uint64_t>(std::max<int64_t>(wall_clock_now().ns, 0));
   if (cfg.cluster_size > 1)
     self->send(self, tick_atom::value);
 }
+
+namespace {
+
+// Roles held by live actors in the wired directory (ours and our peers').
+std::set<std::string> roles_present(kill_ptr self) {
+  std::set<std::string> out;
+  for (auto& [role, handle] : self->state.dir)
+    if (handle && role.rfind(peer_kill_prefix, 0) != 0)
+      out.insert(role);
+  return out;
+}
+
+// Of the live nodes (us and every peer coordinator in the directory), only
+// the one with the lowest id acts, so one lost role makes one kill.
+bool lowest_live_node(kill_ptr self) {
+  auto& me = self->state.cfg.core.self.value;
+  for (auto& [role, handle] : self->state.dir)
+    if (handle && role.rfind(peer_kill_prefix, 0) == 0 && role.substr(peer_kill_prefix.size()) < me)
+      return false;
+  return true;
+}
+
+void check_lost_roles(kill_ptr self) {
+  auto& st = self->state;
+  if (!st.roles_watched || !st.roles_watched->enabled())
+    return;
+  auto lost = st.roles_watched->observe(roles_present(self), monotonic_ns());
+  for (auto& role : lost) {
+    if (st.cfg.gate->level() >= static_cast<uint8_t>(kill_level::cancel_all) || !lowest_live_node(self)) {
+      spdlog::warn("event=role_lost role={} node={} action={}", role, st.cfg.core.self.value,
+                   lowest_live_node(self) ? "none_already_halted" : "left_to_lowest_node");
+      continue;
+    }
+    auto now = wall_clock_now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(st.cfg.role_lost_halt).count();
+    kill_command cmd{kill_id{"role-lost-" + st.cfg.core.self.value + "-" + role + "-" + std::to_string(now.ns)},
+                     kill_level::cancel_all,
+                     kill_scope::cluster,
+                     "",
+                     operator_id{st.cfg.node_key_name},
+                     st.cfg.core.self,
+                     "role " + role + " has no live holder in the cluster for " + std::to_string(ms)
+                       + " ms and no standby took it over",
+                     now,
+                     {}};
+    if (st.cfg.node_key)
+      cmd.signature = st.cfg.node_key->sign(signing_payload(cmd));
+    spdlog::critical("event=role_lost role={} node={} action=cluster_kill level=2 kill_id={}", role,
+                     st.cfg.core.self.value, cmd.id.value);
+    self->request(caf::actor_cast<caf::actor>(self), st.cfg.report_deadline + std::chrono::seconds(1), cmd)
+      .then(
+        [](const kill_report& r) {
+          spdlog::warn("event=role_lost_kill_report kill_id={} complete={} error=\"{}\"", r.id.value,
+                       r.complete, r.error);
+        },
+        [self](caf::error& err) {
+          spdlog::error("event=role_lost_kill_report error=\"{}\"", self->system().render(err));
+        });
+  }
+}
+
+} // namespace
 
 void on_heartbeat_timer(kill_ptr self) {
   auto& st = self->state;
@@ -105,6 +173,7 @@ void on_heartbeat_timer(kill_ptr self) {
   auto c = st.quorum->check(monotonic_ns());
   if (c.lost)
     halt_on_lost_quorum(self, c);
+  check_lost_roles(self);
   self->delayed_send(self, st.cfg.heartbeat_interval, tick_atom::value);
 }
 

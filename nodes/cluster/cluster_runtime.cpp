@@ -162,6 +162,7 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
     argv.push_back("--openssl.key=" + certs + "/" + n.id + ".key");
     argv.push_back("--openssl.cafile=" + certs + "/ca.pem");
   }
+  argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
   argv.insert(argv.end(), n.args.begin(), n.args.end());
   argv.insert(argv.end(), node_extra_.begin(), node_extra_.end());
   return argv;

@@ -133,6 +133,7 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
   auto ids = split_list(c.text("nodes"));
   spec.ready_timeout = std::chrono::milliseconds(c.number("ready-timeout-ms", 60000, 1000, 600000));
   spec.stop_timeout = std::chrono::milliseconds(c.number("stop-timeout-ms", 10000, 100, 120000));
+  spec.node_args = split_words(c.text("node-args"));
   if (ids.empty())
     c.fail("nodes", "no nodes listed (nodes=gw1,tr1,...)");
   c.check_unknown();

@@ -5,7 +5,7 @@
 // and `cwts drill` read it; docs/operations.md describes every key.
 //
 //   [cluster]  name, run-dir, nodes (comma list, start order),
-//              ready-timeout-ms, stop-timeout-ms
+//              ready-timeout-ms, stop-timeout-ms, node-args (for every node)
 //   [tls]      enabled, certs-dir (scripts/gen-certs <certs-dir> <node ids>)
 //   [venue]    config, port (0: a free port), speed, credentials-file, args
 //   [node.<id>] config, cluster-port, admin-port, roles, key-name, key-file,
@@ -51,6 +51,7 @@ struct cluster_spec {
   std::string certs_dir;
   venue_spec venue;
   std::vector<node_spec> nodes; // in start order
+  std::vector<std::string> node_args; // given to every node, before its own args
   std::chrono::milliseconds ready_timeout{60000};
   std::chrono::milliseconds stop_timeout{10000};
 

@@ -26,7 +26,7 @@ const std::vector<scenario>& scenarios() {
     {"actor-crash", "crash one actor (--role, --node): its supervisor restarts it, trading goes on",
      drill_actor_crash},
     {"node-kill", "SIGKILL one node (--node): peers detect it; its standby takes over, or the "
-                  "others keep their quorum",
+                  "cluster halts at level 2",
      drill_node_kill},
     {"venue-disconnect", "the venue drops every WebSocket connection: connectors reconnect and "
                          "resynchronise, trading goes on",

@@ -173,19 +173,41 @@ void drill_node_kill(drill_context& ctx) {
   }
   ctx.event(node, "SIGKILL pid " + std::to_string(proc->pid));
   auto conds = detection_conditions(ctx, peers_before);
+  auto rest = others(ctx, node);
   if (!standby.empty())
     conds.push_back([&] {
       auto v = ctx.view(standby);
       return v.ready && v.mode == "ACTIVE" && ctx.has_role(standby, "oms");
     });
+  else
+    conds.push_back([&] {
+      for (auto& other : rest)
+        if (ctx.view(other).level.rfind("2", 0) != 0)
+          return false;
+      return true;
+    });
   auto seen = ctx.watch_all(conds, t0, ctx.options().observe);
   report_detection(ctx, node, peers_before, seen);
   if (standby.empty()) {
-    for (auto& other : others(ctx, node)) {
+    // No standby: nobody owns the dead node's orders any more, so the
+    // cluster halts at level 2 and cancels them at the venue
+    // ([kill] required-roles, role-lost-halt-ms).
+    auto halted = seen.back();
+    if (halted)
+      rep.measured_ms["cluster_halt_ms"] = *halted;
+    std::string states;
+    for (auto& other : rest) {
       auto v = ctx.view(other);
-      rep.expect(other + " keeps the quorum", other + " still holds the reset quorum",
-                 std::string(v.quorum_held ? "held" : "lost") + ", mode " + v.mode, v.quorum_held);
+      states += (states.empty() ? "" : ", ") + other + " " + v.mode + " level " + v.level
+                + (v.quorum_held ? " quorum held" : " quorum lost");
     }
+    rep.expect("the cluster halts", "with no standby, every other node halts at level 2 (cancel all)",
+               states + (halted ? ", after " + ms_text(halted) : ""), halted.has_value());
+    auto before = ctx.venue().user_orders;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    auto after = ctx.venue().user_orders;
+    rep.expect("no trading after the halt", "no new order at the venue",
+               std::to_string(after - before) + " new orders in 1 s", after == before);
     return;
   }
   auto took_over = seen.back();

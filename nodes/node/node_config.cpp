@@ -132,7 +132,11 @@ node_config::node_config() {
     .add(raw_.heartbeat_interval_ms, "heartbeat-interval-ms",
          "heartbeats between the kill coordinators of the cluster's nodes")
     .add(raw_.quorum_timeout_ms, "quorum-timeout-ms",
-         "a node that sees no quorum of the cluster for this long halts itself");
+         "a node that sees no quorum of the cluster for this long halts itself")
+    .add(raw_.required_roles, "required-roles",
+         "roles the cluster cannot trade without (e.g. [\"oms\",\"connector\"])")
+    .add(raw_.role_lost_halt_ms, "role-lost-halt-ms",
+         "a required role with no live holder this long -> level-2 cluster kill (0: off)");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}
     .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")
@@ -491,6 +495,18 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
   }
   k.heartbeat_interval = std::chrono::milliseconds(r.heartbeat_interval_ms);
   k.quorum_timeout = std::chrono::milliseconds(r.quorum_timeout_ms);
+  if (r.role_lost_halt_ms != 0
+      && !in_range("kill.role-lost-halt-ms", r.role_lost_halt_ms, 1000, 3'600'000, error))
+    return false;
+  for (auto& role : r.required_roles)
+    if (role != "oms" && role != "connector" && role != "risk" && role != "strategy"
+        && role != "validator") {
+      error = "kill.required-roles: '" + role + "' is not a role (oms, connector, risk, strategy, "
+              "validator)";
+      return false;
+    }
+  k.required_roles = r.required_roles;
+  k.role_lost_halt = std::chrono::milliseconds(r.role_lost_halt_ms);
   if (r.node_key_name.empty() || r.node_key_file.empty()) {
     error = "kill.node-key-name and kill.node-key-file: not set (the node signs the kills it "
             "triggers itself with its own key)";

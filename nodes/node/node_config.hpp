@@ -100,6 +100,9 @@ struct kill_settings {
   // quorum for quorum_timeout halts itself (docs/kill-switch.md).
   std::chrono::milliseconds heartbeat_interval{200};
   std::chrono::milliseconds quorum_timeout{5000};
+  // Lost roles (actors/kill/role_watch.hpp): off when empty or 0.
+  std::vector<std::string> required_roles;
+  std::chrono::milliseconds role_lost_halt{0};
 };
 
 // [admin] and [health]: the admin HTTP port and the health rules
@@ -254,6 +257,8 @@ private:
     int64_t reset_min_halt_ms = 0;
     int64_t heartbeat_interval_ms = 200;
     int64_t quorum_timeout_ms = 5000;
+    std::vector<std::string> required_roles;
+    int64_t role_lost_halt_ms = 0;
     std::string admin_host = "127.0.0.1";
     int64_t admin_port = 0;
     int64_t health_interval_ms = 1000;

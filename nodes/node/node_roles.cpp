@@ -26,6 +26,9 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.heartbeat_interval = s.kill.heartbeat_interval;
   cfg.quorum_timeout = s.kill.quorum_timeout;
   cfg.node_key = s.kill.node_key;
+  cfg.node_key_name = s.kill.node_key_name.value;
+  cfg.required_roles = s.kill.required_roles;
+  cfg.role_lost_halt = s.kill.role_lost_halt;
   // The fail-safe counts from when the node stops waiting for its peers.
   cfg.quorum_start_grace = s.connect_timeout;
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};

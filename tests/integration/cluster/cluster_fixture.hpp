@@ -39,7 +39,8 @@ struct cluster_fixture {
     out << "[cluster]\nname = \"" << name << "\"\nrun-dir = \"" << dir << "/run\"\nnodes = \"";
     for (size_t i = 0; i < ids.size(); ++i)
       out << (i ? "," : "") << ids[i];
-    out << "\"\nready-timeout-ms = 60000\n\n[tls]\nenabled = " << (tls ? "true" : "false")
+    out << "\"\nready-timeout-ms = 60000\nnode-args = --kill.required-roles=[\"oms\",\"connector\"] "
+           "--kill.role-lost-halt-ms=10000\n\n[tls]\nenabled = " << (tls ? "true" : "false")
         << "\ncerts-dir = \"" << dir << "/certs\"\n\n[venue]\nconfig = \"" << config_dir
         << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
         << "/venue-demo-keys.ini\"\n";
