@@ -16,6 +16,7 @@
 #include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/serial_worker.hpp"
+#include "actors/connector/connector_shell.hpp"
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 
@@ -23,22 +24,7 @@ namespace cwts {
 
 namespace {
 
-// An actor handle that the FIX engine's and the worker's threads read.
-class actor_slot {
-public:
-  void set(caf::actor a) {
-    std::lock_guard<std::mutex> guard(mtx_);
-    actor_ = std::move(a);
-  }
-  caf::actor get() const {
-    std::lock_guard<std::mutex> guard(mtx_);
-    return actor_;
-  }
-
-private:
-  mutable std::mutex mtx_;
-  caf::actor actor_;
-};
+using connector::actor_slot;
 
 void send_all(const actor_slot& to, const std::vector<fix::session_output>& out) {
   auto dest = to.get();
@@ -259,38 +245,8 @@ actor_stats stats(fix_connector_ptr self) {
 // connector answers it; the copy is taken on the stream thread.
 order_book_snapshot book_snapshot(fix_connector_ptr self, const std::string& sym, uint32_t depth) {
   auto& st = self->state;
-  order_book_snapshot out;
-  out.symbol = sym;
-  out.taken_ns = wall_clock_now().ns;
-  const auto& symbols = st.cfg.stream.symbols;
-  auto i = std::find_if(symbols.begin(), symbols.end(), [&](const symbol& s) { return s.str() == sym; });
-  if (i == symbols.end()) {
-    out.error = "symbol '" + sym + "' is not traded by this connector";
-    return out;
-  }
-  out.known = true;
-  if (st.disconnected_by) {
-    out.error = "market data stopped by full-stop kill " + st.disconnected_by->value;
-    return out;
-  }
-  if (!st.stream || !st.cfg.stream.depth) {
-    out.error = "no local order book: the depth stream is off";
-    return out;
-  }
-  auto view = st.stream->book(*i, std::min<uint32_t>(depth, 1000), std::chrono::milliseconds(250));
-  if (!view) {
-    out.error = "the market stream thread did not answer in 250 ms";
-    return out;
-  }
-  out.synced = view->synced;
-  out.crossed = view->crossed;
-  out.update_id = view->update_id;
-  out.last_frame_ns = st.stream->last_frame_ns(static_cast<std::size_t>(i - symbols.begin()));
-  for (auto& l : view->bids)
-    out.bids.push_back(book_level{l.px, l.quantity});
-  for (auto& l : view->asks)
-    out.asks.push_back(book_level{l.px, l.quantity});
-  return out;
+  return connector::take_book_snapshot(st.stream.get(), st.cfg.stream.depth, st.cfg.stream.symbols,
+                                       st.disconnected_by, sym, depth);
 }
 
 caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config cfg) {

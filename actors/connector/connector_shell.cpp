@@ -1,0 +1,47 @@
+#include "actors/connector/connector_shell.hpp"
+
+#include <algorithm>
+
+namespace cwts::connector {
+
+order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
+                                       const std::vector<symbol>& symbols,
+                                       const std::optional<kill_id>& stopped_by,
+                                       const std::string& sym, uint32_t depth) {
+  order_book_snapshot out;
+  out.symbol = sym;
+  out.taken_ns = wall_clock_now().ns;
+  auto i = std::find_if(symbols.begin(), symbols.end(), [&](const symbol& s) { return s.str() == sym; });
+  if (i == symbols.end()) {
+    std::string known;
+    for (auto& s : symbols)
+      known += (known.empty() ? "" : ",") + s.str();
+    out.error = "symbol '" + sym + "' is not traded by this connector (symbols: " + known + ")";
+    return out;
+  }
+  out.known = true;
+  if (stopped_by) {
+    out.error = "market data stopped by full-stop kill " + stopped_by->value;
+    return out;
+  }
+  if (!stream || !depth_on) {
+    out.error = "no local order book: the depth stream is off";
+    return out;
+  }
+  auto view = stream->book(*i, std::min<uint32_t>(depth, 1000), std::chrono::milliseconds(250));
+  if (!view) {
+    out.error = "the market stream thread did not answer in 250 ms";
+    return out;
+  }
+  out.synced = view->synced;
+  out.crossed = view->crossed;
+  out.update_id = view->update_id;
+  out.last_frame_ns = stream->last_frame_ns(static_cast<std::size_t>(i - symbols.begin()));
+  for (auto& l : view->bids)
+    out.bids.push_back(book_level{l.px, l.quantity});
+  for (auto& l : view->asks)
+    out.asks.push_back(book_level{l.px, l.quantity});
+  return out;
+}
+
+} // namespace cwts::connector
