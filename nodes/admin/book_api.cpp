@@ -1,26 +1,14 @@
 #include "nodes/admin/book_api.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "nodes/admin/json_writer.hpp"
 
 namespace cwts::admin {
 
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void kv(writer& w, const char* k, const std::string& v) {
-  w.Key(k);
-  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-}
-void kv(writer& w, const char* k, int64_t v) {
-  w.Key(k);
-  w.Int64(v);
-}
-void kv(writer& w, const char* k, bool v) {
-  w.Key(k);
-  w.Bool(v);
-}
+using json::doc;
+using json::kv;
+using json::writer;
 
 void levels(writer& w, const char* key, const std::vector<book_level>& side) {
   w.Key(key);
@@ -37,21 +25,18 @@ void levels(writer& w, const char* key, const std::vector<book_level>& side) {
 } // namespace
 
 std::string api_book(const std::string& node, const order_book_snapshot& b) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  kv(w, "node", node);
-  kv(w, "symbol", b.symbol);
-  kv(w, "synced", b.synced);
-  kv(w, "crossed", b.crossed);
-  kv(w, "update_id", b.update_id);
-  kv(w, "last_frame_ns", b.last_frame_ns);
-  kv(w, "age_ms", b.last_frame_ns == 0 ? int64_t{-1} : (b.taken_ns - b.last_frame_ns) / 1'000'000);
-  kv(w, "taken_at_ns", b.taken_ns);
-  levels(w, "bids", b.bids);
-  levels(w, "asks", b.asks);
-  w.EndObject();
-  return buf.GetString();
+  return doc([&](writer& w) {
+    kv(w, "node", node);
+    kv(w, "symbol", b.symbol);
+    kv(w, "synced", b.synced);
+    kv(w, "crossed", b.crossed);
+    kv(w, "update_id", b.update_id);
+    kv(w, "last_frame_ns", b.last_frame_ns);
+    kv(w, "age_ms", b.last_frame_ns == 0 ? int64_t{-1} : (b.taken_ns - b.last_frame_ns) / 1'000'000);
+    kv(w, "taken_at_ns", b.taken_ns);
+    levels(w, "bids", b.bids);
+    levels(w, "asks", b.asks);
+  });
 }
 
 std::optional<uint32_t> book_depth(const std::string& query, std::string& error) {

@@ -1,30 +1,14 @@
 #include "nodes/admin/introspection.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "nodes/admin/json_writer.hpp"
 
 namespace cwts::admin {
 
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void kv(writer& w, const char* k, const std::string& v) {
-  w.Key(k);
-  w.String(v.c_str());
-}
-void kv(writer& w, const char* k, int64_t v) {
-  w.Key(k);
-  w.Int64(v);
-}
-void kv(writer& w, const char* k, double v) {
-  w.Key(k);
-  w.Double(v);
-}
-void kv(writer& w, const char* k, bool v) {
-  w.Key(k);
-  w.Bool(v);
-}
+using json::doc;
+using json::kv;
+using json::writer;
 
 void counters(writer& w, const std::map<std::string, int64_t>& c, const std::string& prefix = "") {
   w.StartObject();
@@ -32,16 +16,6 @@ void counters(writer& w, const std::map<std::string, int64_t>& c, const std::str
     if (k.compare(0, prefix.size(), prefix) == 0)
       kv(w, k.c_str(), v);
   w.EndObject();
-}
-
-template <class F>
-std::string doc(F&& body) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  body(w);
-  w.EndObject();
-  return buf.GetString();
 }
 
 void state(writer& w, const node_snapshot& s) {

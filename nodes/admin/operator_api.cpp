@@ -4,37 +4,16 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "nodes/admin/json_writer.hpp"
 
 namespace cwts::admin {
 
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void kv(writer& w, const char* k, const std::string& v) {
-  w.Key(k);
-  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-}
-void kv(writer& w, const char* k, int64_t v) {
-  w.Key(k);
-  w.Int64(v);
-}
-void kv(writer& w, const char* k, bool v) {
-  w.Key(k);
-  w.Bool(v);
-}
-
-template <class F>
-std::string doc(F&& body) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  body(w);
-  w.EndObject();
-  return buf.GetString();
-}
+using json::doc;
+using json::kv;
+using json::writer;
 
 // Reads one JSON object field by field; the first problem wins.
 class object_reader {

@@ -1,5 +1,5 @@
 #pragma once
-// A plain HTTP/1.1 GET on 127.0.0.1 for the admin tests (Boost.Beast):
+// A plain HTTP/1.1 GET or POST (empty body) on 127.0.0.1 for the admin tests (Boost.Beast):
 // status and body, or status -1 when the connection failed.
 
 #include <string>
@@ -17,7 +17,9 @@ struct http_result {
   std::string body;
 };
 
-inline http_result http_get(uint16_t port, const std::string& target) {
+// One request with an empty body (GET, POST, ...).
+inline http_result http_request(boost::beast::http::verb method, uint16_t port,
+                                const std::string& target) {
   namespace http = boost::beast::http;
   using tcp = boost::asio::ip::tcp;
   http_result out;
@@ -25,8 +27,9 @@ inline http_result http_get(uint16_t port, const std::string& target) {
     boost::asio::io_context ioc;
     tcp::socket socket(ioc);
     socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::empty_body> req{http::verb::get, target, 11};
+    http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    req.prepare_payload();
     http::write(socket, req);
     boost::beast::flat_buffer buf;
     http::response<http::string_body> res;
@@ -37,6 +40,14 @@ inline http_result http_get(uint16_t port, const std::string& target) {
     out.body = e.what();
   }
   return out;
+}
+
+inline http_result http_get(uint16_t port, const std::string& target) {
+  return http_request(boost::beast::http::verb::get, port, target);
+}
+
+inline http_result http_post(uint16_t port, const std::string& target) {
+  return http_request(boost::beast::http::verb::post, port, target);
 }
 
 // Percent-encodes a PromQL query for a URL.

@@ -11,12 +11,6 @@
 #define CAF_SUITE node_drill_restart
 #include "caf/test/unit_test_impl.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
-
 #include <string>
 
 #include "tests/integration/admin/http_get.hpp"
@@ -28,30 +22,6 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 namespace {
-
-// POST with an empty body on 127.0.0.1:`port` (status -1: no connection).
-http_result http_post(uint16_t port, const std::string& target) {
-  namespace http = boost::beast::http;
-  using tcp = boost::asio::ip::tcp;
-  http_result out;
-  try {
-    boost::asio::io_context ioc;
-    tcp::socket socket(ioc);
-    socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::string_body> req{http::verb::post, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.prepare_payload();
-    http::write(socket, req);
-    boost::beast::flat_buffer buf;
-    http::response<http::string_body> res;
-    http::read(socket, buf, res);
-    out.status = static_cast<int>(res.result_int());
-    out.body = res.body();
-  } catch (const std::exception& e) {
-    out.body = e.what();
-  }
-  return out;
-}
 
 // The admin port a node logged (event=admin_listening ... port=N); 0 if none.
 uint16_t admin_port(child_process& node) {
