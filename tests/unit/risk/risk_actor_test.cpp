@@ -121,12 +121,15 @@ struct fixture : testing::actor_test_system {
     return got;
   }
 
-  // Answers the kill request as the coordinator would; fails on timeout.
+  // Answers the kill request as the coordinator would: gate first (closed at
+  // the kill's level before the reply, so every mark risk handles after the
+  // kill sees the node halted, as in a node), then the report. Fails on timeout.
   kill_command expect_kill() {
     kill_command got;
     (*self)->receive(
       [&](const kill_command& k) -> kill_report {
         got = k;
+        gate.close(static_cast<uint8_t>(k.level));
         return kill_report{k.id, k.origin, true, {}, {}, 0, ""};
       },
       caf::after(5s) >> [] { CAF_FAIL("no kill_command"); });
@@ -365,7 +368,6 @@ CAF_TEST(loss_breach_sends_exactly_one_kill) {
   send_mark(risk, "28000");
   send_mark(risk, "29100");
   send_mark(risk, "27000");
-  gate.close(2);
   send_mark(risk, "29900");
   send_mark(risk, "28000");
   expect_no_kill(300ms);
