@@ -20,10 +20,26 @@ struct admin_service::impl {
   caf::actor supervisor;
 };
 
+namespace {
+
+// GET /healthz answers from the io thread (it asks no actor): neither a
+// kill waiting for its report nor a slow snapshot delays it.
+http_server_options server_options(const admin_config& cfg) {
+  http_server_options o;
+  o.max_connections = cfg.max_connections;
+  o.request_deadline = cfg.request_deadline;
+  o.immediate = [](const http_request& r) {
+    return r.method == "GET" && r.target.substr(0, r.target.find('?')) == "/healthz";
+  };
+  return o;
+}
+
+} // namespace
+
 admin_service::admin_service(caf::actor_system& sys, caf::actor supervisor, admin_config cfg)
   : impl_(std::make_unique<impl>(impl{sys, std::move(supervisor)})),
     cfg_(std::move(cfg)),
-    server_([this](const http_request& req) { return handle(req); }) {}
+    server_([this](const http_request& req) { return handle(req); }, server_options(cfg_)) {}
 
 admin_service::~admin_service() {
   stop();
@@ -265,10 +281,18 @@ std::string admin_service::refused_metrics() const {
            + "\"} " + std::to_string(n) + "\n";
   };
   return "# HELP cwts_admin_requests_refused_total Admin port requests refused: body over the "
-         "limit (413), not HTTP (400), a command body or query that does not parse (400).\n"
+         "limit (413), not HTTP (400), a command body or query that does not parse (400), "
+         "request not complete within the deadline (closed), connection over the cap (503).\n"
          "# TYPE cwts_admin_requests_refused_total counter\n"
          + line("too_large", server_.refused_too_large())
-         + line("malformed_http", server_.refused_malformed()) + line("bad_body", bad_bodies_.load());
+         + line("malformed_http", server_.refused_malformed()) + line("bad_body", bad_bodies_.load())
+         + line("deadline", server_.refused_deadline())
+         + line("over_capacity", server_.refused_over_capacity())
+         + "# HELP cwts_admin_connections_open Admin port connections open now (cap "
+         + std::to_string(server_.options().max_connections) + ").\n"
+           "# TYPE cwts_admin_connections_open gauge\n"
+           "cwts_admin_connections_open{node=\""
+         + cfg_.node + "\"} " + std::to_string(server_.open_connections()) + "\n";
 }
 
 // Every interval: a fresh snapshot, the rules, and for a rule that has just

@@ -45,6 +45,11 @@ struct admin_config {
   // How long a kill, reset or crash drill waits for its answer (the
   // coordinator's report and reset deadlines are 10 s by default).
   std::chrono::milliseconds command_timeout{15'000};
+  // The HTTP port's bounds (http_server.hpp): open connections at most, and
+  // the time a request has from accept to its last byte ([admin]
+  // max-connections, request-deadline-ms).
+  std::size_t max_connections = 64;
+  std::chrono::milliseconds request_deadline{5'000};
 };
 
 class admin_service {
