@@ -5,6 +5,7 @@
 #include "caf/actor_system_config.hpp"
 #include "caf/atom.hpp"
 
+#include "messages/audit.hpp"
 #include "messages/cluster.hpp"
 #include "messages/gpu.hpp"
 #include "messages/kill.hpp"
@@ -44,6 +45,8 @@ using freeze_atom = caf::atom_constant<caf::atom("freeze")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 // Local order book top levels of a symbol (connector).
 using book_atom = caf::atom_constant<caf::atom("book")>;
+// The kill coordinator's audit timer: anchors to peers, refusal summaries.
+using audit_atom = caf::atom_constant<caf::atom("audit")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

@@ -5,6 +5,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/operator_auth.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -79,6 +81,89 @@ std::string chain_hash(const std::string& prev, uint64_t seq, const std::string&
   return sha256_hex(prev + "\n" + std::to_string(seq) + "\t" + record);
 }
 
+std::string audit_signing_payload(uint64_t seq, const std::string& hash) {
+  return "cwts-audit-record/1\n" + std::to_string(seq) + "\n" + hash;
+}
+
+std::string to_hex(const std::vector<uint8_t>& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (auto b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::vector<uint8_t>> from_hex(const std::string& text) {
+  if (text.size() % 2 != 0)
+    return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<uint8_t> out;
+  out.reserve(text.size() / 2);
+  for (size_t i = 0; i < text.size(); i += 2) {
+    int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+  }
+  return out;
+}
+
+// The inverse of audit_record: key=value pairs separated by one space,
+// values bare or quoted with the escapes quoted() writes.
+std::map<std::string, std::string> parse_audit_record(const std::string& record) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i < record.size()) {
+    auto eq = record.find('=', i);
+    if (eq == std::string::npos)
+      return {};
+    auto key = record.substr(i, eq - i);
+    std::string value;
+    i = eq + 1;
+    if (i < record.size() && record[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < record.size()) {
+        char c = record[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\' && i < record.size()) {
+          char e = record[i++];
+          value += e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
+        } else {
+          value += c;
+        }
+      }
+      if (!closed)
+        return {};
+    } else {
+      auto sp = record.find(' ', i);
+      value = record.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+      i = sp == std::string::npos ? record.size() : sp;
+    }
+    if (i < record.size()) {
+      if (record[i] != ' ')
+        return {};
+      ++i;
+    }
+    out[key] = std::move(value);
+  }
+  return out;
+}
+
 // -- verification -------------------------------------------------------------
 
 namespace {
@@ -89,6 +174,7 @@ struct parsed_line {
   std::string prev;
   std::string hash;
   std::string record;
+  std::string signature; // hex, "-" or empty (a line from before signing)
 };
 
 bool is_hex64(const std::string& s) {
@@ -113,7 +199,12 @@ parsed_line parse_line(const std::string& line) {
   p.seq = std::stoull(seq);
   p.prev = line.substr(t1 + 1, t2 - t1 - 1);
   p.hash = line.substr(t2 + 1, t3 - t2 - 1);
-  p.record = line.substr(t3 + 1);
+  // Records never hold a raw tab (quoted() escapes it): a fourth tab starts
+  // the signature.
+  auto t4 = line.find('\t', t3 + 1);
+  p.record = line.substr(t3 + 1, t4 == std::string::npos ? std::string::npos : t4 - t3 - 1);
+  if (t4 != std::string::npos)
+    p.signature = line.substr(t4 + 1);
   p.ok = is_hex64(p.prev) && is_hex64(p.hash);
   return p;
 }
@@ -159,7 +250,7 @@ std::string misplaced(const std::vector<parsed_line>& lines, size_t at, uint64_t
 
 } // namespace
 
-audit_verdict verify_audit_text(const std::string& text) {
+audit_verdict verify_audit_text(const std::string& text, const audit_verify_options& opts) {
   audit_verdict v;
   v.head = audit_genesis;
   bool unterminated = false;
@@ -184,14 +275,41 @@ audit_verdict verify_audit_text(const std::string& text) {
                                  + " does not follow the record before it (chain broken)");
     if (i + 1 == lines.size() && unterminated)
       return fail(v, expected, "record " + std::to_string(expected) + " is cut short (no newline)");
+    if (!opts.node_key.empty()) {
+      auto sig = from_hex(p.signature);
+      if (p.signature.empty() || p.signature == "-" || !sig)
+        return fail(v, expected, "record " + std::to_string(expected) + " is not signed");
+      if (!ed25519_verify(opts.node_key, audit_signing_payload(p.seq, p.hash), *sig))
+        return fail(v, expected, "record " + std::to_string(expected)
+                                   + " signature does not verify with the node's key (edited "
+                                     "and re-chained, or not written by this node)");
+      ++v.signed_records;
+    }
+    if (opts.check_record)
+      if (auto why = opts.check_record(p.seq, p.record); !why.empty())
+        return fail(v, expected, "record " + std::to_string(expected) + ": " + why);
     prev = p.hash;
     v.head = prev;
+  }
+  if (opts.anchor_seq) {
+    auto at = *opts.anchor_seq;
+    v.anchor_checked = true;
+    if (at >= lines.size())
+      return fail(v, lines.size(), "log truncated: a peer anchored record " + std::to_string(at)
+                                     + " (head " + opts.anchor_head.substr(0, 16)
+                                     + "...), the log ends at record "
+                                     + std::to_string(static_cast<int64_t>(lines.size()) - 1));
+    if (lines[at].hash != opts.anchor_head)
+      return fail(v, at, "record " + std::to_string(at)
+                           + " differs from the one a peer anchored (rewritten): head "
+                           + lines[at].hash.substr(0, 16) + "... anchored "
+                           + opts.anchor_head.substr(0, 16) + "...");
   }
   v.ok = true;
   return v;
 }
 
-audit_verdict verify_audit_file(const std::string& path) {
+audit_verdict verify_audit_file(const std::string& path, const audit_verify_options& opts) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     audit_verdict v;
@@ -200,14 +318,16 @@ audit_verdict verify_audit_file(const std::string& path) {
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  return verify_audit_text(buf.str());
+  return verify_audit_text(buf.str(), opts);
 }
 
 // -- the log ------------------------------------------------------------------
 
-std::optional<audit_log> audit_log::open(const std::string& path, std::string& error) {
+std::optional<audit_log> audit_log::open(const std::string& path, std::string& error,
+                                         std::shared_ptr<const ed25519_signer> signer) {
   audit_log log;
   log.path_ = path;
+  log.signer_ = std::move(signer);
   std::ifstream in(path, std::ios::binary);
   if (in) {
     std::stringstream buf;
@@ -226,6 +346,8 @@ std::optional<audit_log> audit_log::open(const std::string& path, std::string& e
       }
       log.next_seq_ = last.seq + 1;
       log.head_ = last.hash;
+      if (auto sig = from_hex(last.signature); sig && last.signature != "-")
+        log.head_signature_ = std::move(*sig);
     }
   }
   log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -238,7 +360,8 @@ std::optional<audit_log> audit_log::open(const std::string& path, std::string& e
 
 audit_log::audit_log(audit_log&& other) noexcept
   : fd_(other.fd_), path_(std::move(other.path_)), next_seq_(other.next_seq_),
-    head_(std::move(other.head_)), broken_(std::move(other.broken_)) {
+    head_(std::move(other.head_)), head_signature_(std::move(other.head_signature_)),
+    broken_(std::move(other.broken_)), signer_(std::move(other.signer_)) {
   other.fd_ = -1;
 }
 
@@ -251,7 +374,9 @@ audit_log& audit_log::operator=(audit_log&& other) noexcept {
     path_ = std::move(other.path_);
     next_seq_ = other.next_seq_;
     head_ = std::move(other.head_);
+    head_signature_ = std::move(other.head_signature_);
     broken_ = std::move(other.broken_);
+    signer_ = std::move(other.signer_);
   }
   return *this;
 }
@@ -263,7 +388,11 @@ audit_log::~audit_log() {
 
 bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
   auto hash = chain_hash(head_, next_seq_, r.text());
-  std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text() + "\n";
+  std::vector<uint8_t> sig;
+  if (signer_)
+    sig = signer_->sign(audit_signing_payload(next_seq_, hash));
+  std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text()
+                     + "\t" + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
   // O_APPEND: one write() of the whole line, so a record is never interleaved.
   for (size_t done = 0; done < line.size();) {
     auto n = ::write(fd_, line.data() + done, line.size() - done);
@@ -280,6 +409,7 @@ bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
     return false;
   }
   head_ = std::move(hash);
+  head_signature_ = std::move(sig);
   ++next_seq_;
   return true;
 }

@@ -133,13 +133,6 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
     std::cerr << "cwts-node: config error: " << why << "\n";
     return 2;
   }
-  // Over TLS a certificate is an identity: ours must name us, a peer's must
-  // name a member (issue 17 finding 2).
-  if (auto why = cwts::bind_node_tls_identity(cfg, settings->self.value, settings->members->ids());
-      !why.empty()) {
-    std::cerr << "cwts-node: config error: " << why << "\n";
-    return 2;
-  }
   // Declared before the actor system: actors use it until the system is gone.
   cwts::kill_gate gate;
   restore_halt(*settings, gate);
@@ -175,7 +168,7 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   admin_cfg.request_deadline = settings->admin.request_deadline;
   admin_cfg.stale_after_s = std::chrono::duration<double>(settings->stale_halt).count();
   admin_cfg.signer = cwts::node_kill_signer{settings->self, settings->kill.node_key_name,
-                                            settings->kill.node_key, settings->cluster_id};
+                                            settings->kill.node_key};
   auto& h = admin_cfg.health;
   const auto& a = settings->admin;
   h.interval = a.interval;

@@ -94,7 +94,8 @@ CAF_TEST(an_edited_record_with_its_hash_recomputed_breaks_the_next_link) {
   auto t2 = ls[1].find('\t', t1 + 1);
   auto t3 = ls[1].find('\t', t2 + 1);
   auto prev = ls[1].substr(t1 + 1, t2 - t1 - 1);
-  auto record = ls[1].substr(t3 + 1) + " extra=1";
+  auto t4 = ls[1].find('\t', t3 + 1); // then the signature ("-": no key here)
+  auto record = ls[1].substr(t3 + 1, t4 - t3 - 1) + " extra=1";
   ls[1] = "1\t" + prev + "\t" + chain_hash(prev, 1, record) + "\t" + record;
   rewrite(ls);
   auto v = verify_audit_file(path);
