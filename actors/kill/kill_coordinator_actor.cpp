@@ -9,6 +9,7 @@
 
 #include "common/metrics/measured_behavior.hpp"
 
+#include "actors/kill/audit_content.hpp"
 #include "actors/kill/kill_coordinator_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "messages/registry.hpp"
@@ -72,35 +73,17 @@ namespace {
 
 using namespace kill_detail;
 
-std::string hex(const std::vector<uint8_t>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
-}
-
-// The whole command, signature included, so an auditor can verify it again.
+// The whole command, signature included, so an auditor can verify it again
+// (audit_content.hpp). Refused ones go through the sampler: a flood of bad
+// commands is counted, not each written and synced.
 void audit_command(kill_ptr self, const kill_command& cmd, const char* via, const char* verdict,
                    const std::string& reason) {
-  audit_record r("kill_command");
-  r.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("via", via)
-    .add("verdict", verdict)
-    .add("reason", reason)
-    .add("id", cmd.id.value)
-    .add("level", static_cast<int64_t>(cmd.level))
-    .add("scope", to_string(cmd.scope))
-    .add("scope_value", cmd.scope_value)
-    .add("issuer", cmd.issuer.value)
-    .add("origin", cmd.origin.value)
-    .add("issued_at_ns", cmd.issued_at.ns)
-    .add("text", cmd.reason)
-    .add("signature", hex(cmd.signature));
-  audit(self, r, std::string(verdict) != "duplicate");
+  auto r = kill_command_record(self->state.cfg.core.self, cmd, via, verdict, reason);
+  auto v = std::string(verdict);
+  if (v == "refused" || v == "duplicate")
+    audit_refusal(self, r, v + " " + reason);
+  else
+    audit(self, r, true);
 }
 
 void audit_ack(kill_ptr self, const kill_ack& a) {
@@ -399,14 +382,7 @@ void start(kill_ptr self) {
   auto warm = ed25519_signer::generate();
   ed25519_verify(warm.public_key(), "warm-up", warm.sign("warm-up"));
   std::string error;
-  if (!st.cfg.audit_path.empty()) {
-    st.audit = audit_log::open(st.cfg.audit_path, error);
-    if (!st.audit)
-      spdlog::error("event=audit_open_failed path={} error=\"{}\"", st.cfg.audit_path, error);
-    else if (!st.audit->broken().empty())
-      spdlog::error("event=audit_chain_broken path={} problem=\"{}\"", st.cfg.audit_path,
-                    st.audit->broken());
-  }
+  open_audit(self); // signed with the node key (kill_audit.cpp)
   if (st.cfg.state_path.empty())
     return;
   auto saved = load_halt_state(st.cfg.state_path, error);
@@ -453,6 +429,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
   start(self);
   start_heartbeats(self);
+  start_audit_timer(self);
   return metrics::measured(self, "kill", {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
@@ -516,6 +493,8 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](reset_atom, const std::string& id) { on_reset_deadline(self, id); },
     [=](deadline_atom, const std::string& id) { deliver_if_complete(self, kill_id{id}, true); },
     [=](const heartbeat& hb) { on_heartbeat(self, hb); },
+    [=](const audit_anchor& a) { on_audit_anchor(self, a); },
+    [=](audit_atom) { on_audit_tick(self); },
     [=](tick_atom) { on_heartbeat_timer(self); },
     [=](wire_atom, const role_directory& dir) { self->state.dir = dir; },
     [=](gate_atom) { return self->state.core->state(); },
@@ -540,6 +519,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"resets_refused", st.resets_refused},
                           {"votes_refused", st.votes_refused}}};
       add_quorum_stats(self, s);
+      add_audit_stats(self, s);
       for (auto& [k, v] : st.last_kill)
         s.counters[k] = v;
       return s;

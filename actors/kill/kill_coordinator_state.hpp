@@ -11,6 +11,7 @@
 #include "caf/all.hpp"
 
 #include "actors/kill/audit_chain.hpp"
+#include "actors/kill/kill_audit_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
@@ -27,6 +28,7 @@ struct kill_coordinator_state {
   std::map<std::string, size_t> expected_peers;
   std::optional<audit_log> audit;
   int64_t audit_failures = 0;
+  kill_audit_state audit_ext; // sampler and peers' anchors (kill_audit.cpp)
   int64_t channels_escalated = 0;
   int64_t persist_failures = 0;
   // Resets: rounds by reset id, votes that came before their proposal,
@@ -68,6 +70,16 @@ std::vector<caf::actor> peers(kill_ptr self);
 
 // Appends to the audit log (logs and counts a failure; never throws).
 void audit(kill_ptr self, const audit_record& r, bool sync);
+
+// Audit side (kill_audit.cpp): opens the signed log; a refused command's
+// record through the sampler (true when written, unsynced); the audit timer
+// (anchors to peers, refusal summaries); a peer's anchor; stats.
+void open_audit(kill_ptr self);
+bool audit_refusal(kill_ptr self, const audit_record& r, const std::string& reason);
+void start_audit_timer(kill_ptr self);
+void on_audit_tick(kill_ptr self);
+void on_audit_anchor(kill_ptr self, const audit_anchor& a);
+void add_audit_stats(kill_ptr self, actor_stats& s);
 // Writes the core's halt state; empty on success, else why not.
 std::string persist(kill_ptr self);
 void notify_trading_state(kill_ptr self);

@@ -18,6 +18,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/kill/audit_content.hpp"
 #include "actors/kill/kill_auth.hpp"
 #include "actors/kill/kill_coordinator_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
@@ -26,37 +27,23 @@ namespace cwts::kill_detail {
 
 namespace {
 
+// With the signed content (audit_content.hpp), so the operator's and the
+// voting node's signatures can be checked again; refusals are sampled.
 void audit_reset(kill_ptr self, const reset_command& cmd, const char* via, const char* verdict,
                  const std::string& why) {
-  audit_record r("reset_command");
-  r.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("via", via)
-    .add("verdict", verdict)
-    .add("reason", why)
-    .add("id", cmd.id.value)
-    .add("issuer", cmd.issuer.value)
-    .add("origin", cmd.origin.value)
-    .add("issued_at_ns", cmd.issued_at.ns)
-    .add("text", cmd.reason)
-    .add("epoch", cmd.epoch)
-    .add("signature_bytes", static_cast<int64_t>(cmd.signature.size()));
-  audit(self, r, true);
+  auto r = reset_command_record(self->state.cfg.core.self, cmd, via, verdict, why);
+  if (std::string(verdict) == "refused")
+    audit_refusal(self, r, "reset refused " + why);
+  else
+    audit(self, r, true);
 }
 
 void audit_vote(kill_ptr self, const reset_vote& v, const char* verdict, const std::string& why) {
-  audit_record r("reset_vote");
-  r.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("verdict", verdict)
-    .add("note", why)
-    .add("id", v.reset.value)
-    .add("from", v.node.value)
-    .add("yes", v.yes ? 1 : 0)
-    .add("reason", v.reason)
-    .add("epoch", v.epoch)
-    .add("signature_bytes", static_cast<int64_t>(v.signature.size()));
-  audit(self, r, false);
+  auto r = reset_vote_record(self->state.cfg.core.self, v, verdict, why);
+  if (std::string(verdict) == "refused")
+    audit_refusal(self, r, "vote refused " + why);
+  else
+    audit(self, r, false);
 }
 
 void refuse_vote(kill_ptr self, const reset_vote& v, const std::string& why) {

@@ -37,6 +37,7 @@
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/registry.hpp"
+#include "nodes/cwts/audit_verify_command.hpp"
 #include "nodes/cwts/cluster_command.hpp"
 #include "nodes/status/node_status.hpp"
 #include "nodes/transport/node_transport.hpp"
@@ -52,7 +53,9 @@ constexpr const char* usage =
   "  cluster up|status|down --config=FILE   a local cluster (docs/operations.md)\n"
   "  drill   SCENARIO --config=FILE [--report=PATH]   a failure drill with a JSON report\n"
   "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
-  "  audit-verify --file=PATH   checks a node's kill audit log (hash chain)\n"
+  "  audit-verify --file=PATH [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
+  "          checks a node's kill audit log: hash chain; with --operators every record's\n"
+  "          signature and every stored command/vote signature; with --anchor truncation\n"
   "signed commands (Ed25519 key of an operator listed in the node's operators\n"
   "file; see docs/operators.md and docs/kill-switch.md):\n"
   "  kill              --node=HOST:PORT --level=1..4 --reason=TEXT --operator=NAME\n"
@@ -69,7 +72,8 @@ constexpr const char* usage =
   "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
   "  cwts reset --node=127.0.0.1:47011 --reason=\"venue checked\" \\\n"
   "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
-  "  cwts audit-verify --file=run/solo-kill-audit.log\n"
+  "  cwts audit-verify --file=run/gw1-kill-audit.log --operators=config/operators.ini \\\n"
+  "    --anchor=run/tr1-kill-audit.log.anchor.gw1\n"
   "  cwts status --node=127.0.0.1:47012\n"
   "  cwts keygen --out=/secure/place/carol\n"
   "  cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000 \\\n"
@@ -96,6 +100,8 @@ struct cli_config : caf::actor_system_config {
   std::string key_file;
   std::string out;
   std::string file;
+  std::string operators_file;
+  std::string anchor;
   cli_config() {
     cwts::register_message_types(*this);
     opt_group{custom_options_, "global"}
@@ -111,7 +117,9 @@ struct cli_config : caf::actor_system_config {
       .add(value, "value", "limit: the new value (decimal)")
       .add(key_file, "key-file", "operator's Ed25519 private key (PEM)")
       .add(out, "out", "keygen: path prefix of the key files")
-      .add(file, "file", "audit-verify: the audit log");
+      .add(file, "file", "audit-verify: the audit log")
+      .add(operators_file, "operators", "audit-verify: operators file (node and operator keys)")
+      .add(anchor, "anchor", "audit-verify: a peer's anchor file(s), comma-separated");
   }
 };
 
@@ -375,19 +383,7 @@ int run_reset(caf::actor_system& sys, const cli_config& cfg, const caf::actor& s
 }
 
 int run_audit_verify(const cli_config& cfg) {
-  if (cfg.file.empty()) {
-    std::cerr << "cwts audit-verify: --file=PATH is required\n" << usage;
-    return 2;
-  }
-  auto v = cwts::verify_audit_file(cfg.file);
-  if (v.ok) {
-    std::cout << "audit ok file=" << cfg.file << " records=" << v.records << " head=" << v.head
-              << std::endl;
-    return 0;
-  }
-  std::cout << "audit FAILED file=" << cfg.file << " records=" << v.records
-            << " first_bad=" << v.first_bad << " problem=\"" << v.problem << "\"" << std::endl;
-  return v.first_bad < 0 ? 2 : 4;
+  return cwts::cli::run_audit_verify({cfg.file, cfg.operators_file, cfg.anchor});
 }
 
 // Checks the options a signed command needs; empty when they are complete.
