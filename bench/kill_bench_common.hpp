@@ -51,13 +51,14 @@ inline std::string new_id(const char* prefix) {
 }
 
 // Node keys made for this run (node-<id>.pem in `dir`/keys) and an
-// operators file listing them (role kill, node = <id>) beside alice from
-// config/operator-keys. Empty on success, else what failed.
-inline std::string write_operators(const std::string& config_dir, const std::string& dir,
+// operators file listing them (role kill, node = <id>) beside alice from this
+// process's `cwts keys` (itest::cluster_paths::keys_dir). Empty on success,
+// else what failed.
+inline std::string write_operators(const std::string& /*config_dir*/, const std::string& dir,
                                    const std::vector<std::string>& node_ids) {
   std::filesystem::create_directories(dir + "/keys");
   std::string text = "[operators]\nwindow-seconds = 30\n\n[operator.alice]\npublic-key-file = \""
-                     + config_dir + "/operator-keys/alice.pub.pem\"\n"
+                     + itest::cluster_paths::from_env().operator_public_key("alice") + "\"\n"
                      + "roles = \"risk-officer,operations,kill,kill-full,reset\"\n";
   for (auto& id : node_ids) {
     auto key = ed25519_signer::generate();
@@ -77,7 +78,8 @@ inline std::string write_operators(const std::string& config_dir, const std::str
 // run's operators file and its node key.
 inline std::vector<std::string> node_overrides(const std::string& dir, const std::string& id,
                                                const std::string& roles,
-                                               const std::vector<uint16_t>& peer_ports) {
+                                               const std::vector<uint16_t>& peer_ports,
+                                               const std::vector<std::string>& members = {}) {
   std::string peers;
   for (auto p : peer_ports)
     peers += std::string(peers.empty() ? "" : ",") + "\"127.0.0.1:" + std::to_string(p) + "\"";
@@ -87,6 +89,13 @@ inline std::vector<std::string> node_overrides(const std::string& dir, const std
                                "--operators.file=" + dir + "/operators.ini",
                                "--kill.node-key-name=node-" + id,
                                "--kill.node-key-file=" + dir + "/keys/node-" + id + ".pem"};
+  // The configured members (issue 17): every node of the run.
+  if (!members.empty()) {
+    std::string list;
+    for (auto& m : members)
+      list += std::string(list.empty() ? "" : ",") + "\"" + m + "\"";
+    out.push_back("--cluster.members=[" + list + "]");
+  }
   // Extra node options for an experiment (e.g. scheduler settings), space-separated.
   if (const char* extra = std::getenv("CWTS_BENCH_NODE_ARGS")) {
     std::string rest = extra;

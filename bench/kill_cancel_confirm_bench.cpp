@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
   itest::cluster_paths venue_paths = paths;
   venue_paths.config_dir = dir; // the copied venue.ini
   std::string error;
-  auto alice = ed25519_signer::from_pem_file(paths.config("operator-keys/alice.pem"), error);
+  auto alice = ed25519_signer::from_pem_file(paths.operator_key("alice"), error);
   if (!alice || !write_venue_ini(paths.config_dir, dir, orders)
       || !bench::write_operators(paths.config_dir, dir, {"g1"}).empty()) {
     std::fprintf(stderr, "setup failed (%s); files in %s\n", error.c_str(), dir.c_str());

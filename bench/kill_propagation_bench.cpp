@@ -5,7 +5,7 @@
 //
 // Starts 4 cwts-node processes (role witness: kill coordinator only; b1..b4,
 // every node a peer of the others, node keys made for the run) and sends N
-// level-1 kills signed by alice (config/operator-keys/alice.pem), each with
+// level-1 kills signed by alice (alice.pem of this run's `cwts keys`), each with
 // a fresh id, to b1, b2, b3, b4 in turn. A kill on an already-closed gate is
 // still verified, applied and acked, so no reset is needed between them.
 // Each kill waits for the previous report, then gap-ms, so the nodes have
@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string error;
-  auto alice = ed25519_signer::from_pem_file(paths.config("operator-keys/alice.pem"), error);
+  auto alice = ed25519_signer::from_pem_file(paths.operator_key("alice"), error);
   if (!alice) {
     std::fprintf(stderr, "alice's key: %s\n", error.c_str());
     return 1;
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
         peers.push_back(ports[j]);
     // A witness never connects to the venue; the port only has to parse.
     auto argv_i = itest::node_argv(paths, "node-gateway.ini", 9, ports[i],
-                                   bench::node_overrides(dir, ids[i], "witness", peers));
+                                   bench::node_overrides(dir, ids[i], "witness", peers, ids));
     nodes.push_back(std::make_unique<itest::child_process>(ids[i], argv_i, dir, dir));
   }
   bench::bench_client_config cfg;

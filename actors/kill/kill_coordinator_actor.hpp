@@ -42,6 +42,7 @@
 #include "caf/fwd.hpp"
 
 #include "actors/kill/kill_switch.hpp"
+#include "common/cluster_members.hpp"
 
 namespace cwts {
 
@@ -52,8 +53,12 @@ struct kill_coordinator_config {
   std::string audit_path;
   // Durable halt state (halt_state.hpp); empty: not persisted (unit tests).
   std::string state_path;
-  // n of the reset quorum: this node and its configured peers.
+  // n of the reset and heartbeat quorums: the configured members.
   int32_t cluster_size = 1;
+  // The configured members (common/cluster_members.hpp): a heartbeat or
+  // reset vote naming any other node is refused (not_a_member) before its
+  // signature is even checked. Null: every node counts (unit tests).
+  std::shared_ptr<const cluster_membership> members;
   // A node votes no on a reset while it has been halted for less than this.
   std::chrono::milliseconds min_halt{0};
   // How long a vote waits for the local OMS and risk to answer.

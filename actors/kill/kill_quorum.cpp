@@ -88,6 +88,9 @@ void start_heartbeats(kill_ptr self) {
   q.cluster_size = cfg.cluster_size;
   q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
   q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
+  if (cfg.members)
+    for (auto& id : cfg.members->ids())
+      q.members.insert(id);
   self->state.quorum.emplace(q);
   role_watch_config rw;
   rw.required = cfg.required_roles;
@@ -181,6 +184,10 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
   auto& st = self->state;
   if (hb.node == st.cfg.core.self)
     return refuse_heartbeat(self, hb, "own_name", "heartbeat in this node's own name");
+  // Membership is configuration (issue 17 finding 2): a node key that is
+  // not a configured member's signs nothing that counts here.
+  if (auto why = membership_refusal(st.cfg.members.get(), hb.node.value); !why.empty())
+    return refuse_heartbeat(self, hb, "not_a_member", why);
   // Only node X's key can sign X's heartbeat.
   if (auto why = verify_heartbeat_signature(st.cfg.core.operators.get(), hb); !why.empty())
     return refuse_heartbeat(self, hb, "bad_signature", why);
@@ -198,6 +205,8 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
       return refuse_heartbeat(self, hb, "stale_seq",
                               "seq " + std::to_string(hb.seq)
                                 + " not above the last one counted (replay)");
+    case heartbeat_verdict::not_member:
+      return refuse_heartbeat(self, hb, "not_a_member", "not a configured member");
     case heartbeat_verdict::ignored:
       return refuse_heartbeat(self, hb, "not_a_peer",
                               "more distinct peers than the cluster size allows");

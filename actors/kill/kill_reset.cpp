@@ -269,6 +269,9 @@ void on_reset_vote(kill_ptr self, const reset_vote& v) {
   // our name is someone else's.
   if (v.node == st.cfg.core.self)
     return refuse_vote(self, v, "vote in this node's own name from outside");
+  // Only the configured members vote (issue 17 finding 2).
+  if (auto why = membership_refusal(st.cfg.members.get(), v.node.value); !why.empty())
+    return refuse_vote(self, v, why);
   // Only node X's key can sign X's vote.
   if (auto why = verify_vote_signature(st.cfg.core.operators.get(), v); !why.empty())
     return refuse_vote(self, v, why);

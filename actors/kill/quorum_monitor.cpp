@@ -26,6 +26,8 @@ heartbeat_verdict quorum_monitor::on_heartbeat(const std::string& peer, uint64_t
                                                int64_t now_ns) {
   if (peer == cfg_.self)
     return heartbeat_verdict::ignored;
+  if (!cfg_.members.empty() && !cfg_.members.count(peer))
+    return heartbeat_verdict::not_member;
   auto i = last_seen_ns_.find(peer);
   if (i == last_seen_ns_.end()) {
     if (static_cast<int32_t>(last_seen_ns_.size()) >= cfg_.cluster_size - 1)

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ enum class heartbeat_verdict : uint8_t {
   counted,
   ignored,      // our own name, or a peer beyond the n-1 a cluster of n has
   stale_seq,    // seq not above the last counted one from that node (replay)
+  not_member,   // a node outside the configured members (issue 17 finding 2)
 };
 
 // Empty when `hb` is signed by the key the operators file lists for
@@ -44,11 +46,14 @@ std::string verify_heartbeat_signature(const operator_registry* registry, const 
 
 struct quorum_monitor_config {
   std::string self;                 // this node's id; its own heartbeats are ignored
-  int32_t cluster_size = 1;         // n: this node and its configured peers
+  int32_t cluster_size = 1;         // n: the configured members, this node included
   int64_t timeout_ns = 0;           // a peer not heard for longer is not visible
   // Silence counts from here (start + the grace the node gives its peers to
   // come up): the quorum is never lost before counting_from_ns + timeout_ns.
   int64_t counting_from_ns = 0;
+  // The configured members; empty: any n-1 distinct peers (unit tests). A
+  // non-member's heartbeat never counts, so it cannot hold up a quorum.
+  std::set<std::string> members;
 };
 
 // What check() found: `lost` is true only at the transition held -> lost.

@@ -571,6 +571,10 @@ std::string check_announce(supervisor_ptr self, const peer_announce& a,
   auto* registry = self->state.cfg.operators.get();
   if (!registry)
     return "no operators file: a peer's announce cannot be verified";
+  // Membership is configuration (issue 17 finding 2): a node key of a node
+  // outside [cluster] members does not make its holder a peer.
+  if (auto why = membership_refusal(self->state.cfg.members.get(), a.node.value); !why.empty())
+    return why;
   auto* key = registry->node_key(a.node.value);
   if (!key)
     return "no node key listed for node " + a.node.value;
@@ -694,6 +698,9 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       auto sender = self->current_sender();
       if (sender && sender->node() != self->node())
         return refuse_announce(self, node, "unsigned announce from another process");
+      // What a peer we dialed calls itself must be a member too.
+      if (auto why = membership_refusal(self->state.cfg.members.get(), node); !why.empty())
+        return refuse_announce(self, node, why);
       on_peer(self, node, peer_supervisor, roles);
     },
     [=](peer_atom, const peer_announce& a, const caf::actor& peer_supervisor,

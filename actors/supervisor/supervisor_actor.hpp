@@ -21,6 +21,7 @@
 
 #include "actors/supervisor/restart_policy.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
+#include "common/cluster_members.hpp"
 #include "common/kill_gate.hpp"
 #include "common/node_kill.hpp"
 #include "common/operator_auth.hpp"
@@ -46,6 +47,10 @@ struct supervisor_config {
   // The node keys a peer's announce must be signed with (`node = <id>`);
   // null refuses every announce from another process.
   std::shared_ptr<const operator_registry> operators;
+  // The configured members (common/cluster_members.hpp): only they may join
+  // as peers, by announce or by our own join. Null: any node with a node
+  // key (unit tests).
+  std::shared_ptr<const cluster_membership> members;
   restart_strategy strategy = restart_strategy::one_for_one;
   restart_limits limits;
   kill_gate* gate = nullptr; // closed at level 1 on a node-level escalation

@@ -73,8 +73,9 @@ bool cluster_runtime::prepare(std::string& error) {
         std::string ids;
         for (auto& n : spec_.nodes)
           ids += " " + n.id;
-        error = "TLS is on ([tls] enabled) but " + f + " is missing: run scripts/gen-certs "
-                + spec_.certs_dir + ids;
+        error = "TLS is on ([tls] enabled) but " + f + " is missing: make the deployment's keys "
+                "and certificates with `cwts keys --cluster=" + spec_.file
+                + "` (certificates alone: scripts/gen-certs " + spec_.certs_dir + ids + ")";
         return false;
       }
   }
@@ -138,8 +139,14 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
     if (p.id == n.id)
       continue;
     auto address = routes_.peer ? routes_.peer(n, p) : loopback(p.cluster_port);
-    peers += std::string(peers.empty() ? "" : ",") + "\"" + address + "\"";
+    // id@address: over TLS the certificate there must name that member.
+    peers += std::string(peers.empty() ? "" : ",") + "\"" + p.id + "@" + address + "\"";
   }
+  // Every node of the cluster config is a member, and nobody else
+  // (issue 17 finding 2): the quorums are sized from this list.
+  std::string members;
+  for (auto& p : spec_.nodes)
+    members += std::string(members.empty() ? "" : ",") + "\"" + p.id + "\"";
   std::vector<std::string> argv{node_bin_,
                                 "--config-file=" + n.config,
                                 "--cwts.node-id=" + n.id,
@@ -147,6 +154,7 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
                                 "--venue.credentials-file=" + spec_.venue.credentials,
                                 "--cluster.port=" + std::to_string(n.cluster_port),
                                 "--cluster.peers=[" + peers + "]",
+                                "--cluster.members=[" + members + "]",
                                 "--admin.port=" + std::to_string(n.admin_port)};
   if (!n.roles.empty())
     argv.push_back("--cwts.roles=" + n.roles);

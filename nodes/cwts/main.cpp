@@ -39,6 +39,7 @@
 #include "messages/registry.hpp"
 #include "nodes/cwts/audit_verify_command.hpp"
 #include "nodes/cwts/cluster_command.hpp"
+#include "nodes/cwts/keys_command.hpp"
 #include "nodes/status/node_status.hpp"
 #include "nodes/transport/node_transport.hpp"
 
@@ -52,6 +53,8 @@ constexpr const char* usage =
   "          operator console over a node's admin HTTP port (docs/console.md)\n"
   "  cluster up|status|down --config=FILE   a local cluster (docs/operations.md)\n"
   "  drill   SCENARIO --config=FILE [--report=PATH]   a failure drill with a JSON report\n"
+  "  keys    [--out=DIR] [--cluster=FILE] [--operator=NAME=ROLES]   one deployment's keys,\n"
+  "          operators file and TLS certificates (cwts keys --help)\n"
   "  keygen  --out=PATH      writes PATH.pem (private, mode 0600) and PATH.pub.pem\n"
   "  audit-verify --file=PATH [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
   "          checks a node's kill audit log: hash chain; with --operators every record's\n"
@@ -424,6 +427,8 @@ int main(int argc, char** argv) {
     return run_console(argc - 1, argv + 1);
   if (command == "cluster")
     return cwts::run_cluster_command(argc - 1, argv + 1);
+  if (command == "keys")
+    return cwts::run_keys_command(argc, argv);
   if (command == "drill")
     return cwts::run_drill_command(argc - 1, argv + 1);
   cli_config cfg;

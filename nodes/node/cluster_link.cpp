@@ -23,7 +23,17 @@ namespace {
 constexpr auto request_timeout = std::chrono::seconds(5);
 
 std::string address(const peer_address& p) {
-  return p.host + ":" + std::to_string(p.port);
+  return (p.id.empty() ? "" : p.id + "@") + p.host + ":" + std::to_string(p.port);
+}
+
+// Empty when the node answering at `p` may be taken as the member configured
+// there: it must call itself by that member's id (over TLS its certificate
+// already had to name it: tls_relay.hpp).
+std::string identity_mismatch(const peer_address& p, const std::string& node) {
+  if (p.id.empty() || p.id == node)
+    return "";
+  return "the node at " + p.host + ":" + std::to_string(p.port) + " calls itself '" + node
+         + "', the configured member there is '" + p.id + "'";
 }
 
 // What we tell a peer about ourselves: our node id and local directory,
@@ -47,7 +57,13 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_d
               caf::actor& joined) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::string error;
-    auto remote = connect_node(sys, peer.host, peer.port, error);
+    caf::actor remote;
+    auto route = node_route(peer.host, peer.port, error, peer.id);
+    if (!route.first.empty()) {
+      auto r = sys.middleman().remote_actor(route.first, route.second);
+      if (r)
+        remote = *r;
+    }
     if (!remote) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
@@ -56,6 +72,10 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_d
     self->request(remote, request_timeout, directory_atom::value)
       .receive(
         [&](const std::string& node, const role_directory& roles) {
+          if (auto why = identity_mismatch(peer, node); !why.empty()) {
+            spdlog::warn("event=peer_refused address={} reason=\"{}\"", address(peer), why);
+            return;
+          }
           self->send(supervisor, peer_atom::value, node, remote, roles);
           // The peer lists us too, even if it was up before us and never
           // joins us itself (or joined an earlier life of this node).
@@ -152,7 +172,7 @@ void try_join(peer_link_ptr self, int32_t i) {
     return;
   slot.connecting = true;
   std::string error;
-  auto route = node_route(slot.address.host, slot.address.port, error);
+  auto route = node_route(slot.address.host, slot.address.port, error, slot.address.id);
   if (route.first.empty())
     return join_failed(self, i, error);
   auto mm = self->system().middleman().actor_handle();
@@ -165,6 +185,9 @@ void try_join(peer_link_ptr self, int32_t i) {
         self->request(remote, request_timeout, directory_atom::value)
           .then(
             [self, i, remote](const std::string& node, const role_directory& roles) {
+              auto why = identity_mismatch(self->state.slots[static_cast<size_t>(i)].address, node);
+              if (!why.empty())
+                return join_failed(self, i, why);
               joined(self, i, remote, node, roles);
             },
             [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });

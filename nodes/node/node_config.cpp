@@ -7,6 +7,7 @@
 #include "actors/connector/tls_transport.hpp"
 #include "actors/risk/limit_change.hpp"
 #include "common/ini_file.hpp"
+#include "common/published_keys.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -25,7 +26,9 @@ node_config::node_config() {
     .add(raw_.summary_interval_ms, "summary-interval-ms", "period of the summary line");
   opt_group{custom_options_, "cluster"}
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
-    .add(raw_.peers, "peers", "peer nodes as host:port")
+    .add(raw_.peers, "peers", "peer nodes as id@host:port (host:port on plain TCP)")
+    .add(raw_.members, "members",
+         "node ids of every member of the cluster, this node included (docs/operators.md)")
     .add(raw_.connect_timeout_ms, "connect-timeout-ms", "how long to wait for peers at start")
     .add(raw_.standby_for, "standby-for",
          "node id this node stands by for: its roles start only when that node is lost")
@@ -206,16 +209,23 @@ bool in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi, std::st
   return true;
 }
 
-bool parse_peer(const std::string& text, peer_address& out, std::string& error) {
+bool parse_peer(const std::string& full, peer_address& out, std::string& error) {
+  auto at = full.find('@');
+  std::string id = at == std::string::npos ? "" : full.substr(0, at);
+  std::string text = at == std::string::npos ? full : full.substr(at + 1);
+  if (at != std::string::npos && id.empty()) {
+    error = "cluster.peers: '" + full + "' has an empty node id before '@'";
+    return false;
+  }
   auto colon = text.rfind(':');
   char* end = nullptr;
   long port = colon == std::string::npos ? 0 : std::strtol(text.c_str() + colon + 1, &end, 10);
   if (colon == std::string::npos || colon == 0 || end == nullptr || *end != '\0' || port < 1
       || port > 65535) {
-    error = "cluster.peers: '" + text + "' is not host:port";
+    error = "cluster.peers: '" + full + "' is not [id@]host:port";
     return false;
   }
-  out = peer_address{text.substr(0, colon), static_cast<uint16_t>(port)};
+  out = peer_address{text.substr(0, colon), static_cast<uint16_t>(port), id};
   return true;
 }
 
@@ -249,6 +259,13 @@ bool load_credentials(const std::string& file, const std::string& account,
   venue.api_key = *k;
   venue.secret = *s;
   return true;
+}
+
+std::string with_node_id(std::string text, const node_id& self) {
+  const std::string token = "<node-id>";
+  for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at))
+    text.replace(at, token.size(), self.value);
+  return text;
 }
 
 // `<node-id>` replaced; the folder is created so the file can be written.
@@ -471,7 +488,56 @@ bool node_config::read_operators(node_settings& s, std::string& error) const {
     error = "operators.file: " + error;
     return false;
   }
+  for (auto& k : registry->keys())
+    if (auto published = published_key(k.public_key); !published.empty()) {
+      error = "operators.file: " + file.string() + ": [operator." + k.id.value
+              + "] public-key-file is " + published + "; make this deployment's keys with `cwts keys`";
+      return false;
+    }
   s.operators = std::make_shared<const operator_registry>(std::move(*registry));
+  return true;
+}
+
+// Issue 17 finding 2: membership is configuration. Every member needs the
+// node key the operators file lists for it; each peer named in
+// cluster.peers must be a member, and over TLS it must be named (its
+// certificate is checked against that name).
+bool node_config::read_members(node_settings& s, std::string& error) const {
+  std::vector<std::string> ids = raw_.members;
+  if (ids.empty()) {
+    if (!s.peers.empty()) {
+      error = "cluster.members: not set (a node with cluster.peers needs the list of the "
+              "cluster's members, this node included: only they count in any quorum)";
+      return false;
+    }
+    ids.push_back(s.self.value); // a single node is a cluster of itself
+  }
+  auto m = cluster_membership::make(ids, s.self.value, *s.operators, error);
+  if (!m)
+    return false;
+  if (static_cast<int32_t>(s.peers.size()) > m->size() - 1) {
+    error = "cluster.peers: " + std::to_string(s.peers.size()) + " peers, but cluster.members lists "
+            + std::to_string(m->size()) + " nodes (" + m->joined_ids() + ")";
+    return false;
+  }
+  const bool tls = !openssl_certificate.empty();
+  for (auto& p : s.peers) {
+    auto where = p.host + ":" + std::to_string(p.port);
+    if (p.id.empty() && tls) {
+      error = "cluster.peers: '" + where + "' names no node id (write id@" + where
+              + "): over TLS each peer's certificate is checked against the member it should be";
+      return false;
+    }
+    if (!p.id.empty() && p.id == s.self.value) {
+      error = "cluster.peers: '" + p.id + "@" + where + "' is this node itself";
+      return false;
+    }
+    if (!p.id.empty() && !m->contains(p.id)) {
+      error = "cluster.peers: '" + p.id + "@" + where + "': " + m->refusal(p.id);
+      return false;
+    }
+  }
+  s.members = std::make_shared<const cluster_membership>(std::move(*m));
   return true;
 }
 
@@ -516,7 +582,10 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
             "triggers itself with its own key)";
     return false;
   }
-  std::filesystem::path file(r.node_key_file);
+  // `<node-id>` in either is replaced, so one node config serves every node
+  // of a cluster whose keys `cwts keys` named node-<id>.
+  auto key_name = with_node_id(r.node_key_name, s.self);
+  std::filesystem::path file(with_node_id(r.node_key_file, s.self));
   if (file.is_relative())
     file = std::filesystem::path(config_file_path).parent_path() / file;
   auto key = ed25519_signer::from_pem_file(file.string(), error);
@@ -524,29 +593,36 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
     error = "kill.node-key-file: " + error;
     return false;
   }
+  // Issue 17 finding 7: a key whose private half is in the repository
+  // authenticates nobody.
+  if (auto published = published_key(key->public_key()); !published.empty()) {
+    error = "kill.node-key-file: '" + file.string() + "' is " + published
+            + "; make this deployment's keys with `cwts keys`";
+    return false;
+  }
   const operator_key* listed = nullptr;
   for (auto& op : s.operators->keys())
-    if (op.id.value == r.node_key_name)
+    if (op.id.value == key_name)
       listed = &op;
   if (!listed || !listed->roles.count(operator_role::kill)) {
-    error = "kill.node-key-name: '" + r.node_key_name
+    error = "kill.node-key-name: '" + key_name
             + "' is not in the operators file with role kill";
     return false;
   }
   // The same key signs this node's votes and heartbeats, which peers check
   // against the key listed for this node's id.
   if (listed->node != s.self.value) {
-    error = "kill.node-key-name: '" + r.node_key_name + "' must be listed with node = \""
+    error = "kill.node-key-name: '" + key_name + "' must be listed with node = \""
             + s.self.value + "\" in the operators file"
             + (listed->node.empty() ? std::string(" (it has no node)")
                                     : " (it is listed for node '" + listed->node + "')");
     return false;
   }
   if (listed->public_key != key->public_key()) {
-    error = "kill.node-key-file: not the key the operators file lists for '" + r.node_key_name + "'";
+    error = "kill.node-key-file: not the key the operators file lists for '" + key_name + "'";
     return false;
   }
-  k.node_key_name = operator_id{r.node_key_name};
+  k.node_key_name = operator_id{key_name};
   k.node_key = std::make_shared<const ed25519_signer>(std::move(*key));
   return true;
 }
@@ -690,7 +766,7 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
-      && read_supervision(s, error))
+      && read_supervision(s, error) && read_members(s, error))
     return s;
   return std::nullopt;
 }

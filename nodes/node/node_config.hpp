@@ -16,6 +16,7 @@
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
+#include "common/cluster_members.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
@@ -23,9 +24,14 @@
 
 namespace cwts {
 
+// A [cluster] peers entry: "tr1@127.0.0.1:47012" (or "127.0.0.1:47012" on
+// plain TCP). The id is the member expected there: over TLS the peer's
+// certificate must name it (nodes/transport/tls_relay.hpp), and the node
+// that answers there must call itself by it.
 struct peer_address {
   std::string host;
   uint16_t port = 0;
+  std::string id; // empty: not named (plain TCP only)
 };
 
 struct venue_settings {
@@ -161,6 +167,10 @@ struct node_settings {
   std::string risk_decisions_path;
   // [operators] file, loaded: the keys allowed to command this node.
   std::shared_ptr<const operator_registry> operators;
+  // [cluster] members with their node keys (common/cluster_members.hpp):
+  // the only nodes whose announces, heartbeats and votes count; quorum
+  // sizes come from it. A node without peers is a cluster of itself.
+  std::shared_ptr<const cluster_membership> members;
   kill_settings kill;
   admin_settings admin;
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
@@ -185,6 +195,7 @@ private:
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
   bool read_kill(node_settings& s, std::string& error) const;
+  bool read_members(node_settings& s, std::string& error) const;
   bool read_auto_triggers(node_settings& s, std::string& error) const;
   bool read_admin(node_settings& s, std::string& error) const;
   bool read_supervision(node_settings& s, std::string& error) const;
@@ -196,6 +207,7 @@ private:
     int64_t summary_interval_ms = 1000;
     int64_t cluster_port = 0;
     std::vector<std::string> peers;
+    std::vector<std::string> members;
     int64_t connect_timeout_ms = 15000;
     std::string venue_host = "127.0.0.1";
     int64_t venue_port = 0;

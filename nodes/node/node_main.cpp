@@ -133,6 +133,13 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
     std::cerr << "cwts-node: config error: " << why << "\n";
     return 2;
   }
+  // Over TLS a certificate is an identity: ours must name us, a peer's must
+  // name a member (issue 17 finding 2).
+  if (auto why = cwts::bind_node_tls_identity(cfg, settings->self.value, settings->members->ids());
+      !why.empty()) {
+    std::cerr << "cwts-node: config error: " << why << "\n";
+    return 2;
+  }
   // Declared before the actor system: actors use it until the system is gone.
   cwts::kill_gate gate;
   restore_halt(*settings, gate);

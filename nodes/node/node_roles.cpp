@@ -21,7 +21,9 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.gate = &gate;
   cfg.audit_path = s.kill.audit_path;
   cfg.state_path = s.kill.state_path;
-  cfg.cluster_size = static_cast<int32_t>(s.peers.size()) + 1;
+  // Quorum sizes come from the configured members, never from who connects.
+  cfg.cluster_size = s.members ? s.members->size() : static_cast<int32_t>(s.peers.size()) + 1;
+  cfg.members = s.members;
   cfg.min_halt = s.kill.min_halt;
   cfg.heartbeat_interval = s.kill.heartbeat_interval;
   cfg.quorum_timeout = s.kill.quorum_timeout;
@@ -206,6 +208,7 @@ supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.operators = s.operators;
+  cfg.members = s.members;
   cfg.strategy = s.supervision.strategy;
   cfg.limits = restart_limits{s.supervision.max_restarts,
                               std::chrono::nanoseconds(s.supervision.window).count()};

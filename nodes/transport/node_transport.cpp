@@ -58,6 +58,24 @@ std::string load_node_transport(caf::actor_system_config& cfg) {
   return relays() ? "" : "[openssl] " + error;
 }
 
+std::string bind_node_tls_identity(const caf::actor_system_config& cfg, const std::string& self,
+                                   const std::vector<std::string>& members) {
+  if (!relays())
+    return "";
+  std::string error;
+  auto cn = certificate_common_name(cfg.openssl_certificate, error);
+  if (!error.empty())
+    return "[openssl] certificate: " + error;
+  // Our peers check that our certificate names us; one made for another node
+  // would be refused by all of them, so say so at start.
+  if (cn != self)
+    return "[openssl] certificate: " + cfg.openssl_certificate + " names '" + cn
+           + "', not this node ('" + self + "'): each node presents its own certificate "
+           "(`cwts keys` makes one per node)";
+  relays()->restrict_peers(members);
+  return "";
+}
+
 uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
                              std::string& error) {
   // Over TLS CAF itself listens on a loopback port nobody else is told of;
@@ -73,10 +91,10 @@ uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uin
 }
 
 std::pair<std::string, uint16_t> node_route(const std::string& host, uint16_t port,
-                                            std::string& error) {
+                                            std::string& error, const std::string& expected) {
   if (!relays())
     return {host, port};
-  auto local = relays()->client_port(host, port, error);
+  auto local = relays()->client_port(host, port, expected, error);
   if (local == 0)
     return {"", 0};
   return {"127.0.0.1", local};

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "caf/fwd.hpp"
 
@@ -52,8 +53,17 @@ caf::actor connect_node(caf::actor_system& sys, const std::string& host, uint16_
 // Where CAF dials to reach the node at host:port: that address over plain
 // TCP, the local TLS relay for it over TLS. Empty host with `error` on failure.
 // (For the middleman's asynchronous connect_atom.)
+// `expected`: the member that address belongs to; over TLS its certificate
+// must name it (empty: any certificate the cluster CA signed).
 std::pair<std::string, uint16_t> node_route(const std::string& host, uint16_t port,
-                                            std::string& error);
+                                            std::string& error, const std::string& expected = "");
+
+// Over TLS: from now on a peer connecting to us must present a certificate
+// naming one of `members` (issue 17 finding 2). Empty when that holds,
+// else why not (this process's own certificate does not name `self`).
+// Nothing to do over plain TCP.
+std::string bind_node_tls_identity(const caf::actor_system_config& cfg, const std::string& self,
+                                   const std::vector<std::string>& members);
 
 // "tls" or "tcp": for log lines and the startup line.
 const char* transport_name(caf::actor_system& sys);

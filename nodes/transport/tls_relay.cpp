@@ -16,7 +16,12 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
 
 namespace cwts {
 
@@ -114,7 +119,41 @@ bool load_identity(ssl::context& ctx, const tls_identity& id, std::string& error
   return true;
 }
 
+std::string common_name(X509* cert) {
+  if (!cert)
+    return "";
+  char buf[256] = {0};
+  int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+// The CN of the certificate the other end of `s` presented (verified by
+// then: the handshake succeeded).
+std::string peer_common_name(ssl::stream<tcp::socket>& s) {
+  X509* cert = SSL_get1_peer_certificate(s.native_handle());
+  auto cn = common_name(cert);
+  X509_free(cert);
+  return cn;
+}
+
 } // namespace
+
+std::string certificate_common_name(const std::string& pem_file, std::string& error) {
+  FILE* f = std::fopen(pem_file.c_str(), "r");
+  if (!f) {
+    error = "cannot open " + pem_file;
+    return "";
+  }
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (!cert) {
+    error = pem_file + " holds no PEM certificate";
+    return "";
+  }
+  auto cn = common_name(cert);
+  X509_free(cert);
+  return cn;
+}
 
 struct tls_relays::impl {
   net::io_context io;
@@ -127,7 +166,27 @@ struct tls_relays::impl {
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> handshake_failures{0};
   std::atomic<uint64_t> upstream_failures{0};
+  std::atomic<uint64_t> identity_refused{0};
+  std::vector<std::string> members; // under `mutex`; empty: any CA-signed peer
   std::thread thread;
+
+  // Empty when a peer presenting `cn` may connect to us; else why not.
+  std::string inbound_refusal(const std::string& cn) {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (members.empty() || std::find(members.begin(), members.end(), cn) != members.end())
+      return "";
+    std::string list;
+    for (auto& m : members)
+      list += (list.empty() ? "" : ",") + m;
+    return "certificate names '" + cn + "', not a member of the cluster (members: " + list + ")";
+  }
+
+  void refuse_identity(const char* side, const std::string& peer, const std::string& cn,
+                       const std::string& why) {
+    auto n = ++identity_refused;
+    spdlog::warn("event=node_tls_refused side={} peer={} presented={} refused_total={} reason=\"{}\"",
+                 side, peer, cn.empty() ? "-" : cn, n, why);
+  }
 
   std::shared_ptr<tcp::acceptor> listen(const std::string& host, uint16_t port, std::string& error) {
     error_code ec;
@@ -167,6 +226,15 @@ struct tls_relays::impl {
             spdlog::warn("event=node_tls_refused side=server reason=\"{}\"", hec.message());
             return b->close();
           }
+          auto cn = peer_common_name(b->tls());
+          if (auto why = inbound_refusal(cn); !why.empty()) {
+            error_code rec;
+            auto remote = b->tls().lowest_layer().remote_endpoint(rec);
+            refuse_identity("server", rec ? std::string("?") : remote.address().to_string() + ":"
+                                                                 + std::to_string(remote.port()),
+                            cn, why);
+            return b->close();
+          }
           b->plain().async_connect(tcp::endpoint(net::ip::address_v4::loopback(), plain_port),
                                    [this, b](error_code cec) {
                                      if (cec) {
@@ -183,25 +251,35 @@ struct tls_relays::impl {
 
   // Client side: plain from our CAF, TLS to the peer (whose certificate must
   // name the address we dial).
-  void accept_plain(std::shared_ptr<tcp::acceptor> a, std::string host, uint16_t port) {
+  void accept_plain(std::shared_ptr<tcp::acceptor> a, std::string host, uint16_t port,
+                    std::string expected) {
     auto b = std::make_shared<bridge>(io, client_ctx);
-    a->async_accept(b->plain(), [this, a, b, host, port](error_code ec) {
+    a->async_accept(b->plain(), [this, a, b, host, port, expected](error_code ec) {
       if (ec == net::error::operation_aborted)
         return;
       if (!ec) {
         b->tls().set_verify_callback(ssl::host_name_verification(host));
         error_code rec;
         auto address = net::ip::make_address(host, rec);
-        b->tls().lowest_layer().async_connect(tcp::endpoint(address, port), [this, b, host, port](error_code cec) {
+        b->tls().lowest_layer().async_connect(tcp::endpoint(address, port), [this, b, host, port, expected](error_code cec) {
           if (cec) {
             ++upstream_failures;
             return b->close();
           }
-          b->tls().async_handshake(ssl::stream_base::client, [this, b, host, port](error_code hec) {
+          b->tls().async_handshake(ssl::stream_base::client, [this, b, host, port, expected](error_code hec) {
             if (hec) {
               ++handshake_failures;
               spdlog::warn("event=node_tls_refused side=client peer={}:{} reason=\"{}\"", host, port,
                            hec.message());
+              return b->close();
+            }
+            // The address is right (host_name_verification); the node behind
+            // it must be the member we meant to reach.
+            auto cn = peer_common_name(b->tls());
+            if (!expected.empty() && cn != expected) {
+              refuse_identity("client", host + ":" + std::to_string(port), cn,
+                              "certificate names '" + cn + "', this address is member '" + expected
+                                + "'");
               return b->close();
             }
             ++accepted;
@@ -209,7 +287,7 @@ struct tls_relays::impl {
           });
         });
       }
-      accept_plain(a, host, port);
+      accept_plain(a, host, port, expected);
     });
   }
 };
@@ -241,8 +319,9 @@ uint16_t tls_relays::serve(const std::string& host, uint16_t port, uint16_t plai
   return bound;
 }
 
-uint16_t tls_relays::client_port(const std::string& host, uint16_t port, std::string& error) {
-  auto key = host + ":" + std::to_string(port);
+uint16_t tls_relays::client_port(const std::string& host, uint16_t port,
+                                 const std::string& expected, std::string& error) {
+  auto key = expected + "@" + host + ":" + std::to_string(port);
   {
     std::lock_guard<std::mutex> guard(impl_->mutex);
     if (auto i = impl_->clients.find(key); i != impl_->clients.end())
@@ -262,12 +341,18 @@ uint16_t tls_relays::client_port(const std::string& host, uint16_t port, std::st
     std::lock_guard<std::mutex> guard(impl_->mutex);
     impl_->clients[key] = local;
   }
-  net::post(impl_->io, [this, a, host, port] { impl_->accept_plain(a, host, port); });
+  net::post(impl_->io, [this, a, host, port, expected] { impl_->accept_plain(a, host, port, expected); });
   return local;
 }
 
+void tls_relays::restrict_peers(std::vector<std::string> members) {
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  impl_->members = std::move(members);
+}
+
 tls_relay_counters tls_relays::counters() const {
-  return {impl_->accepted.load(), impl_->handshake_failures.load(), impl_->upstream_failures.load()};
+  return {impl_->accepted.load(), impl_->handshake_failures.load(), impl_->upstream_failures.load(),
+          impl_->identity_refused.load()};
 }
 
 } // namespace cwts

@@ -12,11 +12,17 @@
 //
 // Both ends present a certificate signed by the cluster CA and verify the
 // other's (a peer without one fails the handshake, is counted and logged).
+// A certificate is also an identity (issue 17 finding 2): its CN is the node
+// id it was made for (scripts/gen-certs, `cwts keys`). The dialing side
+// refuses a listener whose certificate does not name the member it dials;
+// the accepting side, once given the member list, refuses a peer whose
+// certificate names no member (event=node_tls_refused, counted).
 // One I/O thread for all relays of a process; bytes are relayed as they come.
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cwts {
 
@@ -31,7 +37,12 @@ struct tls_relay_counters {
   uint64_t accepted = 0;          // TLS connections established
   uint64_t handshake_failures = 0; // refused: no or untrusted certificate, not TLS
   uint64_t upstream_failures = 0; // the other side could not be reached
+  uint64_t identity_refused = 0;  // a CA-signed certificate naming the wrong node
 };
+
+// The CN of a PEM certificate's subject (empty when it has none): the node id
+// it was made for.
+std::string certificate_common_name(const std::string& pem_file, std::string& error);
 
 class tls_relays {
 public:
@@ -44,8 +55,15 @@ public:
   uint16_t serve(const std::string& host, uint16_t port, uint16_t plain_port, std::string& error);
 
   // A loopback port whose connections are relayed over TLS to host:port (the
-  // same one for the same address). 0 with `error`.
-  uint16_t client_port(const std::string& host, uint16_t port, std::string& error);
+  // same one for the same address). `expected` non-empty: the listener's
+  // certificate must name that node id (CN), else the connection is refused.
+  // 0 with `error`.
+  uint16_t client_port(const std::string& host, uint16_t port, const std::string& expected,
+                       std::string& error);
+
+  // From now on an accepted peer's certificate must name one of `members`
+  // (empty: any certificate the CA signed, as before the list is known).
+  void restrict_peers(std::vector<std::string> members);
 
   tls_relay_counters counters() const;
 

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   }
   auto report = f.dir + "/report.json";
   auto r = f.cwts({"drill", scenario, "--config=" + f.file, "--report=" + report,
-                   "--operator=alice", "--key-file=" + f.config_dir + "/operator-keys/alice.pem"},
+                   "--operator=alice", "--key-file=" + f.operator_key("alice")},
                   millis{170000});
   std::cout << r.out << r.err;
   f.check(r.exit_code == 0, "cwts drill " + scenario + " exits 0");

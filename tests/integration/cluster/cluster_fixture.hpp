@@ -1,8 +1,8 @@
 #pragma once
 // A cluster config for one test: the nodes of config/cluster-3.ini or
 // cluster-4.ini on free loopback ports, config files from CWTS_CONFIG_DIR
-// by absolute path, run dir and TLS certificates (scripts/gen-certs, path in
-// CWTS_GEN_CERTS) inside the test's folder. No CAF: plain checks that print
+// by absolute path, run dir, keys and TLS certificates (`cwts keys`) inside
+// the test's folder. No CAF: plain checks that print
 // what they saw and count failures.
 
 #include <fstream>
@@ -29,19 +29,24 @@ struct cluster_fixture {
     : dir(make_test_dir(name)), file(dir + "/cluster.ini") {
     ids = standby ? std::vector<std::string>{"gw1", "tr1", "w1", "tr2"}
                   : std::vector<std::string>{"gw1", "tr1", "w1"};
-    if (tls) {
-      std::vector<std::string> argv{gen_certs, dir + "/certs"};
-      argv.insert(argv.end(), ids.begin(), ids.end());
-      auto r = run_command("gen-certs", argv, dir);
-      check(r.exit_code == 0, "scripts/gen-certs made the certificates: " + r.err);
-    }
+    // This cluster's own keys, operators file and certificates (issue 17:
+    // no key ships with the repository).
+    std::string node_list;
+    for (auto& id : ids)
+      node_list += (node_list.empty() ? "" : ",") + id;
+    auto keys = run_command("cwts-keys", {cli, "keys", "--out=" + keys_dir(), "--nodes=" + node_list},
+                            dir);
+    check(keys.exit_code == 0, "cwts keys made the keys and certificates: " + keys.out + keys.err);
     std::ofstream out(file);
     out << "[cluster]\nname = \"" << name << "\"\nrun-dir = \"" << dir << "/run\"\nnodes = \"";
     for (size_t i = 0; i < ids.size(); ++i)
       out << (i ? "," : "") << ids[i];
     out << "\"\nready-timeout-ms = 60000\nnode-args = --kill.required-roles=[\"oms\",\"connector\"] "
-           "--kill.role-lost-halt-ms=10000\n\n[tls]\nenabled = " << (tls ? "true" : "false")
-        << "\ncerts-dir = \"" << dir << "/certs\"\n\n[venue]\nconfig = \"" << config_dir
+           "--kill.role-lost-halt-ms=10000 --operators.file=" << keys_dir() << "/operators.ini "
+           "--kill.node-key-file=" << keys_dir() << "/nodes/node-<node-id>.pem"
+        << "\n\n[tls]\nenabled = " << (tls ? "true" : "false")
+        << "\ncerts-dir = \"" << (tls ? keys_dir() + "/certs" : dir + "/certs")
+        << "\"\n\n[venue]\nconfig = \"" << config_dir
         << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
         << "/venue-demo-keys.ini\"\n";
     for (auto& id : ids) {
@@ -52,15 +57,18 @@ struct cluster_fixture {
           << "cluster-port = " << free_port() << "\nadmin-port = " << admin << "\n";
       if (id == "w1")
         out << "roles = [\"witness\"]\n";
-      if (id == "w1" || id == "tr2")
-        out << "key-name = \"node-" << id << "\"\nkey-file = \"" << config_dir
-            << "/operator-keys/node-" << id << ".pem\"\n";
       if (id == "tr2")
         out << "standby-for = \"tr1\"\n";
     }
   }
 
   bool ready() const { return !config_dir.empty() && !cli.empty() && !gen_certs.empty(); }
+
+  // `cwts keys` output of this test: operators.ini, operators/, nodes/, certs/.
+  std::string keys_dir() const { return dir + "/keys"; }
+  std::string operator_key(const std::string& name) const {
+    return keys_dir() + "/operators/" + name + ".pem";
+  }
 
   command_result cwts(std::vector<std::string> args, millis timeout = millis{90000}) {
     args.insert(args.begin(), cli);

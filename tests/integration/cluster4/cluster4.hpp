@@ -4,8 +4,9 @@
 // config/node-trading.ini), w1 (witness: kill coordinator only) and a
 // fourth node that is a correct witness (w2) or the test-only Byzantine
 // build (byz, byzantine_node.cpp). Every node lists the three others as
-// peers. The test's own operators.ini (in the test folder) lists alice from
-// config/operator-keys, the demo keys of gw1 and tr1, and node keys made for
+// peers; all four are the configured members. The test's own operators.ini
+// (in the test folder) lists alice and the node keys of gw1 and tr1 from this
+// test process's `cwts keys` (cluster_paths::keys_dir), and node keys made for
 // w1 and the fourth node with `cwts keygen` in the test folder. Use inside a
 // CAF_TEST.
 
@@ -91,6 +92,11 @@ public:
       if (p.id != n.id)
         peers += std::string(peers.empty() ? "" : ",") + "\"127.0.0.1:" + std::to_string(p.port) + "\"";
     extra.push_back("--cluster.peers=[" + peers + "]");
+    // All four are the configured members (issue 17: membership is configuration).
+    std::string members;
+    for (auto& p : nodes)
+      members += std::string(members.empty() ? "" : ",") + "\"" + p.id + "\"";
+    extra.push_back("--cluster.members=[" + members + "]");
     extra.push_back("--operators.file=" + dir + "/operators.ini");
     if (n.id != "gw1" && n.id != "tr1") {
       extra.push_back("--cwts.node-id=" + n.id);
@@ -138,12 +144,12 @@ private:
   bool write_operators() {
     std::filesystem::create_directories(dir + "/keys");
     std::string text = "[operators]\nwindow-seconds = 30\n\n[operator.alice]\npublic-key-file = \""
-                       + paths.config("operator-keys/alice.pub.pem")
+                       + paths.operator_public_key("alice")
                        + "\"\nroles = \"risk-officer,operations,kill,kill-full,reset\"\n";
     for (auto& n : nodes) {
       std::string pub;
       if (n.id == "gw1" || n.id == "tr1") {
-        pub = paths.config("operator-keys/node-" + n.id + ".pub.pem");
+        pub = paths.node_public_key(n.id); // this test process's `cwts keys`
       } else {
         if (!keygen("node-" + n.id))
           return false;

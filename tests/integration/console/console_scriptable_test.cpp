@@ -46,7 +46,7 @@ CAF_TEST(the_console_runs_views_and_signed_commands_against_a_node) {
   single_node n("console_scriptable", {"--admin.port=" + std::to_string(admin)});
   console_run console{n, admin};
   const std::vector<std::string> alice{"--operator=alice",
-                                       "--key-file=" + n.paths.config("operator-keys/alice.pem")};
+                                       "--key-file=" + n.paths.operator_key("alice")};
   // The book is live once the connector synced it from the venue.
   http_result book;
   bool synced = wait_until(
@@ -105,7 +105,7 @@ CAF_TEST(the_console_runs_views_and_signed_commands_against_a_node) {
 
   // Over the admin port directly: a replayed body and a malformed one.
   std::string error;
-  auto key = ed25519_signer::from_pem_file(n.paths.config("operator-keys/alice.pem"), error);
+  auto key = ed25519_signer::from_pem_file(n.paths.operator_key("alice"), error);
   CAF_REQUIRE(key);
   console::admin_client client({"127.0.0.1", admin}, 20s);
   auto body = console::kill_body("alice", *key, kill_level::halt_new_orders, kill_scope::cluster, "",

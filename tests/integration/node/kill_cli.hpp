@@ -25,7 +25,7 @@ inline reset_view run_reset(const cluster_paths& paths, const std::string& dir, 
     signer_given = signer_given || a.rfind("--operator=", 0) == 0;
   if (!signer_given) {
     args.push_back("--operator=alice");
-    args.push_back("--key-file=" + paths.config("operator-keys/alice.pem"));
+    args.push_back("--key-file=" + paths.operator_key("alice"));
   }
   std::vector<std::string> argv{paths.cli_bin, "reset", "--node=127.0.0.1:" + std::to_string(port)};
   argv.insert(argv.end(), args.begin(), args.end());

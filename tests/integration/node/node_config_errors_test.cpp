@@ -91,7 +91,7 @@ CAF_TEST(operator_with_unknown_role_names_the_key_and_the_section) {
   // A valid key file (the demo's) under a role the node does not know.
   auto ini = dir + "/bad-operators.ini";
   std::ofstream(ini) << "[operator.alice]\npublic-key-file = \""
-                     << paths.config("operator-keys/alice.pub.pem") << "\"\nroles = \"admin\"\n";
+                     << paths.operator_public_key("alice") << "\"\nroles = \"admin\"\n";
   expect_refused("--operators.file=" + ini, "operators.file");
   expect_refused("--operators.file=" + ini, "[operator.alice] roles: unknown role 'admin'");
 }
@@ -101,7 +101,7 @@ CAF_TEST(node_key_not_listed_with_role_kill_names_the_key) {
 }
 
 CAF_TEST(node_key_file_of_another_node_names_the_key) {
-  expect_refused("--kill.node-key-file=operator-keys/node-gw1.pem", "kill.node-key-file");
+  expect_refused("--kill.node-key-file=" + paths.node_key("gw1"), "kill.node-key-file");
 }
 
 CAF_TEST(unknown_option_names_the_option) {

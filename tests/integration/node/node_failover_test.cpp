@@ -20,9 +20,8 @@
 //
 // 5. Bad [supervisor] / [cluster] standby values stop the node naming the key.
 //
-// tr2 and gw2 have their own node keys: the test writes an operators file
-// listing the demo keys and fresh keys for node-tr2 and node-gw2 (cwts
-// keygen), used by every node.
+// Every node uses this test process's keys (`cwts keys`: node-tr2 and
+// node-gw2 among them) and names the cluster's members.
 #define CAF_SUITE node_failover
 #include "caf/test/unit_test_impl.hpp"
 
@@ -49,37 +48,19 @@ std::string peers(std::initializer_list<uint16_t> ports) {
   return out + "]";
 }
 
-// config/operators.ini with absolute key paths, plus node-tr2 and node-gw2
-// (fresh keys in `dir`). Empty on failure (logged).
-std::string write_operators(const cluster_paths& paths, const std::string& dir) {
-  auto text = read_file(paths.config("operators.ini"));
-  const std::string rel = "\"operator-keys/";
-  for (auto at = text.find(rel); at != std::string::npos; at = text.find(rel, at))
-    text.replace(at, rel.size(), "\"" + paths.config_dir + "/operator-keys/");
-  for (std::string node : {"tr2", "gw2"}) {
-    auto key = run_command("keygen", {paths.cli_bin, "keygen", "--out=" + dir + "/node-" + node}, dir);
-    if (key.exit_code != 0) {
-      CAF_MESSAGE("cwts keygen failed: " << key.out << key.err);
-      return "";
-    }
-    // An entry already there (another setup's demo key) is replaced.
-    const std::string own = "[operator.node-" + node + "]";
-    if (auto at = text.find(own); at != std::string::npos) {
-      auto next = text.find("\n[", at + own.size());
-      text.erase(at, next == std::string::npos ? std::string::npos : next + 1 - at);
-    }
-    text += "\n" + own + "\npublic-key-file = \"" + dir + "/node-" + node + ".pub.pem\"\n"
-            "roles = \"kill\"\nnode = \"" + node + "\"\n";
-  }
-  auto path = dir + "/operators-failover.ini";
-  std::ofstream(path) << text;
-  return path;
+// The members of a failover cluster: the active nodes and their standbys
+// (issue 17: membership is configuration). Node keys and the operators file
+// are this test process's own (cluster_paths::keys_dir: `cwts keys`).
+std::string members(std::initializer_list<const char*> ids) {
+  std::string out = "--cluster.members=[";
+  for (auto id : ids)
+    out += std::string(out.back() == '[' ? "" : ",") + "\"" + id + "\"";
+  return out + "]";
 }
 
 struct failover_cluster {
   cluster_paths paths = cluster_paths::from_env();
   std::string dir;
-  std::string operators;
   uint16_t gw_port = free_port();
   uint16_t tr1_port = free_port();
   uint16_t tr2_port = free_port();
@@ -90,11 +71,9 @@ struct failover_cluster {
   explicit failover_cluster(const std::string& name) : dir(make_test_dir(name)) {
     CAF_REQUIRE_EQUAL(paths.missing(), "");
     CAF_MESSAGE("logs in " << dir);
-    operators = write_operators(paths, dir);
-    CAF_REQUIRE(!operators.empty());
     venue = std::make_unique<venue_process>(paths, dir);
     CAF_REQUIRE(venue->port() != 0);
-    std::vector<std::string> common{"--operators.file=" + operators,
+    std::vector<std::string> common{members({"gw1", "tr1", "tr2"}),
                                     "--kill.heartbeat-interval-ms=100",
                                     "--cluster.connect-timeout-ms=5000"};
     auto with = [&](std::vector<std::string> extra) {
@@ -112,7 +91,6 @@ struct failover_cluster {
       "tr2",
       node_argv(paths, "node-trading.ini", venue->port(), tr2_port,
                 with({peers({gw_port, tr1_port}), "--cwts.node-id=tr2",
-                      "--kill.node-key-name=node-tr2", "--kill.node-key-file=" + dir + "/node-tr2.pem",
                       "--cluster.standby-for=tr1", "--cluster.failover-after-ms=1000"})),
       dir, dir);
     CAF_REQUIRE(gw1->started() && tr1->started() && tr2->started());
@@ -299,12 +277,10 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
   CAF_REQUIRE_EQUAL(paths.missing(), "");
   auto dir = make_test_dir("node_failover_gateway");
   CAF_MESSAGE("logs in " << dir);
-  auto operators = write_operators(paths, dir);
-  CAF_REQUIRE(!operators.empty());
   venue_process venue(paths, dir);
   CAF_REQUIRE(venue.port() != 0);
   uint16_t gw1_port = free_port(), gw2_port = free_port(), tr_port = free_port();
-  std::vector<std::string> common{"--operators.file=" + operators,
+  std::vector<std::string> common{members({"gw1", "gw2", "tr1"}),
                                   "--kill.heartbeat-interval-ms=100",
                                   "--cluster.connect-timeout-ms=5000"};
   auto with = [&](std::vector<std::string> extra) {
@@ -323,7 +299,6 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
     "gw2",
     node_argv(paths, "node-gateway.ini", venue.port(), gw2_port,
               with({peers({gw1_port, tr_port}), "--cwts.node-id=gw2",
-                    "--kill.node-key-name=node-gw2", "--kill.node-key-file=" + dir + "/node-gw2.pem",
                     "--cluster.standby-for=gw1", "--cluster.failover-after-ms=1000"})),
     dir, dir);
   CAF_REQUIRE(gw1.started() && tr1.started() && gw2.started());

@@ -41,13 +41,13 @@ std::string field(const std::map<std::string, std::string>* m, const std::string
 // cancel but not flatten (role kill only).
 std::string write_operators(const cluster_paths& paths, const std::string& dir) {
   auto file = dir + "/operators.ini";
-  auto keys = paths.config("operator-keys");
   std::ofstream out(file);
   out << "[operators]\nwindow-seconds = 30\n"
-      << "[operator.alice]\npublic-key-file = \"" << keys << "/alice.pub.pem\"\n"
+      << "[operator.alice]\npublic-key-file = \"" << paths.operator_public_key("alice") << "\"\n"
       << "roles = \"risk-officer,operations,kill,kill-full,reset\"\n"
-      << "[operator.carol]\npublic-key-file = \"" << keys << "/bob.pub.pem\"\nroles = \"kill\"\n"
-      << "[operator.node-solo]\npublic-key-file = \"" << keys << "/node-solo.pub.pem\"\n"
+      << "[operator.carol]\npublic-key-file = \"" << paths.operator_public_key("bob")
+      << "\"\nroles = \"kill\"\n"
+      << "[operator.node-solo]\npublic-key-file = \"" << paths.node_public_key("solo") << "\"\n"
       << "roles = \"kill\"\nnode = \"solo\"\n";
   return file;
 }
@@ -60,7 +60,7 @@ CAF_TEST(scoped_halt_then_flatten_then_full_stop) {
   auto operators = write_operators(paths, dir_for_ops);
   single_node n("node_kill_levels",
                 {"--operators.file=" + operators,
-                 "--kill.node-key-file=" + paths.config("operator-keys/node-solo.pem")});
+                 "--kill.node-key-file=" + paths.node_key("solo")});
   // Trading, with a position to flatten.
   auto trading = n.wait_for(
     [](const node_status_view& s) {
@@ -86,7 +86,7 @@ CAF_TEST(scoped_halt_then_flatten_then_full_stop) {
 
   // Level 3 needs kill-full: carol (kill only) is refused, nothing changes.
   auto refused = n.kill({"--level=3", "--reason=itest flatten", "--operator=carol",
-                         "--key-file=" + paths.config("operator-keys/bob.pem")});
+                         "--key-file=" + paths.operator_key("bob")});
   CAF_CHECK_EQUAL(refused.raw.exit_code, 4);
   CAF_CHECK(refused.raw.out.find("lacks role 'kill-full'") != std::string::npos);
 

@@ -55,7 +55,7 @@ CAF_TEST(a_restarted_node_comes_back_halted_and_resumes_only_by_a_signed_reset) 
   // bob holds no reset role: refused, still halted.
   auto refused = run_reset(n.paths, n.dir, port,
                            {"--reason=bob tries", "--operator=bob",
-                            "--key-file=" + n.paths.config("operator-keys/bob.pem")});
+                            "--key-file=" + n.paths.operator_key("bob")});
   CAF_MESSAGE("bob's reset: rc=" << refused.raw.exit_code << "\n" << refused.raw.out);
   CAF_CHECK_EQUAL(refused.raw.exit_code, 4);
   CAF_CHECK(refused.raw.out.find("lacks role 'reset'") != std::string::npos);

@@ -71,12 +71,12 @@ CAF_TEST(level_2_kill_cancels_at_the_venue_and_stops_order_flow) {
   // Refused by the node: alice's name with bob's key (bad signature), bob
   // (no role kill), and no key at all (the CLI needs one).
   auto forged = n.kill({"--level=2", "--reason=forged", "--operator=alice",
-                        "--key-file=" + n.paths.config("operator-keys/bob.pem")});
+                        "--key-file=" + n.paths.operator_key("bob")});
   CAF_MESSAGE("forged: rc=" << forged.raw.exit_code << " " << forged.raw.out);
   CAF_CHECK_EQUAL(forged.raw.exit_code, 4);
   CAF_CHECK(forged.raw.out.find("bad signature") != std::string::npos);
   auto no_role = n.kill({"--level=2", "--reason=no role", "--operator=bob",
-                         "--key-file=" + n.paths.config("operator-keys/bob.pem")});
+                         "--key-file=" + n.paths.operator_key("bob")});
   CAF_CHECK_EQUAL(no_role.raw.exit_code, 4);
   CAF_CHECK(no_role.raw.out.find("lacks role 'kill'") != std::string::npos);
   auto no_key = n.kill({"--level=2", "--reason=no key", "--operator=alice"});

@@ -75,7 +75,7 @@ CAF_TEST(an_unexplained_position_waits_for_a_signed_operator_decision) {
     return run_command("accept-positions",
                        {n.paths.cli_bin, "accept-positions",
                         "--node=127.0.0.1:" + std::to_string(n.cluster_port), "--operator=" + op,
-                        "--key-file=" + n.paths.config("operator-keys/" + key + ".pem"),
+                        "--key-file=" + n.paths.operator_key(key),
                         "--reason=by-hand trades on the account confirmed"},
                        n.dir, 20s);
   };

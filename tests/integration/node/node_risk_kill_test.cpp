@@ -53,7 +53,7 @@ CAF_TEST(a_drawdown_breach_halts_the_node_with_a_kill_signed_by_its_node_key) {
       {n.paths.cli_bin, "limit", "--node=127.0.0.1:" + std::to_string(n.cluster_port),
        "--target=solo", std::string("--field=") + field, "--value=1000000",
        "--reason=itest widen after review", "--operator=alice",
-       "--key-file=" + n.paths.config("operator-keys/alice.pem")},
+       "--key-file=" + n.paths.operator_key("alice")},
       n.dir, 20s);
     CAF_MESSAGE(changed.out << changed.err);
     CAF_CHECK_EQUAL(changed.exit_code, 0);

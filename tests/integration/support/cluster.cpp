@@ -1,10 +1,39 @@
 #include "tests/integration/support/cluster.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <tuple>
 
 #include "common/ini_file.hpp"
 
 namespace cwts::itest {
+
+namespace {
+
+// One `cwts keys` per test process: every test of it shares the folder (the
+// keys are the deployment's, as on a real cluster), no two processes do.
+std::pair<std::string, std::string> process_keys(const std::string& cli_bin) {
+  static const std::pair<std::string, std::string> made = [&] {
+    if (cli_bin.empty())
+      return std::make_pair(std::string(), std::string("CWTS_CLI_BIN not set"));
+    std::random_device rd;
+    auto dir = std::filesystem::temp_directory_path()
+               / ("cwts-itest-keys-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    auto r = run_command("cwts-keys",
+                         {cli_bin, "keys", "--out=" + (dir / "keys").string(),
+                          "--nodes=solo,gw1,tr1,w1,tr2,gw2,n5"},
+                         std::filesystem::temp_directory_path().string(), millis{30000});
+    if (r.exit_code != 0)
+      return std::make_pair(std::string(), "cwts keys failed: " + r.out + r.err);
+    return std::make_pair((dir / "keys").string(), std::string());
+  }();
+  return made;
+}
+
+} // namespace
 
 cluster_paths cluster_paths::from_env() {
   cluster_paths p;
@@ -12,6 +41,7 @@ cluster_paths cluster_paths::from_env() {
   p.node_bin = env("CWTS_NODE_BIN");
   p.cli_bin = env("CWTS_CLI_BIN");
   p.config_dir = env("CWTS_CONFIG_DIR");
+  std::tie(p.keys_dir, p.keys_error) = process_keys(p.cli_bin);
   return p;
 }
 
@@ -25,6 +55,8 @@ std::string cluster_paths::missing() const {
     out += " CWTS_CLI_BIN";
   if (config_dir.empty())
     out += " CWTS_CONFIG_DIR";
+  if (keys_dir.empty())
+    out += " keys (" + keys_error + ")";
   return out;
 }
 
@@ -51,7 +83,9 @@ std::vector<std::string> node_argv(const cluster_paths& paths, const std::string
                                 "--venue.port=" + std::to_string(venue_port),
                                 "--cluster.port=" + std::to_string(cluster_port),
                                 "--admin.port=0", // configs name fixed admin ports; tests run in parallel
-                                "--venue.credentials-file=" + paths.config("venue-demo-keys.ini")};
+                                "--venue.credentials-file=" + paths.config("venue-demo-keys.ini"),
+                                "--operators.file=" + paths.operators_file(),
+                                "--kill.node-key-file=" + paths.keys_dir + "/nodes/node-<node-id>.pem"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
 }
@@ -165,7 +199,7 @@ kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t 
     signer_given = signer_given || a.rfind("--operator=", 0) == 0 || a.rfind("--key-file=", 0) == 0;
   if (!signer_given) {
     argv.push_back("--operator=alice");
-    argv.push_back("--key-file=" + paths.config("operator-keys/alice.pem"));
+    argv.push_back("--key-file=" + paths.operator_key("alice"));
   }
   return parse_kill(run_command("kill", std::move(argv), dir, millis{40000}));
 }
@@ -174,7 +208,7 @@ std::vector<std::string> kill_argv(const cluster_paths& paths, uint16_t port,
                                    const std::vector<std::string>& args) {
   std::vector<std::string> argv{paths.cli_bin, "kill", "--node=127.0.0.1:" + std::to_string(port),
                                 "--operator=alice",
-                                "--key-file=" + paths.config("operator-keys/alice.pem")};
+                                "--key-file=" + paths.operator_key("alice")};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }

@@ -22,11 +22,33 @@ struct cluster_paths {
   std::string node_bin;
   std::string cli_bin;
   std::string config_dir;
+  // This test process's own deployment keys (issue 17: no key ships with the
+  // repository): `cwts keys` run once per process into a temporary folder,
+  // for nodes solo, gw1, tr1, w1, tr2, gw2, n5 and operators alice (every
+  // role) and bob (operations). Empty with `keys_error` when that failed.
+  std::string keys_dir;
+  std::string keys_error;
 
   static cluster_paths from_env();
   // Empty when every path is set, else what is missing.
   std::string missing() const;
   std::string config(const std::string& file) const { return config_dir + "/" + file; }
+  // An operator's private key ("alice", "bob") and public key.
+  std::string operator_key(const std::string& name) const {
+    return keys_dir + "/operators/" + name + ".pem";
+  }
+  std::string operator_public_key(const std::string& name) const {
+    return keys_dir + "/operators/" + name + ".pub.pem";
+  }
+  // A node's private key ("gw1") and public key.
+  std::string node_key(const std::string& id) const {
+    return keys_dir + "/nodes/node-" + id + ".pem";
+  }
+  std::string node_public_key(const std::string& id) const {
+    return keys_dir + "/nodes/node-" + id + ".pub.pem";
+  }
+  std::string operators_file() const { return keys_dir + "/operators.ini"; }
+  std::string certs_dir() const { return keys_dir + "/certs"; }
 };
 
 // cwts-venue --port 0 at `speed`, started and listening (port != 0), or
@@ -43,7 +65,8 @@ private:
 };
 
 // Arguments of a cwts-node: the config file, the venue port, the cluster
-// port, the demo credentials by absolute path, then `extra` overrides.
+// port, the demo credentials by absolute path, this process's keys
+// (operators file, node key node-<node-id>), then `extra` overrides.
 std::vector<std::string> node_argv(const cluster_paths& paths, const std::string& ini,
                                    uint16_t venue_port, uint16_t cluster_port,
                                    const std::vector<std::string>& extra = {});
@@ -86,7 +109,7 @@ struct kill_view {
   std::optional<std::string> complete;
 };
 
-// Signed by the demo operator alice unless `args` hold --operator or --key-file.
+// Signed by operator alice (paths.operator_key) unless `args` hold --operator or --key-file.
 kill_view run_kill(const cluster_paths& paths, const std::string& dir, uint16_t port,
                    const std::vector<std::string>& args);
 

@@ -118,3 +118,18 @@ CAF_TEST(a_replayed_heartbeat_does_not_keep_a_silent_peer_visible) {
   CAF_CHECK_EQUAL(m.peers_seen(1200 * ms), 1);
   CAF_CHECK(m.on_heartbeat("n1", 99, 1200 * ms) == heartbeat_verdict::ignored);
 }
+
+// Issue 17 finding 2: membership is configuration. A node outside the
+// configured members never counts, even among fewer than n-1 peers, so a
+// fourth process cannot keep a 3-member cluster's quorum alive.
+CAF_TEST(a_non_member_never_counts_toward_the_quorum) {
+  quorum_monitor_config cfg{"n1", 3, 1000 * ms, 0};
+  cfg.members = {"n1", "n2", "n3"};
+  quorum_monitor m{cfg};
+  CAF_CHECK_EQUAL(m.quorum(), 2);
+  CAF_CHECK(beat(m, "rogue", 0) == heartbeat_verdict::not_member);
+  CAF_CHECK_EQUAL(m.visible(0), 1);
+  CAF_CHECK(m.check(1500 * ms).lost);
+  CAF_CHECK(beat(m, "n2", 1600 * ms) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.visible(1600 * ms), 2);
+}
