@@ -5,7 +5,7 @@
 // path (`cwts kill`) signs. Used by `cwts console` and `cwts drill`.
 //
 //   std::string error;
-//   auto key = cwts::ed25519_signer::from_pem_file("config/operator-keys/alice.pem", error);
+//   auto key = cwts::ed25519_signer::from_pem_file("run/keys/operators/alice.pem", error);
 //   auto body = cwts::console::kill_body("alice", *key, cwts::kill_level::cancel_all,
 //                                        cwts::kill_scope::cluster, "", "drill");
 //   admin_client{{"127.0.0.1", 47110}}.post("/api/kill", body);

@@ -3,7 +3,7 @@
 // completion come from libedit; everything else is nodes/console (CAF-free,
 // unit-tested): this file only reads options and lines and prints outcomes.
 //
-//   cwts console --admin=127.0.0.1:47110 --operator=alice --key-file=config/operator-keys/alice.pem
+//   cwts console --admin=127.0.0.1:47110 --operator=alice --key-file=run/keys/operators/alice.pem
 //   cwts console --admin=127.0.0.1:47110 -c 'nodes; actors; book USDCHF'
 //
 // With -c (or lines on a stdin that is not a terminal) it runs the commands
@@ -39,7 +39,7 @@ constexpr const char* console_usage =
   "  -c SCRIPT     run the commands (separated by ';'), stop at the first failure\n"
   "examples:\n"
   "  cwts console --admin=127.0.0.1:47110 --operator=alice \\\n"
-  "    --key-file=config/operator-keys/alice.pem\n"
+  "    --key-file=run/keys/operators/alice.pem\n"
   "  cwts console --admin=127.0.0.1:47110 -c 'nodes; actors; book USDCHF 5'\n"
   "  cwts console --admin=127.0.0.1:47110 --operator=alice --key-file=alice.pem \\\n"
   "    -c \"kill 2 cluster --reason 'drill'; status\"\n"

@@ -4,7 +4,8 @@
 //   cwts reset --node=127.0.0.1:47011 --reason="all clear" --operator=alice --key-file=alice.pem
 //   cwts audit-verify --file=run/solo-kill-audit.log
 //   cwts status --node=127.0.0.1:47011
-//   cwts keygen --out=config/operator-keys/carol
+//   cwts keys --out=run/keys --cluster=config/cluster-3.ini
+//   cwts keygen --out=/secure/place/carol
 //   cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000
 //              --reason="desk request" --operator=alice --key-file=alice.pem
 //
@@ -72,19 +73,19 @@ constexpr const char* usage =
   "  accept-positions  --node=HOST:PORT --reason=TEXT --operator=NAME --key-file=PEM\n"
   "examples:\n"
   "  cwts kill --node=127.0.0.1:47011 --level=2 --reason=\"drill\" \\\n"
-  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "    --operator=alice --key-file=run/keys/operators/alice.pem\n"
   "  cwts reset --node=127.0.0.1:47011 --reason=\"venue checked\" \\\n"
-  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
-  "  cwts audit-verify --file=run/gw1-kill-audit.log --operators=config/operators.ini \\\n"
+  "    --operator=alice --key-file=run/keys/operators/alice.pem\n"
+  "  cwts audit-verify --file=run/gw1-kill-audit.log --operators=run/keys/operators.ini \\\n"
   "    --anchor=run/tr1-kill-audit.log.anchor.gw1\n"
   "  cwts status --node=127.0.0.1:47012\n"
   "  cwts keygen --out=/secure/place/carol\n"
   "  cwts limit --node=127.0.0.1:47010 --target=USDCHF --field=max-order-qty --value=5000 \\\n"
-  "    --reason=\"desk request\" --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "    --reason=\"desk request\" --operator=alice --key-file=run/keys/operators/alice.pem\n"
   "  cwts throttle-reenable --node=127.0.0.1:47010 --target=mm-USDCHF --reason=\"checked\" \\\n"
-  "    --operator=alice --key-file=config/operator-keys/alice.pem\n"
+  "    --operator=alice --key-file=run/keys/operators/alice.pem\n"
   "  cwts accept-positions --node=127.0.0.1:47010 --reason=\"venue fills confirmed\" \\\n"
-  "    --operator=bob --key-file=config/operator-keys/bob.pem\n"
+  "    --operator=bob --key-file=run/keys/operators/bob.pem\n"
   "exit codes: 0 done/accepted/resumed/audit intact, 2 usage/config, 3 kill incomplete or a\n"
   "            channel failed, 4 kill, reset or command refused, reset without quorum,\n"
   "            audit log altered, 5 node unreachable or no answer\n";
