@@ -21,6 +21,8 @@ struct node_kill_signer {
   operator_id issuer{"node"};
   // Null: the kill goes unsigned and the coordinator refuses it (audited).
   std::shared_ptr<const ed25519_signer> key;
+  // The cluster ([cluster] id) the kill is signed for.
+  std::string cluster{};
 };
 
 // A kill of `level` for the node `signer.self`, id

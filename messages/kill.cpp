@@ -36,16 +36,38 @@ const char* to_string(trading_mode m) {
   return "?";
 }
 
-std::string signing_payload(const kill_command& c) {
-  return signing_payload_builder("cwts-kill-command/1")
+namespace {
+
+signing_payload_builder kill_fields(const char* tag, const kill_command& c) {
+  signing_payload_builder b(tag);
+  b.field(c.cluster)
     .field(c.id.value)
     .field(std::to_string(static_cast<int>(c.level)))
     .field(to_string(c.scope))
     .field(c.scope_value)
     .field(c.issuer.value)
     .field(c.reason)
-    .field(std::to_string(c.issued_at.ns))
-    .str();
+    .field(std::to_string(c.issued_at.ns));
+  return b;
+}
+
+} // namespace
+
+// /2: the cluster id joined the signed fields.
+std::string signing_payload(const kill_command& c) {
+  return kill_fields("cwts-kill-command/2", c).str();
+}
+
+std::string cosigning_payload(const kill_command& c) {
+  return kill_fields("cwts-kill-cosign/1", c).str();
+}
+
+std::string kill_key(const operator_id& issuer, const kill_id& id) {
+  return issuer.value + "/" + id.value;
+}
+
+std::string kill_key(const kill_command& c) {
+  return kill_key(c.issuer, c.id);
 }
 
 std::vector<symbol> symbols_in_scope(const kill_command& c, const node_id& self,
@@ -67,12 +89,16 @@ std::vector<symbol> symbols_in_scope(const kill_command& c, const node_id& self,
   return {};
 }
 
+// /2: bound to the cluster, the epoch it resumes at and the halt it ends.
 std::string signing_payload(const reset_command& c) {
-  return signing_payload_builder("cwts-reset-command/1")
+  return signing_payload_builder("cwts-reset-command/2")
+    .field(c.cluster)
     .field(c.id.value)
     .field(c.issuer.value)
     .field(c.reason)
     .field(std::to_string(c.issued_at.ns))
+    .field(std::to_string(c.epoch))
+    .field(c.halt_cause.value)
     .str();
 }
 

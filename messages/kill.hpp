@@ -27,6 +27,16 @@ const char* to_string(kill_level l);
 const char* to_string(kill_scope s);
 const char* to_string(trading_mode m);
 
+// A member node's endorsement of a kill another node raised: its Ed25519
+// signature, with its own node key, of the kill's cosigning_payload(). A
+// cluster-wide kill raised by nodes (not an operator) applies only with the
+// signatures of enough distinct members that at least one correct node agrees
+// (docs/kill-switch.md "Node keys").
+struct kill_cosignature {
+  node_id node;
+  std::vector<uint8_t> signature;
+};
+
 // Command: activate the kill switch. `signature` is the issuer's Ed25519
 // signature of signing_payload(*this); peers echo it unchanged, so every node
 // verifies the original issuer (docs/kill-switch.md).
@@ -40,11 +50,25 @@ struct kill_command {
   std::string reason;
   timestamp_ns issued_at;
   std::vector<uint8_t> signature;
+  // The cluster the issuer meant ([cluster] id): a command signed for one
+  // cluster is refused by every other.
+  std::string cluster{};
+  // Endorsements of member nodes (not signed by the issuer: they are added
+  // as the kill travels). Only for cluster-wide kills raised by nodes.
+  std::vector<kill_cosignature> cosignatures{};
 };
 
 // The exact bytes an issuer signs: every field but `origin` (set by the node
-// that first receives the command) and the signature, each length-prefixed.
+// that first receives the command), the signature and the cosignatures, each
+// length-prefixed.
 std::string signing_payload(const kill_command& c);
+// What a member endorsing `c` signs: the same content under another tag, so
+// an endorsement can never pass for an issuer's signature.
+std::string cosigning_payload(const kill_command& c);
+// The identity of a kill for de-duplication: issuer and id (two issuers may
+// use the same id; neither suppresses the other).
+std::string kill_key(const kill_command& c);
+std::string kill_key(const operator_id& issuer, const kill_id& id);
 
 // Of the `symbols` node `self` trades for `account`, those `c`'s scope
 // covers: all for the cluster, this node or this account; one for a symbol
@@ -65,6 +89,7 @@ struct kill_ack {
   timestamp_ns gate_closed_at;
   int32_t channels_started = 0; // channel_results that will follow from this node
   std::string error;
+  operator_id issuer{}; // with `id`, which kill this answers (kill_key)
 };
 
 // Event: one kill channel (oms, venue cancel-all, ...) finished.
@@ -82,6 +107,8 @@ struct channel_result {
   // kill's scope still not flat when it reported (-1 for other channels).
   int64_t orders_sent = 0;
   int64_t positions_open_after = -1;
+  // With `id`, which kill this reports on (kill_key); the coordinator sets it.
+  operator_id issuer{};
 };
 
 // Event: a node's trading state changed.
@@ -91,6 +118,10 @@ struct trading_state {
   kill_level level = kill_level::none;
   kill_id cause;
   timestamp_ns since;
+  // What an operator signs a reset for: this node's epoch (the reset
+  // resumes at epoch + 1) and its cluster id.
+  int64_t epoch = 0;
+  std::string cluster{};
 };
 
 // Reply to whoever issued a kill: what every node measured and reported.
@@ -114,9 +145,14 @@ struct reset_command {
   std::string reason;
   timestamp_ns issued_at;
   std::vector<uint8_t> signature;
-  // The epoch trading resumes at, proposed by the origin (its epoch + 1);
-  // not signed by the operator, but every vote signs the epoch it agrees to.
+  // The epoch trading resumes at: the epoch the operator saw + 1, signed, so
+  // a reset that once resumed the cluster is stale ever after.
   int64_t epoch = 0;
+  // Signed too: the cluster it is for, and the halt it ends (the cause the
+  // operator saw). A node halted again after the reset was signed, by
+  // another cause, votes no: a withheld reset cannot undo a later kill.
+  std::string cluster{};
+  kill_id halt_cause{};
 };
 
 std::string signing_payload(const reset_command& c);
@@ -151,7 +187,7 @@ struct reset_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reset_command& x) {
   return f(caf::meta::type_name("reset_command"), x.id, x.issuer, x.origin, x.reason,
-           x.issued_at, x.signature, x.epoch);
+           x.issued_at, x.signature, x.epoch, x.cluster, x.halt_cause);
 }
 
 template <class Inspector>
@@ -167,22 +203,27 @@ typename Inspector::result_type inspect(Inspector& f, reset_report& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kill_cosignature& x) {
+  return f(caf::meta::type_name("kill_cosignature"), x.node, x.signature);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_command& x) {
   return f(caf::meta::type_name("kill_command"), x.id, x.level, x.scope, x.scope_value, x.issuer,
-           x.origin, x.reason, x.issued_at, x.signature);
+           x.origin, x.reason, x.issued_at, x.signature, x.cluster, x.cosignatures);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kill_ack& x) {
   return f(caf::meta::type_name("kill_ack"), x.id, x.node, x.applied, x.verify_ns,
-           x.gate_close_ns, x.accepted_at, x.gate_closed_at, x.channels_started, x.error);
+           x.gate_close_ns, x.accepted_at, x.gate_closed_at, x.channels_started, x.error, x.issuer);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_result& x) {
   return f(caf::meta::type_name("channel_result"), x.id, x.node, x.channel, x.ok, x.duration_ns,
            x.retries, x.orders_canceled, x.open_orders_after, x.error, x.orders_sent,
-           x.positions_open_after);
+           x.positions_open_after, x.issuer);
 }
 
 template <class Inspector>
@@ -193,7 +234,8 @@ typename Inspector::result_type inspect(Inspector& f, kill_report& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trading_state& x) {
-  return f(caf::meta::type_name("trading_state"), x.node, x.mode, x.level, x.cause, x.since);
+  return f(caf::meta::type_name("trading_state"), x.node, x.mode, x.level, x.cause, x.since,
+           x.epoch, x.cluster);
 }
 
 } // namespace cwts

@@ -9,7 +9,27 @@
 #include <fstream>
 #include <sstream>
 
+#include <openssl/evp.h>
+
 namespace cwts {
+
+std::string content_digest(const std::string& payload, const std::vector<uint8_t>& signature) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, payload.data(), payload.size());
+  EVP_DigestUpdate(ctx, signature.data(), signature.size());
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
 
 namespace {
 
@@ -74,6 +94,23 @@ bool parse_scoped(const std::string& value, scoped_halt& out) {
   return true;
 }
 
+// <kind>:<issued_at_ns>:<digest>:<key>; the key is last, it may hold ':'.
+bool parse_seen(const std::string& value, seen_command& out) {
+  auto a = value.find(':');
+  auto b = a == std::string::npos ? a : value.find(':', a + 1);
+  auto c = b == std::string::npos ? b : value.find(':', b + 1);
+  if (c == std::string::npos || c + 1 >= value.size())
+    return false;
+  out.kind = value.substr(0, a);
+  int64_t at = 0;
+  if ((out.kind != "kill" && out.kind != "reset") || !parse_int(value.substr(a + 1, b - a - 1), at))
+    return false;
+  out.issued_at = timestamp_ns{at};
+  out.digest = value.substr(b + 1, c - b - 1);
+  out.key = value.substr(c + 1);
+  return out.digest.size() == 64;
+}
+
 } // namespace
 
 std::optional<gate_scope> to_gate_scope(kill_scope s) {
@@ -132,6 +169,14 @@ std::optional<halt_state> load_halt_state(const std::string& path, std::string& 
       s.cause = kill_id{value};
     } else if (key == "reason") {
       s.reason = value;
+    } else if (key == "seen") {
+      seen_command c;
+      if (!parse_seen(value, c)) {
+        error = "'" + path + "': bad seen command '" + value
+                + "' (expected <kill|reset>:<issued_at_ns>:<digest>:<key>)";
+        return std::nullopt;
+      }
+      s.seen.push_back(std::move(c));
     } else if (key == "scoped") {
       scoped_halt h;
       if (!parse_scoped(value, h)) {
@@ -160,6 +205,9 @@ bool save_halt_state(const std::string& path, const halt_state& s, std::string& 
   for (auto& h : s.scoped)
     text << "scoped=" << to_string(h.scope) << ':' << static_cast<int>(h.level) << ':'
          << one_line(h.cause.value) << ':' << one_line(h.value) << "\n";
+  for (auto& c : s.seen)
+    text << "seen=" << c.kind << ':' << c.issued_at.ns << ':' << c.digest << ':' << one_line(c.key)
+         << "\n";
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

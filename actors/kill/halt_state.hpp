@@ -11,6 +11,9 @@
 //   epoch=3
 //   reason=drill
 //   scoped=symbol:2:k-5d1c0e7a22b91f04:BTCUSDT      (one line per scoped halt)
+//   seen=kill:1795630688350726489:3f9a...e1:alice/k-5d1c0e7a22b91f04
+//                              (one line per command still inside its time
+//                               window: kind, issued_at, content digest, key)
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +33,19 @@ struct scoped_halt {
   kill_id cause;
 };
 
+// A signed command this node accepted, remembered while its issued_at is
+// inside the time window, so a replay is refused even after a restart.
+struct seen_command {
+  std::string kind; // "kill" or "reset"
+  std::string key;  // kill_key (issuer/id) or the reset id
+  std::string digest; // hex SHA-256 of the signed payload and signature
+  timestamp_ns issued_at;
+};
+
+// Hex SHA-256 of `payload` followed by `signature`: equal only for the same
+// signed content.
+std::string content_digest(const std::string& payload, const std::vector<uint8_t>& signature);
+
 struct halt_state {
   kill_level level = kill_level::none; // none: trading allowed
   kill_id cause;
@@ -37,6 +53,7 @@ struct halt_state {
   int64_t epoch = 0; // resets so far; a reset starts epoch + 1
   std::string reason;
   std::vector<scoped_halt> scoped{}; // halts of one strategy, symbol or account
+  std::vector<seen_command> seen{};  // replay guard that survives a restart
 
   bool halted() const { return level != kill_level::none; }
 };

@@ -131,14 +131,16 @@ void log_report(const kill_report& r) {
                r.complete, r.total_ns / 1e6, r.error);
 }
 
-void deliver_if_complete(kill_ptr self, const kill_id& id, bool deadline_passed) {
-  auto p = self->state.pending.find(id.value);
+// `key` is the kill's kill_key (issuer and id).
+void deliver_if_complete(kill_ptr self, const std::string& key, bool deadline_passed) {
+  auto p = self->state.pending.find(key);
   if (p == self->state.pending.end())
     return;
-  bool complete = self->state.core->is_complete(id, self->state.expected_peers[id.value]);
+  bool complete = self->state.core->is_complete(key, self->state.expected_peers[key]);
   if (!complete && !deadline_passed)
     return;
-  auto report = self->state.core->report(id);
+  self->state.expected_peers.erase(key);
+  auto report = self->state.core->report(key);
   report.complete = complete;
   if (!complete)
     report.error = "deadline passed before every peer and channel reported";
@@ -148,14 +150,16 @@ void deliver_if_complete(kill_ptr self, const kill_id& id, bool deadline_passed)
 }
 
 // Sends a result to where it is collected: our core, and the origin if remote.
-void record_channel(kill_ptr self, const kill_command& cmd, const channel_result& r) {
+void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
+  // The actors that ran it know the id; the issuer makes the kill unique.
+  r.issuer = cmd.issuer;
   self->state.core->on_channel_result(r);
   audit_channel(self, r);
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, r);
   }
-  deliver_if_complete(self, cmd.id, false);
+  deliver_if_complete(self, kill_key(cmd), false);
 }
 
 channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
@@ -291,13 +295,53 @@ void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
   });
 }
 
-// Applies a command the first time it is seen; empty when applied, else why not.
-std::string handle_command(kill_ptr self, const kill_command& cmd, const char* via) {
-  auto d = self->state.core->on_command(cmd, wall_clock_now());
-  if (d.verdict == kill_verdict::duplicate) {
-    audit_command(self, cmd, via, "duplicate", "kill id seen before (echo or replay)");
-    return "duplicate kill id";
+} // namespace
+
+namespace kill_detail {
+
+// A cluster-wide kill raised by a node waits for other members: this node
+// endorses it only while it sees, itself, the trouble nodes may halt the
+// cluster for (a required role lost: kill_quorum.cpp), then applies and
+// echoes it with its endorsement.
+void endorse_pending(kill_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.node_key || !sees_lost_role(self))
+    return;
+  auto pending = st.core->pending();
+  for (auto& cmd : pending) {
+    if (cmd.issuer.value == st.cfg.node_key_name)
+      continue; // our own proposal: our signature is already on it
+    auto endorsed = cmd;
+    cosign(endorsed, st.cfg.core.self, *st.cfg.node_key);
+    spdlog::warn("event=kill_endorsed id={} issuer={} node={} cosignatures={}", cmd.id.value,
+                 cmd.issuer.value, st.cfg.core.self.value, endorsed.cosignatures.size());
+    handle_command(self, endorsed, "endorsed");
   }
+}
+
+// Applies a command the first time its content is seen; empty when applied,
+// else why not.
+std::string handle_command(kill_ptr self, const kill_command& received, const char* via) {
+  auto d = self->state.core->on_command(received, wall_clock_now());
+  if (d.verdict == kill_verdict::duplicate) {
+    // Echoes and replays: counted, not written (the first copy is).
+    return "duplicate kill id (this signed content was seen before: an echo or a replay)";
+  }
+  if (d.verdict == kill_verdict::pending) {
+    ++self->state.kills_pending;
+    spdlog::warn("event=kill_pending id={} issuer={} via={} reason=\"{}\"", received.id.value,
+                 received.issuer.value, via, d.reason);
+    audit_command(self, received, via, "pending", d.reason);
+    // The proposer asks every member; each endorses once it sees the
+    // trouble too (at once if it does now).
+    if (std::string(via) == "request")
+      for (auto& p : peers(self))
+        self->send(p, peer_atom::value, received);
+    if (std::string(via) != "endorsed")
+      endorse_pending(self);
+    return d.reason;
+  }
+  const kill_command& cmd = d.verdict == kill_verdict::applied ? d.command : received;
   if (d.verdict == kill_verdict::rejected) {
     spdlog::warn("event=kill_rejected id={} issuer={} origin={} via={} reason=\"{}\"",
                  cmd.id.value, cmd.issuer.value, cmd.origin.value, via, d.reason);
@@ -306,7 +350,7 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
     if (std::string(via) == "peer" && cmd.origin != self->state.cfg.core.self)
       if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
         self->send(origin, kill_ack{cmd.id, self->state.cfg.core.self, false, 0, 0, {}, wall_clock_now(),
-                                    0, "refused: " + d.reason});
+                                    0, "refused: " + d.reason, cmd.issuer});
     return d.reason;
   }
   // Echo before anything slow, so the halt spreads even if we die next.
@@ -342,7 +386,17 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
   }
   auto audit_started = monotonic_ns();
   auto audit_failures = self->state.audit_failures;
-  audit_command(self, cmd, via, "accepted", "");
+  if (d.equivocation) {
+    // The issuer signed other content under this id before: both apply.
+    spdlog::critical("event=kill_equivocation id={} issuer={} via={} level={} scope={} "
+                     "action=applied_both",
+                     cmd.id.value, cmd.issuer.value, via, to_string(cmd.level),
+                     to_string(cmd.scope));
+    audit_command(self, cmd, via, "accepted",
+                  "equivocation: the issuer signed other content under this id; both applied");
+  } else {
+    audit_command(self, cmd, via, "accepted", "");
+  }
   audit_ack(self, d.ack);
   spdlog::warn("event=kill_applied id={} level={} scope={} origin={} issuer={} verify_us={:.1f} "
                "gate_close_us={:.3f} reason=\"{}\"",
@@ -372,6 +426,10 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
     self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
   return "";
 }
+
+} // namespace kill_detail
+
+namespace {
 
 // At every (re)start: the audit log continues its chain and the halt state
 // on disk closes the gate again. An unreadable halt state halts (fail safe).
@@ -434,10 +492,10 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](kill_command& cmd) -> caf::result<kill_report> {
       // Operators and the CLI issue kills here; the origin is this node.
       cmd.origin = self->state.cfg.core.self;
+      auto key = kill_key(cmd);
       self->state.last_kill.clear();
       self->state.last_kill_id = cmd.id.value;
       self->state.last_kill_accepted_ns = wall_clock_now().ns;
-      self->state.expected_peers[cmd.id.value] = peers(self).size();
       if (auto why = handle_command(self, cmd, "request"); !why.empty()) {
         kill_report r;
         r.id = cmd.id;
@@ -446,11 +504,13 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         return r;
       }
       // Channel results and acks arrive as later messages: the promise is in
-      // place before any of them is handled.
+      // place before any of them is handled. One promise per kill: a second
+      // request for the same content was answered above as a duplicate.
+      self->state.expected_peers[key] = peers(self).size();
       auto rp = self->make_response_promise<kill_report>();
-      self->state.pending.emplace(cmd.id.value, rp);
-      self->delayed_send(self, self->state.cfg.report_deadline, deadline_atom::value, cmd.id.value);
-      deliver_if_complete(self, cmd.id, false);
+      self->state.pending.emplace(key, rp);
+      self->delayed_send(self, self->state.cfg.report_deadline, deadline_atom::value, key);
+      deliver_if_complete(self, key, false);
       return rp;
     },
     [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd, "peer"); },
@@ -476,14 +536,14 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         audit_ack(self, ack);
         record_ack_metrics(self, ack);
       }
-      deliver_if_complete(self, ack.id, false);
+      deliver_if_complete(self, kill_key(ack.issuer, ack.id), false);
     },
     [=](const channel_result& r) {
       if (self->state.core->on_channel_result(r)) {
         audit_channel(self, r);
         record_channel_metrics(self, r);
       }
-      deliver_if_complete(self, r.id, false);
+      deliver_if_complete(self, kill_key(r.issuer, r.id), false);
     },
     [=](reset_command& cmd) -> caf::result<reset_report> {
       return on_reset_request(self, std::move(cmd));
@@ -491,7 +551,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](peer_atom, const reset_command& cmd) { on_reset_proposal(self, cmd); },
     [=](const reset_vote& v) { on_reset_vote(self, v); },
     [=](reset_atom, const std::string& id) { on_reset_deadline(self, id); },
-    [=](deadline_atom, const std::string& id) { deliver_if_complete(self, kill_id{id}, true); },
+    [=](deadline_atom, const std::string& key) { deliver_if_complete(self, key, true); },
     [=](const heartbeat& hb) { on_heartbeat(self, hb); },
     [=](const audit_anchor& a) { on_audit_anchor(self, a); },
     [=](audit_atom) { on_audit_tick(self); },
@@ -505,6 +565,9 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                          {{"applied", static_cast<int64_t>(core.applied_count())},
                           {"rejected", static_cast<int64_t>(core.rejected_count())},
                           {"duplicates", static_cast<int64_t>(core.duplicate_count())},
+                          {"equivocations", static_cast<int64_t>(core.equivocation_count())},
+                          {"kills_pending", st.kills_pending},
+                          {"kill_records", static_cast<int64_t>(core.records())},
                           {"gate_level", static_cast<int64_t>(st.cfg.gate->level())},
                           {"epoch", core.epoch()},
                           {"scoped_halts", static_cast<int64_t>(core.scoped_halts().size())},

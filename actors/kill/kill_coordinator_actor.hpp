@@ -85,6 +85,9 @@ struct kill_coordinator_config {
   std::vector<std::string> required_roles;
   std::chrono::milliseconds role_lost_halt{0};
   std::string node_key_name;
+  // The level a node cut off from the quorum halts at: 2 (cancel all, by a
+  // kill signed with the node key for this node) on nodes that reach a venue.
+  kill_level quorum_lost_level = kill_level::halt_new_orders;
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

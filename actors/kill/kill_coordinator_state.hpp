@@ -57,6 +57,7 @@ struct kill_coordinator_state {
   std::map<std::string, int64_t> last_kill;
   std::string last_kill_id;
   int64_t last_kill_accepted_ns = 0;
+  int64_t kills_pending = 0;     // node-raised cluster kills short of signatures
   int64_t quorum_lost = 0;       // held -> lost transitions
   int64_t quorum_lost_halts = 0; // of those, the ones that closed the gate
   static inline const char* name = "kill_coordinator";
@@ -90,7 +91,14 @@ void on_reset_proposal(kill_ptr self, const reset_command& cmd);
 void on_reset_vote(kill_ptr self, const reset_vote& v);
 void on_reset_deadline(kill_ptr self, const std::string& id);
 
+// Node-raised cluster kills (kill_coordinator_actor.cpp): endorses the
+// pending ones while this node sees the trouble too.
+void endorse_pending(kill_ptr self);
+std::string handle_command(kill_ptr self, const kill_command& cmd, const char* via);
+
 // Fail-safe half (kill_quorum.cpp).
+// True while this node's own role watch sees a required role lost.
+bool sees_lost_role(kill_ptr self);
 void start_heartbeats(kill_ptr self);
 void on_heartbeat_timer(kill_ptr self);
 void on_heartbeat(kill_ptr self, const heartbeat& hb);

@@ -39,7 +39,8 @@ void halt_on_lost_quorum(kill_ptr self, const quorum_check& c) {
   auto& st = self->state;
   ++st.quorum_lost;
   auto reason = describe(c, st.cfg);
-  bool halted = st.core->halt_self(kill_level::halt_new_orders, quorum_lost_cause, reason);
+  auto level = st.cfg.quorum_lost_level;
+  bool halted = st.core->halt_self(level, quorum_lost_cause, reason);
   std::string why;
   if (halted) {
     ++st.quorum_lost_halts;
@@ -62,6 +63,26 @@ void halt_on_lost_quorum(kill_ptr self, const quorum_check& c) {
                    halted ? "halt" : "already_halted", reason);
   if (halted)
     notify_trading_state(self);
+  // Level 2: this node's open orders are cancelled at the venue. The gate is
+  // closed already; a kill signed with the node key for this node only runs
+  // the cancel channels (no peer can be asked: they are out of reach).
+  if (halted && level >= kill_level::cancel_all && st.cfg.node_key) {
+    auto now = wall_clock_now();
+    kill_command cmd{kill_id{"quorum-lost-" + st.cfg.core.self.value + "-" + std::to_string(now.ns)},
+                     level,
+                     kill_scope::node,
+                     st.cfg.core.self.value,
+                     operator_id{st.cfg.node_key_name},
+                     st.cfg.core.self,
+                     reason,
+                     now,
+                     {},
+                     st.cfg.core.cluster};
+    cmd.signature = st.cfg.node_key->sign(signing_payload(cmd));
+    if (auto why = handle_command(self, cmd, "quorum_lost"); !why.empty())
+      spdlog::error("event=quorum_lost_cancel_refused node={} kill_id={} reason=\"{}\"",
+                    st.cfg.core.self.value, cmd.id.value, why);
+  }
 }
 
 // Counts a refused heartbeat by why; logs once per claimed node and reason,
@@ -136,6 +157,8 @@ void check_lost_roles(kill_ptr self) {
     }
     auto now = wall_clock_now();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(st.cfg.role_lost_halt).count();
+    // A node key alone halts only its own node: the cluster kill applies
+    // once enough members endorse it (each when its own watch agrees).
     kill_command cmd{kill_id{"role-lost-" + st.cfg.core.self.value + "-" + role + "-" + std::to_string(now.ns)},
                      kill_level::cancel_all,
                      kill_scope::cluster,
@@ -145,7 +168,8 @@ void check_lost_roles(kill_ptr self) {
                      "role " + role + " has no live holder in the cluster for " + std::to_string(ms)
                        + " ms and no standby took it over",
                      now,
-                     {}};
+                     {},
+                     st.cfg.core.cluster};
     if (st.cfg.node_key)
       cmd.signature = st.cfg.node_key->sign(signing_payload(cmd));
     spdlog::critical("event=role_lost role={} node={} action=cluster_kill level=2 kill_id={}", role,
@@ -164,6 +188,11 @@ void check_lost_roles(kill_ptr self) {
 
 } // namespace
 
+bool sees_lost_role(kill_ptr self) {
+  auto& st = self->state;
+  return st.roles_watched && st.roles_watched->any_lost(monotonic_ns());
+}
+
 void on_heartbeat_timer(kill_ptr self) {
   auto& st = self->state;
   heartbeat hb{st.cfg.core.self, ++st.heartbeat_seq, wall_clock_now(), {}};
@@ -177,6 +206,8 @@ void on_heartbeat_timer(kill_ptr self) {
   if (c.lost)
     halt_on_lost_quorum(self, c);
   check_lost_roles(self);
+  if (!st.core->pending().empty())
+    endorse_pending(self);
   self->delayed_send(self, st.cfg.heartbeat_interval, tick_atom::value);
 }
 

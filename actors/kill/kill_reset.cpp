@@ -53,6 +53,8 @@ void refuse_vote(kill_ptr self, const reset_vote& v, const std::string& why) {
   audit_vote(self, v, "refused", why);
 }
 
+constexpr size_t max_early_resets = 16;
+
 int32_t quorum(kill_ptr self) {
   return reset_quorum(self->state.cfg.cluster_size);
 }
@@ -124,7 +126,13 @@ void record_vote(kill_ptr self, const reset_vote& v) {
   auto& st = self->state;
   auto round = st.resets.find(v.reset.value);
   if (round == st.resets.end()) {
-    st.early_votes[v.reset.value].push_back(v); // the proposal is still on its way
+    // The proposal is still on its way. Bounded: only members' signed votes
+    // get here, but a member may invent reset ids.
+    auto& early = st.early_votes[v.reset.value];
+    if (early.size() < static_cast<size_t>(2 * st.cfg.cluster_size))
+      early.push_back(v);
+    while (st.early_votes.size() > max_early_resets)
+      st.early_votes.erase(st.early_votes.begin());
     return;
   }
   if (auto why = round->second.record(v); !why.empty())
@@ -148,6 +156,10 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
   p->oms_present = static_cast<bool>(oms);
   p->own_epoch = st.core->epoch();
   p->proposed_epoch = cmd.epoch;
+  p->halt_cause = state.cause;
+  p->halted_since_ns = state.since.ns;
+  p->reset_halt_cause = cmd.halt_cause;
+  p->reset_issued_at_ns = cmd.issued_at.ns;
   auto id = cmd.id;
   auto vote = [self, p, id] {
     auto v = decide_vote(id, self->state.cfg.core.self, *p);
@@ -200,12 +212,12 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
 std::string open_round(kill_ptr self, const reset_command& cmd, const char* via) {
   auto& st = self->state;
   std::string why;
-  if (st.resets.count(cmd.id.value))
+  if (st.resets.count(cmd.id.value) || st.core->reset_seen(cmd.id))
     why = "replayed reset id '" + cmd.id.value + "' (seen before)";
   else if (cmd.id.empty() || cmd.reason.empty())
     why = "reset needs an id and a reason";
   else
-    why = authorize(st.cfg.core.operators.get(), cmd, wall_clock_now());
+    why = authorize(st.cfg.core.policy(), cmd, wall_clock_now());
   if (!why.empty()) {
     ++st.resets_refused;
     spdlog::warn("event=reset_refused id={} issuer={} via={} reason=\"{}\"", cmd.id.value,
@@ -213,6 +225,10 @@ std::string open_round(kill_ptr self, const reset_command& cmd, const char* via)
     audit_reset(self, cmd, via, "refused", why);
     return why;
   }
+  // Durable before any vote: a restarted node refuses this reset again.
+  st.core->remember_reset(cmd);
+  if (auto failed = persist(self); !failed.empty())
+    spdlog::error("event=reset_seen_not_persisted id={} error=\"{}\"", cmd.id.value, failed);
   audit_reset(self, cmd, via, "accepted", "");
   spdlog::warn("event=reset_proposed id={} issuer={} origin={} via={} reason=\"{}\"", cmd.id.value,
                cmd.issuer.value, cmd.origin.value, via, cmd.reason);
@@ -232,8 +248,8 @@ std::string open_round(kill_ptr self, const reset_command& cmd, const char* via)
 
 caf::result<reset_report> on_reset_request(kill_ptr self, reset_command cmd) {
   cmd.origin = self->state.cfg.core.self;
-  // The origin proposes the next epoch; every vote signs the one it agrees to.
-  cmd.epoch = self->state.core->epoch() + 1;
+  // The operator signed the epoch (the one they saw + 1); every vote signs
+  // the one it agrees to.
   auto why = open_round(self, cmd, "request");
   if (!why.empty()) {
     reset_report r;

@@ -6,11 +6,21 @@
 
 namespace cwts {
 
-kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
-  : cfg_(std::move(cfg)), gate_(gate) {
+command_policy kill_switch_config::policy() const {
+  command_policy p;
+  p.registry = operators.get();
+  p.cluster = cluster;
+  p.max_future_skew = max_future_skew;
+  p.node_halt_signatures = node_halt_signatures;
+  p.members = members;
+  return p;
 }
 
-std::optional<std::string> kill_switch::validate(const kill_command& cmd, timestamp_ns now) const {
+kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
+  : cfg_(std::move(cfg)), policy_(cfg_.policy()), gate_(gate) {
+}
+
+std::optional<std::string> kill_switch::check_fields(const kill_command& cmd) const {
   if (cmd.id.empty())
     return "missing kill id";
   if (cmd.level == kill_level::none || static_cast<uint8_t>(cmd.level) > 4)
@@ -38,28 +48,128 @@ std::optional<std::string> kill_switch::validate(const kill_command& cmd, timest
   if (cmd.level == kill_level::flatten && cmd.scope == kill_scope::strategy)
     return "level 3 (flatten) cannot be scoped to a strategy: positions are kept per symbol "
            "(flatten the symbol or the account)";
-  // Ed25519 over signing_payload, issuer's role, time window (replays
-  // outside it); a replay inside it is a kill id seen before.
-  if (auto why = authorize(cfg_.operators.get(), cmd, now); !why.empty())
-    return why;
   return std::nullopt;
+}
+
+bool kill_switch::seen_before(const std::string& key, const std::string& digest) const {
+  auto i = kills_.find(key);
+  if (i != kills_.end() && i->second.digests.count(digest))
+    return true;
+  for (auto& c : seen_)
+    if (c.kind == "kill" && c.key == key && c.digest == digest)
+      return true;
+  return false;
+}
+
+// Commands older than the window are refused by their time alone: what
+// only guarded against their replay can go (kept twice the window, so a
+// node whose clock steps a little does not forget too early).
+void kill_switch::prune(timestamp_ns now) {
+  if (!cfg_.operators)
+    return;
+  const int64_t keep_ns = 2 * std::chrono::nanoseconds(cfg_.operators->window()).count()
+                          + std::chrono::nanoseconds(cfg_.max_future_skew).count();
+  seen_.erase(std::remove_if(seen_.begin(), seen_.end(),
+                             [&](const seen_command& c) { return now.ns - c.issued_at.ns > keep_ns; }),
+              seen_.end());
+  for (auto i = kills_.begin(); i != kills_.end();)
+    i = now.ns - i->second.command.issued_at.ns > keep_ns ? kills_.erase(i) : std::next(i);
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [&](const kill_command& c) { return now.ns - c.issued_at.ns > keep_ns; }),
+                 pending_.end());
+}
+
+// Keeps a node-raised kill short of signatures, merging the endorsements of
+// every copy; bounded (a member may raise many, each needs another member
+// to become anything).
+kill_command kill_switch::keep_pending(const kill_command& cmd) {
+  auto key = kill_key(cmd);
+  for (auto& p : pending_)
+    if (kill_key(p) == key && p.signature == cmd.signature
+        && signing_payload(p) == signing_payload(cmd)) {
+      for (auto& c : cmd.cosignatures) {
+        bool have = std::any_of(p.cosignatures.begin(), p.cosignatures.end(),
+                                [&](const kill_cosignature& x) { return x.node == c.node; });
+        if (!have && p.cosignatures.size() < max_cosignatures)
+          p.cosignatures.push_back(c);
+      }
+      return p;
+    }
+  ++pending_seen_;
+  if (pending_.size() >= cfg_.max_pending)
+    pending_.erase(pending_.begin());
+  pending_.push_back(cmd);
+  if (pending_.back().cosignatures.size() > max_cosignatures)
+    pending_.back().cosignatures.resize(max_cosignatures);
+  return pending_.back();
+}
+
+void kill_switch::forget_pending(const std::string& key) {
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [&](const kill_command& c) { return kill_key(c) == key; }),
+                 pending_.end());
+}
+
+bool kill_switch::reset_seen(const kill_id& id) const {
+  return std::any_of(seen_.begin(), seen_.end(), [&](const seen_command& c) {
+    return c.kind == "reset" && c.key == id.value;
+  });
+}
+
+void kill_switch::remember_reset(const reset_command& cmd) {
+  prune(wall_clock_now());
+  seen_.push_back(seen_command{"reset", cmd.id.value,
+                               content_digest(signing_payload(cmd), cmd.signature),
+                               cmd.issued_at});
 }
 
 kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now) {
   int64_t received = monotonic_ns();
   kill_decision out;
-  if (kills_.count(cmd.id.value) > 0) {
+  prune(now);
+  auto key = kill_key(cmd);
+  auto digest = content_digest(signing_payload(cmd), cmd.signature);
+  // Content seen before: an echo, or a replay (also after a restart). The
+  // first copy was verified when it was accepted.
+  if (seen_before(key, digest)) {
     ++duplicates_;
     out.verdict = kill_verdict::duplicate;
     return out;
   }
-  if (auto why = validate(cmd, now)) {
+  auto why = check_fields(cmd);
+  kill_authorization auth;
+  if (!why) {
+    auth = authorize(policy_, cmd, now);
+    if (!auth.refusal.empty())
+      why = auth.refusal;
+  }
+  if (why) {
     ++rejected_;
     last_rejection_ = *why;
     out.verdict = kill_verdict::rejected;
     out.reason = std::move(*why);
     return out;
   }
+  if (auth.needs_endorsement) {
+    // Endorsements gathered from every copy may add up to enough.
+    auto merged = keep_pending(cmd);
+    auth = authorize(policy_, merged, now);
+    if (!auth.authorized()) {
+      out.verdict = kill_verdict::pending;
+      out.reason = "cluster-wide kill raised by a node: " + std::to_string(auth.signatures)
+                   + " of " + std::to_string(auth.needed) + " member signatures";
+      return out;
+    }
+    forget_pending(key);
+    return apply(merged, key, digest, received);
+  }
+  forget_pending(key);
+  return apply(cmd, key, digest, received);
+}
+
+kill_decision kill_switch::apply(const kill_command& cmd, const std::string& key,
+                                 const std::string& digest, int64_t received) {
+  kill_decision out;
   int64_t accepted = monotonic_ns();
   auto accepted_at = wall_clock_now();
   // A strategy, symbol or account halt applies on every node (each closes
@@ -82,13 +192,25 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
   }
   int64_t closed = monotonic_ns();
   ++applied_;
-  auto& rec = kills_[cmd.id.value];
-  rec.command = cmd;
-  rec.received_mono_ns = received;
+  auto existing = kills_.find(key);
+  if (existing != kills_.end()) {
+    // The issuer signed two contents under one id: both apply (a valid kill
+    // is never dropped), the first stays the record's command.
+    ++equivocations_;
+    out.equivocation = true;
+  } else {
+    existing = kills_.emplace(key, record{}).first;
+    existing->second.command = cmd;
+    existing->second.received_mono_ns = received;
+  }
+  auto& rec = existing->second;
+  rec.digests.insert(digest);
   rec.last_update_mono_ns = closed;
+  seen_.push_back(seen_command{"kill", key, digest, cmd.issued_at});
   out.verdict = kill_verdict::applied;
+  out.command = cmd;
   out.ack = kill_ack{cmd.id, cfg_.self, for_this_node, accepted - received, closed - accepted,
-                     accepted_at, wall_clock_now(), 0, note};
+                     accepted_at, wall_clock_now(), 0, note, cmd.issuer};
   return out;
 }
 
@@ -115,6 +237,7 @@ void kill_switch::note_scoped(const kill_command& cmd) {
 
 void kill_switch::restore(const halt_state& s) {
   epoch_ = s.epoch;
+  seen_ = s.seen;
   apply_halt(s, gate_);
   scoped_ = s.scoped;
   if (!s.halted())
@@ -135,6 +258,7 @@ halt_state kill_switch::halt() const {
   }
   s.epoch = epoch_;
   s.scoped = scoped_;
+  s.seen = seen_;
   return s;
 }
 
@@ -160,7 +284,7 @@ void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_
 }
 
 bool kill_switch::on_ack(const kill_ack& ack) {
-  auto i = kills_.find(ack.id.value);
+  auto i = kills_.find(kill_key(ack.issuer, ack.id));
   if (i == kills_.end())
     return false;
   i->second.acks[ack.node.value] = ack;
@@ -169,7 +293,7 @@ bool kill_switch::on_ack(const kill_ack& ack) {
 }
 
 bool kill_switch::on_channel_result(const channel_result& result) {
-  auto i = kills_.find(result.id.value);
+  auto i = kills_.find(kill_key(result.issuer, result.id));
   if (i == kills_.end())
     return false;
   auto& channels = i->second.channels;
@@ -185,8 +309,8 @@ bool kill_switch::on_channel_result(const channel_result& result) {
   return true;
 }
 
-bool kill_switch::is_complete(const kill_id& id, size_t expected_peers) const {
-  auto i = kills_.find(id.value);
+bool kill_switch::is_complete(const std::string& key, size_t expected_peers) const {
+  auto i = kills_.find(key);
   if (i == kills_.end())
     return false;
   const auto& rec = i->second;
@@ -199,15 +323,15 @@ bool kill_switch::is_complete(const kill_id& id, size_t expected_peers) const {
   return rec.channels.size() >= announced;
 }
 
-kill_report kill_switch::report(const kill_id& id) const {
+kill_report kill_switch::report(const std::string& key) const {
   kill_report out;
-  out.id = id;
-  auto i = kills_.find(id.value);
+  auto i = kills_.find(key);
   if (i == kills_.end()) {
-    out.error = "unknown kill id";
+    out.error = "unknown kill " + key;
     return out;
   }
   const auto& rec = i->second;
+  out.id = rec.command.id;
   out.origin = rec.command.origin;
   for (const auto& [node, ack] : rec.acks)
     out.acks.push_back(ack);
@@ -223,6 +347,8 @@ trading_state kill_switch::state() const {
   s.level = static_cast<kill_level>(gate_.level());
   s.cause = cause_;
   s.since = since_;
+  s.epoch = epoch_;
+  s.cluster = cfg_.cluster;
   return s;
 }
 

@@ -3,9 +3,19 @@
 // node's gate first, suppresses echoes, and aggregates what every channel and
 // every peer reported (DESIGN.md "Kill switch").
 //
-//   command ── seen before ──> duplicate (echo suppression, counted)
+//   command ── the same signed content seen before ──> duplicate (echo, replay)
 //      ├─ malformed or not authorized (kill_auth.hpp) ──> rejected (reason, counted)
+//      ├─ node-raised cluster kill short of member signatures ──> pending
+//      │     (kept, bounded, until this node or others endorse it)
 //      └─ accepted ──> gate closed (measured) ──> channels run ──> report
+//         (same issuer and id, other content: equivocation, applied too,
+//          counted; a valid kill is never dropped)
+//
+// A kill is known by its issuer and id (kill_key): one issuer's id cannot
+// suppress another's. Content is compared after verification, never before.
+// What was accepted is remembered for the operators' time window, in memory
+// and in the durable halt state (halt().seen), so a replay is refused across
+// restarts; older records are pruned.
 //
 // A reset (reopen) is decided by the reset quorum outside this class; the
 // halt state it keeps is what the node persists (halt_state.hpp).
@@ -14,10 +24,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "actors/kill/halt_state.hpp"
+#include "actors/kill/kill_auth.hpp"
 #include "common/kill_gate.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/kill.hpp"
@@ -29,24 +41,50 @@ struct kill_switch_config {
   // Keys allowed to issue kills (role `kill`) and their time window; null
   // refuses every kill.
   std::shared_ptr<const operator_registry> operators;
+  // This node's cluster ([cluster] id); commands for another are refused.
+  std::string cluster{};
+  std::chrono::milliseconds max_future_skew{2'000};
+  // Member signatures a node-raised cluster-wide kill needs (kill_auth.hpp).
+  int32_t node_halt_signatures = 1;
+  // Configured members; empty: every node key listed counts.
+  std::set<std::string> members{};
+  // Pending node-raised kills kept at most (the oldest goes first).
+  size_t max_pending = 16;
+
+  command_policy policy() const;
 };
 
-enum class kill_verdict : uint8_t { applied, duplicate, rejected };
+enum class kill_verdict : uint8_t { applied, duplicate, rejected, pending };
 
 struct kill_decision {
   kill_verdict verdict = kill_verdict::rejected;
-  std::string reason; // why a command was rejected
+  std::string reason; // why a command was rejected, or why it is pending
   kill_ack ack;       // filled when applied
+  // Applied, but the issuer had already signed other content under this id.
+  bool equivocation = false;
+  // What was applied: the command with every endorsement gathered (to echo).
+  kill_command command;
 };
 
 class kill_switch {
 public:
   kill_switch(kill_switch_config cfg, kill_gate& gate);
 
-  // The first time a kill id is seen: validates and authorizes `cmd` and, if
-  // it passes, closes the gate at its level before returning. `now` is
-  // wall-clock time for the signature's time window.
+  // Validates and authorizes `cmd` and, if it passes, closes the gate at its
+  // level before returning. The same signed content seen before is a
+  // duplicate. `now` is wall-clock time for the signature's time window.
   kill_decision on_command(const kill_command& cmd, timestamp_ns now);
+
+  // Pending node-raised kills (verdict pending), oldest first, with every
+  // endorsement gathered so far.
+  const std::vector<kill_command>& pending() const { return pending_; }
+  // Drops a pending kill (it was applied or has left the window).
+  void forget_pending(const std::string& key);
+
+  // Resets opened on this node, remembered like kills (in halt().seen), so
+  // a reset id is refused the second time, also after a restart.
+  bool reset_seen(const kill_id& id) const;
+  void remember_reset(const reset_command& cmd);
 
   // Takes over the halt state read from disk at start (closes the gate if it
   // was halted); `halt()` is the state to write after every change.
@@ -64,14 +102,14 @@ public:
   void reopen(const kill_id& reset, const std::string& reason, int64_t epoch);
 
   // Records an ack or a channel result for a kill this node originated or
-  // applied; unknown kill ids are ignored (returns false).
+  // applied (found by issuer and id); unknown kills are ignored (false).
   bool on_ack(const kill_ack& ack);
   bool on_channel_result(const channel_result& result);
 
-  // The report as far as it is known: complete once every expected peer
-  // acked and every announced channel reported.
-  kill_report report(const kill_id& id) const;
-  bool is_complete(const kill_id& id, size_t expected_peers) const;
+  // The report as far as it is known (`key` is kill_key): complete once
+  // every expected peer acked and every announced channel reported.
+  kill_report report(const std::string& key) const;
+  bool is_complete(const std::string& key, size_t expected_peers) const;
 
   trading_state state() const;
   const std::vector<scoped_halt>& scoped_halts() const { return scoped_; }
@@ -79,24 +117,38 @@ public:
   uint64_t rejected_count() const { return rejected_; }
   uint64_t applied_count() const { return applied_; }
   uint64_t duplicate_count() const { return duplicates_; }
+  uint64_t equivocation_count() const { return equivocations_; }
+  uint64_t pending_count() const { return pending_seen_; }
+  size_t records() const { return kills_.size(); }
   const std::string& last_rejection() const { return last_rejection_; }
 
 private:
   struct record {
     kill_command command;
+    std::set<std::string> digests; // every signed content accepted under this key
     int64_t received_mono_ns = 0;
     int64_t last_update_mono_ns = 0;
     std::map<std::string, kill_ack> acks; // by node
     std::vector<channel_result> channels;
   };
 
-  std::optional<std::string> validate(const kill_command& cmd, timestamp_ns now) const;
+  std::optional<std::string> check_fields(const kill_command& cmd) const;
+  bool seen_before(const std::string& key, const std::string& digest) const;
+  kill_command keep_pending(const kill_command& cmd);
+  kill_decision apply(const kill_command& cmd, const std::string& key, const std::string& digest,
+                      int64_t received);
+  // More endorsements than any cluster has members are an outsider's padding.
+  static constexpr size_t max_cosignatures = 64;
+  void prune(timestamp_ns now);
   void note_node_wide(const kill_command& cmd);
   void note_scoped(const kill_command& cmd);
 
   kill_switch_config cfg_;
+  command_policy policy_;
   kill_gate& gate_;
-  std::map<std::string, record> kills_;
+  std::map<std::string, record> kills_; // by kill_key
+  std::vector<seen_command> seen_;      // accepted within the window (durable)
+  std::vector<kill_command> pending_;
   kill_level level_ = kill_level::none;
   kill_id cause_;
   std::string cause_reason_;
@@ -106,6 +158,8 @@ private:
   uint64_t rejected_ = 0;
   uint64_t applied_ = 0;
   uint64_t duplicates_ = 0;
+  uint64_t equivocations_ = 0;
+  uint64_t pending_seen_ = 0;
   std::string last_rejection_;
 };
 

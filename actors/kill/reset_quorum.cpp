@@ -16,6 +16,14 @@ reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_pr
   // (or let two resets share an epoch): never yes.
   if (p.proposed_epoch <= p.own_epoch)
     v.reason = "stale epoch: this node is at epoch " + std::to_string(p.own_epoch);
+  else if (p.proposed_epoch - p.own_epoch > max_epoch_step)
+    v.reason = "epoch " + std::to_string(p.proposed_epoch) + " is more than "
+               + std::to_string(max_epoch_step) + " above this node's epoch "
+               + std::to_string(p.own_epoch);
+  else if (p.halted && p.halt_cause != p.reset_halt_cause
+           && p.halted_since_ns > p.reset_issued_at_ns)
+    v.reason = "this node was halted again (" + p.halt_cause.value
+               + ") after the reset was signed for " + p.reset_halt_cause.value;
   else if (!p.answered)
     v.reason = "precondition unknown: a local actor did not answer";
   else if (p.oms_present && !p.oms_reconciled)

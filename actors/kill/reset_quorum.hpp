@@ -41,7 +41,18 @@ struct reset_preconditions {
   bool answered = true;          // false: a local actor asked did not answer in time
   int64_t own_epoch = 0;         // this node's epoch now
   int64_t proposed_epoch = 1;    // the epoch the reset resumes at (reset_command::epoch)
+  // The halt the reset ends: the operator signed the cause they saw and
+  // when. This node's halt must be that one, or older than the signature: a
+  // halt that began after it (another kill) is not the operator's to end.
+  kill_id halt_cause{};          // this node's cause now
+  int64_t halted_since_ns = 0;   // wall clock, when this node's halt began
+  kill_id reset_halt_cause{};    // reset_command::halt_cause
+  int64_t reset_issued_at_ns = 0;
 };
+
+// Epochs a reset may jump at once: a node that missed resets catches up;
+// an absurd epoch (INT64_MAX) cannot make every later reset stale.
+constexpr int64_t max_epoch_step = 1'000'000;
 
 // Yes, or no with why (first failing precondition); the vote carries the
 // proposed epoch. Unsigned: the caller signs it with the node key.

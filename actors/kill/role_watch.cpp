@@ -28,4 +28,11 @@ int64_t role_watch::missing_for_ns(const std::string& role, int64_t now_ns) cons
   return i == missing_since_.end() ? 0 : std::max<int64_t>(0, now_ns - i->second);
 }
 
+bool role_watch::any_lost(int64_t now_ns) const {
+  if (!enabled())
+    return false;
+  return std::any_of(missing_since_.begin(), missing_since_.end(),
+                     [&](const auto& m) { return now_ns - m.second > cfg_.halt_after_ns; });
+}
+
 } // namespace cwts

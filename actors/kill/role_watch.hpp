@@ -34,6 +34,9 @@ public:
   // How long `role` has been missing (0 when present or never seen missing).
   int64_t missing_for_ns(const std::string& role, int64_t now_ns) const;
   uint64_t triggered() const { return triggered_; }
+  // True while some required role has been missing longer than halt_after
+  // (as of the last observe): this node agrees the cluster lost a role.
+  bool any_lost(int64_t now_ns) const;
 
 private:
   role_watch_config cfg_;

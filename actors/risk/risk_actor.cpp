@@ -142,7 +142,8 @@ void on_cancel(risk_ptr self, const cancel_request& c) {
 void send_node_kill(risk_ptr self, kill_level level, const std::string& kind,
                     const std::string& reason, const std::function<void(const kill_id&)>& log) {
   auto& st = self->state;
-  auto cmd = make_node_kill(node_kill_signer{st.cfg.self, st.cfg.kill_issuer, st.cfg.kill_key},
+  auto cmd = make_node_kill(node_kill_signer{st.cfg.self, st.cfg.kill_issuer, st.cfg.kill_key,
+                                             st.cfg.kill_cluster},
                             level, "risk", kind, reason);
   log(cmd.id);
   if (request_node_kill(self, st.kill, cmd, "risk", st.cfg.kill_report_timeout))

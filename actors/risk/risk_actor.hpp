@@ -62,6 +62,7 @@ struct risk_actor_config {
   // kill coordinator refuses them.
   operator_id kill_issuer{"risk"};
   std::shared_ptr<const ed25519_signer> kill_key;
+  std::string kill_cluster{}; // [cluster] id the kills are signed for
   // [risk] max-reject-ratio / reject-window-ms / reject-min-orders: the
   // reject-rate auto-trigger (reject_rate.hpp); max_ratio 0 is off.
   risk::reject_rate_limits reject_rate;

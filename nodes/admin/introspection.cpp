@@ -30,6 +30,8 @@ void state(writer& w, const node_snapshot& s) {
   kv(w, "level", std::string(to_string(t.level)));
   kv(w, "cause", t.cause.value);
   kv(w, "since_ns", t.since.ns);
+  kv(w, "epoch", t.epoch);
+  kv(w, "cluster", t.cluster);
   w.EndObject();
 }
 

@@ -131,6 +131,7 @@ std::string to_json(const kill_command& c) {
     kv(w, "scope_value", c.scope_value);
     kv(w, "reason", c.reason);
     kv(w, "issued_at_ns", c.issued_at.ns);
+    kv(w, "cluster", c.cluster);
     kv(w, "signature", to_hex(c.signature));
   });
 }
@@ -141,15 +142,19 @@ std::string to_json(const reset_command& c) {
     kv(w, "operator", c.issuer.value);
     kv(w, "reason", c.reason);
     kv(w, "issued_at_ns", c.issued_at.ns);
+    kv(w, "cluster", c.cluster);
+    kv(w, "epoch", c.epoch);
+    kv(w, "halt_cause", c.halt_cause.value);
     kv(w, "signature", to_hex(c.signature));
   });
 }
 
 std::optional<kill_command> parse_kill_command(const std::string& body, std::string& error) {
   object_reader r(body, {"id", "operator", "level", "scope", "scope_value", "reason",
-                         "issued_at_ns", "signature"});
+                         "issued_at_ns", "cluster", "signature"});
   kill_command c;
   c.id = kill_id{r.str("id")};
+  c.cluster = r.str("cluster");
   c.issuer = operator_id{r.str("operator")};
   auto level = r.integer("level");
   auto scope = r.str("scope");
@@ -177,9 +182,13 @@ std::optional<kill_command> parse_kill_command(const std::string& body, std::str
 }
 
 std::optional<reset_command> parse_reset_command(const std::string& body, std::string& error) {
-  object_reader r(body, {"id", "operator", "reason", "issued_at_ns", "signature"});
+  object_reader r(body, {"id", "operator", "reason", "issued_at_ns", "cluster", "epoch",
+                         "halt_cause", "signature"});
   reset_command c;
   c.id = kill_id{r.str("id")};
+  c.cluster = r.str("cluster");
+  c.epoch = r.integer("epoch");
+  c.halt_cause = kill_id{r.str("halt_cause")};
   c.issuer = operator_id{r.str("operator")};
   c.reason = r.str("reason");
   c.issued_at = timestamp_ns{r.integer("issued_at_ns")};

@@ -360,6 +360,20 @@ std::string answer_text(const http_answer& a) {
   return "HTTP " + std::to_string(a.status) + " " + (a.status ? a.body : a.error);
 }
 
+uint16_t admin_port_of(drill_context& ctx, const std::string& node);
+
+// What a command to `node` is signed for (its cluster, epoch and halt), read
+// off the node itself; the defaults when it cannot be read (the command is
+// then refused by the node, with the reason in the report).
+console::command_target target_of(drill_context& ctx, const std::string& node) {
+  std::string why;
+  console::admin_client client{{"127.0.0.1", admin_port_of(ctx, node)}};
+  auto t = console::fetch_target(client, why);
+  if (!t)
+    ctx.event(node, "cannot read the command target: " + why);
+  return t ? *t : console::command_target{};
+}
+
 uint16_t admin_port_of(drill_context& ctx, const std::string& node) {
   return ctx.runtime().spec().node(node)->admin_port;
 }
@@ -426,22 +440,22 @@ void drill_byzantine(drill_context& ctx) {
   auto t0 = clock_type::now();
   auto forger = ed25519_signer::generate();
   expect_refused(ctx, node, "kill signed by another key", "/api/kill",
-                 console::kill_body(op, forger, kill_level::cancel_all, kill_scope::cluster, "", "forged"),
+                 console::kill_body(op, forger, kill_level::cancel_all, kill_scope::cluster, "", "forged", target_of(ctx, node)),
                  "signature");
   expect_refused(ctx, node, "kill altered after signing", "/api/kill",
                  tamper_reason(console::kill_body(op, *key, kill_level::cancel_all, kill_scope::cluster,
-                                                  "", "genuine text")),
+                                                  "", "genuine text", target_of(ctx, node))),
                  "signature");
   expect_refused(ctx, node, "kill by an unknown operator", "/api/kill",
                  console::kill_body("mallory", *key, kill_level::cancel_all, kill_scope::cluster, "",
-                                    "who is mallory"),
+                                    "who is mallory", target_of(ctx, node)),
                  "mallory");
   auto still = modes(ctx);
   rep.expect("nothing halts on forged commands", "every node ACTIVE", still,
              still.find("HALTED") == std::string::npos && still.find('?') == std::string::npos);
   // A genuine kill, a genuine reset, then the same kill again.
   auto genuine = console::kill_body(op, *key, kill_level::halt_new_orders, kill_scope::cluster, "",
-                                    "byzantine drill: genuine kill");
+                                    "byzantine drill: genuine kill", target_of(ctx, node));
   auto t1 = clock_type::now();
   auto k = admin_request(admin_port_of(ctx, node), "POST", "/api/kill", genuine, std::chrono::seconds(20));
   ctx.event(node, "genuine kill: HTTP " + std::to_string(k.status));
@@ -452,7 +466,7 @@ void drill_byzantine(drill_context& ctx) {
              "HTTP " + std::to_string(k.status) + ", " + modes(ctx), k.ok() && halted.has_value());
   auto t2 = clock_type::now();
   auto r = admin_request(admin_port_of(ctx, node), "POST", "/api/reset",
-                         console::reset_body(op, *key, "byzantine drill: genuine reset"),
+                         console::reset_body(op, *key, "byzantine drill: genuine reset", target_of(ctx, node)),
                          std::chrono::seconds(20));
   ctx.event(node, "genuine reset: HTTP " + std::to_string(r.status));
   auto resumed = wait_all(ctx, false, t2);
@@ -482,7 +496,7 @@ void drill_forged_reset(drill_context& ctx) {
   auto t0 = clock_type::now();
   auto k = admin_request(admin_port_of(ctx, node), "POST", "/api/kill",
                          console::kill_body(op, *key, kill_level::cancel_all, kill_scope::cluster, "",
-                                            "forged-reset drill"),
+                                            "forged-reset drill", target_of(ctx, node)),
                          std::chrono::seconds(20));
   ctx.event(node, "genuine kill: " + answer_text(k).substr(0, 200));
   auto halted = wait_all(ctx, true, t0);
@@ -493,9 +507,9 @@ void drill_forged_reset(drill_context& ctx) {
   auto orders_halted = ctx.venue().user_orders;
   auto forger = ed25519_signer::generate();
   expect_refused(ctx, node, "reset signed by another key", "/api/reset",
-                 console::reset_body(op, forger, "forged reset"), "signature");
+                 console::reset_body(op, forger, "forged reset", target_of(ctx, node)), "signature");
   expect_refused(ctx, node, "reset by an unknown operator", "/api/reset",
-                 console::reset_body("mallory", *key, "forged reset"), "mallory");
+                 console::reset_body("mallory", *key, "forged reset", target_of(ctx, node)), "mallory");
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   auto still = modes(ctx);
   auto orders_now = ctx.venue().user_orders;
@@ -504,7 +518,7 @@ void drill_forged_reset(drill_context& ctx) {
              still.find("ACTIVE") == std::string::npos && orders_now == orders_halted);
   auto t1 = clock_type::now();
   auto r = admin_request(admin_port_of(ctx, node), "POST", "/api/reset",
-                         console::reset_body(op, *key, "forged-reset drill over"), std::chrono::seconds(20));
+                         console::reset_body(op, *key, "forged-reset drill over", target_of(ctx, node)), std::chrono::seconds(20));
   ctx.event(node, "genuine reset: HTTP " + std::to_string(r.status));
   auto resumed = wait_all(ctx, false, t1);
   if (resumed)

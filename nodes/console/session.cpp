@@ -169,8 +169,12 @@ outcome console_session::kill(const parsed_command& cmd) {
                    "--key-file=PEM");
   auto level = *parse_kill_level(cmd.args[0]); // checked by parse_command
   auto scope = *parse_kill_scope(cmd.args[1]);
+  std::string why;
+  auto target = fetch_target(client_, why);
+  if (!target)
+    return failure(exit_code::unreachable, "kill: " + why);
   auto body = kill_body(options_.operator_name, *options_.key, level, scope,
-                        cmd.args.size() > 2 ? cmd.args[2] : "", cmd.options.at("reason"));
+                        cmd.args.size() > 2 ? cmd.args[2] : "", cmd.options.at("reason"), *target);
   return command_answer(client_.post("/api/kill", body), cmd);
 }
 
@@ -179,7 +183,12 @@ outcome console_session::reset(const parsed_command& cmd) {
     return failure(exit_code::usage,
                    "reset: signed with the operator key: start the console with --operator=NAME "
                    "--key-file=PEM");
-  auto body = reset_body(options_.operator_name, *options_.key, cmd.options.at("reason"));
+  // Signed for the epoch and the halt the node reports now.
+  std::string why;
+  auto target = fetch_target(client_, why);
+  if (!target)
+    return failure(exit_code::unreachable, "reset: " + why);
+  auto body = reset_body(options_.operator_name, *options_.key, cmd.options.at("reason"), *target);
   return command_answer(client_.post("/api/reset", body), cmd);
 }
 

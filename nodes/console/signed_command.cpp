@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <random>
 
+#include <rapidjson/document.h>
+
 #include "actors/kill/kill_auth.hpp"
 #include "nodes/admin/operator_api.hpp"
 
@@ -16,10 +18,33 @@ std::string new_command_id(const std::string& prefix) {
   return prefix + buf;
 }
 
+std::optional<command_target> fetch_target(const admin_client& node, std::string& error) {
+  auto r = node.get("/api/nodes");
+  if (!r.ok()) {
+    error = "GET /api/nodes: " + r.error_text();
+    return std::nullopt;
+  }
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("trading_state")
+      || !doc["trading_state"].IsObject()) {
+    error = "GET /api/nodes: no trading_state in the answer";
+    return std::nullopt;
+  }
+  const auto& t = doc["trading_state"];
+  if (!t.HasMember("cluster") || !t["cluster"].IsString() || !t.HasMember("epoch")
+      || !t["epoch"].IsInt64() || !t.HasMember("cause") || !t["cause"].IsString()) {
+    error = "GET /api/nodes: trading_state lacks cluster, epoch or cause";
+    return std::nullopt;
+  }
+  return command_target{t["cluster"].GetString(), t["epoch"].GetInt64(), t["cause"].GetString()};
+}
+
 kill_command signed_kill(const std::string& operator_name, const ed25519_signer& key,
                          kill_level level, kill_scope scope, const std::string& scope_value,
-                         const std::string& reason) {
+                         const std::string& reason, const command_target& target) {
   kill_command cmd;
+  cmd.cluster = target.cluster;
   cmd.id = kill_id{new_command_id("k-")};
   cmd.level = level;
   cmd.scope = scope;
@@ -32,8 +57,11 @@ kill_command signed_kill(const std::string& operator_name, const ed25519_signer&
 }
 
 reset_command signed_reset(const std::string& operator_name, const ed25519_signer& key,
-                           const std::string& reason) {
+                           const std::string& reason, const command_target& target) {
   reset_command cmd;
+  cmd.cluster = target.cluster;
+  cmd.epoch = target.epoch + 1;
+  cmd.halt_cause = kill_id{target.halt_cause};
   cmd.id = kill_id{new_command_id("r-")};
   cmd.issuer = operator_id{operator_name};
   cmd.reason = reason;
@@ -43,13 +71,14 @@ reset_command signed_reset(const std::string& operator_name, const ed25519_signe
 }
 
 std::string kill_body(const std::string& operator_name, const ed25519_signer& key, kill_level level,
-                      kill_scope scope, const std::string& scope_value, const std::string& reason) {
-  return admin::to_json(signed_kill(operator_name, key, level, scope, scope_value, reason));
+                      kill_scope scope, const std::string& scope_value, const std::string& reason,
+                      const command_target& target) {
+  return admin::to_json(signed_kill(operator_name, key, level, scope, scope_value, reason, target));
 }
 
 std::string reset_body(const std::string& operator_name, const ed25519_signer& key,
-                       const std::string& reason) {
-  return admin::to_json(signed_reset(operator_name, key, reason));
+                       const std::string& reason, const command_target& target) {
+  return admin::to_json(signed_reset(operator_name, key, reason, target));
 }
 
 std::optional<kill_level> parse_kill_level(const std::string& text) {

@@ -195,6 +195,20 @@ std::optional<cwts::kill_scope> parse_scope(const std::string& text) {
   return std::nullopt;
 }
 
+// The node's trading state: what a command is signed for (its cluster id;
+// for a reset, its epoch and the halt it ends).
+std::optional<cwts::trading_state> node_state(caf::scoped_actor& self, const caf::actor& kill,
+                                              caf::actor_system& sys) {
+  std::optional<cwts::trading_state> out;
+  self->request(kill, std::chrono::seconds(5), cwts::gate_atom::value)
+    .receive([&](const cwts::trading_state& s) { out = s; },
+             [&](caf::error& err) {
+               std::cerr << "cwts: cannot read the node's trading state: " << sys.render(err)
+                         << "\n";
+             });
+  return out;
+}
+
 int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& supervisor,
              const cwts::ed25519_signer& key) {
   caf::scoped_actor self{sys};
@@ -202,7 +216,11 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   cwts::role_directory dir;
   if (!directory(self, supervisor, node, dir) || !dir.count("kill"))
     return 5;
+  auto state = node_state(self, dir["kill"], sys);
+  if (!state)
+    return 5;
   cwts::kill_command cmd;
+  cmd.cluster = state->cluster;
   cmd.id = cwts::kill_id{new_id("k-")};
   cmd.level = static_cast<cwts::kill_level>(cfg.level);
   cmd.scope = *parse_scope(cfg.scope); // checked with the other options
@@ -357,7 +375,14 @@ int run_reset(caf::actor_system& sys, const cli_config& cfg, const caf::actor& s
   cwts::role_directory dir;
   if (!directory(self, supervisor, node, dir) || !dir.count("kill"))
     return 5;
+  auto state = node_state(self, dir["kill"], sys);
+  if (!state)
+    return 5;
   cwts::reset_command cmd;
+  // Bound to this cluster, the epoch it resumes at and the halt it ends.
+  cmd.cluster = state->cluster;
+  cmd.epoch = state->epoch + 1;
+  cmd.halt_cause = state->cause;
   cmd.id = cwts::kill_id{new_id("r-")};
   cmd.issuer = cwts::operator_id{cfg.issuer};
   cmd.reason = cfg.reason;

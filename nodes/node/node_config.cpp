@@ -25,6 +25,8 @@ node_config::node_config() {
     .add(raw_.duration_s, "duration", "stop after this many seconds (0: until Ctrl-C)")
     .add(raw_.summary_interval_ms, "summary-interval-ms", "period of the summary line");
   opt_group{custom_options_, "cluster"}
+    .add(raw_.cluster_id, "id",
+         "this cluster's id: every kill and reset is signed for it (unique per deployment)")
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
     .add(raw_.peers, "peers", "peer nodes as id@host:port (host:port on plain TCP)")
     .add(raw_.members, "members",
@@ -139,7 +141,11 @@ node_config::node_config() {
     .add(raw_.required_roles, "required-roles",
          "roles the cluster cannot trade without (e.g. [\"oms\",\"connector\"])")
     .add(raw_.role_lost_halt_ms, "role-lost-halt-ms",
-         "a required role with no live holder this long -> level-2 cluster kill (0: off)");
+         "a required role with no live holder this long -> level-2 cluster kill (0: off)")
+    .add(raw_.quorum_lost_level, "quorum-lost-level",
+         "level a node cut off from the quorum halts at (1..2; 0: 2 with a connector, else 1)")
+    .add(raw_.max_future_skew_ms, "max-future-skew-ms",
+         "a command whose issued_at is further ahead of this node's clock is refused");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}
     .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")
@@ -577,6 +583,17 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
     }
   k.required_roles = r.required_roles;
   k.role_lost_halt = std::chrono::milliseconds(r.role_lost_halt_ms);
+  if (!in_range("kill.quorum-lost-level", r.quorum_lost_level, 0, 2, error)
+      || !in_range("kill.max-future-skew-ms", r.max_future_skew_ms, 0, 60'000, error))
+    return false;
+  k.quorum_lost_level = static_cast<int>(r.quorum_lost_level);
+  k.max_future_skew = std::chrono::milliseconds(r.max_future_skew_ms);
+  if (r.cluster_id.empty() || r.cluster_id.size() > 64
+      || r.cluster_id.find_first_of(" \t\r\n") != std::string::npos) {
+    error = "cluster.id: '" + r.cluster_id + "' must be 1..64 characters without spaces";
+    return false;
+  }
+  s.cluster_id = r.cluster_id;
   if (r.node_key_name.empty() || r.node_key_file.empty()) {
     error = "kill.node-key-name and kill.node-key-file: not set (the node signs the kills it "
             "triggers itself with its own key)";

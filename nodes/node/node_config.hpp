@@ -109,6 +109,10 @@ struct kill_settings {
   // Lost roles (actors/kill/role_watch.hpp): off when empty or 0.
   std::vector<std::string> required_roles;
   std::chrono::milliseconds role_lost_halt{0};
+  // Fail-safe level on a lost quorum: 0 picks 2 on a node with a venue
+  // connection (its orders are cancelled), else 1.
+  int quorum_lost_level = 0;
+  std::chrono::milliseconds max_future_skew{2'000};
 };
 
 // [admin] and [health]: the admin HTTP port and the health rules
@@ -171,6 +175,8 @@ struct node_settings {
   // the only nodes whose announces, heartbeats and votes count; quorum
   // sizes come from it. A node without peers is a cluster of itself.
   std::shared_ptr<const cluster_membership> members;
+  // [cluster] id: every kill and reset is signed for it.
+  std::string cluster_id = "cwts-local";
   kill_settings kill;
   admin_settings admin;
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
@@ -273,6 +279,9 @@ private:
     int64_t quorum_timeout_ms = 5000;
     std::vector<std::string> required_roles;
     int64_t role_lost_halt_ms = 0;
+    int64_t quorum_lost_level = 0;
+    int64_t max_future_skew_ms = 2000;
+    std::string cluster_id = "cwts-local";
     std::string admin_host = "127.0.0.1";
     int64_t admin_port = 0;
     int64_t admin_max_connections = 64;

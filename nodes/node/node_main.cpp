@@ -175,7 +175,7 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   admin_cfg.request_deadline = settings->admin.request_deadline;
   admin_cfg.stale_after_s = std::chrono::duration<double>(settings->stale_halt).count();
   admin_cfg.signer = cwts::node_kill_signer{settings->self, settings->kill.node_key_name,
-                                            settings->kill.node_key};
+                                            settings->kill.node_key, settings->cluster_id};
   auto& h = admin_cfg.health;
   const auto& a = settings->admin;
   h.interval = a.interval;

@@ -31,6 +31,17 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.node_key_name = s.kill.node_key_name.value;
   cfg.required_roles = s.kill.required_roles;
   cfg.role_lost_halt = s.kill.role_lost_halt;
+  cfg.core.cluster = s.cluster_id;
+  cfg.core.max_future_skew = s.kill.max_future_skew;
+  cfg.core.node_halt_signatures = node_halt_signatures(cfg.cluster_size);
+  if (s.members)
+    for (auto& id : s.members->ids())
+      cfg.core.members.insert(id);
+  // A node holding a venue connection cancels its orders when cut off: a
+  // level-1 halt would leave them resting at the venue (issue 17 #12).
+  int level = s.kill.quorum_lost_level != 0 ? s.kill.quorum_lost_level
+                                            : s.has_role("gateway") ? 2 : 1;
+  cfg.quorum_lost_level = static_cast<kill_level>(level);
   // The fail-safe counts from when the node stops waiting for its peers.
   cfg.quorum_start_grace = s.connect_timeout;
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
@@ -76,7 +87,7 @@ child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
   cfg.user_data.recv_window_ms = s.venue.recv_window.count();
   cfg.lost_halt = s.venue.lost_halt;
   cfg.lost_rest_failures = s.venue.lost_rest_failures;
-  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   if (s.venue.fix) {
     cfg.protocol = connector_actor_config::protocol_kind::fix;
     cfg.fix = s.venue.fix_session;
@@ -92,7 +103,7 @@ child_spec validator_spec(const node_settings& s, const kill_gate& gate) {
   cfg.stale.symbols = s.venue.symbols;
   cfg.stale.stale_after_ns = std::chrono::nanoseconds(s.stale_halt).count();
   cfg.gate = &gate;
-  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   return {"validator", [cfg](caf::actor_system& sys) { return spawn_validator(sys, cfg); }};
 }
 
@@ -124,6 +135,7 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.operators = s.operators;
   cfg.kill_issuer = s.kill.node_key_name;
   cfg.kill_key = s.kill.node_key;
+  cfg.kill_cluster = s.cluster_id;
   cfg.decisions_path = s.risk_decisions_path;
   cfg.var_limit = risk::var_limit_config{s.gpu.var_limit,
                                          static_cast<kill_level>(s.gpu.var_kill_level)};
@@ -212,7 +224,7 @@ supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate
   cfg.strategy = s.supervision.strategy;
   cfg.limits = restart_limits{s.supervision.max_restarts,
                               std::chrono::nanoseconds(s.supervision.window).count()};
-  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key};
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   cfg.drills_enabled = s.supervision.drills_enabled;
   cfg.children = make_children(s, gate, kill);
   cfg.held_roles = failover_roles(cfg.children);

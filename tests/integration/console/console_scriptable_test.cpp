@@ -108,8 +108,10 @@ CAF_TEST(the_console_runs_views_and_signed_commands_against_a_node) {
   auto key = ed25519_signer::from_pem_file(n.paths.operator_key("alice"), error);
   CAF_REQUIRE(key);
   console::admin_client client({"127.0.0.1", admin}, 20s);
+  auto target = console::fetch_target(client, error);
+  CAF_REQUIRE(target);
   auto body = console::kill_body("alice", *key, kill_level::halt_new_orders, kill_scope::cluster, "",
-                                 "replay check");
+                                 "replay check", *target);
   auto first = client.post("/api/kill", body);
   CAF_CHECK_EQUAL(first.status, 200);
   auto replayed = client.post("/api/kill", body);

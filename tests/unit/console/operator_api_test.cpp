@@ -35,7 +35,7 @@ std::string kill_json(const std::string& level, const std::string& scope,
 CAF_TEST(a_signed_kill_body_round_trips_and_its_signature_verifies) {
   auto key = ed25519_signer::generate();
   auto body = console::kill_body("alice", key, kill_level::cancel_all, kill_scope::symbol, "USDCHF",
-                                 "spread \"wide\"");
+                                 "spread \"wide\"", console::command_target{"prod-1", 4, "k-x"});
   std::string error;
   auto cmd = admin::parse_kill_command(body, error);
   CAF_REQUIRE(cmd);
@@ -45,12 +45,14 @@ CAF_TEST(a_signed_kill_body_round_trips_and_its_signature_verifies) {
   CAF_CHECK(cmd->scope == kill_scope::symbol);
   CAF_CHECK_EQUAL(cmd->scope_value, "USDCHF");
   CAF_CHECK_EQUAL(cmd->reason, "spread \"wide\"");
+  CAF_CHECK_EQUAL(cmd->cluster, "prod-1"); // signed for that cluster only
   CAF_CHECK(cmd->id.value.rfind("k-", 0) == 0);
   CAF_CHECK_EQUAL(cmd->id.value.size(), 18u);
   CAF_CHECK(ed25519_verify(key.public_key(), signing_payload(*cmd), cmd->signature));
   // Each body is a new command: a new id.
   auto again = admin::parse_kill_command(
-    console::kill_body("alice", key, kill_level::cancel_all, kill_scope::symbol, "USDCHF", "x"),
+    console::kill_body("alice", key, kill_level::cancel_all, kill_scope::symbol, "USDCHF", "x",
+                       console::command_target{}),
     error);
   CAF_REQUIRE(again);
   CAF_CHECK_NOT_EQUAL(again->id.value, cmd->id.value);
@@ -59,8 +61,14 @@ CAF_TEST(a_signed_kill_body_round_trips_and_its_signature_verifies) {
 CAF_TEST(a_signed_reset_body_round_trips_and_its_signature_verifies) {
   auto key = ed25519_signer::generate();
   std::string error;
-  auto cmd = admin::parse_reset_command(console::reset_body("bob", key, "all clear"), error);
+  auto cmd = admin::parse_reset_command(
+    console::reset_body("bob", key, "all clear", console::command_target{"prod-1", 4, "k-x"}),
+    error);
   CAF_REQUIRE(cmd);
+  // Bound to the cluster, the epoch after the node's and the halt it ends.
+  CAF_CHECK_EQUAL(cmd->cluster, "prod-1");
+  CAF_CHECK_EQUAL(cmd->epoch, 5);
+  CAF_CHECK_EQUAL(cmd->halt_cause.value, "k-x");
   CAF_CHECK_EQUAL(cmd->issuer.value, "bob");
   CAF_CHECK_EQUAL(cmd->reason, "all clear");
   CAF_CHECK(ed25519_verify(key.public_key(), signing_payload(*cmd), cmd->signature));

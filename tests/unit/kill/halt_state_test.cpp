@@ -83,4 +83,28 @@ CAF_TEST(scoped_halts_read_back_and_a_bad_one_is_refused) {
   CAF_CHECK(error.find("bad scoped halt") != std::string::npos);
 }
 
+CAF_TEST(seen_commands_read_back_and_a_bad_one_is_refused) {
+  std::string error;
+  halt_state in;
+  auto digest = content_digest("payload", {1, 2, 3});
+  CAF_CHECK_EQUAL(digest.size(), 64u);
+  CAF_CHECK(digest != content_digest("payload", {1, 2, 4}));
+  in.seen.push_back(seen_command{"kill", "alice/k:1", digest, timestamp_ns{42}});
+  in.seen.push_back(seen_command{"reset", "r-1", digest, timestamp_ns{43}});
+  CAF_REQUIRE(save_halt_state(path, in, error));
+  auto out = load_halt_state(path, error);
+  CAF_REQUIRE(out);
+  CAF_REQUIRE_EQUAL(out->seen.size(), 2u);
+  CAF_CHECK_EQUAL(out->seen[0].key, "alice/k:1"); // the key may hold ':'
+  CAF_CHECK_EQUAL(out->seen[0].digest, digest);
+  CAF_CHECK_EQUAL(out->seen[1].kind, "reset");
+  CAF_CHECK_EQUAL(out->seen[1].issued_at.ns, 43);
+  {
+    std::ofstream f(path, std::ios::app);
+    f << "seen=vote:1:abc:x\n";
+  }
+  CAF_CHECK(!load_halt_state(path, error));
+  CAF_CHECK(error.find("bad seen command") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -50,7 +50,7 @@ CAF_TEST(malformed_or_expired_commands_are_rejected_with_a_reason) {
   auto old = keys.kill("k3", kill_level::cancel_all, timestamp_ns{now.ns - 120'000'000'000});
   auto d = ks.on_command(old, now);
   CAF_CHECK(d.verdict == kill_verdict::rejected);
-  CAF_CHECK(d.reason.find("outside the +/-30 s window") != std::string::npos);
+  CAF_CHECK(d.reason.find("outside the 30 s window") != std::string::npos);
   auto bad_level = command("k4", kill_level::none);
   CAF_CHECK(ks.on_command(bad_level, now).verdict == kill_verdict::rejected);
   auto scoped = command("k5");
@@ -145,15 +145,15 @@ CAF_TEST(report_is_complete_only_when_every_peer_and_channel_reported) {
   auto d = ks.on_command(command("k9"), now);
   d.ack.channels_started = 1;
   ks.on_ack(d.ack);
-  CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // peer missing, channel missing
-  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, 10, now, now, 1, ""});
-  CAF_CHECK(!ks.is_complete(kill_id{"k9"}, 1)); // two channels announced
-  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n1"}, "oms", true, 5, 0, 2, -1, ""});
-  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", false, 5, 0, 0, 3, "x"});
-  CAF_CHECK(ks.is_complete(kill_id{"k9"}, 1));
+  CAF_CHECK(!ks.is_complete("alice/k9", 1)); // peer missing, channel missing
+  ks.on_ack(kill_ack{kill_id{"k9"}, node_id{"n2"}, true, 10, 10, now, now, 1, "", operator_id{"alice"}});
+  CAF_CHECK(!ks.is_complete("alice/k9", 1)); // two channels announced
+  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n1"}, "oms", true, 5, 0, 2, -1, "", 0, -1, operator_id{"alice"}});
+  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", false, 5, 0, 0, 3, "x", 0, -1, operator_id{"alice"}});
+  CAF_CHECK(ks.is_complete("alice/k9", 1));
   // A retry of the same channel replaces the failed result.
-  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", true, 9, 1, 3, 0, ""});
-  auto r = ks.report(kill_id{"k9"});
+  ks.on_channel_result(channel_result{kill_id{"k9"}, node_id{"n2"}, "venue", true, 9, 1, 3, 0, "", 0, -1, operator_id{"alice"}});
+  auto r = ks.report("alice/k9");
   CAF_CHECK_EQUAL(r.acks.size(), 2u);
   CAF_REQUIRE_EQUAL(r.channels.size(), 2u);
   CAF_CHECK(r.channels[1].ok);
@@ -226,6 +226,135 @@ CAF_TEST(levels_3_and_4_need_role_kill_full) {
   low.issuer = operator_id{"dora"};
   sign(low, full);
   CAF_CHECK(k.on_command(low, now).verdict == kill_verdict::applied);
+}
+
+// Issue 17 #1: a kill signed by a node key under id X was accepted first;
+// the operator's real cluster kill with the same id X was then refused as a
+// duplicate. A kill is known by issuer and id, compared after verification.
+CAF_TEST(a_decoy_with_the_same_id_does_not_suppress_an_operator_kill) {
+  kill_command decoy{kill_id{"X"}, kill_level::halt_new_orders, kill_scope::node, "nobody",
+                     operator_id{"node-n2"}, node_id{"n2"}, "decoy", now, {}};
+  sign(decoy, *keys.node2);
+  auto d = ks.on_command(decoy, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected); // a node key halts only its own node
+  CAF_CHECK(d.reason.find("may halt only its own node") != std::string::npos);
+  auto real = command("X");
+  auto r = ks.on_command(real, now);
+  CAF_REQUIRE(r.verdict == kill_verdict::applied);
+  CAF_CHECK_EQUAL(gate.level(), 2);
+  // Even a decoy that was accepted (n2 halting itself) leaves X free for alice.
+  kill_gate g;
+  kill_switch other{kill_switch_config{node_id{"n2"}, keys.registry}, g};
+  kill_command own{kill_id{"Y"}, kill_level::halt_new_orders, kill_scope::node, "n2",
+                   operator_id{"node-n2"}, node_id{"n2"}, "own node", now, {}};
+  sign(own, *keys.node2);
+  CAF_CHECK(other.on_command(own, now).verdict == kill_verdict::applied);
+  CAF_CHECK(other.on_command(command("Y"), now).verdict == kill_verdict::applied);
+  CAF_CHECK_EQUAL(g.level(), 2);
+}
+
+CAF_TEST(the_same_id_with_other_content_is_equivocation_and_both_apply) {
+  auto first = command("E", kill_level::halt_new_orders);
+  CAF_REQUIRE(ks.on_command(first, now).verdict == kill_verdict::applied);
+  auto second = command("E", kill_level::cancel_all);
+  second.reason = "other content";
+  sign(second, keys.alice);
+  auto d = ks.on_command(second, now);
+  CAF_CHECK(d.verdict == kill_verdict::applied);
+  CAF_CHECK(d.equivocation);
+  CAF_CHECK_EQUAL(ks.equivocation_count(), 1u);
+  CAF_CHECK_EQUAL(gate.level(), 2);
+  // A forged copy under the same id is refused, not taken for an echo.
+  auto forged = command("E");
+  forged.reason = "forged";
+  CAF_CHECK(ks.on_command(forged, now).verdict == kill_verdict::rejected);
+}
+
+// Issue 17 #4: any node key halted and cancelled the whole cluster.
+CAF_TEST(a_node_key_alone_cannot_halt_the_cluster) {
+  kill_switch_config cfg{node_id{"n1"}, keys.registry};
+  cfg.node_halt_signatures = 2;
+  kill_gate g;
+  kill_switch k{cfg, g};
+  kill_command c{kill_id{"role-lost-1"}, kill_level::cancel_all, kill_scope::cluster, "",
+                 operator_id{"node-n2"}, node_id{"n2"}, "role lost", now, {}};
+  sign(c, *keys.node2);
+  auto d = k.on_command(c, now);
+  CAF_CHECK(d.verdict == kill_verdict::pending);
+  CAF_CHECK(g.is_open());
+  CAF_CHECK_EQUAL(k.pending().size(), 1u);
+  // A forged endorsement (n1's name, another key) adds nothing.
+  auto forged = c;
+  forged.cosignatures.push_back(
+    kill_cosignature{node_id{"n1"}, keys.stranger.sign(cosigning_payload(c))});
+  CAF_CHECK(k.on_command(forged, now).verdict == kill_verdict::pending);
+  // Nor does n2 endorsing itself, nor an issuer signature passed off as one.
+  auto self_endorsed = c;
+  cosign(self_endorsed, node_id{"n2"}, *keys.node2);
+  self_endorsed.cosignatures.push_back(kill_cosignature{node_id{"n1"}, c.signature});
+  CAF_CHECK(k.on_command(self_endorsed, now).verdict == kill_verdict::pending);
+  CAF_CHECK(g.is_open());
+  // n1 agrees: two distinct members signed, the cluster halts.
+  auto endorsed = c;
+  cosign(endorsed, node_id{"n1"}, *keys.node1);
+  auto e = k.on_command(endorsed, now);
+  CAF_CHECK(e.verdict == kill_verdict::applied);
+  CAF_CHECK_EQUAL(g.level(), 2);
+  CAF_CHECK(k.pending().empty());
+  // Node keys never reach level 3-4, nor other nodes or scopes.
+  kill_command other{kill_id{"o1"}, kill_level::cancel_all, kill_scope::node, "n1",
+                     operator_id{"node-n2"}, node_id{"n2"}, "other node", now, {}};
+  sign(other, *keys.node2);
+  CAF_CHECK(k.on_command(other, now).verdict == kill_verdict::rejected);
+  // A non-member's node key is refused outright.
+  cfg.members = {"n1", "n3"};
+  kill_gate g3;
+  kill_switch members_only{cfg, g3};
+  kill_command own{kill_id{"own"}, kill_level::cancel_all, kill_scope::node, "n2",
+                   operator_id{"node-n2"}, node_id{"n2"}, "own", now, {}};
+  sign(own, *keys.node2);
+  auto m = members_only.on_command(own, now);
+  CAF_CHECK(m.verdict == kill_verdict::rejected);
+  CAF_CHECK(m.reason.find("not a member") != std::string::npos);
+}
+
+CAF_TEST(node_halt_signatures_are_f_plus_1_and_never_one_node_of_three) {
+  CAF_CHECK_EQUAL(node_halt_signatures(1), 1);
+  CAF_CHECK_EQUAL(node_halt_signatures(2), 1);
+  CAF_CHECK_EQUAL(node_halt_signatures(3), 2);
+  CAF_CHECK_EQUAL(node_halt_signatures(4), 2);
+  CAF_CHECK_EQUAL(node_halt_signatures(7), 3);
+}
+
+// Issue 17 #3 and #8: commands bound to the cluster id; a tight future skew.
+CAF_TEST(commands_for_another_cluster_or_from_the_future_are_refused) {
+  auto c = command("c1");
+  c.cluster = "prod-eu";
+  sign(c, keys.alice);
+  auto d = ks.on_command(c, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(d.reason.find("is for cluster 'prod-eu'") != std::string::npos);
+  auto future = keys.kill("f1", kill_level::cancel_all, timestamp_ns{now.ns + 10'000'000'000});
+  d = ks.on_command(future, now);
+  CAF_CHECK(d.verdict == kill_verdict::rejected);
+  CAF_CHECK(d.reason.find("in the future") != std::string::npos);
+  CAF_CHECK(gate.is_open());
+}
+
+// Issue 17 #3: seen commands lived only in memory.
+CAF_TEST(a_kill_seen_before_a_restart_is_still_a_duplicate_after_it) {
+  auto c = command("r1");
+  CAF_REQUIRE(ks.on_command(c, now).verdict == kill_verdict::applied);
+  auto reset = keys.reset("rs1", now);
+  ks.remember_reset(reset);
+  auto saved = ks.halt();
+  CAF_CHECK_EQUAL(saved.seen.size(), 2u);
+  kill_gate g;
+  kill_switch restarted{kill_switch_config{node_id{"n1"}, keys.registry}, g};
+  restarted.restore(halt_state{kill_level::none, {}, now, 1, "", {}, saved.seen});
+  CAF_CHECK(restarted.on_command(c, now).verdict == kill_verdict::duplicate);
+  CAF_CHECK(g.is_open());
+  CAF_CHECK(restarted.reset_seen(reset.id));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

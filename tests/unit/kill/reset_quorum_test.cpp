@@ -71,6 +71,40 @@ CAF_TEST(a_node_votes_no_on_an_epoch_it_has_reached_and_its_vote_carries_the_epo
   CAF_CHECK_EQUAL(v.epoch, 4);
 }
 
+// Issue 17 #8: a proposal at INT64_MAX made epoch()+1 overflow and every
+// later vote stale.
+CAF_TEST(an_absurd_epoch_is_voted_down_and_cannot_poison_later_resets) {
+  reset_preconditions p;
+  p.own_epoch = 3;
+  p.proposed_epoch = INT64_MAX;
+  auto v = decide_vote(kill_id{"r-max"}, node_id{"n1"}, p);
+  CAF_CHECK(!v.yes);
+  CAF_CHECK(v.reason.find("more than 1000000 above") != std::string::npos);
+  p.proposed_epoch = 4;
+  CAF_CHECK(decide_vote(kill_id{"r-next"}, node_id{"n1"}, p).yes);
+}
+
+// A reset ends the halt the operator saw: a node halted again afterwards,
+// by another kill, votes no; a halt older than the signature is ended.
+CAF_TEST(a_reset_does_not_end_a_halt_that_began_after_it_was_signed) {
+  reset_preconditions p;
+  p.own_epoch = 0;
+  p.proposed_epoch = 1;
+  p.halted = true;
+  p.reset_halt_cause = kill_id{"k-seen"};
+  p.reset_issued_at_ns = 1000;
+  p.halt_cause = kill_id{"k-later"};
+  p.halted_since_ns = 2000;
+  auto v = decide_vote(kill_id{"r-1"}, node_id{"n1"}, p);
+  CAF_CHECK(!v.yes);
+  CAF_CHECK(v.reason.find("halted again (k-later)") != std::string::npos);
+  p.halted_since_ns = 500; // another cause, but older than the reset: ended too
+  CAF_CHECK(decide_vote(kill_id{"r-1"}, node_id{"n1"}, p).yes);
+  p.halted_since_ns = 2000;
+  p.halt_cause = kill_id{"k-seen"};
+  CAF_CHECK(decide_vote(kill_id{"r-1"}, node_id{"n1"}, p).yes);
+}
+
 CAF_TEST(a_vote_counts_only_signed_by_the_key_listed_for_its_node) {
   auto n1 = ed25519_signer::generate();
   auto n2 = ed25519_signer::generate();

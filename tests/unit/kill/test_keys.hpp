@@ -46,8 +46,10 @@ struct test_keys {
     return c;
   }
 
-  reset_command reset(const std::string& id, timestamp_ns at = wall_clock_now()) const {
-    reset_command c{kill_id{id}, operator_id{"alice"}, node_id{}, "all clear", at, {}};
+  // Signed for `epoch` (the epoch it resumes at: the node's + 1).
+  reset_command reset(const std::string& id, timestamp_ns at = wall_clock_now(),
+                      int64_t epoch = 1) const {
+    reset_command c{kill_id{id}, operator_id{"alice"}, node_id{}, "all clear", at, {}, epoch};
     sign(c, alice);
     return c;
   }
