@@ -27,13 +27,23 @@ struct fixture {
   // Runs cwts-node on config/node.ini with `bad` added; a node that accepted
   // the config anyway stops by itself after 3 s.
   command_result run_with(const std::string& bad) {
-    auto argv = node_argv(paths, "node.ini", 1, free_port(),
-                          {"--cwts.duration=3", "--oms.journal-path=" + dir + "/oms.sqlite", bad});
+    return run_with(std::vector<std::string>{bad});
+  }
+
+  command_result run_with(const std::vector<std::string>& bad) {
+    std::vector<std::string> extra{"--cwts.duration=3", "--oms.journal-path=" + dir + "/oms.sqlite"};
+    extra.insert(extra.end(), bad.begin(), bad.end());
+    auto argv = node_argv(paths, "node.ini", 1, free_port(), extra);
     return run_command("node", std::move(argv), dir, 30s);
   }
 
   void expect_refused(const std::string& bad, const std::string& key) {
-    auto res = run_with(bad);
+    expect_refused(std::vector<std::string>{bad}, key);
+  }
+
+  void expect_refused(const std::vector<std::string>& bad_args, const std::string& key) {
+    auto res = run_with(bad_args);
+    auto bad = bad_args.front();
     CAF_MESSAGE(bad << " -> rc=" << res.exit_code << " stderr: " << tail(res.err, 600));
     CAF_CHECK(!res.timed_out);
     CAF_CHECK_NOT_EQUAL(res.exit_code, 0);
@@ -64,7 +74,10 @@ CAF_TEST(the_default_config_is_accepted) {
 CAF_TEST(a_node_key_listed_for_another_node_is_refused) {
   // node-solo signs solo's votes and heartbeats; under another node id it
   // would sign in a name its peers do not check it against.
-  expect_refused("--cwts.node-id=cfgok", "kill.node-key-name");
+  // (The key is named explicitly: config/node.ini names node-<node-id>.)
+  expect_refused({"--cwts.node-id=cfgok", "--kill.node-key-name=node-solo",
+                  "--kill.node-key-file=" + paths.node_key("solo")},
+                 "kill.node-key-name: 'node-solo' must be listed with node = \"cfgok\"");
 }
 
 CAF_TEST(non_decimal_max_order_qty_names_the_key) {
