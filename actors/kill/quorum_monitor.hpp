@@ -53,7 +53,7 @@ struct quorum_monitor_config {
   int64_t counting_from_ns = 0;
   // The configured members; empty: any n-1 distinct peers (unit tests). A
   // non-member's heartbeat never counts, so it cannot hold up a quorum.
-  std::set<std::string> members;
+  std::set<std::string> members{};
 };
 
 // What check() found: `lost` is true only at the transition held -> lost.

@@ -154,13 +154,13 @@ std::optional<kill_command> parse_kill_command(const std::string& body, std::str
                          "issued_at_ns", "cluster", "signature"});
   kill_command c;
   c.id = kill_id{r.str("id")};
-  c.cluster = r.str("cluster");
   c.issuer = operator_id{r.str("operator")};
   auto level = r.integer("level");
   auto scope = r.str("scope");
   c.scope_value = r.str("scope_value");
   c.reason = r.str("reason");
   c.issued_at = timestamp_ns{r.integer("issued_at_ns")};
+  c.cluster = r.str("cluster");
   auto signature = r.str("signature");
   error = r.error();
   if (error.empty() && (level < 1 || level > 4))
@@ -186,12 +186,12 @@ std::optional<reset_command> parse_reset_command(const std::string& body, std::s
                          "halt_cause", "signature"});
   reset_command c;
   c.id = kill_id{r.str("id")};
-  c.cluster = r.str("cluster");
-  c.epoch = r.integer("epoch");
-  c.halt_cause = kill_id{r.str("halt_cause")};
   c.issuer = operator_id{r.str("operator")};
   c.reason = r.str("reason");
   c.issued_at = timestamp_ns{r.integer("issued_at_ns")};
+  c.cluster = r.str("cluster");
+  c.epoch = r.integer("epoch");
+  c.halt_cause = kill_id{r.str("halt_cause")};
   auto signature = r.str("signature");
   error = r.error();
   auto sig = from_hex(signature);

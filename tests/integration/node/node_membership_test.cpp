@@ -40,7 +40,7 @@ bool has(const std::string& text, const std::string& part) {
 struct witness {
   std::string id;
   uint16_t port = free_port();
-  std::unique_ptr<child_process> proc;
+  std::unique_ptr<child_process> proc{};
 };
 
 std::string quoted_list(std::initializer_list<std::string> ids) {

@@ -1,14 +1,18 @@
 // The fail-safe of DESIGN.md "Kill switch": a node cut off from the quorum
 // halts itself, durably. Gateway node gw1 and trading node tr1 (n = 2, quorum
 // 2) heartbeat each other; tr1 is killed with SIGKILL (no goodbye), so gw1
-// sees 1 of 2 nodes and, quorum-timeout later, closes its gate at level 1
-// with cause quorum-lost, written to its halt state and audited. gw1,
-// stopped and started again on the same folder, comes back halted.
+// sees 1 of 2 nodes and, quorum-timeout later, closes its gate with cause
+// quorum-lost, written to its halt state and audited. gw1 holds the venue
+// connection, so it halts at level 2 and cancels its orders at the venue
+// through a kill signed with its own key for itself (issue 17 #12: a level-1
+// halt left them resting in a 2/2 split). gw1, stopped and started again on
+// the same folder, comes back halted.
 #define CAF_SUITE node_quorum_failsafe
 #include "caf/test/unit_test_impl.hpp"
 
 #include <signal.h>
 
+#include <sstream>
 #include <string>
 
 #include "tests/integration/node/kill_cli.hpp"
@@ -59,7 +63,7 @@ CAF_TEST(a_node_that_loses_its_peer_halts_itself_and_comes_back_halted) {
   if (!halted.met)
     CAF_MESSAGE("last gw1 status:\n" << halted.last.text << c.logs());
   CAF_REQUIRE(halted.met);
-  CAF_CHECK_EQUAL(halted.last.counter("kill", "gate_level").value_or(-1), 1);
+  CAF_CHECK_EQUAL(halted.last.counter("kill", "gate_level").value_or(-1), 2);
   CAF_CHECK_EQUAL(halted.last.counter("kill", "quorum_lost_halts").value_or(-1), 1);
   CAF_CHECK_EQUAL(halted.last.counter("kill", "peers_seen").value_or(-1), 0);
   CAF_CHECK_GREATER_OR_EQUAL(halted.last.counter("kill", "heartbeat_age_ms.tr1").value_or(-1),
@@ -67,12 +71,25 @@ CAF_TEST(a_node_that_loses_its_peer_halts_itself_and_comes_back_halted) {
 
   auto state = read_file(c.dir + "/run/gw1-halt.state");
   CAF_MESSAGE("gw1 halt state:\n" << state);
-  CAF_CHECK(state.find("level=1\n") != std::string::npos);
+  CAF_CHECK(state.find("level=2\n") != std::string::npos);
   CAF_CHECK(state.find("cause=quorum-lost\n") != std::string::npos);
   CAF_CHECK(state.find("reason=quorum lost: 1 of 2 nodes visible, quorum 2") != std::string::npos);
   auto audit_path = c.dir + "/run/gw1-kill-audit.log";
   CAF_CHECK(read_file(audit_path).find("event=quorum_lost") != std::string::npos);
   CAF_CHECK(c.gateway.err().find("event=quorum_lost node=gw1") != std::string::npos);
+  // The cancel-all ran: the node's own kill was applied and its venue channel
+  // reported (audited when the result came back).
+  auto cancel_ran = wait_until(
+    [&] {
+      std::istringstream lines(read_file(audit_path));
+      for (std::string l; std::getline(lines, l);)
+        if (l.find("id=quorum-lost-gw1-") != std::string::npos
+            && l.find("channel=venue_cancel_all") != std::string::npos)
+          return true;
+      return false;
+    },
+    20s);
+  CAF_CHECK(cancel_ran);
   CWTS_STOP_NODE(c.gateway);
 
   // gw1 again, same folder, its peer still gone: halted before anything runs.
@@ -96,7 +113,7 @@ CAF_TEST(a_node_that_loses_its_peer_halts_itself_and_comes_back_halted) {
     CAF_MESSAGE("last status:\n" << restored.last.text << tail(again.err()));
   CAF_REQUIRE(restored.met);
   CAF_CHECK_EQUAL(restored.last.mode, "HALTED");
-  CAF_CHECK_EQUAL(restored.last.counter("kill", "gate_level").value_or(-1), 1);
+  CAF_CHECK_EQUAL(restored.last.counter("kill", "gate_level").value_or(-1), 2);
   CAF_CHECK(read_file(c.dir + "/run/gw1-halt.state").find("cause=quorum-lost\n")
             != std::string::npos);
   CWTS_STOP_NODE(again);

@@ -26,8 +26,8 @@ struct cluster_paths {
   // repository): `cwts keys` run once per process into a temporary folder,
   // for nodes solo, gw1, tr1, w1, tr2, gw2, n5 and operators alice (every
   // role) and bob (operations). Empty with `keys_error` when that failed.
-  std::string keys_dir;
-  std::string keys_error;
+  std::string keys_dir{};
+  std::string keys_error{};
 
   static cluster_paths from_env();
   // Empty when every path is set, else what is missing.

@@ -26,7 +26,7 @@ const std::string good_sig(128, 'a');
 std::string kill_json(const std::string& level, const std::string& scope,
                       const std::string& sig = good_sig, const std::string& extra = "") {
   return R"({"id":"k-1","operator":"alice","level":)" + level + R"(,"scope":")" + scope
-         + R"(","scope_value":"","reason":"r","issued_at_ns":5,"signature":")" + sig + "\"" + extra
+         + R"(","scope_value":"","reason":"r","issued_at_ns":5,"cluster":"c","signature":")" + sig + "\"" + extra
          + "}";
 }
 
