@@ -4,6 +4,8 @@
 // client that reaches their kill coordinators, alice's signed commands, and
 // percentiles. Paths come in at compile time (bench/CMakeLists.txt).
 
+#include <stdlib.h>
+
 #include <cstdlib>
 #include <algorithm>
 #include <chrono>
@@ -150,8 +152,34 @@ inline int64_t kill_counter(caf::actor_system& sys, const caf::actor& kill, cons
   return out;
 }
 
-inline kill_command signed_kill(const ed25519_signer& alice, kill_level level, const std::string& reason) {
+// The paths of this run with this process's own `cwts keys` (alice's key,
+// the node keys the tests use): the binaries come in at compile time, and
+// cluster_paths::from_env() runs `cwts keys` once, as the tests do.
+inline itest::cluster_paths run_paths(const char* venue_bin, const char* node_bin, const char* cli_bin,
+                                      const char* config_dir) {
+  ::setenv("CWTS_VENUE_BIN", venue_bin, 0);
+  ::setenv("CWTS_NODE_BIN", node_bin, 0);
+  ::setenv("CWTS_CLI_BIN", cli_bin, 0);
+  ::setenv("CWTS_CONFIG_DIR", config_dir, 0);
+  return itest::cluster_paths::from_env();
+}
+
+// The cluster id, epoch and halt a command to `kill` is signed for, read off
+// its coordinator (gate_atom -> trading_state); nullopt without an answer.
+inline std::optional<trading_state> gate_of(caf::actor_system& sys, const caf::actor& kill) {
+  caf::scoped_actor self{sys};
+  std::optional<trading_state> out;
+  self->request(kill, std::chrono::seconds(5), gate_atom::value)
+    .receive([&](const trading_state& s) { out = s; }, [](caf::error&) {});
+  return out;
+}
+
+// Signed for `cluster` (the nodes' [cluster] id; node-gateway.ini sets none,
+// so the default cwts-local).
+inline kill_command signed_kill(const ed25519_signer& alice, kill_level level, const std::string& reason,
+                                const std::string& cluster = "cwts-local") {
   kill_command cmd;
+  cmd.cluster = cluster;
   cmd.id = kill_id{new_id("k-")};
   cmd.level = level;
   cmd.scope = kill_scope::cluster;
@@ -162,8 +190,14 @@ inline kill_command signed_kill(const ed25519_signer& alice, kill_level level, c
   return cmd;
 }
 
-inline reset_command signed_reset(const ed25519_signer& alice, const std::string& reason) {
+// Signed for the node's cluster, resuming at its epoch + 1 and ending its
+// current halt (`state`: gate_of()).
+inline reset_command signed_reset(const ed25519_signer& alice, const std::string& reason,
+                                  const trading_state& state) {
   reset_command cmd;
+  cmd.cluster = state.cluster;
+  cmd.epoch = state.epoch + 1;
+  cmd.halt_cause = state.cause;
   cmd.id = kill_id{new_id("r-")};
   cmd.issuer = operator_id{"alice"};
   cmd.reason = reason;

@@ -113,7 +113,12 @@ std::optional<trial_result> kill_and_measure(caf::actor_system& sys, const caf::
 bool reset(caf::actor_system& sys, const caf::actor& kill, const ed25519_signer& alice) {
   caf::scoped_actor self{sys};
   bool resumed = false;
-  self->request(kill, std::chrono::seconds(15), bench::signed_reset(alice, "cancel bench next trial"))
+  auto state = bench::gate_of(sys, kill);
+  if (!state) {
+    std::fprintf(stderr, "reset: the coordinator did not report its state\n");
+    return false;
+  }
+  self->request(kill, std::chrono::seconds(15), bench::signed_reset(alice, "cancel bench next trial", *state))
     .receive(
       [&](const reset_report& r) {
         resumed = r.resumed;
@@ -135,7 +140,11 @@ int main(int argc, char** argv) {
   int trials = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
   int orders = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1000;
   auto dir = itest::make_test_dir("kill_cancel_confirm_bench");
-  itest::cluster_paths paths{CWTS_VENUE_BIN, CWTS_NODE_BIN, "", CWTS_CONFIG_DIR};
+  auto paths = bench::run_paths(CWTS_VENUE_BIN, CWTS_NODE_BIN, CWTS_CLI_BIN, CWTS_CONFIG_DIR);
+  if (paths.keys_dir.empty()) {
+    std::fprintf(stderr, "%s\n", paths.keys_error.c_str());
+    return 1;
+  }
   itest::cluster_paths venue_paths = paths;
   venue_paths.config_dir = dir; // the copied venue.ini
   std::string error;

@@ -158,7 +158,11 @@ int main(int argc, char** argv) {
   }
   int kills = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
   auto gap = std::chrono::milliseconds(argc > 2 ? std::max(0, std::atoi(argv[2])) : 50);
-  itest::cluster_paths paths{"", CWTS_NODE_BIN, "", CWTS_CONFIG_DIR};
+  auto paths = bench::run_paths("", CWTS_NODE_BIN, CWTS_CLI_BIN, CWTS_CONFIG_DIR);
+  if (paths.keys_dir.empty()) {
+    std::fprintf(stderr, "%s\n", paths.keys_error.c_str());
+    return 1;
+  }
   auto dir = itest::make_test_dir("kill_propagation_bench");
   const std::vector<std::string> ids{"b1", "b2", "b3", "b4"};
   if (auto e = bench::write_operators(paths.config_dir, dir, ids); !e.empty()) {
