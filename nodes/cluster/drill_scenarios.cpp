@@ -6,12 +6,10 @@
 #include <thread>
 
 #include "nodes/cluster/admin_probe.hpp"
+#include "nodes/cluster/drill_steps.hpp"
 #include "nodes/cluster/process_control.hpp"
-#include "nodes/console/signed_command.hpp"
 
 namespace cwts::cluster {
-
-namespace {
 
 using clock_type = drill_context::clock_type;
 
@@ -19,7 +17,6 @@ std::string ms_text(const std::optional<int64_t>& ms) {
   return ms ? std::to_string(*ms) + " ms" : "not within the observation window";
 }
 
-// The option, else the first node that has `role`, else the last node.
 std::string pick_node(drill_context& ctx, const std::string& role) {
   if (!ctx.options().node.empty())
     return ctx.options().node;
@@ -29,6 +26,8 @@ std::string pick_node(drill_context& ctx, const std::string& role) {
   return ctx.runtime().spec().nodes.back().id;
 }
 
+namespace {
+
 std::vector<std::string> others(drill_context& ctx, const std::string& node) {
   std::vector<std::string> out;
   for (auto& n : ctx.runtime().spec().nodes)
@@ -37,11 +36,10 @@ std::vector<std::string> others(drill_context& ctx, const std::string& node) {
   return out;
 }
 
-// After a recovery: the venue sees new orders again. With `since` (the
-// venue's count at the injection), orders placed meanwhile already count:
-// trading that never stopped is reported as a count, not as a time.
+} // namespace
+
 void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const char* measure,
-                          std::optional<int64_t> since = std::nullopt) {
+                          std::optional<int64_t> since) {
   if (since) {
     auto now = ctx.venue().user_orders;
     if (now > *since) {
@@ -59,6 +57,8 @@ void expect_orders_resume(drill_context& ctx, clock_type::time_point t0, const c
                               : "no new order at the venue",
                       resumed.has_value());
 }
+
+namespace {
 
 // Peers notice `node` is gone when their supervisor lists fewer peers: one
 // condition per peer, to watch together with the scenario's own outcomes.
@@ -333,200 +333,6 @@ void drill_partition(drill_context& ctx) {
              std::string(rejoined ? "rejoined after " + ms_text(rejoined) : "not rejoined") + ", mode "
                + after.mode,
              rejoined.has_value() && after.halted());
-}
-
-} // namespace cwts::cluster
-
-namespace cwts::cluster {
-
-namespace {
-
-// A genuine operator key (--operator, --key-file), or nullopt with the
-// report's error set.
-std::optional<ed25519_signer> operator_key(drill_context& ctx) {
-  std::string error;
-  if (ctx.options().key_file.empty() || ctx.options().operator_name.empty()) {
-    ctx.report().error = "this drill needs --operator=NAME --key-file=PEM (an operator with the "
-                         "kill and reset roles)";
-    return std::nullopt;
-  }
-  auto key = ed25519_signer::from_pem_file(ctx.options().key_file, error);
-  if (!key)
-    ctx.report().error = "--key-file: " + error;
-  return key;
-}
-
-std::string answer_text(const http_answer& a) {
-  return "HTTP " + std::to_string(a.status) + " " + (a.status ? a.body : a.error);
-}
-
-uint16_t admin_port_of(drill_context& ctx, const std::string& node);
-
-// What a command to `node` is signed for (its cluster, epoch and halt), read
-// off the node itself; the defaults when it cannot be read (the command is
-// then refused by the node, with the reason in the report).
-console::command_target target_of(drill_context& ctx, const std::string& node) {
-  std::string why;
-  console::admin_client client{{"127.0.0.1", admin_port_of(ctx, node)}};
-  auto t = console::fetch_target(client, why);
-  if (!t)
-    ctx.event(node, "cannot read the command target: " + why);
-  return t ? *t : console::command_target{};
-}
-
-uint16_t admin_port_of(drill_context& ctx, const std::string& node) {
-  return ctx.runtime().spec().node(node)->admin_port;
-}
-
-// Every node in `mode_wanted` (ACTIVE or halted): the ms since t0, or nullopt.
-std::optional<int64_t> wait_all(drill_context& ctx, bool halted, clock_type::time_point t0) {
-  return ctx.wait_for(
-    [&] {
-      for (auto& n : ctx.runtime().spec().nodes) {
-        auto v = ctx.view(n.id);
-        if (v.mode.empty() || v.halted() != halted)
-          return false;
-      }
-      return true;
-    },
-    t0, ctx.options().observe);
-}
-
-std::string modes(drill_context& ctx) {
-  std::string out;
-  for (auto& n : ctx.runtime().spec().nodes) {
-    auto v = ctx.view(n.id);
-    out += (out.empty() ? "" : ", ") + n.id + " " + (v.mode.empty() ? "?" : v.mode);
-  }
-  return out;
-}
-
-// A command that must be refused: 403 whose error names `reason_part`.
-void expect_refused(drill_context& ctx, const std::string& node, const std::string& name,
-                    const std::string& target, const std::string& body,
-                    const std::string& reason_part) {
-  auto a = admin_request(admin_port_of(ctx, node), "POST", target, body, std::chrono::seconds(20));
-  ctx.event(node, name + ": " + answer_text(a));
-  ctx.report().expect(name + " refused", "HTTP 403 naming '" + reason_part + "'", answer_text(a),
-                      a.status == 403 && a.body.find(reason_part) != std::string::npos);
-}
-
-// Replaces the "reason" value of a signed JSON body: the signature no longer
-// matches what it says.
-std::string tamper_reason(std::string body) {
-  auto k = body.find("\"reason\":\"");
-  if (k == std::string::npos)
-    return body;
-  auto start = k + 10;
-  auto end = body.find('"', start);
-  return body.replace(start, end - start, "tampered after signing");
-}
-
-} // namespace
-
-void drill_byzantine(drill_context& ctx) {
-  auto key = operator_key(ctx);
-  if (!key)
-    return;
-  auto& rep = ctx.report();
-  auto node = pick_node(ctx, "oms");
-  auto& op = ctx.options().operator_name;
-  rep.injected = "POST /api/kill signed by a key not listed for " + op + ", one with its reason "
-                 "altered after signing, one by an unknown operator, and a replay of a genuine "
-                 "kill after a reset";
-  rep.target = node;
-  auto orders_at_injection = ctx.venue().user_orders;
-  rep.injected_at_ms = ctx.since_ready_ms();
-  auto t0 = clock_type::now();
-  auto forger = ed25519_signer::generate();
-  expect_refused(ctx, node, "kill signed by another key", "/api/kill",
-                 console::kill_body(op, forger, kill_level::cancel_all, kill_scope::cluster, "", "forged", target_of(ctx, node)),
-                 "signature");
-  expect_refused(ctx, node, "kill altered after signing", "/api/kill",
-                 tamper_reason(console::kill_body(op, *key, kill_level::cancel_all, kill_scope::cluster,
-                                                  "", "genuine text", target_of(ctx, node))),
-                 "signature");
-  expect_refused(ctx, node, "kill by an unknown operator", "/api/kill",
-                 console::kill_body("mallory", *key, kill_level::cancel_all, kill_scope::cluster, "",
-                                    "who is mallory", target_of(ctx, node)),
-                 "mallory");
-  auto still = modes(ctx);
-  rep.expect("nothing halts on forged commands", "every node ACTIVE", still,
-             still.find("HALTED") == std::string::npos && still.find('?') == std::string::npos);
-  // A genuine kill, a genuine reset, then the same kill again.
-  auto genuine = console::kill_body(op, *key, kill_level::halt_new_orders, kill_scope::cluster, "",
-                                    "byzantine drill: genuine kill", target_of(ctx, node));
-  auto t1 = clock_type::now();
-  auto k = admin_request(admin_port_of(ctx, node), "POST", "/api/kill", genuine, std::chrono::seconds(20));
-  ctx.event(node, "genuine kill: HTTP " + std::to_string(k.status));
-  auto halted = wait_all(ctx, true, t1);
-  if (halted)
-    rep.measured_ms["genuine_halt_ms"] = *halted;
-  rep.expect("a genuine kill halts everywhere", "HTTP 200, every node halted",
-             "HTTP " + std::to_string(k.status) + ", " + modes(ctx), k.ok() && halted.has_value());
-  auto t2 = clock_type::now();
-  auto r = admin_request(admin_port_of(ctx, node), "POST", "/api/reset",
-                         console::reset_body(op, *key, "byzantine drill: genuine reset", target_of(ctx, node)),
-                         std::chrono::seconds(20));
-  ctx.event(node, "genuine reset: HTTP " + std::to_string(r.status));
-  auto resumed = wait_all(ctx, false, t2);
-  if (resumed)
-    rep.measured_ms["reset_resume_ms"] = *resumed;
-  rep.expect("a genuine reset resumes", "HTTP 200, every node ACTIVE",
-             "HTTP " + std::to_string(r.status) + ", " + modes(ctx), r.ok() && resumed.has_value());
-  expect_refused(ctx, node, "replayed genuine kill", "/api/kill", genuine, "duplicate");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto after = modes(ctx);
-  rep.expect("the replay changes nothing", "every node still ACTIVE", after,
-             after.find("HALTED") == std::string::npos && after.find('?') == std::string::npos);
-  expect_orders_resume(ctx, t0, "orders_after_ms", orders_at_injection);
-}
-
-void drill_forged_reset(drill_context& ctx) {
-  auto key = operator_key(ctx);
-  if (!key)
-    return;
-  auto& rep = ctx.report();
-  auto node = pick_node(ctx, "oms");
-  auto& op = ctx.options().operator_name;
-  rep.injected = "a genuine level-2 kill, then POST /api/reset signed by a key not listed for " + op
-                 + " and one by an unknown operator, then a genuine reset";
-  rep.target = node;
-  rep.injected_at_ms = ctx.since_ready_ms();
-  auto t0 = clock_type::now();
-  auto k = admin_request(admin_port_of(ctx, node), "POST", "/api/kill",
-                         console::kill_body(op, *key, kill_level::cancel_all, kill_scope::cluster, "",
-                                            "forged-reset drill", target_of(ctx, node)),
-                         std::chrono::seconds(20));
-  ctx.event(node, "genuine kill: " + answer_text(k).substr(0, 200));
-  auto halted = wait_all(ctx, true, t0);
-  if (halted)
-    rep.measured_ms["halt_ms"] = *halted;
-  rep.expect("the kill halts every node", "HTTP 200, every node halted",
-             "HTTP " + std::to_string(k.status) + ", " + modes(ctx), k.ok() && halted.has_value());
-  auto orders_halted = ctx.venue().user_orders;
-  auto forger = ed25519_signer::generate();
-  expect_refused(ctx, node, "reset signed by another key", "/api/reset",
-                 console::reset_body(op, forger, "forged reset", target_of(ctx, node)), "signature");
-  expect_refused(ctx, node, "reset by an unknown operator", "/api/reset",
-                 console::reset_body("mallory", *key, "forged reset", target_of(ctx, node)), "mallory");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  auto still = modes(ctx);
-  auto orders_now = ctx.venue().user_orders;
-  rep.expect("the cluster stays halted", "every node still halted and no new order at the venue",
-             still + "; venue orders " + std::to_string(orders_halted) + " -> " + std::to_string(orders_now),
-             still.find("ACTIVE") == std::string::npos && orders_now == orders_halted);
-  auto t1 = clock_type::now();
-  auto r = admin_request(admin_port_of(ctx, node), "POST", "/api/reset",
-                         console::reset_body(op, *key, "forged-reset drill over", target_of(ctx, node)), std::chrono::seconds(20));
-  ctx.event(node, "genuine reset: HTTP " + std::to_string(r.status));
-  auto resumed = wait_all(ctx, false, t1);
-  if (resumed)
-    rep.measured_ms["resume_ms"] = *resumed;
-  rep.expect("a genuine reset resumes", "HTTP 200 with the quorum's votes, every node ACTIVE",
-             "HTTP " + std::to_string(r.status) + ", " + modes(ctx), r.ok() && resumed.has_value());
-  if (resumed)
-    expect_orders_resume(ctx, t1, "orders_resumed_ms");
 }
 
 } // namespace cwts::cluster
