@@ -13,6 +13,7 @@
 #include "messages/operator_command.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
+#include "messages/reset_precondition.hpp"
 #include "messages/stats.hpp"
 
 #include <map>
@@ -47,6 +48,8 @@ using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using book_atom = caf::atom_constant<caf::atom("book")>;
 // The kill coordinator's audit timer: anchors to peers, refusal summaries.
 using audit_atom = caf::atom_constant<caf::atom("audit")>;
+// Asks a local actor for its reset_precondition (a reset vote).
+using precond_atom = caf::atom_constant<caf::atom("precond")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

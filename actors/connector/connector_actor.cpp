@@ -16,6 +16,7 @@
 #include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/periodic_timer.hpp"
+#include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
 #include "actors/connector/connector_shell.hpp"
 #include "messages/registry.hpp"
@@ -48,6 +49,9 @@ struct connector_state {
   std::optional<kill_id> disconnected_by;
   int64_t disconnects = 0;
   int64_t refused_disconnected = 0;
+  // Kill channels, trading states, directories and the worker's reports
+  // only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"connector"};
   // Lost venue: sampled on the liveness timer; one REST probe at a time.
   connector::venue_liveness liveness{connector::venue_liveness_config{}, 0};
   caf::actor kill;
@@ -218,7 +222,7 @@ void probe_rest(connector_ptr self) {
     auto t = session->sync_clock();
     bool answered = t.kind == connector::reply_kind::ok || t.kind == connector::reply_kind::rejected;
     if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::anon_send(a, poll_atom::value, answered, answered ? std::string{} : t.detail);
+      caf::send_as(a, a, poll_atom::value, answered, answered ? std::string{} : t.detail);
   });
 }
 
@@ -312,7 +316,7 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
     auto result = session->cancel_all(id, node, which, deadline, out);
     send_all(*oms, out);
     if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::anon_send(a, report_atom::value, seq, result);
+      caf::send_as(a, a, report_atom::value, seq, result);
   });
   return rp;
 }
@@ -340,6 +344,14 @@ void market_data_stats(const connector::market_stream& s, std::map<std::string, 
     // -1: nothing received yet for the symbol.
     k["md.feed_age_ms." + name] = last == 0 ? -1 : (now - last) / 1'000'000;
   }
+}
+
+// A reset vote asks whether the venue is lost now (the latch stays set while
+// the node is halted).
+reset_precondition precondition(connector_ptr self) {
+  auto& st = self->state;
+  bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
+  return reset_precondition{"connector", true, lost ? "venue_lost" : ""};
 }
 
 actor_stats stats(connector_ptr self) {
@@ -452,8 +464,18 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       auto oms = self->state.oms;
       self->state.worker->post([=] { send_all(*oms, session->cancel(c)); });
     },
-    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
-    [=](disconnect_atom, const kill_command& cmd) { return disconnect(self, cmd); },
+    // Kill channels: asked by this node's kill coordinator only (a peer's
+    // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
+    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "cancel_all"))
+        return sender_guard::refusal("cancel_all");
+      return cancel_all(self, cmd);
+    },
+    [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "disconnect"))
+        return sender_guard::refusal("disconnect");
+      return disconnect(self, cmd);
+    },
     [=](const reconcile_orders& req) {
       auto session = self->state.session;
       auto oms = self->state.oms;
@@ -464,6 +486,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       });
     },
     [=](report_atom, uint64_t seq, const channel_result& r) {
+      if (!self->state.guard.local(self, "cancel_all_report"))
+        return; // a forged "nothing open" answer
       auto i = self->state.cancel_alls.find(seq);
       if (i == self->state.cancel_alls.end())
         return;
@@ -471,6 +495,9 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.cancel_alls.erase(i);
     },
     [=](const trading_state& ts) {
+      // trading_state{none} reconnects a level-4 cut: the coordinator's only.
+      if (!self->state.guard.local(self, "trading_state"))
+        return;
       // A reset reopened the gate after a full stop: connect again.
       if (self->state.disconnected_by && ts.level == kill_level::none) {
         spdlog::warn("event=venue_reconnect after={} cause={}", self->state.disconnected_by->value,
@@ -485,17 +512,22 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->delayed_send(self, liveness_every, tick_atom::value);
     },
     [=](poll_atom, bool answered, const std::string& detail) {
+      if (!self->state.guard.local(self, "poll"))
+        return;
       self->state.probe_in_flight = false;
       if (!answered)
         ++self->state.probe_failures;
       self->state.liveness.on_rest(answered, monotonic_ns(), detail);
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.oms->set(find_role(dir, "oms"));
       self->state.validator->set(find_role(dir, "validator"));
       self->state.kill = find_role(dir, "kill");
     },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
     [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   });
 }

@@ -15,6 +15,7 @@
 #include "common/node_kill.hpp"
 #include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
+#include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
 #include "actors/connector/connector_shell.hpp"
 #include "messages/registry.hpp"
@@ -47,6 +48,9 @@ struct fix_connector_state {
   std::optional<kill_id> disconnected_by;
   int64_t disconnects = 0;
   int64_t refused_disconnected = 0;
+  // Kill channels, trading states, directories and the worker's reports
+  // only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"connector"};
   std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
   // Lost venue ([venue] lost-halt-ms): the FIX session logged out counts as
   // the order channel unanswered, the market stream as with Binance.
@@ -162,7 +166,7 @@ caf::result<channel_result> cancel_all(fix_connector_ptr self, const kill_comman
                  id.value, result.ok, result.orders_canceled, result.open_orders_after,
                  result.retries, result.duration_ns / 1000, result.error);
     if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::anon_send(a, report_atom::value, seq, result);
+      caf::send_as(a, a, report_atom::value, seq, result);
   });
   return rp;
 }
@@ -182,6 +186,13 @@ channel_result disconnect(fix_connector_ptr self, const kill_command& cmd) {
   }
   r.duration_ns = monotonic_ns() - started;
   return r;
+}
+
+// A reset vote asks whether the venue is lost now.
+reset_precondition precondition(fix_connector_ptr self) {
+  auto& st = self->state;
+  bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
+  return reset_precondition{"connector", true, lost ? "venue_lost" : ""};
 }
 
 actor_stats stats(fix_connector_ptr self) {
@@ -274,8 +285,18 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
     [=](const cancel_request& c) {
       send_all(*self->state.oms, self->state.session->cancel(c));
     },
-    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
-    [=](disconnect_atom, const kill_command& cmd) { return disconnect(self, cmd); },
+    // Kill channels: asked by this node's kill coordinator only (a peer's
+    // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
+    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "cancel_all"))
+        return sender_guard::refusal("cancel_all");
+      return cancel_all(self, cmd);
+    },
+    [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "disconnect"))
+        return sender_guard::refusal("disconnect");
+      return disconnect(self, cmd);
+    },
     [=](const reconcile_orders& req) {
       auto session = self->state.session;
       auto oms = self->state.oms;
@@ -286,6 +307,8 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       });
     },
     [=](report_atom, uint64_t seq, const channel_result& r) {
+      if (!self->state.guard.local(self, "cancel_all_report"))
+        return; // a forged "nothing open" answer
       auto i = self->state.cancel_alls.find(seq);
       if (i == self->state.cancel_alls.end())
         return;
@@ -293,6 +316,9 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       self->state.cancel_alls.erase(i);
     },
     [=](const trading_state& ts) {
+      // trading_state{none} reconnects a level-4 cut: the coordinator's only.
+      if (!self->state.guard.local(self, "trading_state"))
+        return;
       auto& st = self->state;
       if (st.disconnected_by && ts.level == kill_level::none) {
         spdlog::warn("event=venue_reconnect protocol=fix after={} cause={}",
@@ -308,11 +334,14 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       self->delayed_send(self, liveness_every, tick_atom::value);
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.oms->set(find_role(dir, "oms"));
       self->state.validator->set(find_role(dir, "validator"));
       self->state.kill = find_role(dir, "kill");
     },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
     [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   });
 }

@@ -170,9 +170,9 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
       self->send(peer, v);
     record_vote(self, v);
   };
-  // Every local actor is asked for its stats, one after the other: the OMS
-  // for reconcile.phase_running, every one for its `breach_now.*` (a kill
-  // trigger whose condition still holds: risk, validator, connector).
+  // Every local actor is asked for its typed reset_precondition, one after
+  // the other: the OMS whether it is reconciled, every one whether a kill
+  // trigger's condition holds now (risk, validator, connector).
   auto asked = std::make_shared<std::vector<std::pair<std::string, caf::actor>>>();
   for (const char* r : {"oms", "risk", "validator", "connector"})
     if (auto h = local_role(self, r))
@@ -188,16 +188,13 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
     }
     auto next = weak.lock();
     auto [name, actor] = (*asked)[i];
-    self->request(actor, self->state.cfg.precondition_timeout, stats_atom::value)
+    self->request(actor, self->state.cfg.precondition_timeout, precond_atom::value)
       .then(
-        [p, next, i, name = name](const actor_stats& s) {
-          if (name == "oms") {
-            auto r = s.counters.find("reconcile.phase_running");
-            p->oms_reconciled = r != s.counters.end() && r->second == 1;
-          }
-          for (auto& [key, value] : s.counters)
-            if (p->breach.empty() && value != 0 && key.rfind("breach_now.", 0) == 0)
-              p->breach = name + ": " + key.substr(11);
+        [p, next, i, name = name](const reset_precondition& pc) {
+          if (name == "oms")
+            p->oms_reconciled = pc.reconciled;
+          if (p->breach.empty() && !pc.breach.empty())
+            p->breach = name + ": " + pc.breach;
           (*next)(i + 1);
         },
         [p, next, i](caf::error&) {

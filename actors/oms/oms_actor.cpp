@@ -15,6 +15,7 @@
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/order_gate.hpp"
+#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -87,6 +88,8 @@ struct oms_state {
   int64_t commands_refused = 0;
   // Strategy kills waiting for the venue to confirm their cancels, by kill id.
   std::map<std::string, scoped_cancel> scoped_cancels;
+  // Safety messages only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"oms"};
   static inline const char* name = "oms";
 };
 
@@ -576,6 +579,11 @@ void settle_scoped_cancels(oms_ptr self, const client_order_id& id) {
   }
 }
 
+// A reset vote asks whether the OMS is reconciled with the venue.
+reset_precondition precondition(oms_ptr self) {
+  return reset_precondition{"oms", self->state.phase == reconcile_phase::running, ""};
+}
+
 actor_stats stats(oms_ptr self) {
   auto& st = self->state;
   actor_stats s{"oms", {}};
@@ -665,13 +673,18 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](const amend_request& a) { on_amend(self, a); },
     [=](const execution_report& rep) { on_report(self, rep); },
     [=](const order_reject& rej) { on_venue_reject(self, rej); },
-    [=](cancel_all_atom, const kill_command& cmd) { return cancel_all(self, cmd); },
+    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "cancel_all"))
+        return sender_guard::refusal("cancel_all");
+      return cancel_all(self, cmd);
+    },
     [=](deadline_atom, const std::string& kill) {
       auto it = self->state.scoped_cancels.find(kill);
       if (it != self->state.scoped_cancels.end())
         finish_scoped_cancel(self, it, true);
     },
     [=](const trading_state&) {
+      self->state.guard.local(self, "trading_state"); // counted if from outside
       // The gate is the authority; the state is logged by the coordinator.
     },
     [=](const venue_snapshot& snap) { on_snapshot(self, snap); },
@@ -688,6 +701,8 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     },
     [=](const operator_command& cmd) { return accept_positions(self, cmd); },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       auto& st = self->state;
       auto connector = find_role(dir, "connector");
       st.risk = find_role(dir, "risk");
@@ -704,7 +719,8 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       }
       st.connector = connector;
     },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
     [=](open_orders_atom) { return open_orders(self); },
   });
 }

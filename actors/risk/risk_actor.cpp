@@ -22,6 +22,7 @@
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
+#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -70,6 +71,8 @@ struct risk_state {
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0; // breaches with no kill coordinator wired
   risk::var_limit var;       // [gpu] var-limit against the GPU worker's var_report
+  // Safety messages only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"risk"};
   static inline const char* name = "risk";
 };
 
@@ -429,6 +432,20 @@ command_result on_command(risk_ptr self, const operator_command& cmd) {
   return res;
 }
 
+// A reset vote asks whether a kill trigger's condition holds now under the
+// current limits (not the latches, which stay set while halted).
+reset_precondition precondition(risk_ptr self) {
+  auto& st = self->state;
+  std::string breach;
+  if (st.core->guard.breached_now())
+    breach = "pnl";
+  else if (st.core->rejects.over_limit(monotonic_ns()))
+    breach = "reject_rate";
+  else if (st.var.breached_now())
+    breach = "var";
+  return reset_precondition{"risk", true, breach};
+}
+
 actor_stats stats(risk_ptr self) {
   auto& st = self->state;
   auto& check = st.core->check;
@@ -583,24 +600,42 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
       spdlog::info("event=risk_orders_restored live={}", live.size());
     },
     [=](const trading_state& st) {
+      // A mode from outside would lift risk's own HALTED.
+      if (!self->state.guard.local(self, "trading_state"))
+        return;
       self->state.core->mode = st.mode;
       evaluate_pnl(self); // a reset re-arms a breach that is over
       on_reject_rate_breach(self, self->state.core->rejects.evaluate(
                                     monotonic_ns(), self->state.cfg.gate->is_open()));
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.oms = find_role(dir, "oms");
       self->state.strategy = find_role(dir, "strategy");
       self->state.kill = find_role(dir, "kill");
     },
     [=](const operator_command& cmd) { return on_command(self, cmd); },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
     [=](positions_atom) { return positions(self); },
     [=](const var_report& r) { on_var_report(self, r); },
     [=](const correlation_report& r) { self->state.var.on_correlation(r); },
-    [=](flatten_atom, const kill_command& cmd) { return on_flatten(self, cmd); },
-    [=](freeze_atom, const kill_command& cmd) { return on_freeze(self, cmd); },
-    [=](flatten_atom, const std::string& kill) { on_flatten_round_timer(self, kill); },
+    // Kill channels: this node's kill coordinator (and our own flatten timer) only.
+    [=](flatten_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "flatten"))
+        return sender_guard::refusal("flatten");
+      return on_flatten(self, cmd);
+    },
+    [=](freeze_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "freeze"))
+        return sender_guard::refusal("freeze");
+      return on_freeze(self, cmd);
+    },
+    [=](flatten_atom, const std::string& kill) {
+      if (self->state.guard.local(self, "flatten_round"))
+        on_flatten_round_timer(self, kill);
+    },
   });
 }
 

@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 
 #include "common/node_kill_request.hpp"
+#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 
@@ -26,6 +27,8 @@ struct validator_state {
   int64_t trades_out = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
+  // Safety messages only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"validator"};
   static inline const char* name = "validator";
 };
 
@@ -104,6 +107,18 @@ void check_stale(validator_ptr self) {
     ++st.kills_unsent;
 }
 
+// A reset vote asks whether market data is stale now (not the latch).
+reset_precondition precondition(validator_ptr self) {
+  auto& st = self->state;
+  bool stale = false;
+  if (st.stale.enabled()) {
+    auto now = monotonic_ns();
+    for (auto& sym : st.stale.config().symbols)
+      stale = stale || st.stale.age_ns(sym, now) > st.stale.config().stale_after_ns;
+  }
+  return reset_precondition{"validator", true, stale ? "stale_data" : ""};
+}
+
 actor_stats stats(validator_ptr self) {
   actor_stats s{"validator", {}};
   auto& st = self->state;
@@ -157,13 +172,16 @@ caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
       self->delayed_send(self, interval, tick_atom::value);
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.subscribers.clear();
       for (const char* r : {"strategy", "risk", "gpu"})
         if (auto h = find_role(dir, r))
           self->state.subscribers.push_back(h);
       self->state.kill = find_role(dir, "kill");
     },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
   });
 }
 

@@ -79,6 +79,22 @@ caf::behavior fake_oms(caf::event_based_actor*, bool reconciled) {
     [reconciled](stats_atom) {
       return actor_stats{"oms", {{"reconcile.phase_running", reconciled ? 1 : 0}}};
     },
+    [reconciled](precond_atom) { return reset_precondition{"oms", reconciled, ""}; },
+    [](const trading_state&) {},
+  };
+}
+
+// An OMS whose metrics say "reconciled" (or a counter renamed) while its
+// typed answer says not: the vote must follow the typed answer (issue 17 #11).
+caf::behavior oms_metrics_disagree(caf::event_based_actor*) {
+  return {
+    [](cancel_all_atom, const kill_command& cmd) {
+      return channel_result{cmd.id, node_id{"n1"}, "oms", true, 1, 0, 0, -1, ""};
+    },
+    [](stats_atom) {
+      return actor_stats{"oms", {{"reconcile.phase_running", 1}, {"breach_now", 0}}};
+    },
+    [](precond_atom) { return reset_precondition{"oms", false, ""}; },
     [](const trading_state&) {},
   };
 }
@@ -367,6 +383,21 @@ CAF_TEST(one_node_cluster_resumes_with_an_operator_signed_reset) {
   caf::anon_send_exit(oms, caf::exit_reason::user_shutdown);
   stop(kill);
   CAF_CHECK(verify_audit_file(dir + "/n1-audit.log").ok);
+}
+
+CAF_TEST(a_reset_vote_reads_typed_preconditions_not_metric_names) {
+  auto kill = coordinator("n1", gate1);
+  auto oms = sys->spawn(oms_metrics_disagree);
+  (*self)->send(kill, wire_atom::value, role_directory{{"oms", oms}});
+  CAF_REQUIRE(issue(kill, command(kill_level::halt_new_orders, "typed")).error.empty());
+  auto r = reset(kill, keys.reset("r-typed"));
+  CAF_CHECK(!r.resumed);
+  CAF_REQUIRE_EQUAL(r.votes.size(), 1u);
+  CAF_CHECK(!r.votes[0].yes);
+  CAF_CHECK_EQUAL(r.votes[0].reason, "OMS not reconciled with the venue");
+  CAF_CHECK(!gate1.is_open());
+  caf::anon_send_exit(oms, caf::exit_reason::user_shutdown);
+  stop(kill);
 }
 
 // Issue 17 #3: seen kill and reset ids lived only in memory; a signed reset
