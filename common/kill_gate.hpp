@@ -37,25 +37,34 @@ public:
   void close(uint8_t level) { raise(level_, level); }
 
   // Closes the gate for one strategy, symbol or account at `level`. False
-  // (nothing changed) when the value is too long or the table is full: the
-  // caller then closes the node-wide gate.
+  // (nothing changed) when the value is too long or every slot holds a
+  // closure in force: the caller then closes the node-wide gate. A slot a
+  // reset reopened (level 0) is renamed for a new value once the table is
+  // full, so the table never fills up for good (issue 17 finding 10).
   bool close_scoped(gate_scope scope, std::string_view value, uint8_t level) {
     if (value.empty() || value.size() > max_scope_value)
       return false;
     size_t n = count_.load(std::memory_order_acquire);
     for (size_t i = 0; i < n; ++i)
-      if (slots_[i].scope == scope && slots_[i].value() == value) {
+      if (slots_[i].names(scope, value)) {
         raise(slots_[i].level, level);
         return true;
       }
-    if (n == max_scoped)
+    slot* s = nullptr;
+    if (n < max_scoped) {
+      s = &slots_[n];
+      s->rename(scope, value);
+      s->level.store(level, std::memory_order_release);
+      count_.store(n + 1, std::memory_order_release);
+      return true;
+    }
+    for (size_t i = 0; i < n && !s; ++i)
+      if (slots_[i].level.load(std::memory_order_acquire) == 0)
+        s = &slots_[i];
+    if (!s)
       return false;
-    auto& s = slots_[n];
-    s.scope = scope;
-    std::memcpy(s.text, value.data(), value.size());
-    s.length = static_cast<uint8_t>(value.size());
-    s.level.store(level, std::memory_order_relaxed);
-    count_.store(n + 1, std::memory_order_release);
+    s->rename(scope, value);
+    s->level.store(level, std::memory_order_release);
     return true;
   }
 
@@ -70,10 +79,8 @@ public:
       uint8_t l = s.level.load(std::memory_order_acquire);
       if (l <= out)
         continue;
-      std::string_view v = s.value();
-      if ((s.scope == gate_scope::strategy && v == strategy)
-          || (s.scope == gate_scope::symbol && v == symbol)
-          || (s.scope == gate_scope::account && v == account))
+      if (s.names(gate_scope::strategy, strategy) || s.names(gate_scope::symbol, symbol)
+          || s.names(gate_scope::account, account))
         out = l;
     }
     return out;
@@ -83,7 +90,7 @@ public:
   uint8_t scoped_level(gate_scope scope, std::string_view value) const {
     size_t n = count_.load(std::memory_order_acquire);
     for (size_t i = 0; i < n; ++i)
-      if (slots_[i].scope == scope && slots_[i].value() == value)
+      if (slots_[i].names(scope, value))
         return slots_[i].level.load(std::memory_order_acquire);
     return 0;
   }
@@ -93,8 +100,12 @@ public:
   void for_each_scoped(F&& f) const {
     size_t n = count_.load(std::memory_order_acquire);
     for (size_t i = 0; i < n; ++i)
-      if (uint8_t l = slots_[i].level.load(std::memory_order_acquire); l > 0)
-        f(slots_[i].scope, slots_[i].value(), l);
+      if (uint8_t l = slots_[i].level.load(std::memory_order_acquire); l > 0) {
+        char text[max_scope_value];
+        gate_scope scope = gate_scope::symbol;
+        auto length = slots_[i].read(scope, text);
+        f(scope, std::string_view(text, length), l);
+      }
   }
 
   // True when neither the node-wide gate nor any scoped closure is closed.
@@ -105,7 +116,7 @@ public:
   }
 
   // Re-opens everything: only the reset protocol may call this. Slots keep
-  // their names (a reader may be comparing them) and are reused by value.
+  // their names until a new value needs the slot (close_scoped).
   void reopen() {
     size_t n = count_.load(std::memory_order_acquire);
     for (size_t i = 0; i < n; ++i)
@@ -114,12 +125,61 @@ public:
   }
 
 private:
+  // The name is read lock-free while the one writer may rename the slot: a
+  // sequence count (odd while renaming) tells a reader to read again, and
+  // the text lives in atomic words so no read races a write.
   struct slot {
+    static constexpr size_t words = (max_scope_value + 7) / 8;
     std::atomic<uint8_t> level{0};
-    gate_scope scope = gate_scope::symbol;
-    uint8_t length = 0;
-    char text[max_scope_value] = {};
-    std::string_view value() const { return {text, length}; }
+    std::atomic<uint32_t> seq{0};
+    std::atomic<uint8_t> scope{0};
+    std::atomic<uint8_t> length{0};
+    std::array<std::atomic<uint64_t>, words> text{};
+
+    void rename(gate_scope sc, std::string_view value) {
+      seq.fetch_add(1, std::memory_order_acq_rel); // odd: renaming
+      std::atomic_thread_fence(std::memory_order_release);
+      char buf[words * 8] = {};
+      std::memcpy(buf, value.data(), value.size());
+      for (size_t w = 0; w < words; ++w) {
+        uint64_t word = 0;
+        std::memcpy(&word, buf + 8 * w, 8);
+        text[w].store(word, std::memory_order_relaxed);
+      }
+      scope.store(static_cast<uint8_t>(sc), std::memory_order_relaxed);
+      length.store(static_cast<uint8_t>(value.size()), std::memory_order_relaxed);
+      seq.fetch_add(1, std::memory_order_release); // even: done
+    }
+
+    // Copies the name into `out` (max_scope_value bytes); returns its length.
+    size_t read(gate_scope& sc, char* out) const {
+      for (;;) {
+        uint32_t before = seq.load(std::memory_order_acquire);
+        if (before & 1u)
+          continue;
+        char buf[words * 8];
+        for (size_t w = 0; w < words; ++w) {
+          uint64_t word = text[w].load(std::memory_order_relaxed);
+          std::memcpy(buf + 8 * w, &word, 8);
+        }
+        auto sc_raw = scope.load(std::memory_order_relaxed);
+        size_t n = length.load(std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (seq.load(std::memory_order_relaxed) != before)
+          continue;
+        sc = static_cast<gate_scope>(sc_raw);
+        n = n > max_scope_value ? max_scope_value : n;
+        std::memcpy(out, buf, n);
+        return n;
+      }
+    }
+
+    bool names(gate_scope sc, std::string_view value) const {
+      char buf[max_scope_value];
+      gate_scope mine = gate_scope::symbol;
+      size_t n = read(mine, buf);
+      return mine == sc && std::string_view(buf, n) == value;
+    }
   };
 
   static void raise(std::atomic<uint8_t>& a, uint8_t level) {

@@ -57,3 +57,25 @@ CAF_TEST(reopen_opens_everything_and_slots_are_reused_by_name) {
   g.close_scoped(gate_scope::symbol, "BTCUSDT", 1);
   CAF_CHECK_EQUAL(g.level_for("mm", "BTCUSDT", "acct"), 1);
 }
+
+// Issue 17 #10: slots were never freed, so 64 distinct scoped kills over a
+// node's life filled the table for good and every later one closed the
+// whole node. A reset frees them; a full table of closures in force still
+// refuses (the caller closes node-wide).
+CAF_TEST(slots_a_reset_reopened_are_renamed_for_new_values) {
+  kill_gate g;
+  for (size_t i = 0; i < kill_gate::max_scoped; ++i)
+    CAF_REQUIRE(g.close_scoped(gate_scope::strategy, "s" + std::to_string(i), 1));
+  g.reopen();
+  for (size_t i = 0; i < kill_gate::max_scoped; ++i)
+    CAF_REQUIRE(g.close_scoped(gate_scope::symbol, "SYM" + std::to_string(i), 2));
+  CAF_CHECK_EQUAL(g.level_for("s3", "SYM3", "acct"), 2);
+  CAF_CHECK_EQUAL(g.level_for("s3", "OTHER", "acct"), 0); // the old name is gone
+  CAF_CHECK_EQUAL(g.scoped_level(gate_scope::symbol, "SYM63"), 2);
+  CAF_CHECK(!g.close_scoped(gate_scope::account, "full", 1));
+  size_t in_force = 0;
+  g.for_each_scoped([&](gate_scope s, std::string_view v, uint8_t l) {
+    in_force += s == gate_scope::symbol && v.rfind("SYM", 0) == 0 && l == 2;
+  });
+  CAF_CHECK_EQUAL(in_force, kill_gate::max_scoped);
+}
