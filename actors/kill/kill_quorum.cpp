@@ -92,6 +92,10 @@ void refuse_heartbeat(kill_ptr self, const heartbeat& hb, const std::string& key
   auto& st = self->state;
   ++st.heartbeats_refused;
   ++st.heartbeats_refused_by[key];
+  // Keyed by the name a sender claims: an outsider could invent names
+  // without end, so the "logged once" memory is bounded (then starts over).
+  if (st.heartbeat_refusal_logged.size() >= 64 && !st.heartbeat_refusal_logged.count(hb.node.value))
+    st.heartbeat_refusal_logged.clear();
   auto& logged = st.heartbeat_refusal_logged[hb.node.value];
   if (logged == key)
     return;

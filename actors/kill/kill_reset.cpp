@@ -13,6 +13,7 @@
 // the proposal's epoch. A node without a key (unit tests) still counts its
 // own vote; votes that cannot be verified are never counted (fail-safe).
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -221,6 +222,13 @@ std::string open_round(kill_ptr self, const reset_command& cmd, const char* via)
                  cmd.issuer.value, via, why);
     audit_reset(self, cmd, via, "refused", why);
     return why;
+  }
+  // Rounds whose reset is outside the time window can never be opened or
+  // replayed again: forget them (the durable seen list keeps the ids).
+  const int64_t keep_ns = 2 * std::chrono::nanoseconds(st.cfg.core.operators->window()).count();
+  for (auto i = st.resets.begin(); i != st.resets.end();) {
+    bool old = wall_clock_now().ns - i->second.command().issued_at.ns > keep_ns;
+    i = old && !st.pending_resets.count(i->first) ? st.resets.erase(i) : std::next(i);
   }
   // Durable before any vote: a restarted node refuses this reset again.
   st.core->remember_reset(cmd);
