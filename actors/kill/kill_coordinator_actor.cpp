@@ -195,6 +195,20 @@ void run_channel(kill_ptr self, const kill_command& cmd, const caf::actor& actor
       });
 }
 
+// The coordinator listed for the node that hosts `h` (peer-kill/<node>).
+caf::actor coordinator_of(kill_ptr self, const caf::actor& h) {
+  for (auto& [name, handle] : self->state.dir)
+    if (name.compare(0, peer_kill_prefix.size(), peer_kill_prefix) == 0 && handle
+        && handle.node() == h.node())
+      return handle;
+  return {};
+}
+
+// A connector takes a disconnect only from its own node's actors
+// (common/sender_guard.hpp): a connector on another node is asked through
+// that node's kill coordinator, which acts only for a kill it verified and
+// applied itself (the peer_atom disconnect handler below). The answer is the
+// connector's own measured result either way.
 void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
   auto connector = role(self, "connector");
   if (!connector) {
@@ -202,7 +216,23 @@ void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
                                              "no connector in the cluster directory"));
     return;
   }
-  run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", false, [] {});
+  if (connector.node() == self->node()) {
+    run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", false, [] {});
+    return;
+  }
+  auto peer = coordinator_of(self, connector);
+  if (!peer) {
+    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
+                                             "no kill coordinator listed for the connector's node"));
+    return;
+  }
+  auto started = monotonic_ns();
+  self->request(peer, self->state.cfg.channel_timeout, peer_atom::value, disconnect_atom::value, cmd)
+    .then([=](channel_result r) { record_channel(self, cmd, r); },
+          [=](caf::error& err) {
+            record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
+                                                     self->system().render(err)));
+          });
 }
 
 // Who sends the level-4 disconnect: the node whose risk flattens, or the
@@ -465,6 +495,71 @@ void start(kill_ptr self) {
                  saved->reason);
 }
 
+// An ack or channel result about node X counts only when X's coordinator
+// delivered it (the directory's peer-kill/X), as for reset votes: a client
+// of the CAF port cannot report a kill complete (issue 17 finding 6). Our
+// own are recorded where they are made, never received. Empty when it may
+// count, else why not.
+std::string delivery_refusal(kill_ptr self, const node_id& node) {
+  if (node == self->state.cfg.core.self)
+    return "a report in this node's own name from outside";
+  auto sender = self->current_sender();
+  auto expected = role(self, peer_kill_prefix + node.value);
+  if (!expected)
+    return "no coordinator listed for node " + node.value;
+  if (!sender || sender != caf::actor_cast<caf::strong_actor_ptr>(expected))
+    return "sender is not the coordinator of node " + node.value;
+  return "";
+}
+
+// Counted and logged once per kind (sender_guard), audited through the
+// refusal sampler.
+void refuse_report(kill_ptr self, const char* kind, const kill_id& id, const node_id& node,
+                   const std::string& why) {
+  self->state.guard.refuse(self, kind, why);
+  audit_record r("report_refused");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("kind", kind)
+    .add("id", id.value)
+    .add("claimed_node", node.value)
+    .add("from_node", sender_node_name(self))
+    .add("reason", why);
+  audit_refusal(self, r, std::string(kind) + " refused: " + why);
+}
+
+// A peer coordinator asks us to cut our connector for a level-4 kill
+// (run_disconnect_channel on the node that flattened). Only a listed peer
+// coordinator, only for a level-4 kill this node verified and applied
+// itself: a forged or unknown kill cuts nothing.
+caf::result<channel_result> on_peer_disconnect(kill_ptr self, const kill_command& cmd) {
+  auto sender = self->current_sender();
+  bool listed = false;
+  for (auto& p : peers(self))
+    listed = listed || (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(p));
+  auto refuse = [&](const std::string& why) -> caf::result<channel_result> {
+    refuse_report(self, "peer_disconnect", cmd.id, self->state.cfg.core.self, why);
+    return channel_result{cmd.id, self->state.cfg.core.self, "venue_disconnect", false, 0, 0, 0,
+                          -1, "refused: " + why};
+  };
+  if (!listed)
+    return refuse("sender is not a listed peer coordinator");
+  if (cmd.level != kill_level::full_stop || !self->state.core->has_applied(cmd))
+    return refuse("not a level-4 kill this node verified and applied");
+  auto connector = local_role(self, "connector");
+  if (!connector)
+    return refuse("no connector on this node");
+  auto rp = self->make_response_promise<channel_result>();
+  auto started = monotonic_ns();
+  self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
+    .then([rp](channel_result r) mutable { rp.deliver(std::move(r)); },
+          [=](caf::error& err) mutable {
+            rp.deliver(failed_channel(self, cmd, "venue_disconnect", started,
+                                      self->system().render(err)));
+          });
+  return rp;
+}
+
 // Metrics of the last kill (docs/monitoring.md): what each node measured and
 // reported in its ack and channel results, exported as gauges.
 void record_ack_metrics(kill_ptr self, const kill_ack& ack) {
@@ -515,9 +610,16 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     },
     [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd, "peer"); },
     [=](disconnect_atom, const kill_command& cmd) {
-      // The fallback above: the connector answers at once if already cut.
+      // The fallback above (our own timer): the connector answers at once if
+      // already cut; its answer is not awaited.
+      if (!self->state.guard.local(self, "disconnect"))
+        return;
       if (auto connector = local_role(self, "connector"))
-        caf::anon_send(connector, disconnect_atom::value, cmd);
+        self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
+          .then([](const channel_result&) {}, [](const caf::error&) {});
+    },
+    [=](peer_atom, disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      return on_peer_disconnect(self, cmd);
     },
     [=](retry_atom, const kill_command& cmd, int attempt) {
       // A reset reopened the gate (or lowered it below cancel-all): the
@@ -532,6 +634,8 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
         run_venue_channel(self, cmd, connector, attempt);
     },
     [=](const kill_ack& ack) {
+      if (auto why = delivery_refusal(self, ack.node); !why.empty())
+        return refuse_report(self, "kill_ack", ack.id, ack.node, why);
       if (self->state.core->on_ack(ack)) {
         audit_ack(self, ack);
         record_ack_metrics(self, ack);
@@ -539,6 +643,8 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       deliver_if_complete(self, kill_key(ack.issuer, ack.id), false);
     },
     [=](const channel_result& r) {
+      if (auto why = delivery_refusal(self, r.node); !why.empty())
+        return refuse_report(self, "channel_result", r.id, r.node, why);
       if (self->state.core->on_channel_result(r)) {
         audit_channel(self, r);
         record_channel_metrics(self, r);
@@ -556,7 +662,16 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](const audit_anchor& a) { on_audit_anchor(self, a); },
     [=](audit_atom) { on_audit_tick(self); },
     [=](tick_atom) { on_heartbeat_timer(self); },
-    [=](wire_atom, const role_directory& dir) { self->state.dir = dir; },
+    [=](wire_atom, const role_directory& dir) {
+      // Only this node's supervisor wires us: a directory from outside
+      // would redirect every echo, ack and channel.
+      if (!self->state.guard.local(self, "wire"))
+        return;
+      auto sup = find_role(dir, "supervisor");
+      if (sup && self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(sup))
+        return self->state.guard.refuse(self, "wire", "not sent by this node's supervisor");
+      self->state.dir = dir;
+    },
     [=](gate_atom) { return self->state.core->state(); },
     [=](stats_atom) {
       auto& core = *self->state.core;
@@ -583,6 +698,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"votes_refused", st.votes_refused}}};
       add_quorum_stats(self, s);
       add_audit_stats(self, s);
+      st.guard.add_to(s.counters);
       for (auto& [k, v] : st.last_kill)
         s.counters[k] = v;
       return s;

@@ -16,6 +16,7 @@
 #include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
 #include "actors/kill/role_watch.hpp"
+#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts::kill_detail {
@@ -60,6 +61,10 @@ struct kill_coordinator_state {
   int64_t kills_pending = 0;     // node-raised cluster kills short of signatures
   int64_t quorum_lost = 0;       // held -> lost transitions
   int64_t quorum_lost_halts = 0; // of those, the ones that closed the gate
+  // Safety messages from where they may not come (common/sender_guard.hpp):
+  // a directory or a disconnect from outside this node, an ack or channel
+  // result not delivered by the coordinator of the node it names.
+  sender_guard guard{"kill_coordinator"};
   static inline const char* name = "kill_coordinator";
 };
 

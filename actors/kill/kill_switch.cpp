@@ -283,6 +283,12 @@ void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_
   epoch_ = epoch;
 }
 
+bool kill_switch::has_applied(const kill_command& cmd) const {
+  auto i = kills_.find(kill_key(cmd));
+  return i != kills_.end()
+         && i->second.digests.count(content_digest(signing_payload(cmd), cmd.signature)) > 0;
+}
+
 bool kill_switch::on_ack(const kill_ack& ack) {
   auto i = kills_.find(kill_key(ack.issuer, ack.id));
   if (i == kills_.end())

@@ -106,6 +106,11 @@ public:
   bool on_ack(const kill_ack& ack);
   bool on_channel_result(const channel_result& result);
 
+  // True when this node verified and applied exactly this signed content
+  // (issuer, id and content): a peer asking this node to act for a kill
+  // (the level-4 disconnect of its connector) names one it may act on.
+  bool has_applied(const kill_command& cmd) const;
+
   // The report as far as it is known (`key` is kill_key): complete once
   // every expected peer acked and every announced channel reported.
   kill_report report(const std::string& key) const;

@@ -8,6 +8,7 @@
 #include "actors/oms/client_order_id_generator.hpp"
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
+#include "common/sender_guard.hpp"
 
 namespace cwts {
 
@@ -24,6 +25,8 @@ struct strategy_state {
   // sent until a reset, whatever their own view of the trading mode.
   bool stopped = false;
   int64_t dropped_stopped = 0;
+  // Safety messages only from this node's actors (common/sender_guard.hpp).
+  sender_guard guard{"strategy"};
   static inline const char* name = "strategy";
 };
 
@@ -97,14 +100,19 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
         mm->on_reject(rej);
     },
     [=](const trading_state& st) {
+      // trading_state{none} from outside would restart a stopped strategy.
+      if (!self->state.guard.local(self, "trading_state"))
+        return;
       self->state.stopped = st.level == kill_level::full_stop;
       for (auto& [sym, mm] : self->state.makers)
         dispatch(self, mm->on_trading_mode(st.mode, wall_clock_now()));
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.risk = find_role(dir, "risk");
     },
-    [=](stats_atom) { return stats(self); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
   });
 }
 

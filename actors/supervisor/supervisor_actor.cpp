@@ -11,6 +11,7 @@
 #include "actors/supervisor/failover_tracker.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
+#include "common/sender_guard.hpp"
 
 #include "messages/registry.hpp"
 
@@ -81,6 +82,9 @@ struct supervisor_state {
   int64_t refusals = 0;
   int64_t demotions = 0;
   bool stopping = false;
+  // Wiring, drill crashes and unsigned announces only from this node's own
+  // actors (common/sender_guard.hpp; issue 17 finding 6).
+  sender_guard guard{"supervisor"};
   static inline const char* name = "supervisor";
 };
 
@@ -694,10 +698,11 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
     [=](peer_atom, const std::string& node, const caf::actor& peer_supervisor,
         const role_directory& roles) {
       // Unsigned: our own join (cluster_link) only. Another process must
-      // sign who it is.
-      auto sender = self->current_sender();
-      if (sender && sender->node() != self->node())
-        return refuse_announce(self, node, "unsigned announce from another process");
+      // sign who it is; a message without a sender may come from anyone.
+      if (!self->state.guard.local(self, "unsigned_announce"))
+        return refuse_announce(self, node, self->current_sender()
+                                             ? "unsigned announce from another process"
+                                             : "unsigned announce without a sender");
       // What a peer we dialed calls itself must be a member too.
       if (auto why = membership_refusal(self->state.cfg.members.get(), node); !why.empty())
         return refuse_announce(self, node, why);
@@ -710,13 +715,20 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       on_peer(self, a.node.value, peer_supervisor, roles);
     },
     [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
       self->state.parent_dir = dir;
       broadcast_wiring(self);
     },
-    [=](crash_atom, const std::string& role) -> std::string { return drill_crash(self, role); },
+    [=](crash_atom, const std::string& role) -> std::string {
+      // Drills come from the admin port of this node (its own process).
+      if (!self->state.guard.local(self, "crash"))
+        return "refused: drill crashes are accepted only from this node's own process";
+      return drill_crash(self, role);
+    },
     [=](tick_atom) { on_failover_check(self); },
     [=](deadline_atom) { on_reconcile_poll(self); },
-    [=](stats_atom) { return make_stats(self); },
+    [=](stats_atom) { return with_refusals(make_stats(self), self->state.guard); },
   });
 }
 
