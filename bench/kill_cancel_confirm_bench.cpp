@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
   auto port = itest::free_port();
   itest::child_process node("g1",
                             itest::node_argv(paths, "node-gateway.ini", venue.port(), port,
-                                             bench::node_overrides(dir, "g1", "gateway", {})),
+                                             bench::node_overrides(dir, "g1", "gateway", {}, {"g1"})),
                             dir, dir);
   bench::bench_client_config cfg;
   caf::actor_system sys{cfg};
