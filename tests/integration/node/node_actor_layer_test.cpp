@@ -1,0 +1,193 @@
+// Issue 17 finding 6, "the actor layer is open", as an attacker tries it:
+// this test process is an unauthenticated client of a real node's CAF port
+// (remote_actor, no certificate, no key). It reads the directory (reading is
+// allowed) and sends, with the handles it got:
+//   - a replaced directory to the kill coordinator,
+//   - a forged kill_ack and channel_result (complete, nothing open),
+//   - cancel_all and disconnect to the connector, freeze/flatten to risk,
+//   - an unsigned announce naming failover-for/<node> and a drill crash to
+//     the supervisor,
+//   - after a real level-4 kill, trading_state{none} to the connector and
+//     the strategy (which would reconnect the venue and restart trading).
+// Each is refused and counted (refused_remote.<kind>); the node stays ACTIVE
+// (then HALTED at level 4), nothing is cancelled, disconnected or restarted
+// wrongly. Every wait is on a counter or a state, none on time alone.
+#define CAF_SUITE node_actor_layer
+#include "caf/test/unit_test_impl.hpp"
+
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "messages/registry.hpp"
+#include "tests/integration/node/single_node.hpp"
+#include "tests/integration/node/stop_node.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string write_operators(const cluster_paths& paths, const std::string& dir) {
+  auto file = dir + "/operators.ini";
+  std::ofstream out(file);
+  out << "[operators]\nwindow-seconds = 30\n"
+      << "[operator.alice]\npublic-key-file = \"" << paths.operator_public_key("alice") << "\"\n"
+      << "roles = \"risk-officer,operations,kill,kill-full,reset\"\n"
+      << "[operator.node-solo]\npublic-key-file = \"" << paths.node_public_key("solo") << "\"\n"
+      << "roles = \"kill\"\nnode = \"solo\"\n";
+  return file;
+}
+
+struct client_config : caf::actor_system_config {
+  client_config() {
+    register_message_types(*this);
+    load<caf::io::middleman>();
+  }
+};
+
+// The attacker: a CAF system in this process, connected to the node's port.
+struct attacker {
+  client_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  caf::actor supervisor;
+  std::string node;
+  role_directory dir;
+
+  bool connect(uint16_t port) {
+    auto remote = sys.middleman().remote_actor("127.0.0.1", port);
+    if (!remote) {
+      CAF_MESSAGE("remote_actor: " << sys.render(remote.error()));
+      return false;
+    }
+    supervisor = *remote;
+    bool ok = false;
+    self->request(supervisor, 5s, directory_atom::value)
+      .receive(
+        [&](const std::string& n, const role_directory& d) {
+          node = n;
+          dir = d;
+          ok = true;
+        },
+        [&](caf::error& e) { CAF_MESSAGE("directory: " << sys.render(e)); });
+    return ok;
+  }
+
+  caf::actor role(const std::string& r) { return find_role(dir, r); }
+};
+
+kill_command some_kill(const std::string& id, kill_level level) {
+  // Unsigned: the attacker holds no key. The actors it is sent to do not
+  // verify kills (the coordinator does); they must not act on it at all.
+  return kill_command{kill_id{id}, level, kill_scope::cluster, "", operator_id{"alice"},
+                      node_id{"solo"}, "attack", wall_clock_now(), {}};
+}
+
+bool reached(const node_status_view& s, const std::string& role, const std::string& key,
+             int64_t n) {
+  return s.counter(role, "refused_remote." + key).value_or(0) >= n;
+}
+
+} // namespace
+
+CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
+  auto paths = cluster_paths::from_env();
+  auto ops_dir = make_test_dir("node_actor_layer_ops");
+  auto operators = write_operators(paths, ops_dir);
+  single_node n("node_actor_layer", {"--operators.file=" + operators,
+                                     "--kill.node-key-file=" + paths.node_key("solo")});
+  auto trading = n.wait_for([](const node_status_view& s) { return s.mode == "ACTIVE"; }, 90s);
+  CAF_REQUIRE(trading.met);
+
+  attacker a;
+  CAF_REQUIRE(a.connect(n.cluster_port));
+  CAF_CHECK_EQUAL(a.node, "solo");
+  auto kill = a.role("kill");
+  auto connector = a.role("connector");
+  auto risk = a.role("risk");
+  auto strategy = a.role("strategy");
+  CAF_REQUIRE(kill && connector && risk && strategy);
+
+  // 1. A directory that makes the attacker the node's only "peer".
+  auto decoy = a.sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](const caf::message&) {}};
+  });
+  a.self->send(kill, wire_atom::value, role_directory{{"peer-kill/mallory", decoy}});
+  // 2. Forged reports: node solo's own ack and a venue channel "nothing open".
+  auto fake = some_kill("k-forged", kill_level::cancel_all);
+  a.self->send(kill, kill_ack{fake.id, node_id{"solo"}, true, 1, 1, wall_clock_now(),
+                              wall_clock_now(), 0, "", fake.issuer});
+  channel_result nothing_open{fake.id, node_id{"solo"}, "venue_cancel_all", true, 1, 0, 0, 0, ""};
+  nothing_open.issuer = fake.issuer;
+  a.self->send(kill, nothing_open);
+  // 3. Kill channels straight to the actors.
+  a.self->send(connector, cancel_all_atom::value, fake);
+  a.self->send(connector, disconnect_atom::value, some_kill("k-cut", kill_level::full_stop));
+  a.self->send(risk, freeze_atom::value, fake);
+  a.self->send(risk, flatten_atom::value, fake);
+  // 4. The supervisor: an unsigned announce of a node that "took over" solo,
+  //    and a drill crash of the OMS.
+  a.self->send(a.supervisor, peer_atom::value, std::string("w9"), caf::actor_cast<caf::actor>(decoy),
+               role_directory{{"failover-for/solo", decoy}});
+  a.self->send(a.supervisor, crash_atom::value, std::string("oms"));
+
+  auto refused = n.wait_for(
+    [](const node_status_view& s) {
+      return reached(s, "kill", "wire", 1) && reached(s, "kill", "kill_ack", 1)
+             && reached(s, "kill", "channel_result", 1) && reached(s, "connector", "cancel_all", 1)
+             && reached(s, "connector", "disconnect", 1) && reached(s, "risk", "freeze", 1)
+             && reached(s, "risk", "flatten", 1)
+             && reached(s, "supervisor", "unsigned_announce", 1)
+             && reached(s, "supervisor", "crash", 1);
+    },
+    30s);
+  CAF_CHECK(refused.met);
+  auto& s = refused.last;
+  CAF_CHECK_EQUAL(s.mode, "ACTIVE");
+  CAF_CHECK_EQUAL(s.counter("kill", "peers").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("kill", "applied").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("connector", "venue_disconnected").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("supervisor", "peers").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("supervisor", "failover.demotions").value_or(0), 0);
+  CAF_CHECK_EQUAL(s.counter("supervisor", "drills.crashed").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("supervisor", "held.oms").value_or(0), 0);
+
+  // 5. A real level-4 kill (alice, through the CLI), then the attacker tries
+  //    to undo it with trading_state{none}.
+  auto full = n.kill({"--level=4", "--reason=itest full stop"});
+  CAF_MESSAGE(full.raw.out << full.raw.err);
+  CAF_REQUIRE_EQUAL(full.raw.exit_code, 0);
+  auto stopped = n.wait_for(
+    [](const node_status_view& st) {
+      return st.counter("connector", "venue_disconnected").value_or(0) == 1
+             && st.counter("strategy", "stopped_full_stop").value_or(0) == 1;
+    },
+    30s);
+  CAF_REQUIRE(stopped.met);
+  trading_state resume;
+  resume.level = kill_level::none;
+  resume.mode = trading_mode::active;
+  a.self->send(connector, resume);
+  a.self->send(strategy, resume);
+  a.self->send(risk, resume);
+  auto undone = n.wait_for(
+    [](const node_status_view& st) {
+      return reached(st, "connector", "trading_state", 1)
+             && reached(st, "strategy", "trading_state", 1)
+             && reached(st, "risk", "trading_state", 1);
+    },
+    30s);
+  CAF_CHECK(undone.met);
+  auto& after = undone.last;
+  CAF_CHECK_EQUAL(after.mode, "HALTED");
+  CAF_CHECK_EQUAL(after.counter("connector", "venue_disconnected").value_or(0), 1);
+  CAF_CHECK_EQUAL(after.counter("strategy", "stopped_full_stop").value_or(0), 1);
+  CAF_CHECK_EQUAL(after.counter("kill", "gate_level").value_or(0), 4);
+  caf::anon_send_exit(decoy, caf::exit_reason::user_shutdown);
+  CWTS_STOP_NODE(n.node);
+}
