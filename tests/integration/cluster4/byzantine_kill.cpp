@@ -81,6 +81,7 @@ void forge_kills(byz_ptr self) {
     k.origin = st.cfg.self;
     k.reason = "forged by a Byzantine node";
     k.issued_at = wall_clock_now();
+    k.cluster = st.cfg.cluster;
     return k;
   };
   auto alice = base("alice");
@@ -107,6 +108,7 @@ void forge_resets(byz_ptr self) {
     r.reason = "forged resume";
     r.issued_at = wall_clock_now();
     r.epoch = 1;
+    r.cluster = st.cfg.cluster;
     return r;
   };
   auto alice = base("alice");
@@ -216,6 +218,7 @@ trading_state gate_state(byz_ptr self) {
   t.node = self->state.cfg.self;
   t.level = static_cast<kill_level>(level);
   t.mode = level > 0 ? trading_mode::halted : trading_mode::active;
+  t.cluster = self->state.cfg.cluster;
   return t;
 }
 

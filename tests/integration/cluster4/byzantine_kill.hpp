@@ -41,6 +41,9 @@ struct byzantine_config {
   std::chrono::milliseconds misbehave_interval{1000};
   std::set<std::string> modes; // drop, forge, replay, yes, crash
   std::string echo_to;         // crash: the one peer that gets the echo
+  // The cluster id ([cluster] id): what it reports and forges for, so its
+  // forgeries are refused for their signatures, not for a wrong cluster.
+  std::string cluster{};
 
   bool has(const std::string& m) const { return modes.count(m) > 0; }
 };

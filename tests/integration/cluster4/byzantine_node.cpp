@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     cfg.heartbeat_interval = s.kill.heartbeat_interval;
     cfg.modes = modes;
     cfg.echo_to = echo_to;
+    cfg.cluster = s.cluster_id;
     return cwts::itest::spawn_byzantine_kill(sys, cfg);
   };
   rest.push_back(nullptr);

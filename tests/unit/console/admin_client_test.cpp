@@ -135,6 +135,11 @@ CAF_TEST(the_session_maps_answers_to_exit_codes) {
   node.replies["POST /api/drill/crash/oms"] = {
     403, "application/json", admin::json_error("drills are not enabled on this node")};
   node.replies["GET /healthz"] = {200, "application/json", R"({"node":"solo","alive":true})"};
+  // What a command is signed for (cluster, epoch, halt cause).
+  node.replies["GET /api/nodes"] = {
+    200, "application/json",
+    R"({"node":"solo","trading_state":{"mode":"ACTIVE","level":"none","cause":"","since_ns":0,)"
+    R"("epoch":3,"cluster":"c-test"}})"};
   console_options opts;
   opts.operator_name = "alice";
   opts.key = std::make_shared<const ed25519_signer>(ed25519_signer::generate());
@@ -149,6 +154,7 @@ CAF_TEST(the_session_maps_answers_to_exit_codes) {
   CAF_CHECK_EQUAL(kill.code, exit_code::refused);
   CAF_CHECK(has(kill.out, "REFUSED: signature does not verify"));
   CAF_CHECK(has(node.last_request().body, R"("reason":"drill")"));
+  CAF_CHECK(has(node.last_request().body, R"("cluster":"c-test")"));
   auto drill = s.run_line("drill crash oms");
   CAF_CHECK_EQUAL(drill.code, exit_code::refused);
   CAF_CHECK(has(drill.err, "drills are not enabled"));
@@ -176,6 +182,11 @@ CAF_TEST(an_applied_kill_that_did_not_complete_exits_3) {
     R"({"id":"k-2","origin":"solo","complete":false,"total_ns":10,"error":"report deadline",)"
     R"("acks":[{"node":"solo","applied":true,"verify_ns":1,"gate_close_ns":1,"channels_started":1,)"
     R"("error":""}],"channels":[]})"};
+  // What a command is signed for (cluster, epoch, halt cause).
+  node.replies["GET /api/nodes"] = {
+    200, "application/json",
+    R"({"node":"solo","trading_state":{"mode":"ACTIVE","level":"none","cause":"","since_ns":0,)"
+    R"("epoch":3,"cluster":"c-test"}})"};
   console_options opts;
   opts.operator_name = "alice";
   opts.key = std::make_shared<const ed25519_signer>(ed25519_signer::generate());

@@ -385,6 +385,21 @@ CAF_TEST(one_node_cluster_resumes_with_an_operator_signed_reset) {
   CAF_CHECK(verify_audit_file(dir + "/n1-audit.log").ok);
 }
 
+// A peer that does not understand a message answers with an error; CAF's
+// default made the coordinator quit on it, five restarts halted the node
+// (cluster4_byzantine_test). Stray messages and errors are dropped, counted.
+CAF_TEST(stray_messages_and_unsolicited_errors_do_not_stop_the_coordinator) {
+  auto kill = coordinator("n1", gate1);
+  (*self)->send(kill, std::string("not a message the coordinator takes"), 42);
+  (*self)->send(kill, caf::make_error(caf::sec::unexpected_message));
+  (*self)->send(kill, caf::make_error(caf::sec::request_timeout));
+  CAF_CHECK_EQUAL(counter(kill, "stray.unexpected_messages"), 1);
+  CAF_CHECK_EQUAL(counter(kill, "stray.unsolicited_errors"), 2);
+  CAF_CHECK(gate_of(kill).mode == trading_mode::active);
+  CAF_CHECK(issue(kill, command(kill_level::halt_new_orders, "after-strays")).error.empty());
+  stop(kill);
+}
+
 CAF_TEST(a_reset_vote_reads_typed_preconditions_not_metric_names) {
   auto kill = coordinator("n1", gate1);
   auto oms = sys->spawn(oms_metrics_disagree);
