@@ -30,6 +30,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/stray_messages.hpp"
+
 #include "caf/actor_system.hpp"
 #include "caf/error.hpp"
 #include "caf/local_actor.hpp"
@@ -55,7 +57,12 @@ inline bool sent_by_this_node(caf::local_actor* self) {
 
 class sender_guard {
 public:
-  explicit sender_guard(std::string actor = {}) : actor_(std::move(actor)) {}
+  explicit sender_guard(std::string actor = {}) : actor_(actor), strays_(std::move(actor)) {}
+
+  // First thing in the actor's behavior: a stray message or an unsolicited
+  // error is dropped and counted instead of making the actor quit
+  // (common/stray_messages.hpp), so an outsider cannot crash it either.
+  void install(caf::scheduled_actor* self) const { strays_.install(self); }
 
   void name(std::string actor) { actor_ = std::move(actor); }
 
@@ -86,6 +93,7 @@ public:
   void add_to(std::map<std::string, int64_t>& counters) const {
     for (auto& [kind, n] : refused_)
       counters["refused_remote." + kind] = n;
+    strays_.add_stats(counters);
   }
 
   // What a refused request is answered with.
@@ -97,6 +105,7 @@ public:
 private:
   std::string actor_;
   std::map<std::string, int64_t> refused_;
+  stray_messages strays_;
 };
 
 // `s` (an actor_stats) with the guard's `refused_remote.<kind>` counters.

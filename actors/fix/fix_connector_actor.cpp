@@ -261,6 +261,7 @@ order_book_snapshot book_snapshot(fix_connector_ptr self, const std::string& sym
 }
 
 caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   self->state.cfg = std::move(cfg);
   start(self);
   auto gate = self->state.cfg.gate;

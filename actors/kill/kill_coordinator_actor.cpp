@@ -580,7 +580,7 @@ void record_channel_metrics(kill_ptr self, const channel_result& r) {
 caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   // A stray message or error from a peer (a hostile one, or an older build)
   // is dropped and counted, never a reason to quit (common/stray_messages.hpp).
-  self->state.strays.install(self);
+  self->state.guard.install(self);
   self->state.cfg = cfg;
   self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
   start(self);
@@ -700,7 +700,6 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"resets_refused", st.resets_refused},
                           {"votes_refused", st.votes_refused}}};
       add_quorum_stats(self, s);
-      st.strays.add_stats(s.counters);
       add_audit_stats(self, s);
       st.guard.add_to(s.counters);
       for (auto& [k, v] : st.last_kill)

@@ -10,7 +10,6 @@
 
 #include "caf/all.hpp"
 
-#include "common/stray_messages.hpp"
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/kill_audit_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
@@ -66,7 +65,6 @@ struct kill_coordinator_state {
   // a directory or a disconnect from outside this node, an ack or channel
   // result not delivered by the coordinator of the node it names.
   sender_guard guard{"kill_coordinator"};
-  stray_messages strays{"kill_coordinator"};
   static inline const char* name = "kill_coordinator";
 };
 

@@ -662,6 +662,7 @@ std::vector<restored_order> open_orders(oms_ptr self) {
 }
 
 caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   self->state.cfg = std::move(cfg);
   self->state.roundtrip = &metrics::latency_registry::global().get(
     metrics::order_roundtrip_family,

@@ -559,6 +559,7 @@ void start(risk_ptr self, risk_actor_config cfg) {
 }
 
 caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   start(self, std::move(cfg));
   return metrics::measured(self, "risk", {
     [=](const trade& t) {

@@ -70,6 +70,7 @@ actor_stats stats(strategy_ptr self) {
 }
 
 caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   self->state.ids = std::make_unique<oms::client_order_id_generator>(cfg.self.value,
                                                                      wall_clock_now());
   auto* gen = self->state.ids.get();

@@ -658,6 +658,7 @@ actor_stats make_stats(supervisor_ptr self) {
 }
 
 caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.plan.emplace(st.cfg.strategy, st.cfg.limits, st.cfg.children.size());

@@ -157,6 +157,7 @@ actor_stats stats(validator_ptr self) {
 }
 
 caf::behavior validator_actor(validator_ptr self, validator_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
   auto& st = self->state;
   st.core = validator::trade_validator{cfg.trades};
   st.stale = validator::stale_data_monitor{cfg.stale, monotonic_ns()};
