@@ -76,6 +76,19 @@ public:
     return false;
   }
 
+  // True when the current message comes from an actor of this node or is
+  // `expected` (the one remote actor that may send it: the OMS the node's
+  // directory lists, which may live on another node); else refused as `local`.
+  bool local_or(caf::local_actor* self, const caf::actor& expected, const char* kind) {
+    auto& sender = self->current_sender();
+    if (sent_by_this_node(self)
+        || (sender && expected && sender == caf::actor_cast<caf::strong_actor_ptr>(expected)))
+      return true;
+    refuse(self, kind, sender ? "neither an actor of this node nor the OMS of its directory"
+                              : "anonymous message (no sender)");
+    return false;
+  }
+
   // Counts and logs (once per kind) the refusal of the current message.
   void refuse(caf::local_actor* self, const std::string& kind, const std::string& reason) {
     auto& n = refused_[kind];

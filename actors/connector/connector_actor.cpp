@@ -444,7 +444,11 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
   return metrics::measured(self, "connector", {
+    // The order path: from the OMS the directory lists (it may be on
+    // another node) or this node's actors; never from any CAF client.
     [=](const order_request& req) {
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "order_request"))
+        return;
       auto session = self->state.session;
       auto oms = self->state.oms;
       // The gate is read on the worker, right before the REST call.
@@ -461,6 +465,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.worker->post([=] { send_all(*oms, session->place(req, gate_admits(*gate, req))); });
     },
     [=](const cancel_request& c) {
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
+        return;
       auto session = self->state.session;
       auto oms = self->state.oms;
       self->state.worker->post([=] { send_all(*oms, session->cancel(c)); });
@@ -478,6 +484,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       return disconnect(self, cmd);
     },
     [=](const reconcile_orders& req) {
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "reconcile_orders"))
+        return;
       auto session = self->state.session;
       auto oms = self->state.oms;
       self->state.worker->post([=] {

@@ -269,8 +269,12 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
   return metrics::measured(self, "connector", {
+    // The order path: from the OMS the directory lists (it may be on
+    // another node) or this node's actors; never from any CAF client.
     [=](const order_request& req) {
       auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "order_request"))
+        return;
       if (st.disconnected_by) {
         ++st.refused_disconnected;
         if (auto dest = st.oms->get())
@@ -284,6 +288,8 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       send_all(*st.oms, st.session->place(req, gate_admits(*gate, req)));
     },
     [=](const cancel_request& c) {
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
+        return;
       send_all(*self->state.oms, self->state.session->cancel(c));
     },
     // Kill channels: asked by this node's kill coordinator only (a peer's
@@ -299,6 +305,8 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       return disconnect(self, cmd);
     },
     [=](const reconcile_orders& req) {
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "reconcile_orders"))
+        return;
       auto session = self->state.session;
       auto oms = self->state.oms;
       self->state.worker->post([=] {

@@ -135,6 +135,14 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   a.self->send(a.supervisor, peer_atom::value, std::string("w9"), caf::actor_cast<caf::actor>(decoy),
                role_directory{{"failover-for/solo", decoy}});
   a.self->send(a.supervisor, crash_atom::value, std::string("oms"));
+  // 5. The order path around pre-trade risk: an order, a cancel and a
+  //    reconcile straight to the connector (only the directory's OMS may).
+  order_request bypass;
+  bypass.id = client_order_id{"mallory-1"};
+  bypass.sym = *symbol::parse("USDCHF");
+  a.self->send(connector, bypass);
+  a.self->send(connector, cancel_request{bypass.id, bypass.sym, wall_clock_now()});
+  a.self->send(connector, reconcile_orders{});
 
   auto refused = n.wait_for(
     [](const node_status_view& s) {
@@ -143,7 +151,10 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
              && reached(s, "connector", "disconnect", 1) && reached(s, "risk", "freeze", 1)
              && reached(s, "risk", "flatten", 1)
              && reached(s, "supervisor", "unsigned_announce", 1)
-             && reached(s, "supervisor", "crash", 1);
+             && reached(s, "supervisor", "crash", 1)
+             && reached(s, "connector", "order_request", 1)
+             && reached(s, "connector", "cancel_request", 1)
+             && reached(s, "connector", "reconcile_orders", 1);
     },
     30s);
   CAF_CHECK(refused.met);
