@@ -62,61 +62,12 @@ audit_record& audit_record::add(const std::string& key, int64_t value) {
   return add(key, std::to_string(value));
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 0xf];
-  }
-  return out;
-}
-
 std::string chain_hash(const std::string& prev, uint64_t seq, const std::string& record) {
   return sha256_hex(prev + "\n" + std::to_string(seq) + "\t" + record);
 }
 
 std::string audit_signing_payload(uint64_t seq, const std::string& hash) {
   return "cwts-audit-record/1\n" + std::to_string(seq) + "\n" + hash;
-}
-
-std::string to_hex(const std::vector<uint8_t>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
-}
-
-std::optional<std::vector<uint8_t>> from_hex(const std::string& text) {
-  if (text.size() % 2 != 0)
-    return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  std::vector<uint8_t> out;
-  out.reserve(text.size() / 2);
-  for (size_t i = 0; i < text.size(); i += 2) {
-    int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
-  }
-  return out;
 }
 
 // The inverse of audit_record: key=value pairs separated by one space,

@@ -20,6 +20,7 @@
 // Every record is signed (not only chain heads), so no unsigned tail
 // exists. CAF-free.
 
+#include "common/hex.hpp" // to_hex, from_hex, sha256_hex
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -46,8 +47,6 @@ private:
   std::string text_;
 };
 
-std::string sha256_hex(const std::string& data);
-
 // The hash of a record at `seq` after `prev`.
 std::string chain_hash(const std::string& prev, uint64_t seq, const std::string& record);
 
@@ -60,10 +59,6 @@ std::string audit_signing_payload(uint64_t seq, const std::string& hash);
 // The fields of a canonical record (event first), unquoted; empty when the
 // text is not canonical.
 std::map<std::string, std::string> parse_audit_record(const std::string& record);
-
-std::string to_hex(const std::vector<uint8_t>& bytes);
-// nullopt when `text` is not hex of whole bytes.
-std::optional<std::vector<uint8_t>> from_hex(const std::string& text);
 
 class audit_log {
 public:

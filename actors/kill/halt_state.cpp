@@ -9,26 +9,12 @@
 #include <fstream>
 #include <sstream>
 
-#include <openssl/evp.h>
+#include "common/hex.hpp"
 
 namespace cwts {
 
 std::string content_digest(const std::string& payload, const std::vector<uint8_t>& signature) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, payload.data(), payload.size());
-  EVP_DigestUpdate(ctx, signature.data(), signature.size());
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return sha256_hex(payload + std::string(signature.begin(), signature.end()));
 }
 
 namespace {

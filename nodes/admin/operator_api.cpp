@@ -87,41 +87,6 @@ std::optional<kill_scope> parse_scope(const std::string& text) {
 
 } // namespace
 
-std::string to_hex(const std::vector<uint8_t>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
-std::optional<std::vector<uint8_t>> from_hex(const std::string& text) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  if (text.size() % 2 != 0)
-    return std::nullopt;
-  std::vector<uint8_t> out;
-  out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    int hi = nibble(text[i]);
-    int lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out.push_back(static_cast<uint8_t>(hi * 16 + lo));
-  }
-  return out;
-}
-
 std::string to_json(const kill_command& c) {
   return doc([&](writer& w) {
     kv(w, "id", c.id.value);

@@ -16,6 +16,7 @@
 // shape only (fields, types, level 1..4, scope name, hex): who may do what,
 // the signature, the time window and replays are the coordinator's checks.
 
+#include "common/hex.hpp"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,8 +50,8 @@ inline bool refused(const kill_report& r) { return r.acks.empty() && !r.error.em
 // A reset the coordinator refused before any vote (bad signature, role, ...).
 inline bool refused(const reset_report& r) { return r.votes.empty() && !r.error.empty(); }
 
-std::string to_hex(const std::vector<uint8_t>& bytes);
-// nullopt when `text` has an odd length or a non-hex character.
-std::optional<std::vector<uint8_t>> from_hex(const std::string& text);
+// Hex as the bodies carry signatures (common/hex.hpp).
+using cwts::from_hex;
+using cwts::to_hex;
 
 } // namespace cwts::admin
