@@ -185,31 +185,10 @@ bool parse(int argc, char** argv, keys_options& o, std::string& error) {
   return true;
 }
 
-// Creates `path` with `mode`, never replacing a file.
-bool write_new(const fs::path& path, const std::string& text, mode_t mode, std::string& error) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
-  if (fd < 0) {
-    error = "cannot create " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = ::fchmod(fd, mode) == 0;
-  for (size_t done = 0; ok && done < text.size();) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    ok = n > 0;
-    done += ok ? static_cast<size_t>(n) : 0;
-  }
-  ok = ::close(fd) == 0 && ok;
-  if (!ok)
-    error = "cannot write " + path.string() + ": " + std::strerror(errno);
-  return ok;
-}
-
 bool write_key_pair(const fs::path& prefix, std::string& error) {
   auto key = ed25519_signer::generate();
-  return write_new(prefix.string() + ".pem", key.private_pem(), 0600, error)
-         && write_new(prefix.string() + ".pub.pem", key.public_pem(), 0644, error);
+  return write_new_file(prefix.string() + ".pem", key.private_pem(), 0600, error)
+         && write_new_file(prefix.string() + ".pub.pem", key.public_pem(), 0644, error);
 }
 
 std::string operators_ini(const keys_options& o) {
@@ -250,21 +229,41 @@ bool generate(const keys_options& o, std::string& error) {
     if (!write_key_pair(dir / "nodes" / ("node-" + n), error))
       return false;
   keys::certificate_authority ca("CWTS-Ultra cluster CA");
-  if (!write_new(dir / "certs" / "ca.pem", ca.certificate_pem(), 0644, error))
+  if (!write_new_file(dir / "certs" / "ca.pem", ca.certificate_pem(), 0644, error))
     return false;
   for (auto& n : o.nodes) {
     auto leaf = ca.issue(n);
-    if (!write_new(dir / "certs" / (n + ".pem"), leaf.certificate, 0644, error)
-        || !write_new(dir / "certs" / (n + ".key"), leaf.key, 0600, error))
+    if (!write_new_file(dir / "certs" / (n + ".pem"), leaf.certificate, 0644, error)
+        || !write_new_file(dir / "certs" / (n + ".key"), leaf.key, 0600, error))
       return false;
   }
-  if (!o.keep_ca_key.empty() && !write_new(o.keep_ca_key, ca.private_key_pem(), 0600, error))
+  if (!o.keep_ca_key.empty() && !write_new_file(o.keep_ca_key, ca.private_key_pem(), 0600, error))
     return false;
   // Last: its presence says the folder is complete.
-  return write_new(dir / "operators.ini", operators_ini(o), 0644, error);
+  return write_new_file(dir / "operators.ini", operators_ini(o), 0644, error);
 }
 
 } // namespace
+
+bool write_new_file(const fs::path& path, const std::string& text, mode_t mode, std::string& error) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (fd < 0) {
+    error = "cannot create " + path.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (size_t done = 0; ok && done < text.size();) {
+    auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    ok = n > 0;
+    done += ok ? static_cast<size_t>(n) : 0;
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok)
+    error = "cannot write " + path.string() + ": " + std::strerror(errno);
+  return ok;
+}
 
 int run_keys_command(int argc, char** argv) {
   for (int i = 2; i < argc; ++i)

@@ -244,28 +244,6 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   return rc;
 }
 
-// Creates `path` with `mode`, refusing to replace an existing file: a key
-// overwritten by accident cannot be recovered.
-bool write_new_file(const std::string& path, const std::string& text, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
-  if (fd < 0) {
-    std::cerr << "cwts keygen: cannot create " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  bool ok = ::fchmod(fd, mode) == 0; // exactly `mode`, whatever the umask
-  for (size_t done = 0; ok && done < text.size();) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    ok = n > 0;
-    done += ok ? static_cast<size_t>(n) : 0;
-  }
-  ok = ::close(fd) == 0 && ok;
-  if (!ok)
-    std::cerr << "cwts keygen: cannot write " << path << ": " << std::strerror(errno) << "\n";
-  return ok;
-}
-
 int run_keygen(const cli_config& cfg) {
   if (cfg.out.empty()) {
     std::cerr << "cwts keygen: --out=PATH is required\n" << usage;
@@ -279,9 +257,13 @@ int run_keygen(const cli_config& cfg) {
       return 2;
     }
   auto key = cwts::ed25519_signer::generate();
-  if (!write_new_file(private_file, key.private_pem(), 0600))
+  std::string error;
+  if (!cwts::write_new_file(private_file, key.private_pem(), 0600, error)) {
+    std::cerr << "cwts keygen: " << error << "\n";
     return 2;
-  if (!write_new_file(public_file, key.public_pem(), 0644)) {
+  }
+  if (!cwts::write_new_file(public_file, key.public_pem(), 0644, error)) {
+    std::cerr << "cwts keygen: " << error << "\n";
     ::unlink(private_file.c_str()); // no half key pair left behind
     return 2;
   }
