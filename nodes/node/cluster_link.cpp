@@ -57,13 +57,7 @@ bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_d
               caf::actor& joined) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::string error;
-    caf::actor remote;
-    auto route = node_route(peer.host, peer.port, error, peer.id);
-    if (!route.first.empty()) {
-      auto r = sys.middleman().remote_actor(route.first, route.second);
-      if (r)
-        remote = *r;
-    }
+    auto remote = connect_node(sys, peer.host, peer.port, error, peer.id, request_timeout);
     if (!remote) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
@@ -171,12 +165,11 @@ void try_join(peer_link_ptr self, int32_t i) {
   if (slot.supervisor || slot.connecting)
     return;
   slot.connecting = true;
-  std::string error;
-  auto route = node_route(slot.address.host, slot.address.port, error, slot.address.id);
-  if (route.first.empty())
-    return join_failed(self, i, error);
-  auto mm = self->system().middleman().actor_handle();
-  self->request(mm, request_timeout, caf::connect_atom::value, route.first, route.second)
+  auto& address = slot.address;
+  if (auto why = expect_member(address.host, address.port, address.id); !why.empty())
+    return join_failed(self, i, why);
+  auto mm = node_middleman(self->system());
+  self->request(mm, request_timeout, caf::connect_atom::value, address.host, address.port)
     .then(
       [self, i](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         if (!ptr)

@@ -1,11 +1,16 @@
 #include "nodes/transport/node_transport.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <set>
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "nodes/transport/relay_middleman.hpp"
 #include "nodes/transport/tls_relay.hpp"
 
 namespace cwts {
@@ -21,6 +26,24 @@ bool readable(const std::string& path) {
 // until exit (CAF may dial through them until the very end).
 std::unique_ptr<tls_relays>& relays() {
   static std::unique_ptr<tls_relays> instance;
+  return instance;
+}
+
+// Over TLS, the Unix socket CAF listens on (and its private folder); removed
+// at exit.
+struct private_socket {
+  std::string folder;
+  std::string path;
+  ~private_socket() {
+    if (!path.empty())
+      ::unlink(path.c_str());
+    if (!folder.empty())
+      ::rmdir(folder.c_str());
+  }
+};
+
+private_socket& caf_socket() {
+  static private_socket instance;
   return instance;
 }
 
@@ -76,43 +99,85 @@ std::string bind_node_tls_identity(const caf::actor_system_config& cfg, const st
   return "";
 }
 
-uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
-                             std::string& error) {
-  // Over TLS CAF itself listens on a loopback port nobody else is told of;
-  // the relay owns the cluster port.
-  auto bound = sys.middleman().publish(whom, relays() ? 0 : port, "127.0.0.1", true);
-  if (!bound) {
-    error = sys.render(bound.error());
-    return 0;
-  }
+caf::io::middleman_actor node_middleman(caf::actor_system& sys) {
   if (!relays())
-    return *bound;
-  return relays()->serve("127.0.0.1", port, *bound, error);
+    return sys.middleman().actor_handle();
+  // Kept in the system's registry, which holds it until the system ends.
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> guard(mutex);
+  auto key = caf::atom("cwts-mm");
+  if (auto existing = sys.registry().get(key))
+    return caf::actor_cast<caf::io::middleman_actor>(existing);
+  auto mm = spawn_relay_middleman(sys, *relays());
+  sys.registry().put(key, caf::actor_cast<caf::strong_actor_ptr>(mm));
+  return mm;
 }
 
-std::pair<std::string, uint16_t> node_route(const std::string& host, uint16_t port,
-                                            std::string& error, const std::string& expected) {
-  if (!relays())
-    return {host, port};
-  auto local = relays()->client_port(host, port, expected, error);
-  if (local == 0)
-    return {"", 0};
-  return {"127.0.0.1", local};
+std::string private_caf_socket() {
+  return caf_socket().path;
+}
+
+uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
+                             std::string& error) {
+  if (!relays()) {
+    auto bound = sys.middleman().publish(whom, port, "127.0.0.1", true);
+    if (!bound) {
+      error = sys.render(bound.error());
+      return 0;
+    }
+    return *bound;
+  }
+  auto& sock = caf_socket();
+  if (!sock.path.empty()) {
+    error = "already published at " + sock.path + " (one node per process over TLS)";
+    return 0;
+  }
+  sock.folder = make_private_folder("cwts-caf", error);
+  if (sock.folder.empty())
+    return 0;
+  sock.path = sock.folder + "/basp.sock";
+  caf::scoped_actor self{sys};
+  bool published = false;
+  self
+    ->request(node_middleman(sys), std::chrono::seconds(10), caf::publish_atom::value, uint16_t{0},
+              caf::actor_cast<caf::strong_actor_ptr>(whom), std::set<std::string>{}, sock.path, false)
+    .receive([&](uint16_t) { published = true; },
+             [&](caf::error& err) { error = "CAF on " + sock.path + ": " + sys.render(err); });
+  if (!published)
+    return 0;
+  // The relay owns the cluster port; CAF is reached only through it.
+  return relays()->serve("127.0.0.1", port, sock.path, error);
+}
+
+std::string expect_member(const std::string& host, uint16_t port, const std::string& expected) {
+  if (!relays() || expected.empty())
+    return "";
+  return relays()->expect(host, port, expected);
 }
 
 caf::actor connect_node(caf::actor_system& sys, const std::string& host, uint16_t port,
-                        std::string& error) {
-  auto route = node_route(host, port, error);
-  if (route.first.empty())
-    return nullptr;
-  auto remote = sys.middleman().remote_actor(route.first, route.second);
-  if (!remote) {
-    error = sys.render(remote.error());
-    if (relays())
-      error += " (over TLS: a refused certificate shows as event=node_tls_refused in the logs)";
+                        std::string& error, const std::string& expected,
+                        std::chrono::milliseconds timeout) {
+  if (auto why = expect_member(host, port, expected); !why.empty()) {
+    error = why;
     return nullptr;
   }
-  return *remote;
+  caf::actor remote;
+  caf::scoped_actor self{sys};
+  self->request(node_middleman(sys), timeout, caf::connect_atom::value, host, port)
+    .receive(
+      [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        if (ptr)
+          remote = caf::actor_cast<caf::actor>(ptr);
+        else
+          error = "no actor published at " + host + ":" + std::to_string(port);
+      },
+      [&](caf::error& err) {
+        error = sys.render(err);
+        if (relays())
+          error += " (over TLS: a refused certificate shows as event=node_tls_refused in the logs)";
+      });
+  return remote;
 }
 
 const char* transport_name(caf::actor_system&) {

@@ -1,8 +1,9 @@
 #pragma once
 // How CWTS processes reach each other over CAF's middleman: plain TCP, or TLS
 // with mutual certificate verification when the process config names a
-// certificate (CAF then listens and dials on loopback only, and TLS relays
-// carry its links: tls_relay.hpp says why not caf-openssl). The TLS settings
+// certificate (TLS relays then carry CAF's links, and CAF itself has no TCP
+// port at all: tls_relay.hpp says why not caf-openssl, relay_middleman.hpp
+// how CAF is plugged into the relays). The TLS settings
 // are CAF's own `[openssl]` section
 // (certificate, key, passphrase, cafile, capath; CLI --openssl.certificate=...),
 // so a node, the cwts CLI and a test all configure it the same way:
@@ -18,12 +19,14 @@
 // that presents none or one for another address. scripts/gen-certs makes the
 // CA and one certificate per node.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "caf/fwd.hpp"
+#include "caf/io/middleman_actor.hpp"
 
 namespace cwts {
 
@@ -40,23 +43,32 @@ std::string check_node_tls(const caf::actor_system_config& cfg);
 // be set up (a key that does not load, ...).
 std::string load_node_transport(caf::actor_system_config& cfg);
 
-// Publishes `whom` on 127.0.0.1:`port` (0: a free port); the bound port, or 0
-// with `error` set.
+// Publishes `whom` at 127.0.0.1:`port` (0: a free port): CAF's own listener
+// over plain TCP; over TLS the relay's, with CAF on a private Unix socket
+// behind it. The bound port, or 0 with `error`. Once per process over TLS.
 uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
                              std::string& error);
 
-// Connects to the actor published at host:port (blocking); a null handle with
-// `error` set on failure.
-caf::actor connect_node(caf::actor_system& sys, const std::string& host, uint16_t port,
-                        std::string& error);
+// The middleman actor to publish and connect with: CAF's own over plain
+// TCP, the relays' over TLS (for asynchronous `connect_atom` requests; call
+// expect_member first).
+caf::io::middleman_actor node_middleman(caf::actor_system& sys);
 
-// Where CAF dials to reach the node at host:port: that address over plain
-// TCP, the local TLS relay for it over TLS. Empty host with `error` on failure.
-// (For the middleman's asynchronous connect_atom.)
-// `expected`: the member that address belongs to; over TLS its certificate
-// must name it (empty: any certificate the cluster CA signed).
-std::pair<std::string, uint16_t> node_route(const std::string& host, uint16_t port,
-                                            std::string& error, const std::string& expected = "");
+// Over TLS: a connection to host:port must meet a listener whose certificate
+// names `expected` (its member id). Empty, or why not (an address that is not
+// an IP). Nothing to do over plain TCP or for an empty `expected`.
+std::string expect_member(const std::string& host, uint16_t port, const std::string& expected);
+
+// Connects to the actor published at host:port (blocking, at most
+// `timeout`); a null handle with `error` set on failure. `expected`: as for
+// expect_member.
+caf::actor connect_node(caf::actor_system& sys, const std::string& host, uint16_t port,
+                        std::string& error, const std::string& expected = "",
+                        std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+// Over TLS: where CAF listens for the relay (a Unix socket path); empty over
+// plain TCP or before publish_on_loopback.
+std::string private_caf_socket();
 
 // Over TLS: from now on a peer connecting to us must present a certificate
 // naming one of `members` (issue 17 finding 2). Empty when that holds,

@@ -11,7 +11,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -20,8 +22,13 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace cwts {
 
@@ -30,18 +37,38 @@ namespace {
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using local = net::local::stream_protocol;
 using error_code = boost::system::error_code;
 
-// One relayed connection: a TLS stream on one side, plain loopback TCP to
+// How long a TLS connection may take to connect and finish its handshake.
+constexpr auto handshake_deadline = std::chrono::seconds(10);
+
+// One relayed connection: a TLS stream on one side, a Unix stream socket to
 // (or from) CAF on the other; one read loop per direction.
 class bridge : public std::enable_shared_from_this<bridge> {
 public:
-  bridge(net::io_context& io, ssl::context& ctx) : tls_(io, ctx), plain_(io) {}
+  bridge(net::io_context& io, ssl::context& ctx) : tls_(io, ctx), plain_(io), deadline_(io) {}
 
   ssl::stream<tcp::socket>& tls() { return tls_; }
-  tcp::socket& plain() { return plain_; }
+  local::socket& plain() { return plain_; }
+
+  // Closes the bridge unless start() comes within the handshake deadline;
+  // `on_timeout` counts it.
+  template <class F>
+  void arm_deadline(F on_timeout) {
+    deadline_.expires_after(handshake_deadline);
+    auto self = shared_from_this();
+    deadline_.async_wait([self, on_timeout](error_code ec) {
+      if (ec || self->started_ || self->closed_)
+        return;
+      on_timeout();
+      self->close();
+    });
+  }
 
   void start() {
+    started_ = true;
+    deadline_.cancel();
     tls_to_plain();
     plain_to_tls();
   }
@@ -50,8 +77,9 @@ public:
     if (closed_)
       return;
     closed_ = true;
+    deadline_.cancel();
     error_code ec;
-    plain_.shutdown(tcp::socket::shutdown_both, ec);
+    plain_.shutdown(local::socket::shutdown_both, ec);
     plain_.close(ec);
     tls_.lowest_layer().shutdown(tcp::socket::shutdown_both, ec);
     tls_.lowest_layer().close(ec);
@@ -85,9 +113,11 @@ private:
   }
 
   ssl::stream<tcp::socket> tls_;
-  tcp::socket plain_;
+  local::socket plain_;
+  net::steady_timer deadline_;
   std::array<char, 65536> from_tls_{};
   std::array<char, 65536> from_plain_{};
+  bool started_ = false;
   bool closed_ = false;
 };
 
@@ -161,12 +191,13 @@ struct tls_relays::impl {
   ssl::context server_ctx{ssl::context::tls_server};
   ssl::context client_ctx{ssl::context::tls_client};
   std::mutex mutex;
-  std::map<std::string, uint16_t> clients; // "host:port" -> local port
+  std::map<std::string, std::string> expected; // "host:port" -> member id there
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> handshake_failures{0};
   std::atomic<uint64_t> upstream_failures{0};
   std::atomic<uint64_t> identity_refused{0};
+  std::atomic<uint64_t> handshake_timeouts{0};
   std::vector<std::string> members; // under `mutex`; empty: any CA-signed peer
   std::thread thread;
 
@@ -213,14 +244,21 @@ struct tls_relays::impl {
     return a;
   }
 
-  // Server side: TLS from a peer, plain to our CAF.
-  void accept_tls(std::shared_ptr<tcp::acceptor> a, uint16_t plain_port) {
+  void handshake_timed_out(const char* side) {
+    auto n = ++handshake_timeouts;
+    spdlog::warn("event=node_tls_refused side={} timeouts_total={} reason=\"no TLS handshake "
+                 "within {} s\"", side, n, handshake_deadline.count());
+  }
+
+  // Server side: TLS from a peer, then CAF's private Unix socket.
+  void accept_tls(std::shared_ptr<tcp::acceptor> a, std::string local_path) {
     auto b = std::make_shared<bridge>(io, server_ctx);
-    a->async_accept(b->tls().lowest_layer(), [this, a, b, plain_port](error_code ec) {
+    a->async_accept(b->tls().lowest_layer(), [this, a, b, local_path](error_code ec) {
       if (ec == net::error::operation_aborted)
         return;
-      if (!ec)
-        b->tls().async_handshake(ssl::stream_base::server, [this, b, plain_port](error_code hec) {
+      if (!ec) {
+        b->arm_deadline([this] { handshake_timed_out("server"); });
+        b->tls().async_handshake(ssl::stream_base::server, [this, b, local_path](error_code hec) {
           if (hec) {
             ++handshake_failures;
             spdlog::warn("event=node_tls_refused side=server reason=\"{}\"", hec.message());
@@ -235,51 +273,9 @@ struct tls_relays::impl {
                             cn, why);
             return b->close();
           }
-          b->plain().async_connect(tcp::endpoint(net::ip::address_v4::loopback(), plain_port),
-                                   [this, b](error_code cec) {
-                                     if (cec) {
-                                       ++upstream_failures;
-                                       return b->close();
-                                     }
-                                     ++accepted;
-                                     b->start();
-                                   });
-        });
-      accept_tls(a, plain_port);
-    });
-  }
-
-  // Client side: plain from our CAF, TLS to the peer (whose certificate must
-  // name the address we dial).
-  void accept_plain(std::shared_ptr<tcp::acceptor> a, std::string host, uint16_t port,
-                    std::string expected) {
-    auto b = std::make_shared<bridge>(io, client_ctx);
-    a->async_accept(b->plain(), [this, a, b, host, port, expected](error_code ec) {
-      if (ec == net::error::operation_aborted)
-        return;
-      if (!ec) {
-        b->tls().set_verify_callback(ssl::host_name_verification(host));
-        error_code rec;
-        auto address = net::ip::make_address(host, rec);
-        b->tls().lowest_layer().async_connect(tcp::endpoint(address, port), [this, b, host, port, expected](error_code cec) {
-          if (cec) {
-            ++upstream_failures;
-            return b->close();
-          }
-          b->tls().async_handshake(ssl::stream_base::client, [this, b, host, port, expected](error_code hec) {
-            if (hec) {
-              ++handshake_failures;
-              spdlog::warn("event=node_tls_refused side=client peer={}:{} reason=\"{}\"", host, port,
-                           hec.message());
-              return b->close();
-            }
-            // The address is right (host_name_verification); the node behind
-            // it must be the member we meant to reach.
-            auto cn = peer_common_name(b->tls());
-            if (!expected.empty() && cn != expected) {
-              refuse_identity("client", host + ":" + std::to_string(port), cn,
-                              "certificate names '" + cn + "', this address is member '" + expected
-                                + "'");
+          b->plain().async_connect(local::endpoint(local_path), [this, b](error_code cec) {
+            if (cec) {
+              ++upstream_failures;
               return b->close();
             }
             ++accepted;
@@ -287,7 +283,50 @@ struct tls_relays::impl {
           });
         });
       }
-      accept_plain(a, host, port, expected);
+      accept_tls(a, local_path);
+    });
+  }
+
+  std::string expected_at(const std::string& host, uint16_t port) {
+    std::lock_guard<std::mutex> guard(mutex);
+    auto i = expected.find(host + ":" + std::to_string(port));
+    return i == expected.end() ? std::string() : i->second;
+  }
+
+  // Client side: CAF's end of a socketpair on one side, TLS to the peer
+  // (whose certificate must name the address we dial, and the member
+  // expected there) on the other.
+  void connect_tls(std::shared_ptr<bridge> b, const std::string& host, uint16_t port) {
+    auto expected_cn = expected_at(host, port);
+    b->tls().set_verify_callback(ssl::host_name_verification(host));
+    error_code rec;
+    auto address = net::ip::make_address(host, rec);
+    b->arm_deadline([this] { handshake_timed_out("client"); });
+    b->tls().lowest_layer().async_connect(tcp::endpoint(address, port), [this, b, host, port,
+                                                                        expected_cn](error_code cec) {
+      if (cec) {
+        ++upstream_failures;
+        return b->close();
+      }
+      b->tls().async_handshake(ssl::stream_base::client, [this, b, host, port, expected_cn](error_code hec) {
+        if (hec) {
+          ++handshake_failures;
+          spdlog::warn("event=node_tls_refused side=client peer={}:{} reason=\"{}\"", host, port,
+                       hec.message());
+          return b->close();
+        }
+        // The address is right (host_name_verification); the node behind
+        // it must be the member we meant to reach.
+        auto cn = peer_common_name(b->tls());
+        if (!expected_cn.empty() && cn != expected_cn) {
+          refuse_identity("client", host + ":" + std::to_string(port), cn,
+                          "certificate names '" + cn + "', this address is member '" + expected_cn
+                            + "'");
+          return b->close();
+        }
+        ++accepted;
+        b->start();
+      });
     });
   }
 };
@@ -310,39 +349,48 @@ std::unique_ptr<tls_relays> tls_relays::create(const tls_identity& id, std::stri
   return std::unique_ptr<tls_relays>(new tls_relays(std::move(p)));
 }
 
-uint16_t tls_relays::serve(const std::string& host, uint16_t port, uint16_t plain_port, std::string& error) {
+uint16_t tls_relays::serve(const std::string& host, uint16_t port, const std::string& local_path,
+                           std::string& error) {
   auto a = impl_->listen(host, port, error);
   if (!a)
     return 0;
   auto bound = a->local_endpoint().port();
-  net::post(impl_->io, [this, a, plain_port] { impl_->accept_tls(a, plain_port); });
+  net::post(impl_->io, [this, a, local_path] { impl_->accept_tls(a, local_path); });
   return bound;
 }
 
-uint16_t tls_relays::client_port(const std::string& host, uint16_t port,
-                                 const std::string& expected, std::string& error) {
-  auto key = expected + "@" + host + ":" + std::to_string(port);
-  {
-    std::lock_guard<std::mutex> guard(impl_->mutex);
-    if (auto i = impl_->clients.find(key); i != impl_->clients.end())
-      return i->second;
-  }
+std::string tls_relays::expect(const std::string& host, uint16_t port, const std::string& expected) {
+  error_code ec;
+  net::ip::make_address(host, ec);
+  if (ec)
+    return "bad peer address '" + host + "' (an IP address is expected): " + ec.message();
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  impl_->expected[host + ":" + std::to_string(port)] = expected;
+  return "";
+}
+
+int tls_relays::dial(const std::string& host, uint16_t port, std::string& error) {
   error_code ec;
   net::ip::make_address(host, ec);
   if (ec) {
     error = "bad peer address '" + host + "' (an IP address is expected): " + ec.message();
-    return 0;
+    return -1;
   }
-  auto a = impl_->listen("127.0.0.1", 0, error);
-  if (!a)
-    return 0;
-  auto local = a->local_endpoint().port();
-  {
-    std::lock_guard<std::mutex> guard(impl_->mutex);
-    impl_->clients[key] = local;
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+    error = std::string("socketpair: ") + std::strerror(errno);
+    return -1;
   }
-  net::post(impl_->io, [this, a, host, port, expected] { impl_->accept_plain(a, host, port, expected); });
-  return local;
+  auto b = std::make_shared<bridge>(impl_->io, impl_->client_ctx);
+  b->plain().assign(local(), ends[1], ec);
+  if (ec) {
+    ::close(ends[0]);
+    ::close(ends[1]);
+    error = "socketpair: " + ec.message();
+    return -1;
+  }
+  net::post(impl_->io, [this, b, host, port] { impl_->connect_tls(b, host, port); });
+  return ends[0];
 }
 
 void tls_relays::restrict_peers(std::vector<std::string> members) {
@@ -352,7 +400,7 @@ void tls_relays::restrict_peers(std::vector<std::string> members) {
 
 tls_relay_counters tls_relays::counters() const {
   return {impl_->accepted.load(), impl_->handshake_failures.load(), impl_->upstream_failures.load(),
-          impl_->identity_refused.load()};
+          impl_->identity_refused.load(), impl_->handshake_timeouts.load()};
 }
 
 } // namespace cwts
