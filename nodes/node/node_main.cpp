@@ -163,7 +163,9 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
       caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
       return 1;
     }
-    spdlog::info("event=published port={} transport={}", port, cwts::transport_name(sys));
+    auto caf_socket = cwts::private_caf_socket();
+    spdlog::info("event=published port={} transport={}{}", port, cwts::transport_name(sys),
+                 caf_socket.empty() ? "" : " caf_socket=" + caf_socket);
   }
   // The admin port (docs/monitoring.md): a port that cannot be bound stops
   // the node, as a cluster port that cannot be published does.

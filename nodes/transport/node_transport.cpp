@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <set>
 
 #include "caf/all.hpp"
@@ -102,15 +101,7 @@ std::string bind_node_tls_identity(const caf::actor_system_config& cfg, const st
 caf::io::middleman_actor node_middleman(caf::actor_system& sys) {
   if (!relays())
     return sys.middleman().actor_handle();
-  // Kept in the system's registry, which holds it until the system ends.
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> guard(mutex);
-  auto key = caf::atom("cwts-mm");
-  if (auto existing = sys.registry().get(key))
-    return caf::actor_cast<caf::io::middleman_actor>(existing);
-  auto mm = spawn_relay_middleman(sys, *relays());
-  sys.registry().put(key, caf::actor_cast<caf::strong_actor_ptr>(mm));
-  return mm;
+  return relay_middleman_of(sys, *relays());
 }
 
 std::string private_caf_socket() {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "caf/all.hpp"
@@ -103,9 +104,25 @@ private:
 
 } // namespace
 
-caf::io::middleman_actor spawn_relay_middleman(caf::actor_system& sys, tls_relays& relays) {
+caf::io::middleman_actor relay_middleman_of(caf::actor_system& sys, tls_relays& relays) {
+  // One per actor system, held by its registry. It must be gone before the
+  // system's scheduler stops (an actor destroyed later, when the registry is
+  // cleared, crashes in its cleanup), so it leaves with the BASP broker,
+  // which the middleman stops first.
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> guard(mutex);
+  auto key = caf::atom("cwts-mm");
+  if (auto existing = sys.registry().get(key))
+    return caf::actor_cast<caf::io::middleman_actor>(existing);
   auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
-  return sys.spawn<relay_middleman, caf::hidden>(std::move(basp), &relays);
+  auto mm = sys.spawn<relay_middleman, caf::hidden>(basp, &relays);
+  sys.registry().put(key, caf::actor_cast<caf::strong_actor_ptr>(mm));
+  auto mm_addr = caf::actor_cast<caf::actor_addr>(mm);
+  basp->attach_functor([&sys, key, mm_addr] {
+    caf::anon_send_exit(mm_addr, caf::exit_reason::kill);
+    sys.registry().erase(key);
+  });
+  return mm;
 }
 
 int listen_private_socket(const std::string& path, std::string& error) {

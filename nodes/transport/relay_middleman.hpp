@@ -20,7 +20,8 @@ namespace cwts {
 
 class tls_relays;
 
-caf::io::middleman_actor spawn_relay_middleman(caf::actor_system& sys, tls_relays& relays);
+// The relay middleman of `sys` (made at the first call; the same one after).
+caf::io::middleman_actor relay_middleman_of(caf::actor_system& sys, tls_relays& relays);
 
 // A listening Unix stream socket at `path` (mode 0600; its folder should be
 // 0700), non-blocking; -1 with `error`.
