@@ -78,14 +78,18 @@ public:
 
   // True when the current message comes from an actor of this node or is
   // `expected` (the one remote actor that may send it: the OMS the node's
-  // directory lists, which may live on another node); else refused as `local`.
-  bool local_or(caf::local_actor* self, const caf::actor& expected, const char* kind) {
+  // directory lists at the connector, the connector it lists at the OMS;
+  // either may live on another node); else refused as `local`. `expected_is`
+  // names it in the log line.
+  bool local_or(caf::local_actor* self, const caf::actor& expected, const char* kind,
+                const char* expected_is = "the OMS of its directory") {
     auto& sender = self->current_sender();
     if (sent_by_this_node(self)
         || (sender && expected && sender == caf::actor_cast<caf::strong_actor_ptr>(expected)))
       return true;
-    refuse(self, kind, sender ? "neither an actor of this node nor the OMS of its directory"
-                              : "anonymous message (no sender)");
+    refuse(self, kind,
+           sender ? std::string("neither an actor of this node nor ") + expected_is
+                  : std::string("anonymous message (no sender)"));
     return false;
   }
 

@@ -27,6 +27,8 @@ namespace cwts {
 namespace {
 
 using connector::actor_slot;
+using connector::send_all_as_connector;
+using connector::send_as_connector;
 
 struct connector_state {
   connector_actor_config cfg;
@@ -68,14 +70,6 @@ struct connector_state {
 
 using connector_ptr = caf::stateful_actor<connector_state>*;
 
-void send_all(const actor_slot& to, const std::vector<connector::session_output>& out) {
-  auto dest = to.get();
-  if (!dest)
-    return;
-  for (auto& o : out)
-    std::visit([&](const auto& msg) { caf::anon_send(dest, msg); }, o);
-}
-
 // One log line per 429 or 418 the venue sent (rest-api.md, LIMITS): the
 // gateway itself sends nothing until Retry-After has passed.
 struct rate_limit_log {
@@ -110,9 +104,10 @@ void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
   auto session = st.session;
   auto oms = st.oms;
   auto requests = st.reconcile_requests;
+  caf::actor_addr me = self->address();
   connector::user_data_stream::callbacks cbs;
   cbs.on_execution = [=](const connector::execution_event& e) {
-    worker->post([=] { send_all(*oms, session->on_execution(e)); });
+    worker->post([=] { send_all_as_connector(me, *oms, session->on_execution(e)); });
   };
   cbs.on_balances = [=](const connector::account_position& p) {
     worker->post([=] { session->on_balances(p); });
@@ -125,8 +120,7 @@ void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
     if (count < 2)
       return; // the first: the OMS reconciles when it is wired to us
     ++*requests;
-    if (auto dest = oms->get())
-      caf::anon_send(dest, retry_atom::value);
+    send_as_connector(me, *oms, retry_atom::value);
   };
   st.user_data = std::make_unique<connector::user_data_stream>(st.cfg.user_data, std::move(cbs));
   st.user_data->set_time_offset_ms(clock_offset_ms);
@@ -152,6 +146,7 @@ void start_streams(connector_ptr self) {
   auto session = st.session;
   auto oms = st.oms;
   auto queued = st.poll_queued;
+  caf::actor_addr me = self->address();
   if (st.cfg.use_user_data_stream)
     start_user_data(self, st.clock_offset_ms);
   auto* uds = st.user_data.get();
@@ -169,7 +164,7 @@ void start_streams(connector_ptr self) {
     *last_poll = now;
     worker->post([=] {
       queued->store(false);
-      send_all(*oms, session->poll());
+      send_all_as_connector(me, *oms, session->poll());
     });
   });
 }
@@ -314,7 +309,7 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   st.worker->post([=] {
     std::vector<connector::session_output> out;
     auto result = session->cancel_all(id, node, which, deadline, out);
-    send_all(*oms, out);
+    send_all_as_connector(me, *oms, out);
     if (auto a = caf::actor_cast<caf::actor>(me))
       caf::send_as(a, a, report_atom::value, seq, result);
   });
@@ -451,6 +446,7 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
         return;
       auto session = self->state.session;
       auto oms = self->state.oms;
+      caf::actor_addr me = self->address();
       // The gate is read on the worker, right before the REST call.
       if (self->state.disconnected_by) {
         // Level 4 cut the venue: nothing goes out, and the OMS learns why.
@@ -462,14 +458,16 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
                                         wall_clock_now()});
         return;
       }
-      self->state.worker->post([=] { send_all(*oms, session->place(req, gate_admits(*gate, req))); });
+      self->state.worker->post(
+        [=] { send_all_as_connector(me, *oms, session->place(req, gate_admits(*gate, req))); });
     },
     [=](const cancel_request& c) {
       if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
         return;
       auto session = self->state.session;
       auto oms = self->state.oms;
-      self->state.worker->post([=] { send_all(*oms, session->cancel(c)); });
+      caf::actor_addr me = self->address();
+      self->state.worker->post([=] { send_all_as_connector(me, *oms, session->cancel(c)); });
     },
     // Kill channels: asked by this node's kill coordinator only (a peer's
     // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
@@ -488,11 +486,9 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
         return;
       auto session = self->state.session;
       auto oms = self->state.oms;
-      self->state.worker->post([=] {
-        auto snap = session->snapshot(req);
-        if (auto dest = oms->get())
-          caf::anon_send(dest, std::move(snap));
-      });
+      caf::actor_addr me = self->address();
+      // Sent as this connector: the OMS takes a snapshot from no one else.
+      self->state.worker->post([=] { send_as_connector(me, *oms, session->snapshot(req)); });
     },
     [=](report_atom, uint64_t seq, const channel_result& r) {
       if (!self->state.guard.local(self, "cancel_all_report"))

@@ -1,16 +1,22 @@
 #pragma once
 // Pieces both connector actor shells share (the Binance one,
 // connector_actor.cpp, and the FIX one, actors/fix/fix_connector_actor.cpp):
-// an actor handle other threads read, and the order book snapshot the admin
-// port asks for (book_atom), taken from the market stream they both run.
+// an actor handle other threads read, sending to the OMS as the connector
+// from those threads, the typed status readiness reads (connector_status),
+// and the order book snapshot the admin port asks for (book_atom), taken from
+// the market stream they both run.
 
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/actor_addr.hpp"
+#include "caf/actor_cast.hpp"
+#include "caf/send.hpp"
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/market_stream.hpp"
@@ -34,6 +40,34 @@ private:
   mutable std::mutex mtx_;
   caf::actor actor_;
 };
+
+// Sends `msg` to the actor in `to` as the connector `me`, from any thread
+// (the worker, the FIX engine's): the OMS accepts execution reports, rejects,
+// snapshots and reconcile requests only from the connector its directory
+// lists or an actor of its own node, never anonymously (issue 17 finding 6;
+// docs/kill-switch.md "Safety messages and the actor layer"). `me` is weak,
+// so a thread never keeps the actor alive; nothing is sent once either is
+// gone.
+template <class Message>
+void send_as_connector(const caf::actor_addr& me, const actor_slot& to, Message&& msg) {
+  auto dest = to.get();
+  auto from = caf::actor_cast<caf::actor>(me);
+  if (dest && from)
+    caf::send_as(from, dest, std::forward<Message>(msg));
+}
+
+// Every output of a venue session (execution reports, order rejects), in
+// order, as `send_as_connector`.
+template <class Output>
+void send_all_as_connector(const caf::actor_addr& me, const actor_slot& to,
+                           const std::vector<Output>& out) {
+  auto dest = to.get();
+  auto from = caf::actor_cast<caf::actor>(me);
+  if (!dest || !from)
+    return;
+  for (auto& o : out)
+    std::visit([&](const auto& msg) { caf::send_as(from, dest, msg); }, o);
+}
 
 // (book_atom, symbol, depth): a copy of the symbol's local book. The copy is
 // taken on the stream thread (market_stream::book); the caller waits for it at

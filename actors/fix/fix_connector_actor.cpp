@@ -26,14 +26,8 @@ namespace cwts {
 namespace {
 
 using connector::actor_slot;
-
-void send_all(const actor_slot& to, const std::vector<fix::session_output>& out) {
-  auto dest = to.get();
-  if (!dest)
-    return;
-  for (auto& o : out)
-    std::visit([&](const auto& msg) { caf::anon_send(dest, msg); }, o);
-}
+using connector::send_all_as_connector;
+using connector::send_as_connector;
 
 struct fix_connector_state {
   connector_actor_config cfg;
@@ -90,18 +84,21 @@ void start(fix_connector_ptr self) {
   auto& st = self->state;
   auto oms = st.oms;
   auto requests = st.reconcile_requests;
+  // Reports reach the OMS from the FIX engine's thread as this connector.
+  caf::actor_addr me = self->address();
   st.session = std::make_shared<fix::fix_order_session>(
     st.cfg.fix, st.cfg.symbols,
-    [oms](const std::vector<fix::session_output>& out) { send_all(*oms, out); });
+    [oms, me](const std::vector<fix::session_output>& out) {
+      send_all_as_connector(me, *oms, out);
+    });
   // Every logon after the first: whatever the resend did not bring back is
   // found by a reconciliation round.
-  st.session->on_logon([oms, requests](int64_t logons) {
+  st.session->on_logon([oms, requests, me](int64_t logons) {
     spdlog::info("event=fix_logon count={}", logons);
     if (logons < 2)
       return;
     ++*requests;
-    if (auto dest = oms->get())
-      caf::anon_send(dest, retry_atom::value);
+    send_as_connector(me, *oms, retry_atom::value);
   });
   st.worker = std::make_unique<serial_worker>();
   start_session(self);
@@ -285,12 +282,13 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
         return;
       }
       // FIX sends do not block: the gate is read right before the send.
-      send_all(*st.oms, st.session->place(req, gate_admits(*gate, req)));
+      send_all_as_connector(self->address(), *st.oms,
+                            st.session->place(req, gate_admits(*gate, req)));
     },
     [=](const cancel_request& c) {
       if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
         return;
-      send_all(*self->state.oms, self->state.session->cancel(c));
+      send_all_as_connector(self->address(), *self->state.oms, self->state.session->cancel(c));
     },
     // Kill channels: asked by this node's kill coordinator only (a peer's
     // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
@@ -309,11 +307,9 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
         return;
       auto session = self->state.session;
       auto oms = self->state.oms;
-      self->state.worker->post([=] {
-        auto snap = session->snapshot(req);
-        if (auto dest = oms->get())
-          caf::anon_send(dest, std::move(snap));
-      });
+      caf::actor_addr me = self->address();
+      // Sent as this connector: the OMS takes a snapshot from no one else.
+      self->state.worker->post([=] { send_as_connector(me, *oms, session->snapshot(req)); });
     },
     [=](report_atom, uint64_t seq, const channel_result& r) {
       if (!self->state.guard.local(self, "cancel_all_report"))

@@ -88,12 +88,23 @@ struct oms_state {
   int64_t commands_refused = 0;
   // Strategy kills waiting for the venue to confirm their cancels, by kill id.
   std::map<std::string, scoped_cancel> scoped_cancels;
-  // Safety messages only from this node's actors (common/sender_guard.hpp).
+  // Safety messages only from this node's actors; what the venue said
+  // (reports, rejects, snapshots) also from the connector the directory
+  // lists, which may run on another node (common/sender_guard.hpp).
   sender_guard guard{"oms"};
   static inline const char* name = "oms";
 };
 
 using oms_ptr = caf::stateful_actor<oms_state>*;
+
+// True when the current message comes from the connector the directory lists
+// or an actor of this node; else refused and counted as `kind`. What the venue
+// said moves orders and positions: a CAF client holding the OMS's handle
+// must not forge a fill, a reject or a snapshot (issue 17 finding 6).
+bool from_connector(oms_ptr self, const char* kind) {
+  return self->state.guard.local_or(self, self->state.connector, kind,
+                                    "the connector of its directory");
+}
 
 void settle_scoped_cancels(oms_ptr self, const client_order_id& id);
 
@@ -672,14 +683,22 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](const order_request& req) { on_order(self, req); },
     [=](const cancel_request& c) { on_cancel(self, c); },
     [=](const amend_request& a) { on_amend(self, a); },
-    [=](const execution_report& rep) { on_report(self, rep); },
-    [=](const order_reject& rej) { on_venue_reject(self, rej); },
+    [=](const execution_report& rep) {
+      if (from_connector(self, "execution_report"))
+        on_report(self, rep);
+    },
+    [=](const order_reject& rej) {
+      if (from_connector(self, "order_reject"))
+        on_venue_reject(self, rej);
+    },
     [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
       if (!self->state.guard.local(self, "cancel_all"))
         return sender_guard::refusal("cancel_all");
       return cancel_all(self, cmd);
     },
     [=](deadline_atom, const std::string& kill) {
+      if (!self->state.guard.local(self, "deadline")) // its own timer's
+        return;
       auto it = self->state.scoped_cancels.find(kill);
       if (it != self->state.scoped_cancels.end())
         finish_scoped_cancel(self, it, true);
@@ -688,8 +707,13 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       self->state.guard.local(self, "trading_state"); // counted if from outside
       // The gate is the authority; the state is logged by the coordinator.
     },
-    [=](const venue_snapshot& snap) { on_snapshot(self, snap); },
+    [=](const venue_snapshot& snap) {
+      if (from_connector(self, "venue_snapshot"))
+        on_snapshot(self, snap);
+    },
     [=](retry_atom, int64_t round) {
+      if (!self->state.guard.local(self, "reconcile_retry")) // its own timer's
+        return;
       auto& st = self->state;
       if (round == st.round && st.phase == reconcile_phase::reconciling)
         start_round(self);
@@ -697,6 +721,8 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     // The connector's user-data stream came back after a disconnect: events
     // sent meanwhile are lost, so the venue's state is read again.
     [=](retry_atom) {
+      if (!from_connector(self, "reconcile_request"))
+        return;
       if (self->state.phase == reconcile_phase::running)
         start_round(self);
     },

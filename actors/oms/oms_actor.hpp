@@ -18,6 +18,12 @@
 // Amend (cancel/replace): the replacement goes out only once the venue has
 // confirmed the original's cancel; it is refused if the original fills first.
 //
+// What the venue said (execution_report, order_reject, venue_snapshot, a
+// reconcile request) is taken only from the connector the directory lists or
+// an actor of this node; anything else is refused and counted
+// (refused_remote.<kind>), nothing applied (docs/kill-switch.md "Safety
+// messages and the actor layer").
+//
 // Messages: order_request, cancel_request, amend_request, execution_report,
 // order_reject, venue_snapshot, operator_command -> command_result,
 // (cancel_all_atom, kill_command) -> channel_result (orders in the kill's scope), trading_state,

@@ -7,6 +7,9 @@
 //   - cancel_all and disconnect to the connector, freeze/flatten to risk,
 //   - an unsigned announce naming failover-for/<node> and a drill crash to
 //     the supervisor,
+//   - a forged fill, a forged reject and forged venue snapshots to the OMS
+//     (which would end our orders, adopt the attacker's and unexplain the
+//     positions),
 //   - after a real level-4 kill, trading_state{none} to the connector and
 //     the strategy (which would reconnect the venue and restart trading).
 // Each is refused and counted (refused_remote.<kind>); the node stays ACTIVE
@@ -81,6 +84,40 @@ struct attacker {
   caf::actor role(const std::string& r) { return find_role(dir, r); }
 };
 
+// A fill the venue never sent.
+execution_report forged_fill(const client_order_id& id, const symbol& sym, qty q) {
+  execution_report r;
+  r.id = id;
+  r.sym = sym;
+  r.venue_id.value = 666;
+  r.status = order_status::filled;
+  r.cum_qty = q;
+  r.last_qty = q;
+  r.last_price = *price::parse("0.0001");
+  r.ts_init = wall_clock_now();
+  return r;
+}
+
+// The venue "never saw" any of `ours` and holds the attacker's order: applied
+// in the OMS's round, every order of ours would end while open at the venue,
+// mallory's be adopted and the positions go unexplained.
+venue_snapshot forged_snapshot(int64_t round, const std::vector<restored_order>& ours) {
+  venue_snapshot snap;
+  snap.round = round;
+  snap.complete = true;
+  for (auto& o : ours)
+    snap.unknown_at_venue.push_back(o.request.id);
+  venue_order_state theirs;
+  theirs.id.value = "mallory-adopted";
+  theirs.sym = *symbol::parse("USDCHF");
+  theirs.limit_price = *price::parse("0.9");
+  theirs.orig_qty = *qty::parse("100000");
+  snap.open_orders.push_back(theirs);
+  snap.assets.push_back(symbol_assets{theirs.sym, "USD", "CHF"});
+  snap.balances.push_back(asset_balance{"USD", *qty::parse("99999999"), qty{}});
+  return snap;
+}
+
 kill_command some_kill(const std::string& id, kill_level level) {
   // Unsigned: the attacker holds no key. The actors it is sent to do not
   // verify kills (the coordinator does); they must not act on it at all.
@@ -101,7 +138,11 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   auto operators = write_operators(paths, ops_dir);
   single_node n("node_actor_layer", {"--operators.file=" + operators,
                                      "--kill.node-key-file=" + paths.node_key("solo")});
-  auto trading = n.wait_for([](const node_status_view& s) { return s.mode == "ACTIVE"; }, 90s);
+  auto trading = n.wait_for(
+    [](const node_status_view& s) {
+      return s.mode == "ACTIVE" && s.counter("oms", "reconcile.phase_running").value_or(0) == 1;
+    },
+    90s);
   CAF_REQUIRE(trading.met);
 
   attacker a;
@@ -111,7 +152,15 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   auto connector = a.role("connector");
   auto risk = a.role("risk");
   auto strategy = a.role("strategy");
-  CAF_REQUIRE(kill && connector && risk && strategy);
+  auto oms = a.role("oms");
+  CAF_REQUIRE(kill && connector && risk && strategy && oms);
+  // Reading is allowed: the OMS's live orders, the targets of the forgeries.
+  std::vector<restored_order> ours;
+  a.self->request(oms, 5s, open_orders_atom::value)
+    .receive([&](std::vector<restored_order>& o) { ours = std::move(o); },
+             [&](caf::error& e) { CAF_FAIL("open orders: " << a.sys.render(e)); });
+  auto before = n.status();
+  CAF_REQUIRE(before.ok());
 
   // 1. A directory that makes the attacker the node's only "peer".
   auto decoy = a.sys.spawn([](caf::event_based_actor*) -> caf::behavior {
@@ -143,9 +192,22 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   a.self->send(connector, bypass);
   a.self->send(connector, cancel_request{bypass.id, bypass.sym, wall_clock_now()});
   a.self->send(connector, reconcile_orders{});
+  // 6. What the venue said, forged, straight to the OMS (only the connector
+  //    of the directory may): a fill of each live order of ours and of one
+  //    it never had, a reject, and snapshots for the first rounds.
+  auto usdchf = *symbol::parse("USDCHF");
+  for (auto& o : ours)
+    a.self->send(oms, forged_fill(o.request.id, o.request.sym, o.request.quantity));
+  a.self->send(oms, forged_fill(client_order_id{"mallory-fill"}, usdchf, *qty::parse("1")));
+  a.self->send(oms, order_reject{client_order_id{"mallory-fill"}, usdchf,
+                                 reject_reason::unknown_order, "forged", wall_clock_now()});
+  const int64_t rounds = 20;
+  for (int64_t round = 0; round < rounds; ++round)
+    a.self->send(oms, forged_snapshot(round, ours));
+  const auto forged_fills = static_cast<int64_t>(ours.size()) + 1;
 
   auto refused = n.wait_for(
-    [](const node_status_view& s) {
+    [&](const node_status_view& s) {
       return reached(s, "kill", "wire", 1) && reached(s, "kill", "kill_ack", 1)
              && reached(s, "kill", "channel_result", 1) && reached(s, "connector", "cancel_all", 1)
              && reached(s, "connector", "disconnect", 1) && reached(s, "risk", "freeze", 1)
@@ -154,7 +216,10 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
              && reached(s, "supervisor", "crash", 1)
              && reached(s, "connector", "order_request", 1)
              && reached(s, "connector", "cancel_request", 1)
-             && reached(s, "connector", "reconcile_orders", 1);
+             && reached(s, "connector", "reconcile_orders", 1)
+             && reached(s, "oms", "execution_report", forged_fills)
+             && reached(s, "oms", "order_reject", 1)
+             && reached(s, "oms", "venue_snapshot", rounds);
     },
     30s);
   CAF_CHECK(refused.met);
@@ -167,6 +232,22 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   CAF_CHECK_EQUAL(s.counter("supervisor", "failover.demotions").value_or(0), 0);
   CAF_CHECK_EQUAL(s.counter("supervisor", "drills.crashed").value_or(-1), 0);
   CAF_CHECK_EQUAL(s.counter("supervisor", "held.oms").value_or(0), 0);
+  // Nothing forged reached the OMS's orders: no order adopted or ended by a
+  // snapshot, no report of an unknown order, positions still explained.
+  auto same = [&](const char* key) {
+    return s.counter("oms", key).value_or(-1) == before.counter("oms", key).value_or(-2);
+  };
+  CAF_CHECK(same("reconcile.adopted"));
+  CAF_CHECK(same("reconcile.never_reached"));
+  CAF_CHECK(same("illegal_reports"));
+  CAF_CHECK_EQUAL(s.counter("oms", "reconcile.phase_running").value_or(0), 1);
+  CAF_CHECK_EQUAL(s.counter("oms", "reconcile.phase_unexplained").value_or(-1), 0);
+  std::vector<restored_order> after_forgery;
+  a.self->request(oms, 5s, open_orders_atom::value)
+    .receive([&](std::vector<restored_order>& o) { after_forgery = std::move(o); },
+             [&](caf::error& e) { CAF_FAIL("open orders: " << a.sys.render(e)); });
+  for (auto& o : after_forgery)
+    CAF_CHECK(o.request.id.value.rfind("mallory", 0) != 0);
 
   // 5. A real level-4 kill (alice, through the CLI), then the attacker tries
   //    to undo it with trading_state{none}.
