@@ -88,6 +88,7 @@ inline std::vector<std::string> node_overrides(const std::string& dir, const std
   std::vector<std::string> out{"--cwts.node-id=" + id,
                                "--cwts.roles=[\"" + roles + "\"]",
                                "--cluster.peers=[" + peers + "]",
+                               "--cluster.plain-tcp", // the benchmark's own loopback run
                                "--operators.file=" + dir + "/operators.ini",
                                "--kill.node-key-name=node-" + id,
                                "--kill.node-key-file=" + dir + "/keys/node-" + id + ".pem"};

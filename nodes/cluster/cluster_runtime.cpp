@@ -169,6 +169,8 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
     argv.push_back("--openssl.certificate=" + certs + "/" + n.id + ".pem");
     argv.push_back("--openssl.key=" + certs + "/" + n.id + ".key");
     argv.push_back("--openssl.cafile=" + certs + "/ca.pem");
+  } else {
+    argv.push_back("--cluster.plain-tcp"); // the cluster config said [tls] enabled = false
   }
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
   argv.insert(argv.end(), n.args.begin(), n.args.end());

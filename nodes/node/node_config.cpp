@@ -28,6 +28,9 @@ node_config::node_config() {
     .add(raw_.cluster_id, "id",
          "this cluster's id: every kill and reset is signed for it (unique per deployment)")
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
+    .add(raw_.plain_tcp, "plain-tcp",
+         "publish the cluster port without TLS (tests, single-node development only: any local "
+         "process can then speak to this node's actors)")
     .add(raw_.peers, "peers", "peer nodes as id@host:port (host:port on plain TCP)")
     .add(raw_.members, "members",
          "node ids of every member of the cluster, this node included (docs/operators.md)")
@@ -330,6 +333,16 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
   s.duration = std::chrono::seconds(r.duration_s);
   s.summary_interval = std::chrono::milliseconds(r.summary_interval_ms);
   s.cluster_port = static_cast<uint16_t>(r.cluster_port);
+  // Over plain TCP CAF's port takes any local process that speaks BASP, with
+  // no certificate (issue 17 finding 6): only on purpose.
+  if (s.cluster_port != 0 && openssl_certificate.empty() && !r.plain_tcp) {
+    error = "cluster.port " + std::to_string(s.cluster_port) + " without TLS: any local process "
+            "could reach this node's actors unauthenticated. Give the node its certificate "
+            "([openssl] certificate, key, cafile: `cwts keys` makes them; `cwts cluster up` "
+            "passes them) or, for a test or single-node development, set [cluster] "
+            "plain-tcp=true (--cluster.plain-tcp)";
+    return false;
+  }
   s.connect_timeout = std::chrono::milliseconds(r.connect_timeout_ms);
   for (auto& text : r.peers) {
     peer_address p;

@@ -212,6 +212,7 @@ private:
     int64_t duration_s = 0;
     int64_t summary_interval_ms = 1000;
     int64_t cluster_port = 0;
+    bool plain_tcp = false;
     std::vector<std::string> peers;
     std::vector<std::string> members;
     int64_t connect_timeout_ms = 15000;

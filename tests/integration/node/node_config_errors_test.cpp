@@ -3,6 +3,8 @@
 #define CAF_SUITE node_config_errors
 #include "caf/test/unit_test_impl.hpp"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -115,6 +117,20 @@ CAF_TEST(node_key_not_listed_with_role_kill_names_the_key) {
 
 CAF_TEST(node_key_file_of_another_node_names_the_key) {
   expect_refused("--kill.node-key-file=" + paths.node_key("gw1"), "kill.node-key-file");
+}
+
+CAF_TEST(a_cluster_port_without_tls_is_refused_unless_plain_tcp_is_asked_for) {
+  // node-trading.ini leaves plain-tcp at its default (false) and names no
+  // certificate: its CAF port would take any local process unauthenticated.
+  auto argv = node_argv(paths, "node-trading.ini", 1, free_port(),
+                        {"--cwts.duration=3", "--oms.journal-path=" + dir + "/oms.sqlite"});
+  argv.erase(std::remove(argv.begin(), argv.end(), std::string("--cluster.plain-tcp")), argv.end());
+  auto res = run_command("node", argv, dir, 30s);
+  CAF_MESSAGE("rc=" << res.exit_code << " stderr: " << tail(res.err, 600));
+  CAF_CHECK_EQUAL(res.exit_code, 2);
+  CAF_CHECK(res.err.find("without TLS: any local process could reach this node's actors "
+                         "unauthenticated") != std::string::npos);
+  CAF_CHECK(res.err.find("cluster.plain-tcp") != std::string::npos);
 }
 
 CAF_TEST(unknown_option_names_the_option) {

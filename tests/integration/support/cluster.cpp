@@ -82,6 +82,8 @@ std::vector<std::string> node_argv(const cluster_paths& paths, const std::string
                                 "--config-file=" + paths.config(ini),
                                 "--venue.port=" + std::to_string(venue_port),
                                 "--cluster.port=" + std::to_string(cluster_port),
+                                // Plain CAF unless the test gives a certificate (then TLS).
+                                "--cluster.plain-tcp",
                                 "--admin.port=0", // configs name fixed admin ports; tests run in parallel
                                 "--venue.credentials-file=" + paths.config("venue-demo-keys.ini"),
                                 "--operators.file=" + paths.operators_file(),
