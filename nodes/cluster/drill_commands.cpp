@@ -4,8 +4,12 @@
 // ones) and `forged-reset`.
 #include "nodes/cluster/drill_scenarios.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <limits>
 #include <thread>
 
@@ -13,6 +17,7 @@
 #include "nodes/admin/operator_api.hpp"
 #include "nodes/cluster/admin_probe.hpp"
 #include "nodes/cluster/drill_steps.hpp"
+#include "nodes/cluster/listening_ports.hpp"
 #include "nodes/console/signed_command.hpp"
 
 namespace cwts::cluster {
@@ -178,6 +183,56 @@ void node_key_cluster_kill(drill_context& ctx, const std::string& node) {
                       seen, all && ctx.runtime().spec().nodes.size() >= 3);
 }
 
+// The value of `key=` in the last line of `file` that contains `marker`.
+std::string last_logged(const std::string& file, const std::string& marker, const std::string& key) {
+  std::ifstream in(file);
+  std::string line, value;
+  while (std::getline(in, line)) {
+    if (line.find(marker) == std::string::npos)
+      continue;
+    auto at = line.find(" " + key + "=");
+    if (at == std::string::npos)
+      continue;
+    auto start = at + key.size() + 2;
+    value = line.substr(start, line.find(' ', start) - start);
+  }
+  return value;
+}
+
+// Issue 17 #6: a local process without a certificate reaches no node's
+// actors. Each node listens on its cluster port (TLS only: a plain client is
+// hung up on) and its admin port, nothing else; CAF's own socket is a Unix
+// socket only the node's user may open.
+void expect_actor_ports_closed(drill_context& ctx) {
+  auto& rt = ctx.runtime();
+  for (auto& n : rt.spec().nodes) {
+    auto* proc = rt.process(n.id);
+    if (!proc || proc->pid <= 0) {
+      ctx.report().expect(n.id + ": no plain CAF port", "a running node", "not running", false);
+      continue;
+    }
+    auto ports = listening_tcp_ports(proc->pid);
+    std::string listed;
+    for (auto p : ports)
+      listed += (listed.empty() ? "" : ",") + std::to_string(p);
+    auto plain = plain_client_outcome(proc->port, std::chrono::seconds(5));
+    auto socket = last_logged(proc->log, "event=published", "caf_socket");
+    struct stat st {};
+    bool private_socket = !socket.empty() && ::stat(socket.c_str(), &st) == 0
+                          && S_ISSOCK(st.st_mode) && (st.st_mode & 0077) == 0;
+    ctx.event(n.id, "listening tcp=" + listed + " plain client on " + std::to_string(proc->port)
+                      + ": " + plain + " caf_socket=" + (socket.empty() ? "-" : socket));
+    ctx.report().expect(
+      n.id + ": no plain CAF port",
+      "TCP ports " + std::to_string(proc->port) + "," + std::to_string(proc->admin_port)
+        + " only; a plain client hung up on; CAF on an owner-only Unix socket",
+      "TCP ports " + listed + "; plain client: " + plain + "; CAF socket "
+        + (socket.empty() ? "none logged" : socket + (private_socket ? " (owner-only)" : " (open)")),
+      rt.spec().tls && ports == std::set<uint16_t>{proc->port, proc->admin_port} && plain == "closed"
+        && private_socket);
+  }
+}
+
 } // namespace
 
 void drill_byzantine(drill_context& ctx) {
@@ -190,12 +245,14 @@ void drill_byzantine(drill_context& ctx) {
   rep.injected = "POST /api/kill signed by a key not listed for " + op + ", altered after signing, "
                  "by an unknown operator, for another cluster, by one node's key for the cluster, "
                  "a node key's decoy under the id of the genuine kill; a reset for epoch INT64_MAX; "
-                 "replays of the genuine kill and reset";
+                 "replays of the genuine kill and reset; a plain (certificate-less) client on every "
+                 "node's ports";
   rep.target = node;
   auto orders_at_injection = ctx.venue().user_orders;
   rep.injected_at_ms = ctx.since_ready_ms();
   auto t0 = clock_type::now();
   auto target = target_of(ctx, node);
+  expect_actor_ports_closed(ctx);
   auto forger = ed25519_signer::generate();
   expect_refused(ctx, node, "kill signed by another key", "/api/kill",
                  console::kill_body(op, forger, kill_level::cancel_all, kill_scope::cluster, "", "forged", target),

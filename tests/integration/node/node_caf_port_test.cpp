@@ -24,15 +24,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
 #include "messages/registry.hpp"
+#include "nodes/cluster/listening_ports.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/support/cluster.hpp"
 
@@ -50,43 +48,6 @@ std::string field(const std::string& line, const std::string& key) {
   auto f = parse_fields(line);
   auto i = f.find(key);
   return i == f.end() ? std::string() : i->second;
-}
-
-// Socket inodes the process `pid` holds open.
-std::set<std::string> socket_inodes(pid_t pid) {
-  std::set<std::string> out;
-  auto dir = "/proc/" + std::to_string(pid) + "/fd";
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (auto* e = ::readdir(d)) {
-      char target[256] = {0};
-      auto n = ::readlink((dir + "/" + e->d_name).c_str(), target, sizeof(target) - 1);
-      std::string t(target, n > 0 ? static_cast<size_t>(n) : 0);
-      if (t.rfind("socket:[", 0) == 0)
-        out.insert(t.substr(8, t.size() - 9));
-    }
-    ::closedir(d);
-  }
-  return out;
-}
-
-// The TCP ports (v4 and v6) on which `pid` listens.
-std::set<uint16_t> listening_tcp_ports(pid_t pid) {
-  auto mine = socket_inodes(pid);
-  std::set<uint16_t> ports;
-  for (auto* table : {"tcp", "tcp6"}) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/net/" + table);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-      std::istringstream row(line);
-      std::string slot, local, remote, state, queues, timer, retr, uid, timeout, inode;
-      row >> slot >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
-      if (state != "0A" || !mine.count(inode)) // 0A: LISTEN
-        continue;
-      ports.insert(static_cast<uint16_t>(std::stoul(local.substr(local.rfind(':') + 1), nullptr, 16)));
-    }
-  }
-  return ports;
 }
 
 // Whether a process running as `nobody` can connect to the Unix socket at
@@ -144,7 +105,7 @@ CAF_TEST(a_tls_node_offers_its_actors_to_no_unauthenticated_client) {
   CAF_REQUIRE(!caf_socket.empty());
 
   // 1. Only the cluster port and the admin port.
-  auto ports = listening_tcp_ports(node.pid());
+  auto ports = cluster::listening_tcp_ports(node.pid());
   CAF_CHECK_EQUAL(ports.size(), 2u);
   CAF_CHECK(ports.count(port) == 1);
   CAF_CHECK(ports.count(admin_port) == 1);
@@ -152,7 +113,8 @@ CAF_TEST(a_tls_node_offers_its_actors_to_no_unauthenticated_client) {
     if (p != port && p != admin_port)
       CAF_FAIL("the node listens on TCP port " << p << ", neither its cluster nor admin port");
 
-  // 2. Plain CAF to the cluster port: no handle.
+  // 2. Plain CAF to the cluster port: no handle; plain bytes: hung up on.
+  CAF_CHECK_EQUAL(cluster::plain_client_outcome(port, 5s), "closed");
   {
     plain_client_config cfg;
     caf::actor_system sys{cfg};
