@@ -41,6 +41,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<reset_vote>>("cwts::reset_votes");
   cfg.add_message_type<reset_report>("cwts::reset_report");
   cfg.add_message_type<reset_precondition>("cwts::reset_precondition");
+  cfg.add_message_type<connector_status>("cwts::connector_status");
   cfg.add_message_type<correlation_report>("cwts::correlation_report");
   cfg.add_message_type<var_report>("cwts::var_report");
 }

@@ -7,6 +7,7 @@
 
 #include "messages/audit.hpp"
 #include "messages/cluster.hpp"
+#include "messages/connector_status.hpp"
 #include "messages/gpu.hpp"
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
@@ -48,8 +49,11 @@ using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using book_atom = caf::atom_constant<caf::atom("book")>;
 // The kill coordinator's audit timer: anchors to peers, refusal summaries.
 using audit_atom = caf::atom_constant<caf::atom("audit")>;
-// Asks a local actor for its reset_precondition (a reset vote).
+// Asks a local actor for its reset_precondition (a reset vote; readiness
+// and the supervisor's failover ask the OMS whether it is reconciled).
 using precond_atom = caf::atom_constant<caf::atom("precond")>;
+// Asks a connector for its connector_status (readiness, health rules).
+using connector_status_atom = caf::atom_constant<caf::atom("connstatus")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

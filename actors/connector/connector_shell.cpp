@@ -4,6 +4,19 @@
 
 namespace cwts::connector {
 
+connector_status make_connector_status(const market_stream* stream, bool depth_on,
+                                       bool venue_lost, bool disconnected) {
+  connector_status out;
+  out.connected = stream != nullptr && stream->connected();
+  out.venue_lost = venue_lost;
+  out.disconnected = disconnected;
+  if (stream != nullptr && depth_on)
+    for (std::size_t i = 0; i < stream->symbols().size(); ++i)
+      if (!stream->book_synced(i))
+        out.unsynced_books.push_back(stream->symbols()[i]);
+  return out;
+}
+
 order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
                                        const std::vector<symbol>& symbols,
                                        const std::optional<kill_id>& stopped_by,

@@ -20,6 +20,7 @@
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/market_stream.hpp"
+#include "messages/connector_status.hpp"
 
 namespace cwts::connector {
 
@@ -68,6 +69,12 @@ void send_all_as_connector(const caf::actor_addr& me, const actor_slot& to,
   for (auto& o : out)
     std::visit([&](const auto& msg) { caf::send_as(from, dest, msg); }, o);
 }
+
+// (connector_status_atom): the venue link as /readyz and the health rules
+// decide on it. `stream` null: not connected. A book counts as unsynced only
+// where it is kept (`depth_on`).
+connector_status make_connector_status(const market_stream* stream, bool depth_on,
+                                       bool venue_lost, bool disconnected);
 
 // (book_atom, symbol, depth): a copy of the symbol's local book. The copy is
 // taken on the stream thread (market_stream::book); the caller waits for it at

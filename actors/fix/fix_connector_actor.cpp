@@ -192,6 +192,15 @@ reset_precondition precondition(fix_connector_ptr self) {
   return reset_precondition{"connector", true, lost ? "venue_lost" : ""};
 }
 
+// What /readyz and the health rules decide on (the same facts stay
+// exported as counters for dashboards).
+connector_status status(fix_connector_ptr self) {
+  auto& st = self->state;
+  bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
+  return connector::make_connector_status(st.stream.get(), st.cfg.stream.depth, lost,
+                                          st.disconnected_by.has_value());
+}
+
 actor_stats stats(fix_connector_ptr self) {
   auto& st = self->state;
   auto& c = st.session->counters();
@@ -347,6 +356,7 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
     },
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
     [=](precond_atom) { return precondition(self); },
+    [=](connector_status_atom) { return status(self); },
     [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   });
 }

@@ -31,7 +31,7 @@ int32_t reset_quorum(int32_t nodes);
 struct reset_preconditions {
   bool halted = true;            // false: nothing to reset here (votes yes)
   bool oms_present = false;      // a node without an OMS has nothing to reconcile
-  bool oms_reconciled = false;   // reconcile.phase_running of the local OMS
+  bool oms_reconciled = false;   // the local OMS's typed reset_precondition.reconciled
   // The first auto-trigger condition still true on this node ("risk:
   // breach_now.pnl"), empty when none: loss/drawdown, reject rate, stale
   // market data, lost venue (each actor's `breach_now.*` stats).

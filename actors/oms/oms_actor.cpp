@@ -590,9 +590,16 @@ void settle_scoped_cancels(oms_ptr self, const client_order_id& id) {
   }
 }
 
-// A reset vote asks whether the OMS is reconciled with the venue.
+// Whether the OMS is reconciled with the venue, typed: a reset vote, /readyz
+// and the supervisor's failover decide on this, not on the reconcile.*
+// counters (issue 17 finding 11).
 reset_precondition precondition(oms_ptr self) {
-  return reset_precondition{"oms", self->state.phase == reconcile_phase::running, ""};
+  auto& st = self->state;
+  reset_precondition p{"oms", st.phase == reconcile_phase::running, ""};
+  p.unexplained = st.phase == reconcile_phase::unexplained;
+  if (!p.reconciled)
+    p.detail = std::string(to_string(st.phase)) + ": " + st.not_reconciled_why;
+  return p;
 }
 
 actor_stats stats(oms_ptr self) {

@@ -401,6 +401,40 @@ void on_failover_check(supervisor_ptr self) {
   schedule_failover_check(self);
 }
 
+// The OMS said it is reconciled: the takeover is done. The log line's
+// `adopted` count is read from the OMS's stats afterwards, for operators
+// only: the decision was made on the typed answer.
+void on_oms_reconciled(supervisor_ptr self, const caf::actor& oms) {
+  auto& st = self->state;
+  auto& t = st.takeover;
+  auto now = monotonic_ns();
+  t.awaiting_reconcile = false;
+  t.unexplained = false;
+  t.reconciled_ms = (now - t.lost_mono_ns) / 1'000'000;
+  auto log = [self, t, now, at = wall_ns()](int64_t adopted) {
+    auto& st = self->state;
+    spdlog::warn("event=failover_reconciled node={} active={} lost_at_ns={} "
+                 "detected_at_ns={} roles_up_at_ns={} reconciled_at_ns={} "
+                 "detect_ms={:.1f} roles_up_ms={:.1f} reconciled_ms={:.1f} "
+                 "adopted={} action=trading",
+                 st.cfg.self.value, st.standby ? st.standby->active() : "", t.lost_wall_ns,
+                 t.detected_wall_ns, t.roles_up_wall_ns, at,
+                 ms(t.detected_mono_ns - t.lost_mono_ns), ms(t.roles_up_mono_ns - t.lost_mono_ns),
+                 ms(now - t.lost_mono_ns), adopted);
+  };
+  self->request(oms, std::chrono::seconds(2), stats_atom::value)
+    .then(
+      [log](const actor_stats& s) {
+        auto i = s.counters.find("reconcile.adopted");
+        log(i == s.counters.end() ? -1 : i->second);
+      },
+      [log](caf::error&) { log(-1); });
+}
+
+// After a takeover: asks the OMS, typed (precond_atom -> reset_precondition,
+// not its reconcile.* counters: issue 17 finding 11), whether it reconciled
+// with the venue; until it has, polls again, and says once when its positions
+// are unexplained (only an operator ends that).
 void on_reconcile_poll(supervisor_ptr self) {
   auto& st = self->state;
   if (!st.takeover.awaiting_reconcile)
@@ -410,40 +444,23 @@ void on_reconcile_poll(supervisor_ptr self) {
     poll_reconciled(self);
     return;
   }
-  self->request(oms->handle, std::chrono::seconds(2), stats_atom::value)
+  auto handle = oms->handle;
+  self->request(handle, std::chrono::seconds(2), precond_atom::value)
     .then(
-      [self](const actor_stats& s) {
+      [self, handle](const reset_precondition& p) {
         auto& st = self->state;
         auto& t = st.takeover;
         if (!t.awaiting_reconcile)
           return;
-        auto get = [&](const std::string& k) {
-          auto i = s.counters.find(k);
-          return i == s.counters.end() ? int64_t{0} : i->second;
-        };
-        if (get("reconcile.phase_running") == 1) {
-          auto now = monotonic_ns();
-          t.awaiting_reconcile = false;
-          t.unexplained = false;
-          t.reconciled_ms = (now - t.lost_mono_ns) / 1'000'000;
-          spdlog::warn("event=failover_reconciled node={} active={} lost_at_ns={} "
-                       "detected_at_ns={} roles_up_at_ns={} reconciled_at_ns={} "
-                       "detect_ms={:.1f} roles_up_ms={:.1f} reconciled_ms={:.1f} "
-                       "adopted={} action=trading",
-                       st.cfg.self.value, st.standby ? st.standby->active() : "", t.lost_wall_ns,
-                       t.detected_wall_ns, t.roles_up_wall_ns, wall_ns(),
-                       ms(t.detected_mono_ns - t.lost_mono_ns),
-                       ms(t.roles_up_mono_ns - t.lost_mono_ns), ms(now - t.lost_mono_ns),
-                       get("reconcile.adopted"));
-          return;
-        }
-        t.unexplained = get("reconcile.phase_unexplained") == 1;
+        if (p.reconciled)
+          return on_oms_reconciled(self, handle);
+        t.unexplained = p.unexplained;
         if (t.unexplained && !t.unexplained_logged) {
           t.unexplained_logged = true;
           spdlog::error("event=failover_halted node={} active={} reason=\"the OMS did not "
                         "reconcile with the venue: positions unexplained, orders refused until "
-                        "an operator runs cwts accept-positions\" action=stay_halted",
-                        st.cfg.self.value, st.standby ? st.standby->active() : "");
+                        "an operator runs cwts accept-positions\" detail=\"{}\" action=stay_halted",
+                        st.cfg.self.value, st.standby ? st.standby->active() : "", p.detail);
         }
         poll_reconciled(self);
       },

@@ -35,12 +35,14 @@ double market_data_age_s(const node_status& st) {
   return age;
 }
 
+// The connector's typed answer, not its counters (issue 17 finding 11). A
+// connector that answered its stats but not its status is not known to be up.
 std::optional<bool> venue_down(const node_status& st) {
-  if (!st.stats.count("connector"))
-    return std::nullopt;
-  return st.counter("connector", "stream_connected") == 0
-         || st.counter("connector", "venue_lost_now") == 1
-         || st.counter("connector", "venue_disconnected") == 1;
+  if (st.connector)
+    return !venue_up(*st.connector);
+  if (st.stats.count("connector"))
+    return true;
+  return std::nullopt;
 }
 
 std::vector<health_result> health_evaluator::evaluate(const node_snapshot& snap,

@@ -65,8 +65,9 @@ private:
 // (validator last_trade_age_ms.*, connector md.feed_age_ms.*); -1 when none.
 double market_data_age_s(const node_status& st);
 
-// Whether this node has a connector and it reports its venue lost or
-// disconnected; nullopt when the node has no connector.
+// Whether this node has a connector and its connector_status says the
+// venue is not reached (stream down, lost, or cut by a level-4 kill), or it
+// did not answer that status; nullopt when the node has no connector.
 std::optional<bool> venue_down(const node_status& st);
 
 } // namespace cwts::admin

@@ -23,13 +23,15 @@ readiness check_readiness(const node_snapshot& snap, double stale_after_s) {
   auto add = [&](std::string name, bool ok, std::string detail) {
     out.reasons.push_back(readiness_reason{std::move(name), ok, std::move(detail)});
   };
+  // Decided on the typed answers (connector_status, reset_precondition),
+  // never on counter names: issue 17 finding 11.
   if (auto down = venue_down(st))
     add("venue_connected", !*down,
-        *down ? "connector: stream_connected=" + std::to_string(st.counter("connector", "stream_connected"))
-                  + " venue_lost_now=" + std::to_string(st.counter("connector", "venue_lost_now"))
-                  + " venue_disconnected="
-                  + std::to_string(st.counter("connector", "venue_disconnected"))
-              : "connector reaches the venue");
+        !*down         ? std::string("connector reaches the venue")
+        : st.connector ? "connector: connected=" + std::to_string(st.connector->connected)
+                           + " venue_lost=" + std::to_string(st.connector->venue_lost)
+                           + " disconnected=" + std::to_string(st.connector->disconnected)
+                       : std::string("connector did not answer its status"));
   if (st.stats.count("kill")) {
     bool held = st.counter("kill", "quorum_held") == 1;
     add("quorum_held", held,
@@ -38,23 +40,25 @@ readiness check_readiness(const node_snapshot& snap, double stale_after_s) {
   } else {
     add("quorum_held", false, "kill coordinator did not answer");
   }
-  if (st.stats.count("validator") || st.stats.count("connector")) {
+  if (st.stats.count("validator") || st.stats.count("connector") || st.connector) {
     double age = market_data_age_s(st);
     bool fresh = age >= 0 && (stale_after_s <= 0 || age <= stale_after_s);
     std::string unsynced;
-    if (auto c = st.stats.find("connector"); c != st.stats.end())
-      for (auto& [k, v] : c->second.counters)
-        if (k.rfind("book.synced.", 0) == 0 && v != 1)
-          unsynced += (unsynced.empty() ? "" : ",") + k.substr(12);
+    if (st.connector)
+      for (auto& sym : st.connector->unsynced_books)
+        unsynced += (unsynced.empty() ? "" : ",") + sym.str();
     add("market_data_fresh", fresh && unsynced.empty(),
         age < 0 ? std::string("no market data age reported yet")
                 : "newest data age " + fmt(age) + " s (limit " + fmt(stale_after_s) + " s)"
                     + (unsynced.empty() ? "" : "; books not synced: " + unsynced));
   }
-  if (st.stats.count("oms")) {
-    bool running = st.counter("oms", "reconcile.phase_running") == 1;
+  if (st.stats.count("oms") || st.oms) {
+    bool running = st.oms && st.oms->reconciled;
     add("oms_reconciled", running,
-        running ? "OMS reconciled with the venue" : "OMS not reconciled: new orders refused");
+        running  ? std::string("OMS reconciled with the venue")
+        : st.oms ? "OMS not reconciled: new orders refused ("
+                     + (st.oms->detail.empty() ? std::string("reconciling") : st.oms->detail) + ")"
+                 : std::string("OMS did not answer whether it is reconciled"));
   }
   if (st.state)
     add("not_halted", st.state->mode == trading_mode::active,

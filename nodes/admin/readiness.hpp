@@ -9,6 +9,12 @@
 //   oms_reconciled    the OMS has reconciled with the venue             (trading)
 //   not_halted        the kill switch's trading state is ACTIVE
 //   health.<rule>     each enabled health rule not breached
+//
+// venue_connected, the books of market_data_fresh and oms_reconciled are
+// decided on typed answers (node_status::connector, node_status::oms), never
+// on counter names, so renaming a metric cannot make a node look ready
+// (issue 17 finding 11). Market-data ages and quorum_held still come from
+// counters.
 
 #include <string>
 #include <vector>

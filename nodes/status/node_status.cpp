@@ -33,6 +33,12 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
   if (auto i = dir.find("kill"); i != dir.end())
     self->request(i->second, timeout, gate_atom::value)
       .receive([&](trading_state& st) { out.state = st; }, [](caf::error&) {});
+  if (auto i = dir.find("connector"); i != dir.end() && i->second && i->second.node() == owner)
+    self->request(i->second, timeout, connector_status_atom::value)
+      .receive([&](connector_status& c) { out.connector = std::move(c); }, [](caf::error&) {});
+  if (auto i = dir.find("oms"); i != dir.end() && i->second && i->second.node() == owner)
+    self->request(i->second, timeout, precond_atom::value)
+      .receive([&](reset_precondition& p) { out.oms = std::move(p); }, [](caf::error&) {});
   return out;
 }
 

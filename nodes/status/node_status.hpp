@@ -21,13 +21,21 @@ struct node_status {
   std::map<std::string, actor_stats> stats; // by role
   std::vector<position_snapshot> positions;
   std::optional<trading_state> state;
+  // Typed answers /readyz and the health rules decide on; the counters in
+  // `stats` are for dashboards and operators (a renamed counter must not
+  // change a decision: issue 17 finding 11). Unset when this node hosts no
+  // such role or it did not answer.
+  std::optional<connector_status> connector{}; // connector_status_atom
+  std::optional<reset_precondition> oms{};     // the OMS's precond_atom answer
 
   int64_t counter(const std::string& role, const std::string& key) const;
 };
 
 // Asks every role in `dir` hosted on `owner` (the node being inspected) for
-// its stats, risk for positions and kill for the trading state; a role that
-// does not answer within `timeout` is left out.
+// its stats, risk for positions, kill for the trading state, the connector
+// for its connector_status and the OMS for its reconciliation
+// (reset_precondition); a role that does not answer within `timeout` is left
+// out.
 node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
                            const std::string& node, const role_directory& dir,
                            std::chrono::milliseconds timeout);

@@ -101,6 +101,11 @@ CAF_TEST(every_message_type_survives_serialization) {
                          order_type::limit, time_in_force::gtc, order_status::partially_filled,
                          *price::parse("100"), *qty::parse("2"), *qty::parse("0.5"),
                          *notional::parse("50"), timestamp_ns{11}};
+  reset_precondition not_reconciled{"oms", false, ""};
+  not_reconciled.unexplained = true;
+  not_reconciled.detail = "unexplained: positions unexplained";
+  check_round_trip(not_reconciled);
+  check_round_trip(connector_status{true, false, true, {btc()}});
   check_round_trip(reconcile_orders{3, {order_request{}}});
   check_round_trip(venue_snapshot{3, true, "", {open}, {open}, {client_order_id{"cwts-4"}},
                                   {asset_balance{"BTC", *qty::parse("1"), *qty::parse("0.5")}},

@@ -43,6 +43,9 @@ node_snapshot sample() {
                                         {"last.channel_ns.n1.oms", 150000}}};
   s.status.stats["supervisor"] = actor_stats{"supervisor", {{"restarts.oms", 2}}};
   s.status.state = trading_state{node_id{"n1"}, trading_mode::active, kill_level::none, {}, {}};
+  // The typed answers readiness and the health rules decide on.
+  s.status.connector = connector_status{true, false, false, {}};
+  s.status.oms = reset_precondition{"oms", true, ""};
   s.process = metrics::process_stats{1.5, 0.5, 1 << 20, 1 << 22, 9, 17, 1.7e9};
   return s;
 }
@@ -122,29 +125,89 @@ CAF_TEST(readyz_flips_with_each_reason) {
   CAF_CHECK(!r.ready);
   CAF_CHECK(!reason(r, "not_halted").ok);
   auto down = s;
-  down.status.stats["connector"].counters["stream_connected"] = 0;
+  down.status.connector->connected = false;
   r = check_readiness(down, 5.0);
   CAF_CHECK(!r.ready);
   CAF_CHECK(!reason(r, "venue_connected").ok);
+  auto lost = s;
+  lost.status.connector->venue_lost = true;
+  CAF_CHECK(!reason(check_readiness(lost, 5.0), "venue_connected").ok);
+  auto cut = s;
+  cut.status.connector->disconnected = true;
+  CAF_CHECK(!reason(check_readiness(cut, 5.0), "venue_connected").ok);
   auto stale = s;
   stale.status.stats["validator"].counters["last_trade_age_ms.USDCHF"] = 9000;
   r = check_readiness(stale, 5.0);
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   auto unsynced = s;
-  unsynced.status.stats["connector"].counters["book.synced.USDCHF"] = 0;
-  CAF_CHECK(!reason(check_readiness(unsynced, 5.0), "market_data_fresh").ok);
+  unsynced.status.connector->unsynced_books.push_back(*symbol::parse("USDCHF"));
+  r = check_readiness(unsynced, 5.0);
+  CAF_CHECK(!reason(r, "market_data_fresh").ok);
+  CAF_CHECK(reason(r, "market_data_fresh").detail.find("books not synced: USDCHF")
+            != std::string::npos);
   auto no_quorum = s;
   no_quorum.status.stats["kill"].counters["quorum_held"] = 0;
   CAF_CHECK(!reason(check_readiness(no_quorum, 5.0), "quorum_held").ok);
   auto not_reconciled = s;
-  not_reconciled.status.stats["oms"].counters["reconcile.phase_running"] = 0;
-  CAF_CHECK(!reason(check_readiness(not_reconciled, 5.0), "oms_reconciled").ok);
+  not_reconciled.status.oms->reconciled = false;
+  not_reconciled.status.oms->detail = "reconciling: 2 orders not yet settled";
+  r = check_readiness(not_reconciled, 5.0);
+  CAF_CHECK(!reason(r, "oms_reconciled").ok);
+  CAF_CHECK(reason(r, "oms_reconciled").detail.find("2 orders not yet settled") != std::string::npos);
   auto rule = s;
   rule.health.push_back(health_result{"memory", true, true, 3e9, 2e9, "bytes", "restart", 0, 0});
   r = check_readiness(rule, 5.0);
   CAF_CHECK(!r.ready);
   CAF_CHECK(!reason(r, "health.memory").ok);
   CAF_CHECK(to_json(r, "n1").find("\"ready\":false") != std::string::npos);
+}
+
+// Issue 17 finding 11: readiness and the venue rule read the typed answers.
+// Counters that say the opposite (or are renamed away) change no verdict;
+// a hosted connector or OMS that gave no typed answer is not taken as up.
+CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
+  auto good_counters_bad_status = sample();
+  auto& st = good_counters_bad_status.status;
+  st.connector = connector_status{false, true, true, {*symbol::parse("USDCHF")}};
+  st.oms = reset_precondition{"oms", false, ""};
+  st.oms->unexplained = true;
+  auto r = check_readiness(good_counters_bad_status, 5.0);
+  CAF_CHECK(!reason(r, "venue_connected").ok);
+  CAF_CHECK(!reason(r, "market_data_fresh").ok);
+  CAF_CHECK(!reason(r, "oms_reconciled").ok);
+  CAF_CHECK(venue_down(st) == std::optional<bool>(true));
+
+  auto bad_counters_good_status = sample();
+  auto& counters = bad_counters_good_status.status.stats;
+  counters["connector"].counters = {{"stream_connected", 0},
+                                    {"venue_lost_now", 1},
+                                    {"venue_disconnected", 1},
+                                    {"book.synced.USDCHF", 0},
+                                    {"md.feed_age_ms.USDCHF", 250}};
+  counters["oms"].counters["reconcile.phase_running"] = 0;
+  counters["oms"].counters["reconcile.phase_unexplained"] = 1;
+  r = check_readiness(bad_counters_good_status, 5.0);
+  CAF_CHECK(r.ready);
+  CAF_CHECK(venue_down(bad_counters_good_status.status) == std::optional<bool>(false));
+
+  // Renamed counters: the typed answers alone decide.
+  auto renamed = sample();
+  renamed.status.stats["connector"].counters = {{"md.feed_age_ms.USDCHF", 250}};
+  renamed.status.stats["oms"].counters.erase("reconcile.phase_running");
+  CAF_CHECK(check_readiness(renamed, 5.0).ready);
+
+  // Hosted (stats answered) but no typed answer: not ready, venue down.
+  auto silent = sample();
+  silent.status.connector.reset();
+  silent.status.oms.reset();
+  r = check_readiness(silent, 5.0);
+  CAF_CHECK(!reason(r, "venue_connected").ok);
+  CAF_CHECK(!reason(r, "oms_reconciled").ok);
+  CAF_CHECK(venue_down(silent.status) == std::optional<bool>(true));
+  // No connector at all: no venue reason, nothing down.
+  silent.status.stats.erase("connector");
+  CAF_CHECK(!venue_down(silent.status).has_value());
+  CAF_CHECK_EQUAL(reason(check_readiness(silent, 5.0), "venue_connected").name, "<absent>");
 }
 
 CAF_TEST(health_rules_breach_once_and_clear) {
@@ -173,7 +236,7 @@ CAF_TEST(health_rules_breach_once_and_clear) {
   ev.evaluate(s, h.snapshot(), 4'000'000'000);
   CAF_CHECK(ev.newly_breached("reject_rate"));
   // Venue down: breached only after venue-disconnected-s.
-  s.status.stats["connector"].counters["stream_connected"] = 0;
+  s.status.connector->connected = false;
   ev.evaluate(s, h.snapshot(), 5'000'000'000);
   CAF_CHECK(!ev.newly_breached("venue_disconnected"));
   ev.evaluate(s, h.snapshot(), 5'600'000'000);

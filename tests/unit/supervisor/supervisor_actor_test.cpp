@@ -49,15 +49,25 @@ caf::behavior kill_double(caf::event_based_actor* self, caf::actor observer) {
   };
 }
 
-// Test double of the OMS after a takeover: reports the reconciliation phase
-// held in `phase` (0 reconciling, 1 unexplained, 2 running).
+// Test double of the OMS after a takeover: answers the reconciliation phase
+// held in `phase` (0 reconciling, 1 unexplained, 2 running) typed, as the
+// OMS does (precond_atom -> reset_precondition). Its stats say the opposite
+// (running while it is not, and the reverse): the supervisor must decide on
+// the typed answer, so renaming or misreporting a counter changes nothing
+// (issue 17 finding 11).
 caf::behavior oms_double(std::shared_ptr<std::atomic<int>> phase) {
   return {
     [](wire_atom, const role_directory&) {},
+    [phase](precond_atom) {
+      reset_precondition p{"oms", phase->load() == 2, ""};
+      p.unexplained = phase->load() == 1;
+      return p;
+    },
     [phase](stats_atom) {
       return actor_stats{"oms",
-                         {{"reconcile.phase_running", phase->load() == 2 ? 1 : 0},
-                          {"reconcile.phase_unexplained", phase->load() == 1 ? 1 : 0}}};
+                         {{"reconcile.phase_running", phase->load() == 2 ? 0 : 1},
+                          {"reconcile.phase_unexplained", phase->load() == 1 ? 0 : 1},
+                          {"reconcile.adopted", 3}}};
     },
   };
 }
