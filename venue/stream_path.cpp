@@ -61,9 +61,13 @@ std::optional<stream_request> parse_stream_target(std::string_view target) {
     return r;
   }
   if (target.substr(0, 4) == "/ws/") {
-    auto s = parse_one(target.substr(4));
-    if (!s) return std::nullopt;
-    r.streams.push_back(*s);
+    auto name = target.substr(4, target.find('?') == std::string_view::npos
+                                   ? std::string_view::npos
+                                   : target.find('?') - 4);
+    if (auto s = parse_one(name))
+      r.streams.push_back(*s);
+    else
+      r.unserved_name = std::string(name);
     return r;
   }
   constexpr std::string_view prefix = "/stream?streams=";

@@ -24,11 +24,17 @@ struct stream_id {
 struct stream_request {
   bool combined = false;
   std::vector<stream_id> streams;
+  // `/ws/<name>` whose name is no stream served here (a listen key, a
+  // client's own connection name): the connection opens with no stream, as
+  // Binance's does; SUBSCRIBE adds them. Empty otherwise.
+  std::string unserved_name{};
 };
 
-// Nullopt when the target is not a stream path or names an unknown stream.
-// A bare `/ws` or `/stream` opens a connection with no stream yet (streams
-// are then added with SUBSCRIBE).
+// Nullopt when the target is not a stream path, or a combined target names
+// an unknown stream. A bare `/ws` or `/stream` opens a connection with no
+// stream yet (streams are then added with SUBSCRIBE), as does `/ws/<name>`
+// for a name that is no stream served here (clients such as python-binance
+// open `/ws/<their own name>` and then SUBSCRIBE).
 std::optional<stream_request> parse_stream_target(std::string_view target);
 // One stream name ("usdchf@depth@100ms"); nullopt when not served.
 std::optional<stream_id> parse_stream_name(std::string_view name);

@@ -115,10 +115,23 @@ private:
     if (target.substr(0, target.find('?')) == "/ws-api/v3") return upgrade_api(target);
     auto streams = parse_stream_target(target);
     bool known = streams.has_value();
+    if (known && !streams->combined) {
+      // A raw stream of a symbol not listed here is a name like any other:
+      // the connection opens with no stream (Binance accepts /ws/<any name>).
+      auto& s = streams->streams;
+      for (auto i = s.begin(); i != s.end();)
+        if (server_.api().engine().rules(i->sym) == nullptr) {
+          streams->unserved_name = stream_name(*i);
+          i = s.erase(i);
+        } else {
+          ++i;
+        }
+    }
     if (known)
       for (auto& id : streams->streams)
         known = known && server_.api().engine().rules(id.sym) != nullptr;
-    // web-socket-streams.md: unknown streams are refused at connect time.
+    // A combined target naming a stream of an unknown symbol is refused at
+    // connect time.
     if (!known) return refuse(server_.api().error(venue_error{-1121, "Invalid symbol.", 400}));
     lowest().expires_never();
     auto ws = std::make_shared<ws_session>(std::move(stream_), server_, *streams);

@@ -161,23 +161,27 @@ CAF_TEST(venue_serves_market_streams) {
   }
   CAF_CHECK(agg_seen);
 
-  // A bare /ws connection subscribes live and gets raw events.
-  beast::websocket::stream<beast::tcp_stream> live(ioc);
-  beast::get_lowest_layer(live).connect(
-    tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(venue.port)));
-  live.handshake("127.0.0.1", "/ws");
-  live.write(asio::buffer(std::string(R"({"method":"SUBSCRIBE","params":["usdchf@trade"],"id":1})")));
-  bool acked = false, trade_seen = false;
-  for (int n = 0; n < 1000 && !trade_seen; ++n) {
-    beast::flat_buffer frame;
-    live.read(frame);
-    auto text = beast::buffers_to_string(frame.data());
-    if (text == "{\"result\":null,\"id\":1}") acked = true;
-    if (contains(text, "{\"e\":\"trade\"")) trade_seen = acked;
+  // A bare /ws connection, and one named as a client library names it
+  // (Binance accepts /ws/<any name>), subscribe live and get raw events.
+  for (std::string target : {"/ws", "/ws/my-client-7", "/ws/btcusdt@trade"}) {
+    CAF_MESSAGE("live SUBSCRIBE on " << target);
+    beast::websocket::stream<beast::tcp_stream> live(ioc);
+    beast::get_lowest_layer(live).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(venue.port)));
+    live.handshake("127.0.0.1", target);
+    live.write(asio::buffer(std::string(R"({"method":"SUBSCRIBE","params":["usdchf@trade"],"id":1})")));
+    bool acked = false, trade_seen = false;
+    for (int n = 0; n < 1000 && !trade_seen; ++n) {
+      beast::flat_buffer frame;
+      live.read(frame);
+      auto text = beast::buffers_to_string(frame.data());
+      if (text == "{\"result\":null,\"id\":1}") acked = true;
+      if (contains(text, "{\"e\":\"trade\"")) trade_seen = acked;
+    }
+    CAF_CHECK(acked);
+    CAF_CHECK(trade_seen);
+    live.close(beast::websocket::close_code::normal, ec);
   }
-  CAF_CHECK(acked);
-  CAF_CHECK(trade_seen);
-  live.close(beast::websocket::close_code::normal, ec);
   CAF_CHECK(ticker_seen);
   CAF_CHECK(depth_seen);
   book_ws.close(beast::websocket::close_code::normal, ec);

@@ -103,11 +103,21 @@ CAF_TEST(parses_stream_targets_and_config) {
   CAF_CHECK(book->streams[1].kind == stream_kind::book_ticker);
   CAF_CHECK(book->streams[2].kind == stream_kind::depth_1000ms);
   CAF_CHECK_EQUAL(stream_name(book->streams[1]), "usdchf@bookTicker");
-  CAF_CHECK(!parse_stream_target("/ws/usdchf@kline_1m"));
+  // Binance opens /ws/<any name> with no stream; SUBSCRIBE adds them.
+  auto kline = parse_stream_target("/ws/usdchf@kline_1m");
+  CAF_REQUIRE(kline.has_value());
+  CAF_CHECK(kline->streams.empty());
+  CAF_CHECK_EQUAL(kline->unserved_name, "usdchf@kline_1m");
+  auto named = parse_stream_target("/ws/my-client-7");
+  CAF_REQUIRE(named.has_value());
+  CAF_CHECK(named->streams.empty());
+  CAF_CHECK_EQUAL(named->unserved_name, "my-client-7");
+  CAF_CHECK(!parse_stream_target("/stream?streams=usdchf@trade/usdchf@kline_1m"));
+  CAF_CHECK(!parse_stream_target("/wss/usdchf@trade"));
   auto agg = parse_stream_target("/ws/usdchf@aggTrade");
   CAF_REQUIRE(agg.has_value());
   CAF_CHECK(agg->streams[0].kind == stream_kind::agg_trade);
-  CAF_CHECK(!parse_stream_target("/ws/USDCHF@depth"));
+  CAF_CHECK(parse_stream_target("/ws/USDCHF@depth")->streams.empty()); // symbols are lower-case
   auto bad = load_venue_config("[venue]\nspeed=fast\n", "");
   CAF_REQUIRE(std::holds_alternative<std::string>(bad));
   CAF_CHECK_EQUAL(std::get<std::string>(bad).rfind("[venue] speed:", 0), 0u);
