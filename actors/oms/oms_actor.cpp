@@ -106,6 +106,14 @@ bool from_connector(oms_ptr self, const char* kind) {
                                     "the connector of its directory");
 }
 
+// True when the current message comes from the risk actor the directory
+// lists or an actor of this node: orders, amends and cancels reach the OMS
+// only past pre-trade risk, never straight from a CAF client holding the
+// OMS's handle (issue 17 finding 6).
+bool from_risk(oms_ptr self, const char* kind) {
+  return self->state.guard.local_or(self, self->state.risk, kind, "the risk actor of its directory");
+}
+
 void settle_scoped_cancels(oms_ptr self, const client_order_id& id);
 
 template <class T>
@@ -687,9 +695,18 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     "Order round trip: OMS sends to the connector -> first venue answer (ack or fill).");
   open_journal(self);
   return metrics::measured(self, "oms", {
-    [=](const order_request& req) { on_order(self, req); },
-    [=](const cancel_request& c) { on_cancel(self, c); },
-    [=](const amend_request& a) { on_amend(self, a); },
+    [=](const order_request& req) {
+      if (from_risk(self, "order_request"))
+        on_order(self, req);
+    },
+    [=](const cancel_request& c) {
+      if (from_risk(self, "cancel_request"))
+        on_cancel(self, c);
+    },
+    [=](const amend_request& a) {
+      if (from_risk(self, "amend_request"))
+        on_amend(self, a);
+    },
     [=](const execution_report& rep) {
       if (from_connector(self, "execution_report"))
         on_report(self, rep);

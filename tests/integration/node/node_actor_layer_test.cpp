@@ -192,6 +192,21 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   a.self->send(connector, bypass);
   a.self->send(connector, cancel_request{bypass.id, bypass.sym, wall_clock_now()});
   a.self->send(connector, reconcile_orders{});
+  //    The same order, a cancel of one of ours and an amend, straight to the
+  //    OMS (only the risk actor of the directory may: pre-trade checks).
+  auto into_oms = bypass;
+  into_oms.id = client_order_id{"mallory-2"};
+  a.self->send(oms, into_oms);
+  if (!ours.empty()) {
+    a.self->send(oms, cancel_request{ours.front().request.id, ours.front().request.sym,
+                                     wall_clock_now()});
+    auto replacement = ours.front().request;
+    replacement.id = client_order_id{"mallory-3"};
+    a.self->send(oms, amend_request{ours.front().request.id, replacement});
+  } else {
+    a.self->send(oms, cancel_request{into_oms.id, into_oms.sym, wall_clock_now()});
+    a.self->send(oms, amend_request{into_oms.id, into_oms});
+  }
   // 6. What the venue said, forged, straight to the OMS (only the connector
   //    of the directory may): a fill of each live order of ours and of one
   //    it never had, a reject, and snapshots for the first rounds.
@@ -217,6 +232,8 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
              && reached(s, "connector", "order_request", 1)
              && reached(s, "connector", "cancel_request", 1)
              && reached(s, "connector", "reconcile_orders", 1)
+             && reached(s, "oms", "order_request", 1) && reached(s, "oms", "cancel_request", 1)
+             && reached(s, "oms", "amend_request", 1)
              && reached(s, "oms", "execution_report", forged_fills)
              && reached(s, "oms", "order_reject", 1)
              && reached(s, "oms", "venue_snapshot", rounds);
