@@ -12,6 +12,7 @@
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
 #include "messages/operator_command.hpp"
+#include "messages/order_book.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
 #include "messages/reset_precondition.hpp"

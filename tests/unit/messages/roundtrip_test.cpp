@@ -106,6 +106,10 @@ CAF_TEST(every_message_type_survives_serialization) {
   not_reconciled.detail = "unexplained: positions unexplained";
   check_round_trip(not_reconciled);
   check_round_trip(connector_status{true, false, true, {btc()}});
+  order_book_snapshot book{"BTCUSDT", true, "", true, false, 42, 13, 14,
+                           {book_level{*price::parse("100"), *qty::parse("2")}},
+                           {book_level{*price::parse("101"), *qty::parse("0.5")}}};
+  check_round_trip(book);
   check_round_trip(reconcile_orders{3, {order_request{}}});
   check_round_trip(venue_snapshot{3, true, "", {open}, {open}, {client_order_id{"cwts-4"}},
                                   {asset_balance{"BTC", *qty::parse("1"), *qty::parse("0.5")}},
