@@ -56,7 +56,7 @@ public:
     if (v == nullptr)
       return fail(key, "missing"), 0;
     if (!v->IsInt64())
-      return fail(key, "not an integer"), 0;
+      return fail(key, out_of_int64(*v) ? "integer out of range" : "not an integer"), 0;
     return v->GetInt64();
   }
 
@@ -112,6 +112,13 @@ public:
   codec_error error() const { return codec_error{error_}; }
 
 private:
+  // A JSON integer beyond int64 (RapidJSON keeps it as uint64, or as a
+  // double past uint64): too big, not a wrong type. Every double this large
+  // is integral, so no fraction check is needed.
+  static bool out_of_int64(const json& v) {
+    return v.IsUint64() || (v.IsDouble() && (v.GetDouble() >= 0x1p63 || v.GetDouble() < -0x1p63));
+  }
+
   const json& obj_;
   std::string error_;
 };

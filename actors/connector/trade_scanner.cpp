@@ -1,7 +1,9 @@
 #include "actors/connector/trade_scanner.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace cwts::connector {
 
@@ -23,16 +25,24 @@ struct cursor {
   }
 
   // A JSON integer that fits int64 with room (at most 18 digits, no sign,
-  // no leading zero unless it is 0).
+  // no leading zero unless it is 0). A 19th digit answers false before it is
+  // accumulated: signed overflow is undefined behaviour (issue 26, found by
+  // UBSan on a malformed frame), and the DOM path then names the reason.
+  static constexpr std::ptrdiff_t max_integer_digits = 18;
+  static_assert(999'999'999'999'999'999 <= std::numeric_limits<int64_t>::max(),
+                "18 digits must fit int64 without overflow");
+
   bool integer(int64_t& out) {
     const char* start = p;
     int64_t v = 0;
-    while (p < end && *p >= '0' && *p <= '9' && p - start < 19) {
+    while (p < end && *p >= '0' && *p <= '9') {
+      if (p - start == max_integer_digits)
+        return false;
       v = v * 10 + (*p - '0');
       ++p;
     }
     auto digits = p - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0'))
+    if (digits == 0 || (digits > 1 && *start == '0'))
       return false;
     out = v;
     return true;

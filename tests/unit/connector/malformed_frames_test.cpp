@@ -56,6 +56,10 @@ std::vector<std::string> corpus() {
   c.push_back(replace(trade_ok, "\"p\":\"100.5\"", "\"p\":\"\""));
   c.push_back(replace(trade_ok, "\"q\":\"0.1\"", "\"q\":\"0.123456789\""));
   c.push_back(replace(trade_ok, "\"t\":12", "\"t\":99999999999999999999999"));
+  // Issue 26: 19 digits overflowed int64 in the trade scanner (UBSan).
+  c.push_back(replace(trade_ok, "\"t\":12", "\"t\":9999999999999999999"));
+  c.push_back(replace(trade_ok, "\"t\":12", "\"t\":9223372036854775808"));
+  c.push_back(replace(trade_ok, "\"T\":1672515782136", "\"T\":9999999999999999999"));
   c.push_back(replace(trade_ok, "\"t\":12", "\"t\":\"12\""));
   c.push_back(replace(trade_ok, "\"t\":12", "\"t\":1.5"));
   c.push_back(replace(trade_ok, "\"T\":1672515782136", "\"T\":9223372036854775807"));

@@ -227,6 +227,40 @@ CAF_TEST(buffer_overflow_drops_the_oldest_diffs) {
   CAF_CHECK(b.on_snapshot(snapshot(101)) == snapshot_result::synced);
 }
 
+// Issue 26: a 19-digit integer overflowed int64 inside the scanner (signed
+// overflow, undefined behaviour, seen only by UBSan). The scanner reads at most
+// 18 digits; a longer number goes to the DOM, which decodes it if it fits int64
+// and otherwise rejects the frame with a reason (counted as a parse error).
+CAF_TEST(the_trade_scanner_stops_at_18_digits_and_leaves_longer_integers_to_the_dom) {
+  auto frame = [](const std::string& t, const std::string& e = "1") {
+    return R"({"stream":"btcusdt@trade","data":{"e":"trade","E":)" + e
+           + R"(,"s":"BTCUSDT","t":)" + t + R"(,"p":"1","q":"1","T":5,"m":true,"M":true}})";
+  };
+  // At the limit: 18 nines, the scanner's largest, agrees with the DOM.
+  trade fast{};
+  CAF_CHECK(scan_trade_frame(frame("999999999999999999"), rx, fast));
+  CAF_CHECK_EQUAL(fast.id.value, 999'999'999'999'999'999);
+  CAF_CHECK(scan_trade_frame(frame("1", "999999999999999999"), rx, fast));
+  market_event ev;
+  CAF_REQUIRE(decode_market_frame_dom(frame("999999999999999999"), rx, ev).ok());
+  CAF_CHECK_EQUAL(ev.tr.id.value, 999'999'999'999'999'999);
+  // 19 digits that still fit int64: the scanner declines, the DOM decodes.
+  for (auto t : {"1000000000000000000", "9223372036854775807"}) {
+    CAF_CHECK(!scan_trade_frame(frame(t), rx, fast));
+    CAF_REQUIRE(decode_market_frame(frame(t), rx, ev).ok());
+    CAF_CHECK_EQUAL(std::to_string(ev.tr.id.value), t);
+  }
+  // Past int64 (the first overflowing value, the one UBSan reported, longer
+  // still): the scanner declines without overflowing, the frame is rejected.
+  for (auto t : {"9223372036854775808", "9999999999999999999", "99999999999999999999999"}) {
+    CAF_CHECK(!scan_trade_frame(frame(t), rx, fast));
+    CAF_CHECK(!scan_trade_frame(frame("1", t), rx, fast));
+    auto k = decode_market_frame(frame(t), rx, ev);
+    CAF_REQUIRE(!k.ok());
+    CAF_CHECK_EQUAL(k.error().reason, R"(field "t": integer out of range)");
+  }
+}
+
 CAF_TEST(the_trade_scanner_agrees_with_the_dom_and_falls_back_on_other_shapes) {
   const std::string frames[] = {
     R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":0,"p":"100.5","q":"0.00000001","T":1672515782136,"m":true,"M":true}})",
