@@ -99,7 +99,7 @@ CAF_TEST(place_cancel_and_cancel_all_against_cwts_venue) {
 
   // Canceling it again: the venue refuses with a code.
   auto again = gw.cancel_order(*symbol::parse("USDCHF"), client_order_id{"itest-1"});
-  CAF_CHECK_EQUAL(to_string(again.kind), "rejected");
+  CAF_CHECK_EQUAL(std::string(to_string(again.kind)), "rejected");
 
   CAF_REQUIRE(gw.place_order(resting_buy("itest-2")).ok());
   CAF_REQUIRE(gw.place_order(resting_buy("itest-3")).ok());

@@ -20,7 +20,8 @@ CAF_TEST(submit_registers_pending_new_and_refuses_duplicate_ids) {
   auto rej = store.submit(order("a"), tick());
   CAF_REQUIRE(rej.has_value());
   reject_reason reason = rej->reason;
-  CAF_CHECK_EQUAL(to_string(reason), to_string(reject_reason::duplicate_client_order_id));
+  CAF_CHECK_EQUAL(std::string(to_string(reason)),
+                  to_string(reject_reason::duplicate_client_order_id));
   CAF_CHECK_EQUAL(store.size(), 1u);
 }
 

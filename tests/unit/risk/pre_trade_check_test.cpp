@@ -16,7 +16,7 @@ namespace {
 void expect_reject(const check_result& r, reject_reason expected) {
   CAF_CHECK(!r.passed);
   reject_reason got = r.reason;
-  CAF_CHECK_EQUAL(to_string(got), to_string(expected));
+  CAF_CHECK_EQUAL(std::string(to_string(got)), to_string(expected));
   CAF_CHECK(!r.detail.empty());
 }
 

@@ -43,7 +43,8 @@ trade_validator make_validator() {
 
 CAF_TEST(accepts_a_clean_trade) {
   auto v = make_validator();
-  CAF_CHECK_EQUAL(to_string(v.check(make_trade("BTCUSDT", 1), timestamp_ns{now_ns})), "ok");
+  auto verdict = v.check(make_trade("BTCUSDT", 1), timestamp_ns{now_ns});
+  CAF_CHECK_EQUAL(std::string(to_string(verdict)), "ok");
   CAF_CHECK_EQUAL(v.last_trade_id(sym("BTCUSDT")), 1);
   CAF_CHECK_EQUAL(v.count(trade_verdict::ok), 1u);
 }
@@ -64,7 +65,7 @@ CAF_TEST(rejects_symbols_outside_the_whitelist) {
   auto v = make_validator();
   CAF_CHECK(v.check(make_trade("BNBUSDT", 1), timestamp_ns{now_ns})
             == trade_verdict::unknown_symbol);
-  CAF_CHECK_EQUAL(to_string(trade_verdict::unknown_symbol), "unknown_symbol");
+  CAF_CHECK_EQUAL(std::string(to_string(trade_verdict::unknown_symbol)), "unknown_symbol");
 }
 
 CAF_TEST(rejects_stale_and_future_trades) {
@@ -164,7 +165,7 @@ CAF_TEST(rejects_trades_no_venue_message_can_carry_as_schema) {
   t = make_trade("BTCUSDT", 1, 0);
   CAF_CHECK(v.check(t, now) == trade_verdict::schema);
   CAF_CHECK_EQUAL(v.count(trade_verdict::schema), 3u);
-  CAF_CHECK_EQUAL(to_string(trade_verdict::schema), "schema");
+  CAF_CHECK_EQUAL(std::string(to_string(trade_verdict::schema)), "schema");
 }
 
 CAF_TEST(rejects_prices_outside_the_collar_around_the_last_validated_reference) {
@@ -186,7 +187,7 @@ CAF_TEST(rejects_prices_outside_the_collar_around_the_last_validated_reference) 
   // A top's mid is checked against, and then becomes, the reference.
   CAF_CHECK(v.check(make_top("BTCUSDT", 1, 120, 122), now) == trade_verdict::price_collar);
   CAF_CHECK(v.check(make_top("BTCUSDT", 2, 104, 106), now) == trade_verdict::ok);
-  CAF_CHECK_EQUAL(to_string(trade_verdict::price_collar), "price_collar");
+  CAF_CHECK_EQUAL(std::string(to_string(trade_verdict::price_collar)), "price_collar");
   // Off: anything positive passes.
   auto off = collared(0);
   CAF_CHECK(off.check(make_trade("BTCUSDT", 1), now) == trade_verdict::ok);
@@ -206,7 +207,7 @@ CAF_TEST(rejects_crossed_and_locked_books) {
   auto t = make_top("BTCUSDT", 4, 0, 100);
   t.bid_qty = qty{};
   CAF_CHECK(v.check(t, now) == trade_verdict::ok);
-  CAF_CHECK_EQUAL(to_string(trade_verdict::crossed_book), "crossed_book");
+  CAF_CHECK_EQUAL(std::string(to_string(trade_verdict::crossed_book)), "crossed_book");
 }
 
 CAF_TEST(checks_book_tops_per_reason) {

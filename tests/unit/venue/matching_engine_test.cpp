@@ -211,7 +211,7 @@ CAF_TEST(self_trade_prevention_expires_taker_maker_or_both) {
   CAF_CHECK(both.second == order_status::expired_in_match);
   CAF_CHECK(trades.empty());
   CAF_CHECK(engine.depth(usdchf(), order_side::sell).empty());
-  CAF_CHECK_EQUAL(to_string(order_status::expired_in_match), "EXPIRED_IN_MATCH");
+  CAF_CHECK_EQUAL(std::string(to_string(order_status::expired_in_match)), "EXPIRED_IN_MATCH");
   // Without STP (NONE, the default) the account trades with itself.
   run(stp_mode::none, "t4");
   CAF_CHECK_EQUAL(trades.size(), 1u);
