@@ -16,7 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include "actors/connector/backoff.hpp"
+#include "actors/connector/ws_reconnector.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/order_book.hpp"
 #include "actors/connector/tls_transport.hpp"
@@ -111,65 +111,48 @@ struct market_stream::impl {
     : self(owner),
       cfg(std::move(cfg)),
       on_batch(std::move(cb)),
-      retry(this->cfg.backoff_initial, this->cfg.backoff_max,
-            this->cfg.jitter_seed != 0 ? this->cfg.jitter_seed : std::random_device{}()),
-      target(stream_target(this->cfg)) {
+      target(stream_target(this->cfg)),
+      link(ioc, ws, link_settings(this->cfg, target), owner.link_,
+           [this](error_code ec, ws_open_step step) { on_open(ec, step); }) {
     for (auto& s : this->cfg.symbols)
       feeds.push_back(std::make_unique<symbol_feed>(s, this->cfg.max_buffered_diffs));
   }
 
-  void connect() {
-    // Beast's own idle timeout re-arms a timer (a timerfd_settime syscall)
-    // on every read, which at market-data rates costs more than decoding:
-    // the idle check is our own timer instead (watch_idle), armed once per
-    // half idle period.
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = cfg.connect_timeout;
-    t.idle_timeout = websocket::stream_base::none();
-    t.keep_alive_pings = false;
-    ws.async_open(cfg.host, cfg.port, target, cfg.connect_timeout, t,
-                  [this](error_code ec, ws_open_step step) { on_open(ec, step); });
+  // Beast's own idle timeout re-arms a timer (a timerfd_settime syscall) on
+  // every read, which at market-data rates costs more than decoding: the
+  // idle check is our own timer instead (watch_idle), armed once per half
+  // idle period.
+  static ws_link_settings link_settings(const market_stream_config& cfg, const std::string& target) {
+    ws_link_settings s;
+    s.host = cfg.host;
+    s.port = cfg.port;
+    s.target = target;
+    s.connect_timeout = cfg.connect_timeout;
+    s.backoff_initial = cfg.backoff_initial;
+    s.backoff_max = cfg.backoff_max;
+    s.max_connection_age = cfg.max_connection_age;
+    s.jitter_seed = cfg.jitter_seed;
+    s.timeouts.handshake_timeout = cfg.connect_timeout;
+    s.timeouts.idle_timeout = websocket::stream_base::none();
+    s.timeouts.keep_alive_pings = false;
+    return s;
+  }
+
+  void on_open(error_code ec, ws_open_step step) {
+    if (ec) {
+      std::lock_guard<std::mutex> guard(error_mtx);
+      last_connect_error = std::string(to_string(step)) + ": " + ec.message();
+      return disconnected();
+    }
     ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::ping)
         ++self.pings_;
       ++control_frames; // a ping or pong shows the peer is alive
     });
-  }
-
-  void on_open(error_code ec, ws_open_step step) {
-    if (ec) {
-      if (step == ws_open_step::tls_handshake)
-        ++self.tls_failures_;
-      std::lock_guard<std::mutex> guard(error_mtx);
-      last_connect_error = std::string(to_string(step)) + ": " + ec.message();
-    }
-    on_handshake(ec);
-  }
-
-  void on_handshake(error_code ec) {
-    if (ec)
-      return disconnected();
-    self.connected_ = true;
-    retry.reset();
-    ++generation;
+    link.reset_backoff();
     idle_pinged = false;
-    watch_idle(generation);
-    watch_age(generation);
+    watch_idle(link.generation());
     read();
-  }
-
-  // At max_connection_age the connection is closed by us (a normal close
-  // handshake); the pending read then fails and disconnected() connects
-  // again at once.
-  void watch_age(uint64_t gen) {
-    age_timer.expires_after(cfg.max_connection_age);
-    age_timer.async_wait([this, gen](error_code ec) {
-      if (ec || stopping || gen != generation || !self.connected_)
-        return;
-      ++self.proactive_reconnects_;
-      aging_out = true;
-      ws.async_close(websocket::close_code::going_away, [](error_code) {});
-    });
   }
 
   // Every half idle period: traffic since the last look is fine; none, a
@@ -179,7 +162,7 @@ struct market_stream::impl {
   void watch_idle(uint64_t gen) {
     idle_timer.expires_after(cfg.idle_timeout / 2);
     idle_timer.async_wait([this, gen](error_code ec) {
-      if (ec || stopping || gen != generation || !self.connected_)
+      if (ec || link.stopping() || gen != link.generation() || !link.connected())
         return;
       auto seen = self.frames_.load(std::memory_order_relaxed) + control_frames;
       if (seen != idle_seen) {
@@ -364,7 +347,9 @@ struct market_stream::impl {
   }
 
   void disconnected() {
-    bool was = self.connected_.exchange(false);
+    bool was = link.connected();
+    if (!link.lost())
+      return;
     flush();
     // Whatever the venue sent while we were away is lost: every book is
     // rebuilt from a fresh snapshot after the reconnect.
@@ -374,40 +359,18 @@ struct market_stream::impl {
         f->book.reset();
         note_book(*f);
       }
-    if (stopping)
-      return;
-    ++self.reconnects_;
-    if (aging_out) {
-      aging_out = false;
-      return connect(); // our own close: no backoff
-    }
-    timer.expires_after(retry.next());
-    timer.async_wait([this](error_code ec) {
-      if (!ec && !stopping)
-        connect();
-    });
   }
 
   // Posted by stop(): a graceful close when connected (bounded by the
   // handshake timeout), otherwise the socket is closed at once.
   void shutdown() {
-    stopping = true;
-    timer.cancel();
     idle_timer.cancel();
-    age_timer.cancel();
-    ws.cancel_resolve();
-    if (!ws.has_stream())
-      return;
-    if (self.connected_ && ws.is_open())
-      ws.async_close(websocket::close_code::normal, [](error_code) {});
-    else
-      ws.close_socket();
+    link.shutdown();
   }
 
   market_stream& self;
   market_stream_config cfg;
   batch_callback on_batch;
-  backoff retry;
   std::string target;
   std::vector<std::unique_ptr<symbol_feed>> feeds;
   market_event event;
@@ -416,17 +379,13 @@ struct market_stream::impl {
   uint64_t flush_checked = 0;
   // One thread runs it: the scheduler skips its cross-thread wake-ups.
   asio::io_context ioc{1};
-  asio::steady_timer timer{ioc};
   asio::steady_timer idle_timer{ioc};
-  asio::steady_timer age_timer{ioc};
-  bool aging_out = false;
-  uint64_t generation = 0;
   uint64_t control_frames = 0;
   uint64_t idle_seen = 0;
   bool idle_pinged = false;
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  ws_reconnector link;
   beast::flat_buffer buffer;
-  bool stopping = false;
   io_thread runner{ioc};
   mutable std::mutex error_mtx;
   std::string last_error;
@@ -446,13 +405,13 @@ market_stream::~market_stream() {
 }
 
 void market_stream::start() {
-  impl_->runner.start([this] { impl_->connect(); });
+  impl_->runner.start([this] { impl_->link.open(); });
 }
 
 void market_stream::stop() {
   impl_->runner.stop([this] { impl_->shutdown(); },
                      impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  connected_ = false;
+  link_.connected = false;
 }
 
 bool market_stream::book_synced(std::size_t i) const {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "actors/connector/market_codec.hpp"
+#include "actors/connector/ws_link_counters.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -95,20 +96,20 @@ public:
   // io_context) and joins it. Idempotent.
   void stop();
 
-  bool connected() const { return connected_.load(); }
+  bool connected() const { return link_.connected.load(); }
   uint64_t frames() const { return frames_.load(); }
   uint64_t frames_of(market_event_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
   uint64_t parse_errors() const { return parse_errors_.load(); }
-  uint64_t reconnects() const { return reconnects_.load(); }
+  uint64_t reconnects() const { return link_.reconnects.load(); }
   uint64_t pings() const { return pings_.load(); }
   // Connection attempts that failed in the TLS handshake (a certificate
   // that did not verify, a name mismatch): nothing was sent on them.
-  uint64_t tls_failures() const { return tls_failures_.load(); }
+  uint64_t tls_failures() const { return link_.tls_failures.load(); }
   // Why the last connection attempt failed ("<step>: <reason>").
   std::string last_connect_error() const;
   uint64_t batches() const { return batches_.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
-  uint64_t proactive_reconnects() const { return proactive_reconnects_.load(); }
+  uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
   // Local books: resyncs (a synced book discarded), gaps (sequence breaks
   // seen), crossed (times a book became crossed or locked), snapshots
   // fetched and failed, diffs for a symbol we did not subscribe.
@@ -138,15 +139,12 @@ public:
 private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
-  std::atomic<bool> connected_{false};
+  ws_link_counters link_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> by_kind_[market_event_kind_count]{};
   std::atomic<uint64_t> parse_errors_{0};
-  std::atomic<uint64_t> reconnects_{0};
   std::atomic<uint64_t> pings_{0};
-  std::atomic<uint64_t> tls_failures_{0};
   std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> proactive_reconnects_{0};
   std::atomic<uint64_t> resyncs_{0};
   std::atomic<uint64_t> gaps_{0};
   std::atomic<uint64_t> crossed_{0};

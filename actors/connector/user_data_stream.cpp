@@ -17,9 +17,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include "actors/connector/backoff.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
+#include "actors/connector/ws_reconnector.hpp"
 #include "messages/time.hpp"
 
 namespace cwts::connector {
@@ -59,31 +59,31 @@ struct user_data_stream::impl {
     : self(owner),
       cfg(std::move(c)),
       cbs(std::move(cb)),
-      retry(cfg.backoff_initial, cfg.backoff_max,
-            cfg.jitter_seed != 0 ? cfg.jitter_seed : std::random_device{}()) {}
+      link(ioc, ws, link_settings(cfg), owner.link_, [this](error_code ec, ws_open_step step) {
+        if (ec)
+          note_error(std::string("connect: ") + to_string(step) + ": " + ec.message());
+        on_handshake(ec);
+      }) {}
 
-  void connect() {
-    live = true;
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = cfg.connect_timeout;
-    t.idle_timeout = cfg.idle_timeout;
-    t.keep_alive_pings = true;
-    ws.async_open(cfg.host, cfg.port, cfg.target, cfg.connect_timeout, t,
-                  [this](error_code ec, ws_open_step step) {
-                    if (ec) {
-                      if (step == ws_open_step::tls_handshake)
-                        ++self.tls_failures_;
-                      note_error(std::string("connect: ") + to_string(step) + ": " + ec.message());
-                    }
-                    on_handshake(ec);
-                  });
+  static ws_link_settings link_settings(const user_data_stream_config& cfg) {
+    ws_link_settings s;
+    s.host = cfg.host;
+    s.port = cfg.port;
+    s.target = cfg.target;
+    s.connect_timeout = cfg.connect_timeout;
+    s.backoff_initial = cfg.backoff_initial;
+    s.backoff_max = cfg.backoff_max;
+    s.max_connection_age = cfg.max_connection_age;
+    s.jitter_seed = cfg.jitter_seed;
+    s.timeouts.handshake_timeout = cfg.connect_timeout;
+    s.timeouts.idle_timeout = cfg.idle_timeout;
+    s.timeouts.keep_alive_pings = true;
+    return s;
   }
 
   void on_handshake(error_code ec) {
     if (ec)
       return disconnected();
-    self.connected_ = true;
-    watch_age(++generation);
     ws.text(true);
     request_id = "cwts-uds-" + std::to_string(++requests);
     auto now_ms = wall_clock_now().ns / 1'000'000 + self.offset_ms_.load();
@@ -104,20 +104,6 @@ struct user_data_stream::impl {
     });
   }
 
-  // At max_connection_age the connection is closed by us (a normal close
-  // handshake); the pending read then fails and disconnected() connects
-  // again at once.
-  void watch_age(uint64_t gen) {
-    age_timer.expires_after(cfg.max_connection_age);
-    age_timer.async_wait([this, gen](error_code ec) {
-      if (ec || stopping || gen != generation || !live || !self.connected_)
-        return;
-      ++self.proactive_reconnects_;
-      aging_out = true;
-      ws.async_close(websocket::close_code::going_away, [](error_code) {});
-    });
-  }
-
   void read() {
     ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
   }
@@ -135,7 +121,7 @@ struct user_data_stream::impl {
       return read();
     }
     std::visit([this](const auto& m) { handle(m); }, msg.value());
-    if (live) // a refused subscription ended this connection
+    if (link.connected()) // a refused subscription ended this connection
       read();
   }
 
@@ -158,7 +144,7 @@ struct user_data_stream::impl {
     }
     deadline.cancel();
     self.subscribed_ = true;
-    retry.reset();
+    link.reset_backoff();
     auto count = ++self.subscriptions_;
     if (cbs.on_subscribed)
       cbs.on_subscribed(count);
@@ -193,61 +179,30 @@ struct user_data_stream::impl {
 
   // Once per connection attempt, whichever operation noticed the loss.
   void disconnected() {
-    if (!live)
+    if (!link.lost())
       return;
-    live = false;
-    self.connected_ = false;
     self.subscribed_ = false;
     deadline.cancel();
-    age_timer.cancel();
-    ws.close_socket();
-    if (stopping)
-      return;
-    ++self.reconnects_;
-    if (aging_out) {
-      aging_out = false;
-      return connect(); // our own close: no backoff
-    }
-    timer.expires_after(retry.next());
-    timer.async_wait([this](error_code ec) {
-      if (!ec && !stopping)
-        connect();
-    });
   }
 
   // Posted by stop(): a graceful close when connected (bounded by the
   // handshake timeout), otherwise the socket is closed at once.
   void shutdown() {
-    stopping = true;
-    timer.cancel();
     deadline.cancel();
-    age_timer.cancel();
-    ws.cancel_resolve();
-    if (!ws.has_stream())
-      return;
-    if (self.connected_ && ws.is_open())
-      ws.async_close(websocket::close_code::normal, [](error_code) {});
-    else
-      ws.close_socket();
+    link.shutdown();
   }
 
   user_data_stream& self;
   user_data_stream_config cfg;
   callbacks cbs;
-  backoff retry;
   asio::io_context ioc;
-  asio::steady_timer timer{ioc};
   asio::steady_timer deadline{ioc};
-  asio::steady_timer age_timer{ioc};
-  uint64_t generation = 0;
-  bool aging_out = false;
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  ws_reconnector link;
   beast::flat_buffer buffer;
   std::string outgoing;
   std::string request_id;
   uint64_t requests = 0;
-  bool live = false;
-  bool stopping = false;
   io_thread runner{ioc};
   mutable std::mutex error_mtx;
   std::string last_error;
@@ -262,13 +217,13 @@ user_data_stream::~user_data_stream() {
 }
 
 void user_data_stream::start() {
-  impl_->runner.start([this] { impl_->connect(); });
+  impl_->runner.start([this] { impl_->link.open(); });
 }
 
 void user_data_stream::stop() {
   impl_->runner.stop([this] { impl_->shutdown(); },
                      impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  connected_ = false;
+  link_.connected = false;
   subscribed_ = false;
 }
 

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "actors/connector/user_data_codec.hpp"
+#include "actors/connector/ws_link_counters.hpp"
 
 namespace cwts::connector {
 
@@ -83,20 +84,20 @@ public:
   // Venue-minus-local clock offset added to the subscribe timestamp.
   void set_time_offset_ms(int64_t ms) { offset_ms_ = ms; }
 
-  bool connected() const { return connected_.load(); }
+  bool connected() const { return link_.connected.load(); }
   bool subscribed() const { return subscribed_.load(); }
   uint64_t frames() const { return frames_.load(); }
   uint64_t events() const { return events_.load(); }
   uint64_t subscriptions() const { return subscriptions_.load(); }
   uint64_t subscribe_errors() const { return subscribe_errors_.load(); }
-  uint64_t reconnects() const { return reconnects_.load(); }
+  uint64_t reconnects() const { return link_.reconnects.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
-  uint64_t proactive_reconnects() const { return proactive_reconnects_.load(); }
+  uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
   // balanceUpdate events decoded (also in events()).
   uint64_t balance_deltas() const { return balance_deltas_.load(); }
   // Connection attempts that failed in the TLS handshake (a certificate
   // that did not verify, a name mismatch): nothing was sent on them.
-  uint64_t tls_failures() const { return tls_failures_.load(); }
+  uint64_t tls_failures() const { return link_.tls_failures.load(); }
   uint64_t frame_errors(frame_issue issue) const {
     return issues_[static_cast<std::size_t>(issue)].load();
   }
@@ -113,16 +114,13 @@ public:
 private:
   std::unique_ptr<impl> impl_;
   std::atomic<int64_t> offset_ms_{0};
-  std::atomic<bool> connected_{false};
+  ws_link_counters link_;
   std::atomic<bool> subscribed_{false};
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> subscriptions_{0};
   std::atomic<uint64_t> subscribe_errors_{0};
-  std::atomic<uint64_t> reconnects_{0};
-  std::atomic<uint64_t> proactive_reconnects_{0};
   std::atomic<uint64_t> balance_deltas_{0};
-  std::atomic<uint64_t> tls_failures_{0};
   std::array<std::atomic<uint64_t>, frame_issue_count> issues_{};
   std::atomic<int64_t> last_event_ns_{0};
 };

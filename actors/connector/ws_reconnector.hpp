@@ -1,0 +1,87 @@
+#pragma once
+// The reconnecting half of every venue WebSocket stream (market data, user
+// data): it opens the connection, closes it itself at max_connection_age
+// (the venue's 24 h limit; reopened at once), and when the connection is
+// lost opens it again after a jittered exponential backoff, until stopped.
+// The stream keeps its protocol: what it sends once open, how it reads,
+// when its session counts as healthy (reset_backoff), what it clears on a
+// loss. One copy of this logic for every stream (issue 18).
+//
+// Runs on the stream's io thread; the counters are read from any thread.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/websocket/stream_base.hpp>
+
+#include "actors/connector/backoff.hpp"
+#include "actors/connector/ws_client.hpp"
+#include "actors/connector/ws_link_counters.hpp"
+
+namespace cwts::connector {
+
+struct ws_link_settings {
+  std::string host;
+  uint16_t port = 0;
+  std::string target;
+  std::chrono::milliseconds connect_timeout{};
+  std::chrono::milliseconds backoff_initial{};
+  std::chrono::milliseconds backoff_max{};
+  std::chrono::milliseconds max_connection_age{};
+  uint64_t jitter_seed = 0; // 0: random
+  // Beast's timeouts once the connection is open (handshake, idle, pings).
+  boost::beast::websocket::stream_base::timeout timeouts{};
+};
+
+class ws_reconnector {
+public:
+  // Called after every open attempt: `ec` set (and counted) when it
+  // failed, and the stream then calls lost(); on success the link is
+  // connected and the stream starts its session.
+  using open_handler = std::function<void(boost::system::error_code, ws_open_step)>;
+
+  ws_reconnector(boost::asio::io_context& ioc, ws_client& ws, ws_link_settings settings,
+                 ws_link_counters& counters, open_handler on_open);
+
+  // Opens the connection (the first time, or again).
+  void open();
+
+  // The connection is lost (a failed open, a read or write error, our own
+  // close at max age). False when this loss was already handled (several
+  // pending operations fail together); else the next attempt is scheduled.
+  bool lost();
+
+  // The session proved healthy: the next loss starts the backoff afresh.
+  void reset_backoff() { retry_.reset(); }
+
+  // Stops reconnecting; a graceful close when connected, else the socket is
+  // closed at once.
+  void shutdown();
+
+  bool stopping() const { return stopping_; }
+  // Counts opened connections: a timer armed for one connection checks it.
+  uint64_t generation() const { return generation_; }
+  bool connected() const { return counters_.connected.load(); }
+
+private:
+  void watch_age(uint64_t gen);
+
+  ws_client& ws_;
+  ws_link_settings settings_;
+  ws_link_counters& counters_;
+  open_handler on_open_;
+  backoff retry_;
+  boost::asio::steady_timer reconnect_timer_;
+  boost::asio::steady_timer age_timer_;
+  uint64_t generation_ = 0;
+  bool live_ = false;      // an attempt or a connection is in progress
+  bool aging_out_ = false; // our own close at max age: reopen at once
+  bool stopping_ = false;
+};
+
+} // namespace cwts::connector
