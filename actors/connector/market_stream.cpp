@@ -123,16 +123,7 @@ struct market_stream::impl {
   // idle check is our own timer instead (watch_idle), armed once per half
   // idle period.
   static ws_link_settings link_settings(const market_stream_config& cfg, const std::string& target) {
-    ws_link_settings s;
-    s.host = cfg.host;
-    s.port = cfg.port;
-    s.target = target;
-    s.connect_timeout = cfg.connect_timeout;
-    s.backoff_initial = cfg.backoff_initial;
-    s.backoff_max = cfg.backoff_max;
-    s.max_connection_age = cfg.max_connection_age;
-    s.jitter_seed = cfg.jitter_seed;
-    s.timeouts.handshake_timeout = cfg.connect_timeout;
+    auto s = link_settings_of(cfg, target);
     s.timeouts.idle_timeout = websocket::stream_base::none();
     s.timeouts.keep_alive_pings = false;
     return s;

@@ -66,16 +66,7 @@ struct user_data_stream::impl {
       }) {}
 
   static ws_link_settings link_settings(const user_data_stream_config& cfg) {
-    ws_link_settings s;
-    s.host = cfg.host;
-    s.port = cfg.port;
-    s.target = cfg.target;
-    s.connect_timeout = cfg.connect_timeout;
-    s.backoff_initial = cfg.backoff_initial;
-    s.backoff_max = cfg.backoff_max;
-    s.max_connection_age = cfg.max_connection_age;
-    s.jitter_seed = cfg.jitter_seed;
-    s.timeouts.handshake_timeout = cfg.connect_timeout;
+    auto s = link_settings_of(cfg, cfg.target);
     s.timeouts.idle_timeout = cfg.idle_timeout;
     s.timeouts.keep_alive_pings = true;
     return s;

@@ -38,6 +38,23 @@ struct ws_link_settings {
   boost::beast::websocket::stream_base::timeout timeouts{};
 };
 
+// The link settings every stream config names alike (host, port, timeouts,
+// backoff, max age, jitter seed); the stream adds Beast's timeouts.
+template <class StreamConfig>
+ws_link_settings link_settings_of(const StreamConfig& cfg, std::string target) {
+  ws_link_settings s;
+  s.host = cfg.host;
+  s.port = cfg.port;
+  s.target = std::move(target);
+  s.connect_timeout = cfg.connect_timeout;
+  s.backoff_initial = cfg.backoff_initial;
+  s.backoff_max = cfg.backoff_max;
+  s.max_connection_age = cfg.max_connection_age;
+  s.jitter_seed = cfg.jitter_seed;
+  s.timeouts.handshake_timeout = cfg.connect_timeout;
+  return s;
+}
+
 class ws_reconnector {
 public:
   // Called after every open attempt: `ec` set (and counted) when it

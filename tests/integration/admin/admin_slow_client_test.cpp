@@ -26,9 +26,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 struct raw_connection {
   asio::io_context ioc;

@@ -66,9 +66,6 @@ command_result verify(const cluster_paths& paths, const std::string& dir, const 
   return r;
 }
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 } // namespace
 

@@ -40,9 +40,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string field(const std::string& line, const std::string& key) {
   auto f = parse_fields(line);

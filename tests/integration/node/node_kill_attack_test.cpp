@@ -52,9 +52,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 size_t count_of(const std::string& text, const std::string& part) {
   size_t n = 0;

@@ -95,6 +95,11 @@ struct command_result {
 command_result run_command(const std::string& name, std::vector<std::string> argv,
                            const std::string& dir, millis timeout = millis{30000});
 
+// Whether `text` (a log, a command's output) contains `part`.
+inline bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // Polls `cond` every `period` until it holds or `timeout` passes (bounded).
 bool wait_until(const std::function<bool()>& cond, millis timeout, millis period = millis{250});
 
