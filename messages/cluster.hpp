@@ -33,6 +33,20 @@ struct peer_announce {
 
 std::string signing_payload(const peer_announce& a);
 
+// What the kill coordinator sees of the cluster, asked with `quorum_atom`
+// (/readyz quorum_held): a typed answer, not counters read by their names
+// (issue 17 finding 11).
+struct quorum_status {
+  bool held = false;      // a quorum of members is visible
+  int64_t peers_seen = 0; // members heard from within the quorum timeout
+  int64_t quorum = 0;     // how many visible members make a quorum (this node included)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
+  return f(caf::meta::type_name("quorum_status"), x.held, x.peers_seen, x.quorum);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat& x) {
   return f(caf::meta::type_name("heartbeat"), x.node, x.seq, x.sent_at, x.signature);

@@ -28,6 +28,10 @@ struct connector_status {
   // Symbols whose local order book is kept (depth on) but not in sync with
   // the venue's.
   std::vector<symbol> unsynced_books{};
+  // Age of the stalest symbol's newest market-data frame in ms (/readyz
+  // market_data_fresh, the market_data_stale health rule); -1 while no
+  // symbol has had a frame.
+  int64_t feed_age_ms = -1;
 };
 
 // Whether the connector reaches its venue: stream up, not lost, not cut.
@@ -38,7 +42,7 @@ inline bool venue_up(const connector_status& s) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connector_status& x) {
   return f(caf::meta::type_name("connector_status"), x.connected, x.venue_lost, x.disconnected,
-           x.unsynced_books);
+           x.unsynced_books, x.feed_age_ms);
 }
 
 } // namespace cwts

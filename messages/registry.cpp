@@ -10,6 +10,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<book_top>("cwts::book_top");
   cfg.add_message_type<market_batch>("cwts::market_batch");
   cfg.add_message_type<book_level>("cwts::book_level");
+  cfg.add_message_type<quorum_status>("cwts::quorum_status");
   cfg.add_message_type<std::vector<book_level>>("cwts::book_levels");
   cfg.add_message_type<order_book_snapshot>("cwts::order_book_snapshot");
   cfg.add_message_type<order_request>("cwts::order_request");

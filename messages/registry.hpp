@@ -55,6 +55,8 @@ using audit_atom = caf::atom_constant<caf::atom("audit")>;
 using precond_atom = caf::atom_constant<caf::atom("precond")>;
 // Asks a connector for its connector_status (readiness, health rules).
 using connector_status_atom = caf::atom_constant<caf::atom("connstatus")>;
+// Asks the kill coordinator for its quorum_status (readiness).
+using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

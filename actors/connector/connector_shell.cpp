@@ -10,10 +10,15 @@ connector_status make_connector_status(const market_stream* stream, bool depth_o
   out.connected = stream != nullptr && stream->connected();
   out.venue_lost = venue_lost;
   out.disconnected = disconnected;
-  if (stream != nullptr && depth_on)
-    for (std::size_t i = 0; i < stream->symbols().size(); ++i)
-      if (!stream->book_synced(i))
-        out.unsynced_books.push_back(stream->symbols()[i]);
+  if (stream == nullptr)
+    return out;
+  auto now = wall_clock_now().ns;
+  for (std::size_t i = 0; i < stream->symbols().size(); ++i) {
+    if (depth_on && !stream->book_synced(i))
+      out.unsynced_books.push_back(stream->symbols()[i]);
+    if (auto last = stream->last_frame_ns(i); last != 0)
+      out.feed_age_ms = std::max(out.feed_age_ms, (now - last) / 1'000'000);
+  }
   return out;
 }
 

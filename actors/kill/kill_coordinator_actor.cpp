@@ -676,6 +676,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       self->state.dir = dir;
     },
     [=](gate_atom) { return self->state.core->state(); },
+    [=](quorum_atom) { return quorum_view(self); },
     [=](stats_atom) {
       auto& core = *self->state.core;
       auto& st = self->state;

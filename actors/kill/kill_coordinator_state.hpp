@@ -108,5 +108,7 @@ void start_heartbeats(kill_ptr self);
 void on_heartbeat_timer(kill_ptr self);
 void on_heartbeat(kill_ptr self, const heartbeat& hb);
 void add_quorum_stats(kill_ptr self, actor_stats& s);
+// (quorum_atom): what this coordinator sees of the cluster now.
+quorum_status quorum_view(kill_ptr self);
 
 } // namespace cwts::kill_detail

@@ -248,6 +248,13 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
   }
 }
 
+quorum_status quorum_view(kill_ptr self) {
+  auto& st = self->state;
+  auto now = monotonic_ns();
+  return quorum_status{st.quorum->visible(now) >= st.quorum->quorum(), st.quorum->peers_seen(now),
+                       st.quorum->quorum()};
+}
+
 void add_quorum_stats(kill_ptr self, actor_stats& s) {
   auto& st = self->state;
   auto now = monotonic_ns();

@@ -6,10 +6,6 @@ namespace cwts::admin {
 
 namespace {
 
-bool starts_with(const std::string& s, const std::string& p) {
-  return s.compare(0, p.size(), p) == 0;
-}
-
 int64_t orders_of(const node_status& st) {
   return st.counter("risk", "checks_passed") + st.counter("risk", "checks_rejected");
 }
@@ -21,18 +17,9 @@ int64_t rejects_of(const node_status& st) {
 } // namespace
 
 double market_data_age_s(const node_status& st) {
-  double age = -1;
-  auto scan = [&](const char* role, const std::string& prefix) {
-    auto r = st.stats.find(role);
-    if (r == st.stats.end())
-      return;
-    for (auto& [k, v] : r->second.counters)
-      if (starts_with(k, prefix))
-        age = std::max(age, static_cast<double>(v) / 1000.0);
-  };
-  scan("validator", "last_trade_age_ms.");
-  scan("connector", "md.feed_age_ms.");
-  return age;
+  return st.connector && st.connector->feed_age_ms >= 0
+           ? static_cast<double>(st.connector->feed_age_ms) / 1000.0
+           : -1;
 }
 
 // The connector's typed answer, not its counters (issue 17 finding 11). A

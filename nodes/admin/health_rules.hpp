@@ -61,8 +61,9 @@ private:
   int64_t disconnected_since_ns_ = 0;
 };
 
-// The largest market-data age in seconds the node's actors report
-// (validator last_trade_age_ms.*, connector md.feed_age_ms.*); -1 when none.
+// The age in seconds of the stalest symbol's newest market data, from the
+// connector's typed status (connector_status::feed_age_ms, never counter
+// names); -1 when the node has no connector or no frame came yet.
 double market_data_age_s(const node_status& st);
 
 // Whether this node has a connector and its connector_status says the

@@ -42,7 +42,7 @@ std::string api_nodes(const node_snapshot& s) {
     kv(w, "node", s.status.node);
     kv(w, "taken_at_ns", s.taken_wall_ns);
     state(w, s);
-    kv(w, "quorum_held", s.status.counter("kill", "quorum_held") == 1);
+    kv(w, "quorum_held", s.status.quorum && s.status.quorum->held);
     kv(w, "cluster_size", s.status.counter("kill", "cluster_size"));
     w.Key("peers");
     w.StartArray();

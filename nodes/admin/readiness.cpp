@@ -32,15 +32,13 @@ readiness check_readiness(const node_snapshot& snap, double stale_after_s) {
                            + " venue_lost=" + std::to_string(st.connector->venue_lost)
                            + " disconnected=" + std::to_string(st.connector->disconnected)
                        : std::string("connector did not answer its status"));
-  if (st.stats.count("kill")) {
-    bool held = st.counter("kill", "quorum_held") == 1;
-    add("quorum_held", held,
-        "peers_seen=" + std::to_string(st.counter("kill", "peers_seen")) + " quorum="
-          + std::to_string(st.counter("kill", "quorum")));
-  } else {
-    add("quorum_held", false, "kill coordinator did not answer");
-  }
-  if (st.stats.count("validator") || st.stats.count("connector") || st.connector) {
+  if (st.quorum)
+    add("quorum_held", st.quorum->held,
+        "peers_seen=" + std::to_string(st.quorum->peers_seen)
+          + " quorum=" + std::to_string(st.quorum->quorum));
+  else
+    add("quorum_held", false, "kill coordinator did not answer its quorum status");
+  if (st.stats.count("connector") || st.connector) {
     double age = market_data_age_s(st);
     bool fresh = age >= 0 && (stale_after_s <= 0 || age <= stale_after_s);
     std::string unsynced;

@@ -5,16 +5,15 @@
 //
 //   venue_connected   the connector's venue (REST and streams) is up     (gateway)
 //   quorum_held       the kill coordinator sees a quorum of the cluster
-//   market_data_fresh the newest trade / book of every symbol is younger than the limit, books synced
+//   market_data_fresh every symbol's newest market-data frame is younger than the limit, books synced
 //   oms_reconciled    the OMS has reconciled with the venue             (trading)
 //   not_halted        the kill switch's trading state is ACTIVE
 //   health.<rule>     each enabled health rule not breached
 //
-// venue_connected, the books of market_data_fresh and oms_reconciled are
-// decided on typed answers (node_status::connector, node_status::oms), never
-// on counter names, so renaming a metric cannot make a node look ready
-// (issue 17 finding 11). Market-data ages and quorum_held still come from
-// counters.
+// Every reason is decided on typed answers (node_status::connector for the
+// venue, the books and the market-data age, node_status::oms,
+// node_status::quorum, the trading state), never on counter names, so
+// renaming a metric cannot make a node look ready (issue 17 finding 11).
 
 #include <string>
 #include <vector>

@@ -30,9 +30,13 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
     self->request(i->second, timeout, positions_atom::value)
       .receive([&](std::vector<position_snapshot>& p) { out.positions = std::move(p); },
                [](caf::error&) {});
-  if (auto i = dir.find("kill"); i != dir.end())
+  if (auto i = dir.find("kill"); i != dir.end()) {
     self->request(i->second, timeout, gate_atom::value)
       .receive([&](trading_state& st) { out.state = st; }, [](caf::error&) {});
+    if (i->second && i->second.node() == owner)
+      self->request(i->second, timeout, quorum_atom::value)
+        .receive([&](quorum_status& q) { out.quorum = q; }, [](caf::error&) {});
+  }
   if (auto i = dir.find("connector"); i != dir.end() && i->second && i->second.node() == owner)
     self->request(i->second, timeout, connector_status_atom::value)
       .receive([&](connector_status& c) { out.connector = std::move(c); }, [](caf::error&) {});

@@ -27,6 +27,7 @@ struct node_status {
   // such role or it did not answer.
   std::optional<connector_status> connector{}; // connector_status_atom
   std::optional<reset_precondition> oms{};     // the OMS's precond_atom answer
+  std::optional<quorum_status> quorum{};       // the kill coordinator's quorum_atom answer
 
   int64_t counter(const std::string& role, const std::string& key) const;
 };

@@ -105,7 +105,8 @@ CAF_TEST(every_message_type_survives_serialization) {
   not_reconciled.unexplained = true;
   not_reconciled.detail = "unexplained: positions unexplained";
   check_round_trip(not_reconciled);
-  check_round_trip(connector_status{true, false, true, {btc()}});
+  check_round_trip(connector_status{true, false, true, {btc()}, 250});
+  check_round_trip(quorum_status{true, 2, 3});
   order_book_snapshot book{"BTCUSDT", true, "", true, false, 42, 13, 14,
                            {book_level{*price::parse("100"), *qty::parse("2")}},
                            {book_level{*price::parse("101"), *qty::parse("0.5")}}};

@@ -44,8 +44,9 @@ node_snapshot sample() {
   s.status.stats["supervisor"] = actor_stats{"supervisor", {{"restarts.oms", 2}}};
   s.status.state = trading_state{node_id{"n1"}, trading_mode::active, kill_level::none, {}, {}};
   // The typed answers readiness and the health rules decide on.
-  s.status.connector = connector_status{true, false, false, {}};
+  s.status.connector = connector_status{true, false, false, {}, 400};
   s.status.oms = reset_precondition{"oms", true, ""};
+  s.status.quorum = quorum_status{true, 0, 1};
   s.process = metrics::process_stats{1.5, 0.5, 1 << 20, 1 << 22, 9, 17, 1.7e9};
   return s;
 }
@@ -136,7 +137,7 @@ CAF_TEST(readyz_flips_with_each_reason) {
   cut.status.connector->disconnected = true;
   CAF_CHECK(!reason(check_readiness(cut, 5.0), "venue_connected").ok);
   auto stale = s;
-  stale.status.stats["validator"].counters["last_trade_age_ms.USDCHF"] = 9000;
+  stale.status.connector->feed_age_ms = 9000;
   r = check_readiness(stale, 5.0);
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   auto unsynced = s;
@@ -146,8 +147,11 @@ CAF_TEST(readyz_flips_with_each_reason) {
   CAF_CHECK(reason(r, "market_data_fresh").detail.find("books not synced: USDCHF")
             != std::string::npos);
   auto no_quorum = s;
-  no_quorum.status.stats["kill"].counters["quorum_held"] = 0;
+  no_quorum.status.quorum->held = false;
   CAF_CHECK(!reason(check_readiness(no_quorum, 5.0), "quorum_held").ok);
+  auto no_data_yet = s;
+  no_data_yet.status.connector->feed_age_ms = -1;
+  CAF_CHECK(!reason(check_readiness(no_data_yet, 5.0), "market_data_fresh").ok);
   auto not_reconciled = s;
   not_reconciled.status.oms->reconciled = false;
   not_reconciled.status.oms->detail = "reconciling: 2 orders not yet settled";
@@ -168,13 +172,15 @@ CAF_TEST(readyz_flips_with_each_reason) {
 CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
   auto good_counters_bad_status = sample();
   auto& st = good_counters_bad_status.status;
-  st.connector = connector_status{false, true, true, {*symbol::parse("USDCHF")}};
+  st.connector = connector_status{false, true, true, {*symbol::parse("USDCHF")}, 60000};
   st.oms = reset_precondition{"oms", false, ""};
   st.oms->unexplained = true;
+  st.quorum = quorum_status{false, 0, 2};
   auto r = check_readiness(good_counters_bad_status, 5.0);
   CAF_CHECK(!reason(r, "venue_connected").ok);
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   CAF_CHECK(!reason(r, "oms_reconciled").ok);
+  CAF_CHECK(!reason(r, "quorum_held").ok);
   CAF_CHECK(venue_down(st) == std::optional<bool>(true));
 
   auto bad_counters_good_status = sample();
@@ -186,6 +192,9 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
                                     {"md.feed_age_ms.USDCHF", 250}};
   counters["oms"].counters["reconcile.phase_running"] = 0;
   counters["oms"].counters["reconcile.phase_unexplained"] = 1;
+  counters["kill"].counters["quorum_held"] = 0;
+  counters["validator"].counters["last_trade_age_ms.USDCHF"] = 60000;
+  counters["connector"].counters["md.feed_age_ms.USDCHF"] = 60000;
   r = check_readiness(bad_counters_good_status, 5.0);
   CAF_CHECK(r.ready);
   CAF_CHECK(venue_down(bad_counters_good_status.status) == std::optional<bool>(false));
@@ -194,15 +203,20 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
   auto renamed = sample();
   renamed.status.stats["connector"].counters = {{"md.feed_age_ms.USDCHF", 250}};
   renamed.status.stats["oms"].counters.erase("reconcile.phase_running");
+  renamed.status.stats["kill"].counters.erase("quorum_held");
+  renamed.status.stats["validator"].counters.clear();
   CAF_CHECK(check_readiness(renamed, 5.0).ready);
 
   // Hosted (stats answered) but no typed answer: not ready, venue down.
   auto silent = sample();
   silent.status.connector.reset();
   silent.status.oms.reset();
+  silent.status.quorum.reset();
   r = check_readiness(silent, 5.0);
   CAF_CHECK(!reason(r, "venue_connected").ok);
   CAF_CHECK(!reason(r, "oms_reconciled").ok);
+  CAF_CHECK(!reason(r, "quorum_held").ok);
+  CAF_CHECK(!reason(r, "market_data_fresh").ok);
   CAF_CHECK(venue_down(silent.status) == std::optional<bool>(true));
   // No connector at all: no venue reason, nothing down.
   silent.status.stats.erase("connector");
@@ -223,7 +237,7 @@ CAF_TEST(health_rules_breach_once_and_clear) {
   auto res = ev.evaluate(s, h.snapshot(), 1'000'000'000);
   for (auto& r : res)
     CAF_CHECK(!r.breached);
-  s.status.stats["validator"].counters["last_trade_age_ms.USDCHF"] = 2000;
+  s.status.connector->feed_age_ms = 2000;
   s.process->resident_bytes = 1 << 22;
   res = ev.evaluate(s, h.snapshot(), 2'000'000'000);
   CAF_CHECK(ev.newly_breached("market_data_stale"));
@@ -242,9 +256,10 @@ CAF_TEST(health_rules_breach_once_and_clear) {
   ev.evaluate(s, h.snapshot(), 5'600'000'000);
   CAF_CHECK(ev.newly_breached("venue_disconnected"));
   // Cleared, then breached again: a new breach.
-  s.status.stats["validator"].counters["last_trade_age_ms.USDCHF"] = 10;
+  s.status.connector->connected = true;
+  s.status.connector->feed_age_ms = 10;
   ev.evaluate(s, h.snapshot(), 6'000'000'000);
-  s.status.stats["validator"].counters["last_trade_age_ms.USDCHF"] = 5000;
+  s.status.connector->feed_age_ms = 5000;
   ev.evaluate(s, h.snapshot(), 7'000'000'000);
   CAF_CHECK(ev.newly_breached("market_data_stale"));
 }
