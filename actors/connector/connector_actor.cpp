@@ -18,6 +18,7 @@
 #include "common/periodic_timer.hpp"
 #include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
+#include "actors/connector/connector_handlers.hpp"
 #include "actors/connector/connector_shell.hpp"
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
@@ -447,26 +448,20 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   auto liveness_every = liveness_interval(self->state.cfg);
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
-  return metrics::measured(self, "connector", {
+  auto hooks = connector::hooks_of(self, "binance", liveness_every);
+  hooks.reconnect = [self] { start_streams(self); };
+  caf::message_handler order_path{
     // The order path: from the OMS the directory lists (it may be on
     // another node) or this node's actors; never from any CAF client.
     [=](const order_request& req) {
       if (!self->state.guard.local_or(self, self->state.oms->get(), "order_request"))
         return;
+      if (connector::refused_while_cut(self, req))
+        return; // level 4 cut the venue
       auto session = self->state.session;
       auto oms = self->state.oms;
       caf::actor_addr me = self->address();
       // The gate is read on the worker, right before the REST call.
-      if (self->state.disconnected_by) {
-        // Level 4 cut the venue: nothing goes out, and the OMS learns why.
-        ++self->state.refused_disconnected;
-        if (auto dest = oms->get())
-          self->send(dest, order_reject{req.id, req.sym, reject_reason::venue_unreachable,
-                                        "venue disconnected by full-stop kill "
-                                          + self->state.disconnected_by->value,
-                                        wall_clock_now()});
-        return;
-      }
       self->state.worker->post(
         [=] { send_all_as_connector(me, *oms, session->place(req, gate_admits(*gate, req))); });
     },
@@ -478,53 +473,6 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       caf::actor_addr me = self->address();
       self->state.worker->post([=] { send_all_as_connector(me, *oms, session->cancel(c)); });
     },
-    // Kill channels: asked by this node's kill coordinator only (a peer's
-    // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
-    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
-      if (!self->state.guard.local(self, "cancel_all"))
-        return sender_guard::refusal("cancel_all");
-      return cancel_all(self, cmd);
-    },
-    [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
-      if (!self->state.guard.local(self, "disconnect"))
-        return sender_guard::refusal("disconnect");
-      return disconnect(self, cmd);
-    },
-    [=](const reconcile_orders& req) {
-      if (!self->state.guard.local_or(self, self->state.oms->get(), "reconcile_orders"))
-        return;
-      auto session = self->state.session;
-      auto oms = self->state.oms;
-      caf::actor_addr me = self->address();
-      // Sent as this connector: the OMS takes a snapshot from no one else.
-      self->state.worker->post([=] { send_as_connector(me, *oms, session->snapshot(req)); });
-    },
-    [=](report_atom, uint64_t seq, const channel_result& r) {
-      if (!self->state.guard.local(self, "cancel_all_report"))
-        return; // a forged "nothing open" answer
-      auto i = self->state.cancel_alls.find(seq);
-      if (i == self->state.cancel_alls.end())
-        return;
-      i->second.deliver(r);
-      self->state.cancel_alls.erase(i);
-    },
-    [=](const trading_state& ts) {
-      // trading_state{none} reconnects a level-4 cut: the coordinator's only.
-      if (!self->state.guard.local(self, "trading_state"))
-        return;
-      // A reset reopened the gate after a full stop: connect again.
-      if (self->state.disconnected_by && ts.level == kill_level::none) {
-        spdlog::warn("event=venue_reconnect after={} cause={}", self->state.disconnected_by->value,
-                     ts.cause.value);
-        self->state.disconnected_by.reset();
-        start_streams(self);
-        self->state.liveness.restart(monotonic_ns());
-      }
-    },
-    [=](tick_atom) {
-      on_liveness_tick(self);
-      self->delayed_send(self, liveness_every, tick_atom::value);
-    },
     [=](poll_atom, bool answered, const std::string& detail) {
       if (!self->state.guard.local(self, "poll"))
         return;
@@ -533,18 +481,9 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
         ++self->state.probe_failures;
       self->state.liveness.on_rest(answered, monotonic_ns(), detail);
     },
-    [=](wire_atom, const role_directory& dir) {
-      if (!self->state.guard.local(self, "wire"))
-        return;
-      self->state.oms->set(find_role(dir, "oms"));
-      self->state.validator->set(find_role(dir, "validator"));
-      self->state.kill = find_role(dir, "kill");
-    },
-    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
-    [=](precond_atom) { return precondition(self); },
-    [=](connector_status_atom) { return status(self); },
-    [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
-  });
+  };
+  return metrics::measured(self, "connector",
+                           order_path.or_else(connector::shared_connector_handlers(self, hooks)));
 }
 
 } // namespace
