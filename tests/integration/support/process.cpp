@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -48,7 +50,9 @@ std::string make_test_dir(const std::string& test_name) {
   return std::string(buf.data());
 }
 
-uint16_t free_port() {
+namespace {
+
+uint16_t probe_free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return 0;
@@ -63,6 +67,25 @@ uint16_t free_port() {
     port = ntohs(addr.sin_port);
   ::close(fd);
   return port;
+}
+
+} // namespace
+
+uint16_t free_port() {
+  // The kernel may hand out the port it just freed again: a cluster config
+  // once got the same port for two nodes ("port 39013 used twice"). No port
+  // is returned twice by one test process.
+  static std::mutex mutex;
+  static std::set<uint16_t> handed_out;
+  std::lock_guard<std::mutex> guard(mutex);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    auto port = probe_free_port();
+    if (port == 0)
+      return 0;
+    if (handed_out.insert(port).second)
+      return port;
+  }
+  return 0;
 }
 
 std::string env(const char* name) {

@@ -23,7 +23,8 @@ using millis = std::chrono::milliseconds;
 // run so its logs can be read when a test fails.
 std::string make_test_dir(const std::string& test_name);
 
-// A port that was free on 127.0.0.1 a moment ago (bind to port 0, read, close).
+// A port that was free on 127.0.0.1 a moment ago (bind to port 0, read,
+// close), never one this process was given before.
 uint16_t free_port();
 
 // The value of an environment variable; empty when unset.
