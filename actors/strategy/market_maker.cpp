@@ -194,4 +194,47 @@ std::vector<strategy_action> market_maker::on_trading_mode(trading_mode mode, ti
   return out;
 }
 
+std::vector<strategy_action> market_maker::resync(const std::vector<restored_order>& open,
+                                                  timestamp_ns now) {
+  std::vector<strategy_action> out;
+  std::optional<live_quote> bid, ask;
+  auto take = [&](const restored_order& o, std::optional<live_quote>* ours) {
+    const auto& req = o.request;
+    auto& slot = req.order_side == side::buy ? bid : ask;
+    if (slot) { // a second live order for this side: one per side, never more
+      out.emplace_back(cancel_request{req.id, cfg_.sym, now});
+      return;
+    }
+    slot = live_quote{req.id, req.order_side, req.limit_price, req.quantity, o.cum_qty,
+                      o.acknowledged ? quote_state::working : quote_state::pending_new};
+    if (ours == nullptr)
+      return;
+    auto& mine = **ours;
+    qty missed = o.cum_qty - mine.cum;
+    if (missed.is_positive()) { // fills whose reports went to the old OMS
+      inventory_ += mine.quote_side == side::buy ? missed : -missed;
+      bid_stale_ = true;
+      ask_stale_ = true;
+    }
+    if (mine.state == quote_state::pending_cancel) {
+      slot->state = quote_state::pending_cancel;
+      out.emplace_back(cancel_request{req.id, cfg_.sym, now});
+    }
+  };
+  // Our own quotes first, so that an order we do not know never displaces one.
+  for (int pass = 0; pass < 2; ++pass)
+    for (auto& o : open) {
+      if (o.request.sym != cfg_.sym || o.request.strategy != cfg_.id)
+        continue;
+      auto* ours = slot_of(o.request.id);
+      if ((pass == 0) == (ours != nullptr))
+        take(o, ours);
+    }
+  bid_ = bid;
+  ask_ = ask;
+  if (!out.empty())
+    last_action_ = now;
+  return out;
+}
+
 } // namespace cwts::strategy

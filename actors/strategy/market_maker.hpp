@@ -12,6 +12,7 @@
 #include "messages/kill.hpp"
 #include "messages/market_data.hpp"
 #include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 
 namespace cwts::strategy {
 
@@ -66,6 +67,15 @@ public:
   // Anything but ACTIVE stops quoting and cancels every live quote at once
   // (no throttle: stopping must never wait).
   std::vector<strategy_action> on_trading_mode(trading_mode mode, timestamp_ns now);
+
+  // Its OMS restarted or moved (issue 24, strategy resync): `open` is what
+  // the new OMS holds for this strategy and symbol (its reconciled state).
+  // A quote the new OMS does not hold is forgotten (its reports will never
+  // come), one it holds is kept with the OMS's fill (inventory catches up);
+  // an order it holds that is no quote of ours, or a second one for a side,
+  // is cancelled, as is a quote we were cancelling (the old OMS may never
+  // have sent that cancel). Returns those cancels.
+  std::vector<strategy_action> resync(const std::vector<restored_order>& open, timestamp_ns now);
 
   // Quotes the strategy wants now; empty sides are not quoted.
   quote_targets desired_quotes() const;

@@ -3,6 +3,8 @@
 #include <map>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "caf/all.hpp"
 
 #include "actors/oms/client_order_id_generator.hpp"
@@ -18,6 +20,12 @@ struct strategy_state {
   std::unique_ptr<oms::client_order_id_generator> ids;
   std::map<symbol, std::unique_ptr<strategy::market_maker>> makers;
   caf::actor risk;
+  caf::actor oms;
+  // Resyncs after the OMS or risk restarted or moved (issue 24): the round
+  // in progress (a newer rewiring supersedes it) and the outcomes.
+  uint64_t resync_round = 0;
+  int64_t resyncs = 0;
+  int64_t resync_failures = 0;
   int64_t orders = 0;
   int64_t cancels = 0;
   int64_t trades_seen = 0;
@@ -55,6 +63,58 @@ strategy::market_maker* maker(strategy_ptr self, const symbol& sym) {
   return i == self->state.makers.end() ? nullptr : i->second.get();
 }
 
+// How long a resync waits for the new OMS to reconcile with the venue
+// before it gives up (counted; the old quotes then stay as they were).
+constexpr auto resync_retry_every = std::chrono::milliseconds(200);
+constexpr int32_t resync_max_attempts = 300; // 60 s
+
+void try_resync(strategy_ptr self, uint64_t round, int32_t attempt);
+
+void resync_later(strategy_ptr self, uint64_t round, int32_t attempt, const std::string& why) {
+  if (attempt + 1 >= resync_max_attempts) {
+    ++self->state.resync_failures;
+    spdlog::error("event=strategy_resync_failed round={} attempts={} reason=\"{}\"", round,
+                  attempt + 1, why);
+    return;
+  }
+  self->delayed_send(self, resync_retry_every, retry_atom::value, round, attempt + 1);
+}
+
+// Rebuilds every maker's live quotes from the OMS once it has reconciled
+// with the venue: the quotes the old OMS (or risk) held in flight get no
+// report any more, and waiting for one would stop quoting for good.
+void try_resync(strategy_ptr self, uint64_t round, int32_t attempt) {
+  auto& st = self->state;
+  if (round != st.resync_round || !st.oms)
+    return; // superseded by a newer rewiring, or no OMS to ask
+  auto oms = st.oms;
+  self->request(oms, std::chrono::seconds(2), precond_atom::value)
+    .then(
+      [=](const reset_precondition& p) {
+        if (round != self->state.resync_round)
+          return;
+        if (!p.reconciled)
+          return resync_later(self, round, attempt, "OMS not reconciled: " + p.detail);
+        self->request(oms, std::chrono::seconds(2), open_orders_atom::value)
+          .then(
+            [=](const std::vector<restored_order>& open) {
+              if (round != self->state.resync_round)
+                return;
+              size_t cancels = 0;
+              for (auto& [sym, mm] : self->state.makers) {
+                auto actions = mm->resync(open, wall_clock_now());
+                cancels += actions.size();
+                dispatch(self, std::move(actions));
+              }
+              ++self->state.resyncs;
+              spdlog::warn("event=strategy_resynced round={} open_orders={} cancels={}", round,
+                           open.size(), cancels);
+            },
+            [=](caf::error& e) { resync_later(self, round, attempt, self->system().render(e)); });
+      },
+      [=](caf::error& e) { resync_later(self, round, attempt, self->system().render(e)); });
+}
+
 actor_stats stats(strategy_ptr self) {
   actor_stats s{"strategy", {}};
   s.counters["orders"] = self->state.orders;
@@ -62,6 +122,8 @@ actor_stats stats(strategy_ptr self) {
   s.counters["trades_seen"] = self->state.trades_seen;
   s.counters["stopped_full_stop"] = self->state.stopped ? 1 : 0;
   s.counters["actions_dropped_stopped"] = self->state.dropped_stopped;
+  s.counters["resyncs"] = self->state.resyncs;
+  s.counters["resync_failures"] = self->state.resync_failures;
   for (auto& [sym, mm] : self->state.makers) {
     s.counters["rejects." + sym.str()] = static_cast<int64_t>(mm->rejects());
     s.counters["inventory_raw." + sym.str()] = mm->inventory().raw;
@@ -111,7 +173,19 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))
         return;
-      self->state.risk = find_role(dir, "risk");
+      auto& st = self->state;
+      auto risk = find_role(dir, "risk");
+      auto oms = find_role(dir, "oms");
+      // A restarted or moved OMS or risk: what they held in flight is gone.
+      bool moved = (st.risk && risk && risk != st.risk) || (st.oms && oms && oms != st.oms);
+      st.risk = risk;
+      st.oms = oms;
+      if (moved)
+        try_resync(self, ++st.resync_round, 0);
+    },
+    [=](retry_atom, uint64_t round, int32_t attempt) {
+      if (self->state.guard.local(self, "resync_retry")) // its own timer's
+        try_resync(self, round, attempt);
     },
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
   });

@@ -1,6 +1,7 @@
 #define CAF_SUITE strategy_market_maker
 #include "caf/test/unit_test_impl.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,20 @@ size_t count_orders(const std::vector<strategy_action>& v) {
 
 size_t count_cancels(const std::vector<strategy_action>& v) {
   return v.size() - count_orders(v);
+}
+
+// What an OMS holds of quote `q` (acknowledged, `cum` filled).
+restored_order held(const live_quote& q, std::string_view cum, bool acked = true) {
+  order_request r;
+  r.id = q.id;
+  r.strategy.value = "mm1";
+  r.account.value = "acct-1";
+  r.sym = *symbol::parse("BTCUSDT");
+  r.order_side = q.quote_side;
+  r.type = order_type::limit;
+  r.limit_price = q.px;
+  r.quantity = q.quantity;
+  return restored_order{r, qt(cum), acked};
 }
 
 const order_request* order_on(const std::vector<strategy_action>& v, side s) {
@@ -257,6 +272,67 @@ CAF_TEST(refused_cancel_leaves_the_quote_working) {
   rej.reason = reject_reason::unknown_order;
   mm.on_reject(rej);
   CAF_CHECK(mm.bid()->state == quote_state::working);
+}
+
+// Issue 24 (strategy resync): the OMS restarted. A quote the new OMS does
+// not hold would wait forever for its reports: it is forgotten and the side
+// quoted again; a quote it holds is kept, with fills the old OMS saw.
+CAF_TEST(resync_forgets_quotes_the_new_oms_lacks_and_keeps_its_fills) {
+  trade_at("100.00");
+  CAF_REQUIRE(mm.bid() && mm.ask());
+  report(*mm.ask(), order_status::accepted, "0");
+  auto bid = *mm.bid(); // still pending_new: its ack went to the old OMS
+  auto ask = *mm.ask();
+  CAF_CHECK(trade_at("100.00").empty()); // nothing to do while both sides are live
+  auto acts = mm.resync({held(ask, "0.4")}, timestamp_ns{clock});
+  CAF_CHECK(acts.empty());
+  CAF_CHECK(!mm.bid());
+  CAF_REQUIRE(mm.ask());
+  CAF_CHECK_EQUAL(mm.ask()->id, ask.id);
+  CAF_CHECK(mm.ask()->state == quote_state::working);
+  CAF_CHECK_EQUAL(mm.inventory().raw, -qt("0.4").raw); // the sell fill the old OMS saw
+  // The next trade quotes the bid again (and requotes the ask: inventory moved).
+  acts = trade_at("100.00");
+  CAF_REQUIRE(order_on(acts, side::buy) != nullptr);
+  CAF_CHECK(order_on(acts, side::buy)->id != bid.id);
+  CAF_CHECK_EQUAL(count_cancels(acts), 1u);
+}
+
+CAF_TEST(resync_resends_a_cancel_and_cancels_extra_orders_of_the_strategy) {
+  trade_at("100.00");
+  ack_all();
+  trade_at("101.00"); // moved past the threshold: both quotes being cancelled
+  CAF_REQUIRE(mm.bid() && mm.bid()->state == quote_state::pending_cancel);
+  auto bid = *mm.bid();
+  auto ask = *mm.ask();
+  // The new OMS holds the bid (the cancel may never have left), not the ask,
+  // plus an order of this strategy on the sell side it adopted from the
+  // venue and a second unknown buy; and orders of others.
+  live_quote adopted{client_order_id{"adopted-1"}, side::sell, px("102.00"), qt("1"), qt("0"),
+                     quote_state::working};
+  live_quote extra{client_order_id{"extra-1"}, side::buy, px("98.00"), qt("1"), qt("0"),
+                   quote_state::working};
+  auto other_strategy = held(extra, "0");
+  other_strategy.request.strategy.value = "mm2";
+  other_strategy.request.id = client_order_id{"other-1"};
+  auto other_symbol = held(extra, "0");
+  other_symbol.request.sym = *symbol::parse("ETHUSDT");
+  other_symbol.request.id = client_order_id{"other-2"};
+  auto acts = mm.resync({held(extra, "0"), held(bid, "0"), held(adopted, "0"), other_strategy,
+                         other_symbol},
+                        timestamp_ns{clock});
+  CAF_REQUIRE(mm.bid() && mm.ask());
+  CAF_CHECK_EQUAL(mm.bid()->id, bid.id); // ours, not the unknown buy listed before it
+  CAF_CHECK(mm.bid()->state == quote_state::pending_cancel);
+  CAF_CHECK_EQUAL(mm.ask()->id, client_order_id{"adopted-1"});
+  CAF_CHECK(mm.ask()->id != ask.id);
+  std::vector<std::string> cancelled;
+  for (auto& a : acts)
+    if (auto* c = std::get_if<cancel_request>(&a))
+      cancelled.push_back(c->id.value);
+  CAF_CHECK_EQUAL(acts.size(), 2u);
+  CAF_CHECK(std::find(cancelled.begin(), cancelled.end(), bid.id.value) != cancelled.end());
+  CAF_CHECK(std::find(cancelled.begin(), cancelled.end(), "extra-1") != cancelled.end());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
