@@ -448,8 +448,6 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   auto liveness_every = liveness_interval(self->state.cfg);
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
-  auto hooks = connector::hooks_of(self, "binance", liveness_every);
-  hooks.reconnect = [self] { start_streams(self); };
   caf::message_handler order_path{
     // The order path: from the OMS the directory lists (it may be on
     // another node) or this node's actors; never from any CAF client.
@@ -482,8 +480,10 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       self->state.liveness.on_rest(answered, monotonic_ns(), detail);
     },
   };
+  auto reconnect = [self] { start_streams(self); };
   return metrics::measured(self, "connector",
-                           order_path.or_else(connector::shared_connector_handlers(self, hooks)));
+                           order_path.or_else(connector::shared_connector_handlers(
+                             self, "binance", liveness_every, reconnect)));
 }
 
 } // namespace

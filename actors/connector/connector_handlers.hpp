@@ -3,8 +3,8 @@
 // (connector_actor.cpp) and the FIX one (actors/fix/fix_connector_actor.cpp):
 // the kill channels, reconcile snapshots, the worker's cancel-all reports,
 // trading states, the liveness tick, the directory, and the status queries.
-// Each shell adds its order path and brings what its venue does differently
-// through `connector_hooks` (issue 18: one shell, adapters behind it).
+// Each shell adds its order path and brings the functions its venue does
+// differently (issue 18: one shell, adapters behind it).
 //
 // The state of either shell has: guard (sender_guard), oms and validator
 // (shared_ptr<actor_slot>), kill (caf::actor), worker (serial_worker),
@@ -13,7 +13,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -27,45 +26,6 @@
 #include "messages/time.hpp"
 
 namespace cwts::connector {
-
-struct connector_hooks {
-  const char* protocol = "";                    // for log lines: "binance", "fix"
-  std::chrono::milliseconds liveness_every{};   // the liveness tick's period
-  std::function<caf::result<channel_result>(const kill_command&)> cancel_all{};
-  std::function<channel_result(const kill_command&)> disconnect{};
-  std::function<void()> reconnect{};            // a reset ended a level-4 cut: connect again
-  std::function<void()> liveness_tick{};
-  std::function<actor_stats()> stats{};
-  std::function<reset_precondition()> precondition{};
-  std::function<connector_status()> status{};
-  std::function<order_book_snapshot(const std::string&, uint32_t)> book{};
-};
-
-// The hooks of a shell whose own namespace defines, for its `Self`, the
-// functions every shell has (found by argument-dependent lookup, so each
-// shell keeps them private to its file):
-//   caf::result<channel_result> cancel_all(Self*, const kill_command&);
-//   channel_result disconnect(Self*, const kill_command&);
-//   void on_liveness_tick(Self*);
-//   actor_stats stats(Self*);
-//   reset_precondition precondition(Self*);
-//   connector_status status(Self*);
-//   order_book_snapshot book_snapshot(Self*, const std::string&, uint32_t);
-// The shell adds `reconnect`.
-template <class Self>
-connector_hooks hooks_of(Self* self, const char* protocol, std::chrono::milliseconds liveness_every) {
-  connector_hooks h;
-  h.protocol = protocol;
-  h.liveness_every = liveness_every;
-  h.cancel_all = [self](const kill_command& cmd) { return cancel_all(self, cmd); };
-  h.disconnect = [self](const kill_command& cmd) { return disconnect(self, cmd); };
-  h.liveness_tick = [self] { on_liveness_tick(self); };
-  h.stats = [self] { return stats(self); };
-  h.precondition = [self] { return precondition(self); };
-  h.status = [self] { return status(self); };
-  h.book = [self](const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); };
-  return h;
-}
 
 // True when a level-4 kill keeps the venue cut: nothing goes out for `req`,
 // and the OMS learns why (an order_reject sent as this connector).
@@ -82,20 +42,34 @@ bool refused_while_cut(Self* self, const order_request& req) {
   return true;
 }
 
-template <class Self>
-caf::message_handler shared_connector_handlers(Self* self, connector_hooks hooks) {
+// The handlers of a shell whose own namespace defines, for its `Self`, the
+// functions every shell has (found by argument-dependent lookup, so each
+// shell keeps them private to its file):
+//   caf::result<channel_result> cancel_all(Self*, const kill_command&);
+//   channel_result disconnect(Self*, const kill_command&);
+//   void on_liveness_tick(Self*);
+//   actor_stats stats(Self*);
+//   reset_precondition precondition(Self*);
+//   connector_status status(Self*);
+//   order_book_snapshot book_snapshot(Self*, const std::string&, uint32_t);
+// `protocol` names it in log lines ("binance", "fix"); `reconnect()` connects
+// again once a reset ended a level-4 cut.
+template <class Self, class Reconnect>
+caf::message_handler shared_connector_handlers(Self* self, const char* protocol,
+                                               std::chrono::milliseconds liveness_every,
+                                               Reconnect reconnect) {
   return {
     // Kill channels: asked by this node's kill coordinator only (a peer's
     // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
     [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
       if (!self->state.guard.local(self, "cancel_all"))
         return sender_guard::refusal("cancel_all");
-      return hooks.cancel_all(cmd);
+      return cancel_all(self, cmd);
     },
     [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
       if (!self->state.guard.local(self, "disconnect"))
         return sender_guard::refusal("disconnect");
-      return hooks.disconnect(cmd);
+      return disconnect(self, cmd);
     },
     [=](const reconcile_orders& req) {
       if (!self->state.guard.local_or(self, self->state.oms->get(), "reconcile_orders"))
@@ -121,16 +95,16 @@ caf::message_handler shared_connector_handlers(Self* self, connector_hooks hooks
         return;
       auto& st = self->state;
       if (st.disconnected_by && ts.level == kill_level::none) {
-        spdlog::warn("event=venue_reconnect protocol={} after={} cause={}", hooks.protocol,
+        spdlog::warn("event=venue_reconnect protocol={} after={} cause={}", protocol,
                      st.disconnected_by->value, ts.cause.value);
         st.disconnected_by.reset();
-        hooks.reconnect();
+        reconnect();
         st.liveness.restart(monotonic_ns());
       }
     },
     [=](tick_atom) {
-      hooks.liveness_tick();
-      self->delayed_send(self, hooks.liveness_every, tick_atom::value);
+      on_liveness_tick(self);
+      self->delayed_send(self, liveness_every, tick_atom::value);
     },
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))
@@ -139,10 +113,10 @@ caf::message_handler shared_connector_handlers(Self* self, connector_hooks hooks
       self->state.validator->set(find_role(dir, "validator"));
       self->state.kill = find_role(dir, "kill");
     },
-    [=](stats_atom) { return with_refusals(hooks.stats(), self->state.guard); },
-    [=](precond_atom) { return hooks.precondition(); },
-    [=](connector_status_atom) { return hooks.status(); },
-    [=](book_atom, const std::string& sym, uint32_t depth) { return hooks.book(sym, depth); },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](precond_atom) { return precondition(self); },
+    [=](connector_status_atom) { return status(self); },
+    [=](book_atom, const std::string& sym, uint32_t depth) { return book_snapshot(self, sym, depth); },
   };
 }
 

@@ -275,11 +275,6 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
   auto liveness_every = liveness_interval(self->state.cfg);
   if (self->state.liveness.enabled())
     self->delayed_send(self, liveness_every, tick_atom::value);
-  auto hooks = connector::hooks_of(self, "fix", liveness_every);
-  hooks.reconnect = [self] {
-    start_session(self);
-    start_stream(self);
-  };
   caf::message_handler order_path{
     // The order path: from the OMS the directory lists (it may be on
     // another node) or this node's actors; never from any CAF client.
@@ -299,8 +294,13 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       send_all_as_connector(self->address(), *self->state.oms, self->state.session->cancel(c));
     },
   };
+  auto reconnect = [self] {
+    start_session(self);
+    start_stream(self);
+  };
   return metrics::measured(self, "connector",
-                           order_path.or_else(connector::shared_connector_handlers(self, hooks)));
+                           order_path.or_else(connector::shared_connector_handlers(
+                             self, "fix", liveness_every, reconnect)));
 }
 
 } // namespace

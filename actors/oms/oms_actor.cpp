@@ -695,18 +695,10 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     "Order round trip: OMS sends to the connector -> first venue answer (ack or fill).");
   open_journal(self);
   return metrics::measured(self, "oms", {
-    [=](const order_request& req) {
-      if (from_risk(self, "order_request"))
-        on_order(self, req);
-    },
-    [=](const cancel_request& c) {
-      if (from_risk(self, "cancel_request"))
-        on_cancel(self, c);
-    },
-    [=](const amend_request& a) {
-      if (from_risk(self, "amend_request"))
-        on_amend(self, a);
-    },
+    // Past pre-trade risk only (from_risk).
+    [=](const order_request& r) { if (from_risk(self, "order_request")) on_order(self, r); },
+    [=](const cancel_request& c) { if (from_risk(self, "cancel_request")) on_cancel(self, c); },
+    [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
     [=](const execution_report& rep) {
       if (from_connector(self, "execution_report"))
         on_report(self, rep);

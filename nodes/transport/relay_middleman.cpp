@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <vector>
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
@@ -154,15 +153,14 @@ std::string make_private_folder(const std::string& prefix, std::string& error) {
   // sun_path holds 107 bytes: keep room for the socket's name.
   if (const char* t = std::getenv("TMPDIR"); t && *t && std::strlen(t) < 64)
     base = t;
-  std::vector<char> tmpl(base.begin(), base.end());
-  auto tail = "/" + prefix + "-XXXXXX";
-  tmpl.insert(tmpl.end(), tail.begin(), tail.end());
-  tmpl.push_back('\0');
-  if (!::mkdtemp(tmpl.data())) { // 0700
+  // mkdtemp replaces the trailing six characters with a unique name and
+  // makes the folder 0700.
+  std::string folder = base + "/" + prefix + "-XXXXXX";
+  if (!::mkdtemp(folder.data())) {
     error = errno_text(("mkdtemp " + base).c_str());
     return "";
   }
-  return tmpl.data();
+  return folder;
 }
 
 } // namespace cwts
