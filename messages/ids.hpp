@@ -40,6 +40,13 @@ using strategy_id = string_id<struct strategy_id_tag>;
 using account_id = string_id<struct account_id_tag>;
 using kill_id = string_id<struct kill_id_tag>;
 using command_id = string_id<struct command_id_tag>;
+// Which venue an order, report or position belongs to ("binance", "fix",
+// "okx"): an instrument is (venue, symbol). Named in the node config
+// ([venue] name); the connector of venue v holds the role "connector.v".
+using venue_name = string_id<struct venue_name_tag>;
+
+// True when `id` is a valid venue name: 1..15 of a-z, 0-9, '-'.
+bool is_valid_venue_name(const std::string& id);
 
 // True when `id` is a valid Binance newClientOrderId.
 bool is_valid_client_order_id(const std::string& id);

@@ -109,6 +109,8 @@ struct channel_result {
   int64_t positions_open_after = -1;
   // With `id`, which kill this reports on (kill_key); the coordinator sets it.
   operator_id issuer{};
+  // The venue channels (cancel-all, disconnect): one per venue, this one's.
+  venue_name venue{};
 };
 
 // Event: a node's trading state changed.
@@ -223,7 +225,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_result& x) {
   return f(caf::meta::type_name("channel_result"), x.id, x.node, x.channel, x.ok, x.duration_ns,
            x.retries, x.orders_canceled, x.open_orders_after, x.error, x.orders_sent,
-           x.positions_open_after, x.issuer);
+           x.positions_open_after, x.issuer, x.venue);
 }
 
 template <class Inspector>

@@ -56,6 +56,7 @@ const char* to_string(reject_reason r) {
     case reject_reason::execution_throttle_tripped: return "execution_throttle_tripped";
     case reject_reason::not_reconciled: return "not_reconciled";
     case reject_reason::replace_refused: return "replace_refused";
+    case reject_reason::venue_not_connected: return "venue_not_connected";
   }
   return "?";
 }

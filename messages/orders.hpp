@@ -53,10 +53,12 @@ enum class reject_reason : uint8_t {
   not_reconciled,             // the OMS has not yet reconciled with the venue after a start
   replace_refused, // amend: the original is unknown or not live, ended before its cancel,
                    // or the replacement changes symbol or side
+  venue_not_connected, // no connector of the order's venue in the cluster, or not this one's
 };
 
-// Number of reject_reason values (replace_refused is the last).
-inline constexpr size_t reject_reason_count = static_cast<size_t>(reject_reason::replace_refused) + 1;
+// Number of reject_reason values (venue_not_connected is the last).
+inline constexpr size_t reject_reason_count =
+  static_cast<size_t>(reject_reason::venue_not_connected) + 1;
 
 const char* to_string(side s);
 const char* to_string(order_type t);
@@ -81,6 +83,7 @@ struct order_request {
   // closed gate only while a flatten is in force for it and only if it
   // shrinks the position (common/order_gate.hpp, risk's flatten check).
   bool flatten = false;
+  venue_name venue{}; // where it trades: the OMS sends it to that venue's connector
 };
 
 // Command: cancel one order.
@@ -88,6 +91,7 @@ struct cancel_request {
   client_order_id id;
   symbol sym;
   timestamp_ns ts_init;
+  venue_name venue{};
 };
 
 // Command: amend an order (FIX OrderCancelReplaceRequest 35=G): cancel
@@ -113,6 +117,7 @@ struct execution_report {
   std::string text; // venue message for rejects
   timestamp_ns ts_event;
   timestamp_ns ts_init;
+  venue_name venue{}; // the venue that reported it (its connector stamps it)
 };
 
 // Event: an order was refused before it reached the venue, or by the venue.
@@ -122,17 +127,18 @@ struct order_reject {
   reject_reason reason = reject_reason::venue_rejected;
   std::string detail;
   timestamp_ns ts_init;
+  venue_name venue{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
   return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.account, x.sym, x.order_side,
-           x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten);
+           x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten, x.venue);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
-  return f(caf::meta::type_name("cancel_request"), x.id, x.sym, x.ts_init);
+  return f(caf::meta::type_name("cancel_request"), x.id, x.sym, x.ts_init, x.venue);
 }
 
 template <class Inspector>
@@ -144,12 +150,13 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, execution_report& x) {
   return f(caf::meta::type_name("execution_report"), x.id, x.venue_id, x.sym, x.order_side,
            x.status, x.last_qty, x.last_price, x.cum_qty, x.leaves_qty, x.text, x.ts_event,
-           x.ts_init);
+           x.ts_init, x.venue);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_reject& x) {
-  return f(caf::meta::type_name("order_reject"), x.id, x.sym, x.reason, x.detail, x.ts_init);
+  return f(caf::meta::type_name("order_reject"), x.id, x.sym, x.reason, x.detail, x.ts_init,
+           x.venue);
 }
 
 } // namespace cwts

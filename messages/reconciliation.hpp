@@ -51,7 +51,8 @@ struct symbol_assets {
 // tracking `live` (the OMS's restored live orders) for fills.
 struct reconcile_orders {
   int64_t round = 0; // echoed in the snapshot
-  std::vector<order_request> live;
+  std::vector<order_request> live; // the live orders of `venue` only
+  venue_name venue{};
 };
 
 // Event: the venue's view, taken by the connector in one pass.
@@ -69,6 +70,7 @@ struct venue_snapshot {
   int32_t requests = 0;
   int64_t duration_ns = 0;
   timestamp_ns taken_at;
+  venue_name venue{}; // whose view (the connector stamps it)
 };
 
 // Event: one fill as the OMS journal holds it, oldest first; risk rebuilds
@@ -79,6 +81,7 @@ struct journaled_fill {
   side order_side = side::buy;
   qty quantity;
   price px;
+  venue_name venue{};
 };
 
 // Event: a live order the OMS restored and reconciled, as risk must count it
@@ -113,19 +116,20 @@ typename Inspector::result_type inspect(Inspector& f, symbol_assets& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reconcile_orders& x) {
-  return f(caf::meta::type_name("reconcile_orders"), x.round, x.live);
+  return f(caf::meta::type_name("reconcile_orders"), x.round, x.live, x.venue);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, venue_snapshot& x) {
   return f(caf::meta::type_name("venue_snapshot"), x.round, x.complete, x.error, x.open_orders,
            x.ended, x.unknown_at_venue, x.balances, x.assets, x.requests, x.duration_ns,
-           x.taken_at);
+           x.taken_at, x.venue);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journaled_fill& x) {
-  return f(caf::meta::type_name("journaled_fill"), x.id, x.sym, x.order_side, x.quantity, x.px);
+  return f(caf::meta::type_name("journaled_fill"), x.id, x.sym, x.order_side, x.quantity, x.px,
+           x.venue);
 }
 
 } // namespace cwts

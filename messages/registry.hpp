@@ -68,6 +68,29 @@ inline caf::actor find_role(const role_directory& dir, const std::string& role) 
   return i == dir.end() ? caf::actor{} : i->second;
 }
 
+// The role of venue `v`'s connector: "connector.<v>" (one per venue in the
+// cluster; each is supervised and failed over on its own).
+inline const std::string connector_role_prefix = "connector.";
+inline std::string connector_role(const venue_name& v) { return connector_role_prefix + v.value; }
+
+// The venue of a connector role ("connector.binance" -> binance), or an empty
+// id for any other role.
+inline venue_name venue_of_role(const std::string& role) {
+  if (role.size() <= connector_role_prefix.size()
+      || role.compare(0, connector_role_prefix.size(), connector_role_prefix) != 0)
+    return {};
+  return venue_name{role.substr(connector_role_prefix.size())};
+}
+
+// Every venue connector of `dir`, by venue.
+inline std::map<venue_name, caf::actor> connectors_in(const role_directory& dir) {
+  std::map<venue_name, caf::actor> out;
+  for (auto& [role, actor] : dir)
+    if (auto v = venue_of_role(role); !v.empty() && actor)
+      out.emplace(v, actor);
+  return out;
+}
+
 // Registers every wire type with `cfg` (call before the actor system starts).
 void register_message_types(caf::actor_system_config& cfg);
 
