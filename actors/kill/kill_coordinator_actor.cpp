@@ -29,6 +29,14 @@ caf::actor local_role(kill_ptr self, const std::string& name) {
   return h && h.node() == self->node() ? h : caf::actor{};
 }
 
+// Every venue connector on this node (connector.<venue>), by venue.
+std::map<venue_name, caf::actor> local_connectors(kill_ptr self) {
+  auto out = connectors_in(self->state.dir);
+  for (auto i = out.begin(); i != out.end();)
+    i = i->second.node() == self->node() ? std::next(i) : out.erase(i);
+  return out;
+}
+
 std::vector<caf::actor> peers(kill_ptr self) {
   std::vector<caf::actor> out;
   for (auto& [name, handle] : self->state.dir)
@@ -62,9 +70,11 @@ std::string persist(kill_ptr self) {
 
 void notify_trading_state(kill_ptr self) {
   auto st = self->state.core->state();
-  for (const char* r : {"strategy", "oms", "risk", "connector"})
+  for (const char* r : {"strategy", "oms", "risk"})
     if (auto h = local_role(self, r))
       self->send(h, st);
+  for (auto& [venue, connector] : local_connectors(self))
+    self->send(connector, st);
 }
 
 } // namespace kill_detail
@@ -107,6 +117,7 @@ void audit_channel(kill_ptr self, const channel_result& c) {
     .add("id", c.id.value)
     .add("from", c.node.value)
     .add("channel", c.channel)
+    .add("venue", c.venue.value)
     .add("ok", c.ok ? 1 : 0)
     .add("duration_ns", c.duration_ns)
     .add("retries", c.retries)
@@ -123,9 +134,10 @@ void log_report(const kill_report& r) {
                  r.id.value, a.node.value, a.applied, a.verify_ns / 1e3, a.gate_close_ns / 1e3,
                  a.error);
   for (auto& c : r.channels)
-    spdlog::info("event=kill_channel id={} node={} channel={} ok={} duration_ms={:.3f} "
+    spdlog::info("event=kill_channel id={} node={} channel={} venue={} ok={} duration_ms={:.3f} "
                  "retries={} canceled={} open_after={} error=\"{}\"",
-                 r.id.value, c.node.value, c.channel, c.ok, c.duration_ns / 1e6, c.retries,
+                 r.id.value, c.node.value, c.channel, c.venue.value, c.ok, c.duration_ns / 1e6,
+                 c.retries,
                  c.orders_canceled, c.open_orders_after, c.error);
   spdlog::info("event=kill_report id={} complete={} total_ms={:.3f} error=\"{}\"", r.id.value,
                r.complete, r.total_ns / 1e6, r.error);
@@ -162,35 +174,43 @@ void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
   deliver_if_complete(self, kill_key(cmd), false);
 }
 
+// `venue`: the venue channels' (cancel-all, disconnect) venue; empty for the others.
 channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
-                              int64_t started, const std::string& error) {
-  return channel_result{cmd.id, self->state.cfg.core.self, channel, false,
-                        monotonic_ns() - started, 0, 0, -1, error};
+                              int64_t started, const std::string& error,
+                              const venue_name& venue = {}) {
+  channel_result r{cmd.id, self->state.cfg.core.self, channel, false,
+                   monotonic_ns() - started, 0, 0, -1, error};
+  r.venue = venue;
+  return r;
 }
 
-// Level 4: the venue connection is cut (streams and polls stopped, orders
-// refused) once nothing more has to reach the venue: after the flatten on the
-// node that flattens, after the venue channel where no node flattens.
+// Level 4: the venue connections are cut (streams and polls stopped, orders
+// refused) once nothing more has to reach the venues: after the flatten on
+// the node that flattens (every connector of the cluster), after each venue
+// channel where no node flattens (that venue's connector).
 void run_disconnect_channel(kill_ptr self, const kill_command& cmd);
 
 // Asks `actor` for one channel of `cmd` (`atom` names it), records the
-// result or the failure under `name`, then runs `after`. With `round_trip`
-// the duration is the request's round trip rather than the actor's own.
+// result or the failure under `name` (and `venue`, for a venue channel),
+// then runs `after`. With `round_trip` the duration is the request's round
+// trip rather than the actor's own.
 template <class Atom, class After>
 void run_channel(kill_ptr self, const kill_command& cmd, const caf::actor& actor, Atom atom,
-                 const char* name, bool round_trip, After after) {
+                 const char* name, const venue_name& venue, bool round_trip, After after) {
   auto started = monotonic_ns();
   self->request(actor, self->state.cfg.channel_timeout, atom, cmd)
     .then(
       [=](channel_result r) {
         if (round_trip)
           r.duration_ns = monotonic_ns() - started;
+        if (!venue.empty())
+          r.venue = venue;
         record_channel(self, cmd, r);
         after();
       },
       [=](caf::error& err) {
-        record_channel(self, cmd,
-                       failed_channel(self, cmd, name, started, self->system().render(err)));
+        record_channel(self, cmd, failed_channel(self, cmd, name, started,
+                                                 self->system().render(err), venue));
         after();
       });
 }
@@ -206,45 +226,61 @@ caf::actor coordinator_of(kill_ptr self, const caf::actor& h) {
 
 // A connector takes a disconnect only from its own node's actors
 // (common/sender_guard.hpp): a connector on another node is asked through
-// that node's kill coordinator, which acts only for a kill it verified and
-// applied itself (the peer_atom disconnect handler below). The answer is the
-// connector's own measured result either way.
-void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
-  auto connector = role(self, "connector");
-  if (!connector) {
-    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
-                                             "no connector in the cluster directory"));
-    return;
-  }
+// that node's kill coordinator, naming the venue, which acts only for a kill
+// it verified and applied itself (on_peer_disconnect below). The answer is
+// the connector's own measured result either way.
+void run_venue_disconnect(kill_ptr self, const kill_command& cmd, const venue_name& venue,
+                          const caf::actor& connector) {
   if (connector.node() == self->node()) {
-    run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", false, [] {});
+    run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", venue, false,
+                [] {});
     return;
   }
   auto peer = coordinator_of(self, connector);
   if (!peer) {
-    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
-                                             "no kill coordinator listed for the connector's node"));
+    record_channel(self, cmd,
+                   failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
+                                  "no kill coordinator listed for the connector's node", venue));
     return;
   }
   auto started = monotonic_ns();
-  self->request(peer, self->state.cfg.channel_timeout, peer_atom::value, disconnect_atom::value, cmd)
-    .then([=](channel_result r) { record_channel(self, cmd, r); },
-          [=](caf::error& err) {
-            record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
-                                                     self->system().render(err)));
-          });
+  self
+    ->request(peer, self->state.cfg.channel_timeout, peer_atom::value, disconnect_atom::value, cmd,
+              venue.value)
+    .then(
+      [=](channel_result r) {
+        r.venue = venue;
+        record_channel(self, cmd, r);
+      },
+      [=](caf::error& err) {
+        record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
+                                                 self->system().render(err), venue));
+      });
 }
 
-// Who sends the level-4 disconnect: the node whose risk flattens, or the
-// connector's own node when no risk is in the cluster.
+// Every connector of the cluster, one channel result per venue.
+void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
+  auto connectors = connectors_in(self->state.dir);
+  if (connectors.empty()) {
+    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
+                                             "no connector in the cluster directory"));
+    return;
+  }
+  for (auto& [venue, connector] : connectors)
+    run_venue_disconnect(self, cmd, venue, connector);
+}
+
+// Who sends the level-4 disconnect: the node whose risk flattens (to every
+// connector), or each connector's own node when no risk is in the cluster.
 bool flattens_here(kill_ptr self, const kill_command& cmd) {
   return cmd.level >= kill_level::flatten && local_role(self, "risk");
 }
 bool disconnects_after_venue(kill_ptr self, const kill_command& cmd) {
-  return cmd.level == kill_level::full_stop && local_role(self, "connector") && !role(self, "risk");
+  return cmd.level == kill_level::full_stop && !local_connectors(self).empty()
+         && !role(self, "risk");
 }
 
-// The venue channel has not confirmed after its quick retries: the operator
+// A venue channel has not confirmed after its quick retries: the operator
 // must know now (critical log, audit, `channels_escalated`); it keeps
 // retrying in the background.
 void escalate_channel(kill_ptr self, const kill_command& cmd, const channel_result& r) {
@@ -254,20 +290,24 @@ void escalate_channel(kill_ptr self, const kill_command& cmd, const channel_resu
     .add("ts_ns", wall_clock_now().ns)
     .add("id", cmd.id.value)
     .add("channel", r.channel)
+    .add("venue", r.venue.value)
     .add("attempts", r.retries + 1)
     .add("open_after", r.open_orders_after)
     .add("error", r.error);
   audit(self, a, true);
-  spdlog::critical("event=kill_channel_escalated id={} channel={} attempts={} open_after={} "
-                   "error=\"{}\" action=retry_every_{}_ms",
-                   cmd.id.value, r.channel, r.retries + 1, r.open_orders_after, r.error,
-                   self->state.cfg.venue_channel_slow_retry.count());
+  spdlog::critical("event=kill_channel_escalated id={} channel={} venue={} attempts={} "
+                   "open_after={} error=\"{}\" action=retry_every_{}_ms",
+                   cmd.id.value, r.channel, r.venue.value, r.retries + 1, r.open_orders_after,
+                   r.error, self->state.cfg.venue_channel_slow_retry.count());
 }
 
-// The venue channel retries until the venue confirms nothing is open: quick
-// retries first (200, 400, 800 ms), then it is escalated and goes on at the
-// slow interval while the gate stays closed at level 2 or more.
-void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connector, int attempt) {
+// One venue channel per local connector, all started at once: each retries
+// on its own until its venue confirms nothing is open: quick retries first
+// (200, 400, 800 ms), then it is escalated and goes on at the slow interval
+// while the gate stays closed at level 2 or more. A venue that fails or
+// hangs delays no other: its retry timer is keyed by (kill, venue).
+void run_venue_channel(kill_ptr self, const kill_command& cmd, const venue_name& venue,
+                       caf::actor connector, int attempt) {
   auto started = monotonic_ns();
   auto after = [=](const channel_result& r) {
     bool confirmed = r.ok && r.open_orders_after <= 0;
@@ -277,23 +317,24 @@ void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connec
     if (!confirmed) {
       auto delay = attempt < quick ? std::chrono::milliseconds(200 << attempt)
                                    : self->state.cfg.venue_channel_slow_retry;
-      self->delayed_send(self, delay, retry_atom::value, cmd, attempt + 1);
+      self->delayed_send(self, delay, retry_atom::value, cmd, attempt + 1, venue.value);
     }
-    // The level-4 disconnect waits for the venue channel's verdict, not
-    // for the slow retries.
+    // The level-4 disconnect of this venue waits for its venue channel's
+    // verdict, not for the slow retries.
     if ((confirmed || attempt == quick) && disconnects_after_venue(self, cmd))
-      run_disconnect_channel(self, cmd);
+      run_venue_disconnect(self, cmd, venue, connector);
   };
   self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
     .then(
       [=](channel_result r) {
         r.retries = attempt;
+        r.venue = venue;
         record_channel(self, cmd, r);
         after(r);
       },
       [=](caf::error& err) {
         auto r = failed_channel(self, cmd, "venue_cancel_all", started,
-                                self->system().render(err));
+                                self->system().render(err), venue);
         r.retries = attempt;
         record_channel(self, cmd, r);
         after(r);
@@ -304,13 +345,13 @@ void run_venue_channel(kill_ptr self, const kill_command& cmd, caf::actor connec
 // (even an order that reached it before the gate closed is refused), and
 // it answers with what it still has in flight.
 void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor risk) {
-  run_channel(self, cmd, risk, freeze_atom::value, "risk_freeze", true, [] {});
+  run_channel(self, cmd, risk, freeze_atom::value, "risk_freeze", {}, true, [] {});
 }
 
 // Level 3+: risk sends market orders that shrink every position in scope
 // and answers once they are flat (or after its last round).
 void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
-  run_channel(self, cmd, local_role(self, "risk"), flatten_atom::value, "flatten", false, [=] {
+  run_channel(self, cmd, local_role(self, "risk"), flatten_atom::value, "flatten", {}, false, [=] {
     if (cmd.level == kill_level::full_stop)
       run_disconnect_channel(self, cmd);
   });
@@ -319,7 +360,7 @@ void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
 // The OMS marks the orders in scope pending_cancel first, so the flatten
 // that follows is not undone by a resting order filling late.
 void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
-  run_channel(self, cmd, oms, cancel_all_atom::value, "oms", false, [=] {
+  run_channel(self, cmd, oms, cancel_all_atom::value, "oms", {}, false, [=] {
     if (flattens_here(self, cmd))
       run_flatten_channel(self, cmd);
   });
@@ -393,18 +434,28 @@ std::string handle_command(kill_ptr self, const kill_command& received, const ch
       d.ack.error = why;
   }
   auto oms = local_role(self, "oms");
-  auto connector = local_role(self, "connector");
+  auto connectors = local_connectors(self);
   bool cancel = d.ack.applied && cmd.level >= kill_level::cancel_all;
   // A strategy's orders share symbols with others: the OMS cancels them one
   // by one; the venue's cancel-all per symbol would take the others too.
-  bool venue = cancel && connector && cmd.scope != kill_scope::strategy;
+  bool venue = cancel && !connectors.empty() && cmd.scope != kill_scope::strategy;
   bool flatten = d.ack.applied && flattens_here(self, cmd);
-  bool disconnect = d.ack.applied && cmd.level == kill_level::full_stop
-                    && (flatten || disconnects_after_venue(self, cmd));
+  // Disconnect channels: after the flatten, one per connector of the
+  // cluster (one failure when there is none); else one per local venue
+  // channel.
+  int32_t disconnects = 0;
+  if (d.ack.applied && cmd.level == kill_level::full_stop) {
+    if (flatten)
+      disconnects = std::max<int32_t>(1, static_cast<int32_t>(connectors_in(self->state.dir).size()));
+    else if (venue && disconnects_after_venue(self, cmd))
+      disconnects = static_cast<int32_t>(connectors.size());
+  }
+  bool disconnect = disconnects > 0;
   auto risk = d.ack.applied ? local_role(self, "risk") : caf::actor{};
   bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
-  d.ack.channels_started = (cancel && oms ? 1 : 0) + (venue ? 1 : 0) + (flatten ? 1 : 0)
-                           + (disconnect ? 1 : 0) + (risk ? 1 : 0) + (audited ? 1 : 0);
+  d.ack.channels_started = (cancel && oms ? 1 : 0)
+                           + (venue ? static_cast<int32_t>(connectors.size()) : 0)
+                           + (flatten ? 1 : 0) + disconnects + (risk ? 1 : 0) + (audited ? 1 : 0);
   if (self->state.core->on_ack(d.ack) && d.ack.applied) {
     auto& m = self->state.last_kill;
     m["last.gate_close_ns." + d.ack.node.value] = d.ack.gate_close_ns;
@@ -449,10 +500,11 @@ std::string handle_command(kill_ptr self, const kill_command& received, const ch
   else if (flatten)
     run_flatten_channel(self, cmd);
   if (venue)
-    run_venue_channel(self, cmd, connector, 0);
+    for (auto& [name, connector] : connectors)
+      run_venue_channel(self, cmd, name, connector, 0);
   // A connector whose flattening node never asks (it died, or was cut off)
   // is still cut, after the time a flatten may take.
-  if (d.ack.applied && cmd.level == kill_level::full_stop && connector && !disconnect)
+  if (d.ack.applied && cmd.level == kill_level::full_stop && !connectors.empty() && !disconnect)
     self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
   return "";
 }
@@ -528,35 +580,43 @@ void refuse_report(kill_ptr self, const char* kind, const kill_id& id, const nod
   audit_refusal(self, r, std::string(kind) + " refused: " + why);
 }
 
-// A peer coordinator asks us to cut our connector for a level-4 kill
-// (run_disconnect_channel on the node that flattened). Only a listed peer
-// coordinator, only for a level-4 kill this node verified and applied
-// itself: a forged or unknown kill cuts nothing.
-caf::result<channel_result> on_peer_disconnect(kill_ptr self, const kill_command& cmd) {
+// A peer coordinator asks us to cut our connector of venue `venue` for a
+// level-4 kill (run_venue_disconnect on the node that flattened). Only a
+// listed peer coordinator, only for a level-4 kill this node verified and
+// applied itself: a forged or unknown kill cuts nothing.
+caf::result<channel_result> on_peer_disconnect(kill_ptr self, const kill_command& cmd,
+                                               const venue_name& venue) {
   auto sender = self->current_sender();
   bool listed = false;
   for (auto& p : peers(self))
     listed = listed || (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(p));
   auto refuse = [&](const std::string& why) -> caf::result<channel_result> {
     refuse_report(self, "peer_disconnect", cmd.id, self->state.cfg.core.self, why);
-    return channel_result{cmd.id, self->state.cfg.core.self, "venue_disconnect", false, 0, 0, 0,
-                          -1, "refused: " + why};
+    channel_result r{cmd.id, self->state.cfg.core.self, "venue_disconnect", false, 0, 0, 0,
+                     -1, "refused: " + why};
+    r.venue = venue;
+    return r;
   };
   if (!listed)
     return refuse("sender is not a listed peer coordinator");
   if (cmd.level != kill_level::full_stop || !self->state.core->has_applied(cmd))
     return refuse("not a level-4 kill this node verified and applied");
-  auto connector = local_role(self, "connector");
-  if (!connector)
-    return refuse("no connector on this node");
+  auto connectors = local_connectors(self);
+  auto connector = connectors.find(venue);
+  if (connector == connectors.end())
+    return refuse("no connector of venue '" + venue.value + "' on this node");
   auto rp = self->make_response_promise<channel_result>();
   auto started = monotonic_ns();
-  self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
-    .then([rp](channel_result r) mutable { rp.deliver(std::move(r)); },
-          [=](caf::error& err) mutable {
-            rp.deliver(failed_channel(self, cmd, "venue_disconnect", started,
-                                      self->system().render(err)));
-          });
+  self->request(connector->second, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
+    .then(
+      [rp, venue](channel_result r) mutable {
+        r.venue = venue;
+        rp.deliver(std::move(r));
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(failed_channel(self, cmd, "venue_disconnect", started,
+                                  self->system().render(err), venue));
+      });
   return rp;
 }
 
@@ -573,8 +633,10 @@ void record_ack_metrics(kill_ptr self, const kill_ack& ack) {
       = ack.accepted_at.ns - self->state.last_kill_accepted_ns;
 }
 
+// last.channel_ns.<node>.<channel>[.<venue>] (a venue channel per venue).
 void record_channel_metrics(kill_ptr self, const channel_result& r) {
-  self->state.last_kill["last.channel_ns." + r.node.value + "." + r.channel] = r.duration_ns;
+  self->state.last_kill["last.channel_ns." + r.node.value + "." + r.channel
+                        + (r.venue.empty() ? "" : "." + r.venue.value)] = r.duration_ns;
 }
 
 caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
@@ -617,14 +679,16 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       // already cut; its answer is not awaited.
       if (!self->state.guard.local(self, "disconnect"))
         return;
-      if (auto connector = local_role(self, "connector"))
+      for (auto& [venue, connector] : local_connectors(self))
         self->request(connector, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
           .then([](const channel_result&) {}, [](const caf::error&) {});
     },
-    [=](peer_atom, disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
-      return on_peer_disconnect(self, cmd);
+    [=](peer_atom, disconnect_atom, const kill_command& cmd,
+        const std::string& venue) -> caf::result<channel_result> {
+      return on_peer_disconnect(self, cmd, venue_name{venue});
     },
-    [=](retry_atom, const kill_command& cmd, int attempt) {
+    // One venue channel's retry (run_venue_channel): each venue its own.
+    [=](retry_atom, const kill_command& cmd, int attempt, const std::string& venue) {
       // A reset reopened the gate (or lowered it below cancel-all): the
       // kill is over, and so are its retries.
       auto scoped = to_gate_scope(cmd.scope);
@@ -633,8 +697,9 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                              : gate.level();
       if (level < static_cast<uint8_t>(kill_level::cancel_all))
         return;
-      if (auto connector = local_role(self, "connector"))
-        run_venue_channel(self, cmd, connector, attempt);
+      auto connectors = local_connectors(self);
+      if (auto c = connectors.find(venue_name{venue}); c != connectors.end())
+        run_venue_channel(self, cmd, c->first, c->second, attempt);
     },
     [=](const kill_ack& ack) {
       if (auto why = delivery_refusal(self, ack.node); !why.empty())

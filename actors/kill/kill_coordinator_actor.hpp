@@ -6,7 +6,8 @@
 //      origin: verify ─ refused ──> audited, kill_report{error}
 //              accepted: gate closed ─┬─> (peer_atom, kill_command) to every peer (echo)
 //                                     ├─> halt state written, then kill_ack
-//                                     ├─> channels: oms cancel-all, venue cancel-all
+//                                     ├─> channels: oms cancel-all, venue cancel-all (one per
+//                                     │   local connector.<venue>, in parallel, each retried alone)
 //                                     └─> trading_state to strategy/oms/risk
 //      peer:   verify the same signature, gate closed ─┬─> echo to its peers (first sight only)
 //                                                      ├─> kill_ack to origin, then channel_results
@@ -31,6 +32,9 @@
 // kill_ack; channel_result; reset_command (request) -> reset_report;
 // (peer_atom, reset_command); reset_vote; (deadline_atom, string);
 // (reset_atom, string); heartbeat; tick_atom (heartbeat timer);
+// (peer_atom, disconnect_atom, kill_command, string venue) -> channel_result
+// (a peer coordinator cuts our connector.<venue> for its level-4 kill);
+// (retry_atom, kill_command, int attempt, string venue) (our own timer);
 // (wire_atom, role_directory);
 // gate_atom -> trading_state; stats_atom -> actor_stats.
 

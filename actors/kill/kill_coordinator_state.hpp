@@ -72,6 +72,8 @@ using kill_ptr = caf::stateful_actor<kill_coordinator_state>*;
 
 caf::actor role(kill_ptr self, const std::string& name);
 caf::actor local_role(kill_ptr self, const std::string& name);
+// This node's venue connectors (roles connector.<venue>), by venue.
+std::map<venue_name, caf::actor> local_connectors(kill_ptr self);
 std::vector<caf::actor> peers(kill_ptr self);
 
 // Appends to the audit log (logs and counts a failure; never throws).

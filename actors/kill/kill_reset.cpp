@@ -173,11 +173,13 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
   };
   // Every local actor is asked for its typed reset_precondition, one after
   // the other: the OMS whether it is reconciled, every one whether a kill
-  // trigger's condition holds now (risk, validator, connector).
+  // trigger's condition holds now (risk, validator, every connector).
   auto asked = std::make_shared<std::vector<std::pair<std::string, caf::actor>>>();
-  for (const char* r : {"oms", "risk", "validator", "connector"})
+  for (const char* r : {"oms", "risk", "validator"})
     if (auto h = local_role(self, r))
       asked->emplace_back(r, h);
+  for (auto& [venue, h] : local_connectors(self))
+    asked->emplace_back(connector_role(venue), h);
   // The step holds itself weakly; the pending request's handlers hold it
   // strongly, so it lives exactly as long as a request is outstanding.
   auto next = std::make_shared<std::function<void(size_t)>>();

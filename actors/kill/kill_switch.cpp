@@ -303,9 +303,10 @@ bool kill_switch::on_channel_result(const channel_result& result) {
   if (i == kills_.end())
     return false;
   auto& channels = i->second.channels;
-  // A retried channel replaces its earlier result.
+  // A retried channel replaces its earlier result (a venue channel: that
+  // venue's only).
   auto same = std::find_if(channels.begin(), channels.end(), [&](const channel_result& c) {
-    return c.node == result.node && c.channel == result.channel;
+    return c.node == result.node && c.channel == result.channel && c.venue == result.venue;
   });
   if (same != channels.end())
     *same = result;

@@ -15,6 +15,11 @@
 
 namespace cwts {
 
+// A required name `r` stands for every role `r.<x>` ever seen in the
+// directory ("connector": each venue's connector, connector.binance,
+// connector.fix, ...), each watched and reported under its full name; until
+// one is seen, for `r` itself (so a cluster that never had one is noticed
+// too). A full name ("connector.binance") watches that role only.
 struct role_watch_config {
   std::vector<std::string> required; // e.g. {"oms", "connector"}; empty: off
   int64_t halt_after_ns = 0;         // 0: off
@@ -40,6 +45,11 @@ public:
 
 private:
   role_watch_config cfg_;
+  // One watched role: present now, missing, or lost (appended to `lost`).
+  void check(const std::string& role, const std::set<std::string>& present, int64_t now_ns,
+             std::vector<std::string>& lost);
+
+  std::map<std::string, std::set<std::string>> members_; // r -> every r.<x> seen
   std::map<std::string, int64_t> missing_since_;
   std::set<std::string> fired_;
   uint64_t triggered_ = 0;

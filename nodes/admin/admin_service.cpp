@@ -195,12 +195,25 @@ http_reply admin_service::handle_book(const std::string& symbol, const std::stri
     ++bad_bodies_;
     return json(400, json_error(why));
   }
+  auto venue = book_venue(query);
+  if (!venue.empty() && !is_valid_venue_name(venue.value)) {
+    ++bad_bodies_;
+    return json(400, json_error("venue must be 1..15 of a-z, 0-9, '-'"));
+  }
   caf::scoped_actor self{impl_->sys};
-  auto connector = local_role(impl_->sys, directory(self, impl_->supervisor, cfg_.collect_timeout),
-                              "connector");
-  if (!connector)
+  // This node's connectors by venue; ?venue= picks one, else the first.
+  auto connectors = connectors_in(directory(self, impl_->supervisor, cfg_.collect_timeout));
+  for (auto i = connectors.begin(); i != connectors.end();)
+    i = i->second.node() == impl_->sys.node() ? std::next(i) : connectors.erase(i);
+  if (connectors.empty())
     return json(404, json_error("node " + cfg_.node + " has no connector (a gateway node has the "
                                 "order books)"));
+  auto chosen = venue.empty() ? connectors.begin() : connectors.find(venue);
+  if (chosen == connectors.end())
+    return json(404, json_error("node " + cfg_.node + " has no connector of venue '"
+                                + venue.value + "'"));
+  auto connector = chosen->second;
+  auto role = connector_role(chosen->first);
   http_reply reply;
   self->request(connector, cfg_.collect_timeout, book_atom::value, symbol, *depth)
     .receive(
@@ -210,9 +223,9 @@ http_reply admin_service::handle_book(const std::string& symbol, const std::stri
         else if (!b.error.empty())
           reply = json(503, json_error(b.error));
         else
-          reply = json(200, api_book(cfg_.node, b));
+          reply = json(200, api_book(cfg_.node, b, chosen->first));
       },
-      [&](caf::error& err) { reply = actor_error(impl_->sys, err, "connector"); });
+      [&](caf::error& err) { reply = actor_error(impl_->sys, err, role); });
   return reply;
 }
 

@@ -24,9 +24,11 @@ void levels(writer& w, const char* key, const std::vector<book_level>& side) {
 
 } // namespace
 
-std::string api_book(const std::string& node, const order_book_snapshot& b) {
+std::string api_book(const std::string& node, const order_book_snapshot& b,
+                     const venue_name& venue) {
   return doc([&](writer& w) {
     kv(w, "node", node);
+    kv(w, "venue", venue.value);
     kv(w, "symbol", b.symbol);
     kv(w, "synced", b.synced);
     kv(w, "crossed", b.crossed);
@@ -37,6 +39,20 @@ std::string api_book(const std::string& node, const order_book_snapshot& b) {
     levels(w, "bids", b.bids);
     levels(w, "asks", b.asks);
   });
+}
+
+venue_name book_venue(const std::string& query) {
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    auto end = query.find('&', pos);
+    auto item = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (item.rfind("venue=", 0) == 0)
+      return venue_name{item.substr(6)};
+    if (end == std::string::npos)
+      break;
+    pos = end + 1;
+  }
+  return {};
 }
 
 std::optional<uint32_t> book_depth(const std::string& query, std::string& error) {

@@ -171,10 +171,10 @@ void actor_metrics(families& f, const node_snapshot& snap,
 }
 
 // Counters of `role` whose key starts with `prefix`: the rest of the key is
-// the value of label `label`.
+// the value of label `label` (with the labels `extra`).
 void by_prefix(families& f, const node_status& st, const std::string& role, const std::string& prefix,
                const std::string& name, const std::string& help, const std::string& label,
-               bool counter, double scale = 1.0) {
+               bool counter, double scale = 1.0, const labels& extra = {}) {
   auto r = st.stats.find(role);
   if (r == st.stats.end())
     return;
@@ -182,10 +182,12 @@ void by_prefix(families& f, const node_status& st, const std::string& role, cons
     if (!starts_with(k, prefix))
       continue;
     double value = static_cast<double>(v) * scale;
+    auto l = extra;
+    l[label] = k.substr(prefix.size());
     if (counter)
-      f.counter(name, help, {{label, k.substr(prefix.size())}}, value);
+      f.counter(name, help, std::move(l), value);
     else
-      f.gauge(name, help, {{label, k.substr(prefix.size())}}, value);
+      f.gauge(name, help, std::move(l), value);
   }
 }
 
@@ -205,20 +207,31 @@ void one(families& f, const node_status& st, const std::string& role, const std:
     f.gauge(name, help, std::move(l), v);
 }
 
+// Every connector of the node (connector.<venue>): its series carry the
+// label venue="<venue>".
 void market_data_metrics(families& f, const node_status& st) {
-  by_prefix(f, st, "connector", "md.frames.", "cwts_md_frames_total",
-            "Market-data frames received, by stream.", "stream", true);
-  one(f, st, "connector", "stream_frames", "cwts_md_stream_frames_total",
-      "Frames received on the market stream connection.", true);
-  one(f, st, "connector", "stream_parse_errors", "cwts_md_parse_errors_total",
-      "Market-stream frames that did not parse.", true);
-  one(f, st, "connector", "book.resyncs", "cwts_book_resyncs_total", "Order-book resyncs.", true);
-  one(f, st, "connector", "book.gaps", "cwts_book_gaps_total", "Order-book sequence gaps.", true);
-  one(f, st, "connector", "book.crossed", "cwts_book_crossed_total", "Crossed books seen.", true);
-  by_prefix(f, st, "connector", "book.synced.", "cwts_book_synced",
-            "1 when the symbol's order book is synced.", "symbol", false);
-  by_prefix(f, st, "connector", "md.feed_age_ms.", "cwts_md_feed_age_seconds",
-            "Age of the newest market-data frame, by symbol.", "symbol", false, 1e-3);
+  for (auto& v : st.connector_venues()) {
+    auto role = connector_role(v);
+    labels venue{{"venue", v.value}};
+    by_prefix(f, st, role, "md.frames.", "cwts_md_frames_total",
+              "Market-data frames received, by venue and stream.", "stream", true, 1.0, venue);
+    one(f, st, role, "stream_frames", "cwts_md_stream_frames_total",
+        "Frames received on the market stream connection, by venue.", true, venue);
+    one(f, st, role, "stream_parse_errors", "cwts_md_parse_errors_total",
+        "Market-stream frames that did not parse, by venue.", true, venue);
+    one(f, st, role, "book.resyncs", "cwts_book_resyncs_total", "Order-book resyncs, by venue.",
+        true, venue);
+    one(f, st, role, "book.gaps", "cwts_book_gaps_total", "Order-book sequence gaps, by venue.",
+        true, venue);
+    one(f, st, role, "book.crossed", "cwts_book_crossed_total", "Crossed books seen, by venue.",
+        true, venue);
+    by_prefix(f, st, role, "book.synced.", "cwts_book_synced",
+              "1 when the symbol's order book is synced, by venue and symbol.", "symbol", false,
+              1.0, venue);
+    by_prefix(f, st, role, "md.feed_age_ms.", "cwts_md_feed_age_seconds",
+              "Age of the newest market-data frame, by venue and symbol.", "symbol", false, 1e-3,
+              venue);
+  }
   by_prefix(f, st, "validator", "last_trade_age_ms.", "cwts_md_last_trade_age_seconds",
             "Age of the newest validated trade, by symbol.", "symbol", false, 1e-3);
   by_prefix(f, st, "validator", "rejects.", "cwts_validator_rejects_total",
@@ -249,12 +262,17 @@ void order_metrics(families& f, const node_status& st) {
       {{"result", "passed"}});
   one(f, st, "risk", "checks_rejected", "cwts_risk_checks_total", "Pre-trade checks, by result.",
       true, {{"result", "rejected"}});
-  one(f, st, "connector", "orders.ws_api", "cwts_connector_orders_total",
-      "Orders the connector placed, by channel.", true, {{"channel", "ws_api"}});
-  one(f, st, "connector", "orders.rest", "cwts_connector_orders_total",
-      "Orders the connector placed, by channel.", true, {{"channel", "rest"}});
-  one(f, st, "connector", "venue_rejects", "cwts_venue_rejects_total",
-      "Orders the venue rejected.", true);
+  for (auto& v : st.connector_venues()) {
+    auto role = connector_role(v);
+    one(f, st, role, "orders.ws_api", "cwts_connector_orders_total",
+        "Orders a connector placed, by venue and channel.", true,
+        {{"venue", v.value}, {"channel", "ws_api"}});
+    one(f, st, role, "orders.rest", "cwts_connector_orders_total",
+        "Orders a connector placed, by venue and channel.", true,
+        {{"venue", v.value}, {"channel", "rest"}});
+    one(f, st, role, "venue_rejects", "cwts_venue_rejects_total", "Orders the venue rejected.",
+        true, {{"venue", v.value}});
+  }
 }
 
 // The GPU worker (actors/gpu), where the node runs one: the backend it chose
@@ -304,12 +322,20 @@ void kill_metrics(families& f, const node_snapshot& snap) {
               "Last kill originated here: this node accepted it -> the peer accepted it.",
               {{"peer", key.substr(20)}}, s);
     else if (starts_with(key, "last.channel_ns.")) {
+      // last.channel_ns.<node>.<channel>[.<venue>]
       auto rest = key.substr(16);
       auto dot = rest.find('.');
-      if (dot != std::string::npos)
-        f.gauge("cwts_kill_last_channel_seconds",
-                "Last kill: duration of each channel (oms, venue_cancel_all, ...) per node.",
-                {{"peer", rest.substr(0, dot)}, {"channel", rest.substr(dot + 1)}}, s);
+      if (dot == std::string::npos)
+        continue;
+      labels l{{"peer", rest.substr(0, dot)}, {"channel", rest.substr(dot + 1)}};
+      if (auto v = l["channel"].find('.'); v != std::string::npos) {
+        l["venue"] = l["channel"].substr(v + 1);
+        l["channel"].resize(v);
+      }
+      f.gauge("cwts_kill_last_channel_seconds",
+              "Last kill: duration of each channel (oms, venue_cancel_all, ...) per node "
+              "(and venue, for the venue channels).",
+              std::move(l), s);
     } else if (starts_with(key, "heartbeat_age_ms."))
       f.gauge("cwts_cluster_heartbeat_age_seconds", "Age of the last heartbeat from each peer.",
               {{"peer", key.substr(17)}}, static_cast<double>(v) / 1e3);

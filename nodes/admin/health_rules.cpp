@@ -16,20 +16,39 @@ int64_t rejects_of(const node_status& st) {
 
 } // namespace
 
+double market_data_age_s(const connector_status& c) {
+  return c.feed_age_ms >= 0 ? static_cast<double>(c.feed_age_ms) / 1000.0 : -1;
+}
+
 double market_data_age_s(const node_status& st) {
-  return st.connector && st.connector->feed_age_ms >= 0
-           ? static_cast<double>(st.connector->feed_age_ms) / 1000.0
-           : -1;
+  double out = -1;
+  for (auto& [venue, c] : st.connectors)
+    out = std::max(out, market_data_age_s(c));
+  return out;
+}
+
+std::vector<venue_name> local_venues(const node_status& st) {
+  auto out = st.connector_venues();
+  for (auto& [venue, c] : st.connectors)
+    if (std::find(out.begin(), out.end(), venue) == out.end())
+      out.push_back(venue);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // The connector's typed answer, not its counters (issue 17 finding 11). A
 // connector that answered its stats but not its status is not known to be up.
+bool venue_down(const node_status& st, const venue_name& v) {
+  auto c = st.connectors.find(v);
+  return c == st.connectors.end() || !venue_up(c->second);
+}
+
 std::optional<bool> venue_down(const node_status& st) {
-  if (st.connector)
-    return !venue_up(*st.connector);
-  if (st.stats.count("connector"))
-    return true;
-  return std::nullopt;
+  auto venues = local_venues(st);
+  if (venues.empty())
+    return std::nullopt;
+  return std::any_of(venues.begin(), venues.end(),
+                     [&](const venue_name& v) { return venue_down(st, v); });
 }
 
 std::vector<health_result> health_evaluator::evaluate(const node_snapshot& snap,
@@ -79,19 +98,28 @@ std::vector<health_result> health_evaluator::evaluate(const node_snapshot& snap,
   mem.breached = mem.enabled && mem.value > mem.limit;
   out.push_back(mem);
 
-  auto down = venue_down(st);
-  if (down.value_or(false)) {
-    if (disconnected_since_ns_ == 0)
-      disconnected_since_ns_ = now_ns;
-  } else {
-    disconnected_since_ns_ = 0;
+  // Per connector: each venue's outage counts from when it went down; the
+  // rule's value is the longest, its recommendation names the venues down.
+  std::map<venue_name, int64_t> since;
+  std::string down_names;
+  for (auto& v : local_venues(st)) {
+    if (!venue_down(st, v))
+      continue;
+    auto i = disconnected_since_ns_.find(v);
+    since[v] = i == disconnected_since_ns_.end() ? now_ns : i->second;
+    down_names += (down_names.empty() ? "" : ", ") + v.value;
   }
-  health_result venue{"venue_disconnected", s_.venue_disconnected_s > 0, false,
-                      disconnected_since_ns_ ? (now_ns - disconnected_since_ns_) / 1e9 : 0.0,
+  disconnected_since_ns_ = std::move(since);
+  int64_t longest = 0;
+  for (auto& [v, t] : disconnected_since_ns_)
+    longest = std::max(longest, now_ns - t);
+  health_result venue{"venue_disconnected", s_.venue_disconnected_s > 0, false, longest / 1e9,
                       s_.venue_disconnected_s, "seconds",
-                      "venue disconnected: orders cannot be placed or canceled there",
+                      "venue disconnected" + (down_names.empty() ? "" : " (" + down_names + ")")
+                        + ": orders cannot be placed or canceled there",
                       s_.venue_kill_level};
-  venue.breached = venue.enabled && down.value_or(false) && venue.value >= s_.venue_disconnected_s;
+  venue.breached = venue.enabled && !disconnected_since_ns_.empty()
+                   && venue.value >= s_.venue_disconnected_s;
   out.push_back(venue);
 
   newly_.clear();

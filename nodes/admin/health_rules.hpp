@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +31,7 @@ struct health_settings {
   int order_latency_kill_level = 0;
   int64_t max_resident_bytes = 0;
   int memory_kill_level = 0;
-  double venue_disconnected_s = 0;  // connector without its venue this long
+  double venue_disconnected_s = 0;  // a connector without its venue this long (any venue)
   int venue_kill_level = 0;
 };
 
@@ -58,17 +60,27 @@ private:
   std::deque<sample> window_;
   std::vector<std::string> newly_;
   std::vector<std::string> breached_;
-  int64_t disconnected_since_ns_ = 0;
+  std::map<venue_name, int64_t> disconnected_since_ns_; // venues down, since when
 };
 
-// The age in seconds of the stalest symbol's newest market data, from the
+// The age in seconds of the stalest symbol's newest market data, from a
 // connector's typed status (connector_status::feed_age_ms, never counter
-// names); -1 when the node has no connector or no frame came yet.
+// names); -1 when no frame came yet.
+double market_data_age_s(const connector_status& c);
+// The same over every connector of the node (the stalest venue); -1 when
+// the node has no connector or none had a frame yet.
 double market_data_age_s(const node_status& st);
 
-// Whether this node has a connector and its connector_status says the
-// venue is not reached (stream down, lost, or cut by a level-4 kill), or it
-// did not answer that status; nullopt when the node has no connector.
+// The venues of this node's connectors (connector.<venue>): those that
+// answered their stats or their status.
+std::vector<venue_name> local_venues(const node_status& st);
+
+// Whether venue `v`'s connector says its venue is not reached (stream down,
+// lost, or cut by a level-4 kill), or did not answer that status.
+bool venue_down(const node_status& st, const venue_name& v);
+
+// Whether some connector of this node does not reach its venue (as above);
+// nullopt when the node has no connector.
 std::optional<bool> venue_down(const node_status& st);
 
 } // namespace cwts::admin

@@ -20,35 +20,45 @@ std::string fmt(double v) {
 readiness check_readiness(const node_snapshot& snap, double stale_after_s) {
   readiness out;
   const auto& st = snap.status;
-  auto add = [&](std::string name, bool ok, std::string detail) {
-    out.reasons.push_back(readiness_reason{std::move(name), ok, std::move(detail)});
+  auto add = [&](std::string name, bool ok, std::string detail, venue_name venue = {}) {
+    out.reasons.push_back(
+      readiness_reason{std::move(name), ok, std::move(detail), std::move(venue)});
   };
   // Decided on the typed answers (connector_status, reset_precondition),
-  // never on counter names: issue 17 finding 11.
-  if (auto down = venue_down(st))
-    add("venue_connected", !*down,
-        !*down         ? std::string("connector reaches the venue")
-        : st.connector ? "connector: connected=" + std::to_string(st.connector->connected)
-                           + " venue_lost=" + std::to_string(st.connector->venue_lost)
-                           + " disconnected=" + std::to_string(st.connector->disconnected)
-                       : std::string("connector did not answer its status"));
+  // never on counter names: issue 17 finding 11. One reason per venue.
+  auto venues = local_venues(st);
+  for (auto& v : venues) {
+    auto c = st.connectors.find(v);
+    bool down = venue_down(st, v);
+    auto role = connector_role(v);
+    add("venue_connected", !down,
+        !down                       ? role + " reaches the venue"
+        : c != st.connectors.end() ? role + ": connected=" + std::to_string(c->second.connected)
+                                       + " venue_lost=" + std::to_string(c->second.venue_lost)
+                                       + " disconnected="
+                                       + std::to_string(c->second.disconnected)
+                                   : role + " did not answer its status",
+        v);
+  }
   if (st.quorum)
     add("quorum_held", st.quorum->held,
         "peers_seen=" + std::to_string(st.quorum->peers_seen)
           + " quorum=" + std::to_string(st.quorum->quorum));
   else
     add("quorum_held", false, "kill coordinator did not answer its quorum status");
-  if (st.stats.count("connector") || st.connector) {
-    double age = market_data_age_s(st);
+  for (auto& v : venues) {
+    auto c = st.connectors.find(v);
+    double age = c != st.connectors.end() ? market_data_age_s(c->second) : -1;
     bool fresh = age >= 0 && (stale_after_s <= 0 || age <= stale_after_s);
     std::string unsynced;
-    if (st.connector)
-      for (auto& sym : st.connector->unsynced_books)
+    if (c != st.connectors.end())
+      for (auto& sym : c->second.unsynced_books)
         unsynced += (unsynced.empty() ? "" : ",") + sym.str();
     add("market_data_fresh", fresh && unsynced.empty(),
         age < 0 ? std::string("no market data age reported yet")
                 : "newest data age " + fmt(age) + " s (limit " + fmt(stale_after_s) + " s)"
-                    + (unsynced.empty() ? "" : "; books not synced: " + unsynced));
+                    + (unsynced.empty() ? "" : "; books not synced: " + unsynced),
+        v);
   }
   if (st.stats.count("oms") || st.oms) {
     bool running = st.oms && st.oms->reconciled;
@@ -94,6 +104,10 @@ std::string to_json(const readiness& r, const std::string& node) {
     w.Bool(x.ok);
     w.Key("detail");
     w.String(x.detail.c_str());
+    if (!x.venue.empty()) {
+      w.Key("venue");
+      w.String(x.venue.value.c_str());
+    }
     w.EndObject();
   }
   w.EndArray();

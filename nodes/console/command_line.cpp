@@ -16,8 +16,9 @@ const std::vector<command_spec>& command_specs() {
     {"orders", "orders", "the OMS's live orders (/api/orders)", 0, 0},
     {"positions", "positions", "risk's positions and PnL (/api/positions)", 0, 0},
     {"risk", "risk", "trading state, risk counters and health rules (/api/risk)", 0, 0},
-    {"book", "book <symbol> [depth]", "the connector's local order book (/api/book/<symbol>)", 1,
-     2},
+    {"book", "book <symbol> [depth] [--venue NAME]",
+     "a connector's local order book (/api/book/<symbol>): venue NAME's, else the node's first",
+     1, 2, {"venue"}},
     {"kill", "kill <level> <scope> [scope-value] --reason TEXT",
      "signed kill: level 1-4 (halt, cancel-all, flatten, full-stop), scope cluster, node, "
      "strategy, symbol or account",

@@ -11,7 +11,7 @@
 namespace cwts::console {
 
 struct completion_context {
-  std::vector<std::string> roles;   // "connector", "kill", "oms", ...
+  std::vector<std::string> roles;   // "connector.binance", "kill", "oms", ...
   std::vector<std::string> symbols; // "USDCHF", ...
 };
 
@@ -21,7 +21,7 @@ struct completion_context {
 std::vector<std::string> complete(const std::string& before_cursor, const completion_context& ctx);
 
 // Roles and symbols from a /api/actors answer: every role, and the symbols
-// named by the counters that carry one (connector book.synced.<SYM> and
+// named by the counters that carry one (each connector.<venue>'s book.synced.<SYM> and
 // md.feed_age_ms.<SYM>, validator last_trade_age_ms.<SYM>). Empty lists when
 // `json` is not such an answer.
 completion_context completion_context_from_actors(const std::string& json);

@@ -80,10 +80,14 @@ outcome console_session::execute(const parsed_command& cmd) {
     return get_view("/api/risk", cmd);
   if (n == "status")
     return get_view("/api/kill", cmd);
-  if (n == "book")
-    return get_view("/api/book/" + cmd.args[0]
-                      + (cmd.args.size() > 1 ? "?depth=" + cmd.args[1] : std::string()),
-                    cmd);
+  if (n == "book") {
+    std::string query;
+    if (cmd.args.size() > 1)
+      query += "depth=" + cmd.args[1];
+    if (auto v = cmd.options.find("venue"); v != cmd.options.end() && !v->second.empty())
+      query += (query.empty() ? "" : "&") + std::string("venue=") + v->second;
+    return get_view("/api/book/" + cmd.args[0] + (query.empty() ? "" : "?" + query), cmd);
+  }
   if (n == "kill")
     return kill(cmd);
   if (n == "reset")

@@ -229,7 +229,9 @@ std::optional<std::string> render_book(const std::string& json) {
   auto* asks = bids ? array(doc, "asks") : nullptr;
   if (!asks)
     return std::nullopt;
-  std::string out = "node " + text(doc, "node") + " book " + text(doc, "symbol") + ": "
+  auto venue = text(doc, "venue");
+  std::string out = "node " + text(doc, "node") + " book " + text(doc, "symbol")
+                    + (venue == "-" ? "" : " venue " + venue) + ": "
                     + (flag(doc, "synced") ? "synced" : "NOT synced")
                     + (flag(doc, "crossed") ? ", CROSSED" : "") + ", update id "
                     + text(doc, "update_id") + ", age " + text(doc, "age_ms") + " ms\n";

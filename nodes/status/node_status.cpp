@@ -14,6 +14,14 @@ int64_t node_status::counter(const std::string& role, const std::string& key) co
   return c == r->second.counters.end() ? 0 : c->second;
 }
 
+std::vector<venue_name> node_status::connector_venues() const {
+  std::vector<venue_name> out;
+  for (auto& [role, st] : stats)
+    if (auto v = venue_of_role(role); !v.empty())
+      out.push_back(v);
+  return out;
+}
+
 node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
                            const std::string& node, const role_directory& dir,
                            std::chrono::milliseconds timeout) {
@@ -37,9 +45,11 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
       self->request(i->second, timeout, quorum_atom::value)
         .receive([&](quorum_status& q) { out.quorum = q; }, [](caf::error&) {});
   }
-  if (auto i = dir.find("connector"); i != dir.end() && i->second && i->second.node() == owner)
-    self->request(i->second, timeout, connector_status_atom::value)
-      .receive([&](connector_status& c) { out.connector = std::move(c); }, [](caf::error&) {});
+  for (auto& [venue, connector] : connectors_in(dir))
+    if (connector.node() == owner)
+      self->request(connector, timeout, connector_status_atom::value)
+        .receive([&, v = venue](connector_status& c) { out.connectors[v] = std::move(c); },
+                 [](caf::error&) {});
   if (auto i = dir.find("oms"); i != dir.end() && i->second && i->second.node() == owner)
     self->request(i->second, timeout, precond_atom::value)
       .receive([&](reset_precondition& p) { out.oms = std::move(p); }, [](caf::error&) {});

@@ -25,16 +25,21 @@ struct node_status {
   // `stats` are for dashboards and operators (a renamed counter must not
   // change a decision: issue 17 finding 11). Unset when this node hosts no
   // such role or it did not answer.
-  std::optional<connector_status> connector{}; // connector_status_atom
+  // Every venue connector on this node (connector.<venue>) that answered
+  // its connector_status_atom, by venue.
+  std::map<venue_name, connector_status> connectors{};
   std::optional<reset_precondition> oms{};     // the OMS's precond_atom answer
   std::optional<quorum_status> quorum{};       // the kill coordinator's quorum_atom answer
 
   int64_t counter(const std::string& role, const std::string& key) const;
+  // The venues whose connector role is in `stats` (answered its stats).
+  std::vector<venue_name> connector_venues() const;
 };
 
 // Asks every role in `dir` hosted on `owner` (the node being inspected) for
-// its stats, risk for positions, kill for the trading state, the connector
-// for its connector_status and the OMS for its reconciliation
+// its stats, risk for positions, kill for the trading state, every
+// connector (connector.<venue>) for its connector_status and the OMS for its
+// reconciliation
 // (reset_precondition); a role that does not answer within `timeout` is left
 // out.
 node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,

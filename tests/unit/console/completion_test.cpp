@@ -11,7 +11,7 @@ namespace {
 
 using words = std::vector<std::string>;
 
-const completion_context ctx{{"connector", "kill", "oms", "risk"}, {"EURUSD", "USDCHF"}};
+const completion_context ctx{{"connector.binance", "kill", "oms", "risk"}, {"EURUSD", "USDCHF"}};
 
 } // namespace
 
@@ -48,10 +48,10 @@ CAF_TEST(options_complete_and_their_values_are_free_text) {
 CAF_TEST(roles_and_symbols_come_from_an_api_actors_answer) {
   auto c = completion_context_from_actors(
     R"({"node":"solo","actors":[)"
-    R"({"role":"connector","counters":{"book.synced.USDCHF":1,"md.feed_age_ms.EURUSD":3}},)"
+    R"({"role":"connector.binance","counters":{"book.synced.USDCHF":1,"md.feed_age_ms.EURUSD":3}},)"
     R"({"role":"validator","counters":{"last_trade_age_ms.GBPUSD":5,"trades":9}},)"
     R"({"role":"oms","counters":{}}]})");
-  CAF_CHECK_EQUAL(c.roles, (words{"connector", "oms", "validator"}));
+  CAF_CHECK_EQUAL(c.roles, (words{"connector.binance", "oms", "validator"}));
   CAF_CHECK_EQUAL(c.symbols, (words{"EURUSD", "GBPUSD", "USDCHF"}));
   CAF_CHECK(completion_context_from_actors("not json").roles.empty());
 }

@@ -16,11 +16,11 @@ bool has(const std::string& text, const std::string& part) {
 } // namespace
 
 CAF_TEST(a_table_pads_columns_and_right_aligns_numbers) {
-  auto t = render_table({"ROLE", "RATE"}, {{"oms", "12.5"}, {"connector", "3"}});
-  CAF_CHECK_EQUAL(t, "ROLE       RATE\n"
-                     "---------  ----\n"
-                     "oms        12.5\n"
-                     "connector     3\n");
+  auto t = render_table({"ROLE", "RATE"}, {{"oms", "12.5"}, {"connector.binance", "3"}});
+  CAF_CHECK_EQUAL(t, "ROLE               RATE\n"
+                     "-----------------  ----\n"
+                     "oms                12.5\n"
+                     "connector.binance     3\n");
   CAF_CHECK(has(render_table({"A"}, {}), "(none)"));
 }
 
@@ -85,6 +85,12 @@ CAF_TEST(orders_positions_risk_and_book_render_as_tables) {
   CAF_CHECK(has(*book, "book USDCHF: synced, update id 812, age 14 ms"));
   CAF_CHECK(has(*book, "BID_QTY   BID   ASK  ASK_QTY"));
   CAF_CHECK(has(*book, "      7  0.90"));
+  // A node with several venues names the connector's venue.
+  auto venue_book = render_book(
+    R"({"node":"solo","venue":"binance","symbol":"USDCHF","synced":true,"crossed":false,)"
+    R"("update_id":812,"age_ms":14,"bids":[],"asks":[]})");
+  CAF_REQUIRE(venue_book);
+  CAF_CHECK(has(*venue_book, "book USDCHF venue binance: synced"));
 }
 
 CAF_TEST(kill_and_reset_reports_show_refusals_and_every_node) {

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -106,6 +108,34 @@ std::string read_text(const std::string& path) {
   return out.str();
 }
 
+const std::string binance = connector_role(venue_name{"binance"});
+
+// Test double of one venue's connector for the many-venues cases: answers
+// cancel-all with nothing open, except the first call when `hang_first`:
+// that one it holds and never answers. Counts its calls.
+struct venue_probe {
+  std::atomic<int> cancel_all_calls{0};
+};
+
+struct standin_state {
+  std::vector<caf::response_promise> held;
+};
+
+caf::behavior standin_connector(caf::stateful_actor<standin_state>* self, bool hang_first,
+                                std::shared_ptr<venue_probe> seen) {
+  return {
+    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (++seen->cancel_all_calls == 1 && hang_first) {
+        self->state.held.push_back(self->make_response_promise());
+        return caf::delegated<channel_result>{};
+      }
+      // The venue is left to the coordinator, which knows whom it asked.
+      return channel_result{cmd.id, node_id{"n1"}, "venue_cancel_all", true, 1000, 0, 1, 0, ""};
+    },
+    [](const trading_state&) {},
+  };
+}
+
 struct fixture : testing::actor_test_system {
   kill_test::test_keys keys;
   kill_gate gate1;
@@ -143,6 +173,7 @@ struct fixture : testing::actor_test_system {
     c.heartbeat_interval = timing.heartbeat_interval;
     c.quorum_timeout = timing.quorum_timeout;
     c.quorum_start_grace = timing.quorum_start_grace;
+    c.channel_timeout = timing.channel_timeout;
     c.node_key = keys.node_key(node);
     return spawn_kill_coordinator(*sys, c);
   }
@@ -233,7 +264,7 @@ CAF_TEST(level_two_closes_the_gate_before_the_venue_cancel_and_reports_measured_
   auto kill = coordinator("n1", gate1);
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{0}, &gate1, seen);
   auto oms = sys->spawn(fake_oms, true);
-  (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}, {"oms", oms}});
+  (*self)->send(kill, wire_atom::value, role_directory{{binance, venue}, {"oms", oms}});
   auto r = issue(kill, command(kill_level::cancel_all));
   CAF_CHECK(r.complete);
   CAF_CHECK(r.error.empty());
@@ -258,7 +289,7 @@ CAF_TEST(level_two_closes_the_gate_before_the_venue_cancel_and_reports_measured_
 CAF_TEST(a_failed_venue_channel_is_reported_and_retried_until_confirmed) {
   auto kill = coordinator("n1", gate1);
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{2, 0}, &gate1, seen);
-  (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}});
+  (*self)->send(kill, wire_atom::value, role_directory{{binance, venue}});
   auto r = issue(kill, command(kill_level::cancel_all));
   const channel_result* venue_result = nullptr;
   for (auto& c : r.channels)
@@ -282,7 +313,7 @@ CAF_TEST(a_venue_channel_never_confirmed_is_escalated_and_keeps_retrying) {
   auto kill = coordinator("n1", gate1, 1, std::chrono::milliseconds(50));
   // Orders stay open through the three quick retries and two slow ones.
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{4, 4, 4, 4, 4, 4, 0}, &gate1, seen);
-  (*self)->send(kill, wire_atom::value, role_directory{{"connector", venue}});
+  (*self)->send(kill, wire_atom::value, role_directory{{binance, venue}});
   issue(kill, command(kill_level::cancel_all));
   for (int i = 0; i < 200 && seen->cancel_all_calls.load() < 7; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -298,6 +329,64 @@ CAF_TEST(a_venue_channel_never_confirmed_is_escalated_and_keeps_retrying) {
   CAF_CHECK(audit.find("event=channel_escalated") != std::string::npos);
   caf::anon_send_exit(venue, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(kill, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(every_local_venue_gets_its_own_cancel_all_channel_and_a_hung_one_delays_no_other) {
+  // A hung venue is found out at the channel timeout; the others report first.
+  timing.channel_timeout = std::chrono::milliseconds(1500);
+  auto kill = coordinator("n1", gate1);
+  auto seen_a = std::make_shared<venue_probe>();
+  auto seen_b = std::make_shared<venue_probe>();
+  // "a" comes first in the directory (and would be asked first one by one).
+  auto a = sys->spawn(standin_connector, true, seen_a);
+  auto b = sys->spawn(standin_connector, false, seen_b);
+  // The test stands in for n2, the kill's origin: n1 sends it its ack and
+  // every channel result as each arrives.
+  auto origin = caf::actor_cast<caf::actor>(*self);
+  (*self)->send(kill, wire_atom::value,
+                role_directory{{connector_role(venue_name{"a"}), a},
+                               {connector_role(venue_name{"b"}), b},
+                               {peer_kill_prefix + "n2", origin}});
+  (*self)->send(kill, peer_atom::value, keys.kill("k-venues", kill_level::cancel_all));
+  std::vector<channel_result> results; // the venue channels', in arrival order
+  std::optional<kill_ack> ack;
+  auto receive_until = [&](const std::function<bool()>& done) {
+    bool timed_out = false;
+    while (!done() && !timed_out)
+      (*self)->receive(
+        [&](const channel_result& r) {
+          if (r.channel == "venue_cancel_all")
+            results.push_back(r);
+        },
+        [&](const kill_ack& x) { ack = x; },
+        [](peer_atom, const kill_command&) {}, // n1's echo
+        caf::after(std::chrono::seconds(10)) >> [&] { timed_out = true; });
+    return done();
+  };
+  // b's result comes while a's first request is still unanswered.
+  CAF_REQUIRE(receive_until([&] { return !results.empty(); }));
+  CAF_CHECK_EQUAL(results[0].venue.value, "b");
+  CAF_CHECK(results[0].ok);
+  CAF_CHECK_EQUAL(results[0].retries, 0);
+  CAF_CHECK_LESS_OR_EQUAL(seen_a->cancel_all_calls.load(), 1); // a not retried yet
+  // Then a's timeout, and a's retry, which the stand-in answers.
+  CAF_REQUIRE(receive_until([&] { return results.size() >= 3; }));
+  CAF_CHECK_EQUAL(results[1].venue.value, "a");
+  CAF_CHECK(!results[1].ok);
+  CAF_CHECK_EQUAL(results[1].retries, 0);
+  CAF_CHECK_EQUAL(results[2].venue.value, "a");
+  CAF_CHECK(results[2].ok);
+  CAF_CHECK_GREATER_OR_EQUAL(results[2].retries, 1);
+  CAF_CHECK_EQUAL(seen_a->cancel_all_calls.load(), 2);
+  CAF_CHECK_EQUAL(seen_b->cancel_all_calls.load(), 1); // b confirmed: never retried
+  // Both venue channels announced, with the audit's.
+  CAF_REQUIRE(receive_until([&] { return ack.has_value(); }));
+  CAF_CHECK(ack->applied);
+  CAF_CHECK_EQUAL(ack->channels_started, 3);
+  CAF_CHECK(!gate1.is_open());
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  stop(kill);
 }
 
 CAF_TEST(malformed_commands_are_refused_and_leave_the_gate_open) {

@@ -299,18 +299,19 @@ CAF_TEST(a_remote_disconnect_request_cuts_nothing_unless_a_peer_coordinator_asks
   auto risk2_at_n1 = local_view(risk2);
   // As in a cluster: n1 hosts the connector, n2 the risk that flattens.
   (*node->self)->send(k1, wire_atom::value,
-                      role_directory{{"connector", conn},
+                      role_directory{{connector_role(venue_name{"binance"}), conn},
                                      {"risk", risk2_at_n1},
                                      {peer_kill_prefix + "n2", k2_at_n1}});
   (*other->self)->send(k2, wire_atom::value,
                        role_directory{{"risk", risk2},
-                                      {"connector", conn_at_n2},
+                                      {connector_role(venue_name{"binance"}), conn_at_n2},
                                       {peer_kill_prefix + "n1", k1_at_n2}});
   auto stop_all = level(kill_level::full_stop, "k-full");
   // An outsider (not a listed coordinator) asks n1 to cut its venue: no.
   channel_result answer;
   (*other->self)
-    ->request(k1_at_n2, std::chrono::seconds(5), peer_atom::value, disconnect_atom::value, stop_all)
+    ->request(k1_at_n2, std::chrono::seconds(5), peer_atom::value, disconnect_atom::value, stop_all,
+              std::string("binance"))
     .receive([&](channel_result& r) { answer = std::move(r); },
              [](caf::error&) { CAF_FAIL("no answer"); });
   CAF_CHECK(!answer.ok);
@@ -335,6 +336,7 @@ CAF_TEST(a_remote_disconnect_request_cuts_nothing_unless_a_peer_coordinator_asks
   for (auto& c : report.channels)
     if (c.channel == "venue_disconnect" && c.node.value == "n1") {
       reported = true;
+      CAF_CHECK_EQUAL(c.venue.value, "binance");
       CAF_CHECK(c.ok);
       CAF_CHECK_EQUAL(c.duration_ns, 777); // the connector's own measure
     }

@@ -14,6 +14,9 @@ using namespace cwts::admin;
 
 namespace {
 
+const venue_name bn{"binance"};
+const std::string binance = connector_role(bn); // "connector.binance"
+
 node_snapshot sample() {
   node_snapshot s;
   s.status.node = "n1";
@@ -26,7 +29,7 @@ node_snapshot sample() {
                                        {"live_orders", 2}}};
   s.status.stats["risk"] = actor_stats{
     "risk", {{"checks_passed", 12}, {"checks_rejected", 3}, {"rejected.max_qty_exceeded", 3}}};
-  s.status.stats["connector"] = actor_stats{"connector",
+  s.status.stats[binance] = actor_stats{binance,
                                             {{"stream_connected", 1},
                                              {"venue_lost_now", 0},
                                              {"md.frames.trade", 100},
@@ -44,7 +47,7 @@ node_snapshot sample() {
   s.status.stats["supervisor"] = actor_stats{"supervisor", {{"restarts.oms", 2}}};
   s.status.state = trading_state{node_id{"n1"}, trading_mode::active, kill_level::none, {}, {}};
   // The typed answers readiness and the health rules decide on.
-  s.status.connector = connector_status{true, false, false, {}, 400};
+  s.status.connectors[bn] = connector_status{true, false, false, {}, 400};
   s.status.oms = reset_precondition{"oms", true, ""};
   s.status.quorum = quorum_status{true, 0, 1};
   s.process = metrics::process_stats{1.5, 0.5, 1 << 20, 1 << 22, 9, 17, 1.7e9};
@@ -77,8 +80,8 @@ CAF_TEST(exposition_maps_counters_to_named_families_with_the_node_label) {
   CAF_CHECK(has("cwts_orders_acked_total{node=\"n1\"} 11"));
   CAF_CHECK(has("cwts_orders_rejected_total{node=\"n1\",reason=\"kill_gate_closed\"} 1"));
   CAF_CHECK(has("cwts_risk_checks_total{node=\"n1\",result=\"rejected\"} 3"));
-  CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\"} 100"));
-  CAF_CHECK(has("cwts_md_feed_age_seconds{node=\"n1\",symbol=\"USDCHF\"} 0.25"));
+  CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\",venue=\"binance\"} 100"));
+  CAF_CHECK(has("cwts_md_feed_age_seconds{node=\"n1\",symbol=\"USDCHF\",venue=\"binance\"} 0.25"));
   CAF_CHECK(has("cwts_validator_verdicts_total{node=\"n1\",verdict=\"ok\"} 90"));
   CAF_CHECK(has("cwts_actor_restarts_total{actor=\"oms\",node=\"n1\"} 2"));
   CAF_CHECK(has("cwts_kill_halted{node=\"n1\"} 0"));
@@ -126,22 +129,22 @@ CAF_TEST(readyz_flips_with_each_reason) {
   CAF_CHECK(!r.ready);
   CAF_CHECK(!reason(r, "not_halted").ok);
   auto down = s;
-  down.status.connector->connected = false;
+  down.status.connectors.at(bn).connected = false;
   r = check_readiness(down, 5.0);
   CAF_CHECK(!r.ready);
   CAF_CHECK(!reason(r, "venue_connected").ok);
   auto lost = s;
-  lost.status.connector->venue_lost = true;
+  lost.status.connectors.at(bn).venue_lost = true;
   CAF_CHECK(!reason(check_readiness(lost, 5.0), "venue_connected").ok);
   auto cut = s;
-  cut.status.connector->disconnected = true;
+  cut.status.connectors.at(bn).disconnected = true;
   CAF_CHECK(!reason(check_readiness(cut, 5.0), "venue_connected").ok);
   auto stale = s;
-  stale.status.connector->feed_age_ms = 9000;
+  stale.status.connectors.at(bn).feed_age_ms = 9000;
   r = check_readiness(stale, 5.0);
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   auto unsynced = s;
-  unsynced.status.connector->unsynced_books.push_back(*symbol::parse("USDCHF"));
+  unsynced.status.connectors.at(bn).unsynced_books.push_back(*symbol::parse("USDCHF"));
   r = check_readiness(unsynced, 5.0);
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   CAF_CHECK(reason(r, "market_data_fresh").detail.find("books not synced: USDCHF")
@@ -150,7 +153,7 @@ CAF_TEST(readyz_flips_with_each_reason) {
   no_quorum.status.quorum->held = false;
   CAF_CHECK(!reason(check_readiness(no_quorum, 5.0), "quorum_held").ok);
   auto no_data_yet = s;
-  no_data_yet.status.connector->feed_age_ms = -1;
+  no_data_yet.status.connectors.at(bn).feed_age_ms = -1;
   CAF_CHECK(!reason(check_readiness(no_data_yet, 5.0), "market_data_fresh").ok);
   auto not_reconciled = s;
   not_reconciled.status.oms->reconciled = false;
@@ -172,7 +175,7 @@ CAF_TEST(readyz_flips_with_each_reason) {
 CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
   auto good_counters_bad_status = sample();
   auto& st = good_counters_bad_status.status;
-  st.connector = connector_status{false, true, true, {*symbol::parse("USDCHF")}, 60000};
+  st.connectors[bn] = connector_status{false, true, true, {*symbol::parse("USDCHF")}, 60000};
   st.oms = reset_precondition{"oms", false, ""};
   st.oms->unexplained = true;
   st.quorum = quorum_status{false, 0, 2};
@@ -185,7 +188,7 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
 
   auto bad_counters_good_status = sample();
   auto& counters = bad_counters_good_status.status.stats;
-  counters["connector"].counters = {{"stream_connected", 0},
+  counters[binance].counters = {{"stream_connected", 0},
                                     {"venue_lost_now", 1},
                                     {"venue_disconnected", 1},
                                     {"book.synced.USDCHF", 0},
@@ -194,14 +197,14 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
   counters["oms"].counters["reconcile.phase_unexplained"] = 1;
   counters["kill"].counters["quorum_held"] = 0;
   counters["validator"].counters["last_trade_age_ms.USDCHF"] = 60000;
-  counters["connector"].counters["md.feed_age_ms.USDCHF"] = 60000;
+  counters[binance].counters["md.feed_age_ms.USDCHF"] = 60000;
   r = check_readiness(bad_counters_good_status, 5.0);
   CAF_CHECK(r.ready);
   CAF_CHECK(venue_down(bad_counters_good_status.status) == std::optional<bool>(false));
 
   // Renamed counters: the typed answers alone decide.
   auto renamed = sample();
-  renamed.status.stats["connector"].counters = {{"md.feed_age_ms.USDCHF", 250}};
+  renamed.status.stats[binance].counters = {{"md.feed_age_ms.USDCHF", 250}};
   renamed.status.stats["oms"].counters.erase("reconcile.phase_running");
   renamed.status.stats["kill"].counters.erase("quorum_held");
   renamed.status.stats["validator"].counters.clear();
@@ -209,7 +212,7 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
 
   // Hosted (stats answered) but no typed answer: not ready, venue down.
   auto silent = sample();
-  silent.status.connector.reset();
+  silent.status.connectors.clear();
   silent.status.oms.reset();
   silent.status.quorum.reset();
   r = check_readiness(silent, 5.0);
@@ -219,7 +222,7 @@ CAF_TEST(readiness_and_venue_rule_decide_on_typed_status_not_counter_names) {
   CAF_CHECK(!reason(r, "market_data_fresh").ok);
   CAF_CHECK(venue_down(silent.status) == std::optional<bool>(true));
   // No connector at all: no venue reason, nothing down.
-  silent.status.stats.erase("connector");
+  silent.status.stats.erase(binance);
   CAF_CHECK(!venue_down(silent.status).has_value());
   CAF_CHECK_EQUAL(reason(check_readiness(silent, 5.0), "venue_connected").name, "<absent>");
 }
@@ -237,7 +240,7 @@ CAF_TEST(health_rules_breach_once_and_clear) {
   auto res = ev.evaluate(s, h.snapshot(), 1'000'000'000);
   for (auto& r : res)
     CAF_CHECK(!r.breached);
-  s.status.connector->feed_age_ms = 2000;
+  s.status.connectors.at(bn).feed_age_ms = 2000;
   s.process->resident_bytes = 1 << 22;
   res = ev.evaluate(s, h.snapshot(), 2'000'000'000);
   CAF_CHECK(ev.newly_breached("market_data_stale"));
@@ -250,16 +253,16 @@ CAF_TEST(health_rules_breach_once_and_clear) {
   ev.evaluate(s, h.snapshot(), 4'000'000'000);
   CAF_CHECK(ev.newly_breached("reject_rate"));
   // Venue down: breached only after venue-disconnected-s.
-  s.status.connector->connected = false;
+  s.status.connectors.at(bn).connected = false;
   ev.evaluate(s, h.snapshot(), 5'000'000'000);
   CAF_CHECK(!ev.newly_breached("venue_disconnected"));
   ev.evaluate(s, h.snapshot(), 5'600'000'000);
   CAF_CHECK(ev.newly_breached("venue_disconnected"));
   // Cleared, then breached again: a new breach.
-  s.status.connector->connected = true;
-  s.status.connector->feed_age_ms = 10;
+  s.status.connectors.at(bn).connected = true;
+  s.status.connectors.at(bn).feed_age_ms = 10;
   ev.evaluate(s, h.snapshot(), 6'000'000'000);
-  s.status.connector->feed_age_ms = 5000;
+  s.status.connectors.at(bn).feed_age_ms = 5000;
   ev.evaluate(s, h.snapshot(), 7'000'000'000);
   CAF_CHECK(ev.newly_breached("market_data_stale"));
 }
@@ -314,4 +317,69 @@ CAF_TEST(supervisor_restarts_by_reason_escalations_and_failover_are_exported) {
   CAF_CHECK(body.find("\"restarts_by_reason\":{\"drill_crash\":2,\"exception\":1}")
             != std::string::npos);
   CAF_CHECK(body.find("\"escalated\":false") != std::string::npos);
+}
+
+// Issue 18: a node with a connector per venue. Readiness holds only while
+// every venue is up, each reported with its venue; the connector series
+// carry venue="<name>"; the venue rule counts each venue's outage.
+CAF_TEST(every_connector_of_a_node_counts_each_under_its_venue) {
+  const venue_name fix{"fix"};
+  auto s = sample();
+  s.status.stats[connector_role(fix)] =
+    actor_stats{connector_role(fix), {{"md.frames.trade", 7}, {"venue_rejects", 2}}};
+  s.status.connectors[fix] = connector_status{true, false, false, {}, 100};
+  s.status.stats["kill"].counters["last.channel_ns.n1.venue_cancel_all.fix"] = 2'000'000;
+  auto r = check_readiness(s, 5.0);
+  CAF_CHECK(r.ready);
+  int venue_reasons = 0;
+  for (auto& x : r.reasons)
+    venue_reasons += x.name == "venue_connected" ? 1 : 0;
+  CAF_CHECK_EQUAL(venue_reasons, 2);
+  auto down = s;
+  down.status.connectors.at(fix).venue_lost = true;
+  r = check_readiness(down, 5.0);
+  CAF_CHECK(!r.ready);
+  for (auto& x : r.reasons)
+    if (x.name == "venue_connected")
+      CAF_CHECK_EQUAL(x.ok, x.venue == bn);
+  auto json = to_json(r, "n1");
+  CAF_CHECK(json.find(R"("name":"venue_connected","ok":false,)") != std::string::npos);
+  CAF_CHECK(json.find(R"("venue":"fix")") != std::string::npos);
+  CAF_CHECK(venue_down(down.status) == std::optional<bool>(true));
+  CAF_CHECK(!venue_down(down.status, bn));
+  // Hosted (stats) but silent on its status: that venue is not known up.
+  auto silent = s;
+  silent.status.connectors.erase(fix);
+  CAF_CHECK(!check_readiness(silent, 5.0).ready);
+
+  auto text = render_metrics(s, {}, {});
+  auto has = [&](const std::string& line) {
+    bool ok = text.find(line) != std::string::npos;
+    if (!ok)
+      CAF_MESSAGE("missing: " << line);
+    return ok;
+  };
+  CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\",venue=\"binance\"} 100"));
+  CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\",venue=\"fix\"} 7"));
+  CAF_CHECK(has("cwts_venue_rejects_total{node=\"n1\",venue=\"fix\"} 2"));
+  CAF_CHECK(has("cwts_kill_last_channel_seconds{channel=\"venue_cancel_all\",node=\"n1\","
+                "peer=\"n1\",venue=\"fix\"} 0.002"));
+
+  health_settings hs;
+  hs.venue_disconnected_s = 0.5;
+  health_evaluator ev(hs);
+  constexpr int64_t sec = 1'000'000'000;
+  ev.evaluate(down, {}, 0);
+  auto res = ev.evaluate(down, {}, sec);
+  CAF_CHECK(ev.newly_breached("venue_disconnected"));
+  for (auto& h : res)
+    if (h.rule == "venue_disconnected")
+      CAF_CHECK(h.recommendation.find("(fix)") != std::string::npos);
+  // fix back, binance down: a new outage, counted from now.
+  auto other = s;
+  other.status.connectors.at(bn).connected = false;
+  ev.evaluate(other, {}, 2 * sec);
+  CAF_CHECK(!ev.newly_breached("venue_disconnected"));
+  ev.evaluate(other, {}, 3 * sec);
+  CAF_CHECK(ev.newly_breached("venue_disconnected"));
 }
