@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string venue_marker = "cwts-venue listening host=127.0.0.1 port=";
+const char* const fix_marker = "fix_port=";
 
 // $CWTS_NODE_BIN / $CWTS_VENUE_BIN, else next to cwts (an install), else
 // the build tree's layout (build/nodes/cwts/cwts, build/nodes/node/cwts-node).
@@ -107,13 +108,36 @@ static void set_aside_journals(const std::string& run_dir) {
   }
 }
 
-bool cluster_runtime::start_venue(std::string& error) {
+// venue-2's FIX sessions: the venue's store and each node's (node_argv).
+static std::string venue2_fix_store(const std::string& run_dir) {
+  return run_dir + "/venue-2-fix";
+}
+static std::string node_venue2_fix_store(const std::string& run_dir, const std::string& id) {
+  return run_dir + "/run/" + id + "-venue-2-fix";
+}
+
+bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
+  bool second = name == "venue-2";
+  if (second && !spec_.venue2) {
+    error = "no [venue-2] in " + spec_.file;
+    return false;
+  }
+  const auto& v = second ? *spec_.venue2 : spec_.venue;
   set_aside_journals(run_dir_);
-  std::vector<std::string> argv{venue_bin_, "--config", spec_.venue.config,
-                                "--port", std::to_string(spec_.venue.port), "--speed",
-                                std::to_string(spec_.venue.speed)};
-  argv.insert(argv.end(), spec_.venue.args.begin(), spec_.venue.args.end());
-  process_record rec{"venue", -1, 0, 0, run_dir_ + "/venue.log"};
+  std::vector<std::string> argv{venue_bin_, "--config", v.config, "--port", std::to_string(v.port),
+                                "--speed", std::to_string(v.speed)};
+  if (v.fix) {
+    // A fresh venue, a fresh FIX session on both sides: its sequence numbers
+    // and sent messages are those of a book that no longer exists.
+    std::error_code ec;
+    fs::remove_all(venue2_fix_store(run_dir_), ec);
+    for (auto& n : spec_.nodes)
+      fs::remove_all(node_venue2_fix_store(run_dir_, n.id), ec);
+    argv.insert(argv.end(), {"--fix-port", std::to_string(v.fix_port), "--fix-store",
+                             venue2_fix_store(run_dir_)});
+  }
+  argv.insert(argv.end(), v.args.begin(), v.args.end());
+  process_record rec{name, -1, 0, 0, 0, run_dir_ + "/" + name + ".log"};
   // A fresh log: the port is read from this run's startup line.
   std::ofstream(rec.log, std::ios::trunc).close();
   rec.pid = spawn_detached(argv, run_dir_, rec.log, error);
@@ -121,13 +145,31 @@ bool cluster_runtime::start_venue(std::string& error) {
     return false;
   auto rest = wait_for_log_line(rec.log, venue_marker, rec.pid, std::chrono::seconds(30));
   if (!rest) {
-    error = "cwts-venue did not print its listening line (see " + rec.log + ")";
+    error = "cwts-venue (" + name + ") did not print its listening line (see " + rec.log + ")";
     stop_process(rec.pid, spec_.stop_timeout);
     return false;
   }
   rec.port = static_cast<uint16_t>(std::strtol(rest->c_str(), nullptr, 10));
-  procs_["venue"] = rec;
+  if (v.fix) {
+    auto at = rest->find(fix_marker);
+    if (at != std::string::npos)
+      rec.fix_port = static_cast<uint16_t>(
+        std::strtol(rest->c_str() + at + std::string(fix_marker).size(), nullptr, 10));
+    if (rec.fix_port == 0) {
+      error = "cwts-venue (" + name + ") printed no FIX port (see " + rec.log + ")";
+      stop_process(rec.pid, spec_.stop_timeout);
+      return false;
+    }
+  }
+  procs_[name] = rec;
   return true;
+}
+
+std::vector<std::string> cluster_runtime::venue_names() const {
+  std::vector<std::string> out{"venue"};
+  if (spec_.venue2)
+    out.push_back("venue-2");
+  return out;
 }
 
 std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
@@ -156,6 +198,18 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
                                 "--cluster.peers=[" + peers + "]",
                                 "--cluster.members=[" + members + "]",
                                 "--admin.port=" + std::to_string(n.admin_port)};
+  if (auto* v2 = process("venue-2"); v2 && spec_.venue2) {
+    // The second venue, as the node config's [venue-2]: priced from the
+    // first venue's feed (one venue streams a symbol), direct (no proxy).
+    auto& v = *spec_.venue2;
+    argv.insert(argv.end(), {"--venue-2.name=" + v.name, "--venue-2.port=" + std::to_string(v2->port),
+                             "--venue-2.credentials-file=" + v.credentials,
+                             "--venue-2.market-data=false", "--venue-2.symbols=" + v.symbols});
+    if (v.fix)
+      argv.insert(argv.end(), {"--venue-2.protocol=fix",
+                               "--venue-2.fix-port=" + std::to_string(v2->fix_port),
+                               "--venue-2.fix-store=" + node_venue2_fix_store(run_dir_, n.id)});
+  }
   if (!n.roles.empty())
     argv.push_back("--cwts.roles=" + n.roles);
   if (!n.key_name.empty()) {
@@ -188,7 +242,7 @@ bool cluster_runtime::start_node(const std::string& id, std::string& error) {
     error = "node " + id + " already runs (pid " + std::to_string(old->pid) + ")";
     return false;
   }
-  process_record rec{id, -1, n->cluster_port, n->admin_port, run_dir_ + "/" + id + ".log"};
+  process_record rec{id, -1, n->cluster_port, n->admin_port, 0, run_dir_ + "/" + id + ".log"};
   rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error);
   if (rec.pid < 0)
     return false;
@@ -197,9 +251,12 @@ bool cluster_runtime::start_node(const std::string& id, std::string& error) {
 }
 
 bool cluster_runtime::start_all(std::string& error) {
-  if (!process("venue") || !process_alive(process("venue")->pid))
-    if (!start_venue(error))
-      return false;
+  for (auto& v : venue_names())
+    if (!process(v) || !process_alive(process(v)->pid))
+      if (!start_venue(error, v)) {
+        stop_all();
+        return false;
+      }
   for (auto& n : spec_.nodes)
     if (!start_node(n.id, error)) {
       stop_all();
@@ -216,7 +273,9 @@ bool cluster_runtime::stop(const std::string& name) {
 void cluster_runtime::stop_all() {
   for (auto i = spec_.nodes.rbegin(); i != spec_.nodes.rend(); ++i)
     stop(i->id);
-  stop("venue");
+  auto venues = venue_names();
+  for (auto i = venues.rbegin(); i != venues.rend(); ++i)
+    stop(*i);
 }
 
 bool cluster_runtime::save_state(std::string& error) const {
@@ -225,7 +284,8 @@ bool cluster_runtime::save_state(std::string& error) const {
       << "[cluster]\nconfig=" << spec_.file << "\n";
   for (auto& [name, p] : procs_)
     out << "[process." << name << "]\npid=" << p.pid << "\nport=" << p.port
-        << "\nadmin-port=" << p.admin_port << "\nlog=" << p.log << "\n";
+        << "\nadmin-port=" << p.admin_port << "\nfix-port=" << p.fix_port << "\nlog=" << p.log
+        << "\n";
   if (!out) {
     error = "cannot write " + state_path();
     return false;
@@ -240,7 +300,7 @@ bool cluster_runtime::load_state(std::string& error) {
     return false;
   }
   procs_.clear();
-  std::vector<std::string> names{"venue"};
+  auto names = venue_names();
   for (auto& n : spec_.nodes)
     names.push_back(n.id);
   for (auto& name : names) {
@@ -254,6 +314,8 @@ bool cluster_runtime::load_state(std::string& error) {
     rec.port = static_cast<uint16_t>(std::strtol(ini->get(key + "port").value_or("0").c_str(), nullptr, 10));
     rec.admin_port = static_cast<uint16_t>(
       std::strtol(ini->get(key + "admin-port").value_or("0").c_str(), nullptr, 10));
+    rec.fix_port = static_cast<uint16_t>(
+      std::strtol(ini->get(key + "fix-port").value_or("0").c_str(), nullptr, 10));
     rec.log = ini->get(key + "log").value_or("");
     procs_[name] = rec;
   }

@@ -40,6 +40,11 @@ public:
     return fallback;
   }
 
+  bool has(const std::string& key) {
+    known_.insert(section_ + "." + key);
+    return ini_.get(section_ + "." + key).has_value();
+  }
+
   bool flag(const std::string& key, bool fallback) {
     auto raw = text(key);
     if (raw.empty())
@@ -100,6 +105,50 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
+// The keys [venue] and [venue-2] share.
+void read_venue_common(section_reader& v, const std::string& config_dir, venue_spec& out) {
+  out.config = resolve(config_dir, v.text("config", "venue.ini"));
+  out.port = static_cast<uint16_t>(v.number("port", 0, 0, 65535));
+  auto speed = v.text("speed", "300");
+  try {
+    out.speed = std::stod(speed);
+  } catch (const std::exception&) {
+    out.speed = 0;
+  }
+  if (!(out.speed > 0))
+    v.fail("speed", "'" + speed + "' is not a positive number");
+  out.args = split_words(v.text("args"));
+  out.credentials = resolve(config_dir, v.text("credentials-file", "venue-demo-keys.ini"));
+}
+
+// A node's venue name (node_config: 1..15 of a-z, 0-9 and '-').
+bool valid_venue_name(const std::string& name) {
+  if (name.empty() || name.size() > 15)
+    return false;
+  for (char c : name)
+    if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-')
+      return false;
+  return true;
+}
+
+// [venue-2]: a second cwts-venue the nodes trade as their [venue-2].
+venue_spec read_venue2(section_reader& v, const std::string& config_dir) {
+  venue_spec out;
+  read_venue_common(v, config_dir, out);
+  out.name = v.text("name");
+  if (!valid_venue_name(out.name))
+    v.fail("name", out.name.empty() ? "missing (the venue's name at the nodes, e.g. \"fix\")"
+                                    : "'" + out.name + "' is not 1..15 of a-z, 0-9 and '-'");
+  out.fix = v.has("fix-port");
+  out.fix_port = static_cast<uint16_t>(v.number("fix-port", 0, 0, 65535));
+  out.symbols = v.text("symbols");
+  if (out.symbols.empty())
+    v.fail("symbols", "missing (the symbols the nodes trade there, e.g. [\"USDCHF\"])");
+  else if (out.symbols.front() != '[' || out.symbols.back() != ']' || out.symbols == "[]")
+    v.fail("symbols", "'" + out.symbols + "' is not a list of symbols like [\"USDCHF\"]");
+  return out;
+}
+
 } // namespace
 
 const node_spec* cluster_spec::node(const std::string& id) const {
@@ -144,19 +193,19 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
   t.check_unknown();
 
   section_reader v(*ini, "venue", error);
-  spec.venue.config = resolve(spec.config_dir, v.text("config", "venue.ini"));
-  spec.venue.port = static_cast<uint16_t>(v.number("port", 0, 0, 65535));
-  auto speed = v.text("speed", "300");
-  try {
-    spec.venue.speed = std::stod(speed);
-  } catch (const std::exception&) {
-    spec.venue.speed = 0;
-  }
-  if (!(spec.venue.speed > 0))
-    v.fail("speed", "'" + speed + "' is not a positive number");
-  spec.venue.args = split_words(v.text("args"));
-  spec.venue.credentials = resolve(spec.config_dir, v.text("credentials-file", "venue-demo-keys.ini"));
+  read_venue_common(v, spec.config_dir, spec.venue);
   v.check_unknown();
+
+  bool has_venue2 = false;
+  for (auto& [key, value] : ini->values())
+    has_venue2 = has_venue2 || key.rfind("venue-2.", 0) == 0;
+  if (has_venue2) {
+    section_reader v2(*ini, "venue-2", error);
+    spec.venue2 = read_venue2(v2, spec.config_dir);
+    if (spec.venue.port != 0 && spec.venue2->port == spec.venue.port)
+      v2.fail("port", "port " + std::to_string(spec.venue.port) + " is [venue]'s too");
+    v2.check_unknown();
+  }
 
   std::set<std::string> seen;
   for (auto& id : ids)
@@ -208,7 +257,8 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
       auto id = key.substr(dot + 1, key.find('.', dot + 1) - dot - 1);
       if (!seen.count(id) && error.empty())
         error = "[node." + id + "] is not listed in [cluster] nodes";
-    } else if (section != "cluster" && section != "tls" && section != "venue" && error.empty()) {
+    } else if (section != "cluster" && section != "tls" && section != "venue"
+               && section != "venue-2" && error.empty()) {
       error = "unknown section [" + section + "]";
     }
   }

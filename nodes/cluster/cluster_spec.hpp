@@ -8,6 +8,13 @@
 //              ready-timeout-ms, stop-timeout-ms, node-args (for every node)
 //   [tls]      enabled, certs-dir (scripts/gen-certs <certs-dir> <node ids>)
 //   [venue]    config, port (0: a free port), speed, credentials-file, args
+//   [venue-2]  optional: a second cwts-venue (its own book) every node also
+//              trades, as [venue-2] of the node config: name (its venue name,
+//              required), config, port, fix-port (absent: REST/WebSocket;
+//              present: the venue's FIX acceptor on that port, 0 a free one,
+//              and the nodes trade it over FIX), speed, credentials-file,
+//              args, symbols (a CAF list; the venue is priced from [venue]'s
+//              feed: market-data off)
 //   [node.<id>] config, cluster-port, admin-port, roles, key-name, key-file,
 //              standby-for, args
 //
@@ -28,6 +35,11 @@ struct venue_spec {
   double speed = 300;        // tape replay speed
   std::string credentials;   // the nodes' venue API keys file
   std::vector<std::string> args;
+  // [venue-2] only:
+  std::string name;          // the venue's name at the nodes (--venue-2.name)
+  bool fix = false;          // started with --fix-port, traded over FIX
+  uint16_t fix_port = 0;     // 0: a free port, read from its startup line
+  std::string symbols;       // CAF list given as --venue-2.symbols
 };
 
 struct node_spec {
@@ -50,6 +62,7 @@ struct cluster_spec {
   bool tls = false;
   std::string certs_dir;
   venue_spec venue;
+  std::optional<venue_spec> venue2; // [venue-2], when the config has one
   std::vector<node_spec> nodes; // in start order
   std::vector<std::string> node_args; // given to every node, before its own args
   std::chrono::milliseconds ready_timeout{60000};

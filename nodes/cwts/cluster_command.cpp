@@ -1,6 +1,7 @@
 // cwts cluster up|status|down: a local cluster from a cluster config
-// (config/cluster-3.ini): the venue and every node started detached, logs and
-// state in the cluster's run dir, readiness from each node's admin port.
+// (config/cluster-3.ini): the venue (and [venue-2]'s) and every node started
+// detached, logs and state in the cluster's run dir, readiness from each
+// node's admin port.
 // docs/operations.md is the runbook.
 
 #include "nodes/cwts/cluster_command.hpp"
@@ -23,10 +24,10 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr const char* cluster_usage =
   "usage: cwts cluster up|status|down --config=FILE\n"
-  "  up      starts the venue and every node of the cluster config, waits until\n"
+  "  up      starts the venue(s) and every node of the cluster config, waits until\n"
   "          every node is ready (admin /readyz), prints where each admin port is\n"
   "  status  each process: alive, ready, trading state, quorum\n"
-  "  down    stops the nodes (SIGTERM, then SIGKILL after stop-timeout-ms), then the venue\n"
+  "  down    stops the nodes (SIGTERM, then SIGKILL after stop-timeout-ms), then the venue(s)\n"
   "example: cwts cluster up --config=config/cluster-3.ini\n"
   "exit codes: 0 done, 1 not ready / not all running, 2 usage or config error\n";
 
@@ -52,13 +53,17 @@ const char* yes_no(bool b) {
 }
 
 void print_table(const cluster_runtime& rt) {
-  std::printf("%-8s %-7s %-8s %-13s %-26s %s\n", "process", "pid", "alive", "cluster-port",
+  std::printf("%-8s %-7s %-8s %-15s %-26s %s\n", "process", "pid", "alive", "cluster-port",
               "admin", "log");
   for (auto& [name, p] : rt.processes()) {
     std::string admin = p.admin_port ? "http://127.0.0.1:" + std::to_string(p.admin_port) + "/" : "-";
-    std::string port = std::to_string(p.port)
-                       + (name == "venue" ? "" : rt.spec().tls ? " tls" : " tcp");
-    std::printf("%-8s %-7d %-8s %-13s %-26s %s\n", name.c_str(), p.pid,
+    // A venue: its REST/WebSocket port (and FIX acceptor); a node: its link.
+    std::string port = std::to_string(p.port);
+    if (!cluster_runtime::is_venue(name))
+      port += rt.spec().tls ? " tls" : " tcp";
+    else if (p.fix_port)
+      port += " fix " + std::to_string(p.fix_port);
+    std::printf("%-8s %-7d %-8s %-15s %-26s %s\n", name.c_str(), p.pid,
                 yes_no(process_alive(p.pid)), port.c_str(), admin.c_str(), p.log.c_str());
   }
 }
@@ -84,8 +89,12 @@ int cluster_up(cluster_runtime& rt) {
     rt.stop_all();
     return 1;
   }
-  std::printf("cluster %s: venue on 127.0.0.1:%u, %zu nodes starting (links %s), run dir %s\n",
-              rt.spec().name.c_str(), rt.venue_port(), rt.spec().nodes.size(),
+  std::string second;
+  if (auto* v2 = rt.process("venue-2"); v2 && rt.spec().venue2)
+    second = ", venue " + rt.spec().venue2->name + " on 127.0.0.1:" + std::to_string(v2->port)
+             + (v2->fix_port ? " (FIX " + std::to_string(v2->fix_port) + ")" : "");
+  std::printf("cluster %s: venue on 127.0.0.1:%u%s, %zu nodes starting (links %s), run dir %s\n",
+              rt.spec().name.c_str(), rt.venue_port(), second.c_str(), rt.spec().nodes.size(),
               rt.spec().tls ? "TLS" : "plain TCP", rt.run_dir().c_str());
   if (!wait_cluster_ready(rt, started, std::cout, std::cerr)) {
     std::cerr << "cwts cluster up: stopping the cluster (logs stay in " << rt.run_dir() << ")\n";
@@ -111,9 +120,10 @@ int cluster_status(cluster_runtime& rt) {
   for (auto& [name, p] : rt.processes()) {
     bool alive = process_alive(p.pid);
     all = all && alive;
-    if (name == "venue") {
-      std::printf("%-8s %-7d %-6s %-6s %-12s %-18s %-7s 127.0.0.1:%u (venue)\n", name.c_str(), p.pid,
-                  yes_no(alive), "-", "-", "-", "-", p.port);
+    if (cluster_runtime::is_venue(name)) {
+      std::string fix = p.fix_port ? ", FIX 127.0.0.1:" + std::to_string(p.fix_port) : "";
+      std::printf("%-8s %-7d %-6s %-6s %-12s %-18s %-7s 127.0.0.1:%u (venue%s)\n", name.c_str(), p.pid,
+                  yes_no(alive), "-", "-", "-", "-", p.port, fix.c_str());
       continue;
     }
     auto v = alive ? probe_node(p.admin_port) : node_view{};
@@ -137,7 +147,8 @@ int cluster_down(cluster_runtime& rt) {
   std::vector<std::string> order;
   for (auto i = rt.spec().nodes.rbegin(); i != rt.spec().nodes.rend(); ++i)
     order.push_back(i->id);
-  order.push_back("venue");
+  auto venues = rt.venue_names();
+  order.insert(order.end(), venues.rbegin(), venues.rend());
   for (auto& name : order) {
     auto* p = rt.process(name);
     if (!p)

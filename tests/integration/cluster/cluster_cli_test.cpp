@@ -1,10 +1,16 @@
-// `cwts cluster up|status|down` on a 3-node cluster with TLS links: up waits
-// until every node is ready and prints the admin ports; the links are TLS;
-// status sees every process; a second up is refused; down stops everything.
-// Config errors and missing certificates are refused with a reason.
+// `cwts cluster up|status|down` on a 3-node cluster with TLS links and two
+// venues, as config/cluster-3.ini (the demo): up waits until every node is
+// ready and prints the admin ports; the links are TLS; status sees every
+// process, both venues included; the trading node fills at both venues (the
+// second over FIX); a second up is refused; down stops everything. Config
+// errors and missing certificates are refused with a reason.
 
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <thread>
 
+#include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/cluster/cluster_fixture.hpp"
 
 using namespace cwts::itest;
@@ -22,6 +28,12 @@ void config_errors(cluster_fixture& f) {
   r = f.cwts({"cluster", "up", "--config=" + bad});
   f.check(r.exit_code == 2 && cluster_fixture::contains(r.err, "listed twice"),
           "a node listed twice is refused: " + r.err);
+  std::ofstream(bad, std::ios::trunc) << "[cluster]\nnodes = \"gw1\"\n[venue-2]\nname = \"fix\"\n"
+                                          "fix-port = 0\n[node.gw1]\nconfig = \"x.ini\"\n"
+                                          "cluster-port = 1\nadmin-port = 2\n";
+  r = f.cwts({"cluster", "up", "--config=" + bad});
+  f.check(r.exit_code == 2 && cluster_fixture::contains(r.err, "[venue-2] symbols: missing"),
+          "[venue-2] without symbols is refused, naming the key: " + r.err);
   r = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(r.exit_code == 1 && cluster_fixture::contains(r.err, "no running cluster"),
           "status before up says no cluster runs: " + r.err);
@@ -39,10 +51,37 @@ void missing_certificates(cluster_fixture& f) {
           "TLS without certificates is refused and names scripts/gen-certs: " + r.err);
 }
 
+// Counter `key` of the OMS of the node on `admin_port` (GET /api/actors/oms);
+// -1 when absent.
+long oms_counter(uint16_t admin_port, const std::string& key) {
+  auto r = http_get(admin_port, "/api/actors/oms");
+  auto at = r.body.find("\"" + key + "\":");
+  return r.status == 200 && at != std::string::npos
+           ? std::strtol(r.body.c_str() + at + key.size() + 3, nullptr, 10)
+           : -1;
+}
+
+// The trading node (tr1) fills at both venues: binance (the first venue,
+// REST/WebSocket) and fix (venue-2, FIX).
+void fills_at_both_venues(cluster_fixture& f) {
+  auto tr1 = f.admin_ports[1];
+  long binance = -1, fix = -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    binance = oms_counter(tr1, "venue.binance.fills");
+    fix = oms_counter(tr1, "venue.fix.fills");
+    if (binance > 0 && fix > 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  f.check(binance > 0 && fix > 0, "tr1 fills at both venues: binance " + std::to_string(binance)
+                                    + ", fix " + std::to_string(fix));
+}
+
 } // namespace
 
 int main() {
-  cluster_fixture f("cluster_cli_test", false);
+  cluster_fixture f("cluster_cli_test", false, true, true);
   if (!f.ready()) {
     std::cout << "FAIL  environment lacks CWTS_CONFIG_DIR, CWTS_CLI_BIN or CWTS_GEN_CERTS\n";
     return 1;
@@ -58,6 +97,9 @@ int main() {
   for (auto port : f.admin_ports)
     f.check(cluster_fixture::contains(up.out, "http://127.0.0.1:" + std::to_string(port) + "/"),
             "up prints admin port " + std::to_string(port));
+  f.check(cluster_fixture::contains(up.out, "venue fix on 127.0.0.1:")
+            && cluster_fixture::contains(up.out, "(FIX "),
+          "up prints the second venue with its FIX port");
   for (auto& id : f.ids) {
     auto log = read_file(f.dir + "/run/" + id + ".log");
     f.check(cluster_fixture::contains(log, "event=published") && cluster_fixture::contains(log, "transport=tls"),
@@ -68,6 +110,10 @@ int main() {
   std::cout << status.out << status.err;
   f.check(status.exit_code == 0, "cluster status exits 0 while every node is up and ready");
   f.check(cluster_fixture::contains(status.out, "ACTIVE"), "status shows the trading state");
+  f.check(cluster_fixture::contains(status.out, "venue-2 ")
+            && cluster_fixture::contains(status.out, "(venue, FIX 127.0.0.1:"),
+          "status shows the second venue and its FIX port");
+  fills_at_both_venues(f);
   auto again = f.cwts({"cluster", "up", "--config=" + f.file});
   f.check(again.exit_code == 1 && cluster_fixture::contains(again.err, "already runs"),
           "a second up is refused: " + again.err);
@@ -77,6 +123,8 @@ int main() {
   for (auto& id : f.ids)
     f.check(cluster_fixture::contains(down.out, id) && cluster_fixture::contains(down.out, "stopped in"),
             "down stopped " + id + " on SIGTERM");
+  for (auto* v : {"venue    stopped in", "venue-2  stopped in"})
+    f.check(cluster_fixture::contains(down.out, v), std::string("down: ") + v);
   auto after = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(after.exit_code == 1, "status after down finds no cluster");
   std::cout << (f.failures ? "FAILED " : "PASSED ") << f.failures << " failure(s); logs in " << f.dir
