@@ -86,6 +86,7 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
   caf::scoped_actor self{sys};
   connector_actor_config ccfg;
   ccfg.self = node_id{"bench"};
+  ccfg.venue = venue_name{"binance"};
   ccfg.gate = &gate;
   ccfg.symbols = {usdchf};
   ccfg.poll_interval = 1000ms;
@@ -102,7 +103,8 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
   ocfg.gate = &gate;
   ocfg.journal_path = journal;
   auto oms = spawn_oms(sys, ocfg);
-  role_directory dir{{"connector", connector}, {"risk", risk}, {"oms", oms}, {"strategy", self}};
+  role_directory dir{{connector_role(ccfg.venue), connector}, {"risk", risk}, {"oms", oms},
+                     {"strategy", self}};
   for (auto& a : {connector, risk, oms})
     self->send(a, wire_atom::value, dir);
   self->send(risk, trade{usdchf, trade_id{1}, *price::parse("0.9000"), *qty::parse("1"), false,
@@ -125,6 +127,7 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
     o.strategy = strategy_id{"bench"};
     o.account = account_id{"demo"};
     o.sym = usdchf;
+    o.venue = ccfg.venue;
     o.tif = time_in_force::ioc;
     o.limit_price = *price::parse("0.5000");
     o.quantity = *qty::parse("10");

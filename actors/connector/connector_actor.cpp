@@ -28,6 +28,7 @@ namespace cwts {
 namespace {
 
 using connector::actor_slot;
+using connector::oms_outbox;
 using connector::send_all_as_connector;
 using connector::send_as_connector;
 
@@ -36,7 +37,7 @@ struct connector_state {
   // Members are destroyed bottom-up: the timer stops first, then the worker
   // (finishing its job), then the stream, then the session they used.
   std::shared_ptr<connector::venue_session> session;
-  std::shared_ptr<actor_slot> oms = std::make_shared<actor_slot>();
+  std::shared_ptr<oms_outbox> oms = std::make_shared<oms_outbox>();
   std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
   std::map<uint64_t, caf::response_promise> cancel_alls;
   uint64_t next_cancel_all = 0;
@@ -135,8 +136,11 @@ void start_streams(connector_ptr self) {
   auto validator = st.validator;
   // One message per burst of frames (market_stream flushes when no further
   // frame is ready): the validator checks and republishes it as a batch.
-  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](market_batch&& b) {
-    if (auto v = validator->get())
+  // A venue whose feed is off for the validator still streams: its link,
+  // liveness and local book stay measured.
+  bool feed = st.cfg.feed_validator;
+  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator, feed](market_batch&& b) {
+    if (auto v = validator->get(); v && feed)
       caf::anon_send(v, std::move(b));
   });
   st.stream->start();
@@ -225,7 +229,7 @@ void probe_rest(connector_ptr self) {
 void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lost) {
   auto& st = self->state;
   auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
-                            lost.describe());
+                            "venue " + st.cfg.venue.value + ": " + lost.describe());
   spdlog::critical("event=venue_lost rest_down_ms={} rest_failures={} market_down_ms={} "
                    "user_data_down_ms={} limit_ms={} kill_id={} error=\"{}\"",
                    lost.rest_down_ns < 0 ? -1 : lost.rest_down_ns / 1'000'000, lost.rest_failures,
@@ -347,7 +351,7 @@ void market_data_stats(const connector::market_stream& s, std::map<std::string, 
 reset_precondition precondition(connector_ptr self) {
   auto& st = self->state;
   bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
-  return reset_precondition{"connector", true, lost ? "venue_lost" : ""};
+  return reset_precondition{connector_role(st.cfg.venue), true, lost ? "venue_lost" : ""};
 }
 
 // What /readyz and the health rules decide on (the same facts stay
@@ -363,7 +367,7 @@ actor_stats stats(connector_ptr self) {
   auto& st = self->state;
   auto& c = st.session->counters();
   auto& s = *st.stream;
-  actor_stats out{"connector",
+  actor_stats out{connector_role(st.cfg.venue),
                      {{"orders_placed", c.orders_placed.load()},
                       {"venue_rejects", c.venue_rejects.load()},
                       {"unknown_outcomes", c.unknown_outcomes.load()},
@@ -388,7 +392,8 @@ actor_stats stats(connector_ptr self) {
                       {"rate_limit_pause_ms", st.session->rate_limit_pause().count()},
                       {"venue_disconnected", st.disconnected_by ? 1 : 0},
                       {"full_stop_disconnects", st.disconnects},
-                      {"orders_refused_disconnected", st.refused_disconnected}}};
+                      {"orders_refused_disconnected", st.refused_disconnected},
+                      {"orders_refused_foreign_venue", st.oms->foreign_refused}}};
   if (st.liveness.enabled()) {
     auto& k = out.counters;
     auto now = monotonic_ns();
@@ -443,6 +448,7 @@ order_book_snapshot book_snapshot(connector_ptr self, const std::string& sym, ui
 caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
   self->state.guard.install(self); // strays dropped and counted, never fatal
   self->state.cfg = std::move(cfg);
+  self->state.oms->set_venue(self->state.cfg.venue);
   start(self);
   auto gate = self->state.cfg.gate;
   auto liveness_every = liveness_interval(self->state.cfg);
@@ -459,6 +465,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       auto session = self->state.session;
       auto oms = self->state.oms;
       caf::actor_addr me = self->address();
+      if (connector::refused_foreign_venue(me, *oms, req))
+        return;
       // The gate is read on the worker, right before the REST call.
       self->state.worker->post(
         [=] { send_all_as_connector(me, *oms, session->place(req, gate_admits(*gate, req))); });
@@ -469,6 +477,8 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
       auto session = self->state.session;
       auto oms = self->state.oms;
       caf::actor_addr me = self->address();
+      if (connector::refused_foreign_venue(me, *oms, c))
+        return;
       self->state.worker->post([=] { send_all_as_connector(me, *oms, session->cancel(c)); });
     },
     [=](poll_atom, bool answered, const std::string& detail) {
@@ -481,7 +491,7 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
     },
   };
   auto reconnect = [self] { start_streams(self); };
-  return metrics::measured(self, "connector",
+  return metrics::measured(self, connector_role(self->state.cfg.venue),
                            order_path.or_else(connector::shared_connector_handlers(
                              self, "binance", liveness_every, reconnect)));
 }

@@ -48,6 +48,12 @@ namespace cwts {
 
 struct connector_actor_config {
   node_id self;
+  // [venue] name: the venue this connector trades; its role is
+  // "connector.<venue>" and it stamps the venue on every report.
+  venue_name venue;
+  // [venue] market-data: its trades and books go to the validator (one venue
+  // per symbol feeds it).
+  bool feed_validator = true;
   const kill_gate* gate = nullptr;
   account_id account; // the venue account these credentials trade ([venue] account)
   connector::gateway_config gateway;

@@ -38,7 +38,7 @@ bool refused_while_cut(Self* self, const order_request& req) {
   if (auto dest = st.oms->get())
     self->send(dest, order_reject{req.id, req.sym, reject_reason::venue_unreachable,
                                   "venue disconnected by full-stop kill " + st.disconnected_by->value,
-                                  wall_clock_now()});
+                                  wall_clock_now(), req.venue});
   return true;
 }
 

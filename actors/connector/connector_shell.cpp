@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 namespace cwts::connector {
 
 connector_status make_connector_status(const market_stream* stream, bool depth_on,
@@ -60,6 +62,33 @@ order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
   for (auto& l : view->asks)
     out.asks.push_back(book_level{l.px, l.quantity});
   return out;
+}
+
+namespace {
+
+template <class Request>
+bool refuse_foreign(const caf::actor_addr& me, oms_outbox& to, const Request& r, const char* what) {
+  if (r.venue == to.venue())
+    return false;
+  ++to.foreign_refused;
+  spdlog::warn("event=foreign_venue_refused what={} id={} venue={} this_venue={}", what,
+               r.id.value, r.venue.value, to.venue().value);
+  send_as_connector(me, to,
+                    order_reject{r.id, r.sym, reject_reason::venue_not_connected,
+                                 std::string(what) + " for venue '" + r.venue.value
+                                   + "' reached the connector of '" + to.venue().value + "'",
+                                 wall_clock_now(), r.venue});
+  return true;
+}
+
+} // namespace
+
+bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const order_request& req) {
+  return refuse_foreign(me, to, req, "order");
+}
+
+bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const cancel_request& c) {
+  return refuse_foreign(me, to, c, "cancel");
 }
 
 } // namespace cwts::connector

@@ -21,6 +21,8 @@
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/market_stream.hpp"
 #include "messages/connector_status.hpp"
+#include "messages/orders.hpp"
+#include "messages/reconciliation.hpp"
 
 namespace cwts::connector {
 
@@ -42,33 +44,65 @@ private:
   caf::actor actor_;
 };
 
-// Sends `msg` to the actor in `to` as the connector `me`, from any thread
+// The OMS a connector reports to, and the venue it stamps on every report,
+// reject and snapshot: the OMS routes by venue and takes a venue's reports
+// only from that venue's connector.
+class oms_outbox : public actor_slot {
+public:
+  void set_venue(venue_name v) { venue_ = std::move(v); }
+  const venue_name& venue() const { return venue_; }
+  // Orders and cancels refused for naming another venue (refused_foreign_venue).
+  int64_t foreign_refused = 0;
+
+private:
+  venue_name venue_;
+};
+
+template <class Message>
+void stamp_venue(Message&, const venue_name&) {}
+inline void stamp_venue(execution_report& m, const venue_name& v) { m.venue = v; }
+inline void stamp_venue(order_reject& m, const venue_name& v) { m.venue = v; }
+inline void stamp_venue(venue_snapshot& m, const venue_name& v) { m.venue = v; }
+
+// Sends `msg` to the OMS in `to` as the connector `me`, from any thread
 // (the worker, the FIX engine's): the OMS accepts execution reports, rejects,
 // snapshots and reconcile requests only from the connector its directory
-// lists or an actor of its own node, never anonymously (issue 17 finding 6;
-// docs/kill-switch.md "Safety messages and the actor layer"). `me` is weak,
-// so a thread never keeps the actor alive; nothing is sent once either is
-// gone.
+// lists for that venue or an actor of its own node, never anonymously (issue
+// 17 finding 6; docs/kill-switch.md "Safety messages and the actor layer").
+// `me` is weak, so a thread never keeps the actor alive; nothing is sent once
+// either is gone.
 template <class Message>
-void send_as_connector(const caf::actor_addr& me, const actor_slot& to, Message&& msg) {
+void send_as_connector(const caf::actor_addr& me, const oms_outbox& to, Message msg) {
   auto dest = to.get();
   auto from = caf::actor_cast<caf::actor>(me);
+  stamp_venue(msg, to.venue());
   if (dest && from)
-    caf::send_as(from, dest, std::forward<Message>(msg));
+    caf::send_as(from, dest, std::move(msg));
 }
 
 // Every output of a venue session (execution reports, order rejects), in
 // order, as `send_as_connector`.
 template <class Output>
-void send_all_as_connector(const caf::actor_addr& me, const actor_slot& to,
-                           const std::vector<Output>& out) {
+void send_all_as_connector(const caf::actor_addr& me, const oms_outbox& to,
+                           std::vector<Output> out) {
   auto dest = to.get();
   auto from = caf::actor_cast<caf::actor>(me);
   if (!dest || !from)
     return;
   for (auto& o : out)
-    std::visit([&](const auto& msg) { caf::send_as(from, dest, msg); }, o);
+    std::visit(
+      [&](auto& msg) {
+        stamp_venue(msg, to.venue());
+        caf::send_as(from, dest, std::move(msg));
+      },
+      o);
 }
+
+// An order or cancel for another venue than `to`'s is answered with a
+// venue_not_connected reject and not sent: the OMS routes by venue, so one
+// arriving here was misrouted or forged. True when refused.
+bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const order_request& req);
+bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const cancel_request& c);
 
 // (connector_status_atom): the venue link as /readyz and the health rules
 // decide on it. `stream` null: not connected. A book counts as unsynced only

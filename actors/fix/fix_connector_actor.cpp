@@ -27,12 +27,13 @@ namespace cwts {
 namespace {
 
 using connector::actor_slot;
+using connector::oms_outbox;
 using connector::send_all_as_connector;
 using connector::send_as_connector;
 
 struct fix_connector_state {
   connector_actor_config cfg;
-  std::shared_ptr<actor_slot> oms = std::make_shared<actor_slot>();
+  std::shared_ptr<oms_outbox> oms = std::make_shared<oms_outbox>();
   std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
   // Destroyed bottom-up: the worker finishes its job before the session goes.
   std::shared_ptr<fix::fix_order_session> session;
@@ -61,8 +62,11 @@ using fix_connector_ptr = caf::stateful_actor<fix_connector_state>*;
 void start_stream(fix_connector_ptr self) {
   auto& st = self->state;
   auto validator = st.validator;
-  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator](market_batch&& b) {
-    if (auto v = validator->get())
+  // A venue whose feed is off for the validator still streams: its link,
+  // liveness and local book stay measured.
+  bool feed = st.cfg.feed_validator;
+  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator, feed](market_batch&& b) {
+    if (auto v = validator->get(); v && feed)
       caf::anon_send(v, std::move(b));
   });
   st.stream->start();
@@ -132,7 +136,7 @@ void on_liveness_tick(fix_connector_ptr self) {
   if (!lost)
     return;
   auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
-                            lost->describe());
+                            "venue " + st.cfg.venue.value + ": " + lost->describe());
   spdlog::critical("event=venue_lost protocol=fix fix_down_ms={} market_down_ms={} limit_ms={} "
                    "kill_id={} error=\"{}\"",
                    lost->rest_down_ns < 0 ? -1 : lost->rest_down_ns / 1'000'000,
@@ -190,7 +194,7 @@ channel_result disconnect(fix_connector_ptr self, const kill_command& cmd) {
 reset_precondition precondition(fix_connector_ptr self) {
   auto& st = self->state;
   bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
-  return reset_precondition{"connector", true, lost ? "venue_lost" : ""};
+  return reset_precondition{connector_role(st.cfg.venue), true, lost ? "venue_lost" : ""};
 }
 
 // What /readyz and the health rules decide on (the same facts stay
@@ -206,7 +210,7 @@ actor_stats stats(fix_connector_ptr self) {
   auto& st = self->state;
   auto& c = st.session->counters();
   auto& e = st.session->engine_counters();
-  actor_stats out{"connector",
+  actor_stats out{connector_role(st.cfg.venue),
                   {{"protocol_fix", 1},
                    {"fix_logged_on", st.session->logged_on() ? 1 : 0},
                    {"fix_logons", e.logons.load()},
@@ -235,7 +239,8 @@ actor_stats stats(fix_connector_ptr self) {
                    {"reconcile_requests", st.reconcile_requests->load()},
                    {"venue_disconnected", st.disconnected_by ? 1 : 0},
                    {"full_stop_disconnects", st.disconnects},
-                   {"orders_refused_disconnected", st.refused_disconnected}}};
+                   {"orders_refused_disconnected", st.refused_disconnected},
+                      {"orders_refused_foreign_venue", st.oms->foreign_refused}}};
   if (st.liveness.enabled()) {
     auto& k = out.counters;
     auto now = monotonic_ns();
@@ -270,6 +275,7 @@ order_book_snapshot book_snapshot(fix_connector_ptr self, const std::string& sym
 caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config cfg) {
   self->state.guard.install(self); // strays dropped and counted, never fatal
   self->state.cfg = std::move(cfg);
+  self->state.oms->set_venue(self->state.cfg.venue);
   start(self);
   auto gate = self->state.cfg.gate;
   auto liveness_every = liveness_interval(self->state.cfg);
@@ -282,14 +288,16 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
       auto& st = self->state;
       if (!st.guard.local_or(self, st.oms->get(), "order_request"))
         return;
-      if (connector::refused_while_cut(self, req))
+      if (connector::refused_while_cut(self, req)
+          || connector::refused_foreign_venue(self->address(), *st.oms, req))
         return;
       // FIX sends do not block: the gate is read right before the send.
       send_all_as_connector(self->address(), *st.oms,
                             st.session->place(req, gate_admits(*gate, req)));
     },
     [=](const cancel_request& c) {
-      if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
+      if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request")
+          || connector::refused_foreign_venue(self->address(), *self->state.oms, c))
         return;
       send_all_as_connector(self->address(), *self->state.oms, self->state.session->cancel(c));
     },
@@ -298,7 +306,7 @@ caf::behavior fix_connector_actor(fix_connector_ptr self, connector_actor_config
     start_session(self);
     start_stream(self);
   };
-  return metrics::measured(self, "connector",
+  return metrics::measured(self, connector_role(self->state.cfg.venue),
                            order_path.or_else(connector::shared_connector_handlers(
                              self, "fix", liveness_every, reconnect)));
 }

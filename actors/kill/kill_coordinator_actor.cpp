@@ -167,6 +167,12 @@ void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
   r.issuer = cmd.issuer;
   self->state.core->on_channel_result(r);
   audit_channel(self, r);
+  // Every attempt, as it ends: a venue retried after the report went out is
+  // seen here (the report logs the first result of each channel).
+  spdlog::info("event=kill_channel_result id={} node={} channel={} venue={} ok={} "
+               "duration_ms={:.3f} retries={} canceled={} open_after={} error=\"{}\"",
+               cmd.id.value, r.node.value, r.channel, r.venue.value, r.ok, r.duration_ns / 1e6,
+               r.retries, r.orders_canceled, r.open_orders_after, r.error);
   if (cmd.origin != self->state.cfg.core.self) {
     if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
       self->send(origin, r);

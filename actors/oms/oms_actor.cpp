@@ -49,13 +49,29 @@ struct scoped_cancel {
   caf::response_promise promise;
 };
 
+// One venue the OMS routes to: its connector (from the directory) and the
+// reconciliation with that venue's account. Orders for a venue go out only
+// while its link is running; a venue's reconciliation never holds another's.
+struct venue_link {
+  caf::actor connector;
+  reconcile_phase phase = reconcile_phase::reconciling;
+  int64_t round = 0;
+  int64_t failed_rounds = 0; // consecutive rounds that did not settle everything
+  std::string not_reconciled_why = "waiting for the connector";
+  oms::position_check last_check;
+  int64_t last_reconcile_ns = 0;
+  int64_t orders_sent = 0; // per venue (stats "venue.<v>.orders_sent")
+  int64_t fills = 0;
+};
+
 struct oms_state {
   oms_actor_config cfg;
   oms::order_store store;
   oms::order_journal journal;
   bool journal_wanted = false; // a path was configured
   int64_t journal_restored = 0;
-  caf::actor connector;
+  // By venue, one per connector role of the directory (so bounded by config).
+  std::map<venue_name, venue_link> venues;
   caf::actor risk;
   caf::actor strategy;
   int64_t orders_sent = 0;
@@ -73,17 +89,12 @@ struct oms_state {
   std::map<client_order_id, order_request> amends;
   int64_t amends_done = 0;
   int64_t amends_refused = 0;
-  // Reconciliation.
-  reconcile_phase phase = reconcile_phase::reconciling;
-  int64_t round = 0;
-  int64_t failed_rounds = 0; // consecutive rounds that did not settle everything
-  std::string not_reconciled_why = "waiting for the connector";
-  oms::position_check last_check;
+  // Reconciliation, over every venue.
   int64_t reconciliations = 0;
   int64_t adopted = 0;
   int64_t never_reached = 0;
   int64_t caught_up = 0;
-  int64_t last_reconcile_ns = 0;
+  int64_t foreign_venue_reports = 0; // a report naming another venue than its order's
   int64_t commands_accepted = 0;
   int64_t commands_refused = 0;
   // Strategy kills waiting for the venue to confirm their cancels, by kill id.
@@ -97,13 +108,32 @@ struct oms_state {
 
 using oms_ptr = caf::stateful_actor<oms_state>*;
 
+venue_link* link_of(oms_ptr self, const venue_name& v) {
+  auto it = self->state.venues.find(v);
+  return it == self->state.venues.end() ? nullptr : &it->second;
+}
+
+caf::actor connector_of(oms_ptr self, const venue_name& v) {
+  auto* link = link_of(self, v);
+  return link ? link->connector : caf::actor{};
+}
+
 // True when the current message comes from the connector the directory lists
-// or an actor of this node; else refused and counted as `kind`. What the venue
-// said moves orders and positions: a CAF client holding the OMS's handle
-// must not forge a fill, a reject or a snapshot (issue 17 finding 6).
-bool from_connector(oms_ptr self, const char* kind) {
-  return self->state.guard.local_or(self, self->state.connector, kind,
-                                    "the connector of its directory");
+// for `venue` or an actor of this node; else refused and counted as `kind`.
+// What the venue said moves orders and positions: a CAF client holding the
+// OMS's handle must not forge a fill, a reject or a snapshot (issue 17
+// finding 6), and one venue's connector cannot speak for another venue.
+bool from_connector(oms_ptr self, const char* kind, const venue_name& venue) {
+  return self->state.guard.local_or(self, connector_of(self, venue), kind,
+                                    "the connector of that venue in its directory");
+}
+
+// The venue whose connector sent the current message (empty if none).
+venue_name sending_venue(oms_ptr self) {
+  for (auto& [v, link] : self->state.venues)
+    if (link.connector && link.connector.address() == self->current_sender())
+      return v;
+  return {};
 }
 
 // True when the current message comes from the risk actor the directory
@@ -136,7 +166,9 @@ void send_to_venue(oms_ptr self, const order_request& req) {
   if (st.sent_at.size() >= 65536)
     st.sent_at.erase(st.sent_at.begin());
   st.sent_at[req.id] = monotonic_ns();
-  self->send(st.connector, req);
+  auto* link = link_of(self, req.venue);
+  ++link->orders_sent; // may_send checked the link exists
+  self->send(link->connector, req);
 }
 
 // The venue's first answer to an order we sent: the round trip ends here.
@@ -154,7 +186,7 @@ void venue_answered(oms_ptr self, const client_order_id& id, bool acked) {
 
 void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail) {
   count_reject(self, reason);
-  order_reject rej{req.id, req.sym, reason, std::move(detail), wall_clock_now()};
+  order_reject rej{req.id, req.sym, reason, std::move(detail), wall_clock_now(), req.venue};
   self->state.store.apply(rej);
   tell_owners(self, rej);
 }
@@ -195,12 +227,16 @@ bool may_send(oms_ptr self, const order_request& req) {
     return reject(self, req, reject_reason::kill_gate_closed,
                   "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req))),
            false;
-  if (st.phase != reconcile_phase::running)
-    return reject(self, req, reject_reason::not_reconciled,
-                  std::string("OMS ") + to_string(st.phase) + ": " + st.not_reconciled_why),
+  auto* link = link_of(self, req.venue);
+  if (link == nullptr || !link->connector)
+    return reject(self, req, reject_reason::venue_not_connected,
+                  "no connector of venue '" + req.venue.value + "' in the cluster directory"),
            false;
-  if (!st.connector)
-    return reject(self, req, reject_reason::venue_unreachable, "no connector wired"), false;
+  if (link->phase != reconcile_phase::running)
+    return reject(self, req, reject_reason::not_reconciled,
+                  "OMS " + std::string(to_string(link->phase)) + " with venue '" + req.venue.value
+                    + "': " + link->not_reconciled_why),
+           false;
   return true;
 }
 
@@ -254,6 +290,16 @@ void settle_amend(oms_ptr self, const client_order_id& id) {
 }
 
 void on_report(oms_ptr self, const execution_report& rep) {
+  // A venue reports only on its own orders: a connector (or anyone holding
+  // its handle) cannot fill another venue's order.
+  if (const auto* rec = self->state.store.find(rep.id); rec && rec->request.venue != rep.venue) {
+    ++self->state.foreign_venue_reports;
+    ++self->state.illegal_reports;
+    spdlog::warn("event=report_refused id={} outcome=foreign_venue detail=\"the order trades at "
+                 "'{}', the report came from '{}'\"", rep.id.value, rec->request.venue.value,
+                 rep.venue.value);
+    return;
+  }
   auto upd = self->state.store.apply(rep);
   if (upd.outcome == oms::apply_outcome::illegal || upd.outcome == oms::apply_outcome::unknown_order) {
     ++self->state.illegal_reports;
@@ -267,8 +313,11 @@ void on_report(oms_ptr self, const execution_report& rep) {
   journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price);
   if (upd.became_terminal())
     settle_scoped_cancels(self, upd.id);
-  if (upd.has_fill())
+  if (upd.has_fill()) {
     ++self->state.fills;
+    if (auto* link = link_of(self, rep.venue))
+      ++link->fills;
+  }
   tell_owners(self, rep);
   settle_amend(self, upd.id);
 }
@@ -282,11 +331,18 @@ void on_cancel(oms_ptr self, const cancel_request& c) {
     return;
   journal_change(self, c.id, previous);
   // A cancel only lowers risk: it is sent even if the journal failed.
-  if (st.connector)
-    self->send(st.connector, *cancel);
+  if (auto connector = connector_of(self, cancel->venue))
+    self->send(connector, *cancel);
 }
 
 void on_venue_reject(oms_ptr self, const order_reject& rej) {
+  if (const auto* rec = self->state.store.find(rej.id); rec && rec->request.venue != rej.venue) {
+    ++self->state.foreign_venue_reports;
+    ++self->state.illegal_reports;
+    spdlog::warn("event=reject_refused id={} detail=\"the order trades at '{}', the reject came "
+                 "from '{}'\"", rej.id.value, rec->request.venue.value, rej.venue.value);
+    return;
+  }
   count_reject(self, rej.reason);
   venue_answered(self, rej.id, false);
   auto upd = self->state.store.apply(rej);
@@ -314,8 +370,9 @@ void on_amend(oms_ptr self, const amend_request& a) {
     why = "original " + a.original.value + " unknown";
   else if (!orig->is_live() || orig->status == order_status::pending_cancel)
     why = "original " + a.original.value + " is " + to_string(orig->status);
-  else if (orig->request.sym != req.sym || orig->request.order_side != req.order_side)
-    why = "a replacement cannot change symbol or side";
+  else if (orig->request.sym != req.sym || orig->request.order_side != req.order_side
+           || orig->request.venue != req.venue)
+    why = "a replacement cannot change venue, symbol or side";
   else if (st.amends.count(a.original))
     why = "an amend of " + a.original.value + " is already pending";
   if (!register_order(self, req))
@@ -327,29 +384,31 @@ void on_amend(oms_ptr self, const amend_request& a) {
   if (!may_send(self, req) || !journal_submission(self, req))
     return;
   st.amends.emplace(a.original, req);
-  on_cancel(self, cancel_request{a.original, req.sym, wall_clock_now()});
+  on_cancel(self, cancel_request{a.original, req.sym, wall_clock_now(), req.venue});
 }
 
 // --- Reconciliation -------------------------------------------------------
 
-void start_round(oms_ptr self) {
-  auto& st = self->state;
-  if (!st.connector)
+void start_round(oms_ptr self, const venue_name& venue) {
+  auto* link = link_of(self, venue);
+  if (link == nullptr || !link->connector)
     return;
-  ++st.round;
-  reconcile_orders req{st.round, {}};
-  for (const auto* rec : st.store.live_orders())
-    req.live.push_back(rec->request);
-  self->send(st.connector, req);
+  ++link->round;
+  reconcile_orders req{link->round, {}, venue};
+  for (const auto* rec : self->state.store.live_orders())
+    if (rec->request.venue == venue)
+      req.live.push_back(rec->request);
+  self->send(link->connector, req);
   // A connector that never answers (venue down, restarted) is asked again.
-  self->delayed_send(self, st.cfg.snapshot_timeout, retry_atom::value, st.round);
+  self->delayed_send(self, self->state.cfg.snapshot_timeout, retry_atom::value, venue.value,
+                     link->round);
 }
 
-void retry_later(oms_ptr self, std::string why) {
-  auto& st = self->state;
-  ++st.failed_rounds;
-  st.not_reconciled_why = std::move(why);
-  self->delayed_send(self, st.cfg.reconcile_retry, retry_atom::value, st.round);
+void retry_later(oms_ptr self, const venue_name& venue, venue_link& link, std::string why) {
+  ++link.failed_rounds;
+  link.not_reconciled_why = std::move(why);
+  self->delayed_send(self, self->state.cfg.reconcile_retry, retry_atom::value, venue.value,
+                     link.round);
 }
 
 // An adopted order is journaled as submitted, then at the venue's state, so
@@ -361,7 +420,8 @@ void adopt(oms_ptr self, const oms::order_record& rec) {
     if (auto err = st.journal.contains(rec.request.id, known); !err && known) {
       spdlog::error("event=reconcile_contradiction id={} detail=\"the venue shows the order open; "
                     "the journal has it ended\"", rec.request.id.value);
-      st.last_check.unexplained.push_back({"order " + rec.request.id.value, {}, {}});
+      if (auto* link = link_of(self, rec.request.venue))
+        link->last_check.unexplained.push_back({"order " + rec.request.id.value, {}, {}});
       return;
     }
     auto err = st.journal.record_submitted(rec.request, rec.last_update);
@@ -391,7 +451,8 @@ void apply_plan(oms_ptr self, const oms::reconciliation_plan& plan) {
     on_venue_reject(self, rej);
   }
   for (auto& c : plan.cancels_to_resend)
-    self->send(st.connector, c);
+    if (auto connector = connector_of(self, c.venue))
+      self->send(connector, c);
   for (auto& why : plan.contradictions)
     spdlog::error("event=reconcile_contradiction detail=\"{}\"", why);
 }
@@ -404,7 +465,7 @@ void send_positions_to_risk(oms_ptr self) {
   if (!st.journal_wanted || !st.journal.is_open() || !st.risk)
     return;
   std::vector<journaled_fill> fills;
-  if (auto err = st.journal.fills_since(0, fills)) {
+  if (auto err = st.journal.all_fills(fills)) {
     spdlog::error("event=journal_read_failed what=fills error=\"{}\"", err.message());
     return;
   }
@@ -415,76 +476,85 @@ void send_positions_to_risk(oms_ptr self) {
   self->send(st.risk, std::move(live));
 }
 
-// The position check against the journal's baseline. True when explained
-// (or when there is nothing to check against: no journal).
-bool positions_explained(oms_ptr self, const venue_snapshot& snap) {
+// The position check of one venue's account against its baseline in the
+// journal. True when explained (or when there is nothing to check against:
+// no journal).
+bool positions_explained(oms_ptr self, venue_link& link, const venue_snapshot& snap) {
   auto& st = self->state;
   if (!st.journal_wanted || !st.journal.is_open())
     return true;
   oms::position_baseline base;
   std::vector<journaled_fill> fills;
-  auto err = st.journal.load_baseline(base);
+  auto err = st.journal.load_baseline(snap.venue, base);
   if (!err && base.seq != 0)
-    err = st.journal.fills_since(base.event_seq, fills);
+    err = st.journal.fills_since(base.event_seq, snap.venue, fills);
   if (err) {
-    st.last_check = {};
-    st.last_check.unexplained.push_back({"journal: " + err.message(), {}, {}});
+    link.last_check = {};
+    link.last_check.unexplained.push_back({"journal: " + err.message(), {}, {}});
     return false;
   }
-  st.last_check = oms::check_positions(base, fills, snap, st.cfg.position_tolerance);
+  link.last_check = oms::check_positions(base, fills, snap, st.cfg.position_tolerance);
   if (base.seq != 0)
-    return st.last_check.explained();
-  // The first reconciliation of a journal: what the venue holds is the start.
+    return link.last_check.explained();
+  // The first reconciliation of this venue in this journal: what the venue
+  // holds is the start.
   oms::position_baseline taken;
-  if (auto e = st.journal.record_baseline(st.last_check.holdings, "reconciliation",
+  if (auto e = st.journal.record_baseline(snap.venue, link.last_check.holdings, "reconciliation",
                                           "first reconciliation of this journal", wall_clock_now(),
                                           taken)) {
-    st.last_check.unexplained.push_back({"journal: " + e.message(), {}, {}});
+    link.last_check.unexplained.push_back({"journal: " + e.message(), {}, {}});
     return false;
   }
-  spdlog::info("event=position_baseline_taken seq={} assets={}", taken.seq, taken.amounts.size());
-  st.last_check.unexplained.clear();
+  spdlog::info("event=position_baseline_taken venue={} seq={} assets={}", snap.venue.value,
+               taken.seq, taken.amounts.size());
+  link.last_check.unexplained.clear();
   return true;
 }
 
 void on_snapshot(oms_ptr self, const venue_snapshot& snap) {
   auto& st = self->state;
-  if (snap.round != st.round)
+  auto* link = link_of(self, snap.venue);
+  if (link == nullptr || snap.round != link->round)
     return; // an answer to a round already given up
   ++st.reconciliations;
-  st.last_reconcile_ns = snap.duration_ns;
+  link->last_reconcile_ns = snap.duration_ns;
   if (!snap.complete) {
-    spdlog::warn("event=reconcile_incomplete round={} error=\"{}\"", snap.round, snap.error);
-    return retry_later(self, "venue snapshot incomplete: " + snap.error);
+    spdlog::warn("event=reconcile_incomplete venue={} round={} error=\"{}\"", snap.venue.value,
+                 snap.round, snap.error);
+    return retry_later(self, snap.venue, *link, "venue snapshot incomplete: " + snap.error);
   }
   auto plan = oms::plan_reconciliation(st.store, snap, wall_clock_now());
   apply_plan(self, plan);
-  spdlog::info("event=reconciled round={} venue_open={} caught_up={} adopted={} never_reached={} "
-               "unsettled={} requests={} duration_us={}",
-               snap.round, snap.open_orders.size(), plan.reports.size(), plan.adopted.size(),
-               plan.never_reached.size(), plan.unsettled.size(), snap.requests,
-               snap.duration_ns / 1000);
-  if (st.phase == reconcile_phase::unexplained)
+  spdlog::info("event=reconciled venue={} round={} venue_open={} caught_up={} adopted={} "
+               "never_reached={} unsettled={} requests={} duration_us={}",
+               snap.venue.value, snap.round, snap.open_orders.size(), plan.reports.size(),
+               plan.adopted.size(), plan.never_reached.size(), plan.unsettled.size(),
+               snap.requests, snap.duration_ns / 1000);
+  if (link->phase == reconcile_phase::unexplained)
     return; // only an operator ends it
   if (!plan.unsettled.empty())
-    return retry_later(self, std::to_string(plan.unsettled.size()) + " orders not yet settled");
-  bool explained = positions_explained(self, snap) && plan.contradictions.empty();
+    return retry_later(self, snap.venue, *link,
+                       std::to_string(plan.unsettled.size()) + " orders not yet settled");
+  bool explained = positions_explained(self, *link, snap) && plan.contradictions.empty();
   if (explained) {
-    if (st.phase != reconcile_phase::running)
+    bool resumed = link->phase != reconcile_phase::running;
+    link->phase = reconcile_phase::running;
+    link->failed_rounds = 0;
+    link->not_reconciled_why.clear();
+    if (resumed)
       send_positions_to_risk(self);
-    st.phase = reconcile_phase::running;
-    st.failed_rounds = 0;
-    st.not_reconciled_why.clear();
-    spdlog::info("event=reconcile_done phase=running live_orders={}", st.store.live_orders().size());
+    spdlog::info("event=reconcile_done venue={} phase=running live_orders={}", snap.venue.value,
+                 st.store.live_orders().size());
     return;
   }
-  auto why = "positions unexplained: " + st.last_check.summary()
+  auto why = "positions unexplained: " + link->last_check.summary()
              + (plan.contradictions.empty() ? "" : "contradictions: " + plan.contradictions.front());
-  if (st.failed_rounds + 1 < st.cfg.unexplained_rounds)
-    return retry_later(self, why); // a fill between queries explains itself next round
-  st.phase = reconcile_phase::unexplained;
-  st.not_reconciled_why = why + " (awaiting operator accept-positions)";
-  spdlog::error("event=position_unexplained node={} detail=\"{}\"", st.cfg.self.value, why);
+  if (link->failed_rounds + 1 < st.cfg.unexplained_rounds)
+    return retry_later(self, snap.venue, *link, why); // a fill between queries explains itself next round
+  link->phase = reconcile_phase::unexplained;
+  link->not_reconciled_why = why + " (awaiting operator accept-positions)";
+  spdlog::error("event=position_unexplained node={} venue={} detail=\"{}\"", st.cfg.self.value,
+                snap.venue.value, why);
 }
 
 command_result accept_positions(oms_ptr self, const operator_command& cmd) {
@@ -503,21 +573,30 @@ command_result accept_positions(oms_ptr self, const operator_command& cmd) {
     return refuse(why);
   if (cmd.target != st.cfg.self.value)
     return refuse("command is for node '" + cmd.target + "', this is '" + st.cfg.self.value + "'");
-  if (st.phase != reconcile_phase::unexplained)
-    return refuse(std::string("nothing to accept: reconciliation is ") + to_string(st.phase));
-  oms::position_baseline taken;
-  if (auto err = st.journal.record_baseline(st.last_check.holdings, cmd.issuer.value,
-                                            cmd.reason, wall_clock_now(), taken))
-    return refuse("journal: " + err.message());
+  // The operator accepts what every unexplained venue holds now.
+  std::string taken_seqs;
+  for (auto& [venue, link] : st.venues) {
+    if (link.phase != reconcile_phase::unexplained)
+      continue;
+    oms::position_baseline taken;
+    if (auto err = st.journal.record_baseline(venue, link.last_check.holdings, cmd.issuer.value,
+                                              cmd.reason, wall_clock_now(), taken))
+      return refuse("journal: " + err.message());
+    spdlog::warn("event=positions_accepted id={} issuer={} venue={} baseline={} was=\"{}\" "
+                 "reason=\"{}\"", cmd.id.value, cmd.issuer.value, venue.value, taken.seq,
+                 link.last_check.summary(), cmd.reason);
+    link.phase = reconcile_phase::running;
+    link.failed_rounds = 0;
+    link.not_reconciled_why.clear();
+    taken_seqs += (taken_seqs.empty() ? "" : ", ") + venue.value + " "
+                  + std::to_string(taken.seq);
+  }
+  if (taken_seqs.empty())
+    return refuse("nothing to accept: no venue's positions are unexplained");
   ++st.commands_accepted;
-  spdlog::warn("event=positions_accepted id={} issuer={} baseline={} was=\"{}\" reason=\"{}\"",
-               cmd.id.value, cmd.issuer.value, taken.seq, st.last_check.summary(), cmd.reason);
-  st.phase = reconcile_phase::running;
-  st.failed_rounds = 0;
-  st.not_reconciled_why.clear();
   send_positions_to_risk(self);
   return command_result{cmd.id, st.cfg.self, true,
-                        "baseline " + std::to_string(taken.seq) + " taken; trading resumes"};
+                        "baseline " + taken_seqs + " taken; trading resumes"};
 }
 
 bool in_scope(const order_request& o, const kill_command& cmd) {
@@ -551,9 +630,17 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
     r.duration_ns = monotonic_ns() - started;
     return r;
   }
-  if (!st.connector) {
+  int64_t unreachable = 0;
+  for (auto& m : cancels)
+    unreachable += connector_of(self, m.cancel.venue) ? 0 : 1;
+  if (unreachable > 0) {
+    // Sent where a connector is; the rest is reported, never waited for.
+    for (auto& m : cancels)
+      if (auto connector = connector_of(self, m.cancel.venue))
+        self->send(connector, m.cancel);
     r.ok = false;
-    r.error = "no connector wired: " + std::to_string(cancels.size()) + " orders stay open";
+    r.error = "no connector wired for " + std::to_string(unreachable) + " of "
+              + std::to_string(cancels.size()) + " orders: they stay open";
     r.open_orders_after = static_cast<int64_t>(cancels.size());
     r.duration_ns = monotonic_ns() - started;
     return r;
@@ -564,7 +651,7 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   wait.promise = self->make_response_promise<channel_result>();
   for (auto& m : cancels) {
     wait.open.insert(m.cancel.id);
-    self->send(st.connector, m.cancel);
+    self->send(connector_of(self, m.cancel.venue), m.cancel);
   }
   auto promise = wait.promise;
   st.scoped_cancels.emplace(cmd.id.value, std::move(wait));
@@ -601,12 +688,20 @@ void settle_scoped_cancels(oms_ptr self, const client_order_id& id) {
 // Whether the OMS is reconciled with the venue, typed: a reset vote, /readyz
 // and the supervisor's failover decide on this, not on the reconcile.*
 // counters (issue 17 finding 11).
+// Reconciled means with every venue of the directory; none is not reconciled.
 reset_precondition precondition(oms_ptr self) {
   auto& st = self->state;
-  reset_precondition p{"oms", st.phase == reconcile_phase::running, ""};
-  p.unexplained = st.phase == reconcile_phase::unexplained;
-  if (!p.reconciled)
-    p.detail = std::string(to_string(st.phase)) + ": " + st.not_reconciled_why;
+  reset_precondition p{"oms", !st.venues.empty(), ""};
+  if (st.venues.empty())
+    p.detail = "reconciling: waiting for a connector";
+  for (auto& [venue, link] : st.venues) {
+    if (link.phase == reconcile_phase::running)
+      continue;
+    p.reconciled = false;
+    p.unexplained = p.unexplained || link.phase == reconcile_phase::unexplained;
+    p.detail += (p.detail.empty() ? "" : "; ") + venue.value + " "
+                + to_string(link.phase) + ": " + link.not_reconciled_why;
+  }
   return p;
 }
 
@@ -637,13 +732,24 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.checkpoints"] = static_cast<int64_t>(ck.runs.load());
   s.counters["journal.checkpoint_failures"] = static_cast<int64_t>(ck.failures.load());
   s.counters["journal.checkpoint_max_ns"] = ck.max_ns.load();
-  s.counters["reconcile.phase_running"] = st.phase == reconcile_phase::running ? 1 : 0;
-  s.counters["reconcile.phase_unexplained"] = st.phase == reconcile_phase::unexplained ? 1 : 0;
+  auto pre = precondition(self);
+  s.counters["reconcile.phase_running"] = pre.reconciled ? 1 : 0;
+  s.counters["reconcile.phase_unexplained"] = pre.unexplained ? 1 : 0;
+  int64_t last_ns = 0;
+  for (auto& [venue, link] : st.venues) {
+    s.counters["venue." + venue.value + ".running"] = link.phase == reconcile_phase::running;
+    s.counters["venue." + venue.value + ".orders_sent"] = link.orders_sent;
+    s.counters["venue." + venue.value + ".fills"] = link.fills;
+    last_ns = std::max(last_ns, link.last_reconcile_ns);
+  }
+  for (const auto* rec : st.store.live_orders())
+    ++s.counters["venue." + rec->request.venue.value + ".live_orders"];
   s.counters["reconcile.rounds"] = st.reconciliations;
   s.counters["reconcile.adopted"] = st.adopted;
   s.counters["reconcile.never_reached"] = st.never_reached;
   s.counters["reconcile.caught_up"] = st.caught_up;
-  s.counters["reconcile.last_ns"] = st.last_reconcile_ns;
+  s.counters["reconcile.last_ns"] = last_ns;
+  s.counters["reports.foreign_venue"] = st.foreign_venue_reports;
   s.counters["commands.accepted"] = st.commands_accepted;
   s.counters["commands.refused"] = st.commands_refused;
   for (auto s_ : {order_status::accepted, order_status::partially_filled, order_status::filled,
@@ -660,6 +766,7 @@ void open_journal(oms_ptr self) {
   st.journal_wanted = !st.cfg.journal_path.empty();
   if (!st.journal_wanted)
     return;
+  st.journal.set_legacy_venue(st.cfg.legacy_venue);
   if (auto err = st.journal.open(st.cfg.journal_path)) {
     spdlog::error("event=journal_open_failed path={} error=\"{}\"", st.cfg.journal_path,
                   err.message());
@@ -700,11 +807,11 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](const cancel_request& c) { if (from_risk(self, "cancel_request")) on_cancel(self, c); },
     [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
     [=](const execution_report& rep) {
-      if (from_connector(self, "execution_report"))
+      if (from_connector(self, "execution_report", rep.venue))
         on_report(self, rep);
     },
     [=](const order_reject& rej) {
-      if (from_connector(self, "order_reject"))
+      if (from_connector(self, "order_reject", rej.venue))
         on_venue_reject(self, rej);
     },
     [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
@@ -724,43 +831,54 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       // The gate is the authority; the state is logged by the coordinator.
     },
     [=](const venue_snapshot& snap) {
-      if (from_connector(self, "venue_snapshot"))
+      if (from_connector(self, "venue_snapshot", snap.venue))
         on_snapshot(self, snap);
     },
-    [=](retry_atom, int64_t round) {
+    [=](retry_atom, const std::string& venue, int64_t round) {
       if (!self->state.guard.local(self, "reconcile_retry")) // its own timer's
         return;
-      auto& st = self->state;
-      if (round == st.round && st.phase == reconcile_phase::reconciling)
-        start_round(self);
+      auto* link = link_of(self, venue_name{venue});
+      if (link && round == link->round && link->phase == reconcile_phase::reconciling)
+        start_round(self, venue_name{venue});
     },
-    // The connector's user-data stream came back after a disconnect: events
-    // sent meanwhile are lost, so the venue's state is read again.
+    // A connector's user-data stream came back after a disconnect: events
+    // sent meanwhile are lost, so that venue's state is read again.
     [=](retry_atom) {
-      if (!from_connector(self, "reconcile_request"))
+      auto venue = sending_venue(self);
+      if (venue.empty()) {
+        self->state.guard.local_or(self, caf::actor{}, "reconcile_request",
+                                   "a connector of its directory");
         return;
-      if (self->state.phase == reconcile_phase::running)
-        start_round(self);
+      }
+      if (link_of(self, venue)->phase == reconcile_phase::running)
+        start_round(self, venue);
     },
     [=](const operator_command& cmd) { return accept_positions(self, cmd); },
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))
         return;
       auto& st = self->state;
-      auto connector = find_role(dir, "connector");
       st.risk = find_role(dir, "risk");
       st.strategy = find_role(dir, "strategy");
       // A new connector has a fresh session that tracks nothing: reconcile
-      // (at start, and after a connector restart).
-      if (connector && connector != st.connector) {
-        st.connector = connector;
-        if (st.phase == reconcile_phase::running) {
-          st.phase = reconcile_phase::reconciling;
-          st.not_reconciled_why = "connector restarted";
+      // that venue (at start, and after a connector restart or failover).
+      auto connectors = connectors_in(dir);
+      for (auto& [venue, connector] : connectors) {
+        auto& link = st.venues[venue];
+        if (connector == link.connector)
+          continue;
+        link.connector = connector;
+        if (link.phase == reconcile_phase::running) {
+          link.phase = reconcile_phase::reconciling;
+          link.not_reconciled_why = "connector restarted";
         }
-        start_round(self);
+        start_round(self, venue);
       }
-      st.connector = connector;
+      // A venue whose connector left the directory: its orders wait (and
+      // are refused) until one is back; the link keeps its reconciliation.
+      for (auto& [venue, link] : st.venues)
+        if (!connectors.count(venue))
+          link.connector = caf::actor{};
     },
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
     [=](precond_atom) { return precondition(self); },

@@ -1,26 +1,30 @@
 #pragma once
 // CAF shell of the OMS: orders that passed risk are registered (duplicate ids
-// refused), checked against the gate once more, and routed to the connector;
-// venue reports drive the FIX state machine and are forwarded to risk and the
-// strategy.
+// refused), checked against the gate once more, and routed to the connector
+// of the order's venue ("connector.<venue>" in the directory; none there:
+// rejected venue_not_connected); venue reports drive the FIX state machine
+// and are forwarded to risk and the strategy.
 //
 // Journal (issue 5): with a journal path, every order is written to the
 // SQLite journal before it is sent (a failed write rejects it, unsent) and
 // every applied change after; at start the live orders of the journal are
 // restored into the store. An empty path keeps the store in memory only.
 //
-// Reconciliation (reconciler.hpp): whenever a connector is wired (start,
-// connector restart) the OMS sends it reconcile_orders and settles the
-// venue_snapshot it answers with; new orders are refused (not_reconciled)
-// until orders are settled and positions explained. An unexplained position
-// holds the node until an operator's signed accept_positions command.
+// Reconciliation (reconciler.hpp), per venue: whenever a venue's connector is
+// wired (start, connector restart) the OMS sends it reconcile_orders with that
+// venue's live orders and settles the venue_snapshot it answers with; new
+// orders for that venue are refused (not_reconciled) until its orders are
+// settled and its account's positions explained (each venue has its own
+// baseline). An unexplained position holds that venue until an operator's
+// signed accept_positions command; other venues trade on.
 //
 // Amend (cancel/replace): the replacement goes out only once the venue has
 // confirmed the original's cancel; it is refused if the original fills first.
 //
 // What the venue said (execution_report, order_reject, venue_snapshot, a
-// reconcile request) is taken only from the connector the directory lists or
-// an actor of this node; anything else is refused and counted
+// reconcile request) is taken only from the connector the directory lists for
+// the venue it names or an actor of this node, and a report on an order of
+// another venue is refused (reports.foreign_venue); anything else is refused and counted
 // (refused_remote.<kind>), nothing applied (docs/kill-switch.md "Safety
 // messages and the actor layer").
 //
@@ -48,6 +52,9 @@ struct oms_actor_config {
   node_id self;
   const kill_gate* gate = nullptr;
   std::string journal_path; // empty: no journal, in-memory store only
+  // The venue of journal rows written before orders carried one (schema 1
+  // and 2): the node's first configured venue.
+  venue_name legacy_venue;
   // Keys allowed to accept reconciled positions; null refuses them.
   std::shared_ptr<const operator_registry> operators;
   // Reconciliation: pause between rounds that did not settle, how long to

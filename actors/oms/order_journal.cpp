@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS orders (
   client_order_id TEXT PRIMARY KEY,
   strategy TEXT NOT NULL,
   account TEXT NOT NULL DEFAULT '',
+  venue TEXT NOT NULL DEFAULT '', -- '' in rows from before venues (the legacy venue)
   symbol TEXT NOT NULL,
   side TEXT NOT NULL,
   order_type TEXT NOT NULL,
@@ -65,7 +66,8 @@ CREATE TABLE IF NOT EXISTS baselines (
   event_seq INTEGER NOT NULL,     -- fills with a larger events.seq move positions from here
   taken_at INTEGER NOT NULL,
   issuer TEXT NOT NULL,           -- "reconciliation" or the operator who accepted
-  reason TEXT NOT NULL
+  reason TEXT NOT NULL,
+  venue TEXT NOT NULL DEFAULT ''  -- whose account's holdings; '' from before venues
 );
 CREATE TABLE IF NOT EXISTS baseline_balances (
   baseline_seq INTEGER NOT NULL,
@@ -79,8 +81,12 @@ CREATE TRIGGER IF NOT EXISTS baselines_no_delete BEFORE DELETE ON baselines
   BEGIN SELECT RAISE(ABORT, 'baselines are append-only'); END;
 )sql";
 
-// Version 1 journals lack the account column.
+// Version 1 journals lack the account column, versions 1 and 2 the venue
+// columns (their rows read as the legacy venue, order_journal::set_legacy_venue).
 constexpr const char* migrate_v1_sql = "ALTER TABLE orders ADD COLUMN account TEXT NOT NULL DEFAULT ''";
+constexpr const char* migrate_v2_sql =
+  "ALTER TABLE orders ADD COLUMN venue TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE baselines ADD COLUMN venue TEXT NOT NULL DEFAULT '';";
 
 // Mutable state columns, in the order bind_state() binds them.
 #define CWTS_STATE_COLUMNS                                                                         \
@@ -92,8 +98,8 @@ constexpr int state_column_count = 19;
 
 constexpr const char* insert_order_sql =
   "INSERT INTO orders (client_order_id, strategy, symbol, side, order_type, tif, limit_price, "
-  "quantity, request_ts, " CWTS_STATE_COLUMNS ", account) VALUES (?,?,?,?,?,?,?,?,?,"
-  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  "quantity, request_ts, " CWTS_STATE_COLUMNS ", account, venue) VALUES (?,?,?,?,?,?,?,?,?,"
+  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 constexpr const char* update_order_sql =
   "UPDATE orders SET status=?1, venue_status=?2, acknowledged=?3, venue_order_id=?4, "
@@ -108,7 +114,7 @@ constexpr const char* insert_event_sql =
 
 constexpr const char* select_live_sql =
   "SELECT client_order_id, strategy, symbol, side, order_type, tif, limit_price, quantity, "
-  "request_ts, " CWTS_STATE_COLUMNS ", account FROM orders WHERE live = 1 "
+  "request_ts, " CWTS_STATE_COLUMNS ", account, venue FROM orders WHERE live = 1 "
   "ORDER BY ts_pending_new, client_order_id";
 
 #undef CWTS_STATE_COLUMNS
@@ -206,6 +212,7 @@ journal_error read_row(sqlite3_stmt* s, order_record& r) {
   r.last_update = timestamp_ns{sqlite3_column_int64(s, 25)};
   r.last_text = column_text(s, 26);
   q.account.value = column_text(s, 28);
+  q.venue.value = column_text(s, 29);
   return {};
 }
 
@@ -293,6 +300,8 @@ journal_error order_journal::open(const std::string& path, journal_durability du
                                             + std::to_string(schema_version)};
   else if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK
            || (version == 1 && sqlite3_exec(db_, migrate_v1_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+           || ((version == 1 || version == 2)
+               && sqlite3_exec(db_, migrate_v2_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
            || sqlite3_exec(db_, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK
            || sqlite3_exec(db_, set_version.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     err = fail(journal_errc::schema_failed, db_, "set up '" + path + "'");
@@ -387,6 +396,7 @@ journal_error order_journal::record_submitted(const order_request& req, timestam
     bind_value(s, 9, req.ts_init.ns);
     bind_state(s, 10, rec);
     bind_value(s, 10 + state_column_count, req.account.value);
+    bind_value(s, 11 + state_column_count, req.venue.value);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_CONSTRAINT && sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
       return {journal_errc::duplicate_order, "client order id " + req.id.value + " already journaled"};
@@ -448,6 +458,8 @@ journal_error order_journal::load(std::vector<order_record>& live) const {
       sqlite3_reset(s);
       return err;
     }
+    if (r.request.venue.empty())
+      r.request.venue = legacy_venue_;
     live.push_back(std::move(r));
   }
   journal_error err;

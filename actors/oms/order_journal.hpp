@@ -113,7 +113,7 @@ struct position_baseline {
 class order_journal {
 public:
   // Schema version kept in PRAGMA user_version; a newer file is refused.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   order_journal();
   ~order_journal();
@@ -150,18 +150,27 @@ public:
   // Reconciliation (order_journal_reconcile.cpp). Not on the order path.
   // True in `out` when `id` was ever journaled (live or ended).
   journal_error contains(const client_order_id& id, bool& out) const;
-  // Appends a baseline at the current end of the event log.
-  journal_error record_baseline(const std::vector<asset_balance>& holdings,
+  // Appends a baseline of `venue`'s account at the current end of the event log.
+  journal_error record_baseline(const venue_name& venue, const std::vector<asset_balance>& holdings,
                                 const std::string& issuer, const std::string& reason,
                                 timestamp_ns now, position_baseline& out);
-  // The newest baseline; out.seq == 0 when none was ever taken.
-  journal_error load_baseline(position_baseline& out) const;
-  // Every fill with events.seq > after_event_seq, oldest first.
-  journal_error fills_since(int64_t after_event_seq, std::vector<journaled_fill>& out) const;
+  // The newest baseline of `venue`; out.seq == 0 when none was ever taken.
+  journal_error load_baseline(const venue_name& venue, position_baseline& out) const;
+  // Every fill of an order at `venue` with events.seq > after_event_seq, oldest first.
+  journal_error fills_since(int64_t after_event_seq, const venue_name& venue,
+                            std::vector<journaled_fill>& out) const;
+  // Every fill at any venue, oldest first (risk's positions after a restart).
+  journal_error all_fills(std::vector<journaled_fill>& out) const;
+  // Rows written before journals knew venues (schema 1 and 2) read as `v`:
+  // that deployment traded only its one venue.
+  void set_legacy_venue(venue_name v) { legacy_venue_ = std::move(v); }
   const journal_counters& counters() const { return counters_; }
   const checkpoint_counters& checkpoints() const;
 
 private:
+  journal_error read_fills(int64_t after_event_seq, const venue_name* venue,
+                           std::vector<journaled_fill>& out) const;
+
   struct statements;
 
   template <class Body>
@@ -178,6 +187,7 @@ private:
   std::unique_ptr<statements> st_;
   std::unique_ptr<checkpointer> checkpointer_;
   std::string path_;
+  venue_name legacy_venue_;
   journal_counters counters_;
 };
 

@@ -25,6 +25,10 @@ journal_error prepare(sqlite3* db, const char* sql, stmt_ptr& out) {
   return {};
 }
 
+void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+
 std::string text_at(sqlite3_stmt* s, int i) {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
@@ -56,7 +60,8 @@ journal_error order_journal::contains(const client_order_id& id, bool& out) cons
   return {};
 }
 
-journal_error order_journal::record_baseline(const std::vector<asset_balance>& holdings,
+journal_error order_journal::record_baseline(const venue_name& venue,
+                                             const std::vector<asset_balance>& holdings,
                                              const std::string& issuer, const std::string& reason,
                                              timestamp_ns now, position_baseline& out) {
   if (!db_)
@@ -70,13 +75,14 @@ journal_error order_journal::record_baseline(const std::vector<asset_balance>& h
   };
   stmt_ptr ins;
   if (prepare(db_,
-              "INSERT INTO baselines (event_seq, taken_at, issuer, reason) "
-              "VALUES ((SELECT COALESCE(MAX(seq), 0) FROM events), ?, ?, ?)",
+              "INSERT INTO baselines (event_seq, taken_at, issuer, reason, venue) "
+              "VALUES ((SELECT COALESCE(MAX(seq), 0) FROM events), ?, ?, ?, ?)",
               ins))
     return fail("prepare baseline");
   sqlite3_bind_int64(ins.get(), 1, now.ns);
   sqlite3_bind_text(ins.get(), 2, issuer.data(), static_cast<int>(issuer.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(ins.get(), 3, reason.data(), static_cast<int>(reason.size()), SQLITE_TRANSIENT);
+  bind_text(ins.get(), 4, venue.value);
   if (sqlite3_step(ins.get()) != SQLITE_DONE)
     return fail("insert baseline");
   auto seq = sqlite3_last_insert_rowid(db_);
@@ -94,19 +100,21 @@ journal_error order_journal::record_baseline(const std::vector<asset_balance>& h
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("commit baseline");
-  return load_baseline(out);
+  return load_baseline(venue, out);
 }
 
-journal_error order_journal::load_baseline(position_baseline& out) const {
+journal_error order_journal::load_baseline(const venue_name& venue, position_baseline& out) const {
   if (!db_)
     return not_open(path_);
   out = position_baseline{};
   stmt_ptr s;
   if (auto err = prepare(db_,
                          "SELECT seq, event_seq, taken_at, issuer, reason FROM baselines "
-                         "ORDER BY seq DESC LIMIT 1",
+                         "WHERE COALESCE(NULLIF(venue, ''), ?1) = ?2 ORDER BY seq DESC LIMIT 1",
                          s))
     return err;
+  bind_text(s.get(), 1, legacy_venue_.value);
+  bind_text(s.get(), 2, venue.value);
   int rc = sqlite3_step(s.get());
   if (rc == SQLITE_DONE)
     return {};
@@ -131,18 +139,34 @@ journal_error order_journal::load_baseline(position_baseline& out) const {
   return {};
 }
 
-journal_error order_journal::fills_since(int64_t after_event_seq,
+journal_error order_journal::fills_since(int64_t after_event_seq, const venue_name& venue,
                                          std::vector<journaled_fill>& out) const {
+  return read_fills(after_event_seq, &venue, out);
+}
+
+journal_error order_journal::all_fills(std::vector<journaled_fill>& out) const {
+  return read_fills(0, nullptr, out);
+}
+
+journal_error order_journal::read_fills(int64_t after_event_seq, const venue_name* venue,
+                                        std::vector<journaled_fill>& out) const {
   if (!db_)
     return not_open(path_);
   stmt_ptr s;
   if (auto err = prepare(db_,
-                         "SELECT e.client_order_id, o.symbol, o.side, e.fill_qty, e.fill_price "
+                         "SELECT e.client_order_id, o.symbol, o.side, e.fill_qty, e.fill_price, "
+                         "COALESCE(NULLIF(o.venue, ''), ?2) "
                          "FROM events e JOIN orders o ON o.client_order_id = e.client_order_id "
-                         "WHERE e.fill_qty > 0 AND e.seq > ? ORDER BY e.seq",
+                         "WHERE e.fill_qty > 0 AND e.seq > ?1 "
+                         "AND (?3 IS NULL OR COALESCE(NULLIF(o.venue, ''), ?2) = ?3) ORDER BY e.seq",
                          s))
     return err;
   sqlite3_bind_int64(s.get(), 1, after_event_seq);
+  bind_text(s.get(), 2, legacy_venue_.value);
+  if (venue)
+    bind_text(s.get(), 3, venue->value);
+  else
+    sqlite3_bind_null(s.get(), 3);
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
     auto sym = symbol::parse(text_at(s.get(), 1));
@@ -153,7 +177,8 @@ journal_error order_journal::fills_since(int64_t after_event_seq,
     out.push_back(journaled_fill{client_order_id{text_at(s.get(), 0)}, *sym,
                                  side_text == to_string(side::buy) ? side::buy : side::sell,
                                  qty::from_raw(sqlite3_column_int64(s.get(), 3)),
-                                 price::from_raw(sqlite3_column_int64(s.get(), 4))});
+                                 price::from_raw(sqlite3_column_int64(s.get(), 4)),
+                                 venue_name{text_at(s.get(), 5)}});
   }
   if (rc != SQLITE_DONE)
     return {journal_errc::read_failed, std::string("load fills: ") + sqlite3_errmsg(db_)};

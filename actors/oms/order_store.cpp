@@ -20,6 +20,7 @@ std::optional<order_reject> order_store::submit(const order_request& req, timest
     order_reject rej;
     rej.id = req.id;
     rej.sym = req.sym;
+    rej.venue = req.venue;
     rej.reason = reject_reason::duplicate_client_order_id;
     rej.detail = "client order id " + req.id.value + " already used";
     rej.ts_init = now;
@@ -116,7 +117,7 @@ std::optional<cancel_request> order_store::request_cancel(const client_order_id&
   if (machine_.on_cancel_request(r).outcome != verdict::apply)
     return std::nullopt;
   enter(r, order_status::pending_cancel, now);
-  return cancel_request{r.request.id, r.request.sym, now};
+  return cancel_request{r.request.id, r.request.sym, now, r.request.venue};
 }
 
 order_update order_store::cancel_rejected(const client_order_id& id, timestamp_ns now) {
@@ -152,7 +153,7 @@ order_store::mark_all_pending_cancel(const std::function<bool(const order_reques
     auto previous = r.status;
     if (previous != order_status::pending_cancel)
       enter(r, order_status::pending_cancel, now);
-    out.push_back(marked_cancel{cancel_request{r.request.id, r.request.sym, now}, previous});
+    out.push_back(marked_cancel{cancel_request{r.request.id, r.request.sym, now, r.request.venue}, previous});
   }
   return out;
 }

@@ -28,6 +28,7 @@ std::optional<execution_report> catch_up(const order_record& rec, const venue_or
   r.id = rec.request.id;
   r.venue_id = v.venue_id;
   r.sym = rec.request.sym;
+  r.venue = rec.request.venue;
   r.order_side = rec.request.order_side;
   r.status = v.status;
   r.cum_qty = v.executed_qty;
@@ -42,10 +43,11 @@ std::optional<execution_report> catch_up(const order_record& rec, const venue_or
   return r;
 }
 
-order_record adopt(const venue_order_state& v, timestamp_ns now) {
+order_record adopt(const venue_order_state& v, const venue_name& venue, timestamp_ns now) {
   order_record rec;
   auto& q = rec.request;
   q.id = v.id;
+  q.venue = venue;
   q.strategy = adopted_strategy;
   q.sym = v.sym;
   q.order_side = v.order_side;
@@ -76,6 +78,8 @@ reconciliation_plan plan_reconciliation(const order_store& store, const venue_sn
                                         timestamp_ns now) {
   reconciliation_plan plan;
   for (const auto* rec : store.live_orders()) {
+    if (rec->request.venue != snap.venue)
+      continue; // another venue's connector reconciles it
     const auto& id = rec->request.id;
     const auto* v = find_state(snap.open_orders, id);
     if (v == nullptr)
@@ -86,7 +90,8 @@ reconciliation_plan plan_reconciliation(const order_store& store, const venue_sn
       if (unknown)
         plan.never_reached.push_back(order_reject{
           id, rec->request.sym, reject_reason::unknown_order,
-          "reconciliation: the venue has no such order; it never reached the venue", now});
+          "reconciliation: the venue has no such order; it never reached the venue", now,
+          snap.venue});
       else
         plan.unsettled.push_back(id);
       continue;
@@ -100,11 +105,11 @@ reconciliation_plan plan_reconciliation(const order_store& store, const venue_sn
     if (auto rep = catch_up(*rec, *v, now))
       plan.reports.push_back(std::move(*rep));
     if (rec->status == order_status::pending_cancel && !is_terminal(v->status))
-      plan.cancels_to_resend.push_back(cancel_request{id, rec->request.sym, now});
+      plan.cancels_to_resend.push_back(cancel_request{id, rec->request.sym, now, snap.venue});
   }
   for (const auto& v : snap.open_orders)
     if (store.find(v.id) == nullptr)
-      plan.adopted.push_back(adopt(v, now));
+      plan.adopted.push_back(adopt(v, snap.venue, now));
   return plan;
 }
 

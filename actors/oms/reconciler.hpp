@@ -39,6 +39,7 @@ struct reconciliation_plan {
   std::vector<std::string> contradictions;
 };
 
+// Only the live orders of snap.venue are planned: each venue reconciles its own.
 reconciliation_plan plan_reconciliation(const order_store& store, const venue_snapshot& snap,
                                         timestamp_ns now);
 

@@ -53,6 +53,7 @@ flatten_plan plan_flatten(const kill_command& cmd, const flatten_target& t,
     o.id = flatten_id(t.self, cmd.id, next_seq++);
     o.strategy = t.strategy;
     o.account = t.account;
+    o.venue = t.venue;
     o.sym = sym;
     o.order_side = s;
     o.type = order_type::market;

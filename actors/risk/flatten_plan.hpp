@@ -25,6 +25,7 @@ struct flatten_target {
   node_id self;
   account_id account;         // the account this node's orders trade
   strategy_id strategy{"kill-flatten"};
+  venue_name venue{};         // where the flatten orders go
 };
 
 struct flatten_plan {

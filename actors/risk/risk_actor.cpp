@@ -108,7 +108,8 @@ bool admit(risk_ptr self, const order_request& req) {
   if (counted)
     on_reject_rate_breach(self, core.rejects.on_reject(now, gate_open));
   order_reject rej{req.id, req.sym, result.passed ? reject_reason::venue_unreachable : result.reason,
-                   result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now()};
+                   result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now(),
+                   req.venue};
   spdlog::info("event=order_rejected_by_risk id={} strategy={} account={} symbol={} reason={} "
                "detail=\"{}\"",
                req.id.value, req.strategy.value, req.account.value, req.sym.str(),
@@ -255,7 +256,8 @@ void finish_flatten(risk_ptr self, std::map<std::string, flatten_job>::iterator 
 // (it must shrink the position), then to the OMS.
 void flatten_round(risk_ptr self, flatten_job& job) {
   auto& st = self->state;
-  risk::flatten_target target{st.cfg.self, st.cfg.account, strategy_id{"kill-flatten"}};
+  risk::flatten_target target{st.cfg.self, st.cfg.account, strategy_id{"kill-flatten"},
+                             st.cfg.flatten_venue};
   auto plan = risk::plan_flatten(job.cmd, target, traded_symbols(self), st.core->book,
                                  st.core->check.rules(), job.next_seq, wall_clock_now());
   job.in_scope = plan.in_scope;

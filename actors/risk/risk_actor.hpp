@@ -71,9 +71,12 @@ struct risk_actor_config {
   risk::var_limit_config var_limit;
   // How long to wait for the kill coordinator's kill_report (logged).
   std::chrono::milliseconds kill_report_timeout{30'000};
-  // Level-3 flatten: the account its orders trade, how often what is still
-  // open is looked at again (and sent for), and when the channel gives up.
+  // Level-3 flatten: the account and venue its orders trade (a position is
+  // per symbol across venues; it is flattened at the node's first venue),
+  // how often what is still open is looked at again (and sent for), and
+  // when the channel gives up.
   account_id account;
+  venue_name flatten_venue;
   std::chrono::milliseconds flatten_poll{100};
   std::chrono::milliseconds flatten_deadline{5'000};
 };

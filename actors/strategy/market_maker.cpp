@@ -123,6 +123,7 @@ void market_maker::place(std::optional<live_quote>& slot, side s, price px, time
   o.strategy = cfg_.id;
   o.account = cfg_.account;
   o.sym = cfg_.sym;
+  o.venue = cfg_.venue;
   o.order_side = s;
   o.type = order_type::limit;
   o.tif = time_in_force::gtc;
@@ -135,7 +136,7 @@ void market_maker::place(std::optional<live_quote>& slot, side s, price px, time
 
 void market_maker::cancel(live_quote& q, timestamp_ns now, std::vector<strategy_action>& out) {
   q.state = quote_state::pending_cancel;
-  out.emplace_back(cancel_request{q.id, cfg_.sym, now});
+  out.emplace_back(cancel_request{q.id, cfg_.sym, now, cfg_.venue});
 }
 
 std::optional<live_quote>* market_maker::slot_of(const client_order_id& id) {
@@ -202,7 +203,7 @@ std::vector<strategy_action> market_maker::resync(const std::vector<restored_ord
     const auto& req = o.request;
     auto& slot = req.order_side == side::buy ? bid : ask;
     if (slot) { // a second live order for this side: one per side, never more
-      out.emplace_back(cancel_request{req.id, cfg_.sym, now});
+      out.emplace_back(cancel_request{req.id, cfg_.sym, now, cfg_.venue});
       return;
     }
     slot = live_quote{req.id, req.order_side, req.limit_price, req.quantity, o.cum_qty,
@@ -218,13 +219,14 @@ std::vector<strategy_action> market_maker::resync(const std::vector<restored_ord
     }
     if (mine.state == quote_state::pending_cancel) {
       slot->state = quote_state::pending_cancel;
-      out.emplace_back(cancel_request{req.id, cfg_.sym, now});
+      out.emplace_back(cancel_request{req.id, cfg_.sym, now, cfg_.venue});
     }
   };
   // Our own quotes first, so that an order we do not know never displaces one.
   for (int pass = 0; pass < 2; ++pass)
     for (auto& o : open) {
-      if (o.request.sym != cfg_.sym || o.request.strategy != cfg_.id)
+      if (o.request.sym != cfg_.sym || o.request.venue != cfg_.venue
+          || o.request.strategy != cfg_.id)
         continue;
       auto* ours = slot_of(o.request.id);
       if ((pass == 0) == (ours != nullptr))

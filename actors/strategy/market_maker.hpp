@@ -19,6 +19,7 @@ namespace cwts::strategy {
 struct market_maker_config {
   strategy_id id;
   account_id account; // venue account its orders trade (risk's credit limit scope)
+  venue_name venue;   // where it quotes (its orders go to that venue's connector)
   symbol sym;
   price tick_size;                  // venue PRICE_FILTER tickSize
   qty quote_qty;                    // size of each quote

@@ -18,7 +18,9 @@ namespace {
 
 struct strategy_state {
   std::unique_ptr<oms::client_order_id_generator> ids;
-  std::map<symbol, std::unique_ptr<strategy::market_maker>> makers;
+  // One maker per (venue, symbol): each quotes at its venue on the one
+  // validated feed of its symbol.
+  std::map<std::pair<venue_name, symbol>, std::unique_ptr<strategy::market_maker>> makers;
   caf::actor risk;
   caf::actor oms;
   // Resyncs after the OMS or risk restarted or moved (issue 24): the round
@@ -58,9 +60,25 @@ void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions)
   }
 }
 
-strategy::market_maker* maker(strategy_ptr self, const symbol& sym) {
-  auto i = self->state.makers.find(sym);
+strategy::market_maker* maker(strategy_ptr self, const venue_name& venue, const symbol& sym) {
+  auto i = self->state.makers.find({venue, sym});
   return i == self->state.makers.end() ? nullptr : i->second.get();
+}
+
+// A validated trade reaches every maker of its symbol, at every venue.
+void on_trade(strategy_ptr self, const trade& t) {
+  ++self->state.trades_seen;
+  auto& makers = self->state.makers;
+  for (auto i = makers.begin(); i != makers.end(); ++i)
+    if (i->first.second == t.sym)
+      dispatch(self, i->second->on_trade(t, wall_clock_now()));
+}
+
+// Stats keys: "<SYM>" for the first venue's makers, "<venue>.<SYM>" for
+// the others (dashboards of a one-venue node keep their names).
+std::string maker_key(strategy_ptr self, const venue_name& venue, const symbol& sym) {
+  const auto& first = self->state.makers.begin()->first.first;
+  return venue == first ? sym.str() : venue.value + "." + sym.str();
 }
 
 // How long a resync waits for the new OMS to reconcile with the venue
@@ -101,7 +119,7 @@ void try_resync(strategy_ptr self, uint64_t round, int32_t attempt) {
               if (round != self->state.resync_round)
                 return;
               size_t cancels = 0;
-              for (auto& [sym, mm] : self->state.makers) {
+              for (auto& [key, mm] : self->state.makers) {
                 auto actions = mm->resync(open, wall_clock_now());
                 cancels += actions.size();
                 dispatch(self, std::move(actions));
@@ -124,9 +142,10 @@ actor_stats stats(strategy_ptr self) {
   s.counters["actions_dropped_stopped"] = self->state.dropped_stopped;
   s.counters["resyncs"] = self->state.resyncs;
   s.counters["resync_failures"] = self->state.resync_failures;
-  for (auto& [sym, mm] : self->state.makers) {
-    s.counters["rejects." + sym.str()] = static_cast<int64_t>(mm->rejects());
-    s.counters["inventory_raw." + sym.str()] = mm->inventory().raw;
+  for (auto& [key, mm] : self->state.makers) {
+    auto name = maker_key(self, key.first, key.second);
+    s.counters["rejects." + name] = static_cast<int64_t>(mm->rejects());
+    s.counters["inventory_raw." + name] = mm->inventory().raw;
   }
   return s;
 }
@@ -137,29 +156,22 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
                                                                      wall_clock_now());
   auto* gen = self->state.ids.get();
   for (auto& mc : cfg.makers)
-    self->state.makers[mc.sym] = std::make_unique<strategy::market_maker>(mc, [gen] {
+    self->state.makers[{mc.venue, mc.sym}] = std::make_unique<strategy::market_maker>(mc, [gen] {
       return gen->next();
     });
   return metrics::measured(self, "strategy", {
-    [=](const trade& t) {
-      ++self->state.trades_seen;
-      if (auto* mm = maker(self, t.sym))
-        dispatch(self, mm->on_trade(t, wall_clock_now()));
-    },
+    [=](const trade& t) { on_trade(self, t); },
     // The validator publishes clean trades in batches.
     [=](const std::vector<trade>& batch) {
-      for (auto& t : batch) {
-        ++self->state.trades_seen;
-        if (auto* mm = maker(self, t.sym))
-          dispatch(self, mm->on_trade(t, wall_clock_now()));
-      }
+      for (auto& t : batch)
+        on_trade(self, t);
     },
     [=](const execution_report& rep) {
-      if (auto* mm = maker(self, rep.sym))
+      if (auto* mm = maker(self, rep.venue, rep.sym))
         mm->on_execution_report(rep);
     },
     [=](const order_reject& rej) {
-      if (auto* mm = maker(self, rej.sym))
+      if (auto* mm = maker(self, rej.venue, rej.sym))
         mm->on_reject(rej);
     },
     [=](const trading_state& st) {
@@ -167,7 +179,7 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
       if (!self->state.guard.local(self, "trading_state"))
         return;
       self->state.stopped = st.level == kill_level::full_stop;
-      for (auto& [sym, mm] : self->state.makers)
+      for (auto& [key, mm] : self->state.makers)
         dispatch(self, mm->on_trading_mode(st.mode, wall_clock_now()));
     },
     [=](wire_atom, const role_directory& dir) {

@@ -204,7 +204,7 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
     auto& v = *spec_.venue2;
     argv.insert(argv.end(), {"--venue-2.name=" + v.name, "--venue-2.port=" + std::to_string(v2->port),
                              "--venue-2.credentials-file=" + v.credentials,
-                             "--venue-2.market-data=false", "--venue-2.symbols=" + v.symbols});
+                             "--venue-2.market-data=off", "--venue-2.symbols=" + v.symbols});
     if (v.fix)
       argv.insert(argv.end(), {"--venue-2.protocol=fix",
                                "--venue-2.fix-port=" + std::to_string(v2->fix_port),

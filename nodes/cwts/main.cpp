@@ -175,7 +175,8 @@ void print_report(const cwts::kill_report& r) {
               << " channels=" << a.channels_started
               << (a.error.empty() ? "" : " note=\"" + a.error + "\"") << "\n";
   for (auto& c : r.channels)
-    std::cout << "  channel node=" << c.node.value << " name=" << c.channel << " ok=" << c.ok
+    std::cout << "  channel node=" << c.node.value << " name=" << c.channel
+              << (c.venue.empty() ? "" : " venue=" + c.venue.value) << " ok=" << c.ok
               << " duration_ms=" << c.duration_ns / 1e6 << " retries=" << c.retries
               << " canceled=" << c.orders_canceled << " open_after=" << c.open_orders_after
               << (c.channel == "flatten" ? " orders_sent=" + std::to_string(c.orders_sent)

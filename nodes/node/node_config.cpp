@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <system_error>
 
 #include "actors/connector/tls_transport.hpp"
@@ -11,6 +12,61 @@
 #include "messages/registry.hpp"
 
 namespace cwts {
+
+namespace {
+
+// [venue] for the first venue, [venue-2] .. [venue-4] for the others.
+std::string venue_category(size_t slot) {
+  return slot == 0 ? "venue" : "venue-" + std::to_string(slot + 1);
+}
+
+void add_venue_options(caf::config_option_set& set, const std::string& category,
+                       raw_venue_options& v) {
+  caf::config_option_adder{set, category}
+    .add(v.name, "name", "the venue's name in orders, roles and metrics (default: its protocol)")
+    .add(v.market_data, "market-data",
+         "on: its market streams feed the validator; off: priced from another venue's feed")
+    .add(v.venue_host, "host", "venue REST/WS host")
+    .add(v.venue_port, "port", "venue REST/WS port")
+    .add(v.venue_tls, "tls", "https/wss with the venue's certificate verified")
+    .add(v.venue_ca_file, "ca-file", "CA file (PEM) for tls (empty: the system's CA paths)")
+    .add(v.credentials_file, "credentials-file", "INI file with [account.<name>] api-key/secret")
+    .add(v.account, "account", "account name in the credentials file; what its orders trade")
+    .add(v.api_key_env, "api-key-env", "environment variable holding the API key")
+    .add(v.secret_env, "secret-env", "environment variable holding the secret")
+    .add(v.symbols, "symbols", "symbols to trade")
+    .add(v.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
+    .add(v.recv_window_ms, "recv-window-ms", "Binance recvWindow")
+    .add(v.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)")
+    .add(v.user_data_stream, "user-data-stream",
+         "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
+    .add(v.ws_api_orders, "ws-api-orders",
+         "orders and cancels over the WebSocket API (REST while it is down)")
+    .add(v.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
+         "open-order poll period while the user-data stream is subscribed")
+    .add(v.lost_halt_ms, "lost-halt-ms",
+         "REST or a stream lost this long -> level-2 node kill (0: off)")
+    .add(v.lost_rest_failures, "lost-rest-failures",
+         "failed REST probes in a row before REST counts as lost")
+    .add(v.venue_protocol, "protocol",
+         "order entry and cancel-all: binance (REST/WebSocket API) or fix (FIX 4.4, docs/fix.md)")
+    .add(v.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
+    .add(v.fix_port, "fix-port", "FIX acceptor port")
+    .add(v.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
+    .add(v.fix_target_comp_id, "fix-target-comp-id", "the venue's CompID")
+    .add(v.fix_heartbeat_s, "fix-heartbeat-s", "HeartBtInt (108) sent at logon")
+    .add(v.fix_store, "fix-store",
+         "FIX sequence numbers and sent messages; <node-id> is replaced")
+    .add(v.fix_log, "fix-log", "folder logging every FIX message (empty: none)")
+    .add(v.fix_data_dictionary, "fix-data-dictionary",
+         "FIX44.xml validating what the venue sends (empty: no validation)")
+    .add(v.fix_reset_on_logon, "fix-reset-on-logon",
+         "logon with 141=Y, sequence numbers back to 1 (default: they persist)")
+    .add(v.fix_resend_max_age_s, "fix-resend-max-age-s",
+         "an order the venue asks for again is resent only if this fresh (older: gap fill)");
+}
+
+} // namespace
 
 node_config::node_config() {
   register_message_types(*this);
@@ -46,45 +102,8 @@ node_config::node_config() {
     .add(raw_.restart_window_ms, "window-ms", "sliding window of max-restarts");
   opt_group{custom_options_, "drill"}
     .add(raw_.drill_enabled, "enabled", "accept drill crashes of a role (admin API; default off)");
-  opt_group{custom_options_, "venue"}
-    .add(raw_.venue_host, "host", "venue REST/WS host")
-    .add(raw_.venue_port, "port", "venue REST/WS port")
-    .add(raw_.venue_tls, "tls", "https/wss with the venue's certificate verified")
-    .add(raw_.venue_ca_file, "ca-file", "CA file (PEM) for tls (empty: the system's CA paths)")
-    .add(raw_.credentials_file, "credentials-file", "INI file with [account.<name>] api-key/secret")
-    .add(raw_.account, "account", "account name in the credentials file")
-    .add(raw_.api_key_env, "api-key-env", "environment variable holding the API key")
-    .add(raw_.secret_env, "secret-env", "environment variable holding the secret")
-    .add(raw_.symbols, "symbols", "symbols to trade")
-    .add(raw_.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
-    .add(raw_.recv_window_ms, "recv-window-ms", "Binance recvWindow")
-    .add(raw_.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)")
-    .add(raw_.user_data_stream, "user-data-stream",
-         "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
-    .add(raw_.ws_api_orders, "ws-api-orders",
-         "orders and cancels over the WebSocket API (REST while it is down)")
-    .add(raw_.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
-         "open-order poll period while the user-data stream is subscribed")
-    .add(raw_.lost_halt_ms, "lost-halt-ms",
-         "REST or a stream lost this long -> level-2 node kill (0: off)")
-    .add(raw_.lost_rest_failures, "lost-rest-failures",
-         "failed REST probes in a row before REST counts as lost")
-    .add(raw_.venue_protocol, "protocol",
-         "order entry and cancel-all: binance (REST/WebSocket API) or fix (FIX 4.4, docs/fix.md)")
-    .add(raw_.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
-    .add(raw_.fix_port, "fix-port", "FIX acceptor port")
-    .add(raw_.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
-    .add(raw_.fix_target_comp_id, "fix-target-comp-id", "the venue's CompID")
-    .add(raw_.fix_heartbeat_s, "fix-heartbeat-s", "HeartBtInt (108) sent at logon")
-    .add(raw_.fix_store, "fix-store",
-         "FIX sequence numbers and sent messages; <node-id> is replaced")
-    .add(raw_.fix_log, "fix-log", "folder logging every FIX message (empty: none)")
-    .add(raw_.fix_data_dictionary, "fix-data-dictionary",
-         "FIX44.xml validating what the venue sends (empty: no validation)")
-    .add(raw_.fix_reset_on_logon, "fix-reset-on-logon",
-         "logon with 141=Y, sequence numbers back to 1 (default: they persist)")
-    .add(raw_.fix_resend_max_age_s, "fix-resend-max-age-s",
-         "an order the venue asks for again is resent only if this fresh (older: gap fill)");
+  for (size_t k = 0; k < raw_.venues.size(); ++k)
+    add_venue_options(custom_options_, venue_category(k), raw_.venues[k]);
   opt_group{custom_options_, "market-data"}
     .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
     .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future")
@@ -239,7 +258,7 @@ bool parse_peer(const std::string& full, peer_address& out, std::string& error) 
 }
 
 // Secrets: the environment wins over the credentials file; neither is logged.
-bool load_credentials(const std::string& file, const std::string& account,
+bool load_credentials(const std::string& cat, const std::string& file, const std::string& account,
                       const std::string& key_env, const std::string& secret_env,
                       venue_settings& venue, std::string& error) {
   const char* key = std::getenv(key_env.c_str());
@@ -250,19 +269,19 @@ bool load_credentials(const std::string& file, const std::string& account,
     return true;
   }
   if (file.empty()) {
-    error = "venue.credentials-file: not set and " + key_env + "/" + secret_env + " are not in the "
+    error = cat + ".credentials-file: not set and " + key_env + "/" + secret_env + " are not in the "
             "environment";
     return false;
   }
   auto ini = ini_file::load(file, error);
   if (!ini) {
-    error = "venue.credentials-file: " + error;
+    error = cat + ".credentials-file: " + error;
     return false;
   }
   auto k = ini->get("account." + account + ".api-key");
   auto s = ini->get("account." + account + ".secret");
   if (!k || !s || k->empty() || s->empty()) {
-    error = "venue.account: '" + account + "' has no api-key and secret in " + file;
+    error = cat + ".account: '" + account + "' has no api-key and secret in " + file;
     return false;
   }
   venue.api_key = *k;
@@ -353,24 +372,83 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
   return true;
 }
 
-bool node_config::read_venue(node_settings& s, std::string& error) const {
-  const auto& r = raw_;
-  if (!in_range("venue.port", r.venue_port, 1, 65535, error)
-      || !in_range("venue.request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
-      || !in_range("venue.recv-window-ms", r.recv_window_ms, 1, 60000, error)
-      || !in_range("venue.poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
-      || !in_range("venue.poll-interval-when-streaming-ms", r.poll_interval_streaming_ms,
-                   r.poll_interval_ms, 600000, error)
-      || !in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
-      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error))
+namespace {
+
+// [<cat>] protocol and fix-* (docs/fix.md).
+bool read_fix(const raw_venue_options& r, const std::string& cat, const node_id& self,
+              venue_settings& v, std::string& error) {
+  if (r.venue_protocol != "binance" && r.venue_protocol != "fix") {
+    error = cat + ".protocol: '" + r.venue_protocol + "' is not binance or fix";
     return false;
-  auto& v = s.venue;
+  }
+  v.fix = r.venue_protocol == "fix";
+  if (!v.fix)
+    return true;
+  if (!in_range(cat + ".fix-port", r.fix_port, 1, 65535, error)
+      || !in_range(cat + ".fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error)
+      || !in_range(cat + ".fix-resend-max-age-s", r.fix_resend_max_age_s, 0, 3600, error))
+    return false;
+  auto& f = v.fix_session;
+  f.host = r.fix_host.empty() ? v.host : r.fix_host;
+  f.port = static_cast<uint16_t>(r.fix_port);
+  f.sender_comp_id = r.fix_sender_comp_id.empty() ? self.value : r.fix_sender_comp_id;
+  f.target_comp_id = r.fix_target_comp_id;
+  if (f.target_comp_id.empty() || f.target_comp_id == f.sender_comp_id) {
+    error = cat + ".fix-target-comp-id: empty or equal to the sender ('" + f.sender_comp_id + "')";
+    return false;
+  }
+  f.heartbeat_s = static_cast<int>(r.fix_heartbeat_s);
+  if (!node_file_path(cat + ".fix-store", r.fix_store, self, f.store_dir, error))
+    return false;
+  f.log_dir = r.fix_log;
+  f.data_dictionary = r.fix_data_dictionary;
+  if (!f.data_dictionary.empty() && !std::filesystem::is_regular_file(f.data_dictionary)) {
+    error = cat + ".fix-data-dictionary: '" + f.data_dictionary + "' is not a readable file";
+    return false;
+  }
+  f.reset_on_logon = r.fix_reset_on_logon;
+  f.resend_max_age_s = static_cast<int>(r.fix_resend_max_age_s);
+  f.request_timeout = v.request_timeout;
+  return true;
+}
+
+// One [venue] / [venue-N] section. Credentials are loaded only where the
+// node connects to the venue (gateway role).
+bool read_venue(const raw_venue_options& r, const std::string& cat, const node_id& self,
+                bool gateway, venue_settings& v, std::string& error) {
+  auto off_or_range = [&](const std::string& key, int64_t val) {
+    if (val == 0 || in_range(key, val, 100, 86'400'000, error))
+      return true;
+    error += " (or 0: off)";
+    return false;
+  };
+  if (!in_range(cat + ".port", r.venue_port, 1, 65535, error)
+      || !in_range(cat + ".request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
+      || !in_range(cat + ".recv-window-ms", r.recv_window_ms, 1, 60000, error)
+      || !in_range(cat + ".poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
+      || !in_range(cat + ".poll-interval-when-streaming-ms", r.poll_interval_streaming_ms,
+                   r.poll_interval_ms, 600000, error)
+      || !off_or_range(cat + ".lost-halt-ms", r.lost_halt_ms)
+      || !in_range(cat + ".lost-rest-failures", r.lost_rest_failures, 1, 1000, error))
+    return false;
+  auto name = r.name.empty() ? r.venue_protocol : r.name;
+  if (!is_valid_venue_name(name)) {
+    error = cat + ".name: '" + name + "' is not 1..15 of a-z, 0-9 and '-'";
+    return false;
+  }
+  v.name = venue_name{name};
+  v.account = account_id{r.account};
+  if (r.market_data != "on" && r.market_data != "off") {
+    error = cat + ".market-data: '" + r.market_data + "' is not on or off";
+    return false;
+  }
+  v.market_data = r.market_data == "on";
   v.host = r.venue_host;
   v.port = static_cast<uint16_t>(r.venue_port);
   v.tls = r.venue_tls;
   v.ca_file = r.venue_ca_file;
   if (auto why = connector::validate_tls(v.tls, v.ca_file); !why.empty()) {
-    error = "venue.ca-file: " + why.substr(why.find(": ") + 2); // drops the "ca_file: " prefix
+    error = cat + ".ca-file: " + why.substr(why.find(": ") + 2); // drops the "ca_file: " prefix
     return false;
   }
   v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
@@ -379,62 +457,82 @@ bool node_config::read_venue(node_settings& s, std::string& error) const {
   v.user_data_stream = r.user_data_stream;
   v.ws_api_orders = r.ws_api_orders;
   v.poll_interval_streaming = std::chrono::milliseconds(r.poll_interval_streaming_ms);
-  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
-  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
+  v.lost_halt = std::chrono::milliseconds(r.lost_halt_ms);
+  v.lost_rest_failures = static_cast<int32_t>(r.lost_rest_failures);
   if (r.symbols.empty()) {
-    error = "venue.symbols: at least one symbol";
+    error = cat + ".symbols: at least one symbol";
     return false;
   }
   for (auto& text : r.symbols) {
     auto sym = symbol::parse(text);
     if (!sym) {
-      error = "venue.symbols: '" + text + "' is not an upper-case symbol of 1..15 characters";
+      error = cat + ".symbols: '" + text + "' is not an upper-case symbol of 1..15 characters";
       return false;
     }
     v.symbols.push_back(*sym);
   }
-  if (!read_fix(s, error))
+  if (!read_fix(r, cat, self, v, error))
     return false;
-  return !s.has_role("gateway")
-         || load_credentials(r.credentials_file, r.account, r.api_key_env, r.secret_env, v, error);
+  return !gateway
+         || load_credentials(cat, r.credentials_file, r.account, r.api_key_env, r.secret_env, v,
+                             error);
 }
 
-// [venue] protocol and fix-* (docs/fix.md).
-bool node_config::read_fix(node_settings& s, std::string& error) const {
+} // namespace
+
+std::vector<const venue_settings*> node_settings::venues() const {
+  std::vector<const venue_settings*> out{&venue};
+  for (auto& v : more_venues)
+    out.push_back(&v);
+  return out;
+}
+
+// [venue] always; [venue-2] .. [venue-4] where they have a name. Names and
+// (host, port) pairs are unique: two connectors of one venue account would
+// cancel each other's orders in a kill.
+bool node_config::read_venues(node_settings& s, std::string& error) const {
   const auto& r = raw_;
-  auto& v = s.venue;
-  if (r.venue_protocol != "binance" && r.venue_protocol != "fix") {
-    error = "venue.protocol: '" + r.venue_protocol + "' is not binance or fix";
+  if (!in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
+      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error))
     return false;
+  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
+  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
+  bool gateway = s.has_role("gateway");
+  if (!read_venue(r.venues[0], venue_category(0), s.self, gateway, s.venue, error))
+    return false;
+  for (size_t k = 1; k < r.venues.size(); ++k) {
+    if (r.venues[k].name.empty())
+      continue;
+    venue_settings v;
+    if (!read_venue(r.venues[k], venue_category(k), s.self, gateway, v, error))
+      return false;
+    for (auto* other : s.venues())
+      if (other->name == v.name) {
+        error = venue_category(k) + ".name: venue '" + v.name.value + "' is configured twice";
+        return false;
+      }
+    s.more_venues.push_back(std::move(v));
   }
-  v.fix = r.venue_protocol == "fix";
-  if (!v.fix)
-    return true;
-  if (!in_range("venue.fix-port", r.fix_port, 1, 65535, error)
-      || !in_range("venue.fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error)
-      || !in_range("venue.fix-resend-max-age-s", r.fix_resend_max_age_s, 0, 3600, error))
-    return false;
-  auto& f = v.fix_session;
-  f.host = r.fix_host.empty() ? v.host : r.fix_host;
-  f.port = static_cast<uint16_t>(r.fix_port);
-  f.sender_comp_id = r.fix_sender_comp_id.empty() ? s.self.value : r.fix_sender_comp_id;
-  f.target_comp_id = r.fix_target_comp_id;
-  if (f.target_comp_id.empty() || f.target_comp_id == f.sender_comp_id) {
-    error = "venue.fix-target-comp-id: empty or equal to the sender ('" + f.sender_comp_id + "')";
-    return false;
-  }
-  f.heartbeat_s = static_cast<int>(r.fix_heartbeat_s);
-  if (!node_file_path("venue.fix-store", r.fix_store, s.self, f.store_dir, error))
-    return false;
-  f.log_dir = r.fix_log;
-  f.data_dictionary = r.fix_data_dictionary;
-  if (!f.data_dictionary.empty() && !std::filesystem::is_regular_file(f.data_dictionary)) {
-    error = "venue.fix-data-dictionary: '" + f.data_dictionary + "' is not a readable file";
-    return false;
-  }
-  f.reset_on_logon = r.fix_reset_on_logon;
-  f.resend_max_age_s = static_cast<int>(r.fix_resend_max_age_s);
-  f.request_timeout = v.request_timeout;
+  // The validator keeps one feed per symbol: exactly one venue streams it.
+  std::map<symbol, const venue_settings*> feed;
+  for (auto* v : s.venues())
+    for (auto& sym : v->symbols) {
+      if (!v->market_data)
+        continue;
+      if (auto [it, fresh] = feed.emplace(sym, v); !fresh) {
+        error = "venue.market-data: " + sym.str() + " is streamed by both '"
+                + it->second->name.value + "' and '" + v->name.value
+                + "' (the validator keeps one feed per symbol: set market-data = off on one)";
+        return false;
+      }
+    }
+  for (auto* v : s.venues())
+    for (auto& sym : v->symbols)
+      if (!feed.count(sym)) {
+        error = "venue.market-data: " + sym.str() + " of '" + v->name.value
+                + "' has no feed (no venue with market-data = on streams it)";
+        return false;
+      }
   return true;
 }
 
@@ -460,7 +558,7 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
   k.max_fills_per_window = r.max_fills_per_window;
   k.fill_window_ms = r.fill_window_ms;
   auto& g = s.strategy;
-  g.account = account_id{r.account};
+  g.account = s.venue.account;
   g.half_spread_ticks = r.half_spread_ticks;
   g.requote_ticks = r.requote_ticks;
   g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
@@ -587,11 +685,13 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
   if (r.role_lost_halt_ms != 0
       && !in_range("kill.role-lost-halt-ms", r.role_lost_halt_ms, 1000, 3'600'000, error))
     return false;
+  // "connector": every venue's connector the cluster has shown; a venue's
+  // own: "connector.<venue>".
   for (auto& role : r.required_roles)
     if (role != "oms" && role != "connector" && role != "risk" && role != "strategy"
-        && role != "validator") {
-      error = "kill.required-roles: '" + role + "' is not a role (oms, connector, risk, strategy, "
-              "validator)";
+        && role != "validator" && !is_valid_venue_name(venue_of_role(role).value)) {
+      error = "kill.required-roles: '" + role + "' is not a role (oms, connector, "
+              "connector.<venue>, risk, strategy, validator)";
       return false;
     }
   k.required_roles = r.required_roles;
@@ -669,8 +769,6 @@ bool node_config::read_auto_triggers(node_settings& s, std::string& error) const
     return false;
   };
   if (!off_or_range("market-data.stale-halt-ms", r.stale_halt_ms)
-      || !off_or_range("venue.lost-halt-ms", r.lost_halt_ms)
-      || !in_range("venue.lost-rest-failures", r.lost_rest_failures, 1, 1000, error)
       || !in_range("risk.reject-window-ms", r.reject_window_ms, 100, 3'600'000, error)
       || !in_range("risk.reject-min-orders", r.reject_min_orders, 1, 1'000'000, error))
     return false;
@@ -681,8 +779,6 @@ bool node_config::read_auto_triggers(node_settings& s, std::string& error) const
     return false;
   }
   s.stale_halt = std::chrono::milliseconds(r.stale_halt_ms);
-  s.venue.lost_halt = std::chrono::milliseconds(r.lost_halt_ms);
-  s.venue.lost_rest_failures = static_cast<int32_t>(r.lost_rest_failures);
   s.risk.max_reject_ratio = ratio;
   s.risk.reject_window = std::chrono::milliseconds(r.reject_window_ms);
   s.risk.reject_min_orders = r.reject_min_orders;
@@ -792,7 +888,7 @@ bool node_config::read_supervision(node_settings& s, std::string& error) const {
 
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
-  if (read_node(s, error) && read_venue(s, error) && read_risk_and_strategy(s, error)
+  if (read_node(s, error) && read_venues(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)

@@ -3,6 +3,7 @@
 // overrides (config/node*.ini), read once and validated into typed settings.
 // A bad value stops the node with a message naming the key and the reason.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -35,6 +36,14 @@ struct peer_address {
 };
 
 struct venue_settings {
+  // [venue] name: the venue's name in orders, roles ("connector.<name>") and
+  // metrics; unique on the node.
+  venue_name name;
+  // [venue] account: the account its credentials trade (credit limit scope).
+  account_id account;
+  // [venue] market-data: its streams feed the validator (false: this venue's
+  // orders are priced from another venue's feed of the same symbols).
+  bool market_data = true;
   std::string host;
   uint16_t port = 0;
   // [venue] tls / ca-file: https and wss with the venue's certificate
@@ -157,7 +166,8 @@ struct node_settings {
   uint16_t cluster_port = 0;
   std::vector<peer_address> peers;
   std::chrono::milliseconds connect_timeout{15000};
-  venue_settings venue;
+  venue_settings venue;                  // [venue]: the first venue
+  std::vector<venue_settings> more_venues; // [venue-2] .. [venue-4] that have a name
   std::chrono::milliseconds max_trade_age{5000};
   std::chrono::milliseconds max_trade_future{2000};
   // [market-data] stale-halt-ms: no validated trade of a symbol for this long
@@ -184,6 +194,46 @@ struct node_settings {
   supervision_settings supervision;
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
+  // Every venue of this node, the first one first.
+  std::vector<const venue_settings*> venues() const;
+};
+
+// A node trades at most this many venues ([venue], [venue-2] .. [venue-4]):
+// one per adapter kind (Binance, OKX, Kraken, FIX).
+inline constexpr size_t max_venues_per_node = 4;
+
+// One [venue] section as CAF parses it (node_config::read_venue validates).
+struct raw_venue_options {
+  std::string name; // empty: [venue] takes its protocol's name, [venue-N] is unused
+  std::string market_data = "on"; // a string: CAF's command line cannot set a bool to false
+  std::string venue_host = "127.0.0.1";
+  int64_t venue_port = 0;
+  bool venue_tls = false;
+  std::string venue_ca_file;
+  std::string credentials_file;
+  std::string account = "demo";
+  std::string api_key_env = "CWTS_VENUE_API_KEY";
+  std::string secret_env = "CWTS_VENUE_SECRET";
+  std::vector<std::string> symbols;
+  int64_t request_timeout_ms = 2000;
+  int64_t recv_window_ms = 5000;
+  int64_t poll_interval_ms = 200;
+  bool user_data_stream = false;
+  bool ws_api_orders = false;
+  int64_t poll_interval_streaming_ms = 5000;
+  int64_t lost_halt_ms = 5000;
+  int64_t lost_rest_failures = 3;
+  std::string venue_protocol = "binance";
+  std::string fix_host;
+  int64_t fix_port = 0;
+  std::string fix_sender_comp_id;
+  std::string fix_target_comp_id = "CWTS-VENUE";
+  int64_t fix_heartbeat_s = 30;
+  std::string fix_store = "run/<node-id>-fix";
+  std::string fix_log;
+  std::string fix_data_dictionary;
+  bool fix_reset_on_logon = false;
+  int64_t fix_resend_max_age_s = 5;
 };
 
 class node_config : public caf::actor_system_config {
@@ -195,8 +245,7 @@ public:
 
 private:
   bool read_node(node_settings& s, std::string& error) const;
-  bool read_venue(node_settings& s, std::string& error) const;
-  bool read_fix(node_settings& s, std::string& error) const;
+  bool read_venues(node_settings& s, std::string& error) const;
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
@@ -216,37 +265,11 @@ private:
     std::vector<std::string> peers;
     std::vector<std::string> members;
     int64_t connect_timeout_ms = 15000;
-    std::string venue_host = "127.0.0.1";
-    int64_t venue_port = 0;
-    bool venue_tls = false;
-    std::string venue_ca_file;
-    std::string credentials_file;
-    std::string account = "demo";
-    std::string api_key_env = "CWTS_VENUE_API_KEY";
-    std::string secret_env = "CWTS_VENUE_SECRET";
-    std::vector<std::string> symbols;
-    int64_t request_timeout_ms = 2000;
-    int64_t recv_window_ms = 5000;
-    int64_t poll_interval_ms = 200;
-    bool user_data_stream = false;
-    bool ws_api_orders = false;
-    int64_t poll_interval_streaming_ms = 5000;
     int64_t max_trade_age_ms = 5000;
     int64_t max_trade_future_ms = 2000;
     int64_t stale_halt_ms = 30000;
-    int64_t lost_halt_ms = 5000;
-    int64_t lost_rest_failures = 3;
-    std::string venue_protocol = "binance";
-    std::string fix_host;
-    int64_t fix_port = 0;
-    std::string fix_sender_comp_id;
-    std::string fix_target_comp_id = "CWTS-VENUE";
-    int64_t fix_heartbeat_s = 30;
-    std::string fix_store = "run/<node-id>-fix";
-    std::string fix_log;
-    std::string fix_data_dictionary;
-    bool fix_reset_on_logon = false;
-    int64_t fix_resend_max_age_s = 5;
+    // [venue], [venue-2] .. [venue-4]: the venues this node trades.
+    std::array<raw_venue_options, max_venues_per_node> venues{};
     std::string max_reject_ratio = "0.5";
     int64_t reject_window_ms = 10000;
     int64_t reject_min_orders = 20;

@@ -9,6 +9,9 @@
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/strategy_actor.hpp"
 #include "actors/validator/validator_actor.hpp"
+#include "messages/registry.hpp"
+
+#include <set>
 
 namespace cwts {
 
@@ -47,69 +50,91 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 
-child_spec connector_spec(const node_settings& s, const kill_gate& gate) {
+// One per venue of the node: role "connector.<venue>", supervised on its own.
+child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate) {
   connector_actor_config cfg;
   cfg.self = s.self;
+  cfg.venue = v.name;
+  cfg.feed_validator = v.market_data;
   cfg.gate = &gate;
-  cfg.symbols = s.venue.symbols;
-  cfg.account = s.strategy.account;
-  cfg.poll_interval = s.venue.poll_interval;
-  cfg.gateway.host = s.venue.host;
-  cfg.gateway.port = s.venue.port;
-  cfg.gateway.tls = s.venue.tls;
-  cfg.gateway.ca_file = s.venue.ca_file;
-  cfg.gateway.api_key = s.venue.api_key;
-  cfg.gateway.secret = s.venue.secret;
-  cfg.gateway.recv_window_ms = s.venue.recv_window.count();
-  cfg.gateway.request_timeout = s.venue.request_timeout;
-  cfg.stream.host = s.venue.host;
-  cfg.stream.port = s.venue.port;
-  cfg.stream.tls = s.venue.tls;
-  cfg.stream.ca_file = s.venue.ca_file;
-  cfg.stream.symbols = s.venue.symbols;
-  cfg.use_user_data_stream = s.venue.user_data_stream;
-  cfg.use_ws_api_orders = s.venue.ws_api_orders;
-  cfg.ws_api.host = s.venue.host;
-  cfg.ws_api.port = s.venue.port;
-  cfg.ws_api.tls = s.venue.tls;
-  cfg.ws_api.ca_file = s.venue.ca_file;
-  cfg.ws_api.api_key = s.venue.api_key;
-  cfg.ws_api.secret = s.venue.secret;
-  cfg.ws_api.recv_window_ms = s.venue.recv_window.count();
-  cfg.ws_api.request_timeout = s.venue.request_timeout;
-  cfg.poll_interval_streaming = s.venue.poll_interval_streaming;
-  cfg.user_data.host = s.venue.host;
-  cfg.user_data.port = s.venue.port;
-  cfg.user_data.tls = s.venue.tls;
-  cfg.user_data.ca_file = s.venue.ca_file;
-  cfg.user_data.api_key = s.venue.api_key;
-  cfg.user_data.secret = s.venue.secret;
-  cfg.user_data.recv_window_ms = s.venue.recv_window.count();
-  cfg.lost_halt = s.venue.lost_halt;
-  cfg.lost_rest_failures = s.venue.lost_rest_failures;
+  cfg.symbols = v.symbols;
+  cfg.account = v.account;
+  cfg.poll_interval = v.poll_interval;
+  cfg.gateway.host = v.host;
+  cfg.gateway.port = v.port;
+  cfg.gateway.tls = v.tls;
+  cfg.gateway.ca_file = v.ca_file;
+  cfg.gateway.api_key = v.api_key;
+  cfg.gateway.secret = v.secret;
+  cfg.gateway.recv_window_ms = v.recv_window.count();
+  cfg.gateway.request_timeout = v.request_timeout;
+  cfg.stream.host = v.host;
+  cfg.stream.port = v.port;
+  cfg.stream.tls = v.tls;
+  cfg.stream.ca_file = v.ca_file;
+  cfg.stream.symbols = v.symbols;
+  cfg.use_user_data_stream = v.user_data_stream;
+  cfg.use_ws_api_orders = v.ws_api_orders;
+  cfg.ws_api.host = v.host;
+  cfg.ws_api.port = v.port;
+  cfg.ws_api.tls = v.tls;
+  cfg.ws_api.ca_file = v.ca_file;
+  cfg.ws_api.api_key = v.api_key;
+  cfg.ws_api.secret = v.secret;
+  cfg.ws_api.recv_window_ms = v.recv_window.count();
+  cfg.ws_api.request_timeout = v.request_timeout;
+  cfg.poll_interval_streaming = v.poll_interval_streaming;
+  cfg.user_data.host = v.host;
+  cfg.user_data.port = v.port;
+  cfg.user_data.tls = v.tls;
+  cfg.user_data.ca_file = v.ca_file;
+  cfg.user_data.api_key = v.api_key;
+  cfg.user_data.secret = v.secret;
+  cfg.user_data.recv_window_ms = v.recv_window.count();
+  cfg.lost_halt = v.lost_halt;
+  cfg.lost_rest_failures = v.lost_rest_failures;
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
-  if (s.venue.fix) {
+  if (v.fix) {
     cfg.protocol = connector_actor_config::protocol_kind::fix;
-    cfg.fix = s.venue.fix_session;
+    cfg.fix = v.fix_session;
   }
-  return {"connector", [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
+  return {connector_role(v.name), [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
+}
+
+// The symbols the validator's one feed carries: those of the venues whose
+// market data is on (node_config checks each is streamed exactly once).
+std::vector<symbol> streamed_symbols(const node_settings& s) {
+  std::vector<symbol> out;
+  for (auto* v : s.venues())
+    if (v->market_data)
+      out.insert(out.end(), v->symbols.begin(), v->symbols.end());
+  return out;
+}
+
+// Every symbol traded at any venue of the node, once.
+std::set<symbol> traded_symbols(const node_settings& s) {
+  std::set<symbol> out;
+  for (auto* v : s.venues())
+    out.insert(v->symbols.begin(), v->symbols.end());
+  return out;
 }
 
 child_spec validator_spec(const node_settings& s, const kill_gate& gate) {
   validator_actor_config cfg;
-  cfg.trades.whitelist = s.venue.symbols;
+  cfg.trades.whitelist = streamed_symbols(s);
   cfg.trades.max_age_ns = std::chrono::nanoseconds(s.max_trade_age).count();
   cfg.trades.max_future_skew_ns = std::chrono::nanoseconds(s.max_trade_future).count();
-  cfg.stale.symbols = s.venue.symbols;
+  cfg.stale.symbols = streamed_symbols(s);
   cfg.stale.stale_after_ns = std::chrono::nanoseconds(s.stale_halt).count();
   cfg.gate = &gate;
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   return {"validator", [cfg](caf::actor_system& sys) { return spawn_validator(sys, cfg); }};
 }
 
-// One market maker per symbol; risk throttles each by this id.
-strategy_id maker_id(const symbol& sym) {
-  return strategy_id{"mm-" + sym.str()};
+// One market maker per venue and symbol; risk throttles each by this id:
+// "mm-<SYM>" at the node's first venue, "mm-<venue>-<SYM>" at the others.
+strategy_id maker_id(const node_settings& s, const venue_settings& v, const symbol& sym) {
+  return strategy_id{&v == &s.venue ? "mm-" + sym.str() : "mm-" + v.name.value + "-" + sym.str()};
 }
 
 child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
@@ -117,17 +142,23 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.account = s.strategy.account;
+  cfg.flatten_venue = s.venue.name;
   risk::strategy_limits throttle{s.risk.max_messages_per_second, s.risk.max_fills_per_window,
                                  s.risk.fill_window_ms};
-  for (auto& sym : s.venue.symbols) {
+  // A symbol's limits (and its position) hold across venues: BTCUSDT held at
+  // two venues is one exposure. Each venue's account has its credit limit.
+  for (auto& sym : traded_symbols(s)) {
     cfg.limits.tradable.insert(sym);
     cfg.limits.per_symbol[sym] = risk::symbol_limits{s.risk.max_order_qty, s.risk.max_order_notional,
                                                      s.risk.price_collar_bps, s.risk.max_position};
     cfg.rules[sym] = risk::symbol_rules{s.risk.tick_size, s.risk.lot_step, s.risk.min_notional};
-    cfg.limits.per_strategy[maker_id(sym)] = throttle;
+  }
+  for (auto* v : s.venues()) {
+    for (auto& sym : v->symbols)
+      cfg.limits.per_strategy[maker_id(s, *v, sym)] = throttle;
+    cfg.limits.credit_limits[v->account] = s.risk.credit_limit;
   }
   cfg.limits.default_strategy = throttle;
-  cfg.limits.credit_limits[s.strategy.account] = s.risk.credit_limit;
   cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
   cfg.reject_rate = risk::reject_rate_limits{
     s.risk.max_reject_ratio, std::chrono::nanoseconds(s.risk.reject_window).count(),
@@ -150,6 +181,7 @@ child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.journal_path = s.oms_journal_path;
+  cfg.legacy_venue = s.venue.name;
   cfg.operators = s.operators;
   return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
 }
@@ -157,19 +189,22 @@ child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
 child_spec strategy_spec(const node_settings& s) {
   strategy_actor_config cfg;
   cfg.self = s.self;
-  for (auto& sym : s.venue.symbols) {
-    strategy::market_maker_config mc;
-    mc.id = maker_id(sym);
-    mc.account = s.strategy.account;
-    mc.sym = sym;
-    mc.tick_size = s.risk.tick_size;
-    mc.quote_qty = s.strategy.order_qty;
-    mc.half_spread_ticks = s.strategy.half_spread_ticks;
-    mc.requote_threshold_ticks = s.strategy.requote_ticks;
-    mc.max_inventory = s.strategy.max_inventory;
-    mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
-    strategy::validate(mc); // throws with the reason; main reports it as a config error
-    cfg.makers.push_back(mc);
+  for (auto* v : s.venues()) {
+    for (auto& sym : v->symbols) {
+      strategy::market_maker_config mc;
+      mc.id = maker_id(s, *v, sym);
+      mc.account = v->account;
+      mc.venue = v->name;
+      mc.sym = sym;
+      mc.tick_size = s.risk.tick_size;
+      mc.quote_qty = s.strategy.order_qty;
+      mc.half_spread_ticks = s.strategy.half_spread_ticks;
+      mc.requote_threshold_ticks = s.strategy.requote_ticks;
+      mc.max_inventory = s.strategy.max_inventory;
+      mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
+      strategy::validate(mc); // throws with the reason; main reports it as a config error
+      cfg.makers.push_back(mc);
+    }
   }
   return {"strategy", [cfg](caf::actor_system& sys) { return spawn_strategy(sys, cfg); }};
 }
@@ -194,7 +229,8 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
   }
   if (s.has_role("gateway")) {
     out.push_back(validator_spec(s, gate));
-    out.push_back(connector_spec(s, gate));
+    for (auto* v : s.venues())
+      out.push_back(connector_spec(s, *v, gate));
   }
   if (s.has_role("trading")) {
     out.push_back(risk_spec(s, gate));

@@ -68,23 +68,23 @@ CAF_TEST(a_node_trades_over_tls_with_the_venue_verified) {
     paths, dir, cluster_port,
     [](const node_status_view& s) {
       return s.counter_or_zero("oms", "status.FILLED") >= 1
-             && s.counter_or_zero("connector", "uds_subscribed") == 1
-             && s.counter_or_zero("connector", "md.frames.trade") >= 1;
+             && s.counter_or_zero("connector.binance", "uds_subscribed") == 1
+             && s.counter_or_zero("connector.binance", "md.frames.trade") >= 1;
     },
     45s);
   if (!st.met)
     CAF_MESSAGE("last status:\n" << st.last.text << "node stderr:\n" << tail(node.err()));
   CAF_REQUIRE(st.met);
   auto& s = st.last;
-  CAF_MESSAGE("over TLS: orders.ws_api=" << s.counter_or_zero("connector", "orders.ws_api")
-              << " stream_frames=" << s.counter_or_zero("connector", "stream_frames")
-              << " uds_events=" << s.counter_or_zero("connector", "uds_events")
+  CAF_MESSAGE("over TLS: orders.ws_api=" << s.counter_or_zero("connector.binance", "orders.ws_api")
+              << " stream_frames=" << s.counter_or_zero("connector.binance", "stream_frames")
+              << " uds_events=" << s.counter_or_zero("connector.binance", "uds_events")
               << " filled=" << s.counter_or_zero("oms", "status.FILLED"));
-  CAF_CHECK_GREATER_OR_EQUAL(s.counter_or_zero("connector", "orders.ws_api"), 1);
-  CAF_CHECK_EQUAL(s.counter_or_zero("connector", "orders.ws_api_fallbacks"), 0);
-  CAF_CHECK_EQUAL(s.counter_or_zero("connector", "md.tls_failures"), 0);
-  CAF_CHECK_EQUAL(s.counter_or_zero("connector", "uds_tls_failures"), 0);
-  CAF_CHECK_EQUAL(s.counter_or_zero("connector", "stream_parse_errors"), 0);
+  CAF_CHECK_GREATER_OR_EQUAL(s.counter_or_zero("connector.binance", "orders.ws_api"), 1);
+  CAF_CHECK_EQUAL(s.counter_or_zero("connector.binance", "orders.ws_api_fallbacks"), 0);
+  CAF_CHECK_EQUAL(s.counter_or_zero("connector.binance", "md.tls_failures"), 0);
+  CAF_CHECK_EQUAL(s.counter_or_zero("connector.binance", "uds_tls_failures"), 0);
+  CAF_CHECK_EQUAL(s.counter_or_zero("connector.binance", "stream_parse_errors"), 0);
   CAF_CHECK_EQUAL(s.mode, "ACTIVE");
   node.stop();
 }

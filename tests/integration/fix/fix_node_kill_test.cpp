@@ -71,15 +71,15 @@ CAF_TEST(level_2_kill_cancels_over_fix_and_halts) {
   auto filled = wait_for_status(
     paths, dir, cluster_port,
     [](const node_status_view& s) {
-      return s.counter_or_zero("connector", "fix_logged_on") == 1
+      return s.counter_or_zero("connector.fix", "fix_logged_on") == 1
              && s.counter_or_zero("oms", "status.FILLED") >= 1;
     },
     60s);
   if (!filled.met)
     CAF_MESSAGE("last status:\n" << filled.last.text << "node stderr:\n" << tail(node.err()));
   CAF_REQUIRE(filled.met);
-  CAF_CHECK_EQUAL(filled.last.counter_or_zero("connector", "protocol_fix"), 1);
-  CAF_CHECK_GREATER(filled.last.counter_or_zero("connector", "orders_placed"), 0);
+  CAF_CHECK_EQUAL(filled.last.counter_or_zero("connector.fix", "protocol_fix"), 1);
+  CAF_CHECK_GREATER(filled.last.counter_or_zero("connector.fix", "orders_placed"), 0);
   // Market data stays on WebSocket: the admin port shows the local book.
   http_result book;
   CAF_CHECK(wait_until(
@@ -104,7 +104,7 @@ CAF_TEST(level_2_kill_cancels_over_fix_and_halts) {
   auto after = expect_no_orders_sent(paths, dir, cluster_port, 2s);
   auto mode = after.mode;
   CAF_CHECK_EQUAL(mode, "HALTED");
-  CAF_CHECK_GREATER_OR_EQUAL(after.counter_or_zero("connector", "mass_cancels"), 1);
+  CAF_CHECK_GREATER_OR_EQUAL(after.counter_or_zero("connector.fix", "mass_cancels"), 1);
   CAF_CHECK_EQUAL(rest.open_orders().size(), 0u);
   CWTS_STOP_NODE(node);
 }
@@ -160,24 +160,24 @@ CAF_TEST(a_lost_fix_venue_halts_the_node) {
   auto trading = wait_for_status(
     paths, dir, cluster_port,
     [](const node_status_view& s) {
-      return s.mode == "ACTIVE" && s.counter_or_zero("connector", "fix_logged_on") == 1
+      return s.mode == "ACTIVE" && s.counter_or_zero("connector.fix", "fix_logged_on") == 1
              && s.counter_or_zero("oms", "orders_sent") > 0;
     },
     60s);
   CAF_REQUIRE(trading.met);
-  CAF_CHECK_EQUAL(trading.last.counter_or_zero("connector", "venue_lost_breaches"), 0);
+  CAF_CHECK_EQUAL(trading.last.counter_or_zero("connector.fix", "venue_lost_breaches"), 0);
   CAF_REQUIRE_EQUAL(::kill(venue.pid(), SIGKILL), 0);
   CAF_REQUIRE(venue.wait_exit(10s).has_value());
   auto halted = wait_for_status(
     paths, dir, cluster_port,
     [](const node_status_view& s) {
-      return s.mode == "HALTED" && s.counter_or_zero("connector", "venue_lost_breaches") >= 1;
+      return s.mode == "HALTED" && s.counter_or_zero("connector.fix", "venue_lost_breaches") >= 1;
     },
     30s);
   if (!halted.met)
     CAF_MESSAGE("last status:\n" << halted.last.text << tail(node.err()));
   CAF_REQUIRE(halted.met);
-  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector", "fix_logged_on"), 0);
-  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector", "kills_requested"), 1);
+  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector.fix", "fix_logged_on"), 0);
+  CAF_CHECK_EQUAL(halted.last.counter_or_zero("connector.fix", "kills_requested"), 1);
   CWTS_STOP_NODE(node);
 }

@@ -149,7 +149,7 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   CAF_REQUIRE(a.connect(n.cluster_port));
   CAF_CHECK_EQUAL(a.node, "solo");
   auto kill = a.role("kill");
-  auto connector = a.role("connector");
+  auto connector = a.role("connector.binance");
   auto risk = a.role("risk");
   auto strategy = a.role("strategy");
   auto oms = a.role("oms");
@@ -224,14 +224,14 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   auto refused = n.wait_for(
     [&](const node_status_view& s) {
       return reached(s, "kill", "wire", 1) && reached(s, "kill", "kill_ack", 1)
-             && reached(s, "kill", "channel_result", 1) && reached(s, "connector", "cancel_all", 1)
-             && reached(s, "connector", "disconnect", 1) && reached(s, "risk", "freeze", 1)
+             && reached(s, "kill", "channel_result", 1) && reached(s, "connector.binance", "cancel_all", 1)
+             && reached(s, "connector.binance", "disconnect", 1) && reached(s, "risk", "freeze", 1)
              && reached(s, "risk", "flatten", 1)
              && reached(s, "supervisor", "unsigned_announce", 1)
              && reached(s, "supervisor", "crash", 1)
-             && reached(s, "connector", "order_request", 1)
-             && reached(s, "connector", "cancel_request", 1)
-             && reached(s, "connector", "reconcile_orders", 1)
+             && reached(s, "connector.binance", "order_request", 1)
+             && reached(s, "connector.binance", "cancel_request", 1)
+             && reached(s, "connector.binance", "reconcile_orders", 1)
              && reached(s, "oms", "order_request", 1) && reached(s, "oms", "cancel_request", 1)
              && reached(s, "oms", "amend_request", 1)
              && reached(s, "oms", "execution_report", forged_fills)
@@ -244,7 +244,7 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   CAF_CHECK_EQUAL(s.mode, "ACTIVE");
   CAF_CHECK_EQUAL(s.counter("kill", "peers").value_or(-1), 0);
   CAF_CHECK_EQUAL(s.counter("kill", "applied").value_or(-1), 0);
-  CAF_CHECK_EQUAL(s.counter("connector", "venue_disconnected").value_or(-1), 0);
+  CAF_CHECK_EQUAL(s.counter("connector.binance", "venue_disconnected").value_or(-1), 0);
   CAF_CHECK_EQUAL(s.counter("supervisor", "peers").value_or(-1), 0);
   CAF_CHECK_EQUAL(s.counter("supervisor", "failover.demotions").value_or(0), 0);
   CAF_CHECK_EQUAL(s.counter("supervisor", "drills.crashed").value_or(-1), 0);
@@ -273,7 +273,7 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   CAF_REQUIRE_EQUAL(full.raw.exit_code, 0);
   auto stopped = n.wait_for(
     [](const node_status_view& st) {
-      return st.counter("connector", "venue_disconnected").value_or(0) == 1
+      return st.counter("connector.binance", "venue_disconnected").value_or(0) == 1
              && st.counter("strategy", "stopped_full_stop").value_or(0) == 1;
     },
     30s);
@@ -286,7 +286,7 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   a.self->send(risk, resume);
   auto undone = n.wait_for(
     [](const node_status_view& st) {
-      return reached(st, "connector", "trading_state", 1)
+      return reached(st, "connector.binance", "trading_state", 1)
              && reached(st, "strategy", "trading_state", 1)
              && reached(st, "risk", "trading_state", 1);
     },
@@ -294,7 +294,7 @@ CAF_TEST(an_unauthenticated_caf_client_reads_but_changes_nothing) {
   CAF_CHECK(undone.met);
   auto& after = undone.last;
   CAF_CHECK_EQUAL(after.mode, "HALTED");
-  CAF_CHECK_EQUAL(after.counter("connector", "venue_disconnected").value_or(0), 1);
+  CAF_CHECK_EQUAL(after.counter("connector.binance", "venue_disconnected").value_or(0), 1);
   CAF_CHECK_EQUAL(after.counter("strategy", "stopped_full_stop").value_or(0), 1);
   CAF_CHECK_EQUAL(after.counter("kill", "gate_level").value_or(0), 4);
   caf::anon_send_exit(decoy, caf::exit_reason::user_shutdown);

@@ -92,7 +92,7 @@ CAF_TEST(a_drill_crash_of_the_oms_restarts_it_and_the_gateway_reports_to_the_new
   // Refusals: a role the node does not have; a node with drills off.
   auto unknown = http_post(tr_admin, "/api/drill/crash/nope");
   CAF_CHECK_EQUAL(unknown.status, 404);
-  auto off = http_post(gw_admin, "/api/drill/crash/connector");
+  auto off = http_post(gw_admin, "/api/drill/crash/connector.binance");
   CAF_CHECK_EQUAL(off.status, 403);
   CAF_CHECK(off.body.find("drills are disabled") != std::string::npos);
 

@@ -318,7 +318,7 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
   CAF_REQUIRE(trading.met);
   auto standing_by = wait(gw2_port, [](const node_status_view& s) {
     return s.counter("supervisor", "failover.standby") == 1 && s.counter("supervisor", "peers") == 2
-           && !s.counter("connector", "orders.rest").has_value();
+           && !s.counter("connector.binance", "orders.rest").has_value();
   });
   CAF_REQUIRE(standing_by.met);
 
@@ -326,7 +326,7 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
   CAF_REQUIRE(gw1.wait_exit(10s).has_value());
   auto acks_before = query_status(paths, dir, tr_port).counter_or_zero("oms", "acks");
   auto took = wait(gw2_port, [](const node_status_view& s) {
-    return s.counter("supervisor", "failover.active") == 1 && s.counter("connector", "orders.rest");
+    return s.counter("supervisor", "failover.active") == 1 && s.counter("connector.binance", "orders.rest");
   });
   CAF_REQUIRE(took.met);
   // tr1's orders reach the venue through gw2 and are acknowledged again.

@@ -112,7 +112,7 @@ CAF_TEST(scoped_halt_then_flatten_then_full_stop) {
   CAF_CHECK_EQUAL(field(channel(full, "venue_disconnect"), "ok"), "1");
   auto stopped = n.wait_for(
     [](const node_status_view& s) {
-      return s.counter("connector", "venue_disconnected").value_or(0) == 1
+      return s.counter("connector.binance", "venue_disconnected").value_or(0) == 1
              && s.counter("strategy", "stopped_full_stop").value_or(0) == 1
              && s.counter("kill", "gate_level").value_or(0) == 4;
     },

@@ -22,19 +22,19 @@ CAF_TEST(a_lost_venue_halts_the_node_with_a_kill_signed_by_its_node_key) {
   // Trading first: the streams are up and nothing is lost.
   auto trading = n.wait_for(
     [](const node_status_view& s) {
-      return s.mode == "ACTIVE" && s.counter("connector", "stream_connected").value_or(0) == 1
+      return s.mode == "ACTIVE" && s.counter("connector.binance", "stream_connected").value_or(0) == 1
              && s.counter("oms", "orders_sent").value_or(0) > 0;
     },
     60s);
   CAF_REQUIRE(trading.met);
-  CAF_CHECK_EQUAL(trading.last.counter("connector", "venue_lost_breaches").value_or(-1), 0);
+  CAF_CHECK_EQUAL(trading.last.counter("connector.binance", "venue_lost_breaches").value_or(-1), 0);
 
   CAF_REQUIRE_EQUAL(::kill(n.venue.proc().pid(), SIGKILL), 0);
   CAF_REQUIRE(n.venue.proc().wait_exit(10s).has_value());
 
   auto halted = n.wait_for(
     [](const node_status_view& s) {
-      return s.mode == "HALTED" && s.counter("connector", "venue_lost_breaches").value_or(0) >= 1;
+      return s.mode == "HALTED" && s.counter("connector.binance", "venue_lost_breaches").value_or(0) >= 1;
     },
     30s);
   CAF_REQUIRE(halted.met);
@@ -53,7 +53,7 @@ CAF_TEST(a_lost_venue_halts_the_node_with_a_kill_signed_by_its_node_key) {
     10s);
   CAF_CHECK(applied.has_value());
   CAF_CHECK_EQUAL(halted.last.counter("kill", "rejected").value_or(-1), 0);
-  CAF_CHECK_EQUAL(halted.last.counter("connector", "kills_requested").value_or(-1), 1);
+  CAF_CHECK_EQUAL(halted.last.counter("connector.binance", "kills_requested").value_or(-1), 1);
   CWTS_STOP_NODE(n.node);
   // Exactly one kill for the one breach, however long the venue stayed down.
   auto err = n.node.err();

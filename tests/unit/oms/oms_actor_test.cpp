@@ -45,7 +45,7 @@ struct fixture : testing::actor_test_system {
     cfg.reconcile_retry = std::chrono::milliseconds(10);
     auto oms = spawn_oms(*sys, cfg);
     caf::actor me = *self;
-    role_directory roles{{"connector", me}, {"risk", me}};
+    role_directory roles{{connector_role(test_venue), me}, {"risk", me}};
     (*self)->send(oms, wire_atom::value, roles);
     return oms;
   }
@@ -66,6 +66,7 @@ struct fixture : testing::actor_test_system {
 
   static venue_snapshot complete_snapshot() {
     venue_snapshot s;
+    s.venue = test_venue;
     s.complete = true;
     s.assets.push_back(symbol_assets{*symbol::parse("BTCUSDT"), "BTC", "USDT"});
     s.balances.push_back(asset_balance{"BTC", *qty::parse("10"), qty{}});
@@ -334,6 +335,81 @@ CAF_TEST(an_unexplained_position_holds_the_node_until_an_operator_accepts_it) {
   stop(oms);
   // The accepted holdings are the new baseline: 12 BTC is explained now.
   stop(start(path, venue_view));
+}
+
+// Routing by venue: an order for a venue without a connector in the
+// directory is refused with its own reason and never sent anywhere.
+CAF_TEST(an_order_for_a_venue_without_a_connector_is_rejected_venue_not_connected) {
+  auto oms = start("");
+  auto elsewhere = order("o1");
+  elsewhere.venue = venue_name{"kraken"};
+  (*self)->send(oms, elsewhere);
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "venue_not_connected");
+  CAF_CHECK_EQUAL(rej.venue.value, "kraken");
+  CAF_CHECK(rej.detail.find("kraken") != std::string::npos);
+  CAF_CHECK_EQUAL(counter(oms, "rejects.venue_not_connected"), 1);
+  // The venue that is connected still trades.
+  (*self)->send(oms, order("o2"));
+  auto sent = expect_sent();
+  CAF_CHECK_EQUAL(sent.venue.value, test_venue.value);
+  stop(oms);
+}
+
+// One venue's connector cannot report on another venue's order: a fill
+// naming venue "fix" for an order that trades at binance is refused.
+CAF_TEST(a_report_from_another_venue_is_refused) {
+  auto oms = start("");
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  oms_fixture venue;
+  venue.store.submit(order("o1"), venue.tick());
+  auto forged = venue.report("o1", order_status::filled, "1", "1");
+  forged.venue = venue_name{"fix"};
+  (*self)->send(oms, forged);
+  CAF_CHECK_EQUAL(counter(oms, "reports.foreign_venue"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "fills"), 0);
+  CAF_CHECK_EQUAL(counter(oms, "status.FILLED"), 0);
+  stop(oms);
+}
+
+// Two venues reconcile apart: an incomplete snapshot of one holds that
+// venue's orders (not_reconciled) while the other trades.
+CAF_TEST(each_venue_reconciles_on_its_own) {
+  auto fix_side = sys->spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[=](const reconcile_orders& req) {
+      venue_snapshot snap;
+      snap.venue = venue_name{"fix"};
+      snap.round = req.round;
+      snap.complete = false;
+      snap.error = "open orders query timed out";
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), snap);
+    }};
+  });
+  oms_actor_config cfg;
+  cfg.self = node_id{"t"};
+  cfg.gate = &gate;
+  cfg.reconcile_retry = std::chrono::milliseconds(10);
+  auto oms = spawn_oms(*sys, cfg);
+  caf::actor me = *self;
+  (*self)->send(oms, wire_atom::value,
+                role_directory{{connector_role(test_venue), me},
+                               {connector_role(venue_name{"fix"}), fix_side},
+                               {"risk", me}});
+  reconcile(oms, complete_snapshot());
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().venue.value, "binance");
+  auto at_fix = order("o2");
+  at_fix.venue = venue_name{"fix"};
+  (*self)->send(oms, at_fix);
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "not_reconciled");
+  CAF_CHECK(rej.detail.find("fix") != std::string::npos);
+  CAF_CHECK_EQUAL(counter(oms, "venue.binance.running"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "venue.fix.running"), 0);
+  CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_running"), 0); // not every venue
+  caf::anon_send_exit(fix_side, caf::exit_reason::kill);
+  stop(oms);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -35,6 +35,7 @@ void with_middleman(caf::actor_system_config& cfg) {
 
 venue_snapshot complete_snapshot(int64_t round) {
   venue_snapshot s;
+  s.venue = test_venue;
   s.round = round;
   s.complete = true;
   s.assets.push_back(symbol_assets{*symbol::parse("BTCUSDT"), "BTC", "USDT"});
@@ -46,6 +47,7 @@ execution_report fill_of(const std::string& id) {
   execution_report r;
   r.id.value = id;
   r.sym = *symbol::parse("BTCUSDT");
+  r.venue = test_venue;
   r.venue_id.value = 42;
   r.status = order_status::filled;
   r.cum_qty = qt("1");
@@ -160,7 +162,7 @@ CAF_TEST(forged_reports_and_snapshots_are_refused_the_listed_remote_connectors_a
   // The OMS's directory lists the connector of the other node; its snapshot
   // (sent as itself) reconciles the OMS.
   auto listed = view(*other, *node, connector);
-  (*node->self)->send(oms, wire_atom::value, role_directory{{"connector", listed}});
+  (*node->self)->send(oms, wire_atom::value, role_directory{{connector_role(test_venue), listed}});
   CAF_REQUIRE(eventually([&] { return reconciled(oms); }));
   (*node->self)->send(oms, order("o1"));
   CAF_REQUIRE(eventually([&] { return orders->load() == 1; }));
@@ -171,7 +173,7 @@ CAF_TEST(forged_reports_and_snapshots_are_refused_the_listed_remote_connectors_a
   (*other->self)->send(target, fill_of("o1"));
   (*other->self)
     ->send(target, order_reject{client_order_id{"o1"}, *symbol::parse("BTCUSDT"),
-                                reject_reason::unknown_order, "forged", wall_clock_now()});
+                                reject_reason::unknown_order, "forged", wall_clock_now(), test_venue});
   for (int64_t round = 0; round < 4; ++round) {
     // The venue "never saw" o1 and holds the attacker's order: applied, o1
     // would end here while open at the venue, and mallory's be adopted.

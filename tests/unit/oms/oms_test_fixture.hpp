@@ -11,9 +11,13 @@ namespace cwts::oms::testing {
 inline qty qt(std::string_view s) { return *qty::parse(s); }
 inline price px(std::string_view s) { return *price::parse(s); }
 
+// The venue every test order trades at (its connector: "connector.binance").
+inline const venue_name test_venue{"binance"};
+
 inline order_request order(std::string_view id, std::string_view q = "1") {
   order_request o;
   o.id.value = std::string(id);
+  o.venue = test_venue;
   o.sym = *symbol::parse("BTCUSDT");
   o.order_side = side::buy;
   o.limit_price = px("30000");
@@ -32,6 +36,7 @@ struct oms_fixture {
     execution_report r;
     r.id.value = std::string(id);
     r.sym = *symbol::parse("BTCUSDT");
+    r.venue = test_venue;
     r.venue_id.value = 42;
     r.status = st;
     r.cum_qty = qt(cum);

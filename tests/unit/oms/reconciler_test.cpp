@@ -28,6 +28,7 @@ venue_order_state at_venue(std::string_view id, order_status st, std::string_vie
 
 venue_snapshot btc_snapshot(std::string_view btc_held) {
   venue_snapshot s;
+  s.venue = test_venue;
   s.complete = true;
   s.assets.push_back(symbol_assets{*symbol::parse("BTCUSDT"), "BTC", "USDT"});
   s.balances.push_back(asset_balance{"BTC", qt(btc_held), qty{}});
@@ -46,6 +47,7 @@ CAF_TEST_FIXTURE_SCOPE(reconciler_tests, oms_fixture)
 CAF_TEST(catches_up_fills_missed_while_down_at_the_quote_weighted_price) {
   drive_to("o1", order_status::partially_filled); // cum 0.4 at 30000
   venue_snapshot snap;
+  snap.venue = test_venue;
   // The venue filled 0.6 more: 0.2 at 30000 and 0.4 at 30300 -> 18120.
   snap.ended.push_back(at_venue("o1", order_status::filled, "1", "30120"));
   auto plan = plan_reconciliation(store, snap, tick());
@@ -63,6 +65,7 @@ CAF_TEST(catches_up_fills_missed_while_down_at_the_quote_weighted_price) {
 CAF_TEST(acknowledges_an_order_the_crash_left_pending_new) {
   drive_to("o1", order_status::pending_new);
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.open_orders.push_back(at_venue("o1", order_status::accepted, "0", "0"));
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_REQUIRE_EQUAL(plan.reports.size(), 1u);
@@ -74,6 +77,7 @@ CAF_TEST(acknowledges_an_order_the_crash_left_pending_new) {
 CAF_TEST(leaves_an_order_alone_when_journal_and_venue_agree) {
   drive_to("o1", order_status::accepted);
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.open_orders.push_back(at_venue("o1", order_status::accepted, "0", "0"));
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_CHECK(plan.reports.empty());
@@ -84,6 +88,7 @@ CAF_TEST(leaves_an_order_alone_when_journal_and_venue_agree) {
 CAF_TEST(rejects_an_order_the_venue_never_received) {
   drive_to("o1", order_status::pending_new);
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.unknown_at_venue.push_back(client_order_id{"o1"});
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_REQUIRE_EQUAL(plan.never_reached.size(), 1u);
@@ -93,6 +98,7 @@ CAF_TEST(rejects_an_order_the_venue_never_received) {
 
 CAF_TEST(adopts_an_open_venue_order_nobody_here_knows) {
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.open_orders.push_back(at_venue("manual-1", order_status::partially_filled, "0.25", "7500"));
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_REQUIRE_EQUAL(plan.adopted.size(), 1u);
@@ -107,15 +113,33 @@ CAF_TEST(adopts_an_open_venue_order_nobody_here_knows) {
 
 CAF_TEST(keeps_an_order_unsettled_when_the_snapshot_says_nothing_of_it) {
   drive_to("o1", order_status::accepted);
-  auto plan = plan_reconciliation(store, venue_snapshot{}, tick());
+  venue_snapshot silent;
+  silent.venue = test_venue;
+  auto plan = plan_reconciliation(store, silent, tick());
   CAF_REQUIRE_EQUAL(plan.unsettled.size(), 1u);
   CAF_CHECK_EQUAL(plan.unsettled.front().value, "o1");
+}
+
+// Each venue reconciles its own orders: another venue's snapshot neither
+// settles nor questions them, and adopts what it shows under its venue.
+CAF_TEST(a_snapshot_of_another_venue_leaves_this_venues_orders_alone) {
+  drive_to("o1", order_status::accepted);
+  venue_snapshot other;
+  other.venue = venue_name{"fix"};
+  other.open_orders.push_back(at_venue("x9", order_status::accepted, "0", "0"));
+  auto plan = plan_reconciliation(store, other, tick());
+  CAF_CHECK(plan.unsettled.empty());
+  CAF_CHECK(plan.reports.empty());
+  CAF_CHECK(plan.never_reached.empty());
+  CAF_REQUIRE_EQUAL(plan.adopted.size(), 1u);
+  CAF_CHECK_EQUAL(plan.adopted.front().request.venue.value, "fix");
 }
 
 CAF_TEST(resends_a_cancel_the_crash_interrupted) {
   drive_to("o1", order_status::accepted);
   store.request_cancel(client_order_id{"o1"}, tick());
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.open_orders.push_back(at_venue("o1", order_status::accepted, "0", "0"));
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_CHECK(plan.reports.empty());
@@ -126,6 +150,7 @@ CAF_TEST(resends_a_cancel_the_crash_interrupted) {
 CAF_TEST(flags_a_journal_that_shows_more_filled_than_the_venue) {
   drive_to("o1", order_status::partially_filled);
   venue_snapshot snap;
+  snap.venue = test_venue;
   snap.open_orders.push_back(at_venue("o1", order_status::accepted, "0", "0"));
   auto plan = plan_reconciliation(store, snap, tick());
   CAF_CHECK_EQUAL(plan.contradictions.size(), 1u);
@@ -170,11 +195,11 @@ CAF_TEST(journal_keeps_baselines_and_fills_since_them) {
   f.store.submit(order("o1"), f.tick());
   CAF_REQUIRE(!j.record_submitted(order("o1"), f.tick()));
   position_baseline none;
-  CAF_REQUIRE(!j.load_baseline(none));
+  CAF_REQUIRE(!j.load_baseline(test_venue, none));
   CAF_CHECK_EQUAL(none.seq, 0);
   position_baseline first;
-  CAF_REQUIRE(!j.record_baseline({asset_balance{"BTC", qt("1"), qt("0.5")}}, "reconciliation",
-                                 "first", timestamp_ns{5}, first));
+  CAF_REQUIRE(!j.record_baseline(test_venue, {asset_balance{"BTC", qt("1"), qt("0.5")}},
+                                 "reconciliation", "first", timestamp_ns{5}, first));
   CAF_CHECK_EQUAL(first.seq, 1);
   CAF_REQUIRE_EQUAL(first.amounts.size(), 1u);
   CAF_CHECK_EQUAL(first.amounts.front().free.to_string(), qt("1.5").to_string());
@@ -189,15 +214,84 @@ CAF_TEST(journal_keeps_baselines_and_fills_since_them) {
   order_journal again;
   CAF_REQUIRE(!again.open(path));
   position_baseline back;
-  CAF_REQUIRE(!again.load_baseline(back));
+  CAF_REQUIRE(!again.load_baseline(test_venue, back));
   CAF_CHECK_EQUAL(back.seq, 1);
   CAF_CHECK_EQUAL(back.issuer, "reconciliation");
   std::vector<journaled_fill> fills;
-  CAF_REQUIRE(!again.fills_since(back.event_seq, fills));
+  CAF_REQUIRE(!again.fills_since(back.event_seq, test_venue, fills));
   CAF_REQUIRE_EQUAL(fills.size(), 1u);
   CAF_CHECK_EQUAL(fills.front().quantity.to_string(), qt("0.4").to_string());
   CAF_CHECK_EQUAL(fills.front().px.to_string(), qt("30100").to_string());
   std::vector<journaled_fill> none_after;
-  CAF_REQUIRE(!again.fills_since(back.event_seq + 1, none_after));
+  CAF_REQUIRE(!again.fills_since(back.event_seq + 1, test_venue, none_after));
   CAF_CHECK(none_after.empty());
+}
+
+// Two venues in one journal: each has its own baseline and its own fills;
+// neither venue's reconciliation counts the other's holdings or fills.
+CAF_TEST(journal_keeps_baselines_and_fills_per_venue) {
+  temp_dir dir;
+  order_journal j;
+  CAF_REQUIRE(!j.open((dir.path / "oms.sqlite").string()));
+  venue_name other{"fix"};
+  oms_fixture f;
+  auto at_other = order("o2");
+  at_other.venue = other;
+  f.store.submit(order("o1"), f.tick());
+  f.store.submit(at_other, f.tick());
+  CAF_REQUIRE(!j.record_submitted(order("o1"), f.tick()));
+  CAF_REQUIRE(!j.record_submitted(at_other, f.tick()));
+  position_baseline a, b;
+  CAF_REQUIRE(!j.record_baseline(test_venue, {asset_balance{"BTC", qt("1"), qt("0")}},
+                                 "reconciliation", "first", timestamp_ns{5}, a));
+  CAF_REQUIRE(!j.record_baseline(other, {asset_balance{"BTC", qt("7"), qt("0")}},
+                                 "reconciliation", "first", timestamp_ns{6}, b));
+  auto fill_other = f.report("o2", order_status::partially_filled, "0.3", "0.3");
+  fill_other.venue = other;
+  auto upd = f.store.apply(fill_other);
+  CAF_REQUIRE(!j.record_update(*f.store.find(client_order_id{"o2"}), upd));
+  position_baseline back;
+  CAF_REQUIRE(!j.load_baseline(test_venue, back));
+  CAF_CHECK_EQUAL(back.seq, a.seq);
+  CAF_REQUIRE_EQUAL(back.amounts.size(), 1u);
+  CAF_CHECK_EQUAL(back.amounts.front().free.to_string(), qt("1").to_string());
+  CAF_REQUIRE(!j.load_baseline(other, back));
+  CAF_CHECK_EQUAL(back.seq, b.seq);
+  std::vector<journaled_fill> mine, theirs, all;
+  CAF_REQUIRE(!j.fills_since(0, test_venue, mine));
+  CAF_REQUIRE(!j.fills_since(0, other, theirs));
+  CAF_REQUIRE(!j.all_fills(all));
+  CAF_CHECK(mine.empty());
+  CAF_REQUIRE_EQUAL(theirs.size(), 1u);
+  CAF_CHECK_EQUAL(theirs.front().venue.value, "fix");
+  CAF_CHECK_EQUAL(all.size(), 1u);
+}
+
+// A journal written before orders carried a venue (schema 2) opens as
+// schema 3; its rows belong to the legacy venue the OMS names.
+CAF_TEST(journal_from_before_venues_reads_as_the_legacy_venue) {
+  temp_dir dir;
+  auto path = (dir.path / "oms.sqlite").string();
+  {
+    order_journal j;
+    CAF_REQUIRE(!j.open(path));
+    auto o = order("o1");
+    o.venue = venue_name{};
+    CAF_REQUIRE(!j.record_submitted(o, timestamp_ns{1}));
+    position_baseline b;
+    CAF_REQUIRE(!j.record_baseline(venue_name{}, {asset_balance{"BTC", qt("2"), qt("0")}},
+                                   "reconciliation", "first", timestamp_ns{2}, b));
+  }
+  order_journal j;
+  j.set_legacy_venue(test_venue);
+  CAF_REQUIRE(!j.open(path));
+  std::vector<order_record> live;
+  CAF_REQUIRE(!j.load(live));
+  CAF_REQUIRE_EQUAL(live.size(), 1u);
+  CAF_CHECK_EQUAL(live.front().request.venue.value, test_venue.value);
+  position_baseline back;
+  CAF_REQUIRE(!j.load_baseline(test_venue, back));
+  CAF_CHECK_NOT_EQUAL(back.seq, 0);
+  CAF_REQUIRE(!j.load_baseline(venue_name{"fix"}, back));
+  CAF_CHECK_EQUAL(back.seq, 0);
 }
