@@ -64,7 +64,7 @@ CAF_TEST(the_console_runs_views_and_signed_commands_against_a_node) {
 
   auto b = console("book USDCHF 5");
   CAF_CHECK_EQUAL(b.exit_code, 0);
-  CAF_CHECK(has(b.out, "book USDCHF: synced"));
+  CAF_CHECK(has(b.out, "book USDCHF venue binance: synced"));
   CAF_CHECK(has(b.out, "BID_QTY"));
   auto unknown = console("book NOPE");
   CAF_CHECK_EQUAL(unknown.exit_code, 4);
