@@ -254,13 +254,18 @@ void drill_node_kill(drill_context& ctx) {
 void drill_venue_disconnect(drill_context& ctx) {
   auto& rep = ctx.report();
   auto& rt = ctx.runtime();
-  // Every connector of every node (one per venue it trades).
+  // Every connector of every node to the venue the fault is injected at
+  // ([venue]; a [venue-2] process is not disconnected, its connectors stay).
   std::vector<std::string> gateways;
   std::map<std::string, std::vector<std::string>> connectors; // node -> its connector roles
   std::map<std::string, int64_t> reconnects_before;           // "<node>/<role>" -> count
+  auto& second = rt.spec().venue2;
+  auto other_venue = [&](const std::string& role) {
+    return second && role == "connector." + second->name; // CAF-free: no registry.hpp
+  };
   for (auto& n : rt.spec().nodes)
     for (auto& role : connector_roles(ctx, n.id))
-      if (auto r = ctx.counter(n.id, role, "stream_reconnects")) {
+      if (auto r = ctx.counter(n.id, role, "stream_reconnects"); r && !other_venue(role)) {
         if (connectors[n.id].empty())
           gateways.push_back(n.id);
         connectors[n.id].push_back(role);
