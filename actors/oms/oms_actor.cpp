@@ -841,8 +841,10 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       if (link && round == link->round && link->phase == reconcile_phase::reconciling)
         start_round(self, venue_name{venue});
     },
-    // A connector's user-data stream came back after a disconnect: events
-    // sent meanwhile are lost, so that venue's state is read again.
+    // A connector asks for a round: its user-data stream came back after a
+    // disconnect (events sent meanwhile are lost, so that venue's state is
+    // read again), or it has just learnt of this OMS and may have refused a
+    // round asked before (the directories of two nodes arrive in any order).
     [=](retry_atom) {
       auto venue = sending_venue(self);
       if (venue.empty()) {
@@ -850,7 +852,7 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
                                    "a connector of its directory");
         return;
       }
-      if (link_of(self, venue)->phase == reconcile_phase::running)
+      if (link_of(self, venue)->phase != reconcile_phase::unexplained)
         start_round(self, venue);
     },
     [=](const operator_command& cmd) { return accept_positions(self, cmd); },

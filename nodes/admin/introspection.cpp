@@ -114,6 +114,7 @@ std::string api_orders(const node_snapshot& s) {
       auto& r = o.request;
       w.StartObject();
       kv(w, "client_order_id", r.id.value);
+      kv(w, "venue", r.venue.value);
       kv(w, "symbol", r.sym.str());
       kv(w, "side", std::string(to_string(r.order_side)));
       kv(w, "type", std::string(to_string(r.type)));

@@ -170,12 +170,13 @@ std::optional<std::string> render_orders(const std::string& json) {
     return "node " + text(doc, "node") + " has no OMS (a trading node has one)\n";
   std::vector<table_row> rows;
   for (auto& o : orders->GetArray())
-    rows.push_back({text(o, "client_order_id"), text(o, "symbol"), text(o, "side"), text(o, "type"),
+    rows.push_back({text(o, "client_order_id"), text(o, "venue"), text(o, "symbol"), text(o, "side"),
+                    text(o, "type"),
                     text(o, "price"), text(o, "qty"), text(o, "cum_qty"), text(o, "acknowledged"),
                     text(o, "strategy")});
   return "node " + text(doc, "node") + ": " + std::to_string(rows.size()) + " live orders\n"
-         + render_table({"CLIENT_ORDER_ID", "SYMBOL", "SIDE", "TYPE", "PRICE", "QTY", "FILLED",
-                         "ACK", "STRATEGY"},
+         + render_table({"CLIENT_ORDER_ID", "VENUE", "SYMBOL", "SIDE", "TYPE", "PRICE", "QTY",
+                         "FILLED", "ACK", "STRATEGY"},
                         rows);
 }
 

@@ -55,12 +55,14 @@ CAF_TEST(inspect_lists_fields_and_counters) {
 
 CAF_TEST(orders_positions_risk_and_book_render_as_tables) {
   auto orders = render_orders(
-    R"({"node":"solo","oms":true,"orders":[{"client_order_id":"solo-1","symbol":"USDCHF",)"
+    R"({"node":"solo","oms":true,"orders":[{"client_order_id":"solo-1","venue":"fix","symbol":"USDCHF",)"
     R"("side":"BUY","type":"LIMIT","price":"0.91230000","qty":"1000.00000000",)"
     R"("cum_qty":"0.00000000","acknowledged":true,"strategy":"mm-USDCHF","account":"demo"}]})");
   CAF_REQUIRE(orders);
   CAF_CHECK(has(*orders, "1 live orders"));
   CAF_CHECK(has(*orders, "solo-1"));
+  CAF_CHECK(has(*orders, "VENUE"));
+  CAF_CHECK(has(*orders, "fix"));
   auto no_oms = render_orders(R"({"node":"gw1","oms":false,"orders":[]})");
   CAF_REQUIRE(no_oms);
   CAF_CHECK(has(*no_oms, "has no OMS"));
