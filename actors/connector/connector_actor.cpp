@@ -3,25 +3,23 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "caf/all.hpp"
 
+#include "actors/connector/binance_adapter.hpp"
+#include "actors/connector/connector_shell.hpp"
+#include "actors/connector/venue_adapter.hpp"
 #include "actors/connector/venue_liveness.hpp"
-#include "actors/connector/venue_session.hpp"
-#include "actors/fix/fix_connector_actor.hpp"
+#include "actors/fix/fix_adapter.hpp"
+#include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
-#include "common/periodic_timer.hpp"
 #include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
-#include "actors/connector/connector_handlers.hpp"
-#include "actors/connector/connector_shell.hpp"
 #include "messages/registry.hpp"
-#include "common/metrics/measured_behavior.hpp"
 
 namespace cwts {
 
@@ -31,172 +29,110 @@ using connector::actor_slot;
 using connector::oms_outbox;
 using connector::send_all_as_connector;
 using connector::send_as_connector;
+using connector::venue_adapter;
+
+// The worker's word that the adapter's start() returned (connecting -> live).
+using started_atom = caf::atom_constant<caf::atom("started")>;
 
 struct connector_state {
   connector_actor_config cfg;
-  // Members are destroyed bottom-up: the timer stops first, then the worker
-  // (finishing its job), then the stream, then the session they used.
-  std::shared_ptr<connector::venue_session> session;
   std::shared_ptr<oms_outbox> oms = std::make_shared<oms_outbox>();
   std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
-  std::map<uint64_t, caf::response_promise> cancel_alls;
-  uint64_t next_cancel_all = 0;
+  // Destroyed bottom-up: the worker first (finishing its job; the adapter is
+  // stopped before, so nothing posts to it any more), then the stream, then
+  // the adapter they used.
+  std::shared_ptr<venue_adapter> adapter;
   std::unique_ptr<connector::market_stream> stream;
   std::unique_ptr<serial_worker> worker;
-  // Posts to the worker: stopped before it.
-  std::unique_ptr<connector::user_data_stream> user_data;
-  std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
-  std::shared_ptr<std::atomic<bool>> poll_queued = std::make_shared<std::atomic<bool>>(false);
-  std::unique_ptr<periodic_timer> poll_timer;
-  int64_t clock_offset_ms = 0;
-  // Set while a level-4 kill keeps the venue disconnected (its kill id).
+  std::map<uint64_t, caf::response_promise> cancel_alls;
+  uint64_t next_cancel_all = 0;
+  // The level-4 kill that keeps the venue cut (the cut behavior's reason).
   std::optional<kill_id> disconnected_by;
   int64_t disconnects = 0;
   int64_t refused_disconnected = 0;
   // Kill channels, trading states, directories and the worker's reports
   // only from this node's actors (common/sender_guard.hpp).
   sender_guard guard{"connector"};
-  // Lost venue: sampled on the liveness timer; one REST probe at a time.
+  std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
+  // Lost venue: sampled on the liveness timer; one order-channel probe at a time.
   connector::venue_liveness liveness{connector::venue_liveness_config{}, 0};
+  std::chrono::milliseconds liveness_every{1000};
   caf::actor kill;
   bool probe_in_flight = false;
   int64_t probes = 0;
   int64_t probe_failures = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
-  // TLS handshake failures already logged, per stream.
-  uint64_t logged_md_tls = 0;
-  uint64_t logged_uds_tls = 0;
+  uint64_t logged_md_tls = 0; // TLS handshake failures already logged
+  ~connector_state() {
+    if (adapter)
+      adapter->stop();
+  }
   static inline const char* name = "connector";
 };
 
 using connector_ptr = caf::stateful_actor<connector_state>*;
 
-// One log line per 429 or 418 the venue sent (rest-api.md, LIMITS): the
-// gateway itself sends nothing until Retry-After has passed.
-struct rate_limit_log {
-  int64_t http_429 = 0;
-  int64_t http_418 = 0;
-};
-
-void log_rate_limits(const connector::venue_session& session, rate_limit_log& seen) {
-  auto& l = session.rate_limits();
-  if (auto n = l.http_418.load(); n != seen.http_418) {
-    seen.http_418 = n;
-    spdlog::error("event=venue_ip_banned status=418 pause_ms={} count={} detail=\"no request is "
-                  "sent to the venue until Retry-After has passed\"",
-                  session.rate_limit_pause().count(), n);
-  }
-  if (auto n = l.http_429.load(); n != seen.http_429) {
-    seen.http_429 = n;
-    spdlog::warn("event=venue_rate_limited status=429 pause_ms={} count={}",
-                 session.rate_limit_pause().count(), n);
-  }
-}
-
-// Events go through the session on the worker, in order with REST replies
-// and polls. A re-subscription asks the OMS for a reconciliation round.
-void start_user_data(connector_ptr self, int64_t clock_offset_ms) {
+// What the adapter may use from any thread: the worker, and the OMS as this
+// connector (`me` is weak: nothing is sent once the actor is gone).
+connector::adapter_context context_of(connector_ptr self) {
   auto& st = self->state;
-  if (auto why = connector::validate(st.cfg.user_data); !why.empty()) {
-    spdlog::error("event=user_data_stream_disabled reason=\"{}\"", why);
-    return;
-  }
   auto* worker = st.worker.get();
-  auto session = st.session;
   auto oms = st.oms;
   auto requests = st.reconcile_requests;
   caf::actor_addr me = self->address();
-  connector::user_data_stream::callbacks cbs;
-  cbs.on_execution = [=](const connector::execution_event& e) {
-    worker->post([=] { send_all_as_connector(me, *oms, session->on_execution(e)); });
+  connector::adapter_context ctx;
+  ctx.post = [worker](std::function<void()> job) { worker->post(std::move(job)); };
+  ctx.report = [me, oms](std::vector<connector::adapter_output> out) {
+    send_all_as_connector(me, *oms, std::move(out));
   };
-  cbs.on_balances = [=](const connector::account_position& p) {
-    worker->post([=] { session->on_balances(p); });
-  };
-  cbs.on_balance_delta = [=](const connector::balance_delta& d) {
-    worker->post([=] { session->on_balance_delta(d); });
-  };
-  cbs.on_subscribed = [=](uint64_t count) {
-    spdlog::info("event=user_data_subscribed count={}", count);
-    if (count < 2)
-      return; // the first: the OMS reconciles when it is wired to us
+  ctx.request_reconcile = [me, oms, requests] {
     ++*requests;
     send_as_connector(me, *oms, retry_atom::value);
   };
-  st.user_data = std::make_unique<connector::user_data_stream>(st.cfg.user_data, std::move(cbs));
-  st.user_data->set_time_offset_ms(clock_offset_ms);
-  st.user_data->start();
+  return ctx;
 }
 
-// Market stream, user-data stream and polling: what a level-4 kill cuts and
-// a reset starts again.
-void start_streams(connector_ptr self) {
+// One message per burst of frames (market_stream flushes when no further
+// frame is ready): the validator checks and republishes it as a batch. A
+// venue whose feed is off for the validator still streams: its link,
+// liveness and local book stay measured.
+void start_stream(connector_ptr self) {
   auto& st = self->state;
   auto validator = st.validator;
-  // One message per burst of frames (market_stream flushes when no further
-  // frame is ready): the validator checks and republishes it as a batch.
-  // A venue whose feed is off for the validator still streams: its link,
-  // liveness and local book stay measured.
   bool feed = st.cfg.feed_validator;
   st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator, feed](market_batch&& b) {
     if (auto v = validator->get(); v && feed)
       caf::anon_send(v, std::move(b));
   });
   st.stream->start();
+}
 
-  // A poll is only queued when the previous one ran, so a slow venue never
-  // piles polls up behind orders.
-  auto* worker = st.worker.get();
-  auto session = st.session;
-  auto oms = st.oms;
-  auto queued = st.poll_queued;
+// The adapter starts on the worker (Binance syncs its clock over REST);
+// orders queue behind it.
+void start_adapter(connector_ptr self) {
+  auto adapter = self->state.adapter;
   caf::actor_addr me = self->address();
-  if (st.cfg.use_user_data_stream)
-    start_user_data(self, st.clock_offset_ms);
-  auto* uds = st.user_data.get();
-  auto streaming_interval = st.cfg.poll_interval_streaming;
-  auto last_poll = std::make_shared<std::chrono::steady_clock::time_point>();
-  auto seen = std::make_shared<rate_limit_log>();
-  st.poll_timer = std::make_unique<periodic_timer>(st.cfg.poll_interval, [=] {
-    log_rate_limits(*session, *seen);
-    // While the user-data stream is subscribed, polls are only the fallback.
-    auto now = std::chrono::steady_clock::now();
-    if (uds != nullptr && uds->subscribed() && now - *last_poll < streaming_interval)
-      return;
-    if (queued->exchange(true))
-      return;
-    *last_poll = now;
-    worker->post([=] {
-      queued->store(false);
-      send_all_as_connector(me, *oms, session->poll());
-    });
+  self->state.worker->post([adapter, me] {
+    adapter->start();
+    if (auto a = caf::actor_cast<caf::actor>(me))
+      caf::send_as(a, a, started_atom::value);
   });
 }
 
-void start(connector_ptr self) {
+// An order-path call of the adapter: on the worker where it blocks (REST),
+// here otherwise (a FIX send); its reports go to the OMS as this connector.
+template <class Call>
+void on_order_channel(connector_ptr self, Call call) {
   auto& st = self->state;
-  st.session = std::make_shared<connector::venue_session>(st.cfg.gateway, st.cfg.symbols);
-  if (st.cfg.use_ws_api_orders) {
-    if (auto why = connector::validate(st.cfg.ws_api); !why.empty())
-      spdlog::error("event=ws_api_orders_disabled reason=\"{}\"", why);
-    else
-      st.session->enable_ws_api(st.cfg.ws_api);
-  }
-  auto t = st.session->sync_clock();
-  if (t.ok()) {
-    st.clock_offset_ms = t.value.offset_ms;
-    spdlog::info("event=venue_clock offset_ms={} rtt_us={:.0f}", t.value.offset_ms,
-                 t.value.rtt_ns / 1e3);
-  } else {
-    spdlog::error("event=venue_clock_failed detail=\"{}\"", t.detail);
-  }
-  st.worker = std::make_unique<serial_worker>();
-  start_streams(self);
-  st.liveness = connector::venue_liveness{
-    connector::venue_liveness_config{std::chrono::nanoseconds(st.cfg.lost_halt).count(),
-                                     st.cfg.lost_rest_failures},
-    monotonic_ns()};
+  auto adapter = st.adapter;
+  auto oms = st.oms;
+  caf::actor_addr me = self->address();
+  auto job = [=] { send_all_as_connector(me, *oms, call(*adapter)); };
+  if (adapter->capabilities().blocking_order_calls)
+    st.worker->post(std::move(job));
+  else
+    job();
 }
 
 // A fifth of the limit, between 100 ms and 1 s: the venue is declared lost
@@ -206,23 +142,33 @@ std::chrono::milliseconds liveness_interval(const connector_actor_config& cfg) {
                     std::chrono::milliseconds(1000));
 }
 
-// GET /api/v3/time on the worker (it blocks up to the request timeout),
-// queued behind orders, never more than one at a time. Any reply, even an
-// error, proves the venue answers; none is a failure. While the gateway
-// pauses for a 429/418 it sends nothing, so no probe is made.
-void probe_rest(connector_ptr self) {
+void on_probe(connector_ptr self, bool answered, const std::string& detail) {
   auto& st = self->state;
-  if (st.probe_in_flight || st.session->rate_limit_pause().count() > 0)
+  st.probe_in_flight = false;
+  if (!answered)
+    ++st.probe_failures;
+  st.liveness.on_rest(answered, monotonic_ns(), detail);
+}
+
+// The order channel's probe, never more than one at a time; a blocking one
+// runs on the worker, queued behind orders, and answers with poll_atom.
+void probe_order_channel(connector_ptr self) {
+  auto& st = self->state;
+  if (st.probe_in_flight || !st.adapter->may_probe())
     return;
   st.probe_in_flight = true;
   ++st.probes;
+  auto adapter = st.adapter;
+  if (!adapter->capabilities().blocking_order_calls) {
+    auto p = adapter->probe();
+    on_probe(self, p.answered, p.detail);
+    return;
+  }
   caf::actor_addr me = self->address();
-  auto session = st.session;
-  st.worker->post([=] {
-    auto t = session->sync_clock();
-    bool answered = t.kind == connector::reply_kind::ok || t.kind == connector::reply_kind::rejected;
+  st.worker->post([adapter, me] {
+    auto p = adapter->probe();
     if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::send_as(a, a, poll_atom::value, answered, answered ? std::string{} : t.detail);
+      caf::send_as(a, a, poll_atom::value, p.answered, p.detail);
   });
 }
 
@@ -230,8 +176,9 @@ void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lo
   auto& st = self->state;
   auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
                             "venue " + st.cfg.venue.value + ": " + lost.describe());
-  spdlog::critical("event=venue_lost rest_down_ms={} rest_failures={} market_down_ms={} "
+  spdlog::critical("event=venue_lost protocol={} rest_down_ms={} rest_failures={} market_down_ms={} "
                    "user_data_down_ms={} limit_ms={} kill_id={} error=\"{}\"",
+                   st.adapter->protocol(),
                    lost.rest_down_ns < 0 ? -1 : lost.rest_down_ns / 1'000'000, lost.rest_failures,
                    lost.market_down_ns < 0 ? -1 : lost.market_down_ns / 1'000'000,
                    lost.user_data_down_ns < 0 ? -1 : lost.user_data_down_ns / 1'000'000,
@@ -242,58 +189,22 @@ void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lo
     ++st.kills_unsent;
 }
 
-// wss connections refused in the TLS handshake (a certificate that did not
-// verify, a name mismatch): one error line per tick while the count grows.
-void log_tls_failures(connector_ptr self) {
+// Every liveness tick while not cut: sample, probe, judge.
+void on_liveness_tick(connector_ptr self) {
   auto& st = self->state;
-  if (st.stream && st.stream->tls_failures() != st.logged_md_tls) {
+  if (st.stream->tls_failures() != st.logged_md_tls) {
     st.logged_md_tls = st.stream->tls_failures();
     if (st.logged_md_tls > 0)
       spdlog::error("event=venue_tls_refused stream=market count={} reason=\"{}\"", st.logged_md_tls,
                     st.stream->last_connect_error());
   }
-  if (st.user_data && st.user_data->tls_failures() != st.logged_uds_tls) {
-    st.logged_uds_tls = st.user_data->tls_failures();
-    if (st.logged_uds_tls > 0)
-      spdlog::error("event=venue_tls_refused stream=user_data count={} reason=\"{}\"",
-                    st.logged_uds_tls, st.user_data->last_error());
-  }
-}
-
-// Every liveness tick: sample, probe, judge. A level-4 kill's deliberate
-// disconnect is not a lost venue: nothing is sampled while it holds.
-void on_liveness_tick(connector_ptr self) {
-  auto& st = self->state;
-  if (st.disconnected_by)
-    return;
-  log_tls_failures(self);
   auto now = monotonic_ns();
-  st.liveness.on_market_stream(st.stream && st.stream->connected(), now);
-  if (st.user_data)
-    st.liveness.on_user_data_stream(st.user_data->connected(), now);
-  probe_rest(self);
+  st.liveness.on_market_stream(st.stream->connected(), now);
+  if (auto fills = st.adapter->fill_stream_connected())
+    st.liveness.on_user_data_stream(*fills, now);
+  probe_order_channel(self);
   if (auto lost = st.liveness.update(now, st.cfg.gate ? st.cfg.gate->level() : 0))
     request_lost_venue_kill(self, *lost);
-}
-
-// Kill level 4 (full stop): after the venue channel, the streams and polls
-// stop and every order is refused here until a reset. Measured: from the
-// command to every stream thread joined.
-channel_result disconnect(connector_ptr self, const kill_command& cmd) {
-  auto& st = self->state;
-  auto started = monotonic_ns();
-  channel_result r{cmd.id, st.cfg.self, "venue_disconnect", true, 0, 0, 0, -1, ""};
-  if (!st.disconnected_by) {
-    st.disconnected_by = cmd.id;
-    ++st.disconnects;
-    st.poll_timer.reset();
-    if (st.user_data)
-      st.user_data->stop();
-    st.stream->stop();
-    spdlog::critical("event=venue_disconnected kill={} reason=\"full stop\"", cmd.id.value);
-  }
-  r.duration_ns = monotonic_ns() - started;
-  return r;
 }
 
 caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& cmd) {
@@ -307,23 +218,46 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   auto rp = self->make_response_promise<channel_result>();
   st.cancel_alls.emplace(seq, rp);
   caf::actor_addr me = self->address();
-  auto session = st.session;
+  auto adapter = st.adapter;
   auto oms = st.oms;
   auto node = st.cfg.self;
   auto deadline = st.cfg.cancel_all_deadline;
   st.worker->post([=] {
-    std::vector<connector::session_output> out;
-    auto result = session->cancel_all(id, node, which, deadline, out);
-    send_all_as_connector(me, *oms, out);
+    std::vector<connector::adapter_output> out;
+    auto result = adapter->cancel_all(id, node, which, deadline, out);
+    send_all_as_connector(me, *oms, std::move(out));
     if (auto a = caf::actor_cast<caf::actor>(me))
       caf::send_as(a, a, report_atom::value, seq, result);
   });
   return rp;
 }
 
+// Kill level 4 (full stop): the market stream and the order channel stop.
+// Measured: from the command to every stream thread joined.
+channel_result cut_venue(connector_ptr self, const kill_command& cmd) {
+  auto& st = self->state;
+  auto started = monotonic_ns();
+  st.disconnected_by = cmd.id;
+  ++st.disconnects;
+  st.adapter->stop();
+  // Again behind whatever the worker has queued: an adapter start() still
+  // queued there would otherwise reopen the channel.
+  auto adapter = st.adapter;
+  st.worker->post([adapter] { adapter->stop(); });
+  st.stream->stop();
+  spdlog::critical("event=venue_disconnected kill={} protocol={} reason=\"full stop\"",
+                   cmd.id.value, adapter->protocol());
+  return channel_result{cmd.id, st.cfg.self, "venue_disconnect", true,
+                        monotonic_ns() - started, 0, 0, -1, ""};
+}
+
 // Market streams and local books (names shared with the metrics exporter).
 void market_data_stats(const connector::market_stream& s, std::map<std::string, int64_t>& k) {
   using kind = connector::market_event_kind;
+  k["stream_connected"] = s.connected() ? 1 : 0;
+  k["stream_frames"] = static_cast<int64_t>(s.frames());
+  k["stream_parse_errors"] = static_cast<int64_t>(s.parse_errors());
+  k["stream_reconnects"] = static_cast<int64_t>(s.reconnects());
   for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
     k[std::string("md.frames.") + connector::to_string(e)] = static_cast<int64_t>(s.frames_of(e));
   k["md.batches"] = static_cast<int64_t>(s.batches());
@@ -346,56 +280,20 @@ void market_data_stats(const connector::market_stream& s, std::map<std::string, 
   }
 }
 
-// A reset vote asks whether the venue is lost now (the latch stays set while
-// the node is halted).
-reset_precondition precondition(connector_ptr self) {
-  auto& st = self->state;
-  bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
-  return reset_precondition{connector_role(st.cfg.venue), true, lost ? "venue_lost" : ""};
-}
-
-// What /readyz and the health rules decide on (the same facts stay
-// exported as counters for dashboards).
-connector_status status(connector_ptr self) {
-  auto& st = self->state;
-  bool lost = st.liveness.enabled() && st.liveness.lost(monotonic_ns());
-  return connector::make_connector_status(st.stream.get(), st.cfg.stream.depth, lost,
-                                          st.disconnected_by.has_value());
-}
-
+// The shell's counters, then the adapter's own.
 actor_stats stats(connector_ptr self) {
   auto& st = self->state;
-  auto& c = st.session->counters();
-  auto& s = *st.stream;
   actor_stats out{connector_role(st.cfg.venue),
-                     {{"orders_placed", c.orders_placed.load()},
-                      {"venue_rejects", c.venue_rejects.load()},
-                      {"unknown_outcomes", c.unknown_outcomes.load()},
-                      {"unresolved", c.unresolved.load()},
-                      {"open_tracked", c.open_tracked.load()},
-                      {"last_rtt_ns", c.last_rtt_ns.load()},
-                      {"max_rtt_ns", c.max_rtt_ns.load()},
-                      {"polls", c.polls.load()},
-                      {"queued_requests", static_cast<int64_t>(st.worker->pending())},
-                      {"stream_connected", s.connected() ? 1 : 0},
-                      {"stream_frames", static_cast<int64_t>(s.frames())},
-                      {"stream_parse_errors", static_cast<int64_t>(s.parse_errors())},
-                      {"stream_reconnects", static_cast<int64_t>(s.reconnects())},
-                      {"poll_reports", c.poll_reports.load()},
-                      {"stream_reports", c.stream_reports.load()},
-                      {"balance_updates", c.balance_updates.load()},
-                      {"balance_assets", c.balance_assets.load()},
-                      {"balance_deltas", c.balance_deltas.load()},
-                      {"rate_limited_429", st.session->rate_limits().http_429.load()},
-                      {"ip_banned_418", st.session->rate_limits().http_418.load()},
-                      {"requests_refused_rate_limited", st.session->rate_limits().refused.load()},
-                      {"rate_limit_pause_ms", st.session->rate_limit_pause().count()},
-                      {"venue_disconnected", st.disconnected_by ? 1 : 0},
-                      {"full_stop_disconnects", st.disconnects},
-                      {"orders_refused_disconnected", st.refused_disconnected},
-                      {"orders_refused_foreign_venue", st.oms->foreign_refused}}};
+                  {{"queued_requests", static_cast<int64_t>(st.worker->pending())},
+                   {"reconcile_requests", st.reconcile_requests->load()},
+                   {"venue_disconnected", st.disconnected_by ? 1 : 0},
+                   {"full_stop_disconnects", st.disconnects},
+                   {"orders_refused_disconnected", st.refused_disconnected},
+                   {"orders_refused_foreign_venue", st.oms->foreign_refused},
+                   {"kills_requested", st.kills_requested},
+                   {"kills_unsent", st.kills_unsent}}};
+  auto& k = out.counters;
   if (st.liveness.enabled()) {
-    auto& k = out.counters;
     auto now = monotonic_ns();
     k["venue_lost_now"] = st.liveness.lost(now) ? 1 : 0;
     k["breach_now.venue_lost"] = k["venue_lost_now"]; // a reset vote is no while it is 1
@@ -405,104 +303,229 @@ actor_stats stats(connector_ptr self) {
     k["rest_probe_failures"] = st.probe_failures;
     k["rest_consecutive_failures"] = st.liveness.rest_failures();
   }
-  out.counters["kills_requested"] = st.kills_requested;
-  out.counters["kills_unsent"] = st.kills_unsent;
-  market_data_stats(s, out.counters);
-  out.counters["orders.ws_api"] = c.orders_ws_api.load();
-  out.counters["orders.rest"] = c.orders_rest.load();
-  out.counters["orders.ws_api_fallbacks"] = c.ws_api_fallbacks.load();
-  if (auto* u = st.user_data.get()) {
-    auto& k = out.counters;
-    k["uds_connected"] = u->connected() ? 1 : 0;
-    k["uds_subscribed"] = u->subscribed() ? 1 : 0;
-    k["uds_subscriptions"] = static_cast<int64_t>(u->subscriptions());
-    k["uds_subscribe_errors"] = static_cast<int64_t>(u->subscribe_errors());
-    k["uds_reconnects"] = static_cast<int64_t>(u->reconnects());
-    k["uds_tls_failures"] = static_cast<int64_t>(u->tls_failures());
-    k["uds_proactive_reconnects"] = static_cast<int64_t>(u->proactive_reconnects());
-    k["uds_frames"] = static_cast<int64_t>(u->frames());
-    k["uds_events"] = static_cast<int64_t>(u->events());
-    for (std::size_t i = 0; i < connector::frame_issue_count; ++i) {
-      auto issue = static_cast<connector::frame_issue>(i);
-      k[std::string("uds_frame_errors.") + connector::to_string(issue)]
-        = static_cast<int64_t>(u->frame_errors(issue));
-    }
-    k["uds_events_no_change"] = c.stream_no_change.load();
-    k["uds_events_settled_order"] = c.stream_settled_order.load();
-    k["uds_events_unknown_order"] = c.stream_unknown_order.load();
-    k["uds_resolved_unknown_outcomes"] = c.stream_resolved.load();
-    k["reconcile_requests"] = st.reconcile_requests->load();
-  }
+  market_data_stats(*st.stream, k);
+  st.adapter->add_counters(k);
   return out;
 }
 
-// (book_atom, symbol, depth): a copy of the symbol's local book. The copy is
-// taken on the stream thread (market_stream::book); the actor waits for it at
-// most 250 ms, which it only ever does when that thread is stuck.
-order_book_snapshot book_snapshot(connector_ptr self, const std::string& sym, uint32_t depth) {
+bool venue_lost_now(connector_ptr self) {
   auto& st = self->state;
-  return connector::take_book_snapshot(st.stream.get(), st.cfg.stream.depth, st.cfg.stream.symbols,
-                                       st.disconnected_by, sym, depth);
+  return st.liveness.enabled() && st.liveness.lost(monotonic_ns());
 }
 
-caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg) {
-  self->state.guard.install(self); // strays dropped and counted, never fatal
-  self->state.cfg = std::move(cfg);
-  self->state.oms->set_venue(self->state.cfg.venue);
-  start(self);
+caf::behavior measured(connector_ptr self, const caf::message_handler& handlers) {
+  return metrics::measured(self, connector_role(self->state.cfg.venue), handlers);
+}
+
+// What every phase answers alike.
+caf::message_handler common_handlers(connector_ptr self) {
+  return {
+    [=](const cancel_request& c) {
+      auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "cancel_request")
+          || connector::refused_foreign_venue(self->address(), *st.oms, c))
+        return;
+      on_order_channel(self, [c](venue_adapter& a) { return a.cancel(c); });
+    },
+    // Kill channels: asked by this node's kill coordinator only (a peer's
+    // level-4 disconnect comes through it, kill_coordinator_actor.cpp).
+    [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "cancel_all"))
+        return sender_guard::refusal("cancel_all");
+      return cancel_all(self, cmd);
+    },
+    [=](report_atom, uint64_t seq, const channel_result& r) {
+      if (!self->state.guard.local(self, "cancel_all_report"))
+        return; // a forged "nothing open" answer
+      auto i = self->state.cancel_alls.find(seq);
+      if (i == self->state.cancel_alls.end())
+        return;
+      i->second.deliver(r);
+      self->state.cancel_alls.erase(i);
+    },
+    [=](const reconcile_orders& req) {
+      auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "reconcile_orders"))
+        return;
+      auto adapter = st.adapter;
+      auto oms = st.oms;
+      caf::actor_addr me = self->address();
+      // Sent as this connector: the OMS takes a snapshot from no one else.
+      st.worker->post([=] { send_as_connector(me, *oms, adapter->snapshot(req)); });
+    },
+    [=](poll_atom, bool answered, const std::string& detail) {
+      if (self->state.guard.local(self, "poll"))
+        on_probe(self, answered, detail);
+    },
+    [=](started_atom) {
+      // A start that a cut overtook: the cut stopped the adapter again.
+      self->state.guard.local(self, "started");
+    },
+    [=](wire_atom, const role_directory& dir) {
+      if (!self->state.guard.local(self, "wire"))
+        return;
+      self->state.oms->set(find_role(dir, "oms"));
+      self->state.validator->set(find_role(dir, "validator"));
+      self->state.kill = find_role(dir, "kill");
+    },
+    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    // A reset vote asks whether the venue is lost now (the latch stays set
+    // while the node is halted).
+    [=](precond_atom) {
+      return reset_precondition{connector_role(self->state.cfg.venue), true,
+                                venue_lost_now(self) ? "venue_lost" : ""};
+    },
+    // What /readyz and the health rules decide on (the same facts stay
+    // exported as counters for dashboards).
+    [=](connector_status_atom) {
+      auto& st = self->state;
+      return connector::make_connector_status(st.stream.get(), st.cfg.stream.depth,
+                                              venue_lost_now(self), st.disconnected_by.has_value());
+    },
+    [=](book_atom, const std::string& sym, uint32_t depth) {
+      auto& st = self->state;
+      return connector::take_book_snapshot(st.stream.get(), st.cfg.stream.depth,
+                                           st.cfg.stream.symbols, st.disconnected_by, sym, depth);
+    },
+  };
+}
+
+caf::behavior cut(connector_ptr self);
+
+// connecting and live: orders go out; a level-4 kill cuts the venue.
+caf::message_handler open_handlers(connector_ptr self) {
   auto gate = self->state.cfg.gate;
-  auto liveness_every = liveness_interval(self->state.cfg);
-  if (self->state.liveness.enabled())
-    self->delayed_send(self, liveness_every, tick_atom::value);
-  caf::message_handler order_path{
+  caf::message_handler open{
     // The order path: from the OMS the directory lists (it may be on
     // another node) or this node's actors; never from any CAF client.
     [=](const order_request& req) {
-      if (!self->state.guard.local_or(self, self->state.oms->get(), "order_request"))
+      auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "order_request")
+          || connector::refused_foreign_venue(self->address(), *st.oms, req))
         return;
-      if (connector::refused_while_cut(self, req))
-        return; // level 4 cut the venue
-      auto session = self->state.session;
-      auto oms = self->state.oms;
-      caf::actor_addr me = self->address();
-      if (connector::refused_foreign_venue(me, *oms, req))
-        return;
-      // The gate is read on the worker, right before the REST call.
-      self->state.worker->post(
-        [=] { send_all_as_connector(me, *oms, session->place(req, gate_admits(*gate, req))); });
+      // The gate is read right before the send (on the worker for REST).
+      on_order_channel(self, [req, gate](venue_adapter& a) { return a.place(req, gate_admits(*gate, req)); });
     },
-    [=](const cancel_request& c) {
-      if (!self->state.guard.local_or(self, self->state.oms->get(), "cancel_request"))
-        return;
-      auto session = self->state.session;
-      auto oms = self->state.oms;
-      caf::actor_addr me = self->address();
-      if (connector::refused_foreign_venue(me, *oms, c))
-        return;
-      self->state.worker->post([=] { send_all_as_connector(me, *oms, session->cancel(c)); });
+    [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "disconnect"))
+        return sender_guard::refusal("disconnect");
+      auto r = cut_venue(self, cmd);
+      self->become(cut(self));
+      return r;
     },
-    [=](poll_atom, bool answered, const std::string& detail) {
-      if (!self->state.guard.local(self, "poll"))
-        return;
-      self->state.probe_in_flight = false;
-      if (!answered)
-        ++self->state.probe_failures;
-      self->state.liveness.on_rest(answered, monotonic_ns(), detail);
+    [=](const trading_state&) {
+      self->state.guard.local(self, "trading_state"); // only a cut waits for one
+    },
+    [=](tick_atom) {
+      on_liveness_tick(self);
+      self->delayed_send(self, self->state.liveness_every, tick_atom::value);
     },
   };
-  auto reconnect = [self] { start_streams(self); };
-  return metrics::measured(self, connector_role(self->state.cfg.venue),
-                           order_path.or_else(connector::shared_connector_handlers(
-                             self, "binance", liveness_every, reconnect)));
+  return open.or_else(common_handlers(self));
+}
+
+caf::behavior live(connector_ptr self) {
+  return measured(self, open_handlers(self));
+}
+
+caf::behavior connecting(connector_ptr self) {
+  caf::message_handler started{
+    [=](started_atom) {
+      if (self->state.guard.local(self, "started"))
+        self->become(live(self));
+    },
+  };
+  return measured(self, started.or_else(open_handlers(self)));
+}
+
+// Level 4: nothing reaches the venue until a reset reopens the gate. A
+// deliberate disconnect is not a lost venue: nothing is sampled.
+caf::behavior cut(connector_ptr self) {
+  caf::message_handler cut_handlers{
+    [=](const order_request& req) {
+      auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "order_request"))
+        return;
+      ++st.refused_disconnected;
+      if (auto dest = st.oms->get())
+        self->send(dest, order_reject{req.id, req.sym, reject_reason::venue_unreachable,
+                                      "venue disconnected by full-stop kill " + st.disconnected_by->value,
+                                      wall_clock_now(), req.venue});
+    },
+    [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
+      if (!self->state.guard.local(self, "disconnect"))
+        return sender_guard::refusal("disconnect");
+      return channel_result{cmd.id, self->state.cfg.self, "venue_disconnect", true, 0, 0, 0, -1, ""};
+    },
+    [=](const trading_state& ts) {
+      // trading_state{none} reconnects a level-4 cut: the coordinator's only.
+      auto& st = self->state;
+      if (!st.guard.local(self, "trading_state") || ts.level != kill_level::none)
+        return;
+      spdlog::warn("event=venue_reconnect protocol={} after={} cause={}", st.adapter->protocol(),
+                   st.disconnected_by->value, ts.cause.value);
+      st.disconnected_by.reset();
+      start_stream(self);
+      start_adapter(self);
+      st.liveness.restart(monotonic_ns());
+      self->become(connecting(self));
+    },
+    [=](tick_atom) { self->delayed_send(self, self->state.liveness_every, tick_atom::value); },
+  };
+  return measured(self, cut_handlers.or_else(common_handlers(self)));
+}
+
+caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg,
+                              venue_adapter_factory make_adapter) {
+  auto& st = self->state;
+  st.guard.install(self); // strays dropped and counted, never fatal
+  st.cfg = std::move(cfg);
+  st.oms->set_venue(st.cfg.venue);
+  st.worker = std::make_unique<serial_worker>();
+  st.adapter = make_adapter(context_of(self));
+  start_stream(self);
+  start_adapter(self);
+  st.liveness = connector::venue_liveness{
+    connector::venue_liveness_config{std::chrono::nanoseconds(st.cfg.lost_halt).count(),
+                                     st.cfg.lost_rest_failures},
+    monotonic_ns()};
+  st.liveness_every = liveness_interval(st.cfg);
+  if (st.liveness.enabled())
+    self->delayed_send(self, st.liveness_every, tick_atom::value);
+  return connecting(self);
+}
+
+// The adapter [venue] protocol names.
+venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
+  if (cfg.protocol == connector_actor_config::protocol_kind::fix)
+    return [fix = cfg.fix, symbols = cfg.symbols](const connector::adapter_context& ctx) {
+      return std::make_shared<fix::fix_adapter>(fix, symbols, ctx);
+    };
+  connector::binance_adapter_config b;
+  b.gateway = cfg.gateway;
+  b.symbols = cfg.symbols;
+  b.poll_interval = cfg.poll_interval;
+  b.poll_interval_streaming = cfg.poll_interval_streaming;
+  b.use_user_data_stream = cfg.use_user_data_stream;
+  b.user_data = cfg.user_data;
+  b.use_ws_api_orders = cfg.use_ws_api_orders;
+  b.ws_api = cfg.ws_api;
+  return [b](const connector::adapter_context& ctx) {
+    return std::make_shared<connector::binance_adapter>(b, ctx);
+  };
 }
 
 } // namespace
 
+caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg,
+                           venue_adapter_factory make_adapter) {
+  // Event-based: the adapter's blocking calls run on the shell's worker.
+  return sys.spawn(connector_actor, std::move(cfg), std::move(make_adapter));
+}
+
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg) {
-  if (cfg.protocol == connector_actor_config::protocol_kind::fix)
-    return spawn_fix_connector(sys, std::move(cfg));
-  // Event-based: blocking REST calls run on the session's worker thread.
-  return sys.spawn(connector_actor, std::move(cfg));
+  auto make = adapter_for(cfg);
+  return spawn_connector(sys, std::move(cfg), std::move(make));
 }
 
 } // namespace cwts

@@ -1,34 +1,44 @@
 #pragma once
-// CAF shell of the Binance venue connector. REST calls block, so they run in
-// order on one worker thread (venue_session); the actor itself never blocks.
-// Market data arrives on the market_stream's thread and goes straight to the
-// validator; reports go straight to the OMS.
+// The connector role's one CAF shell, for every venue adapter
+// (venue_adapter.hpp: Binance Spot, binance_adapter.hpp; FIX 4.4,
+// actors/fix/fix_adapter.hpp; chosen by [venue] protocol). The shell owns
+// what every venue needs: the market stream (trades and books to the
+// validator, the local order book), the worker thread where the adapter's
+// calls block, the OMS and validator handles, the lost-venue timer, the kill
+// channels, stats and status; the adapter is the order channel. The actor
+// itself never blocks.
 //
-// Lifecycle: start -> clock offset measured -> streams started -> polling.
-// With the user-data stream on, executionReports reach the OMS as they
-// happen; REST polling stays as the fallback, at `poll_interval_streaming`
-// while the stream is subscribed and at `poll_interval` otherwise. Events
-// and polls both run on the worker thread through one order tracker, so a
-// fill is reported once. After every re-subscription the connector sends
-// the OMS (retry_atom): events missed while disconnected are recovered by
-// a reconciliation round.
-// Messages: order_request, cancel_request, reconcile_orders (answered with a
-// venue_snapshot to the OMS),
+// Lifecycle (behaviors, switched with become):
+//
+//   connecting --adapter started--> live --(disconnect_atom)--> cut
+//        ^                                                       |
+//        +------------- trading_state{none} (a reset) -----------+
+//
+// connecting and live serve orders alike (the worker runs the adapter's
+// start first); cut is a level-4 kill: market stream and order channel
+// stopped, every order refused with venue_unreachable until a reset.
+// Messages (each from the senders sender_guard admits, docs/kill-switch.md
+// "Safety messages and the actor layer"): order_request, cancel_request,
+// reconcile_orders (answered with a venue_snapshot to the OMS),
 // (cancel_all_atom, kill_command) -> channel_result (the symbols in the
 // kill's scope; nothing for another account's kill), (disconnect_atom,
-// kill_command) -> channel_result (level 4: streams and polls stopped, every
-// order refused until a reset reopens the gate; a trading_state that is
-// active again reconnects), (wire_atom, role_directory), stats_atom -> actor_stats,
-// tick_atom (its liveness timer), (poll_atom, bool, std::string) (a REST probe's outcome),
-// (book_atom, std::string symbol, uint32_t depth) -> order_book_snapshot (the
-// local order book's best levels, for the admin port's /api/book/<symbol>).
+// kill_command) -> channel_result, trading_state, (wire_atom,
+// role_directory), stats_atom -> actor_stats (named connector_role(venue)),
+// precond_atom -> reset_precondition, connector_status_atom ->
+// connector_status, tick_atom (its liveness timer), (poll_atom, bool,
+// std::string) (a blocking probe's outcome), (book_atom, std::string
+// symbol, uint32_t depth) -> order_book_snapshot (the local order book's best
+// levels, for the admin port's /api/book/<symbol>).
 //
-// Lost venue ([venue] lost-halt-ms, venue_liveness.hpp): the timer samples the
-// streams' connected flags and queues a REST probe (GET /api/v3/time, on the
-// worker, one at a time); a venue lost for lost-halt-ms sends one level-2 node
-// kill, signed with the node key, to "kill".
+// Lost venue ([venue] lost-halt-ms, venue_liveness.hpp): the timer samples
+// the market stream, the adapter's fill stream and its order-channel probe
+// (Binance: GET /api/v3/time on the worker, one at a time; FIX: logged on);
+// a venue lost for lost-halt-ms sends one level-2 node kill, signed with the
+// node key, to "kill".
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,6 +94,19 @@ struct connector_actor_config {
   fix::fix_connector_settings fix;
 };
 
+namespace connector {
+class venue_adapter;
+struct adapter_context;
+} // namespace connector
+
+// Makes the adapter the shell runs; `ctx` stays valid as long as it.
+using venue_adapter_factory
+  = std::function<std::shared_ptr<connector::venue_adapter>(const connector::adapter_context& ctx)>;
+
+// The adapter [venue] protocol names.
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg);
+// Any adapter (tests: a test double).
+caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg,
+                           venue_adapter_factory make_adapter);
 
 } // namespace cwts

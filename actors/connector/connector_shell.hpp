@@ -1,10 +1,10 @@
 #pragma once
-// Pieces both connector actor shells share (the Binance one,
-// connector_actor.cpp, and the FIX one, actors/fix/fix_connector_actor.cpp):
-// an actor handle other threads read, sending to the OMS as the connector
-// from those threads, the typed status readiness reads (connector_status),
-// and the order book snapshot the admin port asks for (book_atom), taken from
-// the market stream they both run.
+// Pieces of the connector shell (connector_actor.cpp) that talk CAF from
+// other threads or read the market stream: an actor handle other threads
+// read, sending to the OMS as the connector from those threads (the worker,
+// an adapter's I/O threads), the typed status readiness reads
+// (connector_status), and the order book snapshot the admin port asks for
+// (book_atom), taken from the market stream the shell runs for every adapter.
 
 #include <cstdint>
 #include <mutex>

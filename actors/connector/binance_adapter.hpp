@@ -1,0 +1,89 @@
+#pragma once
+// Binance Spot behind the venue-adapter contract (venue_adapter.hpp): orders
+// over the WebSocket API with REST fallback (venue_session), the kill
+// switch's cancel-all (DELETE /api/v3/openOrders per symbol, then a query,
+// cancel_all.cpp), fills from the user-data stream with REST polling as the
+// fallback, and GET /api/v3/time as the order channel's liveness probe.
+// REST blocks: place, cancel and the probe run on the shell's worker.
+//
+// Polls and user-data events run on the worker through one order tracker
+// (venue_session), so a fill is reported once whichever sees it first.
+// Polls run every `poll_interval`, or `poll_interval_streaming` while the
+// user-data stream is subscribed; a poll is only queued once the previous one
+// ran, so a slow venue never piles polls up behind orders. Every
+// re-subscription after the first asks the OMS for a reconciliation round.
+// Binance Spot has no venue-side cancel-all-after: no dead-man's switch.
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "actors/connector/user_data_stream.hpp"
+#include "actors/connector/venue_adapter.hpp"
+#include "actors/connector/venue_session.hpp"
+#include "actors/connector/ws_api_orders.hpp"
+#include "common/periodic_timer.hpp"
+
+namespace cwts::connector {
+
+struct binance_adapter_config {
+  gateway_config gateway{};
+  std::vector<symbol> symbols{};
+  std::chrono::milliseconds poll_interval{200};
+  std::chrono::milliseconds poll_interval_streaming{5000};
+  bool use_user_data_stream = false;
+  user_data_stream_config user_data{};
+  bool use_ws_api_orders = false;
+  ws_api_config ws_api{};
+};
+
+class binance_adapter final : public venue_adapter {
+public:
+  binance_adapter(binance_adapter_config cfg, adapter_context ctx);
+  ~binance_adapter() override;
+
+  const char* protocol() const override { return "binance"; }
+  adapter_capabilities capabilities() const override;
+  void start() override;
+  void stop() override;
+  std::vector<adapter_output> place(const order_request& req, bool gate_open) override;
+  std::vector<adapter_output> cancel(const cancel_request& c) override;
+  channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds deadline,
+                            std::vector<adapter_output>& out) override;
+  venue_snapshot snapshot(const reconcile_orders& req) override;
+  std::vector<asset_balance> balances() override;
+  bool may_probe() const override;
+  channel_probe probe() override;
+  std::optional<bool> fill_stream_connected() override;
+  void add_counters(counters& out) const override;
+
+private:
+  struct rate_limit_log {
+    int64_t http_429 = 0;
+    int64_t http_418 = 0;
+  };
+
+  void sync_clock();
+  void start_user_data();
+  void on_poll_timer();
+  void log_rate_limits();
+
+  binance_adapter_config cfg_;
+  adapter_context ctx_;
+  venue_session session_;
+  bool use_user_data_ = false; // configured and valid
+  // What start() starts and stop() stops, from the worker and the actor.
+  mutable std::mutex mtx_;
+  std::unique_ptr<user_data_stream> user_data_;
+  std::unique_ptr<periodic_timer> poll_timer_;
+  int64_t clock_offset_ms_ = 0;
+  // Poll timer thread only.
+  std::chrono::steady_clock::time_point last_poll_{};
+  rate_limit_log seen_{};
+  std::atomic<bool> poll_queued_{false};
+  uint64_t logged_uds_tls_ = 0; // actor only
+};
+
+} // namespace cwts::connector

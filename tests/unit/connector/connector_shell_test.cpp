@@ -1,0 +1,300 @@
+// The one connector shell (connector_actor.cpp) over a test adapter that
+// implements the venue-adapter contract (venue_adapter.hpp): orders, cancels
+// and reconcile snapshots are routed to the adapter and its answers reach
+// the OMS as the connector; cancel-all answers with the adapter's confirmed
+// result; a level-4 cut refuses orders with venue_unreachable until a reset
+// starts the adapter again; orders wait behind the adapter's start. Both
+// kinds of adapter: blocking calls (on the worker, as Binance REST) and
+// non-blocking ones (on the actor, as FIX sends). The scoped actor plays the
+// OMS and the kill coordinator. No sleeps: every step waits for a message.
+#define CAF_SUITE connector_shell
+#include "caf/test/unit_test_impl.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/connector/connector_actor.hpp"
+#include "actors/connector/venue_adapter.hpp"
+#include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
+
+using namespace cwts;
+using namespace std::chrono_literals;
+
+namespace {
+
+const venue_name test_venue{"testex"};
+
+symbol sym(const char* s) {
+  return *symbol::parse(s);
+}
+
+// Answers every call at once; counts what reached it.
+class test_adapter final : public connector::venue_adapter {
+public:
+  explicit test_adapter(bool blocking) : blocking_(blocking) {}
+
+  connector::adapter_context ctx;
+  std::atomic<int> starts{0};
+  std::atomic<int> stops{0};
+  std::atomic<int> places{0};
+  std::atomic<int> cancels{0};
+  // Set before the shell starts: start() waits for it.
+  std::shared_future<void> start_released;
+
+  const char* protocol() const override { return "test"; }
+  connector::adapter_capabilities capabilities() const override {
+    connector::adapter_capabilities c;
+    c.blocking_order_calls = blocking_;
+    return c;
+  }
+  void start() override {
+    if (start_released.valid())
+      start_released.wait();
+    ++starts;
+  }
+  void stop() override { ++stops; }
+  std::vector<connector::adapter_output> place(const order_request& req, bool gate_open) override {
+    ++places;
+    if (!gate_open)
+      return {order_reject{req.id, req.sym, reject_reason::kill_gate_closed, "gate", wall_clock_now(), {}}};
+    return {report(req.id, req.sym, order_status::accepted)};
+  }
+  std::vector<connector::adapter_output> cancel(const cancel_request& c) override {
+    ++cancels;
+    return {report(c.id, c.sym, order_status::canceled)};
+  }
+  channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds, std::vector<connector::adapter_output>& out) override {
+    out.push_back(report(client_order_id{"open-1"}, which.front(), order_status::canceled));
+    return channel_result{id, self, "venue_cancel_all", true, 1234, 2, 3, 0, ""};
+  }
+  venue_snapshot snapshot(const reconcile_orders& req) override {
+    venue_snapshot s;
+    s.round = req.round;
+    s.complete = true;
+    return s;
+  }
+  std::vector<asset_balance> balances() override { return {}; }
+  bool may_probe() const override { return true; }
+  connector::channel_probe probe() override { return {true, ""}; }
+  std::optional<bool> fill_stream_connected() override { return std::nullopt; }
+  void add_counters(counters& out) const override { out["test.places"] = places.load(); }
+
+private:
+  static execution_report report(const client_order_id& id, const symbol& s, order_status st) {
+    execution_report r;
+    r.id = id;
+    r.sym = s;
+    r.status = st;
+    r.ts_init = wall_clock_now();
+    return r;
+  }
+
+  bool blocking_;
+};
+
+struct fixture : testing::actor_test_system {
+  kill_gate gate;
+  std::shared_ptr<test_adapter> adapter;
+  caf::actor connector;
+  int next_order = 0;
+
+  ~fixture() {
+    if (connector)
+      (*self)->send_exit(connector, caf::exit_reason::kill);
+    shutdown();
+  }
+
+  void start(bool blocking, std::shared_future<void> released = {}) {
+    adapter = std::make_shared<test_adapter>(blocking);
+    adapter->start_released = std::move(released);
+    connector_actor_config cfg;
+    cfg.self = node_id{"n1"};
+    cfg.venue = test_venue;
+    cfg.gate = &gate;
+    cfg.account = account_id{"acct"};
+    cfg.symbols = {sym("BTCUSDT")};
+    cfg.stream.depth = false; // no venue to stream from: the stream keeps retrying
+    auto a = adapter;
+    connector = spawn_connector(*sys, cfg, [a](const connector::adapter_context& ctx) {
+      a->ctx = ctx;
+      return a;
+    });
+    caf::actor me = *self;
+    (*self)->send(connector, wire_atom::value, role_directory{{"oms", me}, {"kill", me}});
+  }
+
+  order_request order(venue_name v = test_venue) {
+    order_request o;
+    o.id = client_order_id{"o-" + std::to_string(++next_order)};
+    o.sym = sym("BTCUSDT");
+    o.quantity = *qty::parse("1");
+    o.limit_price = *price::parse("100");
+    o.venue = std::move(v);
+    return o;
+  }
+
+  kill_command kill(kill_level level) {
+    kill_command k;
+    k.id = kill_id{"k-" + std::to_string(static_cast<int>(level))};
+    k.level = level;
+    k.scope = kill_scope::cluster;
+    return k;
+  }
+
+  execution_report expect_report() {
+    execution_report got;
+    (*self)->receive([&](const execution_report& r) { got = r; },
+                     [](const order_reject& r) { CAF_FAIL("rejected: " << r.detail); },
+                     caf::after(5s) >> [] { CAF_FAIL("no execution_report"); });
+    return got;
+  }
+
+  order_reject expect_reject() {
+    order_reject got;
+    (*self)->receive([&](const order_reject& r) { got = r; },
+                     [](const execution_report& r) { CAF_FAIL("reported: " << r.id.value); },
+                     caf::after(5s) >> [] { CAF_FAIL("no order_reject"); });
+    return got;
+  }
+
+  template <class Atom>
+  channel_result ask(Atom atom, const kill_command& k) {
+    channel_result got;
+    (*self)->request(connector, 5s, atom, k).receive([&](const channel_result& r) { got = r; },
+                                                     [](caf::error& e) { CAF_FAIL("no channel_result: " << caf::to_string(e)); });
+    return got;
+  }
+
+  actor_stats stats() {
+    actor_stats got;
+    (*self)->request(connector, 5s, stats_atom::value).receive([&](const actor_stats& s) { got = s; },
+                                                               [](caf::error&) { CAF_FAIL("no stats"); });
+    return got;
+  }
+
+  void places_and_cancels_reach_the_oms_as_the_connector() {
+    auto o = order();
+    (*self)->send(connector, o);
+    auto placed = expect_report();
+    CAF_CHECK_EQUAL(placed.id, o.id);
+    CAF_CHECK(placed.venue == test_venue); // stamped by the shell
+    (*self)->send(connector, cancel_request{o.id, o.sym, wall_clock_now(), test_venue});
+    auto canceled = expect_report();
+    CAF_CHECK(canceled.status == order_status::canceled);
+    CAF_CHECK_EQUAL(adapter->places.load(), 1);
+    CAF_CHECK_EQUAL(adapter->cancels.load(), 1);
+  }
+
+  void a_cut_refuses_orders_until_a_reset() {
+    auto r = ask(disconnect_atom::value, kill(kill_level::full_stop));
+    CAF_CHECK(r.ok);
+    CAF_CHECK_EQUAL(r.channel, "venue_disconnect");
+    CAF_CHECK_GREATER_OR_EQUAL(adapter->stops.load(), 1);
+    (*self)->send(connector, order());
+    auto refused = expect_reject();
+    CAF_CHECK(refused.reason == reject_reason::venue_unreachable);
+    CAF_CHECK_EQUAL(adapter->places.load(), 0);
+    auto s = stats();
+    CAF_CHECK_EQUAL(s.counters["venue_disconnected"], 1);
+    CAF_CHECK_EQUAL(s.counters["orders_refused_disconnected"], 1);
+    // A reset: the adapter starts again and orders go out.
+    trading_state open;
+    open.level = kill_level::none;
+    (*self)->send(connector, open);
+    auto o = order();
+    (*self)->send(connector, o);
+    CAF_CHECK_EQUAL(expect_report().id, o.id);
+    CAF_CHECK_EQUAL(stats().counters["venue_disconnected"], 0);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(connector_shell_tests, fixture)
+
+CAF_TEST(blocking_adapter_places_and_cancels_on_the_worker) {
+  start(true);
+  places_and_cancels_reach_the_oms_as_the_connector();
+}
+
+CAF_TEST(non_blocking_adapter_places_and_cancels_on_the_actor) {
+  start(false);
+  places_and_cancels_reach_the_oms_as_the_connector();
+}
+
+CAF_TEST(cancel_all_answers_with_the_adapters_confirmed_result) {
+  start(true);
+  auto r = ask(cancel_all_atom::value, kill(kill_level::cancel_all));
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.orders_canceled, 3);
+  CAF_CHECK_EQUAL(r.open_orders_after, 0);
+  CAF_CHECK_EQUAL(r.retries, 2);
+  // The orders it settled reach the OMS before the answer.
+  CAF_CHECK_EQUAL(expect_report().id, client_order_id{"open-1"});
+}
+
+CAF_TEST(cancel_all_of_another_account_asks_nothing_of_the_adapter) {
+  start(true);
+  auto k = kill(kill_level::cancel_all);
+  k.scope = kill_scope::account;
+  k.scope_value = "someone-else";
+  auto r = ask(cancel_all_atom::value, k);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.orders_canceled, 0);
+  CAF_CHECK_EQUAL(r.open_orders_after, -1);
+}
+
+CAF_TEST(blocking_adapter_cut_refuses_orders_until_a_reset) {
+  start(true);
+  a_cut_refuses_orders_until_a_reset();
+  CAF_CHECK_EQUAL(adapter->starts.load(), 2);
+}
+
+CAF_TEST(non_blocking_adapter_cut_refuses_orders_until_a_reset) {
+  start(false);
+  a_cut_refuses_orders_until_a_reset();
+}
+
+CAF_TEST(orders_wait_behind_the_adapters_start) {
+  std::promise<void> release;
+  start(true, release.get_future().share());
+  auto o = order();
+  (*self)->send(connector, o);
+  // Answered at once while connecting: the shell itself never blocks.
+  CAF_CHECK_EQUAL(stats().counters["test.places"], 0);
+  CAF_CHECK_EQUAL(adapter->starts.load(), 0);
+  release.set_value();
+  CAF_CHECK_EQUAL(expect_report().id, o.id);
+  CAF_CHECK_EQUAL(adapter->starts.load(), 1);
+}
+
+CAF_TEST(orders_for_another_venue_are_refused_not_sent) {
+  start(false);
+  (*self)->send(connector, order(venue_name{"elsewhere"}));
+  CAF_CHECK(expect_reject().reason == reject_reason::venue_not_connected);
+  CAF_CHECK_EQUAL(adapter->places.load(), 0);
+  auto s = stats();
+  CAF_CHECK_EQUAL(s.actor, connector_role(test_venue));
+  CAF_CHECK_EQUAL(s.counters["orders_refused_foreign_venue"], 1);
+}
+
+CAF_TEST(reconcile_snapshots_come_from_the_adapter) {
+  start(true);
+  reconcile_orders req;
+  req.round = 7;
+  (*self)->send(connector, req);
+  (*self)->receive(
+    [&](const venue_snapshot& s) {
+      CAF_CHECK_EQUAL(s.round, 7);
+      CAF_CHECK(s.venue == test_venue);
+    },
+    caf::after(5s) >> [] { CAF_FAIL("no venue_snapshot"); });
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
