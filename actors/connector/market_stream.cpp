@@ -49,11 +49,7 @@ std::string validate(const market_stream_config& cfg) {
   if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
       || cfg.snapshot_timeout.count() <= 0)
     return "connect_timeout/idle_timeout/snapshot_timeout: must be positive";
-  if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
-    return "backoff_initial/backoff_max: need 0 < initial <= max";
-  if (cfg.max_connection_age.count() <= 0 || cfg.max_connection_age > std::chrono::hours(24))
-    return "max_connection_age: must be 1 ms .. 24 h (the venue's limit)";
-  return {};
+  return validate_reconnect(cfg);
 }
 
 std::string stream_target(const market_stream_config& cfg) {

@@ -46,11 +46,7 @@ std::string validate(const user_data_stream_config& cfg) {
   if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
       || cfg.subscribe_timeout.count() <= 0)
     return "connect_timeout/subscribe_timeout/idle_timeout: must be positive";
-  if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
-    return "backoff_initial/backoff_max: need 0 < initial <= max";
-  if (cfg.max_connection_age.count() <= 0 || cfg.max_connection_age > std::chrono::hours(24))
-    return "max_connection_age: must be 1 ms .. 24 h (the venue's limit)";
-  return {};
+  return validate_reconnect(cfg);
 }
 
 // Everything below runs on the stream thread, except stop()'s post.

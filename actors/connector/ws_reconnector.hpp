@@ -55,6 +55,17 @@ ws_link_settings link_settings_of(const StreamConfig& cfg, std::string target) {
   return s;
 }
 
+// The reconnect settings every stream config names alike, checked once for
+// all of them: empty, or what is wrong (for the stream's validate()).
+template <class StreamConfig>
+std::string validate_reconnect(const StreamConfig& cfg) {
+  if (cfg.backoff_initial.count() <= 0 || cfg.backoff_max < cfg.backoff_initial)
+    return "backoff_initial/backoff_max: need 0 < initial <= max";
+  if (cfg.max_connection_age.count() <= 0 || cfg.max_connection_age > std::chrono::hours(24))
+    return "max_connection_age: must be 1 ms .. 24 h (the venue's limit)";
+  return {};
+}
+
 class ws_reconnector {
 public:
   // Called after every open attempt: `ec` set (and counted) when it
