@@ -364,9 +364,16 @@ caf::message_handler common_handlers(connector_ptr self) {
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))
         return;
-      self->state.oms->set(find_role(dir, "oms"));
+      auto oms = find_role(dir, "oms");
+      bool new_oms = oms && oms != self->state.oms->get();
+      self->state.oms->set(oms);
       self->state.validator->set(find_role(dir, "validator"));
       self->state.kill = find_role(dir, "kill");
+      // Directories reach the nodes in any order: a round the OMS asked for
+      // before this connector knew it was refused, so it is asked again now
+      // rather than at the OMS's snapshot timeout.
+      if (new_oms)
+        self->send(oms, retry_atom::value);
     },
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
     // A reset vote asks whether the venue is lost now (the latch stays set

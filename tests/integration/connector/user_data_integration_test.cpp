@@ -297,6 +297,11 @@ CAF_TEST(a_venue_restart_leads_to_resubscription_and_a_reconciliation_request) {
   auto connector = spawn_connector(*sys, connector_config(port, gate));
   self->send(connector, wire_atom::value,
              role_directory{{"oms", caf::actor_cast<caf::actor>(self)}});
+  // Wired to an OMS it did not know, the connector asks it for a round at
+  // once (a round asked before the directory arrived was refused).
+  bool greeted = false;
+  self->receive([&](retry_atom) { greeted = true; }, caf::after(30s) >> [] {});
+  CAF_CHECK(greeted);
   auto s = stats_when(self, connector, [](const actor_stats& st) {
     return st.counters.at("uds_subscriptions") == 1;
   });
