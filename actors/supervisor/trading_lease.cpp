@@ -1,0 +1,110 @@
+#include "actors/supervisor/trading_lease.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace cwts {
+
+namespace {
+
+// `duration` scaled by (1 + sign * drift): the longest (+1) or shortest (-1)
+// local measure of `duration` of real time.
+int64_t scaled(int64_t duration_ns, int64_t drift_ppm, int sign) {
+  return duration_ns + sign * (duration_ns / 1'000'000 * drift_ppm
+                               + duration_ns % 1'000'000 * drift_ppm / 1'000'000);
+}
+
+} // namespace
+
+lease_grantor::lease_grantor(std::set<std::string> members, std::set<std::string> roles,
+                             lease_timing timing)
+  : members_(std::move(members)), roles_(std::move(roles)), timing_(timing) {}
+
+lease_answer lease_grantor::on_request(const std::string& role, const std::string& candidate,
+                                       int64_t epoch, int64_t now_ns) {
+  lease_answer a;
+  if (!members_.count(candidate)) {
+    a.reason = "'" + candidate + "' is not a member";
+    return a;
+  }
+  if (!roles_.count(role)) {
+    a.reason = "'" + role + "' is not a leased role";
+    return a;
+  }
+  auto& g = grants_[role];
+  a.epoch = g.epoch;
+  a.holder = g.holder;
+  bool running = g.until_ns > now_ns;
+  bool renewal = g.holder == candidate && g.epoch == epoch && epoch > 0;
+  if (!renewal) {
+    if (epoch <= g.epoch) {
+      a.reason = "epoch " + std::to_string(epoch) + " is not above " + std::to_string(g.epoch);
+      return a;
+    }
+    if (running && g.holder != candidate) {
+      a.reason = "held by " + g.holder + " at epoch " + std::to_string(g.epoch);
+      return a;
+    }
+  }
+  g.holder = candidate;
+  g.epoch = epoch;
+  // At least `duration` of real time on this member's clock.
+  g.until_ns = now_ns + scaled(timing_.duration_ns, timing_.drift_ppm, +1);
+  a.granted = true;
+  a.epoch = epoch;
+  a.holder = candidate;
+  return a;
+}
+
+void lease_grantor::on_release(const std::string& role, const std::string& holder, int64_t epoch) {
+  auto it = grants_.find(role);
+  if (it != grants_.end() && it->second.holder == holder && it->second.epoch == epoch)
+    it->second.until_ns = 0; // the epoch stays promised
+}
+
+std::optional<std::string> lease_grantor::holder(const std::string& role, int64_t now_ns) const {
+  auto it = grants_.find(role);
+  if (it == grants_.end() || it->second.until_ns <= now_ns)
+    return std::nullopt;
+  return it->second.holder;
+}
+
+int64_t lease_grantor::promised_epoch(const std::string& role) const {
+  auto it = grants_.find(role);
+  return it == grants_.end() ? 0 : it->second.epoch;
+}
+
+lease_holder::lease_holder(std::string role, std::string self, std::set<std::string> members,
+                           lease_timing timing)
+  : role_(std::move(role)), self_(std::move(self)), members_(std::move(members)), timing_(timing) {}
+
+int64_t lease_holder::start_round(int64_t now_ns) {
+  if (!held(now_ns))
+    epoch_ = std::max(epoch_, highest_seen_) + 1;
+  round_sent_ns_ = now_ns;
+  granted_by_.clear();
+  return epoch_;
+}
+
+bool lease_holder::on_answer(const std::string& member, int64_t round_epoch, const lease_answer& a) {
+  if (!members_.count(member) || round_epoch != epoch_)
+    return false;
+  highest_seen_ = std::max(highest_seen_, a.epoch);
+  if (!a.granted || a.epoch != epoch_ || a.holder != self_)
+    return false;
+  bool before = granted_by_.size() >= majority();
+  granted_by_.insert(member);
+  if (before || granted_by_.size() < majority())
+    return false;
+  // Counted from when the requests left, at most `duration` of real time.
+  held_until_ns_ = std::max(held_until_ns_,
+                            round_sent_ns_ + scaled(timing_.duration_ns, timing_.drift_ppm, -1));
+  return true;
+}
+
+void lease_holder::release() {
+  held_until_ns_ = 0;
+  granted_by_.clear();
+}
+
+} // namespace cwts

@@ -1,0 +1,119 @@
+#pragma once
+// A trading lease granted by a majority of the configured members (issue 24;
+// docs/supervision.md "Trading lease"): the holder of a role that trades (the
+// OMS, a venue's connector) may trade only while it holds the lease, and no
+// two nodes can hold it at once. Leader leases as in Raft (section 6.4) and
+// Chubby, CAF-free; the supervisor shell carries the requests and grants
+// between the members and closes the role's gate when the holder's lease
+// runs out.
+//
+// Why two holders are impossible:
+// - A grant needs a majority of the configured members; two majorities share
+//   a member, and a member grants a role to one holder at a time: while its
+//   grant to A runs it refuses B.
+// - Time is measured on local monotonic clocks whose rates differ from real
+//   time by at most `drift` (parts per million). A member's grant runs for
+//   at least `duration * (1 + drift)` of its own clock after it granted,
+//   that is at least `duration` of real time. The holder counts its lease
+//   from the moment it *sent* the request (before any grant was given) and
+//   stops after `duration * (1 - drift)` of its own clock, at most
+//   `duration` of real time. So the holder has stopped before any member of
+//   the majority that granted it would grant anyone else.
+// - Every grant carries an epoch that only grows (a member refuses an epoch
+//   below the highest it has promised); orders carry the holder's epoch, so a
+//   connector can refuse what an older holder still sends (fencing).
+//
+// Times are monotonic ns of the local clock; members are node ids.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace cwts {
+
+struct lease_timing {
+  int64_t duration_ns = 0; // what one grant is worth
+  int64_t drift_ppm = 0;   // bound on any clock's rate error, parts per million
+};
+
+// A member's answer to a lease request.
+struct lease_answer {
+  bool granted = false;
+  int64_t epoch = 0;      // the epoch granted, or the highest this member promised
+  std::string holder;     // on a refusal: who holds it now (may be empty)
+  std::string reason;     // on a refusal: why
+};
+
+// One member's side: grants each role to one holder at a time. Roles are
+// only those configured, so an outsider cannot grow the table.
+class lease_grantor {
+public:
+  lease_grantor(std::set<std::string> members, std::set<std::string> roles, lease_timing timing);
+
+  // `candidate` asks for `role` at `epoch`. Granted when the candidate is a
+  // member, the role is known, and either the candidate already holds it at
+  // this epoch (a renewal) or the epoch is above every epoch promised and
+  // the current grant has run out (its time plus the drift margin).
+  lease_answer on_request(const std::string& role, const std::string& candidate, int64_t epoch,
+                          int64_t now_ns);
+
+  // The holder gives the role back (it stopped trading): the grant ends now.
+  void on_release(const std::string& role, const std::string& holder, int64_t epoch);
+
+  // The current holder of `role` by this member's clock, if its grant runs.
+  std::optional<std::string> holder(const std::string& role, int64_t now_ns) const;
+  int64_t promised_epoch(const std::string& role) const;
+
+private:
+  struct grant {
+    std::string holder;
+    int64_t epoch = 0;
+    int64_t until_ns = 0; // this member grants no one else before this
+  };
+  std::set<std::string> members_;
+  std::set<std::string> roles_;
+  lease_timing timing_;
+  std::map<std::string, grant> grants_; // by role, only configured roles
+};
+
+// The candidate's (or holder's) side of one role.
+class lease_holder {
+public:
+  lease_holder(std::string role, std::string self, std::set<std::string> members,
+               lease_timing timing);
+
+  // Starts a request round at `now_ns` (send it to every member): a new
+  // epoch above every epoch seen when not holding, the same epoch to renew.
+  // Returns the epoch to ask for.
+  int64_t start_round(int64_t now_ns);
+
+  // A member's answer to the current round (answers to older rounds and
+  // from non-members are ignored; a member counts once). Returns true when
+  // this answer made the lease held (or renewed it).
+  bool on_answer(const std::string& member, int64_t round_epoch, const lease_answer& a);
+
+  // Whether the lease is held at `now_ns`: false from its end on, and the
+  // holder must then close the role's gate (nothing may be traded).
+  bool held(int64_t now_ns) const { return held_until_ns_ > now_ns; }
+  int64_t held_until_ns() const { return held_until_ns_; }
+  int64_t epoch() const { return epoch_; }
+  // Gives the lease up (the gate is closed): the next round asks for a new epoch.
+  void release();
+
+  size_t majority() const { return members_.size() / 2 + 1; }
+
+private:
+  std::string role_;
+  std::string self_;
+  std::set<std::string> members_;
+  lease_timing timing_;
+  int64_t epoch_ = 0;          // the epoch held or asked for
+  int64_t highest_seen_ = 0;   // highest epoch any member reported
+  int64_t round_sent_ns_ = 0;  // when the current round's requests left
+  std::set<std::string> granted_by_;
+  int64_t held_until_ns_ = 0;
+};
+
+} // namespace cwts

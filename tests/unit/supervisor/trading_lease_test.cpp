@@ -1,0 +1,153 @@
+#define CAF_SUITE trading_lease
+#include "caf/test/unit_test_impl.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "actors/supervisor/trading_lease.hpp"
+
+using namespace cwts;
+
+namespace {
+
+constexpr int64_t ms = 1'000'000;
+const std::set<std::string> members{"gw1", "tr1", "w1", "tr2"};
+const lease_timing timing{1000 * ms, 100}; // 1 s leases, clocks within 100 ppm
+
+// Four members, each with its own grantor, and one candidate's rounds
+// delivered to a chosen subset (the others are cut off).
+struct cluster {
+  std::map<std::string, std::unique_ptr<lease_grantor>> grantors;
+
+  cluster() {
+    for (auto& m : members)
+      grantors[m] = std::make_unique<lease_grantor>(members, std::set<std::string>{"oms"}, timing);
+  }
+
+  // One round of `h` at `now` reaching `reach`; true when it holds after it.
+  bool round(lease_holder& h, const std::string& self, int64_t now,
+             const std::set<std::string>& reach) {
+    auto epoch = h.start_round(now);
+    for (auto& m : reach)
+      h.on_answer(m, epoch, grantors.at(m)->on_request("oms", self, epoch, now));
+    return h.held(now);
+  }
+};
+
+} // namespace
+
+CAF_TEST(a_majority_grants_the_lease_and_a_minority_does_not) {
+  cluster c;
+  lease_holder a("oms", "tr1", members, timing);
+  CAF_CHECK_EQUAL(a.majority(), 3u);
+  CAF_CHECK(!c.round(a, "tr1", 0, {"tr1", "w1"})); // 2 of 4
+  CAF_CHECK(!a.held(0));
+  lease_holder b("oms", "tr1", members, timing);
+  CAF_CHECK(c.round(b, "tr1", 10 * ms, {"tr1", "w1", "gw1"}));
+  // Held for at most the lease's real duration, counted from the request.
+  CAF_CHECK(b.held(10 * ms + 999 * ms - 1));
+  CAF_CHECK(!b.held(10 * ms + 1000 * ms));
+}
+
+CAF_TEST(two_candidates_never_hold_at_once_and_the_second_waits_for_expiry) {
+  cluster c;
+  lease_holder a("oms", "tr1", members, timing);
+  lease_holder b("oms", "tr2", members, timing);
+  CAF_REQUIRE(c.round(a, "tr1", 0, {"tr1", "w1", "gw1"}));
+  // A partition: tr2 reaches w1, gw1 and itself, all while tr1's lease runs.
+  for (int64_t t = 100 * ms; t < 1000 * ms; t += 100 * ms) {
+    CAF_CHECK(!c.round(b, "tr2", t, {"tr2", "w1", "gw1"}));
+    CAF_CHECK(!(a.held(t) && b.held(t)));
+  }
+  // tr1 is cut off and cannot renew: its lease ends first...
+  auto a_end = a.held_until_ns();
+  // ...and no member of its majority grants anyone else before then.
+  CAF_CHECK(!c.round(b, "tr2", a_end, {"tr2", "w1", "gw1"}));
+  // Past the grant plus the drift margin on the members' clocks, tr2 gets it
+  // at a higher epoch.
+  CAF_CHECK(c.round(b, "tr2", 1001 * ms, {"tr2", "w1", "gw1"}));
+  CAF_CHECK(!a.held(1001 * ms));
+  CAF_CHECK_GREATER(b.epoch(), a.epoch());
+}
+
+CAF_TEST(the_holder_stops_before_any_grantor_may_grant_again_at_worst_drift) {
+  // Real time t; the holder's clock runs fast by drift, a member's slow.
+  // The holder's last moment (real) must precede the member's first
+  // possible new grant (real).
+  const double rho = timing.drift_ppm / 1e6;
+  lease_grantor g(members, {"oms"}, timing);
+  lease_holder h("oms", "tr1", members, timing);
+  int64_t sent_local = 5000 * ms; // holder's clock at the request
+  auto epoch = h.start_round(sent_local);
+  // The member grants 3 ms (real) later on its own clock.
+  int64_t granted_local = 7000 * ms;
+  auto answer = g.on_request("oms", "tr1", epoch, granted_local);
+  CAF_REQUIRE(answer.granted);
+  for (auto& m : {"w1", "gw1"}) {
+    lease_grantor other(members, {"oms"}, timing);
+    h.on_answer(m, epoch, other.on_request("oms", "tr1", epoch, 0));
+  }
+  h.on_answer("tr2", epoch, answer);
+  CAF_REQUIRE(h.held(sent_local));
+  // Holder: local elapsed (held_until - sent) at a clock running fast.
+  double holder_real_end = 0 + (h.held_until_ns() - sent_local) / (1 + rho);
+  // Member (request arrived 3 ms real later): local elapsed until it may
+  // grant again, at a clock running slow.
+  auto next_local = granted_local;
+  while (g.holder("oms", next_local))
+    next_local += ms / 10;
+  double member_real_start = 3 * ms + (next_local - granted_local) / (1 - rho);
+  CAF_CHECK_LESS(holder_real_end, member_real_start);
+}
+
+CAF_TEST(renewals_extend_the_lease_at_the_same_epoch) {
+  cluster c;
+  lease_holder a("oms", "tr1", members, timing);
+  CAF_REQUIRE(c.round(a, "tr1", 0, {"tr1", "w1", "gw1"}));
+  auto epoch = a.epoch();
+  for (int64_t t = 300 * ms; t < 3000 * ms; t += 300 * ms)
+    CAF_CHECK(c.round(a, "tr1", t, {"tr1", "w1", "gw1", "tr2"}));
+  CAF_CHECK_EQUAL(a.epoch(), epoch);
+  CAF_CHECK(a.held(3000 * ms));
+}
+
+CAF_TEST(stale_epochs_outsiders_unknown_roles_and_repeated_answers_are_refused) {
+  cluster c;
+  auto& w1 = *c.grantors.at("w1");
+  CAF_CHECK(w1.on_request("oms", "tr1", 5, 0).granted);
+  w1.on_release("oms", "tr1", 5);
+  auto stale = w1.on_request("oms", "tr2", 5, 10 * ms);
+  CAF_CHECK(!stale.granted);
+  CAF_CHECK_EQUAL(stale.epoch, 5);
+  CAF_CHECK(w1.on_request("oms", "tr2", 6, 10 * ms).granted);
+  auto outsider = w1.on_request("oms", "mallory", 99, 20 * ms);
+  CAF_CHECK(!outsider.granted);
+  CAF_CHECK(outsider.reason.find("not a member") != std::string::npos);
+  CAF_CHECK(!w1.on_request("connector.binance", "tr2", 7, 20 * ms).granted);
+  // One member's grant counted once, and a non-member's not at all.
+  lease_holder h("oms", "tr1", members, timing);
+  auto epoch = h.start_round(0);
+  CAF_CHECK_GREATER(epoch, 0);
+  lease_answer yes{true, epoch, "tr1", ""};
+  CAF_CHECK(!h.on_answer("gw1", epoch, yes));
+  CAF_CHECK(!h.on_answer("gw1", epoch, yes));
+  CAF_CHECK(!h.on_answer("mallory", epoch, yes));
+  CAF_CHECK(!h.on_answer("evil", epoch, yes));
+  CAF_CHECK(!h.held(0));
+  CAF_CHECK(h.on_answer("w1", epoch, yes) == false); // 2 of 3
+  CAF_CHECK(h.on_answer("tr2", epoch, yes));        // 3: held
+}
+
+CAF_TEST(a_refusal_teaches_the_candidate_the_epoch_to_beat) {
+  cluster c;
+  lease_holder a("oms", "tr1", members, timing);
+  CAF_REQUIRE(c.round(a, "tr1", 0, {"tr1", "w1", "gw1"}));
+  lease_holder b("oms", "tr2", members, timing);
+  CAF_CHECK(!c.round(b, "tr2", 100 * ms, {"tr2", "w1", "gw1"}));
+  // Its next round asks above what the members promised, and wins after expiry.
+  CAF_CHECK(c.round(b, "tr2", 2000 * ms, {"tr2", "w1", "gw1"}));
+  CAF_CHECK_GREATER(b.epoch(), a.epoch());
+  // The old holder, back, is refused at its old epoch and learns the new one.
+  CAF_CHECK(!c.round(a, "tr1", 2100 * ms, {"tr1", "w1", "gw1", "tr2"}));
+}
