@@ -132,6 +132,28 @@ std::map<std::string, int64_t> peer_counts(drill_context& ctx, const std::vector
   return out;
 }
 
+// Before a node is cut off or killed, every node must see every other:
+// "ready" needs only a quorum, and a node still linking to the victim when it
+// dies would never "detect" a loss it never saw (the drill would measure the
+// start-up, not the failure). Empty when the mesh is complete; else which
+// node lacks peers after the wait.
+std::string wait_for_full_mesh(drill_context& ctx) {
+  auto& nodes = ctx.runtime().spec().nodes;
+  auto want = static_cast<int64_t>(nodes.size()) - 1;
+  std::vector<std::function<bool()>> conds;
+  for (auto& n : nodes)
+    conds.push_back([&ctx, id = n.id, want] {
+      auto p = ctx.counter(id, "supervisor", "peers");
+      return p && *p >= want;
+    });
+  auto seen = ctx.watch_all(conds, clock_type::now(), ctx.options().observe);
+  std::string missing;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (!seen[i])
+      missing += (missing.empty() ? "" : ", ") + nodes[i].id;
+  return missing.empty() ? "" : missing + " not linked to every peer before the injection";
+}
+
 } // namespace
 
 void drill_actor_crash(drill_context& ctx) {
@@ -189,6 +211,10 @@ void drill_node_kill(drill_context& ctx) {
   auto& rep = ctx.report();
   rep.injected = "SIGKILL (no shutdown, no goodbye to peers)";
   rep.target = node;
+  if (auto why = wait_for_full_mesh(ctx); !why.empty()) {
+    rep.error = why;
+    return;
+  }
   auto peers_before = peer_counts(ctx, others(ctx, node));
   auto* proc = rt.process(node);
   std::string error;
@@ -339,6 +365,10 @@ void drill_partition(drill_context& ctx) {
   rep.injected = "every CAF link to and from the node cut at its TCP proxies (the node keeps "
                  "running, its admin port stays reachable)";
   rep.target = node;
+  if (auto why = wait_for_full_mesh(ctx); !why.empty()) {
+    rep.error = why;
+    return;
+  }
   auto rest = others(ctx, node);
   auto peers_before = peer_counts(ctx, rest);
   auto orders_at_injection = ctx.venue().user_orders;
