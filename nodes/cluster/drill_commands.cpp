@@ -248,6 +248,11 @@ void drill_byzantine(drill_context& ctx) {
                  "replays of the genuine kill and reset; a plain (certificate-less) client on every "
                  "node's ports";
   rep.target = node;
+  // Every node votes on the resets below: all must be linked first.
+  if (auto why = wait_for_full_mesh(ctx); !why.empty()) {
+    rep.error = why;
+    return;
+  }
   auto orders_at_injection = ctx.venue().user_orders;
   rep.injected_at_ms = ctx.since_ready_ms();
   auto t0 = clock_type::now();

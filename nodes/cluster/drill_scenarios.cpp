@@ -132,6 +132,8 @@ std::map<std::string, int64_t> peer_counts(drill_context& ctx, const std::vector
   return out;
 }
 
+} // namespace
+
 // Before a node is cut off or killed, every node must see every other:
 // "ready" needs only a quorum, and a node still linking to the victim when it
 // dies would never "detect" a loss it never saw (the drill would measure the
@@ -153,8 +155,6 @@ std::string wait_for_full_mesh(drill_context& ctx) {
       missing += (missing.empty() ? "" : ", ") + nodes[i].id;
   return missing.empty() ? "" : missing + " not linked to every peer before the injection";
 }
-
-} // namespace
 
 void drill_actor_crash(drill_context& ctx) {
   auto role = ctx.options().role.empty() ? std::string("risk") : ctx.options().role;

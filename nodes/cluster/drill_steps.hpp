@@ -21,4 +21,10 @@ std::string pick_node(drill_context& ctx, const std::string& role);
 void expect_orders_resume(drill_context& ctx, drill_context::clock_type::time_point t0,
                           const char* measure, std::optional<int64_t> since = std::nullopt);
 
+// Before an injection that needs the whole cluster (a node killed or cut
+// off, every node's vote): waits until every node is linked to every other
+// ("ready" needs only a quorum). Empty when the mesh is complete, else which
+// nodes lack peers after the observation window.
+std::string wait_for_full_mesh(drill_context& ctx);
+
 } // namespace cwts::cluster
