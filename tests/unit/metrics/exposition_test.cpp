@@ -14,6 +14,14 @@ using namespace cwts::admin;
 
 namespace {
 
+// True when `text` holds `line`; says which line is missing.
+bool has_line(const std::string& text, const std::string& line) {
+  bool ok = text.find(line) != std::string::npos;
+  if (!ok)
+    CAF_MESSAGE("missing: " << line);
+  return ok;
+}
+
 const venue_name bn{"binance"};
 const std::string binance = connector_role(bn); // "connector.binance"
 
@@ -70,12 +78,7 @@ CAF_TEST(exposition_maps_counters_to_named_families_with_the_node_label) {
   std::vector<metrics::latency_registry::entry> lat{
     {"cwts_order_roundtrip_seconds", "round trip", {}, &h}};
   auto text = render_metrics(sample(), lat, {});
-  auto has = [&](const std::string& line) {
-    bool ok = text.find(line) != std::string::npos;
-    if (!ok)
-      CAF_MESSAGE("missing: " << line);
-    return ok;
-  };
+  auto has = [&](const std::string& line) { return has_line(text, line); };
   CAF_CHECK(has("cwts_orders_sent_total{node=\"n1\"} 12"));
   CAF_CHECK(has("cwts_orders_acked_total{node=\"n1\"} 11"));
   CAF_CHECK(has("cwts_orders_rejected_total{node=\"n1\",reason=\"kill_gate_closed\"} 1"));
@@ -296,12 +299,7 @@ CAF_TEST(supervisor_restarts_by_reason_escalations_and_failover_are_exported) {
                                               {"failover.takeover_ms", 1500},
                                               {"failover.reconciled_ms", -1}}};
   auto text = render_metrics(s, {}, {});
-  auto has = [&](const std::string& line) {
-    bool ok = text.find(line) != std::string::npos;
-    if (!ok)
-      CAF_MESSAGE("missing: " << line);
-    return ok;
-  };
+  auto has = [&](const std::string& line) { return has_line(text, line); };
   CAF_CHECK(has("cwts_supervisor_restarts_total{node=\"n1\",reason=\"drill_crash\",role=\"oms\"} 2"));
   CAF_CHECK(has("cwts_supervisor_restarts_total{node=\"n1\",reason=\"exception\",role=\"oms\"} 1"));
   CAF_CHECK(has("cwts_supervisor_escalations_total{node=\"n1\",role=\"oms\"} 1"));
@@ -353,12 +351,7 @@ CAF_TEST(every_connector_of_a_node_counts_each_under_its_venue) {
   CAF_CHECK(!check_readiness(silent, 5.0).ready);
 
   auto text = render_metrics(s, {}, {});
-  auto has = [&](const std::string& line) {
-    bool ok = text.find(line) != std::string::npos;
-    if (!ok)
-      CAF_MESSAGE("missing: " << line);
-    return ok;
-  };
+  auto has = [&](const std::string& line) { return has_line(text, line); };
   CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\",venue=\"binance\"} 100"));
   CAF_CHECK(has("cwts_md_frames_total{node=\"n1\",stream=\"trade\",venue=\"fix\"} 7"));
   CAF_CHECK(has("cwts_venue_rejects_total{node=\"n1\",venue=\"fix\"} 2"));
