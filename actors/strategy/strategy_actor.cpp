@@ -21,6 +21,7 @@ struct strategy_state {
   // One maker per (venue, symbol): each quotes at its venue on the one
   // validated feed of its symbol.
   std::map<std::pair<venue_name, symbol>, std::unique_ptr<strategy::market_maker>> makers;
+  venue_name first_venue; // of the first configured maker (the map sorts by name)
   caf::actor risk;
   caf::actor oms;
   // Resyncs after the OMS or risk restarted or moved (issue 24): the round
@@ -68,17 +69,15 @@ strategy::market_maker* maker(strategy_ptr self, const venue_name& venue, const 
 // A validated trade reaches every maker of its symbol, at every venue.
 void on_trade(strategy_ptr self, const trade& t) {
   ++self->state.trades_seen;
-  auto& makers = self->state.makers;
-  for (auto i = makers.begin(); i != makers.end(); ++i)
-    if (i->first.second == t.sym)
-      dispatch(self, i->second->on_trade(t, wall_clock_now()));
+  for (auto& [key, mm] : self->state.makers)
+    if (key.second == t.sym)
+      dispatch(self, mm->on_trade(t, wall_clock_now()));
 }
 
 // Stats keys: "<SYM>" for the first venue's makers, "<venue>.<SYM>" for
 // the others (dashboards of a one-venue node keep their names).
 std::string maker_key(strategy_ptr self, const venue_name& venue, const symbol& sym) {
-  const auto& first = self->state.makers.begin()->first.first;
-  return venue == first ? sym.str() : venue.value + "." + sym.str();
+  return venue == self->state.first_venue ? sym.str() : venue.value + "." + sym.str();
 }
 
 // How long a resync waits for the new OMS to reconcile with the venue
@@ -155,6 +154,8 @@ caf::behavior strategy_actor(strategy_ptr self, strategy_actor_config cfg) {
   self->state.ids = std::make_unique<oms::client_order_id_generator>(cfg.self.value,
                                                                      wall_clock_now());
   auto* gen = self->state.ids.get();
+  if (!cfg.makers.empty())
+    self->state.first_venue = cfg.makers.front().venue;
   for (auto& mc : cfg.makers)
     self->state.makers[{mc.venue, mc.sym}] = std::make_unique<strategy::market_maker>(mc, [gen] {
       return gen->next();

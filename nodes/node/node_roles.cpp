@@ -50,6 +50,24 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 
+// Where a connector's REST, streams and WebSocket API reach the venue: the
+// same host, port and TLS settings for each.
+template <class Endpoint>
+void venue_endpoint(Endpoint& e, const venue_settings& v) {
+  e.host = v.host;
+  e.port = v.port;
+  e.tls = v.tls;
+  e.ca_file = v.ca_file;
+}
+
+// The signed ones also carry the account's key (never logged).
+template <class Endpoint>
+void signed_endpoint(Endpoint& e, const venue_settings& v) {
+  e.api_key = v.api_key;
+  e.secret = v.secret;
+  e.recv_window_ms = v.recv_window.count();
+}
+
 // One per venue of the node: role "connector.<venue>", supervised on its own.
 child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate) {
   connector_actor_config cfg;
@@ -60,37 +78,19 @@ child_spec connector_spec(const node_settings& s, const venue_settings& v, const
   cfg.symbols = v.symbols;
   cfg.account = v.account;
   cfg.poll_interval = v.poll_interval;
-  cfg.gateway.host = v.host;
-  cfg.gateway.port = v.port;
-  cfg.gateway.tls = v.tls;
-  cfg.gateway.ca_file = v.ca_file;
-  cfg.gateway.api_key = v.api_key;
-  cfg.gateway.secret = v.secret;
-  cfg.gateway.recv_window_ms = v.recv_window.count();
+  venue_endpoint(cfg.gateway, v);
+  signed_endpoint(cfg.gateway, v);
   cfg.gateway.request_timeout = v.request_timeout;
-  cfg.stream.host = v.host;
-  cfg.stream.port = v.port;
-  cfg.stream.tls = v.tls;
-  cfg.stream.ca_file = v.ca_file;
+  venue_endpoint(cfg.stream, v);
   cfg.stream.symbols = v.symbols;
   cfg.use_user_data_stream = v.user_data_stream;
   cfg.use_ws_api_orders = v.ws_api_orders;
-  cfg.ws_api.host = v.host;
-  cfg.ws_api.port = v.port;
-  cfg.ws_api.tls = v.tls;
-  cfg.ws_api.ca_file = v.ca_file;
-  cfg.ws_api.api_key = v.api_key;
-  cfg.ws_api.secret = v.secret;
-  cfg.ws_api.recv_window_ms = v.recv_window.count();
+  venue_endpoint(cfg.ws_api, v);
+  signed_endpoint(cfg.ws_api, v);
   cfg.ws_api.request_timeout = v.request_timeout;
   cfg.poll_interval_streaming = v.poll_interval_streaming;
-  cfg.user_data.host = v.host;
-  cfg.user_data.port = v.port;
-  cfg.user_data.tls = v.tls;
-  cfg.user_data.ca_file = v.ca_file;
-  cfg.user_data.api_key = v.api_key;
-  cfg.user_data.secret = v.secret;
-  cfg.user_data.recv_window_ms = v.recv_window.count();
+  venue_endpoint(cfg.user_data, v);
+  signed_endpoint(cfg.user_data, v);
   cfg.lost_halt = v.lost_halt;
   cfg.lost_rest_failures = v.lost_rest_failures;
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};

@@ -8,10 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/cluster/cluster_fixture.hpp"
+#include "tests/integration/support/process.hpp"
 
 using namespace cwts::itest;
 
@@ -66,14 +66,13 @@ long oms_counter(uint16_t admin_port, const std::string& key) {
 void fills_at_both_venues(cluster_fixture& f) {
   auto tr1 = f.admin_ports[1];
   long binance = -1, fix = -1;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    binance = oms_counter(tr1, "venue.binance.fills");
-    fix = oms_counter(tr1, "venue.fix.fills");
-    if (binance > 0 && fix > 0)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  wait_until(
+    [&] {
+      binance = oms_counter(tr1, "venue.binance.fills");
+      fix = oms_counter(tr1, "venue.fix.fills");
+      return binance > 0 && fix > 0;
+    },
+    std::chrono::seconds(60));
   f.check(binance > 0 && fix > 0, "tr1 fills at both venues: binance " + std::to_string(binance)
                                     + ", fix " + std::to_string(fix));
 }
