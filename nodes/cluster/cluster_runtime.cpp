@@ -108,21 +108,22 @@ static void set_aside_journals(const std::string& run_dir) {
   }
 }
 
-// venue-2's FIX sessions: the venue's store and each node's (node_argv).
-static std::string venue2_fix_store(const std::string& run_dir) {
-  return run_dir + "/venue-2-fix";
+// A [venue-N]'s FIX sessions: the venue's store and each node's (node_argv).
+static std::string venue_fix_store(const std::string& run_dir, const std::string& section) {
+  return run_dir + "/" + section + "-fix";
 }
-static std::string node_venue2_fix_store(const std::string& run_dir, const std::string& id) {
-  return run_dir + "/run/" + id + "-venue-2-fix";
+static std::string node_venue_fix_store(const std::string& run_dir, const std::string& id,
+                                        const std::string& section) {
+  return run_dir + "/run/" + id + "-" + section + "-fix";
 }
 
 bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
-  bool second = name == "venue-2";
-  if (second && !spec_.venue2) {
-    error = "no [venue-2] in " + spec_.file;
+  const auto* more = spec_.more_venue(name);
+  if (name != "venue" && !more) {
+    error = "no [" + name + "] in " + spec_.file;
     return false;
   }
-  const auto& v = second ? *spec_.venue2 : spec_.venue;
+  const auto& v = more ? *more : spec_.venue;
   set_aside_journals(run_dir_);
   std::vector<std::string> argv{venue_bin_, "--config", v.config, "--port", std::to_string(v.port),
                                 "--speed", std::to_string(v.speed)};
@@ -130,11 +131,11 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
     // A fresh venue, a fresh FIX session on both sides: its sequence numbers
     // and sent messages are those of a book that no longer exists.
     std::error_code ec;
-    fs::remove_all(venue2_fix_store(run_dir_), ec);
+    fs::remove_all(venue_fix_store(run_dir_, name), ec);
     for (auto& n : spec_.nodes)
-      fs::remove_all(node_venue2_fix_store(run_dir_, n.id), ec);
+      fs::remove_all(node_venue_fix_store(run_dir_, n.id, name), ec);
     argv.insert(argv.end(), {"--fix-port", std::to_string(v.fix_port), "--fix-store",
-                             venue2_fix_store(run_dir_)});
+                             venue_fix_store(run_dir_, name)});
   }
   argv.insert(argv.end(), v.args.begin(), v.args.end());
   process_record rec{name, -1, 0, 0, 0, run_dir_ + "/" + name + ".log"};
@@ -167,9 +168,13 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
 
 std::vector<std::string> cluster_runtime::venue_names() const {
   std::vector<std::string> out{"venue"};
-  if (spec_.venue2)
-    out.push_back("venue-2");
+  for (auto& v : spec_.more_venues)
+    out.push_back(v.section);
   return out;
+}
+
+bool cluster_runtime::is_venue(const std::string& name) {
+  return name == "venue" || name == "venue-2" || name == "venue-3" || name == "venue-4";
 }
 
 std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
@@ -198,17 +203,19 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
                                 "--cluster.peers=[" + peers + "]",
                                 "--cluster.members=[" + members + "]",
                                 "--admin.port=" + std::to_string(n.admin_port)};
-  if (auto* v2 = process("venue-2"); v2 && spec_.venue2) {
-    // The second venue, as the node config's [venue-2]: priced from the
-    // first venue's feed (one venue streams a symbol), direct (no proxy).
-    auto& v = *spec_.venue2;
-    argv.insert(argv.end(), {"--venue-2.name=" + v.name, "--venue-2.port=" + std::to_string(v2->port),
-                             "--venue-2.credentials-file=" + v.credentials,
-                             "--venue-2.market-data=off", "--venue-2.symbols=" + v.symbols});
+  for (auto& v : spec_.more_venues) {
+    // Each further venue, as the node config's same section: priced from
+    // the first venue's feed (one venue streams a symbol), direct (no proxy).
+    auto* p = process(v.section);
+    if (!p)
+      continue;
+    auto key = "--" + v.section + ".";
+    argv.insert(argv.end(), {key + "name=" + v.name, key + "port=" + std::to_string(p->port),
+                             key + "credentials-file=" + v.credentials, key + "market-data=off",
+                             key + "symbols=" + v.symbols, key + "protocol=" + v.protocol});
     if (v.fix)
-      argv.insert(argv.end(), {"--venue-2.protocol=fix",
-                               "--venue-2.fix-port=" + std::to_string(v2->fix_port),
-                               "--venue-2.fix-store=" + node_venue2_fix_store(run_dir_, n.id)});
+      argv.insert(argv.end(), {key + "fix-port=" + std::to_string(p->fix_port),
+                               key + "fix-store=" + node_venue_fix_store(run_dir_, n.id, v.section)});
   }
   if (!n.roles.empty())
     argv.push_back("--cwts.roles=" + n.roles);

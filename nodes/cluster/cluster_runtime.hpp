@@ -1,6 +1,6 @@
 #pragma once
-// A local cluster's processes: the venue (and a second one, "venue-2", when
-// the spec has [venue-2]) and every node of a cluster_spec,
+// A local cluster's processes: the venue (and more, "venue-2".."venue-4", when
+// the spec has those sections) and every node of a cluster_spec,
 // started detached with their logs in the run dir, recorded in a state file
 // (<run-dir>/cluster.state) so that `cwts cluster status|down` and drills
 // find them again, and stopped cleanly.
@@ -22,11 +22,11 @@
 namespace cwts::cluster {
 
 struct process_record {
-  std::string name;          // "venue", "venue-2" or the node id
+  std::string name;          // "venue", "venue-2".."venue-4" or the node id
   pid_t pid = -1;
   uint16_t port = 0;         // venue: its port; node: its cluster port
   uint16_t admin_port = 0;   // nodes only
-  uint16_t fix_port = 0;     // a venue's FIX acceptor (venue-2 with fix-port)
+  uint16_t fix_port = 0;     // a venue's FIX acceptor (a [venue-N] with protocol fix)
   std::string log;           // absolute path of its log
 };
 
@@ -34,7 +34,7 @@ struct route_hooks {
   // host:port node `from` is given for peer `to` (default: to's cluster port).
   std::function<std::string(const node_spec& from, const node_spec& to)> peer;
   // The (first) venue's port node `n` is given (default: the venue's own);
-  // venue-2 is always given directly.
+  // the [venue-N] ones are always given directly.
   std::function<uint16_t(const node_spec& n, uint16_t venue_port)> venue;
 };
 
@@ -52,7 +52,7 @@ public:
 
   // Checks binaries and certificates, creates the run dir; false with error.
   bool prepare(std::string& error);
-  // Starts venue `name` ("venue" or "venue-2") and reads its ports from its
+  // Starts venue `name` ("venue" or "venue-2".."venue-4") and reads its ports from its
   // startup line; false with error.
   bool start_venue(std::string& error, const std::string& name = "venue");
   // Starts (or restarts) node `id`; false with error.
@@ -63,9 +63,9 @@ public:
   const std::map<std::string, process_record>& processes() const { return procs_; }
   const process_record* process(const std::string& name) const;
   uint16_t venue_port() const;
-  // "venue", then "venue-2" when the spec has [venue-2].
+  // "venue", then each [venue-N] of the spec in order.
   std::vector<std::string> venue_names() const;
-  static bool is_venue(const std::string& name) { return name == "venue" || name == "venue-2"; }
+  static bool is_venue(const std::string& name);
 
   // The argv a node is started with (for logs and tests).
   std::vector<std::string> node_argv(const node_spec& n) const;
@@ -73,7 +73,7 @@ public:
   // Stops process `name` (SIGTERM, SIGKILL after the stop timeout); false when
   // it had to be killed or was not running.
   bool stop(const std::string& name);
-  // Stops every node (reverse start order), then venue-2, then the venue.
+  // Stops every node (reverse start order), then the venues (reverse order).
   void stop_all();
 
   bool save_state(std::string& error) const;

@@ -105,7 +105,7 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
-// The keys [venue] and [venue-2] share.
+// The keys [venue] and [venue-N] share.
 void read_venue_common(section_reader& v, const std::string& config_dir, venue_spec& out) {
   out.config = resolve(config_dir, v.text("config", "venue.ini"));
   out.port = static_cast<uint16_t>(v.number("port", 0, 0, 65535));
@@ -131,15 +131,31 @@ bool valid_venue_name(const std::string& name) {
   return true;
 }
 
-// [venue-2]: a second cwts-venue the nodes trade as their [venue-2].
-venue_spec read_venue2(section_reader& v, const std::string& config_dir) {
+const std::vector<std::string> more_venue_sections{"venue-2", "venue-3", "venue-4"};
+
+bool is_more_venue_section(const std::string& section) {
+  for (auto& s : more_venue_sections)
+    if (s == section)
+      return true;
+  return false;
+}
+
+// [venue-N]: another cwts-venue the nodes trade as their [venue-N].
+venue_spec read_more_venue(section_reader& v, const std::string& section,
+                           const std::string& config_dir) {
   venue_spec out;
+  out.section = section;
   read_venue_common(v, config_dir, out);
   out.name = v.text("name");
   if (!valid_venue_name(out.name))
     v.fail("name", out.name.empty() ? "missing (the venue's name at the nodes, e.g. \"fix\")"
                                     : "'" + out.name + "' is not 1..15 of a-z, 0-9 and '-'");
-  out.fix = v.has("fix-port");
+  out.protocol = v.text("protocol", v.has("fix-port") ? "fix" : "binance");
+  if (out.protocol != "binance" && out.protocol != "fix" && out.protocol != "okx")
+    v.fail("protocol", "'" + out.protocol + "' is not binance, fix or okx");
+  out.fix = out.protocol == "fix";
+  if (v.has("fix-port") && !out.fix)
+    v.fail("fix-port", "only for protocol fix (this venue's protocol is " + out.protocol + ")");
   out.fix_port = static_cast<uint16_t>(v.number("fix-port", 0, 0, 65535));
   out.symbols = v.text("symbols");
   if (out.symbols.empty())
@@ -150,6 +166,13 @@ venue_spec read_venue2(section_reader& v, const std::string& config_dir) {
 }
 
 } // namespace
+
+const venue_spec* cluster_spec::more_venue(const std::string& section) const {
+  for (auto& v : more_venues)
+    if (v.section == section)
+      return &v;
+  return nullptr;
+}
 
 const node_spec* cluster_spec::node(const std::string& id) const {
   for (auto& n : nodes)
@@ -196,15 +219,22 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
   read_venue_common(v, spec.config_dir, spec.venue);
   v.check_unknown();
 
-  bool has_venue2 = false;
-  for (auto& [key, value] : ini->values())
-    has_venue2 = has_venue2 || key.rfind("venue-2.", 0) == 0;
-  if (has_venue2) {
-    section_reader v2(*ini, "venue-2", error);
-    spec.venue2 = read_venue2(v2, spec.config_dir);
-    if (spec.venue.port != 0 && spec.venue2->port == spec.venue.port)
-      v2.fail("port", "port " + std::to_string(spec.venue.port) + " is [venue]'s too");
-    v2.check_unknown();
+  std::set<uint16_t> venue_ports{spec.venue.port};
+  std::set<std::string> venue_names;
+  for (auto& section : more_venue_sections) {
+    bool present = false;
+    for (auto& [key, value] : ini->values())
+      present = present || key.rfind(section + ".", 0) == 0;
+    if (!present)
+      continue;
+    section_reader vn(*ini, section, error);
+    auto more = read_more_venue(vn, section, spec.config_dir);
+    if (more.port != 0 && !venue_ports.insert(more.port).second)
+      vn.fail("port", "port " + std::to_string(more.port) + " is another venue's too");
+    if (!more.name.empty() && !venue_names.insert(more.name).second)
+      vn.fail("name", "'" + more.name + "' names another venue too");
+    vn.check_unknown();
+    spec.more_venues.push_back(std::move(more));
   }
 
   std::set<std::string> seen;
@@ -258,7 +288,7 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
       if (!seen.count(id) && error.empty())
         error = "[node." + id + "] is not listed in [cluster] nodes";
     } else if (section != "cluster" && section != "tls" && section != "venue"
-               && section != "venue-2" && error.empty()) {
+               && !is_more_venue_section(section) && error.empty()) {
       error = "unknown section [" + section + "]";
     }
   }

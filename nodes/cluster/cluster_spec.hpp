@@ -8,13 +8,14 @@
 //              ready-timeout-ms, stop-timeout-ms, node-args (for every node)
 //   [tls]      enabled, certs-dir (scripts/gen-certs <certs-dir> <node ids>)
 //   [venue]    config, port (0: a free port), speed, credentials-file, args
-//   [venue-2]  optional: a second cwts-venue (its own book) every node also
-//              trades, as [venue-2] of the node config: name (its venue name,
-//              required), config, port, fix-port (absent: REST/WebSocket;
-//              present: the venue's FIX acceptor on that port, 0 a free one,
-//              and the nodes trade it over FIX), speed, credentials-file,
-//              args, symbols (a CAF list; the venue is priced from [venue]'s
-//              feed: market-data off)
+//   [venue-2]..[venue-4]  optional: more cwts-venue processes (each its own
+//              book) every node also trades, as the same section of the node
+//              config: name (its venue name, required), protocol (binance,
+//              fix or okx; default binance, fix when fix-port is present),
+//              config, port, fix-port (the venue's FIX acceptor on that
+//              port, 0 a free one; protocol fix only), speed,
+//              credentials-file, args, symbols (a CAF list; the venue is
+//              priced from [venue]'s feed: market-data off)
 //   [node.<id>] config, cluster-port, admin-port, roles, key-name, key-file,
 //              standby-for, args
 //
@@ -35,8 +36,10 @@ struct venue_spec {
   double speed = 300;        // tape replay speed
   std::string credentials;   // the nodes' venue API keys file
   std::vector<std::string> args;
-  // [venue-2] only:
+  // [venue-2]..[venue-4] only:
+  std::string section;       // "venue-2": its process name and node config section
   std::string name;          // the venue's name at the nodes (--venue-2.name)
+  std::string protocol = "binance"; // how the nodes trade it: binance, fix, okx
   bool fix = false;          // started with --fix-port, traded over FIX
   uint16_t fix_port = 0;     // 0: a free port, read from its startup line
   std::string symbols;       // CAF list given as --venue-2.symbols
@@ -62,13 +65,15 @@ struct cluster_spec {
   bool tls = false;
   std::string certs_dir;
   venue_spec venue;
-  std::optional<venue_spec> venue2; // [venue-2], when the config has one
+  std::vector<venue_spec> more_venues; // [venue-2]..[venue-4], in that order
   std::vector<node_spec> nodes; // in start order
   std::vector<std::string> node_args; // given to every node, before its own args
   std::chrono::milliseconds ready_timeout{60000};
   std::chrono::milliseconds stop_timeout{10000};
 
   const node_spec* node(const std::string& id) const;
+  // The [venue-N] whose section is `section`; null when there is none.
+  const venue_spec* more_venue(const std::string& section) const;
 };
 
 // Reads and checks a cluster config; nullopt with `error` (naming the key

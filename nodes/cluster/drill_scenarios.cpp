@@ -281,13 +281,15 @@ void drill_venue_disconnect(drill_context& ctx) {
   auto& rep = ctx.report();
   auto& rt = ctx.runtime();
   // Every connector of every node to the venue the fault is injected at
-  // ([venue]; a [venue-2] process is not disconnected, its connectors stay).
+  // ([venue]; a [venue-N] process is not disconnected, its connectors stay).
   std::vector<std::string> gateways;
   std::map<std::string, std::vector<std::string>> connectors; // node -> its connector roles
   std::map<std::string, int64_t> reconnects_before;           // "<node>/<role>" -> count
-  auto& second = rt.spec().venue2;
   auto other_venue = [&](const std::string& role) {
-    return second && role == "connector." + second->name; // CAF-free: no registry.hpp
+    for (auto& v : rt.spec().more_venues)
+      if (role == "connector." + v.name) // CAF-free: no registry.hpp
+        return true;
+    return false;
   };
   for (auto& n : rt.spec().nodes)
     for (auto& role : connector_roles(ctx, n.id))

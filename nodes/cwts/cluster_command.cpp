@@ -1,5 +1,5 @@
 // cwts cluster up|status|down: a local cluster from a cluster config
-// (config/cluster-3.ini): the venue (and [venue-2]'s) and every node started
+// (config/cluster-3.ini): the venue (and each [venue-N]'s) and every node started
 // detached, logs and state in the cluster's run dir, readiness from each
 // node's admin port.
 // docs/operations.md is the runbook.
@@ -90,9 +90,11 @@ int cluster_up(cluster_runtime& rt) {
     return 1;
   }
   std::string second;
-  if (auto* v2 = rt.process("venue-2"); v2 && rt.spec().venue2)
-    second = ", venue " + rt.spec().venue2->name + " on 127.0.0.1:" + std::to_string(v2->port)
-             + (v2->fix_port ? " (FIX " + std::to_string(v2->fix_port) + ")" : "");
+  for (auto& v : rt.spec().more_venues)
+    if (auto* p = rt.process(v.section))
+      second += ", venue " + v.name + " on 127.0.0.1:" + std::to_string(p->port)
+                + (p->fix_port ? " (FIX " + std::to_string(p->fix_port) + ")" : "")
+                + (v.protocol == "okx" ? " (OKX v5)" : "");
   std::printf("cluster %s: venue on 127.0.0.1:%u%s, %zu nodes starting (links %s), run dir %s\n",
               rt.spec().name.c_str(), rt.venue_port(), second.c_str(), rt.spec().nodes.size(),
               rt.spec().tls ? "TLS" : "plain TCP", rt.run_dir().c_str());
