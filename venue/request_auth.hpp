@@ -24,6 +24,10 @@ struct api_account {
   std::string api_key;
   std::string secret;
   std::map<std::string, qty> balances; // asset -> starting free amount
+  // OKX v5's OK-ACCESS-PASSPHRASE (and the WebSocket login's passphrase):
+  // chosen when the key was created; empty when the account has none (then
+  // the OKX surface refuses it with 50105).
+  std::string passphrase{};
 };
 
 class key_store {

@@ -28,6 +28,12 @@ struct http_request_view {
   std::string_view target; // path and query, as received
   std::optional<std::string_view> api_key;
   std::string_view body;
+  // OKX v5 signing headers (venue/okx/okx_auth.hpp), as received; the
+  // Binance surface ignores them.
+  std::optional<std::string_view> ok_access_key;
+  std::optional<std::string_view> ok_access_sign;
+  std::optional<std::string_view> ok_access_timestamp;
+  std::optional<std::string_view> ok_access_passphrase;
 };
 
 struct http_reply {

@@ -293,13 +293,14 @@ std::variant<key_store, std::string> load_keys(const std::string& text) {
   key_store keys;
   for (auto& [name, s] : std::get<ini_file>(parsed)) {
     if (name.rfind("account.", 0) != 0) return "[" + name + "]: expected [account.<name>]";
-    api_account a{name.substr(8), {}, {}, {}};
+    api_account a{name.substr(8), {}, {}, {}, {}};
     bool name_ok = !a.name.empty();
     for (char ch : a.name) name_ok = name_ok && std::isalnum(static_cast<unsigned char>(ch));
     if (!name_ok) return "[" + name + "]: account name must be letters/digits";
     for (auto& [k, e] : s) {
       if (k == "api-key") a.api_key = e.value;
       else if (k == "secret") a.secret = e.value;
+      else if (k == "passphrase") a.passphrase = e.value; // OKX v5 OK-ACCESS-PASSPHRASE
       else if (k.rfind("balance.", 0) == 0 && k.size() > 8) {
         // Starting free balance of one asset (GET /api/v3/account "balances").
         auto amount = qty::parse(e.value);

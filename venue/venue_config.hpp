@@ -80,7 +80,8 @@ std::variant<venue_config, std::string> load_venue_config(const std::string& tex
 // A replay seed: decimal digits of an unsigned 64-bit integer.
 std::optional<uint64_t> parse_seed(const std::string& text);
 
-// Reads `[account.<name>] api-key=... secret=...` sections.
+// Reads `[account.<name>] api-key=... secret=... [passphrase=...]` sections
+// (the passphrase is OKX v5's OK-ACCESS-PASSPHRASE).
 std::variant<key_store, std::string> load_keys(const std::string& text);
 
 } // namespace cwts::venue

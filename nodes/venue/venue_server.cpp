@@ -75,7 +75,19 @@ private:
     auto key = req_.find("X-MBX-APIKEY");
     if (key != req_.end()) view.api_key = sv(key->value());
     view.body = req_.body();
-    auto reply = server_.api().handle(view, venue_server::wall_ms());
+    auto header = [this](const char* name) -> std::optional<std::string_view> {
+      auto h = req_.find(name);
+      if (h == req_.end()) return std::nullopt;
+      return sv(h->value());
+    };
+    view.ok_access_key = header("OK-ACCESS-KEY");
+    view.ok_access_sign = header("OK-ACCESS-SIGN");
+    view.ok_access_timestamp = header("OK-ACCESS-TIMESTAMP");
+    view.ok_access_passphrase = header("OK-ACCESS-PASSPHRASE");
+    // /api/v5/... is OKX's surface; everything else stays Binance's.
+    auto reply = okx_rest_api::serves(view.target)
+                   ? server_.okx_api().handle(view, venue_server::wall_ms())
+                   : server_.api().handle(view, venue_server::wall_ms());
     server_.publish_settled();
     server_.run_fault_actions();
     // latency-ms delays the reply, not the execution (the venue's own
@@ -196,10 +208,11 @@ int64_t venue_server::wall_ms() {
 
 venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& stats,
                            size_t ws_queue_limit)
-  : ioc_(ioc), acceptor_(ioc), api_(api), stats_(stats), ws_queue_limit_(ws_queue_limit),
+  : ioc_(ioc), acceptor_(ioc), api_(api), okx_(api), stats_(stats),
+    ws_queue_limit_(ws_queue_limit),
     feed_(api.engine()), ws_api_(api),
     user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
-    fast_depth_timer_(ioc), slow_depth_timer_(ioc), stall_timer_(ioc) {
+    fast_depth_timer_(ioc), slow_depth_timer_(ioc), okx_timer_(ioc), stall_timer_(ioc) {
 }
 
 uint16_t venue_server::listen(uint16_t port) {
@@ -212,7 +225,21 @@ uint16_t venue_server::listen(uint16_t port) {
   // web-socket-streams.md "Diff. Depth Stream": Update Speed 1000ms or 100ms.
   schedule_depth(fast_depth_timer_, stream_kind::depth_100ms, std::chrono::milliseconds(100));
   schedule_depth(slow_depth_timer_, stream_kind::depth_1000ms, std::chrono::milliseconds(1000));
+  schedule_okx_tick();
   return acceptor_.local_endpoint().port();
+}
+
+void venue_server::schedule_okx_tick() {
+  okx_timer_.expires_after(std::chrono::milliseconds(100));
+  okx_timer_.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    auto fired = okx_.tick(wall_ms());
+    for (auto& f : fired)
+      spdlog::warn("event=okx_cancel_all_after_fired account={} canceled={} fired_total={}",
+                   f.account, f.canceled, okx_.dead_man().fired());
+    if (!fired.empty()) publish_settled();
+    schedule_okx_tick();
+  });
 }
 
 void venue_server::schedule_depth(asio::steady_timer& timer, stream_kind cadence,
@@ -399,6 +426,7 @@ void venue_server::stop() {
   acceptor_.close(ec);
   fast_depth_timer_.cancel();
   slow_depth_timer_.cancel();
+  okx_timer_.cancel();
   stall_timer_.cancel();
   for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
     if (auto s = weak.lock()) s->close();

@@ -18,6 +18,7 @@
 
 #include "transport.hpp"
 #include "venue/market_feed.hpp"
+#include "venue/okx/okx_rest_api.hpp"
 #include "venue/order_types.hpp"
 #include "venue/rest_api.hpp"
 #include "venue/user_data.hpp"
@@ -57,6 +58,8 @@ public:
   size_t ws_queue_limit() const { return ws_queue_limit_; }
   venue_stats& stats() { return stats_; }
   rest_api& api() { return api_; }
+  // The OKX v5 REST surface (/api/v5/...) over the same engine and accounts.
+  okx_rest_api& okx_api() { return okx_; }
   ws_api& websocket_api() { return ws_api_; }
   // Wall-clock milliseconds: Binance's serverTime and event times.
   static int64_t wall_ms();
@@ -78,11 +81,15 @@ private:
   void start_stall(int64_t ms);
   void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
                       std::chrono::milliseconds every);
+  // OKX cancel-all-after: fires the dead-man timers that ran out (every
+  // 100 ms), then publishes the cancels.
+  void schedule_okx_tick();
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   rest_api& api_;
+  okx_rest_api okx_;
   venue_stats& stats_;
   size_t ws_queue_limit_;
   std::vector<std::weak_ptr<ws_session>> subscribers_;
@@ -90,6 +97,7 @@ private:
   ws_api ws_api_;
   user_data_feed user_feed_;
   boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
+  boost::asio::steady_timer okx_timer_;
   // stall-ms: market-stream events held while the stall lasts, in order.
   boost::asio::steady_timer stall_timer_;
   bool stalled_ = false;
