@@ -22,7 +22,15 @@
 //                           same stream (a later event arrives first)
 //   ws-api-latency-ms N     every WebSocket API response waits N ms
 //   ws-api-unavailable N    the next N WebSocket API requests are answered
-//                           status 503 -1007 (unavailable-executes applies)
+//                           status 503 -1007 (unavailable-executes applies);
+//                           on OKX connections the next N order ops are
+//                           answered code 50001
+//   okx-bad-checksum N      the next N OKX `books` update pushes carry a
+//                           wrong checksum, so a client must detect it and
+//                           resubscribe (counted per push)
+// The market-stream faults (malformed-frames, out-of-order excepted: OKX
+// pushes keep their order) apply to OKX /ws/v5/public and /business
+// connections too, the WebSocket API ones (ws-api-*) to /ws/v5/private.
 // Actions (admin endpoint only; a config is read before any client exists):
 //   ws-drop true            close every market-stream connection now
 //   ws-api-drop true        close every WebSocket API connection now
@@ -53,6 +61,7 @@ struct fault_counters {
   uint64_t ws_api_delayed = 0;    // WebSocket API responses delayed
   uint64_t ws_api_unavailable = 0; // WebSocket API requests answered 503
   uint64_t ws_api_drops = 0;      // WebSocket API connections closed
+  uint64_t okx_bad_checksums = 0; // OKX books updates sent with a wrong checksum
 };
 
 // Where a setting comes from: config refuses the actions.
@@ -83,6 +92,7 @@ public:
   std::optional<bool> take_ws_api_unavailable();
   bool take_ws_api_drop();
   void count_ws_api_drops(uint64_t connections);
+  bool take_okx_bad_checksum();
 
   fault_counters counters() const;
   // {"armed":{…},"counters":{…}} for GET /venue/faults.
@@ -103,6 +113,7 @@ private:
     int64_t ws_api_latency_ms = 0;
     int64_t ws_api_unavailable = 0;
     bool ws_api_drop = false;
+    int64_t okx_bad_checksum = 0;
   };
   static std::optional<std::string> set(armed& a, const std::string& key,
                                         const std::string& value, fault_source from);
