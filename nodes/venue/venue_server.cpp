@@ -125,6 +125,7 @@ private:
   void upgrade() {
     auto target = sv(req_.target());
     if (target.substr(0, target.find('?')) == "/ws-api/v3") return upgrade_api(target);
+    if (auto endpoint = okx_ws_hub::endpoint_of(target)) return upgrade_okx(*endpoint);
     auto streams = parse_stream_target(target);
     bool known = streams.has_value();
     if (known && !streams->combined) {
@@ -163,6 +164,16 @@ private:
       if (auto rl = p->get("returnRateLimits")) session.return_rate_limits = *rl != "false";
     lowest().expires_never();
     auto ws = std::make_shared<ws_session>(std::move(stream_), server_, std::move(session));
+    ws->accept(std::move(req_));
+  }
+
+  // OKX v5: /ws/v5/public, /ws/v5/private, /ws/v5/business.
+  void upgrade_okx(okx::ws_endpoint endpoint) {
+    okx::ws_state state;
+    state.endpoint = endpoint;
+    state.conn_id = server_.okx_ws().next_conn_id();
+    lowest().expires_never();
+    auto ws = std::make_shared<ws_session>(std::move(stream_), server_, std::move(state));
     ws->accept(std::move(req_));
   }
 
@@ -212,6 +223,7 @@ venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& st
     ws_queue_limit_(ws_queue_limit),
     feed_(api.engine()), ws_api_(api),
     user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
+    okx_ws_(ioc, okx_, api.market(), api.faults(), stats),
     fast_depth_timer_(ioc), slow_depth_timer_(ioc), okx_timer_(ioc), stall_timer_(ioc) {
 }
 
@@ -226,6 +238,7 @@ uint16_t venue_server::listen(uint16_t port) {
   schedule_depth(fast_depth_timer_, stream_kind::depth_100ms, std::chrono::milliseconds(100));
   schedule_depth(slow_depth_timer_, stream_kind::depth_1000ms, std::chrono::milliseconds(1000));
   schedule_okx_tick();
+  okx_ws_.start();
   return acceptor_.local_endpoint().port();
 }
 
@@ -266,6 +279,7 @@ void venue_server::publish_settled() {
     publish(ev);
   for (auto& ev : user_feed_.take(now))
     publish(ev);
+  okx_ws_.publish_settled(now);
 }
 
 bool venue_server::listens(const std::string& account) const {
@@ -326,6 +340,7 @@ void venue_server::drop_market_streams() {
       s->close();
       ++n;
     }
+  n += okx_ws_.drop(false); // OKX /ws/v5/public and /business
   api_.faults().count_ws_drops(n);
   spdlog::warn("event=fault_ws_drop connections={}", n);
 }
@@ -337,6 +352,7 @@ void venue_server::drop_ws_api_connections() {
       s->close();
       ++n;
     }
+  n += okx_ws_.drop(true); // OKX /ws/v5/private
   api_.faults().count_ws_api_drops(n);
   spdlog::warn("event=fault_ws_api_drop connections={}", n);
 }
@@ -344,11 +360,13 @@ void venue_server::drop_ws_api_connections() {
 void venue_server::start_stall(int64_t ms) {
   // A stall armed during a stall extends it from now.
   stalled_ = true;
+  okx_ws_.set_stalled(true);
   spdlog::warn("event=fault_stall ms={}", ms);
   stall_timer_.expires_after(std::chrono::milliseconds(ms));
   stall_timer_.async_wait([this](beast::error_code ec) {
     if (ec) return;
     stalled_ = false;
+    okx_ws_.set_stalled(false);
     auto held = std::move(held_);
     held_.clear();
     spdlog::info("event=fault_stall_end released={}", held.size());
@@ -428,6 +446,7 @@ void venue_server::stop() {
   slow_depth_timer_.cancel();
   okx_timer_.cancel();
   stall_timer_.cancel();
+  okx_ws_.stop();
   for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
     if (auto s = weak.lock()) s->close();
 }

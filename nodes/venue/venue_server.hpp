@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "okx_ws_hub.hpp"
 #include "transport.hpp"
 #include "venue/market_feed.hpp"
 #include "venue/okx/okx_rest_api.hpp"
@@ -61,6 +62,8 @@ public:
   // The OKX v5 REST surface (/api/v5/...) over the same engine and accounts.
   okx_rest_api& okx_api() { return okx_; }
   ws_api& websocket_api() { return ws_api_; }
+  // The OKX v5 WebSocket side (/ws/v5/public, /private, /business).
+  okx_ws_hub& okx_ws() { return okx_ws_; }
   // Wall-clock milliseconds: Binance's serverTime and event times.
   static int64_t wall_ms();
 
@@ -96,6 +99,7 @@ private:
   market_feed feed_;
   ws_api ws_api_;
   user_data_feed user_feed_;
+  okx_ws_hub okx_ws_;
   boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
   boost::asio::steady_timer okx_timer_;
   // stall-ms: market-stream events held while the stall lasts, in order.

@@ -33,6 +33,10 @@ ws_session::ws_session(http_transport stream, venue_server& server, ws_api_sessi
   : ws_(upgrade_transport(std::move(stream))), server_(server), api_(std::move(api)) {
 }
 
+ws_session::ws_session(http_transport stream, venue_server& server, okx::ws_state okx)
+  : ws_(upgrade_transport(std::move(stream))), server_(server), okx_(std::move(okx)) {
+}
+
 void ws_session::accept(beast::http::request<beast::http::string_body> req) {
   // Server pings after 10 s of silence and drops a peer that answers nothing
   // for 30 s (Binance pings every 20 s and disconnects silent clients).
@@ -53,6 +57,12 @@ void ws_session::accept(beast::http::request<beast::http::string_body> req) {
 void ws_session::on_accept(beast::error_code ec) {
   if (ec) return fail("accept", ec);
   open_ = true;
+  if (okx_) {
+    server_.okx_ws().add(shared_from_this());
+    spdlog::info("event=okx_ws_open conn={} clients={}", okx_->conn_id,
+                 server_.okx_ws().connections());
+    return read();
+  }
   server_.add_subscriber(shared_from_this());
   if (api_)
     spdlog::info("event=ws_api_open clients={}", server_.stats().ws_clients);
@@ -78,7 +88,10 @@ void ws_session::on_read(beast::error_code ec) {
   if (ec) return fail("read", ec);
   auto text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
-  if (api_) {
+  if (okx_) {
+    // An order op changed the book and the account: publish both.
+    if (server_.okx_ws().on_frame(text, *this, venue_server::wall_ms())) server_.publish_settled();
+  } else if (api_) {
     auto reply = std::make_shared<const std::string>(
       server_.websocket_api().handle(text, *api_, venue_server::wall_ms()));
     // An order request changed the book and the account: publish both.
@@ -142,7 +155,7 @@ void ws_session::write_next() {
 void ws_session::close() {
   if (closing_) return;
   closing_ = true;
-  server_.remove_subscriber(this);
+  unregister();
   beast::error_code ec;
   // Closing the socket aborts pending reads/writes; their handlers end the session.
   std::visit([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ec); }, ws_);
@@ -153,7 +166,14 @@ void ws_session::fail(const char* where, beast::error_code ec) {
     spdlog::info("event=ws_closed where={} reason={}", where, ec.message());
   closing_ = true;
   open_ = false;
-  server_.remove_subscriber(this);
+  unregister();
+}
+
+void ws_session::unregister() {
+  if (okx_)
+    server_.okx_ws().remove(this);
+  else
+    server_.remove_subscriber(this);
 }
 
 } // namespace cwts::venue

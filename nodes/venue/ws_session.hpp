@@ -1,10 +1,11 @@
 #pragma once
 // One WebSocket client: of the market streams (/ws, /stream: frames are
-// stream control messages) or of the WebSocket API (/ws-api/v3: frames are
+// stream control messages), of the WebSocket API (/ws-api/v3: frames are
 // requests, answered by ws_api; user data events arrive on the same
-// connection). Frames wait in a bounded queue; a client that lets it
-// overflow is dropped (logged), so a slow reader never blocks the engine or
-// the other clients.
+// connection) or of OKX v5 (/ws/v5/public, /private, /business: frames go
+// to the server's okx_ws_hub, which also feeds the pushes). Frames wait in
+// a bounded queue; a client that lets it overflow is dropped (logged), so a
+// slow reader never blocks the engine or the other clients.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -17,6 +18,7 @@
 
 #include "transport.hpp"
 #include "venue/stream_path.hpp"
+#include "venue/okx/okx_ws_protocol.hpp"
 #include "venue/ws_api.hpp"
 
 namespace cwts::venue {
@@ -28,12 +30,16 @@ public:
   ws_session(http_transport stream, venue_server& server, stream_request streams);
   // A WebSocket API connection.
   ws_session(http_transport stream, venue_server& server, ws_api_session api);
+  // An OKX v5 connection.
+  ws_session(http_transport stream, venue_server& server, okx::ws_state okx);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
   bool wants(const stream_id& id) const;
   bool combined() const { return streams_.combined; }
   // The WebSocket API state; null on a market-stream connection.
   const ws_api_session* api() const { return api_ ? &*api_ : nullptr; }
+  // The OKX connection state; null on the Binance kinds.
+  okx::ws_state* okx() { return okx_ ? &*okx_ : nullptr; }
   void send(std::shared_ptr<const std::string> frame);
   void close();
 
@@ -43,11 +49,14 @@ private:
   void on_read(boost::beast::error_code ec);
   void write_next();
   void fail(const char* where, boost::beast::error_code ec);
+  // Leaves the server's (or the OKX hub's) list of connections.
+  void unregister();
 
   ws_transport ws_;
   venue_server& server_;
   stream_request streams_;
   std::optional<ws_api_session> api_;
+  std::optional<okx::ws_state> okx_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool open_ = false;

@@ -1,0 +1,223 @@
+// Starts the real cwts-venue and speaks OKX v5 WebSocket to it as an OKX
+// client would: the books channel over a real socket (snapshot, updates,
+// seqId chain, every checksum verified on a locally rebuilt book), ping,
+// login with OKX's signature, an order placed and canceled over the
+// private WebSocket and seen on the orders channel, and the okx-bad-checksum
+// fault detected by the same verification.
+#define CAF_SUITE venue_okx_ws_integration
+#include "caf/test/unit_test_impl.hpp"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string>
+
+#include "messages/decimal.hpp"
+#include "venue/json_reader.hpp"
+#include "venue_client.hpp"
+
+namespace {
+
+using cwts::venue::json_value;
+using ws_stream = beast::websocket::stream<beast::tcp_stream>;
+
+const std::string passphrase = "cwtsDemoPassAlpha1"; // config/venue-demo-keys.ini
+
+// base64(HMAC-SHA256(secret, text)), computed here with OpenSSL, apart from
+// the venue's own code.
+std::string okx_signature(const std::string& text) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac.data(), &len);
+  std::array<unsigned char, 4 * EVP_MAX_MD_SIZE> b64{};
+  auto n = EVP_EncodeBlock(b64.data(), mac.data(), static_cast<int>(len));
+  return std::string(reinterpret_cast<char*>(b64.data()), static_cast<size_t>(n));
+}
+
+// zlib's CRC-32, written out so the test does not share the venue's.
+uint32_t crc32_of(const std::string& s) {
+  uint32_t c = 0xFFFFFFFFU;
+  for (unsigned char b : s) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k)
+      c = (c >> 1) ^ (0xEDB88320U & (0U - (c & 1U)));
+  }
+  return ~c;
+}
+
+struct client {
+  asio::io_context ioc;
+  ws_stream ws{ioc};
+
+  client(int port, const std::string& target) {
+    beast::get_lowest_layer(ws).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+    ws.handshake("127.0.0.1", target);
+  }
+  void send(const std::string& text) { ws.write(asio::buffer(text)); }
+  std::string next() {
+    beast::flat_buffer buf;
+    ws.read(buf);
+    return beast::buffers_to_string(buf.data());
+  }
+  // The first frame holding `part` within `limit` frames ("" when none).
+  std::string await(const std::string& part, int limit = 2000) {
+    for (int i = 0; i < limit; ++i) {
+      auto f = next();
+      if (contains(f, part)) return f;
+    }
+    return {};
+  }
+};
+
+json_value parse(const std::string& frame) {
+  auto v = cwts::venue::parse_json(frame);
+  CAF_REQUIRE(std::holds_alternative<json_value>(v));
+  return std::get<json_value>(v);
+}
+
+// A client-side book rebuilt from books pushes, keeping the strings sent.
+struct local_book {
+  // price (raw) -> {px, sz}; bids best first by negated key.
+  std::map<int64_t, std::pair<std::string, std::string>> bids, asks;
+  int64_t seq = -1;
+
+  void apply(const json_value& levels, bool bid) {
+    auto& side = bid ? bids : asks;
+    for (auto& l : levels.items) {
+      auto raw = cwts::parse_scaled_decimal(l.items[0].text);
+      CAF_REQUIRE(raw.has_value());
+      auto key = bid ? -*raw : *raw;
+      if (l.items[1].text == "0")
+        side.erase(key);
+      else
+        side[key] = {l.items[0].text, l.items[1].text};
+    }
+  }
+  int32_t checksum() const {
+    std::string text;
+    auto b = bids.begin();
+    auto a = asks.begin();
+    for (int i = 0; i < 25; ++i) {
+      for (auto* it : {&b, &a}) {
+        auto& side = it == &b ? bids : asks;
+        if (*it == side.end()) continue;
+        text += (text.empty() ? "" : ":") + (*it)->second.first + ":" + (*it)->second.second;
+        ++*it;
+      }
+    }
+    return static_cast<int32_t>(crc32_of(text));
+  }
+};
+
+// Applies one books push; false when its checksum does not match.
+bool on_books(local_book& book, const std::string& frame) {
+  auto v = parse(frame);
+  auto& d = v.member("data")->items[0];
+  auto action = v.member("action")->text;
+  auto prev = std::stoll(d.member("prevSeqId")->text);
+  auto seq = std::stoll(d.member("seqId")->text);
+  if (action == "snapshot") {
+    CAF_CHECK_EQUAL(prev, -1);
+    book = local_book{};
+  } else {
+    CAF_CHECK_EQUAL(prev, book.seq); // the chain: no push missed
+  }
+  book.seq = seq;
+  book.apply(*d.member("bids"), true);
+  book.apply(*d.member("asks"), false);
+  return std::stoll(d.member("checksum")->text) == book.checksum();
+}
+
+std::string login_frame() {
+  auto ts = std::to_string(now_ms() / 1000);
+  return "{\"op\":\"login\",\"args\":[{\"apiKey\":\"" + api_key + "\",\"passphrase\":\""
+         + passphrase + "\",\"timestamp\":\"" + ts + "\",\"sign\":\""
+         + okx_signature(ts + "GET/users/self/verify") + "\"}]}";
+}
+
+struct fixture {
+  std::string binary, config;
+  fixture() {
+    CAF_REQUIRE(caf::test::engine::argc() >= 3);
+    binary = caf::test::engine::argv()[1];
+    config = caf::test::engine::argv()[2];
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(okx_ws_integration, fixture)
+
+CAF_TEST(books_checksums_verify_and_the_bad_checksum_fault_is_seen) {
+  venue_process venue(binary, config);
+  client pub(venue.port, "/ws/v5/public");
+  pub.send("ping");
+  CAF_CHECK_EQUAL(pub.next(), "pong");
+  pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"USD-CHF\"}]}");
+  CAF_CHECK(contains(pub.next(), "\"event\":\"subscribe\""));
+  local_book book;
+  auto snap = pub.await("\"action\":\"snapshot\"");
+  CAF_REQUIRE(!snap.empty());
+  CAF_CHECK(on_books(book, snap));
+  CAF_CHECK(!book.bids.empty() || !book.asks.empty());
+  int updates = 0;
+  while (updates < 20) {
+    auto f = pub.next();
+    if (!contains(f, "\"channel\":\"books\"")) continue;
+    CAF_CHECK(on_books(book, f));
+    ++updates;
+  }
+  // okx-bad-checksum: the same verification now fails, and it is counted.
+  auto armed = request(venue.port, http::verb::post, "/venue/faults?okx-bad-checksum=1");
+  CAF_REQUIRE_EQUAL(armed.status, 200);
+  bool mismatch = false;
+  for (int i = 0; i < 200 && !mismatch; ++i) {
+    auto f = pub.next();
+    if (contains(f, "\"channel\":\"books\"")) mismatch = !on_books(book, f);
+  }
+  CAF_CHECK(mismatch);
+  auto stats = request(venue.port, http::verb::get, "/venue/stats");
+  CAF_CHECK_EQUAL(int_field(stats.body, "okxBadChecksums"), 1);
+  // A client resubscribes and gets a fresh snapshot whose checksum holds.
+  pub.send("{\"op\":\"unsubscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"USD-CHF\"}]}");
+  pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"USD-CHF\"}]}");
+  auto again = pub.await("\"action\":\"snapshot\"");
+  CAF_REQUIRE(!again.empty());
+  CAF_CHECK(on_books(book, again));
+}
+
+CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
+  venue_process venue(binary, config);
+  client priv(venue.port, "/ws/v5/private");
+  priv.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"orders\",\"instType\":\"SPOT\"}]}");
+  CAF_CHECK(contains(priv.next(), "\"code\":\"60011\""));
+  priv.send(login_frame());
+  CAF_REQUIRE(contains(priv.next(), "{\"event\":\"login\",\"code\":\"0\""));
+  priv.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"orders\",\"instType\":\"SPOT\"}]}");
+  CAF_CHECK(contains(priv.next(), "\"event\":\"subscribe\""));
+  // A buy far under the market rests (within PERCENT_PRICE_BY_SIDE's 0.2x).
+  priv.send("{\"id\":\"p1\",\"op\":\"order\",\"args\":[{\"instId\":\"USD-CHF\",\"tdMode\":\"cash\","
+            "\"side\":\"buy\",\"ordType\":\"limit\",\"px\":\"0.5\",\"sz\":\"100\","
+            "\"clOrdId\":\"okxws1\"}]}");
+  auto placed = priv.await("\"id\":\"p1\"");
+  CAF_REQUIRE(contains(placed, "\"op\":\"order\",\"code\":\"0\""));
+  auto live = priv.await("\"clOrdId\":\"okxws1\"");
+  CAF_CHECK(contains(live, "\"channel\":\"orders\""));
+  CAF_CHECK(contains(live, "\"state\":\"live\""));
+  priv.send("{\"id\":\"c1\",\"op\":\"cancel-order\",\"args\":[{\"instId\":\"USD-CHF\","
+            "\"clOrdId\":\"okxws1\"}]}");
+  CAF_CHECK(contains(priv.await("\"id\":\"c1\""), "\"code\":\"0\""));
+  CAF_CHECK(contains(priv.await("\"state\":\"canceled\""), "\"clOrdId\":\"okxws1\""));
+  // A wrong passphrase is refused on a fresh connection.
+  client other(venue.port, "/ws/v5/private");
+  auto bad = login_frame();
+  bad.replace(bad.find(passphrase), passphrase.size(), "wrong");
+  other.send(bad);
+  CAF_CHECK(contains(other.next(), "\"code\":\"60024\""));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
