@@ -1,0 +1,519 @@
+#include "actors/connector/okx/okx_session.hpp"
+
+#include <algorithm>
+
+#include "actors/connector/okx/okx_ws_orders.hpp"
+
+namespace cwts::connector::okx {
+
+namespace {
+
+enum op_kind : int { op_place, op_cancel, op_amend };
+
+order_reject reject(const order_request& req, reject_reason why, std::string text) {
+  return order_reject{req.id, req.sym, why, std::move(text), wall_clock_now()};
+}
+
+void note_failure(venue_snapshot& snap, const std::string& what, const std::string& detail) {
+  snap.complete = false;
+  snap.error += what + ": " + detail + "; ";
+}
+
+} // namespace
+
+okx_session::okx_session(okx_rest_config rest, std::vector<symbol> symbols,
+                         std::chrono::milliseconds cancel_all_pause)
+  : rest_(std::move(rest)), symbols_(std::move(symbols)), cancel_all_pause_(cancel_all_pause) {}
+
+okx_session::~okx_session() = default;
+
+void okx_session::enable_ws_orders(std::unique_ptr<okx_ws_orders> ws) {
+  ws_ = std::move(ws);
+  ws_->set_time_offset_ms(rest_.time_offset_ms());
+}
+
+std::string okx_session::sync_clock() {
+  auto t = rest_.server_time();
+  if (!t.ok())
+    return "public/time: " + t.detail;
+  rest_.set_time_offset_ms(t.value.offset_ms);
+  if (ws_)
+    ws_->set_time_offset_ms(t.value.offset_ms);
+  return {};
+}
+
+// instId "USD-CHF" is our USDCHF: the same letters without the dash.
+std::string okx_session::load_instruments() {
+  auto r = rest_.instruments();
+  if (!r.ok())
+    return "public/instruments: " + r.detail;
+  std::string missing;
+  for (auto& sym : symbols_) {
+    auto it = std::find_if(r.value.begin(), r.value.end(), [&](const okx_instrument& i) {
+      return i.base + i.quote == sym.str() && i.inst_id == i.base + "-" + i.quote;
+    });
+    if (it == r.value.end()) {
+      missing += (missing.empty() ? "" : ",") + sym.str();
+      continue;
+    }
+    inst_ids_[sym] = it->inst_id;
+    symbols_by_inst_[it->inst_id] = sym;
+    assets_[sym] = symbol_assets{sym, it->base, it->quote};
+  }
+  return missing.empty() ? std::string() : "no SPOT instrument for " + missing;
+}
+
+const std::string* okx_session::inst_of(const symbol& sym) const {
+  auto it = inst_ids_.find(sym);
+  return it == inst_ids_.end() ? nullptr : &it->second;
+}
+
+client_order_id okx_session::our_id(const std::string& cl_ord_id) const {
+  auto it = ids_.find(cl_ord_id);
+  return it == ids_.end() ? client_order_id{cl_ord_id} : it->second;
+}
+
+// Bounded: the oldest mapping goes first unless its order is still open.
+void okx_session::remember(const client_order_id& id) {
+  auto key = okx_client_id(id);
+  if (!ids_.emplace(key, id).second)
+    return;
+  ids_order_.push_back(key);
+  for (std::size_t turns = 0; ids_order_.size() > ids_kept && turns < ids_order_.size(); ++turns) {
+    auto oldest = std::move(ids_order_.front());
+    ids_order_.pop_front();
+    auto it = ids_.find(oldest);
+    if (it != ids_.end() && tracker_.find(it->second) != nullptr) {
+      ids_order_.push_back(std::move(oldest)); // still open: keep it
+      continue;
+    }
+    ids_.erase(oldest);
+  }
+}
+
+void okx_session::count_reject(const std::string& code) {
+  ++counters_.venue_rejects;
+  std::lock_guard<std::mutex> guard(codes_mtx_);
+  auto it = rejects_by_code_.find(code);
+  if (it != rejects_by_code_.end())
+    ++it->second;
+  else if (rejects_by_code_.size() < codes_kept)
+    rejects_by_code_[code] = 1;
+  else
+    ++rejects_by_code_["other"];
+}
+
+std::map<std::string, int64_t> okx_session::rejects_by_code() const {
+  std::lock_guard<std::mutex> guard(codes_mtx_);
+  return rejects_by_code_;
+}
+
+venue_order okx_session::to_venue_order(const okx_order& o) const {
+  venue_order v;
+  auto s = symbols_by_inst_.find(o.inst_id);
+  if (s != symbols_by_inst_.end())
+    v.sym = s->second;
+  v.order_id = o.ord_id;
+  v.client_id = our_id(o.cl_ord_id);
+  v.has_details = true;
+  v.order_side = o.order_side;
+  v.type = o.type;
+  v.tif = o.tif;
+  v.status = o.status;
+  v.limit_price = o.px;
+  v.orig_qty = o.sz;
+  v.executed_qty = o.acc_fill_sz;
+  v.cumulative_quote_qty = notional_of(o.avg_px, o.acc_fill_sz).value_or(notional{});
+  v.update_time = o.update_time;
+  return v;
+}
+
+venue_order_state okx_session::to_state(const okx_order& o) const {
+  auto v = to_venue_order(o);
+  return venue_order_state{v.client_id,    v.order_id,    v.sym,      v.order_side,
+                           v.type,         v.tif,         v.status,   v.limit_price,
+                           v.orig_qty,     v.executed_qty, v.cumulative_quote_qty,
+                           v.update_time};
+}
+
+void okx_session::append(std::vector<okx_output>& out, std::vector<execution_report> reports) {
+  for (auto& r : reports)
+    out.emplace_back(std::move(r));
+  counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
+}
+
+// GET trade/order by clOrdId: an unknown outcome settled either way.
+bool okx_session::resolve(const client_order_id& id, const symbol& sym,
+                          std::vector<okx_output>& out) {
+  const auto* inst = inst_of(sym);
+  if (inst == nullptr)
+    return false;
+  auto q = rest_.query(*inst, okx_client_id(id));
+  if (q.ok()) {
+    auto v = to_venue_order(q.value);
+    v.client_id = id;
+    if (tracker_.find(id) != nullptr)
+      append(out, tracker_.on_query_result(v, wall_clock_now()));
+    else
+      append(out, tracker_.on_order_response(v, wall_clock_now()));
+    return true;
+  }
+  if (q.kind == reply_kind::rejected && order_not_found(q.code)) {
+    out.emplace_back(order_reject{id, sym, reject_reason::venue_unreachable,
+                                  "outcome was unknown; the venue has no such order",
+                                  wall_clock_now()});
+    return true;
+  }
+  return false;
+}
+
+okx_reply<okx_ack> okx_session::send(int op, const std::string& inst, const std::string& cl_ord_id,
+                                     const order_request* req, qty new_sz, price new_px) {
+  if (ws_) {
+    okx_reply<okx_ack> r;
+    if (op == op_place)
+      r = ws_->place(*req, inst, cl_ord_id);
+    else if (op == op_cancel)
+      r = ws_->cancel(inst, cl_ord_id);
+    else
+      r = ws_->amend(inst, cl_ord_id, new_sz, new_px);
+    // not_sent with the connection down: nothing left, REST may carry it.
+    if (r.kind != reply_kind::not_sent || ws_->connected()) {
+      ++counters_.orders_ws;
+      return r;
+    }
+    ++counters_.ws_fallbacks;
+  }
+  ++counters_.orders_rest;
+  if (op == op_place)
+    return rest_.place(*req, inst, cl_ord_id);
+  if (op == op_cancel)
+    return rest_.cancel(inst, cl_ord_id);
+  return rest_.amend(inst, cl_ord_id, new_sz, new_px);
+}
+
+std::vector<okx_output> okx_session::place(const order_request& req, bool gate_open) {
+  std::vector<okx_output> out;
+  if (!gate_open) {
+    out.emplace_back(reject(req, reject_reason::kill_gate_closed, "kill gate closed at the gateway"));
+    return out;
+  }
+  const auto* inst = inst_of(req.sym);
+  if (inst == nullptr) {
+    out.emplace_back(reject(req, reject_reason::unknown_symbol,
+                            "no OKX SPOT instrument known for " + req.sym.str()));
+    return out;
+  }
+  if (req.quantity.raw <= 0 || (req.type == order_type::limit && req.limit_price.raw <= 0)) {
+    out.emplace_back(reject(req, req.quantity.raw <= 0 ? reject_reason::invalid_qty
+                                                        : reject_reason::invalid_price,
+                            "quantity and a limit order's price must be positive"));
+    return out;
+  }
+  remember(req.id);
+  auto reply = send(op_place, *inst, okx_client_id(req.id), &req, {}, {});
+  counters_.last_rtt_ns = reply.rtt_ns;
+  switch (reply.kind) {
+    case reply_kind::ok: {
+      ++counters_.orders_placed;
+      venue_order ack;
+      ack.sym = req.sym;
+      ack.client_id = req.id;
+      ack.order_id = venue_order_id{std::atoll(reply.value.ord_id.c_str())};
+      ack.update_time = wall_clock_now();
+      append(out, tracker_.on_order_response(ack, wall_clock_now()));
+      break;
+    }
+    case reply_kind::rejected:
+      count_reject(reply.code);
+      out.emplace_back(reject(req, reason_of(reply.code),
+                              "code=" + reply.code + " msg=" + reply.msg));
+      break;
+    case reply_kind::not_sent:
+      out.emplace_back(reject(req, reject_reason::venue_unreachable, reply.detail));
+      break;
+    case reply_kind::unknown:
+      ++counters_.unknown_outcomes;
+      if (resolve(req.id, req.sym, out))
+        ++counters_.unknown_resolved;
+      else
+        unresolved_.emplace(req.id, req.sym);
+      break;
+  }
+  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+  return out;
+}
+
+// The cancel ack carries no state: the order is queried for its final one
+// (fills up to the cancel included), whatever the answer; a failed query is
+// left to the next poll.
+std::vector<okx_output> okx_session::cancel(const cancel_request& c) {
+  std::vector<okx_output> out;
+  const auto* inst = inst_of(c.sym);
+  if (inst == nullptr)
+    return out;
+  auto reply = send(op_cancel, *inst, okx_client_id(c.id), nullptr, {}, {});
+  counters_.last_rtt_ns = reply.rtt_ns;
+  if (reply.kind == reply_kind::rejected && !settled_cancel_code(reply.code))
+    count_reject(reply.code);
+  if (reply.ok() || (reply.kind == reply_kind::rejected && settled_cancel_code(reply.code)))
+    resolve(c.id, c.sym, out);
+  return out;
+}
+
+// OKX amend-order changes the order in place (its clOrdId stays): for the
+// OMS the original ends (canceled) and the replacement goes on with its
+// fills so far. newSz counts what already filled (docs-v5).
+std::vector<okx_output> okx_session::amend(const client_order_id& orig,
+                                           const order_request& replacement) {
+  std::vector<okx_output> out;
+  const auto* inst = inst_of(replacement.sym);
+  const auto* state = tracker_.find(orig);
+  if (inst == nullptr || state == nullptr || replacement.type != order_type::limit) {
+    out.emplace_back(reject(replacement, reject_reason::replace_refused,
+                            "amend needs a live limit order of a known instrument"));
+    return out;
+  }
+  auto key = okx_client_id(orig);
+  auto reply = send(op_amend, *inst, key, nullptr, replacement.quantity, replacement.limit_price);
+  if (reply.kind == reply_kind::unknown) {
+    // Applied or not: the order's price and size say.
+    auto q = rest_.query(*inst, key);
+    if (q.ok() && q.value.px == replacement.limit_price && q.value.sz == replacement.quantity)
+      reply.kind = reply_kind::ok;
+  }
+  if (!reply.ok()) {
+    if (reply.kind == reply_kind::rejected)
+      count_reject(reply.code);
+    out.emplace_back(reject(replacement, reject_reason::replace_refused,
+                            "amend not applied: " + (reply.detail.empty() ? reply.code : reply.detail)));
+    return out;
+  }
+  ++counters_.amends;
+  auto before = *state;
+  auto now = wall_clock_now();
+  execution_report ended;
+  ended.id = orig;
+  ended.venue_id = before.venue_id;
+  ended.sym = before.sym;
+  ended.order_side = before.order_side;
+  ended.status = order_status::canceled;
+  ended.cum_qty = before.executed;
+  ended.text = "amended into " + replacement.id.value;
+  ended.ts_event = now;
+  ended.ts_init = now;
+  tracker_.forget(orig);
+  out.emplace_back(ended);
+  // The venue's order now answers to the replacement's id.
+  ids_[key] = replacement.id;
+  venue_order v;
+  v.sym = replacement.sym;
+  v.order_id = before.venue_id;
+  v.client_id = replacement.id;
+  v.has_details = true;
+  v.order_side = before.order_side;
+  v.status = before.executed.is_positive() ? order_status::partially_filled : order_status::accepted;
+  v.limit_price = replacement.limit_price;
+  v.orig_qty = replacement.quantity;
+  v.executed_qty = before.executed;
+  v.cumulative_quote_qty = before.cum_quote;
+  tracker_.track(v);
+  execution_report live;
+  live.id = replacement.id;
+  live.venue_id = before.venue_id;
+  live.sym = replacement.sym;
+  live.order_side = before.order_side;
+  live.status = order_status::accepted;
+  live.cum_qty = qty{};
+  live.leaves_qty = replacement.quantity - before.executed;
+  live.ts_event = now;
+  live.ts_init = now;
+  out.emplace_back(live);
+  counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
+  return out;
+}
+
+std::vector<okx_output> okx_session::poll() {
+  std::vector<okx_output> out;
+  ++counters_.polls;
+  for (auto i = unresolved_.begin(); i != unresolved_.end();) {
+    if (resolve(i->first, i->second, out)) {
+      ++counters_.unknown_resolved;
+      i = unresolved_.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+  if (tracker_.open_count() == 0)
+    return out;
+  for (auto& sym : symbols_) {
+    const auto* inst = inst_of(sym);
+    if (inst == nullptr)
+      continue;
+    auto open = rest_.all_orders_pending(*inst);
+    if (!open.ok())
+      continue;
+    std::vector<venue_order> orders;
+    for (auto& o : open.value)
+      orders.push_back(to_venue_order(o));
+    std::vector<client_order_id> gone;
+    auto before = out.size();
+    append(out, tracker_.on_open_orders(sym, orders, wall_clock_now(), gone));
+    for (auto& id : gone)
+      resolve(id, sym, out);
+    counters_.poll_reports += static_cast<int64_t>(out.size() - before);
+  }
+  return out;
+}
+
+bool okx_session::first_sight(const std::string& trade_id) {
+  if (!trades_.insert(trade_id).second)
+    return false;
+  trades_order_.push_back(trade_id);
+  if (trades_order_.size() > trades_kept) {
+    trades_.erase(trades_order_.front());
+    trades_order_.pop_front();
+  }
+  return true;
+}
+
+std::vector<okx_output> okx_session::on_order_event(const okx_order& o) {
+  std::vector<okx_output> out;
+  ++counters_.stream_events;
+  if (symbols_by_inst_.count(o.inst_id) == 0) {
+    ++counters_.malformed_events; // not an instrument this connector trades
+    return out;
+  }
+  if (!o.trade_id.empty() && o.fill_sz.is_positive() && !first_sight(o.trade_id)) {
+    ++counters_.fills_deduped;
+    return out;
+  }
+  auto v = to_venue_order(o);
+  std::vector<execution_report> reports;
+  auto now = wall_clock_now();
+  switch (tracker_.on_execution_event(v, o.fill_sz, o.fill_px, now, reports)) {
+    case order_tracker::event_effect::reported:
+      counters_.stream_reports += static_cast<int64_t>(reports.size());
+      break;
+    case order_tracker::event_effect::no_change: ++counters_.stream_no_change; break;
+    case order_tracker::event_effect::settled_order: ++counters_.stream_settled_order; break;
+    case order_tracker::event_effect::unknown_order:
+      if (auto i = unresolved_.find(v.client_id); i != unresolved_.end()) {
+        // The venue has the order: the event settles the unknown outcome.
+        unresolved_.erase(i);
+        counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+        ++counters_.unknown_resolved;
+        reports = tracker_.on_order_response(v, now);
+        counters_.stream_reports += static_cast<int64_t>(reports.size());
+      } else {
+        ++counters_.stream_unknown_order;
+      }
+      break;
+  }
+  append(out, std::move(reports));
+  return out;
+}
+
+std::vector<asset_balance> okx_session::balances() {
+  if (balances_.empty()) {
+    auto b = rest_.balances();
+    if (b.ok())
+      balances_ = std::move(b.value);
+  }
+  return balances_;
+}
+
+bool okx_session::arm_dead_man(int64_t seconds) {
+  auto r = rest_.cancel_all_after(seconds);
+  if (r.ok())
+    ++counters_.dead_man_refreshes;
+  else
+    ++counters_.dead_man_failures;
+  return r.ok();
+}
+
+bool okx_session::open_orders_unchanged(venue_snapshot& snap) {
+  std::size_t seen = 0;
+  for (auto& sym : symbols_) {
+    const auto* inst = inst_of(sym);
+    if (inst == nullptr)
+      continue;
+    auto again = rest_.all_orders_pending(*inst);
+    ++snap.requests;
+    if (!again.ok())
+      return false;
+    for (auto& o : again.value) {
+      auto id = our_id(o.cl_ord_id);
+      auto before = std::find_if(snap.open_orders.begin(), snap.open_orders.end(),
+                                 [&](const venue_order_state& v) { return v.id == id; });
+      if (before == snap.open_orders.end() || before->executed_qty != o.acc_fill_sz)
+        return false;
+      ++seen;
+    }
+  }
+  return seen == snap.open_orders.size();
+}
+
+venue_snapshot okx_session::snapshot(const reconcile_orders& req) {
+  auto started = monotonic_ns();
+  venue_snapshot snap;
+  snap.round = req.round;
+  snap.complete = true;
+  for (auto& live : req.live)
+    remember(live.id); // so the venue's clOrdIds map back to them
+  for (auto& sym : symbols_) {
+    const auto* inst = inst_of(sym);
+    if (inst == nullptr) {
+      note_failure(snap, sym.str(), "no OKX SPOT instrument");
+      continue;
+    }
+    auto open = rest_.all_orders_pending(*inst);
+    ++snap.requests;
+    if (!open.ok()) {
+      note_failure(snap, "orders-pending " + *inst, open.detail);
+      continue;
+    }
+    for (auto& o : open.value) {
+      tracker_.track(to_venue_order(o));
+      snap.open_orders.push_back(to_state(o));
+    }
+    snap.assets.push_back(assets_[sym]);
+  }
+  for (auto& order : req.live) {
+    bool listed = std::any_of(snap.open_orders.begin(), snap.open_orders.end(),
+                              [&](const venue_order_state& o) { return o.id == order.id; });
+    const auto* inst = inst_of(order.sym);
+    if (listed || inst == nullptr)
+      continue;
+    auto q = rest_.query(*inst, okx_client_id(order.id));
+    ++snap.requests;
+    if (q.ok()) {
+      auto state = to_state(q.value);
+      state.id = order.id;
+      snap.ended.push_back(state);
+    } else if (q.kind == reply_kind::rejected && order_not_found(q.code)) {
+      snap.unknown_at_venue.push_back(order.id);
+    } else {
+      note_failure(snap, "order " + order.id.value, q.detail);
+    }
+  }
+  auto b = rest_.balances();
+  ++snap.requests;
+  if (b.ok()) {
+    balances_ = b.value;
+    snap.balances = std::move(b.value);
+  } else {
+    note_failure(snap, "account/balance", b.detail);
+  }
+  // A fill between the order queries and the balance query would show in
+  // one and not the other: the open orders are read again.
+  if (snap.complete && !open_orders_unchanged(snap))
+    note_failure(snap, "snapshot", "orders filled while it was taken");
+  counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
+  snap.duration_ns = monotonic_ns() - started;
+  snap.taken_at = wall_clock_now();
+  return snap;
+}
+
+} // namespace cwts::connector::okx
