@@ -1,0 +1,576 @@
+#include "actors/connector/okx/okx_market_stream.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "actors/connector/http_client.hpp"
+#include "actors/connector/io_thread.hpp"
+#include "actors/connector/okx/okx_book.hpp"
+#include "actors/connector/tls_transport.hpp"
+#include "actors/connector/ws_client.hpp"
+#include "actors/connector/ws_reconnector.hpp"
+#include "common/serial_worker.hpp"
+
+namespace cwts::connector::okx {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using boost::system::error_code;
+
+std::string validate(const okx_market_config& cfg) {
+  if (cfg.host.empty())
+    return "host: empty";
+  if (cfg.port == 0)
+    return "port: must be 1..65535";
+  if (cfg.symbols.empty())
+    return "symbols: empty";
+  if (!cfg.inst_ids.empty() && cfg.inst_ids.size() != cfg.symbols.size())
+    return "inst_ids: " + std::to_string(cfg.inst_ids.size()) + " for "
+           + std::to_string(cfg.symbols.size()) + " symbols (one per symbol, or none)";
+  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+    return why;
+  if (!cfg.books && !cfg.trades && !cfg.bbo)
+    return "channels: none selected";
+  if (cfg.max_levels == 0 || cfg.max_batch == 0)
+    return "max_levels/max_batch: must be positive";
+  if (cfg.ping_interval.count() <= 0 || cfg.ping_interval >= std::chrono::seconds(30))
+    return "ping_interval: must be within 1 ms .. 29.999 s (OKX closes a connection idle for 30 s)";
+  if (cfg.connect_timeout.count() <= 0 || cfg.request_timeout.count() <= 0
+      || cfg.instruments_retry.count() <= 0 || cfg.resubscribe_interval.count() < 0)
+    return "connect_timeout/request_timeout/instruments_retry: must be positive";
+  return validate_reconnect(cfg);
+}
+
+namespace {
+
+// One configured symbol: its book (stream thread only) and what others read.
+struct feed {
+  feed(symbol s, std::size_t max_levels) : book(s, max_levels) {}
+  okx_book book;
+  std::string inst_id; // empty until resolved
+  bool resubscribe_pending = false;
+  int64_t resubscribe_not_before_ns = 0;
+  uint64_t seen_resyncs = 0, seen_gaps = 0, seen_checksum = 0, seen_crossed = 0, seen_overflows = 0;
+  std::atomic<bool> synced{false};
+  std::atomic<int64_t> last_rx_ns{0};
+};
+
+using instruments_outcome = outcome<std::vector<okx_instrument>, std::string>;
+
+} // namespace
+
+struct okx_market_stream::impl {
+  impl(okx_market_stream& owner, okx_market_config c, batch_callback cb)
+    : self(owner),
+      cfg(std::move(c)),
+      on_batch(std::move(cb)),
+      link(ioc, ws, link_settings(cfg), owner.link_,
+           [this](error_code ec, ws_open_step step) { on_open(ec, step); }) {
+    for (std::size_t i = 0; i < cfg.symbols.size(); ++i) {
+      feeds.push_back(std::make_unique<feed>(cfg.symbols[i], cfg.max_levels));
+      if (!cfg.inst_ids.empty())
+        feeds.back()->inst_id = cfg.inst_ids[i];
+    }
+    index_inst_ids();
+  }
+
+  // The keepalive is ours (OKX's text ping), not Beast's control pings.
+  static ws_link_settings link_settings(const okx_market_config& cfg) {
+    auto s = link_settings_of(cfg, cfg.target);
+    s.timeouts.idle_timeout = websocket::stream_base::none();
+    s.timeouts.keep_alive_pings = false;
+    return s;
+  }
+
+  void index_inst_ids() {
+    by_inst.clear();
+    for (auto& f : feeds)
+      if (!f->inst_id.empty())
+        by_inst[f->inst_id] = f.get();
+  }
+
+  // First the instIds (when not configured), then the connection.
+  void begin() {
+    if (!by_inst.empty())
+      return link.open();
+    // Keeps the stream thread's io_context running until the answer is posted.
+    auto busy = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
+      ioc.get_executor());
+    rest_worker.post([this, busy] {
+      instruments_outcome out{std::string{}};
+      http_client rest(make_http_transport(cfg.host, cfg.port, cfg.tls, cfg.ca_file),
+                       cfg.host + ":" + std::to_string(cfg.port), cfg.request_timeout);
+      http_request req;
+      req.target = "/api/v5/public/instruments?instType=SPOT";
+      req.idempotent = true;
+      auto reply = rest.send(req);
+      if (!reply)
+        out = instruments_outcome{std::string(to_string(reply.error().failure)) + ": "
+                                  + reply.error().detail};
+      else if (reply.value().status != 200)
+        out = instruments_outcome{"HTTP " + std::to_string(reply.value().status) + ": "
+                                  + reply.value().body.substr(0, 200)};
+      else if (auto list = parse_okx_instruments(reply.value().body))
+        out = instruments_outcome{std::move(list.value())};
+      else
+        out = instruments_outcome{list.error().reason};
+      asio::post(ioc, [this, o = std::move(out)] { on_instruments(o); });
+      busy->reset();
+    });
+  }
+
+  void on_instruments(const instruments_outcome& o) {
+    if (link.stopping())
+      return;
+    if (!o) {
+      ++self.instrument_failures_;
+      set_error(last_connect_error, "instruments: " + o.error());
+      retry_timer.expires_after(cfg.instruments_retry);
+      retry_timer.async_wait([this](error_code ec) {
+        if (!ec && !link.stopping())
+          begin();
+      });
+      return;
+    }
+    for (auto& f : feeds)
+      for (auto& ins : o.value())
+        if (ins.sym == f->book.sym())
+          f->inst_id = ins.inst_id;
+    std::string missing;
+    for (auto& f : feeds)
+      if (f->inst_id.empty()) {
+        ++self.unlisted_symbols_;
+        missing += (missing.empty() ? "" : ",") + f->book.sym().str();
+      }
+    if (!missing.empty())
+      set_error(last_error_event, "instruments: not listed by the venue: " + missing);
+    index_inst_ids();
+    if (by_inst.empty())
+      return on_instruments(instruments_outcome{"none of the symbols is listed by the venue"});
+    link.open();
+  }
+
+  void set_error(std::string& where, std::string what) {
+    std::lock_guard<std::mutex> guard(error_mtx);
+    where = std::move(what);
+  }
+
+  void on_open(error_code ec, ws_open_step step) {
+    if (ec) {
+      set_error(last_connect_error, std::string(to_string(step)) + ": " + ec.message());
+      return disconnected();
+    }
+    ws.text(true);
+    link.reset_backoff();
+    writes.clear();
+    write_pending = false;
+    std::vector<std::string> ids;
+    for (auto& f : feeds)
+      if (!f->inst_id.empty())
+        ids.push_back(f->inst_id);
+    // One request per channel, every instrument in it.
+    if (cfg.books)
+      send(okx_channel_request("subscribe", "books", ids));
+    if (cfg.trades)
+      send(okx_channel_request("subscribe", "trades", ids));
+    if (cfg.bbo)
+      send(okx_channel_request("subscribe", "bbo-tbt", ids));
+    ping_seen = self.frames_.load();
+    ping_sent = false;
+    watch_ping(link.generation());
+    read();
+  }
+
+  // Writes go out one at a time (Beast allows one pending write).
+  void send(std::string text) {
+    writes.push_back(std::move(text));
+    if (!write_pending)
+      write_next();
+  }
+
+  void write_next() {
+    if (writes.empty() || !link.connected())
+      return;
+    write_pending = true;
+    // The text lives with the operation: a loss clears the queue under it.
+    auto text = std::make_shared<std::string>(std::move(writes.front()));
+    writes.pop_front();
+    ws.async_write(asio::buffer(*text), [this, text, gen = link.generation()](error_code ec, std::size_t) {
+      if (gen != link.generation())
+        return;
+      write_pending = false;
+      if (ec)
+        return disconnected();
+      write_next();
+    });
+  }
+
+  // Every ping_interval: anything received since the last look is fine;
+  // nothing, a text "ping"; still nothing a period later, the link is dropped.
+  void watch_ping(uint64_t gen) {
+    ping_timer.expires_after(cfg.ping_interval);
+    ping_timer.async_wait([this, gen](error_code ec) {
+      if (ec || link.stopping() || gen != link.generation() || !link.connected())
+        return;
+      auto seen = self.frames_.load(std::memory_order_relaxed);
+      if (seen != ping_seen) {
+        ping_seen = seen;
+        ping_sent = false;
+      } else if (!ping_sent) {
+        ping_sent = true;
+        ++self.pings_;
+        send("ping");
+      } else {
+        ws.close_socket(); // the pending read fails: reconnect
+        return;
+      }
+      watch_ping(gen);
+    });
+  }
+
+  void read() {
+    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (ec)
+      return disconnected();
+    auto now = wall_clock_now();
+    ++self.frames_;
+    self.last_frame_ns_ = now.ns;
+    std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
+    auto kind = decode_okx_frame(text, frame);
+    buffer.consume(buffer.size());
+    if (kind) {
+      ++self.by_kind_[static_cast<std::size_t>(kind.value())];
+      on_frame(kind.value(), now);
+    } else {
+      ++self.parse_errors_;
+      set_error(last_error, kind.error().reason);
+    }
+    read();
+    if (batch.trades.size() + batch.tops.size() >= cfg.max_batch)
+      flush();
+    else
+      schedule_flush();
+  }
+
+  feed* feed_of(const std::string& inst_id, timestamp_ns now) {
+    auto it = by_inst.find(inst_id);
+    if (it == by_inst.end()) {
+      ++self.unknown_symbol_;
+      return nullptr;
+    }
+    it->second->last_rx_ns.store(now.ns, std::memory_order_relaxed);
+    return it->second;
+  }
+
+  void on_frame(okx_frame_kind kind, timestamp_ns now) {
+    switch (kind) {
+      case okx_frame_kind::pong: ++self.pongs_; break;
+      case okx_frame_kind::event: on_event(); break;
+      case okx_frame_kind::books:
+        if (auto* f = feed_of(frame.book.inst_id, now))
+          on_book(*f, now);
+        break;
+      case okx_frame_kind::trades:
+        for (auto& t : frame.trades)
+          if (auto* f = feed_of(t.inst_id, now))
+            batch.trades.push_back(trade{f->book.sym(), t.id, t.px, t.sz, t.buyer_is_maker, t.ts, now});
+        break;
+      case okx_frame_kind::bbo:
+        if (auto* f = feed_of(frame.bbo.inst_id, now)) {
+          book_top top;
+          top.sym = f->book.sym();
+          top.update_id = frame.bbo.seq_id;
+          if (frame.bbo.bid) {
+            top.bid_px = frame.bbo.bid->px;
+            top.bid_qty = frame.bbo.bid->sz;
+          }
+          if (frame.bbo.ask) {
+            top.ask_px = frame.bbo.ask->px;
+            top.ask_qty = frame.bbo.ask->sz;
+          }
+          top.ts_event = frame.bbo.ts;
+          top.ts_init = now;
+          batch.tops.push_back(top);
+        }
+        break;
+    }
+  }
+
+  // An error event (a refused subscribe, a bad request) is counted and kept.
+  void on_event() {
+    auto& e = frame.event;
+    if (e.event != "error")
+      return;
+    ++self.error_events_;
+    set_error(last_error_event, "OKX code " + e.code + ": " + e.msg);
+  }
+
+  void on_book(feed& f, timestamp_ns now) {
+    auto r = f.book.on_push(frame.book);
+    switch (r) {
+      case okx_book_result::synced:
+      case okx_book_result::applied: batch.tops.push_back(f.book.top(frame.book.ts, now)); break;
+      case okx_book_result::unsynced: ++self.unsynced_updates_; break;
+      case okx_book_result::gap:
+      case okx_book_result::checksum_mismatch:
+      case okx_book_result::overflow: resubscribe(f); break;
+    }
+    note_book(f);
+  }
+
+  // Mirrors a book's counters and state into the atomics others read.
+  void note_book(feed& f) {
+    auto& b = f.book;
+    self.resyncs_ += b.resyncs() - f.seen_resyncs;
+    self.gaps_ += b.gaps() - f.seen_gaps;
+    self.checksum_failures_ += b.checksum_failures() - f.seen_checksum;
+    self.crossed_ += b.crossed_count() - f.seen_crossed;
+    self.overflows_ += b.overflows() - f.seen_overflows;
+    f.seen_resyncs = b.resyncs();
+    f.seen_gaps = b.gaps();
+    f.seen_checksum = b.checksum_failures();
+    f.seen_crossed = b.crossed_count();
+    f.seen_overflows = b.overflows();
+    f.synced.store(b.synced(), std::memory_order_relaxed);
+  }
+
+  // A broken book asks the venue for a fresh snapshot: unsubscribe, then
+  // subscribe again, no sooner than resubscribe_interval after the last time
+  // (one timer for every instrument waiting).
+  void resubscribe(feed& f) {
+    auto now = monotonic_ns();
+    if (now >= f.resubscribe_not_before_ns)
+      return resubscribe_now(f, now);
+    f.resubscribe_pending = true;
+    arm_resubscribe(now);
+  }
+
+  void arm_resubscribe(int64_t now) {
+    if (resub_armed)
+      return;
+    int64_t first = INT64_MAX;
+    for (auto& f : feeds)
+      if (f->resubscribe_pending)
+        first = std::min(first, f->resubscribe_not_before_ns);
+    if (first == INT64_MAX)
+      return;
+    resub_armed = true;
+    resub_timer.expires_after(std::chrono::nanoseconds(std::max<int64_t>(first - now, 0)));
+    resub_timer.async_wait([this](error_code ec) {
+      resub_armed = false;
+      if (ec || link.stopping())
+        return;
+      auto t = monotonic_ns();
+      for (auto& f : feeds)
+        if (f->resubscribe_pending && t >= f->resubscribe_not_before_ns) {
+          f->resubscribe_pending = false;
+          if (link.connected() && !f->book.synced())
+            resubscribe_now(*f, t);
+        }
+      arm_resubscribe(t);
+    });
+  }
+
+  void resubscribe_now(feed& f, int64_t now) {
+    ++self.resubscribes_;
+    f.resubscribe_not_before_ns = now + std::chrono::nanoseconds(cfg.resubscribe_interval).count();
+    send(okx_channel_request("unsubscribe", "books", {f.inst_id}));
+    send(okx_channel_request("subscribe", "books", {f.inst_id}));
+  }
+
+  // A flush runs once no read completed since it was posted (market_stream).
+  void schedule_flush() {
+    if (flush_posted)
+      return;
+    flush_posted = true;
+    asio::post(ioc, [this] { on_flush_check(); });
+  }
+
+  void on_flush_check() {
+    auto n = self.frames_.load(std::memory_order_relaxed);
+    if (n != flush_checked) {
+      flush_checked = n;
+      asio::post(ioc, [this] { on_flush_check(); });
+      return;
+    }
+    flush_posted = false;
+    flush();
+  }
+
+  void flush() {
+    if (batch.trades.empty() && batch.tops.empty())
+      return;
+    ++self.batches_;
+    market_batch out;
+    std::swap(out, batch);
+    on_batch(std::move(out));
+  }
+
+  void disconnected() {
+    bool was = link.connected();
+    if (!link.lost())
+      return;
+    flush();
+    writes.clear();
+    write_pending = false;
+    // What the venue sent while we were away is lost: snapshots again.
+    for (auto& f : feeds)
+      f->resubscribe_pending = false; // the new connection subscribes afresh
+    if (was)
+      for (auto& f : feeds) {
+        f->book.reset();
+        note_book(*f);
+      }
+  }
+
+  void shutdown() {
+    ping_timer.cancel();
+    retry_timer.cancel();
+    resub_timer.cancel();
+    link.shutdown();
+  }
+
+  okx_market_stream& self;
+  okx_market_config cfg;
+  batch_callback on_batch;
+  std::vector<std::unique_ptr<feed>> feeds;
+  // instId -> feed; only configured symbols, so bounded by the config.
+  std::map<std::string, feed*> by_inst;
+  okx_frame frame;
+  market_batch batch;
+  bool flush_posted = false;
+  uint64_t flush_checked = 0;
+  std::deque<std::string> writes;
+  bool write_pending = false;
+  uint64_t ping_seen = 0;
+  bool ping_sent = false;
+  asio::io_context ioc{1};
+  asio::steady_timer ping_timer{ioc};
+  asio::steady_timer retry_timer{ioc};
+  asio::steady_timer resub_timer{ioc};
+  bool resub_armed = false;
+  ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  ws_reconnector link;
+  beast::flat_buffer buffer;
+  io_thread runner{ioc};
+  mutable std::mutex error_mtx;
+  std::string last_error;
+  std::string last_error_event;
+  std::string last_connect_error;
+  serial_worker rest_worker; // the instruments request
+};
+
+okx_market_stream::okx_market_stream(okx_market_config cfg, batch_callback on_batch)
+  : impl_(std::make_unique<impl>(*this, std::move(cfg), std::move(on_batch))) {}
+
+okx_market_stream::~okx_market_stream() {
+  stop();
+  impl_->rest_worker.stop();
+}
+
+void okx_market_stream::start() {
+  impl_->runner.start([this] { impl_->begin(); });
+}
+
+void okx_market_stream::stop() {
+  impl_->runner.stop([this] { impl_->shutdown(); },
+                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
+  link_.connected = false;
+}
+
+std::string okx_market_stream::last_connect_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_connect_error;
+}
+
+std::string okx_market_stream::last_parse_error() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_error;
+}
+
+std::string okx_market_stream::last_error_event() const {
+  std::lock_guard<std::mutex> guard(impl_->error_mtx);
+  return impl_->last_error_event;
+}
+
+bool okx_market_stream::keeps_books() const {
+  return impl_->cfg.books;
+}
+
+const std::vector<symbol>& okx_market_stream::symbols() const {
+  return impl_->cfg.symbols;
+}
+
+bool okx_market_stream::book_synced(std::size_t i) const {
+  return i < impl_->feeds.size() && impl_->feeds[i]->synced.load();
+}
+
+int64_t okx_market_stream::last_frame_ns(std::size_t i) const {
+  return i < impl_->feeds.size() ? impl_->feeds[i]->last_rx_ns.load() : 0;
+}
+
+std::optional<book_view> okx_market_stream::book(const symbol& sym, std::size_t depth,
+                                                 std::chrono::milliseconds wait) {
+  feed* f = nullptr;
+  for (auto& candidate : impl_->feeds) // the list never changes after construction
+    if (candidate->book.sym() == sym)
+      f = candidate.get();
+  if (f == nullptr)
+    return std::nullopt;
+  auto done = std::make_shared<std::promise<book_view>>();
+  auto answer = done->get_future();
+  asio::post(impl_->ioc, [f, depth, done] {
+    book_view v;
+    v.synced = f->book.synced();
+    v.update_id = f->book.seq_id();
+    v.crossed = f->book.crossed();
+    v.bids = f->book.bids(depth);
+    v.asks = f->book.asks(depth);
+    done->set_value(std::move(v));
+  });
+  if (answer.wait_for(wait) != std::future_status::ready)
+    return std::nullopt;
+  return answer.get();
+}
+
+void okx_market_stream::add_counters(counters& k) const {
+  k["stream_connected"] = connected() ? 1 : 0;
+  k["stream_frames"] = static_cast<int64_t>(frames());
+  k["stream_parse_errors"] = static_cast<int64_t>(parse_errors());
+  k["stream_reconnects"] = static_cast<int64_t>(reconnects());
+  for (auto e : {okx_frame_kind::books, okx_frame_kind::trades, okx_frame_kind::bbo,
+                 okx_frame_kind::pong, okx_frame_kind::event})
+    k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
+  k["md.batches"] = static_cast<int64_t>(batches_.load());
+  k["md.proactive_reconnects"] = static_cast<int64_t>(link_.proactive_reconnects.load());
+  k["md.unknown_symbol_frames"] = static_cast<int64_t>(unknown_symbol_frames());
+  k["md.tls_failures"] = static_cast<int64_t>(tls_failures());
+  k["md.pings"] = static_cast<int64_t>(pings());
+  k["md.error_events"] = static_cast<int64_t>(error_events());
+  k["md.instrument_failures"] = static_cast<int64_t>(instrument_failures());
+  k["md.unlisted_symbols"] = static_cast<int64_t>(unlisted_symbols_.load());
+  k["book.resyncs"] = static_cast<int64_t>(book_resyncs());
+  k["book.gaps"] = static_cast<int64_t>(book_gaps());
+  k["book.crossed"] = static_cast<int64_t>(crossed_.load());
+  k["book.checksum_failures"] = static_cast<int64_t>(checksum_failures());
+  k["book.overflows"] = static_cast<int64_t>(overflows_.load());
+  k["book.resubscribes"] = static_cast<int64_t>(resubscribes());
+  k["book.unsynced_updates"] = static_cast<int64_t>(unsynced_updates_.load());
+  add_symbol_counters(*this, k);
+}
+
+} // namespace cwts::connector::okx

@@ -1,0 +1,368 @@
+// okx_market_stream against a scripted OKX public WebSocket on loopback:
+// instruments over REST, subscribe, snapshot and updates, a seqId gap and a
+// corrupted checksum each answered by unsubscribe + subscribe and a fresh
+// snapshot, trades to the batch, malformed and unknown-instrument frames
+// counted, the text ping/pong keepalive, and a silent venue dropped and
+// reconnected.
+#define CAF_SUITE connector_okx_market_stream
+#include "caf/test/unit_test_impl.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "actors/connector/okx/okx_market_stream.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using namespace cwts::connector::okx;
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+// Polls a condition with a generous deadline (not a timing assertion).
+template <class Pred>
+bool eventually(Pred pred) {
+  for (int i = 0; i < 1000 && !pred(); ++i)
+    std::this_thread::sleep_for(10ms);
+  return pred();
+}
+
+// One WebSocket connection as the script sees it; what the client sent is
+// also logged for the test.
+class peer {
+public:
+  peer(websocket::stream<tcp::socket>& ws, std::function<void(const std::string&)> log)
+    : ws_(ws), log_(std::move(log)) {}
+  std::string read() {
+    beast::flat_buffer b;
+    ws_.read(b);
+    auto text = beast::buffers_to_string(b.data());
+    log_(text);
+    return text;
+  }
+  // Reads until a message containing `part` (others are logged and skipped).
+  std::string read_until(const std::string& part) {
+    for (;;)
+      if (auto t = read(); t.find(part) != std::string::npos)
+        return t;
+  }
+  void send(const std::string& text) {
+    ws_.text(true);
+    ws_.write(asio::buffer(text));
+  }
+
+private:
+  websocket::stream<tcp::socket>& ws_;
+  std::function<void(const std::string&)> log_;
+};
+
+// HTTP (the instruments) and WebSocket (the script, per connection index)
+// on one loopback port, each connection on its own thread.
+class okx_script_server {
+public:
+  using script = std::function<void(peer&, int)>;
+
+  okx_script_server(std::string instruments, script s)
+    : instruments_(std::move(instruments)), script_(std::move(s)) {
+    acceptor_.open(tcp::v4());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    accept_thread_ = std::thread([this] { accept_loop(); });
+  }
+
+  ~okx_script_server() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket wake(ioc_);
+    wake.connect({asio::ip::make_address("127.0.0.1"), port_}, ec); // unblocks accept()
+    accept_thread_.join();
+    {
+      std::lock_guard<std::mutex> g(mtx_);
+      for (auto* s : open_)
+        s->shutdown(tcp::socket::shutdown_both, ec);
+    }
+    for (auto& t : conn_threads_)
+      t.join();
+  }
+
+  uint16_t port() const { return port_; }
+  int ws_connections() const { return ws_connections_; }
+  int http_requests() const { return http_requests_; }
+  std::vector<std::string> received() const {
+    std::lock_guard<std::mutex> g(mtx_);
+    return received_;
+  }
+  std::size_t count_received(const std::string& part) const {
+    std::size_t n = 0;
+    for (auto& r : received())
+      n += r.find(part) != std::string::npos ? 1 : 0;
+    return n;
+  }
+
+private:
+  void accept_loop() {
+    for (;;) {
+      auto sock = std::make_shared<tcp::socket>(ioc_);
+      boost::system::error_code ec;
+      acceptor_.accept(*sock, ec);
+      if (stopping_ || ec)
+        return;
+      conn_threads_.emplace_back([this, sock] { serve(*sock); });
+    }
+  }
+
+  void serve(tcp::socket& sock) {
+    {
+      std::lock_guard<std::mutex> g(mtx_);
+      open_.push_back(&sock);
+    }
+    try {
+      beast::flat_buffer buf;
+      for (;;) {
+        http::request<http::string_body> req;
+        http::read(sock, buf, req);
+        if (websocket::is_upgrade(req)) {
+          websocket::stream<tcp::socket> ws(std::move(sock));
+          ws.accept(req);
+          int index = ws_connections_++;
+          peer p(ws, [this](const std::string& t) {
+            std::lock_guard<std::mutex> g(mtx_);
+            received_.push_back(t);
+          });
+          script_(p, index);
+          for (;;)
+            p.read(); // until the client leaves
+        }
+        ++http_requests_;
+        http::response<http::string_body> res{http::status::ok, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.body() = req.target() == "/api/v5/public/instruments?instType=SPOT"
+                       ? instruments_
+                       : R"({"code":"51001","msg":"Instrument ID does not exist","data":[]})";
+        res.keep_alive(true);
+        res.prepare_payload();
+        http::write(sock, res);
+      }
+    } catch (const std::exception&) {
+      // the client left or the server stops
+    }
+    std::lock_guard<std::mutex> g(mtx_);
+    open_.erase(std::remove(open_.begin(), open_.end(), &sock), open_.end());
+  }
+
+  std::string instruments_;
+  script script_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> ws_connections_{0};
+  std::atomic<int> http_requests_{0};
+  mutable std::mutex mtx_;
+  std::vector<std::string> received_;
+  std::vector<tcp::socket*> open_;
+  std::thread accept_thread_;
+  std::vector<std::thread> conn_threads_;
+};
+
+const std::string instruments_body
+  = R"({"code":"0","msg":"","data":[{"instId":"USD-CHF","baseCcy":"USD","quoteCcy":"CHF","instType":"SPOT","tickSz":"0.0001","lotSz":"1","minSz":"1","state":"live"}]})";
+
+// Checksums computed apart with Python's zlib.crc32 (as signed int32):
+//   "3366.1:7:3366.8:9:3366:6:3368:8"        -> -1881014294
+//   "3366.1:7:3366.8:9:3366:6:3368:8:3365:2" ->   202671967
+std::string books(const char* action, const std::string& bids, const std::string& asks, int64_t prev,
+                  int64_t seq, int64_t checksum, const char* inst = "USD-CHF") {
+  return std::string(R"({"arg":{"channel":"books","instId":")") + inst + R"("},"action":")" + action
+         + R"(","data":[{"asks":[)" + asks + R"(],"bids":[)" + bids
+         + R"(],"ts":"1597026383085","checksum":)" + std::to_string(checksum)
+         + R"(,"prevSeqId":)" + std::to_string(prev) + R"(,"seqId":)" + std::to_string(seq) + "}]}";
+}
+
+std::string snapshot(int64_t seq) {
+  return books("snapshot", R"(["3366.1","7","0","1"],["3366","6","0","2"])",
+               R"(["3366.8","9","0","1"],["3368","8","0","3"])", -1, seq, -1881014294);
+}
+
+const std::string trade_frame
+  = R"({"arg":{"channel":"trades","instId":"USD-CHF"},"data":[{"instId":"USD-CHF","tradeId":"42","px":"3366.5","sz":"2","side":"buy","ts":"1630048897897","count":"1"}]})";
+
+struct collected {
+  std::mutex mtx;
+  std::vector<trade> trades;
+  std::vector<book_top> tops;
+  void add(market_batch&& b) {
+    std::lock_guard<std::mutex> g(mtx);
+    trades.insert(trades.end(), b.trades.begin(), b.trades.end());
+    tops.insert(tops.end(), b.tops.begin(), b.tops.end());
+  }
+  std::size_t trade_count() {
+    std::lock_guard<std::mutex> g(mtx);
+    return trades.size();
+  }
+};
+
+okx_market_config config_for(uint16_t port) {
+  okx_market_config cfg;
+  cfg.port = port;
+  cfg.symbols = {symbol::parse("USDCHF").value()};
+  cfg.ping_interval = 1s; // far above any scheduling delay of the script
+
+  cfg.resubscribe_interval = 0ms;
+  cfg.backoff_initial = 10ms;
+  cfg.backoff_max = 50ms;
+  cfg.jitter_seed = 7;
+  return cfg;
+}
+
+} // namespace
+
+CAF_TEST(validate_names_the_key) {
+  auto cfg = config_for(1);
+  CAF_CHECK_EQUAL(validate(cfg), "");
+  cfg.ping_interval = 30s;
+  CAF_CHECK(validate(cfg).rfind("ping_interval:", 0) == 0);
+  cfg = config_for(1);
+  cfg.inst_ids = {"USD-CHF", "BTC-USDT"};
+  CAF_CHECK(validate(cfg).rfind("inst_ids:", 0) == 0);
+  cfg = config_for(1);
+  cfg.books = cfg.trades = false;
+  CAF_CHECK_EQUAL(validate(cfg), "channels: none selected");
+}
+
+CAF_TEST(books_resync_on_gap_and_checksum_trades_pings_and_reconnects) {
+  std::atomic<bool> second_ready{false};
+  std::string first_ping; // written by the script before second_ready
+
+  okx_script_server server(instruments_body, [&](peer& p, int conn) {
+    p.read_until(R"("channel":"books","instId":"USD-CHF")");
+    p.read_until(R"("channel":"trades","instId":"USD-CHF")");
+    if (conn > 0) {
+      p.send(snapshot(500));
+      second_ready = true;
+      for (;;) // this connection stays: its pings are answered
+        if (p.read() == "ping")
+          p.send("pong");
+    }
+    p.send(snapshot(100));
+    // A new bid level, checksum right.
+    p.send(books("update", R"(["3365","2","0","1"])", "", 100, 101, 202671967));
+    p.send(trade_frame);
+    p.send("{not json");
+    p.send(books("update", "", "", 1, 1, 0, "BTC-USDT")); // not subscribed
+    // A gap: prevSeqId 7 is not 101.
+    p.send(books("update", R"(["3364","1","0","1"])", "", 7, 102, 0));
+    p.read_until(R"("op":"unsubscribe")");
+    p.read_until(R"("op":"subscribe")");
+    p.send(snapshot(200));
+    // A corrupted checksum.
+    p.send(books("update", R"(["3365","2","0","1"])", "", 200, 201, 202671967 + 1));
+    p.read_until(R"("op":"unsubscribe")");
+    p.read_until(R"("op":"subscribe")");
+    p.send(snapshot(300));
+    // Quiet now: the client pings; the first is answered, the second is not,
+    // so the client drops the connection and comes back.
+    first_ping = p.read();
+    p.send("pong");
+    p.read_until("ping");
+  });
+  collected got;
+  okx_market_stream stream(config_for(server.port()), [&](market_batch&& b) { got.add(std::move(b)); });
+  stream.start();
+  bool ready = eventually([&] { return second_ready.load() && stream.book_synced(0); });
+  if (!ready) {
+    std::string seen;
+    for (auto& r : server.received())
+      seen += r + " | ";
+    CAF_MESSAGE("ws=" << server.ws_connections() << " http=" << server.http_requests()
+                << " frames=" << stream.frames() << " gaps=" << stream.book_gaps()
+                << " checksum=" << stream.checksum_failures() << " parse=" << stream.last_parse_error()
+                << " connect=" << stream.last_connect_error() << " received: " << seen);
+  }
+  CAF_REQUIRE(ready);
+  CAF_CHECK_EQUAL(first_ping, "ping");
+  CAF_CHECK_EQUAL(server.http_requests(), 1);
+  CAF_CHECK_EQUAL(server.ws_connections(), 2);
+  CAF_CHECK_EQUAL(stream.book_gaps(), 1u);
+  CAF_CHECK_EQUAL(stream.checksum_failures(), 1u);
+  CAF_CHECK_EQUAL(stream.resubscribes(), 2u);
+  // Gap, checksum, then the silent connection's loss: each discarded a synced book.
+  CAF_CHECK_EQUAL(stream.book_resyncs(), 3u);
+  CAF_CHECK_EQUAL(stream.parse_errors(), 1u);
+  CAF_CHECK_EQUAL(stream.unknown_symbol_frames(), 1u);
+  CAF_CHECK(stream.pongs() >= 1u);
+  CAF_CHECK(stream.pings() >= 2u);
+  CAF_CHECK(stream.reconnects() >= 1u);
+  CAF_CHECK(stream.last_parse_error().find("malformed JSON") != std::string::npos);
+  CAF_CHECK_EQUAL(server.count_received(R"("op":"unsubscribe")"), 2u);
+  CAF_REQUIRE(eventually([&] { return got.trade_count() == 1; }));
+  {
+    std::lock_guard<std::mutex> g(got.mtx);
+    CAF_CHECK_EQUAL(got.trades[0].sym.str(), "USDCHF");
+    CAF_CHECK_EQUAL(got.trades[0].id.value, 42);
+    CAF_CHECK(!got.trades[0].buyer_is_maker);
+    CAF_CHECK(!got.tops.empty());
+  }
+  auto view = stream.book(symbol::parse("USDCHF").value(), 10, 2000ms);
+  CAF_REQUIRE(view.has_value());
+  CAF_CHECK(view->synced);
+  CAF_CHECK_EQUAL(view->update_id, 500);
+  CAF_CHECK_EQUAL(view->bids.size(), 2u);
+  market_source::counters k;
+  stream.add_counters(k);
+  CAF_CHECK_EQUAL(k["book.checksum_failures"], 1);
+  CAF_CHECK_EQUAL(k["book.gaps"], 1);
+  CAF_CHECK_EQUAL(k["book.synced.USDCHF"], 1);
+  CAF_CHECK(k["md.frames.books"] >= 7);
+  CAF_CHECK_EQUAL(k["md.frames.trades"], 1);
+  CAF_CHECK(k["md.feed_age_ms.USDCHF"] >= 0);
+  stream.stop();
+  CAF_CHECK(!stream.connected());
+}
+
+CAF_TEST(error_events_and_refused_instruments_are_counted) {
+  okx_script_server server(R"({"code":"50011","msg":"Too Many Requests","data":[]})",
+                           [](peer&, int) {});
+  auto cfg = config_for(server.port());
+  cfg.instruments_retry = 20ms;
+  okx_market_stream retrying(cfg, [](market_batch&&) {});
+  retrying.start();
+  CAF_CHECK(eventually([&] { return retrying.instrument_failures() >= 2; }));
+  CAF_CHECK(retrying.last_connect_error().find("OKX code 50011") != std::string::npos);
+  CAF_CHECK(!retrying.connected());
+  retrying.stop();
+
+  // Configured instIds: no REST; an error event is counted, not fatal.
+  okx_script_server ws_server("", [](peer& p, int) {
+    p.read_until(R"("op":"subscribe")");
+    p.send(R"({"event":"error","code":"60018","msg":"Wrong URL or channel","connId":"a4d3ae55"})");
+    p.send(snapshot(9));
+  });
+  auto c2 = config_for(ws_server.port());
+  c2.inst_ids = {"USD-CHF"};
+  c2.trades = false;
+  okx_market_stream direct(c2, [](market_batch&&) {});
+  direct.start();
+  CAF_CHECK(eventually([&] { return direct.book_synced(0); }));
+  CAF_CHECK_EQUAL(direct.error_events(), 1u);
+  CAF_CHECK(direct.last_error_event().find("60018") != std::string::npos);
+  CAF_CHECK_EQUAL(ws_server.http_requests(), 0);
+  direct.stop();
+}
