@@ -220,6 +220,12 @@ std::vector<okx_output> okx_session::place(const order_request& req, bool gate_o
       ack.sym = req.sym;
       ack.client_id = req.id;
       ack.order_id = venue_order_id{std::atoll(reply.value.ord_id.c_str())};
+      // The ack has no details: the order is as we sent it.
+      ack.order_side = req.order_side;
+      ack.type = req.type;
+      ack.tif = req.tif;
+      ack.limit_price = req.limit_price;
+      ack.orig_qty = req.quantity;
       ack.update_time = wall_clock_now();
       append(out, tracker_.on_order_response(ack, wall_clock_now()));
       break;
