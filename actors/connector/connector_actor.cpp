@@ -11,6 +11,8 @@
 
 #include "actors/connector/binance_adapter.hpp"
 #include "actors/connector/connector_shell.hpp"
+#include "actors/connector/okx/okx_adapter.hpp"
+#include "actors/connector/okx/okx_market_stream.hpp"
 #include "actors/connector/venue_adapter.hpp"
 #include "actors/connector/venue_liveness.hpp"
 #include "actors/fix/fix_adapter.hpp"
@@ -42,7 +44,7 @@ struct connector_state {
   // stopped before, so nothing posts to it any more), then the stream, then
   // the adapter they used.
   std::shared_ptr<venue_adapter> adapter;
-  std::unique_ptr<connector::market_stream> stream;
+  std::unique_ptr<connector::market_source> stream;
   std::unique_ptr<serial_worker> worker;
   std::map<uint64_t, caf::response_promise> cancel_alls;
   uint64_t next_cancel_all = 0;
@@ -93,18 +95,24 @@ connector::adapter_context context_of(connector_ptr self) {
   return ctx;
 }
 
-// One message per burst of frames (market_stream flushes when no further
+// One message per burst of frames (each source flushes when no further
 // frame is ready): the validator checks and republishes it as a batch. A
 // venue whose feed is off for the validator still streams: its link,
-// liveness and local book stay measured.
+// liveness and local book stay measured. The source follows [venue]
+// protocol: OKX's public WebSocket for okx; Binance's combined stream for
+// binance and fix (FIX venues stream Binance-shaped market data).
 void start_stream(connector_ptr self) {
   auto& st = self->state;
   auto validator = st.validator;
   bool feed = st.cfg.feed_validator;
-  st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, [validator, feed](market_batch&& b) {
+  auto to_validator = [validator, feed](market_batch&& b) {
     if (auto v = validator->get(); v && feed)
       caf::anon_send(v, std::move(b));
-  });
+  };
+  if (st.cfg.protocol == connector_actor_config::protocol_kind::okx)
+    st.stream = std::make_unique<connector::okx::okx_market_stream>(st.cfg.okx_stream, to_validator);
+  else
+    st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, to_validator);
   st.stream->start();
 }
 
@@ -251,35 +259,6 @@ channel_result cut_venue(connector_ptr self, const kill_command& cmd) {
                         monotonic_ns() - started, 0, 0, -1, ""};
 }
 
-// Market streams and local books (names shared with the metrics exporter).
-void market_data_stats(const connector::market_stream& s, std::map<std::string, int64_t>& k) {
-  using kind = connector::market_event_kind;
-  k["stream_connected"] = s.connected() ? 1 : 0;
-  k["stream_frames"] = static_cast<int64_t>(s.frames());
-  k["stream_parse_errors"] = static_cast<int64_t>(s.parse_errors());
-  k["stream_reconnects"] = static_cast<int64_t>(s.reconnects());
-  for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
-    k[std::string("md.frames.") + connector::to_string(e)] = static_cast<int64_t>(s.frames_of(e));
-  k["md.batches"] = static_cast<int64_t>(s.batches());
-  k["md.proactive_reconnects"] = static_cast<int64_t>(s.proactive_reconnects());
-  k["md.unknown_symbol_frames"] = static_cast<int64_t>(s.unknown_symbol_frames());
-  // Connections refused in the TLS handshake (wrong CA, name mismatch).
-  k["md.tls_failures"] = static_cast<int64_t>(s.tls_failures());
-  k["book.resyncs"] = static_cast<int64_t>(s.book_resyncs());
-  k["book.gaps"] = static_cast<int64_t>(s.book_gaps());
-  k["book.crossed"] = static_cast<int64_t>(s.book_crossed());
-  k["book.snapshots"] = static_cast<int64_t>(s.snapshots());
-  k["book.snapshot_failures"] = static_cast<int64_t>(s.snapshot_failures());
-  auto now = wall_clock_now().ns;
-  for (std::size_t i = 0; i < s.symbols().size(); ++i) {
-    auto name = s.symbols()[i].str();
-    k["book.synced." + name] = s.book_synced(i) ? 1 : 0;
-    auto last = s.last_frame_ns(i);
-    // -1: nothing received yet for the symbol.
-    k["md.feed_age_ms." + name] = last == 0 ? -1 : (now - last) / 1'000'000;
-  }
-}
-
 // The shell's counters, then the adapter's own.
 actor_stats stats(connector_ptr self) {
   auto& st = self->state;
@@ -303,7 +282,8 @@ actor_stats stats(connector_ptr self) {
     k["rest_probe_failures"] = st.probe_failures;
     k["rest_consecutive_failures"] = st.liveness.rest_failures();
   }
-  market_data_stats(*st.stream, k);
+  // Market data and local books (names shared with the metrics exporter).
+  st.stream->add_counters(k);
   st.adapter->add_counters(k);
   return out;
 }
@@ -386,13 +366,13 @@ caf::message_handler common_handlers(connector_ptr self) {
     // exported as counters for dashboards).
     [=](connector_status_atom) {
       auto& st = self->state;
-      return connector::make_connector_status(st.stream.get(), st.cfg.stream.depth,
-                                              venue_lost_now(self), st.disconnected_by.has_value());
+      return connector::make_connector_status(st.stream.get(), venue_lost_now(self),
+                                              st.disconnected_by.has_value());
     },
     [=](book_atom, const std::string& sym, uint32_t depth) {
       auto& st = self->state;
-      return connector::take_book_snapshot(st.stream.get(), st.cfg.stream.depth,
-                                           st.cfg.stream.symbols, st.disconnected_by, sym, depth);
+      return connector::take_book_snapshot(st.stream.get(), st.stream->symbols(),
+                                           st.disconnected_by, sym, depth);
     },
   };
 }
@@ -507,6 +487,12 @@ venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
   if (cfg.protocol == connector_actor_config::protocol_kind::fix)
     return [fix = cfg.fix, symbols = cfg.symbols](const connector::adapter_context& ctx) {
       return std::make_shared<fix::fix_adapter>(fix, symbols, ctx);
+    };
+  // OKX: the adapter arms and refreshes the venue's cancel-all-after itself
+  // when its config sets dead_mans_switch (okx_adapter.hpp).
+  if (cfg.protocol == connector_actor_config::protocol_kind::okx)
+    return [okx = cfg.okx](const connector::adapter_context& ctx) {
+      return std::make_shared<connector::okx::okx_adapter>(okx, ctx);
     };
   connector::binance_adapter_config b;
   b.gateway = cfg.gateway;

@@ -1,9 +1,10 @@
 #pragma once
 // The connector role's one CAF shell, for every venue adapter
 // (venue_adapter.hpp: Binance Spot, binance_adapter.hpp; FIX 4.4,
-// actors/fix/fix_adapter.hpp; chosen by [venue] protocol). The shell owns
-// what every venue needs: the market stream (trades and books to the
-// validator, the local order book), the worker thread where the adapter's
+// actors/fix/fix_adapter.hpp; OKX v5, okx/okx_adapter.hpp; chosen by [venue]
+// protocol). The shell owns what every venue needs: the market source
+// (market_source.hpp: trades and books to the validator, the local order
+// books; OKX's public WebSocket for okx, Binance's streams otherwise), the worker thread where the adapter's
 // calls block, the OMS and validator handles, the lost-venue timer, the kill
 // channels, stats and status; the adapter is the order channel. The actor
 // itself never blocks.
@@ -47,6 +48,8 @@
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/market_stream.hpp"
+#include "actors/connector/okx/okx_adapter.hpp"
+#include "actors/connector/okx/okx_market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
 #include "actors/connector/ws_api_orders.hpp"
 #include "common/kill_gate.hpp"
@@ -86,12 +89,15 @@ struct connector_actor_config {
   int32_t lost_rest_failures = 3;
   node_kill_signer signer;
   std::chrono::milliseconds kill_report_timeout{30'000};
-  // [venue] protocol: order entry and cancel-all over the Binance API or a
-  // FIX 4.4 session (fix-* keys; docs/fix.md). Market data stays on the
-  // venue's WebSocket streams either way.
-  enum class protocol_kind : uint8_t { binance, fix };
+  // [venue] protocol: order entry and cancel-all over the Binance API, a
+  // FIX 4.4 session (fix-* keys; docs/fix.md) or OKX v5 (okx_adapter.hpp).
+  // Market data: OKX's public WebSocket (okx_stream) for okx, the Binance
+  // streams (stream) for binance and fix.
+  enum class protocol_kind : uint8_t { binance, fix, okx };
   protocol_kind protocol = protocol_kind::binance;
   fix::fix_connector_settings fix;
+  connector::okx::okx_adapter_config okx;
+  connector::okx::okx_market_config okx_stream;
 };
 
 namespace connector {

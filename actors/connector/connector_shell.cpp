@@ -6,14 +6,15 @@
 
 namespace cwts::connector {
 
-connector_status make_connector_status(const market_stream* stream, bool depth_on,
-                                       bool venue_lost, bool disconnected) {
+connector_status make_connector_status(const market_source* stream, bool venue_lost,
+                                       bool disconnected) {
   connector_status out;
   out.connected = stream != nullptr && stream->connected();
   out.venue_lost = venue_lost;
   out.disconnected = disconnected;
   if (stream == nullptr)
     return out;
+  bool depth_on = stream->keeps_books();
   auto now = wall_clock_now().ns;
   for (std::size_t i = 0; i < stream->symbols().size(); ++i) {
     if (depth_on && !stream->book_synced(i))
@@ -24,8 +25,7 @@ connector_status make_connector_status(const market_stream* stream, bool depth_o
   return out;
 }
 
-order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
-                                       const std::vector<symbol>& symbols,
+order_book_snapshot take_book_snapshot(market_source* stream, const std::vector<symbol>& symbols,
                                        const std::optional<kill_id>& stopped_by,
                                        const std::string& sym, uint32_t depth) {
   order_book_snapshot out;
@@ -44,13 +44,13 @@ order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
     out.error = "market data stopped by full-stop kill " + stopped_by->value;
     return out;
   }
-  if (!stream || !depth_on) {
+  if (!stream || !stream->keeps_books()) {
     out.error = "no local order book: the depth stream is off";
     return out;
   }
   auto view = stream->book(*i, std::min<uint32_t>(depth, 1000), std::chrono::milliseconds(250));
   if (!view) {
-    out.error = "the market stream thread did not answer in 250 ms";
+    out.error = "the market data thread did not answer in 250 ms";
     return out;
   }
   out.synced = view->synced;

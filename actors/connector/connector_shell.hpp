@@ -4,7 +4,8 @@
 // read, sending to the OMS as the connector from those threads (the worker,
 // an adapter's I/O threads), the typed status readiness reads
 // (connector_status), and the order book snapshot the admin port asks for
-// (book_atom), taken from the market stream the shell runs for every adapter.
+// (book_atom), taken from the market source the shell runs for every adapter
+// (market_source.hpp: Binance's market_stream, OKX's okx_market_stream).
 
 #include <cstdint>
 #include <mutex>
@@ -19,7 +20,7 @@
 #include "caf/send.hpp"
 
 #include "actors/connector/connector_actor.hpp"
-#include "actors/connector/market_stream.hpp"
+#include "actors/connector/market_source.hpp"
 #include "messages/connector_status.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
@@ -106,16 +107,15 @@ bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const canc
 
 // (connector_status_atom): the venue link as /readyz and the health rules
 // decide on it. `stream` null: not connected. A book counts as unsynced only
-// where it is kept (`depth_on`).
-connector_status make_connector_status(const market_stream* stream, bool depth_on,
-                                       bool venue_lost, bool disconnected);
+// where the source keeps books (market_source::keeps_books).
+connector_status make_connector_status(const market_source* stream, bool venue_lost,
+                                       bool disconnected);
 
 // (book_atom, symbol, depth): a copy of the symbol's local book. The copy is
-// taken on the stream thread (market_stream::book); the caller waits for it at
-// most 250 ms, which it only ever does when that thread is stuck. `stream`
-// null or `depth_on` false: no book; `stopped_by`: a full-stop kill's id.
-order_book_snapshot take_book_snapshot(market_stream* stream, bool depth_on,
-                                       const std::vector<symbol>& symbols,
+// taken on the source's thread (market_source::book); the caller waits for it
+// at most 250 ms, which it only ever does when that thread is stuck. `stream`
+// null or keeping no books: no book; `stopped_by`: a full-stop kill's id.
+order_book_snapshot take_book_snapshot(market_source* stream, const std::vector<symbol>& symbols,
                                        const std::optional<kill_id>& stopped_by,
                                        const std::string& sym, uint32_t depth);
 

@@ -409,6 +409,31 @@ int64_t market_stream::last_frame_ns(std::size_t i) const {
   return i < impl_->feeds.size() ? impl_->feeds[i]->last_rx_ns.load() : 0;
 }
 
+bool market_stream::keeps_books() const {
+  return impl_->cfg.depth;
+}
+
+void market_stream::add_counters(counters& k) const {
+  using kind = market_event_kind;
+  k["stream_connected"] = connected() ? 1 : 0;
+  k["stream_frames"] = static_cast<int64_t>(frames());
+  k["stream_parse_errors"] = static_cast<int64_t>(parse_errors());
+  k["stream_reconnects"] = static_cast<int64_t>(reconnects());
+  for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
+    k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
+  k["md.batches"] = static_cast<int64_t>(batches());
+  k["md.proactive_reconnects"] = static_cast<int64_t>(proactive_reconnects());
+  k["md.unknown_symbol_frames"] = static_cast<int64_t>(unknown_symbol_frames());
+  // Connections refused in the TLS handshake (wrong CA, name mismatch).
+  k["md.tls_failures"] = static_cast<int64_t>(tls_failures());
+  k["book.resyncs"] = static_cast<int64_t>(book_resyncs());
+  k["book.gaps"] = static_cast<int64_t>(book_gaps());
+  k["book.crossed"] = static_cast<int64_t>(book_crossed());
+  k["book.snapshots"] = static_cast<int64_t>(snapshots());
+  k["book.snapshot_failures"] = static_cast<int64_t>(snapshot_failures());
+  add_symbol_counters(*this, k);
+}
+
 const std::vector<symbol>& market_stream::symbols() const {
   return impl_->cfg.symbols;
 }

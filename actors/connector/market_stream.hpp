@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "actors/connector/market_codec.hpp"
+#include "actors/connector/market_source.hpp"
 #include "actors/connector/ws_link_counters.hpp"
 #include "messages/market_data.hpp"
 
@@ -73,30 +74,23 @@ std::string validate(const market_stream_config& cfg);
 // "/stream?streams=btcusdt@trade/btcusdt@aggTrade/btcusdt@bookTicker/btcusdt@depth@100ms/..."
 std::string stream_target(const market_stream_config& cfg);
 
-// A copy of one symbol's local book, for tests and introspection.
-struct book_view {
-  bool synced = false;
-  int64_t update_id = 0;
-  bool crossed = false;
-  std::vector<depth_level> bids;
-  std::vector<depth_level> asks;
-};
-
-class market_stream {
+// The shell's market source for Binance (and FIX venues, whose market data
+// is Binance-shaped): market_source.hpp.
+class market_stream final : public market_source {
 public:
   using batch_callback = std::function<void(market_batch&&)>;
 
   market_stream(market_stream_config cfg, batch_callback on_batch);
-  ~market_stream();
+  ~market_stream() override;
   market_stream(const market_stream&) = delete;
   market_stream& operator=(const market_stream&) = delete;
 
-  void start();
+  void start() override;
   // Closes the socket from the stream's own thread (posted to its
   // io_context) and joins it. Idempotent.
-  void stop();
+  void stop() override;
 
-  bool connected() const { return link_.connected.load(); }
+  bool connected() const override { return link_.connected.load(); }
   uint64_t frames() const { return frames_.load(); }
   uint64_t frames_of(market_event_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
   uint64_t parse_errors() const { return parse_errors_.load(); }
@@ -104,9 +98,9 @@ public:
   uint64_t pings() const { return pings_.load(); }
   // Connection attempts that failed in the TLS handshake (a certificate
   // that did not verify, a name mismatch): nothing was sent on them.
-  uint64_t tls_failures() const { return link_.tls_failures.load(); }
+  uint64_t tls_failures() const override { return link_.tls_failures.load(); }
   // Why the last connection attempt failed ("<step>: <reason>").
-  std::string last_connect_error() const;
+  std::string last_connect_error() const override;
   uint64_t batches() const { return batches_.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
   uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
@@ -119,11 +113,13 @@ public:
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t snapshot_failures() const { return snapshot_failures_.load(); }
   uint64_t unknown_symbol_frames() const { return unknown_symbol_.load(); }
+  // The local books are kept only with the depth streams on.
+  bool keeps_books() const override;
   // Per configured symbol (index into cfg.symbols).
-  bool book_synced(std::size_t i) const;
+  bool book_synced(std::size_t i) const override;
   // Wall-clock receive time of the last frame for that symbol (0 if none).
-  int64_t last_frame_ns(std::size_t i) const;
-  const std::vector<symbol>& symbols() const;
+  int64_t last_frame_ns(std::size_t i) const override;
+  const std::vector<symbol>& symbols() const override;
   // Wall-clock receive time of the last frame (ns since epoch; 0 if none).
   int64_t last_frame_ns() const { return last_frame_ns_.load(); }
   std::string last_parse_error() const;
@@ -132,7 +128,10 @@ public:
   // The symbol's book as the stream thread has it now; nullopt when the
   // symbol is not configured or the stream thread did not answer in `wait`.
   std::optional<book_view> book(const symbol& sym, std::size_t depth,
-                                std::chrono::milliseconds wait = std::chrono::milliseconds(2000));
+                                std::chrono::milliseconds wait = std::chrono::milliseconds(2000)) override;
+
+  // stream_*, md.* and book.* (names the metrics exporter reads).
+  void add_counters(counters& out) const override;
 
   struct impl;
 

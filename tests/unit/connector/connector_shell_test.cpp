@@ -19,6 +19,7 @@
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/venue_adapter.hpp"
+#include "messages/connector_status.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
 
@@ -110,7 +111,8 @@ struct fixture : testing::actor_test_system {
     shutdown();
   }
 
-  void start(bool blocking, std::shared_future<void> released = {}) {
+  void start(bool blocking, std::shared_future<void> released = {},
+             connector_actor_config::protocol_kind protocol = connector_actor_config::protocol_kind::binance) {
     adapter = std::make_shared<test_adapter>(blocking);
     adapter->start_released = std::move(released);
     connector_actor_config cfg;
@@ -120,6 +122,8 @@ struct fixture : testing::actor_test_system {
     cfg.account = account_id{"acct"};
     cfg.symbols = {sym("BTCUSDT")};
     cfg.stream.depth = false; // no venue to stream from: the stream keeps retrying
+    cfg.protocol = protocol;
+    cfg.okx_stream.symbols = cfg.symbols; // okx: its instruments request keeps failing
     auto a = adapter;
     connector = spawn_connector(*sys, cfg, [a](const connector::adapter_context& ctx) {
       a->ctx = ctx;
@@ -295,6 +299,35 @@ CAF_TEST(reconcile_snapshots_come_from_the_adapter) {
       CAF_CHECK(s.venue == test_venue);
     },
     caf::after(5s) >> [] { CAF_FAIL("no venue_snapshot"); });
+}
+
+CAF_TEST(the_market_source_follows_the_protocol) {
+  start(false, {}, connector_actor_config::protocol_kind::okx);
+  auto s = stats();
+  // OKX's public WebSocket: its checksum and resubscribe counters, the shared names.
+  CAF_CHECK_EQUAL(s.counters.count("book.checksum_failures"), 1u);
+  CAF_CHECK_EQUAL(s.counters.count("md.frames.books"), 1u);
+  CAF_CHECK_EQUAL(s.counters["stream_connected"], 0);
+  CAF_CHECK_EQUAL(s.counters["book.synced.BTCUSDT"], 0);
+  CAF_CHECK_EQUAL(s.counters.count("book.snapshots"), 0u);
+  (*self)->request(connector, 5s, connector_status_atom::value)
+    .receive(
+      [&](const connector_status& st) {
+        CAF_CHECK(!st.connected);
+        CAF_REQUIRE_EQUAL(st.unsynced_books.size(), 1u); // OKX keeps books
+      },
+      [](caf::error&) { CAF_FAIL("no connector_status"); });
+}
+
+CAF_TEST(binance_and_fix_keep_binance_market_data) {
+  start(false);
+  auto s = stats();
+  CAF_CHECK_EQUAL(s.counters.count("book.snapshots"), 1u);
+  CAF_CHECK_EQUAL(s.counters.count("md.frames.depth"), 1u);
+  CAF_CHECK_EQUAL(s.counters.count("book.checksum_failures"), 0u);
+  (*self)->request(connector, 5s, connector_status_atom::value)
+    .receive([&](const connector_status& st) { CAF_CHECK(st.unsynced_books.empty()); }, // depth off
+             [](caf::error&) { CAF_FAIL("no connector_status"); });
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
