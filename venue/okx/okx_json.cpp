@@ -48,6 +48,11 @@ std::string okx_sz(const symbol_rules& r, qty q) {
   return okx_fixed(q.raw, okx_step_decimals(r.step_size.raw));
 }
 
+std::string okx_cl_ord_id(const order& o) {
+  return o.client_order_id == "cwtsvenue" + std::to_string(o.order_id) ? std::string{}
+                                                                        : o.client_order_id;
+}
+
 std::string_view okx_ord_type(const order& o) {
   if (o.type == order_type::market) return "market";
   if (o.type == order_type::limit_maker) return "post_only";
@@ -85,11 +90,11 @@ void write_okx_order(json_writer& w, const order& o, const symbol_rules& r) {
   }
   w.begin_object()
     .field("instType", "SPOT").field("instId", okx_inst_id(r)).field("ccy", "")
-    .field("ordId", std::to_string(o.order_id)).field("clOrdId", o.client_order_id)
+    .field("ordId", std::to_string(o.order_id)).field("clOrdId", okx_cl_ord_id(o))
     .field("tag", "")
     .field("px", o.type == order_type::market ? "" : okx_px(r, o.px))
     .field("sz", okx_sz(r, o.orig_qty)).field("pnl", "0")
-    .field("ordType", okx_ord_type(o)).field("side", to_string(o.side) == "BUY" ? "buy" : "sell")
+    .field("ordType", okx_ord_type(o)).field("side", o.side == order_side::buy ? "buy" : "sell")
     .field("posSide", "net").field("tdMode", "cash").field("tgtCcy", "")
     .field("accFillSz", okx_sz(r, o.executed_qty))
     .field("fillPx", fill_px).field("tradeId", trade_id).field("fillSz", fill_sz)

@@ -34,6 +34,10 @@ std::string okx_trim(int64_t raw);
 std::string okx_px(const symbol_rules& r, price px);
 std::string okx_sz(const symbol_rules& r, qty q);
 
+// The order's clOrdId as OKX shows it: "" when the client sent none (the
+// engine then names the order "cwtsvenue<orderId>" internally).
+std::string okx_cl_ord_id(const order& o);
+
 // OKX ordType for an engine order: limit (GTC), post_only, fok, ioc, market.
 std::string_view okx_ord_type(const order& o);
 // OKX order state: live, partially_filled, filled, canceled.

@@ -188,7 +188,7 @@ http_reply okx_rest_api::fills(const request_params& p, const std::string& accou
   for (auto& f : all) {
     auto& r = *f.r;
     auto o = engine_.query(account, r.sym, order_key{f.t.order_id, {}});
-    auto cl = std::holds_alternative<order>(o) ? std::get<order>(o).client_order_id : "";
+    auto cl = std::holds_alternative<order>(o) ? okx_cl_ord_id(std::get<order>(o)) : "";
     w.begin_object().field("instType", "SPOT").field("instId", okx_inst_id(r))
       .field("tradeId", std::to_string(f.t.trade_id)).field("ordId", std::to_string(f.t.order_id))
       .field("clOrdId", cl).field("billId", std::to_string(f.bill_id)).field("tag", "")

@@ -78,7 +78,7 @@ bool read_ord_type(const std::string& t, order_type& type, time_in_force& tif) {
 okx_result done(const order& o, std::string tag, int64_t now_ms) {
   okx_result r;
   r.ord_id = std::to_string(o.order_id);
-  r.cl_ord_id = o.client_order_id;
+  r.cl_ord_id = okx_cl_ord_id(o);
   r.tag = std::move(tag);
   r.ts = now_ms;
   return r;
@@ -234,7 +234,7 @@ okx_result okx_trade::cancel_order(const json_value& a, const std::string& accou
     return fail(okx_code::cancel_canceled, "Cancellation failed as the order is already canceled.");
   auto canceled = engine_.cancel(account, ref.rules->sym, order_key{o.order_id, {}}, now_ms);
   if (auto e = std::get_if<venue_error>(&canceled))
-    return counted(failed(okx_from_engine(*e), o.client_order_id, now_ms));
+    return counted(failed(okx_from_engine(*e), okx_cl_ord_id(o), now_ms));
   return done(std::get<order>(canceled), {}, now_ms);
 }
 
@@ -270,7 +270,7 @@ okx_result okx_trade::amend_order(const json_value& a, const std::string& accoun
     auto cxl = okx_arg(a, "cxlOnFail");
     if (cxl && *cxl == "true" && o.is_open())
       engine_.cancel(account, ref.rules->sym, order_key{o.order_id, {}}, now_ms);
-    auto r = failed(e, o.client_order_id, now_ms);
+    auto r = failed(e, okx_cl_ord_id(o), now_ms);
     r.ord_id = std::to_string(o.order_id);
     return with_req(std::move(r));
   };

@@ -129,6 +129,10 @@ CAF_TEST(fill_then_history_fills_and_balance) {
   CAF_CHECK_EQUAL(okx_data(f, 0, "clOrdId"), "ask1");
   auto taker = call("alice", "GET", "/api/v5/trade/fills");
   CAF_CHECK_EQUAL(okx_data(taker, 0, "execType"), "T");
+  // No clOrdId sent: OKX shows "" (not the engine's internal name).
+  CAF_CHECK_EQUAL(okx_data(taker, 0, "clOrdId"), "");
+  CAF_CHECK_EQUAL(okx_data(b, 0, "clOrdId"), "");
+  CAF_CHECK_EQUAL(okx_data(mine, 0, "clOrdId"), "");
   auto bal = call("alice", "GET", "/api/v5/account/balance?ccy=USD");
   auto details = okx_parse(bal.body).member("data")->items[0].member("details");
   CAF_REQUIRE_EQUAL(details->items.size(), 1u);
