@@ -15,6 +15,10 @@ const symbol_rules* okx_find_instrument(const matching_engine& engine, std::stri
   return nullptr;
 }
 
+bool okx_inst_type_valid(std::string_view t) {
+  return t == "SPOT" || t == "MARGIN" || t == "SWAP" || t == "FUTURES" || t == "OPTION";
+}
+
 int okx_step_decimals(int64_t step_raw) {
   if (step_raw <= 0) return decimal_places;
   int places = decimal_places;

@@ -25,6 +25,11 @@ std::string okx_inst_id(const symbol_rules& r);
 // The rules of the instrument `inst_id` names; nullptr when none does.
 const symbol_rules* okx_find_instrument(const matching_engine& engine, std::string_view inst_id);
 
+// OKX's instrument types (SPOT, MARGIN, SWAP, FUTURES, OPTION): a valid
+// type this venue lists nothing of gets an empty list (so clients that load
+// every type work), an unknown one 51000.
+bool okx_inst_type_valid(std::string_view t);
+
 // Decimal places of a step (0.0001 -> 4, 1 -> 0).
 int okx_step_decimals(int64_t step_raw);
 // `raw` (8-decimal fixed point) with exactly `decimals` places (truncated).

@@ -52,7 +52,8 @@ http_reply okx_rest_api::time(const request_params&, int64_t now_ms) {
 http_reply okx_rest_api::instruments(const request_params& p, int64_t) {
   auto type = p.get("instType");
   if (!type || type->empty()) return error(okx_param_empty("instType"));
-  if (*type != "SPOT") return error(okx_param_error("instType", "this venue lists SPOT only"));
+  if (!okx_inst_type_valid(*type)) return error(okx_param_error("instType"));
+  if (*type != "SPOT") return ok("[]"); // this venue lists SPOT only
   const symbol_rules* only = nullptr;
   if (auto id = p.get("instId"); id && !id->empty()) {
     only = okx_find_instrument(engine_, *id);
@@ -177,7 +178,8 @@ http_reply okx_rest_api::ticker(const request_params& p, int64_t now_ms) {
 http_reply okx_rest_api::tickers(const request_params& p, int64_t now_ms) {
   auto type = p.get("instType");
   if (!type || type->empty()) return error(okx_param_empty("instType"));
-  if (*type != "SPOT") return error(okx_param_error("instType", "this venue lists SPOT only"));
+  if (!okx_inst_type_valid(*type)) return error(okx_param_error("instType"));
+  if (*type != "SPOT") return ok("[]");
   json_writer w;
   w.begin_array();
   for (auto& r : engine_.all_rules())

@@ -60,13 +60,14 @@ void paginate(std::vector<T>& items, const page_query& q, Id id) {
   else items.resize(q.limit);
 }
 
-// instType (SPOT only, optional unless required) and instId filters.
+// instType (optional unless required) and instId filters; `none` when the
+// type is a valid one this venue has nothing of (not SPOT).
 std::optional<okx_error> read_scope(const matching_engine& engine, const request_params& p,
-                                    bool type_required, const symbol_rules*& only) {
+                                    bool type_required, const symbol_rules*& only, bool& none) {
   auto type = p.get("instType");
   if (type_required && (!type || type->empty())) return okx_param_empty("instType");
-  if (type && !type->empty() && *type != "SPOT")
-    return okx_param_error("instType", "this venue lists SPOT only");
+  if (type && !type->empty() && !okx_inst_type_valid(*type)) return okx_param_error("instType");
+  none = type && !type->empty() && *type != "SPOT";
   only = nullptr;
   if (auto id = p.get("instId"); id && !id->empty()) {
     only = okx_find_instrument(engine, *id);
@@ -108,9 +109,11 @@ http_reply okx_rest_api::query_order(const request_params& p, const std::string&
 http_reply okx_rest_api::orders_pending(const request_params& p, const std::string& account,
                                         int64_t) {
   const symbol_rules* only = nullptr;
-  if (auto e = read_scope(engine_, p, false, only)) return error(*e);
+  bool none = false;
+  if (auto e = read_scope(engine_, p, false, only, none)) return error(*e);
   auto page = read_page(p);
   if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  if (none) return ok("[]");
   auto type = p.get("ordType");
   auto state = p.get("state");
   if (state && !state->empty() && *state != "live" && *state != "partially_filled")
@@ -134,9 +137,11 @@ http_reply okx_rest_api::orders_pending(const request_params& p, const std::stri
 http_reply okx_rest_api::orders_history(const request_params& p, const std::string& account,
                                         int64_t now_ms) {
   const symbol_rules* only = nullptr;
-  if (auto e = read_scope(engine_, p, true, only)) return error(*e);
+  bool none = false;
+  if (auto e = read_scope(engine_, p, true, only, none)) return error(*e);
   auto page = read_page(p);
   if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  if (none) return ok("[]");
   auto type = p.get("ordType");
   auto state = p.get("state");
   if (state && !state->empty() && *state != "filled" && *state != "canceled")
@@ -161,9 +166,11 @@ http_reply okx_rest_api::orders_history(const request_params& p, const std::stri
 
 http_reply okx_rest_api::fills(const request_params& p, const std::string& account, int64_t) {
   const symbol_rules* only = nullptr;
-  if (auto e = read_scope(engine_, p, false, only)) return error(*e);
+  bool none = false;
+  if (auto e = read_scope(engine_, p, false, only, none)) return error(*e);
   auto page = read_page(p);
   if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  if (none) return ok("[]");
   bool bad = false;
   auto ord_id = read_id(p, "ordId", bad);
   if (bad) return error(okx_param_error("ordId"));

@@ -148,6 +148,27 @@ okx_result okx_trade::counted(okx_result r) {
   return r;
 }
 
+std::optional<qty> okx_trade::base_for_quote(const symbol_rules& r, qty budget) const {
+  // What `budget` of the quote currency buys walking the asks now, in whole
+  // lots; nullopt when that is less than minSz.
+  __int128 left = budget.raw; // quote, 8 decimals
+  __int128 base = 0;
+  for (auto& level : engine_.depth(r.sym, order_side::sell)) {
+    __int128 cost = static_cast<__int128>(level.px.raw) * level.quantity.raw / decimal_scale;
+    if (cost <= left) {
+      base += level.quantity.raw;
+      left -= cost;
+      continue;
+    }
+    base += left * decimal_scale / level.px.raw;
+    break;
+  }
+  auto b = static_cast<int64_t>(base);
+  if (b < r.min_qty.raw) return std::nullopt;
+  if (r.step_size.is_positive()) b -= (b - r.min_qty.raw) % r.step_size.raw;
+  return qty::from_raw(b);
+}
+
 okx_result okx_trade::place_order(const json_value& a, const std::string& account,
                                   int64_t now_ms) {
   std::string cl, tag;
@@ -181,11 +202,20 @@ okx_result okx_trade::place_order(const json_value& a, const std::string& accoun
   req.quantity = *sz;
   if (req.type == order_type::market) {
     // OKX sizes a spot market buy in the quote currency unless
-    // tgtCcy=base_ccy; the engine only sizes in base.
+    // tgtCcy=base_ccy, a market sell in the base unless tgtCcy=quote_ccy.
     auto tgt = okx_arg(a, "tgtCcy");
-    bool base = tgt ? *tgt == "base_ccy" : req.side == order_side::sell;
-    if (!base || (tgt && *tgt != "base_ccy" && *tgt != "quote_ccy"))
-      return fail(okx_param_error("tgtCcy", "market orders are sized in base_ccy on this venue"));
+    if (tgt && !tgt->empty() && *tgt != "base_ccy" && *tgt != "quote_ccy")
+      return fail(okx_param_error("tgtCcy"));
+    bool in_quote = tgt && !tgt->empty() ? *tgt == "quote_ccy" : req.side == order_side::buy;
+    if (in_quote && req.side == order_side::sell)
+      return fail(okx_param_error("tgtCcy", "a market sell is sized in base_ccy on this venue"));
+    if (in_quote) {
+      auto base = base_for_quote(*rules, req.quantity);
+      if (!base)
+        return fail({okx_code::below_min,
+                     "Order amount should be greater than the min available amount.", 400});
+      req.quantity = *base;
+    }
   } else {
     auto px_text = okx_arg(a, "px");
     if (!px_text || px_text->empty()) return fail(okx_param_empty("px"));

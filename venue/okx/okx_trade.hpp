@@ -15,8 +15,10 @@
 // channel pushes write_okx_order (okx_json.hpp) of each engine order update.
 // Every failed order is counted by its sCode in venue_stats.
 //
-// Deviations from OKX, documented: a market buy must say tgtCcy=base_ccy
-// (sz in the base currency; the engine does not size orders in quote);
+// A market buy sized in the quote currency (OKX's default for spot, or
+// tgtCcy=quote_ccy) buys the whole lots that sz of quote takes from the
+// asks at the time of the order (the engine sizes orders in base).
+// Deviations from OKX, documented: a market sell must be sized in base;
 // amend-order reduces the size in place (queue position kept) and refuses a
 // price change or a size increase with sCode 51000 (the engine cannot
 // re-price an order while keeping its ordId); a post_only order that would
@@ -96,6 +98,8 @@ private:
   using op = okx_result (okx_trade::*)(const json_value&, const std::string&, int64_t);
   okx_batch batch(const json_value& list, const std::string& account, int64_t now_ms, op f,
                   int too_many_code);
+  // The base quantity a quote-sized market buy of `budget` takes.
+  std::optional<qty> base_for_quote(const symbol_rules& r, qty budget) const;
   // Counts a failed result by its sCode.
   okx_result counted(okx_result r);
 

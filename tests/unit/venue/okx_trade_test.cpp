@@ -82,8 +82,10 @@ CAF_TEST(order_errors_carry_okx_scodes) {
   CAF_CHECK_EQUAL(place(limit_body("buy", "0.9", "10.5")), "51121");   // not a lot multiple
   CAF_CHECK_EQUAL(place(limit_body("buy", "0.9", "5000")), "51008");   // 4500 CHF > 1000
   CAF_CHECK_EQUAL(place(limit_body("buy", "0.9", "2", "bad-id!")), "51000");
-  // A market buy sized in the quote currency (OKX's default) is refused.
+  // A market buy sized in quote (OKX's default) with no asks buys nothing.
   CAF_CHECK_EQUAL(place(R"({"instId":"USD-CHF","tdMode":"cash","side":"buy","ordType":"market","sz":"1"})"),
+                  "51020");
+  CAF_CHECK_EQUAL(place(R"({"instId":"USD-CHF","tdMode":"cash","side":"sell","ordType":"market","sz":"1","tgtCcy":"quote_ccy"})"),
                   "51000");
   CAF_CHECK_EQUAL(stats.rejects[51008], 1u);
   CAF_CHECK_EQUAL(stats.rejects[51001], 1u);
@@ -142,6 +144,22 @@ CAF_TEST(fill_then_history_fills_and_balance) {
   auto bd = okx_parse(bob_bal.body).member("data")->items[0].member("details")->items[0];
   CAF_CHECK_EQUAL(bd.member("frozenBal")->text, "6"); // the rest of the ask
   CAF_CHECK_EQUAL(bd.member("availBal")->text, "990");
+}
+
+CAF_TEST(market_buy_sized_in_quote_walks_the_asks) {
+  call("bob", "POST", "/api/v5/trade/order", limit_body("sell", "0.9", "2"));
+  call("bob", "POST", "/api/v5/trade/order", limit_body("sell", "1", "10"));
+  // 5.8 CHF: 2 at 0.9 (1.8), then 4 at 1 (4.0).
+  auto b = call("alice", "POST", "/api/v5/trade/order",
+                R"({"instId":"USD-CHF","tdMode":"cash","side":"buy","ordType":"market","sz":"5.8"})");
+  CAF_CHECK_EQUAL(okx_code_of(b), "0");
+  auto q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + okx_data(b, 0, "ordId"));
+  CAF_CHECK_EQUAL(okx_data(q, 0, "accFillSz"), "6");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "state"), "filled");
+  // 0.5 CHF does not buy one whole lot.
+  auto small = call("alice", "POST", "/api/v5/trade/order",
+                    R"({"instId":"USD-CHF","tdMode":"cash","side":"buy","ordType":"market","sz":"0.5","tgtCcy":"quote_ccy"})");
+  CAF_CHECK_EQUAL(okx_data(small, 0, "sCode"), "51020");
 }
 
 CAF_TEST(cancel_of_a_filled_order_is_51402) {
