@@ -68,6 +68,16 @@ bool order_op_name(std::string_view op) {
          || op == "batch-cancel-orders" || op == "batch-amend-orders";
 }
 
+// The REST endpoint an op shares its validation and rate limit with.
+std::string_view rest_path(std::string_view op) {
+  if (op == "order") return "/api/v5/trade/order";
+  if (op == "cancel-order") return "/api/v5/trade/cancel-order";
+  if (op == "amend-order") return "/api/v5/trade/amend-order";
+  if (op == "batch-orders") return "/api/v5/trade/batch-orders";
+  if (op == "batch-cancel-orders") return "/api/v5/trade/cancel-batch-orders";
+  return "/api/v5/trade/amend-batch-orders";
+}
+
 // OKX "id": 1-32 letters and digits.
 bool id_ok(const std::string& id) {
   if (id.empty() || id.size() > 32) return false;
@@ -253,6 +263,8 @@ void ws_handler::order_op(const json_value& req, std::string_view op, ws_state& 
                                          "Please use the correct WebSocket URL for the operation.",
                  {});
   if (s.account.empty()) return reply(code::log_in_first, "Please log in", {});
+  if (auto limited = limits_.charge("POST", rest_path(op), s.account, now_ms))
+    return reply(limited->code, limited->msg, {});
   auto* args = req.member("args");
   bool batch = op.substr(0, 6) == "batch-";
   if (!args || args->type != json_value::kind::array || args->items.empty()

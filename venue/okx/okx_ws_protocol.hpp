@@ -22,7 +22,9 @@
 //   missing or timestamp unreadable, 60006 timestamp outside 30 s, 60005
 //   unknown apiKey, 60024 wrong passphrase, 60007 bad sign, 60030 a second
 //   login, 60028 an order op on a public URL. An order op's own errors use
-//   the op reply shape, so the client matches them by id.
+//   the op reply shape, so the client matches them by id: 60011, 60013
+//   (args), 50001 (ws-api-unavailable fault), 50011 (the REST endpoint's
+//   rate limit per account and 2 s, counted apart from REST's), 51xxx.
 // Every error is counted by code (venue_stats rejects). Subscriptions are
 // bounded per connection. The account channel's `ccy` filter is not
 // supported (every currency is pushed).
@@ -35,6 +37,7 @@
 
 #include "venue/fault_plan.hpp"
 #include "venue/json_reader.hpp"
+#include "venue/okx/okx_rate_limit.hpp"
 #include "venue/okx/okx_trade.hpp"
 #include "venue/okx/okx_ws_market.hpp"
 #include "venue/request_auth.hpp"
@@ -93,6 +96,7 @@ private:
   okx_trade& trade_;
   fault_plan& faults_;
   venue_stats& stats_;
+  okx_rate_limit limits_;
 };
 
 // A private push frame for one subscriber: {"arg":{channel,instType,instId,uid},"data":[data]}.

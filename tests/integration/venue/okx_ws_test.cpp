@@ -10,6 +10,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <set>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <string>
@@ -218,6 +219,41 @@ CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
   bad.replace(bad.find(passphrase), passphrase.size(), "wrong");
   other.send(bad);
   CAF_CHECK(contains(other.next(), "\"code\":\"60024\""));
+}
+
+CAF_TEST(public_and_business_channels_push_and_malformed_frames_are_seen) {
+  venue_process venue(binary, config);
+  client pub(venue.port, "/ws/v5/public");
+  pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"trades\",\"instId\":\"USD-CHF\"},"
+           "{\"channel\":\"tickers\",\"instId\":\"USD-CHF\"},{\"channel\":\"bbo-tbt\",\"instId\":"
+           "\"USD-CHF\"},{\"channel\":\"books5\",\"instId\":\"USD-CHF\"}]}");
+  std::set<std::string> pushed;
+  for (int i = 0; i < 2000 && pushed.size() < 4; ++i) {
+    auto f = pub.next();
+    if (!contains(f, "\"data\":[")) continue;
+    auto v = parse(f);
+    pushed.insert(v.member("arg")->member("channel")->text);
+    if (contains(f, "\"channel\":\"trades\""))
+      CAF_CHECK(contains(f, "\"instId\":\"USD-CHF\",\"tradeId\":\""));
+  }
+  CAF_CHECK_EQUAL(pushed.size(), 4u);
+  // Candles live on /ws/v5/business: on /public the channel does not exist.
+  pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"candle1m\",\"instId\":\"USD-CHF\"}]}");
+  CAF_CHECK(contains(pub.await("\"event\":\"error\""), "\"code\":\"60018\""));
+  client biz(venue.port, "/ws/v5/business");
+  biz.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"candle1m\",\"instId\":\"USD-CHF\"}]}");
+  CAF_CHECK(contains(biz.next(), "\"event\":\"subscribe\""));
+  auto bar = parse(biz.await("\"channel\":\"candle1m\""));
+  CAF_CHECK_EQUAL(bar.member("data")->items[0].items.size(), 9u);
+  // malformed-frames: a truncated frame arrives before the next push.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?malformed-frames=1").status,
+                    200);
+  bool broken = false;
+  for (int i = 0; i < 2000 && !broken; ++i)
+    broken = !std::holds_alternative<json_value>(cwts::venue::parse_json(pub.next()));
+  CAF_CHECK(broken);
+  auto stats = request(venue.port, http::verb::get, "/venue/stats");
+  CAF_CHECK_EQUAL(int_field(stats.body, "malformedFrames"), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

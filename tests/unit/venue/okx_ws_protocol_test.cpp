@@ -213,6 +213,15 @@ CAF_TEST(unavailable_fault_answers_50001) {
   CAF_CHECK_EQUAL(faults.counters().ws_api_unavailable, 1u);
 }
 
+CAF_TEST(order_ops_share_the_rest_rate_limit_per_two_seconds) {
+  login();
+  auto cancel = "{\"id\":\"9\",\"op\":\"cancel-order\",\"args\":[{\"instId\":\"USD-CHF\","
+                "\"ordId\":\"424242\"}]}";
+  for (int i = 0; i < okx_rate_limit_of("POST", "/api/v5/trade/cancel-order"); ++i)
+    CAF_CHECK(contains(one(cancel, priv), "\"code\":\"1\""));
+  CAF_CHECK(contains(one(cancel, priv), "\"code\":\"50011\""));
+}
+
 CAF_TEST(orders_channel_pushes_place_fill_and_cancel) {
   auto rest = engine.place(limit("demo", order_side::sell, "0.9", "10"), now);
   CAF_REQUIRE(std::holds_alternative<order>(rest));
