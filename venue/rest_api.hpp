@@ -30,10 +30,10 @@ struct http_request_view {
   std::string_view body;
   // OKX v5 signing headers (venue/okx/okx_auth.hpp), as received; the
   // Binance surface ignores them.
-  std::optional<std::string_view> ok_access_key;
-  std::optional<std::string_view> ok_access_sign;
-  std::optional<std::string_view> ok_access_timestamp;
-  std::optional<std::string_view> ok_access_passphrase;
+  std::optional<std::string_view> ok_access_key{};
+  std::optional<std::string_view> ok_access_sign{};
+  std::optional<std::string_view> ok_access_timestamp{};
+  std::optional<std::string_view> ok_access_passphrase{};
 };
 
 struct http_reply {
