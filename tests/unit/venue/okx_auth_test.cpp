@@ -6,6 +6,7 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include "tests/unit/venue/okx_test_fixture.hpp"
+#include "venue/venue_config.hpp"
 
 using namespace cwts;
 using namespace cwts::venue;
@@ -29,6 +30,17 @@ CAF_TEST(iso_timestamps_round_trip) {
   CAF_CHECK(!parse_okx_iso_time("2020-12-08 09:08:57.715Z"));
   CAF_CHECK(!parse_okx_iso_time("1607418537715"));
   CAF_CHECK(!parse_okx_iso_time("2020-13-08T09:08:57.715Z"));
+}
+
+CAF_TEST(key_file_reads_the_passphrase) {
+  auto keys = load_keys("[account.a]\napi-key = k1\nsecret = s1\npassphrase = p 1\n"
+                        "[account.b]\napi-key = k2\nsecret = s2\n");
+  CAF_REQUIRE(std::holds_alternative<key_store>(keys));
+  auto& ks = std::get<key_store>(keys);
+  CAF_CHECK_EQUAL(ks.find("k1")->passphrase, "p 1");
+  CAF_CHECK_EQUAL(ks.find("k2")->passphrase, ""); // optional: Binance-only accounts
+  CAF_CHECK(okx_passphrase_ok(*ks.find("k1"), "p 1"));
+  CAF_CHECK(!okx_passphrase_ok(*ks.find("k2"), ""));
 }
 
 CAF_TEST_FIXTURE_SCOPE(okx_auth_tests, okx_fixture)
