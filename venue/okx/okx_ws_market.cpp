@@ -130,7 +130,7 @@ std::vector<market_push> market_channels::settled(int64_t now_ms,
   return out;
 }
 
-std::string market_channels::ticker_data(const instrument& i, int64_t now_ms) const {
+void market_channels::write_ticker(json_writer& w, const instrument& i, int64_t now_ms) const {
   auto s = stats_.rolling_24h(i.sym, now_ms);
   auto last = stats_.last_price(i.sym);
   auto top = top_of(engine_, i.sym);
@@ -142,8 +142,7 @@ std::string market_channels::ticker_data(const instrument& i, int64_t now_ms) co
     auto bars_today = day ? bars(i.sym, candle_bar{*day, tz}, 1, now_ms) : std::vector<kline>{};
     return bars_today.empty() ? px(s.last) : wire_decimal(bars_today.back().open);
   };
-  json_writer w;
-  w.begin_object().field("instType", "SPOT").field("instId", i.inst)
+  w.field("instType", "SPOT").field("instId", i.inst)
     .field("last", px(s.last)).field("lastSz", last ? wire_decimal(s.last_qty) : "")
     .field("askPx", px_or_empty(top.ask, false)).field("askSz", px_or_empty(top.ask, true))
     .field("bidPx", px_or_empty(top.bid, false)).field("bidSz", px_or_empty(top.bid, true))
@@ -152,16 +151,23 @@ std::string market_channels::ticker_data(const instrument& i, int64_t now_ms) co
     .field("low24h", px(traded ? s.low : s.last))
     .field("volCcy24h", wire_decimal(s.quote_volume)).field("vol24h", wire_decimal(s.volume))
     .field("sodUtc0", day_open(0)).field("sodUtc8", day_open(hong_kong_offset_ms));
-  return w.take(); // left open: ticker_frame adds ts and closes it
 }
 
-std::string market_channels::ticker_frame(const instrument& i, const std::string& data,
-                                          int64_t now_ms) const {
+std::string market_channels::ticker_state(const instrument& i, int64_t now_ms) const {
+  json_writer w;
+  w.begin_object();
+  write_ticker(w, i, now_ms);
+  w.end_object();
+  return w.take();
+}
+
+std::string market_channels::ticker_frame(const instrument& i, int64_t now_ms) const {
   json_writer w;
   w.begin_object();
   write_channel_arg(w, "tickers", i.inst);
-  w.key("data").begin_array().raw(data + ",\"ts\":\"" + std::to_string(now_ms) + "\"}")
-    .end_array().end_object();
+  w.key("data").begin_array().begin_object();
+  write_ticker(w, i, now_ms);
+  w.field("ts", std::to_string(now_ms)).end_object().end_array().end_object();
   return w.take();
 }
 
@@ -209,10 +215,11 @@ std::vector<market_push> market_channels::tick(int64_t now_ms, const subscribed_
       if (auto f = i.books5.changed(engine_, i.sym, i.inst, now_ms))
         out.push_back(market_push{five, std::move(*f)});
     if (subscribed.count(channel_key{"tickers", i.inst})) {
-      auto data = ticker_data(i, now_ms);
-      if (data != i.last_ticker) {
-        out.push_back(market_push{channel_key{"tickers", i.inst}, ticker_frame(i, data, now_ms)});
-        i.last_ticker = std::move(data);
+      // Pushed when anything but its time changed.
+      auto state = ticker_state(i, now_ms);
+      if (state != i.last_ticker) {
+        out.push_back(market_push{channel_key{"tickers", i.inst}, ticker_frame(i, now_ms)});
+        i.last_ticker = std::move(state);
       }
     }
   }
@@ -240,7 +247,7 @@ std::optional<std::string> market_channels::initial(const channel_key& key,
   if (!i) return std::nullopt;
   if (key.channel == "books5") return i->books5.current(engine_, i->sym, i->inst, now_ms);
   if (key.channel == "bbo-tbt") return i->bbo.current(engine_, i->sym, i->inst, now_ms);
-  if (key.channel == "tickers") return ticker_frame(*i, ticker_data(*i, now_ms), now_ms);
+  if (key.channel == "tickers") return ticker_frame(*i, now_ms);
   if (auto bar = parse_candle_channel(key.channel)) {
     auto last = bars(i->sym, *bar, 1, now_ms);
     if (last.empty()) return std::nullopt;

@@ -84,7 +84,7 @@ private:
     books_channel books;
     top_channel books5{"books5", 5};
     top_channel bbo{"bbo-tbt", 1};
-    std::string last_ticker; // the previous ticker push's data, without ts
+    std::string last_ticker; // ticker_state of the previous push
   };
   struct candle_state {
     int64_t open_time = -1;
@@ -94,8 +94,11 @@ private:
   void sync();
   instrument* find(std::string_view inst);
   const instrument* find(std::string_view inst) const;
-  std::string ticker_data(const instrument& i, int64_t now_ms) const;
-  std::string ticker_frame(const instrument& i, const std::string& data, int64_t now_ms) const;
+  // The tickers fields but ts; ticker_state is them as one object, to tell
+  // whether anything changed.
+  void write_ticker(json_writer& w, const instrument& i, int64_t now_ms) const;
+  std::string ticker_state(const instrument& i, int64_t now_ms) const;
+  std::string ticker_frame(const instrument& i, int64_t now_ms) const;
   std::vector<kline> bars(symbol sym, const candle_bar& bar, size_t n, int64_t now_ms) const;
   void candle_pushes(const channel_key& key, const instrument& i, int64_t now_ms,
                      std::vector<market_push>& out);
