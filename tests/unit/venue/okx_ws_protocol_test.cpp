@@ -185,6 +185,10 @@ CAF_TEST(order_ops_place_amend_cancel_and_batch) {
   auto open = engine.open_orders("demo", std::nullopt);
   CAF_REQUIRE_EQUAL(open.size(), 1u);
   CAF_CHECK_EQUAL(open[0].orig_qty.raw, qty::from_units(6).raw);
+  auto amended = pushes("orders");
+  CAF_REQUIRE_EQUAL(amended.size(), 2u); // live, then the amend
+  CAF_CHECK(contains(amended[1], "\"sz\":\"6\""));
+  CAF_CHECK(contains(amended[1], "\"amendResult\":\"0\""));
   auto cancel = one("{\"id\":\"3\",\"op\":\"cancel-order\",\"args\":[{\"instId\":\"USD-CHF\","
                     "\"clOrdId\":\"b1\"}]}", priv);
   CAF_CHECK(contains(cancel, "\"code\":\"0\""));
