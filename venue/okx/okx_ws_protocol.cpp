@@ -78,6 +78,30 @@ std::string_view rest_path(std::string_view op) {
   return "/api/v5/trade/amend-batch-orders";
 }
 
+// OKX "Login": timestamp in Unix seconds ("1538054050"); SDKs that send
+// fractional seconds ("1538054050.975") are read to the millisecond.
+std::optional<int64_t> login_time_ms(const std::string& text) {
+  auto dot = text.find('.');
+  auto whole = text.substr(0, dot);
+  int64_t seconds = 0;
+  auto [ptr, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+  if (whole.empty() || ec != std::errc() || ptr != whole.data() + whole.size() || seconds < 0
+      || seconds > 100'000'000'000)
+    return std::nullopt;
+  int64_t ms = 0;
+  if (dot != std::string::npos) {
+    auto frac = text.substr(dot + 1);
+    if (frac.empty() || frac.size() > 9) return std::nullopt;
+    for (size_t i = 0; i < frac.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(frac[i]))) return std::nullopt;
+      if (i < 3) ms = ms * 10 + (frac[i] - '0');
+    }
+    for (size_t i = frac.size(); i < 3; ++i)
+      ms *= 10;
+  }
+  return seconds * 1000 + ms;
+}
+
 // OKX "id": 1-32 letters and digits.
 bool id_ok(const std::string& id) {
   if (id.empty() || id.size() > 32) return false;
@@ -213,13 +237,10 @@ void ws_handler::login(const json_value& req, ws_state& s, ws_outcome& out, int6
   if (!sign || sign->empty()) return fail(code::sign_empty, "sign can not be empty");
   if (!passphrase || passphrase->empty())
     return fail(code::passphrase_empty, "passphrase can not be empty");
-  int64_t seconds = 0;
-  auto* t = timestamp ? timestamp->data() : nullptr;
-  auto* t_end = timestamp ? t + timestamp->size() : nullptr;
-  auto [ptr, ec] = timestamp ? std::from_chars(t, t_end, seconds) : std::from_chars_result{};
-  if (!timestamp || timestamp->empty() || ec != std::errc() || ptr != t_end)
+  auto login_ms = timestamp ? login_time_ms(*timestamp) : std::nullopt;
+  if (!login_ms)
     return fail(code::bad_timestamp, "Invalid timestamp: Unix time in seconds expected");
-  auto skew = seconds * 1000 - now_ms;
+  auto skew = *login_ms - now_ms;
   if (skew > login_window_ms || skew < -login_window_ms)
     return fail(code::expired, "Timestamp request expired");
   auto* account = keys_.find(*key);

@@ -156,6 +156,12 @@ CAF_TEST(login_checks_key_passphrase_timestamp_and_sign) {
   CAF_CHECK(contains(one("{\"op\":\"login\",\"args\":[{\"passphrase\":\"p\",\"timestamp\":\"1\",\"sign\":\"x\"}]}",
                          priv), "\"code\":\"60001\""));
   CAF_CHECK(priv.account.empty());
+  // Fractional seconds (some SDKs send them) are read too.
+  auto frac = std::to_string(now / 1000) + ".250";
+  auto with_frac = "{\"op\":\"login\",\"args\":[{\"apiKey\":\"demokey\",\"passphrase\":\"demopass\","
+                   "\"timestamp\":\"" + frac + "\",\"sign\":\""
+                   + okx_sign("demosecret", frac + "GET/users/self/verify") + "\"}]}";
+  CAF_CHECK(contains(one(with_frac, pub), "\"event\":\"login\",\"code\":\"0\""));
   login();
   CAF_CHECK_EQUAL(priv.account, "demo");
 }
