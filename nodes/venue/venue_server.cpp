@@ -425,7 +425,7 @@ void venue_server::deliver(const stream_event& ev) {
 
 void venue_server::add_subscriber(const std::shared_ptr<ws_session>& s) {
   subscribers_.push_back(s);
-  stats_.ws_clients = subscribers_.size();
+  count_clients();
 }
 
 void venue_server::remove_subscriber(const ws_session* s) {
@@ -436,7 +436,11 @@ void venue_server::remove_subscriber(const ws_session* s) {
                            return !p || p.get() == s;
                          }),
           v.end());
-  stats_.ws_clients = v.size();
+  count_clients();
+}
+
+void venue_server::count_clients() {
+  stats_.ws_clients = subscribers_.size() + okx_ws_.connections();
 }
 
 void venue_server::stop() {

@@ -56,6 +56,8 @@ public:
   // Used by sessions.
   void add_subscriber(const std::shared_ptr<ws_session>& s);
   void remove_subscriber(const ws_session* s);
+  // ws_clients: Binance and OKX WebSocket connections together.
+  void count_clients();
   size_t ws_queue_limit() const { return ws_queue_limit_; }
   venue_stats& stats() { return stats_; }
   rest_api& api() { return api_; }

@@ -59,8 +59,9 @@ void ws_session::on_accept(beast::error_code ec) {
   open_ = true;
   if (okx_) {
     server_.okx_ws().add(shared_from_this());
+    server_.count_clients();
     spdlog::info("event=okx_ws_open conn={} clients={}", okx_->conn_id,
-                 server_.okx_ws().connections());
+                 server_.stats().ws_clients);
     return read();
   }
   server_.add_subscriber(shared_from_this());
@@ -170,10 +171,12 @@ void ws_session::fail(const char* where, beast::error_code ec) {
 }
 
 void ws_session::unregister() {
-  if (okx_)
+  if (okx_) {
     server_.okx_ws().remove(this);
-  else
+    server_.count_clients();
+  } else {
     server_.remove_subscriber(this);
+  }
 }
 
 } // namespace cwts::venue
