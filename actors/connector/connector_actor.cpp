@@ -109,10 +109,13 @@ void start_stream(connector_ptr self) {
     if (auto v = validator->get(); v && feed)
       caf::anon_send(v, std::move(b));
   };
-  if (st.cfg.protocol == connector_actor_config::protocol_kind::okx)
+  if (st.cfg.protocol == connector_actor_config::protocol_kind::okx) {
+    if (auto why = connector::okx::validate(st.cfg.okx_stream); !why.empty())
+      spdlog::error("event=market_data_config_invalid protocol=okx error=\"{}\"", why);
     st.stream = std::make_unique<connector::okx::okx_market_stream>(st.cfg.okx_stream, to_validator);
-  else
+  } else {
     st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, to_validator);
+  }
   st.stream->start();
 }
 

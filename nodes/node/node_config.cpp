@@ -34,6 +34,8 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
     .add(v.account, "account", "account name in the credentials file; what its orders trade")
     .add(v.api_key_env, "api-key-env", "environment variable holding the API key")
     .add(v.secret_env, "secret-env", "environment variable holding the secret")
+    .add(v.passphrase_env, "passphrase-env",
+         "environment variable holding the API passphrase (OKX; else the credentials file's)")
     .add(v.symbols, "symbols", "symbols to trade")
     .add(v.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
     .add(v.recv_window_ms, "recv-window-ms", "Binance recvWindow")
@@ -49,7 +51,11 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
     .add(v.lost_rest_failures, "lost-rest-failures",
          "failed REST probes in a row before REST counts as lost")
     .add(v.venue_protocol, "protocol",
-         "order entry and cancel-all: binance (REST/WebSocket API) or fix (FIX 4.4, docs/fix.md)")
+         "binance (REST/WebSocket API), fix (FIX 4.4 orders, docs/fix.md) or okx (OKX v5)")
+    .add(v.okx_ws_orders, "okx-ws-orders",
+         "okx: orders over the private WebSocket, REST while it is down (on/off)")
+    .add(v.dead_mans_switch_ms, "dead-mans-switch-ms",
+         "okx: the venue cancels every order when not renewed this long (0: off; 10000..120000)")
     .add(v.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
     .add(v.fix_port, "fix-port", "FIX acceptor port")
     .add(v.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
@@ -257,16 +263,44 @@ bool parse_peer(const std::string& full, peer_address& out, std::string& error) 
   return true;
 }
 
-// Secrets: the environment wins over the credentials file; neither is logged.
-bool load_credentials(const std::string& cat, const std::string& file, const std::string& account,
-                      const std::string& key_env, const std::string& secret_env,
-                      venue_settings& venue, std::string& error) {
+// OKX's passphrase: the environment, else the credentials file's
+// [account.<name>] passphrase; required where the venue speaks OKX.
+bool load_passphrase(const std::string& cat, const raw_venue_options& r, const ini_file* ini,
+                     venue_settings& venue, std::string& error) {
+  if (const char* env = std::getenv(r.passphrase_env.c_str()); env && *env)
+    venue.passphrase = env;
+  else if (ini != nullptr)
+    venue.passphrase = ini->get("account." + r.account + ".passphrase").value_or("");
+  if (!venue.okx || !venue.passphrase.empty())
+    return true;
+  error = cat + ".account: '" + r.account + "' has no passphrase"
+          + (r.credentials_file.empty() ? std::string() : " in " + r.credentials_file) + " and "
+          + r.passphrase_env + " is not in the environment (OKX signs with OK-ACCESS-PASSPHRASE)";
+  return false;
+}
+
+// Secrets: the environment wins over the credentials file; none is logged.
+bool load_credentials(const std::string& cat, const raw_venue_options& r, venue_settings& venue,
+                      std::string& error) {
+  const auto& file = r.credentials_file;
+  const auto& account = r.account;
+  const auto& key_env = r.api_key_env;
+  const auto& secret_env = r.secret_env;
   const char* key = std::getenv(key_env.c_str());
   const char* secret = std::getenv(secret_env.c_str());
   if (key && secret && *key && *secret) {
     venue.api_key = key;
     venue.secret = secret;
-    return true;
+    // The keys from the environment; OKX's passphrase may still be the file's.
+    std::optional<ini_file> ini;
+    if (venue.okx && !file.empty()) {
+      ini = ini_file::load(file, error);
+      if (!ini) {
+        error = cat + ".credentials-file: " + error;
+        return false;
+      }
+    }
+    return load_passphrase(cat, r, ini ? &*ini : nullptr, venue, error);
   }
   if (file.empty()) {
     error = cat + ".credentials-file: not set and " + key_env + "/" + secret_env + " are not in the "
@@ -286,7 +320,7 @@ bool load_credentials(const std::string& cat, const std::string& file, const std
   }
   venue.api_key = *k;
   venue.secret = *s;
-  return true;
+  return load_passphrase(cat, r, &*ini, venue, error);
 }
 
 std::string with_node_id(std::string text, const node_id& self) {
@@ -374,14 +408,40 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
 
 namespace {
 
-// [<cat>] protocol and fix-* (docs/fix.md).
+// [<cat>] okx-ws-orders and dead-mans-switch-ms (OKX's cancel-all-after
+// takes 10 s .. 120 s; the connector refreshes it well before it runs out).
+bool read_okx(const raw_venue_options& r, const std::string& cat, venue_settings& v,
+              std::string& error) {
+  if (r.okx_ws_orders != "on" && r.okx_ws_orders != "off") {
+    error = cat + ".okx-ws-orders: '" + r.okx_ws_orders + "' is not on or off";
+    return false;
+  }
+  v.okx_ws_orders = r.okx_ws_orders == "on";
+  if (r.dead_mans_switch_ms != 0 && !v.okx) {
+    error = cat + ".dead-mans-switch-ms: only protocol = okx has a venue dead-man's switch (it is '"
+            + r.venue_protocol + "')";
+    return false;
+  }
+  if (r.dead_mans_switch_ms != 0
+      && !in_range(cat + ".dead-mans-switch-ms", r.dead_mans_switch_ms, 10'000, 120'000, error)) {
+    error += " (OKX's cancel-all-after range; or 0: off)";
+    return false;
+  }
+  v.dead_mans_switch = std::chrono::milliseconds(r.dead_mans_switch_ms);
+  return true;
+}
+
+// [<cat>] protocol, fix-* (docs/fix.md) and the OKX keys.
 bool read_fix(const raw_venue_options& r, const std::string& cat, const node_id& self,
               venue_settings& v, std::string& error) {
-  if (r.venue_protocol != "binance" && r.venue_protocol != "fix") {
-    error = cat + ".protocol: '" + r.venue_protocol + "' is not binance or fix";
+  if (r.venue_protocol != "binance" && r.venue_protocol != "fix" && r.venue_protocol != "okx") {
+    error = cat + ".protocol: '" + r.venue_protocol + "' is not binance, fix or okx";
     return false;
   }
   v.fix = r.venue_protocol == "fix";
+  v.okx = r.venue_protocol == "okx";
+  if (!read_okx(r, cat, v, error))
+    return false;
   if (!v.fix)
     return true;
   if (!in_range(cat + ".fix-port", r.fix_port, 1, 65535, error)
@@ -473,9 +533,7 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
   }
   if (!read_fix(r, cat, self, v, error))
     return false;
-  return !gateway
-         || load_credentials(cat, r.credentials_file, r.account, r.api_key_env, r.secret_env, v,
-                             error);
+  return !gateway || load_credentials(cat, r, v, error);
 }
 
 } // namespace

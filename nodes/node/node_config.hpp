@@ -70,6 +70,18 @@ struct venue_settings {
   // keys, docs/fix.md); market data stays on the WebSocket streams.
   bool fix = false;
   fix::fix_connector_settings fix_session;
+  // [venue] protocol = "okx": OKX v5 for orders (REST, private WebSocket)
+  // and market data (public WebSocket).
+  bool okx = false;
+  // OK-ACCESS-PASSPHRASE of the account (credentials file [account.<name>]
+  // passphrase, or passphrase-env); never logged. OKX only.
+  std::string passphrase;
+  // [venue] okx-ws-orders: orders over the private WebSocket, REST while it
+  // is down (off: REST only).
+  bool okx_ws_orders = true;
+  // [venue] dead-mans-switch-ms: OKX cancel-all-after armed and refreshed
+  // by the connector (0: off; OKX accepts 10 s .. 120 s).
+  std::chrono::milliseconds dead_mans_switch{0};
 };
 
 struct risk_settings {
@@ -214,6 +226,7 @@ struct raw_venue_options {
   std::string account = "demo";
   std::string api_key_env = "CWTS_VENUE_API_KEY";
   std::string secret_env = "CWTS_VENUE_SECRET";
+  std::string passphrase_env = "CWTS_VENUE_PASSPHRASE";
   std::vector<std::string> symbols;
   int64_t request_timeout_ms = 2000;
   int64_t recv_window_ms = 5000;
@@ -234,6 +247,8 @@ struct raw_venue_options {
   std::string fix_data_dictionary;
   bool fix_reset_on_logon = false;
   int64_t fix_resend_max_age_s = 5;
+  std::string okx_ws_orders = "on"; // a string: CAF's command line cannot set a bool to false
+  int64_t dead_mans_switch_ms = 0;
 };
 
 class node_config : public caf::actor_system_config {

@@ -68,6 +68,28 @@ void signed_endpoint(Endpoint& e, const venue_settings& v) {
   e.recv_window_ms = v.recv_window.count();
 }
 
+// [venue] protocol = okx: C1's adapter (orders, fills, cancel-all, the
+// dead-man's switch) and the OKX public WebSocket for market data, both on
+// the venue's host and port.
+void okx_connector(connector_actor_config& cfg, const venue_settings& v) {
+  cfg.protocol = connector_actor_config::protocol_kind::okx;
+  auto& a = cfg.okx;
+  venue_endpoint(a, v);
+  a.api_key = v.api_key;
+  a.secret = v.secret;
+  a.passphrase = v.passphrase;
+  a.symbols = v.symbols;
+  a.request_timeout = v.request_timeout;
+  a.use_ws_orders = v.okx_ws_orders;
+  a.dead_mans_switch = v.dead_mans_switch;
+  a.poll_interval = v.poll_interval;
+  a.poll_interval_streaming = v.poll_interval_streaming;
+  auto& m = cfg.okx_stream;
+  venue_endpoint(m, v);
+  m.symbols = v.symbols;
+  m.request_timeout = v.request_timeout;
+}
+
 // One per venue of the node: role "connector.<venue>", supervised on its own.
 child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate) {
   connector_actor_config cfg;
@@ -98,6 +120,8 @@ child_spec connector_spec(const node_settings& s, const venue_settings& v, const
     cfg.protocol = connector_actor_config::protocol_kind::fix;
     cfg.fix = v.fix_session;
   }
+  if (v.okx)
+    okx_connector(cfg, v);
   return {connector_role(v.name), [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 

@@ -483,6 +483,12 @@ okx_market_stream::~okx_market_stream() {
 }
 
 void okx_market_stream::start() {
+  // A config that cannot work never connects, and says why where the shell
+  // logs connection failures.
+  if (auto why = validate(impl_->cfg); !why.empty()) {
+    impl_->set_error(impl_->last_connect_error, "config: " + why);
+    return;
+  }
   impl_->runner.start([this] { impl_->begin(); });
 }
 
