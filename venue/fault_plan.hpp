@@ -28,9 +28,11 @@
 //   okx-bad-checksum N      the next N OKX `books` update pushes carry a
 //                           wrong checksum, so a client must detect it and
 //                           resubscribe (counted per push)
-// The market-stream faults (malformed-frames, out-of-order excepted: OKX
-// pushes keep their order) apply to OKX /ws/v5/public and /business
-// connections too, the WebSocket API ones (ws-api-*) to /ws/v5/private.
+// On OKX connections (nodes/venue/okx_ws_hub.hpp): malformed-frames, stall-ms
+// and ws-drop act on /ws/v5/public and /business pushes as on market
+// streams; ws-api-latency-ms, ws-api-unavailable and ws-api-drop on
+// /ws/v5/private as on the WebSocket API. depth-gaps and out-of-order are
+// Binance-only (an OKX client sees gaps through seqId/prevSeqId).
 // Actions (admin endpoint only; a config is read before any client exists):
 //   ws-drop true            close every market-stream connection now
 //   ws-api-drop true        close every WebSocket API connection now

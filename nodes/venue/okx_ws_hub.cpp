@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "venue/okx/okx_json.hpp"
+#include "venue_server.hpp"
 #include "ws_session.hpp"
 
 namespace cwts::venue {
@@ -47,8 +48,7 @@ void okx_ws_hub::schedule() {
   timer_.expires_after(std::chrono::milliseconds(100));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    using namespace std::chrono;
-    tick(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    tick(venue_server::wall_ms());
     schedule();
   });
 }
