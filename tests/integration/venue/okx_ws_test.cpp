@@ -256,4 +256,31 @@ CAF_TEST(public_and_business_channels_push_and_malformed_frames_are_seen) {
   CAF_CHECK_EQUAL(int_field(stats.body, "malformedFrames"), 1);
 }
 
+CAF_TEST(ws_drop_and_ws_api_drop_close_okx_connections) {
+  venue_process venue(binary, config);
+  client pub(venue.port, "/ws/v5/public");
+  client priv(venue.port, "/ws/v5/private");
+  // Both are registered once each answered a ping.
+  for (auto* c : {&pub, &priv}) {
+    c->send("ping");
+    CAF_REQUIRE_EQUAL(c->next(), "pong");
+  }
+  auto closed = [](client& c) {
+    beast::error_code ec;
+    for (int i = 0; i < 1000 && !ec; ++i) {
+      beast::flat_buffer buf;
+      c.ws.read(buf, ec);
+    }
+    return bool(ec);
+  };
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-drop=true").status, 200);
+  CAF_CHECK(closed(pub));
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-api-drop=true").status,
+                    200);
+  CAF_CHECK(closed(priv));
+  auto stats = request(venue.port, http::verb::get, "/venue/stats");
+  CAF_CHECK_EQUAL(int_field(stats.body, "wsDrops"), 1);
+  CAF_CHECK_EQUAL(int_field(stats.body, "wsApiDrops"), 1);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
