@@ -172,6 +172,14 @@ CAF_TEST(books_checksums_verify_and_the_bad_checksum_fault_is_seen) {
     CAF_CHECK(on_books(book, f));
     ++updates;
   }
+  // stall-ms: pushes are held, then the chain continues unbroken.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?stall-ms=300").status, 200);
+  for (int n = 0; n < 10;) {
+    auto f = pub.next();
+    if (!contains(f, "\"channel\":\"books\"")) continue;
+    CAF_CHECK(on_books(book, f));
+    ++n;
+  }
   // okx-bad-checksum: the same verification now fails, and it is counted.
   auto armed = request(venue.port, http::verb::post, "/venue/faults?okx-bad-checksum=1");
   CAF_REQUIRE_EQUAL(armed.status, 200);
@@ -209,10 +217,16 @@ CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
   auto live = priv.await("\"clOrdId\":\"okxws1\"");
   CAF_CHECK(contains(live, "\"channel\":\"orders\""));
   CAF_CHECK(contains(live, "\"state\":\"live\""));
+  // ws-api-latency-ms delays the op's reply, not the order.
+  CAF_REQUIRE_EQUAL(
+    request(venue.port, http::verb::post, "/venue/faults?ws-api-latency-ms=100").status, 200);
   priv.send("{\"id\":\"c1\",\"op\":\"cancel-order\",\"args\":[{\"instId\":\"USD-CHF\","
             "\"clOrdId\":\"okxws1\"}]}");
-  CAF_CHECK(contains(priv.await("\"id\":\"c1\""), "\"code\":\"0\""));
+  // The push (sent at once) comes before the delayed reply.
   CAF_CHECK(contains(priv.await("\"state\":\"canceled\""), "\"clOrdId\":\"okxws1\""));
+  CAF_CHECK(contains(priv.await("\"id\":\"c1\""), "\"code\":\"0\""));
+  CAF_CHECK_EQUAL(int_field(request(venue.port, http::verb::get, "/venue/stats").body,
+                            "wsApiDelayed"), 1);
   // A wrong passphrase is refused on a fresh connection.
   client other(venue.port, "/ws/v5/private");
   auto bad = login_frame();
