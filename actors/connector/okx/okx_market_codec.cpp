@@ -257,6 +257,23 @@ outcome<okx_frame_kind> decode_okx_frame(std::string_view text, okx_frame& out) 
   return fail("channel \"" + std::string(channel) + "\" is not subscribed by this stream");
 }
 
+book_top to_book_top(const okx_bbo_msg& m, const symbol& sym, timestamp_ns received) {
+  book_top top;
+  top.sym = sym;
+  top.update_id = m.seq_id;
+  if (m.bid) {
+    top.bid_px = m.bid->px;
+    top.bid_qty = m.bid->sz;
+  }
+  if (m.ask) {
+    top.ask_px = m.ask->px;
+    top.ask_qty = m.ask->sz;
+  }
+  top.ts_event = m.ts;
+  top.ts_init = received;
+  return top;
+}
+
 std::string okx_channel_request(const std::string& op, const std::string& channel,
                                 const std::vector<std::string>& inst_ids) {
   rapidjson::StringBuffer buf;

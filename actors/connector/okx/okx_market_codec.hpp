@@ -89,6 +89,9 @@ struct okx_frame {
 // Decodes one text frame; `out` is overwritten (its vectors reused).
 outcome<okx_frame_kind> decode_okx_frame(std::string_view text, okx_frame& out);
 
+// A bbo-tbt push as the validator's top of book (a missing side is zero).
+book_top to_book_top(const okx_bbo_msg& m, const symbol& sym, timestamp_ns received);
+
 // {"op":"<op>","args":[{"channel":"<channel>","instId":"<id>"},..]}
 std::string okx_channel_request(const std::string& op, const std::string& channel,
                                 const std::vector<std::string>& inst_ids);

@@ -61,6 +61,7 @@ struct feed {
   std::string inst_id; // empty until resolved
   bool resubscribe_pending = false;
   int64_t resubscribe_not_before_ns = 0;
+  int64_t subscribed_ns = 0; // monotonic time of the last books subscribe
   uint64_t seen_resyncs = 0, seen_gaps = 0, seen_checksum = 0, seen_crossed = 0, seen_overflows = 0;
   std::atomic<bool> synced{false};
   std::atomic<int64_t> last_rx_ns{0};
@@ -186,6 +187,8 @@ struct okx_market_stream::impl {
       send(okx_channel_request("subscribe", "trades", ids));
     if (cfg.bbo)
       send(okx_channel_request("subscribe", "bbo-tbt", ids));
+    for (auto& f : feeds)
+      f->subscribed_ns = monotonic_ns();
     ping_seen = self.frames_.load();
     ping_sent = false;
     watch_ping(link.generation());
@@ -235,6 +238,7 @@ struct okx_market_stream::impl {
         ws.close_socket(); // the pending read fails: reconnect
         return;
       }
+      resubscribe_stuck_books();
       watch_ping(gen);
     });
   }
@@ -290,22 +294,8 @@ struct okx_market_stream::impl {
             batch.trades.push_back(trade{f->book.sym(), t.id, t.px, t.sz, t.buyer_is_maker, t.ts, now});
         break;
       case okx_frame_kind::bbo:
-        if (auto* f = feed_of(frame.bbo.inst_id, now)) {
-          book_top top;
-          top.sym = f->book.sym();
-          top.update_id = frame.bbo.seq_id;
-          if (frame.bbo.bid) {
-            top.bid_px = frame.bbo.bid->px;
-            top.bid_qty = frame.bbo.bid->sz;
-          }
-          if (frame.bbo.ask) {
-            top.ask_px = frame.bbo.ask->px;
-            top.ask_qty = frame.bbo.ask->sz;
-          }
-          top.ts_event = frame.bbo.ts;
-          top.ts_init = now;
-          batch.tops.push_back(top);
-        }
+        if (auto* f = feed_of(frame.bbo.inst_id, now))
+          batch.tops.push_back(to_book_top(frame.bbo, f->book.sym(), now));
         break;
     }
   }
@@ -385,9 +375,23 @@ struct okx_market_stream::impl {
     });
   }
 
+  // A book still without its snapshot a whole ping period after its
+  // subscribe (a refused or lost subscribe) asks again.
+  void resubscribe_stuck_books() {
+    if (!cfg.books)
+      return;
+    auto now = monotonic_ns();
+    auto period = std::chrono::nanoseconds(cfg.ping_interval).count();
+    for (auto& f : feeds)
+      if (!f->inst_id.empty() && !f->book.synced() && !f->resubscribe_pending
+          && now - f->subscribed_ns >= period)
+        resubscribe(*f);
+  }
+
   void resubscribe_now(feed& f, int64_t now) {
     ++self.resubscribes_;
     f.resubscribe_not_before_ns = now + std::chrono::nanoseconds(cfg.resubscribe_interval).count();
+    f.subscribed_ns = now;
     send(okx_channel_request("unsubscribe", "books", {f.inst_id}));
     send(okx_channel_request("subscribe", "books", {f.inst_id}));
   }

@@ -11,7 +11,9 @@
 // - A book that breaks (a seqId gap, a checksum mismatch, a side past
 //   max_levels) is discarded and resubscribed (unsubscribe + subscribe: the
 //   venue sends a fresh snapshot), at most once per resubscribe_interval
-//   per instrument (OKX limits subscribe requests per connection).
+//   per instrument (OKX limits subscribe requests per connection). A book
+//   still without a snapshot a ping_interval after its subscribe (refused,
+//   lost) is resubscribed the same way.
 // - Keepalive as OKX asks: a connection silent for 30 s is closed by the
 //   venue, so with nothing received for ping_interval a text "ping" goes
 //   out; with still nothing (no "pong") a ping_interval later the connection

@@ -366,3 +366,27 @@ CAF_TEST(error_events_and_refused_instruments_are_counted) {
   CAF_CHECK_EQUAL(ws_server.http_requests(), 0);
   direct.stop();
 }
+
+CAF_TEST(a_book_without_its_snapshot_is_subscribed_again) {
+  okx_script_server server("", [](peer& p, int) {
+    p.read_until(R"("op":"subscribe")");
+    // Acknowledged, but the snapshot never comes (a lost push).
+    p.send(R"({"event":"subscribe","arg":{"channel":"books","instId":"USD-CHF"},"connId":"c1"})");
+    p.read_until(R"("op":"unsubscribe")");
+    p.read_until(R"("op":"subscribe")");
+    p.send(snapshot(77));
+    for (;;)
+      if (p.read() == "ping")
+        p.send("pong");
+  });
+  auto cfg = config_for(server.port());
+  cfg.inst_ids = {"USD-CHF"};
+  cfg.trades = false;
+  okx_market_stream stream(cfg, [](market_batch&&) {});
+  stream.start();
+  CAF_CHECK(eventually([&] { return stream.book_synced(0); }));
+  CAF_CHECK_EQUAL(stream.resubscribes(), 1u);
+  CAF_CHECK_EQUAL(stream.frames_of(okx_frame_kind::event), 1u);
+  CAF_CHECK_EQUAL(stream.error_events(), 0u);
+  stream.stop();
+}
