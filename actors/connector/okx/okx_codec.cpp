@@ -368,8 +368,10 @@ std::string amend_args(const std::string& inst_id, const std::string& cl_ord_id,
   w.StartObject();
   kv(w, "instId", inst_id);
   kv(w, "clOrdId", cl_ord_id);
-  kv(w, "newSz", okx_decimal(new_sz.raw));
-  kv(w, "newPx", okx_decimal(new_px.raw));
+  if (new_sz.is_positive())
+    kv(w, "newSz", okx_decimal(new_sz.raw));
+  if (new_px.is_positive())
+    kv(w, "newPx", okx_decimal(new_px.raw));
   w.EndObject();
   return buf.GetString();
 }

@@ -109,6 +109,7 @@ std::string okx_client_id(const client_order_id& id);
 std::string order_args(const order_request& req, const std::string& inst_id,
                        const std::string& cl_ord_id);
 std::string cancel_args(const std::string& inst_id, const std::string& cl_ord_id);
+// newSz / newPx only where positive: what does not change is not sent.
 std::string amend_args(const std::string& inst_id, const std::string& cl_ord_id, const qty& new_sz,
                        const price& new_px);
 // cancel-batch-orders body: [{"instId","ordId"},...].

@@ -68,6 +68,11 @@ const std::string* okx_session::inst_of(const symbol& sym) const {
   return it == inst_ids_.end() ? nullptr : &it->second;
 }
 
+std::string okx_session::venue_key(const client_order_id& id) const {
+  auto it = amended_.find(id);
+  return it == amended_.end() ? okx_client_id(id) : it->second;
+}
+
 client_order_id okx_session::our_id(const std::string& cl_ord_id) const {
   auto it = ids_.find(cl_ord_id);
   return it == ids_.end() ? client_order_id{cl_ord_id} : it->second;
@@ -148,7 +153,7 @@ bool okx_session::resolve(const client_order_id& id, const symbol& sym,
   const auto* inst = inst_of(sym);
   if (inst == nullptr)
     return false;
-  auto q = rest_.query(*inst, okx_client_id(id));
+  auto q = rest_.query(*inst, venue_key(id));
   if (q.ok()) {
     auto v = to_venue_order(q.value);
     v.client_id = id;
@@ -165,6 +170,21 @@ bool okx_session::resolve(const client_order_id& id, const symbol& sym,
     return true;
   }
   return false;
+}
+
+// A tracked order's state after a cancel: reported when it changed; an
+// order the venue does not know is left to polls and reconciliation.
+void okx_session::settle(const client_order_id& id, const symbol& sym,
+                         std::vector<okx_output>& out) {
+  const auto* inst = inst_of(sym);
+  if (inst == nullptr)
+    return;
+  auto q = rest_.query(*inst, venue_key(id));
+  if (!q.ok())
+    return;
+  auto v = to_venue_order(q.value);
+  v.client_id = id;
+  append(out, tracker_.on_query_result(v, wall_clock_now()));
 }
 
 okx_reply<okx_ack> okx_session::send(int op, const std::string& inst, const std::string& cl_ord_id,
@@ -258,12 +278,12 @@ std::vector<okx_output> okx_session::cancel(const cancel_request& c) {
   const auto* inst = inst_of(c.sym);
   if (inst == nullptr)
     return out;
-  auto reply = send(op_cancel, *inst, okx_client_id(c.id), nullptr, {}, {});
+  auto reply = send(op_cancel, *inst, venue_key(c.id), nullptr, {}, {});
   counters_.last_rtt_ns = reply.rtt_ns;
   if (reply.kind == reply_kind::rejected && !settled_cancel_code(reply.code))
     count_reject(reply.code);
   if (reply.ok() || (reply.kind == reply_kind::rejected && settled_cancel_code(reply.code)))
-    resolve(c.id, c.sym, out);
+    settle(c.id, c.sym, out);
   return out;
 }
 
@@ -280,8 +300,20 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
                             "amend needs a live limit order of a known instrument"));
     return out;
   }
-  auto key = okx_client_id(orig);
-  auto reply = send(op_amend, *inst, key, nullptr, replacement.quantity, replacement.limit_price);
+  auto key = venue_key(orig);
+  // Only what changes is sent (docs-v5: newSz and/or newPx).
+  auto now_at = rest_.query(*inst, key);
+  if (!now_at.ok()) {
+    out.emplace_back(reject(replacement, reject_reason::replace_refused,
+                            "amend: the original could not be read: " + now_at.detail));
+    return out;
+  }
+  auto new_sz = now_at.value.sz == replacement.quantity ? qty{} : replacement.quantity;
+  auto new_px = now_at.value.px == replacement.limit_price ? price{} : replacement.limit_price;
+  okx_reply<okx_ack> reply;
+  reply.kind = reply_kind::ok; // nothing to change: the order only changes its id
+  if (new_sz.is_positive() || new_px.is_positive())
+    reply = send(op_amend, *inst, key, nullptr, new_sz, new_px);
   if (reply.kind == reply_kind::unknown) {
     // Applied or not: the order's price and size say.
     auto q = rest_.query(*inst, key);
@@ -310,8 +342,15 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
   ended.ts_init = now;
   tracker_.forget(orig);
   out.emplace_back(ended);
-  // The venue's order now answers to the replacement's id.
+  // The venue's order keeps its clOrdId and now answers to the replacement's id.
   ids_[key] = replacement.id;
+  if (amended_.emplace(replacement.id, key).second) {
+    amended_order_.push_back(replacement.id);
+    if (amended_order_.size() > amended_kept) {
+      amended_.erase(amended_order_.front());
+      amended_order_.pop_front();
+    }
+  }
   venue_order v;
   v.sym = replacement.sym;
   v.order_id = before.venue_id;
@@ -492,7 +531,7 @@ venue_snapshot okx_session::snapshot(const reconcile_orders& req) {
     const auto* inst = inst_of(order.sym);
     if (listed || inst == nullptr)
       continue;
-    auto q = rest_.query(*inst, okx_client_id(order.id));
+    auto q = rest_.query(*inst, venue_key(order.id));
     ++snap.requests;
     if (q.ok()) {
       auto state = to_state(q.value);

@@ -101,9 +101,13 @@ private:
   venue_order to_venue_order(const okx_order& o) const;
   venue_order_state to_state(const okx_order& o) const;
   client_order_id our_id(const std::string& cl_ord_id) const;
+  // The clOrdId the venue knows our order by (an amended order keeps the
+  // original's).
+  std::string venue_key(const client_order_id& id) const;
   void remember(const client_order_id& id);
   void count_reject(const std::string& code);
   bool resolve(const client_order_id& id, const symbol& sym, std::vector<okx_output>& out);
+  void settle(const client_order_id& id, const symbol& sym, std::vector<okx_output>& out);
   bool first_sight(const std::string& trade_id);
   void append(std::vector<okx_output>& out, std::vector<execution_report> reports);
   okx_reply<okx_ack> send(int op, const std::string& inst, const std::string& cl_ord_id,
@@ -125,6 +129,10 @@ private:
   static constexpr std::size_t ids_kept = 65536;
   std::unordered_map<std::string, client_order_id> ids_;
   std::deque<std::string> ids_order_;
+  // Amended orders: our replacement id -> the venue's clOrdId, oldest first.
+  static constexpr std::size_t amended_kept = 4096;
+  std::map<client_order_id, std::string> amended_;
+  std::deque<client_order_id> amended_order_;
   // tradeIds seen on the orders channel, oldest first for the bound.
   static constexpr std::size_t trades_kept = 8192;
   std::unordered_set<std::string> trades_;

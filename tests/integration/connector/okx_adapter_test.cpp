@@ -1,0 +1,249 @@
+// The OKX adapter (actors/connector/okx) against a real cwts-venue speaking
+// OKX v5 on loopback: orders placed, amended and canceled over the private
+// WebSocket and over REST, a fill reported from the `orders` channel, the
+// kill switch's cancel_all confirmed by the venue's own orders-pending, and
+// cancel-all-after: armed by the adapter, left armed by stop(), and fired by
+// the venue's timer once nobody renews it. Waits poll with a deadline.
+#define CAF_SUITE connector_okx_adapter_integration
+#include "caf/test/unit_test_impl.hpp"
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "actors/connector/okx/okx_adapter.hpp"
+#include "actors/connector/okx/okx_rest.hpp"
+#include "common/serial_worker.hpp"
+#include "tests/integration/venue/venue_client.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using namespace cwts::connector::okx;
+
+namespace {
+
+const std::string passphrase = "cwtsDemoPassAlpha1"; // config/venue-demo-keys.ini
+
+// What the shell would give the adapter: a worker thread and a sink.
+struct fake_shell {
+  serial_worker worker;
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::vector<adapter_output> reports;
+  std::atomic<int> reconciles{0};
+
+  adapter_context context() {
+    adapter_context ctx;
+    ctx.post = [this](std::function<void()> job) { worker.post(std::move(job)); };
+    ctx.report = [this](std::vector<adapter_output> out) {
+      std::lock_guard<std::mutex> guard(mtx);
+      for (auto& o : out)
+        reports.push_back(std::move(o));
+      cv.notify_all();
+    };
+    ctx.request_reconcile = [this] { ++reconciles; };
+    return ctx;
+  }
+
+  // Runs `f` on the worker, as the shell runs blocking calls, so replies
+  // and the orders channel's events meet the adapter in one order; what it
+  // returns joins the reports.
+  template <class F>
+  auto on_worker(F f) -> decltype(f()) {
+    std::promise<decltype(f())> done;
+    worker.post([&] { done.set_value(f()); });
+    auto out = done.get_future().get();
+    if constexpr (std::is_same_v<decltype(f()), std::vector<adapter_output>>) {
+      std::lock_guard<std::mutex> guard(mtx);
+      reports.insert(reports.end(), out.begin(), out.end());
+      cv.notify_all();
+    }
+    return out;
+  }
+
+  // The first report of `id` with `status`, waiting up to `limit`.
+  std::optional<execution_report> await(const std::string& id, order_status status,
+                                        std::chrono::milliseconds limit) {
+    std::unique_lock<std::mutex> lock(mtx);
+    std::optional<execution_report> found;
+    cv.wait_for(lock, limit, [&] {
+      for (auto& o : reports)
+        if (auto* r = std::get_if<execution_report>(&o); r && r->id.value == id && r->status == status)
+          return found = *r, true;
+      return false;
+    });
+    return found;
+  }
+};
+
+okx_adapter_config config(int port, bool ws_orders) {
+  okx_adapter_config c;
+  c.port = static_cast<uint16_t>(port);
+  c.api_key = api_key;
+  c.secret = secret;
+  c.passphrase = passphrase;
+  c.symbols = {*symbol::parse("USDCHF")};
+  c.use_ws_orders = ws_orders;
+  c.poll_interval = std::chrono::milliseconds(100);
+  c.poll_interval_streaming = std::chrono::milliseconds(2000);
+  c.jitter_seed = 7;
+  return c;
+}
+
+okx_rest_config rest_config(int port) {
+  okx_rest_config r;
+  r.port = static_cast<uint16_t>(port);
+  r.credentials = okx_credentials{api_key, secret, passphrase};
+  return r;
+}
+
+order_request order(const std::string& id, side s, const char* px, const char* sz) {
+  order_request r;
+  r.id = client_order_id{id};
+  r.sym = *symbol::parse("USDCHF");
+  r.order_side = s;
+  r.limit_price = *price::parse(px);
+  r.quantity = *qty::parse(sz);
+  return r;
+}
+
+std::string describe(const std::vector<adapter_output>& out) {
+  std::string s;
+  for (auto& o : out) {
+    if (auto* r = std::get_if<execution_report>(&o))
+      s += r->id.value + ":" + to_string(r->status) + " ";
+    else
+      s += std::get<order_reject>(o).id.value + ":reject:" + std::get<order_reject>(o).detail + " ";
+  }
+  return s;
+}
+
+template <class Pred>
+bool wait_until(std::chrono::milliseconds limit, Pred pred) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= until)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+} // namespace
+
+CAF_TEST(orders_over_ws_and_rest_fills_cancel_all) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  auto cfg = config(venue.port, true);
+  CAF_REQUIRE_EQUAL(validate(cfg), "");
+  okx_adapter a(cfg, shell.context());
+  auto caps = a.capabilities();
+  CAF_CHECK(caps.blocking_order_calls && caps.amend && caps.dead_mans_switch);
+  CAF_CHECK_EQUAL(std::string(a.protocol()), "okx");
+  shell.on_worker([&] { a.start(); return 0; });
+  CAF_CHECK(wait_until(std::chrono::seconds(5), [&] { return a.fill_stream_connected() == true; }));
+  CAF_CHECK(a.may_probe());
+  CAF_CHECK(shell.on_worker([&] { return a.probe(); }).answered);
+  const auto second = std::chrono::seconds(5);
+
+  // Over the private WebSocket: a resting buy far under the market (~1.19),
+  // amended to a smaller size (cwts-venue amends sizes only), canceled.
+  auto placed = shell.on_worker([&] { return a.place(order("tr1-ws-1", side::buy, "0.6", "10"), true); });
+  CAF_MESSAGE("place: " << describe(placed));
+  CAF_REQUIRE(shell.await("tr1-ws-1", order_status::accepted, second));
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["orders.ws"], 1);
+  auto amended = shell.on_worker(
+    [&] { return a.amend(client_order_id{"tr1-ws-1"}, order("tr1-ws-2", side::buy, "0.6", "8")); });
+  CAF_MESSAGE("amend: " << describe(amended));
+  CAF_CHECK(shell.await("tr1-ws-1", order_status::canceled, second));
+  CAF_REQUIRE(shell.await("tr1-ws-2", order_status::accepted, second));
+  auto canceled = shell.on_worker([&] {
+    return a.cancel(cancel_request{client_order_id{"tr1-ws-2"}, *symbol::parse("USDCHF"), {}, {}});
+  });
+  CAF_MESSAGE("cancel: " << describe(canceled));
+  CAF_CHECK(shell.await("tr1-ws-2", order_status::canceled, second));
+
+  // A marketable buy fills; the fill comes from the orders channel or a poll.
+  auto taker = shell.on_worker([&] { return a.place(order("tr1-ws-3", side::buy, "1.4", "1"), true); });
+  CAF_MESSAGE("taker: " << describe(taker));
+  auto filled = shell.await("tr1-ws-3", order_status::filled, std::chrono::seconds(10));
+  CAF_REQUIRE(filled.has_value());
+  CAF_CHECK(filled->cum_qty == *qty::parse("1"));
+
+  // Kill switch level 2: 30 resting orders, all canceled, confirmed by query.
+  for (int i = 0; i < 30; ++i) {
+    auto id = "tr1-k-" + std::to_string(i);
+    auto one = shell.on_worker([&] { return a.place(order(id, side::buy, "0.6", "10"), true); });
+    if (!shell.await(id, order_status::accepted, second))
+      CAF_FAIL("not accepted: " << describe(one));
+  }
+  std::vector<adapter_output> out;
+  auto r = shell.on_worker([&] {
+    return a.cancel_all(kill_id{"kill-1"}, node_id{"tr1"}, {*symbol::parse("USDCHF")},
+                        std::chrono::seconds(10), out);
+  });
+  CAF_MESSAGE("cancel_all: ok=" << r.ok << " canceled=" << r.orders_canceled << " error=" << r.error);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.orders_canceled, 30);
+  CAF_CHECK_EQUAL(r.open_orders_after, 0);
+  okx_rest probe(rest_config(venue.port));
+  auto pending = probe.orders_pending("USD-CHF", 0);
+  CAF_REQUIRE(pending.ok());
+  CAF_CHECK(pending.value.empty());
+  // Reconciliation sees no open order and the account's balances.
+  reconcile_orders req;
+  req.round = 1;
+  auto snap = shell.on_worker([&] { return a.snapshot(req); });
+  CAF_CHECK(snap.complete);
+  CAF_CHECK(snap.open_orders.empty());
+  CAF_CHECK(!snap.balances.empty());
+  a.stop();
+}
+
+CAF_TEST(orders_over_rest_when_ws_orders_are_off) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  auto cfg = config(venue.port, false);
+  cfg.use_private_stream = false; // fills from polls only
+  okx_adapter a(cfg, shell.context());
+  const auto second = std::chrono::seconds(5);
+  shell.on_worker([&] { a.start(); return 0; });
+  auto placed = shell.on_worker([&] { return a.place(order("tr2-r-1", side::buy, "0.6", "5"), true); });
+  CAF_MESSAGE("place: " << describe(placed));
+  CAF_REQUIRE(shell.await("tr2-r-1", order_status::accepted, second));
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["orders.rest"], 1);
+  shell.on_worker([&] {
+    return a.cancel(cancel_request{client_order_id{"tr2-r-1"}, *symbol::parse("USDCHF"), {}, {}});
+  });
+  CAF_CHECK(shell.await("tr2-r-1", order_status::canceled, second));
+  shell.on_worker([&] { return a.place(order("tr2-r-2", side::buy, "1.4", "1"), true); });
+  CAF_CHECK(shell.await("tr2-r-2", order_status::filled, std::chrono::seconds(10)));
+  a.stop();
+}
+
+CAF_TEST(cancel_all_after_fires_once_nobody_renews_it) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  auto cfg = config(venue.port, true);
+  cfg.dead_mans_switch = std::chrono::seconds(10);
+  okx_adapter a(cfg, shell.context());
+  shell.on_worker([&] { a.start(); return 0; }); // arms it
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["dead_man_refreshes"], 1);
+  shell.on_worker([&] { return a.place(order("tr3-d-1", side::buy, "0.6", "3"), true); });
+  CAF_REQUIRE(shell.await("tr3-d-1", order_status::accepted, std::chrono::seconds(5)));
+  // A node that dies stops renewing; stop() leaves the switch armed.
+  a.stop();
+  okx_rest probe(rest_config(venue.port));
+  auto gone = wait_until(std::chrono::seconds(20), [&] {
+    auto p = probe.orders_pending("USD-CHF", 0);
+    return p.ok() && p.value.empty();
+  });
+  CAF_CHECK(gone);
+}
