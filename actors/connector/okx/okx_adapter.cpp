@@ -90,6 +90,7 @@ okx_adapter::okx_adapter(okx_adapter_config cfg, adapter_context ctx)
     ws.connect_timeout = cfg_.connect_timeout;
     ws.login_timeout = cfg_.login_timeout;
     ws.request_timeout = cfg_.request_timeout;
+    ws.idle_reconnect = cfg_.ping_interval;
     session_->enable_ws_orders(std::make_unique<okx_ws_orders>(std::move(ws)));
   }
   dead_man_ms_ = cfg_.dead_mans_switch.count();

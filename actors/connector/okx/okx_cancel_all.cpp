@@ -23,6 +23,7 @@ constexpr std::size_t batch_max = 20;
 void okx_session::cancel_round(const std::vector<symbol>& which, steady_deadline until,
                                channel_result& r, bool& verified) {
   verified = true;
+  ensure_instruments();
   std::vector<std::pair<std::string, venue_order_id>> open;
   std::string errors;
   for (auto& sym : which) {

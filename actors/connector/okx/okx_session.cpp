@@ -14,11 +14,6 @@ order_reject reject(const order_request& req, reject_reason why, std::string tex
   return order_reject{req.id, req.sym, why, std::move(text), wall_clock_now()};
 }
 
-void note_failure(venue_snapshot& snap, const std::string& what, const std::string& detail) {
-  snap.complete = false;
-  snap.error += what + ": " + detail + "; ";
-}
-
 } // namespace
 
 okx_session::okx_session(okx_rest_config rest, std::vector<symbol> symbols,
@@ -44,6 +39,7 @@ std::string okx_session::sync_clock() {
 
 // instId "USD-CHF" is our USDCHF: the same letters without the dash.
 std::string okx_session::load_instruments() {
+  instruments_retry_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   auto r = rest_.instruments();
   if (!r.ok())
     return "public/instruments: " + r.detail;
@@ -61,6 +57,11 @@ std::string okx_session::load_instruments() {
     assets_[sym] = symbol_assets{sym, it->base, it->quote};
   }
   return missing.empty() ? std::string() : "no SPOT instrument for " + missing;
+}
+
+void okx_session::ensure_instruments() {
+  if (inst_ids_.size() < symbols_.size() && std::chrono::steady_clock::now() >= instruments_retry_)
+    load_instruments();
 }
 
 const std::string* okx_session::inst_of(const symbol& sym) const {
@@ -218,6 +219,7 @@ std::vector<okx_output> okx_session::place(const order_request& req, bool gate_o
     out.emplace_back(reject(req, reject_reason::kill_gate_closed, "kill gate closed at the gateway"));
     return out;
   }
+  ensure_instruments();
   const auto* inst = inst_of(req.sym);
   if (inst == nullptr) {
     out.emplace_back(reject(req, reject_reason::unknown_symbol,
@@ -381,6 +383,7 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
 std::vector<okx_output> okx_session::poll() {
   std::vector<okx_output> out;
   ++counters_.polls;
+  ensure_instruments();
   for (auto i = unresolved_.begin(); i != unresolved_.end();) {
     if (resolve(i->first, i->second, out)) {
       ++counters_.unknown_resolved;
@@ -476,89 +479,6 @@ bool okx_session::arm_dead_man(int64_t seconds) {
   else
     ++counters_.dead_man_failures;
   return r.ok();
-}
-
-bool okx_session::open_orders_unchanged(venue_snapshot& snap) {
-  std::size_t seen = 0;
-  for (auto& sym : symbols_) {
-    const auto* inst = inst_of(sym);
-    if (inst == nullptr)
-      continue;
-    auto again = rest_.all_orders_pending(*inst);
-    ++snap.requests;
-    if (!again.ok())
-      return false;
-    for (auto& o : again.value) {
-      auto id = our_id(o.cl_ord_id);
-      auto before = std::find_if(snap.open_orders.begin(), snap.open_orders.end(),
-                                 [&](const venue_order_state& v) { return v.id == id; });
-      if (before == snap.open_orders.end() || before->executed_qty != o.acc_fill_sz)
-        return false;
-      ++seen;
-    }
-  }
-  return seen == snap.open_orders.size();
-}
-
-venue_snapshot okx_session::snapshot(const reconcile_orders& req) {
-  auto started = monotonic_ns();
-  venue_snapshot snap;
-  snap.round = req.round;
-  snap.complete = true;
-  for (auto& live : req.live)
-    remember(live.id); // so the venue's clOrdIds map back to them
-  for (auto& sym : symbols_) {
-    const auto* inst = inst_of(sym);
-    if (inst == nullptr) {
-      note_failure(snap, sym.str(), "no OKX SPOT instrument");
-      continue;
-    }
-    auto open = rest_.all_orders_pending(*inst);
-    ++snap.requests;
-    if (!open.ok()) {
-      note_failure(snap, "orders-pending " + *inst, open.detail);
-      continue;
-    }
-    for (auto& o : open.value) {
-      tracker_.track(to_venue_order(o));
-      snap.open_orders.push_back(to_state(o));
-    }
-    snap.assets.push_back(assets_[sym]);
-  }
-  for (auto& order : req.live) {
-    bool listed = std::any_of(snap.open_orders.begin(), snap.open_orders.end(),
-                              [&](const venue_order_state& o) { return o.id == order.id; });
-    const auto* inst = inst_of(order.sym);
-    if (listed || inst == nullptr)
-      continue;
-    auto q = rest_.query(*inst, venue_key(order.id));
-    ++snap.requests;
-    if (q.ok()) {
-      auto state = to_state(q.value);
-      state.id = order.id;
-      snap.ended.push_back(state);
-    } else if (q.kind == reply_kind::rejected && order_not_found(q.code)) {
-      snap.unknown_at_venue.push_back(order.id);
-    } else {
-      note_failure(snap, "order " + order.id.value, q.detail);
-    }
-  }
-  auto b = rest_.balances();
-  ++snap.requests;
-  if (b.ok()) {
-    balances_ = b.value;
-    snap.balances = std::move(b.value);
-  } else {
-    note_failure(snap, "account/balance", b.detail);
-  }
-  // A fill between the order queries and the balance query would show in
-  // one and not the other: the open orders are read again.
-  if (snap.complete && !open_orders_unchanged(snap))
-    note_failure(snap, "snapshot", "orders filled while it was taken");
-  counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
-  snap.duration_ns = monotonic_ns() - started;
-  snap.taken_at = wall_clock_now();
-  return snap;
 }
 
 } // namespace cwts::connector::okx

@@ -74,6 +74,9 @@ public:
   // are refused.
   std::string sync_clock();
   std::string load_instruments();
+  // load_instruments again while some symbol has no instId (the venue was
+  // down at start), at most once a second.
+  void ensure_instruments();
   int64_t clock_offset_ms() const { return rest_.time_offset_ms(); }
   const std::string* inst_of(const symbol& sym) const;
 
@@ -123,6 +126,7 @@ private:
   std::map<symbol, std::string> inst_ids_;
   std::map<std::string, symbol> symbols_by_inst_;
   std::map<symbol, symbol_assets> assets_;
+  std::chrono::steady_clock::time_point instruments_retry_{};
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;
   // clOrdId -> our id, oldest first for the bound.

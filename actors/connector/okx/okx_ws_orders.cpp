@@ -119,8 +119,10 @@ bool okx_ws_orders::connected() const {
 
 // Connect, then op login; up once {"event":"login","code":"0"} came.
 bool okx_ws_orders::ensure_connected() {
-  if (impl_->up)
+  if (impl_->up && clock_type::now() - last_used_ < cfg_.idle_reconnect)
     return true;
+  if (impl_->up)
+    impl_->drop(); // idle: the venue may be closing it
   if (clock_type::now() < retry_at_)
     return false;
   retry_at_ = clock_type::now() + cfg_.retry_pause;
@@ -153,6 +155,7 @@ bool okx_ws_orders::ensure_connected() {
       ++logins_;
       impl_->up = true;
       retry_at_ = {}; // a later loss may reconnect at once
+      last_used_ = clock_type::now();
       return true;
     }
     if (event == "login" || event == "error") {
@@ -181,6 +184,7 @@ okx_reply<okx_ack> okx_ws_orders::call(const std::string& op, const std::string&
     out.detail = std::move(detail);
     out.rtt_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - started)
                    .count();
+    last_used_ = clock_type::now();
     if (kind == reply_kind::unknown)
       impl_->drop(); // answers may now be out of step with requests
     return out;

@@ -34,6 +34,10 @@ struct okx_ws_config {
   // After a failed connect or login, no new attempt for this long: REST
   // carries the orders meanwhile instead of each waiting for a connect.
   std::chrono::milliseconds retry_pause{1000};
+  // OKX closes a connection silent for 30 s: one unused this long is
+  // replaced before a request, so no order goes out on a connection the
+  // venue may already have closed (its outcome would be unknown).
+  std::chrono::milliseconds idle_reconnect{20000};
 };
 
 class okx_ws_orders {
@@ -72,6 +76,7 @@ private:
   uint64_t requests_ = 0;
   std::string last_connect_error_;
   std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::steady_clock::time_point last_used_{};
 };
 
 } // namespace cwts::connector::okx
