@@ -318,8 +318,8 @@ int32_t okx_book_checksum(const std::vector<const okx_level*>& bids,
   return static_cast<int32_t>(crc.checksum());
 }
 
-outcome<std::vector<okx_instrument>> parse_okx_instruments(std::string_view body) {
-  using result = outcome<std::vector<okx_instrument>>;
+outcome<std::vector<okx_spot_listing>> parse_okx_instruments(std::string_view body) {
+  using result = outcome<std::vector<okx_spot_listing>>;
   rapidjson::Document doc;
   if (auto err = detail::parse_document(body, doc))
     return result{*err};
@@ -337,7 +337,7 @@ outcome<std::vector<okx_instrument>> parse_okx_instruments(std::string_view body
   auto data = doc.FindMember("data");
   if (data == doc.MemberEnd() || !data->value.IsArray())
     return result{codec_error{"instruments: \"data\" is not an array"}};
-  std::vector<okx_instrument> out;
+  std::vector<okx_spot_listing> out;
   for (auto& d : data->value.GetArray()) {
     if (!d.IsObject())
       continue;
@@ -350,7 +350,7 @@ outcome<std::vector<okx_instrument>> parse_okx_instruments(std::string_view body
     auto sym = symbol::parse(std::string(base) + std::string(quote));
     if (!sym)
       continue;
-    out.push_back(okx_instrument{*sym, std::string(id)});
+    out.push_back(okx_spot_listing{*sym, std::string(id)});
   }
   return result{std::move(out)};
 }

@@ -107,10 +107,12 @@ int32_t okx_book_checksum(const std::vector<const okx_level*>& bids,
 // (baseCcy + quoteCcy, e.g. "USD-CHF" for USDCHF). Instruments whose
 // currencies do not make a valid symbol are skipped; a response with
 // code != "0" is an error naming OKX's code and msg.
-struct okx_instrument {
+// (Named apart from the adapter's okx_instrument, okx_codec.hpp: one
+// namespace, two types of one name would break the one-definition rule.)
+struct okx_spot_listing {
   symbol sym{};
   std::string inst_id;
 };
-outcome<std::vector<okx_instrument>> parse_okx_instruments(std::string_view body);
+outcome<std::vector<okx_spot_listing>> parse_okx_instruments(std::string_view body);
 
 } // namespace cwts::connector::okx

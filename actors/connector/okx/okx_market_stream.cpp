@@ -67,7 +67,7 @@ struct feed {
   std::atomic<int64_t> last_rx_ns{0};
 };
 
-using instruments_outcome = outcome<std::vector<okx_instrument>, std::string>;
+using instruments_outcome = outcome<std::vector<okx_spot_listing>, std::string>;
 
 } // namespace
 
