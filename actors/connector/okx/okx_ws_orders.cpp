@@ -1,5 +1,9 @@
 #include "actors/connector/okx/okx_ws_orders.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <rapidjson/document.h>
@@ -39,6 +43,17 @@ struct okx_ws_orders::impl {
       }
     }
     return true;
+  }
+
+  // Nothing arrives unasked on this connection (no subscriptions): bytes
+  // waiting, or the peer's FIN, mean the venue is closing it. Peeked, so
+  // nothing is consumed; never blocks.
+  bool peer_closing() {
+    if (!ws.has_stream())
+      return true;
+    char probe = 0;
+    auto n = ::recv(ws.tcp().socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
   }
 
   void drop() {
@@ -119,10 +134,10 @@ bool okx_ws_orders::connected() const {
 
 // Connect, then op login; up once {"event":"login","code":"0"} came.
 bool okx_ws_orders::ensure_connected() {
-  if (impl_->up && clock_type::now() - last_used_ < cfg_.idle_reconnect)
+  if (impl_->up && clock_type::now() - last_used_ < cfg_.idle_reconnect && !impl_->peer_closing())
     return true;
   if (impl_->up)
-    impl_->drop(); // idle: the venue may be closing it
+    impl_->drop(); // idle or closing: an order sent on it could get no answer
   if (clock_type::now() < retry_at_)
     return false;
   retry_at_ = clock_type::now() + cfg_.retry_pause;

@@ -247,3 +247,35 @@ CAF_TEST(cancel_all_after_fires_once_nobody_renews_it) {
   });
   CAF_CHECK(gone);
 }
+
+CAF_TEST(a_dropped_private_connection_logs_in_again_and_reconciles) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  okx_adapter a(config(venue.port, true), shell.context());
+  const auto second = std::chrono::seconds(5);
+  shell.on_worker([&] { a.start(); return 0; });
+  CAF_REQUIRE(wait_until(second, [&] { return a.fill_stream_connected() == true; }));
+  shell.on_worker([&] { return a.place(order("tr4-a-1", side::buy, "0.6", "10"), true); });
+  CAF_REQUIRE(shell.await("tr4-a-1", order_status::accepted, second));
+  CAF_CHECK_EQUAL(shell.reconciles.load(), 0); // the first login: the OMS reconciles on wiring
+  // The venue closes every /ws/v5/private connection: the orders channel's
+  // and the order entry's.
+  auto drop = request(venue.port, http::verb::post, "/venue/faults?ws-api-drop=true");
+  CAF_REQUIRE_EQUAL(drop.status, 200);
+  CAF_CHECK(wait_until(second, [&] { return shell.reconciles.load() == 1; }));
+  CAF_CHECK(wait_until(second, [&] { return a.fill_stream_connected() == true; }));
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_GREATER_OR_EQUAL(k["ws_reconnects"], 1);
+  CAF_CHECK_GREATER_OR_EQUAL(k["ws_logins"], 2);
+  // The order connection was closed too: replaced before the next order,
+  // which goes out over the WebSocket again, not into an unknown outcome.
+  auto placed = shell.on_worker([&] { return a.place(order("tr4-a-2", side::buy, "0.6", "10"), true); });
+  CAF_MESSAGE("after the drop: " << describe(placed));
+  CAF_CHECK(shell.await("tr4-a-2", order_status::accepted, second));
+  k.clear();
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["unknown_outcomes"], 0);
+  CAF_CHECK_EQUAL(k["orders.ws"], 2);
+  a.stop();
+}
