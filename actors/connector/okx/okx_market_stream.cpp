@@ -105,10 +105,10 @@ struct okx_market_stream::impl {
   void begin() {
     if (!by_inst.empty())
       return link.open();
-    // Keeps the stream thread's io_context running until the answer is posted.
-    auto busy = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
-      ioc.get_executor());
-    rest_worker.post([this, busy] {
+    // Keeps the stream thread's io_context running until the answer is
+    // posted (or shutdown lets go of it: stop() then does not wait for REST).
+    busy.emplace(ioc.get_executor());
+    rest_worker.post([this] {
       instruments_outcome out{std::string{}};
       http_client rest(make_http_transport(cfg.host, cfg.port, cfg.tls, cfg.ca_file),
                        cfg.host + ":" + std::to_string(cfg.port), cfg.request_timeout);
@@ -127,11 +127,11 @@ struct okx_market_stream::impl {
       else
         out = instruments_outcome{list.error().reason};
       asio::post(ioc, [this, o = std::move(out)] { on_instruments(o); });
-      busy->reset();
     });
   }
 
   void on_instruments(const instruments_outcome& o) {
+    busy.reset();
     if (link.stopping())
       return;
     if (!o) {
@@ -445,6 +445,7 @@ struct okx_market_stream::impl {
     ping_timer.cancel();
     retry_timer.cancel();
     resub_timer.cancel();
+    busy.reset();
     link.shutdown();
   }
 
@@ -475,6 +476,7 @@ struct okx_market_stream::impl {
   std::string last_error;
   std::string last_error_event;
   std::string last_connect_error;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> busy;
   serial_worker rest_worker; // the instruments request
 };
 

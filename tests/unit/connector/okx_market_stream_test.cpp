@@ -20,6 +20,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "actors/connector/okx/okx_market_stream.hpp"
+#include "tests/unit/connector/test_server.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -389,4 +390,19 @@ CAF_TEST(a_book_without_its_snapshot_is_subscribed_again) {
   CAF_CHECK_EQUAL(stream.frames_of(okx_frame_kind::event), 1u);
   CAF_CHECK_EQUAL(stream.error_events(), 0u);
   stream.stop();
+}
+
+CAF_TEST(stop_does_not_wait_for_a_hanging_instruments_request) {
+  test::http_test_server rest([](const test::recorded_request&) { return test::canned_reply{}; });
+  rest.set_mode(test::server_mode::hang);
+  auto cfg = config_for(rest.port());
+  cfg.request_timeout = 6s; // the destructor still joins the REST thread: it waits this long
+  okx_market_stream stream(cfg, [](market_batch&&) {});
+  stream.start();
+  CAF_REQUIRE(eventually([&] { return rest.requests().size() == 1; }));
+  auto before = std::chrono::steady_clock::now();
+  stream.stop();
+  // Bounded by the stream's own shutdown, not by the request's 6 s.
+  CAF_CHECK(std::chrono::steady_clock::now() - before < 4s);
+  CAF_CHECK(!stream.connected());
 }
