@@ -6,7 +6,7 @@
 //   login op, then the `order` / `cancel-order` / `amend-order` ops, answers
 //   matched by id) when use_ws_orders, with REST (POST /api/v5/trade/...)
 //   carrying them while that connection is down. An unknown outcome (a
-//   timeout or a 5xx after the bytes left, OKX 50004 / 50013 / 50026) is
+//   timeout or a 5xx after the bytes left, OKX 50001/50004/50013/50026) is
 //   resolved by GET /api/v5/trade/order?clOrdId=..., never resent.
 // - Fills from the private `orders` channel (its own reconnecting
 //   connection: login, subscribe instType SPOT), deduplicated by tradeId,

@@ -268,8 +268,11 @@ outcome<int64_t> parse_server_time(const okx_envelope& env) {
   return *ms;
 }
 
+// 50001 "Service temporarily unavailable" (HTTP 503) says nothing of the
+// execution either: an order taken for refused while it rests at the venue
+// would be an orphan, a query costs one request.
 code_effect effect_of(std::string_view code) {
-  if (code == "50004" || code == "50013" || code == "50026")
+  if (code == "50001" || code == "50004" || code == "50013" || code == "50026")
     return code_effect::unknown;
   if (code == "50011")
     return code_effect::rate_limited;

@@ -82,7 +82,8 @@ outcome<int64_t> parse_server_time(const okx_envelope& env);
 // What a failed code means for the request.
 enum class code_effect : uint8_t {
   rejected, // the venue refused it: nothing happened
-  unknown,  // it may have been executed (50004 timeout, 50013 busy, 50026 system error)
+  unknown,  // it may have been executed (50001 unavailable, 50004 timeout, 50013 busy,
+            // 50026 system error)
   rate_limited, // 50011: refused, and the venue asks us to slow down
 };
 code_effect effect_of(std::string_view code);

@@ -7,7 +7,7 @@
 // (the venue refused it with a code: nothing happened), `not_sent` (surely
 // not delivered: no byte left, or refused locally during a rate-limit
 // pause) and `unknown` (it may have been executed: a timeout or a broken
-// connection after the write, an HTTP 5xx, an unreadable success, OKX 50004
+// connection after the write, an HTTP 5xx, an unreadable success, OKX 50001 / 50004
 // / 50013 / 50026). An order whose outcome is unknown is never resent: the
 // caller queries it by clOrdId.
 //

@@ -8,7 +8,7 @@
 // Failure semantics are REST's (okx_rest.hpp): `not_sent` only when no byte
 // of the request can have left (no connection, connect or login failed),
 // `unknown` once the write began and no answer came in time, the connection
-// broke, the answer is unreadable or a 50004 / 50013 / 50026. After any
+// broke, the answer is unreadable or a 50001 / 50004 / 50013 / 50026. After any
 // failure the connection is dropped and the next call connects (and logs
 // in) again.
 

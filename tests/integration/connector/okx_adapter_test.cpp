@@ -279,3 +279,46 @@ CAF_TEST(a_dropped_private_connection_logs_in_again_and_reconciles) {
   CAF_CHECK_EQUAL(k["orders.ws"], 2);
   a.stop();
 }
+
+// The venue answers 50001 "Service temporarily unavailable" and may or may
+// not have executed the order: the adapter queries it by clOrdId, never
+// sends it again.
+CAF_TEST(unknown_outcomes_are_resolved_by_query_never_resent) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  auto cfg = config(venue.port, true);
+  cfg.use_private_stream = false; // the query alone settles it
+  okx_adapter a(cfg, shell.context());
+  const auto second = std::chrono::seconds(5);
+  shell.on_worker([&] { a.start(); return 0; });
+  // Executed although the answer was 50001: resolved as accepted.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post,
+                            "/venue/faults?ws-api-unavailable=1&unavailable-executes=true")
+                      .status,
+                    200);
+  auto executed = shell.on_worker([&] { return a.place(order("tr5-u-1", side::buy, "0.6", "10"), true); });
+  CAF_MESSAGE("executed: " << describe(executed));
+  CAF_CHECK(shell.await("tr5-u-1", order_status::accepted, second));
+  // Not executed: the venue has no such order, the OMS gets a reject.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post,
+                            "/venue/faults?ws-api-unavailable=1&unavailable-executes=false")
+                      .status,
+                    200);
+  auto lost = shell.on_worker([&] { return a.place(order("tr5-u-2", side::buy, "0.6", "10"), true); });
+  CAF_MESSAGE("not executed: " << describe(lost));
+  CAF_REQUIRE_EQUAL(lost.size(), 1u);
+  auto* rej = std::get_if<order_reject>(&lost[0]);
+  CAF_REQUIRE(rej != nullptr);
+  CAF_CHECK(rej->reason == reject_reason::venue_unreachable);
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["unknown_outcomes"], 2);
+  CAF_CHECK_EQUAL(k["unknown_outcomes_resolved"], 2);
+  CAF_CHECK_EQUAL(k["unresolved"], 0);
+  // Never resent: the venue holds exactly the one executed order.
+  okx_rest probe(rest_config(venue.port));
+  auto pending = probe.orders_pending("USD-CHF", 0);
+  CAF_REQUIRE(pending.ok());
+  CAF_CHECK_EQUAL(pending.value.size(), 1u);
+  a.stop();
+}

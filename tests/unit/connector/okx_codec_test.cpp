@@ -31,6 +31,7 @@ CAF_TEST(envelope_success_and_error) {
   CAF_CHECK(effect_of("50011") == code_effect::rate_limited);
   CAF_CHECK(effect_of("50004") == code_effect::unknown);
   CAF_CHECK(effect_of("50026") == code_effect::unknown);
+  CAF_CHECK(effect_of("50001") == code_effect::unknown);
 }
 
 CAF_TEST(malformed_envelopes_are_refused_with_a_reason) {
