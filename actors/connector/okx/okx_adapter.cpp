@@ -71,6 +71,9 @@ std::string validate(const okx_adapter_config& cfg) {
 
 okx_adapter::okx_adapter(okx_adapter_config cfg, adapter_context ctx)
   : cfg_(std::move(cfg)), ctx_(std::move(ctx)) {
+  // The node config checks it first; a bad one is still named here.
+  if (auto why = validate(cfg_); !why.empty())
+    spdlog::error("event=okx_config_invalid reason=\"{}\"", why);
   okx_rest_config rest;
   rest.host = cfg_.host;
   rest.port = cfg_.port;
