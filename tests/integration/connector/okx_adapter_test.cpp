@@ -119,6 +119,19 @@ std::string describe(const std::vector<adapter_output>& out) {
   return s;
 }
 
+} // namespace
+
+namespace cwts::test {
+// A loopback port nothing listens on (bound, then released).
+uint16_t unused_port_for_okx() {
+  asio::io_context ioc;
+  tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+} // namespace cwts::test
+
+namespace {
+
 template <class Pred>
 bool wait_until(std::chrono::milliseconds limit, Pred pred) {
   auto until = std::chrono::steady_clock::now() + limit;
@@ -236,8 +249,14 @@ CAF_TEST(cancel_all_after_fires_once_nobody_renews_it) {
   venue_adapter::counters k;
   a.add_counters(k);
   CAF_CHECK_EQUAL(k["dead_man_refreshes"], 1);
-  shell.on_worker([&] { return a.place(order("tr3-d-1", side::buy, "0.6", "3"), true); });
+  shell.on_worker([&] { return a.place(order("tr3-d-1", side::buy, "0.6", "10"), true); });
   CAF_REQUIRE(shell.await("tr3-d-1", order_status::accepted, std::chrono::seconds(5)));
+  // Refreshed every third of the timeout (3.3 s) by the adapter's timer.
+  CAF_CHECK(wait_until(std::chrono::seconds(8), [&] {
+    venue_adapter::counters now;
+    a.add_counters(now);
+    return now["dead_man_refreshes"] >= 2;
+  }));
   // A node that dies stops renewing; stop() leaves the switch armed.
   a.stop();
   okx_rest probe(rest_config(venue.port));
@@ -320,5 +339,29 @@ CAF_TEST(unknown_outcomes_are_resolved_by_query_never_resent) {
   auto pending = probe.orders_pending("USD-CHF", 0);
   CAF_REQUIRE(pending.ok());
   CAF_CHECK_EQUAL(pending.value.size(), 1u);
+  a.stop();
+}
+
+// The private WebSocket unreachable: orders go over REST (the fallback),
+// each counted.
+CAF_TEST(orders_fall_back_to_rest_while_the_websocket_is_down) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  auto cfg = config(venue.port, true);
+  cfg.ws_port = cwts::test::unused_port_for_okx();
+  cfg.use_private_stream = false;
+  okx_adapter a(cfg, shell.context());
+  shell.on_worker([&] { a.start(); return 0; });
+  shell.on_worker([&] { return a.place(order("tr6-f-1", side::buy, "0.6", "10"), true); });
+  CAF_CHECK(shell.await("tr6-f-1", order_status::accepted, std::chrono::seconds(5)));
+  shell.on_worker([&] {
+    return a.cancel(cancel_request{client_order_id{"tr6-f-1"}, *symbol::parse("USDCHF"), {}, {}});
+  });
+  CAF_CHECK(shell.await("tr6-f-1", order_status::canceled, std::chrono::seconds(5)));
+  venue_adapter::counters k;
+  a.add_counters(k);
+  CAF_CHECK_EQUAL(k["orders.ws_fallbacks"], 2);
+  CAF_CHECK_EQUAL(k["orders.rest"], 2);
+  CAF_CHECK_EQUAL(k["orders.ws"], 0);
   a.stop();
 }
