@@ -173,3 +173,37 @@ CAF_TEST(client_ids_fit_okx) {
   CAF_CHECK_EQUAL(mapped.size(), 32u);
   CAF_CHECK_EQUAL(okx_client_id(client_order_id{std::string(33, 'a')}).size(), 32u);
 }
+
+#include "actors/connector/okx/okx_adapter.hpp"
+
+CAF_TEST(adapter_config_errors_name_their_key) {
+  okx_adapter_config c;
+  c.port = 9000;
+  c.api_key = "k";
+  c.secret = "s";
+  c.passphrase = "p";
+  c.symbols = {*symbol::parse("USDCHF")};
+  CAF_CHECK_EQUAL(validate(c), "");
+  auto with = [&](auto change) {
+    auto copy = c;
+    change(copy);
+    return validate(copy);
+  };
+  CAF_CHECK_EQUAL(with([](auto& x) { x.passphrase.clear(); }).rfind("passphrase:", 0), 0u);
+  CAF_CHECK_EQUAL(with([](auto& x) { x.symbols.clear(); }).rfind("symbols:", 0), 0u);
+  CAF_CHECK_EQUAL(with([](auto& x) { x.port = 0; }).rfind("port:", 0), 0u);
+  // cancel-all-after: 0 or whole seconds 10..120.
+  CAF_CHECK_EQUAL(with([](auto& x) { x.dead_mans_switch = std::chrono::seconds(60); }), "");
+  CAF_CHECK_EQUAL(with([](auto& x) { x.dead_mans_switch = std::chrono::seconds(5); })
+                    .rfind("dead_mans_switch:", 0),
+                  0u);
+  CAF_CHECK_EQUAL(with([](auto& x) { x.dead_mans_switch = std::chrono::seconds(121); })
+                    .rfind("dead_mans_switch:", 0),
+                  0u);
+  CAF_CHECK_EQUAL(with([](auto& x) { x.dead_mans_switch = std::chrono::milliseconds(10500); })
+                    .rfind("dead_mans_switch:", 0),
+                  0u);
+  CAF_CHECK_EQUAL(with([](auto& x) { x.ping_interval = std::chrono::seconds(30); })
+                    .rfind("ping_interval:", 0),
+                  0u);
+}
