@@ -427,6 +427,11 @@ bool read_okx(const raw_venue_options& r, const std::string& cat, venue_settings
     error += " (OKX's cancel-all-after range; or 0: off)";
     return false;
   }
+  if (r.dead_mans_switch_ms % 1000 != 0) {
+    error = cat + ".dead-mans-switch-ms: " + std::to_string(r.dead_mans_switch_ms)
+            + " is not whole seconds (OKX's cancel-all-after timeOut is in seconds)";
+    return false;
+  }
   v.dead_mans_switch = std::chrono::milliseconds(r.dead_mans_switch_ms);
   return true;
 }

@@ -148,6 +148,8 @@ CAF_TEST(okx_dead_mans_switch_outside_okx_range_names_the_key) {
                  "venue.dead-mans-switch-ms: 5000 is outside 10000..120000");
   expect_refused(std::vector<std::string>{"--venue.protocol=okx", "--venue.dead-mans-switch-ms=120001"},
                  "venue.dead-mans-switch-ms: 120001 is outside 10000..120000");
+  expect_refused(std::vector<std::string>{"--venue.protocol=okx", "--venue.dead-mans-switch-ms=15500"},
+                 "venue.dead-mans-switch-ms: 15500 is not whole seconds");
 }
 
 CAF_TEST(dead_mans_switch_without_okx_names_the_key) {
