@@ -28,6 +28,7 @@ void okx_session::enable_ws_orders(std::unique_ptr<okx_ws_orders> ws) {
 }
 
 std::string okx_session::sync_clock() {
+  clock_synced_ = std::chrono::steady_clock::now();
   auto t = rest_.server_time();
   if (!t.ok())
     return "public/time: " + t.detail;
@@ -99,6 +100,8 @@ void okx_session::remember(const client_order_id& id) {
 
 void okx_session::count_reject(const std::string& code) {
   ++counters_.venue_rejects;
+  if (code == "50102")
+    clock_synced_ = {}; // resynced by the next poll
   std::lock_guard<std::mutex> guard(codes_mtx_);
   auto it = rejects_by_code_.find(code);
   if (it != rejects_by_code_.end())
@@ -384,6 +387,8 @@ std::vector<okx_output> okx_session::poll() {
   std::vector<okx_output> out;
   ++counters_.polls;
   ensure_instruments();
+  if (std::chrono::steady_clock::now() - clock_synced_ >= clock_resync)
+    sync_clock();
   for (auto i = unresolved_.begin(); i != unresolved_.end();) {
     if (resolve(i->first, i->second, out)) {
       ++counters_.unknown_resolved;

@@ -127,6 +127,10 @@ private:
   std::map<std::string, symbol> symbols_by_inst_;
   std::map<symbol, symbol_assets> assets_;
   std::chrono::steady_clock::time_point instruments_retry_{};
+  // The clock offset is measured again every clock_resync, and at once after
+  // a 50102 (timestamp expired: OKX allows 30 s).
+  static constexpr std::chrono::minutes clock_resync{5};
+  std::chrono::steady_clock::time_point clock_synced_{};
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;
   // clOrdId -> our id, oldest first for the bound.
