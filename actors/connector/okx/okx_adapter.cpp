@@ -316,6 +316,11 @@ void okx_adapter::add_counters(counters& k) const {
   k["stream_unknown_order"] = c.stream_unknown_order.load();
   k["stream_foreign_instrument"] = c.malformed_events.load();
   k["fills_deduped"] = c.fills_deduped.load();
+  if (const auto* ws = session_->ws_orders()) {
+    k["ws_orders_connections"] = static_cast<int64_t>(ws->connections());
+    k["ws_orders_logins"] = static_cast<int64_t>(ws->logins());
+    k["ws_orders_requests"] = static_cast<int64_t>(ws->requests());
+  }
   std::lock_guard<std::mutex> guard(mtx_);
   if (!stream_)
     return;

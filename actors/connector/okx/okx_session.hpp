@@ -68,6 +68,7 @@ public:
   // cannot connect (surely not sent). Owned by the session.
   void enable_ws_orders(std::unique_ptr<okx_ws_orders> ws);
   okx_ws_orders* ws_orders() { return ws_.get(); }
+  const okx_ws_orders* ws_orders() const { return ws_.get(); }
 
   // Clock offset (public/time) and the symbols' instIds (public/instruments):
   // empty when done, else what failed. Orders of a symbol without an instId

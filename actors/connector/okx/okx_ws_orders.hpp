@@ -12,6 +12,7 @@
 // failure the connection is dropped and the next call connects (and logs
 // in) again.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -57,9 +58,10 @@ public:
   bool ensure_connected();
   bool connected() const;
   void set_time_offset_ms(int64_t ms) { time_offset_ms_ = ms; }
-  uint64_t connections() const { return connections_; }
-  uint64_t logins() const { return logins_; }
-  uint64_t requests() const { return requests_; }
+  // Atomics: read from the actor for stats while the worker uses the connection.
+  uint64_t connections() const { return connections_.load(); }
+  uint64_t logins() const { return logins_.load(); }
+  uint64_t requests() const { return requests_.load(); }
   const std::string& last_connect_error() const { return last_connect_error_; }
 
   struct impl;
@@ -71,9 +73,9 @@ private:
   std::unique_ptr<impl> impl_;
   int64_t time_offset_ms_ = 0;
   uint64_t next_id_ = 1;
-  uint64_t connections_ = 0;
-  uint64_t logins_ = 0;
-  uint64_t requests_ = 0;
+  std::atomic<uint64_t> connections_{0};
+  std::atomic<uint64_t> logins_{0};
+  std::atomic<uint64_t> requests_{0};
   std::string last_connect_error_;
   std::chrono::steady_clock::time_point retry_at_{};
   std::chrono::steady_clock::time_point last_used_{};
