@@ -306,9 +306,9 @@ void okx_adapter::add_counters(counters& k) const {
   k["orders.ws_fallbacks"] = c.ws_fallbacks.load();
   k["amends"] = c.amends.load();
   k["cancel_all_batches"] = c.cancel_batches.load();
-  k["dead_man_ms"] = dead_man_ms_.load();
-  k["dead_man_refreshes"] = c.dead_man_refreshes.load();
-  k["dead_man_failures"] = c.dead_man_failures.load();
+  k["dead_man.timeout_ms"] = dead_man_ms_.load();
+  k["dead_man.refreshes"] = c.dead_man_refreshes.load();
+  k["dead_man.failures"] = c.dead_man_failures.load();
   k["stream_events"] = c.stream_events.load();
   k["stream_reports"] = c.stream_reports.load();
   k["stream_no_change"] = c.stream_no_change.load();

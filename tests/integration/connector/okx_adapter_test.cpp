@@ -248,14 +248,14 @@ CAF_TEST(cancel_all_after_fires_once_nobody_renews_it) {
   shell.on_worker([&] { a.start(); return 0; }); // arms it
   venue_adapter::counters k;
   a.add_counters(k);
-  CAF_CHECK_EQUAL(k["dead_man_refreshes"], 1);
+  CAF_CHECK_EQUAL(k["dead_man.refreshes"], 1);
   shell.on_worker([&] { return a.place(order("tr3-d-1", side::buy, "0.6", "10"), true); });
   CAF_REQUIRE(shell.await("tr3-d-1", order_status::accepted, std::chrono::seconds(5)));
   // Refreshed every third of the timeout (3.3 s) by the adapter's timer.
   CAF_CHECK(wait_until(std::chrono::seconds(8), [&] {
     venue_adapter::counters now;
     a.add_counters(now);
-    return now["dead_man_refreshes"] >= 2;
+    return now["dead_man.refreshes"] >= 2;
   }));
   // A node that dies stops renewing; stop() leaves the switch armed.
   a.stop();
