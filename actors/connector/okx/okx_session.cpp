@@ -293,8 +293,8 @@ std::vector<okx_output> okx_session::cancel(const cancel_request& c) {
 }
 
 // OKX amend-order changes the order in place (its clOrdId stays): for the
-// OMS the original ends (canceled) and the replacement goes on with its
-// fills so far. newSz counts what already filled (docs-v5).
+// OMS the original ends (canceled) and the replacement goes on as a new
+// order. Only unfilled orders are amended (newSz would count the fills).
 std::vector<okx_output> okx_session::amend(const client_order_id& orig,
                                            const order_request& replacement) {
   std::vector<okx_output> out;
@@ -305,12 +305,20 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
                             "amend needs a live limit order of a known instrument"));
     return out;
   }
+  // OKX keeps one order: its fills so far would count for the replacement
+  // too. A partly filled order is canceled and placed anew instead.
+  if (state->executed.is_positive()) {
+    out.emplace_back(reject(replacement, reject_reason::replace_refused,
+                            "amend of a partly filled order: cancel it and place a new one"));
+    return out;
+  }
   auto key = venue_key(orig);
   // Only what changes is sent (docs-v5: newSz and/or newPx).
   auto now_at = rest_.query(*inst, key);
-  if (!now_at.ok()) {
+  if (!now_at.ok() || now_at.value.acc_fill_sz.is_positive()) {
     out.emplace_back(reject(replacement, reject_reason::replace_refused,
-                            "amend: the original could not be read: " + now_at.detail));
+                            now_at.ok() ? "amend of a partly filled order: cancel it and place a new one"
+                                        : "amend: the original could not be read: " + now_at.detail));
     return out;
   }
   auto new_sz = now_at.value.sz == replacement.quantity ? qty{} : replacement.quantity;
@@ -362,11 +370,9 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
   v.client_id = replacement.id;
   v.has_details = true;
   v.order_side = before.order_side;
-  v.status = before.executed.is_positive() ? order_status::partially_filled : order_status::accepted;
+  v.status = order_status::accepted;
   v.limit_price = replacement.limit_price;
   v.orig_qty = replacement.quantity;
-  v.executed_qty = before.executed;
-  v.cumulative_quote_qty = before.cum_quote;
   tracker_.track(v);
   execution_report live;
   live.id = replacement.id;
@@ -375,7 +381,7 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
   live.order_side = before.order_side;
   live.status = order_status::accepted;
   live.cum_qty = qty{};
-  live.leaves_qty = replacement.quantity - before.executed;
+  live.leaves_qty = replacement.quantity;
   live.ts_event = now;
   live.ts_init = now;
   out.emplace_back(live);
