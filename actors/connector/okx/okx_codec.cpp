@@ -1,6 +1,7 @@
 #include "actors/connector/okx/okx_codec.hpp"
 
 #include <cctype>
+#include <limits>
 
 #include <openssl/evp.h>
 #include <rapidjson/stringbuffer.h>
@@ -54,15 +55,19 @@ Decimal req_decimal(field_reader& r, const char* key) {
   return *d;
 }
 
-// Digits only, below 10^18 so it fits int64: an ordId, a time in ms.
+// Digits only, within int64: an ordId (OKX's have up to 19 digits), a
+// time in ms.
 std::optional<int64_t> digits_of(std::string_view text) {
-  if (text.empty() || text.size() > 18)
+  if (text.empty() || text.size() > 19)
     return std::nullopt;
   int64_t v = 0;
   for (char c : text) {
     if (c < '0' || c > '9')
       return std::nullopt;
-    v = v * 10 + (c - '0');
+    auto d = c - '0';
+    if (v > (std::numeric_limits<int64_t>::max() - d) / 10)
+      return std::nullopt;
+    v = v * 10 + d;
   }
   return v;
 }
@@ -73,6 +78,10 @@ void kv(writer& w, const char* key, const std::string& value) {
 }
 
 } // namespace
+
+std::optional<int64_t> parse_ord_id(std::string_view text) {
+  return digits_of(text);
+}
 
 outcome<okx_envelope> parse_envelope(std::string_view text) {
   okx_envelope env;

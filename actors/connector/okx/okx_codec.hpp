@@ -94,6 +94,9 @@ reject_reason reason_of(std::string_view code);
 bool settled_cancel_code(std::string_view code);
 bool order_not_found(std::string_view code); // 51603 / 51400 on a query or cancel
 
+// An ordId ("1968593483469594624"): digits within int64.
+std::optional<int64_t> parse_ord_id(std::string_view text);
+
 // OKX strings for our enums.
 std::optional<order_status> parse_state(std::string_view s);
 

@@ -244,7 +244,9 @@ std::vector<okx_output> okx_session::place(const order_request& req, bool gate_o
       venue_order ack;
       ack.sym = req.sym;
       ack.client_id = req.id;
-      ack.order_id = venue_order_id{std::atoll(reply.value.ord_id.c_str())};
+      // An ack without a readable ordId still means the order rests (0:
+      // unknown id; the next query or event carries it).
+      ack.order_id = venue_order_id{parse_ord_id(reply.value.ord_id).value_or(0)};
       // The ack has no details: the order is as we sent it.
       ack.order_side = req.order_side;
       ack.type = req.type;

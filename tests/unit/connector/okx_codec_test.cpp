@@ -104,6 +104,18 @@ CAF_TEST(order_states_and_types) {
   CAF_CHECK(m.value().fill_sz.is_zero());
 }
 
+CAF_TEST(nineteen_digit_order_ids) {
+  rapidjson::Document d;
+  d.Parse(R"({"instId":"USD-CHF","ordId":"1968593483469594624","side":"buy","ordType":"limit",
+              "state":"live","sz":"1"})");
+  auto o = parse_order(d);
+  CAF_REQUIRE(o);
+  CAF_CHECK_EQUAL(o.value().ord_id.value, 1968593483469594624);
+  d.Parse(R"({"instId":"USD-CHF","ordId":"9999999999999999999","side":"buy","ordType":"limit",
+              "state":"live","sz":"1"})");
+  CAF_CHECK(!parse_order(d)); // beyond int64
+}
+
 CAF_TEST(bad_orders_name_their_field) {
   rapidjson::Document d;
   d.Parse(R"({"instId":"USD-CHF","ordId":"x1","side":"buy","ordType":"limit","state":"live","sz":"1"})");
