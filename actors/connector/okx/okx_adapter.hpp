@@ -4,14 +4,18 @@
 //
 // - Orders, cancels and amends over the private WebSocket (/ws/v5/private,
 //   login op, then the `order` / `cancel-order` / `amend-order` ops, answers
-//   matched by id) when use_ws_orders, with REST (POST /api/v5/trade/...)
-//   carrying them while that connection is down. An unknown outcome (a
-//   timeout or a 5xx after the bytes left, OKX 50001/50004/50013/50026) is
-//   resolved by GET /api/v5/trade/order?clOrdId=..., never resent.
-// - Fills from the private `orders` channel (its own reconnecting
-//   connection: login, subscribe instType SPOT), deduplicated by tradeId,
-//   with REST polls of orders-pending as the fallback. Every login after the
-//   first asks the OMS for a reconciliation round.
+//   matched by id; okx_ws_orders.hpp, blocking on the worker) when
+//   use_ws_orders, with REST (POST /api/v5/trade/...) carrying them while
+//   that connection is down. An unknown outcome (a timeout or a 5xx after
+//   the bytes left, OKX 50001/50004/50013/50026) is resolved by GET
+//   /api/v5/trade/order?clOrdId=..., never resent. Amend: unfilled limit
+//   orders only (OKX keeps the order and its clOrdId; the OMS sees the
+//   original canceled and the replacement accepted).
+// - Fills from the private `orders` channel (a second /ws/v5/private
+//   connection on its own thread: login, subscribe instType SPOT;
+//   okx_private_stream.hpp), deduplicated by tradeId, with REST polls of
+//   orders-pending as the fallback. Every login after the first asks the
+//   OMS for a reconciliation round.
 // - cancel_all: OKX spot has no single cancel-all: orders-pending pages
 //   (limit 100) per symbol, cancel-batch-orders in chunks of 20, each
 //   order's sCode handled, until the venue's own query shows none.
