@@ -55,7 +55,8 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
     .add(v.okx_ws_orders, "okx-ws-orders",
          "okx: orders over the private WebSocket, REST while it is down (on/off)")
     .add(v.dead_mans_switch_ms, "dead-mans-switch-ms",
-         "okx: the venue cancels every order when not renewed this long (0: off; 10000..120000)")
+         "okx: the venue cancels every order when not renewed this long (0: off; 10000..120000; "
+         "default 60000)")
     .add(v.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
     .add(v.fix_port, "fix-port", "FIX acceptor port")
     .add(v.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
@@ -417,22 +418,24 @@ bool read_okx(const raw_venue_options& r, const std::string& cat, venue_settings
     return false;
   }
   v.okx_ws_orders = r.okx_ws_orders == "on";
-  if (r.dead_mans_switch_ms != 0 && !v.okx) {
+  auto ms = r.dead_mans_switch_ms;
+  if (ms == -1) // not set
+    ms = v.okx ? default_okx_dead_mans_switch_ms : 0;
+  if (ms != 0 && !v.okx) {
     error = cat + ".dead-mans-switch-ms: only protocol = okx has a venue dead-man's switch (it is '"
             + r.venue_protocol + "')";
     return false;
   }
-  if (r.dead_mans_switch_ms != 0
-      && !in_range(cat + ".dead-mans-switch-ms", r.dead_mans_switch_ms, 10'000, 120'000, error)) {
+  if (ms != 0 && !in_range(cat + ".dead-mans-switch-ms", ms, 10'000, 120'000, error)) {
     error += " (OKX's cancel-all-after range; or 0: off)";
     return false;
   }
-  if (r.dead_mans_switch_ms % 1000 != 0) {
-    error = cat + ".dead-mans-switch-ms: " + std::to_string(r.dead_mans_switch_ms)
+  if (ms % 1000 != 0) {
+    error = cat + ".dead-mans-switch-ms: " + std::to_string(ms)
             + " is not whole seconds (OKX's cancel-all-after timeOut is in seconds)";
     return false;
   }
-  v.dead_mans_switch = std::chrono::milliseconds(r.dead_mans_switch_ms);
+  v.dead_mans_switch = std::chrono::milliseconds(ms);
   return true;
 }
 

@@ -248,8 +248,13 @@ struct raw_venue_options {
   bool fix_reset_on_logon = false;
   int64_t fix_resend_max_age_s = 5;
   std::string okx_ws_orders = "on"; // a string: CAF's command line cannot set a bool to false
-  int64_t dead_mans_switch_ms = 0;
+  // -1: not set (okx: default_okx_dead_mans_switch_ms; the others: off).
+  int64_t dead_mans_switch_ms = -1;
 };
+
+// OKX's cancel-all-after armed unless the config says 0: a gateway that dies
+// without a word leaves no order working at the venue for longer than this.
+inline constexpr int64_t default_okx_dead_mans_switch_ms = 60'000;
 
 class node_config : public caf::actor_system_config {
 public:

@@ -23,7 +23,7 @@ okx_ws_hub::okx_ws_hub(asio::io_context& ioc, okx_rest_api& okx, const market_st
                        fault_plan& faults, venue_stats& counters)
   : ioc_(ioc), okx_(okx), faults_(faults), market_(okx.engine(), stats),
     private_(okx.engine(), [this](const std::string& account) { return listens(account); }),
-    handler_(okx.keys(), okx.trade(), faults, counters), timer_(ioc) {
+    handler_(okx.keys(), okx.trade(), okx.rate_limits(), faults, counters), timer_(ioc) {
 }
 
 std::optional<okx::ws_endpoint> okx_ws_hub::endpoint_of(std::string_view target) {

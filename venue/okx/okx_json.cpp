@@ -37,19 +37,29 @@ std::string okx_fixed(int64_t raw, int decimals) {
   return full;
 }
 
-std::string okx_trim(int64_t raw) {
-  auto s = format_scaled_decimal(raw);
+namespace {
+// Trailing zeros of the fraction (and a trailing '.') removed.
+std::string without_trailing_zeros(std::string s) {
+  if (s.find('.') == std::string::npos) return s;
   while (!s.empty() && s.back() == '0') s.pop_back();
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s == "-0" ? "0" : s;
 }
+} // namespace
 
+std::string okx_trim(int64_t raw) {
+  return without_trailing_zeros(format_scaled_decimal(raw));
+}
+
+// Cut to the step's decimals, then the shortest text: what the WebSocket
+// pushes spell too (okx_ws_format.hpp wire_decimal), so a level reads the
+// same over REST and WebSocket.
 std::string okx_px(const symbol_rules& r, price px) {
-  return okx_fixed(px.raw, okx_step_decimals(r.tick_size.raw));
+  return without_trailing_zeros(okx_fixed(px.raw, okx_step_decimals(r.tick_size.raw)));
 }
 
 std::string okx_sz(const symbol_rules& r, qty q) {
-  return okx_fixed(q.raw, okx_step_decimals(r.step_size.raw));
+  return without_trailing_zeros(okx_fixed(q.raw, okx_step_decimals(r.step_size.raw)));
 }
 
 std::string okx_cl_ord_id(const order& o) {

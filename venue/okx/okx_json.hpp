@@ -2,11 +2,12 @@
 // OKX v5 wire shapes shared by REST and WebSocket: instrument ids, number
 // formatting, the order object and the response envelope.
 //
-// Numbers travel as JSON strings. A price is written with exactly the
-// decimals of the instrument's tickSz and a size with those of its lotSz
-// (okx_px / okx_sz), every time: the books checksum (CRC32 over the level
-// strings) only works when a level is always spelled the same way.
-// Amounts that are not on a tick (avgPx, fees, balances) drop trailing zeros.
+// Numbers travel as JSON strings, in their shortest decimal text ("0.912",
+// "100"), as OKX spells them: a price cut to the instrument's tickSz
+// decimals and a size to its lotSz decimals (okx_px / okx_sz), the same
+// every time and on REST and WebSocket alike: the books checksum (CRC32
+// over the level strings) only works when a level is always spelled the
+// same way. Amounts that are not on a tick (avgPx, fees, balances) too.
 
 #include <cstdint>
 #include <string>

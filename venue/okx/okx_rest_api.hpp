@@ -49,6 +49,8 @@ public:
   std::vector<fired> tick(int64_t now_ms);
 
   okx_trade& trade() { return trade_; }
+  // Per-endpoint request counts, shared with the WebSocket order ops.
+  okx_rate_limit& rate_limits() { return limits_; }
   const okx_dead_man& dead_man() const { return dead_man_; }
   matching_engine& engine() { return engine_; }
   const key_store& keys() const { return keys_; }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/hmac.hpp"
 #include "venue/json_writer.hpp"
 #include "venue/okx/okx_auth.hpp"
 #include "venue/okx/okx_json.hpp"
@@ -247,7 +248,7 @@ void ws_handler::login(const json_value& req, ws_state& s, ws_outcome& out, int6
   if (!account) return fail(code::bad_key, "Invalid apiKey");
   if (!okx_passphrase_ok(*account, *passphrase)) return fail(code::wrong_passphrase, "Wrong passphrase");
   // OKX "Login": sign over timestamp + "GET" + "/users/self/verify".
-  if (okx_sign(account->secret, *timestamp + "GET/users/self/verify") != *sign)
+  if (!signatures_equal(okx_sign(account->secret, *timestamp + "GET/users/self/verify"), *sign))
     return fail(code::bad_sign, "Invalid sign");
   if (!s.account.empty() && s.account != account->name)
     return fail(code::logged_in_already,

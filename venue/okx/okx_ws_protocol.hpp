@@ -80,8 +80,11 @@ struct ws_outcome {
 
 class ws_handler {
 public:
-  ws_handler(const key_store& keys, okx_trade& trade, fault_plan& faults, venue_stats& stats)
-    : keys_(keys), trade_(trade), faults_(faults), stats_(stats) {}
+  // `limits`: the REST surface's (okx_rest_api::rate_limits): an order op
+  // and the same REST endpoint draw on one allowance per account.
+  ws_handler(const key_store& keys, okx_trade& trade, okx_rate_limit& limits, fault_plan& faults,
+             venue_stats& stats)
+    : keys_(keys), trade_(trade), faults_(faults), stats_(stats), limits_(limits) {}
 
   ws_outcome handle(std::string_view frame, ws_state& s, int64_t now_ms);
 
@@ -96,7 +99,7 @@ private:
   okx_trade& trade_;
   fault_plan& faults_;
   venue_stats& stats_;
-  okx_rate_limit limits_;
+  okx_rate_limit& limits_;
 };
 
 // A private push frame for one subscriber: {"arg":{channel,instType,instId,uid},"data":[data]}.

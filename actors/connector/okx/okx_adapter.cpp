@@ -193,6 +193,11 @@ void okx_adapter::on_poll_timer() {
   ctx_.post([this] {
     poll_queued_.store(false);
     ctx_.report(session_->poll());
+    // The poll may have measured the venue's clock again: the orders
+    // channel's next login signs with it too.
+    std::lock_guard<std::mutex> guard(mtx_);
+    if (stream_)
+      stream_->set_time_offset_ms(session_->clock_offset_ms());
   });
 }
 
@@ -286,6 +291,7 @@ std::optional<bool> okx_adapter::fill_stream_connected() {
 void okx_adapter::add_counters(counters& k) const {
   auto& c = session_->counters();
   auto& rest = session_->rest();
+  k["protocol_okx"] = 1;
   k["requests"] = rest.requests.load();
   k["rate_limited_50011"] = rest.rate_limited.load();
   k["requests_refused_rate_limited"] = rest.refused_paused.load();

@@ -67,7 +67,10 @@ okx_reply<okx_envelope> okx_rest::call(verb method, const std::string& path,
                                        const std::string& body, bool is_private,
                                        steady_deadline limit) {
   okx_reply<okx_envelope> out;
-  if (auto left = paused_for(); left.count() > 0) {
+  // cancel-all-after has its own limit at OKX; a pause earned by the order
+  // endpoints must not starve the dead-man's switch's refresh.
+  bool own_limit = path == "/api/v5/trade/cancel-all-after";
+  if (auto left = paused_for(); left.count() > 0 && !own_limit) {
     ++refused_paused;
     out.kind = reply_kind::not_sent;
     out.detail = "rate limited (50011): " + std::to_string(left.count()) + " ms of the pause left";

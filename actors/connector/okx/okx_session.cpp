@@ -153,7 +153,8 @@ void okx_session::append(std::vector<okx_output>& out, std::vector<execution_rep
 
 // GET trade/order by clOrdId: an unknown outcome settled either way.
 bool okx_session::resolve(const client_order_id& id, const symbol& sym,
-                          std::vector<okx_output>& out) {
+                          std::vector<okx_output>& out,
+                          std::optional<std::chrono::steady_clock::time_point> unknown_since) {
   const auto* inst = inst_of(sym);
   if (inst == nullptr)
     return false;
@@ -168,6 +169,8 @@ bool okx_session::resolve(const client_order_id& id, const symbol& sym,
     return true;
   }
   if (q.kind == reply_kind::rejected && order_not_found(q.code)) {
+    if (unknown_since && std::chrono::steady_clock::now() - *unknown_since < unknown_grace_)
+      return false; // perhaps still on its way: asked again by the next poll
     out.emplace_back(order_reject{id, sym, reject_reason::venue_unreachable,
                                   "outcome was unknown; the venue has no such order",
                                   wall_clock_now()});
@@ -267,10 +270,10 @@ std::vector<okx_output> okx_session::place(const order_request& req, bool gate_o
       break;
     case reply_kind::unknown:
       ++counters_.unknown_outcomes;
-      if (resolve(req.id, req.sym, out))
+      if (auto since = std::chrono::steady_clock::now(); resolve(req.id, req.sym, out, since))
         ++counters_.unknown_resolved;
       else
-        unresolved_.emplace(req.id, req.sym);
+        unresolved_.emplace(req.id, unknown_outcome{req.sym, since});
       break;
   }
   counters_.unresolved = static_cast<int64_t>(unresolved_.size());
@@ -398,7 +401,7 @@ std::vector<okx_output> okx_session::poll() {
   if (std::chrono::steady_clock::now() - clock_synced_ >= clock_resync)
     sync_clock();
   for (auto i = unresolved_.begin(); i != unresolved_.end();) {
-    if (resolve(i->first, i->second, out)) {
+    if (resolve(i->first, i->second.sym, out, i->second.since)) {
       ++counters_.unknown_resolved;
       i = unresolved_.erase(i);
     } else {
@@ -487,6 +490,13 @@ std::vector<asset_balance> okx_session::balances() {
 
 bool okx_session::arm_dead_man(int64_t seconds) {
   auto r = rest_.cancel_all_after(seconds);
+  if (!r.ok() && r.code == "50102") {
+    // Our clock drifted from the venue's: measure it now and send again, or
+    // the switch runs out while the next poll's resync is still to come.
+    count_reject(r.code);
+    if (sync_clock().empty())
+      r = rest_.cancel_all_after(seconds);
+  }
   if (r.ok())
     ++counters_.dead_man_refreshes;
   else

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -79,6 +80,9 @@ public:
   // down at start), at most once a second.
   void ensure_instruments();
   int64_t clock_offset_ms() const { return rest_.time_offset_ms(); }
+  // How long an order of unknown outcome the venue does not know is waited
+  // for before it counts as refused (default 5 s).
+  void set_unknown_grace(std::chrono::milliseconds grace) { unknown_grace_ = grace; }
   const std::string* inst_of(const symbol& sym) const;
 
   std::vector<okx_output> place(const order_request& req, bool gate_open);
@@ -110,7 +114,10 @@ private:
   std::string venue_key(const client_order_id& id) const;
   void remember(const client_order_id& id);
   void count_reject(const std::string& code);
-  bool resolve(const client_order_id& id, const symbol& sym, std::vector<okx_output>& out);
+  // `unknown_since`: when the order's outcome became unknown (a place that
+  // got no answer); none for an order the venue had acknowledged.
+  bool resolve(const client_order_id& id, const symbol& sym, std::vector<okx_output>& out,
+               std::optional<std::chrono::steady_clock::time_point> unknown_since = std::nullopt);
   void settle(const client_order_id& id, const symbol& sym, std::vector<okx_output>& out);
   bool first_sight(const std::string& trade_id);
   void append(std::vector<okx_output>& out, std::vector<execution_report> reports);
@@ -133,7 +140,15 @@ private:
   static constexpr std::chrono::minutes clock_resync{5};
   std::chrono::steady_clock::time_point clock_synced_{};
   order_tracker tracker_;
-  std::map<client_order_id, symbol> unresolved_;
+  // Orders whose outcome is unknown, and since when. "Not found" settles one
+  // as refused only after unknown_grace: an order still in flight to the
+  // matching engine is not found either, and lands a moment later.
+  struct unknown_outcome {
+    symbol sym;
+    std::chrono::steady_clock::time_point since{};
+  };
+  std::chrono::milliseconds unknown_grace_{5000};
+  std::map<client_order_id, unknown_outcome> unresolved_;
   // clOrdId -> our id, oldest first for the bound.
   static constexpr std::size_t ids_kept = 65536;
   std::unordered_map<std::string, client_order_id> ids_;

@@ -192,7 +192,7 @@ CAF_TEST(unknown_outcome_is_resolved_by_query_never_resent) {
   CAF_CHECK_EQUAL(s.counters().unresolved.load(), 0);
 }
 
-CAF_TEST(unknown_outcome_with_no_such_order_is_rejected) {
+CAF_TEST(unknown_outcome_with_no_such_order_is_rejected_after_the_grace) {
   http_test_server server([&](const recorded_request& r) -> canned_reply {
     if (starts_with(r.target, "/api/v5/public/instruments"))
       return {200, instruments};
@@ -201,12 +201,49 @@ CAF_TEST(unknown_outcome_with_no_such_order_is_rejected) {
     return {200, R"({"code":"51603","msg":"Order does not exist","data":[]})"};
   });
   okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(1));
+  s.set_unknown_grace(std::chrono::milliseconds(0));
   CAF_REQUIRE_EQUAL(s.load_instruments(), "");
   auto out = s.place(limit_buy("abc2"), true);
   CAF_REQUIRE_EQUAL(out.size(), 1u);
   auto* rej = std::get_if<order_reject>(&out[0]);
   CAF_REQUIRE(rej != nullptr);
   CAF_CHECK(rej->reason == reject_reason::venue_unreachable);
+}
+
+// Not found a moment after the timeout is not "refused": the order may still
+// be on its way to the matching engine. It stays unresolved, and when it
+// lands (its first orders-channel event) it is reported as accepted.
+CAF_TEST(unknown_outcome_not_found_within_the_grace_waits_for_the_order) {
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    if (starts_with(r.target, "/api/v5/public/instruments"))
+      return {200, instruments};
+    if (r.target == "/api/v5/trade/order" && r.method == "POST")
+      return {200, R"({"code":"50004","msg":"Endpoint request timeout","data":[]})"};
+    return {200, R"({"code":"51603","msg":"Order does not exist","data":[]})"};
+  });
+  okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(1));
+  s.set_unknown_grace(std::chrono::hours(1));
+  CAF_REQUIRE_EQUAL(s.load_instruments(), "");
+  auto out = s.place(limit_buy("abc9"), true);
+  CAF_CHECK(out.empty());
+  CAF_CHECK_EQUAL(s.counters().unresolved.load(), 1);
+  CAF_CHECK(s.poll().empty()); // still not found, still within the grace
+  CAF_CHECK_EQUAL(s.counters().unresolved.load(), 1);
+  okx_order landed;
+  landed.inst_id = "USD-CHF";
+  landed.ord_id = venue_order_id{91};
+  landed.cl_ord_id = okx_client_id(client_order_id{"abc9"});
+  landed.status = order_status::accepted;
+  landed.px = *price::parse("0.9");
+  landed.sz = *qty::parse("10");
+  auto events = s.on_order_event(landed);
+  CAF_REQUIRE_EQUAL(events.size(), 1u);
+  auto* ack = std::get_if<execution_report>(&events[0]);
+  CAF_REQUIRE(ack != nullptr);
+  CAF_CHECK_EQUAL(ack->id.value, "abc9");
+  CAF_CHECK_EQUAL(ack->venue_id.value, 91);
+  CAF_CHECK_EQUAL(s.counters().unresolved.load(), 0);
+  CAF_CHECK_EQUAL(s.counters().unknown_resolved.load(), 1);
 }
 
 CAF_TEST(place_ack_rejects_and_fills_from_the_orders_channel) {

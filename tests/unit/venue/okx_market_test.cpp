@@ -62,12 +62,12 @@ CAF_TEST(books_levels_as_four_strings) {
   auto& d = data0(b);
   CAF_REQUIRE_EQUAL(d.member("bids")->items.size(), 1u);
   auto& bid = d.member("bids")->items[0];
-  CAF_CHECK_EQUAL(bid.items[0].text, "0.9000");
+  CAF_CHECK_EQUAL(bid.items[0].text, "0.9");
   CAF_CHECK_EQUAL(bid.items[1].text, "8");
   CAF_CHECK_EQUAL(bid.items[2].text, "0");
   CAF_CHECK_EQUAL(bid.items[3].text, "2");
   CAF_REQUIRE_EQUAL(d.member("asks")->items.size(), 2u);
-  CAF_CHECK_EQUAL(d.member("asks")->items[0].items[0].text, "0.9500"); // best ask first
+  CAF_CHECK_EQUAL(d.member("asks")->items[0].items[0].text, "0.95"); // best ask first
   CAF_CHECK_EQUAL(d.member("ts")->text, "1700000000000");
   auto top = okx_parse(get("/api/v5/market/books?instId=USD-CHF").body);
   CAF_CHECK_EQUAL(data0(top).member("asks")->items.size(), 1u); // sz defaults to 1
@@ -93,20 +93,20 @@ CAF_TEST(trades_ticker_and_candles_after_a_trade) {
   CAF_REQUIRE_EQUAL(okx_data_size(t), 2u);
   CAF_CHECK_EQUAL(okx_data(t, 0, "sz"), "2"); // newest first
   CAF_CHECK_EQUAL(okx_data(t, 0, "side"), "buy");
-  CAF_CHECK_EQUAL(okx_data(t, 0, "px"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(t, 0, "px"), "0.9");
   CAF_CHECK_EQUAL(okx_data(t, 1, "sz"), "3");
   CAF_CHECK_EQUAL(okx_data_size(get("/api/v5/market/trades?instId=USD-CHF&limit=1")), 1u);
   CAF_CHECK_EQUAL(okx_code_of(get("/api/v5/market/trades?instId=USD-CHF&limit=501")), "51000");
   auto k = get("/api/v5/market/ticker?instId=USD-CHF");
-  CAF_CHECK_EQUAL(okx_data(k, 0, "last"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(k, 0, "last"), "0.9");
   CAF_CHECK_EQUAL(okx_data(k, 0, "lastSz"), "2");
-  CAF_CHECK_EQUAL(okx_data(k, 0, "askPx"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(k, 0, "askPx"), "0.9");
   CAF_CHECK_EQUAL(okx_data(k, 0, "askSz"), "5");
   CAF_CHECK_EQUAL(okx_data(k, 0, "bidPx"), "");
   CAF_CHECK_EQUAL(okx_data(k, 0, "vol24h"), "5");
   CAF_CHECK_EQUAL(okx_data(k, 0, "volCcy24h"), "4.5");
-  CAF_CHECK_EQUAL(okx_data(k, 0, "open24h"), "0.9000");
-  CAF_CHECK_EQUAL(okx_data(k, 0, "sodUtc0"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(k, 0, "open24h"), "0.9");
+  CAF_CHECK_EQUAL(okx_data(k, 0, "sodUtc0"), "0.9");
   auto all = get("/api/v5/market/tickers?instType=SPOT");
   CAF_CHECK_EQUAL(okx_data_size(all), 1u);
   CAF_CHECK_EQUAL(okx_code_of(get("/api/v5/market/tickers")), "50014");
@@ -115,7 +115,7 @@ CAF_TEST(trades_ticker_and_candles_after_a_trade) {
   CAF_REQUIRE_EQUAL(rows.size(), 1u);
   CAF_CHECK_EQUAL(rows[0].items.size(), 9u);
   CAF_CHECK_EQUAL(rows[0].items[0].text, "1699999980000"); // the minute's open
-  CAF_CHECK_EQUAL(rows[0].items[1].text, "0.9000");
+  CAF_CHECK_EQUAL(rows[0].items[1].text, "0.9");
   CAF_CHECK_EQUAL(rows[0].items[5].text, "5");
   CAF_CHECK_EQUAL(rows[0].items[8].text, "0"); // still open
   CAF_CHECK_EQUAL(okx_code_of(get("/api/v5/market/candles?instId=USD-CHF&bar=7m")), "51000");

@@ -34,7 +34,7 @@ CAF_TEST(place_query_and_cancel) {
   auto q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
   CAF_CHECK_EQUAL(okx_code_of(q), "0");
   CAF_CHECK_EQUAL(okx_data(q, 0, "state"), "live");
-  CAF_CHECK_EQUAL(okx_data(q, 0, "px"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "px"), "0.9");
   CAF_CHECK_EQUAL(okx_data(q, 0, "sz"), "10");
   CAF_CHECK_EQUAL(okx_data(q, 0, "ordType"), "limit");
   CAF_CHECK_EQUAL(okx_data(q, 0, "side"), "buy");
@@ -113,7 +113,7 @@ CAF_TEST(fill_then_history_fills_and_balance) {
   auto q = call("bob", "GET", "/api/v5/trade/order?instId=USD-CHF&clOrdId=ask1");
   CAF_CHECK_EQUAL(okx_data(q, 0, "state"), "partially_filled");
   CAF_CHECK_EQUAL(okx_data(q, 0, "accFillSz"), "4");
-  CAF_CHECK_EQUAL(okx_data(q, 0, "fillPx"), "0.9000");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "fillPx"), "0.9");
   CAF_CHECK_EQUAL(okx_data(q, 0, "avgPx"), "0.9");
   auto mine = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + okx_data(b, 0, "ordId"));
   CAF_CHECK_EQUAL(okx_data(mine, 0, "state"), "filled");
