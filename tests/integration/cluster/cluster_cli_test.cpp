@@ -1,8 +1,8 @@
-// `cwts cluster up|status|down` on a 3-node cluster with TLS links and two
+// `cwts cluster up|status|down` on a 3-node cluster with TLS links and three
 // venues, as config/cluster-3.ini (the demo): up waits until every node is
 // ready and prints the admin ports; the links are TLS; status sees every
-// process, both venues included; the trading node fills at both venues (the
-// second over FIX); a second up is refused; down stops everything. Config
+// process, every venue included; the trading node fills at every venue (the
+// second over FIX, the third over OKX v5); a second up is refused; down stops everything. Config
 // errors and missing certificates are refused with a reason.
 
 #include <chrono>
@@ -61,20 +61,22 @@ long oms_counter(uint16_t admin_port, const std::string& key) {
            : -1;
 }
 
-// The trading node (tr1) fills at both venues: binance (the first venue,
-// REST/WebSocket) and fix (venue-2, FIX).
-void fills_at_both_venues(cluster_fixture& f) {
+// The trading node (tr1) fills at every venue: binance (the first venue,
+// REST/WebSocket), fix (venue-2, FIX) and okx (venue-3, OKX v5).
+void fills_at_every_venue(cluster_fixture& f) {
   auto tr1 = f.admin_ports[1];
-  long binance = -1, fix = -1;
+  long binance = -1, fix = -1, okx = -1;
   wait_until(
     [&] {
       binance = oms_counter(tr1, "venue.binance.fills");
       fix = oms_counter(tr1, "venue.fix.fills");
-      return binance > 0 && fix > 0;
+      okx = oms_counter(tr1, "venue.okx.fills");
+      return binance > 0 && fix > 0 && okx > 0;
     },
     std::chrono::seconds(60));
-  f.check(binance > 0 && fix > 0, "tr1 fills at both venues: binance " + std::to_string(binance)
-                                    + ", fix " + std::to_string(fix));
+  f.check(binance > 0 && fix > 0 && okx > 0,
+          "tr1 fills at every venue: binance " + std::to_string(binance) + ", fix "
+            + std::to_string(fix) + ", okx " + std::to_string(okx));
 }
 
 } // namespace
@@ -99,6 +101,9 @@ int main() {
   f.check(cluster_fixture::contains(up.out, "venue fix on 127.0.0.1:")
             && cluster_fixture::contains(up.out, "(FIX "),
           "up prints the second venue with its FIX port");
+  f.check(cluster_fixture::contains(up.out, "venue okx on 127.0.0.1:")
+            && cluster_fixture::contains(up.out, "(OKX v5)"),
+          "up prints the third venue, traded over OKX v5");
   for (auto& id : f.ids) {
     auto log = read_file(f.dir + "/run/" + id + ".log");
     f.check(cluster_fixture::contains(log, "event=published") && cluster_fixture::contains(log, "transport=tls"),
@@ -112,7 +117,7 @@ int main() {
   f.check(cluster_fixture::contains(status.out, "venue-2 ")
             && cluster_fixture::contains(status.out, "(venue, FIX 127.0.0.1:"),
           "status shows the second venue and its FIX port");
-  fills_at_both_venues(f);
+  fills_at_every_venue(f);
   auto again = f.cwts({"cluster", "up", "--config=" + f.file});
   f.check(again.exit_code == 1 && cluster_fixture::contains(again.err, "already runs"),
           "a second up is refused: " + again.err);
@@ -122,7 +127,7 @@ int main() {
   for (auto& id : f.ids)
     f.check(cluster_fixture::contains(down.out, id) && cluster_fixture::contains(down.out, "stopped in"),
             "down stopped " + id + " on SIGTERM");
-  for (auto* v : {"venue    stopped in", "venue-2  stopped in"})
+  for (auto* v : {"venue    stopped in", "venue-2  stopped in", "venue-3  stopped in"})
     f.check(cluster_fixture::contains(down.out, v), std::string("down: ") + v);
   auto after = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(after.exit_code == 1, "status after down finds no cluster");

@@ -2,8 +2,8 @@
 // A cluster config for one test: the nodes of config/cluster-3.ini or
 // cluster-4.ini on free loopback ports, config files from CWTS_CONFIG_DIR
 // by absolute path, run dir, keys and TLS certificates (`cwts keys`) inside
-// the test's folder; with `two_venues`, cluster-3's second venue ([venue-2]
-// "fix", traded over FIX on a free port). No CAF: plain checks that print
+// the test's folder; with `more_venues`, cluster-3's other venues ([venue-2]
+// "fix", traded over FIX on a free port; [venue-3] "okx", over OKX v5). No CAF: plain checks that print
 // what they saw and count failures.
 
 #include <fstream>
@@ -26,7 +26,7 @@ struct cluster_fixture {
   int failures = 0;
 
   // `standby`: cluster-4's layout (tr2 stands by for tr1).
-  cluster_fixture(const std::string& name, bool standby, bool tls = true, bool two_venues = false)
+  cluster_fixture(const std::string& name, bool standby, bool tls = true, bool more_venues = false)
     : dir(make_test_dir(name)), file(dir + "/cluster.ini") {
     ids = standby ? std::vector<std::string>{"gw1", "tr1", "w1", "tr2"}
                   : std::vector<std::string>{"gw1", "tr1", "w1"};
@@ -50,10 +50,13 @@ struct cluster_fixture {
         << "\"\n\n[venue]\nconfig = \"" << config_dir
         << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
         << "/venue-demo-keys.ini\"\n";
-    if (two_venues)
+    if (more_venues)
       out << "\n[venue-2]\nname = \"fix\"\nconfig = \"" << config_dir
           << "/venue.ini\"\nport = 0\nfix-port = 0\nspeed = 300\ncredentials-file = \""
-          << config_dir << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n";
+          << config_dir << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n"
+          << "\n[venue-3]\nname = \"okx\"\nprotocol = \"okx\"\nconfig = \"" << config_dir
+          << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
+          << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n";
     for (auto& id : ids) {
       auto admin = free_port();
       admin_ports.push_back(admin);
