@@ -84,7 +84,11 @@ channel_result okx_session::cancel_all(const kill_id& id, const node_id& self,
       r.ok = true; // the venue's own listing shows none left
       break;
     }
-    auto pause = std::chrono::steady_clock::now() + cancel_all_pause_;
+    // The first listing after the first cancels follows at once (as
+    // Binance's query follows its DELETE); later rounds pause, so orders
+    // still in flight can land and be listed.
+    auto pause = std::chrono::steady_clock::now()
+                 + (round == 0 ? std::chrono::milliseconds(0) : cancel_all_pause_);
     if (pause >= until) {
       auto left = r.open_orders_after >= 0
                     ? "deadline passed with open orders listed before the last cancel: "
