@@ -14,6 +14,7 @@
 // md.frames.<stream>, book.synced.<SYM> and md.feed_age_ms.<SYM>); a source
 // adds its own beside them.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "actors/connector/market_codec.hpp"
+#include "actors/connector/ws_link_counters.hpp"
 #include "messages/symbol.hpp"
 #include "messages/time.hpp"
 
@@ -83,5 +85,35 @@ inline void add_symbol_counters(const market_source& s, market_source::counters&
     k["md.feed_age_ms." + name] = last == 0 ? -1 : (now - last) / 1'000'000;
   }
 }
+
+// The counters every source keeps alike: atomics the stream thread writes
+// and any thread may read.
+struct market_feed_counters {
+  std::atomic<uint64_t> frames{0};
+  std::atomic<uint64_t> parse_errors{0};
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> resyncs{0};
+  std::atomic<uint64_t> gaps{0};
+  std::atomic<uint64_t> crossed{0};
+  std::atomic<uint64_t> unknown_symbol{0};
+  std::atomic<int64_t> last_frame_ns{0}; // wall clock, ns since epoch; 0 if none
+
+  // stream_*, md.batches, md.proactive_reconnects, md.unknown_symbol_frames,
+  // md.tls_failures and book.resyncs/gaps/crossed, with the link's own.
+  void add_to(market_source::counters& k, const ws_link_counters& link) const {
+    k["stream_connected"] = link.connected.load() ? 1 : 0;
+    k["stream_frames"] = static_cast<int64_t>(frames.load());
+    k["stream_parse_errors"] = static_cast<int64_t>(parse_errors.load());
+    k["stream_reconnects"] = static_cast<int64_t>(link.reconnects.load());
+    k["md.batches"] = static_cast<int64_t>(batches.load());
+    k["md.proactive_reconnects"] = static_cast<int64_t>(link.proactive_reconnects.load());
+    k["md.unknown_symbol_frames"] = static_cast<int64_t>(unknown_symbol.load());
+    // Connections refused in the TLS handshake (wrong CA, name mismatch).
+    k["md.tls_failures"] = static_cast<int64_t>(link.tls_failures.load());
+    k["book.resyncs"] = static_cast<int64_t>(resyncs.load());
+    k["book.gaps"] = static_cast<int64_t>(gaps.load());
+    k["book.crossed"] = static_cast<int64_t>(crossed.load());
+  }
+};
 
 } // namespace cwts::connector

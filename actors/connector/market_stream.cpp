@@ -2,7 +2,6 @@
 
 #include "actors/connector/io_thread.hpp"
 
-#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -18,6 +17,7 @@
 
 #include "actors/connector/ws_reconnector.hpp"
 #include "actors/connector/http_client.hpp"
+#include "actors/connector/market_feed.hpp"
 #include "actors/connector/order_book.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
@@ -83,7 +83,7 @@ namespace {
 
 // One configured symbol: its book (stream thread only) and what other
 // threads may read.
-struct symbol_feed {
+struct symbol_feed : feed_marks {
   explicit symbol_feed(symbol s, std::size_t max_buffered) : book(s, max_buffered) {}
   order_book book;
   bool snapshot_pending = false;
@@ -91,9 +91,6 @@ struct symbol_feed {
   // Connections lost so far: a snapshot asked for before the last loss is
   // not used (events between it and the new connection are gone).
   uint64_t epoch = 0;
-  uint64_t seen_resyncs = 0, seen_gaps = 0, seen_crossed = 0;
-  std::atomic<bool> synced{false};
-  std::atomic<int64_t> last_rx_ns{0};
 };
 
 using snapshot_outcome = outcome<depth_snapshot, std::string>;
@@ -106,8 +103,8 @@ struct market_stream::impl {
   impl(market_stream& owner, market_stream_config cfg, batch_callback cb)
     : self(owner),
       cfg(std::move(cfg)),
-      on_batch(std::move(cb)),
       target(stream_target(this->cfg)),
+      batcher(ioc, owner.md_, std::move(cb), this->cfg.max_batch),
       link(ioc, ws, link_settings(this->cfg, target), owner.link_,
            [this](error_code ec, ws_open_step step) { on_open(ec, step); }) {
     for (auto& s : this->cfg.symbols)
@@ -119,10 +116,7 @@ struct market_stream::impl {
   // idle check is our own timer instead (watch_idle), armed once per half
   // idle period.
   static ws_link_settings link_settings(const market_stream_config& cfg, const std::string& target) {
-    auto s = link_settings_of(cfg, target);
-    s.timeouts.idle_timeout = websocket::stream_base::none();
-    s.timeouts.keep_alive_pings = false;
-    return s;
+    return link_settings_own_keepalive(cfg, target);
   }
 
   void on_open(error_code ec, ws_open_step step) {
@@ -151,7 +145,7 @@ struct market_stream::impl {
     idle_timer.async_wait([this, gen](error_code ec) {
       if (ec || link.stopping() || gen != link.generation() || !link.connected())
         return;
-      auto seen = self.frames_.load(std::memory_order_relaxed) + control_frames;
+      auto seen = self.md_.frames.load(std::memory_order_relaxed) + control_frames;
       if (seen != idle_seen) {
         idle_seen = seen;
         idle_pinged = false;
@@ -174,31 +168,18 @@ struct market_stream::impl {
     if (ec)
       return disconnected();
     auto now = wall_clock_now();
-    ++self.frames_;
-    self.last_frame_ns_ = now.ns;
-    std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
-    auto kind = decode_market_frame(text, now, event);
-    buffer.consume(buffer.size());
+    auto kind = take_frame(self.md_, buffer, now,
+                           [&](std::string_view text) { return decode_market_frame(text, now, event); });
     if (kind) {
       ++self.by_kind_[static_cast<std::size_t>(kind.value())];
       on_event(kind.value(), now);
     } else {
-      ++self.parse_errors_;
+      ++self.md_.parse_errors;
       std::lock_guard<std::mutex> guard(error_mtx);
       last_error = kind.error().reason;
     }
     read();
-    if (batch.trades.size() + batch.tops.size() >= cfg.max_batch)
-      flush();
-    else
-      schedule_flush();
-  }
-
-  symbol_feed* feed_of(const symbol& sym) {
-    for (auto& f : feeds)
-      if (f->book.sym() == sym)
-        return f.get();
-    return nullptr;
+    batcher.after_frame();
   }
 
   void on_event(market_event_kind kind, timestamp_ns now) {
@@ -206,16 +187,16 @@ struct market_stream::impl {
                         : kind == market_event_kind::agg_trade ? event.agg.sym
                         : kind == market_event_kind::book_ticker ? event.top.sym
                                                                  : event.depth.sym;
-    auto* feed = feed_of(sym);
+    auto* feed = find_feed(feeds, sym);
     if (feed == nullptr)
-      ++self.unknown_symbol_; // trades and tops still go on: the validator rejects them by reason
+      ++self.md_.unknown_symbol; // trades and tops still go on: the validator rejects them by reason
     else
       feed->last_rx_ns.store(now.ns, std::memory_order_relaxed);
     switch (kind) {
-      case market_event_kind::trade: batch.trades.push_back(event.tr); break;
+      case market_event_kind::trade: batcher.batch.trades.push_back(event.tr); break;
       // Every trade also comes as @trade; aggregates are counted, not forwarded twice.
       case market_event_kind::agg_trade: break;
-      case market_event_kind::book_ticker: batch.tops.push_back(event.top); break;
+      case market_event_kind::book_ticker: batcher.batch.tops.push_back(event.top); break;
       case market_event_kind::depth_update:
         if (feed != nullptr)
           on_depth(*feed, now);
@@ -226,23 +207,14 @@ struct market_stream::impl {
   void on_depth(symbol_feed& f, timestamp_ns now) {
     auto r = f.book.on_update(event.depth);
     if (r == depth_result::applied)
-      batch.tops.push_back(f.book.top(event.depth.ts_event, now));
+      batcher.batch.tops.push_back(f.book.top(event.depth.ts_event, now));
     else if (r == depth_result::buffered || r == depth_result::gap)
       request_snapshot(f);
     note_book(f);
   }
 
   // Mirrors a book's counters and state into the atomics others read.
-  void note_book(symbol_feed& f) {
-    auto& b = f.book;
-    self.resyncs_ += b.resyncs() - f.seen_resyncs;
-    self.gaps_ += b.gaps() - f.seen_gaps;
-    self.crossed_ += b.crossed_count() - f.seen_crossed;
-    f.seen_resyncs = b.resyncs();
-    f.seen_gaps = b.gaps();
-    f.seen_crossed = b.crossed_count();
-    f.synced.store(b.synced(), std::memory_order_relaxed);
-  }
+  void note_book(symbol_feed& f) { mirror_book(f.book, f, self.md_); }
 
   // GET /api/v3/depth on the helper thread, one at a time per symbol; the
   // answer is applied on the stream thread.
@@ -295,49 +267,19 @@ struct market_stream::impl {
     auto r = f.book.on_snapshot(o.value());
     if (r == snapshot_result::synced) {
       auto now = wall_clock_now();
-      batch.tops.push_back(f.book.top(now, now));
-      schedule_flush();
+      batcher.batch.tops.push_back(f.book.top(now, now));
+      batcher.schedule_flush();
     } else if (r == snapshot_result::too_old || r == snapshot_result::gap) {
       request_snapshot(f);
     }
     note_book(f);
   }
 
-  // A flush runs once no read completed since it was posted: then the next
-  // read is waiting on the socket and nothing more is ready.
-  void schedule_flush() {
-    if (flush_posted)
-      return;
-    flush_posted = true;
-    asio::post(ioc, [this] { on_flush_check(); });
-  }
-
-  void on_flush_check() {
-    auto frames = self.frames_.load(std::memory_order_relaxed);
-    if (frames != flush_checked) {
-      flush_checked = frames; // reads are still completing at once: wait one more round
-      asio::post(ioc, [this] { on_flush_check(); });
-      return;
-    }
-    flush_posted = false;
-    flush();
-  }
-
-  void flush() {
-    if (batch.trades.empty() && batch.tops.empty())
-      return;
-    ++self.batches_;
-    market_batch out;
-    out.trades.reserve(batch.trades.size());
-    std::swap(out, batch);
-    on_batch(std::move(out));
-  }
-
   void disconnected() {
     bool was = link.connected();
     if (!link.lost())
       return;
-    flush();
+    batcher.flush();
     // Whatever the venue sent while we were away is lost: every book is
     // rebuilt from a fresh snapshot after the reconnect.
     if (was)
@@ -357,15 +299,12 @@ struct market_stream::impl {
 
   market_stream& self;
   market_stream_config cfg;
-  batch_callback on_batch;
   std::string target;
   std::vector<std::unique_ptr<symbol_feed>> feeds;
   market_event event;
-  market_batch batch;
-  bool flush_posted = false;
-  uint64_t flush_checked = 0;
   // One thread runs it: the scheduler skips its cross-thread wake-ups.
   asio::io_context ioc{1};
+  market_batcher batcher;
   asio::steady_timer idle_timer{ioc};
   uint64_t control_frames = 0;
   uint64_t idle_seen = 0;
@@ -402,11 +341,11 @@ void market_stream::stop() {
 }
 
 bool market_stream::book_synced(std::size_t i) const {
-  return i < impl_->feeds.size() && impl_->feeds[i]->synced.load();
+  return feed_synced(impl_->feeds, i);
 }
 
 int64_t market_stream::last_frame_ns(std::size_t i) const {
-  return i < impl_->feeds.size() ? impl_->feeds[i]->last_rx_ns.load() : 0;
+  return feed_last_rx_ns(impl_->feeds, i);
 }
 
 bool market_stream::keeps_books() const {
@@ -415,20 +354,9 @@ bool market_stream::keeps_books() const {
 
 void market_stream::add_counters(counters& k) const {
   using kind = market_event_kind;
-  k["stream_connected"] = connected() ? 1 : 0;
-  k["stream_frames"] = static_cast<int64_t>(frames());
-  k["stream_parse_errors"] = static_cast<int64_t>(parse_errors());
-  k["stream_reconnects"] = static_cast<int64_t>(reconnects());
+  md_.add_to(k, link_);
   for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
     k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
-  k["md.batches"] = static_cast<int64_t>(batches());
-  k["md.proactive_reconnects"] = static_cast<int64_t>(proactive_reconnects());
-  k["md.unknown_symbol_frames"] = static_cast<int64_t>(unknown_symbol_frames());
-  // Connections refused in the TLS handshake (wrong CA, name mismatch).
-  k["md.tls_failures"] = static_cast<int64_t>(tls_failures());
-  k["book.resyncs"] = static_cast<int64_t>(book_resyncs());
-  k["book.gaps"] = static_cast<int64_t>(book_gaps());
-  k["book.crossed"] = static_cast<int64_t>(book_crossed());
   k["book.snapshots"] = static_cast<int64_t>(snapshots());
   k["book.snapshot_failures"] = static_cast<int64_t>(snapshot_failures());
   add_symbol_counters(*this, k);
@@ -455,23 +383,12 @@ std::string market_stream::last_snapshot_error() const {
 
 std::optional<book_view> market_stream::book(const symbol& sym, std::size_t depth,
                                              std::chrono::milliseconds wait) {
-  auto* f = impl_->feed_of(sym); // the feed list never changes after construction
+  auto* f = find_feed(impl_->feeds, sym);
   if (f == nullptr)
     return std::nullopt;
-  auto done = std::make_shared<std::promise<book_view>>();
-  auto answer = done->get_future();
-  asio::post(impl_->ioc, [f, depth, done] {
-    book_view v;
-    v.synced = f->book.synced();
-    v.update_id = f->book.update_id();
-    v.crossed = f->book.crossed();
-    v.bids = f->book.bids(depth);
-    v.asks = f->book.asks(depth);
-    done->set_value(std::move(v));
+  return answer_on<book_view>(impl_->ioc, wait, [f, depth] {
+    return view_of(f->book, f->book.update_id(), depth);
   });
-  if (answer.wait_for(wait) != std::future_status::ready)
-    return std::nullopt;
-  return answer.get();
 }
 
 } // namespace cwts::connector

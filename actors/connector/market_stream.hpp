@@ -91,9 +91,9 @@ public:
   void stop() override;
 
   bool connected() const override { return link_.connected.load(); }
-  uint64_t frames() const { return frames_.load(); }
+  uint64_t frames() const { return md_.frames.load(); }
   uint64_t frames_of(market_event_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
-  uint64_t parse_errors() const { return parse_errors_.load(); }
+  uint64_t parse_errors() const { return md_.parse_errors.load(); }
   uint64_t reconnects() const { return link_.reconnects.load(); }
   uint64_t pings() const { return pings_.load(); }
   // Connection attempts that failed in the TLS handshake (a certificate
@@ -101,18 +101,18 @@ public:
   uint64_t tls_failures() const override { return link_.tls_failures.load(); }
   // Why the last connection attempt failed ("<step>: <reason>").
   std::string last_connect_error() const override;
-  uint64_t batches() const { return batches_.load(); }
+  uint64_t batches() const { return md_.batches.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
   uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
   // Local books: resyncs (a synced book discarded), gaps (sequence breaks
   // seen), crossed (times a book became crossed or locked), snapshots
   // fetched and failed, diffs for a symbol we did not subscribe.
-  uint64_t book_resyncs() const { return resyncs_.load(); }
-  uint64_t book_gaps() const { return gaps_.load(); }
-  uint64_t book_crossed() const { return crossed_.load(); }
+  uint64_t book_resyncs() const { return md_.resyncs.load(); }
+  uint64_t book_gaps() const { return md_.gaps.load(); }
+  uint64_t book_crossed() const { return md_.crossed.load(); }
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t snapshot_failures() const { return snapshot_failures_.load(); }
-  uint64_t unknown_symbol_frames() const { return unknown_symbol_.load(); }
+  uint64_t unknown_symbol_frames() const { return md_.unknown_symbol.load(); }
   // The local books are kept only with the depth streams on.
   bool keeps_books() const override;
   // Per configured symbol (index into cfg.symbols).
@@ -121,7 +121,7 @@ public:
   int64_t last_frame_ns(std::size_t i) const override;
   const std::vector<symbol>& symbols() const override;
   // Wall-clock receive time of the last frame (ns since epoch; 0 if none).
-  int64_t last_frame_ns() const { return last_frame_ns_.load(); }
+  int64_t last_frame_ns() const { return md_.last_frame_ns.load(); }
   std::string last_parse_error() const;
   std::string last_snapshot_error() const;
 
@@ -139,18 +139,11 @@ private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
   ws_link_counters link_;
-  std::atomic<uint64_t> frames_{0};
+  market_feed_counters md_;
   std::atomic<uint64_t> by_kind_[market_event_kind_count]{};
-  std::atomic<uint64_t> parse_errors_{0};
   std::atomic<uint64_t> pings_{0};
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> resyncs_{0};
-  std::atomic<uint64_t> gaps_{0};
-  std::atomic<uint64_t> crossed_{0};
   std::atomic<uint64_t> snapshots_{0};
   std::atomic<uint64_t> snapshot_failures_{0};
-  std::atomic<uint64_t> unknown_symbol_{0};
-  std::atomic<int64_t> last_frame_ns_{0};
 };
 
 } // namespace cwts::connector

@@ -55,6 +55,16 @@ ws_link_settings link_settings_of(const StreamConfig& cfg, std::string target) {
   return s;
 }
 
+// The same, for a stream that keeps its own keepalive: neither Beast's idle
+// timeout nor its control pings.
+template <class StreamConfig>
+ws_link_settings link_settings_own_keepalive(const StreamConfig& cfg, std::string target) {
+  auto s = link_settings_of(cfg, std::move(target));
+  s.timeouts.idle_timeout = boost::beast::websocket::stream_base::none();
+  s.timeouts.keep_alive_pings = false;
+  return s;
+}
+
 // The reconnect settings every stream config names alike, checked once for
 // all of them: empty, or what is wrong (for the stream's validate()).
 template <class StreamConfig>

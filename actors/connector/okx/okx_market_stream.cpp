@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <climits>
 #include <deque>
-#include <future>
 #include <map>
 #include <mutex>
 
@@ -15,6 +14,7 @@
 
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/io_thread.hpp"
+#include "actors/connector/market_feed.hpp"
 #include "actors/connector/okx/okx_book.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
@@ -55,16 +55,14 @@ std::string validate(const okx_market_config& cfg) {
 namespace {
 
 // One configured symbol: its book (stream thread only) and what others read.
-struct feed {
+struct feed : feed_marks {
   feed(symbol s, std::size_t max_levels) : book(s, max_levels) {}
   okx_book book;
   std::string inst_id; // empty until resolved
   bool resubscribe_pending = false;
   int64_t resubscribe_not_before_ns = 0;
   int64_t subscribed_ns = 0; // monotonic time of the last books subscribe
-  uint64_t seen_resyncs = 0, seen_gaps = 0, seen_checksum = 0, seen_crossed = 0, seen_overflows = 0;
-  std::atomic<bool> synced{false};
-  std::atomic<int64_t> last_rx_ns{0};
+  uint64_t seen_checksum = 0, seen_overflows = 0;
 };
 
 using instruments_outcome = outcome<std::vector<okx_spot_listing>, std::string>;
@@ -75,7 +73,7 @@ struct okx_market_stream::impl {
   impl(okx_market_stream& owner, okx_market_config c, batch_callback cb)
     : self(owner),
       cfg(std::move(c)),
-      on_batch(std::move(cb)),
+      batcher(ioc, owner.md_, std::move(cb), cfg.max_batch),
       link(ioc, ws, link_settings(cfg), owner.link_,
            [this](error_code ec, ws_open_step step) { on_open(ec, step); }) {
     for (std::size_t i = 0; i < cfg.symbols.size(); ++i) {
@@ -88,10 +86,7 @@ struct okx_market_stream::impl {
 
   // The keepalive is ours (OKX's text ping), not Beast's control pings.
   static ws_link_settings link_settings(const okx_market_config& cfg) {
-    auto s = link_settings_of(cfg, cfg.target);
-    s.timeouts.idle_timeout = websocket::stream_base::none();
-    s.timeouts.keep_alive_pings = false;
-    return s;
+    return link_settings_own_keepalive(cfg, cfg.target);
   }
 
   void index_inst_ids() {
@@ -189,7 +184,7 @@ struct okx_market_stream::impl {
       send(okx_channel_request("subscribe", "bbo-tbt", ids));
     for (auto& f : feeds)
       f->subscribed_ns = monotonic_ns();
-    ping_seen = self.frames_.load();
+    ping_seen = self.md_.frames.load();
     ping_sent = false;
     watch_ping(link.generation());
     read();
@@ -226,7 +221,7 @@ struct okx_market_stream::impl {
     ping_timer.async_wait([this, gen](error_code ec) {
       if (ec || link.stopping() || gen != link.generation() || !link.connected())
         return;
-      auto seen = self.frames_.load(std::memory_order_relaxed);
+      auto seen = self.md_.frames.load(std::memory_order_relaxed);
       if (seen != ping_seen) {
         ping_seen = seen;
         ping_sent = false;
@@ -251,29 +246,23 @@ struct okx_market_stream::impl {
     if (ec)
       return disconnected();
     auto now = wall_clock_now();
-    ++self.frames_;
-    self.last_frame_ns_ = now.ns;
-    std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
-    auto kind = decode_okx_frame(text, frame);
-    buffer.consume(buffer.size());
+    auto kind = take_frame(self.md_, buffer, now,
+                           [&](std::string_view text) { return decode_okx_frame(text, frame); });
     if (kind) {
       ++self.by_kind_[static_cast<std::size_t>(kind.value())];
       on_frame(kind.value(), now);
     } else {
-      ++self.parse_errors_;
+      ++self.md_.parse_errors;
       set_error(last_error, kind.error().reason);
     }
     read();
-    if (batch.trades.size() + batch.tops.size() >= cfg.max_batch)
-      flush();
-    else
-      schedule_flush();
+    batcher.after_frame();
   }
 
   feed* feed_of(const std::string& inst_id, timestamp_ns now) {
     auto it = by_inst.find(inst_id);
     if (it == by_inst.end()) {
-      ++self.unknown_symbol_;
+      ++self.md_.unknown_symbol;
       return nullptr;
     }
     it->second->last_rx_ns.store(now.ns, std::memory_order_relaxed);
@@ -291,11 +280,11 @@ struct okx_market_stream::impl {
       case okx_frame_kind::trades:
         for (auto& t : frame.trades)
           if (auto* f = feed_of(t.inst_id, now))
-            batch.trades.push_back(trade{f->book.sym(), t.id, t.px, t.sz, t.buyer_is_maker, t.ts, now});
+            batcher.batch.trades.push_back(trade{f->book.sym(), t.id, t.px, t.sz, t.buyer_is_maker, t.ts, now});
         break;
       case okx_frame_kind::bbo:
         if (auto* f = feed_of(frame.bbo.inst_id, now))
-          batch.tops.push_back(to_book_top(frame.bbo, f->book.sym(), now));
+          batcher.batch.tops.push_back(to_book_top(frame.bbo, f->book.sym(), now));
         break;
     }
   }
@@ -313,7 +302,7 @@ struct okx_market_stream::impl {
     auto r = f.book.on_push(frame.book);
     switch (r) {
       case okx_book_result::synced:
-      case okx_book_result::applied: batch.tops.push_back(f.book.top(frame.book.ts, now)); break;
+      case okx_book_result::applied: batcher.batch.tops.push_back(f.book.top(frame.book.ts, now)); break;
       case okx_book_result::unsynced: ++self.unsynced_updates_; break;
       case okx_book_result::gap:
       case okx_book_result::checksum_mismatch:
@@ -325,17 +314,11 @@ struct okx_market_stream::impl {
   // Mirrors a book's counters and state into the atomics others read.
   void note_book(feed& f) {
     auto& b = f.book;
-    self.resyncs_ += b.resyncs() - f.seen_resyncs;
-    self.gaps_ += b.gaps() - f.seen_gaps;
     self.checksum_failures_ += b.checksum_failures() - f.seen_checksum;
-    self.crossed_ += b.crossed_count() - f.seen_crossed;
     self.overflows_ += b.overflows() - f.seen_overflows;
-    f.seen_resyncs = b.resyncs();
-    f.seen_gaps = b.gaps();
     f.seen_checksum = b.checksum_failures();
-    f.seen_crossed = b.crossed_count();
     f.seen_overflows = b.overflows();
-    f.synced.store(b.synced(), std::memory_order_relaxed);
+    mirror_book(b, f, self.md_);
   }
 
   // A broken book asks the venue for a fresh snapshot: unsubscribe, then
@@ -396,39 +379,11 @@ struct okx_market_stream::impl {
     send(okx_channel_request("subscribe", "books", {f.inst_id}));
   }
 
-  // A flush runs once no read completed since it was posted (market_stream).
-  void schedule_flush() {
-    if (flush_posted)
-      return;
-    flush_posted = true;
-    asio::post(ioc, [this] { on_flush_check(); });
-  }
-
-  void on_flush_check() {
-    auto n = self.frames_.load(std::memory_order_relaxed);
-    if (n != flush_checked) {
-      flush_checked = n;
-      asio::post(ioc, [this] { on_flush_check(); });
-      return;
-    }
-    flush_posted = false;
-    flush();
-  }
-
-  void flush() {
-    if (batch.trades.empty() && batch.tops.empty())
-      return;
-    ++self.batches_;
-    market_batch out;
-    std::swap(out, batch);
-    on_batch(std::move(out));
-  }
-
   void disconnected() {
     bool was = link.connected();
     if (!link.lost())
       return;
-    flush();
+    batcher.flush();
     writes.clear();
     write_pending = false;
     // What the venue sent while we were away is lost: snapshots again.
@@ -451,19 +406,16 @@ struct okx_market_stream::impl {
 
   okx_market_stream& self;
   okx_market_config cfg;
-  batch_callback on_batch;
   std::vector<std::unique_ptr<feed>> feeds;
   // instId -> feed; only configured symbols, so bounded by the config.
   std::map<std::string, feed*> by_inst;
   okx_frame frame;
-  market_batch batch;
-  bool flush_posted = false;
-  uint64_t flush_checked = 0;
   std::deque<std::string> writes;
   bool write_pending = false;
   uint64_t ping_seen = 0;
   bool ping_sent = false;
   asio::io_context ioc{1};
+  market_batcher batcher;
   asio::steady_timer ping_timer{ioc};
   asio::steady_timer retry_timer{ioc};
   asio::steady_timer resub_timer{ioc};
@@ -528,56 +480,32 @@ const std::vector<symbol>& okx_market_stream::symbols() const {
 }
 
 bool okx_market_stream::book_synced(std::size_t i) const {
-  return i < impl_->feeds.size() && impl_->feeds[i]->synced.load();
+  return feed_synced(impl_->feeds, i);
 }
 
 int64_t okx_market_stream::last_frame_ns(std::size_t i) const {
-  return i < impl_->feeds.size() ? impl_->feeds[i]->last_rx_ns.load() : 0;
+  return feed_last_rx_ns(impl_->feeds, i);
 }
 
 std::optional<book_view> okx_market_stream::book(const symbol& sym, std::size_t depth,
                                                  std::chrono::milliseconds wait) {
-  feed* f = nullptr;
-  for (auto& candidate : impl_->feeds) // the list never changes after construction
-    if (candidate->book.sym() == sym)
-      f = candidate.get();
+  auto* f = find_feed(impl_->feeds, sym);
   if (f == nullptr)
     return std::nullopt;
-  auto done = std::make_shared<std::promise<book_view>>();
-  auto answer = done->get_future();
-  asio::post(impl_->ioc, [f, depth, done] {
-    book_view v;
-    v.synced = f->book.synced();
-    v.update_id = f->book.seq_id();
-    v.crossed = f->book.crossed();
-    v.bids = f->book.bids(depth);
-    v.asks = f->book.asks(depth);
-    done->set_value(std::move(v));
+  return answer_on<book_view>(impl_->ioc, wait, [f, depth] {
+    return view_of(f->book, f->book.seq_id(), depth);
   });
-  if (answer.wait_for(wait) != std::future_status::ready)
-    return std::nullopt;
-  return answer.get();
 }
 
 void okx_market_stream::add_counters(counters& k) const {
-  k["stream_connected"] = connected() ? 1 : 0;
-  k["stream_frames"] = static_cast<int64_t>(frames());
-  k["stream_parse_errors"] = static_cast<int64_t>(parse_errors());
-  k["stream_reconnects"] = static_cast<int64_t>(reconnects());
+  md_.add_to(k, link_);
   for (auto e : {okx_frame_kind::books, okx_frame_kind::trades, okx_frame_kind::bbo,
                  okx_frame_kind::pong, okx_frame_kind::event})
     k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
-  k["md.batches"] = static_cast<int64_t>(batches_.load());
-  k["md.proactive_reconnects"] = static_cast<int64_t>(link_.proactive_reconnects.load());
-  k["md.unknown_symbol_frames"] = static_cast<int64_t>(unknown_symbol_frames());
-  k["md.tls_failures"] = static_cast<int64_t>(tls_failures());
   k["md.pings"] = static_cast<int64_t>(pings());
   k["md.error_events"] = static_cast<int64_t>(error_events());
   k["md.instrument_failures"] = static_cast<int64_t>(instrument_failures());
   k["md.unlisted_symbols"] = static_cast<int64_t>(unlisted_symbols_.load());
-  k["book.resyncs"] = static_cast<int64_t>(book_resyncs());
-  k["book.gaps"] = static_cast<int64_t>(book_gaps());
-  k["book.crossed"] = static_cast<int64_t>(crossed_.load());
   k["book.checksum_failures"] = static_cast<int64_t>(checksum_failures());
   k["book.overflows"] = static_cast<int64_t>(overflows_.load());
   k["book.resubscribes"] = static_cast<int64_t>(resubscribes());

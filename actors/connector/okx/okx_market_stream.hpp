@@ -94,16 +94,16 @@ public:
                                 std::chrono::milliseconds wait) override;
   void add_counters(counters& out) const override;
 
-  uint64_t frames() const { return frames_.load(); }
+  uint64_t frames() const { return md_.frames.load(); }
   uint64_t frames_of(okx_frame_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
-  uint64_t parse_errors() const { return parse_errors_.load(); }
+  uint64_t parse_errors() const { return md_.parse_errors.load(); }
   uint64_t reconnects() const { return link_.reconnects.load(); }
-  uint64_t book_resyncs() const { return resyncs_.load(); }
-  uint64_t book_gaps() const { return gaps_.load(); }
+  uint64_t book_resyncs() const { return md_.resyncs.load(); }
+  uint64_t book_gaps() const { return md_.gaps.load(); }
   uint64_t checksum_failures() const { return checksum_failures_.load(); }
   uint64_t resubscribes() const { return resubscribes_.load(); }
   uint64_t error_events() const { return error_events_.load(); }
-  uint64_t unknown_symbol_frames() const { return unknown_symbol_.load(); }
+  uint64_t unknown_symbol_frames() const { return md_.unknown_symbol.load(); }
   uint64_t pings() const { return pings_.load(); }
   uint64_t pongs() const { return pongs_.load(); }
   uint64_t instrument_failures() const { return instrument_failures_.load(); }
@@ -116,24 +116,17 @@ private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
   ws_link_counters link_;
-  std::atomic<uint64_t> frames_{0};
+  market_feed_counters md_;
   std::atomic<uint64_t> by_kind_[okx_frame_kind_count]{};
-  std::atomic<uint64_t> parse_errors_{0};
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> resyncs_{0};
-  std::atomic<uint64_t> gaps_{0};
   std::atomic<uint64_t> checksum_failures_{0};
-  std::atomic<uint64_t> crossed_{0};
   std::atomic<uint64_t> overflows_{0};
   std::atomic<uint64_t> resubscribes_{0};
   std::atomic<uint64_t> unsynced_updates_{0};
   std::atomic<uint64_t> error_events_{0};
-  std::atomic<uint64_t> unknown_symbol_{0};
   std::atomic<uint64_t> pings_{0};
   std::atomic<uint64_t> pongs_{0};
   std::atomic<uint64_t> instrument_failures_{0};
   std::atomic<uint64_t> unlisted_symbols_{0};
-  std::atomic<int64_t> last_frame_ns_{0};
 };
 
 } // namespace cwts::connector::okx
