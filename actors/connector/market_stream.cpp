@@ -2,7 +2,6 @@
 
 #include "actors/connector/io_thread.hpp"
 
-#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -16,6 +15,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "actors/connector/ws_reconnector.hpp"
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/market_feed.hpp"
 #include "actors/connector/order_book.hpp"
@@ -121,8 +121,7 @@ struct market_stream::impl {
 
   void on_open(error_code ec, ws_open_step step) {
     if (ec) {
-      std::lock_guard<std::mutex> guard(error_mtx);
-      last_connect_error = std::string(to_string(step)) + ": " + ec.message();
+      last_connect_error.set(open_failure(step, ec));
       return disconnected();
     }
     ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
@@ -175,8 +174,7 @@ struct market_stream::impl {
       on_event(kind.value(), now);
     } else {
       ++self.md_.parse_errors;
-      std::lock_guard<std::mutex> guard(error_mtx);
-      last_error = kind.error().reason;
+      last_error.set(kind.error().reason);
     }
     read();
     batcher.after_frame();
@@ -259,8 +257,7 @@ struct market_stream::impl {
     if (!o) {
       ++self.snapshot_failures_;
       f.snapshot_not_before_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.snapshot_retry).count();
-      std::lock_guard<std::mutex> guard(error_mtx);
-      last_snapshot_error = f.book.sym().str() + ": " + o.error();
+      last_snapshot_error.set(f.book.sym().str() + ": " + o.error());
       return;
     }
     ++self.snapshots_;
@@ -313,10 +310,9 @@ struct market_stream::impl {
   ws_reconnector link;
   beast::flat_buffer buffer;
   io_thread runner{ioc};
-  mutable std::mutex error_mtx;
-  std::string last_error;
-  std::string last_connect_error;
-  std::string last_snapshot_error;
+  guarded_text last_error;
+  guarded_text last_connect_error;
+  guarded_text last_snapshot_error;
   // Used only on the `snapshots` thread; destroyed after it (declared before).
   std::unique_ptr<http_client> rest;
   serial_worker snapshots;
@@ -367,18 +363,15 @@ const std::vector<symbol>& market_stream::symbols() const {
 }
 
 std::string market_stream::last_parse_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_error;
+  return impl_->last_error.get();
 }
 
 std::string market_stream::last_connect_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_connect_error;
+  return impl_->last_connect_error.get();
 }
 
 std::string market_stream::last_snapshot_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_snapshot_error;
+  return impl_->last_snapshot_error.get();
 }
 
 std::optional<book_view> market_stream::book(const symbol& sym, std::size_t depth,

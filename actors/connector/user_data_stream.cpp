@@ -3,7 +3,6 @@
 #include "actors/connector/io_thread.hpp"
 
 #include <future>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -17,6 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
@@ -57,15 +57,12 @@ struct user_data_stream::impl {
       cbs(std::move(cb)),
       link(ioc, ws, link_settings(cfg), owner.link_, [this](error_code ec, ws_open_step step) {
         if (ec)
-          note_error(std::string("connect: ") + to_string(step) + ": " + ec.message());
+          note_error("connect: " + open_failure(step, ec));
         on_handshake(ec);
       }) {}
 
   static ws_link_settings link_settings(const user_data_stream_config& cfg) {
-    auto s = link_settings_of(cfg, cfg.target);
-    s.timeouts.idle_timeout = cfg.idle_timeout;
-    s.timeouts.keep_alive_pings = true;
-    return s;
+    return link_settings_beast_keepalive(cfg, cfg.target);
   }
 
   void on_handshake(error_code ec) {
@@ -121,10 +118,7 @@ struct user_data_stream::impl {
       ++self.subscribe_errors_;
       auto why = "status=" + std::to_string(r.status) + " code=" + std::to_string(r.error.code)
                  + " msg=" + r.error.msg;
-      {
-        std::lock_guard<std::mutex> guard(error_mtx);
-        last_subscribe_error = why;
-      }
+      last_subscribe_error.set(why);
       note_error("subscribe refused: " + why);
       // Dropped and tried again after the backoff (e.g. -1021 after a clock step).
       return disconnected();
@@ -159,10 +153,7 @@ struct user_data_stream::impl {
       cbs.on_balance_delta(d);
   }
 
-  void note_error(std::string what) {
-    std::lock_guard<std::mutex> guard(error_mtx);
-    last_error = std::move(what);
-  }
+  void note_error(std::string what) { last_error.set(std::move(what)); }
 
   // Once per connection attempt, whichever operation noticed the loss.
   void disconnected() {
@@ -191,9 +182,8 @@ struct user_data_stream::impl {
   std::string request_id;
   uint64_t requests = 0;
   io_thread runner{ioc};
-  mutable std::mutex error_mtx;
-  std::string last_error;
-  std::string last_subscribe_error;
+  guarded_text last_error;
+  guarded_text last_subscribe_error;
 };
 
 user_data_stream::user_data_stream(user_data_stream_config cfg, callbacks cbs)
@@ -222,13 +212,11 @@ uint64_t user_data_stream::frame_errors() const {
 }
 
 std::string user_data_stream::last_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_error;
+  return impl_->last_error.get();
 }
 
 std::string user_data_stream::last_subscribe_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_subscribe_error;
+  return impl_->last_subscribe_error.get();
 }
 
 } // namespace cwts::connector

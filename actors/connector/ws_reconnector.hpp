@@ -65,6 +65,21 @@ ws_link_settings link_settings_own_keepalive(const StreamConfig& cfg, std::strin
   return s;
 }
 
+// The same, for a stream that leaves the keepalive to Beast: its idle
+// timeout (cfg.idle_timeout) and its control pings.
+template <class StreamConfig>
+ws_link_settings link_settings_beast_keepalive(const StreamConfig& cfg, std::string target) {
+  auto s = link_settings_of(cfg, std::move(target));
+  s.timeouts.idle_timeout = cfg.idle_timeout;
+  s.timeouts.keep_alive_pings = true;
+  return s;
+}
+
+// Why a connection attempt failed: "<step>: <reason>".
+inline std::string open_failure(ws_open_step step, boost::system::error_code ec) {
+  return std::string(to_string(step)) + ": " + ec.message();
+}
+
 // The reconnect settings every stream config names alike, checked once for
 // all of them: empty, or what is wrong (for the stream's validate()).
 template <class StreamConfig>

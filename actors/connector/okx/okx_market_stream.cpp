@@ -4,7 +4,6 @@
 #include <climits>
 #include <deque>
 #include <map>
-#include <mutex>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/market_feed.hpp"
@@ -131,7 +131,7 @@ struct okx_market_stream::impl {
       return;
     if (!o) {
       ++self.instrument_failures_;
-      set_error(last_connect_error, "instruments: " + o.error());
+      last_connect_error.set("instruments: " + o.error());
       retry_timer.expires_after(cfg.instruments_retry);
       retry_timer.async_wait([this](error_code ec) {
         if (!ec && !link.stopping())
@@ -150,21 +150,16 @@ struct okx_market_stream::impl {
         missing += (missing.empty() ? "" : ",") + f->book.sym().str();
       }
     if (!missing.empty())
-      set_error(last_error_event, "instruments: not listed by the venue: " + missing);
+      last_error_event.set("instruments: not listed by the venue: " + missing);
     index_inst_ids();
     if (by_inst.empty())
       return on_instruments(instruments_outcome{"none of the symbols is listed by the venue"});
     link.open();
   }
 
-  void set_error(std::string& where, std::string what) {
-    std::lock_guard<std::mutex> guard(error_mtx);
-    where = std::move(what);
-  }
-
   void on_open(error_code ec, ws_open_step step) {
     if (ec) {
-      set_error(last_connect_error, std::string(to_string(step)) + ": " + ec.message());
+      last_connect_error.set(open_failure(step, ec));
       return disconnected();
     }
     ws.text(true);
@@ -253,7 +248,7 @@ struct okx_market_stream::impl {
       on_frame(kind.value(), now);
     } else {
       ++self.md_.parse_errors;
-      set_error(last_error, kind.error().reason);
+      last_error.set(kind.error().reason);
     }
     read();
     batcher.after_frame();
@@ -295,7 +290,7 @@ struct okx_market_stream::impl {
     if (e.event != "error")
       return;
     ++self.error_events_;
-    set_error(last_error_event, "OKX code " + e.code + ": " + e.msg);
+    last_error_event.set("OKX code " + e.code + ": " + e.msg);
   }
 
   void on_book(feed& f, timestamp_ns now) {
@@ -424,10 +419,9 @@ struct okx_market_stream::impl {
   ws_reconnector link;
   beast::flat_buffer buffer;
   io_thread runner{ioc};
-  mutable std::mutex error_mtx;
-  std::string last_error;
-  std::string last_error_event;
-  std::string last_connect_error;
+  guarded_text last_error;
+  guarded_text last_error_event;
+  guarded_text last_connect_error;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> busy;
   serial_worker rest_worker; // the instruments request
 };
@@ -444,7 +438,7 @@ void okx_market_stream::start() {
   // A config that cannot work never connects, and says why where the shell
   // logs connection failures.
   if (auto why = validate(impl_->cfg); !why.empty()) {
-    impl_->set_error(impl_->last_connect_error, "config: " + why);
+    impl_->last_connect_error.set("config: " + why);
     return;
   }
   impl_->runner.start([this] { impl_->begin(); });
@@ -457,18 +451,15 @@ void okx_market_stream::stop() {
 }
 
 std::string okx_market_stream::last_connect_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_connect_error;
+  return impl_->last_connect_error.get();
 }
 
 std::string okx_market_stream::last_parse_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_error;
+  return impl_->last_error.get();
 }
 
 std::string okx_market_stream::last_error_event() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_error_event;
+  return impl_->last_error_event.get();
 }
 
 bool okx_market_stream::keeps_books() const {

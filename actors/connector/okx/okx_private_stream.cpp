@@ -1,11 +1,11 @@
 #include "actors/connector/okx/okx_private_stream.hpp"
 
 #include <deque>
-#include <mutex>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
@@ -34,15 +34,12 @@ struct okx_private_stream::impl {
       cbs(std::move(cb)),
       link(ioc, ws, settings(cfg), owner.link_, [this](error_code ec, ws_open_step step) {
         if (ec)
-          note_error(std::string("connect: ") + to_string(step) + ": " + ec.message());
+          note_error("connect: " + open_failure(step, ec));
         on_open(ec);
       }) {}
 
   static ws_link_settings settings(const okx_stream_config& cfg) {
-    auto s = link_settings_of(cfg, cfg.target);
-    s.timeouts.idle_timeout = cfg.idle_timeout;
-    s.timeouts.keep_alive_pings = true;
-    return s;
+    return link_settings_beast_keepalive(cfg, cfg.target);
   }
 
   void on_open(error_code ec) {
@@ -175,10 +172,7 @@ struct okx_private_stream::impl {
     ws.close_socket();
   }
 
-  void note_error(std::string what) {
-    std::lock_guard<std::mutex> guard(error_mtx);
-    last_error = std::move(what);
-  }
+  void note_error(std::string what) { last_error.set(std::move(what)); }
 
   void disconnected() {
     if (!link.lost())
@@ -207,8 +201,7 @@ struct okx_private_stream::impl {
   std::deque<std::string> queue;
   bool logged_in = false;
   io_thread runner{ioc};
-  mutable std::mutex error_mtx;
-  std::string last_error;
+  guarded_text last_error;
 };
 
 okx_private_stream::okx_private_stream(okx_stream_config cfg, callbacks cbs)
@@ -230,8 +223,7 @@ void okx_private_stream::stop() {
 }
 
 std::string okx_private_stream::last_error() const {
-  std::lock_guard<std::mutex> guard(impl_->error_mtx);
-  return impl_->last_error;
+  return impl_->last_error.get();
 }
 
 } // namespace cwts::connector::okx
