@@ -1,10 +1,6 @@
 #include "actors/connector/ws_api_orders.hpp"
 
-#include <optional>
-
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <rapidjson/document.h>
@@ -12,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "actors/connector/binance_codec.hpp"
+#include "actors/connector/blocking_ws.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/user_data_codec.hpp"
 #include "actors/connector/ws_client.hpp"
@@ -50,53 +47,12 @@ std::string ws_api_signed_request(const std::string& id, const std::string& meth
                            cfg.recv_window_ms, timestamp_ms);
 }
 
-// One blocking WebSocket connection; every operation runs the private
-// io_context until it completes or the deadline passes (then the socket is
-// closed and the operation aborted).
-struct ws_api_orders::impl {
-  impl(bool tls, const std::string& ca_file) : ws(ioc, tls, ca_file) {}
-
-  asio::io_context ioc;
-  ws_client ws;
-  beast::flat_buffer buffer;
-  bool up = false;
-
-  // Runs until `done` or the deadline; false on timeout (socket closed).
-  bool run_until(const bool& done, clock_type::time_point deadline) {
-    ioc.restart();
-    while (!done) {
-      auto now = clock_type::now();
-      if (now >= deadline || ioc.run_one_for(deadline - now) == 0) {
-        if (done)
-          break;
-        drop();
-        ioc.restart();
-        ioc.run_for(std::chrono::milliseconds(100)); // let aborted handlers finish
-        return false;
-      }
-    }
-    return true;
-  }
-
-  void drop() {
-    up = false;
-    ws.cancel_resolve();
-    ws.close_socket();
-  }
+// One blocking WebSocket connection (blocking_ws.hpp).
+struct ws_api_orders::impl : blocking_ws {
+  using blocking_ws::blocking_ws;
 
   error_code connect(const ws_api_config& cfg, ws_open_step& failed_step) {
-    auto deadline = clock_type::now() + cfg.connect_timeout;
-    error_code result;
-    bool done = false;
-    failed_step = ws_open_step::none;
-    ws.async_open(cfg.host, cfg.port, cfg.target, cfg.connect_timeout, std::nullopt,
-                  [&](error_code ec, ws_open_step step) {
-                    result = ec;
-                    failed_step = step;
-                    done = true;
-                  });
-    if (!run_until(done, deadline))
-      return asio::error::timed_out;
+    auto result = open(cfg, failed_step);
     up = !result;
     return result;
   }
@@ -123,8 +79,7 @@ struct ws_api_orders::impl {
     if (!run_until(done, deadline))
       return asio::error::timed_out;
     if (!result) {
-      answer.assign(static_cast<const char*>(buffer.cdata().data()), buffer.size());
-      buffer.consume(buffer.size());
+      take_frame(answer);
     } else {
       drop();
     }

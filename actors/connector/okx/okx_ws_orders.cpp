@@ -4,46 +4,20 @@
 
 #include <cerrno>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <rapidjson/document.h>
 
-#include "actors/connector/ws_client.hpp"
+#include "actors/connector/blocking_ws.hpp"
 #include "messages/time.hpp"
 
 namespace cwts::connector::okx {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
-// One blocking WebSocket connection; every operation runs the private
-// io_context until it completes or the deadline passes (then the socket is
-// closed and the operation aborted).
-struct okx_ws_orders::impl {
-  impl(bool tls, const std::string& ca_file) : ws(ioc, tls, ca_file) {}
-
-  asio::io_context ioc;
-  ws_client ws;
-  beast::flat_buffer buffer;
-  bool up = false;
-
-  bool run_until(const bool& done, clock_type::time_point deadline) {
-    ioc.restart();
-    while (!done) {
-      auto now = clock_type::now();
-      if (now >= deadline || ioc.run_one_for(deadline - now) == 0) {
-        if (done)
-          break;
-        drop();
-        ioc.restart();
-        ioc.run_for(std::chrono::milliseconds(100)); // let aborted handlers finish
-        return false;
-      }
-    }
-    return true;
-  }
+// One blocking WebSocket connection (blocking_ws.hpp).
+struct okx_ws_orders::impl : blocking_ws {
+  using blocking_ws::blocking_ws;
 
   // Nothing arrives unasked on this connection (no subscriptions): bytes
   // waiting, or the peer's FIN, mean the venue is closing it. Peeked, so
@@ -54,27 +28,6 @@ struct okx_ws_orders::impl {
     char probe = 0;
     auto n = ::recv(ws.tcp().socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
     return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-  }
-
-  void drop() {
-    up = false;
-    ws.cancel_resolve();
-    ws.close_socket();
-  }
-
-  error_code open(const okx_ws_config& cfg, ws_open_step& step) {
-    error_code result;
-    bool done = false;
-    step = ws_open_step::none;
-    ws.async_open(cfg.host, cfg.port, cfg.target, cfg.connect_timeout, std::nullopt,
-                  [&](error_code ec, ws_open_step s) {
-                    result = ec;
-                    step = s;
-                    done = true;
-                  });
-    if (!run_until(done, clock_type::now() + cfg.connect_timeout))
-      return asio::error::timed_out;
-    return result;
   }
 
   error_code write(const std::string& text, clock_type::time_point deadline) {
@@ -105,8 +58,7 @@ struct okx_ws_orders::impl {
       drop();
       return result;
     }
-    frame.assign(static_cast<const char*>(buffer.cdata().data()), buffer.size());
-    buffer.consume(buffer.size());
+    take_frame(frame);
     return {};
   }
 };
