@@ -1,4 +1,5 @@
 #include "actors/connector/binance_adapter.hpp"
+#include "actors/connector/adapter_support.hpp"
 
 #include <string>
 
@@ -156,9 +157,7 @@ bool binance_adapter::may_probe() const {
 // GET /api/v3/time (it blocks up to the request timeout). Any reply, even an
 // error, proves the venue answers; none is a failure.
 channel_probe binance_adapter::probe() {
-  auto t = session_.sync_clock();
-  bool answered = t.kind == reply_kind::ok || t.kind == reply_kind::rejected;
-  return channel_probe{answered, answered ? std::string{} : t.detail};
+  return probe_answer(session_.sync_clock());
 }
 
 // wss connections refused in the TLS handshake (a certificate that did not
@@ -167,12 +166,7 @@ std::optional<bool> binance_adapter::fill_stream_connected() {
   std::lock_guard<std::mutex> guard(mtx_);
   if (!user_data_)
     return std::nullopt;
-  if (user_data_->tls_failures() != logged_uds_tls_) {
-    logged_uds_tls_ = user_data_->tls_failures();
-    if (logged_uds_tls_ > 0)
-      spdlog::error("event=venue_tls_refused stream=user_data count={} reason=\"{}\"",
-                    logged_uds_tls_, user_data_->last_error());
-  }
+  log_tls_refusals(*user_data_, "user_data", logged_uds_tls_);
   return user_data_->connected();
 }
 

@@ -23,6 +23,24 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::st
 // Empty when TLS is off or the CA file loads, else "ca_file: <reason>".
 std::string validate_tls(bool tls, const std::string& ca_file);
 
+// Host, port and TLS, then the API key pair: checked alike by the signed
+// venue configs (ws_api_config, okx_adapter_config). Empty when usable,
+// else "<key>: <reason>".
+template <class Config>
+std::string validate_signed_endpoint(const Config& cfg) {
+  if (cfg.host.empty())
+    return "host: empty";
+  if (cfg.port == 0)
+    return "port: must be 1..65535";
+  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+    return why;
+  if (cfg.api_key.empty())
+    return "api_key: empty";
+  if (cfg.secret.empty())
+    return "secret: empty";
+  return {};
+}
+
 // The same, failing closed: a CA file that cannot be loaded gives a context
 // that trusts nothing, so every handshake fails (the configs' validate()
 // names the problem first). Never nullptr.

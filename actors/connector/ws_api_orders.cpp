@@ -23,16 +23,8 @@ using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
 std::string validate(const ws_api_config& cfg) {
-  if (cfg.host.empty())
-    return "host: empty";
-  if (cfg.port == 0)
-    return "port: must be 1..65535";
-  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+  if (auto why = validate_signed_endpoint(cfg); !why.empty())
     return why;
-  if (cfg.api_key.empty())
-    return "api_key: empty";
-  if (cfg.secret.empty())
-    return "secret: empty";
   if (cfg.recv_window_ms < 0 || cfg.recv_window_ms > 60000)
     return "recv_window_ms: must be 0..60000";
   if (cfg.connect_timeout.count() <= 0 || cfg.request_timeout.count() <= 0)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/connector/adapter_support.hpp"
 #include "actors/connector/okx/okx_private_stream.hpp"
 #include "actors/connector/okx/okx_session.hpp"
 #include "actors/connector/okx/okx_ws_orders.hpp"
@@ -37,16 +38,8 @@ bool valid_dead_man(milliseconds after) {
 } // namespace
 
 std::string validate(const okx_adapter_config& cfg) {
-  if (cfg.host.empty())
-    return "host: empty";
-  if (cfg.port == 0)
-    return "port: must be 1..65535";
-  if (auto why = validate_tls(cfg.tls, cfg.ca_file); !why.empty())
+  if (auto why = validate_signed_endpoint(cfg); !why.empty())
     return why;
-  if (cfg.api_key.empty())
-    return "api_key: empty";
-  if (cfg.secret.empty())
-    return "secret: empty";
   if (cfg.passphrase.empty())
     return "passphrase: empty (OKX signs every private request with OK-ACCESS-PASSPHRASE)";
   if (cfg.symbols.empty())
@@ -270,21 +263,14 @@ bool okx_adapter::may_probe() const {
 
 // GET /api/v5/public/time: any reply, even an error, proves the venue answers.
 channel_probe okx_adapter::probe() {
-  auto t = session_->probe();
-  bool answered = t.kind == reply_kind::ok || t.kind == reply_kind::rejected;
-  return channel_probe{answered, answered ? std::string{} : t.detail};
+  return probe_answer(session_->probe());
 }
 
 std::optional<bool> okx_adapter::fill_stream_connected() {
   std::lock_guard<std::mutex> guard(mtx_);
   if (!stream_)
     return std::nullopt;
-  if (stream_->tls_failures() != logged_stream_tls_) {
-    logged_stream_tls_ = stream_->tls_failures();
-    if (logged_stream_tls_ > 0)
-      spdlog::error("event=venue_tls_refused stream=okx_private count={} reason=\"{}\"",
-                    logged_stream_tls_, stream_->last_error());
-  }
+  log_tls_refusals(*stream_, "okx_private", logged_stream_tls_);
   return stream_->subscribed();
 }
 
