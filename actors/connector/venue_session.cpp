@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/connector/stream_update.hpp"
+
 namespace cwts::connector {
 
 namespace {
@@ -162,33 +164,9 @@ std::vector<session_output> venue_session::poll() {
 std::vector<session_output> venue_session::on_execution(const execution_event& e) {
   std::vector<session_output> out;
   ++counters_.stream_events;
-  std::vector<execution_report> reports;
-  auto o = to_venue_order(e);
-  auto now = wall_clock_now();
-  switch (tracker_.on_execution_event(o, e.last_qty, e.last_price, now, reports)) {
-    case order_tracker::event_effect::reported:
-      counters_.stream_reports += static_cast<int64_t>(reports.size());
-      break;
-    case order_tracker::event_effect::no_change:
-      ++counters_.stream_no_change;
-      break;
-    case order_tracker::event_effect::settled_order:
-      ++counters_.stream_settled_order;
-      break;
-    case order_tracker::event_effect::unknown_order:
-      if (auto i = unresolved_.find(e.client_id); i != unresolved_.end()) {
-        // The venue has the order: the event settles the unknown outcome.
-        unresolved_.erase(i);
-        counters_.unresolved = static_cast<int64_t>(unresolved_.size());
-        ++counters_.stream_resolved;
-        reports = tracker_.on_order_response(o, now);
-        counters_.stream_reports += static_cast<int64_t>(reports.size());
-      } else {
-        ++counters_.stream_unknown_order;
-      }
-      break;
-  }
-  append(out, std::move(reports));
+  append(out, apply_stream_update(tracker_, to_venue_order(e), e.last_qty, e.last_price,
+                                  wall_clock_now(), unresolved_, counters_,
+                                  counters_.stream_resolved));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/connector/okx/okx_ws_orders.hpp"
+#include "actors/connector/stream_update.hpp"
 
 namespace cwts::connector::okx {
 
@@ -453,29 +454,9 @@ std::vector<okx_output> okx_session::on_order_event(const okx_order& o) {
     ++counters_.fills_deduped;
     return out;
   }
-  auto v = to_venue_order(o);
-  std::vector<execution_report> reports;
-  auto now = wall_clock_now();
-  switch (tracker_.on_execution_event(v, o.fill_sz, o.fill_px, now, reports)) {
-    case order_tracker::event_effect::reported:
-      counters_.stream_reports += static_cast<int64_t>(reports.size());
-      break;
-    case order_tracker::event_effect::no_change: ++counters_.stream_no_change; break;
-    case order_tracker::event_effect::settled_order: ++counters_.stream_settled_order; break;
-    case order_tracker::event_effect::unknown_order:
-      if (auto i = unresolved_.find(v.client_id); i != unresolved_.end()) {
-        // The venue has the order: the event settles the unknown outcome.
-        unresolved_.erase(i);
-        counters_.unresolved = static_cast<int64_t>(unresolved_.size());
-        ++counters_.unknown_resolved;
-        reports = tracker_.on_order_response(v, now);
-        counters_.stream_reports += static_cast<int64_t>(reports.size());
-      } else {
-        ++counters_.stream_unknown_order;
-      }
-      break;
-  }
-  append(out, std::move(reports));
+  append(out, apply_stream_update(tracker_, to_venue_order(o), o.fill_sz, o.fill_px,
+                                  wall_clock_now(), unresolved_, counters_,
+                                  counters_.unknown_resolved));
   return out;
 }
 
