@@ -12,11 +12,12 @@
 
 #include <signal.h>
 
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/integration/admin/http_get.hpp"
+#include "tests/integration/node/kill_channels.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/venue_view.hpp"
 #include "tests/integration/support/cluster.hpp"
@@ -26,23 +27,6 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The `cwts kill` channel line of `name` at `venue`; empty when absent.
-std::map<std::string, std::string> venue_channel(const kill_view& k, const std::string& name,
-                                                 const std::string& venue) {
-  for (auto& c : k.channels) {
-    auto n = c.find("name");
-    auto v = c.find("venue");
-    if (n != c.end() && n->second == name && v != c.end() && v->second == venue)
-      return c;
-  }
-  return {};
-}
-
-std::string field(const std::map<std::string, std::string>& m, const std::string& key) {
-  auto i = m.find(key);
-  return i == m.end() ? "<absent>" : i->second;
-}
 
 // A second cwts-venue, the one the node trades as "okx"; its HTTP port.
 struct okx_venue {
@@ -75,25 +59,43 @@ std::vector<std::string> okx_args(const cluster_paths& paths, uint16_t port,
   return out;
 }
 
+// Binance (a venue_process), the OKX venue and one node trading both, with
+// `more` node arguments; logs in a fresh test directory `name`.
+struct binance_and_okx {
+  cluster_paths paths = cluster_paths::from_env();
+  std::string dir;
+  std::optional<venue_process> binance;
+  std::optional<okx_venue> okx;
+  uint16_t cluster_port = 0;
+  std::optional<child_process> node;
+
+  binance_and_okx(const std::string& name, std::vector<std::string> more) {
+    CAF_REQUIRE_EQUAL(paths.missing(), "");
+    dir = make_test_dir(name);
+    CAF_REQUIRE(!dir.empty());
+    CAF_MESSAGE("logs in " << dir);
+    binance.emplace(paths, dir);
+    CAF_REQUIRE(binance->port() != 0);
+    okx.emplace(paths, dir);
+    CAF_REQUIRE(okx->port != 0);
+    cluster_port = free_port();
+    CAF_REQUIRE(cluster_port != 0);
+    node.emplace("node",
+                 node_argv(paths, "node.ini", binance->port(), cluster_port,
+                           okx_args(paths, okx->port, std::move(more))),
+                 dir, dir);
+    CAF_REQUIRE(node->started());
+  }
+};
+
 } // namespace
 
 CAF_TEST(orders_route_to_binance_and_okx_and_a_kill_cancels_at_both) {
-  auto paths = cluster_paths::from_env();
-  CAF_REQUIRE_EQUAL(paths.missing(), "");
-  auto dir = make_test_dir("node_okx");
-  CAF_REQUIRE(!dir.empty());
-  CAF_MESSAGE("logs in " << dir);
-  venue_process binance(paths, dir);
-  CAF_REQUIRE(binance.port() != 0);
-  okx_venue okx(paths, dir);
-  CAF_REQUIRE(okx.port != 0);
-  auto cluster_port = free_port();
-  CAF_REQUIRE(cluster_port != 0);
-  child_process node("node",
-                     node_argv(paths, "node.ini", binance.port(), cluster_port,
-                               okx_args(paths, okx.port, {"--venue.lost-halt-ms=0"})),
-                     dir, dir);
-  CAF_REQUIRE(node.started());
+  binance_and_okx setup("node_okx", {"--venue.lost-halt-ms=0"});
+  auto& paths = setup.paths;
+  auto& dir = setup.dir;
+  auto& node = *setup.node;
+  auto cluster_port = setup.cluster_port;
 
   auto both = wait_for_status(
     paths, dir, cluster_port,
@@ -122,9 +124,9 @@ CAF_TEST(orders_route_to_binance_and_okx_and_a_kill_cancels_at_both) {
   }
   // Each venue asked directly: nothing of the account is open. The OKX
   // venue's book is the same engine its Binance API reads.
-  venue_view okx_rest(paths, okx.port);
+  venue_view okx_rest(paths, setup.okx->port);
   CAF_CHECK_EQUAL(okx_rest.open_orders().size(), 0u);
-  venue_view binance_rest(paths, binance.port());
+  venue_view binance_rest(paths, setup.binance->port());
   CAF_CHECK_EQUAL(binance_rest.open_orders().size(), 0u);
   CWTS_STOP_NODE(node);
 }
@@ -133,22 +135,12 @@ CAF_TEST(orders_route_to_binance_and_okx_and_a_kill_cancels_at_both) {
 // no longer cancel anything, and the venue cancels for it when the timer
 // runs out.
 CAF_TEST(the_venue_cancels_everything_after_the_gateway_is_sigkilled) {
-  auto paths = cluster_paths::from_env();
-  CAF_REQUIRE_EQUAL(paths.missing(), "");
-  auto dir = make_test_dir("node_okx_dead_man");
-  CAF_REQUIRE(!dir.empty());
-  CAF_MESSAGE("logs in " << dir);
-  venue_process binance(paths, dir);
-  CAF_REQUIRE(binance.port() != 0);
-  okx_venue okx(paths, dir);
-  CAF_REQUIRE(okx.port != 0);
-  auto cluster_port = free_port();
-  CAF_REQUIRE(cluster_port != 0);
-  child_process node("node",
-                     node_argv(paths, "node.ini", binance.port(), cluster_port,
-                               okx_args(paths, okx.port, {"--venue-2.dead-mans-switch-ms=10000"})),
-                     dir, dir);
-  CAF_REQUIRE(node.started());
+  binance_and_okx setup("node_okx_dead_man", {"--venue-2.dead-mans-switch-ms=10000"});
+  auto& paths = setup.paths;
+  auto& dir = setup.dir;
+  auto& node = *setup.node;
+  auto& okx = *setup.okx;
+  auto cluster_port = setup.cluster_port;
   auto quoting = wait_for_status(
     paths, dir, cluster_port,
     [](const node_status_view& s) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/integration/admin/http_get.hpp"
+#include "tests/integration/node/kill_channels.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/venue_view.hpp"
 #include "tests/integration/support/cluster.hpp"
@@ -26,28 +27,6 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The `cwts kill` channel line of `name` at `venue`; empty when absent.
-std::map<std::string, std::string> venue_channel(const kill_view& k, const std::string& name,
-                                                 const std::string& venue) {
-  for (auto& c : k.channels) {
-    auto n = c.find("name");
-    auto v = c.find("venue");
-    if (n != c.end() && n->second == name && v != c.end() && v->second == venue)
-      return c;
-  }
-  return {};
-}
-
-std::string field(const std::map<std::string, std::string>& m, const std::string& key) {
-  auto i = m.find(key);
-  return i == m.end() ? "<absent>" : i->second;
-}
-
-double number(const std::map<std::string, std::string>& m, const std::string& key) {
-  auto i = m.find(key);
-  return i == m.end() ? -1.0 : std::stod(i->second);
-}
 
 // A logged venue channel result of the node (event=kill_channel_result) at `venue`
 // that confirmed (ok, nothing open) after at least one retry.
