@@ -53,6 +53,15 @@ bool starts_with(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// A venue where placing times out (50004) and no order is found (51603).
+canned_reply place_times_out_and_no_such_order(const recorded_request& r) {
+  if (starts_with(r.target, "/api/v5/public/instruments"))
+    return {200, instruments};
+  if (r.target == "/api/v5/trade/order" && r.method == "POST")
+    return {200, R"({"code":"50004","msg":"Endpoint request timeout","data":[]})"};
+  return {200, R"({"code":"51603","msg":"Order does not exist","data":[]})"};
+}
+
 // The scripted venue of the cancel_all tests: `open` ordIds, newest first.
 // orders-pending pages them (limit 100, after=<ordId>); each
 // cancel-batch-orders cancels the first 20 still open (the adapter sends
@@ -193,13 +202,7 @@ CAF_TEST(unknown_outcome_is_resolved_by_query_never_resent) {
 }
 
 CAF_TEST(unknown_outcome_with_no_such_order_is_rejected_after_the_grace) {
-  http_test_server server([&](const recorded_request& r) -> canned_reply {
-    if (starts_with(r.target, "/api/v5/public/instruments"))
-      return {200, instruments};
-    if (r.target == "/api/v5/trade/order" && r.method == "POST")
-      return {200, R"({"code":"50004","msg":"Endpoint request timeout","data":[]})"};
-    return {200, R"({"code":"51603","msg":"Order does not exist","data":[]})"};
-  });
+  http_test_server server(place_times_out_and_no_such_order);
   okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(1));
   s.set_unknown_grace(std::chrono::milliseconds(0));
   CAF_REQUIRE_EQUAL(s.load_instruments(), "");
@@ -214,13 +217,7 @@ CAF_TEST(unknown_outcome_with_no_such_order_is_rejected_after_the_grace) {
 // be on its way to the matching engine. It stays unresolved, and when it
 // lands (its first orders-channel event) it is reported as accepted.
 CAF_TEST(unknown_outcome_not_found_within_the_grace_waits_for_the_order) {
-  http_test_server server([&](const recorded_request& r) -> canned_reply {
-    if (starts_with(r.target, "/api/v5/public/instruments"))
-      return {200, instruments};
-    if (r.target == "/api/v5/trade/order" && r.method == "POST")
-      return {200, R"({"code":"50004","msg":"Endpoint request timeout","data":[]})"};
-    return {200, R"({"code":"51603","msg":"Order does not exist","data":[]})"};
-  });
+  http_test_server server(place_times_out_and_no_such_order);
   okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(1));
   s.set_unknown_grace(std::chrono::hours(1));
   CAF_REQUIRE_EQUAL(s.load_instruments(), "");
