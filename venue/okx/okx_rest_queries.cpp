@@ -76,6 +76,33 @@ std::optional<okx_error> read_scope(const matching_engine& engine, const request
   return std::nullopt;
 }
 
+// What every listing reads first: its scope (read_scope) and its page.
+struct listing {
+  const symbol_rules* only = nullptr;
+  bool none = false;
+  page_query page;
+};
+
+std::variant<listing, okx_error> read_listing(const matching_engine& engine,
+                                              const request_params& p, bool type_required) {
+  listing l;
+  if (auto e = read_scope(engine, p, type_required, l.only, l.none)) return *e;
+  auto page = read_page(p);
+  if (auto e = std::get_if<okx_error>(&page)) return *e;
+  l.page = std::get<page_query>(page);
+  return l;
+}
+
+// The orders as a JSON array of OKX order objects.
+std::string orders_json(const matching_engine& engine, const std::vector<order>& orders) {
+  json_writer w;
+  w.begin_array();
+  for (auto& o : orders)
+    if (auto r = engine.rules(o.sym)) write_okx_order(w, o, *r);
+  w.end_array();
+  return w.take();
+}
+
 } // namespace
 
 http_reply okx_rest_api::query_order(const request_params& p, const std::string& account,
@@ -108,11 +135,9 @@ http_reply okx_rest_api::query_order(const request_params& p, const std::string&
 
 http_reply okx_rest_api::orders_pending(const request_params& p, const std::string& account,
                                         int64_t) {
-  const symbol_rules* only = nullptr;
-  bool none = false;
-  if (auto e = read_scope(engine_, p, false, only, none)) return error(*e);
-  auto page = read_page(p);
-  if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  auto l = read_listing(engine_, p, false);
+  if (auto e = std::get_if<okx_error>(&l)) return error(*e);
+  auto& [only, none, page] = std::get<listing>(l);
   if (none) return ok("[]");
   auto type = p.get("ordType");
   auto state = p.get("state");
@@ -125,22 +150,15 @@ http_reply okx_rest_api::orders_pending(const request_params& p, const std::stri
                                        || (state && !state->empty() && okx_state(o) != *state);
                               }),
                orders.end());
-  paginate(orders, std::get<page_query>(page), [](const order& o) { return o.order_id; });
-  json_writer w;
-  w.begin_array();
-  for (auto& o : orders)
-    if (auto r = engine_.rules(o.sym)) write_okx_order(w, o, *r);
-  w.end_array();
-  return ok(w.take());
+  paginate(orders, page, [](const order& o) { return o.order_id; });
+  return ok(orders_json(engine_, orders));
 }
 
 http_reply okx_rest_api::orders_history(const request_params& p, const std::string& account,
                                         int64_t now_ms) {
-  const symbol_rules* only = nullptr;
-  bool none = false;
-  if (auto e = read_scope(engine_, p, true, only, none)) return error(*e);
-  auto page = read_page(p);
-  if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  auto l = read_listing(engine_, p, true);
+  if (auto e = std::get_if<okx_error>(&l)) return error(*e);
+  auto& [only, none, page] = std::get<listing>(l);
   if (none) return ok("[]");
   auto type = p.get("ordType");
   auto state = p.get("state");
@@ -155,21 +173,14 @@ http_reply okx_rest_api::orders_history(const request_params& p, const std::stri
           && (!state || state->empty() || okx_state(o) == *state))
         orders.push_back(o);
   }
-  paginate(orders, std::get<page_query>(page), [](const order& o) { return o.order_id; });
-  json_writer w;
-  w.begin_array();
-  for (auto& o : orders)
-    if (auto r = engine_.rules(o.sym)) write_okx_order(w, o, *r);
-  w.end_array();
-  return ok(w.take());
+  paginate(orders, page, [](const order& o) { return o.order_id; });
+  return ok(orders_json(engine_, orders));
 }
 
 http_reply okx_rest_api::fills(const request_params& p, const std::string& account, int64_t) {
-  const symbol_rules* only = nullptr;
-  bool none = false;
-  if (auto e = read_scope(engine_, p, false, only, none)) return error(*e);
-  auto page = read_page(p);
-  if (auto e = std::get_if<okx_error>(&page)) return error(*e);
+  auto l = read_listing(engine_, p, false);
+  if (auto e = std::get_if<okx_error>(&l)) return error(*e);
+  auto& [only, none, page] = std::get<listing>(l);
   if (none) return ok("[]");
   bool bad = false;
   auto ord_id = read_id(p, "ordId", bad);
@@ -189,7 +200,7 @@ http_reply okx_rest_api::fills(const request_params& p, const std::string& accou
       if (!ord_id || t.order_id == *ord_id)
         all.push_back({t.trade_id * 256 + static_cast<int64_t>(i), t, engine_.rules(rules[i].sym)});
   }
-  paginate(all, std::get<page_query>(page), [](const fill& f) { return f.bill_id; });
+  paginate(all, page, [](const fill& f) { return f.bill_id; });
   json_writer w;
   w.begin_array();
   for (auto& f : all) {
