@@ -2,6 +2,8 @@
 // Small pieces the venue adapters (binance_adapter.cpp, okx/okx_adapter.cpp)
 // share.
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 
 #include <spdlog/spdlog.h>
@@ -31,6 +33,20 @@ void log_tls_refusals(const Stream& s, const char* stream, uint64_t& logged) {
   if (logged > 0)
     spdlog::error("event=venue_tls_refused stream={} count={} reason=\"{}\"", stream, logged,
                   s.last_error());
+}
+
+// On a poll tick: whether to queue a poll now. While the private stream is
+// subscribed, polls are only the fallback (one per `streaming_interval`);
+// one poll is queued at a time (`queued`, cleared when it runs).
+inline bool poll_due(bool subscribed, std::chrono::milliseconds streaming_interval,
+                     std::chrono::steady_clock::time_point& last_poll, std::atomic<bool>& queued) {
+  auto now = std::chrono::steady_clock::now();
+  if (subscribed && now - last_poll < streaming_interval)
+    return false;
+  if (queued.exchange(true))
+    return false;
+  last_poll = now;
+  return true;
 }
 
 } // namespace cwts::connector

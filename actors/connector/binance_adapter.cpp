@@ -111,12 +111,8 @@ void binance_adapter::on_poll_timer() {
     subscribed = user_data_ && user_data_->subscribed();
   }
   // While the user-data stream is subscribed, polls are only the fallback.
-  auto now = std::chrono::steady_clock::now();
-  if (subscribed && now - last_poll_ < cfg_.poll_interval_streaming)
+  if (!poll_due(subscribed, cfg_.poll_interval_streaming, last_poll_, poll_queued_))
     return;
-  if (poll_queued_.exchange(true))
-    return;
-  last_poll_ = now;
   ctx_.post([this] {
     poll_queued_.store(false);
     ctx_.report(session_.poll());
