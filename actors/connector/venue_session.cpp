@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/connector/snapshot_support.hpp"
 #include "actors/connector/stream_update.hpp"
 
 namespace cwts::connector {
@@ -17,11 +18,6 @@ venue_order_state to_state(const venue_order& o) {
                            o.order_side,  o.type,        o.tif,
                            o.status,      o.limit_price, o.orig_qty,
                            o.executed_qty, o.cumulative_quote_qty, o.update_time};
-}
-
-void note_failure(venue_snapshot& snap, const std::string& what, const std::string& detail) {
-  snap.complete = false;
-  snap.error += what + ": " + detail + "; ";
 }
 
 } // namespace
@@ -213,9 +209,7 @@ bool venue_session::open_orders_unchanged(venue_snapshot& snap) {
     if (!again.ok())
       return false;
     for (auto& o : again.value) {
-      auto before = std::find_if(snap.open_orders.begin(), snap.open_orders.end(),
-                                 [&](const venue_order_state& v) { return v.id == o.client_id; });
-      if (before == snap.open_orders.end() || before->executed_qty != o.executed_qty)
+      if (!open_and_unchanged(snap, o.client_id, o.executed_qty))
         return false;
       ++seen;
     }

@@ -7,17 +7,9 @@
 #include <algorithm>
 
 #include "actors/connector/okx/okx_session.hpp"
+#include "actors/connector/snapshot_support.hpp"
 
 namespace cwts::connector::okx {
-
-namespace {
-
-void note_failure(venue_snapshot& snap, const std::string& what, const std::string& detail) {
-  snap.complete = false;
-  snap.error += what + ": " + detail + "; ";
-}
-
-} // namespace
 
 bool okx_session::open_orders_unchanged(venue_snapshot& snap) {
   std::size_t seen = 0;
@@ -30,10 +22,7 @@ bool okx_session::open_orders_unchanged(venue_snapshot& snap) {
     if (!again.ok())
       return false;
     for (auto& o : again.value) {
-      auto id = our_id(o.cl_ord_id);
-      auto before = std::find_if(snap.open_orders.begin(), snap.open_orders.end(),
-                                 [&](const venue_order_state& v) { return v.id == id; });
-      if (before == snap.open_orders.end() || before->executed_qty != o.acc_fill_sz)
+      if (!open_and_unchanged(snap, our_id(o.cl_ord_id), o.acc_fill_sz))
         return false;
       ++seen;
     }
