@@ -331,9 +331,7 @@ void market_stream::start() {
 }
 
 void market_stream::stop() {
-  impl_->runner.stop([this] { impl_->shutdown(); },
-                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  link_.connected = false;
+  stop_stream(*impl_, link_);
 }
 
 bool market_stream::book_synced(std::size_t i) const {

@@ -198,9 +198,7 @@ void user_data_stream::start() {
 }
 
 void user_data_stream::stop() {
-  impl_->runner.stop([this] { impl_->shutdown(); },
-                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  link_.connected = false;
+  stop_stream(*impl_, link_);
   subscribed_ = false;
 }
 

@@ -75,6 +75,17 @@ ws_link_settings link_settings_beast_keepalive(const StreamConfig& cfg, std::str
   return s;
 }
 
+// A stream's stop(): the shutdown posted to the stream's thread (a graceful
+// close when connected, bounded by the handshake timeout), the thread
+// joined, waited for no longer than the connect timeout and half a second
+// more; the link then reads as down.
+template <class StreamImpl>
+void stop_stream(StreamImpl& impl, ws_link_counters& link) {
+  impl.runner.stop([&impl] { impl.shutdown(); },
+                   impl.cfg.connect_timeout + std::chrono::milliseconds(500));
+  link.connected = false;
+}
+
 // Why a connection attempt failed: "<step>: <reason>".
 inline std::string open_failure(ws_open_step step, boost::system::error_code ec) {
   return std::string(to_string(step)) + ": " + ec.message();

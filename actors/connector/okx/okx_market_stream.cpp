@@ -445,9 +445,7 @@ void okx_market_stream::start() {
 }
 
 void okx_market_stream::stop() {
-  impl_->runner.stop([this] { impl_->shutdown(); },
-                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  link_.connected = false;
+  stop_stream(*impl_, link_);
 }
 
 std::string okx_market_stream::last_connect_error() const {

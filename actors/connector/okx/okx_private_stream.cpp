@@ -216,9 +216,7 @@ void okx_private_stream::start() {
 }
 
 void okx_private_stream::stop() {
-  impl_->runner.stop([this] { impl_->shutdown(); },
-                     impl_->cfg.connect_timeout + std::chrono::milliseconds(500));
-  link_.connected = false;
+  stop_stream(*impl_, link_);
   subscribed_ = false;
 }
 
