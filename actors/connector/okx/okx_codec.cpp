@@ -112,26 +112,40 @@ outcome<okx_envelope> parse_envelope(std::string_view text) {
   return env;
 }
 
-outcome<std::vector<okx_ack>> parse_acks(const okx_envelope& env) {
-  std::vector<okx_ack> out;
+namespace {
+
+// Each object of the envelope's data, read by `read` (from a field_reader
+// onto it); `what` names them in errors.
+template <class T, class Read>
+outcome<std::vector<T>> parse_objects(const okx_envelope& env, const char* what, Read read) {
+  std::vector<T> out;
   if (env.data == nullptr)
     return out;
   for (auto& item : env.data->GetArray()) {
     if (!item.IsObject())
-      return codec_error{"ack: not an object"};
+      return codec_error{std::string(what) + ": not an object"};
     field_reader r(item);
+    T x = read(r);
+    if (!r.ok())
+      return codec_error{std::string(what) + ": " + r.error().reason};
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+} // namespace
+
+outcome<std::vector<okx_ack>> parse_acks(const okx_envelope& env) {
+  return parse_objects<okx_ack>(env, "ack", [&](field_reader& r) {
     okx_ack a;
     a.cl_ord_id = std::string(opt_string(r, "clOrdId"));
     a.ord_id = std::string(opt_string(r, "ordId"));
     a.s_code = std::string(opt_string(r, "sCode"));
     a.s_msg = std::string(opt_string(r, "sMsg"));
-    if (!r.ok())
-      return codec_error{"ack: " + r.error().reason};
     if (a.s_code.empty())
       a.s_code = env.code; // single calls may carry the code only at the top
-    out.push_back(std::move(a));
-  }
-  return out;
+    return a;
+  });
 }
 
 std::optional<order_status> parse_state(std::string_view s) {
@@ -220,22 +234,13 @@ outcome<std::vector<okx_order>> parse_orders(const okx_envelope& env) {
 }
 
 outcome<std::vector<okx_instrument>> parse_instruments(const okx_envelope& env) {
-  std::vector<okx_instrument> out;
-  if (env.data == nullptr)
-    return out;
-  for (auto& item : env.data->GetArray()) {
-    if (!item.IsObject())
-      return codec_error{"instrument: not an object"};
-    field_reader r(item);
+  return parse_objects<okx_instrument>(env, "instrument", [](field_reader& r) {
     okx_instrument i;
     i.inst_id = std::string(r.string("instId"));
     i.base = std::string(r.string("baseCcy"));
     i.quote = std::string(r.string("quoteCcy"));
-    if (!r.ok())
-      return codec_error{"instrument: " + r.error().reason};
-    out.push_back(std::move(i));
-  }
-  return out;
+    return i;
+  });
 }
 
 outcome<std::vector<asset_balance>> parse_balances(const okx_envelope& env) {
