@@ -104,6 +104,28 @@ std::optional<T> answer_on(boost::asio::io_context& ioc, std::chrono::millisecon
   return answer.get();
 }
 
+// A keepalive looked at once a period: traffic since the last look is fine;
+// none, a ping goes out; still none at the next look, the connection is
+// dropped. Stream thread only.
+struct keepalive_watch {
+  enum class action { none, ping, drop };
+  uint64_t seen = 0;   // the traffic count at the last look
+  bool pinged = false; // the last look sent a ping
+
+  action look(uint64_t traffic) {
+    if (traffic != seen) {
+      seen = traffic;
+      pinged = false;
+      return action::none;
+    }
+    if (!pinged) {
+      pinged = true;
+      return action::ping;
+    }
+    return action::drop;
+  }
+};
+
 // The stream thread's batch: a market_batch per burst of frames, handed to
 // the callback as soon as no further frame is ready to be read without
 // waiting (or at max_batch), so batching adds no latency when the feed is

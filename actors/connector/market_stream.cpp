@@ -130,7 +130,7 @@ struct market_stream::impl {
       ++control_frames; // a ping or pong shows the peer is alive
     });
     link.reset_backoff();
-    idle_pinged = false;
+    idle.pinged = false;
     watch_idle(link.generation());
     read();
   }
@@ -144,16 +144,12 @@ struct market_stream::impl {
     idle_timer.async_wait([this, gen](error_code ec) {
       if (ec || link.stopping() || gen != link.generation() || !link.connected())
         return;
-      auto seen = self.md_.frames.load(std::memory_order_relaxed) + control_frames;
-      if (seen != idle_seen) {
-        idle_seen = seen;
-        idle_pinged = false;
-      } else if (!idle_pinged) {
-        idle_pinged = true;
-        ws.async_ping({}, [](error_code) {});
-      } else {
-        ws.close_socket(); // the pending read fails: reconnect
-        return;
+      switch (idle.look(self.md_.frames.load(std::memory_order_relaxed) + control_frames)) {
+        case keepalive_watch::action::none: break;
+        case keepalive_watch::action::ping: ws.async_ping({}, [](error_code) {}); break;
+        case keepalive_watch::action::drop:
+          ws.close_socket(); // the pending read fails: reconnect
+          return;
       }
       watch_idle(gen);
     });
@@ -304,8 +300,7 @@ struct market_stream::impl {
   market_batcher batcher;
   asio::steady_timer idle_timer{ioc};
   uint64_t control_frames = 0;
-  uint64_t idle_seen = 0;
-  bool idle_pinged = false;
+  keepalive_watch idle;
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   ws_reconnector link;
   beast::flat_buffer buffer;

@@ -179,8 +179,8 @@ struct okx_market_stream::impl {
       send(okx_channel_request("subscribe", "bbo-tbt", ids));
     for (auto& f : feeds)
       f->subscribed_ns = monotonic_ns();
-    ping_seen = self.md_.frames.load();
-    ping_sent = false;
+    keepalive.seen = self.md_.frames.load();
+    keepalive.pinged = false;
     watch_ping(link.generation());
     read();
   }
@@ -216,17 +216,15 @@ struct okx_market_stream::impl {
     ping_timer.async_wait([this, gen](error_code ec) {
       if (ec || link.stopping() || gen != link.generation() || !link.connected())
         return;
-      auto seen = self.md_.frames.load(std::memory_order_relaxed);
-      if (seen != ping_seen) {
-        ping_seen = seen;
-        ping_sent = false;
-      } else if (!ping_sent) {
-        ping_sent = true;
-        ++self.pings_;
-        send("ping");
-      } else {
-        ws.close_socket(); // the pending read fails: reconnect
-        return;
+      switch (keepalive.look(self.md_.frames.load(std::memory_order_relaxed))) {
+        case keepalive_watch::action::none: break;
+        case keepalive_watch::action::ping:
+          ++self.pings_;
+          send("ping");
+          break;
+        case keepalive_watch::action::drop:
+          ws.close_socket(); // the pending read fails: reconnect
+          return;
       }
       resubscribe_stuck_books();
       watch_ping(gen);
@@ -407,8 +405,7 @@ struct okx_market_stream::impl {
   okx_frame frame;
   std::deque<std::string> writes;
   bool write_pending = false;
-  uint64_t ping_seen = 0;
-  bool ping_sent = false;
+  keepalive_watch keepalive;
   asio::io_context ioc{1};
   market_batcher batcher;
   asio::steady_timer ping_timer{ioc};
