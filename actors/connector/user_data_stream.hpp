@@ -26,7 +26,7 @@
 #include <string>
 
 #include "actors/connector/user_data_codec.hpp"
-#include "actors/connector/ws_link_counters.hpp"
+#include "actors/connector/private_stream_state.hpp"
 
 namespace cwts::connector {
 
@@ -61,7 +61,7 @@ struct user_data_stream_config {
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const user_data_stream_config& cfg);
 
-class user_data_stream {
+class user_data_stream : public private_stream_state {
 public:
   struct callbacks {
     std::function<void(const execution_event&)> on_execution;
@@ -81,23 +81,11 @@ public:
   // Closes the socket from the stream's own thread and joins it. Idempotent.
   void stop();
 
-  // Venue-minus-local clock offset added to the subscribe timestamp.
-  void set_time_offset_ms(int64_t ms) { offset_ms_ = ms; }
-
-  bool connected() const { return link_.connected.load(); }
-  bool subscribed() const { return subscribed_.load(); }
-  uint64_t frames() const { return frames_.load(); }
-  uint64_t events() const { return events_.load(); }
-  uint64_t subscriptions() const { return subscriptions_.load(); }
   uint64_t subscribe_errors() const { return subscribe_errors_.load(); }
-  uint64_t reconnects() const { return link_.reconnects.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
   uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
   // balanceUpdate events decoded (also in events()).
   uint64_t balance_deltas() const { return balance_deltas_.load(); }
-  // Connection attempts that failed in the TLS handshake (a certificate
-  // that did not verify, a name mismatch): nothing was sent on them.
-  uint64_t tls_failures() const { return link_.tls_failures.load(); }
   uint64_t frame_errors(frame_issue issue) const {
     return issues_[static_cast<std::size_t>(issue)].load();
   }
@@ -113,12 +101,6 @@ public:
 
 private:
   std::unique_ptr<impl> impl_;
-  std::atomic<int64_t> offset_ms_{0};
-  ws_link_counters link_;
-  std::atomic<bool> subscribed_{false};
-  std::atomic<uint64_t> frames_{0};
-  std::atomic<uint64_t> events_{0};
-  std::atomic<uint64_t> subscriptions_{0};
   std::atomic<uint64_t> subscribe_errors_{0};
   std::atomic<uint64_t> balance_deltas_{0};
   std::array<std::atomic<uint64_t>, frame_issue_count> issues_{};

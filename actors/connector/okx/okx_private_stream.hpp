@@ -21,7 +21,7 @@
 
 #include "actors/connector/okx/okx_codec.hpp"
 #include "actors/connector/okx/okx_signer.hpp"
-#include "actors/connector/ws_link_counters.hpp"
+#include "actors/connector/private_stream_state.hpp"
 
 namespace cwts::connector::okx {
 
@@ -42,7 +42,7 @@ struct okx_stream_config {
   uint64_t jitter_seed = 0;
 };
 
-class okx_private_stream {
+class okx_private_stream : public private_stream_state {
 public:
   struct callbacks {
     std::function<void(const okx_order&)> on_order;
@@ -57,17 +57,8 @@ public:
 
   void start();
   void stop(); // idempotent; joins the thread
-  void set_time_offset_ms(int64_t ms) { offset_ms_ = ms; }
-
-  bool connected() const { return link_.connected.load(); }
-  bool subscribed() const { return subscribed_.load(); }
-  uint64_t reconnects() const { return link_.reconnects.load(); }
-  uint64_t tls_failures() const { return link_.tls_failures.load(); }
   uint64_t logins() const { return logins_.load(); }
   uint64_t login_failures() const { return login_failures_.load(); }
-  uint64_t subscriptions() const { return subscriptions_.load(); }
-  uint64_t frames() const { return frames_.load(); }
-  uint64_t events() const { return events_.load(); }
   uint64_t malformed_frames() const { return malformed_.load(); }
   std::string last_error() const;
 
@@ -75,14 +66,8 @@ public:
 
 private:
   std::unique_ptr<impl> impl_;
-  std::atomic<int64_t> offset_ms_{0};
-  ws_link_counters link_;
-  std::atomic<bool> subscribed_{false};
   std::atomic<uint64_t> logins_{0};
   std::atomic<uint64_t> login_failures_{0};
-  std::atomic<uint64_t> subscriptions_{0};
-  std::atomic<uint64_t> frames_{0};
-  std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> malformed_{0};
 };
 
