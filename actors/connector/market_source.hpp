@@ -116,4 +116,27 @@ struct market_feed_counters {
   }
 };
 
+// A market source over one venue WebSocket (market_stream.hpp,
+// okx/okx_market_stream.hpp): its link and the counters every source keeps
+// alike, with their accessors.
+class ws_market_source : public market_source {
+public:
+  bool connected() const override { return link_.connected.load(); }
+  // Connection attempts that failed in the TLS handshake (a certificate
+  // that did not verify, a name mismatch): nothing was sent on them.
+  uint64_t tls_failures() const override { return link_.tls_failures.load(); }
+  uint64_t reconnects() const { return link_.reconnects.load(); }
+  uint64_t frames() const { return md_.frames.load(); }
+  uint64_t parse_errors() const { return md_.parse_errors.load(); }
+  // Local books: resyncs (a synced book discarded), gaps (sequence breaks
+  // seen); frames of a symbol not configured.
+  uint64_t book_resyncs() const { return md_.resyncs.load(); }
+  uint64_t book_gaps() const { return md_.gaps.load(); }
+  uint64_t unknown_symbol_frames() const { return md_.unknown_symbol.load(); }
+
+protected:
+  ws_link_counters link_;
+  market_feed_counters md_;
+};
+
 } // namespace cwts::connector

@@ -27,7 +27,6 @@
 
 #include "actors/connector/market_codec.hpp"
 #include "actors/connector/market_source.hpp"
-#include "actors/connector/ws_link_counters.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -76,7 +75,7 @@ std::string stream_target(const market_stream_config& cfg);
 
 // The shell's market source for Binance (and FIX venues, whose market data
 // is Binance-shaped): market_source.hpp.
-class market_stream final : public market_source {
+class market_stream final : public ws_market_source {
 public:
   using batch_callback = std::function<void(market_batch&&)>;
 
@@ -90,29 +89,18 @@ public:
   // io_context) and joins it. Idempotent.
   void stop() override;
 
-  bool connected() const override { return link_.connected.load(); }
-  uint64_t frames() const { return md_.frames.load(); }
   uint64_t frames_of(market_event_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
-  uint64_t parse_errors() const { return md_.parse_errors.load(); }
-  uint64_t reconnects() const { return link_.reconnects.load(); }
   uint64_t pings() const { return pings_.load(); }
-  // Connection attempts that failed in the TLS handshake (a certificate
-  // that did not verify, a name mismatch): nothing was sent on them.
-  uint64_t tls_failures() const override { return link_.tls_failures.load(); }
   // Why the last connection attempt failed ("<step>: <reason>").
   std::string last_connect_error() const override;
   uint64_t batches() const { return md_.batches.load(); }
   // Connections closed by us at max_connection_age (also in reconnects()).
   uint64_t proactive_reconnects() const { return link_.proactive_reconnects.load(); }
-  // Local books: resyncs (a synced book discarded), gaps (sequence breaks
-  // seen), crossed (times a book became crossed or locked), snapshots
-  // fetched and failed, diffs for a symbol we did not subscribe.
-  uint64_t book_resyncs() const { return md_.resyncs.load(); }
-  uint64_t book_gaps() const { return md_.gaps.load(); }
+  // Local books: crossed (times a book became crossed or locked), snapshots
+  // fetched and failed.
   uint64_t book_crossed() const { return md_.crossed.load(); }
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t snapshot_failures() const { return snapshot_failures_.load(); }
-  uint64_t unknown_symbol_frames() const { return md_.unknown_symbol.load(); }
   // The local books are kept only with the depth streams on.
   bool keeps_books() const override;
   // Per configured symbol (index into cfg.symbols).
@@ -138,8 +126,6 @@ public:
 private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
-  ws_link_counters link_;
-  market_feed_counters md_;
   std::atomic<uint64_t> by_kind_[market_event_kind_count]{};
   std::atomic<uint64_t> pings_{0};
   std::atomic<uint64_t> snapshots_{0};

@@ -36,7 +36,6 @@
 
 #include "actors/connector/market_source.hpp"
 #include "actors/connector/okx/okx_market_codec.hpp"
-#include "actors/connector/ws_link_counters.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector::okx {
@@ -71,7 +70,7 @@ struct okx_market_config {
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const okx_market_config& cfg);
 
-class okx_market_stream final : public market_source {
+class okx_market_stream final : public ws_market_source {
 public:
   using batch_callback = std::function<void(market_batch&&)>;
 
@@ -83,8 +82,6 @@ public:
   void start() override;
   void stop() override;
 
-  bool connected() const override { return link_.connected.load(); }
-  uint64_t tls_failures() const override { return link_.tls_failures.load(); }
   std::string last_connect_error() const override;
   bool keeps_books() const override;
   const std::vector<symbol>& symbols() const override;
@@ -94,16 +91,10 @@ public:
                                 std::chrono::milliseconds wait) override;
   void add_counters(counters& out) const override;
 
-  uint64_t frames() const { return md_.frames.load(); }
   uint64_t frames_of(okx_frame_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
-  uint64_t parse_errors() const { return md_.parse_errors.load(); }
-  uint64_t reconnects() const { return link_.reconnects.load(); }
-  uint64_t book_resyncs() const { return md_.resyncs.load(); }
-  uint64_t book_gaps() const { return md_.gaps.load(); }
   uint64_t checksum_failures() const { return checksum_failures_.load(); }
   uint64_t resubscribes() const { return resubscribes_.load(); }
   uint64_t error_events() const { return error_events_.load(); }
-  uint64_t unknown_symbol_frames() const { return md_.unknown_symbol.load(); }
   uint64_t pings() const { return pings_.load(); }
   uint64_t pongs() const { return pongs_.load(); }
   uint64_t instrument_failures() const { return instrument_failures_.load(); }
@@ -115,8 +106,6 @@ public:
 private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
-  ws_link_counters link_;
-  market_feed_counters md_;
   std::atomic<uint64_t> by_kind_[okx_frame_kind_count]{};
   std::atomic<uint64_t> checksum_failures_{0};
   std::atomic<uint64_t> overflows_{0};
