@@ -167,10 +167,13 @@ CAF_TEST(the_venue_cancels_everything_after_the_gateway_is_sigkilled) {
 
   CAF_REQUIRE_EQUAL(::kill(node.pid(), SIGKILL), 0);
   CAF_CHECK_EQUAL(node.wait_exit(millis{10000}).value_or(0), -SIGKILL);
+  // What the dead node left working (the strategy may have been between a
+  // cancel and its replacement; the tape may still fill some of it).
+  CAF_MESSAGE("open at the venue after the SIGKILL: " << okx_rest.open_orders().size());
   // Nobody cancels on the node's behalf: the venue's own timer (10 s after
-  // the last refresh) does.
-  CAF_CHECK(wait_until([&] { return okx_rest.open_orders().empty(); }, millis{30000}));
+  // the last refresh) fires, and then nothing of the account is open.
   CAF_CHECK(wait_until(
     [&] { return has(okx.process.out() + okx.process.err(), "event=okx_cancel_all_after_fired"); },
-    millis{5000}));
+    millis{30000}));
+  CAF_CHECK_EQUAL(okx_rest.open_orders().size(), 0u);
 }
