@@ -1,5 +1,6 @@
 #include "tests/integration/support/process.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -52,34 +54,61 @@ std::string make_test_dir(const std::string& test_name) {
 
 namespace {
 
-uint16_t probe_free_port() {
+// Binds 127.0.0.1:`port` (0: any); the bound port, 0 when it is taken.
+uint16_t bind_probe(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return 0;
+  int on = 1; // as the servers bind: a port in TIME_WAIT is free to them
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  uint16_t port = 0;
+  addr.sin_port = htons(port);
+  uint16_t bound = 0;
   socklen_t len = sizeof(addr);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0
       && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
+    bound = ntohs(addr.sin_port);
   ::close(fd);
-  return port;
+  return bound;
+}
+
+// The first port of the kernel's ephemeral range (32768 on Linux by default).
+int ephemeral_start() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int lo = 0;
+  if (in >> lo && lo > 2048)
+    return lo;
+  return 32768;
 }
 
 } // namespace
 
 uint16_t free_port() {
-  // The kernel may hand out the port it just freed again: a cluster config
-  // once got the same port for two nodes ("port 39013 used twice"). No port
-  // is returned twice by one test process.
+  // Below the ephemeral range: a port the kernel handed out for a bind(0) and
+  // freed again is soon given to the next bind(0) or outgoing connection of
+  // any process, and tests run side by side (ctest -j2) make many (venues on
+  // port 0, every client connection): a node once found its cluster port
+  // taken between this probe and its own bind. A random port below the range
+  // meets only another test's pick. No port is returned twice by one test
+  // process (a cluster config once got the same port for two nodes).
   static std::mutex mutex;
   static std::set<uint16_t> handed_out;
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
   std::lock_guard<std::mutex> guard(mutex);
+  int hi = ephemeral_start() - 1;
+  int lo = std::max(1024, hi - 16000);
+  std::uniform_int_distribution<int> pick(lo, hi);
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    auto port = probe_free_port();
+    auto port = static_cast<uint16_t>(pick(rng));
+    if (handed_out.count(port) == 0 && bind_probe(port) == port) {
+      handed_out.insert(port);
+      return port;
+    }
+  }
+  for (int attempt = 0; attempt < 1000; ++attempt) { // a crowded range: any port
+    auto port = bind_probe(0);
     if (port == 0)
       return 0;
     if (handed_out.insert(port).second)
