@@ -15,7 +15,7 @@
 //    "batch-cancel-orders"|"batch-amend-orders","args":[…]}
 //        -> {"id","op","code","msg","data":[{ordId,clOrdId,tag,ts,sCode,sMsg}],"inTime","outTime"}
 //        (okx_trade.hpp's operations: the same validation and sCodes as REST)
-// Errors are {"event":"error","code":"60xxx","msg":"…","connId":"…"}:
+// Connection errors are {"event":"error","code":<code>,"msg":<text>,"connId":<id>}:
 //   60012 invalid request (not JSON, no op, bad args shape), 60018 channel or
 //   instId that does not exist on this URL, 60019 unknown op, 60011 private
 //   channel or order op before login, 60001/60002/60003/60004 login field
@@ -24,7 +24,8 @@
 //   login, 60028 an order op on a public URL. An order op's own errors use
 //   the op reply shape, so the client matches them by id: 60011, 60013
 //   (args), 50001 (ws-api-unavailable fault), 50011 (the REST endpoint's
-//   rate limit per account and 2 s, counted apart from REST's), 51xxx.
+//   rate limit per account and 2 s, shared with REST: okx_rest_api's
+//   rate_limits()), and per order the 51000-series sCodes of okx_trade.
 // Every error is counted by code (venue_stats rejects). Subscriptions are
 // bounded per connection. The account channel's `ccy` filter is not
 // supported (every currency is pushed).
