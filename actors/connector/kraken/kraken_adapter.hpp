@@ -1,0 +1,146 @@
+#pragma once
+// Kraken Spot behind the venue-adapter contract (venue_adapter.hpp): the
+// order channel of a Kraken venue.
+//
+// - Private REST (POST /0/private/<Method>, form-encoded with `nonce`,
+//   API-Key / API-Sign: kraken_signer.hpp). Nonces strictly increase per
+//   key, at least the wall clock in microseconds and never below the last
+//   one used, reserved in blocks written ahead to `nonce_path` so a restart
+//   (even with the clock stepped back) never reuses one (kraken_nonce.hpp).
+//   "EAPI:Invalid nonce" means nothing was executed: the nonce is bumped and
+//   the request sent once more (counted), never in a loop.
+// - Orders, cancels and amends over the private WebSocket v2 (/v2, token
+//   from GetWebSocketsToken; add_order / cancel_order / amend_order matched
+//   by req_id) when use_ws_orders, with REST (AddOrder, CancelOrder,
+//   AmendOrder) carrying them while that connection is down. An unknown
+//   outcome (a timeout, EService:Unavailable / Busy or a 5xx after the bytes
+//   left) is resolved by a query by cl_ord_id, never resent.
+// - Fills from the `executions` channel (a second /v2 connection on its own
+//   thread, snap_orders), deduplicated by exec_id, with OpenOrders polls as
+//   the fallback. Every subscription after the first asks the OMS to reconcile.
+// - cancel_all: CancelAll, then OpenOrders until none of the symbols in scope
+//   is left (CancelOrder by txid for stragglers) or the deadline passes.
+// - The venue's dead-man's switch: CancelAllOrdersAfter(dead_mans_switch)
+//   armed at start and refreshed every third of it from the adapter's own
+//   timer. stop() leaves it armed; cancel_all_after(0) disarms.
+// - probe: public Time; no probe while an "EAPI:Rate limit exceeded" pause lasts.
+//
+// Symbols are ours (USDCHF); Kraken's pair key, altname, wsname and v2
+// symbol and its decimals come from public AssetPairs at start()
+// (common/kraken_names.hpp gives the expected names). Our client order ids
+// (up to 36 characters) do not all fit Kraken's cl_ord_id (a UUID or free
+// text up to 18 characters): kraken_client_id() maps them, the same way on
+// every run, so a restarted node finds its orders again.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actors/connector/venue_adapter.hpp"
+#include "messages/symbol.hpp"
+
+namespace cwts {
+class periodic_timer;
+}
+
+namespace cwts::connector::kraken {
+
+struct kraken_adapter_config {
+  // REST (https://host:port/0/...).
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  // https / wss with the venue's certificate verified against ca_file
+  // (empty: the system's default CA paths).
+  bool tls = false;
+  std::string ca_file;
+  // The private WebSocket v2; empty host / port 0: the REST host and port.
+  std::string ws_host;
+  uint16_t ws_port = 0;
+  std::string ws_target = "/v2";
+  // API-Key and the base64 secret (decoded for the HMAC): never logged.
+  std::string api_key;
+  std::string secret;
+  std::vector<symbol> symbols;
+  std::chrono::milliseconds request_timeout{2000};
+  // Pause between cancel_all verification rounds.
+  std::chrono::milliseconds cancel_all_pause{20};
+  // Orders over the private WebSocket (REST while it is down); false: REST.
+  bool use_ws_orders = true;
+  // Fills from the `executions` channel; polls are the fallback.
+  bool use_private_stream = true;
+  // CancelAllOrdersAfter timeout: 0 = off, else whole seconds, at most 86400
+  // (Kraken recommends 60 s refreshed every 15-30 s: we refresh every third).
+  std::chrono::milliseconds dead_mans_switch{0};
+  // Polls of OpenOrders: every poll_interval, or every
+  // poll_interval_streaming while the executions channel is subscribed.
+  std::chrono::milliseconds poll_interval{200};
+  std::chrono::milliseconds poll_interval_streaming{5000};
+  // The private WebSocket connections (order entry and executions).
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds login_timeout{5000}; // subscribe answered within
+  std::chrono::milliseconds ping_interval{20000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds max_connection_age{std::chrono::hours(23)};
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5000};
+  uint64_t jitter_seed = 0; // 0: random
+  // The last nonce reserved, written ahead of use; must be writable.
+  std::string nonce_path;
+  // How many nonces one write reserves (fewer writes; a restart skips the rest).
+  uint64_t nonce_block = 1000;
+};
+
+// Empty when usable, else "<key>: <reason>".
+std::string validate(const kraken_adapter_config& cfg);
+
+class kraken_session;
+class kraken_private_stream;
+
+class kraken_adapter final : public venue_adapter {
+public:
+  kraken_adapter(kraken_adapter_config cfg, adapter_context ctx);
+  ~kraken_adapter() override;
+
+  const char* protocol() const override { return "kraken"; }
+  adapter_capabilities capabilities() const override;
+  void start() override;
+  void stop() override;
+  std::vector<adapter_output> place(const order_request& req, bool gate_open) override;
+  std::vector<adapter_output> cancel(const cancel_request& c) override;
+  std::vector<adapter_output> amend(const client_order_id& orig,
+                                    const order_request& replacement) override;
+  channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds deadline,
+                            std::vector<adapter_output>& out) override;
+  venue_snapshot snapshot(const reconcile_orders& req) override;
+  std::vector<asset_balance> balances() override;
+  bool may_probe() const override;
+  channel_probe probe() override;
+  std::optional<bool> fill_stream_connected() override;
+  bool cancel_all_after(std::chrono::milliseconds after) override;
+  void add_counters(counters& out) const override;
+
+private:
+  void start_stream();
+  void on_poll_timer();
+  void on_dead_man_timer();
+
+  kraken_adapter_config cfg_;
+  adapter_context ctx_;
+  std::unique_ptr<kraken_session> session_;
+  // What start() starts and stop() stops, from the worker and the actor.
+  mutable std::mutex mtx_;
+  std::unique_ptr<kraken_private_stream> stream_;
+  std::unique_ptr<periodic_timer> poll_timer_;
+  std::unique_ptr<periodic_timer> dead_man_timer_;
+  std::atomic<int64_t> dead_man_ms_{0}; // armed timeout, 0 when off
+  std::atomic<bool> poll_queued_{false};
+  std::atomic<bool> refresh_queued_{false};
+  std::chrono::steady_clock::time_point last_poll_{}; // poll timer thread only
+  uint64_t logged_stream_tls_ = 0;                   // actor only
+};
+
+} // namespace cwts::connector::kraken
