@@ -66,6 +66,7 @@ void write_counters(json_writer& w, const fault_counters& c) {
     .field_num("wsApiUnavailable", n(c.ws_api_unavailable))
     .field_num("wsApiDrops", n(c.ws_api_drops))
     .field_num("okxBadChecksums", n(c.okx_bad_checksums))
+    .field_num("krakenBadChecksums", n(c.kraken_bad_checksums))
     .end_object();
 }
 
@@ -114,6 +115,8 @@ std::optional<std::string> fault_plan::set(armed& a, const std::string& key,
   if (key == "ws-api-unavailable")
     return read_int(key, value, 0, max_count, a.ws_api_unavailable);
   if (key == "okx-bad-checksum") return read_int(key, value, 0, max_count, a.okx_bad_checksum);
+  if (key == "kraken-bad-checksum")
+    return read_int(key, value, 0, max_count, a.kraken_bad_checksum);
   if (key == "stall-ms") return read_int(key, value, 0, max_wait_ms, a.stall_ms);
   if (key == "reset") {
     bool reset = false;
@@ -235,6 +238,13 @@ bool fault_plan::take_okx_bad_checksum() {
   return true;
 }
 
+bool fault_plan::take_kraken_bad_checksum() {
+  std::lock_guard lock(mutex_);
+  if (!take_one(armed_.kraken_bad_checksum)) return false;
+  ++counters_.kraken_bad_checksums;
+  return true;
+}
+
 fault_counters fault_plan::counters() const {
   std::lock_guard lock(mutex_);
   return counters_;
@@ -261,6 +271,7 @@ std::string fault_plan::to_json() const {
     .field_num("ws-api-latency-ms", armed_.ws_api_latency_ms)
     .field_num("ws-api-unavailable", armed_.ws_api_unavailable)
     .field_num("okx-bad-checksum", armed_.okx_bad_checksum)
+    .field_num("kraken-bad-checksum", armed_.kraken_bad_checksum)
     .end_object()
     .key("counters");
   write_counters(w, counters_);

@@ -28,11 +28,18 @@
 //   okx-bad-checksum N      the next N OKX `books` update pushes carry a
 //                           wrong checksum, so a client must detect it and
 //                           resubscribe (counted per push)
+//   kraken-bad-checksum N   the next N Kraken WS v2 `book` update messages
+//                           carry a wrong checksum (counted per message)
 // On OKX connections (nodes/venue/okx_ws_hub.hpp): malformed-frames, stall-ms
 // and ws-drop act on /ws/v5/public and /business pushes as on market
 // streams; ws-api-latency-ms, ws-api-unavailable and ws-api-drop on
 // /ws/v5/private as on the WebSocket API. depth-gaps and out-of-order are
 // Binance-only (an OKX client sees gaps through seqId/prevSeqId).
+// On Kraken WS v2 connections (nodes/venue/kraken_ws_hub.hpp, path /v2):
+// malformed-frames and stall-ms act on public pushes, ws-drop closes every
+// /v2 connection, ws-api-latency-ms and ws-api-unavailable act on the order
+// methods (add_order, cancel_order...), ws-api-drop closes the connections
+// that hold a private subscription.
 // Actions (admin endpoint only; a config is read before any client exists):
 //   ws-drop true            close every market-stream connection now
 //   ws-api-drop true        close every WebSocket API connection now
@@ -64,6 +71,7 @@ struct fault_counters {
   uint64_t ws_api_unavailable = 0; // WebSocket API requests answered 503
   uint64_t ws_api_drops = 0;      // WebSocket API connections closed
   uint64_t okx_bad_checksums = 0; // OKX books updates sent with a wrong checksum
+  uint64_t kraken_bad_checksums = 0; // Kraken book updates sent with a wrong checksum
 };
 
 // Where a setting comes from: config refuses the actions.
@@ -95,6 +103,7 @@ public:
   bool take_ws_api_drop();
   void count_ws_api_drops(uint64_t connections);
   bool take_okx_bad_checksum();
+  bool take_kraken_bad_checksum();
 
   fault_counters counters() const;
   // {"armed":{…},"counters":{…}} for GET /venue/faults.
@@ -116,6 +125,7 @@ private:
     int64_t ws_api_unavailable = 0;
     bool ws_api_drop = false;
     int64_t okx_bad_checksum = 0;
+    int64_t kraken_bad_checksum = 0;
   };
   static std::optional<std::string> set(armed& a, const std::string& key,
                                         const std::string& value, fault_source from);
