@@ -1,14 +1,14 @@
-#include "venue/okx/okx_dead_man.hpp"
+#include "venue/dead_man_timer.hpp"
 
 namespace cwts::venue {
 
-int64_t okx_dead_man::arm(const std::string& account, int64_t timeout_s, int64_t now_ms) {
+int64_t dead_man_timer::arm(const std::string& account, int64_t timeout_s, int64_t now_ms) {
   auto at = now_ms + timeout_s * 1000;
   deadlines_[account] = at;
   return at;
 }
 
-std::vector<std::string> okx_dead_man::expire(int64_t now_ms) {
+std::vector<std::string> dead_man_timer::expire(int64_t now_ms) {
   std::vector<std::string> out;
   for (auto it = deadlines_.begin(); it != deadlines_.end();) {
     if (it->second <= now_ms) {
@@ -22,7 +22,7 @@ std::vector<std::string> okx_dead_man::expire(int64_t now_ms) {
   return out;
 }
 
-std::optional<int64_t> okx_dead_man::deadline(const std::string& account) const {
+std::optional<int64_t> dead_man_timer::deadline(const std::string& account) const {
   auto it = deadlines_.find(account);
   if (it == deadlines_.end()) return std::nullopt;
   return it->second;
