@@ -89,8 +89,9 @@ struct kraken_adapter_config {
   uint64_t jitter_seed = 0; // 0: random
   // The last nonce reserved, written ahead of use; must be writable.
   std::string nonce_path;
-  // How many nonces one write reserves (fewer writes; a restart skips the rest).
-  uint64_t nonce_block = 1000;
+  // How far ahead one write reserves nonces, in microseconds of the clock
+  // (one write a minute at most; a restart starts above the reservation).
+  uint64_t nonce_block = 60'000'000;
 };
 
 // Empty when usable, else "<key>: <reason>".
