@@ -21,6 +21,7 @@
 
 #include "actors/connector/okx/okx_market_stream.hpp"
 #include "tests/unit/connector/test_server.hpp"
+#include "tests/unit/connector/ws_script_server.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -29,158 +30,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
+using test::eventually;
+using test::peer;
 
-// Polls a condition with a generous deadline (not a timing assertion).
-template <class Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 1000 && !pred(); ++i)
-    std::this_thread::sleep_for(10ms);
-  return pred();
-}
-
-// One WebSocket connection as the script sees it; what the client sent is
-// also logged for the test.
-class peer {
+// HTTP: the instruments; WebSocket: the script.
+class okx_script_server : public test::ws_script_server {
 public:
-  peer(websocket::stream<tcp::socket>& ws, std::function<void(const std::string&)> log)
-    : ws_(ws), log_(std::move(log)) {}
-  std::string read() {
-    beast::flat_buffer b;
-    ws_.read(b);
-    auto text = beast::buffers_to_string(b.data());
-    log_(text);
-    return text;
-  }
-  // Reads until a message containing `part` (others are logged and skipped).
-  std::string read_until(const std::string& part) {
-    for (;;)
-      if (auto t = read(); t.find(part) != std::string::npos)
-        return t;
-  }
-  void send(const std::string& text) {
-    ws_.text(true);
-    ws_.write(asio::buffer(text));
-  }
-
-private:
-  websocket::stream<tcp::socket>& ws_;
-  std::function<void(const std::string&)> log_;
-};
-
-// HTTP (the instruments) and WebSocket (the script, per connection index)
-// on one loopback port, each connection on its own thread.
-class okx_script_server {
-public:
-  using script = std::function<void(peer&, int)>;
-
   okx_script_server(std::string instruments, script s)
-    : instruments_(std::move(instruments)), script_(std::move(s)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    accept_thread_ = std::thread([this] { accept_loop(); });
-  }
-
-  ~okx_script_server() {
-    stopping_ = true;
-    boost::system::error_code ec;
-    tcp::socket wake(ioc_);
-    wake.connect({asio::ip::make_address("127.0.0.1"), port_}, ec); // unblocks accept()
-    accept_thread_.join();
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      for (auto* s : open_)
-        s->shutdown(tcp::socket::shutdown_both, ec);
-    }
-    for (auto& t : conn_threads_)
-      t.join();
-  }
-
-  uint16_t port() const { return port_; }
-  int ws_connections() const { return ws_connections_; }
-  int http_requests() const { return http_requests_; }
-  std::vector<std::string> received() const {
-    std::lock_guard<std::mutex> g(mtx_);
-    return received_;
-  }
-  std::size_t count_received(const std::string& part) const {
-    std::size_t n = 0;
-    for (auto& r : received())
-      n += r.find(part) != std::string::npos ? 1 : 0;
-    return n;
-  }
-
-private:
-  void accept_loop() {
-    for (;;) {
-      auto sock = std::make_shared<tcp::socket>(ioc_);
-      boost::system::error_code ec;
-      acceptor_.accept(*sock, ec);
-      if (stopping_ || ec)
-        return;
-      conn_threads_.emplace_back([this, sock] { serve(*sock); });
-    }
-  }
-
-  void serve(tcp::socket& sock) {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      open_.push_back(&sock);
-    }
-    try {
-      beast::flat_buffer buf;
-      for (;;) {
-        http::request<http::string_body> req;
-        http::read(sock, buf, req);
-        if (websocket::is_upgrade(req)) {
-          websocket::stream<tcp::socket> ws(std::move(sock));
-          ws.accept(req);
-          int index = ws_connections_++;
-          peer p(ws, [this](const std::string& t) {
-            std::lock_guard<std::mutex> g(mtx_);
-            received_.push_back(t);
-          });
-          script_(p, index);
-          for (;;)
-            p.read(); // until the client leaves
-        }
-        ++http_requests_;
-        http::response<http::string_body> res{http::status::ok, req.version()};
-        res.set(http::field::content_type, "application/json");
-        res.body() = req.target() == "/api/v5/public/instruments?instType=SPOT"
-                       ? instruments_
-                       : R"({"code":"51001","msg":"Instrument ID does not exist","data":[]})";
-        res.keep_alive(true);
-        res.prepare_payload();
-        http::write(sock, res);
-      }
-    } catch (const std::exception&) {
-      // the client left or the server stops
-    }
-    std::lock_guard<std::mutex> g(mtx_);
-    open_.erase(std::remove(open_.begin(), open_.end(), &sock), open_.end());
-  }
-
-  std::string instruments_;
-  script script_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> ws_connections_{0};
-  std::atomic<int> http_requests_{0};
-  mutable std::mutex mtx_;
-  std::vector<std::string> received_;
-  std::vector<tcp::socket*> open_;
-  std::thread accept_thread_;
-  std::vector<std::thread> conn_threads_;
+    : ws_script_server(
+        [instruments](const std::string& target) {
+          return target == "/api/v5/public/instruments?instType=SPOT"
+                   ? instruments
+                   : R"({"code":"51001","msg":"Instrument ID does not exist","data":[]})";
+        },
+        std::move(s)) {}
 };
 
 const std::string instruments_body
