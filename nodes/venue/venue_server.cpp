@@ -84,10 +84,23 @@ private:
     view.ok_access_sign = header("OK-ACCESS-SIGN");
     view.ok_access_timestamp = header("OK-ACCESS-TIMESTAMP");
     view.ok_access_passphrase = header("OK-ACCESS-PASSPHRASE");
-    // /api/v5/... is OKX's surface; everything else stays Binance's.
-    auto reply = okx_rest_api::serves(view.target)
-                   ? server_.okx_api().handle(view, venue_server::wall_ms())
-                   : server_.api().handle(view, venue_server::wall_ms());
+    // /api/v5/... is OKX's surface, /0/... Kraken's; everything else stays
+    // Binance's.
+    http_reply reply;
+    if (okx_rest_api::serves(view.target)) {
+      reply = server_.okx_api().handle(view, venue_server::wall_ms());
+    } else if (kraken_rest_api::serves(view.target)) {
+      kraken_http_request kreq;
+      kreq.method = view.method;
+      kreq.target = view.target;
+      kreq.body = view.body;
+      kreq.api_key = header("API-Key");
+      kreq.api_sign = header("API-Sign");
+      kreq.content_type = header("Content-Type");
+      reply = server_.kraken_api().handle(kreq, venue_server::wall_ms());
+    } else {
+      reply = server_.api().handle(view, venue_server::wall_ms());
+    }
     server_.publish_settled();
     server_.run_fault_actions();
     // latency-ms delays the reply, not the execution (the venue's own
@@ -219,12 +232,17 @@ int64_t venue_server::wall_ms() {
 
 venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& stats,
                            size_t ws_queue_limit)
-  : ioc_(ioc), acceptor_(ioc), api_(api), okx_(api), stats_(stats),
+  : ioc_(ioc), acceptor_(ioc), api_(api), okx_(api), kraken_(api), stats_(stats),
     ws_queue_limit_(ws_queue_limit),
     feed_(api.engine()), ws_api_(api),
     user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
     okx_ws_(ioc, okx_, api.market(), api.faults(), stats),
     fast_depth_timer_(ioc), slow_depth_timer_(ioc), okx_timer_(ioc), stall_timer_(ioc) {
+  // Kraken signs with the base64-decoded secret: an account whose secret is
+  // not base64 cannot use the Kraken surface (never logs the secret).
+  for (auto& name : kraken_.unusable_accounts())
+    spdlog::warn("event=kraken_account_unusable account={} reason=\"secret is not valid base64\"",
+                 name);
 }
 
 uint16_t venue_server::listen(uint16_t port) {
@@ -250,7 +268,11 @@ void venue_server::schedule_okx_tick() {
     for (auto& f : fired)
       spdlog::warn("event=okx_cancel_all_after_fired account={} canceled={} fired_total={}",
                    f.account, f.canceled, okx_.dead_man().fired());
-    if (!fired.empty()) publish_settled();
+    auto kraken = kraken_.tick(wall_ms());
+    for (auto& f : kraken.dead_man)
+      spdlog::warn("event=kraken_cancel_all_orders_after_fired account={} canceled={} fired_total={}",
+                   f.account, f.canceled, kraken_.trade().dead_man().fired());
+    if (!fired.empty() || !kraken.dead_man.empty() || kraken.expired > 0) publish_settled();
     schedule_okx_tick();
   });
 }

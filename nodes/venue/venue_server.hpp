@@ -19,6 +19,7 @@
 #include "okx_ws_hub.hpp"
 #include "transport.hpp"
 #include "venue/market_feed.hpp"
+#include "venue/kraken/kraken_rest_api.hpp"
 #include "venue/okx/okx_rest_api.hpp"
 #include "venue/order_types.hpp"
 #include "venue/rest_api.hpp"
@@ -63,6 +64,9 @@ public:
   rest_api& api() { return api_; }
   // The OKX v5 REST surface (/api/v5/...) over the same engine and accounts.
   okx_rest_api& okx_api() { return okx_; }
+  // The Kraken Spot REST surface (/0/public/..., /0/private/...): its order
+  // operations, WebSocket tokens and error counts serve the /v2 side too.
+  kraken_rest_api& kraken_api() { return kraken_; }
   ws_api& websocket_api() { return ws_api_; }
   // The OKX v5 WebSocket side (/ws/v5/public, /private, /business).
   okx_ws_hub& okx_ws() { return okx_ws_; }
@@ -86,8 +90,9 @@ private:
   void start_stall(int64_t ms);
   void schedule_depth(boost::asio::steady_timer& timer, stream_kind cadence,
                       std::chrono::milliseconds every);
-  // OKX cancel-all-after: fires the dead-man timers that ran out (every
-  // 100 ms), then publishes the cancels.
+  // OKX cancel-all-after and Kraken CancelAllOrdersAfter: fires the
+  // dead-man timers that ran out (every 100 ms; Kraken's GTD expiry and
+  // Spread samples too), then publishes the cancels.
   void schedule_okx_tick();
 
   boost::asio::io_context& ioc_;
@@ -95,6 +100,7 @@ private:
   std::unique_ptr<boost::asio::ssl::context> tls_;
   rest_api& api_;
   okx_rest_api okx_;
+  kraken_rest_api kraken_;
   venue_stats& stats_;
   size_t ws_queue_limit_;
   std::vector<std::weak_ptr<ws_session>> subscribers_;

@@ -220,7 +220,15 @@ kraken_outcome<kraken_amended> kraken_trade::amend(const std::string& account,
 kraken_outcome<kraken_edited> kraken_trade::edit(const std::string& account,
                                                  const kraken_edit_request& r, int64_t now_ms) {
   auto fail = [&](kraken_error e) -> kraken_outcome<kraken_edited> { return counted(e); };
-  auto found = find(account, r.ref.txid, r.ref.cl_ord_id);
+  kraken_outcome<order> found = kraken_fail(kraken_err::unknown_order);
+  if (r.ref.userref) {
+    // A userref names the order only when exactly one open order has it.
+    auto with = orders_with_userref(account, *r.ref.userref);
+    if (with.size() > 1) return fail(kraken_fail(kraken_err::invalid_order));
+    if (with.size() == 1) found = with.front();
+  } else {
+    found = find(account, r.ref.txid, r.ref.cl_ord_id);
+  }
   if (auto e = std::get_if<kraken_error>(&found)) return fail(*e);
   auto old = std::get<order>(found);
   if (!old.is_open()) return fail(kraken_fail(kraken_err::unknown_order));
@@ -275,13 +283,13 @@ kraken_outcome<kraken_dead_man_state> kraken_trade::cancel_all_after(const std::
   return s;
 }
 
-std::vector<kraken_trade::fired> kraken_trade::tick(int64_t now_ms) {
-  std::vector<fired> out;
+kraken_trade::tick_result kraken_trade::tick(int64_t now_ms) {
+  tick_result out;
   for (auto& account : dead_man_.expire(now_ms)) {
     size_t n = 0;
     for (auto& o : engine_.open_orders(account, std::nullopt))
       n += cancel_one(account, o, now_ms, "Dead man's switch");
-    out.push_back({account, n});
+    out.dead_man.push_back({account, n});
   }
   while (!gtd_.empty() && gtd_.begin()->first <= now_ms) {
     auto [account, id] = gtd_.begin()->second;
@@ -292,6 +300,7 @@ std::vector<kraken_trade::fired> kraken_trade::tick(int64_t now_ms) {
     if (cancel_one(account, *o, now_ms, "Order expired") == 0) continue;
     auto it = tags_.find(id);
     if (it != tags_.end()) it->second.expired = true;
+    ++out.expired;
   }
   return out;
 }

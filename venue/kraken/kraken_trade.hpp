@@ -54,7 +54,7 @@ namespace cwts::venue {
 
 // CancelAllOrdersAfter: timeout in seconds, at most a day (Kraken: 86400).
 inline constexpr int64_t kraken_dead_man_max_s = 86400;
-// AddOrderBatch: 2..15 orders (Kraken: "minimum 2, maximum 15").
+// AddOrderBatch: at most 15 orders (Kraken: "maximum 15").
 inline constexpr size_t kraken_max_batch = 15;
 // GTD orders waiting for their expiry, per venue.
 inline constexpr size_t kraken_max_gtd_orders = 10000;
@@ -154,7 +154,11 @@ public:
     std::string account;
     size_t canceled = 0;
   };
-  std::vector<fired> tick(int64_t now_ms);
+  struct tick_result {
+    std::vector<fired> dead_man; // accounts whose switch fired
+    size_t expired = 0;          // GTD orders expired
+  };
+  tick_result tick(int64_t now_ms);
 
   // The order that `txid` or `cl_ord_id` names for the account; an error
   // when none does.
