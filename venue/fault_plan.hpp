@@ -36,10 +36,10 @@
 // /ws/v5/private as on the WebSocket API. depth-gaps and out-of-order are
 // Binance-only (an OKX client sees gaps through seqId/prevSeqId).
 // On Kraken WS v2 connections (nodes/venue/kraken_ws_hub.hpp, path /v2):
-// malformed-frames and stall-ms act on public pushes, ws-drop closes every
-// /v2 connection, ws-api-latency-ms and ws-api-unavailable act on the order
-// methods (add_order, cancel_order...), ws-api-drop closes the connections
-// that hold a private subscription.
+// malformed-frames and stall-ms act on public pushes, ws-drop closes the
+// /v2 connections without a private subscription and ws-api-drop those with
+// one (executions, balances), ws-api-latency-ms and ws-api-unavailable act on
+// the order methods (add_order, cancel_order...).
 // Actions (admin endpoint only; a config is read before any client exists):
 //   ws-drop true            close every market-stream connection now
 //   ws-api-drop true        close every WebSocket API connection now

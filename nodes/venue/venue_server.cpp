@@ -139,6 +139,7 @@ private:
     auto target = sv(req_.target());
     if (target.substr(0, target.find('?')) == "/ws-api/v3") return upgrade_api(target);
     if (auto endpoint = okx_ws_hub::endpoint_of(target)) return upgrade_okx(*endpoint);
+    if (kraken_ws_hub::serves(target)) return upgrade_kraken();
     auto streams = parse_stream_target(target);
     bool known = streams.has_value();
     if (known && !streams->combined) {
@@ -185,6 +186,15 @@ private:
     okx::ws_state state;
     state.endpoint = endpoint;
     state.conn_id = server_.okx_ws().next_conn_id();
+    lowest().expires_never();
+    auto ws = std::make_shared<ws_session>(std::move(stream_), server_, std::move(state));
+    ws->accept(std::move(req_));
+  }
+
+  // Kraken WebSocket v2: /v2, public and private alike.
+  void upgrade_kraken() {
+    kraken::ws_state state;
+    state.connection_id = server_.kraken_ws().next_connection_id();
     lowest().expires_never();
     auto ws = std::make_shared<ws_session>(std::move(stream_), server_, std::move(state));
     ws->accept(std::move(req_));
@@ -237,6 +247,7 @@ venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& st
     feed_(api.engine()), ws_api_(api),
     user_feed_(api.engine(), [this](const std::string& account) { return listens(account); }),
     okx_ws_(ioc, okx_, api.market(), api.faults(), stats),
+    kraken_ws_(ioc, kraken_.trade(), kraken_.tokens(), api.market(), api.faults()),
     fast_depth_timer_(ioc), slow_depth_timer_(ioc), okx_timer_(ioc), stall_timer_(ioc) {
   // Kraken signs with the base64-decoded secret: an account whose secret is
   // not base64 cannot use the Kraken surface (never logs the secret).
@@ -257,6 +268,7 @@ uint16_t venue_server::listen(uint16_t port) {
   schedule_depth(slow_depth_timer_, stream_kind::depth_1000ms, std::chrono::milliseconds(1000));
   schedule_okx_tick();
   okx_ws_.start();
+  kraken_ws_.start();
   return acceptor_.local_endpoint().port();
 }
 
@@ -302,6 +314,7 @@ void venue_server::publish_settled() {
   for (auto& ev : user_feed_.take(now))
     publish(ev);
   okx_ws_.publish_settled(now);
+  kraken_ws_.publish_settled(now);
 }
 
 bool venue_server::listens(const std::string& account) const {
@@ -363,6 +376,7 @@ void venue_server::drop_market_streams() {
       ++n;
     }
   n += okx_ws_.drop(false); // OKX /ws/v5/public and /business
+  n += kraken_ws_.drop(false); // Kraken /v2 without a private subscription
   api_.faults().count_ws_drops(n);
   spdlog::warn("event=fault_ws_drop connections={}", n);
 }
@@ -375,6 +389,7 @@ void venue_server::drop_ws_api_connections() {
       ++n;
     }
   n += okx_ws_.drop(true); // OKX /ws/v5/private
+  n += kraken_ws_.drop(true); // Kraken /v2 with executions or balances
   api_.faults().count_ws_api_drops(n);
   spdlog::warn("event=fault_ws_api_drop connections={}", n);
 }
@@ -383,12 +398,14 @@ void venue_server::start_stall(int64_t ms) {
   // A stall armed during a stall extends it from now.
   stalled_ = true;
   okx_ws_.set_stalled(true);
+  kraken_ws_.set_stalled(true);
   spdlog::warn("event=fault_stall ms={}", ms);
   stall_timer_.expires_after(std::chrono::milliseconds(ms));
   stall_timer_.async_wait([this](beast::error_code ec) {
     if (ec) return;
     stalled_ = false;
     okx_ws_.set_stalled(false);
+    kraken_ws_.set_stalled(false);
     auto held = std::move(held_);
     held_.clear();
     spdlog::info("event=fault_stall_end released={}", held.size());
@@ -462,7 +479,7 @@ void venue_server::remove_subscriber(const ws_session* s) {
 }
 
 void venue_server::count_clients() {
-  stats_.ws_clients = subscribers_.size() + okx_ws_.connections();
+  stats_.ws_clients = subscribers_.size() + okx_ws_.connections() + kraken_ws_.connections();
 }
 
 void venue_server::stop() {
@@ -473,6 +490,7 @@ void venue_server::stop() {
   okx_timer_.cancel();
   stall_timer_.cancel();
   okx_ws_.stop();
+  kraken_ws_.stop();
   for (auto& weak : std::vector<std::weak_ptr<ws_session>>(subscribers_))
     if (auto s = weak.lock()) s->close();
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kraken_ws_hub.hpp"
 #include "okx_ws_hub.hpp"
 #include "transport.hpp"
 #include "venue/market_feed.hpp"
@@ -57,7 +58,7 @@ public:
   // Used by sessions.
   void add_subscriber(const std::shared_ptr<ws_session>& s);
   void remove_subscriber(const ws_session* s);
-  // ws_clients: Binance and OKX WebSocket connections together.
+  // ws_clients: Binance, OKX and Kraken WebSocket connections together.
   void count_clients();
   size_t ws_queue_limit() const { return ws_queue_limit_; }
   venue_stats& stats() { return stats_; }
@@ -70,6 +71,8 @@ public:
   ws_api& websocket_api() { return ws_api_; }
   // The OKX v5 WebSocket side (/ws/v5/public, /private, /business).
   okx_ws_hub& okx_ws() { return okx_ws_; }
+  // The Kraken WebSocket v2 side (/v2).
+  kraken_ws_hub& kraken_ws() { return kraken_ws_; }
   // Wall-clock milliseconds: Binance's serverTime and event times.
   static int64_t wall_ms();
 
@@ -108,6 +111,7 @@ private:
   ws_api ws_api_;
   user_data_feed user_feed_;
   okx_ws_hub okx_ws_;
+  kraken_ws_hub kraken_ws_;
   boost::asio::steady_timer fast_depth_timer_, slow_depth_timer_;
   boost::asio::steady_timer okx_timer_;
   // stall-ms: market-stream events held while the stall lasts, in order.

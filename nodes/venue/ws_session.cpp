@@ -37,6 +37,10 @@ ws_session::ws_session(http_transport stream, venue_server& server, okx::ws_stat
   : ws_(upgrade_transport(std::move(stream))), server_(server), okx_(std::move(okx)) {
 }
 
+ws_session::ws_session(http_transport stream, venue_server& server, kraken::ws_state kraken)
+  : ws_(upgrade_transport(std::move(stream))), server_(server), kraken_(std::move(kraken)) {
+}
+
 void ws_session::accept(beast::http::request<beast::http::string_body> req) {
   // Server pings after 10 s of silence and drops a peer that answers nothing
   // for 30 s (Binance pings every 20 s and disconnects silent clients).
@@ -57,11 +61,16 @@ void ws_session::accept(beast::http::request<beast::http::string_body> req) {
 void ws_session::on_accept(beast::error_code ec) {
   if (ec) return fail("accept", ec);
   open_ = true;
-  if (okx_) {
-    server_.okx_ws().add(shared_from_this());
+  if (in_hub()) {
+    if (okx_) server_.okx_ws().add(shared_from_this());
+    else server_.kraken_ws().add(shared_from_this());
     server_.count_clients();
-    spdlog::info("event=okx_ws_open conn={} clients={}", okx_->conn_id,
-                 server_.stats().ws_clients);
+    if (okx_)
+      spdlog::info("event=okx_ws_open conn={} clients={}", okx_->conn_id,
+                   server_.stats().ws_clients);
+    else
+      spdlog::info("event=kraken_ws_open conn={} clients={}", kraken_->connection_id,
+                   server_.stats().ws_clients);
     return read();
   }
   server_.add_subscriber(shared_from_this());
@@ -89,9 +98,12 @@ void ws_session::on_read(beast::error_code ec) {
   if (ec) return fail("read", ec);
   auto text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
-  if (okx_) {
+  if (in_hub()) {
     // An order op changed the book and the account: publish both.
-    if (server_.okx_ws().on_frame(text, *this, venue_server::wall_ms())) server_.publish_settled();
+    auto now = venue_server::wall_ms();
+    bool ran = okx_ ? server_.okx_ws().on_frame(text, *this, now)
+                    : server_.kraken_ws().on_frame(text, *this, now);
+    if (ran) server_.publish_settled();
   } else if (api_) {
     auto reply = std::make_shared<const std::string>(
       server_.websocket_api().handle(text, *api_, venue_server::wall_ms()));
@@ -171,8 +183,9 @@ void ws_session::fail(const char* where, beast::error_code ec) {
 }
 
 void ws_session::unregister() {
-  if (okx_) {
-    server_.okx_ws().remove(this);
+  if (in_hub()) {
+    if (okx_) server_.okx_ws().remove(this);
+    else server_.kraken_ws().remove(this);
     server_.count_clients();
   } else {
     server_.remove_subscriber(this);

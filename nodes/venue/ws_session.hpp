@@ -2,8 +2,9 @@
 // One WebSocket client: of the market streams (/ws, /stream: frames are
 // stream control messages), of the WebSocket API (/ws-api/v3: frames are
 // requests, answered by ws_api; user data events arrive on the same
-// connection) or of OKX v5 (/ws/v5/public, /private, /business: frames go
-// to the server's okx_ws_hub, which also feeds the pushes). Frames wait in
+// connection), of OKX v5 (/ws/v5/public, /private, /business: frames go
+// to the server's okx_ws_hub, which also feeds the pushes) or of Kraken
+// WebSocket v2 (/v2: the same with kraken_ws_hub). Frames wait in
 // a bounded queue; a client that lets it overflow is dropped (logged), so a
 // slow reader never blocks the engine or the other clients.
 
@@ -18,6 +19,7 @@
 
 #include "transport.hpp"
 #include "venue/stream_path.hpp"
+#include "venue/kraken/kraken_ws_protocol.hpp"
 #include "venue/okx/okx_ws_protocol.hpp"
 #include "venue/ws_api.hpp"
 
@@ -32,6 +34,8 @@ public:
   ws_session(http_transport stream, venue_server& server, ws_api_session api);
   // An OKX v5 connection.
   ws_session(http_transport stream, venue_server& server, okx::ws_state okx);
+  // A Kraken WebSocket v2 connection.
+  ws_session(http_transport stream, venue_server& server, kraken::ws_state kraken);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
   bool wants(const stream_id& id) const;
@@ -40,6 +44,8 @@ public:
   const ws_api_session* api() const { return api_ ? &*api_ : nullptr; }
   // The OKX connection state; null on the Binance kinds.
   okx::ws_state* okx() { return okx_ ? &*okx_ : nullptr; }
+  // The Kraken connection state; null on the other kinds.
+  kraken::ws_state* kraken() { return kraken_ ? &*kraken_ : nullptr; }
   void send(std::shared_ptr<const std::string> frame);
   void close();
 
@@ -49,14 +55,17 @@ private:
   void on_read(boost::beast::error_code ec);
   void write_next();
   void fail(const char* where, boost::beast::error_code ec);
-  // Leaves the server's (or the OKX hub's) list of connections.
+  // Leaves the server's (or the OKX or Kraken hub's) list of connections.
   void unregister();
+  // OKX and Kraken connections belong to a hub, which feeds them.
+  bool in_hub() const { return okx_ || kraken_; }
 
   ws_transport ws_;
   venue_server& server_;
   stream_request streams_;
   std::optional<ws_api_session> api_;
   std::optional<okx::ws_state> okx_;
+  std::optional<kraken::ws_state> kraken_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool open_ = false;

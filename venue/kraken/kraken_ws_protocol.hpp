@@ -50,6 +50,9 @@ struct ws_state {
   std::string account;
   bool executions = false;
   bool balances = false;
+  // The last "sequence" of each private channel's messages on this connection.
+  uint64_t executions_seq = 0;
+  uint64_t balances_seq = 0;
 
   size_t subscriptions() const {
     return market.size() + (executions ? 1 : 0) + (balances ? 1 : 0);
