@@ -99,8 +99,9 @@ connector::adapter_context context_of(connector_ptr self) {
 // frame is ready): the validator checks and republishes it as a batch. A
 // venue whose feed is off for the validator still streams: its link,
 // liveness and local book stay measured. The source follows [venue]
-// protocol: OKX's public WebSocket for okx; Binance's combined stream for
-// binance and fix (FIX venues stream Binance-shaped market data).
+// protocol: OKX's public WebSocket for okx, Kraken's WebSocket v2 for
+// kraken; Binance's combined stream for binance and fix (FIX venues stream
+// Binance-shaped market data).
 void start_stream(connector_ptr self) {
   auto& st = self->state;
   auto validator = st.validator;
@@ -113,6 +114,11 @@ void start_stream(connector_ptr self) {
     if (auto why = connector::okx::validate(st.cfg.okx_stream); !why.empty())
       spdlog::error("event=market_data_config_invalid protocol=okx error=\"{}\"", why);
     st.stream = std::make_unique<connector::okx::okx_market_stream>(st.cfg.okx_stream, to_validator);
+  } else if (st.cfg.protocol == connector_actor_config::protocol_kind::kraken) {
+    if (auto why = connector::kraken::validate(st.cfg.kraken_stream); !why.empty())
+      spdlog::error("event=market_data_config_invalid protocol=kraken error=\"{}\"", why);
+    st.stream = std::make_unique<connector::kraken::kraken_market_stream>(st.cfg.kraken_stream,
+                                                                          to_validator);
   } else {
     st.stream = std::make_unique<connector::market_stream>(st.cfg.stream, to_validator);
   }
@@ -496,6 +502,11 @@ venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
   if (cfg.protocol == connector_actor_config::protocol_kind::okx)
     return [okx = cfg.okx](const connector::adapter_context& ctx) {
       return std::make_shared<connector::okx::okx_adapter>(okx, ctx);
+    };
+  // Kraken: the same for CancelAllOrdersAfter (kraken_adapter.hpp).
+  if (cfg.protocol == connector_actor_config::protocol_kind::kraken)
+    return [kraken = cfg.kraken](const connector::adapter_context& ctx) {
+      return std::make_shared<connector::kraken::kraken_adapter>(kraken, ctx);
     };
   connector::binance_adapter_config b;
   b.gateway = cfg.gateway;

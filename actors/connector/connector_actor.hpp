@@ -1,10 +1,12 @@
 #pragma once
 // The connector role's one CAF shell, for every venue adapter
 // (venue_adapter.hpp: Binance Spot, binance_adapter.hpp; FIX 4.4,
-// actors/fix/fix_adapter.hpp; OKX v5, okx/okx_adapter.hpp; chosen by [venue]
-// protocol). The shell owns what every venue needs: the market source
-// (market_source.hpp: trades and books to the validator, the local order
-// books; OKX's public WebSocket for okx, Binance's streams otherwise), the worker thread where the adapter's
+// actors/fix/fix_adapter.hpp; OKX v5, okx/okx_adapter.hpp; Kraken Spot,
+// kraken/kraken_adapter.hpp; chosen by [venue] protocol). The shell owns what
+// every venue needs: the market source (market_source.hpp: trades and books
+// to the validator, the local order books; OKX's public WebSocket for okx,
+// Kraken's WebSocket v2 for kraken, Binance's streams otherwise), the worker
+// thread where the adapter's
 // calls block, the OMS and validator handles, the lost-venue timer, the kill
 // channels, stats and status; the adapter is the order channel. The actor
 // itself never blocks.
@@ -47,6 +49,8 @@
 #include "caf/meta/type_name.hpp"
 
 #include "actors/connector/binance_rest_gateway.hpp"
+#include "actors/connector/kraken/kraken_adapter.hpp"
+#include "actors/connector/kraken/kraken_market_stream.hpp"
 #include "actors/connector/market_stream.hpp"
 #include "actors/connector/okx/okx_adapter.hpp"
 #include "actors/connector/okx/okx_market_stream.hpp"
@@ -90,14 +94,17 @@ struct connector_actor_config {
   node_kill_signer signer;
   std::chrono::milliseconds kill_report_timeout{30'000};
   // [venue] protocol: order entry and cancel-all over the Binance API, a
-  // FIX 4.4 session (fix-* keys; docs/fix.md) or OKX v5 (okx_adapter.hpp).
-  // Market data: OKX's public WebSocket (okx_stream) for okx, the Binance
-  // streams (stream) for binance and fix.
-  enum class protocol_kind : uint8_t { binance, fix, okx };
+  // FIX 4.4 session (fix-* keys; docs/fix.md), OKX v5 (okx_adapter.hpp) or
+  // Kraken Spot (kraken_adapter.hpp). Market data: OKX's public WebSocket
+  // (okx_stream) for okx, Kraken's WebSocket v2 (kraken_stream) for kraken,
+  // the Binance streams (stream) for binance and fix.
+  enum class protocol_kind : uint8_t { binance, fix, okx, kraken };
   protocol_kind protocol = protocol_kind::binance;
   fix::fix_connector_settings fix;
   connector::okx::okx_adapter_config okx;
   connector::okx::okx_market_config okx_stream;
+  connector::kraken::kraken_adapter_config kraken;
+  connector::kraken::kraken_market_config kraken_stream;
 };
 
 namespace connector {

@@ -10,6 +10,7 @@
 #include "common/ini_file.hpp"
 #include "common/published_keys.hpp"
 #include "messages/registry.hpp"
+#include "nodes/node/venue_protocol_config.hpp"
 
 namespace cwts {
 
@@ -51,12 +52,18 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
     .add(v.lost_rest_failures, "lost-rest-failures",
          "failed REST probes in a row before REST counts as lost")
     .add(v.venue_protocol, "protocol",
-         "binance (REST/WebSocket API), fix (FIX 4.4 orders, docs/fix.md) or okx (OKX v5)")
+         "binance (REST/WebSocket API), fix (FIX 4.4 orders, docs/fix.md), okx (OKX v5) or "
+         "kraken (Kraken Spot)")
     .add(v.okx_ws_orders, "okx-ws-orders",
          "okx: orders over the private WebSocket, REST while it is down (on/off)")
+    .add(v.kraken_ws_orders, "kraken-ws-orders",
+         "kraken: orders over WebSocket v2, REST while it is down (on/off)")
+    .add(v.nonce_file, "nonce-file",
+         "kraken: nonces reserved ahead of use; <node-id> and <venue> are replaced "
+         "(default run/<node-id>-<venue>-kraken.nonce)")
     .add(v.dead_mans_switch_ms, "dead-mans-switch-ms",
-         "okx: the venue cancels every order when not renewed this long (0: off; 10000..120000; "
-         "default 60000)")
+         "okx, kraken: the venue cancels every order when not renewed this long (0: off; "
+         "okx 10000..120000, kraken 1000..86400000; whole seconds; default 60000)")
     .add(v.fix_host, "fix-host", "FIX acceptor host (empty: venue.host)")
     .add(v.fix_port, "fix-port", "FIX acceptor port")
     .add(v.fix_sender_comp_id, "fix-sender-comp-id", "our SenderCompID (empty: the node id)")
@@ -235,7 +242,10 @@ bool parse_decimal(const std::string& key, const std::string& text, bool positiv
   return true;
 }
 
-bool in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi, std::string& error) {
+} // namespace
+
+bool config_detail::in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi,
+                             std::string& error) {
   if (v < lo || v > hi) {
     error = key + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".."
             + std::to_string(hi);
@@ -243,6 +253,10 @@ bool in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi, std::st
   }
   return true;
 }
+
+using config_detail::in_range;
+
+namespace {
 
 bool parse_peer(const std::string& full, peer_address& out, std::string& error) {
   auto at = full.find('@');
@@ -332,8 +346,10 @@ std::string with_node_id(std::string text, const node_id& self) {
 }
 
 // `<node-id>` replaced; the folder is created so the file can be written.
-bool node_file_path(const std::string& key, const std::string& raw, const node_id& self,
-                    std::string& out, std::string& error) {
+} // namespace
+
+bool config_detail::node_file_path(const std::string& key, const std::string& raw,
+                                   const node_id& self, std::string& out, std::string& error) {
   std::string path = raw;
   const std::string node_id_token = "<node-id>";
   for (auto at = path.find(node_id_token); at != std::string::npos; at = path.find(node_id_token, at))
@@ -357,7 +373,7 @@ bool node_file_path(const std::string& key, const std::string& raw, const node_i
   return true;
 }
 
-} // namespace
+using config_detail::node_file_path;
 
 bool node_config::read_node(node_settings& s, std::string& error) const {
   const auto& r = raw_;
@@ -409,46 +425,11 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
 
 namespace {
 
-// [<cat>] okx-ws-orders and dead-mans-switch-ms (OKX's cancel-all-after
-// takes 10 s .. 120 s; the connector refreshes it well before it runs out).
-bool read_okx(const raw_venue_options& r, const std::string& cat, venue_settings& v,
-              std::string& error) {
-  if (r.okx_ws_orders != "on" && r.okx_ws_orders != "off") {
-    error = cat + ".okx-ws-orders: '" + r.okx_ws_orders + "' is not on or off";
-    return false;
-  }
-  v.okx_ws_orders = r.okx_ws_orders == "on";
-  auto ms = r.dead_mans_switch_ms;
-  if (ms == -1) // not set
-    ms = v.okx ? default_okx_dead_mans_switch_ms : 0;
-  if (ms != 0 && !v.okx) {
-    error = cat + ".dead-mans-switch-ms: only protocol = okx has a venue dead-man's switch (it is '"
-            + r.venue_protocol + "')";
-    return false;
-  }
-  if (ms != 0 && !in_range(cat + ".dead-mans-switch-ms", ms, 10'000, 120'000, error)) {
-    error += " (OKX's cancel-all-after range; or 0: off)";
-    return false;
-  }
-  if (ms % 1000 != 0) {
-    error = cat + ".dead-mans-switch-ms: " + std::to_string(ms)
-            + " is not whole seconds (OKX's cancel-all-after timeOut is in seconds)";
-    return false;
-  }
-  v.dead_mans_switch = std::chrono::milliseconds(ms);
-  return true;
-}
-
-// [<cat>] protocol, fix-* (docs/fix.md) and the OKX keys.
+// [<cat>] protocol and its own keys (venue_protocol_config.hpp), then
+// fix-* (docs/fix.md).
 bool read_fix(const raw_venue_options& r, const std::string& cat, const node_id& self,
               venue_settings& v, std::string& error) {
-  if (r.venue_protocol != "binance" && r.venue_protocol != "fix" && r.venue_protocol != "okx") {
-    error = cat + ".protocol: '" + r.venue_protocol + "' is not binance, fix or okx";
-    return false;
-  }
-  v.fix = r.venue_protocol == "fix";
-  v.okx = r.venue_protocol == "okx";
-  if (!read_okx(r, cat, v, error))
+  if (!read_venue_protocol(r, cat, self, v, error))
     return false;
   if (!v.fix)
     return true;
@@ -541,7 +522,7 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
   }
   if (!read_fix(r, cat, self, v, error))
     return false;
-  return !gateway || load_credentials(cat, r, v, error);
+  return !gateway || (load_credentials(cat, r, v, error) && check_protocol_secret(cat, r, v, error));
 }
 
 } // namespace

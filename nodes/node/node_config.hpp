@@ -79,9 +79,19 @@ struct venue_settings {
   // [venue] okx-ws-orders: orders over the private WebSocket, REST while it
   // is down (off: REST only).
   bool okx_ws_orders = true;
-  // [venue] dead-mans-switch-ms: OKX cancel-all-after armed and refreshed
-  // by the connector (0: off; OKX accepts 10 s .. 120 s).
+  // [venue] dead-mans-switch-ms: OKX cancel-all-after / Kraken
+  // CancelAllOrdersAfter armed and refreshed by the connector (0: off; OKX
+  // accepts 10 s .. 120 s, Kraken up to 86400 s).
   std::chrono::milliseconds dead_mans_switch{0};
+  // [venue] protocol = "kraken": Kraken Spot for orders (REST, WebSocket v2)
+  // and market data (WebSocket v2); the secret is base64.
+  bool kraken = false;
+  // [venue] kraken-ws-orders: orders over WebSocket v2, REST while it is
+  // down (off: REST only).
+  bool kraken_ws_orders = true;
+  // [venue] nonce-file: Kraken's nonces reserved ahead, so a restart never
+  // reuses one (venue_protocol_config.hpp).
+  std::string nonce_file;
 };
 
 struct risk_settings {
@@ -248,7 +258,9 @@ struct raw_venue_options {
   bool fix_reset_on_logon = false;
   int64_t fix_resend_max_age_s = 5;
   std::string okx_ws_orders = "on"; // a string: CAF's command line cannot set a bool to false
-  // -1: not set (okx: default_okx_dead_mans_switch_ms; the others: off).
+  std::string kraken_ws_orders = "on";
+  std::string nonce_file; // empty: default_kraken_nonce_file
+  // -1: not set (okx, kraken: 60000; the others: off).
   int64_t dead_mans_switch_ms = -1;
 };
 

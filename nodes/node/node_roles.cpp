@@ -90,6 +90,28 @@ void okx_connector(connector_actor_config& cfg, const venue_settings& v) {
   m.request_timeout = v.request_timeout;
 }
 
+// [venue] protocol = kraken: C1's adapter (orders over REST and WebSocket v2,
+// executions, cancel-all, CancelAllOrdersAfter, nonces reserved in the nonce
+// file) and the Kraken WebSocket v2 (/v2) for market data, both on the
+// venue's host and port.
+void kraken_connector(connector_actor_config& cfg, const venue_settings& v) {
+  cfg.protocol = connector_actor_config::protocol_kind::kraken;
+  auto& a = cfg.kraken;
+  venue_endpoint(a, v);
+  a.api_key = v.api_key;
+  a.secret = v.secret;
+  a.symbols = v.symbols;
+  a.request_timeout = v.request_timeout;
+  a.use_ws_orders = v.kraken_ws_orders;
+  a.dead_mans_switch = v.dead_mans_switch;
+  a.poll_interval = v.poll_interval;
+  a.poll_interval_streaming = v.poll_interval_streaming;
+  a.nonce_path = v.nonce_file;
+  auto& m = cfg.kraken_stream;
+  venue_endpoint(m, v);
+  m.symbols = v.symbols;
+}
+
 // One per venue of the node: role "connector.<venue>", supervised on its own.
 child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate) {
   connector_actor_config cfg;
@@ -122,6 +144,8 @@ child_spec connector_spec(const node_settings& s, const venue_settings& v, const
   }
   if (v.okx)
     okx_connector(cfg, v);
+  if (v.kraken)
+    kraken_connector(cfg, v);
   return {connector_role(v.name), [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 

@@ -1,0 +1,93 @@
+#include "nodes/node/venue_protocol_config.hpp"
+
+#include "actors/connector/kraken/kraken_signer.hpp"
+
+namespace cwts {
+
+using config_detail::in_range;
+
+namespace {
+
+bool read_on_off(const std::string& key, const std::string& text, bool& out, std::string& error) {
+  if (text != "on" && text != "off") {
+    error = key + ": '" + text + "' is not on or off";
+    return false;
+  }
+  out = text == "on";
+  return true;
+}
+
+// dead-mans-switch-ms: OKX's cancel-all-after takes 10 s .. 120 s,
+// Kraken's CancelAllOrdersAfter up to 86400 s; both count whole seconds.
+// The connector refreshes it well before it runs out.
+bool read_dead_mans_switch(const raw_venue_options& r, const std::string& cat, venue_settings& v,
+                           std::string& error) {
+  auto key = cat + ".dead-mans-switch-ms";
+  auto ms = r.dead_mans_switch_ms;
+  if (ms == -1) // not set
+    ms = v.okx ? default_okx_dead_mans_switch_ms : v.kraken ? default_kraken_dead_mans_switch_ms : 0;
+  if (ms != 0 && !v.okx && !v.kraken) {
+    error = key + ": only protocol = okx or kraken has a venue dead-man's switch (it is '"
+            + r.venue_protocol + "')";
+    return false;
+  }
+  if (ms != 0 && v.okx && !in_range(key, ms, 10'000, 120'000, error)) {
+    error += " (OKX's cancel-all-after range; or 0: off)";
+    return false;
+  }
+  if (ms != 0 && v.kraken && !in_range(key, ms, 1'000, 86'400'000, error)) {
+    error += " (Kraken's CancelAllOrdersAfter range; or 0: off)";
+    return false;
+  }
+  if (ms % 1000 != 0) {
+    error = key + ": " + std::to_string(ms) + " is not whole seconds (the venue's timeout is in seconds)";
+    return false;
+  }
+  v.dead_mans_switch = std::chrono::milliseconds(ms);
+  return true;
+}
+
+bool read_kraken(const raw_venue_options& r, const std::string& cat, const node_id& self,
+                 venue_settings& v, std::string& error) {
+  if (!read_on_off(cat + ".kraken-ws-orders", r.kraken_ws_orders, v.kraken_ws_orders, error))
+    return false;
+  if (!v.kraken)
+    return true;
+  std::string raw = r.nonce_file.empty() ? default_kraken_nonce_file : r.nonce_file;
+  const std::string token = "<venue>";
+  for (auto at = raw.find(token); at != std::string::npos; at = raw.find(token, at))
+    raw.replace(at, token.size(), v.name.value);
+  return config_detail::node_file_path(cat + ".nonce-file", raw, self, v.nonce_file, error);
+}
+
+} // namespace
+
+bool read_venue_protocol(const raw_venue_options& r, const std::string& cat, const node_id& self,
+                         venue_settings& v, std::string& error) {
+  const auto& p = r.venue_protocol;
+  if (p != "binance" && p != "fix" && p != "okx" && p != "kraken") {
+    error = cat + ".protocol: '" + p + "' is not binance, fix, okx or kraken";
+    return false;
+  }
+  v.fix = p == "fix";
+  v.okx = p == "okx";
+  v.kraken = p == "kraken";
+  if (!read_on_off(cat + ".okx-ws-orders", r.okx_ws_orders, v.okx_ws_orders, error))
+    return false;
+  if (!v.kraken && !r.nonce_file.empty()) {
+    error = cat + ".nonce-file: only protocol = kraken keeps a nonce file (it is '" + p + "')";
+    return false;
+  }
+  return read_kraken(r, cat, self, v, error) && read_dead_mans_switch(r, cat, v, error);
+}
+
+bool check_protocol_secret(const std::string& cat, const raw_venue_options& r,
+                           const venue_settings& v, std::string& error) {
+  if (!v.kraken || connector::kraken::base64_decode(v.secret))
+    return true;
+  error = cat + ".account: the secret of '" + r.account
+          + "' is not valid base64 (Kraken signs with the base64-decoded secret)";
+  return false;
+}
+
+} // namespace cwts
