@@ -151,8 +151,9 @@ venue_spec read_more_venue(section_reader& v, const std::string& section,
     v.fail("name", out.name.empty() ? "missing (the venue's name at the nodes, e.g. \"fix\")"
                                     : "'" + out.name + "' is not 1..15 of a-z, 0-9 and '-'");
   out.protocol = v.text("protocol", v.has("fix-port") ? "fix" : "binance");
-  if (out.protocol != "binance" && out.protocol != "fix" && out.protocol != "okx")
-    v.fail("protocol", "'" + out.protocol + "' is not binance, fix or okx");
+  if (out.protocol != "binance" && out.protocol != "fix" && out.protocol != "okx"
+      && out.protocol != "kraken")
+    v.fail("protocol", "'" + out.protocol + "' is not binance, fix, okx or kraken");
   out.fix = out.protocol == "fix";
   if (v.has("fix-port") && !out.fix)
     v.fail("fix-port", "only for protocol fix (this venue's protocol is " + out.protocol + ")");

@@ -11,7 +11,8 @@
 //   [venue-2]..[venue-4]  optional: more cwts-venue processes (each its own
 //              book) every node also trades, as the same section of the node
 //              config: name (its venue name, required), protocol (binance,
-//              fix or okx; default binance, fix when fix-port is present),
+//              fix, okx or kraken; default binance, fix when fix-port is
+//              present),
 //              config, port, fix-port (the venue's FIX acceptor on that
 //              port, 0 a free one; protocol fix only), speed,
 //              credentials-file, args, symbols (a CAF list; the venue is
@@ -39,7 +40,7 @@ struct venue_spec {
   // [venue-2]..[venue-4] only:
   std::string section;       // "venue-2": its process name and node config section
   std::string name;          // the venue's name at the nodes (--venue-2.name)
-  std::string protocol = "binance"; // how the nodes trade it: binance, fix, okx
+  std::string protocol = "binance"; // how the nodes trade it: binance, fix, okx, kraken
   bool fix = false;          // started with --fix-port, traded over FIX
   uint16_t fix_port = 0;     // 0: a free port, read from its startup line
   std::string symbols;       // CAF list given as --venue-2.symbols

@@ -94,7 +94,8 @@ int cluster_up(cluster_runtime& rt) {
     if (auto* p = rt.process(v.section))
       second += ", venue " + v.name + " on 127.0.0.1:" + std::to_string(p->port)
                 + (p->fix_port ? " (FIX " + std::to_string(p->fix_port) + ")" : "")
-                + (v.protocol == "okx" ? " (OKX v5)" : "");
+                + (v.protocol == "okx" ? " (OKX v5)" : "")
+                + (v.protocol == "kraken" ? " (Kraken Spot)" : "");
   std::printf("cluster %s: venue on 127.0.0.1:%u%s, %zu nodes starting (links %s), run dir %s\n",
               rt.spec().name.c_str(), rt.venue_port(), second.c_str(), rt.spec().nodes.size(),
               rt.spec().tls ? "TLS" : "plain TCP", rt.run_dir().c_str());

@@ -62,21 +62,24 @@ long oms_counter(uint16_t admin_port, const std::string& key) {
 }
 
 // The trading node (tr1) fills at every venue: binance (the first venue,
-// REST/WebSocket), fix (venue-2, FIX) and okx (venue-3, OKX v5).
+// REST/WebSocket), fix (venue-2, FIX), okx (venue-3, OKX v5) and kraken
+// (venue-4, Kraken Spot).
 void fills_at_every_venue(cluster_fixture& f) {
   auto tr1 = f.admin_ports[1];
-  long binance = -1, fix = -1, okx = -1;
+  long binance = -1, fix = -1, okx = -1, kraken = -1;
   wait_until(
     [&] {
       binance = oms_counter(tr1, "venue.binance.fills");
       fix = oms_counter(tr1, "venue.fix.fills");
       okx = oms_counter(tr1, "venue.okx.fills");
-      return binance > 0 && fix > 0 && okx > 0;
+      kraken = oms_counter(tr1, "venue.kraken.fills");
+      return binance > 0 && fix > 0 && okx > 0 && kraken > 0;
     },
     std::chrono::seconds(60));
-  f.check(binance > 0 && fix > 0 && okx > 0,
+  f.check(binance > 0 && fix > 0 && okx > 0 && kraken > 0,
           "tr1 fills at every venue: binance " + std::to_string(binance) + ", fix "
-            + std::to_string(fix) + ", okx " + std::to_string(okx));
+            + std::to_string(fix) + ", okx " + std::to_string(okx) + ", kraken "
+            + std::to_string(kraken));
 }
 
 } // namespace
@@ -104,6 +107,9 @@ int main() {
   f.check(cluster_fixture::contains(up.out, "venue okx on 127.0.0.1:")
             && cluster_fixture::contains(up.out, "(OKX v5)"),
           "up prints the third venue, traded over OKX v5");
+  f.check(cluster_fixture::contains(up.out, "venue kraken on 127.0.0.1:")
+            && cluster_fixture::contains(up.out, "(Kraken Spot)"),
+          "up prints the fourth venue, traded over Kraken Spot");
   for (auto& id : f.ids) {
     auto log = read_file(f.dir + "/run/" + id + ".log");
     f.check(cluster_fixture::contains(log, "event=published") && cluster_fixture::contains(log, "transport=tls"),
@@ -127,7 +133,8 @@ int main() {
   for (auto& id : f.ids)
     f.check(cluster_fixture::contains(down.out, id) && cluster_fixture::contains(down.out, "stopped in"),
             "down stopped " + id + " on SIGTERM");
-  for (auto* v : {"venue    stopped in", "venue-2  stopped in", "venue-3  stopped in"})
+  for (auto* v : {"venue    stopped in", "venue-2  stopped in", "venue-3  stopped in",
+                  "venue-4  stopped in"})
     f.check(cluster_fixture::contains(down.out, v), std::string("down: ") + v);
   auto after = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(after.exit_code == 1, "status after down finds no cluster");

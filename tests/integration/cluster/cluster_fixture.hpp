@@ -3,7 +3,8 @@
 // cluster-4.ini on free loopback ports, config files from CWTS_CONFIG_DIR
 // by absolute path, run dir, keys and TLS certificates (`cwts keys`) inside
 // the test's folder; with `more_venues`, cluster-3's other venues ([venue-2]
-// "fix", traded over FIX on a free port; [venue-3] "okx", over OKX v5). No CAF: plain checks that print
+// "fix", traded over FIX on a free port; [venue-3] "okx", over OKX v5;
+// [venue-4] "kraken", over Kraken Spot). No CAF: plain checks that print
 // what they saw and count failures.
 
 #include <fstream>
@@ -55,6 +56,9 @@ struct cluster_fixture {
           << "/venue.ini\"\nport = 0\nfix-port = 0\nspeed = 300\ncredentials-file = \""
           << config_dir << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n"
           << "\n[venue-3]\nname = \"okx\"\nprotocol = \"okx\"\nconfig = \"" << config_dir
+          << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
+          << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n"
+          << "\n[venue-4]\nname = \"kraken\"\nprotocol = \"kraken\"\nconfig = \"" << config_dir
           << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
           << "/venue-demo-keys.ini\"\nsymbols = [\"USDCHF\"]\n";
     for (auto& id : ids) {
