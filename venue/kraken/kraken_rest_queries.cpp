@@ -64,6 +64,35 @@ time_bound(const request_params& p, std::string_view name, const kraken_trade& t
   return std::optional<int64_t>{static_cast<int64_t>(secs * 1000)};
 }
 
+// One TradesHistory entry, keyed by the trade's txid.
+void write_trade(json_writer& w, const account_trade& t, int64_t symbol_index,
+                 const matching_engine& engine, const std::string& account) {
+  auto& rules = *engine.rules(t.sym);
+  auto o = engine.query(account, t.sym, order_key{t.order_id, {}});
+  auto* ord = std::get_if<order>(&o);
+  // Commission is charged in the asset received (base on a buy).
+  int64_t fee = t.is_buyer ? static_cast<int64_t>(static_cast<__int128>(t.commission.raw)
+                                                  * t.px.raw / decimal_scale)
+                           : t.commission.raw;
+  w.key(kraken_trade_txid(symbol_index, t.trade_id)).begin_object()
+    .field("ordertxid", kraken_txid(t.order_id))
+    .field("postxid", "")
+    .field("pair", kraken_names_of(rules).key)
+    .key("time").raw(kraken_seconds(t.time_ms))
+    .field("type", t.is_buyer ? "buy" : "sell")
+    .field("ordertype", ord ? kraken_ordertype(*ord) : "limit")
+    .field("price", kraken_px(rules, t.px))
+    .field("cost", kraken_cost(rules, t.quote_qty.raw))
+    .field("fee", kraken_cost(rules, fee))
+    .field("vol", kraken_vol(rules, t.quantity))
+    .field("margin", kraken_cost(rules, 0))
+    .field("leverage", "0")
+    .field("misc", "")
+    .field_num("trade_id", t.trade_id)
+    .field_bool("maker", t.is_maker)
+    .end_object();
+}
+
 } // namespace
 
 http_reply kraken_rest_api::balance(const kraken_args&, const std::string& account, int64_t) {
@@ -224,31 +253,7 @@ http_reply kraken_rest_api::trades_history(const kraken_args& a, const std::stri
   w.begin_object().key("trades").begin_object();
   auto first = std::min(rows.size(), static_cast<size_t>(ofs));
   for (size_t i = first; i < rows.size() && i < first + page_size; ++i) {
-    auto& t = rows[i].t;
-    auto& rules = *engine_.rules(t.sym);
-    auto o = engine_.query(account, t.sym, order_key{t.order_id, {}});
-    auto* ord = std::get_if<order>(&o);
-    // Commission is charged in the asset received (base on a buy).
-    int64_t fee = t.is_buyer ? static_cast<int64_t>(static_cast<__int128>(t.commission.raw)
-                                                    * t.px.raw / decimal_scale)
-                             : t.commission.raw;
-    w.key(kraken_trade_txid(rows[i].index, t.trade_id)).begin_object()
-      .field("ordertxid", kraken_txid(t.order_id))
-      .field("postxid", "")
-      .field("pair", kraken_names_of(rules).key)
-      .key("time").raw(kraken_seconds(t.time_ms))
-      .field("type", t.is_buyer ? "buy" : "sell")
-      .field("ordertype", ord ? kraken_ordertype(*ord) : "limit")
-      .field("price", kraken_px(rules, t.px))
-      .field("cost", kraken_cost(rules, t.quote_qty.raw))
-      .field("fee", kraken_cost(rules, fee))
-      .field("vol", kraken_vol(rules, t.quantity))
-      .field("margin", kraken_cost(rules, 0))
-      .field("leverage", "0")
-      .field("misc", "")
-      .field_num("trade_id", t.trade_id)
-      .field_bool("maker", t.is_maker)
-      .end_object();
+    write_trade(w, rows[i].t, rows[i].index, engine_, account);
   }
   w.end_object().field_num("count", static_cast<int64_t>(rows.size())).end_object();
   return ok(w.str_view());

@@ -63,6 +63,47 @@ std::variant<int32_t, kraken_error> read_userref(const std::string& text) {
   return static_cast<int32_t>(v);
 }
 
+// oflags: post (post-only), fcib/fciq/nompp accepted; viqc refused.
+std::optional<kraken_error> read_flags(const request_params& p, kraken_order_request& r) {
+  auto flags = kraken_str(p, "oflags");
+  if (!flags) return std::nullopt;
+  for (auto& f : kraken_list(*flags)) {
+    if (f == "post") {
+      if (r.type != order_type::limit) return kraken_invalid("oflags");
+      r.type = order_type::limit_maker;
+    } else if (f != "fcib" && f != "fciq" && f != "nompp") {
+      // fcib/fciq (fee currency) and nompp (market price protection) do not
+      // change what this venue does: it charges the asset received. viqc
+      // (volume in quote) is not supported.
+      return kraken_invalid("oflags");
+    }
+  }
+  return std::nullopt;
+}
+
+// timeinforce GTC (default), IOC, or GTD with expiretm: "+<n>" seconds from
+// now or a Unix time in seconds.
+std::optional<kraken_error> read_time_in_force(const request_params& p, kraken_order_request& r,
+                                               int64_t now_ms) {
+  auto tif = kraken_str(p, "timeinforce");
+  if (!tif || *tif == "GTC") return std::nullopt;
+  if (*tif == "IOC") {
+    r.tif = time_in_force::ioc;
+    return std::nullopt;
+  }
+  if (*tif != "GTD") return kraken_invalid("timeinforce");
+  auto exp = kraken_str(p, "expiretm");
+  if (!exp) return kraken_invalid("expiretm");
+  bool relative = exp->front() == '+';
+  auto digits = relative ? exp->substr(1) : *exp;
+  char* end = nullptr;
+  auto v = std::strtoll(digits.c_str(), &end, 10);
+  if (digits.empty() || *end != '\0' || v <= 0 || v > 10'000'000'000LL)
+    return kraken_invalid("expiretm");
+  r.expire_ms = relative ? now_ms + v * 1000 : v * 1000;
+  return std::nullopt;
+}
+
 } // namespace
 
 std::variant<kraken_order_request, kraken_error>
@@ -91,37 +132,8 @@ read_kraken_order(const request_params& p, const symbol_rules* pair, int64_t now
     if (!px) return kraken_invalid("price");
     r.px = *px;
   }
-  if (auto flags = kraken_str(p, "oflags")) {
-    for (auto& f : kraken_list(*flags)) {
-      if (f == "post") {
-        if (r.type != order_type::limit) return kraken_invalid("oflags");
-        r.type = order_type::limit_maker;
-      } else if (f == "fcib" || f == "fciq" || f == "nompp") {
-        // Fee currency preferences: the venue always charges the asset
-        // received; market price protection does not apply to it.
-      } else {
-        return kraken_invalid("oflags"); // viqc: volume in quote is not supported
-      }
-    }
-  }
-  if (auto tif = kraken_str(p, "timeinforce")) {
-    if (*tif == "GTC") r.tif = time_in_force::gtc;
-    else if (*tif == "IOC") r.tif = time_in_force::ioc;
-    else if (*tif == "GTD") {
-      auto exp = kraken_str(p, "expiretm");
-      if (!exp) return kraken_invalid("expiretm");
-      // "+<n>": n seconds from now; else a Unix time in seconds.
-      bool relative = exp->front() == '+';
-      auto digits = relative ? exp->substr(1) : *exp;
-      char* end = nullptr;
-      auto v = std::strtoll(digits.c_str(), &end, 10);
-      if (digits.empty() || *end != '\0' || v <= 0 || v > 10'000'000'000LL)
-        return kraken_invalid("expiretm");
-      r.expire_ms = relative ? now_ms + v * 1000 : v * 1000;
-    } else {
-      return kraken_invalid("timeinforce");
-    }
-  }
+  if (auto e = read_flags(p, r)) return *e;
+  if (auto e = read_time_in_force(p, r, now_ms)) return *e;
   if (r.type == order_type::limit_maker && r.tif == time_in_force::ioc)
     return kraken_invalid("timeinforce");
   if (r.type == order_type::market && r.tif != time_in_force::gtc && !r.expire_ms)
