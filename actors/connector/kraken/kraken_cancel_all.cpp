@@ -22,8 +22,9 @@ void kraken_session::cancel_round(const std::vector<symbol>& which, bool everyth
   auto listed = rest_.open_orders({}, until);
   ++r.retries;
   if (!listed.ok()) {
-    r.open_orders_after = -1;
-    r.error = "OpenOrders: " + listed.detail;
+    // open_orders_after stays what the last listing that answered showed.
+    auto before = r.error.find("OpenOrders: ") == 0 ? std::string() : r.error;
+    r.error = "OpenOrders: " + listed.detail + "; " + before;
     return;
   }
   std::vector<kraken_order> open;
@@ -60,7 +61,9 @@ void kraken_session::cancel_round(const std::vector<symbol>& which, bool everyth
     else if (!(c.kind == reply_kind::rejected && unknown_order(c.error)))
       errors += "CancelOrder " + o.txid + ": " + c.detail + "; ";
   }
-  r.error = errors;
+  // A round cut short by the deadline keeps the last failure seen.
+  if (!errors.empty())
+    r.error = errors;
 }
 
 channel_result kraken_session::cancel_all(const kill_id& id, const node_id& self,

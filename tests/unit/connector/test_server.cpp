@@ -100,7 +100,8 @@ void http_test_server::serve(tcp::socket& sock) {
     if (ec)
       return;
     recorded_request rec{std::string(req.method_string()), std::string(req.target()),
-                         std::string(req["X-MBX-APIKEY"])};
+                         std::string(req["X-MBX-APIKEY"]), req.body(), std::string(req["API-Key"]),
+                         std::string(req["API-Sign"])};
     size_t seen = 0;
     {
       std::lock_guard<std::mutex> guard(mtx_);

@@ -23,6 +23,10 @@ struct recorded_request {
   std::string method;
   std::string target;
   std::string api_key; // X-MBX-APIKEY
+  std::string body;
+  // Kraken's API-Key and API-Sign headers (a private POST's signature).
+  std::string kraken_key;
+  std::string kraken_sign;
 };
 
 struct canned_reply {
