@@ -49,6 +49,9 @@ std::variant<std::vector<symbol_rules>, kraken_error> pairs_of(const matching_en
   return out;
 }
 
+// Trades: the most a `since` query reads (trade_history keeps 100000).
+constexpr size_t max_trades_read = 100000;
+
 // An integer parameter within [lo, hi], `fallback` when absent.
 std::variant<int64_t, kraken_error> bounded(const request_params& p, std::string_view name,
                                             int64_t fallback, int64_t lo, int64_t hi) {
@@ -212,12 +215,15 @@ http_reply kraken_rest_api::trades(const request_params& p, int64_t) {
   // `since` is the previous answer's `last` (nanoseconds); seconds work too.
   int64_t since_ns = std::get<int64_t>(since);
   if (since_ns < 100'000'000'000LL) since_ns *= 1'000'000'000LL;
-  auto all = history_.trades(r->sym, std::nullopt, 100000);
+  auto limit = static_cast<size_t>(std::get<int64_t>(count));
+  // Without `since`: the newest `count` trades; with it: those after it,
+  // oldest first (every kept trade is read then).
+  auto all = history_.trades(r->sym, std::nullopt,
+                             std::get<int64_t>(since) == 0 ? limit : max_trades_read);
   json_writer w;
   w.begin_object().key(kraken_names_of(*r).key).begin_array();
   int64_t last_ns = since_ns;
   size_t n = 0;
-  auto limit = static_cast<size_t>(std::get<int64_t>(count));
   for (auto& t : all) {
     int64_t t_ns = t.time_ms * 1'000'000;
     if (t_ns <= since_ns) continue;
