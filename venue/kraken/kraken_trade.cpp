@@ -211,7 +211,9 @@ kraken_outcome<kraken_amended> kraken_trade::amend(const std::string& account,
     if (auto e = charge(account, o.sym, 1, now_ms)) return fail(*e);
     auto amended = engine_.amend_quantity(account, o.sym, order_key{o.order_id, {}},
                                           *r.order_qty, o.client_order_id, now_ms);
-    if (auto e = std::get_if<venue_error>(&amended)) return fail(kraken_from_engine(*e));
+    if (auto e = std::get_if<venue_error>(&amended))
+      return fail(e->msg.find("LOT_SIZE") != std::string::npos ? kraken_invalid("order_qty")
+                                                                : kraken_from_engine(*e));
   }
   out.amend_id = kraken_amend_id(++amend_seq_);
   return out;

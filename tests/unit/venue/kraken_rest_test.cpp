@@ -156,6 +156,8 @@ CAF_TEST(amend_reduces_in_place_and_refuses_what_the_engine_cannot) {
                   "");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&limit_price=0.81")),
                   "EGeneral:Invalid arguments:limit_price");
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=2.5")),
+                  "EGeneral:Invalid arguments:order_qty");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=9")),
                   "EGeneral:Invalid arguments:order_qty");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid)),
