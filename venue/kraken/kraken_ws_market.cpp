@@ -59,9 +59,18 @@ std::string_view market_channels::taker_order_type(int64_t order_id) const {
   return market ? "market" : "limit";
 }
 
-std::vector<market_push> market_channels::settled(int64_t now_ms,
+void market_channels::write_trade(json_writer& w, const public_trade& t,
+                                  const pair_info& pair) const {
+  // "Trade": side is the taker's, ord_type the taker order's type.
+  w.begin_object().field("symbol", pair.v2_symbol)
+    .field("side", t.buyer_is_maker ? "sell" : "buy")
+    .key("price").raw(json_number(t.px)).key("qty").raw(json_number(t.quantity))
+    .field("ord_type", taker_order_type(t.taker_order_id)).field_num("trade_id", t.trade_id)
+    .field("timestamp", rfc3339(t.time_ms)).end_object();
+}
+
+std::vector<market_push> market_channels::settled(int64_t /*now_ms*/,
                                                   const subscribed_set& subscribed) {
-  (void)now_ms;
   std::vector<market_push> out;
   auto trades = std::move(pending_trades_);
   pending_trades_.clear();
@@ -72,13 +81,10 @@ std::vector<market_push> market_channels::settled(int64_t now_ms,
     sub_key key{"trade", pair.v2_symbol, 0};
     if (!subscribed.count(key)) continue;
     json_writer w;
-    // "Trade": side is the taker's; one message per trade.
-    w.begin_object().field("channel", "trade").field("type", "update").key("data").begin_array()
-      .begin_object().field("symbol", pair.v2_symbol)
-      .field("side", t.buyer_is_maker ? "sell" : "buy")
-      .key("price").raw(json_number(t.px)).key("qty").raw(json_number(t.quantity))
-      .field("ord_type", taker_order_type(t.taker_order_id)).field_num("trade_id", t.trade_id)
-      .field("timestamp", rfc3339(t.time_ms)).end_object().end_array().end_object();
+    // One message per trade.
+    w.begin_object().field("channel", "trade").field("type", "update").key("data").begin_array();
+    write_trade(w, t, pair);
+    w.end_array().end_object();
     out.push_back(market_push{std::move(key), w.take()});
   }
   return out;
@@ -226,11 +232,7 @@ std::optional<std::string> market_channels::initial(const sub_key& key, int64_t 
     w.begin_object().field("channel", "trade").field("type", "snapshot").key("data")
       .begin_array();
     for (auto& t : stats_.recent(pair->sym, trade_snapshot_size))
-      w.begin_object().field("symbol", pair->v2_symbol)
-        .field("side", t.buyer_is_maker ? "sell" : "buy")
-        .key("price").raw(json_number(t.px)).key("qty").raw(json_number(t.quantity))
-        .field("ord_type", taker_order_type(t.taker_order_id)).field_num("trade_id", t.trade_id)
-        .field("timestamp", rfc3339(t.time_ms)).end_object();
+      write_trade(w, t, *pair);
     w.end_array().end_object();
     return w.take();
   }

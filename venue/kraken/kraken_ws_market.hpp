@@ -87,6 +87,8 @@ private:
                          const std::vector<kline>& bars, int64_t minutes, int64_t now_ms) const;
   std::string instrument_frame() const;
   std::string_view taker_order_type(int64_t order_id) const;
+  // One element of a trade message's data.
+  void write_trade(json_writer& w, const public_trade& t, const pair_info& pair) const;
 
   matching_engine& engine_;
   const market_stats& stats_;

@@ -126,8 +126,9 @@ std::string private_channels::report(const pending_event& e, int64_t now_ms) {
   } else {
     w.field("exec_id", kraken_amend_id(static_cast<int64_t>(++exec_seq_)));
   }
+  // Kraken names why an order closed twice: cancel_reason and reason.
   if (e.kind == event::closed && tags && !tags->reason.empty())
-    w.field("reason", tags->reason);
+    w.field("cancel_reason", tags->reason).field("reason", tags->reason);
   w.end_object();
   return w.take();
 }

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -290,6 +291,37 @@ CAF_TEST(token_executions_and_an_order_over_ws) {
   ws.send(R"({"method":"cancel_all_orders_after","params":{"timeout":60,"token":")" + token
           + R"("},"req_id":5})");
   CAF_CHECK(contains(ws.await("\"req_id\":5"), "\"triggerTime\""));
+}
+
+CAF_TEST(trade_ticker_and_ohlc_push_and_malformed_frames_are_seen) {
+  venue_process venue(binary, config);
+  client ws(venue.port, "/v2");
+  ws.send(R"({"method":"subscribe","params":{"channel":"trade","symbol":["USD/CHF"]}})");
+  ws.send(R"({"method":"subscribe","params":{"channel":"ticker","symbol":["USD/CHF"]}})");
+  ws.send(R"({"method":"subscribe","params":{"channel":"ohlc","symbol":["USD/CHF"],"interval":1}})");
+  std::set<std::string> updated;
+  for (int i = 0; i < 3000 && updated.size() < 3; ++i) {
+    auto f = ws.next();
+    if (!contains(f, "\"type\":\"update\"")) continue;
+    auto v = parse(f);
+    auto channel = v.member("channel")->text;
+    updated.insert(channel);
+    if (channel == "trade")
+      for (auto* field : {"side", "price", "qty", "ord_type", "trade_id", "timestamp"})
+        CAF_CHECK(v.member("data")->items.at(0).member(field) != nullptr);
+  }
+  CAF_CHECK_EQUAL(updated.size(), 3u);
+  // The heartbeat channel: about once a second while subscribed.
+  CAF_CHECK(!ws.await("{\"channel\":\"heartbeat\"}").empty());
+  // malformed-frames: a truncated frame comes before a push, and is counted.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?malformed-frames=1").status,
+                    200);
+  bool broken = false;
+  for (int i = 0; i < 3000 && !broken; ++i)
+    broken = !std::holds_alternative<json_value>(cwts::venue::parse_json(ws.next()));
+  CAF_CHECK(broken);
+  CAF_CHECK_EQUAL(int_field(request(venue.port, http::verb::get, "/venue/stats").body,
+                            "malformedFrames"), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
