@@ -18,6 +18,7 @@
 
 #include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/node/kill_channels.hpp"
+#include "tests/integration/node/second_venue.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/venue_view.hpp"
 #include "tests/integration/support/cluster.hpp"
@@ -27,24 +28,6 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A second cwts-venue, the one the node trades as "okx"; its HTTP port.
-struct okx_venue {
-  child_process process;
-  uint16_t port = 0;
-
-  okx_venue(const cluster_paths& paths, const std::string& dir)
-    : process("venue-okx",
-              {paths.venue_bin, "--config", paths.config("venue.ini"), "--port", "0", "--speed",
-               "300"},
-              dir) {
-    auto line = process.wait_for_line(
-      stream::out, [](const std::string& l) { return l.find("listening") != std::string::npos; },
-      millis{30000});
-    if (line)
-      port = static_cast<uint16_t>(std::stoi(parse_fields(*line)["port"]));
-  }
-};
 
 std::vector<std::string> okx_args(const cluster_paths& paths, uint16_t port,
                                   std::vector<std::string> more = {}) {
@@ -65,7 +48,7 @@ struct binance_and_okx {
   cluster_paths paths = cluster_paths::from_env();
   std::string dir;
   std::optional<venue_process> binance;
-  std::optional<okx_venue> okx;
+  std::optional<second_venue> okx;
   uint16_t cluster_port = 0;
   std::optional<child_process> node;
 
@@ -76,7 +59,7 @@ struct binance_and_okx {
     CAF_MESSAGE("logs in " << dir);
     binance.emplace(paths, dir);
     CAF_REQUIRE(binance->port() != 0);
-    okx.emplace(paths, dir);
+    okx.emplace(paths, dir, "venue-okx");
     CAF_REQUIRE(okx->port != 0);
     cluster_port = free_port();
     CAF_REQUIRE(cluster_port != 0);
