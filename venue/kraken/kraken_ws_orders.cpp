@@ -96,11 +96,10 @@ void ws_order_methods::add_order(const request_meta& m, const json_value& p,
   if (!side || (side->text != "buy" && side->text != "sell"))
     return replies.push_back(refuse(m, kraken_invalid("side")));
   if (!sym) return replies.push_back(refuse(m, kraken_invalid("symbol")));
+  auto pair = find_pair(trade_.engine(), sym->text);
+  if (!pair) return replies.push_back(refuse(m, kraken_fail(kraken_err::unknown_pair)));
   kraken_order_request r;
-  r.rules = trade_.engine().rules(find_pair(trade_.engine(), sym->text)
-                                    .value_or(pair_info{}).sym);
-  if (!find_pair(trade_.engine(), sym->text))
-    return replies.push_back(refuse(m, kraken_fail(kraken_err::unknown_pair)));
+  r.rules = trade_.engine().rules(pair->sym);
   r.side = side->text == "buy" ? order_side::buy : order_side::sell;
   bool bad = false;
   auto volume = decimal_param<qty>(p, "order_qty", bad);

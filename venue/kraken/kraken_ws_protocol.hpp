@@ -13,7 +13,10 @@
 //           or {"method":"subscribe","success":false,"error":"...","symbol",
 //           "time_in","time_out","req_id"}
 //   "unsubscribe" alike; "executions" / "balances" take "token" instead of
-//   symbols (one ack without symbol).
+//   symbols (one ack without symbol). A book subscription always starts
+//   with a snapshot ("snapshot": false is echoed but not honoured: without
+//   one a client can verify no checksum); other channels honour it. Params
+//   the venue does not know (event_trigger, snap_trades...) are ignored.
 //   add_order, amend_order, cancel_order, cancel_all,
 //   cancel_all_orders_after (token in params) -> kraken_ws_orders.hpp.
 // Errors (Kraken's WS v2 strings): "Malformed request" (not a JSON object,
