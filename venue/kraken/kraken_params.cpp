@@ -9,19 +9,22 @@ namespace cwts::venue {
 
 namespace {
 
-// "orders[3][price]" -> (3, "price").
+// "orders[3][price]" -> (3, "price"); "orders[3]" (a list of ids, as
+// CancelOrderBatch takes them) -> (3, "txid").
 std::optional<std::pair<size_t, std::string>> batch_key(std::string_view key) {
   constexpr std::string_view prefix = "orders[";
   if (key.substr(0, prefix.size()) != prefix) return std::nullopt;
   auto close = key.find(']', prefix.size());
-  if (close == std::string_view::npos || close + 2 >= key.size() || key[close + 1] != '['
-      || key.back() != ']')
+  if (close == std::string_view::npos) return std::nullopt;
+  bool bare = close + 1 == key.size();
+  if (!bare && (close + 2 >= key.size() || key[close + 1] != '[' || key.back() != ']'))
     return std::nullopt;
   size_t index = 0;
   auto digits = key.substr(prefix.size(), close - prefix.size());
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
   if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty())
     return std::nullopt;
+  if (bare) return std::make_pair(index, std::string("txid"));
   return std::make_pair(index, std::string(key.substr(close + 2, key.size() - close - 3)));
 }
 
@@ -96,9 +99,14 @@ std::variant<kraken_args, kraken_error> parse_kraken_body(std::string_view body,
     if (k == "orders" && v.type == json_value::kind::array) {
       if (v.items.size() > max_batch_read) return kraken_invalid("orders");
       for (auto& item : v.items) {
-        if (item.type != json_value::kind::object) return kraken_invalid("orders");
         request_params p;
-        if (auto e = read_object(item, p)) return *e;
+        if (item.type == json_value::kind::string || item.type == json_value::kind::number) {
+          p.add("txid", item.text); // CancelOrderBatch: ["OXXXXX-...", "7"]
+        } else if (item.type != json_value::kind::object) {
+          return kraken_invalid("orders");
+        } else if (auto e = read_object(item, p)) {
+          return *e;
+        }
         out.orders.push_back(std::move(p));
       }
       continue;

@@ -1,8 +1,10 @@
 #pragma once
 // A Kraken request's parameters, from either body Kraken accepts on
 // /0/private: application/x-www-form-urlencoded ("nonce=1&pair=XBTUSD",
-// AddOrderBatch's orders as orders[0][ordertype]=limit&...) or
-// application/json ({"nonce":1,"orders":[{...}]}); public GETs carry them in
+// AddOrderBatch's orders as orders[0][ordertype]=limit&..., CancelOrderBatch's
+// ids as orders[0]=<txid>) or application/json ({"nonce":1,"orders":[{...}]},
+// {"orders":["<txid>",...]}: each id becomes an entry with a `txid`);
+// public GETs carry them in
 // the query string. JSON values are read as text: strings as they are,
 // numbers in the digits sent, booleans "true"/"false", an array of strings
 // or numbers joined with ',' (QueryOrders txid lists); an object or a
@@ -23,7 +25,7 @@ namespace cwts::venue {
 
 struct kraken_args {
   request_params top;
-  std::vector<request_params> orders; // AddOrderBatch: in index order
+  std::vector<request_params> orders; // AddOrderBatch / CancelOrderBatch, in order
 };
 
 // `json` picks the JSON reading (Content-Type: application/json, or a body

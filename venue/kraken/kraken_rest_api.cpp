@@ -68,6 +68,7 @@ http_reply kraken_rest_api::route(const kraken_http_request& req, std::string_vi
       {"AmendOrder", &kraken_rest_api::amend_order},
       {"EditOrder", &kraken_rest_api::edit_order},
       {"CancelOrder", &kraken_rest_api::cancel_order},
+      {"CancelOrderBatch", &kraken_rest_api::cancel_order_batch},
       {"CancelAll", &kraken_rest_api::cancel_all},
       {"CancelAllOrdersAfter", &kraken_rest_api::cancel_all_after},
       {"OpenOrders", &kraken_rest_api::open_orders},

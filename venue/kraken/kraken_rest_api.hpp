@@ -10,7 +10,7 @@
 //     AssetPairs, Ticker, Depth, Trades, OHLC, Spread.
 //   POST /0/private/<Method> (signed, kraken_auth.hpp): Balance, BalanceEx,
 //     AddOrder, AddOrderBatch, AmendOrder, EditOrder, CancelOrder,
-//     CancelAll, CancelAllOrdersAfter, OpenOrders, ClosedOrders,
+//     CancelOrderBatch, CancelAll, CancelAllOrdersAfter, OpenOrders, ClosedOrders,
 //     QueryOrders, TradesHistory, GetWebSocketsToken.
 //
 // Replies use Kraken's envelope {"error":[],"result":{...}}, errors with
@@ -114,6 +114,8 @@ private:
   http_reply amend_order(const kraken_args& a, const std::string& account, int64_t now_ms);
   http_reply edit_order(const kraken_args& a, const std::string& account, int64_t now_ms);
   http_reply cancel_order(const kraken_args& a, const std::string& account, int64_t now_ms);
+  http_reply cancel_order_batch(const kraken_args& a, const std::string& account,
+                                int64_t now_ms);
   http_reply cancel_all(const kraken_args& a, const std::string& account, int64_t now_ms);
   http_reply cancel_all_after(const kraken_args& a, const std::string& account, int64_t now_ms);
   http_reply websockets_token(const kraken_args& a, const std::string& account, int64_t now_ms);

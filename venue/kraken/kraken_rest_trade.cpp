@@ -294,6 +294,38 @@ http_reply kraken_rest_api::cancel_order(const kraken_args& a, const std::string
   return ok(w.str_view());
 }
 
+http_reply kraken_rest_api::cancel_order_batch(const kraken_args& a, const std::string& account,
+                                               int64_t now_ms) {
+  // "orders": txids or userrefs (strings, or objects with a txid);
+  // "cl_ord_ids": client ids. At most 50 in all (Kraken's limit).
+  std::vector<kraken_order_ref> refs;
+  for (auto& entry : a.orders) {
+    auto id = kraken_str(entry, "txid");
+    if (!id) return error(kraken_invalid("orders"));
+    kraken_order_ref ref;
+    if (all_digits(*id)) {
+      auto v = read_userref(*id);
+      if (auto e = std::get_if<kraken_error>(&v)) return error(*e);
+      ref.userref = std::get<int32_t>(v);
+    } else {
+      ref.txid = *id;
+    }
+    refs.push_back(std::move(ref));
+  }
+  if (auto list = kraken_str(a.top, "cl_ord_ids"))
+    for (auto& c : kraken_list(*list)) refs.push_back(kraken_order_ref{{}, std::nullopt, c});
+  if (refs.empty() || refs.size() > kraken_max_cancel_batch) return error(kraken_invalid("orders"));
+  // Each id that names no open order is counted as refused and skipped;
+  // the count says how many were canceled.
+  size_t n = 0;
+  for (auto& ref : refs)
+    if (auto done = trade_.cancel(account, ref, now_ms); std::holds_alternative<size_t>(done))
+      n += std::get<size_t>(done);
+  json_writer w;
+  w.begin_object().field_num("count", static_cast<int64_t>(n)).end_object();
+  return ok(w.str_view());
+}
+
 http_reply kraken_rest_api::cancel_all(const kraken_args&, const std::string& account,
                                        int64_t now_ms) {
   json_writer w;

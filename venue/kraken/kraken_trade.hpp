@@ -56,6 +56,8 @@ namespace cwts::venue {
 inline constexpr int64_t kraken_dead_man_max_s = 86400;
 // AddOrderBatch: at most 15 orders (Kraken: "maximum 15").
 inline constexpr size_t kraken_max_batch = 15;
+// CancelOrderBatch: "maximum 50 total unique IDs/references".
+inline constexpr size_t kraken_max_cancel_batch = 50;
 // GTD orders waiting for their expiry, per venue.
 inline constexpr size_t kraken_max_gtd_orders = 10000;
 // Tags kept for orders placed through Kraken (oldest closed forgotten first).

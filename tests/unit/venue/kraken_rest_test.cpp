@@ -1,6 +1,6 @@
 // Kraken private trading and account endpoints through kraken_rest_api,
 // without sockets: AddOrder (validate, errors), QueryOrders, OpenOrders,
-// ClosedOrders, CancelOrder (txid, userref, cl_ord_id), AmendOrder,
+// ClosedOrders, CancelOrder (txid, userref, cl_ord_id), CancelOrderBatch, AmendOrder,
 // EditOrder, AddOrderBatch with per-order errors (form and JSON bodies),
 // CancelAll, balances, TradesHistory, GetWebSocketsToken, the fault plan.
 #define CAF_SUITE venue_kraken_rest
@@ -136,6 +136,26 @@ CAF_TEST(cancel_by_userref_and_by_cl_ord_id) {
   CAF_CHECK_EQUAL(kraken_at(kraken_result(by_cl), {"count"}), "1");
   CAF_CHECK(engine.open_orders("alice", std::nullopt).empty());
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "CancelOrder")), "EGeneral:Invalid arguments:txid");
+}
+
+CAF_TEST(cancel_order_batch_takes_txids_userrefs_and_cl_ord_ids) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(first_txid(call("alice", "AddOrder",
+                                  "pair=USDCHF&type=buy&ordertype=limit&price=0.8&volume=2")));
+  call("alice", "AddOrder", "pair=USDCHF&type=buy&ordertype=limit&price=0.8&volume=2&userref=3");
+  call("alice", "AddOrder", "pair=USDCHF&type=buy&ordertype=limit&price=0.8&volume=2&cl_ord_id=cb-1");
+  // JSON, as Kraken documents it (and ccxt sends it).
+  auto j = call_json("alice", "CancelOrderBatch",
+                     R"("orders":[")" + ids[0] + R"(",")" + ids[1] + R"(","3"],"cl_ord_ids":["cb-1"])");
+  CAF_CHECK_EQUAL(kraken_error_of(j), "");
+  CAF_CHECK_EQUAL(kraken_at(kraken_result(j), {"count"}), "4");
+  // Form-encoded; an id already gone counts nothing.
+  auto f = call("alice", "CancelOrderBatch", "orders[0]=" + ids[2] + "&orders[1]=" + ids[0]);
+  CAF_CHECK_EQUAL(kraken_at(kraken_result(f), {"count"}), "1");
+  CAF_CHECK(engine.open_orders("alice", std::nullopt).empty());
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "CancelOrderBatch")),
+                  "EGeneral:Invalid arguments:orders");
 }
 
 CAF_TEST(amend_reduces_in_place_and_refuses_what_the_engine_cannot) {
