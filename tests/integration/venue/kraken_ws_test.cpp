@@ -291,6 +291,19 @@ CAF_TEST(token_executions_and_an_order_over_ws) {
   ws.send(R"({"method":"cancel_all_orders_after","params":{"timeout":60,"token":")" + token
           + R"("},"req_id":5})");
   CAF_CHECK(contains(ws.await("\"req_id\":5"), "\"triggerTime\""));
+  // ws-api-drop closes the connections holding a private subscription.
+  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-api-drop=true").status,
+                    200);
+  bool closed = false;
+  try {
+    for (int i = 0; i < 5; ++i)
+      ws.next();
+  } catch (const boost::system::system_error&) {
+    closed = true;
+  }
+  CAF_CHECK(closed);
+  CAF_CHECK_EQUAL(int_field(request(venue.port, http::verb::get, "/venue/stats").body,
+                            "wsApiDrops"), 1);
 }
 
 CAF_TEST(trade_ticker_and_ohlc_push_and_malformed_frames_are_seen) {
