@@ -34,6 +34,13 @@ void config_errors(cluster_fixture& f) {
   r = f.cwts({"cluster", "up", "--config=" + bad});
   f.check(r.exit_code == 2 && cluster_fixture::contains(r.err, "[venue-2] symbols: missing"),
           "[venue-2] without symbols is refused, naming the key: " + r.err);
+  std::ofstream(bad, std::ios::trunc) << "[cluster]\nnodes = \"gw1\"\n[venue-4]\nname = \"kraken\"\n"
+                                          "protocol = \"krakn\"\nsymbols = [\"USDCHF\"]\n[node.gw1]\n"
+                                          "config = \"x.ini\"\ncluster-port = 1\nadmin-port = 2\n";
+  r = f.cwts({"cluster", "up", "--config=" + bad});
+  f.check(r.exit_code == 2
+            && cluster_fixture::contains(r.err, "[venue-4] protocol: 'krakn' is not binance, fix, okx or kraken"),
+          "[venue-4] with an unknown protocol is refused, naming the key: " + r.err);
   r = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(r.exit_code == 1 && cluster_fixture::contains(r.err, "no running cluster"),
           "status before up says no cluster runs: " + r.err);
