@@ -26,7 +26,6 @@ void kraken_book::lose_sync() {
     ++resyncs_;
   synced_ = false;
   was_crossed_ = false;
-  updates_ = 0;
   bids_.clear();
   asks_.clear();
 }
@@ -59,7 +58,7 @@ kraken_book_result kraken_book::on_message(const kraken_book_msg& m) {
   apply(asks_, m.asks);
   if (m.checksum && *m.checksum != checksum()) {
     ++checksum_failures_;
-    synced_ = true; // counted as a resync: the book was live until this message
+    synced_ = true; // every discarded book counts as a resync, a bad snapshot's too
     lose_sync();
     return kraken_book_result::checksum_mismatch;
   }

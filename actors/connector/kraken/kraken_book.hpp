@@ -47,9 +47,10 @@ public:
   bool synced() const { return synced_; }
   // The pair's precisions (instrument channel) the checksum formats with.
   void set_precision(int price_precision, int qty_precision);
-  // Messages applied since the last snapshot (the tops' update_id: v2 has
-  // no sequence number of its own).
-  int64_t update_count() const { return updates_; }
+  // Messages applied over the book's life, never reset (the tops'
+  // update_id: v2 has no sequence number of its own, and the validator
+  // refuses a top whose id does not increase, resyncs and reconnects included).
+  int64_t update_id() const { return updates_; }
 
   kraken_book_result on_message(const kraken_book_msg& m);
   // The stream was lost or resubscribes: whatever comes next starts from a

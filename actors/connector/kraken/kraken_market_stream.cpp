@@ -395,7 +395,7 @@ std::optional<book_view> kraken_market_stream::book(const symbol& sym, std::size
   if (f == nullptr)
     return std::nullopt;
   return answer_on<book_view>(impl_->ioc, wait,
-                              [f, depth] { return view_of(f->book, f->book.update_count(), depth); });
+                              [f, depth] { return view_of(f->book, f->book.update_id(), depth); });
 }
 
 void kraken_market_stream::add_counters(counters& k) const {

@@ -148,6 +148,9 @@ CAF_TEST(a_wrong_checksum_discards_the_book_and_counts_a_resync) {
   CAF_CHECK_EQUAL(to_string(r), std::string("unsynced"));
   r = b.on_message(decode_book(book_frame("snapshot", snap_bids, snap_asks, crc_snapshot)));
   CAF_CHECK_EQUAL(to_string(r), std::string("synced"));
+  // The tops' update id still increases: the validator refuses one that does not.
+  CAF_CHECK_EQUAL(b.update_id(), 2);
+  CAF_CHECK_EQUAL(b.top({}, timestamp_ns{9}).update_id, 2);
 }
 
 CAF_TEST(a_crossed_book_is_flagged_and_counted_once) {
