@@ -148,10 +148,20 @@ void kraken_session::append(std::vector<kraken_output>& out, std::vector<executi
   counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());
 }
 
-// OpenOrders, then ClosedOrders, filtered by the order's cl_ord_id.
+// By txid when the venue gave one (QueryOrders: one call); else OpenOrders,
+// then ClosedOrders (a history query: it costs Kraken's call counter 2),
+// filtered by the order's cl_ord_id.
 kraken_session::found_order kraken_session::find_order(const client_order_id& id) {
   found_order f;
   auto key = venue_key(id);
+  if (auto t = txids_.find(key); t != txids_.end()) {
+    auto q = rest_.query_orders({t->second});
+    if (q.ok() && q.value.size() == 1) {
+      f.known = true;
+      f.order = q.value.front();
+      return f;
+    }
+  }
   auto open = rest_.open_orders(key);
   if (!open.ok())
     return f;
@@ -171,6 +181,46 @@ kraken_session::found_order kraken_session::find_order(const client_order_id& id
       break;
     }
   return f;
+}
+
+// Orders gone from OpenOrders, by txid in batches (QueryOrders takes 50):
+// one call for up to 50 orders; those without a known txid, or that the
+// batch did not return, are looked up one by one.
+void kraken_session::settle_gone(const symbol& sym, const std::vector<client_order_id>& gone,
+                                 std::vector<kraken_output>& out) {
+  constexpr std::size_t batch = 50;
+  std::vector<client_order_id> single;
+  std::vector<std::pair<client_order_id, std::string>> by_txid;
+  for (auto& id : gone) {
+    auto t = txids_.find(venue_key(id));
+    if (t == txids_.end())
+      single.push_back(id);
+    else
+      by_txid.emplace_back(id, t->second);
+  }
+  for (std::size_t i = 0; i < by_txid.size(); i += batch) {
+    auto end = std::min(by_txid.size(), i + batch);
+    std::vector<std::string> txids;
+    for (auto j = i; j < end; ++j)
+      txids.push_back(by_txid[j].second);
+    auto q = rest_.query_orders(txids);
+    for (auto j = i; j < end; ++j) {
+      const kraken_order* found = nullptr;
+      if (q.ok())
+        for (auto& o : q.value)
+          if (o.txid == by_txid[j].second)
+            found = &o;
+      if (found == nullptr) {
+        single.push_back(by_txid[j].first);
+        continue;
+      }
+      auto v = to_venue_order(*found);
+      v.client_id = by_txid[j].first;
+      append(out, tracker_.on_query_result(v, wall_clock_now()));
+    }
+  }
+  for (auto& id : single)
+    resolve(id, sym, out);
 }
 
 // An unknown outcome settled either way by the venue's own listing.
@@ -360,8 +410,7 @@ std::vector<kraken_output> kraken_session::poll() {
     std::vector<client_order_id> gone;
     auto before = out.size();
     append(out, tracker_.on_open_orders(sym, orders, wall_clock_now(), gone));
-    for (auto& id : gone)
-      resolve(id, sym, out);
+    settle_gone(sym, gone, out);
     counters_.poll_reports += static_cast<int64_t>(out.size() - before);
   }
   return out;

@@ -133,11 +133,14 @@ private:
   void remember(const client_order_id& id);
   void remember_txid(const std::string& cl_ord_id, const std::string& txid);
   void count_reject(const std::string& error);
-  // The order with our id: OpenOrders then ClosedOrders filtered by cl_ord_id.
+  // The order with our id: by txid, else OpenOrders then ClosedOrders
+  // filtered by cl_ord_id.
   found_order find_order(const client_order_id& id);
   bool resolve(const client_order_id& id, const symbol& sym, std::vector<kraken_output>& out,
                std::optional<std::chrono::steady_clock::time_point> unknown_since = std::nullopt);
   void settle(const client_order_id& id, std::vector<kraken_output>& out);
+  void settle_gone(const symbol& sym, const std::vector<client_order_id>& gone,
+                   std::vector<kraken_output>& out);
   bool first_sight(const std::string& exec_id);
   void append(std::vector<kraken_output>& out, std::vector<execution_report> reports);
   kraken_reply<std::string> send_place(const order_request& req, const kraken_pair& p,

@@ -14,81 +14,20 @@
 
 #include "actors/connector/okx/okx_adapter.hpp"
 #include "actors/connector/okx/okx_rest.hpp"
-#include "common/serial_worker.hpp"
+#include "tests/integration/connector/adapter_test_shell.hpp"
 #include "tests/integration/venue/venue_client.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
 using namespace cwts::connector::okx;
+using cwts::test::describe;
+using cwts::test::fake_shell;
+using cwts::test::order;
+using cwts::test::wait_until;
 
 namespace {
 
 const std::string passphrase = "cwtsDemoPassAlpha1"; // config/venue-demo-keys.ini
-
-// What the shell would give the adapter: a worker thread and a sink.
-struct fake_shell {
-  serial_worker worker;
-  std::mutex mtx;
-  std::condition_variable cv;
-  std::vector<adapter_output> reports;
-  std::atomic<int> reconciles{0};
-
-  adapter_context context() {
-    adapter_context ctx;
-    ctx.post = [this](std::function<void()> job) { worker.post(std::move(job)); };
-    ctx.report = [this](std::vector<adapter_output> out) {
-      std::lock_guard<std::mutex> guard(mtx);
-      for (auto& o : out)
-        reports.push_back(std::move(o));
-      cv.notify_all();
-    };
-    ctx.request_reconcile = [this] { ++reconciles; };
-    return ctx;
-  }
-
-  // Runs `f` on the worker, as the shell runs blocking calls, so replies
-  // and the orders channel's events meet the adapter in one order; what it
-  // returns joins the reports.
-  template <class F>
-  auto on_worker(F f) -> decltype(f()) {
-    std::promise<decltype(f())> done;
-    worker.post([&] { done.set_value(f()); });
-    auto out = done.get_future().get();
-    if constexpr (std::is_same_v<decltype(f()), std::vector<adapter_output>>) {
-      std::lock_guard<std::mutex> guard(mtx);
-      reports.insert(reports.end(), out.begin(), out.end());
-      cv.notify_all();
-    }
-    return out;
-  }
-
-  // The first report of `id` with `status`, waiting up to `limit`.
-  std::optional<execution_report> await(const std::string& id, order_status status,
-                                        std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lock(mtx);
-    std::optional<execution_report> found;
-    cv.wait_for(lock, limit, [&] {
-      for (auto& o : reports)
-        if (auto* r = std::get_if<execution_report>(&o); r && r->id.value == id && r->status == status)
-          return found = *r, true;
-      return false;
-    });
-    return found;
-  }
-
-  // The first reject of `id`, waiting up to `limit`.
-  std::optional<order_reject> await_reject(const std::string& id, std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lock(mtx);
-    std::optional<order_reject> found;
-    cv.wait_for(lock, limit, [&] {
-      for (auto& o : reports)
-        if (auto* r = std::get_if<order_reject>(&o); r && r->id.value == id)
-          return found = *r, true;
-      return false;
-    });
-    return found;
-  }
-};
 
 okx_adapter_config config(int port, bool ws_orders) {
   okx_adapter_config c;
@@ -111,27 +50,6 @@ okx_rest_config rest_config(int port) {
   return r;
 }
 
-order_request order(const std::string& id, side s, const char* px, const char* sz) {
-  order_request r;
-  r.id = client_order_id{id};
-  r.sym = *symbol::parse("USDCHF");
-  r.order_side = s;
-  r.limit_price = *price::parse(px);
-  r.quantity = *qty::parse(sz);
-  return r;
-}
-
-std::string describe(const std::vector<adapter_output>& out) {
-  std::string s;
-  for (auto& o : out) {
-    if (auto* r = std::get_if<execution_report>(&o))
-      s += r->id.value + ":" + to_string(r->status) + " ";
-    else
-      s += std::get<order_reject>(o).id.value + ":reject:" + std::get<order_reject>(o).detail + " ";
-  }
-  return s;
-}
-
 } // namespace
 
 namespace cwts::test {
@@ -142,21 +60,6 @@ uint16_t unused_port_for_okx() {
   return a.local_endpoint().port();
 }
 } // namespace cwts::test
-
-namespace {
-
-template <class Pred>
-bool wait_until(std::chrono::milliseconds limit, Pred pred) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
-} // namespace
 
 CAF_TEST(orders_over_ws_and_rest_fills_cancel_all) {
   venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
