@@ -265,7 +265,9 @@ outcome<kraken_execution> parse_execution(const json& item) {
     return codec_error{"execution: not an object"};
   reader r{item, {}};
   kraken_execution e;
-  e.exec_type = r.str("exec_type");
+  e.exec_type = r.str("exec_type", false);
+  if (e.exec_type.empty())
+    e.exec_type = "status"; // a snapshot item may carry only the order's state
   e.order_id = r.str("order_id");
   e.cl_ord_id = r.str("cl_ord_id", false);
   e.symbol = r.str("symbol", false);
