@@ -225,46 +225,50 @@ kraken_reply<std::string> kraken_ws_orders::call(const std::string& method,
     }
     out.error = string_member(doc, "error");
     auto effect = effect_of(out.error);
-    if (out.error.find("token") != std::string::npos || out.error.find("Token") != std::string::npos)
-      token_.clear(); // a fresh one for the next request
     return finish(effect == error_effect::unknown ? reply_kind::unknown : reply_kind::rejected,
                   "WebSocket " + method + " error=" + out.error);
   }
 }
 
+// A token the venue no longer takes ("ESession:Invalid session") means the
+// request was refused before it ran: once more with a fresh token.
+kraken_reply<std::string> kraken_ws_orders::request(
+  const std::string& method, const std::function<std::string(const std::string&)>& params) {
+  if (!ensure_connected()) {
+    kraken_reply<std::string> out;
+    out.kind = reply_kind::not_sent;
+    out.detail = "private WebSocket down: " + last_connect_error_;
+    return out;
+  }
+  auto r = call(method, params(token_));
+  if (r.kind == reply_kind::rejected && r.error.rfind("ESession:", 0) == 0) {
+    token_.clear();
+    if (fresh_token())
+      r = call(method, params(token_));
+  }
+  return r;
+}
+
 kraken_reply<std::string> kraken_ws_orders::add_order(const order_request& req,
                                                       const kraken_pair& p,
                                                       const std::string& cl_ord_id) {
-  if (!ensure_connected()) {
-    kraken_reply<std::string> out;
-    out.kind = reply_kind::not_sent;
-    out.detail = "private WebSocket down: " + last_connect_error_;
-    return out;
-  }
-  return call("add_order", add_order_params(req, p, cl_ord_id, token_));
+  return request("add_order", [&](const std::string& token) {
+    return add_order_params(req, p, cl_ord_id, token);
+  });
 }
 
 kraken_reply<std::string> kraken_ws_orders::cancel_order(const std::string& cl_ord_id) {
-  if (!ensure_connected()) {
-    kraken_reply<std::string> out;
-    out.kind = reply_kind::not_sent;
-    out.detail = "private WebSocket down: " + last_connect_error_;
-    return out;
-  }
-  return call("cancel_order", cancel_order_params(cl_ord_id, token_));
+  return request("cancel_order",
+                 [&](const std::string& token) { return cancel_order_params(cl_ord_id, token); });
 }
 
 kraken_reply<std::string> kraken_ws_orders::amend_order(const kraken_pair& p,
                                                         const std::string& cl_ord_id,
                                                         const qty& order_qty,
                                                         const price& limit_price) {
-  if (!ensure_connected()) {
-    kraken_reply<std::string> out;
-    out.kind = reply_kind::not_sent;
-    out.detail = "private WebSocket down: " + last_connect_error_;
-    return out;
-  }
-  return call("amend_order", amend_order_params(p, cl_ord_id, order_qty, limit_price, token_));
+  return request("amend_order", [&](const std::string& token) {
+    return amend_order_params(p, cl_ord_id, order_qty, limit_price, token);
+  });
 }
 
 } // namespace cwts::connector::kraken

@@ -8,6 +8,9 @@
 // request's method and req_id (status, heartbeat and pong frames between
 // are skipped).
 //
+// A request refused with "ESession:Invalid session" (the token lapsed) ran
+// nowhere: it is sent once more with a fresh token.
+//
 // Failure semantics are REST's (kraken_rest.hpp): `not_sent` only when no
 // byte of the request can have left (no connection, connect or token
 // failed), `unknown` once the write began and no answer came in time, the
@@ -74,6 +77,8 @@ public:
 
 private:
   kraken_reply<std::string> call(const std::string& method, const std::string& params);
+  kraken_reply<std::string> request(const std::string& method,
+                                    const std::function<std::string(const std::string&)>& params);
   bool fresh_token();
 
   kraken_ws_config cfg_;
