@@ -1,6 +1,5 @@
 #include "actors/connector/kraken/kraken_market_stream.hpp"
 
-#include <deque>
 #include <map>
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +13,7 @@
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
+#include "actors/connector/ws_write_queue.hpp"
 #include "common/kraken_names.hpp"
 
 namespace cwts::connector::kraken {
@@ -78,7 +78,6 @@ struct kraken_market_stream::impl {
     ws.text(true);
     link.reset_backoff();
     writes.clear();
-    write_pending = false;
     // The pairs and their precisions first: the book needs them.
     send(kraken_channel_request("subscribe", "instrument", {}, 0, ++req_id));
     keepalive.seen = self.md_.frames.load();
@@ -87,28 +86,7 @@ struct kraken_market_stream::impl {
     read();
   }
 
-  void send(std::string text) {
-    writes.push_back(std::move(text));
-    if (!write_pending)
-      write_next();
-  }
-
-  // Beast allows one pending write: they go out one at a time.
-  void write_next() {
-    if (writes.empty() || !link.connected())
-      return;
-    write_pending = true;
-    auto text = std::make_shared<std::string>(std::move(writes.front()));
-    writes.pop_front();
-    ws.async_write(asio::buffer(*text), [this, text, gen = link.generation()](error_code ec, std::size_t) {
-      if (gen != link.generation())
-        return;
-      write_pending = false;
-      if (ec)
-        return disconnected();
-      write_next();
-    });
-  }
+  void send(std::string text) { writes.send(std::move(text)); }
 
   void watch_ping(uint64_t gen) {
     ping_timer.expires_after(cfg.ping_interval);
@@ -299,7 +277,6 @@ struct kraken_market_stream::impl {
       return;
     batcher.flush();
     writes.clear();
-    write_pending = false;
     pending_resubscribes = false;
     // The new connection asks for instruments and subscribes afresh.
     for (auto& f : feeds) {
@@ -327,14 +304,13 @@ struct kraken_market_stream::impl {
   bool pending_resubscribes = false;
   uint64_t req_id = 0;
   kraken_frame frame;
-  std::deque<std::string> writes;
-  bool write_pending = false;
   keepalive_watch keepalive;
   asio::io_context ioc{1};
   market_batcher batcher;
   asio::steady_timer ping_timer{ioc};
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   ws_reconnector link;
+  ws_write_queue writes{ws, link, [this] { disconnected(); }};
   beast::flat_buffer buffer;
   io_thread runner{ioc};
   guarded_text last_error;

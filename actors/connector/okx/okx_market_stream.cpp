@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <deque>
 #include <map>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -19,6 +18,7 @@
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
+#include "actors/connector/ws_write_queue.hpp"
 #include "common/serial_worker.hpp"
 
 namespace cwts::connector::okx {
@@ -165,7 +165,6 @@ struct okx_market_stream::impl {
     ws.text(true);
     link.reset_backoff();
     writes.clear();
-    write_pending = false;
     std::vector<std::string> ids;
     for (auto& f : feeds)
       if (!f->inst_id.empty())
@@ -185,29 +184,7 @@ struct okx_market_stream::impl {
     read();
   }
 
-  // Writes go out one at a time (Beast allows one pending write).
-  void send(std::string text) {
-    writes.push_back(std::move(text));
-    if (!write_pending)
-      write_next();
-  }
-
-  void write_next() {
-    if (writes.empty() || !link.connected())
-      return;
-    write_pending = true;
-    // The text lives with the operation: a loss clears the queue under it.
-    auto text = std::make_shared<std::string>(std::move(writes.front()));
-    writes.pop_front();
-    ws.async_write(asio::buffer(*text), [this, text, gen = link.generation()](error_code ec, std::size_t) {
-      if (gen != link.generation())
-        return;
-      write_pending = false;
-      if (ec)
-        return disconnected();
-      write_next();
-    });
-  }
+  void send(std::string text) { writes.send(std::move(text)); }
 
   // Every ping_interval: anything received since the last look is fine;
   // nothing, a text "ping"; still nothing a period later, the link is dropped.
@@ -378,7 +355,6 @@ struct okx_market_stream::impl {
       return;
     batcher.flush();
     writes.clear();
-    write_pending = false;
     // What the venue sent while we were away is lost: snapshots again.
     for (auto& f : feeds)
       f->resubscribe_pending = false; // the new connection subscribes afresh
@@ -403,8 +379,6 @@ struct okx_market_stream::impl {
   // instId -> feed; only configured symbols, so bounded by the config.
   std::map<std::string, feed*> by_inst;
   okx_frame frame;
-  std::deque<std::string> writes;
-  bool write_pending = false;
   keepalive_watch keepalive;
   asio::io_context ioc{1};
   market_batcher batcher;
@@ -414,6 +388,7 @@ struct okx_market_stream::impl {
   bool resub_armed = false;
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   ws_reconnector link;
+  ws_write_queue writes{ws, link, [this] { disconnected(); }};
   beast::flat_buffer buffer;
   io_thread runner{ioc};
   guarded_text last_error;
