@@ -17,9 +17,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "actors/connector/market_source.hpp"
+#include "actors/connector/ws_client.hpp"
+#include "actors/connector/ws_reconnector.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -125,6 +128,30 @@ struct keepalive_watch {
     return action::drop;
   }
 };
+
+// A keepalive_watch's loop for a venue that wants its own text ping (OKX's
+// "ping", Kraken's {"method":"ping"}): every `period` one look at `traffic`;
+// `ping()` sends the venue's ping, a drop closes the socket (the pending
+// read fails: the stream reconnects), and `after()` runs after every look
+// that keeps the connection. Ends with the connection (its generation).
+template <class Ping, class After>
+void run_keepalive(boost::asio::steady_timer& timer, std::chrono::milliseconds period,
+                   ws_reconnector& link, ws_client& ws, keepalive_watch& watch,
+                   const std::atomic<uint64_t>& traffic, uint64_t gen, Ping ping, After after) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, period, &link, &ws, &watch, &traffic, gen, ping,
+                    after](boost::system::error_code ec) {
+    if (ec || link.stopping() || gen != link.generation() || !link.connected())
+      return;
+    switch (watch.look(traffic.load(std::memory_order_relaxed))) {
+      case keepalive_watch::action::none: break;
+      case keepalive_watch::action::ping: ping(); break;
+      case keepalive_watch::action::drop: ws.close_socket(); return;
+    }
+    after();
+    run_keepalive(timer, period, link, ws, watch, traffic, gen, ping, after);
+  });
+}
 
 // The stream thread's batch: a market_batch per burst of frames, handed to
 // the callback as soon as no further frame is ready to be read without

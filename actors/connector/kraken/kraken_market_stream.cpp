@@ -88,22 +88,17 @@ struct kraken_market_stream::impl {
 
   void send(std::string text) { writes.send(std::move(text)); }
 
+  // Every ping_interval: anything received (heartbeats included) is fine;
+  // nothing, a {"method":"ping"}; still nothing a period later, the link is
+  // dropped.
   void watch_ping(uint64_t gen) {
-    ping_timer.expires_after(cfg.ping_interval);
-    ping_timer.async_wait([this, gen](error_code ec) {
-      if (ec || link.stopping() || gen != link.generation() || !link.connected())
-        return;
-      switch (keepalive.look(self.md_.frames.load(std::memory_order_relaxed))) {
-        case keepalive_watch::action::none: break;
-        case keepalive_watch::action::ping:
-          ++self.pings_;
-          send(kraken_ping_request(++req_id));
-          break;
-        case keepalive_watch::action::drop: ws.close_socket(); return;
-      }
-      resubscribe_stuck_books();
-      watch_ping(gen);
-    });
+    run_keepalive(
+      ping_timer, cfg.ping_interval, link, ws, keepalive, self.md_.frames, gen,
+      [this] {
+        ++self.pings_;
+        send(kraken_ping_request(++req_id));
+      },
+      [this] { resubscribe_stuck_books(); });
   }
 
   void read() {

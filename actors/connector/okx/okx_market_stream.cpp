@@ -189,23 +189,13 @@ struct okx_market_stream::impl {
   // Every ping_interval: anything received since the last look is fine;
   // nothing, a text "ping"; still nothing a period later, the link is dropped.
   void watch_ping(uint64_t gen) {
-    ping_timer.expires_after(cfg.ping_interval);
-    ping_timer.async_wait([this, gen](error_code ec) {
-      if (ec || link.stopping() || gen != link.generation() || !link.connected())
-        return;
-      switch (keepalive.look(self.md_.frames.load(std::memory_order_relaxed))) {
-        case keepalive_watch::action::none: break;
-        case keepalive_watch::action::ping:
-          ++self.pings_;
-          send("ping");
-          break;
-        case keepalive_watch::action::drop:
-          ws.close_socket(); // the pending read fails: reconnect
-          return;
-      }
-      resubscribe_stuck_books();
-      watch_ping(gen);
-    });
+    run_keepalive(
+      ping_timer, cfg.ping_interval, link, ws, keepalive, self.md_.frames, gen,
+      [this] {
+        ++self.pings_;
+        send("ping");
+      },
+      [this] { resubscribe_stuck_books(); });
   }
 
   void read() {
