@@ -44,8 +44,10 @@ kraken_session::found_order kraken_session::find_order(const client_order_id& id
 }
 
 // Orders gone from OpenOrders, by txid in batches (QueryOrders takes 50):
-// one call for up to 50 orders; those without a known txid, or that the
-// batch did not return, are looked up one by one.
+// one call for up to 50 orders (Kraken's call counter allows about 20 in a
+// burst); those without a known txid, or that the batch did not return, are
+// looked up one by one. A batch that got no answer (the venue down, a
+// rate-limit pause) ends the round: nothing more is asked until the next.
 void kraken_session::settle_gone(const symbol& sym, const std::vector<client_order_id>& gone,
                                  std::vector<kraken_output>& out) {
   constexpr std::size_t batch = 50;
@@ -64,6 +66,8 @@ void kraken_session::settle_gone(const symbol& sym, const std::vector<client_ord
     for (auto j = i; j < end; ++j)
       txids.push_back(by_txid[j].second);
     auto q = rest_.query_orders(txids);
+    if (!q.ok() && (q.kind != reply_kind::rejected || effect_of(q.error) == error_effect::rate_limited))
+      return; // down or rate limited: the next poll (or the executions) settles them
     for (auto j = i; j < end; ++j) {
       const kraken_order* found = nullptr;
       if (q.ok())
