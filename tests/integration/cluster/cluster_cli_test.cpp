@@ -89,6 +89,27 @@ void fills_at_every_venue(cluster_fixture& f) {
             + std::to_string(kraken));
 }
 
+// A level-2 kill at gw1 (over the cluster's TLS, signed by alice): gw1's
+// connectors cancel at the four venues in parallel, each confirming that
+// nothing of the account is left open.
+void kill_cancels_at_every_venue(cluster_fixture& f) {
+  auto certs = f.keys_dir() + "/certs/";
+  auto kill = f.cwts({"kill", "--node=127.0.0.1:" + std::to_string(f.cluster_ports[0]),
+                      "--openssl.certificate=" + certs + "gw1.pem", "--openssl.key=" + certs + "gw1.key",
+                      "--openssl.cafile=" + certs + "ca.pem", "--operator=alice",
+                      "--key-file=" + f.operator_key("alice"), "--level=2",
+                      "--reason=cluster_cli_test: cancel at every venue"});
+  std::cout << kill.out << kill.err;
+  f.check(kill.exit_code == 0 && cluster_fixture::contains(kill.out, "complete=1"),
+          "a level-2 kill completes");
+  for (auto* venue : {"binance", "fix", "okx", "kraken"}) {
+    auto at = kill.out.find(std::string("name=venue_cancel_all venue=") + venue + " ");
+    auto line = at == std::string::npos ? std::string() : kill.out.substr(at, kill.out.find('\n', at) - at);
+    f.check(cluster_fixture::contains(line, " ok=1") && cluster_fixture::contains(line, " open_after=0"),
+            std::string("the kill cancels at ") + venue + ", confirmed: " + line);
+  }
+}
+
 } // namespace
 
 int main() {
@@ -131,6 +152,7 @@ int main() {
             && cluster_fixture::contains(status.out, "(venue, FIX 127.0.0.1:"),
           "status shows the second venue and its FIX port");
   fills_at_every_venue(f);
+  kill_cancels_at_every_venue(f);
   auto again = f.cwts({"cluster", "up", "--config=" + f.file});
   f.check(again.exit_code == 1 && cluster_fixture::contains(again.err, "already runs"),
           "a second up is refused: " + again.err);

@@ -24,6 +24,7 @@ struct cluster_fixture {
   std::string file; // the cluster config written for this test
   std::vector<std::string> ids;
   std::vector<uint16_t> admin_ports;
+  std::vector<uint16_t> cluster_ports; // per node of `ids`
   int failures = 0;
 
   // `standby`: cluster-4's layout (tr2 stands by for tr1).
@@ -66,7 +67,8 @@ struct cluster_fixture {
       admin_ports.push_back(admin);
       out << "\n[node." << id << "]\nconfig = \"" << config_dir
           << (id == "tr1" || id == "tr2" ? "/node-trading.ini" : "/node-gateway.ini") << "\"\n"
-          << "cluster-port = " << free_port() << "\nadmin-port = " << admin << "\n";
+          << "cluster-port = " << cluster_ports.emplace_back(free_port()) << "\nadmin-port = " << admin
+          << "\n";
       if (id == "w1")
         out << "roles = [\"witness\"]\n";
       if (id == "tr2")
