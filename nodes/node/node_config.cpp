@@ -278,22 +278,6 @@ bool parse_peer(const std::string& full, peer_address& out, std::string& error) 
   return true;
 }
 
-// OKX's passphrase: the environment, else the credentials file's
-// [account.<name>] passphrase; required where the venue speaks OKX.
-bool load_passphrase(const std::string& cat, const raw_venue_options& r, const ini_file* ini,
-                     venue_settings& venue, std::string& error) {
-  if (const char* env = std::getenv(r.passphrase_env.c_str()); env && *env)
-    venue.passphrase = env;
-  else if (ini != nullptr)
-    venue.passphrase = ini->get("account." + r.account + ".passphrase").value_or("");
-  if (!venue.okx || !venue.passphrase.empty())
-    return true;
-  error = cat + ".account: '" + r.account + "' has no passphrase"
-          + (r.credentials_file.empty() ? std::string() : " in " + r.credentials_file) + " and "
-          + r.passphrase_env + " is not in the environment (OKX signs with OK-ACCESS-PASSPHRASE)";
-  return false;
-}
-
 // Secrets: the environment wins over the credentials file; none is logged.
 bool load_credentials(const std::string& cat, const raw_venue_options& r, venue_settings& venue,
                       std::string& error) {
@@ -425,42 +409,6 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
 
 namespace {
 
-// [<cat>] protocol and its own keys (venue_protocol_config.hpp), then
-// fix-* (docs/fix.md).
-bool read_fix(const raw_venue_options& r, const std::string& cat, const node_id& self,
-              venue_settings& v, std::string& error) {
-  if (!read_venue_protocol(r, cat, self, v, error))
-    return false;
-  if (!v.fix)
-    return true;
-  if (!in_range(cat + ".fix-port", r.fix_port, 1, 65535, error)
-      || !in_range(cat + ".fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error)
-      || !in_range(cat + ".fix-resend-max-age-s", r.fix_resend_max_age_s, 0, 3600, error))
-    return false;
-  auto& f = v.fix_session;
-  f.host = r.fix_host.empty() ? v.host : r.fix_host;
-  f.port = static_cast<uint16_t>(r.fix_port);
-  f.sender_comp_id = r.fix_sender_comp_id.empty() ? self.value : r.fix_sender_comp_id;
-  f.target_comp_id = r.fix_target_comp_id;
-  if (f.target_comp_id.empty() || f.target_comp_id == f.sender_comp_id) {
-    error = cat + ".fix-target-comp-id: empty or equal to the sender ('" + f.sender_comp_id + "')";
-    return false;
-  }
-  f.heartbeat_s = static_cast<int>(r.fix_heartbeat_s);
-  if (!node_file_path(cat + ".fix-store", r.fix_store, self, f.store_dir, error))
-    return false;
-  f.log_dir = r.fix_log;
-  f.data_dictionary = r.fix_data_dictionary;
-  if (!f.data_dictionary.empty() && !std::filesystem::is_regular_file(f.data_dictionary)) {
-    error = cat + ".fix-data-dictionary: '" + f.data_dictionary + "' is not a readable file";
-    return false;
-  }
-  f.reset_on_logon = r.fix_reset_on_logon;
-  f.resend_max_age_s = static_cast<int>(r.fix_resend_max_age_s);
-  f.request_timeout = v.request_timeout;
-  return true;
-}
-
 // One [venue] / [venue-N] section. Credentials are loaded only where the
 // node connects to the venue (gateway role).
 bool read_venue(const raw_venue_options& r, const std::string& cat, const node_id& self,
@@ -520,7 +468,7 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
     }
     v.symbols.push_back(*sym);
   }
-  if (!read_fix(r, cat, self, v, error))
+  if (!read_venue_protocol(r, cat, self, v, error))
     return false;
   return !gateway || (load_credentials(cat, r, v, error) && check_protocol_secret(cat, r, v, error));
 }

@@ -1,6 +1,10 @@
 #include "nodes/node/venue_protocol_config.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "actors/connector/kraken/kraken_signer.hpp"
+#include "common/ini_file.hpp"
 
 namespace cwts {
 
@@ -60,7 +64,54 @@ bool read_kraken(const raw_venue_options& r, const std::string& cat, const node_
   return config_detail::node_file_path(cat + ".nonce-file", raw, self, v.nonce_file, error);
 }
 
+// fix-* (docs/fix.md): the FIX 4.4 session of protocol = fix.
+bool read_fix(const raw_venue_options& r, const std::string& cat, const node_id& self,
+              venue_settings& v, std::string& error) {
+  if (!in_range(cat + ".fix-port", r.fix_port, 1, 65535, error)
+      || !in_range(cat + ".fix-heartbeat-s", r.fix_heartbeat_s, 1, 3600, error)
+      || !in_range(cat + ".fix-resend-max-age-s", r.fix_resend_max_age_s, 0, 3600, error))
+    return false;
+  auto& f = v.fix_session;
+  f.host = r.fix_host.empty() ? v.host : r.fix_host;
+  f.port = static_cast<uint16_t>(r.fix_port);
+  f.sender_comp_id = r.fix_sender_comp_id.empty() ? self.value : r.fix_sender_comp_id;
+  f.target_comp_id = r.fix_target_comp_id;
+  if (f.target_comp_id.empty() || f.target_comp_id == f.sender_comp_id) {
+    error = cat + ".fix-target-comp-id: empty or equal to the sender ('" + f.sender_comp_id + "')";
+    return false;
+  }
+  f.heartbeat_s = static_cast<int>(r.fix_heartbeat_s);
+  if (!config_detail::node_file_path(cat + ".fix-store", r.fix_store, self, f.store_dir, error))
+    return false;
+  f.log_dir = r.fix_log;
+  f.data_dictionary = r.fix_data_dictionary;
+  if (!f.data_dictionary.empty() && !std::filesystem::is_regular_file(f.data_dictionary)) {
+    error = cat + ".fix-data-dictionary: '" + f.data_dictionary + "' is not a readable file";
+    return false;
+  }
+  f.reset_on_logon = r.fix_reset_on_logon;
+  f.resend_max_age_s = static_cast<int>(r.fix_resend_max_age_s);
+  f.request_timeout = v.request_timeout;
+  return true;
+}
+
 } // namespace
+
+// OKX's passphrase: the environment, else the credentials file's
+// [account.<name>] passphrase; required where the venue speaks OKX.
+bool load_passphrase(const std::string& cat, const raw_venue_options& r, const ini_file* ini,
+                     venue_settings& venue, std::string& error) {
+  if (const char* env = std::getenv(r.passphrase_env.c_str()); env && *env)
+    venue.passphrase = env;
+  else if (ini != nullptr)
+    venue.passphrase = ini->get("account." + r.account + ".passphrase").value_or("");
+  if (!venue.okx || !venue.passphrase.empty())
+    return true;
+  error = cat + ".account: '" + r.account + "' has no passphrase"
+          + (r.credentials_file.empty() ? std::string() : " in " + r.credentials_file) + " and "
+          + r.passphrase_env + " is not in the environment (OKX signs with OK-ACCESS-PASSPHRASE)";
+  return false;
+}
 
 bool read_venue_protocol(const raw_venue_options& r, const std::string& cat, const node_id& self,
                          venue_settings& v, std::string& error) {
@@ -78,7 +129,8 @@ bool read_venue_protocol(const raw_venue_options& r, const std::string& cat, con
     error = cat + ".nonce-file: only protocol = kraken keeps a nonce file (it is '" + p + "')";
     return false;
   }
-  return read_kraken(r, cat, self, v, error) && read_dead_mans_switch(r, cat, v, error);
+  return read_kraken(r, cat, self, v, error) && read_dead_mans_switch(r, cat, v, error)
+         && (!v.fix || read_fix(r, cat, self, v, error));
 }
 
 bool check_protocol_secret(const std::string& cat, const raw_venue_options& r,
