@@ -19,11 +19,11 @@ kraken_limits kraken_limits_for(const order_limits& orders, int64_t request_weig
 }
 
 int kraken_call_cost(std::string_view method) {
-  // Kraken: "Ledger/trade history calls increase the counter by 2"; order
-  // placement and cancellation do not use this counter at all.
-  if (method == "ClosedOrders" || method == "TradesHistory" || method == "QueryTrades"
-      || method == "Ledgers" || method == "QueryLedgers")
-    return 2;
+  // Kraken: "Ledger/trade history calls increase the counter by 2" (the
+  // trade and ledger histories; order queries, ClosedOrders included, cost 1
+  // as ccxt's kraken cost table has them); order placement and cancellation
+  // do not use this counter at all.
+  if (method == "TradesHistory" || method == "Ledgers" || method == "QueryLedgers") return 2;
   if (method == "AddOrder" || method == "AddOrderBatch" || method == "AmendOrder"
       || method == "EditOrder" || method == "CancelOrder" || method == "CancelOrderBatch"
       || method == "CancelAll" || method == "CancelAllOrdersAfter")

@@ -1,8 +1,8 @@
 #pragma once
 // Kraken Spot's rate limits (docs.kraken.com "Spot REST rate limits" and
 // "Spot trading rate limits"), per API key / account:
-//   - the REST call counter: +1 per call, +2 for history queries
-//     (ClosedOrders, TradesHistory, QueryTrades, Ledgers); AddOrder,
+//   - the REST call counter: +1 per call, +2 for the trade and ledger
+//     histories (TradesHistory, Ledgers, QueryLedgers); AddOrder,
 //     CancelOrder and the other trading calls do not count here. It decays
 //     continuously; a call that would take it past the maximum is refused
 //     with "EAPI:Rate limit exceeded" (not counted). Kraken's tiers: Starter

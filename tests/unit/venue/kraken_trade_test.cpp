@@ -73,7 +73,7 @@ CAF_TEST(counters_decay_linearly) {
   CAF_CHECK_EQUAL(c.value(1.0, 1000), 20.0);
   CAF_CHECK_EQUAL(c.value(1.0, 21'000), 0.0);
   CAF_CHECK_EQUAL(kraken_call_cost("Balance"), 1);
-  CAF_CHECK_EQUAL(kraken_call_cost("ClosedOrders"), 2);
+  CAF_CHECK_EQUAL(kraken_call_cost("ClosedOrders"), 1);
   CAF_CHECK_EQUAL(kraken_call_cost("TradesHistory"), 2);
   CAF_CHECK_EQUAL(kraken_call_cost("AddOrder"), 0);
   CAF_CHECK_EQUAL(kraken_cancel_penalty(1000), 8);
@@ -108,8 +108,8 @@ CAF_TEST(the_call_counter_refuses_past_its_maximum_and_recovers) {
   now += 1000; // decays by one a second
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "Balance")), "");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "Balance")), "EAPI:Rate limit exceeded");
-  now += 2000; // a history query costs two
-  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "ClosedOrders")), "");
+  now += 2000; // the trade history costs two
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "TradesHistory")), "");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "Balance")), "EAPI:Rate limit exceeded");
 }
 
