@@ -191,11 +191,7 @@ outcome<kraken_frame_kind> decode_method(const json& doc, std::string_view metho
   return kraken_frame_kind::ack;
 }
 
-outcome<kraken_frame_kind> decode_book(const json& data, bool snapshot, kraken_frame& out) {
-  if (!data.IsArray() || data.Size() != 1 || !data[0].IsObject())
-    return fail("book: \"data\" is not one object");
-  auto& d = data[0];
-  auto& b = out.book;
+outcome<kraken_frame_kind> decode_book_entry(const json& d, bool snapshot, kraken_book_msg& b) {
   b.snapshot = snapshot;
   auto sym = text_of(d, "symbol");
   if (!sym)
@@ -217,6 +213,21 @@ outcome<kraken_frame_kind> decode_book(const json& data, bool snapshot, kraken_f
     if (!t)
       return fail("book: field \"timestamp\": not RFC 3339: \"" + std::string(*ts) + "\"");
     b.ts = *t;
+  }
+  return kraken_frame_kind::book;
+}
+
+outcome<kraken_frame_kind> decode_book(const json& data, bool snapshot, kraken_frame& out) {
+  if (!data.IsArray() || data.Empty())
+    return fail("book: \"data\" is not a non-empty array");
+  // The vector keeps its entries' level vectors between frames.
+  out.books.resize(data.Size());
+  for (rapidjson::SizeType i = 0; i < data.Size(); ++i) {
+    if (!data[i].IsObject())
+      return fail("book: an entry of \"data\" is not an object");
+    auto r = decode_book_entry(data[i], snapshot, out.books[i]);
+    if (!r)
+      return r;
   }
   return kraken_frame_kind::book;
 }
@@ -309,8 +320,10 @@ outcome<kraken_frame_kind> decode_kraken_frame(std::string_view text, kraken_fra
     return fail("field \"type\": unsupported value \"" + std::string(*type) + "\"");
   if (*channel == "book")
     return decode_book(data->value, *type == "snapshot", out);
-  if (*channel == "trade")
+  if (*channel == "trade") {
+    out.trades_snapshot = *type == "snapshot";
     return decode_trades(data->value, out);
+  }
   if (*channel == "instrument")
     return decode_instrument(data->value, out);
   return fail("channel \"" + std::string(*channel) + "\" is not subscribed by this stream");

@@ -84,8 +84,11 @@ inline constexpr std::size_t kraken_frame_kind_count = 7;
 struct kraken_frame {
   kraken_frame_kind kind = kraken_frame_kind::heartbeat;
   kraken_ack_msg ack{};
-  kraken_book_msg book{};
+  // One per entry of "data" (Kraken sends one; more are read alike).
+  std::vector<kraken_book_msg> books{};
   std::vector<kraken_trade_msg> trades{};
+  // The trades are the subscribe's snapshot: history, not the live flow.
+  bool trades_snapshot = false;
   std::vector<kraken_ws_pair> pairs{};
 };
 

@@ -144,10 +144,15 @@ struct kraken_market_stream::impl {
       case kraken_frame_kind::status: break;
       case kraken_frame_kind::instrument: on_instrument(); break;
       case kraken_frame_kind::book:
-        if (auto* f = feed_of(frame.book.symbol, now))
-          on_book(*f, now);
+        for (auto& b : frame.books)
+          if (auto* f = feed_of(b.symbol, now))
+            on_book(*f, b, now);
         break;
       case kraken_frame_kind::trade:
+        // A subscribe's snapshot is history the validator has seen or must
+        // not take as live (its ids would repeat after a reconnect).
+        if (frame.trades_snapshot)
+          break;
         for (auto& t : frame.trades)
           if (auto* f = feed_of(t.symbol, now))
             batcher.batch.trades.push_back(trade{f->book.sym(), t.id, t.px, t.sz, t.buyer_is_maker, t.ts, now});
@@ -202,10 +207,10 @@ struct kraken_market_stream::impl {
     }
   }
 
-  void on_book(feed& f, timestamp_ns now) {
-    switch (f.book.on_message(frame.book)) {
+  void on_book(feed& f, const kraken_book_msg& m, timestamp_ns now) {
+    switch (f.book.on_message(m)) {
       case kraken_book_result::synced:
-      case kraken_book_result::applied: batcher.batch.tops.push_back(f.book.top(frame.book.ts, now)); break;
+      case kraken_book_result::applied: batcher.batch.tops.push_back(f.book.top(m.ts, now)); break;
       case kraken_book_result::unsynced: ++self.unsynced_updates_; break;
       case kraken_book_result::checksum_mismatch: resubscribe(f); break;
     }

@@ -52,7 +52,8 @@ kraken_book_msg decode_book(const std::string& text) {
     CAF_FAIL("decode failed: " << k.error().reason);
   }
   CAF_REQUIRE(k.value() == kraken_frame_kind::book);
-  return f.book;
+  CAF_REQUIRE_EQUAL(f.books.size(), 1u);
+  return f.books[0];
 }
 
 kraken_book synced_book() {
@@ -188,7 +189,15 @@ CAF_TEST(frames_of_every_kind_decode) {
     f);
   CAF_REQUIRE(k.value() == kraken_frame_kind::trade);
   CAF_CHECK(f.trades[0].buyer_is_maker);
+  CAF_CHECK(!f.trades_snapshot);
   CAF_CHECK_EQUAL(f.trades[0].sz.to_string(), "2.50000000");
+  k = decode_kraken_frame(
+    R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","bids":[{"price":0.9,"qty":1}],"checksum":1},{"symbol":"BTC/USD","asks":[],"checksum":2}]})",
+    f);
+  CAF_REQUIRE(k.value() == kraken_frame_kind::book);
+  CAF_REQUIRE_EQUAL(f.books.size(), 2u);
+  CAF_CHECK_EQUAL(f.books[1].symbol, "BTC/USD");
+  CAF_CHECK(f.books[1].bids.empty());
   CAF_CHECK(!decode_kraken_frame("{not json", f));
   CAF_CHECK(!decode_kraken_frame(R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","bids":[{"price":-1,"qty":1}]}]})", f));
   CAF_CHECK(!decode_kraken_frame(R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","checksum":99999999999}]})", f));

@@ -111,6 +111,8 @@ CAF_TEST(book_resyncs_on_checksum_trades_pings_and_reconnects) {
           p.send(R"({"method":"pong","req_id":1})");
     }
     p.send(R"({"method":"subscribe","result":{"channel":"book","symbol":"USD/CHF","depth":10},"success":true})");
+    // The trade subscribe's snapshot: history, not passed on.
+    p.send(R"({"channel":"trade","type":"snapshot","data":[{"symbol":"USD/CHF","side":"sell","price":0.912,"qty":1,"ord_type":"limit","trade_id":41,"timestamp":"2026-12-06T14:00:00.000001Z"}]})");
     p.send(snapshot());
     p.send(added);
     p.send(trade_frame);
@@ -175,7 +177,7 @@ CAF_TEST(book_resyncs_on_checksum_trades_pings_and_reconnects) {
   CAF_CHECK_EQUAL(k["book.checksum_failures"], 1);
   CAF_CHECK_EQUAL(k["book.synced.USDCHF"], 1);
   CAF_CHECK(k["md.frames.book"] >= 5);
-  CAF_CHECK_EQUAL(k["md.frames.trade"], 1);
+  CAF_CHECK_EQUAL(k["md.frames.trade"], 2); // the snapshot and the live trade
   CAF_CHECK(k["md.frames.instrument"] >= 2);
   CAF_CHECK(k["md.feed_age_ms.USDCHF"] >= 0);
   stream.stop();
