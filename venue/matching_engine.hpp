@@ -43,6 +43,17 @@ struct order_key {
 
 using order_result = std::variant<order, venue_error>;
 
+// An in-place amend of a resting limit order (Kraken AmendOrder, OKX
+// amend-order): the order keeps its id, client id and account; what is not
+// set stays as it is.
+struct amend_request {
+  std::optional<price> px;
+  std::optional<qty> quantity; // the new total quantity, fills included
+  // Refuse the amend when the new price would take liquidity (Kraken's
+  // AmendOrder post_only flag). A post-only order is always refused so.
+  bool post_only = false;
+};
+
 struct book_level {
   price px;
   qty quantity;
@@ -82,6 +93,15 @@ public:
   // `new_client_id` renames it (the venue assigns one when empty).
   order_result amend_quantity(const std::string& account, symbol sym, const order_key& key,
                               qty new_qty, const std::string& new_client_id, int64_t now_ms);
+  // Re-prices and/or resizes an open limit order (matching_engine_amend.cpp).
+  // Quantity down only: in place, priority kept (as amend_quantity). A new
+  // price or a larger quantity: the order leaves the book and re-enters at
+  // the back of its (new) level, matching first as a taker would when the
+  // new price crosses. Refusals leave the order untouched: -2013 unknown or
+  // closed order, -2038 new quantity not above the executed quantity, -1013
+  // filters, -2010 insufficient balance or post-only that would take.
+  order_result amend(const std::string& account, symbol sym, const order_key& key,
+                     const amend_request& r, int64_t now_ms);
   order_result query(const std::string& account, symbol sym, const order_key& key) const;
   std::vector<order> open_orders(const std::string& account,
                                  std::optional<symbol> sym) const;
@@ -172,6 +192,11 @@ private:
   // Moves the fill's amounts; returns the commission charged.
   qty settle(const book& b, order& o, price px, qty q, bool maker);
   void release(const book& b, order& o);
+  // What an open limit order must lock at `px` for `remaining` (amends).
+  qty lock_needed(order_side side, price px, qty remaining) const;
+  // Swaps the order's lock for `need`; false (nothing moved) when the free
+  // balance plus the current lock cannot cover it.
+  bool relock(const book& b, order& o, qty need);
   // Unlocks what `cut` of the order's quantity had locked.
   void release_part(const book& b, order& o, qty cut);
 

@@ -86,6 +86,20 @@ qty matching_engine::settle(const book& b, order& o, price px, qty q, bool maker
   return fee;
 }
 
+qty matching_engine::lock_needed(order_side side, price px, qty remaining) const {
+  return side == order_side::buy ? as_qty(cost_of(px, remaining)) : remaining;
+}
+
+bool matching_engine::relock(const book& b, order& o, qty need) {
+  const auto& asset = o.side == order_side::buy ? b.rules.quote_asset : b.rules.base_asset;
+  // The order's own lock counts: it is given back before the new one is taken.
+  if (balances_.free(o.account, asset) + o.locked < need) return false;
+  if (need > o.locked) balances_.lock(o.account, asset, need - o.locked);
+  else balances_.unlock(o.account, asset, o.locked - need);
+  o.locked = need;
+  return true;
+}
+
 void matching_engine::release_part(const book& b, order& o, qty cut) {
   if (o.locked.is_zero() || !has_price(o.type)) return;
   bool buy = o.side == order_side::buy;
