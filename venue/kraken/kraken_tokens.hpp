@@ -1,13 +1,17 @@
 #pragma once
 // WebSocket authentication tokens (Kraken REST GetWebSocketsToken): a token
 // names the account that asked for it; "The token should be used within 15
-// minutes of creation" (expires: 900 s), and a connection that subscribed
-// with it keeps it (the WebSocket side checks a token when a private
-// subscription or an order method arrives, not afterwards).
+// minutes of creation" (expires: 900 s), but "does not expire once a
+// successful WebSockets connection and private subscription has been made
+// and is maintained": the WebSocket side binds a connection to the token
+// of its first successful authorisation (kraken::ws_state::token) and asks
+// this store only about other tokens, so expiry and eviction here never
+// end a live connection's session.
 //
-// For the WebSocket v2 side (V2): kraken_rest_api::tokens()
+// For the WebSocket v2 side: kraken_rest_api::tokens()
 //   .account_of_token(token, now_ms) -> the account, or nullopt for an
-//   unknown or expired token (answer it as Kraken does: "EAPI:Invalid key").
+//   unknown, expired or evicted token (answered as Kraken does:
+//   "ESession:Invalid session").
 //
 // Tokens are 32 random bytes (OpenSSL RAND_bytes) in base64 without
 // padding, as Kraken's look. Bounded: at most max_per_account live tokens

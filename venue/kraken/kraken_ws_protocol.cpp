@@ -120,7 +120,7 @@ ws_outcome ws_handler::handle(std::string_view frame, ws_state& s, int64_t now_m
     subscribe(m, *params, m.method == "subscribe", s, out, now_ms);
   } else if (orders_ && orders_->handles(m.method)) {
     out.order_op = true;
-    if (auto account = authorise(m, *params, out, now_ms))
+    if (auto account = authorise(m, *params, s, out, now_ms))
       orders_->run(m, *params, *account, out.frames);
   } else {
     fail(m, error::no_such_method, out);
@@ -129,14 +129,26 @@ ws_outcome ws_handler::handle(std::string_view frame, ws_state& s, int64_t now_m
 }
 
 std::optional<std::string> ws_handler::authorise(const request_meta& m, const json_value& params,
-                                                 ws_outcome& out, int64_t now_ms) {
+                                                 ws_state& s, ws_outcome& out, int64_t now_ms) {
   auto* token = typed(params, "token", json_value::kind::string);
   if (!token || token->text.empty()) {
     fail(m, error::no_permission, out);
     return std::nullopt;
   }
+  // The connection's own token stays valid while the connection lives.
+  if (!s.token.empty() && token->text == s.token) return s.account;
   auto account = tokens_ ? tokens_(token->text, now_ms) : std::nullopt;
-  if (!account) fail(m, error::bad_session, out);
+  if (!account) {
+    fail(m, error::bad_session, out);
+    return std::nullopt;
+  }
+  // One account per connection: the first token decides it.
+  if (!s.account.empty() && s.account != *account) {
+    fail(m, error::no_permission, out);
+    return std::nullopt;
+  }
+  s.account = *account;
+  s.token = token->text;
   return account;
 }
 
@@ -225,16 +237,12 @@ void ws_handler::private_subscribe(const request_meta& m, const json_value& para
   auto snap_name = executions ? "snap_orders" : "snapshot";
   if (wrong_type(params, snap_name, json_value::kind::boolean))
     return fail(m, error::malformed, out);
-  auto account = authorise(m, params, out, now_ms);
-  if (!account) return;
-  // One account per connection: its token decides it.
-  if (!s.account.empty() && s.account != *account) return fail(m, error::no_permission, out);
+  if (!authorise(m, params, s, out, now_ms)) return;
   auto& held = executions ? s.executions : s.balances;
   if (on && held) return fail(m, error::already, out);
   if (!on && !held) return fail(m, error::not_subscribed, out);
   if (on && s.subscriptions() >= max_ws_subscriptions) return fail(m, error::limit, out);
   held = on;
-  s.account = *account;
   auto* snap = typed(params, snap_name, json_value::kind::boolean);
   bool snapshot = !snap || snap->flag;
   if (on && snapshot) (executions ? out.executions_subscribed : out.balances_subscribed) = true;

@@ -25,7 +25,9 @@
 // "Currency pair not supported <symbol>", "Invalid depth", "Invalid
 // interval", "Already subscribed", "Subscription not found",
 // "EAccount:Invalid permissions" (private channel or method without a
-// token), "ESession:Invalid session" (token unknown or expired),
+// token, or a token of another account than the connection's),
+// "ESession:Invalid session" (token unknown or expired, unless it is the
+// token the connection is bound to: ws_state::token),
 // "Subscription limit exceeded" (more than max_ws_subscriptions on one
 // connection). Every error is counted by its text.
 
@@ -49,8 +51,16 @@ struct ws_state {
   std::set<sub_key> market;
   // book subscriptions whose snapshot has not been sent yet.
   std::set<sub_key> awaiting_snapshot;
-  // The account of the token of the private subscriptions; empty before one.
+  // The connection's account and token, bound at the first successful
+  // authorisation (a private subscription or an order method). Kraken's
+  // GetWebSocketsToken: "the token does not expire once a successful
+  // WebSockets connection and private subscription has been made and is
+  // maintained", so this token is accepted on this connection afterwards
+  // whatever the token store says (expiry, eviction of an account's oldest
+  // token). Another token is checked as new; if it is valid for the same
+  // account it becomes the bound one. One account per connection.
   std::string account;
+  std::string token;
   bool executions = false;
   bool balances = false;
   // The last "sequence" of each private channel's messages on this connection.
@@ -118,9 +128,10 @@ private:
   void private_subscribe(const request_meta& m, const json_value& params, bool on,
                          const std::string& channel, ws_state& s, ws_outcome& out,
                          int64_t now_ms);
-  // The account of the params' token, or the error reply sent.
+  // The account of the params' token (binding the connection to it at the
+  // first success: ws_state::token), or the error reply sent.
   std::optional<std::string> authorise(const request_meta& m, const json_value& params,
-                                       ws_outcome& out, int64_t now_ms);
+                                       ws_state& s, ws_outcome& out, int64_t now_ms);
   void fail(const request_meta& m, std::string_view error, ws_outcome& out,
             std::optional<std::string_view> symbol = std::nullopt);
 

@@ -1,7 +1,8 @@
 // One Kraken WebSocket v2 connection's requests (venue/kraken/
 // kraken_ws_protocol.hpp, kraken_ws_orders.hpp) and the private channels
 // (kraken_ws_private.hpp): status, ping, subscribe acks and errors, token
-// auth (good, missing, unknown, expired), the order methods (add_order,
+// auth (good, missing, unknown, expired; a connection keeps its token past
+// expiry and eviction), the order methods (add_order,
 // amend_order, cancel_order, cancel_all, cancel_all_orders_after) and the
 // executions reports and balances they cause.
 #define CAF_SUITE venue_kraken_ws_protocol
@@ -180,6 +181,46 @@ CAF_TEST(private_channels_need_a_live_token) {
                   "EAccount:Invalid permissions");
   CAF_CHECK_EQUAL(field(f.one(R"({"method":"cancel_all","params":{"token":"x"}})"), "error"),
                   "ESession:Invalid session");
+}
+
+// Kraken's GetWebSocketsToken: the token "does not expire once a successful
+// WebSockets connection and private subscription has been made and is
+// maintained". Neither its 15 minutes nor the store evicting the account's
+// oldest token ends the session of the connection that uses it.
+CAF_TEST(a_connection_keeps_its_token_past_expiry_and_eviction) {
+  fixture f;
+  auto sub = f.send(f.with_token("subscribe", R"(,"channel":"executions")"));
+  CAF_REQUIRE_EQUAL(sub.frames.size(), 1u);
+  CAF_REQUIRE(ok(sub.frames[0]));
+  // The account asks for many more tokens: the first one is evicted.
+  for (size_t i = 0; i < kraken_tokens::max_per_account + 2; ++i) f.tokens.issue("a", t0 + 1000);
+  CAF_REQUIRE(!f.tokens.account_of_token(f.token, t0 + 1000));
+  auto later = t0 + 3'600'000; // an hour: the token's 15 minutes are long gone
+  CAF_CHECK(ok(f.one(f.with_token("cancel_all", ""), later)));
+  CAF_CHECK(ok(f.one(f.with_token("subscribe", R"(,"channel":"balances")"), later)));
+  // Another connection cannot use it: there it is checked as new.
+  ws_state other;
+  auto elsewhere = f.handler.handle(f.with_token("cancel_all", ""), other, later);
+  CAF_REQUIRE_EQUAL(elsewhere.frames.size(), 1u);
+  CAF_CHECK_EQUAL(field(elsewhere.frames[0], "error"), "ESession:Invalid session");
+  CAF_CHECK(other.account.empty());
+  // A different token on the bound connection is checked as new: an
+  // unknown one is refused and the binding kept...
+  auto bound = f.token;
+  f.token = "unknown";
+  CAF_CHECK_EQUAL(field(f.one(f.with_token("cancel_all", ""), later), "error"),
+                  "ESession:Invalid session");
+  // ...another account's valid token is refused (one account per connection)...
+  f.token = f.tokens.issue("b", later).token;
+  CAF_CHECK_EQUAL(field(f.one(f.with_token("cancel_all", ""), later), "error"),
+                  "EAccount:Invalid permissions");
+  CAF_CHECK_EQUAL(f.state.account, "a");
+  CAF_CHECK_EQUAL(f.state.token, bound);
+  // ...and a fresh token of the same account becomes the bound one.
+  f.token = f.tokens.issue("a", later).token;
+  CAF_CHECK(ok(f.one(f.with_token("cancel_all", ""), later)));
+  CAF_CHECK_EQUAL(f.state.token, f.token);
+  CAF_CHECK(ok(f.one(f.with_token("cancel_all", ""), later + 3'600'000)));
 }
 
 CAF_TEST(order_methods_and_their_executions) {
