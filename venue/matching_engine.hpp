@@ -46,7 +46,7 @@ using order_result = std::variant<order, venue_error>;
 // An in-place amend of a resting limit order (Kraken AmendOrder, OKX
 // amend-order): the order keeps its id, client id and account; what is not
 // set stays as it is.
-struct amend_request {
+struct order_amend {
   std::optional<price> px;
   std::optional<qty> quantity; // the new total quantity, fills included
   // Refuse the amend when the new price would take liquidity (Kraken's
@@ -101,7 +101,7 @@ public:
   // closed order, -2038 new quantity not above the executed quantity, -1013
   // filters, -2010 insufficient balance or post-only that would take.
   order_result amend(const std::string& account, symbol sym, const order_key& key,
-                     const amend_request& r, int64_t now_ms);
+                     const order_amend& r, int64_t now_ms);
   order_result query(const std::string& account, symbol sym, const order_key& key) const;
   std::vector<order> open_orders(const std::string& account,
                                  std::optional<symbol> sym) const;

@@ -221,6 +221,10 @@ http_reply kraken_rest_api::amend_order(const kraken_args& a, const std::string&
   if (err) return error(*err);
   r.limit_price = take(kraken_price(a.top, "limit_price"), err);
   if (err) return error(*err);
+  // post_only: "the limit price change will be rejected if the order cannot
+  // be posted passively on the book".
+  r.post_only = take(kraken_bool(a.top, "post_only"), err).value_or(false);
+  if (err) return error(*err);
   auto done = trade_.amend(account, r, now_ms);
   if (auto e = std::get_if<kraken_error>(&done)) return {e->http_status, kraken_error_body(e->text), {}};
   json_writer w;

@@ -16,6 +16,18 @@ bool too_precise(price px, const symbol_rules& r) {
   return px.raw % unit != 0;
 }
 
+// A limit price the pair accepts (AddOrder's and AmendOrder's checks).
+std::optional<kraken_error> price_error(price px, const symbol_rules& r) {
+  if (!px.is_positive()) return kraken_fail(kraken_err::invalid_price);
+  if (too_precise(px, r))
+    return kraken_error{std::string(kraken_err::invalid_price) + ":" + kraken_names_of(r).altname
+                          + " price can only be specified up to "
+                          + std::to_string(kraken_pair_decimals(r)) + " decimals.",
+                        200};
+  if (!on_step(px.raw, 0, r.tick_size.raw)) return kraken_fail(kraken_err::tick_size);
+  return std::nullopt;
+}
+
 } // namespace
 
 kraken_error kraken_from_engine(const venue_error& e) {
@@ -103,13 +115,7 @@ kraken_outcome<kraken_placed> kraken_trade::place_checked(const std::string& acc
     return kraken_invalid("volume");
   bool limit = r.type != order_type::market;
   if (limit) {
-    if (!r.px.is_positive()) return kraken_fail(kraken_err::invalid_price);
-    if (too_precise(r.px, rules))
-      return kraken_error{std::string(kraken_err::invalid_price) + ":" + kraken_names_of(rules).altname
-                            + " price can only be specified up to "
-                            + std::to_string(kraken_pair_decimals(rules)) + " decimals.",
-                          200};
-    if (!on_step(r.px.raw, 0, rules.tick_size.raw)) return kraken_fail(kraken_err::tick_size);
+    if (auto e = price_error(r.px, rules)) return *e;
     __int128 cost = static_cast<__int128>(r.px.raw) * r.volume.raw / decimal_scale;
     if (cost < rules.min_notional.raw) return kraken_fail(kraken_err::cost_minimum);
   }
@@ -200,21 +206,35 @@ kraken_outcome<kraken_amended> kraken_trade::amend(const std::string& account,
   if (auto e = std::get_if<kraken_error>(&found)) return fail(*e);
   auto o = std::get<order>(found);
   if (!o.is_open()) return fail(kraken_fail(kraken_err::unknown_order));
-  // In place, the engine can only shrink the quantity: a new price would
-  // need a new order (EditOrder).
-  if (r.limit_price && *r.limit_price != o.px) return fail(kraken_invalid("limit_price"));
+  const auto* rules = engine_.rules(o.sym);
+  if (!rules) return fail(kraken_fail(kraken_err::unknown_pair));
+  if (r.limit_price)
+    if (auto e = price_error(*r.limit_price, *rules)) return fail(*e);
+  if (r.order_qty
+      && (!r.order_qty->is_positive() || *r.order_qty > rules->max_qty
+          || !on_step(r.order_qty->raw, rules->min_qty.raw, rules->step_size.raw)))
+    return fail(kraken_invalid("order_qty"));
+  if (auto e = charge(account, o.sym, 1, now_ms)) return fail(*e);
   kraken_amended out;
   out.order_id = o.order_id;
-  if (r.order_qty && *r.order_qty != o.orig_qty) {
-    if (*r.order_qty > o.orig_qty || !r.order_qty->is_positive())
-      return fail(kraken_invalid("order_qty"));
-    if (auto e = charge(account, o.sym, 1, now_ms)) return fail(*e);
-    auto amended = engine_.amend_quantity(account, o.sym, order_key{o.order_id, {}},
-                                          *r.order_qty, o.client_order_id, now_ms);
-    if (auto e = std::get_if<venue_error>(&amended))
-      return fail(e->msg.find("LOT_SIZE") != std::string::npos ? kraken_invalid("order_qty")
-                                                                : kraken_from_engine(*e));
+  if (r.order_qty && *r.order_qty <= o.executed_qty) {
+    // "If an amend request will reduce the order quantity below the
+    // existing filled quantity, the remaining quantity will be cancelled."
+    if (cancel_one(account, o, now_ms, "User requested") == 0)
+      return fail(kraken_fail(kraken_err::unknown_order));
+    out.amend_id = kraken_amend_id(++amend_seq_);
+    return out;
   }
+  if (r.order_qty && *r.order_qty < rules->min_qty)
+    return fail(kraken_fail(kraken_err::order_minimum));
+  order_amend change;
+  change.px = r.limit_price;
+  change.quantity = r.order_qty;
+  change.post_only = r.post_only;
+  auto amended = engine_.amend(account, o.sym, order_key{o.order_id, {}}, change, now_ms);
+  if (auto e = std::get_if<venue_error>(&amended))
+    return fail(e->msg.find("LOT_SIZE") != std::string::npos ? kraken_invalid("order_qty")
+                                                              : kraken_from_engine(*e));
   out.amend_id = kraken_amend_id(++amend_seq_);
   return out;
 }

@@ -22,12 +22,17 @@
 // trade.tags(o.order_id) (order_userref, cl_ord_id) and kraken_status /
 // kraken_exec_status (kraken_json.hpp, this header).
 //
-// Deviations from Kraken, documented: AmendOrder changes the quantity only
-// downwards in place (queue position kept); a new limit_price or a larger
-// order_qty is refused with "EGeneral:Invalid arguments:limit_price" /
-// ":order_qty" (the engine cannot re-price an order and keep its txid: use
-// EditOrder, which cancels and places a new order as Kraken's does). A
-// post-only order that would take liquidity is refused with
+// AmendOrder / amend_order change limit_price and/or order_qty in place:
+// the txid and cl_ord_id stay, a smaller quantity keeps queue priority, a
+// new price or a larger quantity re-enters at the back of its level and
+// trades first what it crosses (matching_engine::amend). An order_qty at
+// or below what already filled cancels the rest (Kraken: "the remaining
+// quantity will be cancelled"). post_only=true refuses a price that would
+// take, with "EOrder:Post only order", as does any amend of a post-only
+// order that would take; a buy whose new terms lock more quote than is
+// free is refused with "EOrder:Insufficient funds", the order unchanged.
+// Deviations from Kraken, documented: a post-only order that would take
+// liquidity at AddOrder is refused with
 // "EOrder:Post only order" instead of being accepted and canceled. Order
 // types: limit and market (stop/take-profit/trailing/iceberg are refused
 // with "EGeneral:Invalid arguments:ordertype"); time in force GTC, IOC and
@@ -95,8 +100,9 @@ struct kraken_order_ref {
 struct kraken_amend_request {
   std::string txid;
   std::string cl_ord_id;
-  std::optional<qty> order_qty;
+  std::optional<qty> order_qty;     // the new total, fills included
   std::optional<price> limit_price;
+  bool post_only = false;           // refuse a limit_price that would take
 };
 
 struct kraken_amended {

@@ -161,6 +161,10 @@ void ws_order_methods::amend_order(const request_meta& m, const json_value& p,
   if (bad) return replies.push_back(refuse(m, kraken_invalid("order_qty")));
   r.limit_price = decimal_param<price>(p, "limit_price", bad);
   if (bad) return replies.push_back(refuse(m, kraken_invalid("limit_price")));
+  auto* post = p.member("post_only");
+  if (post && post->type != json_value::kind::boolean)
+    return replies.push_back(refuse(m, kraken_invalid("post_only")));
+  r.post_only = post && post->flag;
   auto amended = trade_.amend(account, r, m.time_in_ms);
   if (auto* e = std::get_if<kraken_error>(&amended)) return replies.push_back(error_reply(m, e->text));
   auto& done = std::get<kraken_amended>(amended);

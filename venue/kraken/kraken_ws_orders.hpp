@@ -7,7 +7,7 @@
 //               limit_price, time_in_force gtc|ioc, post_only, cl_ord_id,
 //               order_userref, validate
 //               -> {"order_id","cl_ord_id"?,"order_userref"?}
-//   amend_order order_id or cl_ord_id, order_qty and/or limit_price
+//   amend_order order_id or cl_ord_id, order_qty and/or limit_price, post_only
 //               -> {"amend_id","order_id","cl_ord_id"?}
 //   cancel_order order_id: [...], cl_ord_id: [...], order_userref: [...]
 //               -> one reply per element: {"order_id"} / {"cl_ord_id"}

@@ -158,7 +158,7 @@ CAF_TEST(cancel_order_batch_takes_txids_userrefs_and_cl_ord_ids) {
                   "EGeneral:Invalid arguments:orders");
 }
 
-CAF_TEST(amend_reduces_in_place_and_refuses_what_the_engine_cannot) {
+CAF_TEST(amend_changes_price_and_quantity_keeping_txid_and_cl_ord_id) {
   auto txid = first_txid(call("alice", "AddOrder",
                               "pair=USDCHF&type=buy&ordertype=limit&price=0.8&volume=10"
                               "&cl_ord_id=am-1"));
@@ -170,16 +170,25 @@ CAF_TEST(amend_reduces_in_place_and_refuses_what_the_engine_cannot) {
   auto q = kraken_result(call("alice", "QueryOrders", "txid=" + txid));
   CAF_CHECK_EQUAL(kraken_at(q, {txid, "vol"}), "6");
   CAF_CHECK_EQUAL(kraken_at(q, {txid, "status"}), "open");
-  // By cl_ord_id too; the same price is no change.
+  // By cl_ord_id too, price and quantity at once (a larger size is fine).
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder",
-                                       "cl_ord_id=am-1&order_qty=5&limit_price=0.8")),
+                                       "cl_ord_id=am-1&order_qty=9&limit_price=0.81")),
                   "");
-  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&limit_price=0.81")),
-                  "EGeneral:Invalid arguments:limit_price");
+  q = kraken_result(call("alice", "QueryOrders", "txid=" + txid));
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "vol"}), "9");
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "descr", "price"}), "0.8100");
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "cl_ord_id"}), "am-1");
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "status"}), "open");
+  CAF_CHECK_EQUAL(engine.level_quantity(usdchf(), order_side::buy, *price::parse("0.81"))
+                    .to_string(), "9.00000000");
+  CAF_CHECK(engine.level_quantity(usdchf(), order_side::buy, *price::parse("0.8")).is_zero());
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=2.5")),
                   "EGeneral:Invalid arguments:order_qty");
-  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=9")),
-                  "EGeneral:Invalid arguments:order_qty");
+  CAF_CHECK(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&limit_price=0.81234"))
+              .rfind("EOrder:Invalid price", 0) == 0);
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder",
+                                       "txid=" + txid + "&limit_price=0.82&post_only=maybe")),
+                  "EGeneral:Invalid arguments:post_only");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid)),
                   "EGeneral:Invalid arguments:order_qty");
   CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "order_qty=2")),
@@ -188,6 +197,39 @@ CAF_TEST(amend_reduces_in_place_and_refuses_what_the_engine_cannot) {
                                        "txid=" + txid + "&order_qty=2&display_qty=1")),
                   "EGeneral:Invalid arguments:display_qty");
   CAF_CHECK_EQUAL(kraken_error_of(call("bob", "AmendOrder", "txid=" + txid + "&order_qty=2")),
+                  "EOrder:Unknown order");
+}
+
+CAF_TEST(amend_crosses_as_a_taker_and_refuses_post_only_and_unfunded_terms) {
+  auto txid = first_txid(call("alice", "AddOrder",
+                              "pair=USDCHF&type=buy&ordertype=limit&price=0.8&volume=10"));
+  CAF_REQUIRE(!first_txid(call("bob", "AddOrder",
+                               "pair=USDCHF&type=sell&ordertype=limit&price=0.9&volume=4"))
+                 .empty());
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder",
+                                       "txid=" + txid + "&limit_price=0.9&post_only=true")),
+                  "EOrder:Post only order");
+  // Unfunded: 2000 at 0.9 locks 1800 CHF of alice's 1000.
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder",
+                                       "txid=" + txid + "&limit_price=0.9&order_qty=2000")),
+                  "EOrder:Insufficient funds");
+  auto q = kraken_result(call("alice", "QueryOrders", "txid=" + txid));
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "vol"}), "10");
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "descr", "price"}), "0.8000");
+  // Crossing: takes bob's 4 at 0.9, the other 6 rest at 0.9 as the same txid.
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&limit_price=0.9")),
+                  "");
+  q = kraken_result(call("alice", "QueryOrders", "txid=" + txid));
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "status"}), "open");
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "vol_exec"}), "4");
+  CAF_CHECK_EQUAL(engine.trades_of("alice", usdchf()).size(), 1u);
+  CAF_CHECK(!engine.trades_of("alice", usdchf())[0].is_maker);
+  // At or below what filled: the rest is canceled (Kraken's amend rule).
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=4")),
+                  "");
+  q = kraken_result(call("alice", "QueryOrders", "txid=" + txid));
+  CAF_CHECK_EQUAL(kraken_at(q, {txid, "status"}), "canceled");
+  CAF_CHECK_EQUAL(kraken_error_of(call("alice", "AmendOrder", "txid=" + txid + "&order_qty=5")),
                   "EOrder:Unknown order");
 }
 

@@ -35,7 +35,7 @@ struct fixture {
 
   order_result amend(const std::string& acc, int64_t id, const char* px, const char* q,
                      bool post_only = false) {
-    amend_request r;
+    order_amend r;
     if (px) r.px = *price::parse(px);
     if (q) r.quantity = *qty::parse(q);
     r.post_only = post_only;
@@ -212,7 +212,7 @@ CAF_TEST(replayed_amends_give_the_same_ids) {
     auto p = [&](const place_request& r) { return std::get<order>(e.place(r, 1)).order_id; };
     auto a1 = p(limit("a", order_side::sell, "1.1000", "5"));
     auto b1 = p(limit("b", order_side::buy, "1.0000", "10"));
-    amend_request r;
+    order_amend r;
     r.px = *price::parse("1.1000");
     auto o = std::get<order>(e.amend("b", usdchf(), order_key{b1, {}}, r, 2));
     ids.push_back(a1);
