@@ -9,6 +9,10 @@ namespace cwts::venue {
 
 namespace {
 
+// 51511 "Modification failed as the order price did not meet the
+// requirement for Post Only" (OKX's code list; ccxt's okx exceptions).
+constexpr int okx_amend_post_only = 51511;
+
 okx_result failed(const okx_error& e, std::string cl_ord_id, int64_t now_ms) {
   okx_result r;
   r.s_code = e.code;
@@ -310,23 +314,31 @@ okx_result okx_trade::amend_order(const json_value& a, const std::string& accoun
   if (!o.is_open())
     return fail({okx_code::amend_canceled, "Modification failed as the order has been canceled.",
                  400});
+  order_amend change;
   if (has_px) {
     auto px = price::parse(*new_px_text);
     if (!px || !px->is_positive()) return fail(okx_param_error("newPx"));
-    // The engine cannot re-price an order and keep its ordId.
-    if (*px != o.px)
-      return fail(okx_param_error("newPx", "this venue amends the size only; cancel and place "
-                                           "a new order to change the price"));
+    change.px = *px;
   }
-  if (!has_sz)
-    return fail(okx_param_error("newPx", "unchanged price and no newSz: nothing to amend"));
-  auto sz = qty::parse(*new_sz_text);
-  if (!sz || !sz->is_positive()) return fail(okx_param_error("newSz"));
-  if (*sz >= o.orig_qty)
-    return fail(okx_param_error("newSz", "this venue only reduces an order's size"));
-  auto amended = engine_.amend_quantity(account, ref.rules->sym, order_key{o.order_id, {}}, *sz,
-                                        o.client_order_id, now_ms);
-  if (auto e = std::get_if<venue_error>(&amended)) return fail(okx_from_engine(*e));
+  if (has_sz) {
+    auto sz = qty::parse(*new_sz_text);
+    if (!sz || !sz->is_positive()) return fail(okx_param_error("newSz"));
+    // "When amending a partially-filled order, the newSz should include the
+    // amount that has been filled": something must be left to rest.
+    if (*sz <= o.executed_qty)
+      return fail(okx_param_error("newSz", "must be above the filled size"));
+    change.quantity = *sz;
+  }
+  auto amended = engine_.amend(account, ref.rules->sym, order_key{o.order_id, {}}, change, now_ms);
+  if (auto e = std::get_if<venue_error>(&amended)) {
+    if (e->msg.find("immediately match") != std::string::npos)
+      return fail({okx_amend_post_only,
+                   "Modification failed as the order price did not meet the requirement for "
+                   "Post Only.",
+                   400});
+    if (e->msg.find("PRICE_FILTER") != std::string::npos) return fail(okx_param_error("newPx"));
+    return fail(okx_from_engine(*e));
+  }
   auto r = done(std::get<order>(amended), {}, now_ms);
   r.req_id = req_id;
   return r;

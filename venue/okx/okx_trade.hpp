@@ -18,12 +18,15 @@
 // A market buy sized in the quote currency (OKX's default for spot, or
 // tgtCcy=quote_ccy) buys the whole lots that sz of quote takes from the
 // asks at the time of the order (the engine sizes orders in base).
-// Deviations from OKX, documented: a market sell must be sized in base;
-// amend-order reduces the size in place (queue position kept) and refuses a
-// price change or a size increase with sCode 51000 (the engine cannot
-// re-price an order while keeping its ordId); a post_only order that would
-// take liquidity is refused with 51000 instead of being accepted and
-// canceled; `tag` is echoed, not stored.
+// amend-order changes newPx and/or newSz in place keeping ordId and clOrdId
+// (matching_engine::amend): a smaller size keeps queue priority, a new
+// price or a larger size re-enters at the back of its level and trades
+// first what it crosses; a post_only order whose new price would take is
+// refused with 51511, unfunded terms with 51008 (the order unchanged), a
+// newSz not above the filled size with 51000.
+// Deviations from OKX, documented: a market sell must be sized in base; a
+// post_only order that would take liquidity is refused with 51000 instead
+// of being accepted and canceled; `tag` is echoed, not stored.
 
 #include <cstdint>
 #include <string>
@@ -79,8 +82,8 @@ public:
   okx_result place_order(const json_value& args, const std::string& account, int64_t now_ms);
   // POST /api/v5/trade/cancel-order: instId and ordId or clOrdId.
   okx_result cancel_order(const json_value& args, const std::string& account, int64_t now_ms);
-  // POST /api/v5/trade/amend-order: instId, ordId or clOrdId, newSz and/or
-  // newPx (see above), reqId, cxlOnFail.
+  // POST /api/v5/trade/amend-order: instId, ordId or clOrdId, newSz (the new
+  // total, fills included) and/or newPx (see above), reqId, cxlOnFail.
   okx_result amend_order(const json_value& args, const std::string& account, int64_t now_ms);
 
   // The batch forms: `list` must be a JSON array of 1..20 objects.

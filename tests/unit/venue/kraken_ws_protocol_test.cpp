@@ -327,3 +327,42 @@ CAF_TEST(ws_api_unavailable_answers_eservice_unavailable) {
   CAF_CHECK_EQUAL(field(r, "error"), "EService:Unavailable");
   CAF_CHECK(ok(f.one(f.with_token("cancel_all", ""))));
 }
+
+// amend_order with a new limit_price: the same order_id and cl_ord_id, an
+// "amended" report, then the trades the new price crosses as a taker.
+CAF_TEST(amend_order_reprices_in_place_and_trades_what_it_crosses) {
+  fixture f;
+  CAF_REQUIRE(std::holds_alternative<order>(
+    f.engine.place(limit("b", order_side::sell, "0.9000", "4"), t0)));
+  auto add = f.one(f.with_token(
+    "add_order", R"(,"order_type":"limit","side":"buy","order_qty":10,"limit_price":0.8,"symbol":"USD/CHF","cl_ord_id":"c9")"));
+  CAF_REQUIRE(ok(add));
+  auto txid = result_field(add, "order_id");
+  f.executions();
+  auto post = f.one(f.with_token("amend_order",
+                                 R"(,"cl_ord_id":"c9","limit_price":0.9,"post_only":true)"));
+  CAF_CHECK_EQUAL(field(post, "error"), "EOrder:Post only order");
+  CAF_CHECK_EQUAL(field(f.one(f.with_token("amend_order",
+                                           R"(,"cl_ord_id":"c9","limit_price":0.9,"post_only":"yes")")),
+                        "error"),
+                  "EGeneral:Invalid arguments:post_only");
+  CAF_CHECK(f.executions().empty());
+  auto amend = f.one(f.with_token("amend_order", R"(,"cl_ord_id":"c9","limit_price":0.9)"));
+  CAF_REQUIRE(ok(amend));
+  CAF_CHECK_EQUAL(result_field(amend, "order_id"), txid);
+  CAF_CHECK_EQUAL(result_field(amend, "cl_ord_id"), "c9");
+  auto ex = f.executions();
+  CAF_REQUIRE_EQUAL(ex.size(), 2u);
+  CAF_CHECK_EQUAL(text(ex[0], "exec_type"), "amended");
+  CAF_CHECK_EQUAL(text(ex[0], "limit_price"), "0.9");
+  CAF_CHECK_EQUAL(text(ex[0], "order_id"), txid);
+  CAF_CHECK_EQUAL(text(ex[1], "exec_type"), "trade");
+  CAF_CHECK_EQUAL(text(ex[1], "last_qty"), "4");
+  CAF_CHECK_EQUAL(text(ex[1], "liquidity_ind"), "t");
+  CAF_CHECK_EQUAL(text(ex[1], "order_status"), "partially_filled");
+  // More than the balance can lock: refused, nothing reported.
+  auto big = f.one(f.with_token("amend_order", R"(,"order_id":")" + txid
+                                                 + R"(","order_qty":200000)"));
+  CAF_CHECK_EQUAL(field(big, "error"), "EOrder:Insufficient funds");
+  CAF_CHECK(f.executions().empty());
+}

@@ -182,12 +182,18 @@ CAF_TEST(amend_reduces_size_in_place) {
   auto q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
   CAF_CHECK_EQUAL(okx_data(q, 0, "sz"), "6");
   CAF_CHECK_EQUAL(okx_data(q, 0, "clOrdId"), "am1");
+  // Price and size up: same ordId and clOrdId, at the back of 0.8.
   auto px = call("alice", "POST", "/api/v5/trade/amend-order",
-                 R"({"instId":"USD-CHF","ordId":")" + id + R"(","newPx":"0.8"})");
-  CAF_CHECK_EQUAL(okx_data(px, 0, "sCode"), "51000");
-  auto up = call("alice", "POST", "/api/v5/trade/amend-order",
-                 R"({"instId":"USD-CHF","ordId":")" + id + R"(","newSz":"20"})");
-  CAF_CHECK_EQUAL(okx_data(up, 0, "sCode"), "51000");
+                 R"({"instId":"USD-CHF","ordId":")" + id + R"(","newPx":"0.8","newSz":"20"})");
+  CAF_CHECK_EQUAL(okx_data(px, 0, "sCode"), "0");
+  CAF_CHECK_EQUAL(okx_data(px, 0, "ordId"), id);
+  q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
+  CAF_CHECK_EQUAL(okx_data(q, 0, "px"), "0.8");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "sz"), "20");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "clOrdId"), "am1");
+  auto bad = call("alice", "POST", "/api/v5/trade/amend-order",
+                  R"({"instId":"USD-CHF","ordId":")" + id + R"(","newPx":"0.80001"})");
+  CAF_CHECK_EQUAL(okx_data(bad, 0, "sCode"), "51000");
   auto none = call("alice", "POST", "/api/v5/trade/amend-order",
                    R"({"instId":"USD-CHF","ordId":")" + id + R"("})");
   CAF_CHECK_EQUAL(okx_data(none, 0, "sCode"), "50015");
@@ -200,12 +206,43 @@ CAF_TEST(amend_reduces_size_in_place) {
   CAF_CHECK_EQUAL(okx_data(unknown, 0, "sCode"), "51503");
 }
 
+CAF_TEST(amend_crosses_and_refuses_post_only_and_unfunded_terms) {
+  call("bob", "POST", "/api/v5/trade/order", limit_body("sell", "0.95", "4"));
+  auto r = call("alice", "POST", "/api/v5/trade/order", limit_body("buy", "0.9", "10", "am2"));
+  auto id = okx_data(r, 0, "ordId");
+  // 2000 at 0.9 locks 1800 CHF of alice's 1000: 51008, the order as it was.
+  auto poor = call("alice", "POST", "/api/v5/trade/amend-order",
+                   R"({"instId":"USD-CHF","ordId":")" + id + R"(","newSz":"2000"})");
+  CAF_CHECK_EQUAL(okx_data(poor, 0, "sCode"), "51008");
+  auto q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
+  CAF_CHECK_EQUAL(okx_data(q, 0, "sz"), "10");
+  // Crossing: takes bob's 4 at 0.95 as a taker, rests 6 under the same ordId.
+  auto cross = call("alice", "POST", "/api/v5/trade/amend-order",
+                    R"({"instId":"USD-CHF","clOrdId":"am2","newPx":"0.95"})");
+  CAF_CHECK_EQUAL(okx_data(cross, 0, "sCode"), "0");
+  q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
+  CAF_CHECK_EQUAL(okx_data(q, 0, "accFillSz"), "4");
+  CAF_CHECK_EQUAL(okx_data(q, 0, "state"), "partially_filled");
+  auto below = call("alice", "POST", "/api/v5/trade/amend-order",
+                    R"({"instId":"USD-CHF","ordId":")" + id + R"(","newSz":"4"})");
+  CAF_CHECK_EQUAL(okx_data(below, 0, "sCode"), "51000");
+  // A post_only order may not be re-priced into the asks.
+  call("bob", "POST", "/api/v5/trade/order", limit_body("sell", "0.97", "4"));
+  auto body = limit_body("buy", "0.9", "5", "po1");
+  body.replace(body.find("\"limit\""), 7, "\"post_only\"");
+  auto po = call("alice", "POST", "/api/v5/trade/order", body);
+  CAF_REQUIRE_EQUAL(okx_data(po, 0, "sCode"), "0");
+  auto take = call("alice", "POST", "/api/v5/trade/amend-order",
+                   R"({"instId":"USD-CHF","clOrdId":"po1","newPx":"0.97"})");
+  CAF_CHECK_EQUAL(okx_data(take, 0, "sCode"), "51511");
+}
+
 CAF_TEST(amend_with_cxl_on_fail_cancels) {
   auto r = call("alice", "POST", "/api/v5/trade/order", limit_body("buy", "0.9", "10"));
   auto id = okx_data(r, 0, "ordId");
   auto a = call("alice", "POST", "/api/v5/trade/amend-order",
-                R"({"instId":"USD-CHF","ordId":")" + id + R"(","newSz":"20","cxlOnFail":"true"})");
-  CAF_CHECK_EQUAL(okx_data(a, 0, "sCode"), "51000");
+                R"({"instId":"USD-CHF","ordId":")" + id + R"(","newSz":"5000","cxlOnFail":"true"})");
+  CAF_CHECK_EQUAL(okx_data(a, 0, "sCode"), "51008");
   auto q = call("alice", "GET", "/api/v5/trade/order?instId=USD-CHF&ordId=" + id);
   CAF_CHECK_EQUAL(okx_data(q, 0, "state"), "canceled");
 }
