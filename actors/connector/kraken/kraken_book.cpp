@@ -56,7 +56,7 @@ kraken_book_result kraken_book::on_message(const kraken_book_msg& m) {
     return kraken_book_result::unsynced;
   apply(bids_, m.bids);
   apply(asks_, m.asks);
-  if (m.checksum && *m.checksum != checksum()) {
+  if (m.checksum != checksum()) {
     ++checksum_failures_;
     synced_ = true; // every discarded book counts as a resync, a bad snapshot's too
     lose_sync();

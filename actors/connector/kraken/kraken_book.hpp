@@ -10,7 +10,9 @@
 //   - every message carries `checksum`: CRC32 of the top 10 asks then the
 //     top 10 bids, prices and quantities formatted with the pair's
 //     price_precision / qty_precision (instrument channel),
-//     kraken_book_checksum.
+//     kraken_book_checksum. A message without one is malformed: the codec
+//     refuses it (kraken_frame::broken_books) and the stream discards and
+//     resubscribes the book as on a mismatch, never applying it unchecked.
 //
 // v2 has no sequence numbers: the checksum is the only continuity check. A
 // mismatch discards the book (a resync, counted) and the stream subscribes

@@ -200,13 +200,14 @@ outcome<kraken_frame_kind> decode_book_entry(const json& d, bool snapshot, krake
   std::string why;
   if (!read_levels(d, "bids", b.bids, why) || !read_levels(d, "asks", b.asks, why))
     return fail("book: " + why);
-  b.checksum.reset();
-  if (d.HasMember("checksum")) {
-    auto c = int_of(d, "checksum");
-    if (!c || *c > UINT32_MAX)
-      return fail("book: field \"checksum\": not an unsigned 32-bit integer");
-    b.checksum = static_cast<uint32_t>(*c);
-  }
+  // Kraken's every book message carries it: without one the message could
+  // only be applied unchecked, and v2 has no other continuity check.
+  if (!d.HasMember("checksum"))
+    return fail("book: field \"checksum\": missing");
+  auto c = int_of(d, "checksum");
+  if (!c || *c > UINT32_MAX)
+    return fail("book: field \"checksum\": not an unsigned 32-bit integer");
+  b.checksum = static_cast<uint32_t>(*c);
   b.ts = {};
   if (auto ts = text_of(d, "timestamp")) {
     auto t = parse_rfc3339(*ts);
@@ -226,8 +227,14 @@ outcome<kraken_frame_kind> decode_book(const json& data, bool snapshot, kraken_f
     if (!data[i].IsObject())
       return fail("book: an entry of \"data\" is not an object");
     auto r = decode_book_entry(data[i], snapshot, out.books[i]);
-    if (!r)
+    if (!r) {
+      // None of the frame's entries is applied: each named book missed it.
+      for (auto& d : data.GetArray())
+        if (d.IsObject())
+          if (auto sym = text_of(d, "symbol"))
+            out.broken_books.emplace_back(*sym);
       return r;
+    }
   }
   return kraken_frame_kind::book;
 }
@@ -293,6 +300,7 @@ outcome<kraken_frame_kind> decode_instrument(const json& data, kraken_frame& out
 } // namespace
 
 outcome<kraken_frame_kind> decode_kraken_frame(std::string_view text, kraken_frame& out) {
+  out.broken_books.clear();
   rapidjson::Document doc;
   // Iterative (a frame of 100000 '[' must not overflow the stack); numbers
   // kept as their text, so no price passes through a double.

@@ -43,7 +43,9 @@ struct kraken_book_msg {
   bool snapshot = false;
   std::vector<kraken_level> bids{};
   std::vector<kraken_level> asks{};
-  std::optional<uint32_t> checksum{};
+  // Kraken sends one with every book message; a message without it is
+  // malformed (kraken_frame::broken_books), never applied unchecked.
+  uint32_t checksum = 0;
   timestamp_ns ts{}; // absent on snapshots: zero
 };
 
@@ -86,6 +88,9 @@ struct kraken_frame {
   kraken_ack_msg ack{};
   // One per entry of "data" (Kraken sends one; more are read alike).
   std::vector<kraken_book_msg> books{};
+  // A book frame that failed to decode: the symbols its entries name (the
+  // books that missed a message and must resync). Empty otherwise.
+  std::vector<std::string> broken_books{};
   std::vector<kraken_trade_msg> trades{};
   // The trades are the subscribe's snapshot: history, not the live flow.
   bool trades_snapshot = false;

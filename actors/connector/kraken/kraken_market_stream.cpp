@@ -117,6 +117,7 @@ struct kraken_market_stream::impl {
     } else {
       ++self.md_.parse_errors;
       last_error.set(kind.error().reason);
+      resync_broken_books();
     }
     // Throttled resubscribes are due on a later frame: Kraken's heartbeat
     // comes every second, so no timer of their own is needed.
@@ -204,6 +205,20 @@ struct kraken_market_stream::impl {
         }
       if (!missing.empty())
         last_error_event.set("instrument: not listed by the venue: " + missing);
+    }
+  }
+
+  // A malformed book message (no checksum, a bad level) was not applied:
+  // each book it named is stale now, so it is discarded and subscribed
+  // again as on a checksum mismatch.
+  void resync_broken_books() {
+    for (auto& pair : frame.broken_books) {
+      auto it = by_pair.find(pair);
+      if (it == by_pair.end() || !it->second->subscribed)
+        continue;
+      it->second->book.reset();
+      note_book(*it->second);
+      resubscribe(*it->second);
     }
   }
 

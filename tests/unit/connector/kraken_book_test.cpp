@@ -164,7 +164,8 @@ CAF_TEST(a_crossed_book_is_flagged_and_counted_once) {
   m.snapshot = true;
   m.bids = {kraken_level{price::parse("0.9125").value(), qty::parse("1").value()}};
   m.asks = {kraken_level{price::parse("0.9124").value(), qty::parse("1").value()}};
-  c.on_message(m); // no checksum: nothing to verify
+  m.checksum = kraken_book_checksum(m.asks, m.bids, 5, 8);
+  CAF_CHECK_EQUAL(to_string(c.on_message(m)), std::string("synced"));
   CAF_CHECK(c.crossed());
   CAF_CHECK_EQUAL(c.crossed_count(), 1u);
 }
@@ -201,6 +202,25 @@ CAF_TEST(frames_of_every_kind_decode) {
   CAF_CHECK(!decode_kraken_frame("{not json", f));
   CAF_CHECK(!decode_kraken_frame(R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","bids":[{"price":-1,"qty":1}]}]})", f));
   CAF_CHECK(!decode_kraken_frame(R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","checksum":99999999999}]})", f));
+  CAF_CHECK(f.broken_books == std::vector<std::string>{"USD/CHF"});
+  CAF_CHECK(decode_kraken_frame(R"({"channel":"heartbeat"})", f));
+  CAF_CHECK(f.broken_books.empty());
+}
+
+// Kraken sends a checksum with every book message: one without is malformed
+// (never applied unchecked), and every book its frame names is reported broken.
+CAF_TEST(a_book_message_without_checksum_is_malformed) {
+  kraken_frame f;
+  auto k = decode_kraken_frame(
+    R"({"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[],"asks":[],"checksum":1},{"symbol":"USD/CHF","bids":[{"price":0.9121,"qty":4}],"asks":[]}]})",
+    f);
+  CAF_REQUIRE(!k);
+  CAF_CHECK_EQUAL(k.error().reason, "book: field \"checksum\": missing");
+  CAF_CHECK((f.broken_books == std::vector<std::string>{"BTC/USD", "USD/CHF"}));
+  auto snap = decode_kraken_frame(
+    R"({"channel":"book","type":"snapshot","data":[{"symbol":"USD/CHF","bids":[{"price":0.9,"qty":1}],"asks":[]}]})",
+    f);
+  CAF_CHECK(!snap);
 }
 
 CAF_TEST(requests_follow_kraken_v2) {

@@ -2,7 +2,8 @@
 // instrument first, then book and trade for the pair it names; snapshot and
 // updates; a corrupted checksum answered by unsubscribe + subscribe and a
 // fresh snapshot; trades to the batch; malformed and unknown-pair frames and
-// refused subscriptions counted; the {"method":"ping"} keepalive, and a
+// refused subscriptions counted; a book message without checksum counted as
+// malformed and its book resubscribed; the {"method":"ping"} keepalive, and a
 // silent venue dropped and reconnected.
 #define CAF_SUITE connector_kraken_market_stream
 #include "caf/test/unit_test_impl.hpp"
@@ -206,5 +207,40 @@ CAF_TEST(an_unlisted_symbol_is_counted_and_a_lost_snapshot_is_asked_again) {
   stream.add_counters(k);
   CAF_CHECK_EQUAL(k["md.unlisted_symbols"], 1);
   CAF_CHECK(stream.last_error_event().find("EURJPY") != std::string::npos);
+  stream.stop();
+}
+
+// Kraken sends a checksum with every book message: an update without one is
+// malformed (counted with its reason), not applied unchecked, and the book is
+// discarded and subscribed again as on a checksum mismatch.
+CAF_TEST(a_book_update_without_checksum_resubscribes_the_book) {
+  std::atomic<bool> resynced{false};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    open_subscriptions(p);
+    p.send(snapshot());
+    p.send(R"({"channel":"book","type":"update","data":[{"symbol":"USD/CHF","bids":[{"price":0.9121,"qty":4}],"asks":[]}]})");
+    p.read_until(R"("method":"unsubscribe")");
+    p.read_until(R"("method":"subscribe")");
+    p.send(snapshot());
+    p.send(added); // applies on the fresh snapshot: its checksum holds
+    resynced = true;
+    for (;;)
+      if (p.read().find(R"("method":"ping")") != std::string::npos)
+        p.send(R"({"method":"pong"})");
+  });
+  kraken_market_stream stream(config_for(server.port()), [](market_batch&&) {});
+  stream.start();
+  CAF_REQUIRE(eventually([&] {
+    auto view = stream.book(symbol::parse("USDCHF").value(), 10, 2000ms);
+    // The fresh snapshot's 0.9123 and the update's 0.9121 (0.9122 deleted).
+    return resynced.load() && view && view->synced && view->bids.size() == 2
+           && view->bids[1].px == price::parse("0.9121").value();
+  }));
+  CAF_CHECK_EQUAL(stream.parse_errors(), 1u);
+  CAF_CHECK_EQUAL(stream.last_parse_error(), "book: field \"checksum\": missing");
+  CAF_CHECK_EQUAL(stream.resubscribes(), 1u);
+  CAF_CHECK_EQUAL(stream.book_resyncs(), 1u);
+  CAF_CHECK_EQUAL(stream.checksum_failures(), 0u);
+  CAF_CHECK_EQUAL(server.count_received(R"("method":"unsubscribe")"), 1u);
   stream.stop();
 }
