@@ -49,6 +49,10 @@ std::string validate(const kraken_adapter_config& cfg) {
     return "request_timeout: must be positive";
   if (cfg.cancel_all_pause.count() < 0)
     return "cancel_all_pause: must not be negative";
+  if (auto why = validate_call_limits(cfg.call_limits); !why.empty())
+    return std::string(why);
+  if (cfg.call_counter_wait.count() < 0)
+    return "call_counter_wait: must not be negative";
   if (!valid_dead_man(cfg.dead_mans_switch))
     return "dead_mans_switch: 0 (off) or whole seconds 1 s .. 86400 s (CancelAllOrdersAfter)";
   if (cfg.poll_interval.count() <= 0 || cfg.poll_interval_streaming.count() <= 0)
@@ -77,6 +81,8 @@ kraken_adapter::kraken_adapter(kraken_adapter_config cfg, adapter_context ctx)
   rest.request_timeout = cfg_.request_timeout;
   rest.nonce_path = cfg_.nonce_path;
   rest.nonce_block = cfg_.nonce_block;
+  rest.call_limits = cfg_.call_limits;
+  rest.order_wait = cfg_.call_counter_wait;
   session_ = std::make_unique<kraken_session>(std::move(rest), cfg_.symbols, cfg_.cancel_all_pause);
   if (cfg_.use_ws_orders) {
     kraken_ws_config ws;
@@ -261,7 +267,7 @@ std::vector<asset_balance> kraken_adapter::balances() {
   return session_->balances();
 }
 
-// While an "EAPI:Rate limit exceeded" pause lasts nothing is sent, so no probe.
+// After "EAPI:Rate limit exceeded", until the counter has room again: no probe.
 bool kraken_adapter::may_probe() const {
   return session_->rate_limit_pause().count() == 0;
 }
@@ -285,7 +291,11 @@ void kraken_adapter::add_counters(counters& k) const {
   k["protocol_kraken"] = 1;
   k["requests"] = rest.requests.load();
   k["rate_limited"] = rest.rate_limited.load();
-  k["requests_refused_rate_limited"] = rest.refused_paused.load();
+  k["requests_refused_rate_limited"] = rest.deferred.load();
+  k["requests_deferred"] = rest.deferred.load();
+  k["call_counter_waits"] = rest.budget_waits.load();
+  k["call_counter_wait_us"] = rest.budget_wait_us.load();
+  k["call_counter_milli"] = static_cast<int64_t>(rest.call_counter() * 1000);
   k["rate_limit_pause_ms"] = session_->rate_limit_pause().count();
   k["nonce_errors"] = rest.nonce_errors.load();
   k["nonce_resends"] = rest.nonce_resends.load();

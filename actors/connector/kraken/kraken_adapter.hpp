@@ -23,7 +23,14 @@
 // - The venue's dead-man's switch: CancelAllOrdersAfter(dead_mans_switch)
 //   armed at start and refreshed every third of it from the adapter's own
 //   timer. stop() leaves it armed; cancel_all_after(0) disarms.
-// - probe: public Time; no probe while an "EAPI:Rate limit exceeded" pause lasts.
+// - Kraken's REST call counter modelled on our side (kraken_call_budget.hpp,
+//   `call_limits`, Pro tier by default): the kill's confirming OpenOrders
+//   may spend all of it (CancelAll costs nothing), order work leaves it a
+//   reserve, polls and their lookups use only what is left and are deferred
+//   (counted) when there is none; "EAPI:Rate limit exceeded" fills the model
+//   and backs off.
+// - probe: public Time; no probe while the venue's counter, after
+//   "EAPI:Rate limit exceeded", has no room even for the kill.
 //
 // Symbols are ours (USDCHF); Kraken's pair key, altname, wsname and v2
 // symbol and its decimals come from public AssetPairs at start()
@@ -39,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/connector/kraken/kraken_call_budget.hpp"
 #include "actors/connector/venue_adapter.hpp"
 #include "messages/symbol.hpp"
 
@@ -67,6 +75,13 @@ struct kraken_adapter_config {
   std::chrono::milliseconds request_timeout{2000};
   // Pause between cancel_all verification rounds.
   std::chrono::milliseconds cancel_all_pause{20};
+  // Kraken's call counter of the account's tier (max 20, decay 1/s: Pro;
+  // Intermediate 20 @ 0.5/s; Starter 15 @ 0.33/s) and what of it is kept
+  // for the kill switch and for order work.
+  kraken_call_limits call_limits;
+  // The longest an order lookup, amend check, snapshot or token request
+  // waits for room on the call counter before it is not sent.
+  std::chrono::milliseconds call_counter_wait{1000};
   // Orders over the private WebSocket (REST while it is down); false: REST.
   bool use_ws_orders = true;
   // Fills from the `executions` channel; polls are the fallback.

@@ -48,7 +48,7 @@ std::vector<kraken_output> kraken_session::amend(const client_order_id& orig,
     return out;
   }
   auto key = venue_key(orig);
-  auto now_at = find_order(orig);
+  auto now_at = find_order(orig, call_priority::order);
   if (state->executed.is_positive() || !now_at.order || now_at.order->vol_exec.is_positive()) {
     out.emplace_back(reject(replacement, reject_reason::replace_refused,
                             now_at.order || state->executed.is_positive()
@@ -66,7 +66,7 @@ std::vector<kraken_output> kraken_session::amend(const client_order_id& orig,
     reply = send_amend(*p, key, replacement.quantity, new_px);
   if (reply.kind == reply_kind::unknown) {
     // Applied or not: the order's price and volume say.
-    auto q = find_order(orig);
+    auto q = find_order(orig, call_priority::order);
     if (q.order && q.order->px == replacement.limit_price && q.order->vol == replacement.quantity)
       reply.kind = reply_kind::ok;
   }

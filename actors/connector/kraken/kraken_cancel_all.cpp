@@ -19,11 +19,16 @@ void kraken_session::cancel_round(const std::vector<symbol>& which, bool everyth
                                   steady_deadline until, channel_result& r, bool& verified) {
   verified = false;
   std::string errors;
-  auto listed = rest_.open_orders({}, until);
+  auto listed = rest_.open_orders({}, until, call_priority::kill);
   ++r.retries;
   if (!listed.ok()) {
-    // open_orders_after stays what the last listing that answered showed.
-    auto before = r.error.find("OpenOrders: ") == 0 ? std::string() : r.error;
+    // open_orders_after stays what the last listing that answered showed;
+    // the last cancel failure seen is kept after the listing's.
+    auto before = r.error;
+    if (before.rfind("OpenOrders: ", 0) == 0) {
+      auto end = before.find("; ");
+      before = end == std::string::npos ? std::string() : before.substr(end + 2);
+    }
     r.error = "OpenOrders: " + listed.detail + "; " + before;
     return;
   }
@@ -94,7 +99,10 @@ channel_result kraken_session::cancel_all(const kill_id& id, const node_id& self
       r.ok = true; // the venue's own listing shows none left
       break;
     }
-    auto pause = std::chrono::steady_clock::now() + cancel_all_pause_;
+    // The next listing only once the call counter has room for it: when
+    // that is past the deadline the rounds end here (no empty loop).
+    auto pause = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(
+                                                     cancel_all_pause_, rest_.paused_for());
     if (pause >= until) {
       auto left = r.open_orders_after >= 0
                     ? "deadline passed with open orders listed before the last cancel: "

@@ -11,18 +11,19 @@ namespace cwts::connector::kraken {
 // By txid when the venue gave one (QueryOrders: one call); else OpenOrders,
 // then ClosedOrders (a history query: it costs Kraken's call counter 2),
 // filtered by the order's cl_ord_id.
-kraken_session::found_order kraken_session::find_order(const client_order_id& id) {
+kraken_session::found_order kraken_session::find_order(const client_order_id& id,
+                                                      call_priority p) {
   found_order f;
   auto key = venue_key(id);
   if (auto t = txids_.find(key); t != txids_.end()) {
-    auto q = rest_.query_orders({t->second});
+    auto q = rest_.query_orders({t->second}, p);
     if (q.ok() && q.value.size() == 1) {
       f.known = true;
       f.order = q.value.front();
       return f;
     }
   }
-  auto open = rest_.open_orders(key);
+  auto open = rest_.open_orders(key, steady_deadline::max(), p);
   if (!open.ok())
     return f;
   for (auto& o : open.value)
@@ -31,7 +32,7 @@ kraken_session::found_order kraken_session::find_order(const client_order_id& id
       f.order = o;
       return f;
     }
-  auto closed = rest_.closed_orders(key);
+  auto closed = rest_.closed_orders(key, p);
   if (!closed.ok())
     return f;
   f.known = true;
@@ -65,9 +66,9 @@ void kraken_session::settle_gone(const symbol& sym, const std::vector<client_ord
     std::vector<std::string> txids;
     for (auto j = i; j < end; ++j)
       txids.push_back(by_txid[j].second);
-    auto q = rest_.query_orders(txids);
+    auto q = rest_.query_orders(txids, call_priority::background);
     if (!q.ok() && (q.kind != reply_kind::rejected || effect_of(q.error) == error_effect::rate_limited))
-      return; // down or rate limited: the next poll (or the executions) settles them
+      return; // down, rate limited or no room: the next poll (or the executions) settles them
     for (auto j = i; j < end; ++j) {
       const kraken_order* found = nullptr;
       if (q.ok())
@@ -83,15 +84,18 @@ void kraken_session::settle_gone(const symbol& sym, const std::vector<client_ord
       append(out, tracker_.on_query_result(v, wall_clock_now()));
     }
   }
-  for (auto& id : single)
-    resolve(id, sym, out);
+  for (auto& id : single) {
+    if (!rest_.room_for(call_priority::background))
+      return; // the call counter is for orders and the kill now: the next poll
+    resolve(id, sym, out, call_priority::background);
+  }
 }
 
 // An unknown outcome settled either way by the venue's own listing.
 bool kraken_session::resolve(const client_order_id& id, const symbol& sym,
-                             std::vector<kraken_output>& out,
+                             std::vector<kraken_output>& out, call_priority p,
                              std::optional<std::chrono::steady_clock::time_point> unknown_since) {
-  auto f = find_order(id);
+  auto f = find_order(id, p);
   if (!f.known)
     return false;
   if (f.order) {
@@ -112,9 +116,10 @@ bool kraken_session::resolve(const client_order_id& id, const symbol& sym,
   return true;
 }
 
-// A tracked order's state after a cancel: reported when it changed.
+// A tracked order's state after a cancel: reported when it changed. In
+// the background: the executions channel and the next poll report it too.
 void kraken_session::settle(const client_order_id& id, std::vector<kraken_output>& out) {
-  auto f = find_order(id);
+  auto f = find_order(id, call_priority::background);
   if (!f.order)
     return;
   auto v = to_venue_order(*f.order);

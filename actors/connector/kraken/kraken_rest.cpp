@@ -1,6 +1,8 @@
 #include "actors/connector/kraken/kraken_rest.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <thread>
 
 #include "actors/connector/tls_transport.hpp"
 
@@ -10,11 +12,6 @@ namespace {
 
 using boost::beast::http::verb;
 using clock_type = std::chrono::steady_clock;
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
-    .count();
-}
 
 template <class T, class U>
 kraken_reply<T> carry(const kraken_reply<U>& from) {
@@ -82,17 +79,53 @@ kraken_rest::kraken_rest(kraken_rest_config cfg)
     key_(base64_decode(cfg_.credentials.secret).value_or(std::string())),
     http_(make_http_transport(cfg_.host, cfg_.port, cfg_.tls, cfg_.ca_file),
           cfg_.host + ":" + std::to_string(cfg_.port), cfg_.request_timeout),
-    nonce_(cfg_.nonce_path, cfg_.nonce_block) {}
+    nonce_(cfg_.nonce_path, cfg_.nonce_block),
+    budget_(cfg_.call_limits) {}
 
 std::chrono::milliseconds kraken_rest::paused_for() const {
-  auto left = paused_until_ns_.load() - steady_ns();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-    std::chrono::nanoseconds(std::max<int64_t>(0, left)));
+    budget_.wait_for(1, call_priority::kill, clock_type::now()));
+}
+
+bool kraken_rest::room_for(call_priority p) const {
+  return budget_.wait_for(1, p, clock_type::now()) == clock_type::duration::zero();
+}
+
+double kraken_rest::call_counter() const {
+  return budget_.value(clock_type::now());
+}
+
+bool kraken_rest::admit(double cost, call_priority p, steady_deadline limit, std::string& why) {
+  auto now = clock_type::now();
+  auto wait = budget_.wait_for(cost, p, now);
+  if (wait == clock_type::duration::zero())
+    return true;
+  // The kill waits for the decay until its deadline; order work a little;
+  // the background not at all (its next round asks again).
+  auto most = clock_type::duration::zero();
+  if (p == call_priority::kill)
+    most = limit - now;
+  else if (p == call_priority::order)
+    most = std::min<clock_type::duration>(cfg_.order_wait, limit - now);
+  if (wait > most) {
+    ++deferred;
+    char text[128];
+    std::snprintf(text, sizeof text, "call counter at %.1f of %.1f: room in %lld ms",
+                  budget_.value(now), budget_.limits().max,
+                  static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
+    why = text;
+    return false;
+  }
+  std::this_thread::sleep_for(wait); // one wait, exactly as long as the decay needs
+  ++budget_waits;
+  budget_wait_us += std::chrono::duration_cast<std::chrono::microseconds>(wait).count();
+  return true;
 }
 
 kraken_reply<kraken_envelope> kraken_rest::send_once(const std::string& path,
                                                      const kraken_fields& fields, bool is_private,
-                                                     steady_deadline limit) {
+                                                     steady_deadline limit, double cost) {
   kraken_reply<kraken_envelope> out;
   http_request req;
   req.target = path;
@@ -121,6 +154,7 @@ kraken_reply<kraken_envelope> kraken_rest::send_once(const std::string& path,
       req.target += "?" + form_body(fields);
   }
   ++requests;
+  budget_.spend(cost, clock_type::now());
   auto deadline = std::min(clock_type::now() + cfg_.request_timeout, limit);
   auto res = http_.send(req, deadline);
   if (!res) {
@@ -144,6 +178,8 @@ kraken_reply<kraken_envelope> kraken_rest::send_once(const std::string& path,
   }
   out.value = std::move(env.value());
   if (out.value.ok() && reply.status == 200) {
+    if (cost > 0)
+      budget_.on_accepted();
     out.kind = reply_kind::ok;
     return out;
   }
@@ -155,7 +191,10 @@ kraken_reply<kraken_envelope> kraken_rest::send_once(const std::string& path,
     case error_effect::unknown: out.kind = reply_kind::unknown; break;
     case error_effect::rate_limited:
       ++rate_limited;
-      paused_until_ns_ = steady_ns() + std::chrono::nanoseconds(cfg_.rate_limit_pause).count();
+      // The call counter's answer (the trading counter's EOrder: one is the
+      // order's own reject): the venue's counter is fuller than modelled.
+      if (out.value.errors.front() == "EAPI:Rate limit exceeded")
+        budget_.on_rate_limited(clock_type::now());
       out.kind = reply_kind::rejected;
       break;
     case error_effect::invalid_nonce: out.kind = reply_kind::rejected; break;
@@ -168,26 +207,24 @@ kraken_reply<kraken_envelope> kraken_rest::send_once(const std::string& path,
 
 kraken_reply<kraken_envelope> kraken_rest::call(const std::string& method,
                                                 const kraken_fields& fields, bool is_private,
-                                                steady_deadline limit) {
+                                                steady_deadline limit, call_priority p) {
   auto path = std::string(is_private ? "/0/private/" : "/0/public/") + method;
-  // The kill switch and the dead-man's switch must always be tried.
-  bool exempt = method == "CancelAll" || method == "CancelAllOrdersAfter";
-  if (auto left = paused_for(); left.count() > 0 && is_private && !exempt) {
-    ++refused_paused;
+  // Public calls are limited per IP, not by the key's call counter.
+  double cost = is_private ? kraken_call_cost(method) : 0;
+  if (std::string why; !admit(cost, p, limit, why)) {
     kraken_reply<kraken_envelope> out;
     out.kind = reply_kind::not_sent;
-    out.detail = "rate limited (EAPI:Rate limit exceeded): " + std::to_string(left.count())
-                 + " ms of the pause left";
+    out.detail = why;
     return out;
   }
-  auto r = send_once(path, fields, is_private, limit);
+  auto r = send_once(path, fields, is_private, limit, cost);
   if (r.kind == reply_kind::rejected && !r.value.errors.empty()
       && effect_of(r.value.errors.front()) == error_effect::invalid_nonce) {
     // Refused before it ran: once more above the venue's last nonce.
     ++nonce_errors;
     nonce_.bump();
     ++nonce_resends;
-    r = send_once(path, fields, is_private, limit);
+    r = send_once(path, fields, is_private, limit, cost);
     if (r.kind == reply_kind::rejected && !r.value.errors.empty()
         && effect_of(r.value.errors.front()) == error_effect::invalid_nonce)
       ++nonce_errors;
@@ -236,29 +273,31 @@ kraken_reply<std::string> kraken_rest::cancel_all_after(int64_t seconds) {
 }
 
 kraken_reply<std::vector<kraken_order>> kraken_rest::open_orders(const std::string& cl_ord_id,
-                                                                 steady_deadline limit) {
+                                                                 steady_deadline limit,
+                                                                 call_priority p) {
   kraken_fields f;
   if (!cl_ord_id.empty())
     f.emplace_back("cl_ord_id", cl_ord_id);
-  return decode<std::vector<kraken_order>>(call("OpenOrders", f, true, limit),
+  return decode<std::vector<kraken_order>>(call("OpenOrders", f, true, limit, p),
                                            [](const kraken_envelope& env) {
                                              return orders_under(env, "open");
                                            });
 }
 
-kraken_reply<std::vector<kraken_order>> kraken_rest::closed_orders(const std::string& cl_ord_id) {
+kraken_reply<std::vector<kraken_order>> kraken_rest::closed_orders(const std::string& cl_ord_id,
+                                                                   call_priority p) {
   return decode<std::vector<kraken_order>>(
-    call("ClosedOrders", {{"cl_ord_id", cl_ord_id}}, true, steady_deadline::max()),
+    call("ClosedOrders", {{"cl_ord_id", cl_ord_id}}, true, steady_deadline::max(), p),
     [](const kraken_envelope& env) { return orders_under(env, "closed"); });
 }
 
 kraken_reply<std::vector<kraken_order>>
-kraken_rest::query_orders(const std::vector<std::string>& txids) {
+kraken_rest::query_orders(const std::vector<std::string>& txids, call_priority p) {
   std::string list;
   for (auto& t : txids)
     list += (list.empty() ? "" : ",") + t;
   return decode<std::vector<kraken_order>>(
-    call("QueryOrders", {{"txid", list}}, true, steady_deadline::max()),
+    call("QueryOrders", {{"txid", list}}, true, steady_deadline::max(), p),
     [](const kraken_envelope& env) { return parse_order_map(*env.result); });
 }
 

@@ -15,10 +15,14 @@
 //
 // "EAPI:Invalid nonce" means the request was refused before it ran: the
 // nonce jumps ahead and the request is sent once more (counted), never more.
-// "EAPI:Rate limit exceeded": nothing is sent for `rate_limit_pause`
-// (Kraken's counter decays continuously), except CancelAll and
-// CancelAllOrdersAfter, which the kill switch and the dead-man's switch
-// must always try.
+// Kraken's call counter is modelled here (kraken_call_budget.hpp): a
+// private call is sent only when its cost fits under its priority's
+// ceiling; else it waits for the decay (the kill switch, until its
+// deadline; order work, at most `order_wait`) or is not sent (`not_sent`,
+// counted in `deferred`: the background asks again on its next round).
+// Trading calls (AddOrder, AmendOrder, CancelOrder, CancelAll,
+// CancelAllOrdersAfter) cost nothing on that counter and always go.
+// "EAPI:Rate limit exceeded" fills the model (kraken_call_budget backs off).
 
 #include <atomic>
 #include <chrono>
@@ -29,6 +33,7 @@
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "actors/connector/http_client.hpp"
+#include "actors/connector/kraken/kraken_call_budget.hpp"
 #include "actors/connector/kraken/kraken_codec.hpp"
 #include "actors/connector/kraken/kraken_nonce.hpp"
 #include "actors/connector/kraken/kraken_signer.hpp"
@@ -42,7 +47,9 @@ struct kraken_rest_config {
   std::string ca_file;
   kraken_credentials credentials;
   std::chrono::milliseconds request_timeout{2000};
-  std::chrono::milliseconds rate_limit_pause{2000};
+  kraken_call_limits call_limits;
+  // The longest an order-priority call waits for room on the call counter.
+  std::chrono::milliseconds order_wait{1000};
   std::string nonce_path; // empty: nonces in memory only (tests)
   uint64_t nonce_block = 60'000'000;
 };
@@ -84,36 +91,51 @@ public:
   kraken_reply<int64_t> cancel_all(steady_deadline limit = steady_deadline::max());
   // CancelAllOrdersAfter: the triggerTime ("0" / empty when disarmed).
   kraken_reply<std::string> cancel_all_after(int64_t seconds);
+  // The queries below cost the call counter 1 each and wait as `p` may.
   // OpenOrders, optionally only the order with `cl_ord_id`.
   kraken_reply<std::vector<kraken_order>> open_orders(const std::string& cl_ord_id = {},
-                                                      steady_deadline limit = steady_deadline::max());
+                                                      steady_deadline limit = steady_deadline::max(),
+                                                      call_priority p = call_priority::order);
   // ClosedOrders of `cl_ord_id` (Kraken filters closed orders by it too).
-  kraken_reply<std::vector<kraken_order>> closed_orders(const std::string& cl_ord_id);
+  kraken_reply<std::vector<kraken_order>> closed_orders(const std::string& cl_ord_id,
+                                                        call_priority p = call_priority::order);
   // QueryOrders of up to 50 txids.
-  kraken_reply<std::vector<kraken_order>> query_orders(const std::vector<std::string>& txids);
+  kraken_reply<std::vector<kraken_order>> query_orders(const std::vector<std::string>& txids,
+                                                       call_priority p = call_priority::order);
   kraken_reply<std::vector<asset_balance>> balances();
   kraken_reply<kraken_token> websockets_token();
 
+  // How long until the venue's counter, as modelled, takes one call again
+  // at the kill's priority: non-zero only after "EAPI:Rate limit exceeded".
   std::chrono::milliseconds paused_for() const;
+  // Whether a call of cost 1 at `p` would go now, without a wait.
+  bool room_for(call_priority p) const;
+  // The modelled call counter now.
+  double call_counter() const;
 
   // Atomics: read from other threads for stats.
   std::atomic<int64_t> requests{0};
   std::atomic<int64_t> rate_limited{0};   // EAPI:Rate limit exceeded answers
-  std::atomic<int64_t> refused_paused{0}; // not sent during a pause
+  std::atomic<int64_t> deferred{0};       // not sent: no room on the call counter
+  std::atomic<int64_t> budget_waits{0};   // sent after waiting for the decay
+  std::atomic<int64_t> budget_wait_us{0}; // how long those waits took, in all
   std::atomic<int64_t> nonce_errors{0};   // EAPI:Invalid nonce answers
   std::atomic<int64_t> nonce_resends{0};  // requests sent again after one
 
 private:
   kraken_reply<kraken_envelope> call(const std::string& method, const kraken_fields& fields,
-                                     bool is_private, steady_deadline limit);
+                                     bool is_private, steady_deadline limit,
+                                     call_priority p = call_priority::order);
+  // Waits for room on the call counter as `p` may: false when it did not fit.
+  bool admit(double cost, call_priority p, steady_deadline limit, std::string& why);
   kraken_reply<kraken_envelope> send_once(const std::string& path, const kraken_fields& fields,
-                                          bool is_private, steady_deadline limit);
+                                          bool is_private, steady_deadline limit, double cost);
 
   kraken_rest_config cfg_;
   std::string key_; // the decoded secret
   http_client http_;
   kraken_nonce nonce_;
-  std::atomic<int64_t> paused_until_ns_{0}; // steady clock
+  kraken_call_budget budget_;
 };
 
 } // namespace cwts::connector::kraken

@@ -246,7 +246,8 @@ std::vector<kraken_output> kraken_session::place(const order_request& req, bool 
       break;
     case reply_kind::unknown:
       ++counters_.unknown_outcomes;
-      if (auto since = std::chrono::steady_clock::now(); resolve(req.id, req.sym, out, since))
+      if (auto since = std::chrono::steady_clock::now();
+          resolve(req.id, req.sym, out, call_priority::order, since))
         ++counters_.unknown_resolved;
       else
         unresolved_.emplace(req.id, unknown_outcome{req.sym, since});
@@ -277,7 +278,9 @@ std::vector<kraken_output> kraken_session::poll() {
   ++counters_.polls;
   ensure_pairs();
   for (auto i = unresolved_.begin(); i != unresolved_.end();) {
-    if (resolve(i->first, i->second.sym, out, i->second.since)) {
+    if (!rest_.room_for(call_priority::background))
+      break; // asked again by the next poll
+    if (resolve(i->first, i->second.sym, out, call_priority::background, i->second.since)) {
       ++counters_.unknown_resolved;
       i = unresolved_.erase(i);
     } else {
@@ -287,7 +290,7 @@ std::vector<kraken_output> kraken_session::poll() {
   counters_.unresolved = static_cast<int64_t>(unresolved_.size());
   if (tracker_.open_count() == 0)
     return out;
-  auto open = rest_.open_orders();
+  auto open = rest_.open_orders({}, steady_deadline::max(), call_priority::background);
   if (!open.ok())
     return out;
   for (auto& sym : symbols_) {

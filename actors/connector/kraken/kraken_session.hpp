@@ -99,6 +99,7 @@ public:
   std::vector<kraken_output> place(const order_request& req, bool gate_open);
   std::vector<kraken_output> cancel(const cancel_request& c);
   std::vector<kraken_output> amend(const client_order_id& orig, const order_request& replacement);
+  // Background: only with what the call counter leaves (kraken_call_budget).
   std::vector<kraken_output> poll();
   // One item of the `executions` channel.
   std::vector<kraken_output> on_execution(const kraken_execution& e);
@@ -134,9 +135,10 @@ private:
   void remember_txid(const std::string& cl_ord_id, const std::string& txid);
   void count_reject(const std::string& error);
   // The order with our id: by txid, else OpenOrders then ClosedOrders
-  // filtered by cl_ord_id.
-  found_order find_order(const client_order_id& id);
+  // filtered by cl_ord_id; each query spends the call counter at `p`.
+  found_order find_order(const client_order_id& id, call_priority p);
   bool resolve(const client_order_id& id, const symbol& sym, std::vector<kraken_output>& out,
+               call_priority p,
                std::optional<std::chrono::steady_clock::time_point> unknown_since = std::nullopt);
   void settle(const client_order_id& id, std::vector<kraken_output>& out);
   void settle_gone(const symbol& sym, const std::vector<client_order_id>& gone,

@@ -63,7 +63,7 @@ venue_snapshot kraken_session::snapshot(const reconcile_orders& req) {
                               [&](const venue_order_state& o) { return o.id == order.id; });
     if (listed || !open.ok())
       continue;
-    auto f = find_order(order.id);
+    auto f = find_order(order.id, call_priority::order);
     snap.requests += 2;
     if (f.order) {
       auto state = to_state(*f.order);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
+#include <variant>
 
 #include "actors/connector/kraken/kraken_session.hpp"
 #include "actors/connector/kraken/kraken_signer.hpp"
@@ -336,30 +338,54 @@ CAF_TEST(executions_map_to_reports_and_fills_are_deduplicated) {
   CAF_CHECK_EQUAL(s.counters().stream_foreign_symbol.load(), 1);
 }
 
-// EAPI:Rate limit exceeded: nothing else is sent during the pause, but the
-// kill switch's CancelAll still goes.
-CAF_TEST(rate_limit_pauses_orders_but_not_cancel_all) {
+// EAPI:Rate limit exceeded on a poll: the model goes full, so the next
+// poll is deferred (counted, nothing sent); orders (AddOrder costs nothing
+// on the call counter) still go, and the kill's CancelAll goes at once and
+// its confirming OpenOrders waits once for the decay, not in a loop.
+CAF_TEST(rate_limit_defers_polls_but_not_orders_or_the_kill) {
   scripted_book book;
   int adds = 0;
+  bool limited = true; // the first OpenOrders only
+  std::vector<std::chrono::steady_clock::time_point> listed_at;
   http_test_server server([&](const recorded_request& r) -> canned_reply {
     if (r.target == "/0/private/AddOrder") {
       ++adds;
-      return {200, R"({"error":["EAPI:Rate limit exceeded"]})"};
+      return {200, ok(R"({"txid":["OA-)" + std::to_string(adds) + R"("]})")};
+    }
+    if (r.target == "/0/private/OpenOrders") {
+      listed_at.push_back(std::chrono::steady_clock::now());
+      if (std::exchange(limited, false))
+        return {200, R"({"error":["EAPI:Rate limit exceeded"]})"};
     }
     return book.answer(r);
   });
-  kraken_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(1));
+  auto cfg = rest_config(server.port());
+  cfg.call_limits.max = 10;
+  cfg.call_limits.decay_per_s = 10; // 100 ms a unit: a fast test
+  cfg.call_limits.kill_reserve = 2;
+  cfg.call_limits.order_reserve = 2;
+  kraken_session s(cfg, usdchf(), std::chrono::milliseconds(1));
   CAF_REQUIRE_EQUAL(s.load_pairs(), "");
-  auto first = s.place(limit_buy("r1"), true);
-  auto second = s.place(limit_buy("r2"), true);
-  CAF_CHECK_EQUAL(adds, 1);
-  CAF_REQUIRE_EQUAL(second.size(), 1u);
-  auto* rej = std::get_if<order_reject>(&second[0]);
-  CAF_REQUIRE(rej != nullptr);
-  CAF_CHECK(rej->reason == reject_reason::venue_unreachable); // refused locally
+  s.place(limit_buy("r1"), true);
+  s.poll(); // rate limited: the model is full now
+  CAF_CHECK_EQUAL(s.rest().rate_limited.load(), 1);
   CAF_CHECK_GREATER(s.rate_limit_pause().count(), 0);
+  s.poll(); // no room for the background: not sent
+  CAF_CHECK_EQUAL(s.rest().deferred.load(), 1);
+  CAF_CHECK_EQUAL(listed_at.size(), 1u);
+  auto second = s.place(limit_buy("r2"), true);
+  CAF_CHECK_EQUAL(adds, 2);
+  CAF_REQUIRE_EQUAL(second.size(), 1u);
+  CAF_CHECK(std::holds_alternative<execution_report>(second[0]));
   std::vector<kraken_output> out;
-  s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(300), out);
+  auto started = std::chrono::steady_clock::now();
+  auto r = s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(2000), out);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.retries, 1); // the CancelAll, then one listing
+  CAF_REQUIRE_EQUAL(listed_at.size(), 2u);
+  // The listing waited for room (about one unit), once.
+  CAF_CHECK_GREATER_OR_EQUAL(listed_at[1] - started, std::chrono::milliseconds(50));
+  CAF_CHECK_EQUAL(s.rest().budget_waits.load(), 1);
   std::lock_guard<std::mutex> guard(book.mtx);
   CAF_CHECK_EQUAL(book.cancel_alls, 1);
 }
