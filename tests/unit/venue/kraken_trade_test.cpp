@@ -2,7 +2,7 @@
 // (venue/kraken/kraken_trade.hpp, kraken_json.hpp, kraken_rate_limit.hpp):
 // txids, the dead-man's switch fired by tick() and disarmed with 0, GTD
 // expiry, the call counter's and the trading counter's decay, cancel
-// penalties, limits scaled with the venue's own.
+// penalties, limits scaled with the venue's own, amends (re-price, tags kept).
 #define CAF_SUITE venue_kraken_trade
 #include "caf/test/unit_test_impl.hpp"
 
@@ -205,6 +205,51 @@ CAF_TEST(ioc_and_market_orders_do_not_rest) {
                   "pair=USDCHF&type=buy&ordertype=limit&price=0.5&volume=2&timeinforce=IOC");
   CAF_CHECK_EQUAL(kraken_error_of(ioc), "");
   CAF_CHECK(engine.open_orders("alice", std::nullopt).empty());
+}
+
+// kraken_trade::amend, the code REST AmendOrder and WS amend_order share:
+// each amend charges the pair's trading counter, a post-only order is never
+// re-priced into the book, refusals are counted by their text, and the
+// order keeps its txid and tags (userref, cl_ord_id).
+CAF_TEST(amend_reprices_keeps_tags_charges_and_counts_refusals) {
+  kraken_error_counts errors;
+  kraken_trade t{engine, binance.faults(), errors, kraken_limits{}};
+  auto* chf = engine.rules(usdchf());
+  CAF_REQUIRE(std::holds_alternative<order>(
+    engine.place(limit("bob", order_side::sell, "0.9", "3"), now)));
+  auto req = buy(chf, "0.8", "10");
+  req.type = order_type::limit_maker;
+  req.userref = 77;
+  req.cl_ord_id = "pm-1";
+  auto placed = t.place("alice", req, now);
+  CAF_REQUIRE(std::holds_alternative<kraken_placed>(placed));
+  auto id = std::get<kraken_placed>(placed).order_id;
+  auto before = t.trading_limit().counter("alice", usdchf(), now);
+  kraken_amend_request up;
+  up.cl_ord_id = "pm-1";
+  up.limit_price = *price::parse("0.9");
+  auto refused = t.amend("alice", up, now);
+  CAF_REQUIRE(std::holds_alternative<kraken_error>(refused));
+  CAF_CHECK_EQUAL(std::get<kraken_error>(refused).text, "EOrder:Post only order");
+  CAF_CHECK_EQUAL(errors.by_text().at("EOrder:Post only order"), 1u);
+  up.limit_price = *price::parse("0.85");
+  up.order_qty = *qty::parse("12");
+  auto done = t.amend("alice", up, now);
+  CAF_REQUIRE(std::holds_alternative<kraken_amended>(done));
+  CAF_CHECK_EQUAL(std::get<kraken_amended>(done).order_id, id);
+  auto o = std::get<order>(t.find("alice", kraken_txid(id), {}));
+  CAF_CHECK(o.px == *price::parse("0.85"));
+  CAF_CHECK(o.orig_qty == *qty::parse("12"));
+  CAF_CHECK(o.type == order_type::limit_maker);
+  CAF_CHECK_EQUAL(t.tags(id)->userref, 77);
+  CAF_CHECK_EQUAL(t.tags(id)->cl_ord_id, "pm-1");
+  // The refused and the done amend cost 1 each (the engine saw both); a
+  // price with more decimals than the pair's is refused before any charge.
+  kraken_amend_request odd;
+  odd.txid = kraken_txid(id);
+  odd.limit_price = *price::parse("0.85001");
+  CAF_CHECK(std::holds_alternative<kraken_error>(t.amend("alice", odd, now)));
+  CAF_CHECK_EQUAL(t.trading_limit().counter("alice", usdchf(), now), before + 2);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
