@@ -1,7 +1,5 @@
 #include "actors/connector/kraken/kraken_private_stream.hpp"
 
-#include <deque>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
@@ -9,6 +7,7 @@
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
+#include "actors/connector/ws_write_queue.hpp"
 
 namespace cwts::connector::kraken {
 
@@ -54,6 +53,7 @@ struct kraken_private_stream::impl {
     if (ec)
       return disconnected();
     ws.text(true);
+    writes.clear();
     // The token comes through the worker (one nonce sequence); bounded by
     // the token source itself.
     ++self.token_fetches_;
@@ -78,24 +78,8 @@ struct kraken_private_stream::impl {
     read();
   }
 
-  // Writes go one at a time (Beast allows one pending write): queued.
-  void send(std::string text) {
-    queue.push_back(std::move(text));
-    if (queue.size() == 1)
-      write_next();
-  }
-
-  void write_next() {
-    ws.async_write(asio::buffer(queue.front()), [this](error_code e, std::size_t) {
-      if (e) {
-        queue.clear();
-        return disconnected();
-      }
-      queue.pop_front();
-      if (!queue.empty())
-        write_next();
-    });
-  }
+  // One write at a time, a stale connection's completion ignored (ws_write_queue.hpp).
+  void send(std::string text) { writes.send(std::move(text)); }
 
   void schedule_ping(uint64_t gen) {
     ping_timer.expires_after(cfg.ping_interval);
@@ -182,7 +166,8 @@ struct kraken_private_stream::impl {
     if (!link.lost())
       return;
     self.subscribed_ = false;
-    deadline.cancel(); // the queue empties in the failed write's handler
+    writes.clear(); // nothing queued for the lost connection goes out
+    deadline.cancel();
     ping_timer.cancel();
   }
 
@@ -201,7 +186,7 @@ struct kraken_private_stream::impl {
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   ws_reconnector link;
   beast::flat_buffer buffer;
-  std::deque<std::string> queue;
+  ws_write_queue writes{ws, link, [this] { disconnected(); }};
   io_thread runner{ioc};
   guarded_text last_error;
 };

@@ -1,7 +1,5 @@
 #include "actors/connector/okx/okx_private_stream.hpp"
 
-#include <deque>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
@@ -9,6 +7,7 @@
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
+#include "actors/connector/ws_write_queue.hpp"
 #include "messages/time.hpp"
 
 namespace cwts::connector::okx {
@@ -46,6 +45,7 @@ struct okx_private_stream::impl {
     if (ec)
       return disconnected();
     ws.text(true);
+    writes.clear();
     logged_in = false;
     auto secs = (wall_clock_now().millis() + self.offset_ms_.load()) / 1000;
     send(login_request(cfg.credentials, secs));
@@ -63,24 +63,8 @@ struct okx_private_stream::impl {
     read();
   }
 
-  // Writes go one at a time (Beast allows one pending write): queued.
-  void send(std::string text) {
-    queue.push_back(std::move(text));
-    if (queue.size() == 1)
-      write_next();
-  }
-
-  void write_next() {
-    ws.async_write(asio::buffer(queue.front()), [this](error_code e, std::size_t) {
-      if (e) {
-        queue.clear();
-        return disconnected();
-      }
-      queue.pop_front();
-      if (!queue.empty())
-        write_next();
-    });
-  }
+  // One write at a time, a stale connection's completion ignored (ws_write_queue.hpp).
+  void send(std::string text) { writes.send(std::move(text)); }
 
   void schedule_ping(uint64_t gen) {
     ping_timer.expires_after(cfg.ping_interval);
@@ -179,7 +163,8 @@ struct okx_private_stream::impl {
       return;
     self.subscribed_ = false;
     logged_in = false;
-    deadline.cancel(); // the queue empties in the failed write's handler
+    writes.clear(); // nothing queued for the lost connection goes out
+    deadline.cancel();
     ping_timer.cancel();
   }
 
@@ -198,7 +183,7 @@ struct okx_private_stream::impl {
   ws_client ws{ioc, cfg.tls, cfg.ca_file};
   ws_reconnector link;
   beast::flat_buffer buffer;
-  std::deque<std::string> queue;
+  ws_write_queue writes{ws, link, [this] { disconnected(); }};
   bool logged_in = false;
   io_thread runner{ioc};
   guarded_text last_error;
