@@ -34,10 +34,6 @@
 
 namespace cwts::venue {
 
-// Standard base64 (RFC 4648, with or without '=' padding); nullopt on a
-// character outside the alphabet or a bad length.
-std::optional<std::string> kraken_base64_decode(std::string_view text);
-
 // The API-Sign value for a request (the client's side; tests and tools).
 std::string kraken_sign(std::string_view decoded_secret, std::string_view uri_path,
                         std::string_view nonce, std::string_view post_data);

@@ -1,9 +1,10 @@
 #include "venue/kraken/kraken_tokens.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
+
+#include "common/base64.hpp"
 
 namespace cwts::venue {
 
@@ -13,9 +14,7 @@ std::string random_token() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1)
     throw std::runtime_error("kraken tokens: RAND_bytes failed");
-  std::string out(4 * ((sizeof bytes + 2) / 3), '\0');
-  auto n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, sizeof bytes);
-  out.resize(static_cast<size_t>(n));
+  auto out = base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
   while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "common/crc32.hpp"
 #include "common/kraken_names.hpp"
 #include "venue/okx/okx_ws_format.hpp"
 
@@ -91,7 +92,7 @@ std::string checksum_text(const side_levels& asks, const side_levels& bids,
 
 uint32_t book_checksum(const side_levels& asks, const side_levels& bids, const pair_info& pair) {
   // zlib's CRC-32 (the OKX side's implementation; Kraken sends it unsigned).
-  return okx::crc32(checksum_text(asks, bids, pair));
+  return crc32(checksum_text(asks, bids, pair));
 }
 
 void write_levels(json_writer& w, std::string_view key, const side_levels& levels) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/base64.hpp"
 #include "common/hmac.hpp"
 
 namespace cwts::venue {
@@ -39,11 +40,7 @@ std::string okx_sign(std::string_view secret, std::string_view prehash) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(prehash.data()), prehash.size(), digest, &len);
-  std::string out(4 * ((len + 2) / 3), '\0');
-  auto n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest,
-                           static_cast<int>(len));
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 std::string okx_iso_time(int64_t unix_ms) {

@@ -1,31 +1,8 @@
 #include "venue/okx/okx_ws_format.hpp"
 
-#include <array>
+#include "common/crc32.hpp"
 
 namespace cwts::venue::okx {
-
-namespace {
-
-std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k)
-      c = (c & 1U) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
-} // namespace
-
-uint32_t crc32(std::string_view data) {
-  static const auto table = make_crc_table();
-  uint32_t c = 0xFFFFFFFFU;
-  for (unsigned char byte : data)
-    c = table[(c ^ byte) & 0xFFU] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFU;
-}
 
 ws_level to_ws_level(const book_level& l) {
   return ws_level{wire_decimal(l.px), wire_decimal(l.quantity), static_cast<int64_t>(l.orders)};

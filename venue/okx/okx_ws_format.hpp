@@ -27,9 +27,6 @@ namespace cwts::venue::okx {
 // Levels the books checksum covers (OKX: "the first 25 bids and asks").
 inline constexpr size_t checksum_depth = 25;
 
-// CRC-32/ISO-HDLC (zlib's crc32, polynomial 0xEDB88320) of `data`.
-uint32_t crc32(std::string_view data);
-
 // The shortest decimal text of an 8-decimal fixed value (okx_trim):
 // "1.0912", "100", "0". Real OKX pushes book levels this way ("31685",
 // "31685.1"), so ccxt's float round trip reproduces them for the checksum;

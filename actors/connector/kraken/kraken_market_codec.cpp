@@ -1,10 +1,11 @@
 #include "actors/connector/kraken/kraken_market_codec.hpp"
 
-#include <boost/crc.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "common/crc32.hpp"
 
 namespace cwts::connector::kraken {
 
@@ -397,9 +398,7 @@ uint32_t kraken_book_checksum(const std::vector<kraken_level>& asks,
   };
   add(asks);
   add(bids);
-  boost::crc_32_type crc;
-  crc.process_bytes(payload.data(), payload.size());
-  return crc.checksum();
+  return crc32(payload);
 }
 
 } // namespace cwts::connector::kraken

@@ -1,10 +1,10 @@
 #include "actors/connector/okx/okx_market_codec.hpp"
 
-#include <boost/crc.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "actors/connector/json_reader.hpp"
+#include "common/crc32.hpp"
 
 namespace cwts::connector::okx {
 
@@ -313,9 +313,7 @@ int32_t okx_book_checksum(const std::vector<const okx_level*>& bids,
     if (i < asks.size())
       add(*asks[i]);
   }
-  boost::crc_32_type crc;
-  crc.process_bytes(payload.data(), payload.size());
-  return static_cast<int32_t>(crc.checksum());
+  return static_cast<int32_t>(crc32(payload));
 }
 
 outcome<std::vector<okx_spot_listing>> parse_okx_instruments(std::string_view body) {

@@ -8,6 +8,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/base64.hpp"
+
 namespace cwts::connector::okx {
 
 std::string iso8601_ms(int64_t unix_ms) {
@@ -28,10 +30,7 @@ std::string okx_sign(std::string_view secret, std::string_view prehash) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(prehash.data()), prehash.size(), digest, &len);
-  // 4 output bytes per 3 input bytes, plus the terminating NUL.
-  unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-  int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
-  return std::string(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(n));
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 std::vector<std::pair<std::string, std::string>>

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/base64.hpp"
 #include "tests/unit/venue/usdchf_rules.hpp"
 #include "venue/json_reader.hpp"
 #include "venue/kraken/kraken_auth.hpp"
@@ -78,7 +79,7 @@ struct kraken_fixture {
   http_reply signed_post(std::string key, const std::string& secret, const std::string& path,
                          const std::string& nonce_text, const std::string& body, bool json) {
     key_ = std::move(key);
-    sign_ = kraken_sign(*kraken_base64_decode(secret), path, nonce_text, body);
+    sign_ = kraken_sign(*base64_decode(secret), path, nonce_text, body);
     path_ = path;
     body_ = body;
     kraken_http_request r;

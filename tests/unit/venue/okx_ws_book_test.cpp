@@ -70,11 +70,6 @@ struct fixture {
 
 } // namespace
 
-CAF_TEST(crc32_matches_the_standard_check_value) {
-  CAF_CHECK_EQUAL(crc32("123456789"), 0xCBF43926U);
-  CAF_CHECK_EQUAL(crc32(""), 0U);
-}
-
 CAF_TEST(checksum_interleaves_bids_and_asks_and_is_signed) {
   ws_side bids{{"0.9", "10", 1}, {"0.8", "20", 1}};
   ws_side asks{{"1.1", "5", 1}, {"1.2", "7", 1}};
