@@ -12,10 +12,6 @@ using kraken::sub_key;
 
 namespace {
 
-std::shared_ptr<const std::string> shared(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
-}
-
 // Kraken v2 "heartbeat": about once a second while subscribed.
 constexpr int64_t heartbeat_every_ms = 1000;
 
@@ -24,7 +20,7 @@ constexpr int64_t heartbeat_every_ms = 1000;
 kraken_ws_hub::kraken_ws_hub(asio::io_context& ioc, kraken_trade& trade,
                              const kraken_tokens& tokens, const market_stats& stats,
                              fault_plan& faults)
-  : ioc_(ioc), faults_(faults), market_(trade.engine(), stats),
+  : faults_(faults), market_(trade.engine(), stats),
     private_(trade, [this](const std::string& account) { return listens(account); }),
     orders_(trade, faults),
     handler_(trade.engine(),
@@ -33,7 +29,7 @@ kraken_ws_hub::kraken_ws_hub(asio::io_context& ioc, kraken_trade& trade,
              },
              &orders_,
              [&trade](const std::string& error) { trade.counted(kraken_fail(error)); }),
-    timer_(ioc) {
+    timer_(ioc), conns_(ioc, faults) {
 }
 
 bool kraken_ws_hub::serves(std::string_view target) {
@@ -44,8 +40,7 @@ void kraken_ws_hub::start() { schedule(); }
 
 void kraken_ws_hub::stop() {
   timer_.cancel();
-  for (auto& s : live())
-    s->close();
+  conns_.close_all();
 }
 
 void kraken_ws_hub::schedule() {
@@ -58,26 +53,12 @@ void kraken_ws_hub::schedule() {
   });
 }
 
-std::vector<std::shared_ptr<ws_session>> kraken_ws_hub::live() const {
-  std::vector<std::shared_ptr<ws_session>> out;
-  for (auto& weak : sessions_)
-    if (auto s = weak.lock()) out.push_back(std::move(s));
-  return out;
-}
-
 void kraken_ws_hub::add(const std::shared_ptr<ws_session>& s) {
-  sessions_.push_back(s);
-  if (auto* st = s->kraken()) s->send(shared(kraken::ws_handler::status_message(st->connection_id)));
+  conns_.add(s);
+  if (auto* st = s->kraken()) s->send(shared_frame(kraken::ws_handler::status_message(st->connection_id)));
 }
 
-void kraken_ws_hub::remove(const ws_session* s) {
-  sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
-                                 [s](const std::weak_ptr<ws_session>& w) {
-                                   auto p = w.lock();
-                                   return !p || p.get() == s;
-                                 }),
-                  sessions_.end());
-}
+void kraken_ws_hub::remove(const ws_session* s) { conns_.remove(s); }
 
 bool kraken_ws_hub::listens(const std::string& account) const {
   for (auto& s : live())
@@ -97,75 +78,20 @@ bool kraken_ws_hub::on_frame(std::string_view text, ws_session& s, int64_t now_m
   auto* state = s.kraken();
   if (!state) return false;
   auto out = handler_.handle(text, *state, now_ms);
-  // ws-api-latency-ms delays an order method's reply, not its execution.
-  auto delay_ms = out.order_op ? faults_.take_ws_api_latency_ms() : 0;
-  for (auto& f : out.frames) {
-    if (delay_ms <= 0) {
-      s.send(shared(std::move(f)));
-      continue;
-    }
-    auto timer = std::make_shared<asio::steady_timer>(ioc_);
-    timer->expires_after(std::chrono::milliseconds(delay_ms));
-    timer->async_wait([self = s.shared_from_this(), timer, frame = shared(std::move(f))](
-                        boost::system::error_code ec) {
-      if (!ec) self->send(frame);
-    });
-  }
+  conns_.reply(s, out.frames, out.order_op);
   // Snapshots: trades, ticker, ohlc, instrument (a book snapshot comes with
   // the next 100 ms flush), open orders, balances.
   for (auto& key : out.subscribed)
-    if (auto f = market_.initial(key, now_ms)) s.send(shared(std::move(*f)));
+    if (auto f = market_.initial(key, now_ms)) s.send(shared_frame(std::move(*f)));
   if (out.executions_subscribed)
-    s.send(shared(kraken::channel_frame("executions", "snapshot",
+    s.send(shared_frame(kraken::channel_frame("executions", "snapshot",
                                         private_.orders_snapshot(state->account, now_ms),
                                         ++state->executions_seq)));
   if (out.balances_subscribed)
-    s.send(shared(kraken::channel_frame("balances", "snapshot",
+    s.send(shared_frame(kraken::channel_frame("balances", "snapshot",
                                         private_.balances_snapshot(state->account),
                                         ++state->balances_seq)));
   return out.order_op;
-}
-
-void kraken_ws_hub::deliver(const sub_key& key, std::shared_ptr<const std::string> frame,
-                            bool fresh) {
-  std::vector<std::shared_ptr<ws_session>> to;
-  for (auto& s : live()) {
-    auto* st = s->kraken();
-    if (!st || !st->market.count(key)) continue;
-    bool waiting = st->awaiting_snapshot.count(key) > 0;
-    // A book snapshot goes to subscribers waiting for one, updates to the
-    // others (a waiting subscriber's book starts at its snapshot).
-    if (waiting != fresh) continue;
-    if (fresh) st->awaiting_snapshot.erase(key);
-    to.push_back(s);
-  }
-  if (to.empty()) return;
-  // malformed-frames: a truncated JSON frame just before the push.
-  if (faults_.take_malformed_frame()) {
-    auto broken = shared(frame->substr(0, frame->size() / 2));
-    for (auto& s : to)
-      s->send(broken);
-  }
-  for (auto& s : to)
-    s->send(frame);
-}
-
-void kraken_ws_hub::push(const sub_key& key, std::string frame, bool fresh) {
-  auto f = shared(std::move(frame));
-  if (stalled_) {
-    held_.push_back(held_push{key, std::move(f), fresh});
-    return;
-  }
-  deliver(key, std::move(f), fresh);
-}
-
-void kraken_ws_hub::set_stalled(bool stalled) {
-  stalled_ = stalled;
-  if (stalled) return;
-  auto held = std::move(held_);
-  held_.clear();
-  for (auto& h : held)
-    deliver(h.key, h.frame, h.fresh);
 }
 
 void kraken_ws_hub::tick(int64_t now_ms) {
@@ -175,14 +101,14 @@ void kraken_ws_hub::tick(int64_t now_ms) {
   market_.forget_unsubscribed(subs);
   if (now_ms - last_heartbeat_ms_ >= heartbeat_every_ms) {
     last_heartbeat_ms_ = now_ms;
-    auto beat = shared("{\"channel\":\"heartbeat\"}");
+    auto beat = shared_frame("{\"channel\":\"heartbeat\"}");
     for (auto& s : live())
-      if (auto* st = s->kraken(); st && st->subscribed_any() && !stalled_) s->send(beat);
+      if (auto* st = s->kraken(); st && st->subscribed_any() && !conns_.stalled()) s->send(beat);
   }
   if (subs.empty()) return;
   // Books are not flushed during a stall: the changes accumulate in the
   // next update, so every book stays whole.
-  if (!stalled_) {
+  if (!conns_.stalled()) {
     for (auto& key : subs) {
       if (key.channel != "book") continue;
       bool existing = false, fresh = false;
@@ -191,23 +117,23 @@ void kraken_ws_hub::tick(int64_t now_ms) {
           (st->awaiting_snapshot.count(key) ? fresh : existing) = true;
       auto p = market_.flush_book(key, now_ms, existing, fresh,
                                   [this] { return faults_.take_kraken_bad_checksum(); });
-      if (p.update) push(key, std::move(*p.update));
-      if (p.snapshot) push(key, std::move(*p.snapshot), true);
+      if (p.update) conns_.push(key, std::move(*p.update));
+      if (p.snapshot) conns_.push(key, std::move(*p.snapshot), true);
     }
   }
   for (auto& p : market_.tick(now_ms, subs))
-    push(p.key, std::move(p.frame));
+    conns_.push(p.key, std::move(p.frame));
 }
 
 void kraken_ws_hub::publish_settled(int64_t now_ms) {
-  if (sessions_.empty()) {
+  if (conns_.empty()) {
     // Nobody listens: the cores still follow the engine (consistent later).
     market_.settled(now_ms, {});
     private_.take(now_ms);
     return;
   }
   for (auto& p : market_.settled(now_ms, subscribed()))
-    push(p.key, std::move(p.frame));
+    conns_.push(p.key, std::move(p.frame));
   for (auto& p : private_.take(now_ms))
     for (auto& s : live()) {
       auto* st = s->kraken();
@@ -215,18 +141,14 @@ void kraken_ws_hub::publish_settled(int64_t now_ms) {
       bool executions = p.channel == "executions";
       if (executions ? !st->executions : !st->balances) continue;
       auto& seq = executions ? st->executions_seq : st->balances_seq;
-      s->send(shared(kraken::channel_frame(p.channel, "update", p.data, ++seq)));
+      s->send(shared_frame(kraken::channel_frame(p.channel, "update", p.data, ++seq)));
     }
 }
 
 uint64_t kraken_ws_hub::drop(bool private_side) {
-  uint64_t n = 0;
-  for (auto& s : live())
-    if (auto* st = s->kraken(); st && (st->executions || st->balances) == private_side) {
-      s->close();
-      ++n;
-    }
-  return n;
+  return conns_.drop([private_side](const kraken::ws_state& st) {
+    return (st.executions || st.balances) == private_side;
+  });
 }
 
 } // namespace cwts::venue

@@ -31,10 +31,9 @@
 #include "venue/kraken/kraken_ws_private.hpp"
 #include "venue/kraken/kraken_ws_protocol.hpp"
 #include "venue/market_stats.hpp"
+#include "ws_fanout.hpp"
 
 namespace cwts::venue {
-
-class ws_session;
 
 class kraken_ws_hub {
 public:
@@ -60,35 +59,25 @@ public:
   // ws-drop (private_side false) / ws-api-drop (true): the number closed.
   uint64_t drop(bool private_side);
   // stall-ms: public pushes are held while stalled and sent, in order, after.
-  void set_stalled(bool stalled);
-  size_t connections() const { return sessions_.size(); }
+  void set_stalled(bool stalled) { conns_.set_stalled(stalled); }
+  size_t connections() const { return conns_.size(); }
 
 private:
-  struct held_push {
-    kraken::sub_key key;
-    std::shared_ptr<const std::string> frame;
-    bool fresh = false; // book snapshot: only subscribers waiting for one
-  };
   void schedule();
   void tick(int64_t now_ms);
   kraken::market_channels::subscribed_set subscribed() const;
-  void deliver(const kraken::sub_key& key, std::shared_ptr<const std::string> frame, bool fresh);
-  void push(const kraken::sub_key& key, std::string frame, bool fresh = false);
   bool listens(const std::string& account) const;
-  std::vector<std::shared_ptr<ws_session>> live() const;
+  std::vector<std::shared_ptr<ws_session>> live() const { return conns_.live(); }
 
-  boost::asio::io_context& ioc_;
   fault_plan& faults_;
   kraken::market_channels market_;
   kraken::private_channels private_;
   kraken::ws_order_methods orders_;
   kraken::ws_handler handler_;
   boost::asio::steady_timer timer_;
-  std::vector<std::weak_ptr<ws_session>> sessions_;
+  ws_fanout<kraken::sub_key, kraken::ws_state, &ws_session::kraken> conns_;
   uint64_t conn_count_ = 0;
   int64_t last_heartbeat_ms_ = 0;
-  bool stalled_ = false;
-  std::vector<held_push> held_;
 };
 
 } // namespace cwts::venue

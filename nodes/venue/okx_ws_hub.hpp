@@ -27,10 +27,9 @@
 #include "venue/okx/okx_ws_market.hpp"
 #include "venue/okx/okx_ws_private.hpp"
 #include "venue/okx/okx_ws_protocol.hpp"
+#include "ws_fanout.hpp"
 
 namespace cwts::venue {
-
-class ws_session;
 
 class okx_ws_hub {
 public:
@@ -57,34 +56,24 @@ public:
   // ws-drop (public and business) / ws-api-drop (private): the number closed.
   uint64_t drop(bool private_side);
   // stall-ms: public pushes are held while stalled and sent, in order, after.
-  void set_stalled(bool stalled);
-  size_t connections() const { return sessions_.size(); }
+  void set_stalled(bool stalled) { conns_.set_stalled(stalled); }
+  size_t connections() const { return conns_.size(); }
 
 private:
-  struct held_push {
-    okx::channel_key key;
-    std::shared_ptr<const std::string> frame;
-    bool fresh = false; // books snapshot: only subscribers waiting for one
-  };
   void schedule();
   void tick(int64_t now_ms);
   okx::market_channels::subscribed_set subscribed() const;
-  void deliver(const okx::channel_key& key, std::shared_ptr<const std::string> frame, bool fresh);
-  void push(const okx::channel_key& key, std::string frame, bool fresh = false);
   bool listens(const std::string& account) const;
-  std::vector<std::shared_ptr<ws_session>> live() const;
+  std::vector<std::shared_ptr<ws_session>> live() const { return conns_.live(); }
 
-  boost::asio::io_context& ioc_;
   okx_rest_api& okx_;
   fault_plan& faults_;
   okx::market_channels market_;
   okx::private_channels private_;
   okx::ws_handler handler_;
   boost::asio::steady_timer timer_;
-  std::vector<std::weak_ptr<ws_session>> sessions_;
+  ws_fanout<okx::channel_key, okx::ws_state, &ws_session::okx> conns_;
   uint64_t conn_count_ = 0;
-  bool stalled_ = false;
-  std::vector<held_push> held_;
 };
 
 } // namespace cwts::venue
