@@ -202,6 +202,74 @@ CAF_TEST(cancel_all_orders_after_fires_once_nobody_renews_it) {
   }));
 }
 
+// The call counter nearly spent when the kill starts. First by the
+// adapter's own order work (snapshots): the kill's reserve is left, so
+// CancelAll and the confirming OpenOrders go at once, without a wait. Then
+// by another client of the key (the venue's counter full, ours not): the
+// listing is answered "EAPI:Rate limit exceeded", waits once for the decay
+// and confirms, a handful of requests, never a loop of local refusals.
+CAF_TEST(cancel_all_confirms_at_once_with_the_call_counter_nearly_spent) {
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  fake_shell shell;
+  nonce_file nonces;
+  auto cfg = config(venue.port, true, nonces);
+  cfg.call_counter_wait = std::chrono::milliseconds(0); // order work deferred, never waiting
+  kraken_adapter a(cfg, shell.context());
+  shell.on_worker([&] { a.start(); return 0; });
+  CAF_REQUIRE(wait_until(second, [&] { return a.fill_stream_connected() == true; }));
+  auto place_some = [&](const std::string& prefix) {
+    for (int i = 0; i < 5; ++i) {
+      auto id = prefix + std::to_string(i);
+      shell.on_worker([&] { return a.place(order(id, side::buy, "0.6", "10"), true); });
+      CAF_REQUIRE(shell.await(id, order_status::accepted, second));
+    }
+  };
+  auto kill = [&](const std::string& name) {
+    std::vector<adapter_output> out;
+    return shell.on_worker([&] {
+      return a.cancel_all(kill_id{name}, node_id{"tr8"}, {*symbol::parse("USDCHF")},
+                          std::chrono::seconds(10), out);
+    });
+  };
+  place_some("tr8-a-");
+  // Snapshots (3 calls each) until order work has no room left.
+  reconcile_orders req;
+  for (int i = 0; i < 8; ++i) {
+    req.round = i + 1;
+    shell.on_worker([&] { return a.snapshot(req); });
+  }
+  CAF_CHECK_GREATER(counter(a, "requests_deferred"), 0);
+  CAF_CHECK_EQUAL(counter(a, "rate_limited"), 0); // the model kept it under the venue's
+  auto r = kill("kill-8a");
+  CAF_MESSAGE("cancel_all: ok=" << r.ok << " retries=" << r.retries << " us=" << r.duration_ns / 1000
+                                << " error=" << r.error);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.orders_canceled, 5);
+  CAF_CHECK_LESS_OR_EQUAL(r.retries, 1); // CancelAll, one listing
+  CAF_CHECK_EQUAL(counter(a, "call_counter_waits"), 0);
+  CAF_CHECK_LESS(r.duration_ns, 500'000'000);
+
+  // Another client of the key fills the venue's counter.
+  place_some("tr8-b-");
+  auto outside_cfg = rest_config(venue.port);
+  outside_cfg.call_limits.max = 1000; // no model of its own: it finds the limit
+  outside_cfg.call_limits.decay_per_s = 1000;
+  kraken_rest outside(outside_cfg);
+  for (int i = 0; i < 40 && outside.rate_limited.load() == 0; ++i)
+    outside.open_orders();
+  CAF_REQUIRE_EQUAL(outside.rate_limited.load(), 1);
+  auto requests_before = counter(a, "requests");
+  r = kill("kill-8b");
+  CAF_MESSAGE("cancel_all: ok=" << r.ok << " retries=" << r.retries << " us=" << r.duration_ns / 1000
+                                << " error=" << r.error);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.orders_canceled, 5);
+  CAF_CHECK_LESS_OR_EQUAL(r.retries, 3); // CancelAll, a refused listing, one after the decay
+  CAF_CHECK_LESS(r.duration_ns, 3'000'000'000);
+  CAF_CHECK_LESS_OR_EQUAL(counter(a, "requests") - requests_before, 4);
+  a.stop();
+}
+
 // Another client of the key used a nonce ahead of ours: the venue answers
 // "EAPI:Invalid nonce", nothing ran; the adapter jumps ahead and sends it
 // once more.
