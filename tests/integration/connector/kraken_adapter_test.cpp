@@ -105,13 +105,13 @@ CAF_TEST(orders_over_ws_fills_amend_and_cancel_all_confirmed) {
   CAF_CHECK(shell.on_worker([&] { return a.probe(); }).answered);
 
   // Over WebSocket v2: a resting buy far under the market (~1.19), amended
-  // to a smaller size, canceled.
+  // to another price and a smaller size, canceled.
   auto placed = shell.on_worker([&] { return a.place(order("tr1-ws-1", side::buy, "0.6", "10"), true); });
   CAF_MESSAGE("place: " << describe(placed));
   CAF_REQUIRE(shell.await("tr1-ws-1", order_status::accepted, second));
   CAF_CHECK_EQUAL(counter(a, "orders.ws"), 1);
   auto amended = shell.on_worker(
-    [&] { return a.amend(client_order_id{"tr1-ws-1"}, order("tr1-ws-2", side::buy, "0.6", "8")); });
+    [&] { return a.amend(client_order_id{"tr1-ws-1"}, order("tr1-ws-2", side::buy, "0.61", "8")); });
   CAF_MESSAGE("amend: " << describe(amended));
   CAF_CHECK(shell.await("tr1-ws-1", order_status::canceled, second));
   CAF_REQUIRE(shell.await("tr1-ws-2", order_status::accepted, second));
@@ -170,9 +170,18 @@ CAF_TEST(orders_over_rest_when_ws_orders_are_off) {
   CAF_REQUIRE(shell.await("tr2-r-1", order_status::accepted, second));
   CAF_CHECK_EQUAL(counter(a, "orders.rest"), 1);
   auto amended = shell.on_worker(
-    [&] { return a.amend(client_order_id{"tr2-r-1"}, order("tr2-r-1b", side::buy, "0.6", "4")); });
+    [&] { return a.amend(client_order_id{"tr2-r-1"}, order("tr2-r-1b", side::buy, "0.61", "4")); });
   CAF_MESSAGE("amend: " << describe(amended));
   CAF_REQUIRE(shell.await("tr2-r-1b", order_status::accepted, second));
+  {
+    // Re-priced and resized in place, as the venue lists it.
+    kraken_rest outside(rest_config(venue.port));
+    auto open = outside.open_orders();
+    CAF_REQUIRE(open.ok());
+    CAF_REQUIRE_EQUAL(open.value.size(), 1u);
+    CAF_CHECK(open.value.front().px == *price::parse("0.61"));
+    CAF_CHECK(open.value.front().vol == *qty::parse("4"));
+  }
   shell.on_worker([&] { return a.cancel(cancel_of("tr2-r-1b")); });
   CAF_CHECK(shell.await("tr2-r-1b", order_status::canceled, second));
   shell.on_worker([&] { return a.place(order("tr2-r-2", side::buy, "1.4", "1"), true); });
