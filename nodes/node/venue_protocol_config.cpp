@@ -23,7 +23,10 @@ bool read_on_off(const std::string& key, const std::string& text, bool& out, std
 
 // dead-mans-switch-ms: OKX's cancel-all-after takes 10 s .. 120 s,
 // Kraken's CancelAllOrdersAfter up to 86400 s; both count whole seconds.
-// The connector refreshes it well before it runs out.
+// The connector refreshes it every third of the period from the worker that
+// also runs the venue's REST calls (each up to a couple of seconds), so a
+// shorter switch than 10 s can run out between two refreshes on a healthy
+// node and cancel the whole account: 10 s is the floor for both venues.
 bool read_dead_mans_switch(const raw_venue_options& r, const std::string& cat, venue_settings& v,
                            std::string& error) {
   auto key = cat + ".dead-mans-switch-ms";
@@ -39,8 +42,9 @@ bool read_dead_mans_switch(const raw_venue_options& r, const std::string& cat, v
     error += " (OKX's cancel-all-after range; or 0: off)";
     return false;
   }
-  if (ms != 0 && v.kraken && !in_range(key, ms, 1'000, 86'400'000, error)) {
-    error += " (Kraken's CancelAllOrdersAfter range; or 0: off)";
+  if (ms != 0 && v.kraken && !in_range(key, ms, 10'000, 86'400'000, error)) {
+    error += " (Kraken's CancelAllOrdersAfter takes up to 86400 s; under 10 s a refresh delayed"
+             " by the worker's REST calls lets it fire on a live node; or 0: off)";
     return false;
   }
   if (ms % 1000 != 0) {

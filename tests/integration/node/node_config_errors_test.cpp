@@ -186,11 +186,19 @@ CAF_TEST(okx_config_is_accepted) {
 // [venue] protocol = kraken (issue 20): its keys and the base64 secret.
 CAF_TEST(kraken_dead_mans_switch_outside_kraken_range_names_the_key) {
   expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=500"},
-                 "venue.dead-mans-switch-ms: 500 is outside 1000..86400000");
+                 "venue.dead-mans-switch-ms: 500 is outside 10000..86400000");
+  // A 1 s switch refreshed every third of a second from the worker that also
+  // runs 2 s REST calls would fire on a live node: 10 s is the floor.
+  expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=1000"},
+                 "venue.dead-mans-switch-ms: 1000 is outside 10000..86400000 (Kraken's "
+                 "CancelAllOrdersAfter takes up to 86400 s; under 10 s a refresh delayed by the "
+                 "worker's REST calls lets it fire on a live node; or 0: off)");
+  expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=9000"},
+                 "venue.dead-mans-switch-ms: 9000 is outside 10000..86400000");
   expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=86401000"},
-                 "venue.dead-mans-switch-ms: 86401000 is outside 1000..86400000");
-  expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=1500"},
-                 "venue.dead-mans-switch-ms: 1500 is not whole seconds");
+                 "venue.dead-mans-switch-ms: 86401000 is outside 10000..86400000");
+  expect_refused(std::vector<std::string>{"--venue.protocol=kraken", "--venue.dead-mans-switch-ms=15500"},
+                 "venue.dead-mans-switch-ms: 15500 is not whole seconds");
 }
 
 CAF_TEST(kraken_ws_orders_must_be_on_or_off) {
