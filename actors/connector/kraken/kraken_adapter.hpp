@@ -80,8 +80,11 @@ struct kraken_adapter_config {
   // for the kill switch and for order work.
   kraken_call_limits call_limits;
   // The longest an order lookup, amend check, snapshot or token request
-  // waits for room on the call counter before it is not sent.
-  std::chrono::milliseconds call_counter_wait{1000};
+  // waits for room on the call counter before it is not sent. 0: never (the
+  // worker that would wait also carries the kill switch; each of these has
+  // a later chance: the next poll, reconciliation's next round, the
+  // stream's reconnect).
+  std::chrono::milliseconds call_counter_wait{0};
   // Orders over the private WebSocket (REST while it is down); false: REST.
   bool use_ws_orders = true;
   // Fills from the `executions` channel; polls are the fallback.

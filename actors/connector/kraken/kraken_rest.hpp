@@ -49,7 +49,7 @@ struct kraken_rest_config {
   std::chrono::milliseconds request_timeout{2000};
   kraken_call_limits call_limits;
   // The longest an order-priority call waits for room on the call counter.
-  std::chrono::milliseconds order_wait{1000};
+  std::chrono::milliseconds order_wait{0};
   std::string nonce_path; // empty: nonces in memory only (tests)
   uint64_t nonce_block = 60'000'000;
 };
