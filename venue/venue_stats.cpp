@@ -4,6 +4,29 @@
 
 namespace cwts::venue {
 
+void text_counts::count(const std::string& text) {
+  ++total_;
+  auto it = counts_.find(text);
+  if (it != counts_.end()) {
+    ++it->second;
+    return;
+  }
+  // "other" takes one of the slots, so the map never passes max_kinds.
+  if (counts_.size() + 1 < max_kinds)
+    counts_.emplace(text, 1);
+  else
+    ++counts_["other"];
+}
+
+std::string text_counts::to_json() const {
+  json_writer w;
+  w.begin_object();
+  for (auto& [text, n] : counts_)
+    w.field_num(text, static_cast<int64_t>(n));
+  w.end_object();
+  return w.take();
+}
+
 uint64_t venue_stats::total_rejects() const {
   uint64_t n = 0;
   for (auto& [code, count] : rejects)
@@ -35,7 +58,12 @@ std::string venue_stats::to_json(const fault_counters& faults) const {
     .begin_object();
   for (auto& [code, count] : rejects)
     w.field_num(std::to_string(code), static_cast<int64_t>(count));
-  w.end_object().key("faults").raw(fault_counters_json(faults)).end_object();
+  w.end_object()
+    .key("krakenRejects")
+    .raw(kraken_rejects.to_json())
+    .key("faults")
+    .raw(fault_counters_json(faults))
+    .end_object();
   return w.take();
 }
 

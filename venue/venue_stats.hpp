@@ -10,6 +10,23 @@
 
 namespace cwts::venue {
 
+// Counts by an error's text (Kraken's "EOrder:Unknown order"...). Bounded:
+// past `max_kinds` distinct texts the rest are counted under "other" (a text
+// can carry a field name, which a client chooses).
+class text_counts {
+public:
+  static constexpr size_t max_kinds = 64;
+  void count(const std::string& text);
+  const std::map<std::string, uint64_t>& by_text() const { return counts_; }
+  uint64_t total() const { return total_; }
+  // {"EAPI:Invalid nonce":2,...}
+  std::string to_json() const;
+
+private:
+  std::map<std::string, uint64_t> counts_;
+  uint64_t total_ = 0;
+};
+
 struct venue_stats {
   uint64_t requests = 0;
   uint64_t tape_trades = 0;    // tape prints executed
@@ -19,7 +36,8 @@ struct venue_stats {
   uint64_t ws_clients = 0;
   uint64_t ws_dropped = 0;     // slow clients dropped on queue overflow
   uint64_t tls_handshake_failures = 0; // TLS listener: handshakes that failed
-  std::map<int, uint64_t> rejects; // by Binance error code
+  std::map<int, uint64_t> rejects; // by Binance (and OKX) error code
+  text_counts kraken_rejects;      // Kraken's error replies, REST and WS v2
 
   void count_reject(int code) { ++rejects[code]; }
   uint64_t total_rejects() const;

@@ -271,10 +271,10 @@ private:
 
   void summary() {
     spdlog::info("event=summary tape_trades={} trades={} user_orders={} account_fills={} "
-                 "requests={} ws_clients={} ws_dropped={} tape_loops={} rejects={}",
+                 "requests={} ws_clients={} ws_dropped={} tape_loops={} rejects={} kraken_rejects={}",
                  stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
                  stats_.requests, stats_.ws_clients, stats_.ws_dropped, lanes_.front()->clock.loops(),
-                 stats_.rejects_summary());
+                 stats_.rejects_summary(), stats_.kraken_rejects.total());
     if (fix_) {
       const auto& f = fix_->stats();
       const auto& c = fix_->session_counters();

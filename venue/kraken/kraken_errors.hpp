@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "venue/venue_stats.hpp"
+
 namespace cwts::venue {
 
 struct kraken_error {
@@ -52,20 +54,7 @@ inline kraken_error kraken_invalid(std::string_view what) {
 }
 
 // Every Kraken error reply counted by its string (REST and WebSocket v2
-// alike). Bounded: past `max_kinds` distinct strings the rest are counted
-// under "other" (texts can carry a field name, which a client chooses).
-class kraken_error_counts {
-public:
-  static constexpr size_t max_kinds = 64;
-  void count(const std::string& text);
-  const std::map<std::string, uint64_t>& by_text() const { return counts_; }
-  uint64_t total() const { return total_; }
-  // {"EAPI:Invalid nonce":2,...}
-  std::string to_json() const;
-
-private:
-  std::map<std::string, uint64_t> counts_;
-  uint64_t total_ = 0;
-};
+// alike), in the venue's stats (GET /venue/stats "krakenRejects").
+using kraken_error_counts = text_counts;
 
 } // namespace cwts::venue

@@ -8,7 +8,7 @@ kraken_rest_api::kraken_rest_api(rest_api& binance)
 
 kraken_rest_api::kraken_rest_api(rest_api& binance, kraken_limits limits)
   : engine_(binance.engine()), keys_(binance.keys()), stats_(binance.stats()),
-    faults_(binance.faults()), trade_(engine_, faults_, errors_, limits), calls_(limits),
+    faults_(binance.faults()), errors_(stats_.kraken_rejects), trade_(engine_, faults_, errors_, limits), calls_(limits),
     market_(binance.market()), unusable_(kraken_unusable_accounts(binance.keys())) {
   engine_.on_trade([this](const public_trade& t) { history_.record(t); });
 }

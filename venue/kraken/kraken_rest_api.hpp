@@ -136,7 +136,7 @@ private:
   const key_store& keys_;
   venue_stats& stats_;
   fault_plan& faults_;
-  kraken_error_counts errors_;
+  kraken_error_counts& errors_; // the venue's stats (GET /venue/stats)
   kraken_trade trade_;
   kraken_call_limit calls_;
   kraken_nonces nonces_;

@@ -179,6 +179,11 @@ CAF_TEST(kraken_client_trades_over_signed_rest) {
                        api_sign("/0/private/OpenOrders", n2, "nonce=" + n2, secret));
   CAF_CHECK(contains(forged.body, "EAPI:Invalid signature"));
   CAF_CHECK(contains(k.get("/0/public/Nope").body, "EGeneral:Unknown method"));
+  // Each refusal counted by its text in the venue's own stats.
+  auto stats = request(venue.port, http::verb::get, "/venue/stats").body;
+  CAF_CHECK(contains(stats, "\"krakenRejects\":{"));
+  CAF_CHECK(contains(stats, "\"EAPI:Invalid nonce\":1"));
+  CAF_CHECK(contains(stats, "\"EAPI:Invalid signature\":1"));
   // The Binance surface is untouched beside it.
   CAF_CHECK_EQUAL(request(venue.port, http::verb::get, "/api/v3/ping").body, "{}");
 }
