@@ -389,3 +389,51 @@ CAF_TEST(rate_limit_defers_polls_but_not_orders_or_the_kill) {
   std::lock_guard<std::mutex> guard(book.mtx);
   CAF_CHECK_EQUAL(book.cancel_alls, 1);
 }
+
+// Polls spend only what the kill's and order work's reserves leave: past
+// that they are deferred (counted, nothing sent), and the kill's listing
+// still goes at once, without waiting for the decay.
+CAF_TEST(polls_leave_the_kill_its_reserve) {
+  int listings = 0;
+  bool canceled = false;
+  std::string cl;
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    if (r.target == "/0/public/AssetPairs")
+      return {200, asset_pairs};
+    if (r.target == "/0/private/AddOrder") {
+      cl = form(r)["cl_ord_id"];
+      return {200, ok(R"({"txid":["OP-1"]})")};
+    }
+    if (r.target == "/0/private/OpenOrders") {
+      ++listings;
+      if (canceled)
+        return {200, ok(R"({"open":{}})")};
+      return {200, ok(R"({"open":{)" + order_json("OP-1", cl, "open", "0") + "}}")};
+    }
+    if (r.target == "/0/private/CancelAll") {
+      canceled = true;
+      return {200, ok(R"({"count":1})")};
+    }
+    return {404, R"({"error":["EGeneral:Unknown method"]})"};
+  });
+  auto cfg = rest_config(server.port());
+  cfg.call_limits.max = 6;
+  cfg.call_limits.decay_per_s = 0.001; // no decay within the test
+  cfg.call_limits.kill_reserve = 2;
+  cfg.call_limits.order_reserve = 2;
+  kraken_session s(cfg, usdchf(), std::chrono::milliseconds(1));
+  CAF_REQUIRE_EQUAL(s.load_pairs(), "");
+  s.place(limit_buy("p1"), true);
+  for (int i = 0; i < 5; ++i)
+    s.poll();
+  CAF_CHECK_EQUAL(listings, 2); // the background's two units
+  CAF_CHECK_EQUAL(s.rest().deferred.load(), 3);
+  CAF_CHECK_EQUAL(s.rest().rate_limited.load(), 0);
+  std::vector<kraken_output> out;
+  auto r = s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(2000), out);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.retries, 1);
+  CAF_CHECK_EQUAL(listings, 3); // the kill's listing went, at once
+  CAF_CHECK_EQUAL(s.rest().budget_waits.load(), 0);
+  CAF_CHECK_EQUAL(r.orders_canceled, 1);
+}
