@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/integration/admin/http_get.hpp"
+#include "tests/integration/node/dead_man_check.hpp"
 #include "tests/integration/node/kill_channels.hpp"
 #include "tests/integration/node/second_venue.hpp"
 #include "tests/integration/node/stop_node.hpp"
@@ -151,16 +152,23 @@ CAF_TEST(the_venue_cancels_everything_after_the_gateway_is_sigkilled) {
   CAF_CHECK_EQUAL(refreshed.last.counter_or_zero("connector.kraken", "dead_man.failures"), 0);
   CAF_CHECK(!has(kraken.process.out() + kraken.process.err(), "event=kraken_cancel_all_orders_after_fired"));
 
+  // Something of the account must be open at the venue right before the
+  // kill: with nothing open the timer firing would prove nothing.
+  auto open_before = wait_for_open_orders(kraken_rest, millis{30000});
+  CAF_MESSAGE("open at the venue before the SIGKILL: " << open_before);
+  CAF_REQUIRE(open_before > 0);
   CAF_REQUIRE_EQUAL(::kill(node.pid(), SIGKILL), 0);
   CAF_CHECK_EQUAL(node.wait_exit(millis{10000}).value_or(0), -SIGKILL);
-  // What the dead node left working (the strategy may have been between a
-  // cancel and its replacement; the tape may still fill some of it).
-  CAF_MESSAGE("open at the venue after the SIGKILL: " << kraken_rest.open_orders().size());
   // Nobody cancels on the node's behalf: the venue's own timer (10 s after
-  // the last refresh) fires, and then nothing of the account is open.
-  CAF_CHECK(wait_until(
-    [&] { return has(kraken.process.out() + kraken.process.err(), "event=kraken_cancel_all_orders_after_fired"); },
-    millis{30000}));
+  // the last refresh) fires, cancels what the dead node left working (the
+  // tape may still fill some of it first), and then nothing of the account
+  // is open.
+  auto venue_log = [&] { return kraken.process.out() + kraken.process.err(); };
+  CAF_REQUIRE(wait_until([&] { return has(venue_log(), "event=kraken_cancel_all_orders_after_fired"); },
+                         millis{30000}));
+  auto canceled = dead_man_canceled(venue_log(), "kraken_cancel_all_orders_after_fired");
+  CAF_MESSAGE("the venue's dead-man's switch canceled " << canceled);
+  CAF_CHECK(canceled > 0);
   CAF_CHECK_EQUAL(kraken_rest.open_orders().size(), 0u);
 }
 
