@@ -27,10 +27,11 @@ uint16_t ws_port_of(const kraken_adapter_config& cfg) {
   return cfg.ws_port == 0 ? cfg.port : cfg.ws_port;
 }
 
-// CancelAllOrdersAfter: timeout 0 (disarm) or whole seconds up to 86400.
+// CancelAllOrdersAfter: timeout 0 (disarm) or whole seconds 10 .. 86400
+// (why 10: kraken_adapter_config::dead_mans_switch).
 bool valid_dead_man(milliseconds after) {
   return after.count() == 0
-         || (after >= std::chrono::seconds(1) && after <= std::chrono::seconds(86400)
+         || (after >= min_dead_mans_switch && after <= std::chrono::seconds(86400)
              && after.count() % 1000 == 0);
 }
 
@@ -54,7 +55,9 @@ std::string validate(const kraken_adapter_config& cfg) {
   if (cfg.call_counter_wait.count() < 0)
     return "call_counter_wait: must not be negative";
   if (!valid_dead_man(cfg.dead_mans_switch))
-    return "dead_mans_switch: 0 (off) or whole seconds 1 s .. 86400 s (CancelAllOrdersAfter)";
+    return "dead_mans_switch: 0 (off) or whole seconds 10 s .. 86400 s (CancelAllOrdersAfter; "
+           "refreshed from the worker that also waits on REST calls of seconds, a shorter "
+           "switch fires on a live node and cancels the whole account)";
   if (cfg.poll_interval.count() <= 0 || cfg.poll_interval_streaming.count() <= 0)
     return "poll_interval/poll_interval_streaming: must be positive";
   if (cfg.connect_timeout.count() <= 0 || cfg.login_timeout.count() <= 0
@@ -295,6 +298,7 @@ void kraken_adapter::add_counters(counters& k) const {
   k["requests_deferred"] = rest.deferred.load();
   k["call_counter_waits"] = rest.budget_waits.load();
   k["call_counter_wait_us"] = rest.budget_wait_us.load();
+  k["kill_calls_unheld"] = rest.kill_unheld.load();
   k["call_counter_milli"] = static_cast<int64_t>(rest.call_counter() * 1000);
   k["rate_limit_pause_ms"] = session_->rate_limit_pause().count();
   k["nonce_errors"] = rest.nonce_errors.load();

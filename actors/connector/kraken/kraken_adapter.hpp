@@ -56,6 +56,9 @@ class periodic_timer;
 
 namespace cwts::connector::kraken {
 
+// The shortest dead-man's switch (why: kraken_adapter_config::dead_mans_switch).
+inline constexpr std::chrono::seconds min_dead_mans_switch{10};
+
 struct kraken_adapter_config {
   // REST (https://host:port/0/...).
   std::string host = "127.0.0.1";
@@ -89,8 +92,13 @@ struct kraken_adapter_config {
   bool use_ws_orders = true;
   // Fills from the `executions` channel; polls are the fallback.
   bool use_private_stream = true;
-  // CancelAllOrdersAfter timeout: 0 = off, else whole seconds, at most 86400
-  // (Kraken recommends 60 s refreshed every 15-30 s: we refresh every third).
+  // CancelAllOrdersAfter timeout: 0 = off, else whole seconds, 10 s ..
+  // 86400 s (Kraken recommends 60 s refreshed every 15-30 s: we refresh
+  // every third). At least 10 s because the refresh runs on the worker that
+  // also carries blocking REST calls (each up to request_timeout, a kill's
+  // rounds up to its deadline): with a shorter switch one slow call delays
+  // the refresh past the timeout and the venue cancels the whole account
+  // of a live node. The node config requires the same minimum.
   std::chrono::milliseconds dead_mans_switch{0};
   // Polls of OpenOrders: every poll_interval, or every
   // poll_interval_streaming while the executions channel is subscribed.

@@ -5,6 +5,12 @@
 // still open (an order in flight that landed after the CancelAll) is
 // canceled by txid. Rounds repeat until a listing shows none left or the
 // deadline passes.
+//
+// The pair names (AssetPairs) are only needed to tell which listed order is
+// of which symbol: the first CancelAll goes without them, and they are
+// loaded within the kill's deadline. While some are missing, a listed order
+// whose pair we cannot name counts as in scope: a kill is never confirmed
+// on a listing it could not read.
 
 #include <algorithm>
 #include <thread>
@@ -32,10 +38,16 @@ void kraken_session::cancel_round(const std::vector<symbol>& which, bool everyth
     r.error = "OpenOrders: " + listed.detail + "; " + before;
     return;
   }
+  if (!listed.value.empty())
+    ensure_pairs(until);
+  // With every pair known, an order of a pair we cannot name is of a pair
+  // this connector does not trade; without them it may be ours.
+  bool unnamed_in_scope = !pairs_complete();
   std::vector<kraken_order> open;
   for (auto& o : listed.value) {
     auto sym = to_venue_order(o).sym;
-    if (std::find(which.begin(), which.end(), sym) != which.end())
+    bool named = !sym.empty();
+    if (named ? std::find(which.begin(), which.end(), sym) != which.end() : unnamed_in_scope)
       open.push_back(o);
   }
   r.open_orders_after = static_cast<int64_t>(open.size());
@@ -60,7 +72,7 @@ void kraken_session::cancel_round(const std::vector<symbol>& which, bool everyth
       break;
     ++counters_.straggler_cancels;
     ++r.retries;
-    auto c = rest_.cancel_order({{"txid", o.txid}});
+    auto c = rest_.cancel_order({{"txid", o.txid}}, until);
     if (c.ok())
       r.orders_canceled += c.value;
     else if (!(c.kind == reply_kind::rejected && unknown_order(c.error)))
@@ -78,7 +90,8 @@ channel_result kraken_session::cancel_all(const kill_id& id, const node_id& self
   auto started = monotonic_ns();
   channel_result r{id, self, "venue_cancel_all", false, 0, 0, 0, -1, ""};
   auto until = std::chrono::steady_clock::now() + deadline;
-  ensure_pairs();
+  // Whether the scope is every symbol needs no pair names: the CancelAll
+  // never waits on AssetPairs.
   bool everything = std::all_of(symbols_.begin(), symbols_.end(), [&](const symbol& s) {
     return std::find(which.begin(), which.end(), s) != which.end();
   });

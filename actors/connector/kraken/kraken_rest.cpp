@@ -100,13 +100,19 @@ bool kraken_rest::admit(double cost, call_priority p, steady_deadline limit, std
   auto wait = budget_.wait_for(cost, p, now);
   if (wait == clock_type::duration::zero())
     return true;
-  // The kill waits for the decay until its deadline; order work a little;
-  // the background not at all (its next round asks again).
+  // The kill waits for the decay while that ends before its deadline, and
+  // else asks at once: a local refusal would end the kill unconfirmed
+  // without the venue being asked. Order work waits a little; the
+  // background not at all (its next round asks again).
   auto most = clock_type::duration::zero();
   if (p == call_priority::kill)
     most = limit - now;
   else if (p == call_priority::order)
     most = std::min<clock_type::duration>(cfg_.order_wait, limit - now);
+  if (wait > most && p == call_priority::kill) {
+    ++kill_unheld;
+    return true;
+  }
   if (wait > most) {
     ++deferred;
     char text[128];
@@ -236,8 +242,8 @@ kraken_reply<int64_t> kraken_rest::server_time() {
   return decode<int64_t>(call("Time", {}, false, steady_deadline::max()), parse_server_time);
 }
 
-kraken_reply<std::vector<kraken_pair_info>> kraken_rest::asset_pairs() {
-  return decode<std::vector<kraken_pair_info>>(call("AssetPairs", {}, false, steady_deadline::max()),
+kraken_reply<std::vector<kraken_pair_info>> kraken_rest::asset_pairs(steady_deadline limit) {
+  return decode<std::vector<kraken_pair_info>>(call("AssetPairs", {}, false, limit),
                                                parse_asset_pairs);
 }
 
@@ -257,8 +263,9 @@ kraken_reply<std::string> kraken_rest::amend_order(const kraken_fields& fields) 
                              [](const kraken_envelope& env) { return string_field(env, "amend_id"); });
 }
 
-kraken_reply<int64_t> kraken_rest::cancel_order(const kraken_fields& fields) {
-  return decode<int64_t>(call("CancelOrder", fields, true, steady_deadline::max()), count_field);
+kraken_reply<int64_t> kraken_rest::cancel_order(const kraken_fields& fields,
+                                                steady_deadline limit) {
+  return decode<int64_t>(call("CancelOrder", fields, true, limit), count_field);
 }
 
 kraken_reply<int64_t> kraken_rest::cancel_all(steady_deadline limit) {

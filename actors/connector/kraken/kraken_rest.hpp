@@ -17,9 +17,12 @@
 // nonce jumps ahead and the request is sent once more (counted), never more.
 // Kraken's call counter is modelled here (kraken_call_budget.hpp): a
 // private call is sent only when its cost fits under its priority's
-// ceiling; else it waits for the decay (the kill switch, until its
-// deadline; order work, at most `order_wait`) or is not sent (`not_sent`,
-// counted in `deferred`: the background asks again on its next round).
+// ceiling; else it waits for the decay (order work, at most `order_wait`)
+// or is not sent (`not_sent`, counted in `deferred`: the background asks
+// again on its next round). The kill switch's calls are never refused
+// here: they wait for the decay when it comes before their deadline, else
+// go at once (counted in `kill_unheld`): the model is our guess of the
+// venue's counter, and only the venue may refuse a kill.
 // Trading calls (AddOrder, AmendOrder, CancelOrder, CancelAll,
 // CancelAllOrdersAfter) cost nothing on that counter and always go.
 // "EAPI:Rate limit exceeded" fills the model (kraken_call_budget backs off).
@@ -81,13 +84,14 @@ public:
   std::string load_nonce() { return nonce_.load(); }
 
   kraken_reply<int64_t> server_time(); // unixtime, seconds
-  kraken_reply<std::vector<kraken_pair_info>> asset_pairs();
+  kraken_reply<std::vector<kraken_pair_info>> asset_pairs(steady_deadline limit = steady_deadline::max());
   // AddOrder: the txid.
   kraken_reply<std::string> add_order(const kraken_fields& fields);
   // AmendOrder: the amend_id.
   kraken_reply<std::string> amend_order(const kraken_fields& fields);
   // CancelOrder by txid or cl_ord_id ("txid" / "cl_ord_id" field): the count.
-  kraken_reply<int64_t> cancel_order(const kraken_fields& fields);
+  kraken_reply<int64_t> cancel_order(const kraken_fields& fields,
+                                     steady_deadline limit = steady_deadline::max());
   kraken_reply<int64_t> cancel_all(steady_deadline limit = steady_deadline::max());
   // CancelAllOrdersAfter: the triggerTime ("0" / empty when disarmed).
   kraken_reply<std::string> cancel_all_after(int64_t seconds);
@@ -119,6 +123,7 @@ public:
   std::atomic<int64_t> deferred{0};       // not sent: no room on the call counter
   std::atomic<int64_t> budget_waits{0};   // sent after waiting for the decay
   std::atomic<int64_t> budget_wait_us{0}; // how long those waits took, in all
+  std::atomic<int64_t> kill_unheld{0};    // kill calls sent although the model was full
   std::atomic<int64_t> nonce_errors{0};   // EAPI:Invalid nonce answers
   std::atomic<int64_t> nonce_resends{0};  // requests sent again after one
 

@@ -27,9 +27,9 @@ void kraken_session::enable_ws_orders(std::unique_ptr<kraken_ws_orders> ws) {
 }
 
 // Our USDCHF is the pair whose base and quote, in our spelling, make it.
-std::string kraken_session::load_pairs() {
+std::string kraken_session::load_pairs(steady_deadline until) {
   pairs_retry_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  auto r = rest_.asset_pairs();
+  auto r = rest_.asset_pairs(until);
   if (!r.ok())
     return "AssetPairs: " + r.detail;
   std::string missing;
@@ -52,9 +52,9 @@ std::string kraken_session::load_pairs() {
   return missing.empty() ? std::string() : "no Kraken pair for " + missing;
 }
 
-void kraken_session::ensure_pairs() {
-  if (pairs_.size() < symbols_.size() && std::chrono::steady_clock::now() >= pairs_retry_)
-    load_pairs();
+void kraken_session::ensure_pairs(steady_deadline until) {
+  if (!pairs_complete() && std::chrono::steady_clock::now() >= pairs_retry_)
+    load_pairs(until);
 }
 
 const kraken_pair* kraken_session::pair_of(const symbol& sym) const {

@@ -87,10 +87,14 @@ public:
   // The nonce reservation and the symbols' pairs (AssetPairs): empty when
   // done, else what failed. Orders of a symbol without a pair are refused.
   std::string load_nonce() { return rest_.load_nonce(); }
-  std::string load_pairs();
+  // `until` bounds the AssetPairs request (the kill's deadline).
+  std::string load_pairs(steady_deadline until = steady_deadline::max());
   // load_pairs again while some symbol has none (the venue was down at
   // start), at most once a second.
-  void ensure_pairs();
+  void ensure_pairs(steady_deadline until = steady_deadline::max());
+  // Whether every symbol has its pair (else orders listed by the venue may
+  // be of a symbol we cannot name).
+  bool pairs_complete() const { return pairs_.size() >= symbols_.size(); }
   const kraken_pair* pair_of(const symbol& sym) const;
   // How long an order of unknown outcome the venue does not know is waited
   // for before it counts as refused (default 5 s).

@@ -6,11 +6,12 @@
 // included). Kraken's secrets are base64: one that does not decode is
 // refused by validate() before anything is signed.
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/base64.hpp"
 
 namespace cwts::connector::kraken {
 
@@ -19,10 +20,10 @@ struct kraken_credentials {
   std::string secret;  // base64, as Kraken issues it: never logged, never sent
 };
 
-// Strict RFC 4648 base64 (padding required, no whitespace): nullopt when
-// `text` is not valid base64.
-std::optional<std::string> base64_decode(std::string_view text);
-std::string base64_encode(std::string_view bytes);
+// The one strict base64 of the venue and the connector (common/base64.hpp),
+// so both sides agree on which secrets are usable.
+using cwts::base64_decode;
+using cwts::base64_encode;
 
 // API-Sign for one request; `key` is the DECODED secret.
 std::string kraken_sign(std::string_view key, std::string_view uri_path, std::string_view nonce,

@@ -194,18 +194,18 @@ CAF_TEST(cancel_all_orders_after_fires_once_nobody_renews_it) {
   fake_shell shell;
   nonce_file nonces;
   auto cfg = config(venue.port, true, nonces);
-  cfg.dead_mans_switch = std::chrono::seconds(6);
+  cfg.dead_mans_switch = std::chrono::seconds(10); // the shortest validate() allows
   kraken_adapter a(cfg, shell.context());
   shell.on_worker([&] { a.start(); return 0; }); // arms it
   CAF_CHECK_EQUAL(counter(a, "dead_man.refreshes"), 1);
   shell.on_worker([&] { return a.place(order("tr3-d-1", side::buy, "0.6", "10"), true); });
   CAF_REQUIRE(shell.await("tr3-d-1", order_status::accepted, second));
-  // Refreshed every third of the timeout (2 s) by the adapter's timer.
-  CAF_CHECK(wait_until(std::chrono::seconds(6), [&] { return counter(a, "dead_man.refreshes") >= 2; }));
+  // Refreshed every third of the timeout (3.3 s) by the adapter's timer.
+  CAF_CHECK(wait_until(std::chrono::seconds(8), [&] { return counter(a, "dead_man.refreshes") >= 2; }));
   // A node that dies stops renewing; stop() leaves the switch armed.
   a.stop();
   kraken_rest outside(rest_config(venue.port));
-  CAF_CHECK(wait_until(std::chrono::seconds(20), [&] {
+  CAF_CHECK(wait_until(std::chrono::seconds(25), [&] {
     auto open = outside.open_orders();
     return open.ok() && open.value.empty();
   }));

@@ -338,6 +338,118 @@ CAF_TEST(executions_map_to_reports_and_fills_are_deduplicated) {
   CAF_CHECK_EQUAL(s.counters().stream_foreign_symbol.load(), 1);
 }
 
+// AssetPairs down (503) since start: the pair names never loaded. The
+// kill's first request is still the CancelAll, and the orders the listing
+// shows (whose pair it cannot name) count as open: a late one is canceled,
+// a stuck one is reported, never "verified" by being dropped.
+CAF_TEST(cancel_all_without_pair_names_sends_cancel_all_first_and_never_drops_listed_orders) {
+  scripted_book book;
+  book.open = {"OA-1"};
+  book.late = {"OL-1"};
+  book.stuck = {"OS-1"};
+  book.open.push_back("OS-1");
+  std::vector<std::string> targets;
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    targets.push_back(r.target);
+    if (r.target == "/0/public/AssetPairs")
+      return {503, "Service Unavailable"};
+    return book.answer(r);
+  });
+  kraken_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(5));
+  CAF_CHECK_NOT_EQUAL(s.load_pairs(), "");
+  CAF_CHECK(!s.pairs_complete());
+  targets.clear(); // the start's AssetPairs
+  std::vector<kraken_output> out;
+  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::milliseconds(400), out);
+  CAF_CHECK(!r.ok);
+  CAF_CHECK_EQUAL(r.open_orders_after, 1); // the stuck one, still listed
+  CAF_CHECK_NOT_EQUAL(r.error.find("EService:Busy"), std::string::npos);
+  CAF_REQUIRE(!targets.empty());
+  CAF_CHECK_EQUAL(targets.front(), "/0/private/CancelAll");
+  std::lock_guard<std::mutex> guard(book.mtx);
+  CAF_CHECK(std::find(book.open.begin(), book.open.end(), "OL-1") == book.open.end());
+}
+
+// The pair names missing but the venue lists nothing: confirmed at once.
+CAF_TEST(cancel_all_without_pair_names_confirms_an_empty_listing) {
+  scripted_book book;
+  book.open = {"OA-1"};
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    if (r.target == "/0/public/AssetPairs")
+      return {503, "Service Unavailable"};
+    return book.answer(r);
+  });
+  kraken_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(5));
+  std::vector<kraken_output> out;
+  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::milliseconds(2000), out);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.error, "");
+  CAF_CHECK_EQUAL(r.open_orders_after, 0);
+  CAF_CHECK_EQUAL(r.orders_canceled, 1);
+}
+
+// A straggler's CancelOrder that hangs ends with the kill's deadline, not
+// with the request timeout (1 s here).
+CAF_TEST(cancel_all_straggler_cancel_ends_with_the_kill_deadline) {
+  http_test_server* self = nullptr;
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    if (r.target == "/0/public/AssetPairs")
+      return {200, asset_pairs};
+    if (r.target == "/0/private/OpenOrders") {
+      self->set_mode(cwts::test::server_mode::hang); // the CancelOrder hangs
+      return {200, ok(R"({"open":{)" + order_json("OA-1", "cOA-1", "open", "0") + "}}")};
+    }
+    return {404, R"({"error":["EGeneral:Unknown method"]})"};
+  });
+  self = &server;
+  // Part of the symbols in scope: stragglers by txid, no CancelAll.
+  kraken_session s(rest_config(server.port()),
+                   {*symbol::parse("USDCHF"), *symbol::parse("EURUSD")},
+                   std::chrono::milliseconds(1));
+  CAF_REQUIRE_EQUAL(s.load_pairs(), "");
+  std::vector<kraken_output> out;
+  auto started = std::chrono::steady_clock::now();
+  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::milliseconds(250), out);
+  auto took = std::chrono::steady_clock::now() - started;
+  CAF_CHECK(!r.ok);
+  CAF_CHECK_LESS(took, std::chrono::milliseconds(700));
+  CAF_CHECK_NOT_EQUAL(r.error.find("CancelOrder OA-1"), std::string::npos);
+}
+
+// The modelled call counter full for longer than the kill's deadline (a
+// long run of EAPI:Rate limit exceeded): the kill's listing still goes,
+// at once, and the venue's answer decides.
+CAF_TEST(a_full_call_counter_never_holds_the_kills_listing) {
+  scripted_book book;
+  int limited = 3; // the first three OpenOrders
+  http_test_server server([&](const recorded_request& r) -> canned_reply {
+    if (r.target == "/0/private/AddOrder")
+      return {200, ok(R"({"txid":["OA-1"]})")};
+    if (r.target == "/0/private/OpenOrders" && limited > 0) {
+      --limited;
+      return {200, R"({"error":["EAPI:Rate limit exceeded"]})"};
+    }
+    return book.answer(r);
+  });
+  auto cfg = rest_config(server.port());
+  cfg.call_limits.max = 10;
+  cfg.call_limits.decay_per_s = 1; // a unit a second: seconds to room
+  kraken_session s(cfg, usdchf(), std::chrono::milliseconds(1));
+  CAF_REQUIRE_EQUAL(s.load_pairs(), "");
+  s.place(limit_buy("h1"), true);
+  std::vector<kraken_output> out;
+  // Three kills answered EAPI:Rate limit exceeded: the penalty grows.
+  for (int i = 0; i < 3; ++i)
+    s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(50), out);
+  CAF_CHECK_EQUAL(s.rest().rate_limited.load(), 3);
+  CAF_REQUIRE_GREATER(s.rate_limit_pause().count(), 500);
+  auto r = s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(300), out);
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.error, "");
+  CAF_CHECK_EQUAL(r.open_orders_after, 0);
+  CAF_CHECK_GREATER_OR_EQUAL(s.rest().kill_unheld.load(), 1);
+}
+
 // EAPI:Rate limit exceeded on a poll: the model goes full, so the next
 // poll is deferred (counted, nothing sent); orders (AddOrder costs nothing
 // on the call counter) still go, and the kill's CancelAll goes at once and
@@ -381,6 +493,8 @@ CAF_TEST(rate_limit_defers_polls_but_not_orders_or_the_kill) {
   auto started = std::chrono::steady_clock::now();
   auto r = s.cancel_all(kill_id{"k"}, node_id{"n"}, usdchf(), std::chrono::milliseconds(2000), out);
   CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.error, "");
+  CAF_CHECK_EQUAL(r.open_orders_after, 0);
   CAF_CHECK_EQUAL(r.retries, 1); // the CancelAll, then one listing
   CAF_REQUIRE_EQUAL(listed_at.size(), 2u);
   // The listing waited for room (about one unit), once.

@@ -56,7 +56,8 @@ CAF_TEST(base64_is_strict) {
   CAF_CHECK_EQUAL(base64_decode("aGVsbG8=").value_or("?"), "hello");
   CAF_CHECK_EQUAL(base64_decode("aGk=").value_or("?"), "hi");
   CAF_CHECK_EQUAL(base64_encode("hello"), "aGVsbG8=");
-  CAF_CHECK(!base64_decode(""));
+  CAF_CHECK_EQUAL(base64_decode("").value_or("?"), ""); // no bytes (validate refuses an empty secret)
+  CAF_CHECK(!base64_decode("aGVsbG9="));  // unused bits not zero: not the text of any bytes
   CAF_CHECK(!base64_decode("abc"));      // not a multiple of 4
   CAF_CHECK(!base64_decode("ab=c"));     // padding inside
   CAF_CHECK(!base64_decode("a*bc"));     // not the alphabet
@@ -78,8 +79,19 @@ CAF_TEST(validate_refuses_a_secret_that_is_not_base64) {
   c.nonce_path.clear();
   CAF_CHECK_EQUAL(validate(c).rfind("nonce_path:", 0), 0u);
   c.nonce_path = "/tmp/n";
-  c.dead_mans_switch = std::chrono::milliseconds(1500);
+  c.dead_mans_switch = std::chrono::milliseconds(10500); // not whole seconds
   CAF_CHECK_EQUAL(validate(c).rfind("dead_mans_switch:", 0), 0u);
+  // Under 10 s the refresh, on the worker that also waits on REST calls,
+  // could come late and cancel a live node's orders.
+  c.dead_mans_switch = std::chrono::seconds(9);
+  CAF_CHECK_EQUAL(validate(c).rfind("dead_mans_switch:", 0), 0u);
+  c.dead_mans_switch = std::chrono::seconds(1);
+  CAF_CHECK_EQUAL(validate(c).rfind("dead_mans_switch:", 0), 0u);
+  c.dead_mans_switch = std::chrono::seconds(10);
+  CAF_CHECK_EQUAL(validate(c), "");
+  c.dead_mans_switch = std::chrono::milliseconds(0);
+  c.secret.clear();
+  CAF_CHECK_NOT_EQUAL(validate(c), "");
 }
 
 CAF_TEST(client_ids_fit_cl_ord_id_and_are_stable) {
