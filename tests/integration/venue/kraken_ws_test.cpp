@@ -17,13 +17,11 @@
 #include <string>
 
 #include "messages/decimal.hpp"
-#include "venue/json_reader.hpp"
-#include "venue_client.hpp"
+#include "ws_test_client.hpp"
 
 namespace {
 
 using cwts::venue::json_value;
-using ws_stream = beast::websocket::stream<beast::tcp_stream>;
 
 std::string base64(const unsigned char* data, size_t n) {
   std::string out(4 * ((n + 2) / 3) + 1, '\0');
@@ -85,37 +83,6 @@ reply kraken_private(int port, const std::string& method, const std::string& par
   return {static_cast<int>(res.result_int()), res.body(), {}, {}, {}};
 }
 
-json_value parse(const std::string& frame) {
-  auto v = cwts::venue::parse_json(frame);
-  CAF_REQUIRE(std::holds_alternative<json_value>(v));
-  return std::get<json_value>(v);
-}
-
-struct client {
-  asio::io_context ioc;
-  ws_stream ws{ioc};
-
-  client(int port, const std::string& target) {
-    beast::get_lowest_layer(ws).connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
-    ws.handshake("127.0.0.1", target);
-  }
-  void send(const std::string& text) { ws.write(asio::buffer(text)); }
-  std::string next() {
-    beast::flat_buffer buf;
-    ws.read(buf);
-    return beast::buffers_to_string(buf.data());
-  }
-  // The first frame holding `part` within `limit` frames ("" when none).
-  std::string await(const std::string& part, int limit = 2000) {
-    for (int i = 0; i < limit; ++i) {
-      auto f = next();
-      if (contains(f, part)) return f;
-    }
-    return {};
-  }
-};
-
 // A JSON number as Kraken's checksum wants it: `decimals` decimals, the
 // point and the leading zeros removed.
 std::string checksum_field(const std::string& number, int decimals) {
@@ -126,17 +93,6 @@ std::string checksum_field(const std::string& number, int decimals) {
   auto digits = whole + frac;
   auto first = digits.find_first_not_of('0');
   return first == std::string::npos ? std::string() : digits.substr(first);
-}
-
-// zlib's CRC-32, written out so the test does not share the venue's.
-uint32_t crc32_of(const std::string& s) {
-  uint32_t c = 0xFFFFFFFFU;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k)
-      c = (c >> 1) ^ (0xEDB88320U & (0U - (c & 1U)));
-  }
-  return ~c;
 }
 
 // A client-side book rebuilt from book messages (Kraken "Spot Websockets
@@ -190,22 +146,13 @@ bool on_book(local_book& book, const std::string& frame) {
   return std::stoull(d.member("checksum")->text) == book.checksum();
 }
 
-struct fixture {
-  std::string binary, config;
-  fixture() {
-    CAF_REQUIRE(caf::test::engine::argc() >= 3);
-    binary = caf::test::engine::argv()[1];
-    config = caf::test::engine::argv()[2];
-  }
-};
-
 } // namespace
 
-CAF_TEST_FIXTURE_SCOPE(kraken_ws_integration, fixture)
+CAF_TEST_FIXTURE_SCOPE(kraken_ws_integration, venue_binary_fixture)
 
 CAF_TEST(book_checksums_verify_and_the_bad_checksum_fault_is_seen) {
   venue_process venue(binary, config);
-  client ws(venue.port, "/v2");
+  ws_text_client ws(venue.port, "/v2");
   auto status = ws.next();
   CAF_CHECK(contains(status, "\"channel\":\"status\""));
   CAF_CHECK(contains(status, "\"api_version\":\"v2\""));
@@ -266,7 +213,7 @@ CAF_TEST(token_executions_and_an_order_over_ws) {
   CAF_REQUIRE(body.member("result") != nullptr);
   auto token = body.member("result")->member("token")->text;
   CAF_REQUIRE(!token.empty());
-  client ws(venue.port, "/v2");
+  ws_text_client ws(venue.port, "/v2");
   ws.send(R"({"method":"subscribe","params":{"channel":"executions","token":"nope"},"req_id":1})");
   CAF_CHECK(contains(ws.await("\"req_id\":1"), "\"success\":false"));
   ws.send(R"({"method":"subscribe","params":{"channel":"executions","token":")" + token
@@ -308,7 +255,7 @@ CAF_TEST(token_executions_and_an_order_over_ws) {
 
 CAF_TEST(trade_ticker_and_ohlc_push_and_malformed_frames_are_seen) {
   venue_process venue(binary, config);
-  client ws(venue.port, "/v2");
+  ws_text_client ws(venue.port, "/v2");
   ws.send(R"({"method":"subscribe","params":{"channel":"trade","symbol":["USD/CHF"]}})");
   ws.send(R"({"method":"subscribe","params":{"channel":"ticker","symbol":["USD/CHF"]}})");
   ws.send(R"({"method":"subscribe","params":{"channel":"ohlc","symbol":["USD/CHF"],"interval":1}})");

@@ -16,13 +16,11 @@
 #include <string>
 
 #include "messages/decimal.hpp"
-#include "venue/json_reader.hpp"
-#include "venue_client.hpp"
+#include "ws_test_client.hpp"
 
 namespace {
 
 using cwts::venue::json_value;
-using ws_stream = beast::websocket::stream<beast::tcp_stream>;
 
 const std::string passphrase = "cwtsDemoPassAlpha1"; // config/venue-demo-keys.ini
 
@@ -36,48 +34,6 @@ std::string okx_signature(const std::string& text) {
   std::array<unsigned char, 4 * EVP_MAX_MD_SIZE> b64{};
   auto n = EVP_EncodeBlock(b64.data(), mac.data(), static_cast<int>(len));
   return std::string(reinterpret_cast<char*>(b64.data()), static_cast<size_t>(n));
-}
-
-// zlib's CRC-32, written out so the test does not share the venue's.
-uint32_t crc32_of(const std::string& s) {
-  uint32_t c = 0xFFFFFFFFU;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k)
-      c = (c >> 1) ^ (0xEDB88320U & (0U - (c & 1U)));
-  }
-  return ~c;
-}
-
-struct client {
-  asio::io_context ioc;
-  ws_stream ws{ioc};
-
-  client(int port, const std::string& target) {
-    beast::get_lowest_layer(ws).connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
-    ws.handshake("127.0.0.1", target);
-  }
-  void send(const std::string& text) { ws.write(asio::buffer(text)); }
-  std::string next() {
-    beast::flat_buffer buf;
-    ws.read(buf);
-    return beast::buffers_to_string(buf.data());
-  }
-  // The first frame holding `part` within `limit` frames ("" when none).
-  std::string await(const std::string& part, int limit = 2000) {
-    for (int i = 0; i < limit; ++i) {
-      auto f = next();
-      if (contains(f, part)) return f;
-    }
-    return {};
-  }
-};
-
-json_value parse(const std::string& frame) {
-  auto v = cwts::venue::parse_json(frame);
-  CAF_REQUIRE(std::holds_alternative<json_value>(v));
-  return std::get<json_value>(v);
 }
 
 // A client-side book rebuilt from books pushes, keeping the strings sent.
@@ -140,22 +96,13 @@ std::string login_frame() {
          + okx_signature(ts + "GET/users/self/verify") + "\"}]}";
 }
 
-struct fixture {
-  std::string binary, config;
-  fixture() {
-    CAF_REQUIRE(caf::test::engine::argc() >= 3);
-    binary = caf::test::engine::argv()[1];
-    config = caf::test::engine::argv()[2];
-  }
-};
-
 } // namespace
 
-CAF_TEST_FIXTURE_SCOPE(okx_ws_integration, fixture)
+CAF_TEST_FIXTURE_SCOPE(okx_ws_integration, venue_binary_fixture)
 
 CAF_TEST(books_checksums_verify_and_the_bad_checksum_fault_is_seen) {
   venue_process venue(binary, config);
-  client pub(venue.port, "/ws/v5/public");
+  ws_text_client pub(venue.port, "/ws/v5/public");
   pub.send("ping");
   CAF_CHECK_EQUAL(pub.next(), "pong");
   pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"USD-CHF\"}]}");
@@ -201,7 +148,7 @@ CAF_TEST(books_checksums_verify_and_the_bad_checksum_fault_is_seen) {
 
 CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
   venue_process venue(binary, config);
-  client priv(venue.port, "/ws/v5/private");
+  ws_text_client priv(venue.port, "/ws/v5/private");
   priv.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"orders\",\"instType\":\"SPOT\"}]}");
   CAF_CHECK(contains(priv.next(), "\"code\":\"60011\""));
   priv.send(login_frame());
@@ -228,7 +175,7 @@ CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
   CAF_CHECK_EQUAL(int_field(request(venue.port, http::verb::get, "/venue/stats").body,
                             "wsApiDelayed"), 1);
   // A wrong passphrase is refused on a fresh connection.
-  client other(venue.port, "/ws/v5/private");
+  ws_text_client other(venue.port, "/ws/v5/private");
   auto bad = login_frame();
   bad.replace(bad.find(passphrase), passphrase.size(), "wrong");
   other.send(bad);
@@ -237,7 +184,7 @@ CAF_TEST(login_place_and_cancel_over_ws_seen_on_the_orders_channel) {
 
 CAF_TEST(public_and_business_channels_push_and_malformed_frames_are_seen) {
   venue_process venue(binary, config);
-  client pub(venue.port, "/ws/v5/public");
+  ws_text_client pub(venue.port, "/ws/v5/public");
   pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"trades\",\"instId\":\"USD-CHF\"},"
            "{\"channel\":\"tickers\",\"instId\":\"USD-CHF\"},{\"channel\":\"bbo-tbt\",\"instId\":"
            "\"USD-CHF\"},{\"channel\":\"books5\",\"instId\":\"USD-CHF\"}]}");
@@ -254,7 +201,7 @@ CAF_TEST(public_and_business_channels_push_and_malformed_frames_are_seen) {
   // Candles live on /ws/v5/business: on /public the channel does not exist.
   pub.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"candle1m\",\"instId\":\"USD-CHF\"}]}");
   CAF_CHECK(contains(pub.await("\"event\":\"error\""), "\"code\":\"60018\""));
-  client biz(venue.port, "/ws/v5/business");
+  ws_text_client biz(venue.port, "/ws/v5/business");
   biz.send("{\"op\":\"subscribe\",\"args\":[{\"channel\":\"candle1m\",\"instId\":\"USD-CHF\"}]}");
   CAF_CHECK(contains(biz.next(), "\"event\":\"subscribe\""));
   auto bar = parse(biz.await("\"channel\":\"candle1m\""));
@@ -272,14 +219,14 @@ CAF_TEST(public_and_business_channels_push_and_malformed_frames_are_seen) {
 
 CAF_TEST(ws_drop_and_ws_api_drop_close_okx_connections) {
   venue_process venue(binary, config);
-  client pub(venue.port, "/ws/v5/public");
-  client priv(venue.port, "/ws/v5/private");
+  ws_text_client pub(venue.port, "/ws/v5/public");
+  ws_text_client priv(venue.port, "/ws/v5/private");
   // Both are registered once each answered a ping.
   for (auto* c : {&pub, &priv}) {
     c->send("ping");
     CAF_REQUIRE_EQUAL(c->next(), "pong");
   }
-  auto closed = [](client& c) {
+  auto closed = [](ws_text_client& c) {
     beast::error_code ec;
     for (int i = 0; i < 1000 && !ec; ++i) {
       beast::flat_buffer buf;
