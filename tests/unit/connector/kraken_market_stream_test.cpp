@@ -9,6 +9,7 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include "actors/connector/kraken/kraken_market_stream.hpp"
+#include "tests/unit/connector/scripted_market_stream.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 
 using namespace cwts;
@@ -48,31 +49,8 @@ const std::string added = book("update", R"({"price":0.9122,"qty":0},{"price":0.
 const std::string trade_frame
   = R"({"channel":"trade","type":"update","data":[{"symbol":"USD/CHF","side":"buy","price":0.9124,"qty":2,"ord_type":"limit","trade_id":42,"timestamp":"2026-12-06T15:00:00.000001Z"}]})";
 
-struct collected {
-  std::mutex mtx;
-  std::vector<trade> trades;
-  std::vector<book_top> tops;
-  void add(market_batch&& b) {
-    std::lock_guard<std::mutex> g(mtx);
-    trades.insert(trades.end(), b.trades.begin(), b.trades.end());
-    tops.insert(tops.end(), b.tops.begin(), b.tops.end());
-  }
-  std::size_t trade_count() {
-    std::lock_guard<std::mutex> g(mtx);
-    return trades.size();
-  }
-};
-
 kraken_market_config config_for(uint16_t port) {
-  kraken_market_config cfg;
-  cfg.port = port;
-  cfg.symbols = {symbol::parse("USDCHF").value()};
-  cfg.ping_interval = 1s; // far above any scheduling delay of the script
-  cfg.resubscribe_interval = 0ms;
-  cfg.backoff_initial = 10ms;
-  cfg.backoff_max = 50ms;
-  cfg.jitter_seed = 7;
-  return cfg;
+  return test::scripted_stream_config<kraken_market_config>(port);
 }
 
 // The subscriptions a connection opens with: instrument, then (answered)
@@ -132,17 +110,14 @@ CAF_TEST(book_resyncs_on_checksum_trades_pings_and_reconnects) {
     p.send(R"({"method":"pong","req_id":2})");
     p.read_until(R"("method":"ping")");
   });
-  collected got;
+  test::collected_batches got;
   kraken_market_stream stream(config_for(server.port()), [&](market_batch&& b) { got.add(std::move(b)); });
   stream.start();
   bool ready = eventually([&] { return second_ready.load() && stream.book_synced(0); });
   if (!ready) {
-    std::string seen;
-    for (auto& r : server.received())
-      seen += r + " | ";
     CAF_MESSAGE("ws=" << server.ws_connections() << " frames=" << stream.frames()
                 << " checksum=" << stream.checksum_failures() << " parse=" << stream.last_parse_error()
-                << " connect=" << stream.last_connect_error() << " received: " << seen);
+                << " connect=" << stream.last_connect_error() << " received: " << test::received_frames(server));
   }
   CAF_REQUIRE(ready);
   CAF_CHECK(first_ping.find(R"("method":"ping")") != std::string::npos);
@@ -160,14 +135,7 @@ CAF_TEST(book_resyncs_on_checksum_trades_pings_and_reconnects) {
   CAF_CHECK(stream.reconnects() >= 1u);
   CAF_CHECK(stream.last_parse_error().find("malformed JSON") != std::string::npos);
   CAF_CHECK_EQUAL(server.count_received(R"("method":"unsubscribe")"), 1u);
-  CAF_REQUIRE(eventually([&] { return got.trade_count() == 1; }));
-  {
-    std::lock_guard<std::mutex> g(got.mtx);
-    CAF_CHECK_EQUAL(got.trades[0].sym.str(), "USDCHF");
-    CAF_CHECK_EQUAL(got.trades[0].id.value, 42);
-    CAF_CHECK(!got.trades[0].buyer_is_maker);
-    CAF_CHECK(!got.tops.empty());
-  }
+  test::check_the_scripted_trade(got);
   auto view = stream.book(symbol::parse("USDCHF").value(), 10, 2000ms);
   CAF_REQUIRE(view.has_value());
   CAF_CHECK(view->synced);

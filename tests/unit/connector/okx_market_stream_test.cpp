@@ -21,6 +21,7 @@
 
 #include "actors/connector/okx/okx_market_stream.hpp"
 #include "tests/unit/connector/test_server.hpp"
+#include "tests/unit/connector/scripted_market_stream.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 
 using namespace cwts;
@@ -68,32 +69,8 @@ std::string snapshot(int64_t seq) {
 const std::string trade_frame
   = R"({"arg":{"channel":"trades","instId":"USD-CHF"},"data":[{"instId":"USD-CHF","tradeId":"42","px":"3366.5","sz":"2","side":"buy","ts":"1630048897897","count":"1"}]})";
 
-struct collected {
-  std::mutex mtx;
-  std::vector<trade> trades;
-  std::vector<book_top> tops;
-  void add(market_batch&& b) {
-    std::lock_guard<std::mutex> g(mtx);
-    trades.insert(trades.end(), b.trades.begin(), b.trades.end());
-    tops.insert(tops.end(), b.tops.begin(), b.tops.end());
-  }
-  std::size_t trade_count() {
-    std::lock_guard<std::mutex> g(mtx);
-    return trades.size();
-  }
-};
-
 okx_market_config config_for(uint16_t port) {
-  okx_market_config cfg;
-  cfg.port = port;
-  cfg.symbols = {symbol::parse("USDCHF").value()};
-  cfg.ping_interval = 1s; // far above any scheduling delay of the script
-
-  cfg.resubscribe_interval = 0ms;
-  cfg.backoff_initial = 10ms;
-  cfg.backoff_max = 50ms;
-  cfg.jitter_seed = 7;
-  return cfg;
+  return test::scripted_stream_config<okx_market_config>(port);
 }
 
 } // namespace
@@ -147,18 +124,15 @@ CAF_TEST(books_resync_on_gap_and_checksum_trades_pings_and_reconnects) {
     p.send("pong");
     p.read_until("ping");
   });
-  collected got;
+  test::collected_batches got;
   okx_market_stream stream(config_for(server.port()), [&](market_batch&& b) { got.add(std::move(b)); });
   stream.start();
   bool ready = eventually([&] { return second_ready.load() && stream.book_synced(0); });
   if (!ready) {
-    std::string seen;
-    for (auto& r : server.received())
-      seen += r + " | ";
     CAF_MESSAGE("ws=" << server.ws_connections() << " http=" << server.http_requests()
                 << " frames=" << stream.frames() << " gaps=" << stream.book_gaps()
                 << " checksum=" << stream.checksum_failures() << " parse=" << stream.last_parse_error()
-                << " connect=" << stream.last_connect_error() << " received: " << seen);
+                << " connect=" << stream.last_connect_error() << " received: " << test::received_frames(server));
   }
   CAF_REQUIRE(ready);
   CAF_CHECK_EQUAL(first_ping, "ping");
@@ -176,14 +150,7 @@ CAF_TEST(books_resync_on_gap_and_checksum_trades_pings_and_reconnects) {
   CAF_CHECK(stream.reconnects() >= 1u);
   CAF_CHECK(stream.last_parse_error().find("malformed JSON") != std::string::npos);
   CAF_CHECK_EQUAL(server.count_received(R"("op":"unsubscribe")"), 2u);
-  CAF_REQUIRE(eventually([&] { return got.trade_count() == 1; }));
-  {
-    std::lock_guard<std::mutex> g(got.mtx);
-    CAF_CHECK_EQUAL(got.trades[0].sym.str(), "USDCHF");
-    CAF_CHECK_EQUAL(got.trades[0].id.value, 42);
-    CAF_CHECK(!got.trades[0].buyer_is_maker);
-    CAF_CHECK(!got.tops.empty());
-  }
+  test::check_the_scripted_trade(got);
   auto view = stream.book(symbol::parse("USDCHF").value(), 10, 2000ms);
   CAF_REQUIRE(view.has_value());
   CAF_CHECK(view->synced);
