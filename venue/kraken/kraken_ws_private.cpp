@@ -4,27 +4,11 @@
 
 #include "common/kraken_names.hpp"
 #include "venue/kraken/kraken_ws_format.hpp"
+#include "venue/order_as_of_fill.hpp"
 
 namespace cwts::venue::kraken {
 
 namespace {
-
-// The order as it stood right after its first `n` fills.
-order as_of_fill(const order& o, size_t n) {
-  order copy = o;
-  copy.fills.resize(n);
-  copy.executed_qty = qty{};
-  copy.cummulative_quote_qty = notional{};
-  for (auto& f : copy.fills) {
-    copy.executed_qty += f.quantity;
-    copy.cummulative_quote_qty += notional_of(f.px, f.quantity).value_or(notional{});
-  }
-  bool last = n == o.fills.size();
-  if (!last || o.status != order_status::filled)
-    copy.status = copy.executed_qty.is_positive() ? order_status::partially_filled
-                                                  : order_status::new_order;
-  return copy;
-}
 
 std::string_view tif_name(const order& o, const kraken_order_tags* tags) {
   if (tags && tags->expire_ms > 0) return "GTD";

@@ -4,6 +4,7 @@
 
 #include "venue/json_writer.hpp"
 #include "venue/okx/okx_json.hpp"
+#include "venue/order_as_of_fill.hpp"
 
 namespace cwts::venue::okx {
 
@@ -18,23 +19,6 @@ void blank(std::string& json, std::string_view name) {
   auto from = at + key.size();
   auto to = json.find('"', from);
   if (to != std::string::npos) json.erase(from, to - from);
-}
-
-// The order as it stood right after its first `n` fills.
-order as_of_fill(const order& o, size_t n) {
-  order copy = o;
-  copy.fills.resize(n);
-  copy.executed_qty = qty{};
-  copy.cummulative_quote_qty = notional{};
-  for (auto& f : copy.fills) {
-    copy.executed_qty += f.quantity;
-    copy.cummulative_quote_qty += notional_of(f.px, f.quantity).value_or(notional{});
-  }
-  bool last = n == o.fills.size();
-  if (!last || o.status != order_status::filled)
-    copy.status = copy.executed_qty.is_positive() ? order_status::partially_filled
-                                                  : order_status::new_order;
-  return copy;
 }
 
 struct extra {
