@@ -68,10 +68,7 @@ bool kraken_ws_hub::listens(const std::string& account) const {
 }
 
 kraken::market_channels::subscribed_set kraken_ws_hub::subscribed() const {
-  kraken::market_channels::subscribed_set out;
-  for (auto& s : live())
-    if (auto* st = s->kraken()) out.insert(st->market.begin(), st->market.end());
-  return out;
+  return conns_.subscribed();
 }
 
 bool kraken_ws_hub::on_frame(std::string_view text, ws_session& s, int64_t now_ms) {
@@ -111,11 +108,8 @@ void kraken_ws_hub::tick(int64_t now_ms) {
   if (!conns_.stalled()) {
     for (auto& key : subs) {
       if (key.channel != "book") continue;
-      bool existing = false, fresh = false;
-      for (auto& s : live())
-        if (auto* st = s->kraken(); st && st->market.count(key))
-          (st->awaiting_snapshot.count(key) ? fresh : existing) = true;
-      auto p = market_.flush_book(key, now_ms, existing, fresh,
+      auto to = conns_.audience_of(key);
+      auto p = market_.flush_book(key, now_ms, to.existing, to.fresh,
                                   [this] { return faults_.take_kraken_bad_checksum(); });
       if (p.update) conns_.push(key, std::move(*p.update));
       if (p.snapshot) conns_.push(key, std::move(*p.snapshot), true);

@@ -56,10 +56,7 @@ bool okx_ws_hub::listens(const std::string& account) const {
 }
 
 okx::market_channels::subscribed_set okx_ws_hub::subscribed() const {
-  okx::market_channels::subscribed_set out;
-  for (auto& s : live())
-    if (auto* st = s->okx()) out.insert(st->market.begin(), st->market.end());
-  return out;
+  return conns_.subscribed();
 }
 
 bool okx_ws_hub::on_frame(std::string_view text, ws_session& s, int64_t now_ms) {
@@ -87,11 +84,8 @@ void okx_ws_hub::tick(int64_t now_ms) {
       if (key.channel != "books") continue;
       auto* rules = okx_find_instrument(okx_.engine(), key.inst);
       if (!rules) continue;
-      bool existing = false, fresh = false;
-      for (auto& s : live())
-        if (auto* st = s->okx(); st && st->market.count(key))
-          (st->awaiting_snapshot.count(key) ? fresh : existing) = true;
-      auto p = market_.flush_books(rules->sym, now_ms, existing, fresh,
+      auto to = conns_.audience_of(key);
+      auto p = market_.flush_books(rules->sym, now_ms, to.existing, to.fresh,
                                    [this] { return faults_.take_okx_bad_checksum(); });
       if (p.update) conns_.push(key, std::move(*p.update));
       if (p.snapshot) conns_.push(key, std::move(*p.snapshot), true);

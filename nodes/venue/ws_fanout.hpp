@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,28 @@ public:
   void close_all() {
     for (auto& s : live())
       s->close();
+  }
+
+  // Every key some live connection is subscribed to.
+  std::set<Key> subscribed() const {
+    std::set<Key> out;
+    for (auto& s : live())
+      if (auto* st = ((*s).*Get)()) out.insert(st->market.begin(), st->market.end());
+    return out;
+  }
+
+  // Who a book flush of `key` is for: subscribers holding a snapshot (want
+  // the update) and subscribers waiting for one (want a fresh snapshot).
+  struct book_audience {
+    bool existing = false;
+    bool fresh = false;
+  };
+  book_audience audience_of(const Key& key) const {
+    book_audience out;
+    for (auto& s : live())
+      if (auto* st = ((*s).*Get)(); st && st->market.count(key))
+        (st->awaiting_snapshot.count(key) ? out.fresh : out.existing) = true;
+    return out;
   }
 
   // A request's replies on its connection; ws-api-latency-ms delays an
