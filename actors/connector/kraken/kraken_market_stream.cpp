@@ -390,17 +390,10 @@ std::optional<book_view> kraken_market_stream::book(const symbol& sym, std::size
 }
 
 void kraken_market_stream::add_counters(counters& k) const {
-  md_.add_to(k, link_);
   for (std::size_t i = 0; i < kraken_frame_kind_count; ++i)
     k[std::string("md.frames.") + to_string(static_cast<kraken_frame_kind>(i))]
       = static_cast<int64_t>(by_kind_[i].load());
-  k["md.pings"] = static_cast<int64_t>(pings());
-  k["md.error_events"] = static_cast<int64_t>(error_events());
-  k["md.unlisted_symbols"] = static_cast<int64_t>(unlisted_symbols_.load());
-  k["book.checksum_failures"] = static_cast<int64_t>(checksum_failures());
-  k["book.resubscribes"] = static_cast<int64_t>(resubscribes());
-  k["book.unsynced_updates"] = static_cast<int64_t>(unsynced_updates_.load());
-  add_symbol_counters(*this, k);
+  add_book_channel_counters(k);
 }
 
 } // namespace cwts::connector::kraken

@@ -35,8 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "actors/connector/book_channel_source.hpp"
 #include "actors/connector/kraken/kraken_market_codec.hpp"
-#include "actors/connector/market_source.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector::kraken {
@@ -67,7 +67,7 @@ struct kraken_market_config {
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const kraken_market_config& cfg);
 
-class kraken_market_stream final : public ws_market_source {
+class kraken_market_stream final : public book_channel_source {
 public:
   using batch_callback = std::function<void(market_batch&&)>;
 
@@ -91,10 +91,6 @@ public:
   uint64_t frames_of(kraken_frame_kind k) const {
     return by_kind_[static_cast<std::size_t>(k)].load();
   }
-  uint64_t checksum_failures() const { return checksum_failures_.load(); }
-  uint64_t resubscribes() const { return resubscribes_.load(); }
-  uint64_t error_events() const { return error_events_.load(); }
-  uint64_t pings() const { return pings_.load(); }
   std::string last_parse_error() const;
   std::string last_error_event() const;
 
@@ -104,12 +100,6 @@ private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
   std::atomic<uint64_t> by_kind_[kraken_frame_kind_count]{};
-  std::atomic<uint64_t> checksum_failures_{0};
-  std::atomic<uint64_t> resubscribes_{0};
-  std::atomic<uint64_t> unsynced_updates_{0};
-  std::atomic<uint64_t> error_events_{0};
-  std::atomic<uint64_t> pings_{0};
-  std::atomic<uint64_t> unlisted_symbols_{0};
 };
 
 } // namespace cwts::connector::kraken

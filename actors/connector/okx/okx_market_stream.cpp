@@ -449,19 +449,12 @@ std::optional<book_view> okx_market_stream::book(const symbol& sym, std::size_t 
 }
 
 void okx_market_stream::add_counters(counters& k) const {
-  md_.add_to(k, link_);
   for (auto e : {okx_frame_kind::books, okx_frame_kind::trades, okx_frame_kind::bbo,
                  okx_frame_kind::pong, okx_frame_kind::event})
     k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
-  k["md.pings"] = static_cast<int64_t>(pings());
-  k["md.error_events"] = static_cast<int64_t>(error_events());
   k["md.instrument_failures"] = static_cast<int64_t>(instrument_failures());
-  k["md.unlisted_symbols"] = static_cast<int64_t>(unlisted_symbols_.load());
-  k["book.checksum_failures"] = static_cast<int64_t>(checksum_failures());
   k["book.overflows"] = static_cast<int64_t>(overflows_.load());
-  k["book.resubscribes"] = static_cast<int64_t>(resubscribes());
-  k["book.unsynced_updates"] = static_cast<int64_t>(unsynced_updates_.load());
-  add_symbol_counters(*this, k);
+  add_book_channel_counters(k);
 }
 
 } // namespace cwts::connector::okx

@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/connector/market_source.hpp"
+#include "actors/connector/book_channel_source.hpp"
 #include "actors/connector/okx/okx_market_codec.hpp"
 #include "messages/market_data.hpp"
 
@@ -70,7 +70,7 @@ struct okx_market_config {
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const okx_market_config& cfg);
 
-class okx_market_stream final : public ws_market_source {
+class okx_market_stream final : public book_channel_source {
 public:
   using batch_callback = std::function<void(market_batch&&)>;
 
@@ -92,10 +92,6 @@ public:
   void add_counters(counters& out) const override;
 
   uint64_t frames_of(okx_frame_kind k) const { return by_kind_[static_cast<std::size_t>(k)].load(); }
-  uint64_t checksum_failures() const { return checksum_failures_.load(); }
-  uint64_t resubscribes() const { return resubscribes_.load(); }
-  uint64_t error_events() const { return error_events_.load(); }
-  uint64_t pings() const { return pings_.load(); }
   uint64_t pongs() const { return pongs_.load(); }
   uint64_t instrument_failures() const { return instrument_failures_.load(); }
   std::string last_parse_error() const;
@@ -107,15 +103,9 @@ private:
   friend struct impl;
   std::unique_ptr<impl> impl_;
   std::atomic<uint64_t> by_kind_[okx_frame_kind_count]{};
-  std::atomic<uint64_t> checksum_failures_{0};
   std::atomic<uint64_t> overflows_{0};
-  std::atomic<uint64_t> resubscribes_{0};
-  std::atomic<uint64_t> unsynced_updates_{0};
-  std::atomic<uint64_t> error_events_{0};
-  std::atomic<uint64_t> pings_{0};
   std::atomic<uint64_t> pongs_{0};
   std::atomic<uint64_t> instrument_failures_{0};
-  std::atomic<uint64_t> unlisted_symbols_{0};
 };
 
 } // namespace cwts::connector::okx
