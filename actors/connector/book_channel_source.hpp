@@ -8,13 +8,21 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/market_source.hpp"
 
 namespace cwts::connector {
 
 class book_channel_source : public ws_market_source {
 public:
+  // Why the last connection attempt failed (or the config is unusable).
+  std::string last_connect_error() const override { return connect_error_.get(); }
+  // The reason of the last malformed frame.
+  std::string last_parse_error() const { return parse_error_.get(); }
+  // The venue's last error reply or refusal, or the symbols it does not list.
+  std::string last_error_event() const { return error_event_.get(); }
   uint64_t checksum_failures() const { return checksum_failures_.load(); }
   uint64_t resubscribes() const { return resubscribes_.load(); }
   uint64_t error_events() const { return error_events_.load(); }
@@ -40,6 +48,10 @@ protected:
   std::atomic<uint64_t> error_events_{0};     // the venue's error replies
   std::atomic<uint64_t> pings_{0};
   std::atomic<uint64_t> unlisted_symbols_{0}; // configured, not listed by the venue
+  // Written by the stream's thread, read by any.
+  guarded_text connect_error_;
+  guarded_text parse_error_;
+  guarded_text error_event_;
 };
 
 } // namespace cwts::connector

@@ -6,7 +6,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
-#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/kraken/kraken_book.hpp"
 #include "actors/connector/market_feed.hpp"
@@ -72,7 +71,7 @@ struct kraken_market_stream::impl {
 
   void on_open(error_code ec, ws_open_step step) {
     if (ec) {
-      last_connect_error.set(open_failure(step, ec));
+      self.connect_error_.set(open_failure(step, ec));
       return disconnected();
     }
     ws.text(true);
@@ -116,7 +115,7 @@ struct kraken_market_stream::impl {
       on_frame(kind.value(), now);
     } else {
       ++self.md_.parse_errors;
-      last_error.set(kind.error().reason);
+      self.parse_error_.set(kind.error().reason);
       resync_broken_books();
     }
     // Throttled resubscribes are due on a later frame: Kraken's heartbeat
@@ -167,7 +166,7 @@ struct kraken_market_stream::impl {
     if (a.success)
       return;
     ++self.error_events_;
-    last_error_event.set(a.method + " " + a.symbol + ": " + a.error);
+    self.error_event_.set(a.method + " " + a.symbol + ": " + a.error);
   }
 
   // Pairs named by the instrument channel: a symbol's pair is the one whose
@@ -204,7 +203,7 @@ struct kraken_market_stream::impl {
           missing += (missing.empty() ? "" : ",") + f->book.sym().str();
         }
       if (!missing.empty())
-        last_error_event.set("instrument: not listed by the venue: " + missing);
+        self.error_event_.set("instrument: not listed by the venue: " + missing);
     }
   }
 
@@ -328,9 +327,6 @@ struct kraken_market_stream::impl {
   ws_write_queue writes{ws, link, [this] { disconnected(); }};
   beast::flat_buffer buffer;
   io_thread runner{ioc};
-  guarded_text last_error;
-  guarded_text last_error_event;
-  guarded_text last_connect_error;
 };
 
 kraken_market_stream::kraken_market_stream(kraken_market_config cfg, batch_callback on_batch)
@@ -342,7 +338,7 @@ kraken_market_stream::~kraken_market_stream() {
 
 void kraken_market_stream::start() {
   if (auto why = validate(impl_->cfg); !why.empty()) {
-    impl_->last_connect_error.set("config: " + why);
+    connect_error_.set("config: " + why);
     return;
   }
   impl_->runner.start([this] { impl_->link.open(); });
@@ -350,18 +346,6 @@ void kraken_market_stream::start() {
 
 void kraken_market_stream::stop() {
   stop_stream(*impl_, link_);
-}
-
-std::string kraken_market_stream::last_connect_error() const {
-  return impl_->last_connect_error.get();
-}
-
-std::string kraken_market_stream::last_parse_error() const {
-  return impl_->last_error.get();
-}
-
-std::string kraken_market_stream::last_error_event() const {
-  return impl_->last_error_event.get();
 }
 
 bool kraken_market_stream::keeps_books() const {

@@ -79,7 +79,6 @@ public:
   void start() override;
   void stop() override;
 
-  std::string last_connect_error() const override;
   bool keeps_books() const override;
   const std::vector<symbol>& symbols() const override;
   bool book_synced(std::size_t i) const override;
@@ -91,8 +90,6 @@ public:
   uint64_t frames_of(kraken_frame_kind k) const {
     return by_kind_[static_cast<std::size_t>(k)].load();
   }
-  std::string last_parse_error() const;
-  std::string last_error_event() const;
 
   struct impl;
 

@@ -10,7 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
-#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/market_feed.hpp"
@@ -131,7 +130,7 @@ struct okx_market_stream::impl {
       return;
     if (!o) {
       ++self.instrument_failures_;
-      last_connect_error.set("instruments: " + o.error());
+      self.connect_error_.set("instruments: " + o.error());
       retry_timer.expires_after(cfg.instruments_retry);
       retry_timer.async_wait([this](error_code ec) {
         if (!ec && !link.stopping())
@@ -150,7 +149,7 @@ struct okx_market_stream::impl {
         missing += (missing.empty() ? "" : ",") + f->book.sym().str();
       }
     if (!missing.empty())
-      last_error_event.set("instruments: not listed by the venue: " + missing);
+      self.error_event_.set("instruments: not listed by the venue: " + missing);
     index_inst_ids();
     if (by_inst.empty())
       return on_instruments(instruments_outcome{"none of the symbols is listed by the venue"});
@@ -159,7 +158,7 @@ struct okx_market_stream::impl {
 
   void on_open(error_code ec, ws_open_step step) {
     if (ec) {
-      last_connect_error.set(open_failure(step, ec));
+      self.connect_error_.set(open_failure(step, ec));
       return disconnected();
     }
     ws.text(true);
@@ -213,7 +212,7 @@ struct okx_market_stream::impl {
       on_frame(kind.value(), now);
     } else {
       ++self.md_.parse_errors;
-      last_error.set(kind.error().reason);
+      self.parse_error_.set(kind.error().reason);
     }
     read();
     batcher.after_frame();
@@ -255,7 +254,7 @@ struct okx_market_stream::impl {
     if (e.event != "error")
       return;
     ++self.error_events_;
-    last_error_event.set("OKX code " + e.code + ": " + e.msg);
+    self.error_event_.set("OKX code " + e.code + ": " + e.msg);
   }
 
   void on_book(feed& f, timestamp_ns now) {
@@ -381,9 +380,6 @@ struct okx_market_stream::impl {
   ws_write_queue writes{ws, link, [this] { disconnected(); }};
   beast::flat_buffer buffer;
   io_thread runner{ioc};
-  guarded_text last_error;
-  guarded_text last_error_event;
-  guarded_text last_connect_error;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> busy;
   serial_worker rest_worker; // the instruments request
 };
@@ -400,7 +396,7 @@ void okx_market_stream::start() {
   // A config that cannot work never connects, and says why where the shell
   // logs connection failures.
   if (auto why = validate(impl_->cfg); !why.empty()) {
-    impl_->last_connect_error.set("config: " + why);
+    connect_error_.set("config: " + why);
     return;
   }
   impl_->runner.start([this] { impl_->begin(); });
@@ -408,18 +404,6 @@ void okx_market_stream::start() {
 
 void okx_market_stream::stop() {
   stop_stream(*impl_, link_);
-}
-
-std::string okx_market_stream::last_connect_error() const {
-  return impl_->last_connect_error.get();
-}
-
-std::string okx_market_stream::last_parse_error() const {
-  return impl_->last_error.get();
-}
-
-std::string okx_market_stream::last_error_event() const {
-  return impl_->last_error_event.get();
 }
 
 bool okx_market_stream::keeps_books() const {
