@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "actors/connector/book_sides.hpp"
+
 namespace cwts::connector::kraken {
 
 const char* to_string(kraken_book_result r) {
@@ -82,13 +84,10 @@ std::vector<kraken_level> top_levels(const Map& side, std::size_t n) {
   return out;
 }
 
-template <class Map>
-std::vector<depth_level> best(const Map& side, std::size_t n) {
-  std::vector<depth_level> out;
-  for (auto it = side.begin(); it != side.end() && out.size() < n; ++it)
-    out.push_back(depth_level{price::from_raw(it->first), it->second});
-  return out;
-}
+// A side's entry (raw price -> qty) as a depth level.
+constexpr auto to_level = [](const auto& entry) {
+  return depth_level{price::from_raw(entry.first), entry.second};
+};
 
 } // namespace
 
@@ -98,36 +97,21 @@ uint32_t kraken_book::checksum() const {
 }
 
 bool kraken_book::crossed() const {
-  if (bids_.empty() || asks_.empty())
-    return false;
-  return bids_.begin()->first >= asks_.begin()->first;
+  return sides_crossed(bids_, asks_);
 }
 
 book_top kraken_book::top(timestamp_ns ts_event, timestamp_ns received) const {
-  book_top t;
-  t.sym = sym_;
-  t.update_id = updates_;
-  if (!bids_.empty()) {
-    t.bid_px = price::from_raw(bids_.begin()->first);
-    t.bid_qty = bids_.begin()->second;
-  }
-  if (!asks_.empty()) {
-    t.ask_px = price::from_raw(asks_.begin()->first);
-    t.ask_qty = asks_.begin()->second;
-  }
-  t.from_local_book = true;
   // A snapshot carries no timestamp: the receive time stands in.
-  t.ts_event = ts_event.ns != 0 ? ts_event : received;
-  t.ts_init = received;
-  return t;
+  return local_book_top(sym_, updates_, bids_, asks_, to_level,
+                        ts_event.ns != 0 ? ts_event : received, received);
 }
 
 std::vector<depth_level> kraken_book::bids(std::size_t n) const {
-  return best(bids_, n);
+  return best_levels(bids_, n, to_level);
 }
 
 std::vector<depth_level> kraken_book::asks(std::size_t n) const {
-  return best(asks_, n);
+  return best_levels(asks_, n, to_level);
 }
 
 } // namespace cwts::connector::kraken

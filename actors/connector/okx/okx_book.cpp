@@ -1,5 +1,7 @@
 #include "actors/connector/okx/okx_book.hpp"
 
+#include "actors/connector/book_sides.hpp"
+
 namespace cwts::connector::okx {
 
 const char* to_string(okx_book_result r) {
@@ -92,13 +94,8 @@ std::vector<const okx_level*> top_levels(const Map& side, std::size_t n) {
   return out;
 }
 
-template <class Map>
-std::vector<depth_level> best(const Map& side, std::size_t n) {
-  std::vector<depth_level> out;
-  for (auto it = side.begin(); it != side.end() && out.size() < n; ++it)
-    out.push_back(depth_level{it->second.px, it->second.sz});
-  return out;
-}
+// A side's entry as a depth level: the price and size parsed from the wire.
+constexpr auto to_level = [](const auto& entry) { return depth_level{entry.second.px, entry.second.sz}; };
 
 } // namespace
 
@@ -107,35 +104,19 @@ int32_t okx_book::checksum() const {
 }
 
 bool okx_book::crossed() const {
-  if (bids_.empty() || asks_.empty())
-    return false;
-  return bids_.begin()->first >= asks_.begin()->first;
+  return sides_crossed(bids_, asks_);
 }
 
 book_top okx_book::top(timestamp_ns ts_event, timestamp_ns received) const {
-  book_top t;
-  t.sym = sym_;
-  t.update_id = seq_id_;
-  if (!bids_.empty()) {
-    t.bid_px = bids_.begin()->second.px;
-    t.bid_qty = bids_.begin()->second.sz;
-  }
-  if (!asks_.empty()) {
-    t.ask_px = asks_.begin()->second.px;
-    t.ask_qty = asks_.begin()->second.sz;
-  }
-  t.from_local_book = true;
-  t.ts_event = ts_event;
-  t.ts_init = received;
-  return t;
+  return local_book_top(sym_, seq_id_, bids_, asks_, to_level, ts_event, received);
 }
 
 std::vector<depth_level> okx_book::bids(std::size_t n) const {
-  return best(bids_, n);
+  return best_levels(bids_, n, to_level);
 }
 
 std::vector<depth_level> okx_book::asks(std::size_t n) const {
-  return best(asks_, n);
+  return best_levels(asks_, n, to_level);
 }
 
 } // namespace cwts::connector::okx
