@@ -11,10 +11,10 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <atomic>
-#include <thread>
 
 #include "actors/connector/kraken/kraken_market_stream.hpp"
 #include "tests/integration/venue/venue_client.hpp"
+#include "tests/integration/connector/venue_book_stream.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -22,13 +22,6 @@ using namespace cwts::connector::kraken;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class Pred>
-bool eventually(Pred pred, int tries = 800) {
-  for (int i = 0; i < tries && !pred(); ++i)
-    std::this_thread::sleep_for(25ms);
-  return pred();
-}
 
 uint64_t books(const kraken_market_stream& s) {
   return s.frames_of(kraken_frame_kind::book);
@@ -73,11 +66,7 @@ CAF_TEST(book_checksums_hold_and_corrupted_checksums_resync) {
   CAF_CHECK_EQUAL(stream.parse_errors(), 0u);
   CAF_CHECK_EQUAL(stream.unknown_symbol_frames(), 0u);
   CAF_CHECK(stream.book_synced(0));
-  auto view = stream.book(symbol::parse("USDCHF").value(), 10, 2000ms);
-  CAF_REQUIRE(view.has_value());
-  CAF_CHECK(!view->crossed);
-  CAF_CHECK(!view->bids.empty() || !view->asks.empty());
-  CAF_CHECK(view->bids.size() <= 10u && view->asks.size() <= 10u);
+  check_the_book_view(stream, 10);
 
   // Three corrupted checksums: each discards the book (a resync), which is
   // resubscribed and synced again.
@@ -95,18 +84,8 @@ CAF_TEST(book_checksums_hold_and_corrupted_checksums_resync) {
   stream.add_counters(k);
   CAF_CHECK_EQUAL(k["book.checksum_failures"], 3);
 
-  // A dropped connection: reconnected, the book rebuilt from a snapshot.
-  auto reconnects = stream.reconnects();
-  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-drop=true").status, 200);
-  CAF_CHECK(eventually([&] { return stream.reconnects() > reconnects; }));
-  CAF_CHECK(eventually([&] { return stream.connected() && stream.book_synced(0); }));
-
-  // Malformed frames: counted, the stream goes on.
-  auto bad = stream.parse_errors();
-  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?malformed-frames=1").status, 200);
-  CAF_CHECK(eventually([&] { return stream.parse_errors() > bad; }));
-  auto later = books(stream);
-  CAF_CHECK(eventually([&] { return books(stream) > later; }));
+  // A dropped connection, then malformed frames.
+  check_a_drop_and_malformed_frames(stream, venue.port, [&] { return books(stream); });
   CAF_MESSAGE("end: " << state(stream));
   CAF_CHECK(stream.connected());
   CAF_CHECK_EQUAL(stream.checksum_failures(), 3u);

@@ -10,10 +10,10 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <atomic>
-#include <thread>
 
 #include "actors/connector/okx/okx_market_stream.hpp"
 #include "tests/integration/venue/venue_client.hpp"
+#include "tests/integration/connector/venue_book_stream.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -21,13 +21,6 @@ using namespace cwts::connector::okx;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class Pred>
-bool eventually(Pred pred, int tries = 800) {
-  for (int i = 0; i < tries && !pred(); ++i)
-    std::this_thread::sleep_for(25ms);
-  return pred();
-}
 
 std::string state(const okx_market_stream& s) {
   return "connected=" + std::to_string(s.connected()) + " synced=" + std::to_string(s.book_synced(0))
@@ -64,10 +57,7 @@ CAF_TEST(books_checksums_hold_and_a_corrupted_checksum_resyncs) {
   CAF_CHECK_EQUAL(stream.book_gaps(), 0u);
   CAF_CHECK_EQUAL(stream.parse_errors(), 0u);
   CAF_CHECK(stream.book_synced(0));
-  auto view = stream.book(symbol::parse("USDCHF").value(), 25, 2000ms);
-  CAF_REQUIRE(view.has_value());
-  CAF_CHECK(!view->crossed);
-  CAF_CHECK(!view->bids.empty() || !view->asks.empty());
+  check_the_book_view(stream, 25);
 
   // One corrupted checksum: discarded, resubscribed, synced again.
   CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?okx-bad-checksum=1").status, 200);
@@ -80,18 +70,8 @@ CAF_TEST(books_checksums_hold_and_a_corrupted_checksum_resyncs) {
   CAF_CHECK(stream.book_resyncs() >= 1u);
   CAF_CHECK(stream.book_synced(0));
 
-  // A dropped connection: reconnected, the book rebuilt from a snapshot.
-  auto reconnects = stream.reconnects();
-  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?ws-drop=true").status, 200);
-  CAF_CHECK(eventually([&] { return stream.reconnects() > reconnects; }));
-  CAF_CHECK(eventually([&] { return stream.connected() && stream.book_synced(0); }));
-
-  // Malformed frames: counted, the stream goes on.
-  auto bad = stream.parse_errors();
-  CAF_REQUIRE_EQUAL(request(venue.port, http::verb::post, "/venue/faults?malformed-frames=1").status, 200);
-  CAF_CHECK(eventually([&] { return stream.parse_errors() > bad; }));
-  auto later = stream.frames_of(okx_frame_kind::books);
-  CAF_CHECK(eventually([&] { return stream.frames_of(okx_frame_kind::books) > later; }));
+  // A dropped connection, then malformed frames.
+  check_a_drop_and_malformed_frames(stream, venue.port, [&] { return stream.frames_of(okx_frame_kind::books); });
   CAF_MESSAGE("end: " << state(stream));
   CAF_CHECK(stream.connected());
   CAF_CHECK_EQUAL(stream.checksum_failures(), 1u);
