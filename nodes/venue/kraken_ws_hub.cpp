@@ -29,29 +29,18 @@ kraken_ws_hub::kraken_ws_hub(asio::io_context& ioc, kraken_trade& trade,
              },
              &orders_,
              [&trade](const std::string& error) { trade.counted(kraken_fail(error)); }),
-    timer_(ioc), conns_(ioc, faults) {
+    conns_(ioc, faults) {
 }
 
 bool kraken_ws_hub::serves(std::string_view target) {
   return target.substr(0, target.find('?')) == "/v2";
 }
 
-void kraken_ws_hub::start() { schedule(); }
-
-void kraken_ws_hub::stop() {
-  timer_.cancel();
-  conns_.close_all();
+void kraken_ws_hub::start() {
+  conns_.start_ticks([this] { tick(venue_server::wall_ms()); });
 }
 
-void kraken_ws_hub::schedule() {
-  // Book updates, ticker and ohlc changes every 100 ms.
-  timer_.expires_after(std::chrono::milliseconds(100));
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
-    tick(venue_server::wall_ms());
-    schedule();
-  });
-}
+void kraken_ws_hub::stop() { conns_.stop(); }
 
 void kraken_ws_hub::add(const std::shared_ptr<ws_session>& s) {
   conns_.add(s);

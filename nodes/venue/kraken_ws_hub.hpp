@@ -63,7 +63,6 @@ public:
   size_t connections() const { return conns_.size(); }
 
 private:
-  void schedule();
   void tick(int64_t now_ms);
   kraken::market_channels::subscribed_set subscribed() const;
   bool listens(const std::string& account) const;
@@ -74,7 +73,6 @@ private:
   kraken::private_channels private_;
   kraken::ws_order_methods orders_;
   kraken::ws_handler handler_;
-  boost::asio::steady_timer timer_;
   ws_fanout<kraken::sub_key, kraken::ws_state, &ws_session::kraken> conns_;
   uint64_t conn_count_ = 0;
   int64_t last_heartbeat_ms_ = 0;

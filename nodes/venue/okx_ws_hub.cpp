@@ -15,8 +15,7 @@ okx_ws_hub::okx_ws_hub(asio::io_context& ioc, okx_rest_api& okx, const market_st
                        fault_plan& faults, venue_stats& counters)
   : okx_(okx), faults_(faults), market_(okx.engine(), stats),
     private_(okx.engine(), [this](const std::string& account) { return listens(account); }),
-    handler_(okx.keys(), okx.trade(), okx.rate_limits(), faults, counters), timer_(ioc),
-    conns_(ioc, faults) {
+    handler_(okx.keys(), okx.trade(), okx.rate_limits(), faults, counters), conns_(ioc, faults) {
 }
 
 std::optional<okx::ws_endpoint> okx_ws_hub::endpoint_of(std::string_view target) {
@@ -28,22 +27,11 @@ std::optional<okx::ws_endpoint> okx_ws_hub::endpoint_of(std::string_view target)
   return std::nullopt;
 }
 
-void okx_ws_hub::start() { schedule(); }
-
-void okx_ws_hub::stop() {
-  timer_.cancel();
-  conns_.close_all();
+void okx_ws_hub::start() {
+  conns_.start_ticks([this] { tick(venue_server::wall_ms()); });
 }
 
-void okx_ws_hub::schedule() {
-  // OKX "books": updates every 100 ms; books5 and tickers at the same pace.
-  timer_.expires_after(std::chrono::milliseconds(100));
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
-    tick(venue_server::wall_ms());
-    schedule();
-  });
-}
+void okx_ws_hub::stop() { conns_.stop(); }
 
 void okx_ws_hub::add(const std::shared_ptr<ws_session>& s) { conns_.add(s); }
 

@@ -60,7 +60,6 @@ public:
   size_t connections() const { return conns_.size(); }
 
 private:
-  void schedule();
   void tick(int64_t now_ms);
   okx::market_channels::subscribed_set subscribed() const;
   bool listens(const std::string& account) const;
@@ -71,7 +70,6 @@ private:
   okx::market_channels market_;
   okx::private_channels private_;
   okx::ws_handler handler_;
-  boost::asio::steady_timer timer_;
   ws_fanout<okx::channel_key, okx::ws_state, &ws_session::okx> conns_;
   uint64_t conn_count_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -57,6 +58,20 @@ public:
   void close_all() {
     for (auto& s : live())
       s->close();
+  }
+
+  // The periodic pushes (book updates and snapshots, tickers, candles):
+  // `on_tick` every 100 ms, the pace of OKX's books and Kraken's book
+  // channel, until stop().
+  void start_ticks(std::function<void()> on_tick) {
+    on_tick_ = std::move(on_tick);
+    schedule_tick();
+  }
+
+  // No more ticks; every connection closed.
+  void stop() {
+    tick_timer_.cancel();
+    close_all();
   }
 
   // Every key some live connection is subscribed to.
@@ -132,6 +147,15 @@ public:
   }
 
 private:
+  void schedule_tick() {
+    tick_timer_.expires_after(std::chrono::milliseconds(100));
+    tick_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      on_tick_();
+      schedule_tick();
+    });
+  }
+
   struct held_push {
     Key key;
     std::shared_ptr<const std::string> frame;
@@ -166,6 +190,8 @@ private:
   std::vector<std::weak_ptr<ws_session>> sessions_;
   bool stalled_ = false;
   std::vector<held_push> held_;
+  boost::asio::steady_timer tick_timer_{ioc_};
+  std::function<void()> on_tick_;
 };
 
 } // namespace cwts::venue
