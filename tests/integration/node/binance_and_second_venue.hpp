@@ -160,7 +160,26 @@ inline void check_the_venue_cancels_after_a_sigkill(const second_protocol& p,
   CAF_CHECK(!has(venue_log(), "event=" + p.dead_man_event));
 
   // Something of the account must be open at the venue right before the
-  // kill: with nothing open the timer firing would prove nothing.
+  // kill: with nothing open the timer firing would prove nothing. The node's
+  // quotes (one or two) may all fill on the tape before the timer runs out,
+  // so the account also holds one order the tape cannot fill: a buy far
+  // below the market, placed over the venue's Binance API (one engine and
+  // account behind every protocol).
+  order_request far;
+  far.id = client_order_id{"dms-far-below"};
+  far.sym = *symbol::parse("USDCHF");
+  far.order_side = side::buy;
+  far.type = order_type::limit;
+  far.tif = time_in_force::gtc;
+  far.limit_price = *price::parse("0.5");
+  far.quantity = *qty::parse("100");
+  far.ts_init = wall_clock_now();
+  auto placed = venue_rest.gw->place_order(far);
+  if (!placed.ok())
+    CAF_MESSAGE("far order refused: " << connector::to_string(placed.kind) << " "
+                                      << placed.error.code << " " << placed.error.msg << " "
+                                      << placed.detail);
+  CAF_REQUIRE(placed.ok());
   auto open_before = wait_for_open_orders(venue_rest, millis{30000});
   CAF_MESSAGE("open at the venue before the SIGKILL: " << open_before);
   CAF_REQUIRE(open_before > 0);
