@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/connector/adapter_support.hpp"
+#include "actors/connector/session_adapter_support.hpp"
 #include "actors/connector/kraken/kraken_private_stream.hpp"
 #include "actors/connector/kraken/kraken_session.hpp"
 #include "actors/connector/kraken/kraken_signer.hpp"
@@ -209,14 +210,7 @@ void kraken_adapter::on_poll_timer() {
 }
 
 void kraken_adapter::on_dead_man_timer() {
-  if (refresh_queued_.exchange(true))
-    return;
-  ctx_.post([this] {
-    refresh_queued_.store(false);
-    auto ms = dead_man_ms_.load();
-    if (ms > 0 && !session_->arm_dead_man(ms / 1000))
-      spdlog::error("event=kraken_dead_man_refresh_failed timeout_ms={}", ms);
-  });
+  post_dead_man_refresh(ctx_, *session_, dead_man_ms_, refresh_queued_, "kraken");
 }
 
 bool kraken_adapter::cancel_all_after(milliseconds after) {
@@ -231,10 +225,7 @@ bool kraken_adapter::cancel_all_after(milliseconds after) {
       dead_man_timer_ = std::make_unique<periodic_timer>(after / 3, [this] { on_dead_man_timer(); });
   }
   old.reset();
-  ctx_.post([this, after] {
-    if (!session_->arm_dead_man(after.count() / 1000))
-      spdlog::error("event=kraken_dead_man_failed timeout_ms={}", after.count());
-  });
+  post_arm_dead_man(ctx_, *session_, after, "kraken");
   return true;
 }
 
@@ -255,10 +246,7 @@ channel_result kraken_adapter::cancel_all(const kill_id& id, const node_id& self
                                           const std::vector<symbol>& which, milliseconds deadline,
                                           std::vector<adapter_output>& out) {
   auto r = session_->cancel_all(id, self, which, deadline, out);
-  spdlog::warn("event=kraken_cancel_all kill={} ok={} canceled={} open_after={} retries={} "
-               "duration_us={} error=\"{}\"",
-               id.value, r.ok, r.orders_canceled, r.open_orders_after, r.retries,
-               r.duration_ns / 1000, r.error);
+  log_cancel_all("kraken", id, r);
   return r;
 }
 
@@ -303,33 +291,13 @@ void kraken_adapter::add_counters(counters& k) const {
   k["rate_limit_pause_ms"] = session_->rate_limit_pause().count();
   k["nonce_errors"] = rest.nonce_errors.load();
   k["nonce_resends"] = rest.nonce_resends.load();
-  k["orders_placed"] = c.orders_placed.load();
-  k["venue_rejects"] = c.venue_rejects.load();
+  add_session_counters(k, c);
   for (auto& [error, n] : session_->rejects_by_error())
     k["venue_rejects." + error] = n;
-  k["unknown_outcomes"] = c.unknown_outcomes.load();
-  k["unknown_outcomes_resolved"] = c.unknown_resolved.load();
-  k["unresolved"] = c.unresolved.load();
-  k["open_tracked"] = c.open_tracked.load();
-  k["last_rtt_ns"] = c.last_rtt_ns.load();
-  k["polls"] = c.polls.load();
-  k["poll_reports"] = c.poll_reports.load();
-  k["orders.ws"] = c.orders_ws.load();
-  k["orders.rest"] = c.orders_rest.load();
-  k["orders.ws_fallbacks"] = c.ws_fallbacks.load();
-  k["amends"] = c.amends.load();
   k["cancel_all_requests"] = c.cancel_all_requests.load();
   k["cancel_all_stragglers"] = c.straggler_cancels.load();
   k["dead_man.timeout_ms"] = dead_man_ms_.load();
-  k["dead_man.refreshes"] = c.dead_man_refreshes.load();
-  k["dead_man.failures"] = c.dead_man_failures.load();
-  k["stream_events"] = c.stream_events.load();
-  k["stream_reports"] = c.stream_reports.load();
-  k["stream_no_change"] = c.stream_no_change.load();
-  k["stream_settled_order"] = c.stream_settled_order.load();
-  k["stream_unknown_order"] = c.stream_unknown_order.load();
   k["stream_foreign_symbol"] = c.stream_foreign_symbol.load();
-  k["fills_deduped"] = c.fills_deduped.load();
   int64_t tokens = 0;
   if (const auto* ws = session_->ws_orders()) {
     k["ws_orders_connections"] = static_cast<int64_t>(ws->connections());
