@@ -93,14 +93,7 @@ std::vector<kraken_output> kraken_session::amend(const client_order_id& orig,
   tracker_.forget(orig);
   out.emplace_back(ended);
   // The venue's order keeps its cl_ord_id and now answers to the replacement's id.
-  ids_[key] = replacement.id;
-  if (amended_.emplace(replacement.id, key).second) {
-    amended_order_.push_back(replacement.id);
-    if (amended_order_.size() > amended_kept) {
-      amended_.erase(amended_order_.front());
-      amended_order_.pop_front();
-    }
-  }
+  ids_.amended(key, replacement.id);
   venue_order v;
   v.sym = replacement.sym;
   v.order_id = before.venue_id;

@@ -18,7 +18,8 @@ order_reject reject(const order_request& req, reject_reason why, std::string tex
 
 kraken_session::kraken_session(kraken_rest_config rest, std::vector<symbol> symbols,
                                std::chrono::milliseconds cancel_all_pause)
-  : rest_(std::move(rest)), symbols_(std::move(symbols)), cancel_all_pause_(cancel_all_pause) {}
+  : rest_(std::move(rest)), symbols_(std::move(symbols)), cancel_all_pause_(cancel_all_pause),
+    ids_(kraken_client_id) {}
 
 kraken_session::~kraken_session() = default;
 
@@ -63,37 +64,22 @@ const kraken_pair* kraken_session::pair_of(const symbol& sym) const {
 }
 
 std::string kraken_session::venue_key(const client_order_id& id) const {
-  auto it = amended_.find(id);
-  return it == amended_.end() ? kraken_client_id(id) : it->second;
+  return ids_.venue_key(id);
 }
 
 client_order_id kraken_session::our_id(const std::string& cl_ord_id) const {
-  auto it = ids_.find(cl_ord_id);
-  return it == ids_.end() ? client_order_id{cl_ord_id} : it->second;
+  return ids_.our_id(cl_ord_id);
 }
 
-// Bounded: the oldest mapping goes first unless its order is still open.
 void kraken_session::remember(const client_order_id& id) {
-  auto key = kraken_client_id(id);
-  if (!ids_.emplace(key, id).second)
-    return;
-  ids_order_.push_back(key);
-  for (std::size_t turns = 0; ids_order_.size() > ids_kept && turns < ids_order_.size(); ++turns) {
-    auto oldest = std::move(ids_order_.front());
-    ids_order_.pop_front();
-    auto it = ids_.find(oldest);
-    if (it != ids_.end() && tracker_.find(it->second) != nullptr) {
-      ids_order_.push_back(std::move(oldest)); // still open: keep it
-      continue;
-    }
-    ids_.erase(oldest);
-    txids_.erase(oldest);
-  }
+  ids_.remember(
+      id, [this](const client_order_id& ours) { return tracker_.find(ours) != nullptr; },
+      [this](const std::string& key) { txids_.erase(key); });
 }
 
 // Only for ids remembered (so bounded with them).
 void kraken_session::remember_txid(const std::string& cl_ord_id, const std::string& txid) {
-  if (!txid.empty() && ids_.count(cl_ord_id) != 0)
+  if (!txid.empty() && ids_.known(cl_ord_id))
     txids_[cl_ord_id] = txid;
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "actors/connector/kraken/kraken_rest.hpp"
+#include "actors/connector/client_id_map.hpp"
 #include "actors/connector/order_tracker.hpp"
 #include "messages/kill.hpp"
 #include "messages/reconciliation.hpp"
@@ -173,15 +174,10 @@ private:
   };
   std::chrono::milliseconds unknown_grace_{5000};
   std::map<client_order_id, unknown_outcome> unresolved_;
-  // cl_ord_id -> our id and -> txid, oldest first for the bound.
-  static constexpr std::size_t ids_kept = 65536;
-  std::unordered_map<std::string, client_order_id> ids_;
+  // cl_ord_id <-> our id, amended orders' cl_ord_id (bounded), and the
+  // txid of each cl_ord_id remembered (bounded with them).
+  client_id_map ids_;
   std::unordered_map<std::string, std::string> txids_;
-  std::deque<std::string> ids_order_;
-  // Amended orders: our replacement id -> the venue's cl_ord_id, oldest first.
-  static constexpr std::size_t amended_kept = 4096;
-  std::map<client_order_id, std::string> amended_;
-  std::deque<client_order_id> amended_order_;
   // exec_ids seen on the executions channel, oldest first for the bound.
   static constexpr std::size_t execs_kept = 8192;
   std::unordered_set<std::string> execs_;

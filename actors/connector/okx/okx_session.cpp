@@ -19,7 +19,8 @@ order_reject reject(const order_request& req, reject_reason why, std::string tex
 
 okx_session::okx_session(okx_rest_config rest, std::vector<symbol> symbols,
                          std::chrono::milliseconds cancel_all_pause)
-  : rest_(std::move(rest)), symbols_(std::move(symbols)), cancel_all_pause_(cancel_all_pause) {}
+  : rest_(std::move(rest)), symbols_(std::move(symbols)), cancel_all_pause_(cancel_all_pause),
+    ids_(okx_client_id) {}
 
 okx_session::~okx_session() = default;
 
@@ -72,31 +73,17 @@ const std::string* okx_session::inst_of(const symbol& sym) const {
 }
 
 std::string okx_session::venue_key(const client_order_id& id) const {
-  auto it = amended_.find(id);
-  return it == amended_.end() ? okx_client_id(id) : it->second;
+  return ids_.venue_key(id);
 }
 
 client_order_id okx_session::our_id(const std::string& cl_ord_id) const {
-  auto it = ids_.find(cl_ord_id);
-  return it == ids_.end() ? client_order_id{cl_ord_id} : it->second;
+  return ids_.our_id(cl_ord_id);
 }
 
-// Bounded: the oldest mapping goes first unless its order is still open.
 void okx_session::remember(const client_order_id& id) {
-  auto key = okx_client_id(id);
-  if (!ids_.emplace(key, id).second)
-    return;
-  ids_order_.push_back(key);
-  for (std::size_t turns = 0; ids_order_.size() > ids_kept && turns < ids_order_.size(); ++turns) {
-    auto oldest = std::move(ids_order_.front());
-    ids_order_.pop_front();
-    auto it = ids_.find(oldest);
-    if (it != ids_.end() && tracker_.find(it->second) != nullptr) {
-      ids_order_.push_back(std::move(oldest)); // still open: keep it
-      continue;
-    }
-    ids_.erase(oldest);
-  }
+  ids_.remember(
+      id, [this](const client_order_id& ours) { return tracker_.find(ours) != nullptr; },
+      [](const std::string&) {});
 }
 
 void okx_session::count_reject(const std::string& code) {
@@ -362,14 +349,7 @@ std::vector<okx_output> okx_session::amend(const client_order_id& orig,
   tracker_.forget(orig);
   out.emplace_back(ended);
   // The venue's order keeps its clOrdId and now answers to the replacement's id.
-  ids_[key] = replacement.id;
-  if (amended_.emplace(replacement.id, key).second) {
-    amended_order_.push_back(replacement.id);
-    if (amended_order_.size() > amended_kept) {
-      amended_.erase(amended_order_.front());
-      amended_order_.pop_front();
-    }
-  }
+  ids_.amended(key, replacement.id);
   venue_order v;
   v.sym = replacement.sym;
   v.order_id = before.venue_id;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "actors/connector/okx/okx_rest.hpp"
+#include "actors/connector/client_id_map.hpp"
 #include "actors/connector/order_tracker.hpp"
 #include "messages/kill.hpp"
 #include "messages/reconciliation.hpp"
@@ -149,14 +150,8 @@ private:
   };
   std::chrono::milliseconds unknown_grace_{5000};
   std::map<client_order_id, unknown_outcome> unresolved_;
-  // clOrdId -> our id, oldest first for the bound.
-  static constexpr std::size_t ids_kept = 65536;
-  std::unordered_map<std::string, client_order_id> ids_;
-  std::deque<std::string> ids_order_;
-  // Amended orders: our replacement id -> the venue's clOrdId, oldest first.
-  static constexpr std::size_t amended_kept = 4096;
-  std::map<client_order_id, std::string> amended_;
-  std::deque<client_order_id> amended_order_;
+  // clOrdId <-> our id, amended orders' clOrdId (bounded).
+  client_id_map ids_;
   // tradeIds seen on the orders channel, oldest first for the bound.
   static constexpr std::size_t trades_kept = 8192;
   std::unordered_set<std::string> trades_;
