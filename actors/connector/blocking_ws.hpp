@@ -1,6 +1,7 @@
 #pragma once
 // One blocking WebSocket connection, for the venues' WebSocket order APIs
-// (ws_api_orders.cpp for Binance, okx/okx_ws_orders.cpp for OKX): every
+// (ws_api_orders.cpp for Binance, okx/okx_ws_orders.cpp for OKX,
+// kraken/kraken_ws_orders.cpp for Kraken): every
 // operation runs the private io_context until it completes or the deadline
 // passes (then the socket is closed and the operation aborted).
 
@@ -66,6 +67,42 @@ struct blocking_ws {
     if (!run_until(done, deadline))
       return boost::asio::error::timed_out;
     return result;
+  }
+
+  // Writes one text frame; on an error the connection is dropped.
+  boost::system::error_code write(const std::string& text, clock_type::time_point deadline) {
+    using boost::system::error_code;
+    error_code result;
+    bool done = false;
+    ws.text(true);
+    ws.async_write(boost::asio::buffer(text), [&](error_code ec, std::size_t) {
+      result = ec;
+      done = true;
+    });
+    if (!run_until(done, deadline))
+      return boost::asio::error::timed_out;
+    if (result)
+      drop();
+    return result;
+  }
+
+  // Reads one frame into `frame`; on an error the connection is dropped.
+  boost::system::error_code read(std::string& frame, clock_type::time_point deadline) {
+    using boost::system::error_code;
+    error_code result;
+    bool done = false;
+    ws.async_read(buffer, [&](error_code ec, std::size_t) {
+      result = ec;
+      done = true;
+    });
+    if (!run_until(done, deadline))
+      return boost::asio::error::timed_out;
+    if (result) {
+      drop();
+      return result;
+    }
+    take_frame(frame);
+    return {};
   }
 
   // The frame just read, moved out of the buffer.

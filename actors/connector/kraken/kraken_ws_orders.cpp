@@ -8,46 +8,12 @@
 
 namespace cwts::connector::kraken {
 
-namespace asio = boost::asio;
-using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 using writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // One blocking WebSocket connection (blocking_ws.hpp).
 struct kraken_ws_orders::impl : blocking_ws {
   using blocking_ws::blocking_ws;
-
-  error_code write(const std::string& text, clock_type::time_point deadline) {
-    error_code result;
-    bool done = false;
-    ws.text(true);
-    ws.async_write(asio::buffer(text), [&](error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    if (!run_until(done, deadline))
-      return asio::error::timed_out;
-    if (result)
-      drop();
-    return result;
-  }
-
-  error_code read(std::string& frame, clock_type::time_point deadline) {
-    error_code result;
-    bool done = false;
-    ws.async_read(buffer, [&](error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    if (!run_until(done, deadline))
-      return asio::error::timed_out;
-    if (result) {
-      drop();
-      return result;
-    }
-    take_frame(frame);
-    return {};
-  }
 };
 
 namespace {

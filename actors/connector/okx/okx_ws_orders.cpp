@@ -11,8 +11,6 @@
 
 namespace cwts::connector::okx {
 
-namespace asio = boost::asio;
-using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
 // One blocking WebSocket connection (blocking_ws.hpp).
@@ -28,38 +26,6 @@ struct okx_ws_orders::impl : blocking_ws {
     char probe = 0;
     auto n = ::recv(ws.tcp().socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
     return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-  }
-
-  error_code write(const std::string& text, clock_type::time_point deadline) {
-    error_code result;
-    bool done = false;
-    ws.text(true);
-    ws.async_write(asio::buffer(text), [&](error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    if (!run_until(done, deadline))
-      return asio::error::timed_out;
-    if (result)
-      drop();
-    return result;
-  }
-
-  error_code read(std::string& frame, clock_type::time_point deadline) {
-    error_code result;
-    bool done = false;
-    ws.async_read(buffer, [&](error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    if (!run_until(done, deadline))
-      return asio::error::timed_out;
-    if (result) {
-      drop();
-      return result;
-    }
-    take_frame(frame);
-    return {};
   }
 };
 
