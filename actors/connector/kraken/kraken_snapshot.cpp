@@ -75,14 +75,7 @@ venue_snapshot kraken_session::snapshot(const reconcile_orders& req) {
       note_failure(snap, "order " + order.id.value, "OpenOrders/ClosedOrders did not answer");
     }
   }
-  auto b = rest_.balances();
-  ++snap.requests;
-  if (b.ok()) {
-    balances_ = b.value;
-    snap.balances = std::move(b.value);
-  } else {
-    note_failure(snap, "BalanceEx", b.detail);
-  }
+  take_balances(snap, rest_.balances(), "BalanceEx", balances_);
   if (snap.complete && !open_orders_unchanged(snap))
     note_failure(snap, "snapshot", "orders filled while it was taken");
   counters_.open_tracked = static_cast<int64_t>(tracker_.open_count());

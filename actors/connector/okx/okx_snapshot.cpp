@@ -74,14 +74,7 @@ venue_snapshot okx_session::snapshot(const reconcile_orders& req) {
       note_failure(snap, "order " + order.id.value, q.detail);
     }
   }
-  auto b = rest_.balances();
-  ++snap.requests;
-  if (b.ok()) {
-    balances_ = b.value;
-    snap.balances = std::move(b.value);
-  } else {
-    note_failure(snap, "account/balance", b.detail);
-  }
+  take_balances(snap, rest_.balances(), "account/balance", balances_);
   // A fill between the order queries and the balance query would show in
   // one and not the other: the open orders are read again.
   if (snap.complete && !open_orders_unchanged(snap))
