@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "tests/integration/support/process.hpp"
 #include "actors/connector/venue_adapter.hpp"
 #include "common/serial_worker.hpp"
 #include "messages/symbol.hpp"
@@ -111,15 +112,11 @@ inline std::string describe(const std::vector<adapter_output>& out) {
   return s;
 }
 
+// `pred` within `limit`, polled every 20 ms (the integration tests' one
+// bounded poll, tests/integration/support/process.hpp).
 template <class Pred>
 bool wait_until(std::chrono::milliseconds limit, Pred pred) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return cwts::itest::wait_until(pred, limit, std::chrono::milliseconds(20));
 }
 
 } // namespace cwts::test

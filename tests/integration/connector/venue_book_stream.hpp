@@ -12,6 +12,7 @@
 #include <functional>
 #include <thread>
 
+#include "tests/integration/support/process.hpp"
 #include "actors/connector/book_channel_source.hpp"
 
 namespace {
@@ -19,9 +20,8 @@ namespace {
 // `pred` within 20 s, polled every 25 ms.
 template <class Pred>
 bool eventually(Pred pred, int tries = 800) {
-  for (int i = 0; i < tries && !pred(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  return pred();
+  return cwts::itest::wait_until(pred, std::chrono::milliseconds(25) * tries,
+                                 std::chrono::milliseconds(25));
 }
 
 // The synced USDCHF book as the stream's thread has it: neither crossed nor
