@@ -80,10 +80,13 @@ cancel_all_result binance_rest_gateway::cancel_all(const symbol& sym, steady_dea
     }
     auto pause = std::chrono::steady_clock::now() + cfg_.cancel_all_pause;
     if (pause >= deadline) {
-      if (out.error.empty())
-        out.error = out.remaining ? "deadline passed with " + std::to_string(*out.remaining)
-                                      + " open orders remaining"
-                                  : std::string("deadline passed before a successful query");
+      // A round the deadline cut short (its request timed out) still ends
+      // as a deadline: the count is the last one a query answered, and the
+      // round's own failure follows it.
+      auto left = out.remaining ? "deadline passed with " + std::to_string(*out.remaining)
+                                    + " open orders remaining at the last query"
+                                : std::string("deadline passed before a successful query");
+      out.error = left + (out.error.empty() ? "" : "; " + out.error);
       break;
     }
     std::this_thread::sleep_until(pause);

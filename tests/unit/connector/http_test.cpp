@@ -231,13 +231,37 @@ CAF_TEST(cancel_all_reports_what_remains_at_the_deadline) {
     return {200, "[{}]"}; // one order the venue never cancels
   });
   binance_rest_gateway gw(config_for(server.port()));
+  // A round the deadline cuts mid-request still reports the deadline and
+  // the count of the last query that answered.
   auto res = gw.cancel_all(*symbol::parse("BTCUSDT"),
-                           std::chrono::steady_clock::now() + 100ms);
+                           std::chrono::steady_clock::now() + 300ms);
   CAF_CHECK(!res.verified_empty());
   auto remaining = res.remaining.value_or(-1);
   CAF_CHECK_EQUAL(remaining, 1);
   CAF_CHECK_EQUAL(res.cancel_requests, res.retries + 1);
   CAF_CHECK(res.error.find("deadline passed") == 0);
+}
+
+// The deadline falls while a round's request is in flight (the venue hangs
+// after its first answer): the result still says the deadline passed, with
+// the count the last answered query gave and the round's own failure.
+CAF_TEST(cancel_all_cut_mid_request_by_the_deadline_reports_the_last_count) {
+  cwts::test::http_test_server* self = nullptr;
+  cwts::test::http_test_server server([&self](const recorded_request& r) -> canned_reply {
+    if (r.method == "DELETE")
+      return {400, R"({"code":-2011,"msg":"Unknown order sent."})"};
+    self->set_mode(server_mode::hang); // every later request hangs
+    return {200, "[{}]"};
+  });
+  self = &server;
+  binance_rest_gateway gw(config_for(server.port()));
+  auto res = gw.cancel_all(*symbol::parse("BTCUSDT"),
+                           std::chrono::steady_clock::now() + 200ms);
+  CAF_CHECK(!res.verified_empty());
+  CAF_CHECK_EQUAL(res.remaining.value_or(-1), 1);
+  CAF_CHECK_EQUAL(res.retries, 1);
+  CAF_CHECK(res.error.find("deadline passed with 1 open orders remaining") == 0);
+  CAF_CHECK_NOT_EQUAL(res.error.find("timeout"), std::string::npos);
 }
 
 CAF_TEST(measures_server_time_offset) {
