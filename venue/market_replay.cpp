@@ -103,7 +103,9 @@ qty print_tape_trade(matching_engine& engine, const symbol_rules& rules,
 replay_clock::replay_clock(const std::vector<tape_trade>& tape, double speed,
                            double max_trades_per_second, int64_t start_ns)
   : tape_(tape),
-    speed_(speed > 0 ? speed : 1.0),
+    // 0 is "unpaced" (validated config: speed >= 0); anything else invalid
+    // replays in real time rather than guessing.
+    speed_(speed >= 0 ? speed : 1.0),
     min_gap_ns_(max_trades_per_second > 0
                   ? static_cast<int64_t>(1e9 / max_trades_per_second)
                   : 0),
@@ -112,6 +114,10 @@ replay_clock::replay_clock(const std::vector<tape_trade>& tape, double speed,
 
 int64_t replay_clock::due_ns() const {
   if (tape_.empty()) return INT64_MAX;
+  // Unpaced (speed 0, the demo's --load): every print is due at once, the
+  // cap (max_trades_per_second, 0: none) is the only pacing left.
+  if (speed_ == 0)
+    return printed_ ? last_print_ns_ + min_gap_ns_ : start_ns_;
   auto tape_ms = tape_[index_].time_ms - tape_.front().time_ms + loop_offset_ms_;
   auto due = start_ns_ + static_cast<int64_t>(static_cast<double>(tape_ms) * 1e6 / speed_);
   if (printed_)

@@ -54,7 +54,9 @@ qty print_tape_trade(matching_engine& engine, const symbol_rules& rules,
 
 // Paces a tape in wall-clock order: trade i is due at start + (t_i - t_0) /
 // speed, never sooner than 1/cap after the previous print. At the end the tape
-// loops, continuing its clock one second after its last trade.
+// loops, continuing its clock one second after its last trade. Speed 0 is
+// unpaced: each print is due as soon as the previous one printed (the cap
+// still applies; cap 0 is none), the tape as fast as the venue can print it.
 class replay_clock {
 public:
   replay_clock(const std::vector<tape_trade>& tape, double speed,

@@ -86,7 +86,8 @@ void read_venue_section(const ini_file& ini, const std::string& base, venue_conf
   double port = c.port, queue = static_cast<double>(c.ws_queue_limit);
   double weight_limit = static_cast<double>(c.request_weight_limit);
   r.number("port", port, 0, 65535, err);
-  r.number("speed", c.speed, 1e-6, 1e9, err);
+  // 0: unpaced, the tape as fast as the venue prints it (replay_clock).
+  r.number("speed", c.speed, 0, 1e9, err);
   r.number("max-trades-per-second", c.max_trades_per_second, 0, 1e6, err);
   r.number("duration-s", c.duration_s, 0, 1e9, err);
   r.number("summary-interval-s", c.summary_interval_s, 0.1, 86400, err);

@@ -50,8 +50,8 @@ struct extra_symbol {
 struct venue_config {
   std::string host = "127.0.0.1";
   int port = 0;
-  double speed = 1.0;
-  double max_trades_per_second = 50;
+  double speed = 1.0;                // tape seconds per wall second; 0: unpaced
+  double max_trades_per_second = 50; // cap on prints per second per symbol; 0: none
   double duration_s = 0;        // 0: run until SIGINT/SIGTERM
   double summary_interval_s = 5;
   size_t ws_queue_limit = 1024; // frames queued per client before it is dropped

@@ -25,11 +25,15 @@ using namespace cwts::venue;
 namespace asio = boost::asio;
 
 constexpr const char* usage =
-  "usage: cwts-venue --config FILE [--port N] [--speed X] [--duration S] [--data FILE]\n"
+  "usage: cwts-venue --config FILE [--port N] [--speed X] [--max-trades-per-second N]\n"
+  "                  [--duration S] [--data FILE]\n"
   "                  [--tls-cert PEM --tls-key PEM] [--seed N] [--fix-port N] [--fix-store DIR]\n"
   "  --config FILE   venue INI file (see docs/venue.md)\n"
   "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
-  "  --speed X       replay speed factor (tape seconds per wall second)\n"
+  "  --speed X       replay speed factor (tape seconds per wall second); 0: unpaced,\n"
+  "                  the tape as fast as the venue prints it (with the cap below)\n"
+  "  --max-trades-per-second N  cap on prints per second per symbol (overrides\n"
+  "                  the config; 0: no cap)\n"
   "  --duration S    exit after S seconds (0: until SIGINT/SIGTERM)\n"
   "  --data FILE     Binance spot trades CSV to replay (overrides the config)\n"
   "  --tls-cert PEM  serve https/wss with this certificate chain (with --tls-key;\n"
@@ -44,13 +48,14 @@ constexpr const char* usage =
   "docs/fix.md)\n"
   "examples:\n"
   "  cwts-venue --config config/venue.ini --port 0 --speed 60 --duration 30\n"
+  "  cwts-venue --config config/venue.ini --port 0 --speed 0 --max-trades-per-second 0\n"
   "  scripts/gen-certs /tmp/certs && cwts-venue --config config/venue.ini --port 0 \\\n"
   "      --tls-cert /tmp/certs/server.pem --tls-key /tmp/certs/server.key\n"
   "  cwts-venue --config config/venue.ini --port 0 --fix-port 0 --fix-store run/venue-fix\n";
 
 struct cli_options {
   std::string config;
-  std::optional<double> port, speed, duration, fix_port;
+  std::optional<double> port, speed, max_trades_per_second, duration, fix_port;
   std::optional<std::string> data, tls_cert, tls_key, fix_store;
   std::optional<uint64_t> seed;
 };
@@ -88,7 +93,8 @@ cli_options parse_cli(int argc, char** argv) {
     const char* v = argv[++i];
     if (a == "--config") o.config = v;
     else if (a == "--port") o.port = number_arg(a, v, 0, 65535);
-    else if (a == "--speed") o.speed = number_arg(a, v, 1e-6, 1e9);
+    else if (a == "--speed") o.speed = number_arg(a, v, 0, 1e9);
+    else if (a == "--max-trades-per-second") o.max_trades_per_second = number_arg(a, v, 0, 1e6);
     else if (a == "--duration") o.duration = number_arg(a, v, 0, 1e9);
     else if (a == "--data") o.data = v;
     else if (a == "--tls-cert") o.tls_cert = v;
@@ -138,6 +144,7 @@ venue_config load_config(const cli_options& cli) {
   auto cfg = std::get<venue_config>(loaded);
   if (cli.port) cfg.port = static_cast<int>(*cli.port);
   if (cli.speed) cfg.speed = *cli.speed;
+  if (cli.max_trades_per_second) cfg.max_trades_per_second = *cli.max_trades_per_second;
   if (cli.duration) cfg.duration_s = *cli.duration;
   if (cli.data) cfg.data_file = *cli.data;
   if (cli.seed) cfg.seed.seed = *cli.seed;
@@ -214,8 +221,10 @@ public:
     for (auto& l : lanes_)
       symbols += (symbols.empty() ? "" : ",") + std::string(l->rules.sym.view()) + ":"
                  + std::to_string(l->tape.size());
-    spdlog::info("event=start seed={} port={} tls={} symbols={} speed={} accounts={} faults={}",
+    spdlog::info("event=start seed={} port={} tls={} symbols={} speed={} max_trades_per_second={} "
+                 "accounts={} faults={}",
                  cfg_.seed.seed, port, server_.tls() ? "on" : "off", symbols, cfg_.speed,
+                 cfg_.max_trades_per_second,
                  keys_.size(), api_.faults().to_json());
     if (server_.tls())
       spdlog::info("event=tls cert_file={} key_file={}", cfg_.tls.cert_file, cfg_.tls.key_file);

@@ -100,6 +100,21 @@ CAF_TEST(replay_clock_scales_caps_and_loops) {
   CAF_CHECK_EQUAL(capped.due_ns(), 500'000'000);
 }
 
+CAF_TEST(replay_clock_speed_zero_is_unpaced_but_capped) {
+  std::vector<tape_trade> tape{print("1", "1", true), print("1", "1", true)};
+  tape[1].time_ms = 11000; // 10 s of tape: no wait at speed 0
+  replay_clock unpaced(tape, 0.0, 0.0, 5);
+  CAF_CHECK_EQUAL(unpaced.due_ns(), 5);
+  unpaced.advance(7);
+  CAF_CHECK_EQUAL(unpaced.due_ns(), 7); // due as soon as the last one printed
+  unpaced.advance(9);
+  CAF_CHECK_EQUAL(unpaced.loops(), 1u);
+  CAF_CHECK_EQUAL(unpaced.due_ns(), 9);
+  replay_clock capped(tape, 0.0, 1000.0, 0);
+  capped.advance(100);
+  CAF_CHECK_EQUAL(capped.due_ns(), 1'000'100);
+}
+
 CAF_TEST(scaled_price_rounds_down_to_the_tick) {
   auto tick = *price::parse("0.0001");
   auto scaled = scaled_price(*price::parse("1.1935"), *price::parse("0.95"), tick);
