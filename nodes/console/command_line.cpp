@@ -12,6 +12,10 @@ const std::vector<command_spec>& command_specs() {
     {"nodes", "nodes", "this node, its trading state, quorum and peers (/api/nodes)", 0, 0},
     {"actors", "actors", "every actor: mailbox, message rate, restarts, handler time (/api/actors)",
      0, 0},
+    {"load", "load [seconds]",
+     "the node under load: validated ticks/s, each actor's mailbox, drops (two /api/actors "
+     "samples, 1 s apart by default)",
+     0, 1},
     {"inspect", "inspect <role>", "one actor with all its counters (/api/actors/<role>)", 1, 1},
     {"orders", "orders", "the OMS's live orders (/api/orders)", 0, 0},
     {"positions", "positions", "risk's positions and PnL (/api/positions)", 0, 0},

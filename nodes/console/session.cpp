@@ -2,7 +2,11 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdlib>
+#include <thread>
+
 #include "messages/time.hpp"
+#include "nodes/console/load_view.hpp"
 #include "nodes/console/signed_command.hpp"
 
 namespace cwts::console {
@@ -72,6 +76,8 @@ outcome console_session::execute(const parsed_command& cmd) {
     return get_view("/api/actors", cmd);
   if (n == "inspect")
     return get_view("/api/actors/" + cmd.args[0], cmd);
+  if (n == "load")
+    return load(cmd);
   if (n == "orders")
     return get_view("/api/orders", cmd);
   if (n == "positions")
@@ -97,6 +103,35 @@ outcome console_session::execute(const parsed_command& cmd) {
   if (n == "connect")
     return connect(cmd);
   return failure(exit_code::usage, "unknown command '" + n + "' (try: help)");
+}
+
+// Two /api/actors answers `seconds` apart: the interval is the measurement
+// window of the rates, not a wait for something to happen.
+outcome console_session::load(const parsed_command& cmd) {
+  double seconds = 1.0;
+  if (!cmd.args.empty()) {
+    char* end = nullptr;
+    seconds = std::strtod(cmd.args[0].c_str(), &end);
+    if (*end != '\0' || !(seconds >= 0.1 && seconds <= 60))
+      return failure(exit_code::usage, "load: seconds must be a number in [0.1, 60], not '"
+                                         + cmd.args[0] + "'");
+  }
+  auto first = client_.get("/api/actors");
+  if (!first.ok())
+    return failure(exit_code_of(first), "load: " + first.error_text());
+  auto t0 = wall_clock_now().ns;
+  std::this_thread::sleep_for(std::chrono::nanoseconds(static_cast<int64_t>(seconds * 1e9)));
+  auto second = client_.get("/api/actors");
+  if (!second.ok())
+    return failure(exit_code_of(second), "load: " + second.error_text());
+  auto t1 = wall_clock_now().ns;
+  auto text = render_load(first.body, second.body, t1 - t0);
+  if (!text)
+    return failure(exit_code::unreachable,
+                   "load: the node answered something else than expected: " + second.body);
+  outcome o;
+  o.out = options_.json || cmd.json ? second.body + "\n" : *text;
+  return o;
 }
 
 outcome console_session::get_view(const std::string& target, const parsed_command& cmd) {

@@ -63,6 +63,7 @@ public:
 
 private:
   outcome get_view(const std::string& target, const parsed_command& cmd);
+  outcome load(const parsed_command& cmd);
   outcome kill(const parsed_command& cmd);
   outcome reset(const parsed_command& cmd);
   outcome drill(const parsed_command& cmd);
