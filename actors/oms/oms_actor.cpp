@@ -9,6 +9,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/oms/commit_outbox.hpp"
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
 #include "actors/oms/reconciler.hpp"
@@ -21,6 +22,9 @@
 namespace cwts {
 
 namespace {
+
+// The OMS's own word that the journal batch it opened is to be committed.
+using flush_atom = caf::atom_constant<caf::atom("jflush")>;
 
 // Reconciliation phases (issue 5). New orders pass only in `running`:
 //
@@ -70,6 +74,12 @@ struct oms_state {
   oms::order_journal journal;
   bool journal_wanted = false; // a path was configured
   int64_t journal_restored = 0;
+  // Group commit (commit_outbox.hpp): sends held until the batch commits.
+  oms::commit_outbox outbox;
+  bool flush_pending = false; // a flush_atom is in the mailbox
+  int64_t batches_failed = 0;
+  int64_t orders_unsent_commit_failed = 0;
+  int64_t max_batch_records = 0;
   // By venue, one per connector role of the directory (so bounded by config).
   std::map<venue_name, venue_link> venues;
   caf::actor risk;
@@ -146,12 +156,68 @@ bool from_risk(oms_ptr self, const char* kind) {
 
 void settle_scoped_cancels(oms_ptr self, const client_order_id& id);
 
+// Opens a journal batch before a record is written (journal on and open),
+// and asks for its commit behind whatever is in the mailbox now.
+void open_batch(oms_ptr self) {
+  auto& st = self->state;
+  if (!st.journal_wanted || !st.journal.is_open() || st.journal.in_batch())
+    return;
+  if (auto err = st.journal.begin_batch()) {
+    // Records are then written one transaction each, as before batches.
+    spdlog::error("event=journal_batch_failed step=begin error=\"{}\"", err.message());
+    return;
+  }
+  if (!st.flush_pending) {
+    st.flush_pending = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+// Sends now, or after the open batch commits (commit_outbox.hpp).
+template <class T>
+void send_after_commit(oms_ptr self, const caf::actor& dest, const T& msg,
+                       std::optional<order_request> order = std::nullopt) {
+  if (!dest)
+    return;
+  if (self->state.journal.in_batch())
+    self->state.outbox.add(dest, caf::make_message(msg), std::move(order));
+  else
+    self->send(dest, msg);
+}
+
 template <class T>
 void tell_owners(oms_ptr self, const T& msg) {
-  if (self->state.risk)
-    self->send(self->state.risk, msg);
-  if (self->state.strategy)
-    self->send(self->state.strategy, msg);
+  send_after_commit(self, self->state.risk, msg);
+  send_after_commit(self, self->state.strategy, msg);
+}
+
+void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail);
+
+// Commits the open batch, then sends what waited for it, in order. A failed
+// commit leaves none of the batch's records durable: its orders are rejected
+// unsent (trading_halted), the rest is sent (the venue's reports happened).
+void flush(oms_ptr self) {
+  auto& st = self->state;
+  if (!st.journal.in_batch())
+    return;
+  st.max_batch_records = std::max<int64_t>(st.max_batch_records,
+                                           static_cast<int64_t>(st.journal.batch_records()));
+  auto err = st.journal.commit_batch();
+  if (err) {
+    ++st.batches_failed;
+    spdlog::error("event=journal_batch_failed step=commit records={} error=\"{}\"",
+                  st.journal.batch_records(), err.message());
+  }
+  for (auto& d : st.outbox.take()) {
+    if (err && d.order) {
+      ++st.orders_unsent_commit_failed;
+      st.sent_at.erase(d.order->id);
+      reject(self, *d.order, reject_reason::trading_halted,
+             "journal commit failed: " + err.message());
+      continue;
+    }
+    self->send(d.dest, std::move(d.msg));
+  }
 }
 
 void count_reject(oms_ptr self, reject_reason reason) {
@@ -168,7 +234,7 @@ void send_to_venue(oms_ptr self, const order_request& req) {
   st.sent_at[req.id] = monotonic_ns();
   auto* link = link_of(self, req.venue);
   ++link->orders_sent; // may_send checked the link exists
-  self->send(link->connector, req);
+  send_after_commit(self, link->connector, req, req);
 }
 
 // The venue's first answer to an order we sent: the round trip ends here.
@@ -201,6 +267,7 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
   const auto* rec = st.store.find(id);
   if (rec == nullptr)
     return;
+  open_batch(self);
   if (auto err = st.journal.record_update(*rec, previous, fill_qty, fill_price))
     spdlog::error("event=journal_write_failed id={} status={} error=\"{}\"", id.value,
                   to_string(rec->status), err.message());
@@ -247,6 +314,7 @@ bool journal_submission(oms_ptr self, const order_request& req) {
   if (!st.journal_wanted)
     return true;
   auto entered = st.store.find(req.id)->entered_at[oms::index_of(order_status::pending_new)];
+  open_batch(self);
   if (auto err = st.journal.record_submitted(req, entered)) {
     spdlog::error("event=journal_write_failed id={} error=\"{}\"", req.id.value, err.message());
     reject(self, req, reject_reason::trading_halted, "journal write failed: " + err.message());
@@ -330,9 +398,9 @@ void on_cancel(oms_ptr self, const cancel_request& c) {
   if (!cancel)
     return;
   journal_change(self, c.id, previous);
-  // A cancel only lowers risk: it is sent even if the journal failed.
-  if (auto connector = connector_of(self, cancel->venue))
-    self->send(connector, *cancel);
+  // A cancel only lowers risk: it is sent even if the journal failed (after
+  // the batch, so it never overtakes its order on the way to the venue).
+  send_after_commit(self, connector_of(self, cancel->venue), *cancel);
 }
 
 void on_venue_reject(oms_ptr self, const order_reject& rej) {
@@ -499,6 +567,7 @@ bool positions_explained(oms_ptr self, venue_link& link, const venue_snapshot& s
   // The first reconciliation of this venue in this journal: what the venue
   // holds is the start.
   oms::position_baseline taken;
+  flush(self); // a baseline is its own transaction, after the batch
   if (auto e = st.journal.record_baseline(snap.venue, link.last_check.holdings, "reconciliation",
                                           "first reconciliation of this journal", wall_clock_now(),
                                           taken)) {
@@ -579,6 +648,7 @@ command_result accept_positions(oms_ptr self, const operator_command& cmd) {
     if (link.phase != reconcile_phase::unexplained)
       continue;
     oms::position_baseline taken;
+    flush(self);
     if (auto err = st.journal.record_baseline(venue, link.last_check.holdings, cmd.issuer.value,
                                               cmd.reason, wall_clock_now(), taken))
       return refuse("journal: " + err.message());
@@ -724,6 +794,14 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.open"] = st.journal.is_open() ? 1 : 0;
   s.counters["journal.restored"] = st.journal_restored;
   s.counters["journal.writes"] = static_cast<int64_t>(j.writes);
+  // Group commit: commits per 1000 journaled events (1000: one commit each).
+  s.counters["journal.commits"] = static_cast<int64_t>(j.writes);
+  s.counters["journal.records"] = static_cast<int64_t>(j.records);
+  s.counters["journal.commits_per_1000_events"]
+    = j.records > 0 ? static_cast<int64_t>(j.writes * 1000 / j.records) : 0;
+  s.counters["journal.max_batch_records"] = st.max_batch_records;
+  s.counters["journal.batches_failed"] = st.batches_failed;
+  s.counters["journal.orders_unsent_commit_failed"] = st.orders_unsent_commit_failed;
   s.counters["journal.failures"] = static_cast<int64_t>(j.failures);
   s.counters["journal.last_write_ns"] = j.last_write_ns;
   s.counters["journal.max_write_ns"] = j.max_write_ns;
@@ -817,7 +895,15 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](cancel_all_atom, const kill_command& cmd) -> caf::result<channel_result> {
       if (!self->state.guard.local(self, "cancel_all"))
         return sender_guard::refusal("cancel_all");
-      return cancel_all(self, cmd);
+      auto r = cancel_all(self, cmd);
+      flush(self); // the kill's cancels go now, not behind the mailbox
+      return r;
+    },
+    [=](flush_atom) {
+      if (!self->state.guard.local(self, "journal_flush")) // its own
+        return;
+      self->state.flush_pending = false;
+      flush(self);
     },
     [=](deadline_atom, const std::string& kill) {
       if (!self->state.guard.local(self, "deadline")) // its own timer's

@@ -246,6 +246,7 @@ std::string journal_error::message() const {
 // Made once at open and reused for every write (no per-order SQL text).
 struct order_journal::statements {
   stmt_ptr begin, commit, rollback;
+  stmt_ptr savepoint, release, rollback_to; // one record inside a batch
   stmt_ptr insert_order, update_order, insert_event, select_live;
   stmt_ptr count_orders, count_live, count_events;
 };
@@ -320,6 +321,9 @@ journal_error order_journal::prepare_all() {
     {&st->begin, "BEGIN IMMEDIATE"},
     {&st->commit, "COMMIT"},
     {&st->rollback, "ROLLBACK"},
+    {&st->savepoint, "SAVEPOINT record"},
+    {&st->release, "RELEASE record"},
+    {&st->rollback_to, "ROLLBACK TO record"},
     {&st->insert_order, insert_order_sql},
     {&st->update_order, update_order_sql},
     {&st->insert_event, insert_event_sql},
@@ -338,26 +342,51 @@ journal_error order_journal::prepare_all() {
   return {};
 }
 
+namespace {
+
+journal_error step_statement(sqlite3* db, sqlite3_stmt* s, const char* what) {
+  sqlite3_reset(s);
+  if (sqlite3_step(s) == SQLITE_DONE)
+    return {};
+  return fail(journal_errc::write_failed, db, what);
+}
+
+} // namespace
+
 // Runs `body` between BEGIN IMMEDIATE and COMMIT, rolls back on any error,
-// and times the whole transaction (what the order path waits for).
+// and times the whole transaction (what the order path waits for). Inside a
+// batch, `body` runs in a savepoint of the batch's transaction instead: a
+// failed record is undone alone and the batch goes on.
 template <class Body>
 journal_error order_journal::transaction(Body&& body) {
   if (!db_) {
     ++counters_.failures; // a write refused for want of a journal is still a failure
     return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
   }
+  if (in_batch_) {
+    journal_error err = step_statement(db_, st_->savepoint.get(), "savepoint");
+    if (!err)
+      err = body();
+    if (err) {
+      step_statement(db_, st_->rollback_to.get(), "rollback to savepoint");
+      step_statement(db_, st_->release.get(), "release savepoint");
+      ++counters_.failures;
+      return err;
+    }
+    if (auto e = step_statement(db_, st_->release.get(), "release savepoint")) {
+      ++counters_.failures;
+      return e;
+    }
+    ++batch_records_;
+    ++counters_.records;
+    return {};
+  }
   auto started = monotonic_ns();
-  auto step = [this](sqlite3_stmt* s, const char* what) -> journal_error {
-    sqlite3_reset(s);
-    if (sqlite3_step(s) == SQLITE_DONE)
-      return {};
-    return fail(journal_errc::write_failed, db_, what);
-  };
-  journal_error err = step(st_->begin.get(), "begin");
+  journal_error err = step_statement(db_, st_->begin.get(), "begin");
   if (!err)
     err = body();
   if (!err)
-    err = step(st_->commit.get(), "commit");
+    err = step_statement(db_, st_->commit.get(), "commit");
   if (err) {
     if (!sqlite3_get_autocommit(db_)) {
       sqlite3_reset(st_->rollback.get());
@@ -366,12 +395,49 @@ journal_error order_journal::transaction(Body&& body) {
     ++counters_.failures;
     return err;
   }
-  auto took = monotonic_ns() - started;
+  ++counters_.records;
+  note_commit(monotonic_ns() - started);
+  return {};
+}
+
+void order_journal::note_commit(int64_t took) {
   ++counters_.writes;
   counters_.last_write_ns = took;
   counters_.total_write_ns += took;
   if (took > counters_.max_write_ns)
     counters_.max_write_ns = took;
+}
+
+journal_error order_journal::begin_batch() {
+  if (!db_)
+    return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
+  if (in_batch_)
+    return {};
+  batch_started_ns_ = monotonic_ns();
+  if (auto err = step_statement(db_, st_->begin.get(), "begin batch")) {
+    ++counters_.failures;
+    return err;
+  }
+  in_batch_ = true;
+  batch_records_ = 0;
+  return {};
+}
+
+journal_error order_journal::commit_batch() {
+  if (!in_batch_)
+    return {};
+  in_batch_ = false;
+  auto err = step_statement(db_, st_->commit.get(), "commit batch");
+  if (err) {
+    if (!sqlite3_get_autocommit(db_)) {
+      sqlite3_reset(st_->rollback.get());
+      sqlite3_step(st_->rollback.get());
+    }
+    ++counters_.failures;
+    counters_.records -= batch_records_; // none of them is durable
+    return err;
+  }
+  note_commit(monotonic_ns() - batch_started_ns_);
   return {};
 }
 

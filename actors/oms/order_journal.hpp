@@ -6,7 +6,10 @@
 //            was entered); money as int64 raw fixed point (8 decimals).
 //   events : append-only (triggers refuse UPDATE and DELETE), one row per
 //            state change: submission, venue reports, rejects, cancels.
-// Every write is one transaction on prepared statements made once at open.
+// Every write is one transaction on prepared statements made once at open,
+// or, between begin_batch() and commit_batch(), one savepoint of the batch's
+// transaction (group commit, issue 21: the events the OMS handled together
+// share one commit; nothing of the batch is durable before commit_batch()).
 // Single-threaded, CAF-free: owned by the OMS actor, tested directly.
 
 #include <atomic>
@@ -75,7 +78,8 @@ enum class checkpoint_mode : uint8_t {
 
 // Measured cost of journal writes, monotonic clock, whole transaction.
 struct journal_counters {
-  uint64_t writes = 0;   // committed transactions
+  uint64_t writes = 0;   // committed transactions (a batch counts once)
+  uint64_t records = 0;  // records written (submissions, updates), batched or not
   uint64_t failures = 0; // transactions that failed and were rolled back
   int64_t last_write_ns = 0;
   int64_t max_write_ns = 0;
@@ -147,6 +151,18 @@ public:
 
   journal_error count(journal_counts& out) const;
 
+  // Group commit: every record written until commit_batch() goes into one
+  // transaction, each record in its own savepoint (a refused record, e.g. a
+  // duplicate id, rolls back alone and reports its error as before). Only
+  // commit_batch() makes them durable; when it fails the whole batch is
+  // rolled back and the caller must treat every record of it as unwritten.
+  // Baselines (record_baseline) are refused inside a batch: commit first.
+  journal_error begin_batch();
+  journal_error commit_batch();
+  bool in_batch() const { return in_batch_; }
+  // Records written into the open batch so far.
+  uint64_t batch_records() const { return batch_records_; }
+
   // Reconciliation (order_journal_reconcile.cpp). Not on the order path.
   // True in `out` when `id` was ever journaled (live or ended).
   journal_error contains(const client_order_id& id, bool& out) const;
@@ -176,6 +192,7 @@ private:
   template <class Body>
   journal_error transaction(Body&& body);
   journal_error prepare_all();
+  void note_commit(int64_t took_ns);
   void start_checkpointer(checkpoint_mode mode);
   void stop_checkpointer();
   journal_error insert_event(const order_record& rec, const order_status* previous, qty fill_qty,
@@ -189,6 +206,9 @@ private:
   std::string path_;
   venue_name legacy_venue_;
   journal_counters counters_;
+  bool in_batch_ = false;
+  int64_t batch_started_ns_ = 0;
+  uint64_t batch_records_ = 0;
 };
 
 } // namespace cwts::oms

@@ -66,6 +66,8 @@ journal_error order_journal::record_baseline(const venue_name& venue,
                                              timestamp_ns now, position_baseline& out) {
   if (!db_)
     return not_open(path_);
+  if (in_batch_)
+    return {journal_errc::write_failed, "baseline inside an open batch: commit the batch first"};
   if (auto err = exec(db_, "BEGIN IMMEDIATE", "begin baseline"))
     return err;
   auto fail = [this](const std::string& what) -> journal_error {

@@ -3,8 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "caf/all.hpp"
 
@@ -24,6 +26,10 @@ namespace {
 struct fixture : testing::actor_test_system {
   kill_gate gate;
   temp_dir dir;
+
+  fixture() = default;
+  explicit fixture(std::function<void(caf::actor_system_config&)> extra)
+    : actor_test_system(std::move(extra)) {}
 
   ~fixture() { shutdown(); }
 
@@ -172,8 +178,11 @@ CAF_TEST(journals_before_send_and_restores_live_orders_after_a_restart) {
   (*self)->send(oms, venue.report("o1", order_status::accepted, "0"));
   (*self)->send(oms, venue.report("o2", order_status::accepted, "0"));
   (*self)->send(oms, venue.report("o2", order_status::filled, "1", "1"));
-  // 2 submissions + 3 applied reports.
-  CAF_CHECK_EQUAL(counter(oms, "journal.writes"), 5);
+  // 2 submissions + 3 applied reports, in at most as many commits (group
+  // commit: those that arrived together share one).
+  CAF_CHECK_EQUAL(counter(oms, "journal.records"), 5);
+  CAF_CHECK(counter(oms, "journal.commits") >= 1);
+  CAF_CHECK(counter(oms, "journal.commits") <= 5);
   stop(oms); // killed: no clean shutdown of anything
   auto venue_view = complete_snapshot();
   venue_view.open_orders.push_back(open_at_venue("o1", "0"));
@@ -409,6 +418,101 @@ CAF_TEST(each_venue_reconciles_on_its_own) {
   CAF_CHECK_EQUAL(counter(oms, "venue.fix.running"), 0);
   CAF_CHECK_EQUAL(counter(oms, "reconcile.phase_running"), 0); // not every venue
   caf::anon_send_exit(fix_side, caf::exit_reason::kill);
+  stop(oms);
+}
+
+CAF_TEST(every_order_reaches_the_connector_only_after_its_submission_is_committed) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  constexpr int n = 20;
+  for (int i = 0; i < n; ++i)
+    (*self)->send(oms, order("g" + std::to_string(i)));
+  // A second connection sees only committed rows: each order that arrives
+  // here must already be there.
+  sqlite3* reader = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(reader, "SELECT COUNT(*) FROM orders WHERE client_order_id = ?", -1, &q,
+                                       nullptr),
+                    SQLITE_OK);
+  for (int i = 0; i < n; ++i) {
+    auto sent = expect_sent();
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, sent.id.value.c_str(), -1, SQLITE_TRANSIENT);
+    CAF_REQUIRE_EQUAL(sqlite3_step(q), SQLITE_ROW);
+    CAF_CHECK_EQUAL(sqlite3_column_int(q, 0), 1);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(reader);
+  CAF_CHECK_EQUAL(counter(oms, "journal.records"), n);
+  CAF_CHECK(counter(oms, "journal.commits") <= n);
+  stop(oms);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+// One scheduler thread: an actor that holds it keeps the OMS from running,
+// so a burst is wholly in the OMS's mailbox before it handles the first.
+struct one_thread_fixture : fixture {
+  one_thread_fixture()
+    : fixture([](caf::actor_system_config& c) { c.set("scheduler.max-threads", size_t{1}); }) {}
+
+  // Occupies the only scheduler thread until `release` is set.
+  void hold_scheduler(std::atomic<bool>& holding, std::atomic<bool>& release) {
+    auto blocker = sys->spawn([&holding, &release](caf::event_based_actor*) -> caf::behavior {
+      return {[&holding, &release](tick_atom) {
+        holding = true;
+        while (!release)
+          std::this_thread::yield();
+      }};
+    });
+    (*self)->send(blocker, tick_atom::value);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!holding && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    CAF_REQUIRE(holding.load());
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(oms_group_commit_tests, one_thread_fixture)
+
+CAF_TEST(orders_and_reports_that_arrive_together_share_one_commit) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  auto commits_before = counter(oms, "journal.commits");
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  hold_scheduler(holding, release);
+  constexpr int n = 10;
+  for (int i = 0; i < n; ++i)
+    (*self)->send(oms, order("b" + std::to_string(i)));
+  release = true;
+  for (int i = 0; i < n; ++i)
+    CAF_CHECK_EQUAL(expect_sent().id.value, "b" + std::to_string(i));
+  CAF_CHECK_EQUAL(counter(oms, "journal.records"), n);
+  CAF_CHECK_EQUAL(counter(oms, "journal.commits") - commits_before, 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.max_batch_records"), n);
+  // Their acks, arriving together, are one more commit, and reach the
+  // strategy (here: the test, as risk) only after it.
+  oms_fixture venue;
+  holding = false;
+  release = false;
+  hold_scheduler(holding, release);
+  for (int i = 0; i < n; ++i) {
+    venue.store.submit(order("b" + std::to_string(i)), venue.tick());
+    (*self)->send(oms, venue.report("b" + std::to_string(i), order_status::accepted, "0"));
+  }
+  release = true;
+  for (int i = 0; i < n; ++i)
+    (*self)->receive([](const execution_report&) {},
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no ack forwarded"); });
+  CAF_CHECK_EQUAL(counter(oms, "journal.records"), 2 * n);
+  CAF_CHECK_EQUAL(counter(oms, "journal.commits") - commits_before, 2);
+  CAF_CHECK_EQUAL(counter(oms, "journal.commits_per_1000_events") > 0, true);
   stop(oms);
 }
 

@@ -238,6 +238,67 @@ CAF_TEST(a_write_that_cannot_get_the_lock_fails_and_rolls_back) {
   CAF_CHECK_EQUAL(n.orders, 2);
 }
 
+CAF_TEST(a_batch_is_one_commit_and_nothing_of_it_is_visible_before) {
+  CAF_REQUIRE_EQUAL(journal->begin_batch().message(), "none");
+  CAF_CHECK(journal->in_batch());
+  trade(); // 13 records
+  CAF_CHECK_EQUAL(journal->batch_records(), 13u);
+  // Another connection sees none of them before the commit.
+  sqlite3* reader = nullptr;
+  sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr);
+  auto orders_seen = [&] {
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(reader, "SELECT COUNT(*) FROM orders", -1, &q, nullptr);
+    sqlite3_step(q);
+    int n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return n;
+  };
+  CAF_CHECK_EQUAL(orders_seen(), 0);
+  CAF_REQUIRE_EQUAL(journal->commit_batch().message(), "none");
+  CAF_CHECK(!journal->in_batch());
+  CAF_CHECK_EQUAL(orders_seen(), 4);
+  sqlite3_close(reader);
+  const auto& c = journal->counters();
+  CAF_CHECK_EQUAL(c.writes, 1u);
+  CAF_CHECK_EQUAL(c.records, 13u);
+  CAF_CHECK(c.last_write_ns > 0);
+}
+
+CAF_TEST(a_refused_record_in_a_batch_rolls_back_alone) {
+  submit("a");
+  CAF_REQUIRE_EQUAL(journal->begin_batch().message(), "none");
+  CAF_CHECK_EQUAL(journal->record_submitted(order("b"), tick()).message(), "none");
+  auto dup = journal->record_submitted(order("a"), tick());
+  CAF_CHECK_EQUAL(to_string(dup.code), std::string("duplicate_order"));
+  // A duplicate inside the same batch is seen too.
+  auto dup_b = journal->record_submitted(order("b"), tick());
+  CAF_CHECK_EQUAL(to_string(dup_b.code), std::string("duplicate_order"));
+  CAF_CHECK_EQUAL(journal->record_submitted(order("c"), tick()).message(), "none");
+  // A baseline is its own transaction: refused inside a batch.
+  position_baseline base;
+  auto refused = journal->record_baseline(venue_name{"binance"}, {}, "t", "r", tick(), base);
+  CAF_CHECK_EQUAL(to_string(refused.code), std::string("write_failed"));
+  CAF_REQUIRE_EQUAL(journal->commit_batch().message(), "none");
+  journal_counts n;
+  journal->count(n);
+  CAF_CHECK_EQUAL(n.orders, 3);
+  CAF_CHECK_EQUAL(journal->counters().writes, 2u); // a's own, then the batch
+}
+
+CAF_TEST(a_batch_that_cannot_begin_leaves_records_to_their_own_transactions) {
+  sqlite3* other = nullptr;
+  sqlite3_open(path.c_str(), &other);
+  CAF_REQUIRE_EQUAL(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto err = journal->begin_batch();
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  CAF_CHECK_EQUAL(to_string(err.code), std::string("write_failed"));
+  CAF_CHECK(!journal->in_batch());
+  CAF_CHECK_EQUAL(journal->record_submitted(order("a"), tick()).message(), "none");
+  CAF_CHECK_EQUAL(journal->counters().writes, 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(opening_under_a_regular_file_is_a_clear_error) {
