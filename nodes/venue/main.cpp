@@ -168,6 +168,8 @@ struct replay_lane {
   replay_clock clock; // reads `tape`: a lane never moves (held by unique_ptr)
   asio::steady_timer timer;
   uint64_t prints = 0; // the seed's print number
+  uint64_t held = 0;   // unpaced: times a client's queue held the replay back
+  bool backpressured = false;
 };
 
 using lane_tapes = std::vector<std::pair<symbol_rules, std::vector<tape_trade>>>;
@@ -250,6 +252,9 @@ private:
   void schedule_replay(replay_lane& lane) {
     if (lane.tape.empty() || stopping_) return;
     auto wait_ns = std::max<int64_t>(0, lane.clock.due_ns() - mono_ns());
+    // Unpaced and a client is behind: look again shortly (its writes run
+    // on this thread meanwhile).
+    if (lane.backpressured) wait_ns = std::max<int64_t>(wait_ns, 200'000);
     lane.timer.expires_after(std::chrono::nanoseconds(wait_ns));
     lane.timer.async_wait([this, &lane](auto ec) {
       if (ec) return;
@@ -259,8 +264,18 @@ private:
   }
 
   // Prints everything due now, bounded so requests are never starved.
+  // Unpaced (speed 0) the tape goes as fast as the clients read it: while a
+  // WebSocket client's queue is half full the replay waits rather than
+  // drop that client (paced, a client that falls that far behind is slow
+  // and is dropped as ever).
   void print_due(replay_lane& lane) {
+    lane.backpressured = false;
     for (int n = 0; n < 1000 && lane.clock.due_ns() <= mono_ns(); ++n) {
+      if (cfg_.speed == 0 && server_.deepest_ws_queue() * 2 >= server_.ws_queue_limit()) {
+        lane.backpressured = true;
+        ++lane.held;
+        break;
+      }
       print_tape_trade(engine_, lane.rules, lane.clock.next(), cfg_.seed, venue_server::wall_ms(),
                        lane.prints++);
       server_.publish_settled();
@@ -280,9 +295,11 @@ private:
 
   void summary() {
     spdlog::info("event=summary tape_trades={} trades={} user_orders={} account_fills={} "
-                 "requests={} ws_clients={} ws_dropped={} tape_loops={} rejects={} kraken_rejects={}",
+                 "requests={} ws_clients={} ws_dropped={} tape_loops={} replay_held={} rejects={} "
+                 "kraken_rejects={}",
                  stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
                  stats_.requests, stats_.ws_clients, stats_.ws_dropped, lanes_.front()->clock.loops(),
+                 replay_held(),
                  stats_.rejects_summary(), stats_.kraken_rejects.total());
     if (fix_) {
       const auto& f = fix_->stats();
@@ -295,6 +312,13 @@ private:
                    c.logons.load(), c.resend_requests_received.load(),
                    c.session_rejects_sent.load());
     }
+  }
+
+  uint64_t replay_held() const {
+    uint64_t n = 0;
+    for (auto& l : lanes_)
+      n += l->held;
+    return n;
   }
 
   void stop(const std::string& reason) {

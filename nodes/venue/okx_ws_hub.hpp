@@ -59,6 +59,15 @@ public:
   void set_stalled(bool stalled) { conns_.set_stalled(stalled); }
   size_t connections() const { return conns_.size(); }
 
+  // The longest write queue of its connections (the unpaced replay's
+  // backpressure, venue_server::deepest_ws_queue).
+  size_t deepest_queue() const {
+    size_t deepest = 0;
+    for (auto& s : live())
+      deepest = std::max(deepest, s->queued());
+    return deepest;
+  }
+
 private:
   void tick(int64_t now_ms);
   okx::market_channels::subscribed_set subscribed() const;

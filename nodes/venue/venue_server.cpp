@@ -462,6 +462,14 @@ void venue_server::deliver(const stream_event& ev) {
   }
 }
 
+size_t venue_server::deepest_ws_queue() const {
+  size_t deepest = 0;
+  for (auto& weak : subscribers_)
+    if (auto s = weak.lock())
+      deepest = std::max(deepest, s->queued());
+  return std::max({deepest, okx_ws_.deepest_queue(), kraken_ws_.deepest_queue()});
+}
+
 void venue_server::add_subscriber(const std::shared_ptr<ws_session>& s) {
   subscribers_.push_back(s);
   count_clients();

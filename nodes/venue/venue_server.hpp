@@ -61,6 +61,9 @@ public:
   // ws_clients: Binance, OKX and Kraken WebSocket connections together.
   void count_clients();
   size_t ws_queue_limit() const { return ws_queue_limit_; }
+  // The longest write queue of any WebSocket client (Binance, OKX, Kraken):
+  // the unpaced replay's backpressure.
+  size_t deepest_ws_queue() const;
   venue_stats& stats() { return stats_; }
   rest_api& api() { return api_; }
   // The OKX v5 REST surface (/api/v5/...) over the same engine and accounts.

@@ -38,6 +38,9 @@ public:
   ws_session(http_transport stream, venue_server& server, kraken::ws_state kraken);
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> req);
+  // Frames waiting to be written (the unpaced replay holds off while a
+  // client's queue is half full instead of dropping it).
+  size_t queued() const { return queue_.size(); }
   bool wants(const stream_id& id) const;
   bool combined() const { return streams_.combined; }
   // The WebSocket API state; null on a market-stream connection.
