@@ -399,7 +399,13 @@ void endorse_pending(kill_ptr self) {
 // Applies a command the first time its content is seen; empty when applied,
 // else why not.
 std::string handle_command(kill_ptr self, const kill_command& received, const char* via) {
-  auto d = self->state.core->on_command(received, wall_clock_now());
+  auto path = std::string(via) == "peer" ? kill_path::caf : kill_path::request;
+  auto d = self->state.core->on_command(received, wall_clock_now(), path);
+  return handle_decision(self, received, d, via);
+}
+
+std::string handle_decision(kill_ptr self, const kill_command& received, kill_decision& d,
+                            const char* via) {
   if (d.verdict == kill_verdict::duplicate) {
     // Echoes and replays: counted, not written (the first copy is).
     return "duplicate kill id (this signed content was seen before: an echo or a replay)";
@@ -430,9 +436,18 @@ std::string handle_command(kill_ptr self, const kill_command& received, const ch
                                     0, "refused: " + d.reason, cmd.issuer});
     return d.reason;
   }
-  // Echo before anything slow, so the halt spreads even if we die next.
-  for (auto& p : peers(self))
-    self->send(p, peer_atom::value, cmd);
+  // Echo before anything slow, so the halt spreads even if we die next:
+  // the direct fan-out first (the fast copy; one applied from the fan-out
+  // was sent on by its I/O thread already), then CAF's echo.
+  auto& st = self->state;
+  if (st.fanout && std::string(via) != "fanout")
+    st.fanout->broadcast(cmd);
+  if (st.cfg.caf_echo)
+    for (auto& p : peers(self))
+      self->send(p, peer_atom::value, cmd);
+  // Which path's copy closed this node's gate (0 request, 1 CAF, 2 fan-out).
+  st.last_kill["last.first_path." + st.cfg.core.self.value]
+    = std::string(via) == "peer" ? 1 : std::string(via) == "fanout" ? 2 : 0;
   // Durable before the ack: a node that acknowledged a halt comes back halted.
   if (d.ack.applied) {
     auto why = persist(self);
@@ -650,8 +665,9 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   // is dropped and counted, never a reason to quit (common/stray_messages.hpp).
   self->state.guard.install(self);
   self->state.cfg = cfg;
-  self->state.core = std::make_unique<kill_switch>(cfg.core, *cfg.gate);
+  self->state.core = std::make_shared<kill_switch>(cfg.core, *cfg.gate);
   start(self);
+  start_fanout(self);
   start_heartbeats(self);
   start_audit_timer(self);
   return metrics::measured(self, "kill", {
@@ -680,6 +696,9 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       return rp;
     },
     [=](peer_atom, const kill_command& cmd) { handle_command(self, cmd, "peer"); },
+    // The fan-out's thread verified kills (kill_fanout.cpp): the doorbell
+    // carries nothing, the kills are taken from its inbox.
+    [=](fanout_atom) { drain_fanout(self); },
     [=](disconnect_atom, const kill_command& cmd) {
       // The fallback above (our own timer): the connector answers at once if
       // already cut; its answer is not awaited.
@@ -773,6 +792,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"votes_refused", st.votes_refused}}};
       add_quorum_stats(self, s);
       add_audit_stats(self, s);
+      add_fanout_stats(self, s);
       st.guard.add_to(s.counters);
       for (auto& [k, v] : st.last_kill)
         s.counters[k] = v;

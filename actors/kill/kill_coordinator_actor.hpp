@@ -45,6 +45,7 @@
 
 #include "caf/fwd.hpp"
 
+#include "actors/kill/fanout_link.hpp"
 #include "actors/kill/kill_switch.hpp"
 #include "common/cluster_members.hpp"
 
@@ -92,6 +93,16 @@ struct kill_coordinator_config {
   // The level a node cut off from the quorum halts at: 2 (cancel all, by a
   // kill signed with the node key for this node) on nodes that reach a venue.
   kill_level quorum_lost_level = kill_level::halt_new_orders;
+  // Direct fan-out (docs/kill-switch.md "Direct fan-out"): a second path
+  // beside CAF's echo, straight from this coordinator to every member's
+  // listener over connections authenticated with the node keys. Needs the
+  // node key; off when false.
+  bool fanout = false;
+  fanout::endpoint fanout_listen;
+  std::vector<fanout::endpoint> fanout_members; // every other member's listener
+  // Tests and drills only ([kill] caf-echo = false): no CAF echo of an
+  // applied kill, so the fan-out alone must halt the cluster.
+  bool caf_echo = true;
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

@@ -2,7 +2,9 @@
 // Internal to actors/kill: the kill coordinator's state and the helpers its
 // kill and reset halves share (kill_coordinator_actor.cpp, kill_reset.cpp).
 
+#include <deque>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,9 +23,22 @@
 
 namespace cwts::kill_detail {
 
+// Kills the fan-out's I/O thread verified (and, if applied, gated) waiting
+// for the actor to do the rest: audit, halt state, ack, channels.
+struct fanout_inbox {
+  std::mutex mtx;
+  std::deque<std::pair<kill_command, kill_decision>> items;
+  int64_t dropped = 0; // refused kills past the bound (applied ones never)
+  static constexpr size_t max_refused = 64;
+};
+
 struct kill_coordinator_state {
   kill_coordinator_config cfg;
-  std::unique_ptr<kill_switch> core;
+  // Shared with the fan-out's I/O thread (kill_switch is thread-safe).
+  std::shared_ptr<kill_switch> core;
+  std::shared_ptr<fanout_inbox> inbox = std::make_shared<fanout_inbox>();
+  // Declared after `core`: destroyed (its thread joined) first.
+  std::unique_ptr<fanout::link> fanout;
   role_directory dir;
   std::map<std::string, caf::response_promise> pending; // kills we originated
   std::map<std::string, size_t> expected_peers;
@@ -102,6 +117,16 @@ void on_reset_deadline(kill_ptr self, const std::string& id);
 // pending ones while this node sees the trouble too.
 void endorse_pending(kill_ptr self);
 std::string handle_command(kill_ptr self, const kill_command& cmd, const char* via);
+// What follows a verdict (either path): audit, echo, halt state, ack, channels.
+std::string handle_decision(kill_ptr self, const kill_command& received, kill_decision& d,
+                            const char* via);
+
+// Direct fan-out (kill_fanout.cpp): starts the link when configured; the
+// actor's side of the kills its thread verified; its stats.
+using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
+void start_fanout(kill_ptr self);
+void drain_fanout(kill_ptr self);
+void add_fanout_stats(kill_ptr self, actor_stats& s);
 
 // Fail-safe half (kill_quorum.cpp).
 // True while this node's own role watch sees a required role lost.

@@ -20,7 +20,7 @@ kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
   : cfg_(std::move(cfg)), policy_(cfg_.policy()), gate_(gate) {
 }
 
-std::optional<std::string> kill_switch::check_fields(const kill_command& cmd) const {
+std::optional<std::string> kill_switch::check_fields(const kill_command& cmd) {
   if (cmd.id.empty())
     return "missing kill id";
   if (cmd.level == kill_level::none || static_cast<uint8_t>(cmd.level) > 4)
@@ -105,37 +105,88 @@ kill_command kill_switch::keep_pending(const kill_command& cmd) {
 }
 
 void kill_switch::forget_pending(const std::string& key) {
+  std::lock_guard<std::mutex> g(mtx_);
+  forget_pending_locked(key);
+}
+
+void kill_switch::forget_pending_locked(const std::string& key) {
   pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                 [&](const kill_command& c) { return kill_key(c) == key; }),
                  pending_.end());
 }
 
 bool kill_switch::reset_seen(const kill_id& id) const {
+  std::lock_guard<std::mutex> g(mtx_);
   return std::any_of(seen_.begin(), seen_.end(), [&](const seen_command& c) {
     return c.kind == "reset" && c.key == id.value;
   });
 }
 
 void kill_switch::remember_reset(const reset_command& cmd) {
+  std::lock_guard<std::mutex> g(mtx_);
   prune(wall_clock_now());
   seen_.push_back(seen_command{"reset", cmd.id.value,
                                content_digest(signing_payload(cmd), cmd.signature),
                                cmd.issued_at});
 }
 
-kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now) {
-  int64_t received = monotonic_ns();
-  kill_decision out;
-  prune(now);
+const char* to_string(kill_path p) {
+  switch (p) {
+    case kill_path::request: return "request";
+    case kill_path::caf: return "caf";
+    case kill_path::fanout: return "fanout";
+  }
+  return "?";
+}
+
+// A refusal's class: its text up to the first quote, colon or digit
+// ("bad signature", "kill is for cluster"), so the map stays small; at most
+// 32 classes, the rest under "other".
+void kill_switch::count_refusal(kill_path_stats& p, const std::string& reason) {
+  ++p.refused;
+  auto end = reason.find_first_of(":'(0123456789");
+  std::string cls = reason.substr(0, end == std::string::npos ? reason.size() : end);
+  while (!cls.empty() && cls.back() == ' ')
+    cls.pop_back();
+  for (auto& ch : cls)
+    if (ch == ' ' || ch == '=' || ch == '"')
+      ch = '_';
+  if (cls.empty() || (!p.refused_by.count(cls) && p.refused_by.size() >= 32))
+    cls = "other";
+  ++p.refused_by[cls];
+}
+
+kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now, kill_path path,
+                                      int64_t received) {
+  if (received == 0)
+    received = monotonic_ns();
   auto key = kill_key(cmd);
   auto digest = content_digest(signing_payload(cmd), cmd.signature);
-  // Content seen before: an echo, or a replay (also after a restart). The
-  // first copy was verified when it was accepted.
-  if (seen_before(key, digest)) {
-    ++duplicates_;
-    out.verdict = kill_verdict::duplicate;
-    return out;
+  // The same bytes with other endorsements may add up to more signatures.
+  auto flight = digest + "#" + std::to_string(cmd.cosignatures.size());
+  {
+    std::lock_guard<std::mutex> g(mtx_);
+    auto& p = paths_[static_cast<size_t>(path)];
+    ++p.received;
+    if (p.last_key != key) {
+      p.last_key = key;
+      p.last_receipt_wall_ns = now.ns;
+    }
+    prune(now);
+    // Content seen before: an echo, or a replay (also after a restart). The
+    // first copy was verified when it was accepted; one being verified now
+    // on the other path ends the same way.
+    if (seen_before(key, digest) || in_flight_.count(flight)) {
+      ++duplicates_;
+      ++p.duplicates;
+      kill_decision out;
+      out.verdict = kill_verdict::duplicate;
+      return out;
+    }
+    in_flight_.insert(flight);
   }
+  // The signature check (the slow part) runs unlocked: the other path and
+  // the actor go on meanwhile.
   auto why = check_fields(cmd);
   kill_authorization auth;
   if (!why) {
@@ -143,13 +194,34 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
     if (!auth.refusal.empty())
       why = auth.refusal;
   }
+  std::lock_guard<std::mutex> g(mtx_);
+  in_flight_.erase(flight);
+  return decide(cmd, auth, why, now, path, received);
+}
+
+kill_decision kill_switch::decide(const kill_command& cmd, const kill_authorization& first_auth,
+                                  const std::optional<std::string>& why, timestamp_ns now,
+                                  kill_path path, int64_t received) {
+  kill_decision out;
+  auto& p = paths_[static_cast<size_t>(path)];
+  auto key = kill_key(cmd);
+  auto digest = content_digest(signing_payload(cmd), cmd.signature);
   if (why) {
     ++rejected_;
+    count_refusal(p, *why);
     last_rejection_ = *why;
     out.verdict = kill_verdict::rejected;
-    out.reason = std::move(*why);
+    out.reason = *why;
     return out;
   }
+  // Another copy (other endorsements) was applied while this one was checked.
+  if (seen_before(key, digest)) {
+    ++duplicates_;
+    ++p.duplicates;
+    out.verdict = kill_verdict::duplicate;
+    return out;
+  }
+  auto auth = first_auth;
   if (auth.needs_endorsement) {
     // Endorsements gathered from every copy may add up to enough.
     auto merged = keep_pending(cmd);
@@ -160,11 +232,18 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now)
                    + " of " + std::to_string(auth.needed) + " member signatures";
       return out;
     }
-    forget_pending(key);
-    return apply(merged, key, digest, received);
+    forget_pending_locked(key);
+    out = apply(merged, key, digest, received);
+  } else {
+    forget_pending_locked(key);
+    out = apply(cmd, key, digest, received);
   }
-  forget_pending(key);
-  return apply(cmd, key, digest, received);
+  ++p.first;
+  int64_t gate_ns = out.ack.verify_ns + out.ack.gate_close_ns;
+  p.gate_ns_last = gate_ns;
+  p.gate_ns_max = std::max(p.gate_ns_max, gate_ns);
+  p.gate_ns_sum += gate_ns;
+  return out;
 }
 
 kill_decision kill_switch::apply(const kill_command& cmd, const std::string& key,
@@ -236,6 +315,7 @@ void kill_switch::note_scoped(const kill_command& cmd) {
 }
 
 void kill_switch::restore(const halt_state& s) {
+  std::lock_guard<std::mutex> g(mtx_);
   epoch_ = s.epoch;
   seen_ = s.seen;
   apply_halt(s, gate_);
@@ -249,6 +329,7 @@ void kill_switch::restore(const halt_state& s) {
 }
 
 halt_state kill_switch::halt() const {
+  std::lock_guard<std::mutex> g(mtx_);
   halt_state s;
   s.level = static_cast<kill_level>(gate_.level());
   if (s.halted()) {
@@ -263,6 +344,7 @@ halt_state kill_switch::halt() const {
 }
 
 bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::string& reason) {
+  std::lock_guard<std::mutex> g(mtx_);
   if (static_cast<uint8_t>(level) <= gate_.level())
     return false;
   gate_.close(static_cast<uint8_t>(level));
@@ -274,6 +356,7 @@ bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::s
 }
 
 void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_t epoch) {
+  std::lock_guard<std::mutex> g(mtx_);
   gate_.reopen();
   scoped_.clear();
   level_ = kill_level::none;
@@ -284,12 +367,14 @@ void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_
 }
 
 bool kill_switch::has_applied(const kill_command& cmd) const {
+  std::lock_guard<std::mutex> g(mtx_);
   auto i = kills_.find(kill_key(cmd));
   return i != kills_.end()
          && i->second.digests.count(content_digest(signing_payload(cmd), cmd.signature)) > 0;
 }
 
 bool kill_switch::on_ack(const kill_ack& ack) {
+  std::lock_guard<std::mutex> g(mtx_);
   auto i = kills_.find(kill_key(ack.issuer, ack.id));
   if (i == kills_.end())
     return false;
@@ -299,6 +384,7 @@ bool kill_switch::on_ack(const kill_ack& ack) {
 }
 
 bool kill_switch::on_channel_result(const channel_result& result) {
+  std::lock_guard<std::mutex> g(mtx_);
   auto i = kills_.find(kill_key(result.issuer, result.id));
   if (i == kills_.end())
     return false;
@@ -317,6 +403,7 @@ bool kill_switch::on_channel_result(const channel_result& result) {
 }
 
 bool kill_switch::is_complete(const std::string& key, size_t expected_peers) const {
+  std::lock_guard<std::mutex> g(mtx_);
   auto i = kills_.find(key);
   if (i == kills_.end())
     return false;
@@ -331,6 +418,7 @@ bool kill_switch::is_complete(const std::string& key, size_t expected_peers) con
 }
 
 kill_report kill_switch::report(const std::string& key) const {
+  std::lock_guard<std::mutex> g(mtx_);
   kill_report out;
   auto i = kills_.find(key);
   if (i == kills_.end()) {
@@ -347,7 +435,63 @@ kill_report kill_switch::report(const std::string& key) const {
   return out;
 }
 
+std::vector<kill_command> kill_switch::pending() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return pending_;
+}
+
+std::vector<scoped_halt> kill_switch::scoped_halts() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return scoped_;
+}
+
+int64_t kill_switch::epoch() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return epoch_;
+}
+
+uint64_t kill_switch::rejected_count() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return rejected_;
+}
+
+uint64_t kill_switch::applied_count() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return applied_;
+}
+
+uint64_t kill_switch::duplicate_count() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return duplicates_;
+}
+
+uint64_t kill_switch::equivocation_count() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return equivocations_;
+}
+
+uint64_t kill_switch::pending_count() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return pending_seen_;
+}
+
+size_t kill_switch::records() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return kills_.size();
+}
+
+std::string kill_switch::last_rejection() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return last_rejection_;
+}
+
+kill_path_stats kill_switch::path_stats(kill_path p) const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return paths_[static_cast<size_t>(p)];
+}
+
 trading_state kill_switch::state() const {
+  std::lock_guard<std::mutex> g(mtx_);
   trading_state s;
   s.node = cfg_.self;
   s.mode = gate_.is_open() ? trading_mode::active : trading_mode::halted;

@@ -20,9 +20,11 @@
 // A reset (reopen) is decided by the reset quorum outside this class; the
 // halt state it keeps is what the node persists (halt_state.hpp).
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -56,6 +58,29 @@ struct kill_switch_config {
 
 enum class kill_verdict : uint8_t { applied, duplicate, rejected, pending };
 
+// How a command reached this node: an operator's (or this node's own)
+// request, CAF's echo from a peer coordinator, or the direct fan-out
+// (fanout_link.hpp). Counted per path; the first verified copy of a kill,
+// whichever path brought it, closes the gate.
+enum class kill_path : uint8_t { request, caf, fanout };
+const char* to_string(kill_path p);
+
+struct kill_path_stats {
+  int64_t received = 0;
+  int64_t first = 0;      // verified and applied: this copy closed the gate
+  int64_t duplicates = 0; // the same signed content seen (or in flight) first
+  int64_t refused = 0;
+  std::map<std::string, int64_t> refused_by; // reason class (bounded)
+  // Receipt (bytes read / message taken) to gate closed, of the copies that
+  // were first.
+  int64_t gate_ns_last = 0;
+  int64_t gate_ns_max = 0;
+  int64_t gate_ns_sum = 0;
+  // Wall clock of the first copy on this path of the latest kill.
+  int64_t last_receipt_wall_ns = 0;
+  std::string last_key;
+};
+
 struct kill_decision {
   kill_verdict verdict = kill_verdict::rejected;
   std::string reason; // why a command was rejected, or why it is pending
@@ -73,11 +98,19 @@ public:
   // Validates and authorizes `cmd` and, if it passes, closes the gate at its
   // level before returning. The same signed content seen before is a
   // duplicate. `now` is wall-clock time for the signature's time window.
-  kill_decision on_command(const kill_command& cmd, timestamp_ns now);
+  // `received_mono_ns` (0: now) is when the copy arrived on `path`.
+  //
+  // Thread-safe, like every method here: the fan-out's I/O thread and the
+  // coordinator actor both call it. The signature is checked outside the
+  // lock; the same content already being verified on the other path is a
+  // duplicate (the same bytes verify the same way), so each copy is
+  // verified at most once and the gate is closed under the lock, once.
+  kill_decision on_command(const kill_command& cmd, timestamp_ns now,
+                           kill_path path = kill_path::request, int64_t received_mono_ns = 0);
 
   // Pending node-raised kills (verdict pending), oldest first, with every
   // endorsement gathered so far.
-  const std::vector<kill_command>& pending() const { return pending_; }
+  std::vector<kill_command> pending() const;
   // Drops a pending kill (it was applied or has left the window).
   void forget_pending(const std::string& key);
 
@@ -117,15 +150,16 @@ public:
   bool is_complete(const std::string& key, size_t expected_peers) const;
 
   trading_state state() const;
-  const std::vector<scoped_halt>& scoped_halts() const { return scoped_; }
-  int64_t epoch() const { return epoch_; }
-  uint64_t rejected_count() const { return rejected_; }
-  uint64_t applied_count() const { return applied_; }
-  uint64_t duplicate_count() const { return duplicates_; }
-  uint64_t equivocation_count() const { return equivocations_; }
-  uint64_t pending_count() const { return pending_seen_; }
-  size_t records() const { return kills_.size(); }
-  const std::string& last_rejection() const { return last_rejection_; }
+  std::vector<scoped_halt> scoped_halts() const;
+  int64_t epoch() const;
+  uint64_t rejected_count() const;
+  uint64_t applied_count() const;
+  uint64_t duplicate_count() const;
+  uint64_t equivocation_count() const;
+  uint64_t pending_count() const;
+  size_t records() const;
+  std::string last_rejection() const;
+  kill_path_stats path_stats(kill_path p) const;
 
 private:
   struct record {
@@ -137,9 +171,14 @@ private:
     std::vector<channel_result> channels;
   };
 
-  std::optional<std::string> check_fields(const kill_command& cmd) const;
+  static std::optional<std::string> check_fields(const kill_command& cmd);
+  void count_refusal(kill_path_stats& p, const std::string& reason);
+  kill_decision decide(const kill_command& cmd, const kill_authorization& auth,
+                       const std::optional<std::string>& why, timestamp_ns now, kill_path path,
+                       int64_t received);
   bool seen_before(const std::string& key, const std::string& digest) const;
   kill_command keep_pending(const kill_command& cmd);
+  void forget_pending_locked(const std::string& key);
   kill_decision apply(const kill_command& cmd, const std::string& key, const std::string& digest,
                       int64_t received);
   // More endorsements than any cluster has members are an outsider's padding.
@@ -148,8 +187,11 @@ private:
   void note_node_wide(const kill_command& cmd);
   void note_scoped(const kill_command& cmd);
 
+  mutable std::mutex mtx_; // everything below; the gate is atomic
   kill_switch_config cfg_;
   command_policy policy_;
+  std::set<std::string> in_flight_; // contents being verified now
+  std::array<kill_path_stats, 3> paths_{};
   kill_gate& gate_;
   std::map<std::string, record> kills_; // by kill_key
   std::vector<seen_command> seen_;      // accepted within the window (durable)

@@ -181,7 +181,12 @@ node_config::node_config() {
     .add(raw_.quorum_lost_level, "quorum-lost-level",
          "level a node cut off from the quorum halts at (1..2; 0: 2 with a connector, else 1)")
     .add(raw_.max_future_skew_ms, "max-future-skew-ms",
-         "a command whose issued_at is further ahead of this node's clock is refused");
+         "a command whose issued_at is further ahead of this node's clock is refused")
+    .add(raw_.fanout, "fanout", "direct kill fan-out to every member beside CAF's echo")
+    .add(raw_.fanout_host, "fanout-host", "address the fan-out listener binds")
+    .add(raw_.fanout_port_offset, "fanout-port-offset",
+         "each member's fan-out listener is its cluster port + this (1..30000)")
+    .add(raw_.caf_echo, "caf-echo", "tests and drills only: false sends no CAF echo of a kill");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}
     .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")
@@ -885,6 +890,7 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venues(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
+      && read_fanout(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
       && read_supervision(s, error) && read_members(s, error))

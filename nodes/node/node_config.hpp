@@ -144,6 +144,13 @@ struct kill_settings {
   // connection (its orders are cancelled), else 1.
   int quorum_lost_level = 0;
   std::chrono::milliseconds max_future_skew{2'000};
+  // Direct kill fan-out (docs/kill-switch.md "Direct fan-out"): each
+  // member listens on its cluster port + fanout_port_offset; off without a
+  // cluster port or peers.
+  bool fanout = true;
+  std::string fanout_host = "0.0.0.0";
+  int fanout_port_offset = 1000;
+  bool caf_echo = true; // tests and drills only
 };
 
 // [admin] and [health]: the admin HTTP port and the health rules
@@ -282,6 +289,7 @@ private:
   bool read_oms(node_settings& s, std::string& error) const;
   bool read_operators(node_settings& s, std::string& error) const;
   bool read_kill(node_settings& s, std::string& error) const;
+  bool read_fanout(node_settings& s, std::string& error) const; // kill_fanout_config.cpp
   bool read_members(node_settings& s, std::string& error) const;
   bool read_auto_triggers(node_settings& s, std::string& error) const;
   bool read_admin(node_settings& s, std::string& error) const;
@@ -337,6 +345,10 @@ private:
     int64_t role_lost_halt_ms = 0;
     int64_t quorum_lost_level = 0;
     int64_t max_future_skew_ms = 2000;
+    bool fanout = true;
+    std::string fanout_host = "0.0.0.0";
+    int64_t fanout_port_offset = 1000;
+    bool caf_echo = true;
     std::string cluster_id = "cwts-local";
     std::string admin_host = "127.0.0.1";
     int64_t admin_port = 0;

@@ -47,6 +47,15 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.quorum_lost_level = static_cast<kill_level>(level);
   // The fail-safe counts from when the node stops waiting for its peers.
   cfg.quorum_start_grace = s.connect_timeout;
+  // The direct fan-out: every member listens on its cluster port + the
+  // offset (a node without a cluster port or peers has no one to reach).
+  cfg.fanout = s.kill.fanout && s.cluster_port != 0 && !s.peers.empty();
+  cfg.caf_echo = s.kill.caf_echo;
+  auto offset = static_cast<uint16_t>(s.kill.fanout_port_offset);
+  cfg.fanout_listen = fanout::endpoint{s.kill.fanout_host,
+                                       static_cast<uint16_t>(s.cluster_port + offset)};
+  for (auto& p : s.peers)
+    cfg.fanout_members.push_back(fanout::endpoint{p.host, static_cast<uint16_t>(p.port + offset)});
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 

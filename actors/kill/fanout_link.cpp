@@ -1,0 +1,431 @@
+#include "actors/kill/fanout_link.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include "messages/time.hpp"
+
+namespace cwts::fanout {
+
+struct link::out_peer {
+  endpoint where;
+  conn* c = nullptr;
+  int64_t next_attempt_ns = 0;
+  std::chrono::milliseconds backoff{0};
+  std::vector<std::string> waiting; // kill frames for when it is up
+};
+
+struct link::conn {
+  int fd = -1;
+  session s;
+  bool inbound = true;
+  bool connecting = false;
+  int64_t deadline_ns = 0; // handshake must be done by then
+  out_peer* peer = nullptr; // outbound only
+  std::string wbuf;
+  conn(int f, session::role r, std::shared_ptr<const identity> id) : fd(f), s(r, std::move(id)) {}
+};
+
+namespace {
+
+void nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+bool resolve(const endpoint& e, sockaddr_in& out) {
+  out = sockaddr_in{};
+  out.sin_family = AF_INET;
+  out.sin_port = htons(e.port);
+  if (::inet_pton(AF_INET, e.host.c_str(), &out.sin_addr) == 1)
+    return true;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(e.host.c_str(), nullptr, &hints, &res) != 0 || !res)
+    return false;
+  out.sin_addr = reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr;
+  ::freeaddrinfo(res);
+  return true;
+}
+
+int64_t ms_ns(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+} // namespace
+
+link::link(link_config cfg, kill_handler on_kill) : cfg_(std::move(cfg)), on_kill_(std::move(on_kill)) {
+  for (auto& m : cfg_.members) {
+    auto p = std::make_unique<out_peer>();
+    p->where = m;
+    p->backoff = cfg_.reconnect_min;
+    out_.push_back(std::move(p));
+  }
+}
+
+link::~link() {
+  stop();
+}
+
+bool link::start(std::string& error) {
+  sockaddr_in addr{};
+  if (!resolve(cfg_.listen, addr)) {
+    error = "cannot resolve listen host '" + cfg_.listen.host + "'";
+    return false;
+  }
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  socklen_t len = sizeof(addr);
+  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+      || ::listen(listen_fd_, 64) != 0
+      || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    error = "cannot listen on " + cfg_.listen.host + ":" + std::to_string(cfg_.listen.port) + ": "
+            + std::strerror(errno);
+    if (listen_fd_ >= 0)
+      ::close(listen_fd_);
+    listen_fd_ = -1;
+    return false;
+  }
+  port_ = ntohs(addr.sin_port);
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  for (int fd : {listen_fd_, wake_fd_}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+  thread_ = std::thread([this] { run(); });
+  return true;
+}
+
+void link::stop() {
+  if (!thread_.joinable())
+    return;
+  stop_ = true;
+  uint64_t one = 1;
+  [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof(one));
+  thread_.join();
+  for (auto& [fd, c] : conns_)
+    ::close(fd);
+  conns_.clear();
+  for (int fd : {listen_fd_, wake_fd_, epoll_fd_})
+    if (fd >= 0)
+      ::close(fd);
+  listen_fd_ = wake_fd_ = epoll_fd_ = -1;
+}
+
+void link::count(const std::string& key, int64_t n) {
+  std::lock_guard<std::mutex> g(mtx_);
+  counters_[key] += n;
+}
+
+std::map<std::string, int64_t> link::counters() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return counters_;
+}
+
+void link::broadcast(const kill_command& k) {
+  {
+    std::lock_guard<std::mutex> g(mtx_);
+    queued_.push_back(encode(k));
+  }
+  uint64_t one = 1;
+  [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof(one));
+}
+
+void link::run() {
+  std::array<epoll_event, 64> events{};
+  while (!stop_) {
+    int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), 20);
+    for (int i = 0; i < n; ++i) {
+      int fd = events[static_cast<size_t>(i)].data.fd;
+      auto what = events[static_cast<size_t>(i)].events;
+      if (fd == listen_fd_) {
+        accept_all();
+        continue;
+      }
+      if (fd == wake_fd_) {
+        uint64_t v = 0;
+        [[maybe_unused]] auto r = ::read(wake_fd_, &v, sizeof(v));
+        drain_broadcasts();
+        continue;
+      }
+      auto c = conns_.find(fd);
+      if (c == conns_.end())
+        continue;
+      if (what & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+        on_writable(*c->second);
+      c = conns_.find(fd);
+      if (c != conns_.end() && (what & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+        on_readable(*c->second);
+    }
+    timers(monotonic_ns());
+  }
+}
+
+void link::accept_all() {
+  while (true) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+      return;
+    size_t inbound = 0, handshaking = 0;
+    for (auto& [f, c] : conns_)
+      if (c->inbound) {
+        ++inbound;
+        handshaking += c->s.authenticated() ? 0 : 1;
+      }
+    // Refused before a byte is read: a flood of connections costs an
+    // accept and a close each, never a buffer or a signature check.
+    const char* full = inbound >= cfg_.max_connections ? "too_many_connections"
+                       : handshaking >= cfg_.max_handshakes ? "too_many_handshakes"
+                                                            : nullptr;
+    if (full) {
+      ::close(fd);
+      count(std::string("refused.") + full);
+      continue;
+    }
+    nonblocking(fd);
+    auto c = std::make_unique<conn>(fd, session::role::server, cfg_.id);
+    c->deadline_ns = monotonic_ns() + ms_ns(cfg_.handshake_timeout);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    conns_[fd] = std::move(c);
+    count("connections_in");
+  }
+}
+
+void link::connect_peer(out_peer& p, int64_t now) {
+  sockaddr_in addr{};
+  p.next_attempt_ns = now + ms_ns(p.backoff);
+  p.backoff = std::min(cfg_.reconnect_max, p.backoff * 2);
+  if (!resolve(p.where, addr)) {
+    count("connect_failed");
+    return;
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  nonblocking(fd);
+  int r = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  if (r != 0 && errno != EINPROGRESS) {
+    ::close(fd);
+    count("connect_failed");
+    return;
+  }
+  auto c = std::make_unique<conn>(fd, session::role::client, cfg_.id);
+  c->inbound = false;
+  c->connecting = true;
+  c->peer = &p;
+  c->deadline_ns = now + ms_ns(cfg_.handshake_timeout);
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT;
+  ev.data.fd = fd;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  p.c = c.get();
+  conns_[fd] = std::move(c);
+  count("connections_out");
+}
+
+void link::on_writable(conn& c) {
+  if (c.connecting) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      count("connect_failed");
+      return close_conn(c, nullptr, std::strerror(err));
+    }
+    c.connecting = false;
+    send(c, c.s.start());
+    return;
+  }
+  write_some(c);
+}
+
+void link::on_readable(conn& c) {
+  std::array<char, 16 * 1024> buf{};
+  while (true) {
+    auto n = ::recv(c.fd, buf.data(), buf.size(), 0);
+    if (n == 0)
+      return close_conn(c, nullptr, "closed by the other side");
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+      return close_conn(c, nullptr, std::strerror(errno));
+    }
+    int64_t received = monotonic_ns();
+    bool was_ready = c.s.authenticated();
+    auto r = c.s.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+    const int fd_of_c = c.fd;
+    auto alive = [&] { return conns_.count(fd_of_c) > 0; };
+    if (!r.send.empty())
+      send(c, r.send);
+    if (!alive())
+      return;
+    if (!was_ready && c.s.authenticated()) {
+      count(c.inbound ? "authenticated_in" : "authenticated_out");
+      if (c.inbound) {
+        // One authenticated connection per member: a newer one replaces it.
+        for (auto& [fd, other] : conns_)
+          if (other.get() != &c && other->inbound && other->s.authenticated()
+              && other->s.peer() == c.s.peer()) {
+            count("replaced_in");
+            close_conn(*other, nullptr, "replaced by a newer connection of the same member");
+            break;
+          }
+      } else if (c.peer) {
+        c.peer->backoff = cfg_.reconnect_min;
+        std::vector<std::string> waiting;
+        waiting.swap(c.peer->waiting);
+        update_reached();
+        for (auto& f : waiting)
+          if (alive()) {
+            send(c, f);
+            count("frames_sent");
+          }
+      }
+    }
+    if (!alive())
+      return;
+    for (auto& k : r.kills) {
+      count("kills_received");
+      if (on_kill_(k, c.s.peer(), received)) {
+        // Applied here first: on to every member at once, from this thread.
+        auto frame = encode(k);
+        for (auto& p : out_)
+          if (p->c && p->c->s.authenticated()) {
+            send(*p->c, frame);
+            count("frames_sent");
+          }
+      }
+    }
+    if (!alive())
+      return;
+    if (!r.refusal.empty())
+      return close_conn(c, r.refusal_key.c_str(), r.refusal);
+    if (static_cast<size_t>(n) < buf.size())
+      return;
+  }
+}
+
+void link::send(conn& c, const std::string& bytes) {
+  if (c.wbuf.size() + bytes.size() > cfg_.max_backlog) {
+    count("backlog_closed");
+    return close_conn(c, nullptr, "write backlog over " + std::to_string(cfg_.max_backlog) + " bytes");
+  }
+  c.wbuf += bytes;
+  write_some(c);
+}
+
+void link::write_some(conn& c) {
+  while (!c.wbuf.empty()) {
+    auto n = ::send(c.fd, c.wbuf.data(), c.wbuf.size(), MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      break;
+    if (n < 0)
+      return close_conn(c, nullptr, std::strerror(errno));
+    c.wbuf.erase(0, static_cast<size_t>(n));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN | (c.wbuf.empty() && !c.connecting ? 0u : static_cast<uint32_t>(EPOLLOUT));
+  ev.data.fd = c.fd;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+}
+
+void link::close_conn(conn& c, const char* refusal_key, const std::string& why) {
+  if (refusal_key) {
+    std::string key = std::string("refused.") + refusal_key;
+    int64_t seen = 0;
+    {
+      std::lock_guard<std::mutex> g(mtx_);
+      seen = ++counters_[key];
+    }
+    if (seen <= 10 || seen % 1000 == 0)
+      spdlog::warn("event=kill_fanout_refused node={} peer={} direction={} why={} count={} "
+                   "reason=\"{}\"",
+                   cfg_.id->self, c.s.peer().empty() ? "?" : c.s.peer(),
+                   c.inbound ? "in" : "out", refusal_key, seen, why);
+  } else if (c.s.authenticated()) {
+    spdlog::info("event=kill_fanout_closed node={} peer={} direction={} reason=\"{}\"",
+                 cfg_.id->self, c.s.peer(), c.inbound ? "in" : "out", why);
+  }
+  int fd = c.fd;
+  bool was_out = !c.inbound && c.peer && c.peer->c == &c;
+  if (was_out)
+    c.peer->c = nullptr;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::close(fd);
+  conns_.erase(fd); // `c` is gone from here on
+  if (was_out)
+    update_reached();
+}
+
+void link::timers(int64_t now) {
+  std::vector<int> late;
+  for (auto& [fd, c] : conns_)
+    if (!c->s.authenticated() && now > c->deadline_ns)
+      late.push_back(fd);
+  for (int fd : late) {
+    auto c = conns_.find(fd);
+    if (c != conns_.end())
+      close_conn(*c->second, "handshake_timeout",
+                 "no completed handshake within " + std::to_string(cfg_.handshake_timeout.count())
+                   + " ms");
+  }
+  for (auto& p : out_)
+    if (!p->c && now >= p->next_attempt_ns) {
+      if (p->next_attempt_ns != 0)
+        count("reconnects");
+      connect_peer(*p, now);
+    }
+}
+
+void link::drain_broadcasts() {
+  std::vector<std::string> frames;
+  {
+    std::lock_guard<std::mutex> g(mtx_);
+    frames.swap(queued_);
+  }
+  for (auto& f : frames)
+    for (auto& p : out_) {
+      if (p->c && p->c->s.authenticated()) {
+        send(*p->c, f);
+        count("frames_sent");
+        continue;
+      }
+      if (p->waiting.size() >= cfg_.max_waiting) {
+        p->waiting.erase(p->waiting.begin());
+        count("waiting_dropped");
+      }
+      p->waiting.push_back(f);
+    }
+}
+
+void link::update_reached() {
+  size_t n = 0;
+  for (auto& p : out_)
+    n += p->c && p->c->s.authenticated() ? 1 : 0;
+  reached_ = n;
+}
+
+} // namespace cwts::fanout
