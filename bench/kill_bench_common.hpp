@@ -4,7 +4,13 @@
 // client that reaches their kill coordinators, alice's signed commands, and
 // percentiles. Paths come in at compile time (bench/CMakeLists.txt).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
 
 #include <cstdlib>
 #include <algorithm>
@@ -151,6 +157,29 @@ inline int64_t kill_counter(caf::actor_system& sys, const caf::actor& kill, cons
       },
       [](caf::error&) {});
   return out;
+}
+
+// Every counter of the kill coordinator's stats (empty without an answer).
+inline std::map<std::string, int64_t> kill_stats(caf::actor_system& sys, const caf::actor& kill) {
+  caf::scoped_actor self{sys};
+  std::map<std::string, int64_t> out;
+  self->request(kill, std::chrono::seconds(2), stats_atom::value)
+    .receive([&](const actor_stats& s) { out = s.counters; }, [](caf::error&) {});
+  return out;
+}
+
+// True when nothing listens on 127.0.0.1:`port` and it can be bound now.
+inline bool port_free(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+  ::close(fd);
+  return ok;
 }
 
 // The paths of this run with this process's own `cwts keys` (alice's key,
