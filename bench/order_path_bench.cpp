@@ -1,20 +1,33 @@
 // Orders/s through the real order path on loopback: risk (every pre-trade
-// rule on) -> OMS (journal before send) -> connector (signed REST) -> a
-// cwts-venue process. Each order is an IOC limit buy far below the market,
-// so the venue answers EXPIRED at once and no order rests (MAX_NUM_ORDERS).
-// The same run measures the path with the journal off: the difference is
-// the journal's cost per order.
+// rule on) -> OMS (journal before send, group commit) -> connector (orders
+// over the WebSocket API, several in flight; ws_api_pipeline) -> a cwts-venue
+// process. Each order is an IOC limit buy far below the market, so the venue
+// answers EXPIRED at once and no order rests (MAX_NUM_ORDERS).
 //
-//   order_path_bench [orders=1500] [folder=/tmp]
+// The same run first measures the venue's own WebSocket API rate: the same
+// orders from a plain client with no actors (ws_api_pipeline alone, the same
+// in-flight bound), and one at a time (ws_api_orders) for reference. Then
+// the order path over the WebSocket API with the journal off and on, and
+// over REST with the journal on (the path before issue 21). Goal (issue 21
+// goal 3): path (WebSocket API, journal on) / venue >= 0.8.
+//
+//   order_path_bench [orders=1500] [folder=/tmp] [in_flight=64]
 //   e.g. build/bench/order_path_bench 1500 /tmp
 //
 // Prints, per mode: orders/s from the first send to the last terminal report
-// at the strategy, and the median / p99 of each order's round trip.
+// at the strategy (the last answer, for the plain client), the median / p99
+// of each order's round trip, and the journal's commits per event.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <mutex>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -24,6 +37,7 @@
 #include "caf/io/all.hpp"
 
 #include "actors/connector/connector_actor.hpp"
+#include "actors/connector/ws_api_pipeline.hpp"
 #include "actors/oms/oms_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "common/ini_file.hpp"
@@ -61,6 +75,7 @@ risk_actor_config risk_config(const kill_gate& gate) {
 }
 
 struct mode_result {
+  std::string name;
   int done = 0;
   int rejects = 0; // refused by risk, the OMS or the venue: the bench is invalid then
   double orders_per_s = 0;
@@ -68,7 +83,120 @@ struct mode_result {
   int64_t p99_ns = 0;
   int64_t journal_writes = 0;
   int64_t journal_total_ns = 0;
+  int64_t journal_records = 0;
+  int64_t max_in_flight = 0;
 };
+
+struct venue_access {
+  uint16_t port = 0;
+  std::string key;
+  std::string secret;
+  std::size_t in_flight = 64;
+};
+
+order_request bench_order(const std::string& id) {
+  order_request o;
+  o.id.value = id;
+  o.strategy = strategy_id{"bench"};
+  o.account = account_id{"demo"};
+  o.sym = usdchf;
+  o.venue = venue_name{"binance"};
+  o.tif = time_in_force::ioc;
+  o.limit_price = *price::parse("0.5000");
+  o.quantity = *qty::parse("10");
+  o.ts_init = wall_clock_now();
+  return o;
+}
+
+connector::ws_api_config ws_config(const venue_access& v) {
+  connector::ws_api_config w;
+  w.host = "127.0.0.1";
+  w.port = v.port;
+  w.api_key = v.key;
+  w.secret = v.secret;
+  return w;
+}
+
+void finish_stats(std::vector<int64_t>& rtt, mode_result& out) {
+  std::sort(rtt.begin(), rtt.end());
+  if (!rtt.empty()) {
+    out.median_ns = rtt[rtt.size() / 2];
+    out.p99_ns = rtt[static_cast<size_t>(0.99 * static_cast<double>(rtt.size() - 1))];
+  }
+}
+
+// The venue alone: the same orders from a plain client, `in_flight` at a
+// time over one WebSocket API connection, no actors, no journal.
+bool run_venue_pipelined(const venue_access& v, int orders, const std::string& stem,
+                         mode_result& out) {
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::map<std::string, int64_t> sent_at;
+  std::vector<int64_t> rtt;
+  int64_t last = 0;
+  auto on_done = [&](connector::ws_api_completion c) {
+    auto now = monotonic_ns();
+    std::lock_guard<std::mutex> g(mtx);
+    if (!c.reply.ok() && out.rejects++ == 0)
+      std::fprintf(stderr, "venue mode: first failure: %s\n", c.reply.detail.c_str());
+    rtt.push_back(now - sent_at[c.order.id.value]);
+    last = now;
+    ++out.done;
+    cv.notify_one();
+  };
+  connector::ws_api_pipeline_config pc;
+  pc.max_in_flight = v.in_flight;
+  pc.max_queued = static_cast<std::size_t>(orders);
+  connector::ws_api_pipeline pipe(ws_config(v), pc, on_done);
+  pipe.start();
+  // Connected and warm before the clock starts, as the path's connector is.
+  pipe.place(bench_order(stem + "warm"));
+  {
+    std::unique_lock<std::mutex> g(mtx);
+    cv.wait_for(g, 10s, [&] { return out.done == 1; });
+    out.done = 0;
+    rtt.clear();
+  }
+  std::vector<order_request> all;
+  for (int i = 0; i < orders; ++i)
+    all.push_back(bench_order(stem + std::to_string(i)));
+  auto started = monotonic_ns();
+  for (auto& o : all) {
+    {
+      std::lock_guard<std::mutex> g(mtx);
+      sent_at[o.id.value] = monotonic_ns();
+    }
+    pipe.place(o);
+  }
+  std::unique_lock<std::mutex> g(mtx);
+  cv.wait_for(g, 30s, [&] { return out.done == orders; });
+  out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
+  out.max_in_flight = pipe.counters().max_in_flight_seen.load();
+  finish_stats(rtt, out);
+  return out.done == orders && out.rejects == 0;
+}
+
+// The venue alone, one request at a time (ws_api_orders): for reference.
+bool run_venue_serial(const venue_access& v, int orders, const std::string& stem, mode_result& out) {
+  connector::ws_api_orders ws(ws_config(v));
+  if (!ws.place_order(bench_order(stem + "warm")).ok())
+    return false;
+  std::vector<int64_t> rtt;
+  auto started = monotonic_ns();
+  int64_t last = started;
+  for (int i = 0; i < orders; ++i) {
+    auto t0 = monotonic_ns();
+    auto r = ws.place_order(bench_order(stem + std::to_string(i)));
+    last = monotonic_ns();
+    rtt.push_back(last - t0);
+    out.rejects += r.ok() ? 0 : 1;
+    ++out.done;
+  }
+  out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
+  out.max_in_flight = 1;
+  finish_stats(rtt, out);
+  return out.rejects == 0;
+}
 
 int64_t counter(caf::scoped_actor& self, const caf::actor& a, const std::string& key) {
   int64_t n = -1;
@@ -79,9 +207,9 @@ int64_t counter(caf::scoped_actor& self, const caf::actor& a, const std::string&
 }
 
 // Runs `orders` orders through a fresh risk + OMS (+ connector) set.
-bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& key,
-              const std::string& secret, const std::string& journal, int orders,
-              mode_result& out) {
+bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
+              const std::string& journal, int orders, mode_result& out) {
+  auto venue_port = v.port;
   kill_gate gate;
   caf::scoped_actor self{sys};
   connector_actor_config ccfg;
@@ -92,8 +220,12 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
   ccfg.poll_interval = 1000ms;
   ccfg.gateway.host = "127.0.0.1";
   ccfg.gateway.port = venue_port;
-  ccfg.gateway.api_key = key;
-  ccfg.gateway.secret = secret;
+  ccfg.gateway.api_key = v.key;
+  ccfg.gateway.secret = v.secret;
+  ccfg.use_ws_api_orders = ws_api;
+  ccfg.ws_api = ws_config(v);
+  ccfg.ws_api_pipeline.max_in_flight = v.in_flight;
+  ccfg.ws_api_pipeline.max_queued = static_cast<std::size_t>(orders);
   ccfg.stream.port = venue_port;
   ccfg.stream.symbols = {usdchf};
   auto connector = spawn_connector(sys, ccfg);
@@ -119,19 +251,24 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
   }
   std::map<std::string, int64_t> sent_at;
   std::vector<int64_t> rtt;
-  auto stem = "b" + std::to_string(::getpid() % 100000) + (journal.empty() ? "n" : "j") + "-";
+  auto stem = "b" + std::to_string(::getpid() % 100000) + (journal.empty() ? "n" : "j")
+              + (ws_api ? "w" : "r") + "-";
+  // One order first: the WebSocket API connection opens on the first order.
+  {
+    auto warm = bench_order(stem + "warm");
+    self->send(risk, warm);
+    bool warmed = false;
+    self->receive_while([&] { return !warmed; })(
+      [&](const execution_report& r) { warmed = is_terminal(r.status); },
+      [&](const order_reject& r) {
+        std::fprintf(stderr, "warm-up order rejected: %s\n", r.detail.c_str());
+        warmed = true;
+      },
+      caf::after(10s) >> [&] { warmed = true; });
+  }
   auto started = monotonic_ns();
   for (int i = 0; i < orders; ++i) {
-    order_request o;
-    o.id.value = stem + std::to_string(i);
-    o.strategy = strategy_id{"bench"};
-    o.account = account_id{"demo"};
-    o.sym = usdchf;
-    o.venue = ccfg.venue;
-    o.tif = time_in_force::ioc;
-    o.limit_price = *price::parse("0.5000");
-    o.quantity = *qty::parse("10");
-    o.ts_init = wall_clock_now();
+    auto o = bench_order(stem + std::to_string(i));
     sent_at[o.id.value] = monotonic_ns();
     self->send(risk, o);
   }
@@ -159,40 +296,67 @@ bool run_mode(caf::actor_system& sys, uint16_t venue_port, const std::string& ke
       },
       caf::after(10s) >> [&] { timed_out = true; });
   out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
-  std::sort(rtt.begin(), rtt.end());
-  if (!rtt.empty()) {
-    out.median_ns = rtt[rtt.size() / 2];
-    out.p99_ns = rtt[static_cast<size_t>(0.99 * static_cast<double>(rtt.size() - 1))];
-  }
-  out.journal_writes = counter(self, oms, "journal.writes");
+  finish_stats(rtt, out);
+  out.journal_writes = counter(self, oms, "journal.commits");
   out.journal_total_ns = counter(self, oms, "journal.total_write_ns");
+  out.journal_records = counter(self, oms, "journal.records");
+  out.max_in_flight = ws_api ? counter(self, connector, "ws_api.max_in_flight_seen") : 1;
   for (auto& a : {connector, risk, oms})
     self->send_exit(a, caf::exit_reason::user_shutdown);
   return out.done == orders && out.rejects == 0;
 }
 
-void print(const char* mode, const mode_result& r) {
-  std::printf("journal=%s orders=%d rejects=%d orders_per_s=%.0f rtt_median_us=%.1f rtt_p99_us=%.1f "
-              "journal_writes=%lld journal_mean_write_us=%.1f\n",
-              mode, r.done, r.rejects, r.orders_per_s, r.median_ns / 1e3, r.p99_ns / 1e3,
-              static_cast<long long>(r.journal_writes),
+void print(const mode_result& r) {
+  std::printf("mode=%s orders=%d rejects=%d orders_per_s=%.0f rtt_median_us=%.1f rtt_p99_us=%.1f "
+              "max_in_flight=%lld journal_commits=%lld journal_events=%lld "
+              "commits_per_event=%.3f journal_mean_commit_us=%.1f\n",
+              r.name.c_str(), r.done, r.rejects, r.orders_per_s, r.median_ns / 1e3, r.p99_ns / 1e3,
+              static_cast<long long>(r.max_in_flight), static_cast<long long>(r.journal_writes),
+              static_cast<long long>(r.journal_records),
+              r.journal_records > 0 ? static_cast<double>(r.journal_writes)
+                                        / static_cast<double>(r.journal_records)
+                                    : 0.0,
               r.journal_writes > 0 ? r.journal_total_ns / 1e3 / static_cast<double>(r.journal_writes)
                                    : 0.0);
+}
+
+// config/venue.ini with absolute data and key paths and no request-weight
+// pressure: the run places several thousand orders within a minute.
+bool write_venue_ini(const std::string& config_dir, const std::string& dir) {
+  auto text = itest::read_file(config_dir + "/venue.ini");
+  if (text.empty())
+    return false;
+  auto set = [&](const std::string& key, const std::string& value) {
+    text = std::regex_replace(text, std::regex("\n" + key + " = [^\n]*"), "\n" + key + " = " + value);
+  };
+  set("request-weight-limit", "100000000");
+  set("data", config_dir + "/../data/usdchf_trades_generated.csv");
+  set("keys-file", config_dir + "/venue-demo-keys.ini");
+  std::ofstream(dir + "/venue.ini") << text;
+  return itest::read_file(dir + "/venue.ini") == text;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "--help") {
-    std::puts("usage: order_path_bench [orders=1500] [folder=/tmp]\n"
+    std::puts("usage: order_path_bench [orders=1500] [folder=/tmp] [in_flight=64]\n"
               "e.g.:  order_path_bench 1500 /tmp");
     return 0;
   }
   int orders = argc > 1 ? std::atoi(argv[1]) : 1500;
   std::string folder = argc > 2 ? argv[2] : "/tmp";
+  venue_access v;
+  v.in_flight = argc > 3 ? static_cast<std::size_t>(std::atoi(argv[3])) : 64;
   itest::cluster_paths paths{CWTS_VENUE_BIN, "", "", CWTS_CONFIG_DIR};
   auto dir = itest::make_test_dir("order_path_bench");
-  itest::venue_process venue(paths, dir, 1.0);
+  itest::cluster_paths venue_paths = paths;
+  venue_paths.config_dir = dir; // the copied venue.ini
+  if (!write_venue_ini(paths.config_dir, dir)) {
+    std::fprintf(stderr, "cannot write %s/venue.ini\n", dir.c_str());
+    return 1;
+  }
+  itest::venue_process venue(venue_paths, dir, 1.0);
   if (venue.port() == 0) {
     std::fprintf(stderr, "cwts-venue did not start; logs in %s\n", dir.c_str());
     return 1;
@@ -203,21 +367,35 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
-  auto key = ini->get("account.demo.api-key").value_or("");
-  auto secret = ini->get("account.demo.secret").value_or("");
+  v.port = venue.port();
+  v.key = ini->get("account.demo.api-key").value_or("");
+  v.secret = ini->get("account.demo.secret").value_or("");
   bench_config cfg;
   caf::actor_system sys{cfg};
   auto journal = folder + "/cwts-order-path-bench-" + std::to_string(::getpid()) + ".sqlite";
-  mode_result off, on;
-  bool ok = run_mode(sys, venue.port(), key, secret, "", orders, off)
-            && run_mode(sys, venue.port(), key, secret, journal, orders, on);
-  for (auto suffix : {"", "-wal", "-shm"})
-    std::remove((journal + suffix).c_str());
-  print("off", off);
-  print("on", on);
-  if (off.orders_per_s > 0)
-    std::printf("journal on/off: orders_per_s %.2f rtt_median %.2f\n",
-                on.orders_per_s / off.orders_per_s,
-                off.median_ns > 0 ? static_cast<double>(on.median_ns) / static_cast<double>(off.median_ns) : 0.0);
+  auto rest_journal = journal + ".rest";
+  auto pid = "v" + std::to_string(::getpid() % 100000);
+  mode_result venue_p, venue_1, ws_off, ws_on, rest_on;
+  venue_p.name = "venue_ws_api_pipelined";
+  venue_1.name = "venue_ws_api_one_at_a_time";
+  ws_off.name = "path_ws_api_journal_off";
+  ws_on.name = "path_ws_api_journal_on";
+  rest_on.name = "path_rest_journal_on";
+  bool ok = run_venue_pipelined(v, orders, pid + "p-", venue_p)
+            && run_venue_serial(v, orders, pid + "s-", venue_1)
+            && run_mode(sys, v, true, "", orders, ws_off)
+            && run_mode(sys, v, true, journal, orders, ws_on)
+            && run_mode(sys, v, false, rest_journal, orders, rest_on);
+  for (auto& j : {journal, rest_journal})
+    for (auto suffix : {"", "-wal", "-shm"})
+      std::remove((j + suffix).c_str());
+  for (auto* r : {&venue_p, &venue_1, &ws_off, &ws_on, &rest_on})
+    print(*r);
+  if (venue_p.orders_per_s > 0)
+    std::printf("path_ws_api_journal_on / venue_ws_api_pipelined: %.2f (goal >= 0.8); "
+                "journal on/off: %.2f; ws_api/rest (journal on): %.2f\n",
+                ws_on.orders_per_s / venue_p.orders_per_s,
+                ws_off.orders_per_s > 0 ? ws_on.orders_per_s / ws_off.orders_per_s : 0.0,
+                rest_on.orders_per_s > 0 ? ws_on.orders_per_s / rest_on.orders_per_s : 0.0);
   return ok ? 0 : 1;
 }

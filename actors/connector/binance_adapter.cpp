@@ -10,10 +10,20 @@ namespace cwts::connector {
 binance_adapter::binance_adapter(binance_adapter_config cfg, adapter_context ctx)
   : cfg_(std::move(cfg)), ctx_(std::move(ctx)), session_(cfg_.gateway, cfg_.symbols) {
   if (cfg_.use_ws_api_orders) {
-    if (auto why = validate(cfg_.ws_api); !why.empty())
+    auto why = validate(cfg_.ws_api);
+    if (why.empty())
+      why = validate(cfg_.ws_api_pipeline);
+    if (!why.empty())
       spdlog::error("event=ws_api_orders_disabled reason=\"{}\"", why);
     else
-      session_.enable_ws_api(cfg_.ws_api);
+      // Each request's end, on the pipeline's thread: to the worker, where
+      // the session's tracker lives, then to the OMS.
+      session_.enable_ws_api_pipeline(cfg_.ws_api, cfg_.ws_api_pipeline,
+                                       [this](ws_api_completion c) {
+                                         ctx_.post([this, c] {
+                                           ctx_.report(session_.on_ws_api_done(c));
+                                         });
+                                       });
   }
   if (cfg_.use_user_data_stream) {
     if (auto why = validate(cfg_.user_data); !why.empty())
@@ -69,6 +79,7 @@ void binance_adapter::start_user_data() {
 
 void binance_adapter::start() {
   sync_clock();
+  session_.start_ws_api();
   std::lock_guard<std::mutex> guard(mtx_);
   if (use_user_data_)
     start_user_data();
@@ -84,6 +95,9 @@ void binance_adapter::stop() {
       user_data_->stop(); // kept: its counters stay in the stats
   }
   timer.reset(); // joins outside the lock: its tick takes it
+  // Requests in flight end unknown (resolved by query on the worker),
+  // queued ones unsent.
+  session_.stop_ws_api();
 }
 
 // One log line per 429 or 418 the venue sent (rest-api.md, LIMITS): the
@@ -189,6 +203,23 @@ void binance_adapter::add_counters(counters& k) const {
   k["orders.ws_api"] = c.orders_ws_api.load();
   k["orders.rest"] = c.orders_rest.load();
   k["orders.ws_api_fallbacks"] = c.ws_api_fallbacks.load();
+  if (auto* p = session_.pipeline()) {
+    auto& w = p->counters();
+    k["ws_api.requests"] = w.requests.load();
+    k["ws_api.answered"] = w.answered.load();
+    k["ws_api.in_flight"] = w.in_flight_now.load();
+    k["ws_api.max_in_flight_seen"] = w.max_in_flight_seen.load();
+    k["ws_api.queued"] = w.queued_now.load();
+    k["ws_api.queued_total"] = w.queued_total.load();
+    k["ws_api.queue_full"] = w.queue_full.load();
+    k["ws_api.dropped_queued"] = w.dropped_queued.load();
+    k["ws_api.timed_out"] = w.timed_out.load();
+    k["ws_api.failed_on_drop"] = w.failed_on_drop.load();
+    k["ws_api.unknown_ids"] = w.unknown_ids.load();
+    k["ws_api.rate_limit_pauses"] = w.rate_limit_pauses.load();
+    k["ws_api.connections"] = w.connections.load();
+    k["ws_api.connect_failures"] = w.connect_failures.load();
+  }
   if (!use_user_data_)
     return;
   // Zeros until start() made the stream (it starts on the worker).

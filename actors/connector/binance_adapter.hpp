@@ -1,6 +1,9 @@
 #pragma once
 // Binance Spot behind the venue-adapter contract (venue_adapter.hpp): orders
-// over the WebSocket API with REST fallback (venue_session), the kill
+// over the WebSocket API, several in flight (ws_api_pipeline: the worker
+// only hands each order to the pipeline's I/O thread; each answer comes back
+// to the worker through ctx.post and goes to the OMS from there), with REST
+// fallback while that connection does not open (venue_session), the kill
 // switch's cancel-all (DELETE /api/v3/openOrders per symbol, then a query,
 // cancel_all.cpp), fills from the user-data stream with REST polling as the
 // fallback, and GET /api/v3/time as the order channel's liveness probe.
@@ -36,6 +39,8 @@ struct binance_adapter_config {
   user_data_stream_config user_data{};
   bool use_ws_api_orders = false;
   ws_api_config ws_api{};
+  // Orders in flight on the WebSocket API and the queue beyond them.
+  ws_api_pipeline_config ws_api_pipeline{};
 };
 
 class binance_adapter final : public venue_adapter {

@@ -517,6 +517,7 @@ venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
   b.user_data = cfg.user_data;
   b.use_ws_api_orders = cfg.use_ws_api_orders;
   b.ws_api = cfg.ws_api;
+  b.ws_api_pipeline = cfg.ws_api_pipeline;
   return [b](const connector::adapter_context& ctx) {
     return std::make_shared<connector::binance_adapter>(b, ctx);
   };

@@ -56,6 +56,7 @@
 #include "actors/connector/okx/okx_market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
 #include "actors/connector/ws_api_orders.hpp"
+#include "actors/connector/ws_api_pipeline.hpp"
 #include "common/kill_gate.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "common/node_kill.hpp"
@@ -84,6 +85,8 @@ struct connector_actor_config {
   // while its connection is down.
   bool use_ws_api_orders = false;
   connector::ws_api_config ws_api;
+  // [venue] ws-api-max-in-flight / ws-api-max-queued (ws_api_pipeline.hpp).
+  connector::ws_api_pipeline_config ws_api_pipeline;
   // [venue] poll-interval-when-streaming-ms: REST polls while subscribed.
   std::chrono::milliseconds poll_interval_streaming{5000};
   std::chrono::milliseconds cancel_all_deadline{5000};

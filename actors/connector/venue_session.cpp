@@ -32,6 +32,8 @@ venue_reply<server_time_sample> venue_session::sync_clock() {
     gateway_.set_time_offset_ms(t.value.offset_ms);
     if (ws_)
       ws_->set_time_offset_ms(t.value.offset_ms);
+    if (pipeline_)
+      pipeline_->set_time_offset_ms(t.value.offset_ms);
   }
   return t;
 }
@@ -70,6 +72,50 @@ void venue_session::enable_ws_api(ws_api_config cfg) {
   ws_->set_time_offset_ms(gateway_.time_offset_ms());
 }
 
+void venue_session::enable_ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_config pipeline,
+                                           ws_api_pipeline::done_fn on_done) {
+  pipeline_ = std::make_unique<ws_api_pipeline>(std::move(cfg), pipeline, std::move(on_done));
+  pipeline_->set_time_offset_ms(gateway_.time_offset_ms());
+}
+
+void venue_session::start_ws_api() {
+  if (pipeline_)
+    pipeline_->start();
+}
+
+void venue_session::stop_ws_api() {
+  if (pipeline_)
+    pipeline_->stop();
+}
+
+std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
+  std::vector<session_output> out;
+  auto& reply = c.reply;
+  // Nothing left (the connection never opened): REST carries it.
+  bool fallback = reply.kind == reply_kind::not_sent && c.connect_failed;
+  if (fallback)
+    ++counters_.ws_api_fallbacks;
+  if (c.call == ws_api_call::place) {
+    if (fallback) {
+      ++counters_.orders_rest;
+      reply = gateway_.place_order(c.order);
+    } else {
+      ++counters_.orders_ws_api;
+    }
+    note_rtt(reply);
+    settle_place(c.order, reply, out);
+    counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+    return out;
+  }
+  if (fallback)
+    reply = gateway_.cancel_order(c.cancel.sym, c.cancel.id);
+  note_rtt(reply);
+  // A refused cancel (already filled or canceled) is settled by the next poll.
+  if (reply.ok())
+    append(out, tracker_.on_query_result(reply.value, wall_clock_now()));
+  return out;
+}
+
 venue_reply<venue_order> venue_session::send_place(const order_request& req) {
   if (ws_) {
     auto r = ws_->place_order(req);
@@ -100,8 +146,19 @@ std::vector<session_output> venue_session::place(const order_request& req, bool 
     out.emplace_back(reject(req, reject_reason::kill_gate_closed, "kill gate closed at the gateway"));
     return out;
   }
+  if (pipeline_) {
+    pipeline_->place(req); // its end: on_ws_api_done
+    return out;
+  }
   auto reply = send_place(req);
   note_rtt(reply);
+  settle_place(req, reply, out);
+  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+  return out;
+}
+
+void venue_session::settle_place(const order_request& req, const venue_reply<venue_order>& reply,
+                                 std::vector<session_output>& out) {
   switch (reply.kind) {
     case reply_kind::ok:
       ++counters_.orders_placed;
@@ -121,12 +178,14 @@ std::vector<session_output> venue_session::place(const order_request& req, bool 
         unresolved_.emplace(req.id, req.sym);
       break;
   }
-  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
-  return out;
 }
 
 std::vector<session_output> venue_session::cancel(const cancel_request& c) {
   std::vector<session_output> out;
+  if (pipeline_) {
+    pipeline_->cancel(c);
+    return out;
+  }
   auto reply = send_cancel(c);
   note_rtt(reply);
   // A refused cancel (already filled or canceled) is settled by the next poll.
@@ -182,6 +241,10 @@ channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
                                          std::chrono::milliseconds deadline,
                                          std::vector<session_output>& out) {
   auto started = monotonic_ns();
+  // Orders still waiting for a WebSocket API slot are not sent: the kill's
+  // cancel-all goes ahead of them (those in flight are canceled below).
+  if (pipeline_)
+    pipeline_->drop_queued("kill " + id.value + ": cancel-all goes ahead of orders not yet sent");
   channel_result r{id, self, "venue_cancel_all", true, 0, 0, 0, 0, ""};
   auto until = std::chrono::steady_clock::now() + deadline;
   for (auto& sym : which) {

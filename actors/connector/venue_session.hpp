@@ -15,6 +15,7 @@
 #include "actors/connector/order_tracker.hpp"
 #include "actors/connector/user_data_codec.hpp"
 #include "actors/connector/ws_api_orders.hpp"
+#include "actors/connector/ws_api_pipeline.hpp"
 #include "messages/kill.hpp"
 #include "messages/reconciliation.hpp"
 
@@ -59,7 +60,20 @@ public:
   // failed: surely not sent). An unknown outcome on either path is resolved
   // by a query on the client order id, never resent.
   void enable_ws_api(ws_api_config cfg);
-  bool ws_api_enabled() const { return ws_ != nullptr; }
+  bool ws_api_enabled() const { return ws_ != nullptr || pipeline_ != nullptr; }
+
+  // Several orders in flight on the WebSocket API (ws_api_pipeline.hpp):
+  // place() and cancel() then return nothing at once; each request's end
+  // comes to `on_done` on the pipeline's I/O thread, which must hand it to
+  // on_ws_api_done() on this session's thread (the worker). A request that
+  // could not be sent because the connection did not open goes over REST
+  // there. start/stop open and close the pipeline with the adapter.
+  void enable_ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_config pipeline,
+                              ws_api_pipeline::done_fn on_done);
+  void start_ws_api();
+  void stop_ws_api();
+  std::vector<session_output> on_ws_api_done(ws_api_completion c);
+  const ws_api_pipeline* pipeline() const { return pipeline_.get(); }
 
   // Measures the venue's clock offset and applies it to signed requests.
   venue_reply<server_time_sample> sync_clock();
@@ -109,10 +123,13 @@ private:
   void append(std::vector<session_output>& out, std::vector<execution_report> reports);
 
   venue_reply<venue_order> send_place(const order_request& req);
+  void settle_place(const order_request& req, const venue_reply<venue_order>& reply,
+                    std::vector<session_output>& out);
   venue_reply<venue_order> send_cancel(const cancel_request& c);
 
   binance_rest_gateway gateway_;
   std::unique_ptr<ws_api_orders> ws_;
+  std::unique_ptr<ws_api_pipeline> pipeline_;
   std::vector<symbol> symbols_;
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;

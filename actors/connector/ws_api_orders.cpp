@@ -110,8 +110,11 @@ namespace {
 
 // web-socket-api.md response: {"id","status","result"} or {"id","status","error":{code,msg}}.
 // `result` is handed to `parse` as JSON text (the REST reply's shape).
+// `id`: the id the answer must carry, or null to take any and report it in
+// `got_id`; `retry_after_ms`: a rate-limit answer's data.retryAfter.
 template <class T, class Parse>
-void read_answer(const std::string& text, const std::string& id, Parse parse, venue_reply<T>& out) {
+void read_answer(std::string_view text, const std::string* id, Parse parse, venue_reply<T>& out,
+                 std::string* got_id = nullptr, int64_t* retry_after_ms = nullptr) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject()) {
@@ -121,7 +124,9 @@ void read_answer(const std::string& text, const std::string& id, Parse parse, ve
   }
   auto rid = doc.FindMember("id");
   auto status = doc.FindMember("status");
-  if (rid == doc.MemberEnd() || !rid->value.IsString() || id != rid->value.GetString()
+  if (got_id && rid != doc.MemberEnd() && rid->value.IsString())
+    got_id->assign(rid->value.GetString(), rid->value.GetStringLength());
+  if (rid == doc.MemberEnd() || !rid->value.IsString() || (id && *id != rid->value.GetString())
       || status == doc.MemberEnd() || !status->value.IsInt()) {
     out.kind = reply_kind::unknown;
     out.detail = "WebSocket API answer without our id or a status";
@@ -151,6 +156,12 @@ void read_answer(const std::string& text, const std::string& id, Parse parse, ve
       out.error.code = code->value.GetInt64();
     if (msg != err->value.MemberEnd() && msg->value.IsString())
       out.error.msg = msg->value.GetString();
+    auto data = err->value.FindMember("data");
+    if (retry_after_ms && data != err->value.MemberEnd() && data->value.IsObject()) {
+      auto ra = data->value.FindMember("retryAfter");
+      if (ra != data->value.MemberEnd() && ra->value.IsInt64())
+        *retry_after_ms = ra->value.GetInt64();
+    }
   }
   // Same rule as REST: a 5XX or -1007 leaves the execution status unknown.
   bool unknown = out.http_status >= 500 || out.error.code == code_backend_timeout;
@@ -183,10 +194,15 @@ venue_reply<T> ws_api_orders::call(const std::string& method, query_params param
     out.detail = "WebSocket API " + method + ": " + ec.message();
     return out;
   }
-  read_answer<T>(answer, id, parse, out);
+  read_answer<T>(answer, &id, parse, out);
   if (out.kind == reply_kind::unknown)
     impl_->drop(); // answers may now be out of step with requests
   return out;
+}
+
+void read_ws_api_order_answer(std::string_view text, std::string& id, venue_reply<venue_order>& out,
+                              int64_t& retry_after_ms) {
+  read_answer<venue_order>(text, nullptr, parse_order, out, &id, &retry_after_ms);
 }
 
 venue_reply<venue_order> ws_api_orders::place_order(const order_request& req) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/connector/binance_rest_gateway.hpp"
@@ -48,6 +49,14 @@ std::string validate(const ws_api_config& cfg);
 std::string ws_api_signed_request(const std::string& id, const std::string& method,
                                   query_params params, const ws_api_config& cfg,
                                   int64_t timestamp_ms);
+
+// One answer to order.place or order.cancel, read as ws_api_orders reads
+// its own: `id` gets the answer's id (empty when it has none), and a
+// rate-limit answer's data.retryAfter (ms since the epoch) goes to
+// `retry_after_ms` (left alone when absent). For ws_api_pipeline, which
+// matches answers to requests by that id.
+void read_ws_api_order_answer(std::string_view text, std::string& id, venue_reply<venue_order>& out,
+                              int64_t& retry_after_ms);
 
 class ws_api_orders {
 public:

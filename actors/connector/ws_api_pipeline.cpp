@@ -1,0 +1,420 @@
+#include "actors/connector/ws_api_pipeline.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/connector/ws_client.hpp"
+
+namespace cwts::connector {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using clock_type = std::chrono::steady_clock;
+
+std::string validate(const ws_api_pipeline_config& cfg) {
+  if (cfg.max_in_flight == 0 || cfg.max_in_flight > 4096)
+    return "ws-api-max-in-flight: must be 1..4096";
+  if (cfg.max_queued > 1'000'000)
+    return "ws-api-max-queued: must be 0..1000000";
+  return {};
+}
+
+namespace {
+
+// The deadline check's period: fine enough against a request timeout of
+// seconds, coarse enough to cost nothing.
+constexpr auto tick = std::chrono::milliseconds(10);
+constexpr const char* id_prefix = "p-";
+
+struct pending {
+  ws_api_completion c;
+  clock_type::time_point started{};  // queued or written
+  clock_type::time_point deadline{};
+};
+
+// Our request ids are "p-<seq>"; anything else matches nothing.
+std::optional<uint64_t> seq_of(const std::string& id) {
+  std::string_view v(id);
+  if (v.substr(0, 2) != id_prefix)
+    return std::nullopt;
+  uint64_t seq = 0;
+  auto [end, ec] = std::from_chars(v.data() + 2, v.data() + v.size(), seq);
+  if (ec != std::errc() || end != v.data() + v.size())
+    return std::nullopt;
+  return seq;
+}
+
+} // namespace
+
+// Everything below runs on the I/O thread.
+struct ws_api_pipeline::state {
+  enum class link_state : uint8_t { down, opening, up };
+
+  state(ws_api_pipeline& owner)
+    : p(owner), ws(ioc, owner.cfg_.tls, owner.cfg_.ca_file), timer(ioc),
+      work(asio::make_work_guard(ioc)) {}
+
+  ws_api_pipeline& p;
+  asio::io_context ioc;
+  ws_client ws;
+  boost::beast::flat_buffer buffer;
+  asio::steady_timer timer;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread thread;
+  link_state link = link_state::down;
+  uint64_t generation = 0; // handlers of an older connection are ignored
+  uint64_t next_seq = 1;
+  std::deque<pending> queued;
+  std::map<uint64_t, pending> in_flight; // by seq: write order, oldest first
+  std::deque<std::shared_ptr<std::string>> writes; // Beast allows one write at a time
+  bool writing = false;
+  bool timer_armed = false;
+  clock_type::time_point paused_until{};
+  std::string last_error;
+
+  void complete(pending& r, reply_kind kind, std::string detail) {
+    r.c.reply.kind = kind;
+    r.c.reply.detail = std::move(detail);
+    r.c.reply.rtt_ns
+      = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - r.started).count();
+    p.on_done_(std::move(r.c));
+  }
+
+  void note_sizes() {
+    p.counters_.queued_now = static_cast<int64_t>(queued.size());
+    auto n = static_cast<int64_t>(in_flight.size());
+    p.counters_.in_flight_now = n;
+    if (n > p.counters_.max_in_flight_seen)
+      p.counters_.max_in_flight_seen = n;
+  }
+
+  void submit(pending r) {
+    auto why = r.c.call == ws_api_call::place ? check_order(r.c.order) : std::string{};
+    if (!why.empty())
+      return complete(r, reply_kind::not_sent, "invalid request: " + why);
+    // At most max_queued wait beyond the free in-flight slots.
+    auto free_slots = p.pipeline_.max_in_flight - std::min(in_flight.size(), p.pipeline_.max_in_flight);
+    if (queued.size() >= p.pipeline_.max_queued + free_slots) {
+      ++p.counters_.queue_full;
+      return complete(r, reply_kind::not_sent,
+                      "WebSocket API queue full: " + std::to_string(in_flight.size())
+                        + " in flight, " + std::to_string(queued.size()) + " queued");
+    }
+    r.started = clock_type::now();
+    r.deadline = r.started + p.cfg_.request_timeout;
+    if (link != link_state::up || in_flight.size() >= p.pipeline_.max_in_flight)
+      ++p.counters_.queued_total;
+    queued.push_back(std::move(r));
+    pump();
+  }
+
+  // Writes what the bound, the link and a rate-limit pause allow.
+  void pump() {
+    if (!queued.empty() && link == link_state::down)
+      open();
+    if (link == link_state::up && clock_type::now() >= paused_until)
+      while (!queued.empty() && in_flight.size() < p.pipeline_.max_in_flight) {
+        auto r = std::move(queued.front());
+        queued.pop_front();
+        write_request(std::move(r));
+      }
+    note_sizes();
+    arm_timer();
+  }
+
+  void write_request(pending r) {
+    auto seq = next_seq++;
+    auto id = id_prefix + std::to_string(seq);
+    auto ts = wall_clock_now().ns / 1'000'000 + p.time_offset_ms_.load();
+    std::string text;
+    if (r.c.call == ws_api_call::place)
+      text = ws_api_signed_request(id, "order.place", order_params(r.c.order, p.cfg_.response_type),
+                                   p.cfg_, ts);
+    else
+      text = ws_api_signed_request(
+        id, "order.cancel",
+        {{"symbol", r.c.cancel.sym.str()}, {"origClientOrderId", r.c.cancel.id.value}}, p.cfg_, ts);
+    // The deadline runs from the write: time spent queued is not the venue's.
+    r.started = clock_type::now();
+    r.deadline = r.started + p.cfg_.request_timeout;
+    in_flight.emplace(seq, std::move(r));
+    ++p.counters_.requests;
+    writes.push_back(std::make_shared<std::string>(std::move(text)));
+    if (!writing)
+      write_next();
+  }
+
+  void write_next() {
+    writing = true;
+    auto frame = writes.front(); // alive until its handler ran, even after a drop
+    auto gen = generation;
+    ws.text(true);
+    ws.async_write(asio::buffer(*frame), [this, gen, frame](error_code ec, std::size_t) {
+      if (gen != generation)
+        return;
+      writing = false;
+      if (ec)
+        return broken("write: " + ec.message());
+      writes.pop_front();
+      if (!writes.empty())
+        write_next();
+    });
+  }
+
+  void open() {
+    link = link_state::opening;
+    ++p.counters_.connections;
+    auto gen = ++generation;
+    ws.async_open(p.cfg_.host, p.cfg_.port, p.cfg_.target, p.cfg_.connect_timeout, std::nullopt,
+                  [this, gen](error_code ec, ws_open_step step) {
+                    if (gen != generation)
+                      return;
+                    if (ec)
+                      return open_failed(std::string(to_string(step)) + ": " + ec.message());
+                    link = link_state::up;
+                    p.connected_ = true;
+                    read_next();
+                    pump();
+                  });
+  }
+
+  // Nothing was written: every queued request ends not_sent, with the
+  // connection down (the session may carry orders over REST).
+  void open_failed(std::string why) {
+    ++p.counters_.connect_failures;
+    drop();
+    last_error = why;
+    spdlog::warn("event=ws_api_connect_failed queued={} error=\"{}\"", queued.size(), why);
+    fail_queued("WebSocket API connection down: " + why, nullptr);
+  }
+
+  void read_next() {
+    auto gen = generation;
+    ws.async_read(buffer, [this, gen](error_code ec, std::size_t) {
+      if (gen != generation)
+        return;
+      if (ec)
+        return broken("read: " + ec.message());
+      std::string_view text(static_cast<const char*>(buffer.cdata().data()), buffer.size());
+      on_answer(text);
+      buffer.consume(buffer.size());
+      read_next();
+    });
+  }
+
+  void on_answer(std::string_view text) {
+    std::string id;
+    venue_reply<venue_order> reply;
+    int64_t retry_after = 0;
+    read_ws_api_order_answer(text, id, reply, retry_after);
+    auto seq = seq_of(id);
+    auto it = seq ? in_flight.find(*seq) : in_flight.end();
+    if (it == in_flight.end()) {
+      // A late answer to a request that timed out, or not ours: never
+      // matched to another order.
+      auto n = ++p.counters_.unknown_ids;
+      if (n <= 10 || n % 1000 == 0)
+        spdlog::warn("event=ws_api_unknown_answer id=\"{}\" count={} detail=\"{}\"", id.substr(0, 64),
+                     n, reply.detail.substr(0, 200));
+      return;
+    }
+    auto r = std::move(it->second);
+    in_flight.erase(it);
+    ++p.counters_.answered;
+    if (reply.http_status == 429 || reply.http_status == 418)
+      pause(retry_after, reply.http_status);
+    auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - r.started);
+    reply.rtt_ns = rtt.count();
+    r.c.reply = std::move(reply);
+    p.on_done_(std::move(r.c));
+    pump();
+  }
+
+  // web-socket-api.md: a 429 must be heeded until retryAfter (a 418 bans).
+  void pause(int64_t retry_after_ms, unsigned status) {
+    auto now_ms = wall_clock_now().ns / 1'000'000;
+    auto wait = retry_after_ms > now_ms ? std::chrono::milliseconds(retry_after_ms - now_ms)
+                                        : std::chrono::milliseconds(1000);
+    wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(5));
+    auto until = clock_type::now() + wait;
+    if (until > paused_until)
+      paused_until = until;
+    auto n = ++p.counters_.rate_limit_pauses;
+    spdlog::warn("event=ws_api_rate_limited status={} pause_ms={} count={}", status, wait.count(), n);
+  }
+
+  // The connection broke: what was written may have executed.
+  void broken(const std::string& why) {
+    drop();
+    last_error = why;
+    auto n = in_flight.size();
+    fail_in_flight("WebSocket API connection lost (" + why + ")");
+    if (n > 0)
+      spdlog::warn("event=ws_api_connection_lost in_flight={} queued={} error=\"{}\"", n,
+                   queued.size(), why);
+    // Queued requests reconnect, after the aborted handlers ran.
+    asio::post(ioc, [this] { pump(); });
+  }
+
+  void fail_in_flight(const std::string& why) {
+    auto all = std::exchange(in_flight, {});
+    for (auto& [seq, r] : all) {
+      ++p.counters_.failed_on_drop;
+      complete(r, reply_kind::unknown, why);
+    }
+    note_sizes();
+  }
+
+  void fail_queued(const std::string& why, std::atomic<int64_t>* count) {
+    auto all = std::exchange(queued, {});
+    for (auto& r : all) {
+      if (count)
+        ++*count;
+      r.c.connect_failed = count == nullptr && link == link_state::down;
+      complete(r, reply_kind::not_sent, why);
+    }
+    note_sizes();
+  }
+
+  void drop() {
+    ++generation;
+    link = link_state::down;
+    p.connected_ = false;
+    writing = false;
+    writes.clear();
+    ws.cancel_resolve();
+    ws.close_socket();
+    buffer.consume(buffer.size());
+  }
+
+  void arm_timer() {
+    if (timer_armed || (in_flight.empty() && queued.empty()))
+      return;
+    timer_armed = true;
+    timer.expires_after(tick);
+    timer.async_wait([this](error_code ec) {
+      timer_armed = false;
+      if (!ec)
+        on_tick();
+    });
+  }
+
+  // Deadlines: written and unanswered -> unknown; never written -> not_sent.
+  void on_tick() {
+    auto now = clock_type::now();
+    while (!in_flight.empty() && in_flight.begin()->second.deadline <= now) {
+      auto r = std::move(in_flight.begin()->second);
+      in_flight.erase(in_flight.begin());
+      ++p.counters_.timed_out;
+      complete(r, reply_kind::unknown,
+               "WebSocket API: no answer within " + std::to_string(p.cfg_.request_timeout.count())
+                 + " ms");
+    }
+    while (!queued.empty() && queued.front().deadline <= now) {
+      auto r = std::move(queued.front());
+      queued.pop_front();
+      std::string why = now < paused_until ? "paused after a rate-limit answer"
+                        : link != link_state::up ? "connecting"
+                                                  : "behind the in-flight bound";
+      complete(r, reply_kind::not_sent, "WebSocket API: not sent within "
+                                          + std::to_string(p.cfg_.request_timeout.count())
+                                          + " ms (" + why + ")");
+    }
+    pump();
+  }
+
+  void shutdown() {
+    drop();
+    timer.cancel();
+    fail_in_flight("WebSocket API stopped");
+    fail_queued("WebSocket API stopped", &p.counters_.dropped_queued);
+    work.reset();
+  }
+};
+
+ws_api_pipeline::ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_config pipeline, done_fn on_done)
+  : cfg_(std::move(cfg)), pipeline_(pipeline), on_done_(std::move(on_done)) {}
+
+ws_api_pipeline::~ws_api_pipeline() {
+  stop();
+}
+
+void ws_api_pipeline::start() {
+  std::lock_guard<std::mutex> guard(mtx_);
+  if (st_)
+    return;
+  st_ = std::make_unique<state>(*this);
+  auto* s = st_.get();
+  s->thread = std::thread([s] { s->ioc.run(); });
+}
+
+void ws_api_pipeline::stop() {
+  std::unique_ptr<state> s;
+  {
+    std::lock_guard<std::mutex> guard(mtx_);
+    s = std::move(st_);
+  }
+  if (!s)
+    return;
+  asio::post(s->ioc, [raw = s.get()] { raw->shutdown(); });
+  // Bounded like io_thread: a close racing the peer's can leave a Beast
+  // operation suspended; the work guard is gone, so the context ends.
+  auto deadline = clock_type::now() + std::chrono::seconds(2);
+  while (!s->ioc.stopped() && clock_type::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  s->ioc.stop();
+  s->thread.join();
+  connected_ = false;
+}
+
+void ws_api_pipeline::post_request(ws_api_completion c) {
+  {
+    std::lock_guard<std::mutex> guard(mtx_);
+    if (st_) {
+      asio::post(st_->ioc, [s = st_.get(), c = std::move(c)]() mutable {
+        s->submit(pending{std::move(c), {}, {}});
+      });
+      return;
+    }
+  }
+  c.reply.kind = reply_kind::not_sent;
+  c.reply.detail = "WebSocket API stopped";
+  on_done_(std::move(c)); // outside the lock: it may place again
+}
+
+void ws_api_pipeline::place(const order_request& req) {
+  ws_api_completion c;
+  c.call = ws_api_call::place;
+  c.order = req;
+  post_request(std::move(c));
+}
+
+void ws_api_pipeline::cancel(const cancel_request& cancel) {
+  ws_api_completion c;
+  c.call = ws_api_call::cancel;
+  c.cancel = cancel;
+  post_request(std::move(c));
+}
+
+void ws_api_pipeline::drop_queued(std::string why) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  if (!st_)
+    return;
+  asio::post(st_->ioc, [s = st_.get(), why = std::move(why)] {
+    s->fail_queued(why, &s->p.counters_.dropped_queued);
+  });
+}
+
+} // namespace cwts::connector

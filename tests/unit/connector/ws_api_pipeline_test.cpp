@@ -1,0 +1,284 @@
+// Several orders in flight on the WebSocket API (ws_api_pipeline.hpp)
+// against a scripted venue on loopback: answers matched by id whatever their
+// order, an answer with an id not in flight counted and never matched, a
+// dropped connection ending every request in flight unknown exactly once,
+// the in-flight bound (queue beyond it, bounded), deadlines and a rate-limit
+// pause. Asserts outcomes and counters, never timings.
+#define CAF_SUITE connector_ws_api_pipeline
+#include "caf/test/unit_test_impl.hpp"
+
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "actors/connector/ws_api_pipeline.hpp"
+#include "tests/unit/connector/ws_script_server.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using test::script_detail::eventually;
+using test::script_detail::peer;
+
+namespace {
+
+test::ws_script_server::rest_body no_rest = [](const std::string&) { return std::string("{}"); };
+
+order_request ioc_buy(const std::string& id) {
+  order_request req;
+  req.id = client_order_id{id};
+  req.sym = *symbol::parse("USDCHF");
+  req.order_side = side::buy;
+  req.type = order_type::limit;
+  req.tif = time_in_force::ioc;
+  req.limit_price = *price::parse("0.5");
+  req.quantity = *qty::parse("1");
+  return req;
+}
+
+// What the venue reads of one request: its id and client order id.
+struct request_seen {
+  std::string id;
+  std::string client_id;
+};
+
+request_seen parse_request(const std::string& text) {
+  static const std::regex id_re("\"id\":\"([^\"]+)\"");
+  static const std::regex cid_re("\"newClientOrderId\":\"([^\"]+)\"");
+  std::smatch m;
+  request_seen r;
+  if (std::regex_search(text, m, id_re))
+    r.id = m[1];
+  if (std::regex_search(text, m, cid_re))
+    r.client_id = m[1];
+  return r;
+}
+
+std::string answer(const request_seen& r, const char* status = "EXPIRED") {
+  return "{\"id\":\"" + r.id + "\",\"status\":200,\"result\":{\"symbol\":\"USDCHF\",\"orderId\":7,"
+         "\"orderListId\":-1,\"clientOrderId\":\"" + r.client_id + "\",\"transactTime\":1684804350068,"
+         "\"price\":\"0.50000000\",\"origQty\":\"1.00000000\",\"executedQty\":\"0.00000000\","
+         "\"cummulativeQuoteQty\":\"0.00000000\",\"status\":\"" + status + "\",\"timeInForce\":\"IOC\","
+         "\"type\":\"LIMIT\",\"side\":\"BUY\"}}";
+}
+
+// Collects every request's end (on the pipeline's thread).
+struct ends {
+  std::mutex mtx;
+  std::vector<ws_api_completion> all;
+
+  ws_api_pipeline::done_fn fn() {
+    return [this](ws_api_completion c) {
+      std::lock_guard<std::mutex> g(mtx);
+      all.push_back(std::move(c));
+    };
+  }
+  std::size_t size() {
+    std::lock_guard<std::mutex> g(mtx);
+    return all.size();
+  }
+  std::vector<ws_api_completion> copy() {
+    std::lock_guard<std::mutex> g(mtx);
+    return all;
+  }
+};
+
+ws_api_config config(uint16_t port) {
+  ws_api_config c;
+  c.port = port;
+  c.api_key = "key";
+  c.secret = "secret";
+  return c;
+}
+
+} // namespace
+
+CAF_TEST(answers_in_any_order_are_matched_to_their_requests_by_id) {
+  test::ws_script_server server(no_rest, [](peer& p, int) {
+    std::vector<request_seen> got;
+    for (int i = 0; i < 3; ++i)
+      got.push_back(parse_request(p.read()));
+    for (auto it = got.rbegin(); it != got.rend(); ++it) // last first
+      p.send(answer(*it));
+  });
+  ends done;
+  ws_api_pipeline pipe(config(server.port()), {}, done.fn());
+  pipe.start();
+  for (auto id : {"a", "b", "c"})
+    pipe.place(ioc_buy(id));
+  CAF_REQUIRE(eventually([&] { return done.size() == 3; }));
+  std::vector<std::string> order;
+  for (auto& c : done.copy()) {
+    CAF_REQUIRE(c.reply.ok());
+    // Each answer reached the request it names.
+    CAF_CHECK_EQUAL(c.reply.value.client_id.value, c.order.id.value);
+    order.push_back(c.order.id.value);
+  }
+  CAF_CHECK_EQUAL(order, (std::vector<std::string>{"c", "b", "a"}));
+  CAF_CHECK_EQUAL(pipe.counters().answered.load(), 3);
+  CAF_CHECK_EQUAL(pipe.counters().max_in_flight_seen.load(), 3);
+  CAF_CHECK_EQUAL(server.ws_connections(), 1);
+}
+
+CAF_TEST(an_answer_with_an_unknown_id_is_counted_and_never_matched) {
+  test::ws_script_server server(no_rest, [](peer& p, int) {
+    auto r = parse_request(p.read());
+    p.send(answer(request_seen{"p-999", r.client_id})); // never sent by us
+    p.send(answer(request_seen{"someone-else", r.client_id}));
+    p.send("{\"status\":200}"); // no id at all
+    p.send(answer(r));
+  });
+  ends done;
+  ws_api_pipeline pipe(config(server.port()), {}, done.fn());
+  pipe.start();
+  pipe.place(ioc_buy("u1"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  CAF_REQUIRE(eventually([&] { return pipe.counters().unknown_ids.load() == 3; }));
+  auto c = done.copy().front();
+  CAF_CHECK(c.reply.ok());
+  CAF_CHECK_EQUAL(c.order.id.value, "u1");
+  CAF_CHECK_EQUAL(pipe.counters().answered.load(), 1);
+}
+
+CAF_TEST(a_dropped_connection_ends_every_request_in_flight_unknown_once) {
+  std::atomic<int> read_on_second{0};
+  test::ws_script_server server(no_rest, [&](peer& p, int conn) {
+    if (conn == 0) {
+      for (int i = 0; i < 4; ++i)
+        p.read();
+      throw std::runtime_error("venue drops the connection"); // closes it
+    }
+    auto r = parse_request(p.read());
+    ++read_on_second;
+    p.send(answer(r));
+  });
+  ends done;
+  ws_api_pipeline pipe(config(server.port()), {}, done.fn());
+  pipe.start();
+  for (auto id : {"d1", "d2", "d3", "d4"})
+    pipe.place(ioc_buy(id));
+  CAF_REQUIRE(eventually([&] { return done.size() == 4; }));
+  for (auto& c : done.copy()) {
+    CAF_CHECK(c.reply.kind == reply_kind::unknown); // may have executed: never resent
+    CAF_CHECK(!c.connect_failed);
+  }
+  CAF_CHECK_EQUAL(pipe.counters().failed_on_drop.load(), 4);
+  // The next order opens a new connection; none of the four ends again.
+  pipe.place(ioc_buy("d5"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 5; }));
+  auto all = done.copy();
+  CAF_CHECK_EQUAL(all.back().order.id.value, "d5");
+  CAF_CHECK(all.back().reply.ok());
+  CAF_CHECK_EQUAL(read_on_second.load(), 1); // d1..d4 were not resent
+  CAF_CHECK_EQUAL(pipe.counters().failed_on_drop.load(), 4);
+  CAF_CHECK_EQUAL(pipe.counters().connections.load(), 2);
+}
+
+CAF_TEST(beyond_the_in_flight_bound_requests_queue_and_the_queue_is_bounded) {
+  std::atomic<bool> go{false};
+  std::atomic<int> max_unanswered{0};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    std::vector<request_seen> got;
+    for (int i = 0; i < 2; ++i)
+      got.push_back(parse_request(p.read()));
+    max_unanswered = 2;
+    eventually([&] { return go.load(); });
+    // Each answer frees a slot: the next queued request comes.
+    for (std::size_t answered = 0; answered < 4; ++answered) {
+      p.send(answer(got[answered]));
+      if (got.size() < 4)
+        got.push_back(parse_request(p.read()));
+    }
+  });
+  ends done;
+  ws_api_pipeline_config bound;
+  bound.max_in_flight = 2;
+  bound.max_queued = 2;
+  ws_api_pipeline pipe(config(server.port()), bound, done.fn());
+  pipe.start();
+  for (auto id : {"q1", "q2", "q3", "q4", "q5"})
+    pipe.place(ioc_buy(id));
+  // Two written, two queued, the fifth refused unsent.
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto refused = done.copy().front();
+  CAF_CHECK_EQUAL(refused.order.id.value, "q5");
+  CAF_CHECK(refused.reply.kind == reply_kind::not_sent);
+  CAF_CHECK(!refused.connect_failed); // REST must not carry it either
+  CAF_CHECK_EQUAL(pipe.counters().queue_full.load(), 1);
+  CAF_REQUIRE(eventually([&] { return max_unanswered.load() == 2; }));
+  CAF_CHECK_EQUAL(pipe.counters().in_flight_now.load(), 2);
+  CAF_CHECK_EQUAL(pipe.counters().queued_now.load(), 2);
+  go = true;
+  CAF_REQUIRE(eventually([&] { return done.size() == 5; }));
+  for (auto& c : done.copy())
+    if (c.order.id.value != "q5")
+      CAF_CHECK(c.reply.ok());
+  CAF_CHECK_EQUAL(pipe.counters().max_in_flight_seen.load(), 2);
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 4);
+}
+
+CAF_TEST(no_answer_in_time_is_unknown_and_the_late_answer_matches_nothing) {
+  std::atomic<bool> send_late{false};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    auto r = parse_request(p.read());
+    eventually([&] { return send_late.load(); });
+    p.send(answer(r));
+  });
+  ends done;
+  auto cfg = config(server.port());
+  cfg.request_timeout = std::chrono::milliseconds(100);
+  ws_api_pipeline pipe(cfg, {}, done.fn());
+  pipe.start();
+  pipe.place(ioc_buy("t1"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  CAF_CHECK(done.copy().front().reply.kind == reply_kind::unknown);
+  CAF_CHECK_EQUAL(pipe.counters().timed_out.load(), 1);
+  send_late = true;
+  CAF_REQUIRE(eventually([&] { return pipe.counters().unknown_ids.load() == 1; }));
+  CAF_CHECK_EQUAL(done.size(), 1u);
+}
+
+CAF_TEST(a_rate_limit_answer_pauses_writing) {
+  test::ws_script_server server(no_rest, [](peer& p, int) {
+    auto r = parse_request(p.read());
+    p.send("{\"id\":\"" + r.id + "\",\"status\":429,\"error\":{\"code\":-1003,\"msg\":\"Too many "
+           "requests\",\"data\":{\"serverTime\":1,\"retryAfter\":1}}}");
+    auto again = parse_request(p.read());
+    p.send(answer(again));
+  });
+  ends done;
+  ws_api_pipeline pipe(config(server.port()), {}, done.fn());
+  pipe.start();
+  pipe.place(ioc_buy("r1"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto limited = done.copy().front();
+  CAF_CHECK(limited.reply.kind == reply_kind::rejected);
+  CAF_CHECK_EQUAL(limited.reply.error.code, -1003);
+  CAF_CHECK_EQUAL(pipe.counters().rate_limit_pauses.load(), 1);
+  // retryAfter already passed: a pause of 1 s by default, then sent.
+  pipe.place(ioc_buy("r2"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 2; }));
+  CAF_CHECK(done.copy().back().reply.ok());
+}
+
+CAF_TEST(a_venue_that_does_not_answer_the_connect_leaves_requests_to_rest) {
+  uint16_t port = 0;
+  {
+    test::ws_script_server gone(no_rest, [](peer&, int) {});
+    port = gone.port();
+  } // nothing listens there now
+  ends done;
+  ws_api_pipeline pipe(config(port), {}, done.fn());
+  pipe.start();
+  pipe.place(ioc_buy("c1"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto c = done.copy().front();
+  CAF_CHECK(c.reply.kind == reply_kind::not_sent);
+  CAF_CHECK(c.connect_failed);
+  CAF_CHECK(!pipe.connected());
+  // A stopped pipeline refuses at once, unsent and not for REST.
+  pipe.stop();
+  pipe.place(ioc_buy("c2"));
+  CAF_REQUIRE_EQUAL(done.size(), 2u);
+  CAF_CHECK(done.copy().back().reply.kind == reply_kind::not_sent);
+  CAF_CHECK(!done.copy().back().connect_failed);
+}
