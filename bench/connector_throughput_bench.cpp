@@ -139,7 +139,10 @@ int main(int argc, char** argv) {
     vcfg.trades.whitelist.push_back(*symbol::parse(symbols[i]));
   vcfg.trades.max_age_ns = 3'600'000'000'000; // the frames' time is the bench's start
   auto validator = spawn_validator(sys, vcfg);
-  caf::anon_send(validator, wire_atom::value, role_directory{{"strategy", sub}});
+  // The directory is a safety message: the validator takes it only from an
+  // actor of this node (common/sender_guard.hpp), never anonymously.
+  caf::scoped_actor wiring{sys};
+  wiring->send(validator, wire_atom::value, role_directory{{"strategy", sub}});
 
   connector::market_stream_config scfg;
   scfg.port = port;
@@ -154,7 +157,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100)); // wiring delivered
   stream.start();
   auto fut = done.get_future();
-  bool finished = fut.wait_for(std::chrono::seconds(120)) == std::future_status::ready;
+  bool finished = fut.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
   auto end = finished ? fut.get() : clk::now();
   double secs = static_cast<double>(end.time_since_epoch().count() - first_write_ns.load()) / 1e9;
   std::printf("connector_throughput_bench: %zu trade frames, %zu symbols, frames -> market_stream -> "

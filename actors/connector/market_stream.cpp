@@ -10,7 +10,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
@@ -18,6 +17,7 @@
 #include "actors/connector/guarded_text.hpp"
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/market_feed.hpp"
+#include "actors/connector/market_read_loop.hpp"
 #include "actors/connector/order_book.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
@@ -49,6 +49,8 @@ std::string validate(const market_stream_config& cfg) {
   if (cfg.connect_timeout.count() <= 0 || cfg.idle_timeout.count() <= 0
       || cfg.snapshot_timeout.count() <= 0)
     return "connect_timeout/idle_timeout/snapshot_timeout: must be positive";
+  if (auto why = validate(cfg.read_limits); !why.empty())
+    return "read_limits." + why;
   return validate_reconnect(cfg);
 }
 
@@ -155,16 +157,11 @@ struct market_stream::impl {
     });
   }
 
-  void read() {
-    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
-  }
+  void read() { reader.start(); }
 
-  void on_read(error_code ec) {
-    if (ec)
-      return disconnected();
-    auto now = wall_clock_now();
-    auto kind = take_frame(self.md_, buffer, now,
-                           [&](std::string_view text) { return decode_market_frame(text, now, event); });
+  // One message of the read that completed at `now` (market_read_loop).
+  void on_frame(std::string_view text, timestamp_ns now) {
+    auto kind = decode_market_frame(text, now, event);
     if (kind) {
       ++self.by_kind_[static_cast<std::size_t>(kind.value())];
       on_event(kind.value(), now);
@@ -172,8 +169,6 @@ struct market_stream::impl {
       ++self.md_.parse_errors;
       last_error.set(kind.error().reason);
     }
-    read();
-    batcher.after_frame();
   }
 
   void on_event(market_event_kind kind, timestamp_ns now) {
@@ -301,9 +296,12 @@ struct market_stream::impl {
   asio::steady_timer idle_timer{ioc};
   uint64_t control_frames = 0;
   keepalive_watch idle;
-  ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  // Our own frame reader (ws_client.hpp): one large read, every frame in it.
+  ws_client ws{ioc, cfg.tls, cfg.ca_file, cfg.read_limits};
   ws_reconnector link;
-  beast::flat_buffer buffer;
+  market_read_loop reader{ws, self.md_, batcher, cfg.max_batch,
+                          [this](std::string_view text, timestamp_ns now) { on_frame(text, now); },
+                          [this] { disconnected(); }};
   io_thread runner{ioc};
   guarded_text last_error;
   guarded_text last_connect_error;
@@ -344,6 +342,7 @@ bool market_stream::keeps_books() const {
 void market_stream::add_counters(counters& k) const {
   using kind = market_event_kind;
   md_.add_to(k, link_);
+  add_reader_counters(impl_->ws, k);
   for (auto e : {kind::trade, kind::agg_trade, kind::book_ticker, kind::depth_update})
     k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));
   k["book.snapshots"] = static_cast<int64_t>(snapshots());
@@ -357,6 +356,10 @@ const std::vector<symbol>& market_stream::symbols() const {
 
 std::string market_stream::last_parse_error() const {
   return impl_->last_error.get();
+}
+
+std::string market_stream::last_protocol_error() const {
+  return impl_->ws.last_protocol_error();
 }
 
 std::string market_stream::last_connect_error() const {

@@ -2,18 +2,21 @@
 // Binance market stream client (web-socket-streams.md): one combined
 // WebSocket to /stream?streams=<sym>@trade/<sym>@aggTrade/<sym>@bookTicker/
 // <sym>@depth@100ms/... (symbols lower-case), on its own thread.
-// Answers pings (Beast replies to every ping with a pong carrying the same
-// payload, as the docs require), decodes each frame (market_codec), keeps a
+// Reads with our own frame reader (ws_client.hpp, ws_frame_reader.hpp: one
+// large read, every complete frame in it parsed in one handler; protocol
+// errors counted with their reason, the connection then closed and
+// reopened), answers pings (a pong carrying the same payload, as the docs
+// require), decodes each frame (market_codec), keeps a
 // local order book per symbol (order_book: snapshot + diffs, the snapshot
 // fetched with GET /api/v3/depth on a helper thread), and reconnects with
 // jittered exponential backoff until stop(); after a reconnect every book
 // is rebuilt (nothing sent while we were away is trusted).
 //
-// Output: a market_batch per burst of frames (trades; bookTicker tops and
-// the local book's top after each applied diff), handed to `on_batch` on
-// the stream thread. A batch is flushed as soon as no further frame is
-// ready to be read without waiting (or at max_batch), so batching adds no
-// latency when the feed is quiet and amortises the hand-off under load.
+// Output: a market_batch per read (trades; bookTicker tops and the local
+// book's top after each applied diff), handed to `on_batch` on the stream
+// thread once every frame of the read is decoded (or at max_batch), so
+// batching adds no latency when the feed is quiet and amortises the
+// hand-off under load (market_read_loop.hpp).
 // The counters are atomics any thread may read.
 
 #include <atomic>
@@ -27,6 +30,7 @@
 
 #include "actors/connector/market_codec.hpp"
 #include "actors/connector/market_source.hpp"
+#include "actors/connector/ws_frame_reader.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -52,6 +56,9 @@ struct market_stream_config {
   // Diffs buffered per symbol while a snapshot is on its way.
   std::size_t max_buffered_diffs = 10'000;
   std::size_t max_batch = 1024;
+  // Our frame reader: bytes per read, and the largest message accepted
+  // (a larger one is refused from its header and the connection closed).
+  ws_reader_limits read_limits{};
   // Bounds connect + WebSocket handshake, and the closing handshake.
   std::chrono::milliseconds connect_timeout{2000};
   // No frame and no pong for this long: the connection is dropped (Beast
@@ -111,6 +118,8 @@ public:
   // Wall-clock receive time of the last frame (ns since epoch; 0 if none).
   int64_t last_frame_ns() const { return md_.last_frame_ns.load(); }
   std::string last_parse_error() const;
+  // The last frame our reader refused, with its reason (RFC 6455).
+  std::string last_protocol_error() const;
   std::string last_snapshot_error() const;
 
   // The symbol's book as the stream thread has it now; nullopt when the

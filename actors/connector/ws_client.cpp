@@ -31,7 +31,9 @@ ws_client::ws_client(asio::io_context& ioc, bool tls, const std::string& ca_file
 }
 
 void ws_client::reset() {
-  stream_.reset();
+  stream_.reset(); // first: its pending operations end before our buffers go
+  if (own_)
+    own_reset();
   if (tls_ctx_)
     stream_.emplace(std::in_place_index<1>, ioc_, *tls_ctx_);
   else
@@ -43,6 +45,8 @@ beast::tcp_stream& ws_client::tcp() {
 }
 
 void ws_client::close_socket() {
+  if (own_)
+    own_socket_closed();
   if (stream_)
     tcp().close();
 }
@@ -56,6 +60,7 @@ void ws_client::async_open(const std::string& host, uint16_t port, const std::st
   host_header_ = host + ":" + std::to_string(port);
   target_ = target;
   deadline_ = std::chrono::steady_clock::now() + connect_timeout;
+  close_timeout_ = connect_timeout;
   ws_timeouts_ = ws_timeouts;
   done_ = std::move(done);
   resolver_.async_resolve(host, std::to_string(port),
@@ -91,6 +96,8 @@ void ws_client::ws_handshake() {
   // The websocket's own timeouts take over from tcp_stream's after the
   // connect (Beast: do not mix them).
   tcp().expires_never();
+  if (own_)
+    return own_handshake();
   if (ws_timeouts_)
     visit([&](auto& s) { s.set_option(*ws_timeouts_); });
   visit([this](auto& s) {

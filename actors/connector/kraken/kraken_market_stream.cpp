@@ -4,11 +4,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/kraken/kraken_book.hpp"
 #include "actors/connector/market_feed.hpp"
+#include "actors/connector/market_read_loop.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
@@ -39,6 +39,8 @@ std::string validate(const kraken_market_config& cfg) {
   if (cfg.ping_interval.count() <= 0 || cfg.connect_timeout.count() <= 0
       || cfg.resubscribe_interval.count() < 0)
     return "ping_interval/connect_timeout: must be positive";
+  if (auto why = validate(cfg.read_limits); !why.empty())
+    return "read_limits." + why;
   return validate_reconnect(cfg);
 }
 
@@ -100,16 +102,11 @@ struct kraken_market_stream::impl {
       [this] { resubscribe_stuck_books(); });
   }
 
-  void read() {
-    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
-  }
+  void read() { reader.start(); }
 
-  void on_read(error_code ec) {
-    if (ec)
-      return disconnected();
-    auto now = wall_clock_now();
-    auto kind = take_frame(self.md_, buffer, now,
-                           [&](std::string_view text) { return decode_kraken_frame(text, frame); });
+  // One message of the read that completed at `now` (market_read_loop).
+  void on_text(std::string_view text, timestamp_ns now) {
+    auto kind = decode_kraken_frame(text, frame);
     if (kind) {
       ++self.by_kind_[static_cast<std::size_t>(kind.value())];
       on_frame(kind.value(), now);
@@ -122,8 +119,6 @@ struct kraken_market_stream::impl {
     // comes every second, so no timer of their own is needed.
     if (pending_resubscribes)
       service_resubscribes();
-    read();
-    batcher.after_frame();
   }
 
   feed* feed_of(const std::string& pair, timestamp_ns now) {
@@ -322,10 +317,13 @@ struct kraken_market_stream::impl {
   asio::io_context ioc{1};
   market_batcher batcher;
   asio::steady_timer ping_timer{ioc};
-  ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  // Our own frame reader (ws_client.hpp): one large read, every frame in it.
+  ws_client ws{ioc, cfg.tls, cfg.ca_file, cfg.read_limits};
   ws_reconnector link;
   ws_write_queue writes{ws, link, [this] { disconnected(); }};
-  beast::flat_buffer buffer;
+  market_read_loop reader{ws, self.md_, batcher, cfg.max_batch,
+                          [this](std::string_view text, timestamp_ns now) { on_text(text, now); },
+                          [this] { disconnected(); }};
   io_thread runner{ioc};
 };
 
@@ -374,6 +372,7 @@ std::optional<book_view> kraken_market_stream::book(const symbol& sym, std::size
 }
 
 void kraken_market_stream::add_counters(counters& k) const {
+  add_reader_counters(impl_->ws, k);
   for (std::size_t i = 0; i < kraken_frame_kind_count; ++i)
     k[std::string("md.frames.") + to_string(static_cast<kraken_frame_kind>(i))]
       = static_cast<int64_t>(by_kind_[i].load());

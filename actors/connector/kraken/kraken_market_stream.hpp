@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "actors/connector/book_channel_source.hpp"
+#include "actors/connector/ws_frame_reader.hpp"
 #include "actors/connector/kraken/kraken_market_codec.hpp"
 #include "messages/market_data.hpp"
 
@@ -53,6 +54,8 @@ struct kraken_market_config {
   // The subscribed book depth: one Kraken offers (10, 25, 100, 500, 1000).
   int depth = 10;
   std::size_t max_batch = 1024;
+  // Our frame reader (ws_frame_reader.hpp): bytes per read, largest message.
+  ws_reader_limits read_limits{};
   std::chrono::milliseconds resubscribe_interval{1000};
   std::chrono::milliseconds connect_timeout{2000};
   // Kraken heartbeats every second while subscribed: silence this long is

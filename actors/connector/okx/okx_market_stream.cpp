@@ -8,11 +8,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include "actors/connector/http_client.hpp"
 #include "actors/connector/io_thread.hpp"
 #include "actors/connector/market_feed.hpp"
+#include "actors/connector/market_read_loop.hpp"
 #include "actors/connector/okx/okx_book.hpp"
 #include "actors/connector/tls_transport.hpp"
 #include "actors/connector/ws_client.hpp"
@@ -48,6 +48,8 @@ std::string validate(const okx_market_config& cfg) {
   if (cfg.connect_timeout.count() <= 0 || cfg.request_timeout.count() <= 0
       || cfg.instruments_retry.count() <= 0 || cfg.resubscribe_interval.count() < 0)
     return "connect_timeout/request_timeout/instruments_retry: must be positive";
+  if (auto why = validate(cfg.read_limits); !why.empty())
+    return "read_limits." + why;
   return validate_reconnect(cfg);
 }
 
@@ -197,16 +199,11 @@ struct okx_market_stream::impl {
       [this] { resubscribe_stuck_books(); });
   }
 
-  void read() {
-    ws.async_read(buffer, [this](error_code ec, std::size_t) { on_read(ec); });
-  }
+  void read() { reader.start(); }
 
-  void on_read(error_code ec) {
-    if (ec)
-      return disconnected();
-    auto now = wall_clock_now();
-    auto kind = take_frame(self.md_, buffer, now,
-                           [&](std::string_view text) { return decode_okx_frame(text, frame); });
+  // One message of the read that completed at `now` (market_read_loop).
+  void on_text(std::string_view text, timestamp_ns now) {
+    auto kind = decode_okx_frame(text, frame);
     if (kind) {
       ++self.by_kind_[static_cast<std::size_t>(kind.value())];
       on_frame(kind.value(), now);
@@ -214,8 +211,6 @@ struct okx_market_stream::impl {
       ++self.md_.parse_errors;
       self.parse_error_.set(kind.error().reason);
     }
-    read();
-    batcher.after_frame();
   }
 
   feed* feed_of(const std::string& inst_id, timestamp_ns now) {
@@ -375,10 +370,13 @@ struct okx_market_stream::impl {
   asio::steady_timer retry_timer{ioc};
   asio::steady_timer resub_timer{ioc};
   bool resub_armed = false;
-  ws_client ws{ioc, cfg.tls, cfg.ca_file};
+  // Our own frame reader (ws_client.hpp): one large read, every frame in it.
+  ws_client ws{ioc, cfg.tls, cfg.ca_file, cfg.read_limits};
   ws_reconnector link;
   ws_write_queue writes{ws, link, [this] { disconnected(); }};
-  beast::flat_buffer buffer;
+  market_read_loop reader{ws, self.md_, batcher, cfg.max_batch,
+                          [this](std::string_view text, timestamp_ns now) { on_text(text, now); },
+                          [this] { disconnected(); }};
   io_thread runner{ioc};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> busy;
   serial_worker rest_worker; // the instruments request
@@ -433,6 +431,7 @@ std::optional<book_view> okx_market_stream::book(const symbol& sym, std::size_t 
 }
 
 void okx_market_stream::add_counters(counters& k) const {
+  add_reader_counters(impl_->ws, k);
   for (auto e : {okx_frame_kind::books, okx_frame_kind::trades, okx_frame_kind::bbo,
                  okx_frame_kind::pong, okx_frame_kind::event})
     k[std::string("md.frames.") + to_string(e)] = static_cast<int64_t>(frames_of(e));

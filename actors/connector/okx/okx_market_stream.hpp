@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "actors/connector/book_channel_source.hpp"
+#include "actors/connector/ws_frame_reader.hpp"
 #include "actors/connector/okx/okx_market_codec.hpp"
 #include "messages/market_data.hpp"
 
@@ -55,6 +56,8 @@ struct okx_market_config {
   bool bbo = false;   // `bbo-tbt` tops (the book's own tops come with books)
   std::size_t max_levels = 5000; // per side of one book
   std::size_t max_batch = 1024;
+  // Our frame reader (ws_frame_reader.hpp): bytes per read, largest message.
+  ws_reader_limits read_limits{};
   std::chrono::milliseconds request_timeout{2000};  // the instruments request
   std::chrono::milliseconds instruments_retry{1000}; // after a failed one
   std::chrono::milliseconds resubscribe_interval{1000};

@@ -1,0 +1,225 @@
+#define CAF_SUITE connector_ws_client_own
+#include "caf/test/unit_test_impl.hpp"
+
+// The market stream on ws_client's own frames against a loopback server
+// that writes raw RFC 6455 bytes: frames that came with the 101 response,
+// a fragmented message with a ping inside, pongs and the close answered
+// with masked client frames, a protocol error closing with 1002 and the
+// stream reconnecting.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "actors/connector/market_stream.hpp"
+#include "tests/unit/connector/ws_script_server.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string trade_frame(int id) {
+  return R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":)"
+         + std::to_string(id) + R"(,"p":"100.5","q":"0.1","T":1672515782136,"m":false,"M":true}})";
+}
+
+std::string frame(unsigned op, std::string_view payload, bool fin = true, bool mask = false) {
+  std::string out;
+  out.push_back(static_cast<char>((fin ? 0x80 : 0) | op));
+  unsigned m = mask ? 0x80 : 0;
+  if (payload.size() < 126) {
+    out.push_back(static_cast<char>(m | payload.size()));
+  } else { // < 64 KiB here
+    out.push_back(static_cast<char>(m | 126));
+    out.push_back(static_cast<char>(payload.size() >> 8));
+    out.push_back(static_cast<char>(payload.size() & 0xff));
+  }
+  if (mask)
+    out.append(4, '\0');
+  out.append(payload.data(), payload.size());
+  return out;
+}
+
+std::string accept_for(const std::string& key) {
+  std::string in = key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char d[SHA_DIGEST_LENGTH] = {};
+  SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(), d);
+  unsigned char out[64] = {};
+  int n = EVP_EncodeBlock(out, d, sizeof d);
+  return std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+}
+
+struct client_frame {
+  unsigned op = 0;
+  bool masked = false;
+  std::string payload;
+};
+
+// One frame from the client, unmasked (payloads < 126 bytes here).
+client_frame read_client_frame(tcp::socket& s) {
+  unsigned char h[2] = {};
+  asio::read(s, asio::buffer(h));
+  client_frame f;
+  f.op = h[0] & 0x0f;
+  f.masked = (h[1] & 0x80) != 0;
+  std::size_t n = h[1] & 0x7f;
+  unsigned char key[4] = {};
+  if (f.masked)
+    asio::read(s, asio::buffer(key));
+  f.payload.resize(n);
+  asio::read(s, asio::buffer(f.payload));
+  for (std::size_t i = 0; i < n; ++i)
+    f.payload[i] = static_cast<char>(f.payload[i] ^ key[i % 4]);
+  return f;
+}
+
+// A loopback server that upgrades by hand and writes `first` in the same
+// write as its 101 response, then runs `script` on the raw socket.
+struct raw_server {
+  using script = std::function<void(tcp::socket&, int)>;
+  explicit raw_server(script s) : script_(std::move(s)) {
+    port = acceptor.local_endpoint().port();
+    thread = std::thread([this] {
+      for (int i = 0; !stopping; ++i) {
+        tcp::socket sock(ioc);
+        boost::system::error_code ec;
+        acceptor.accept(sock, ec);
+        if (ec || stopping)
+          return;
+        try {
+          script_(sock, i);
+        } catch (const std::exception&) {
+          // the client left
+        }
+      }
+    });
+  }
+  ~raw_server() {
+    stopping = true;
+    boost::system::error_code ec;
+    tcp::socket wake(ioc);
+    wake.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    thread.join();
+  }
+  static void upgrade(tcp::socket& s, const std::string& first) {
+    boost::beast::flat_buffer buf;
+    http::request<http::string_body> req;
+    http::read(s, buf, req);
+    std::string res = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: "
+                      + accept_for(std::string(req[http::field::sec_websocket_key])) + "\r\n\r\n" + first;
+    asio::write(s, asio::buffer(res));
+  }
+
+  script script_;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc, {asio::ip::make_address("127.0.0.1"), 0}};
+  uint16_t port = 0;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+};
+
+} // namespace
+
+CAF_TEST(own_frames_answer_pings_refuse_a_masked_frame_and_reconnect) {
+  std::mutex mtx;
+  std::vector<client_frame> seen; // every client frame, both connections
+  std::atomic<int> close_codes[2] = {{0}, {0}};
+  std::atomic<int> connections{0};
+  auto record = [&](const client_frame& f) {
+    std::lock_guard<std::mutex> g(mtx);
+    seen.push_back(f);
+  };
+  auto code_of = [](const client_frame& f) {
+    return f.payload.size() >= 2 ? (static_cast<unsigned char>(f.payload[0]) << 8)
+                                     | static_cast<unsigned char>(f.payload[1])
+                                 : 0;
+  };
+  raw_server server([&](tcp::socket& s, int i) {
+    ++connections;
+    if (i == 0) {
+      // Behind the 101: a ping, then a trade in three fragments with a
+      // ping between them.
+      auto t = trade_frame(1);
+      raw_server::upgrade(s, frame(9, "hb") + frame(1, t.substr(0, 40), false) + frame(9, "mid")
+                               + frame(0, t.substr(40, 40), false) + frame(0, t.substr(80), true));
+      for (int k = 0; k < 2; ++k)
+        record(read_client_frame(s)); // the two pongs
+      asio::write(s, asio::buffer(frame(1, trade_frame(99), true, true))); // masked: refused
+      auto f = read_client_frame(s);
+      record(f);
+      close_codes[0] = f.op == 8 ? code_of(f) : -1;
+      return;
+    }
+    if (i == 1) {
+      raw_server::upgrade(s, frame(1, trade_frame(2)));
+      for (;;) {
+        auto f = read_client_frame(s);
+        record(f);
+        if (f.op == 8) { // our stop: answered, so the close handshake completes
+          close_codes[1] = code_of(f);
+          asio::write(s, asio::buffer(frame(8, f.payload)));
+          return;
+        }
+      }
+    }
+  });
+  market_stream_config cfg;
+  cfg.port = server.port;
+  cfg.symbols = {*symbol::parse("BTCUSDT")};
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  cfg.backoff_initial = 10ms;
+  cfg.backoff_max = 50ms;
+  cfg.jitter_seed = 7;
+  std::mutex tmx;
+  std::vector<int64_t> ids;
+  market_stream stream(cfg, [&](market_batch&& b) {
+    std::lock_guard<std::mutex> g(tmx);
+    for (auto& t : b.trades)
+      ids.push_back(t.id.value);
+  });
+  stream.start();
+  CAF_REQUIRE(cwts::test::eventually([&] {
+    std::lock_guard<std::mutex> g(tmx);
+    return ids.size() >= 2;
+  }));
+  CAF_CHECK_EQUAL(close_codes[0].load(), 1002);
+  CAF_CHECK_EQUAL(stream.last_protocol_error(), "masked server frame (RFC 6455 5.1)");
+  CAF_CHECK(stream.reconnects() >= 1u);
+  CAF_CHECK_EQUAL(stream.pings(), 2u);
+  market_source::counters k;
+  stream.add_counters(k);
+  CAF_CHECK_EQUAL(k["md.ws_protocol_errors"], 1);
+  CAF_CHECK_EQUAL(k["md.ws_fragmented_messages"], 1);
+  CAF_CHECK(k["md.ws_reads"] >= 1);
+  {
+    std::lock_guard<std::mutex> g(tmx);
+    CAF_CHECK_EQUAL(ids, (std::vector<int64_t>{1, 2})); // the masked trade 99 never counted
+  }
+  stream.stop();
+  CAF_CHECK_EQUAL(close_codes[1].load(), 1000);
+  std::lock_guard<std::mutex> g(mtx);
+  CAF_REQUIRE(seen.size() >= 4u);
+  CAF_CHECK_EQUAL(seen[0].op, 10u);
+  CAF_CHECK_EQUAL(seen[0].payload, "hb");
+  CAF_CHECK_EQUAL(seen[1].op, 10u);
+  CAF_CHECK_EQUAL(seen[1].payload, "mid");
+  for (auto& f : seen)
+    CAF_CHECK(f.masked); // RFC 6455 5.3: every client frame
+}

@@ -1,0 +1,259 @@
+#define CAF_SUITE connector_ws_frame_reader
+#include "caf/test/unit_test_impl.hpp"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "actors/connector/ws_frame_reader.hpp"
+
+using namespace cwts::connector;
+
+namespace {
+
+// A server-to-client frame (unmasked unless `mask`), with the length in the
+// encoding `len_bytes` asks for (0: the shortest; 2 or 8: forced).
+std::string frame(unsigned op, std::string_view payload, bool fin = true, unsigned rsv = 0,
+                  bool mask = false, int len_bytes = 0) {
+  std::string out;
+  out.push_back(static_cast<char>((fin ? 0x80 : 0) | rsv | op));
+  auto n = payload.size();
+  unsigned m = mask ? 0x80 : 0;
+  if (len_bytes == 0)
+    len_bytes = n < 126 ? 0 : (n <= 0xFFFF ? 2 : 8);
+  if (len_bytes == 0) {
+    out.push_back(static_cast<char>(m | n));
+  } else if (len_bytes == 2) {
+    out.push_back(static_cast<char>(m | 126));
+    out.push_back(static_cast<char>(n >> 8));
+    out.push_back(static_cast<char>(n & 0xff));
+  } else {
+    out.push_back(static_cast<char>(m | 127));
+    for (int s = 56; s >= 0; s -= 8)
+      out.push_back(static_cast<char>((static_cast<uint64_t>(n) >> s) & 0xff));
+  }
+  if (mask)
+    out.append(4, '\0'); // a zero key: the payload reads the same
+  out.append(payload.data(), payload.size());
+  return out;
+}
+
+std::string header64(uint64_t len) {
+  std::string out{static_cast<char>(0x81), static_cast<char>(127)};
+  for (int s = 56; s >= 0; s -= 8)
+    out.push_back(static_cast<char>((len >> s) & 0xff));
+  return out;
+}
+
+// What the reader handed out, as one line per event.
+struct recorder final : ws_frame_sink {
+  std::vector<std::string> events;
+  std::vector<const char*> data; // where each message's bytes were
+  void on_message(std::string_view p, bool text) override {
+    events.push_back(std::string(text ? "text:" : "binary:") + std::string(p));
+    data.push_back(p.data());
+  }
+  void on_ping(std::string_view p) override { events.push_back("ping:" + std::string(p)); }
+  void on_pong(std::string_view p) override { events.push_back("pong:" + std::string(p)); }
+  void on_close(uint16_t code, std::string_view r) override {
+    events.push_back("close:" + std::to_string(code) + ":" + std::string(r));
+  }
+};
+
+// Feeds `bytes` as the reads `cuts` splits them into; the first error.
+ws_frame_error feed(ws_frame_reader& r, recorder& rec, const std::string& bytes,
+                    const std::vector<std::size_t>& cuts) {
+  std::size_t at = 0;
+  auto pieces = cuts;
+  pieces.push_back(bytes.size());
+  for (auto end : pieces) {
+    while (at < end) {
+      auto n = std::min(end - at, r.write_size());
+      std::memcpy(r.write_area(), bytes.data() + at, n);
+      r.commit(n);
+      at += n;
+      if (auto e = r.parse(rec); e != ws_frame_error::none)
+        return e;
+    }
+  }
+  return ws_frame_error::none;
+}
+
+ws_frame_error feed_all(ws_frame_reader& r, recorder& rec, const std::string& bytes) {
+  return feed(r, rec, bytes, {});
+}
+
+// Bytes that must fail with `want` (and the reason it names).
+void check_refused(const std::string& bytes, ws_frame_error want, ws_reader_limits l = {}) {
+  ws_frame_reader r(l);
+  recorder rec;
+  auto got = feed_all(r, rec, bytes);
+  CAF_CHECK_EQUAL(static_cast<int>(got), static_cast<int>(want));
+  CAF_CHECK_EQUAL(static_cast<int>(r.failed()), static_cast<int>(want));
+  // Sticky: nothing more is parsed on a failed connection.
+  CAF_CHECK_EQUAL(static_cast<int>(r.parse(rec)), static_cast<int>(want));
+}
+
+} // namespace
+
+CAF_TEST(hands_out_many_frames_of_one_read_in_place) {
+  ws_frame_reader r;
+  recorder rec;
+  std::string bytes;
+  for (int i = 0; i < 100; ++i)
+    bytes += frame(1, "{\"t\":" + std::to_string(i) + "}");
+  std::memcpy(r.write_area(), bytes.data(), bytes.size());
+  const char* area = r.write_area();
+  r.commit(bytes.size());
+  CAF_REQUIRE_EQUAL(static_cast<int>(r.parse(rec)), 0);
+  CAF_REQUIRE_EQUAL(rec.events.size(), 100u);
+  CAF_CHECK_EQUAL(rec.events[42], "text:{\"t\":42}");
+  // No copy: the message is a view into the read buffer.
+  CAF_CHECK(rec.data[0] >= area && rec.data[0] < area + bytes.size());
+  CAF_CHECK_EQUAL(r.buffered(), 0u);
+}
+
+CAF_TEST(reads_7_16_and_64_bit_lengths) {
+  ws_frame_reader r;
+  recorder rec;
+  std::string small(125, 'a'), mid(126, 'b'), big(70000, 'c');
+  CAF_REQUIRE_EQUAL(static_cast<int>(feed_all(r, rec, frame(1, small) + frame(2, mid) + frame(1, big))), 0);
+  CAF_REQUIRE_EQUAL(rec.events.size(), 3u);
+  CAF_CHECK_EQUAL(rec.events[0], "text:" + small);
+  CAF_CHECK_EQUAL(rec.events[1], "binary:" + mid);
+  CAF_CHECK_EQUAL(rec.events[2], "text:" + big);
+  // The room a large frame needed is given back once it is through.
+  r.write_area();
+  CAF_CHECK_EQUAL(r.write_size(), ws_reader_limits{}.read_bytes);
+}
+
+CAF_TEST(frames_split_at_every_byte_boundary_read_the_same) {
+  std::string big(70000, 'x');
+  std::string bytes = frame(1, "first") + frame(9, "p1") + frame(1, std::string(300, 'm'))
+                      + frame(1, "frag-", false) + frame(9, "inside") + frame(0, "ment", false)
+                      + frame(10, "po") + frame(0, "ed", true) + frame(2, big) + frame(1, "")
+                      + frame(8, std::string("\x03\xe8", 2) + "bye");
+  ws_frame_reader whole;
+  recorder want;
+  CAF_REQUIRE_EQUAL(static_cast<int>(feed_all(whole, want, bytes)), 0);
+  CAF_REQUIRE_EQUAL(want.events.size(), 9u);
+  CAF_CHECK_EQUAL(want.events[3], "ping:inside"); // a control frame between fragments comes at once
+  CAF_CHECK_EQUAL(want.events[4], "pong:po");
+  CAF_CHECK_EQUAL(want.events[5], "text:frag-mented");
+  CAF_CHECK_EQUAL(want.events[8], "close:1000:bye");
+  CAF_CHECK(whole.closed());
+  CAF_CHECK_EQUAL(whole.fragmented_messages(), 1u);
+  for (std::size_t cut = 1; cut < bytes.size(); cut += (cut < 400 || cut > bytes.size() - 400) ? 1 : 97) {
+    ws_frame_reader r;
+    recorder got;
+    CAF_REQUIRE_EQUAL(static_cast<int>(feed(r, got, bytes, {cut})), 0);
+    CAF_REQUIRE_EQUAL(got.events, want.events);
+  }
+  // And one byte per read.
+  ws_frame_reader r;
+  recorder got;
+  std::vector<std::size_t> every;
+  for (std::size_t i = 1; i < bytes.size(); ++i)
+    every.push_back(i);
+  CAF_REQUIRE_EQUAL(static_cast<int>(feed(r, got, bytes, every)), 0);
+  CAF_CHECK_EQUAL(got.events, want.events);
+}
+
+CAF_TEST(stops_after_a_close_and_reports_its_code) {
+  ws_frame_reader r;
+  recorder rec;
+  CAF_CHECK_EQUAL(static_cast<int>(feed_all(r, rec, frame(8, "") + frame(1, "after"))), 0);
+  CAF_CHECK_EQUAL(rec.events, std::vector<std::string>{"close:1005:"});
+  r.reset();
+  CAF_CHECK(!r.closed());
+  CAF_CHECK_EQUAL(static_cast<int>(feed_all(r, rec, frame(1, "again"))), 0);
+  CAF_CHECK_EQUAL(rec.events.back(), "text:again");
+}
+
+CAF_TEST(refuses_every_malformed_frame_with_its_reason) {
+  using e = ws_frame_error;
+  check_refused(frame(1, "x", true, 0, true), e::masked_server_frame);
+  check_refused(frame(1, "x", true, 0x40), e::reserved_bits);
+  check_refused(frame(1, "x", true, 0x10), e::reserved_bits);
+  check_refused(frame(3, "x"), e::unknown_opcode);
+  check_refused(frame(11, "x"), e::unknown_opcode);
+  check_refused(frame(9, std::string(126, 'p')), e::control_too_long);
+  check_refused(frame(9, "x", false), e::control_fragmented);
+  check_refused(frame(0, "x"), e::continuation_without_start);
+  check_refused(frame(1, "a", false) + frame(1, "b"), e::data_frame_inside_fragmented_message);
+  check_refused(frame(1, "short", true, 0, false, 2), e::length_not_minimal);
+  check_refused(frame(1, std::string(200, 's'), true, 0, false, 8), e::length_not_minimal);
+  check_refused(header64(uint64_t{1} << 63), e::length_top_bit);
+  check_refused(frame(8, "x"), e::bad_close_payload);
+  check_refused(frame(8, std::string("\x03\xed", 2)), e::bad_close_payload); // 1005 is never sent
+  check_refused(frame(8, std::string("\x03\xe8\xff", 3)), e::invalid_utf8);
+  check_refused(frame(1, "\xc0\xaf"), e::invalid_utf8); // overlong '/'
+  check_refused(frame(1, "ok-", false) + frame(0, "\xed\xa0\x80"), e::invalid_utf8); // a surrogate
+  CAF_CHECK_EQUAL(std::string(to_string(e::masked_server_frame)), "masked server frame (RFC 6455 5.1)");
+  CAF_CHECK_EQUAL(close_code_for(e::masked_server_frame), 1002);
+  CAF_CHECK_EQUAL(close_code_for(e::invalid_utf8), 1007);
+  CAF_CHECK_EQUAL(close_code_for(e::message_too_large), 1009);
+  for (int i = 1; i <= static_cast<int>(e::invalid_utf8); ++i)
+    CAF_CHECK(std::string(to_string(static_cast<e>(i))).size() > 10);
+}
+
+CAF_TEST(refuses_a_message_above_the_bound_from_its_header) {
+  ws_reader_limits l;
+  l.read_bytes = 4096;
+  l.max_message_bytes = 1000;
+  // A 2^40-byte frame: refused from its 10 header bytes, nothing allocated.
+  ws_frame_reader r(l);
+  recorder rec;
+  CAF_CHECK_EQUAL(static_cast<int>(feed_all(r, rec, header64(uint64_t{1} << 40))),
+                  static_cast<int>(ws_frame_error::message_too_large));
+  r.write_area();
+  CAF_CHECK_EQUAL(r.write_size(), 4096u - 10u);
+  check_refused(frame(1, std::string(1001, 'a')), ws_frame_error::message_too_large, l);
+  // Fragments count together.
+  check_refused(frame(1, std::string(600, 'a'), false) + frame(0, std::string(401, 'b')),
+                ws_frame_error::message_too_large, l);
+  ws_frame_reader ok(l);
+  CAF_CHECK_EQUAL(static_cast<int>(feed_all(ok, rec, frame(1, std::string(600, 'a'), false)
+                                                       + frame(0, std::string(400, 'b')))),
+                  0);
+  CAF_CHECK_EQUAL(rec.events.back().size(), 5u + 1000u);
+  // A frame larger than one read but within the bound grows the buffer.
+  l.max_message_bytes = 20000;
+  ws_frame_reader grows(l);
+  CAF_CHECK_EQUAL(static_cast<int>(feed_all(grows, rec, frame(1, std::string(10000, 'g')))), 0);
+  CAF_CHECK_EQUAL(rec.events.back().size(), 5u + 10000u);
+}
+
+CAF_TEST(writes_masked_client_frames) {
+  std::array<uint8_t, 4> mask{0x12, 0x34, 0x56, 0x78};
+  for (std::size_t n : {0u, 5u, 125u, 126u, 70000u}) {
+    std::string payload(n, 'q');
+    auto f = encode_client_frame(ws_opcode::text, payload, mask);
+    auto* p = reinterpret_cast<const unsigned char*>(f.data());
+    CAF_CHECK_EQUAL(p[0], 0x81);
+    CAF_CHECK((p[1] & 0x80) != 0); // the mask bit: RFC 6455 5.3
+    std::size_t hdr = n < 126 ? 2 : (n <= 0xFFFF ? 4 : 10);
+    CAF_REQUIRE_EQUAL(f.size(), hdr + 4 + n);
+    std::string back;
+    for (std::size_t i = 0; i < n; ++i)
+      back.push_back(static_cast<char>(p[hdr + 4 + i] ^ mask[i % 4]));
+    CAF_CHECK(back == payload);
+  }
+  auto pong = encode_client_frame(ws_opcode::pong, "ab", mask);
+  CAF_CHECK_EQUAL(static_cast<unsigned char>(pong[0]), 0x8a);
+}
+
+CAF_TEST(checks_utf8_and_limits) {
+  CAF_CHECK(valid_utf8("plain ascii text, longer than eight bytes"));
+  CAF_CHECK(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  CAF_CHECK(!valid_utf8("\xe2\x82"));          // truncated
+  CAF_CHECK(!valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CAF_CHECK(!valid_utf8("abcdefgh\xff"));      // after an ASCII run
+  CAF_CHECK_EQUAL(validate(ws_reader_limits{}), "");
+  ws_reader_limits bad;
+  bad.read_bytes = 100;
+  CAF_CHECK_EQUAL(validate(bad), "read_bytes: must be 4096 .. 64 MiB");
+  bad = {};
+  bad.max_message_bytes = 10;
+  CAF_CHECK_EQUAL(validate(bad), "max_message_bytes: must be 125 .. 1 GiB");
+}
