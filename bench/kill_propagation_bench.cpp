@@ -5,7 +5,7 @@
 //
 // paths: which propagation paths the nodes run (docs/kill-switch.md "Direct
 // fan-out"): both (the shipped default: CAF's echo and the direct fan-out),
-// caf (--kill.fanout=false), fanout (--kill.caf-echo=false), or all three in
+// caf (--kill.fanout=0), fanout (--kill.caf-echo=0), or all three in
 // turn, each with its own 4 fresh nodes.
 //
 // Starts 4 cwts-node processes (role witness: kill coordinator only; b1..b4,
@@ -221,9 +221,9 @@ bool run_mode(const itest::cluster_paths& paths, const std::string& mode, int ki
         peers.push_back(ports[j]);
     auto extra = bench::node_overrides(dir, ids[i], "witness", peers, ids);
     if (mode == "caf")
-      extra.push_back("--kill.fanout=false");
+      extra.push_back("--kill.fanout=0");
     if (mode == "fanout")
-      extra.push_back("--kill.caf-echo=false");
+      extra.push_back("--kill.caf-echo=0");
     // A witness never connects to the venue; the port only has to parse.
     auto argv_i = itest::node_argv(paths, "node-gateway.ini", 9, ports[i], extra);
     nodes.push_back(std::make_unique<itest::child_process>(ids[i], argv_i, dir, dir));

@@ -1,4 +1,4 @@
-// [kill] fanout, fanout-host, fanout-port-offset, caf-echo: the direct kill
+// [kill] fanout (0/1), fanout-host, fanout-port-offset, caf-echo (0/1): the direct kill
 // fan-out's settings (docs/kill-switch.md "Direct fan-out"), validated with
 // the key named in each error.
 
@@ -9,6 +9,11 @@ namespace cwts {
 bool node_config::read_fanout(node_settings& s, std::string& error) const {
   const auto& r = raw_;
   auto& k = s.kill;
+  for (auto [key, v] : {std::pair{"kill.fanout", r.fanout}, std::pair{"kill.caf-echo", r.caf_echo}})
+    if (v != 0 && v != 1) {
+      error = std::string(key) + ": " + std::to_string(v) + " is not 0 (off) or 1 (on)";
+      return false;
+    }
   if (r.fanout_port_offset < 1 || r.fanout_port_offset > 30'000) {
     error = "kill.fanout-port-offset: " + std::to_string(r.fanout_port_offset)
             + " is outside 1..30000";
@@ -32,10 +37,10 @@ bool node_config::read_fanout(node_settings& s, std::string& error) const {
               + " + " + std::to_string(r.fanout_port_offset) + " is past 65535";
       return false;
     }
-  k.fanout = r.fanout;
+  k.fanout = r.fanout == 1;
   k.fanout_host = r.fanout_host;
   k.fanout_port_offset = static_cast<int>(r.fanout_port_offset);
-  k.caf_echo = r.caf_echo;
+  k.caf_echo = r.caf_echo == 1;
   return true;
 }
 

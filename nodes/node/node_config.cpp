@@ -182,11 +182,11 @@ node_config::node_config() {
          "level a node cut off from the quorum halts at (1..2; 0: 2 with a connector, else 1)")
     .add(raw_.max_future_skew_ms, "max-future-skew-ms",
          "a command whose issued_at is further ahead of this node's clock is refused")
-    .add(raw_.fanout, "fanout", "direct kill fan-out to every member beside CAF's echo")
+    .add(raw_.fanout, "fanout", "1: direct kill fan-out to every member beside CAF's echo; 0: off")
     .add(raw_.fanout_host, "fanout-host", "address the fan-out listener binds")
     .add(raw_.fanout_port_offset, "fanout-port-offset",
          "each member's fan-out listener is its cluster port + this (1..30000)")
-    .add(raw_.caf_echo, "caf-echo", "tests and drills only: false sends no CAF echo of a kill");
+    .add(raw_.caf_echo, "caf-echo", "tests and drills only: 0 sends no CAF echo of a kill (default 1)");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}
     .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")

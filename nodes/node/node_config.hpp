@@ -345,10 +345,11 @@ private:
     int64_t role_lost_halt_ms = 0;
     int64_t quorum_lost_level = 0;
     int64_t max_future_skew_ms = 2000;
-    bool fanout = true;
+    // 0/1, not bool: CAF's command line cannot set a bool option to false.
+    int64_t fanout = 1;
     std::string fanout_host = "0.0.0.0";
     int64_t fanout_port_offset = 1000;
-    bool caf_echo = true;
+    int64_t caf_echo = 1;
     std::string cluster_id = "cwts-local";
     std::string admin_host = "127.0.0.1";
     int64_t admin_port = 0;
