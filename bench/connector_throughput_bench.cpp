@@ -6,11 +6,19 @@
 // burst); the validator checks every trade and publishes the clean ones as
 // batches to a subscriber actor that counts them.
 //
-//   connector_throughput_bench [messages] [symbols]
-//   e.g. build-conn/bench/connector_throughput_bench 2000000 4
+// In the same run, first, the floor (issue 21 goal 1): the same bytes from
+// the same kind of server socket (a Beast WebSocket server writing the
+// same chunks), read by one thread with read_some into a buffer of the
+// size the market stream reads with (ws_reader_limits::read_bytes), with
+// no WebSocket parsing and no decoding: bytes are counted until all have
+// arrived. The goal is >= 1 M validated trades/s and >= 0.5x the floor.
 //
-// Prints msgs/s from the first frame written to the last trade counted by
-// the subscriber, the batches and the mean batch size.
+//   connector_throughput_bench [messages] [symbols]
+//   e.g. build-h1/bench/connector_throughput_bench 1000000 4
+//
+// Prints, per phase, msgs/s from the first frame written to the last byte
+// read (floor) or the last trade counted by the subscriber (pipeline), the
+// batches and the mean batch size, and the pipeline/floor ratio.
 
 #include <atomic>
 #include <chrono>
@@ -93,6 +101,71 @@ caf::behavior counter(caf::stateful_actor<counter_state>* self, std::atomic<uint
   };
 }
 
+// A WebSocket server on loopback (this process, its own thread): accepts
+// one connection, upgrades it with Beast, writes every chunk as fast as the
+// socket takes them, then waits for the client to leave.
+struct chunk_server {
+  explicit chunk_server(const std::vector<std::string>& chunks) {
+    port = acceptor.local_endpoint().port();
+    thread = std::thread([this, &chunks] {
+      beast::websocket::stream<beast::tcp_stream> ws(ioc);
+      acceptor.accept(beast::get_lowest_layer(ws).socket());
+      ws.accept();
+      auto& sock = beast::get_lowest_layer(ws).socket();
+      first_write_ns = clk::now().time_since_epoch().count();
+      for (auto& c : chunks)
+        asio::write(sock, asio::buffer(c));
+      beast::flat_buffer b;
+      boost::system::error_code ec;
+      ws.read(b, ec); // until the client closes
+    });
+  }
+  ~chunk_server() { thread.join(); }
+
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  uint16_t port = 0;
+  std::atomic<int64_t> first_write_ns{0};
+  std::thread thread;
+};
+
+// The floor: an upgrade request, then read_some into a `read_bytes` buffer
+// until every byte of the chunks (behind the 101 response) has arrived.
+// Seconds from the first frame written to the last byte read.
+double floor_phase(const std::vector<std::string>& chunks, std::size_t read_bytes) {
+  std::size_t payload = 0;
+  for (auto& c : chunks)
+    payload += c.size();
+  chunk_server server(chunks);
+  asio::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect({asio::ip::make_address("127.0.0.1"), server.port});
+  std::string req = "GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    "Sec-WebSocket-Version: 13\r\n\r\n";
+  asio::write(sock, asio::buffer(req));
+  std::vector<char> buf(read_bytes);
+  std::string head; // the 101 response, until its blank line
+  std::size_t got = 0;
+  bool in_head = true;
+  while (got < payload) {
+    auto n = sock.read_some(asio::buffer(buf));
+    if (in_head) {
+      head.append(buf.data(), n);
+      auto end = head.find("\r\n\r\n");
+      if (end == std::string::npos)
+        continue;
+      in_head = false;
+      got = head.size() - (end + 4);
+      continue;
+    }
+    got += n;
+  }
+  auto end = clk::now().time_since_epoch().count();
+  sock.close();
+  return static_cast<double>(end - server.first_write_ns.load()) / 1e9;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -106,24 +179,11 @@ int main(int argc, char** argv) {
   auto now_ms = wall_clock_now().ns / 1'000'000;
   auto chunks = encode(n, nsyms, now_ms);
 
-  asio::io_context server_ioc;
-  tcp::acceptor acceptor(server_ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  auto port = acceptor.local_endpoint().port();
-  std::atomic<int64_t> first_write_ns{0};
-  std::thread server([&] {
-    beast::websocket::stream<beast::tcp_stream> ws(server_ioc);
-    acceptor.accept(beast::get_lowest_layer(ws).socket());
-    ws.accept();
-    auto& sock = beast::get_lowest_layer(ws).socket();
-    first_write_ns = clk::now().time_since_epoch().count();
-    for (auto& c : chunks)
-      asio::write(sock, asio::buffer(c));
-    // Keep the connection open until the client closes it.
-    beast::flat_buffer b;
-    boost::system::error_code ec;
-    ws.read(b, ec);
-  });
+  auto read_bytes = connector::ws_reader_limits{}.read_bytes;
+  double floor_secs = floor_phase(chunks, read_bytes);
 
+  chunk_server server(chunks);
+  auto port = server.port;
   caf::actor_system_config cfg;
   register_message_types(cfg);
   // As cwts-node runs it (node_config.cpp): the sharing scheduler wakes a
@@ -159,17 +219,22 @@ int main(int argc, char** argv) {
   auto fut = done.get_future();
   bool finished = fut.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
   auto end = finished ? fut.get() : clk::now();
-  double secs = static_cast<double>(end.time_since_epoch().count() - first_write_ns.load()) / 1e9;
-  std::printf("connector_throughput_bench: %zu trade frames, %zu symbols, frames -> market_stream -> "
-              "validator -> subscriber\n", n, nsyms);
-  std::printf("received=%llu of %zu, %.3f s, %.0f msgs/s, batches=%llu, mean batch=%.1f, "
-              "parse_errors=%llu\n",
-              static_cast<unsigned long long>(got.load()), n, secs,
-              static_cast<double>(got.load()) / secs, static_cast<unsigned long long>(batches.load()),
+  double secs = static_cast<double>(end.time_since_epoch().count() - server.first_write_ns.load()) / 1e9;
+  double floor_rate = static_cast<double>(n) / floor_secs;
+  double rate = static_cast<double>(got.load()) / secs;
+  std::printf("connector_throughput_bench: %zu trade frames, %zu symbols, %zu-byte reads\n", n, nsyms,
+              read_bytes);
+  std::printf("floor (same bytes, same socket kind, read_some only, no parsing): %.3f s, %.0f msgs/s\n",
+              floor_secs, floor_rate);
+  std::printf("pipeline (market_stream -> validator -> subscriber): received=%llu of %zu, %.3f s, "
+              "%.0f msgs/s, batches=%llu, mean batch=%.1f, parse_errors=%llu\n",
+              static_cast<unsigned long long>(got.load()), n, secs, rate,
+              static_cast<unsigned long long>(batches.load()),
               static_cast<double>(n) / static_cast<double>(std::max<uint64_t>(1, batches.load())),
               static_cast<unsigned long long>(stream.parse_errors()));
+  std::printf("pipeline/floor = %.2f (goal >= 0.50), pipeline >= 1M msgs/s: %s\n", rate / floor_rate,
+              rate >= 1e6 ? "met" : "not met");
   stream.stop();
-  server.join();
   caf::anon_send_exit(validator, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);
   return finished ? 0 : 1;
