@@ -36,7 +36,11 @@ struct link::conn {
   bool connecting = false;
   int64_t deadline_ns = 0; // handshake must be done by then
   out_peer* peer = nullptr; // outbound only
+  // Under wmtx_: the write side, which any thread may use (broadcast).
   std::string wbuf;
+  bool ready = false;    // outbound and authenticated: kills may be written
+  bool want_out = false; // EPOLLOUT registered
+  std::atomic<bool> broken{false}; // a write failed: the I/O thread closes it
   conn(int f, session::role r, std::shared_ptr<const identity> id) : fd(f), s(r, std::move(id)) {}
 };
 
@@ -142,13 +146,40 @@ std::map<std::string, int64_t> link::counters() const {
   return counters_;
 }
 
+// Written at once from the calling thread (the coordinator's, or the I/O
+// thread relaying a kill it applied): no thread hop before the bytes leave.
+// A member not reached yet gets it when its connection is authenticated.
 void link::broadcast(const kill_command& k) {
+  auto frame = encode(k);
+  bool broke = false;
+  int64_t sent = 0, dropped = 0;
   {
-    std::lock_guard<std::mutex> g(mtx_);
-    queued_.push_back(encode(k));
+    std::lock_guard<std::mutex> g(wmtx_);
+    for (auto& p : out_) {
+      if (p->c && p->c->ready) {
+        std::string error;
+        if (send_locked(*p->c, frame, error)) {
+          ++sent;
+        } else {
+          p->c->broken = true;
+          broke = true;
+        }
+        continue;
+      }
+      if (p->waiting.size() >= cfg_.max_waiting) {
+        p->waiting.erase(p->waiting.begin());
+        ++dropped;
+      }
+      p->waiting.push_back(frame);
+    }
   }
-  uint64_t one = 1;
-  [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof(one));
+  count("frames_sent", sent);
+  if (dropped > 0)
+    count("waiting_dropped", dropped);
+  if (broke) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof(one));
+  }
 }
 
 void link::run() {
@@ -165,7 +196,6 @@ void link::run() {
       if (fd == wake_fd_) {
         uint64_t v = 0;
         [[maybe_unused]] auto r = ::read(wake_fd_, &v, sizeof(v));
-        drain_broadcasts();
         continue;
       }
       auto c = conns_.find(fd);
@@ -235,13 +265,17 @@ void link::connect_peer(out_peer& p, int64_t now) {
   auto c = std::make_unique<conn>(fd, session::role::client, cfg_.id);
   c->inbound = false;
   c->connecting = true;
+  c->want_out = true; // registered below with EPOLLOUT: tells when connected
   c->peer = &p;
   c->deadline_ns = now + ms_ns(cfg_.handshake_timeout);
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT;
   ev.data.fd = fd;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
-  p.c = c.get();
+  {
+    std::lock_guard<std::mutex> g(wmtx_);
+    p.c = c.get();
+  }
   conns_[fd] = std::move(c);
   count("connections_out");
 }
@@ -295,29 +329,32 @@ void link::on_readable(conn& c) {
           }
       } else if (c.peer) {
         c.peer->backoff = cfg_.reconnect_min;
-        std::vector<std::string> waiting;
-        waiting.swap(c.peer->waiting);
+        // Ready and the waiting kills written under one lock: a broadcast
+        // from another thread comes before or after them, never between.
+        std::string error;
+        bool ok = true;
+        int64_t sent = 0;
+        {
+          std::lock_guard<std::mutex> g(wmtx_);
+          c.ready = true;
+          for (auto& f : c.peer->waiting)
+            if (ok && (ok = send_locked(c, f, error)))
+              ++sent;
+          c.peer->waiting.clear();
+        }
+        count("frames_sent", sent);
         update_reached();
-        for (auto& f : waiting)
-          if (alive()) {
-            send(c, f);
-            count("frames_sent");
-          }
+        if (!ok)
+          return close_conn(c, nullptr, error);
       }
     }
     if (!alive())
       return;
     for (auto& k : r.kills) {
       count("kills_received");
-      if (on_kill_(k, c.s.peer(), received)) {
-        // Applied here first: on to every member at once, from this thread.
-        auto frame = encode(k);
-        for (auto& p : out_)
-          if (p->c && p->c->s.authenticated()) {
-            send(*p->c, frame);
-            count("frames_sent");
-          }
-      }
+      // Applied here first: on to every member at once, from this thread.
+      if (on_kill_(k, c.s.peer(), received))
+        broadcast(k);
     }
     if (!alive())
       return;
@@ -329,27 +366,47 @@ void link::on_readable(conn& c) {
 }
 
 void link::send(conn& c, const std::string& bytes) {
-  if (c.wbuf.size() + bytes.size() > cfg_.max_backlog) {
-    count("backlog_closed");
-    return close_conn(c, nullptr, "write backlog over " + std::to_string(cfg_.max_backlog) + " bytes");
+  std::string error;
+  bool ok = false;
+  {
+    std::lock_guard<std::mutex> g(wmtx_);
+    ok = send_locked(c, bytes, error);
   }
-  c.wbuf += bytes;
-  write_some(c);
+  if (!ok)
+    close_conn(c, nullptr, error);
 }
 
 void link::write_some(conn& c) {
+  send(c, {});
+}
+
+bool link::send_locked(conn& c, const std::string& bytes, std::string& error) {
+  if (c.wbuf.size() + bytes.size() > cfg_.max_backlog) {
+    count("backlog_closed");
+    error = "write backlog over " + std::to_string(cfg_.max_backlog) + " bytes";
+    return false;
+  }
+  c.wbuf += bytes;
   while (!c.wbuf.empty()) {
     auto n = ::send(c.fd, c.wbuf.data(), c.wbuf.size(), MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       break;
-    if (n < 0)
-      return close_conn(c, nullptr, std::strerror(errno));
+    if (n < 0) {
+      error = std::strerror(errno);
+      return false;
+    }
     c.wbuf.erase(0, static_cast<size_t>(n));
   }
-  epoll_event ev{};
-  ev.events = EPOLLIN | (c.wbuf.empty() && !c.connecting ? 0u : static_cast<uint32_t>(EPOLLOUT));
-  ev.data.fd = c.fd;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+  // epoll_ctl only when the wish to write changes (epoll is thread-safe).
+  bool want = !c.wbuf.empty() || c.connecting;
+  if (want != c.want_out) {
+    c.want_out = want;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+    ev.data.fd = c.fd;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+  }
+  return true;
 }
 
 void link::close_conn(conn& c, const char* refusal_key, const std::string& why) {
@@ -370,9 +427,14 @@ void link::close_conn(conn& c, const char* refusal_key, const std::string& why) 
                  cfg_.id->self, c.s.peer(), c.inbound ? "in" : "out", why);
   }
   int fd = c.fd;
-  bool was_out = !c.inbound && c.peer && c.peer->c == &c;
-  if (was_out)
-    c.peer->c = nullptr;
+  bool was_out = false;
+  {
+    // No broadcast holds `c` after this (they find it through peer->c).
+    std::lock_guard<std::mutex> g(wmtx_);
+    was_out = !c.inbound && c.peer && c.peer->c == &c;
+    if (was_out)
+      c.peer->c = nullptr;
+  }
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   ::close(fd);
   conns_.erase(fd); // `c` is gone from here on
@@ -381,10 +443,18 @@ void link::close_conn(conn& c, const char* refusal_key, const std::string& why) 
 }
 
 void link::timers(int64_t now) {
-  std::vector<int> late;
-  for (auto& [fd, c] : conns_)
-    if (!c->s.authenticated() && now > c->deadline_ns)
+  std::vector<int> late, broken;
+  for (auto& [fd, c] : conns_) {
+    if (c->broken)
+      broken.push_back(fd);
+    else if (!c->s.authenticated() && now > c->deadline_ns)
       late.push_back(fd);
+  }
+  for (int fd : broken) {
+    auto c = conns_.find(fd);
+    if (c != conns_.end())
+      close_conn(*c->second, nullptr, "a write failed");
+  }
   for (int fd : late) {
     auto c = conns_.find(fd);
     if (c != conns_.end())
@@ -400,31 +470,11 @@ void link::timers(int64_t now) {
     }
 }
 
-void link::drain_broadcasts() {
-  std::vector<std::string> frames;
-  {
-    std::lock_guard<std::mutex> g(mtx_);
-    frames.swap(queued_);
-  }
-  for (auto& f : frames)
-    for (auto& p : out_) {
-      if (p->c && p->c->s.authenticated()) {
-        send(*p->c, f);
-        count("frames_sent");
-        continue;
-      }
-      if (p->waiting.size() >= cfg_.max_waiting) {
-        p->waiting.erase(p->waiting.begin());
-        count("waiting_dropped");
-      }
-      p->waiting.push_back(f);
-    }
-}
-
 void link::update_reached() {
+  std::lock_guard<std::mutex> g(wmtx_);
   size_t n = 0;
   for (auto& p : out_)
-    n += p->c && p->c->s.authenticated() ? 1 : 0;
+    n += p->c && p->c->ready ? 1 : 0;
   reached_ = n;
 }
 

@@ -66,7 +66,9 @@ public:
   // The listener's port (after start).
   uint16_t port() const { return port_; }
 
-  // Sends `k` to every member (thread-safe; the I/O thread writes it).
+  // Sends `k` to every member (thread-safe): written at once from the
+  // calling thread on every authenticated connection, held (bounded) for a
+  // member not reached yet.
   void broadcast(const kill_command& k);
 
   // Thread-safe snapshot: connections_in / _out, authenticated_in / _out,
@@ -85,9 +87,10 @@ private:
   void on_writable(conn& c);
   void write_some(conn& c);
   void send(conn& c, const std::string& bytes);
+  // With wmtx_ held; false (and why) when the connection must be closed.
+  bool send_locked(conn& c, const std::string& bytes, std::string& error);
   void close_conn(conn& c, const char* refusal_key, const std::string& why);
   void timers(int64_t now);
-  void drain_broadcasts();
   void count(const std::string& key, int64_t n = 1);
   void update_reached();
 
@@ -102,9 +105,11 @@ private:
   std::atomic<size_t> reached_{0};
   std::map<int, std::unique_ptr<conn>> conns_; // by fd, I/O thread only
   std::vector<std::unique_ptr<out_peer>> out_;
-  mutable std::mutex mtx_; // counters_ and queued_
+  mutable std::mutex mtx_; // counters_
   std::map<std::string, int64_t> counters_;
-  std::vector<std::string> queued_; // encoded kill frames to broadcast
+  // The write side: every out_peer's `c` and `waiting`, every conn's wbuf,
+  // ready and want_out. Taken before mtx_, never after.
+  std::mutex wmtx_;
 };
 
 } // namespace cwts::fanout
