@@ -28,9 +28,11 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "caf/all.hpp"
@@ -49,8 +51,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The scheduler a node runs (nodes/node/node_config.cpp): sharing, which
+// wakes a worker at once instead of letting idle ones poll and sleep.
 struct bench_config : caf::actor_system_config {
-  bench_config() { register_message_types(*this); }
+  bench_config() {
+    register_message_types(*this);
+    set("scheduler.policy", caf::atom("sharing"));
+  }
 };
 
 const symbol usdchf = *symbol::parse("USDCHF");
@@ -85,7 +92,50 @@ struct mode_result {
   int64_t journal_total_ns = 0;
   int64_t journal_records = 0;
   int64_t max_in_flight = 0;
+  // CPU per order while the orders ran: this process (client or actors) and
+  // the venue process. On 2 shared cores both compete for the same CPUs.
+  double cpu_us_per_order = 0;
+  double venue_cpu_us_per_order = 0;
 };
+
+// CPU time used so far: this process (getrusage, µs resolution) and the
+// venue (/proc/<pid>/stat utime + stime, clock ticks).
+struct cpu_sample {
+  int64_t self_ns = 0;
+  int64_t venue_ns = 0;
+};
+
+pid_t venue_pid = 0;
+
+cpu_sample cpu_now() {
+  cpu_sample out;
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  out.self_ns = (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000'000LL
+                + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1000LL;
+  std::ifstream stat("/proc/" + std::to_string(venue_pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  if (close != std::string::npos) {
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14)
+        utime = std::atoll(field.c_str());
+      if (i == 15)
+        stime = std::atoll(field.c_str());
+    }
+    out.venue_ns = (utime + stime) * (1'000'000'000LL / ::sysconf(_SC_CLK_TCK));
+  }
+  return out;
+}
+
+void note_cpu(const cpu_sample& before, int orders, mode_result& out) {
+  auto after = cpu_now();
+  out.cpu_us_per_order = static_cast<double>(after.self_ns - before.self_ns) / 1e3 / orders;
+  out.venue_cpu_us_per_order = static_cast<double>(after.venue_ns - before.venue_ns) / 1e3 / orders;
+}
 
 struct venue_access {
   uint16_t port = 0;
@@ -134,14 +184,16 @@ bool run_venue_pipelined(const venue_access& v, int orders, const std::string& s
   std::map<std::string, int64_t> sent_at;
   std::vector<int64_t> rtt;
   int64_t last = 0;
-  auto on_done = [&](connector::ws_api_completion c) {
+  auto on_done = [&](std::vector<connector::ws_api_completion> batch) {
     auto now = monotonic_ns();
     std::lock_guard<std::mutex> g(mtx);
-    if (!c.reply.ok() && out.rejects++ == 0)
-      std::fprintf(stderr, "venue mode: first failure: %s\n", c.reply.detail.c_str());
-    rtt.push_back(now - sent_at[c.order.id.value]);
+    for (auto& c : batch) {
+      if (!c.reply.ok() && out.rejects++ == 0)
+        std::fprintf(stderr, "venue mode: first failure: %s\n", c.reply.detail.c_str());
+      rtt.push_back(now - sent_at[c.order.id.value]);
+      ++out.done;
+    }
     last = now;
-    ++out.done;
     cv.notify_one();
   };
   connector::ws_api_pipeline_config pc;
@@ -160,6 +212,7 @@ bool run_venue_pipelined(const venue_access& v, int orders, const std::string& s
   std::vector<order_request> all;
   for (int i = 0; i < orders; ++i)
     all.push_back(bench_order(stem + std::to_string(i)));
+  auto cpu = cpu_now();
   auto started = monotonic_ns();
   for (auto& o : all) {
     {
@@ -170,6 +223,7 @@ bool run_venue_pipelined(const venue_access& v, int orders, const std::string& s
   }
   std::unique_lock<std::mutex> g(mtx);
   cv.wait_for(g, 30s, [&] { return out.done == orders; });
+  note_cpu(cpu, orders, out);
   out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
   out.max_in_flight = pipe.counters().max_in_flight_seen.load();
   finish_stats(rtt, out);
@@ -182,6 +236,7 @@ bool run_venue_serial(const venue_access& v, int orders, const std::string& stem
   if (!ws.place_order(bench_order(stem + "warm")).ok())
     return false;
   std::vector<int64_t> rtt;
+  auto cpu = cpu_now();
   auto started = monotonic_ns();
   int64_t last = started;
   for (int i = 0; i < orders; ++i) {
@@ -192,6 +247,7 @@ bool run_venue_serial(const venue_access& v, int orders, const std::string& stem
     out.rejects += r.ok() ? 0 : 1;
     ++out.done;
   }
+  note_cpu(cpu, orders, out);
   out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
   out.max_in_flight = 1;
   finish_stats(rtt, out);
@@ -208,7 +264,7 @@ int64_t counter(caf::scoped_actor& self, const caf::actor& a, const std::string&
 
 // Runs `orders` orders through a fresh risk + OMS (+ connector) set.
 bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
-              const std::string& journal, int orders, mode_result& out) {
+              const std::string& journal, int orders, const std::string& tag, mode_result& out) {
   auto venue_port = v.port;
   kill_gate gate;
   caf::scoped_actor self{sys};
@@ -252,7 +308,7 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
   std::map<std::string, int64_t> sent_at;
   std::vector<int64_t> rtt;
   auto stem = "b" + std::to_string(::getpid() % 100000) + (journal.empty() ? "n" : "j")
-              + (ws_api ? "w" : "r") + "-";
+              + (ws_api ? "w" : "r") + tag + "-";
   // One order first: the WebSocket API connection opens on the first order.
   {
     auto warm = bench_order(stem + "warm");
@@ -266,6 +322,7 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
       },
       caf::after(10s) >> [&] { warmed = true; });
   }
+  auto cpu = cpu_now();
   auto started = monotonic_ns();
   for (int i = 0; i < orders; ++i) {
     auto o = bench_order(stem + std::to_string(i));
@@ -295,6 +352,7 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
         finish(r.id.value);
       },
       caf::after(10s) >> [&] { timed_out = true; });
+  note_cpu(cpu, orders, out);
   out.orders_per_s = out.done / (static_cast<double>(last - started) / 1e9);
   finish_stats(rtt, out);
   out.journal_writes = counter(self, oms, "journal.commits");
@@ -309,7 +367,8 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
 void print(const mode_result& r) {
   std::printf("mode=%s orders=%d rejects=%d orders_per_s=%.0f rtt_median_us=%.1f rtt_p99_us=%.1f "
               "max_in_flight=%lld journal_commits=%lld journal_events=%lld "
-              "commits_per_event=%.3f journal_mean_commit_us=%.1f\n",
+              "commits_per_event=%.3f journal_mean_commit_us=%.1f cpu_us_per_order=%.1f "
+              "venue_cpu_us_per_order=%.1f\n",
               r.name.c_str(), r.done, r.rejects, r.orders_per_s, r.median_ns / 1e3, r.p99_ns / 1e3,
               static_cast<long long>(r.max_in_flight), static_cast<long long>(r.journal_writes),
               static_cast<long long>(r.journal_records),
@@ -317,7 +376,15 @@ void print(const mode_result& r) {
                                         / static_cast<double>(r.journal_records)
                                     : 0.0,
               r.journal_writes > 0 ? r.journal_total_ns / 1e3 / static_cast<double>(r.journal_writes)
-                                   : 0.0);
+                                   : 0.0,
+              r.cpu_us_per_order, r.venue_cpu_us_per_order);
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 // config/venue.ini with absolute data and key paths and no request-weight
@@ -368,6 +435,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   v.port = venue.port();
+  venue_pid = venue.proc().pid();
   v.key = ini->get("account.demo.api-key").value_or("");
   v.secret = ini->get("account.demo.secret").value_or("");
   bench_config cfg;
@@ -375,27 +443,59 @@ int main(int argc, char** argv) {
   auto journal = folder + "/cwts-order-path-bench-" + std::to_string(::getpid()) + ".sqlite";
   auto rest_journal = journal + ".rest";
   auto pid = "v" + std::to_string(::getpid() % 100000);
-  mode_result venue_p, venue_1, ws_off, ws_on, rest_on;
-  venue_p.name = "venue_ws_api_pipelined";
+  // The machine is shared: the three modes the goal compares run in rounds,
+  // interleaved, and the summary takes each one's median.
+  constexpr int rounds = 3;
+  std::vector<mode_result> venue_p(rounds), ws_off(rounds), ws_on(rounds);
+  mode_result venue_1, rest_on;
   venue_1.name = "venue_ws_api_one_at_a_time";
-  ws_off.name = "path_ws_api_journal_off";
-  ws_on.name = "path_ws_api_journal_on";
   rest_on.name = "path_rest_journal_on";
-  bool ok = run_venue_pipelined(v, orders, pid + "p-", venue_p)
-            && run_venue_serial(v, orders, pid + "s-", venue_1)
-            && run_mode(sys, v, true, "", orders, ws_off)
-            && run_mode(sys, v, true, journal, orders, ws_on)
-            && run_mode(sys, v, false, rest_journal, orders, rest_on);
+  bool ok = true;
+  for (int r = 0; r < rounds && ok; ++r) {
+    auto tag = std::to_string(r);
+    venue_p[r].name = "venue_ws_api_pipelined#" + tag;
+    ws_off[r].name = "path_ws_api_journal_off#" + tag;
+    ws_on[r].name = "path_ws_api_journal_on#" + tag;
+    ok = run_venue_pipelined(v, orders, pid + "p" + tag + "-", venue_p[r])
+         && run_mode(sys, v, true, "", orders, tag, ws_off[r])
+         && run_mode(sys, v, true, journal, orders, tag, ws_on[r]);
+  }
+  ok = ok && run_venue_serial(v, orders, pid + "s-", venue_1)
+       && run_mode(sys, v, false, rest_journal, orders, "", rest_on);
   for (auto& j : {journal, rest_journal})
     for (auto suffix : {"", "-wal", "-shm"})
       std::remove((j + suffix).c_str());
-  for (auto* r : {&venue_p, &venue_1, &ws_off, &ws_on, &rest_on})
-    print(*r);
-  if (venue_p.orders_per_s > 0)
-    std::printf("path_ws_api_journal_on / venue_ws_api_pipelined: %.2f (goal >= 0.8); "
-                "journal on/off: %.2f; ws_api/rest (journal on): %.2f\n",
-                ws_on.orders_per_s / venue_p.orders_per_s,
-                ws_off.orders_per_s > 0 ? ws_on.orders_per_s / ws_off.orders_per_s : 0.0,
-                rest_on.orders_per_s > 0 ? ws_on.orders_per_s / rest_on.orders_per_s : 0.0);
+  std::vector<double> ratios;
+  for (int r = 0; r < rounds; ++r) {
+    print(venue_p[r]);
+    print(ws_off[r]);
+    print(ws_on[r]);
+    if (venue_p[r].orders_per_s > 0)
+      ratios.push_back(ws_on[r].orders_per_s / venue_p[r].orders_per_s);
+  }
+  print(venue_1);
+  print(rest_on);
+  auto med = [](const std::vector<mode_result>& m, double mode_result::*f) {
+    std::vector<double> v;
+    for (auto& r : m)
+      v.push_back(r.*f);
+    return median_of(v);
+  };
+  auto venue_med = med(venue_p, &mode_result::orders_per_s);
+  auto on_med = med(ws_on, &mode_result::orders_per_s);
+  auto off_med = med(ws_off, &mode_result::orders_per_s);
+  std::printf("median of %d rounds: venue_ws_api_pipelined=%.0f path_ws_api_journal_off=%.0f "
+              "path_ws_api_journal_on=%.0f orders/s; cpu_us_per_order venue_client=%.1f "
+              "path_off=%.1f path_on=%.1f; venue process cpu_us_per_order %.1f / %.1f / %.1f\n",
+              rounds, venue_med, off_med, on_med, med(venue_p, &mode_result::cpu_us_per_order),
+              med(ws_off, &mode_result::cpu_us_per_order), med(ws_on, &mode_result::cpu_us_per_order),
+              med(venue_p, &mode_result::venue_cpu_us_per_order),
+              med(ws_off, &mode_result::venue_cpu_us_per_order),
+              med(ws_on, &mode_result::venue_cpu_us_per_order));
+  std::printf("path_ws_api_journal_on / venue_ws_api_pipelined: %.2f (median of the rounds' ratios "
+              "%.2f; goal >= 0.8); journal on/off: %.2f; ws_api/rest (journal on): %.2f\n",
+              venue_med > 0 ? on_med / venue_med : 0.0, median_of(ratios),
+              off_med > 0 ? on_med / off_med : 0.0,
+              rest_on.orders_per_s > 0 ? on_med / rest_on.orders_per_s : 0.0);
   return ok ? 0 : 1;
 }

@@ -16,14 +16,21 @@ binance_adapter::binance_adapter(binance_adapter_config cfg, adapter_context ctx
     if (!why.empty())
       spdlog::error("event=ws_api_orders_disabled reason=\"{}\"", why);
     else
-      // Each request's end, on the pipeline's thread: to the worker, where
-      // the session's tracker lives, then to the OMS.
-      session_.enable_ws_api_pipeline(cfg_.ws_api, cfg_.ws_api_pipeline,
-                                       [this](ws_api_completion c) {
-                                         ctx_.post([this, c] {
-                                           ctx_.report(session_.on_ws_api_done(c));
-                                         });
-                                       });
+      // The requests' ends, a batch at a time from the pipeline's thread:
+      // to the worker (one job per batch), where the session's tracker
+      // lives, then to the OMS.
+      session_.enable_ws_api_pipeline(
+        cfg_.ws_api, cfg_.ws_api_pipeline, [this](std::vector<ws_api_completion> batch) {
+          ctx_.post([this, batch] {
+            std::vector<adapter_output> out;
+            for (auto& c : batch) {
+              auto one = session_.on_ws_api_done(c);
+              out.insert(out.end(), std::make_move_iterator(one.begin()),
+                         std::make_move_iterator(one.end()));
+            }
+            ctx_.report(std::move(out));
+          });
+        });
   }
   if (cfg_.use_user_data_stream) {
     if (auto why = validate(cfg_.user_data); !why.empty())

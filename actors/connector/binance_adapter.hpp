@@ -64,6 +64,12 @@ public:
   std::optional<bool> fill_stream_connected() override;
   void add_counters(counters& out) const override;
 
+  // Orders and cancels over the WebSocket API pipeline only hand off to its
+  // I/O thread: place() and cancel() never block then, so the shell may call
+  // them on the actor instead of queuing them on the worker (one thread hop
+  // less per order). Probes, polls, cancel-all and snapshots still block.
+  bool orders_without_blocking() const { return session_.pipeline() != nullptr; }
+
 private:
   struct rate_limit_log {
     int64_t http_429 = 0;

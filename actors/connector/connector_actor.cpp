@@ -66,6 +66,9 @@ struct connector_state {
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
   uint64_t logged_md_tls = 0; // TLS handshake failures already logged
+  // place/cancel run on the actor: the adapter hands them off without
+  // blocking (binance_adapter::orders_without_blocking).
+  bool orders_on_actor = false;
   ~connector_state() {
     if (adapter)
       adapter->stop();
@@ -146,7 +149,7 @@ void on_order_channel(connector_ptr self, Call call) {
   auto oms = st.oms;
   caf::actor_addr me = self->address();
   auto job = [=] { send_all_as_connector(me, *oms, call(*adapter)); };
-  if (adapter->capabilities().blocking_order_calls)
+  if (adapter->capabilities().blocking_order_calls && !st.orders_on_actor)
     st.worker->post(std::move(job));
   else
     job();
@@ -479,6 +482,10 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg,
   st.oms->set_venue(st.cfg.venue);
   st.worker = std::make_unique<serial_worker>();
   st.adapter = make_adapter(context_of(self));
+  // The contract has no capability for it yet: only the Binance adapter
+  // with its WebSocket API pipeline places without blocking.
+  if (auto* b = dynamic_cast<connector::binance_adapter*>(st.adapter.get()))
+    st.orders_on_actor = b->orders_without_blocking();
   start_stream(self);
   start_adapter(self);
   st.liveness = connector::venue_liveness{

@@ -83,13 +83,30 @@ struct ws_api_pipeline::state {
   bool timer_armed = false;
   clock_type::time_point paused_until{};
   std::string last_error;
+  // Ends not yet handed to on_done: flushed once the handlers ready now ran.
+  std::vector<ws_api_completion> ended;
+  bool flush_posted = false;
+
+  void finish(ws_api_completion c) {
+    ended.push_back(std::move(c));
+    if (flush_posted)
+      return;
+    flush_posted = true;
+    asio::post(ioc, [this] { flush_ended(); });
+  }
+
+  void flush_ended() {
+    flush_posted = false;
+    if (!ended.empty())
+      p.on_done_(std::exchange(ended, {}));
+  }
 
   void complete(pending& r, reply_kind kind, std::string detail) {
     r.c.reply.kind = kind;
     r.c.reply.detail = std::move(detail);
     r.c.reply.rtt_ns
       = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - r.started).count();
-    p.on_done_(std::move(r.c));
+    finish(std::move(r.c));
   }
 
   void note_sizes() {
@@ -238,7 +255,7 @@ struct ws_api_pipeline::state {
     auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - r.started);
     reply.rtt_ns = rtt.count();
     r.c.reply = std::move(reply);
-    p.on_done_(std::move(r.c));
+    finish(std::move(r.c));
     pump();
   }
 
@@ -340,6 +357,7 @@ struct ws_api_pipeline::state {
     timer.cancel();
     fail_in_flight("WebSocket API stopped");
     fail_queued("WebSocket API stopped", &p.counters_.dropped_queued);
+    flush_ended();
     work.reset();
   }
 };
@@ -391,7 +409,9 @@ void ws_api_pipeline::post_request(ws_api_completion c) {
   }
   c.reply.kind = reply_kind::not_sent;
   c.reply.detail = "WebSocket API stopped";
-  on_done_(std::move(c)); // outside the lock: it may place again
+  std::vector<ws_api_completion> one;
+  one.push_back(std::move(c));
+  on_done_(std::move(one)); // outside the lock: it may place again
 }
 
 void ws_api_pipeline::place(const order_request& req) {

@@ -8,7 +8,8 @@
 //
 // One I/O thread owns the connection and all state; place()/cancel() may be
 // called from any thread (they post). Every request ends exactly once, in
-// `on_done` on the I/O thread, with the failure semantics of ws_api_orders:
+// `on_done` on the I/O thread (batched, see done_fn), with the failure
+// semantics of ws_api_orders:
 //   - answered: ok / rejected / unknown as read_ws_api_answer says;
 //   - no answer within request_timeout of its write: unknown (resolved by a
 //     query, never resent); its late answer then has an unknown id;
@@ -29,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "actors/connector/ws_api_orders.hpp"
 
@@ -76,7 +78,10 @@ struct ws_api_pipeline_counters {
 
 class ws_api_pipeline {
 public:
-  using done_fn = std::function<void(ws_api_completion)>;
+  // Ends come in batches: those the I/O thread finished in one burst (the
+  // answers one read brought in, a drop's, a tick's), in order, so the
+  // caller hands each batch on with one wake-up of its own thread.
+  using done_fn = std::function<void(std::vector<ws_api_completion>)>;
 
   ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_config pipeline, done_fn on_done);
   ~ws_api_pipeline(); // stop()

@@ -67,9 +67,10 @@ struct ends {
   std::vector<ws_api_completion> all;
 
   ws_api_pipeline::done_fn fn() {
-    return [this](ws_api_completion c) {
+    return [this](std::vector<ws_api_completion> batch) {
       std::lock_guard<std::mutex> g(mtx);
-      all.push_back(std::move(c));
+      for (auto& c : batch)
+        all.push_back(std::move(c));
     };
   }
   std::size_t size() {
