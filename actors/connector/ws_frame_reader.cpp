@@ -260,7 +260,15 @@ bool valid_utf8(std::string_view s) {
   auto* p = reinterpret_cast<const unsigned char*>(s.data());
   auto* end = p + s.size();
   while (p < end) {
-    // ASCII fast path: 8 bytes with no high bit (market data is ASCII).
+    // ASCII fast path (market data is ASCII): 32 bytes with no high bit per
+    // step, then 8 at a time.
+    while (end - p >= 32) {
+      uint64_t w[4];
+      std::memcpy(w, p, 32);
+      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0)
+        break;
+      p += 32;
+    }
     while (end - p >= 8) {
       uint64_t w;
       std::memcpy(&w, p, 8);
