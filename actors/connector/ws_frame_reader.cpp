@@ -90,7 +90,8 @@ void ws_frame_reader::reset() {
 void ws_frame_reader::reserve(std::size_t total) {
   if (total <= cap_)
     return;
-  auto bigger = std::make_unique<char[]>(total);
+  // Not zeroed: only bytes a read wrote are ever parsed.
+  std::unique_ptr<char[]> bigger(new char[total]);
   if (tail_ > head_)
     std::memcpy(bigger.get(), buf_.get() + head_, tail_ - head_);
   tail_ -= head_;
