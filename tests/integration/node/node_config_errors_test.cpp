@@ -135,6 +135,13 @@ CAF_TEST(a_cluster_port_without_tls_is_refused_unless_plain_tcp_is_asked_for) {
   CAF_CHECK(res.err.find("cluster.plain-tcp") != std::string::npos);
 }
 
+CAF_TEST(bad_kill_fanout_keys_name_the_key) {
+  expect_refused("--kill.fanout=2", "kill.fanout: 2 is not 0 (off) or 1 (on)");
+  expect_refused("--kill.caf-echo=7", "kill.caf-echo");
+  expect_refused("--kill.fanout-port-offset=0", "kill.fanout-port-offset: 0 is outside 1..30000");
+  expect_refused("--kill.fanout-host=", "kill.fanout-host");
+}
+
 CAF_TEST(unknown_option_names_the_option) {
   expect_refused("--nonsense=1", "nonsense");
 }
