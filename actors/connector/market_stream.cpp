@@ -113,10 +113,9 @@ struct market_stream::impl {
       feeds.push_back(std::make_unique<symbol_feed>(s, this->cfg.max_buffered_diffs));
   }
 
-  // Beast's own idle timeout re-arms a timer (a timerfd_settime syscall) on
-  // every read, which at market-data rates costs more than decoding: the
-  // idle check is our own timer instead (watch_idle), armed once per half
-  // idle period.
+  // The idle check is our own timer (watch_idle), armed once per half idle
+  // period: Beast's re-armed a timer (a timerfd_settime syscall) on every
+  // read, and our own frame reader has no idle timeout of its own.
   static ws_link_settings link_settings(const market_stream_config& cfg, const std::string& target) {
     return link_settings_own_keepalive(cfg, target);
   }
