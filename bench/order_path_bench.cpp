@@ -91,6 +91,7 @@ struct mode_result {
   int64_t journal_writes = 0;
   int64_t journal_total_ns = 0;
   int64_t journal_records = 0;
+  int64_t journal_commit_ns = 0; // the COMMIT statements alone
   int64_t max_in_flight = 0;
   // CPU per order while the orders ran: this process (client or actors) and
   // the venue process. On 2 shared cores both compete for the same CPUs.
@@ -358,6 +359,7 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
   out.journal_writes = counter(self, oms, "journal.commits");
   out.journal_total_ns = counter(self, oms, "journal.total_write_ns");
   out.journal_records = counter(self, oms, "journal.records");
+  out.journal_commit_ns = counter(self, oms, "journal.total_commit_ns");
   out.max_in_flight = ws_api ? counter(self, connector, "ws_api.max_in_flight_seen") : 1;
   for (auto& a : {connector, risk, oms})
     self->send_exit(a, caf::exit_reason::user_shutdown);
@@ -367,7 +369,8 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
 void print(const mode_result& r) {
   std::printf("mode=%s orders=%d rejects=%d orders_per_s=%.0f rtt_median_us=%.1f rtt_p99_us=%.1f "
               "max_in_flight=%lld journal_commits=%lld journal_events=%lld "
-              "commits_per_event=%.3f journal_mean_commit_us=%.1f cpu_us_per_order=%.1f "
+              "commits_per_event=%.3f batch_open_to_commit_us=%.1f commit_stmt_us=%.1f "
+              "cpu_us_per_order=%.1f "
               "venue_cpu_us_per_order=%.1f\n",
               r.name.c_str(), r.done, r.rejects, r.orders_per_s, r.median_ns / 1e3, r.p99_ns / 1e3,
               static_cast<long long>(r.max_in_flight), static_cast<long long>(r.journal_writes),
@@ -376,6 +379,8 @@ void print(const mode_result& r) {
                                         / static_cast<double>(r.journal_records)
                                     : 0.0,
               r.journal_writes > 0 ? r.journal_total_ns / 1e3 / static_cast<double>(r.journal_writes)
+                                   : 0.0,
+              r.journal_writes > 0 ? r.journal_commit_ns / 1e3 / static_cast<double>(r.journal_writes)
                                    : 0.0,
               r.cpu_us_per_order, r.venue_cpu_us_per_order);
 }

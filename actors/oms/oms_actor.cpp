@@ -800,6 +800,7 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.commits_per_1000_events"]
     = j.records > 0 ? static_cast<int64_t>(j.writes * 1000 / j.records) : 0;
   s.counters["journal.max_batch_records"] = st.max_batch_records;
+  s.counters["journal.total_commit_ns"] = j.total_commit_ns;
   s.counters["journal.batches_failed"] = st.batches_failed;
   s.counters["journal.orders_unsent_commit_failed"] = st.orders_unsent_commit_failed;
   s.counters["journal.failures"] = static_cast<int64_t>(j.failures);

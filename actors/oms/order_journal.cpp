@@ -385,8 +385,11 @@ journal_error order_journal::transaction(Body&& body) {
   journal_error err = step_statement(db_, st_->begin.get(), "begin");
   if (!err)
     err = body();
-  if (!err)
+  if (!err) {
+    auto commit_started = monotonic_ns();
     err = step_statement(db_, st_->commit.get(), "commit");
+    counters_.total_commit_ns += monotonic_ns() - commit_started;
+  }
   if (err) {
     if (!sqlite3_get_autocommit(db_)) {
       sqlite3_reset(st_->rollback.get());
@@ -427,7 +430,9 @@ journal_error order_journal::commit_batch() {
   if (!in_batch_)
     return {};
   in_batch_ = false;
+  auto commit_started = monotonic_ns();
   auto err = step_statement(db_, st_->commit.get(), "commit batch");
+  counters_.total_commit_ns += monotonic_ns() - commit_started;
   if (err) {
     if (!sqlite3_get_autocommit(db_)) {
       sqlite3_reset(st_->rollback.get());

@@ -83,7 +83,8 @@ struct journal_counters {
   uint64_t failures = 0; // transactions that failed and were rolled back
   int64_t last_write_ns = 0;
   int64_t max_write_ns = 0;
-  int64_t total_write_ns = 0;
+  int64_t total_write_ns = 0; // a batch: from begin_batch() to its commit
+  int64_t total_commit_ns = 0; // the COMMIT statements alone
 };
 
 // Measured by the checkpoint thread (atomics: read from the OMS thread).
