@@ -223,3 +223,60 @@ CAF_TEST(own_frames_answer_pings_refuse_a_masked_frame_and_reconnect) {
   for (auto& f : seen)
     CAF_CHECK(f.masked); // RFC 6455 5.3: every client frame
 }
+
+CAF_TEST(our_close_is_bounded_when_the_peer_never_answers) {
+  std::atomic<int> close_code{0};
+  std::atomic<bool> eof{false};
+  raw_server server([&](tcp::socket& s, int) {
+    raw_server::upgrade(s, frame(1, trade_frame(1)));
+    for (;;) {
+      client_frame f;
+      try {
+        f = read_client_frame(s);
+      } catch (const std::exception&) {
+        eof = true; // the client closed the socket itself
+        return;
+      }
+      if (f.op == 8)
+        close_code = (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]);
+    }
+  });
+  market_stream_config cfg;
+  cfg.port = server.port;
+  cfg.symbols = {*symbol::parse("BTCUSDT")};
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  cfg.connect_timeout = 200ms; // also bounds our closing handshake
+  market_stream stream(cfg, [](market_batch&&) {});
+  stream.start();
+  CAF_REQUIRE(cwts::test::eventually([&] { return stream.frames() >= 1u; }));
+  stream.stop(); // returns although no close answer comes
+  CAF_CHECK(!stream.connected());
+  CAF_CHECK(cwts::test::eventually([&] { return eof.load(); }));
+  CAF_CHECK_EQUAL(close_code.load(), 1000);
+}
+
+CAF_TEST(a_wrong_accept_key_fails_the_upgrade) {
+  raw_server server([&](tcp::socket& s, int) {
+    boost::beast::flat_buffer buf;
+    http::request<http::string_body> req;
+    http::read(s, buf, req);
+    std::string res = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: " + accept_for("not the client's key") + "\r\n\r\n";
+    asio::write(s, asio::buffer(res));
+    char c = 0;
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(&c, 1), ec); // until the client drops it
+  });
+  market_stream_config cfg;
+  cfg.port = server.port;
+  cfg.symbols = {*symbol::parse("BTCUSDT")};
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  cfg.backoff_initial = 10ms;
+  cfg.backoff_max = 50ms;
+  market_stream stream(cfg, [](market_batch&&) {});
+  stream.start();
+  CAF_REQUIRE(cwts::test::eventually([&] { return stream.reconnects() >= 1u; }));
+  CAF_CHECK(stream.last_connect_error().find("ws_handshake: ") == 0);
+  CAF_CHECK_EQUAL(stream.frames(), 0u);
+  stream.stop();
+}
