@@ -1,5 +1,6 @@
 #include "common/operator_auth.hpp"
 
+#include <sodium.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -182,6 +183,16 @@ bool ed25519_verify(const std::vector<uint8_t>& public_key, std::string_view pay
                     const std::vector<uint8_t>& signature) {
   if (public_key.size() != ed25519_key_size || signature.size() != ed25519_signature_size)
     return false;
+  // libsodium verifies in less than half OpenSSL's time here (p50 47 us
+  // against 107 us, bench/ed25519_verify_bench), and every peer verifies a
+  // kill before its gate closes. sodium_init is thread-safe and idempotent;
+  // should it fail, OpenSSL below still verifies (never fail open or shut).
+  static const bool sodium = sodium_init() >= 0;
+  if (sodium)
+    return crypto_sign_verify_detached(signature.data(),
+                                       reinterpret_cast<const unsigned char*>(payload.data()),
+                                       payload.size(), public_key.data())
+           == 0;
   pkey_ptr key{EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(),
                                            public_key.size())};
   md_ctx_ptr ctx{EVP_MD_CTX_new()};
