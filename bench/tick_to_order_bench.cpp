@@ -15,7 +15,9 @@
 //   actors, journal on: the same with the OMS journal (SQLite) before send;
 //   plain calls: the same market stream's callback calls the validator core,
 //     the strategy's order logic, risk's pre-trade check, the OMS store and
-//     venue_session::place (encode, sign, write on the same kind of socket).
+//     venue_session::place (encode, sign, write on the same kind of socket);
+//   sockets only (the floor): a thread reads each frame's bytes and writes a
+//     fixed order request, no decoding, no checks (tick_to_order_floor.hpp).
 // The strategy is bench-only (tick_to_order_strategy.hpp: one order per
 // tick); the reference market maker's on_trade cost is printed beside it.
 //
@@ -24,6 +26,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,7 @@
 #include "actors/strategy/market_maker.hpp"
 #include "actors/validator/trade_validator.hpp"
 #include "actors/validator/validator_actor.hpp"
+#include "bench/tick_to_order_floor.hpp"
 #include "bench/tick_to_order_sockets.hpp"
 #include "bench/tick_to_order_strategy.hpp"
 #include "common/ini_file.hpp"
@@ -314,6 +318,15 @@ bool run_plain(tick_feed& feed, order_tap& tap, const venue_keys& v, int& feed_c
   return ok;
 }
 
+// The floor: the same sockets, nothing between them (tick_to_order_floor.hpp).
+bool run_floor(tick_feed& feed, order_tap& tap, int& feed_clients, int warmup, int n,
+               uint64_t& next_id, series& out) {
+  strategy_probe probe;
+  socket_floor floor(feed.port(), tap.port(), probe);
+  return feed.wait_connections(++feed_clients, 20s)
+         && measure(feed, tap, probe, warmup, n, next_id, out);
+}
+
 // The reference market maker's own cost per trade (its EMA and quote
 // targets; it orders only when a quote must move), for comparison with the
 // bench strategy's.
@@ -338,6 +351,29 @@ std::pair<double, size_t> market_maker_on_trade_ns() {
     actions += mm.on_trade(t, wall_clock_now()).size();
   }
   return {static_cast<double>(steady_ns() - start) / n, actions};
+}
+
+// config/venue.ini with its paths made absolute and the request weight
+// limit (6000 a minute) lifted: 4 x (samples + warmup) orders pass it
+// within a minute. Empty on failure.
+std::string venue_config_copy(const itest::cluster_paths& paths, const std::string& dir) {
+  std::ifstream in(paths.config("venue.ini"));
+  std::ofstream out(dir + "/venue.ini");
+  if (!in || !out)
+    return {};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("request-weight-limit", 0) == 0)
+      line = "request-weight-limit = 1000000000";
+    else if (line.rfind("data = ", 0) == 0 || line.rfind("keys-file = ", 0) == 0
+             || line.rfind("data-dictionary = ", 0) == 0) {
+      auto eq = line.find("= ") + 2;
+      if (line[eq] != '/')
+        line = line.substr(0, eq) + paths.config_dir + "/" + line.substr(eq);
+    }
+    out << line << "\n";
+  }
+  return out ? dir + "/venue.ini" : std::string();
 }
 
 void print(const char* mode, const series& s) {
@@ -365,8 +401,18 @@ int main(int argc, char** argv) {
   }
   itest::cluster_paths paths{CWTS_VENUE_BIN, "", "", CWTS_CONFIG_DIR};
   auto dir = itest::make_test_dir("tick_to_order_bench");
-  itest::venue_process venue(paths, dir, 1.0);
-  if (venue.port() == 0) {
+  auto venue_ini = venue_config_copy(paths, dir);
+  if (venue_ini.empty()) {
+    std::fprintf(stderr, "cannot write the venue config into %s\n", dir.c_str());
+    return 1;
+  }
+  itest::child_process venue_proc("venue", {paths.venue_bin, "--config", venue_ini, "--port", "0",
+                                            "--speed", "1"}, dir);
+  const std::string marker = "cwts-venue listening host=127.0.0.1 port=";
+  auto line = venue_proc.wait_for_line(
+    itest::stream::out, [&](const std::string& l) { return l.rfind(marker, 0) == 0; }, 30s);
+  uint16_t venue_port = line ? static_cast<uint16_t>(std::atoi(line->c_str() + marker.size())) : 0;
+  if (venue_port == 0) {
     std::fprintf(stderr, "cwts-venue did not start; logs in %s\n", dir.c_str());
     return 1;
   }
@@ -376,19 +422,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
-  venue_keys keys{venue.port(), ini->get("account.demo.api-key").value_or(""),
+  venue_keys keys{venue_port, ini->get("account.demo.api-key").value_or(""),
                   ini->get("account.demo.secret").value_or("")};
   tick_feed feed;
-  order_tap tap(venue.port());
+  order_tap tap(venue_port);
   bench_config cfg;
   caf::actor_system sys{cfg};
   auto journal = folder + "/cwts-tick-to-order-bench-" + std::to_string(::getpid()) + ".sqlite";
   int clients = 0;
   uint64_t next_id = 1;
-  series off, on, plain;
+  series off, on, plain, floor;
   bool ok = run_actors(sys, feed, tap, keys, "", clients, warmup, samples, next_id, off)
             && run_actors(sys, feed, tap, keys, journal, clients, warmup, samples, next_id, on)
-            && run_plain(feed, tap, keys, clients, warmup, samples, next_id, plain);
+            && run_plain(feed, tap, keys, clients, warmup, samples, next_id, plain)
+            && run_floor(feed, tap, clients, warmup, samples, next_id, floor);
   for (auto suffix : {"", "-wal", "-shm"})
     std::remove((journal + suffix).c_str());
   std::printf("tick_to_order_bench: t0 = trade frame written to the connector's socket, t1 = the "
@@ -397,9 +444,13 @@ int main(int argc, char** argv) {
   print("actors_journal_off", off);
   print("actors_journal_on", on);
   print("plain_calls", plain);
-  auto a = summarize(off.total), p = summarize(plain.total);
+  print("sockets_only", floor);
+  auto a = summarize(off.total), p = summarize(plain.total), f = summarize(floor.total);
   if (p.p50 > 0 && p.p99 > 0)
     std::printf("ratio actors(journal off)/plain: p50 %.2f p99 %.2f\n", a.p50 / p.p50, a.p99 / p.p99);
+  if (f.p50 > 0 && f.p99 > 0)
+    std::printf("ratio plain/sockets_only: p50 %.2f p99 %.2f; actors/sockets_only: p50 %.2f p99 %.2f\n",
+                p.p50 / f.p50, p.p99 / f.p99, a.p50 / f.p50, a.p99 / f.p99);
   std::printf("goal actors journal off p50 <= 20 us: %s (%.1f), p99 <= 100 us: %s (%.1f)\n",
               a.p50 <= 20 ? "met" : "NOT met", a.p50, a.p99 <= 100 ? "met" : "NOT met", a.p99);
   auto [mm_ns, mm_actions] = market_maker_on_trade_ns();
