@@ -6,12 +6,15 @@
 //   seen <client order id> <status>
 // so what the strategy saw survives a SIGKILL of this process.
 //
-//   oms_crash_host <venue port> <journal> <keys file> trade|reconcile
+//   oms_crash_host <venue port> <journal> <keys file> trade|reconcile [kill-after]
 //
-// trade: reconcile, then orders until killed (or 60 s). reconcile: start on
+// trade: reconcile, then orders until killed (or 60 s); with kill-after N it
+// SIGKILLs itself right after the strategy wrote its Nth report, the moment a
+// report sent before its commit would be lost. reconcile: start on
 // the journal, reconcile with the venue, print "reconciled restored=<n>"
 // and exit 0 (1 when it does not reconcile within 30 s).
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -77,13 +80,15 @@ order_request ioc_order(const std::string& id) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: oms_crash_host <venue port> <journal> <keys file> trade|reconcile\n");
+  if (argc != 5 && argc != 6) {
+    std::fprintf(stderr, "usage: oms_crash_host <venue port> <journal> <keys file> "
+                         "trade|reconcile [kill-after]\n");
     return 2;
   }
   auto port = static_cast<uint16_t>(std::atoi(argv[1]));
   std::string journal = argv[2];
   std::string mode = argv[4];
+  long kill_after = argc == 6 ? std::atol(argv[5]) : 0;
   std::string error;
   auto keys = ini_file::load(argv[3], error);
   if (!keys) {
@@ -137,6 +142,7 @@ int main(int argc, char** argv) {
   auto stem = "k" + std::to_string(::getpid()) + "-";
   int next = 0;
   int outstanding = 0;
+  long reports = 0;
   auto stop_at = std::chrono::steady_clock::now() + 60s;
   while (std::chrono::steady_clock::now() < stop_at) {
     while (outstanding < 32) {
@@ -147,6 +153,8 @@ int main(int argc, char** argv) {
       [&](const execution_report& r) {
         say("seen " + r.id.value + " " + to_string(r.status));
         outstanding -= is_terminal(r.status) ? 1 : 0;
+        if (++reports == kill_after)
+          ::kill(::getpid(), SIGKILL);
       },
       [&](const order_reject& r) {
         say("rejected " + r.id.value + " " + to_string(r.reason));
