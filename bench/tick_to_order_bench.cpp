@@ -210,6 +210,10 @@ bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const v
   auto all = {connector, risk, oms, validator, strategy};
   for (auto& a : all)
     self->send(a, wire_atom::value, dir);
+  // Risk's first reference price, so the first tick's order cannot race
+  // the validator's copy of its trade to risk.
+  self->send(risk, trade{usdchf, trade_id{0}, *price::parse("0.9000"), *qty::parse("1"), false,
+                         wall_clock_now(), wall_clock_now()});
   bool ok = feed.wait_connections(++feed_clients, 20s);
   auto ready = std::chrono::steady_clock::now() + 20s;
   while (ok && counter(self, oms, "reconcile.phase_running") != 1) {
