@@ -44,13 +44,20 @@ struct link_config {
   std::chrono::milliseconds reconnect_max{2'000};
   size_t max_backlog = 1 << 20;   // unsent bytes per connection
   size_t max_waiting = 16;        // kills held per member while it is down
+  int realtime_priority = 0;      // > 0: SCHED_FIFO at this priority if allowed
+  int max_refused_kills = 8;      // per connection, then it is closed
 };
+
+// What the node made of a kill frame.
+enum class kill_outcome : uint8_t { applied, other, refused };
 
 // Called on the I/O thread for every kill frame from an authenticated
 // member: the kill, the member, and when its bytes were read
-// (monotonic_ns). Returns true when the kill was applied here for the first
-// time: the link then sends it on to every member itself.
-using kill_handler = std::function<bool(const kill_command&, const std::string&, int64_t)>;
+// (monotonic_ns). `applied`: applied here first, the link sends it on to
+// every member itself. `refused`: counted against the connection (a member
+// sending more than max_refused_kills refused kills is cut off, so a
+// Byzantine member cannot keep this thread verifying forgeries).
+using kill_handler = std::function<kill_outcome(const kill_command&, const std::string&, int64_t)>;
 
 class link {
 public:
@@ -89,6 +96,7 @@ private:
   void send(conn& c, const std::string& bytes);
   // With wmtx_ held; false (and why) when the connection must be closed.
   bool send_locked(conn& c, const std::string& bytes, std::string& error);
+  void send_all(const std::string& frame); // any thread
   void close_conn(conn& c, const char* refusal_key, const std::string& why);
   void timers(int64_t now);
   void count(const std::string& key, int64_t n = 1);

@@ -100,6 +100,8 @@ struct kill_coordinator_config {
   bool fanout = false;
   fanout::endpoint fanout_listen;
   std::vector<fanout::endpoint> fanout_members; // every other member's listener
+  // > 0: the fan-out's thread asks for SCHED_FIFO at this priority.
+  int fanout_realtime_priority = 0;
   // Tests and drills only ([kill] caf-echo = false): no CAF echo of an
   // applied kill, so the fan-out alone must halt the cluster.
   bool caf_echo = true;

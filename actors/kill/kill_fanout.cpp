@@ -44,6 +44,7 @@ void start_fanout(kill_ptr self) {
   lc.id = make_identity(self);
   lc.listen = st.cfg.fanout_listen;
   lc.members = st.cfg.fanout_members;
+  lc.realtime_priority = st.cfg.fanout_realtime_priority;
   // The thread holds the core and the inbox, never the actor: the doorbell
   // is a weak handle, so a stopped coordinator is simply not rung.
   auto core = st.core;
@@ -53,8 +54,10 @@ void start_fanout(kill_ptr self) {
                                      int64_t received) {
     auto d = core->on_command(k, wall_clock_now(), kill_path::fanout, received);
     if (d.verdict == kill_verdict::duplicate)
-      return false;
-    bool applied = d.verdict == kill_verdict::applied;
+      return fanout::kill_outcome::other;
+    auto outcome = d.verdict == kill_verdict::applied    ? fanout::kill_outcome::applied
+                   : d.verdict == kill_verdict::rejected ? fanout::kill_outcome::refused
+                                                         : fanout::kill_outcome::other;
     {
       std::lock_guard<std::mutex> g(inbox->mtx);
       size_t refused = 0;
@@ -64,7 +67,7 @@ void start_fanout(kill_ptr self) {
       // the bound are counted (the core counted each refusal already).
       if (d.verdict == kill_verdict::rejected && refused >= fanout_inbox::max_refused) {
         ++inbox->dropped;
-        return false;
+        return outcome;
       }
       auto copy = k;
       if (copy.origin.empty())
@@ -73,7 +76,7 @@ void start_fanout(kill_ptr self) {
     }
     if (auto strong = caf::actor_cast<caf::actor>(weak))
       caf::anon_send(strong, fanout_atom::value);
-    return applied;
+    return outcome;
   };
   st.fanout = std::make_unique<fanout::link>(std::move(lc), handler);
   std::string error;

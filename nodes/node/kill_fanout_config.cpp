@@ -19,6 +19,11 @@ bool node_config::read_fanout(node_settings& s, std::string& error) const {
             + " is outside 1..30000";
     return false;
   }
+  if (r.fanout_realtime_priority < 0 || r.fanout_realtime_priority > 99) {
+    error = "kill.fanout-realtime-priority: " + std::to_string(r.fanout_realtime_priority)
+            + " is outside 0..99";
+    return false;
+  }
   if (r.fanout_host.empty() || r.fanout_host.find_first_of(" \t\r\n") != std::string::npos) {
     error = "kill.fanout-host: '" + r.fanout_host + "' is not an address";
     return false;
@@ -41,6 +46,7 @@ bool node_config::read_fanout(node_settings& s, std::string& error) const {
   k.fanout_host = r.fanout_host;
   k.fanout_port_offset = static_cast<int>(r.fanout_port_offset);
   k.caf_echo = r.caf_echo == 1;
+  k.fanout_realtime_priority = static_cast<int>(r.fanout_realtime_priority);
   return true;
 }
 

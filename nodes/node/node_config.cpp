@@ -186,6 +186,8 @@ node_config::node_config() {
     .add(raw_.fanout_host, "fanout-host", "address the fan-out listener binds")
     .add(raw_.fanout_port_offset, "fanout-port-offset",
          "each member's fan-out listener is its cluster port + this (1..30000)")
+    .add(raw_.fanout_realtime_priority, "fanout-realtime-priority",
+         "SCHED_FIFO priority of the fan-out's thread where allowed (0: normal, 1..99)")
     .add(raw_.caf_echo, "caf-echo", "tests and drills only: 0 sends no CAF echo of a kill (default 1)");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}

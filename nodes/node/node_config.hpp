@@ -150,6 +150,7 @@ struct kill_settings {
   bool fanout = true;
   std::string fanout_host = "0.0.0.0";
   int fanout_port_offset = 1000;
+  int fanout_realtime_priority = 0; // 0: normal priority; 1..99 SCHED_FIFO
   bool caf_echo = true; // tests and drills only
 };
 
@@ -349,6 +350,7 @@ private:
     int64_t fanout = 1;
     std::string fanout_host = "0.0.0.0";
     int64_t fanout_port_offset = 1000;
+    int64_t fanout_realtime_priority = 10;
     int64_t caf_echo = 1;
     std::string cluster_id = "cwts-local";
     std::string admin_host = "127.0.0.1";

@@ -51,6 +51,7 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   // offset (a node without a cluster port or peers has no one to reach).
   cfg.fanout = s.kill.fanout && s.cluster_port != 0 && !s.peers.empty();
   cfg.caf_echo = s.kill.caf_echo;
+  cfg.fanout_realtime_priority = s.kill.fanout_realtime_priority;
   auto offset = static_cast<uint16_t>(s.kill.fanout_port_offset);
   cfg.fanout_listen = fanout::endpoint{s.kill.fanout_host,
                                        static_cast<uint16_t>(s.cluster_port + offset)};

@@ -107,7 +107,9 @@ struct node {
                                                            int64_t received) {
       auto d = c->on_command(k, wall_clock_now(), kill_path::fanout, received);
       applied += d.verdict == kill_verdict::applied ? 1 : 0;
-      return d.verdict == kill_verdict::applied;
+      return d.verdict == kill_verdict::applied    ? kill_outcome::applied
+             : d.verdict == kill_verdict::rejected ? kill_outcome::refused
+                                                   : kill_outcome::other;
     });
     std::string error;
     if (!l->start(error))
@@ -250,6 +252,20 @@ CAF_TEST(a_forged_kill_on_an_authenticated_connection_leaves_the_gate_open) {
   CAF_REQUIRE(eventually([&] { return n2.core->path_stats(kill_path::fanout).refused == 1; }));
   CAF_CHECK(n2.gate.is_open());
   CAF_CHECK_EQUAL(n2.core->path_stats(kill_path::fanout).refused_by.count("bad_signature"), 1u);
+}
+
+CAF_TEST(a_member_sending_forgeries_is_cut_off) {
+  node n2("n2", keys.node2, keys, {});
+  node n1("n1", keys.node1, keys, {endpoint{"127.0.0.1", n2.l->port()}});
+  CAF_REQUIRE(eventually([&] { return n1.l->members_reached() == 1; }));
+  for (int i = 0; i < 9; ++i) {
+    auto k = kill_for(keys, "k-forged-" + std::to_string(i));
+    k.reason = "changed after signing";
+    n1.l->broadcast(k);
+  }
+  CAF_CHECK(eventually([&] { return n2.counter("refused.too_many_refused_kills") == 1; }));
+  CAF_CHECK_EQUAL(n2.core->path_stats(kill_path::fanout).refused, 9);
+  CAF_CHECK(n2.gate.is_open());
 }
 
 CAF_TEST(a_kill_for_another_cluster_is_refused) {
