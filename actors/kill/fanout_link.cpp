@@ -149,12 +149,10 @@ std::map<std::string, int64_t> link::counters() const {
   return counters_;
 }
 
-// Written at once from the calling thread (the coordinator's, or the I/O
-// thread relaying a kill it applied): no thread hop before the bytes leave.
-// A member not reached yet gets it when its connection is authenticated.
+// Written from the calling thread (no hop before the bytes leave); a member
+// not reached yet gets it once its connection is authenticated.
 void link::broadcast(const kill_command& k) {
-  auto frame = encode(k);
-  send_all(frame);
+  send_all(encode(k));
 }
 
 void link::send_all(const std::string& frame) {
@@ -312,7 +310,7 @@ void link::on_writable(conn& c) {
     send(c, c.s.start());
     return;
   }
-  write_some(c);
+  send(c, {});
 }
 
 void link::on_readable(conn& c) {
@@ -398,10 +396,6 @@ void link::send(conn& c, const std::string& bytes) {
   }
   if (!ok)
     close_conn(c, nullptr, error);
-}
-
-void link::write_some(conn& c) {
-  send(c, {});
 }
 
 bool link::send_locked(conn& c, const std::string& bytes, std::string& error) {

@@ -92,7 +92,6 @@ private:
   void connect_peer(out_peer& p, int64_t now);
   void on_readable(conn& c);
   void on_writable(conn& c);
-  void write_some(conn& c);
   void send(conn& c, const std::string& bytes);
   // With wmtx_ held; false (and why) when the connection must be closed.
   bool send_locked(conn& c, const std::string& bytes, std::string& error);

@@ -130,32 +130,6 @@ void kill_switch::remember_reset(const reset_command& cmd) {
                                cmd.issued_at});
 }
 
-const char* to_string(kill_path p) {
-  switch (p) {
-    case kill_path::request: return "request";
-    case kill_path::caf: return "caf";
-    case kill_path::fanout: return "fanout";
-  }
-  return "?";
-}
-
-// A refusal's class: its text up to the first quote, colon or digit
-// ("bad signature", "kill is for cluster"), so the map stays small; at most
-// 32 classes, the rest under "other".
-void kill_switch::count_refusal(kill_path_stats& p, const std::string& reason) {
-  ++p.refused;
-  auto end = reason.find_first_of(":'(0123456789");
-  std::string cls = reason.substr(0, end == std::string::npos ? reason.size() : end);
-  while (!cls.empty() && cls.back() == ' ')
-    cls.pop_back();
-  for (auto& ch : cls)
-    if (ch == ' ' || ch == '=' || ch == '"')
-      ch = '_';
-  if (cls.empty() || (!p.refused_by.count(cls) && p.refused_by.size() >= 32))
-    cls = "other";
-  ++p.refused_by[cls];
-}
-
 kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now, kill_path path,
                                       int64_t received) {
   if (received == 0)
@@ -433,61 +407,6 @@ kill_report kill_switch::report(const std::string& key) const {
   out.channels = rec.channels;
   out.total_ns = rec.last_update_mono_ns - rec.received_mono_ns;
   return out;
-}
-
-std::vector<kill_command> kill_switch::pending() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return pending_;
-}
-
-std::vector<scoped_halt> kill_switch::scoped_halts() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return scoped_;
-}
-
-int64_t kill_switch::epoch() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return epoch_;
-}
-
-uint64_t kill_switch::rejected_count() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return rejected_;
-}
-
-uint64_t kill_switch::applied_count() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return applied_;
-}
-
-uint64_t kill_switch::duplicate_count() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return duplicates_;
-}
-
-uint64_t kill_switch::equivocation_count() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return equivocations_;
-}
-
-uint64_t kill_switch::pending_count() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return pending_seen_;
-}
-
-size_t kill_switch::records() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return kills_.size();
-}
-
-std::string kill_switch::last_rejection() const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return last_rejection_;
-}
-
-kill_path_stats kill_switch::path_stats(kill_path p) const {
-  std::lock_guard<std::mutex> g(mtx_);
-  return paths_[static_cast<size_t>(p)];
 }
 
 trading_state kill_switch::state() const {
