@@ -1,4 +1,5 @@
 #include "actors/kill/fanout_link.hpp"
+#include "actors/kill/fanout_link_detail.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -22,30 +23,6 @@
 #include "messages/time.hpp"
 
 namespace cwts::fanout {
-
-struct link::out_peer {
-  endpoint where;
-  conn* c = nullptr;
-  int64_t next_attempt_ns = 0;
-  std::chrono::milliseconds backoff{0};
-  std::vector<std::string> waiting; // kill frames for when it is up
-};
-
-struct link::conn {
-  int fd = -1;
-  session s;
-  bool inbound = true;
-  bool connecting = false;
-  int64_t deadline_ns = 0; // handshake must be done by then
-  out_peer* peer = nullptr; // outbound only
-  // Under wmtx_: the write side, which any thread may use (broadcast).
-  std::string wbuf;
-  bool ready = false;    // outbound and authenticated: kills may be written
-  bool want_out = false; // EPOLLOUT registered
-  int refused_kills = 0;  // I/O thread only
-  std::atomic<bool> broken{false}; // a write failed: the I/O thread closes it
-  conn(int f, session::role r, std::shared_ptr<const identity> id) : fd(f), s(r, std::move(id)) {}
-};
 
 namespace {
 
@@ -149,44 +126,6 @@ std::map<std::string, int64_t> link::counters() const {
   return counters_;
 }
 
-// Written from the calling thread (no hop before the bytes leave); a member
-// not reached yet gets it once its connection is authenticated.
-void link::broadcast(const kill_command& k) {
-  send_all(encode(k));
-}
-
-void link::send_all(const std::string& frame) {
-  bool broke = false;
-  int64_t sent = 0, dropped = 0;
-  {
-    std::lock_guard<std::mutex> g(wmtx_);
-    for (auto& p : out_) {
-      if (p->c && p->c->ready) {
-        std::string error;
-        if (send_locked(*p->c, frame, error)) {
-          ++sent;
-        } else {
-          p->c->broken = true;
-          broke = true;
-        }
-        continue;
-      }
-      if (p->waiting.size() >= cfg_.max_waiting) {
-        p->waiting.erase(p->waiting.begin());
-        ++dropped;
-      }
-      p->waiting.push_back(frame);
-    }
-  }
-  count("frames_sent", sent);
-  if (dropped > 0)
-    count("waiting_dropped", dropped);
-  if (broke) {
-    uint64_t one = 1;
-    [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof(one));
-  }
-}
-
 void link::run() {
   ::pthread_setname_np(::pthread_self(), "cwts.kill.fan"); // visible in perf, top
   // The kill's own thread: with realtime_priority > 0 it asks for SCHED_FIFO
@@ -231,6 +170,13 @@ void link::run() {
 void link::accept_all() {
   while (true) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      // Out of descriptors (or memory): the listener would stay readable and
+      // this (realtime) thread spin on it; it rests 100 ms instead.
+      count("accept_failed");
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+      listen_resume_ns_ = monotonic_ns() + 100'000'000;
+    }
     if (fd < 0)
       return;
     size_t inbound = 0, handshaking = 0;
@@ -387,46 +333,6 @@ void link::on_readable(conn& c) {
   }
 }
 
-void link::send(conn& c, const std::string& bytes) {
-  std::string error;
-  bool ok = false;
-  {
-    std::lock_guard<std::mutex> g(wmtx_);
-    ok = send_locked(c, bytes, error);
-  }
-  if (!ok)
-    close_conn(c, nullptr, error);
-}
-
-bool link::send_locked(conn& c, const std::string& bytes, std::string& error) {
-  if (c.wbuf.size() + bytes.size() > cfg_.max_backlog) {
-    count("backlog_closed");
-    error = "write backlog over " + std::to_string(cfg_.max_backlog) + " bytes";
-    return false;
-  }
-  c.wbuf += bytes;
-  while (!c.wbuf.empty()) {
-    auto n = ::send(c.fd, c.wbuf.data(), c.wbuf.size(), MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      break;
-    if (n < 0) {
-      error = std::strerror(errno);
-      return false;
-    }
-    c.wbuf.erase(0, static_cast<size_t>(n));
-  }
-  // epoll_ctl only when the wish to write changes (epoll is thread-safe).
-  bool want = !c.wbuf.empty() || c.connecting;
-  if (want != c.want_out) {
-    c.want_out = want;
-    epoll_event ev{};
-    ev.events = EPOLLIN | (want ? static_cast<uint32_t>(EPOLLOUT) : 0u);
-    ev.data.fd = c.fd;
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
-  }
-  return true;
-}
-
 void link::close_conn(conn& c, const char* refusal_key, const std::string& why) {
   if (refusal_key) {
     std::string key = std::string("refused.") + refusal_key;
@@ -479,6 +385,13 @@ void link::timers(int64_t now) {
       close_conn(*c->second, "handshake_timeout",
                  "no completed handshake within " + std::to_string(cfg_.handshake_timeout.count())
                    + " ms");
+  }
+  if (listen_resume_ns_ != 0 && now >= listen_resume_ns_) {
+    listen_resume_ns_ = 0;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = listen_fd_;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
   }
   for (auto& p : out_)
     if (!p->c && now >= p->next_attempt_ns) {

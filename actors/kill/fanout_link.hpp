@@ -107,6 +107,7 @@ private:
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   uint16_t port_ = 0;
+  int64_t listen_resume_ns_ = 0; // accept failed: listener off until then
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<size_t> reached_{0};
