@@ -80,6 +80,13 @@ int64_t ticks(const actors_answer& a) {
   return counter(a, "strategy", "trades_seen");
 }
 
+// Clean trades the validator passed on (book tops are not forwarded).
+int64_t trades(const actors_answer& a) {
+  if (a.actors.count("validator"))
+    return counter(a, "validator", "trades_out");
+  return counter(a, "strategy", "trades_seen");
+}
+
 int64_t drops(const actors_answer& a) {
   return counter(a, "validator", "trade_ids_missed")
          + counter(a, "strategy", "actions_dropped_stopped");
@@ -108,6 +115,7 @@ std::optional<measured> measure(const std::string& before, const std::string& af
   auto secs = static_cast<double>(elapsed_ns) / 1e9;
   m.sample.ticks = ticks(m.after);
   m.sample.ticks_per_s = static_cast<double>(m.sample.ticks - ticks(m.before)) / secs;
+  m.sample.trades_per_s = static_cast<double>(trades(m.after) - trades(m.before)) / secs;
   m.sample.drops = drops(m.after);
   for (auto& [role, row] : m.after.actors)
     if (row.has_mailbox) {
@@ -135,7 +143,8 @@ std::optional<std::string> render_load(const std::string& before, const std::str
   auto secs = static_cast<double>(elapsed_ns) / 1e9;
   auto& s = m->sample;
   std::string out = "load node=" + m->after.node + " ticks/s=" + fixed(s.ticks_per_s)
-                    + " ticks=" + std::to_string(s.ticks) + " drops=" + std::to_string(s.drops)
+                    + " trades/s=" + fixed(s.trades_per_s) + " ticks=" + std::to_string(s.ticks)
+                    + " drops=" + std::to_string(s.drops)
                     + " (trade_ids_missed=" + std::to_string(counter(m->after, "validator", "trade_ids_missed"))
                     + " strategy_dropped="
                     + std::to_string(counter(m->after, "strategy", "actions_dropped_stopped"))

@@ -13,7 +13,8 @@ std::string answer(int64_t ok, int64_t missed, int64_t mailbox) {
   return R"({"node":"gw1","actors":[{"role":"validator","messages_handled":)" + std::to_string(ok / 10)
          + R"(,"mailbox_depth":)" + std::to_string(mailbox)
          + R"(,"mailbox_depth_max":40,"counters":{"verdict.ok":)" + std::to_string(ok)
-         + R"(,"trade_ids_missed":)" + std::to_string(missed)
+         + R"(,"trades_out":)" + std::to_string(ok / 2) + R"(,"trade_ids_missed":)"
+         + std::to_string(missed)
          + R"(}},{"role":"kill","counters":{}}]})";
 }
 
@@ -23,6 +24,7 @@ CAF_TEST(ticks_per_second_come_from_the_validators_clean_trades) {
   auto s = measure_load(answer(1000, 0, 0), answer(51000, 0, 3), 500'000'000);
   CAF_REQUIRE(s.has_value());
   CAF_CHECK_EQUAL(s->ticks_per_s, 100'000.0);
+  CAF_CHECK_EQUAL(s->trades_per_s, 50'000.0); // the rest were book tops
   CAF_CHECK_EQUAL(s->ticks, 51000);
   CAF_CHECK_EQUAL(s->drops, 0);
   CAF_CHECK_EQUAL(s->max_mailbox, 3);
