@@ -106,7 +106,9 @@ public:
   void reset();
   // Resolve, connect and (TLS) handshake, each bounded by `connect_timeout`
   // from the call; then `ws_timeouts` (if any) apply and the WebSocket
-  // handshake (Host: host:port, GET target) runs. `done` gets the first
+  // handshake (Host: host:port, GET target) runs. Own frames: our upgrade
+  // is bounded by that same deadline (the whole open within
+  // connect_timeout, not twice it). `done` gets the first
   // error and the step it came from, or success and ws_open_step::none.
   void async_open(const std::string& host, uint16_t port, const std::string& target,
                   std::chrono::milliseconds connect_timeout,

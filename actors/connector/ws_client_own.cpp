@@ -142,7 +142,9 @@ struct ws_client::own_state final : ws_frame_sink {
       return sink->on_read_end(ec);
     ++counters.reads;
     counters.bytes += n;
-    reader.commit(n);
+    // A read that claims more than its area failed the reader
+    // (read_overrun): parse() below reports it like a refused frame.
+    (void)reader.commit(n);
     sink->on_read_begin();
     auto e = reader.parse(*this);
     counters.fragmented.store(reader.fragmented_messages(), std::memory_order_relaxed);
@@ -238,8 +240,9 @@ void ws_client::own_reset() {
 
 void ws_client::own_handshake() {
   auto& o = *own_;
-  // Bounded as Beast bounded its handshake (the connect timeout).
-  tcp().expires_after(close_timeout_);
+  // The upgrade shares the deadline of the whole open (async_open: resolve,
+  // connect, TLS and upgrade within connect_timeout), not a fresh period.
+  tcp().expires_at(deadline_);
   o.key = make_key();
   o.req = {};
   o.req.method(http::verb::get);
@@ -300,7 +303,8 @@ void ws_client::async_read_messages(ws_message_sink& sink) {
     asio::post(ioc_, [this, g] { own_->on_read(g, {}, 0); });
     return;
   }
-  auto area = asio::buffer(o.reader.write_area(), o.reader.write_size());
+  auto room = o.reader.prepare(); // pointer and size together (ws_frame_reader.hpp)
+  auto area = asio::buffer(room.data, room.size);
   auto h = [this, g](error_code ec, std::size_t n) { own_->on_read(g, ec, n); };
   // Plain: the socket itself (tcp_stream's timer is off after the upgrade
   // and would only add work per read). TLS: the SSL layer over it.

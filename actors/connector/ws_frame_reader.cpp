@@ -54,13 +54,17 @@ const char* to_string(ws_frame_error e) {
     case ws_frame_error::message_too_large: return "message above max_message_bytes";
     case ws_frame_error::bad_close_payload: return "close frame with a bad code or payload (RFC 6455 7.4)";
     case ws_frame_error::invalid_utf8: return "text not valid UTF-8 (RFC 6455 8.1)";
+    case ws_frame_error::too_many_fragments: return "fragmented message above max_fragments frames";
+    case ws_frame_error::read_overrun: return "a read reported more bytes than the area it was given";
   }
   return "?";
 }
 
 uint16_t close_code_for(ws_frame_error e) {
   switch (e) {
-    case ws_frame_error::message_too_large: return 1009;
+    case ws_frame_error::message_too_large:
+    case ws_frame_error::too_many_fragments: return 1009;
+    case ws_frame_error::read_overrun: return 1011;
     case ws_frame_error::invalid_utf8: return 1007;
     default: return 1002;
   }
@@ -71,6 +75,8 @@ std::string validate(const ws_reader_limits& l) {
     return "read_bytes: must be 4096 .. 64 MiB";
   if (l.max_message_bytes < 125 || l.max_message_bytes > (1u << 30))
     return "max_message_bytes: must be 125 .. 1 GiB";
+  if (l.max_fragments < 2 || l.max_fragments > (1u << 20))
+    return "max_fragments: must be 2 .. 1048576";
   return {};
 }
 
@@ -79,7 +85,7 @@ ws_frame_reader::ws_frame_reader(ws_reader_limits limits) : limits_(limits) {
 }
 
 void ws_frame_reader::reset() {
-  head_ = tail_ = need_ = 0;
+  head_ = tail_ = need_ = prepared_ = fragments_ = 0;
   in_fragment_ = fragment_text_ = closed_ = false;
   assembly_.clear();
   failed_ = ws_frame_error::none;
@@ -121,12 +127,27 @@ void ws_frame_reader::compact() {
     reserve(cap_ + limits_.read_bytes);
 }
 
-char* ws_frame_reader::write_area() {
+ws_frame_reader::area ws_frame_reader::prepare() {
   compact();
-  return buf_.get() + tail_;
+  prepared_ = cap_ - tail_;
+  return {buf_.get() + tail_, prepared_};
+}
+
+bool ws_frame_reader::commit(std::size_t n) {
+  // Both bounds: what was offered, and what is there now (an append() or
+  // reset() since the prepare() may have moved or shrunk the buffer).
+  if (n > prepared_ || n > cap_ - tail_) {
+    prepared_ = 0;
+    fail(ws_frame_error::read_overrun);
+    return false;
+  }
+  prepared_ = 0;
+  tail_ += n;
+  return true;
 }
 
 void ws_frame_reader::append(std::string_view bytes) {
+  prepared_ = 0; // the buffer may move: an earlier prepare()'s area is void
   compact();
   reserve(tail_ + bytes.size());
   std::memcpy(buf_.get() + tail_, bytes.data(), bytes.size());
@@ -214,9 +235,12 @@ ws_frame_error ws_frame_reader::on_data(bool fin, ws_opcode op, std::string_view
     }
     in_fragment_ = true;
     fragment_text_ = text;
+    fragments_ = 1;
     assembly_.assign(payload.data(), payload.size());
     return ws_frame_error::none;
   }
+  if (++fragments_ > limits_.max_fragments)
+    return ws_frame_error::too_many_fragments;
   assembly_.append(payload.data(), payload.size());
   if (!fin)
     return ws_frame_error::none;

@@ -48,11 +48,14 @@ enum class ws_frame_error : uint8_t {
   message_too_large,
   bad_close_payload,
   invalid_utf8,
+  too_many_fragments,
+  read_overrun,
 };
 // The reason, e.g. "masked server frame (RFC 6455 5.1)".
 const char* to_string(ws_frame_error e);
-// The close code we answer with: 1009 (message too big), 1007 (invalid
-// UTF-8), else 1002 (protocol error).
+// The close code we answer with: 1009 (message too big, too many
+// fragments), 1007 (invalid UTF-8), 1011 (read_overrun: our fault, not the
+// peer's), else 1002 (protocol error).
 uint16_t close_code_for(ws_frame_error e);
 
 struct ws_reader_limits {
@@ -63,6 +66,10 @@ struct ws_reader_limits {
   std::size_t read_bytes = 256 * 1024;
   // A message (one frame, or all fragments together) above this is refused.
   std::size_t max_message_bytes = 4 * 1024 * 1024;
+  // Frames one fragmented message may take: empty continuations never grow
+  // the assembly, so max_message_bytes alone would not end an endless run
+  // of them (each one parsed, the message never complete).
+  std::size_t max_fragments = 1024;
 };
 // Empty when usable, else "<key>: <reason>".
 std::string validate(const ws_reader_limits& l);
@@ -83,12 +90,22 @@ class ws_frame_reader {
 public:
   explicit ws_frame_reader(ws_reader_limits limits = {});
 
-  // Where the next read puts its bytes (never empty: the partial frame at
-  // the front plus room for at least one read, grown up to the message
-  // bound when a large frame is on its way), then how many it put there.
-  char* write_area();
-  std::size_t write_size() const { return cap_ - tail_; }
-  void commit(std::size_t n) { tail_ += n; }
+  // Where the next read puts its bytes and how many fit, computed together
+  // (never empty: the partial frame at the front plus room for at least
+  // one read, grown up to the message bound when a large frame is on its
+  // way). Pointer and size come from one call on purpose: asking for the
+  // size and the pointer separately let the compiler take the size before
+  // the pointer's compaction shrank the buffer (a heap overflow driven by
+  // venue bytes, review finding 2).
+  struct area {
+    char* data = nullptr;
+    std::size_t size = 0;
+  };
+  area prepare();
+  // How many bytes the read put into the last prepare()'s area. More than
+  // it offered is refused (false; the reader then fails with read_overrun)
+  // instead of trusting bytes past the area.
+  bool commit(std::size_t n);
   // Takes bytes from elsewhere (what came with the handshake response).
   void append(std::string_view bytes);
 
@@ -105,6 +122,9 @@ public:
   ws_frame_error failed() const { return failed_; }
   // Messages assembled from fragments so far.
   uint64_t fragmented_messages() const { return fragmented_; }
+  // A fragmented message is open: control frames between its fragments say
+  // the peer is alive, not that data is flowing (the keepalive's view).
+  bool in_fragmented_message() const { return in_fragment_; }
   const ws_reader_limits& limits() const { return limits_; }
 
 private:
@@ -117,11 +137,14 @@ private:
   ws_reader_limits limits_;
   std::unique_ptr<char[]> buf_;
   std::size_t cap_ = 0, head_ = 0, tail_ = 0;
+  // What the last prepare() offered (0: nothing since the last commit).
+  std::size_t prepared_ = 0;
   // The whole of the frame the tail holds the start of (0: unknown yet).
   std::size_t need_ = 0;
   // A fragmented message being assembled (bounded by max_message_bytes).
   bool in_fragment_ = false;
   bool fragment_text_ = false;
+  std::size_t fragments_ = 0; // frames of the message being assembled
   std::string assembly_;
   bool closed_ = false;
   ws_frame_error failed_ = ws_frame_error::none;
