@@ -62,6 +62,18 @@ std::string cosigning_payload(const kill_command& c) {
   return kill_fields("cwts-kill-cosign/1", c).str();
 }
 
+size_t kill_encoded_size(const kill_command& c) {
+  // type, level, scope, issued_at, cosignature count; then each field with
+  // its 2-byte length.
+  size_t n = 1 + 1 + 1 + 8 + 1;
+  for (size_t len : {c.id.value.size(), c.scope_value.size(), c.issuer.value.size(),
+                     c.origin.value.size(), c.reason.size(), c.signature.size(), c.cluster.size()})
+    n += 2 + len;
+  for (auto& k : c.cosignatures)
+    n += 2 + k.node.value.size() + 2 + k.signature.size();
+  return n;
+}
+
 std::string kill_key(const operator_id& issuer, const kill_id& id) {
   return issuer.value + "/" + id.value;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Kill-switch commands and events (DESIGN.md §3 "Kill switch").
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,6 +58,22 @@ struct kill_command {
   // as the kill travels). Only for cluster-wide kills raised by nodes.
   std::vector<kill_cosignature> cosignatures{};
 };
+
+// Size caps every kill must meet on every path. They are the direct
+// fan-out's frame limits (actors/kill/fanout_codec.cpp), so a kill CAF
+// would carry is never one the fan-out refuses (or truncates): the origin
+// refuses it before signing, every receiver before verifying.
+namespace kill_limits {
+constexpr size_t max_name = 256;       // id, scope value, issuer, origin, cluster, cosigner
+constexpr size_t max_reason = 4096;
+constexpr size_t max_signature = 128;  // Ed25519 is 64; other sizes never verify
+constexpr size_t max_cosignatures = 64;
+constexpr size_t max_encoded = 16 * 1024; // the fan-out's largest frame body
+} // namespace kill_limits
+
+// The size of `c`'s fan-out frame body (type byte, 2-byte length per text
+// field, fixed fields): at most kill_limits::max_encoded.
+size_t kill_encoded_size(const kill_command& c);
 
 // The exact bytes an issuer signs: every field but `origin` (set by the node
 // that first receives the command), the signature and the cosignatures, each

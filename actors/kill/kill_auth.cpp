@@ -63,9 +63,11 @@ std::string check(const command_policy& policy, const std::string& cluster,
   return "";
 }
 
-// Distinct members other than `issuer_node` whose endorsement verifies.
-int32_t valid_cosignatures(const command_policy& policy, const kill_command& cmd,
-                           const std::string& issuer_node) {
+// The endorsements of distinct members other than `issuer_node` that verify.
+std::vector<kill_cosignature> valid_cosignatures(const command_policy& policy,
+                                                 const kill_command& cmd,
+                                                 const std::string& issuer_node) {
+  std::vector<kill_cosignature> out;
   std::set<std::string> counted;
   auto payload = cosigning_payload(cmd);
   for (auto& c : cmd.cosignatures) {
@@ -73,10 +75,12 @@ int32_t valid_cosignatures(const command_policy& policy, const kill_command& cmd
     if (node == issuer_node || counted.count(node) || !policy.is_member(node))
       continue;
     auto* key = policy.registry->node_key(node);
-    if (key && c.signature.size() == 64 && ed25519_verify(key->public_key, payload, c.signature))
+    if (key && c.signature.size() == 64 && ed25519_verify(key->public_key, payload, c.signature)) {
       counted.insert(node);
+      out.push_back(c);
+    }
   }
-  return static_cast<int32_t>(counted.size());
+  return out;
 }
 
 } // namespace
@@ -110,7 +114,8 @@ kill_authorization authorize(const command_policy& policy, const kill_command& c
                   + key->node + ") or, with other members' signatures, the cluster";
     return out;
   }
-  out.signatures = 1 + valid_cosignatures(policy, cmd, key->node);
+  out.endorsements = valid_cosignatures(policy, cmd, key->node);
+  out.signatures = 1 + static_cast<int32_t>(out.endorsements.size());
   out.needed = policy.node_halt_signatures;
   out.needs_endorsement = out.signatures < out.needed;
   return out;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/operator_auth.hpp"
 #include "messages/kill.hpp"
@@ -53,6 +54,9 @@ struct kill_authorization {
   bool needs_endorsement = false;
   int32_t signatures = 0; // distinct member signatures it carries
   int32_t needed = 0;
+  // Of a node-raised cluster kill: the endorsements that verified (distinct
+  // members other than the issuer's node), the only ones worth keeping.
+  std::vector<kill_cosignature> endorsements;
 
   bool authorized() const { return refusal.empty() && !needs_endorsement; }
 };

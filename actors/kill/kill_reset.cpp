@@ -83,7 +83,9 @@ void deliver_if_done(kill_ptr self, const std::string& id, bool deadline_passed)
   if (!all_voted && !deadline_passed)
     return;
   std::string error;
-  if (!round->second.resumed)
+  if (!round->second.refused.empty())
+    error = round->second.refused;
+  else if (!round->second.resumed)
     error = "no quorum: " + std::to_string(round->second.yes()) + " yes of "
             + std::to_string(quorum(self)) + " needed";
   if (!all_voted)
@@ -103,9 +105,29 @@ void decide(kill_ptr self, reset_round& round) {
   // Another reset resumed us at this epoch or later meanwhile: never go back.
   if (round.command().epoch <= st.core->epoch())
     return;
+  if (!round.refused.empty())
+    return;
+  // Compare and reopen: a kill applied after this node's vote snapshot (the
+  // fan-out's I/O thread may apply one at any moment) was never voted on.
+  if (!st.core->reopen(round.command().id, round.command().reason, round.command().epoch,
+                       round.seen_seq)) {
+    round.refused = "a kill was applied on this node after its vote (latest "
+                    + st.core->last_applied().value + "): not reopened";
+    audit_record r("reset_refused_late_kill");
+    r.add("node", me)
+      .add("ts_ns", wall_clock_now().ns)
+      .add("id", round.command().id.value)
+      .add("kill", st.core->last_applied().value)
+      .add("yes", round.yes())
+      .add("quorum", quorum(self));
+    audit(self, r, true);
+    spdlog::warn("event=reset_refused_late_kill id={} node={} kill={} yes={} quorum={}",
+                 round.command().id.value, me, st.core->last_applied().value, round.yes(),
+                 quorum(self));
+    return;
+  }
   round.resumed = true;
   ++st.resets_resumed;
-  st.core->reopen(round.command().id, round.command().reason, round.command().epoch);
   auto why = persist(self);
   audit_record r("reset_resumed");
   r.add("node", me)
@@ -149,6 +171,9 @@ void record_vote(kill_ptr self, const reset_vote& v) {
 void cast_vote(kill_ptr self, const reset_command& cmd) {
   auto& st = self->state;
   auto p = std::make_shared<reset_preconditions>();
+  // The snapshot this vote is about: a kill applied after it makes the
+  // reopen refuse (decide), whatever the vote says.
+  st.resets[cmd.id.value].seen_seq = st.core->apply_seq();
   auto state = st.core->state();
   p->halted = state.mode != trading_mode::active;
   p->halted_for_ns = wall_clock_now().ns - state.since.ns;
@@ -161,6 +186,8 @@ void cast_vote(kill_ptr self, const reset_command& cmd) {
   p->halted_since_ns = state.since.ns;
   p->reset_halt_cause = cmd.halt_cause;
   p->reset_issued_at_ns = cmd.issued_at.ns;
+  p->last_kill = st.core->last_applied();
+  p->last_kill_ns = st.core->last_applied_wall_ns();
   auto id = cmd.id;
   auto vote = [self, p, id] {
     auto v = decide_vote(id, self->state.cfg.core.self, *p);

@@ -20,7 +20,51 @@ kill_switch::kill_switch(kill_switch_config cfg, kill_gate& gate)
   : cfg_(std::move(cfg)), policy_(cfg_.policy()), gate_(gate) {
 }
 
+namespace {
+
+// A copy in flight is known by its signed content and all its endorsements:
+// only an identical copy is sure to verify the same way.
+std::string flight_key(const std::string& digest, const kill_command& cmd) {
+  std::string out = digest;
+  for (auto& c : cmd.cosignatures) {
+    out += "#" + std::to_string(c.node.value.size()) + ":" + c.node.value;
+    out.append(reinterpret_cast<const char*>(c.signature.data()), c.signature.size());
+  }
+  return out;
+}
+
+std::optional<std::string> check_sizes(const kill_command& cmd) {
+  using namespace kill_limits;
+  for (auto* f : {&cmd.id.value, &cmd.scope_value, &cmd.issuer.value, &cmd.origin.value,
+                  &cmd.cluster})
+    if (f->size() > max_name)
+      return "kill field of " + std::to_string(f->size()) + " bytes, more than "
+             + std::to_string(max_name) + " (id, scope value, issuer, origin, cluster)";
+  if (cmd.reason.size() > max_reason)
+    return "reason of " + std::to_string(cmd.reason.size()) + " bytes, more than "
+           + std::to_string(max_reason);
+  if (cmd.signature.size() > max_signature)
+    return "signature of " + std::to_string(cmd.signature.size()) + " bytes, more than "
+           + std::to_string(max_signature);
+  if (cmd.cosignatures.size() > max_cosignatures)
+    return std::to_string(cmd.cosignatures.size()) + " cosignatures, more than "
+           + std::to_string(max_cosignatures);
+  for (auto& c : cmd.cosignatures)
+    if (c.node.value.size() > max_name || c.signature.size() > max_signature)
+      return "cosignature of '" + c.node.value.substr(0, 64) + "' over the size caps ("
+             + std::to_string(max_name) + " byte name, " + std::to_string(max_signature)
+             + " byte signature)";
+  if (auto n = kill_encoded_size(cmd); n > max_encoded)
+    return "kill of " + std::to_string(n) + " bytes in all, more than "
+           + std::to_string(max_encoded) + " (the fan-out's largest frame)";
+  return std::nullopt;
+}
+
+} // namespace
+
 std::optional<std::string> kill_switch::check_fields(const kill_command& cmd) {
+  if (auto why = check_sizes(cmd))
+    return why;
   if (cmd.id.empty())
     return "missing kill id";
   if (cmd.level == kill_level::none || static_cast<uint8_t>(cmd.level) > 4)
@@ -82,6 +126,8 @@ void kill_switch::prune(timestamp_ns now) {
 // Keeps a node-raised kill short of signatures, merging the endorsements of
 // every copy; bounded (a member may raise many, each needs another member
 // to become anything).
+// Only verified endorsements get here (on_command), one per member, so the
+// first copy naming a member can no longer shadow that member's real one.
 kill_command kill_switch::keep_pending(const kill_command& cmd) {
   auto key = kill_key(cmd);
   for (auto& p : pending_)
@@ -90,7 +136,7 @@ kill_command kill_switch::keep_pending(const kill_command& cmd) {
       for (auto& c : cmd.cosignatures) {
         bool have = std::any_of(p.cosignatures.begin(), p.cosignatures.end(),
                                 [&](const kill_cosignature& x) { return x.node == c.node; });
-        if (!have && p.cosignatures.size() < max_cosignatures)
+        if (!have && p.cosignatures.size() < kill_limits::max_cosignatures)
           p.cosignatures.push_back(c);
       }
       return p;
@@ -99,8 +145,6 @@ kill_command kill_switch::keep_pending(const kill_command& cmd) {
   if (pending_.size() >= cfg_.max_pending)
     pending_.erase(pending_.begin());
   pending_.push_back(cmd);
-  if (pending_.back().cosignatures.size() > max_cosignatures)
-    pending_.back().cosignatures.resize(max_cosignatures);
   return pending_.back();
 }
 
@@ -136,8 +180,9 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now,
     received = monotonic_ns();
   auto key = kill_key(cmd);
   auto digest = content_digest(signing_payload(cmd), cmd.signature);
-  // The same bytes with other endorsements may add up to more signatures.
-  auto flight = digest + "#" + std::to_string(cmd.cosignatures.size());
+  // The same bytes with other endorsements may add up to more signatures:
+  // such a copy is verified on its own, never taken for the one in flight.
+  auto flight = flight_key(digest, cmd);
   {
     std::lock_guard<std::mutex> g(mtx_);
     auto& p = paths_[static_cast<size_t>(path)];
@@ -168,14 +213,21 @@ kill_decision kill_switch::on_command(const kill_command& cmd, timestamp_ns now,
     if (!auth.refusal.empty())
       why = auth.refusal;
   }
+  // A node-raised cluster kill goes on with the endorsements that verified
+  // only: a forged one in a member's name is never kept or merged.
+  std::optional<kill_command> verified;
+  if (!why && auth.needed > 0) {
+    verified = cmd;
+    verified->cosignatures = auth.endorsements;
+  }
   std::lock_guard<std::mutex> g(mtx_);
   in_flight_.erase(flight);
-  return decide(cmd, auth, why, now, path, received);
+  return decide(verified ? *verified : cmd, auth, why, path, received);
 }
 
 kill_decision kill_switch::decide(const kill_command& cmd, const kill_authorization& first_auth,
-                                  const std::optional<std::string>& why, timestamp_ns now,
-                                  kill_path path, int64_t received) {
+                                  const std::optional<std::string>& why, kill_path path,
+                                  int64_t received) {
   kill_decision out;
   auto& p = paths_[static_cast<size_t>(path)];
   auto key = kill_key(cmd);
@@ -198,9 +250,13 @@ kill_decision kill_switch::decide(const kill_command& cmd, const kill_authorizat
   auto auth = first_auth;
   if (auth.needs_endorsement) {
     // Endorsements gathered from every copy may add up to enough.
+    // Every endorsement kept was verified when its copy came, and the
+    // issuer's signature and time were checked on this copy just now: the
+    // count needs no verification under the lock.
     auto merged = keep_pending(cmd);
-    auth = authorize(policy_, merged, now);
-    if (!auth.authorized()) {
+    auth.signatures = 1 + static_cast<int32_t>(merged.cosignatures.size());
+    auth.needs_endorsement = auth.signatures < auth.needed;
+    if (auth.needs_endorsement) {
       out.verdict = kill_verdict::pending;
       out.reason = "cluster-wide kill raised by a node: " + std::to_string(auth.signatures)
                    + " of " + std::to_string(auth.needed) + " member signatures";
@@ -243,6 +299,8 @@ kill_decision kill_switch::apply(const kill_command& cmd, const std::string& key
     gate_.close(static_cast<uint8_t>(cmd.level));
     note_node_wide(cmd);
   }
+  if (for_this_node)
+    note_applied(cmd.id);
   int64_t closed = monotonic_ns();
   ++applied_;
   auto existing = kills_.find(key);
@@ -274,6 +332,12 @@ void kill_switch::note_node_wide(const kill_command& cmd) {
     cause_reason_ = cmd.reason;
     since_ = wall_clock_now();
   }
+}
+
+void kill_switch::note_applied(const kill_id& id) {
+  ++apply_seq_;
+  last_applied_ = id;
+  last_applied_wall_ns_ = wall_clock_now().ns;
 }
 
 void kill_switch::note_scoped(const kill_command& cmd) {
@@ -326,11 +390,17 @@ bool kill_switch::halt_self(kill_level level, const kill_id& cause, const std::s
   cause_ = cause;
   cause_reason_ = reason;
   since_ = wall_clock_now();
+  note_applied(cause);
   return true;
 }
 
-void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_t epoch) {
+bool kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_t epoch,
+                         uint64_t seen_seq) {
   std::lock_guard<std::mutex> g(mtx_);
+  // Checked and reopened under one lock: the fan-out's I/O thread cannot
+  // apply a kill between the two.
+  if (apply_seq_ != seen_seq)
+    return false;
   gate_.reopen();
   scoped_.clear();
   level_ = kill_level::none;
@@ -338,6 +408,7 @@ void kill_switch::reopen(const kill_id& reset, const std::string& reason, int64_
   cause_reason_ = reason;
   since_ = wall_clock_now();
   epoch_ = epoch;
+  return true;
 }
 
 bool kill_switch::has_applied(const kill_command& cmd) const {

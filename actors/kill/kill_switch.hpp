@@ -130,9 +130,21 @@ public:
   // ever closes the gate.
   bool halt_self(kill_level level, const kill_id& cause, const std::string& reason);
 
+  // Every kill (or self-halt) that closed or raised this node's gate gets
+  // the next number; a reset's vote remembers the number it saw.
+  uint64_t apply_seq() const;
+  // The latest kill that touched this node's gate, whatever its level (the
+  // cause is only the highest one): what a reset vote checks.
+  kill_id last_applied() const;
+  int64_t last_applied_wall_ns() const;
+
   // Reopens the gate after a reset reached its quorum: level none, at the
-  // `epoch` the quorum agreed to (the reset's proposed epoch).
-  void reopen(const kill_id& reset, const std::string& reason, int64_t epoch);
+  // `epoch` the quorum agreed to (the reset's proposed epoch). Compare and
+  // reopen under the lock: refused (false, nothing changed) when any kill
+  // was applied after this node's vote snapshot (`seen_seq`, apply_seq()
+  // then), so a reset never silently undoes a kill its voters never saw,
+  // even one at the same level the I/O thread applied a moment ago.
+  bool reopen(const kill_id& reset, const std::string& reason, int64_t epoch, uint64_t seen_seq);
 
   // Records an ack or a channel result for a kill this node originated or
   // applied (found by issuer and id); unknown kills are ignored (false).
@@ -171,18 +183,23 @@ private:
     std::vector<channel_result> channels;
   };
 
+public:
+  // Fields and sizes, before any signature: the caps are the fan-out
+  // codec's (messages/kill.hpp kill_limits), so a kill one path would carry
+  // is never refused by the other; the origin refuses it before signing.
   static std::optional<std::string> check_fields(const kill_command& cmd);
+
+private:
   void count_refusal(kill_path_stats& p, const std::string& reason);
   kill_decision decide(const kill_command& cmd, const kill_authorization& auth,
-                       const std::optional<std::string>& why, timestamp_ns now, kill_path path,
-                       int64_t received);
+                       const std::optional<std::string>& why, kill_path path, int64_t received);
   bool seen_before(const std::string& key, const std::string& digest) const;
+  // `cmd`'s endorsements are verified ones only (on_command filters them).
   kill_command keep_pending(const kill_command& cmd);
   void forget_pending_locked(const std::string& key);
   kill_decision apply(const kill_command& cmd, const std::string& key, const std::string& digest,
                       int64_t received);
-  // More endorsements than any cluster has members are an outsider's padding.
-  static constexpr size_t max_cosignatures = 64;
+  void note_applied(const kill_id& id);
   void prune(timestamp_ns now);
   void note_node_wide(const kill_command& cmd);
   void note_scoped(const kill_command& cmd);
@@ -190,7 +207,10 @@ private:
   mutable std::mutex mtx_; // everything below; the gate is atomic
   kill_switch_config cfg_;
   command_policy policy_;
-  std::set<std::string> in_flight_; // contents being verified now
+  // Copies being verified now: their signed content and every endorsement
+  // (an identical copy verifies the same way; one with other endorsements
+  // is verified on its own, so none is lost).
+  std::set<std::string> in_flight_;
   std::array<kill_path_stats, 3> paths_{};
   kill_gate& gate_;
   std::map<std::string, record> kills_; // by kill_key
@@ -202,6 +222,9 @@ private:
   timestamp_ns since_;
   std::vector<scoped_halt> scoped_; // strategy/symbol/account halts in force
   int64_t epoch_ = 0;
+  uint64_t apply_seq_ = 0;      // kills (and self-halts) that touched the gate
+  kill_id last_applied_;        // the latest of them
+  int64_t last_applied_wall_ns_ = 0;
   uint64_t rejected_ = 0;
   uint64_t applied_ = 0;
   uint64_t duplicates_ = 0;

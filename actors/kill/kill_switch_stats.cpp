@@ -41,6 +41,21 @@ std::vector<scoped_halt> kill_switch::scoped_halts() const {
   return scoped_;
 }
 
+uint64_t kill_switch::apply_seq() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return apply_seq_;
+}
+
+kill_id kill_switch::last_applied() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return last_applied_;
+}
+
+int64_t kill_switch::last_applied_wall_ns() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  return last_applied_wall_ns_;
+}
+
 int64_t kill_switch::epoch() const {
   std::lock_guard<std::mutex> g(mtx_);
   return epoch_;

@@ -24,6 +24,10 @@ reset_vote decide_vote(const kill_id& reset, const node_id& self, const reset_pr
            && p.halted_since_ns > p.reset_issued_at_ns)
     v.reason = "this node was halted again (" + p.halt_cause.value
                + ") after the reset was signed for " + p.reset_halt_cause.value;
+  else if (p.halted && !p.last_kill.empty() && p.last_kill != p.reset_halt_cause
+           && p.last_kill_ns > p.reset_issued_at_ns)
+    v.reason = "kill " + p.last_kill.value + " was applied here after the reset was signed for "
+               + p.reset_halt_cause.value;
   else if (!p.answered)
     v.reason = "precondition unknown: a local actor did not answer";
   else if (p.oms_present && !p.oms_reconciled)

@@ -48,6 +48,11 @@ struct reset_preconditions {
   int64_t halted_since_ns = 0;   // wall clock, when this node's halt began
   kill_id reset_halt_cause{};    // reset_command::halt_cause
   int64_t reset_issued_at_ns = 0;
+  // The latest kill applied here, whatever its level (the cause above is
+  // the highest one only): one at the same level after the reset was
+  // signed is not the operator's to end either.
+  kill_id last_kill{};
+  int64_t last_kill_ns = 0;      // wall clock, when it was applied
 };
 
 // Epochs a reset may jump at once: a node that missed resets catches up;
@@ -80,6 +85,11 @@ public:
   const std::map<std::string, reset_vote>& votes() const { return votes_; }
   const reset_command& command() const { return cmd_; }
   bool resumed = false;
+  // kill_switch::apply_seq() when this node took its vote's snapshot: the
+  // reopen is refused if any kill was applied since.
+  uint64_t seen_seq = 0;
+  // Why this node did not reopen although the quorum was reached.
+  std::string refused;
 
 private:
   reset_command cmd_;

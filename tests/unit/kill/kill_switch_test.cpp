@@ -128,13 +128,13 @@ CAF_TEST(restored_halt_closes_the_gate_and_reopen_starts_the_agreed_epoch) {
   CAF_CHECK(h.level == kill_level::cancel_all);
   CAF_CHECK_EQUAL(h.cause.value, "k-old");
   CAF_CHECK_EQUAL(h.epoch, 4);
-  ks.reopen(kill_id{"r-1"}, "all clear", 5);
+  CAF_CHECK(ks.reopen(kill_id{"r-1"}, "all clear", 5, ks.apply_seq()));
   CAF_CHECK(gate.is_open());
   CAF_CHECK(!ks.halt().halted());
   CAF_CHECK_EQUAL(ks.epoch(), 5);
   // A kill seen before the reset stays seen: replaying it does not halt again.
   ks.on_command(command("k10"), now);
-  ks.reopen(kill_id{"r-2"}, "all clear", 9);
+  CAF_CHECK(ks.reopen(kill_id{"r-2"}, "all clear", 9, ks.apply_seq()));
   CAF_CHECK_EQUAL(ks.epoch(), 9);
   CAF_CHECK_EQUAL(ks.halt().epoch, 9);
   CAF_CHECK(ks.on_command(command("k10"), now).verdict == kill_verdict::duplicate);
