@@ -66,7 +66,11 @@ private:
 };
 
 // True when `signature` is a valid Ed25519 signature of `payload` by the raw
-// 32-byte `public_key`.
+// 32-byte `public_key`. libsodium only (no fallback): every node and `cwts
+// audit-verify` judge a signature the same way.
+// Initialises libsodium; aborts with a clear line if it cannot (called by
+// ed25519_verify, and once at start by the kill coordinator).
+void ed25519_require_verifier();
 bool ed25519_verify(const std::vector<uint8_t>& public_key, std::string_view payload,
                     const std::vector<uint8_t>& signature);
 

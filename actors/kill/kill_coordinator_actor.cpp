@@ -538,8 +538,10 @@ namespace {
 // on disk closes the gate again. An unreadable halt state halts (fail safe).
 void start(kill_ptr self) {
   auto& st = self->state;
-  // OpenSSL loads and caches its Ed25519 implementation on first use (about
-  // a millisecond); paying that here keeps it out of the first kill's path.
+  // libsodium must start here (a node that cannot verify stops now, with a
+  // clear line, not at its first kill); OpenSSL's signer loads and caches on
+  // first use (about a millisecond): both kept out of the first kill's path.
+  ed25519_require_verifier();
   auto warm = ed25519_signer::generate();
   ed25519_verify(warm.public_key(), "warm-up", warm.sign("warm-up"));
   std::string error;

@@ -12,6 +12,7 @@
 #include "actors/kill/fanout_codec.hpp"
 #include "actors/kill/kill_switch.hpp"
 #include "actors/kill/reset_quorum.hpp"
+#include "common/node_kill.hpp"
 #include "tests/unit/kill/test_keys.hpp"
 
 using namespace cwts;
@@ -201,6 +202,26 @@ CAF_TEST(a_kill_at_the_caps_passes_the_fanout_codec_unchanged) {
   CAF_CHECK_EQUAL(f->k.cosignatures.size(), k.cosignatures.size());
   CAF_CHECK(content_digest(signing_payload(f->k), f->k.signature)
             == content_digest(signing_payload(k), k.signature));
+}
+
+// Review 4 #18: one verifier. A small-order public key (the identity point)
+// with R = identity and S = 0 satisfies the bare Ed25519 equation; libsodium
+// refuses it, and ed25519_verify has no other verifier that might accept it.
+CAF_TEST(a_small_order_key_and_signature_never_verify) {
+  std::vector<uint8_t> identity(32, 0);
+  identity[0] = 1;
+  std::vector<uint8_t> sig(64, 0);
+  sig[0] = 1;
+  CAF_CHECK(!ed25519_verify(identity, "kill everything", sig));
+  CAF_CHECK(!ed25519_verify(identity, "", sig));
+}
+
+CAF_TEST(a_node_kill_with_a_long_breach_text_is_cut_before_signing_and_applies) {
+  node_kill_signer signer{node_id{"n1"}, operator_id{"node-n1"}, keys.node1, ""};
+  auto k = make_node_kill(signer, kill_level::cancel_all, "risk", "pnl",
+                          std::string(kill_limits::max_reason + 500, 'b'));
+  CAF_CHECK_EQUAL(k.reason.size(), kill_limits::max_reason);
+  CAF_CHECK(ks.on_command(k, now).verdict == kill_verdict::applied);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
