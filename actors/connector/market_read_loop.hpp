@@ -9,12 +9,16 @@
 // The frames counter and the last frame time are updated once per read:
 // the keepalive and the status read them, neither needs each frame.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <string_view>
 #include <utility>
 
+#include "actors/connector/guarded_text.hpp"
 #include "actors/connector/market_feed.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "messages/market_data.hpp"
@@ -72,6 +76,25 @@ private:
   timestamp_ns now_{};
   uint64_t frames_ = 0;
 };
+
+// One message through a venue's decoder, as every market stream does it:
+// a decoded kind is counted (by_kind) and handed to `on_kind`; a refusal
+// is counted in parse_errors with its reason kept in `last_error`. True
+// when it decoded. `decode(text)` returns an outcome whose value is the
+// kind (an enum indexing by_kind) and whose error has a `reason`.
+template <class Decode, std::size_t N, class OnKind>
+bool decode_counted(std::string_view text, Decode&& decode, std::atomic<uint64_t> (&by_kind)[N],
+                    market_feed_counters& k, guarded_text& last_error, OnKind&& on_kind) {
+  auto kind = decode(text);
+  if (!kind) {
+    ++k.parse_errors;
+    last_error.set(kind.error().reason);
+    return false;
+  }
+  ++by_kind[static_cast<std::size_t>(kind.value())];
+  on_kind(kind.value());
+  return true;
+}
 
 // The own-frames counters every market stream reports alike.
 inline void add_reader_counters(const ws_client& ws, std::map<std::string, int64_t>& k) {

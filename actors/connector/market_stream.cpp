@@ -128,7 +128,12 @@ struct market_stream::impl {
     ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::ping)
         ++self.pings_;
-      ++control_frames; // a ping or pong shows the peer is alive
+      // A ping or pong shows the peer is alive, but not between the
+      // fragments of a message it never finishes: then only completed
+      // messages count, and a peer trickling fragments while it answers
+      // our pings is dropped at idle_timeout (review finding 12).
+      if (!ws.in_fragmented_message())
+        ++control_frames;
     });
     link.reset_backoff();
     idle.pinged = false;
@@ -160,14 +165,9 @@ struct market_stream::impl {
 
   // One message of the read that completed at `now` (market_read_loop).
   void on_frame(std::string_view text, timestamp_ns now) {
-    auto kind = decode_market_frame(text, now, event);
-    if (kind) {
-      ++self.by_kind_[static_cast<std::size_t>(kind.value())];
-      on_event(kind.value(), now);
-    } else {
-      ++self.md_.parse_errors;
-      last_error.set(kind.error().reason);
-    }
+    decode_counted(
+      text, [&](std::string_view t) { return decode_market_frame(t, now, event); }, self.by_kind_, self.md_,
+      last_error, [&](market_event_kind kind) { on_event(kind, now); });
   }
 
   void on_event(market_event_kind kind, timestamp_ns now) {

@@ -61,8 +61,9 @@ struct market_stream_config {
   ws_reader_limits read_limits{};
   // Bounds connect + WebSocket handshake, and the closing handshake.
   std::chrono::milliseconds connect_timeout{2000};
-  // No frame and no pong for this long: the connection is dropped (our
-  // idle watchdog pings once at half of it).
+  // No message and no ping or pong for this long: the connection is
+  // dropped (our idle watchdog pings once at half of it). Pings and pongs
+  // inside an unfinished fragmented message do not count.
   std::chrono::milliseconds idle_timeout{60000};
   // web-socket-streams.md: "A single connection to stream.binance.com is
   // only valid for 24 hours; expect to be disconnected at the 24 hour mark."

@@ -101,6 +101,11 @@ public:
   // Own frames only (else empty / zero).
   const ws_reader_counters* reader_counters() const;
   std::string last_protocol_error() const;
+  // Own frames: a fragmented message is open (its first frame came, its
+  // last not yet). A keepalive counts no control frame then: pongs between
+  // fragments that never end must not keep a connection that brings no
+  // data (review finding 12). Always false on Beast's path.
+  bool in_fragmented_message() const;
 
   // A fresh stream for a new connection (the previous one is dropped).
   void reset();

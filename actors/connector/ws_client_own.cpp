@@ -223,6 +223,10 @@ std::string ws_client::last_protocol_error() const {
   return own_ ? own_->last_error.get() : std::string{};
 }
 
+bool ws_client::in_fragmented_message() const {
+  return own_ && own_->reader.in_fragmented_message();
+}
+
 void ws_client::own_reset() {
   auto& o = *own_;
   ++o.gen;

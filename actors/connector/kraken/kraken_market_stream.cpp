@@ -106,15 +106,10 @@ struct kraken_market_stream::impl {
 
   // One message of the read that completed at `now` (market_read_loop).
   void on_text(std::string_view text, timestamp_ns now) {
-    auto kind = decode_kraken_frame(text, frame);
-    if (kind) {
-      ++self.by_kind_[static_cast<std::size_t>(kind.value())];
-      on_frame(kind.value(), now);
-    } else {
-      ++self.md_.parse_errors;
-      self.parse_error_.set(kind.error().reason);
+    if (!decode_counted(
+          text, [&](std::string_view t) { return decode_kraken_frame(t, frame); }, self.by_kind_, self.md_,
+          self.parse_error_, [&](kraken_frame_kind kind) { on_frame(kind, now); }))
       resync_broken_books();
-    }
     // Throttled resubscribes are due on a later frame: Kraken's heartbeat
     // comes every second, so no timer of their own is needed.
     if (pending_resubscribes)

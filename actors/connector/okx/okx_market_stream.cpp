@@ -203,14 +203,9 @@ struct okx_market_stream::impl {
 
   // One message of the read that completed at `now` (market_read_loop).
   void on_text(std::string_view text, timestamp_ns now) {
-    auto kind = decode_okx_frame(text, frame);
-    if (kind) {
-      ++self.by_kind_[static_cast<std::size_t>(kind.value())];
-      on_frame(kind.value(), now);
-    } else {
-      ++self.md_.parse_errors;
-      self.parse_error_.set(kind.error().reason);
-    }
+    decode_counted(
+      text, [&](std::string_view t) { return decode_okx_frame(t, frame); }, self.by_kind_, self.md_,
+      self.parse_error_, [&](okx_frame_kind kind) { on_frame(kind, now); });
   }
 
   feed* feed_of(const std::string& inst_id, timestamp_ns now) {
