@@ -534,6 +534,29 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
 
 namespace {
 
+// The core and the fan-out's inbox outlive a coordinator (cfg.carried): a
+// restart in the same process takes them over, its predecessor's kills in
+// memory and in the inbox with them.
+void take_over_or_build_core(kill_ptr self) {
+  auto& st = self->state;
+  auto carried = st.cfg.carried;
+  std::unique_lock<std::mutex> g;
+  if (carried)
+    g = std::unique_lock<std::mutex>(carried->mtx);
+  if (carried && carried->core) {
+    st.core = carried->core;
+    st.inbox = carried->inbox;
+    st.took_over = true;
+    return;
+  }
+  st.core = std::make_shared<kill_switch>(st.cfg.core, *st.cfg.gate);
+  st.inbox = std::make_shared<fanout_inbox>();
+  if (carried) {
+    carried->core = st.core;
+    carried->inbox = st.inbox;
+  }
+}
+
 // At every (re)start: the audit log continues its chain and the halt state
 // on disk closes the gate again. An unreadable halt state halts (fail safe).
 void start(kill_ptr self) {
@@ -546,6 +569,17 @@ void start(kill_ptr self) {
   ed25519_verify(warm.public_key(), "warm-up", warm.sign("warm-up"));
   std::string error;
   open_audit(self); // signed with the node key (kill_audit.cpp)
+  if (st.took_over) {
+    // The core in memory is newer than the disk (every write is its
+    // halt()): it may hold kills the fan-out's thread applied and nobody
+    // wrote; it is written now, not overwritten.
+    if (auto why = persist(self); !why.empty())
+      spdlog::error("event=halt_state_not_persisted node={} error=\"{}\"",
+                    st.cfg.core.self.value, why);
+    spdlog::warn("event=kill_core_taken_over node={} level={} cause={}", st.cfg.core.self.value,
+                 st.cfg.gate->level(), st.core->state().cause.value);
+    return;
+  }
   if (st.cfg.state_path.empty())
     return;
   auto saved = load_halt_state(st.cfg.state_path, error);
@@ -667,9 +701,13 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   // is dropped and counted, never a reason to quit (common/stray_messages.hpp).
   self->state.guard.install(self);
   self->state.cfg = cfg;
-  self->state.core = std::make_shared<kill_switch>(cfg.core, *cfg.gate);
+  take_over_or_build_core(self);
   start(self);
   start_fanout(self);
+  // Kills the fan-out's thread applied for a predecessor that died before
+  // handling them: recorded, audited and acked now.
+  if (self->state.took_over)
+    drain_fanout(self);
   start_heartbeats(self);
   start_audit_timer(self);
   return metrics::measured(self, "kill", {

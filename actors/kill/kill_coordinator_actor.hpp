@@ -43,6 +43,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+#include <mutex>
+
 #include "caf/fwd.hpp"
 
 #include "actors/kill/fanout_link.hpp"
@@ -50,6 +53,21 @@
 #include "common/cluster_members.hpp"
 
 namespace cwts {
+
+namespace kill_detail {
+struct fanout_inbox;
+}
+
+// What outlives one coordinator: the core (kills applied, the gate's cause)
+// and the fan-out's inbox (kills its I/O thread applied and queued for the
+// actor). The node copies its config into every restart of the coordinator,
+// so a restarted one finds them as the gate is found: it records, audits
+// and acks the kills its predecessor never handled (review 4 #8).
+struct kill_carried_state {
+  std::mutex mtx;
+  std::shared_ptr<kill_switch> core;
+  std::shared_ptr<kill_detail::fanout_inbox> inbox;
+};
 
 struct kill_coordinator_config {
   kill_switch_config core; // node id and the operators file (roles kill, reset)
@@ -105,6 +123,8 @@ struct kill_coordinator_config {
   // Tests and drills only ([kill] caf-echo = false): no CAF echo of an
   // applied kill, so the fan-out alone must halt the cluster.
   bool caf_echo = true;
+  // Shared by every copy of this config (every restart); null: none kept.
+  std::shared_ptr<kill_carried_state> carried = std::make_shared<kill_carried_state>();
 };
 
 caf::actor spawn_kill_coordinator(caf::actor_system& sys, kill_coordinator_config cfg);

@@ -36,7 +36,9 @@ struct kill_coordinator_state {
   kill_coordinator_config cfg;
   // Shared with the fan-out's I/O thread (kill_switch is thread-safe).
   std::shared_ptr<kill_switch> core;
-  std::shared_ptr<fanout_inbox> inbox = std::make_shared<fanout_inbox>();
+  std::shared_ptr<fanout_inbox> inbox;
+  // The core was taken over from a predecessor (cfg.carried), not built.
+  bool took_over = false;
   // Declared after `core`: destroyed (its thread joined) first.
   std::unique_ptr<fanout::link> fanout;
   role_directory dir;
