@@ -9,6 +9,7 @@ namespace cwts::connector {
 
 binance_adapter::binance_adapter(binance_adapter_config cfg, adapter_context ctx)
   : cfg_(std::move(cfg)), ctx_(std::move(ctx)), session_(cfg_.gateway, cfg_.symbols) {
+  session_.set_admission(ctx_.admits);
   if (cfg_.use_ws_api_orders) {
     auto why = validate(cfg_.ws_api);
     if (why.empty())
@@ -47,6 +48,10 @@ binance_adapter::~binance_adapter() {
 adapter_capabilities binance_adapter::capabilities() const {
   adapter_capabilities c;
   c.blocking_order_calls = true; // REST
+  // Over the WebSocket API pipeline place() and cancel() only hand off to
+  // its I/O thread: the shell calls them on the actor (one thread hop less
+  // per order). Probes, polls, cancel-all and snapshots still block.
+  c.orders_without_blocking = session_.pipeline() != nullptr;
   return c;
 }
 
@@ -155,6 +160,10 @@ channel_result binance_adapter::cancel_all(const kill_id& id, const node_id& sel
   return session_.cancel_all(id, self, which, deadline, out);
 }
 
+void binance_adapter::drop_queued(const std::vector<symbol>& which, const std::string& why) {
+  session_.drop_queued(which, why);
+}
+
 venue_snapshot binance_adapter::snapshot(const reconcile_orders& req) {
   return session_.snapshot(req);
 }
@@ -210,6 +219,8 @@ void binance_adapter::add_counters(counters& k) const {
   k["orders.ws_api"] = c.orders_ws_api.load();
   k["orders.rest"] = c.orders_rest.load();
   k["orders.ws_api_fallbacks"] = c.ws_api_fallbacks.load();
+  k["orders.gate_refused_late"] = c.gate_refused_late.load();
+  k["cancels.retried_rest"] = c.cancels_retried_rest.load();
   if (auto* p = session_.pipeline()) {
     auto& w = p->counters();
     k["ws_api.requests"] = w.requests.load();
@@ -223,6 +234,9 @@ void binance_adapter::add_counters(counters& k) const {
     k["ws_api.timed_out"] = w.timed_out.load();
     k["ws_api.failed_on_drop"] = w.failed_on_drop.load();
     k["ws_api.unknown_ids"] = w.unknown_ids.load();
+    k["ws_api.mismatched_answers"] = w.mismatched.load();
+    k["ws_api.gate_refused"] = w.gate_refused.load();
+    k["ws_api.unwritten_timeouts"] = w.unwritten_timeouts.load();
     k["ws_api.rate_limit_pauses"] = w.rate_limit_pauses.load();
     k["ws_api.connections"] = w.connections.load();
     k["ws_api.connect_failures"] = w.connect_failures.load();

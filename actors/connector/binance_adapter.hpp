@@ -57,18 +57,13 @@ public:
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline,
                             std::vector<adapter_output>& out) override;
+  void drop_queued(const std::vector<symbol>& which, const std::string& why) override;
   venue_snapshot snapshot(const reconcile_orders& req) override;
   std::vector<asset_balance> balances() override;
   bool may_probe() const override;
   channel_probe probe() override;
   std::optional<bool> fill_stream_connected() override;
   void add_counters(counters& out) const override;
-
-  // Orders and cancels over the WebSocket API pipeline only hand off to its
-  // I/O thread: place() and cancel() never block then, so the shell may call
-  // them on the actor instead of queuing them on the worker (one thread hop
-  // less per order). Probes, polls, cancel-all and snapshots still block.
-  bool orders_without_blocking() const { return session_.pipeline() != nullptr; }
 
 private:
   struct rate_limit_log {

@@ -66,9 +66,6 @@ struct connector_state {
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
   uint64_t logged_md_tls = 0; // TLS handshake failures already logged
-  // place/cancel run on the actor: the adapter hands them off without
-  // blocking (binance_adapter::orders_without_blocking).
-  bool orders_on_actor = false;
   ~connector_state() {
     if (adapter)
       adapter->stop();
@@ -95,6 +92,9 @@ connector::adapter_context context_of(connector_ptr self) {
     ++*requests;
     send_as_connector(me, *oms, retry_atom::value);
   };
+  // The gate is atomic: safe from the adapter's own threads.
+  if (const kill_gate* gate = st.cfg.gate)
+    ctx.admits = [gate](const order_request& o) { return gate_admits(*gate, o); };
   return ctx;
 }
 
@@ -149,7 +149,8 @@ void on_order_channel(connector_ptr self, Call call) {
   auto oms = st.oms;
   caf::actor_addr me = self->address();
   auto job = [=] { send_all_as_connector(me, *oms, call(*adapter)); };
-  if (adapter->capabilities().blocking_order_calls && !st.orders_on_actor)
+  auto caps = adapter->capabilities();
+  if (caps.blocking_order_calls && !caps.orders_without_blocking)
     st.worker->post(std::move(job));
   else
     job();
@@ -242,6 +243,9 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   auto oms = st.oms;
   auto node = st.cfg.self;
   auto deadline = st.cfg.cancel_all_deadline;
+  // At once, not behind the worker's queue: orders of the kill's scope
+  // still waiting inside the adapter are dropped now.
+  adapter->drop_queued(which, "kill " + id.value + ": cancel-all goes ahead of orders not yet sent");
   st.worker->post([=] {
     std::vector<connector::adapter_output> out;
     auto result = adapter->cancel_all(id, node, which, deadline, out);
@@ -482,10 +486,6 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg,
   st.oms->set_venue(st.cfg.venue);
   st.worker = std::make_unique<serial_worker>();
   st.adapter = make_adapter(context_of(self));
-  // The contract has no capability for it yet: only the Binance adapter
-  // with its WebSocket API pipeline places without blocking.
-  if (auto* b = dynamic_cast<connector::binance_adapter*>(st.adapter.get()))
-    st.orders_on_actor = b->orders_without_blocking();
   start_stream(self);
   start_adapter(self);
   st.liveness = connector::venue_liveness{

@@ -43,12 +43,20 @@ struct adapter_context {
   // The order channel came back after a loss (a re-subscription, a logon
   // after the first): events may be missed, the OMS reconciles.
   std::function<void()> request_reconcile;
+  // Whether the kill gate admits an order now (gate_admits; empty: always).
+  // For adapters whose orders wait after the shell's check (a queue, a
+  // reconnect, a REST fallback): asked again right before they go out.
+  std::function<bool(const order_request&)> admits;
 };
 
 // What the venue offers beyond the required calls.
 struct adapter_capabilities {
   // place/cancel/probe block (REST): the shell runs them on the worker.
   bool blocking_order_calls = false;
+  // place/cancel only hand the request to a thread of the adapter's own
+  // (Binance's WebSocket API pipeline): the shell calls them on the actor
+  // even where the other calls block.
+  bool orders_without_blocking = false;
   // amend() changes an order in place (FIX 35=G).
   bool amend = false;
   // cancel_all_after(): a venue-side dead-man's switch that cancels
@@ -96,6 +104,10 @@ public:
                                     const std::vector<symbol>& which,
                                     std::chrono::milliseconds deadline,
                                     std::vector<adapter_output>& out) = 0;
+  // (actor, must not block) A kill's first step, before its cancel_all
+  // job waits on the worker: orders of `which` still queued inside the
+  // adapter, not yet sent, are dropped (each refused to the OMS).
+  virtual void drop_queued(const std::vector<symbol>& which, const std::string& why);
   // (worker) Reconciliation: open orders, each live order of the OMS not
   // among them, balances and assets where the venue has them.
   virtual venue_snapshot snapshot(const reconcile_orders& req) = 0;
@@ -131,5 +143,7 @@ inline std::vector<adapter_output> venue_adapter::amend(const client_order_id&,
 inline bool venue_adapter::cancel_all_after(std::chrono::milliseconds) {
   return false;
 }
+
+inline void venue_adapter::drop_queued(const std::vector<symbol>&, const std::string&) {}
 
 } // namespace cwts::connector

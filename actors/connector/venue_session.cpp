@@ -59,6 +59,11 @@ bool venue_session::resolve(const client_order_id& id, const symbol& sym,
     return true;
   }
   if (q.kind == reply_kind::rejected && q.error.code == code_no_such_order) {
+    // The request may still reach the venue until its recvWindow ran out.
+    if (auto i = refused_after_ms_.find(id);
+        i != refused_after_ms_.end() && wall_clock_now().ns / 1'000'000 <= i->second)
+      return false;
+    refused_after_ms_.erase(id);
     out.emplace_back(order_reject{id, sym, reject_reason::venue_unreachable,
                                   "outcome was unknown; the venue has no such order",
                                   wall_clock_now()});
@@ -76,6 +81,16 @@ void venue_session::enable_ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_co
                                            ws_api_pipeline::done_fn on_done) {
   pipeline_ = std::make_unique<ws_api_pipeline>(std::move(cfg), pipeline, std::move(on_done));
   pipeline_->set_time_offset_ms(gateway_.time_offset_ms());
+  pipeline_->set_admission(admits_);
+}
+
+void venue_session::drop_queued(const std::vector<symbol>& which, const std::string& why) {
+  if (pipeline_)
+    pipeline_->drop_queued(
+      [which](const order_request& o) {
+        return std::find(which.begin(), which.end(), o.sym) != which.end();
+      },
+      why);
 }
 
 void venue_session::start_ws_api() {
@@ -91,29 +106,56 @@ void venue_session::stop_ws_api() {
 std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
   std::vector<session_output> out;
   auto& reply = c.reply;
-  // Nothing left (the connection never opened): REST carries it.
-  bool fallback = reply.kind == reply_kind::not_sent && c.connect_failed;
-  if (fallback)
-    ++counters_.ws_api_fallbacks;
   if (c.call == ws_api_call::place) {
-    if (fallback) {
+    if (c.gate_closed) {
+      ++counters_.gate_refused_late;
+      out.emplace_back(reject(c.order, reject_reason::kill_gate_closed,
+                              "kill gate closed while queued for the WebSocket API"));
+      return out;
+    }
+    // Nothing left (the connection never opened): REST carries it, unless
+    // a kill closed the gate meanwhile (up to connect_timeout later).
+    if (reply.kind == reply_kind::not_sent && c.connect_failed) {
+      ++counters_.ws_api_fallbacks;
+      if (admits_ && !admits_(c.order)) {
+        ++counters_.gate_refused_late;
+        out.emplace_back(reject(c.order, reject_reason::kill_gate_closed,
+                                "kill gate closed before the REST fallback"));
+        return out;
+      }
       ++counters_.orders_rest;
       reply = gateway_.place_order(c.order);
     } else {
       ++counters_.orders_ws_api;
     }
+    if (reply.kind == reply_kind::unknown && c.refused_after_ms > 0)
+      refused_after_ms_[c.order.id] = c.refused_after_ms;
     note_rtt(reply);
     settle_place(c.order, reply, out);
-    counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+    count_unresolved();
     return out;
   }
-  if (fallback)
+  // A cancel the WebSocket API did not carry, or whose answer never came,
+  // goes again over REST (repeating a cancel is harmless): otherwise the
+  // OMS's order could stay pending_cancel. Not after a stop (a level-4 cut
+  // sends nothing; the reconciliation after the reset settles it).
+  bool retry = !c.stopped && (reply.kind == reply_kind::not_sent || reply.kind == reply_kind::unknown);
+  if (retry) {
+    if (c.connect_failed)
+      ++counters_.ws_api_fallbacks;
+    ++counters_.cancels_retried_rest;
     reply = gateway_.cancel_order(c.cancel.sym, c.cancel.id);
+  }
   note_rtt(reply);
-  // A refused cancel (already filled or canceled) is settled by the next poll.
+  settle_cancel(reply, out);
+  return out;
+}
+
+// A refused cancel (already filled or canceled) is settled by the next poll.
+void venue_session::settle_cancel(const venue_reply<venue_order>& reply,
+                                  std::vector<session_output>& out) {
   if (reply.ok())
     append(out, tracker_.on_query_result(reply.value, wall_clock_now()));
-  return out;
 }
 
 venue_reply<venue_order> venue_session::send_place(const order_request& req) {
@@ -153,7 +195,7 @@ std::vector<session_output> venue_session::place(const order_request& req, bool 
   auto reply = send_place(req);
   note_rtt(reply);
   settle_place(req, reply, out);
-  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+  count_unresolved();
   return out;
 }
 
@@ -188,9 +230,7 @@ std::vector<session_output> venue_session::cancel(const cancel_request& c) {
   }
   auto reply = send_cancel(c);
   note_rtt(reply);
-  // A refused cancel (already filled or canceled) is settled by the next poll.
-  if (reply.ok())
-    append(out, tracker_.on_query_result(reply.value, wall_clock_now()));
+  settle_cancel(reply, out);
   return out;
 }
 
@@ -199,7 +239,9 @@ std::vector<session_output> venue_session::poll() {
   ++counters_.polls;
   for (auto i = unresolved_.begin(); i != unresolved_.end();)
     i = resolve(i->first, i->second, out) ? unresolved_.erase(i) : std::next(i);
-  counters_.unresolved = static_cast<int64_t>(unresolved_.size());
+  for (auto i = refused_after_ms_.begin(); i != refused_after_ms_.end();)
+    i = unresolved_.count(i->first) ? std::next(i) : refused_after_ms_.erase(i);
+  count_unresolved();
   if (tracker_.open_count() == 0)
     return out;
   for (auto& sym : symbols_) {
@@ -241,12 +283,22 @@ channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
                                          std::chrono::milliseconds deadline,
                                          std::vector<session_output>& out) {
   auto started = monotonic_ns();
-  // Orders still waiting for a WebSocket API slot are not sent: the kill's
-  // cancel-all goes ahead of them (those in flight are canceled below).
-  if (pipeline_)
-    pipeline_->drop_queued("kill " + id.value + ": cancel-all goes ahead of orders not yet sent");
   channel_result r{id, self, "venue_cancel_all", true, 0, 0, 0, 0, ""};
   auto until = std::chrono::steady_clock::now() + deadline;
+  // Places of `which` not yet written are dropped and held back; those in
+  // flight are waited for, so each is live at the venue before the DELETE
+  // (and canceled by it) or surely not placed. Bounded by the deadline.
+  bool quiet = true;
+  if (pipeline_)
+    quiet = pipeline_->quiesce(
+      [which](const order_request& o) {
+        return std::find(which.begin(), which.end(), o.sym) != which.end();
+      },
+      "kill " + id.value + ": cancel-all goes ahead of orders not yet sent", until);
+  if (!quiet) {
+    r.ok = false;
+    r.error += "orders still in flight on the WebSocket API at the deadline; ";
+  }
   for (auto& sym : which) {
     auto one = gateway_.cancel_all(sym, until);
     r.orders_canceled += one.canceled;
@@ -257,6 +309,8 @@ channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
     }
     r.open_orders_after += one.remaining.value_or(0);
   }
+  if (pipeline_)
+    pipeline_->resume();
   r.duration_ns = monotonic_ns() - started;
   // The canceled orders' final states flow to the OMS from here.
   auto settled = poll();

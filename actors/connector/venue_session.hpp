@@ -49,6 +49,12 @@ struct session_counters {
   std::atomic<int64_t> orders_ws_api{0};
   std::atomic<int64_t> orders_rest{0};
   std::atomic<int64_t> ws_api_fallbacks{0};
+  // Cancels the WebSocket API did not carry (never written, or no answer)
+  // sent again over REST: a cancel is safe to repeat.
+  std::atomic<int64_t> cancels_retried_rest{0};
+  // Places the kill gate refused after the actor's check (queued on the
+  // WebSocket API, or before a REST fallback).
+  std::atomic<int64_t> gate_refused_late{0};
 };
 
 class venue_session {
@@ -60,6 +66,13 @@ public:
   // failed: surely not sent). An unknown outcome on either path is resolved
   // by a query on the client order id, never resent.
   void enable_ws_api(ws_api_config cfg);
+  // The kill gate (gate_admits), asked again where an order waited after
+  // the actor's check: before a queued place is written, before a REST
+  // fallback. Set before enable_ws_api_pipeline.
+  void set_admission(ws_api_pipeline::order_pred admits) { admits_ = std::move(admits); }
+  // (actor) A kill's first step: places of `which` not yet written are
+  // dropped at once, not behind the worker's queue.
+  void drop_queued(const std::vector<symbol>& which, const std::string& why);
   bool ws_api_enabled() const { return ws_ != nullptr || pipeline_ != nullptr; }
 
   // Several orders in flight on the WebSocket API (ws_api_pipeline.hpp):
@@ -86,7 +99,9 @@ public:
   // left the list; also retries unresolved orders.
   std::vector<session_output> poll();
   // Kill switch level 2: cancel everything of each of `which` (symbols this
-  // session trades), confirmed by a query.
+  // session trades), confirmed by a query. Places of `which` in flight on the
+  // WebSocket API are waited for first (answered or timed out, within the
+  // deadline; at once when none is), so none lands after the DELETE.
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
 
@@ -126,6 +141,8 @@ private:
   void settle_place(const order_request& req, const venue_reply<venue_order>& reply,
                     std::vector<session_output>& out);
   venue_reply<venue_order> send_cancel(const cancel_request& c);
+  void settle_cancel(const venue_reply<venue_order>& reply, std::vector<session_output>& out);
+  void count_unresolved() { counters_.unresolved = static_cast<int64_t>(unresolved_.size()); }
 
   binance_rest_gateway gateway_;
   std::unique_ptr<ws_api_orders> ws_;
@@ -133,6 +150,11 @@ private:
   std::vector<symbol> symbols_;
   order_tracker tracker_;
   std::map<client_order_id, symbol> unresolved_;
+  // Unknown outcomes whose request the venue may still accept until then
+  // (local wall ms): "no such order" before it proves nothing. Entries leave
+  // with their unresolved_ entry (pruned on each poll).
+  std::map<client_order_id, int64_t> refused_after_ms_;
+  ws_api_pipeline::order_pred admits_;
   std::map<std::string, asset_balance> balances_;
   session_counters counters_;
 };

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,19 +44,28 @@ struct pending {
   ws_api_completion c;
   clock_type::time_point started{};  // queued or written
   clock_type::time_point deadline{};
+  std::shared_ptr<std::string> frame; // written: its frame (in `writes` until sent)
 };
 
-// Our request ids are "p-<seq>"; anything else matches nothing.
+// Our request ids are "p-<seq>" exactly as we wrote them; anything else
+// ("p-01", "p-+1") matches nothing.
 std::optional<uint64_t> seq_of(const std::string& id) {
   std::string_view v(id);
   if (v.substr(0, 2) != id_prefix)
     return std::nullopt;
   uint64_t seq = 0;
   auto [end, ec] = std::from_chars(v.data() + 2, v.data() + v.size(), seq);
-  if (ec != std::errc() || end != v.data() + v.size())
+  if (ec != std::errc() || end != v.data() + v.size() || id != id_prefix + std::to_string(seq))
     return std::nullopt;
   return seq;
 }
+
+// One quiesce() call waiting for the places in scope to leave the flight.
+struct quiet_wait {
+  std::mutex mtx;
+  std::condition_variable cv;
+  bool quiet = false;
+};
 
 } // namespace
 
@@ -86,6 +97,13 @@ struct ws_api_pipeline::state {
   // Ends not yet handed to on_done: flushed once the handlers ready now ran.
   std::vector<ws_api_completion> ended;
   bool flush_posted = false;
+  // A kill's cancel-all in progress: places in scope are held back, and
+  // `waiter` hears when none of them is in flight any more.
+  order_pred hold;
+  std::string hold_why;
+  std::shared_ptr<quiet_wait> waiter;
+  std::promise<void> shut; // set once shutdown() ran
+  bool shut_done = false;
 
   void finish(ws_api_completion c) {
     ended.push_back(std::move(c));
@@ -115,12 +133,39 @@ struct ws_api_pipeline::state {
     p.counters_.in_flight_now = n;
     if (n > p.counters_.max_in_flight_seen)
       p.counters_.max_in_flight_seen = n;
+    check_quiet();
+  }
+
+  bool held(const pending& r) const {
+    return r.c.call == ws_api_call::place && hold && hold(r.c.order);
+  }
+
+  // Wakes a quiesce() once no place it covers is in flight.
+  void check_quiet() {
+    if (!waiter)
+      return;
+    for (auto& [seq, r] : in_flight)
+      if (held(r))
+        return;
+    {
+      std::lock_guard<std::mutex> g(waiter->mtx);
+      waiter->quiet = true;
+    }
+    waiter->cv.notify_all();
+    waiter.reset();
   }
 
   void submit(pending r) {
+    // From the hand-off: a refusal's round trip is measured from here too.
+    r.started = clock_type::now();
     auto why = r.c.call == ws_api_call::place ? check_order(r.c.order) : std::string{};
     if (!why.empty())
       return complete(r, reply_kind::not_sent, "invalid request: " + why);
+    // A kill's cancel-all is running on its scope: refused at once.
+    if (held(r)) {
+      ++p.counters_.dropped_queued;
+      return complete(r, reply_kind::not_sent, hold_why);
+    }
     // At most max_queued wait beyond the free in-flight slots.
     auto free_slots = p.pipeline_.max_in_flight - std::min(in_flight.size(), p.pipeline_.max_in_flight);
     if (queued.size() >= p.pipeline_.max_queued + free_slots) {
@@ -129,7 +174,6 @@ struct ws_api_pipeline::state {
                       "WebSocket API queue full: " + std::to_string(in_flight.size())
                         + " in flight, " + std::to_string(queued.size()) + " queued");
     }
-    r.started = clock_type::now();
     r.deadline = r.started + p.cfg_.request_timeout;
     if (link != link_state::up || in_flight.size() >= p.pipeline_.max_in_flight)
       ++p.counters_.queued_total;
@@ -145,10 +189,32 @@ struct ws_api_pipeline::state {
       while (!queued.empty() && in_flight.size() < p.pipeline_.max_in_flight) {
         auto r = std::move(queued.front());
         queued.pop_front();
+        if (!admitted(r))
+          continue;
         write_request(std::move(r));
       }
     note_sizes();
     arm_timer();
+  }
+
+  // The kill gate, read right before the write: a kill that closed it while
+  // the order waited here keeps it off the wire. A kill's cancel-all holds
+  // its scope back the same way.
+  bool admitted(pending& r) {
+    if (r.c.call != ws_api_call::place)
+      return true;
+    if (p.admits_ && !p.admits_(r.c.order)) {
+      ++p.counters_.gate_refused;
+      r.c.gate_closed = true;
+      complete(r, reply_kind::not_sent, "kill gate closed");
+      return false;
+    }
+    if (held(r)) {
+      ++p.counters_.dropped_queued;
+      complete(r, reply_kind::not_sent, hold_why);
+      return false;
+    }
+    return true;
   }
 
   void write_request(pending r) {
@@ -166,9 +232,11 @@ struct ws_api_pipeline::state {
     // The deadline runs from the write: time spent queued is not the venue's.
     r.started = clock_type::now();
     r.deadline = r.started + p.cfg_.request_timeout;
+    r.c.refused_after_ms = wall_clock_now().ns / 1'000'000 + p.cfg_.recv_window_ms;
+    r.frame = std::make_shared<std::string>(std::move(text));
+    writes.push_back(r.frame);
     in_flight.emplace(seq, std::move(r));
     ++p.counters_.requests;
-    writes.push_back(std::make_shared<std::string>(std::move(text)));
     if (!writing)
       write_next();
   }
@@ -250,6 +318,16 @@ struct ws_api_pipeline::state {
     auto r = std::move(it->second);
     in_flight.erase(it);
     ++p.counters_.answered;
+    // An answer with our id about another order is not this order's answer.
+    if (reply.ok() && r.c.call == ws_api_call::place && reply.value.client_id != r.c.order.id) {
+      auto n = ++p.counters_.mismatched;
+      spdlog::warn("event=ws_api_answer_mismatch id=\"{}\" expected=\"{}\" got=\"{}\" count={}",
+                   id.substr(0, 64), r.c.order.id.value, reply.value.client_id.value.substr(0, 64), n);
+      complete(r, reply_kind::unknown, "WebSocket API: the answer to " + id + " names order "
+                                         + reply.value.client_id.value.substr(0, 64));
+      pump();
+      return;
+    }
     if (reply.http_status == 429 || reply.http_status == 418)
       pause(retry_after, reply.http_status);
     auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - r.started);
@@ -305,6 +383,21 @@ struct ws_api_pipeline::state {
     note_sizes();
   }
 
+  // The kill's drop: only places in its scope; cancels stay queued.
+  void drop_places(const order_pred& in_scope, const std::string& why) {
+    std::deque<pending> keep;
+    for (auto& r : queued) {
+      if (r.c.call == ws_api_call::place && in_scope(r.c.order)) {
+        ++p.counters_.dropped_queued;
+        complete(r, reply_kind::not_sent, why);
+      } else {
+        keep.push_back(std::move(r));
+      }
+    }
+    queued = std::move(keep);
+    note_sizes();
+  }
+
   void drop() {
     ++generation;
     link = link_state::down;
@@ -328,17 +421,38 @@ struct ws_api_pipeline::state {
     });
   }
 
-  // Deadlines: written and unanswered -> unknown; never written -> not_sent.
+  // Whether a frame is still waiting in `writes`, not begun: it can be
+  // taken back.
+  bool unwritten(const std::shared_ptr<std::string>& frame) const {
+    auto i = std::find(writes.begin(), writes.end(), frame);
+    return i != writes.end() && !(writing && i == writes.begin());
+  }
+
+  // Deadlines: written and unanswered -> unknown and the connection is
+  // dropped (a late write or answer could still place it while the session
+  // settles it as gone); a frame not yet begun is taken back, not_sent;
+  // never written -> not_sent.
   void on_tick() {
     auto now = clock_type::now();
+    bool written_expired = false;
     while (!in_flight.empty() && in_flight.begin()->second.deadline <= now) {
       auto r = std::move(in_flight.begin()->second);
       in_flight.erase(in_flight.begin());
+      auto limit = std::to_string(p.cfg_.request_timeout.count());
+      if (unwritten(r.frame)) {
+        writes.erase(std::find(writes.begin(), writes.end(), r.frame));
+        ++p.counters_.unwritten_timeouts;
+        r.c.refused_after_ms = 0;
+        complete(r, reply_kind::not_sent,
+                 "WebSocket API: not written within " + limit + " ms (socket backed up)");
+        continue;
+      }
       ++p.counters_.timed_out;
-      complete(r, reply_kind::unknown,
-               "WebSocket API: no answer within " + std::to_string(p.cfg_.request_timeout.count())
-                 + " ms");
+      written_expired = true;
+      complete(r, reply_kind::unknown, "WebSocket API: no answer within " + limit + " ms");
     }
+    if (written_expired)
+      return broken("no answer within " + std::to_string(p.cfg_.request_timeout.count()) + " ms");
     while (!queued.empty() && queued.front().deadline <= now) {
       auto r = std::move(queued.front());
       queued.pop_front();
@@ -352,13 +466,27 @@ struct ws_api_pipeline::state {
     pump();
   }
 
-  void shutdown() {
-    drop();
-    timer.cancel();
+  // Ends every request still here exactly once, marked stopped. Runs on
+  // the I/O thread, or on stop()'s after a forced ioc.stop() joined it.
+  void end_all() {
+    if (shut_done)
+      return;
+    shut_done = true;
+    for (auto& [seq, r] : in_flight)
+      r.c.stopped = true;
+    for (auto& r : queued)
+      r.c.stopped = true;
     fail_in_flight("WebSocket API stopped");
     fail_queued("WebSocket API stopped", &p.counters_.dropped_queued);
     flush_ended();
+  }
+
+  void shutdown() {
+    drop();
+    timer.cancel();
+    end_all();
     work.reset();
+    shut.set_value();
   }
 };
 
@@ -386,14 +514,16 @@ void ws_api_pipeline::stop() {
   }
   if (!s)
     return;
+  auto shut = s->shut.get_future();
   asio::post(s->ioc, [raw = s.get()] { raw->shutdown(); });
   // Bounded like io_thread: a close racing the peer's can leave a Beast
   // operation suspended; the work guard is gone, so the context ends.
-  auto deadline = clock_type::now() + std::chrono::seconds(2);
-  while (!s->ioc.stopped() && clock_type::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  shut.wait_for(std::chrono::seconds(2));
   s->ioc.stop();
   s->thread.join();
+  // Forced (shutdown never ran): every request still ends, once, here.
+  s->end_all();
+  s->flush_ended();
   connected_ = false;
 }
 
@@ -402,7 +532,7 @@ void ws_api_pipeline::post_request(ws_api_completion c) {
     std::lock_guard<std::mutex> guard(mtx_);
     if (st_) {
       asio::post(st_->ioc, [s = st_.get(), c = std::move(c)]() mutable {
-        s->submit(pending{std::move(c), {}, {}});
+        s->submit(pending{std::move(c), {}, {}, {}});
       });
       return;
     }
@@ -428,12 +558,42 @@ void ws_api_pipeline::cancel(const cancel_request& cancel) {
   post_request(std::move(c));
 }
 
-void ws_api_pipeline::drop_queued(std::string why) {
+void ws_api_pipeline::drop_queued(order_pred in_scope, std::string why) {
   std::lock_guard<std::mutex> guard(mtx_);
   if (!st_)
     return;
-  asio::post(st_->ioc, [s = st_.get(), why = std::move(why)] {
-    s->fail_queued(why, &s->p.counters_.dropped_queued);
+  asio::post(st_->ioc, [s = st_.get(), in_scope = std::move(in_scope), why = std::move(why)] {
+    s->drop_places(in_scope, why);
+  });
+}
+
+bool ws_api_pipeline::quiesce(order_pred in_scope, std::string why,
+                              std::chrono::steady_clock::time_point deadline) {
+  auto wait = std::make_shared<quiet_wait>();
+  {
+    std::lock_guard<std::mutex> guard(mtx_);
+    if (!st_)
+      return true; // stopped: nothing in flight
+    asio::post(st_->ioc, [s = st_.get(), wait, in_scope = std::move(in_scope),
+                          why = std::move(why)]() mutable {
+      s->hold = in_scope;
+      s->hold_why = why;
+      s->drop_places(in_scope, why);
+      s->waiter = wait; // replaces an older quiesce's: it times out
+      s->check_quiet();
+    });
+  }
+  std::unique_lock<std::mutex> lock(wait->mtx);
+  return wait->cv.wait_until(lock, deadline, [&] { return wait->quiet; });
+}
+
+void ws_api_pipeline::resume() {
+  std::lock_guard<std::mutex> guard(mtx_);
+  if (!st_)
+    return;
+  asio::post(st_->ioc, [s = st_.get()] {
+    s->hold = nullptr;
+    s->hold_why.clear();
   });
 }
 

@@ -14,9 +14,16 @@
 //   - no answer within request_timeout of its write: unknown (resolved by a
 //     query, never resent); its late answer then has an unknown id;
 //   - the connection breaks: every request in flight is unknown, once;
+//   - written and unanswered when its deadline passes: unknown, and the
+//     connection is dropped (its late answer could still place it); one
+//     whose frame had not started writing is taken back, not_sent;
 //   - never written (connect failed, the queue bound, the kill's
-//     drop_queued, stop()): not_sent, with the connection state in the
-//     detail, so the session may carry an order over REST instead.
+//     drop_queued or quiesce, a closed kill gate, stop()): not_sent, with
+//     the connection state in the detail, so the session may carry an order
+//     over REST instead (only when connect_failed says so).
+// The kill gate is asked again right before each place is written (the
+// admission callback): an order that waited in the queue while a kill
+// closed the gate ends not_sent with gate_closed, never written.
 // Beyond max_in_flight requests wait in a queue of at most max_queued
 // (beyond that: refused not_sent, counted). An answer with an id we do not
 // have in flight is counted and logged, never matched. A rate-limit answer
@@ -57,6 +64,15 @@ struct ws_api_completion {
   // not_sent because the connection could not be opened: nothing of it
   // left, so REST may carry it (never set for a kill's drop or a stop).
   bool connect_failed = false;
+  // not_sent because the kill gate refused it when it was to be written.
+  bool gate_closed = false;
+  // not_sent or unknown because stop() ended it (a level-4 cut or the
+  // adapter going): nothing else may be sent for it now.
+  bool stopped = false;
+  // Written: the local wall clock (ms since the epoch) after which the venue
+  // refuses the request (its timestamp plus recvWindow). Before it, a venue
+  // that does not know the order may still place it. 0: never written.
+  int64_t refused_after_ms = 0;
 };
 
 struct ws_api_pipeline_counters {
@@ -65,6 +81,9 @@ struct ws_api_pipeline_counters {
   std::atomic<int64_t> timed_out{0};      // unknown: no answer in time
   std::atomic<int64_t> failed_on_drop{0}; // unknown: the connection broke
   std::atomic<int64_t> unknown_ids{0};    // answers matching nothing in flight
+  std::atomic<int64_t> mismatched{0};     // an answer naming another order: unknown
+  std::atomic<int64_t> gate_refused{0};   // places the closed kill gate kept unwritten
+  std::atomic<int64_t> unwritten_timeouts{0}; // taken back unwritten at their deadline
   std::atomic<int64_t> queued_now{0};
   std::atomic<int64_t> queued_total{0};   // requests that waited for the bound
   std::atomic<int64_t> queue_full{0};     // refused: the queue was full
@@ -82,6 +101,9 @@ public:
   // answers one read brought in, a drop's, a tick's), in order, so the
   // caller hands each batch on with one wake-up of its own thread.
   using done_fn = std::function<void(std::vector<ws_api_completion>)>;
+  // Whether an order may still go out (the kill gate: an atomic read, safe
+  // on the I/O thread); also "which orders a kill covers".
+  using order_pred = std::function<bool(const order_request&)>;
 
   ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_config pipeline, done_fn on_done);
   ~ws_api_pipeline(); // stop()
@@ -92,9 +114,21 @@ public:
   // or queued; its end comes through on_done.
   void place(const order_request& req);
   void cancel(const cancel_request& c);
-  // Any thread: every request not yet written ends not_sent with `why`
-  // (the kill's cancel-all goes ahead of orders waiting here).
-  void drop_queued(std::string why);
+  // Before start(): asked right before each place is written; a refused
+  // one ends not_sent with gate_closed.
+  void set_admission(order_pred admits) { admits_ = std::move(admits); }
+  // Any thread: every place `in_scope` not yet written ends not_sent with
+  // `why` (the kill's cancel-all goes ahead of orders waiting here).
+  // Cancels are never dropped.
+  void drop_queued(order_pred in_scope, std::string why);
+  // Any thread (the kill's cancel-all, before its DELETE): places in scope
+  // are held back (queued ones dropped, new ones refused not_sent) until
+  // resume(), and the call waits until no place in scope is in flight (each
+  // answered or timed out) or `deadline` passes: a place written just before
+  // the kill is then live at the venue before the cancel-all, or surely not.
+  // Returns at once when none is in flight. True when none is.
+  bool quiesce(order_pred in_scope, std::string why, std::chrono::steady_clock::time_point deadline);
+  void resume();
   // Any thread: requests in flight end unknown, queued ones not_sent; the
   // thread is joined. Idempotent; start() opens again.
   void stop();
@@ -114,6 +148,7 @@ private:
   done_fn on_done_;
   std::atomic<bool> connected_{false};
   std::atomic<int64_t> time_offset_ms_{0};
+  order_pred admits_;
   ws_api_pipeline_counters counters_;
   std::mutex mtx_; // guards st_ against start/stop from another thread
   std::unique_ptr<state> st_;

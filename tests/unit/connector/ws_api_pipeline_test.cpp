@@ -7,6 +7,7 @@
 #define CAF_SUITE connector_ws_api_pipeline
 #include "caf/test/unit_test_impl.hpp"
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -51,6 +52,12 @@ request_seen parse_request(const std::string& text) {
   if (std::regex_search(text, m, cid_re))
     r.client_id = m[1];
   return r;
+}
+
+order_request buy_of(const std::string& id, const char* sym) {
+  auto req = ioc_buy(id);
+  req.sym = *symbol::parse(sym);
+  return req;
 }
 
 std::string answer(const request_seen& r, const char* status = "EXPIRED") {
@@ -126,6 +133,7 @@ CAF_TEST(an_answer_with_an_unknown_id_is_counted_and_never_matched) {
     p.send(answer(request_seen{"p-999", r.client_id})); // never sent by us
     p.send(answer(request_seen{"someone-else", r.client_id}));
     p.send("{\"status\":200}"); // no id at all
+    p.send(answer(request_seen{"p-01", r.client_id})); // our p-1, spelled otherwise
     p.send(answer(r));
   });
   ends done;
@@ -133,7 +141,7 @@ CAF_TEST(an_answer_with_an_unknown_id_is_counted_and_never_matched) {
   pipe.start();
   pipe.place(ioc_buy("u1"));
   CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
-  CAF_REQUIRE(eventually([&] { return pipe.counters().unknown_ids.load() == 3; }));
+  CAF_REQUIRE(eventually([&] { return pipe.counters().unknown_ids.load() == 4; }));
   auto c = done.copy().front();
   CAF_CHECK(c.reply.ok());
   CAF_CHECK_EQUAL(c.order.id.value, "u1");
@@ -217,11 +225,11 @@ CAF_TEST(beyond_the_in_flight_bound_requests_queue_and_the_queue_is_bounded) {
   CAF_CHECK_EQUAL(pipe.counters().requests.load(), 4);
 }
 
-CAF_TEST(no_answer_in_time_is_unknown_and_the_late_answer_matches_nothing) {
-  std::atomic<bool> send_late{false};
-  test::ws_script_server server(no_rest, [&](peer& p, int) {
+CAF_TEST(no_answer_in_time_is_unknown_and_the_connection_is_dropped) {
+  test::ws_script_server server(no_rest, [&](peer& p, int conn) {
     auto r = parse_request(p.read());
-    eventually([&] { return send_late.load(); });
+    if (conn == 0)
+      return; // never answers; the client must leave
     p.send(answer(r));
   });
   ends done;
@@ -231,23 +239,185 @@ CAF_TEST(no_answer_in_time_is_unknown_and_the_late_answer_matches_nothing) {
   pipe.start();
   pipe.place(ioc_buy("t1"));
   CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
-  CAF_CHECK(done.copy().front().reply.kind == reply_kind::unknown);
+  auto late = done.copy().front();
+  CAF_CHECK(late.reply.kind == reply_kind::unknown);
+  // Until then the venue may still take it: "no such order" proves nothing.
+  CAF_CHECK(late.refused_after_ms > 0);
   CAF_CHECK_EQUAL(pipe.counters().timed_out.load(), 1);
-  send_late = true;
-  CAF_REQUIRE(eventually([&] { return pipe.counters().unknown_ids.load() == 1; }));
-  CAF_CHECK_EQUAL(done.size(), 1u);
+  // Its frame may still be on its way: the connection is dropped, so no
+  // late answer is ever read, and the next order opens a new one.
+  CAF_REQUIRE(eventually([&] { return !pipe.connected(); }));
+  pipe.place(ioc_buy("t2"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 2; }));
+  CAF_CHECK(done.copy().back().reply.ok());
+  CAF_CHECK_EQUAL(pipe.counters().connections.load(), 2);
+  CAF_CHECK_EQUAL(pipe.counters().unknown_ids.load(), 0);
 }
 
-CAF_TEST(a_rate_limit_answer_pauses_writing) {
+CAF_TEST(an_answer_naming_another_order_is_unknown_and_counted) {
   test::ws_script_server server(no_rest, [](peer& p, int) {
     auto r = parse_request(p.read());
-    p.send("{\"id\":\"" + r.id + "\",\"status\":429,\"error\":{\"code\":-1003,\"msg\":\"Too many "
-           "requests\",\"data\":{\"serverTime\":1,\"retryAfter\":1}}}");
-    auto again = parse_request(p.read());
-    p.send(answer(again));
+    p.send(answer(request_seen{r.id, "someone-else"}));
   });
   ends done;
   ws_api_pipeline pipe(config(server.port()), {}, done.fn());
+  pipe.start();
+  pipe.place(ioc_buy("m1"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  CAF_CHECK(done.copy().front().reply.kind == reply_kind::unknown);
+  CAF_CHECK_EQUAL(pipe.counters().mismatched.load(), 1);
+}
+
+CAF_TEST(a_refused_request_measures_its_round_trip_from_the_hand_off) {
+  ends done;
+  ws_api_pipeline pipe(config(1), {}, done.fn());
+  pipe.start();
+  auto bad = ioc_buy("bad");
+  bad.quantity = qty{};
+  auto before = std::chrono::steady_clock::now();
+  pipe.place(bad);
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto bound = std::chrono::steady_clock::now() - before;
+  auto c = done.copy().front();
+  CAF_CHECK(c.reply.kind == reply_kind::not_sent);
+  CAF_CHECK(c.reply.rtt_ns >= 0);
+  CAF_CHECK(c.reply.rtt_ns <= std::chrono::duration_cast<std::chrono::nanoseconds>(bound).count());
+}
+
+CAF_TEST(places_queued_when_the_kill_gate_closes_are_never_written) {
+  std::atomic<bool> go{false};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    auto r = parse_request(p.read());
+    eventually([&] { return go.load(); });
+    p.send(answer(r));
+  });
+  ends done;
+  std::atomic<bool> gate_open{true};
+  ws_api_pipeline_config bound;
+  bound.max_in_flight = 1;
+  ws_api_pipeline pipe(config(server.port()), bound, done.fn());
+  pipe.set_admission([&](const order_request&) { return gate_open.load(); });
+  pipe.start();
+  for (auto id : {"g1", "g2", "g3"})
+    pipe.place(ioc_buy(id));
+  CAF_REQUIRE(eventually([&] {
+    return pipe.counters().requests.load() == 1 && pipe.counters().queued_now.load() == 2;
+  }));
+  gate_open = false; // the kill, after the actor's check
+  go = true;
+  CAF_REQUIRE(eventually([&] { return done.size() == 3; }));
+  for (auto& c : done.copy()) {
+    if (c.order.id.value == "g1") {
+      CAF_CHECK(c.reply.ok());
+      continue;
+    }
+    CAF_CHECK(c.reply.kind == reply_kind::not_sent);
+    CAF_CHECK(c.gate_closed);
+    CAF_CHECK(!c.connect_failed); // and REST must not carry it
+  }
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 1);
+  CAF_CHECK_EQUAL(pipe.counters().gate_refused.load(), 2);
+  CAF_CHECK_EQUAL(server.count_received("newClientOrderId"), 1u);
+}
+
+CAF_TEST(a_kill_drops_only_queued_places_in_its_scope_never_cancels) {
+  std::atomic<bool> go{false};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    auto r = parse_request(p.read());
+    eventually([&] { return go.load(); });
+    p.send(answer(r));
+    for (int i = 0; i < 2; ++i) {
+      auto next = parse_request(p.read());
+      p.send(answer(next));
+    }
+  });
+  ends done;
+  ws_api_pipeline_config bound;
+  bound.max_in_flight = 1;
+  ws_api_pipeline pipe(config(server.port()), bound, done.fn());
+  pipe.start();
+  pipe.place(buy_of("k1", "USDCHF"));
+  pipe.place(buy_of("k2", "USDCHF"));
+  pipe.place(buy_of("k3", "EURCHF"));
+  cancel_request cancel;
+  cancel.id = client_order_id{"old"};
+  cancel.sym = *symbol::parse("USDCHF");
+  pipe.cancel(cancel);
+  CAF_REQUIRE(eventually([&] {
+    return pipe.counters().requests.load() == 1 && pipe.counters().queued_now.load() == 3;
+  }));
+  auto usdchf = *symbol::parse("USDCHF");
+  pipe.drop_queued([usdchf](const order_request& o) { return o.sym == usdchf; }, "kill k");
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto dropped = done.copy().front();
+  CAF_CHECK_EQUAL(dropped.order.id.value, "k2");
+  CAF_CHECK(dropped.reply.kind == reply_kind::not_sent);
+  CAF_CHECK_EQUAL(pipe.counters().dropped_queued.load(), 1);
+  go = true;
+  CAF_REQUIRE(eventually([&] { return done.size() == 4; }));
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 3); // k1, k3 and the cancel
+}
+
+CAF_TEST(quiesce_waits_for_places_in_flight_and_holds_its_scope_back) {
+  std::atomic<bool> go{false};
+  test::ws_script_server server(no_rest, [&](peer& p, int) {
+    auto r = parse_request(p.read());
+    eventually([&] { return go.load(); });
+    p.send(answer(r, "NEW"));
+    auto after = parse_request(p.read()); // after resume()
+    p.send(answer(after));
+  });
+  ends done;
+  ws_api_pipeline_config bound;
+  bound.max_in_flight = 1;
+  ws_api_pipeline pipe(config(server.port()), bound, done.fn());
+  pipe.start();
+  // Nothing in flight: at once.
+  auto far = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto all = [](const order_request&) { return true; };
+  CAF_CHECK(pipe.quiesce(all, "kill q0", far));
+  pipe.resume();
+  pipe.place(ioc_buy("w1"));
+  pipe.place(ioc_buy("w2"));
+  CAF_REQUIRE(eventually([&] {
+    return pipe.counters().requests.load() == 1 && pipe.counters().queued_now.load() == 1;
+  }));
+  auto quiet = std::async(std::launch::async, [&] { return pipe.quiesce(all, "kill q1", far); });
+  // w2 (queued) is dropped at once; w1 is in flight and not answered: the
+  // quiesce cannot have returned.
+  CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
+  auto w2 = done.copy().front();
+  CAF_CHECK_EQUAL(w2.order.id.value, "w2");
+  CAF_CHECK(quiet.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
+  pipe.place(ioc_buy("w3")); // held back while the cancel-all runs
+  CAF_REQUIRE(eventually([&] { return done.size() == 2; }));
+  auto w3 = done.copy().back();
+  CAF_CHECK_EQUAL(w3.order.id.value, "w3");
+  CAF_CHECK(w3.reply.kind == reply_kind::not_sent);
+  go = true;
+  CAF_CHECK(quiet.get()); // w1 answered: quiet
+  CAF_REQUIRE(eventually([&] { return done.size() == 3; }));
+  CAF_CHECK(done.copy().back().reply.ok());
+  pipe.resume();
+  pipe.place(ioc_buy("w4"));
+  CAF_REQUIRE(eventually([&] { return done.size() == 4; }));
+  CAF_CHECK(done.copy().back().reply.ok());
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 2);
+}
+
+CAF_TEST(a_rate_limit_answer_pauses_writing) {
+  // retryAfter a minute ahead: nothing may be written before it.
+  auto retry_after = wall_clock_now().ns / 1'000'000 + 60'000;
+  test::ws_script_server server(no_rest, [retry_after](peer& p, int) {
+    auto r = parse_request(p.read());
+    p.send("{\"id\":\"" + r.id + "\",\"status\":429,\"error\":{\"code\":-1003,\"msg\":\"Too many "
+           "requests\",\"data\":{\"serverTime\":1,\"retryAfter\":" + std::to_string(retry_after)
+           + "}}}");
+  });
+  ends done;
+  auto cfg = config(server.port());
+  cfg.request_timeout = std::chrono::milliseconds(300);
+  ws_api_pipeline pipe(cfg, {}, done.fn());
   pipe.start();
   pipe.place(ioc_buy("r1"));
   CAF_REQUIRE(eventually([&] { return done.size() == 1; }));
@@ -255,10 +425,18 @@ CAF_TEST(a_rate_limit_answer_pauses_writing) {
   CAF_CHECK(limited.reply.kind == reply_kind::rejected);
   CAF_CHECK_EQUAL(limited.reply.error.code, -1003);
   CAF_CHECK_EQUAL(pipe.counters().rate_limit_pauses.load(), 1);
-  // retryAfter already passed: a pause of 1 s by default, then sent.
+  // r2 waits in the queue, unwritten, until its deadline passes.
   pipe.place(ioc_buy("r2"));
+  CAF_REQUIRE(eventually([&] {
+    return pipe.counters().requests.load() == 1 && pipe.counters().queued_now.load() == 1;
+  }));
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 1);
   CAF_REQUIRE(eventually([&] { return done.size() == 2; }));
-  CAF_CHECK(done.copy().back().reply.ok());
+  auto r2 = done.copy().back();
+  CAF_CHECK_EQUAL(r2.order.id.value, "r2");
+  CAF_CHECK(r2.reply.kind == reply_kind::not_sent);
+  CAF_CHECK(r2.reply.detail.find("paused after a rate-limit answer") != std::string::npos);
+  CAF_CHECK_EQUAL(pipe.counters().requests.load(), 1);
 }
 
 CAF_TEST(a_venue_that_does_not_answer_the_connect_leaves_requests_to_rest) {

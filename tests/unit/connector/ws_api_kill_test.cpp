@@ -1,0 +1,185 @@
+// The kill gate and the kill's cancel-all against orders on the WebSocket
+// API pipeline (venue_session over a scripted venue on loopback): a place
+// whose connection failed after the gate closed never goes over REST; a
+// place in flight when the cancel-all starts is answered before the DELETE
+// goes out; a cancel the WebSocket API did not carry goes again over REST.
+// Asserts outcomes and the venue's view, never timings.
+#define CAF_SUITE connector_ws_api_kill
+#include "caf/test/unit_test_impl.hpp"
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <regex>
+
+#include "actors/connector/venue_session.hpp"
+#include "tests/unit/connector/ws_script_server.hpp"
+
+using namespace cwts;
+using namespace cwts::connector;
+using test::script_detail::eventually;
+using test::script_detail::peer;
+
+namespace {
+
+const symbol usdchf = *symbol::parse("USDCHF");
+
+order_request ioc_buy(const std::string& id) {
+  order_request req;
+  req.id = client_order_id{id};
+  req.sym = usdchf;
+  req.order_side = side::buy;
+  req.type = order_type::limit;
+  req.tif = time_in_force::ioc;
+  req.limit_price = *price::parse("0.5");
+  req.quantity = *qty::parse("1");
+  return req;
+}
+
+gateway_config rest_at(uint16_t port) {
+  gateway_config g;
+  g.port = port;
+  g.api_key = "key";
+  g.secret = "secret";
+  return g;
+}
+
+ws_api_config ws_at(uint16_t port) {
+  ws_api_config c;
+  c.port = port;
+  c.api_key = "key";
+  c.secret = "secret";
+  return c;
+}
+
+std::string field(const std::string& text, const char* name) {
+  std::regex re(std::string("\"") + name + "\":\"([^\"]+)\"");
+  std::smatch m;
+  return std::regex_search(text, m, re) ? std::string(m[1]) : std::string{};
+}
+
+std::string answer_new(const std::string& text) {
+  return "{\"id\":\"" + field(text, "id") + "\",\"status\":200,\"result\":{\"symbol\":\"USDCHF\","
+         "\"orderId\":7,\"orderListId\":-1,\"clientOrderId\":\"" + field(text, "newClientOrderId")
+         + "\",\"transactTime\":1684804350068,\"price\":\"0.50000000\",\"origQty\":\"1.00000000\","
+           "\"executedQty\":\"0.00000000\",\"cummulativeQuoteQty\":\"0.00000000\",\"status\":\"NEW\","
+           "\"timeInForce\":\"GTC\",\"type\":\"LIMIT\",\"side\":\"BUY\"}}";
+}
+
+struct ends {
+  std::mutex mtx;
+  std::vector<ws_api_completion> all;
+  ws_api_pipeline::done_fn fn() {
+    return [this](std::vector<ws_api_completion> batch) {
+      std::lock_guard<std::mutex> g(mtx);
+      for (auto& c : batch)
+        all.push_back(std::move(c));
+    };
+  }
+  std::size_t size() {
+    std::lock_guard<std::mutex> g(mtx);
+    return all.size();
+  }
+};
+
+template <class T>
+std::vector<T> only(const std::vector<session_output>& out) {
+  std::vector<T> v;
+  for (auto& o : out)
+    if (auto* x = std::get_if<T>(&o))
+      v.push_back(*x);
+  return v;
+}
+
+} // namespace
+
+CAF_TEST(a_connect_failure_after_the_gate_closed_sends_nothing_over_rest) {
+  test::ws_script_server venue([](const std::string&) { return std::string("{}"); },
+                               [](peer&, int) {});
+  venue_session session(rest_at(venue.port()), {usdchf});
+  session.set_admission([](const order_request&) { return false; }); // the kill closed it
+  ends done;
+  session.enable_ws_api_pipeline(ws_at(venue.port()), {}, done.fn());
+  ws_api_completion c;
+  c.call = ws_api_call::place;
+  c.order = ioc_buy("f1");
+  c.reply.kind = reply_kind::not_sent;
+  c.reply.detail = "WebSocket API connection down: connect: refused";
+  c.connect_failed = true;
+  auto out = session.on_ws_api_done(c);
+  auto rejects = only<order_reject>(out);
+  CAF_REQUIRE_EQUAL(rejects.size(), 1u);
+  CAF_CHECK(rejects.front().reason == reject_reason::kill_gate_closed);
+  CAF_CHECK_EQUAL(venue.http_requests(), 0);
+  CAF_CHECK_EQUAL(session.counters().orders_rest.load(), 0);
+  CAF_CHECK_EQUAL(session.counters().gate_refused_late.load(), 1);
+}
+
+CAF_TEST(a_cancel_the_ws_api_did_not_carry_goes_again_over_rest) {
+  std::atomic<int> deletes{0};
+  test::ws_script_server venue(
+    [&](const std::string& target) {
+      if (target.find("/api/v3/order") == 0)
+        ++deletes;
+      return std::string("{\"code\":-2011,\"msg\":\"Unknown order sent.\"}");
+    },
+    [](peer&, int) {});
+  venue_session session(rest_at(venue.port()), {usdchf});
+  ends done;
+  session.enable_ws_api_pipeline(ws_at(venue.port()), {}, done.fn());
+  ws_api_completion c;
+  c.call = ws_api_call::cancel;
+  c.cancel.id = client_order_id{"c1"};
+  c.cancel.sym = usdchf;
+  c.reply.kind = reply_kind::unknown;
+  session.on_ws_api_done(c);
+  CAF_CHECK_EQUAL(deletes.load(), 1);
+  CAF_CHECK_EQUAL(session.counters().cancels_retried_rest.load(), 1);
+  // A stop (a level-4 cut) sends nothing more.
+  c.stopped = true;
+  session.on_ws_api_done(c);
+  CAF_CHECK_EQUAL(deletes.load(), 1);
+}
+
+CAF_TEST(a_place_in_flight_when_the_cancel_all_starts_is_answered_before_the_delete) {
+  std::atomic<bool> release{false};
+  std::atomic<bool> answered{false};
+  std::atomic<int> deletes_before_answer{0};
+  std::atomic<int> deletes{0};
+  test::ws_script_server venue(
+    [&](const std::string& target) {
+      if (target.find("/api/v3/openOrders") == 0) {
+        ++deletes;
+        if (!answered)
+          ++deletes_before_answer;
+      }
+      return std::string("[]");
+    },
+    [&](peer& p, int) {
+      auto req = p.read();
+      eventually([&] { return release.load(); });
+      answered = true;
+      p.send(answer_new(req));
+    });
+  venue_session session(rest_at(venue.port()), {usdchf});
+  ends done;
+  session.enable_ws_api_pipeline(ws_at(venue.port()), {}, done.fn());
+  session.start_ws_api();
+  CAF_CHECK(session.place(ioc_buy("k1"), true).empty());
+  CAF_REQUIRE(eventually([&] { return session.pipeline()->counters().requests.load() == 1; }));
+  std::vector<session_output> out;
+  auto result = std::async(std::launch::async, [&] {
+    return session.cancel_all(kill_id{"kill-1"}, node_id{"n1"}, {usdchf},
+                              std::chrono::milliseconds(20'000), out);
+  });
+  // The cancel-all waits for the answer: no DELETE yet.
+  CAF_CHECK(result.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
+  release = true;
+  auto r = result.get();
+  CAF_CHECK(r.ok);
+  CAF_CHECK(deletes.load() >= 1);
+  CAF_CHECK_EQUAL(deletes_before_answer.load(), 0);
+  CAF_CHECK(eventually([&] { return done.size() == 1; }));
+  // Orders of the scope are placed again once the cancel-all is over.
+  session.stop_ws_api();
+}
