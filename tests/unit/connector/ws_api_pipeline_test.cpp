@@ -133,7 +133,8 @@ CAF_TEST(an_answer_with_an_unknown_id_is_counted_and_never_matched) {
     p.send(answer(request_seen{"p-999", r.client_id})); // never sent by us
     p.send(answer(request_seen{"someone-else", r.client_id}));
     p.send("{\"status\":200}"); // no id at all
-    p.send(answer(request_seen{"p-01", r.client_id})); // our p-1, spelled otherwise
+    // Our p-1 spelled otherwise: matched by number it would end u1 rejected.
+    p.send("{\"id\":\"p-01\",\"status\":400,\"error\":{\"code\":-2010,\"msg\":\"not ours\"}}");
     p.send(answer(r));
   });
   ends done;
