@@ -42,9 +42,14 @@
 #include "caf/fwd.hpp"
 
 #include "common/kill_gate.hpp"
+#include "common/node_kill.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
+
+namespace cwts::oms {
+struct journal_faults;
+}
 
 namespace cwts {
 
@@ -68,6 +73,14 @@ struct oms_actor_config {
   // A strategy kill's cancels: how long the channel waits for the venue to
   // confirm every one before it reports the ones still open.
   std::chrono::milliseconds scoped_cancel_deadline{5000};
+  // A journal that loses state changes halts the OMS, which asks the node's
+  // kill coordinator for a node halt signed with this key (as risk's
+  // auto-triggers do; docs/kill-switch.md "Auto-triggers"). Without a key
+  // the kill goes unsigned and is refused (audited); the OMS halts anyway.
+  node_kill_signer kill_signer;
+  std::chrono::milliseconds kill_report_timeout{10000};
+  // Test hook: makes journal writes fail on demand (null in production).
+  std::shared_ptr<oms::journal_faults> journal_faults;
 };
 
 caf::actor spawn_oms(caf::actor_system& sys, oms_actor_config cfg);

@@ -364,12 +364,25 @@ journal_error order_journal::transaction(Body&& body) {
     return {journal_errc::not_open, path_.empty() ? "no journal path" : "'" + path_ + "' not open"};
   }
   if (in_batch_) {
+    if (!batch_aborted_.empty()) {
+      ++counters_.failures;
+      return {journal_errc::write_failed, "the batch's transaction was rolled back: " + batch_aborted_};
+    }
     journal_error err = step_statement(db_, st_->savepoint.get(), "savepoint");
+    if (!err)
+      err = injected(&journal_faults::aborts, "record");
     if (!err)
       err = body();
     if (err) {
-      step_statement(db_, st_->rollback_to.get(), "rollback to savepoint");
-      step_statement(db_, st_->release.get(), "release savepoint");
+      if (sqlite3_get_autocommit(db_)) {
+        // SQLite ended the whole transaction (SQLITE_FULL, IOERR, NOMEM):
+        // the batch's earlier records are gone, and a later record would
+        // autocommit on its own. Fail the rest of the batch instead.
+        batch_aborted_ = err.message();
+      } else {
+        step_statement(db_, st_->rollback_to.get(), "rollback to savepoint");
+        step_statement(db_, st_->release.get(), "release savepoint");
+      }
       ++counters_.failures;
       return err;
     }
@@ -384,6 +397,8 @@ journal_error order_journal::transaction(Body&& body) {
   auto started = monotonic_ns();
   journal_error err = step_statement(db_, st_->begin.get(), "begin");
   if (!err)
+    err = injected(&journal_faults::single_writes, "record");
+  if (!err)
     err = body();
   if (!err) {
     auto commit_started = monotonic_ns();
@@ -391,16 +406,37 @@ journal_error order_journal::transaction(Body&& body) {
     counters_.total_commit_ns += monotonic_ns() - commit_started;
   }
   if (err) {
-    if (!sqlite3_get_autocommit(db_)) {
-      sqlite3_reset(st_->rollback.get());
-      sqlite3_step(st_->rollback.get());
-    }
+    rollback_open_transaction();
     ++counters_.failures;
     return err;
   }
   ++counters_.records;
   note_commit(monotonic_ns() - started);
   return {};
+}
+
+// After a failed statement: ends the transaction unless SQLite already did.
+void order_journal::rollback_open_transaction() {
+  if (!sqlite3_get_autocommit(db_)) {
+    sqlite3_reset(st_->rollback.get());
+    sqlite3_step(st_->rollback.get());
+  }
+}
+
+// A fault the test hook (journal_faults) asked for, taken once. An abort
+// also ends the transaction, as SQLite does on a full disk.
+journal_error order_journal::injected(std::atomic<int> journal_faults::*which, const char* what) {
+  if (!faults_)
+    return {};
+  auto& n = (*faults_).*which;
+  int left = n.load();
+  while (left > 0 && !n.compare_exchange_weak(left, left - 1)) {
+  }
+  if (left <= 0)
+    return {};
+  if (which == &journal_faults::aborts)
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return {journal_errc::write_failed, std::string(what) + ": injected fault (journal_faults)"};
 }
 
 void order_journal::note_commit(int64_t took) {
@@ -423,6 +459,7 @@ journal_error order_journal::begin_batch() {
   }
   in_batch_ = true;
   batch_records_ = 0;
+  batch_aborted_.clear();
   return {};
 }
 
@@ -430,14 +467,19 @@ journal_error order_journal::commit_batch() {
   if (!in_batch_)
     return {};
   in_batch_ = false;
-  auto commit_started = monotonic_ns();
-  auto err = step_statement(db_, st_->commit.get(), "commit batch");
-  counters_.total_commit_ns += monotonic_ns() - commit_started;
+  journal_error err;
+  if (!batch_aborted_.empty())
+    err = {journal_errc::write_failed, "the batch's transaction was rolled back: " + batch_aborted_};
+  else
+    err = injected(&journal_faults::commits, "commit batch");
+  batch_aborted_.clear();
+  if (!err) {
+    auto commit_started = monotonic_ns();
+    err = step_statement(db_, st_->commit.get(), "commit batch");
+    counters_.total_commit_ns += monotonic_ns() - commit_started;
+  }
   if (err) {
-    if (!sqlite3_get_autocommit(db_)) {
-      sqlite3_reset(st_->rollback.get());
-      sqlite3_step(st_->rollback.get());
-    }
+    rollback_open_transaction();
     ++counters_.failures;
     counters_.records -= batch_records_; // none of them is durable
     return err;

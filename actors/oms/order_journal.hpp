@@ -96,6 +96,20 @@ struct checkpoint_counters {
   std::atomic<int64_t> pages_copied{0};
 };
 
+// Test hook (null in production): makes the next writes fail the way a full
+// disk or an I/O error does, so the OMS's handling of a failed commit is
+// tested deterministically. Atomics: set from a test thread while the OMS
+// actor writes.
+struct journal_faults {
+  std::atomic<int> commits{0}; // the next batch COMMITs fail (the batch is rolled back)
+  // The next records written in their own transaction (outside a batch:
+  // what a replay after a failed commit writes) fail before they are written.
+  std::atomic<int> single_writes{0};
+  // The next record of a batch fails and SQLite ends the whole transaction, as it may
+  // on SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM.
+  std::atomic<int> aborts{0};
+};
+
 struct journal_counts {
   int64_t orders = 0;
   int64_t live_orders = 0;
@@ -157,6 +171,9 @@ public:
   // duplicate id, rolls back alone and reports its error as before). Only
   // commit_batch() makes them durable; when it fails the whole batch is
   // rolled back and the caller must treat every record of it as unwritten.
+  // When SQLite itself ends the batch's transaction (a full disk, an I/O
+  // error), every later record of the batch fails at once and commit_batch()
+  // fails: nothing is written outside the batch meanwhile.
   // Baselines (record_baseline) are refused inside a batch: commit first.
   journal_error begin_batch();
   journal_error commit_batch();
@@ -183,6 +200,7 @@ public:
   void set_legacy_venue(venue_name v) { legacy_venue_ = std::move(v); }
   const journal_counters& counters() const { return counters_; }
   const checkpoint_counters& checkpoints() const;
+  void set_faults(std::shared_ptr<journal_faults> f) { faults_ = std::move(f); }
 
 private:
   journal_error read_fills(int64_t after_event_seq, const venue_name* venue,
@@ -194,6 +212,8 @@ private:
   journal_error transaction(Body&& body);
   journal_error prepare_all();
   void note_commit(int64_t took_ns);
+  void rollback_open_transaction();
+  journal_error injected(std::atomic<int> journal_faults::*which, const char* what);
   void start_checkpointer(checkpoint_mode mode);
   void stop_checkpointer();
   journal_error insert_event(const order_record& rec, const order_status* previous, qty fill_qty,
@@ -210,6 +230,9 @@ private:
   bool in_batch_ = false;
   int64_t batch_started_ns_ = 0;
   uint64_t batch_records_ = 0;
+  // SQLite rolled the batch's transaction back (why); the batch only fails now.
+  std::string batch_aborted_;
+  std::shared_ptr<journal_faults> faults_;
 };
 
 } // namespace cwts::oms

@@ -3,7 +3,7 @@
 // with its journal on the path given, and a strategy that keeps up to 32
 // IOC orders outstanding, sent straight to the OMS. Every report the
 // strategy receives is written to stdout at once, unbuffered, as
-//   seen <client order id> <status>
+//   seen <client order id> <status> <cumulative quantity, raw 8 decimals>
 // so what the strategy saw survives a SIGKILL of this process.
 //
 //   oms_crash_host <venue port> <journal> <keys file> trade|reconcile [kill-after]
@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
     }
     self->receive(
       [&](const execution_report& r) {
-        say("seen " + r.id.value + " " + to_string(r.status));
+        say("seen " + r.id.value + " " + to_string(r.status) + " "
+            + std::to_string(r.cum_qty.raw));
         outstanding -= is_terminal(r.status) ? 1 : 0;
         if (++reports == kill_after)
           ::kill(::getpid(), SIGKILL);

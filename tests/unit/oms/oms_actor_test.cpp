@@ -11,6 +11,7 @@
 #include "caf/all.hpp"
 
 #include "actors/oms/oms_actor.hpp"
+#include "actors/oms/order_journal.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
@@ -26,6 +27,8 @@ namespace {
 struct fixture : testing::actor_test_system {
   kill_gate gate;
   temp_dir dir;
+  // Journal failures on demand (the journal's test hook).
+  std::shared_ptr<oms::journal_faults> faults = std::make_shared<oms::journal_faults>();
 
   fixture() = default;
   explicit fixture(std::function<void(caf::actor_system_config&)> extra)
@@ -49,6 +52,7 @@ struct fixture : testing::actor_test_system {
     cfg.journal_path = journal_path;
     cfg.operators = std::move(operators);
     cfg.reconcile_retry = std::chrono::milliseconds(10);
+    cfg.journal_faults = faults;
     auto oms = spawn_oms(*sys, cfg);
     caf::actor me = *self;
     role_directory roles{{connector_role(test_venue), me}, {"risk", me}};
@@ -112,6 +116,22 @@ struct fixture : testing::actor_test_system {
                      [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
                      caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no reject"); });
     return got;
+  }
+
+  // The status of `id` as another connection sees it: committed rows only.
+  static std::string committed_status(const std::string& path, const std::string& id) {
+    sqlite3* reader = nullptr;
+    sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(reader, "SELECT status FROM orders WHERE client_order_id = ?", -1, &q,
+                       nullptr);
+    sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string status = "absent";
+    if (sqlite3_step(q) == SQLITE_ROW)
+      status = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    sqlite3_close(reader);
+    return status;
   }
 
   order_request expect_sent() {
@@ -449,6 +469,117 @@ CAF_TEST(every_order_reaches_the_connector_only_after_its_submission_is_committe
   stop(oms);
 }
 
+
+// Review finding 7: a failed batch commit is written again record by record;
+// when that works, nothing is lost and the order goes out.
+CAF_TEST(a_failed_commit_is_written_again_and_its_order_sent) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  faults->commits = 1;
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  CAF_CHECK_EQUAL(committed_status(path, "o1"), "PENDING_NEW");
+  CAF_CHECK_EQUAL(counter(oms, "journal.batches_failed"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.records_replayed"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.halted"), 0);
+  stop(oms);
+}
+
+// Review finding 16: a failed commit whose submission does not write again
+// either: the order is rejected, never sent; trading goes on.
+CAF_TEST(an_order_whose_submission_never_commits_is_rejected_unsent) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  faults->commits = 1;
+  faults->single_writes = 1;
+  (*self)->send(oms, order("o1"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(rej.id.value, "o1");
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "trading_halted");
+  CAF_CHECK(rej.detail.rfind("journal commit failed", 0) == 0);
+  CAF_CHECK_EQUAL(committed_status(path, "o1"), "absent");
+  CAF_CHECK_EQUAL(counter(oms, "journal.orders_unsent_commit_failed"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.halted"), 0);
+  (*self)->send(oms, order("o2"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o2");
+  stop(oms);
+}
+
+// Review finding 6: an amend's replacement whose submission did not commit
+// must not go out when the original's cancel is confirmed.
+CAF_TEST(an_amend_replacement_whose_submission_never_commits_is_never_sent) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  oms_fixture venue;
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  venue.store.submit(order("o1"), venue.tick());
+  (*self)->send(oms, venue.report("o1", order_status::accepted, "0"));
+  (*self)->receive([](const execution_report&) {},
+                   caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no ack forwarded"); });
+  // The batch holds the replacement's submission, then the original's
+  // pending cancel; the commit fails and the submission's replay too.
+  faults->commits = 1;
+  faults->single_writes = 1;
+  (*self)->send(oms, amend_request{client_order_id{"o1"}, order("o1-r", "2")});
+  bool cancel_sent = false;
+  order_reject refused;
+  for (int i = 0; i < 2; ++i)
+    (*self)->receive([&](const cancel_request& c) { cancel_sent = c.id.value == "o1"; },
+                     [&](const order_reject& rej) { refused = rej; },
+                     [](const order_request& req) { CAF_FAIL("sent: " << req.id.value); },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no cancel or reject"); });
+  CAF_CHECK(cancel_sent);
+  CAF_CHECK_EQUAL(refused.id.value, "o1-r");
+  CAF_CHECK_EQUAL(std::string(to_string(refused.reason)), "trading_halted");
+  CAF_CHECK_EQUAL(counter(oms, "amends.pending"), 0);
+  // The venue confirms the cancel: no replacement goes out.
+  (*self)->send(oms, venue.report("o1", order_status::canceled, "0"));
+  (*self)->receive([](const execution_report&) {},
+                   caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no cancel forwarded"); });
+  CAF_CHECK_EQUAL(counter(oms, "amends.done"), 0);
+  CAF_CHECK_EQUAL(counter(oms, "orders_sent"), 1);
+  (*self)->receive([](const order_request& req) { CAF_FAIL("replacement sent: " << req.id.value); },
+                   caf::after(std::chrono::milliseconds(0)) >> [] {});
+  stop(oms);
+}
+
+// Review finding 7: a state change (here an ack) that does not write even
+// one record at a time halts the OMS: new orders are refused, the report
+// still reaches its owners, and the node's kill coordinator gets a node halt.
+CAF_TEST(a_lost_state_change_halts_trading_and_asks_for_a_node_kill) {
+  auto path = dir.file("oms.sqlite");
+  auto oms = start(path);
+  caf::actor me = *self;
+  (*self)->send(oms, wire_atom::value,
+                role_directory{{connector_role(test_venue), me}, {"risk", me}, {"kill", me}});
+  oms_fixture venue;
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  venue.store.submit(order("o1"), venue.tick());
+  faults->commits = 1;
+  faults->single_writes = 1;
+  (*self)->send(oms, venue.report("o1", order_status::accepted, "0"));
+  bool forwarded = false;
+  kill_command kill;
+  for (int i = 0; i < 2; ++i)
+    (*self)->receive([&](const execution_report& r) { forwarded = r.id.value == "o1"; },
+                     [&](const kill_command& k) { kill = k; },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no report or kill"); });
+  CAF_CHECK(forwarded);
+  CAF_CHECK_EQUAL(kill.level, kill_level::halt_new_orders);
+  CAF_CHECK_EQUAL(kill.scope, kill_scope::node);
+  CAF_CHECK(kill.reason.find("journal") != std::string::npos);
+  CAF_CHECK_EQUAL(counter(oms, "journal.halted"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.records_lost"), 1);
+  CAF_CHECK_EQUAL(counter(oms, "journal.kills_requested"), 1);
+  (*self)->send(oms, order("o2"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(std::string(to_string(rej.reason)), "trading_halted");
+  CAF_CHECK(rej.detail.rfind("OMS halted, journal unreliable", 0) == 0);
+  stop(oms);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {
@@ -507,12 +638,49 @@ CAF_TEST(orders_and_reports_that_arrive_together_share_one_commit) {
     (*self)->send(oms, venue.report("b" + std::to_string(i), order_status::accepted, "0"));
   }
   release = true;
+  // Each ack reaches the strategy only once it is committed: a second
+  // connection (committed rows only) already sees the order at NEW.
   for (int i = 0; i < n; ++i)
-    (*self)->receive([](const execution_report&) {},
-                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no ack forwarded"); });
+    (*self)->receive(
+      [&](const execution_report& rep) {
+        CAF_CHECK_EQUAL(committed_status(path, rep.id.value), to_string(rep.status));
+      },
+      caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no ack forwarded"); });
   CAF_CHECK_EQUAL(counter(oms, "journal.records"), 2 * n);
   CAF_CHECK_EQUAL(counter(oms, "journal.commits") - commits_before, 2);
   CAF_CHECK_EQUAL(counter(oms, "journal.commits_per_1000_events") > 0, true);
+  stop(oms);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(oms_kill_order_tests, one_thread_fixture)
+
+// Review finding 9: a strategy kill's cancels never overtake that strategy's
+// orders still held for their commit.
+CAF_TEST(a_strategy_kill_cancel_never_overtakes_its_held_order) {
+  auto oms = start(dir.file("oms.sqlite"));
+  auto req = order("k1");
+  req.strategy.value = "st1";
+  kill_command cmd;
+  cmd.id.value = "kill-1";
+  cmd.level = kill_level::cancel_all;
+  cmd.scope = kill_scope::strategy;
+  cmd.scope_value = "st1";
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  hold_scheduler(holding, release);
+  (*self)->send(oms, req);
+  (*self)->send(oms, cancel_all_atom::value, cmd);
+  release = true;
+  std::vector<std::string> got;
+  for (int i = 0; i < 2; ++i)
+    (*self)->receive([&](const order_request& r) { got.push_back("order " + r.id.value); },
+                     [&](const cancel_request& c) { got.push_back("cancel " + c.id.value); },
+                     caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("no order or cancel"); });
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(got[0], "order k1");
+  CAF_CHECK_EQUAL(got[1], "cancel k1");
   stop(oms);
 }
 

@@ -286,6 +286,48 @@ CAF_TEST(a_refused_record_in_a_batch_rolls_back_alone) {
   CAF_CHECK_EQUAL(journal->counters().writes, 2u); // a's own, then the batch
 }
 
+// Review finding 11: on SQLITE_FULL, IOERR or NOMEM SQLite may roll the
+// whole transaction back. The batch must then fail as a whole: a later record
+// must not autocommit on its own while the earlier ones are gone.
+CAF_TEST(a_batch_whose_transaction_sqlite_rolled_back_fails_whole) {
+  auto faults = std::make_shared<journal_faults>();
+  journal->set_faults(faults);
+  CAF_REQUIRE_EQUAL(journal->begin_batch().message(), "none");
+  CAF_CHECK_EQUAL(journal->record_submitted(order("a"), tick()).message(), "none");
+  faults->aborts = 1; // the next record fails and SQLite ends the transaction
+  auto failed = journal->record_submitted(order("b"), tick());
+  CAF_CHECK_EQUAL(to_string(failed.code), std::string("write_failed"));
+  // Later records of the batch fail at once, written nowhere.
+  auto later = journal->record_submitted(order("c"), tick());
+  CAF_CHECK_EQUAL(to_string(later.code), std::string("write_failed"));
+  CAF_CHECK(later.detail.find("rolled back") != std::string::npos);
+  journal_counts n;
+  journal->count(n);
+  CAF_CHECK_EQUAL(n.orders, 0);
+  auto commit = journal->commit_batch();
+  CAF_CHECK_EQUAL(to_string(commit.code), std::string("write_failed"));
+  CAF_CHECK(!journal->in_batch());
+  CAF_CHECK_EQUAL(journal->counters().records, 0u);
+  journal->count(n);
+  CAF_CHECK_EQUAL(n.orders, 0);
+  // The journal works again afterwards.
+  CAF_CHECK_EQUAL(journal->record_submitted(order("c"), tick()).message(), "none");
+}
+
+// The test hook's failing COMMIT rolls the whole batch back.
+CAF_TEST(a_failed_batch_commit_leaves_nothing_of_the_batch) {
+  auto faults = std::make_shared<journal_faults>();
+  journal->set_faults(faults);
+  faults->commits = 1;
+  CAF_REQUIRE_EQUAL(journal->begin_batch().message(), "none");
+  CAF_CHECK_EQUAL(journal->record_submitted(order("a"), tick()).message(), "none");
+  CAF_CHECK_EQUAL(to_string(journal->commit_batch().code), std::string("write_failed"));
+  journal_counts n;
+  journal->count(n);
+  CAF_CHECK_EQUAL(n.orders, 0);
+  CAF_CHECK_EQUAL(journal->counters().records, 0u);
+}
+
 CAF_TEST(a_batch_that_cannot_begin_leaves_records_to_their_own_transactions) {
   sqlite3* other = nullptr;
   sqlite3_open(path.c_str(), &other);
