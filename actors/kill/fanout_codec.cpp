@@ -14,9 +14,13 @@ public:
     return *this;
   }
   writer& str(std::string_view s) {
-    // Longer fields are cut by the caller's limits long before 64 KiB; a
-    // frame over max_frame is refused by the reader.
-    auto n = static_cast<uint16_t>(std::min<size_t>(s.size(), 0xffff));
+    // A field over 64 KiB cannot be written whole: the frame is refused
+    // (done() returns empty), never cut short.
+    if (s.size() > 0xffff) {
+      failed_ = true;
+      return *this;
+    }
+    auto n = static_cast<uint16_t>(s.size());
     u8(static_cast<uint8_t>(n >> 8)).u8(static_cast<uint8_t>(n));
     out_.append(s.data(), n);
     return *this;
@@ -29,6 +33,8 @@ public:
     return *this;
   }
   std::string done() {
+    if (failed_ || out_.size() - 4 > max_frame)
+      return {};
     auto n = static_cast<uint32_t>(out_.size() - 4);
     for (int i = 0; i < 4; ++i)
       out_[static_cast<size_t>(i)] = static_cast<char>(n >> (24 - 8 * i));
@@ -37,6 +43,7 @@ public:
 
 private:
   std::string out_;
+  bool failed_ = false;
 };
 
 class reader {
@@ -99,10 +106,6 @@ private:
   std::string error_;
 };
 
-constexpr size_t max_name = 256;   // node ids, cluster, issuer, kill id, scope value
-constexpr size_t max_text = 4096;  // the kill's reason
-constexpr size_t max_sig = 128;    // Ed25519: 64; anything else fails verification
-constexpr uint8_t max_cosignatures = 64;
 
 std::string payload(const char* tag, const std::string& cluster, const std::string& client,
                     const std::string& server, const nonce& nc, const nonce& ns) {
@@ -118,12 +121,12 @@ std::string payload(const char* tag, const std::string& cluster, const std::stri
 
 std::string server_payload(const std::string& cluster, const std::string& client,
                            const std::string& server, const nonce& nc, const nonce& ns) {
-  return payload("cwts-kill-fanout/1 server\n", cluster, client, server, nc, ns);
+  return payload("cwts-kill-fanout/2 server\n", cluster, client, server, nc, ns);
 }
 
 std::string client_payload(const std::string& cluster, const std::string& client,
                            const std::string& server, const nonce& nc, const nonce& ns) {
-  return payload("cwts-kill-fanout/1 client\n", cluster, client, server, nc, ns);
+  return payload("cwts-kill-fanout/2 client\n", cluster, client, server, nc, ns);
 }
 
 std::string encode(const hello& h) {
@@ -136,17 +139,42 @@ std::string encode(const hello_back& h) {
     .done();
 }
 
+std::string encode(const challenge& c) {
+  return writer(frame_type::challenge).str(c.server).fixed(c.server_nonce).done();
+}
+
 std::string encode(const auth& a) {
   return writer(frame_type::auth).bytes(a.signature).done();
 }
 
+std::string fits(const kill_command& k) {
+  for (auto* f : {&k.id.value, &k.scope_value, &k.issuer.value, &k.origin.value, &k.cluster})
+    if (f->size() > max_name)
+      return "a name field of " + std::to_string(f->size()) + " bytes (at most "
+             + std::to_string(max_name) + ")";
+  if (k.reason.size() > max_text)
+    return "a reason of " + std::to_string(k.reason.size()) + " bytes (at most "
+           + std::to_string(max_text) + ")";
+  if (k.signature.size() > max_sig)
+    return "a signature of " + std::to_string(k.signature.size()) + " bytes";
+  if (k.cosignatures.size() > max_cosignatures)
+    return std::to_string(k.cosignatures.size()) + " cosignatures (at most "
+           + std::to_string(max_cosignatures) + ")";
+  for (auto& c : k.cosignatures)
+    if (c.node.value.size() > max_name || c.signature.size() > max_sig)
+      return "a cosignature over the size caps";
+  return {};
+}
+
 std::string encode(const kill_command& k) {
+  if (!fits(k).empty())
+    return {};
   writer w(frame_type::kill);
   w.str(k.id.value).u8(static_cast<uint8_t>(k.level)).u8(static_cast<uint8_t>(k.scope))
     .str(k.scope_value).str(k.issuer.value).str(k.origin.value).str(k.reason)
     .u64(static_cast<uint64_t>(k.issued_at.ns)).bytes(k.signature).str(k.cluster);
-  auto n = static_cast<uint8_t>(std::min<size_t>(k.cosignatures.size(), max_cosignatures));
-  w.u8(n);
+  auto n = k.cosignatures.size();
+  w.u8(static_cast<uint8_t>(n));
   for (size_t i = 0; i < n; ++i)
     w.str(k.cosignatures[i].node.value).bytes(k.cosignatures[i].signature);
   return w.done();
@@ -157,7 +185,7 @@ std::optional<frame> decode(std::string_view body, std::string& error) {
   uint8_t type = 0;
   frame f;
   bool ok = r.u8(type);
-  if (ok && (type < 1 || type > 4)) {
+  if (ok && (type < 1 || type > 5)) {
     error = "unknown frame type " + std::to_string(type);
     return std::nullopt;
   }
@@ -168,6 +196,8 @@ std::optional<frame> decode(std::string_view body, std::string& error) {
   } else if (ok && f.type == frame_type::hello_back) {
     ok = r.str(f.hb.server, max_name) && r.fixed(f.hb.server_nonce)
          && r.bytes(f.hb.signature, max_sig);
+  } else if (ok && f.type == frame_type::challenge) {
+    ok = r.str(f.ch.server, max_name) && r.fixed(f.ch.server_nonce);
   } else if (ok && f.type == frame_type::auth) {
     ok = r.bytes(f.a.signature, max_sig);
   } else if (ok) {

@@ -32,6 +32,21 @@ void nonblocking(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+// Review p4 #10: a member that vanishes (power, cable) leaves a half-open
+// connection that would still count as reached while kills written into it
+// go nowhere. Unacknowledged data or failed probes close it within `dead`.
+void detect_dead_peer(int fd, std::chrono::milliseconds dead) {
+  int one = 1;
+  int idle = std::max(1, static_cast<int>(dead.count() / 3000));
+  int count = 3;
+  auto user_timeout = static_cast<unsigned>(dead.count());
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof(user_timeout));
+}
+
 bool resolve(const endpoint& e, sockaddr_in& out) {
   out = sockaddr_in{};
   out.sin_family = AF_INET;
@@ -61,6 +76,8 @@ link::link(link_config cfg, kill_handler on_kill) : cfg_(std::move(cfg)), on_kil
     p->backoff = cfg_.reconnect_min;
     out_.push_back(std::move(p));
   }
+  for (auto& [node, key] : cfg_.id->members)
+    guards_[node] = member_guard{};
 }
 
 link::~link() {
@@ -72,6 +89,15 @@ bool link::start(std::string& error) {
   if (!resolve(cfg_.listen, addr)) {
     error = "cannot resolve listen host '" + cfg_.listen.host + "'";
     return false;
+  }
+  // Every member resolved here, once (review p4 #9: getaddrinfo blocks, and
+  // the I/O thread runs at realtime priority).
+  for (auto& p : out_) {
+    if (!resolve(p->where, p->addr)) {
+      error = "cannot resolve member host '" + p->where.host + "'";
+      return false;
+    }
+    allowed_.push_back(p->addr.sin_addr.s_addr);
   }
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
@@ -168,8 +194,13 @@ void link::run() {
 }
 
 void link::accept_all() {
-  while (true) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  // A bounded number per wakeup (review p4 #16): a connect flood gets the
+  // listener's turn, not the thread.
+  for (int n = 0; n < cfg_.max_accepts_per_wakeup; ++n) {
+    sockaddr_in from{};
+    socklen_t from_len = sizeof(from);
+    int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&from), &from_len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       // Out of descriptors (or memory): the listener would stay readable and
       // this (realtime) thread spin on it; it rests 100 ms instead.
@@ -179,25 +210,39 @@ void link::accept_all() {
     }
     if (fd < 0)
       return;
-    size_t inbound = 0, handshaking = 0;
+    uint32_t source = from.sin_addr.s_addr;
+    if (cfg_.members_only && std::find(allowed_.begin(), allowed_.end(), source) == allowed_.end()) {
+      ::close(fd);
+      count("refused.not_a_member_address");
+      continue;
+    }
+    size_t inbound = 0, handshaking = 0, from_source = 0;
     for (auto& [f, c] : conns_)
       if (c->inbound) {
         ++inbound;
-        handshaking += c->s.authenticated() ? 0 : 1;
+        bool pre = !c->s.authenticated();
+        handshaking += pre ? 1 : 0;
+        from_source += pre && c->source == source ? 1 : 0;
       }
-    // Refused before a byte is read: a flood of connections costs an
-    // accept and a close each, never a buffer or a signature check.
-    const char* full = inbound >= cfg_.max_connections ? "too_many_connections"
-                       : handshaking >= cfg_.max_handshakes ? "too_many_handshakes"
-                                                            : nullptr;
-    if (full) {
+    // Refused before a byte is read: a flood of connections costs an accept
+    // and a close each. Unauthenticated slots are not first come, first
+    // served (review p4 #3): a full source, or a full table, gives up its
+    // oldest unauthenticated connection to the newcomer, so holding slots
+    // open locks no member out.
+    if (inbound >= cfg_.max_connections && handshaking == 0) {
       ::close(fd);
-      count(std::string("refused.") + full);
+      count("refused.too_many_connections");
       continue;
     }
+    if (from_source >= cfg_.max_handshakes_per_source)
+      evict_handshake(source);
+    else if (handshaking >= cfg_.max_handshakes || inbound >= cfg_.max_connections)
+      evict_handshake(0);
     nonblocking(fd);
     auto c = std::make_unique<conn>(fd, session::role::server, cfg_.id);
-    c->deadline_ns = monotonic_ns() + ms_ns(cfg_.handshake_timeout);
+    c->source = source;
+    c->opened_ns = monotonic_ns();
+    c->deadline_ns = c->opened_ns + ms_ns(cfg_.handshake_timeout);
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.fd = fd;
@@ -208,24 +253,21 @@ void link::accept_all() {
 }
 
 void link::connect_peer(out_peer& p, int64_t now) {
-  sockaddr_in addr{};
   p.next_attempt_ns = now + ms_ns(p.backoff);
   p.backoff = std::min(cfg_.reconnect_max, p.backoff * 2);
-  if (!resolve(p.where, addr)) {
-    count("connect_failed");
-    return;
-  }
+  sockaddr_in addr = p.addr;
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return;
   nonblocking(fd);
+  detect_dead_peer(fd, cfg_.dead_after);
   int r = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   if (r != 0 && errno != EINPROGRESS) {
     ::close(fd);
     count("connect_failed");
     return;
   }
-  auto c = std::make_unique<conn>(fd, session::role::client, cfg_.id);
+  auto c = std::make_unique<conn>(fd, session::role::client, cfg_.id, p.where.node);
   c->inbound = false;
   c->connecting = true;
   c->want_out = true; // registered below with EPOLLOUT: tells when connected
@@ -261,7 +303,10 @@ void link::on_writable(conn& c) {
 
 void link::on_readable(conn& c) {
   std::array<char, 16 * 1024> buf{};
-  while (true) {
+  // A bounded number of reads per wakeup (review p4 #2): one member
+  // streaming frames does not hold the thread; epoll is level-triggered, so
+  // what is left is read on the next round, after the other connections.
+  for (int reads = 0; reads < cfg_.max_reads_per_wakeup; ++reads) {
     auto n = ::recv(c.fd, buf.data(), buf.size(), 0);
     if (n == 0)
       return close_conn(c, nullptr, "closed by the other side");
@@ -272,6 +317,10 @@ void link::on_readable(conn& c) {
     }
     int64_t received = monotonic_ns();
     bool was_ready = c.s.authenticated();
+    // The client's proof costs a verification: admitted per source address
+    // (and never for a banned member) before the bytes reach the session.
+    if (c.s.awaiting_proof() && !admit_proof(c, received))
+      return;
     auto r = c.s.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
     const int fd_of_c = c.fd;
     auto alive = [&] { return conns_.count(fd_of_c) > 0; };
@@ -294,18 +343,25 @@ void link::on_readable(conn& c) {
         c.peer->backoff = cfg_.reconnect_min;
         // Ready and the waiting kills written under one lock: a broadcast
         // from another thread comes before or after them, never between.
+        // Kills held past max_waiting_age are dropped (review p4 #15): the
+        // member would refuse them as too old and count that against us.
         std::string error;
         bool ok = true;
-        int64_t sent = 0;
+        int64_t sent = 0, expired = 0;
         {
           std::lock_guard<std::mutex> g(wmtx_);
           c.ready = true;
-          for (auto& f : c.peer->waiting)
-            if (ok && (ok = send_locked(c, f, error)))
+          for (auto& h : c.peer->waiting) {
+            if (received - h.since_ns > ms_ns(cfg_.max_waiting_age))
+              ++expired;
+            else if (ok && (ok = send_locked(c, h.frame, error)))
               ++sent;
+          }
           c.peer->waiting.clear();
         }
         count("frames_sent", sent);
+        if (expired > 0)
+          count("waiting_expired", expired);
         update_reached();
         if (!ok)
           return close_conn(c, nullptr, error);
@@ -315,14 +371,17 @@ void link::on_readable(conn& c) {
       return;
     for (auto& k : r.kills) {
       count("kills_received");
-      // Applied here first: on to every member at once, from this thread.
-      auto outcome = on_kill_(k, c.s.peer(), received);
-      if (outcome == kill_outcome::applied)
-        broadcast(k);
-      if (outcome == kill_outcome::refused && ++c.refused_kills > cfg_.max_refused_kills)
-        return close_conn(c, "too_many_refused_kills",
-                          "more than " + std::to_string(cfg_.max_refused_kills)
-                            + " refused kills on one connection");
+      // Every kill frame costs a token of its member's bucket, which
+      // survives reconnects; an empty bucket bans the member a while.
+      if (!admit_kill(c, false, received))
+        return;
+      auto res = on_kill_(k, c.s.peer(), received);
+      // Applied here first: on to every member at once, from this thread,
+      // with every endorsement gathered.
+      if (res.outcome == kill_outcome::applied)
+        broadcast(res.forward.id.empty() ? k : res.forward);
+      if (res.outcome == kill_outcome::refused && !admit_kill(c, true, received))
+        return;
     }
     if (!alive())
       return;
@@ -401,12 +460,15 @@ void link::timers(int64_t now) {
     }
 }
 
+// Members, not connections (review p4 #4): two config entries that lead to
+// the same member count it once.
 void link::update_reached() {
   std::lock_guard<std::mutex> g(wmtx_);
-  size_t n = 0;
+  std::vector<std::string> ids;
   for (auto& p : out_)
-    n += p->c && p->c->ready ? 1 : 0;
-  reached_ = n;
+    if (p->c && p->c->ready && std::find(ids.begin(), ids.end(), p->c->s.peer()) == ids.end())
+      ids.push_back(p->c->s.peer());
+  reached_ = ids.size();
 }
 
 } // namespace cwts::fanout

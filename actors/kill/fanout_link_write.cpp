@@ -9,40 +9,57 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/kill/fanout_link.hpp"
 #include "actors/kill/fanout_link_detail.hpp"
+#include "messages/time.hpp"
 
 namespace cwts::fanout {
 
 // Written from the calling thread (no hop before the bytes leave); a member
 // not reached yet gets it once its connection is authenticated.
 void link::broadcast(const kill_command& k) {
-  send_all(encode(k));
+  auto frame = encode(k);
+  if (frame.empty()) {
+    // Over the wire format's caps (review p4 #14): refused here, counted,
+    // never cut short into a kill whose signature no longer verifies.
+    count("refused.unencodable_kill");
+    spdlog::warn("event=kill_fanout_refused node={} kill={} why=unencodable_kill reason=\"{}\"",
+                 cfg_.id->self, k.id.value.substr(0, 64), fits(k));
+    return;
+  }
+  send_all(frame);
 }
 
 void link::send_all(const std::string& frame) {
   bool broke = false;
-  int64_t sent = 0, dropped = 0;
+  int64_t sent = 0, dropped = 0, requeued = 0;
+  const int64_t now = monotonic_ns();
   {
     std::lock_guard<std::mutex> g(wmtx_);
     for (auto& p : out_) {
-      if (p->c && p->c->ready) {
+      if (p->c && p->c->ready && !p->c->broken) {
         std::string error;
         if (send_locked(*p->c, frame, error)) {
           ++sent;
-        } else {
-          p->c->broken = true;
-          broke = true;
+          continue;
         }
-        continue;
+        // The write failed: the connection is closed by the I/O thread and
+        // the kill held for the next one (review p4 #10), not lost.
+        p->c->broken = true;
+        broke = true;
+        ++requeued;
       }
       if (p->waiting.size() >= cfg_.max_waiting) {
         p->waiting.erase(p->waiting.begin());
         ++dropped;
       }
-      p->waiting.push_back(frame);
+      p->waiting.push_back(out_peer::held{frame, now});
     }
   }
+  if (requeued > 0)
+    count("requeued", requeued);
   count("frames_sent", sent);
   if (dropped > 0)
     count("waiting_dropped", dropped);

@@ -13,7 +13,8 @@ nonce fresh_nonce() {
   return n;
 }
 
-session::session(role r, std::shared_ptr<const identity> id) : role_(r), id_(std::move(id)) {
+session::session(role r, std::shared_ptr<const identity> id, std::string expected)
+    : role_(r), id_(std::move(id)), expected_(std::move(expected)) {
 }
 
 std::string session::start() {
@@ -24,6 +25,7 @@ std::string session::start() {
   hello h;
   h.cluster = id_->cluster;
   h.client = id_->self;
+  h.server = expected_; // the server refuses a hello meant for another member
   h.client_nonce = mine_;
   return encode(h);
 }
@@ -77,11 +79,11 @@ void session::on_frame(const frame& f, result& out) {
     peer_ = f.h.client;
     theirs_ = f.h.client_nonce;
     mine_ = fresh_nonce();
-    hello_back hb;
-    hb.server = id_->self;
-    hb.server_nonce = mine_;
-    hb.signature = id_->key->sign(server_payload(id_->cluster, peer_, id_->self, theirs_, mine_));
-    out.send += encode(hb);
+    // No signature yet: the client proves itself first.
+    challenge ch;
+    ch.server = id_->self;
+    ch.server_nonce = mine_;
+    out.send += encode(ch);
     state_ = state::awaiting_auth;
     return;
   }
@@ -91,6 +93,11 @@ void session::on_frame(const frame& f, result& out) {
                                 f.a.signature))
       return refuse(out, "bad_signature", "handshake of '" + peer_
                                             + "' not signed by the node key listed for it");
+    hello_back hb;
+    hb.server = id_->self;
+    hb.server_nonce = mine_;
+    hb.signature = id_->key->sign(server_payload(id_->cluster, peer_, id_->self, theirs_, mine_));
+    out.send += encode(hb);
     state_ = state::ready;
     return;
   }
@@ -98,20 +105,32 @@ void session::on_frame(const frame& f, result& out) {
     out.kills.push_back(f.k);
     return;
   }
-  if (role_ == role::client && state_ == state::hello_sent && f.type == frame_type::hello_back) {
-    auto key = member_key(f.hb.server);
-    if (!key || f.hb.server == id_->self)
-      return refuse(out, "not_a_member", "'" + f.hb.server + "' is not another member of this cluster");
-    if (!ed25519_verify(*key, server_payload(id_->cluster, id_->self, f.hb.server, mine_,
-                                             f.hb.server_nonce),
-                        f.hb.signature))
-      return refuse(out, "bad_signature", "handshake of '" + f.hb.server
-                                            + "' not signed by the node key listed for it");
-    peer_ = f.hb.server;
-    theirs_ = f.hb.server_nonce;
+  if (role_ == role::client && state_ == state::hello_sent && f.type == frame_type::challenge) {
+    // The member that answers must be the one this connection was for
+    // (review p4 #4): a relay or a squatter on the port is refused before
+    // anything is signed for it.
+    if (!expected_.empty() && f.ch.server != expected_)
+      return refuse(out, "wrong_server", "'" + f.ch.server + "' answered, this connection is for '"
+                                           + expected_ + "'");
+    if (!member_key(f.ch.server) || f.ch.server == id_->self)
+      return refuse(out, "not_a_member", "'" + f.ch.server + "' is not another member of this cluster");
+    peer_ = f.ch.server;
+    theirs_ = f.ch.server_nonce;
     auth a;
     a.signature = id_->key->sign(client_payload(id_->cluster, id_->self, peer_, mine_, theirs_));
     out.send += encode(a);
+    state_ = state::awaiting_server;
+    return;
+  }
+  if (role_ == role::client && state_ == state::awaiting_server && f.type == frame_type::hello_back) {
+    auto key = member_key(peer_);
+    if (f.hb.server != peer_ || f.hb.server_nonce != theirs_)
+      return refuse(out, "wrong_server", "hello_back from '" + f.hb.server
+                                           + "' does not match its challenge");
+    if (!key || !ed25519_verify(*key, server_payload(id_->cluster, id_->self, peer_, mine_, theirs_),
+                                f.hb.signature))
+      return refuse(out, "bad_signature", "handshake of '" + peer_
+                                            + "' not signed by the node key listed for it");
     state_ = state::ready;
     return;
   }

@@ -5,6 +5,9 @@
 // when its copy is the first; the rest (audit, halt state, ack, channels)
 // is done here, once, on the actor's thread.
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 #include "actors/kill/kill_coordinator_state.hpp"
@@ -12,6 +15,10 @@
 namespace cwts::kill_detail {
 
 namespace {
+
+// Kills waiting for the actor that it has not applied (pending, refused,
+// other): past this they are counted and dropped.
+constexpr size_t max_inbox_not_applied = 256;
 
 std::shared_ptr<const fanout::identity> make_identity(kill_ptr self) {
   auto& cfg = self->state.cfg;
@@ -45,6 +52,11 @@ void start_fanout(kill_ptr self) {
   lc.listen = st.cfg.fanout_listen;
   lc.members = st.cfg.fanout_members;
   lc.realtime_priority = st.cfg.fanout_realtime_priority;
+  // Only the members' addresses may connect (review p4 #1, #3).
+  lc.members_only = true;
+  // A held kill older than the signing window would be refused as too old.
+  if (st.cfg.core.operators)
+    lc.max_waiting_age = st.cfg.core.operators->window();
   // The thread holds the core and the inbox, never the actor: the doorbell
   // is a weak handle, so a stopped coordinator is simply not rung.
   auto core = st.core;
@@ -53,21 +65,32 @@ void start_fanout(kill_ptr self) {
   auto handler = [core, inbox, weak](const kill_command& k, const std::string& from,
                                      int64_t received) {
     auto d = core->on_command(k, wall_clock_now(), kill_path::fanout, received);
+    fanout::kill_result res;
     if (d.verdict == kill_verdict::duplicate)
-      return fanout::kill_outcome::other;
-    auto outcome = d.verdict == kill_verdict::applied    ? fanout::kill_outcome::applied
-                   : d.verdict == kill_verdict::rejected ? fanout::kill_outcome::refused
-                                                         : fanout::kill_outcome::other;
+      return res;
+    res.outcome = d.verdict == kill_verdict::applied    ? fanout::kill_outcome::applied
+                  : d.verdict == kill_verdict::rejected ? fanout::kill_outcome::refused
+                                                        : fanout::kill_outcome::other;
+    // Sent on as applied: every endorsement gathered, not only this copy's
+    // (review p4 #5: a cluster kill that became valid by merging copies
+    // would otherwise leave fan-out-only peers pending).
+    if (d.verdict == kill_verdict::applied)
+      res.forward = d.command.id.empty() ? k : d.command;
     {
       std::lock_guard<std::mutex> g(inbox->mtx);
-      size_t refused = 0;
-      for (auto& item : inbox->items)
+      // Bounded (review p4 #2): applied kills are never dropped (their gate
+      // is closed already; the actor must audit and ack them); anything
+      // else past the bounds is counted and dropped (the core counted it).
+      size_t refused = 0, not_applied = 0;
+      for (auto& item : inbox->items) {
         refused += item.second.verdict == kill_verdict::rejected ? 1 : 0;
-      // A member flooding forged kills fills no memory: refused ones past
-      // the bound are counted (the core counted each refusal already).
-      if (d.verdict == kill_verdict::rejected && refused >= fanout_inbox::max_refused) {
+        not_applied += item.second.verdict != kill_verdict::applied ? 1 : 0;
+      }
+      if (d.verdict != kill_verdict::applied
+          && (not_applied >= max_inbox_not_applied
+              || (d.verdict == kill_verdict::rejected && refused >= fanout_inbox::max_refused))) {
         ++inbox->dropped;
-        return outcome;
+        return res;
       }
       auto copy = k;
       if (copy.origin.empty())
@@ -76,16 +99,23 @@ void start_fanout(kill_ptr self) {
     }
     if (auto strong = caf::actor_cast<caf::actor>(weak))
       caf::anon_send(strong, fanout_atom::value);
-    return outcome;
+    return res;
   };
   st.fanout = std::make_unique<fanout::link>(std::move(lc), handler);
   std::string error;
   if (!st.fanout->start(error)) {
-    // CAF's echo still carries every kill; the operator must know the
-    // second path is missing.
-    spdlog::error("event=kill_fanout_off node={} reason=\"{}\"", st.cfg.core.self.value, error);
-    st.fanout.reset();
-    return;
+    // Review p4 #12: a node without its second path must not run as if it
+    // had one, and whoever holds the port would receive the members'
+    // connections. The node refuses to run, with the reason.
+    spdlog::critical("event=kill_fanout_listen_failed node={} host={} port={} reason=\"{}\"",
+                     st.cfg.core.self.value, st.cfg.fanout_listen.host, st.cfg.fanout_listen.port,
+                     error);
+    spdlog::default_logger()->flush();
+    std::fprintf(stderr, "cwts-node: kill fan-out: %s (kill.fanout-port-offset / kill.fanout-host; "
+                         "kill.fanout=0 turns the second path off)\n",
+                 error.c_str());
+    std::fflush(stderr);
+    std::_Exit(3);
   }
   spdlog::info("event=kill_fanout_listening node={} host={} port={} members={}",
                st.cfg.core.self.value, st.cfg.fanout_listen.host, st.fanout->port(),

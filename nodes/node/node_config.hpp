@@ -148,7 +148,9 @@ struct kill_settings {
   // member listens on its cluster port + fanout_port_offset; off without a
   // cluster port or peers.
   bool fanout = true;
-  std::string fanout_host = "0.0.0.0";
+  // Loopback, as the cluster port (review p4 #11): no third port on the
+  // network unless an operator names an address.
+  std::string fanout_host = "127.0.0.1";
   int fanout_port_offset = 1000;
   int fanout_realtime_priority = 0; // 0: normal priority; 1..99 SCHED_FIFO
   bool caf_echo = true; // tests and drills only
@@ -348,7 +350,7 @@ private:
     int64_t max_future_skew_ms = 2000;
     // 0/1, not bool: CAF's command line cannot set a bool option to false.
     int64_t fanout = 1;
-    std::string fanout_host = "0.0.0.0";
+    std::string fanout_host = "127.0.0.1";
     int64_t fanout_port_offset = 1000;
     int64_t fanout_realtime_priority = 10;
     int64_t caf_echo = 1;

@@ -54,9 +54,19 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.fanout_realtime_priority = s.kill.fanout_realtime_priority;
   auto offset = static_cast<uint16_t>(s.kill.fanout_port_offset);
   cfg.fanout_listen = fanout::endpoint{s.kill.fanout_host,
-                                       static_cast<uint16_t>(s.cluster_port + offset)};
-  for (auto& p : s.peers)
-    cfg.fanout_members.push_back(fanout::endpoint{p.host, static_cast<uint16_t>(p.port + offset)});
+                                       static_cast<uint16_t>(s.cluster_port + offset), ""};
+  // Each with the member expected there (id@host:port): another member
+  // answering is refused (review p4 #4). An unnamed plain-TCP peer takes
+  // any member; the same member listed twice is connected to once.
+  for (auto& p : s.peers) {
+    fanout::endpoint e{p.host, static_cast<uint16_t>(p.port + offset), p.id};
+    bool dup = false;
+    for (auto& have : cfg.fanout_members)
+      dup = dup || (have.host == e.host && have.port == e.port)
+            || (!e.node.empty() && have.node == e.node);
+    if (!dup)
+      cfg.fanout_members.push_back(std::move(e));
+  }
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
 

@@ -93,27 +93,43 @@ uint16_t free_port() {
   // taken between this probe and its own bind. A random port below the range
   // meets only another test's pick. No port is returned twice by one test
   // process (a cluster config once got the same port for two nodes).
+  //
+  // A node also listens on its port + the kill fan-out's offset (1000 by
+  // default, [kill] fanout-port-offset): that partner must be free, below
+  // the ephemeral range too, and reserved with it (review p4 #13), or a
+  // cluster test could collide with another test's pick and the node
+  // refuses to start.
   static std::mutex mutex;
   static std::set<uint16_t> handed_out;
   static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
   std::lock_guard<std::mutex> guard(mutex);
-  int hi = ephemeral_start() - 1;
+  constexpr int offset = fanout_port_offset;
+  int hi = ephemeral_start() - 1 - offset;
   int lo = std::max(1024, hi - 16000);
+  if (hi <= lo)
+    return 0;
+  auto usable = [&](int port) {
+    auto p = static_cast<uint16_t>(port);
+    auto partner = static_cast<uint16_t>(port + offset);
+    // Neither may be another pick's partner or port.
+    return handed_out.count(p) == 0 && handed_out.count(partner) == 0
+           && bind_probe(p) == p && bind_probe(partner) == partner;
+  };
   std::uniform_int_distribution<int> pick(lo, hi);
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    auto port = static_cast<uint16_t>(pick(rng));
-    if (handed_out.count(port) == 0 && bind_probe(port) == port) {
-      handed_out.insert(port);
-      return port;
+    int port = pick(rng);
+    if (usable(port)) {
+      handed_out.insert(static_cast<uint16_t>(port));
+      handed_out.insert(static_cast<uint16_t>(port + offset));
+      return static_cast<uint16_t>(port);
     }
   }
-  for (int attempt = 0; attempt < 1000; ++attempt) { // a crowded range: any port
-    auto port = bind_probe(0);
-    if (port == 0)
-      return 0;
-    if (handed_out.insert(port).second)
-      return port;
-  }
+  for (int port = lo; port <= hi; ++port) // a crowded range: the first usable
+    if (usable(port)) {
+      handed_out.insert(static_cast<uint16_t>(port));
+      handed_out.insert(static_cast<uint16_t>(port + offset));
+      return static_cast<uint16_t>(port);
+    }
   return 0;
 }
 

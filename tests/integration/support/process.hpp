@@ -23,8 +23,11 @@ using millis = std::chrono::milliseconds;
 // run so its logs can be read when a test fails.
 std::string make_test_dir(const std::string& test_name);
 
-// A port that was free on 127.0.0.1 a moment ago (bind to port 0, read,
-// close), never one this process was given before.
+// A port that was free on 127.0.0.1 a moment ago, never one this process was
+// given before, below the ephemeral range; its kill fan-out partner (port +
+// fanout_port_offset) was free too, is below the range and is reserved with
+// it. 0 when none is left.
+constexpr int fanout_port_offset = 1000; // [kill] fanout-port-offset's default
 uint16_t free_port();
 
 // The value of an environment variable; empty when unset.
