@@ -77,6 +77,23 @@ void notify_trading_state(kill_ptr self) {
     self->send(connector, st);
 }
 
+void audit_channel(kill_ptr self, const channel_result& c) {
+  audit_record r("channel_result");
+  r.add("node", self->state.cfg.core.self.value)
+    .add("ts_ns", wall_clock_now().ns)
+    .add("id", c.id.value)
+    .add("from", c.node.value)
+    .add("channel", c.channel)
+    .add("venue", c.venue.value)
+    .add("ok", c.ok ? 1 : 0)
+    .add("duration_ns", c.duration_ns)
+    .add("retries", c.retries)
+    .add("canceled", c.orders_canceled)
+    .add("open_after", c.open_orders_after)
+    .add("error", c.error);
+  audit(self, r, false);
+}
+
 } // namespace kill_detail
 
 namespace {
@@ -110,267 +127,6 @@ void audit_ack(kill_ptr self, const kill_ack& a) {
   audit(self, r, false);
 }
 
-void audit_channel(kill_ptr self, const channel_result& c) {
-  audit_record r("channel_result");
-  r.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("id", c.id.value)
-    .add("from", c.node.value)
-    .add("channel", c.channel)
-    .add("venue", c.venue.value)
-    .add("ok", c.ok ? 1 : 0)
-    .add("duration_ns", c.duration_ns)
-    .add("retries", c.retries)
-    .add("canceled", c.orders_canceled)
-    .add("open_after", c.open_orders_after)
-    .add("error", c.error);
-  audit(self, r, false);
-}
-
-void log_report(const kill_report& r) {
-  for (auto& a : r.acks)
-    spdlog::info("event=kill_ack id={} node={} applied={} verify_us={:.1f} gate_close_us={:.3f} "
-                 "error=\"{}\"",
-                 r.id.value, a.node.value, a.applied, a.verify_ns / 1e3, a.gate_close_ns / 1e3,
-                 a.error);
-  for (auto& c : r.channels)
-    spdlog::info("event=kill_channel id={} node={} channel={} venue={} ok={} duration_ms={:.3f} "
-                 "retries={} canceled={} open_after={} error=\"{}\"",
-                 r.id.value, c.node.value, c.channel, c.venue.value, c.ok, c.duration_ns / 1e6,
-                 c.retries,
-                 c.orders_canceled, c.open_orders_after, c.error);
-  spdlog::info("event=kill_report id={} complete={} total_ms={:.3f} error=\"{}\"", r.id.value,
-               r.complete, r.total_ns / 1e6, r.error);
-}
-
-// `key` is the kill's kill_key (issuer and id).
-void deliver_if_complete(kill_ptr self, const std::string& key, bool deadline_passed) {
-  auto p = self->state.pending.find(key);
-  if (p == self->state.pending.end())
-    return;
-  bool complete = self->state.core->is_complete(key, self->state.expected_peers[key]);
-  if (!complete && !deadline_passed)
-    return;
-  self->state.expected_peers.erase(key);
-  auto report = self->state.core->report(key);
-  report.complete = complete;
-  if (!complete)
-    report.error = "deadline passed before every peer and channel reported";
-  log_report(report);
-  p->second.deliver(report);
-  self->state.pending.erase(p);
-}
-
-// Sends a result to where it is collected: our core, and the origin if remote.
-void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
-  // The actors that ran it know the id; the issuer makes the kill unique.
-  r.issuer = cmd.issuer;
-  self->state.core->on_channel_result(r);
-  audit_channel(self, r);
-  // Every attempt, as it ends: a venue retried after the report went out is
-  // seen here (the report logs the first result of each channel).
-  spdlog::info("event=kill_channel_result id={} node={} channel={} venue={} ok={} "
-               "duration_ms={:.3f} retries={} canceled={} open_after={} error=\"{}\"",
-               cmd.id.value, r.node.value, r.channel, r.venue.value, r.ok, r.duration_ns / 1e6,
-               r.retries, r.orders_canceled, r.open_orders_after, r.error);
-  if (cmd.origin != self->state.cfg.core.self) {
-    if (auto origin = role(self, peer_kill_prefix + cmd.origin.value))
-      self->send(origin, r);
-  }
-  deliver_if_complete(self, kill_key(cmd), false);
-}
-
-// `venue`: the venue channels' (cancel-all, disconnect) venue; empty for the others.
-channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
-                              int64_t started, const std::string& error,
-                              const venue_name& venue = {}) {
-  channel_result r{cmd.id, self->state.cfg.core.self, channel, false,
-                   monotonic_ns() - started, 0, 0, -1, error};
-  r.venue = venue;
-  return r;
-}
-
-// Level 4: the venue connections are cut (streams and polls stopped, orders
-// refused) once nothing more has to reach the venues: after the flatten on
-// the node that flattens (every connector of the cluster), after each venue
-// channel where no node flattens (that venue's connector).
-void run_disconnect_channel(kill_ptr self, const kill_command& cmd);
-
-// Asks `actor` for one channel of `cmd` (`atom` names it), records the
-// result or the failure under `name` (and `venue`, for a venue channel),
-// then runs `after`. With `round_trip` the duration is the request's round
-// trip rather than the actor's own.
-template <class Atom, class After>
-void run_channel(kill_ptr self, const kill_command& cmd, const caf::actor& actor, Atom atom,
-                 const char* name, const venue_name& venue, bool round_trip, After after) {
-  auto started = monotonic_ns();
-  self->request(actor, self->state.cfg.channel_timeout, atom, cmd)
-    .then(
-      [=](channel_result r) {
-        if (round_trip)
-          r.duration_ns = monotonic_ns() - started;
-        if (!venue.empty())
-          r.venue = venue;
-        record_channel(self, cmd, r);
-        after();
-      },
-      [=](caf::error& err) {
-        record_channel(self, cmd, failed_channel(self, cmd, name, started,
-                                                 self->system().render(err), venue));
-        after();
-      });
-}
-
-// The coordinator listed for the node that hosts `h` (peer-kill/<node>).
-caf::actor coordinator_of(kill_ptr self, const caf::actor& h) {
-  for (auto& [name, handle] : self->state.dir)
-    if (name.compare(0, peer_kill_prefix.size(), peer_kill_prefix) == 0 && handle
-        && handle.node() == h.node())
-      return handle;
-  return {};
-}
-
-// A connector takes a disconnect only from its own node's actors
-// (common/sender_guard.hpp): a connector on another node is asked through
-// that node's kill coordinator, naming the venue, which acts only for a kill
-// it verified and applied itself (on_peer_disconnect below). The answer is
-// the connector's own measured result either way.
-void run_venue_disconnect(kill_ptr self, const kill_command& cmd, const venue_name& venue,
-                          const caf::actor& connector) {
-  if (connector.node() == self->node()) {
-    run_channel(self, cmd, connector, disconnect_atom::value, "venue_disconnect", venue, false,
-                [] {});
-    return;
-  }
-  auto peer = coordinator_of(self, connector);
-  if (!peer) {
-    record_channel(self, cmd,
-                   failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
-                                  "no kill coordinator listed for the connector's node", venue));
-    return;
-  }
-  auto started = monotonic_ns();
-  self
-    ->request(peer, self->state.cfg.channel_timeout, peer_atom::value, disconnect_atom::value, cmd,
-              venue.value)
-    .then(
-      [=](channel_result r) {
-        r.venue = venue;
-        record_channel(self, cmd, r);
-      },
-      [=](caf::error& err) {
-        record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", started,
-                                                 self->system().render(err), venue));
-      });
-}
-
-// Every connector of the cluster, one channel result per venue.
-void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
-  auto connectors = connectors_in(self->state.dir);
-  if (connectors.empty()) {
-    record_channel(self, cmd, failed_channel(self, cmd, "venue_disconnect", monotonic_ns(),
-                                             "no connector in the cluster directory"));
-    return;
-  }
-  for (auto& [venue, connector] : connectors)
-    run_venue_disconnect(self, cmd, venue, connector);
-}
-
-// Who sends the level-4 disconnect: the node whose risk flattens (to every
-// connector), or each connector's own node when no risk is in the cluster.
-bool flattens_here(kill_ptr self, const kill_command& cmd) {
-  return cmd.level >= kill_level::flatten && local_role(self, "risk");
-}
-bool disconnects_after_venue(kill_ptr self, const kill_command& cmd) {
-  return cmd.level == kill_level::full_stop && !local_connectors(self).empty()
-         && !role(self, "risk");
-}
-
-// A venue channel has not confirmed after its quick retries: the operator
-// must know now (critical log, audit, `channels_escalated`); it keeps
-// retrying in the background.
-void escalate_channel(kill_ptr self, const kill_command& cmd, const channel_result& r) {
-  ++self->state.channels_escalated;
-  audit_record a("channel_escalated");
-  a.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("id", cmd.id.value)
-    .add("channel", r.channel)
-    .add("venue", r.venue.value)
-    .add("attempts", r.retries + 1)
-    .add("open_after", r.open_orders_after)
-    .add("error", r.error);
-  audit(self, a, true);
-  spdlog::critical("event=kill_channel_escalated id={} channel={} venue={} attempts={} "
-                   "open_after={} error=\"{}\" action=retry_every_{}_ms",
-                   cmd.id.value, r.channel, r.venue.value, r.retries + 1, r.open_orders_after,
-                   r.error, self->state.cfg.venue_channel_slow_retry.count());
-}
-
-// One venue channel per local connector, all started at once: each retries
-// on its own until its venue confirms nothing is open: quick retries first
-// (200, 400, 800 ms), then it is escalated and goes on at the slow interval
-// while the gate stays closed at level 2 or more. A venue that fails or
-// hangs delays no other: its retry timer is keyed by (kill, venue).
-void run_venue_channel(kill_ptr self, const kill_command& cmd, const venue_name& venue,
-                       caf::actor connector, int attempt) {
-  auto started = monotonic_ns();
-  auto after = [=](const channel_result& r) {
-    bool confirmed = r.ok && r.open_orders_after <= 0;
-    int quick = self->state.cfg.venue_channel_retries;
-    if (!confirmed && attempt == quick)
-      escalate_channel(self, cmd, r);
-    if (!confirmed) {
-      auto delay = attempt < quick ? std::chrono::milliseconds(200 << attempt)
-                                   : self->state.cfg.venue_channel_slow_retry;
-      self->delayed_send(self, delay, retry_atom::value, cmd, attempt + 1, venue.value);
-    }
-    // The level-4 disconnect of this venue waits for its venue channel's
-    // verdict, not for the slow retries.
-    if ((confirmed || attempt == quick) && disconnects_after_venue(self, cmd))
-      run_venue_disconnect(self, cmd, venue, connector);
-  };
-  self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
-    .then(
-      [=](channel_result r) {
-        r.retries = attempt;
-        r.venue = venue;
-        record_channel(self, cmd, r);
-        after(r);
-      },
-      [=](caf::error& err) {
-        auto r = failed_channel(self, cmd, "venue_cancel_all", started,
-                                self->system().render(err), venue);
-        r.retries = attempt;
-        record_channel(self, cmd, r);
-        after(r);
-      });
-}
-
-// Risk confirms the halt: for a node or cluster kill its mode is HALTED
-// (even an order that reached it before the gate closed is refused), and
-// it answers with what it still has in flight.
-void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor risk) {
-  run_channel(self, cmd, risk, freeze_atom::value, "risk_freeze", {}, true, [] {});
-}
-
-// Level 3+: risk sends market orders that shrink every position in scope
-// and answers once they are flat (or after its last round).
-void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
-  run_channel(self, cmd, local_role(self, "risk"), flatten_atom::value, "flatten", {}, false, [=] {
-    if (cmd.level == kill_level::full_stop)
-      run_disconnect_channel(self, cmd);
-  });
-}
-
-// The OMS marks the orders in scope pending_cancel first, so the flatten
-// that follows is not undone by a resting order filling late.
-void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
-  run_channel(self, cmd, oms, cancel_all_atom::value, "oms", {}, false, [=] {
-    if (flattens_here(self, cmd))
-      run_flatten_channel(self, cmd);
-  });
-}
 
 } // namespace
 
@@ -534,76 +290,6 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
 
 namespace {
 
-// The core and the fan-out's inbox outlive a coordinator (cfg.carried): a
-// restart in the same process takes them over, its predecessor's kills in
-// memory and in the inbox with them.
-void take_over_or_build_core(kill_ptr self) {
-  auto& st = self->state;
-  auto carried = st.cfg.carried;
-  std::unique_lock<std::mutex> g;
-  if (carried)
-    g = std::unique_lock<std::mutex>(carried->mtx);
-  if (carried && carried->core) {
-    st.core = carried->core;
-    st.inbox = carried->inbox;
-    st.took_over = true;
-    return;
-  }
-  st.core = std::make_shared<kill_switch>(st.cfg.core, *st.cfg.gate);
-  st.inbox = std::make_shared<fanout_inbox>();
-  if (carried) {
-    carried->core = st.core;
-    carried->inbox = st.inbox;
-  }
-}
-
-// At every (re)start: the audit log continues its chain and the halt state
-// on disk closes the gate again. An unreadable halt state halts (fail safe).
-void start(kill_ptr self) {
-  auto& st = self->state;
-  // libsodium must start here (a node that cannot verify stops now, with a
-  // clear line, not at its first kill); OpenSSL's signer loads and caches on
-  // first use (about a millisecond): both kept out of the first kill's path.
-  ed25519_require_verifier();
-  auto warm = ed25519_signer::generate();
-  ed25519_verify(warm.public_key(), "warm-up", warm.sign("warm-up"));
-  std::string error;
-  open_audit(self); // signed with the node key (kill_audit.cpp)
-  if (st.took_over) {
-    // The core in memory is newer than the disk (every write is its
-    // halt()): it may hold kills the fan-out's thread applied and nobody
-    // wrote; it is written now, not overwritten.
-    if (auto why = persist(self); !why.empty())
-      spdlog::error("event=halt_state_not_persisted node={} error=\"{}\"",
-                    st.cfg.core.self.value, why);
-    spdlog::warn("event=kill_core_taken_over node={} level={} cause={}", st.cfg.core.self.value,
-                 st.cfg.gate->level(), st.core->state().cause.value);
-    return;
-  }
-  if (st.cfg.state_path.empty())
-    return;
-  auto saved = load_halt_state(st.cfg.state_path, error);
-  if (!saved) {
-    spdlog::critical("event=halt_state_unreadable path={} error=\"{}\" action=halt",
-                     st.cfg.state_path, error);
-    saved = halt_state{kill_level::halt_new_orders, kill_id{"unreadable-halt-state"},
-                       wall_clock_now(), 0, error, {}};
-  }
-  st.core->restore(*saved);
-  audit_record r("halt_restored");
-  r.add("node", st.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("level", static_cast<int64_t>(saved->level))
-    .add("cause", saved->cause.value)
-    .add("epoch", saved->epoch)
-    .add("reason", saved->reason);
-  audit(self, r, true);
-  if (saved->halted())
-    spdlog::warn("event=halt_restored node={} level={} cause={} epoch={} reason=\"{}\"",
-                 st.cfg.core.self.value, to_string(saved->level), saved->cause.value, saved->epoch,
-                 saved->reason);
-}
-
 // An ack or channel result about node X counts only when X's coordinator
 // delivered it (the directory's peer-kill/X), as for reset votes: a client
 // of the CAF port cannot report a kill complete (issue 17 finding 6). Our
@@ -621,80 +307,6 @@ std::string delivery_refusal(kill_ptr self, const node_id& node) {
   return "";
 }
 
-// Counted and logged once per kind (sender_guard), audited through the
-// refusal sampler.
-void refuse_report(kill_ptr self, const char* kind, const kill_id& id, const node_id& node,
-                   const std::string& why) {
-  self->state.guard.refuse(self, kind, why);
-  audit_record r("report_refused");
-  r.add("node", self->state.cfg.core.self.value)
-    .add("ts_ns", wall_clock_now().ns)
-    .add("kind", kind)
-    .add("id", id.value)
-    .add("claimed_node", node.value)
-    .add("from_node", sender_node_name(self))
-    .add("reason", why);
-  audit_refusal(self, r, std::string(kind) + " refused: " + why);
-}
-
-// A peer coordinator asks us to cut our connector of venue `venue` for a
-// level-4 kill (run_venue_disconnect on the node that flattened). Only a
-// listed peer coordinator, only for a level-4 kill this node verified and
-// applied itself: a forged or unknown kill cuts nothing.
-caf::result<channel_result> on_peer_disconnect(kill_ptr self, const kill_command& cmd,
-                                               const venue_name& venue) {
-  auto sender = self->current_sender();
-  bool listed = false;
-  for (auto& p : peers(self))
-    listed = listed || (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(p));
-  auto refuse = [&](const std::string& why) -> caf::result<channel_result> {
-    refuse_report(self, "peer_disconnect", cmd.id, self->state.cfg.core.self, why);
-    channel_result r{cmd.id, self->state.cfg.core.self, "venue_disconnect", false, 0, 0, 0,
-                     -1, "refused: " + why};
-    r.venue = venue;
-    return r;
-  };
-  if (!listed)
-    return refuse("sender is not a listed peer coordinator");
-  if (cmd.level != kill_level::full_stop || !self->state.core->has_applied(cmd))
-    return refuse("not a level-4 kill this node verified and applied");
-  auto connectors = local_connectors(self);
-  auto connector = connectors.find(venue);
-  if (connector == connectors.end())
-    return refuse("no connector of venue '" + venue.value + "' on this node");
-  auto rp = self->make_response_promise<channel_result>();
-  auto started = monotonic_ns();
-  self->request(connector->second, self->state.cfg.channel_timeout, disconnect_atom::value, cmd)
-    .then(
-      [rp, venue](channel_result r) mutable {
-        r.venue = venue;
-        rp.deliver(std::move(r));
-      },
-      [=](caf::error& err) mutable {
-        rp.deliver(failed_channel(self, cmd, "venue_disconnect", started,
-                                  self->system().render(err), venue));
-      });
-  return rp;
-}
-
-// Metrics of the last kill (docs/monitoring.md): what each node measured and
-// reported in its ack and channel results, exported as gauges.
-void record_ack_metrics(kill_ptr self, const kill_ack& ack) {
-  auto& m = self->state.last_kill;
-  m["last.gate_close_ns." + ack.node.value] = ack.gate_close_ns;
-  m["last.verify_ns." + ack.node.value] = ack.verify_ns;
-  // Propagation: from this node accepting the kill to the node accepting it
-  // (wall clocks; the nodes of a cluster share a host or NTP).
-  if (self->state.last_kill_id == ack.id.value && self->state.last_kill_accepted_ns > 0)
-    m["last.propagation_ns." + ack.node.value]
-      = ack.accepted_at.ns - self->state.last_kill_accepted_ns;
-}
-
-// last.channel_ns.<node>.<channel>[.<venue>] (a venue channel per venue).
-void record_channel_metrics(kill_ptr self, const channel_result& r) {
-  self->state.last_kill["last.channel_ns." + r.node.value + "." + r.channel
-                        + (r.venue.empty() ? "" : "." + r.venue.value)] = r.duration_ns;
-}
 
 caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   // A stray message or error from a peer (a hostile one, or an older build)
@@ -702,7 +314,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
   self->state.guard.install(self);
   self->state.cfg = cfg;
   take_over_or_build_core(self);
-  start(self);
+  start_core(self);
   start_fanout(self);
   // Kills the fan-out's thread applied for a predecessor that died before
   // handling them: recorded, audited and acked now.

@@ -123,6 +123,36 @@ std::string handle_command(kill_ptr self, const kill_command& cmd, const char* v
 std::string handle_decision(kill_ptr self, const kill_command& received, kill_decision& d,
                             const char* via);
 
+// Start (kill_start.cpp): the core taken over from a predecessor
+// (cfg.carried) or built; then restored from disk, or (taken over) written.
+void take_over_or_build_core(kill_ptr self);
+void start_core(kill_ptr self);
+
+// Channels (kill_channels.cpp): each local actor's part of a kill, the
+// result recorded (our core, the origin's), the report once complete.
+void audit_channel(kill_ptr self, const channel_result& c);
+void deliver_if_complete(kill_ptr self, const std::string& key, bool deadline_passed);
+void record_channel(kill_ptr self, const kill_command& cmd, channel_result r);
+channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
+                              int64_t started, const std::string& error,
+                              const venue_name& venue = {});
+bool flattens_here(kill_ptr self, const kill_command& cmd);
+bool disconnects_after_venue(kill_ptr self, const kill_command& cmd);
+void run_venue_channel(kill_ptr self, const kill_command& cmd, const venue_name& venue,
+                       caf::actor connector, int attempt);
+void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor risk);
+void run_flatten_channel(kill_ptr self, const kill_command& cmd);
+void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms);
+// A report refused: counted and logged once per kind, audited (sampled).
+void refuse_report(kill_ptr self, const char* kind, const kill_id& id, const node_id& node,
+                   const std::string& why);
+// A peer's level-4 request to cut one of our connectors (kill_channels.cpp).
+caf::result<channel_result> on_peer_disconnect(kill_ptr self, const kill_command& cmd,
+                                               const venue_name& venue);
+// Gauges of the last kill (docs/monitoring.md) from acks and channel results.
+void record_ack_metrics(kill_ptr self, const kill_ack& ack);
+void record_channel_metrics(kill_ptr self, const channel_result& r);
+
 // Direct fan-out (kill_fanout.cpp): starts the link when configured; the
 // actor's side of the kills its thread verified; its stats.
 using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
