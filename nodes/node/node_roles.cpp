@@ -251,6 +251,9 @@ child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
   cfg.journal_path = s.oms_journal_path;
   cfg.legacy_venue = s.venue.name;
   cfg.operators = s.operators;
+  // A journal that cannot write halts this node through the same signed
+  // node kill as risk's auto-triggers (docs/risk-oms-strategy.md).
+  cfg.kill_signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
 }
 
