@@ -201,8 +201,10 @@ std::string last_logged(const std::string& file, const std::string& marker, cons
 
 // Issue 17 #6: a local process without a certificate reaches no node's
 // actors. Each node listens on its cluster port (TLS only: a plain client is
-// hung up on) and its admin port, nothing else; CAF's own socket is a Unix
-// socket only the node's user may open.
+// hung up on), its admin port and, with the kill fan-out on, the fan-out
+// port it logged (node-key handshake before any kill frame,
+// docs/kill-switch.md "Direct fan-out"), nothing else; CAF's own socket is a
+// Unix socket only the node's user may open.
 void expect_actor_ports_closed(drill_context& ctx) {
   auto& rt = ctx.runtime();
   for (auto& n : rt.spec().nodes) {
@@ -222,14 +224,19 @@ void expect_actor_ports_closed(drill_context& ctx) {
                           && S_ISSOCK(st.st_mode) && (st.st_mode & 0077) == 0;
     ctx.event(n.id, "listening tcp=" + listed + " plain client on " + std::to_string(proc->port)
                       + ": " + plain + " caf_socket=" + (socket.empty() ? "-" : socket));
+    std::set<uint16_t> allowed{proc->port, proc->admin_port};
+    auto fanout = last_logged(proc->log, "event=kill_fanout_listening", "port");
+    std::string allowed_text = std::to_string(proc->port) + "," + std::to_string(proc->admin_port);
+    if (!fanout.empty()) {
+      allowed.insert(static_cast<uint16_t>(std::stoul(fanout)));
+      allowed_text += "," + fanout + " (kill fan-out)";
+    }
     ctx.report().expect(
       n.id + ": no plain CAF port",
-      "TCP ports " + std::to_string(proc->port) + "," + std::to_string(proc->admin_port)
-        + " only; a plain client hung up on; CAF on an owner-only Unix socket",
+      "TCP ports " + allowed_text + " only; a plain client hung up on; CAF on an owner-only Unix socket",
       "TCP ports " + listed + "; plain client: " + plain + "; CAF socket "
         + (socket.empty() ? "none logged" : socket + (private_socket ? " (owner-only)" : " (open)")),
-      rt.spec().tls && ports == std::set<uint16_t>{proc->port, proc->admin_port} && plain == "closed"
-        && private_socket);
+      rt.spec().tls && ports == allowed && plain == "closed" && private_socket);
   }
 }
 
