@@ -27,6 +27,7 @@
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/oms/oms_actor.hpp"
+#include "tests/integration/support/process.hpp"
 #include "common/ini_file.hpp"
 #include "messages/registry.hpp"
 
@@ -123,13 +124,10 @@ int main(int argc, char** argv) {
   role_directory dir{{connector_role(ccfg.venue), connector}, {"oms", oms}, {"strategy", self}};
   self->send(connector, wire_atom::value, dir);
   self->send(oms, wire_atom::value, dir);
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (counter(self, oms, "reconcile.phase_running") != 1) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      std::fprintf(stderr, "the OMS did not reconcile with the venue\n");
-      return 1;
-    }
-    std::this_thread::sleep_for(20ms);
+  if (!cwts::itest::wait_until([&] { return counter(self, oms, "reconcile.phase_running") == 1; },
+                               30s, 20ms)) {
+    std::fprintf(stderr, "the OMS did not reconcile with the venue\n");
+    return 1;
   }
   if (mode == "reconcile") {
     say("reconciled restored=" + std::to_string(counter(self, oms, "journal.restored"))
