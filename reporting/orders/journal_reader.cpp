@@ -1,0 +1,248 @@
+// Reads order events from an OMS journal, read-only (journal_reader.hpp).
+// The file format is actors/oms/order_journal.cpp's: version 1 lacks
+// orders.account, 1-2 orders.venue, 1-3 the regulatory columns of events
+// and the rejects table (schema 4); their fields read as empty.
+#include "reporting/orders/journal_reader.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <memory>
+#include <sys/stat.h>
+
+namespace cwts::report {
+
+namespace {
+
+// The newest journal schema this reader knows (order_journal::schema_version).
+constexpr int newest_schema = 4;
+
+struct db_closer {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct stmt_closer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using db_ptr = std::unique_ptr<sqlite3, db_closer>;
+using stmt_ptr = std::unique_ptr<sqlite3_stmt, stmt_closer>;
+
+std::string text(sqlite3_stmt* s, int i) {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
+}
+
+// A file: URI for mode=ro; '%', '?' and '#' in a path would end the path part.
+std::string uri_of(const std::string& path) {
+  std::string out = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      out += hex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "?mode=ro";
+}
+
+template <class Enum, size_t N>
+bool parse_enum(const std::string& t, const std::array<Enum, N>& values, Enum& out) {
+  for (auto v : values)
+    if (t == to_string(v)) {
+      out = v;
+      return true;
+    }
+  return false;
+}
+
+constexpr std::array<order_status, 8> statuses{
+  order_status::pending_new, order_status::accepted, order_status::partially_filled,
+  order_status::filled,      order_status::pending_cancel, order_status::canceled,
+  order_status::rejected,    order_status::expired};
+
+// The request columns shared by both queries, from column `c` on: strategy,
+// account, venue, symbol, side, order_type, tif, limit_price, quantity.
+bool read_request(sqlite3_stmt* s, int c, order_event& e) {
+  e.strategy.value = text(s, c);
+  e.account.value = text(s, c + 1);
+  e.venue.value = text(s, c + 2);
+  auto sym = symbol::parse(text(s, c + 3));
+  if (!sym)
+    return false;
+  e.sym = *sym;
+  e.limit_price = price::from_raw(sqlite3_column_int64(s, c + 7));
+  e.quantity = qty::from_raw(sqlite3_column_int64(s, c + 8));
+  return parse_enum(text(s, c + 4), std::array<side, 2>{side::buy, side::sell}, e.order_side)
+         && parse_enum(text(s, c + 5), std::array<order_type, 2>{order_type::limit, order_type::market},
+                       e.type_of_order)
+         && parse_enum(text(s, c + 6),
+                       std::array<time_in_force, 3>{time_in_force::gtc, time_in_force::ioc,
+                                                    time_in_force::fok},
+                       e.tif);
+}
+
+// Who refused: the venue (its report, or its connector's venue_rejected), or us.
+std::string rejected_by(const std::string& initiator, const std::string& rule) {
+  if (rule == to_string(reject_reason::venue_rejected) || (rule.empty() && initiator == "venue"))
+    return "venue";
+  return rule.empty() ? std::string() : "cwts";
+}
+
+// What an events row means (its statuses, its fill, an amend's link).
+order_event_type type_of(bool submission, order_status from, order_status to, const order_event& e) {
+  if (submission)
+    return e.initiator == "amend" || !e.related_id.value.empty() ? order_event_type::replaced
+                                                                  : order_event_type::new_order;
+  if (e.fill_qty.is_positive())
+    return to == order_status::filled ? order_event_type::filled : order_event_type::partially_filled;
+  switch (to) {
+    case order_status::pending_new:
+    case order_status::accepted: return order_event_type::accepted;
+    case order_status::partially_filled: return order_event_type::partially_filled;
+    case order_status::filled: return order_event_type::filled;
+    case order_status::pending_cancel:
+      // The venue's ack of an order we already asked to cancel keeps it pending_cancel.
+      return from == order_status::pending_cancel ? order_event_type::accepted
+                                                  : order_event_type::cancel_requested;
+    case order_status::canceled: return order_event_type::canceled;
+    case order_status::rejected: return order_event_type::rejected;
+    case order_status::expired: return order_event_type::expired;
+  }
+  return order_event_type::accepted;
+}
+
+std::string events_sql(int version) {
+  std::string account = version >= 2 ? "o.account" : "''";
+  std::string venue = version >= 3 ? "o.venue" : "''";
+  std::string extra = version >= 4
+    ? "e.initiator, e.operator, e.reject_rule, e.related_id, e.clock_source, e.node, e.ts_venue"
+    : "'', '', '', '', '', '', 0";
+  return "SELECT e.seq, e.client_order_id, e.from_status, e.to_status, e.fill_qty, e.fill_price, "
+         "e.cum_qty, e.venue_order_id, e.venue_text, e.ts_event, o.strategy, " + account + ", "
+         + venue + ", o.symbol, o.side, o.order_type, o.tif, o.limit_price, o.quantity, " + extra
+         + " FROM events e JOIN orders o ON o.client_order_id = e.client_order_id "
+           "WHERE e.ts_event >= ?1 AND e.ts_event < ?2 ORDER BY e.seq";
+}
+
+constexpr const char* rejects_sql =
+  "SELECT seq, client_order_id, related_id, reject_rule, detail, initiator, ts_event, "
+  "clock_source, node, strategy, account, venue, symbol, side, order_type, tif, limit_price, "
+  "quantity FROM rejects WHERE ts_event >= ?1 AND ts_event < ?2 ORDER BY seq";
+
+std::string sqlite_error(sqlite3* db, const std::string& path, const std::string& what) {
+  return "journal '" + path + "': " + what + ": " + sqlite3_errmsg(db);
+}
+
+} // namespace
+
+std::string read_journal(const std::string& path, const time_range& range,
+                         std::vector<order_event>& out, read_stats* stats) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0)
+    return "journal '" + path + "': no such file";
+  if (!S_ISREG(st.st_mode))
+    return "journal '" + path + "': not a regular file";
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(uri_of(path).c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+  db_ptr db(raw);
+  if (rc != SQLITE_OK)
+    return "journal '" + path + "': cannot open: " + (raw ? sqlite3_errmsg(raw) : "out of memory");
+  // A node writing the journal holds its lock only for a commit.
+  sqlite3_busy_timeout(db.get(), 2000);
+  auto prepare = [&](const std::string& sql, stmt_ptr& s) {
+    sqlite3_stmt* p = nullptr;
+    bool ok = sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &p, nullptr) == SQLITE_OK;
+    s.reset(p);
+    return ok;
+  };
+  stmt_ptr s;
+  if (!prepare("PRAGMA user_version", s) || sqlite3_step(s.get()) != SQLITE_ROW)
+    return sqlite_error(db.get(), path, "not an SQLite database");
+  int version = sqlite3_column_int(s.get(), 0);
+  if (version > newest_schema)
+    return "journal '" + path + "': schema version " + std::to_string(version)
+           + " is newer than this build knows (" + std::to_string(newest_schema) + ")";
+  if (version < 1)
+    return "journal '" + path + "': not an OMS journal (no schema version)";
+  // One read transaction: both tables seen at the same commit.
+  if (sqlite3_exec(db.get(), "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return sqlite_error(db.get(), path, "begin read");
+  std::vector<order_event> got;
+  read_stats counted;
+  counted.schema_version = version;
+  if (!prepare(events_sql(version), s))
+    return sqlite_error(db.get(), path, "read events");
+  sqlite3_bind_int64(s.get(), 1, range.from.ns);
+  sqlite3_bind_int64(s.get(), 2, range.to.ns);
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    order_event e;
+    e.journal = path;
+    e.source = "events";
+    e.seq = sqlite3_column_int64(s.get(), 0);
+    e.id.value = text(s.get(), 1);
+    bool submission = sqlite3_column_type(s.get(), 2) == SQLITE_NULL;
+    order_status from = order_status::pending_new, to = order_status::pending_new;
+    if ((!submission && !parse_enum(text(s.get(), 2), statuses, from))
+        || !parse_enum(text(s.get(), 3), statuses, to) || !read_request(s.get(), 10, e))
+      return "journal '" + path + "': events row " + std::to_string(e.seq) + " (order " + e.id.value
+             + "): a status, symbol, side, type or tif does not parse";
+    e.fill_qty = qty::from_raw(sqlite3_column_int64(s.get(), 4));
+    e.fill_price = price::from_raw(sqlite3_column_int64(s.get(), 5));
+    e.cum_qty = qty::from_raw(sqlite3_column_int64(s.get(), 6));
+    e.venue_id.value = sqlite3_column_int64(s.get(), 7);
+    e.text = text(s.get(), 8);
+    e.event_time = timestamp_ns{sqlite3_column_int64(s.get(), 9)};
+    e.initiator = text(s.get(), 19);
+    e.issuer.value = text(s.get(), 20);
+    e.reject_rule = text(s.get(), 21);
+    e.related_id.value = text(s.get(), 22);
+    e.clock_source = text(s.get(), 23);
+    e.node = text(s.get(), 24);
+    e.venue_time = timestamp_ns{sqlite3_column_int64(s.get(), 25)};
+    e.type = type_of(submission, from, to, e);
+    if (e.type == order_event_type::rejected)
+      e.rejected_by = rejected_by(e.initiator, e.reject_rule);
+    got.push_back(std::move(e));
+    ++counted.events;
+  }
+  if (rc != SQLITE_DONE)
+    return sqlite_error(db.get(), path, "read events");
+  if (version >= 4) {
+    if (!prepare(rejects_sql, s))
+      return sqlite_error(db.get(), path, "read rejects");
+    sqlite3_bind_int64(s.get(), 1, range.from.ns);
+    sqlite3_bind_int64(s.get(), 2, range.to.ns);
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      order_event e;
+      e.type = order_event_type::rejected;
+      e.journal = path;
+      e.source = "rejects";
+      e.seq = sqlite3_column_int64(s.get(), 0);
+      e.id.value = text(s.get(), 1);
+      e.related_id.value = text(s.get(), 2);
+      e.reject_rule = text(s.get(), 3);
+      e.text = text(s.get(), 4);
+      e.initiator = text(s.get(), 5);
+      e.event_time = timestamp_ns{sqlite3_column_int64(s.get(), 6)};
+      e.clock_source = text(s.get(), 7);
+      e.node = text(s.get(), 8);
+      if (!read_request(s.get(), 9, e))
+        return "journal '" + path + "': rejects row " + std::to_string(e.seq) + " (order "
+               + e.id.value + "): a symbol, side, type or tif does not parse";
+      e.rejected_by = rejected_by(e.initiator, e.reject_rule);
+      got.push_back(std::move(e));
+      ++counted.rejects;
+    }
+    if (rc != SQLITE_DONE)
+      return sqlite_error(db.get(), path, "read rejects");
+  }
+  sqlite3_exec(db.get(), "COMMIT", nullptr, nullptr, nullptr);
+  out.insert(out.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+  if (stats)
+    *stats = counted;
+  return {};
+}
+
+} // namespace cwts::report
