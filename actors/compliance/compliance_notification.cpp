@@ -1,0 +1,59 @@
+#include "actors/compliance/compliance_notification.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "common/base64.hpp"
+
+namespace cwts::compliance {
+
+std::string notification_body(const kill_notification& n) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  auto num = [&](const char* k, int64_t v) {
+    w.Key(k);
+    w.Int64(v);
+  };
+  w.StartObject();
+  num("schema_version", notification_schema_version);
+  str("type", "kill");
+  str("kill_id", n.kill_id);
+  str("level", n.level);
+  str("scope", n.scope);
+  str("scope_value", n.scope_value);
+  str("issuer", n.issuer);
+  str("issuer_kind", n.issuer_kind);
+  str("reason", n.reason);
+  str("origin_node", n.origin);
+  str("node", n.node);
+  num("kill_ts_ns", n.kill_ts_ns);
+  num("accepted_ts_ns", n.accepted_ns);
+  num("gate_closed_ts_ns", n.gate_closed_ns);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string idempotency_key(const kill_notification& n) {
+  // Issuer and id make a kill unique (kill_key); '/' and '@' never occur in
+  // a node id, so the key parses back unambiguously from the right.
+  return n.issuer + "/" + n.kill_id + "@" + n.node;
+}
+
+std::string sign_body(const ed25519_signer& key, const std::string& body) {
+  auto sig = key.sign(body);
+  return base64_encode(std::string(sig.begin(), sig.end()));
+}
+
+bool verify_body(const std::vector<uint8_t>& public_key, const std::string& body,
+                 const std::string& signature_b64) {
+  auto raw = base64_decode(signature_b64);
+  if (!raw)
+    return false;
+  return ed25519_verify(public_key, body, std::vector<uint8_t>(raw->begin(), raw->end()));
+}
+
+} // namespace cwts::compliance

@@ -1,0 +1,280 @@
+#include "actors/compliance/compliance_outbox.hpp"
+
+#include <algorithm>
+
+#include <sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/compliance/compliance_http.hpp"
+#include "messages/time.hpp"
+
+namespace cwts::compliance {
+
+namespace {
+
+// Failure classes kept apart in the stats; anything else is "other" (the
+// map stays small whatever a receiver answers).
+constexpr size_t max_failure_classes = 16;
+
+// Prepared-statement guard: finalized on every path.
+struct stmt {
+  sqlite3_stmt* s = nullptr;
+  stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
+  ~stmt() { sqlite3_finalize(s); }
+  explicit operator bool() const { return s != nullptr; }
+};
+
+std::string column_text(sqlite3_stmt* s, int i) {
+  auto p = sqlite3_column_text(s, i);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(s, i)))
+           : std::string();
+}
+
+void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+
+} // namespace
+
+std::chrono::milliseconds retry_delay(int64_t failures, std::chrono::milliseconds retry_min,
+                                      std::chrono::milliseconds retry_max) {
+  if (failures <= 0)
+    return std::chrono::milliseconds{0};
+  auto d = retry_min;
+  // Doubling stops at the cap (and long before int64 overflows).
+  for (int64_t i = 1; i < failures && d < retry_max; ++i)
+    d *= 2;
+  return std::min(d, retry_max);
+}
+
+std::optional<endpoint> parse_endpoint(const std::string& url, std::string& error) {
+  endpoint e;
+  std::string rest;
+  if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else if (url.rfind("https://", 0) == 0) {
+    e.tls = true;
+    rest = url.substr(8);
+  } else {
+    error = "'" + url + "' is not an http:// or https:// URL";
+    return std::nullopt;
+  }
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  e.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (authority.find('@') != std::string::npos) {
+    error = "'" + url + "': user information in the URL is not supported";
+    return std::nullopt;
+  }
+  auto colon = authority.rfind(':');
+  e.host = authority.substr(0, colon);
+  int64_t port = e.tls ? 443 : 80;
+  if (colon != std::string::npos) {
+    auto p = authority.substr(colon + 1);
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
+      error = "'" + url + "': the port must be a number 1..65535";
+      return std::nullopt;
+    }
+    port = std::stoll(p);
+  }
+  if (e.host.empty() || port < 1 || port > 65535) {
+    error = "'" + url + "': a host and a port 1..65535 are required";
+    return std::nullopt;
+  }
+  if (e.target.find_first_of(" \r\n") != std::string::npos) {
+    error = "'" + url + "': the path holds a space or a line break";
+    return std::nullopt;
+  }
+  e.port = static_cast<uint16_t>(port);
+  return e;
+}
+
+outbox::outbox(outbox_config cfg) : cfg_(std::move(cfg)) {}
+
+std::shared_ptr<outbox> outbox::open(const outbox_config& cfg, std::string& error) {
+  std::shared_ptr<outbox> box(new outbox(cfg));
+  if (!box->init(error))
+    return nullptr;
+  box->worker_ = std::thread([raw = box.get()] { raw->run(); });
+  return box;
+}
+
+bool outbox::init(std::string& error) {
+  if (sqlite3_open(cfg_.path.c_str(), &db_) != SQLITE_OK) {
+    error = "cannot open '" + cfg_.path + "': " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    return false;
+  }
+  // WAL + synchronous=FULL: a committed enqueue survives a power loss, not
+  // only a process crash.
+  const char* schema = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                       "CREATE TABLE IF NOT EXISTS outbox ("
+                       " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       " key TEXT NOT NULL UNIQUE, body TEXT NOT NULL, signature TEXT NOT NULL,"
+                       " key_id TEXT NOT NULL, enqueued_ns INTEGER NOT NULL,"
+                       " delivered_ns INTEGER, attempts INTEGER NOT NULL DEFAULT 0,"
+                       " last_error TEXT);"
+                       "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(delivered_ns, seq);";
+  char* msg = nullptr;
+  if (sqlite3_exec(db_, schema, nullptr, nullptr, &msg) != SQLITE_OK) {
+    error = "'" + cfg_.path + "': " + (msg ? msg : "schema not created");
+    sqlite3_free(msg);
+    return false;
+  }
+  stmt q(db_, "SELECT COUNT(*), MIN(enqueued_ns) FROM outbox WHERE delivered_ns IS NULL");
+  if (!q || sqlite3_step(q.s) != SQLITE_ROW) {
+    error = "'" + cfg_.path + "': " + sqlite3_errmsg(db_);
+    return false;
+  }
+  stats_.pending = sqlite3_column_int64(q.s, 0);
+  oldest_pending_ns_ = sqlite3_column_int64(q.s, 1);
+  if (stats_.pending > 0)
+    spdlog::warn("event=compliance_outbox_pending path={} pending={} action=resend",
+                 cfg_.path, stats_.pending);
+  return true;
+}
+
+outbox::~outbox() {
+  {
+    std::lock_guard<std::mutex> g(mtx_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable())
+    worker_.join();
+  sqlite3_close(db_);
+}
+
+enqueue_result outbox::enqueue(const std::string& key, const std::string& body,
+                               const std::string& signature, const std::string& key_id) {
+  enqueue_result r;
+  std::lock_guard<std::mutex> g(mtx_);
+  {
+    stmt seen(db_, "SELECT seq FROM outbox WHERE key = ?1");
+    bind_text(seen.s, 1, key);
+    if (seen && sqlite3_step(seen.s) == SQLITE_ROW) {
+      ++stats_.duplicates;
+      r.ok = true;
+      r.duplicate = true;
+      r.seq = sqlite3_column_int64(seen.s, 0);
+      return r;
+    }
+  }
+  if (stats_.pending >= cfg_.max_pending) {
+    ++stats_.refused_full;
+    r.error = "compliance outbox full (" + std::to_string(stats_.pending)
+              + " pending, max-pending " + std::to_string(cfg_.max_pending) + ")";
+    return r;
+  }
+  auto now = wall_clock_now().ns;
+  stmt ins(db_, "INSERT INTO outbox (key, body, signature, key_id, enqueued_ns)"
+                " VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (ins) {
+    bind_text(ins.s, 1, key);
+    bind_text(ins.s, 2, body);
+    bind_text(ins.s, 3, signature);
+    bind_text(ins.s, 4, key_id);
+    sqlite3_bind_int64(ins.s, 5, now);
+  }
+  if (!ins || sqlite3_step(ins.s) != SQLITE_DONE) {
+    ++stats_.store_errors;
+    r.error = std::string("compliance outbox not written: ") + sqlite3_errmsg(db_);
+    return r;
+  }
+  r.ok = true;
+  r.seq = sqlite3_last_insert_rowid(db_);
+  ++stats_.enqueued;
+  if (stats_.pending++ == 0)
+    oldest_pending_ns_ = now;
+  wake_.notify_all();
+  return r;
+}
+
+outbox_stats outbox::stats() const {
+  std::lock_guard<std::mutex> g(mtx_);
+  auto s = stats_;
+  s.oldest_pending_age_ns = s.pending > 0 && oldest_pending_ns_ > 0
+                              ? std::max<int64_t>(0, wall_clock_now().ns - oldest_pending_ns_)
+                              : 0;
+  return s;
+}
+
+// Under mtx_.
+std::optional<outbox_entry> outbox::oldest_pending() {
+  stmt q(db_, "SELECT seq, key, body, signature, key_id, enqueued_ns FROM outbox"
+              " WHERE delivered_ns IS NULL ORDER BY seq LIMIT 1");
+  if (!q || sqlite3_step(q.s) != SQLITE_ROW)
+    return std::nullopt;
+  return outbox_entry{sqlite3_column_int64(q.s, 0), column_text(q.s, 1), column_text(q.s, 2),
+                      column_text(q.s, 3), column_text(q.s, 4), sqlite3_column_int64(q.s, 5)};
+}
+
+// Under mtx_. A row that cannot be marked stays pending and is sent again:
+// the receiver dedupes by its idempotency key (at least once, never lost).
+void outbox::mark_delivered(int64_t seq, int64_t ack_ns) {
+  stmt up(db_, "UPDATE outbox SET delivered_ns = ?1, attempts = attempts + 1 WHERE seq = ?2");
+  if (up) {
+    sqlite3_bind_int64(up.s, 1, ack_ns);
+    sqlite3_bind_int64(up.s, 2, seq);
+  }
+  if (!up || sqlite3_step(up.s) != SQLITE_DONE) {
+    ++stats_.store_errors;
+    spdlog::error("event=compliance_outbox_store_failed seq={} error=\"{}\"", seq,
+                  sqlite3_errmsg(db_));
+    return;
+  }
+  --stats_.pending;
+  ++stats_.delivered;
+  auto next = oldest_pending();
+  oldest_pending_ns_ = next ? next->enqueued_ns : 0;
+}
+
+// Under mtx_.
+void outbox::count_failure(const attempt_result& r) {
+  auto cls = r.reason;
+  if (!stats_.failures.count(cls) && stats_.failures.size() >= max_failure_classes)
+    cls = "other";
+  ++stats_.failures[cls];
+}
+
+void outbox::run() {
+  http_poster poster(cfg_);
+  std::unique_lock<std::mutex> g(mtx_);
+  while (!stop_) {
+    auto entry = oldest_pending();
+    if (!entry) {
+      wake_.wait(g, [&] { return stop_ || stats_.pending > 0; });
+      continue;
+    }
+    ++stats_.attempts;
+    // The POST runs unlocked: enqueue (the kill's path) never waits for it.
+    g.unlock();
+    auto result = poster.post(*entry);
+    auto ack_ns = wall_clock_now().ns;
+    g.lock();
+    if (result.acknowledged) {
+      failures_in_row_ = 0;
+      mark_delivered(entry->seq, ack_ns);
+      stats_.last_ack_latency_ns = ack_ns - entry->enqueued_ns;
+      stats_.max_ack_latency_ns = std::max(stats_.max_ack_latency_ns, stats_.last_ack_latency_ns);
+      spdlog::info("event=compliance_delivered seq={} key={} ack_ms={:.3f}", entry->seq,
+                   entry->key, stats_.last_ack_latency_ns / 1e6);
+      continue;
+    }
+    count_failure(result);
+    ++failures_in_row_;
+    stmt up(db_, "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE seq = ?2");
+    if (up) {
+      bind_text(up.s, 1, result.reason + ": " + result.detail);
+      sqlite3_bind_int64(up.s, 2, entry->seq);
+      sqlite3_step(up.s);
+    }
+    auto delay = retry_delay(failures_in_row_, cfg_.retry_min, cfg_.retry_max);
+    spdlog::warn("event=compliance_delivery_failed seq={} key={} reason={} detail=\"{}\" "
+                 "retry_in_ms={}",
+                 entry->seq, entry->key, result.reason, result.detail, delay.count());
+    wake_.wait_for(g, delay, [&] { return stop_; });
+  }
+}
+
+} // namespace cwts::compliance
