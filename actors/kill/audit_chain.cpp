@@ -1,10 +1,9 @@
 #include "actors/kill/audit_chain.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
+#include "actors/kill/audit_chain_detail.hpp"
 #include "common/operator_auth.hpp"
 
 #include <cerrno>
@@ -117,16 +116,9 @@ std::map<std::string, std::string> parse_audit_record(const std::string& record)
 
 // -- verification -------------------------------------------------------------
 
-namespace {
+namespace audit_detail {
 
-struct parsed_line {
-  bool ok = false;
-  uint64_t seq = 0;
-  std::string prev;
-  std::string hash;
-  std::string record;
-  std::string signature; // hex, "-" or empty (a line from before signing)
-};
+namespace {
 
 bool is_hex64(const std::string& s) {
   if (s.size() != 64)
@@ -136,6 +128,8 @@ bool is_hex64(const std::string& s) {
       return false;
   return true;
 }
+
+} // namespace
 
 parsed_line parse_line(const std::string& line) {
   parsed_line p;
@@ -177,12 +171,13 @@ std::vector<std::string> split_lines(const std::string& text, bool& unterminated
   return out;
 }
 
-audit_verdict fail(audit_verdict v, uint64_t at, std::string problem) {
-  v.ok = false;
-  v.first_bad = static_cast<int64_t>(at);
-  v.problem = std::move(problem);
-  return v;
-}
+} // namespace audit_detail
+
+namespace {
+
+using audit_detail::parse_line;
+using audit_detail::parsed_line;
+using audit_detail::split_lines;
 
 // Where the record that belongs at `expected` went: later in the file
 // (reordered) or nowhere (removed).
@@ -199,65 +194,205 @@ std::string misplaced(const std::vector<parsed_line>& lines, size_t at, uint64_t
          + std::to_string(at + 1);
 }
 
+const std::string rotated_event = "event=audit_rotated";
+
+bool is_rotation_record(const std::string& record) {
+  return record.compare(0, rotated_event.size(), rotated_event) == 0
+         && (record.size() == rotated_event.size() || record[rotated_event.size()] == ' ');
+}
+
 } // namespace
 
+audit_chain_checker::audit_chain_checker(audit_verify_options opts) : opts_(std::move(opts)) {
+  v_.head = audit_genesis;
+}
+
+void audit_chain_checker::begin_file(const std::string& name) {
+  file_start_ = v_.records > 0;
+  file_ = name + ": ";
+  lines_in_file_ = 0;
+}
+
+bool audit_chain_checker::fail(uint64_t at, std::string problem) {
+  failed_ = true;
+  v_.ok = false;
+  v_.first_bad = static_cast<int64_t>(at);
+  v_.problem = file_ + std::move(problem);
+  return false;
+}
+
+bool audit_chain_checker::feed(const std::string& line, bool terminated) {
+  if (failed_)
+    return false;
+  const uint64_t expected = next_;
+  const auto rec = "record " + std::to_string(expected);
+  if (cut_)
+    return fail(expected - 1, "record " + std::to_string(expected - 1)
+                                + " is cut short (no newline)");
+  ++v_.records;
+  ++lines_in_file_;
+  auto p = parse_line(line);
+  if (!p.ok)
+    return fail(expected, "line " + std::to_string(lines_in_file_)
+                            + " is not <seq> <prev> <hash> <record>");
+  if (p.hash != chain_hash(p.prev, p.seq, p.record))
+    return fail(expected, rec + " edited: its hash does not match its content");
+  if (v_.records == 1 && p.seq != 0 && is_rotation_record(p.record)) {
+    // The first file given continues a rotated chain: start there.
+    next_ = p.seq;
+    prev_ = p.prev;
+    v_.first_seq = p.seq;
+  }
+  const bool opens_file = file_start_;
+  file_start_ = false;
+  if (opens_file && !is_rotation_record(p.record))
+    return fail(expected, "the file does not begin with the audit_rotated record continuing the "
+                          "file before it");
+  if (p.seq != next_)
+    return fail(expected, explain_seq ? explain_seq(lines_in_file_, expected, p.seq)
+                          : p.seq > expected
+                            ? rec + " removed (line " + std::to_string(lines_in_file_)
+                                + " holds seq " + std::to_string(p.seq) + ")"
+                            : "record seq " + std::to_string(p.seq)
+                                + " repeated or moved to line " + std::to_string(lines_in_file_));
+  const auto here = "record " + std::to_string(next_);
+  if (p.prev != prev_)
+    return fail(next_, here + " does not follow the record before it (chain broken)");
+  if (!opts_.node_key.empty()) {
+    auto sig = from_hex(p.signature);
+    if (p.signature.empty() || p.signature == "-" || !sig)
+      return fail(next_, here + " is not signed");
+    if (!ed25519_verify(opts_.node_key, audit_signing_payload(p.seq, p.hash), *sig))
+      return fail(next_, here + " signature does not verify with the node's key (edited "
+                                "and re-chained, or not written by this node)");
+    ++v_.signed_records;
+  }
+  if (opts_.check_record)
+    if (auto why = opts_.check_record(p.seq, p.record); !why.empty())
+      return fail(next_, here + ": " + why);
+  if (opts_.anchor_seq && *opts_.anchor_seq == p.seq)
+    anchor_hash_ = p.hash;
+  cut_ = !terminated;
+  prev_ = p.hash;
+  v_.head = prev_;
+  ++next_;
+  return true;
+}
+
+const audit_verdict& audit_chain_checker::finish() {
+  if (failed_)
+    return v_;
+  if (cut_) {
+    fail(next_ - 1, "record " + std::to_string(next_ - 1) + " is cut short (no newline)");
+    return v_;
+  }
+  if (opts_.anchor_seq) {
+    auto at = *opts_.anchor_seq;
+    v_.anchor_checked = true;
+    if (at >= next_) {
+      fail(next_, "log truncated: a peer anchored record " + std::to_string(at) + " (head "
+                    + opts_.anchor_head.substr(0, 16) + "...), the log ends at record "
+                    + std::to_string(static_cast<int64_t>(next_) - 1));
+      return v_;
+    }
+    if (at < v_.first_seq) {
+      fail(at, "a peer anchored record " + std::to_string(at)
+                 + ", which is in a rotated file before the first one given");
+      return v_;
+    }
+    if (anchor_hash_ && *anchor_hash_ != opts_.anchor_head) {
+      fail(at, "record " + std::to_string(at)
+                 + " differs from the one a peer anchored (rewritten): head "
+                 + anchor_hash_->substr(0, 16) + "... anchored "
+                 + opts_.anchor_head.substr(0, 16) + "...");
+      return v_;
+    }
+  }
+  v_.ok = true;
+  return v_;
+}
+
 audit_verdict verify_audit_text(const std::string& text, const audit_verify_options& opts) {
-  audit_verdict v;
-  v.head = audit_genesis;
   bool unterminated = false;
   auto raw = split_lines(text, unterminated);
   std::vector<parsed_line> lines;
   for (auto& l : raw)
     lines.push_back(parse_line(l));
-  v.records = lines.size();
-  std::string prev = audit_genesis;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto& p = lines[i];
-    const uint64_t expected = i;
-    if (!p.ok)
-      return fail(v, expected, "line " + std::to_string(i + 1) + " is not <seq> <prev> <hash> <record>");
-    if (p.hash != chain_hash(p.prev, p.seq, p.record))
-      return fail(v, expected, "record " + std::to_string(expected)
-                                 + " edited: its hash does not match its content");
-    if (p.seq != expected)
-      return fail(v, expected, misplaced(lines, i, expected));
-    if (p.prev != prev)
-      return fail(v, expected, "record " + std::to_string(expected)
-                                 + " does not follow the record before it (chain broken)");
-    if (i + 1 == lines.size() && unterminated)
-      return fail(v, expected, "record " + std::to_string(expected) + " is cut short (no newline)");
-    if (!opts.node_key.empty()) {
-      auto sig = from_hex(p.signature);
-      if (p.signature.empty() || p.signature == "-" || !sig)
-        return fail(v, expected, "record " + std::to_string(expected) + " is not signed");
-      if (!ed25519_verify(opts.node_key, audit_signing_payload(p.seq, p.hash), *sig))
-        return fail(v, expected, "record " + std::to_string(expected)
-                                   + " signature does not verify with the node's key (edited "
-                                     "and re-chained, or not written by this node)");
-      ++v.signed_records;
+  audit_chain_checker c(opts);
+  c.explain_seq = [&](uint64_t line, uint64_t expected, uint64_t) {
+    return misplaced(lines, line - 1, expected);
+  };
+  for (size_t i = 0; i < raw.size(); ++i)
+    if (!c.feed(raw[i], !(unterminated && i + 1 == raw.size()))) {
+      auto v = c.verdict();
+      v.records = raw.size();
+      return v;
     }
-    if (opts.check_record)
-      if (auto why = opts.check_record(p.seq, p.record); !why.empty())
-        return fail(v, expected, "record " + std::to_string(expected) + ": " + why);
-    prev = p.hash;
-    v.head = prev;
+  return c.finish();
+}
+
+audit_line_reader::audit_line_reader(const std::string& path, size_t max_line)
+  : in_(path, std::ios::binary), max_line_(max_line) {}
+
+audit_line_reader::result audit_line_reader::next(std::string& line, bool& terminated) {
+  line.clear();
+  terminated = false;
+  for (;;) {
+    int c = in_.get();
+    if (c == std::char_traits<char>::eof()) {
+      if (in_.bad())
+        return result::io_error;
+      if (line.empty())
+        return result::end;
+      ++line_no_;
+      return result::line;
+    }
+    if (c == '\n') {
+      terminated = true;
+      ++line_no_;
+      return result::line;
+    }
+    if (line.size() >= max_line_) {
+      ++line_no_;
+      return result::too_long;
+    }
+    line += static_cast<char>(c);
   }
-  if (opts.anchor_seq) {
-    auto at = *opts.anchor_seq;
-    v.anchor_checked = true;
-    if (at >= lines.size())
-      return fail(v, lines.size(), "log truncated: a peer anchored record " + std::to_string(at)
-                                     + " (head " + opts.anchor_head.substr(0, 16)
-                                     + "...), the log ends at record "
-                                     + std::to_string(static_cast<int64_t>(lines.size()) - 1));
-    if (lines[at].hash != opts.anchor_head)
-      return fail(v, at, "record " + std::to_string(at)
-                           + " differs from the one a peer anchored (rewritten): head "
-                           + lines[at].hash.substr(0, 16) + "... anchored "
-                           + opts.anchor_head.substr(0, 16) + "...");
+}
+
+audit_verdict verify_audit_files(const std::vector<std::string>& paths,
+                                 const audit_verify_options& opts) {
+  audit_chain_checker c(opts);
+  for (auto& path : paths) {
+    audit_line_reader in(path, audit_max_line);
+    if (!in.is_open()) {
+      audit_verdict v = c.verdict();
+      v.ok = false;
+      v.problem = "cannot open '" + path + "'";
+      return v;
+    }
+    c.begin_file(path);
+    std::string line;
+    bool terminated = false;
+    for (;;) {
+      auto r = in.next(line, terminated);
+      if (r == audit_line_reader::result::end)
+        break;
+      if (r != audit_line_reader::result::line) {
+        audit_verdict v = c.verdict();
+        v.ok = false;
+        v.first_bad = static_cast<int64_t>(c.next_seq());
+        v.problem = path + ": line " + std::to_string(in.line_no())
+                    + (r == audit_line_reader::result::too_long
+                         ? " is longer than " + std::to_string(audit_max_line) + " bytes"
+                         : " cannot be read");
+        return v;
+      }
+      if (!c.feed(line, terminated))
+        return c.verdict();
+    }
   }
-  v.ok = true;
-  return v;
+  return c.finish();
 }
 
 audit_verdict verify_audit_file(const std::string& path, const audit_verify_options& opts) {
@@ -273,96 +408,5 @@ audit_verdict verify_audit_file(const std::string& path, const audit_verify_opti
 }
 
 // -- the log ------------------------------------------------------------------
-
-std::optional<audit_log> audit_log::open(const std::string& path, std::string& error,
-                                         std::shared_ptr<const ed25519_signer> signer) {
-  audit_log log;
-  log.path_ = path;
-  log.signer_ = std::move(signer);
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    std::stringstream buf;
-    buf << in.rdbuf();
-    auto text = buf.str();
-    auto verdict = verify_audit_text(text);
-    if (!verdict.ok)
-      log.broken_ = verdict.problem;
-    bool unterminated = false;
-    auto lines = split_lines(text, unterminated);
-    if (!lines.empty()) {
-      auto last = parse_line(lines.back());
-      if (!last.ok || unterminated) {
-        error = "'" + path + "': the last record cannot be read; not appending to a damaged log";
-        return std::nullopt;
-      }
-      log.next_seq_ = last.seq + 1;
-      log.head_ = last.hash;
-      if (auto sig = from_hex(last.signature); sig && last.signature != "-")
-        log.head_signature_ = std::move(*sig);
-    }
-  }
-  log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log.fd_ < 0) {
-    error = "cannot open '" + path + "' for appending: " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return log;
-}
-
-audit_log::audit_log(audit_log&& other) noexcept
-  : fd_(other.fd_), path_(std::move(other.path_)), next_seq_(other.next_seq_),
-    head_(std::move(other.head_)), head_signature_(std::move(other.head_signature_)),
-    broken_(std::move(other.broken_)), signer_(std::move(other.signer_)) {
-  other.fd_ = -1;
-}
-
-audit_log& audit_log::operator=(audit_log&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
-    path_ = std::move(other.path_);
-    next_seq_ = other.next_seq_;
-    head_ = std::move(other.head_);
-    head_signature_ = std::move(other.head_signature_);
-    broken_ = std::move(other.broken_);
-    signer_ = std::move(other.signer_);
-  }
-  return *this;
-}
-
-audit_log::~audit_log() {
-  if (fd_ >= 0)
-    ::close(fd_);
-}
-
-bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
-  auto hash = chain_hash(head_, next_seq_, r.text());
-  std::vector<uint8_t> sig;
-  if (signer_)
-    sig = signer_->sign(audit_signing_payload(next_seq_, hash));
-  std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text()
-                     + "\t" + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
-  // O_APPEND: one write() of the whole line, so a record is never interleaved.
-  for (size_t done = 0; done < line.size();) {
-    auto n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      error = "cannot append to '" + path_ + "': " + std::strerror(errno);
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (sync && ::fdatasync(fd_) != 0) {
-    error = "cannot sync '" + path_ + "': " + std::strerror(errno);
-    return false;
-  }
-  head_ = std::move(hash);
-  head_signature_ = std::move(sig);
-  ++next_seq_;
-  return true;
-}
 
 } // namespace cwts

@@ -22,6 +22,7 @@
 
 #include "common/hex.hpp" // to_hex, from_hex, sha256_hex
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -60,6 +61,24 @@ std::string audit_signing_payload(uint64_t seq, const std::string& hash);
 // text is not canonical.
 std::map<std::string, std::string> parse_audit_record(const std::string& record);
 
+// When the live audit file is rotated (docs/retention.md): after it holds
+// `max_bytes` (0: never by size), and with `daily` at the first append of a
+// new UTC day.
+struct audit_rotation {
+  uint64_t max_bytes = 0;
+  bool daily = false;
+};
+
+// The policy the node read from `[retention] audit-rotate-bytes` and
+// `audit-rotate-daily`, set once at start before the kill coordinator opens
+// its log (the coordinator's config has no field for it: the kill actor's
+// files belong to another part of issue 22); {} (never) until then.
+void set_node_audit_rotation(audit_rotation r);
+audit_rotation node_audit_rotation();
+
+// `<live path>.<seq, 12 digits>`: the rotated file whose first record is `seq`.
+std::string rotated_audit_path(const std::string& live_path, uint64_t first_seq);
+
 class audit_log {
 public:
   // Opens (creating) `path` and continues its chain after the last record.
@@ -67,8 +86,11 @@ public:
   // cannot be read; a chain broken inside the file is still continued (the
   // verifier reports the break) and `broken` says where.
   // With `signer` every record appended is signed by it.
+  // With `rotation` the file is rotated (rotate()) before the append that
+  // finds it due.
   static std::optional<audit_log> open(const std::string& path, std::string& error,
-                                       std::shared_ptr<const ed25519_signer> signer = nullptr);
+                                       std::shared_ptr<const ed25519_signer> signer = nullptr,
+                                       audit_rotation rotation = {});
 
   audit_log(audit_log&& other) noexcept;
   audit_log& operator=(audit_log&& other) noexcept;
@@ -76,8 +98,26 @@ public:
   audit_log& operator=(const audit_log&) = delete;
   ~audit_log();
 
-  // Appends one record; with `sync` it is on disk when this returns.
+  // Appends one record; with `sync` it is on disk when this returns. A
+  // rotation that is due runs first; if it fails the record still goes to
+  // the current file (nothing is lost) and rotation_error() says why.
   bool append(const audit_record& r, bool sync, std::string& error);
+
+  // Closes the live file as `<path>.<first seq, 12 digits>` and continues
+  // the chain in a new live file whose first record, `event=audit_rotated`
+  // (seq and prev hash continuing, signed), names the file before it. Crash
+  // safe: the new file is written and synced under `<path>.next`, the old
+  // one hard-linked to its rotated name, then the new one renamed over
+  // `path` and the folder synced, so `path` always holds the chain's end.
+  // Nothing to do for a file with no record of its own.
+  bool rotate(std::string& error);
+  // True when the policy asks for a rotation at wall-clock `now_ns`.
+  bool rotation_due(int64_t now_ns) const;
+  uint64_t rotations() const { return rotations_; }
+  uint64_t rotation_failures() const { return rotation_failures_; }
+  const std::string& rotation_error() const { return rotation_error_; }
+  // The seq of the live file's first record (0 until the first rotation).
+  uint64_t first_seq() const { return first_seq_; }
 
   uint64_t records() const { return next_seq_; }
   const std::string& head() const { return head_; }
@@ -89,8 +129,17 @@ public:
 
 private:
   audit_log() = default;
+  bool finish_rotation(const std::string& rotated, const std::string& next, std::string line,
+                       std::string hash, std::vector<uint8_t> sig, std::string& error);
   int fd_ = -1;
   std::string path_;
+  uint64_t first_seq_ = 0;
+  uint64_t bytes_ = 0;     // size of the live file
+  int64_t file_day_ = 0;   // UTC day (days since 1970) the live file began
+  audit_rotation rotation_;
+  uint64_t rotations_ = 0;
+  uint64_t rotation_failures_ = 0;
+  std::string rotation_error_;
   uint64_t next_seq_ = 0;
   std::string head_ = audit_genesis;
   std::vector<uint8_t> head_signature_;
@@ -115,12 +164,79 @@ struct audit_verify_options {
 struct audit_verdict {
   bool ok = false;
   uint64_t records = 0;     // lines read
+  // The first record's seq: > 0 when the text continues a rotated chain
+  // (it then starts with `event=audit_rotated`) and earlier files were not given.
+  uint64_t first_seq = 0;
   int64_t first_bad = -1;   // seq (0-based) of the first record that fails
   std::string problem;      // what is wrong there
   std::string head;         // hash of the last good record
   uint64_t signed_records = 0; // of the good ones, with a signature checked
   bool anchor_checked = false;
 };
+
+// Checks records one line at a time, so a chain is verified across files
+// (rotated ones, then the live one) without holding them all. The first
+// line may continue a rotated chain (seq > 0) only with an `audit_rotated`
+// record; every later file must begin with one that continues the chain.
+class audit_chain_checker {
+public:
+  explicit audit_chain_checker(audit_verify_options opts);
+  // Says where the record that belongs at `expected` went when line
+  // `line` (1-based, in the current file) holds `got`; verify_audit_text
+  // looks ahead in its text ("out of order"), the default cannot.
+  std::function<std::string(uint64_t line, uint64_t expected, uint64_t got)> explain_seq;
+  // The next lines come from `name` (named in problems); not the first file:
+  // its first record must be the `audit_rotated` one continuing the chain.
+  void begin_file(const std::string& name);
+  // One line without its newline (`terminated`: it had one). False once a
+  // record fails; verdict() says which and why.
+  bool feed(const std::string& line, bool terminated);
+  // After the last line: the anchor check. The final verdict.
+  const audit_verdict& finish();
+  const audit_verdict& verdict() const { return v_; }
+  uint64_t next_seq() const { return next_; }
+
+private:
+  bool fail(uint64_t at, std::string problem);
+  audit_verify_options opts_;
+  audit_verdict v_;
+  std::string file_;      // "" for a single text, else "<name>: "
+  bool file_start_ = false; // the next line is the first of a later file
+  bool cut_ = false;        // a line without newline was seen
+  bool failed_ = false;
+  uint64_t lines_in_file_ = 0;
+  uint64_t next_ = 0;
+  std::string prev_ = audit_genesis;
+  std::optional<std::string> anchor_hash_;
+};
+
+// Reads a file line by line, never holding more than `max_line` bytes of
+// one line: a longer line is an error, not an allocation (manifests and
+// rotated audit files are read this way).
+class audit_line_reader {
+public:
+  audit_line_reader(const std::string& path, size_t max_line);
+  bool is_open() const { return in_.is_open(); }
+  enum class result { line, end, too_long, io_error };
+  // The next line without its newline; `terminated` false for a last line
+  // without one.
+  result next(std::string& line, bool& terminated);
+  uint64_t line_no() const { return line_no_; }
+
+private:
+  std::ifstream in_;
+  size_t max_line_;
+  uint64_t line_no_ = 0;
+};
+
+// The longest record line a verifier or the writer reads (a kill record
+// holds its whole signed command: a few KB).
+inline constexpr size_t audit_max_line = 1u << 20;
+
+// Checks a chain across files given in order (rotated files, then the live
+// one), streaming; problems name the file.
+audit_verdict verify_audit_files(const std::vector<std::string>& paths,
+                                 const audit_verify_options& opts = {});
 
 // Checks every record of the text of an audit file.
 audit_verdict verify_audit_text(const std::string& text, const audit_verify_options& opts = {});

@@ -1,0 +1,92 @@
+// archive_dir::prune (archive_dir.hpp). Retention is the law here (MiFID II
+// Art. 16(6) and RTS 6: records kept 5 to 7 years; SEC 17a-4): a file goes
+// only when both its entry's retain_until and the configured period have
+// passed, only from a manifest that verifies, and its tombstone is durable
+// before the file is unlinked (a crash in between leaves a pruned file
+// still present, which prune removes next time, never an unexplained gap).
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "reporting/archive/archive_dir.hpp"
+#include "reporting/archive/file_copy.hpp"
+
+namespace cwts::archive {
+
+prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
+  prune_report p;
+  if (retention_days <= 0) {
+    p.error = "retention days must be positive";
+    return p;
+  }
+  archive_lock lock(dir_);
+  if (!lock.held()) {
+    p.error = "cannot lock '" + dir_ + "/LOCK': " + std::strerror(errno);
+    return p;
+  }
+  if (!refresh(p.error))
+    return p;
+  auto v = verify();
+  if (!v.ok) {
+    p.error = "the archive does not verify, nothing pruned: " + v.problem;
+    return p;
+  }
+  std::set<uint64_t> pruned;
+  std::string error;
+  for_each(
+    [&](const entry& e) {
+      if (e.pruned)
+        pruned.insert(e.entry_seq);
+      return std::string();
+    },
+    error);
+  std::vector<entry> due;
+  for_each(
+    [&](const entry& e) {
+      if (e.pruned)
+        return std::string();
+      if (pruned.count(e.seq)) {
+        // Its tombstone is durable; a crash kept the file: finish the job.
+        ::unlink((dir_ + "/" + e.file).c_str());
+        return std::string();
+      }
+      const bool expired = e.retain_until_ns <= now_ns
+                           && e.period_to_ns + retention_days * ns_per_day <= now_ns;
+      if (expired)
+        due.push_back(e);
+      else
+        ++p.kept;
+      return std::string();
+    },
+    error);
+  for (auto& e : due) {
+    entry t;
+    t.seq = manifest_->records();
+    t.pruned = true;
+    t.kind = e.kind;
+    t.file = e.file;
+    t.sha256 = e.sha256;
+    t.size = e.size;
+    t.retain_until_ns = e.retain_until_ns;
+    t.entry_seq = e.seq;
+    t.pruned_ns = now_ns;
+    if (!manifest_->append(to_record(t), true, p.error)) {
+      manifest_size_ = UINT64_MAX;
+      return p;
+    }
+    if (::unlink((dir_ + "/" + e.file).c_str()) != 0 && errno != ENOENT) {
+      p.error = "cannot delete '" + e.file + "': " + std::strerror(errno);
+      return p;
+    }
+    sync_parent_dir(dir_ + "/" + e.file);
+    p.deleted.push_back(t);
+  }
+  manifest_size_ = regular_file_size(manifest_path()).value_or(UINT64_MAX);
+  p.ok = true;
+  return p;
+}
+
+} // namespace cwts::archive
