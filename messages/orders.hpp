@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "caf/atom.hpp"
+
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
 #include "messages/symbol.hpp"
@@ -129,6 +131,12 @@ struct order_reject {
   timestamp_ns ts_init;
   venue_name venue{};
 };
+
+// Risk -> OMS: (risk_rejected_atom, order_request, order_reject), an order
+// the pre-trade check refused, for the OMS journal's regulatory record
+// (issue 22: every reject by us, with the rule and the reason). The
+// strategy gets the order_reject from risk itself.
+using risk_rejected_atom = caf::atom_constant<caf::atom("riskrej")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {

@@ -14,15 +14,21 @@ bool group_commit::open(journal_error& err) {
 }
 
 journal_error group_commit::write(const entry& e) {
-  if (e.submission)
-    return journal_.record_submitted(e.rec.request,
-                                     e.rec.entered_at[index_of(order_status::pending_new)]);
-  return journal_.record_update(e.rec, e.previous, e.fill_qty, e.fill_price);
+  switch (e.what) {
+    case kind::submission:
+      return journal_.record_submitted(
+        e.rec.request, e.rec.entered_at[index_of(order_status::pending_new)], e.ctx);
+    case kind::reject: return journal_.record_reject(e.rec.request, e.ctx, e.detail, e.rec.last_update);
+    case kind::update: break;
+  }
+  return journal_.record_update(e.rec, e.previous, e.fill_qty, e.fill_price, e.ctx);
 }
 
-journal_error group_commit::submitted(const order_request& req, timestamp_ns entered) {
+journal_error group_commit::submitted(const order_request& req, timestamp_ns entered,
+                                      const event_context& ctx) {
   entry e;
-  e.submission = true;
+  e.what = kind::submission;
+  e.ctx = ctx;
   e.rec.request = req;
   e.rec.leaves_qty = req.quantity;
   e.rec.entered_at[index_of(order_status::pending_new)] = entered;
@@ -38,9 +44,9 @@ journal_error group_commit::submitted(const order_request& req, timestamp_ns ent
 }
 
 journal_error group_commit::updated(const order_record& rec, order_status previous, qty fill_qty,
-                                    price fill_price, bool& lost) {
+                                    price fill_price, bool& lost, const event_context& ctx) {
   lost = false;
-  entry e{false, rec, previous, fill_qty, fill_price, false};
+  entry e{kind::update, rec, previous, fill_qty, fill_price, false, ctx, {}};
   auto err = write(e);
   // Only a write the journal could not do is retried: an unknown order or a
   // closed journal fails the same way every time.
@@ -55,6 +61,25 @@ journal_error group_commit::updated(const order_record& rec, order_status previo
   if (retry) {
     err = write(e);
     lost = static_cast<bool>(err);
+  }
+  return err;
+}
+
+journal_error group_commit::rejected(const order_request& req, const event_context& ctx,
+                                     const std::string& detail, timestamp_ns at) {
+  entry e;
+  e.what = kind::reject;
+  e.rec.request = req;
+  e.rec.last_update = at;
+  e.ctx = ctx;
+  e.detail = detail;
+  auto err = write(e);
+  // Kept for a replay like a state change: a failed commit writes it again.
+  if (journal_.in_batch() && (!err || err.code == journal_errc::write_failed)) {
+    e.written = !err;
+    entries_.push_back(std::move(e));
+  } else if (err.code == journal_errc::write_failed) {
+    err = write(e);
   }
   return err;
 }
@@ -75,8 +100,10 @@ void group_commit::replay(outcome& out, bool commit_failed) {
       continue;
     if (out.why.empty())
       out.why = err.message();
-    if (e.submission)
+    if (e.what == kind::submission)
       out.not_durable.push_back(e.rec.request.id);
+    else if (e.what == kind::reject)
+      ++out.rejects_lost;
     else
       ++out.lost;
   }

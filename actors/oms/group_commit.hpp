@@ -46,6 +46,10 @@ public:
     journal_error commit_error;    // the batch's COMMIT, or SQLite's rollback of it
     int64_t replayed = 0;          // records written again, one transaction each
     int64_t lost = 0;              // state changes still not durable
+    // Records of orders refused unjournaled (record_reject) still not
+    // durable: a gap in the regulatory record, not in the order state, so
+    // it does not halt trading; the shell logs and counts it.
+    int64_t rejects_lost = 0;
     std::vector<client_order_id> not_durable; // submissions still not durable
     int64_t sent = 0;
     int64_t unsent = 0;
@@ -63,9 +67,14 @@ public:
   // inside the open batch when there is one, and keeps what a replay needs.
   // Outside a batch a state change whose write fails is tried once more;
   // `lost` tells the shell it still did not write.
-  journal_error submitted(const order_request& req, timestamp_ns entered);
+  // `ctx`: what the regulatory record says besides the state (event_context).
+  journal_error submitted(const order_request& req, timestamp_ns entered,
+                          const event_context& ctx = {});
   journal_error updated(const order_record& rec, order_status previous, qty fill_qty,
-                        price fill_price, bool& lost);
+                        price fill_price, bool& lost, const event_context& ctx = {});
+  // An order refused before it was journaled (order_journal::record_reject).
+  journal_error rejected(const order_request& req, const event_context& ctx,
+                         const std::string& detail, timestamp_ns at);
 
   bool holding() const { return journal_.in_batch(); }
   // Held until flush(); `order` set for an order going to the venue.
@@ -78,13 +87,16 @@ public:
   outcome flush(const unsent_fn& unsent);
 
 private:
+  enum class kind : uint8_t { update, submission, reject };
   struct entry {
-    bool submission = false;
+    kind what = kind::update;
     order_record rec; // a submission: the request and when it entered pending_new
     order_status previous = order_status::pending_new;
     qty fill_qty;
     price fill_price;
     bool written = false; // in the batch's transaction
+    event_context ctx{};
+    std::string detail{}; // a reject's
   };
   struct held_send {
     send_fn send;

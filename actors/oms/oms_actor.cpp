@@ -16,6 +16,7 @@ bool register_order(oms_ptr self, const order_request& req) {
   auto& st = self->state;
   if (auto dup = st.store.submit(req, wall_clock_now())) {
     count_reject(self, dup->reason);
+    journal_reject(self, req, dup->reason, dup->detail, "oms");
     tell_owners(self, *dup);
     return false;
   }
@@ -24,33 +25,38 @@ bool register_order(oms_ptr self, const order_request& req) {
 
 // Whether a registered order may go out now; if not it is rejected (and the
 // owners told) with the reason.
-bool may_send(oms_ptr self, const order_request& req) {
+bool may_send(oms_ptr self, const order_request& req, bool journaled) {
   auto& st = self->state;
   // Gate first: a kill that closed the gate after risk passed this order
   // still stops it here.
   if (!gate_admits(*st.cfg.gate, req))
     return reject(self, req, reject_reason::kill_gate_closed,
-                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req))),
+                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)),
+                  journaled),
            false;
   if (!st.journal_halted.empty())
     return reject(self, req, reject_reason::trading_halted,
-                  "OMS halted, journal unreliable: " + st.journal_halted),
+                  "OMS halted, journal unreliable: " + st.journal_halted, journaled),
            false;
   auto* link = link_of(self, req.venue);
   if (link == nullptr || !link->connector)
     return reject(self, req, reject_reason::venue_not_connected,
-                  "no connector of venue '" + req.venue.value + "' in the cluster directory"),
+                  "no connector of venue '" + req.venue.value + "' in the cluster directory",
+                  journaled),
            false;
   if (link->phase != reconcile_phase::running)
     return reject(self, req, reject_reason::not_reconciled,
                   "OMS " + std::string(to_string(link->phase)) + " with venue '" + req.venue.value
-                    + "': " + link->not_reconciled_why),
+                    + "': " + link->not_reconciled_why,
+                  journaled),
            false;
   return true;
 }
 
 void on_order(oms_ptr self, const order_request& req) {
-  if (!register_order(self, req) || !may_send(self, req) || !journal_submission(self, req))
+  // Risk's flatten orders (level-3/4 kills) are risk's decision, not a strategy's.
+  oms::event_context ctx{req.flatten ? "risk" : "strategy", {}, {}, {}, {}, {}};
+  if (!register_order(self, req) || !may_send(self, req) || !journal_submission(self, req, ctx))
     return;
   ++self->state.orders_sent;
   send_to_venue(self, req);
@@ -69,18 +75,16 @@ void settle_amend(oms_ptr self, const client_order_id& id) {
   auto replacement = std::move(it->second);
   st.amends.erase(it);
   std::string ended = orig ? to_string(orig->status) : "unknown";
+  // The replacement was journaled as submitted: its reject is journaled as its end.
   if (orig == nullptr || orig->status != order_status::canceled) {
     ++st.amends_refused;
     reject(self, replacement, reject_reason::replace_refused,
-           "original " + id.value + " ended " + ended + " before its cancel");
-  } else if (may_send(self, replacement)) {
+           "original " + id.value + " ended " + ended + " before its cancel", true, id);
+  } else if (may_send(self, replacement, true)) {
     ++st.amends_done;
     ++st.orders_sent;
     send_to_venue(self, replacement);
-    return;
   }
-  // The replacement was journaled as submitted: its end is journaled too.
-  journal_change(self, replacement.id, order_status::pending_new);
 }
 
 void on_report(oms_ptr self, const execution_report& rep) {
@@ -104,7 +108,10 @@ void on_report(oms_ptr self, const execution_report& rep) {
   if (!upd.changed())
     return;
   venue_answered(self, upd.id, true);
-  journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price);
+  oms::event_context ctx{"venue", {}, {}, {}, rep.ts_event, {}};
+  if (rep.status == order_status::rejected)
+    ctx.reject_rule = to_string(reject_reason::venue_rejected);
+  journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price, ctx);
   if (upd.became_terminal())
     settle_scoped_cancels(self, upd.id);
   if (upd.has_fill()) {
@@ -116,14 +123,14 @@ void on_report(oms_ptr self, const execution_report& rep) {
   settle_amend(self, upd.id);
 }
 
-void on_cancel(oms_ptr self, const cancel_request& c) {
+void on_cancel(oms_ptr self, const cancel_request& c, const oms::event_context& ctx) {
   auto& st = self->state;
   const auto* rec = st.store.find(c.id);
   auto previous = rec ? rec->status : order_status::pending_new;
   auto cancel = st.store.request_cancel(c.id, wall_clock_now());
   if (!cancel)
     return;
-  journal_change(self, c.id, previous);
+  journal_change(self, c.id, previous, {}, {}, ctx);
   // A cancel only lowers risk: it is sent even if the journal failed (after
   // the batch, so it never overtakes its order on the way to the venue).
   send_after_commit(self, connector_of(self, cancel->venue), *cancel);
@@ -142,7 +149,8 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
   auto upd = self->state.store.apply(rej);
   if (!upd.changed())
     return;
-  journal_change(self, upd.id, upd.previous);
+  journal_change(self, upd.id, upd.previous, {}, {},
+                 oms::event_context{"venue", {}, to_string(rej.reason), {}, {}, {}});
   tell_owners(self, rej);
   settle_amend(self, upd.id);
   if (upd.became_terminal())
@@ -173,12 +181,14 @@ void on_amend(oms_ptr self, const amend_request& a) {
     return;
   if (!why.empty()) {
     ++st.amends_refused;
-    return reject(self, req, reject_reason::replace_refused, why);
+    return reject(self, req, reject_reason::replace_refused, why, false, a.original);
   }
-  if (!may_send(self, req) || !journal_submission(self, req))
+  if (!may_send(self, req)
+      || !journal_submission(self, req, oms::event_context{"amend", {}, {}, a.original, {}, {}}))
     return;
   st.amends.emplace(a.original, req);
-  on_cancel(self, cancel_request{a.original, req.sym, wall_clock_now(), req.venue});
+  on_cancel(self, cancel_request{a.original, req.sym, wall_clock_now(), req.venue},
+            oms::event_context{"amend", {}, {}, req.id, {}, {}});
 }
 
 namespace {
@@ -193,7 +203,16 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
   return metrics::measured(self, "oms", {
     // Past pre-trade risk only (from_risk).
     [=](const order_request& r) { if (from_risk(self, "order_request")) on_order(self, r); },
-    [=](const cancel_request& c) { if (from_risk(self, "cancel_request")) on_cancel(self, c); },
+    [=](const cancel_request& c) {
+      if (from_risk(self, "cancel_request"))
+        on_cancel(self, c, oms::event_context{"strategy", {}, {}, {}, {}, {}});
+    },
+    // Risk's pre-trade rejects, for the regulatory record only (issue 22):
+    // the strategy already has the reject from risk.
+    [=](risk_rejected_atom, const order_request& req, const order_reject& rej) {
+      if (from_risk(self, "risk_rejected"))
+        journal_reject(self, req, rej.reason, rej.detail, "risk");
+    },
     [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
     [=](const execution_report& rep) {
       if (from_connector(self, "execution_report", rep.venue))

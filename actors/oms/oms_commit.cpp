@@ -80,6 +80,7 @@ void flush(oms_ptr self) {
   });
   st.max_batch_records = std::max<int64_t>(st.max_batch_records, static_cast<int64_t>(out.records));
   st.records_replayed += out.replayed;
+  st.rejects_not_journaled += out.rejects_lost;
   if (out.commit_error) {
     ++st.batches_failed;
     spdlog::error("event=journal_batch_failed step=commit records={} replayed={} lost={} "
@@ -157,17 +158,48 @@ void venue_answered(oms_ptr self, const client_order_id& id, bool acked) {
   st.sent_at.erase(it);
 }
 
-void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail) {
+void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail,
+            bool journaled, const client_order_id& related) {
   count_reject(self, reason);
   order_reject rej{req.id, req.sym, reason, std::move(detail), wall_clock_now(), req.venue};
-  self->state.store.apply(rej);
+  const auto* rec = self->state.store.find(req.id);
+  auto previous = rec ? rec->status : order_status::pending_new;
+  auto upd = self->state.store.apply(rej);
+  if (!journaled)
+    journal_reject(self, req, reason, rej.detail, "oms", related);
+  else if (upd.changed())
+    journal_change(self, req.id, previous, {}, {},
+                   oms::event_context{"oms", {}, to_string(reason), related, {}, {}});
   tell_owners(self, rej);
+}
+
+void journal_reject(oms_ptr self, const order_request& req, reject_reason reason,
+                    const std::string& detail, const std::string& initiator,
+                    const client_order_id& related) {
+  auto& st = self->state;
+  if (!st.journal_wanted)
+    return;
+  if (!st.journal.is_open()) {
+    // The journal did not open (every order is refused for it): the reject
+    // is in the log and the stats, not a second failed write.
+    ++st.rejects_not_journaled;
+    return;
+  }
+  open_batch(self);
+  oms::event_context ctx{initiator, {}, to_string(reason), related, {}, {}};
+  if (auto err = st.commits.rejected(req, ctx, detail, wall_clock_now())) {
+    ++st.rejects_not_journaled;
+    spdlog::error("event=journal_write_failed id={} kind=reject error=\"{}\"", req.id.value,
+                  err.message());
+    return;
+  }
+  ++st.rejects_journaled;
 }
 
 // Journals a change the store applied. A failure cannot undo what the venue
 // did: it is logged and counted, and the journal's next write tells.
 void journal_change(oms_ptr self, const client_order_id& id, order_status previous,
-                    qty fill_qty, price fill_price) {
+                    qty fill_qty, price fill_price, const oms::event_context& ctx) {
   auto& st = self->state;
   if (!st.journal_wanted)
     return;
@@ -176,7 +208,7 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
     return;
   open_batch(self);
   bool lost = false;
-  if (auto err = st.commits.updated(*rec, previous, fill_qty, fill_price, lost))
+  if (auto err = st.commits.updated(*rec, previous, fill_qty, fill_price, lost, ctx))
     spdlog::error("event=journal_write_failed id={} status={} error=\"{}\"", id.value,
                   to_string(rec->status), err.message());
   if (lost) {
@@ -188,13 +220,13 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
 
 // Journal before send (DESIGN.md §3): an order the journal does not hold
 // must never reach the venue, or a crash would leave it unknown to us.
-bool journal_submission(oms_ptr self, const order_request& req) {
+bool journal_submission(oms_ptr self, const order_request& req, const oms::event_context& ctx) {
   auto& st = self->state;
   if (!st.journal_wanted)
     return true;
   auto entered = st.store.find(req.id)->entered_at[oms::index_of(order_status::pending_new)];
   open_batch(self);
-  if (auto err = st.commits.submitted(req, entered)) {
+  if (auto err = st.commits.submitted(req, entered, ctx)) {
     spdlog::error("event=journal_write_failed id={} error=\"{}\"", req.id.value, err.message());
     reject(self, req, reject_reason::trading_halted, "journal write failed: " + err.message());
     return false;
@@ -212,6 +244,8 @@ void open_journal(oms_ptr self) {
     return;
   st.journal.set_legacy_venue(st.cfg.legacy_venue);
   st.journal.set_faults(st.cfg.journal_faults);
+  // Event times are wall_clock_now() (CLOCK_REALTIME, UTC) of this node.
+  st.journal.set_writer(st.cfg.self, "system_realtime");
   if (auto err = st.journal.open(st.cfg.journal_path)) {
     spdlog::error("event=journal_open_failed path={} error=\"{}\"", st.cfg.journal_path,
                   err.message());

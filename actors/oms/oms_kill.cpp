@@ -26,9 +26,12 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   auto now = wall_clock_now();
   auto cancels = st.store.mark_all_pending_cancel(
     [&](const order_request& o) { return in_scope(o, cmd); }, now);
+  // The regulatory record names the kill and its issuer (issue 22).
+  oms::event_context ctx{"kill", cmd.issuer, {}, {}, {},
+                         "kill " + cmd.id.value + " level " + to_string(cmd.level)};
   for (auto& m : cancels)
     if (m.previous != order_status::pending_cancel)
-      journal_change(self, m.cancel.id, m.previous);
+      journal_change(self, m.cancel.id, m.previous, {}, {}, ctx);
   channel_result r{cmd.id, st.cfg.self, "oms", true, 0, 0, static_cast<int64_t>(cancels.size()),
                    -1, ""};
   if (cmd.scope != kill_scope::strategy || cancels.empty()) {
@@ -140,6 +143,8 @@ actor_stats stats(oms_ptr self) {
   s.counters["journal.orders_unsent_commit_failed"] = st.orders_unsent_commit_failed;
   s.counters["journal.records_replayed"] = st.records_replayed;
   s.counters["journal.records_lost"] = st.records_lost;
+  s.counters["journal.rejects_journaled"] = st.rejects_journaled;
+  s.counters["journal.rejects_not_journaled"] = st.rejects_not_journaled;
   s.counters["journal.halted"] = st.journal_halted.empty() ? 0 : 1;
   s.counters["journal.kills_requested"] = st.kills_requested;
   s.counters["journal.kills_unsent"] = st.kills_unsent;

@@ -53,10 +53,11 @@ void adopt(oms_ptr self, const oms::order_record& rec) {
     }
     open_batch(self);
     bool lost = false;
-    auto err = st.commits.submitted(rec.request, rec.last_update);
+    oms::event_context ctx{"reconciliation", {}, {}, {}, {}, "adopted from the venue"};
+    auto err = st.commits.submitted(rec.request, rec.last_update, ctx);
     if (!err)
       err = st.commits.updated(rec, order_status::pending_new, rec.cum_qty, rec.avg_fill_price,
-                               lost);
+                               lost, ctx);
     if (err)
       spdlog::error("event=journal_write_failed id={} error=\"{}\"", rec.request.id.value,
                     err.message());

@@ -74,6 +74,11 @@ struct oms_state {
   int64_t max_batch_records = 0;
   int64_t records_replayed = 0; // written again after a failed commit or write
   int64_t records_lost = 0;     // state changes the journal still did not take
+  // Regulatory records (issue 22): orders refused before they were journaled
+  // (by risk, or here) written to the journal's rejects table, and those the
+  // journal did not take.
+  int64_t rejects_journaled = 0;
+  int64_t rejects_not_journaled = 0;
   // A journal that loses state changes cannot tell a restart where orders and
   // positions stand: the OMS stops trading (new orders refused) until it is
   // restarted, and asks the node's kill coordinator for a node halt.
@@ -131,18 +136,26 @@ void open_batch(oms_ptr self);
 void flush(oms_ptr self);
 void halt_trading(oms_ptr self, const std::string& why);
 void journal_change(oms_ptr self, const client_order_id& id, order_status previous,
-                    qty fill_qty = {}, price fill_price = {});
-bool journal_submission(oms_ptr self, const order_request& req);
+                    qty fill_qty = {}, price fill_price = {}, const oms::event_context& ctx = {});
+bool journal_submission(oms_ptr self, const order_request& req, const oms::event_context& ctx);
+// An order refused before its submission was journaled: its request, the
+// rule and why go to the journal's rejects table (issue 22).
+void journal_reject(oms_ptr self, const order_request& req, reject_reason reason,
+                    const std::string& detail, const std::string& initiator,
+                    const client_order_id& related = {});
 void open_journal(oms_ptr self);
 
 // Orders to the venue, answers, rejects (oms_commit.cpp).
 void count_reject(oms_ptr self, reject_reason reason);
 void send_to_venue(oms_ptr self, const order_request& req);
 void venue_answered(oms_ptr self, const client_order_id& id, bool acked);
-void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail);
+// `journaled`: the order's submission is in the journal, so its reject is a
+// state change of it; else the reject goes to the rejects table.
+void reject(oms_ptr self, const order_request& req, reject_reason reason, std::string detail,
+            bool journaled = false, const client_order_id& related = {});
 
 // The order path (oms_actor.cpp).
-bool may_send(oms_ptr self, const order_request& req);
+bool may_send(oms_ptr self, const order_request& req, bool journaled = false);
 void on_report(oms_ptr self, const execution_report& rep);
 void on_venue_reject(oms_ptr self, const order_reject& rej);
 

@@ -1,6 +1,7 @@
 #include "actors/oms/order_journal.hpp"
 
 #include "actors/oms/journal_checkpointer.hpp"
+#include "actors/oms/order_journal_schema.hpp"
 
 #include <sqlite3.h>
 
@@ -9,115 +10,10 @@
 
 namespace cwts::oms {
 
+// The file's SQL text (order_journal_schema.hpp).
+using namespace journal_sql;
+
 namespace {
-
-// Enums are stored as their FIX/Binance names, not their numeric values, so
-// reordering an enum can never change what an old journal means.
-constexpr const char* schema_sql = R"sql(
-CREATE TABLE IF NOT EXISTS orders (
-  client_order_id TEXT PRIMARY KEY,
-  strategy TEXT NOT NULL,
-  account TEXT NOT NULL DEFAULT '',
-  venue TEXT NOT NULL DEFAULT '', -- '' in rows from before venues (the legacy venue)
-  symbol TEXT NOT NULL,
-  side TEXT NOT NULL,
-  order_type TEXT NOT NULL,
-  tif TEXT NOT NULL,
-  limit_price INTEGER NOT NULL,   -- raw fixed point, 8 decimals
-  quantity INTEGER NOT NULL,      -- raw fixed point, 8 decimals
-  request_ts INTEGER NOT NULL,    -- order_request.ts_init, ns since epoch
-  status TEXT NOT NULL,
-  venue_status TEXT NOT NULL,
-  acknowledged INTEGER NOT NULL,
-  venue_order_id INTEGER NOT NULL,
-  cum_qty INTEGER NOT NULL,
-  leaves_qty INTEGER NOT NULL,
-  avg_price INTEGER NOT NULL,
-  filled_notional INTEGER NOT NULL,
-  ts_pending_new INTEGER NOT NULL, ts_accepted INTEGER NOT NULL,
-  ts_partially_filled INTEGER NOT NULL, ts_filled INTEGER NOT NULL,
-  ts_pending_cancel INTEGER NOT NULL, ts_canceled INTEGER NOT NULL,
-  ts_rejected INTEGER NOT NULL, ts_expired INTEGER NOT NULL,
-  last_update INTEGER NOT NULL,
-  last_text TEXT NOT NULL,
-  live INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_live ON orders(live) WHERE live = 1;
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  client_order_id TEXT NOT NULL,
-  from_status TEXT,               -- NULL for the submission
-  to_status TEXT NOT NULL,
-  fill_qty INTEGER NOT NULL,
-  fill_price INTEGER NOT NULL,
-  cum_qty INTEGER NOT NULL,
-  venue_order_id INTEGER NOT NULL,
-  venue_text TEXT NOT NULL,
-  ts_event INTEGER NOT NULL,      -- when the order entered to_status
-  ts_written INTEGER NOT NULL     -- wall clock of the journal write
-);
-CREATE INDEX IF NOT EXISTS events_order ON events(client_order_id);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE IF NOT EXISTS baselines (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_seq INTEGER NOT NULL,     -- fills with a larger events.seq move positions from here
-  taken_at INTEGER NOT NULL,
-  issuer TEXT NOT NULL,           -- "reconciliation" or the operator who accepted
-  reason TEXT NOT NULL,
-  venue TEXT NOT NULL DEFAULT ''  -- whose account's holdings; '' from before venues
-);
-CREATE TABLE IF NOT EXISTS baseline_balances (
-  baseline_seq INTEGER NOT NULL,
-  asset TEXT NOT NULL,
-  amount INTEGER NOT NULL,        -- free + locked, raw fixed point
-  PRIMARY KEY (baseline_seq, asset)
-);
-CREATE TRIGGER IF NOT EXISTS baselines_no_update BEFORE UPDATE ON baselines
-  BEGIN SELECT RAISE(ABORT, 'baselines are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS baselines_no_delete BEFORE DELETE ON baselines
-  BEGIN SELECT RAISE(ABORT, 'baselines are append-only'); END;
-)sql";
-
-// Version 1 journals lack the account column, versions 1 and 2 the venue
-// columns (their rows read as the legacy venue, order_journal::set_legacy_venue).
-constexpr const char* migrate_v1_sql = "ALTER TABLE orders ADD COLUMN account TEXT NOT NULL DEFAULT ''";
-constexpr const char* migrate_v2_sql =
-  "ALTER TABLE orders ADD COLUMN venue TEXT NOT NULL DEFAULT '';"
-  "ALTER TABLE baselines ADD COLUMN venue TEXT NOT NULL DEFAULT '';";
-
-// Mutable state columns, in the order bind_state() binds them.
-#define CWTS_STATE_COLUMNS                                                                         \
-  "status, venue_status, acknowledged, venue_order_id, cum_qty, leaves_qty, avg_price, "          \
-  "filled_notional, ts_pending_new, ts_accepted, ts_partially_filled, ts_filled, "                \
-  "ts_pending_cancel, ts_canceled, ts_rejected, ts_expired, last_update, last_text, live"
-
-constexpr int state_column_count = 19;
-
-constexpr const char* insert_order_sql =
-  "INSERT INTO orders (client_order_id, strategy, symbol, side, order_type, tif, limit_price, "
-  "quantity, request_ts, " CWTS_STATE_COLUMNS ", account, venue) VALUES (?,?,?,?,?,?,?,?,?,"
-  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
-constexpr const char* update_order_sql =
-  "UPDATE orders SET status=?1, venue_status=?2, acknowledged=?3, venue_order_id=?4, "
-  "cum_qty=?5, leaves_qty=?6, avg_price=?7, filled_notional=?8, ts_pending_new=?9, "
-  "ts_accepted=?10, ts_partially_filled=?11, ts_filled=?12, ts_pending_cancel=?13, "
-  "ts_canceled=?14, ts_rejected=?15, ts_expired=?16, last_update=?17, last_text=?18, live=?19 "
-  "WHERE client_order_id=?20";
-
-constexpr const char* insert_event_sql =
-  "INSERT INTO events (client_order_id, from_status, to_status, fill_qty, fill_price, cum_qty, "
-  "venue_order_id, venue_text, ts_event, ts_written) VALUES (?,?,?,?,?,?,?,?,?,?)";
-
-constexpr const char* select_live_sql =
-  "SELECT client_order_id, strategy, symbol, side, order_type, tif, limit_price, quantity, "
-  "request_ts, " CWTS_STATE_COLUMNS ", account, venue FROM orders WHERE live = 1 "
-  "ORDER BY ts_pending_new, client_order_id";
-
-#undef CWTS_STATE_COLUMNS
 
 struct stmt_deleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -247,7 +143,7 @@ std::string journal_error::message() const {
 struct order_journal::statements {
   stmt_ptr begin, commit, rollback;
   stmt_ptr savepoint, release, rollback_to; // one record inside a batch
-  stmt_ptr insert_order, update_order, insert_event, select_live;
+  stmt_ptr insert_order, update_order, insert_event, insert_reject, select_live;
   stmt_ptr count_orders, count_live, count_events;
 };
 
@@ -303,6 +199,8 @@ journal_error order_journal::open(const std::string& path, journal_durability du
            || (version == 1 && sqlite3_exec(db_, migrate_v1_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
            || ((version == 1 || version == 2)
                && sqlite3_exec(db_, migrate_v2_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+           || (version >= 1 && version <= 3
+               && sqlite3_exec(db_, migrate_v3_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
            || sqlite3_exec(db_, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK
            || sqlite3_exec(db_, set_version.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     err = fail(journal_errc::schema_failed, db_, "set up '" + path + "'");
@@ -327,6 +225,7 @@ journal_error order_journal::prepare_all() {
     {&st->insert_order, insert_order_sql},
     {&st->update_order, update_order_sql},
     {&st->insert_event, insert_event_sql},
+    {&st->insert_reject, insert_reject_sql},
     {&st->select_live, select_live_sql},
     {&st->count_orders, "SELECT COUNT(*) FROM orders"},
     {&st->count_live, "SELECT COUNT(*) FROM orders WHERE live = 1"},
@@ -488,7 +387,8 @@ journal_error order_journal::commit_batch() {
   return {};
 }
 
-journal_error order_journal::record_submitted(const order_request& req, timestamp_ns now) {
+journal_error order_journal::record_submitted(const order_request& req, timestamp_ns now,
+                                              const event_context& ctx) {
   // The state order_store::submit gives a new order.
   order_record rec;
   rec.request = req;
@@ -515,7 +415,7 @@ journal_error order_journal::record_submitted(const order_request& req, timestam
       return {journal_errc::duplicate_order, "client order id " + req.id.value + " already journaled"};
     if (rc != SQLITE_DONE)
       return fail(journal_errc::write_failed, db_, "insert order " + req.id.value);
-    return insert_event(rec, nullptr, qty{}, price{});
+    return insert_event(rec, nullptr, qty{}, price{}, ctx);
   });
 }
 
@@ -524,7 +424,8 @@ journal_error order_journal::record_update(const order_record& rec, const order_
 }
 
 journal_error order_journal::record_update(const order_record& rec, order_status previous,
-                                           qty fill_qty, price fill_price) {
+                                           qty fill_qty, price fill_price,
+                                           const event_context& ctx) {
   return transaction([&]() -> journal_error {
     auto* s = st_->update_order.get();
     sqlite3_reset(s);
@@ -534,12 +435,44 @@ journal_error order_journal::record_update(const order_record& rec, order_status
       return fail(journal_errc::write_failed, db_, "update order " + rec.request.id.value);
     if (sqlite3_changes(db_) != 1)
       return {journal_errc::unknown_order, "order " + rec.request.id.value + " was never journaled"};
-    return insert_event(rec, &previous, fill_qty, fill_price);
+    return insert_event(rec, &previous, fill_qty, fill_price, ctx);
+  });
+}
+
+journal_error order_journal::record_reject(const order_request& req, const event_context& ctx,
+                                           const std::string& detail, timestamp_ns at) {
+  return transaction([&]() -> journal_error {
+    auto* s = st_->insert_reject.get();
+    sqlite3_reset(s);
+    int i = 1;
+    bind_value(s, i++, req.id.value);
+    bind_value(s, i++, req.strategy.value);
+    bind_value(s, i++, req.account.value);
+    bind_value(s, i++, req.venue.value);
+    bind_value(s, i++, req.sym.str());
+    bind_value(s, i++, to_string(req.order_side));
+    bind_value(s, i++, to_string(req.type));
+    bind_value(s, i++, to_string(req.tif));
+    bind_value(s, i++, req.limit_price.raw);
+    bind_value(s, i++, req.quantity.raw);
+    bind_value(s, i++, req.ts_init.ns);
+    bind_value(s, i++, ctx.related.value);
+    bind_value(s, i++, ctx.reject_rule);
+    bind_value(s, i++, detail);
+    bind_value(s, i++, ctx.initiator);
+    bind_value(s, i++, at.ns);
+    bind_value(s, i++, clock_source_);
+    bind_value(s, i++, node_.value);
+    bind_value(s, i++, wall_clock_now().ns);
+    if (sqlite3_step(s) != SQLITE_DONE)
+      return fail(journal_errc::write_failed, db_, "append reject of " + req.id.value);
+    return {};
   });
 }
 
 journal_error order_journal::insert_event(const order_record& rec, const order_status* previous,
-                                          qty fill_qty, price fill_price) {
+                                          qty fill_qty, price fill_price,
+                                          const event_context& ctx) {
   auto* s = st_->insert_event.get();
   sqlite3_reset(s);
   sqlite3_clear_bindings(s); // from_status stays NULL for a submission
@@ -551,9 +484,16 @@ journal_error order_journal::insert_event(const order_record& rec, const order_s
   bind_value(s, 5, fill_price.raw);
   bind_value(s, 6, rec.cum_qty.raw);
   bind_value(s, 7, rec.venue_id.value);
-  bind_value(s, 8, rec.last_text);
+  bind_value(s, 8, ctx.text.empty() ? rec.last_text : ctx.text);
   bind_value(s, 9, rec.last_update.ns);
   bind_value(s, 10, wall_clock_now().ns);
+  bind_value(s, 11, ctx.initiator);
+  bind_value(s, 12, ctx.issuer.value);
+  bind_value(s, 13, ctx.reject_rule);
+  bind_value(s, 14, ctx.related.value);
+  bind_value(s, 15, clock_source_);
+  bind_value(s, 16, node_.value);
+  bind_value(s, 17, ctx.venue_time.ns);
   if (sqlite3_step(s) != SQLITE_DONE)
     return fail(journal_errc::write_failed, db_, "append event for " + rec.request.id.value);
   return {};

@@ -129,10 +129,24 @@ struct position_baseline {
   std::vector<asset_balance> amounts; // free = free + locked at the time; locked zero
 };
 
+// What a regulator asks of an event besides the order's state (issue 22,
+// docs/reporting.md), written with it (schema 4): who caused it, the
+// operator where one acted, the rule of a reject, an amend's other order,
+// and the venue's own time of a report.
+struct event_context {
+  std::string initiator; // strategy, risk, oms, venue, kill, amend, reconciliation
+  operator_id issuer;    // a signed command's issuer (a kill)
+  std::string reject_rule; // reject_reason name of a reject
+  client_order_id related; // amend: the replacement's original, the original's replacement
+  timestamp_ns venue_time;
+  std::string text; // replaces the record's last venue text in this event when set
+};
+
 class order_journal {
 public:
   // Schema version kept in PRAGMA user_version; a newer file is refused.
-  static constexpr int schema_version = 3;
+  // 4: regulatory columns of events and the rejects table (issue 22).
+  static constexpr int schema_version = 4;
 
   order_journal();
   ~order_journal();
@@ -151,14 +165,27 @@ public:
   // Before the order is sent: the order as order_store::submit registers it
   // (pending_new, leaves = quantity, entered at `now`). A client order id
   // already in the journal (even from an earlier run) is duplicate_order.
-  journal_error record_submitted(const order_request& req, timestamp_ns now);
+  journal_error record_submitted(const order_request& req, timestamp_ns now,
+                                 const event_context& ctx = {});
 
   // After the store applied a change: the order's row takes `rec`'s state
   // and one event (previous -> rec.status, the fill if any) is appended.
   journal_error record_update(const order_record& rec, const order_update& upd);
   // A local change without a report (request_cancel, kill cancel-all).
   journal_error record_update(const order_record& rec, order_status previous, qty fill_qty = {},
-                              price fill_price = {});
+                              price fill_price = {}, const event_context& ctx = {});
+  // An order refused before it was journaled (risk's pre-trade checks, the
+  // OMS's gate, a duplicate id): the request, the rule, why, and when, in
+  // the append-only rejects table. Group-committed like the rest.
+  journal_error record_reject(const order_request& req, const event_context& ctx,
+                              const std::string& detail, timestamp_ns at);
+
+  // Written into every event and reject: the node and the clock event times
+  // are read from ("system_realtime": CLOCK_REALTIME, UTC).
+  void set_writer(node_id node, std::string clock_source) {
+    node_ = std::move(node);
+    clock_source_ = std::move(clock_source);
+  }
 
   // Live (non-terminal) orders with their full state, oldest first: what
   // order_store::restore needs after a crash.
@@ -217,7 +244,7 @@ private:
   void start_checkpointer(checkpoint_mode mode);
   void stop_checkpointer();
   journal_error insert_event(const order_record& rec, const order_status* previous, qty fill_qty,
-                             price fill_price);
+                             price fill_price, const event_context& ctx);
 
   class checkpointer;
 
@@ -226,6 +253,8 @@ private:
   std::unique_ptr<checkpointer> checkpointer_;
   std::string path_;
   venue_name legacy_venue_;
+  node_id node_;
+  std::string clock_source_ = "system_realtime";
   journal_counters counters_;
   bool in_batch_ = false;
   int64_t batch_started_ns_ = 0;

@@ -116,6 +116,9 @@ bool admit(risk_ptr self, const order_request& req) {
                to_string(rej.reason), rej.detail);
   if (st.strategy)
     self->send(st.strategy, rej);
+  // The OMS journals it with the rule and the reason (issue 22, docs/reporting.md).
+  if (st.oms)
+    self->send(st.oms, risk_rejected_atom::value, req, rej);
   return false;
 }
 

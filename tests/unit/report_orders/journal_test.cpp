@@ -1,0 +1,278 @@
+#define CAF_SUITE report_orders_journal
+#include "caf/test/unit_test_impl.hpp"
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "actors/oms/order_journal.hpp"
+#include "reporting/orders/journal_reader.hpp"
+#include "tests/unit/oms/oms_test_fixture.hpp"
+#include "tests/unit/oms/temp_dir.hpp"
+
+using namespace cwts;
+using namespace cwts::oms;
+using namespace cwts::oms::testing;
+using namespace cwts::report;
+
+namespace {
+
+const time_range everything{timestamp_ns{0}, timestamp_ns{INT64_MAX}};
+
+int exec_raw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc;
+}
+
+std::string types_of(const std::vector<order_event>& v) {
+  std::string out;
+  for (auto& e : v)
+    out += e.id.value + ":" + to_string(e.type) + " ";
+  return out;
+}
+
+// An order store whose changes are journaled with their context, as the OMS does.
+struct fixture : oms_fixture {
+  temp_dir dir;
+  std::string path = dir.file("oms.sqlite");
+  order_journal journal;
+
+  fixture() {
+    CAF_REQUIRE_EQUAL(journal.open(path).message(), "none");
+    journal.set_writer(node_id{"node-a"}, "system_realtime");
+  }
+
+  void submit(const order_request& req, const event_context& ctx) {
+    auto now = tick();
+    CAF_REQUIRE(!store.submit(req, now));
+    CAF_REQUIRE_EQUAL(journal.record_submitted(req, now, ctx).message(), "none");
+  }
+
+  void venue(std::string_view id, order_status st, std::string_view cum, std::string_view last_q = "0") {
+    auto rep = report(id, st, cum, last_q);
+    rep.ts_event = timestamp_ns{777};
+    auto upd = store.apply(rep);
+    CAF_REQUIRE(upd.changed());
+    event_context ctx{"venue", {}, st == order_status::rejected ? "venue_rejected" : "", {},
+                      rep.ts_event, {}};
+    CAF_REQUIRE_EQUAL(journal.record_update(*store.find(rep.id), upd.previous, upd.fill_qty,
+                                            upd.fill_price, ctx).message(), "none");
+  }
+
+  void cancel(std::string_view id, const event_context& ctx) {
+    client_order_id cid{std::string(id)};
+    auto previous = store.find(cid)->status;
+    CAF_REQUIRE(store.request_cancel(cid, tick()));
+    CAF_REQUIRE_EQUAL(journal.record_update(*store.find(cid), previous, {}, {}, ctx).message(), "none");
+  }
+
+  std::vector<order_event> read(time_range r = everything) {
+    std::vector<order_event> out;
+    auto why = read_journal(path, r, out);
+    CAF_REQUIRE_EQUAL(why, "");
+    return out;
+  }
+};
+
+order_request strategy_order(std::string_view id, std::string_view q = "1") {
+  auto o = order(id, q);
+  o.strategy.value = "mm";
+  o.account.value = "main";
+  return o;
+}
+
+const order_event* find(const std::vector<order_event>& v, const std::string& id, order_event_type t) {
+  for (auto& e : v)
+    if (e.id.value == id && e.type == t)
+      return &e;
+  return nullptr;
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(journal_reader_tests, fixture)
+
+CAF_TEST(every_lifecycle_event_reads_back_with_its_type_and_context) {
+  submit(strategy_order("o1"), {"strategy", {}, {}, {}, {}, {}});
+  venue("o1", order_status::accepted, "0");
+  venue("o1", order_status::partially_filled, "0.4", "0.4");
+  venue("o1", order_status::filled, "1", "0.6");
+  submit(strategy_order("o2"), {"strategy", {}, {}, {}, {}, {}});
+  venue("o2", order_status::accepted, "0");
+  cancel("o2", {"kill", operator_id{"alice"}, {}, {}, {}, "kill k1 level CANCEL_ALL"});
+  venue("o2", order_status::canceled, "0");
+  submit(strategy_order("o3"), {"amend", {}, {}, client_order_id{"o2"}, {}, {}});
+  venue("o3", order_status::rejected, "0");
+  auto refused = strategy_order("r1", "50");
+  CAF_REQUIRE_EQUAL(journal.record_reject(refused, {"risk", {}, "max_qty_exceeded", {}, {}, {}},
+                                          "qty 50 > max 10", tick()).message(), "none");
+  auto got = read();
+  CAF_CHECK_EQUAL(types_of(got), "o1:new o1:accepted o1:partially_filled o1:filled o2:new "
+                                 "o2:accepted o2:cancel_requested o2:canceled o3:replaced "
+                                 "o3:rejected r1:rejected ");
+  for (auto& e : got) {
+    CAF_CHECK_EQUAL(e.node, "node-a");
+    CAF_CHECK_EQUAL(e.clock_source, "system_realtime");
+    CAF_CHECK_EQUAL(e.venue.value, "binance");
+    CAF_CHECK_EQUAL(e.strategy.value, "mm");
+    CAF_CHECK_EQUAL(e.account.value, "main");
+    CAF_CHECK_EQUAL(e.journal, path);
+  }
+  auto* part = find(got, "o1", order_event_type::partially_filled);
+  CAF_REQUIRE(part != nullptr);
+  CAF_CHECK_EQUAL(part->fill_qty.to_string(), "0.40000000");
+  CAF_CHECK_EQUAL(part->fill_price.to_string(), "30000.00000000");
+  CAF_CHECK_EQUAL(part->venue_id.value, 42);
+  CAF_CHECK_EQUAL(part->venue_time.ns, 777);
+  CAF_CHECK_EQUAL(part->initiator, "venue");
+  auto* cancel_req = find(got, "o2", order_event_type::cancel_requested);
+  CAF_REQUIRE(cancel_req != nullptr);
+  CAF_CHECK_EQUAL(cancel_req->issuer.value, "alice");
+  CAF_CHECK_EQUAL(cancel_req->initiator, "kill");
+  CAF_CHECK_EQUAL(cancel_req->text, "kill k1 level CANCEL_ALL");
+  auto* repl = find(got, "o3", order_event_type::replaced);
+  CAF_REQUIRE(repl != nullptr);
+  CAF_CHECK_EQUAL(repl->related_id.value, "o2");
+  auto* by_venue = find(got, "o3", order_event_type::rejected);
+  CAF_REQUIRE(by_venue != nullptr);
+  CAF_CHECK_EQUAL(by_venue->rejected_by, "venue");
+  auto* by_us = find(got, "r1", order_event_type::rejected);
+  CAF_REQUIRE(by_us != nullptr);
+  CAF_CHECK_EQUAL(by_us->rejected_by, "cwts");
+  CAF_CHECK_EQUAL(by_us->reject_rule, "max_qty_exceeded");
+  CAF_CHECK_EQUAL(by_us->text, "qty 50 > max 10");
+  CAF_CHECK_EQUAL(by_us->quantity.to_string(), "50.00000000");
+  CAF_CHECK_EQUAL(by_us->initiator, "risk");
+  CAF_CHECK_EQUAL(by_us->source, "rejects");
+}
+
+CAF_TEST(only_events_inside_the_half_open_range_are_read) {
+  submit(strategy_order("o1"), {});          // t 1001
+  venue("o1", order_status::accepted, "0");  // t 1002
+  venue("o1", order_status::canceled, "0");  // t 1003
+  auto got = read({timestamp_ns{1002}, timestamp_ns{1003}});
+  CAF_CHECK_EQUAL(types_of(got), "o1:accepted ");
+}
+
+// The reader opens mode=ro and sees committed rows only, while the OMS holds
+// an open batch on the same WAL file.
+CAF_TEST(a_journal_being_written_is_read_at_its_last_commit) {
+  submit(strategy_order("o1"), {});
+  CAF_REQUIRE(!journal.begin_batch());
+  submit(strategy_order("o2"), {});
+  CAF_CHECK_EQUAL(types_of(read()), "o1:new ");
+  CAF_REQUIRE(!journal.commit_batch());
+  CAF_CHECK_EQUAL(types_of(read()), "o1:new o2:new ");
+}
+
+CAF_TEST(rejects_are_append_only) {
+  CAF_REQUIRE(!journal.record_reject(strategy_order("r1"), {"oms", {}, "kill_gate_closed", {}, {}, {}},
+                                     "gate closed", tick()));
+  journal.close();
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "UPDATE rejects SET detail='x'"), SQLITE_OK);
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "DELETE FROM rejects"), SQLITE_OK);
+  CAF_CHECK_EQUAL(read().size(), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+// The schema-3 journal layout (before issue 22), as such a build wrote it.
+constexpr const char* v3_sql = R"sql(
+CREATE TABLE orders (client_order_id TEXT PRIMARY KEY, strategy TEXT NOT NULL,
+  account TEXT NOT NULL DEFAULT '', venue TEXT NOT NULL DEFAULT '', symbol TEXT NOT NULL,
+  side TEXT NOT NULL, order_type TEXT NOT NULL, tif TEXT NOT NULL, limit_price INTEGER NOT NULL,
+  quantity INTEGER NOT NULL, request_ts INTEGER NOT NULL, status TEXT NOT NULL,
+  venue_status TEXT NOT NULL, acknowledged INTEGER NOT NULL, venue_order_id INTEGER NOT NULL,
+  cum_qty INTEGER NOT NULL, leaves_qty INTEGER NOT NULL, avg_price INTEGER NOT NULL,
+  filled_notional INTEGER NOT NULL, ts_pending_new INTEGER NOT NULL, ts_accepted INTEGER NOT NULL,
+  ts_partially_filled INTEGER NOT NULL, ts_filled INTEGER NOT NULL,
+  ts_pending_cancel INTEGER NOT NULL, ts_canceled INTEGER NOT NULL,
+  ts_rejected INTEGER NOT NULL, ts_expired INTEGER NOT NULL, last_update INTEGER NOT NULL,
+  last_text TEXT NOT NULL, live INTEGER NOT NULL);
+CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, client_order_id TEXT NOT NULL,
+  from_status TEXT, to_status TEXT NOT NULL, fill_qty INTEGER NOT NULL,
+  fill_price INTEGER NOT NULL, cum_qty INTEGER NOT NULL, venue_order_id INTEGER NOT NULL,
+  venue_text TEXT NOT NULL, ts_event INTEGER NOT NULL, ts_written INTEGER NOT NULL);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE baselines (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_seq INTEGER NOT NULL,
+  taken_at INTEGER NOT NULL, issuer TEXT NOT NULL, reason TEXT NOT NULL,
+  venue TEXT NOT NULL DEFAULT '');
+CREATE TABLE baseline_balances (baseline_seq INTEGER NOT NULL, asset TEXT NOT NULL,
+  amount INTEGER NOT NULL, PRIMARY KEY (baseline_seq, asset));
+INSERT INTO orders VALUES ('old1','mm','main','binance','BTCUSDT','BUY','LIMIT','GTC',
+  3000000000000,100000000,5,'FILLED','FILLED',1,9,100000000,0,3000000000000,3000000000000,
+  10,11,0,12,0,0,0,0,12,'',0);
+INSERT INTO events VALUES (1,'old1',NULL,'PENDING_NEW',0,0,0,0,'',10,10);
+INSERT INTO events VALUES (2,'old1','PENDING_NEW','NEW',0,0,0,9,'',11,11);
+INSERT INTO events VALUES (3,'old1','NEW','FILLED',100000000,3000000000000,100000000,9,'',12,12);
+PRAGMA user_version=3;
+)sql";
+
+} // namespace
+
+CAF_TEST(a_schema_3_journal_exports_with_empty_new_fields_and_migrates_to_4) {
+  temp_dir dir;
+  auto path = dir.file("old.sqlite");
+  CAF_REQUIRE_EQUAL(exec_raw(path, v3_sql), SQLITE_OK);
+  std::vector<order_event> before;
+  read_stats st;
+  CAF_REQUIRE_EQUAL(read_journal(path, everything, before, &st), "");
+  CAF_CHECK_EQUAL(st.schema_version, 3);
+  CAF_CHECK_EQUAL(types_of(before), "old1:new old1:accepted old1:filled ");
+  CAF_CHECK_EQUAL(before.back().fill_qty.to_string(), "1.00000000");
+  CAF_CHECK_EQUAL(before.back().venue_id.value, 9);
+  CAF_CHECK_EQUAL(before.back().node, "");
+  CAF_CHECK_EQUAL(before.back().clock_source, "");
+  CAF_CHECK_EQUAL(before.back().initiator, "");
+  // The OMS opens it: migrated to schema 4, old rows kept, new rows complete.
+  {
+    order_journal j;
+    CAF_REQUIRE_EQUAL(j.open(path).message(), "none");
+    j.set_writer(node_id{"node-b"}, "system_realtime");
+    CAF_REQUIRE(!j.record_submitted(strategy_order("new1"), timestamp_ns{20}, {"strategy", {}, {}, {}, {}, {}}));
+    CAF_REQUIRE(!j.record_reject(strategy_order("rej1"), {"risk", {}, "invalid_price", {}, {}, {}},
+                                 "price 0", timestamp_ns{21}));
+  }
+  std::vector<order_event> after;
+  CAF_REQUIRE_EQUAL(read_journal(path, everything, after, &st), "");
+  CAF_CHECK_EQUAL(st.schema_version, 4);
+  CAF_CHECK_EQUAL(types_of(after), "old1:new old1:accepted old1:filled new1:new rej1:rejected ");
+  CAF_CHECK_EQUAL(after[2].node, "");
+  CAF_CHECK_EQUAL(after[3].node, "node-b");
+  CAF_CHECK_EQUAL(after[3].initiator, "strategy");
+  CAF_CHECK_EQUAL(after[4].reject_rule, "invalid_price");
+  // The migration kept the append-only triggers.
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "UPDATE events SET node='x'"), SQLITE_OK);
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "DELETE FROM events"), SQLITE_OK);
+}
+
+CAF_TEST(unreadable_journals_are_one_clear_error) {
+  temp_dir dir;
+  std::vector<order_event> out;
+  CAF_CHECK_EQUAL(read_journal(dir.file("none.sqlite"), everything, out),
+                  "journal '" + dir.file("none.sqlite") + "': no such file");
+  CAF_CHECK_EQUAL(read_journal(dir.path.string(), everything, out),
+                  "journal '" + dir.path.string() + "': not a regular file");
+  auto text = dir.file("text.sqlite");
+  std::ofstream(text) << "this is not a database, but long enough to be read as a header.......\n";
+  auto why = read_journal(text, everything, out);
+  CAF_CHECK(why.find("not an SQLite database") != std::string::npos);
+  CAF_MESSAGE(why);
+  auto empty = dir.file("empty.sqlite");
+  CAF_REQUIRE_EQUAL(exec_raw(empty, "CREATE TABLE t(x)"), SQLITE_OK);
+  CAF_CHECK_EQUAL(read_journal(empty, everything, out),
+                  "journal '" + empty + "': not an OMS journal (no schema version)");
+  auto newer = dir.file("newer.sqlite");
+  CAF_REQUIRE_EQUAL(exec_raw(newer, "PRAGMA user_version=99"), SQLITE_OK);
+  CAF_CHECK_EQUAL(read_journal(newer, everything, out),
+                  "journal '" + newer + "': schema version 99 is newer than this build knows (4)");
+  CAF_CHECK(out.empty());
+}
