@@ -1,6 +1,11 @@
 // cwts drill <scenario> --config=FILE [--node=ID] [--role=ROLE] [--report=PATH]
+//                       [--drill-log=PATH]
 // Runs one failure drill on a fresh local cluster (nodes/cluster/drill_runner.hpp),
-// prints the report and writes it as JSON. Exit 0 when every expectation held.
+// prints the report and writes it as JSON. Each drill's folder is reused by
+// the next run of its scenario, so the report is also appended as one line
+// to a durable drill record file (reporting/controls/drill_log.hpp, default
+// <run-dir>/drills.jsonl) that `cwts report controls` reads.
+// Exit 0 when every expectation held.
 
 #include <fstream>
 #include <iostream>
@@ -9,6 +14,8 @@
 #include "nodes/cluster/drill_runner.hpp"
 #include "nodes/cluster/process_control.hpp"
 #include "nodes/cwts/cluster_command.hpp"
+#include "messages/time.hpp"
+#include "reporting/controls/drill_log.hpp"
 
 namespace cwts {
 
@@ -18,9 +25,12 @@ std::string drill_usage() {
   std::string out =
     "usage: cwts drill <scenario> --config=FILE [--node=ID] [--role=ROLE] [--report=PATH]\n"
     "                  [--settle-ms=N] [--observe-ms=N] [--operator=NAME --key-file=PEM] [--keep]\n"
+    "                  [--drill-log=PATH]\n"
     "Starts a fresh cluster from FILE (in <run-dir>/drill-<scenario>), injects one failure,\n"
     "measures, checks the expectations, stops it. The report is printed and written as JSON\n"
-    "(default <run-dir>/drill-<scenario>/report.json).\nscenarios:\n";
+    "(default <run-dir>/drill-<scenario>/report.json), and appended as one line to the\n"
+    "drill records (default <run-dir>/drills.jsonl) that `cwts report controls` lists.\n"
+    "scenarios:\n";
   for (auto& [name, what] : cluster::drill_scenarios())
     out += "  " + name + std::string(18 - std::min<size_t>(name.size(), 17), ' ') + what + "\n";
   out += "exit codes: 0 every expectation held, 1 an expectation failed or the drill could not run,\n"
@@ -52,6 +62,7 @@ int run_drill_command(int argc, char** argv) {
   opts.scenario = argv[1];
   std::string config;
   std::string report_path;
+  std::string drill_log;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
@@ -66,6 +77,8 @@ int run_drill_command(int argc, char** argv) {
       opts.role = value;
     else if (key == "--report")
       report_path = value;
+    else if (key == "--drill-log")
+      drill_log = value;
     else if (key == "--operator")
       opts.operator_name = value;
     else if (key == "--key-file")
@@ -108,6 +121,16 @@ int run_drill_command(int argc, char** argv) {
     return 1;
   }
   std::cout << "report: " << report_path << "\n";
+  if (drill_log.empty())
+    drill_log = spec->run_dir + "/drills.jsonl";
+  auto line =
+    report::drill_record_line(report.to_json(), wall_clock_now().millis(), report_path, error);
+  if (line.empty() || !report::append_drill_record(drill_log, line, error)) {
+    std::cerr << "cwts drill: the drill record was not appended to " << drill_log << ": " << error
+              << "\n";
+    return 1;
+  }
+  std::cout << "drill record: " << drill_log << "\n";
   return report.passed() ? 0 : 1;
 }
 

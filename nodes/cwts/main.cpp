@@ -41,6 +41,7 @@
 #include "nodes/cwts/audit_verify_command.hpp"
 #include "nodes/cwts/cluster_command.hpp"
 #include "nodes/cwts/keys_command.hpp"
+#include "nodes/cwts/report_controls_command.hpp"
 #include "nodes/cwts/report_orders_command.hpp"
 #include "nodes/status/node_status.hpp"
 #include "nodes/transport/node_transport.hpp"
@@ -61,6 +62,8 @@ constexpr const char* usage =
   "  report orders --from=TIME --to=TIME --format=csv|jsonl (--journal=PATH ... |\n"
   "          --cluster=FILE) [--out=PATH]   every order event of the OMS journals,\n"
   "          merged by time (cwts report orders --help, docs/reporting.md)\n"
+  "  report controls --day=YYYY-MM-DD --out=DIR [--node-config=INI ...]   one day's\n"
+  "          pre-trade controls report, JSON and HTML (cwts report controls --help)\n"
   "  audit-verify --file=PATH [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
   "          checks a node's kill audit log: hash chain; with --operators every record's\n"
   "          signature and every stored command/vote signature; with --anchor truncation\n"
@@ -444,6 +447,8 @@ int main(int argc, char** argv) {
     return cwts::run_keys_command(argc, argv);
   if (command == "drill")
     return cwts::run_drill_command(argc - 1, argv + 1);
+  if (command == "report" && argc > 2 && std::string(argv[2]) == "controls")
+    return cwts::run_report_controls_command(argc - 2, argv + 2);
   if (command == "report" && argc > 2 && std::string(argv[2]) == "orders")
     return cwts::run_report_orders_command(argc - 2, argv + 2);
   cli_config cfg;

@@ -1,0 +1,313 @@
+#include "nodes/cwts/report_controls_command.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "actors/kill/audit_content.hpp"
+#include "actors/risk/risk_decision_log.hpp"
+#include "nodes/cluster/cluster_spec.hpp" // split_words
+#include "nodes/node/node_config.hpp"
+#include "reporting/controls/controls_html.hpp"
+#include "reporting/controls/controls_json.hpp"
+#include "reporting/controls/drill_log.hpp"
+#include "reporting/controls/kill_evidence.hpp"
+#include "reporting/controls/node_log.hpp"
+#include "reporting/controls/order_evidence.hpp"
+#include "reporting/controls/risk_evidence.hpp"
+#include "reporting/orders/journal_reader.hpp"
+#include "reporting/orders/merge.hpp"
+
+namespace cwts {
+
+namespace {
+
+namespace fs = std::filesystem;
+using report::controls_report;
+
+constexpr const char* usage =
+  "usage: cwts report controls --day=YYYY-MM-DD --out=DIR\n"
+  "         [--node-config=INI [--node-args=\"ARGS\"] [--run-dir=DIR]]\n"
+  "         [--journal=PATH[,PATH...]] [--audit=PATH] [--decisions=PATH] [--operators=INI]\n"
+  "         [--drills=PATH] [--node-log=PATH]\n"
+  "Writes DIR/controls-<day>.json and DIR/controls-<day>.html: the node's pre-trade\n"
+  "controls with their limits and signed changes, orders checked and rejected by reason,\n"
+  "every kill (audit chain verified first) with its channels' measured times and the\n"
+  "reset votes, the drills run and the venue clock offsets of that UTC day.\n"
+  "  --node-config  the node's INI file; --node-args the arguments it was started with\n"
+  "                 (limits, node id, and the paths of its journal, audit chain, decision\n"
+  "                 log and operators file); --run-dir its working directory (default .)\n"
+  "  --journal ...  name a record directly (overrides the node config's path)\n"
+  "  --drills       the drill records `cwts drill` appends (<cluster run-dir>/drills.jsonl)\n"
+  "  --node-log     the node's log (its stderr): venue clock measurements, command times\n"
+  "example:\n"
+  "  cwts report controls --day=2026-12-06 --out=reports --node-config=config/node.ini \\\n"
+  "    --drills=run/cluster-3/drills.jsonl --node-log=run/node.log\n"
+  "exit codes: 0 written, 1 not written, 2 usage or config error, 3 written, but a record\n"
+  "            could not be read or the kill audit chain does not verify\n";
+
+struct options {
+  std::string day, out, node_config, node_args, run_dir = ".";
+  std::string journals, audit, decisions, operators, drills, node_log;
+};
+
+bool parse(int argc, char** argv, options& o, std::string& error) {
+  std::map<std::string, std::string*> keys{
+    {"--day", &o.day},           {"--out", &o.out},         {"--node-config", &o.node_config},
+    {"--node-args", &o.node_args}, {"--run-dir", &o.run_dir}, {"--journal", &o.journals},
+    {"--audit", &o.audit},       {"--decisions", &o.decisions}, {"--operators", &o.operators},
+    {"--drills", &o.drills},     {"--node-log", &o.node_log}};
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto eq = a.find('=');
+    auto k = keys.find(a.substr(0, eq));
+    if (k == keys.end() || eq == std::string::npos) {
+      error = "bad option '" + a + "'";
+      return false;
+    }
+    *k->second = a.substr(eq + 1);
+  }
+  if (o.day.empty() || o.out.empty())
+    error = "--day and --out are required";
+  return error.empty();
+}
+
+// A path of the node's config, relative to the node's working directory.
+std::string under(const std::string& run_dir, const std::string& path) {
+  return path.empty() || fs::path(path).is_absolute() ? path : (fs::path(run_dir) / path).string();
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ','))
+    if (!part.empty())
+      out.push_back(part);
+  return out;
+}
+
+// The node's settings through its own config reader (the limits as the
+// node validated them), with the arguments it ran with.
+std::optional<node_settings> node_settings_of(const options& o, std::string& error) {
+  std::vector<std::string> args{"cwts-node", "--config-file=" + o.node_config};
+  for (auto& w : cluster::split_words(o.node_args))
+    args.push_back(w);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  node_config cfg;
+  if (auto err = cfg.parse(static_cast<int>(argv.size()), argv.data())) {
+    error = caf::actor_system_config::render(err);
+    return std::nullopt;
+  }
+  try {
+    return cfg.settings(error);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+report::configured_limits limits_of(const risk_settings& r) {
+  return {{"max-order-qty", r.max_order_qty.to_string()},
+          {"max-order-notional", r.max_order_notional.to_string()},
+          {"price-collar-bps", std::to_string(r.price_collar_bps)},
+          {"max-position", r.max_position.to_string()},
+          {"tick-size", r.tick_size.to_string()},
+          {"lot-step", r.lot_step.to_string()},
+          {"min-notional", r.min_notional.to_string()},
+          {"credit-limit", r.credit_limit.to_string()},
+          {"max-messages-per-second", std::to_string(r.max_messages_per_second)},
+          {"max-fills-per-window", std::to_string(r.max_fills_per_window)},
+          {"fill-window-ms", std::to_string(r.fill_window_ms)},
+          {"loss-limit", r.loss_limit.to_string()},
+          {"drawdown-limit", r.drawdown_limit.to_string()},
+          {"max-reject-ratio", std::to_string(r.max_reject_ratio)},
+          {"reject-window-ms", std::to_string(r.reject_window.count())},
+          {"reject-min-orders", std::to_string(r.reject_min_orders)}};
+}
+
+struct gathering {
+  controls_report& r;
+  bool failed = false;
+
+  void note(const std::string& section, const std::string& record, const std::string& status,
+            bool bad = false) {
+    r.sources.push_back({section, record, status});
+    failed = failed || bad;
+  }
+};
+
+void gather_orders(gathering& g, const std::vector<std::string>& journals) {
+  if (journals.empty())
+    return g.note("orders", "-", "not given (--journal or --node-config)");
+  std::vector<std::vector<report::order_event>> sources;
+  report::time_range range{timestamp_ns{g.r.from_ns}, timestamp_ns{g.r.to_ns}};
+  for (auto& j : journals) {
+    std::vector<report::order_event> events;
+    report::read_stats st;
+    auto why = report::read_journal(j, range, events, &st);
+    g.note("orders", j,
+           why.empty() ? "read: " + std::to_string(st.events) + " events, "
+                           + std::to_string(st.rejects) + " rejects of the day"
+                       : "NOT READ: " + why,
+           !why.empty());
+    if (why.empty())
+      sources.push_back(std::move(events));
+  }
+  if (!sources.empty())
+    report::count_orders(report::merge_events(std::move(sources)), g.r);
+}
+
+void gather_audit(gathering& g, const std::string& path, const operator_registry* ops) {
+  if (path.empty())
+    return g.note("kills", "-", "not given (--audit or --node-config)");
+  std::ifstream in(path);
+  if (!in)
+    return g.note("kills", path, "NOT READ: cannot open", true);
+  std::stringstream text;
+  text << in.rdbuf();
+  audit_verify_options check;
+  content_check_stats stats;
+  if (ops) {
+    if (auto* key = ops->node_key(report::audit_node(text.str()))) {
+      check.node_key = key->public_key;
+      check.check_record = [&](uint64_t, const std::string& rec) {
+        return check_record_content(rec, *ops, stats);
+      };
+    }
+  }
+  auto ev = report::read_kill_audit(text.str(), g.r.from_ns, g.r.to_ns, check);
+  g.r.audit_verified = ev.verified;
+  g.r.audit_verdict = ev.verdict
+                      + (ops && check.node_key.empty() ? " (the operators file lists no key for the node)"
+                                                        : "")
+                      + (stats.commands_verified ? ", " + std::to_string(stats.commands_verified)
+                                                     + " stored command signatures re-verified"
+                                                 : "");
+  g.note("kills", path, g.r.audit_verdict, !ev.verified);
+  g.r.kills = std::move(ev.kills);
+  g.r.resets = std::move(ev.resets);
+  for (auto& p : ev.problems)
+    g.r.problems.push_back(p);
+}
+
+} // namespace
+
+int run_report_controls_command(int argc, char** argv) {
+  options o;
+  std::string error;
+  if (argc >= 2 && std::string(argv[1]) == "--help") {
+    std::cout << usage;
+    return 0;
+  }
+  if (argc < 2 || !parse(argc, argv, o, error)) {
+    std::cerr << "cwts report controls: " << (error.empty() ? "options missing" : error) << "\n"
+              << usage;
+    return 2;
+  }
+  controls_report r;
+  r.day = o.day;
+  if (!report::utc_day_range(o.day, r.from_ns, r.to_ns, error)) {
+    std::cerr << "cwts report controls: " << error << "\n";
+    return 2;
+  }
+  r.generated_ns = wall_clock_now().ns;
+  report::configured_limits limits;
+  std::shared_ptr<const operator_registry> ops;
+  std::string journal, decisions = o.decisions, audit = o.audit;
+  if (!o.node_config.empty()) {
+    auto s = node_settings_of(o, error);
+    if (!s) {
+      std::cerr << "cwts report controls: --node-config " << o.node_config << ": " << error << "\n";
+      return 2;
+    }
+    r.node = s->self.value;
+    limits = limits_of(s->risk);
+    ops = s->operators;
+    journal = under(o.run_dir, s->oms_journal_path);
+    if (decisions.empty())
+      decisions = under(o.run_dir, s->risk_decisions_path);
+    if (audit.empty())
+      audit = under(o.run_dir, s->kill.audit_path);
+  }
+  if (!o.operators.empty()) {
+    auto loaded = operator_registry::load(o.operators, error);
+    if (!loaded) {
+      std::cerr << "cwts report controls: --operators: " << error << "\n";
+      return 2;
+    }
+    ops = std::make_shared<const operator_registry>(std::move(*loaded));
+  }
+  gathering g{r};
+  // Limits and their signed changes, timed from the node log where it has them.
+  std::vector<risk::risk_decision> decided;
+  if (!decisions.empty()) {
+    bool ok = risk::risk_decision_log::read(decisions, decided, error);
+    g.note("controls", decisions,
+           ok ? "read: " + std::to_string(decided.size()) + " decisions" : "NOT READ: " + error, !ok);
+  } else {
+    g.note("controls", "-", "no risk decision log given (--decisions or --node-config)");
+  }
+  report::node_log_evidence log;
+  if (!o.node_log.empty()) {
+    auto why = report::read_node_log(o.node_log, r.from_ns, r.to_ns, report::decision_commands(decided), log);
+    r.clock_known = why.empty();
+    g.note("clock", o.node_log,
+           why.empty() ? "read: " + std::to_string(log.lines) + " lines, "
+                           + std::to_string(log.clock.size()) + " clock measurements of the day"
+                       : "NOT READ: " + why,
+           !why.empty());
+    r.clock = std::move(log.clock);
+  } else {
+    g.note("clock", "-", "no node log given (--node-log)");
+  }
+  r.controls = report::build_controls(limits, decided, log.commands);
+  r.throttle_events = report::throttle_events(decided, log.commands, r.from_ns, r.to_ns);
+  g.note("controls", o.node_config.empty() ? "-" : o.node_config,
+         o.node_config.empty() ? "no node config given: limits unknown"
+                               : "limits as the node's config reader validated them");
+  auto journals = o.journals.empty() ? std::vector<std::string>{} : split_commas(o.journals);
+  if (journals.empty() && !journal.empty())
+    journals.push_back(journal);
+  gather_orders(g, journals);
+  gather_audit(g, audit, ops.get());
+  if (!o.drills.empty()) {
+    auto why = report::read_drill_records(o.drills, r.from_ns, r.to_ns, r.drills, r.problems);
+    r.drills_known = why.empty();
+    g.note("drills", o.drills,
+           why.empty() ? "read: " + std::to_string(r.drills.size()) + " drills of the day"
+                       : "NOT READ: " + why,
+           !why.empty());
+  } else {
+    g.note("drills", "-", "no drill records given (--drills)");
+  }
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  auto base = (fs::path(o.out) / ("controls-" + o.day)).string();
+  for (auto& [ext, text] : {std::pair<std::string, std::string>{".json", report::to_json(r)},
+                            {".html", report::to_html(r)}}) {
+    std::ofstream out(base + ext, std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::cerr << "cwts report controls: cannot write " << base + ext << "\n";
+      return 1;
+    }
+    std::cout << "wrote " << base + ext << "\n";
+  }
+  std::cout << "day=" << r.day << " node=" << r.node << " orders_checked=" << r.orders_checked
+            << " rejected=" << r.rejected_by_us << " kills=" << r.kills.size()
+            << " resets=" << r.resets.size() << " drills=" << r.drills.size()
+            << " clock_samples=" << r.clock.size() << " audit_verified=" << r.audit_verified
+            << std::endl;
+  for (auto& s : r.sources)
+    if (s.status.rfind("NOT READ", 0) == 0 || s.status.rfind("FAILED", 0) == 0)
+      std::cerr << "cwts report controls: " << s.section << ": " << s.record << ": " << s.status << "\n";
+  return g.failed ? 3 : 0;
+}
+
+} // namespace cwts
