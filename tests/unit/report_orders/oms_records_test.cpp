@@ -10,6 +10,7 @@
 #include "caf/all.hpp"
 
 #include "actors/oms/oms_actor.hpp"
+#include "actors/risk/risk_actor.hpp"
 #include "messages/registry.hpp"
 #include "reporting/orders/journal_reader.hpp"
 #include "tests/unit/actor_test_system.hpp"
@@ -183,3 +184,42 @@ CAF_TEST(a_kills_cancels_name_the_kill_and_its_issuer) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+// Risk forwards every order its pre-trade check refuses, with the reject, to
+// the OMS (which journals it, above); the strategy still gets the reject.
+CAF_TEST(risk_forwards_each_refused_order_with_its_reject_to_the_oms) {
+  testing::actor_test_system t;
+  kill_gate gate;
+  risk_actor_config cfg;
+  cfg.self = node_id{"tr1"};
+  cfg.gate = &gate;
+  auto sym = *symbol::parse("BTCUSDT");
+  cfg.limits.tradable.insert(sym);
+  cfg.limits.per_symbol[sym].max_order_qty = qt("10");
+  cfg.limits.default_strategy = risk::strategy_limits{1000, 1000, 1000};
+  auto risk = spawn_risk(*t.sys, cfg);
+  caf::actor me = *t.self;
+  (*t.self)->send(risk, wire_atom::value, role_directory{{"oms", me}, {"strategy", me}});
+  auto big = order("big", "50");
+  (*t.self)->send(risk, big);
+  bool to_strategy = false, to_oms = false;
+  for (int i = 0; i < 2; ++i)
+    (*t.self)->receive(
+      [&](const order_reject& rej) {
+        to_strategy = true;
+        CAF_CHECK_EQUAL(rej.id.value, "big");
+      },
+      [&](risk_rejected_atom, const order_request& req, const order_reject& rej) {
+        to_oms = true;
+        CAF_CHECK_EQUAL(req.id.value, "big");
+        CAF_CHECK_EQUAL(req.quantity.to_string(), qt("50").to_string());
+        CAF_CHECK_NOT_EQUAL(rej.detail, "");
+        CAF_MESSAGE("risk refused: " << to_string(rej.reason) << " " << rej.detail);
+      },
+      [](const order_request& r) { CAF_FAIL("risk passed " << r.id.value); },
+      caf::after(5s) >> [] { CAF_FAIL("risk answered neither"); });
+  CAF_CHECK(to_strategy);
+  CAF_CHECK(to_oms);
+  (*t.self)->send_exit(risk, caf::exit_reason::kill);
+  t.shutdown();
+}
