@@ -87,7 +87,9 @@ void open_audit(kill_ptr self) {
   if (st.cfg.audit_path.empty())
     return;
   std::string error;
-  st.audit = audit_log::open(st.cfg.audit_path, error, st.cfg.node_key);
+  // Rotated as [retention] says (audit_chain.hpp node_audit_rotation()):
+  // the log itself rotates and reopens its live file.
+  st.audit = audit_log::open(st.cfg.audit_path, error, st.cfg.node_key, node_audit_rotation());
   if (!st.audit)
     spdlog::error("event=audit_open_failed path={} error=\"{}\"", st.cfg.audit_path, error);
   else if (!st.audit->broken().empty())
@@ -177,6 +179,10 @@ void add_audit_stats(kill_ptr self, actor_stats& s) {
   s.counters["audit_anchors_sent"] = ext.anchors_sent;
   s.counters["audit_anchors_saved"] = ext.anchors_saved;
   s.counters["audit_anchor_alarms"] = ext.anchor_alarms;
+  if (auto& log = self->state.audit) {
+    s.counters["audit_rotations"] = static_cast<int64_t>(log->rotations());
+    s.counters["audit_rotation_failures"] = static_cast<int64_t>(log->rotation_failures());
+  }
   for (auto& [why, n] : ext.anchors_refused)
     s.counters["audit_anchors_refused." + why] = n;
 }

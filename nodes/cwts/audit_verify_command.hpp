@@ -12,6 +12,8 @@
 namespace cwts::cli {
 
 struct audit_verify_options {
+  // One log, or its rotated files oldest first then the live one,
+  // comma-separated: the chain is checked across them (docs/retention.md).
   std::string file;
   std::string operators; // operators INI; empty: signatures not checked
   std::string anchors;   // comma-separated anchor files; empty: none

@@ -38,6 +38,7 @@
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/registry.hpp"
+#include "nodes/cwts/archive_command.hpp"
 #include "nodes/cwts/audit_verify_command.hpp"
 #include "nodes/cwts/cluster_command.hpp"
 #include "nodes/cwts/keys_command.hpp"
@@ -64,7 +65,9 @@ constexpr const char* usage =
   "          merged by time (cwts report orders --help, docs/reporting.md)\n"
   "  report controls --day=YYYY-MM-DD --out=DIR [--node-config=INI ...]   one day's\n"
   "          pre-trade controls report, JSON and HTML (cwts report controls --help)\n"
-  "  audit-verify --file=PATH [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
+  "  archive rotate|verify|prune|list --dir=DIR   a node's archive: retention, chained\n"
+  "          hashes (cwts archive --help)\n"
+  "  audit-verify --file=PATH[,...] [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
   "          checks a node's kill audit log: hash chain; with --operators every record's\n"
   "          signature and every stored command/vote signature; with --anchor truncation\n"
   "signed commands (Ed25519 key of an operator listed in the node's operators\n"
@@ -447,6 +450,8 @@ int main(int argc, char** argv) {
     return cwts::run_keys_command(argc, argv);
   if (command == "drill")
     return cwts::run_drill_command(argc - 1, argv + 1);
+  if (command == "archive")
+    return cwts::run_archive_command(argc - 1, argv + 1);
   if (command == "report" && argc > 2 && std::string(argv[2]) == "controls")
     return cwts::run_report_controls_command(argc - 2, argv + 2);
   if (command == "report" && argc > 2 && std::string(argv[2]) == "orders")

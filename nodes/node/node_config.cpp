@@ -189,6 +189,15 @@ node_config::node_config() {
     .add(raw_.fanout_realtime_priority, "fanout-realtime-priority",
          "SCHED_FIFO priority of the fan-out's thread where allowed (0: normal, 1..99)")
     .add(raw_.caf_echo, "caf-echo", "tests and drills only: 0 sends no CAF echo of a kill (default 1)");
+  auto& rt = raw_retention_; // docs/retention.md "Config"
+  opt_group{custom_options_, "retention"}
+    .add(rt.archive_dir, "archive-dir", "archive folder; <node-id> is replaced (empty: no archiving)")
+    .add(rt.days, "days", "retention period in days (default 2557, 7 years)")
+    .add(rt.rotate_interval_s, "rotate-interval-s", "an archiving pass this often")
+    .add(rt.audit_rotate_bytes, "audit-rotate-bytes", "kill audit log rotated past this size (0: not)")
+    .add(rt.audit_rotate_daily, "audit-rotate-daily", "1: kill audit log rotated each UTC day")
+    .add(rt.reports_dir, "reports-dir", "reports to archive (cwts report --out); <node-id> replaced")
+    .add(rt.logs, "logs", "more append-only files archived in segments; <node-id> replaced");
   auto& g = raw_gpu_; // docs/gpu.md "Config"
   opt_group{custom_options_, "gpu"}
     .add(g.enabled, "enabled", "run the GPU risk worker (correlation, VaR) on this node")
@@ -888,6 +897,25 @@ bool node_config::read_supervision(node_settings& s, std::string& error) const {
   return true;
 }
 
+// [retention] (reporting/archive/retention_config.hpp): paths resolved like
+// every node file (<node-id>, folders made).
+bool node_config::read_retention(node_settings& s, std::string& error) const {
+  const auto& r = raw_retention_;
+  std::string dir, reports;
+  std::vector<std::string> logs;
+  if (!r.archive_dir.empty()) {
+    if (!node_file_path("retention.archive-dir", r.archive_dir, s.self, dir, error))
+      return false;
+    if (!r.reports_dir.empty()
+        && !node_file_path("retention.reports-dir", r.reports_dir, s.self, reports, error))
+      return false;
+    for (auto& l : r.logs)
+      if (!node_file_path("retention.logs", l, s.self, logs.emplace_back(), error))
+        return false;
+  }
+  return archive::parse_retention_config(r, dir, reports, logs, s.retention, error);
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
   node_settings s;
   if (read_node(s, error) && read_venues(s, error) && read_risk_and_strategy(s, error)
@@ -895,7 +923,8 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
       && read_fanout(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
-      && read_supervision(s, error) && read_members(s, error))
+      && read_supervision(s, error) && read_members(s, error)
+      && read_retention(s, error))
     return s;
   return std::nullopt;
 }

@@ -17,6 +17,7 @@
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
+#include "reporting/archive/retention_config.hpp"
 #include "common/cluster_members.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
@@ -220,6 +221,8 @@ struct node_settings {
   // [cluster] id: every kill and reset is signed for it.
   std::string cluster_id = "cwts-local";
   kill_settings kill;
+  // [retention]: the archive, its retention period and rotation (docs/retention.md); none: off.
+  std::optional<archive::retention_settings> retention;
   admin_settings admin;
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
   gpu::gpu_settings gpu;
@@ -297,6 +300,7 @@ private:
   bool read_auto_triggers(node_settings& s, std::string& error) const;
   bool read_admin(node_settings& s, std::string& error) const;
   bool read_supervision(node_settings& s, std::string& error) const;
+  bool read_retention(node_settings& s, std::string& error) const;
 
   struct raw_options {
     std::string node_id;
@@ -382,6 +386,7 @@ private:
   };
   raw_options raw_;
   gpu::gpu_raw_options raw_gpu_;
+  archive::retention_raw_options raw_retention_;
 };
 
 } // namespace cwts
