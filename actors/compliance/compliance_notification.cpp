@@ -22,7 +22,8 @@ std::string notification_body(const kill_notification& n) {
   num("schema_version", notification_schema_version);
   str("type", "kill");
   str("kill_id", n.kill_id);
-  str("level", n.level);
+  num("level", n.level);
+  str("level_name", n.level_name);
   str("scope", n.scope);
   str("scope_value", n.scope_value);
   str("issuer", n.issuer);

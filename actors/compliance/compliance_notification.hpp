@@ -23,7 +23,8 @@ inline constexpr const char* key_id_header = "X-CWTS-Key-Id";       // the signi
 
 struct kill_notification {
   std::string kill_id;
-  std::string level;       // "halt_new_orders", ... (to_string(kill_level))
+  int level = 0;           // 1..4
+  std::string level_name;  // "1-halt", "2-cancel-all", ... (to_string(kill_level))
   std::string scope;       // "cluster", "node", "symbol", ...
   std::string scope_value; // empty for cluster
   std::string issuer;

@@ -242,6 +242,14 @@ void outbox::run() {
   std::unique_lock<std::mutex> g(mtx_);
   while (!stop_) {
     auto entry = oldest_pending();
+    if (!entry && stats_.pending > 0) {
+      // Rows are pending but cannot be read (the file failed): try again
+      // later rather than spin.
+      ++stats_.store_errors;
+      spdlog::error("event=compliance_outbox_store_failed error=\"{}\"", sqlite3_errmsg(db_));
+      wake_.wait_for(g, cfg_.retry_max, [&] { return stop_; });
+      continue;
+    }
     if (!entry) {
       wake_.wait(g, [&] { return stop_ || stats_.pending > 0; });
       continue;

@@ -11,6 +11,8 @@
 
 #include "caf/all.hpp"
 
+#include "actors/compliance/compliance_notification.hpp"
+#include "actors/compliance/compliance_outbox.hpp"
 #include "actors/kill/audit_content.hpp"
 #include "actors/kill/kill_coordinator_state.hpp"
 #include "common/sender_guard.hpp"
@@ -262,6 +264,72 @@ void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
     if (flattens_here(self, cmd))
       run_flatten_channel(self, cmd);
   });
+}
+
+// The kill's compliance channel (docs/kill-switch.md "Compliance channel"):
+// the notification is signed with this node's key and committed to the
+// outbox; its time is the time to that commit. Delivery is the outbox's
+// thread's, after this returns: a receiver down or hung delays no kill.
+void run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_ack& ack) {
+  auto& st = self->state;
+  auto started = monotonic_ns();
+  auto fail = [&](const std::string& why) {
+    record_channel(self, cmd, failed_channel(self, cmd, "compliance", started, why));
+  };
+  if (!st.cfg.compliance)
+    return fail("compliance outbox not open: " + st.cfg.compliance_error);
+  if (!st.cfg.node_key)
+    return fail("no node key to sign the notification with");
+  std::string kind = "operator";
+  if (st.cfg.core.operators)
+    for (auto& k : st.cfg.core.operators->keys())
+      if (k.id == cmd.issuer && !k.node.empty())
+        kind = "node";
+  compliance::kill_notification n{cmd.id.value,
+                                  static_cast<int>(cmd.level),
+                                  to_string(cmd.level),
+                                  to_string(cmd.scope),
+                                  cmd.scope_value,
+                                  cmd.issuer.value,
+                                  kind,
+                                  cmd.reason,
+                                  cmd.origin.value,
+                                  st.cfg.core.self.value,
+                                  cmd.issued_at.ns,
+                                  ack.accepted_at.ns,
+                                  // The ack carries the wall clock at acceptance and the
+                                  // measured time from there to the gate closed.
+                                  ack.accepted_at.ns + ack.gate_close_ns};
+  auto body = compliance::notification_body(n);
+  auto put = st.cfg.compliance->enqueue(compliance::idempotency_key(n), body,
+                                        compliance::sign_body(*st.cfg.node_key, body),
+                                        st.cfg.node_key_name);
+  if (!put.ok)
+    spdlog::error("event=compliance_enqueue_failed id={} error=\"{}\"", cmd.id.value, put.error);
+  record_channel(self, cmd,
+                 channel_result{cmd.id, st.cfg.core.self, "compliance", put.ok,
+                                monotonic_ns() - started, 0, 0, -1, put.error});
+}
+
+// compliance.*: the outbox's figures (docs/monitoring.md), only on a node
+// with the channel.
+void add_compliance_stats(kill_ptr self, actor_stats& s) {
+  if (!self->state.cfg.compliance)
+    return;
+  auto o = self->state.cfg.compliance->stats();
+  auto& c = s.counters;
+  c["compliance.enqueued"] = o.enqueued;
+  c["compliance.duplicates"] = o.duplicates;
+  c["compliance.refused_full"] = o.refused_full;
+  c["compliance.store_errors"] = o.store_errors;
+  c["compliance.delivered"] = o.delivered;
+  c["compliance.attempts"] = o.attempts;
+  c["compliance.pending"] = o.pending;
+  c["compliance.oldest_pending_age_ns"] = o.oldest_pending_age_ns;
+  c["compliance.last_ack_latency_ns"] = o.last_ack_latency_ns;
+  c["compliance.max_ack_latency_ns"] = o.max_ack_latency_ns;
+  for (auto& [why, n] : o.failures)
+    c["compliance.failures." + why] = n;
 }
 
 // Counted and logged once per kind (sender_guard), audited through the

@@ -230,9 +230,11 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   bool disconnect = disconnects > 0;
   auto risk = d.ack.applied ? local_role(self, "risk") : caf::actor{};
   bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
+  bool reported = d.ack.applied && self->state.cfg.compliance_configured;
   d.ack.channels_started = (cancel && oms ? 1 : 0)
                            + (venue ? static_cast<int32_t>(connectors.size()) : 0)
-                           + (flatten ? 1 : 0) + disconnects + (risk ? 1 : 0) + (audited ? 1 : 0);
+                           + (flatten ? 1 : 0) + disconnects + (risk ? 1 : 0) + (audited ? 1 : 0)
+                           + (reported ? 1 : 0);
   if (self->state.core->on_ack(d.ack) && d.ack.applied) {
     auto& m = self->state.last_kill;
     m["last.gate_close_ns." + d.ack.node.value] = d.ack.gate_close_ns;
@@ -283,6 +285,9 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   // is still cut, after the time a flatten may take.
   if (d.ack.applied && cmd.level == kill_level::full_stop && !connectors.empty() && !disconnect)
     self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
+  // Last: its durable write waits for no other channel's request to leave.
+  if (reported)
+    run_compliance_channel(self, cmd, d.ack);
   return "";
 }
 
@@ -445,6 +450,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       add_quorum_stats(self, s);
       add_audit_stats(self, s);
       add_fanout_stats(self, s);
+      add_compliance_stats(self, s);
       st.guard.add_to(s.counters);
       for (auto& [k, v] : st.last_kill)
         s.counters[k] = v;

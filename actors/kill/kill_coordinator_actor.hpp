@@ -12,6 +12,9 @@
 //      peer:   verify the same signature, gate closed ─┬─> echo to its peers (first sight only)
 //                                                      ├─> kill_ack to origin, then channel_results
 //                                                      └─> its own channels
+//                                     ├─> compliance: the signed notification in the durable
+//                                     │   outbox (measured to its commit; delivered by the
+//                                     │   outbox's own thread, retried until acknowledged)
 //   origin replies kill_report once every peer acked and every announced
 //   channel reported, or at the report deadline (then complete=false).
 //
@@ -56,6 +59,9 @@ namespace cwts {
 
 namespace kill_detail {
 struct fanout_inbox;
+}
+namespace compliance {
+class outbox;
 }
 
 // What outlives one coordinator: the core (kills applied, the gate's cause)
@@ -123,6 +129,13 @@ struct kill_coordinator_config {
   // Tests and drills only ([kill] caf-echo = false): no CAF echo of an
   // applied kill, so the fan-out alone must halt the cluster.
   bool caf_echo = true;
+  // The kill's compliance channel (docs/kill-switch.md "Compliance channel"):
+  // every kill applied here is written, signed with node_key, to this
+  // durable outbox, whose own thread delivers it. Off unless configured;
+  // configured but not open (compliance_error says why): the channel fails.
+  bool compliance_configured = false;
+  std::shared_ptr<compliance::outbox> compliance;
+  std::string compliance_error;
   // Shared by every copy of this config (every restart); null: none kept.
   std::shared_ptr<kill_carried_state> carried = std::make_shared<kill_carried_state>();
 };

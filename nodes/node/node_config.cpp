@@ -189,6 +189,16 @@ node_config::node_config() {
     .add(raw_.fanout_realtime_priority, "fanout-realtime-priority",
          "SCHED_FIFO priority of the fan-out's thread where allowed (0: normal, 1..99)")
     .add(raw_.caf_echo, "caf-echo", "tests and drills only: 0 sends no CAF echo of a kill (default 1)");
+  auto& c = raw_compliance_; // docs/kill-switch.md "Compliance channel"
+  opt_group{custom_options_, "compliance"}
+    .add(c.endpoint, "endpoint",
+         "http(s)://host:port/path receiving every kill's signed notification (empty: off)")
+    .add(c.outbox, "outbox", "durable outbox (SQLite); <node-id> is replaced")
+    .add(c.ca_file, "ca-file", "https: CA file (PEM) of the receiver (empty: the system's)")
+    .add(c.request_timeout_ms, "request-timeout-ms", "one delivery attempt: connect + send + answer")
+    .add(c.retry_min_ms, "retry-min-ms", "first retry's wait, doubled per failure")
+    .add(c.retry_max_ms, "retry-max-ms", "longest wait between retries")
+    .add(c.max_pending, "max-pending", "undelivered notifications kept; one more is refused");
   auto& rt = raw_retention_; // docs/retention.md "Config"
   opt_group{custom_options_, "retention"}
     .add(rt.archive_dir, "archive-dir", "archive folder; <node-id> is replaced (empty: no archiving)")
@@ -897,6 +907,16 @@ bool node_config::read_supervision(node_settings& s, std::string& error) const {
   return true;
 }
 
+// [compliance] (actors/compliance/compliance_config.hpp); the outbox's
+// folder is made only on a node with an endpoint.
+bool node_config::read_compliance(node_settings& s, std::string& error) const {
+  std::string path;
+  if (!raw_compliance_.endpoint.empty()
+      && !node_file_path("compliance.outbox", raw_compliance_.outbox, s.self, path, error))
+    return false;
+  return compliance::parse_compliance_config(raw_compliance_, path, s.compliance, error);
+}
+
 // [retention] (reporting/archive/retention_config.hpp): paths resolved like
 // every node file (<node-id>, folders made).
 bool node_config::read_retention(node_settings& s, std::string& error) const {
@@ -923,7 +943,7 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
       && read_fanout(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
-      && read_supervision(s, error) && read_members(s, error)
+      && read_supervision(s, error) && read_members(s, error) && read_compliance(s, error)
       && read_retention(s, error))
     return s;
   return std::nullopt;

@@ -14,6 +14,7 @@
 
 #include "caf/actor_system_config.hpp"
 
+#include "actors/compliance/compliance_config.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
@@ -221,6 +222,8 @@ struct node_settings {
   // [cluster] id: every kill and reset is signed for it.
   std::string cluster_id = "cwts-local";
   kill_settings kill;
+  // [compliance]: the kill's compliance outbox and receiver; none: no channel.
+  std::optional<compliance::outbox_config> compliance;
   // [retention]: the archive, its retention period and rotation (docs/retention.md); none: off.
   std::optional<archive::retention_settings> retention;
   admin_settings admin;
@@ -300,6 +303,7 @@ private:
   bool read_auto_triggers(node_settings& s, std::string& error) const;
   bool read_admin(node_settings& s, std::string& error) const;
   bool read_supervision(node_settings& s, std::string& error) const;
+  bool read_compliance(node_settings& s, std::string& error) const;
   bool read_retention(node_settings& s, std::string& error) const;
 
   struct raw_options {
@@ -386,6 +390,7 @@ private:
   };
   raw_options raw_;
   gpu::gpu_raw_options raw_gpu_;
+  compliance::compliance_raw_options raw_compliance_;
   archive::retention_raw_options raw_retention_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "caf/actor_system.hpp"
 
+#include "actors/compliance/compliance_outbox.hpp"
 #include "actors/connector/connector_actor.hpp"
 #include "actors/gpu/gpu_worker_actor.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
@@ -13,6 +14,8 @@
 #include "reporting/archive/archive_runner.hpp"
 
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 namespace cwts {
 
@@ -67,6 +70,15 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
             || (!e.node.empty() && have.node == e.node);
     if (!dup)
       cfg.fanout_members.push_back(std::move(e));
+  }
+  // One outbox per node, opened here: every restart of the coordinator
+  // shares it (its delivery thread outlives them).
+  if (s.compliance) {
+    cfg.compliance_configured = true;
+    cfg.compliance = compliance::outbox::open(*s.compliance, cfg.compliance_error);
+    if (!cfg.compliance)
+      spdlog::critical("event=compliance_outbox_not_open path={} error=\"{}\"", s.compliance->path,
+                       cfg.compliance_error);
   }
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }

@@ -62,7 +62,7 @@ struct fixture {
   }
 
   kill_notification kill(const std::string& id) const {
-    return kill_notification{id, "cancel_all", "cluster", "", "alice", "operator",
+    return kill_notification{id, 2, "2-cancel-all", "cluster", "", "alice", "operator",
                              "test \"quoted\" reason", "solo", "solo", 1, 2, 3};
   }
 
@@ -128,7 +128,7 @@ CAF_TEST(an_altered_body_fails_the_receivers_signature_check) {
   auto sig = sign_body(key, body);
   CAF_CHECK(verify_body(key.public_key(), body, sig));
   auto altered = body;
-  altered[altered.find("cancel_all")] = 'C';
+  altered[altered.find("cancel-all")] = 'C';
   CAF_CHECK(!verify_body(key.public_key(), altered, sig));
   CAF_CHECK(!verify_body(ed25519_signer::generate().public_key(), body, sig));
   CAF_CHECK(!verify_body(key.public_key(), body, "not base64!"));
