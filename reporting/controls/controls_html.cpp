@@ -68,7 +68,11 @@ void summary(std::ostream& out, const controls_report& r) {
   row("Drills", r.drills_known ? std::to_string(r.drills.size()) : "no drill records given");
   row("Clock measurements", r.clock_known ? std::to_string(r.clock.size()) : "no node log given");
   row("Kill audit chain", r.audit_verdict.empty() ? "not given" : r.audit_verdict);
-  out << "</table>\n<h3>Records read</h3>\n<table class=\"sources\"><tr><th>Section</th>"
+  out << "</table>\n";
+}
+
+void sources(std::ostream& out, const controls_report& r) {
+  out << "<h2 id=\"sources\">Records read</h2>\n<table class=\"sources\"><tr><th>Section</th>"
          "<th>Record</th><th>Status</th></tr>\n";
   for (auto& s : r.sources)
     out << "<tr><td>" << e(s.section) << "</td><td>" << e(s.record) << "</td><td>" << e(s.status)
@@ -144,7 +148,14 @@ void rejects(std::ostream& out, const controls_report& r) {
     return none(out, "No order records were given: rejects cannot be shown.");
   if (r.rejects.empty())
     return none(out, "No order was rejected by our checks on this day.");
-  out << "<div id=\"rejects-chart\"></div>\n<table class=\"rejects\"><tr><th>Time (UTC)</th>"
+  out << "<div id=\"rejects-chart\"></div>\n<p class=\"meta\">Every reject is listed under "
+         "<a href=\"#reject-list\">Every reject</a>.</p>\n";
+}
+
+void reject_list(std::ostream& out, const controls_report& r) {
+  if (r.rejects.empty())
+    return;
+  out << "<h2 id=\"reject-list\">Every reject</h2>\n<table class=\"rejects\"><tr><th>Time (UTC)</th>"
          "<th>Order</th><th>Rule</th><th>Reason</th><th>Instrument</th><th>Account</th>"
          "<th>Strategy</th></tr>\n";
   for (auto& x : r.rejects)
@@ -312,13 +323,15 @@ std::string to_html(const controls_report& r) {
       << " (UTC) &middot; node " << e(r.node) << " &middot; generated " << e(utc(r.generated_ns))
       << " &middot; schema " << controls_report_schema << "</p>\n"
       << "<p class=\"meta\">Evidence for SEC Rule 15c3-5 and MiFID II RTS 6 Art. 15-17: each "
-         "figure below is read from the record named under \"Records read\".</p>\n";
+         "figure below is read from a record named under \"Records read\" at the end.</p>\n";
   summary(out, r);
-  controls(out, r);
   rejects(out, r);
   kills(out, r);
+  controls(out, r);
   drills(out, r);
   clock(out, r);
+  reject_list(out, r);
+  sources(out, r);
   if (!r.problems.empty()) {
     out << "<h2 id=\"problems\">Records that could not be read</h2>\n<ul>\n";
     for (auto& p : r.problems)

@@ -1,0 +1,171 @@
+// A real node run for `cwts report controls` (issue 22 "Done when": the
+// controls report for a run lists every reject and the kill with its channel
+// times; the report opened in a real browser, its charts checked).
+// cwts-node quotes 1000 with max-order-qty 500: risk rejects every quote
+// (max_qty_exceeded). An operator changes a limit (signed), kills the node
+// with a reason that carries HTML, and resets it. The report is made from
+// the node's own records, then headless Chromium loads the page and the
+// DOM its script built is compared with the report's JSON.
+#define CAF_SUITE report_controls_browser
+#include "caf/test/unit_test_impl.hpp"
+
+#include <unistd.h>
+
+#include <rapidjson/document.h>
+
+#include "reporting/controls/drill_log.hpp"
+#include "reporting/orders/journal_reader.hpp"
+#include "tests/integration/node/kill_cli.hpp"
+#include "tests/integration/node/single_node.hpp"
+#include "tests/integration/node/stop_node.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string chromium = "/usr/bin/chromium";
+const std::string hostile = "drill <img src=x onerror=alert(1)> & </script>";
+
+size_t count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++n;
+  return n;
+}
+
+// The integer values of attribute `attr` on every element whose class
+// attribute starts with `cls`, as Chromium serialised the DOM.
+std::vector<int64_t> attr_values(const std::string& dom, const std::string& cls, const std::string& attr) {
+  std::vector<int64_t> out;
+  auto needle = "class=\"" + cls;
+  for (auto at = dom.find(needle); at != std::string::npos; at = dom.find(needle, at + 1)) {
+    auto end = dom.find('>', at);
+    auto tag = dom.substr(at, end - at);
+    auto a = tag.find(attr + "=\"");
+    if (a != std::string::npos)
+      out.push_back(std::stoll(tag.substr(a + attr.size() + 2)));
+  }
+  return out;
+}
+
+std::string today_utc() {
+  return report::format_utc_time(wall_clock_now()).substr(0, 10);
+}
+
+} // namespace
+
+CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
+  if (::access(chromium.c_str(), X_OK) != 0)
+    CAF_FAIL("no " << chromium << ": run scripts/bootstrap (it installs chromium)");
+  std::vector<std::string> extra{"--risk.max-order-qty=500", "--strategy.order-qty=1000",
+                                 "--risk.max-reject-ratio=0"};
+  single_node n("report_controls_browser", extra);
+  auto day = today_utc();
+  auto rejected = n.wait_for(
+    [](const node_status_view& s) {
+      return s.counter_or_zero("risk", "rejected.max_qty_exceeded") >= 3;
+    },
+    45s);
+  CAF_REQUIRE(rejected.met);
+  auto node = "--node=127.0.0.1:" + std::to_string(n.cluster_port);
+  auto limit = run_command("limit",
+                           {n.paths.cli_bin, "limit", node, "--target=USDCHF",
+                            "--field=max-order-qty", "--value=600", "--reason=itest desk request",
+                            "--operator=alice", "--key-file=" + n.paths.operator_key("alice")},
+                           n.dir, 20s);
+  CAF_REQUIRE_EQUAL(limit.exit_code, 0);
+  auto kill = n.kill({"--level=2", "--reason=" + hostile});
+  CAF_MESSAGE(kill.raw.out << kill.raw.err);
+  CAF_REQUIRE_EQUAL(kill.complete, std::optional<std::string>{"1"});
+  auto reset = run_reset(n.paths, n.dir, n.cluster_port, {"--reason=itest all clear"});
+  CAF_MESSAGE(reset.raw.out << reset.raw.err);
+  CWTS_STOP_NODE(n.node);
+
+  // A drill record as `cwts drill` appends it.
+  std::string error;
+  auto drills = n.dir + "/drills.jsonl";
+  auto started = wall_clock_now().millis();
+  auto line = report::drill_record_line(
+    "{\"scenario\":\"crash\",\"started_at_ms\":" + std::to_string(started)
+      + ",\"result\":\"pass\",\"measured_ms\":{\"detection_ms\":212},"
+        "\"expectations\":[{\"name\":\"supervisor restarted risk\",\"pass\":true}]}",
+    started + 4000, n.dir + "/report.json", error);
+  CAF_REQUIRE(report::append_drill_record(drills, line, error));
+
+  // The report, from the node's config and the arguments it ran with.
+  auto argv = node_argv(n.paths, "node.ini", n.venue.port(), n.cluster_port, extra);
+  std::string node_args;
+  for (size_t i = 2; i < argv.size(); ++i)
+    node_args += argv[i] + " ";
+  auto out_dir = n.dir + "/report";
+  auto made = run_command("report",
+                          {n.paths.cli_bin, "report", "controls", "--day=" + day, "--out=" + out_dir,
+                           "--node-config=" + n.paths.config("node.ini"), "--node-args=" + node_args,
+                           "--run-dir=" + n.dir, "--node-log=" + n.node.err_path(),
+                           "--drills=" + drills},
+                          n.dir, 30s);
+  CAF_MESSAGE(made.out << made.err);
+  CAF_REQUIRE_EQUAL(made.exit_code, 0);
+  auto json = read_file(out_dir + "/controls-" + day + ".json");
+  auto html_path = out_dir + "/controls-" + day + ".html";
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  CAF_REQUIRE(!d.HasParseError());
+  CAF_CHECK_EQUAL(std::string(d["schema"].GetString()), "cwts.controls_report.v1");
+  CAF_CHECK(d["audit"]["verified"].GetBool());
+  // Every reject the node's risk counted is in the report.
+  auto& orders = d["orders"];
+  CAF_REQUIRE(orders["known"].GetBool());
+  auto rejects = orders["rejected_by_us"].GetInt64();
+  CAF_CHECK_GREATER_OR_EQUAL(rejects, rejected.last.counter_or_zero("risk", "rejected.max_qty_exceeded"));
+  CAF_REQUIRE_EQUAL(static_cast<int64_t>(orders["rejects"].Size()), rejects);
+  // The operator's kill, with its channels' measured times.
+  const rapidjson::Value* ours = nullptr;
+  for (auto& k : d["kills"].GetArray())
+    if (std::string(k["reason"].GetString()) == hostile)
+      ours = &k;
+  CAF_REQUIRE(ours != nullptr);
+  CAF_CHECK_EQUAL(std::string((*ours)["issuer"].GetString()), "alice");
+  CAF_CHECK_EQUAL((*ours)["level"].GetInt64(), 2);
+  CAF_REQUIRE_GREATER((*ours)["channels"].Size(), 0u);
+  for (auto& c : (*ours)["channels"].GetArray())
+    CAF_CHECK_GREATER(c["duration_ns"].GetInt64(), 0);
+  CAF_CHECK_GREATER(d["resets"].Size(), 0u);
+  CAF_CHECK_EQUAL(d["drills"].Size(), 1u);
+  // The signed limit change, with who signed it.
+  bool change_seen = false;
+  for (auto& c : d["controls"].GetArray())
+    for (auto& ch : c["changes"].GetArray())
+      change_seen = change_seen || (std::string(ch["issuer"].GetString()) == "alice"
+                                    && std::string(ch["value"].GetString()) == "600");
+  CAF_CHECK(change_seen);
+
+  // The page in a real browser: what its script drew.
+  auto dom = run_command("chromium",
+                         {chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--user-data-dir=" + n.dir + "/chromium-profile",
+                          "--virtual-time-budget=5000", "--dump-dom", "file://" + html_path},
+                         n.dir, 60s);
+  CAF_REQUIRE_EQUAL(dom.exit_code, 0);
+  auto& page = dom.out;
+  CAF_CHECK(has(page, "data-charts=\"drawn\""));
+  // Rejects per hour: the bars add up to every reject.
+  int64_t drawn = 0;
+  for (auto v : attr_values(page, "bar\"", "data-count"))
+    drawn += v;
+  CAF_CHECK_EQUAL(drawn, rejects);
+  // One bar per channel of every kill.
+  size_t channels = 0;
+  for (auto& k : d["kills"].GetArray())
+    channels += k["channels"].Size();
+  CAF_CHECK_EQUAL(count(page, "class=\"channel-bar"), channels);
+  CAF_CHECK_EQUAL(count(page, "class=\"chart kill-timeline-chart\""), d["kills"].Size());
+  // Every reject listed, by its order id.
+  for (auto& r : orders["rejects"].GetArray())
+    CAF_CHECK(has(page, std::string(">") + r["id"].GetString() + "<"));
+  // The reason text stayed text: no element came from it.
+  CAF_CHECK(!has(page, "<img"));
+  CAF_CHECK(has(page, "drill &lt;img src=x onerror=alert(1)&gt; &amp; &lt;/script&gt;"));
+}
