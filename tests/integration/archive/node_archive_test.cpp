@@ -109,3 +109,19 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   CAF_CHECK(has(prune.out, "nothing pruned"));
   n.node.stop();
 }
+
+CAF_TEST(a_retention_period_of_zero_or_less_stops_the_node_with_the_key_named) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("node_archive_config");
+  for (std::string days : {"0", "-5"}) {
+    auto argv = node_argv(paths, "node.ini", 1, free_port(),
+                          {"--cwts.duration=3", "--retention.archive-dir=" + dir + "/archive",
+                           "--retention.days=" + days});
+    auto r = run_command("node", std::move(argv), dir, 30s);
+    CAF_MESSAGE("days=" << days << " -> rc=" << r.exit_code << " " << tail(r.err, 400));
+    CAF_CHECK(!r.timed_out);
+    CAF_CHECK_NOT_EQUAL(r.exit_code, 0);
+    CAF_CHECK(has(r.err, "retention.days: " + days + " is not a retention period"));
+  }
+}
