@@ -133,7 +133,7 @@ const char* controls_report_script() {
     text(s, L - 6, y(lo) + 4, lo + ' ms', {'text-anchor': 'end', 'class': 'axis'});
     [0, 6, 12, 18, 24].forEach(function (h) {
       text(s, x(data.from_ns + h * 3600e9), H - 10, String(h).padStart(2, '0') + ':00',
-           {'text-anchor': 'middle', 'class': 'axis'});
+           {'text-anchor': h === 24 ? 'end' : 'middle', 'class': 'axis'});
     });
     data.clock.forEach(function (c) {
       var p = el('circle', {'class': 'clock-point', cx: x(c.ts_ns), cy: y(c.offset_ms), r: 4,
