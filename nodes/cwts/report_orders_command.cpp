@@ -166,32 +166,46 @@ int run_report_orders_command(int argc, char** argv) {
       paths.push_back(j.path);
     }
   }
-  std::vector<std::vector<report::order_event>> sources;
-  int64_t from_rejects = 0;
-  for (auto& p : paths) {
-    std::vector<report::order_event> events;
-    report::read_stats st;
-    if (auto why = report::read_journal(p, range, events, &st); !why.empty())
+  // Every journal is opened (and checked) before anything is written.
+  std::vector<report::journal_cursor> cursors(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (auto why = cursors[i].open(paths[i], range); !why.empty())
       return fail(why, 1);
-    from_rejects += st.rejects;
-    sources.push_back(std::move(events));
-  }
-  report::merge_stats ms;
-  auto merged = report::merge_events(std::move(sources), &ms);
+  // A file is written beside its name and renamed when complete: a failed
+  // export never leaves a file that looks whole.
   std::ofstream file;
+  std::string partial = o.out + ".partial";
   if (!o.out.empty()) {
-    file.open(o.out, std::ios::binary | std::ios::trunc);
+    file.open(partial, std::ios::binary | std::ios::trunc);
     if (!file)
-      return fail("cannot write '" + o.out + "'", 1);
+      return fail("cannot write '" + partial + "'", 1);
   }
   std::ostream& out = o.out.empty() ? std::cout : file;
-  if (o.format == "csv")
-    report::write_csv(out, merged);
-  else
-    report::write_jsonl(out, merged);
+  bool csv = o.format == "csv";
+  if (csv)
+    out << report::csv_header() << "\r\n";
+  report::merge_stats ms;
+  auto why = report::merge_cursors(cursors, [&](const report::order_event& e) {
+    out << (csv ? report::to_csv_row(e) + "\r\n" : report::to_json_line(e) + "\n");
+  }, &ms);
   out.flush();
-  if (!out)
-    return fail("writing " + (o.out.empty() ? std::string("standard output") : o.out) + " failed", 1);
+  if (!why.empty() || !out) {
+    std::error_code ignored;
+    if (!o.out.empty())
+      fs::remove(partial, ignored);
+    return fail(!why.empty() ? why : "writing " + (o.out.empty() ? std::string("standard output") : o.out)
+                                       + " failed", 1);
+  }
+  if (!o.out.empty()) {
+    file.close();
+    std::error_code ec;
+    fs::rename(partial, o.out, ec);
+    if (ec)
+      return fail("cannot rename '" + partial + "' to '" + o.out + "': " + ec.message(), 1);
+  }
+  int64_t from_rejects = 0;
+  for (auto& c : cursors)
+    from_rejects += c.stats().rejects;
   std::cerr << "cwts report orders: " << ms.out << " events (" << from_rejects
             << " refused before the journal) from " << paths.size() << " journals, "
             << ms.duplicates << " duplicates removed, [" << report::format_utc_time(range.from)

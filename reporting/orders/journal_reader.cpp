@@ -8,6 +8,8 @@
 
 #include <array>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <sys/stat.h>
 
 namespace cwts::report {
@@ -123,125 +125,209 @@ std::string events_sql(int version) {
          "e.cum_qty, e.venue_order_id, e.venue_text, e.ts_event, o.strategy, " + account + ", "
          + venue + ", o.symbol, o.side, o.order_type, o.tif, o.limit_price, o.quantity, " + extra
          + " FROM events e JOIN orders o ON o.client_order_id = e.client_order_id "
-           "WHERE e.ts_event >= ?1 AND e.ts_event < ?2 ORDER BY e.seq";
+           "WHERE e.ts_event >= ?1 AND e.ts_event < ?2 ORDER BY e.ts_event, " + std::string(version >= 4 ? "e.node, " : "") + "e.seq";
 }
 
 constexpr const char* rejects_sql =
   "SELECT seq, client_order_id, related_id, reject_rule, detail, initiator, ts_event, "
   "clock_source, node, strategy, account, venue, symbol, side, order_type, tif, limit_price, "
-  "quantity FROM rejects WHERE ts_event >= ?1 AND ts_event < ?2 ORDER BY seq";
+  "quantity FROM rejects WHERE ts_event >= ?1 AND ts_event < ?2 ORDER BY ts_event, node, seq";
 
 std::string sqlite_error(sqlite3* db, const std::string& path, const std::string& what) {
   return "journal '" + path + "': " + what + ": " + sqlite3_errmsg(db);
 }
 
+// Both tables' rows in one order: event time, node, table, row (the merge's
+// key, merge.hpp, with the journal constant).
+bool before(const order_event& a, const order_event& b) {
+  return std::tie(a.event_time.ns, a.node, a.source, a.seq)
+         < std::tie(b.event_time.ns, b.node, b.source, b.seq);
+}
+
 } // namespace
 
-std::string read_journal(const std::string& path, const time_range& range,
-                         std::vector<order_event>& out, read_stats* stats) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0)
-    return "journal '" + path + "': no such file";
-  if (!S_ISREG(st.st_mode))
-    return "journal '" + path + "': not a regular file";
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(uri_of(path).c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
-  db_ptr db(raw);
-  if (rc != SQLITE_OK)
-    return "journal '" + path + "': cannot open: " + (raw ? sqlite3_errmsg(raw) : "out of memory");
-  // A node writing the journal holds its lock only for a commit.
-  sqlite3_busy_timeout(db.get(), 2000);
-  auto prepare = [&](const std::string& sql, stmt_ptr& s) {
+struct journal_cursor::impl {
+  std::string path;
+  int version = 0;
+  db_ptr db;
+  stmt_ptr events, rejects;
+  std::optional<order_event> next_event, next_reject; // each table's next row
+  read_stats stats;
+  std::string error;
+
+  std::string fail(const std::string& what) {
+    error = sqlite_error(db.get(), path, what);
+    return error;
+  }
+
+  bool prepare(const std::string& sql, stmt_ptr& s) {
     sqlite3_stmt* p = nullptr;
     bool ok = sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &p, nullptr) == SQLITE_OK;
     s.reset(p);
     return ok;
-  };
-  stmt_ptr s;
-  if (!prepare("PRAGMA user_version", s) || sqlite3_step(s.get()) != SQLITE_ROW)
-    return sqlite_error(db.get(), path, "not an SQLite database");
-  int version = sqlite3_column_int(s.get(), 0);
-  if (version > newest_schema)
-    return "journal '" + path + "': schema version " + std::to_string(version)
-           + " is newer than this build knows (" + std::to_string(newest_schema) + ")";
-  if (version < 1)
-    return "journal '" + path + "': not an OMS journal (no schema version)";
-  // One read transaction: both tables seen at the same commit.
-  if (sqlite3_exec(db.get(), "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
-    return sqlite_error(db.get(), path, "begin read");
-  std::vector<order_event> got;
-  read_stats counted;
-  counted.schema_version = version;
-  if (!prepare(events_sql(version), s))
-    return sqlite_error(db.get(), path, "read events");
-  sqlite3_bind_int64(s.get(), 1, range.from.ns);
-  sqlite3_bind_int64(s.get(), 2, range.to.ns);
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+  }
+
+  // The next row of events into next_event (nullopt at the end).
+  bool step_events() {
+    next_event.reset();
+    int rc = sqlite3_step(events.get());
+    if (rc == SQLITE_DONE)
+      return true;
+    if (rc != SQLITE_ROW)
+      return fail("read events"), false;
+    sqlite3_stmt* s = events.get();
     order_event e;
     e.journal = path;
     e.source = "events";
-    e.seq = sqlite3_column_int64(s.get(), 0);
-    e.id.value = text(s.get(), 1);
-    bool submission = sqlite3_column_type(s.get(), 2) == SQLITE_NULL;
+    e.seq = sqlite3_column_int64(s, 0);
+    e.id.value = text(s, 1);
+    bool submission = sqlite3_column_type(s, 2) == SQLITE_NULL;
     order_status from = order_status::pending_new, to = order_status::pending_new;
-    if ((!submission && !parse_enum(text(s.get(), 2), statuses, from))
-        || !parse_enum(text(s.get(), 3), statuses, to) || !read_request(s.get(), 10, e))
-      return "journal '" + path + "': events row " + std::to_string(e.seq) + " (order " + e.id.value
-             + "): a status, symbol, side, type or tif does not parse";
-    e.fill_qty = qty::from_raw(sqlite3_column_int64(s.get(), 4));
-    e.fill_price = price::from_raw(sqlite3_column_int64(s.get(), 5));
-    e.cum_qty = qty::from_raw(sqlite3_column_int64(s.get(), 6));
-    e.venue_id.value = sqlite3_column_int64(s.get(), 7);
-    e.text = text(s.get(), 8);
-    e.event_time = timestamp_ns{sqlite3_column_int64(s.get(), 9)};
-    e.initiator = text(s.get(), 19);
-    e.issuer.value = text(s.get(), 20);
-    e.reject_rule = text(s.get(), 21);
-    e.related_id.value = text(s.get(), 22);
-    e.clock_source = text(s.get(), 23);
-    e.node = text(s.get(), 24);
-    e.venue_time = timestamp_ns{sqlite3_column_int64(s.get(), 25)};
+    if ((!submission && !parse_enum(text(s, 2), statuses, from)) || !parse_enum(text(s, 3), statuses, to)
+        || !read_request(s, 10, e)) {
+      error = "journal '" + path + "': events row " + std::to_string(e.seq) + " (order " + e.id.value
+              + "): a status, symbol, side, type or tif does not parse";
+      return false;
+    }
+    e.fill_qty = qty::from_raw(sqlite3_column_int64(s, 4));
+    e.fill_price = price::from_raw(sqlite3_column_int64(s, 5));
+    e.cum_qty = qty::from_raw(sqlite3_column_int64(s, 6));
+    e.venue_id.value = sqlite3_column_int64(s, 7);
+    e.text = text(s, 8);
+    e.event_time = timestamp_ns{sqlite3_column_int64(s, 9)};
+    e.initiator = text(s, 19);
+    e.issuer.value = text(s, 20);
+    e.reject_rule = text(s, 21);
+    e.related_id.value = text(s, 22);
+    e.clock_source = text(s, 23);
+    e.node = text(s, 24);
+    e.venue_time = timestamp_ns{sqlite3_column_int64(s, 25)};
     e.type = type_of(submission, from, to, e);
     if (e.type == order_event_type::rejected)
       e.rejected_by = rejected_by(e.initiator, e.reject_rule);
-    got.push_back(std::move(e));
-    ++counted.events;
+    next_event = std::move(e);
+    ++stats.events;
+    return true;
   }
-  if (rc != SQLITE_DONE)
-    return sqlite_error(db.get(), path, "read events");
-  if (version >= 4) {
-    if (!prepare(rejects_sql, s))
-      return sqlite_error(db.get(), path, "read rejects");
-    sqlite3_bind_int64(s.get(), 1, range.from.ns);
-    sqlite3_bind_int64(s.get(), 2, range.to.ns);
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-      order_event e;
-      e.type = order_event_type::rejected;
-      e.journal = path;
-      e.source = "rejects";
-      e.seq = sqlite3_column_int64(s.get(), 0);
-      e.id.value = text(s.get(), 1);
-      e.related_id.value = text(s.get(), 2);
-      e.reject_rule = text(s.get(), 3);
-      e.text = text(s.get(), 4);
-      e.initiator = text(s.get(), 5);
-      e.event_time = timestamp_ns{sqlite3_column_int64(s.get(), 6)};
-      e.clock_source = text(s.get(), 7);
-      e.node = text(s.get(), 8);
-      if (!read_request(s.get(), 9, e))
-        return "journal '" + path + "': rejects row " + std::to_string(e.seq) + " (order "
-               + e.id.value + "): a symbol, side, type or tif does not parse";
-      e.rejected_by = rejected_by(e.initiator, e.reject_rule);
-      got.push_back(std::move(e));
-      ++counted.rejects;
+
+  bool step_rejects() {
+    next_reject.reset();
+    if (!rejects)
+      return true; // before schema 4
+    int rc = sqlite3_step(rejects.get());
+    if (rc == SQLITE_DONE)
+      return true;
+    if (rc != SQLITE_ROW)
+      return fail("read rejects"), false;
+    sqlite3_stmt* s = rejects.get();
+    order_event e;
+    e.type = order_event_type::rejected;
+    e.journal = path;
+    e.source = "rejects";
+    e.seq = sqlite3_column_int64(s, 0);
+    e.id.value = text(s, 1);
+    e.related_id.value = text(s, 2);
+    e.reject_rule = text(s, 3);
+    e.text = text(s, 4);
+    e.initiator = text(s, 5);
+    e.event_time = timestamp_ns{sqlite3_column_int64(s, 6)};
+    e.clock_source = text(s, 7);
+    e.node = text(s, 8);
+    if (!read_request(s, 9, e)) {
+      error = "journal '" + path + "': rejects row " + std::to_string(e.seq) + " (order " + e.id.value
+              + "): a symbol, side, type or tif does not parse";
+      return false;
     }
-    if (rc != SQLITE_DONE)
-      return sqlite_error(db.get(), path, "read rejects");
+    e.rejected_by = rejected_by(e.initiator, e.reject_rule);
+    next_reject = std::move(e);
+    ++stats.rejects;
+    return true;
   }
-  sqlite3_exec(db.get(), "COMMIT", nullptr, nullptr, nullptr);
+};
+
+journal_cursor::journal_cursor() : p_(std::make_unique<impl>()) {}
+journal_cursor::~journal_cursor() = default;
+journal_cursor::journal_cursor(journal_cursor&&) noexcept = default;
+
+const std::string& journal_cursor::error() const { return p_->error; }
+const read_stats& journal_cursor::stats() const { return p_->stats; }
+const std::string& journal_cursor::path() const { return p_->path; }
+
+std::string journal_cursor::open(const std::string& path, const time_range& range) {
+  auto& c = *p_;
+  c = impl{};
+  c.path = path;
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0)
+    return c.error = "journal '" + path + "': no such file";
+  if (!S_ISREG(st.st_mode))
+    return c.error = "journal '" + path + "': not a regular file";
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(uri_of(path).c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+  c.db.reset(raw);
+  if (rc != SQLITE_OK)
+    return c.error = "journal '" + path + "': cannot open: " + (raw ? sqlite3_errmsg(raw) : "out of memory");
+  // A node writing the journal holds its lock only for a commit.
+  sqlite3_busy_timeout(c.db.get(), 2000);
+  stmt_ptr v;
+  if (!c.prepare("PRAGMA user_version", v) || sqlite3_step(v.get()) != SQLITE_ROW)
+    return c.fail("not an SQLite database");
+  c.version = sqlite3_column_int(v.get(), 0);
+  c.stats.schema_version = c.version;
+  if (c.version > newest_schema)
+    return c.error = "journal '" + path + "': schema version " + std::to_string(c.version)
+                     + " is newer than this build knows (" + std::to_string(newest_schema) + ")";
+  if (c.version < 1)
+    return c.error = "journal '" + path + "': not an OMS journal (no schema version)";
+  // One read transaction: both tables seen at the same commit.
+  if (sqlite3_exec(c.db.get(), "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return c.fail("begin read");
+  if (!c.prepare(events_sql(c.version), c.events))
+    return c.fail("read events");
+  sqlite3_bind_int64(c.events.get(), 1, range.from.ns);
+  sqlite3_bind_int64(c.events.get(), 2, range.to.ns);
+  if (c.version >= 4) {
+    if (!c.prepare(rejects_sql, c.rejects))
+      return c.fail("read rejects");
+    sqlite3_bind_int64(c.rejects.get(), 1, range.from.ns);
+    sqlite3_bind_int64(c.rejects.get(), 2, range.to.ns);
+  }
+  if (!c.step_events() || !c.step_rejects())
+    return c.error;
+  return {};
+}
+
+bool journal_cursor::next(order_event& out) {
+  auto& c = *p_;
+  if (!c.error.empty())
+    return false;
+  if (c.next_event && (!c.next_reject || !before(*c.next_reject, *c.next_event))) {
+    out = std::move(*c.next_event);
+    c.step_events(); // an error shows at the next call
+    return true;
+  }
+  if (c.next_reject) {
+    out = std::move(*c.next_reject);
+    c.step_rejects();
+    return true;
+  }
+  return false;
+}
+
+std::string read_journal(const std::string& path, const time_range& range,
+                         std::vector<order_event>& out, read_stats* stats) {
+  journal_cursor c;
+  if (auto why = c.open(path, range); !why.empty())
+    return why;
+  std::vector<order_event> got;
+  order_event e;
+  while (c.next(e))
+    got.push_back(std::move(e));
+  if (!c.error().empty())
+    return c.error();
   out.insert(out.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
   if (stats)
-    *stats = counted;
+    *stats = c.stats();
   return {};
 }
 

@@ -5,6 +5,7 @@
 // of every schema version (older rows give empty new fields). CAF-free.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,36 @@ struct read_stats {
   int schema_version = 0;
 };
 
+// One journal's events with event_time in a range, one at a time, in the
+// order (event time, node, table, row): what the streaming merge
+// (merge.hpp merge_cursors) reads, so an export holds one event per journal
+// in memory, not the whole range. One read transaction: both tables are seen
+// at the same commit.
+class journal_cursor {
+public:
+  journal_cursor();
+  ~journal_cursor();
+  journal_cursor(journal_cursor&&) noexcept;
+  journal_cursor(const journal_cursor&) = delete;
+  journal_cursor& operator=(const journal_cursor&) = delete;
+
+  // Empty on success; else one line saying what failed (no such file, not a
+  // journal, a newer schema, a row that does not parse), also in error().
+  std::string open(const std::string& path, const time_range& range);
+  // The next event; false at the end or on an error (error() non-empty).
+  bool next(order_event& out);
+  const std::string& error() const;
+  const read_stats& stats() const; // rows read so far
+  const std::string& path() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> p_;
+};
+
 // Appends the events of the journal at `path` with event_time in `range` to
-// `out`, in the journal's own order. Empty `why` on success; else one line
-// saying what failed (no such file, not a journal, a newer schema, a row
-// that does not parse) and `out` is left as it was.
+// `out`, in the cursor's order. Empty `why` on success; else one line
+// saying what failed and `out` is left as it was.
 std::string read_journal(const std::string& path, const time_range& range,
                          std::vector<order_event>& out, read_stats* stats = nullptr);
 

@@ -3,10 +3,12 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "actors/oms/order_journal.hpp"
 #include "reporting/orders/journal_reader.hpp"
+#include "reporting/orders/merge.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
 
@@ -175,6 +177,46 @@ CAF_TEST(rejects_are_append_only) {
   CAF_CHECK_NOT_EQUAL(exec_raw(path, "UPDATE rejects SET detail='x'"), SQLITE_OK);
   CAF_CHECK_NOT_EQUAL(exec_raw(path, "DELETE FROM rejects"), SQLITE_OK);
   CAF_CHECK_EQUAL(read().size(), 1u);
+}
+
+// Failover: node a's journal, a copy of it (archived next to the live one),
+// and node b's journal with times among a's. The streamed merge gives what
+// the in-memory merge gives, each record once.
+CAF_TEST(the_streamed_merge_of_several_journals_equals_the_in_memory_merge) {
+  submit(strategy_order("o1"), {"strategy", {}, {}, {}, {}, {}}); // t 1001
+  venue("o1", order_status::accepted, "0");                       // t 1002
+  clock += 10;
+  venue("o1", order_status::filled, "1", "1");                    // t 1013
+  journal.close();
+  auto copy = dir.file("copy.sqlite");
+  std::filesystem::copy_file(path, copy);
+  auto other = dir.file("b.sqlite");
+  {
+    order_journal b;
+    CAF_REQUIRE(!b.open(other));
+    b.set_writer(node_id{"node-b"}, "system_realtime");
+    CAF_REQUIRE(!b.record_submitted(strategy_order("o2"), timestamp_ns{1002}, {}));
+    CAF_REQUIRE(!b.record_reject(strategy_order("r2"), {"risk", {}, "invalid_qty", {}, {}, {}},
+                                 "qty 0", timestamp_ns{1005}));
+  }
+  std::vector<std::vector<order_event>> all(3);
+  std::vector<journal_cursor> cursors(3);
+  std::string paths[] = {path, copy, other};
+  for (size_t i = 0; i < 3; ++i) {
+    CAF_REQUIRE_EQUAL(read_journal(paths[i], everything, all[i]), "");
+    CAF_REQUIRE_EQUAL(cursors[i].open(paths[i], everything), "");
+  }
+  merge_stats in_memory, streamed;
+  auto expected = merge_events(all, &in_memory);
+  std::vector<order_event> got;
+  CAF_REQUIRE_EQUAL(merge_cursors(cursors, [&](const order_event& e) { got.push_back(e); }, &streamed), "");
+  CAF_CHECK_EQUAL(types_of(got), "o1:new o1:accepted o2:new r2:rejected o1:filled ");
+  CAF_CHECK_EQUAL(types_of(got), types_of(expected));
+  CAF_CHECK_EQUAL(streamed.duplicates, 3);
+  CAF_CHECK_EQUAL(in_memory.duplicates, 3);
+  CAF_CHECK_EQUAL(streamed.out, 5);
+  for (size_t i = 0; i < got.size(); ++i)
+    CAF_CHECK_EQUAL(got[i].journal, expected[i].journal);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
