@@ -30,7 +30,7 @@ using report::controls_report;
 constexpr const char* usage =
   "usage: cwts report controls --day=YYYY-MM-DD --out=DIR\n"
   "         [--node-config=INI [--node-args=\"ARGS\"] [--run-dir=DIR]]\n"
-  "         [--journal=PATH[,PATH...]] [--audit=PATH] [--decisions=PATH] [--operators=INI]\n"
+  "         [--journal=PATH ...] [--audit=PATH] [--decisions=PATH] [--operators=INI]\n"
   "         [--drills=PATH] [--node-log=PATH]\n"
   "Writes DIR/controls-<day>.json and DIR/controls-<day>.html: the node's pre-trade\n"
   "controls with their limits and signed changes, orders checked and rejected by reason,\n"
@@ -39,7 +39,8 @@ constexpr const char* usage =
   "  --node-config  the node's INI file; --node-args the arguments it was started with\n"
   "                 (limits, node id, and the paths of its journal, audit chain, decision\n"
   "                 log and operators file); --run-dir its working directory (default .)\n"
-  "  --journal ...  name a record directly (overrides the node config's path)\n"
+  "  --journal ...  name a record directly (overrides the node config's path); --journal\n"
+  "                 once per journal of every node that held the OMS that day\n"
   "  --drills       the drill records `cwts drill` appends (<cluster run-dir>/drills.jsonl)\n"
   "  --node-log     the node's log (its stderr): venue clock measurements, command times\n"
   "example:\n"
@@ -50,18 +51,23 @@ constexpr const char* usage =
 
 struct options {
   std::string day, out, node_config, node_args, run_dir = ".";
-  std::string journals, audit, decisions, operators, drills, node_log;
+  std::string audit, decisions, operators, drills, node_log;
+  std::vector<std::string> journals; // --journal, once per journal
 };
 
 bool parse(int argc, char** argv, options& o, std::string& error) {
   std::map<std::string, std::string*> keys{
     {"--day", &o.day},           {"--out", &o.out},         {"--node-config", &o.node_config},
-    {"--node-args", &o.node_args}, {"--run-dir", &o.run_dir}, {"--journal", &o.journals},
+    {"--node-args", &o.node_args}, {"--run-dir", &o.run_dir},
     {"--audit", &o.audit},       {"--decisions", &o.decisions}, {"--operators", &o.operators},
     {"--drills", &o.drills},     {"--node-log", &o.node_log}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
+    if (eq != std::string::npos && a.compare(0, eq, "--journal") == 0) {
+      o.journals.push_back(a.substr(eq + 1));
+      continue;
+    }
     auto k = keys.find(a.substr(0, eq));
     if (k == keys.end() || eq == std::string::npos) {
       error = "bad option '" + a + "'";
@@ -77,16 +83,6 @@ bool parse(int argc, char** argv, options& o, std::string& error) {
 // A path of the node's config, relative to the node's working directory.
 std::string under(const std::string& run_dir, const std::string& path) {
   return path.empty() || fs::path(path).is_absolute() ? path : (fs::path(run_dir) / path).string();
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty())
-      out.push_back(part);
-  return out;
 }
 
 // The node's settings through its own config reader (the limits as the
@@ -270,7 +266,7 @@ int run_report_controls_command(int argc, char** argv) {
   g.note("controls", o.node_config.empty() ? "-" : o.node_config,
          o.node_config.empty() ? "no node config given: limits unknown"
                                : "limits as the node's config reader validated them");
-  auto journals = o.journals.empty() ? std::vector<std::string>{} : split_commas(o.journals);
+  auto journals = o.journals;
   if (journals.empty() && !journal.empty())
     journals.push_back(journal);
   gather_orders(g, journals);

@@ -9,6 +9,9 @@ namespace {
 
 using fields = std::map<std::string, std::string>;
 
+// Lines named one by one at most (a damaged file is named, not copied).
+constexpr size_t max_problems = 100;
+
 std::string get(const fields& f, const char* key) {
   auto i = f.find(key);
   return i == f.end() ? std::string() : i->second;
@@ -189,7 +192,8 @@ audit_evidence read_kill_audit(const std::string& text, int64_t from_ns, int64_t
     int64_t seq = 0;
     auto f = record_of(line, seq);
     if (f.empty()) {
-      out.problems.push_back("audit line " + std::to_string(line_no) + ": record not readable");
+      if (out.problems.size() < max_problems)
+        out.problems.push_back("audit line " + std::to_string(line_no) + ": record not readable");
       continue;
     }
     g.on_record(f, seq);

@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <fstream>
+
 #include <rapidjson/document.h>
 
 #include "reporting/controls/drill_log.hpp"
@@ -168,4 +170,28 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   // The reason text stayed text: no element came from it.
   CAF_CHECK(!has(page, "<img"));
   CAF_CHECK(has(page, "drill &lt;img src=x onerror=alert(1)&gt; &amp; &lt;/script&gt;"));
+
+  // An edited audit chain: nothing is reported from it and the command says so (exit 3).
+  auto audit = read_file(n.dir + "/run/solo-kill-audit.log");
+  auto at = audit.find("issuer=alice");
+  CAF_REQUIRE(at != std::string::npos);
+  audit[at + 7] = 'A';
+  { std::ofstream(n.dir + "/edited-audit.log") << audit; }
+  auto edited = run_command("report-edited",
+                            {n.paths.cli_bin, "report", "controls", "--day=" + day,
+                             "--out=" + n.dir + "/edited", "--audit=" + n.dir + "/edited-audit.log"},
+                            n.dir, 30s);
+  CAF_CHECK_EQUAL(edited.exit_code, 3);
+  CAF_CHECK(has(edited.err, "FAILED"));
+  rapidjson::Document e;
+  e.Parse(read_file(n.dir + "/edited/controls-" + day + ".json").c_str());
+  CAF_REQUIRE(!e.HasParseError());
+  CAF_CHECK(!e["audit"]["verified"].GetBool());
+  CAF_CHECK_EQUAL(e["kills"].Size(), 0u);
+  // A day that is not a date: a usage error naming it.
+  auto bad_day = run_command("report-bad-day",
+                             {n.paths.cli_bin, "report", "controls", "--day=2026-13-01", "--out=x"},
+                             n.dir, 30s);
+  CAF_CHECK_EQUAL(bad_day.exit_code, 2);
+  CAF_CHECK(has(bad_day.err, "'2026-13-01' is not a UTC date"));
 }
