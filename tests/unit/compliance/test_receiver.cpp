@@ -1,5 +1,7 @@
 #include "tests/unit/compliance/test_receiver.hpp"
 
+#include <fcntl.h>
+
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,14 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
+namespace {
+// A node the test starts afterwards must not inherit the listener (it would
+// keep the port open, accepting into a backlog nobody reads, after stop()).
+void close_on_exec(int fd) {
+  ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+}
+} // namespace
+
 struct test_receiver::impl : std::enable_shared_from_this<impl> {
   std::vector<uint8_t> public_key;
   asio::io_context ioc;
@@ -33,6 +43,7 @@ struct test_receiver::impl : std::enable_shared_from_this<impl> {
     acceptor->async_accept(*sock, [self = shared_from_this(), sock](boost::system::error_code ec) {
       if (ec)
         return;
+      close_on_exec(sock->native_handle());
       self->sockets.push_back(sock);
       self->read(sock, std::make_shared<boost::beast::flat_buffer>());
       self->accept();
@@ -113,6 +124,8 @@ uint16_t test_receiver::start(uint16_t port) {
   p->acceptor.emplace(p->ioc);
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
   p->acceptor->open(ep.protocol(), ec);
+  if (!ec)
+    close_on_exec(p->acceptor->native_handle());
   if (!ec)
     p->acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec)
