@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -254,6 +255,24 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
                                              "--journal=" + journal}, dir);
   CAF_REQUIRE_EQUAL(csv.exit_code, 0);
   CAF_CHECK_EQUAL(split_lines(csv.out).size(), records.size() + 1); // + header
+  // --cluster finds the journal of the trading node (its [oms] journal-path
+  // given in its args, as a cluster config may) and skips the gateway.
+  {
+    std::ofstream cl(dir + "/cluster.ini");
+    cl << "[cluster]\nname = \"rep\"\nrun-dir = \"" << dir << "\"\nnodes = \"gw9,tr9\"\n"
+       << "[venue]\nconfig = \"" << paths.config("venue.ini") << "\"\n"
+       << "[node.gw9]\nconfig = \"" << paths.config("node-gateway.ini") << "\"\n"
+       << "cluster-port = 47991\nadmin-port = 47992\n"
+       << "[node.tr9]\nconfig = \"" << paths.config("node-trading.ini") << "\"\n"
+       << "cluster-port = 47993\nadmin-port = 47994\nargs = --oms.journal-path=" << journal << "\n";
+  }
+  auto by_cluster = run_command("cwts-report-cluster", {paths.cli_bin, "report", "orders",
+                                "--from=" + std::to_string(from.ns), "--to=" + std::to_string(to.ns),
+                                "--format=csv", "--cluster=" + dir + "/cluster.ini"}, dir);
+  CAF_CHECK_EQUAL(by_cluster.exit_code, 0);
+  CAF_CHECK_EQUAL(by_cluster.out, csv.out);
+  if (by_cluster.exit_code != 0)
+    CAF_MESSAGE(by_cluster.err);
 
   // The venue's own history of the demo account.
   auto gw = demo_gateway(paths, venue.port(), error);
