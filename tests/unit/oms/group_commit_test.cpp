@@ -167,6 +167,43 @@ CAF_TEST(a_lost_state_change_refuses_every_held_order_but_still_reports) {
   CAF_CHECK_EQUAL(sent[0], "report a NEW");
 }
 
+// Issue 22: an order refused before it was journaled (risk's reject) is a
+// record of the batch like the others: written again after a failed commit;
+// one that still does not write is counted, and trading goes on.
+CAF_TEST(a_reject_record_is_written_again_after_a_failed_commit_and_never_halts) {
+  open_batch();
+  order_out("a");
+  event_context ctx{"risk", {}, "max_qty_exceeded", {}, {}, {}};
+  CAF_REQUIRE_EQUAL(commits.rejected(order("r1"), ctx, "qty 5 > 1", tick()).message(), "none");
+  faults->commits = 1;
+  auto out = flush();
+  CAF_CHECK(out.commit_error);
+  CAF_CHECK_EQUAL(out.replayed, 2);
+  CAF_CHECK_EQUAL(out.rejects_lost, 0);
+  open_batch();
+  CAF_REQUIRE_EQUAL(commits.rejected(order("r2"), ctx, "qty 5 > 1", tick()).message(), "none");
+  order_out("b");
+  faults->commits = 1;
+  faults->single_writes = 1; // r2's replay fails
+  out = flush();
+  CAF_CHECK_EQUAL(out.rejects_lost, 1);
+  CAF_CHECK_EQUAL(out.lost, 0);
+  CAF_CHECK(out.not_durable.empty());
+  CAF_CHECK(unsent.empty()); // b goes out: a lost reject record halts nothing
+  CAF_CHECK_EQUAL(sent.back(), "order b");
+  int rejects = -1;
+  {
+    sqlite3* reader = nullptr;
+    sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &reader, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(reader, "SELECT COUNT(*) FROM rejects", -1, &q, nullptr);
+    rejects = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    sqlite3_close(reader);
+  }
+  CAF_CHECK_EQUAL(rejects, 1);
+}
+
 CAF_TEST(a_state_change_outside_a_batch_is_tried_twice_before_it_is_lost) {
   order_out("a"); // no batch: its own transaction
   faults->single_writes = 1;
