@@ -8,6 +8,7 @@
 
 #include "actors/oms/order_journal.hpp"
 #include "reporting/orders/journal_reader.hpp"
+#include "tests/unit/report_orders/event_lookup.hpp"
 #include "reporting/orders/merge.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
@@ -16,6 +17,8 @@ using namespace cwts;
 using namespace cwts::oms;
 using namespace cwts::oms::testing;
 using namespace cwts::report;
+using cwts::report::lookup::find;
+using cwts::report::lookup::types_of;
 
 namespace {
 
@@ -29,12 +32,6 @@ int exec_raw(const std::string& path, const std::string& sql) {
   return rc;
 }
 
-std::string types_of(const std::vector<order_event>& v) {
-  std::string out;
-  for (auto& e : v)
-    out += e.id.value + ":" + to_string(e.type) + " ";
-  return out;
-}
 
 // An order store whose changes are journaled with their context, as the OMS does.
 struct fixture : oms_fixture {
@@ -86,12 +83,6 @@ order_request strategy_order(std::string_view id, std::string_view q = "1") {
   return o;
 }
 
-const order_event* find(const std::vector<order_event>& v, const std::string& id, order_event_type t) {
-  for (auto& e : v)
-    if (e.id.value == id && e.type == t)
-      return &e;
-  return nullptr;
-}
 
 } // namespace
 

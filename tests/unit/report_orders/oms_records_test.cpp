@@ -13,6 +13,7 @@
 #include "actors/risk/risk_actor.hpp"
 #include "messages/registry.hpp"
 #include "reporting/orders/journal_reader.hpp"
+#include "tests/unit/report_orders/event_lookup.hpp"
 #include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
@@ -20,6 +21,7 @@
 using namespace cwts;
 using namespace cwts::oms::testing;
 using namespace cwts::report;
+using cwts::report::lookup::find;
 using namespace std::chrono_literals;
 
 namespace {
@@ -86,12 +88,6 @@ struct fixture : testing::actor_test_system {
   }
 };
 
-const order_event* find(const std::vector<order_event>& v, const std::string& id, order_event_type t) {
-  for (auto& e : v)
-    if (e.id.value == id && e.type == t)
-      return &e;
-  return nullptr;
-}
 
 } // namespace
 
