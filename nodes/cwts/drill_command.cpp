@@ -7,6 +7,7 @@
 // <run-dir>/drills.jsonl) that `cwts report controls` reads.
 // Exit 0 when every expectation held.
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -49,6 +50,23 @@ bool parse_ms(const std::string& text, std::chrono::milliseconds& out) {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+// Appends the drill to the durable drill records (its folder made when missing).
+bool record_drill(const cluster::drill_report& report, const std::string& report_path,
+                  const std::string& path) {
+  std::string error;
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
+  auto line = report::drill_record_line(report.to_json(), wall_clock_now().millis(), report_path, error);
+  if (line.empty() || !report::append_drill_record(path, line, error)) {
+    std::cerr << "cwts drill: the drill record was not appended to " << path << ": " << error << "\n";
+    return false;
+  }
+  std::cout << "drill record: " << path << "\n";
+  return true;
 }
 
 } // namespace
@@ -114,6 +132,10 @@ int run_drill_command(int argc, char** argv) {
   report.print(std::cout);
   if (report_path.empty())
     report_path = report.run_dir.empty() ? std::string("drill-report.json") : report.run_dir + "/report.json";
+  // The durable record first: a drill whose own report cannot be written
+  // still ran, or failed to, and the day's controls report lists it.
+  bool recorded = record_drill(report, report_path,
+                               drill_log.empty() ? spec->run_dir + "/drills.jsonl" : drill_log);
   std::ofstream out(report_path, std::ios::trunc);
   out << report.to_json();
   if (!out) {
@@ -121,17 +143,7 @@ int run_drill_command(int argc, char** argv) {
     return 1;
   }
   std::cout << "report: " << report_path << "\n";
-  if (drill_log.empty())
-    drill_log = spec->run_dir + "/drills.jsonl";
-  auto line =
-    report::drill_record_line(report.to_json(), wall_clock_now().millis(), report_path, error);
-  if (line.empty() || !report::append_drill_record(drill_log, line, error)) {
-    std::cerr << "cwts drill: the drill record was not appended to " << drill_log << ": " << error
-              << "\n";
-    return 1;
-  }
-  std::cout << "drill record: " << drill_log << "\n";
-  return report.passed() ? 0 : 1;
+  return recorded && report.passed() ? 0 : 1;
 }
 
 } // namespace cwts
