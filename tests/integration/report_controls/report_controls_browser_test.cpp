@@ -195,3 +195,45 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   CAF_CHECK_EQUAL(bad_day.exit_code, 2);
   CAF_CHECK(has(bad_day.err, "'2026-13-01' is not a UTC date"));
 }
+
+// `cwts drill` appends its outcome to the durable drill records even when the
+// drill cannot run (here: TLS on, no certificates), and the day's controls
+// report lists it with its result and why.
+CAF_TEST(a_drill_is_recorded_durably_and_listed_by_the_day_report) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("report_controls_drill");
+  CAF_REQUIRE(!dir.empty());
+  {
+    std::ofstream ini(dir + "/cluster.ini");
+    ini << "[cluster]\nname = \"rc\"\nrun-dir = \"" << dir << "/run\"\nnodes = \"n1\"\n"
+        << "[tls]\nenabled = true\ncerts-dir = \"" << dir << "/no-certs\"\n"
+        << "[venue]\nconfig = \"" << paths.config("venue.ini") << "\"\n"
+        << "[node.n1]\nconfig = \"" << paths.config("node.ini") << "\"\ncluster-port = "
+        << free_port() << "\nadmin-port = " << free_port() << "\n";
+  }
+  auto day = today_utc();
+  auto drills = dir + "/records/drills.jsonl";
+  auto drill = run_command("drill",
+                           {paths.cli_bin, "drill", "actor-crash", "--config=" + dir + "/cluster.ini",
+                            "--drill-log=" + drills},
+                           dir, 60s);
+  CAF_CHECK_EQUAL(drill.exit_code, 1);
+  CAF_CHECK(has(drill.out, "drill record: " + drills));
+  auto made = run_command("report",
+                          {paths.cli_bin, "report", "controls", "--day=" + day, "--out=" + dir + "/out",
+                           "--drills=" + drills},
+                          dir, 30s);
+  CAF_REQUIRE_EQUAL(made.exit_code, 0);
+  rapidjson::Document d;
+  d.Parse(read_file(dir + "/out/controls-" + day + ".json").c_str());
+  CAF_REQUIRE(!d.HasParseError());
+  CAF_REQUIRE_EQUAL(d["drills"].Size(), 1u);
+  CAF_CHECK_EQUAL(std::string(d["drills"][0]["scenario"].GetString()), "actor-crash");
+  CAF_CHECK_EQUAL(std::string(d["drills"][0]["result"].GetString()), "fail");
+  CAF_CHECK(has(d["drills"][0]["error"].GetString(), "ca.pem is missing"));
+  // Sections without records say so rather than show zeros as facts.
+  auto html = read_file(dir + "/out/controls-" + day + ".html");
+  CAF_CHECK(has(html, "No node log was given: no clock evidence."));
+  CAF_CHECK(has(html, "No order records were given"));
+}
