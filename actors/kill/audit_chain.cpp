@@ -332,14 +332,20 @@ audit_verdict verify_audit_text(const std::string& text, const audit_verify_opti
 }
 
 audit_line_reader::audit_line_reader(const std::string& path, size_t max_line)
-  : in_(path, std::ios::binary), max_line_(max_line) {}
+  : in_(path, std::ios::binary), max_line_(max_line), buf_(64 * 1024) {}
+
+bool audit_line_reader::fill() {
+  in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  pos_ = 0;
+  len_ = static_cast<size_t>(in_.gcount());
+  return len_ > 0;
+}
 
 audit_line_reader::result audit_line_reader::next(std::string& line, bool& terminated) {
   line.clear();
   terminated = false;
   for (;;) {
-    int c = in_.get();
-    if (c == std::char_traits<char>::eof()) {
+    if (pos_ == len_ && !fill()) {
       if (in_.bad())
         return result::io_error;
       if (line.empty())
@@ -347,16 +353,21 @@ audit_line_reader::result audit_line_reader::next(std::string& line, bool& termi
       ++line_no_;
       return result::line;
     }
-    if (c == '\n') {
+    const char* start = buf_.data() + pos_;
+    auto* nl = static_cast<const char*>(std::memchr(start, '\n', len_ - pos_));
+    size_t take = nl ? static_cast<size_t>(nl - start) : len_ - pos_;
+    if (line.size() + take > max_line_) {
+      ++line_no_;
+      return result::too_long;
+    }
+    line.append(start, take);
+    pos_ += take;
+    if (nl) {
+      ++pos_;
       terminated = true;
       ++line_no_;
       return result::line;
     }
-    if (line.size() >= max_line_) {
-      ++line_no_;
-      return result::too_long;
-    }
-    line += static_cast<char>(c);
   }
 }
 

@@ -224,9 +224,13 @@ public:
   uint64_t line_no() const { return line_no_; }
 
 private:
+  bool fill(); // the next chunk into buf_; false at the end or on an error
   std::ifstream in_;
   size_t max_line_;
   uint64_t line_no_ = 0;
+  std::vector<char> buf_;
+  size_t pos_ = 0;
+  size_t len_ = 0;
 };
 
 // The longest record line a verifier or the writer reads (a kill record

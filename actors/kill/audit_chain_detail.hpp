@@ -24,5 +24,8 @@ parsed_line parse_line(const std::string& line);
 // The lines of `text` without their newlines; `unterminated` when the last
 // one had none.
 std::vector<std::string> split_lines(const std::string& text, bool& unterminated);
+// fsync of the folder holding `path`, so a rename, link or unlink in it is
+// durable (the audit log's rotation, the archive's copies and prunes).
+bool sync_parent_dir(const std::string& path);
 
 } // namespace cwts::audit_detail

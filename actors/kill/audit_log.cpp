@@ -16,28 +16,13 @@
 
 #include "actors/kill/audit_chain_detail.hpp"
 #include "common/operator_auth.hpp"
+#include "messages/time.hpp"
 
 namespace cwts {
 
-using audit_detail::parse_line;
+namespace audit_detail {
 
-namespace {
-
-int64_t utc_day(int64_t ns) { return ns / (86'400LL * 1'000'000'000LL); }
-
-int64_t wall_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev
-         && sa.st_ino == sb.st_ino;
-}
-
-bool sync_dir_of(const std::string& path) {
+bool sync_parent_dir(const std::string& path) {
   auto slash = path.rfind('/');
   auto dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash + 1);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -46,6 +31,20 @@ bool sync_dir_of(const std::string& path) {
   bool ok = ::fsync(fd) == 0;
   ::close(fd);
   return ok;
+}
+
+} // namespace audit_detail
+
+using audit_detail::parse_line;
+
+namespace {
+
+int64_t utc_day(int64_t ns) { return ns / (86'400LL * 1'000'000'000LL); }
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
 }
 
 std::mutex rotation_mtx;
@@ -76,7 +75,7 @@ std::optional<audit_log> audit_log::open(const std::string& path, std::string& e
   log.path_ = path;
   log.signer_ = std::move(signer);
   log.rotation_ = rotation;
-  log.file_day_ = utc_day(wall_ns());
+  log.file_day_ = utc_day(wall_clock_now().ns);
   // A rotation cut short by a crash: its new file never replaced `path`.
   ::unlink((path + ".next").c_str());
   // Streamed: the file is checked (a break is reported, the chain still
@@ -181,7 +180,7 @@ bool write_all(int fd, const std::string& data) {
 } // namespace
 
 bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
-  if (rotation_due(wall_ns())) {
+  if (rotation_due(wall_clock_now().ns)) {
     std::string why;
     if (!rotate(why)) {
       ++rotation_failures_;
@@ -222,7 +221,7 @@ bool audit_log::rotate(std::string& error) {
     return true;
   auto rotated = rotated_audit_path(path_, first_seq_);
   auto r = audit_record("audit_rotated");
-  r.add("ts_ns", wall_ns())
+  r.add("ts_ns", wall_clock_now().ns)
     .add("previous_file", rotated.substr(rotated.rfind('/') + 1))
     .add("previous_first_seq", static_cast<int64_t>(first_seq_))
     .add("previous_records", static_cast<int64_t>(next_seq_ - first_seq_));
@@ -262,7 +261,7 @@ bool audit_log::finish_rotation(const std::string& rotated, const std::string& n
     ::unlink(next.c_str());
     return false;
   }
-  sync_dir_of(path_);
+  audit_detail::sync_parent_dir(path_);
   // The old descriptor now writes to the rotated file: never again.
   ::close(fd_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0644);
@@ -273,7 +272,7 @@ bool audit_log::finish_rotation(const std::string& rotated, const std::string& n
   first_seq_ = next_seq_;
   ++next_seq_;
   bytes_ = line.size();
-  file_day_ = utc_day(wall_ns());
+  file_day_ = utc_day(wall_clock_now().ns);
   head_ = std::move(hash);
   head_signature_ = std::move(sig);
   ++rotations_;

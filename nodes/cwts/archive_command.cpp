@@ -3,9 +3,8 @@
 
 #include "nodes/cwts/archive_command.hpp"
 
-#include <time.h>
-
 #include <cstdint>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "common/operator_auth.hpp"
+#include "messages/time.hpp"
 #include "reporting/archive/archive_cycle.hpp"
 #include "reporting/archive/retention_config.hpp"
 
@@ -40,12 +40,6 @@ constexpr const char* archive_usage =
   "  cwts archive rotate --dir=run/tr1-archive --node=tr1 --oms-journal=run/tr1-oms.sqlite \\\n"
   "    --risk-decisions=run/tr1-risk-decisions.log\n"
   "  cwts archive prune --dir=run/tr1-archive --days=2557\n";
-
-int64_t wall_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
-}
 
 std::string utc(int64_t ns) {
   if (ns <= 0)
@@ -167,7 +161,7 @@ int rotate(const std::map<std::string, std::string>& o, const std::string& dir, 
     std::cerr << "cwts archive rotate: " << error << "\n";
     return 2;
   }
-  auto r = archive::run_cycle(*a, s, wall_ns(), days);
+  auto r = archive::run_cycle(*a, s, wall_clock_now().ns, days);
   for (auto& e : r.added)
     print_entry(e);
   for (auto& e : r.errors)
@@ -179,7 +173,7 @@ int rotate(const std::map<std::string, std::string>& o, const std::string& dir, 
 
 int prune(const std::map<std::string, std::string>& o, const std::string& dir, int64_t days) {
   std::string error;
-  auto now_s = number(o, "now", wall_ns() / 1'000'000'000LL, error);
+  auto now_s = number(o, "now", wall_clock_now().ns / 1'000'000'000LL, error);
   if (!now_s) {
     std::cerr << "cwts archive prune: " << error << "\n";
     return 2;

@@ -1,20 +1,10 @@
 #include "reporting/archive/archive_runner.hpp"
 
-#include <time.h>
-
 #include <spdlog/spdlog.h>
 
+#include "messages/time.hpp"
+
 namespace cwts::archive {
-
-namespace {
-
-int64_t wall_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
-}
-
-} // namespace
 
 archive_runner::archive_runner(retention_settings settings, retention_sources sources,
                                std::shared_ptr<const ed25519_signer> signer)
@@ -48,7 +38,7 @@ cycle_report archive_runner::run_once() {
     r.errors.push_back(error);
     return r;
   }
-  r = run_cycle(*dir, sources_, wall_ns(), settings_.days);
+  r = run_cycle(*dir, sources_, wall_clock_now().ns, settings_.days);
   archived_ += r.archived;
   errors_ += r.errors.size();
   for (auto& e : r.added)

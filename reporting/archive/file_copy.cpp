@@ -141,13 +141,6 @@ std::optional<copied> durable_copy(const std::string& source, uint64_t offset, u
   return c;
 }
 
-bool sync_parent_dir(const std::string& path) {
-  auto slash = path.rfind('/');
-  auto dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash + 1);
-  fd_closer d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  return d.fd >= 0 && ::fsync(d.fd) == 0;
-}
-
 std::optional<uint64_t> regular_file_size(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))

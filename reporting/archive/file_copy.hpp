@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "actors/kill/audit_chain_detail.hpp"
+
 namespace cwts::archive {
 
 struct copied {
@@ -24,7 +26,7 @@ std::optional<copied> durable_copy(const std::string& source, uint64_t offset, u
                                    const std::string& dest, std::string& error);
 
 // fsync of the folder holding `path` (a rename or unlink in it is durable).
-bool sync_parent_dir(const std::string& path);
+using audit_detail::sync_parent_dir;
 
 // Size of a regular file; nullopt when absent or not a regular file.
 std::optional<uint64_t> regular_file_size(const std::string& path);
