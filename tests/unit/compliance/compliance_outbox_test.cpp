@@ -6,6 +6,7 @@
 #define CAF_SUITE compliance_outbox
 #include "caf/test/unit_test_impl.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -146,9 +147,9 @@ CAF_TEST(pending_entries_survive_a_reopen_and_are_delivered_once_after) {
     CAF_CHECK_EQUAL(box->stats().pending, 2);
     CAF_CHECK(box->stats().oldest_pending_age_ns > 0);
   } // closed as a stopped node leaves it
-  CAF_REQUIRE_EQUAL(receiver.start(port), port);
   auto box = open(cfg);
-  CAF_CHECK_EQUAL(box->stats().pending, 2);
+  CAF_CHECK_EQUAL(box->stats().pending, 2); // read back from the file
+  CAF_REQUIRE_EQUAL(receiver.start(port), port);
   CAF_REQUIRE(delivered(box, 2));
   auto got = receiver.requests();
   CAF_REQUIRE_EQUAL(got.size(), 2u);
@@ -210,6 +211,42 @@ CAF_TEST(refused_hung_malformed_and_oversized_answers_are_failures_then_one_ack)
   CAF_REQUIRE(put(*box, "k-2").ok);
   CAF_REQUIRE(delivered(box, 2));
   CAF_CHECK_EQUAL(receiver.acknowledged(), 2u);
+}
+
+CAF_TEST(https_delivers_to_a_receiver_the_ca_file_vouches_for_and_to_no_other) {
+  auto gen = std::string(CWTS_SOURCE_DIR) + "/scripts/gen-certs ";
+  CAF_REQUIRE_EQUAL(std::system((gen + dir + "/ca1 server >/dev/null 2>&1").c_str()), 0);
+  CAF_REQUIRE_EQUAL(std::system((gen + dir + "/ca2 server >/dev/null 2>&1").c_str()), 0);
+  receiver.stop();
+  CAF_REQUIRE_EQUAL(receiver.start_tls(port, dir + "/ca1/server.pem", dir + "/ca1/server.key"),
+                    port);
+  auto cfg = config();
+  cfg.to.tls = true;
+  // A CA that did not sign the receiver's certificate: never acknowledged.
+  cfg.ca_file = dir + "/ca2/ca.pem";
+  cfg.path = dir + "/untrusted.sqlite";
+  {
+    auto box = open(cfg);
+    CAF_REQUIRE(put(*box, "k-1").ok);
+    auto failed = [&] {
+      int64_t n = 0;
+      for (auto& [why, count] : box->stats().failures)
+        n += count;
+      return n;
+    };
+    CAF_REQUIRE(itest::wait_until([&] { return failed() >= 2; }, 20s, 5ms));
+    CAF_CHECK_EQUAL(box->stats().delivered, 0);
+  }
+  CAF_CHECK_EQUAL(receiver.requests().size(), 0u);
+  cfg.ca_file = dir + "/ca1/ca.pem";
+  cfg.path = dir + "/trusted.sqlite";
+  auto box = open(cfg);
+  CAF_REQUIRE(put(*box, "k-2").ok);
+  CAF_REQUIRE(delivered(box, 1));
+  auto got = receiver.requests();
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK(got[0].verified);
+  CAF_CHECK_EQUAL(got[0].key, "alice/k-2@solo");
 }
 
 CAF_TEST(config_errors_name_the_key) {

@@ -2,22 +2,28 @@
 
 #include <fcntl.h>
 
+#include <functional>
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "actors/compliance/compliance_notification.hpp"
 
 namespace cwts::compliance_test {
 
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using boost::system::error_code;
 
 namespace {
 // A node the test starts afterwards must not inherit the listener (it would
@@ -31,37 +37,16 @@ struct test_receiver::impl : std::enable_shared_from_this<impl> {
   std::vector<uint8_t> public_key;
   asio::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
-  std::vector<std::shared_ptr<tcp::socket>> sockets; // io thread only
+  std::shared_ptr<ssl::context> tls; // null: plain HTTP
+  std::vector<std::function<void()>> closers; // io thread only
   std::thread thread;
   mutable std::mutex mtx;
   receiver_mode mode = receiver_mode::acknowledge;
   std::vector<received> requests;
   size_t hung = 0;
 
-  void accept() {
-    auto sock = std::make_shared<tcp::socket>(ioc);
-    acceptor->async_accept(*sock, [self = shared_from_this(), sock](boost::system::error_code ec) {
-      if (ec)
-        return;
-      close_on_exec(sock->native_handle());
-      self->sockets.push_back(sock);
-      self->read(sock, std::make_shared<boost::beast::flat_buffer>());
-      self->accept();
-    });
-  }
-
-  void read(std::shared_ptr<tcp::socket> sock, std::shared_ptr<boost::beast::flat_buffer> buf) {
-    auto req = std::make_shared<http::request<http::string_body>>();
-    http::async_read(*sock, *buf, *req,
-                     [self = shared_from_this(), sock, buf, req](boost::system::error_code ec,
-                                                                 std::size_t) {
-                       if (!ec)
-                         self->answer(sock, buf, *req);
-                     });
-  }
-
-  void answer(std::shared_ptr<tcp::socket> sock, std::shared_ptr<boost::beast::flat_buffer> buf,
-              const http::request<http::string_body>& req) {
+  // Records the request; the mode it is answered in.
+  receiver_mode record(const http::request<http::string_body>& req) {
     received r;
     r.target = std::string(req.target());
     r.key = std::string(req[compliance::idempotency_header]);
@@ -69,50 +54,120 @@ struct test_receiver::impl : std::enable_shared_from_this<impl> {
     r.signature = std::string(req[compliance::signature_header]);
     r.body = req.body();
     r.verified = !public_key.empty() && compliance::verify_body(public_key, r.body, r.signature);
-    receiver_mode m;
-    {
-      std::lock_guard<std::mutex> g(mtx);
-      m = mode;
-      r.acknowledged = m == receiver_mode::acknowledge;
-      if (m == receiver_mode::hang)
-        ++hung;
-      requests.push_back(std::move(r));
-    }
+    std::lock_guard<std::mutex> g(mtx);
+    r.acknowledged = mode == receiver_mode::acknowledge;
+    if (mode == receiver_mode::hang)
+      ++hung;
+    requests.push_back(std::move(r));
+    return mode;
+  }
+
+  void accept();
+};
+
+namespace {
+
+// One connection over `Stream` (a socket, or TLS over one).
+template <class Stream>
+struct connection : std::enable_shared_from_this<connection<Stream>> {
+  std::shared_ptr<test_receiver::impl> owner;
+  Stream stream;
+  beast::flat_buffer buf;
+  http::request<http::string_body> req;
+  http::response<http::string_body> res;
+  std::string junk = "NOT-HTTP \x01\x02 garbage\r\n\r\n";
+
+  connection(std::shared_ptr<test_receiver::impl> o, Stream s)
+    : owner(std::move(o)), stream(std::move(s)) {}
+
+  void close() {
+    error_code ignored;
+    beast::get_lowest_layer(stream).close(ignored);
+  }
+
+  void read() {
+    req = {};
+    http::async_read(stream, buf, req, [self = this->shared_from_this()](error_code ec, std::size_t) {
+      if (!ec)
+        self->answer();
+    });
+  }
+
+  void answer() {
+    auto m = owner->record(req);
     if (m == receiver_mode::hang)
-      return; // never answered: the socket stays open until stop()
+      return; // never answered: the connection stays open until stop()
+    auto self = this->shared_from_this();
     if (m == receiver_mode::malformed) {
-      auto junk = std::make_shared<std::string>("NOT-HTTP \x01\x02 garbage\r\n\r\n");
-      asio::async_write(*sock, asio::buffer(*junk), [sock, junk](boost::system::error_code, std::size_t) {
-        boost::system::error_code ignored;
-        sock->close(ignored);
-      });
+      asio::async_write(stream, asio::buffer(junk), [self](error_code, std::size_t) { self->close(); });
       return;
     }
-    auto res = std::make_shared<http::response<http::string_body>>(
-      m == receiver_mode::refuse ? http::status::internal_server_error : http::status::ok, 11);
-    res->body() = m == receiver_mode::oversized ? std::string(64 * 1024, 'x')
-                  : m == receiver_mode::refuse  ? std::string("refused by the test receiver")
-                                                : std::string("{\"ok\":true}");
-    res->keep_alive(req.keep_alive());
-    res->prepare_payload();
-    http::async_write(*sock, *res,
-                      [self = shared_from_this(), sock, buf, res](boost::system::error_code ec,
-                                                                  std::size_t) {
-                        if (!ec)
-                          self->read(sock, buf);
-                      });
+    res = {m == receiver_mode::refuse ? http::status::internal_server_error : http::status::ok, 11};
+    res.body() = m == receiver_mode::oversized ? std::string(64 * 1024, 'x')
+                 : m == receiver_mode::refuse  ? std::string("refused by the test receiver")
+                                               : std::string("{\"ok\":true}");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    http::async_write(stream, res, [self](error_code ec, std::size_t) {
+      if (!ec)
+        self->read();
+    });
   }
 };
+
+template <class Stream>
+std::shared_ptr<connection<Stream>> track(const std::shared_ptr<test_receiver::impl>& owner,
+                                          Stream s) {
+  auto c = std::make_shared<connection<Stream>>(owner, std::move(s));
+  owner->closers.push_back([c] { c->close(); });
+  return c;
+}
+
+} // namespace
+
+void test_receiver::impl::accept() {
+  acceptor->async_accept([self = shared_from_this()](error_code ec, tcp::socket sock) {
+    if (ec)
+      return;
+    close_on_exec(sock.native_handle());
+    if (!self->tls) {
+      track(self, std::move(sock))->read();
+    } else {
+      auto c = track(self, beast::ssl_stream<tcp::socket>(std::move(sock), *self->tls));
+      c->stream.async_handshake(ssl::stream_base::server, [c](error_code e) {
+        if (!e)
+          c->read();
+      });
+    }
+    self->accept();
+  });
+}
 
 test_receiver::test_receiver(std::vector<uint8_t> public_key)
   : public_key_(std::move(public_key)) {}
 
 test_receiver::~test_receiver() { stop(); }
 
+uint16_t test_receiver::start_tls(uint16_t port, const std::string& cert_file,
+                                  const std::string& key_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (!ec)
+    ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec)
+    return 0;
+  tls_ = ctx;
+  auto p = start(port);
+  tls_.reset();
+  return p;
+}
+
 uint16_t test_receiver::start(uint16_t port) {
   stop();
   auto p = std::make_shared<impl>();
   p->public_key = public_key_;
+  p->tls = std::static_pointer_cast<ssl::context>(tls_);
   if (impl_) {
     // Keep what the previous run received, and its mode.
     std::lock_guard<std::mutex> g(impl_->mtx);
@@ -120,7 +175,7 @@ uint16_t test_receiver::start(uint16_t port) {
     p->mode = impl_->mode;
     p->hung = impl_->hung;
   }
-  boost::system::error_code ec;
+  error_code ec;
   p->acceptor.emplace(p->ioc);
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
   p->acceptor->open(ep.protocol(), ec);
@@ -146,11 +201,11 @@ void test_receiver::stop() {
     return;
   auto p = impl_;
   asio::post(p->ioc, [p] {
-    boost::system::error_code ignored;
+    error_code ignored;
     p->acceptor->close(ignored);
-    for (auto& s : p->sockets)
-      s->close(ignored);
-    p->sockets.clear();
+    for (auto& close : p->closers)
+      close();
+    p->closers.clear();
     p->ioc.stop();
   });
   p->thread.join();

@@ -1,6 +1,6 @@
 #pragma once
 // A compliance receiver for the tests (docs/kill-switch.md "Compliance
-// channel"): HTTP/1.1 on 127.0.0.1 that acknowledges (200), refuses (500),
+// channel"): HTTP/1.1 (or HTTPS) on 127.0.0.1 that acknowledges (200), refuses (500),
 // hangs (reads the request, never answers), answers oversized (200 with a
 // body past the outbox's bound) or malformed (bytes that are not HTTP), as
 // set at any time. It records every request it read with whether its
@@ -36,6 +36,8 @@ public:
 
   // Listens on 127.0.0.1:`port` (0: a free one); the port, or 0 on failure.
   uint16_t start(uint16_t port = 0);
+  // The same over TLS with this certificate chain and key (PEM files).
+  uint16_t start_tls(uint16_t port, const std::string& cert_file, const std::string& key_file);
   // Closes the listener and every connection (a hung one too): connects
   // are refused until start() again.
   void stop();
@@ -51,6 +53,7 @@ public:
 private:
   std::vector<uint8_t> public_key_;
   std::shared_ptr<impl> impl_;
+  std::shared_ptr<void> tls_; // the server context start_tls hands to start
   uint16_t port_ = 0;
 };
 
