@@ -33,6 +33,8 @@ constexpr const char* archive_usage =
   "          chains across files; [--operators=INI --node=ID]: entry signatures too\n"
   "  prune   deletes the files whose retention has passed, a tombstone each first\n"
   "          --days=N (the configured period, checked again) [--now=UNIX_SECONDS]\n"
+  "          [--node-key-file=PEM]  signs the tombstones (a node-signed manifest stays\n"
+  "                                 verifiable with --operators)\n"
   "  list    every entry\n"
   "exit: 0 ok, 1 a pass with errors, 2 usage, 4 the archive does not verify\n"
   "example:\n"
@@ -91,6 +93,21 @@ void print_entry(const archive::entry& e) {
               << " retain_until=" << utc(e.retain_until_ns) << "\n";
 }
 
+// --node-key-file: the node's key signs what is appended; none: unsigned.
+bool load_signer(const std::map<std::string, std::string>& o, const char* command,
+                 std::shared_ptr<const ed25519_signer>& signer) {
+  if (get(o, "node-key-file").empty())
+    return true;
+  std::string error;
+  auto k = ed25519_signer::from_pem_file(get(o, "node-key-file"), error);
+  if (!k) {
+    std::cerr << "cwts archive " << command << ": --node-key-file: " << error << "\n";
+    return false;
+  }
+  signer = std::make_shared<const ed25519_signer>(std::move(*k));
+  return true;
+}
+
 int verify(const std::map<std::string, std::string>& o, const std::string& dir) {
   std::vector<uint8_t> key;
   if (!get(o, "operators").empty()) {
@@ -138,15 +155,8 @@ int rotate(const std::map<std::string, std::string>& o, const std::string& dir, 
     return 2;
   }
   std::shared_ptr<const ed25519_signer> signer;
-  if (!get(o, "node-key-file").empty()) {
-    std::string error;
-    auto k = ed25519_signer::from_pem_file(get(o, "node-key-file"), error);
-    if (!k) {
-      std::cerr << "cwts archive rotate: --node-key-file: " << error << "\n";
-      return 2;
-    }
-    signer = std::make_shared<const ed25519_signer>(std::move(*k));
-  }
+  if (!load_signer(o, "rotate", signer))
+    return 2;
   if (o.count("rotate-audit")) {
     std::string error;
     auto log = audit_log::open(s.audit_log, error, signer);
@@ -178,7 +188,10 @@ int prune(const std::map<std::string, std::string>& o, const std::string& dir, i
     std::cerr << "cwts archive prune: " << error << "\n";
     return 2;
   }
-  auto a = archive::archive_dir::open(dir, error);
+  std::shared_ptr<const ed25519_signer> signer;
+  if (!load_signer(o, "prune", signer))
+    return 2;
+  auto a = archive::archive_dir::open(dir, error, signer);
   if (!a) {
     std::cout << "archive prune REFUSED dir=" << dir << " problem=\"" << error << "\"" << std::endl;
     return 4;

@@ -79,9 +79,11 @@ bool archive_dir::refresh(std::string& error) {
   return true;
 }
 
-archive_lock::archive_lock(const std::string& dir) {
-  fd_ = ::open((dir + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+archive_lock::archive_lock(const std::string& dir, bool shared) {
+  // A reader creates nothing (the folder may be read-only to it).
+  fd_ = shared ? ::open((dir + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC)
+               : ::open((dir + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ >= 0 && ::flock(fd_, shared ? LOCK_SH : LOCK_EX) != 0) {
     ::close(fd_);
     fd_ = -1;
   }

@@ -81,6 +81,8 @@ public:
   // The chain intact, every archived file present with its hash and size
   // unless a valid tombstone pruned it, tombstones only after retain_until,
   // audit-chain files chaining across files; the first break with its reason.
+  // Under a shared lock of the folder: a pass of the node's archiving
+  // thread is never seen half done (a file linked, its entry not yet written).
   verify_report verify(const std::vector<uint8_t>& node_key = {}) const;
 
   // Deletes the files whose retain_until has passed at `now_ns` and whose
@@ -98,17 +100,18 @@ private:
   // Under the folder's lock (another process may have appended): reopens
   // the manifest when its size is not the one this object last wrote.
   bool refresh(std::string& error);
+  verify_report verify_locked(const std::vector<uint8_t>& node_key) const;
   std::string dir_;
   std::shared_ptr<const ed25519_signer> signer_;
   std::optional<audit_log> manifest_;
   uint64_t manifest_size_ = 0;
 };
 
-// An exclusive flock on <dir>/LOCK for as long as it lives: one writer of a
-// manifest at a time (the node's timer and `cwts archive` by hand).
+// A flock on <dir>/LOCK for as long as it lives: exclusive for a writer of
+// the manifest (the node's timer, `cwts archive` by hand), shared for a reader.
 class archive_lock {
 public:
-  explicit archive_lock(const std::string& dir);
+  explicit archive_lock(const std::string& dir, bool shared = false);
   ~archive_lock();
   archive_lock(const archive_lock&) = delete;
   archive_lock& operator=(const archive_lock&) = delete;

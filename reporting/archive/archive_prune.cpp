@@ -29,7 +29,7 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
   }
   if (!refresh(p.error))
     return p;
-  auto v = verify();
+  auto v = verify_locked({}); // under the exclusive lock already held
   if (!v.ok) {
     p.error = "the archive does not verify, nothing pruned: " + v.problem;
     return p;

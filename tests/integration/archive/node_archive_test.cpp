@@ -96,6 +96,7 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   // One archived journal snapshot altered (as anyone with the folder's
   // rights could): caught, named, with the reason.
   auto snap = archive + "/" + archived(manifest, "oms-journal").front();
+  const auto original = read_file(snap);
   ::chmod(snap.c_str(), 0644);
   std::ofstream(snap, std::ios::app) << "x";
   auto bad = cli(n, {"archive", "verify", "--dir=" + archive});
@@ -107,6 +108,26 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
                        "--now=4102444800"}); // 2100-01-01
   CAF_CHECK_EQUAL(prune.exit_code, 4);
   CAF_CHECK(has(prune.out, "nothing pruned"));
+
+  // Put back, the archive verifies again; pruned in 2100 with the node's
+  // key, every file goes, each after its signed tombstone, and the archive
+  // still verifies with the node's key (the node keeps archiving meanwhile).
+  std::ofstream(snap, std::ios::binary | std::ios::trunc) << original;
+  CAF_CHECK_EQUAL(cli(n, {"archive", "verify", "--dir=" + archive}).exit_code, 0);
+  auto today = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30",
+                       "--node-key-file=" + n.paths.node_key("solo")});
+  CAF_CHECK_EQUAL(today.exit_code, 0);
+  CAF_CHECK(has(today.out, "deleted=0"));
+  auto later = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", "--now=4102444800",
+                       "--node-key-file=" + n.paths.node_key("solo")});
+  CAF_CHECK_EQUAL(later.exit_code, 0);
+  CAF_CHECK(!has(later.out, "deleted=0"));
+  CAF_CHECK(!std::ifstream(snap));
+  auto after = cli(n, {"archive", "verify", "--dir=" + archive,
+                       "--operators=" + n.paths.operators_file(), "--node=solo"});
+  CAF_CHECK_EQUAL(after.exit_code, 0);
+  CAF_CHECK(has(after.out, "signatures=checked"));
+  CAF_CHECK(!has(after.out, "pruned=0"));
   n.node.stop();
 }
 
