@@ -8,7 +8,9 @@
 
 #include "actors/kill/audit_content.hpp"
 #include "actors/risk/risk_decision_log.hpp"
+#include "nodes/cluster/cluster_runtime.hpp"
 #include "nodes/cluster/cluster_spec.hpp" // split_words
+#include "nodes/cluster/process_control.hpp" // executable_dir
 #include "nodes/node/node_config.hpp"
 #include "reporting/controls/controls_html.hpp"
 #include "reporting/controls/controls_json.hpp"
@@ -29,7 +31,7 @@ using report::controls_report;
 
 constexpr const char* usage =
   "usage: cwts report controls --day=YYYY-MM-DD --out=DIR\n"
-  "         [--node-config=INI [--node-args=\"ARGS\"] [--run-dir=DIR]]\n"
+  "         [--node-config=INI [--node-args=\"ARGS\"] [--run-dir=DIR] | --cluster=FILE --node=ID]\n"
   "         [--journal=PATH ...] [--audit=PATH] [--decisions=PATH] [--operators=INI]\n"
   "         [--drills=PATH] [--node-log=PATH]\n"
   "Writes DIR/controls-<day>.json and DIR/controls-<day>.html: the node's pre-trade\n"
@@ -39,6 +41,8 @@ constexpr const char* usage =
   "  --node-config  the node's INI file; --node-args the arguments it was started with\n"
   "                 (limits, node id, and the paths of its journal, audit chain, decision\n"
   "                 log and operators file); --run-dir its working directory (default .)\n"
+  "  --cluster, --node  a node of a running local cluster (`cwts cluster up`): its\n"
+  "                 arguments, run dir, log (<run-dir>/<id>.log) and drill records\n"
   "  --journal ...  name a record directly (overrides the node config's path); --journal\n"
   "                 once per journal of every node that held the OMS that day\n"
   "  --drills       the drill records `cwts drill` appends (<cluster run-dir>/drills.jsonl)\n"
@@ -50,9 +54,11 @@ constexpr const char* usage =
   "            could not be read or the kill audit chain does not verify\n";
 
 struct options {
-  std::string day, out, node_config, node_args, run_dir = ".";
+  std::string day, out, node_config, node_args, run_dir = ".", cluster, node;
   std::string audit, decisions, operators, drills, node_log;
   std::vector<std::string> journals; // --journal, once per journal
+  std::vector<std::string> cluster_args; // --cluster: the node's argv, word for word
+  bool drills_may_be_absent = false;      // the cluster's default file: absent = no drill yet
 };
 
 bool parse(int argc, char** argv, options& o, std::string& error) {
@@ -60,7 +66,8 @@ bool parse(int argc, char** argv, options& o, std::string& error) {
     {"--day", &o.day},           {"--out", &o.out},         {"--node-config", &o.node_config},
     {"--node-args", &o.node_args}, {"--run-dir", &o.run_dir},
     {"--audit", &o.audit},       {"--decisions", &o.decisions}, {"--operators", &o.operators},
-    {"--drills", &o.drills},     {"--node-log", &o.node_log}};
+    {"--drills", &o.drills},     {"--node-log", &o.node_log},  {"--cluster", &o.cluster},
+    {"--node", &o.node}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
@@ -88,9 +95,12 @@ std::string under(const std::string& run_dir, const std::string& path) {
 // The node's settings through its own config reader (the limits as the
 // node validated them), with the arguments it ran with.
 std::optional<node_settings> node_settings_of(const options& o, std::string& error) {
-  std::vector<std::string> args{"cwts-node", "--config-file=" + o.node_config};
+  std::vector<std::string> args{"cwts-node"};
+  if (!o.node_config.empty())
+    args.push_back("--config-file=" + o.node_config);
   for (auto& w : cluster::split_words(o.node_args))
     args.push_back(w);
+  args.insert(args.end(), o.cluster_args.begin(), o.cluster_args.end());
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());
@@ -191,6 +201,41 @@ void gather_audit(gathering& g, const std::string& path, const operator_registry
     g.r.problems.push_back(p);
 }
 
+// --cluster --node: the node's arguments as `cwts cluster up` started it
+// (its cluster.state names the venue ports they hold), its run dir, log
+// and the cluster's drill records.
+bool from_cluster(options& o, std::string& error) {
+  if (o.node.empty()) {
+    error = "--node=ID is required with --cluster";
+    return false;
+  }
+  auto spec = cluster::load_cluster_spec(o.cluster, error);
+  if (!spec)
+    return false;
+  auto* n = spec->node(o.node);
+  if (!n) {
+    error = "no node '" + o.node + "' in it";
+    return false;
+  }
+  cluster::cluster_runtime rt(*spec, cluster::executable_dir());
+  if (!rt.load_state(error)) {
+    error += "; while the cluster is down, give --node-config and --node-args instead";
+    return false;
+  }
+  o.node_config.clear();
+  o.node_args.clear();
+  auto argv = rt.node_argv(*n);
+  o.cluster_args.assign(argv.begin() + 1, argv.end());
+  o.run_dir = rt.run_dir();
+  if (o.node_log.empty())
+    o.node_log = rt.run_dir() + "/" + o.node + ".log";
+  if (o.drills.empty()) {
+    o.drills = rt.run_dir() + "/drills.jsonl";
+    o.drills_may_be_absent = true;
+  }
+  return true;
+}
+
 } // namespace
 
 int run_report_controls_command(int argc, char** argv) {
@@ -215,10 +260,15 @@ int run_report_controls_command(int argc, char** argv) {
   report::configured_limits limits;
   std::shared_ptr<const operator_registry> ops;
   std::string journal, decisions = o.decisions, audit = o.audit;
-  if (!o.node_config.empty()) {
+  if (!o.cluster.empty() && !from_cluster(o, error)) {
+    std::cerr << "cwts report controls: --cluster " << o.cluster << ": " << error << "\n";
+    return 2;
+  }
+  if (!o.node_config.empty() || !o.cluster_args.empty()) {
     auto s = node_settings_of(o, error);
     if (!s) {
-      std::cerr << "cwts report controls: --node-config " << o.node_config << ": " << error << "\n";
+      std::cerr << "cwts report controls: the node's config " << o.node_config << ": " << error
+                << "\n";
       return 2;
     }
     r.node = s->self.value;
@@ -263,15 +313,19 @@ int run_report_controls_command(int argc, char** argv) {
   }
   r.controls = report::build_controls(limits, decided, log.commands);
   r.throttle_events = report::throttle_events(decided, log.commands, r.from_ns, r.to_ns);
-  g.note("controls", o.node_config.empty() ? "-" : o.node_config,
-         o.node_config.empty() ? "no node config given: limits unknown"
-                               : "limits as the node's config reader validated them");
+  auto config_source = o.cluster.empty() ? o.node_config : o.cluster + " node " + o.node;
+  g.note("controls", limits.empty() ? "-" : config_source,
+         limits.empty() ? "no node config given: limits unknown"
+                        : "limits as the node's config reader validated them");
   auto journals = o.journals;
   if (journals.empty() && !journal.empty())
     journals.push_back(journal);
   gather_orders(g, journals);
   gather_audit(g, audit, ops.get());
-  if (!o.drills.empty()) {
+  if (o.drills_may_be_absent && !fs::exists(o.drills)) {
+    r.drills_known = true; // `cwts drill` makes the file with the cluster's first drill
+    g.note("drills", o.drills, "no drill recorded yet for this cluster (no such file)");
+  } else if (!o.drills.empty()) {
     auto why = report::read_drill_records(o.drills, r.from_ns, r.to_ns, r.drills, r.problems);
     r.drills_known = why.empty();
     g.note("drills", o.drills,

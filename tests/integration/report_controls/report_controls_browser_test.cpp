@@ -237,3 +237,62 @@ CAF_TEST(a_drill_is_recorded_durably_and_listed_by_the_day_report) {
   CAF_CHECK(has(html, "No node log was given: no clock evidence."));
   CAF_CHECK(has(html, "No order records were given"));
 }
+
+// --cluster --node: a node of a running local cluster is read with the very
+// arguments `cwts cluster up` started it with (here a max-order-qty given
+// only on its command line), its run dir and its log; once the cluster is
+// down the command says to name the node's config instead.
+CAF_TEST(cluster_mode_reads_the_node_with_its_own_arguments) {
+  auto paths = cluster_paths::from_env();
+  CAF_REQUIRE_EQUAL(paths.missing(), "");
+  auto dir = make_test_dir("report_controls_cluster");
+  CAF_REQUIRE(!dir.empty());
+  auto file = dir + "/cluster.ini";
+  {
+    std::ofstream ini(file);
+    ini << "[cluster]\nname = \"rc\"\nrun-dir = \"" << dir << "/run\"\nnodes = \"tr1\"\n"
+        << "node-args = --operators.file=" << paths.operators_file()
+        << " --kill.node-key-file=" << paths.keys_dir << "/nodes/node-<node-id>.pem"
+        << " --risk.max-order-qty=321\n"
+        << "[tls]\nenabled = false\n"
+        << "[venue]\nconfig = \"" << paths.config("venue.ini") << "\"\nport = 0\nspeed = 300\n"
+        << "credentials-file = \"" << paths.config("venue-demo-keys.ini") << "\"\n"
+        << "[node.tr1]\nconfig = \"" << paths.config("node.ini") << "\"\ncluster-port = "
+        << free_port() << "\nadmin-port = " << free_port() << "\n";
+  }
+  struct down_at_end {
+    std::string cli, file, dir;
+    ~down_at_end() { run_command("down", {cli, "cluster", "down", "--config=" + file}, dir, 60s); }
+  };
+  auto up = run_command("up", {paths.cli_bin, "cluster", "up", "--config=" + file}, dir, 90s);
+  down_at_end guard{paths.cli_bin, file, dir};
+  CAF_MESSAGE(up.out << up.err);
+  CAF_REQUIRE_EQUAL(up.exit_code, 0);
+  auto day = today_utc();
+  std::vector<std::string> report{paths.cli_bin, "report", "controls", "--day=" + day,
+                                  "--out=" + dir + "/out", "--cluster=" + file, "--node=tr1"};
+  auto made = run_command("report", report, dir, 30s);
+  CAF_MESSAGE(made.out << made.err);
+  CAF_REQUIRE_EQUAL(made.exit_code, 0);
+  rapidjson::Document d;
+  d.Parse(read_file(dir + "/out/controls-" + day + ".json").c_str());
+  CAF_REQUIRE(!d.HasParseError());
+  CAF_CHECK_EQUAL(std::string(d["node"].GetString()), "tr1");
+  CAF_CHECK(d["audit"]["verified"].GetBool());
+  CAF_CHECK(d["clock_known"].GetBool());
+  bool limit_seen = false;
+  for (auto& c : d["controls"].GetArray())
+    for (auto& l : c["limits"].GetArray())
+      limit_seen = limit_seen || (std::string(l["key"].GetString()) == "max-order-qty"
+                                  && has(l["value"].GetString(), "321"));
+  CAF_CHECK(limit_seen);
+  bool log_read = false;
+  for (auto& s : d["sources"].GetArray())
+    log_read = log_read || std::string(s["record"].GetString()) == dir + "/run/tr1.log";
+  CAF_CHECK(log_read);
+  auto down = run_command("down", {paths.cli_bin, "cluster", "down", "--config=" + file}, dir, 60s);
+  CAF_CHECK_EQUAL(down.exit_code, 0);
+  auto after = run_command("report-after", report, dir, 30s);
+  CAF_CHECK_EQUAL(after.exit_code, 2);
+  CAF_CHECK(has(after.err, "give --node-config and --node-args instead"));
+}
