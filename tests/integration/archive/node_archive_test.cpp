@@ -69,6 +69,9 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
     CAF_MESSAGE("manifest:\n" << read_file(manifest) << n.logs());
   CAF_REQUIRE(both);
   CAF_CHECK(has(n.node.err(), "event=archive_pass node=solo"));
+  // The writer rotated its own log, and counts it.
+  auto rotations = n.status().counter("kill", "audit_rotations");
+  CAF_CHECK(rotations && *rotations >= 1);
   CAF_CHECK(has(read_file(manifest), "node=solo"));
 
   auto ok = cli(n, {"archive", "verify", "--dir=" + archive, "--operators=" + n.paths.operators_file(),
