@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "tests/integration/node/single_node.hpp"
+#include "tests/integration/node/stop_node.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
@@ -131,7 +132,8 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   CAF_CHECK_EQUAL(after.exit_code, 0);
   CAF_CHECK(has(after.out, "signatures=checked"));
   CAF_CHECK(!has(after.out, "pruned=0"));
-  n.node.stop();
+  // SIGTERM ends the node cleanly, its archiving thread joined.
+  CWTS_STOP_NODE(n.node);
 }
 
 CAF_TEST(a_retention_period_of_zero_or_less_stops_the_node_with_the_key_named) {
