@@ -1,6 +1,7 @@
 #define CAF_SUITE archive_prune
 #include "caf/test/unit_test_impl.hpp"
 
+#include "common/operator_auth.hpp"
 #include "tests/unit/archive/archive_fixture.hpp"
 
 using namespace cwts;
@@ -116,6 +117,39 @@ CAF_TEST(a_forged_and_rechained_retain_until_still_cannot_shorten_the_configured
   for (auto& d : p.deleted)
     CAF_CHECK_NOT_EQUAL(d.entry_seq, young.seq);
   CAF_CHECK(present(young));
+}
+
+CAF_TEST(a_rechained_forgery_fails_against_the_node_key_that_signed_the_entries) {
+  // The same archive written by a node with its key: every entry signed.
+  scratch other("archive-prune-signed");
+  auto key = std::make_shared<ed25519_signer>(ed25519_signer::generate());
+  std::string error;
+  {
+    auto a = archive_dir::open(other.dir(), error, key);
+    CAF_REQUIRE(a);
+    CAF_REQUIRE(a->add(request(file_kind::report, other.write_source("r", "r\n"), t0, days), error));
+    CAF_REQUIRE(a->add(request(file_kind::report, other.write_source("s", "s\n"), t0, days), error));
+  }
+  auto signed_ok = archive_dir::open_read(other.dir(), error)->verify(key->public_key());
+  ARCHIVE_CHECK(signed_ok.ok, signed_ok.problem);
+  // Re-chained with a forged retain_until: the chain holds, the signature cannot.
+  auto ls = other.manifest_lines();
+  auto at = ls[1].find("retain_until_ns=");
+  ls[1].insert(at + 16, "1");
+  std::string prev = audit_genesis;
+  for (size_t i = 0; i < ls.size(); ++i) {
+    auto t1 = ls[i].find('\t'), t2 = ls[i].find('\t', t1 + 1), t3 = ls[i].find('\t', t2 + 1);
+    auto t4 = ls[i].find('\t', t3 + 1);
+    auto record = ls[i].substr(t3 + 1, t4 - t3 - 1);
+    auto hash = chain_hash(prev, i, record);
+    ls[i] = std::to_string(i) + "\t" + prev + "\t" + hash + "\t" + record + "\t" + ls[i].substr(t4 + 1);
+    prev = hash;
+  }
+  other.rewrite_manifest(ls);
+  auto v = archive_dir::open_read(other.dir(), error)->verify(key->public_key());
+  CAF_CHECK(!v.ok);
+  CAF_CHECK_EQUAL(v.first_bad, 1); // the forged entry: its old signature no longer matches
+  ARCHIVE_CHECK(v.problem.find("signature does not verify") != std::string::npos, v.problem);
 }
 
 CAF_TEST(a_tombstone_written_before_retain_until_fails_verification) {
