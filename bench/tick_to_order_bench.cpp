@@ -13,6 +13,8 @@
 //     -> connector actors on CAF's sharing scheduler (as cwts-node runs),
 //     orders over signed REST on the connector's worker (as deployed);
 //   actors, journal on: the same with the OMS journal (SQLite) before send;
+//   actors, WebSocket API orders, journal off: the connector writes the
+//     order on its WebSocket API session from the actor (no worker hop);
 //   plain calls: the same market stream's callback calls the validator core,
 //     the strategy's order logic, risk's pre-trade check, the OMS store and
 //     venue_session::place (encode, sign, write on the same kind of socket);
@@ -26,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -60,9 +63,18 @@ const symbol usdchf = *symbol::parse("USDCHF");
 struct bench_config : caf::actor_system_config {
   bench_config() {
     register_message_types(*this);
-    // As cwts-node runs it (nodes/node/node_config.cpp).
-    set("scheduler.policy", caf::atom("sharing"));
+    // As cwts-node runs it (nodes/node/node_config.cpp), unless
+    // CWTS_BENCH_SCHEDULER=stealing asks for CAF's work-stealing scheduler
+    // whose idle workers poll (CWTS_BENCH_SPIN: its aggressive poll attempts
+    // before a worker sleeps): what busy-polling workers would save on the
+    // hand-offs, on a machine with cores to spare.
+    const char* policy = std::getenv("CWTS_BENCH_SCHEDULER");
+    stealing = policy && std::string(policy) == "stealing";
+    set("scheduler.policy", stealing ? caf::atom("stealing") : caf::atom("sharing"));
+    if (const char* spin = std::getenv("CWTS_BENCH_SPIN"))
+      set("work-stealing.aggressive-poll-attempts", static_cast<size_t>(std::atoll(spin)));
   }
+  bool stealing = false;
 };
 
 // One Binance combined-stream trade frame, unmasked (server to client).
@@ -173,8 +185,10 @@ int64_t counter(caf::scoped_actor& self, const caf::actor& a, const std::string&
   return n;
 }
 
+// ws_api: orders over the WebSocket API's pipeline, written from the
+// connector actor ([venue] ws-api-orders), instead of REST on its worker.
 bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const venue_keys& v,
-                const std::string& journal, int& feed_clients, int warmup, int n,
+                const std::string& journal, bool ws_api, int& feed_clients, int warmup, int n,
                 uint64_t& next_id, series& out) {
   kill_gate gate;
   caf::scoped_actor self{sys};
@@ -191,6 +205,10 @@ bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const v
   ccfg.stream.port = feed.port();
   ccfg.stream.symbols = {usdchf};
   ccfg.stream.agg_trades = ccfg.stream.book_ticker = ccfg.stream.depth = false;
+  ccfg.use_ws_api_orders = ws_api;
+  ccfg.ws_api.port = tap.port();
+  ccfg.ws_api.api_key = v.key;
+  ccfg.ws_api.secret = v.secret;
   validator_actor_config vcfg;
   vcfg.trades = validator_config();
   vcfg.gate = &gate;
@@ -199,7 +217,8 @@ bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const v
   ocfg.gate = &gate;
   ocfg.journal_path = journal;
   strategy_probe probe;
-  auto stem = "t" + std::to_string(::getpid() % 100000) + (journal.empty() ? "n" : "j") + "-";
+  auto stem = "t" + std::to_string(::getpid() % 100000) + (journal.empty() ? "n" : "j")
+              + (ws_api ? "w" : "r") + "-";
   auto strategy = sys.spawn(bench_strategy, &probe, stem);
   auto validator = spawn_validator(sys, vcfg);
   auto risk = spawn_risk(sys, risk_config(gate));
@@ -227,7 +246,8 @@ bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const v
     std::fprintf(stderr, "the connector did not come up\n");
   ok = ok && measure(feed, tap, probe, warmup, n, next_id, out);
   if (probe.rejects > 0)
-    std::fprintf(stderr, "journal=%s: %llu rejects, first: %s\n", journal.empty() ? "off" : "on",
+    std::fprintf(stderr, "journal=%s ws_api=%d: %llu rejects, first: %s\n",
+                 journal.empty() ? "off" : "on", ws_api ? 1 : 0,
                  static_cast<unsigned long long>(probe.rejects), probe.first_reject.c_str());
   for (auto& a : all)
     self->send_exit(a, caf::exit_reason::user_shutdown);
@@ -435,18 +455,21 @@ int main(int argc, char** argv) {
   auto journal = folder + "/cwts-tick-to-order-bench-" + std::to_string(::getpid()) + ".sqlite";
   int clients = 0;
   uint64_t next_id = 1;
-  series off, on, plain, floor;
-  bool ok = run_actors(sys, feed, tap, keys, "", clients, warmup, samples, next_id, off)
-            && run_actors(sys, feed, tap, keys, journal, clients, warmup, samples, next_id, on)
+  series off, on, ws, plain, floor;
+  bool ok = run_actors(sys, feed, tap, keys, "", false, clients, warmup, samples, next_id, off)
+            && run_actors(sys, feed, tap, keys, journal, false, clients, warmup, samples, next_id, on)
+            && run_actors(sys, feed, tap, keys, "", true, clients, warmup, samples, next_id, ws)
             && run_plain(feed, tap, keys, clients, warmup, samples, next_id, plain)
             && run_floor(feed, tap, clients, warmup, samples, next_id, floor);
   for (auto suffix : {"", "-wal", "-shm"})
     std::remove((journal + suffix).c_str());
   std::printf("tick_to_order_bench: t0 = trade frame written to the connector's socket, t1 = the "
-              "order's first byte read at the venue socket; one tick in flight, warmup=%d\n",
-              warmup);
+              "order's first byte read at the venue socket; one tick in flight, warmup=%d, "
+              "scheduler=%s\n",
+              warmup, cfg.stealing ? "stealing" : "sharing");
   print("actors_journal_off", off);
   print("actors_journal_on", on);
+  print("actors_ws_api_off", ws);
   print("plain_calls", plain);
   print("sockets_only", floor);
   auto a = summarize(off.total), p = summarize(plain.total), f = summarize(floor.total);
@@ -457,6 +480,10 @@ int main(int argc, char** argv) {
                 p.p50 / f.p50, p.p99 / f.p99, a.p50 / f.p50, a.p99 / f.p99);
   std::printf("goal actors journal off p50 <= 20 us: %s (%.1f), p99 <= 100 us: %s (%.1f)\n",
               a.p50 <= 20 ? "met" : "NOT met", a.p50, a.p99 <= 100 ? "met" : "NOT met", a.p99);
+  auto w = summarize(ws.total);
+  if (a.p50 > 0 && a.p99 > 0)
+    std::printf("ratio actors ws_api/rest (journal off): p50 %.2f p99 %.2f\n", w.p50 / a.p50,
+                w.p99 / a.p99);
   auto [mm_ns, mm_actions] = market_maker_on_trade_ns();
   std::printf("reference market_maker::on_trade: %.0f ns per trade, %zu actions in 200000 trades "
               "(not in the paths above)\n", mm_ns, mm_actions);
