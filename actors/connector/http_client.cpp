@@ -142,7 +142,10 @@ http_request_message http_client::make_message(const http_request& req) const {
   for (const auto& [name, value] : req.headers)
     msg.set(name, value);
   if (!req.body.empty()) {
-    msg.set(http::field::content_type, "application/x-www-form-urlencoded");
+    // The venues' signed REST bodies are forms; a caller that posts
+    // something else (the compliance outbox's JSON) names its own type.
+    if (msg.find(http::field::content_type) == msg.end())
+      msg.set(http::field::content_type, "application/x-www-form-urlencoded");
     msg.body() = req.body;
   }
   msg.prepare_payload();

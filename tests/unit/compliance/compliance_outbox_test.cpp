@@ -106,6 +106,7 @@ CAF_TEST(delivered_in_order_signed_with_the_idempotency_key_and_never_again) {
     CAF_CHECK(r.verified);
     CAF_CHECK_EQUAL(r.target, "/kills");
     CAF_CHECK_EQUAL(r.key_id, "node-solo");
+    CAF_CHECK_EQUAL(r.content_type, "application/json");
     CAF_CHECK(r.body.find("\"schema_version\":1") == 1);
     CAF_CHECK(r.body.find("\"reason\":\"test \\\"quoted\\\" reason\"") != std::string::npos);
   }

@@ -51,6 +51,7 @@ struct test_receiver::impl : std::enable_shared_from_this<impl> {
     r.target = std::string(req.target());
     r.key = std::string(req[compliance::idempotency_header]);
     r.key_id = std::string(req[compliance::key_id_header]);
+    r.content_type = std::string(req[boost::beast::http::field::content_type]);
     r.signature = std::string(req[compliance::signature_header]);
     r.body = req.body();
     r.verified = !public_key.empty() && compliance::verify_body(public_key, r.body, r.signature);

@@ -23,6 +23,7 @@ struct received {
   std::string key;       // Idempotency-Key
   std::string key_id;    // X-CWTS-Key-Id
   std::string signature; // X-CWTS-Signature
+  std::string content_type;
   std::string body;
   bool verified = false;
   bool acknowledged = false;
