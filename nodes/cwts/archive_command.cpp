@@ -30,7 +30,8 @@ constexpr const char* archive_usage =
   "          [--rotate-audit --node-key-file=PEM]  rotates the live audit log first\n"
   "                                                (only while its node is stopped)\n"
   "  verify  the manifest's chain, every file's SHA-256 and size, tombstones, audit\n"
-  "          chains across files; [--operators=INI --node=ID]: entry signatures too\n"
+  "          chains across files; [--operators=INI --node=ID]: entry signatures too;\n"
+  "          [--audit-log=LIVE]: the live audit log continues the last archived file\n"
   "  prune   deletes the files whose retention has passed, a tombstone each first\n"
   "          --days=N (the configured period, checked again) [--now=UNIX_SECONDS]\n"
   "          [--node-key-file=PEM]  signs the tombstones (a node-signed manifest stays\n"
@@ -108,6 +109,41 @@ bool load_signer(const std::map<std::string, std::string>& o, const char* comman
   return true;
 }
 
+// The archived audit files of `live` (its source in the manifest, not
+// pruned), oldest first, then `live`: one chain with no gap between the
+// archive and the node's live log.
+int verify_live_audit(const archive::archive_dir& a, const std::string& live,
+                      const std::vector<uint8_t>& key) {
+  auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
+  std::vector<std::string> files;
+  std::map<uint64_t, std::string> by_seq;
+  std::string error;
+  a.for_each(
+    [&](const archive::entry& e) {
+      if (e.pruned)
+        by_seq.erase(e.entry_seq);
+      else if (e.kind == archive::file_kind::audit_chain && base(e.source) == base(live))
+        by_seq[e.seq] = a.dir() + "/" + e.file;
+      return std::string();
+    },
+    error);
+  for (auto& [seq, f] : by_seq)
+    files.push_back(f);
+  files.push_back(live);
+  audit_verify_options opts;
+  opts.node_key = key;
+  auto v = verify_audit_files(files, opts);
+  if (!v.ok) {
+    std::cout << "archive FAILED dir=" << a.dir() << " audit_log=" << live << " problem=\""
+              << v.problem << "\"" << std::endl;
+    return 4;
+  }
+  std::cout << "audit chain ok archived_files=" << files.size() - 1 << " live=" << live
+            << " records=" << v.records << " first_seq=" << v.first_seq << " head=" << v.head
+            << std::endl;
+  return 0;
+}
+
 int verify(const std::map<std::string, std::string>& o, const std::string& dir) {
   std::vector<uint8_t> key;
   if (!get(o, "operators").empty()) {
@@ -135,6 +171,9 @@ int verify(const std::map<std::string, std::string>& o, const std::string& dir) 
               << v.problem << "\"" << std::endl;
     return 4;
   }
+  if (!get(o, "audit-log").empty())
+    if (int rc = verify_live_audit(*a, get(o, "audit-log"), key); rc != 0)
+      return rc;
   std::cout << "archive ok dir=" << dir << " entries=" << v.entries
             << " files_checked=" << v.files_checked << " pruned=" << v.pruned
             << " audit_chains=" << v.audit_chains << " head=" << v.head

@@ -76,11 +76,14 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   CAF_CHECK(has(read_file(manifest), "node=solo"));
 
   auto ok = cli(n, {"archive", "verify", "--dir=" + archive, "--operators=" + n.paths.operators_file(),
-                    "--node=solo"});
+                    "--node=solo", "--audit-log=" + live});
   CAF_CHECK_EQUAL(ok.exit_code, 0);
   CAF_CHECK(has(ok.out, "archive ok dir=" + archive));
   CAF_CHECK(has(ok.out, "audit_chains=1"));
   CAF_CHECK(has(ok.out, "signatures=checked"));
+  // No gap between the archive and the live log.
+  CAF_CHECK(has(ok.out, "audit chain ok archived_files=" + std::to_string(archived(manifest, "audit-chain").size())));
+  CAF_CHECK(has(ok.out, "first_seq=0"));
 
   // The chain across the archived audit files and the live log, with the
   // node's key: every record signed, the live file continuing the last.
