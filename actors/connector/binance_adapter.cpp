@@ -59,10 +59,10 @@ void binance_adapter::sync_clock() {
   auto t = session_.sync_clock();
   if (t.ok()) {
     clock_offset_ms_ = t.value.offset_ms;
-    spdlog::info("event=venue_clock offset_ms={} rtt_us={:.0f}", t.value.offset_ms,
-                 t.value.rtt_ns / 1e3);
+    spdlog::info("event=venue_clock venue={} offset_ms={} rtt_us={:.0f}", cfg_.venue_name,
+                 t.value.offset_ms, t.value.rtt_ns / 1e3);
   } else {
-    spdlog::error("event=venue_clock_failed detail=\"{}\"", t.detail);
+    spdlog::error("event=venue_clock_failed venue={} detail=\"{}\"", cfg_.venue_name, t.detail);
   }
 }
 

@@ -31,6 +31,9 @@
 namespace cwts::connector {
 
 struct binance_adapter_config {
+  // The venue's name in this node ([venue] name), for log lines a report
+  // reads per venue (event=venue_clock).
+  std::string venue_name = "binance";
   gateway_config gateway{};
   std::vector<symbol> symbols{};
   std::chrono::milliseconds poll_interval{200};

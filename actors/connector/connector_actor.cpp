@@ -516,6 +516,7 @@ venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
       return std::make_shared<connector::kraken::kraken_adapter>(kraken, ctx);
     };
   connector::binance_adapter_config b;
+  b.venue_name = cfg.venue.value;
   b.gateway = cfg.gateway;
   b.symbols = cfg.symbols;
   b.poll_interval = cfg.poll_interval;

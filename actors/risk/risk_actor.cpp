@@ -384,7 +384,8 @@ std::string apply_command(risk_ptr self, const operator_command& cmd, std::strin
       if (!error.empty())
         return error;
       if (!record(self, risk::risk_decision{risk::risk_decision::kind::limit, cmd.target, cmd.field,
-                                            cmd.value, cmd.id.value, cmd.issuer.value, 0}))
+                                            cmd.value, cmd.id.value, cmd.issuer.value,
+                                            wall_clock_now().ns}))
         return "the decision log could not be written; nothing changed";
       st.core->guard.set_limits(limits.pnl);
       st.core->check.set_limits(std::move(limits), st.core->check.rules());
@@ -398,7 +399,8 @@ std::string apply_command(risk_ptr self, const operator_command& cmd, std::strin
                         != tripped.end();
       if (is_tripped
           && !record(self, risk::risk_decision{risk::risk_decision::kind::reenable, cmd.target, {},
-                                               {}, cmd.id.value, cmd.issuer.value, 0}))
+                                               {}, cmd.id.value, cmd.issuer.value,
+                                               wall_clock_now().ns}))
         return "the decision log could not be written; the strategy stays tripped";
       using rr = risk::strategy_throttles::reenable_result;
       auto r = st.core->check.throttles().reenable(strategy_id{cmd.target});

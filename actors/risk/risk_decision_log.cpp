@@ -33,30 +33,37 @@ std::string format(const risk_decision& d) {
     case risk_decision::kind::trip:
       return "trip\t" + d.strategy_or_target + "\t" + std::to_string(d.ts_ns) + "\n";
     case risk_decision::kind::reenable:
-      return "reenable\t" + d.strategy_or_target + "\t" + d.command + "\t" + d.issuer + "\n";
+      return "reenable\t" + d.strategy_or_target + "\t" + d.command + "\t" + d.issuer + "\t"
+             + std::to_string(d.ts_ns) + "\n";
     case risk_decision::kind::limit:
       return "limit\t" + d.strategy_or_target + "\t" + d.field + "\t" + d.value + "\t" + d.command
-             + "\t" + d.issuer + "\n";
+             + "\t" + d.issuer + "\t" + std::to_string(d.ts_ns) + "\n";
   }
   return {};
 }
 
+bool parse_ns(const std::string& text, int64_t& out) {
+  char* end = nullptr;
+  out = std::strtoll(text.c_str(), &end, 10);
+  return end != nullptr && *end == '\0' && !text.empty();
+}
+
+// Reenable and limit lines written before their time was recorded have one
+// field less; they read with ts_ns 0 ("not recorded").
 bool parse(const std::string& line, risk_decision& d) {
   auto f = split_tabs(line);
   if (f[0] == "trip" && f.size() == 3) {
     d.what = risk_decision::kind::trip;
     d.strategy_or_target = f[1];
-    char* end = nullptr;
-    d.ts_ns = std::strtoll(f[2].c_str(), &end, 10);
-    return end != nullptr && *end == '\0' && !f[2].empty();
+    return parse_ns(f[2], d.ts_ns);
   }
-  if (f[0] == "reenable" && f.size() == 4) {
+  if (f[0] == "reenable" && (f.size() == 4 || f.size() == 5)) {
     d = risk_decision{risk_decision::kind::reenable, f[1], {}, {}, f[2], f[3], 0};
-    return true;
+    return f.size() == 4 || parse_ns(f[4], d.ts_ns);
   }
-  if (f[0] == "limit" && f.size() == 6) {
+  if (f[0] == "limit" && (f.size() == 6 || f.size() == 7)) {
     d = risk_decision{risk_decision::kind::limit, f[1], f[2], f[3], f[4], f[5], 0};
-    return true;
+    return f.size() == 6 || parse_ns(f[6], d.ts_ns);
   }
   return false;
 }

@@ -6,8 +6,11 @@
 // fsynced at each append (these are rare: trips and operator commands):
 //
 //   trip<TAB>strategy<TAB>ts_ns
-//   reenable<TAB>strategy<TAB>command id<TAB>issuer
-//   limit<TAB>target<TAB>field<TAB>value<TAB>command id<TAB>issuer
+//   reenable<TAB>strategy<TAB>command id<TAB>issuer<TAB>ts_ns
+//   limit<TAB>target<TAB>field<TAB>value<TAB>command id<TAB>issuer<TAB>ts_ns
+//
+// (ts_ns: wall clock, ns since the epoch, when the decision was applied;
+// reenable and limit lines from before it was recorded lack it and read 0.)
 //
 // CAF-free; the risk actor appends after applying and replays at start.
 
@@ -25,7 +28,7 @@ struct risk_decision {
   std::string value; // limit only
   std::string command; // reenable, limit
   std::string issuer;  // reenable, limit
-  int64_t ts_ns = 0;   // trip
+  int64_t ts_ns = 0;   // when applied (0: not recorded, older lines)
 };
 
 class risk_decision_log {

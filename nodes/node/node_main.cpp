@@ -38,7 +38,9 @@ constexpr const char* usage_example =
 void setup_logging() {
   // Logs go to stderr; stdout carries only the summary lines.
   auto logger = spdlog::stderr_color_mt("cwts");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // UTC, marked Z: the controls report (reporting/controls/node_log.cpp)
+  // reads these times as evidence, whatever the host's time zone.
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(logger);
 }
 

@@ -32,12 +32,16 @@ std::string read_node_log(const std::string& path, int64_t from_ns, int64_t to_n
   std::string line;
   while (std::getline(in, line)) {
     ++out.lines;
-    // "<date>T<time> <level> <key=value ...>"
+    // "<date>T<time>Z <level> <key=value ...>"; logs from before the Z
+    // were written in the host's zone, which the nodes run at UTC.
     auto sp1 = line.find(' ');
     auto sp2 = sp1 == std::string::npos ? sp1 : line.find(' ', sp1 + 1);
     timestamp_ns ts;
     std::string why;
-    if (sp2 == std::string::npos || !parse_utc_time(line.substr(0, sp1) + "Z", ts, why)) {
+    std::string stamp = sp2 == std::string::npos ? std::string() : line.substr(0, sp1);
+    if (!stamp.empty() && stamp.back() != 'Z')
+      stamp += 'Z';
+    if (sp2 == std::string::npos || !parse_utc_time(stamp, ts, why)) {
       ++out.unparsed; // a wrapped line or another program's output
       continue;
     }

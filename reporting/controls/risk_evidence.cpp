@@ -91,7 +91,10 @@ std::vector<control_row> build_controls(const configured_limits& configured,
         continue;
       limit_change ch{d.strategy_or_target, d.field, d.value, d.command, d.issuer, 0, ""};
       auto t = times.find(d.command);
-      if (t != times.end()) {
+      if (d.ts_ns != 0) {
+        ch.ts_ns = d.ts_ns;
+        ch.time_source = "risk decision log";
+      } else if (t != times.end()) {
         ch.ts_ns = t->second.ts_ns;
         ch.time_source = "node log line " + std::to_string(t->second.line);
       }
@@ -121,7 +124,7 @@ std::vector<throttle_event> throttle_events(const std::vector<risk::risk_decisio
         out.push_back({"trip", d.strategy_or_target, "", "", d.ts_ns});
     } else if (d.what == risk::risk_decision::kind::reenable) {
       auto t = times.find(d.command);
-      int64_t ts = t == times.end() ? 0 : t->second.ts_ns;
+      int64_t ts = d.ts_ns != 0 ? d.ts_ns : t == times.end() ? 0 : t->second.ts_ns;
       if (ts == 0 || (ts >= from_ns && ts < to_ns))
         out.push_back({"reenable", d.strategy_or_target, d.command, d.issuer, ts});
     }

@@ -140,10 +140,15 @@ CAF_TEST(node_log_gives_clock_samples_and_command_times_of_the_day) {
                          "garbage line\n"
                          "2026-12-06T07:00:00.500 info event=venue_clock venue=okx offset_ms=3\n"
                          "2026-12-06T08:00:00.000 info event=operator_command actor=risk id=oc-1 "
-                         "action=change_limit issuer=alice accepted=true\n";
+                         "action=change_limit issuer=alice accepted=true\n"
+                         // As nodes log now: UTC, marked Z.
+                         "2026-12-06T09:00:00.250Z info event=venue_clock venue=binance "
+                         "offset_ms=1 rtt_us=90\n";
   node_log_evidence ev;
   CAF_REQUIRE_EQUAL(read_node_log(path, day0, day1, {"oc-1"}, ev), "");
-  CAF_REQUIRE_EQUAL(ev.clock.size(), 2u);
+  CAF_REQUIRE_EQUAL(ev.clock.size(), 3u);
+  CAF_CHECK_EQUAL(ev.clock[2].venue, "binance");
+  CAF_CHECK_EQUAL(ev.clock[2].ts_ns, day0 + 9 * hour + 250'000'000LL);
   CAF_CHECK_EQUAL(ev.clock[0].offset_ms, -2);
   CAF_CHECK_EQUAL(ev.clock[0].rtt_us, 148);
   CAF_CHECK_EQUAL(ev.clock[0].ts_ns, day0 + 5 * hour + 10 * 60'000'000'000LL + 11'241'000'000LL);

@@ -49,6 +49,40 @@ CAF_TEST(records_read_back_in_order) {
   CAF_CHECK_EQUAL(back[2].issuer, "alice");
 }
 
+CAF_TEST(limit_and_reenable_times_are_kept_and_older_lines_without_them_read_zero) {
+  temp_file f;
+  {
+    risk_decision_log log;
+    std::string error;
+    CAF_REQUIRE(log.open(f.path, error));
+    CAF_CHECK(log.append({risk_decision::kind::limit, "mm", "max-order-qty", "2", "c-1", "alice",
+                          1'765'000'000'123'456'789},
+                         error));
+    CAF_CHECK(log.append({risk_decision::kind::reenable, "mm", {}, {}, "c-2", "bob", 99}, error));
+  }
+  {
+    // Lines as risk wrote them before the time was recorded.
+    std::ofstream(f.path, std::ios::app) << "limit\tmm\tmax-order-qty\t3\tc-3\talice\n"
+                                            "reenable\tmm\tc-4\tbob\n";
+  }
+  std::vector<risk_decision> back;
+  std::string error;
+  CAF_REQUIRE(risk_decision_log::read(f.path, back, error));
+  CAF_REQUIRE_EQUAL(back.size(), 4u);
+  CAF_CHECK_EQUAL(back[0].ts_ns, 1'765'000'000'123'456'789);
+  CAF_CHECK_EQUAL(back[0].command, "c-1");
+  CAF_CHECK_EQUAL(back[1].ts_ns, 99);
+  CAF_CHECK_EQUAL(back[1].issuer, "bob");
+  CAF_CHECK_EQUAL(back[2].ts_ns, 0);
+  CAF_CHECK_EQUAL(back[2].value, "3");
+  CAF_CHECK_EQUAL(back[3].ts_ns, 0);
+  CAF_CHECK_EQUAL(back[3].command, "c-4");
+  // A time that is not a number is a bad line, not a zero.
+  std::ofstream(f.path) << "limit\tmm\tmax-order-qty\t3\tc-3\talice\tsoon\n";
+  back.clear();
+  CAF_CHECK(!risk_decision_log::read(f.path, back, error));
+}
+
 CAF_TEST(a_torn_last_line_is_ignored_and_a_bad_line_refused) {
   temp_file f;
   std::ofstream(f.path) << "trip\tmm\t7\nreenable\tmm\tc-9"; // crash mid-write
