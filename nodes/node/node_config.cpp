@@ -45,6 +45,10 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
          "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
     .add(v.ws_api_orders, "ws-api-orders",
          "orders and cancels over the WebSocket API (REST while it is down)")
+    .add(v.ws_api_max_in_flight, "ws-api-max-in-flight",
+         "ws-api-orders: requests written and not yet answered (1..1024)")
+    .add(v.ws_api_max_queued, "ws-api-max-queued",
+         "ws-api-orders: requests waiting beyond ws-api-max-in-flight (0..65536)")
     .add(v.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
          "open-order poll period while the user-data stream is subscribed")
     .add(v.lost_halt_ms, "lost-halt-ms",
@@ -479,6 +483,17 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
   v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
   v.user_data_stream = r.user_data_stream;
   v.ws_api_orders = r.ws_api_orders;
+  if (r.ws_api_max_in_flight < 1 || r.ws_api_max_in_flight > 1024) {
+    error = cat + ".ws-api-max-in-flight: must be 1..1024, not "
+            + std::to_string(r.ws_api_max_in_flight);
+    return false;
+  }
+  if (r.ws_api_max_queued < 0 || r.ws_api_max_queued > 65536) {
+    error = cat + ".ws-api-max-queued: must be 0..65536, not " + std::to_string(r.ws_api_max_queued);
+    return false;
+  }
+  v.ws_api_max_in_flight = static_cast<std::size_t>(r.ws_api_max_in_flight);
+  v.ws_api_max_queued = static_cast<std::size_t>(r.ws_api_max_queued);
   v.poll_interval_streaming = std::chrono::milliseconds(r.poll_interval_streaming_ms);
   v.lost_halt = std::chrono::milliseconds(r.lost_halt_ms);
   v.lost_rest_failures = static_cast<int32_t>(r.lost_rest_failures);

@@ -64,6 +64,9 @@ struct venue_settings {
   std::chrono::milliseconds poll_interval_streaming{5000};
   // [venue] ws-api-orders: orders over the WebSocket API, REST as fallback.
   bool ws_api_orders = false;
+  // [venue] ws-api-max-in-flight / ws-api-max-queued (ws_api_pipeline_config).
+  std::size_t ws_api_max_in_flight = 64;
+  std::size_t ws_api_max_queued = 4096;
   // Lost venue auto-trigger: REST unanswered (lost_rest_failures probes in a
   // row) or a stream disconnected for lost_halt -> level-2 node kill; 0 off.
   std::chrono::milliseconds lost_halt{5000};
@@ -259,6 +262,8 @@ struct raw_venue_options {
   int64_t poll_interval_ms = 200;
   bool user_data_stream = false;
   bool ws_api_orders = false;
+  int64_t ws_api_max_in_flight = 64;
+  int64_t ws_api_max_queued = 4096;
   int64_t poll_interval_streaming_ms = 5000;
   int64_t lost_halt_ms = 5000;
   int64_t lost_rest_failures = 3;

@@ -162,6 +162,8 @@ child_spec connector_spec(const node_settings& s, const venue_settings& v, const
   cfg.stream.symbols = v.symbols;
   cfg.use_user_data_stream = v.user_data_stream;
   cfg.use_ws_api_orders = v.ws_api_orders;
+  cfg.ws_api_pipeline.max_in_flight = v.ws_api_max_in_flight;
+  cfg.ws_api_pipeline.max_queued = v.ws_api_max_queued;
   venue_endpoint(cfg.ws_api, v);
   signed_endpoint(cfg.ws_api, v);
   cfg.ws_api.request_timeout = v.request_timeout;

@@ -142,6 +142,12 @@ CAF_TEST(bad_kill_fanout_keys_name_the_key) {
   expect_refused("--kill.fanout-host=", "kill.fanout-host");
 }
 
+CAF_TEST(ws_api_pipeline_bounds_name_the_key) {
+  expect_refused("--venue.ws-api-max-in-flight=0", "venue.ws-api-max-in-flight: must be 1..1024");
+  expect_refused("--venue.ws-api-max-in-flight=5000", "venue.ws-api-max-in-flight");
+  expect_refused("--venue.ws-api-max-queued=-1", "venue.ws-api-max-queued: must be 0..65536");
+}
+
 CAF_TEST(unknown_option_names_the_option) {
   expect_refused("--nonsense=1", "nonsense");
 }
