@@ -1,0 +1,126 @@
+// Issue 22 with a real cwts-node (every role, config/node.ini) trading
+// against a real cwts-venue: fills, risk rejects (a small max-position) and a
+// level-2 kill signed by alice; `cwts report orders` on the node's journal
+// matches the venue's allOrders one to one. (Amends: report_orders_venue_test,
+// no node role amends today.)
+#define CAF_SUITE report_orders_node
+#include "caf/test/unit_test_impl.hpp"
+
+#include <map>
+
+#include <rapidjson/document.h>
+
+#include "tests/integration/node/single_node.hpp"
+#include "tests/integration/node/stop_node.hpp"
+#include "tests/integration/node/venue_view.hpp"
+
+using namespace cwts;
+using namespace cwts::itest;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct record {
+  std::string type, venue_id, initiator, op, rejected_by, rule, fill_qty, node;
+};
+
+} // namespace
+
+CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
+  auto started = wall_clock_now();
+  single_node n("report_orders_node", {"--risk.max-position=1500"});
+  auto traded = n.wait_for(
+    [](const node_status_view& s) {
+      return s.counter_or_zero("oms", "status.FILLED") >= 1
+             && s.counter_or_zero("risk", "rejected.position_limit_exceeded") >= 1;
+    },
+    60s);
+  CAF_REQUIRE(traded.met);
+  auto kill = n.kill({"--level=2", "--reason=report orders itest"});
+  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
+  auto settled = n.wait_for(
+    [](const node_status_view& s) { return s.counter("oms", "live_orders").value_or(-1) == 0; }, 20s);
+  CAF_CHECK(settled.met);
+  CWTS_STOP_NODE(n.node);
+
+  auto to = timestamp_ns{wall_clock_now().ns + 1'000'000'000};
+  auto res = run_command("cwts-report", {n.paths.cli_bin, "report", "orders",
+                                         "--from=" + std::to_string(started.ns),
+                                         "--to=" + std::to_string(to.ns), "--format=jsonl",
+                                         "--journal=" + n.dir + "/run/solo-oms.sqlite"},
+                         n.dir);
+  CAF_REQUIRE_EQUAL(res.exit_code, 0);
+  CAF_MESSAGE(res.err);
+  std::map<std::string, std::vector<record>> by_order;
+  for (auto& line : split_lines(res.out)) {
+    if (line.empty())
+      continue;
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    CAF_REQUIRE(!d.HasParseError());
+    auto s = [&](const char* k) { return std::string(d[k].GetString()); };
+    CAF_CHECK_EQUAL(s("schema"), "cwts.order_event.v1");
+    by_order[s("client_order_id")].push_back({s("event_type"), s("venue_order_id"), s("initiator"),
+                                              s("operator"), s("rejected_by"), s("reject_rule"),
+                                              s("fill_qty"), s("node")});
+  }
+
+  venue_view venue(n.paths, n.venue.port());
+  auto all = venue.gw->all_orders(*symbol::parse("USDCHF"));
+  CAF_REQUIRE(all.ok());
+  CAF_REQUIRE(all.value.size() < 1000u); // the whole history fits one answer
+  std::map<std::string, connector::venue_order> at_venue;
+  for (auto& v : all.value)
+    CAF_CHECK(at_venue.emplace(v.client_id.value, v).second);
+  CAF_REQUIRE(!at_venue.empty());
+  int filled_orders = 0;
+  for (auto& [cid, v] : at_venue) {
+    auto it = by_order.find(cid);
+    CAF_REQUIRE(it != by_order.end());
+    int news = 0, ends = 0;
+    qty filled;
+    std::string final_type;
+    for (auto& e : it->second) {
+      CAF_CHECK_EQUAL(e.node, "solo");
+      news += e.type == "new";
+      bool end = e.type == "filled" || e.type == "canceled" || e.type == "expired" || e.type == "rejected";
+      ends += end;
+      if (end)
+        final_type = e.type;
+      if (!e.fill_qty.empty())
+        filled = filled + *qty::parse(e.fill_qty);
+      if (!e.venue_id.empty())
+        CAF_CHECK_EQUAL(e.venue_id, std::to_string(v.order_id.value));
+    }
+    CAF_CHECK_EQUAL(news, 1);
+    CAF_CHECK_EQUAL(ends, 1);
+    std::string expected = v.status == order_status::filled     ? "filled"
+                           : v.status == order_status::canceled ? "canceled"
+                           : v.status == order_status::expired  ? "expired"
+                                                                 : to_string(v.status);
+    CAF_CHECK_EQUAL(final_type + " " + cid, expected + " " + cid);
+    CAF_CHECK_EQUAL(filled.to_string() + " " + cid, v.executed_qty.to_string() + " " + cid);
+    filled_orders += v.status == order_status::filled ? 1 : 0;
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(filled_orders, 1);
+  int risk_rejects = 0, kill_cancels = 0;
+  for (auto& [cid, evs] : by_order) {
+    if (!at_venue.count(cid))
+      CAF_CHECK_EQUAL(cid + " " + evs.back().type, cid + " rejected");
+    for (auto& e : evs) {
+      if (e.type == "rejected" && e.rule == "position_limit_exceeded") {
+        ++risk_rejects;
+        CAF_CHECK_EQUAL(e.rejected_by, "cwts");
+        CAF_CHECK_EQUAL(e.initiator, "risk");
+      }
+      if (e.type == "cancel_requested" && e.initiator == "kill") {
+        ++kill_cancels;
+        CAF_CHECK_EQUAL(e.op, "alice");
+      }
+    }
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(risk_rejects, 1);
+  CAF_MESSAGE(at_venue.size() << " orders at the venue, " << by_order.size() << " exported, "
+                              << risk_rejects << " risk rejects, " << kill_cancels
+                              << " canceled by the kill");
+}
