@@ -85,6 +85,10 @@ bool read_request(sqlite3_stmt* s, int c, order_event& e) {
                        e.tif);
 }
 
+// The initiator of the rows a node writes when it adopts a live order at a
+// takeover (actors/oms/oms_reconcile.cpp adopt()).
+constexpr const char* adoption = "reconciliation";
+
 // Who refused: the venue (its report, or its connector's venue_rejected), or us.
 std::string rejected_by(const std::string& initiator, const std::string& rule) {
   if (rule == to_string(reject_reason::venue_rejected) || (rule.empty() && initiator == "venue"))
@@ -94,6 +98,8 @@ std::string rejected_by(const std::string& initiator, const std::string& rule) {
 
 // What an events row means (its statuses, its fill, an amend's link).
 order_event_type type_of(bool submission, order_status from, order_status to, const order_event& e) {
+  if (submission && e.initiator == adoption)
+    return order_event_type::adopted;
   if (submission)
     return e.initiator == "amend" || !e.related_id.value.empty() ? order_event_type::replaced
                                                                   : order_event_type::new_order;
@@ -202,6 +208,14 @@ struct journal_cursor::impl {
     e.clock_source = text(s, 23);
     e.node = text(s, 24);
     e.venue_time = timestamp_ns{sqlite3_column_int64(s, 25)};
+    if (!submission && e.initiator == adoption) {
+      // The venue's cum_qty at the takeover, journaled as one fill so the
+      // node's positions count it (all_fills): the fills themselves are in
+      // the old node's journal (or happened in the gap, and the venue's
+      // trades show them), so the record gives the state, not a fill.
+      e.fill_qty = qty{};
+      e.fill_price = price{};
+    }
     e.type = type_of(submission, from, to, e);
     if (e.type == order_event_type::rejected)
       e.rejected_by = rejected_by(e.initiator, e.reject_rule);

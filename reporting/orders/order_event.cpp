@@ -15,6 +15,7 @@ const char* to_string(order_event_type t) {
     case order_event_type::canceled: return "canceled";
     case order_event_type::rejected: return "rejected";
     case order_event_type::expired: return "expired";
+    case order_event_type::adopted: return "adopted";
   }
   return "?";
 }

@@ -34,6 +34,12 @@ enum class order_event_type : uint8_t {
   canceled,         // the venue confirmed the cancel
   rejected,         // refused by us (rejected_by = "cwts", reject_rule) or by the venue
   expired,          // ended by its time in force
+  // A node that took over the OMS found the order live at the venue and took
+  // it into its own journal (initiator "reconciliation"): not a second new.
+  // The order's new and its fills before the takeover are in the journal of
+  // the node that sent it; the adoption's state row that follows carries
+  // cum_qty (filled so far) and never a fill of its own.
+  adopted,
 };
 
 const char* to_string(order_event_type t);

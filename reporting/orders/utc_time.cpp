@@ -2,8 +2,10 @@
 #include "reporting/orders/journal_reader.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 namespace cwts::report {
 
@@ -41,11 +43,16 @@ unsigned days_in_month(int y, unsigned m) {
 
 bool parse_utc_time(const std::string& text, timestamp_ns& out, std::string& why) {
   if (!text.empty() && all_digits(text, 0, text.size())) {
-    if (text.size() > 19) {
-      why = "'" + text + "' is too large for ns since the epoch";
+    // from_chars: a value past INT64_MAX is an error here, never a wrap or
+    // an exception (std::stoll's out_of_range would end the process).
+    int64_t ns = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ns);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+      why = "'" + text + "' is too large for ns since the epoch (at most "
+            + std::to_string(std::numeric_limits<int64_t>::max()) + ", 2262-04-11T23:47:16Z)";
       return false;
     }
-    out = timestamp_ns{std::stoll(text)};
+    out = timestamp_ns{ns};
     return true;
   }
   why = "'" + text + "' is neither ns since the epoch nor an ISO-8601 UTC time "
@@ -86,7 +93,16 @@ bool parse_utc_time(const std::string& text, timestamp_ns& out, std::string& why
     if (i + 1 != text.size() || text[i] != 'Z')
       return false;
   }
-  out = timestamp_ns{secs * 1'000'000'000 + frac_ns};
+  // ns since the epoch fit an int64 from 1677-09-21 to 2262-04-11: past
+  // them the product would wrap (undefined behaviour) to an unrelated time.
+  constexpr int64_t billion = 1'000'000'000;
+  if (secs > (std::numeric_limits<int64_t>::max() - frac_ns) / billion
+      || secs < std::numeric_limits<int64_t>::min() / billion + 1) {
+    why = "'" + text + "' is outside the times ns since the epoch can hold "
+          "(1677-09-22 to 2262-04-11T23:47:16Z)";
+    return false;
+  }
+  out = timestamp_ns{secs * billion + frac_ns};
   why.clear();
   return true;
 }

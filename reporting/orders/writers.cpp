@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <string_view>
 #include <utility>
 
 #include "reporting/orders/journal_reader.hpp"
@@ -53,6 +54,45 @@ bool needs_quotes(const std::string& s) {
   return s.find_first_of(",\"\r\n") != std::string::npos;
 }
 
+// Columns that are numbers we format ourselves: never text an outsider chose.
+bool numeric_column(const std::string& name) {
+  for (const char* n : {"event_time_ns", "venue_time_ns", "venue_order_id", "price", "quantity",
+                        "fill_qty", "fill_price", "cum_qty", "seq"})
+    if (name == n)
+      return true;
+  return false;
+}
+
+// Valid UTF-8 as is; each byte of an invalid sequence becomes U+FFFD, so a
+// JSONL line is always valid UTF-8 (a venue's text may be any bytes).
+std::string valid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  auto cont = [&](size_t i) { return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                                                           : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    bool ok = n != 0;
+    for (size_t k = 1; ok && k < n; ++k)
+      ok = cont(i + k);
+    if (ok && n >= 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      // No overlong forms, no surrogates, nothing past U+10FFFF.
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) && !(c == 0xF0 && c1 < 0x90)
+           && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
 } // namespace
 
 std::string csv_field(const std::string& s) {
@@ -65,6 +105,12 @@ std::string csv_field(const std::string& s) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string csv_text_field(const std::string& s) {
+  if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
+    return csv_field("'" + s);
+  return csv_field(s);
 }
 
 std::string csv_header() {
@@ -84,7 +130,7 @@ std::string to_csv_row(const order_event& e) {
     if (!first)
       out += ',';
     first = false;
-    out += csv_field(value);
+    out += numeric_column(name) ? csv_field(value) : csv_text_field(value);
   }
   return out;
 }
@@ -102,8 +148,10 @@ std::string to_json_line(const order_event& e) {
       w.Int64(std::stoll(value));
     else if (n == "venue_time_ns")
       w.Null();
-    else
-      w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    else {
+      auto valid = valid_utf8(value);
+      w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+    }
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

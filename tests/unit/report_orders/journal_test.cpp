@@ -210,6 +210,52 @@ CAF_TEST(the_streamed_merge_of_several_journals_equals_the_in_memory_merge) {
     CAF_CHECK_EQUAL(got[i].journal, expected[i].journal);
 }
 
+// Failover with adoption (review R1 H1): node a sent o1 and journaled a
+// fill of 0.4; node b took over and adopted o1 from the venue (its journal:
+// a submission and a state row with the venue's cum 0.4 as one fill, for its
+// positions). The merged export has o1's new once, an adopted event, and
+// fills that sum to 0.4, not 0.8.
+CAF_TEST(an_order_adopted_at_a_takeover_is_not_a_second_new_nor_a_second_fill) {
+  submit(strategy_order("o1"), {"strategy", {}, {}, {}, {}, {}});
+  venue("o1", order_status::accepted, "0");
+  venue("o1", order_status::partially_filled, "0.4", "0.4");
+  journal.close();
+  auto adopted = *store.find(client_order_id{"o1"});
+  auto other = dir.file("b.sqlite");
+  {
+    order_journal b;
+    CAF_REQUIRE(!b.open(other));
+    b.set_writer(node_id{"node-b"}, "system_realtime");
+    event_context ctx{"reconciliation", {}, {}, {}, {}, "adopted from the venue"};
+    CAF_REQUIRE_EQUAL(b.record_submitted(adopted.request, tick(), ctx).message(), "none");
+    CAF_REQUIRE_EQUAL(b.record_update(adopted, order_status::pending_new, adopted.cum_qty,
+                                      adopted.avg_fill_price, ctx).message(), "none");
+  }
+  std::vector<std::vector<order_event>> all(2);
+  CAF_REQUIRE_EQUAL(read_journal(path, everything, all[0]), "");
+  CAF_REQUIRE_EQUAL(read_journal(other, everything, all[1]), "");
+  auto got = merge_events(all);
+  int news = 0, adoptions = 0;
+  qty filled{};
+  for (auto& e : got) {
+    news += e.type == order_event_type::new_order ? 1 : 0;
+    adoptions += e.type == order_event_type::adopted ? 1 : 0;
+    filled = filled + e.fill_qty;
+  }
+  CAF_CHECK_EQUAL(news, 1);
+  CAF_CHECK_EQUAL(adoptions, 1);
+  CAF_CHECK_EQUAL(filled.to_string(), qty::parse("0.4")->to_string());
+  const order_event* state = nullptr;
+  for (auto& e : got)
+    if (e.node == "node-b" && e.type != order_event_type::adopted)
+      state = &e;
+  CAF_REQUIRE(state != nullptr);
+  CAF_CHECK_EQUAL(state->initiator, "reconciliation");
+  CAF_CHECK_EQUAL(to_string(state->type), std::string("partially_filled"));
+  CAF_CHECK(!state->fill_qty.is_positive());
+  CAF_CHECK_EQUAL(state->cum_qty.to_string(), qty::parse("0.4")->to_string());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {

