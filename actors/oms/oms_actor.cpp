@@ -213,6 +213,12 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       if (from_risk(self, "risk_rejected"))
         journal_reject(self, req, rej.reason, rej.detail, "risk");
     },
+    // `suppressed` refusals of one (strategy, rule) that risk did not forward
+    // one by one (actors/risk/reject_forwarding.hpp): one row that says so.
+    [=](risk_rejected_atom, const order_request& req, const order_reject& rej, int64_t suppressed) {
+      if (from_risk(self, "risk_rejected") && suppressed > 0)
+        journal_reject(self, req, rej.reason, rej.detail, "risk_summary");
+    },
     [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
     [=](const execution_report& rep) {
       if (from_connector(self, "execution_report", rep.venue))

@@ -18,6 +18,7 @@
 #include "actors/risk/position_book.hpp"
 #include "actors/risk/pre_trade_check.hpp"
 #include "actors/risk/reference_prices.hpp"
+#include "actors/risk/reject_forwarding.hpp"
 #include "actors/risk/reject_rate.hpp"
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
@@ -71,12 +72,18 @@ struct risk_state {
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0; // breaches with no kill coordinator wired
   risk::var_limit var;       // [gpu] var-limit against the GPU worker's var_report
+  // Which refusals the OMS journals in full; the rest as summaries (review R1 H2).
+  risk::reject_forwarder forwarding;
+  bool summary_timer = false; // a reject_summary_atom is on its way
   // Safety messages only from this node's actors (common/sender_guard.hpp).
   sender_guard guard{"risk"};
   static inline const char* name = "risk";
 };
 
 using risk_ptr = caf::stateful_actor<risk_state>*;
+
+// Risk's own timer: the suppressed refusals' summaries are due.
+using reject_summary_atom = caf::atom_constant<caf::atom("rjsummary")>;
 
 void on_reject_rate_breach(risk_ptr self, std::optional<risk::reject_rate_breach> breach);
 
@@ -110,16 +117,46 @@ bool admit(risk_ptr self, const order_request& req) {
   order_reject rej{req.id, req.sym, result.passed ? reject_reason::venue_unreachable : result.reason,
                    result.passed ? "no OMS wired on this node" : result.detail, wall_clock_now(),
                    req.venue};
-  spdlog::info("event=order_rejected_by_risk id={} strategy={} account={} symbol={} reason={} "
-               "detail=\"{}\"",
-               req.id.value, req.strategy.value, req.account.value, req.sym.str(),
-               to_string(rej.reason), rej.detail);
   if (st.strategy)
     self->send(st.strategy, rej);
-  // The OMS journals it with the rule and the reason (issue 22, docs/reporting.md).
-  if (st.oms)
+  // The OMS journals it with the rule and the reason (issue 22,
+  // docs/reporting.md), up to a rate per strategy and rule; past it, counted
+  // and journaled as one summary per second (reject_forwarding.hpp).
+  if (!st.oms)
+    return false;
+  if (st.forwarding.admit(req, rej.reason, rej.detail, now, rej.ts_init)) {
+    spdlog::info("event=order_rejected_by_risk id={} strategy={} account={} symbol={} reason={} "
+                 "detail=\"{}\"",
+                 req.id.value, req.strategy.value, req.account.value, req.sym.str(),
+                 to_string(rej.reason), rej.detail);
     self->send(st.oms, risk_rejected_atom::value, req, rej);
+  } else if (!st.summary_timer) {
+    st.summary_timer = true;
+    self->delayed_send(self, std::chrono::nanoseconds(risk::reject_forwarding_limits{}.summary_every_ns),
+                       reject_summary_atom::value);
+  }
   return false;
+}
+
+// One record per (strategy, rule) for the refusals not forwarded one by one:
+// the OMS journals it as a summary row with their count (docs/reporting.md).
+void send_reject_summaries(risk_ptr self) {
+  auto& st = self->state;
+  st.summary_timer = false;
+  for (auto& sum : st.forwarding.due(monotonic_ns())) {
+    order_reject rej{sum.last.id, sum.last.sym, sum.rule,
+                     sum.text(risk::reject_forwarding_limits{}.per_second), sum.last_at,
+                     sum.last.venue};
+    spdlog::warn("event=risk_rejects_suppressed strategy={} reason={} count={} detail=\"{}\"",
+                 sum.last.strategy.value, to_string(sum.rule), sum.count, rej.detail);
+    if (st.oms)
+      self->send(st.oms, risk_rejected_atom::value, sum.last, rej, sum.count);
+  }
+  if (st.forwarding.pending()) {
+    st.summary_timer = true;
+    self->delayed_send(self, std::chrono::nanoseconds(risk::reject_forwarding_limits{}.summary_every_ns),
+                       reject_summary_atom::value);
+  }
 }
 
 void on_order(risk_ptr self, const order_request& req) {
@@ -489,6 +526,9 @@ actor_stats stats(risk_ptr self) {
   st.var.add_stats(s.counters); // breach_now.var and the latest VaR
   s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
+  s.counters["rejects_forwarded"] = st.forwarding.forwarded();
+  s.counters["rejects_suppressed"] = st.forwarding.suppressed();
+  s.counters["reject_summaries"] = st.forwarding.summaries();
   s.counters["kills_unsent"] = st.kills_unsent;
   s.counters["commands_accepted"] = st.commands_accepted;
   s.counters["commands_refused"] = st.commands_refused;
@@ -643,6 +683,10 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](flatten_atom, const std::string& kill) {
       if (self->state.guard.local(self, "flatten_round"))
         on_flatten_round_timer(self, kill);
+    },
+    [=](reject_summary_atom) {
+      if (self->state.guard.local(self, "reject_summary")) // its own timer's
+        send_reject_summaries(self);
     },
   });
 }

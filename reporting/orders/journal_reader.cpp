@@ -253,6 +253,8 @@ struct journal_cursor::impl {
       return false;
     }
     e.rejected_by = rejected_by(e.initiator, e.reject_rule);
+    if (e.initiator == "risk_summary")
+      e.type = order_event_type::rejects_suppressed;
     next_reject = std::move(e);
     ++stats.rejects;
     return true;

@@ -16,6 +16,7 @@ const char* to_string(order_event_type t) {
     case order_event_type::rejected: return "rejected";
     case order_event_type::expired: return "expired";
     case order_event_type::adopted: return "adopted";
+    case order_event_type::rejects_suppressed: return "rejects_suppressed";
   }
   return "?";
 }

@@ -40,6 +40,10 @@ enum class order_event_type : uint8_t {
   // the node that sent it; the adoption's state row that follows carries
   // cum_qty (filled so far) and never a fill of its own.
   adopted,
+  // N refusals of one rule for one strategy that risk did not forward one by
+  // one (over its rate, actors/risk/reject_forwarding.hpp): `text` starts
+  // with N and gives the first and last time; the fields are the last one's.
+  rejects_suppressed,
 };
 
 const char* to_string(order_event_type t);

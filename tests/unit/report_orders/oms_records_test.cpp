@@ -113,6 +113,29 @@ CAF_TEST(risk_rejects_are_journaled_with_rule_and_reason) {
   CAF_CHECK_EQUAL(e.clock_source, "system_realtime");
 }
 
+// Review R1 H2: what risk did not forward one by one is one row that says
+// how many, and exports as rejects_suppressed (never as one plain reject).
+CAF_TEST(a_summary_of_suppressed_risk_rejects_is_one_row_with_its_count) {
+  auto req = order("spam-9999", "50");
+  req.strategy.value = "mm";
+  order_reject rej{req.id, req.sym, reject_reason::max_qty_exceeded,
+                   "9800 rejects (max_qty_exceeded) of strategy 'mm' suppressed between 1 and 2 "
+                   "ns UTC, over 100/s; the last: qty 50 > max 10",
+                   wall_clock_now(), req.venue};
+  (*self)->send(oms, risk_rejected_atom::value, req, rej, int64_t{9800});
+  (*self)->send(oms, risk_rejected_atom::value, req, rej, int64_t{0}); // nothing: no row
+  (*self)->send(oms, risk_rejected_atom::value, order("after"), rej);
+  auto got = journal_with(2);
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  auto& e = got.front();
+  CAF_CHECK_EQUAL(to_string(e.type), std::string("rejects_suppressed"));
+  CAF_CHECK_EQUAL(e.initiator, "risk_summary");
+  CAF_CHECK_EQUAL(e.reject_rule, "max_qty_exceeded");
+  CAF_CHECK_EQUAL(e.text.rfind("9800 rejects", 0), 0u);
+  CAF_CHECK_EQUAL(e.strategy.value, "mm");
+  CAF_CHECK_EQUAL(to_string(got.back().type), std::string("rejected"));
+}
+
 CAF_TEST(the_oms_journals_its_own_rejects_of_orders_it_never_sent) {
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect<order_request>().id.value, "o1");

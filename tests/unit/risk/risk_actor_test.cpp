@@ -391,4 +391,44 @@ CAF_TEST(drawdown_breach_from_the_high_water_mark_sends_one_kill) {
   expect_no_kill(300ms);
 }
 
+// Review R1 H2: a flood of bad orders reaches the strategy as 10,000
+// rejects, but the OMS (the journal) gets at most the bucket's records plus
+// summaries whose counts add up to the rest.
+CAF_TEST(a_flood_of_refusals_is_forwarded_to_the_oms_bounded_and_counted) {
+  auto risk = start();
+  send_mark(risk, "30000");
+  constexpr int n = 10'000;
+  for (int i = 0; i < n; ++i) {
+    auto o = limit_order("f" + std::to_string(i), side::buy, "30000", "1000000");
+    o.strategy.value = "flood";
+    (*self)->send(risk, o);
+  }
+  int64_t rejects = 0, forwarded = 0, summarized = 0, summaries = 0;
+  bool done = false;
+  while (!done) {
+    (*self)->receive(
+      [&](const order_reject&) { ++rejects; },
+      [&](risk_rejected_atom, const order_request&, const order_reject&) { ++forwarded; },
+      [&](risk_rejected_atom, const order_request& r, const order_reject& rej, int64_t count) {
+        CAF_CHECK_EQUAL(r.strategy.value, "flood");
+        CAF_CHECK_EQUAL(rej.detail.rfind(std::to_string(count) + " rejects", 0), 0u);
+        summarized += count;
+        ++summaries;
+        done = forwarded + summarized == n;
+      },
+      [&](const kill_command& k) -> kill_report { // the reject-rate kill may trip
+        return kill_report{k.id, k.origin, true, {}, {}, 0, ""};
+      },
+      caf::after(10s) >> [&] { CAF_FAIL("summaries missing: " << forwarded + summarized); });
+  }
+  CAF_CHECK_EQUAL(rejects, n);
+  CAF_CHECK(forwarded >= 100);
+  // The flood takes well under a second's refill per record: bounded by the
+  // burst plus the refill of the time it ran (100/s).
+  CAF_CHECK(forwarded < 1000);
+  CAF_CHECK(summaries >= 1);
+  CAF_CHECK_EQUAL(forwarded + summarized, n);
+  stop(risk);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
