@@ -19,6 +19,18 @@ __int128 abs128(__int128 v) { return v < 0 ? -v : v; }
 
 } // namespace
 
+const char* to_string(requote_mode m) {
+  return m == requote_mode::amend ? "amend" : "cancel";
+}
+
+std::optional<requote_mode> parse_requote_mode(std::string_view s) {
+  if (s == "cancel")
+    return requote_mode::cancel;
+  if (s == "amend")
+    return requote_mode::amend;
+  return std::nullopt;
+}
+
 void validate(const market_maker_config& cfg) {
   require(!cfg.id.empty(), "id", "missing");
   require(!cfg.account.empty(), "account", "missing (risk refuses orders without an account)");
@@ -84,7 +96,15 @@ std::vector<strategy_action> market_maker::on_trade(const trade& t, timestamp_ns
   if (t.sym != cfg_.sym || !t.px.is_positive())
     return out;
   update_fair_value(t.px);
-  if (mode_ != trading_mode::active || throttled(now))
+  if (mode_ != trading_mode::active) {
+    // Only an amend's replacement, sent by the OMS after the mode changed,
+    // can be working here: it is cancelled once the venue has it.
+    for (auto* slot : {&bid_, &ask_})
+      if (*slot && (*slot)->state == quote_state::working)
+        cancel(**slot, now, out);
+    return out;
+  }
+  if (throttled(now))
     return out;
   auto targets = desired_quotes();
   requote_side(bid_, side::buy, targets.bid, bid_stale_, now, out);
@@ -95,7 +115,9 @@ std::vector<strategy_action> market_maker::on_trade(const trade& t, timestamp_ns
 }
 
 // Cancel first, new quote only once the venue confirms the cancel: never
-// more than one live order per side, even for a moment.
+// more than one live order per side, even for a moment. An amend does the
+// same in the OMS (the replacement goes out on the cancel's confirmation);
+// only a working quote is amended, one still pending is cancelled.
 void market_maker::requote_side(std::optional<live_quote>& slot, side s,
                                 std::optional<price> target, bool& stale, timestamp_ns now,
                                 std::vector<strategy_action>& out) {
@@ -111,13 +133,15 @@ void market_maker::requote_side(std::optional<live_quote>& slot, side s,
                && abs128(static_cast<__int128>(target->raw) - slot->px.raw)
                     >= static_cast<__int128>(cfg_.requote_threshold_ticks) * cfg_.tick_size.raw;
   if (!target || moved || stale) {
-    cancel(*slot, now, out);
+    if (target && cfg_.requote == requote_mode::amend && slot->state == quote_state::working)
+      amend(*slot, *target, now, out);
+    else
+      cancel(*slot, now, out);
     stale = false;
   }
 }
 
-void market_maker::place(std::optional<live_quote>& slot, side s, price px, timestamp_ns now,
-                         std::vector<strategy_action>& out) {
+order_request market_maker::quote_order(side s, price px, timestamp_ns now) {
   order_request o;
   o.id = next_id_();
   o.strategy = cfg_.id;
@@ -130,8 +154,23 @@ void market_maker::place(std::optional<live_quote>& slot, side s, price px, time
   o.limit_price = px;
   o.quantity = cfg_.quote_qty;
   o.ts_init = now;
-  slot = live_quote{o.id, s, px, o.quantity, qty{}, quote_state::pending_new};
+  return o;
+}
+
+void market_maker::place(std::optional<live_quote>& slot, side s, price px, timestamp_ns now,
+                         std::vector<strategy_action>& out) {
+  auto o = quote_order(s, px, now);
+  slot = live_quote{o.id, s, px, o.quantity, qty{}, quote_state::pending_new, {}, {}};
   out.emplace_back(std::move(o));
+}
+
+void market_maker::amend(live_quote& q, price px, timestamp_ns now,
+                         std::vector<strategy_action>& out) {
+  auto o = quote_order(q.quote_side, px, now);
+  q.state = quote_state::pending_cancel;
+  q.replacement = o.id;
+  q.replacement_px = px;
+  out.emplace_back(amend_request{q.id, std::move(o)});
 }
 
 void market_maker::cancel(live_quote& q, timestamp_ns now, std::vector<strategy_action>& out) {
@@ -144,6 +183,13 @@ std::optional<live_quote>* market_maker::slot_of(const client_order_id& id) {
     return &bid_;
   if (ask_ && ask_->id == id)
     return &ask_;
+  return nullptr;
+}
+
+std::optional<live_quote>* market_maker::replacing_slot_of(const client_order_id& id) {
+  for (auto* slot : {&bid_, &ask_})
+    if (*slot && !(*slot)->replacement.empty() && (*slot)->replacement == id)
+      return slot;
   return nullptr;
 }
 
@@ -161,7 +207,13 @@ void market_maker::on_execution_report(const execution_report& rep) {
     ask_stale_ = true;
   }
   if (is_terminal(rep.status)) {
-    slot->reset();
+    // An amended quote's replacement takes its side: the OMS sends it now
+    // (canceled) or refuses it (any other end), and its reports settle it.
+    if (!q.replacement.empty())
+      *slot = live_quote{q.replacement, q.quote_side, q.replacement_px, cfg_.quote_qty, qty{},
+                         quote_state::pending_new, {}, {}};
+    else
+      slot->reset();
     return;
   }
   if (rep.status == order_status::pending_cancel)
@@ -171,6 +223,16 @@ void market_maker::on_execution_report(const execution_report& rep) {
 }
 
 void market_maker::on_reject(const order_reject& rej) {
+  if (auto* amended = replacing_slot_of(rej.id)) {
+    // Risk or the OMS refused the amend before its cancel was sent: the
+    // original was never cancelled and stays working.
+    ++rejects_;
+    auto& q = **amended;
+    q.replacement = {};
+    q.replacement_px = {};
+    q.state = quote_state::working;
+    return;
+  }
   auto* slot = slot_of(rej.id);
   if (slot == nullptr)
     return;
@@ -206,8 +268,10 @@ std::vector<strategy_action> market_maker::resync(const std::vector<restored_ord
       out.emplace_back(cancel_request{req.id, cfg_.sym, now, cfg_.venue});
       return;
     }
+    // An amend in flight is not carried over: the new OMS holds its
+    // replacement (if at all) as an order of ours like any other.
     slot = live_quote{req.id, req.order_side, req.limit_price, req.quantity, o.cum_qty,
-                      o.acknowledged ? quote_state::working : quote_state::pending_new};
+                      o.acknowledged ? quote_state::working : quote_state::pending_new, {}, {}};
     if (ours == nullptr)
       return;
     auto& mine = **ours;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "actors/strategy/strategy_action.hpp"
@@ -15,6 +16,14 @@
 #include "messages/reconciliation.hpp"
 
 namespace cwts::strategy {
+
+// How a resting quote moves to a new price: cancel it and place a new one
+// once the cancel is confirmed, or send one amend (cancel/replace, FIX 35=G)
+// that the OMS carries out the same way but records as one amended order.
+enum class requote_mode : uint8_t { cancel, amend };
+
+const char* to_string(requote_mode m);
+std::optional<requote_mode> parse_requote_mode(std::string_view s); // "cancel" | "amend"
 
 struct market_maker_config {
   strategy_id id;
@@ -29,6 +38,7 @@ struct market_maker_config {
   int64_t skew_ticks_per_quote = 1; // ticks both quotes shift per quote_qty held
   int64_t ema_weight_ppm = 100'000; // weight of each new trade in the EMA, in 1e-6
   int64_t min_action_interval_ns = 0; // throttle between order actions
+  requote_mode requote = requote_mode::cancel;
 };
 
 // Throws std::invalid_argument naming the first bad key.
@@ -43,6 +53,10 @@ struct live_quote {
   qty quantity;
   qty cum;
   quote_state state = quote_state::pending_new;
+  // requote_mode::amend: the replacement asked for while this quote is being
+  // cancelled (empty id: none); it takes the slot once this quote ends.
+  client_order_id replacement;
+  price replacement_px;
 };
 
 struct quote_targets {
@@ -62,7 +76,8 @@ public:
   void on_execution_report(const execution_report& rep);
 
   // A new quote refused (risk, OMS or venue) frees its side; a refused cancel
-  // leaves the quote working.
+  // leaves the quote working; a refused amend's replacement is forgotten and
+  // its original, never cancelled, stays working.
   void on_reject(const order_reject& rej);
 
   // Anything but ACTIVE stops quoting and cancels every live quote at once
@@ -96,7 +111,10 @@ private:
   void place(std::optional<live_quote>& slot, side s, price px, timestamp_ns now,
              std::vector<strategy_action>& out);
   void cancel(live_quote& q, timestamp_ns now, std::vector<strategy_action>& out);
+  void amend(live_quote& q, price px, timestamp_ns now, std::vector<strategy_action>& out);
+  order_request quote_order(side s, price px, timestamp_ns now);
   std::optional<live_quote>* slot_of(const client_order_id& id);
+  std::optional<live_quote>* replacing_slot_of(const client_order_id& id);
   bool throttled(timestamp_ns now) const;
 
   market_maker_config cfg_;

@@ -1,5 +1,6 @@
 #pragma once
-// What a strategy asks for: place an order or cancel one. Stays inside the
+// What a strategy asks for: place an order, cancel one, or move one with an
+// amend (cancel/replace). Stays inside the
 // trading node (the strategy actor turns each into its message), so a
 // std::variant is fine here (STACK.md: it would not serialize as a message).
 
@@ -11,7 +12,7 @@
 
 namespace cwts::strategy {
 
-using strategy_action = std::variant<order_request, cancel_request>;
+using strategy_action = std::variant<order_request, cancel_request, amend_request>;
 
 // Source of fresh client order ids, e.g. the OMS's
 // client_order_id_generator: [&gen] { return gen.next(); }.

@@ -31,6 +31,7 @@ struct strategy_state {
   int64_t resync_failures = 0;
   int64_t orders = 0;
   int64_t cancels = 0;
+  int64_t amends = 0;
   int64_t trades_seen = 0;
   // A level-4 kill (full stop) stops the strategies: nothing they decide is
   // sent until a reset, whatever their own view of the trading mode.
@@ -57,6 +58,10 @@ void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions)
       ++self->state.cancels;
       if (self->state.risk)
         self->send(self->state.risk, *c);
+    } else if (auto* m = std::get_if<amend_request>(&a)) {
+      ++self->state.amends;
+      if (self->state.risk)
+        self->send(self->state.risk, *m);
     }
   }
 }
@@ -136,6 +141,7 @@ actor_stats stats(strategy_ptr self) {
   actor_stats s{"strategy", {}};
   s.counters["orders"] = self->state.orders;
   s.counters["cancels"] = self->state.cancels;
+  s.counters["amends"] = self->state.amends;
   s.counters["trades_seen"] = self->state.trades_seen;
   s.counters["stopped_full_stop"] = self->state.stopped ? 1 : 0;
   s.counters["actions_dropped_stopped"] = self->state.dropped_stopped;

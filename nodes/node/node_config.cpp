@@ -155,6 +155,7 @@ node_config::node_config() {
     .add(raw_.order_qty, "order-qty", "quantity of each quote")
     .add(raw_.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
     .add(raw_.requote_ticks, "requote-ticks", "move that triggers a requote")
+    .add(raw_.requote, "requote", "how a quote moves: cancel (cancel + new) or amend (cancel/replace)")
     .add(raw_.max_inventory, "max-inventory", "inventory beyond which a side is not quoted")
     .add(raw_.min_action_interval_ms, "min-action-interval-ms", "throttle between order actions");
   opt_group{custom_options_, "oms"}
@@ -598,6 +599,12 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
   g.half_spread_ticks = r.half_spread_ticks;
   g.requote_ticks = r.requote_ticks;
   g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
+  if (auto mode = strategy::parse_requote_mode(r.requote)) {
+    g.requote = *mode;
+  } else {
+    error = "strategy.requote: '" + r.requote + "' is not cancel or amend";
+    return false;
+  }
   return parse_decimal("risk.max-order-qty", r.max_order_qty, true, k.max_order_qty, error)
          && parse_decimal("risk.max-order-notional", r.max_order_notional, true,
                           k.max_order_notional, error)

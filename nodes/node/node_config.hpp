@@ -17,6 +17,7 @@
 #include "actors/compliance/compliance_config.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
+#include "actors/strategy/market_maker.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
 #include "reporting/archive/retention_config.hpp"
 #include "common/cluster_members.hpp"
@@ -125,6 +126,7 @@ struct strategy_settings {
   qty order_qty;
   int64_t half_spread_ticks = 0;
   int64_t requote_ticks = 0;
+  strategy::requote_mode requote = strategy::requote_mode::cancel; // [strategy] requote
   qty max_inventory;
   std::chrono::milliseconds min_action_interval{0};
 };
@@ -345,6 +347,7 @@ private:
     std::string order_qty;
     int64_t half_spread_ticks = 2;
     int64_t requote_ticks = 2;
+    std::string requote = "cancel";
     std::string max_inventory;
     int64_t min_action_interval_ms = 100;
     std::string oms_journal_path = "run/<node-id>-oms.sqlite";

@@ -287,6 +287,7 @@ child_spec strategy_spec(const node_settings& s) {
       mc.half_spread_ticks = s.strategy.half_spread_ticks;
       mc.requote_threshold_ticks = s.strategy.requote_ticks;
       mc.max_inventory = s.strategy.max_inventory;
+      mc.requote = s.strategy.requote;
       mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
       strategy::validate(mc); // throws with the reason; main reports it as a config error
       cfg.makers.push_back(mc);

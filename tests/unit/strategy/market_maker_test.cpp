@@ -309,9 +309,9 @@ CAF_TEST(resync_resends_a_cancel_and_cancels_extra_orders_of_the_strategy) {
   // plus an order of this strategy on the sell side it adopted from the
   // venue and a second unknown buy; and orders of others.
   live_quote adopted{client_order_id{"adopted-1"}, side::sell, px("102.00"), qt("1"), qt("0"),
-                     quote_state::working};
+                     quote_state::working, {}, {}};
   live_quote extra{client_order_id{"extra-1"}, side::buy, px("98.00"), qt("1"), qt("0"),
-                   quote_state::working};
+                   quote_state::working, {}, {}};
   auto other_strategy = held(extra, "0");
   other_strategy.request.strategy.value = "mm2";
   other_strategy.request.id = client_order_id{"other-1"};
