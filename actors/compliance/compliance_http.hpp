@@ -18,8 +18,11 @@ class http_poster {
 public:
   explicit http_poster(const outbox_config& cfg);
   ~http_poster();
-  // acknowledged only on a 2xx whose body is at most max_answer_bytes.
+  // acknowledged on a 2xx (oversized set when its body is above
+  // max_answer_bytes: the receiver stored the entry, so it is an ack).
   attempt_result post(const outbox_entry& e);
+  // Kept-alive connections dropped because an extra answer was waiting.
+  uint64_t stale_connections() const;
 
 private:
   const outbox_config& cfg_;

@@ -34,14 +34,43 @@ std::string notification_body(const kill_notification& n) {
   num("kill_ts_ns", n.kill_ts_ns);
   num("accepted_ts_ns", n.accepted_ns);
   num("gate_closed_ts_ns", n.gate_closed_ns);
+  str("content_digest", n.content_digest);
+  str("idempotency_key", idempotency_key(n));
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+namespace {
+
+// The key's separators and anything not printable ASCII, as %XX.
+std::string pct(const std::string& s) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c <= 0x20 || c >= 0x7f || c == '%' || c == '/' || c == '@' || c == '#') {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 std::string idempotency_key(const kill_notification& n) {
-  // Issuer and id make a kill unique (kill_key); '/' and '@' never occur in
-  // a node id, so the key parses back unambiguously from the right.
-  return n.issuer + "/" + n.kill_id + "@" + n.node;
+  return pct(n.issuer) + "/" + pct(n.kill_id) + "@" + pct(n.node) + "#"
+         + pct(n.content_digest.substr(0, 16));
+}
+
+bool has_control_chars(const std::string& text) {
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7f)
+      return true;
+  return false;
 }
 
 std::string sign_body(const ed25519_signer& key, const std::string& body) {

@@ -35,13 +35,24 @@ struct kill_notification {
   int64_t kill_ts_ns = 0;  // the kill's signed issue time, UTC ns
   int64_t accepted_ns = 0; // this node accepted it, UTC ns
   int64_t gate_closed_ns = 0; // this node's gate closed, UTC ns
+  // Hex SHA-256 of the kill's signed payload and signature (content_digest
+  // of actors/kill/halt_state.hpp): two contents under one issuer and id
+  // (equivocation, an id reused) are two notifications.
+  std::string content_digest;
 };
 
-// One JSON object, fields in a fixed order (schema_version first).
+// One JSON object, fields in a fixed order (schema_version first); it holds
+// the idempotency key, so the key a receiver dedupes on is signed.
 std::string notification_body(const kill_notification& n);
 
-// The receiver's dedup key: one kill (issuer and id) at one node.
+// The receiver's dedup key: one kill content (issuer, id, content digest) at
+// one node, as issuer/id@node#digest16 with '%', '/', '@', '#', space,
+// control and non-ASCII bytes percent-encoded: unambiguous, and always a
+// valid HTTP header value.
 std::string idempotency_key(const kill_notification& n);
+
+// True when `text` holds a byte below 0x20 or 0x7f (CR, LF, NUL...).
+bool has_control_chars(const std::string& text);
 
 // base64 of the Ed25519 signature of `body`'s exact bytes.
 std::string sign_body(const ed25519_signer& key, const std::string& body);

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/compliance/compliance_http.hpp"
+#include "actors/compliance/compliance_notification.hpp"
+#include "common/sqlite_statement.hpp"
 #include "messages/time.hpp"
 
 namespace cwts::compliance {
@@ -16,24 +18,7 @@ namespace {
 // map stays small whatever a receiver answers).
 constexpr size_t max_failure_classes = 16;
 
-// Prepared-statement guard: finalized on every path.
-struct stmt {
-  sqlite3_stmt* s = nullptr;
-  stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
-  ~stmt() { sqlite3_finalize(s); }
-  explicit operator bool() const { return s != nullptr; }
-};
-
-std::string column_text(sqlite3_stmt* s, int i) {
-  auto p = sqlite3_column_text(s, i);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         static_cast<size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
-}
-
-void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
+using stmt = sqlite_statement; // common/sqlite_statement.hpp
 
 } // namespace
 
@@ -65,6 +50,12 @@ std::optional<endpoint> parse_endpoint(const std::string& url, std::string& erro
   e.target = slash == std::string::npos ? "/" : rest.substr(slash);
   if (authority.find('@') != std::string::npos) {
     error = "'" + url + "': user information in the URL is not supported";
+    return std::nullopt;
+  }
+  // The transports resolve host names and IPv4 literals; "[::1]" would
+  // pass here and fail only at the first POST.
+  if (!authority.empty() && authority.front() == '[') {
+    error = "'" + url + "': IPv6 literals are not supported (use a host name or IPv4)";
     return std::nullopt;
   }
   auto colon = authority.rfind(':');
@@ -148,10 +139,17 @@ outbox::~outbox() {
 enqueue_result outbox::enqueue(const std::string& key, const std::string& body,
                                const std::string& signature, const std::string& key_id) {
   enqueue_result r;
+  // Both go out as header values: a CR or LF would inject a header.
+  if (has_control_chars(key) || has_control_chars(key_id) || has_control_chars(signature)) {
+    r.error = "compliance entry refused: a control character in its key, key id or signature";
+    std::lock_guard<std::mutex> g(mtx_);
+    ++stats_.store_errors;
+    return r;
+  }
   std::lock_guard<std::mutex> g(mtx_);
   {
     stmt seen(db_, "SELECT seq FROM outbox WHERE key = ?1");
-    bind_text(seen.s, 1, key);
+    sqlite_bind_text(seen.s, 1, key);
     if (seen && sqlite3_step(seen.s) == SQLITE_ROW) {
       ++stats_.duplicates;
       r.ok = true;
@@ -170,10 +168,10 @@ enqueue_result outbox::enqueue(const std::string& key, const std::string& body,
   stmt ins(db_, "INSERT INTO outbox (key, body, signature, key_id, enqueued_ns)"
                 " VALUES (?1, ?2, ?3, ?4, ?5)");
   if (ins) {
-    bind_text(ins.s, 1, key);
-    bind_text(ins.s, 2, body);
-    bind_text(ins.s, 3, signature);
-    bind_text(ins.s, 4, key_id);
+    sqlite_bind_text(ins.s, 1, key);
+    sqlite_bind_text(ins.s, 2, body);
+    sqlite_bind_text(ins.s, 3, signature);
+    sqlite_bind_text(ins.s, 4, key_id);
     sqlite3_bind_int64(ins.s, 5, now);
   }
   if (!ins || sqlite3_step(ins.s) != SQLITE_DONE) {
@@ -205,13 +203,15 @@ std::optional<outbox_entry> outbox::oldest_pending() {
               " WHERE delivered_ns IS NULL ORDER BY seq LIMIT 1");
   if (!q || sqlite3_step(q.s) != SQLITE_ROW)
     return std::nullopt;
-  return outbox_entry{sqlite3_column_int64(q.s, 0), column_text(q.s, 1), column_text(q.s, 2),
-                      column_text(q.s, 3), column_text(q.s, 4), sqlite3_column_int64(q.s, 5)};
+  return outbox_entry{sqlite3_column_int64(q.s, 0), sqlite_column_text(q.s, 1),
+                      sqlite_column_text(q.s, 2),       sqlite_column_text(q.s, 3),
+                      sqlite_column_text(q.s, 4),       sqlite3_column_int64(q.s, 5)};
 }
 
-// Under mtx_. A row that cannot be marked stays pending and is sent again:
-// the receiver dedupes by its idempotency key (at least once, never lost).
-void outbox::mark_delivered(int64_t seq, int64_t ack_ns) {
+// Under mtx_. A row that cannot be marked stays pending and is sent again
+// after the retry delay: the receiver dedupes by its idempotency key (at
+// least once, never lost). False when the row could not be marked.
+bool outbox::mark_delivered(int64_t seq, int64_t ack_ns) {
   stmt up(db_, "UPDATE outbox SET delivered_ns = ?1, attempts = attempts + 1 WHERE seq = ?2");
   if (up) {
     sqlite3_bind_int64(up.s, 1, ack_ns);
@@ -221,12 +221,13 @@ void outbox::mark_delivered(int64_t seq, int64_t ack_ns) {
     ++stats_.store_errors;
     spdlog::error("event=compliance_outbox_store_failed seq={} error=\"{}\"", seq,
                   sqlite3_errmsg(db_));
-    return;
+    return false;
   }
   --stats_.pending;
   ++stats_.delivered;
   auto next = oldest_pending();
   oldest_pending_ns_ = next ? next->enqueued_ns : 0;
+  return true;
 }
 
 // Under mtx_.
@@ -260,9 +261,18 @@ void outbox::run() {
     auto result = poster.post(*entry);
     auto ack_ns = wall_clock_now().ns;
     g.lock();
+    stats_.stale_connections = poster.stale_connections();
+    if (result.acknowledged && !mark_delivered(entry->seq, ack_ns)) {
+      // Acknowledged but not marked (e.g. a full disk): the row is POSTed
+      // again, after the same backoff as any failure, never in a hot loop.
+      result.acknowledged = false;
+      result.reason = "store_failed";
+      result.detail = "acknowledged but not marked delivered";
+    }
     if (result.acknowledged) {
       failures_in_row_ = 0;
-      mark_delivered(entry->seq, ack_ns);
+      if (result.oversized)
+        ++stats_.oversized_acks;
       stats_.last_ack_latency_ns = ack_ns - entry->enqueued_ns;
       stats_.max_ack_latency_ns = std::max(stats_.max_ack_latency_ns, stats_.last_ack_latency_ns);
       spdlog::info("event=compliance_delivered seq={} key={} ack_ms={:.3f}", entry->seq,
@@ -273,7 +283,7 @@ void outbox::run() {
     ++failures_in_row_;
     stmt up(db_, "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE seq = ?2");
     if (up) {
-      bind_text(up.s, 1, result.reason + ": " + result.detail);
+      sqlite_bind_text(up.s, 1, result.reason + ": " + result.detail);
       sqlite3_bind_int64(up.s, 2, entry->seq);
       sqlite3_step(up.s);
     }

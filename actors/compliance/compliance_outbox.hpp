@@ -12,7 +12,8 @@
 //   open():  every row not delivered is pending again (a restart resends it)
 //
 // Bounded: at most max_pending undelivered rows (enqueue refuses past it,
-// counted, never blocks); answers above max_answer_bytes are failures.
+// counted, never blocks). A 2xx whose body is above max_answer_bytes is
+// still an acknowledgement (the receiver stored it), counted as oversized_acks.
 // CAF-free; the kill coordinator owns one through a shared_ptr.
 
 #include <chrono>
@@ -74,11 +75,14 @@ struct outbox_stats {
   int64_t oldest_pending_age_ns = 0; // 0 when none
   int64_t last_ack_latency_ns = 0;   // enqueue -> acknowledged, the last delivery
   int64_t max_ack_latency_ns = 0;
+  int64_t oversized_acks = 0;    // 2xx with a body above max_answer_bytes (still acks)
+  int64_t stale_connections = 0; // kept-alive connections dropped: an extra answer was waiting
 };
 
 // One delivery's verdict (the worker's POST, or a test's stand-in).
 struct attempt_result {
   bool acknowledged = false;
+  bool oversized = false; // acknowledged with a body above max_answer_bytes
   std::string reason; // failure class when not acknowledged
   std::string detail;
 };
@@ -111,7 +115,7 @@ private:
   bool init(std::string& error);
   void run();
   std::optional<outbox_entry> oldest_pending();
-  void mark_delivered(int64_t seq, int64_t ack_ns);
+  bool mark_delivered(int64_t seq, int64_t ack_ns);
   void count_failure(const attempt_result& r);
 
   outbox_config cfg_;

@@ -101,6 +101,8 @@ outcome<http_reply, http_error> http_client::send(const http_request& req,
 outcome<http_reply, http_error> http_client::attempt(const http_request& req,
                                                      steady_deadline deadline, bool& retryable) {
   retryable = false;
+  if (transport_->is_open() && transport_->has_unread_bytes())
+    ++stale_connections_;
   bool reused = transport_->is_open() && !transport_->peer_closed();
   if (!reused) {
     auto ec = transport_->connect(deadline);

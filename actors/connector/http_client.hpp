@@ -80,6 +80,9 @@ public:
 
   // Connections opened so far (reconnects are visible as increments).
   uint64_t connections_opened() const { return connections_opened_; }
+  // Kept-alive connections dropped because bytes past the last answer were
+  // waiting (never taken as the next request's answer).
+  uint64_t stale_connections() const { return stale_connections_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
 private:
@@ -91,6 +94,7 @@ private:
   std::string host_header_;
   std::chrono::milliseconds timeout_;
   uint64_t connections_opened_ = 0;
+  uint64_t stale_connections_ = 0;
 };
 
 } // namespace cwts::connector

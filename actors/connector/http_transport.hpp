@@ -30,6 +30,9 @@ public:
   // True when an idle kept-alive connection can no longer be used: the peer
   // sent FIN or RST, or unexpected bytes arrived. Never blocks.
   virtual bool peer_closed() = 0;
+  // True when bytes past the last answer were already read (an extra answer
+  // to one request): peer_closed() is then true too, and the caller counts it.
+  virtual bool has_unread_bytes() const { return false; }
   virtual boost::system::error_code connect(steady_deadline deadline) = 0;
   virtual boost::system::error_code write(const http_request_message& req,
                                           steady_deadline deadline)
@@ -38,6 +41,13 @@ public:
     = 0;
   virtual void close() = 0;
 };
+
+// Interim answers (1xx but 101 Switching Protocols) a read skips before the
+// real one; past this many the answer is a protocol error.
+inline constexpr int max_interim_answers = 8;
+inline bool is_interim(unsigned status) {
+  return status >= 100 && status < 200 && status != 101;
+}
 
 // Plain TCP to host:port.
 std::unique_ptr<http_transport> make_tcp_transport(std::string host, uint16_t port);

@@ -27,10 +27,15 @@ public:
     : host_(std::move(host)), port_(std::to_string(port)) {}
 
   bool is_open() const override { return stream_.socket().is_open(); }
+  bool has_unread_bytes() const override { return buffer_.size() != 0; }
 
   bool peer_closed() override {
     auto& sock = stream_.socket();
     if (!sock.is_open())
+      return true;
+    // Bytes read past the last answer (a second answer to one request) would
+    // be parsed as the next request's answer: the connection is not reused.
+    if (buffer_.size() != 0)
       return true;
     error_code ec;
     sock.non_blocking(true, ec);
@@ -67,10 +72,19 @@ public:
 
   error_code read(http_response_message& res, steady_deadline deadline) override {
     stream_.expires_at(deadline);
-    return run([&](auto handler) {
-      http::async_read(stream_, buffer_, res,
-                       [handler](error_code e, std::size_t) mutable { handler(e); });
-    });
+    error_code ec;
+    // Interim 1xx answers (100 Continue) precede the real one: read past
+    // them, a few at most, all under the same deadline.
+    for (int i = 0; i < max_interim_answers; ++i) {
+      res = {};
+      ec = run([&](auto handler) {
+        http::async_read(stream_, buffer_, res,
+                         [handler](error_code e, std::size_t) mutable { handler(e); });
+      });
+      if (ec || !is_interim(res.result_int()))
+        return ec;
+    }
+    return http::error::bad_status;
   }
 
   void close() override {

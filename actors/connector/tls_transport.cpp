@@ -99,11 +99,16 @@ public:
     : host_(std::move(host)), port_(std::to_string(port)), ctx_(std::move(ctx)) {}
 
   bool is_open() const override { return stream_ && beast::get_lowest_layer(*stream_).socket().is_open(); }
+  bool has_unread_bytes() const override { return buffer_.size() != 0; }
 
   // A peek on the socket, not through TLS: FIN, an error or any pending
   // bytes (e.g. a close_notify) mean the kept-alive connection is not reused.
   bool peer_closed() override {
     if (!is_open())
+      return true;
+    // Decrypted bytes left past the last answer would be read as the next
+    // request's answer: the connection is not reused.
+    if (buffer_.size() != 0)
       return true;
     char probe = 0;
     auto fd = beast::get_lowest_layer(*stream_).socket().native_handle();
@@ -147,10 +152,18 @@ public:
 
   error_code read(http_response_message& res, steady_deadline deadline) override {
     beast::get_lowest_layer(*stream_).expires_at(deadline);
-    return run([&](auto handler) {
-      http::async_read(*stream_, buffer_, res,
-                       [handler](error_code e, std::size_t) mutable { handler(e); });
-    });
+    error_code ec;
+    // Interim 1xx answers (100 Continue) precede the real one (http_transport.hpp).
+    for (int i = 0; i < max_interim_answers; ++i) {
+      res = {};
+      ec = run([&](auto handler) {
+        http::async_read(*stream_, buffer_, res,
+                         [handler](error_code e, std::size_t) mutable { handler(e); });
+      });
+      if (ec || !is_interim(res.result_int()))
+        return ec;
+    }
+    return http::error::bad_status;
   }
 
   void close() override {

@@ -14,6 +14,7 @@
 #include "actors/compliance/compliance_notification.hpp"
 #include "actors/compliance/compliance_outbox.hpp"
 #include "actors/kill/audit_content.hpp"
+#include "actors/kill/halt_state.hpp"
 #include "actors/kill/kill_coordinator_state.hpp"
 #include "common/sender_guard.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
@@ -268,13 +269,15 @@ void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms) {
 
 // The kill's compliance channel (docs/kill-switch.md "Compliance channel"):
 // the notification is signed with this node's key and committed to the
-// outbox; its time is the time to that commit. Delivery is the outbox's
-// thread's, after this returns: a receiver down or hung delays no kill.
-void run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_ack& ack) {
+// outbox; its time is the time to that commit. It runs before the halt
+// state's persist and the ack: a crash between the two writes must never
+// leave a node halted (a resent kill a duplicate) with no notification.
+// Delivery is the outbox's thread's: a receiver down or hung delays no kill.
+channel_result run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_ack& ack) {
   auto& st = self->state;
   auto started = monotonic_ns();
   auto fail = [&](const std::string& why) {
-    record_channel(self, cmd, failed_channel(self, cmd, "compliance", started, why));
+    return failed_channel(self, cmd, "compliance", started, why);
   };
   if (!st.cfg.compliance)
     return fail("compliance outbox not open: " + st.cfg.compliance_error);
@@ -299,25 +302,32 @@ void run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_a
                                   ack.accepted_at.ns,
                                   // The ack carries the wall clock at acceptance and the
                                   // measured time from there to the gate closed.
-                                  ack.accepted_at.ns + ack.gate_close_ns};
+                                  ack.accepted_at.ns + ack.gate_close_ns,
+                                  content_digest(signing_payload(cmd), cmd.signature)};
   auto body = compliance::notification_body(n);
   auto put = st.cfg.compliance->enqueue(compliance::idempotency_key(n), body,
                                         compliance::sign_body(*st.cfg.node_key, body),
                                         st.cfg.node_key_name);
   if (!put.ok)
     spdlog::error("event=compliance_enqueue_failed id={} error=\"{}\"", cmd.id.value, put.error);
-  record_channel(self, cmd,
-                 channel_result{cmd.id, st.cfg.core.self, "compliance", put.ok,
-                                monotonic_ns() - started, 0, 0, -1, put.error});
+  // A duplicate is this very content already in the outbox (a resend after
+  // a restart): ok, and said so.
+  auto note = put.ok && put.duplicate ? std::string("duplicate") : put.error;
+  return channel_result{cmd.id, st.cfg.core.self, "compliance", put.ok,
+                        monotonic_ns() - started, 0, 0, -1, note};
 }
 
 // compliance.*: the outbox's figures (docs/monitoring.md), only on a node
 // with the channel.
 void add_compliance_stats(kill_ptr self, actor_stats& s) {
+  auto& c = s.counters;
+  // An outbox that did not open shows at once (compliance.open=0, alert on
+  // it), not only as the next kill's failed channel.
+  if (self->state.cfg.compliance_configured)
+    c["compliance.open"] = self->state.cfg.compliance ? 1 : 0;
   if (!self->state.cfg.compliance)
     return;
   auto o = self->state.cfg.compliance->stats();
-  auto& c = s.counters;
   c["compliance.enqueued"] = o.enqueued;
   c["compliance.duplicates"] = o.duplicates;
   c["compliance.refused_full"] = o.refused_full;
@@ -328,6 +338,8 @@ void add_compliance_stats(kill_ptr self, actor_stats& s) {
   c["compliance.oldest_pending_age_ns"] = o.oldest_pending_age_ns;
   c["compliance.last_ack_latency_ns"] = o.last_ack_latency_ns;
   c["compliance.max_ack_latency_ns"] = o.max_ack_latency_ns;
+  c["compliance.oversized_acks"] = o.oversized_acks;
+  c["compliance.stale_connections"] = o.stale_connections;
   for (auto& [why, n] : o.failures)
     c["compliance.failures." + why] = n;
 }

@@ -204,6 +204,13 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   // Which path's copy closed this node's gate (0 request, 1 CAF, 2 fan-out).
   st.last_kill["last.first_path." + st.cfg.core.self.value]
     = std::string(via) == "peer" ? 1 : std::string(via) == "fanout" ? 2 : 0;
+  // The notification is durable before the halt state: once that is written
+  // a resent kill is a duplicate and nothing would write the notification
+  // later, so a crash between the two must find it already in the outbox
+  // (the other way round, a notification of a kill the gate did apply).
+  std::optional<channel_result> compliance;
+  if (d.ack.applied && self->state.cfg.compliance_configured)
+    compliance = run_compliance_channel(self, cmd, d.ack);
   // Durable before the ack: a node that acknowledged a halt comes back halted.
   if (d.ack.applied) {
     auto why = persist(self);
@@ -230,7 +237,7 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   bool disconnect = disconnects > 0;
   auto risk = d.ack.applied ? local_role(self, "risk") : caf::actor{};
   bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
-  bool reported = d.ack.applied && self->state.cfg.compliance_configured;
+  bool reported = compliance.has_value();
   d.ack.channels_started = (cancel && oms ? 1 : 0)
                            + (venue ? static_cast<int32_t>(connectors.size()) : 0)
                            + (flatten ? 1 : 0) + disconnects + (risk ? 1 : 0) + (audited ? 1 : 0)
@@ -285,9 +292,8 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   // is still cut, after the time a flatten may take.
   if (d.ack.applied && cmd.level == kill_level::full_stop && !connectors.empty() && !disconnect)
     self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
-  // Last: its durable write waits for no other channel's request to leave.
-  if (reported)
-    run_compliance_channel(self, cmd, d.ack);
+  if (compliance)
+    record_channel(self, cmd, std::move(*compliance));
   return "";
 }
 

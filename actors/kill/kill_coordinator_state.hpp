@@ -144,8 +144,9 @@ void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor 
 void run_flatten_channel(kill_ptr self, const kill_command& cmd);
 void run_oms_channel(kill_ptr self, const kill_command& cmd, caf::actor oms);
 // The signed notification written to the compliance outbox (measured to the
-// durable enqueue), and the outbox's delivery figures (compliance.*).
-void run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_ack& ack);
+// durable enqueue), and the outbox's delivery figures (compliance.*). The
+// result is recorded by the caller once the kill's report exists.
+channel_result run_compliance_channel(kill_ptr self, const kill_command& cmd, const kill_ack& ack);
 void add_compliance_stats(kill_ptr self, actor_stats& s);
 // A report refused: counted and logged once per kind, audited (sampled).
 void refuse_report(kill_ptr self, const char* kind, const kill_id& id, const node_id& node,

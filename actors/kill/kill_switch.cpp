@@ -65,6 +65,22 @@ std::optional<std::string> check_sizes(const kill_command& cmd) {
 std::optional<std::string> kill_switch::check_fields(const kill_command& cmd) {
   if (auto why = check_sizes(cmd))
     return why;
+  // Names travel into logs, audit lines and HTTP headers (the compliance
+  // notification's key): a CR or LF there would forge a line or a header.
+  auto control = [](const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](char ch) {
+      auto c = static_cast<unsigned char>(ch);
+      return c < 0x20 || c == 0x7f;
+    });
+  };
+  for (auto* f : {&cmd.id.value, &cmd.scope_value, &cmd.issuer.value, &cmd.origin.value,
+                  &cmd.cluster})
+    if (control(*f))
+      return "a control character (below 0x20 or 0x7f) in the kill id, scope value, issuer, "
+             "origin or cluster";
+  for (auto& c : cmd.cosignatures)
+    if (control(c.node.value))
+      return "a control character (below 0x20 or 0x7f) in a cosigning node's name";
   if (cmd.id.empty())
     return "missing kill id";
   if (cmd.level == kill_level::none || static_cast<uint8_t>(cmd.level) > 4)

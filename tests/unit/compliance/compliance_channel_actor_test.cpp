@@ -13,6 +13,7 @@
 
 #include "actors/compliance/compliance_outbox.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/kill/kill_switch.hpp"
 #include "tests/integration/support/process.hpp"
 #include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/compliance/test_receiver.hpp"
@@ -113,7 +114,10 @@ CAF_TEST(an_applied_kill_is_a_measured_channel_and_reaches_the_receiver_signed) 
   CAF_REQUIRE(itest::wait_until([&] { return receiver.acknowledged() == 1; }, 20s, 5ms));
   auto got = receiver.requests().at(0);
   CAF_CHECK(got.verified);
-  CAF_CHECK_EQUAL(got.key, "alice/k-c1@n1");
+  // issuer/id@node#<16 hex of the kill's content digest>, signed in the body.
+  CAF_CHECK_EQUAL(got.key.rfind("alice/k-c1@n1#", 0), 0u);
+  CAF_CHECK_EQUAL(got.key.size(), std::string("alice/k-c1@n1#").size() + 16);
+  CAF_CHECK(got.body.find("\"idempotency_key\":\"" + got.key + "\"") != std::string::npos);
   CAF_CHECK_EQUAL(got.key_id, "node-n1");
   CAF_CHECK(got.body.find("\"issuer_kind\":\"operator\"") != std::string::npos);
   CAF_CHECK(got.body.find("\"level\":1,\"level_name\":\"1-halt\"") != std::string::npos);
@@ -122,11 +126,26 @@ CAF_TEST(an_applied_kill_is_a_measured_channel_and_reaches_the_receiver_signed) 
   CAF_CHECK_EQUAL(box->stats().delivered, 1);
 }
 
+CAF_TEST(kill_names_with_control_characters_are_refused_where_kills_are_checked) {
+  // They would reach logs, audit lines and the notification's HTTP header.
+  for (const char* id : {"k\r\nX-Injected: yes", "k\x01", "k\x7f"}) {
+    auto why = kill_switch::check_fields(keys.kill(id, kill_level::halt_new_orders));
+    CAF_REQUIRE(why.has_value());
+    CAF_CHECK(why->find("control character") != std::string::npos);
+  }
+  auto cmd = keys.kill("k-ok", kill_level::halt_new_orders);
+  CAF_CHECK(!kill_switch::check_fields(cmd).has_value());
+  cmd.issuer.value = "al\nice";
+  CAF_CHECK(kill_switch::check_fields(cmd).has_value());
+}
+
 CAF_TEST(a_full_outbox_fails_the_channel_not_the_kill) {
   receiver.stop();
   auto box = outbox(1);
   auto kill = coordinator(box, true);
-  CAF_CHECK(find_channel(issue(kill, "k-f1"), "compliance")->ok);
+  auto first = find_channel(issue(kill, "k-f1"), "compliance");
+  CAF_REQUIRE(first != nullptr);
+  CAF_CHECK(first->ok);
   auto r = issue(kill, "k-f2");
   CAF_REQUIRE_EQUAL(r.acks.size(), 1u);
   CAF_CHECK(r.acks[0].applied);

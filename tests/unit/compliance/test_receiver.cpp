@@ -56,11 +56,15 @@ struct test_receiver::impl : std::enable_shared_from_this<impl> {
     r.body = req.body();
     r.verified = !public_key.empty() && compliance::verify_body(public_key, r.body, r.signature);
     std::lock_guard<std::mutex> g(mtx);
-    r.acknowledged = mode == receiver_mode::acknowledge;
-    if (mode == receiver_mode::hang)
+    auto m = mode;
+    r.acknowledged = m == receiver_mode::acknowledge || m == receiver_mode::double_ack
+                     || m == receiver_mode::interim || m == receiver_mode::oversized;
+    if (m == receiver_mode::hang)
       ++hung;
+    if (m == receiver_mode::double_ack)
+      mode = receiver_mode::refuse;
     requests.push_back(std::move(r));
-    return mode;
+    return m;
   }
 
   void accept();
@@ -77,6 +81,7 @@ struct connection : std::enable_shared_from_this<connection<Stream>> {
   http::request<http::string_body> req;
   http::response<http::string_body> res;
   std::string junk = "NOT-HTTP \x01\x02 garbage\r\n\r\n";
+  std::string raw; // a hand-written answer (double_ack, interim)
 
   connection(std::shared_ptr<test_receiver::impl> o, Stream s)
     : owner(std::move(o)), stream(std::move(s)) {}
@@ -101,6 +106,15 @@ struct connection : std::enable_shared_from_this<connection<Stream>> {
     auto self = this->shared_from_this();
     if (m == receiver_mode::malformed) {
       asio::async_write(stream, asio::buffer(junk), [self](error_code, std::size_t) { self->close(); });
+      return;
+    }
+    if (m == receiver_mode::double_ack || m == receiver_mode::interim) {
+      std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+      raw = m == receiver_mode::double_ack ? ok + ok : "HTTP/1.1 100 Continue\r\n\r\n" + ok;
+      asio::async_write(stream, asio::buffer(raw), [self](error_code ec, std::size_t) {
+        if (!ec)
+          self->read();
+      });
       return;
     }
     res = {m == receiver_mode::refuse ? http::status::internal_server_error : http::status::ok, 11};

@@ -16,7 +16,10 @@
 
 namespace cwts::compliance_test {
 
-enum class receiver_mode { acknowledge, refuse, hang, oversized, malformed };
+// double_ack: two 200 answers in one write to the next request, then refuse
+// (an extra answer must never acknowledge the next entry); interim: a
+// "100 Continue" then the 200 in one write.
+enum class receiver_mode { acknowledge, refuse, hang, oversized, malformed, double_ack, interim };
 
 struct received {
   std::string target;
