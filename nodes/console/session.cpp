@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <thread>
 
 #include "messages/time.hpp"
@@ -212,8 +213,13 @@ outcome console_session::kill(const parsed_command& cmd) {
   auto target = fetch_target(client_, why);
   if (!target)
     return failure(exit_code::unreachable, "kill: " + why);
-  auto body = kill_body(options_.operator_name, *options_.key, level, scope,
-                        cmd.args.size() > 2 ? cmd.args[2] : "", cmd.options.at("reason"), *target);
+  std::string body;
+  try {
+    body = kill_body(options_.operator_name, *options_.key, level, scope,
+                     cmd.args.size() > 2 ? cmd.args[2] : "", cmd.options.at("reason"), *target);
+  } catch (const std::invalid_argument& e) { // a kill the nodes would refuse: never sent
+    return failure(exit_code::usage, std::string("kill: ") + e.what());
+  }
   return command_answer(client_.post("/api/kill", body), cmd);
 }
 

@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 
 #include <rapidjson/document.h>
 
 #include "actors/kill/kill_auth.hpp"
+#include "actors/kill/kill_switch.hpp"
 #include "nodes/admin/operator_api.hpp"
 
 namespace cwts::console {
@@ -52,6 +54,12 @@ kill_command signed_kill(const std::string& operator_name, const ed25519_signer&
   cmd.issuer = operator_id{operator_name};
   cmd.reason = reason;
   cmd.issued_at = wall_clock_now();
+  // A kill every node would refuse (a field over messages/kill.hpp
+  // kill_limits, a scope the level cannot take) is never signed: the
+  // operator hears why at once instead of a refusal from each node. Throws
+  // std::invalid_argument with the node's own reason.
+  if (auto why = kill_switch::check_fields(cmd))
+    throw std::invalid_argument("refused before signing: " + *why);
   sign(cmd, key);
   return cmd;
 }

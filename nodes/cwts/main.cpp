@@ -35,6 +35,7 @@
 
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/kill_auth.hpp"
+#include "actors/kill/kill_switch.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/registry.hpp"
@@ -239,6 +240,12 @@ int run_kill(caf::actor_system& sys, const cli_config& cfg, const caf::actor& su
   cmd.issuer = cwts::operator_id{cfg.issuer};
   cmd.reason = cfg.reason;
   cmd.issued_at = cwts::wall_clock_now();
+  // A kill every node would refuse for its size or fields is never signed
+  // nor sent: exit 2 with the node's own reason.
+  if (auto why = cwts::kill_switch::check_fields(cmd)) {
+    std::cerr << "cwts kill: refused before signing: " << *why << "\n";
+    return 2;
+  }
   cwts::sign(cmd, key);
   int rc = 3;
   self->request(dir["kill"], std::chrono::milliseconds(cfg.timeout_ms), cmd)

@@ -1,8 +1,12 @@
 // Issue 22 with a real cwts-node (every role, config/node.ini) trading
-// against a real cwts-venue: fills, risk rejects (a small max-position) and a
-// level-2 kill signed by alice; `cwts report orders` on the node's journal
-// matches the venue's allOrders one to one. (Amends: report_orders_venue_test,
-// no node role amends today.)
+// against a real cwts-venue: fills, risk rejects (a small max-position),
+// amends (the market maker with [strategy] requote = amend moves its quotes
+// by cancel/replace) and a level-2 kill signed by alice; `cwts report orders`
+// on the node's journal matches the venue's allOrders one to one. The venue
+// (Binance) knows no amend: it holds the original CANCELED and the
+// replacement as an order of its own, linked in the export by
+// related_order_id. Also: a kill whose reason is over the size cap is refused
+// by `cwts kill` before signing (exit 2) and never reaches the node.
 #define CAF_SUITE report_orders_node
 #include "caf/test/unit_test_impl.hpp"
 
@@ -21,21 +25,39 @@ using namespace std::chrono_literals;
 namespace {
 
 struct record {
-  std::string type, venue_id, initiator, op, rejected_by, rule, fill_qty, node;
+  std::string type, venue_id, initiator, op, rejected_by, rule, fill_qty, node, related;
 };
 
 } // namespace
 
 CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
   auto started = wall_clock_now();
-  single_node n("report_orders_node", {"--risk.max-position=1500"});
+  single_node n("report_orders_node", {"--risk.max-position=1500", "--strategy.requote=amend"});
   auto traded = n.wait_for(
     [](const node_status_view& s) {
       return s.counter_or_zero("oms", "status.FILLED") >= 1
-             && s.counter_or_zero("risk", "rejected.position_limit_exceeded") >= 1;
+             && s.counter_or_zero("risk", "rejected.position_limit_exceeded") >= 1
+             && s.counter_or_zero("oms", "amends.done") >= 1;
     },
     60s);
   CAF_REQUIRE(traded.met);
+  CAF_CHECK_GREATER_OR_EQUAL(traded.last.counter_or_zero("strategy", "amends"), 1);
+
+  // A reason over messages/kill.hpp kill_limits::max_reason: refused by the
+  // CLI before signing, so the kill actor never audits (sees) it.
+  auto audited = n.status().counter("kill", "audit_records");
+  CAF_REQUIRE(audited.has_value());
+  auto oversized = n.kill({"--level=2", "--reason=" + std::string(5000, 'x')});
+  CAF_MESSAGE("oversized reason: rc=" << oversized.raw.exit_code << " " << oversized.raw.err);
+  CAF_CHECK_EQUAL(oversized.raw.exit_code, 2);
+  CAF_CHECK(oversized.acks.empty());
+  CAF_CHECK(oversized.raw.err.find("cwts kill: refused before signing: reason of 5000 bytes, "
+                                   "more than 4096")
+            != std::string::npos);
+  auto after_oversized = n.status();
+  CAF_CHECK_EQUAL(after_oversized.counter("kill", "audit_records").value_or(-1), *audited);
+  CAF_CHECK_EQUAL(after_oversized.mode, "ACTIVE");
+
   auto kill = n.kill({"--level=2", "--reason=report orders itest"});
   CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
   auto settled = n.wait_for(
@@ -62,7 +84,7 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
     CAF_CHECK_EQUAL(s("schema"), "cwts.order_event.v1");
     by_order[s("client_order_id")].push_back({s("event_type"), s("venue_order_id"), s("initiator"),
                                               s("operator"), s("rejected_by"), s("reject_rule"),
-                                              s("fill_qty"), s("node")});
+                                              s("fill_qty"), s("node"), s("related_order_id")});
   }
 
   venue_view venue(n.paths, n.venue.port());
@@ -82,7 +104,7 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
     std::string final_type;
     for (auto& e : it->second) {
       CAF_CHECK_EQUAL(e.node, "solo");
-      news += e.type == "new";
+      news += e.type == "new" || e.type == "replaced"; // an amend's replacement is new at the venue
       bool end = e.type == "filled" || e.type == "canceled" || e.type == "expired" || e.type == "rejected";
       ends += end;
       if (end)
@@ -103,8 +125,28 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
     filled_orders += v.status == order_status::filled ? 1 : 0;
   }
   CAF_CHECK_GREATER_OR_EQUAL(filled_orders, 1);
-  int risk_rejects = 0, kill_cancels = 0;
+  int risk_rejects = 0, kill_cancels = 0, amends = 0, partial_fills = 0;
   for (auto& [cid, evs] : by_order) {
+    // An amend: the replacement's `replaced` names its original, whose
+    // cancel_requested (initiator amend) names the replacement back; at the
+    // venue the original ended CANCELED before the replacement was sent.
+    if (evs.front().type == "replaced") {
+      ++amends;
+      const auto& original = evs.front().related;
+      CAF_CHECK_EQUAL(evs.front().initiator, "amend");
+      auto o = by_order.find(original);
+      CAF_REQUIRE(o != by_order.end());
+      bool linked = false;
+      for (auto& e : o->second)
+        linked = linked
+                 || (e.type == "cancel_requested" && e.initiator == "amend" && e.related == cid);
+      CAF_CHECK(linked);
+      if (at_venue.count(cid)) {
+        CAF_REQUIRE(at_venue.count(original));
+        CAF_CHECK_EQUAL(original + " " + to_string(at_venue.at(original).status),
+                        original + " " + to_string(order_status::canceled));
+      }
+    }
     if (!at_venue.count(cid))
       CAF_CHECK_EQUAL(cid + " " + evs.back().type, cid + " rejected");
     for (auto& e : evs) {
@@ -113,6 +155,7 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
         CAF_CHECK_EQUAL(e.rejected_by, "cwts");
         CAF_CHECK_EQUAL(e.initiator, "risk");
       }
+      partial_fills += e.type == "partially_filled";
       if (e.type == "cancel_requested" && e.initiator == "kill") {
         ++kill_cancels;
         CAF_CHECK_EQUAL(e.op, "alice");
@@ -120,7 +163,9 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
     }
   }
   CAF_CHECK_GREATER_OR_EQUAL(risk_rejects, 1);
+  CAF_CHECK_GREATER_OR_EQUAL(amends, 1);
   CAF_MESSAGE(at_venue.size() << " orders at the venue, " << by_order.size() << " exported, "
-                              << risk_rejects << " risk rejects, " << kill_cancels
+                              << risk_rejects << " risk rejects, " << amends << " amends, "
+                              << partial_fills << " partial fills, " << kill_cancels
                               << " canceled by the kill");
 }
