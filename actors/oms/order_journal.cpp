@@ -196,21 +196,27 @@ journal_error order_journal::open(const std::string& path, journal_durability du
                                             + std::to_string(version) + ", this build knows "
                                             + std::to_string(schema_version)};
   else if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK
-           || (version == 1 && sqlite3_exec(db_, migrate_v1_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-           || ((version == 1 || version == 2)
-               && sqlite3_exec(db_, migrate_v2_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-           || (version >= 1 && version <= 3
-               && sqlite3_exec(db_, migrate_v3_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-           || sqlite3_exec(db_, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK
-           || sqlite3_exec(db_, set_version.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+           || !migrate(version, set_version)) {
     err = fail(journal_errc::schema_failed, db_, "set up '" + path + "'");
-  else
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); // a no-op when none is open
+  } else
     err = prepare_all();
   if (err)
     close();
   else
     start_checkpointer(checkpoints);
   return err;
+}
+
+// The migration, the schema and its version in one transaction (SQLite's DDL
+// and user_version are transactional): a crash or a failing step leaves the
+// file at its old version, whole, never columns added under the old number.
+bool order_journal::migrate(int version, const std::string& set_version) {
+  auto run = [&](const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; };
+  return run("BEGIN IMMEDIATE") && (version != 1 || run(migrate_v1_sql))
+         && ((version != 1 && version != 2) || run(migrate_v2_sql))
+         && (version < 1 || version > 3 || run(migrate_v3_sql)) && run(schema_sql)
+         && run(set_version.c_str()) && run("COMMIT");
 }
 
 journal_error order_journal::prepare_all() {

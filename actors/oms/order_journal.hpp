@@ -238,6 +238,7 @@ private:
   template <class Body>
   journal_error transaction(Body&& body);
   journal_error prepare_all();
+  bool migrate(int version, const std::string& set_version);
   void note_commit(int64_t took_ns);
   void rollback_open_transaction();
   journal_error injected(std::atomic<int> journal_faults::*which, const char* what);

@@ -355,3 +355,94 @@ CAF_TEST(unreadable_journals_are_one_clear_error) {
                   "journal '" + newer + "': schema version 99 is newer than this build knows (4)");
   CAF_CHECK(out.empty());
 }
+
+namespace {
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  CAF_REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+// Schema 2 (no orders.venue, no baselines.venue) and 1 (no account either),
+// derived from the schema-3 layout above.
+std::string v2_sql() {
+  auto s = replaced(v3_sql, "account TEXT NOT NULL DEFAULT '', venue TEXT NOT NULL DEFAULT '', ",
+                    "account TEXT NOT NULL DEFAULT '', ");
+  s = replaced(s, "'main','binance','BTCUSDT'", "'main','BTCUSDT'");
+  s = replaced(s, ",\n  venue TEXT NOT NULL DEFAULT '');", ");");
+  return replaced(s, "user_version=3", "user_version=2");
+}
+
+std::string v1_sql() {
+  auto s = replaced(v2_sql(), "account TEXT NOT NULL DEFAULT '', ", "");
+  s = replaced(s, "'mm','main','BTCUSDT'", "'mm','BTCUSDT'");
+  return replaced(s, "user_version=2", "user_version=1");
+}
+
+int user_version(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* s = nullptr;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK
+      && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+} // namespace
+
+// Review R1 M1: v1 and v2 journals opened by the OMS's journal migrate to 4
+// with their rows, and take new records.
+CAF_TEST(schema_1_and_2_journals_migrate_when_the_oms_opens_them) {
+  for (int version : {1, 2}) {
+    temp_dir dir;
+    auto path = dir.file("old.sqlite");
+    CAF_REQUIRE_EQUAL(exec_raw(path, version == 1 ? v1_sql() : v2_sql()), SQLITE_OK);
+    CAF_REQUIRE_EQUAL(user_version(path), version);
+    {
+      order_journal j;
+      j.set_legacy_venue(venue_name{"binance"});
+      CAF_REQUIRE_EQUAL(j.open(path).message(), "none");
+      std::vector<order_record> live;
+      CAF_REQUIRE_EQUAL(j.load(live).message(), "none");
+      CAF_CHECK(live.empty()); // old1 is filled
+      j.set_writer(node_id{"node-b"}, "system_realtime");
+      CAF_REQUIRE(!j.record_submitted(strategy_order("new1"), timestamp_ns{20}, {"strategy", {}, {}, {}, {}, {}}));
+    }
+    CAF_CHECK_EQUAL(user_version(path), 4);
+    std::vector<order_event> after;
+    CAF_REQUIRE_EQUAL(read_journal(path, everything, after), "");
+    CAF_CHECK_EQUAL(types_of(after), "old1:new old1:accepted old1:filled new1:new ");
+    CAF_CHECK_EQUAL(after[0].account.value, version == 1 ? "" : "main");
+    CAF_CHECK_EQUAL(after[2].fill_qty.to_string(), "1.00000000");
+    CAF_CHECK_EQUAL(after[3].account.value, "main");
+    CAF_CHECK_EQUAL(after[3].node, "node-b");
+  }
+}
+
+// Review R1 M1: a migration step that fails (here the 3rd ALTER: the column
+// exists already) leaves the file at its old version with no step applied,
+// not half migrated under the old number.
+CAF_TEST(a_failed_migration_leaves_the_journal_whole_at_its_old_version) {
+  temp_dir dir;
+  auto path = dir.file("old.sqlite");
+  CAF_REQUIRE_EQUAL(exec_raw(path, v3_sql), SQLITE_OK);
+  CAF_REQUIRE_EQUAL(exec_raw(path, "ALTER TABLE events ADD COLUMN reject_rule TEXT NOT NULL DEFAULT ''"),
+                    SQLITE_OK);
+  {
+    order_journal j;
+    auto err = j.open(path);
+    CAF_CHECK(err);
+    CAF_CHECK(err.message().find("duplicate column") != std::string::npos);
+  }
+  CAF_CHECK_EQUAL(user_version(path), 3);
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "SELECT initiator FROM events"), SQLITE_OK);
+  CAF_CHECK_NOT_EQUAL(exec_raw(path, "SELECT 1 FROM rejects"), SQLITE_OK);
+  std::vector<order_event> still;
+  CAF_CHECK_EQUAL(read_journal(path, everything, still), "");
+  CAF_CHECK_EQUAL(still.size(), 3u);
+}
