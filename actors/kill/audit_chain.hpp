@@ -69,13 +69,6 @@ struct audit_rotation {
   bool daily = false;
 };
 
-// The policy the node read from `[retention] audit-rotate-bytes` and
-// `audit-rotate-daily`, set once at start before the kill coordinator opens
-// its log (the coordinator's config has no field for it: the kill actor's
-// files belong to another part of issue 22); {} (never) until then.
-void set_node_audit_rotation(audit_rotation r);
-audit_rotation node_audit_rotation();
-
 // `<live path>.<seq, 12 digits>`: the rotated file whose first record is `seq`.
 std::string rotated_audit_path(const std::string& live_path, uint64_t first_seq);
 

@@ -47,20 +47,7 @@ bool same_file(const std::string& a, const std::string& b) {
          && sa.st_ino == sb.st_ino;
 }
 
-std::mutex rotation_mtx;
-audit_rotation node_rotation;
-
 } // namespace
-
-void set_node_audit_rotation(audit_rotation r) {
-  std::lock_guard<std::mutex> lock(rotation_mtx);
-  node_rotation = r;
-}
-
-audit_rotation node_audit_rotation() {
-  std::lock_guard<std::mutex> lock(rotation_mtx);
-  return node_rotation;
-}
 
 std::string rotated_audit_path(const std::string& live_path, uint64_t first_seq) {
   char digits[24];
@@ -194,12 +181,23 @@ bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
   std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text()
                      + "\t" + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
   // O_APPEND: one write() of the whole line, so a record is never interleaved.
+  // A failed write (a full disk) may leave part of the line: cut back to
+  // the last whole record, so the log is never left damaged (reopened, a
+  // partial last line makes it refused).
+  auto cut_back = [this] {
+    const int saved = errno;
+    if (::ftruncate(fd_, static_cast<off_t>(bytes_)) == 0)
+      ::fdatasync(fd_);
+    errno = saved;
+  };
   if (!write_all(fd_, line)) {
     error = "cannot append to '" + path_ + "': " + std::strerror(errno);
+    cut_back();
     return false;
   }
   if (sync && ::fdatasync(fd_) != 0) {
     error = "cannot sync '" + path_ + "': " + std::strerror(errno);
+    cut_back();
     return false;
   }
   bytes_ += line.size();

@@ -87,9 +87,9 @@ void open_audit(kill_ptr self) {
   if (st.cfg.audit_path.empty())
     return;
   std::string error;
-  // Rotated as [retention] says (audit_chain.hpp node_audit_rotation()):
-  // the log itself rotates and reopens its live file.
-  st.audit = audit_log::open(st.cfg.audit_path, error, st.cfg.node_key, node_audit_rotation());
+  // Rotated as [retention] says (the config's audit_rotation): the log
+  // itself rotates and reopens its live file.
+  st.audit = audit_log::open(st.cfg.audit_path, error, st.cfg.node_key, st.cfg.audit_rotation);
   if (!st.audit)
     spdlog::error("event=audit_open_failed path={} error=\"{}\"", st.cfg.audit_path, error);
   else if (!st.audit->broken().empty())

@@ -51,6 +51,7 @@
 
 #include "caf/fwd.hpp"
 
+#include "actors/kill/audit_chain.hpp"
 #include "actors/kill/fanout_link.hpp"
 #include "actors/kill/kill_switch.hpp"
 #include "common/cluster_members.hpp"
@@ -80,6 +81,8 @@ struct kill_coordinator_config {
   kill_gate* gate = nullptr;
   // Hash-chained audit log (audit_chain.hpp); empty: none (unit tests).
   std::string audit_path;
+  // When the audit log rotates ([retention], docs/retention.md); default: never.
+  cwts::audit_rotation audit_rotation{};
   // Durable halt state (halt_state.hpp); empty: not persisted (unit tests).
   std::string state_path;
   // n of the reset and heartbeat quorums: the configured members.

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "common/operator_auth.hpp"
 #include "messages/time.hpp"
 #include "reporting/archive/archive_cycle.hpp"
+#include "reporting/archive/archive_sources.hpp"
+#include "reporting/archive/file_copy.hpp"
 #include "reporting/archive/retention_config.hpp"
 
 namespace cwts {
@@ -33,9 +36,9 @@ constexpr const char* archive_usage =
   "          chains across files; [--operators=INI --node=ID]: entry signatures too;\n"
   "          [--audit-log=LIVE]: the live audit log continues the last archived file\n"
   "  prune   deletes the files whose retention has passed, a tombstone each first\n"
-  "          --days=N (the configured period, checked again) [--now=UNIX_SECONDS]\n"
-  "          [--node-key-file=PEM]  signs the tombstones (a node-signed manifest stays\n"
-  "                                 verifiable with --operators)\n"
+  "          --days=N (the configured period, checked again) [--now=UNIX_SECONDS, only\n"
+  "          earlier than this host's clock] [--node-key-file=PEM]  checks the entries'\n"
+  "          signatures and signs the tombstones (required when the entries are signed)\n"
   "  list    every entry\n"
   "exit: 0 ok, 1 a pass with errors, 2 usage, 4 the archive does not verify\n"
   "example:\n"
@@ -70,8 +73,9 @@ std::optional<int64_t> number(const std::map<std::string, std::string>& o, const
   if (it == o.end())
     return fallback;
   const auto& v = it->second;
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("-0123456789") != std::string::npos
-      || v.find('-', 1) != std::string::npos) {
+  const auto digits = v.substr(!v.empty() && v[0] == '-' ? 1 : 0);
+  if (digits.empty() || digits.size() > 17
+      || digits.find_first_not_of("0123456789") != std::string::npos) {
     error = "--" + key + "=" + v + " is not a whole number";
     return std::nullopt;
   }
@@ -127,8 +131,19 @@ int verify_live_audit(const archive::archive_dir& a, const std::string& live,
       return std::string();
     },
     error);
-  for (auto& [seq, f] : by_seq)
+  std::set<std::string> archived;
+  for (auto& [seq, f] : by_seq) {
     files.push_back(f);
+    if (auto h = archive::hash_file(f, error))
+      archived.insert(h->sha256);
+  }
+  // Rotated beside the live log, not yet archived (the next pass moves
+  // them in): part of the chain all the same.
+  for (auto& f : archive::rotated_audit_files(live)) {
+    auto h = archive::hash_file(f, error);
+    if (!h || !archived.count(h->sha256))
+      files.push_back(f);
+  }
   files.push_back(live);
   audit_verify_options opts;
   opts.node_key = key;
@@ -138,7 +153,7 @@ int verify_live_audit(const archive::archive_dir& a, const std::string& live,
               << v.problem << "\"" << std::endl;
     return 4;
   }
-  std::cout << "audit chain ok archived_files=" << files.size() - 1 << " live=" << live
+  std::cout << "audit chain ok archived_files=" << by_seq.size() << " pending_files=" << files.size() - 1 - by_seq.size() << " live=" << live
             << " records=" << v.records << " first_seq=" << v.first_seq << " head=" << v.head
             << std::endl;
   return 0;
@@ -222,9 +237,15 @@ int rotate(const std::map<std::string, std::string>& o, const std::string& dir, 
 
 int prune(const std::map<std::string, std::string>& o, const std::string& dir, int64_t days) {
   std::string error;
-  auto now_s = number(o, "now", wall_clock_now().ns / 1'000'000'000LL, error);
+  const int64_t wall_s = wall_clock_now().ns / 1'000'000'000LL;
+  auto now_s = number(o, "now", wall_s, error);
   if (!now_s) {
     std::cerr << "cwts archive prune: " << error << "\n";
+    return 2;
+  }
+  if (*now_s > wall_s) {
+    std::cerr << "cwts archive prune: --now=" << *now_s << " is later than this host's clock ("
+              << wall_s << "): --now may only go earlier, nothing is pruned in the future\n";
     return 2;
   }
   std::shared_ptr<const ed25519_signer> signer;

@@ -209,6 +209,7 @@ node_config::node_config() {
     .add(rt.archive_dir, "archive-dir", "archive folder; <node-id> is replaced (empty: no archiving)")
     .add(rt.days, "days", "retention period in days (default 2557, 7 years)")
     .add(rt.rotate_interval_s, "rotate-interval-s", "an archiving pass this often")
+    .add(rt.journal_interval_s, "journal-interval-s", "a full OMS journal snapshot at most this often")
     .add(rt.audit_rotate_bytes, "audit-rotate-bytes", "kill audit log rotated past this size (0: not)")
     .add(rt.audit_rotate_daily, "audit-rotate-daily", "1: kill audit log rotated each UTC day")
     .add(rt.reports_dir, "reports-dir", "reports to archive (cwts report --out); <node-id> replaced")

@@ -21,6 +21,7 @@
 #include "nodes/node/node_roles.hpp"
 #include "nodes/status/node_status.hpp"
 #include "nodes/transport/node_transport.hpp"
+#include "reporting/archive/archive_runner.hpp"
 
 namespace {
 
@@ -34,6 +35,25 @@ constexpr const char* usage_example =
   "example:\n"
   "  cwts-node --config-file=config/node.ini --venue.port=8090 --cwts.duration=30\n"
   "  (all options: --section.key=value; see config/node.ini)\n";
+
+std::unique_ptr<cwts::archive::archive_runner> start_archiving(const cwts::node_settings& s) {
+  if (!s.retention)
+    return nullptr;
+  cwts::archive::retention_sources src;
+  src.node = s.self.value;
+  src.audit_log = s.kill.audit_path;
+  if (s.has_role("trading")) {
+    src.oms_journal = s.oms_journal_path;
+    src.risk_decisions = s.risk_decisions_path;
+  }
+  src.logs = s.retention->logs;
+  src.reports_dir = s.retention->reports_dir;
+  src.journal_interval_ns = std::chrono::nanoseconds(s.retention->journal_interval).count();
+  auto r = std::make_unique<cwts::archive::archive_runner>(*s.retention, std::move(src),
+                                                           s.kill.node_key);
+  r->start();
+  return r;
+}
 
 void setup_logging() {
   // Logs go to stderr; stdout carries only the summary lines.
@@ -210,8 +230,14 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
                                   settings->kill.node_key);
   for (auto& m : missing)
     spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
+  // [retention] (docs/retention.md): the archiving thread belongs to this
+  // function, not to an actor's state: started here, stopped (a last pass,
+  // joined) before the node exits, whatever the actors do meanwhile.
+  auto archiver = start_archiving(*settings);
   run_until_stopped(sys, supervisor, *settings);
   spdlog::info("event=node_stopping node={}", settings->self.value);
+  if (archiver)
+    archiver->stop();
   admin.stop();
   if (port > 0)
     sys.middleman().unpublish(supervisor, port);

@@ -11,7 +11,6 @@
 #include "actors/strategy/strategy_actor.hpp"
 #include "actors/validator/validator_actor.hpp"
 #include "messages/registry.hpp"
-#include "reporting/archive/archive_runner.hpp"
 
 #include <set>
 
@@ -27,6 +26,8 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   cfg.core.operators = s.operators;
   cfg.gate = &gate;
   cfg.audit_path = s.kill.audit_path;
+  if (s.retention)
+    cfg.audit_rotation = s.retention->audit;
   cfg.state_path = s.kill.state_path;
   // Quorum sizes come from the configured members, never from who connects.
   cfg.cluster_size = s.members ? s.members->size() : static_cast<int32_t>(s.peers.size()) + 1;
@@ -304,33 +305,9 @@ child_spec gpu_spec(const node_settings& s) {
 
 } // namespace
 
-namespace {
-
-// [retention] (docs/retention.md): the audit log's rotation is set before
-// the kill coordinator opens its log; the archiving thread lives as long as
-// the kill child's spec, i.e. the node.
-std::shared_ptr<archive::archive_runner> start_archiving(const node_settings& s) {
-  if (!s.retention)
-    return nullptr;
-  set_node_audit_rotation(s.retention->audit);
-  archive::retention_sources src;
-  src.node = s.self.value;
-  src.audit_log = s.kill.audit_path;
-  if (s.has_role("trading")) {
-    src.oms_journal = s.oms_journal_path;
-    src.risk_decisions = s.risk_decisions_path;
-  }
-  src.logs = s.retention->logs;
-  src.reports_dir = s.retention->reports_dir;
-  return std::make_shared<archive::archive_runner>(*s.retention, std::move(src), s.kill.node_key);
-}
-
-} // namespace
-
 std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
                                       const kill_child_factory& kill) {
   std::vector<child_spec> out;
-  auto archiver = start_archiving(s);
   if (kill) {
     // The settings are copied: the spec outlives this call (restarts).
     auto* g = &gate;
@@ -338,10 +315,6 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
   } else {
     out.push_back(kill_spec(s, gate));
   }
-  if (archiver)
-    out.back().spawn = [spawn = out.back().spawn, archiver](caf::actor_system& sys) {
-      return spawn(sys);
-    };
   if (s.has_role("gateway")) {
     out.push_back(validator_spec(s, gate));
     for (auto* v : s.venues())

@@ -18,6 +18,9 @@ struct retention_sources {
   std::string risk_decisions; // "" none
   std::vector<std::string> logs;
   std::string reports_dir; // "" none
+  // A full journal snapshot at most this often (it holds all history: the
+  // archive grows by one journal a day, docs/retention.md "Growth").
+  int64_t journal_interval_ns = 86'400LL * 1'000'000'000LL;
 };
 
 struct cycle_report {
@@ -27,8 +30,14 @@ struct cycle_report {
   std::vector<std::string> errors; // each with the source and the reason
 };
 
-// Archives what is new in each source at `now_ns`, each kept `retention_days`.
+// Archives what is new in each source at `now_ns`, each kept `retention_days`,
+// the whole pass under the folder's exclusive lock (two passes, the node's
+// and `cwts archive rotate`, never interleave). First, under that lock, what
+// a crash left is cleaned: `.tmp-*` copies, `.snapshot-*` journals, and
+// copies named `<stamp>-<seq>-*` with a seq no entry reached. A rotated
+// audit file already archived (same SHA-256) is only removed. With `stop`,
+// the lock is waited for only while it says false.
 cycle_report run_cycle(archive_dir& a, const retention_sources& s, int64_t now_ns,
-                       int64_t retention_days);
+                       int64_t retention_days, const std::function<bool()>& stop = {});
 
 } // namespace cwts::archive

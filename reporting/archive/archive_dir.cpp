@@ -79,6 +79,11 @@ bool archive_dir::refresh(std::string& error) {
   return true;
 }
 
+uint64_t archive_dir::records_locked() {
+  std::string error;
+  return refresh(error) ? manifest_->records() : UINT64_MAX;
+}
+
 archive_lock::archive_lock(const std::string& dir, bool shared) {
   // A reader creates nothing (the folder may be read-only to it).
   fd_ = shared ? ::open((dir + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC)
@@ -86,6 +91,21 @@ archive_lock::archive_lock(const std::string& dir, bool shared) {
   if (fd_ >= 0 && ::flock(fd_, shared ? LOCK_SH : LOCK_EX) != 0) {
     ::close(fd_);
     fd_ = -1;
+  }
+}
+
+archive_lock::archive_lock(const std::string& dir, const std::function<bool()>& stop) {
+  fd_ = ::open((dir + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    return;
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK || stop()) {
+      ::close(fd_);
+      fd_ = -1;
+      errno = EINTR; // the caller's message: interrupted, not refused
+      return;
+    }
+    ::usleep(50'000);
   }
 }
 
@@ -102,6 +122,14 @@ std::optional<entry> archive_dir::add(const add_request& r, std::string& error) 
   archive_lock lock(dir_);
   if (!lock.held()) {
     error = "cannot lock '" + dir_ + "/LOCK': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return add_locked(r, error);
+}
+
+std::optional<entry> archive_dir::add_locked(const add_request& r, std::string& error) {
+  if (r.retention_days <= 0) {
+    error = "retention days must be positive";
     return std::nullopt;
   }
   if (!refresh(error))
@@ -147,7 +175,7 @@ std::optional<entry> archive_dir::add(const add_request& r, std::string& error) 
 
 bool archive_dir::for_each(const std::function<std::string(const entry&)>& f, std::string& error,
                            int64_t* bad_seq, const std::vector<uint8_t>& node_key,
-                           std::string* head) const {
+                           std::string* head, bool* any_signed) const {
   audit_verify_options opts;
   opts.node_key = node_key;
   audit_chain_checker chain(opts);
@@ -175,7 +203,10 @@ bool archive_dir::for_each(const std::function<std::string(const entry&)>& f, st
     if (!chain.feed(line, terminated))
       return failed(seq, where + chain.verdict().problem);
     std::string why;
-    auto e = parse_entry(seq, audit_detail::parse_line(line).record, why);
+    auto parsed = audit_detail::parse_line(line);
+    if (any_signed && !parsed.signature.empty() && parsed.signature != "-")
+      *any_signed = true;
+    auto e = parse_entry(seq, parsed.record, why);
     if (!e)
       return failed(seq, where + why);
     if (auto refused = f(*e); !refused.empty())

@@ -69,6 +69,10 @@ public:
 
   // Copies the request's bytes in durably, then appends and syncs its entry.
   std::optional<entry> add(const add_request& r, std::string& error);
+  // The same for a caller already holding archive_lock(dir(), exclusive):
+  // a whole pass (run_cycle) under one lock, so two writers never
+  // interleave and a pass is never seen half done.
+  std::optional<entry> add_locked(const add_request& r, std::string& error);
 
   // Every entry in order, streamed; false and why at a line that breaks the
   // chain, does not parse (with its line number) or that `f` refuses (its
@@ -76,31 +80,40 @@ public:
   // entry's signature is checked too.
   bool for_each(const std::function<std::string(const entry&)>& f, std::string& error,
                 int64_t* bad_seq = nullptr, const std::vector<uint8_t>& node_key = {},
-                std::string* head = nullptr) const;
+                std::string* head = nullptr, bool* any_signed = nullptr) const;
 
   // The chain intact, every archived file present with its hash and size
   // unless a valid tombstone pruned it, tombstones only after retain_until,
   // audit-chain files chaining across files; the first break with its reason.
-  // Under a shared lock of the folder: a pass of the node's archiving
-  // thread is never seen half done (a file linked, its entry not yet written).
-  verify_report verify(const std::vector<uint8_t>& node_key = {}) const;
+  // A tombstone dated after a later entry's archived time, or after
+  // `now_ns` (0: this host's clock), fails: a prune run with its clock set
+  // forward is seen. Under a shared lock of the folder: a pass of the
+  // node's archiving thread is never seen half done.
+  verify_report verify(const std::vector<uint8_t>& node_key = {}, int64_t now_ns = 0) const;
 
   // Deletes the files whose retain_until has passed at `now_ns` and whose
-  // period ended `retention_days` before it (the configured period checked
-  // again, so a retain_until forged into a re-chained manifest cannot
-  // shorten it), each after its tombstone is durable. Refuses when verify()
-  // fails.
+  // period ended `retention_days` before it, each after its tombstone is
+  // durable. Refuses a `now_ns` later than this host's clock (only an
+  // earlier time may be asked for), an archive that does not verify, and an
+  // archive whose entries are signed when this object has no signer: the
+  // signatures are checked with the signer's public key, so an entry forged
+  // into a re-chained manifest (retain_until, period) is refused, and the
+  // tombstones are signed like the entries.
   prune_report prune(int64_t now_ns, int64_t retention_days);
 
   const std::string& dir() const { return dir_; }
   std::string manifest_path() const { return dir_ + "/MANIFEST"; }
   uint64_t entries() const { return manifest_ ? manifest_->records() : 0; }
+  // The next entry's seq, the manifest read again if another process
+  // appended (caller holds the exclusive lock); UINT64_MAX when it cannot
+  // be read (nothing is then taken for a leftover).
+  uint64_t records_locked();
 
 private:
   // Under the folder's lock (another process may have appended): reopens
   // the manifest when its size is not the one this object last wrote.
   bool refresh(std::string& error);
-  verify_report verify_locked(const std::vector<uint8_t>& node_key) const;
+  verify_report verify_locked(const std::vector<uint8_t>& node_key, int64_t now_ns) const;
   std::string dir_;
   std::shared_ptr<const ed25519_signer> signer_;
   std::optional<audit_log> manifest_;
@@ -112,6 +125,9 @@ private:
 class archive_lock {
 public:
   explicit archive_lock(const std::string& dir, bool shared = false);
+  // Exclusive, waiting only while `stop` says false (polled every 50 ms):
+  // a node stopping is never held up by someone's long verify.
+  archive_lock(const std::string& dir, const std::function<bool()>& stop);
   ~archive_lock();
   archive_lock(const archive_lock&) = delete;
   archive_lock& operator=(const archive_lock&) = delete;

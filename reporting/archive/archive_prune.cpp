@@ -11,6 +11,8 @@
 #include <cstring>
 #include <set>
 
+#include "common/operator_auth.hpp"
+#include "messages/time.hpp"
 #include "reporting/archive/archive_dir.hpp"
 #include "reporting/archive/file_copy.hpp"
 
@@ -22,6 +24,13 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
     p.error = "retention days must be positive";
     return p;
   }
+  // Only an earlier time may be asked for: a later one would delete what
+  // the law still keeps.
+  if (const auto wall = wall_clock_now().ns; now_ns > wall) {
+    p.error = "the time asked for is later than this host's clock (" + std::to_string(now_ns)
+              + " > " + std::to_string(wall) + " ns): nothing is pruned in the future";
+    return p;
+  }
   archive_lock lock(dir_);
   if (!lock.held()) {
     p.error = "cannot lock '" + dir_ + "/LOCK': " + std::strerror(errno);
@@ -29,7 +38,20 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
   }
   if (!refresh(p.error))
     return p;
-  auto v = verify_locked({}); // under the exclusive lock already held
+  // The signatures are what makes a forged retain_until or period visible:
+  // a signed archive is pruned only with its node's key.
+  bool any_signed = false;
+  std::string sig_error;
+  for_each([](const entry&) { return std::string(); }, sig_error, nullptr, {}, nullptr,
+           &any_signed);
+  if (any_signed && !signer_) {
+    p.error = "the archive's entries are signed by its node: prune needs the node's key "
+              "(--node-key-file) to check them and sign the tombstones, nothing pruned";
+    return p;
+  }
+  // Under the exclusive lock already held; tombstones checked against this
+  // host's clock, not the (possibly earlier) time asked for.
+  auto v = verify_locked(signer_ ? signer_->public_key() : std::vector<uint8_t>{}, 0);
   if (!v.ok) {
     p.error = "the archive does not verify, nothing pruned: " + v.problem;
     return p;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "reporting/archive/archive_dir.hpp"
+#include "messages/time.hpp"
 #include "reporting/archive/file_copy.hpp"
 
 namespace cwts::archive {
@@ -62,14 +63,22 @@ void find_unlisted(const std::string& dir, const std::set<std::string>& listed,
 
 } // namespace
 
-verify_report archive_dir::verify(const std::vector<uint8_t>& node_key) const {
+verify_report archive_dir::verify(const std::vector<uint8_t>& node_key, int64_t now_ns) const {
   // No LOCK file: nobody ever wrote here with this code; nothing to wait for.
   archive_lock lock(dir_, true);
-  return verify_locked(node_key);
+  return verify_locked(node_key, now_ns);
 }
 
-verify_report archive_dir::verify_locked(const std::vector<uint8_t>& node_key) const {
+verify_report archive_dir::verify_locked(const std::vector<uint8_t>& node_key,
+                                         int64_t now_ns) const {
+  if (now_ns <= 0)
+    now_ns = wall_clock_now().ns;
   verify_report v;
+  // The latest tombstone so far: an entry archived after it must not be
+  // dated before it (a prune run with a clock set forward, then honest
+  // passes, shows here).
+  const entry* latest = nullptr;
+  entry latest_t;
   v.head = audit_genesis;
   std::map<uint64_t, entry> tombstones;
   std::string error;
@@ -81,8 +90,21 @@ verify_report archive_dir::verify_locked(const std::vector<uint8_t>& node_key) c
   bool chain_ok = for_each(
     [&](const entry& e) -> std::string {
       ++v.entries;
-      if (!e.pruned)
+      if (!e.pruned) {
+        if (latest && e.archived_ns < latest->pruned_ns)
+          return "tombstone " + std::to_string(latest->seq) + " is dated " + std::to_string(latest->pruned_ns)
+                 + " ns, after entry " + std::to_string(e.seq) + " archived later at "
+                 + std::to_string(e.archived_ns) + " ns (pruned with a clock set forward)";
         return "";
+      }
+      if (e.pruned_ns > now_ns)
+        return "tombstone " + std::to_string(e.seq) + " is dated " + std::to_string(e.pruned_ns)
+               + " ns, later than this host's clock (" + std::to_string(now_ns)
+               + " ns): pruned with a clock set forward";
+      if (!latest || e.pruned_ns > latest->pruned_ns) {
+        latest_t = e;
+        latest = &latest_t;
+      }
       if (e.entry_seq >= e.seq)
         return "tombstone " + std::to_string(e.seq) + " names entry "
                + std::to_string(e.entry_seq) + ", which is not before it";

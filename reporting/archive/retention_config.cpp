@@ -20,6 +20,11 @@ bool parse_retention_config(const retention_raw_options& raw, const std::string&
             + " is not between 1 and 604800 seconds";
     return false;
   }
+  if (raw.journal_interval_s < 1 || raw.journal_interval_s > 30 * 86'400) {
+    error = "retention.journal-interval-s: " + std::to_string(raw.journal_interval_s)
+            + " is not between 1 and 2592000 seconds";
+    return false;
+  }
   if (raw.audit_rotate_bytes < 0 || (raw.audit_rotate_bytes > 0 && raw.audit_rotate_bytes < 4096)) {
     error = "retention.audit-rotate-bytes: " + std::to_string(raw.audit_rotate_bytes)
             + " is neither 0 (not by size) nor at least 4096";
@@ -34,6 +39,7 @@ bool parse_retention_config(const retention_raw_options& raw, const std::string&
   s.archive_dir = archive_dir;
   s.days = raw.days;
   s.rotate_interval = std::chrono::seconds(raw.rotate_interval_s);
+  s.journal_interval = std::chrono::seconds(raw.journal_interval_s);
   s.audit.max_bytes = static_cast<uint64_t>(raw.audit_rotate_bytes);
   s.audit.daily = raw.audit_rotate_daily == 1;
   s.reports_dir = reports_dir;

@@ -7,6 +7,7 @@
 //   days                retention in days (default 2557, 7 years: MiFID II
 //                       Art. 16(6) and RTS 6 ask 5, up to 7 on request)
 //   rotate-interval-s   an archiving pass this often (default 3600)
+//   journal-interval-s  a full OMS journal snapshot at most this often (default 86400)
 //   audit-rotate-bytes  the kill audit log rotated past this size (0: not by size)
 //   audit-rotate-daily  1: also at the first record of each UTC day (default 1)
 //   reports-dir         where `cwts report` writes (empty: none)
@@ -28,6 +29,7 @@ struct retention_raw_options {
   std::string archive_dir;
   int64_t days = default_retention_days;
   int64_t rotate_interval_s = 3600;
+  int64_t journal_interval_s = 86'400;
   int64_t audit_rotate_bytes = 64LL << 20;
   int64_t audit_rotate_daily = 1;
   std::string reports_dir;
@@ -38,6 +40,7 @@ struct retention_settings {
   std::string archive_dir;
   int64_t days = default_retention_days;
   std::chrono::seconds rotate_interval{3600};
+  std::chrono::seconds journal_interval{86'400};
   audit_rotation audit;
   std::string reports_dir;
   std::vector<std::string> logs;

@@ -7,7 +7,10 @@
 #define CAF_SUITE node_archive
 #include "caf/test/unit_test_impl.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <fstream>
@@ -111,32 +114,55 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   CAF_CHECK(has(bad.out, "archive FAILED"));
   CAF_CHECK(has(bad.out, archived(manifest, "oms-journal").front() + " was altered"));
   // And prune refuses to delete anything from an archive that does not verify.
-  auto prune = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30",
-                       "--now=4102444800"}); // 2100-01-01
+  const auto key_file = "--node-key-file=" + n.paths.node_key("solo");
+  auto prune = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", key_file});
   CAF_CHECK_EQUAL(prune.exit_code, 4);
   CAF_CHECK(has(prune.out, "nothing pruned"));
+  // A time in the future is never trusted: --now may only go earlier.
+  auto future = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", "--now=4102444800",
+                        key_file});
+  CAF_CHECK_EQUAL(future.exit_code, 2);
+  CAF_CHECK(has(future.err, "--now may only go earlier"));
 
-  // Put back, the archive verifies again; pruned in 2100 with the node's
-  // key, every file goes, each after its signed tombstone, and the archive
+  // Put back, the archive verifies again. A report written 400 days ago,
+  // archived now with the node's key, is past its 30 days: prune deletes it
+  // at the real time, after its signed tombstone, and only it; the archive
   // still verifies with the node's key (the node keeps archiving meanwhile).
   std::ofstream(snap, std::ios::binary | std::ios::trunc) << original;
   CAF_CHECK_EQUAL(cli(n, {"archive", "verify", "--dir=" + archive}).exit_code, 0);
-  auto today = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30",
-                       "--node-key-file=" + n.paths.node_key("solo")});
+  const auto old_reports = n.dir + "/old-reports";
+  ::mkdir(old_reports.c_str(), 0755);
+  std::ofstream(old_reports + "/controls-old.json") << "{\"day\":\"old\"}\n";
+  const auto long_ago = ::time(nullptr) - 400 * 86'400;
+  struct timespec times[2] = {{long_ago, 0}, {long_ago, 0}};
+  CAF_REQUIRE_EQUAL(::utimensat(AT_FDCWD, (old_reports + "/controls-old.json").c_str(), times, 0), 0);
+  auto rotated = cli(n, {"archive", "rotate", "--dir=" + archive, "--node=solo",
+                         "--reports-dir=" + old_reports, "--days=30", key_file});
+  CAF_CHECK_EQUAL(rotated.exit_code, 0);
+  CAF_CHECK(has(rotated.out, "controls-old.json"));
+  // Without the key that signed the entries: refused.
+  auto unkeyed = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30"});
+  CAF_CHECK_EQUAL(unkeyed.exit_code, 4);
+  CAF_CHECK(has(unkeyed.out, "prune needs the node's key"));
+  auto today = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", key_file});
   CAF_CHECK_EQUAL(today.exit_code, 0);
-  CAF_CHECK(has(today.out, "deleted=0"));
-  auto later = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", "--now=4102444800",
-                       "--node-key-file=" + n.paths.node_key("solo")});
-  CAF_CHECK_EQUAL(later.exit_code, 0);
-  CAF_CHECK(!has(later.out, "deleted=0"));
-  CAF_CHECK(!std::ifstream(snap));
+  CAF_CHECK(has(today.out, "deleted=1 "));
+  CAF_CHECK(has(today.out, "controls-old.json"));
+  CAF_CHECK(std::ifstream(snap)); // the node's own files: still within retention
   auto after = cli(n, {"archive", "verify", "--dir=" + archive,
                        "--operators=" + n.paths.operators_file(), "--node=solo"});
   CAF_CHECK_EQUAL(after.exit_code, 0);
   CAF_CHECK(has(after.out, "signatures=checked"));
-  CAF_CHECK(!has(after.out, "pruned=0"));
-  // SIGTERM ends the node cleanly, its archiving thread joined.
+  CAF_CHECK(has(after.out, "pruned=1 "));
+  // SIGTERM: the archiving thread is stopped by the node's main, joined,
+  // and its last pass logged after the node began stopping.
   CWTS_STOP_NODE(n.node);
+  const auto err = n.node.err();
+  const auto stopping = err.find("event=node_stopping");
+  const auto stopped = err.find("event=archive_stopped node=solo");
+  CAF_CHECK(stopping != std::string::npos);
+  CAF_CHECK(stopped != std::string::npos);
+  CAF_CHECK(stopped > stopping);
 }
 
 CAF_TEST(a_retention_period_of_zero_or_less_stops_the_node_with_the_key_named) {

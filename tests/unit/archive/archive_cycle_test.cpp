@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <thread>
+
 #include "reporting/archive/archive_cycle.hpp"
 #include "reporting/archive/archive_sources.hpp"
 #include "tests/unit/archive/archive_fixture.hpp"
@@ -64,7 +66,7 @@ CAF_TEST(each_source_is_archived_once_per_change) {
   // The snapshot is a consistent database holding what the WAL held.
   CAF_CHECK_EQUAL(count_events(dir() + "/" + r.added[0].file), 1);
   CAF_CHECK_EQUAL(r.added[0].source, s.oms_journal);
-  // Nothing new: nothing archived.
+  // Nothing new (and the journal's day not over): nothing archived.
   auto again = run_cycle(a, s, t0 + 3600'000'000'000LL, 30);
   CAF_CHECK(again.errors.empty());
   CAF_CHECK_EQUAL(again.archived, 0u);
@@ -72,7 +74,8 @@ CAF_TEST(each_source_is_archived_once_per_change) {
   exec("INSERT INTO events(what) VALUES('filled');");
   std::ofstream(s.risk_decisions, std::ios::app) << "reenable\tmm\tc-1\talice\nlimit\tmm";
   std::ofstream(s.reports_dir + "/2026-12-06/controls.html") << "<html></html>\n";
-  auto third = run_cycle(a, s, t0 + 7200'000'000'000LL, 30);
+  // A day later (a full journal snapshot at most daily by default).
+  auto third = run_cycle(a, s, t0 + ns_per_day, 30);
   CAF_REQUIRE(third.errors.empty());
   CAF_CHECK_EQUAL(third.archived, 3u);
   CAF_CHECK_EQUAL(count_events(dir() + "/" + third.added[0].file), 2);
@@ -121,6 +124,106 @@ CAF_TEST(rotated_audit_files_are_moved_in_and_chain_across_the_archive) {
   CAF_CHECK(!v.ok);
   ARCHIVE_CHECK(v.problem.find("archived file " + audit[1] + " was altered") != std::string::npos,
                 v.problem);
+}
+
+CAF_TEST(the_journal_is_snapshotted_at_most_once_per_interval) {
+  auto a = open();
+  CAF_REQUIRE(run_cycle(a, s, t0, 30).errors.empty());
+  exec("INSERT INTO events(what) VALUES('filled');");
+  auto hour = run_cycle(a, s, t0 + 3600'000'000'000LL, 30);
+  CAF_REQUIRE(hour.errors.empty());
+  for (auto& e : hour.added)
+    CAF_CHECK(e.kind != file_kind::oms_journal); // changed, but within the day
+  auto day = run_cycle(a, s, t0 + ns_per_day, 30);
+  CAF_REQUIRE(day.errors.empty());
+  CAF_REQUIRE_EQUAL(day.added.size(), 1u);
+  CAF_CHECK(day.added[0].kind == file_kind::oms_journal);
+  CAF_CHECK_EQUAL(count_events(dir() + "/" + day.added[0].file), 2);
+}
+
+CAF_TEST(a_rotated_audit_file_left_by_a_crash_after_its_entry_is_removed_not_archived_twice) {
+  s.audit_log = root + "/src/n1-kill-audit.log";
+  std::string error;
+  auto log = audit_log::open(s.audit_log, error, nullptr, audit_rotation{600, false});
+  CAF_REQUIRE(log);
+  for (int i = 0; i < 12; ++i)
+    CAF_REQUIRE(log->append(audit_record("kill_ack").add("i", i).add("pad", std::string(40, 'p')),
+                            true, error));
+  auto rotated = archive::rotated_audit_files(s.audit_log);
+  CAF_REQUIRE_GREATER(rotated.size(), 1u);
+  const auto kept = root + "/kept";
+  std::filesystem::copy_file(rotated[0], kept);
+  auto a = open();
+  auto first = run_cycle(a, s, t0, 30);
+  ARCHIVE_REQUIRE(first.errors.empty(), first.errors.front());
+  // The crash: the entry was appended, the rotated file never removed.
+  std::filesystem::copy_file(kept, rotated[0]);
+  auto second = run_cycle(a, s, t0 + 1, 30);
+  ARCHIVE_REQUIRE(second.errors.empty(), second.errors.front());
+  for (auto& e : second.added)
+    CAF_CHECK(e.kind != file_kind::audit_chain);
+  CAF_CHECK(!std::filesystem::exists(rotated[0]));
+  auto v = a.verify();
+  ARCHIVE_CHECK(v.ok, v.problem);
+  CAF_CHECK_EQUAL(v.audit_chains, 1u);
+}
+
+CAF_TEST(what_a_crash_left_in_the_archive_is_cleaned_by_the_next_pass) {
+  auto a = open();
+  auto r = run_cycle(a, s, t0, 30);
+  CAF_REQUIRE(r.errors.empty());
+  const auto listed = dir() + "/" + r.added.back().file;
+  // A copy linked whose entry never came, a temp copy, a journal snapshot.
+  std::vector<std::string> left{dir() + "/report/20260528T000000Z-" + std::to_string(a.entries())
+                                  + "-controls.json",
+                                dir() + "/report/.tmp-20260528T000000Z-9-x",
+                                dir() + "/.snapshot-4242.sqlite"};
+  for (auto& f : left)
+    std::ofstream(f) << "left\n";
+  // Not this archive's naming: never touched.
+  std::ofstream(dir() + "/report/operator-notes.txt") << "mine\n";
+  CAF_CHECK(!a.verify().ok); // the unlisted copy
+  auto next = run_cycle(a, s, t0 + 1, 30);
+  CAF_REQUIRE(next.errors.empty());
+  for (auto& f : left)
+    ARCHIVE_CHECK(!std::filesystem::exists(f), f);
+  CAF_CHECK(std::filesystem::exists(listed));
+  CAF_CHECK(std::filesystem::exists(dir() + "/report/operator-notes.txt"));
+}
+
+CAF_TEST(two_concurrent_passes_archive_each_rotated_file_once) {
+  s.audit_log = root + "/src/n1-kill-audit.log";
+  std::string error;
+  auto log = audit_log::open(s.audit_log, error, nullptr, audit_rotation{600, false});
+  CAF_REQUIRE(log);
+  for (int i = 0; i < 30; ++i)
+    CAF_REQUIRE(log->append(audit_record("kill_ack").add("i", i).add("pad", std::string(40, 'p')),
+                            true, error));
+  const auto rotated = archive::rotated_audit_files(s.audit_log).size();
+  CAF_REQUIRE_GREATER(rotated, 2u);
+  cycle_report r1, r2;
+  auto pass = [&](cycle_report& out) {
+    std::string e;
+    auto a = archive_dir::open(dir(), e);
+    if (a)
+      out = run_cycle(*a, s, t0, 30);
+    else
+      out.errors.push_back(e);
+  };
+  std::thread th1([&] { pass(r1); });
+  std::thread th2([&] { pass(r2); });
+  th1.join();
+  th2.join();
+  ARCHIVE_CHECK(r1.errors.empty(), r1.errors.empty() ? "" : r1.errors.front());
+  ARCHIVE_CHECK(r2.errors.empty(), r2.errors.empty() ? "" : r2.errors.front());
+  size_t audit = 0;
+  for (auto* r : {&r1, &r2})
+    for (auto& e : r->added)
+      audit += e.kind == file_kind::audit_chain;
+  CAF_CHECK_EQUAL(audit, rotated);
+  auto v = open().verify();
+  ARCHIVE_CHECK(v.ok, v.problem);
+  CAF_CHECK_EQUAL(v.audit_chains, 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

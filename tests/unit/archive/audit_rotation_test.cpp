@@ -1,6 +1,10 @@
 #define CAF_SUITE archive_audit_rotation
 #include "caf/test/unit_test_impl.hpp"
 
+#include <sys/resource.h>
+
+#include <csignal>
+
 #include "actors/kill/audit_chain.hpp"
 #include "common/operator_auth.hpp"
 #include "tests/unit/archive/archive_fixture.hpp"
@@ -156,6 +160,34 @@ CAF_TEST(a_daily_policy_rotates_a_file_begun_on_an_earlier_day) {
   CAF_CHECK(log->rotation_due(tomorrow));
   CAF_CHECK(!audit_log::open(live + ".b", error, key, audit_rotation{0, false})
                ->rotation_due(tomorrow));
+}
+
+CAF_TEST(a_failed_append_cuts_the_log_back_to_its_last_whole_record) {
+  std::string error;
+  auto log = audit_log::open(live, error, key);
+  ARCHIVE_REQUIRE(log, error);
+  CAF_REQUIRE(log->append(audit_record("kill_command").add("id", "k-1"), true, error));
+  const auto size = std::filesystem::file_size(live);
+  // A disk that fills mid-line: the file size limit lets 10 more bytes in.
+  ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit old {};
+  ::getrlimit(RLIMIT_FSIZE, &old);
+  struct rlimit small = old;
+  small.rlim_cur = size + 10;
+  CAF_REQUIRE_EQUAL(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const bool appended
+    = log->append(audit_record("kill_command").add("id", "k-2").add("pad", std::string(200, 'p')),
+                  true, error);
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  CAF_CHECK(!appended);
+  ARCHIVE_CHECK(error.find("cannot append") != std::string::npos, error);
+  CAF_CHECK_EQUAL(std::filesystem::file_size(live), size); // not 10 bytes more
+  // Reopened, the log is whole and goes on.
+  log.reset();
+  auto again = audit_log::open(live, error, key);
+  ARCHIVE_REQUIRE(again, error);
+  CAF_CHECK(again->broken().empty());
+  CAF_CHECK(again->append(audit_record("kill_command").add("id", "k-3"), true, error));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
