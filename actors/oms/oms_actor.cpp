@@ -109,6 +109,7 @@ void on_report(oms_ptr self, const execution_report& rep) {
     return;
   venue_answered(self, upd.id, true);
   oms::event_context ctx{"venue", {}, {}, {}, rep.ts_event, {}};
+  ctx.clock = connector_clock(self);
   if (rep.status == order_status::rejected)
     ctx.reject_rule = to_string(reject_reason::venue_rejected);
   journal_change(self, upd.id, upd.previous, upd.fill_qty, upd.fill_price, ctx);
@@ -149,8 +150,9 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
   auto upd = self->state.store.apply(rej);
   if (!upd.changed())
     return;
-  journal_change(self, upd.id, upd.previous, {}, {},
-                 oms::event_context{"venue", {}, to_string(rej.reason), {}, {}, {}});
+  oms::event_context ctx{"venue", {}, to_string(rej.reason), {}, {}, {}};
+  ctx.clock = connector_clock(self);
+  journal_change(self, upd.id, upd.previous, {}, {}, ctx);
   tell_owners(self, rej);
   settle_amend(self, upd.id);
   if (upd.became_terminal())

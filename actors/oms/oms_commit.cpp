@@ -218,6 +218,14 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
   }
 }
 
+// A venue report's or reject's time is its connector's ts_init, taken on the
+// connector's node (CLOCK_REALTIME there): the record says so, not the OMS's
+// clock (review R1 M4). Called while handling the connector's message.
+std::string connector_clock(oms_ptr self) {
+  return "connector_clock@" + (sent_by_this_node(self) ? self->state.cfg.self.value
+                                                       : sender_node_name(self));
+}
+
 // Journal before send (DESIGN.md §3): an order the journal does not hold
 // must never reach the venue, or a crash would leave it unknown to us.
 bool journal_submission(oms_ptr self, const order_request& req, const oms::event_context& ctx) {
@@ -244,8 +252,9 @@ void open_journal(oms_ptr self) {
     return;
   st.journal.set_legacy_venue(st.cfg.legacy_venue);
   st.journal.set_faults(st.cfg.journal_faults);
-  // Event times are wall_clock_now() (CLOCK_REALTIME, UTC) of this node.
-  st.journal.set_writer(st.cfg.self, "system_realtime");
+  // Event times are wall_clock_now() (CLOCK_REALTIME, UTC) of this node,
+  // except a venue report's (its connector's clock: connector_clock()).
+  st.journal.set_writer(st.cfg.self, "oms_clock@" + st.cfg.self.value);
   if (auto err = st.journal.open(st.cfg.journal_path)) {
     spdlog::error("event=journal_open_failed path={} error=\"{}\"", st.cfg.journal_path,
                   err.message());

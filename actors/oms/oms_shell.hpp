@@ -138,6 +138,7 @@ void halt_trading(oms_ptr self, const std::string& why);
 void journal_change(oms_ptr self, const client_order_id& id, order_status previous,
                     qty fill_qty = {}, price fill_price = {}, const oms::event_context& ctx = {});
 bool journal_submission(oms_ptr self, const order_request& req, const oms::event_context& ctx);
+std::string connector_clock(oms_ptr self);
 // An order refused before its submission was journaled: its request, the
 // rule and why go to the journal's rejects table (issue 22).
 void journal_reject(oms_ptr self, const order_request& req, reject_reason reason,

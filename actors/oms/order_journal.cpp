@@ -497,7 +497,7 @@ journal_error order_journal::insert_event(const order_record& rec, const order_s
   bind_value(s, 12, ctx.issuer.value);
   bind_value(s, 13, ctx.reject_rule);
   bind_value(s, 14, ctx.related.value);
-  bind_value(s, 15, clock_source_);
+  bind_value(s, 15, ctx.clock.empty() ? clock_source_ : ctx.clock);
   bind_value(s, 16, node_.value);
   bind_value(s, 17, ctx.venue_time.ns);
   if (sqlite3_step(s) != SQLITE_DONE)

@@ -140,6 +140,9 @@ struct event_context {
   client_order_id related; // amend: the replacement's original, the original's replacement
   timestamp_ns venue_time;
   std::string text; // replaces the record's last venue text in this event when set
+  // Whose clock the event time is on when not the writer's (set_writer): a
+  // venue report's time is its connector's ts_init, "connector_clock@<node>".
+  std::string clock{};
 };
 
 class order_journal {

@@ -110,7 +110,7 @@ CAF_TEST(risk_rejects_are_journaled_with_rule_and_reason) {
   CAF_CHECK_EQUAL(e.strategy.value, "mm");
   CAF_CHECK_EQUAL(e.quantity.to_string(), qt("50").to_string());
   CAF_CHECK_EQUAL(e.node, "tr1");
-  CAF_CHECK_EQUAL(e.clock_source, "system_realtime");
+  CAF_CHECK_EQUAL(e.clock_source, "oms_clock@tr1");
 }
 
 // Review R1 H2: what risk did not forward one by one is one row that says
@@ -180,6 +180,12 @@ CAF_TEST(an_amend_links_the_original_and_its_replacement) {
   CAF_REQUIRE(acc != nullptr);
   CAF_CHECK_EQUAL(acc->initiator, "venue");
   CAF_CHECK_EQUAL(acc->venue_id.value, 42);
+  // The venue report's time is its connector's (here an actor of node tr1),
+  // the OMS's own records are on the OMS's clock (review R1 M4).
+  CAF_CHECK_EQUAL(acc->clock_source, "connector_clock@tr1");
+  auto* cancel_req = find(got, "a1", order_event_type::cancel_requested);
+  CAF_REQUIRE(cancel_req != nullptr);
+  CAF_CHECK_EQUAL(cancel_req->clock_source, "oms_clock@tr1");
 }
 
 CAF_TEST(a_kills_cancels_name_the_kill_and_its_issuer) {
