@@ -52,7 +52,10 @@ struct order_event {
   order_event_type type = order_event_type::new_order;
   // UTC ns since the epoch when the event happened, on `clock_source`'s clock.
   timestamp_ns event_time;
-  std::string clock_source; // "system_realtime"; empty in journals before schema 4
+  // Whose clock: "oms_clock@<node>", "connector_clock@<node>" (a venue report:
+  // the connector's ts_init), "system_realtime" in older schema-4 journals,
+  // empty before schema 4 (docs/reporting.md).
+  std::string clock_source;
   timestamp_ns venue_time;  // the venue's own time of a report (0: none)
   std::string node;         // the node that wrote the record (empty before schema 4)
   client_order_id id;
