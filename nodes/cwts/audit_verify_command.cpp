@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/audit_content.hpp"
 #include "common/operator_auth.hpp"
+#include "reporting/archive/archive_dir.hpp"
+#include "reporting/archive/archive_sources.hpp"
 
 namespace cwts::cli {
 
@@ -25,8 +28,14 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-// The node that wrote the log: `node=` of its first record that has one (a
-// rotated file begins with `audit_rotated`, which names none).
+int failed(const audit_verify_options& o, const audit_verdict& v) {
+  std::cout << "audit FAILED file=" << o.file << " records=" << v.records
+            << " first_bad=" << v.first_bad << " problem=\"" << v.problem << "\"" << std::endl;
+  return v.first_bad < 0 ? 2 : 4;
+}
+
+} // namespace
+
 std::string log_node(const std::string& file) {
   audit_line_reader in(file, audit_max_line);
   std::string line;
@@ -45,13 +54,124 @@ std::string log_node(const std::string& file) {
   return "";
 }
 
-int failed(const audit_verify_options& o, const audit_verdict& v) {
-  std::cout << "audit FAILED file=" << o.file << " records=" << v.records
-            << " first_bad=" << v.first_bad << " problem=\"" << v.problem << "\"" << std::endl;
-  return v.first_bad < 0 ? 2 : 4;
+audit_chain_check check_audit_chain(const std::vector<std::string>& files,
+                                    const operator_registry* ops,
+                                    const std::vector<std::string>& anchor_files) {
+  audit_chain_check out;
+  auto config_error = [&](std::string why) {
+    out.rc = 2;
+    out.error = std::move(why);
+    return out;
+  };
+  if (files.empty())
+    return config_error("no audit file given");
+  for (auto& f : files)
+    if (!std::ifstream(f))
+      return config_error("cannot open '" + f + "'");
+  cwts::audit_verify_options check;
+  out.node = log_node(files.front());
+  if (ops) {
+    auto* key = ops->node_key(out.node);
+    if (!key)
+      return config_error("the operators file lists no key with node = \"" + out.node
+                          + "\" (the node that wrote " + files.front() + ")");
+    check.node_key = key->public_key;
+    check.check_record = [&out, ops](uint64_t, const std::string& record) {
+      return check_record_content(record, *ops, out.content);
+    };
+  } else {
+    out.not_checked.push_back("record signatures and stored command/vote signatures (no "
+                              "--operators=FILE)");
+  }
+  std::vector<audit_anchor> anchors;
+  for (auto& path : anchor_files) {
+    std::string error;
+    auto a = load_anchor(path, error);
+    if (!a)
+      return config_error("anchor: " + error);
+    if (a->node.value != out.node)
+      return config_error("anchor " + path + " is for node '" + a->node.value
+                          + "', the log was written by '" + out.node + "'");
+    if (ops && !verify_anchor(*a, ops->node_key(out.node)->public_key))
+      return config_error("anchor " + path + " is not signed by node " + out.node + "'s key");
+    anchors.push_back(*a);
+  }
+  if (anchors.empty())
+    out.not_checked.push_back("truncation of the tail (no --anchor=FILE from a peer)");
+  else if (!ops)
+    out.not_checked.push_back("the anchors' signatures (no --operators=FILE)");
+  auto verify = [&](const cwts::audit_verify_options& o) {
+    return files.size() == 1 ? verify_audit_file(files.front(), o) : verify_audit_files(files, o);
+  };
+  // The chain and signatures once, then each anchor against it.
+  out.verdict = verify(check);
+  if (!out.verdict.ok) {
+    out.rc = 4;
+    return out;
+  }
+  for (auto& a : anchors) {
+    cwts::audit_verify_options at;
+    at.anchor_seq = a.seq;
+    at.anchor_head = a.head;
+    auto va = verify(at);
+    if (!va.ok) {
+      out.verdict = va;
+      out.rc = 4;
+      return out;
+    }
+  }
+  out.anchors = anchors.size();
+  if (out.verdict.first_seq > 0)
+    out.not_checked.push_back("records 0 to " + std::to_string(out.verdict.first_seq - 1)
+                              + " (in rotated files not given)");
+  return out;
 }
 
-} // namespace
+bool node_audit_files(const std::string& live, const std::string& archive_dir,
+                      std::vector<std::string>& files, std::string& error) {
+  // By the first seq each file holds: the 12 digits ending its name.
+  std::map<uint64_t, std::string> by_first;
+  auto first_of = [](const std::string& p, uint64_t& seq) {
+    auto dot = p.rfind('.');
+    if (dot == std::string::npos || p.size() - dot != 13
+        || p.find_first_not_of("0123456789", dot + 1) != std::string::npos)
+      return false;
+    seq = std::stoull(p.substr(dot + 1));
+    return true;
+  };
+  auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
+  if (!archive_dir.empty() && std::ifstream(archive_dir + "/MANIFEST")) {
+    auto a = archive::archive_dir::open_read(archive_dir, error);
+    if (!a)
+      return false;
+    std::map<uint64_t, std::string> by_entry; // manifest seq -> file, until pruned
+    if (!a->for_each(
+          [&](const archive::entry& e) {
+            if (e.pruned)
+              by_entry.erase(e.entry_seq);
+            else if (e.kind == archive::file_kind::audit_chain && base(e.source) == base(live))
+              by_entry[e.seq] = a->dir() + "/" + e.file;
+            return std::string();
+          },
+          error))
+      return false;
+    for (auto& [entry_seq, f] : by_entry) {
+      uint64_t first = 0;
+      if (first_of(f, first))
+        by_first[first] = f;
+    }
+  }
+  for (auto& f : archive::rotated_audit_files(live)) {
+    uint64_t first = 0;
+    if (first_of(f, first))
+      by_first.emplace(first, f);
+  }
+  files.clear();
+  for (auto& [first, f] : by_first)
+    files.push_back(f);
+  files.push_back(live);
+  return true;
+}
 
 int run_audit_verify(const audit_verify_options& o) {
   if (o.file.empty()) {
@@ -61,16 +181,7 @@ int run_audit_verify(const audit_verify_options& o) {
   // Rotated files, oldest first, then the live one (docs/retention.md): the
   // chain is checked across them.
   const auto files = split_commas(o.file);
-  for (auto& f : files)
-    if (!std::ifstream(f)) {
-      std::cerr << "cwts audit-verify: cannot open '" << f << "'\n";
-      return 2;
-    }
-  cwts::audit_verify_options check;
   std::unique_ptr<operator_registry> ops; // not assignable: held by pointer
-  content_check_stats content;
-  auto node = log_node(files.front());
-  std::vector<std::string> not_checked;
   if (!o.operators.empty()) {
     std::string error;
     auto loaded = operator_registry::load(o.operators, error);
@@ -79,68 +190,30 @@ int run_audit_verify(const audit_verify_options& o) {
       return 2;
     }
     ops = std::make_unique<operator_registry>(std::move(*loaded));
-    auto* key = ops->node_key(node);
-    if (!key) {
-      std::cerr << "cwts audit-verify: the operators file lists no key with node = \"" << node
-                << "\" (the node that wrote " << o.file << ")\n";
-      return 2;
-    }
-    check.node_key = key->public_key;
-    check.check_record = [&](uint64_t, const std::string& record) {
-      return check_record_content(record, *ops, content);
-    };
-  } else {
-    not_checked.push_back("record signatures and stored command/vote signatures (no "
-                          "--operators=FILE)");
   }
-  std::vector<audit_anchor> anchors;
-  for (auto& path : split_commas(o.anchors)) {
-    std::string error;
-    auto a = load_anchor(path, error);
-    if (!a) {
-      std::cerr << "cwts audit-verify: --anchor: " << error << "\n";
-      return 2;
-    }
-    if (a->node.value != node) {
-      std::cerr << "cwts audit-verify: anchor " << path << " is for node '" << a->node.value
-                << "', the log was written by '" << node << "'\n";
-      return 2;
-    }
-    if (ops && !verify_anchor(*a, ops->node_key(node)->public_key)) {
-      std::cout << "audit FAILED file=" << o.file << " first_bad=-1 problem=\"anchor " << path
-                << " is not signed by node " << node << "'s key\"" << std::endl;
-      return 2;
-    }
-    anchors.push_back(*a);
+  auto c = check_audit_chain(files, ops.get(), split_commas(o.anchors));
+  if (c.rc == 2) {
+    if (c.error.rfind("anchor ", 0) == 0 && c.error.find("is not signed") != std::string::npos)
+      std::cout << "audit FAILED file=" << o.file << " first_bad=-1 problem=\"" << c.error << "\""
+                << std::endl;
+    else
+      std::cerr << "cwts audit-verify: " << c.error << "\n";
+    return 2;
   }
-  if (anchors.empty())
-    not_checked.push_back("truncation of the tail (no --anchor=FILE from a peer)");
-  else if (!ops)
-    not_checked.push_back("the anchors' signatures (no --operators=FILE)");
-  // The chain and signatures once, then each anchor against it.
-  auto v = files.size() == 1 ? verify_audit_file(o.file, check) : verify_audit_files(files, check);
-  if (!v.ok)
-    return failed(o, v);
-  for (auto& a : anchors) {
-    cwts::audit_verify_options at;
-    at.anchor_seq = a.seq;
-    at.anchor_head = a.head;
-    auto va = files.size() == 1 ? verify_audit_file(o.file, at) : verify_audit_files(files, at);
-    if (!va.ok)
-      return failed(o, va);
-  }
+  if (c.rc != 0)
+    return failed(o, c.verdict);
+  auto& v = c.verdict;
   std::cout << "audit ok file=" << o.file << " records=" << v.records << " head=" << v.head
-            << " node=" << node << " signed_records=" << v.signed_records
-            << " commands_verified=" << content.commands_verified
-            << " votes_verified=" << content.votes_verified
-            << " refused_not_reverified=" << content.refused_skipped
-            << " anchors=" << anchors.size() << " files=" << files.size()
+            << " node=" << c.node << " signed_records=" << v.signed_records
+            << " commands_verified=" << c.content.commands_verified
+            << " votes_verified=" << c.content.votes_verified
+            << " refused_not_reverified=" << c.content.refused_skipped
+            << " anchors=" << c.anchors << " files=" << files.size()
             << " first_seq=" << v.first_seq << std::endl;
-  if (v.first_seq > 0)
-    not_checked.push_back("records 0 to " + std::to_string(v.first_seq - 1)
-                          + " (in rotated files not given; give them first: --file=OLDEST,...,LIVE)");
-  for (auto& n : not_checked)
-    std::cout << "not checked: " << n << std::endl;
+  for (auto& n : c.not_checked)
+    std::cout << "not checked: " << n
+              << (n.rfind("records 0 to", 0) == 0 ? "; give them first: --file=OLDEST,...,LIVE" : "")
+              << std::endl;
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "nodes/cluster/cluster_runtime.hpp"
 #include "nodes/cluster/cluster_spec.hpp" // split_words
 #include "nodes/cluster/process_control.hpp" // executable_dir
+#include "nodes/cwts/audit_verify_command.hpp"
 #include "nodes/node/node_config.hpp"
 #include "reporting/controls/controls_html.hpp"
 #include "reporting/controls/controls_json.hpp"
@@ -32,8 +33,8 @@ using report::controls_report;
 constexpr const char* usage =
   "usage: cwts report controls --day=YYYY-MM-DD --out=DIR\n"
   "         [--node-config=INI [--node-args=\"ARGS\"] [--run-dir=DIR] | --cluster=FILE --node=ID]\n"
-  "         [--journal=PATH ...] [--audit=PATH] [--decisions=PATH] [--operators=INI]\n"
-  "         [--drills=PATH] [--node-log=PATH]\n"
+  "         [--journal=PATH ...] [--audit=PATH ...] [--archive-dir=DIR] [--anchor=FILE ...]\n"
+  "         [--decisions=PATH] [--operators=INI] [--drills=PATH] [--node-log=PATH]\n"
   "Writes DIR/controls-<day>.json and DIR/controls-<day>.html: the node's pre-trade\n"
   "controls with their limits and signed changes, orders checked and rejected by reason,\n"
   "every kill (audit chain verified first) with its channels' measured times and the\n"
@@ -45,17 +46,26 @@ constexpr const char* usage =
   "                 arguments, run dir, log (<run-dir>/<id>.log) and drill records\n"
   "  --journal ...  name a record directly (overrides the node config's path); --journal\n"
   "                 once per journal of every node that held the OMS that day\n"
+  "  --audit ...    the node's kill audit files, oldest first, the live one last; one\n"
+  "                 file (or the node config's audit-path): the live log, read with its\n"
+  "                 rotated files beside it and those archived in --archive-dir (default\n"
+  "                 the node config's [retention] archive-dir). One node's chain: the\n"
+  "                 kills that node accepted or applied\n"
+  "  --anchor ...   a peer's anchor of this node's chain: the tail is checked against it\n"
   "  --drills       the drill records `cwts drill` appends (<cluster run-dir>/drills.jsonl)\n"
   "  --node-log     the node's log (its stderr): venue clock measurements, command times\n"
   "example:\n"
   "  cwts report controls --day=2026-12-06 --out=reports --node-config=config/node.ini \\\n"
   "    --drills=run/cluster-3/drills.jsonl --node-log=run/node.log\n"
   "exit codes: 0 written, 1 not written, 2 usage or config error, 3 written, but a record\n"
-  "            could not be read or the kill audit chain does not verify\n";
+  "            could not be read, the kill audit chain does not verify (or the operators\n"
+  "            file has no key for its node), or no file holds the chain's start of the day\n";
 
 struct options {
   std::string day, out, node_config, node_args, run_dir = ".", cluster, node;
-  std::string audit, decisions, operators, drills, node_log;
+  std::string decisions, operators, drills, node_log, archive_dir;
+  std::vector<std::string> audit;   // --audit, once per file, oldest first
+  std::vector<std::string> anchors; // --anchor, once per peer anchor file
   std::vector<std::string> journals; // --journal, once per journal
   std::vector<std::string> cluster_args; // --cluster: the node's argv, word for word
   bool drills_may_be_absent = false;      // the cluster's default file: absent = no drill yet
@@ -65,14 +75,22 @@ bool parse(int argc, char** argv, options& o, std::string& error) {
   std::map<std::string, std::string*> keys{
     {"--day", &o.day},           {"--out", &o.out},         {"--node-config", &o.node_config},
     {"--node-args", &o.node_args}, {"--run-dir", &o.run_dir},
-    {"--audit", &o.audit},       {"--decisions", &o.decisions}, {"--operators", &o.operators},
+    {"--decisions", &o.decisions}, {"--operators", &o.operators},
     {"--drills", &o.drills},     {"--node-log", &o.node_log},  {"--cluster", &o.cluster},
-    {"--node", &o.node}};
+    {"--node", &o.node},           {"--archive-dir", &o.archive_dir}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
     if (eq != std::string::npos && a.compare(0, eq, "--journal") == 0) {
       o.journals.push_back(a.substr(eq + 1));
+      continue;
+    }
+    if (eq != std::string::npos && a.compare(0, eq, "--anchor") == 0) {
+      o.anchors.push_back(a.substr(eq + 1));
+      continue;
+    }
+    if (eq != std::string::npos && a.compare(0, eq, "--audit") == 0) {
+      o.audit.push_back(a.substr(eq + 1));
       continue;
     }
     auto k = keys.find(a.substr(0, eq));
@@ -139,11 +157,14 @@ report::configured_limits limits_of(const risk_settings& r) {
 struct gathering {
   controls_report& r;
   bool failed = false;
+  std::vector<std::string> errors; // the bad notes, for stderr
 
   void note(const std::string& section, const std::string& record, const std::string& status,
             bool bad = false) {
     r.sources.push_back({section, record, status});
     failed = failed || bad;
+    if (bad)
+      errors.push_back(section + ": " + record + ": " + status);
   }
 };
 
@@ -168,37 +189,64 @@ void gather_orders(gathering& g, const std::vector<std::string>& journals) {
     report::count_orders(report::merge_events(std::move(sources)), g.r);
 }
 
-void gather_audit(gathering& g, const std::string& path, const operator_registry* ops) {
-  if (path.empty())
+// The node's audit chain across its files (archived, rotated, live), verified
+// as `cwts audit-verify` does (one implementation), then the day's kills.
+void gather_audit(gathering& g, std::vector<std::string> files, const std::string& archive_dir,
+                  const operator_registry* ops, const std::vector<std::string>& anchors) {
+  if (files.empty())
     return g.note("kills", "-", "not given (--audit or --node-config)");
-  std::ifstream in(path);
-  if (!in)
-    return g.note("kills", path, "NOT READ: cannot open", true);
-  std::stringstream text;
-  text << in.rdbuf();
-  audit_verify_options check;
-  content_check_stats stats;
-  if (ops) {
-    if (auto* key = ops->node_key(report::audit_node(text.str()))) {
-      check.node_key = key->public_key;
-      check.check_record = [&](uint64_t, const std::string& rec) {
-        return check_record_content(rec, *ops, stats);
-      };
-    }
+  std::string error;
+  const auto live = files.front(); // a copy: `files` is refilled
+  if (files.size() == 1 && !cli::node_audit_files(live, archive_dir, files, error))
+    return g.note("kills", archive_dir, "NOT READ: the archive's manifest: " + error, true);
+  std::string named;
+  for (auto& f : files)
+    named += (named.empty() ? "" : ",") + f;
+  auto c = cli::check_audit_chain(files, ops, anchors);
+  if (c.rc == 2) {
+    g.r.audit_verdict = "NOT VERIFIED: " + c.error;
+    return g.note("kills", named, g.r.audit_verdict, true);
   }
-  auto ev = report::read_kill_audit(text.str(), g.r.from_ns, g.r.to_ns, check);
-  g.r.audit_verified = ev.verified;
-  g.r.audit_verdict = ev.verdict
-                      + (ops && check.node_key.empty() ? " (the operators file lists no key for the node)"
-                                                        : "")
-                      + (stats.commands_verified ? ", " + std::to_string(stats.commands_verified)
-                                                     + " stored command signatures re-verified"
-                                                 : "");
-  g.note("kills", path, g.r.audit_verdict, !ev.verified);
+  auto& v = c.verdict;
+  if (c.rc != 0) {
+    g.r.audit_verdict = "FAILED at record " + std::to_string(v.first_bad) + " of "
+                        + std::to_string(v.records) + ": " + v.problem;
+    return g.note("kills", named, g.r.audit_verdict, true);
+  }
+  auto ev = report::read_kill_audit(files, g.r.from_ns, g.r.to_ns);
+  g.r.audit_verified = true;
+  std::string verdict = "verified: " + std::to_string(v.records) + " records in "
+                        + std::to_string(files.size()) + " file(s), hash chain intact";
+  if (ops)
+    verdict += ", " + std::to_string(v.signed_records) + " record signatures checked with node "
+               + c.node + "'s key, " + std::to_string(c.content.commands_verified)
+               + " stored command signatures re-verified";
+  if (c.anchors)
+    verdict += ", " + std::to_string(c.anchors) + " peer anchor(s) matched";
+  for (auto& n : c.not_checked)
+    if (n.rfind("records 0 to", 0) != 0)
+      verdict += "; not checked: " + n;
+  bool gap = false;
+  if (v.first_seq > 0 && (ev.first_ts_ns == 0 || ev.first_ts_ns > g.r.from_ns)) {
+    // The earliest file left starts inside the day (or after it): the
+    // records before it are gone from every place the report looks.
+    gap = true;
+    g.r.audit_verified = false;
+    verdict += "; NOT READ: records 0 to " + std::to_string(v.first_seq - 1)
+               + " (no file holds them); the day from "
+               + report::format_utc_time(timestamp_ns{g.r.from_ns}) + " to "
+               + (ev.first_ts_ns ? report::format_utc_time(timestamp_ns{ev.first_ts_ns})
+                                 : std::string("the first record read"))
+               + " is not covered";
+  }
+  g.r.audit_verdict = verdict;
+  g.note("kills", named, verdict, gap);
   g.r.kills = std::move(ev.kills);
   g.r.resets = std::move(ev.resets);
   for (auto& p : ev.problems)
     g.r.problems.push_back(p);
+  if (!ev.problems.empty())
+    g.failed = true;
 }
 
 // --cluster --node: the node's arguments as `cwts cluster up` started it
@@ -259,7 +307,8 @@ int run_report_controls_command(int argc, char** argv) {
   r.generated_ns = wall_clock_now().ns;
   report::configured_limits limits;
   std::shared_ptr<const operator_registry> ops;
-  std::string journal, decisions = o.decisions, audit = o.audit;
+  std::string journal, decisions = o.decisions, archive_dir = o.archive_dir;
+  auto audit = o.audit;
   if (!o.cluster.empty() && !from_cluster(o, error)) {
     std::cerr << "cwts report controls: --cluster " << o.cluster << ": " << error << "\n";
     return 2;
@@ -277,8 +326,10 @@ int run_report_controls_command(int argc, char** argv) {
     journal = under(o.run_dir, s->oms_journal_path);
     if (decisions.empty())
       decisions = under(o.run_dir, s->risk_decisions_path);
-    if (audit.empty())
-      audit = under(o.run_dir, s->kill.audit_path);
+    if (audit.empty() && !s->kill.audit_path.empty())
+      audit.push_back(under(o.run_dir, s->kill.audit_path));
+    if (archive_dir.empty() && s->retention)
+      archive_dir = under(o.run_dir, s->retention->archive_dir);
   }
   if (!o.operators.empty()) {
     auto loaded = operator_registry::load(o.operators, error);
@@ -288,7 +339,7 @@ int run_report_controls_command(int argc, char** argv) {
     }
     ops = std::make_shared<const operator_registry>(std::move(*loaded));
   }
-  gathering g{r};
+  gathering g{r, false, {}};
   // Limits and their signed changes, timed from the node log where it has them.
   std::vector<risk::risk_decision> decided;
   if (!decisions.empty()) {
@@ -303,7 +354,8 @@ int run_report_controls_command(int argc, char** argv) {
     auto why = report::read_node_log(o.node_log, r.from_ns, r.to_ns, report::decision_commands(decided), log);
     r.clock_known = why.empty();
     g.note("clock", o.node_log,
-           why.empty() ? "read: " + std::to_string(log.lines) + " lines, "
+           why.empty() ? "read: " + std::to_string(log.lines) + " lines ("
+                           + std::to_string(log.unparsed) + " not in the log's format), "
                            + std::to_string(log.clock.size()) + " clock measurements of the day"
                        : "NOT READ: " + why,
            !why.empty());
@@ -311,17 +363,17 @@ int run_report_controls_command(int argc, char** argv) {
   } else {
     g.note("clock", "-", "no node log given (--node-log)");
   }
-  r.controls = report::build_controls(limits, decided, log.commands);
+  r.controls = report::build_controls(limits, decided, log.commands, r.from_ns, r.to_ns);
   r.throttle_events = report::throttle_events(decided, log.commands, r.from_ns, r.to_ns);
   auto config_source = o.cluster.empty() ? o.node_config : o.cluster + " node " + o.node;
   g.note("controls", limits.empty() ? "-" : config_source,
          limits.empty() ? "no node config given: limits unknown"
-                        : "limits as the node's config reader validated them");
+                        : "limits as the node's config reader validated them (its config as it is now)");
   auto journals = o.journals;
   if (journals.empty() && !journal.empty())
     journals.push_back(journal);
   gather_orders(g, journals);
-  gather_audit(g, audit, ops.get());
+  gather_audit(g, audit, archive_dir, ops.get(), o.anchors);
   if (o.drills_may_be_absent && !fs::exists(o.drills)) {
     r.drills_known = true; // `cwts drill` makes the file with the cluster's first drill
     g.note("drills", o.drills, "no drill recorded yet for this cluster (no such file)");
@@ -337,14 +389,23 @@ int run_report_controls_command(int argc, char** argv) {
   }
   std::error_code ec;
   fs::create_directories(o.out, ec);
+  if (ec) {
+    std::cerr << "cwts report controls: cannot create " << o.out << ": " << ec.message() << "\n";
+    return 1;
+  }
   auto base = (fs::path(o.out) / ("controls-" + o.day)).string();
   for (auto& [ext, text] : {std::pair<std::string, std::string>{".json", report::to_json(r)},
                             {".html", report::to_html(r)}}) {
-    std::ofstream out(base + ext, std::ios::trunc);
+    // Whole or not at all: an archiver ([retention] reports-dir) copies
+    // whatever it finds under the final name.
+    auto tmp = base + ext + ".tmp";
+    std::ofstream out(tmp, std::ios::trunc);
     out << text;
     out.close();
-    if (!out) {
-      std::cerr << "cwts report controls: cannot write " << base + ext << "\n";
+    if (!out || (fs::rename(tmp, base + ext, ec), ec)) {
+      std::cerr << "cwts report controls: cannot write " << base + ext
+                << (ec ? ": " + ec.message() : std::string()) << "\n";
+      fs::remove(tmp, ec);
       return 1;
     }
     std::cout << "wrote " << base + ext << "\n";
@@ -354,9 +415,8 @@ int run_report_controls_command(int argc, char** argv) {
             << " resets=" << r.resets.size() << " drills=" << r.drills.size()
             << " clock_samples=" << r.clock.size() << " audit_verified=" << r.audit_verified
             << std::endl;
-  for (auto& s : r.sources)
-    if (s.status.rfind("NOT READ", 0) == 0 || s.status.rfind("FAILED", 0) == 0)
-      std::cerr << "cwts report controls: " << s.section << ": " << s.record << ": " << s.status << "\n";
+  for (auto& e : g.errors)
+    std::cerr << "cwts report controls: " << e << "\n";
   return g.failed ? 3 : 0;
 }
 

@@ -118,16 +118,17 @@ void controls(std::ostream& out, const controls_report& r) {
     for (auto& ch : c.changes) {
       if (!any)
         out << "<table class=\"limit-changes\"><tr><th>Time (UTC)</th><th>Control</th><th>Target</th>"
-               "<th>Field</th><th>Value</th><th>Command</th><th>Signed by</th></tr>\n";
+               "<th>Field</th><th>Value</th><th>Command</th><th>Signed by</th><th>This day</th></tr>\n";
       any = true;
       out << "<tr><td>" << e(utc(ch.ts_ns)) << "</td><td>" << e(c.name) << "</td><td>"
           << e(ch.target) << "</td><td>" << e(ch.field) << "</td><td>" << e(ch.value)
-          << "</td><td>" << e(ch.command) << "</td><td>" << e(ch.issuer) << "</td></tr>\n";
+          << "</td><td>" << e(ch.command) << "</td><td>" << e(ch.issuer) << "</td><td>"
+          << (ch.on_day ? "yes" : ch.ts_ns ? "before" : "time not recorded") << "</td></tr>\n";
     }
   if (any)
     out << "</table>\n";
   else
-    none(out, "No signed limit changes in the risk decision log.");
+    none(out, "No signed limit changes in the risk decision log up to the end of this day.");
   out << "<h3>Execution throttle trips and re-enables</h3>\n";
   if (r.throttle_events.empty())
     none(out, "No execution throttle tripped or re-enabled on this day.");
@@ -178,7 +179,11 @@ void kill(std::ostream& out, const kill_row& k, size_t index) {
       << "</td></tr><tr><th>Scope</th><td>" << e(k.scope)
       << (k.scope_value.empty() ? "" : " " + e(k.scope_value)) << "</td><th>Origin</th><td>"
       << e(k.origin) << " (via " << e(k.via) << ")</td></tr><tr><th>Reason</th><td colspan=\"3\">"
-      << e(k.reason) << "</td></tr><tr><th>Reset</th><td colspan=\"3\">"
+      << e(k.reason) << "</td></tr>"
+      << (k.audit_note.empty() ? std::string()
+                               : "<tr><th>Audit note</th><td colspan=\"3\">" + e(k.audit_note)
+                                   + "</td></tr>")
+      << "<tr><th>Reset</th><td colspan=\"3\">"
       << (k.reset_id.empty() ? "not reset on this day" : e(k.reset_id)) << "</td></tr></table>\n";
   out << "<div class=\"kill-timeline\" data-kill-index=\"" << index << "\"></div>\n";
   if (k.channels.empty())
@@ -272,7 +277,8 @@ void clock(std::ostream& out, const controls_report& r) {
          "<th>Venue</th><th>Offset (ms)</th><th>Round trip (us)</th><th>Log line</th></tr>\n";
   for (auto& c : r.clock)
     out << "<tr><td>" << e(utc(c.ts_ns)) << "</td><td>" << (c.venue.empty() ? "(not named)" : e(c.venue))
-        << "</td><td class=\"num\">" << c.offset_ms << "</td><td class=\"num\">"
+        << "</td><td class=\"num\">"
+        << (c.failed ? "FAILED: " + e(c.detail) : std::to_string(c.offset_ms)) << "</td><td class=\"num\">"
         << (c.rtt_us < 0 ? std::string("-") : std::to_string(c.rtt_us)) << "</td><td class=\"num\">"
         << c.line << "</td></tr>\n";
   out << "</table>\n";

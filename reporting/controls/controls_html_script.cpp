@@ -119,10 +119,11 @@ const char* controls_report_script() {
   // Clock offsets against the venue over the day.
   function clockChart() {
     var box = document.getElementById('clock-chart');
-    if (!box || data.clock.length === 0) return;
+    var points = data.clock.filter(function (c) { return !c.failed; });
+    if (!box || points.length === 0) return;
     var W = 860, H = 200, L = 50, B = 30, T = 10, R = 10;
     var lo = 0, hi = 0;
-    data.clock.forEach(function (c) { lo = Math.min(lo, c.offset_ms); hi = Math.max(hi, c.offset_ms); });
+    points.forEach(function (c) { lo = Math.min(lo, c.offset_ms); hi = Math.max(hi, c.offset_ms); });
     if (hi === lo) { hi += 1; lo -= 1; }
     var s = svg(box, W, H, 'clock-chart');
     var x = function (ns) { return L + (ns - data.from_ns) / (data.to_ns - data.from_ns) * (W - L - R); };
@@ -135,7 +136,7 @@ const char* controls_report_script() {
       text(s, x(data.from_ns + h * 3600e9), H - 10, String(h).padStart(2, '0') + ':00',
            {'text-anchor': h === 24 ? 'end' : 'middle', 'class': 'axis'});
     });
-    data.clock.forEach(function (c) {
+    points.forEach(function (c) {
       var p = el('circle', {'class': 'clock-point', cx: x(c.ts_ns), cy: y(c.offset_ms), r: 4,
                             fill: '#1f77b4', 'data-offset-ms': c.offset_ms}, s);
       el('title', {}, p).textContent = c.ts_ns_utc + ' offset ' + c.offset_ms + ' ms'

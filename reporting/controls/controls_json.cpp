@@ -78,6 +78,8 @@ struct json {
       str("issuer", ch.issuer);
       time("ts_ns", ch.ts_ns);
       str("time_source", ch.time_source);
+      w.Key("on_day");
+      w.Bool(ch.on_day);
       w.EndObject();
     }
     w.EndArray();
@@ -96,6 +98,7 @@ struct json {
     str("origin", k.origin);
     str("via", k.via);
     str("reason", k.reason);
+    str("audit_note", k.audit_note);
     num("audit_seq", k.audit_seq);
     str("reset_id", k.reset_id);
     w.Key("acks");
@@ -285,6 +288,9 @@ struct json {
       w.StartObject();
       time("ts_ns", c.ts_ns);
       str("venue", c.venue);
+      w.Key("failed");
+      w.Bool(c.failed);
+      str("detail", c.detail);
       num("offset_ms", c.offset_ms);
       w.Key("rtt_us");
       if (c.rtt_us < 0)

@@ -16,4 +16,23 @@ bool utc_day_range(const std::string& day, int64_t& from_ns, int64_t& to_ns, std
   return true;
 }
 
+bool parse_int64(const std::string& text, int64_t& out) {
+  try {
+    size_t used = 0;
+    auto v = std::stoll(text, &used);
+    if (used != text.size())
+      return false;
+    out = v;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+int64_t field_int(const std::map<std::string, std::string>& f, const char* key, int64_t fallback) {
+  auto i = f.find(key);
+  int64_t v = 0;
+  return i != f.end() && parse_int64(i->second, v) ? v : fallback;
+}
+
 } // namespace cwts::report

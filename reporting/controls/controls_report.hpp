@@ -1,5 +1,6 @@
 #pragma once
-// One UTC day of pre-trade controls evidence (issue 22; SEC 15c3-5(c)/(e),
+// One UTC day of pre-trade controls evidence for one node (its own kill
+// audit chain, across rotated and archived files; issue 22; SEC 15c3-5(c)/(e),
 // MiFID II RTS 6 Art. 15-17 self-assessment): what `cwts report controls`
 // renders as JSON (controls_json.hpp) and HTML (controls_html.hpp).
 // Every figure is read from a record and names it (`source`); a section
@@ -20,8 +21,9 @@ namespace cwts::report {
 inline constexpr const char* controls_report_schema = "cwts.controls_report.v1";
 
 // A signed limit change (actors/risk/risk_decision_log.hpp `limit` line),
-// with its time from the node log's operator_command line when that line
-// is in the log given ("" when not: the decision log keeps no time).
+// with its time: the line's own ts_ns, else (lines written before the
+// decision log kept a time) the node log's operator_command line when that
+// line is in the log given; 0 when neither has it.
 struct limit_change {
   std::string target;
   std::string field;
@@ -29,7 +31,8 @@ struct limit_change {
   std::string command; // the signed command's id
   std::string issuer;  // the operator who signed it
   int64_t ts_ns = 0;   // 0: time not recorded
-  std::string time_source; // "node log line N" or ""
+  std::string time_source; // "risk decision log", "node log line N" or ""
+  bool on_day = false;     // made during the report's day
 };
 
 // A throttle trip or re-enable (risk decision log `trip` / `reenable`).
@@ -38,7 +41,7 @@ struct throttle_event {
   std::string strategy;
   std::string command; // reenable
   std::string issuer;  // reenable
-  int64_t ts_ns = 0;   // trip: from the record; reenable: node log, or 0
+  int64_t ts_ns = 0;   // the record's ts_ns; older reenable lines: node log, or 0
 };
 
 // One pre-trade control: its limits as configured and in effect, how many
@@ -87,6 +90,7 @@ struct kill_row {
   std::string origin;
   std::string via;
   std::string reason; // the command's text
+  std::string audit_note; // the record's own reason ("equivocation: ...": two contents, one id)
   std::vector<kill_ack_row> acks;
   std::vector<kill_channel> channels;
   std::vector<std::string> escalations; // channel_escalated records, in words
@@ -126,10 +130,13 @@ struct drill_row {
   std::string report; // the full report's path
 };
 
-// A venue clock measurement (node log `event=venue_clock`).
+// A venue clock measurement (node log `event=venue_clock`), or a failed
+// one (`event=venue_clock_failed`: no offset, `detail` says why).
 struct clock_sample {
   int64_t ts_ns = 0;
   std::string venue; // "" when the line does not name it
+  bool failed = false;
+  std::string detail;
   int64_t offset_ms = 0;
   int64_t rtt_us = -1; // -1: not in the line
   int64_t line = 0;
@@ -182,6 +189,13 @@ struct controls_report {
   std::vector<clock_sample> clock;
   std::vector<std::string> problems; // bad lines met on the way (counted, named)
 };
+
+// The integer `text` exactly (no trailing bytes); false for anything else.
+bool parse_int64(const std::string& text, int64_t& out);
+// Field `key` of parsed key=value fields as an integer; `fallback` when it
+// is absent or not one.
+int64_t field_int(const std::map<std::string, std::string>& f, const char* key,
+                  int64_t fallback = 0);
 
 // [from, to) of a UTC day "YYYY-MM-DD"; false (with why) for anything else.
 bool utc_day_range(const std::string& day, int64_t& from_ns, int64_t& to_ns, std::string& why);

@@ -1,7 +1,6 @@
 #include "reporting/controls/kill_evidence.hpp"
 
 #include <map>
-#include <sstream>
 
 namespace cwts::report {
 
@@ -18,14 +17,7 @@ std::string get(const fields& f, const char* key) {
 }
 
 int64_t num(const fields& f, const char* key, int64_t fallback = 0) {
-  auto text = get(f, key);
-  try {
-    size_t used = 0;
-    auto v = std::stoll(text, &used);
-    return used == text.size() ? v : fallback;
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  return field_int(f, key, fallback);
 }
 
 // "<seq>\t<prev>\t<hash>\t<record>\t<signature>": the record's fields.
@@ -49,7 +41,7 @@ struct gather {
   int64_t from_ns;
   int64_t to_ns;
   audit_evidence& out;
-  std::map<std::string, size_t> kill_index;
+  std::map<std::string, size_t> kill_index; // id -> its latest kill so far
   std::map<std::string, size_t> reset_index;
 
   bool in_day(int64_t ts) const { return ts >= from_ns && ts < to_ns; }
@@ -67,10 +59,12 @@ struct gather {
   void on_kill_command(const fields& f, int64_t seq) {
     // Acted on: accepted here, or applied as a copy (the sampler writes
     // refused and duplicate ones, which closed no gate).
-    if (get(f, "verdict") != "accepted" || !in_day(num(f, "ts_ns")))
+    if (get(f, "verdict") != "accepted")
       return;
-    if (kill_index.count(get(f, "id")))
+    if (!in_day(num(f, "ts_ns"))) {
+      kill_index.erase(get(f, "id")); // later results are that kill's, not an earlier one's
       return;
+    }
     kill_row k;
     k.id = get(f, "id");
     k.ts_ns = num(f, "ts_ns");
@@ -82,6 +76,7 @@ struct gather {
     k.origin = get(f, "origin");
     k.via = get(f, "via");
     k.reason = get(f, "text");
+    k.audit_note = get(f, "reason");
     k.audit_seq = seq;
     kill_index[k.id] = out.kills.size();
     out.kills.push_back(std::move(k));
@@ -163,40 +158,39 @@ struct gather {
 
 } // namespace
 
-std::string audit_node(const std::string& text) {
-  int64_t seq = 0;
-  return get(record_of(text.substr(0, text.find('\n')), seq), "node");
-}
-
-audit_evidence read_kill_audit(const std::string& text, int64_t from_ns, int64_t to_ns,
-                               const audit_verify_options& verify) {
+audit_evidence read_kill_audit(const std::vector<std::string>& files, int64_t from_ns,
+                               int64_t to_ns) {
   audit_evidence out;
-  auto v = verify_audit_text(text, verify);
-  if (!v.ok) {
-    out.verdict = "FAILED at record " + std::to_string(v.first_bad) + " of " + std::to_string(v.records)
-                  + ": " + v.problem;
-    return out;
-  }
-  out.verified = true;
-  out.verdict = "verified: " + std::to_string(v.records) + " records, hash chain intact, "
-                + (verify.node_key.empty() ? std::string("signatures not checked (no operators file)")
-                                           : std::to_string(v.signed_records)
-                                               + " record signatures checked with the node key")
-                + (v.anchor_checked ? ", peer anchor matched" : "");
   gather g{from_ns, to_ns, out, {}, {}};
-  std::istringstream in(text);
-  std::string line;
-  int64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    int64_t seq = 0;
-    auto f = record_of(line, seq);
-    if (f.empty()) {
-      if (out.problems.size() < max_problems)
-        out.problems.push_back("audit line " + std::to_string(line_no) + ": record not readable");
+  for (auto& file : files) {
+    audit_line_reader in(file, audit_max_line);
+    if (!in.is_open()) {
+      out.problems.push_back(file + ": cannot open");
       continue;
     }
-    g.on_record(f, seq);
+    std::string line;
+    bool terminated = false;
+    audit_line_reader::result r;
+    while ((r = in.next(line, terminated)) == audit_line_reader::result::line) {
+      ++out.records;
+      int64_t seq = 0;
+      auto f = record_of(line, seq);
+      if (f.empty()) {
+        if (out.problems.size() < max_problems)
+          out.problems.push_back(file + " line " + std::to_string(in.line_no())
+                                 + ": record not readable");
+        continue;
+      }
+      if (out.first_seq < 0) {
+        out.first_seq = seq;
+        out.first_ts_ns = num(f, "ts_ns");
+      }
+      g.on_record(f, seq);
+    }
+    if (r != audit_line_reader::result::end && out.problems.size() < max_problems)
+      out.problems.push_back(file + " line " + std::to_string(in.line_no() + 1)
+                             + (r == audit_line_reader::result::too_long ? ": line too long"
+                                                                         : ": read error"));
   }
   g.link_resets();
   return out;

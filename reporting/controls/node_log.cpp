@@ -7,22 +7,6 @@
 
 namespace cwts::report {
 
-namespace {
-
-int64_t to_int(const std::map<std::string, std::string>& f, const char* key, int64_t fallback) {
-  auto i = f.find(key);
-  if (i == f.end() || i->second.empty())
-    return fallback;
-  try {
-    size_t used = 0;
-    auto v = std::stoll(i->second, &used);
-    return used == i->second.size() ? v : fallback;
-  } catch (const std::exception&) {
-    return fallback;
-  }
-}
-
-} // namespace
 
 std::string read_node_log(const std::string& path, int64_t from_ns, int64_t to_ns,
                           const std::set<std::string>& wanted, node_log_evidence& out) {
@@ -50,23 +34,25 @@ std::string read_node_log(const std::string& path, int64_t from_ns, int64_t to_n
       continue;
     auto name_end = rest.find(' ');
     auto event = rest.substr(6, name_end == std::string::npos ? std::string::npos : name_end - 6);
-    if (event != "venue_clock" && event != "operator_command")
+    if (event != "venue_clock" && event != "venue_clock_failed" && event != "operator_command")
       continue;
     auto f = parse_audit_record(rest);
     if (f.empty()) {
       ++out.unparsed; // free text with unescaped quotes: not readable as fields
       continue;
     }
-    if (event == "venue_clock") {
+    if (event == "venue_clock" || event == "venue_clock_failed") {
       if (ts.ns < from_ns || ts.ns >= to_ns || out.clock.size() >= max_clock_samples)
         continue;
       clock_sample s;
       s.ts_ns = ts.ns;
       s.venue = f.count("venue") ? f["venue"] : std::string();
-      s.offset_ms = to_int(f, "offset_ms", 0);
-      s.rtt_us = to_int(f, "rtt_us", -1);
+      s.offset_ms = field_int(f, "offset_ms", 0);
+      s.rtt_us = field_int(f, "rtt_us", -1);
       s.line = out.lines;
-      if (f.count("offset_ms"))
+      s.failed = event == "venue_clock_failed";
+      s.detail = f.count("detail") ? f["detail"] : std::string();
+      if (s.failed || f.count("offset_ms"))
         out.clock.push_back(s);
       continue;
     }

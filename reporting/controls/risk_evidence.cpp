@@ -69,7 +69,8 @@ std::set<std::string> decision_commands(const std::vector<risk::risk_decision>& 
 
 std::vector<control_row> build_controls(const configured_limits& configured,
                                         const std::vector<risk::risk_decision>& decisions,
-                                        const std::map<std::string, command_time>& times) {
+                                        const std::map<std::string, command_time>& times,
+                                        int64_t from_ns, int64_t to_ns) {
   std::vector<control_row> out;
   for (auto& def : definitions()) {
     control_row c;
@@ -80,7 +81,7 @@ std::vector<control_row> build_controls(const configured_limits& configured,
     for (auto* key : def.keys) {
       auto v = configured.find(key);
       c.limits.emplace_back(key, v == configured.end() ? std::string("not configured")
-                                                       : v->second + " (config, every target)");
+                                                       : v->second + " (as configured now, every target)");
     }
     // Replayed in order at the risk actor's start: the last change of a
     // (field, target) is the limit in effect for that target.
@@ -98,11 +99,16 @@ std::vector<control_row> build_controls(const configured_limits& configured,
         ch.ts_ns = t->second.ts_ns;
         ch.time_source = "node log line " + std::to_string(t->second.line);
       }
+      if (ch.ts_ns >= to_ns)
+        continue; // made after the day: not in effect on it
+      ch.on_day = ch.ts_ns >= from_ns;
       auto label = d.field + " [" + d.strategy_or_target + "]";
       auto at = std::find_if(c.limits.begin(), c.limits.end(),
                              [&](auto& l) { return l.first == label; });
       auto text = d.value + " (signed change " + d.command + " by " + d.issuer
-                  + (ch.ts_ns ? "" : ", time not recorded") + ")";
+                  + (ch.ts_ns ? (ch.on_day ? ", made this day" : "")
+                                : ", time not recorded: it may postdate the day")
+                  + ")";
       if (at == c.limits.end())
         c.limits.emplace_back(label, text);
       else

@@ -21,11 +21,16 @@ namespace cwts::report {
 using configured_limits = std::map<std::string, std::string>;
 
 // The controls, in the order pre_trade_check.cpp applies them, with their
-// limits (configured, then each signed change) and changes; counts empty.
-// `times` gives the time of a change whose command the node log names.
+// limits in effect at the end of the day [from, to) (configured, then each
+// signed change made before `to_ns`) and those changes; counts empty.
+// `configured` is the node's config as it is now: the only record of it.
+// A change made after the day is left out; one whose time is not recorded
+// is applied and says so. `times` gives the time of a change whose command
+// the node log names.
 std::vector<control_row> build_controls(const configured_limits& configured,
                                         const std::vector<risk::risk_decision>& decisions,
-                                        const std::map<std::string, command_time>& times);
+                                        const std::map<std::string, command_time>& times,
+                                        int64_t from_ns, int64_t to_ns);
 
 // The command ids of `decisions` (to look their times up in the node log).
 std::set<std::string> decision_commands(const std::vector<risk::risk_decision>& decisions);

@@ -11,10 +11,13 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include <rapidjson/document.h>
 
+#include "actors/kill/audit_chain.hpp"
+#include "common/operator_auth.hpp"
 #include "reporting/controls/drill_log.hpp"
 #include "reporting/orders/journal_reader.hpp"
 #include "tests/integration/node/kill_cli.hpp"
@@ -56,6 +59,22 @@ std::string today_utc() {
   return report::format_utc_time(wall_clock_now()).substr(0, 10);
 }
 
+// The UTC day of the first kill_command record of an audit log: the day the
+// test's records were made, even when the run crosses 00:00 UTC.
+std::string kill_day(const std::string& audit_path) {
+  std::ifstream in(audit_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto at = line.find("event=kill_command ");
+    if (at == std::string::npos)
+      continue;
+    auto ts = parse_audit_record(line.substr(at, line.find('\t', at) - at))["ts_ns"];
+    if (!ts.empty())
+      return report::format_utc_time(timestamp_ns{std::stoll(ts)}).substr(0, 10);
+  }
+  return "";
+}
+
 } // namespace
 
 CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
@@ -64,7 +83,6 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   std::vector<std::string> extra{"--risk.max-order-qty=500", "--strategy.order-qty=1000",
                                  "--risk.max-reject-ratio=0"};
   single_node n("report_controls_browser", extra);
-  auto day = today_utc();
   auto rejected = n.wait_for(
     [](const node_status_view& s) {
       return s.counter_or_zero("risk", "rejected.max_qty_exceeded") >= 3;
@@ -84,6 +102,9 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   auto reset = run_reset(n.paths, n.dir, n.cluster_port, {"--reason=itest all clear"});
   CAF_MESSAGE(reset.raw.out << reset.raw.err);
   CWTS_STOP_NODE(n.node);
+  auto live_audit = n.dir + "/run/solo-kill-audit.log";
+  auto day = kill_day(live_audit);
+  CAF_REQUIRE(!day.empty());
 
   // A drill record as `cwts drill` appends it.
   std::string error;
@@ -170,6 +191,81 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   // The reason text stayed text: no element came from it.
   CAF_CHECK(!has(page, "<img"));
   CAF_CHECK(has(page, "drill &lt;img src=x onerror=alert(1)&gt; &amp; &lt;/script&gt;"));
+  // The clock chart: one point per measurement of the day.
+  size_t measured = 0;
+  for (auto& c : d["clock"].GetArray())
+    measured += c["failed"].GetBool() ? 0 : 1;
+  CAF_REQUIRE_GREATER(measured, 0u);
+  CAF_CHECK_EQUAL(count(page, "class=\"clock-point"), measured);
+  std::error_code ec;
+  std::filesystem::remove_all(n.dir + "/chromium-profile", ec);
+  CAF_CHECK(!ec);
+
+  // Retention rotated the audit log (the writer's own rotation, signed by
+  // the node's key): the day's kill and reset are still reported, read
+  // across the rotated files and the live one, verified as one chain.
+  {
+    std::error_code cec;
+    std::filesystem::create_directories(n.dir + "/rot", cec);
+    std::filesystem::copy_file(live_audit, n.dir + "/rot/solo-kill-audit.log", cec);
+    CAF_REQUIRE(!cec);
+  }
+  auto rot_live = n.dir + "/rot/solo-kill-audit.log";
+  uint64_t middle_first = 0;
+  {
+    auto key = ed25519_signer::from_pem_file(n.paths.node_key("solo"), error);
+    CAF_REQUIRE(key.has_value());
+    auto log = audit_log::open(rot_live, error, std::make_shared<const ed25519_signer>(std::move(*key)));
+    CAF_REQUIRE(log.has_value());
+    CAF_REQUIRE(log->rotate(error));
+    middle_first = log->records() - 1; // its audit_rotated record
+    audit_record marker("operator_note");
+    marker.add("node", "solo").add("ts_ns", wall_clock_now().ns).add("text", "itest");
+    CAF_REQUIRE(log->append(marker, true, error));
+    CAF_REQUIRE(log->rotate(error));
+  }
+  auto rotated_report = [&](const std::string& name, std::vector<std::string> more) {
+    std::vector<std::string> args{n.paths.cli_bin, "report", "controls", "--day=" + day,
+                                  "--out=" + n.dir + "/" + name};
+    args.insert(args.end(), more.begin(), more.end());
+    auto res = run_command(name, args, n.dir, 30s);
+    CAF_MESSAGE(res.out << res.err);
+    return res;
+  };
+  auto ops = "--operators=" + n.paths.operators_file();
+  auto rotated = rotated_report("rotated", {"--audit=" + rot_live, ops});
+  CAF_CHECK_EQUAL(rotated.exit_code, 0);
+  rapidjson::Document rj;
+  rj.Parse(read_file(n.dir + "/rotated/controls-" + day + ".json").c_str());
+  CAF_REQUIRE(!rj.HasParseError());
+  CAF_CHECK(rj["audit"]["verified"].GetBool());
+  CAF_CHECK_EQUAL(rj["kills"].Size(), d["kills"].Size());
+  CAF_CHECK_EQUAL(rj["resets"].Size(), d["resets"].Size());
+  CAF_CHECK(has(rj["audit"]["verdict"].GetString(), "in 3 file(s)"));
+  // The middle file removed: the chain does not verify (exit 3, no kills).
+  auto middle = rotated_audit_path(rot_live, middle_first);
+  std::filesystem::rename(middle, middle + ".away");
+  auto cut = rotated_report("rotated-cut", {"--audit=" + rot_live, ops});
+  CAF_CHECK_EQUAL(cut.exit_code, 3);
+  CAF_CHECK(has(cut.err, "FAILED"));
+  std::filesystem::rename(middle + ".away", middle);
+  // The oldest file gone: what the report reads starts after the day began,
+  // and it says which records and which span it could not read (exit 3).
+  std::filesystem::remove(rotated_audit_path(rot_live, 0));
+  auto gap = rotated_report("rotated-gap", {"--audit=" + rot_live, ops});
+  CAF_CHECK_EQUAL(gap.exit_code, 3);
+  CAF_CHECK(has(gap.err, "NOT READ: records 0 to"));
+  CAF_CHECK(has(gap.err, "is not covered"));
+  // An operators file with no key for the node: not verified (exit 3).
+  {
+    std::ofstream ini(n.dir + "/no-node-key.ini");
+    ini << "[operators]\nwindow-seconds = 30\n[operator.alice]\npublic-key-file = \""
+        << n.paths.operator_public_key("alice") << "\"\nroles = \"kill,reset\"\n";
+  }
+  auto nokey = rotated_report("no-node-key", {"--audit=" + live_audit,
+                                              "--operators=" + n.dir + "/no-node-key.ini"});
+  CAF_CHECK_EQUAL(nokey.exit_code, 3);
+  CAF_CHECK(has(nokey.err, "NOT VERIFIED: the operators file lists no key with node = \"solo\""));
 
   // An edited audit chain: nothing is reported from it and the command says so (exit 3).
   auto audit = read_file(n.dir + "/run/solo-kill-audit.log");

@@ -5,7 +5,6 @@
 #include "caf/test/unit_test_impl.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include "actors/kill/audit_content.hpp"
 #include "reporting/controls/drill_log.hpp"
@@ -25,13 +24,6 @@ namespace {
 constexpr int64_t day0 = 1796515200LL * 1'000'000'000LL;
 constexpr int64_t day1 = day0 + 86'400'000'000'000LL;
 constexpr int64_t hour = 3'600'000'000'000LL;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 kill_command make_kill(const std::string& id, const std::string& reason) {
   kill_command k;
@@ -74,12 +66,12 @@ CAF_TEST(kills_of_the_day_come_from_a_verified_audit_chain_with_their_channels) 
     CAF_REQUIRE(log->append(channel("k-1", "oms", now + 2'000'000, 1'500'000, true), false, error));
     CAF_REQUIRE(log->append(channel("k-1", "venue", now + 9'000'000, 7'000'000, false), false, error));
   }
-  auto text = read_all(path);
-  auto now = wall_clock_now().ns;
-  int64_t from = now - now % 86'400'000'000'000LL;
-  auto ev = read_kill_audit(text, from, from + 86'400'000'000'000LL, {});
-  CAF_REQUIRE(ev.verified);
-  CAF_CHECK_EQUAL(audit_node(text), "n1");
+  // The day of the records themselves (a run across 00:00 UTC still passes).
+  auto all = read_kill_audit({path}, 0, INT64_MAX);
+  CAF_REQUIRE_EQUAL(all.kills.size(), 1u);
+  int64_t from = all.kills[0].ts_ns - all.kills[0].ts_ns % 86'400'000'000'000LL;
+  auto ev = read_kill_audit({path}, from, from + 86'400'000'000'000LL);
+  CAF_CHECK_EQUAL(ev.first_seq, 0);
   CAF_REQUIRE_EQUAL(ev.kills.size(), 1u); // the refused one closed no gate
   auto& k = ev.kills[0];
   CAF_CHECK_EQUAL(k.id, "k-1");
@@ -92,14 +84,68 @@ CAF_TEST(kills_of_the_day_come_from_a_verified_audit_chain_with_their_channels) 
   CAF_CHECK(!k.channels[1].ok);
   CAF_CHECK_EQUAL(k.channels[1].error, "timeout");
   // Another day: nothing.
-  CAF_CHECK(read_kill_audit(text, from - 86'400'000'000'000LL, from, {}).kills.empty());
-  // One character changed: the chain does not verify and nothing is reported.
-  auto edited = text;
-  edited[edited.find("drill <b>")] = 'D';
-  auto bad = read_kill_audit(edited, from, from + 86'400'000'000'000LL, {});
-  CAF_CHECK(!bad.verified);
-  CAF_CHECK(bad.kills.empty());
-  CAF_CHECK(bad.verdict.find("FAILED") == 0);
+  CAF_CHECK(read_kill_audit({path}, from - 86'400'000'000'000LL, from).kills.empty());
+}
+
+// Records split across rotated files (audit_log::rotate, the writer's own
+// rotation) are read in chain order: the kill in the first file, its
+// channel result in the next.
+CAF_TEST(kills_are_read_across_rotated_audit_files) {
+  temp_dir dir;
+  auto path = dir.file("audit.log");
+  std::string error;
+  {
+    auto log = audit_log::open(path, error);
+    CAF_REQUIRE(log.has_value());
+    CAF_REQUIRE(log->append(kill_command_record(node_id{"n1"}, make_kill("k-1", "rotated"), "request",
+                                                "accepted", ""),
+                            false, error));
+    CAF_REQUIRE(log->rotate(error));
+    auto now = wall_clock_now().ns;
+    CAF_REQUIRE(log->append(channel("k-1", "oms", now, 1'000, true), false, error));
+  }
+  std::vector<std::string> files{rotated_audit_path(path, 0), path};
+  auto ev = read_kill_audit(files, 0, INT64_MAX);
+  CAF_REQUIRE_EQUAL(ev.kills.size(), 1u);
+  CAF_CHECK_EQUAL(ev.kills[0].reason, "rotated");
+  CAF_CHECK_EQUAL(ev.kills[0].channels.size(), 1u);
+  CAF_CHECK(verify_audit_files(files).ok);
+  // The live file alone starts at its audit_rotated record, timed.
+  auto live = read_kill_audit({path}, 0, INT64_MAX);
+  CAF_CHECK_EQUAL(live.first_seq, 1);
+  CAF_CHECK_GREATER(live.first_ts_ns, 0);
+  CAF_CHECK(live.kills.empty());
+}
+
+// Two contents signed under one id (an equivocation) were both applied:
+// both are kills in the report, the second with the record's reason, and
+// a result recorded after it is the second's.
+CAF_TEST(an_equivocated_kill_is_reported_twice) {
+  temp_dir dir;
+  auto path = dir.file("audit.log");
+  std::string error;
+  {
+    auto log = audit_log::open(path, error);
+    CAF_REQUIRE(log.has_value());
+    CAF_REQUIRE(log->append(kill_command_record(node_id{"n1"}, make_kill("k-1", "first"), "request",
+                                                "accepted", ""),
+                            false, error));
+    auto other = make_kill("k-1", "second");
+    other.level = kill_level::flatten;
+    CAF_REQUIRE(log->append(kill_command_record(node_id{"n1"}, other, "fanout", "accepted",
+                                                "equivocation: the issuer signed other content "
+                                                "under this id; both applied"),
+                            false, error));
+    CAF_REQUIRE(log->append(channel("k-1", "flatten", wall_clock_now().ns, 1'000, true), false, error));
+  }
+  auto ev = read_kill_audit({path}, 0, INT64_MAX);
+  CAF_REQUIRE_EQUAL(ev.kills.size(), 2u);
+  CAF_CHECK_EQUAL(ev.kills[0].reason, "first");
+  CAF_CHECK_EQUAL(ev.kills[1].reason, "second");
+  CAF_CHECK_EQUAL(ev.kills[1].level, 3);
+  CAF_CHECK(ev.kills[1].audit_note.rfind("equivocation:", 0) == 0);
+  CAF_CHECK(ev.kills[0].channels.empty());
+  CAF_CHECK_EQUAL(ev.kills[1].channels.size(), 1u);
 }
 
 CAF_TEST(drill_records_round_trip_and_a_bad_line_is_named) {
@@ -143,10 +189,15 @@ CAF_TEST(node_log_gives_clock_samples_and_command_times_of_the_day) {
                          "action=change_limit issuer=alice accepted=true\n"
                          // As nodes log now: UTC, marked Z.
                          "2026-12-06T09:00:00.250Z info event=venue_clock venue=binance "
-                         "offset_ms=1 rtt_us=90\n";
+                         "offset_ms=1 rtt_us=90\n"
+                         "2026-12-06T10:00:00.000Z error event=venue_clock_failed venue=binance "
+                         "detail=\"timeout\"\n";
   node_log_evidence ev;
   CAF_REQUIRE_EQUAL(read_node_log(path, day0, day1, {"oc-1"}, ev), "");
-  CAF_REQUIRE_EQUAL(ev.clock.size(), 3u);
+  CAF_REQUIRE_EQUAL(ev.clock.size(), 4u);
+  CAF_CHECK(ev.clock[3].failed);
+  CAF_CHECK_EQUAL(ev.clock[3].detail, "timeout");
+  CAF_CHECK(!ev.clock[2].failed);
   CAF_CHECK_EQUAL(ev.clock[2].venue, "binance");
   CAF_CHECK_EQUAL(ev.clock[2].ts_ns, day0 + 9 * hour + 250'000'000LL);
   CAF_CHECK_EQUAL(ev.clock[0].offset_ms, -2);
@@ -171,11 +222,14 @@ CAF_TEST(signed_limit_changes_and_trips_come_from_the_risk_decision_log) {
     CAF_REQUIRE(log.append({k::limit, "USDCHF", "max-order-qty", "5000", "oc-1", "alice", 0}, error));
     CAF_REQUIRE(log.append({k::trip, "mm", {}, {}, {}, {}, day0 + hour}, error));
     CAF_REQUIRE(log.append({k::limit, "USDCHF", "max-order-qty", "700", "oc-2", "bob", 0}, error));
+    // The next day's change: not in effect on day0.
+    CAF_REQUIRE(log.append({k::limit, "USDCHF", "max-order-qty", "900", "oc-3", "bob", day1 + hour},
+                           error));
   }
   std::vector<risk::risk_decision> decided;
   CAF_REQUIRE(risk::risk_decision_log::read(path, decided, error));
   std::map<std::string, command_time> times{{"oc-2", {day0 + 2 * hour, 7, true}}};
-  auto controls = build_controls({{"max-order-qty", "100"}}, decided, times);
+  auto controls = build_controls({{"max-order-qty", "100"}}, decided, times, day0, day1);
   auto c = std::find_if(controls.begin(), controls.end(),
                         [](auto& x) { return x.name == "Maximum order quantity"; });
   CAF_REQUIRE(c != controls.end());
@@ -183,9 +237,18 @@ CAF_TEST(signed_limit_changes_and_trips_come_from_the_risk_decision_log) {
   CAF_CHECK_EQUAL(c->changes[0].ts_ns, 0);
   CAF_CHECK_EQUAL(c->changes[1].ts_ns, day0 + 2 * hour);
   CAF_CHECK_EQUAL(c->changes[1].issuer, "bob");
+  CAF_CHECK(c->changes[1].on_day);
+  CAF_CHECK(!c->changes[0].on_day);
   CAF_REQUIRE_EQUAL(c->limits.size(), 2u);
-  CAF_CHECK_EQUAL(c->limits[0].second, "100 (config, every target)");
-  CAF_CHECK(c->limits[1].second.find("700 (signed change oc-2 by bob") == 0); // the last one holds
+  CAF_CHECK_EQUAL(c->limits[0].second, "100 (as configured now, every target)");
+  CAF_CHECK(c->limits[1].second.find("700 (signed change oc-2 by bob, made this day") == 0);
+  // The day after: oc-3 holds.
+  auto next = build_controls({{"max-order-qty", "100"}}, decided, times, day1, day1 + 24 * hour);
+  auto n = std::find_if(next.begin(), next.end(),
+                        [](auto& x) { return x.name == "Maximum order quantity"; });
+  CAF_REQUIRE(n != next.end());
+  CAF_CHECK_EQUAL(n->changes.size(), 3u);
+  CAF_CHECK(n->limits[1].second.find("900 (signed change oc-3") == 0);
   auto trips = throttle_events(decided, times, day0, day1);
   CAF_REQUIRE_EQUAL(trips.size(), 1u);
   CAF_CHECK_EQUAL(trips[0].strategy, "mm");
@@ -195,7 +258,7 @@ CAF_TEST(order_events_give_checked_and_rejected_counts_per_control_and_hour) {
   controls_report r;
   r.from_ns = day0;
   r.to_ns = day1;
-  r.controls = build_controls({}, {}, {});
+  r.controls = build_controls({}, {}, {}, day0, day1);
   auto ev = [](order_event_type t, const std::string& id, int64_t ts, const std::string& rule) {
     order_event e;
     e.type = t;

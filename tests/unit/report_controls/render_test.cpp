@@ -23,7 +23,7 @@ controls_report hostile() {
   r.from_ns = 1796515200LL * 1'000'000'000LL;
   r.to_ns = r.from_ns + 86'400'000'000'000LL;
   r.node = "n1";
-  r.controls = build_controls({{"max-order-qty", "100"}}, {}, {});
+  r.controls = build_controls({{"max-order-qty", "100"}}, {}, {}, r.from_ns, r.to_ns);
   r.orders_known = true;
   r.orders_checked = 1;
   r.rejected_by_us = 1;
