@@ -57,13 +57,25 @@ adapter_capabilities binance_adapter::capabilities() const {
 
 void binance_adapter::sync_clock() {
   auto t = session_.sync_clock();
-  if (t.ok()) {
+  if (t.ok())
     clock_offset_ms_ = t.value.offset_ms;
-    spdlog::info("event=venue_clock venue={} offset_ms={} rtt_us={:.0f}", cfg_.venue_name,
-                 t.value.offset_ms, t.value.rtt_ns / 1e3);
-  } else {
+  log_clock(t, true);
+}
+
+void binance_adapter::log_clock(const venue_reply<server_time_sample>& t, bool always) {
+  if (!t.ok()) {
     spdlog::error("event=venue_clock_failed venue={} detail=\"{}\"", cfg_.venue_name, t.detail);
+    return;
   }
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+               .count();
+  auto last = clock_logged_ns_.load();
+  if (!always && now - last < std::chrono::nanoseconds(clock_log_interval).count())
+    return;
+  clock_logged_ns_.store(now);
+  spdlog::info("event=venue_clock venue={} offset_ms={} rtt_us={:.0f}", cfg_.venue_name,
+               t.value.offset_ms, t.value.rtt_ns / 1e3);
 }
 
 // Events go through the session on the worker, in order with REST replies
@@ -182,8 +194,12 @@ bool binance_adapter::may_probe() const {
 
 // GET /api/v3/time (it blocks up to the request timeout). Any reply, even an
 // error, proves the venue answers; none is a failure.
+// The answer is a clock measurement too: logged (rate-limited) so a node
+// that runs for days has clock evidence on each of them.
 channel_probe binance_adapter::probe() {
-  return probe_answer(session_.sync_clock());
+  auto t = session_.sync_clock();
+  log_clock(t, false);
+  return probe_answer(t);
 }
 
 // wss connections refused in the TLS handshake (a certificate that did not

@@ -17,6 +17,7 @@
 // re-subscription after the first asks the OMS for a reconciliation round.
 // Binance Spot has no venue-side cancel-all-after: no dead-man's switch.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -75,6 +76,10 @@ private:
   };
 
   void sync_clock();
+  // Logs a clock measurement (`event=venue_clock`, or `venue_clock_failed`)
+  // for the controls report's clock evidence: a success at most once per
+  // clock_log_interval unless `always`, a failure every time.
+  void log_clock(const venue_reply<server_time_sample>& t, bool always);
   void start_user_data();
   void on_poll_timer();
   void log_rate_limits();
@@ -88,6 +93,9 @@ private:
   std::unique_ptr<user_data_stream> user_data_;
   std::unique_ptr<periodic_timer> poll_timer_;
   int64_t clock_offset_ms_ = 0;
+  static constexpr std::chrono::minutes clock_log_interval{5};
+  // When a measurement was last logged (one probe at a time writes it).
+  std::atomic<int64_t> clock_logged_ns_{0};
   // Poll timer thread only.
   std::chrono::steady_clock::time_point last_poll_{};
   rate_limit_log seen_{};
