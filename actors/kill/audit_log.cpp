@@ -253,13 +253,16 @@ bool audit_log::finish_rotation(const std::string& rotated, const std::string& n
     ::unlink(next.c_str());
     return false;
   }
+  // The rotated name durable before the live name moves on: a crash
+  // never leaves the old records under no name.
+  audit_detail::sync_parent_dir(path_);
   if (std::rename(next.c_str(), path_.c_str()) != 0) {
     error = "cannot rename '" + next + "' over '" + path_ + "': " + std::strerror(errno);
     ::unlink(rotated.c_str());
     ::unlink(next.c_str());
     return false;
   }
-  audit_detail::sync_parent_dir(path_);
+  const bool synced = audit_detail::sync_parent_dir(path_);
   // The old descriptor now writes to the rotated file: never again.
   ::close(fd_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0644);
@@ -267,6 +270,8 @@ bool audit_log::finish_rotation(const std::string& rotated, const std::string& n
   if (!reopened)
     error = "cannot reopen '" + path_ + "' (appends fail until the node reopens it): "
             + std::strerror(errno);
+  else if (!synced)
+    error = "rotated, but the folder of '" + path_ + "' could not be synced";
   first_seq_ = next_seq_;
   ++next_seq_;
   bytes_ = line.size();
@@ -274,7 +279,7 @@ bool audit_log::finish_rotation(const std::string& rotated, const std::string& n
   head_ = std::move(hash);
   head_signature_ = std::move(sig);
   ++rotations_;
-  return reopened;
+  return reopened && synced;
 }
 
 } // namespace cwts

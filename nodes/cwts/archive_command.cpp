@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,8 +16,6 @@
 #include "common/operator_auth.hpp"
 #include "messages/time.hpp"
 #include "reporting/archive/archive_cycle.hpp"
-#include "reporting/archive/archive_sources.hpp"
-#include "reporting/archive/file_copy.hpp"
 #include "reporting/archive/retention_config.hpp"
 
 namespace cwts {
@@ -118,33 +115,8 @@ bool load_signer(const std::map<std::string, std::string>& o, const char* comman
 // archive and the node's live log.
 int verify_live_audit(const archive::archive_dir& a, const std::string& live,
                       const std::vector<uint8_t>& key) {
-  auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
-  std::vector<std::string> files;
-  std::map<uint64_t, std::string> by_seq;
-  std::string error;
-  a.for_each(
-    [&](const archive::entry& e) {
-      if (e.pruned)
-        by_seq.erase(e.entry_seq);
-      else if (e.kind == archive::file_kind::audit_chain && base(e.source) == base(live))
-        by_seq[e.seq] = a.dir() + "/" + e.file;
-      return std::string();
-    },
-    error);
-  std::set<std::string> archived;
-  for (auto& [seq, f] : by_seq) {
-    files.push_back(f);
-    if (auto h = archive::hash_file(f, error))
-      archived.insert(h->sha256);
-  }
-  // Rotated beside the live log, not yet archived (the next pass moves
-  // them in): part of the chain all the same.
-  for (auto& f : archive::rotated_audit_files(live)) {
-    auto h = archive::hash_file(f, error);
-    if (!h || !archived.count(h->sha256))
-      files.push_back(f);
-  }
-  files.push_back(live);
+  size_t archived = 0;
+  auto files = archive::live_audit_chain(a, live, archived);
   audit_verify_options opts;
   opts.node_key = key;
   auto v = verify_audit_files(files, opts);
@@ -153,7 +125,8 @@ int verify_live_audit(const archive::archive_dir& a, const std::string& live,
               << v.problem << "\"" << std::endl;
     return 4;
   }
-  std::cout << "audit chain ok archived_files=" << by_seq.size() << " pending_files=" << files.size() - 1 - by_seq.size() << " live=" << live
+  std::cout << "audit chain ok archived_files=" << archived
+            << " pending_files=" << files.size() - 1 - archived << " live=" << live
             << " records=" << v.records << " first_seq=" << v.first_seq << " head=" << v.head
             << std::endl;
   return 0;

@@ -244,4 +244,35 @@ cycle_report run_cycle(archive_dir& a, const retention_sources& s, int64_t now_n
   return c.r;
 }
 
+std::vector<std::string> live_audit_chain(const archive_dir& a, const std::string& live,
+                                          size_t& archived) {
+  auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
+  std::map<uint64_t, std::string> by_seq;
+  std::string error;
+  a.for_each(
+    [&](const entry& e) {
+      if (e.pruned)
+        by_seq.erase(e.entry_seq);
+      else if (e.kind == file_kind::audit_chain && base(e.source) == base(live))
+        by_seq[e.seq] = a.dir() + "/" + e.file;
+      return std::string();
+    },
+    error);
+  std::vector<std::string> files;
+  std::set<std::string> hashes;
+  for (auto& [seq, f] : by_seq) {
+    files.push_back(f);
+    if (auto h = hash_file(f, error))
+      hashes.insert(h->sha256);
+  }
+  archived = files.size();
+  for (auto& f : rotated_audit_files(live)) {
+    auto h = hash_file(f, error);
+    if (!h || !hashes.count(h->sha256))
+      files.push_back(f);
+  }
+  files.push_back(live);
+  return files;
+}
+
 } // namespace cwts::archive

@@ -40,4 +40,11 @@ struct cycle_report {
 cycle_report run_cycle(archive_dir& a, const retention_sources& s, int64_t now_ns,
                        int64_t retention_days, const std::function<bool()>& stop = {});
 
+// The files of the live audit log `live`'s chain, in order: its archived
+// files (by the source's base name, not pruned; `archived` says how many),
+// then the rotated files still beside it not yet archived (the next pass
+// moves them in), then `live` (`cwts archive verify --audit-log=`).
+std::vector<std::string> live_audit_chain(const archive_dir& a, const std::string& live,
+                                          size_t& archived);
+
 } // namespace cwts::archive

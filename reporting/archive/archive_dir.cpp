@@ -68,9 +68,12 @@ bool archive_dir::refresh(std::string& error) {
   if (manifest_ && size == manifest_size_)
     return true;
   manifest_.reset();
+  const bool fresh = !regular_file_size(manifest_path());
   manifest_ = audit_log::open(manifest_path(), error, signer_);
   if (!manifest_)
     return false;
+  if (fresh)
+    audit_detail::sync_parent_dir(manifest_path()); // its name durable with its first entry
   if (!manifest_->broken().empty()) {
     error = "MANIFEST: " + manifest_->broken() + " (nothing is added to a broken manifest)";
     return false;
@@ -135,8 +138,14 @@ std::optional<entry> archive_dir::add_locked(const add_request& r, std::string& 
   if (!refresh(error))
     return std::nullopt;
   auto folder = dir_ + "/" + to_string(r.kind);
+  struct stat st {};
+  const bool fresh = ::lstat(folder.c_str(), &st) != 0;
   if (!make_dir(folder, error))
     return std::nullopt;
+  if (fresh && !audit_detail::sync_parent_dir(folder)) { // the new folder itself durable
+    error = "cannot sync '" + dir_ + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
   const auto& from = r.copy_from.empty() ? r.source : r.copy_from;
   auto base = r.name;
   if (base.empty())

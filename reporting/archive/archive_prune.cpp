@@ -5,6 +5,7 @@
 // before the file is unlinked (a crash in between leaves a pruned file
 // still present, which prune removes next time, never an unexplained gap).
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,6 +39,16 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
   }
   if (!refresh(p.error))
     return p;
+  // A kind folder replaced by a symlink would make the unlinks below
+  // delete outside the archive.
+  for (int k = 0; k < 5; ++k) {
+    auto folder = dir_ + "/" + to_string(static_cast<file_kind>(k));
+    struct stat st {};
+    if (::lstat(folder.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+      p.error = "'" + folder + "' is not a folder (a symlink?): nothing pruned";
+      return p;
+    }
+  }
   // The signatures are what makes a forged retain_until or period visible:
   // a signed archive is pruned only with its node's key.
   bool any_signed = false;
@@ -72,7 +83,8 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
         return std::string();
       if (pruned.count(e.seq)) {
         // Its tombstone is durable; a crash kept the file: finish the job.
-        ::unlink((dir_ + "/" + e.file).c_str());
+        if (::unlink((dir_ + "/" + e.file).c_str()) == 0)
+          sync_parent_dir(dir_ + "/" + e.file);
         return std::string();
       }
       const bool expired = e.retain_until_ns <= now_ns
@@ -103,7 +115,10 @@ prune_report archive_dir::prune(int64_t now_ns, int64_t retention_days) {
       p.error = "cannot delete '" + e.file + "': " + std::strerror(errno);
       return p;
     }
-    sync_parent_dir(dir_ + "/" + e.file);
+    if (!sync_parent_dir(dir_ + "/" + e.file)) {
+      p.error = "cannot sync the folder of '" + e.file + "': " + std::strerror(errno);
+      return p;
+    }
     p.deleted.push_back(t);
   }
   manifest_size_ = regular_file_size(manifest_path()).value_or(UINT64_MAX);

@@ -118,6 +118,10 @@ CAF_TEST(a_running_node_archives_its_journal_and_rotated_audit_files_and_tamperi
   auto prune = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", key_file});
   CAF_CHECK_EQUAL(prune.exit_code, 4);
   CAF_CHECK(has(prune.out, "nothing pruned"));
+  // A number that is none is a usage error, not a crash.
+  auto dash = cli(n, {"archive", "prune", "--dir=" + archive, "--days=-"});
+  CAF_CHECK_EQUAL(dash.exit_code, 2);
+  CAF_CHECK(has(dash.err, "--days=- is not a whole number"));
   // A time in the future is never trusted: --now may only go earlier.
   auto future = cli(n, {"archive", "prune", "--dir=" + archive, "--days=30", "--now=4102444800",
                         key_file});

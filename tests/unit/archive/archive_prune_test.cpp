@@ -239,6 +239,16 @@ CAF_TEST(a_tombstone_written_before_retain_until_fails_verification) {
                     v.problem);
 }
 
+CAF_TEST(prune_refuses_a_kind_folder_replaced_by_a_symlink) {
+  // report/ moved away and a symlink to it put in its place.
+  std::filesystem::rename(dir() + "/report", root + "/elsewhere");
+  std::filesystem::create_directory_symlink(root + "/elsewhere", dir() + "/report");
+  auto p = open().prune(t0 + 11 * ns_per_day, days);
+  CAF_CHECK(!p.ok);
+  ARCHIVE_CHECK(p.error.find("is not a folder") != std::string::npos, p.error);
+  CAF_CHECK(std::filesystem::exists(root + "/elsewhere/" + old.file.substr(7)));
+}
+
 CAF_TEST(prune_refuses_when_the_archive_does_not_verify) {
   tamper(young.file, "changed\n");
   auto p = open().prune(t0 + 11 * ns_per_day, days);
