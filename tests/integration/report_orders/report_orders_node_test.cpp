@@ -6,7 +6,8 @@
 // (Binance) knows no amend: it holds the original CANCELED and the
 // replacement as an order of its own, linked in the export by
 // related_order_id. Also: a kill whose reason is over the size cap is refused
-// by `cwts kill` before signing (exit 2) and never reaches the node.
+// by `cwts kill` before signing (exit 2) and never reaches the node; and a
+// second run with large quotes whose partial fills are exported as made.
 #define CAF_SUITE report_orders_node
 #include "caf/test/unit_test_impl.hpp"
 
@@ -27,6 +28,34 @@ namespace {
 struct record {
   std::string type, venue_id, initiator, op, rejected_by, rule, fill_qty, node, related;
 };
+
+// The node's journal exported by the real `cwts report orders` (JSONL),
+// each order's records in time order.
+std::map<std::string, std::vector<record>> exported(single_node& n, timestamp_ns started) {
+  auto to = timestamp_ns{wall_clock_now().ns + 1'000'000'000};
+  auto res = run_command("cwts-report", {n.paths.cli_bin, "report", "orders",
+                                         "--from=" + std::to_string(started.ns),
+                                         "--to=" + std::to_string(to.ns), "--format=jsonl",
+                                         "--journal=" + n.dir + "/run/solo-oms.sqlite"},
+                         n.dir);
+  CAF_REQUIRE_EQUAL(res.exit_code, 0);
+  CAF_MESSAGE(res.err);
+  std::map<std::string, std::vector<record>> by_order;
+  for (auto& line : split_lines(res.out)) {
+    if (line.empty())
+      continue;
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    CAF_REQUIRE(!d.HasParseError());
+    auto s = [&](const char* k) { return std::string(d[k].GetString()); };
+    CAF_CHECK_EQUAL(s("schema"), "cwts.order_event.v1");
+    by_order[s("client_order_id")].push_back({s("event_type"), s("venue_order_id"), s("initiator"),
+                                              s("operator"), s("rejected_by"), s("reject_rule"),
+                                              s("fill_qty"), s("node"), s("related_order_id")});
+  }
+
+  return by_order;
+}
 
 } // namespace
 
@@ -65,27 +94,7 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
   CAF_CHECK(settled.met);
   CWTS_STOP_NODE(n.node);
 
-  auto to = timestamp_ns{wall_clock_now().ns + 1'000'000'000};
-  auto res = run_command("cwts-report", {n.paths.cli_bin, "report", "orders",
-                                         "--from=" + std::to_string(started.ns),
-                                         "--to=" + std::to_string(to.ns), "--format=jsonl",
-                                         "--journal=" + n.dir + "/run/solo-oms.sqlite"},
-                         n.dir);
-  CAF_REQUIRE_EQUAL(res.exit_code, 0);
-  CAF_MESSAGE(res.err);
-  std::map<std::string, std::vector<record>> by_order;
-  for (auto& line : split_lines(res.out)) {
-    if (line.empty())
-      continue;
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    CAF_REQUIRE(!d.HasParseError());
-    auto s = [&](const char* k) { return std::string(d[k].GetString()); };
-    CAF_CHECK_EQUAL(s("schema"), "cwts.order_event.v1");
-    by_order[s("client_order_id")].push_back({s("event_type"), s("venue_order_id"), s("initiator"),
-                                              s("operator"), s("rejected_by"), s("reject_rule"),
-                                              s("fill_qty"), s("node"), s("related_order_id")});
-  }
+  auto by_order = exported(n, started);
 
   venue_view venue(n.paths, n.venue.port());
   auto all = venue.gw->all_orders(*symbol::parse("USDCHF"));
@@ -168,4 +177,56 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
                               << risk_rejects << " risk rejects, " << amends << " amends, "
                               << partial_fills << " partial fills, " << kill_cancels
                               << " canceled by the kill");
+}
+
+// Partial fills end to end: quotes of 60000 against the default tape, whose
+// prints are mostly smaller (median ~10000), so a resting quote is partly
+// filled by a print before it fills or is moved. Each order's exported fills
+// add up to the venue's executed quantity, partial fills included.
+CAF_TEST(partial_fills_are_exported_as_the_venue_made_them) {
+  auto started = wall_clock_now();
+  single_node n("report_orders_partial",
+                {"--strategy.order-qty=60000", "--strategy.max-inventory=1000000",
+                 "--risk.max-position=1000000", "--risk.loss-limit=1000000",
+                 "--risk.drawdown-limit=1000000"});
+  auto traded = n.wait_for(
+    [](const node_status_view& s) {
+      return s.counter_or_zero("oms", "status.PARTIALLY_FILLED") >= 1;
+    },
+    60s);
+  CAF_REQUIRE(traded.met);
+  // The venue's tape goes on filling what rests there: cancel it all (and
+  // journal that) before the node stops, so both histories end together.
+  auto kill = n.kill({"--level=2", "--reason=report orders partial fills"});
+  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
+  auto settled = n.wait_for(
+    [](const node_status_view& s) { return s.counter("oms", "live_orders").value_or(-1) == 0; }, 20s);
+  CAF_CHECK(settled.met);
+  CWTS_STOP_NODE(n.node);
+  auto by_order = exported(n, started);
+
+  venue_view venue(n.paths, n.venue.port());
+  auto all = venue.gw->all_orders(*symbol::parse("USDCHF"));
+  CAF_REQUIRE(all.ok());
+  int partial_orders = 0;
+  for (auto& v : all.value) {
+    auto it = by_order.find(v.client_id.value);
+    CAF_REQUIRE(it != by_order.end());
+    qty filled;
+    int partials = 0;
+    for (auto& e : it->second) {
+      partials += e.type == "partially_filled";
+      if (!e.fill_qty.empty())
+        filled = filled + *qty::parse(e.fill_qty);
+    }
+    CAF_CHECK_EQUAL(filled.to_string() + " " + v.client_id.value,
+                    v.executed_qty.to_string() + " " + v.client_id.value);
+    if (partials > 0) {
+      ++partial_orders;
+      CAF_CHECK(v.executed_qty.is_positive());
+    }
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(partial_orders, 1);
+  CAF_MESSAGE(all.value.size() << " orders at the venue, " << partial_orders
+                               << " with partial fills");
 }
