@@ -4,19 +4,19 @@
 #include "nodes/cwts/archive_command.hpp"
 
 #include <cstdint>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/operator_auth.hpp"
+#include "common/split_commas.hpp"
 #include "messages/time.hpp"
 #include "reporting/archive/archive_cycle.hpp"
 #include "reporting/archive/retention_config.hpp"
+#include "reporting/orders/journal_reader.hpp"
 
 namespace cwts {
 
@@ -45,23 +45,7 @@ constexpr const char* archive_usage =
   "  cwts archive prune --dir=run/tr1-archive --days=2557\n";
 
 std::string utc(int64_t ns) {
-  if (ns <= 0)
-    return "-";
-  std::time_t t = static_cast<std::time_t>(ns / 1'000'000'000LL);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ',');)
-    if (!part.empty())
-      out.push_back(part);
-  return out;
+  return ns <= 0 ? std::string("-") : report::format_utc_time(timestamp_ns{ns});
 }
 
 std::optional<int64_t> number(const std::map<std::string, std::string>& o, const std::string& key,
