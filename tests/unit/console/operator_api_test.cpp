@@ -7,6 +7,9 @@
 #include "nodes/admin/operator_api.hpp"
 #include "nodes/console/signed_command.hpp"
 
+#include <stdexcept>
+#include <string>
+
 using namespace cwts;
 
 namespace {
@@ -31,6 +34,29 @@ std::string kill_json(const std::string& level, const std::string& scope,
 }
 
 } // namespace
+
+// A kill every node would refuse for its size is refused before signing,
+// with the kill switch's own reason (kill_switch::check_fields).
+CAF_TEST(an_oversized_kill_is_refused_before_it_is_signed) {
+  auto key = ed25519_signer::generate();
+  std::string why;
+  try {
+    console::kill_body("alice", key, kill_level::cancel_all, kill_scope::cluster, "",
+                       std::string(kill_limits::max_reason + 1, 'r'),
+                       console::command_target{"prod-1", 4, "k-x"});
+  } catch (const std::invalid_argument& e) {
+    why = e.what();
+  }
+  CAF_CHECK(has(why, "reason of " + std::to_string(kill_limits::max_reason + 1) + " bytes"));
+  // At the limit it is signed as usual.
+  std::string error;
+  auto at_limit = admin::parse_kill_command(
+    console::kill_body("alice", key, kill_level::cancel_all, kill_scope::cluster, "",
+                       std::string(kill_limits::max_reason, 'r'),
+                       console::command_target{"prod-1", 4, "k-x"}),
+    error);
+  CAF_CHECK(at_limit);
+}
 
 CAF_TEST(a_signed_kill_body_round_trips_and_its_signature_verifies) {
   auto key = ed25519_signer::generate();
