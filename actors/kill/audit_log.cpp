@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -107,8 +108,17 @@ std::optional<audit_log> audit_log::open(const std::string& path, std::string& e
       auto rotated = rotated_audit_path(path, log.first_seq_);
       if (same_file(rotated, path))
         ::unlink(rotated.c_str());
+      // The file's day is its first record's (`ts_ns=`, which audit_rotated
+      // and kill records carry), not its last write's: a file reopened the
+      // day after it began still rotates at its first append.
+      int64_t first_ns = 0;
+      if (auto at = head.record.find("ts_ns="); head.ok && at != std::string::npos
+                                                && (at == 0 || head.record[at - 1] == ' '))
+        first_ns = std::strtoll(head.record.c_str() + at + 6, nullptr, 10);
       struct stat st {};
-      if (::stat(path.c_str(), &st) == 0)
+      if (first_ns > 0)
+        log.file_day_ = utc_day(first_ns);
+      else if (::stat(path.c_str(), &st) == 0)
         log.file_day_ = utc_day(static_cast<int64_t>(st.st_mtime) * 1'000'000'000LL);
     }
   }

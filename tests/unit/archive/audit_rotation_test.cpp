@@ -7,6 +7,7 @@
 
 #include "actors/kill/audit_chain.hpp"
 #include "common/operator_auth.hpp"
+#include "messages/time.hpp"
 #include "tests/unit/archive/archive_fixture.hpp"
 
 using namespace cwts;
@@ -188,6 +189,21 @@ CAF_TEST(a_failed_append_cuts_the_log_back_to_its_last_whole_record) {
   ARCHIVE_REQUIRE(again, error);
   CAF_CHECK(again->broken().empty());
   CAF_CHECK(again->append(audit_record("kill_command").add("id", "k-3"), true, error));
+}
+
+CAF_TEST(a_log_reopened_the_day_after_its_first_record_rotates_daily) {
+  std::string error;
+  const auto now = wall_clock_now().ns;
+  {
+    auto log = audit_log::open(live, error, key);
+    ARCHIVE_REQUIRE(log, error);
+    CAF_REQUIRE(log->append(audit_record("kill_command").add("ts_ns", now - 86'400'000'000'000LL),
+                            true, error));
+  }
+  // Written (mtime) today, its first record yesterday: due for the daily rotation.
+  auto log = audit_log::open(live, error, key, audit_rotation{0, true});
+  ARCHIVE_REQUIRE(log, error);
+  CAF_CHECK(log->rotation_due(now));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
