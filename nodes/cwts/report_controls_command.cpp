@@ -231,7 +231,7 @@ void gather_audit(gathering& g, std::vector<std::string> files, const std::strin
     // The earliest file left starts inside the day (or after it): the
     // records before it are gone from every place the report looks.
     gap = true;
-    g.r.audit_verified = false;
+    g.r.audit_complete = false;
     verdict += "; NOT READ: records 0 to " + std::to_string(v.first_seq - 1)
                + " (no file holds them); the day from "
                + report::format_utc_time(timestamp_ns{g.r.from_ns}) + " to "

@@ -219,6 +219,9 @@ void kills(std::ostream& out, const controls_report& r) {
       << "</p>\n";
   if (!r.audit_verified)
     none(out, "The kill audit chain was not verified: no kill is reported from it.");
+  else if (!r.audit_complete)
+    none(out, "The chain's records from the start of this day are in no file read (see above): "
+              "only the kills recorded after them are listed.");
   else if (r.kills.empty())
     none(out, "No kills on this day.");
   for (size_t i = 0; i < r.kills.size(); ++i)

@@ -263,6 +263,7 @@ struct json {
     w.Key("audit");
     w.StartObject();
     flag("verified", r.audit_verified);
+    flag("complete", r.audit_complete);
     str("verdict", r.audit_verdict);
     w.EndObject();
     w.Key("kills");

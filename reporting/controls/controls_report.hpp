@@ -181,6 +181,9 @@ struct controls_report {
   std::vector<throttle_event> throttle_events;
   bool audit_verified = false;
   std::string audit_verdict; // what the verification said
+  // False when no file holds the chain's records from the day's start
+  // (rotated away and gone): the kills listed are those after them.
+  bool audit_complete = true;
   std::vector<kill_row> kills;
   std::vector<reset_row> resets;
   bool drills_known = false;

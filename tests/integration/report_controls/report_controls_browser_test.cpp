@@ -138,6 +138,7 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   CAF_REQUIRE(!d.HasParseError());
   CAF_CHECK_EQUAL(std::string(d["schema"].GetString()), "cwts.controls_report.v1");
   CAF_CHECK(d["audit"]["verified"].GetBool());
+  CAF_CHECK(d["audit"]["complete"].GetBool());
   // Every reject the node's risk counted is in the report.
   auto& orders = d["orders"];
   CAF_REQUIRE(orders["known"].GetBool());
@@ -256,6 +257,13 @@ CAF_TEST(controls_report_of_a_node_run_renders_its_charts_in_a_real_browser) {
   CAF_CHECK_EQUAL(gap.exit_code, 3);
   CAF_CHECK(has(gap.err, "NOT READ: records 0 to"));
   CAF_CHECK(has(gap.err, "is not covered"));
+  rapidjson::Document gj;
+  gj.Parse(read_file(n.dir + "/rotated-gap/controls-" + day + ".json").c_str());
+  CAF_REQUIRE(!gj.HasParseError());
+  CAF_CHECK(gj["audit"]["verified"].GetBool()); // what is there verifies ...
+  CAF_CHECK(!gj["audit"]["complete"].GetBool()); // ... but the day's start is missing
+  CAF_CHECK(has(read_file(n.dir + "/rotated-gap/controls-" + day + ".html"),
+                "only the kills recorded after them are listed"));
   // An operators file with no key for the node: not verified (exit 3).
   {
     std::ofstream ini(n.dir + "/no-node-key.ini");
