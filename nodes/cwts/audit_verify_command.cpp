@@ -2,31 +2,21 @@
 
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
-#include <sstream>
 #include <vector>
 
 #include "actors/kill/audit_anchor.hpp"
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/audit_content.hpp"
 #include "common/operator_auth.hpp"
+#include "common/split_commas.hpp"
+#include "reporting/archive/archive_cycle.hpp"
 #include "reporting/archive/archive_dir.hpp"
 #include "reporting/archive/archive_sources.hpp"
 
 namespace cwts::cli {
 
 namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty())
-      out.push_back(part);
-  return out;
-}
 
 int failed(const audit_verify_options& o, const audit_verdict& v) {
   std::cout << "audit FAILED file=" << o.file << " records=" << v.records
@@ -129,46 +119,15 @@ audit_chain_check check_audit_chain(const std::vector<std::string>& files,
 
 bool node_audit_files(const std::string& live, const std::string& archive_dir,
                       std::vector<std::string>& files, std::string& error) {
-  // By the first seq each file holds: the 12 digits ending its name.
-  std::map<uint64_t, std::string> by_first;
-  auto first_of = [](const std::string& p, uint64_t& seq) {
-    auto dot = p.rfind('.');
-    if (dot == std::string::npos || p.size() - dot != 13
-        || p.find_first_not_of("0123456789", dot + 1) != std::string::npos)
-      return false;
-    seq = std::stoull(p.substr(dot + 1));
-    return true;
-  };
-  auto base = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
   if (!archive_dir.empty() && std::ifstream(archive_dir + "/MANIFEST")) {
     auto a = archive::archive_dir::open_read(archive_dir, error);
     if (!a)
       return false;
-    std::map<uint64_t, std::string> by_entry; // manifest seq -> file, until pruned
-    if (!a->for_each(
-          [&](const archive::entry& e) {
-            if (e.pruned)
-              by_entry.erase(e.entry_seq);
-            else if (e.kind == archive::file_kind::audit_chain && base(e.source) == base(live))
-              by_entry[e.seq] = a->dir() + "/" + e.file;
-            return std::string();
-          },
-          error))
-      return false;
-    for (auto& [entry_seq, f] : by_entry) {
-      uint64_t first = 0;
-      if (first_of(f, first))
-        by_first[first] = f;
-    }
+    size_t archived = 0;
+    files = archive::live_audit_chain(*a, live, archived);
+    return true;
   }
-  for (auto& f : archive::rotated_audit_files(live)) {
-    uint64_t first = 0;
-    if (first_of(f, first))
-      by_first.emplace(first, f);
-  }
-  files.clear();
-  for (auto& [first, f] : by_first)
-    files.push_back(f);
+  files = archive::rotated_audit_files(live);
   files.push_back(live);
   return true;
 }

@@ -56,9 +56,9 @@ audit_chain_check check_audit_chain(const std::vector<std::string>& files,
 
 // A node's audit files oldest first: the archived ones of `live` in
 // `archive_dir` (not pruned; "" none), the rotated ones still beside it
-// (`<live>.<seq>`), then `live`. A file both archived and still beside
-// the live log is taken once. False and `error` when the archive's
-// manifest cannot be read.
+// (`<live>.<seq>`), then `live` (archive::live_audit_chain, as `cwts
+// archive verify --audit-log` reads them). False and `error` when the
+// archive cannot be opened.
 bool node_audit_files(const std::string& live, const std::string& archive_dir,
                       std::vector<std::string>& files, std::string& error);
 
