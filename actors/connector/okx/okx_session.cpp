@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/connector/okx/okx_ws_orders.hpp"
 #include "actors/connector/stream_update.hpp"
 
@@ -379,8 +381,14 @@ std::vector<okx_output> okx_session::poll() {
   std::vector<okx_output> out;
   ++counters_.polls;
   ensure_instruments();
-  if (std::chrono::steady_clock::now() - clock_synced_ >= clock_resync)
-    sync_clock();
+  // Each re-measure is clock evidence for the controls report (one line per
+  // clock_resync, docs/controls-report.md), as the first one at connect is.
+  if (std::chrono::steady_clock::now() - clock_synced_ >= clock_resync) {
+    if (auto why = sync_clock(); !why.empty())
+      spdlog::error("event=venue_clock_failed venue=okx detail=\"{}\"", why);
+    else
+      spdlog::info("event=venue_clock venue=okx offset_ms={}", clock_offset_ms());
+  }
   for (auto i = unresolved_.begin(); i != unresolved_.end();) {
     if (resolve(i->first, i->second.sym, out, i->second.since)) {
       ++counters_.unknown_resolved;
