@@ -163,6 +163,11 @@ CAF_TEST(an_outbox_that_did_not_open_fails_the_channel_with_the_reason) {
   CAF_REQUIRE(c != nullptr);
   CAF_CHECK(!c->ok);
   CAF_CHECK(c->error.find("disk gone") != std::string::npos);
+  // Visible before any kill too: compliance.open=0 in the kill role's stats.
+  actor_stats s;
+  (*self)->request(kill, 5s, stats_atom::value)
+    .receive([&](actor_stats& got) { s = std::move(got); }, [](caf::error&) { CAF_FAIL("no stats"); });
+  CAF_CHECK_EQUAL(s.counters["compliance.open"], 0);
   stop(kill);
 }
 
@@ -173,6 +178,10 @@ CAF_TEST(a_node_without_compliance_has_no_such_channel) {
   CAF_CHECK_EQUAL(r.acks[0].channels_started, 0);
   CAF_CHECK(find_channel(r, "compliance") == nullptr);
   CAF_CHECK(r.complete);
+  actor_stats s;
+  (*self)->request(kill, 5s, stats_atom::value)
+    .receive([&](actor_stats& got) { s = std::move(got); }, [](caf::error&) { CAF_FAIL("no stats"); });
+  CAF_CHECK_EQUAL(s.counters.count("compliance.open"), 0u);
   stop(kill);
 }
 
