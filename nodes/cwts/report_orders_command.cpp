@@ -7,6 +7,10 @@
 #include <iostream>
 #include <map>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "actors/kill/audit_chain_detail.hpp"
 #include "common/ini_file.hpp"
 #include "nodes/cluster/cluster_spec.hpp"
 #include "reporting/orders/journal_reader.hpp"
@@ -171,6 +175,12 @@ int run_report_orders_command(int argc, char** argv) {
   for (size_t i = 0; i < paths.size(); ++i)
     if (auto why = cursors[i].open(paths[i], range); !why.empty())
       return fail(why, 1);
+  // --out renamed over a journal would destroy the record it came from.
+  for (auto& p : paths) {
+    std::error_code ec;
+    if (!o.out.empty() && fs::exists(o.out, ec) && fs::equivalent(o.out, p, ec))
+      return fail("--out '" + o.out + "' is the journal '" + p + "': refusing to overwrite it", 2);
+  }
   // A file is written beside its name and renamed when complete: a failed
   // export never leaves a file that looks whole.
   std::ofstream file;
@@ -198,10 +208,22 @@ int run_report_orders_command(int argc, char** argv) {
   }
   if (!o.out.empty()) {
     file.close();
+    // Durable before it has its name: after a power loss the name never
+    // shows a file whose rows did not reach the disk.
+    int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0)
+      ::close(fd);
     std::error_code ec;
+    if (!synced) {
+      fs::remove(partial, ec);
+      return fail("cannot fsync '" + partial + "'", 1);
+    }
     fs::rename(partial, o.out, ec);
     if (ec)
       return fail("cannot rename '" + partial + "' to '" + o.out + "': " + ec.message(), 1);
+    if (!audit_detail::sync_parent_dir(o.out))
+      return fail("cannot fsync the folder of '" + o.out + "'", 1);
   }
   int64_t from_rejects = 0;
   for (auto& c : cursors)

@@ -8,6 +8,31 @@ namespace cwts::report {
 
 namespace {
 
+// The events of one event time read so far. Rows of one journal are always
+// separate events, even two that say the same in one ns; a record is a
+// duplicate when another file's copy of it was kept already: one to one, so
+// a journal's two equal rows need two equal kept rows to be dropped.
+class run_dedup {
+public:
+  // True: keep `e`; false: a duplicate.
+  bool keep(const order_event& e) {
+    if (!seen_.empty() && seen_.front().first.event_time.ns != e.event_time.ns)
+      seen_.clear();
+    int64_t kept_equal = 0, read_from_its_journal = 0;
+    for (auto& [s, kept] : seen_)
+      if (same_record(s, e)) {
+        kept_equal += kept ? 1 : 0;
+        read_from_its_journal += s.journal == e.journal ? 1 : 0;
+      }
+    bool k = kept_equal <= read_from_its_journal;
+    seen_.emplace_back(e, k);
+    return k;
+  }
+
+private:
+  std::vector<std::pair<order_event, bool>> seen_;
+};
+
 bool merge_before(const order_event& a, const order_event& b) {
   return std::tie(a.event_time.ns, a.node, a.journal, a.source, a.seq)
          < std::tie(b.event_time.ns, b.node, b.journal, b.source, b.seq);
@@ -29,13 +54,9 @@ std::vector<order_event> merge_events(std::vector<std::vector<order_event>> sour
   // time: compare within each run of equal times only.
   std::vector<order_event> out;
   out.reserve(all.size());
-  size_t run_start = 0;
+  run_dedup run;
   for (auto& e : all) {
-    if (!out.empty() && out.back().event_time.ns != e.event_time.ns)
-      run_start = out.size();
-    bool dup = std::any_of(out.begin() + static_cast<std::ptrdiff_t>(run_start), out.end(),
-                           [&](const order_event& kept) { return same_record(kept, e); });
-    if (dup) {
+    if (!run.keep(e)) {
       ++counted.duplicates;
       continue;
     }
@@ -62,8 +83,7 @@ std::string merge_cursors(std::vector<journal_cursor>& cursors,
   std::string why;
   for (size_t i = 0; i < cursors.size() && why.empty(); ++i)
     why = refill(i);
-  // The kept events of the current event time: a duplicate has the same time.
-  std::vector<order_event> run;
+  run_dedup run; // a duplicate has the same event time
   while (why.empty()) {
     // Few journals (one per node that held the OMS): a scan beats a heap.
     size_t best = heads.size();
@@ -75,15 +95,12 @@ std::string merge_cursors(std::vector<journal_cursor>& cursors,
     order_event e = std::move(*heads[best]);
     why = refill(best);
     ++counted.in;
-    if (!run.empty() && run.front().event_time.ns != e.event_time.ns)
-      run.clear();
-    if (std::any_of(run.begin(), run.end(), [&](const order_event& k) { return same_record(k, e); })) {
+    if (!run.keep(e)) {
       ++counted.duplicates;
       continue;
     }
     sink(e);
     ++counted.out;
-    run.push_back(std::move(e));
   }
   if (stats)
     *stats = counted;

@@ -88,3 +88,25 @@ CAF_TEST(records_that_differ_in_content_are_never_merged_away) {
   CAF_CHECK_EQUAL(merged.size(), 3u);
   CAF_CHECK_EQUAL(st.duplicates, 0);
 }
+
+// Review R1 L1: two rows of one journal that say the same at the same ns are
+// two events (two equal fills in one nanosecond), never a duplicate; a copy
+// of the file still is.
+CAF_TEST(identical_rows_of_one_journal_are_both_kept) {
+  auto f1 = ev("a", "o1", 10, order_event_type::partially_filled, 1);
+  f1.fill_qty = *qty::parse("0.1");
+  auto f2 = f1;
+  f2.seq = 2;
+  auto copy = f1;
+  copy.journal = "/archive/oms.sqlite";
+  merge_stats st;
+  auto merged = merge_events({{f1, f2}, {copy}}, &st);
+  CAF_CHECK_EQUAL(merged.size(), 2u);
+  CAF_CHECK_EQUAL(st.duplicates, 1);
+  // A whole copy of the file (both rows): still two events, two duplicates.
+  auto copy2 = f2;
+  copy2.journal = copy.journal;
+  merged = merge_events({{f1, f2}, {copy, copy2}}, &st);
+  CAF_CHECK_EQUAL(merged.size(), 2u);
+  CAF_CHECK_EQUAL(st.duplicates, 2);
+}
