@@ -60,6 +60,7 @@ order_request make(const std::string& id, side s, order_type t, time_in_force ti
 // One exported record, the fields the checks read.
 struct record {
   std::string type, id, venue_id, related, initiator, op, rejected_by, rule, fill_qty, fill_price;
+  std::string price, quantity, side, order_type, tif;
 };
 
 std::vector<record> parse_jsonl(const std::string& text, std::string& error) {
@@ -80,7 +81,8 @@ std::vector<record> parse_jsonl(const std::string& text, std::string& error) {
     }
     out.push_back({s("event_type"), s("client_order_id"), s("venue_order_id"), s("related_order_id"),
                    s("initiator"), s("operator"), s("rejected_by"), s("reject_rule"), s("fill_qty"),
-                   s("fill_price")});
+                   s("fill_price"), s("price"), s("quantity"), s("side"), s("order_type"),
+                   s("time_in_force")});
   }
   return out;
 }
@@ -297,6 +299,16 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
     std::string final_type;
     for (auto& e : evs) {
       news += e.type == "new" || e.type == "replaced";
+      // The order as the venue holds it (review R1 M5): price, quantity,
+      // side, type and time in force on every record of it.
+      if (v.has_details) {
+        auto px = v.limit_price.raw == 0 ? std::string() : v.limit_price.to_string();
+        CAF_CHECK_EQUAL(cid + " " + e.price, cid + " " + px);
+        CAF_CHECK_EQUAL(cid + " " + e.quantity, cid + " " + v.orig_qty.to_string());
+        CAF_CHECK_EQUAL(cid + " " + e.side, cid + " " + to_string(v.order_side));
+        CAF_CHECK_EQUAL(cid + " " + e.order_type, cid + " " + to_string(v.type));
+        CAF_CHECK_EQUAL(cid + " " + e.tif, cid + " " + to_string(v.tif));
+      }
       bool end = e.type == "filled" || e.type == "canceled" || e.type == "expired" || e.type == "rejected";
       ends += end;
       if (end)
@@ -319,6 +331,8 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
     CAF_CHECK(std::abs(quote - std::stod(v.cumulative_quote_qty.to_string())) < 1e-6);
   }
   CAF_CHECK(at_venue[id("mkt1")].executed_qty == *qty::parse("10"));
+  for (auto& [cid, v] : at_venue)
+    CAF_CHECK(v.has_details); // else the field checks above did not run
   // Every exported order that is not at the venue was refused before it.
   for (auto& [cid, evs] : by_order)
     if (!at_venue.count(cid))
@@ -354,6 +368,7 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
   CAF_REQUIRE(by_venue != nullptr);
   CAF_MESSAGE("bad1 exported as rejected_by=" << by_venue->rejected_by << " rule=" << by_venue->rule);
   CAF_CHECK(!by_venue->rule.empty());
+  CAF_CHECK_EQUAL(by_venue->rejected_by, "venue");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
