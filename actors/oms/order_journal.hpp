@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/oms/order_journal_schema.hpp"
 #include "actors/oms/order_record.hpp"
 #include "actors/oms/order_store.hpp"
 #include "messages/orders.hpp"
@@ -149,7 +150,7 @@ class order_journal {
 public:
   // Schema version kept in PRAGMA user_version; a newer file is refused.
   // 4: regulatory columns of events and the rejects table (issue 22).
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = journal_sql::schema_version;
 
   order_journal();
   ~order_journal();

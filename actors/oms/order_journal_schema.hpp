@@ -5,6 +5,10 @@
 
 namespace cwts::oms::journal_sql {
 
+// The schema this build writes (PRAGMA user_version), and the newest the
+// report's reader knows: one number for both.
+inline constexpr int schema_version = 4;
+
 // Enums are stored as their FIX/Binance names, not their numeric values, so
 // reordering an enum can never change what an old journal means.
 inline constexpr const char* schema_sql = R"sql(

@@ -4,6 +4,8 @@
 // and the rejects table (schema 4); their fields read as empty.
 #include "reporting/orders/journal_reader.hpp"
 
+#include "actors/oms/order_journal_schema.hpp"
+
 #include <sqlite3.h>
 
 #include <array>
@@ -16,8 +18,8 @@ namespace cwts::report {
 
 namespace {
 
-// The newest journal schema this reader knows (order_journal::schema_version).
-constexpr int newest_schema = 4;
+// The newest journal schema this reader knows: the OMS journal's own.
+constexpr int newest_schema = oms::journal_sql::schema_version;
 
 struct db_closer {
   void operator()(sqlite3* db) const { sqlite3_close(db); }
