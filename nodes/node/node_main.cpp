@@ -166,7 +166,14 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   cwts::kill_gate gate;
   restore_halt(*settings, gate);
   caf::actor_system sys{cfg};
-  auto supervisor = start_supervisor(sys, *settings, gate, hooks);
+  caf::actor supervisor;
+  try {
+    supervisor = start_supervisor(sys, *settings, gate, hooks);
+  } catch (const std::runtime_error& e) {
+    // A store a role needs could not be opened ([compliance] outbox).
+    std::cerr << "cwts-node: config error: " << e.what() << "\n";
+    return 2;
+  }
   std::string roles;
   for (auto& r : settings->roles)
     roles += (roles.empty() ? "" : ",") + r;

@@ -13,6 +13,7 @@
 #include "messages/registry.hpp"
 
 #include <set>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -74,12 +75,17 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   }
   // One outbox per node, opened here: every restart of the coordinator
   // shares it (its delivery thread outlives them).
+  // An outbox that cannot open stops the node (run_node reports it as a
+  // config error): a node that trades must be able to notify its kills.
   if (s.compliance) {
     cfg.compliance_configured = true;
     cfg.compliance = compliance::outbox::open(*s.compliance, cfg.compliance_error);
-    if (!cfg.compliance)
+    if (!cfg.compliance) {
       spdlog::critical("event=compliance_outbox_not_open path={} error=\"{}\"", s.compliance->path,
                        cfg.compliance_error);
+      throw std::runtime_error("compliance.outbox: cannot open '" + s.compliance->path
+                               + "': " + cfg.compliance_error);
+    }
   }
   return {"kill", [cfg](caf::actor_system& sys) { return spawn_kill_coordinator(sys, cfg); }};
 }
@@ -287,8 +293,8 @@ child_spec strategy_spec(const node_settings& s) {
       mc.quote_qty = s.strategy.order_qty;
       mc.half_spread_ticks = s.strategy.half_spread_ticks;
       mc.requote_threshold_ticks = s.strategy.requote_ticks;
-      mc.max_inventory = s.strategy.max_inventory;
       mc.requote = s.strategy.requote;
+      mc.max_inventory = s.strategy.max_inventory;
       mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
       strategy::validate(mc); // throws with the reason; main reports it as a config error
       cfg.makers.push_back(mc);

@@ -148,6 +148,15 @@ CAF_TEST(ws_api_pipeline_bounds_name_the_key) {
   expect_refused("--venue.ws-api-max-queued=-1", "venue.ws-api-max-queued: must be 0..65536");
 }
 
+// A node that must notify its kills and cannot open its outbox does not
+// start (docs/kill-switch.md "Compliance channel").
+CAF_TEST(a_compliance_outbox_that_cannot_open_stops_the_node_naming_the_key) {
+  expect_refused(std::vector<std::string>{"--compliance.endpoint=http://127.0.0.1:9/kills",
+                                          // A folder, not a file: SQLite cannot open it.
+                                          "--compliance.outbox=/tmp"},
+                 "compliance.outbox: cannot open");
+}
+
 CAF_TEST(unknown_option_names_the_option) {
   expect_refused("--nonsense=1", "nonsense");
 }
