@@ -292,3 +292,29 @@ CAF_TEST(order_events_give_checked_and_rejected_counts_per_control_and_hour) {
     }
   }
 }
+
+// Risk journals at most 100 refusals a second per (strategy, rule); the rest
+// arrive as one rejects_suppressed row whose text starts with their count.
+CAF_TEST(suppressed_refusals_count_as_checked_and_rejected_by_their_rule) {
+  controls_report r;
+  r.from_ns = day0;
+  r.to_ns = day1;
+  r.controls = build_controls({}, {}, {}, day0, day1);
+  order_event one;
+  one.type = order_event_type::rejected;
+  one.id = client_order_id{"x"};
+  one.event_time = timestamp_ns{day0 + 2 * hour};
+  one.rejected_by = "cwts";
+  one.reject_rule = "max_qty_exceeded";
+  order_event summary = one;
+  summary.type = order_event_type::rejects_suppressed;
+  summary.id = client_order_id{"x-last"};
+  summary.text = "9900 rejects (max_qty_exceeded) of strategy 'mm' suppressed between 1 and 2";
+  order_event not_a_count = summary;
+  not_a_count.text = "rejects suppressed, count missing";
+  count_orders({one, summary, not_a_count}, r);
+  CAF_CHECK_EQUAL(r.rejected_by_us, 9901);
+  CAF_CHECK_EQUAL(r.orders_checked, 9901);
+  CAF_CHECK_EQUAL(r.rejects_hourly["max_qty_exceeded"][2], 9901);
+  CAF_CHECK_EQUAL(r.rejects.size(), 2u); // the one record and the summary listed
+}
