@@ -16,6 +16,7 @@
 
 #include "actors/kill/fanout_link.hpp"
 #include "actors/kill/kill_switch.hpp"
+#include "tests/integration/support/process.hpp"
 #include "tests/unit/kill/test_keys.hpp"
 
 namespace cwts::fanout_test {
@@ -23,15 +24,9 @@ namespace cwts::fanout_test {
 using namespace cwts::fanout;
 
 
-// Polls `cond` until it holds or 5 s pass (no fixed sleeps).
+// Until `cond` holds, at most 5 s (the integration support's bounded poll).
 inline bool eventually(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
+  return itest::wait_until(cond, std::chrono::seconds(5), std::chrono::milliseconds(5));
 }
 
 inline int raw_connect(uint16_t port) {

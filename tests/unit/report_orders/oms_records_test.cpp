@@ -14,6 +14,7 @@
 #include "messages/registry.hpp"
 #include "reporting/orders/journal_reader.hpp"
 #include "tests/unit/report_orders/event_lookup.hpp"
+#include "tests/integration/support/process.hpp"
 #include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
@@ -63,15 +64,14 @@ struct fixture : testing::actor_test_system {
   // records or 5 s passed: the OMS commits when its flush message comes up.
   std::vector<order_event> journal_with(size_t n) {
     std::vector<order_event> got;
-    auto deadline = std::chrono::steady_clock::now() + 5s;
-    do {
-      got.clear();
-      auto why = read_journal(path, {timestamp_ns{0}, timestamp_ns{INT64_MAX}}, got);
-      CAF_REQUIRE_EQUAL(why, "");
-      if (got.size() >= n)
-        break;
-      std::this_thread::sleep_for(5ms);
-    } while (std::chrono::steady_clock::now() < deadline);
+    itest::wait_until(
+      [&] {
+        got.clear();
+        auto why = read_journal(path, {timestamp_ns{0}, timestamp_ns{INT64_MAX}}, got);
+        CAF_REQUIRE_EQUAL(why, "");
+        return got.size() >= n;
+      },
+      5s, 5ms);
     return got;
   }
 
