@@ -122,6 +122,7 @@ public:
 
 private:
   audit_log() = default;
+  std::string next_line(const audit_record& r, std::string& hash, std::vector<uint8_t>& sig) const;
   bool finish_rotation(const std::string& rotated, const std::string& next, std::string line,
                        std::string hash, std::vector<uint8_t> sig, std::string& error);
   int fd_ = -1;

@@ -17,6 +17,7 @@
 
 #include "actors/kill/audit_chain_detail.hpp"
 #include "common/operator_auth.hpp"
+#include "common/write_all.hpp"
 #include "messages/time.hpp"
 
 namespace cwts {
@@ -160,21 +161,17 @@ audit_log::~audit_log() {
     ::close(fd_);
 }
 
-namespace {
-
-bool write_all(int fd, const std::string& data) {
-  for (size_t done = 0; done < data.size();) {
-    auto n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
+// The line that chains `r` after the head: its hash and (with a signer)
+// signature, as append and the rotation's first record write it.
+std::string audit_log::next_line(const audit_record& r, std::string& hash,
+                                 std::vector<uint8_t>& sig) const {
+  hash = chain_hash(head_, next_seq_, r.text());
+  sig.clear();
+  if (signer_)
+    sig = signer_->sign(audit_signing_payload(next_seq_, hash));
+  return std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text() + "\t"
+         + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
 }
-
-} // namespace
 
 bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
   if (rotation_due(wall_clock_now().ns)) {
@@ -184,12 +181,9 @@ bool audit_log::append(const audit_record& r, bool sync, std::string& error) {
       rotation_error_ = why;
     }
   }
-  auto hash = chain_hash(head_, next_seq_, r.text());
+  std::string hash;
   std::vector<uint8_t> sig;
-  if (signer_)
-    sig = signer_->sign(audit_signing_payload(next_seq_, hash));
-  std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text()
-                     + "\t" + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
+  std::string line = next_line(r, hash, sig);
   // O_APPEND: one write() of the whole line, so a record is never interleaved.
   // A failed write (a full disk) may leave part of the line: cut back to
   // the last whole record, so the log is never left damaged (reopened, a
@@ -233,12 +227,9 @@ bool audit_log::rotate(std::string& error) {
     .add("previous_file", rotated.substr(rotated.rfind('/') + 1))
     .add("previous_first_seq", static_cast<int64_t>(first_seq_))
     .add("previous_records", static_cast<int64_t>(next_seq_ - first_seq_));
-  auto hash = chain_hash(head_, next_seq_, r.text());
+  std::string hash;
   std::vector<uint8_t> sig;
-  if (signer_)
-    sig = signer_->sign(audit_signing_payload(next_seq_, hash));
-  std::string line = std::to_string(next_seq_) + "\t" + head_ + "\t" + hash + "\t" + r.text()
-                     + "\t" + (sig.empty() ? std::string("-") : to_hex(sig)) + "\n";
+  std::string line = next_line(r, hash, sig);
   auto next = path_ + ".next";
   int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

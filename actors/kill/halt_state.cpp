@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/hex.hpp"
+#include "common/write_all.hpp"
 
 namespace cwts {
 
@@ -30,18 +31,6 @@ bool parse_int(const std::string& text, int64_t& out) {
   if (errno != 0 || *end != '\0')
     return false;
   out = v;
-  return true;
-}
-
-bool write_all(int fd, const std::string& text) {
-  for (size_t done = 0; done < text.size();) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
   return true;
 }
 
