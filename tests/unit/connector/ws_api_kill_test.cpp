@@ -13,28 +13,18 @@
 #include <regex>
 
 #include "actors/connector/venue_session.hpp"
+#include "tests/unit/connector/ws_api_test_support.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
+using test::ioc_buy;
 using test::script_detail::eventually;
 using test::script_detail::peer;
 
 namespace {
 
 const symbol usdchf = *symbol::parse("USDCHF");
-
-order_request ioc_buy(const std::string& id) {
-  order_request req;
-  req.id = client_order_id{id};
-  req.sym = usdchf;
-  req.order_side = side::buy;
-  req.type = order_type::limit;
-  req.tif = time_in_force::ioc;
-  req.limit_price = *price::parse("0.5");
-  req.quantity = *qty::parse("1");
-  return req;
-}
 
 gateway_config rest_at(uint16_t port) {
   gateway_config g;
@@ -45,11 +35,7 @@ gateway_config rest_at(uint16_t port) {
 }
 
 ws_api_config ws_at(uint16_t port) {
-  ws_api_config c;
-  c.port = port;
-  c.api_key = "key";
-  c.secret = "secret";
-  return c;
+  return test::ws_api_at(port);
 }
 
 std::string field(const std::string& text, const char* name) {
@@ -59,28 +45,10 @@ std::string field(const std::string& text, const char* name) {
 }
 
 std::string answer_new(const std::string& text) {
-  return "{\"id\":\"" + field(text, "id") + "\",\"status\":200,\"result\":{\"symbol\":\"USDCHF\","
-         "\"orderId\":7,\"orderListId\":-1,\"clientOrderId\":\"" + field(text, "newClientOrderId")
-         + "\",\"transactTime\":1684804350068,\"price\":\"0.50000000\",\"origQty\":\"1.00000000\","
-           "\"executedQty\":\"0.00000000\",\"cummulativeQuoteQty\":\"0.00000000\",\"status\":\"NEW\","
-           "\"timeInForce\":\"GTC\",\"type\":\"LIMIT\",\"side\":\"BUY\"}}";
+  return test::place_answer(field(text, "id"), field(text, "newClientOrderId"), "NEW", "GTC");
 }
 
-struct ends {
-  std::mutex mtx;
-  std::vector<ws_api_completion> all;
-  ws_api_pipeline::done_fn fn() {
-    return [this](std::vector<ws_api_completion> batch) {
-      std::lock_guard<std::mutex> g(mtx);
-      for (auto& c : batch)
-        all.push_back(std::move(c));
-    };
-  }
-  std::size_t size() {
-    std::lock_guard<std::mutex> g(mtx);
-    return all.size();
-  }
-};
+using ends = test::ws_api_ends;
 
 template <class T>
 std::vector<T> only(const std::vector<session_output>& out) {

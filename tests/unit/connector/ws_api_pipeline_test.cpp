@@ -13,28 +13,18 @@
 #include <regex>
 
 #include "actors/connector/ws_api_pipeline.hpp"
+#include "tests/unit/connector/ws_api_test_support.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
+using test::ioc_buy;
 using test::script_detail::eventually;
 using test::script_detail::peer;
 
 namespace {
 
 test::ws_script_server::rest_body no_rest = [](const std::string&) { return std::string("{}"); };
-
-order_request ioc_buy(const std::string& id) {
-  order_request req;
-  req.id = client_order_id{id};
-  req.sym = *symbol::parse("USDCHF");
-  req.order_side = side::buy;
-  req.type = order_type::limit;
-  req.tif = time_in_force::ioc;
-  req.limit_price = *price::parse("0.5");
-  req.quantity = *qty::parse("1");
-  return req;
-}
 
 // What the venue reads of one request: its id and client order id.
 struct request_seen {
@@ -55,47 +45,17 @@ request_seen parse_request(const std::string& text) {
 }
 
 order_request buy_of(const std::string& id, const char* sym) {
-  auto req = ioc_buy(id);
-  req.sym = *symbol::parse(sym);
-  return req;
+  return ioc_buy(id, sym);
 }
 
 std::string answer(const request_seen& r, const char* status = "EXPIRED") {
-  return "{\"id\":\"" + r.id + "\",\"status\":200,\"result\":{\"symbol\":\"USDCHF\",\"orderId\":7,"
-         "\"orderListId\":-1,\"clientOrderId\":\"" + r.client_id + "\",\"transactTime\":1684804350068,"
-         "\"price\":\"0.50000000\",\"origQty\":\"1.00000000\",\"executedQty\":\"0.00000000\","
-         "\"cummulativeQuoteQty\":\"0.00000000\",\"status\":\"" + status + "\",\"timeInForce\":\"IOC\","
-         "\"type\":\"LIMIT\",\"side\":\"BUY\"}}";
+  return test::place_answer(r.id, r.client_id, status, "IOC");
 }
 
-// Collects every request's end (on the pipeline's thread).
-struct ends {
-  std::mutex mtx;
-  std::vector<ws_api_completion> all;
-
-  ws_api_pipeline::done_fn fn() {
-    return [this](std::vector<ws_api_completion> batch) {
-      std::lock_guard<std::mutex> g(mtx);
-      for (auto& c : batch)
-        all.push_back(std::move(c));
-    };
-  }
-  std::size_t size() {
-    std::lock_guard<std::mutex> g(mtx);
-    return all.size();
-  }
-  std::vector<ws_api_completion> copy() {
-    std::lock_guard<std::mutex> g(mtx);
-    return all;
-  }
-};
+using ends = test::ws_api_ends;
 
 ws_api_config config(uint16_t port) {
-  ws_api_config c;
-  c.port = port;
-  c.api_key = "key";
-  c.secret = "secret";
-  return c;
+  return test::ws_api_at(port);
 }
 
 } // namespace
