@@ -7,31 +7,13 @@
 #include <vector>
 
 #include "actors/strategy/market_maker.hpp"
+#include "tests/unit/strategy/market_maker_test_support.hpp"
 
 using namespace cwts;
 using namespace cwts::strategy;
+using namespace cwts::strategy::testing;
 
 namespace {
-
-price px(std::string_view s) { return *price::parse(s); }
-qty qt(std::string_view s) { return *qty::parse(s); }
-int64_t raw(std::string_view s) { return px(s).raw; }
-
-market_maker_config base_config() {
-  market_maker_config c;
-  c.id.value = "mm1";
-  c.account.value = "acct-1";
-  c.sym = *symbol::parse("BTCUSDT");
-  c.tick_size = px("0.01");
-  c.quote_qty = qt("1");
-  c.half_spread_ticks = 2;
-  c.requote_threshold_ticks = 3;
-  c.max_inventory = qt("2");
-  c.skew_ticks_per_quote = 1;
-  c.ema_weight_ppm = 1'000'000; // fair value = last trade, unless a test says otherwise
-  c.min_action_interval_ns = 0;
-  return c;
-}
 
 struct mm_fixture {
   int next = 0;
