@@ -16,18 +16,17 @@
 #include <rapidjson/document.h>
 
 #include "tests/integration/node/single_node.hpp"
+#include "tests/integration/report_orders/exported_records.hpp"
 #include "tests/integration/node/stop_node.hpp"
 #include "tests/integration/node/venue_view.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
 using namespace std::chrono_literals;
+using report_test::parse_jsonl;
+using report_test::record;
 
 namespace {
-
-struct record {
-  std::string type, venue_id, initiator, op, rejected_by, rule, fill_qty, node, related;
-};
 
 // The node's journal exported by the real `cwts report orders` (JSONL),
 // each order's records in time order.
@@ -40,19 +39,12 @@ std::map<std::string, std::vector<record>> exported(single_node& n, timestamp_ns
                          n.dir);
   CAF_REQUIRE_EQUAL(res.exit_code, 0);
   CAF_MESSAGE(res.err);
+  std::string error;
+  auto records = parse_jsonl(res.out, error); // every line a cwts.order_event.v1 record
+  CAF_REQUIRE_EQUAL(error, "");
   std::map<std::string, std::vector<record>> by_order;
-  for (auto& line : split_lines(res.out)) {
-    if (line.empty())
-      continue;
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    CAF_REQUIRE(!d.HasParseError());
-    auto s = [&](const char* k) { return std::string(d[k].GetString()); };
-    CAF_CHECK_EQUAL(s("schema"), "cwts.order_event.v1");
-    by_order[s("client_order_id")].push_back({s("event_type"), s("venue_order_id"), s("initiator"),
-                                              s("operator"), s("rejected_by"), s("reject_rule"),
-                                              s("fill_qty"), s("node"), s("related_order_id")});
-  }
+  for (auto& r : records)
+    by_order[r.id].push_back(std::move(r));
 
   return by_order;
 }
@@ -108,29 +100,8 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
   for (auto& [cid, v] : at_venue) {
     auto it = by_order.find(cid);
     CAF_REQUIRE(it != by_order.end());
-    int news = 0, ends = 0;
-    qty filled;
-    std::string final_type;
-    for (auto& e : it->second) {
-      CAF_CHECK_EQUAL(e.node, "solo");
-      news += e.type == "new" || e.type == "replaced"; // an amend's replacement is new at the venue
-      bool end = e.type == "filled" || e.type == "canceled" || e.type == "expired" || e.type == "rejected";
-      ends += end;
-      if (end)
-        final_type = e.type;
-      if (!e.fill_qty.empty())
-        filled = filled + *qty::parse(e.fill_qty);
-      if (!e.venue_id.empty())
-        CAF_CHECK_EQUAL(e.venue_id, std::to_string(v.order_id.value));
-    }
-    CAF_CHECK_EQUAL(news, 1);
-    CAF_CHECK_EQUAL(ends, 1);
-    std::string expected = v.status == order_status::filled     ? "filled"
-                           : v.status == order_status::canceled ? "canceled"
-                           : v.status == order_status::expired  ? "expired"
-                                                                 : to_string(v.status);
-    CAF_CHECK_EQUAL(final_type + " " + cid, expected + " " + cid);
-    CAF_CHECK_EQUAL(filled.to_string() + " " + cid, v.executed_qty.to_string() + " " + cid);
+    report_test::check_against_venue(cid, v, it->second,
+                                     [](const record& e) { CAF_CHECK_EQUAL(e.node, "solo"); });
     filled_orders += v.status == order_status::filled ? 1 : 0;
   }
   CAF_CHECK_GREATER_OR_EQUAL(filled_orders, 1);

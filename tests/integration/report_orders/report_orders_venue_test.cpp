@@ -24,11 +24,14 @@
 #include "actors/oms/oms_actor.hpp"
 #include "common/ini_file.hpp"
 #include "messages/registry.hpp"
+#include "tests/integration/report_orders/exported_records.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 using namespace cwts;
 using namespace cwts::itest;
 using namespace std::chrono_literals;
+using report_test::parse_jsonl;
+using report_test::record;
 
 namespace {
 
@@ -55,36 +58,6 @@ order_request make(const std::string& id, side s, order_type t, time_in_force ti
   o.quantity = *qty::parse(q);
   o.ts_init = wall_clock_now();
   return o;
-}
-
-// One exported record, the fields the checks read.
-struct record {
-  std::string type, id, venue_id, related, initiator, op, rejected_by, rule, fill_qty, fill_price;
-  std::string price, quantity, side, order_type, tif;
-};
-
-std::vector<record> parse_jsonl(const std::string& text, std::string& error) {
-  std::vector<record> out;
-  for (auto& line : split_lines(text)) {
-    if (line.empty())
-      continue;
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    if (d.HasParseError() || !d.IsObject()) {
-      error = "not JSON: " + line;
-      return {};
-    }
-    auto s = [&](const char* k) { return std::string(d[k].GetString()); };
-    if (s("schema") != "cwts.order_event.v1") {
-      error = "schema " + s("schema");
-      return {};
-    }
-    out.push_back({s("event_type"), s("client_order_id"), s("venue_order_id"), s("related_order_id"),
-                   s("initiator"), s("operator"), s("rejected_by"), s("reject_rule"), s("fill_qty"),
-                   s("fill_price"), s("price"), s("quantity"), s("side"), s("order_type"),
-                   s("time_in_force")});
-  }
-  return out;
 }
 
 struct fixture {
@@ -292,13 +265,8 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
   for (auto& [cid, v] : at_venue) {
     auto it = by_order.find(cid);
     CAF_REQUIRE(it != by_order.end());
-    auto& evs = it->second;
-    int news = 0, ends = 0;
-    qty filled;
     double quote = 0;
-    std::string final_type;
-    for (auto& e : evs) {
-      news += e.type == "new" || e.type == "replaced";
+    report_test::check_against_venue(cid, v, it->second, [&](const record& e) {
       // The order as the venue holds it (review R1 M5): price, quantity,
       // side, type and time in force on every record of it.
       if (v.has_details) {
@@ -309,25 +277,9 @@ CAF_TEST(the_export_matches_the_venues_order_history_one_to_one) {
         CAF_CHECK_EQUAL(cid + " " + e.order_type, cid + " " + to_string(v.type));
         CAF_CHECK_EQUAL(cid + " " + e.tif, cid + " " + to_string(v.tif));
       }
-      bool end = e.type == "filled" || e.type == "canceled" || e.type == "expired" || e.type == "rejected";
-      ends += end;
-      if (end)
-        final_type = e.type;
-      if (!e.fill_qty.empty()) {
-        filled = filled + *qty::parse(e.fill_qty);
+      if (!e.fill_qty.empty())
         quote += std::stod(e.fill_qty) * std::stod(e.fill_price);
-      }
-      if (!e.venue_id.empty())
-        CAF_CHECK_EQUAL(e.venue_id, std::to_string(v.order_id.value));
-    }
-    CAF_CHECK_EQUAL(news, 1);
-    CAF_CHECK_EQUAL(ends, 1);
-    std::string expected = v.status == order_status::filled     ? "filled"
-                           : v.status == order_status::canceled ? "canceled"
-                           : v.status == order_status::expired  ? "expired"
-                                                                 : to_string(v.status);
-    CAF_CHECK_EQUAL(final_type + " " + cid, expected + " " + cid);
-    CAF_CHECK_EQUAL(filled.to_string() + " " + cid, v.executed_qty.to_string() + " " + cid);
+    });
     CAF_CHECK(std::abs(quote - std::stod(v.cumulative_quote_qty.to_string())) < 1e-6);
   }
   CAF_CHECK(at_venue[id("mkt1")].executed_qty == *qty::parse("10"));
