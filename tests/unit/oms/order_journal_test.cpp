@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "actors/oms/order_journal.hpp"
+#include "tests/unit/oms/exec_raw.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
 
@@ -102,15 +103,6 @@ struct journal_fixture : oms_fixture {
     submit("d");
   }
 };
-
-// Runs one SQL statement through a second connection; SQLite's result code.
-int exec_raw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return rc;
-}
 
 } // namespace
 

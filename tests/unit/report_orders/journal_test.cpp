@@ -10,6 +10,7 @@
 #include "reporting/orders/journal_reader.hpp"
 #include "tests/unit/report_orders/event_lookup.hpp"
 #include "reporting/orders/merge.hpp"
+#include "tests/unit/oms/exec_raw.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
 
@@ -23,15 +24,6 @@ using cwts::report::lookup::types_of;
 namespace {
 
 const time_range everything{timestamp_ns{0}, timestamp_ns{INT64_MAX}};
-
-int exec_raw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return rc;
-}
-
 
 // An order store whose changes are journaled with their context, as the OMS does.
 struct fixture : oms_fixture {
