@@ -222,8 +222,17 @@ void journal_change(oms_ptr self, const client_order_id& id, order_status previo
 // connector's node (CLOCK_REALTIME there): the record says so, not the OMS's
 // clock (review R1 M4). Called while handling the connector's message.
 std::string connector_clock(oms_ptr self) {
-  return "connector_clock@" + (sent_by_this_node(self) ? self->state.cfg.self.value
-                                                       : sender_node_name(self));
+  auto& st = self->state;
+  if (sent_by_this_node(self))
+    return "connector_clock@" + st.cfg.self.value;
+  const auto& sender = self->current_sender();
+  if (!sender)
+    return "connector_clock@" + sender_node_name(self);
+  if (sender->node() != st.clock_node || st.clock_name.empty()) {
+    st.clock_node = sender->node();
+    st.clock_name = "connector_clock@" + sender_node_name(self);
+  }
+  return st.clock_name;
 }
 
 // Journal before send (DESIGN.md §3): an order the journal does not hold

@@ -65,6 +65,10 @@ struct oms_state {
   oms::order_store store;
   oms::order_journal journal;
   bool journal_wanted = false; // a path was configured
+  // connector_clock() of the last remote connector node seen: rendered once,
+  // not for every report it sends.
+  caf::node_id clock_node;
+  std::string clock_name;
   int64_t journal_restored = 0;
   // Group commit (group_commit.hpp): sends held until the batch commits.
   oms::group_commit commits{journal};
