@@ -49,6 +49,17 @@ std::map<std::string, std::vector<record>> exported(single_node& n, timestamp_ns
   return by_order;
 }
 
+// A level-2 kill, nothing left live at the OMS, then the node stopped: the
+// journal and the venue's history end together.
+void kill_and_stop(single_node& n, const std::string& reason) {
+  auto kill = n.kill({"--level=2", "--reason=" + reason});
+  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
+  auto settled = n.wait_for(
+    [](const node_status_view& s) { return s.counter("oms", "live_orders").value_or(-1) == 0; }, 20s);
+  CAF_CHECK(settled.met);
+  CWTS_STOP_NODE(n.node);
+}
+
 } // namespace
 
 CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
@@ -79,12 +90,7 @@ CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
   CAF_CHECK_EQUAL(after_oversized.counter("kill", "audit_records").value_or(-1), *audited);
   CAF_CHECK_EQUAL(after_oversized.mode, "ACTIVE");
 
-  auto kill = n.kill({"--level=2", "--reason=report orders itest"});
-  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
-  auto settled = n.wait_for(
-    [](const node_status_view& s) { return s.counter("oms", "live_orders").value_or(-1) == 0; }, 20s);
-  CAF_CHECK(settled.met);
-  CWTS_STOP_NODE(n.node);
+  kill_and_stop(n, "report orders itest");
 
   auto by_order = exported(n, started);
 
@@ -168,12 +174,7 @@ CAF_TEST(partial_fills_are_exported_as_the_venue_made_them) {
   CAF_REQUIRE(traded.met);
   // The venue's tape goes on filling what rests there: cancel it all (and
   // journal that) before the node stops, so both histories end together.
-  auto kill = n.kill({"--level=2", "--reason=report orders partial fills"});
-  CAF_CHECK_EQUAL(kill.raw.exit_code, 0);
-  auto settled = n.wait_for(
-    [](const node_status_view& s) { return s.counter("oms", "live_orders").value_or(-1) == 0; }, 20s);
-  CAF_CHECK(settled.met);
-  CWTS_STOP_NODE(n.node);
+  kill_and_stop(n, "report orders partial fills");
   auto by_order = exported(n, started);
 
   venue_view venue(n.paths, n.venue.port());
