@@ -86,6 +86,10 @@ struct order_request {
   // shrinks the position (common/order_gate.hpp, risk's flatten check).
   bool flatten = false;
   venue_name venue{}; // where it trades: the OMS sends it to that venue's connector
+  // The OMS's trading-lease epoch when it sent the order (0: no lease); a
+  // connector refuses an epoch older than one its node granted (fencing,
+  // docs/supervision.md "Trading lease").
+  int64_t lease_epoch = 0;
 };
 
 // Command: cancel one order.
@@ -141,7 +145,8 @@ using risk_rejected_atom = caf::atom_constant<caf::atom("riskrej")>;
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
   return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.account, x.sym, x.order_side,
-           x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten, x.venue);
+           x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten, x.venue,
+           x.lease_epoch);
 }
 
 template <class Inspector>

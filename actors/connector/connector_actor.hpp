@@ -58,6 +58,7 @@
 #include "actors/connector/ws_api_orders.hpp"
 #include "actors/connector/ws_api_pipeline.hpp"
 #include "common/kill_gate.hpp"
+#include "common/lease_gate.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "common/node_kill.hpp"
 #include "messages/order_book.hpp"
@@ -73,6 +74,9 @@ struct connector_actor_config {
   // per symbol feeds it).
   bool feed_validator = true;
   const kill_gate* gate = nullptr;
+  // The trading lease of role "connector.<venue>" and the fence for the
+  // OMS's epochs (common/lease_gate.hpp); null: not leased.
+  const lease_gate* lease = nullptr;
   account_id account; // the venue account these credentials trade ([venue] account)
   connector::gateway_config gateway;
   connector::market_stream_config stream;

@@ -42,6 +42,7 @@
 #include "caf/fwd.hpp"
 
 #include "common/kill_gate.hpp"
+#include "common/lease_gate.hpp"
 #include "common/node_kill.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
@@ -56,6 +57,9 @@ namespace cwts {
 struct oms_actor_config {
   node_id self;
   const kill_gate* gate = nullptr;
+  // The trading lease of role "oms" (common/lease_gate.hpp): null or the
+  // role not leased, orders carry epoch 0.
+  const lease_gate* lease = nullptr;
   std::string journal_path; // empty: no journal, in-memory store only
   // The venue of journal rows written before orders carried one (schema 1
   // and 2): the node's first configured venue.

@@ -23,6 +23,7 @@
 #include "actors/supervisor/supervision_plan.hpp"
 #include "common/cluster_members.hpp"
 #include "common/kill_gate.hpp"
+#include "common/lease_gate.hpp"
 #include "common/node_kill.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/ids.hpp"
@@ -54,6 +55,9 @@ struct supervisor_config {
   restart_strategy strategy = restart_strategy::one_for_one;
   restart_limits limits;
   kill_gate* gate = nullptr; // closed at level 1 on a node-level escalation
+  // The node's trading-lease gate (docs/supervision.md "Trading lease"):
+  // null, no lease (unit tests, a node without cluster members).
+  lease_gate* lease = nullptr;
   // Signs the level-2 node kill of a node-level escalation and this node's
   // announces to its peers after its roles changed (restart, takeover).
   // Null key: no kill is signed (the gate still closes), nothing announced.

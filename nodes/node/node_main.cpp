@@ -88,9 +88,10 @@ void restore_halt(const cwts::node_settings& s, cwts::kill_gate& gate) {
 }
 
 caf::actor start_supervisor(caf::actor_system& sys, const cwts::node_settings& s,
-                            cwts::kill_gate& gate, const cwts::node_hooks& hooks) {
+                            cwts::kill_gate& gate, cwts::lease_gate& lease,
+                            const cwts::node_hooks& hooks) {
   // Children, strategy, intensity, drills and standby (node_roles.cpp).
-  return cwts::spawn_supervisor(sys, cwts::make_supervisor_config(s, gate, hooks.kill));
+  return cwts::spawn_supervisor(sys, cwts::make_supervisor_config(s, gate, lease, hooks.kill));
 }
 
 // Prints the summary every interval until Ctrl-C, SIGTERM or the duration.
@@ -165,10 +166,11 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   // Declared before the actor system: actors use it until the system is gone.
   cwts::kill_gate gate;
   restore_halt(*settings, gate);
+  cwts::lease_gate lease; // the trading lease (docs/supervision.md "Trading lease")
   caf::actor_system sys{cfg};
   caf::actor supervisor;
   try {
-    supervisor = start_supervisor(sys, *settings, gate, hooks);
+    supervisor = start_supervisor(sys, *settings, gate, lease, hooks);
   } catch (const std::runtime_error& e) {
     // A store a role needs could not be opened ([compliance] outbox).
     std::cerr << "cwts-node: config error: " << e.what() << "\n";

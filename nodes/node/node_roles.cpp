@@ -153,8 +153,10 @@ void kraken_connector(connector_actor_config& cfg, const venue_settings& v) {
 }
 
 // One per venue of the node: role "connector.<venue>", supervised on its own.
-child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate) {
+child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate,
+                          const lease_gate& lease) {
   connector_actor_config cfg;
+  cfg.lease = &lease;
   cfg.self = s.self;
   cfg.venue = v.name;
   cfg.feed_validator = v.market_data;
@@ -266,8 +268,9 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
 }
 
-child_spec oms_spec(const node_settings& s, const kill_gate& gate) {
+child_spec oms_spec(const node_settings& s, const kill_gate& gate, const lease_gate& lease) {
   oms_actor_config cfg;
+  cfg.lease = &lease;
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.journal_path = s.oms_journal_path;
@@ -311,7 +314,7 @@ child_spec gpu_spec(const node_settings& s) {
 
 } // namespace
 
-std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
+std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, lease_gate& lease,
                                       const kill_child_factory& kill) {
   std::vector<child_spec> out;
   if (kill) {
@@ -324,11 +327,11 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
   if (s.has_role("gateway")) {
     out.push_back(validator_spec(s, gate));
     for (auto* v : s.venues())
-      out.push_back(connector_spec(s, *v, gate));
+      out.push_back(connector_spec(s, *v, gate, lease));
   }
   if (s.has_role("trading")) {
     out.push_back(risk_spec(s, gate));
-    out.push_back(oms_spec(s, gate));
+    out.push_back(oms_spec(s, gate, lease));
     out.push_back(strategy_spec(s));
   }
   if (s.gpu.enabled)
@@ -345,7 +348,7 @@ std::set<std::string> failover_roles(const std::vector<child_spec>& children) {
 }
 
 supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate,
-                                         const kill_child_factory& kill) {
+                                         lease_gate& lease, const kill_child_factory& kill) {
   supervisor_config cfg;
   cfg.self = s.self;
   cfg.gate = &gate;
@@ -356,7 +359,8 @@ supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate
                               std::chrono::nanoseconds(s.supervision.window).count()};
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   cfg.drills_enabled = s.supervision.drills_enabled;
-  cfg.children = make_children(s, gate, kill);
+  cfg.lease = &lease;
+  cfg.children = make_children(s, gate, lease, kill);
   cfg.held_roles = failover_roles(cfg.children);
   cfg.standby.active = s.supervision.standby_for;
   cfg.standby.failover_after = s.supervision.failover_after;

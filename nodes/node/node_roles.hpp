@@ -10,6 +10,7 @@
 
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "common/kill_gate.hpp"
+#include "common/lease_gate.hpp"
 #include "nodes/node/node_config.hpp"
 
 namespace cwts {
@@ -20,7 +21,9 @@ using kill_child_factory =
   std::function<caf::actor(caf::actor_system&, const node_settings&, kill_gate&)>;
 
 // `kill`, when set, spawns the `kill` child instead of the real coordinator.
-std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate,
+// `lease`: the node's trading-lease gate (common/lease_gate.hpp), read by
+// the OMS and the connectors on every order.
+std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, lease_gate& lease,
                                       const kill_child_factory& kill = {});
 
 // The roles a standby holds back until it takes over (docs/supervision.md
@@ -32,6 +35,7 @@ std::set<std::string> failover_roles(const std::vector<child_spec>& children);
 // The node's supervisor: its children, strategy and intensity ([supervisor]),
 // drills ([drill]), standby ([cluster] standby-for), node key and gate.
 supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate,
+                                         lease_gate& lease,
                                          const kill_child_factory& kill = {});
 
 } // namespace cwts
