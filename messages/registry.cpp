@@ -24,6 +24,10 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<trading_state>("cwts::trading_state");
   cfg.add_message_type<heartbeat>("cwts::heartbeat");
   cfg.add_message_type<peer_announce>("cwts::peer_announce");
+  cfg.add_message_type<lease_request>("cwts::lease_request");
+  cfg.add_message_type<lease_reply>("cwts::lease_reply");
+  cfg.add_message_type<lease_release>("cwts::lease_release");
+  cfg.add_message_type<lease_view>("cwts::lease_view");
   cfg.add_message_type<audit_anchor>("cwts::audit_anchor");
   cfg.add_message_type<symbol>("cwts::symbol");
   cfg.add_message_type<kill_id>("cwts::kill_id");

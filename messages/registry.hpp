@@ -10,6 +10,7 @@
 #include "messages/connector_status.hpp"
 #include "messages/gpu.hpp"
 #include "messages/kill.hpp"
+#include "messages/lease.hpp"
 #include "messages/market_data.hpp"
 #include "messages/operator_command.hpp"
 #include "messages/order_book.hpp"
@@ -57,6 +58,10 @@ using precond_atom = caf::atom_constant<caf::atom("precond")>;
 using connector_status_atom = caf::atom_constant<caf::atom("connstatus")>;
 // Asks the kill coordinator for its quorum_status (readiness).
 using quorum_atom = caf::atom_constant<caf::atom("quorum")>;
+// The trading lease (messages/lease.hpp): requests, replies and releases
+// between lease actors; the lease actor's view to its supervisor, and the
+// supervisor's mode for it (hold or watch).
+using lease_atom = caf::atom_constant<caf::atom("lease")>;
 
 // Role name ("oms", "connector", ...) -> actor, as a node's supervisor knows
 // it. Sent to every actor after each (re)spawn so handles never go stale.

@@ -35,6 +35,12 @@ lease_answer lease_grantor::on_request(const std::string& role, const std::strin
   a.epoch = g.epoch;
   a.holder = g.holder;
   bool running = g.until_ns > now_ns;
+  a.running = running;
+  if (now_ns < quiet_until_ns_) {
+    a.reason = "this member restarted: it grants nothing for "
+               + std::to_string((quiet_until_ns_ - now_ns) / 1'000'000) + " ms more";
+    return a;
+  }
   bool renewal = g.holder == candidate && g.epoch == epoch && epoch > 0;
   if (!renewal) {
     if (epoch <= g.epoch) {
@@ -49,11 +55,37 @@ lease_answer lease_grantor::on_request(const std::string& role, const std::strin
   g.holder = candidate;
   g.epoch = epoch;
   // At least `duration` of real time on this member's clock.
-  g.until_ns = now_ns + scaled(timing_.duration_ns, timing_.drift_ppm, +1);
+  g.until_ns = now_ns + grant_ns();
   a.granted = true;
+  a.running = true;
   a.epoch = epoch;
   a.holder = candidate;
   return a;
+}
+
+lease_answer lease_grantor::on_probe(const std::string& role, int64_t now_ns) const {
+  lease_answer a;
+  a.reason = "probe";
+  auto it = grants_.find(role);
+  if (!roles_.count(role)) {
+    a.reason = "'" + role + "' is not a leased role";
+  } else if (it != grants_.end()) {
+    a.epoch = it->second.epoch;
+    a.holder = it->second.holder;
+    a.running = it->second.until_ns > now_ns;
+  }
+  return a;
+}
+
+void lease_grantor::restore(const std::string& role, int64_t epoch) {
+  if (!roles_.count(role))
+    return;
+  auto& g = grants_[role];
+  g.epoch = std::max(g.epoch, epoch);
+}
+
+int64_t lease_grantor::grant_ns() const {
+  return scaled(timing_.duration_ns, timing_.drift_ppm, +1);
 }
 
 void lease_grantor::on_release(const std::string& role, const std::string& holder, int64_t epoch) {
@@ -82,12 +114,13 @@ int64_t lease_holder::start_round(int64_t now_ns) {
   if (!held(now_ns))
     epoch_ = std::max(epoch_, highest_seen_) + 1;
   round_sent_ns_ = now_ns;
+  ++round_;
   granted_by_.clear();
   return epoch_;
 }
 
-bool lease_holder::on_answer(const std::string& member, int64_t round_epoch, const lease_answer& a) {
-  if (!members_.count(member) || round_epoch != epoch_)
+bool lease_holder::on_answer(const std::string& member, uint64_t round, const lease_answer& a) {
+  if (!members_.count(member) || round != round_)
     return false;
   highest_seen_ = std::max(highest_seen_, a.epoch);
   if (!a.granted || a.epoch != epoch_ || a.holder != self_)

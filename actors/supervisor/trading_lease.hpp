@@ -25,6 +25,7 @@
 //
 // Times are monotonic ns of the local clock; members are node ids.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,6 +45,7 @@ struct lease_answer {
   int64_t epoch = 0;      // the epoch granted, or the highest this member promised
   std::string holder;     // on a refusal: who holds it now (may be empty)
   std::string reason;     // on a refusal: why
+  bool running = false;   // `holder`'s grant runs at this member now
 };
 
 // One member's side: grants each role to one holder at a time. Roles are
@@ -58,6 +60,20 @@ public:
   // the current grant has run out (its time plus the drift margin).
   lease_answer on_request(const std::string& role, const std::string& candidate, int64_t epoch,
                           int64_t now_ns);
+
+  // What this member knows of `role` (holder, epoch, whether its grant
+  // runs), granting nothing: a standby watches the active's lease with it.
+  lease_answer on_probe(const std::string& role, int64_t now_ns) const;
+
+  // A member that restarted may have granted just before it stopped: it
+  // grants nothing before `until_ns` (its start + duration * (1 + drift)).
+  void quiet_until(int64_t until_ns) { quiet_until_ns_ = until_ns; }
+  int64_t quiet_until_ns() const { return quiet_until_ns_; }
+  // The highest epoch promised for `role` before a restart (durable store):
+  // epochs never go back.
+  void restore(const std::string& role, int64_t epoch);
+  // The time one grant runs at a member (duration * (1 + drift)).
+  int64_t grant_ns() const;
 
   // The holder gives the role back (it stopped trading): the grant ends now.
   void on_release(const std::string& role, const std::string& holder, int64_t epoch);
@@ -75,6 +91,7 @@ private:
   std::set<std::string> members_;
   std::set<std::string> roles_;
   lease_timing timing_;
+  int64_t quiet_until_ns_ = 0;
   std::map<std::string, grant> grants_; // by role, only configured roles
 };
 
@@ -86,13 +103,23 @@ public:
 
   // Starts a request round at `now_ns` (send it to every member): a new
   // epoch above every epoch seen when not holding, the same epoch to renew.
-  // Returns the epoch to ask for.
+  // Returns the epoch to ask for; round() names the round.
   int64_t start_round(int64_t now_ns);
+  // The current round's id: answers carry it. A renewal keeps the epoch, so
+  // the epoch alone cannot tell a late answer of an earlier round (granted
+  // before this round's requests left) from one of this round.
+  uint64_t round() const { return round_; }
 
-  // A member's answer to the current round (answers to older rounds and
-  // from non-members are ignored; a member counts once). Returns true when
-  // this answer made the lease held (or renewed it).
-  bool on_answer(const std::string& member, int64_t round_epoch, const lease_answer& a);
+  // A member's answer to round `round` (answers to older rounds and from
+  // non-members are ignored; a member counts once). Returns true when this
+  // answer made the lease held (or renewed it).
+  bool on_answer(const std::string& member, uint64_t round, const lease_answer& a);
+  // An epoch a member reported outside a round (a probe's answer): the
+  // next new epoch asked for is above it.
+  void saw_epoch(int64_t epoch) { highest_seen_ = std::max(highest_seen_, epoch); }
+  // Grants counted in the current round.
+  size_t granted_count() const { return granted_by_.size(); }
+  int64_t highest_seen() const { return highest_seen_; }
 
   // Whether the lease is held at `now_ns`: false from its end on, and the
   // holder must then close the role's gate (nothing may be traded).
@@ -110,6 +137,7 @@ private:
   std::set<std::string> members_;
   lease_timing timing_;
   int64_t epoch_ = 0;          // the epoch held or asked for
+  uint64_t round_ = 0;
   int64_t highest_seen_ = 0;   // highest epoch any member reported
   int64_t round_sent_ns_ = 0;  // when the current round's requests left
   std::set<std::string> granted_by_;

@@ -30,7 +30,7 @@ struct cluster {
              const std::set<std::string>& reach) {
     auto epoch = h.start_round(now);
     for (auto& m : reach)
-      h.on_answer(m, epoch, grantors.at(m)->on_request("oms", self, epoch, now));
+      h.on_answer(m, h.round(), grantors.at(m)->on_request("oms", self, epoch, now));
     return h.held(now);
   }
 };
@@ -86,9 +86,9 @@ CAF_TEST(the_holder_stops_before_any_grantor_may_grant_again_at_worst_drift) {
   CAF_REQUIRE(answer.granted);
   for (auto& m : {"w1", "gw1"}) {
     lease_grantor other(members, {"oms"}, timing);
-    h.on_answer(m, epoch, other.on_request("oms", "tr1", epoch, 0));
+    h.on_answer(m, h.round(), other.on_request("oms", "tr1", epoch, 0));
   }
-  h.on_answer("tr2", epoch, answer);
+  h.on_answer("tr2", h.round(), answer);
   CAF_REQUIRE(h.held(sent_local));
   // Holder: local elapsed (held_until - sent) at a clock running fast.
   double holder_real_end = 0 + (h.held_until_ns() - sent_local) / (1 + rho);
@@ -129,14 +129,14 @@ CAF_TEST(stale_epochs_outsiders_unknown_roles_and_repeated_answers_are_refused) 
   lease_holder h("oms", "tr1", members, timing);
   auto epoch = h.start_round(0);
   CAF_CHECK_GREATER(epoch, 0);
-  lease_answer yes{true, epoch, "tr1", ""};
-  CAF_CHECK(!h.on_answer("gw1", epoch, yes));
-  CAF_CHECK(!h.on_answer("gw1", epoch, yes));
-  CAF_CHECK(!h.on_answer("mallory", epoch, yes));
-  CAF_CHECK(!h.on_answer("evil", epoch, yes));
+  lease_answer yes{true, epoch, "tr1", "", true};
+  CAF_CHECK(!h.on_answer("gw1", h.round(), yes));
+  CAF_CHECK(!h.on_answer("gw1", h.round(), yes));
+  CAF_CHECK(!h.on_answer("mallory", h.round(), yes));
+  CAF_CHECK(!h.on_answer("evil", h.round(), yes));
   CAF_CHECK(!h.held(0));
-  CAF_CHECK(h.on_answer("w1", epoch, yes) == false); // 2 of 3
-  CAF_CHECK(h.on_answer("tr2", epoch, yes));        // 3: held
+  CAF_CHECK(h.on_answer("w1", h.round(), yes) == false); // 2 of 3
+  CAF_CHECK(h.on_answer("tr2", h.round(), yes));        // 3: held
 }
 
 CAF_TEST(a_refusal_teaches_the_candidate_the_epoch_to_beat) {
@@ -150,4 +150,49 @@ CAF_TEST(a_refusal_teaches_the_candidate_the_epoch_to_beat) {
   CAF_CHECK_GREATER(b.epoch(), a.epoch());
   // The old holder, back, is refused at its old epoch and learns the new one.
   CAF_CHECK(!c.round(a, "tr1", 2100 * ms, {"tr1", "w1", "gw1", "tr2"}));
+}
+
+CAF_TEST(a_late_answer_of_an_earlier_round_does_not_count) {
+  cluster c;
+  lease_holder a("oms", "tr1", members, timing);
+  CAF_REQUIRE(c.round(a, "tr1", 0, {"tr1", "w1", "gw1"}));
+  // Round 2 starts at 500 ms; an answer granted at 100 ms (round 1's
+  // renewal, same epoch) arrives now: it must not extend the lease from 500.
+  auto epoch = a.start_round(100 * ms);
+  auto late = c.grantors.at("w1")->on_request("oms", "tr1", epoch, 100 * ms);
+  auto old_round = a.round();
+  a.start_round(500 * ms);
+  for (auto& m : {"tr1", "w1", "gw1"})
+    CAF_CHECK(!a.on_answer(m, old_round, late));
+  CAF_CHECK_EQUAL(a.granted_count(), 0u);
+}
+
+CAF_TEST(a_restarted_member_grants_nothing_in_its_quiet_period_and_keeps_its_epochs) {
+  lease_grantor g(members, {"oms"}, timing);
+  g.restore("oms", 7);
+  g.restore("unknown", 9); // not a leased role: ignored, the table does not grow
+  g.quiet_until(1000 * ms);
+  auto early = g.on_request("oms", "tr1", 8, 999 * ms);
+  CAF_CHECK(!early.granted);
+  CAF_CHECK(early.reason.find("restarted") != std::string::npos);
+  CAF_CHECK(!g.on_request("oms", "tr1", 7, 1000 * ms).granted); // not above 7
+  auto later = g.on_request("oms", "tr1", 8, 1000 * ms);
+  CAF_CHECK(later.granted);
+  CAF_CHECK_EQUAL(g.promised_epoch("oms"), 8);
+  CAF_CHECK_EQUAL(g.promised_epoch("unknown"), 0);
+}
+
+CAF_TEST(a_probe_reports_the_holder_and_grants_nothing) {
+  lease_grantor g(members, {"oms"}, timing);
+  auto none = g.on_probe("oms", 0);
+  CAF_CHECK(!none.granted);
+  CAF_CHECK(!none.running);
+  CAF_REQUIRE(g.on_request("oms", "tr1", 1, 0).granted);
+  auto seen = g.on_probe("oms", 10 * ms);
+  CAF_CHECK(!seen.granted);
+  CAF_CHECK(seen.running);
+  CAF_CHECK_EQUAL(seen.holder, "tr1");
+  CAF_CHECK_EQUAL(seen.epoch, 1);
+  CAF_CHECK(!g.on_probe("oms", 2000 * ms).running);
+  CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1); // a probe promises nothing
 }

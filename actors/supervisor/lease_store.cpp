@@ -1,0 +1,112 @@
+#include "actors/supervisor/lease_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace cwts {
+
+namespace {
+
+constexpr const char* header = "cwts-lease-epochs/1";
+
+std::string sys_error(const char* what, const std::string& path) {
+  return std::string(what) + " '" + path + "': " + std::strerror(errno);
+}
+
+bool write_all(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<lease_epochs> load_lease_epochs(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return lease_epochs{};
+  std::ifstream in(path);
+  if (!in) {
+    error = sys_error("cannot open", path);
+    return std::nullopt;
+  }
+  std::string line;
+  if (!std::getline(in, line) || line != header) {
+    error = "'" + path + "': not a lease epochs file (first line must be " + header + ")";
+    return std::nullopt;
+  }
+  lease_epochs out;
+  while (std::getline(in, line)) {
+    if (line.empty())
+      continue;
+    auto eq = line.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      error = "'" + path + "': bad entry '" + line + "' (expected <role>=<epoch>)";
+      return std::nullopt;
+    }
+    auto value = line.substr(eq + 1);
+    int64_t epoch = 0;
+    try {
+      size_t used = 0;
+      epoch = std::stoll(value, &used);
+      if (used != value.size() || epoch < 0)
+        throw std::invalid_argument("bad");
+    } catch (const std::exception&) {
+      error = "'" + path + "': bad epoch '" + value + "' for role " + line.substr(0, eq);
+      return std::nullopt;
+    }
+    out[line.substr(0, eq)] = epoch;
+  }
+  return out;
+}
+
+bool save_lease_epochs(const std::string& path, const lease_epochs& epochs, std::string& error) {
+  std::ostringstream text;
+  text << header << "\n";
+  for (auto& [role, epoch] : epochs)
+    text << role << "=" << epoch << "\n";
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = sys_error("cannot create", tmp);
+    return false;
+  }
+  bool ok = write_all(fd, text.str()) && ::fsync(fd) == 0;
+  if (!ok)
+    error = sys_error("cannot write", tmp);
+  if (::close(fd) != 0 && ok) {
+    error = sys_error("cannot close", tmp);
+    ok = false;
+  }
+  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = sys_error("cannot rename onto", path);
+    ok = false;
+  }
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  // The rename is durable only once the folder is synced.
+  auto folder = std::filesystem::path(path).parent_path();
+  int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return true;
+}
+
+} // namespace cwts
