@@ -77,7 +77,7 @@ std::optional<venue_error> matching_engine::validate(const book& b,
   return std::nullopt;
 }
 
-order_result matching_engine::place(const place_request& req, int64_t now_ms) {
+order_result matching_engine::place_in_book(const place_request& req, int64_t now_ms) {
   auto b = find_book(req.sym);
   if (!b) return venue_error{-1121, "Invalid symbol.", 400};
   if (auto err = validate(*b, req)) return *err;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "venue/balance_book.hpp"
+#include "venue/order_log.hpp"
 #include "venue/order_types.hpp"
 #include "venue/symbol_rules.hpp"
 
@@ -103,6 +104,12 @@ public:
   order_result amend(const std::string& account, symbol sym, const order_key& key,
                      const order_amend& r, int64_t now_ms);
   order_result query(const std::string& account, symbol sym, const order_key& key) const;
+
+  // The per-account order log (order_log.hpp): place, cancel, amend_quantity,
+  // amend and cancel_all record every account operation there, accepted or
+  // refused (matching_engine_log.cpp). Null: nothing recorded.
+  void set_order_log(order_log* log) { order_log_ = log; }
+  order_log* log() const { return order_log_; }
   std::vector<order> open_orders(const std::string& account,
                                  std::optional<symbol> sym) const;
   // Binance DELETE /api/v3/openOrders: -2011 when nothing was open.
@@ -144,6 +151,21 @@ public:
   size_t stored_orders() const { return orders_.size(); }
 
 private:
+  // The operations themselves; the public ones above record them.
+  order_result place_in_book(const place_request& req, int64_t now_ms);
+  order_result cancel_in_book(const std::string& account, symbol sym, const order_key& key,
+                              int64_t now_ms, const std::string& cancel_client_id);
+  order_result amend_quantity_in_book(const std::string& account, symbol sym, const order_key& key,
+                                      qty new_qty, const std::string& new_client_id, int64_t now_ms);
+  order_result amend_in_book(const std::string& account, symbol sym, const order_key& key,
+                             const order_amend& r, int64_t now_ms);
+  std::variant<std::vector<order>, venue_error>
+  cancel_all_in_book(const std::string& account, symbol sym, int64_t now_ms);
+  void log_result(const char* action, const std::string& account, symbol sym,
+                  const order_key* key, const order_result& r, const std::string& side,
+                  const std::string& quantity, const std::string& px,
+                  const std::string& client_id);
+
   // Bids are keyed by -price and asks by +price, so begin() is the best level
   // on both sides and one matching loop serves both.
   // One price level: its orders in time priority and their total remaining
@@ -212,6 +234,7 @@ private:
   commission_rates commission_;
   std::unordered_map<std::string, std::map<symbol, int64_t>> open_counts_;
   std::unordered_map<std::string, std::vector<account_trade>> account_trades_;
+  order_log* order_log_ = nullptr;
 };
 
 } // namespace cwts::venue

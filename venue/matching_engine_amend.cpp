@@ -9,9 +9,9 @@
 
 namespace cwts::venue {
 
-order_result matching_engine::amend(const std::string& account, symbol sym,
-                                    const order_key& key, const order_amend& r,
-                                    int64_t now_ms) {
+order_result matching_engine::amend_in_book(const std::string& account, symbol sym,
+                                            const order_key& key, const order_amend& r,
+                                            int64_t now_ms) {
   auto b = find_book(sym);
   if (!b) return venue_error{-1121, "Invalid symbol.", 400};
   auto found = find_order(account, sym, key);

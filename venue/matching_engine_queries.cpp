@@ -30,9 +30,9 @@ const order* matching_engine::find_order(const std::string& account, symbol sym,
   return &o;
 }
 
-order_result matching_engine::cancel(const std::string& account, symbol sym,
-                                     const order_key& key, int64_t now_ms,
-                                     const std::string& cancel_client_id) {
+order_result matching_engine::cancel_in_book(const std::string& account, symbol sym,
+                                             const order_key& key, int64_t now_ms,
+                                             const std::string& cancel_client_id) {
   auto b = find_book(sym);
   if (!b) return venue_error{-1121, "Invalid symbol.", 400};
   auto found = find_order(account, sym, key);
@@ -50,9 +50,10 @@ order_result matching_engine::cancel(const std::string& account, symbol sym,
   return o;
 }
 
-order_result matching_engine::amend_quantity(const std::string& account, symbol sym,
-                                             const order_key& key, qty new_qty,
-                                             const std::string& new_client_id, int64_t now_ms) {
+order_result matching_engine::amend_quantity_in_book(const std::string& account, symbol sym,
+                                                     const order_key& key, qty new_qty,
+                                                     const std::string& new_client_id,
+                                                     int64_t now_ms) {
   auto b = find_book(sym);
   if (!b) return venue_error{-1121, "Invalid symbol.", 400};
   auto found = find_order(account, sym, key);
@@ -135,7 +136,7 @@ std::vector<account_trade> matching_engine::trades_of(const std::string& account
 }
 
 std::variant<std::vector<order>, venue_error>
-matching_engine::cancel_all(const std::string& account, symbol sym, int64_t now_ms) {
+matching_engine::cancel_all_in_book(const std::string& account, symbol sym, int64_t now_ms) {
   if (!find_book(sym)) return venue_error{-1121, "Invalid symbol.", 400};
   std::vector<order> canceled;
   for (auto& o : open_orders(account, sym)) {

@@ -1,5 +1,7 @@
 #include "venue/venue_config.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -81,8 +83,23 @@ std::string resolve(const std::string& path, const std::string& base_dir) {
 void read_venue_section(const ini_file& ini, const std::string& base, venue_config& c,
                         error_text& err) {
   section_reader r(ini, "venue");
-  if (auto h = r.raw("host"); h && *h != "127.0.0.1")
-    err = r.where("host") + ": only 127.0.0.1 is supported (loopback only)";
+  // An IPv4 address to listen on: loopback by default; `cwts cluster up
+  // --netns` gives the venue its namespace's address (docs/operations.md).
+  if (auto h = r.raw("host")) {
+    in_addr a{};
+    if (inet_pton(AF_INET, h->c_str(), &a) != 1)
+      err = r.where("host") + ": '" + *h + "' is not an IPv4 address";
+    else
+      c.host = *h;
+  }
+  // The per-account order log (order_log.hpp): every order request that
+  // reaches the book, with the connection that sent it.
+  if (auto log = r.raw("order-log"); log && err.empty()) {
+    if (log->empty() || log->back() == '/')
+      err = r.where("order-log") + ": must name a file";
+    else
+      c.order_log = resolve(*log, base);
+  }
   double port = c.port, queue = static_cast<double>(c.ws_queue_limit);
   double weight_limit = static_cast<double>(c.request_weight_limit);
   r.number("port", port, 0, 65535, err);

@@ -48,7 +48,10 @@ struct extra_symbol {
 };
 
 struct venue_config {
-  std::string host = "127.0.0.1";
+  std::string host = "127.0.0.1"; // [venue] host: the IPv4 address to listen on
+  // [venue] order-log: JSONL file of every order request (docs/venue.md
+  // "Order log"); empty: none.
+  std::string order_log;
   int port = 0;
   double speed = 1.0;                // tape seconds per wall second; 0: unpaced
   double max_trades_per_second = 50; // cap on prints per second per symbol; 0: none

@@ -106,8 +106,12 @@ venue_fix_acceptor::venue_fix_acceptor(boost::asio::io_context& ioc, matching_en
   e.data_dictionary = cfg_.data_dictionary;
   e.resend_max_age_s = -1; // every ExecutionReport missed while a client was away
   fix::fix_callbacks cbs;
-  cbs.on_logon = [](const std::string& client) {
-    spdlog::info("event=fix_logon client={}", client);
+  cbs.on_logon = [this](const std::string& client) {
+    // Each logon is a new connection in the order log; the map holds one
+    // entry per configured client at most (only those can log on).
+    auto id = next_connection_id();
+    boost::asio::post(ioc_, [this, client, id] { connections_[client] = id; });
+    spdlog::info("event=fix_logon client={} connection={}", client, id);
   };
   cbs.on_logout = [](const std::string& client, const std::string& why) {
     spdlog::info("event=fix_logout client={} reason=\"{}\"", client, why);
@@ -158,7 +162,13 @@ void venue_fix_acceptor::send_to_account(const std::string& account, const fix::
 
 // QuickFIX's thread: onto the io thread, where the engine lives.
 void venue_fix_acceptor::on_message(const std::string& client, const fix::fix_message& m) {
-  boost::asio::post(ioc_, [this, client, m] {
+  auto received = wall_ns();
+  boost::asio::post(ioc_, [this, client, m, received] {
+    // Who sends it, for the per-account order log (venue/order_log.hpp).
+    // QuickFIX does not tell its sessions' peer addresses: remote stays empty.
+    auto c = connections_.find(client);
+    order_origin origin{"fix", c == connections_.end() ? 0 : c->second, {}, client, received};
+    origin_scope scope(engine_ref_.log(), origin);
     handle(client, m);
     if (settled_)
       settled_();
@@ -196,6 +206,7 @@ void venue_fix_acceptor::new_order(const std::string& client, const fix::fix_mes
   auto now = now_ms();
   if (auto why = std::get_if<fixv::fix_refusal>(&req)) {
     ++stats_.rejects;
+    record_refusal(client, m, *why);
     send(client, fixv::reject_report('8', m.get(ftag::cl_ord_id), m.get(ftag::symbol),
                                      m.get(ftag::side), next_exec_id(), *why, now));
     return;
@@ -208,6 +219,26 @@ void venue_fix_acceptor::new_order(const std::string& client, const fix::fix_mes
     return;
   }
   ++stats_.orders; // its reports went out from on_order
+}
+
+// A NewOrderSingle refused before it reached the book (a missing or bad
+// field) is still an order this client sent: the order log has it too.
+void venue_fix_acceptor::record_refusal(const std::string& client, const fix::fix_message& m,
+                                        const fixv::fix_refusal& why) {
+  auto* log = engine_ref_.log();
+  if (!log)
+    return;
+  order_log_record r;
+  r.account = account_of(client);
+  r.action = "new";
+  r.client_order_id = m.get(ftag::cl_ord_id);
+  r.symbol = m.get(ftag::symbol);
+  r.side = m.get(ftag::side) == "1" ? "BUY" : m.get(ftag::side) == "2" ? "SELL" : m.get(ftag::side);
+  r.quantity = m.get(ftag::order_qty);
+  r.price = m.get(ftag::price);
+  r.outcome = "refused";
+  r.error = why.text;
+  log->record(std::move(r));
 }
 
 void venue_fix_acceptor::cancel(const std::string& client, const fix::fix_message& m) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "actors/fix/fix_engine.hpp"
+#include "nodes/venue/fix_venue_codec.hpp"
 #include "venue/matching_engine.hpp"
 #include "venue/venue_config.hpp"
 
@@ -90,6 +91,8 @@ private:
   void send_to_account(const std::string& account, const fix::fix_message& m);
   std::string next_exec_id();
   std::string account_of(const std::string& client) const;
+  void record_refusal(const std::string& client, const fix::fix_message& m,
+                      const fixv::fix_refusal& why);
 
   boost::asio::io_context& ioc_;
   matching_engine& engine_ref_;
@@ -107,6 +110,8 @@ private:
   std::string exec_base_;
   uint64_t exec_seq_ = 0;
   uint64_t report_seq_ = 0;
+  // The order log's connection id of each client's current logon.
+  std::unordered_map<std::string, uint64_t> connections_;
 };
 
 } // namespace cwts::venue

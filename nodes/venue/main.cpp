@@ -1,5 +1,7 @@
 // cwts-venue: a local exchange speaking the Binance Spot REST/WebSocket
 // shapes, driven by a replayed trades tape (docs/venue.md).
+#include <arpa/inet.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -28,8 +30,13 @@ constexpr const char* usage =
   "usage: cwts-venue --config FILE [--port N] [--speed X] [--max-trades-per-second N]\n"
   "                  [--duration S] [--data FILE]\n"
   "                  [--tls-cert PEM --tls-key PEM] [--seed N] [--fix-port N] [--fix-store DIR]\n"
+  "                  [--host ADDR] [--order-log FILE]\n"
   "  --config FILE   venue INI file (see docs/venue.md)\n"
   "  --port N        TCP port on 127.0.0.1; 0 picks a free port\n"
+  "  --host ADDR     IPv4 address to listen on (overrides [venue] host; default\n"
+  "                  127.0.0.1; `cwts cluster up --netns` gives its namespace's)\n"
+  "  --order-log FILE  append one JSON line per order request (who sent it, what,\n"
+  "                  the outcome) to FILE (overrides [venue] order-log; docs/venue.md)\n"
   "  --speed X       replay speed factor (tape seconds per wall second); 0: unpaced,\n"
   "                  the tape as fast as the venue prints it (with the cap below)\n"
   "  --max-trades-per-second N  cap on prints per second per symbol (overrides\n"
@@ -43,7 +50,7 @@ constexpr const char* usage =
   "                  and order flow give the same book, order ids and trade ids\n"
   "  --fix-port N    FIX 4.4 acceptor on 127.0.0.1:N (0: a free port); turns [fix] on\n"
   "  --fix-store DIR FIX sequence numbers and sent messages (overrides [fix] store)\n"
-  "On start it prints one line: cwts-venue listening host=127.0.0.1 port=<N>\n"
+  "On start it prints one line: cwts-venue listening host=<ADDR> port=<N>\n"
   "(followed by ' fix_port=<M>' with the FIX acceptor on and ' tls=on' when TLS is on;\n"
   "docs/fix.md)\n"
   "examples:\n"
@@ -56,7 +63,7 @@ constexpr const char* usage =
 struct cli_options {
   std::string config;
   std::optional<double> port, speed, max_trades_per_second, duration, fix_port;
-  std::optional<std::string> data, tls_cert, tls_key, fix_store;
+  std::optional<std::string> data, tls_cert, tls_key, fix_store, host, order_log;
   std::optional<uint64_t> seed;
 };
 
@@ -101,6 +108,8 @@ cli_options parse_cli(int argc, char** argv) {
     else if (a == "--tls-key") o.tls_key = v;
     else if (a == "--fix-port") o.fix_port = number_arg(a, v, 0, 65535);
     else if (a == "--fix-store") o.fix_store = v;
+    else if (a == "--host") o.host = v;
+    else if (a == "--order-log") o.order_log = v;
     else if (a == "--seed") {
       o.seed = parse_seed(v);
       if (!o.seed) die("--seed: must be an unsigned 64-bit integer");
@@ -149,6 +158,16 @@ venue_config load_config(const cli_options& cli) {
   if (cli.data) cfg.data_file = *cli.data;
   if (cli.seed) cfg.seed.seed = *cli.seed;
   if (cli.tls_cert) cfg.tls = tls_config{true, *cli.tls_cert, *cli.tls_key};
+  if (cli.host) {
+    in_addr a{};
+    if (inet_pton(AF_INET, cli.host->c_str(), &a) != 1)
+      die("--host: '" + *cli.host + "' is not an IPv4 address");
+    cfg.host = *cli.host;
+  }
+  if (cli.order_log) {
+    if (cli.order_log->empty()) die("--order-log: must name a file");
+    cfg.order_log = *cli.order_log;
+  }
   return cfg;
 }
 
@@ -186,6 +205,12 @@ public:
       lanes_.push_back(std::make_unique<replay_lane>(ioc_, rules, std::move(tape), cfg));
     }
     engine_.set_commission({cfg.maker_commission, cfg.taker_commission});
+    if (!cfg.order_log.empty()) {
+      std::string error;
+      if (!order_log_.open(cfg.order_log, error))
+        throw std::runtime_error(error);
+      engine_.set_order_log(&order_log_);
+    }
     for (auto* a : keys_.accounts())
       for (auto& [asset, amount] : a->balances)
         engine_.fund(a->name, asset, amount);
@@ -212,22 +237,23 @@ public:
     // connect, so a seeded run's first requests always meet the same book.
     for (auto& l : lanes_)
       print_due(*l);
-    auto port = server_.listen(static_cast<uint16_t>(cfg_.port));
+    auto port = server_.listen(cfg_.host, static_cast<uint16_t>(cfg_.port));
     if (fix_)
       if (auto why = fix_->start(); !why.empty())
         throw std::runtime_error("[fix] acceptor: " + why);
-    std::cout << "cwts-venue listening host=127.0.0.1 port=" << port
+    std::cout << "cwts-venue listening host=" << cfg_.host << " port=" << port
               << (fix_ ? " fix_port=" + std::to_string(fix_->port()) : std::string())
               << (server_.tls() ? " tls=on" : "") << std::endl;
     std::string symbols;
     for (auto& l : lanes_)
       symbols += (symbols.empty() ? "" : ",") + std::string(l->rules.sym.view()) + ":"
                  + std::to_string(l->tape.size());
-    spdlog::info("event=start seed={} port={} tls={} symbols={} speed={} max_trades_per_second={} "
-                 "accounts={} faults={}",
-                 cfg_.seed.seed, port, server_.tls() ? "on" : "off", symbols, cfg_.speed,
+    spdlog::info("event=start seed={} host={} port={} tls={} symbols={} speed={} "
+                 "max_trades_per_second={} accounts={} faults={} order_log={}",
+                 cfg_.seed.seed, cfg_.host, port, server_.tls() ? "on" : "off", symbols, cfg_.speed,
                  cfg_.max_trades_per_second,
-                 keys_.size(), api_.faults().to_json());
+                 keys_.size(), api_.faults().to_json(),
+                 cfg_.order_log.empty() ? "off" : cfg_.order_log);
     if (server_.tls())
       spdlog::info("event=tls cert_file={} key_file={}", cfg_.tls.cert_file, cfg_.tls.key_file);
     signals_.async_wait([this](auto ec, int sig) {
@@ -296,11 +322,12 @@ private:
   void summary() {
     spdlog::info("event=summary tape_trades={} trades={} user_orders={} account_fills={} "
                  "requests={} ws_clients={} ws_dropped={} tape_loops={} replay_held={} rejects={} "
-                 "kraken_rejects={}",
+                 "kraken_rejects={} order_log_lines={} order_log_errors={}",
                  stats_.tape_trades, stats_.trades, stats_.user_orders, stats_.account_fills,
                  stats_.requests, stats_.ws_clients, stats_.ws_dropped, lanes_.front()->clock.loops(),
                  replay_held(),
-                 stats_.rejects_summary(), stats_.kraken_rejects.total());
+                 stats_.rejects_summary(), stats_.kraken_rejects.total(), order_log_.written(),
+                 order_log_.write_errors());
     if (fix_) {
       const auto& f = fix_->stats();
       const auto& c = fix_->session_counters();
@@ -337,6 +364,7 @@ private:
   venue_config cfg_;
   key_store keys_;
   asio::io_context ioc_{1};
+  order_log order_log_; // before the engine, which writes to it
   matching_engine engine_;
   venue_stats stats_;
   rest_api api_;

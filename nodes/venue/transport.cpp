@@ -20,4 +20,25 @@ ssl::context make_server_tls_context(const std::string& cert_file, const std::st
   return ctx;
 }
 
+namespace {
+
+std::string endpoint_text(const boost::asio::ip::tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  if (ec) return {};
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+} // namespace
+
+std::string remote_address(const http_transport& t) {
+  return std::visit(
+    [](auto& s) { return endpoint_text(boost::beast::get_lowest_layer(s).socket()); }, t);
+}
+
+std::string remote_address(const ws_transport& t) {
+  return std::visit(
+    [](auto& s) { return endpoint_text(boost::beast::get_lowest_layer(s).socket()); }, t);
+}
+
 } // namespace cwts::venue

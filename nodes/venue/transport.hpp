@@ -20,6 +20,11 @@ using http_transport = std::variant<plain_stream, tls_stream>;
 using ws_transport = std::variant<boost::beast::websocket::stream<plain_stream>,
                                   boost::beast::websocket::stream<tls_stream>>;
 
+// "address:port" of the peer of a connection (the venue's order log records
+// it); empty when the socket is already closed.
+std::string remote_address(const http_transport& t);
+std::string remote_address(const ws_transport& t);
+
 // A server TLS context (TLS 1.2+) with the certificate chain and private key
 // in PEM files. Throws std::runtime_error naming the file that failed.
 boost::asio::ssl::context make_server_tls_context(const std::string& cert_file,

@@ -29,7 +29,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(http_transport stream, venue_server& server)
     : stream_(std::move(stream)), server_(server),
-      delay_(std::visit([](auto& s) { return s.get_executor(); }, stream_)) {}
+      delay_(std::visit([](auto& s) { return s.get_executor(); }, stream_)),
+      connection_(next_connection_id()), remote_(remote_address(stream_)) {}
 
   void start() {
     auto* tls = std::get_if<tls_stream>(&stream_);
@@ -87,6 +88,16 @@ private:
     // /api/v5/... is OKX's surface, /0/... Kraken's; everything else stays
     // Binance's.
     http_reply reply;
+    // Who sends it, for the per-account order log (venue/order_log.hpp).
+    order_origin origin{"rest", connection_, remote_, std::string(view.api_key.value_or("")), wall_ns()};
+    if (okx_rest_api::serves(view.target)) {
+      origin.protocol = "okx-rest";
+      origin.credential = std::string(view.ok_access_key.value_or(""));
+    } else if (kraken_rest_api::serves(view.target)) {
+      origin.protocol = "kraken-rest";
+      origin.credential = std::string(header("API-Key").value_or(""));
+    }
+    origin_scope scope(server_.api().engine().log(), origin);
     if (okx_rest_api::serves(view.target)) {
       reply = server_.okx_api().handle(view, venue_server::wall_ms());
     } else if (kraken_rest_api::serves(view.target)) {
@@ -220,6 +231,8 @@ private:
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
   asio::steady_timer delay_;
+  uint64_t connection_; // venue-wide id of this connection (order log)
+  std::string remote_;  // its peer, "address:port"
 };
 
 } // namespace
@@ -256,8 +269,8 @@ venue_server::venue_server(asio::io_context& ioc, rest_api& api, venue_stats& st
                  name);
 }
 
-uint16_t venue_server::listen(uint16_t port) {
-  tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), port};
+uint16_t venue_server::listen(const std::string& host, uint16_t port) {
+  tcp::endpoint ep{asio::ip::make_address(host), port};
   acceptor_.open(ep.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(ep);

@@ -37,9 +37,10 @@ public:
   venue_server(boost::asio::io_context& ioc, rest_api& api, venue_stats& stats,
                size_t ws_queue_limit);
 
-  // Binds 127.0.0.1:port (0 picks a free port), starts the depth-diff
-  // timers (100 ms and 1000 ms) and returns the bound port.
-  uint16_t listen(uint16_t port);
+  // Binds host:port (host an IPv4 address, 127.0.0.1 unless the config
+  // names another; port 0 picks a free one), starts the depth-diff timers
+  // (100 ms and 1000 ms) and returns the bound port.
+  uint16_t listen(const std::string& host, uint16_t port);
   // TLS on the whole listener (https, wss); call before listen().
   void use_tls(std::unique_ptr<boost::asio::ssl::context> ctx) { tls_ = std::move(ctx); }
   bool tls() const { return tls_ != nullptr; }

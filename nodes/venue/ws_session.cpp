@@ -27,18 +27,27 @@ ws_transport upgrade_transport(http_transport&& stream) {
 
 ws_session::ws_session(http_transport stream, venue_server& server, stream_request streams)
   : ws_(upgrade_transport(std::move(stream))), server_(server), streams_(std::move(streams)) {
+  remember_peer();
 }
 
 ws_session::ws_session(http_transport stream, venue_server& server, ws_api_session api)
   : ws_(upgrade_transport(std::move(stream))), server_(server), api_(std::move(api)) {
+  remember_peer();
 }
 
 ws_session::ws_session(http_transport stream, venue_server& server, okx::ws_state okx)
   : ws_(upgrade_transport(std::move(stream))), server_(server), okx_(std::move(okx)) {
+  remember_peer();
 }
 
 ws_session::ws_session(http_transport stream, venue_server& server, kraken::ws_state kraken)
   : ws_(upgrade_transport(std::move(stream))), server_(server), kraken_(std::move(kraken)) {
+  remember_peer();
+}
+
+void ws_session::remember_peer() {
+  connection_ = next_connection_id();
+  remote_ = remote_address(ws_);
 }
 
 void ws_session::accept(beast::http::request<beast::http::string_body> req) {
@@ -98,6 +107,10 @@ void ws_session::on_read(beast::error_code ec) {
   if (ec) return fail("read", ec);
   auto text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
+  // Who sends it, for the per-account order log (venue/order_log.hpp).
+  order_origin origin{okx_ ? "okx-ws" : kraken_ ? "kraken-ws" : "ws-api", connection_, remote_, {},
+                      wall_ns()};
+  origin_scope scope(server_.api().engine().log(), origin);
   if (in_hub()) {
     // An order op changed the book and the account: publish both.
     auto now = venue_server::wall_ms();

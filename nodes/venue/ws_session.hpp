@@ -62,6 +62,8 @@ private:
   void unregister();
   // OKX and Kraken connections belong to a hub, which feeds them.
   bool in_hub() const { return okx_ || kraken_; }
+  // Connection id and peer address for the order log.
+  void remember_peer();
 
   ws_transport ws_;
   venue_server& server_;
@@ -73,6 +75,8 @@ private:
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool open_ = false;
   bool closing_ = false;
+  uint64_t connection_ = 0;
+  std::string remote_;
 };
 
 } // namespace cwts::venue

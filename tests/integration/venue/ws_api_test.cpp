@@ -5,6 +5,8 @@
 #define CAF_SUITE venue_ws_api_integration
 #include "caf/test/unit_test_impl.hpp"
 
+#include <fstream>
+
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -165,7 +167,11 @@ CAF_TEST(ws_api_general_and_session_methods) {
 
 CAF_TEST(ws_api_signed_order_methods) {
   CAF_REQUIRE(caf::test::engine::argc() >= 3);
-  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2]);
+  // The order log (docs/venue.md "Order log") records this connection's orders.
+  auto order_log = "/tmp/cwts-ws-api-order-log-" + std::to_string(getpid()) + ".jsonl";
+  std::remove(order_log.c_str());
+  venue_process venue(caf::test::engine::argv()[1], caf::test::engine::argv()[2], "2000",
+                      {"--order-log", order_log});
   ws_api_client c(venue.port);
   // A bid far below the market (the tape trades near 1.19) rests.
   auto placed = c.call(req("1", "order.place",
@@ -177,6 +183,17 @@ CAF_TEST(ws_api_signed_order_methods) {
                          0) == 0);
   CAF_CHECK_EQUAL(str_field(placed, "status"), "NEW");
   CAF_CHECK_EQUAL(str_field(placed, "clientOrderId"), "wsapi1");
+  {
+    std::ifstream log(order_log);
+    std::string first;
+    std::getline(log, first);
+    CAF_MESSAGE("order log: " << first);
+    CAF_CHECK(first.find("\"protocol\":\"ws-api\"") != std::string::npos);
+    CAF_CHECK(first.find("\"client_order_id\":\"wsapi1\"") != std::string::npos);
+    CAF_CHECK(first.find("\"remote\":\"127.0.0.1:") != std::string::npos);
+    CAF_CHECK(first.find("\"outcome\":\"accepted\",\"status\":\"NEW\"") != std::string::npos);
+    std::remove(order_log.c_str());
+  }
   CAF_CHECK(placed.find("\"fills\":[]") != std::string::npos);
   // Order placement lists the ORDERS limits with the account's counts.
   CAF_CHECK(placed.find("{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\","
