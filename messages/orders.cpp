@@ -57,6 +57,8 @@ const char* to_string(reject_reason r) {
     case reject_reason::not_reconciled: return "not_reconciled";
     case reject_reason::replace_refused: return "replace_refused";
     case reject_reason::venue_not_connected: return "venue_not_connected";
+    case reject_reason::no_trading_lease: return "no_trading_lease";
+    case reject_reason::fenced_epoch: return "fenced_epoch";
   }
   return "?";
 }

@@ -56,11 +56,14 @@ enum class reject_reason : uint8_t {
   replace_refused, // amend: the original is unknown or not live, ended before its cancel,
                    // or the replacement changes symbol or side
   venue_not_connected, // no connector of the order's venue in the cluster, or not this one's
+  // Trading lease (issue 24, docs/supervision.md "Trading lease"):
+  no_trading_lease, // the node does not hold the lease of the role that would send it, now
+  fenced_epoch,     // its lease epoch is older than one the connector's node granted or saw
 };
 
-// Number of reject_reason values (venue_not_connected is the last).
+// Number of reject_reason values (fenced_epoch is the last).
 inline constexpr size_t reject_reason_count =
-  static_cast<size_t>(reject_reason::venue_not_connected) + 1;
+  static_cast<size_t>(reject_reason::fenced_epoch) + 1;
 
 const char* to_string(side s);
 const char* to_string(order_type t);

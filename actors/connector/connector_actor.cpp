@@ -40,6 +40,9 @@ struct connector_state {
   connector_actor_config cfg;
   std::shared_ptr<oms_outbox> oms = std::make_shared<oms_outbox>();
   std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
+  // The trading lease and the OMS's epoch fence (order_fence.hpp), read on
+  // the thread that sends; set at spawn.
+  std::shared_ptr<connector::order_fence> fence;
   // Destroyed bottom-up: the worker first (finishing its job; the adapter is
   // stopped before, so nothing posts to it any more), then the stream, then
   // the adapter they used.
@@ -92,9 +95,14 @@ connector::adapter_context context_of(connector_ptr self) {
     ++*requests;
     send_as_connector(me, *oms, retry_atom::value);
   };
-  // The gate is atomic: safe from the adapter's own threads.
-  if (const kill_gate* gate = st.cfg.gate)
-    ctx.admits = [gate](const order_request& o) { return gate_admits(*gate, o); };
+  // The gate and the lease are atomic: safe from the adapter's own threads.
+  // An order that waited inside the adapter is refused there as the gate's
+  // (kill_gate_closed) when its lease lapsed or a newer epoch came meanwhile.
+  const kill_gate* gate = st.cfg.gate;
+  auto fence = st.fence;
+  ctx.admits = [gate, fence](const order_request& o) {
+    return (gate == nullptr || gate_admits(*gate, o)) && fence->still_admits(o, monotonic_ns());
+  };
   return ctx;
 }
 
@@ -285,6 +293,9 @@ actor_stats stats(connector_ptr self) {
                    {"full_stop_disconnects", st.disconnects},
                    {"orders_refused_disconnected", st.refused_disconnected},
                    {"orders_refused_foreign_venue", st.oms->foreign_refused},
+                   {"rejected.no_trading_lease", st.fence->refused_no_lease()},
+                   {"rejected.fenced_epoch", st.fence->refused_fenced()},
+                   {"lease.highest_epoch_seen", st.fence->highest_seen()},
                    {"kills_requested", st.kills_requested},
                    {"kills_unsent", st.kills_unsent}}};
   auto& k = out.counters;
@@ -406,8 +417,12 @@ caf::message_handler open_handlers(connector_ptr self) {
       if (!st.guard.local_or(self, st.oms->get(), "order_request")
           || connector::refused_foreign_venue(self->address(), *st.oms, req))
         return;
-      // The gate is read right before the send (on the worker for REST).
-      on_order_channel(self, [req, gate](venue_adapter& a) { return a.place(req, gate_admits(*gate, req)); });
+      // The lease, the epoch fence and the gate are read right before the
+      // send (on the worker for REST).
+      auto fence = st.fence;
+      on_order_channel(self, [req, gate, fence](venue_adapter& a) {
+        return connector::place_fenced(a, *fence, gate, req);
+      });
     },
     [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {
       if (!self->state.guard.local(self, "disconnect"))
@@ -484,6 +499,7 @@ caf::behavior connector_actor(connector_ptr self, connector_actor_config cfg,
   st.guard.install(self); // strays dropped and counted, never fatal
   st.cfg = std::move(cfg);
   st.oms->set_venue(st.cfg.venue);
+  st.fence = std::make_shared<connector::order_fence>(st.cfg.lease, connector_role(st.cfg.venue));
   st.worker = std::make_unique<serial_worker>();
   st.adapter = make_adapter(context_of(self));
   start_stream(self);

@@ -20,6 +20,9 @@
 // connecting and live serve orders alike (the worker runs the adapter's
 // start first); cut is a level-4 kill: market stream and order channel
 // stopped, every order refused with venue_unreachable until a reset.
+// Every order, right before the adapter gets it, passes the trading lease of
+// "connector.<venue>" and the OMS's epoch fence (order_fence.hpp: refused
+// no_trading_lease / fenced_epoch); cancels are never asked.
 // Messages (each from the senders sender_guard admits, docs/kill-switch.md
 // "Safety messages and the actor layer"): order_request, cancel_request,
 // reconcile_orders (answered with a venue_snapshot to the OMS),

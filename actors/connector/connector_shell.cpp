@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/order_gate.hpp"
+
 namespace cwts::connector {
 
 connector_status make_connector_status(const market_source* stream, bool venue_lost,
@@ -62,6 +64,19 @@ order_book_snapshot take_book_snapshot(market_source* stream, const std::vector<
   for (auto& l : view->asks)
     out.asks.push_back(book_level{l.px, l.quantity});
   return out;
+}
+
+std::vector<adapter_output> place_fenced(venue_adapter& adapter, order_fence& fence,
+                                         const kill_gate* gate, const order_request& req) {
+  auto v = fence.admit(req, monotonic_ns());
+  if (v.admitted())
+    return adapter.place(req, gate == nullptr || gate_admits(*gate, req));
+  auto why = fence.describe(v);
+  if (v.first_of_stretch)
+    spdlog::warn("event=order_refused_lease role={} reason={} id={} order_epoch={} bar={} "
+                 "detail=\"{}\"", fence.role(), to_string(v.reason()), req.id.value,
+                 v.order_epoch, v.bar, why);
+  return {order_reject{req.id, req.sym, v.reason(), std::move(why), wall_clock_now(), req.venue}};
 }
 
 namespace {

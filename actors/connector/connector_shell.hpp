@@ -21,6 +21,9 @@
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/market_source.hpp"
+#include "actors/connector/order_fence.hpp"
+#include "actors/connector/venue_adapter.hpp"
+#include "common/kill_gate.hpp"
 #include "messages/connector_status.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
@@ -104,6 +107,13 @@ void send_all_as_connector(const caf::actor_addr& me, const oms_outbox& to,
 // arriving here was misrouted or forged. True when refused.
 bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const order_request& req);
 bool refused_foreign_venue(const caf::actor_addr& me, oms_outbox& to, const cancel_request& c);
+
+// The order path's last step, on the thread that sends (the worker for
+// blocking adapters): the trading lease and the epoch fence first
+// (order_fence.hpp: refused no_trading_lease / fenced_epoch, counted, the
+// first of a stretch logged), then the adapter with the kill gate read now.
+std::vector<adapter_output> place_fenced(venue_adapter& adapter, order_fence& fence,
+                                         const kill_gate* gate, const order_request& req);
 
 // (connector_status_atom): the venue link as /readyz and the health rules
 // decide on it. `stream` null: not connected. A book counts as unsynced only

@@ -272,6 +272,10 @@ void order_metrics(families& f, const node_status& st) {
         {{"venue", v.value}, {"channel", "rest"}});
     one(f, st, role, "venue_rejects", "cwts_venue_rejects_total", "Orders the venue rejected.",
         true, {{"venue", v.value}});
+    // Trading lease (docs/connector.md "Trading lease and fencing").
+    by_prefix(f, st, role, "rejected.", "cwts_connector_rejected_total",
+              "Orders a connector refused before the venue (no_trading_lease, fenced_epoch), by "
+              "venue and reason.", "reason", true, 1.0, {{"venue", v.value}});
   }
 }
 

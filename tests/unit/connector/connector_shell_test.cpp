@@ -101,6 +101,9 @@ private:
 
 struct fixture : testing::actor_test_system {
   kill_gate gate;
+  // The trading lease (issue 24): no roles unless a test configures them
+  // before start(), so nothing is leased and every order passes.
+  lease_gate lease;
   std::shared_ptr<test_adapter> adapter;
   caf::actor connector;
   int next_order = 0;
@@ -119,6 +122,7 @@ struct fixture : testing::actor_test_system {
     cfg.self = node_id{"n1"};
     cfg.venue = test_venue;
     cfg.gate = &gate;
+    cfg.lease = &lease;
     cfg.account = account_id{"acct"};
     cfg.symbols = {sym("BTCUSDT")};
     cfg.stream.depth = false; // no venue to stream from: the stream keeps retrying
@@ -131,6 +135,60 @@ struct fixture : testing::actor_test_system {
     });
     caf::actor me = *self;
     (*self)->send(connector, wire_atom::value, role_directory{{"oms", me}, {"kill", me}});
+  }
+
+  order_request order_of_epoch(int64_t epoch) {
+    auto o = order();
+    o.lease_epoch = epoch;
+    return o;
+  }
+
+  // Leases this connector's role until 10 s from now, the OMS's at `granted`.
+  void hold_lease(int64_t granted) {
+    lease.hold(connector_role(test_venue), 1, monotonic_ns() + 10'000'000'000);
+    lease.granted("oms", granted);
+  }
+
+  void refuses_orders_without_its_lease_but_not_cancels() {
+    auto o = order();
+    (*self)->send(connector, o);
+    auto refused = expect_reject();
+    CAF_CHECK_EQUAL(refused.id, o.id);
+    CAF_CHECK(refused.reason == reject_reason::no_trading_lease);
+    CAF_CHECK(refused.venue == test_venue);
+    CAF_CHECK(refused.detail.find("connector.testex") != std::string::npos);
+    CAF_CHECK_EQUAL(adapter->places.load(), 0);
+    // A cancel only lowers risk: it goes out without a lease.
+    (*self)->send(connector, cancel_request{o.id, o.sym, wall_clock_now(), test_venue});
+    CAF_CHECK(expect_report().status == order_status::canceled);
+    CAF_CHECK_EQUAL(adapter->cancels.load(), 1);
+    auto s = stats();
+    CAF_CHECK_EQUAL(s.counters["rejected.no_trading_lease"], 1);
+    CAF_CHECK_EQUAL(s.counters["rejected.fenced_epoch"], 0);
+  }
+
+  void fences_older_epochs_and_raises_the_bar() {
+    hold_lease(3);
+    auto current = order_of_epoch(3);
+    (*self)->send(connector, current);
+    CAF_CHECK_EQUAL(expect_report().id, current.id);
+    // An older holder's order: fenced by the epoch this node granted.
+    (*self)->send(connector, order_of_epoch(2));
+    auto fenced = expect_reject();
+    CAF_CHECK(fenced.reason == reject_reason::fenced_epoch);
+    CAF_CHECK(fenced.detail.find("epoch 2 is older than epoch 3") != std::string::npos);
+    // A newer holder (granted by another majority): admitted, and from now
+    // on the bar is its epoch.
+    auto newer = order_of_epoch(5);
+    (*self)->send(connector, newer);
+    CAF_CHECK_EQUAL(expect_report().id, newer.id);
+    (*self)->send(connector, order_of_epoch(4));
+    CAF_CHECK(expect_reject().reason == reject_reason::fenced_epoch);
+    CAF_CHECK_EQUAL(adapter->places.load(), 2);
+    auto s = stats();
+    CAF_CHECK_EQUAL(s.counters["rejected.fenced_epoch"], 2);
+    CAF_CHECK_EQUAL(s.counters["rejected.no_trading_lease"], 0);
+    CAF_CHECK_EQUAL(s.counters["lease.highest_epoch_seen"], 5);
   }
 
   order_request order(venue_name v = test_venue) {
@@ -328,6 +386,66 @@ CAF_TEST(binance_and_fix_keep_binance_market_data) {
   (*self)->request(connector, 5s, connector_status_atom::value)
     .receive([&](const connector_status& st) { CAF_CHECK(st.unsynced_books.empty()); }, // depth off
              [](caf::error&) { CAF_FAIL("no connector_status"); });
+}
+
+CAF_TEST(blocking_adapter_refuses_orders_without_the_lease) {
+  lease.add_role(connector_role(test_venue));
+  start(true);
+  refuses_orders_without_its_lease_but_not_cancels();
+}
+
+CAF_TEST(non_blocking_adapter_refuses_orders_without_the_lease) {
+  lease.add_role(connector_role(test_venue));
+  start(false);
+  refuses_orders_without_its_lease_but_not_cancels();
+}
+
+CAF_TEST(orders_are_refused_once_the_lease_end_has_passed) {
+  lease.add_role(connector_role(test_venue));
+  // Held at epoch 2, ended a second ago: no message had to close anything.
+  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000);
+  start(true);
+  (*self)->send(connector, order());
+  auto refused = expect_reject();
+  CAF_CHECK(refused.reason == reject_reason::no_trading_lease);
+  CAF_CHECK(refused.detail.find("epoch 2 ended") != std::string::npos);
+  CAF_CHECK_EQUAL(adapter->places.load(), 0);
+}
+
+CAF_TEST(blocking_adapter_fences_older_epochs) {
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  start(true);
+  fences_older_epochs_and_raises_the_bar();
+}
+
+CAF_TEST(non_blocking_adapter_fences_older_epochs) {
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  start(false);
+  fences_older_epochs_and_raises_the_bar();
+}
+
+CAF_TEST(an_epoch_zero_order_is_fenced_where_the_oms_role_is_leased) {
+  lease.add_role("oms"); // the connector's own role not leased here
+  lease.granted("oms", 1);
+  start(false);
+  (*self)->send(connector, order_of_epoch(0));
+  CAF_CHECK(expect_reject().reason == reject_reason::fenced_epoch);
+  CAF_CHECK_EQUAL(adapter->places.load(), 0);
+}
+
+CAF_TEST(an_order_waiting_in_the_adapter_is_asked_about_the_lease_again) {
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  hold_lease(1);
+  start(false);
+  stats(); // the actor has made its adapter (and the context) by now
+  CAF_REQUIRE(adapter->ctx.admits);
+  CAF_CHECK(adapter->ctx.admits(order_of_epoch(1)));
+  CAF_CHECK(!adapter->ctx.admits(order_of_epoch(0)));
+  lease.drop(connector_role(test_venue));
+  CAF_CHECK(!adapter->ctx.admits(order_of_epoch(1)));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
