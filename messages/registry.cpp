@@ -28,6 +28,9 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<lease_reply>("cwts::lease_reply");
   cfg.add_message_type<lease_release>("cwts::lease_release");
   cfg.add_message_type<lease_view>("cwts::lease_view");
+  cfg.add_message_type<journal_batch>("cwts::journal_batch");
+  cfg.add_message_type<journal_ack>("cwts::journal_ack");
+  cfg.add_message_type<journal_resend>("cwts::journal_resend");
   cfg.add_message_type<audit_anchor>("cwts::audit_anchor");
   cfg.add_message_type<symbol>("cwts::symbol");
   cfg.add_message_type<kill_id>("cwts::kill_id");

@@ -9,6 +9,7 @@
 #include "messages/cluster.hpp"
 #include "messages/connector_status.hpp"
 #include "messages/gpu.hpp"
+#include "messages/journal_ship.hpp"
 #include "messages/kill.hpp"
 #include "messages/lease.hpp"
 #include "messages/market_data.hpp"

@@ -290,6 +290,7 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       st.risk = find_role(dir, "risk");
       st.strategy = find_role(dir, "strategy");
       st.kill = find_role(dir, "kill");
+      wire_replica(self, dir); // the standby's journal replica, if listed
       // A new connector has a fresh session that tracks nothing: reconcile
       // that venue (at start, and after a connector restart or failover).
       auto connectors = connectors_in(dir);

@@ -269,6 +269,10 @@ void open_journal(oms_ptr self) {
                   err.message());
     return;
   }
+  if (!claim_journal(self)) { // journal_ship_oms.cpp: before the load
+    st.journal.close();
+    return;
+  }
   std::vector<oms::order_record> live;
   if (auto err = st.journal.load(live)) {
     spdlog::error("event=journal_load_failed path={} error=\"{}\"", st.cfg.journal_path,
@@ -280,6 +284,7 @@ void open_journal(oms_ptr self) {
     st.journal_restored += st.store.restore(rec) ? 1 : 0;
   // Restored orders are reconciled with the venue once a connector is wired.
   spdlog::info("event=journal_restored live={} path={}", st.journal_restored, st.cfg.journal_path);
+  start_shipping(self); // to the standby's replica (journal_ship_oms.cpp)
 }
 
 } // namespace cwts::oms_shell

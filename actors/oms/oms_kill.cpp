@@ -179,6 +179,7 @@ actor_stats stats(oms_ptr self) {
   for (auto s_ : {order_status::accepted, order_status::partially_filled, order_status::filled,
                   order_status::canceled, order_status::rejected, order_status::expired})
     s.counters[std::string("status.") + to_string(s_)] = static_cast<int64_t>(st.store.count(s_));
+  add_ship_stats(self, s); // ship.*, takeover.* (journal_ship_oms.cpp)
   return s;
 }
 

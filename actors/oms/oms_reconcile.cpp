@@ -170,6 +170,8 @@ void on_snapshot(oms_ptr self, const venue_snapshot& snap) {
     return retry_later(self, snap.venue, *link,
                        std::to_string(plan.unsettled.size()) + " orders not yet settled");
   bool explained = positions_explained(self, *link, snap) && plan.contradictions.empty();
+  if (explained && takeover_mismatch(self, snap.venue, *link, plan))
+    return; // the replica is not whole: held for an operator
   if (explained) {
     bool resumed = link->phase != reconcile_phase::running;
     link->phase = reconcile_phase::running;
@@ -189,6 +191,7 @@ void on_snapshot(oms_ptr self, const venue_snapshot& snap) {
   link->not_reconciled_why = why + " (awaiting operator accept-positions)";
   spdlog::error("event=position_unexplained node={} venue={} detail=\"{}\"", st.cfg.self.value,
                 snap.venue.value, why);
+  takeover_mismatch(self, snap.venue, *link, plan); // after a takeover: says so
 }
 
 command_result accept_positions(oms_ptr self, const operator_command& cmd) {
@@ -229,6 +232,7 @@ command_result accept_positions(oms_ptr self, const operator_command& cmd) {
   if (taken_seqs.empty())
     return refuse("nothing to accept: no venue's positions are unexplained");
   ++st.commands_accepted;
+  st.takeover_mismatch = false; // the operator accepted the venue's holdings
   send_positions_to_risk(self);
   return command_result{cmd.id, st.cfg.self, true,
                         "baseline " + taken_seqs + " taken; trading resumes"};

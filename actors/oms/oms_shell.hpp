@@ -12,6 +12,7 @@
 #include "caf/all.hpp"
 
 #include "actors/oms/group_commit.hpp"
+#include "actors/oms/journal_ship_actor.hpp"
 #include "actors/oms/oms_actor.hpp"
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
@@ -123,6 +124,14 @@ struct oms_state {
   // (reports, rejects, snapshots) also from the connector the directory
   // lists, which may run on another node (common/sender_guard.hpp).
   sender_guard guard{"oms"};
+  // Journal shipping and takeover (journal_ship_oms.cpp).
+  caf::actor shipper;
+  std::shared_ptr<ship_counters> ship;
+  std::string takeover_from;      // the node whose replica this journal was ('' : none)
+  std::string replica_incomplete; // why that replica is not whole ('' : it is)
+  std::set<venue_name> takeover_judged;
+  bool takeover_mismatch = false;
+  int64_t takeover_mismatches = 0;
   static inline const char* name = "oms";
 };
 
@@ -168,6 +177,14 @@ void on_venue_reject(oms_ptr self, const order_reject& rej);
 void start_round(oms_ptr self, const venue_name& venue);
 void on_snapshot(oms_ptr self, const venue_snapshot& snap);
 command_result accept_positions(oms_ptr self, const operator_command& cmd);
+
+// Journal shipping and takeover (journal_ship_oms.cpp).
+bool claim_journal(oms_ptr self);
+void start_shipping(oms_ptr self);
+void wire_replica(oms_ptr self, const role_directory& dir);
+void add_ship_stats(oms_ptr self, actor_stats& s);
+bool takeover_mismatch(oms_ptr self, const venue_name& venue, venue_link& link,
+                       const oms::reconciliation_plan& plan);
 
 // Kills, stats (oms_kill.cpp).
 caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd);

@@ -152,6 +152,7 @@ order_journal::order_journal() = default;
 order_journal::~order_journal() { close(); }
 
 void order_journal::close() {
+  stop_capture(); // a session must go before its connection
   stop_checkpointer();
   st_.reset(); // statements are finalized before the connection closes
   if (db_)
@@ -312,11 +313,13 @@ journal_error order_journal::transaction(Body&& body) {
   }
   if (err) {
     rollback_open_transaction();
+    ship_rolled_back();
     ++counters_.failures;
     return err;
   }
   ++counters_.records;
   note_commit(monotonic_ns() - started);
+  ship_committed();
   return {};
 }
 
@@ -385,11 +388,13 @@ journal_error order_journal::commit_batch() {
   }
   if (err) {
     rollback_open_transaction();
+    ship_rolled_back();
     ++counters_.failures;
     counters_.records -= batch_records_; // none of them is durable
     return err;
   }
   note_commit(monotonic_ns() - batch_started_ns_);
+  ship_committed();
   return {};
 }
 

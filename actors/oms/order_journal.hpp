@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,11 +22,13 @@
 #include "actors/oms/order_journal_schema.hpp"
 #include "actors/oms/order_record.hpp"
 #include "actors/oms/order_store.hpp"
+#include "messages/journal_ship.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_session;
 
 namespace cwts::oms {
 
@@ -86,6 +89,7 @@ struct journal_counters {
   int64_t max_write_ns = 0;
   int64_t total_write_ns = 0; // a batch: from begin_batch() to its commit
   int64_t total_commit_ns = 0; // the COMMIT statements alone
+  uint64_t ship_failures = 0;  // commits whose patchset could not be made (shipping)
 };
 
 // Measured by the checkpoint thread (atomics: read from the OMS thread).
@@ -144,6 +148,19 @@ struct event_context {
   // Whose clock the event time is on when not the writer's (set_writer): a
   // venue report's time is its connector's ts_init, "connector_clock@<node>".
   std::string clock{};
+};
+
+// The journal_ship row of a journal (issue 24, order_journal_ship.cpp): what
+// shipping wrote into it as a replica, and which OMS has claimed it.
+struct ship_state {
+  std::string origin;     // the node whose journal this file replicates ('' : none)
+  int64_t stream = 0;     // that node's journal session last applied
+  int64_t seq = 0;        // the stream's last batch applied
+  journal_marks start;    // the stream's start marks
+  std::string incomplete; // why the replica cannot be trusted whole ('' : complete)
+  std::string sealed_by;  // the node whose OMS opened this file as its journal ('' : none)
+  timestamp_ns sealed_at;
+  bool sealed() const { return !sealed_by.empty(); }
 };
 
 class order_journal {
@@ -229,6 +246,29 @@ public:
   // Rows written before journals knew venues (schema 1 and 2) read as `v`:
   // that deployment traded only its one venue.
   void set_legacy_venue(venue_name v) { legacy_venue_ = std::move(v); }
+  // Journal shipping (issue 24, order_journal_ship.cpp). Capture: after
+  // every commit from now on (a single write, a batch, a baseline), the rows
+  // it changed go to `sink` as one SQLite session patchset, in commit order;
+  // a rolled-back write gives nothing. The journal_ship row is never shipped.
+  using ship_sink = std::function<void(std::string&& patchset)>;
+  journal_error start_capture(ship_sink sink);
+  void stop_capture();
+  bool capturing() const { return session_ != nullptr; }
+  journal_error marks(journal_marks& out) const;
+  journal_error load_ship_state(ship_state& out) const;
+  // The replica: applies batch `seq` of `origin`'s `stream` in one
+  // transaction with the journal_ship row, refused when an OMS has sealed
+  // the file (the takeover's OMS owns it from then on) or when any row
+  // conflicts (the replica diverged: it is then marked incomplete).
+  journal_error apply_shipped(const node_id& origin, int64_t stream, int64_t seq,
+                              const journal_marks& start, const std::string& patchset);
+  // The replica starts following `origin`'s `stream` at `seq` (a new stream
+  // whose start marks equal this file's), or records why it is incomplete.
+  journal_error follow_stream(const node_id& origin, int64_t stream, const journal_marks& start);
+  journal_error mark_incomplete(const node_id& origin, const std::string& why);
+  // The OMS claims the file as its journal: a replica refuses it from now
+  // on. `before`: the row as it was (a replica's file: a takeover).
+  journal_error seal(const node_id& by, timestamp_ns now, ship_state& before);
   const journal_counters& counters() const { return counters_; }
   const checkpoint_counters& checkpoints() const;
   void set_faults(std::shared_ptr<journal_faults> f) { faults_ = std::move(f); }
@@ -252,8 +292,14 @@ private:
                              price fill_price, const event_context& ctx);
 
   class checkpointer;
+  // Shipping hooks: every transaction end calls one (order_journal_ship.cpp).
+  void ship_committed();
+  void ship_rolled_back();
+  journal_error write_ship_row(const ship_state& st);
 
   sqlite3* db_ = nullptr;
+  sqlite3_session* session_ = nullptr;
+  ship_sink sink_;
   std::unique_ptr<statements> st_;
   std::unique_ptr<checkpointer> checkpointer_;
   std::string path_;

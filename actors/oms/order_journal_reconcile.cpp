@@ -73,6 +73,7 @@ journal_error order_journal::record_baseline(const venue_name& venue,
   auto fail = [this](const std::string& what) -> journal_error {
     journal_error err{journal_errc::write_failed, what + ": " + sqlite3_errmsg(db_)};
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    ship_rolled_back();
     return err;
   };
   stmt_ptr ins;
@@ -102,6 +103,7 @@ journal_error order_journal::record_baseline(const venue_name& venue,
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("commit baseline");
+  ship_committed();
   return load_baseline(venue, out);
 }
 

@@ -107,6 +107,19 @@ CREATE TRIGGER IF NOT EXISTS rejects_no_update BEFORE UPDATE ON rejects
   BEGIN SELECT RAISE(ABORT, 'rejects are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS rejects_no_delete BEFORE DELETE ON rejects
   BEGIN SELECT RAISE(ABORT, 'rejects are append-only'); END;
+-- Journal shipping (issue 24): one row, never shipped. A standby's replica
+-- records whose journal it follows and how far; the OMS that opens the file
+-- as its journal seals it, and a replica refuses a sealed file.
+CREATE TABLE IF NOT EXISTS journal_ship (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  origin TEXT NOT NULL DEFAULT '',
+  stream INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL DEFAULT 0,
+  start_marks TEXT NOT NULL DEFAULT '',
+  incomplete TEXT NOT NULL DEFAULT '',
+  sealed_by TEXT NOT NULL DEFAULT '',
+  sealed_at INTEGER NOT NULL DEFAULT 0
+);
 )sql";
 
 // Version 1 journals lack the account column, versions 1 and 2 the venue

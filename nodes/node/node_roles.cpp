@@ -6,6 +6,7 @@
 #include "actors/connector/connector_actor.hpp"
 #include "actors/gpu/gpu_worker_actor.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/oms/journal_ship_actor.hpp"
 #include "actors/oms/oms_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/strategy_actor.hpp"
@@ -282,6 +283,20 @@ child_spec oms_spec(const node_settings& s, const kill_gate& gate, const lease_g
   return {"oms", [cfg](caf::actor_system& sys) { return spawn_oms(sys, cfg); }};
 }
 
+// A standby trading node's replica of the active's OMS journal (issue 24,
+// docs/reconciliation.md): written to this node's own journal path, which
+// its OMS opens at a takeover.
+child_spec replica_spec(const node_settings& s) {
+  journal_replica_config cfg;
+  cfg.self = s.self;
+  cfg.active = node_id{s.supervision.standby_for};
+  cfg.journal_path = s.oms_journal_path;
+  cfg.operators = s.operators;
+  cfg.members = s.members;
+  return {replica_role(cfg.active),
+          [cfg](caf::actor_system& sys) { return spawn_journal_replica(sys, cfg); }};
+}
+
 child_spec strategy_spec(const node_settings& s) {
   strategy_actor_config cfg;
   cfg.self = s.self;
@@ -333,6 +348,8 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, l
     out.push_back(risk_spec(s, gate));
     out.push_back(oms_spec(s, gate, lease));
     out.push_back(strategy_spec(s));
+    if (!s.supervision.standby_for.empty() && !s.oms_journal_path.empty())
+      out.push_back(replica_spec(s));
   }
   if (s.gpu.enabled)
     out.push_back(gpu_spec(s));
@@ -342,7 +359,7 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, l
 std::set<std::string> failover_roles(const std::vector<child_spec>& children) {
   std::set<std::string> out;
   for (auto& c : children)
-    if (c.role != "kill")
+    if (c.role != "kill" && c.role.rfind(replica_role_prefix, 0) != 0) // replicas run standing by
       out.insert(c.role);
   return out;
 }

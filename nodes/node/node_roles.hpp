@@ -27,7 +27,8 @@ std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, l
                                       const kill_child_factory& kill = {});
 
 // The roles a standby holds back until it takes over (docs/supervision.md
-// "Failover"): every child but the kill coordinator (the venue connector
+// "Failover"): every child but the kill coordinator and a journal replica
+// (replica-for/<active>, which runs while standing by) (the venue connector
 // and validator of a gateway, strategy, risk and OMS of a trading node, the
 // GPU worker).
 std::set<std::string> failover_roles(const std::vector<child_spec>& children);
