@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/oms/lease_stamp.hpp"
 #include "actors/oms/oms_shell.hpp"
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
@@ -23,43 +24,49 @@ bool register_order(oms_ptr self, const order_request& req) {
   return true;
 }
 
-// Whether a registered order may go out now; if not it is rejected (and the
-// owners told) with the reason.
-bool may_send(oms_ptr self, const order_request& req, bool journaled) {
+// Whether a registered order may go out now: the trading-lease epoch to
+// stamp on it, or nothing when it is rejected (and the owners told) with
+// the reason.
+std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool journaled) {
   auto& st = self->state;
+  auto refuse = [&](reject_reason reason, std::string why) -> std::optional<int64_t> {
+    reject(self, req, reason, std::move(why), journaled);
+    return std::nullopt;
+  };
   // Gate first: a kill that closed the gate after risk passed this order
   // still stops it here.
   if (!gate_admits(*st.cfg.gate, req))
-    return reject(self, req, reject_reason::kill_gate_closed,
-                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)),
-                  journaled),
-           false;
+    return refuse(reject_reason::kill_gate_closed,
+                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)));
   if (!st.journal_halted.empty())
-    return reject(self, req, reject_reason::trading_halted,
-                  "OMS halted, journal unreliable: " + st.journal_halted, journaled),
-           false;
+    return refuse(reject_reason::trading_halted,
+                  "OMS halted, journal unreliable: " + st.journal_halted);
   auto* link = link_of(self, req.venue);
   if (link == nullptr || !link->connector)
-    return reject(self, req, reject_reason::venue_not_connected,
-                  "no connector of venue '" + req.venue.value + "' in the cluster directory",
-                  journaled),
-           false;
+    return refuse(reject_reason::venue_not_connected,
+                  "no connector of venue '" + req.venue.value + "' in the cluster directory");
   if (link->phase != reconcile_phase::running)
-    return reject(self, req, reject_reason::not_reconciled,
+    return refuse(reject_reason::not_reconciled,
                   "OMS " + std::string(to_string(link->phase)) + " with venue '" + req.venue.value
-                    + "': " + link->not_reconciled_why,
-                  journaled),
-           false;
-  return true;
+                    + "': " + link->not_reconciled_why);
+  // The trading lease last, nearest the send (lease_stamp.hpp): a node that
+  // does not hold role "oms" now sends nothing; the epoch goes on the order.
+  auto lease = oms::stamp_lease(st.cfg.lease, monotonic_ns());
+  if (!lease.held)
+    return refuse(reject_reason::no_trading_lease, std::move(lease.why));
+  return lease.epoch;
 }
 
 void on_order(oms_ptr self, const order_request& req) {
   // Risk's flatten orders (level-3/4 kills) are risk's decision, not a strategy's.
   oms::event_context ctx{req.flatten ? "risk" : "strategy", {}, {}, {}, {}, {}};
-  if (!register_order(self, req) || !may_send(self, req) || !journal_submission(self, req, ctx))
+  if (!register_order(self, req))
+    return;
+  auto epoch = may_send(self, req);
+  if (!epoch || !journal_submission(self, req, ctx))
     return;
   ++self->state.orders_sent;
-  send_to_venue(self, req);
+  send_to_venue(self, req, *epoch);
 }
 
 // After a change to `id`: a replacement waiting for it goes out once the
@@ -80,10 +87,10 @@ void settle_amend(oms_ptr self, const client_order_id& id) {
     ++st.amends_refused;
     reject(self, replacement, reject_reason::replace_refused,
            "original " + id.value + " ended " + ended + " before its cancel", true, id);
-  } else if (may_send(self, replacement, true)) {
+  } else if (auto epoch = may_send(self, replacement, true)) {
     ++st.amends_done;
     ++st.orders_sent;
-    send_to_venue(self, replacement);
+    send_to_venue(self, replacement, *epoch);
   }
 }
 

@@ -21,6 +21,10 @@
 // Amend (cancel/replace): the replacement goes out only once the venue has
 // confirmed the original's cancel; it is refused if the original fills first.
 //
+// Trading lease (issue 24, lease_stamp.hpp): an order or replacement leaves
+// only while the node holds the lease of role "oms" at that moment, stamped
+// with its epoch; else refused no_trading_lease. Cancels need no lease.
+//
 // What the venue said (execution_report, order_reject, venue_snapshot, a
 // reconcile request) is taken only from the connector the directory lists for
 // the venue it names or an actor of this node, and a report on an order of

@@ -133,7 +133,7 @@ void count_reject(oms_ptr self, reject_reason reason) {
   ++self->state.rejects_by_reason[to_string(reason)];
 }
 
-void send_to_venue(oms_ptr self, const order_request& req) {
+void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch) {
   auto& st = self->state;
   // Orders the venue never answers (a lost connector) must not grow this
   // without bound; the reconciliation settles them, the histogram skips them.
@@ -142,7 +142,10 @@ void send_to_venue(oms_ptr self, const order_request& req) {
   st.sent_at[req.id] = monotonic_ns();
   auto* link = link_of(self, req.venue);
   ++link->orders_sent; // may_send checked the link exists
-  send_after_commit(self, link->connector, req, req);
+  st.lease_epoch_sent = epoch;
+  auto out = req;
+  out.lease_epoch = epoch;
+  send_after_commit(self, link->connector, out, out);
 }
 
 // The venue's first answer to an order we sent: the round trip ends here.

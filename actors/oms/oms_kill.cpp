@@ -117,6 +117,7 @@ actor_stats stats(oms_ptr self) {
   auto& st = self->state;
   actor_stats s{"oms", {}};
   s.counters["orders_sent"] = st.orders_sent;
+  s.counters["lease.epoch_sent"] = st.lease_epoch_sent; // trading lease (lease_stamp.hpp)
   s.counters["fills"] = st.fills;
   s.counters["rejects"] = st.rejects;
   s.counters["illegal_reports"] = st.illegal_reports;

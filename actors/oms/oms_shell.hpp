@@ -4,6 +4,7 @@
 // the parts share. Not for use outside actors/oms.
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -96,6 +97,7 @@ struct oms_state {
   caf::actor risk;
   caf::actor strategy;
   int64_t orders_sent = 0;
+  int64_t lease_epoch_sent = 0; // the trading-lease epoch of the last order sent
   int64_t fills = 0;
   int64_t rejects = 0;
   int64_t illegal_reports = 0;
@@ -161,7 +163,8 @@ void open_journal(oms_ptr self);
 
 // Orders to the venue, answers, rejects (oms_commit.cpp).
 void count_reject(oms_ptr self, reject_reason reason);
-void send_to_venue(oms_ptr self, const order_request& req);
+// `epoch`: the trading lease's, stamped on the copy that leaves (may_send).
+void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch);
 void venue_answered(oms_ptr self, const client_order_id& id, bool acked);
 // `journaled`: the order's submission is in the journal, so its reject is a
 // state change of it; else the reject goes to the rejects table.
@@ -169,7 +172,8 @@ void reject(oms_ptr self, const order_request& req, reject_reason reason, std::s
             bool journaled = false, const client_order_id& related = {});
 
 // The order path (oms_actor.cpp).
-bool may_send(oms_ptr self, const order_request& req, bool journaled = false);
+// The lease epoch to stamp, or nothing: refused (and rejected) now.
+std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool journaled = false);
 void on_report(oms_ptr self, const execution_report& rep);
 void on_venue_reject(oms_ptr self, const order_reject& rej);
 

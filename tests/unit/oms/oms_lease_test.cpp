@@ -1,0 +1,216 @@
+// The OMS and the trading lease (issue 24; actors/oms/lease_stamp.hpp): an
+// order (or an amend's replacement) leaves for its connector only while the
+// node holds the lease of role "oms" at that moment, stamped with its epoch;
+// otherwise it is refused no_trading_lease, counted and journaled like a
+// gate refusal. Cancels need no lease. A lease_gate configured by hand
+// stands in for the lease actor; a lapsed lease is one whose end lies in the
+// past, nothing sleeps. The test plays connector and risk.
+#define CAF_SUITE oms_lease
+#include "caf/test/unit_test_impl.hpp"
+
+#include <sqlite3.h>
+
+#include "caf/all.hpp"
+
+#include "actors/oms/oms_actor.hpp"
+#include "messages/registry.hpp"
+#include "tests/unit/actor_test_system.hpp"
+#include "tests/unit/oms/oms_test_fixture.hpp"
+#include "tests/unit/oms/temp_dir.hpp"
+
+using namespace cwts;
+using namespace cwts::oms::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int64_t ten_s = 10'000'000'000;
+
+struct fixture : testing::actor_test_system {
+  kill_gate gate;
+  lease_gate lease; // roles configured by each test before start()
+  temp_dir dir;
+  caf::actor oms;
+
+  ~fixture() {
+    if (oms) {
+      (*self)->monitor(oms);
+      (*self)->send_exit(oms, caf::exit_reason::kill);
+      (*self)->receive([](const caf::down_msg&) {}, caf::after(5s) >> [] {});
+    }
+    shutdown();
+  }
+
+  // An OMS wired to the test, reconciled with an empty venue.
+  void start() {
+    oms_actor_config cfg;
+    cfg.self = node_id{"t"};
+    cfg.gate = &gate;
+    cfg.lease = &lease;
+    cfg.journal_path = dir.file("oms.sqlite");
+    oms = spawn_oms(*sys, cfg);
+    caf::actor me = *self;
+    (*self)->send(oms, wire_atom::value,
+                  role_directory{{connector_role(test_venue), me}, {"risk", me}});
+    reconcile_orders req;
+    (*self)->receive([&](const reconcile_orders& r) { req = r; },
+                     caf::after(5s) >> [] { CAF_FAIL("no reconcile_orders"); });
+    venue_snapshot s;
+    s.venue = test_venue;
+    s.complete = true;
+    s.round = req.round;
+    (*self)->send(oms, s);
+  }
+
+  void hold(int64_t epoch, int64_t until_ns) { lease.hold("oms", epoch, until_ns); }
+
+  int64_t counter(const std::string& key) {
+    int64_t n = -1;
+    (*self)->request(oms, 5s, stats_atom::value)
+      .receive([&](const actor_stats& s) { n = s.counters.count(key) ? s.counters.at(key) : -2; },
+               [](caf::error&) { CAF_FAIL("no stats"); });
+    return n;
+  }
+
+  order_request expect_sent() {
+    order_request got;
+    (*self)->receive([&](const order_request& req) { got = req; },
+                     [](const order_reject& rej) { CAF_FAIL("rejected: " << rej.detail); },
+                     caf::after(5s) >> [] { CAF_FAIL("order not sent"); });
+    return got;
+  }
+
+  order_reject expect_reject() {
+    order_reject got;
+    (*self)->receive([&](const order_reject& rej) { got = rej; },
+                     [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
+                     caf::after(5s) >> [] { CAF_FAIL("no reject"); });
+    return got;
+  }
+
+  cancel_request expect_cancel() {
+    cancel_request got;
+    (*self)->receive([&](const cancel_request& c) { got = c; },
+                     [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
+                     caf::after(5s) >> [] { CAF_FAIL("no cancel"); });
+    return got;
+  }
+
+  void report(const std::string& id, order_status st) {
+    oms_fixture venue;
+    venue.store.submit(order(id), venue.tick());
+    (*self)->send(oms, venue.report(id, st, "0"));
+  }
+
+  // The rule and initiator of the journal's rejects row for `id` (committed
+  // rows: the reject reaches the test only after its batch commits).
+  std::string rejects_row(const std::string& id) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT reject_rule, initiator FROM rejects WHERE client_order_id = ?",
+                       -1, &q, nullptr);
+    sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string out = "absent";
+    if (sqlite3_step(q) == SQLITE_ROW)
+      out = std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) + "/"
+            + reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return out;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(oms_lease_tests, fixture)
+
+CAF_TEST(an_order_is_refused_while_the_lease_is_not_held) {
+  lease.add_role("oms");
+  start();
+  (*self)->send(oms, order("o1"));
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(rej.id.value, "o1");
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK(rej.detail.find("trading lease of role 'oms'") != std::string::npos);
+  CAF_CHECK_EQUAL(counter("rejects.no_trading_lease"), 1);
+  CAF_CHECK_EQUAL(counter("orders_sent"), 0);
+  // Journaled as a refusal of ours, like a closed kill gate's.
+  CAF_CHECK_EQUAL(rejects_row("o1"), "no_trading_lease/oms");
+}
+
+CAF_TEST(an_order_under_the_lease_carries_its_epoch) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  (*self)->send(oms, order("o1"));
+  auto sent = expect_sent();
+  CAF_CHECK_EQUAL(sent.id.value, "o1");
+  CAF_CHECK_EQUAL(sent.lease_epoch, 4);
+  CAF_CHECK_EQUAL(counter("lease.epoch_sent"), 4);
+}
+
+CAF_TEST(a_role_not_leased_here_sends_epoch_zero) {
+  start(); // a single node: no roles configured
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().lease_epoch, 0);
+}
+
+CAF_TEST(an_order_is_refused_once_the_lease_end_has_passed) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().lease_epoch, 4);
+  // The renewal did not come: the end lies in the past now.
+  hold(4, monotonic_ns() - 1'000'000);
+  (*self)->send(oms, order("o2"));
+  auto rej = expect_reject();
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK(rej.detail.find("epoch 4 ended") != std::string::npos);
+  CAF_CHECK_EQUAL(counter("orders_sent"), 1);
+}
+
+CAF_TEST(cancels_go_out_without_the_lease) {
+  lease.add_role("oms");
+  hold(2, monotonic_ns() + ten_s);
+  start();
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  lease.drop("oms");
+  (*self)->send(oms, cancel_request{client_order_id{"o1"}, order("o1").sym, wall_clock_now(),
+                                    test_venue});
+  CAF_CHECK_EQUAL(expect_cancel().id.value, "o1");
+  (*self)->send(oms, order("o2"));
+  CAF_CHECK(expect_reject().reason == reject_reason::no_trading_lease);
+}
+
+CAF_TEST(an_amend_replacement_is_stamped_when_it_leaves_and_refused_without_the_lease) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  report("o1", order_status::accepted);
+  (*self)->send(oms, amend_request{client_order_id{"o1"}, order("o1-r", "2")});
+  CAF_CHECK_EQUAL(expect_cancel().id.value, "o1");
+  // A newer epoch by the time the venue confirms the cancel: the
+  // replacement carries the epoch of the moment it leaves.
+  hold(6, monotonic_ns() + ten_s);
+  report("o1", order_status::canceled);
+  auto sent = expect_sent();
+  CAF_CHECK_EQUAL(sent.id.value, "o1-r");
+  CAF_CHECK_EQUAL(sent.lease_epoch, 6);
+  // Lost between the amend and the cancel's confirmation: refused.
+  report("o1-r", order_status::accepted);
+  (*self)->send(oms, amend_request{client_order_id{"o1-r"}, order("o1-s")});
+  CAF_CHECK_EQUAL(expect_cancel().id.value, "o1-r");
+  lease.drop("oms");
+  report("o1-r", order_status::canceled);
+  auto rej = expect_reject();
+  CAF_CHECK_EQUAL(rej.id.value, "o1-s");
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(counter("rejects.no_trading_lease"), 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
