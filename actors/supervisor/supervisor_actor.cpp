@@ -1,23 +1,15 @@
 #include "actors/supervisor/supervisor_actor.hpp"
 
-#include <deque>
-#include <map>
-#include <optional>
-
 #include <spdlog/spdlog.h>
 
-#include "caf/all.hpp"
-
-#include "actors/supervisor/failover_tracker.hpp"
+#include "actors/supervisor/lease_actor.hpp"
+#include "actors/supervisor/supervisor_internal.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
-#include "common/sender_guard.hpp"
-
-#include "messages/registry.hpp"
 
 namespace cwts {
 
-namespace {
+namespace supervisor_detail {
 
 // Our own error category: the exit reasons a supervisor gives (escalated
 // group, injected drill crash). Never sent to another process.
@@ -25,70 +17,8 @@ constexpr caf::atom_value supervisor_category = caf::atom("cwtssup");
 constexpr uint8_t code_escalated = 1;
 constexpr uint8_t code_drill_crash = 2;
 
-// How often a standby that took over asks its OMS whether it reconciled.
-constexpr auto reconcile_poll = std::chrono::milliseconds(100);
 constexpr auto node_kill_report_timeout = std::chrono::seconds(10);
 
-struct supervised_child {
-  child_spec spec;
-  caf::actor handle;
-  bool escalated = false; // given up on: not restarted
-  bool held = false;      // not started: this node stands by for another
-  bool stopping = false;  // stopped by rest-for-one, its down is awaited
-};
-
-// Children to start once every child being stopped is down (rest-for-one).
-struct pending_start {
-  std::vector<size_t> start;
-  failure_class why = failure_class::other;
-  std::string reason;
-  size_t failed = 0;
-};
-
-struct peer_node {
-  caf::actor supervisor;
-  role_directory roles;
-};
-
-// Wall-clock times of the last takeover (logged as failover_* lines).
-struct takeover_times {
-  int64_t lost_wall_ns = 0;
-  int64_t detected_wall_ns = 0;
-  int64_t roles_up_wall_ns = 0;
-  int64_t lost_mono_ns = 0;
-  int64_t detected_mono_ns = 0;
-  int64_t roles_up_mono_ns = 0;
-  int64_t reconciled_ms = -1; // lost -> OMS running; -1: not yet
-  int64_t takeover_ms = -1;   // lost -> roles up
-  bool awaiting_reconcile = false;
-  bool unexplained_logged = false;
-  bool unexplained = false; // the OMS reported positions it cannot explain
-};
-
-struct supervisor_state {
-  supervisor_config cfg;
-  std::vector<supervised_child> children;
-  std::optional<supervision_plan> plan;
-  supervision_counters counters;
-  std::deque<pending_start> pending;
-  std::map<std::string, peer_node> peers;
-  role_directory parent_dir; // a group: what its parent wired it with
-  std::optional<failover_tracker> standby;
-  takeover_times takeover;
-  int64_t announces_refused = 0;
-  int64_t drills_crashed = 0;
-  int64_t drills_refused = 0;
-  int64_t takeovers = 0;
-  int64_t refusals = 0;
-  int64_t demotions = 0;
-  bool stopping = false;
-  // Wiring, drill crashes and unsigned announces only from this node's own
-  // actors (common/sender_guard.hpp; issue 17 finding 6).
-  sender_guard guard{"supervisor"};
-  static inline const char* name = "supervisor";
-};
-
-using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
 bool starts_with(const std::string& s, const std::string& p) {
   return s.compare(0, p.size(), p) == 0;
@@ -168,6 +98,8 @@ role_directory merged_directory(supervisor_ptr self) {
       for (auto& [role, handle] : peer.roles) {
         if (role == "kill")
           dir[peer_kill_prefix + node] = handle;
+        else if (role == "lease") // every member's grantor (lease_actor.hpp)
+          dir[peer_lease_prefix + node] = handle;
         else if (role != "supervisor" && !starts_with(role, failover_for_prefix)
                  && dir.count(role) == 0)
           dir[role] = handle;
@@ -312,192 +244,6 @@ void on_child_down(supervisor_ptr self, size_t i, const caf::error& reason) {
   }
   st.pending.push_back(pending_start{plan.start, why_class, why, i});
   run_pending(self);
-}
-
-// --- failover (failover_tracker.hpp) ---------------------------------------
-
-void schedule_failover_check(supervisor_ptr self) {
-  auto& sb = self->state.standby;
-  if (!sb || sb->deadline_ns() == 0)
-    return;
-  auto wait = std::max<int64_t>(sb->deadline_ns() - monotonic_ns(), 0) + 1'000'000;
-  self->delayed_send(self, std::chrono::nanoseconds(wait), tick_atom::value);
-}
-
-std::vector<std::string> held_roles(supervisor_ptr self) {
-  std::vector<std::string> out;
-  for (auto& c : self->state.children)
-    if (c.held)
-      out.push_back(c.spec.role);
-  return out;
-}
-
-void poll_reconciled(supervisor_ptr self) {
-  self->delayed_send(self, reconcile_poll, deadline_atom::value);
-}
-
-void take_over(supervisor_ptr self) {
-  auto& st = self->state;
-  auto& t = st.takeover;
-  auto now = monotonic_ns();
-  t = takeover_times{};
-  t.lost_mono_ns = st.standby->lost_at_ns() != 0 ? st.standby->lost_at_ns() : now;
-  t.lost_wall_ns = wall_of(t.lost_mono_ns);
-  t.detected_mono_ns = now;
-  t.detected_wall_ns = wall_ns();
-  spdlog::warn("event=failover_detected node={} active={} lost_at_ns={} detected_at_ns={} "
-               "waited_ms={:.1f} failover_after_ms={}",
-               st.cfg.self.value, st.standby->active(), t.lost_wall_ns, t.detected_wall_ns,
-               ms(now - t.lost_mono_ns), st.standby->failover_after_ns() / 1'000'000);
-  auto roles = held_roles(self);
-  for (auto& c : st.children) {
-    if (!c.held)
-      continue;
-    c.held = false;
-    c.escalated = false;
-    st.counters.cleared(c.spec.role);
-    start_child(self, c);
-  }
-  st.standby->taken_over(monotonic_ns());
-  ++st.takeovers;
-  roles_changed(self);
-  t.roles_up_mono_ns = monotonic_ns();
-  t.roles_up_wall_ns = wall_ns();
-  t.takeover_ms = (t.roles_up_mono_ns - t.lost_mono_ns) / 1'000'000;
-  spdlog::warn("event=failover_roles_up node={} active={} roles={} roles_up_at_ns={} "
-               "since_lost_ms={:.1f}",
-               st.cfg.self.value, st.standby->active(), joined(roles), t.roles_up_wall_ns,
-               ms(t.roles_up_mono_ns - t.lost_mono_ns));
-  if (child_by_role(self, "oms")) {
-    // The OMS reconciles with the venue before its first order (existing
-    // path, docs/reconciliation.md); we only watch for it to say so.
-    t.awaiting_reconcile = true;
-    poll_reconciled(self);
-  }
-}
-
-void on_failover_check(supervisor_ptr self) {
-  auto& st = self->state;
-  if (!st.standby)
-    return;
-  bool listed = st.peers.count(st.standby->active()) > 0;
-  uint8_t level = st.cfg.gate ? st.cfg.gate->level() : 0;
-  std::string why;
-  switch (st.standby->check(monotonic_ns(), listed, level, why)) {
-    case failover_verdict::take_over:
-      take_over(self);
-      return;
-    case failover_verdict::refuse:
-      ++st.refusals;
-      spdlog::error("event=failover_refused node={} active={} lost_at_ns={} roles={} reason=\"{}\" "
-                    "action={}",
-                    st.cfg.self.value, st.standby->active(),
-                    st.standby->lost_at_ns() ? wall_of(st.standby->lost_at_ns()) : 0,
-                    joined(held_roles(self)), why, level > 0 ? "stay_halted" : "keep_waiting");
-      break;
-    case failover_verdict::wait:
-      break;
-  }
-  schedule_failover_check(self);
-}
-
-// The OMS said it is reconciled: the takeover is done. The log line's
-// `adopted` count is read from the OMS's stats afterwards, for operators
-// only: the decision was made on the typed answer.
-void on_oms_reconciled(supervisor_ptr self, const caf::actor& oms) {
-  auto& st = self->state;
-  auto& t = st.takeover;
-  auto now = monotonic_ns();
-  t.awaiting_reconcile = false;
-  t.unexplained = false;
-  t.reconciled_ms = (now - t.lost_mono_ns) / 1'000'000;
-  auto log = [self, t, now, at = wall_ns()](int64_t adopted) {
-    auto& st = self->state;
-    spdlog::warn("event=failover_reconciled node={} active={} lost_at_ns={} "
-                 "detected_at_ns={} roles_up_at_ns={} reconciled_at_ns={} "
-                 "detect_ms={:.1f} roles_up_ms={:.1f} reconciled_ms={:.1f} "
-                 "adopted={} action=trading",
-                 st.cfg.self.value, st.standby ? st.standby->active() : "", t.lost_wall_ns,
-                 t.detected_wall_ns, t.roles_up_wall_ns, at,
-                 ms(t.detected_mono_ns - t.lost_mono_ns), ms(t.roles_up_mono_ns - t.lost_mono_ns),
-                 ms(now - t.lost_mono_ns), adopted);
-  };
-  self->request(oms, std::chrono::seconds(2), stats_atom::value)
-    .then(
-      [log](const actor_stats& s) {
-        auto i = s.counters.find("reconcile.adopted");
-        log(i == s.counters.end() ? -1 : i->second);
-      },
-      [log](caf::error&) { log(-1); });
-}
-
-// After a takeover: asks the OMS, typed (precond_atom -> reset_precondition,
-// not its reconcile.* counters: issue 17 finding 11), whether it reconciled
-// with the venue; until it has, polls again, and says once when its positions
-// are unexplained (only an operator ends that).
-void on_reconcile_poll(supervisor_ptr self) {
-  auto& st = self->state;
-  if (!st.takeover.awaiting_reconcile)
-    return;
-  auto* oms = child_by_role(self, "oms");
-  if (!oms || !oms->handle) {
-    poll_reconciled(self);
-    return;
-  }
-  auto handle = oms->handle;
-  self->request(handle, std::chrono::seconds(2), precond_atom::value)
-    .then(
-      [self, handle](const reset_precondition& p) {
-        auto& st = self->state;
-        auto& t = st.takeover;
-        if (!t.awaiting_reconcile)
-          return;
-        if (p.reconciled)
-          return on_oms_reconciled(self, handle);
-        t.unexplained = p.unexplained;
-        if (t.unexplained && !t.unexplained_logged) {
-          t.unexplained_logged = true;
-          spdlog::error("event=failover_halted node={} active={} reason=\"the OMS did not "
-                        "reconcile with the venue: positions unexplained, orders refused until "
-                        "an operator runs cwts accept-positions\" detail=\"{}\" action=stay_halted",
-                        st.cfg.self.value, st.standby ? st.standby->active() : "", p.detail);
-        }
-        poll_reconciled(self);
-      },
-      [self](caf::error&) { poll_reconciled(self); });
-}
-
-// A peer lists "failover-for/<us>": it took our roles over while we were
-// gone. We give them back (stop them, last started first) and stand by for
-// it, so the two never trade side by side.
-void give_roles_back(supervisor_ptr self, const std::string& new_active) {
-  auto& st = self->state;
-  if (st.cfg.group)
-    return;
-  if (st.standby && !st.standby->took_over() && st.standby->active() == new_active)
-    return; // already standing by for it
-  std::vector<std::string> stopped;
-  for (auto i = st.children.size(); i-- > 0;) {
-    auto& c = st.children[i];
-    if (!st.cfg.held_roles.count(c.spec.role) || c.held)
-      continue;
-    c.held = true;
-    if (c.handle) {
-      stopped.push_back(c.spec.role);
-      stop_child(self, c, caf::exit_reason::user_shutdown);
-    }
-  }
-  if (!st.standby)
-    st.standby.emplace(new_active,
-                       std::chrono::nanoseconds(st.cfg.standby.failover_after).count(), 0,
-                       monotonic_ns());
-  st.standby->stand_by_for(new_active);
-  st.takeover.awaiting_reconcile = false;
-  ++st.demotions;
-  spdlog::error("event=failover_demoted node={} new_active={} roles_stopped={} "
-                "reason=\"{} took over this node's roles while it was gone\" action=standby",
-                st.cfg.self.value, new_active, joined(stopped), new_active);
-  roles_changed(self);
 }
 
 // --- peers ------------------------------------------------------------------
@@ -661,16 +407,7 @@ actor_stats make_stats(supervisor_ptr self) {
     s.counters["peers"] = static_cast<int64_t>(st.peers.size());
     s.counters["announces_refused"] = st.announces_refused;
   }
-  if (st.standby) {
-    s.counters["failover.standby"] = st.standby->took_over() ? 0 : 1;
-    s.counters["failover.active"] = st.standby->took_over() ? 1 : 0;
-    s.counters["failover.takeovers"] = st.takeovers;
-    s.counters["failover.refusals"] = st.refusals;
-    s.counters["failover.demotions"] = st.demotions;
-    s.counters["failover.takeover_ms"] = st.takeover.takeover_ms;
-    s.counters["failover.reconciled_ms"] = st.takeover.reconciled_ms;
-    s.counters["failover.reconcile_failed"] = st.takeover.unexplained ? 1 : 0;
-  }
+  add_failover_stats(self, s.counters);
   return s;
 }
 
@@ -689,17 +426,8 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
   for (auto& c : st.children)
     if (!c.held)
       start_child(self, c);
-  if (standing_by) {
-    st.standby.emplace(st.cfg.standby.active,
-                       std::chrono::nanoseconds(st.cfg.standby.failover_after).count(),
-                       std::chrono::nanoseconds(st.cfg.standby.start_grace).count(), monotonic_ns());
-    spdlog::warn("event=failover_standby node={} active={} held_roles={} failover_after_ms={} "
-                 "first_check_after_ms={}",
-                 st.cfg.self.value, st.cfg.standby.active, joined(held_roles(self)),
-                 st.cfg.standby.failover_after.count(),
-                 (st.standby->deadline_ns() - monotonic_ns()) / 1'000'000);
-    schedule_failover_check(self);
-  }
+  if (standing_by)
+    start_standby(self);
   broadcast_wiring(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   self->set_exit_handler([=](caf::exit_msg& msg) {
@@ -745,12 +473,18 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       return drill_crash(self, role);
     },
     [=](tick_atom) { on_failover_check(self); },
+    [=](lease_atom, const lease_view& v) {
+      if (self->state.guard.local(self, "lease"))
+        on_lease_view(self, v);
+    },
     [=](deadline_atom) { on_reconcile_poll(self); },
     [=](stats_atom) { return with_refusals(make_stats(self), self->state.guard); },
   });
 }
 
-} // namespace
+} // namespace supervisor_detail
+
+using namespace supervisor_detail;
 
 caf::error supervisor_escalated(const std::string& why) {
   return caf::error(code_escalated, supervisor_category, caf::make_message(why));

@@ -58,6 +58,11 @@ struct supervisor_config {
   // The node's trading-lease gate (docs/supervision.md "Trading lease"):
   // null, no lease (unit tests, a node without cluster members).
   lease_gate* lease = nullptr;
+  // The leased roles among this node's roles ("oms", "connector.<venue>"),
+  // with a "lease" child (lease_actor.hpp): a standby takes them over only
+  // under a majority's lease, and an active gives them back when another
+  // member holds a newer one. Empty: failover as without a lease.
+  std::set<std::string> lease_roles;
   // Signs the level-2 node kill of a node-level escalation and this node's
   // announces to its peers after its roles changed (restart, takeover).
   // Null key: no kill is signed (the gate still closes), nothing announced.
@@ -95,6 +100,8 @@ failure_class classify_exit(const caf::error& reason);
 //       a drill: only with drills_enabled; the child quits with
 //       drill_crash_reason and the normal restart path runs
 //   wire_atom, role_directory              (a group) the parent's directory
+//   lease_atom, lease_view                 (its lease actor) after each lease
+//       round: take over, give roles back (supervisor_failover.cpp)
 //   stats_atom                             -> actor_stats (restarts per role
 //       and reason, escalations, failover state; supervision_plan.hpp)
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_config cfg);

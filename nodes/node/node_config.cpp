@@ -116,6 +116,11 @@ node_config::node_config() {
   opt_group{custom_options_, "supervisor"}
     .add(raw_.supervisor_strategy, "strategy", "restart strategy: one-for-one or rest-for-one")
     .add(raw_.max_restarts, "max-restarts",
+  opt_group{custom_options_, "lease"} // docs/supervision.md "Trading lease"
+    .add(raw_.lease_duration_ms, "duration-ms", "one grant of the trading lease (default 900)")
+    .add(raw_.lease_renew_ms, "renew-ms", "a lease round every renew-ms (default 150)")
+    .add(raw_.lease_drift_ppm, "drift-ppm", "bound on any member's clock drift (default 1000)")
+    .add(raw_.lease_state_path, "state-path", "the epochs this node promised as a grantor");
          "failures of one child inside window-ms before the supervisor escalates")
     .add(raw_.restart_window_ms, "window-ms", "sliding window of max-restarts");
   opt_group{custom_options_, "drill"}
@@ -927,7 +932,10 @@ bool node_config::read_supervision(node_settings& s, std::string& error) const {
     }
   }
   v.standby_for = r.standby_for;
-  return true;
+  s.lease = lease_settings{r.lease_duration_ms, r.lease_renew_ms, r.lease_drift_ppm, ""};
+  if (error = validate_lease_settings(s.lease); !error.empty())
+    return false;
+  return node_file_path("lease.state-path", r.lease_state_path, s.self, s.lease.state_path, error);
 }
 
 // [compliance] (actors/compliance/compliance_config.hpp); the outbox's

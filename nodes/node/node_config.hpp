@@ -18,6 +18,7 @@
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "actors/strategy/market_maker.hpp"
+#include "actors/supervisor/lease_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
 #include "reporting/archive/retention_config.hpp"
 #include "common/cluster_members.hpp"
@@ -238,6 +239,7 @@ struct node_settings {
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
   // Every venue of this node, the first one first.
+  lease_settings lease; // [lease] (docs/supervision.md "Trading lease")
   std::vector<const venue_settings*> venues() const;
 };
 
@@ -399,6 +401,10 @@ private:
   raw_options raw_;
   gpu::gpu_raw_options raw_gpu_;
   compliance::compliance_raw_options raw_compliance_;
+    int64_t lease_duration_ms = 900;
+    int64_t lease_renew_ms = 150;
+    int64_t lease_drift_ppm = 1000;
+    std::string lease_state_path = "run/<node-id>-lease.state";
   archive::retention_raw_options raw_retention_;
 };
 

@@ -167,6 +167,15 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   cwts::kill_gate gate;
   restore_halt(*settings, gate);
   cwts::lease_gate lease; // the trading lease (docs/supervision.md "Trading lease")
+  // Leased when the cluster has members: "oms" and every venue's connector
+  // role, on every member (each grantor knows every role; fixed from here).
+  if (settings->members && settings->members->size() >= 2) {
+    std::vector<std::string> venues;
+    for (auto* v : settings->venues())
+      venues.push_back(v->name.value);
+    for (auto& role : cwts::lease_roles(venues))
+      lease.add_role(role);
+  }
   caf::actor_system sys{cfg};
   caf::actor supervisor;
   try {

@@ -10,6 +10,7 @@
 #include "actors/oms/oms_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/strategy_actor.hpp"
+#include "actors/supervisor/lease_actor.hpp"
 #include "actors/validator/validator_actor.hpp"
 #include "messages/registry.hpp"
 
@@ -327,6 +328,23 @@ child_spec gpu_spec(const node_settings& s) {
   return {"gpu", [cfg](caf::actor_system& sys) { return spawn_gpu_worker(sys, cfg); }};
 }
 
+// The trading lease (docs/supervision.md "Trading lease"): a grantor of
+// every role the gate was configured with, the holder of `own`.
+child_spec lease_spec(const node_settings& s, lease_gate& gate, const std::set<std::string>& own) {
+  lease_actor_config cfg;
+  cfg.self = s.self;
+  cfg.operators = s.operators;
+  cfg.members = s.members;
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
+  cfg.gate = &gate;
+  cfg.settings = s.lease;
+  for (size_t i = 0; i < gate.roles(); ++i)
+    cfg.all_roles.emplace_back(gate.role_at(i));
+  cfg.own_roles = own;
+  cfg.hold_at_start = s.supervision.standby_for.empty(); // a standby watches
+  return {"lease", [cfg](caf::actor_system& sys) { return spawn_lease_actor(sys, cfg); }};
+}
+
 } // namespace
 
 std::vector<child_spec> make_children(const node_settings& s, kill_gate& gate, lease_gate& lease,
@@ -379,6 +397,13 @@ supervisor_config make_supervisor_config(const node_settings& s, kill_gate& gate
   cfg.lease = &lease;
   cfg.children = make_children(s, gate, lease, kill);
   cfg.held_roles = failover_roles(cfg.children);
+  if (lease.roles() > 0) { // added after: the lease actor is never held back
+    std::vector<std::string> leased;
+    for (size_t i = 0; i < lease.roles(); ++i)
+      leased.emplace_back(lease.role_at(i));
+    cfg.lease_roles = leased_among(cfg.held_roles, leased);
+    cfg.children.push_back(lease_spec(s, lease, cfg.lease_roles));
+  }
   cfg.standby.active = s.supervision.standby_for;
   cfg.standby.failover_after = s.supervision.failover_after;
   // The active may join up to the connect timeout after we start.

@@ -1,0 +1,145 @@
+// The node's side of its trading leases (actors/supervisor/lease_session.hpp):
+// rounds, answers, renewal failures and lapses reported once, the view the
+// supervisor acts on, and watch mode (probes) that never holds anything.
+#define CAF_SUITE lease_session
+#include "caf/test/unit_test_impl.hpp"
+
+#include "actors/supervisor/lease_session.hpp"
+
+using namespace cwts;
+
+namespace {
+
+constexpr int64_t ms = 1'000'000;
+const std::set<std::string> members{"gw1", "tr1", "w1", "tr2"};
+const lease_timing timing{900 * ms, 1000};
+
+struct grantors {
+  std::map<std::string, lease_grantor> g;
+  grantors() {
+    for (auto& m : members)
+      g.emplace(m, lease_grantor(members, {"oms", "connector.binance"}, timing));
+  }
+  // One round of `s` at `now`, answered by `reach` (the rest are silent).
+  std::vector<lease_effect> round(lease_session& s, const std::string& self, int64_t now,
+                                  const std::set<std::string>& reach,
+                                  std::vector<lease_lapse>* failed = nullptr) {
+    std::vector<lease_lapse> f;
+    std::vector<lease_effect> out;
+    for (auto& it : s.start_round(now, f))
+      for (auto& m : reach) {
+        auto a = it.probe ? g.at(m).on_probe(it.role, now)
+                          : g.at(m).on_request(it.role, self, it.epoch, now);
+        out.push_back(s.on_answer(m, it.role, it.round, a, now));
+      }
+    if (failed)
+      *failed = f;
+    return out;
+  }
+};
+
+size_t count(const std::vector<lease_effect>& v, bool lease_effect::*field) {
+  size_t n = 0;
+  for (auto& e : v)
+    n += (e.*field) ? 1 : 0;
+  return n;
+}
+
+} // namespace
+
+CAF_TEST(a_majority_makes_every_role_held_and_renewals_keep_it) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  auto first = c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  CAF_CHECK_EQUAL(count(first, &lease_effect::acquired), 1u);
+  CAF_CHECK(s.all_held(0));
+  CAF_CHECK(s.view(0).all_held);
+  auto next = c.round(s, "tr1", 150 * ms, {"tr1", "w1", "gw1", "tr2"});
+  CAF_CHECK_EQUAL(count(next, &lease_effect::renewed), 1u);
+  CAF_CHECK_EQUAL(count(next, &lease_effect::acquired), 0u);
+  // Held until the renewal round's start + 900 ms * (1 - 0.001).
+  CAF_CHECK(s.held("oms", 150 * ms + 899 * ms));
+  CAF_CHECK(!s.held("oms", 150 * ms + 900 * ms));
+}
+
+CAF_TEST(a_cut_off_holder_reports_the_failed_renewal_once_and_the_lapse_once) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  std::vector<lease_lapse> failed;
+  c.round(s, "tr1", 150 * ms, {"tr1"}, &failed); // cut off: only itself
+  CAF_CHECK(failed.empty());                    // the round before succeeded
+  c.round(s, "tr1", 300 * ms, {"tr1"}, &failed);
+  CAF_REQUIRE_EQUAL(failed.size(), 1u);
+  CAF_CHECK_EQUAL(failed[0].role, "oms");
+  CAF_CHECK_EQUAL(failed[0].granted, 1u);
+  c.round(s, "tr1", 450 * ms, {"tr1"}, &failed);
+  CAF_CHECK(failed.empty()); // once per lapse
+  // Held until 0 + 900 ms * (1 - 0.001) = 899.1 ms.
+  CAF_CHECK(s.take_lost(899 * ms).empty());
+  auto lost = s.take_lost(900 * ms);
+  CAF_REQUIRE_EQUAL(lost.size(), 1u);
+  CAF_CHECK_EQUAL(lost[0].epoch, 1);
+  CAF_CHECK(s.take_lost(2000 * ms).empty());
+  CAF_CHECK(!s.all_held(900 * ms));
+}
+
+CAF_TEST(watching_probes_names_the_active_and_never_holds) {
+  grantors c;
+  lease_session active("tr1", members, {"oms"}, timing, true);
+  lease_session standby("tr2", members, {"oms"}, timing, false);
+  c.round(active, "tr1", 0, {"tr1", "w1", "gw1", "tr2"});
+  c.round(standby, "tr2", 10 * ms, {"tr1", "w1", "gw1", "tr2"});
+  auto v = standby.view(10 * ms);
+  CAF_CHECK(!v.all_held);
+  CAF_CHECK_EQUAL(v.other, "tr1");
+  CAF_CHECK_EQUAL(v.other_epoch, 1);
+  for (auto& [m, g] : c.g)
+    CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1); // probes promise nothing
+  // Asked for real while tr1's grant runs: refused, once logged per reason.
+  standby.set_hold(true);
+  auto refused = c.round(standby, "tr2", 20 * ms, {"w1", "gw1", "tr2"});
+  CAF_CHECK_EQUAL(count(refused, &lease_effect::acquired), 0u);
+  size_t reasons = 0;
+  for (auto& e : refused)
+    reasons += e.refusal.empty() ? 0 : 1;
+  CAF_CHECK_EQUAL(reasons, 1u); // "held by tr1 at epoch 1" from three members, logged once
+  CAF_CHECK(standby.view(20 * ms).refusal.find("held by tr1") != std::string::npos);
+  // tr1 is silent from now on: tr2 gets it once tr1's grants ran out.
+  int64_t t = 20 * ms;
+  while (!standby.all_held(t) && t < 3000 * ms) {
+    t += 150 * ms;
+    c.round(standby, "tr2", t, {"w1", "gw1", "tr2"});
+  }
+  CAF_CHECK(standby.all_held(t));
+  CAF_CHECK_GREATER_OR_EQUAL(t, 900 * ms); // not before tr1's grant (900 ms + drift) ended
+  CAF_CHECK(!active.held("oms", t));       // and tr1 had stopped before that
+  // One round later no member names tr1 any more (the view keeps one round).
+  c.round(standby, "tr2", t + 150 * ms, {"w1", "gw1", "tr2"});
+  CAF_CHECK_EQUAL(standby.view(t + 150 * ms).other, "");
+  CAF_CHECK(standby.all_held(t + 150 * ms));
+}
+
+CAF_TEST(leaving_hold_gives_every_lease_up_and_ignores_late_answers) {
+  grantors c;
+  lease_session s("gw1", members, {"connector.binance"}, timing, true);
+  c.round(s, "gw1", 0, {"gw1", "w1", "tr1"});
+  CAF_REQUIRE(s.all_held(0));
+  std::vector<lease_lapse> f;
+  auto items = s.start_round(150 * ms, f);
+  auto given = s.set_hold(false);
+  CAF_REQUIRE_EQUAL(given.size(), 1u);
+  CAF_CHECK_EQUAL(given[0].first, "connector.binance");
+  CAF_CHECK(!s.all_held(150 * ms));
+  CAF_CHECK(s.take_lost(5000 * ms).empty()); // given up on purpose: not a lapse
+  // An answer of the round before the mode change does not make it held.
+  auto a = c.g.at("w1").on_request(items[0].role, "gw1", items[0].epoch, 150 * ms);
+  auto e = s.on_answer("w1", items[0].role, items[0].round, a, 150 * ms);
+  CAF_CHECK(!e.acquired && !e.renewed);
+  CAF_CHECK(!s.held("connector.binance", 150 * ms));
+  std::map<std::string, int64_t> stats;
+  s.add_to(stats, 150 * ms);
+  CAF_CHECK_EQUAL(stats["held.connector.binance"], 0);
+  CAF_CHECK_EQUAL(stats["acquired.connector.binance"], 1);
+  CAF_CHECK_EQUAL(stats["mode_hold"], 0);
+}
