@@ -20,6 +20,11 @@ bool counts_toward_reject_rate(reject_reason r) {
     case reject_reason::trading_halted:
     case reject_reason::reducing_only:
     case reject_reason::not_reconciled: // the OMS holds orders until it reconciled at start
+    // The node lost (or has not yet got) the trading lease, or an old
+    // holder's order was fenced: a failover in progress, not a strategy
+    // sending bad orders (docs/supervision.md "Trading lease").
+    case reject_reason::no_trading_lease:
+    case reject_reason::fenced_epoch:
       return false;
     default:
       return true;

@@ -98,6 +98,8 @@ CAF_TEST(refusals_caused_by_the_nodes_own_state_do_not_count) {
   CAF_CHECK(!counts_toward_reject_rate(reject_reason::kill_gate_closed));
   CAF_CHECK(!counts_toward_reject_rate(reject_reason::trading_halted));
   CAF_CHECK(!counts_toward_reject_rate(reject_reason::not_reconciled));
+  CAF_CHECK(!counts_toward_reject_rate(reject_reason::no_trading_lease));
+  CAF_CHECK(!counts_toward_reject_rate(reject_reason::fenced_epoch));
   CAF_CHECK(counts_toward_reject_rate(reject_reason::venue_rejected));
   CAF_CHECK(counts_toward_reject_rate(reject_reason::venue_unreachable));
   CAF_CHECK(counts_toward_reject_rate(reject_reason::price_collar_breached));
