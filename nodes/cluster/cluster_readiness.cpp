@@ -25,7 +25,7 @@ bool wait_cluster_ready(const cluster_runtime& rt, std::chrono::steady_clock::ti
             << (p ? p->log : std::string("its log")) << ")\n";
         return false;
       }
-      auto v = probe_node(n.admin_port);
+      auto v = probe_node(rt.address_of(n.id), n.admin_port);
       if (v.healthy && (v.ready || !n.standby_for.empty())) {
         done[n.id] = true;
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started);
@@ -42,7 +42,7 @@ bool wait_cluster_ready(const cluster_runtime& rt, std::chrono::steady_clock::ti
   }
   for (auto& n : rt.spec().nodes)
     if (!done[n.id]) {
-      auto why = admin_get(n.admin_port, "/readyz");
+      auto why = admin_get(rt.address_of(n.id), n.admin_port, "/readyz");
       err << "node " << n.id << " not ready after " << rt.spec().ready_timeout.count()
           << " ms: " << (why.status ? why.body : why.error) << "\n";
     }

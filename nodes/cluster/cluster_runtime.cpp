@@ -15,7 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string venue_marker = "cwts-venue listening host=127.0.0.1 port=";
+// cwts-venue listening host=<address> port=<N> [fix_port=<N>]
+const std::string venue_marker = "cwts-venue listening host=";
+const char* const port_marker = " port=";
 const char* const fix_marker = "fix_port=";
 
 // $CWTS_NODE_BIN / $CWTS_VENUE_BIN, else next to cwts (an install), else
@@ -28,10 +30,6 @@ std::string find_binary(const std::string& bin_dir, const char* env_name, const 
     if (access(candidate.c_str(), X_OK) == 0)
       return fs::path(candidate).lexically_normal().string();
   return bin_dir + "/" + name;
-}
-
-std::string loopback(uint16_t port) {
-  return "127.0.0.1:" + std::to_string(port);
 }
 
 } // namespace
@@ -127,6 +125,9 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
   set_aside_journals(run_dir_);
   std::vector<std::string> argv{venue_bin_, "--config", v.config, "--port", std::to_string(v.port),
                                 "--speed", std::to_string(v.speed)};
+  auto host = address_of(name);
+  if (host != loopback_address)
+    argv.insert(argv.end(), {"--host", host});
   if (v.fix) {
     // A fresh venue, a fresh FIX session on both sides: its sequence numbers
     // and sent messages are those of a book that no longer exists.
@@ -138,10 +139,10 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
                              venue_fix_store(run_dir_, name)});
   }
   argv.insert(argv.end(), v.args.begin(), v.args.end());
-  process_record rec{name, -1, 0, 0, 0, run_dir_ + "/" + name + ".log"};
+  process_record rec{name, -1, 0, 0, 0, run_dir_ + "/" + name + ".log", host};
   // A fresh log: the port is read from this run's startup line.
   std::ofstream(rec.log, std::ios::trunc).close();
-  rec.pid = spawn_detached(argv, run_dir_, rec.log, error);
+  rec.pid = spawn_detached(argv, run_dir_, rec.log, error, namespace_of(name));
   if (rec.pid < 0)
     return false;
   auto rest = wait_for_log_line(rec.log, venue_marker, rec.pid, std::chrono::seconds(30));
@@ -150,7 +151,15 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
     stop_process(rec.pid, spec_.stop_timeout);
     return false;
   }
-  rec.port = static_cast<uint16_t>(std::strtol(rest->c_str(), nullptr, 10));
+  auto port_at = rest->find(port_marker);
+  if (port_at != std::string::npos)
+    rec.port = static_cast<uint16_t>(
+      std::strtol(rest->c_str() + port_at + std::string(port_marker).size(), nullptr, 10));
+  if (rec.port == 0) {
+    error = "cwts-venue (" + name + ") printed no port (see " + rec.log + ")";
+    stop_process(rec.pid, spec_.stop_timeout);
+    return false;
+  }
   if (v.fix) {
     auto at = rest->find(fix_marker);
     if (at != std::string::npos)
@@ -185,7 +194,8 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
   for (auto& p : spec_.nodes) {
     if (p.id == n.id)
       continue;
-    auto address = routes_.peer ? routes_.peer(n, p) : loopback(p.cluster_port);
+    auto address = routes_.peer ? routes_.peer(n, p)
+                                : node_address(spec_, p, netns_) + ":" + std::to_string(p.cluster_port);
     // id@address: over TLS the certificate there must name that member.
     peers += std::string(peers.empty() ? "" : ",") + "\"" + p.id + "@" + address + "\"";
   }
@@ -203,6 +213,13 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
                                 "--cluster.peers=[" + peers + "]",
                                 "--cluster.members=[" + members + "]",
                                 "--admin.port=" + std::to_string(n.admin_port)};
+  // Its own address: every port a peer, a probe or an operator dials binds
+  // it (the node configs say 127.0.0.1), and the venue is where it listens.
+  if (auto self = node_address(spec_, n, netns_); self != loopback_address)
+    argv.insert(argv.end(), {"--cluster.host=" + self, "--admin.host=" + self,
+                             "--kill.fanout-host=" + self});
+  if (auto venue_host = address_of("venue"); venue_host != loopback_address)
+    argv.push_back("--venue.host=" + venue_host);
   for (auto& v : spec_.more_venues) {
     // Each further venue, as the node config's same section: priced from
     // the first venue's feed (one venue streams a symbol), direct (no proxy).
@@ -210,6 +227,8 @@ std::vector<std::string> cluster_runtime::node_argv(const node_spec& n) const {
     if (!p)
       continue;
     auto key = "--" + v.section + ".";
+    if (p->host != loopback_address)
+      argv.push_back(key + "host=" + p->host);
     argv.insert(argv.end(), {key + "name=" + v.name, key + "port=" + std::to_string(p->port),
                              key + "credentials-file=" + v.credentials, key + "market-data=off",
                              key + "symbols=" + v.symbols, key + "protocol=" + v.protocol});
@@ -249,8 +268,9 @@ bool cluster_runtime::start_node(const std::string& id, std::string& error) {
     error = "node " + id + " already runs (pid " + std::to_string(old->pid) + ")";
     return false;
   }
-  process_record rec{id, -1, n->cluster_port, n->admin_port, 0, run_dir_ + "/" + id + ".log"};
-  rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error);
+  process_record rec{id, -1, n->cluster_port, n->admin_port, 0, run_dir_ + "/" + id + ".log",
+                     address_of(id)};
+  rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error, namespace_of(id));
   if (rec.pid < 0)
     return false;
   procs_[id] = rec;
@@ -288,11 +308,11 @@ void cluster_runtime::stop_all() {
 bool cluster_runtime::save_state(std::string& error) const {
   std::ofstream out(state_path(), std::ios::trunc);
   out << "; written by cwts cluster up: the processes of this cluster\n"
-      << "[cluster]\nconfig=" << spec_.file << "\n";
+      << "[cluster]\nconfig=" << spec_.file << "\nnetns=" << (netns_ ? "true" : "false") << "\n";
   for (auto& [name, p] : procs_)
     out << "[process." << name << "]\npid=" << p.pid << "\nport=" << p.port
         << "\nadmin-port=" << p.admin_port << "\nfix-port=" << p.fix_port << "\nlog=" << p.log
-        << "\n";
+        << "\nhost=" << p.host << "\n";
   if (!out) {
     error = "cannot write " + state_path();
     return false;
@@ -307,6 +327,8 @@ bool cluster_runtime::load_state(std::string& error) {
     return false;
   }
   procs_.clear();
+  // `status` and `down` are not told --netns: the state says how it was started.
+  netns_ = ini->get("cluster.netns").value_or("false") == "true";
   auto names = venue_names();
   for (auto& n : spec_.nodes)
     names.push_back(n.id);
@@ -324,6 +346,7 @@ bool cluster_runtime::load_state(std::string& error) {
     rec.fix_port = static_cast<uint16_t>(
       std::strtol(ini->get(key + "fix-port").value_or("0").c_str(), nullptr, 10));
     rec.log = ini->get(key + "log").value_or("");
+    rec.host = ini->get(key + "host").value_or(loopback_address);
     procs_[name] = rec;
   }
   return true;

@@ -8,6 +8,12 @@
 // A drill puts TCP proxies between the nodes and before the venue: the
 // address each node is given for a peer or for the venue comes from the
 // route hooks, the real ports stay those of the spec.
+//
+// With netns on (`cwts cluster up --netns`) each venue and node runs in its
+// own network namespace with its own address on one bridge
+// (nodes/cluster/netns.hpp), named cwts-<cluster name>-<process>, the hub
+// cwts-<cluster name>-hub; the root namespace gets <subnet>.1 on the bridge
+// (interface root_interface()) so that probes and operators reach them.
 
 #include <sys/types.h>
 
@@ -28,6 +34,7 @@ struct process_record {
   uint16_t admin_port = 0;   // nodes only
   uint16_t fix_port = 0;     // a venue's FIX acceptor (a [venue-N] with protocol fix)
   std::string log;           // absolute path of its log
+  std::string host = "127.0.0.1"; // its address (its own with --netns)
 };
 
 struct route_hooks {
@@ -70,6 +77,23 @@ public:
   // The argv a node is started with (for logs and tests).
   std::vector<std::string> node_argv(const node_spec& n) const;
 
+  // Each process in its own network namespace (call before prepare).
+  void set_netns(bool on) { netns_ = on; }
+  bool netns() const { return netns_; }
+  // The address process `name` (a venue or a node id) listens on.
+  std::string address_of(const std::string& name) const;
+  // Namespace of process `name` (empty without netns); the hub's; all of
+  // them (members first, the hub last); the root namespace's bridge port.
+  std::string namespace_of(const std::string& name) const;
+  std::string hub_namespace() const;
+  std::vector<std::string> namespaces() const;
+  std::string root_interface() const;
+  // Makes every namespace (removing leftovers of an earlier run first);
+  // false with error, nothing left behind.
+  bool make_namespaces(std::string& error);
+  // Removes them; empty, or what could not be removed.
+  std::string remove_namespaces() const;
+
   // Stops process `name` (SIGTERM, SIGKILL after the stop timeout); false when
   // it had to be killed or was not running.
   bool stop(const std::string& name);
@@ -90,6 +114,7 @@ private:
   route_hooks routes_;
   std::vector<std::string> node_extra_;
   std::map<std::string, process_record> procs_;
+  bool netns_ = false;
 };
 
 } // namespace cwts::cluster

@@ -1,10 +1,12 @@
 #include "nodes/cluster/cluster_spec.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "common/ini_file.hpp"
+#include "nodes/cluster/netns.hpp"
 
 namespace cwts::cluster {
 
@@ -175,6 +177,31 @@ const venue_spec* cluster_spec::more_venue(const std::string& section) const {
   return nullptr;
 }
 
+std::string node_address(const cluster_spec& spec, const node_spec& n, bool in_netns) {
+  if (!n.address.empty())
+    return n.address;
+  if (!in_netns)
+    return loopback_address;
+  for (size_t i = 0; i < spec.nodes.size(); ++i)
+    if (spec.nodes[i].id == n.id)
+      return spec.netns_subnet + std::to_string(11 + i);
+  return loopback_address;
+}
+
+std::string venue_address(const cluster_spec& spec, size_t index, bool in_netns) {
+  return in_netns ? spec.netns_subnet + std::to_string(2 + index) : loopback_address;
+}
+
+std::vector<std::string> node_addresses(const cluster_spec& spec, const node_spec& n) {
+  std::vector<std::string> out;
+  for (auto in_netns : {false, true}) {
+    auto a = node_address(spec, n, in_netns);
+    if (a != loopback_address && std::find(out.begin(), out.end(), a) == out.end())
+      out.push_back(a);
+  }
+  return out;
+}
+
 const node_spec* cluster_spec::node(const std::string& id) const {
   for (auto& n : nodes)
     if (n.id == id)
@@ -207,6 +234,13 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
   spec.ready_timeout = std::chrono::milliseconds(c.number("ready-timeout-ms", 60000, 1000, 600000));
   spec.stop_timeout = std::chrono::milliseconds(c.number("stop-timeout-ms", 10000, 100, 120000));
   spec.node_args = split_words(c.text("node-args"));
+  auto subnet = c.text("netns-subnet", "10.99.0.0/24");
+  auto base = subnet.size() > 5 ? subnet.substr(0, subnet.size() - 4) : std::string();
+  if (subnet.size() <= 5 || subnet.compare(subnet.size() - 5, 5, ".0/24") != 0
+      || !netns::is_ipv4(base + "1"))
+    c.fail("netns-subnet", "'" + subnet + "' is not an IPv4 /24 written a.b.c.0/24");
+  else
+    spec.netns_subnet = base;
   if (ids.empty())
     c.fail("nodes", "no nodes listed (nodes=gw1,tr1,...)");
   c.check_unknown();
@@ -258,6 +292,9 @@ std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::stri
     ns.config = resolve(spec.config_dir, n.text("config"));
     ns.cluster_port = static_cast<uint16_t>(n.number("cluster-port", 0, 1, 65535));
     ns.admin_port = static_cast<uint16_t>(n.number("admin-port", 0, 1, 65535));
+    ns.address = n.text("address");
+    if (!ns.address.empty() && !netns::is_ipv4(ns.address))
+      n.fail("address", "'" + ns.address + "' is not an IPv4 address");
     ns.roles = n.text("roles");
     ns.key_name = n.text("key-name");
     ns.key_file = resolve(spec.config_dir, n.text("key-file"));

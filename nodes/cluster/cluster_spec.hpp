@@ -5,7 +5,9 @@
 // and `cwts drill` read it; docs/operations.md describes every key.
 //
 //   [cluster]  name, run-dir, nodes (comma list, start order),
-//              ready-timeout-ms, stop-timeout-ms, node-args (for every node)
+//              ready-timeout-ms, stop-timeout-ms, node-args (for every node),
+//              netns-subnet (`cwts cluster up --netns`: a.b.c.0/24, default
+//              10.99.0.0/24)
 //   [tls]      enabled, certs-dir (scripts/gen-certs <certs-dir> <node ids>)
 //   [venue]    config, port (0: a free port), speed, credentials-file, args
 //   [venue-2]..[venue-4]  optional: more cwts-venue processes (each its own
@@ -17,8 +19,8 @@
 //              port, 0 a free one; protocol fix only), speed,
 //              credentials-file, args, symbols (a CAF list; the venue is
 //              priced from [venue]'s feed: market-data off)
-//   [node.<id>] config, cluster-port, admin-port, roles, key-name, key-file,
-//              standby-for, args
+//   [node.<id>] config, cluster-port, admin-port, address, roles, key-name,
+//              key-file, standby-for, args
 //
 // Relative config and key paths are resolved against the cluster file's
 // folder; run-dir and certs-dir against the working directory.
@@ -51,6 +53,10 @@ struct node_spec {
   std::string config;        // the node's CAF INI file
   uint16_t cluster_port = 0; // CAF middleman port
   uint16_t admin_port = 0;   // admin HTTP port
+  // The IPv4 address the node binds (cluster, admin and kill fan-out ports)
+  // and its peers dial; empty: 127.0.0.1, or with --netns one assigned from
+  // the netns subnet (node_address).
+  std::string address;
   std::string roles;         // empty: the node config's roles; else a CAF list
   std::string key_name;      // node key (operators file `node = <id>`)
   std::string key_file;
@@ -71,6 +77,9 @@ struct cluster_spec {
   std::vector<std::string> node_args; // given to every node, before its own args
   std::chrono::milliseconds ready_timeout{60000};
   std::chrono::milliseconds stop_timeout{10000};
+  // --netns: the /24 the namespaces' bridge uses, as "a.b.c." (.1 the root
+  // namespace's port, .2.. the venues, .11.. the nodes in list order).
+  std::string netns_subnet = "10.99.0.";
 
   const node_spec* node(const std::string& id) const;
   // The [venue-N] whose section is `section`; null when there is none.
@@ -80,6 +89,19 @@ struct cluster_spec {
 // Reads and checks a cluster config; nullopt with `error` (naming the key
 // and the reason) when it is unusable.
 std::optional<cluster_spec> load_cluster_spec(const std::string& path, std::string& error);
+
+// The loopback address every process uses without its own address.
+inline constexpr const char* loopback_address = "127.0.0.1";
+
+// Where node `n` listens and is dialed: its `address`, else with `in_netns`
+// the one assigned from the netns subnet, else 127.0.0.1.
+std::string node_address(const cluster_spec& spec, const node_spec& n, bool in_netns);
+// The address venue `index` (0: [venue], 1..3: [venue-2]..[venue-4]) listens
+// on: with `in_netns` <subnet>.2+index, else 127.0.0.1.
+std::string venue_address(const cluster_spec& spec, size_t index, bool in_netns);
+// Every address node `n` may be dialed at (with and without --netns), for
+// the certificate `cwts keys` makes it: its certificate must name each.
+std::vector<std::string> node_addresses(const cluster_spec& spec, const node_spec& n);
 
 // Whitespace-separated words of an `args` value.
 std::vector<std::string> split_words(const std::string& text);

@@ -4,6 +4,7 @@
 // `cwts cluster status` and by drills, which time state changes with it.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace cwts::cluster {
@@ -17,11 +18,17 @@ struct node_view {
   std::string cause;
   bool quorum_held = false;
   int64_t peers = 0;      // peers whose heartbeat the kill coordinator tracks
+  // Per peer: how long ago its last heartbeat came (a cut link: growing).
+  std::map<std::string, int64_t> heartbeat_age_ms;
   std::string error;      // why it is not reachable
 
   bool halted() const { return !mode.empty() && mode != "ACTIVE"; }
 };
 
-node_view probe_node(uint16_t admin_port);
+// The node whose admin port is `host`:`admin_port`.
+node_view probe_node(const std::string& host, uint16_t admin_port);
+inline node_view probe_node(uint16_t admin_port) {
+  return probe_node("127.0.0.1", admin_port);
+}
 
 } // namespace cwts::cluster

@@ -1,6 +1,7 @@
 #include "nodes/cluster/process_control.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@
 namespace cwts::cluster {
 
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cwd,
-                     const std::string& log_path, std::string& error) {
+                     const std::string& log_path, std::string& error, const std::string& netns) {
   if (argv.empty() || access(argv[0].c_str(), X_OK) != 0) {
     error = "cannot execute '" + (argv.empty() ? std::string() : argv[0])
             + "': " + std::strerror(errno);
@@ -25,6 +26,18 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cw
     error = "cannot open log '" + log_path + "': " + std::strerror(errno);
     return -1;
   }
+  // Opened here, entered in the child: the child then is the process
+  // (its pid the one recorded), not an `ip netns exec` in front of it.
+  int ns = -1;
+  if (!netns.empty()) {
+    auto path = "/var/run/netns/" + netns;
+    ns = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (ns < 0) {
+      error = "cannot open network namespace " + path + ": " + std::strerror(errno);
+      close(log);
+      return -1;
+    }
+  }
   std::vector<char*> args;
   for (auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
@@ -33,9 +46,13 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cw
   if (pid < 0) {
     error = std::string("fork failed: ") + std::strerror(errno);
     close(log);
+    if (ns >= 0)
+      close(ns);
     return -1;
   }
   if (pid == 0) {
+    if (ns >= 0 && setns(ns, CLONE_NEWNET) != 0)
+      _exit(125);
     // Own session: Ctrl-C in the operator's terminal does not reach the
     // cluster; `cwts cluster down` stops it.
     setsid();
@@ -50,6 +67,8 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cw
     _exit(127);
   }
   close(log);
+  if (ns >= 0)
+    close(ns);
   return pid;
 }
 

@@ -14,9 +14,12 @@
 namespace cwts::cluster {
 
 // Starts argv[0] (a path) in `cwd` with stdout and stderr appended to
-// `log_path`; the pid, or -1 with `error` set.
+// `log_path`; the pid, or -1 with `error` set. `netns`: the network
+// namespace it runs in (a name under /var/run/netns, `ip netns add`);
+// empty: this process's.
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cwd,
-                     const std::string& log_path, std::string& error);
+                     const std::string& log_path, std::string& error,
+                     const std::string& netns = {});
 
 // Whether `pid` still runs (reaps it first when it is our exited child).
 bool process_alive(pid_t pid);

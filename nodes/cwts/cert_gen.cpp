@@ -130,7 +130,8 @@ std::string certificate_authority::private_key_pem() const {
   return to_pem(impl_->key.get());
 }
 
-pem_pair certificate_authority::issue(const std::string& cn) const {
+pem_pair certificate_authority::issue(const std::string& cn,
+                                     const std::vector<std::string>& addresses) const {
   auto key = p256_key();
   auto cert = new_certificate(key.get(), cn);
   X509* c = cert.get();
@@ -139,7 +140,11 @@ pem_pair certificate_authority::issue(const std::string& cn) const {
     fail("cannot set the issuer of '" + cn + "'");
   // The address the relays verify (host_name_verification) and, as CN, the
   // node id they bind it to.
-  add_ext(c, ca, NID_subject_alt_name, "IP:127.0.0.1,IP:::1,DNS:localhost");
+  std::string names = "IP:127.0.0.1,IP:::1,DNS:localhost";
+  for (auto& a : addresses)
+    if (a != "127.0.0.1")
+      names += ",IP:" + a;
+  add_ext(c, ca, NID_subject_alt_name, names.c_str());
   add_ext(c, ca, NID_basic_constraints, "critical,CA:FALSE");
   add_ext(c, ca, NID_key_usage, "critical,digitalSignature,keyEncipherment");
   add_ext(c, ca, NID_ext_key_usage, "serverAuth,clientAuth");

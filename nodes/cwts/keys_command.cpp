@@ -8,7 +8,9 @@
 //                                      deployment the .pem goes to its operator
 //   DIR/nodes/node-<id>.pem|.pub.pem   node keys (Ed25519, role kill, node=<id>)
 //   DIR/certs/ca.pem                   the cluster CA's certificate
-//   DIR/certs/<id>.pem|.key            one TLS certificate per node, CN = <id>
+//   DIR/certs/<id>.pem|.key            one TLS certificate per node, CN = <id>,
+//                                      for loopback and the node's addresses
+//                                      (its cluster config's, --nodes ID@IP)
 //
 // The CA's private key is never written beside the certificates: it exists
 // in memory while the leaves are signed, and only --keep-ca-key=FILE (outside
@@ -31,8 +33,9 @@
 #include <string>
 #include <vector>
 
-#include "common/ini_file.hpp"
 #include "common/operator_auth.hpp"
+#include "nodes/cluster/cluster_spec.hpp"
+#include "nodes/cluster/netns.hpp"
 #include "nodes/cwts/cert_gen.hpp"
 
 namespace cwts {
@@ -42,7 +45,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* keys_usage =
-  "usage: cwts keys [--out=DIR] [--cluster=FILE ...] [--nodes=ID,ID...]\n"
+  "usage: cwts keys [--out=DIR] [--cluster=FILE ...] [--nodes=ID[@IP],ID[@IP]...]\n"
   "                 [--operator=NAME=ROLE,ROLE... ...] [--keep-ca-key=FILE]\n"
   "Generates one deployment's keys and certificates into DIR (default run/keys):\n"
   "  DIR/operators.ini                 operators and node keys (public halves) with roles;\n"
@@ -54,6 +57,9 @@ constexpr const char* keys_usage =
   "                                    --keep-ca-key=FILE names a place outside DIR\n"
   "Nodes: those of each --cluster config ([cluster] nodes) and --nodes; neither given:\n"
   "  solo,gw1,tr1,w1,tr2 (every node of the shipped configs).\n"
+  "Certificates name 127.0.0.1, ::1, localhost and each node's addresses: a --cluster\n"
+  "  config's [node.ID] address and the one `cwts cluster up --netns` gives it, and\n"
+  "  the IP of --nodes ID@IP (a node on its own host).\n"
   "Operators (roles: risk-officer, operations, kill, kill-full, reset); none given:\n"
   "  alice=risk-officer,operations,kill,kill-full,reset and bob=operations.\n"
   "An existing DIR/operators.ini is never replaced (exit 2).\n"
@@ -64,6 +70,7 @@ constexpr const char* keys_usage =
 struct keys_options {
   std::string out = "run/keys";
   std::vector<std::string> nodes;
+  std::map<std::string, std::vector<std::string>> addresses; // node -> its IPv4 addresses
   std::vector<std::pair<std::string, std::string>> operators; // name, roles
   std::string keep_ca_key;
 };
@@ -90,20 +97,34 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return out;
 }
 
-// The node ids of a cluster config ([cluster] nodes = "gw1,tr1,w1").
-bool cluster_nodes(const std::string& file, std::vector<std::string>& out, std::string& error) {
-  auto ini = ini_file::load(file, error);
-  if (!ini) {
+// The node ids of a cluster config ([cluster] nodes = "gw1,tr1,w1") and
+// the addresses each may be dialed at (with and without --netns).
+bool cluster_nodes(const std::string& file, keys_options& o, std::string& error) {
+  auto spec = cluster::load_cluster_spec(file, error);
+  if (!spec) {
     error = "--cluster=" + file + ": " + error;
     return false;
   }
-  auto nodes = ini->get("cluster.nodes");
-  if (!nodes || split(*nodes, ',').empty()) {
-    error = "--cluster=" + file + ": no [cluster] nodes";
+  for (auto& n : spec->nodes) {
+    o.nodes.push_back(n.id);
+    for (auto& a : cluster::node_addresses(*spec, n))
+      o.addresses[n.id].push_back(a);
+  }
+  return true;
+}
+
+// --nodes: "ID" or "ID@IP" (a node on its own host).
+bool add_node(const std::string& item, keys_options& o, std::string& error) {
+  auto at = item.find('@');
+  o.nodes.push_back(item.substr(0, at));
+  if (at == std::string::npos)
+    return true;
+  auto ip = item.substr(at + 1);
+  if (!netns::is_ipv4(ip)) {
+    error = "--nodes: '" + item + "': '" + ip + "' is not an IPv4 address";
     return false;
   }
-  for (auto& n : split(*nodes, ','))
-    out.push_back(n);
+  o.addresses[item.substr(0, at)].push_back(ip);
   return true;
 }
 
@@ -121,12 +142,13 @@ bool parse(int argc, char** argv, keys_options& o, std::string& error) {
       o.out = *v;
     } else if (auto v = value("--cluster")) {
       nodes_given = true;
-      if (!cluster_nodes(*v, o.nodes, error))
+      if (!cluster_nodes(*v, o, error))
         return false;
     } else if (auto v = value("--nodes")) {
       nodes_given = true;
       for (auto& n : split(*v, ','))
-        o.nodes.push_back(n);
+        if (!add_node(n, o, error))
+          return false;
     } else if (auto v = value("--operator")) {
       auto eq = v->find('=');
       if (eq == std::string::npos) {
@@ -232,7 +254,8 @@ bool generate(const keys_options& o, std::string& error) {
   if (!write_new_file(dir / "certs" / "ca.pem", ca.certificate_pem(), 0644, error))
     return false;
   for (auto& n : o.nodes) {
-    auto leaf = ca.issue(n);
+    auto at = o.addresses.find(n);
+    auto leaf = ca.issue(n, at == o.addresses.end() ? std::vector<std::string>{} : at->second);
     if (!write_new_file(dir / "certs" / (n + ".pem"), leaf.certificate, 0644, error)
         || !write_new_file(dir / "certs" / (n + ".key"), leaf.key, 0600, error))
       return false;

@@ -13,9 +13,9 @@
 
 namespace cwts {
 
-uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint16_t port,
-                      std::string& error) {
-  return publish_on_loopback(sys, supervisor, port, error);
+uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor,
+                      const std::string& host, uint16_t port, std::string& error) {
+  return publish_node_at(sys, supervisor, host, port, error);
 }
 
 namespace {

@@ -32,10 +32,10 @@
 
 namespace cwts {
 
-// Publishes `supervisor` on 127.0.0.1:`port`; returns the bound port or 0
-// with `error` set.
-uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor, uint16_t port,
-                      std::string& error);
+// Publishes `supervisor` on `host`:`port` ([cluster] host, port); returns
+// the bound port or 0 with `error` set.
+uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor,
+                      const std::string& host, uint16_t port, std::string& error);
 
 // Joins every peer (blocking, up to `timeout` in all), announcing this node
 // to each, then starts the peer link actor that re-joins any peer whose

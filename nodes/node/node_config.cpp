@@ -1,5 +1,7 @@
 #include "nodes/node/node_config.hpp"
 
+#include <arpa/inet.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -102,6 +104,7 @@ node_config::node_config() {
     .add(raw_.cluster_id, "id",
          "this cluster's id: every kill and reset is signed for it (unique per deployment)")
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
+    .add(raw_.cluster_host, "host", "IPv4 address the cluster port binds (default 127.0.0.1)")
     .add(raw_.plain_tcp, "plain-tcp",
          "publish the cluster port without TLS (tests, single-node development only: any local "
          "process can then speak to this node's actors)")
@@ -113,14 +116,14 @@ node_config::node_config() {
          "node id this node stands by for: its roles start only when that node is lost")
     .add(raw_.failover_after_ms, "failover-after-ms",
          "a standby takes over when the active node is gone this long");
-  opt_group{custom_options_, "supervisor"}
-    .add(raw_.supervisor_strategy, "strategy", "restart strategy: one-for-one or rest-for-one")
-    .add(raw_.max_restarts, "max-restarts",
   opt_group{custom_options_, "lease"} // docs/supervision.md "Trading lease"
     .add(raw_.lease_duration_ms, "duration-ms", "one grant of the trading lease (default 900)")
     .add(raw_.lease_renew_ms, "renew-ms", "a lease round every renew-ms (default 150)")
     .add(raw_.lease_drift_ppm, "drift-ppm", "bound on any member's clock drift (default 1000)")
     .add(raw_.lease_state_path, "state-path", "the epochs this node promised as a grantor");
+  opt_group{custom_options_, "supervisor"}
+    .add(raw_.supervisor_strategy, "strategy", "restart strategy: one-for-one or rest-for-one")
+    .add(raw_.max_restarts, "max-restarts",
          "failures of one child inside window-ms before the supervisor escalates")
     .add(raw_.restart_window_ms, "window-ms", "sliding window of max-restarts");
   opt_group{custom_options_, "drill"}
@@ -424,6 +427,14 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
   s.duration = std::chrono::seconds(r.duration_s);
   s.summary_interval = std::chrono::milliseconds(r.summary_interval_ms);
   s.cluster_port = static_cast<uint16_t>(r.cluster_port);
+  // One address, not a name or a wildcard: peers dial it, and over TLS
+  // their certificate check expects exactly it (`cwts keys` names it).
+  if (in_addr a{}; inet_pton(AF_INET, r.cluster_host.c_str(), &a) != 1 || a.s_addr == 0) {
+    error = "cluster.host: '" + r.cluster_host + "' is not an IPv4 address (e.g. 10.0.0.5; "
+            "default 127.0.0.1)";
+    return false;
+  }
+  s.cluster_host = r.cluster_host;
   // Over plain TCP CAF's port takes any local process that speaks BASP, with
   // no certificate (issue 17 finding 6): only on purpose.
   if (s.cluster_port != 0 && openssl_certificate.empty() && !r.plain_tcp) {

@@ -204,6 +204,9 @@ struct node_settings {
   std::chrono::seconds duration{0};
   std::chrono::milliseconds summary_interval{1000};
   uint16_t cluster_port = 0;
+  // [cluster] host: the IPv4 address the cluster port binds (peers dial
+  // it; kill.fanout-host and admin.host are set beside it).
+  std::string cluster_host = "127.0.0.1";
   std::vector<peer_address> peers;
   std::chrono::milliseconds connect_timeout{15000};
   venue_settings venue;                  // [venue]: the first venue
@@ -236,10 +239,10 @@ struct node_settings {
   // [gpu]: the GPU risk worker and risk's VaR limit (docs/gpu.md).
   gpu::gpu_settings gpu;
   supervision_settings supervision;
+  lease_settings lease; // [lease] (docs/supervision.md "Trading lease")
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
   // Every venue of this node, the first one first.
-  lease_settings lease; // [lease] (docs/supervision.md "Trading lease")
   std::vector<const venue_settings*> venues() const;
 };
 
@@ -321,6 +324,7 @@ private:
     int64_t duration_s = 0;
     int64_t summary_interval_ms = 1000;
     int64_t cluster_port = 0;
+    std::string cluster_host = "127.0.0.1";
     bool plain_tcp = false;
     std::vector<std::string> peers;
     std::vector<std::string> members;
@@ -397,14 +401,14 @@ private:
     bool drill_enabled = false;
     std::string standby_for;
     int64_t failover_after_ms = 3000;
-  };
-  raw_options raw_;
-  gpu::gpu_raw_options raw_gpu_;
-  compliance::compliance_raw_options raw_compliance_;
     int64_t lease_duration_ms = 900;
     int64_t lease_renew_ms = 150;
     int64_t lease_drift_ppm = 1000;
     std::string lease_state_path = "run/<node-id>-lease.state";
+  };
+  raw_options raw_;
+  gpu::gpu_raw_options raw_gpu_;
+  compliance::compliance_raw_options raw_compliance_;
   archive::retention_raw_options raw_retention_;
 };
 

@@ -197,14 +197,17 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
                settings->operators->window().count());
   uint16_t port = 0;
   if (settings->cluster_port > 0) {
-    port = cwts::publish_node(sys, supervisor, settings->cluster_port, error);
+    port = cwts::publish_node(sys, supervisor, settings->cluster_host, settings->cluster_port,
+                              error);
     if (port == 0) {
-      spdlog::critical("event=publish_failed port={} error=\"{}\"", settings->cluster_port, error);
+      spdlog::critical("event=publish_failed host={} port={} error=\"{}\"",
+                       settings->cluster_host, settings->cluster_port, error);
       caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
       return 1;
     }
     auto caf_socket = cwts::private_caf_socket();
-    spdlog::info("event=published port={} transport={}{}", port, cwts::transport_name(sys),
+    spdlog::info("event=published port={} host={} transport={}{}", port, settings->cluster_host,
+                 cwts::transport_name(sys),
                  caf_socket.empty() ? "" : " caf_socket=" + caf_socket);
   }
   // The admin port (docs/monitoring.md): a port that cannot be bound stops

@@ -108,10 +108,10 @@ std::string private_caf_socket() {
   return caf_socket().path;
 }
 
-uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
-                             std::string& error) {
+uint16_t publish_node_at(caf::actor_system& sys, const caf::actor& whom, const std::string& host,
+                         uint16_t port, std::string& error) {
   if (!relays()) {
-    auto bound = sys.middleman().publish(whom, port, "127.0.0.1", true);
+    auto bound = sys.middleman().publish(whom, port, host.c_str(), true);
     if (!bound) {
       error = sys.render(bound.error());
       return 0;
@@ -137,7 +137,7 @@ uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uin
   if (!published)
     return 0;
   // The relay owns the cluster port; CAF is reached only through it.
-  return relays()->serve("127.0.0.1", port, sock.path, error);
+  return relays()->serve(host, port, sock.path, error);
 }
 
 std::string expect_member(const std::string& host, uint16_t port, const std::string& expected) {

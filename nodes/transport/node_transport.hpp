@@ -43,11 +43,13 @@ std::string check_node_tls(const caf::actor_system_config& cfg);
 // be set up (a key that does not load, ...).
 std::string load_node_transport(caf::actor_system_config& cfg);
 
-// Publishes `whom` at 127.0.0.1:`port` (0: a free port): CAF's own listener
-// over plain TCP; over TLS the relay's, with CAF on a private Unix socket
-// behind it. The bound port, or 0 with `error`. Once per process over TLS.
-uint16_t publish_on_loopback(caf::actor_system& sys, const caf::actor& whom, uint16_t port,
-                             std::string& error);
+// Publishes `whom` at `host`:`port` (an IPv4 address, [cluster] host:
+// 127.0.0.1 unless the node has its own address on a network; port 0: a
+// free port): CAF's own listener over plain TCP; over TLS the relay's, with
+// CAF on a private Unix socket behind it. The bound port, or 0 with
+// `error`. Once per process over TLS.
+uint16_t publish_node_at(caf::actor_system& sys, const caf::actor& whom, const std::string& host,
+                         uint16_t port, std::string& error);
 
 // The middleman actor to publish and connect with: CAF's own over plain
 // TCP, the relays' over TLS (for asynchronous `connect_atom` requests; call
@@ -67,7 +69,7 @@ caf::actor connect_node(caf::actor_system& sys, const std::string& host, uint16_
                         std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // Over TLS: where CAF listens for the relay (a Unix socket path); empty over
-// plain TCP or before publish_on_loopback.
+// plain TCP or before publish_node_at.
 std::string private_caf_socket();
 
 // Over TLS: from now on a peer connecting to us must present a certificate

@@ -142,6 +142,14 @@ CAF_TEST(bad_kill_fanout_keys_name_the_key) {
   expect_refused("--kill.fanout-host=", "kill.fanout-host");
 }
 
+CAF_TEST(a_cluster_host_that_is_not_an_ipv4_address_is_refused) {
+  // Peers dial it and a TLS peer checks the certificate names it: a host
+  // name or a wildcard would bind something nobody can verify.
+  expect_refused("--cluster.host=gw1.example", "cluster.host: 'gw1.example' is not an IPv4 address");
+  expect_refused("--cluster.host=0.0.0.0", "cluster.host: '0.0.0.0' is not an IPv4 address");
+  expect_refused("--cluster.host=10.1.2", "cluster.host");
+}
+
 CAF_TEST(ws_api_pipeline_bounds_name_the_key) {
   expect_refused("--venue.ws-api-max-in-flight=0", "venue.ws-api-max-in-flight: must be 1..1024");
   expect_refused("--venue.ws-api-max-in-flight=5000", "venue.ws-api-max-in-flight");

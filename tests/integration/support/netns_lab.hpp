@@ -17,6 +17,8 @@
 // every cwts-<tag>-<pid>- namespace whose pid no longer runs (a crashed run
 // of the same test), and its destructor removes everything it made.
 // Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN): root_problem() says why not.
+// The namespace commands are nodes/cluster/netns.hpp's (the cluster tool's
+// `cwts cluster up --netns` makes the same layout).
 
 #include <chrono>
 #include <functional>
@@ -24,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "nodes/cluster/netns.hpp"
 #include "tests/integration/support/process.hpp"
 
 namespace cwts::itest {
@@ -78,11 +81,13 @@ public:
   std::vector<std::string> namespaces() const;
 
 private:
-  bool tool(const std::vector<std::string>& argv, const std::string& what);
-  bool nft_in(const std::string& name, const std::string& verb, const std::string& addr);
+  // True when `why` is empty; else records the first failure (of `what`).
+  bool note(const std::string& why, const std::string& what);
   void sweep_stale();
 
-  std::string tag_, dir_, prefix_, hub_;
+  std::string tag_, dir_, prefix_;
+  netns::bridge bridge_; // the commands, shared with `cwts cluster up --netns`
+  std::string hub_;
   std::map<std::string, std::string> addresses_; // member -> address
   std::vector<std::string> members_;             // in add order
   std::string error_;
