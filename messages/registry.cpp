@@ -47,6 +47,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<venue_snapshot>("cwts::venue_snapshot");
   cfg.add_message_type<std::vector<journaled_fill>>("cwts::journaled_fills");
   cfg.add_message_type<std::vector<restored_order>>("cwts::restored_orders");
+  cfg.add_message_type<open_orders_query>("cwts::open_orders_query");
+  cfg.add_message_type<open_orders_answer>("cwts::open_orders_answer");
   cfg.add_message_type<reset_command>("cwts::reset_command");
   cfg.add_message_type<reset_vote>("cwts::reset_vote");
   cfg.add_message_type<std::vector<reset_vote>>("cwts::reset_votes");

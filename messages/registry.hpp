@@ -13,6 +13,7 @@
 #include "messages/kill.hpp"
 #include "messages/lease.hpp"
 #include "messages/market_data.hpp"
+#include "messages/open_orders_query.hpp"
 #include "messages/operator_command.hpp"
 #include "messages/order_book.hpp"
 #include "messages/orders.hpp"

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/oms/lease_stamp.hpp"
+#include "actors/oms/oms_open_orders_query.hpp"
 #include "actors/oms/oms_shell.hpp"
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
@@ -321,6 +322,8 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
     [=](precond_atom) { return precondition(self); },
     [=](open_orders_atom) { return open_orders(self); },
+    // A strategy resyncing after this OMS (re)started (issue 24).
+    [=](const open_orders_query& q) { return on_open_orders_query(self, q); },
   });
 }
 

@@ -1,5 +1,6 @@
 #include "actors/strategy/market_maker.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -104,7 +105,8 @@ std::vector<strategy_action> market_maker::on_trade(const trade& t, timestamp_ns
         cancel(**slot, now, out);
     return out;
   }
-  if (throttled(now))
+  // Resyncing: no new quote until the new OMS said what it holds.
+  if (resyncing_ || throttled(now))
     return out;
   auto targets = desired_quotes();
   requote_side(bid_, side::buy, targets.bid, bid_stale_, now, out);
@@ -193,10 +195,11 @@ std::optional<live_quote>* market_maker::replacing_slot_of(const client_order_id
   return nullptr;
 }
 
-void market_maker::on_execution_report(const execution_report& rep) {
+std::vector<strategy_action> market_maker::on_execution_report(const execution_report& rep,
+                                                               timestamp_ns now) {
   auto* slot = slot_of(rep.id);
   if (slot == nullptr)
-    return; // not ours, or already finished (a repeated terminal report)
+    return on_dropped_report(rep, now); // or not ours, or already finished
   auto& q = **slot;
   // Fill = growth of cum_qty: a repeated report never counts twice.
   qty fill = rep.cum_qty - q.cum;
@@ -214,12 +217,54 @@ void market_maker::on_execution_report(const execution_report& rep) {
                          quote_state::pending_new, {}, {}};
     else
       slot->reset();
-    return;
+    return {};
   }
   if (rep.status == order_status::pending_cancel)
     q.state = quote_state::pending_cancel;
   else if (q.state == quote_state::pending_new && rep.status != order_status::pending_new)
     q.state = quote_state::working;
+  return {};
+}
+
+// A quote a resync dropped reports after all: it reached the new OMS after
+// the OMS answered (the order went the longer way, through risk). It is ours
+// and live at the venue: its fills count, and it takes its side back, or is
+// cancelled (and watched until it ends) when a newer quote holds the side.
+std::vector<strategy_action> market_maker::on_dropped_report(const execution_report& rep,
+                                                             timestamp_ns now) {
+  std::vector<strategy_action> out;
+  auto it = std::find_if(dropped_.begin(), dropped_.end(),
+                         [&](const live_quote& q) { return q.id == rep.id; });
+  if (it == dropped_.end())
+    return out;
+  qty fill = rep.cum_qty - it->cum;
+  if (fill.is_positive()) {
+    inventory_ += it->quote_side == side::buy ? fill : -fill;
+    it->cum = rep.cum_qty;
+    bid_stale_ = true;
+    ask_stale_ = true;
+  }
+  if (is_terminal(rep.status)) {
+    dropped_.erase(it);
+    return out;
+  }
+  auto& slot = it->quote_side == side::buy ? bid_ : ask_;
+  if (!slot) {
+    live_quote q = *it;
+    q.state = rep.status == order_status::pending_new ? quote_state::pending_new
+              : rep.status == order_status::pending_cancel ? quote_state::pending_cancel
+                                                           : quote_state::working;
+    q.replacement = {};
+    q.replacement_px = {};
+    dropped_.erase(it);
+    slot = q;
+    return out;
+  }
+  if (it->state != quote_state::pending_cancel && rep.status != order_status::pending_cancel) {
+    it->state = quote_state::pending_cancel;
+    out.emplace_back(cancel_request{it->id, cfg_.sym, now, cfg_.venue});
+  }
+  return out;
 }
 
 void market_maker::on_reject(const order_reject& rej) {
@@ -257,50 +302,98 @@ std::vector<strategy_action> market_maker::on_trading_mode(trading_mode mode, ti
   return out;
 }
 
-std::vector<strategy_action> market_maker::resync(const std::vector<restored_order>& open,
+market_maker::resync_outcome market_maker::resync(const std::vector<restored_order>& open,
                                                   timestamp_ns now) {
-  std::vector<strategy_action> out;
+  resync_outcome r;
+  resyncing_ = false;
+  std::vector<const restored_order*> held; // this strategy's, at its venue and symbol
+  for (const auto& o : open)
+    if (o.request.sym == cfg_.sym && o.request.venue == cfg_.venue
+        && o.request.strategy == cfg_.id)
+      held.push_back(&o);
+  auto find = [&](const client_order_id& id) -> const restored_order* {
+    for (const auto* o : held)
+      if (o->request.id == id)
+        return o;
+    return nullptr;
+  };
+  auto cancel_id = [&](const client_order_id& id) {
+    r.actions.emplace_back(cancel_request{id, cfg_.sym, now, cfg_.venue});
+  };
   std::optional<live_quote> bid, ask;
-  auto take = [&](const restored_order& o, std::optional<live_quote>* ours) {
-    const auto& req = o.request;
-    auto& slot = req.order_side == side::buy ? bid : ask;
-    if (slot) { // a second live order for this side: one per side, never more
-      out.emplace_back(cancel_request{req.id, cfg_.sym, now, cfg_.venue});
-      return;
+  std::vector<client_order_id> taken;
+  // Our own quotes first, so that an order we do not know never displaces one.
+  for (auto* old_slot : {&bid_, &ask_}) {
+    if (!*old_slot)
+      continue;
+    const live_quote mine = **old_slot;
+    const auto* o = find(mine.id);
+    const auto* repl = mine.replacement.empty() ? nullptr : find(mine.replacement);
+    if (o == nullptr) {
+      // Its reports went to the old OMS, or it never got past the old OMS
+      // or risk: waiting for them would stop this side for good.
+      ++r.dropped;
+      remember_dropped(mine);
+      if (!mine.replacement.empty() && repl == nullptr)
+        remember_dropped(live_quote{mine.replacement, mine.quote_side, mine.replacement_px,
+                                    cfg_.quote_qty, qty{}, quote_state::pending_new, {}, {}});
+      continue; // a replacement the OMS holds is adopted below
     }
-    // An amend in flight is not carried over: the new OMS holds its
-    // replacement (if at all) as an order of ours like any other.
-    slot = live_quote{req.id, req.order_side, req.limit_price, req.quantity, o.cum_qty,
-                      o.acknowledged ? quote_state::working : quote_state::pending_new, {}, {}};
-    if (ours == nullptr)
-      return;
-    auto& mine = **ours;
-    qty missed = o.cum_qty - mine.cum;
+    qty missed = o->cum_qty - mine.cum;
     if (missed.is_positive()) { // fills whose reports went to the old OMS
       inventory_ += mine.quote_side == side::buy ? missed : -missed;
       bid_stale_ = true;
       ask_stale_ = true;
     }
-    if (mine.state == quote_state::pending_cancel) {
-      slot->state = quote_state::pending_cancel;
-      out.emplace_back(cancel_request{req.id, cfg_.sym, now, cfg_.venue});
+    live_quote q{mine.id, mine.quote_side, o->request.limit_price, o->request.quantity,
+                 missed.is_positive() ? o->cum_qty : mine.cum,
+                 o->acknowledged ? quote_state::working : quote_state::pending_new, {}, {}};
+    taken.push_back(mine.id);
+    if (repl != nullptr) {
+      // The OMS holds the amend's both halves: it carries the amend out.
+      q.state = quote_state::pending_cancel;
+      q.replacement = mine.replacement;
+      q.replacement_px = mine.replacement_px;
+      taken.push_back(mine.replacement);
+    } else if (mine.state == quote_state::pending_cancel) {
+      q.state = quote_state::pending_cancel; // the old OMS may never have sent it
+      cancel_id(mine.id);
     }
-  };
-  // Our own quotes first, so that an order we do not know never displaces one.
-  for (int pass = 0; pass < 2; ++pass)
-    for (auto& o : open) {
-      if (o.request.sym != cfg_.sym || o.request.venue != cfg_.venue
-          || o.request.strategy != cfg_.id)
-        continue;
-      auto* ours = slot_of(o.request.id);
-      if ((pass == 0) == (ours != nullptr))
-        take(o, ours);
+    (mine.quote_side == side::buy ? bid : ask) = q;
+    ++r.kept;
+  }
+  for (const auto* o : held) {
+    const auto& req = o->request;
+    if (std::find(taken.begin(), taken.end(), req.id) != taken.end())
+      continue;
+    forget_dropped(req.id);
+    auto& slot = req.order_side == side::buy ? bid : ask;
+    if (slot) { // a second live order for this side: one per side, never more
+      cancel_id(req.id);
+      continue;
     }
+    slot = live_quote{req.id, req.order_side, req.limit_price, req.quantity, o->cum_qty,
+                      o->acknowledged ? quote_state::working : quote_state::pending_new, {}, {}};
+    ++r.adopted;
+  }
   bid_ = bid;
   ask_ = ask;
-  if (!out.empty())
+  if (!r.actions.empty())
     last_action_ = now;
-  return out;
+  return r;
+}
+
+void market_maker::remember_dropped(const live_quote& q) {
+  forget_dropped(q.id);
+  dropped_.push_back(q);
+  if (dropped_.size() > max_dropped)
+    dropped_.erase(dropped_.begin());
+}
+
+void market_maker::forget_dropped(const client_order_id& id) {
+  dropped_.erase(std::remove_if(dropped_.begin(), dropped_.end(),
+                                [&](const live_quote& q) { return q.id == id; }),
+                 dropped_.end());
 }
 
 } // namespace cwts::strategy

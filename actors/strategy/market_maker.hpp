@@ -73,7 +73,11 @@ public:
   std::vector<strategy_action> on_trade(const trade& t, timestamp_ns now);
 
   // Acks, fills (inventory) and terminal states of this strategy's orders.
-  void on_execution_report(const execution_report& rep);
+  // A report of a quote the last resync dropped (it reached the new OMS after
+  // the OMS answered) counts its fills; a live one takes its side back if the
+  // side is free, else it is cancelled (the returned action): never two
+  // orders of ours on one side, never an order of ours left unwatched.
+  std::vector<strategy_action> on_execution_report(const execution_report& rep, timestamp_ns now);
 
   // A new quote refused (risk, OMS or venue) frees its side; a refused cancel
   // leaves the quote working; a refused amend's replacement is forgotten and
@@ -84,14 +88,26 @@ public:
   // (no throttle: stopping must never wait).
   std::vector<strategy_action> on_trading_mode(trading_mode mode, timestamp_ns now);
 
-  // Its OMS restarted or moved (issue 24, strategy resync): `open` is what
-  // the new OMS holds for this strategy and symbol (its reconciled state).
-  // A quote the new OMS does not hold is forgotten (its reports will never
-  // come), one it holds is kept with the OMS's fill (inventory catches up);
-  // an order it holds that is no quote of ours, or a second one for a side,
-  // is cancelled, as is a quote we were cancelling (the old OMS may never
-  // have sent that cancel). Returns those cancels.
-  std::vector<strategy_action> resync(const std::vector<restored_order>& open, timestamp_ns now);
+  // Its OMS or risk restarted or moved (issue 24, strategy resync): until
+  // resync() no new quote or amend is sent (cancels still are), so the
+  // answer of the new OMS holds every order of ours it will ever hold.
+  void begin_resync() { resyncing_ = true; }
+  bool resyncing() const { return resyncing_; }
+
+  // `open`: what the new OMS holds for this strategy (its reconciled state).
+  // A quote the new OMS does not hold is dropped (its reports will never
+  // come; remembered a while in case one does) and its side quoted again;
+  // one it holds is kept with the OMS's fill (inventory catches up); an order
+  // it holds that is no quote of ours is adopted, or cancelled if its side is
+  // taken; a quote we were cancelling is cancelled again (the old OMS may
+  // never have sent that cancel). Ends the pause; returns those cancels.
+  struct resync_outcome {
+    std::vector<strategy_action> actions; // cancels only
+    int32_t kept = 0;    // our quotes the OMS holds
+    int32_t adopted = 0; // orders of this strategy we did not know, now our quotes
+    int32_t dropped = 0; // our quotes the OMS does not hold
+  };
+  resync_outcome resync(const std::vector<restored_order>& open, timestamp_ns now);
 
   // Quotes the strategy wants now; empty sides are not quoted.
   quote_targets desired_quotes() const;
@@ -116,6 +132,9 @@ private:
   std::optional<live_quote>* slot_of(const client_order_id& id);
   std::optional<live_quote>* replacing_slot_of(const client_order_id& id);
   bool throttled(timestamp_ns now) const;
+  std::vector<strategy_action> on_dropped_report(const execution_report& rep, timestamp_ns now);
+  void remember_dropped(const live_quote& q);
+  void forget_dropped(const client_order_id& id);
 
   market_maker_config cfg_;
   id_source next_id_;
@@ -128,6 +147,11 @@ private:
   bool ask_stale_ = false;
   std::optional<timestamp_ns> last_action_;
   uint64_t rejects_ = 0;
+  bool resyncing_ = false;
+  // Quotes the last resyncs dropped, newest last, at most max_dropped: a
+  // report of one means it reached the new OMS after all.
+  static constexpr size_t max_dropped = 8;
+  std::vector<live_quote> dropped_;
 };
 
 } // namespace cwts::strategy

@@ -4,7 +4,9 @@
 // supervisor end its OMS with the drill reason; the OMS is restarted,
 // reconciles, and tr1 announces its new roles to gw1, whose connector then
 // sends the venue's reports to the new OMS: the new OMS counts acks of its
-// own. The restart is visible from outside as a drill runner reads it:
+// own, for orders the strategy sent it after rebuilding its quotes from the
+// new OMS's reconciled state (issue 24, docs/risk-oms-strategy.md "Strategy
+// resync"). The restart is visible from outside as a drill runner reads it:
 // /api/actors (restarts, restarts_by_reason), /metrics
 // (cwts_supervisor_restarts_total{role,reason}) and the log. Refusals:
 // an unknown role (404) and a node with drills off (403, gw1).
@@ -57,14 +59,16 @@ CAF_TEST(a_drill_crash_of_the_oms_restarts_it_and_the_gateway_reports_to_the_new
 
   // A new OMS (its counters start at 0) reconciled and got acks of its own:
   // gw1's connector reports to it. The strategy rebuilt its quotes from the
-  // new OMS (issue 24: the old one's in-flight quotes get no report).
+  // new OMS (issue 24: the old one's in-flight quotes get no report, and a
+  // strategy waiting for them never sent the new OMS an order).
   auto back = wait_for_status(
     c.paths, c.dir, c.tr_port,
     [](const node_status_view& s) {
       return s.counter("supervisor", "restarts.oms") == 1
              && s.counter_or_zero("oms", "reconcile.phase_running") == 1
              && s.counter_or_zero("oms", "acks") >= 3 && s.mode == "ACTIVE"
-             && s.counter_or_zero("strategy", "resyncs") == 1;
+             && s.counter_or_zero("strategy", "resyncs") == 1
+             && s.counter_or_zero("strategy", "resyncing") == 0;
     },
     60s);
   if (!back.met)
@@ -86,8 +90,13 @@ CAF_TEST(a_drill_crash_of_the_oms_restarts_it_and_the_gateway_reports_to_the_new
   auto err = c.trading.err();
   CAF_CHECK(err.find("event=drill_crash node=tr1 role=oms") != std::string::npos);
   CAF_CHECK(err.find("event=actor_restart role=oms reason_class=drill_crash") != std::string::npos);
-  CAF_CHECK(err.find("event=strategy_resynced round=1") != std::string::npos);
+  // One sync at start (nothing to adopt), one after the restart, each from
+  // tr1's own OMS's answer.
+  CAF_CHECK(err.find("event=strategy_resync node=tr1 oms=tr1 reason=start") != std::string::npos);
+  CAF_CHECK(err.find("event=strategy_resync node=tr1 oms=tr1 reason=oms") != std::string::npos);
+  CAF_CHECK_EQUAL(back.last.counter_or_zero("strategy", "start_syncs"), 1);
   CAF_CHECK_EQUAL(back.last.counter_or_zero("strategy", "resync_failures"), 0);
+  CAF_CHECK_EQUAL(back.last.counter_or_zero("strategy", "resync_refused"), 0);
 
   // Refusals: a role the node does not have; a node with drills off.
   auto unknown = http_post(tr_admin, "/api/drill/crash/nope");

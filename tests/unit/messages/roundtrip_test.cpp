@@ -119,6 +119,9 @@ CAF_TEST(every_message_type_survives_serialization) {
                                                               side::buy, *qty::parse("0.5"),
                                                               *price::parse("100")}});
   check_round_trip(std::vector<restored_order>{restored_order{order_request{}, *qty::parse("0.5"), true}});
+  check_round_trip(open_orders_query{3, {strategy_id{"mm-BTCUSDT"}}, {venue_name{"binance"}}});
+  check_round_trip(open_orders_answer{3, node_id{"tr1"}, true, false, "",
+                                      {restored_order{order_request{}, *qty::parse("0.5"), true}}});
   check_round_trip(std::vector<trade>{trade{}, trade{btc(), trade_id{1}, price{}, qty{}, false, {}, {}}});
 }
 

@@ -44,7 +44,7 @@ struct amend_fixture {
     r.order_side = s;
     r.status = st;
     r.cum_qty = qt(cum);
-    mm.on_execution_report(r);
+    mm.on_execution_report(r, timestamp_ns{clock});
   }
 
   void reject(const client_order_id& id, reject_reason why) {
@@ -178,6 +178,37 @@ CAF_TEST(a_replacement_working_after_the_mode_stopped_quoting_is_cancelled) {
   CAF_REQUIRE_EQUAL(count_of_kind(acts, 1), 1u);
   CAF_CHECK_EQUAL(std::get<cancel_request>(acts[0]).id.value, replacement.id.value);
   CAF_CHECK(mm.bid()->state == quote_state::pending_cancel);
+}
+
+// Resync (issue 24) with an amend in flight: a new OMS that holds both the
+// original and its replacement carries the amend out, so neither is
+// cancelled; one that holds neither lets the side be quoted again.
+CAF_TEST(a_resync_keeps_an_amend_the_new_oms_holds_and_drops_one_it_lacks) {
+  quote_and_ack();
+  auto old_bid = *mm.bid();
+  auto old_ask = *mm.ask();
+  auto acts = trade_at("100.05");
+  auto replacement = amend_of(acts, side::buy)->replacement;
+  restored_order original{order_request{}, qt("0"), true};
+  original.request = replacement;
+  original.request.id = old_bid.id;
+  original.request.limit_price = old_bid.px;
+  restored_order pending{replacement, qt("0"), false};
+  mm.begin_resync();
+  auto r = mm.resync({original, pending}, timestamp_ns{clock});
+  CAF_CHECK(r.actions.empty()); // no cancel of the replacement, none of the original
+  CAF_CHECK_EQUAL(r.kept, 1);
+  CAF_CHECK_EQUAL(r.dropped, 1); // the ask and its amend: the new OMS has neither
+  CAF_REQUIRE(mm.bid());
+  CAF_CHECK_EQUAL(mm.bid()->id, old_bid.id);
+  CAF_CHECK_EQUAL(mm.bid()->replacement, replacement.id);
+  CAF_CHECK(!mm.ask());
+  report(old_bid.id, side::buy, order_status::canceled, "0");
+  CAF_REQUIRE(mm.bid());
+  CAF_CHECK_EQUAL(mm.bid()->id, replacement.id);
+  auto again = trade_at("100.05");
+  CAF_CHECK_EQUAL(count_of_kind(again, 0), 1u); // a new ask, nothing on the bid side
+  CAF_CHECK(std::get<order_request>(again[0]).id != old_ask.id);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

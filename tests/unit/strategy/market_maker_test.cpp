@@ -29,7 +29,8 @@ struct mm_fixture {
     return mm.on_trade(t, timestamp_ns{clock});
   }
 
-  void report(const live_quote& q, order_status st, std::string_view cum) {
+  std::vector<strategy_action> report(const live_quote& q, order_status st,
+                                      std::string_view cum) {
     execution_report r;
     r.id = q.id;
     r.sym = *symbol::parse("BTCUSDT");
@@ -38,7 +39,7 @@ struct mm_fixture {
     r.cum_qty = qt(cum);
     r.last_qty = r.cum_qty - q.cum;
     r.last_price = q.px;
-    mm.on_execution_report(r);
+    return mm.on_execution_report(r, timestamp_ns{clock});
   }
 
   // Acknowledges both quotes.
@@ -206,7 +207,7 @@ CAF_TEST(throttle_spaces_order_actions) {
   execution_report r;
   r.id = m.bid()->id;
   r.status = order_status::rejected;
-  m.on_execution_report(r); // bid gone: would be re-placed at once without a throttle
+  m.on_execution_report(r, timestamp_ns{2'000'000}); // bid gone: would be re-placed at once without a throttle
   CAF_CHECK(m.on_trade(t, timestamp_ns{5'000'000}).empty());
   CAF_CHECK(m.on_trade(t, timestamp_ns{10'999'999}).empty());
   CAF_CHECK_EQUAL(m.on_trade(t, timestamp_ns{11'000'000}).size(), 1u);
@@ -266,7 +267,7 @@ CAF_TEST(resync_forgets_quotes_the_new_oms_lacks_and_keeps_its_fills) {
   auto bid = *mm.bid(); // still pending_new: its ack went to the old OMS
   auto ask = *mm.ask();
   CAF_CHECK(trade_at("100.00").empty()); // nothing to do while both sides are live
-  auto acts = mm.resync({held(ask, "0.4")}, timestamp_ns{clock});
+  auto acts = mm.resync({held(ask, "0.4")}, timestamp_ns{clock}).actions;
   CAF_CHECK(acts.empty());
   CAF_CHECK(!mm.bid());
   CAF_REQUIRE(mm.ask());
@@ -302,7 +303,8 @@ CAF_TEST(resync_resends_a_cancel_and_cancels_extra_orders_of_the_strategy) {
   other_symbol.request.id = client_order_id{"other-2"};
   auto acts = mm.resync({held(extra, "0"), held(bid, "0"), held(adopted, "0"), other_strategy,
                          other_symbol},
-                        timestamp_ns{clock});
+                        timestamp_ns{clock})
+                .actions;
   CAF_REQUIRE(mm.bid() && mm.ask());
   CAF_CHECK_EQUAL(mm.bid()->id, bid.id); // ours, not the unknown buy listed before it
   CAF_CHECK(mm.bid()->state == quote_state::pending_cancel);
@@ -315,6 +317,122 @@ CAF_TEST(resync_resends_a_cancel_and_cancels_extra_orders_of_the_strategy) {
   CAF_CHECK_EQUAL(acts.size(), 2u);
   CAF_CHECK(std::find(cancelled.begin(), cancelled.end(), bid.id.value) != cancelled.end());
   CAF_CHECK(std::find(cancelled.begin(), cancelled.end(), "extra-1") != cancelled.end());
+}
+
+// The OMS crashed with both quotes in flight (their acks went nowhere): the
+// maker sends nothing while it waits for the new OMS, which holds neither;
+// after the resync it quotes both sides again with new ids.
+CAF_TEST(an_oms_restart_with_a_quote_in_flight_the_maker_requotes_after_the_resync) {
+  trade_at("100.00");
+  CAF_REQUIRE(mm.bid() && mm.ask());
+  auto bid = *mm.bid();
+  auto ask = *mm.ask();
+  CAF_CHECK(trade_at("100.00").empty()); // without a resync: stuck waiting for reports
+  mm.begin_resync();
+  CAF_CHECK(mm.resyncing());
+  CAF_CHECK(trade_at("105.00").empty()); // paused: no quote before the OMS answered
+  auto r = mm.resync({}, timestamp_ns{clock});
+  CAF_CHECK(!mm.resyncing());
+  CAF_CHECK(r.actions.empty());
+  CAF_CHECK_EQUAL(r.dropped, 2);
+  CAF_CHECK_EQUAL(r.kept, 0);
+  CAF_CHECK(!mm.bid() && !mm.ask());
+  auto acts = trade_at("105.00");
+  CAF_REQUIRE_EQUAL(count_orders(acts), 2u);
+  CAF_CHECK(order_on(acts, side::buy)->id != bid.id);
+  CAF_CHECK(order_on(acts, side::sell)->id != ask.id);
+  CAF_CHECK_EQUAL(order_on(acts, side::buy)->limit_price.raw, raw("104.98"));
+}
+
+CAF_TEST(a_quote_the_new_oms_reports_open_is_kept_not_sent_twice) {
+  trade_at("100.00");
+  ack_all();
+  auto bid = *mm.bid();
+  auto ask = *mm.ask();
+  mm.begin_resync();
+  auto r = mm.resync({held(bid, "0"), held(ask, "0")}, timestamp_ns{clock});
+  CAF_CHECK(r.actions.empty());
+  CAF_CHECK_EQUAL(r.kept, 2);
+  CAF_CHECK_EQUAL(r.dropped, 0);
+  CAF_CHECK_EQUAL(mm.bid()->id, bid.id);
+  CAF_CHECK_EQUAL(mm.ask()->id, ask.id);
+  CAF_CHECK(trade_at("100.00").empty()); // both sides live: nothing sent again
+  // A quote held but not yet acknowledged stays pending (not re-sent either).
+  mm.begin_resync();
+  r = mm.resync({held(bid, "0", false), held(ask, "0")}, timestamp_ns{clock});
+  CAF_CHECK(mm.bid()->state == quote_state::pending_new);
+  CAF_CHECK(trade_at("100.00").empty());
+}
+
+// A halt while the maker waits for the new OMS still cancels at once.
+CAF_TEST(a_halt_while_resyncing_still_cancels_and_the_resync_keeps_the_cancel) {
+  trade_at("100.00");
+  ack_all();
+  auto bid = *mm.bid();
+  mm.begin_resync();
+  auto acts = mm.on_trading_mode(trading_mode::halted, timestamp_ns{clock});
+  CAF_CHECK_EQUAL(count_cancels(acts), 2u);
+  auto r = mm.resync({held(bid, "0")}, timestamp_ns{clock});
+  CAF_REQUIRE(mm.bid());
+  CAF_CHECK(mm.bid()->state == quote_state::pending_cancel);
+  CAF_CHECK_EQUAL(r.actions.size(), 1u); // the bid's cancel, sent again to the new OMS
+  CAF_CHECK(trade_at("100.00").empty()); // halted: still no quote
+}
+
+// A restarted strategy (or one on a node that took over) starts with no
+// quotes while the OMS holds one of its previous run: it is adopted, so the
+// side is not quoted twice.
+CAF_TEST(an_order_of_this_strategy_the_maker_does_not_know_is_adopted_at_start) {
+  mm.begin_resync();
+  live_quote previous{client_order_id{"prev-1"}, side::buy, px("99.98"), qt("1"), qt("0"),
+                      quote_state::working, {}, {}};
+  auto r = mm.resync({held(previous, "0")}, timestamp_ns{clock});
+  CAF_CHECK_EQUAL(r.adopted, 1);
+  CAF_CHECK(r.actions.empty());
+  CAF_REQUIRE(mm.bid());
+  CAF_CHECK_EQUAL(mm.bid()->id, client_order_id{"prev-1"});
+  auto acts = trade_at("100.00");
+  CAF_CHECK_EQUAL(count_orders(acts), 1u); // the ask only
+  CAF_CHECK(order_on(acts, side::sell) != nullptr);
+  CAF_CHECK_EQUAL(count_cancels(acts), 0u);
+}
+
+// The order of a dropped quote reached the new OMS after its answer (it went
+// the longer way, through risk): its first report brings it back to its free
+// side, or cancels it when a newer quote holds the side; fills count either
+// way.
+CAF_TEST(a_dropped_quote_that_reports_later_takes_its_side_back_or_is_cancelled) {
+  trade_at("100.00");
+  auto bid = *mm.bid();
+  auto ask = *mm.ask();
+  mm.begin_resync();
+  CAF_CHECK_EQUAL(mm.resync({}, timestamp_ns{clock}).dropped, 2);
+  // The bid reports before any requote: its side is free, it takes it back.
+  CAF_CHECK(report(bid, order_status::accepted, "0").empty());
+  CAF_REQUIRE(mm.bid());
+  CAF_CHECK_EQUAL(mm.bid()->id, bid.id);
+  CAF_CHECK(mm.bid()->state == quote_state::working);
+  auto acts = trade_at("100.00");
+  CAF_CHECK_EQUAL(count_orders(acts), 1u); // the ask only, not a second bid
+  CAF_REQUIRE(mm.ask());
+  auto new_ask = *mm.ask();
+  CAF_CHECK(new_ask.id != ask.id);
+  // The old ask reports partly filled: the fill counts, and it is cancelled.
+  acts = report(ask, order_status::partially_filled, "0.25");
+  CAF_CHECK_EQUAL(mm.inventory().raw, -qt("0.25").raw);
+  CAF_REQUIRE_EQUAL(acts.size(), 1u);
+  CAF_REQUIRE(std::holds_alternative<cancel_request>(acts[0]));
+  CAF_CHECK_EQUAL(std::get<cancel_request>(acts[0]).id, ask.id);
+  CAF_CHECK_EQUAL(mm.ask()->id, new_ask.id);
+  // Watched until it ends: a fill before the cancel lands still counts, once.
+  live_quote ask_after = ask;
+  ask_after.cum = qt("0.25");
+  CAF_CHECK(report(ask_after, order_status::pending_cancel, "0.5").empty());
+  CAF_CHECK_EQUAL(mm.inventory().raw, -qt("0.5").raw);
+  ask_after.cum = qt("0.5");
+  CAF_CHECK(report(ask_after, order_status::canceled, "0.5").empty());
+  CAF_CHECK(report(ask_after, order_status::partially_filled, "0.75").empty()); // forgotten
+  CAF_CHECK_EQUAL(mm.inventory().raw, -qt("0.5").raw);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
