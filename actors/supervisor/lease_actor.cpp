@@ -44,6 +44,12 @@ int64_t now_wall() {
   return wall_clock_now().ns;
 }
 
+// The wall-clock time of a monotonic instant (log lines: operators and
+// tests compare them across nodes of one host).
+int64_t wall_of(int64_t mono_ns) {
+  return now_wall() - (now_mono() - mono_ns);
+}
+
 std::vector<uint8_t> sign(lease_ptr self, const std::string& payload) {
   auto& key = self->state.cfg.signer.key;
   return key ? key->sign(payload) : std::vector<uint8_t>{};
@@ -155,8 +161,10 @@ void on_reply(lease_ptr self, const std::string& asked, const lease_reply& r, bo
   if (st.cfg.gate)
     st.cfg.gate->hold(r.role, e.epoch, e.until_ns);
   if (e.acquired) {
-    spdlog::warn("event=lease_acquired node={} role={} epoch={} held_until_ns={} held_for_ms={}",
-                 st.cfg.self.value, r.role, e.epoch, e.until_ns, (e.until_ns - now) / 1'000'000);
+    spdlog::warn("event=lease_acquired node={} role={} epoch={} held_until_ns={} held_for_ms={} "
+                 "at_wall_ns={} held_until_wall_ns={}",
+                 st.cfg.self.value, r.role, e.epoch, e.until_ns, (e.until_ns - now) / 1'000'000,
+                 now_wall(), wall_of(e.until_ns));
     tell_supervisor(self);
   }
 }
@@ -165,8 +173,9 @@ void send_round(lease_ptr self) {
   auto& st = self->state;
   auto now = now_mono();
   for (auto& l : st.session->take_lost(now))
-    spdlog::error("event=lease_lost node={} role={} epoch={} held_until_ns={} action=gate_closed",
-                  st.cfg.self.value, l.role, l.epoch, l.until_ns);
+    spdlog::error("event=lease_lost node={} role={} epoch={} held_until_ns={} "
+                  "held_until_wall_ns={} action=gate_closed",
+                  st.cfg.self.value, l.role, l.epoch, l.until_ns, wall_of(l.until_ns));
   std::vector<lease_lapse> failed;
   auto items = st.session->start_round(now, failed);
   for (auto& f : failed)
@@ -226,13 +235,16 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
       members.insert(id);
   auto timing = st.cfg.settings.timing();
   st.grantor.emplace(members, roles, timing);
-  // It may have granted just before it stopped: nothing for one grant's time.
-  st.grantor->quiet_until(now_mono() + st.grantor->grant_ns());
   std::string error;
   if (auto saved = load_lease_epochs(st.cfg.settings.state_path, error)) {
     st.promised = *saved;
     for (auto& [role, epoch] : st.promised)
       st.grantor->restore(role, epoch);
+    // It may have granted just before it stopped: nothing for one grant's
+    // time. A member that never promised an epoch (no store yet: every new
+    // epoch is stored before it is answered) cannot have a grant running.
+    if (!st.promised.empty())
+      st.grantor->quiet_until(now_mono() + st.grantor->grant_ns());
   } else {
     st.store_broken = error;
     spdlog::critical("event=lease_store_unreadable node={} path={} error=\"{}\" action=grant_nothing",
@@ -244,7 +256,7 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
                "drift_ppm={} quiet_ms={}",
                st.cfg.self.value, st.cfg.own_roles.size(), st.cfg.hold_at_start ? "hold" : "watch",
                st.cfg.settings.duration_ms, st.cfg.settings.renew_ms, st.cfg.settings.drift_ppm,
-               st.grantor->grant_ns() / 1'000'000);
+               st.grantor->quiet_until_ns() > 0 ? st.grantor->grant_ns() / 1'000'000 : 0);
   self->send(self, tick_atom::value);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     give_up(self, self->state.session->set_hold(false));

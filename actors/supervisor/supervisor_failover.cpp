@@ -301,7 +301,7 @@ void on_lease_view(supervisor_ptr self, const lease_view& v) {
   if (why == st.lease_refusal_logged)
     return;
   st.lease_refusal_logged = why;
-  ++st.refusals;
+  ++st.lease_refusals; // not failover.refusals: those say the node is halted
   spdlog::warn("event=failover_refused node={} active={} roles={} reason=\"{}\" "
                "action=keep_standing_by",
                st.cfg.self.value, st.standby->active(), joined(held_roles(self)), why);
@@ -322,6 +322,7 @@ void add_failover_stats(supervisor_ptr self, std::map<std::string, int64_t>& c) 
   c["failover.reconciled_ms"] = st.takeover.reconciled_ms;
   c["failover.reconcile_failed"] = st.takeover.unexplained ? 1 : 0;
   c["failover.lease_asked"] = st.lease_armed ? 1 : 0;
+  c["failover.lease_refused"] = st.lease_refusals;
 }
 
 } // namespace cwts::supervisor_detail

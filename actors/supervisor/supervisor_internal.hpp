@@ -76,6 +76,7 @@ struct supervisor_state {
   bool lease_armed = false;
   std::string lease_refusal_logged;
   int64_t lease_supersessions = 0;
+  int64_t lease_refusals = 0; // "lease held by <active>": still standing by
   bool stopping = false;
   // Wiring, drill crashes and unsigned announces only from this node's own
   // actors (common/sender_guard.hpp; issue 17 finding 6).

@@ -37,8 +37,8 @@ lease_answer lease_grantor::on_request(const std::string& role, const std::strin
   bool running = g.until_ns > now_ns;
   a.running = running;
   if (now_ns < quiet_until_ns_) {
-    a.reason = "this member restarted: it grants nothing for "
-               + std::to_string((quiet_until_ns_ - now_ns) / 1'000'000) + " ms more";
+    a.reason = "this member restarted: it grants nothing for one grant's time ("
+               + std::to_string(grant_ns() / 1'000'000) + " ms) after its start";
     return a;
   }
   bool renewal = g.holder == candidate && g.epoch == epoch && epoch > 0;
@@ -111,8 +111,12 @@ lease_holder::lease_holder(std::string role, std::string self, std::set<std::str
   : role_(std::move(role)), self_(std::move(self)), members_(std::move(members)), timing_(timing) {}
 
 int64_t lease_holder::start_round(int64_t now_ns) {
-  if (!held(now_ns))
+  // Not held: a new epoch, unless the one asked for was never held and is
+  // still above every epoch seen (asked again, not counted up each round).
+  if (!held(now_ns) && (epoch_held_ || epoch_ <= highest_seen_)) {
     epoch_ = std::max(epoch_, highest_seen_) + 1;
+    epoch_held_ = false;
+  }
   round_sent_ns_ = now_ns;
   ++round_;
   granted_by_.clear();
@@ -132,6 +136,7 @@ bool lease_holder::on_answer(const std::string& member, uint64_t round, const le
   // Counted from when the requests left, at most `duration` of real time.
   held_until_ns_ = std::max(held_until_ns_,
                             round_sent_ns_ + scaled(timing_.duration_ns, timing_.drift_ppm, -1));
+  epoch_held_ = true;
   return true;
 }
 

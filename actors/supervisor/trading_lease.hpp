@@ -138,6 +138,7 @@ private:
   lease_timing timing_;
   int64_t epoch_ = 0;          // the epoch held or asked for
   uint64_t round_ = 0;
+  bool epoch_held_ = false;    // epoch_ was held at some point: the next new lease asks above it
   int64_t highest_seen_ = 0;   // highest epoch any member reported
   int64_t round_sent_ns_ = 0;  // when the current round's requests left
   std::set<std::string> granted_by_;
