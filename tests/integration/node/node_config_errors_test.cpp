@@ -265,4 +265,14 @@ CAF_TEST(kraken_config_is_accepted) {
   CAF_CHECK(std::filesystem::is_directory(dir + "/kraken-run"));
 }
 
+// [lease] (docs/supervision.md "Trading lease"): ranges, and a renewal that
+// does not fit three times into one grant.
+CAF_TEST(bad_lease_settings_name_the_key) {
+  expect_refused("--lease.duration-ms=50", "lease.duration-ms: 50 is outside 100..60000");
+  expect_refused("--lease.renew-ms=5", "lease.renew-ms: 5 is outside 10..20000");
+  expect_refused("--lease.drift-ppm=200000", "lease.drift-ppm: 200000 is outside 0..100000");
+  expect_refused(std::vector<std::string>{"--lease.duration-ms=900", "--lease.renew-ms=400"},
+                 "lease.renew-ms: 400 is not well under lease.duration-ms (900)");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
