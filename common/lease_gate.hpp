@@ -29,6 +29,7 @@ class lease_gate {
 public:
   static constexpr size_t max_roles = 16;
   static constexpr size_t max_role_name = 47;
+  static constexpr int max_read_attempts = 1024;
 
   // Configuration, before any reader runs. False when the name is empty or
   // too long, the table is full, or the role is already configured.
@@ -53,11 +54,15 @@ public:
     if (!s)
       return;
     // Seqlock: odd while writing, so a reader never pairs a new epoch with
-    // an old end.
-    s->seq.fetch_add(1, std::memory_order_acq_rel);
+    // an old end. The release fence keeps the data stores after the odd
+    // count on any memory model (a reader that sees a new value also sees
+    // the count that makes it retry).
+    uint64_t seq = s->seq.load(std::memory_order_relaxed);
+    s->seq.store(seq + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
     s->epoch.store(epoch, std::memory_order_relaxed);
     s->until_ns.store(until_ns, std::memory_order_relaxed);
-    s->seq.fetch_add(1, std::memory_order_release);
+    s->seq.store(seq + 2, std::memory_order_release);
   }
 
   // The lease is given up (or lost): closed from now on.
@@ -82,7 +87,9 @@ public:
     auto* s = find(role);
     if (!s)
       return int64_t{0};
-    for (;;) {
+    // Bounded: a writer preempted mid-write must not spin the order path
+    // for a time slice; refusing is the safe side (the next order retries).
+    for (int attempt = 0; attempt < max_read_attempts; ++attempt) {
       uint64_t before = s->seq.load(std::memory_order_acquire);
       if (before & 1)
         continue;
@@ -95,6 +102,7 @@ public:
         return std::nullopt;
       return epoch;
     }
+    return std::nullopt;
   }
 
   // The newest epoch this node's grantor granted for `role` (0: none, or not leased).
