@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 #include "nodes/cluster/cluster_runtime.hpp"
@@ -127,7 +128,15 @@ bool cluster_runtime::make_namespaces(std::string& error) {
 }
 
 std::string cluster_runtime::remove_namespaces() const {
-  return netns::bridge::remove(namespaces());
+  // The host's end of the bridge first, by hand: a namespace is freed
+  // asynchronously after `ip netns del`, and until then its veth peer (this
+  // interface, with <subnet>.1) would still be here for the next `up`.
+  std::string failures;
+  std::error_code ec;
+  if (std::filesystem::exists("/sys/class/net/" + root_interface(), ec))
+    failures = netns::run_tool({"ip", "link", "del", root_interface()});
+  auto rest = netns::bridge::remove(namespaces());
+  return failures.empty() ? rest : rest.empty() ? failures : failures + "; " + rest;
 }
 
 } // namespace cwts::cluster

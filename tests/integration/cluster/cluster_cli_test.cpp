@@ -41,6 +41,23 @@ void config_errors(cluster_fixture& f) {
   f.check(r.exit_code == 2
             && cluster_fixture::contains(r.err, "[venue-4] protocol: 'krakn' is not binance, fix, okx or kraken"),
           "[venue-4] with an unknown protocol is refused, naming the key: " + r.err);
+  std::ofstream(bad, std::ios::trunc) << "[cluster]\nnodes = \"gw1\"\n[node.gw1]\n"
+                                          "config = \"x.ini\"\ncluster-port = 1\nadmin-port = 2\n"
+                                          "address = \"gw1.example\"\n";
+  r = f.cwts({"cluster", "up", "--config=" + bad});
+  f.check(r.exit_code == 2
+            && cluster_fixture::contains(r.err, "[node.gw1] address: 'gw1.example' is not an IPv4 address"),
+          "a node address that is not an IPv4 address is refused, naming the key: " + r.err);
+  std::ofstream(bad, std::ios::trunc) << "[cluster]\nnodes = \"gw1\"\nnetns-subnet = \"10.1.0.0/16\"\n"
+                                          "[node.gw1]\nconfig = \"x.ini\"\ncluster-port = 1\n"
+                                          "admin-port = 2\n";
+  r = f.cwts({"cluster", "up", "--netns", "--config=" + bad});
+  f.check(r.exit_code == 2
+            && cluster_fixture::contains(r.err, "[cluster] netns-subnet: '10.1.0.0/16' is not an IPv4 /24"),
+          "a netns subnet that is not a /24 is refused, naming the key: " + r.err);
+  r = f.cwts({"cluster", "status", "--netns", "--config=" + f.file});
+  f.check(r.exit_code == 2 && cluster_fixture::contains(r.err, "--netns is for up"),
+          "--netns is refused for status: " + r.err);
   r = f.cwts({"cluster", "status", "--config=" + f.file});
   f.check(r.exit_code == 1 && cluster_fixture::contains(r.err, "no running cluster"),
           "status before up says no cluster runs: " + r.err);

@@ -211,6 +211,15 @@ int main() {
   f.check(down.exit_code == 0 && cluster_fixture::contains(down.out, "namespaces removed"),
           "cluster down exits 0 and removes the namespaces");
   f.check(our_namespaces().empty(), "no namespace of the cluster is left");
+  bool host_port_left = false;
+  for (auto& e : fs::directory_iterator("/sys/class/net"))
+    if (e.path().filename().string().rfind("cwts", 0) == 0
+        && cluster_fixture::contains(run_command("ip-addr", {"/usr/sbin/ip", "-br", "addr", "show",
+                                                             e.path().filename().string()},
+                                                 f.dir, millis{10000}).out,
+                                     subnet + "1/24"))
+      host_port_left = true;
+  f.check(!host_port_left, "nor the host's port on the bridge (" + subnet + "1)");
   cwts::netns::bridge::remove(our_namespaces()); // a failed run leaves nothing either
   std::cout << (f.failures ? "FAILED " : "PASSED ") << f.failures << " failure(s); logs in " << f.dir
             << "\n";
