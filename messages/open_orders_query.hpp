@@ -24,9 +24,11 @@
 
 namespace cwts {
 
-// At most this many strategies or venues in one query; a longer one is
-// refused with a reason (the OMS scans its live orders once per query).
-inline constexpr size_t open_orders_query_max_ids = 64;
+// At most this many strategies or venues in one query (far above the makers
+// a node runs: one per venue and symbol); a longer one is refused with a
+// reason, so an outsider cannot make one query cost the OMS more than a scan
+// of its live orders with a lookup in a set of this size for each.
+inline constexpr size_t open_orders_query_max_ids = 1024;
 
 // Query: the live orders of `strategies` at `venues`.
 struct open_orders_query {

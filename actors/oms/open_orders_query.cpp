@@ -1,6 +1,7 @@
 #include "actors/oms/open_orders_query.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace cwts::oms {
 
@@ -58,8 +59,10 @@ open_orders_answer answer_open_orders(const open_orders_query& q, const node_id&
   if (!a.detail.empty())
     return a;
   a.reconciled = true;
+  std::set<strategy_id> strategies(q.strategies.begin(), q.strategies.end());
+  std::set<venue_name> venues(q.venues.begin(), q.venues.end());
   for (const auto& o : live)
-    if (contains(q.strategies, o.request.strategy) && contains(q.venues, o.request.venue))
+    if (strategies.count(o.request.strategy) && venues.count(o.request.venue))
       a.orders.push_back(o);
   return a;
 }

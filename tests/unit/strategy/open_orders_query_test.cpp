@@ -103,7 +103,7 @@ CAF_TEST(a_malformed_query_is_refused_with_a_reason) {
   std::vector<std::string> many(open_orders_query_max_ids + 1, "mm");
   a = oms::answer_open_orders(query(many, {binance}), tr1, {binance}, {}, "", {});
   CAF_CHECK(a.refused);
-  CAF_CHECK(a.detail.find("at most 64") != std::string::npos);
+  CAF_CHECK(a.detail.find("at most 1024") != std::string::npos);
   a = oms::answer_open_orders(query({"mm-1"}, {venue_name{}}), tr1, {binance}, {}, "", {});
   CAF_CHECK(a.refused);
   CAF_CHECK(a.detail.find("empty venue") != std::string::npos);
