@@ -20,4 +20,21 @@ lease_stamp stamp_lease(const lease_gate* gate, int64_t now_ns) {
   return {false, 0, std::move(why)};
 }
 
+lease_stamp stamp_lease_again(const lease_gate* gate, int64_t now_ns, int64_t checked) {
+  auto now = stamp_lease(gate, now_ns);
+  if (now.held && now.epoch == checked)
+    return now;
+  if (!now.held) {
+    now.why += "; asked again as the order left after its journal commit (it was journaled "
+               "under epoch " + std::to_string(checked) + ")";
+  } else {
+    now.why = "the trading lease of role 'oms' changed from epoch " + std::to_string(checked)
+              + " to epoch " + std::to_string(now.epoch)
+              + " while the order waited for its journal commit";
+    now.held = false;
+    now.epoch = 0;
+  }
+  return now;
+}
+
 } // namespace cwts::oms

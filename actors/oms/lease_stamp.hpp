@@ -28,4 +28,13 @@ struct lease_stamp {
 // Allocates only to explain a refusal.
 lease_stamp stamp_lease(const lease_gate* gate, int64_t now_ns);
 
+// Asks again as an order that was checked at epoch `checked` actually
+// leaves. With group commit the first check runs before the submission's
+// journal batch, and the order leaves only once that batch is committed: an
+// fsync under load can take far longer than the lease's drift margin, long
+// enough for the lease to end and another node to take it. Held only when
+// the lease is held now at the same epoch (a different one means this node
+// lost it in between, and another node may have held it since).
+lease_stamp stamp_lease_again(const lease_gate* gate, int64_t now_ns, int64_t checked);
+
 } // namespace cwts::oms

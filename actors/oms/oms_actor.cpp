@@ -52,6 +52,7 @@ std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool jou
                     + "': " + link->not_reconciled_why);
   // The trading lease last, nearest the send (lease_stamp.hpp): a node that
   // does not hold role "oms" now sends nothing; the epoch goes on the order.
+  // An order held for its batch's commit asks again as it leaves (send_to_venue).
   auto lease = oms::stamp_lease(st.cfg.lease, monotonic_ns());
   if (!lease.held)
     return refuse(reject_reason::no_trading_lease, std::move(lease.why));
@@ -66,7 +67,6 @@ void on_order(oms_ptr self, const order_request& req) {
   auto epoch = may_send(self, req);
   if (!epoch || !journal_submission(self, req, ctx))
     return;
-  ++self->state.orders_sent;
   send_to_venue(self, req, *epoch);
 }
 
@@ -89,9 +89,7 @@ void settle_amend(oms_ptr self, const client_order_id& id) {
     reject(self, replacement, reject_reason::replace_refused,
            "original " + id.value + " ended " + ended + " before its cancel", true, id);
   } else if (auto epoch = may_send(self, replacement, true)) {
-    ++st.amends_done;
-    ++st.orders_sent;
-    send_to_venue(self, replacement, *epoch);
+    send_to_venue(self, replacement, *epoch, true);
   }
 }
 

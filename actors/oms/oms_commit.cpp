@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/oms/lease_stamp.hpp"
 #include "common/node_kill_request.hpp"
 
 namespace cwts::oms_shell {
@@ -104,6 +105,12 @@ void flush(oms_ptr self) {
     halt_trading(self, std::to_string(out.lost) + " state changes not durable after a failed "
                          "journal commit: " + out.why);
   }
+  // An order refused as it left (its lease gone, or its submission not
+  // durable) wrote its reject into a new batch: committed now, so that a
+  // flush leaves no batch open (a baseline is written right after one) and
+  // the owners learn it without waiting. That batch holds no order: once.
+  if (st.commits.holding())
+    flush(self);
 }
 
 // The journal lost state changes (fills, reports, cancels): a restart would
@@ -133,19 +140,40 @@ void count_reject(oms_ptr self, reject_reason reason) {
   ++self->state.rejects_by_reason[to_string(reason)];
 }
 
-void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch) {
+void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch, bool replacement) {
   auto& st = self->state;
   // Orders the venue never answers (a lost connector) must not grow this
   // without bound; the reconciliation settles them, the histogram skips them.
   if (st.sent_at.size() >= 65536)
     st.sent_at.erase(st.sent_at.begin());
   st.sent_at[req.id] = monotonic_ns();
-  auto* link = link_of(self, req.venue);
-  ++link->orders_sent; // may_send checked the link exists
-  st.lease_epoch_sent = epoch;
-  auto out = req;
-  out.lease_epoch = epoch;
-  send_after_commit(self, link->connector, out, out);
+  auto dest = link_of(self, req.venue)->connector; // may_send checked the link exists
+  auto leave = [self, dest, replacement](order_request out, int64_t stamped) {
+    auto& st = self->state;
+    ++st.orders_sent;
+    if (auto* link = link_of(self, out.venue))
+      ++link->orders_sent;
+    if (replacement)
+      ++st.amends_done;
+    st.lease_epoch_sent = stamped;
+    out.lease_epoch = stamped;
+    self->send(dest, out);
+  };
+  if (!st.commits.holding())
+    return leave(req, epoch); // may_send's check was the moment it leaves
+  // Held until its submission's batch commits: the fsync may outlast the
+  // lease's drift margin, so the lease is asked again as the order leaves,
+  // and the epoch read then is the one it carries.
+  st.commits.hold([self, req, epoch, replacement, leave] {
+    auto now = oms::stamp_lease_again(self->state.cfg.lease, monotonic_ns(), epoch);
+    if (now.held)
+      return leave(req, now.epoch);
+    self->state.sent_at.erase(req.id);
+    if (replacement)
+      ++self->state.amends_refused;
+    // The submission is journaled: the reject is its REJECTED event.
+    reject(self, req, reject_reason::no_trading_lease, std::move(now.why), true);
+  }, req);
 }
 
 // The venue's first answer to an order we sent: the round trip ends here.

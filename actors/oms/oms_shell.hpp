@@ -163,8 +163,13 @@ void open_journal(oms_ptr self);
 
 // Orders to the venue, answers, rejects (oms_commit.cpp).
 void count_reject(oms_ptr self, reject_reason reason);
-// `epoch`: the trading lease's, stamped on the copy that leaves (may_send).
-void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch);
+// `epoch`: the trading lease's, as may_send checked it. Held for the open
+// batch's commit, the order asks the lease again as it leaves (lease_stamp's
+// stamp_lease_again) and is rejected no_trading_lease when it is gone or at
+// another epoch. `replacement`: an amend's (counted in amends.done once sent).
+// Counted in orders_sent when it leaves, not before.
+void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch,
+                   bool replacement = false);
 void venue_answered(oms_ptr self, const client_order_id& id, bool acked);
 // `journaled`: the order's submission is in the journal, so its reject is a
 // state change of it; else the reject goes to the rejects table.

@@ -10,8 +10,14 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
 #include "caf/all.hpp"
 
+#include "actors/oms/lease_stamp.hpp"
 #include "actors/oms/oms_actor.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
@@ -31,6 +37,10 @@ struct fixture : testing::actor_test_system {
   lease_gate lease; // roles configured by each test before start()
   temp_dir dir;
   caf::actor oms;
+
+  fixture() = default;
+  explicit fixture(std::function<void(caf::actor_system_config&)> extra)
+    : actor_test_system(std::move(extra)) {}
 
   ~fixture() {
     if (oms) {
@@ -119,6 +129,105 @@ struct fixture : testing::actor_test_system {
     sqlite3_close(db);
     return out;
   }
+
+  // The journal's REJECTED event for `id` (its rule and initiator): a
+  // journaled submission's reject is a state change of it, not a rejects row.
+  std::string rejected_event(const std::string& id) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT reject_rule, initiator FROM events WHERE client_order_id = ? "
+                           "AND to_status = 'REJECTED'", -1, &q, nullptr);
+    sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string out = "absent";
+    if (sqlite3_step(q) == SQLITE_ROW)
+      out = std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) + "/"
+            + reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return out;
+  }
+};
+
+// Group commit (oms_actor_test's oms_group_commit_tests): one scheduler
+// thread, and here one message per turn, so actors that are queued together
+// take turns and an actor of the test runs between two messages of the OMS:
+// after it journaled an order (its lease checked) and before the flush that
+// sends it.
+struct group_commit_fixture : fixture {
+  group_commit_fixture()
+    : fixture([](caf::actor_system_config& c) {
+        c.set("scheduler.max-threads", size_t{1});
+        c.set("scheduler.max-throughput", size_t{1});
+      }) {}
+
+  // Whether a batch of the OMS is open: it holds the journal's write lock
+  // from its BEGIN IMMEDIATE to its COMMIT, so another connection cannot
+  // begin a write. Asked from the scheduler's only thread, while the OMS
+  // does not run.
+  bool batch_open() {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite3_busy_timeout(db, 0);
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK)
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc == SQLITE_BUSY;
+  }
+
+  // Runs `act` (the lease actor's part) on the scheduler's thread at the
+  // first turn that finds a batch of the OMS open: the order that batch
+  // journaled passed its lease check and leaves at the batch's flush, the
+  // OMS's next message. Taking turns with the OMS, the watcher looks again
+  // after each message the OMS handles (for 5 s at most; `acted` tells
+  // whether it ran). Queued behind a blocker that holds the only thread
+  // until go(), so the test first sends the OMS what it is to handle.
+  void between_check_and_flush(std::function<void()> act) {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    auto watcher = sys->spawn([this, act, deadline](caf::event_based_actor* w) -> caf::behavior {
+      return {[this, act, deadline, w](tick_atom) {
+        if (batch_open()) {
+          act();
+          acted = true;
+        } else if (std::chrono::steady_clock::now() < deadline) {
+          w->send(w, tick_atom::value);
+        }
+      }};
+    });
+    holding = false;
+    release = false;
+    auto blocker = sys->spawn([this](caf::event_based_actor*) -> caf::behavior {
+      return {[this](tick_atom) {
+        holding = true;
+        while (!release)
+          std::this_thread::yield();
+      }};
+    });
+    (*self)->send(blocker, tick_atom::value);
+    auto until = std::chrono::steady_clock::now() + 5s;
+    while (!holding && std::chrono::steady_clock::now() < until)
+      std::this_thread::yield();
+    CAF_REQUIRE(holding.load());
+    (*self)->send(watcher, tick_atom::value);
+  }
+
+  void go() { release = true; }
+
+  // The OMS idle, no batch open: a flush it sent itself while handling an
+  // earlier message is behind the first stats request at worst, so it ran
+  // before the second one is answered.
+  void settle() {
+    counter("orders_sent");
+    counter("orders_sent");
+    CAF_REQUIRE(!batch_open());
+  }
+
+  ~group_commit_fixture() { release = true; } // a test that failed before go()
+
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  std::atomic<bool> acted{false};
 };
 
 } // namespace
@@ -211,6 +320,110 @@ CAF_TEST(an_amend_replacement_is_stamped_when_it_leaves_and_refused_without_the_
   CAF_CHECK_EQUAL(rej.id.value, "o1-s");
   CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
   CAF_CHECK_EQUAL(counter("rejects.no_trading_lease"), 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// The lease's part outside the actor (lease_stamp's stamp_lease_again): a
+// held order asks again as it leaves, at the epoch it was checked at.
+CAF_TEST(asked_again_the_lease_must_be_held_at_the_epoch_checked) {
+  lease_gate gate;
+  gate.add_role("oms");
+  auto now = monotonic_ns();
+  gate.hold("oms", 4, now + ten_s);
+  auto same = oms::stamp_lease_again(&gate, now, 4);
+  CAF_CHECK(same.held);
+  CAF_CHECK_EQUAL(same.epoch, 4);
+  auto newer = oms::stamp_lease_again(&gate, now, 3);
+  CAF_CHECK(!newer.held);
+  CAF_CHECK_EQUAL(newer.epoch, 0);
+  CAF_CHECK_EQUAL(newer.why, "the trading lease of role 'oms' changed from epoch 3 to epoch 4 "
+                             "while the order waited for its journal commit");
+  gate.drop("oms");
+  auto gone = oms::stamp_lease_again(&gate, now, 4);
+  CAF_CHECK(!gone.held);
+  CAF_CHECK(gone.why.find("does not hold the trading lease") != std::string::npos);
+  CAF_CHECK(gone.why.find("journaled under epoch 4") != std::string::npos);
+  // Not leased here: epoch 0 then and now.
+  CAF_CHECK(oms::stamp_lease_again(nullptr, now, 0).held);
+}
+
+// Review R1 finding 2: with group commit the lease is checked before the
+// batch's fsync and the order leaves at the flush; a lease that ended in
+// between (an fsync can outlast the drift margin) must stop it there.
+CAF_TEST_FIXTURE_SCOPE(oms_lease_group_commit_tests, group_commit_fixture)
+
+CAF_TEST(an_order_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  settle();
+  between_check_and_flush([this] { lease.drop("oms"); });
+  (*self)->send(oms, order("o1"));
+  go();
+  auto rej = expect_reject();
+  CAF_CHECK(acted.load()); // the lease went between the check and the flush
+  CAF_CHECK_EQUAL(rej.id.value, "o1");
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK(rej.detail.find("asked again as the order left after its journal commit")
+            != std::string::npos);
+  CAF_CHECK_EQUAL(counter("orders_sent"), 0);
+  CAF_CHECK_EQUAL(counter("rejects.no_trading_lease"), 1);
+  // The submission was journaled: the reject is its REJECTED event, and the
+  // reject reached the owners only once committed.
+  CAF_CHECK_EQUAL(rejected_event("o1"), "no_trading_lease/oms");
+  CAF_CHECK_EQUAL(rejects_row("o1"), "absent");
+  (*self)->receive([](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
+                   caf::after(std::chrono::milliseconds(0)) >> [] {});
+}
+
+CAF_TEST(an_order_whose_lease_epoch_changes_before_its_batch_commits_is_rejected_unsent) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  settle();
+  // Lost and taken again at a newer epoch: another node may have held the
+  // lease in between.
+  between_check_and_flush([this] { hold(5, monotonic_ns() + ten_s); });
+  (*self)->send(oms, order("o1"));
+  go();
+  auto rej = expect_reject();
+  CAF_CHECK(acted.load());
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(rej.detail, "the trading lease of role 'oms' changed from epoch 4 to epoch 5 "
+                              "while the order waited for its journal commit");
+  CAF_CHECK_EQUAL(rejected_event("o1"), "no_trading_lease/oms");
+  // The next order is checked and sent under epoch 5.
+  (*self)->send(oms, order("o2"));
+  auto sent = expect_sent();
+  CAF_CHECK_EQUAL(sent.id.value, "o2");
+  CAF_CHECK_EQUAL(sent.lease_epoch, 5);
+  CAF_CHECK_EQUAL(counter("orders_sent"), 1);
+}
+
+CAF_TEST(an_amend_replacement_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
+  lease.add_role("oms");
+  hold(4, monotonic_ns() + ten_s);
+  start();
+  (*self)->send(oms, order("o1"));
+  CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
+  report("o1", order_status::accepted);
+  (*self)->send(oms, amend_request{client_order_id{"o1"}, order("o1-r", "2")});
+  CAF_CHECK_EQUAL(expect_cancel().id.value, "o1");
+  settle();
+  // The venue confirms the cancel: the replacement passes its check while
+  // the confirmation's batch is open, and the lease ends before it commits.
+  between_check_and_flush([this] { lease.drop("oms"); });
+  report("o1", order_status::canceled);
+  go();
+  auto rej = expect_reject();
+  CAF_CHECK(acted.load());
+  CAF_CHECK_EQUAL(rej.id.value, "o1-r");
+  CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(rejected_event("o1-r"), "no_trading_lease/oms");
+  CAF_CHECK_EQUAL(counter("amends.done"), 0);
+  CAF_CHECK_EQUAL(counter("amends.refused"), 1);
+  CAF_CHECK_EQUAL(counter("orders_sent"), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
