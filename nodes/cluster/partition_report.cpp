@@ -31,6 +31,17 @@ void note(partition_result& r, std::string text) {
     r.notes.push_back(std::move(text));
 }
 
+// The last cut at or before `t` (monotonic or wall clock), else the first.
+int64_t last_cut_before(const partition_run& run, int64_t t, bool mono) {
+  int64_t at = mono ? run.cut_mono_ns : run.cut_wall_ns;
+  for (auto& c : run.cuts) {
+    auto v = mono ? c.mono_ns : c.wall_ns;
+    if (v <= t && v > at)
+      at = v;
+  }
+  return at;
+}
+
 // When `node`'s gate closed after the cut: for every leased role it held
 // before the cut, the first event after the cut that ended it (a lapse:
 // lease_lost, the gate closed at held_until_ns; a give-back: lease_released,
@@ -60,10 +71,11 @@ void gate_closure(const partition_run& run, const std::string& node, partition_r
         note(r, node + ": lease_lost without held_until_ns");
         continue;
       }
-      closed[role] = {ms_between(run.cut_mono_ns, *until),
+      closed[role] = {ms_between(last_cut_before(run, *until, true), *until),
                       "lease_lost role=" + role + " held_until_ns"};
     } else if (e.name == "lease_released") {
-      closed[role] = {ms_between(run.cut_wall_ns, e.wall_ns), "lease_released role=" + role};
+      closed[role] = {ms_between(last_cut_before(run, e.wall_ns, false), e.wall_ns),
+                      "lease_released role=" + role};
     }
   }
   if (held.empty() || closed.size() < held.size())
@@ -86,6 +98,9 @@ void order_flow(const partition_run& run, partition_result& r) {
                    [](auto* a, auto* b) { return a->ts_ns < b->ts_ns; });
   std::string holder;
   std::map<std::string, int64_t> succeeded_at; // node -> its successor's first order
+  std::set<std::string> known_nodes;
+  for (auto& [address, node] : run.node_of_address)
+    known_nodes.insert(node);
   for (auto* o : ops) {
     ++r.order_lines;
     auto at = run.node_of_address.find(o->address());
@@ -99,8 +114,15 @@ void order_flow(const partition_run& run, partition_result& r) {
     auto& node = at->second;
     auto succeeded = succeeded_at.find(node);
     if (o->is_cancel()) {
-      if (succeeded != succeeded_at.end() && o->ts_ns >= succeeded->second)
-        ++r.cancels_after_succeeded[node];
+      if (succeeded == succeeded_at.end() || o->ts_ns < succeeded->second)
+        continue;
+      ++r.cancels_after_succeeded[node];
+      auto owner = o->client_order_id.substr(0, o->client_order_id.find('-'));
+      if (owner != node && known_nodes.count(owner) && r.cancels_of_others[node]++ == 0
+          && r.first_cancel_of_other.empty())
+        r.first_cancel_of_other = node + " cancelled " + o->client_order_id + " "
+                                  + std::to_string(ms_between(run.cut_wall_ns, o->ts_ns))
+                                  + " ms after the cut";
       continue;
     }
     if (!o->is_order())
@@ -337,6 +359,8 @@ std::string to_json(const partition_result& r) {
   w.Int64(r.overlap_total());
   str(w, "first_overlap", r.first_overlap);
   counts(w, "cancels_after_succeeded", r.cancels_after_succeeded);
+  counts(w, "cancels_of_others", r.cancels_of_others);
+  str(w, "first_cancel_of_other", r.first_cancel_of_other);
   w.Key("unknown_sender_orders");
   w.Int64(r.unknown_sender_orders);
   w.Key("holders_at_end");
@@ -375,7 +399,9 @@ void print(const partition_result& r, std::ostream& out) {
       << r.overlap_total() << ")" << (r.first_overlap.empty() ? "" : ": " + r.first_overlap)
       << "\n"
       << "  cancels from a succeeded node: " << counts_text(r.cancels_after_succeeded)
-      << "; orders from unknown addresses: " << r.unknown_sender_orders << "\n"
+      << ", of another node's orders: " << counts_text(r.cancels_of_others)
+      << (r.first_cancel_of_other.empty() ? "" : " (" + r.first_cancel_of_other + ")") << "\n"
+      << "  orders from unknown addresses: " << r.unknown_sender_orders << "\n"
       << "  oms lease holders after the heal: " << (holders.empty() ? "none" : holders)
       << "; handovers " << r.handovers << "\n";
   for (auto& n : r.notes)

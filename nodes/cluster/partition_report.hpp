@@ -76,6 +76,13 @@ struct partition_run {
   int64_t cut_wall_ns = 0;      // the first cut (wall clock)
   int64_t cut_mono_ns = 0;      //   the same instant, monotonic (the nodes' held_until_ns)
   int64_t heal_wall_ns = 0;     // the last heal; 0: never healed
+  // Every cut of a flapping link (the first one included), in order: a
+  // gate closure is timed from the last cut before it.
+  struct cut_time {
+    int64_t wall_ns = 0;
+    int64_t mono_ns = 0;
+  };
+  std::vector<cut_time> cuts;
   std::map<std::string, std::string> node_of_address; // "10.99.0.11" -> "a1"
   std::vector<venue_order_op> orders;                  // the venue's log, in file order
   std::map<std::string, std::vector<node_log_event>> events; // node -> its events, in order
@@ -87,7 +94,7 @@ struct partition_run {
 struct partition_result {
   std::string scenario;
   std::string old_holder;
-  // When the old holder's last trading gate closed, ms after the cut: the
+  // When the old holder's last trading gate closed, ms after the (last) cut: the
   // latest held_until_ns of its lease_lost events after the cut (every
   // leased role it held), or the time of a lease_released (roles given back)
   // when that came first. nullopt: it never lost the lease.
@@ -106,6 +113,10 @@ struct partition_result {
   // Cancels at the venue from a succeeded node after its successor's first
   // order (a halting node's cancel-all reaches the successor's orders too).
   std::map<std::string, int64_t> cancels_after_succeeded;
+  // Of those, cancels of another node's orders (its client order ids start
+  // "<node>-"): the old holder acting on its successor's orders.
+  std::map<std::string, int64_t> cancels_of_others;
+  std::string first_cancel_of_other; // the first one, in words
   int64_t unknown_sender_orders = 0; // orders from an address that is no node's
   std::vector<std::string> holders_at_end; // nodes holding the oms lease after the heal
   int64_t order_lines = 0;      // the account's order lines read

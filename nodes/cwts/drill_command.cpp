@@ -71,7 +71,13 @@ bool record_drill(const cluster::drill_report& report, const std::string& report
 
 } // namespace
 
+int run_partition_drill_command(int argc, char** argv); // partition_drill_command.cpp
+
 int run_drill_command(int argc, char** argv) {
+  // `cwts drill partition --scenario=...`: the network-namespace partition drills (issue 24).
+  for (int i = 2; argc > 1 && std::string(argv[1]) == "partition" && i < argc; ++i)
+    if (std::string(argv[i]).rfind("--scenario", 0) == 0)
+      return run_partition_drill_command(argc, argv);
   if (argc < 2 || std::string(argv[1]).rfind("--", 0) == 0) {
     std::cerr << drill_usage();
     return 2;

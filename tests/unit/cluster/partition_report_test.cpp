@@ -103,10 +103,13 @@ CAF_TEST(a_succeeded_nodes_cancels_are_counted_apart_and_venue_timers_ignored) {
   timer.protocol = "internal";
   timer.remote = "";
   run.orders = {order("10.0.0.11", -100), order("10.0.0.12", 1500),
-                order("10.0.0.11", 5200, "cancel"), order("10.0.0.11", 5201, "cancel_all"), timer};
+                order("10.0.0.11", 5200, "cancel", "a1-x-1"),
+                order("10.0.0.11", 5201, "cancel", "s1-y-7"), timer};
   auto r = analyse_partition(run);
   CAF_CHECK_EQUAL(r.overlap_total(), 0);
   CAF_CHECK_EQUAL(r.cancels_after_succeeded["a1"], 2);
+  CAF_CHECK_EQUAL(r.cancels_of_others["a1"], 1); // s1's order, cancelled by a1
+  CAF_CHECK_EQUAL(r.first_cancel_of_other, "a1 cancelled s1-y-7 5201 ms after the cut");
   CAF_CHECK_EQUAL(r.order_lines, 4);
 }
 
@@ -188,4 +191,13 @@ CAF_TEST(the_json_report_names_every_figure) {
   for (auto key : {"\"gate_closed_after_cut_ms\": 650", "\"new_holder\": \"s1\"",
                    "\"new_holder_traded_after_cut_ms\": 2000", "\"overlap_total\": 0"})
     CAF_CHECK(json.find(key) != std::string::npos);
+}
+
+CAF_TEST(a_flapping_links_gate_closure_is_timed_from_the_cut_before_it) {
+  auto run = base_run();
+  run.cuts = {{cut_wall, cut_mono}, {cut_wall + 2000 * ms, cut_mono + 2000 * ms}};
+  run.events["a1"].push_back(lost("oms", 2700));
+  run.events["a1"].push_back(lost("connector.binance", 2710));
+  auto r = analyse_partition(run);
+  CAF_CHECK_EQUAL(r.gate_closed_after_cut_ms.value_or(-1), 710);
 }
