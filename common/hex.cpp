@@ -6,8 +6,15 @@
 
 namespace cwts {
 
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
+namespace {
+
+constexpr char lower_digits[] = "0123456789abcdef";
+constexpr char upper_digits[] = "0123456789ABCDEF";
+
+} // namespace
+
+std::string to_hex(const unsigned char* data, std::size_t size, hex_case letters) {
+  const char* digits = letters == hex_case::lower ? lower_digits : upper_digits;
   std::string out(size * 2, '0');
   for (std::size_t i = 0; i < size; ++i) {
     out[2 * i] = digits[data[i] >> 4];
@@ -18,6 +25,12 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 
 std::string to_hex(const std::vector<uint8_t>& bytes) {
   return to_hex(bytes.data(), bytes.size());
+}
+
+void append_percent_escape(std::string& out, unsigned char byte) {
+  out.push_back('%');
+  out.push_back(upper_digits[byte >> 4]);
+  out.push_back(upper_digits[byte & 0x0f]);
 }
 
 std::optional<std::vector<uint8_t>> from_hex(std::string_view text) {
