@@ -42,6 +42,11 @@ int64_t last_cut_before(const partition_run& run, int64_t t, bool mono) {
   return at;
 }
 
+// The links were healed before wall-clock time `t`.
+bool healed_before(const partition_run& run, int64_t t) {
+  return run.heal_wall_ns != 0 && run.heal_wall_ns <= t;
+}
+
 // When `node`'s gate closed after the cut: for every leased role it held
 // before the cut, the first event after the cut that ended it (a lapse:
 // lease_lost, the gate closed at held_until_ns; a give-back: lease_released,
@@ -71,9 +76,15 @@ void gate_closure(const partition_run& run, const std::string& node, partition_r
         note(r, node + ": lease_lost without held_until_ns");
         continue;
       }
+      // A lease that ended after the heal (a shutdown, a later event) is
+      // not this partition's doing.
+      if (healed_before(run, run.cut_wall_ns + (*until - run.cut_mono_ns)))
+        continue;
       closed[role] = {ms_between(last_cut_before(run, *until, true), *until),
                       "lease_lost role=" + role + " held_until_ns"};
     } else if (e.name == "lease_released") {
+      if (healed_before(run, e.wall_ns))
+        continue;
       closed[role] = {ms_between(last_cut_before(run, e.wall_ns, false), e.wall_ns),
                       "lease_released role=" + role};
     }
@@ -132,7 +143,7 @@ void order_flow(const partition_run& run, partition_result& r) {
       ++r.orders_after_cut[node];
       if (run.heal_wall_ns == 0 || o->ts_ns < run.heal_wall_ns)
         ++r.orders_while_cut[node];
-      if (node == run.old_holder)
+      if (node == run.old_holder && !healed_before(run, o->ts_ns))
         r.old_holder_last_order_after_cut_ms = ms_between(run.cut_wall_ns, o->ts_ns);
       else if (r.new_holder.empty()) {
         r.new_holder = node;

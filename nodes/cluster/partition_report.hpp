@@ -97,10 +97,12 @@ struct partition_result {
   // When the old holder's last trading gate closed, ms after the (last) cut: the
   // latest held_until_ns of its lease_lost events after the cut (every
   // leased role it held), or the time of a lease_released (roles given back)
-  // when that came first. nullopt: it never lost the lease.
+  // when that came first; only closures before the heal count (a shutdown
+  // releases too). nullopt: it kept the lease while cut.
   std::optional<int64_t> gate_closed_after_cut_ms;
   std::string gate_closed_how;  // which event said so
-  // The old holder's last order at the venue after the cut (ms after it).
+  // The old holder's last order at the venue after the cut and before the
+  // heal (ms after the cut).
   std::optional<int64_t> old_holder_last_order_after_cut_ms;
   // The first order at the venue after the cut from another node.
   std::string new_holder;

@@ -201,3 +201,17 @@ CAF_TEST(a_flapping_links_gate_closure_is_timed_from_the_cut_before_it) {
   auto r = analyse_partition(run);
   CAF_CHECK_EQUAL(r.gate_closed_after_cut_ms.value_or(-1), 710);
 }
+
+CAF_TEST(what_happens_after_the_heal_is_not_the_partitions_doing) {
+  auto run = base_run();
+  run.heal_wall_ns = cut_wall + 6000 * ms;
+  // Kept the lease while cut; released it at shutdown, after the heal.
+  run.events["a1"].push_back(event("lease_released", 7000, {{"role", "oms"}}));
+  run.events["a1"].push_back(event("lease_released", 7001, {{"role", "connector.binance"}}));
+  run.orders = {order("10.0.0.11", -100), order("10.0.0.11", 3000), order("10.0.0.11", 6500)};
+  auto r = analyse_partition(run);
+  CAF_CHECK(!r.gate_closed_after_cut_ms.has_value());
+  CAF_CHECK_EQUAL(r.old_holder_last_order_after_cut_ms.value_or(-1), 3000);
+  CAF_CHECK_EQUAL(r.orders_while_cut["a1"], 1);
+  CAF_CHECK_EQUAL(r.orders_after_cut["a1"], 2);
+}
