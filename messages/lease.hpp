@@ -43,6 +43,9 @@ struct lease_reply {
   int64_t epoch = 0;
   std::string holder;
   bool running = false; // holder's grant runs at this member
+  // The grantor cannot say which grant runs (restarted within one grant's
+  // time, its store unreadable, or the request refused unread).
+  bool unsure = false;
   std::string reason;
   timestamp_ns issued_at;
   std::vector<uint8_t> signature{};
@@ -57,6 +60,23 @@ struct lease_release {
   std::vector<uint8_t> signature{};
 };
 
+// `holder` acquired `role` at `epoch`: sent by the new holder to every
+// member's lease actor when a majority granted it. `grants` is the proof,
+// a majority certificate: the granting replies of one round, each signed
+// by its grantor (granted, this role, this holder, this epoch). A member
+// raises its connectors' epoch fence for the role only on such a
+// certificate, and a holder of an older epoch gives its roles back on it:
+// no single member (a restarted or cut-off grantor, a Byzantine one) can
+// fence or demote the rightful holder.
+struct lease_notice {
+  std::string role;
+  node_id holder;
+  int64_t epoch = 0;
+  std::vector<lease_reply> grants;
+  timestamp_ns issued_at;
+  std::vector<uint8_t> signature{};
+};
+
 // Local only (lease actor -> its supervisor), after each round: what the
 // node's leases say about failover.
 struct lease_view {
@@ -64,6 +84,11 @@ struct lease_view {
   std::string other;       // a member another member's running grant names (empty: none)
   int64_t other_epoch = 0; // that grant's epoch
   std::string refusal;     // a refusal of the last round ("held by tr1 at epoch 3")
+  // A newer holder of one of this node's leased roles, proven by a majority
+  // (a certificate, or a majority's answers in one round naming its running
+  // grant): this node must give its roles back. Empty: none.
+  std::string superseded_by;
+  int64_t superseded_epoch = 0;
 };
 
 inline std::string signing_payload(const lease_request& r) {
@@ -87,6 +112,7 @@ inline std::string signing_payload(const lease_reply& r) {
     .field(std::to_string(r.epoch))
     .field(r.holder)
     .field(r.running ? "running" : "ended")
+    .field(r.unsure ? "unsure" : "sure")
     .field(r.reason)
     .field(std::to_string(r.issued_at.ns))
     .str();
@@ -101,6 +127,17 @@ inline std::string signing_payload(const lease_release& r) {
     .str();
 }
 
+// The holder signs what it claims; each grant in it is checked on its own
+// signature (lease_auth::check_certificate).
+inline std::string signing_payload(const lease_notice& n) {
+  auto b = signing_payload_builder("cwts-lease-notice/1");
+  b.field(n.role).field(n.holder.value).field(std::to_string(n.epoch));
+  for (auto& g : n.grants)
+    b.field(g.grantor.value);
+  b.field(std::to_string(n.issued_at.ns));
+  return b.str();
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_request& x) {
   return f(caf::meta::type_name("lease_request"), x.role, x.candidate, x.epoch, x.round, x.probe,
@@ -110,7 +147,13 @@ typename Inspector::result_type inspect(Inspector& f, lease_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_reply& x) {
   return f(caf::meta::type_name("lease_reply"), x.role, x.grantor, x.candidate, x.round, x.granted,
-           x.epoch, x.holder, x.running, x.reason, x.issued_at, x.signature);
+           x.epoch, x.holder, x.running, x.unsure, x.reason, x.issued_at, x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_notice& x) {
+  return f(caf::meta::type_name("lease_notice"), x.role, x.holder, x.epoch, x.grants, x.issued_at,
+           x.signature);
 }
 
 template <class Inspector>
@@ -121,7 +164,8 @@ typename Inspector::result_type inspect(Inspector& f, lease_release& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_view& x) {
-  return f(caf::meta::type_name("lease_view"), x.all_held, x.other, x.other_epoch, x.refusal);
+  return f(caf::meta::type_name("lease_view"), x.all_held, x.other, x.other_epoch, x.refusal,
+           x.superseded_by, x.superseded_epoch);
 }
 
 } // namespace cwts

@@ -27,6 +27,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<lease_request>("cwts::lease_request");
   cfg.add_message_type<lease_reply>("cwts::lease_reply");
   cfg.add_message_type<lease_release>("cwts::lease_release");
+  cfg.add_message_type<lease_notice>("cwts::lease_notice");
   cfg.add_message_type<lease_view>("cwts::lease_view");
   cfg.add_message_type<journal_batch>("cwts::journal_batch");
   cfg.add_message_type<journal_ack>("cwts::journal_ack");

@@ -24,8 +24,16 @@ struct lease_state {
   std::optional<lease_session> session;
   std::optional<lease_auth> auth;
   lease_epochs promised;     // as in the store
-  std::string store_broken;  // non-empty: this grantor grants nothing (why)
+  std::string store_broken;  // non-empty: the store was unreadable at start, grant nothing (why)
+  std::string store_failing; // non-empty: the last save failed (why); the next new epoch retries
+  // The signed grants of this node's recent rounds, per role (own roles
+  // only) and round (the last lease_holder::kept_rounds): a majority of one
+  // round is the certificate sent in the notice when the lease is acquired.
+  std::map<std::string, std::map<uint64_t, std::vector<lease_reply>>> grants_kept;
+  std::map<std::string, lease_notice> last_notice; // per own role, resent to new peers
   std::map<std::string, caf::actor> peers; // node -> its lease actor
+  std::set<std::string> roles; // every lease role of the cluster
+  size_t members_count = 0;
   caf::actor supervisor;
   lease_refusal_log refused;
   std::map<std::string, int64_t> counters;
@@ -81,38 +89,47 @@ lease_refusal sender_check(lease_ptr self, const std::string& node) {
   return {};
 }
 
-// The grantor's side of one request (ours included).
+// The grantor's side of one request (ours included). A new epoch is made
+// durable (with its holder) before the grant exists, in memory or on the
+// wire: a failed save refuses it and leaves nothing running.
 lease_reply grant(lease_ptr self, const lease_request& r) {
   auto& st = self->state;
   auto now = now_mono();
   lease_answer a;
   if (!st.store_broken.empty()) {
     a.reason = "this member cannot keep its promised epochs: " + st.store_broken;
+    a.unsure = true;
   } else if (r.probe) {
     a = st.grantor->on_probe(r.role, now);
   } else {
     auto before = st.grantor->promised_epoch(r.role);
-    a = st.grantor->on_request(r.role, r.candidate.value, r.epoch, now);
+    a = st.grantor->judge(r.role, r.candidate.value, r.epoch, now);
     if (a.granted && a.epoch > before) {
-      // Durable before anyone hears of it: epochs never go back.
       auto next = st.promised;
-      next[r.role] = a.epoch;
+      next[r.role] = promised_lease{a.epoch, r.candidate.value};
       std::string error;
       if (!save_lease_epochs(st.cfg.settings.state_path, next, error)) {
-        st.store_broken = error;
-        spdlog::critical("event=lease_store_failed node={} path={} error=\"{}\" "
-                         "action=grant_nothing",
-                         st.cfg.self.value, st.cfg.settings.state_path, error);
+        ++st.counters["store_failures"];
+        if (error != st.store_failing)
+          spdlog::critical("event=lease_store_failed node={} path={} error=\"{}\" "
+                           "action=refuse_new_epochs",
+                           st.cfg.self.value, st.cfg.settings.state_path, error);
+        st.store_failing = error;
         a.granted = false;
-        a.reason = "this member cannot keep its promised epochs: " + error;
+        a.running = false;
+        a.holder = st.grantor->promised_holder(r.role);
+        a.epoch = before;
+        a.reason = "this member cannot store a new epoch: " + error;
       } else {
+        if (!st.store_failing.empty())
+          spdlog::warn("event=lease_store_recovered node={} path={}", st.cfg.self.value,
+                       st.cfg.settings.state_path);
+        st.store_failing.clear();
         st.promised = std::move(next);
       }
     }
     if (a.granted) {
-      // Orders of older epochs are refused on this node from now on.
-      if (st.cfg.gate)
-        st.cfg.gate->granted(r.role, a.epoch);
+      st.grantor->commit(r.role, r.candidate.value, r.epoch, now);
       ++st.counters[a.epoch > before ? "grants" : "grants_renewed"];
       auto key = r.role + "@" + std::to_string(a.epoch);
       if (a.epoch > before && st.grant_logged.insert(key).second) {
@@ -126,7 +143,7 @@ lease_reply grant(lease_ptr self, const lease_request& r) {
     }
   }
   lease_reply out{r.role, st.cfg.self, r.candidate, r.round, a.granted, a.epoch, a.holder,
-                  a.running, a.reason, wall_clock_now(), {}};
+                  a.running, a.unsure, a.reason, wall_clock_now(), {}};
   out.signature = sign(self, signing_payload(out));
   return out;
 }
@@ -135,6 +152,57 @@ void tell_supervisor(lease_ptr self) {
   auto& st = self->state;
   if (st.supervisor && st.session)
     self->send(st.supervisor, lease_atom::value, st.session->view(now_mono()));
+}
+
+// Orders of epochs below `epoch` of `role` are refused by this node's
+// connectors from now on. Only on proof that a majority granted `epoch`.
+void raise_fence(lease_ptr self, const std::string& role, int64_t epoch, const std::string& holder) {
+  auto& st = self->state;
+  if (!st.cfg.gate || st.cfg.gate->fence(role) >= epoch)
+    return;
+  st.cfg.gate->granted(role, epoch);
+  ++st.counters["fence_raised"];
+  spdlog::info("event=lease_fence_raised node={} role={} epoch={} holder={}", st.cfg.self.value,
+               role, epoch, holder);
+}
+
+// This node acquired `role` at `epoch` in round `round`: every member hears
+// it with the majority's signed grants of that round (the certificate), and
+// raises its fence; this node's own fence rises too.
+void announce_acquired(lease_ptr self, const std::string& role, int64_t epoch, uint64_t round) {
+  auto& st = self->state;
+  lease_notice n{role, st.cfg.self, epoch, {}, wall_clock_now(), {}};
+  for (auto& g : st.grants_kept[role][round])
+    if (g.granted && g.epoch == epoch)
+      n.grants.push_back(g);
+  n.signature = sign(self, signing_payload(n));
+  raise_fence(self, role, epoch, st.cfg.self.value);
+  for (auto& [node, peer] : st.peers)
+    self->send(peer, lease_atom::value, n);
+  st.last_notice[role] = std::move(n);
+  st.grants_kept[role].clear();
+}
+
+// Another member's notice (checked: signed by it, from its process, with a
+// majority's signed grants).
+void on_notice(lease_ptr self, const lease_notice& n) {
+  auto& st = self->state;
+  auto why = st.auth->check(n, now_wall());
+  if (why.ok())
+    why = sender_check(self, n.holder.value);
+  if (why.ok() && !st.roles.count(n.role))
+    why = {"unknown_role", "'" + n.role.substr(0, 48) + "' is not a leased role"};
+  if (why.ok())
+    why = st.auth->check_certificate(n, st.members_count / 2 + 1, now_wall());
+  if (!why.ok())
+    return refuse(self, "notice", n.holder.value, why);
+  ++st.counters["notices"];
+  raise_fence(self, n.role, n.epoch, n.holder.value);
+  if (st.session->on_notice(n.role, n.holder.value, n.epoch)) {
+    spdlog::warn("event=lease_notice_superseding node={} role={} holder={} epoch={}",
+                 st.cfg.self.value, n.role, n.holder.value, n.epoch);
+    tell_supervisor(self);
+  }
 }
 
 // An answer to our round, from member `asked` (checked: signed by it, about us).
@@ -150,7 +218,15 @@ void on_reply(lease_ptr self, const std::string& asked, const lease_reply& r, bo
       return refuse(self, "reply", asked, why);
   }
   auto now = now_mono();
-  lease_answer a{r.granted, r.epoch, r.holder, r.reason, r.running};
+  lease_answer a{r.granted, r.epoch, r.holder, r.reason, r.running, r.unsure};
+  if (r.granted && st.session->roles().count(r.role)) {
+    auto& rounds = st.grants_kept[r.role];
+    auto& kept = rounds[r.round];
+    if (kept.size() < st.members_count)
+      kept.push_back(r);
+    while (rounds.size() > lease_holder::kept_rounds)
+      rounds.erase(rounds.begin());
+  }
   auto e = st.session->on_answer(asked, r.role, r.round, a, now);
   if (!e.refusal.empty())
     spdlog::warn("event=lease_refused node={} role={} grantor={} holder={} epoch={} reason=\"{}\"",
@@ -161,6 +237,7 @@ void on_reply(lease_ptr self, const std::string& asked, const lease_reply& r, bo
   if (st.cfg.gate)
     st.cfg.gate->hold(r.role, e.epoch, e.until_ns);
   if (e.acquired) {
+    announce_acquired(self, r.role, e.epoch, r.round);
     spdlog::warn("event=lease_acquired node={} role={} epoch={} held_until_ns={} held_for_ms={} "
                  "at_wall_ns={} held_until_wall_ns={}",
                  st.cfg.self.value, r.role, e.epoch, e.until_ns, (e.until_ns - now) / 1'000'000,
@@ -183,7 +260,11 @@ void send_round(lease_ptr self) {
                  "held_until_ns={} action=gate_closes_at_end",
                  st.cfg.self.value, f.role, f.epoch, f.granted,
                  st.cfg.members ? st.cfg.members->size() / 2 + 1 : 1, f.until_ns);
-  auto timeout = std::chrono::milliseconds(st.cfg.settings.renew_ms);
+  // Answers count in their own round (from its send time) for the last
+  // few rounds: waiting up to half a lease costs nothing and keeps a slow
+  // but working member's grants.
+  auto timeout = std::chrono::milliseconds(std::max<int64_t>(st.cfg.settings.duration_ms / 2,
+                                                             st.cfg.settings.renew_ms));
   for (auto& it : items) {
     lease_request req{it.role, st.cfg.self, it.epoch, it.round, it.probe, wall_clock_now(), {}};
     req.signature = sign(self, signing_payload(req));
@@ -205,6 +286,8 @@ void give_up(lease_ptr self, const std::vector<std::pair<std::string, int64_t>>&
   for (auto& [role, epoch] : roles) {
     if (st.cfg.gate)
       st.cfg.gate->drop(role);
+    st.grants_kept.erase(role);
+    st.last_notice.erase(role);
     lease_release rel{role, st.cfg.self, epoch, wall_clock_now(), {}};
     rel.signature = sign(self, signing_payload(rel));
     st.grantor->on_release(role, st.cfg.self.value, epoch);
@@ -222,6 +305,8 @@ actor_stats make_stats(lease_ptr self) {
     s.counters["refused." + kind] = n;
   s.counters["peers"] = static_cast<int64_t>(st.peers.size());
   s.counters["store_broken"] = st.store_broken.empty() ? 0 : 1;
+  s.counters["store_failing"] = st.store_failing.empty() ? 0 : 1;
+  s.counters["quiet"] = st.grantor->quiet_until_ns() > now_mono() ? 1 : 0;
   return s;
 }
 
@@ -234,12 +319,14 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
     for (auto& id : st.cfg.members->ids())
       members.insert(id);
   auto timing = st.cfg.settings.timing();
+  st.roles = roles;
+  st.members_count = members.size();
   st.grantor.emplace(members, roles, timing);
   std::string error;
   if (auto saved = load_lease_epochs(st.cfg.settings.state_path, error)) {
     st.promised = *saved;
-    for (auto& [role, epoch] : st.promised)
-      st.grantor->restore(role, epoch);
+    for (auto& [role, p] : st.promised)
+      st.grantor->restore(role, p.epoch, p.holder);
     // It may have granted just before it stopped: nothing for one grant's
     // time. A member that never promised an epoch (no store yet: every new
     // epoch is stored before it is answered) cannot have a grant running.
@@ -270,7 +357,7 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
       if (!why.ok()) {
         refuse(self, "request", r.candidate.value, why);
         lease_reply no{r.role, self->state.cfg.self, r.candidate, r.round, false, 0, "", false,
-                       "refused: " + why.detail, wall_clock_now(), {}};
+                       true, "refused: " + why.detail, wall_clock_now(), {}};
         no.signature = sign(self, signing_payload(no));
         return no;
       }
@@ -284,6 +371,7 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
         return refuse(self, "release", r.holder.value, why);
       self->state.grantor->on_release(r.role, r.holder.value, r.epoch);
     },
+    [self](lease_atom, const lease_notice& n) { on_notice(self, n); },
     [self](lease_atom, bool hold) {
       if (!self->state.guard.local(self, "mode"))
         return;
@@ -297,10 +385,19 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
         return;
       auto& st = self->state;
       st.supervisor = find_role(dir, "supervisor");
+      auto before = std::move(st.peers);
       st.peers.clear();
       for (auto& [role, handle] : dir)
         if (role.compare(0, peer_lease_prefix.size(), peer_lease_prefix) == 0 && handle)
           st.peers[role.substr(peer_lease_prefix.size())] = handle;
+      // A member that joined (or restarted) since the lease was acquired
+      // hears the notice too: its fence rises before our orders reach it.
+      auto now = now_mono();
+      for (auto& [role, n] : st.last_notice)
+        if (st.session->held(role, now))
+          for (auto& [node, peer] : st.peers)
+            if (auto b = before.find(node); b == before.end() || b->second != peer)
+              self->send(peer, lease_atom::value, n);
     },
     [self](tick_atom) {
       if (!self->state.guard.local(self, "tick"))
@@ -316,6 +413,10 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
 } // namespace
 
 caf::actor spawn_lease_actor(caf::actor_system& sys, lease_actor_config cfg) {
+  // On its own thread: a busy scheduler (the OMS's fsyncs, a burst of
+  // market data) must not delay rounds and answers into lapses.
+  if (cfg.detached)
+    return sys.spawn<caf::detached>(lease_actor, std::move(cfg));
   return sys.spawn(lease_actor, std::move(cfg));
 }
 

@@ -11,12 +11,15 @@
 // Messages handled:
 //   lease_atom, lease_request       -> lease_reply (a member asks or probes)
 //   lease_atom, lease_release       a holder gives a role back
+//   lease_atom, lease_notice        a member acquired a role (majority certificate):
+//                                   the fence rises; an older holder here is superseded
 //   lease_atom, bool hold           (this node's supervisor) hold or watch
 //   wire_atom, role_directory       (this node's supervisor) the directory
 //   tick_atom                       (itself) the next round
 //   stats_atom                      -> actor_stats "lease"
-// It tells its supervisor (lease_atom, lease_view) after each round and
-// when a lease is acquired.
+// It tells its supervisor (lease_atom, lease_view) after each round, when a
+// lease is acquired, and when a notice supersedes this node's lease. It
+// sends every member a notice when it acquires a lease.
 
 #include <memory>
 #include <set>
@@ -44,6 +47,7 @@ struct lease_actor_config {
   std::vector<std::string> all_roles; // every lease role of the cluster
   std::set<std::string> own_roles;    // the leased roles this node runs or holds back
   bool hold_at_start = true;          // false: a standby watches the active's lease
+  bool detached = true;               // its own thread (tests: false)
 };
 
 caf::actor spawn_lease_actor(caf::actor_system& sys, lease_actor_config cfg);

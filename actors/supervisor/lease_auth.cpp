@@ -1,6 +1,7 @@
 #include "actors/supervisor/lease_auth.hpp"
 
 #include <chrono>
+#include <set>
 
 namespace cwts {
 
@@ -23,6 +24,27 @@ lease_refusal lease_auth::check_signed(const std::string& node, const std::strin
   if (age_ns > window_ns || -age_ns > window_ns)
     return {"stale", "issued " + std::to_string(age_ns / 1'000'000) + " ms from now, outside the +/-"
                        + std::to_string(operators_->window().count()) + " s window"};
+  return {};
+}
+
+lease_refusal lease_auth::check_certificate(const lease_notice& n, size_t majority,
+                                            int64_t now_wall_ns) const {
+  if (n.grants.size() > max_grants)
+    return {"bad_certificate", std::to_string(n.grants.size()) + " grants (at most "
+                                 + std::to_string(max_grants) + ")"};
+  std::set<std::string> granted_by;
+  for (auto& g : n.grants) {
+    if (!g.granted || g.role != n.role || g.candidate != n.holder || g.epoch != n.epoch)
+      return {"bad_certificate", "a reply of " + g.grantor.value.substr(0, 32)
+                                   + " that is not a grant of " + n.role + " to "
+                                   + n.holder.value + " at epoch " + std::to_string(n.epoch)};
+    if (auto why = check(g, now_wall_ns); !why.ok())
+      return {"bad_certificate", "the grant of " + g.grantor.value.substr(0, 32) + ": " + why.detail};
+    granted_by.insert(g.grantor.value);
+  }
+  if (granted_by.size() < majority)
+    return {"bad_certificate", std::to_string(granted_by.size()) + " distinct grantors, a majority is "
+                                 + std::to_string(majority)};
   return {};
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -42,6 +43,18 @@ public:
   lease_refusal check(const lease_release& r, int64_t now_wall_ns) const {
     return check_signed(r.holder.value, signing_payload(r), r.signature, r.issued_at, now_wall_ns);
   }
+  lease_refusal check(const lease_notice& n, int64_t now_wall_ns) const {
+    return check_signed(n.holder.value, signing_payload(n), n.signature, n.issued_at, now_wall_ns);
+  }
+
+  // The notice's certificate: at least `majority` distinct configured
+  // members each granted this role to this holder at this epoch, every
+  // grant checked as a reply (signed by its grantor's node key, a member,
+  // inside the window). At most `max_grants` grants are looked at (an
+  // outsider cannot make a member verify an unbounded list).
+  lease_refusal check_certificate(const lease_notice& n, size_t majority,
+                                  int64_t now_wall_ns) const;
+  static constexpr size_t max_grants = 64;
 
 private:
   lease_refusal check_signed(const std::string& node, const std::string& payload,

@@ -20,10 +20,16 @@ std::vector<std::pair<std::string, int64_t>> lease_session::set_hold(bool hold) 
     for (auto& [role, st] : roles_state_) {
       if (st.written_epoch > 0)
         given_up.emplace_back(role, st.written_epoch);
+      // An epoch asked for may have been granted by some members already
+      // (answers in flight): released too, so a standby need not wait for
+      // those grants to run out.
+      if (st.holder.epoch() > 0 && st.holder.epoch() != st.written_epoch)
+        given_up.emplace_back(role, st.holder.epoch());
       st.holder.release();
       st.written_until = 0;
       st.lost_logged = true; // given up on purpose: not a lapse
       st.renew_failure_logged = false;
+      st.superseded_by.clear();
     }
   }
   return given_up;
@@ -45,45 +51,69 @@ std::vector<lease_round_item> lease_session::start_round(int64_t now_ns,
     st.last = std::move(st.now);
     st.now = seen{};
     st.round = round_;
-    if (hold_) {
-      st.round_held_at_start = st.holder.held(now_ns);
-      auto epoch = st.holder.start_round(now_ns);
+    st.round_held_at_start = hold_ && st.holder.held(now_ns);
+    // Renew while held; else ask only after the pre-vote passed.
+    st.asked = hold_ && (st.round_held_at_start || st.last.clear.size() >= majority());
+    if (st.asked) {
+      auto epoch = st.holder.start_round(now_ns, round_);
       out.push_back({role, epoch, round_, false});
     } else {
-      st.round_held_at_start = false;
+      if (hold_)
+        ++st.prevotes_failed;
       out.push_back({role, 0, round_, true});
     }
   }
   return out;
 }
 
+void lease_session::supersede(role_state& st, const std::string& holder, int64_t epoch) {
+  if (holder.empty() || holder == self_ || epoch <= st.written_epoch
+      || epoch <= st.superseded_epoch)
+    return;
+  st.superseded_by = holder;
+  st.superseded_epoch = epoch;
+}
+
 lease_effect lease_session::on_answer(const std::string& member, const std::string& role,
                                       uint64_t round, const lease_answer& a, int64_t now_ns) {
   lease_effect e;
   auto it = roles_state_.find(role);
-  if (it == roles_state_.end() || !members_.count(member) || round != round_)
-    return e; // an older round's answer, or not ours to count
+  if (it == roles_state_.end() || !members_.count(member))
+    return e;
   auto& st = it->second;
-  if (a.running && !a.holder.empty() && a.holder != self_ && a.epoch >= st.now.other_epoch) {
-    st.now.other = a.holder;
-    st.now.other_epoch = a.epoch;
-  }
-  if (!a.granted && !a.reason.empty() && a.reason != "probe") {
-    st.now.refusal = a.reason;
-    if (!st.refusals_logged.count(a.reason)) {
-      if (st.refusals_logged.size() >= 16)
-        st.refusals_logged.clear();
-      st.refusals_logged.insert(a.reason);
-      e.refusal = a.reason;
+  st.holder.saw_epoch(a.epoch);
+  if (round == round_ && st.now.answered.insert(member).second) {
+    // What this round says about the other members' grants.
+    bool other_runs = a.running && !a.holder.empty() && a.holder != self_;
+    if (other_runs && a.epoch >= st.now.other_epoch) {
+      st.now.other = a.holder;
+      st.now.other_epoch = a.epoch;
+    }
+    if (!a.unsure && !other_runs)
+      st.now.clear.insert(member);
+    if (other_runs && !a.unsure) {
+      auto& by = st.now.running_for[{a.holder, a.epoch}];
+      by.insert(member);
+      if (by.size() >= majority())
+        supersede(st, a.holder, a.epoch);
+    }
+    if (!a.granted && !a.reason.empty() && a.reason != "probe") {
+      st.now.refusal = a.reason;
+      if (!st.refusals_logged.count(a.reason)) {
+        if (st.refusals_logged.size() >= 16)
+          st.refusals_logged.clear();
+        st.refusals_logged.insert(a.reason);
+        e.refusal = a.reason;
+      }
     }
   }
-  if (!hold_) {
-    st.holder.saw_epoch(a.epoch);
+  if (!hold_)
     return e;
-  }
+  // Grants count in the round they answer (the holder keeps the last few):
+  // a late answer is still safe, counted from its own round's start.
   bool was_held = st.holder.held(now_ns);
   auto before_epoch = st.written_epoch;
-  if (!st.holder.on_answer(member, st.holder.round(), a))
+  if (!st.holder.on_answer(member, round, a))
     return e;
   e.epoch = st.holder.epoch();
   e.until_ns = st.holder.held_until_ns();
@@ -99,7 +129,20 @@ lease_effect lease_session::on_answer(const std::string& member, const std::stri
   st.written_until = e.until_ns;
   st.lost_logged = false;
   st.renew_failure_logged = false;
+  if (st.superseded_epoch <= e.epoch)
+    st.superseded_by.clear(); // held at a newer epoch than the proof named
   return e;
+}
+
+bool lease_session::on_notice(const std::string& role, const std::string& holder, int64_t epoch) {
+  auto it = roles_state_.find(role);
+  if (it == roles_state_.end())
+    return false;
+  auto& st = it->second;
+  st.holder.saw_epoch(epoch);
+  auto before = st.superseded_epoch;
+  supersede(st, holder, epoch);
+  return st.superseded_epoch != before;
 }
 
 std::vector<lease_lapse> lease_session::take_lost(int64_t now_ns) {
@@ -140,6 +183,10 @@ lease_view lease_session::view(int64_t now_ns) const {
       if (v.refusal.empty())
         v.refusal = s->refusal;
     }
+    if (!st.superseded_by.empty() && st.superseded_epoch > v.superseded_epoch) {
+      v.superseded_by = st.superseded_by;
+      v.superseded_epoch = st.superseded_epoch;
+    }
   }
   return v;
 }
@@ -154,6 +201,8 @@ void lease_session::add_to(std::map<std::string, int64_t>& c, int64_t now_ns) co
     c["acquired." + role] = st.acquired;
     c["renewals." + role] = st.renewals;
     c["lapses." + role] = st.lapses;
+    c["prevote_failed." + role] = st.prevotes_failed;
+    c["superseded_epoch." + role] = st.superseded_epoch;
   }
 }
 

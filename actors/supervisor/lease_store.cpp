@@ -13,7 +13,8 @@ namespace cwts {
 
 namespace {
 
-constexpr const char* header = "cwts-lease-epochs/1";
+constexpr const char* header = "cwts-lease-epochs/2";
+constexpr const char* header_v1 = "cwts-lease-epochs/1"; // no holders
 
 std::string sys_error(const char* what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
@@ -44,7 +45,7 @@ std::optional<lease_epochs> load_lease_epochs(const std::string& path, std::stri
     return std::nullopt;
   }
   std::string line;
-  if (!std::getline(in, line) || line != header) {
+  if (!std::getline(in, line) || (line != header && line != header_v1)) {
     error = "'" + path + "': not a lease epochs file (first line must be " + header + ")";
     return std::nullopt;
   }
@@ -58,6 +59,15 @@ std::optional<lease_epochs> load_lease_epochs(const std::string& path, std::stri
       return std::nullopt;
     }
     auto value = line.substr(eq + 1);
+    std::string holder;
+    if (auto sp = value.find(' '); sp != std::string::npos) {
+      holder = value.substr(sp + 1);
+      value.resize(sp);
+      if (holder.empty() || holder.find(' ') != std::string::npos) {
+        error = "'" + path + "': bad holder in '" + line + "' (expected <role>=<epoch> <node>)";
+        return std::nullopt;
+      }
+    }
     int64_t epoch = 0;
     try {
       size_t used = 0;
@@ -68,7 +78,7 @@ std::optional<lease_epochs> load_lease_epochs(const std::string& path, std::stri
       error = "'" + path + "': bad epoch '" + value + "' for role " + line.substr(0, eq);
       return std::nullopt;
     }
-    out[line.substr(0, eq)] = epoch;
+    out[line.substr(0, eq)] = promised_lease{epoch, holder};
   }
   return out;
 }
@@ -76,8 +86,12 @@ std::optional<lease_epochs> load_lease_epochs(const std::string& path, std::stri
 bool save_lease_epochs(const std::string& path, const lease_epochs& epochs, std::string& error) {
   std::ostringstream text;
   text << header << "\n";
-  for (auto& [role, epoch] : epochs)
-    text << role << "=" << epoch << "\n";
+  for (auto& [role, p] : epochs) {
+    text << role << "=" << p.epoch;
+    if (!p.holder.empty())
+      text << " " << p.holder;
+    text << "\n";
+  }
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

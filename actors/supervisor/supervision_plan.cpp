@@ -1,5 +1,7 @@
 #include "actors/supervisor/supervision_plan.hpp"
 
+#include <utility>
+
 namespace cwts {
 
 std::optional<restart_strategy> parse_restart_strategy(std::string_view text) {
@@ -31,8 +33,9 @@ const char* to_string(failure_class c) {
   return "other";
 }
 
-supervision_plan::supervision_plan(restart_strategy strategy, restart_limits limits, size_t children)
-  : strategy_(strategy), policies_(children, restart_policy{limits}) {
+supervision_plan::supervision_plan(restart_strategy strategy, restart_limits limits, size_t children,
+                                   std::vector<bool> alone)
+  : strategy_(strategy), policies_(children, restart_policy{limits}), alone_(std::move(alone)) {
 }
 
 restart_plan supervision_plan::on_failure(size_t child, int64_t now_ns) {
@@ -43,13 +46,15 @@ restart_plan supervision_plan::on_failure(size_t child, int64_t now_ns) {
     plan.escalate = true;
     return plan;
   }
-  if (strategy_ == restart_strategy::rest_for_one) {
+  if (strategy_ == restart_strategy::rest_for_one && !alone(child)) {
     // Those started after `child` depend on it (start order is dependency
     // order): stopped last-first, then everything from `child` on restarts.
     for (size_t j = policies_.size(); j-- > child + 1;)
-      plan.stop.push_back(j);
+      if (!alone(j))
+        plan.stop.push_back(j);
     for (size_t j = child; j < policies_.size(); ++j)
-      plan.start.push_back(j);
+      if (j == child || !alone(j))
+        plan.start.push_back(j);
   } else {
     plan.start.push_back(child);
   }

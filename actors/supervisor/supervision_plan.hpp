@@ -6,7 +6,11 @@
 //
 //   one-for-one   child i fails -> restart i
 //   rest-for-one  child i fails -> stop the children started after i (last
-//                 first), then start i and those after it, in start order
+//                 first), then start i and those after it, in start order;
+//                 a child marked alone (the lease actor: it depends on no
+//                 sibling, and stopping it would give the node's lease up)
+//                 is neither stopped nor restarted for a sibling, and its
+//                 own failure restarts only itself
 //   intensity     more than max-restarts failures of one child inside
 //                 window-ms -> escalate instead of restarting
 
@@ -48,7 +52,8 @@ struct restart_plan {
 
 class supervision_plan {
 public:
-  supervision_plan(restart_strategy strategy, restart_limits limits, size_t children);
+  supervision_plan(restart_strategy strategy, restart_limits limits, size_t children,
+                   std::vector<bool> alone = {});
 
   // Child `child` failed at `now_ns` (monotonic): the intensity of that child
   // is checked; within it the plan lists what to stop and start.
@@ -58,8 +63,11 @@ public:
   size_t size() const { return policies_.size(); }
 
 private:
+  bool alone(size_t child) const { return child < alone_.size() && alone_[child]; }
+
   restart_strategy strategy_;
   std::vector<restart_policy> policies_;
+  std::vector<bool> alone_;
 };
 
 // Restarts by role and failure class, and escalations by role. The stats

@@ -141,6 +141,8 @@ void start_child(supervisor_ptr self, supervised_child& c) {
   c.handle = c.spec.spawn(self->system());
   c.stopping = false;
   self->monitor(c.handle);
+  if (c.spec.role == "lease")
+    lease_child_started(self, c); // a restarted lease actor gets the node's mode back
 }
 
 // A child the supervisor stops itself: its down is not a failure.
@@ -415,7 +417,11 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
   self->state.guard.install(self); // strays dropped and counted, never fatal
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.plan.emplace(st.cfg.strategy, st.cfg.limits, st.cfg.children.size());
+  std::vector<bool> alone;
+  for (auto& spec : st.cfg.children)
+    alone.push_back(spec.alone);
+  st.plan.emplace(st.cfg.strategy, st.cfg.limits, st.cfg.children.size(), std::move(alone));
+  st.lease_hold = st.cfg.standby.active.empty(); // as the lease actor's config says
   bool standing_by = !st.cfg.group && !st.cfg.standby.active.empty();
   for (auto& spec : st.cfg.children) {
     supervised_child c;

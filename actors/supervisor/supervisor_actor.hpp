@@ -33,6 +33,9 @@ namespace cwts {
 struct child_spec {
   std::string role;
   std::function<caf::actor(caf::actor_system&)> spawn;
+  // Restarted on its own failure only, never stopped or restarted for a
+  // sibling under rest-for-one (supervision_plan.hpp): the lease actor.
+  bool alone = false;
 };
 
 // [cluster] standby-for / failover-after-ms.

@@ -14,8 +14,14 @@ constexpr auto reconcile_poll = std::chrono::milliseconds(100);
 // --- failover (failover_tracker.hpp) ---------------------------------------
 
 void set_lease_hold(supervisor_ptr self, bool hold) {
+  self->state.lease_hold = hold;
   if (auto* c = child_by_role(self, "lease"); c && c->handle)
     self->send(c->handle, lease_atom::value, hold);
+}
+
+void lease_child_started(supervisor_ptr self, supervised_child& c) {
+  if (c.handle)
+    self->send(c.handle, lease_atom::value, self->state.lease_hold);
 }
 
 // This node's leased roles run only under a majority's lease (docs/supervision.md
@@ -249,23 +255,25 @@ void start_standby(supervisor_ptr self) {
 
 // --- the trading lease (lease_actor.hpp) -------------------------------------
 
-// After each lease round. An active node whose lease is not held while
-// another member's running grant names a newer holder gives its roles back
-// (it was cut off or stopped, and a standby took over). A standby asks for
-// the lease once it saw the active hold it, and takes over when a majority
-// granted it every leased role.
+// After each lease round. An active node gives its roles back only on proof
+// that a majority granted a newer holder (a notice's certificate, or a
+// majority's answers of one round naming its running grant): one member's
+// word (a restarted grantor, a lapsed link) is no reason to stop trading. A
+// standby asks for the lease once it saw the active hold it (its requests
+// still wait for a pre-vote, lease_session.hpp), and takes over when a
+// majority granted it every leased role.
 void on_lease_view(supervisor_ptr self, const lease_view& v) {
   auto& st = self->state;
   if (!lease_on(self) || st.stopping)
     return;
   bool standing_by = st.standby && !st.standby->took_over();
   if (!standing_by) {
-    if (v.all_held || v.other.empty() || v.other == st.cfg.self.value)
+    if (v.superseded_by.empty() || v.superseded_by == st.cfg.self.value)
       return;
     ++st.lease_supersessions;
     spdlog::error("event=lease_superseded node={} holder={} epoch={} action=give_roles_back",
-                  st.cfg.self.value, v.other, v.other_epoch);
-    give_roles_back(self, v.other);
+                  st.cfg.self.value, v.superseded_by, v.superseded_epoch);
+    give_roles_back(self, v.superseded_by);
     return;
   }
   if (v.all_held) {

@@ -74,6 +74,9 @@ struct supervisor_state {
   // The trading lease (supervisor_failover.cpp): a standby asks for the
   // active's lease once it saw it held (or the active was lost).
   bool lease_armed = false;
+  // The mode the lease actor must be in (hold or watch): sent again to a
+  // restarted lease actor, which starts from its config's mode.
+  bool lease_hold = true;
   std::string lease_refusal_logged;
   int64_t lease_supersessions = 0;
   int64_t lease_refusals = 0; // "lease held by <active>": still standing by
@@ -107,6 +110,8 @@ void on_reconcile_poll(supervisor_ptr self);
 void give_roles_back(supervisor_ptr self, const std::string& new_active);
 // The lease actor's view after a round (messages/lease.hpp).
 void on_lease_view(supervisor_ptr self, const lease_view& v);
+// The lease child was (re)started: it is told the node's lease mode.
+void lease_child_started(supervisor_ptr self, supervised_child& c);
 void add_failover_stats(supervisor_ptr self, std::map<std::string, int64_t>& counters);
 
 } // namespace cwts::supervisor_detail

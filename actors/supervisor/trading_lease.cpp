@@ -22,25 +22,41 @@ lease_grantor::lease_grantor(std::set<std::string> members, std::set<std::string
 
 lease_answer lease_grantor::on_request(const std::string& role, const std::string& candidate,
                                        int64_t epoch, int64_t now_ns) {
+  auto a = judge(role, candidate, epoch, now_ns);
+  if (a.granted)
+    commit(role, candidate, epoch, now_ns);
+  return a;
+}
+
+lease_answer lease_grantor::judge(const std::string& role, const std::string& candidate,
+                                  int64_t epoch, int64_t now_ns) const {
   lease_answer a;
   if (!members_.count(candidate)) {
     a.reason = "'" + candidate + "' is not a member";
+    a.unsure = true;
     return a;
   }
   if (!roles_.count(role)) {
     a.reason = "'" + role + "' is not a leased role";
+    a.unsure = true;
     return a;
   }
-  auto& g = grants_[role];
+  grant g;
+  if (auto it = grants_.find(role); it != grants_.end())
+    g = it->second;
   a.epoch = g.epoch;
   a.holder = g.holder;
   bool running = g.until_ns > now_ns;
   a.running = running;
   if (now_ns < quiet_until_ns_) {
+    // A grant given before the restart may still run: it cannot tell.
+    a.unsure = true;
     a.reason = "this member restarted: it grants nothing for one grant's time ("
                + std::to_string(grant_ns() / 1'000'000) + " ms) after its start";
     return a;
   }
+  // A renewal: the same holder at the epoch promised to it (also after a
+  // restart: the holder is stored with the epoch).
   bool renewal = g.holder == candidate && g.epoch == epoch && epoch > 0;
   if (!renewal) {
     if (epoch <= g.epoch) {
@@ -52,10 +68,6 @@ lease_answer lease_grantor::on_request(const std::string& role, const std::strin
       return a;
     }
   }
-  g.holder = candidate;
-  g.epoch = epoch;
-  // At least `duration` of real time on this member's clock.
-  g.until_ns = now_ns + grant_ns();
   a.granted = true;
   a.running = true;
   a.epoch = epoch;
@@ -63,12 +75,25 @@ lease_answer lease_grantor::on_request(const std::string& role, const std::strin
   return a;
 }
 
+void lease_grantor::commit(const std::string& role, const std::string& candidate, int64_t epoch,
+                           int64_t now_ns) {
+  if (!roles_.count(role))
+    return;
+  auto& g = grants_[role];
+  g.holder = candidate;
+  g.epoch = epoch;
+  // At least `duration` of real time on this member's clock.
+  g.until_ns = now_ns + grant_ns();
+}
+
 lease_answer lease_grantor::on_probe(const std::string& role, int64_t now_ns) const {
   lease_answer a;
   a.reason = "probe";
+  a.unsure = now_ns < quiet_until_ns_; // a grant from before its restart may run
   auto it = grants_.find(role);
   if (!roles_.count(role)) {
     a.reason = "'" + role + "' is not a leased role";
+    a.unsure = true;
   } else if (it != grants_.end()) {
     a.epoch = it->second.epoch;
     a.holder = it->second.holder;
@@ -77,11 +102,15 @@ lease_answer lease_grantor::on_probe(const std::string& role, int64_t now_ns) co
   return a;
 }
 
-void lease_grantor::restore(const std::string& role, int64_t epoch) {
+void lease_grantor::restore(const std::string& role, int64_t epoch, const std::string& holder) {
   if (!roles_.count(role))
     return;
   auto& g = grants_[role];
-  g.epoch = std::max(g.epoch, epoch);
+  if (epoch < g.epoch)
+    return;
+  g.epoch = epoch;
+  // A holder that is not a member (an edited store) is not remembered.
+  g.holder = members_.count(holder) ? holder : std::string{};
 }
 
 int64_t lease_grantor::grant_ns() const {
@@ -106,43 +135,67 @@ int64_t lease_grantor::promised_epoch(const std::string& role) const {
   return it == grants_.end() ? 0 : it->second.epoch;
 }
 
+std::string lease_grantor::promised_holder(const std::string& role) const {
+  auto it = grants_.find(role);
+  return it == grants_.end() ? std::string{} : it->second.holder;
+}
+
 lease_holder::lease_holder(std::string role, std::string self, std::set<std::string> members,
                            lease_timing timing)
   : role_(std::move(role)), self_(std::move(self)), members_(std::move(members)), timing_(timing) {}
 
 int64_t lease_holder::start_round(int64_t now_ns) {
+  return start_round(now_ns, round_ + 1);
+}
+
+int64_t lease_holder::start_round(int64_t now_ns, uint64_t round_id) {
   // Not held: a new epoch, unless the one asked for was never held and is
   // still above every epoch seen (asked again, not counted up each round).
   if (!held(now_ns) && (epoch_held_ || epoch_ <= highest_seen_)) {
     epoch_ = std::max(epoch_, highest_seen_) + 1;
     epoch_held_ = false;
   }
-  round_sent_ns_ = now_ns;
-  ++round_;
-  granted_by_.clear();
+  round_ = std::max(round_ + 1, round_id);
+  // Rounds of an older epoch can no longer make this one held.
+  rounds_.erase(std::remove_if(rounds_.begin(), rounds_.end(),
+                               [this](const sent_round& r) { return r.epoch != epoch_; }),
+                rounds_.end());
+  if (rounds_.size() >= kept_rounds)
+    rounds_.erase(rounds_.begin());
+  rounds_.push_back({round_, epoch_, now_ns, {}});
   return epoch_;
 }
 
+size_t lease_holder::granted_count() const {
+  return !rounds_.empty() && rounds_.back().id == round_ ? rounds_.back().granted_by.size() : 0;
+}
+
 bool lease_holder::on_answer(const std::string& member, uint64_t round, const lease_answer& a) {
-  if (!members_.count(member) || round != round_)
+  if (!members_.count(member))
     return false;
+  auto r = std::find_if(rounds_.begin(), rounds_.end(),
+                        [round](const sent_round& x) { return x.id == round; });
+  if (r == rounds_.end())
+    return false; // too old, of another epoch, or given up
   highest_seen_ = std::max(highest_seen_, a.epoch);
-  if (!a.granted || a.epoch != epoch_ || a.holder != self_)
+  if (!a.granted || a.epoch != r->epoch || a.epoch != epoch_ || a.holder != self_)
     return false;
-  bool before = granted_by_.size() >= majority();
-  granted_by_.insert(member);
-  if (before || granted_by_.size() < majority())
+  bool before = r->granted_by.size() >= majority();
+  r->granted_by.insert(member);
+  if (before || r->granted_by.size() < majority())
     return false;
-  // Counted from when the requests left, at most `duration` of real time.
-  held_until_ns_ = std::max(held_until_ns_,
-                            round_sent_ns_ + scaled(timing_.duration_ns, timing_.drift_ppm, -1));
+  // Counted from when that round's requests left, at most `duration` of real time.
+  auto until = r->sent_ns + scaled(timing_.duration_ns, timing_.drift_ppm, -1);
+  if (until <= held_until_ns_)
+    return false; // a later round already bought more
+  held_until_ns_ = until;
   epoch_held_ = true;
   return true;
 }
 
 void lease_holder::release() {
   held_until_ns_ = 0;
-  granted_by_.clear();
+  rounds_.clear();
 }
 
 } // namespace cwts

@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace cwts {
 
@@ -46,6 +47,10 @@ struct lease_answer {
   std::string holder;     // on a refusal: who holds it now (may be empty)
   std::string reason;     // on a refusal: why
   bool running = false;   // `holder`'s grant runs at this member now
+  // This member cannot say which grant runs (it restarted less than one
+  // grant's time ago, or it did not judge the request): neither evidence
+  // that no grant runs (a standby's pre-vote) nor that one does.
+  bool unsure = false;
 };
 
 // One member's side: grants each role to one holder at a time. Roles are
@@ -60,6 +65,13 @@ public:
   // the current grant has run out (its time plus the drift margin).
   lease_answer on_request(const std::string& role, const std::string& candidate, int64_t epoch,
                           int64_t now_ns);
+  // The same answer, changing nothing: a shell that must make a new epoch
+  // durable first judges, saves, then commits (a failed save leaves no
+  // grant running in memory).
+  lease_answer judge(const std::string& role, const std::string& candidate, int64_t epoch,
+                     int64_t now_ns) const;
+  // Records the grant `judge` granted (call only after a granted judge).
+  void commit(const std::string& role, const std::string& candidate, int64_t epoch, int64_t now_ns);
 
   // What this member knows of `role` (holder, epoch, whether its grant
   // runs), granting nothing: a standby watches the active's lease with it.
@@ -69,9 +81,11 @@ public:
   // grants nothing before `until_ns` (its start + duration * (1 + drift)).
   void quiet_until(int64_t until_ns) { quiet_until_ns_ = until_ns; }
   int64_t quiet_until_ns() const { return quiet_until_ns_; }
-  // The highest epoch promised for `role` before a restart (durable store):
-  // epochs never go back.
-  void restore(const std::string& role, int64_t epoch);
+  // The highest epoch promised for `role` before a restart (durable store)
+  // and the member it was promised to: epochs never go back, and that
+  // member's renewals at that epoch are granted again after the quiet
+  // period (it may still hold the lease through the other members).
+  void restore(const std::string& role, int64_t epoch, const std::string& holder = {});
   // The time one grant runs at a member (duration * (1 + drift)).
   int64_t grant_ns() const;
 
@@ -81,6 +95,8 @@ public:
   // The current holder of `role` by this member's clock, if its grant runs.
   std::optional<std::string> holder(const std::string& role, int64_t now_ns) const;
   int64_t promised_epoch(const std::string& role) const;
+  // The member the promised epoch of `role` went to (empty: none).
+  std::string promised_holder(const std::string& role) const;
 
 private:
   struct grant {
@@ -105,20 +121,27 @@ public:
   // epoch above every epoch seen when not holding, the same epoch to renew.
   // Returns the epoch to ask for; round() names the round.
   int64_t start_round(int64_t now_ns);
+  // The same with the round id given by the caller (it must grow).
+  int64_t start_round(int64_t now_ns, uint64_t round_id);
   // The current round's id: answers carry it. A renewal keeps the epoch, so
   // the epoch alone cannot tell a late answer of an earlier round (granted
   // before this round's requests left) from one of this round.
   uint64_t round() const { return round_; }
 
-  // A member's answer to round `round` (answers to older rounds and from
-  // non-members are ignored; a member counts once). Returns true when this
-  // answer made the lease held (or renewed it).
+  // A member's answer to round `round` (from non-members, to rounds older
+  // than the last `kept_rounds` or of another epoch: ignored; a member
+  // counts once per round). Each round keeps the time its requests left: a
+  // majority's grants in one round make the lease held until that round's
+  // start + duration * (1 - drift), so a late answer counts, but only as of
+  // its own round's start, never extending the lease past what that round
+  // bought. Returns true when this answer made the lease held (or extended it).
   bool on_answer(const std::string& member, uint64_t round, const lease_answer& a);
+  static constexpr size_t kept_rounds = 8;
   // An epoch a member reported outside a round (a probe's answer): the
   // next new epoch asked for is above it.
   void saw_epoch(int64_t epoch) { highest_seen_ = std::max(highest_seen_, epoch); }
   // Grants counted in the current round.
-  size_t granted_count() const { return granted_by_.size(); }
+  size_t granted_count() const;
   int64_t highest_seen() const { return highest_seen_; }
 
   // Whether the lease is held at `now_ns`: false from its end on, and the
@@ -140,8 +163,13 @@ private:
   uint64_t round_ = 0;
   bool epoch_held_ = false;    // epoch_ was held at some point: the next new lease asks above it
   int64_t highest_seen_ = 0;   // highest epoch any member reported
-  int64_t round_sent_ns_ = 0;  // when the current round's requests left
-  std::set<std::string> granted_by_;
+  struct sent_round {
+    uint64_t id = 0;
+    int64_t epoch = 0;
+    int64_t sent_ns = 0; // when its requests left
+    std::set<std::string> granted_by;
+  };
+  std::vector<sent_round> rounds_; // the last kept_rounds, oldest first
   int64_t held_until_ns_ = 0;
 };
 

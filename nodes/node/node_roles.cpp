@@ -342,7 +342,9 @@ child_spec lease_spec(const node_settings& s, lease_gate& gate, const std::set<s
     cfg.all_roles.emplace_back(gate.role_at(i));
   cfg.own_roles = own;
   cfg.hold_at_start = s.supervision.standby_for.empty(); // a standby watches
-  return {"lease", [cfg](caf::actor_system& sys) { return spawn_lease_actor(sys, cfg); }};
+  // Restarted alone: a sibling's crash under rest-for-one must not stop it
+  // (stopping gives the node's lease up, and a new one starts in its config's mode).
+  return {"lease", [cfg](caf::actor_system& sys) { return spawn_lease_actor(sys, cfg); }, true};
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // The node's side of its trading leases (actors/supervisor/lease_session.hpp):
 // rounds, answers, renewal failures and lapses reported once, the view the
-// supervisor acts on, and watch mode (probes) that never holds anything.
+// supervisor acts on, watch mode (probes) that never holds anything, the
+// pre-vote before a real request, late answers, and what proves a newer
+// holder (a majority, never one member).
 #define CAF_SUITE lease_session
 #include "caf/test/unit_test_impl.hpp"
 
@@ -50,6 +52,10 @@ size_t count(const std::vector<lease_effect>& v, bool lease_effect::*field) {
 CAF_TEST(a_majority_makes_every_role_held_and_renewals_keep_it) {
   grantors c;
   lease_session s("tr1", members, {"oms"}, timing, true);
+  // The first round is the pre-vote: probes, nothing promised.
+  auto pre = c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  CAF_CHECK_EQUAL(count(pre, &lease_effect::acquired), 0u);
+  CAF_CHECK_EQUAL(c.g.at("w1").promised_epoch("oms"), 0);
   auto first = c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
   CAF_CHECK_EQUAL(count(first, &lease_effect::acquired), 1u);
   CAF_CHECK(s.all_held(0));
@@ -65,6 +71,7 @@ CAF_TEST(a_majority_makes_every_role_held_and_renewals_keep_it) {
 CAF_TEST(a_cut_off_holder_reports_the_failed_renewal_once_and_the_lapse_once) {
   grantors c;
   lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"}); // pre-vote
   c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
   std::vector<lease_lapse> failed;
   c.round(s, "tr1", 150 * ms, {"tr1"}, &failed); // cut off: only itself
@@ -88,6 +95,7 @@ CAF_TEST(watching_probes_names_the_active_and_never_holds) {
   grantors c;
   lease_session active("tr1", members, {"oms"}, timing, true);
   lease_session standby("tr2", members, {"oms"}, timing, false);
+  c.round(active, "tr1", 0, {"tr1", "w1", "gw1", "tr2"}); // pre-vote
   c.round(active, "tr1", 0, {"tr1", "w1", "gw1", "tr2"});
   c.round(standby, "tr2", 10 * ms, {"tr1", "w1", "gw1", "tr2"});
   auto v = standby.view(10 * ms);
@@ -96,15 +104,14 @@ CAF_TEST(watching_probes_names_the_active_and_never_holds) {
   CAF_CHECK_EQUAL(v.other_epoch, 1);
   for (auto& [m, g] : c.g)
     CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1); // probes promise nothing
-  // Asked for real while tr1's grant runs: refused, once logged per reason.
+  // Armed while tr1's grants run: the pre-vote fails, it keeps probing and
+  // promises nothing anywhere.
   standby.set_hold(true);
-  auto refused = c.round(standby, "tr2", 20 * ms, {"w1", "gw1", "tr2"});
-  CAF_CHECK_EQUAL(count(refused, &lease_effect::acquired), 0u);
-  size_t reasons = 0;
-  for (auto& e : refused)
-    reasons += e.refusal.empty() ? 0 : 1;
-  CAF_CHECK_EQUAL(reasons, 1u); // "held by tr1 at epoch 1" from three members, logged once
-  CAF_CHECK(standby.view(20 * ms).refusal.find("held by tr1") != std::string::npos);
+  auto probed = c.round(standby, "tr2", 20 * ms, {"w1", "gw1", "tr2"});
+  CAF_CHECK_EQUAL(count(probed, &lease_effect::acquired), 0u);
+  for (auto& [m, g] : c.g)
+    CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1);
+  CAF_CHECK_EQUAL(standby.view(20 * ms).other, "tr1");
   // tr1 is silent from now on: tr2 gets it once tr1's grants ran out.
   int64_t t = 20 * ms;
   while (!standby.all_held(t) && t < 3000 * ms) {
@@ -123,6 +130,7 @@ CAF_TEST(watching_probes_names_the_active_and_never_holds) {
 CAF_TEST(leaving_hold_gives_every_lease_up_and_ignores_late_answers) {
   grantors c;
   lease_session s("gw1", members, {"connector.binance"}, timing, true);
+  c.round(s, "gw1", 0, {"gw1", "w1", "tr1"}); // pre-vote
   c.round(s, "gw1", 0, {"gw1", "w1", "tr1"});
   CAF_REQUIRE(s.all_held(0));
   std::vector<lease_lapse> f;
@@ -142,4 +150,106 @@ CAF_TEST(leaving_hold_gives_every_lease_up_and_ignores_late_answers) {
   CAF_CHECK_EQUAL(stats["held.connector.binance"], 0);
   CAF_CHECK_EQUAL(stats["acquired.connector.binance"], 1);
   CAF_CHECK_EQUAL(stats["mode_hold"], 0);
+}
+
+// Finding 1 (issue 24 review): a grantor whose grant to the active lapsed
+// (restarted, or its link flapped) must not let an armed standby promise a
+// new epoch there: the active still holds through the others, and would be
+// refused at that grantor (and fenced on its node) for nothing.
+CAF_TEST(an_armed_standby_asks_only_once_a_majority_shows_no_running_grant) {
+  grantors c;
+  lease_session active("tr1", members, {"oms"}, timing, true);
+  lease_session standby("tr2", members, {"oms"}, timing, true);
+  c.round(active, "tr1", 0, {"tr1", "w1", "gw1", "tr2"});
+  c.round(active, "tr1", 0, {"tr1", "w1", "gw1", "tr2"});
+  CAF_REQUIRE(active.all_held(0));
+  // gw1 restarts: it remembers epoch 1 and its holder tr1, and is quiet.
+  c.g.erase("gw1");
+  c.g.emplace("gw1", lease_grantor(members, {"oms", "connector.binance"}, timing));
+  c.g.at("gw1").restore("oms", 1, "tr1");
+  c.g.at("gw1").quiet_until(10 * ms + 901 * ms);
+  for (int64_t t = 10 * ms; t < 3000 * ms; t += 150 * ms) {
+    c.round(active, "tr1", t, {"tr1", "w1", "gw1", "tr2"});
+    c.round(standby, "tr2", t + ms, {"tr1", "w1", "gw1", "tr2"});
+    CAF_CHECK(active.all_held(t + ms));
+    CAF_CHECK(!standby.all_held(t + ms));
+  }
+  // tr2 never promised anything anywhere; gw1 renews tr1 again after its quiet period.
+  for (auto& [m, g] : c.g)
+    CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1);
+  CAF_CHECK_EQUAL(*c.g.at("gw1").holder("oms", 2900 * ms), "tr1");
+  std::map<std::string, int64_t> stats;
+  standby.add_to(stats, 3000 * ms);
+  CAF_CHECK_GREATER(stats["prevote_failed.oms"], 10);
+  CAF_CHECK_EQUAL(active.view(3000 * ms).superseded_by, "");
+}
+
+// Finding 4: one member naming another holder's running grant is no reason
+// to give the roles back; a majority naming the same one is.
+CAF_TEST(one_member_naming_a_newer_holder_does_not_supersede_a_majority_does) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  CAF_REQUIRE(s.all_held(0));
+  // tr2's grant at epoch 2 runs at gw1 only (gw1's grant to tr1 lapsed).
+  CAF_REQUIRE(c.g.at("gw1").on_request("oms", "tr2", 2, 1000 * ms).granted);
+  c.round(s, "tr1", 1100 * ms, {"tr1", "gw1"});
+  CAF_CHECK_EQUAL(s.view(1100 * ms).other, "tr2");
+  CAF_CHECK_EQUAL(s.view(1100 * ms).superseded_by, "");
+  // Now w1 and tr2 granted tr2 too: three of four name it.
+  CAF_REQUIRE(c.g.at("w1").on_request("oms", "tr2", 2, 1100 * ms).granted);
+  CAF_REQUIRE(c.g.at("tr2").on_request("oms", "tr2", 2, 1100 * ms).granted);
+  c.round(s, "tr1", 1200 * ms, {"tr1", "gw1", "w1", "tr2"});
+  auto v = s.view(1200 * ms);
+  CAF_CHECK_EQUAL(v.superseded_by, "tr2");
+  CAF_CHECK_EQUAL(v.superseded_epoch, 2);
+}
+
+CAF_TEST(a_notice_supersedes_only_for_another_member_at_a_newer_epoch) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  CAF_REQUIRE(s.all_held(0));
+  CAF_CHECK(!s.on_notice("oms", "tr1", 5));               // itself
+  CAF_CHECK(!s.on_notice("oms", "tr2", 1));               // not newer than its epoch 1
+  CAF_CHECK(!s.on_notice("connector.binance", "tr2", 9)); // not its role
+  CAF_CHECK_EQUAL(s.view(0).superseded_by, "");
+  CAF_CHECK(s.on_notice("oms", "tr2", 2));
+  CAF_CHECK_EQUAL(s.view(0).superseded_by, "tr2");
+  CAF_CHECK(!s.on_notice("oms", "tr2", 2)); // known already
+}
+
+// Finding 11: an epoch asked for and granted by some members, answers in
+// flight, is released too when the node leaves hold.
+CAF_TEST(leaving_hold_releases_the_epoch_in_flight_too) {
+  grantors c;
+  lease_session s("tr2", members, {"oms"}, timing, true);
+  c.round(s, "tr2", 0, {"tr2", "w1", "gw1"}); // pre-vote
+  std::vector<lease_lapse> f;
+  auto items = s.start_round(10 * ms, f);
+  CAF_REQUIRE_EQUAL(items.size(), 1u);
+  CAF_REQUIRE(!items[0].probe);
+  CAF_REQUIRE(c.g.at("w1").on_request("oms", "tr2", items[0].epoch, 10 * ms).granted);
+  auto given = s.set_hold(false);
+  CAF_REQUIRE_EQUAL(given.size(), 1u);
+  CAF_CHECK_EQUAL(given[0].second, items[0].epoch);
+}
+
+// Finding 5: answers slower than one renew-ms still count, each in its own round.
+CAF_TEST(answers_of_the_round_before_still_renew_from_that_rounds_start) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  std::vector<lease_lapse> f;
+  auto slow = s.start_round(150 * ms, f);
+  s.start_round(300 * ms, f); // the next round started before the answers came
+  lease_effect last;
+  for (auto& m : {"tr1", "w1", "gw1"})
+    last = s.on_answer(m, "oms", slow[0].round,
+                       c.g.at(m).on_request("oms", "tr1", slow[0].epoch, 160 * ms), 320 * ms);
+  CAF_CHECK(last.renewed);
+  CAF_CHECK_EQUAL(last.until_ns, 150 * ms + 899'100'000);
 }

@@ -31,12 +31,28 @@ CAF_TEST(epochs_survive_a_save_and_load_and_a_missing_file_is_empty) {
   auto none = load_lease_epochs(path, error);
   CAF_REQUIRE(none.has_value());
   CAF_CHECK(none->empty());
-  CAF_REQUIRE(save_lease_epochs(path, {{"oms", 12}, {"connector.binance", 4}}, error));
+  CAF_REQUIRE(save_lease_epochs(path, {{"oms", {12, "tr1"}}, {"connector.binance", {4, "gw1"}}},
+                                error));
   auto back = load_lease_epochs(path, error);
   CAF_REQUIRE(back.has_value());
-  CAF_CHECK_EQUAL((*back)["oms"], 12);
-  CAF_CHECK_EQUAL((*back)["connector.binance"], 4);
+  CAF_CHECK_EQUAL((*back)["oms"].epoch, 12);
+  CAF_CHECK_EQUAL((*back)["oms"].holder, "tr1");
+  CAF_CHECK_EQUAL((*back)["connector.binance"].epoch, 4);
+  CAF_CHECK_EQUAL((*back)["connector.binance"].holder, "gw1");
   CAF_CHECK(!std::filesystem::exists(path + ".tmp"));
+}
+
+CAF_TEST(a_version_1_file_without_holders_is_still_read) {
+  auto path = temp_path("v1.state");
+  std::string error;
+  std::ofstream(path) << "cwts-lease-epochs/1\noms=7\n";
+  auto back = load_lease_epochs(path, error);
+  CAF_REQUIRE(back.has_value());
+  CAF_CHECK_EQUAL((*back)["oms"].epoch, 7);
+  CAF_CHECK_EQUAL((*back)["oms"].holder, "");
+  std::ofstream(path) << "cwts-lease-epochs/2\noms=7 tr1 extra\n";
+  CAF_CHECK(!load_lease_epochs(path, error).has_value());
+  CAF_CHECK(error.find("bad holder") != std::string::npos);
 }
 
 CAF_TEST(a_damaged_file_is_an_error_naming_the_path) {

@@ -48,6 +48,20 @@ CAF_TEST(rest_for_one_stops_the_later_children_last_first_and_restarts_in_start_
   CAF_CHECK(!none.escalate && none.start.empty() && none.stop.empty());
 }
 
+// Issue 24 review finding 3: the lease actor (last child) must not be
+// stopped for a sibling's crash: stopping it gives the node's lease up.
+CAF_TEST(rest_for_one_leaves_a_child_marked_alone_out_of_the_chain) {
+  supervision_plan p{restart_strategy::rest_for_one, restart_limits{3, 1000 * ms}, 4,
+                     {false, false, false, true}};
+  auto plan = p.on_failure(1, 0);
+  CAF_CHECK(plan.stop == v({2}));
+  CAF_CHECK(plan.start == v({1, 2}));
+  // Its own failure restarts only itself.
+  auto own = p.on_failure(3, 0);
+  CAF_CHECK(own.stop.empty());
+  CAF_CHECK(own.start == v({3}));
+}
+
 CAF_TEST(intensity_is_per_child_and_escalates_past_max_restarts_in_the_window) {
   supervision_plan p{restart_strategy::rest_for_one, restart_limits{2, 100 * ms}, 3};
   CAF_CHECK(!p.on_failure(0, 0).escalate);

@@ -152,19 +152,61 @@ CAF_TEST(a_refusal_teaches_the_candidate_the_epoch_to_beat) {
   CAF_CHECK(!c.round(a, "tr1", 2100 * ms, {"tr1", "w1", "gw1", "tr2"}));
 }
 
-CAF_TEST(a_late_answer_of_an_earlier_round_does_not_count) {
+CAF_TEST(a_late_answer_counts_only_from_its_own_rounds_start) {
   cluster c;
   lease_holder a("oms", "tr1", members, timing);
   CAF_REQUIRE(c.round(a, "tr1", 0, {"tr1", "w1", "gw1"}));
-  // Round 2 starts at 500 ms; an answer granted at 100 ms (round 1's
-  // renewal, same epoch) arrives now: it must not extend the lease from 500.
+  // Round 2 starts at 100 ms; its grants arrive after round 3 started at
+  // 500 ms: they still renew, but only to 100 ms + 1 s * (1 - 100 ppm).
   auto epoch = a.start_round(100 * ms);
-  auto late = c.grantors.at("w1")->on_request("oms", "tr1", epoch, 100 * ms);
-  auto old_round = a.round();
+  auto round2 = a.round();
   a.start_round(500 * ms);
+  for (auto& m : {"tr1", "w1"})
+    CAF_CHECK(!a.on_answer(m, round2, c.grantors.at(m)->on_request("oms", "tr1", epoch, 100 * ms)));
+  CAF_CHECK(a.on_answer("gw1", round2, c.grantors.at("gw1")->on_request("oms", "tr1", epoch, 100 * ms)));
+  CAF_CHECK_EQUAL(a.held_until_ns(), 100 * ms + 999'900'000);
+  CAF_CHECK_EQUAL(a.granted_count(), 0u); // none in the current round
+  // Rounds older than the last kept_rounds no longer count.
+  lease_holder b("oms", "tr2", members, timing);
+  b.start_round(0);
+  auto old_round = b.round();
+  for (size_t i = 0; i < lease_holder::kept_rounds; ++i)
+    b.start_round(static_cast<int64_t>(i + 1) * ms);
+  lease_answer yes{true, b.epoch(), "tr2", "", true};
   for (auto& m : {"tr1", "w1", "gw1"})
-    CAF_CHECK(!a.on_answer(m, old_round, late));
-  CAF_CHECK_EQUAL(a.granted_count(), 0u);
+    CAF_CHECK(!b.on_answer(m, old_round, yes));
+  CAF_CHECK(!b.held(10 * ms));
+}
+
+CAF_TEST(judging_changes_nothing_until_committed) {
+  lease_grantor g(members, {"oms"}, timing);
+  auto a = g.judge("oms", "tr1", 3, 0);
+  CAF_CHECK(a.granted);
+  CAF_CHECK_EQUAL(g.promised_epoch("oms"), 0); // a failed save leaves no grant
+  CAF_CHECK(!g.holder("oms", 0).has_value());
+  g.commit("oms", "tr1", 3, 0);
+  CAF_CHECK_EQUAL(g.promised_epoch("oms"), 3);
+  CAF_CHECK_EQUAL(*g.holder("oms", 10 * ms), "tr1");
+}
+
+CAF_TEST(a_restarted_member_renews_the_stored_holder_after_its_quiet_period) {
+  // gw1 granted tr1 epoch 4 and restarted; tr1 still holds through the
+  // others and keeps renewing at epoch 4: refused (unsure) while quiet,
+  // granted again after, and the stored holder's epoch is no one else's.
+  lease_grantor g(members, {"oms"}, timing);
+  g.restore("oms", 4, "tr1");
+  g.quiet_until(1000 * ms);
+  auto quiet = g.on_request("oms", "tr1", 4, 500 * ms);
+  CAF_CHECK(!quiet.granted);
+  CAF_CHECK(quiet.unsure);
+  CAF_CHECK(g.on_probe("oms", 500 * ms).unsure);
+  CAF_CHECK(g.on_request("oms", "tr1", 4, 1000 * ms).granted);
+  CAF_CHECK(!g.on_request("oms", "tr2", 4, 1000 * ms).granted);
+  CAF_CHECK_EQUAL(g.promised_holder("oms"), "tr1");
+  // A holder that is not a member is not remembered.
+  lease_grantor h(members, {"oms"}, timing);
+  h.restore("oms", 4, "mallory");
+  CAF_CHECK_EQUAL(h.promised_holder("oms"), "");
 }
 
 CAF_TEST(a_restarted_member_grants_nothing_in_its_quiet_period_and_keeps_its_epochs) {
