@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "common/base64.hpp"
+#include "common/hex.hpp"
 
 namespace cwts::compliance {
 
@@ -44,19 +45,9 @@ namespace {
 
 // The key's separators and anything not printable ASCII, as %XX.
 std::string pct(const std::string& s) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c <= 0x20 || c >= 0x7f || c == '%' || c == '/' || c == '@' || c == '#') {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 0xf];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return percent_encode_if(s, [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != '%' && c != '/' && c != '@' && c != '#';
+  });
 }
 
 } // namespace

@@ -1,33 +1,11 @@
 #include "actors/connector/request_signer.hpp"
 
+#include "common/hex.hpp"
 #include "common/hmac.hpp"
 
 namespace cwts::connector {
 
-namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-         || c == '_' || c == '.' || c == '~';
-}
-
-} // namespace
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (is_unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0x0F]);
-    }
-  }
-  return out;
-}
+std::string percent_encode(std::string_view text) { return percent_encode_if(text, is_unreserved); }
 
 std::string build_query(const query_params& params) {
   std::string out;

@@ -5,6 +5,7 @@
 #include "reporting/orders/journal_reader.hpp"
 
 #include "actors/oms/order_journal_schema.hpp"
+#include "common/hex.hpp"
 
 #include <sqlite3.h>
 
@@ -37,18 +38,8 @@ std::string text(sqlite3_stmt* s, int i) {
 
 // A file: URI for mode=ro; '%', '?' and '#' in a path would end the path part.
 std::string uri_of(const std::string& path) {
-  std::string out = "file:";
-  for (char c : path) {
-    if (c == '%' || c == '?' || c == '#') {
-      static constexpr char hex[] = "0123456789ABCDEF";
-      out += '%';
-      out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
-      out += hex[static_cast<unsigned char>(c) & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out + "?mode=ro";
+  auto keep = [](unsigned char c) { return c != '%' && c != '?' && c != '#'; };
+  return "file:" + percent_encode_if(path, keep) + "?mode=ro";
 }
 
 template <class Enum, size_t N>

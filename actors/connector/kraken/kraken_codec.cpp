@@ -6,6 +6,8 @@
 
 #include <openssl/sha.h>
 
+#include "actors/connector/request_signer.hpp"
+#include "common/hex.hpp"
 #include "common/kraken_names.hpp"
 
 namespace cwts::connector::kraken {
@@ -361,15 +363,11 @@ std::string kraken_client_id(const client_order_id& id) {
   SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x40); // version 4
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80); // RFC 4122 variant
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10)
-      out.push_back('-');
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
+  // 8-4-4-4-12 hex digits of the first 16 bytes.
+  auto hex = to_hex(digest, 16);
+  for (std::size_t dash : {20u, 16u, 12u, 8u})
+    hex.insert(dash, 1, '-');
+  return hex;
 }
 
 std::string kraken_decimal(int64_t raw, int decimals) {
@@ -386,28 +384,8 @@ std::string kraken_decimal(int64_t raw, int decimals) {
 }
 
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  auto encode = [&](const std::string& s) {
-    for (unsigned char c : s) {
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-          || c == '_' || c == '.' || c == '~') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        out.push_back('%');
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-      }
-    }
-  };
-  for (auto& [k, v] : fields) {
-    if (!out.empty())
-      out.push_back('&');
-    encode(k);
-    out.push_back('=');
-    encode(v);
-  }
-  return out;
+  // The same RFC 3986 encoding as a Binance query string.
+  return build_query(fields);
 }
 
 } // namespace cwts::connector::kraken

@@ -3,11 +3,11 @@
 #include <cctype>
 #include <limits>
 
-#include <openssl/evp.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "actors/connector/json_reader.hpp"
+#include "common/hex.hpp"
 
 namespace cwts::connector::okx {
 
@@ -332,17 +332,8 @@ std::string okx_client_id(const client_order_id& id) {
     fits = fits && std::isalnum(c) != 0;
   if (fits)
     return v;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(v.data(), v.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out = "x";
-  for (unsigned int i = 0; out.size() < 32 && i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    if (out.size() < 32)
-      out.push_back(hex[digest[i] & 0x0F]);
-  }
-  return out;
+  // "x" and the first 31 hex digits of SHA-256: alphanumeric, 32 characters.
+  return ("x" + sha256_hex(v)).substr(0, 32);
 }
 
 std::string order_args(const order_request& req, const std::string& inst_id,

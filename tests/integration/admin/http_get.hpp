@@ -10,6 +10,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/hex.hpp"
+
 namespace cwts::itest {
 
 struct http_result {
@@ -51,19 +53,6 @@ inline http_result http_post(uint16_t port, const std::string& target) {
 }
 
 // Percent-encodes a PromQL query for a URL.
-inline std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+inline std::string url_encode(const std::string& s) { return percent_encode_if(s, is_unreserved); }
 
 } // namespace cwts::itest
