@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/base36.hpp"
+
 namespace cwts::fix {
 
 namespace {
@@ -10,16 +12,6 @@ namespace {
 order_reject reject(const client_order_id& id, const symbol& sym, reject_reason why,
                     std::string text) {
   return order_reject{id, sym, why, std::move(text), wall_clock_now()};
-}
-
-std::string base36(uint64_t v) {
-  const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  do {
-    out.insert(out.begin(), digits[v % 36]);
-    v /= 36;
-  } while (v != 0);
-  return out;
 }
 
 // ExecIDs remembered to drop resent duplicates (PossDupFlag=Y).
@@ -48,7 +40,7 @@ fix_order_session::fix_order_session(fix_connector_settings cfg, std::vector<sym
                                      output_sink sink)
   : cfg_(std::move(cfg)), symbols_(std::move(symbols)), sink_(std::move(sink)) {
   // Ids of our cancels and requests: unique across restarts (wall-clock base).
-  id_base_ = "fx" + base36(static_cast<uint64_t>(wall_clock_now().millis())) + "-";
+  id_base_ = "fx" + to_base36(static_cast<uint64_t>(wall_clock_now().millis())) + "-";
   fix_callbacks cbs;
   cbs.on_logon = [this](const std::string&) {
     int64_t n = 0;
