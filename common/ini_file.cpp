@@ -3,17 +3,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.hpp"
+
 namespace cwts {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos)
-    return "";
-  auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 std::string unquote(const std::string& s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"')
@@ -40,6 +34,8 @@ std::optional<ini_file> ini_file::parse(const std::string& text, std::string& er
         return std::nullopt;
       }
       section = trim(t.substr(1, t.size() - 2));
+      out.sections_[section];
+      out.headers_.push_back(header{section, number});
       continue;
     }
     auto eq = t.find('=');
@@ -53,7 +49,9 @@ std::optional<ini_file> ini_file::parse(const std::string& text, std::string& er
       return std::nullopt;
     }
     auto full = section.empty() ? key : section + "." + key;
-    if (!out.values_.emplace(full, unquote(trim(t.substr(eq + 1)))).second) {
+    auto value = unquote(trim(t.substr(eq + 1)));
+    if (!out.values_.emplace(full, value).second
+        || !out.sections_[section].emplace(key, ini_entry{value, number}).second) {
       error = "line " + std::to_string(number) + ": duplicate key '" + full + "'";
       return std::nullopt;
     }

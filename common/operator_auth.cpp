@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/ini_file.hpp"
+#include "common/text.hpp"
 
 namespace cwts {
 
@@ -43,14 +44,6 @@ operator_role required_role(operator_action a) {
 
 namespace {
 
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos)
-    return "";
-  auto e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 std::string lower(std::string s) {
   for (auto& c : s)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -68,20 +61,11 @@ bool valid_operator_name(const std::string& name) {
 
 // The ini reader merges a section that appears twice; an operator listed twice
 // is a mistake in a list of who may command the system, so it is refused.
-std::string repeated_operator_section(const std::string& text) {
+std::string repeated_operator_section(const ini_file& ini) {
   std::set<std::string> seen;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto t = trim(line);
-    if (!t.empty() && t.back() == '\r')
-      t.pop_back();
-    if (t.size() < 3 || t.front() != '[' || t.back() != ']')
-      continue;
-    auto section = trim(std::string_view(t).substr(1, t.size() - 2));
-    if (section.rfind("operator.", 0) == 0 && !seen.insert(section).second)
-      return section;
-  }
+  for (auto& h : ini.headers())
+    if (h.name.rfind("operator.", 0) == 0 && !seen.insert(h.name).second)
+      return h.name;
   return "";
 }
 
@@ -244,7 +228,7 @@ std::optional<operator_registry> operator_registry::load(const std::string& path
   auto ini = ini_file::parse(buf.str(), why);
   if (!ini)
     return fail(why);
-  if (auto dup = repeated_operator_section(buf.str()); !dup.empty())
+  if (auto dup = repeated_operator_section(*ini); !dup.empty())
     return fail("[" + dup + "]: duplicate operator (the section appears twice)");
   std::map<std::string, operator_entry> entries;
   int64_t window_s = 30;

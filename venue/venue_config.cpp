@@ -8,18 +8,10 @@
 #include <charconv>
 #include <cstdlib>
 #include <set>
-#include <sstream>
 
 namespace cwts::venue {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return {};
-  auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 using error_text = std::string;
 
@@ -27,7 +19,7 @@ using error_text = std::string;
 // so unknown keys can be reported.
 class section_reader {
 public:
-  section_reader(const ini_file& ini, std::string name) : name_(std::move(name)) {
+  section_reader(const ini_sections& ini, std::string name) : name_(std::move(name)) {
     if (auto it = ini.find(name_); it != ini.end()) section_ = &it->second;
   }
   const std::string* raw(const std::string& key) {
@@ -80,7 +72,7 @@ std::string resolve(const std::string& path, const std::string& base_dir) {
   return base_dir + "/" + path;
 }
 
-void read_venue_section(const ini_file& ini, const std::string& base, venue_config& c,
+void read_venue_section(const ini_sections& ini, const std::string& base, venue_config& c,
                         error_text& err) {
   section_reader r(ini, "venue");
   // An IPv4 address to listen on: loopback by default; `cwts cluster up
@@ -171,14 +163,14 @@ void read_symbol_rules(section_reader& r, symbol_rules& rules, error_text& err,
   r.unknown_keys(err);
 }
 
-void read_symbol_section(const ini_file& ini, venue_config& c, error_text& err) {
+void read_symbol_section(const ini_sections& ini, venue_config& c, error_text& err) {
   section_reader r(ini, "symbol");
   read_symbol_rules(r, c.rules, err);
 }
 
 // [symbol.<NAME>] sections, in name order; the name after the dot must be
 // the section's `name`.
-void read_extra_symbols(const ini_file& ini, const std::string& base, venue_config& c,
+void read_extra_symbols(const ini_sections& ini, const std::string& base, venue_config& c,
                         error_text& err) {
   for (auto& [section, entries] : ini) {
     if (section.rfind("symbol.", 0) != 0 || !err.empty()) continue;
@@ -204,7 +196,7 @@ void read_extra_symbols(const ini_file& ini, const std::string& base, venue_conf
   }
 }
 
-void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) {
+void read_replay_section(const ini_sections& ini, venue_config& c, error_text& err) {
   section_reader r(ini, "replay");
   double levels = c.seed.levels_per_side;
   r.number("seed-levels", levels, 1, 50, err);
@@ -221,7 +213,7 @@ void read_replay_section(const ini_file& ini, venue_config& c, error_text& err) 
   r.unknown_keys(err);
 }
 
-void read_tls_section(const ini_file& ini, const std::string& base, venue_config& c,
+void read_tls_section(const ini_sections& ini, const std::string& base, venue_config& c,
                       error_text& err) {
   section_reader r(ini, "tls");
   if (auto e = r.raw("enabled")) {
@@ -239,7 +231,7 @@ void read_tls_section(const ini_file& ini, const std::string& base, venue_config
   r.unknown_keys(err);
 }
 
-void read_faults_section(const ini_file& ini, venue_config& c, error_text& err) {
+void read_faults_section(const ini_sections& ini, venue_config& c, error_text& err) {
   auto it = ini.find("faults");
   if (it == ini.end()) return;
   for (auto& [key, entry] : it->second)
@@ -258,37 +250,25 @@ std::optional<uint64_t> parse_seed(const std::string& text) {
   return v;
 }
 
-std::variant<ini_file, std::string> parse_ini(const std::string& text) {
-  ini_file out;
-  std::istringstream in(text);
-  std::string line, section;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    auto t = trim(line);
-    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-    if (t.front() == '[') {
-      if (t.back() != ']' || t.size() < 3) return "line " + std::to_string(n) + ": bad section";
-      section = trim(t.substr(1, t.size() - 2));
-      out[section];
-      continue;
-    }
-    auto eq = t.find('=');
-    if (eq == std::string::npos || section.empty())
-      return "line " + std::to_string(n) + ": expected key=value under a [section]";
-    auto key = trim(t.substr(0, eq));
-    if (out[section].count(key))
-      return "[" + section + "] " + key + ": set twice (line " + std::to_string(n) + ")";
-    out[section][key] = ini_entry{trim(t.substr(eq + 1)), n};
+std::variant<ini_sections, std::string> parse_ini(const std::string& text) {
+  std::string error;
+  auto parsed = ini_file::parse(text, error);
+  if (!parsed) return error;
+  auto sections = parsed->sections();
+  if (auto top = sections.find(""); top != sections.end() && !top->second.empty()) {
+    int first = top->second.begin()->second.line;
+    for (auto& entry : top->second) first = std::min(first, entry.second.line);
+    return "line " + std::to_string(first) + ": expected key=value under a [section]";
   }
-  return out;
+  sections.erase("");
+  return sections;
 }
 
 std::variant<venue_config, std::string> load_venue_config(const std::string& text,
                                                           const std::string& base_dir) {
   auto parsed = parse_ini(text);
   if (auto e = std::get_if<std::string>(&parsed)) return *e;
-  auto& ini = std::get<ini_file>(parsed);
+  auto& ini = std::get<ini_sections>(parsed);
   venue_config c;
   error_text err;
   for (auto& [name, s] : ini)
@@ -309,7 +289,7 @@ std::variant<key_store, std::string> load_keys(const std::string& text) {
   auto parsed = parse_ini(text);
   if (auto e = std::get_if<std::string>(&parsed)) return *e;
   key_store keys;
-  for (auto& [name, s] : std::get<ini_file>(parsed)) {
+  for (auto& [name, s] : std::get<ini_sections>(parsed)) {
     if (name.rfind("account.", 0) != 0) return "[" + name + "]: expected [account.<name>]";
     api_account a{name.substr(8), {}, {}, {}, {}};
     bool name_ok = !a.name.empty();

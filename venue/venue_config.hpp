@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/ini_file.hpp"
 #include "venue/fault_plan.hpp"
 #include "venue/market_replay.hpp"
 #include "venue/order_rate.hpp"
@@ -18,17 +19,10 @@
 
 namespace cwts::venue {
 
-// [section] → key → value; keys keep their line number for messages.
-struct ini_entry {
-  std::string value;
-  int line = 0;
-};
-using ini_section = std::map<std::string, ini_entry>;
-using ini_file = std::map<std::string, ini_section>;
-
-// Parses `key=value` lines under `[section]`; '#' and ';' start comments.
-// Returns the error text on a malformed line.
-std::variant<ini_file, std::string> parse_ini(const std::string& text);
+// The venue's files read by the common reader (common/ini_file.hpp), by
+// section, keys keeping their line number for messages. Every key must be
+// under a [section]. Returns the error text on a malformed line.
+std::variant<ini_sections, std::string> parse_ini(const std::string& text);
 
 // [tls]: https and wss on the whole listener (docs/venue.md "TLS").
 struct tls_config {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <spdlog/spdlog.h>
 
+#include "common/base36.hpp"
+#include "common/text.hpp"
 #include "fix_venue_codec.hpp"
 
 namespace cwts::venue {
@@ -22,25 +24,9 @@ bool terminal(order_status s) {
   return s != order_status::new_order && s != order_status::partially_filled;
 }
 
-std::string base36(uint64_t v) {
-  const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  do {
-    out.insert(out.begin(), digits[v % 36]);
-    v /= 36;
-  } while (v != 0);
-  return out;
-}
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 } // namespace
 
-std::variant<venue_fix_config, std::string> read_fix_config(const ini_file& ini,
+std::variant<venue_fix_config, std::string> read_fix_config(const ini_sections& ini,
                                                             const std::string& base_dir) {
   venue_fix_config c;
   auto it = ini.find("fix");
@@ -94,7 +80,7 @@ std::variant<venue_fix_config, std::string> read_fix_config(const ini_file& ini,
 venue_fix_acceptor::venue_fix_acceptor(boost::asio::io_context& ioc, matching_engine& engine,
                                        venue_fix_config cfg, std::function<void()> settled)
   : ioc_(ioc), engine_ref_(engine), cfg_(std::move(cfg)), settled_(std::move(settled)) {
-  exec_base_ = base36(static_cast<uint64_t>(now_ms())) + "-";
+  exec_base_ = to_base36(static_cast<uint64_t>(now_ms())) + "-";
   fix::fix_engine_config e;
   e.initiator = false;
   e.local_comp_id = cfg_.comp_id;

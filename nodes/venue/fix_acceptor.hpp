@@ -40,7 +40,7 @@ struct venue_fix_config {
 
 // The [fix] section; relative data-dictionary paths against `base_dir`.
 // Error: "[fix] key: reason".
-std::variant<venue_fix_config, std::string> read_fix_config(const ini_file& ini,
+std::variant<venue_fix_config, std::string> read_fix_config(const ini_sections& ini,
                                                             const std::string& base_dir);
 
 struct venue_fix_stats {

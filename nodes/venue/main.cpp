@@ -127,7 +127,7 @@ venue_fix_config load_fix_config(const cli_options& cli, const std::string& text
                                  const std::string& base) {
   auto ini = parse_ini(text);
   if (auto err = std::get_if<std::string>(&ini)) die(cli.config + ": " + *err);
-  auto loaded = read_fix_config(std::get<ini_file>(ini), base);
+  auto loaded = read_fix_config(std::get<cwts::ini_sections>(ini), base);
   if (auto err = std::get_if<std::string>(&loaded)) die(cli.config + ": " + *err);
   auto cfg = std::get<venue_fix_config>(loaded);
   if (cli.fix_port) {

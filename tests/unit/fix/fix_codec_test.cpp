@@ -285,22 +285,22 @@ CAF_TEST(venue_execution_report_round_trips_through_the_connector_codec) {
 }
 
 CAF_TEST(venue_fix_config_section) {
-  v::ini_file ini;
-  ini["fix"]["enabled"] = v::ini_entry{"true", 1};
-  ini["fix"]["clients"] = v::ini_entry{"solo=demo, CWTS-TEST = demo2", 2};
-  ini["fix"]["data-dictionary"] = v::ini_entry{"../data/fix/FIX44.xml", 3};
+  cwts::ini_sections ini;
+  ini["fix"]["enabled"] = cwts::ini_entry{"true", 1};
+  ini["fix"]["clients"] = cwts::ini_entry{"solo=demo, CWTS-TEST = demo2", 2};
+  ini["fix"]["data-dictionary"] = cwts::ini_entry{"../data/fix/FIX44.xml", 3};
   auto c = v::read_fix_config(ini, "/cfg");
   CAF_REQUIRE(std::holds_alternative<v::venue_fix_config>(c));
   auto& cfg = std::get<v::venue_fix_config>(c);
   CAF_CHECK_EQUAL(cfg.clients.size(), 2u);
   CAF_CHECK_EQUAL(cfg.clients["CWTS-TEST"], "demo2");
   CAF_CHECK_EQUAL(cfg.data_dictionary, "/cfg/../data/fix/FIX44.xml");
-  ini["fix"]["colour"] = v::ini_entry{"blue", 4};
+  ini["fix"]["colour"] = cwts::ini_entry{"blue", 4};
   auto bad = v::read_fix_config(ini, "/cfg");
   CAF_REQUIRE(std::holds_alternative<std::string>(bad));
   CAF_CHECK_EQUAL(std::get<std::string>(bad), "[fix] colour: unknown key (line 4)");
   ini["fix"].erase("colour");
-  ini["fix"]["clients"] = v::ini_entry{"solo", 2};
+  ini["fix"]["clients"] = cwts::ini_entry{"solo", 2};
   CAF_CHECK(std::holds_alternative<std::string>(v::read_fix_config(ini, "/cfg")));
 }
 
