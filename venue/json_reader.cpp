@@ -1,110 +1,76 @@
 #include "venue/json_reader.hpp"
 
-#include <cctype>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 namespace cwts::venue {
 
 namespace {
 
-// Recursive descent over one text; depth bounded so hostile input cannot
-// exhaust the stack.
-class reader {
+// Nesting past this is refused: the requests the venue reads are two or three
+// levels deep, and a hostile one must not build a tree whose destruction
+// recurses without bound.
+constexpr std::size_t max_depth = 32;
+
+// RapidJSON's SAX events into a json_value tree. Numbers arrive as their text
+// (kParseNumbersAsStringsFlag); objects keep member order.
+class tree_builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, tree_builder> {
 public:
-  explicit reader(std::string_view s) : s_(s) {}
+  json_value root;
 
-  bool document(json_value& out) {
-    if (!value(out, 0)) return false;
-    skip();
-    return pos_ == s_.size();
-  }
-  size_t column() const { return pos_ + 1; }
-
-private:
-  void skip() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool literal(std::string_view word) {
-    if (s_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
+  bool Null() {
+    put_value(json_value::kind::null);
     return true;
   }
-  bool string(std::string& out) {
-    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
-    for (++pos_; pos_ < s_.size(); ++pos_) {
-      char c = s_[pos_];
-      if (c == '"') { ++pos_; return true; }
-      if (c == '\\') {
-        if (++pos_ >= s_.size()) return false;
-        char e = s_[pos_];
-        // A \u escape (four hex digits) is kept as written: control messages carry ASCII names.
-        out.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
-        continue;
+  bool Bool(bool b) {
+    put_value(json_value::kind::boolean)->flag = b;
+    return true;
+  }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return text(json_value::kind::number, s, n); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return text(json_value::kind::string, s, n); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    open_.back()->members.emplace_back(std::string(s, n), json_value{});
+    return true;
+  }
+  bool StartObject() { return start(json_value::kind::object); }
+  bool EndObject(rapidjson::SizeType) { return end(); }
+  bool StartArray() { return start(json_value::kind::array); }
+  bool EndArray(rapidjson::SizeType) { return end(); }
+
+private:
+  // Where the next value goes: the root, the array's next item or the value
+  // of the member whose key came last.
+  json_value* put_value(json_value::kind k) {
+    json_value* v = &root;
+    if (!open_.empty()) {
+      auto* parent = open_.back();
+      if (parent->type == json_value::kind::array) {
+        parent->items.emplace_back();
+        v = &parent->items.back();
+      } else {
+        v = &parent->members.back().second;
       }
-      out.push_back(c);
     }
-    return false;
+    v->type = k;
+    return v;
   }
-  bool number(std::string& out) {
-    auto start = pos_;
-    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
-    while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_]))
-                                || s_[pos_] == '.' || s_[pos_] == 'e' || s_[pos_] == 'E'
-                                || s_[pos_] == '+' || s_[pos_] == '-'))
-      ++pos_;
-    out = std::string(s_.substr(start, pos_ - start));
-    return pos_ > start && out != "-";
+  bool text(json_value::kind k, const char* s, rapidjson::SizeType n) {
+    put_value(k)->text.assign(s, n);
+    return true;
   }
-  bool value(json_value& v, int depth) {
-    if (depth > 32) return false;
-    skip();
-    if (pos_ >= s_.size()) return false;
-    char c = s_[pos_];
-    if (c == '{') return object(v, depth);
-    if (c == '[') return array(v, depth);
-    if (c == '"') { v.type = json_value::kind::string; return string(v.text); }
-    if (literal("null")) { v.type = json_value::kind::null; return true; }
-    if (literal("true")) { v.type = json_value::kind::boolean; v.flag = true; return true; }
-    if (literal("false")) { v.type = json_value::kind::boolean; return true; }
-    v.type = json_value::kind::number;
-    return number(v.text);
+  bool start(json_value::kind k) {
+    if (open_.size() >= max_depth) return false;
+    open_.push_back(put_value(k));
+    return true;
   }
-  bool array(json_value& v, int depth) {
-    v.type = json_value::kind::array;
-    ++pos_;
-    skip();
-    if (pos_ < s_.size() && s_[pos_] == ']') { ++pos_; return true; }
-    while (true) {
-      v.items.emplace_back();
-      if (!value(v.items.back(), depth + 1)) return false;
-      skip();
-      if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
-      if (pos_ < s_.size() && s_[pos_] == ']') { ++pos_; return true; }
-      return false;
-    }
-  }
-  bool object(json_value& v, int depth) {
-    v.type = json_value::kind::object;
-    ++pos_;
-    skip();
-    if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return true; }
-    while (true) {
-      skip();
-      std::string key;
-      if (!string(key)) return false;
-      skip();
-      if (pos_ >= s_.size() || s_[pos_] != ':') return false;
-      ++pos_;
-      v.members.emplace_back(std::move(key), json_value{});
-      if (!value(v.members.back().second, depth + 1)) return false;
-      skip();
-      if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
-      if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return true; }
-      return false;
-    }
+  bool end() {
+    open_.pop_back();
+    return true;
   }
 
-  std::string_view s_;
-  size_t pos_ = 0;
+  // The containers being filled, outermost first. Pointers stay valid: only
+  // the innermost container grows, and it is the last element of its parent.
+  std::vector<json_value*> open_;
 };
 
 } // namespace
@@ -116,10 +82,12 @@ const json_value* json_value::member(std::string_view name) const {
 }
 
 std::variant<json_value, json_error> parse_json(std::string_view text) {
-  reader r(text);
-  json_value v;
-  if (!r.document(v)) return json_error{r.column()};
-  return v;
+  rapidjson::MemoryStream in(text.data(), text.size());
+  rapidjson::Reader reader;
+  tree_builder tree;
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+  if (!reader.Parse<flags>(in, tree)) return json_error{reader.GetErrorOffset() + 1};
+  return std::move(tree.root);
 }
 
 } // namespace cwts::venue

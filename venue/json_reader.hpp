@@ -1,8 +1,10 @@
 #pragma once
-// A small JSON reader for the few JSON requests the venue receives
-// (WebSocket stream control messages). Numbers keep their text; objects keep
-// member order. Errors carry the 1-based column, as Binance reports it
-// ("Invalid JSON: expected value at line 1 column N").
+// The JSON requests the venue receives (WebSocket control and API messages,
+// OKX and Kraken bodies), parsed by RapidJSON into a small tree that the
+// request handlers walk. Numbers keep their text (exact decimals, never
+// doubles); objects keep member order; nesting deeper than 32 is refused.
+// Errors carry the 1-based column, as Binance reports it ("Invalid JSON:
+// expected value at line 1 column N").
 
 #include <cstddef>
 #include <map>
