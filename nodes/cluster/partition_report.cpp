@@ -143,9 +143,10 @@ void order_flow(const partition_run& run, partition_result& r) {
       ++r.orders_after_cut[node];
       if (run.heal_wall_ns == 0 || o->ts_ns < run.heal_wall_ns)
         ++r.orders_while_cut[node];
-      if (node == run.old_holder && !healed_before(run, o->ts_ns))
-        r.old_holder_last_order_after_cut_ms = ms_between(run.cut_wall_ns, o->ts_ns);
-      else if (r.new_holder.empty()) {
+      if (node == run.old_holder) {
+        if (!healed_before(run, o->ts_ns))
+          r.old_holder_last_order_after_cut_ms = ms_between(run.cut_wall_ns, o->ts_ns);
+      } else if (r.new_holder.empty()) {
         r.new_holder = node;
         r.new_holder_traded_after_cut_ms = ms_between(run.cut_wall_ns, o->ts_ns);
       }

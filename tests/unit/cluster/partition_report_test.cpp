@@ -214,4 +214,5 @@ CAF_TEST(what_happens_after_the_heal_is_not_the_partitions_doing) {
   CAF_CHECK_EQUAL(r.old_holder_last_order_after_cut_ms.value_or(-1), 3000);
   CAF_CHECK_EQUAL(r.orders_while_cut["a1"], 1);
   CAF_CHECK_EQUAL(r.orders_after_cut["a1"], 2);
+  CAF_CHECK(r.new_holder.empty()); // a1 trading on after the heal is no new holder
 }
