@@ -13,6 +13,7 @@
 
 #include "actors/connector/market_codec.hpp"
 #include "actors/connector/market_stream.hpp"
+#include "tests/integration/support/wait_until.hpp"
 #include "tests/integration/venue/venue_client.hpp"
 
 using namespace cwts;
@@ -27,9 +28,7 @@ symbol usdchf() {
 
 template <class Pred>
 bool eventually(Pred pred, int tries = 600) {
-  for (int i = 0; i < tries && !pred(); ++i)
-    std::this_thread::sleep_for(25ms);
-  return pred();
+  return itest::wait_until(pred, 25ms * tries, 25ms);
 }
 
 bool same_levels(const std::vector<depth_level>& a, const std::vector<depth_level>& b) {

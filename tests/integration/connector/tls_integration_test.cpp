@@ -19,6 +19,7 @@
 #include "actors/connector/market_stream.hpp"
 #include "actors/connector/user_data_stream.hpp"
 #include "actors/connector/ws_api_orders.hpp"
+#include "tests/integration/support/wait_until.hpp"
 #include "tests/integration/venue/venue_client.hpp"
 
 using namespace cwts;
@@ -57,9 +58,7 @@ symbol usdchf() {
 
 template <class Pred>
 bool eventually(Pred pred, int tries = 400) {
-  for (int i = 0; i < tries && !pred(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  return pred();
+  return itest::wait_until(pred, std::chrono::milliseconds(25) * tries, std::chrono::milliseconds(25));
 }
 
 bool says_unverified(const std::string& why) {

@@ -22,6 +22,7 @@
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/http_client.hpp"
 #include "messages/registry.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -172,11 +173,13 @@ struct fixture {
   // Asks for stats until `pred` holds; bounded, not a timing assertion.
   template <class Pred>
   actor_stats stats_when(caf::scoped_actor& self, const caf::actor& connector, Pred pred) {
-    auto s = stats_of(self, connector);
-    for (int i = 0; i < 500 && !pred(s); ++i) {
-      std::this_thread::sleep_for(20ms);
-      s = stats_of(self, connector);
-    }
+    actor_stats s;
+    itest::wait_until(
+      [&] {
+        s = stats_of(self, connector);
+        return pred(s);
+      },
+      10s, 20ms);
     return s;
   }
 };

@@ -297,15 +297,4 @@ command_result run_command(const std::string& name, std::vector<std::string> arg
   return res;
 }
 
-bool wait_until(const std::function<bool()>& cond, millis timeout, millis period) {
-  auto deadline = clock_type::now() + timeout;
-  for (;;) {
-    if (cond())
-      return true;
-    if (clock_type::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(period);
-  }
-}
-
 } // namespace cwts::itest

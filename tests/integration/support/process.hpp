@@ -15,6 +15,8 @@
 
 #include <sys/types.h>
 
+#include "tests/integration/support/wait_until.hpp"
+
 namespace cwts::itest {
 
 using millis = std::chrono::milliseconds;
@@ -103,8 +105,5 @@ command_result run_command(const std::string& name, std::vector<std::string> arg
 inline bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
-
-// Polls `cond` every `period` until it holds or `timeout` passes (bounded).
-bool wait_until(const std::function<bool()>& cond, millis timeout, millis period = millis{250});
 
 } // namespace cwts::itest

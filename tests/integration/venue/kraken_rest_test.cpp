@@ -15,6 +15,7 @@
 
 #include <thread>
 
+#include "tests/integration/support/wait_until.hpp"
 #include "venue_client.hpp"
 
 namespace {
@@ -200,12 +201,12 @@ CAF_TEST(cancel_all_orders_after_fires_without_a_request) {
   CAF_CHECK_NOT_EQUAL(str_field(arm.body, "triggerTime"), "0");
   // Nothing but the venue's timer cancels them: poll until none is open.
   reply open;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  do {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    open = k.call("OpenOrders");
-  } while ((!no_error(open) || count_of(open.body, "\"status\":\"open\"") > 0)
-           && std::chrono::steady_clock::now() < deadline);
+  cwts::itest::wait_until(
+    [&] {
+      open = k.call("OpenOrders");
+      return no_error(open) && count_of(open.body, "\"status\":\"open\"") == 0;
+    },
+    std::chrono::seconds(20));
   CAF_CHECK(no_error(open));
   CAF_CHECK_EQUAL(count_of(open.body, "\"status\":\"open\""), 0u);
   auto closed = k.call("ClosedOrders");

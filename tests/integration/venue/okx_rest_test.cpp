@@ -14,6 +14,7 @@
 #include <ctime>
 #include <thread>
 
+#include "tests/integration/support/wait_until.hpp"
 #include "venue_client.hpp"
 
 namespace {
@@ -163,11 +164,12 @@ CAF_TEST(cancel_all_after_fires_without_a_request) {
   CAF_CHECK(trigger > now_ms());
   // Nothing but the venue's timer cancels them: poll until none is pending.
   std::string pending;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(25);
-  do {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    pending = okx_call(port, http::verb::get, "/api/v5/trade/orders-pending").body;
-  } while (count_of(pending, "\"ordId\"") > 0 && std::chrono::steady_clock::now() < deadline);
+  cwts::itest::wait_until(
+    [&] {
+      pending = okx_call(port, http::verb::get, "/api/v5/trade/orders-pending").body;
+      return count_of(pending, "\"ordId\"") == 0;
+    },
+    std::chrono::seconds(25));
   CAF_CHECK_EQUAL(count_of(pending, "\"ordId\""), 0u);
   CAF_CHECK(now_ms() >= trigger);
   auto a = okx_call(port, http::verb::get, "/api/v5/trade/order?instId=USD-CHF&clOrdId=dmA");

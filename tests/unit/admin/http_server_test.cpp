@@ -20,6 +20,7 @@
 #include <boost/asio/write.hpp>
 
 #include "nodes/admin/http_server.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 using namespace std::chrono_literals;
@@ -33,15 +34,7 @@ bool has(const std::string& text, const std::string& part) {
 }
 
 // Polls `pred` (the state another thread is reaching), up to a generous bound.
-bool wait_until(const std::function<bool()>& pred) {
-  auto end = std::chrono::steady_clock::now() + 20s;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > end)
-      return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
+bool wait_until(const std::function<bool()>& pred) { return itest::wait_until(pred, 20s, 2ms); }
 
 // A raw client: connects, writes `request` (maybe partial), and can read
 // everything until the server closes.

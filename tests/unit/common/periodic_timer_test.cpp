@@ -4,12 +4,13 @@
 #include <atomic>
 
 #include "common/periodic_timer.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 CAF_TEST(ticks_repeatedly_until_stopped_and_never_after) {
   std::atomic<int> ticks{0};
   cwts::periodic_timer t{std::chrono::milliseconds(5), [&] { ++ticks; }};
-  for (int i = 0; i < 400 && ticks.load() < 3; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  cwts::itest::wait_until([&] { return ticks.load() >= 3; }, std::chrono::seconds(2),
+                          std::chrono::milliseconds(5));
   t.stop();
   int after_stop = ticks.load();
   CAF_CHECK(after_stop >= 3);

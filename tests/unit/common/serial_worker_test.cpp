@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/serial_worker.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 CAF_TEST(runs_jobs_in_the_order_they_were_posted) {
   std::mutex mtx;
@@ -18,8 +19,8 @@ CAF_TEST(runs_jobs_in_the_order_they_were_posted) {
         seen.push_back(i);
         ++done;
       });
-    for (int i = 0; i < 1000 && done.load() < 100; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    cwts::itest::wait_until([&] { return done.load() >= 100; }, std::chrono::seconds(2),
+                            std::chrono::milliseconds(2));
   }
   CAF_REQUIRE_EQUAL(seen.size(), 100u);
   for (int i = 0; i < 100; ++i)
@@ -38,8 +39,8 @@ CAF_TEST(stop_drops_pending_jobs_and_refuses_new_ones) {
     ++ran;
   });
   w.post([&] { ++ran; });
-  for (int i = 0; i < 5000 && !started.load(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  cwts::itest::wait_until([&] { return started.load(); }, std::chrono::seconds(5),
+                          std::chrono::milliseconds(1));
   CAF_REQUIRE(started.load());
   std::thread stopper([&] { w.stop(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(10));

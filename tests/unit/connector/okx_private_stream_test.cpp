@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "actors/connector/okx/okx_private_stream.hpp"
+#include "tests/integration/support/wait_until.hpp"
 #include "tests/unit/connector/test_server.hpp"
 
 using namespace cwts;
@@ -31,13 +32,7 @@ std::vector<std::string> script() {
 
 template <class Pred>
 bool wait_until(std::chrono::milliseconds limit, Pred pred) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+  return itest::wait_until(pred, limit, std::chrono::milliseconds(5));
 }
 
 okx_stream_config config(uint16_t port) {

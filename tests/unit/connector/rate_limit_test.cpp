@@ -10,6 +10,7 @@
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "tests/unit/connector/test_server.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -59,8 +60,7 @@ CAF_TEST(a_429_pauses_every_request_until_retry_after) {
   CAF_CHECK_EQUAL(count_requests(server), 1);
 
   // After Retry-After, requests flow again (bounded wait, not a timing check).
-  for (int i = 0; i < 300 && gw.paused_for().count() > 0; ++i)
-    std::this_thread::sleep_for(10ms);
+  itest::wait_until([&] { return gw.paused_for().count() <= 0; }, 3s, 10ms);
   auto later = gw.open_orders(*symbol::parse("USDCHF"));
   CAF_CHECK(later.ok());
   CAF_CHECK_EQUAL(count_requests(server), 2);

@@ -7,6 +7,7 @@
 
 #include "actors/connector/backoff.hpp"
 #include "actors/connector/market_stream.hpp"
+#include "tests/integration/support/wait_until.hpp"
 #include "tests/unit/connector/test_server.hpp"
 
 using namespace cwts;
@@ -23,9 +24,7 @@ std::string trade_frame(int id) {
 // Waits for a condition; generous bound, not a timing assertion.
 template <class Pred>
 bool eventually(Pred pred) {
-  for (int i = 0; i < 1000 && !pred(); ++i)
-    std::this_thread::sleep_for(10ms);
-  return pred();
+  return itest::wait_until(pred, 10s, 10ms);
 }
 
 market_stream_config config_for(uint16_t port) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "actors/connector/user_data_stream.hpp"
+#include "tests/integration/support/wait_until.hpp"
 #include "tests/unit/connector/test_server.hpp"
 
 using namespace cwts;
@@ -16,9 +17,7 @@ namespace {
 // Waits for a condition; generous bound, not a timing assertion.
 template <class Pred>
 bool eventually(Pred pred) {
-  for (int i = 0; i < 1000 && !pred(); ++i)
-    std::this_thread::sleep_for(10ms);
-  return pred();
+  return itest::wait_until(pred, 10s, 10ms);
 }
 
 user_data_stream_config config_for(uint16_t port) {

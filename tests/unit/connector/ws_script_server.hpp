@@ -20,6 +20,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "tests/integration/support/wait_until.hpp"
+
 namespace cwts::test {
 
 namespace script_detail {
@@ -33,9 +35,7 @@ using namespace std::chrono_literals;
 // Polls a condition with a generous deadline (not a timing assertion).
 template <class Pred>
 bool eventually(Pred pred) {
-  for (int i = 0; i < 1000 && !pred(); ++i)
-    std::this_thread::sleep_for(10ms);
-  return pred();
+  return itest::wait_until(pred, 10s, 10ms);
 }
 
 // One WebSocket connection as the script sees it; what the client sent is

@@ -13,6 +13,7 @@
 
 #include "actors/gpu/gpu_worker_actor.hpp"
 #include "tests/unit/actor_test_system.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 using namespace std::chrono_literals;
@@ -92,12 +93,12 @@ CAF_TEST(trades_in_correlation_and_var_reports_out) {
     }
   }
   (*t.self)->send(gpu, batch);
-  bool done = false;
-  for (int i = 0; i < 100 && !done; ++i) { // at most 10 s
-    std::this_thread::sleep_for(100ms);
-    std::lock_guard<std::mutex> g{out->mtx};
-    done = !out->var.empty() && !out->corr.empty();
-  }
+  bool done = itest::wait_until(
+    [&] {
+      std::lock_guard<std::mutex> g{out->mtx};
+      return !out->var.empty() && !out->corr.empty();
+    },
+    10s, 100ms);
   CAF_REQUIRE(done);
   correlation_report c;
   var_report v;

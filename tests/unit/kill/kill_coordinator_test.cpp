@@ -21,6 +21,7 @@
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
 #include "tests/unit/kill/test_keys.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 
@@ -300,8 +301,8 @@ CAF_TEST(a_failed_venue_channel_is_reported_and_retried_until_confirmed) {
   CAF_CHECK_EQUAL(venue_result->open_orders_after, 2);
   // The coordinator retries on its own (after 200 ms) until the venue
   // confirms nothing is left; the second answer of the double says 0.
-  for (int i = 0; i < 150 && seen->cancel_all_calls.load() < 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  itest::wait_until([&] { return seen->cancel_all_calls.load() >= 2; }, std::chrono::seconds(3),
+                    std::chrono::milliseconds(20));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 2); // confirmed: no third attempt
@@ -315,8 +316,8 @@ CAF_TEST(a_venue_channel_never_confirmed_is_escalated_and_keeps_retrying) {
   auto venue = sys->spawn(fake_connector, std::vector<int64_t>{4, 4, 4, 4, 4, 4, 0}, &gate1, seen);
   (*self)->send(kill, wire_atom::value, role_directory{{binance, venue}});
   issue(kill, command(kill_level::cancel_all));
-  for (int i = 0; i < 200 && seen->cancel_all_calls.load() < 7; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  itest::wait_until([&] { return seen->cancel_all_calls.load() >= 7; }, std::chrono::seconds(4),
+                    std::chrono::milliseconds(20));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 7); // confirmed at the 7th
   int64_t escalated = -1;
   (*self)->request(kill, std::chrono::seconds(5), stats_atom::value)
