@@ -251,6 +251,17 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
   CAF_CHECK_EQUAL(shipped, f1.size());
   for (size_t i = shipped; i < f1.size(); ++i)
     CAF_MESSAGE("not shipped before the kill: " << describe(f1[i]));
+  // What tr2 holds of tr1's is tr1's position: rebuilt, and as tr1's risk
+  // last published it when no fill came between that read and the kill.
+  rebuilt held(f2, shipped);
+  CAF_CHECK(same_position(held.book.get(usd), old_active.book.get(usd)));
+  if (k1 && *k1 == f1.size())
+    CAF_CHECK(held.equals("USDCHF", p1->at("USDCHF")));
+  if (k1) {
+    rebuilt tr1_read(f1, *k1);
+    auto mark1 = mark_for(tr1_read.book, usd, p1->at("USDCHF").unrealized);
+    CAF_CHECK(mark1.has_value()); // tr1's unrealized PnL: that position at its mark
+  }
 
   // Then, up to what risk was restored from, the venue's catch-up of tr1's
   // orders: written by tr2's reconciliation, each of an order tr1 left live,
