@@ -6,7 +6,8 @@ namespace cwts {
 
 lease_session::lease_session(std::string self, std::set<std::string> members,
                              std::set<std::string> roles, lease_timing timing, bool hold)
-  : self_(std::move(self)), members_(std::move(members)), roles_(std::move(roles)), hold_(hold) {
+  : self_(std::move(self)), members_(std::move(members)), roles_(std::move(roles)), timing_(timing),
+    hold_(hold) {
   for (auto& r : roles_)
     roles_state_.emplace(r, role_state(lease_holder(r, self_, members_, timing)));
 }
@@ -52,8 +53,14 @@ std::vector<lease_round_item> lease_session::start_round(int64_t now_ns,
     st.now = seen{};
     st.round = round_;
     st.round_held_at_start = hold_ && st.holder.held(now_ns);
-    // Renew while held; else ask only after the pre-vote passed.
-    st.asked = hold_ && (st.round_held_at_start || st.last.clear.size() >= majority());
+    // Renew while held; else ask only after the pre-vote passed in the
+    // round before, if that is recent: a node resuming from a pause (SIGSTOP,
+    // a stalled VM) must not ask on what it learned before the pause.
+    bool fresh = st.started && now_ns - st.started_ns <= timing_.duration_ns / 2;
+    st.started = true;
+    st.started_ns = now_ns;
+    st.asked = hold_
+               && (st.round_held_at_start || (fresh && st.last.clear.size() >= majority()));
     if (st.asked) {
       auto epoch = st.holder.start_round(now_ns, round_);
       out.push_back({role, epoch, round_, false});
@@ -67,7 +74,8 @@ std::vector<lease_round_item> lease_session::start_round(int64_t now_ns,
 }
 
 void lease_session::supersede(role_state& st, const std::string& holder, int64_t epoch) {
-  if (holder.empty() || holder == self_ || epoch <= st.written_epoch
+  // Watching, this node trades nothing: nothing to give back.
+  if (!hold_ || holder.empty() || holder == self_ || epoch <= st.written_epoch
       || epoch <= st.superseded_epoch)
     return;
   st.superseded_by = holder;

@@ -12,9 +12,10 @@
 //          a majority's grants in one round make the lease held until that
 //          round's start + duration * (1 - drift); the shell writes that to
 //          the gate. A role not held asks for real only after a pre-vote
-//          (as in Raft's): the round before, a majority of members answered
-//          that no grant to another member runs there (sure answers only).
-//          Else it probes. So a candidate never promises epochs at single
+//          (as in Raft's): the round before, started at most half a lease
+//          ago (not before a pause of this process), a majority of members
+//          answered that no grant to another member runs there (sure
+//          answers only). Else it probes. So a candidate never promises epochs at single
 //          grantors while a holder keeps a majority (a grantor that granted
 //          it a newer epoch would refuse the holder's renewals).
 //   watch: probes (nothing granted, nothing promised): which member's grant
@@ -114,6 +115,8 @@ private:
     uint64_t round = 0;           // the session round of the holder's current round
     bool round_held_at_start = false;
     bool asked = false;           // this round asks for real (not a pre-vote probe)
+    bool started = false;         // a round was started (started_ns is set)
+    int64_t started_ns = 0;       // when the current round started
     int64_t written_epoch = 0;    // what the gate was last given
     int64_t written_until = 0;
     bool lost_logged = true;      // nothing held yet: nothing to lose
@@ -133,6 +136,7 @@ private:
   std::string self_;
   std::set<std::string> members_;
   std::set<std::string> roles_;
+  lease_timing timing_;
   bool hold_ = false;
   uint64_t round_ = 0;
   std::map<std::string, role_state> roles_state_;

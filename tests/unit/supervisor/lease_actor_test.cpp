@@ -35,6 +35,11 @@ struct peer_log {
   std::vector<lease_release> releases;
   std::vector<lease_notice> notices;
   std::vector<lease_view> views; // the supervisor double
+  // Misbehaving: sign with this key instead of its own, or answer in
+  // another member's name (with that member's key: a relay replaying it).
+  std::shared_ptr<const ed25519_signer> forge_key;
+  std::string claim_as;
+  std::shared_ptr<const ed25519_signer> claim_key;
 };
 
 // A member's lease actor as a double: answers every request as a grantor
@@ -45,10 +50,12 @@ caf::behavior peer_double(caf::event_based_actor*, std::string id,
   return {
     [=](lease_atom, const lease_request& r) {
       log->requests.push_back(r);
-      lease_reply out{r.role, node_id{id}, r.candidate, r.round, !r.probe,
+      auto as = log->claim_as.empty() ? id : log->claim_as;
+      lease_reply out{r.role, node_id{as}, r.candidate, r.round, !r.probe,
                       r.probe ? 0 : r.epoch, r.probe ? "" : r.candidate.value, !r.probe, false,
                       r.probe ? "probe" : "", wall_clock_now(), {}};
-      out.signature = key->sign(signing_payload(out));
+      auto& signer = log->forge_key ? log->forge_key : log->claim_key ? log->claim_key : key;
+      out.signature = signer->sign(signing_payload(out));
       return out;
     },
     [=](lease_atom, const lease_release& r) { log->releases.push_back(r); },
@@ -328,6 +335,25 @@ CAF_TEST(a_restarted_grantor_is_quiet_and_unsure_and_keeps_the_holder) {
   CAF_CHECK(!other.granted);
   CAF_CHECK_EQUAL(stats()["quiet"], 1);
   CAF_CHECK(file(state_path()).find("oms=4 gw1") != std::string::npos);
+}
+
+CAF_TEST(forged_or_misattributed_replies_never_make_the_lease_held) {
+  // gw1's answers are signed by a key that is not gw1's; w1's come in tr2's
+  // name (tr2's key, a relayed reply). Only tr1 and tr2 count: no majority.
+  logs["gw1"]->forge_key = std::make_shared<const ed25519_signer>(ed25519_signer::generate());
+  logs["w1"]->claim_as = "tr2";
+  logs["w1"]->claim_key = keys["tr2"];
+  spawn(true);
+  wire({"gw1", "w1", "tr2"});
+  for (int i = 0; i < 4; ++i)
+    next_round();
+  CAF_CHECK(!gate.check("oms", monotonic_ns()).has_value());
+  auto s = stats();
+  CAF_CHECK_GREATER_OR_EQUAL(s["refused.bad_signature"], 1);
+  CAF_CHECK_GREATER_OR_EQUAL(s["refused.wrong_grantor"], 1);
+  CAF_CHECK_EQUAL(s["held.oms"], 0);
+  for (auto& id : {"gw1", "w1", "tr2"})
+    CAF_CHECK(logs[id]->notices.empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -253,3 +253,21 @@ CAF_TEST(answers_of_the_round_before_still_renew_from_that_rounds_start) {
   CAF_CHECK(last.renewed);
   CAF_CHECK_EQUAL(last.until_ns, 150 * ms + 899'100'000);
 }
+
+// A holder resuming from a pause (SIGSTOP) must not ask for a new epoch on
+// a pre-vote it passed before the pause: it probes first. Else its own
+// grantor would promise it an epoch and refuse the new holder's renewals.
+CAF_TEST(a_prevote_from_before_a_pause_does_not_count) {
+  grantors c;
+  lease_session s("tr1", members, {"oms"}, timing, true);
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  c.round(s, "tr1", 0, {"tr1", "w1", "gw1"});
+  CAF_REQUIRE(s.all_held(0));
+  c.round(s, "tr1", 150 * ms, {"tr1", "w1", "gw1"}); // answers: all running to tr1 (clear)
+  // Paused for 2 s: the lease ended meanwhile; the first round probes.
+  std::vector<lease_lapse> f;
+  auto items = s.start_round(2150 * ms, f);
+  CAF_REQUIRE_EQUAL(items.size(), 1u);
+  CAF_CHECK(items[0].probe);
+  CAF_CHECK_EQUAL(c.g.at("tr1").promised_epoch("oms"), 1);
+}
