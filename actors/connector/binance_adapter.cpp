@@ -172,12 +172,23 @@ channel_result binance_adapter::cancel_all(const kill_id& id, const node_id& sel
   return session_.cancel_all(id, self, which, deadline, out);
 }
 
+channel_result binance_adapter::cancel_own(const kill_id& id, const node_id& self,
+                                           const std::vector<symbol>& which,
+                                           std::chrono::milliseconds deadline,
+                                           std::vector<adapter_output>& out) {
+  return session_.cancel_own(id, self, which, deadline, out);
+}
+
 void binance_adapter::drop_queued(const std::vector<symbol>& which, const std::string& why) {
   session_.drop_queued(which, why);
 }
 
 venue_snapshot binance_adapter::snapshot(const reconcile_orders& req) {
   return session_.snapshot(req);
+}
+
+order_history_answer binance_adapter::order_history(const order_history_query& q) {
+  return session_.order_history(q);
 }
 
 std::vector<asset_balance> binance_adapter::balances() {

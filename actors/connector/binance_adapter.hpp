@@ -58,11 +58,15 @@ public:
   void stop() override;
   std::vector<adapter_output> place(const order_request& req, bool gate_open) override;
   std::vector<adapter_output> cancel(const cancel_request& c) override;
+  channel_result cancel_own(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds deadline,
+                            std::vector<adapter_output>& out) override;
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline,
                             std::vector<adapter_output>& out) override;
   void drop_queued(const std::vector<symbol>& which, const std::string& why) override;
   venue_snapshot snapshot(const reconcile_orders& req) override;
+  order_history_answer order_history(const order_history_query& q) override;
   std::vector<asset_balance> balances() override;
   bool may_probe() const override;
   channel_probe probe() override;

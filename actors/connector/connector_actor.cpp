@@ -10,6 +10,7 @@
 #include "caf/all.hpp"
 
 #include "actors/connector/binance_adapter.hpp"
+#include "actors/connector/cancel_scope.hpp"
 #include "actors/connector/connector_shell.hpp"
 #include "actors/connector/okx/okx_adapter.hpp"
 #include "actors/connector/okx/okx_market_stream.hpp"
@@ -68,6 +69,7 @@ struct connector_state {
   int64_t probe_failures = 0;
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
+  int64_t cancels_scoped = 0; // level-2 kills without the lease: own orders only
   uint64_t logged_md_tls = 0; // TLS handshake failures already logged
   ~connector_state() {
     if (adapter)
@@ -251,12 +253,30 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   auto oms = st.oms;
   auto node = st.cfg.self;
   auto deadline = st.cfg.cancel_all_deadline;
+  // The account belongs to the lease holder: without the lease, only this
+  // node's own orders (cancel_scope.hpp; partition drill finding 2).
+  auto scope = connector::decide_cancel_scope(st.cfg.lease, st.fence->role(),
+                                              connector::oms_lease_role,
+                                              st.fence->highest_seen(), monotonic_ns());
+  if (scope.scoped) {
+    ++st.cancels_scoped;
+    spdlog::warn("event=kill_cancel_scoped kill={} role={} lease_held={} held_epoch={} "
+                 "newer_epoch={} reason=\"{}\"",
+                 id.value, st.fence->role(), scope.lease_held, scope.held_epoch,
+                 scope.newer_epoch, scope.reason);
+  }
+  bool scoped = scope.scoped;
   // At once, not behind the worker's queue: orders of the kill's scope
   // still waiting inside the adapter are dropped now.
   adapter->drop_queued(which, "kill " + id.value + ": cancel-all goes ahead of orders not yet sent");
   st.worker->post([=] {
     std::vector<connector::adapter_output> out;
-    auto result = adapter->cancel_all(id, node, which, deadline, out);
+    auto result = scoped ? adapter->cancel_own(id, node, which, deadline, out)
+                         : adapter->cancel_all(id, node, which, deadline, out);
+    if (scoped)
+      spdlog::warn("event=kill_cancel_scoped_done kill={} ok={} canceled={} open_after={} "
+                   "error=\"{}\"", id.value, result.ok, result.orders_canceled,
+                   result.open_orders_after, result.error);
     send_all_as_connector(me, *oms, std::move(out));
     if (auto a = caf::actor_cast<caf::actor>(me))
       caf::send_as(a, a, report_atom::value, seq, result);
@@ -297,7 +317,8 @@ actor_stats stats(connector_ptr self) {
                    {"rejected.fenced_epoch", st.fence->refused_fenced()},
                    {"lease.highest_epoch_seen", st.fence->highest_seen()},
                    {"kills_requested", st.kills_requested},
-                   {"kills_unsent", st.kills_unsent}}};
+                   {"kills_unsent", st.kills_unsent},
+                   {"kill_cancels_scoped", st.cancels_scoped}}};
   auto& k = out.counters;
   if (st.liveness.enabled()) {
     auto now = monotonic_ns();
@@ -359,6 +380,17 @@ caf::message_handler common_handlers(connector_ptr self) {
       caf::actor_addr me = self->address();
       // Sent as this connector: the OMS takes a snapshot from no one else.
       st.worker->post([=] { send_as_connector(me, *oms, adapter->snapshot(req)); });
+    },
+    [=](const order_history_query& q) {
+      // A takeover's catch-up (issue 24): asked by the OMS only, answered as
+      // this connector like a snapshot.
+      auto& st = self->state;
+      if (!st.guard.local_or(self, st.oms->get(), "order_history_query"))
+        return;
+      auto adapter = st.adapter;
+      auto oms = st.oms;
+      caf::actor_addr me = self->address();
+      st.worker->post([=] { send_as_connector(me, *oms, adapter->order_history(q)); });
     },
     [=](poll_atom, bool answered, const std::string& detail) {
       if (self->state.guard.local(self, "poll"))

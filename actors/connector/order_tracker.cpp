@@ -75,6 +75,7 @@ std::vector<execution_report> order_tracker::on_order_response(const venue_order
                                                                timestamp_ns now) {
   std::vector<execution_report> out;
   auto s = initial_state(o);
+  s.placed_here = true;
   if (!o.has_details) {
     // ACK: accepted, nothing else known yet; polling fills in the rest.
     s.status = order_status::accepted;
@@ -133,6 +134,9 @@ void order_tracker::track(const venue_order& o) {
   s.executed = o.executed_qty;
   s.cum_quote = o.cumulative_quote_qty;
   s.status = o.status;
+  // Adopted: not this session's, unless its own place reply came first.
+  if (auto it = open_.find(o.client_id); it != open_.end())
+    s.placed_here = it->second.placed_here;
   open_[o.client_id] = s;
 }
 

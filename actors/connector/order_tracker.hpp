@@ -27,6 +27,10 @@ public:
     qty executed;
     notional cum_quote;
     order_status status = order_status::accepted;
+    // Placed by this session (its place reply), not adopted from the
+    // account's open orders by a reconciliation (track): on a venue account
+    // shared with a standby, only these are surely this node's.
+    bool placed_here = false;
   };
 
   // The reply to place_order. With FULL fills, one report per fill (exact
@@ -71,6 +75,16 @@ public:
 
   const state* find(const client_order_id& id) const;
   std::size_t open_count() const { return open_.size(); }
+  // The open orders this session placed (placed_here; never those adopted
+  // from the account), as cancels by client id for the kill switch's
+  // scoped cancel-all (cancel_scope.hpp).
+  std::vector<cancel_request> placed_open_orders() const {
+    std::vector<cancel_request> out;
+    for (auto& [id, s] : open_)
+      if (s.placed_here)
+        out.push_back(cancel_request{id, s.sym, {}, {}});
+    return out;
+  }
 
 private:
   void apply(state& s, const venue_order& o, timestamp_ns now,

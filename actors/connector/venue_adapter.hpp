@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "messages/kill.hpp"
+#include "messages/order_history.hpp"
 #include "messages/orders.hpp"
 #include "messages/reconciliation.hpp"
 
@@ -104,6 +105,17 @@ public:
                                     const std::vector<symbol>& which,
                                     std::chrono::milliseconds deadline,
                                     std::vector<adapter_output>& out) = 0;
+  // (worker) Kill switch level 2 on a node that does not hold the trading
+  // lease (cancel_scope.hpp): only the orders of `which` this session placed
+  // and still tracks as open, each canceled by its id; never the venue's
+  // account-wide cancel-all, which would cancel the lease holder's orders.
+  // The channel_result ("venue_cancel_own") counts them and names each in
+  // its error text when one could not be canceled. An adapter that does not
+  // track its orders refuses (ok false, nothing canceled).
+  virtual channel_result cancel_own(const kill_id& id, const node_id& self,
+                                    const std::vector<symbol>& which,
+                                    std::chrono::milliseconds deadline,
+                                    std::vector<adapter_output>& out);
   // (actor, must not block) A kill's first step, before its cancel_all
   // job waits on the worker: orders of `which` still queued inside the
   // adapter, not yet sent, are dropped (each refused to the OMS).
@@ -111,6 +123,10 @@ public:
   // (worker) Reconciliation: open orders, each live order of the OMS not
   // among them, balances and assets where the venue has them.
   virtual venue_snapshot snapshot(const reconcile_orders& req) = 0;
+  // (worker) A takeover's catch-up (issue 24): the account's orders updated
+  // since q.since. Unsupported (answered so) where the protocol has no
+  // order history query.
+  virtual order_history_answer order_history(const order_history_query& q);
   // (worker) The account's balances as last known (empty where the venue
   // protocol has none, e.g. FIX 4.4).
   virtual std::vector<asset_balance> balances() = 0;
@@ -144,6 +160,23 @@ inline bool venue_adapter::cancel_all_after(std::chrono::milliseconds) {
   return false;
 }
 
+inline channel_result venue_adapter::cancel_own(const kill_id& id, const node_id& self,
+                                                const std::vector<symbol>&,
+                                                std::chrono::milliseconds,
+                                                std::vector<adapter_output>&) {
+  return channel_result{id, self, "venue_cancel_own", false, 0, 0, 0, -1,
+                        std::string("cancel by own order id is not offered by ") + protocol()
+                          + ": nothing canceled (the account-wide cancel-all would cancel "
+                            "the lease holder's orders)"};
+}
+
 inline void venue_adapter::drop_queued(const std::vector<symbol>&, const std::string&) {}
+
+inline order_history_answer venue_adapter::order_history(const order_history_query& q) {
+  order_history_answer a;
+  a.round = q.round;
+  a.error = std::string("no order history query in ") + protocol();
+  return a;
+}
 
 } // namespace cwts::connector

@@ -318,6 +318,74 @@ channel_result venue_session::cancel_all(const kill_id& id, const node_id& self,
   return r;
 }
 
+channel_result venue_session::cancel_own(const kill_id& id, const node_id& self,
+                                         const std::vector<symbol>& which,
+                                         std::chrono::milliseconds deadline,
+                                         std::vector<session_output>& out) {
+  auto started = monotonic_ns();
+  channel_result r{id, self, "venue_cancel_own", true, 0, 0, 0, 0, ""};
+  auto until = std::chrono::steady_clock::now() + deadline;
+  auto in_scope = [which](const symbol& s) {
+    return std::find(which.begin(), which.end(), s) != which.end();
+  };
+  // As in cancel_all: no place of `which` lands after the cancels.
+  bool quiet = true;
+  if (pipeline_)
+    quiet = pipeline_->quiesce([in_scope](const order_request& o) { return in_scope(o.sym); },
+                               "kill " + id.value + ": cancel goes ahead of orders not yet sent",
+                               until);
+  if (!quiet) {
+    r.ok = false;
+    r.error += "orders still in flight on the WebSocket API at the deadline; ";
+  }
+  // Ours only: placed by this session and open in the tracker (never those
+  // a reconciliation adopted from the shared account), or placed with an
+  // outcome still unknown.
+  std::vector<cancel_request> mine;
+  for (auto& c : tracker_.placed_open_orders())
+    if (in_scope(c.sym))
+      mine.push_back(c);
+  for (auto& [oid, sym] : unresolved_)
+    if (in_scope(sym))
+      mine.push_back(cancel_request{oid, sym, {}, {}});
+  for (auto& c : mine) {
+    if (std::chrono::steady_clock::now() >= until) {
+      r.ok = false;
+      r.error += c.id.value + ": deadline passed before its cancel; ";
+      continue;
+    }
+    // REST, answered here (the WebSocket API's cancels end asynchronously).
+    auto reply = gateway_.cancel_order(c.sym, c.id);
+    note_rtt(reply);
+    if (reply.ok()) {
+      ++r.orders_canceled;
+      settle_cancel(reply, out);
+    } else if (reply.kind == reply_kind::rejected
+               && (reply.error.code == code_unknown_order_sent
+                   || reply.error.code == code_no_such_order)) {
+      // Already ended (filled, canceled) or never placed: the poll below settles it.
+    } else {
+      r.ok = false;
+      r.error += c.id.value + ": " + to_string(reply.kind) + " "
+                 + (reply.kind == reply_kind::rejected
+                      ? std::to_string(reply.error.code) + " " + reply.error.msg
+                      : reply.detail)
+                 + "; ";
+    }
+  }
+  if (pipeline_)
+    pipeline_->resume();
+  auto settled = poll();
+  out.insert(out.end(), settled.begin(), settled.end());
+  for (auto& c : mine)
+    if (tracker_.find(c.id) != nullptr || unresolved_.count(c.id) != 0)
+      ++r.open_orders_after;
+  if (r.open_orders_after > 0)
+    r.ok = false;
+  r.duration_ns = monotonic_ns() - started;
+  return r;
+}
+
 bool venue_session::open_orders_unchanged(venue_snapshot& snap) {
   size_t seen = 0;
   for (auto& sym : symbols_) {
@@ -389,6 +457,27 @@ venue_snapshot venue_session::snapshot(const reconcile_orders& req) {
   snap.duration_ns = monotonic_ns() - started;
   snap.taken_at = wall_clock_now();
   return snap;
+}
+
+order_history_answer venue_session::order_history(const order_history_query& q) {
+  order_history_answer a;
+  a.round = q.round;
+  a.supported = true;
+  a.complete = true;
+  int page = std::clamp(q.page, 1, 1000); // Binance's allOrders limit
+  for (auto& sym : symbols_) {
+    auto all = gateway_.all_orders(sym, page, std::max<int64_t>(q.since.millis(), 1));
+    ++a.requests;
+    note_rtt(all);
+    if (!all.ok()) {
+      a.complete = false;
+      a.error += (a.error.empty() ? "" : "; ") + ("allOrders " + sym.str() + ": " + all.detail);
+      continue;
+    }
+    for (auto& o : all.value)
+      a.orders.push_back(to_state(o));
+  }
+  return a;
 }
 
 } // namespace cwts::connector

@@ -17,6 +17,7 @@
 #include "actors/connector/ws_api_orders.hpp"
 #include "actors/connector/ws_api_pipeline.hpp"
 #include "messages/kill.hpp"
+#include "messages/order_history.hpp"
 #include "messages/reconciliation.hpp"
 
 namespace cwts::connector {
@@ -104,6 +105,13 @@ public:
   // deadline; at once when none is), so none lands after the DELETE.
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds deadline, std::vector<session_output>& out);
+  // Kill switch level 2 without the trading lease (cancel_scope.hpp): only
+  // the orders of `which` this session tracks as open (and those whose
+  // placement is unresolved), each canceled over REST by client id; never
+  // DELETE /api/v3/openOrders. Places in flight are waited for first, as in
+  // cancel_all. open_orders_after: of ours, still tracked open afterwards.
+  channel_result cancel_own(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds deadline, std::vector<session_output>& out);
 
   // A user-data executionReport: through the same tracker as replies and
   // polls, so a fill is reported once whichever sees it first. An event for
@@ -121,6 +129,9 @@ public:
   // tracked for fills from here on, at the venue's state; the OMS settles
   // its journal against the snapshot.
   venue_snapshot snapshot(const reconcile_orders& req);
+  // A takeover's catch-up (issue 24): allOrders of every symbol from
+  // q.since (startTime), at most q.page each.
+  order_history_answer order_history(const order_history_query& q);
 
   const session_counters& counters() const { return counters_; }
   // Rate-limit pauses (429/418): atomics, readable from any thread.

@@ -44,6 +44,8 @@ public:
   std::atomic<int> stops{0};
   std::atomic<int> places{0};
   std::atomic<int> cancels{0};
+  std::atomic<int> cancel_alls{0}; // account-wide
+  std::atomic<int> cancel_owns{0}; // this node's own orders only
   // Set before the shell starts: start() waits for it.
   std::shared_future<void> start_released;
 
@@ -71,8 +73,15 @@ public:
   }
   channel_result cancel_all(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
                             std::chrono::milliseconds, std::vector<connector::adapter_output>& out) override {
+    ++cancel_alls;
     out.push_back(report(client_order_id{"open-1"}, which.front(), order_status::canceled));
     return channel_result{id, self, "venue_cancel_all", true, 1234, 2, 3, 0, ""};
+  }
+  channel_result cancel_own(const kill_id& id, const node_id& self, const std::vector<symbol>& which,
+                            std::chrono::milliseconds, std::vector<connector::adapter_output>& out) override {
+    ++cancel_owns;
+    out.push_back(report(client_order_id{"own-1"}, which.front(), order_status::canceled));
+    return channel_result{id, self, "venue_cancel_own", true, 99, 0, 1, 0, ""};
   }
   venue_snapshot snapshot(const reconcile_orders& req) override {
     venue_snapshot s;
@@ -238,6 +247,19 @@ struct fixture : testing::actor_test_system {
     (*self)->request(connector, 5s, stats_atom::value).receive([&](const actor_stats& s) { got = s; },
                                                                [](caf::error&) { CAF_FAIL("no stats"); });
     return got;
+  }
+
+  // A level-2 kill's cancel-all: account-wide (`account_wide`) or only this
+  // node's own orders (partition drill finding 2), counted either way.
+  void cancel_all_is(bool account_wide) {
+    auto r = ask(cancel_all_atom::value, kill(kill_level::cancel_all));
+    CAF_CHECK(r.ok);
+    CAF_CHECK_EQUAL(r.channel, account_wide ? "venue_cancel_all" : "venue_cancel_own");
+    CAF_CHECK_EQUAL(r.orders_canceled, account_wide ? 3 : 1);
+    CAF_CHECK_EQUAL(expect_report().id, client_order_id{account_wide ? "open-1" : "own-1"});
+    CAF_CHECK_EQUAL(adapter->cancel_alls.load(), account_wide ? 1 : 0);
+    CAF_CHECK_EQUAL(adapter->cancel_owns.load(), account_wide ? 0 : 1);
+    CAF_CHECK_EQUAL(stats().counters["kill_cancels_scoped"], account_wide ? 0 : 1);
   }
 
   void places_and_cancels_reach_the_oms_as_the_connector() {
@@ -446,6 +468,57 @@ CAF_TEST(an_order_waiting_in_the_adapter_is_asked_about_the_lease_again) {
   CAF_CHECK(!adapter->ctx.admits(order_of_epoch(0)));
   lease.drop(connector_role(test_venue));
   CAF_CHECK(!adapter->ctx.admits(order_of_epoch(1)));
+}
+
+// Partition drill finding 2: the venue account belongs to the lease holder.
+
+CAF_TEST(cancel_all_is_account_wide_where_nothing_is_leased) {
+  start(true); // a single node: no lease roles
+  cancel_all_is(true);
+}
+
+CAF_TEST(cancel_all_is_account_wide_while_the_lease_is_held) {
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  lease.hold("oms", 3, monotonic_ns() + 10'000'000'000);
+  start(true);
+  hold_lease(3);
+  cancel_all_is(true);
+}
+
+CAF_TEST(the_isolated_old_holder_cancels_only_its_own_orders) {
+  // 1|3: a1's lease lapsed (its end passed) while s1 took over.
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  start(true);
+  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000);
+  cancel_all_is(false);
+}
+
+CAF_TEST(with_nobody_holding_a_node_cancels_only_its_own_orders) {
+  // 2|2: no majority, so no holder anywhere; the role never held here.
+  lease.add_role(connector_role(test_venue));
+  start(false);
+  cancel_all_is(false);
+}
+
+CAF_TEST(a_newer_holder_in_the_fence_scopes_the_cancel_all) {
+  // Still inside its lease by its own clock, but this node's grantor has
+  // granted "oms" to a newer holder: the old holder's cancel-all is scoped.
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  lease.hold("oms", 3, monotonic_ns() + 10'000'000'000);
+  start(true);
+  hold_lease(5);
+  cancel_all_is(false);
+}
+
+CAF_TEST(a_newer_grant_of_the_connector_role_scopes_the_cancel_all) {
+  lease.add_role(connector_role(test_venue));
+  start(true);
+  hold_lease(0); // connector role held at epoch 1
+  lease.granted(connector_role(test_venue), 2);
+  cancel_all_is(false);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

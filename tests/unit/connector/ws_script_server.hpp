@@ -74,7 +74,14 @@ public:
   using script = std::function<void(peer&, int)>;
   using rest_body = std::function<std::string(const std::string& target)>;
 
-  ws_script_server(rest_body rest, script s) : rest_(std::move(rest)), script_(std::move(s)) {
+  ws_script_server(rest_body rest, script s)
+    : ws_script_server(
+        [rest = std::move(rest)](const std::string&, const std::string& target) { return rest(target); },
+        std::move(s)) {}
+
+  // A body per method ("GET", "DELETE", ...) and target.
+  using rest_by_method = std::function<std::string(const std::string& method, const std::string& target)>;
+  ws_script_server(rest_by_method rest, script s) : rest_(std::move(rest)), script_(std::move(s)) {
     acceptor_.open(tcp::v4());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
@@ -99,6 +106,11 @@ public:
   }
 
   uint16_t port() const { return port_; }
+  // Every HTTP request so far as "METHOD target", in order.
+  std::vector<std::string> rest_requests() const {
+    std::lock_guard<std::mutex> g(mtx_);
+    return rest_requests_;
+  }
   int ws_connections() const { return ws_connections_; }
   int http_requests() const { return http_requests_; }
   std::vector<std::string> received() const {
@@ -147,9 +159,14 @@ private:
             p.read(); // until the client leaves
         }
         ++http_requests_;
+        {
+          std::lock_guard<std::mutex> g(mtx_);
+          rest_requests_.push_back(std::string(req.method_string()) + " "
+                                   + std::string(req.target()));
+        }
         http::response<http::string_body> res{http::status::ok, req.version()};
         res.set(http::field::content_type, "application/json");
-        res.body() = rest_(std::string(req.target()));
+        res.body() = rest_(std::string(req.method_string()), std::string(req.target()));
         res.keep_alive(true);
         res.prepare_payload();
         http::write(sock, res);
@@ -161,7 +178,8 @@ private:
     open_.erase(std::remove(open_.begin(), open_.end(), &sock), open_.end());
   }
 
-  rest_body rest_;
+  rest_by_method rest_;
+  std::vector<std::string> rest_requests_;
   script script_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_{ioc_};
