@@ -55,7 +55,7 @@ fence_verdict& order_fence::note(fence_verdict& v) {
 std::string order_fence::describe(const fence_verdict& v) const {
   if (v.outcome == fence_verdict::kind::fenced_epoch)
     return "order of lease epoch " + std::to_string(v.order_epoch) + " is older than epoch "
-           + std::to_string(v.bar) + " (granted for role 'oms' by this node: "
+           + std::to_string(v.bar) + " (granted for role 'oms' by a majority, certified: "
            + std::to_string(v.fence) + ", highest in an order here: " + std::to_string(v.seen)
            + "): an older OMS lease holder is fenced";
   std::string out = "this node does not hold the trading lease of role '" + role_ + "'";

@@ -6,14 +6,16 @@
 //   1. the node must hold the lease of its role "connector.<venue>" now
 //      (a role not leased here passes)           -> else no_trading_lease
 //   2. the order's epoch must not be older than the bar: the newest epoch
-//      of role "oms" this node's grantor granted (fence), or the highest
+//      of role "oms" a majority is proven to have granted (fence: raised by
+//      the node's lease actor on a lease notice's certificate, never on one
+//      member's grant; docs/supervision.md "Trading lease"), or the highest
 //      epoch an order brought here so far         -> else fenced_epoch
 //   3. an order that passes raises the bar to its epoch.
 //
 // So an old OMS that still believes it holds the lease (partitioned, paused,
 // its clock slow) is refused here as soon as a newer holder exists: by the
-// fence when this node granted the newer epoch, by the bar once an order of
-// the newer holder came through. An epoch-0 order (an OMS without a lease)
+// fence once this node got the newer holder's certificate, by the bar once
+// an order of the newer holder came through. An epoch-0 order (an OMS without a lease)
 // is fenced wherever "oms" is leased (fence > 0). Cancels are never asked.
 //
 // Threads: `admit` runs on whichever thread sends the order (the shell's
@@ -39,7 +41,7 @@ struct fence_verdict {
   kind outcome = kind::admitted;
   int64_t order_epoch = 0;
   int64_t bar = 0;           // max(fence, seen) when it was judged
-  int64_t fence = 0;         // granted by this node's grantor for "oms"
+  int64_t fence = 0;         // proven granted for "oms" by a majority (a certificate)
   int64_t seen = 0;          // highest epoch an order brought before
   int64_t held_epoch = 0;    // no_trading_lease: this node's last epoch of its role
   int64_t ended_ms_ago = -1; // no_trading_lease: since it ended (-1: never held, dropped)
