@@ -71,22 +71,27 @@ CAF_TEST(a_reader_never_pairs_one_writes_epoch_with_another_writes_end) {
   CAF_REQUIRE(g.add_role("oms"));
   constexpr int64_t now = 1'000;
   g.hold("oms", 1, now + 1);
-  std::atomic<bool> stop{false};
+  // The reader reads until it has seen each state many times (so the two
+  // threads really interleaved), bounded by a cap; the writer writes until
+  // the reader is done. A gate read mid-write refuses (nullopt), which is
+  // neither state's epoch-2-held: only a torn pair can produce that.
+  std::atomic<bool> done{false};
   std::thread writer([&] {
-    for (int i = 0; i < 200'000; ++i)
+    for (int64_t i = 0; !done.load(std::memory_order_relaxed); ++i)
       g.hold("oms", i % 2 == 0 ? 2 : 1, i % 2 == 0 ? now - 1 : now + 1);
-    stop.store(true);
   });
-  int64_t torn = 0, reads = 0;
-  while (!stop.load()) {
+  int64_t torn = 0, held = 0, closed = 0;
+  constexpr int64_t cap = 50'000'000;
+  int64_t reads = 0;
+  for (; reads < cap && (held < 1000 || closed < 1000); ++reads) {
     // State 1 = (1, now+1): held with epoch 1. State 2 = (2, now-1): ended.
-    // A torn read would give epoch 2 held, or epoch 1 ended.
     auto e = g.check("oms", now);
-    ++reads;
     if (e && *e != 1)
       ++torn;
+    (e ? held : closed) += 1;
   }
+  done.store(true);
   writer.join();
   CAF_CHECK_EQUAL(torn, 0);
-  CAF_CHECK(reads > 0);
+  CAF_CHECK(reads < cap); // both states were seen: the threads interleaved
 }
