@@ -68,8 +68,9 @@ public:
   // The lease is given up (or lost): closed from now on.
   void drop(std::string_view role) { hold(role, 0, 0); }
 
-  // This node's grantor granted `role` at `epoch` (to anyone, this node
-  // included): orders of an older epoch are refused here from now on.
+  // A majority granted `role` at `epoch` (the lease actor checked the new
+  // holder's certificate: a majority's signed grants, never one member's
+  // word): orders of an older epoch are refused here from now on.
   void granted(std::string_view role, int64_t epoch) {
     if (auto* s = find_mut(role)) {
       int64_t cur = s->fence.load(std::memory_order_acquire);
@@ -105,7 +106,8 @@ public:
     return std::nullopt;
   }
 
-  // The newest epoch this node's grantor granted for `role` (0: none, or not leased).
+  // The newest epoch a majority is proven to have granted for `role` (0:
+  // none, or not leased).
   int64_t fence(std::string_view role) const {
     auto* s = find(role);
     return s ? s->fence.load(std::memory_order_acquire) : 0;
