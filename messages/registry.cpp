@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "messages/order_history.hpp"
+
 namespace cwts {
 
 void register_message_types(caf::actor_system_config& cfg) {
@@ -46,6 +48,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<command_result>("cwts::command_result");
   cfg.add_message_type<reconcile_orders>("cwts::reconcile_orders");
   cfg.add_message_type<venue_snapshot>("cwts::venue_snapshot");
+  cfg.add_message_type<order_history_query>("cwts::order_history_query");
+  cfg.add_message_type<order_history_answer>("cwts::order_history_answer");
   cfg.add_message_type<std::vector<journaled_fill>>("cwts::journaled_fills");
   cfg.add_message_type<std::vector<restored_order>>("cwts::restored_orders");
   cfg.add_message_type<open_orders_query>("cwts::open_orders_query");

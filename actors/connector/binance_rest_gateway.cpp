@@ -208,8 +208,11 @@ venue_reply<std::vector<venue_order>> binance_rest_gateway::open_orders(const sy
 }
 
 venue_reply<std::vector<venue_order>> binance_rest_gateway::all_orders(const symbol& sym,
-                                                                       int limit) {
+                                                                       int limit,
+                                                                       int64_t start_ms) {
   query_params p{{"symbol", sym.str()}, {"limit", std::to_string(limit)}};
+  if (start_ms > 0)
+    p.push_back({"startTime", std::to_string(start_ms)});
   auto r = signed_request(verb::get, "/api/v3/allOrders", p,
                           request_deadline(steady_deadline::max()));
   return classify<std::vector<venue_order>>(r, parse_order_list);

@@ -95,8 +95,10 @@ public:
   venue_reply<venue_order> cancel_order(const symbol& sym, const client_order_id& id);
   venue_reply<venue_order> query_order(const symbol& sym, const client_order_id& id);
   venue_reply<std::vector<venue_order>> open_orders(const symbol& sym);
-  // GET /api/v3/allOrders: up to `limit` (max 1000) most recent orders of `sym`.
-  venue_reply<std::vector<venue_order>> all_orders(const symbol& sym, int limit = 1000);
+  // GET /api/v3/allOrders: up to `limit` (max 1000) most recent orders of
+  // `sym`; with start_ms > 0, the oldest `limit` from that time (startTime).
+  venue_reply<std::vector<venue_order>> all_orders(const symbol& sym, int limit = 1000,
+                                                   int64_t start_ms = 0);
   cancel_all_result cancel_all(const symbol& sym, steady_deadline deadline);
   venue_reply<server_time_sample> server_time();
   // GET /api/v3/account: every balance of the account (signed, weight 20).

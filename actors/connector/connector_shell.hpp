@@ -67,6 +67,7 @@ void stamp_venue(Message&, const venue_name&) {}
 inline void stamp_venue(execution_report& m, const venue_name& v) { m.venue = v; }
 inline void stamp_venue(order_reject& m, const venue_name& v) { m.venue = v; }
 inline void stamp_venue(venue_snapshot& m, const venue_name& v) { m.venue = v; }
+inline void stamp_venue(order_history_answer& m, const venue_name& v) { m.venue = v; }
 
 // Sends `msg` to the OMS in `to` as the connector `me`, from any thread
 // (the worker, the FIX engine's): the OMS accepts execution reports, rejects,

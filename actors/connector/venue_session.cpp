@@ -466,7 +466,7 @@ order_history_answer venue_session::order_history(const order_history_query& q) 
   a.complete = true;
   int page = std::clamp(q.page, 1, 1000); // Binance's allOrders limit
   for (auto& sym : symbols_) {
-    auto all = gateway_.all_orders(sym, page, std::max<int64_t>(q.since.millis(), 1));
+    auto all = gateway_.all_orders(sym, page, q.since.millis()); // 0: the newest page
     ++a.requests;
     note_rtt(all);
     if (!all.ok()) {

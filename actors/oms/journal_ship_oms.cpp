@@ -24,6 +24,8 @@ bool claim_journal(oms_ptr self) {
   if (!before.origin.empty() && before.origin != st.cfg.self.value && !before.sealed()) {
     st.takeover_from = before.origin;
     st.replica_incomplete = before.incomplete;
+    if (auto err = st.journal.last_event_at(st.takeover_last_event))
+      spdlog::error("event=journal_read_failed what=last_event error=\"{}\"", err.message());
     spdlog::warn("event=journal_takeover node={} from={} stream={} seq={} complete={} "
                  "reason=\"{}\"", st.cfg.self.value, before.origin, before.stream, before.seq,
                  before.incomplete.empty() ? 1 : 0, before.incomplete);
@@ -66,6 +68,8 @@ void add_ship_stats(oms_ptr self, actor_stats& s) {
   s.counters["takeover.replica_complete"] = st.replica_incomplete.empty() ? 1 : 0;
   s.counters["takeover.mismatch"] = st.takeover_mismatch ? 1 : 0;
   s.counters["takeover.mismatches"] = st.takeover_mismatches;
+  s.counters["takeover.recovered_orders"] = st.recovered_orders;
+  s.counters["takeover.recovered_fills"] = st.recovered_fills;
   if (!st.ship)
     return;
   auto& c = *st.ship;
@@ -96,6 +100,8 @@ bool takeover_mismatch(oms_ptr self, const venue_name& venue, venue_link& link,
   oms::takeover_view v{st.takeover_from, st.replica_incomplete,
                        static_cast<int64_t>(plan.adopted.size()), plan.contradictions,
                        st.journal.is_open() ? &link.last_check : nullptr};
+  v.contradictions.insert(v.contradictions.end(), st.catch_up_contradictions.begin(),
+                          st.catch_up_contradictions.end());
   auto verdict = oms::judge_takeover(v);
   if (verdict.agree) {
     spdlog::info("event=takeover_agreed node={} from={} venue={} adopted={} action=trading",

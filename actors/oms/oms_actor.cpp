@@ -263,6 +263,10 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       self->state.guard.local(self, "trading_state"); // counted if from outside
       // The gate is the authority; the state is logged by the coordinator.
     },
+    [=](const order_history_answer& a) {
+      if (from_connector(self, "order_history_answer", a.venue))
+        on_order_history(self, a);
+    },
     [=](const venue_snapshot& snap) {
       if (from_connector(self, "venue_snapshot", snap.venue))
         on_snapshot(self, snap);

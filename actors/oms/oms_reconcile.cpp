@@ -169,6 +169,8 @@ void on_snapshot(oms_ptr self, const venue_snapshot& snap) {
   if (!plan.unsettled.empty())
     return retry_later(self, snap.venue, *link,
                        std::to_string(plan.unsettled.size()) + " orders not yet settled");
+  if (catch_up_pending(self, snap.venue, *link))
+    return; // a takeover: the venue's order history first, then a fresh round judges
   bool explained = positions_explained(self, *link, snap) && plan.contradictions.empty();
   if (explained && takeover_mismatch(self, snap.venue, *link, plan))
     return; // the replica is not whole: held for an operator

@@ -20,6 +20,7 @@
 #include "actors/oms/reconciler.hpp"
 #include "common/metrics/latency_histogram.hpp"
 #include "common/sender_guard.hpp"
+#include "messages/order_history.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts::oms_shell {
@@ -134,6 +135,14 @@ struct oms_state {
   std::set<venue_name> takeover_judged;
   bool takeover_mismatch = false;
   int64_t takeover_mismatches = 0;
+  // The takeover's catch-up from the venue's order history
+  // (oms_takeover_catch_up.cpp): the replica's last event (read at the
+  // claim, before this node writes), per venue asked (false) or done (true).
+  timestamp_ns takeover_last_event;
+  std::map<venue_name, bool> catch_up;
+  std::vector<std::string> catch_up_contradictions;
+  int64_t recovered_orders = 0;
+  int64_t recovered_fills = 0;
   static inline const char* name = "oms";
 };
 
@@ -194,6 +203,12 @@ void wire_replica(oms_ptr self, const role_directory& dir);
 void add_ship_stats(oms_ptr self, actor_stats& s);
 bool takeover_mismatch(oms_ptr self, const venue_name& venue, venue_link& link,
                        const oms::reconciliation_plan& plan);
+
+// A takeover's catch-up from the venue (oms_takeover_catch_up.cpp): true
+// while this venue's order history is asked for and not yet journaled (the
+// round waits; the answer starts the next one).
+bool catch_up_pending(oms_ptr self, const venue_name& venue, venue_link& link);
+void on_order_history(oms_ptr self, const order_history_answer& a);
 
 // Kills, stats (oms_kill.cpp).
 caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd);

@@ -232,6 +232,9 @@ public:
   // Reconciliation (order_journal_reconcile.cpp). Not on the order path.
   // True in `out` when `id` was ever journaled (live or ended).
   journal_error contains(const client_order_id& id, bool& out) const;
+  // The wall clock of the last event written (0: none): a takeover's
+  // catch-up window starts there (the replica's last shipped event).
+  journal_error last_event_at(timestamp_ns& out) const;
   // Appends a baseline of `venue`'s account at the current end of the event log.
   journal_error record_baseline(const venue_name& venue, const std::vector<asset_balance>& holdings,
                                 const std::string& issuer, const std::string& reason,

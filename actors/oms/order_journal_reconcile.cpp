@@ -60,6 +60,18 @@ journal_error order_journal::contains(const client_order_id& id, bool& out) cons
   return {};
 }
 
+journal_error order_journal::last_event_at(timestamp_ns& out) const {
+  if (!db_)
+    return not_open(path_);
+  stmt_ptr s;
+  if (auto err = prepare(db_, "SELECT COALESCE(MAX(ts_written), 0) FROM events", s))
+    return err;
+  if (sqlite3_step(s.get()) != SQLITE_ROW)
+    return {journal_errc::read_failed, std::string("last event: ") + sqlite3_errmsg(db_)};
+  out = timestamp_ns{sqlite3_column_int64(s.get(), 0)};
+  return {};
+}
+
 journal_error order_journal::record_baseline(const venue_name& venue,
                                              const std::vector<asset_balance>& holdings,
                                              const std::string& issuer, const std::string& reason,
