@@ -52,6 +52,7 @@ adapter_capabilities binance_adapter::capabilities() const {
   // its I/O thread: the shell calls them on the actor (one thread hop less
   // per order). Probes, polls, cancel-all and snapshots still block.
   c.orders_without_blocking = session_.pipeline() != nullptr;
+  c.cancel_own = true; // venue_session tracks what it placed
   return c;
 }
 

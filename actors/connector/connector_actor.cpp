@@ -70,6 +70,7 @@ struct connector_state {
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
   int64_t cancels_scoped = 0; // level-2 kills without the lease: own orders only
+  int64_t cancels_scope_unavailable = 0; // ... where the protocol cannot: account-wide
   uint64_t logged_md_tls = 0; // TLS handshake failures already logged
   ~connector_state() {
     if (adapter)
@@ -258,6 +259,16 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   auto scope = connector::decide_cancel_scope(st.cfg.lease, st.fence->role(),
                                               connector::oms_lease_role,
                                               st.fence->highest_seen(), monotonic_ns());
+  if (scope.scoped && !st.adapter->capabilities().cancel_own) {
+    // The kill must stop trading: without a cancel by own id on this
+    // protocol, the account-wide cancel-all runs (it may cancel a lease
+    // holder's orders too; docs/connector.md).
+    ++st.cancels_scope_unavailable;
+    spdlog::warn("event=kill_cancel_scope_unavailable kill={} role={} protocol={} "
+                 "reason=\"{}\" action=cancel_all",
+                 id.value, st.fence->role(), st.adapter->protocol(), scope.reason);
+    scope.scoped = false;
+  }
   if (scope.scoped) {
     ++st.cancels_scoped;
     spdlog::warn("event=kill_cancel_scoped kill={} role={} lease_held={} held_epoch={} "
@@ -318,7 +329,8 @@ actor_stats stats(connector_ptr self) {
                    {"lease.highest_epoch_seen", st.fence->highest_seen()},
                    {"kills_requested", st.kills_requested},
                    {"kills_unsent", st.kills_unsent},
-                   {"kill_cancels_scoped", st.cancels_scoped}}};
+                   {"kill_cancels_scoped", st.cancels_scoped},
+                   {"kill_cancels_scope_unavailable", st.cancels_scope_unavailable}}};
   auto& k = out.counters;
   if (st.liveness.enabled()) {
     auto now = monotonic_ns();

@@ -63,6 +63,10 @@ struct adapter_capabilities {
   // cancel_all_after(): a venue-side dead-man's switch that cancels
   // everything when the connector stops renewing it.
   bool dead_mans_switch = false;
+  // cancel_own(): the orders this session placed, each by its id. Where it
+  // is missing, a kill without the lease falls back to the account-wide
+  // cancel-all (stopping trading comes before sparing a successor's orders).
+  bool cancel_own = false;
 };
 
 // One answer of the order channel's liveness probe (venue_liveness::on_rest).

@@ -48,11 +48,13 @@ public:
   std::atomic<int> cancel_owns{0}; // this node's own orders only
   // Set before the shell starts: start() waits for it.
   std::shared_future<void> start_released;
+  std::atomic<bool> offers_cancel_own{true}; // cancel by own order id (Binance does)
 
   const char* protocol() const override { return "test"; }
   connector::adapter_capabilities capabilities() const override {
     connector::adapter_capabilities c;
     c.blocking_order_calls = blocking_;
+    c.cancel_own = offers_cancel_own.load();
     return c;
   }
   void start() override {
@@ -519,6 +521,24 @@ CAF_TEST(a_newer_grant_of_the_connector_role_scopes_the_cancel_all) {
   hold_lease(0); // connector role held at epoch 1
   lease.granted(connector_role(test_venue), 2);
   cancel_all_is(false);
+}
+
+// A protocol without a cancel by own id (FIX, OKX, Kraken today): the kill
+// must still stop trading, so the account-wide cancel-all runs, counted.
+CAF_TEST(without_a_cancel_by_own_id_the_scoped_kill_falls_back_to_the_account) {
+  lease.add_role(connector_role(test_venue));
+  lease.add_role("oms");
+  start(true);
+  adapter->offers_cancel_own = false;
+  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000); // lapsed
+  auto r = ask(cancel_all_atom::value, kill(kill_level::cancel_all));
+  CAF_CHECK(r.ok);
+  CAF_CHECK_EQUAL(r.channel, "venue_cancel_all");
+  CAF_CHECK_EQUAL(adapter->cancel_alls.load(), 1);
+  CAF_CHECK_EQUAL(adapter->cancel_owns.load(), 0);
+  auto s = stats();
+  CAF_CHECK_EQUAL(s.counters["kill_cancels_scope_unavailable"], 1);
+  CAF_CHECK_EQUAL(s.counters["kill_cancels_scoped"], 0);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
