@@ -5,6 +5,7 @@
 // old one. Scoped actors play the two OMSes and risk; the test plays the
 // supervisor (wiring) and the validator (trades).
 #define CAF_SUITE strategy_actor_resync
+#include "tests/integration/support/wait_until.hpp"
 #include "caf/test/unit_test_impl.hpp"
 
 #include <chrono>
@@ -84,11 +85,7 @@ struct fixture : testing::actor_test_system {
   // Polls the counters until `pred` holds (an answer from a scoped OMS and a
   // message from the test reach the strategy in any order).
   bool eventually(const std::function<bool(const std::map<std::string, int64_t>&)>& pred) {
-    for (auto deadline = std::chrono::steady_clock::now() + 10s;
-         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(5ms))
-      if (pred(stats()))
-        return true;
-    return false;
+    return itest::wait_until([&] { return pred(stats()); }, 10s, 5ms);
   }
 
   // `oms` answers the next query: not yet, or reconciled with `orders`.

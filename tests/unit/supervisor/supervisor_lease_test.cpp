@@ -5,6 +5,7 @@
 // back unused, and a restarted lease child gets the node's mode again while
 // rest-for-one leaves it out of its siblings' restarts (finding 3).
 #define CAF_SUITE supervisor_lease
+#include "tests/integration/support/wait_until.hpp"
 #include "caf/test/unit_test_impl.hpp"
 
 #include <mutex>
@@ -124,12 +125,7 @@ struct fixture : testing::actor_test_system {
   // Polls until `pred` holds (bounded: 5 s): the restarts are asynchronous.
   template <class F>
   bool eventually(F pred) {
-    for (int i = 0; i < 250; ++i) {
-      if (pred())
-        return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
+    return itest::wait_until(pred, std::chrono::seconds(5), std::chrono::milliseconds(20));
   }
 
   // The active p1 joins the standby's peers.
