@@ -34,10 +34,6 @@ bool parse_int(const std::string& text, int64_t& out) {
   return true;
 }
 
-std::string sys_error(const std::string& what, const std::string& path) {
-  return what + " '" + path + "': " + std::strerror(errno);
-}
-
 // Reasons are free text from an operator: one line in the file.
 std::string one_line(std::string s) {
   for (auto& c : s)
@@ -183,35 +179,7 @@ bool save_halt_state(const std::string& path, const halt_state& s, std::string& 
   for (auto& c : s.seen)
     text << "seen=" << c.kind << ':' << c.issued_at.ns << ':' << c.digest << ':' << one_line(c.key)
          << "\n";
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = sys_error("cannot create", tmp);
-    return false;
-  }
-  bool ok = write_all(fd, text.str()) && ::fsync(fd) == 0;
-  if (!ok)
-    error = sys_error("cannot write", tmp);
-  if (::close(fd) != 0 && ok) {
-    error = sys_error("cannot close", tmp);
-    ok = false;
-  }
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = sys_error("cannot rename onto", path);
-    ok = false;
-  }
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  // The rename itself is durable only once the folder is synced.
-  auto folder = std::filesystem::path(path).parent_path();
-  int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return true;
+  return replace_file_durably(path, text.str(), error);
 }
 
 } // namespace cwts

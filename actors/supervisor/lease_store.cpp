@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/write_all.hpp"
+
 namespace cwts {
 
 namespace {
@@ -18,19 +20,6 @@ constexpr const char* header_v1 = "cwts-lease-epochs/1"; // no holders
 
 std::string sys_error(const char* what, const std::string& path) {
   return std::string(what) + " '" + path + "': " + std::strerror(errno);
-}
-
-bool write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 } // namespace
@@ -92,35 +81,7 @@ bool save_lease_epochs(const std::string& path, const lease_epochs& epochs, std:
       text << " " << p.holder;
     text << "\n";
   }
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = sys_error("cannot create", tmp);
-    return false;
-  }
-  bool ok = write_all(fd, text.str()) && ::fsync(fd) == 0;
-  if (!ok)
-    error = sys_error("cannot write", tmp);
-  if (::close(fd) != 0 && ok) {
-    error = sys_error("cannot close", tmp);
-    ok = false;
-  }
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = sys_error("cannot rename onto", path);
-    ok = false;
-  }
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  // The rename is durable only once the folder is synced.
-  auto folder = std::filesystem::path(path).parent_path();
-  int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return true;
+  return replace_file_durably(path, text.str(), error);
 }
 
 } // namespace cwts
