@@ -43,7 +43,11 @@ std::optional<execution_report> catch_up(const order_record& rec, const venue_or
   return r;
 }
 
-order_record adopt(const venue_order_state& v, const venue_name& venue, timestamp_ns now) {
+
+} // namespace
+
+order_record venue_order_record(const venue_order_state& v, const venue_name& venue,
+                                timestamp_ns at, std::string text) {
   order_record rec;
   auto& q = rec.request;
   q.id = v.id;
@@ -61,18 +65,16 @@ order_record adopt(const venue_order_state& v, const venue_name& venue, timestam
   rec.acknowledged = true;
   rec.venue_id = v.venue_id;
   rec.cum_qty = v.executed_qty;
-  rec.leaves_qty = v.orig_qty - v.executed_qty;
+  rec.leaves_qty = is_terminal(v.status) ? qty{} : v.orig_qty - v.executed_qty;
   rec.filled_notional = v.cum_quote;
   if (v.executed_qty.is_positive())
     rec.avg_fill_price = average_price(v.cum_quote, v.executed_qty).value_or(v.limit_price);
-  rec.entered_at[index_of(order_status::pending_new)] = now;
-  rec.entered_at[index_of(v.status)] = now;
-  rec.last_update = now;
-  rec.last_text = "adopted by reconciliation";
+  rec.entered_at[index_of(order_status::pending_new)] = at;
+  rec.entered_at[index_of(v.status)] = at;
+  rec.last_update = at;
+  rec.last_text = std::move(text);
   return rec;
 }
-
-} // namespace
 
 reconciliation_plan plan_reconciliation(const order_store& store, const venue_snapshot& snap,
                                         timestamp_ns now) {
@@ -109,7 +111,7 @@ reconciliation_plan plan_reconciliation(const order_store& store, const venue_sn
   }
   for (const auto& v : snap.open_orders)
     if (store.find(v.id) == nullptr)
-      plan.adopted.push_back(adopt(v, snap.venue, now));
+      plan.adopted.push_back(venue_order_record(v, snap.venue, now, "adopted by reconciliation"));
   return plan;
 }
 

@@ -26,6 +26,13 @@ namespace cwts::oms {
 // Strategy id given to orders adopted from the venue.
 inline const strategy_id adopted_strategy{"adopted"};
 
+// An order the venue knows and the OMS does not, as a record of strategy
+// `adopted_strategy` (adopted at a reconciliation, recovered at a
+// takeover): the venue's state, fills and average price; `at` is when it
+// entered that state, `text` why it is here.
+order_record venue_order_record(const venue_order_state& v, const venue_name& venue,
+                                timestamp_ns at, std::string text);
+
 struct reconciliation_plan {
   std::vector<execution_report> reports;
   std::vector<order_reject> never_reached;

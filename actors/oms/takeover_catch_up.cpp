@@ -7,41 +7,6 @@
 
 namespace cwts::oms {
 
-namespace {
-
-// The order as the venue shows it, with the venue's times (not ours: a
-// report of the recovery keeps when the fill happened).
-order_record recover(const venue_order_state& v, const venue_name& venue) {
-  order_record rec;
-  auto& q = rec.request;
-  q.id = v.id;
-  q.venue = venue;
-  q.strategy = adopted_strategy;
-  q.sym = v.sym;
-  q.order_side = v.order_side;
-  q.type = v.type;
-  q.tif = v.tif;
-  q.limit_price = v.limit_price;
-  q.quantity = v.orig_qty;
-  q.ts_init = v.update_time;
-  rec.status = v.status;
-  rec.venue_status = v.status;
-  rec.acknowledged = true;
-  rec.venue_id = v.venue_id;
-  rec.cum_qty = v.executed_qty;
-  rec.leaves_qty = is_terminal(v.status) ? qty{} : v.orig_qty - v.executed_qty;
-  rec.filled_notional = v.cum_quote;
-  if (v.executed_qty.is_positive())
-    rec.avg_fill_price = average_price(v.cum_quote, v.executed_qty).value_or(v.limit_price);
-  rec.entered_at[index_of(order_status::pending_new)] = v.update_time;
-  rec.entered_at[index_of(v.status)] = v.update_time;
-  rec.last_update = v.update_time;
-  rec.last_text = "recovered from the venue at a takeover";
-  return rec;
-}
-
-} // namespace
-
 timestamp_ns catch_up_since(timestamp_ns last_journal_event, timestamp_ns baseline_at,
                             const catch_up_limits& limits) {
   auto from = std::max(last_journal_event.ns - limits.margin_ns, baseline_at.ns);
@@ -76,7 +41,10 @@ catch_up_plan plan_catch_up(const order_store& store, const journaled_fn& journa
     if (!is_terminal(v.status) || (journaled && journaled(v.id)))
       continue; // open: the reconciler adopts it from the open list; journaled: counted
 
-    plan.recovered.push_back(recover(v, venue));
+    // With the venue's times, not ours: a report of the recovery keeps when
+    // the fill happened.
+    plan.recovered.push_back(
+      venue_order_record(v, venue, v.update_time, "recovered from the venue at a takeover"));
     if (v.executed_qty.is_positive())
       ++plan.recovered_fills;
   }
