@@ -1,0 +1,283 @@
+#define CAF_SUITE kill_coordinator_quorum
+#include "caf/test/unit_test_impl.hpp"
+
+#include "tests/unit/kill/kill_coordinator_fixture.hpp"
+
+using namespace cwts;
+using namespace cwts::kill_coordinator_testing;
+
+CAF_TEST_FIXTURE_SCOPE(kill_coordinator_tests, fixture)
+
+CAF_TEST(a_two_node_reset_with_one_no_vote_stays_halted_on_both) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  auto oms1 = sys->spawn(fake_oms, true);
+  auto oms2 = sys->spawn(fake_oms, false); // n2's OMS is not reconciled: n2 votes no
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}, {"oms", oms1}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}, {"oms", oms2}});
+  issue(k1, command(kill_level::halt_new_orders, "two"));
+  CAF_REQUIRE(!gate1.is_open());
+  gate_of(k2);
+  CAF_REQUIRE(!gate2.is_open());
+  auto r = reset(k1, keys.reset("r-2"));
+  CAF_CHECK(!r.resumed);
+  CAF_CHECK_EQUAL(r.quorum, 2);
+  CAF_CHECK_EQUAL(r.votes.size(), 2u);
+  for (auto& v : r.votes)
+    if (v.node.value == "n2") {
+      CAF_CHECK(!v.yes);
+      CAF_CHECK_EQUAL(v.reason, "OMS not reconciled with the venue");
+    }
+  CAF_CHECK(r.error.find("no quorum") == 0);
+  gate_of(k2);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK(!gate2.is_open());
+  // A vote in n2's name from someone else (here: the test) is not counted.
+  auto refused_before = counter(k1, "votes_refused");
+  (*self)->send(k1, reset_vote{kill_id{"r-2"}, node_id{"n2"}, true, "", 1, {}});
+  gate_of(k1);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), refused_before + 1);
+  caf::anon_send_exit(oms1, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(oms2, caf::exit_reason::user_shutdown);
+  stop(k1);
+  stop(k2);
+}
+
+CAF_TEST(a_two_node_reset_with_both_yes_resumes_both) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "both"));
+  gate_of(k2);
+  CAF_REQUIRE(!gate2.is_open());
+  auto r = reset(k1, keys.reset("r-3"));
+  CAF_CHECK(r.resumed);
+  CAF_CHECK_EQUAL(r.votes.size(), 2u);
+  // Both voted for, and both resumed at, the epoch the origin proposed.
+  for (auto& v : r.votes) {
+    CAF_CHECK_EQUAL(v.epoch, 1);
+    CAF_CHECK_EQUAL(v.signature.size(), 64u);
+  }
+  gate_of(k2);
+  CAF_CHECK(gate1.is_open());
+  CAF_CHECK(gate2.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "epoch"), 1);
+  CAF_CHECK_EQUAL(counter(k2, "epoch"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), 0);
+  stop(k1);
+  stop(k2);
+  std::string error;
+  auto saved = load_halt_state(dir + "/n2-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK_EQUAL(saved->epoch, 1);
+  auto audit = read_text(dir + "/n1-audit.log");
+  CAF_CHECK(audit.find("event=reset_vote") != std::string::npos);
+  CAF_CHECK(audit.find("epoch=1") != std::string::npos);
+}
+
+CAF_TEST(a_node_ahead_of_the_proposed_epoch_votes_no_and_nobody_resumes) {
+  // n2 was resumed at epoch 5 in an earlier life; n1 is at 0 and proposes 1.
+  halt_state ahead;
+  ahead.level = kill_level::halt_new_orders;
+  ahead.cause = kill_id{"k-old"};
+  ahead.since = wall_clock_now();
+  ahead.epoch = 5;
+  ahead.reason = "drill";
+  std::string error;
+  CAF_REQUIRE(save_halt_state(dir + "/n2-halt.state", ahead, error));
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "epochs"));
+  gate_of(k2);
+  auto r = reset(k1, keys.reset("r-epoch"));
+  CAF_CHECK(!r.resumed);
+  CAF_REQUIRE_EQUAL(r.votes.size(), 2u);
+  for (auto& v : r.votes) {
+    CAF_CHECK_EQUAL(v.epoch, 1);
+    if (v.node.value == "n2") {
+      CAF_CHECK(!v.yes);
+      CAF_CHECK_EQUAL(v.reason, "stale epoch: this node is at epoch 5");
+    }
+  }
+  gate_of(k2);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK(!gate2.is_open());
+  CAF_CHECK_EQUAL(counter(k2, "epoch"), 5);
+  stop(k1);
+  stop(k2);
+}
+
+CAF_TEST(votes_with_a_bad_signature_or_another_nodes_key_are_refused_and_audited) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  auto oms2 = sys->spawn(fake_oms, false); // n2 votes no
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}, {"oms", oms2}});
+  issue(k1, command(kill_level::halt_new_orders, "sigs"));
+  gate_of(k2);
+  auto r = reset(k1, keys.reset("r-sig"));
+  CAF_CHECK(!r.resumed);
+  auto refused = counter(k1, "votes_refused");
+  // n2's yes, altered after n2 signed it (it voted no): bad signature.
+  reset_vote altered{kill_id{"r-sig"}, node_id{"n2"}, false, "OMS not reconciled with the venue",
+                     1, {}};
+  sign(altered, *keys.node2);
+  altered.yes = true;
+  (*self)->send(k1, altered);
+  // A yes in n2's name signed with n1's key.
+  reset_vote wrong_key{kill_id{"r-sig"}, node_id{"n2"}, true, "", 1, {}};
+  sign(wrong_key, *keys.node1);
+  (*self)->send(k1, wrong_key);
+  // Signed by n2's key but not sent by n2's coordinator: the second layer.
+  reset_vote wrong_sender{kill_id{"r-sig"}, node_id{"n2"}, true, "", 1, {}};
+  sign(wrong_sender, *keys.node2);
+  (*self)->send(k1, wrong_sender);
+  gate_of(k1);
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), refused + 3);
+  CAF_CHECK(!gate1.is_open());
+  caf::anon_send_exit(oms2, caf::exit_reason::user_shutdown);
+  stop(k1);
+  stop(k2);
+  auto audit = read_text(dir + "/n1-audit.log");
+  CAF_CHECK(audit.find("vote from 'n2' not signed by the key listed for node n2")
+            != std::string::npos);
+  CAF_CHECK(audit.find("sender is not that node's coordinator") != std::string::npos);
+  CAF_CHECK(verify_audit_file(dir + "/n1-audit.log").ok);
+}
+
+CAF_TEST(a_forged_yes_vote_in_another_nodes_name_cannot_make_the_quorum) {
+  // The coordinator n1 lists as n2's is an impostor: it is the right sender
+  // (first layer of old), votes yes, but signs with a key that is not n2's.
+  auto k1 = coordinator("n1", gate1, 2);
+  auto fake = impostor("n2", gate2, 2,
+                       std::make_shared<const ed25519_signer>(ed25519_signer::generate()));
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", fake}});
+  (*self)->send(fake, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  issue(k1, command(kill_level::halt_new_orders, "forged"));
+  CAF_REQUIRE(!gate1.is_open());
+  auto r = reset(k1, keys.reset("r-forged"));
+  CAF_CHECK(!r.resumed);
+  CAF_CHECK_EQUAL(r.votes.size(), 1u); // only n1's own
+  CAF_CHECK(r.error.find("no quorum: 1 yes of 2 needed") == 0);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK_EQUAL(counter(k1, "votes_refused"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "resets_resumed"), 0);
+  stop(k1);
+  stop(fake);
+  CAF_CHECK(read_text(dir + "/n1-audit.log")
+              .find("vote from 'n2' not signed by the key listed for node n2")
+            != std::string::npos);
+}
+
+CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
+  timing.heartbeat_interval = std::chrono::seconds(30); // no timer beats in the way
+  timing.quorum_timeout = std::chrono::seconds(90);
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto k1 = coordinator("n1", gate1, 2);
+  // Any local actor stands in for n2's coordinator: in one process the
+  // sender's process is always right, so only the signature and seq decide.
+  auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
+  gate_of(k1);
+  heartbeat hb{node_id{"n2"}, 100, wall_clock_now(), {}};
+  hb.signature = keys.node2->sign(signing_payload(hb));
+  (*self)->send(k1, hb);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 0);
+  (*self)->send(k1, hb); // replayed
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.stale_seq"), 1);
+  heartbeat forged{node_id{"n2"}, 101, wall_clock_now(), {}};
+  forged.signature = keys.node1->sign(signing_payload(forged)); // n1's key, n2's name
+  (*self)->send(k1, forged);
+  heartbeat unsigned_hb{node_id{"n2"}, 102, wall_clock_now(), {}};
+  (*self)->send(k1, unsigned_hb);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 2);
+  heartbeat next{node_id{"n2"}, 103, wall_clock_now(), {}};
+  next.signature = keys.node2->sign(signing_payload(next));
+  (*self)->send(k1, next);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+CAF_TEST(a_kill_reaches_every_peer_and_the_origin_collects_their_acks) {
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  auto r = issue(k1, command(kill_level::halt_new_orders));
+  CAF_CHECK(r.complete);
+  CAF_CHECK_EQUAL(r.acks.size(), 2u);
+  CAF_CHECK(!gate1.is_open());
+  CAF_CHECK(!gate2.is_open());
+  caf::anon_send_exit(k1, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(k2, caf::exit_reason::user_shutdown);
+}
+
+
+CAF_TEST(a_node_that_loses_its_only_peer_halts_itself_and_stays_halted_after_a_restart) {
+  timing.heartbeat_interval = std::chrono::milliseconds(20);
+  timing.quorum_timeout = std::chrono::milliseconds(500);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k1 = coordinator("n1", gate1, 2);
+  auto k2 = coordinator("n2", gate2, 2);
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", k2}});
+  (*self)->send(k2, wire_atom::value, role_directory{{peer_kill_prefix + "n1", k1}});
+  auto counter = [](const actor_stats& s, const std::string& key) {
+    auto i = s.counters.find(key);
+    return i == s.counters.end() ? int64_t{-1} : i->second;
+  };
+  // Both see each other: the quorum of two is held.
+  CAF_REQUIRE(stats_until(k1, [&](const actor_stats& s) { return counter(s, "peers_seen") == 1; }));
+  CAF_REQUIRE(stats_until(k2, [&](const actor_stats& s) { return counter(s, "peers_seen") == 1; }));
+  CAF_CHECK_EQUAL(counter(stats_of(k1), "quorum"), 2);
+  CAF_CHECK_GREATER_OR_EQUAL(counter(stats_of(k1), "heartbeat_age_ms.n2"), 0);
+  // n2 goes away: n1 sees 1 of 2 and halts itself at level 1.
+  stop(k2);
+  CAF_REQUIRE(
+    stats_until(k1, [&](const actor_stats& s) { return counter(s, "quorum_lost_halts") == 1; }));
+  CAF_CHECK_EQUAL(gate1.level(), 1);
+  auto st = gate_of(k1);
+  CAF_CHECK(st.mode == trading_mode::halted);
+  CAF_CHECK_EQUAL(st.cause.value, "quorum-lost");
+  std::string error;
+  auto saved = load_halt_state(dir + "/n1-halt.state", error);
+  CAF_REQUIRE(saved);
+  CAF_CHECK_EQUAL(static_cast<int>(saved->level), 1);
+  CAF_CHECK_EQUAL(saved->cause.value, "quorum-lost");
+  CAF_CHECK(saved->reason.find("quorum lost: 1 of 2 nodes visible, quorum 2") == 0);
+  // Reported once: still one halt while the peer stays away.
+  CAF_CHECK_EQUAL(counter(stats_of(k1), "quorum_lost"), 1);
+  stop(k1);
+  // A restarted n1 comes back halted, cause and all, before any heartbeat.
+  kill_gate fresh;
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto again = coordinator("n1", fresh, 2);
+  auto restored = gate_of(again);
+  CAF_CHECK(restored.mode == trading_mode::halted);
+  CAF_CHECK_EQUAL(restored.cause.value, "quorum-lost");
+  CAF_CHECK_EQUAL(fresh.level(), 1);
+  stop(again);
+  auto verified = verify_audit_file(dir + "/n1-audit.log");
+  CAF_CHECK(verified.ok);
+}
+
+CAF_TEST(a_single_node_cluster_never_halts_for_lack_of_peers) {
+  timing.heartbeat_interval = std::chrono::milliseconds(10);
+  timing.quorum_timeout = std::chrono::milliseconds(30);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k = coordinator("n1", gate1, 1);
+  auto s = stats_of(k);
+  CAF_CHECK_EQUAL(s.counters["quorum"], 1);
+  CAF_CHECK_EQUAL(s.counters["quorum_held"], 1);
+  CAF_CHECK_EQUAL(s.counters["heartbeats_sent"], 0);
+  CAF_CHECK(gate1.is_open());
+  stop(k);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
