@@ -21,9 +21,10 @@
  *   NO_SEQ            broken: reopen does not compare the apply sequence
  *                     (a kill applied after the vote is undone, issue 21)
  *   VOLATILE_SEEN     broken: the seen list is not in the halt state (issue 17 #3)
- *   PERSIST_LAST_KILL the fix for finding M1 (docs/model.md): the last applied
- *                     kill is kept in the halt state, so a restart does not
- *                     forget a kill that came after the reset was signed
+ *   FORGET_LAST_KILL  broken: the last applied kill not in the halt state
+ *                     (finding M1, docs/model.md, the code before its fix): a
+ *                     restart forgets a kill that came after the reset was
+ *                     signed, and the reset undoes it
  *   CRASH_OFF         no crash, K2_OFF no later kill, BUDGET=n replays (1),
  *                     VBUDGET=n votes of BYZ and ROGUE (3): smaller runs for properties that need
  *                     less (model/check names what each run has)
@@ -53,14 +54,14 @@ byte myvote[N];           /* 0 none, 1 yes, 2 no */
 byte vsnap[N];             /* apply_seq when the vote was taken */
 byte counted[N*NV];       /* votes counted in the round: 0 none, 1 yes, 2 no */
 byte seq[N];              /* kill_switch::apply_seq */
-bool k2[N];               /* kill_switch::last_applied is K2 (in memory only) */
+bool k2[N];               /* kill_switch::last_applied is K2 */
 /* member state (disk: halt state) */
 bool dgate[N];
 byte depoch[N];
 bool dseenR[N];
 bool dseenK[N];
 bool dseenK2[N];
-bool dk2[N];              /* PERSIST_LAST_KILL: the last applied kill in the halt state */
+bool dk2[N];              /* the last applied kill in the halt state (last_kill=) */
 
 /* ghosts */
 bool yes_cast[N];         /* correct member cast yes for R's epoch */
@@ -130,10 +131,10 @@ inline crash(i) {
   seenR[i] = dseenR[i]; seenK[i] = dseenK[i]; seenK2[i] = dseenK2[i];
   open[i] = 0; myvote[i] = 0; vsnap[i] = 0; seq[i] = 0;
   k2g[i] = dk2g[i];   /* a halt lost before it was written is a documented limit */
-#ifdef PERSIST_LAST_KILL
-  k2[i] = dk2[i];
+#ifdef FORGET_LAST_KILL
+  k2[i] = 0;   /* before the fix: restore() set level, cause, since, epoch, seen only */
 #else
-  k2[i] = 0;   /* restore() sets level, cause, since, epoch, seen: not last_applied */
+  k2[i] = dk2[i];   /* kill_switch::restore: last_applied from the halt state's last_kill */
 #endif
   replayed_round[i] = 0;
   jj = 0;

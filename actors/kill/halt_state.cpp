@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "common/hex.hpp"
 #include "common/write_all.hpp"
+#include "messages/kill.hpp"
 
 namespace cwts {
 
@@ -82,7 +84,41 @@ bool parse_seen(const std::string& value, seen_command& out) {
   return out.digest.size() == 64;
 }
 
+// `none`, or <applied_wall_ns>:<kill id>; the id is last, it may hold ':'.
+// Bounded like a kill id on the wire (kill_limits::max_name) and free of
+// control characters (kill_switch::check_fields refuses them in ids).
+bool parse_last_kill(const std::string& value, halt_state& s) {
+  if (value == "none") {
+    s.last_kill = kill_id{};
+    s.last_kill_ns = 0;
+    return true;
+  }
+  auto colon = value.find(':');
+  int64_t at = 0;
+  if (colon == std::string::npos || !parse_int(value.substr(0, colon), at) || at < 0)
+    return false;
+  auto id = value.substr(colon + 1);
+  if (id.empty() || id.size() > kill_limits::max_name)
+    return false;
+  for (char ch : id) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f)
+      return false;
+  }
+  s.last_kill = kill_id{id};
+  s.last_kill_ns = at;
+  return true;
+}
+
+std::atomic<uint64_t> load_errors{0};
+
+std::optional<halt_state> read_halt_state(const std::string& path, std::string& error);
+
 } // namespace
+
+uint64_t halt_state_load_errors() {
+  return load_errors.load();
+}
 
 std::optional<gate_scope> to_gate_scope(kill_scope s) {
   switch (s) {
@@ -104,6 +140,15 @@ void apply_halt(const halt_state& s, kill_gate& gate) {
 }
 
 std::optional<halt_state> load_halt_state(const std::string& path, std::string& error) {
+  auto s = read_halt_state(path, error);
+  if (!s)
+    ++load_errors;
+  return s;
+}
+
+namespace {
+
+std::optional<halt_state> read_halt_state(const std::string& path, std::string& error) {
   std::ifstream in(path);
   if (!in) {
     if (!std::filesystem::exists(path))
@@ -117,6 +162,8 @@ std::optional<halt_state> load_halt_state(const std::string& path, std::string& 
     return std::nullopt;
   }
   halt_state s;
+  // A file from before the field: kill_switch::restore falls back on `seen`.
+  s.last_kill_known = false;
   bool has_level = false;
   bool has_epoch = false;
   while (std::getline(in, line)) {
@@ -140,6 +187,18 @@ std::optional<halt_state> load_halt_state(const std::string& path, std::string& 
       s.cause = kill_id{value};
     } else if (key == "reason") {
       s.reason = value;
+    } else if (key == "last_kill") {
+      if (s.last_kill_known) {
+        error = "'" + path + "': more than one last_kill line";
+        return std::nullopt;
+      }
+      if (!parse_last_kill(value, s)) {
+        error = "'" + path + "': bad last_kill '" + value.substr(0, 300)
+                + "' (expected none or <applied_wall_ns>:<kill id of 1.."
+                + std::to_string(kill_limits::max_name) + " printable bytes>)";
+        return std::nullopt;
+      }
+      s.last_kill_known = true;
     } else if (key == "seen") {
       seen_command c;
       if (!parse_seen(value, c)) {
@@ -168,11 +227,17 @@ std::optional<halt_state> load_halt_state(const std::string& path, std::string& 
   return s;
 }
 
+} // namespace
+
 bool save_halt_state(const std::string& path, const halt_state& s, std::string& error) {
   std::ostringstream text;
   text << header << "\nlevel=" << static_cast<int>(s.level) << "\ncause=" << one_line(s.cause.value)
        << "\nsince_ns=" << s.since.ns << "\nepoch=" << s.epoch << "\nreason=" << one_line(s.reason)
        << "\n";
+  if (s.last_kill.empty())
+    text << "last_kill=none\n";
+  else
+    text << "last_kill=" << s.last_kill_ns << ':' << one_line(s.last_kill.value) << "\n";
   for (auto& h : s.scoped)
     text << "scoped=" << to_string(h.scope) << ':' << static_cast<int>(h.level) << ':'
          << one_line(h.cause.value) << ':' << one_line(h.value) << "\n";

@@ -10,6 +10,7 @@
 //   since_ns=1764093000000000000
 //   epoch=3
 //   reason=drill
+//   last_kill=1764093000000000000:k-5d1c0e7a22b91f04  (or last_kill=none)
 //   scoped=symbol:2:k-5d1c0e7a22b91f04:BTCUSDT      (one line per scoped halt)
 //   seen=kill:1795630688350726489:3f9a...e1:alice/k-5d1c0e7a22b91f04
 //                              (one line per command still inside its time
@@ -54,6 +55,15 @@ struct halt_state {
   std::string reason;
   std::vector<scoped_halt> scoped{}; // halts of one strategy, symbol or account
   std::vector<seen_command> seen{};  // replay guard that survives a restart
+  // The latest kill (or self-halt) applied to this node's gate, whatever its
+  // level, and the wall clock when it was applied (kill_switch::last_applied):
+  // a reset vote after a restart must see a later same-level kill as it did
+  // before (docs/model.md finding M1). Empty: none applied.
+  kill_id last_kill{};
+  int64_t last_kill_ns = 0;
+  // False only for a file written before the field existed (no `last_kill`
+  // line): kill_switch::restore then takes the newest kill in `seen`.
+  bool last_kill_known = true;
 
   bool halted() const { return level != kill_level::none; }
 };
@@ -65,6 +75,11 @@ std::optional<gate_scope> to_gate_scope(kill_scope s);
 // Closes `gate` as `s` says (node-wide level and every scoped halt). A
 // scoped halt that does not fit the gate's table closes it node-wide.
 void apply_halt(const halt_state& s, kill_gate& gate);
+
+// Malformed halt-state files read since the process started (every
+// load_halt_state that returned nullopt for a file that exists): the kill
+// coordinator's stats `halt_state_load_errors`.
+uint64_t halt_state_load_errors();
 
 // Reads `path`. A missing file is an open gate at epoch 0 (a node's first
 // start). A file that exists but cannot be read or parsed returns nullopt

@@ -450,6 +450,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
                           {"audit_failures", st.audit_failures},
                           {"channels_escalated", st.channels_escalated},
                           {"halt_persist_failures", st.persist_failures},
+                          {"halt_state_load_errors", static_cast<int64_t>(halt_state_load_errors())},
                           {"resets_resumed", st.resets_resumed},
                           {"resets_refused", st.resets_refused},
                           {"votes_refused", st.votes_refused}}};

@@ -170,24 +170,14 @@ void record_vote(kill_ptr self, const reset_vote& v) {
 // Asks the local actors for what the vote depends on, then votes.
 void cast_vote(kill_ptr self, const reset_command& cmd) {
   auto& st = self->state;
-  auto p = std::make_shared<reset_preconditions>();
-  // The snapshot this vote is about: a kill applied after it makes the
-  // reopen refuse (decide), whatever the vote says.
-  st.resets[cmd.id.value].seen_seq = st.core->apply_seq();
-  auto state = st.core->state();
-  p->halted = state.mode != trading_mode::active;
-  p->halted_for_ns = wall_clock_now().ns - state.since.ns;
+  // The snapshot this vote is about, taken under one lock: a kill applied
+  // after it makes the reopen refuse (decide), whatever the vote says. The
+  // latest kill in it survives a restart (halt_state last_kill, finding M1).
+  auto p = std::make_shared<reset_preconditions>(
+    st.core->vote_preconditions(cmd, st.resets[cmd.id.value].seen_seq));
   p->min_halt_ns = std::chrono::nanoseconds(st.cfg.min_halt).count();
   auto oms = local_role(self, "oms");
   p->oms_present = static_cast<bool>(oms);
-  p->own_epoch = st.core->epoch();
-  p->proposed_epoch = cmd.epoch;
-  p->halt_cause = state.cause;
-  p->halted_since_ns = state.since.ns;
-  p->reset_halt_cause = cmd.halt_cause;
-  p->reset_issued_at_ns = cmd.issued_at.ns;
-  p->last_kill = st.core->last_applied();
-  p->last_kill_ns = st.core->last_applied_wall_ns();
   auto id = cmd.id;
   auto vote = [self, p, id] {
     auto v = decide_vote(id, self->state.cfg.core.self, *p);

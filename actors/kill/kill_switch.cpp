@@ -1,6 +1,8 @@
 #include "actors/kill/kill_switch.hpp"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 #include "actors/kill/kill_auth.hpp"
 
@@ -368,12 +370,47 @@ void kill_switch::note_scoped(const kill_command& cmd) {
   scoped_.push_back(scoped_halt{cmd.scope, cmd.scope_value, cmd.level, cmd.id});
 }
 
+namespace {
+
+// A halt state from before `last_kill` was written: the newest kill in the
+// replay guard stands in, its issued_at as the time. Only a fallback: `seen`
+// also holds kills for other nodes (never applied here), has the signing
+// time, not the apply time (a kill signed before a reset but applied after
+// it is missed), and is pruned by time. Wrong only towards voting no (a kill
+// for another node) or towards the behaviour before the field (no kill).
+std::pair<kill_id, int64_t> newest_seen_kill(const std::vector<seen_command>& seen) {
+  const seen_command* newest = nullptr;
+  for (auto& c : seen)
+    if (c.kind == "kill" && (!newest || c.issued_at.ns > newest->issued_at.ns))
+      newest = &c;
+  if (!newest)
+    return {kill_id{}, 0};
+  // The key is <issuer>/<id> (kill_key); operator names are [A-Za-z0-9_-]
+  // (operator_auth.cpp), so the first '/' ends the issuer.
+  auto slash = newest->key.find('/');
+  return {kill_id{slash == std::string::npos ? newest->key : newest->key.substr(slash + 1)},
+          newest->issued_at.ns};
+}
+
+} // namespace
+
 void kill_switch::restore(const halt_state& s) {
   std::lock_guard<std::mutex> g(mtx_);
   epoch_ = s.epoch;
   seen_ = s.seen;
   apply_halt(s, gate_);
   scoped_ = s.scoped;
+  // Finding M1 (docs/model.md): the latest kill applied here outlives the
+  // process, so a reset signed before it is voted down after a restart as it
+  // was before. Persisted, not derived from `seen` (newest_seen_kill says
+  // why that is not exact). apply_seq_ restarts at 0: the reopen compares it
+  // only with snapshots taken in this process.
+  if (s.last_kill_known) {
+    last_applied_ = s.last_kill;
+    last_applied_wall_ns_ = s.last_kill_ns;
+  } else {
+    std::tie(last_applied_, last_applied_wall_ns_) = newest_seen_kill(s.seen);
+  }
   if (!s.halted())
     return;
   level_ = s.level;
@@ -394,6 +431,8 @@ halt_state kill_switch::halt() const {
   s.epoch = epoch_;
   s.scoped = scoped_;
   s.seen = seen_;
+  s.last_kill = last_applied_;
+  s.last_kill_ns = last_applied_wall_ns_;
   return s;
 }
 

@@ -32,6 +32,7 @@
 
 #include "actors/kill/halt_state.hpp"
 #include "actors/kill/kill_auth.hpp"
+#include "actors/kill/reset_quorum.hpp"
 #include "common/kill_gate.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/kill.hpp"
@@ -137,6 +138,13 @@ public:
   // cause is only the highest one): what a reset vote checks.
   kill_id last_applied() const;
   int64_t last_applied_wall_ns() const;
+
+  // What this core knows of a vote on `cmd` (reset_quorum.hpp): halted, for
+  // how long, epoch, cause, since, the latest kill applied; and in
+  // `seen_seq` the apply_seq() the vote is about. One lock: a kill the I/O
+  // thread applies meanwhile is in all of it or in none. The caller adds the
+  // local actors' answers and min_halt_ns.
+  reset_preconditions vote_preconditions(const reset_command& cmd, uint64_t& seen_seq) const;
 
   // Reopens the gate after a reset reached its quorum: level none, at the
   // `epoch` the quorum agreed to (the reset's proposed epoch). Compare and

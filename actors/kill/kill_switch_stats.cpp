@@ -56,6 +56,26 @@ int64_t kill_switch::last_applied_wall_ns() const {
   return last_applied_wall_ns_;
 }
 
+reset_preconditions kill_switch::vote_preconditions(const reset_command& cmd,
+                                                    uint64_t& seen_seq) const {
+  std::lock_guard<std::mutex> g(mtx_);
+  seen_seq = apply_seq_;
+  reset_preconditions p;
+  p.halted = !gate_.is_open();
+  p.halted_for_ns = wall_clock_now().ns - since_.ns;
+  p.own_epoch = epoch_;
+  p.proposed_epoch = cmd.epoch;
+  p.halt_cause = cause_;
+  p.halted_since_ns = since_.ns;
+  p.reset_halt_cause = cmd.halt_cause;
+  p.reset_issued_at_ns = cmd.issued_at.ns;
+  // Restored from the halt state after a restart (restore): a kill applied
+  // before the crash still counts (docs/model.md finding M1).
+  p.last_kill = last_applied_;
+  p.last_kill_ns = last_applied_wall_ns_;
+  return p;
+}
+
 int64_t kill_switch::epoch() const {
   std::lock_guard<std::mutex> g(mtx_);
   return epoch_;
