@@ -1,86 +1,24 @@
 #include "actors/risk/risk_actor.hpp"
 
-#include <algorithm>
 #include <functional>
-#include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "caf/all.hpp"
 
-#include "actors/risk/flatten_plan.hpp"
-#include "actors/risk/limit_change.hpp"
-#include "actors/risk/risk_decision_log.hpp"
-#include "actors/risk/var_limit.hpp"
-#include "actors/risk/pnl_guard.hpp"
-#include "actors/risk/position_book.hpp"
-#include "actors/risk/pre_trade_check.hpp"
-#include "actors/risk/reference_prices.hpp"
-#include "actors/risk/reject_forwarding.hpp"
-#include "actors/risk/reject_rate.hpp"
+#include "actors/risk/risk_shell.hpp"
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
-#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
 
-struct risk_core {
-  risk::pre_trade_check check;
-  risk::pnl_guard guard;
-  risk::reference_prices refs;
-  risk::position_book book;
-  risk::reject_rate rejects;
-  trading_mode mode = trading_mode::active;
-  // Trips, re-enables and limit changes, durable across process restarts.
-  risk::risk_decision_log decisions;
-  std::string decisions_error; // why the log is not open, when configured
-
-  risk_core(const kill_gate& gate, risk::risk_limits limits, risk::symbol_rules_map rules,
-            risk::reject_rate_limits reject_limits)
-    : check(gate, limits, std::move(rules)), guard(limits.pnl), rejects(reject_limits) {
-  }
-};
+namespace risk_shell {
 
 namespace {
-
-// One level-3 kill being flattened on this node.
-struct flatten_job {
-  kill_command cmd;
-  caf::response_promise promise;
-  int64_t started_ns = 0;
-  int rounds = 0; // plans that sent at least one order
-  int64_t next_seq = 0;
-  int64_t orders_sent = 0;
-  int64_t orders_refused = 0;
-  std::vector<symbol> in_scope;
-  std::string last_refusal;
-};
-
-struct risk_state {
-  risk_actor_config cfg;
-  std::map<std::string, flatten_job> flattens; // by kill id
-  std::shared_ptr<risk_core> core;
-  caf::actor oms;
-  caf::actor strategy;
-  caf::actor kill;
-  int64_t commands_accepted = 0;
-  int64_t commands_refused = 0;
-  int64_t kills_requested = 0;
-  int64_t kills_unsent = 0; // breaches with no kill coordinator wired
-  risk::var_limit var;       // [gpu] var-limit against the GPU worker's var_report
-  // Which refusals the OMS journals in full; the rest as summaries (review R1 H2).
-  risk::reject_forwarder forwarding;
-  bool summary_timer = false; // a reject_summary_atom is on its way
-  // Safety messages only from this node's actors (common/sender_guard.hpp).
-  sender_guard guard{"risk"};
-  static inline const char* name = "risk";
-};
-
-using risk_ptr = caf::stateful_actor<risk_state>*;
 
 // Risk's own timer: the suppressed refusals' summaries are due.
 using reject_summary_atom = caf::atom_constant<caf::atom("rjsummary")>;
@@ -249,154 +187,15 @@ void evaluate_pnl(risk_ptr self) {
     request_kill(self, breaches);
 }
 
-// Makes a decision durable. False (logged) when the log is configured but
-// the write failed: an operator command is then refused.
-bool record(risk_ptr self, const risk::risk_decision& d) {
-  auto& core = *self->state.core;
-  if (self->state.cfg.decisions_path.empty())
-    return true;
-  std::string error = core.decisions_error;
-  if (error.empty() && core.decisions.append(d, error))
-    return true;
-  spdlog::error("event=risk_decision_write_failed path={} error=\"{}\"",
-                self->state.cfg.decisions_path, error);
-  return false;
-}
-
-std::vector<symbol> traded_symbols(risk_ptr self) {
-  std::vector<symbol> out;
-  for (auto& [sym, limits] : self->state.core->check.limits().per_symbol)
-    out.push_back(sym);
-  return out;
-}
-
-void finish_flatten(risk_ptr self, std::map<std::string, flatten_job>::iterator it) {
-  auto& job = it->second;
-  auto& book = self->state.core->book;
-  auto open = risk::open_positions(job.in_scope, book);
-  channel_result r{job.cmd.id, self->state.cfg.self, "flatten", open.empty(),
-                   monotonic_ns() - job.started_ns, std::max(0, job.rounds - 1), 0, -1, ""};
-  r.orders_sent = job.orders_sent;
-  r.positions_open_after = static_cast<int64_t>(open.size());
-  for (auto& sym : open)
-    r.error += sym.str() + " position " + book.get(sym).net.to_string() + " not flat; ";
-  if (!job.last_refusal.empty() && !open.empty())
-    r.error += "last refusal: " + job.last_refusal;
-  spdlog::log(open.empty() ? spdlog::level::warn : spdlog::level::err,
-              "event=flatten_done kill={} ok={} rounds={} orders_sent={} refused={} "
-              "open_positions={} duration_ms={:.3f} error=\"{}\"",
-              job.cmd.id.value, r.ok, job.rounds, job.orders_sent, job.orders_refused,
-              open.size(), r.duration_ns / 1e6, r.error);
-  job.promise.deliver(r);
-  self->state.flattens.erase(it);
-}
-
-// One look: market orders for what is still open in the kill's scope and
-// not already on its way, through the same pre-trade check as every order
-// (it must shrink the position), then to the OMS.
-void flatten_round(risk_ptr self, flatten_job& job) {
-  auto& st = self->state;
-  risk::flatten_target target{st.cfg.self, st.cfg.account, strategy_id{"kill-flatten"},
-                             st.cfg.flatten_venue};
-  auto plan = risk::plan_flatten(job.cmd, target, traded_symbols(self), st.core->book,
-                                 st.core->check.rules(), job.next_seq, wall_clock_now());
-  job.in_scope = plan.in_scope;
-  for (auto& note : plan.notes)
-    spdlog::debug("event=flatten_wait kill={} detail=\"{}\"", job.cmd.id.value, note);
-  if (!plan.orders.empty())
-    ++job.rounds;
-  for (auto& o : plan.orders) {
-    auto result = st.core->check.check(o, st.core->mode, st.core->refs, st.core->book,
-                                       monotonic_ns());
-    if (!result.passed || !st.oms) {
-      ++job.orders_refused;
-      job.last_refusal = o.sym.str() + ": "
-                         + (result.passed ? std::string("no OMS wired") : result.detail);
-      spdlog::error("event=flatten_order_refused kill={} id={} symbol={} reason=\"{}\"",
-                    job.cmd.id.value, o.id.value, o.sym.str(), job.last_refusal);
-      continue;
-    }
-    st.core->book.on_order_sent(o, st.core->refs.get(o.sym).value_or(price{}));
-    self->send(st.oms, o);
-    ++job.orders_sent;
-    spdlog::warn("event=flatten_order kill={} id={} symbol={} side={} qty={}", job.cmd.id.value,
-                 o.id.value, o.sym.str(), to_string(o.order_side), o.quantity.to_string());
-  }
-}
-
-// The kill's risk channel: a node or cluster kill sets the mode to HALTED
-// at once (the trading_state that follows says the same); every kill is
-// answered with the orders risk still counts in flight or open.
-channel_result on_freeze(risk_ptr self, const kill_command& cmd) {
-  auto started = monotonic_ns();
-  auto& core = *self->state.core;
-  bool whole_node = cmd.scope == kill_scope::cluster
-                    || (cmd.scope == kill_scope::node && cmd.scope_value == self->state.cfg.self.value);
-  if (whole_node)
-    core.mode = trading_mode::halted;
-  channel_result r{cmd.id, self->state.cfg.self, "risk_freeze", true, 0, 0, 0, -1, ""};
-  r.open_orders_after = static_cast<int64_t>(core.book.tracked_orders());
-  r.duration_ns = monotonic_ns() - started;
-  return r;
-}
-
-caf::result<channel_result> on_flatten(risk_ptr self, const kill_command& cmd) {
-  auto& st = self->state;
-  flatten_job job;
-  job.cmd = cmd;
-  job.started_ns = monotonic_ns();
-  job.promise = self->make_response_promise<channel_result>();
-  auto promise = job.promise;
-  auto [it, fresh] = st.flattens.emplace(cmd.id.value, std::move(job));
-  if (!fresh)
-    return channel_result{cmd.id, st.cfg.self, "flatten", false, 0, 0, 0, -1,
-                          "a flatten of this kill is already running"};
-  flatten_round(self, it->second);
-  if (risk::open_positions(it->second.in_scope, st.core->book).empty()) {
-    finish_flatten(self, it);
-    return promise;
-  }
-  self->delayed_send(self, st.cfg.flatten_poll, flatten_atom::value, cmd.id.value);
-  return promise;
-}
-
-// Fills arrive: a job whose positions are all flat reports at once.
-void check_flattens(risk_ptr self) {
-  auto& jobs = self->state.flattens;
-  for (auto it = jobs.begin(); it != jobs.end();) {
-    auto next = std::next(it);
-    if (risk::open_positions(it->second.in_scope, self->state.core->book).empty())
-      finish_flatten(self, it);
-    it = next;
-  }
-}
-
-// Every poll: send for what is left (cancels confirmed, a flatten order
-// expired unfilled), or report at the deadline.
-void on_flatten_round_timer(risk_ptr self, const std::string& kill) {
-  auto it = self->state.flattens.find(kill);
-  if (it == self->state.flattens.end())
-    return;
-  auto deadline = std::chrono::nanoseconds(self->state.cfg.flatten_deadline).count();
-  if (monotonic_ns() - it->second.started_ns >= deadline) {
-    finish_flatten(self, it);
-    return;
-  }
-  flatten_round(self, it->second);
-  if (risk::open_positions(it->second.in_scope, self->state.core->book).empty()) {
-    finish_flatten(self, it);
-    return;
-  }
-  self->delayed_send(self, self->state.cfg.flatten_poll, flatten_atom::value, kill);
-}
-
 void on_report(risk_ptr self, const execution_report& rep) {
   auto& core = *self->state.core;
   auto effect = core.book.on_execution_report(rep);
   if (effect.fill.is_positive() && !effect.strategy.empty()
       && core.check.on_fill(effect.strategy, monotonic_ns())) {
-    record(self, risk::risk_decision{risk::risk_decision::kind::trip, effect.strategy.value, {}, {},
-                                     {}, {}, wall_clock_now().ns});
+    risk::record_decision(core, self->state.cfg.decisions_path,
+                          risk::risk_decision{risk::risk_decision::kind::trip,
+                                              effect.strategy.value, {}, {}, {}, {},
+                                              wall_clock_now().ns});
     const auto& l = core.check.limits().limits_of(effect.strategy);
     spdlog::warn("event=execution_throttle_tripped strategy={} max_fills={} window_ms={} "
                  "order={}",
@@ -409,51 +208,6 @@ void on_report(risk_ptr self, const execution_report& rep) {
   }
 }
 
-// Applies an authorized command; empty on success (with `detail` set),
-// otherwise why it was refused.
-std::string apply_command(risk_ptr self, const operator_command& cmd, std::string& detail) {
-  auto& st = self->state;
-  switch (cmd.action) {
-    case operator_action::change_limit: {
-      auto limits = st.core->check.limits();
-      auto error = risk::apply_limit_change(limits, st.cfg.self.value, cmd.target, cmd.field,
-                                            cmd.value);
-      if (!error.empty())
-        return error;
-      if (!record(self, risk::risk_decision{risk::risk_decision::kind::limit, cmd.target, cmd.field,
-                                            cmd.value, cmd.id.value, cmd.issuer.value,
-                                            wall_clock_now().ns}))
-        return "the decision log could not be written; nothing changed";
-      st.core->guard.set_limits(limits.pnl);
-      st.core->check.set_limits(std::move(limits), st.core->check.rules());
-      detail = cmd.field + " of " + cmd.target + " set to " + cmd.value;
-      evaluate_pnl(self);
-      return {};
-    }
-    case operator_action::reenable_throttle: {
-      auto tripped = st.core->check.throttles().tripped();
-      bool is_tripped = std::find(tripped.begin(), tripped.end(), strategy_id{cmd.target})
-                        != tripped.end();
-      if (is_tripped
-          && !record(self, risk::risk_decision{risk::risk_decision::kind::reenable, cmd.target, {},
-                                               {}, cmd.id.value, cmd.issuer.value,
-                                               wall_clock_now().ns}))
-        return "the decision log could not be written; the strategy stays tripped";
-      using rr = risk::strategy_throttles::reenable_result;
-      auto r = st.core->check.throttles().reenable(strategy_id{cmd.target});
-      if (r == rr::unknown_strategy)
-        return "unknown strategy '" + cmd.target + "'";
-      if (r == rr::not_tripped)
-        return "strategy '" + cmd.target + "' is not tripped; nothing to re-enable";
-      detail = "execution throttle of strategy " + cmd.target + " re-enabled";
-      return {};
-    }
-    case operator_action::accept_positions:
-      return "accept_positions is applied by the OMS, not by risk";
-  }
-  return "unknown action";
-}
-
 // SEC 15c3-5(c)(1): only authorized persons change limits. Every command,
 // accepted or refused, is one audit line and one counter.
 command_result on_command(risk_ptr self, const operator_command& cmd) {
@@ -461,8 +215,13 @@ command_result on_command(risk_ptr self, const operator_command& cmd) {
   command_result res{cmd.id, st.cfg.self, false, {}};
   std::string why = st.cfg.operators ? st.cfg.operators->verify(cmd, wall_clock_now())
                                      : "no operator keys configured on this node";
-  if (why.empty())
-    why = apply_command(self, cmd, res.detail);
+  if (why.empty()) {
+    why = risk::apply_operator_command(*st.core, st.cfg.self.value, st.cfg.decisions_path, cmd,
+                                       wall_clock_now(), res.detail);
+    // A changed limit may breach now (a kill goes out before the audit line).
+    if (why.empty() && cmd.action == operator_action::change_limit)
+      evaluate_pnl(self);
+  }
   res.accepted = why.empty();
   if (!res.accepted)
     res.detail = why;
@@ -480,50 +239,13 @@ command_result on_command(risk_ptr self, const operator_command& cmd) {
 // current limits (not the latches, which stay set while halted).
 reset_precondition precondition(risk_ptr self) {
   auto& st = self->state;
-  std::string breach;
-  if (st.core->guard.breached_now())
-    breach = "pnl";
-  else if (st.core->rejects.over_limit(monotonic_ns()))
-    breach = "reject_rate";
-  else if (st.var.breached_now())
-    breach = "var";
-  return reset_precondition{"risk", true, breach};
+  return reset_precondition{"risk", true, risk::breach_now(*st.core, st.var, monotonic_ns())};
 }
 
 actor_stats stats(risk_ptr self) {
   auto& st = self->state;
-  auto& check = st.core->check;
   actor_stats s{"risk", {}};
-  s.counters["checks_passed"] = static_cast<int64_t>(check.passed());
-  s.counters["checks_rejected"] = static_cast<int64_t>(check.rejected_total());
-  for (size_t i = 0; i < risk::reject_reason_count; ++i) {
-    auto r = static_cast<reject_reason>(i);
-    if (auto n = check.rejected(r))
-      s.counters[std::string("rejected.") + to_string(r)] = static_cast<int64_t>(n);
-  }
-  for (auto& [account, limit] : check.limits().credit_limits)
-    s.counters["credit_used_raw." + account.value] = st.core->book.account_exposure(account).raw;
-  s.counters["throttle_trips"] = static_cast<int64_t>(check.throttles().trips());
-  s.counters["throttle_tripped_now"] = static_cast<int64_t>(check.throttles().tripped().size());
-  s.counters["pnl_total_raw"] = st.core->guard.last().raw;
-  s.counters["pnl_high_water_raw"] = st.core->guard.high_water().raw;
-  s.counters["pnl_breaches"] = static_cast<int64_t>(st.core->guard.breaches());
-  // A latched loss or drawdown breach (it stays set while the node is halted).
-  s.counters["pnl_breach_active"] = st.core->guard.latched(risk::pnl_breach_kind::loss_limit)
-                                    || st.core->guard.latched(risk::pnl_breach_kind::drawdown_limit);
-  for (auto& [sym, limits] : check.limits().per_symbol)
-    s.counters["position_raw." + sym.str()] = st.core->book.get(sym).net.raw;
-  auto now = monotonic_ns();
-  auto& rejects = st.core->rejects;
-  s.counters["reject_rate_orders"] = rejects.orders(now);
-  s.counters["reject_rate_rejects"] = rejects.rejects(now);
-  s.counters["reject_rate_breaches"] = static_cast<int64_t>(rejects.breaches());
-  s.counters["reject_rate_breach_active"] = rejects.latched() ? 1 : 0;
-  // Still true now (not the latch, which stays set while halted): a reset
-  // vote is no while any `breach_now.*` of a local actor is 1.
-  s.counters["breach_now.pnl"] = st.core->guard.breached_now() ? 1 : 0;
-  s.counters["breach_now.reject_rate"] = rejects.over_limit(now) ? 1 : 0;
-  st.var.add_stats(s.counters); // breach_now.var and the latest VaR
+  risk::add_core_counters(*st.core, st.var, monotonic_ns(), s.counters);
   s.counters["flattens_running"] = static_cast<int64_t>(st.flattens.size());
   s.counters["kills_requested"] = st.kills_requested;
   s.counters["rejects_forwarded"] = st.forwarding.forwarded();
@@ -533,53 +255,6 @@ actor_stats stats(risk_ptr self) {
   s.counters["commands_accepted"] = st.commands_accepted;
   s.counters["commands_refused"] = st.commands_refused;
   return s;
-}
-
-std::vector<position_snapshot> positions(risk_ptr self) {
-  std::vector<position_snapshot> out;
-  for (auto& [sym, limits] : self->state.core->check.limits().per_symbol) {
-    auto pos = self->state.core->book.get(sym);
-    auto upnl = self->state.core->book.unrealized_pnl(sym, self->state.core->refs);
-    out.push_back(position_snapshot{sym, pos.net, pos.avg_cost, pos.realized_pnl,
-                                    upnl.value_or(notional{})});
-  }
-  return out;
-}
-
-// A new process continues with the decisions an earlier one made: tripped
-// strategies stay tripped, operator-changed limits stay changed. A log that
-// does not open or parse leaves every strategy refused (tripped) with the
-// reason logged: limits nobody can vouch for must not trade.
-void replay_decisions(risk_core& core, const risk_actor_config& cfg) {
-  if (cfg.decisions_path.empty())
-    return;
-  std::vector<risk::risk_decision> decisions;
-  std::string error;
-  if (risk::risk_decision_log::read(cfg.decisions_path, decisions, error)
-      && core.decisions.open(cfg.decisions_path, error)) {
-    auto limits = core.check.limits();
-    for (auto& d : decisions) {
-      if (d.what == risk::risk_decision::kind::trip)
-        core.check.throttles().trip(strategy_id{d.strategy_or_target});
-      else if (d.what == risk::risk_decision::kind::reenable)
-        core.check.throttles().reenable(strategy_id{d.strategy_or_target});
-      else if (auto why = risk::apply_limit_change(limits, cfg.self.value, d.strategy_or_target,
-                                                   d.field, d.value);
-               !why.empty())
-        spdlog::error("event=risk_decision_replay_refused target={} field={} value={} why=\"{}\"",
-                      d.strategy_or_target, d.field, d.value, why);
-    }
-    core.guard.set_limits(limits.pnl);
-    core.check.set_limits(std::move(limits), core.check.rules());
-    spdlog::info("event=risk_decisions_replayed path={} records={} tripped={}", cfg.decisions_path,
-                 decisions.size(), core.check.throttles().tripped().size());
-    return;
-  }
-  core.decisions_error = error;
-  for (auto& [id, l] : cfg.limits.per_strategy)
-    core.check.throttles().trip(id);
-  spdlog::critical("event=risk_decision_log_failed path={} error=\"{}\" configured strategies tripped",
-                   cfg.decisions_path, error);
 }
 
 // A restarted actor continues with the state its predecessor left.
@@ -593,7 +268,7 @@ void start(risk_ptr self, risk_actor_config cfg) {
     if (!cfg.memory->core) {
       cfg.memory->core = std::make_shared<risk_core>(*cfg.gate, cfg.limits, cfg.rules,
                                                      cfg.reject_rate);
-      replay_decisions(*cfg.memory->core, cfg);
+      risk::replay_decisions(*cfg.memory->core, cfg.decisions_path, cfg.self.value);
     } else
       carried_over = true;
     st.core = cfg.memory->core;
@@ -666,7 +341,7 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
     [=](const operator_command& cmd) { return on_command(self, cmd); },
     [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
     [=](precond_atom) { return precondition(self); },
-    [=](positions_atom) { return positions(self); },
+    [=](positions_atom) { return risk::position_snapshots(*self->state.core); },
     [=](const var_report& r) { on_var_report(self, r); },
     [=](const correlation_report& r) { self->state.var.on_correlation(r); },
     // Kill channels: this node's kill coordinator (and our own flatten timer) only.
@@ -692,9 +367,10 @@ caf::behavior risk_actor(risk_ptr self, risk_actor_config cfg) {
 }
 
 } // namespace
+} // namespace risk_shell
 
 caf::actor spawn_risk(caf::actor_system& sys, risk_actor_config cfg) {
-  return sys.spawn(risk_actor, std::move(cfg));
+  return sys.spawn(risk_shell::risk_actor, std::move(cfg));
 }
 
 } // namespace cwts

@@ -37,7 +37,7 @@ namespace cwts {
 // tripped strategy stays tripped: only reenable_throttle clears it), the PnL
 // high-water mark and breach latches. A risk actor that forgot its exposure
 // when restarted would pass what it refused a moment before.
-struct risk_core; // defined in risk_actor.cpp
+struct risk_core; // defined in risk_core.hpp
 
 struct risk_memory {
   std::mutex mtx; // hand-over from an ended actor to its successor
