@@ -10,15 +10,14 @@
 #include "caf/all.hpp"
 
 #include "actors/connector/binance_adapter.hpp"
-#include "actors/connector/cancel_scope.hpp"
 #include "actors/connector/connector_shell.hpp"
+#include "actors/connector/connector_state.hpp"
 #include "actors/connector/okx/okx_adapter.hpp"
 #include "actors/connector/okx/okx_market_stream.hpp"
 #include "actors/connector/venue_adapter.hpp"
 #include "actors/connector/venue_liveness.hpp"
 #include "actors/fix/fix_adapter.hpp"
 #include "common/metrics/measured_behavior.hpp"
-#include "common/node_kill_request.hpp"
 #include "common/order_gate.hpp"
 #include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
@@ -26,60 +25,12 @@
 
 namespace cwts {
 
-namespace {
+namespace connector_detail {
 
-using connector::actor_slot;
-using connector::oms_outbox;
-using connector::send_all_as_connector;
-using connector::send_as_connector;
-using connector::venue_adapter;
+namespace {
 
 // The worker's word that the adapter's start() returned (connecting -> live).
 using started_atom = caf::atom_constant<caf::atom("started")>;
-
-struct connector_state {
-  connector_actor_config cfg;
-  std::shared_ptr<oms_outbox> oms = std::make_shared<oms_outbox>();
-  std::shared_ptr<actor_slot> validator = std::make_shared<actor_slot>();
-  // The trading lease and the OMS's epoch fence (order_fence.hpp), read on
-  // the thread that sends; set at spawn.
-  std::shared_ptr<connector::order_fence> fence;
-  // Destroyed bottom-up: the worker first (finishing its job; the adapter is
-  // stopped before, so nothing posts to it any more), then the stream, then
-  // the adapter they used.
-  std::shared_ptr<venue_adapter> adapter;
-  std::unique_ptr<connector::market_source> stream;
-  std::unique_ptr<serial_worker> worker;
-  std::map<uint64_t, caf::response_promise> cancel_alls;
-  uint64_t next_cancel_all = 0;
-  // The level-4 kill that keeps the venue cut (the cut behavior's reason).
-  std::optional<kill_id> disconnected_by;
-  int64_t disconnects = 0;
-  int64_t refused_disconnected = 0;
-  // Kill channels, trading states, directories and the worker's reports
-  // only from this node's actors (common/sender_guard.hpp).
-  sender_guard guard{"connector"};
-  std::shared_ptr<std::atomic<int64_t>> reconcile_requests = std::make_shared<std::atomic<int64_t>>(0);
-  // Lost venue: sampled on the liveness timer; one order-channel probe at a time.
-  connector::venue_liveness liveness{connector::venue_liveness_config{}, 0};
-  std::chrono::milliseconds liveness_every{1000};
-  caf::actor kill;
-  bool probe_in_flight = false;
-  int64_t probes = 0;
-  int64_t probe_failures = 0;
-  int64_t kills_requested = 0;
-  int64_t kills_unsent = 0;
-  int64_t cancels_scoped = 0; // level-2 kills without the lease: own orders only
-  int64_t cancels_scope_unavailable = 0; // ... where the protocol cannot: account-wide
-  uint64_t logged_md_tls = 0; // TLS handshake failures already logged
-  ~connector_state() {
-    if (adapter)
-      adapter->stop();
-  }
-  static inline const char* name = "connector";
-};
-
-using connector_ptr = caf::stateful_actor<connector_state>*;
 
 // What the adapter may use from any thread: the worker, and the OMS as this
 // connector (`me` is weak: nothing is sent once the actor is gone).
@@ -167,153 +118,6 @@ void on_order_channel(connector_ptr self, Call call) {
     job();
 }
 
-// A fifth of the limit, between 100 ms and 1 s: the venue is declared lost
-// within a fifth of the limit after it is, and probes stay rare.
-std::chrono::milliseconds liveness_interval(const connector_actor_config& cfg) {
-  return std::clamp(cfg.lost_halt / 5, std::chrono::milliseconds(100),
-                    std::chrono::milliseconds(1000));
-}
-
-void on_probe(connector_ptr self, bool answered, const std::string& detail) {
-  auto& st = self->state;
-  st.probe_in_flight = false;
-  if (!answered)
-    ++st.probe_failures;
-  st.liveness.on_rest(answered, monotonic_ns(), detail);
-}
-
-// The order channel's probe, never more than one at a time; a blocking one
-// runs on the worker, queued behind orders, and answers with poll_atom.
-void probe_order_channel(connector_ptr self) {
-  auto& st = self->state;
-  if (st.probe_in_flight || !st.adapter->may_probe())
-    return;
-  st.probe_in_flight = true;
-  ++st.probes;
-  auto adapter = st.adapter;
-  if (!adapter->capabilities().blocking_order_calls) {
-    auto p = adapter->probe();
-    on_probe(self, p.answered, p.detail);
-    return;
-  }
-  caf::actor_addr me = self->address();
-  st.worker->post([adapter, me] {
-    auto p = adapter->probe();
-    if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::send_as(a, a, poll_atom::value, p.answered, p.detail);
-  });
-}
-
-void request_lost_venue_kill(connector_ptr self, const connector::venue_lost& lost) {
-  auto& st = self->state;
-  auto cmd = make_node_kill(st.cfg.signer, kill_level::cancel_all, "connector", "venue_lost",
-                            "venue " + st.cfg.venue.value + ": " + lost.describe());
-  spdlog::critical("event=venue_lost protocol={} rest_down_ms={} rest_failures={} market_down_ms={} "
-                   "user_data_down_ms={} limit_ms={} kill_id={} error=\"{}\"",
-                   st.adapter->protocol(),
-                   lost.rest_down_ns < 0 ? -1 : lost.rest_down_ns / 1'000'000, lost.rest_failures,
-                   lost.market_down_ns < 0 ? -1 : lost.market_down_ns / 1'000'000,
-                   lost.user_data_down_ns < 0 ? -1 : lost.user_data_down_ns / 1'000'000,
-                   lost.limit_ns / 1'000'000, cmd.id.value, lost.rest_error);
-  if (request_node_kill(self, st.kill, cmd, "connector", st.cfg.kill_report_timeout))
-    ++st.kills_requested;
-  else
-    ++st.kills_unsent;
-}
-
-// Every liveness tick while not cut: sample, probe, judge.
-void on_liveness_tick(connector_ptr self) {
-  auto& st = self->state;
-  if (st.stream->tls_failures() != st.logged_md_tls) {
-    st.logged_md_tls = st.stream->tls_failures();
-    if (st.logged_md_tls > 0)
-      spdlog::error("event=venue_tls_refused stream=market count={} reason=\"{}\"", st.logged_md_tls,
-                    st.stream->last_connect_error());
-  }
-  auto now = monotonic_ns();
-  st.liveness.on_market_stream(st.stream->connected(), now);
-  if (auto fills = st.adapter->fill_stream_connected())
-    st.liveness.on_user_data_stream(*fills, now);
-  probe_order_channel(self);
-  if (auto lost = st.liveness.update(now, st.cfg.gate ? st.cfg.gate->level() : 0))
-    request_lost_venue_kill(self, *lost);
-}
-
-caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& cmd) {
-  auto& st = self->state;
-  auto id = cmd.id;
-  // A strategy's orders are canceled one by one by the OMS: nothing here.
-  auto which = symbols_in_scope(cmd, st.cfg.self, st.cfg.account, st.cfg.symbols);
-  if (which.empty())
-    return channel_result{id, st.cfg.self, "venue_cancel_all", true, 0, 0, 0, -1, ""};
-  auto seq = st.next_cancel_all++;
-  auto rp = self->make_response_promise<channel_result>();
-  st.cancel_alls.emplace(seq, rp);
-  caf::actor_addr me = self->address();
-  auto adapter = st.adapter;
-  auto oms = st.oms;
-  auto node = st.cfg.self;
-  auto deadline = st.cfg.cancel_all_deadline;
-  // The account belongs to the lease holder: without the lease, only this
-  // node's own orders (cancel_scope.hpp; partition drill finding 2).
-  auto scope = connector::decide_cancel_scope(st.cfg.lease, st.fence->role(),
-                                              connector::oms_lease_role,
-                                              st.fence->highest_seen(), monotonic_ns());
-  if (scope.scoped && !st.adapter->capabilities().cancel_own) {
-    // The kill must stop trading: without a cancel by own id on this
-    // protocol, the account-wide cancel-all runs (it may cancel a lease
-    // holder's orders too; docs/connector.md).
-    ++st.cancels_scope_unavailable;
-    spdlog::warn("event=kill_cancel_scope_unavailable kill={} role={} protocol={} "
-                 "reason=\"{}\" action=cancel_all",
-                 id.value, st.fence->role(), st.adapter->protocol(), scope.reason);
-    scope.scoped = false;
-  }
-  if (scope.scoped) {
-    ++st.cancels_scoped;
-    spdlog::warn("event=kill_cancel_scoped kill={} role={} lease_held={} held_epoch={} "
-                 "newer_epoch={} reason=\"{}\"",
-                 id.value, st.fence->role(), scope.lease_held, scope.held_epoch,
-                 scope.newer_epoch, scope.reason);
-  }
-  bool scoped = scope.scoped;
-  // At once, not behind the worker's queue: orders of the kill's scope
-  // still waiting inside the adapter are dropped now.
-  adapter->drop_queued(which, "kill " + id.value + ": cancel-all goes ahead of orders not yet sent");
-  st.worker->post([=] {
-    std::vector<connector::adapter_output> out;
-    auto result = scoped ? adapter->cancel_own(id, node, which, deadline, out)
-                         : adapter->cancel_all(id, node, which, deadline, out);
-    if (scoped)
-      spdlog::warn("event=kill_cancel_scoped_done kill={} ok={} canceled={} open_after={} "
-                   "error=\"{}\"", id.value, result.ok, result.orders_canceled,
-                   result.open_orders_after, result.error);
-    send_all_as_connector(me, *oms, std::move(out));
-    if (auto a = caf::actor_cast<caf::actor>(me))
-      caf::send_as(a, a, report_atom::value, seq, result);
-  });
-  return rp;
-}
-
-// Kill level 4 (full stop): the market stream and the order channel stop.
-// Measured: from the command to every stream thread joined.
-channel_result cut_venue(connector_ptr self, const kill_command& cmd) {
-  auto& st = self->state;
-  auto started = monotonic_ns();
-  st.disconnected_by = cmd.id;
-  ++st.disconnects;
-  st.adapter->stop();
-  // Again behind whatever the worker has queued: an adapter start() still
-  // queued there would otherwise reopen the channel.
-  auto adapter = st.adapter;
-  st.worker->post([adapter] { adapter->stop(); });
-  st.stream->stop();
-  spdlog::critical("event=venue_disconnected kill={} protocol={} reason=\"full stop\"",
-                   cmd.id.value, adapter->protocol());
-  return channel_result{cmd.id, st.cfg.self, "venue_disconnect", true,
-                        monotonic_ns() - started, 0, 0, -1, ""};
-}
-
 // The shell's counters, then the adapter's own.
 actor_stats stats(connector_ptr self) {
   auto& st = self->state;
@@ -346,11 +150,6 @@ actor_stats stats(connector_ptr self) {
   st.stream->add_counters(k);
   st.adapter->add_counters(k);
   return out;
-}
-
-bool venue_lost_now(connector_ptr self) {
-  auto& st = self->state;
-  return st.liveness.enabled() && st.liveness.lost(monotonic_ns());
 }
 
 caf::behavior measured(connector_ptr self, const caf::message_handler& handlers) {
@@ -592,15 +391,16 @@ venue_adapter_factory adapter_for(const connector_actor_config& cfg) {
 }
 
 } // namespace
+} // namespace connector_detail
 
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg,
                            venue_adapter_factory make_adapter) {
   // Event-based: the adapter's blocking calls run on the shell's worker.
-  return sys.spawn(connector_actor, std::move(cfg), std::move(make_adapter));
+  return sys.spawn(connector_detail::connector_actor, std::move(cfg), std::move(make_adapter));
 }
 
 caf::actor spawn_connector(caf::actor_system& sys, connector_actor_config cfg) {
-  auto make = adapter_for(cfg);
+  auto make = connector_detail::adapter_for(cfg);
   return spawn_connector(sys, std::move(cfg), std::move(make));
 }
 
