@@ -76,9 +76,11 @@ std::optional<gate_scope> to_gate_scope(kill_scope s);
 // scoped halt that does not fit the gate's table closes it node-wide.
 void apply_halt(const halt_state& s, kill_gate& gate);
 
-// Malformed halt-state files read since the process started (every
-// load_halt_state that returned nullopt for a file that exists): the kill
-// coordinator's stats `halt_state_load_errors`.
+// Failed reads of a halt-state file that exists, since the process started
+// (every load_halt_state that returned nullopt): the kill coordinator's
+// stats `halt_state_load_errors`. cwts-node reads the file twice at start
+// (the gate before any actor, then the coordinator), so one bad file shows
+// as 2; anything above 0 means the node started halted on it.
 uint64_t halt_state_load_errors();
 
 // Reads `path`. A missing file is an open gate at epoch 0 (a node's first
