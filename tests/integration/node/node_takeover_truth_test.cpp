@@ -27,7 +27,7 @@
 //   - tr2's OMS opened the replica (complete) and judged venue and journal in
 //     agreement; at the venue no client order id is open twice.
 #define CAF_SUITE node_takeover_truth
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <signal.h>
 
@@ -264,8 +264,8 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
   }
 
   // Then, up to what risk was restored from, the venue's catch-up of tr1's
-  // orders: written by tr2's reconciliation, each of an order tr1 left live,
-  // none beyond what the venue executed.
+  // orders: written by tr2, each of an order tr1 left live, none beyond what
+  // the venue executed.
   auto n = restored_fills(err2);
   CAF_REQUIRE(n.has_value());
   CAF_REQUIRE(*n >= shipped && *n <= f2.size());
@@ -276,7 +276,10 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
     auto& f = f2[i];
     CAF_MESSAGE("caught up from the venue: " << describe(f));
     CAF_CHECK_EQUAL(j2.fill_writer[i], "tr2");
-    CAF_CHECK_EQUAL(j2.fill_text[i], "reconciliation");
+    // Written by the catch-up, or by tr2's OMS from the venue's own report
+    // of a tr1 order it adopted from the replica (no text) when that report
+    // came first on a loaded machine: either way once (checked just below).
+    CAF_CHECK(j2.fill_text[i] == "reconciliation" || j2.fill_text[i].empty());
     auto o = j1.orders.find(f.id.value);
     CAF_CHECK(o != j1.orders.end() && (o->second.live || shipped < f1.size()));
     auto v = at_venue.find(f.id.value);
@@ -344,8 +347,16 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
     auto sent_to_venue = log.new_outcomes.count(id);
     if (sent_to_venue == 0) {
       ++never_reached;
+      CAF_MESSAGE("never at the venue: " << id << " tr1: " << o.status << " '" << o.last_text
+                  << "' tr2: " << in2->second.status << " '" << in2->second.last_text << "'");
       CAF_CHECK_EQUAL(in2->second.status, "REJECTED");
-      CAF_CHECK(in2->second.last_text.find("never reached") != std::string::npos);
+      // Refused on tr1's side before it died (the gateway's connector without
+      // its trading lease yet, on a loaded machine): tr2 holds tr1's own
+      // ending. Otherwise tr2's takeover ended it as never reached.
+      if (o.status == "REJECTED")
+        CAF_CHECK_EQUAL(in2->second.last_text, o.last_text);
+      else
+        CAF_CHECK(in2->second.last_text.find("never reached") != std::string::npos);
     }
     if (o.submitted_ns >= unmet_at) {
       ++last_moment;
