@@ -30,17 +30,15 @@ function(cwts_use_caf_pch target)
   target_precompile_headers(${target} REUSE_FROM cwts_caf_pch)
 endfunction()
 
-# cwts_test(name SOURCES a.cpp LIBS x [LABELS l] [CAF_PCH])
-# One line per unit test in CMake (the Seastar habit).
+# cwts_test(name SOURCES a.cpp LIBS x [LABELS l])
+# One line per unit test in CMake (the Seastar habit). How test code is
+# compiled is set for all of tests/ at once: cmake/cwts_test_settings.cmake.
 function(cwts_test name)
-  cmake_parse_arguments(ARG "CAF_PCH" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} caf::core)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   cwts_warnings(${name})
-  if(ARG_CAF_PCH)
-    cwts_use_caf_pch(${name})
-  endif()
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 120 LABELS "${ARG_LABELS};unit")
 endfunction()

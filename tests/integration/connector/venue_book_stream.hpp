@@ -4,7 +4,7 @@
 // with a deadline, the steady book's view, and the venue's ws-drop and
 // malformed-frames faults survived. `books` counts the stream's book frames
 // (each protocol names its channel). Include it after
-// caf/test/unit_test_impl.hpp and venue_client.hpp; use inside a CAF_TEST.
+// caf/test/unit_test.hpp and venue_client.hpp; use inside a CAF_TEST.
 
 #include <chrono>
 #include <cstddef>

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_venue_integration
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <csignal>
 #include <cstdio>

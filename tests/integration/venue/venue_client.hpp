@@ -2,7 +2,7 @@
 // What the venue integration tests share: a real cwts-venue process on
 // --port 0 (its port read from the "listening" line) and a Binance-style
 // REST client signing with the demo account's key. Include it after
-// caf/test/unit_test_impl.hpp (it checks with CAF_REQUIRE).
+// caf/test/unit_test.hpp (it checks with CAF_REQUIRE).
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>

@@ -4,7 +4,7 @@
 // parsed as JSON, zlib's CRC-32 for the book checksums (written out so the
 // tests do not share the venue's) and the fixture reading the venue binary
 // and config from the test's arguments. Include it after
-// caf/test/unit_test_impl.hpp (it checks with CAF_REQUIRE).
+// caf/test/unit_test.hpp (it checks with CAF_REQUIRE).
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_manifest
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "tests/unit/archive/archive_fixture.hpp"
 

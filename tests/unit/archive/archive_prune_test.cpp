@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_prune
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "common/operator_auth.hpp"
 #include "messages/time.hpp"

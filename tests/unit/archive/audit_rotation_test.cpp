@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_audit_rotation
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <sys/resource.h>
 

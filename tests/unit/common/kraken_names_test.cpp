@@ -1,5 +1,5 @@
 #define CAF_SUITE common_kraken_names
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "common/kraken_names.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_serial_worker
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <atomic>
 #include <vector>

@@ -4,11 +4,13 @@
 // on every POST, the backoff schedule, the bound, and every way a receiver
 // can fail to acknowledge (500, a hang, a malformed or an oversized answer).
 #define CAF_SUITE compliance_outbox
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include <unistd.h>
 
 #include "actors/compliance/compliance_config.hpp"
 #include "actors/compliance/compliance_notification.hpp"

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_kraken_ws_orders
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <mutex>
 

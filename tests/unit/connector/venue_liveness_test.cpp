@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_venue_liveness
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "actors/connector/venue_liveness.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE quorum_monitor
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "actors/kill/quorum_monitor.hpp"
 

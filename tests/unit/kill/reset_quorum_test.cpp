@@ -1,5 +1,5 @@
 #define CAF_SUITE reset_quorum
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "actors/kill/reset_quorum.hpp"
 

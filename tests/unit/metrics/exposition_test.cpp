@@ -1,8 +1,10 @@
 #define CAF_SUITE metrics_exposition
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <cstdio>
 #include <fstream>
+
+#include <unistd.h>
 
 #include "nodes/admin/exposition.hpp"
 #include "nodes/admin/health_rules.hpp"

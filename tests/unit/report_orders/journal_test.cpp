@@ -1,5 +1,5 @@
 #define CAF_SUITE report_orders_journal
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <sqlite3.h>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE report_orders_writers
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <sstream>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_pre_trade_check
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <limits>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_throttle
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "tests/unit/risk/risk_test_fixture.hpp"
 

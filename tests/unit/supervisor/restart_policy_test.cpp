@@ -1,5 +1,5 @@
 #define CAF_SUITE restart_policy
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "actors/supervisor/restart_policy.hpp"
 

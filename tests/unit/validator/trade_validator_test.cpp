@@ -1,5 +1,5 @@
 #define CAF_SUITE validator_trade_validator
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <set>
 #include <string>

@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_matching_engine
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 

@@ -3,7 +3,7 @@
 // paging, orders-history, fills, balance, cancel-all-after fired by tick(),
 // rate limits and the fault plan.
 #define CAF_SUITE venue_okx_trade
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include "tests/unit/venue/okx_test_fixture.hpp"
 

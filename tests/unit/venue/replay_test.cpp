@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_replay
-#include "caf/test/unit_test_impl.hpp"
+#include "caf/test/unit_test.hpp"
 
 #include <sstream>
 
