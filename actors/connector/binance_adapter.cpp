@@ -10,6 +10,7 @@ namespace cwts::connector {
 binance_adapter::binance_adapter(binance_adapter_config cfg, adapter_context ctx)
   : cfg_(std::move(cfg)), ctx_(std::move(ctx)), session_(cfg_.gateway, cfg_.symbols) {
   session_.set_admission(ctx_.admits);
+  session_.set_refusal_reason(ctx_.why_refused);
   if (cfg_.use_ws_api_orders) {
     auto why = validate(cfg_.ws_api);
     if (why.empty())

@@ -50,12 +50,24 @@ connector::adapter_context context_of(connector_ptr self) {
     send_as_connector(me, *oms, retry_atom::value);
   };
   // The gate and the lease are atomic: safe from the adapter's own threads.
-  // An order that waited inside the adapter is refused there as the gate's
-  // (kill_gate_closed) when its lease lapsed or a newer epoch came meanwhile.
+  // An order that waited inside the adapter is refused there when a kill
+  // closed the gate, its lease lapsed or a newer epoch came meanwhile, each
+  // with its own reason (a lapse is a failover, not a kill).
   const kill_gate* gate = st.cfg.gate;
   auto fence = st.fence;
   ctx.admits = [gate, fence](const order_request& o) {
     return (gate == nullptr || gate_admits(*gate, o)) && fence->still_admits(o, monotonic_ns());
+  };
+  ctx.why_refused = [gate, fence](const order_request& o) {
+    connector::late_refusal r; // the gate's, also when all admits again by now
+    if (gate != nullptr && !gate_admits(*gate, o))
+      return r;
+    auto v = fence->recheck(o, monotonic_ns());
+    if (!v.admitted()) {
+      r.reason = v.reason();
+      r.detail = fence->describe(v);
+    }
+    return r;
   };
   return ctx;
 }

@@ -7,17 +7,23 @@ namespace cwts::connector {
 order_fence::order_fence(const lease_gate* gate, std::string role)
   : gate_(gate), role_(std::move(role)) {}
 
+bool order_fence::lease_lapsed(fence_verdict& v, int64_t now_ns) const {
+  if (gate_->check(role_, now_ns))
+    return false;
+  v.outcome = fence_verdict::kind::no_trading_lease;
+  v.held_epoch = gate_->held_epoch(role_);
+  int64_t until = gate_->held_until_ns(role_);
+  if (v.held_epoch > 0 && until > 0 && until <= now_ns)
+    v.ended_ms_ago = (now_ns - until) / 1'000'000;
+  return true;
+}
+
 fence_verdict order_fence::admit(const order_request& o, int64_t now_ns) {
   fence_verdict v;
   v.order_epoch = o.lease_epoch;
   if (gate_ == nullptr)
     return v;
-  if (!gate_->check(role_, now_ns)) {
-    v.outcome = fence_verdict::kind::no_trading_lease;
-    v.held_epoch = gate_->held_epoch(role_);
-    int64_t until = gate_->held_until_ns(role_);
-    if (v.held_epoch > 0 && until > 0 && until <= now_ns)
-      v.ended_ms_ago = (now_ns - until) / 1'000'000;
+  if (lease_lapsed(v, now_ns)) {
     no_lease_.fetch_add(1, std::memory_order_relaxed);
     return note(v);
   }
@@ -38,11 +44,21 @@ fence_verdict order_fence::admit(const order_request& o, int64_t now_ns) {
   return note(v);
 }
 
+fence_verdict order_fence::recheck(const order_request& o, int64_t now_ns) const {
+  fence_verdict v;
+  v.order_epoch = o.lease_epoch;
+  if (gate_ == nullptr || lease_lapsed(v, now_ns))
+    return v;
+  v.fence = gate_->fence(oms_lease_role);
+  v.seen = highest_seen();
+  v.bar = std::max(v.fence, v.seen);
+  if (o.lease_epoch < v.bar)
+    v.outcome = fence_verdict::kind::fenced_epoch;
+  return v;
+}
+
 bool order_fence::still_admits(const order_request& o, int64_t now_ns) const {
-  if (gate_ == nullptr)
-    return true;
-  return gate_->check(role_, now_ns)
-         && o.lease_epoch >= std::max(gate_->fence(oms_lease_role), highest_seen());
+  return recheck(o, now_ns).admitted();
 }
 
 fence_verdict& order_fence::note(fence_verdict& v) {

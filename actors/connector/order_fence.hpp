@@ -68,6 +68,9 @@ public:
   // adapter (a queue, a reconnect, a REST fallback) goes out: the lease is
   // still held and no newer epoch has come since admit().
   bool still_admits(const order_request& o, int64_t now_ns) const;
+  // The same question's verdict, uncounted: why an order that waited was
+  // refused after all (the reject's reason and describe()).
+  fence_verdict recheck(const order_request& o, int64_t now_ns) const;
 
   // The reject's detail for a refusal, naming both epochs (fenced) or the
   // lease that ended (no lease).
@@ -80,6 +83,8 @@ public:
 
 private:
   fence_verdict& note(fence_verdict& v);
+  // Whether the role's lease is not held now; if so, fills in `v` (uncounted).
+  bool lease_lapsed(fence_verdict& v, int64_t now_ns) const;
 
   const lease_gate* gate_;
   std::string role_;

@@ -25,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "actors/connector/late_refusal.hpp"
 #include "messages/kill.hpp"
 #include "messages/order_history.hpp"
 #include "messages/orders.hpp"
@@ -48,6 +49,10 @@ struct adapter_context {
   // For adapters whose orders wait after the shell's check (a queue, a
   // reconnect, a REST fallback): asked again right before they go out.
   std::function<bool(const order_request&)> admits;
+  // Why `admits` said no, asked right after it did: the kill gate's
+  // (kill_gate_closed), or the trading lease's (no_trading_lease,
+  // fenced_epoch, with the fence's detail). Empty: the gate's.
+  std::function<late_refusal(const order_request&)> why_refused;
 };
 
 // What the venue offers beyond the required calls.

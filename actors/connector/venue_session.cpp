@@ -22,6 +22,12 @@ venue_order_state to_state(const venue_order& o) {
 
 } // namespace
 
+order_reject venue_session::late_reject(const order_request& o, const std::string& where) const {
+  auto why = why_refused_ ? why_refused_(o) : late_refusal{};
+  return reject(o, why.reason,
+                why.detail.empty() ? "kill gate closed " + where : why.detail + " (" + where + ")");
+}
+
 venue_session::venue_session(gateway_config cfg, std::vector<symbol> symbols)
   : gateway_(std::move(cfg)), symbols_(std::move(symbols)) {
 }
@@ -109,8 +115,7 @@ std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
   if (c.call == ws_api_call::place) {
     if (c.gate_closed) {
       ++counters_.gate_refused_late;
-      out.emplace_back(reject(c.order, reject_reason::kill_gate_closed,
-                              "kill gate closed while queued for the WebSocket API"));
+      out.emplace_back(late_reject(c.order, "while queued for the WebSocket API"));
       return out;
     }
     // Nothing left (the connection never opened): REST carries it, unless
@@ -119,8 +124,7 @@ std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
       ++counters_.ws_api_fallbacks;
       if (admits_ && !admits_(c.order)) {
         ++counters_.gate_refused_late;
-        out.emplace_back(reject(c.order, reject_reason::kill_gate_closed,
-                                "kill gate closed before the REST fallback"));
+        out.emplace_back(late_reject(c.order, "before the REST fallback"));
         return out;
       }
       ++counters_.orders_rest;

@@ -6,12 +6,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <variant>
 #include <vector>
 
 #include "actors/connector/binance_rest_gateway.hpp"
+#include "actors/connector/late_refusal.hpp"
 #include "actors/connector/order_tracker.hpp"
 #include "actors/connector/user_data_codec.hpp"
 #include "actors/connector/ws_api_orders.hpp"
@@ -71,6 +73,10 @@ public:
   // the actor's check: before a queued place is written, before a REST
   // fallback. Set before enable_ws_api_pipeline.
   void set_admission(ws_api_pipeline::order_pred admits) { admits_ = std::move(admits); }
+  // Why an order the admission refused late was refused (empty: the gate's).
+  void set_refusal_reason(std::function<late_refusal(const order_request&)> why) {
+    why_refused_ = std::move(why);
+  }
   // (actor) A kill's first step: places of `which` not yet written are
   // dropped at once, not behind the worker's queue.
   void drop_queued(const std::vector<symbol>& which, const std::string& why);
@@ -166,6 +172,10 @@ private:
   // with their unresolved_ entry (pruned on each poll).
   std::map<client_order_id, int64_t> refused_after_ms_;
   ws_api_pipeline::order_pred admits_;
+  std::function<late_refusal(const order_request&)> why_refused_;
+  // The reject of an order refused after it waited `where` ("before the
+  // REST fallback"), with the reason why_refused_ gives (the gate's if unset).
+  order_reject late_reject(const order_request& o, const std::string& where) const;
   std::map<std::string, asset_balance> balances_;
   session_counters counters_;
 };

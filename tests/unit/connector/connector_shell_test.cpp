@@ -468,8 +468,14 @@ CAF_TEST(an_order_waiting_in_the_adapter_is_asked_about_the_lease_again) {
   CAF_REQUIRE(adapter->ctx.admits);
   CAF_CHECK(adapter->ctx.admits(order_of_epoch(1)));
   CAF_CHECK(!adapter->ctx.admits(order_of_epoch(0)));
+  // Refused late, each with its own reason: not the kill gate's.
+  CAF_REQUIRE(adapter->ctx.why_refused);
+  CAF_CHECK(adapter->ctx.why_refused(order_of_epoch(0)).reason == reject_reason::fenced_epoch);
   lease.drop(connector_role(test_venue));
   CAF_CHECK(!adapter->ctx.admits(order_of_epoch(1)));
+  auto lapsed = adapter->ctx.why_refused(order_of_epoch(1));
+  CAF_CHECK(lapsed.reason == reject_reason::no_trading_lease);
+  CAF_CHECK(lapsed.detail.find("trading lease") != std::string::npos);
 }
 
 // Partition drill finding 2: the venue account belongs to the lease holder.

@@ -124,4 +124,23 @@ CAF_TEST(a_newer_epoch_is_admitted_and_raises_the_bar) {
   CAF_CHECK_EQUAL(f.highest_seen(), 7);
 }
 
+// Why an order that waited was refused after all: the verdict again,
+// uncounted, with the reason the reject carries (not the kill gate's).
+CAF_TEST(a_recheck_names_the_late_refusal_without_counting_it) {
+  order_fence f{&gate, role};
+  gate.hold(role, 3, now + 100 * ms);
+  gate.granted("oms", 2);
+  CAF_CHECK(f.admit(order(3), now).admitted());
+  CAF_CHECK(f.recheck(order(3), now).admitted());
+  auto lapsed = f.recheck(order(3), now + 400 * ms);
+  CAF_CHECK(lapsed.reason() == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(f.describe(lapsed), "this node does not hold the trading lease of role "
+                                      "'connector.testex': epoch 3 ended 300 ms ago");
+  gate.hold(role, 4, now + 1000 * ms);
+  auto fenced = f.recheck(order(2), now);
+  CAF_CHECK(fenced.reason() == reject_reason::fenced_epoch);
+  CAF_CHECK_EQUAL(fenced.bar, 3);
+  CAF_CHECK_EQUAL(f.refused_no_lease() + f.refused_fenced(), 0);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -83,6 +83,41 @@ CAF_TEST(a_connect_failure_after_the_gate_closed_sends_nothing_over_rest) {
   CAF_CHECK_EQUAL(session.counters().gate_refused_late.load(), 1);
 }
 
+// The lease lapsed while the order waited (a failover, not a kill): the
+// reject says so, with the fence's detail, and nothing goes over REST.
+CAF_TEST(a_late_refusal_keeps_the_lease_reason_the_shell_gives) {
+  test::ws_script_server venue([](const std::string&) { return std::string("{}"); },
+                               [](peer&, int) {});
+  venue_session session(rest_at(venue.port()), {usdchf});
+  session.set_admission([](const order_request&) { return false; });
+  session.set_refusal_reason([](const order_request&) {
+    return late_refusal{reject_reason::no_trading_lease,
+                        "this node does not hold the trading lease of role 'connector.binance'"};
+  });
+  ends done;
+  session.enable_ws_api_pipeline(ws_at(venue.port()), {}, done.fn());
+  ws_api_completion c;
+  c.call = ws_api_call::place;
+  c.order = ioc_buy("f2");
+  c.reply.kind = reply_kind::not_sent;
+  c.connect_failed = true;
+  auto rest = only<order_reject>(session.on_ws_api_done(c));
+  CAF_REQUIRE_EQUAL(rest.size(), 1u);
+  CAF_CHECK(rest.front().reason == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(rest.front().detail, "this node does not hold the trading lease of role "
+                                     "'connector.binance' (before the REST fallback)");
+  // Refused inside the pipeline's queue: the same reason.
+  ws_api_completion q;
+  q.call = ws_api_call::place;
+  q.order = ioc_buy("f3");
+  q.gate_closed = true;
+  auto queued = only<order_reject>(session.on_ws_api_done(q));
+  CAF_REQUIRE_EQUAL(queued.size(), 1u);
+  CAF_CHECK(queued.front().reason == reject_reason::no_trading_lease);
+  CAF_CHECK_EQUAL(venue.http_requests(), 0);
+  CAF_CHECK_EQUAL(session.counters().gate_refused_late.load(), 2);
+}
+
 CAF_TEST(a_cancel_the_ws_api_did_not_carry_goes_again_over_rest) {
   std::atomic<int> deletes{0};
   test::ws_script_server venue(
