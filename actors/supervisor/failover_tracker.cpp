@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "actors/supervisor/failover_decisions.hpp"
+
 namespace cwts {
 
 failover_tracker::failover_tracker(std::string active, int64_t failover_after_ns,
@@ -52,9 +54,7 @@ failover_verdict failover_tracker::check(int64_t now_ns, bool active_listed, uin
   // A halted cluster stays halted: a standby that started trading would
   // undo the kill. Asked again until a reset reopens the gate.
   if (gate_level > 0)
-    return refuse("the node's gate is closed at level " + std::to_string(gate_level)
-                  + " (a kill or the durable halt state): the cluster is halted, a reset must "
-                    "reopen it");
+    return refuse(failover::gate_closed_reason(gate_level));
   return failover_verdict::take_over;
 }
 

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include "actors/supervisor/failover_decisions.hpp"
 #include "actors/supervisor/supervisor_internal.hpp"
 
 namespace cwts::supervisor_detail {
@@ -11,7 +12,9 @@ constexpr auto reconcile_poll = std::chrono::milliseconds(100);
 
 } // namespace
 
-// --- failover (failover_tracker.hpp) ---------------------------------------
+// --- failover (failover_tracker.hpp, failover_decisions.hpp) ----------------
+// What to do is decided in failover_decisions.cpp (no actors, unit-tested in
+// failover_decisions_test); here the inputs are gathered and the acts done.
 
 void set_lease_hold(supervisor_ptr self, bool hold) {
   self->state.lease_hold = hold;
@@ -28,12 +31,27 @@ void lease_child_started(supervisor_ptr self, supervised_child& c) {
 // "Trading lease"): takeovers and give-backs follow the lease actor's view.
 bool lease_on(supervisor_ptr self) {
   auto& st = self->state;
-  return !st.cfg.group && !st.cfg.lease_roles.empty() && child_by_role(self, "lease") != nullptr;
+  return failover::lease_on(st.cfg.group, !st.cfg.lease_roles.empty(),
+                            child_by_role(self, "lease") != nullptr);
 }
+
+namespace {
+
+bool standing_by(supervisor_ptr self) {
+  auto& sb = self->state.standby;
+  return sb && !sb->took_over();
+}
+
+uint8_t gate_level(supervisor_ptr self) {
+  auto& gate = self->state.cfg.gate;
+  return gate ? gate->level() : 0;
+}
+
+} // namespace
 
 void arm_lease(supervisor_ptr self, const std::string& why) {
   auto& st = self->state;
-  if (st.lease_armed || !st.standby || st.standby->took_over())
+  if (!failover::may_ask_lease(st.lease_armed, standing_by(self)))
     return;
   st.lease_armed = true;
   spdlog::warn("event=failover_lease_asked node={} active={} roles={} reason=\"{}\" "
@@ -44,10 +62,10 @@ void arm_lease(supervisor_ptr self, const std::string& why) {
 
 void schedule_failover_check(supervisor_ptr self) {
   auto& sb = self->state.standby;
-  if (!sb || sb->deadline_ns() == 0)
+  if (!sb)
     return;
-  auto wait = std::max<int64_t>(sb->deadline_ns() - monotonic_ns(), 0) + 1'000'000;
-  self->delayed_send(self, std::chrono::nanoseconds(wait), tick_atom::value);
+  if (auto wait = failover::next_check_in_ns(sb->deadline_ns(), monotonic_ns()))
+    self->delayed_send(self, std::chrono::nanoseconds(*wait), tick_atom::value);
 }
 
 std::vector<std::string> held_roles(supervisor_ptr self) {
@@ -107,30 +125,30 @@ void on_failover_check(supervisor_ptr self) {
   if (!st.standby)
     return;
   bool listed = st.peers.count(st.standby->active()) > 0;
-  uint8_t level = st.cfg.gate ? st.cfg.gate->level() : 0;
+  uint8_t level = gate_level(self);
   std::string why;
-  switch (st.standby->check(monotonic_ns(), listed, level, why)) {
-    case failover_verdict::take_over:
-      if (lease_on(self)) {
-        // Lost for failover-after: ask for its lease (granted only once its
-        // grant ran out at a majority); the takeover follows the grant.
-        arm_lease(self, "the active was lost for failover-after-ms");
-        break;
-      }
+  auto verdict = st.standby->check(monotonic_ns(), listed, level, why);
+  auto d = failover::on_check(verdict, lease_on(self), level);
+  switch (d.action) {
+    case failover::check_action::ask_lease:
+      arm_lease(self, "the active was lost for failover-after-ms");
+      break;
+    case failover::check_action::take_over:
       take_over(self);
-      return;
-    case failover_verdict::refuse:
+      break;
+    case failover::check_action::refuse:
       ++st.refusals;
       spdlog::error("event=failover_refused node={} active={} lost_at_ns={} roles={} reason=\"{}\" "
                     "action={}",
                     st.cfg.self.value, st.standby->active(),
                     st.standby->lost_at_ns() ? wall_of(st.standby->lost_at_ns()) : 0,
-                    joined(held_roles(self)), why, level > 0 ? "stay_halted" : "keep_waiting");
+                    joined(held_roles(self)), why, d.refusal_action);
       break;
-    case failover_verdict::wait:
+    case failover::check_action::wait:
       break;
   }
-  schedule_failover_check(self);
+  if (d.reschedule)
+    schedule_failover_check(self);
 }
 
 // The OMS said it is reconciled: the takeover is done. The log line's
@@ -169,12 +187,15 @@ void on_oms_reconciled(supervisor_ptr self, const caf::actor& oms) {
 // are unexplained (only an operator ends that).
 void on_reconcile_poll(supervisor_ptr self) {
   auto& st = self->state;
-  if (!st.takeover.awaiting_reconcile)
-    return;
   auto* oms = child_by_role(self, "oms");
-  if (!oms || !oms->handle) {
-    poll_reconciled(self);
-    return;
+  switch (failover::on_reconcile_poll(st.takeover.awaiting_reconcile, oms && oms->handle)) {
+    case failover::reconcile_action::ask:
+      break;
+    case failover::reconcile_action::poll:
+      poll_reconciled(self);
+      return;
+    default:
+      return;
   }
   auto handle = oms->handle;
   self->request(handle, std::chrono::seconds(2), precond_atom::value)
@@ -182,12 +203,14 @@ void on_reconcile_poll(supervisor_ptr self) {
       [self, handle](const reset_precondition& p) {
         auto& st = self->state;
         auto& t = st.takeover;
-        if (!t.awaiting_reconcile)
+        auto next = failover::on_reconcile_answer(t.awaiting_reconcile, p.reconciled,
+                                                  p.unexplained, t.unexplained_logged);
+        if (next == failover::reconcile_action::stop)
           return;
-        if (p.reconciled)
+        if (next == failover::reconcile_action::reconciled)
           return on_oms_reconciled(self, handle);
         t.unexplained = p.unexplained;
-        if (t.unexplained && !t.unexplained_logged) {
+        if (next == failover::reconcile_action::halted) {
           t.unexplained_logged = true;
           spdlog::error("event=failover_halted node={} active={} reason=\"the OMS did not "
                         "reconcile with the venue: positions unexplained, orders refused until "
@@ -204,10 +227,10 @@ void on_reconcile_poll(supervisor_ptr self) {
 // it, so the two never trade side by side.
 void give_roles_back(supervisor_ptr self, const std::string& new_active) {
   auto& st = self->state;
-  if (st.cfg.group)
-    return;
-  if (st.standby && !st.standby->took_over() && st.standby->active() == new_active)
-    return; // already standing by for it
+  if (!failover::should_give_roles_back(st.cfg.group, standing_by(self),
+                                        st.standby ? st.standby->active() : std::string(),
+                                        new_active))
+    return; // a group, or already standing by for it
   std::vector<std::string> stopped;
   for (auto i = st.children.size(); i-- > 0;) {
     auto& c = st.children[i];
@@ -261,58 +284,57 @@ void start_standby(supervisor_ptr self) {
 // word (a restarted grantor, a lapsed link) is no reason to stop trading. A
 // standby asks for the lease once it saw the active hold it (its requests
 // still wait for a pre-vote, lease_session.hpp), and takes over when a
-// majority granted it every leased role.
+// majority granted it every leased role. The decision is
+// failover::on_lease_view (failover_decisions.hpp); this acts on it.
 void on_lease_view(supervisor_ptr self, const lease_view& v) {
   auto& st = self->state;
-  if (!lease_on(self) || st.stopping)
-    return;
-  bool standing_by = st.standby && !st.standby->took_over();
-  if (!standing_by) {
-    if (v.superseded_by.empty() || v.superseded_by == st.cfg.self.value)
+  failover::lease_facts f;
+  f.lease_on = lease_on(self);
+  f.stopping = st.stopping;
+  f.standing_by = standing_by(self);
+  f.self = st.cfg.self.value;
+  if (f.standing_by)
+    f.active = st.standby->active();
+  f.gate_level = gate_level(self);
+  f.lease_armed = st.lease_armed;
+  f.refusal_logged = st.lease_refusal_logged;
+  auto d = failover::on_lease_view(
+    f, failover::lease_seen{v.all_held, v.other, v.other_epoch, v.superseded_by,
+                            v.superseded_epoch});
+  switch (d.action) {
+    case failover::lease_action::none:
       return;
-    ++st.lease_supersessions;
-    spdlog::error("event=lease_superseded node={} holder={} epoch={} action=give_roles_back",
-                  st.cfg.self.value, v.superseded_by, v.superseded_epoch);
-    give_roles_back(self, v.superseded_by);
-    return;
-  }
-  if (v.all_held) {
-    uint8_t level = st.cfg.gate ? st.cfg.gate->level() : 0;
-    if (level == 0) {
+    case failover::lease_action::give_roles_back:
+      ++st.lease_supersessions;
+      spdlog::error("event=lease_superseded node={} holder={} epoch={} action=give_roles_back",
+                    st.cfg.self.value, d.to, d.epoch);
+      give_roles_back(self, d.to);
+      return;
+    case failover::lease_action::take_over:
       take_over(self);
       return;
-    }
-    // A halted cluster stays halted: the lease is given back unused.
-    auto why = "the node's gate is closed at level " + std::to_string(level)
-               + " (a kill or the durable halt state): the cluster is halted, a reset must "
-                 "reopen it";
-    st.lease_armed = false;
-    set_lease_hold(self, false);
-    if (why != st.lease_refusal_logged) {
-      st.lease_refusal_logged = why;
-      ++st.refusals;
-      spdlog::error("event=failover_refused node={} active={} roles={} reason=\"{}\" "
-                    "action=stay_halted",
-                    st.cfg.self.value, st.standby->active(), joined(held_roles(self)), why);
-    }
-    return;
+    case failover::lease_action::hand_back_halted:
+      st.lease_armed = false;
+      set_lease_hold(self, false);
+      if (d.log) {
+        st.lease_refusal_logged = d.why;
+        ++st.refusals;
+        spdlog::error("event=failover_refused node={} active={} roles={} reason=\"{}\" "
+                      "action=stay_halted",
+                      st.cfg.self.value, st.standby->active(), joined(held_roles(self)), d.why);
+      }
+      return;
+    case failover::lease_action::ask_lease:
+      arm_lease(self, d.why);
+      return;
+    case failover::lease_action::note_held:
+      st.lease_refusal_logged = d.why;
+      ++st.lease_refusals; // not failover.refusals: those say the node is halted
+      spdlog::warn("event=failover_refused node={} active={} roles={} reason=\"{}\" "
+                   "action=keep_standing_by",
+                   st.cfg.self.value, st.standby->active(), joined(held_roles(self)), d.why);
+      return;
   }
-  if (!st.lease_armed) {
-    if (v.other == st.standby->active() && (!st.cfg.gate || st.cfg.gate->level() == 0))
-      arm_lease(self, "the active's lease is seen held (epoch " + std::to_string(v.other_epoch)
-                        + "): a request every renew-ms, granted once it ran out");
-    return;
-  }
-  if (v.other.empty())
-    return;
-  auto why = "lease held by " + v.other + " (epoch " + std::to_string(v.other_epoch) + ")";
-  if (why == st.lease_refusal_logged)
-    return;
-  st.lease_refusal_logged = why;
-  ++st.lease_refusals; // not failover.refusals: those say the node is halted
-  spdlog::warn("event=failover_refused node={} active={} roles={} reason=\"{}\" "
-               "action=keep_standing_by",
-               st.cfg.self.value, st.standby->active(), joined(held_roles(self)), why);
 }
 
 void add_failover_stats(supervisor_ptr self, std::map<std::string, int64_t>& c) {
