@@ -173,12 +173,13 @@ void run_disconnect_channel(kill_ptr self, const kill_command& cmd) {
 
 // Who sends the level-4 disconnect: the node whose risk flattens (to every
 // connector), or each connector's own node when no risk is in the cluster.
+// Asked again when a channel ends: the directory may have changed since the
+// kill's plan was made (kill_plan.hpp).
 bool flattens_here(kill_ptr self, const kill_command& cmd) {
-  return cmd.level >= kill_level::flatten && local_role(self, "risk");
+  return kill_plan::flattens_here(cmd.level, roles_now(self));
 }
 bool disconnects_after_venue(kill_ptr self, const kill_command& cmd) {
-  return cmd.level == kill_level::full_stop && !local_connectors(self).empty()
-         && !role(self, "risk");
+  return kill_plan::disconnects_after_venue(cmd.level, roles_now(self));
 }
 
 // A venue channel has not confirmed after its quick retries: the operator
@@ -203,26 +204,26 @@ void escalate_channel(kill_ptr self, const kill_command& cmd, const channel_resu
 }
 
 // One venue channel per local connector, all started at once: each retries
-// on its own until its venue confirms nothing is open: quick retries first
-// (200, 400, 800 ms), then it is escalated and goes on at the slow interval
-// while the gate stays closed at level 2 or more. A venue that fails or
-// hangs delays no other: its retry timer is keyed by (kill, venue).
+// on its own until its venue confirms nothing is open, on the schedule of
+// kill_plan::judge_venue_attempt: quick retries first (200, 400, 800 ms),
+// then it is escalated and goes on at the slow interval while the gate
+// stays closed at level 2 or more. A venue that fails or hangs delays no
+// other: its retry timer is keyed by (kill, venue).
 void run_venue_channel(kill_ptr self, const kill_command& cmd, const venue_name& venue,
                        caf::actor connector, int attempt) {
   auto started = monotonic_ns();
   auto after = [=](const channel_result& r) {
-    bool confirmed = r.ok && r.open_orders_after <= 0;
-    int quick = self->state.cfg.venue_channel_retries;
-    if (!confirmed && attempt == quick)
+    auto v = kill_plan::judge_venue_attempt(
+      kill_plan::venue_retry_policy{self->state.cfg.venue_channel_retries,
+                                    self->state.cfg.venue_channel_slow_retry},
+      attempt, r.ok, r.open_orders_after);
+    if (v.escalate)
       escalate_channel(self, cmd, r);
-    if (!confirmed) {
-      auto delay = attempt < quick ? std::chrono::milliseconds(200 << attempt)
-                                   : self->state.cfg.venue_channel_slow_retry;
-      self->delayed_send(self, delay, retry_atom::value, cmd, attempt + 1, venue.value);
-    }
+    if (v.retry_in)
+      self->delayed_send(self, *v.retry_in, retry_atom::value, cmd, attempt + 1, venue.value);
     // The level-4 disconnect of this venue waits for its venue channel's
     // verdict, not for the slow retries.
-    if ((confirmed || attempt == quick) && disconnects_after_venue(self, cmd))
+    if (v.verdict_reached && disconnects_after_venue(self, cmd))
       run_venue_disconnect(self, cmd, venue, connector);
   };
   self->request(connector, self->state.cfg.channel_timeout, cancel_all_atom::value, cmd)
@@ -253,7 +254,7 @@ void run_risk_freeze_channel(kill_ptr self, const kill_command& cmd, caf::actor 
 // and answers once they are flat (or after its last round).
 void run_flatten_channel(kill_ptr self, const kill_command& cmd) {
   run_channel(self, cmd, local_role(self, "risk"), flatten_atom::value, "flatten", {}, false, [=] {
-    if (cmd.level == kill_level::full_stop)
+    if (kill_plan::disconnects_after_flatten(cmd.level))
       run_disconnect_channel(self, cmd);
   });
 }

@@ -37,6 +37,17 @@ std::map<venue_name, caf::actor> local_connectors(kill_ptr self) {
   return out;
 }
 
+kill_plan::node_roles roles_now(kill_ptr self) {
+  kill_plan::node_roles r;
+  r.risk_here = static_cast<bool>(local_role(self, "risk"));
+  r.risk_in_cluster = static_cast<bool>(role(self, "risk"));
+  r.oms_here = static_cast<bool>(local_role(self, "oms"));
+  for (auto& entry : local_connectors(self))
+    r.venues_here.push_back(entry.first);
+  r.connectors_in_cluster = connectors_in(self->state.dir).size();
+  return r;
+}
+
 std::vector<caf::actor> peers(kill_ptr self) {
   std::vector<caf::actor> out;
   for (auto& [name, handle] : self->state.dir)
@@ -204,12 +215,18 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
   // Which path's copy closed this node's gate (0 request, 1 CAF, 2 fan-out).
   st.last_kill["last.first_path." + st.cfg.core.self.value]
     = std::string(via) == "peer" ? 1 : std::string(via) == "fanout" ? 2 : 0;
+  // Which channels run here, in what order and what each waits for
+  // (kill_plan.hpp): from the kill and the roles the directory lists now.
+  auto plan = kill_plan::plan_channels(
+    kill_plan::kill_facts{cmd.level, cmd.scope, d.ack.applied}, roles_now(self),
+    kill_plan::node_outputs{!self->state.cfg.audit_path.empty(),
+                            self->state.cfg.compliance_configured});
   // The notification is durable before the halt state: once that is written
   // a resent kill is a duplicate and nothing would write the notification
   // later, so a crash between the two must find it already in the outbox
   // (the other way round, a notification of a kill the gate did apply).
   std::optional<channel_result> compliance;
-  if (d.ack.applied && self->state.cfg.compliance_configured)
+  if (plan.runs(kill_plan::step_kind::compliance))
     compliance = run_compliance_channel(self, cmd, d.ack);
   // Durable before the ack: a node that acknowledged a halt comes back halted.
   if (d.ack.applied) {
@@ -217,31 +234,7 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
     if (!why.empty())
       d.ack.error = why;
   }
-  auto oms = local_role(self, "oms");
-  auto connectors = local_connectors(self);
-  bool cancel = d.ack.applied && cmd.level >= kill_level::cancel_all;
-  // A strategy's orders share symbols with others: the OMS cancels them one
-  // by one; the venue's cancel-all per symbol would take the others too.
-  bool venue = cancel && !connectors.empty() && cmd.scope != kill_scope::strategy;
-  bool flatten = d.ack.applied && flattens_here(self, cmd);
-  // Disconnect channels: after the flatten, one per connector of the
-  // cluster (one failure when there is none); else one per local venue
-  // channel.
-  int32_t disconnects = 0;
-  if (d.ack.applied && cmd.level == kill_level::full_stop) {
-    if (flatten)
-      disconnects = std::max<int32_t>(1, static_cast<int32_t>(connectors_in(self->state.dir).size()));
-    else if (venue && disconnects_after_venue(self, cmd))
-      disconnects = static_cast<int32_t>(connectors.size());
-  }
-  bool disconnect = disconnects > 0;
-  auto risk = d.ack.applied ? local_role(self, "risk") : caf::actor{};
-  bool audited = d.ack.applied && !self->state.cfg.audit_path.empty();
-  bool reported = compliance.has_value();
-  d.ack.channels_started = (cancel && oms ? 1 : 0)
-                           + (venue ? static_cast<int32_t>(connectors.size()) : 0)
-                           + (flatten ? 1 : 0) + disconnects + (risk ? 1 : 0) + (audited ? 1 : 0)
-                           + (reported ? 1 : 0);
+  d.ack.channels_started = plan.channels_started();
   if (self->state.core->on_ack(d.ack) && d.ack.applied) {
     auto& m = self->state.last_kill;
     m["last.gate_close_ns." + d.ack.node.value] = d.ack.gate_close_ns;
@@ -270,30 +263,44 @@ std::string handle_decision(kill_ptr self, const kill_command& received, kill_de
                cmd.id.value, to_string(cmd.level), to_string(cmd.scope), cmd.origin.value,
                cmd.issuer.value, d.ack.verify_ns / 1e3, d.ack.gate_close_ns / 1e3, cmd.reason);
   notify_trading_state(self);
-  if (audited) {
-    // The command and our ack on disk (fdatasync'ed) before any channel ran.
-    bool ok = self->state.audit && self->state.audit_failures == audit_failures;
-    record_channel(self, cmd,
-                   channel_result{cmd.id, self->state.cfg.core.self, "audit", ok,
-                                  monotonic_ns() - audit_started, 0, 0, -1,
-                                  ok ? "" : self->state.audit ? "audit write failed (see log)"
-                                                              : "audit log not open"});
+  auto connectors = local_connectors(self);
+  for (auto& step : plan.at_start) {
+    switch (step.kind) {
+      case kill_plan::step_kind::audit: {
+        // The command and our ack on disk (fdatasync'ed) before any channel ran.
+        bool ok = self->state.audit && self->state.audit_failures == audit_failures;
+        record_channel(self, cmd,
+                       channel_result{cmd.id, self->state.cfg.core.self, "audit", ok,
+                                      monotonic_ns() - audit_started, 0, 0, -1,
+                                      ok                  ? ""
+                                      : self->state.audit ? "audit write failed (see log)"
+                                                          : "audit log not open"});
+        break;
+      }
+      case kill_plan::step_kind::risk_freeze:
+        run_risk_freeze_channel(self, cmd, local_role(self, "risk"));
+        break;
+      case kill_plan::step_kind::oms:
+        run_oms_channel(self, cmd, local_role(self, "oms"));
+        break;
+      case kill_plan::step_kind::flatten:
+        run_flatten_channel(self, cmd);
+        break;
+      case kill_plan::step_kind::venue_cancel_all:
+        if (auto c = connectors.find(step.venue); c != connectors.end())
+          run_venue_channel(self, cmd, c->first, c->second, 0);
+        break;
+      case kill_plan::step_kind::disconnect_timer:
+        // A connector whose flattening node never asks (it died, or was cut
+        // off) is still cut, after the time a flatten may take.
+        self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
+        break;
+      case kill_plan::step_kind::compliance:
+        if (compliance)
+          record_channel(self, cmd, std::move(*compliance));
+        break;
+    }
   }
-  if (risk)
-    run_risk_freeze_channel(self, cmd, risk);
-  if (cancel && oms)
-    run_oms_channel(self, cmd, oms);
-  else if (flatten)
-    run_flatten_channel(self, cmd);
-  if (venue)
-    for (auto& [name, connector] : connectors)
-      run_venue_channel(self, cmd, name, connector, 0);
-  // A connector whose flattening node never asks (it died, or was cut off)
-  // is still cut, after the time a flatten may take.
-  if (d.ack.applied && cmd.level == kill_level::full_stop && !connectors.empty() && !disconnect)
-    self->delayed_send(self, self->state.cfg.channel_timeout, disconnect_atom::value, cmd);
-  if (compliance)
-    record_channel(self, cmd, std::move(*compliance));
   return "";
 }
 

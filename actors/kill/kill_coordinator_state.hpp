@@ -15,6 +15,7 @@
 #include "actors/kill/audit_chain.hpp"
 #include "actors/kill/kill_audit_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/kill/kill_plan.hpp"
 #include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
 #include "actors/kill/role_watch.hpp"
@@ -92,6 +93,9 @@ caf::actor local_role(kill_ptr self, const std::string& name);
 // This node's venue connectors (roles connector.<venue>), by venue.
 std::map<venue_name, caf::actor> local_connectors(kill_ptr self);
 std::vector<caf::actor> peers(kill_ptr self);
+// What the directory lists now, here and in the cluster, as the channel
+// plan (kill_plan.hpp) takes it.
+kill_plan::node_roles roles_now(kill_ptr self);
 
 // Appends to the audit log (logs and counts a failure; never throws).
 void audit(kill_ptr self, const audit_record& r, bool sync);
@@ -136,6 +140,7 @@ void record_channel(kill_ptr self, const kill_command& cmd, channel_result r);
 channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
                               int64_t started, const std::string& error,
                               const venue_name& venue = {});
+// The plan's decisions (kill_plan.hpp) on the directory as it is now.
 bool flattens_here(kill_ptr self, const kill_command& cmd);
 bool disconnects_after_venue(kill_ptr self, const kill_command& cmd);
 void run_venue_channel(kill_ptr self, const kill_command& cmd, const venue_name& venue,
