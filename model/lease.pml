@@ -279,6 +279,7 @@ inline part(c) {
   if :: plan & 1 -> start_round(c) :: else -> skip fi;
   if :: plan & 2 -> answer(1 - c, c); pend[c] = pend[c] & ~(1 << (1 - c)) :: else -> skip fi;
   if :: plan & 4 -> answer(W, c); pend[c] = pend[c] & ~(1 << W) :: else -> skip fi;
+  watch();
   plan = 0
 }
 #define CAN(c, p) ((!((p) & 1) || c_round[c] < ROUNDS) \
@@ -343,3 +344,6 @@ ltl gate_closes_in_bound { [] !held_too_long }
  * of the member that holds the lease (a restarted or cut-off grantor's
  * single grant of a newer epoch fences nobody). */
 ltl fence_spares_holder { [] !holder_fenced }
+/* The three above in one search (the pass run: one search of the state
+ * space instead of three); the broken variants run against each alone. */
+ltl lease_safe { [] !(two_holders || held_too_long || holder_fenced) }
