@@ -5,8 +5,8 @@
 // lease is held, and the order carries the lease's epoch so that a connector
 // can refuse what an older holder still sends (fencing).
 //
-// Time-based on purpose: the holder's lease ends at `until` (monotonic ns of
-// this node's clock, already shortened by the drift bound), and the order
+// Time-based on purpose: the holder's lease ends at `until` (lease_clock_ns
+// of this node, already shortened by the drift bound), and the order
 // path compares that with the clock at the moment it sends. The gate closes
 // on time even when the lease actor is slow, blocked or dead: no message has
 // to arrive for a lapsed lease to stop trading.
@@ -23,7 +23,20 @@
 #include <string>
 #include <string_view>
 
+#include <time.h>
+
 namespace cwts {
+
+// The clock of every lease instant: grants, holds, the order path's checks,
+// the partition drill's measurements. CLOCK_BOOTTIME, not steady_clock
+// (CLOCK_MONOTONIC): it also counts the time a suspended machine slept, so a
+// holder that wakes after its lease ran out sees it ended, as the grantors,
+// who kept counting, do. Monotonic and system-wide like steady_clock.
+inline int64_t lease_clock_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 class lease_gate {
 public:

@@ -56,13 +56,13 @@ connector::adapter_context context_of(connector_ptr self) {
   const kill_gate* gate = st.cfg.gate;
   auto fence = st.fence;
   ctx.admits = [gate, fence](const order_request& o) {
-    return (gate == nullptr || gate_admits(*gate, o)) && fence->still_admits(o, monotonic_ns());
+    return (gate == nullptr || gate_admits(*gate, o)) && fence->still_admits(o, lease_clock_ns());
   };
   ctx.why_refused = [gate, fence](const order_request& o) {
     connector::late_refusal r; // the gate's, also when all admits again by now
     if (gate != nullptr && !gate_admits(*gate, o))
       return r;
-    auto v = fence->recheck(o, monotonic_ns());
+    auto v = fence->recheck(o, lease_clock_ns());
     if (!v.admitted()) {
       r.reason = v.reason();
       r.detail = fence->describe(v);

@@ -110,7 +110,7 @@ caf::result<channel_result> cancel_all(connector_ptr self, const kill_command& c
   // node's own orders (cancel_scope.hpp; partition drill finding 2).
   auto scope = connector::decide_cancel_scope(st.cfg.lease, st.fence->role(),
                                               connector::oms_lease_role,
-                                              st.fence->highest_seen(), monotonic_ns());
+                                              st.fence->highest_seen(), lease_clock_ns());
   if (scope.scoped && !st.adapter->capabilities().cancel_own) {
     // The kill must stop trading: without a cancel by own id on this
     // protocol, the account-wide cancel-all runs (it may cancel a lease

@@ -68,7 +68,7 @@ order_book_snapshot take_book_snapshot(market_source* stream, const std::vector<
 
 std::vector<adapter_output> place_fenced(venue_adapter& adapter, order_fence& fence,
                                          const kill_gate* gate, const order_request& req) {
-  auto v = fence.admit(req, monotonic_ns());
+  auto v = fence.admit(req, lease_clock_ns());
   if (v.admitted())
     return adapter.place(req, gate == nullptr || gate_admits(*gate, req));
   auto why = fence.describe(v);

@@ -53,7 +53,7 @@ std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool jou
   // The trading lease last, nearest the send (lease_stamp.hpp): a node that
   // does not hold role "oms" now sends nothing; the epoch goes on the order.
   // An order held for its batch's commit asks again as it leaves (send_to_venue).
-  auto lease = oms::stamp_lease(st.cfg.lease, monotonic_ns());
+  auto lease = oms::stamp_lease(st.cfg.lease, lease_clock_ns());
   if (!lease.held)
     return refuse(reject_reason::no_trading_lease, std::move(lease.why));
   return lease.epoch;

@@ -165,7 +165,7 @@ void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch, bool r
   // lease's drift margin, so the lease is asked again as the order leaves,
   // and the epoch read then is the one it carries.
   st.commits.hold([self, req, epoch, replacement, leave] {
-    auto now = oms::stamp_lease_again(self->state.cfg.lease, monotonic_ns(), epoch);
+    auto now = oms::stamp_lease_again(self->state.cfg.lease, lease_clock_ns(), epoch);
     if (now.held)
       return leave(req, now.epoch);
     self->state.sent_at.erase(req.id);

@@ -25,7 +25,7 @@ open_orders_answer on_open_orders_query(oms_ptr self, const open_orders_query& q
   // The trading lease of role "oms" (common/lease_gate.hpp): a standby, or
   // a node that has not been granted it yet, sends nothing.
   std::string cannot_send;
-  if (st.cfg.lease && !st.cfg.lease->check("oms", monotonic_ns()))
+  if (st.cfg.lease && !st.cfg.lease->check("oms", lease_clock_ns()))
     cannot_send = "no trading lease of role 'oms' held now";
   auto answer = oms::answer_open_orders(q, st.cfg.self, known, not_ready, cannot_send, live);
   if (answer.refused)

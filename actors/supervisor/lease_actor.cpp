@@ -45,7 +45,7 @@ struct lease_state {
 using lease_ptr = caf::stateful_actor<lease_state>*;
 
 int64_t now_mono() {
-  return monotonic_ns();
+  return lease_clock_ns();
 }
 
 int64_t now_wall() {
@@ -246,13 +246,19 @@ void on_reply(lease_ptr self, const std::string& asked, const lease_reply& r, bo
   }
 }
 
-void send_round(lease_ptr self) {
+// Leases whose end has passed, each said once with when its gate closed.
+void log_lost(lease_ptr self, int64_t now) {
   auto& st = self->state;
-  auto now = now_mono();
   for (auto& l : st.session->take_lost(now))
     spdlog::error("event=lease_lost node={} role={} epoch={} held_until_ns={} "
                   "held_until_wall_ns={} action=gate_closed",
                   st.cfg.self.value, l.role, l.epoch, l.until_ns, wall_of(l.until_ns));
+}
+
+void send_round(lease_ptr self) {
+  auto& st = self->state;
+  auto now = now_mono();
+  log_lost(self, now);
   std::vector<lease_lapse> failed;
   auto items = st.session->start_round(now, failed);
   for (auto& f : failed)
@@ -295,6 +301,14 @@ void give_up(lease_ptr self, const std::vector<std::pair<std::string, int64_t>>&
       self->send(peer, lease_atom::value, rel);
     spdlog::warn("event=lease_released node={} role={} epoch={}", st.cfg.self.value, role, epoch);
   }
+}
+
+// Leaving hold. A lease that ran out before (the process stopped past its
+// end, then told to stand by before its next round) was lost, not given up:
+// said first, so the log shows when its gate closed.
+void stop_holding(lease_ptr self) {
+  log_lost(self, now_mono());
+  give_up(self, self->state.session->set_hold(false));
 }
 
 actor_stats make_stats(lease_ptr self) {
@@ -346,7 +360,7 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
                st.grantor->quiet_until_ns() > 0 ? st.grantor->grant_ns() / 1'000'000 : 0);
   self->send(self, tick_atom::value);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    give_up(self, self->state.session->set_hold(false));
+    stop_holding(self);
     self->quit(msg.reason);
   });
   return metrics::measured(self, "lease", {
@@ -375,8 +389,10 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
     [self](lease_atom, bool hold) {
       if (!self->state.guard.local(self, "mode"))
         return;
-      auto given_up = self->state.session->set_hold(hold);
-      give_up(self, given_up);
+      if (hold)
+        self->state.session->set_hold(true); // nothing to give up
+      else
+        stop_holding(self);
       spdlog::info("event=lease_mode node={} mode={}", self->state.cfg.self.value,
                    hold ? "hold" : "watch");
     },

@@ -37,8 +37,9 @@ struct scenario_ctx {
 // The cut lasts `length` from the scenario's first cut (a partition's
 // stated duration, not a wait for something to happen).
 void hold_cut(scenario_ctx& c, ms length) {
-  auto cut_at = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(c.lab.cut_mono_ns()));
-  std::this_thread::sleep_until(cut_at + length);
+  auto left = std::chrono::nanoseconds(c.lab.cut_mono_ns() - c.lab.mono_now_ns()) + length;
+  if (left.count() > 0)
+    std::this_thread::sleep_for(left);
 }
 
 void wait_gate_closed(scenario_ctx& c) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/lease_gate.hpp"
 #include "nodes/cluster/admin_probe.hpp"
 
 namespace cwts::cluster {
@@ -20,11 +21,9 @@ int64_t partition_lab::wall_now_ns() {
 }
 
 int64_t partition_lab::mono_now_ns() {
-  // The nodes' held_until_ns is steady_clock too (messages/time.hpp
-  // monotonic_ns): one CLOCK_MONOTONIC for every process on this host.
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           clock_type::now().time_since_epoch())
-    .count();
+  // The nodes' held_until_ns is on the lease clock (common/lease_gate.hpp
+  // lease_clock_ns): one CLOCK_BOOTTIME for every process on this host.
+  return lease_clock_ns();
 }
 
 bool partition_lab::record(const std::string& why, const std::string& what) {
