@@ -42,6 +42,9 @@
  *   NO_QUIET          broken: a restarted grantor grants at once
  *   COUNT_NONMEMBERS  broken: a grant from OUT counts toward the majority
  *   FENCE_ON_ONE_GRANT broken: a connector's fence rises on one member's grant
+ *   COUNT_FROM_ANSWER broken: the holder counts its lease from the majority's
+ *                     answer, not from its round's start
+ *   NO_GRANT_MARGIN   broken: a grantor counts D, not D * (1 + drift), of its clock
  *   TMAX=n, ROUNDS=n  the bound: ticks of real time, rounds per candidate
  */
 
@@ -57,7 +60,11 @@
 #define GRANT 5
 #else
 #define HOLD  4    /* scaled(duration, drift, -1) */
+#ifdef NO_GRANT_MARGIN
+#define GRANT 5
+#else
 #define GRANT 6    /* lease_grantor::grant_ns: scaled(duration, drift, +1) */
+#endif
 #endif
 #ifndef TMAX
 #define TMAX 9
@@ -157,7 +164,11 @@ inline take_answer(tc, tg, te) {
      c_granted[tc] = c_granted[tc] | (1 << tg);
      if
      :: COUNT(c_granted[tc]) >= MAJORITY && c_sent[tc] + HOLD > c_until[tc] ->
+#ifdef COUNT_FROM_ANSWER
+        c_until[tc] = LOCAL(tc) + HOLD; c_bought_real[tc] = c_sent_real[tc];
+#else
         c_until[tc] = c_sent[tc] + HOLD; c_bought_real[tc] = c_sent_real[tc];
+#endif
         c_heldonce[tc] = 1;
         /* lease_actor announce_acquired: its own fence, the notice with
          * the majority's signed grants to every member (on_notice:
