@@ -32,8 +32,9 @@ function(cwts_apply_test_settings dir)
   target_link_libraries(cwts_caf_test_engine PUBLIC caf::core)
   cwts_warnings(cwts_caf_test_engine)
   foreach(t cwts_caf_test_engine ${targets})
-    # After CMAKE_CXX_FLAGS_RELEASE's -O3: the last -O wins.
-    target_compile_options(${t} PRIVATE -O1)
+    # After CMAKE_CXX_FLAGS_RELEASE's -O3: the last -O wins. A Debug or
+    # sanitizer build keeps its own level.
+    target_compile_options(${t} PRIVATE $<$<CONFIG:Release,RelWithDebInfo,MinSizeRel>:-O1>)
     get_target_property(type ${t} TYPE)
     if(type STREQUAL "EXECUTABLE")
       # A binary with its own main never pulls caf_test_main.cpp's object.

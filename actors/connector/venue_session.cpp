@@ -22,8 +22,8 @@ venue_order_state to_state(const venue_order& o) {
 
 } // namespace
 
-order_reject venue_session::late_reject(const order_request& o, const std::string& where) const {
-  auto why = why_refused_ ? why_refused_(o) : late_refusal{};
+order_reject venue_session::late_reject(const order_request& o, const std::string& where,
+                                        const late_refusal& why) const {
   return reject(o, why.reason,
                 why.detail.empty() ? "kill gate closed " + where : why.detail + " (" + where + ")");
 }
@@ -88,6 +88,7 @@ void venue_session::enable_ws_api_pipeline(ws_api_config cfg, ws_api_pipeline_co
   pipeline_ = std::make_unique<ws_api_pipeline>(std::move(cfg), pipeline, std::move(on_done));
   pipeline_->set_time_offset_ms(gateway_.time_offset_ms());
   pipeline_->set_admission(admits_);
+  pipeline_->set_refusal_reason(why_refused_);
 }
 
 void venue_session::drop_queued(const std::vector<symbol>& which, const std::string& why) {
@@ -115,7 +116,7 @@ std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
   if (c.call == ws_api_call::place) {
     if (c.gate_closed) {
       ++counters_.gate_refused_late;
-      out.emplace_back(late_reject(c.order, "while queued for the WebSocket API"));
+      out.emplace_back(late_reject(c.order, "while queued for the WebSocket API", c.refusal));
       return out;
     }
     // Nothing left (the connection never opened): REST carries it, unless
@@ -124,7 +125,8 @@ std::vector<session_output> venue_session::on_ws_api_done(ws_api_completion c) {
       ++counters_.ws_api_fallbacks;
       if (admits_ && !admits_(c.order)) {
         ++counters_.gate_refused_late;
-        out.emplace_back(late_reject(c.order, "before the REST fallback"));
+        out.emplace_back(late_reject(c.order, "before the REST fallback",
+                                     why_refused_ ? why_refused_(c.order) : late_refusal{}));
         return out;
       }
       ++counters_.orders_rest;

@@ -73,7 +73,8 @@ public:
   // the actor's check: before a queued place is written, before a REST
   // fallback. Set before enable_ws_api_pipeline.
   void set_admission(ws_api_pipeline::order_pred admits) { admits_ = std::move(admits); }
-  // Why an order the admission refused late was refused (empty: the gate's).
+  // Why an order the admission refused late was refused (empty: the gate's),
+  // asked at the refusal. Set before enable_ws_api_pipeline.
   void set_refusal_reason(std::function<late_refusal(const order_request&)> why) {
     why_refused_ = std::move(why);
   }
@@ -174,8 +175,9 @@ private:
   ws_api_pipeline::order_pred admits_;
   std::function<late_refusal(const order_request&)> why_refused_;
   // The reject of an order refused after it waited `where` ("before the
-  // REST fallback"), with the reason why_refused_ gives (the gate's if unset).
-  order_reject late_reject(const order_request& o, const std::string& where) const;
+  // REST fallback"), for the reason asked when it was refused.
+  order_reject late_reject(const order_request& o, const std::string& where,
+                           const late_refusal& why) const;
   std::map<std::string, asset_balance> balances_;
   session_counters counters_;
 };

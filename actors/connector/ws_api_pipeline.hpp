@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/connector/late_refusal.hpp"
 #include "actors/connector/ws_api_orders.hpp"
 
 namespace cwts::connector {
@@ -64,8 +65,10 @@ struct ws_api_completion {
   // not_sent because the connection could not be opened: nothing of it
   // left, so REST may carry it (never set for a kill's drop or a stop).
   bool connect_failed = false;
-  // not_sent because the kill gate refused it when it was to be written.
+  // not_sent because the admission refused it when it was to be written,
+  // and why, asked at that moment (the kill gate's, or the lease's).
   bool gate_closed = false;
+  late_refusal refusal{};
   // not_sent or unknown because stop() ended it (a level-4 cut or the
   // adapter going): nothing else may be sent for it now.
   bool stopped = false;
@@ -117,6 +120,10 @@ public:
   // Before start(): asked right before each place is written; a refused
   // one ends not_sent with gate_closed.
   void set_admission(order_pred admits) { admits_ = std::move(admits); }
+  // Before start(): why the admission refused a place (empty: the gate's).
+  void set_refusal_reason(std::function<late_refusal(const order_request&)> why) {
+    why_refused_ = std::move(why);
+  }
   // Any thread: every place `in_scope` not yet written ends not_sent with
   // `why` (the kill's cancel-all goes ahead of orders waiting here).
   // Cancels are never dropped.
@@ -149,6 +156,7 @@ private:
   std::atomic<bool> connected_{false};
   std::atomic<int64_t> time_offset_ms_{0};
   order_pred admits_;
+  std::function<late_refusal(const order_request&)> why_refused_;
   ws_api_pipeline_counters counters_;
   std::mutex mtx_; // guards st_ against start/stop from another thread
   std::unique_ptr<state> st_;

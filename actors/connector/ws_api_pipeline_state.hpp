@@ -204,6 +204,8 @@ struct ws_api_pipeline::state {
     if (p.admits_ && !p.admits_(r.c.order)) {
       ++p.counters_.gate_refused;
       r.c.gate_closed = true;
+      if (p.why_refused_)
+        r.c.refusal = p.why_refused_(r.c.order);
       complete(r, reply_kind::not_sent, "kill gate closed");
       return false;
     }

@@ -75,12 +75,15 @@ channel_result on_freeze(risk_ptr self, const kill_command& cmd) {
 
 caf::result<channel_result> on_flatten(risk_ptr self, const kill_command& cmd) {
   auto& st = self->state;
-  auto promise = self->make_response_promise<channel_result>();
-  auto [it, fresh] = st.flattens.emplace(cmd.id.value,
-                                         flatten_run{risk::flatten_job{cmd, monotonic_ns()}, promise});
-  if (!fresh)
+  // Refused before a promise is made: a promise takes the request over, and
+  // this answer would never reach the second caller.
+  if (st.flattens.count(cmd.id.value))
     return channel_result{cmd.id, st.cfg.self, "flatten", false, 0, 0, 0, -1,
                           "a flatten of this kill is already running"};
+  auto promise = self->make_response_promise<channel_result>();
+  auto it = st.flattens.emplace(cmd.id.value,
+                                flatten_run{risk::flatten_job{cmd, monotonic_ns()}, promise})
+              .first;
   auto ctx = context_of(self);
   if (send_round(self, it->second.job, it->second.job.start(ctx))) {
     finish_flatten(self, it);

@@ -74,7 +74,13 @@ void print_failed_checks() {
 int main(int argc, char** argv) {
   if (asks_for_log_file(argc, argv))
     return caf::test::main(argc, argv);
-  log_path = "/tmp/cwts-caf-test-" + std::to_string(::getpid()) + ".log";
+  // A fresh file of our own (CAF appends to an existing one).
+  char name[] = "/tmp/cwts-caf-test-XXXXXX";
+  int fd = ::mkstemp(name);
+  if (fd < 0)
+    return caf::test::main(argc, argv); // no file: the console alone, as CAF does
+  ::close(fd);
+  log_path = name;
   owner = ::getpid();
   std::atexit(print_failed_checks); // before the logger exists: runs after it is gone
   std::vector<char*> args(argv, argv + argc);

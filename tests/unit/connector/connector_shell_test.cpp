@@ -156,7 +156,7 @@ struct fixture : testing::actor_test_system {
 
   // Leases this connector's role until 10 s from now, the OMS's at `granted`.
   void hold_lease(int64_t granted) {
-    lease.hold(connector_role(test_venue), 1, monotonic_ns() + 10'000'000'000);
+    lease.hold(connector_role(test_venue), 1, lease_clock_ns() + 10'000'000'000);
     lease.granted("oms", granted);
   }
 
@@ -427,7 +427,7 @@ CAF_TEST(non_blocking_adapter_refuses_orders_without_the_lease) {
 CAF_TEST(orders_are_refused_once_the_lease_end_has_passed) {
   lease.add_role(connector_role(test_venue));
   // Held at epoch 2, ended a second ago: no message had to close anything.
-  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000);
+  lease.hold(connector_role(test_venue), 2, lease_clock_ns() - 1'000'000'000);
   start(true);
   (*self)->send(connector, order());
   auto refused = expect_reject();
@@ -488,7 +488,7 @@ CAF_TEST(cancel_all_is_account_wide_where_nothing_is_leased) {
 CAF_TEST(cancel_all_is_account_wide_while_the_lease_is_held) {
   lease.add_role(connector_role(test_venue));
   lease.add_role("oms");
-  lease.hold("oms", 3, monotonic_ns() + 10'000'000'000);
+  lease.hold("oms", 3, lease_clock_ns() + 10'000'000'000);
   start(true);
   hold_lease(3);
   cancel_all_is(true);
@@ -499,7 +499,7 @@ CAF_TEST(the_isolated_old_holder_cancels_only_its_own_orders) {
   lease.add_role(connector_role(test_venue));
   lease.add_role("oms");
   start(true);
-  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000);
+  lease.hold(connector_role(test_venue), 2, lease_clock_ns() - 1'000'000'000);
   cancel_all_is(false);
 }
 
@@ -515,7 +515,7 @@ CAF_TEST(a_newer_holder_in_the_fence_scopes_the_cancel_all) {
   // granted "oms" to a newer holder: the old holder's cancel-all is scoped.
   lease.add_role(connector_role(test_venue));
   lease.add_role("oms");
-  lease.hold("oms", 3, monotonic_ns() + 10'000'000'000);
+  lease.hold("oms", 3, lease_clock_ns() + 10'000'000'000);
   start(true);
   hold_lease(5);
   cancel_all_is(false);
@@ -536,7 +536,7 @@ CAF_TEST(without_a_cancel_by_own_id_the_scoped_kill_falls_back_to_the_account) {
   lease.add_role("oms");
   start(true);
   adapter->offers_cancel_own = false;
-  lease.hold(connector_role(test_venue), 2, monotonic_ns() - 1'000'000'000); // lapsed
+  lease.hold(connector_role(test_venue), 2, lease_clock_ns() - 1'000'000'000); // lapsed
   auto r = ask(cancel_all_atom::value, kill(kill_level::cancel_all));
   CAF_CHECK(r.ok);
   CAF_CHECK_EQUAL(r.channel, "venue_cancel_all");

@@ -106,14 +106,16 @@ CAF_TEST(a_late_refusal_keeps_the_lease_reason_the_shell_gives) {
   CAF_CHECK(rest.front().reason == reject_reason::no_trading_lease);
   CAF_CHECK_EQUAL(rest.front().detail, "this node does not hold the trading lease of role "
                                      "'connector.binance' (before the REST fallback)");
-  // Refused inside the pipeline's queue: the same reason.
+  // Refused inside the pipeline's queue: the reason the pipeline asked for
+  // at the refusal (a kill's there, though the lease is what fails now).
   ws_api_completion q;
   q.call = ws_api_call::place;
   q.order = ioc_buy("f3");
   q.gate_closed = true;
   auto queued = only<order_reject>(session.on_ws_api_done(q));
   CAF_REQUIRE_EQUAL(queued.size(), 1u);
-  CAF_CHECK(queued.front().reason == reject_reason::no_trading_lease);
+  CAF_CHECK(queued.front().reason == reject_reason::kill_gate_closed);
+  CAF_CHECK_EQUAL(queued.front().detail, "kill gate closed while queued for the WebSocket API");
   CAF_CHECK_EQUAL(venue.http_requests(), 0);
   CAF_CHECK_EQUAL(session.counters().gate_refused_late.load(), 2);
 }

@@ -258,6 +258,10 @@ CAF_TEST(places_queued_when_the_kill_gate_closes_are_never_written) {
   bound.max_in_flight = 1;
   ws_api_pipeline pipe(config(server.port()), bound, done.fn());
   pipe.set_admission([&](const order_request&) { return gate_open.load(); });
+  // Asked at the refusal, on the I/O thread: what the shell answers then.
+  pipe.set_refusal_reason([](const order_request& o) {
+    return late_refusal{reject_reason::fenced_epoch, "fenced " + o.id.value};
+  });
   pipe.start();
   for (auto id : {"g1", "g2", "g3"})
     pipe.place(ioc_buy(id));
@@ -274,6 +278,8 @@ CAF_TEST(places_queued_when_the_kill_gate_closes_are_never_written) {
     }
     CAF_CHECK(c.reply.kind == reply_kind::not_sent);
     CAF_CHECK(c.gate_closed);
+    CAF_CHECK(c.refusal.reason == reject_reason::fenced_epoch);
+    CAF_CHECK_EQUAL(c.refusal.detail, "fenced " + c.order.id.value);
     CAF_CHECK(!c.connect_failed); // and REST must not carry it
   }
   CAF_CHECK_EQUAL(pipe.counters().requests.load(), 1);

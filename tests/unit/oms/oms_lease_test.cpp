@@ -250,7 +250,7 @@ CAF_TEST(an_order_is_refused_while_the_lease_is_not_held) {
 
 CAF_TEST(an_order_under_the_lease_carries_its_epoch) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   (*self)->send(oms, order("o1"));
   auto sent = expect_sent();
@@ -267,12 +267,12 @@ CAF_TEST(a_role_not_leased_here_sends_epoch_zero) {
 
 CAF_TEST(an_order_is_refused_once_the_lease_end_has_passed) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().lease_epoch, 4);
   // The renewal did not come: the end lies in the past now.
-  hold(4, monotonic_ns() - 1'000'000);
+  hold(4, lease_clock_ns() - 1'000'000);
   (*self)->send(oms, order("o2"));
   auto rej = expect_reject();
   CAF_CHECK(rej.reason == reject_reason::no_trading_lease);
@@ -282,7 +282,7 @@ CAF_TEST(an_order_is_refused_once_the_lease_end_has_passed) {
 
 CAF_TEST(cancels_go_out_without_the_lease) {
   lease.add_role("oms");
-  hold(2, monotonic_ns() + ten_s);
+  hold(2, lease_clock_ns() + ten_s);
   start();
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
@@ -296,7 +296,7 @@ CAF_TEST(cancels_go_out_without_the_lease) {
 
 CAF_TEST(an_amend_replacement_is_stamped_when_it_leaves_and_refused_without_the_lease) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
@@ -305,7 +305,7 @@ CAF_TEST(an_amend_replacement_is_stamped_when_it_leaves_and_refused_without_the_
   CAF_CHECK_EQUAL(expect_cancel().id.value, "o1");
   // A newer epoch by the time the venue confirms the cancel: the
   // replacement carries the epoch of the moment it leaves.
-  hold(6, monotonic_ns() + ten_s);
+  hold(6, lease_clock_ns() + ten_s);
   report("o1", order_status::canceled);
   auto sent = expect_sent();
   CAF_CHECK_EQUAL(sent.id.value, "o1-r");
@@ -329,7 +329,7 @@ CAF_TEST_FIXTURE_SCOPE_END()
 CAF_TEST(asked_again_the_lease_must_be_held_at_the_epoch_checked) {
   lease_gate gate;
   gate.add_role("oms");
-  auto now = monotonic_ns();
+  auto now = lease_clock_ns();
   gate.hold("oms", 4, now + ten_s);
   auto same = oms::stamp_lease_again(&gate, now, 4);
   CAF_CHECK(same.held);
@@ -355,7 +355,7 @@ CAF_TEST_FIXTURE_SCOPE(oms_lease_group_commit_tests, group_commit_fixture)
 
 CAF_TEST(an_order_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   settle();
   between_check_and_flush([this] { lease.drop("oms"); });
@@ -379,12 +379,12 @@ CAF_TEST(an_order_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) 
 
 CAF_TEST(an_order_whose_lease_epoch_changes_before_its_batch_commits_is_rejected_unsent) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   settle();
   // Lost and taken again at a newer epoch: another node may have held the
   // lease in between.
-  between_check_and_flush([this] { hold(5, monotonic_ns() + ten_s); });
+  between_check_and_flush([this] { hold(5, lease_clock_ns() + ten_s); });
   (*self)->send(oms, order("o1"));
   go();
   auto rej = expect_reject();
@@ -403,7 +403,7 @@ CAF_TEST(an_order_whose_lease_epoch_changes_before_its_batch_commits_is_rejected
 
 CAF_TEST(an_amend_replacement_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
   lease.add_role("oms");
-  hold(4, monotonic_ns() + ten_s);
+  hold(4, lease_clock_ns() + ten_s);
   start();
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");

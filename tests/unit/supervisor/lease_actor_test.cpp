@@ -260,13 +260,13 @@ CAF_TEST(holding_asks_after_the_prevote_announces_a_certificate_and_gives_up_on_
   spawn(true);
   wire({"gw1", "w1", "tr2"});
   next_round(); // the pre-vote: probes answered by every member, nothing held
-  CAF_CHECK(!gate.check("oms", monotonic_ns()).has_value());
+  CAF_CHECK(!gate.check("oms", lease_clock_ns()).has_value());
   for (auto& id : {"gw1", "w1", "tr2"}) {
     CAF_REQUIRE(!logs[id]->requests.empty());
     CAF_CHECK(logs[id]->requests.back().probe);
   }
   next_round(); // real requests: granted by all
-  auto epoch = gate.check("oms", monotonic_ns());
+  auto epoch = gate.check("oms", lease_clock_ns());
   CAF_REQUIRE(epoch.has_value());
   CAF_CHECK_EQUAL(*epoch, 1);
   CAF_CHECK_EQUAL(gate.fence("oms"), 1);
@@ -294,7 +294,7 @@ CAF_TEST(holding_asks_after_the_prevote_announces_a_certificate_and_gives_up_on_
   caf::anon_send_exit(lease, caf::exit_reason::user_shutdown);
   sched.run();
   lease = nullptr;
-  CAF_CHECK(!gate.check("oms", monotonic_ns()).has_value());
+  CAF_CHECK(!gate.check("oms", lease_clock_ns()).has_value());
   for (auto& id : {"gw1", "w1", "tr2"}) {
     CAF_REQUIRE_EQUAL(logs[id]->releases.size(), 1u);
     CAF_CHECK_EQUAL(logs[id]->releases.front().epoch, 1);
@@ -347,7 +347,7 @@ CAF_TEST(forged_or_misattributed_replies_never_make_the_lease_held) {
   wire({"gw1", "w1", "tr2"});
   for (int i = 0; i < 4; ++i)
     next_round();
-  CAF_CHECK(!gate.check("oms", monotonic_ns()).has_value());
+  CAF_CHECK(!gate.check("oms", lease_clock_ns()).has_value());
   auto s = stats();
   CAF_CHECK_GREATER_OR_EQUAL(s["refused.bad_signature"], 1);
   CAF_CHECK_GREATER_OR_EQUAL(s["refused.wrong_grantor"], 1);
