@@ -8,16 +8,7 @@
 // One node: its own vote is the quorum, so the gate opens exactly when the
 // vote is yes (the quorum with other members: reset_after_restart_test).
 
-#include <unistd.h>
-
-#include <filesystem>
-
-#include "caf/all.hpp"
-
-#include "actors/kill/halt_state.hpp"
-#include "actors/kill/kill_coordinator_actor.hpp"
-#include "tests/unit/actor_test_system.hpp"
-#include "tests/unit/kill/test_keys.hpp"
+#include "tests/unit/kill/kill_coordinator_fixture.hpp"
 
 using namespace cwts;
 
@@ -25,70 +16,21 @@ namespace {
 
 constexpr int64_t second = 1'000'000'000;
 
-struct fixture : testing::actor_test_system {
-  kill_test::test_keys keys;
-  kill_gate gate;
-  kill_gate fresh; // the restarted process's gate
-  std::string dir;
+// The coordinator fixture's folder, keys and helpers; one node, its gate
+// and the restarted process's gate.
+struct fixture : kill_coordinator_testing::fixture {
+  kill_gate& gate = gate1;
+  kill_gate& fresh = gate2;
   timestamp_ns now = wall_clock_now();
-
-  fixture() {
-    dir = (std::filesystem::temp_directory_path()
-           / ("cwts-kill-reset-restart-" + std::to_string(::getpid())))
-            .string();
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-
-  ~fixture() {
-    shutdown();
-    std::filesystem::remove_all(dir);
-  }
-
-  caf::actor coordinator(kill_gate& g) {
-    kill_coordinator_config c;
-    c.core.self = node_id{"n1"};
-    c.core.operators = keys.registry;
-    c.gate = &g;
-    c.report_deadline = std::chrono::seconds(3);
-    c.reset_deadline = std::chrono::seconds(3);
-    c.audit_path = dir + "/n1-audit.log";
-    c.state_path = dir + "/n1-halt.state";
-    c.cluster_size = 1;
-    c.node_key = keys.node_key("n1");
-    return spawn_kill_coordinator(*sys, c);
-  }
 
   kill_command kill(const std::string& id, int64_t ago) {
     return keys.kill(id, kill_level::halt_new_orders, timestamp_ns{now.ns - ago * second});
   }
 
-  kill_report issue(const caf::actor& k, const kill_command& cmd) {
-    kill_report out;
-    (*self)->request(k, std::chrono::seconds(10), cmd)
-      .receive([&](kill_report& r) { out = std::move(r); },
-               [](caf::error&) { CAF_FAIL("no kill report"); });
-    return out;
-  }
-
-  reset_report reset(const caf::actor& k, const reset_command& cmd) {
-    reset_report out;
-    (*self)->request(k, std::chrono::seconds(10), cmd)
-      .receive([&](reset_report& r) { out = std::move(r); },
-               [](caf::error&) { CAF_FAIL("no reset report"); });
-    return out;
-  }
-
-  void stop(const caf::actor& a) {
-    (*self)->monitor(a);
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    (*self)->receive([](const caf::down_msg&) {});
-  }
-
   // Halted by K, R signed for K, K2 applied when `later_kill`, a restart,
   // then R: the report of the restarted coordinator.
   reset_report run(bool later_kill) {
-    auto k = coordinator(gate);
+    auto k = coordinator("n1", gate);
     CAF_REQUIRE(issue(k, kill("k-1", 3)).error.empty());
     auto r = keys.reset("r-1", timestamp_ns{now.ns - 2 * second});
     r.halt_cause = kill_id{"k-1"};
@@ -97,7 +39,7 @@ struct fixture : testing::actor_test_system {
       CAF_REQUIRE(issue(k, kill("k-2", 1)).error.empty());
     CAF_REQUIRE(!gate.is_open());
     stop(k);
-    auto again = coordinator(fresh);
+    auto again = coordinator("n1", fresh);
     auto out = reset(again, r);
     stop(again);
     return out;
