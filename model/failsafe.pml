@@ -32,8 +32,8 @@
  *
  * The network: a link delivers a heartbeat within DMAX ticks of its send or
  * never (loss), in any order, any number of times (duplicates). The
- * adversary may cut links 1->0 and 2->0 at any tick (a partition isolating
- * member 0 from the other correct members; BYZ still reaches it): a
+ * adversary may cut links 1->0 and 2->0 as any tick starts (a partition
+ * isolating member 0 from the other correct members; BYZ reaches it): a
  * heartbeat sent at or after the cut never arrives on them, one in flight
  * still may within DMAX. It may replay, on any link at any moment, cut or
  * not, a heartbeat it recorded (one delivered before on that link). Or the
