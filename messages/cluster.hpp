@@ -14,6 +14,10 @@ namespace cwts {
 // a heartbeat proves that node is alive only if no one else could make it.
 struct heartbeat {
   node_id node;
+  // The one peer it is signed for (finding F2, docs/model.md): a heartbeat
+  // relayed to any other node is refused there (`wrong_receiver`), so a
+  // Byzantine member cannot keep a cut-off node believing its peers live.
+  node_id to;
   uint64_t seq = 0;
   timestamp_ns sent_at;
   std::vector<uint8_t> signature{};
@@ -49,7 +53,7 @@ typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat& x) {
-  return f(caf::meta::type_name("heartbeat"), x.node, x.seq, x.sent_at, x.signature);
+  return f(caf::meta::type_name("heartbeat"), x.node, x.to, x.seq, x.sent_at, x.signature);
 }
 
 template <class Inspector>

@@ -124,9 +124,11 @@ std::string signing_payload(const reset_vote& v) {
     .str();
 }
 
+// /2: names its receiver (finding F2), so a /1 signature never verifies.
 std::string signing_payload(const heartbeat& h) {
-  return signing_payload_builder("cwts-heartbeat/1")
+  return signing_payload_builder("cwts-heartbeat/2")
     .field(h.node.value)
+    .field(h.to.value)
     .field(std::to_string(h.seq))
     .field(std::to_string(h.sent_at.ns))
     .str();

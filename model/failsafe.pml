@@ -44,12 +44,12 @@
  *   COUNT_NONMEMBERS  broken: ROGUE's heartbeats counted (no membership check)
  *   NO_SEQ_CHECK      broken: a replayed old heartbeat refreshes its peer
  *   NO_HB_SIG         broken: a heartbeat counted without its node's signature
- *   NO_SENDER_CHECK   a heartbeat counted from any process (BYZ relays 1's and
- *                     2's fresh heartbeats, which name no receiver): finding
- *                     F2, the code as it is against a Byzantine member's
- *                     process (CAF 0.17 routed messages name their source node)
- *   TO_NODE           the fix proposed for F2: the signed heartbeat names its
- *                     receiver, a copy relayed to another member is refused
+ *   NO_SENDER_CHECK   a heartbeat counted from any process: the code against a
+ *                     Byzantine member's process (CAF 0.17 routed messages name
+ *                     their source node); holds: heartbeats name their receiver
+ *   NO_TO_NODE        the heartbeat names no receiver: with NO_SENDER_CHECK BYZ
+ *                     relays 1's and 2's fresh heartbeats to 0 and they count
+ *                     (finding F2, the code before the fix)
  *   COUNT_SELF_TWICE  broken: the member counts itself twice
  *   QUORUM_HALF       broken: quorum n/2 = 2 (itself + BYZ stays open)
  *   QUORUM_ALL        broken: quorum n = 4 (a silent BYZ halts a connected member)
@@ -183,10 +183,10 @@ proctype World() {
    * also after the cut): signature and seq fine, the sender is BYZ's
    * process (wrong_sender). Finding F2: CAF 0.17 takes a routed message's
    * source node from the message, so BYZ's process can pass the sender
-   * check: NO_SENDER_CHECK is the code against a Byzantine member. With
-   * TO_NODE (the fix proposed for F2) the relayed copy names member 2 as
-   * its receiver and member 0 refuses it. */
-#if defined(NO_SENDER_CHECK) && !defined(TO_NODE)
+   * check: NO_SENDER_CHECK is the code against a Byzantine member. The
+   * relayed copy names member 2 as its receiver and member 0 refuses it
+   * (wrong_receiver, the fix for F2); NO_TO_NODE is the code before it. */
+#if defined(NO_SENDER_CHECK) && defined(NO_TO_NODE)
   :: d_step { now < TMAX -> on_hb(1, now + 1) }
   :: d_step { now < TMAX -> on_hb(2, now + 1) }
 #endif

@@ -1,7 +1,8 @@
 // The fail-safe half of the kill coordinator (DESIGN.md "Fail-safe": a node
 // cut off from the quorum halts itself; quorum_monitor.hpp decides when).
-// Heartbeats go to every peer's coordinator, signed with this node's key;
-// one counts only when it verifies with the key the operators file lists for
+// Heartbeats go to every peer's coordinator, each signed with this node's key
+// for the peer it goes to; one counts only when it names this node as its
+// receiver, verifies with the key the operators file lists for
 // the node it names, comes from the process of the coordinator the directory
 // lists under that node, and its seq is above the last one counted from that
 // node, so no node can keep another's peer alive for it and a recorded
@@ -199,13 +200,22 @@ bool sees_lost_role(kill_ptr self) {
 
 void on_heartbeat_timer(kill_ptr self) {
   auto& st = self->state;
-  heartbeat hb{st.cfg.core.self, ++st.heartbeat_seq, wall_clock_now(), {}};
-  // Unsigned without a node key (unit tests): peers then refuse it.
-  if (st.cfg.node_key)
-    hb.signature = st.cfg.node_key->sign(signing_payload(hb));
-  ++st.heartbeats_sent;
-  for (auto& p : peers(self))
-    self->send(p, hb);
+  // One heartbeat per peer, signed for that peer (finding F2): the same
+  // bytes to every peer would let a Byzantine member relay one peer's beats
+  // to a node cut off from it. The directory names each peer coordinator by
+  // its node id ("<peer_kill_prefix><node>"); one same seq for all is fine.
+  auto seq = ++st.heartbeat_seq;
+  auto now = wall_clock_now();
+  for (auto& [name, handle] : st.dir) {
+    if (!handle || name.compare(0, peer_kill_prefix.size(), peer_kill_prefix) != 0)
+      continue;
+    heartbeat hb{st.cfg.core.self, node_id{name.substr(peer_kill_prefix.size())}, seq, now, {}};
+    // Unsigned without a node key (unit tests): peers then refuse it.
+    if (st.cfg.node_key)
+      hb.signature = st.cfg.node_key->sign(signing_payload(hb));
+    ++st.heartbeats_sent;
+    self->send(handle, hb);
+  }
   auto c = st.quorum->check(monotonic_ns());
   if (c.lost)
     halt_on_lost_quorum(self, c);
@@ -219,6 +229,11 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
   auto& st = self->state;
   if (hb.node == st.cfg.core.self)
     return refuse_heartbeat(self, hb, "own_name", "heartbeat in this node's own name");
+  // Signed for another node and relayed here (finding F2): it proves the
+  // sender reaches that node, not this one.
+  if (hb.to != st.cfg.core.self)
+    return refuse_heartbeat(self, hb, "wrong_receiver",
+                            "signed for node '" + hb.to.value + "', not this node");
   // Membership is configuration (issue 17 finding 2): a node key that is
   // not a configured member's signs nothing that counts here.
   if (auto why = membership_refusal(st.cfg.members.get(), hb.node.value); !why.empty())

@@ -277,10 +277,15 @@ caf::behavior byzantine_kill(byz_ptr self, byzantine_config cfg) {
     [=](const heartbeat&) {},
     [=](tick_atom) {
       auto& st = self->state;
-      heartbeat hb{st.cfg.self, ++st.heartbeat_seq, wall_clock_now(), {}};
-      if (st.cfg.node_key)
-        hb.signature = st.cfg.node_key->sign(signing_payload(hb));
-      to_peers(self, hb);
+      // Each signed for the peer it goes to, as a correct node's (finding F2).
+      auto seq = ++st.heartbeat_seq;
+      auto now = wall_clock_now();
+      for (auto& [peer, handle] : peers(self)) {
+        heartbeat hb{st.cfg.self, node_id{peer}, seq, now, {}};
+        if (st.cfg.node_key)
+          hb.signature = st.cfg.node_key->sign(signing_payload(hb));
+        self->send(handle, hb);
+      }
       self->delayed_send(self, st.cfg.heartbeat_interval, tick_atom::value);
     },
     [=](misbehave_atom) {

@@ -183,25 +183,100 @@ CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
   auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
   (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
   gate_of(k1);
-  heartbeat hb{node_id{"n2"}, 100, wall_clock_now(), {}};
+  heartbeat hb{node_id{"n2"}, node_id{"n1"}, 100, wall_clock_now(), {}};
   hb.signature = keys.node2->sign(signing_payload(hb));
   (*self)->send(k1, hb);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 0);
   (*self)->send(k1, hb); // replayed
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.stale_seq"), 1);
-  heartbeat forged{node_id{"n2"}, 101, wall_clock_now(), {}};
+  heartbeat forged{node_id{"n2"}, node_id{"n1"}, 101, wall_clock_now(), {}};
   forged.signature = keys.node1->sign(signing_payload(forged)); // n1's key, n2's name
   (*self)->send(k1, forged);
-  heartbeat unsigned_hb{node_id{"n2"}, 102, wall_clock_now(), {}};
+  heartbeat unsigned_hb{node_id{"n2"}, node_id{"n1"}, 102, wall_clock_now(), {}};
   (*self)->send(k1, unsigned_hb);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 2);
-  heartbeat next{node_id{"n2"}, 103, wall_clock_now(), {}};
+  heartbeat next{node_id{"n2"}, node_id{"n1"}, 103, wall_clock_now(), {}};
   next.signature = keys.node2->sign(signing_payload(next));
   (*self)->send(k1, next);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+// Finding F2 (docs/model.md): a heartbeat n2 signed for n3, relayed to n1,
+// proves only that n2 reaches n3. In one process the sender check always
+// passes (as for a routed message a member's process fakes on CAF 0.17), so
+// only the signed receiver decides here.
+CAF_TEST(a_heartbeat_signed_for_another_node_is_refused_wrong_receiver_and_never_counts) {
+  timing.heartbeat_interval = std::chrono::seconds(30); // no timer beats in the way
+  timing.quorum_timeout = std::chrono::seconds(90);
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto k1 = coordinator("n1", gate1, 2);
+  auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
+  gate_of(k1);
+  heartbeat relayed{node_id{"n2"}, node_id{"n3"}, 100, wall_clock_now(), {}};
+  relayed.signature = keys.node2->sign(signing_payload(relayed));
+  (*self)->send(k1, relayed);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.wrong_receiver"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  // Readdressed to n1 after n2 signed it for n3: the receiver is signed.
+  auto readdressed = relayed;
+  readdressed.to = node_id{"n1"};
+  readdressed.seq = 101;
+  (*self)->send(k1, readdressed);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  // The same node's heartbeat signed for n1 counts.
+  heartbeat mine{node_id{"n2"}, node_id{"n1"}, 102, wall_clock_now(), {}};
+  mine.signature = keys.node2->sign(signing_payload(mine));
+  (*self)->send(k1, mine);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 2);
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+CAF_TEST(a_node_fed_only_heartbeats_relayed_from_another_node_halts_itself_on_time) {
+  timing.heartbeat_interval = std::chrono::milliseconds(20);
+  timing.quorum_timeout = std::chrono::milliseconds(300);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k1 = coordinator("n1", gate1, 2);
+  // A Byzantine "n2" that relays n2's fresh heartbeats for n3 to n1 every
+  // 20 ms, each correctly signed by n2, with a rising seq.
+  auto relay = sys->spawn([k1, key = keys.node2](caf::event_based_actor* r) -> caf::behavior {
+    auto seq = std::make_shared<uint64_t>(1000);
+    r->send(r, tick_atom::value);
+    return {
+      [=](tick_atom) {
+        heartbeat hb{node_id{"n2"}, node_id{"n3"}, ++*seq, wall_clock_now(), {}};
+        hb.signature = key->sign(signing_payload(hb));
+        r->send(k1, hb);
+        r->delayed_send(r, std::chrono::milliseconds(20), tick_atom::value);
+      },
+      [](const heartbeat&) {}, // n1's own, signed for n2
+    };
+  });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", relay}});
+  auto started = std::chrono::steady_clock::now();
+  // n1 signs one heartbeat per peer, for that peer.
+  CAF_REQUIRE(stats_until(k1, [](const actor_stats& s) {
+    auto i = s.counters.find("heartbeats_refused.wrong_receiver");
+    return i != s.counters.end() && i->second >= 3;
+  }));
+  CAF_REQUIRE(stats_until(k1, [](const actor_stats& s) {
+    auto i = s.counters.find("quorum_lost_halts");
+    return i != s.counters.end() && i->second == 1;
+  }));
+  // Within the quorum timeout and the polling bound, not when TCP gives up.
+  CAF_CHECK_LESS(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  CAF_CHECK_EQUAL(gate1.level(), 1);
+  CAF_CHECK_EQUAL(gate_of(k1).cause.value, "quorum-lost");
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  CAF_CHECK_LESS(counter(k1, "heartbeats_refused.wrong_sender"), 1); // -1: never
+  caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
   stop(k1);
 }
 

@@ -90,7 +90,7 @@ CAF_TEST(every_message_type_survives_serialization) {
                                   1, 3, 0, ""});
   check_round_trip(trading_state{node_id{"n1"}, trading_mode::halted, kill_level::cancel_all,
                                  kill_id{"k-1"}, timestamp_ns{6}});
-  check_round_trip(heartbeat{node_id{"n1"}, 17, timestamp_ns{9}, std::vector<uint8_t>(64, 5)});
+  check_round_trip(heartbeat{node_id{"n1"}, node_id{"n2"}, 17, timestamp_ns{9}, std::vector<uint8_t>(64, 5)});
   check_round_trip(audit_anchor{node_id{"n1"}, 42, std::string(64, 'a'), std::vector<uint8_t>(64, 7)});
   check_round_trip(operator_command{command_id{"c-1"}, operator_action::change_limit,
                                     operator_id{"alice"}, timestamp_ns{10}, "BTCUSDT",
