@@ -257,21 +257,19 @@ CAF_TEST(a_node_fed_only_heartbeats_relayed_from_another_node_halts_itself_on_ti
         r->delayed_send(r, std::chrono::milliseconds(20), tick_atom::value);
       },
       [](const heartbeat&) {}, // n1's own, signed for n2
+      [](const audit_anchor&) {},
     };
   });
   (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", relay}});
   auto started = std::chrono::steady_clock::now();
-  // n1 signs one heartbeat per peer, for that peer.
-  CAF_REQUIRE(stats_until(k1, [](const actor_stats& s) {
-    auto i = s.counters.find("heartbeats_refused.wrong_receiver");
-    return i != s.counters.end() && i->second >= 3;
-  }));
   CAF_REQUIRE(stats_until(k1, [](const actor_stats& s) {
     auto i = s.counters.find("quorum_lost_halts");
     return i != s.counters.end() && i->second == 1;
   }));
   // Within the quorum timeout and the polling bound, not when TCP gives up.
   CAF_CHECK_LESS(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  // The relayed heartbeats did arrive, and were refused.
+  CAF_CHECK_GREATER_OR_EQUAL(counter(k1, "heartbeats_refused.wrong_receiver"), 3);
   CAF_CHECK_EQUAL(gate1.level(), 1);
   CAF_CHECK_EQUAL(gate_of(k1).cause.value, "quorum-lost");
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
