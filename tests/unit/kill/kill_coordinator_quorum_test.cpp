@@ -174,17 +174,9 @@ CAF_TEST(a_forged_yes_vote_in_another_nodes_name_cannot_make_the_quorum) {
 }
 
 CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
-  timing.heartbeat_interval = std::chrono::seconds(30); // no timer beats in the way
-  timing.quorum_timeout = std::chrono::seconds(90);
-  timing.quorum_start_grace = std::chrono::minutes(1);
-  auto k1 = coordinator("n1", gate1, 2);
-  // Any local actor stands in for n2's coordinator: in one process the
-  // sender's process is always right, so only the signature and seq decide.
-  auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
-  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
-  gate_of(k1);
-  heartbeat hb{node_id{"n2"}, node_id{"n1"}, 100, wall_clock_now(), {}};
-  hb.signature = keys.node2->sign(signing_payload(hb));
+  caf::actor n2; // only the signature and seq decide
+  auto k1 = quiet_n1_beside(n2);
+  auto hb = heartbeat_of_n2("n1", 100);
   (*self)->send(k1, hb);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 0);
@@ -196,9 +188,7 @@ CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
   heartbeat unsigned_hb{node_id{"n2"}, node_id{"n1"}, 102, wall_clock_now(), {}};
   (*self)->send(k1, unsigned_hb);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 2);
-  heartbeat next{node_id{"n2"}, node_id{"n1"}, 103, wall_clock_now(), {}};
-  next.signature = keys.node2->sign(signing_payload(next));
-  (*self)->send(k1, next);
+  (*self)->send(k1, heartbeat_of_n2("n1", 103));
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
@@ -210,15 +200,9 @@ CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
 // passes (as for a routed message a member's process fakes on CAF 0.17), so
 // only the signed receiver decides here.
 CAF_TEST(a_heartbeat_signed_for_another_node_is_refused_wrong_receiver_and_never_counts) {
-  timing.heartbeat_interval = std::chrono::seconds(30); // no timer beats in the way
-  timing.quorum_timeout = std::chrono::seconds(90);
-  timing.quorum_start_grace = std::chrono::minutes(1);
-  auto k1 = coordinator("n1", gate1, 2);
-  auto n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
-  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
-  gate_of(k1);
-  heartbeat relayed{node_id{"n2"}, node_id{"n3"}, 100, wall_clock_now(), {}};
-  relayed.signature = keys.node2->sign(signing_payload(relayed));
+  caf::actor n2;
+  auto k1 = quiet_n1_beside(n2);
+  auto relayed = heartbeat_of_n2("n3", 100);
   (*self)->send(k1, relayed);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.wrong_receiver"), 1);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
@@ -230,9 +214,7 @@ CAF_TEST(a_heartbeat_signed_for_another_node_is_refused_wrong_receiver_and_never
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 1);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
   // The same node's heartbeat signed for n1 counts.
-  heartbeat mine{node_id{"n2"}, node_id{"n1"}, 102, wall_clock_now(), {}};
-  mine.signature = keys.node2->sign(signing_payload(mine));
-  (*self)->send(k1, mine);
+  (*self)->send(k1, heartbeat_of_n2("n1", 102));
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 2);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
