@@ -25,37 +25,92 @@ bool register_order(oms_ptr self, const order_request& req) {
   return true;
 }
 
+// Why an order for `req.venue` cannot go there now, whatever the OMS's
+// phase: no connector of that venue, or that venue's reconciliation is not
+// running (oms_reconcile.cpp). Nothing when its venue routes.
+std::optional<std::pair<reject_reason, std::string>> venue_refusal(oms_ptr self,
+                                                                   const order_request& req) {
+  auto* link = link_of(self, req.venue);
+  if (link == nullptr || !link->connector)
+    return std::make_pair(reject_reason::venue_not_connected,
+                          "no connector of venue '" + req.venue.value
+                            + "' in the cluster directory");
+  if (link->phase != reconcile_phase::running)
+    return std::make_pair(reject_reason::not_reconciled,
+                          "OMS " + std::string(to_string(link->phase)) + " with venue '"
+                            + req.venue.value + "': " + link->not_reconciled_why);
+  return std::nullopt;
+}
+
+// An order (or replacement) the current phase does not route: refused with
+// the phase's reason (oms_phase.hpp refusal_of) and counted per phase. The
+// gate still comes first, and a venue's own reason is more precise than the
+// phase's, so the operator reads the same reject as before phases existed.
+void refuse_in_phase(oms_ptr self, const order_request& req, bool journaled,
+                     const client_order_id& related = {}) {
+  auto& st = self->state;
+  auto phase = st.phase.current();
+  st.phase.count_refusal();
+  if (!gate_admits(*st.cfg.gate, req))
+    return reject(self, req, reject_reason::kill_gate_closed,
+                  "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)),
+                  journaled, related);
+  if (phase == oms::oms_phase::halted)
+    return reject(self, req, reject_reason::trading_halted,
+                  "OMS halted, journal unreliable: " + st.journal_halted, journaled, related);
+  if (auto venue = venue_refusal(self, req))
+    return reject(self, req, venue->first, std::move(venue->second), journaled, related);
+  auto reason = oms::refusal_of(phase).value_or(reject_reason::trading_halted);
+  auto why = std::string("OMS ") + oms::to_string(phase);
+  if (phase == oms::oms_phase::standby)
+    why += ": " + oms::stamp_lease(st.cfg.lease, lease_clock_ns()).why;
+  reject(self, req, reason, std::move(why), journaled, related);
+}
+
+// In standby: whether the trading lease is held again now; if so the OMS
+// trades again (the order that asked goes the trading way).
+bool lease_back(oms_ptr self) {
+  auto lease = oms::stamp_lease(self->state.cfg.lease, lease_clock_ns());
+  if (!lease.held)
+    return false;
+  on_phase_event(self, oms::phase_event::lease_held,
+                 "an order found the lease held at epoch " + std::to_string(lease.epoch));
+  return true;
+}
+
 // Whether a registered order may go out now: the trading-lease epoch to
 // stamp on it, or nothing when it is rejected (and the owners told) with
-// the reason.
+// the reason. Only the trading phase routes; an order reaches here in
+// another phase only when the phase changed while its message was handled
+// (a journal loss, the lease lapsing) or as an amend's replacement
+// (settle_amend, from a report, handled in every phase).
 std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool journaled) {
   auto& st = self->state;
   auto refuse = [&](reject_reason reason, std::string why) -> std::optional<int64_t> {
     reject(self, req, reason, std::move(why), journaled);
     return std::nullopt;
   };
+  if (st.phase.current() == oms::oms_phase::standby)
+    lease_back(self);
+  if (st.phase.current() != oms::oms_phase::trading) {
+    refuse_in_phase(self, req, journaled);
+    return std::nullopt;
+  }
   // Gate first: a kill that closed the gate after risk passed this order
   // still stops it here.
   if (!gate_admits(*st.cfg.gate, req))
     return refuse(reject_reason::kill_gate_closed,
                   "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)));
-  if (!st.journal_halted.empty())
-    return refuse(reject_reason::trading_halted,
-                  "OMS halted, journal unreliable: " + st.journal_halted);
-  auto* link = link_of(self, req.venue);
-  if (link == nullptr || !link->connector)
-    return refuse(reject_reason::venue_not_connected,
-                  "no connector of venue '" + req.venue.value + "' in the cluster directory");
-  if (link->phase != reconcile_phase::running)
-    return refuse(reject_reason::not_reconciled,
-                  "OMS " + std::string(to_string(link->phase)) + " with venue '" + req.venue.value
-                    + "': " + link->not_reconciled_why);
+  if (auto venue = venue_refusal(self, req))
+    return refuse(venue->first, std::move(venue->second));
   // The trading lease last, nearest the send (lease_stamp.hpp): a node that
   // does not hold role "oms" now sends nothing; the epoch goes on the order.
   // An order held for its batch's commit asks again as it leaves (send_to_venue).
   auto lease = oms::stamp_lease(st.cfg.lease, lease_clock_ns());
-  if (!lease.held)
+  if (!lease.held) {
+    on_phase_event(self, oms::phase_event::lease_lapsed, lease.why);
     return refuse(reject_reason::no_trading_lease, std::move(lease.why));
+  }
   return lease.epoch;
 }
 
@@ -199,18 +254,56 @@ void on_amend(oms_ptr self, const amend_request& a) {
             oms::event_context{"amend", {}, {}, req.id, {}, {}});
 }
 
+// After a handler that may move a venue's reconciliation (a snapshot, an
+// operator's accept, a rewire): the phase hears whether any venue routes.
+// Entering trading asks the lease at once, so that a node without it shows
+// standby before its first order.
+void sync_venues(oms_ptr self, const std::string& why) {
+  auto& st = self->state;
+  bool any = false;
+  for (auto& [venue, link] : st.venues)
+    any = any || link.phase == reconcile_phase::running;
+  if (!any) {
+    on_phase_event(self, oms::phase_event::venues_lost, why + ": no venue is reconciled");
+    return;
+  }
+  if (st.phase.current() != oms::oms_phase::reconciling)
+    return;
+  on_phase_event(self, oms::phase_event::venue_running, why);
+  if (auto lease = oms::stamp_lease(st.cfg.lease, lease_clock_ns()); !lease.held)
+    on_phase_event(self, oms::phase_event::lease_lapsed, lease.why);
+}
+
+// Stats (docs/oms.md "Phases"): phase.<name> is 1 for the current phase,
+// phase.refused.<name> the orders each phase refused, phase.changes.
+void add_phase_stats(oms_ptr self, actor_stats& s) {
+  const auto& m = self->state.phase;
+  for (auto p : {oms::oms_phase::reconciling, oms::oms_phase::trading, oms::oms_phase::standby,
+                 oms::oms_phase::halted}) {
+    s.counters[std::string("phase.") + oms::to_string(p)] = m.current() == p ? 1 : 0;
+    s.counters[std::string("phase.refused.") + oms::to_string(p)] = m.refused(p);
+  }
+  s.counters["phase.changes"] = m.changes();
+}
+
 namespace {
 
-caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
-  self->state.guard.install(self); // strays dropped and counted, never fatal
-  self->state.cfg = std::move(cfg);
-  self->state.roundtrip = &metrics::latency_registry::global().get(
-    metrics::order_roundtrip_family,
-    "Order round trip: OMS sends to the connector -> first venue answer (ack or fill).");
-  open_journal(self);
-  return metrics::measured(self, "oms", {
-    // Past pre-trade risk only (from_risk).
-    [=](const order_request& r) { if (from_risk(self, "order_request")) on_order(self, r); },
+// An order in a phase that does not route: registered (a reused id is
+// refused as always), then refused with the phase's reason.
+void refuse_order(oms_ptr self, const order_request& req) {
+  if (register_order(self, req))
+    refuse_in_phase(self, req, false);
+}
+
+void refuse_amend(oms_ptr self, const amend_request& a) {
+  if (register_order(self, a.replacement))
+    refuse_in_phase(self, a.replacement, false, a.original);
+}
+
+// What every phase handles: reports, cancels and kills only settle state or
+// lower risk; reconciliation, wiring, the journal's own timers, queries.
+caf::message_handler common_handlers(oms_ptr self) {
+  return {
     [=](const cancel_request& c) {
       if (from_risk(self, "cancel_request"))
         on_cancel(self, c, oms::event_context{"strategy", {}, {}, {}, {}, {}});
@@ -227,7 +320,6 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       if (from_risk(self, "risk_rejected") && suppressed > 0)
         journal_reject(self, req, rej.reason, rej.detail, "risk_summary");
     },
-    [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
     [=](const execution_report& rep) {
       if (from_connector(self, "execution_report", rep.venue))
         on_report(self, rep);
@@ -268,8 +360,10 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
         on_order_history(self, a);
     },
     [=](const venue_snapshot& snap) {
-      if (from_connector(self, "venue_snapshot", snap.venue))
+      if (from_connector(self, "venue_snapshot", snap.venue)) {
         on_snapshot(self, snap);
+        sync_venues(self, "reconciliation with '" + snap.venue.value + "'");
+      }
     },
     [=](retry_atom, const std::string& venue, int64_t round) {
       if (!self->state.guard.local(self, "reconcile_retry")) // its own timer's
@@ -292,7 +386,11 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       if (link_of(self, venue)->phase != reconcile_phase::unexplained)
         start_round(self, venue);
     },
-    [=](const operator_command& cmd) { return accept_positions(self, cmd); },
+    [=](const operator_command& cmd) {
+      auto res = accept_positions(self, cmd);
+      sync_venues(self, "operator " + cmd.issuer.value + " accepted positions");
+      return res;
+    },
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))
         return;
@@ -320,16 +418,87 @@ caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
       for (auto& [venue, link] : st.venues)
         if (!connectors.count(venue))
           link.connector = caf::actor{};
+      sync_venues(self, "connectors rewired");
     },
-    [=](stats_atom) { return with_refusals(stats(self), self->state.guard); },
+    [=](stats_atom) {
+      auto s = stats(self);
+      add_phase_stats(self, s);
+      return with_refusals(std::move(s), self->state.guard);
+    },
     [=](precond_atom) { return precondition(self); },
     [=](open_orders_atom) { return open_orders(self); },
     // A strategy resyncing after this OMS (re)started (issue 24).
     [=](const open_orders_query& q) { return on_open_orders_query(self, q); },
-  });
+  };
+}
+
+// The order path of one phase (oms_phase.hpp): only `trading` routes; in
+// `standby` an order first asks whether the lease is back.
+caf::message_handler order_handlers(oms_ptr self, oms::oms_phase phase) {
+  switch (phase) {
+    case oms::oms_phase::trading:
+      return {
+        // Past pre-trade risk only (from_risk).
+        [=](const order_request& r) { if (from_risk(self, "order_request")) on_order(self, r); },
+        [=](const amend_request& a) { if (from_risk(self, "amend_request")) on_amend(self, a); },
+      };
+    case oms::oms_phase::standby:
+      return {
+        [=](const order_request& r) {
+          if (!from_risk(self, "order_request"))
+            return;
+          if (lease_back(self))
+            on_order(self, r);
+          else
+            refuse_order(self, r);
+        },
+        [=](const amend_request& a) {
+          if (!from_risk(self, "amend_request"))
+            return;
+          if (lease_back(self))
+            on_amend(self, a);
+          else
+            refuse_amend(self, a);
+        },
+      };
+    case oms::oms_phase::reconciling:
+    case oms::oms_phase::halted:
+      break;
+  }
+  return {
+    [=](const order_request& r) { if (from_risk(self, "order_request")) refuse_order(self, r); },
+    [=](const amend_request& a) { if (from_risk(self, "amend_request")) refuse_amend(self, a); },
+  };
+}
+
+caf::behavior phase_behavior(oms_ptr self, oms::oms_phase phase) {
+  return metrics::measured(self, "oms", order_handlers(self, phase).or_else(common_handlers(self)));
+}
+
+caf::behavior oms_actor(oms_ptr self, oms_actor_config cfg) {
+  self->state.guard.install(self); // strays dropped and counted, never fatal
+  self->state.cfg = std::move(cfg);
+  self->state.roundtrip = &metrics::latency_registry::global().get(
+    metrics::order_roundtrip_family,
+    "Order round trip: OMS sends to the connector -> first venue answer (ack or fill).");
+  open_journal(self);
+  return phase_behavior(self, self->state.phase.current());
 }
 
 } // namespace
+
+void on_phase_event(oms_ptr self, oms::phase_event event, const std::string& why) {
+  auto& st = self->state;
+  auto from = st.phase.current();
+  auto step = st.phase.on(event);
+  if (!step.changed)
+    return;
+  auto level = step.to == oms::oms_phase::trading ? spdlog::level::info : spdlog::level::warn;
+  spdlog::log(level, "event=oms_phase node={} from={} to={} cause={} detail=\"{}\"",
+              st.cfg.self.value, oms::to_string(from), oms::to_string(step.to),
+              oms::to_string(event), why);
+  self->become(phase_behavior(self, step.to));
+}
 
 } // namespace oms_shell
 

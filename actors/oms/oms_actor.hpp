@@ -32,6 +32,13 @@
 // (refused_remote.<kind>), nothing applied (docs/kill-switch.md "Safety
 // messages and the actor layer").
 //
+// Phases (issue 26, oms_phase.hpp, docs/oms.md "Phases"): node-wide, the
+// OMS is reconciling (no venue reconciled yet), trading, standby (the
+// trading lease was found not held) or halted (the journal lost a change);
+// one behaviour per phase, switched with become and logged as
+// event=oms_phase. Only trading routes orders; the others refuse them with
+// the phase's reason and count it (stats phase.refused.<phase>).
+//
 // Messages: order_request, cancel_request, amend_request, execution_report,
 // order_reject, venue_snapshot, operator_command -> command_result,
 // (cancel_all_atom, kill_command) -> channel_result (orders in the kill's scope), trading_state,

@@ -122,6 +122,7 @@ void halt_trading(oms_ptr self, const std::string& why) {
   if (!st.journal_halted.empty())
     return;
   st.journal_halted = why;
+  on_phase_event(self, oms::phase_event::journal_lost, why); // to `halted`, for good
   auto signer = st.cfg.kill_signer;
   if (signer.self.value.empty())
     signer.self = st.cfg.self;
@@ -171,6 +172,7 @@ void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch, bool r
     self->state.sent_at.erase(req.id);
     if (replacement)
       ++self->state.amends_refused;
+    on_phase_event(self, oms::phase_event::lease_lapsed, now.why);
     // The submission is journaled: the reject is its REJECTED event.
     reject(self, req, reject_reason::no_trading_lease, std::move(now.why), true);
   }, req);

@@ -15,6 +15,7 @@
 #include "actors/oms/group_commit.hpp"
 #include "actors/oms/journal_ship_actor.hpp"
 #include "actors/oms/oms_actor.hpp"
+#include "actors/oms/oms_phase.hpp"
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
 #include "actors/oms/reconciler.hpp"
@@ -90,6 +91,9 @@ struct oms_state {
   // positions stand: the OMS stops trading (new orders refused) until it is
   // restarted, and asks the node's kill coordinator for a node halt.
   std::string journal_halted; // why; empty while trading
+  // The node-wide phase (oms_phase.hpp): the shell runs one behaviour per
+  // phase (oms_actor.cpp phase_behavior) and switches with become.
+  oms::phase_machine phase;
   caf::actor kill;            // the node's kill coordinator (directory role "kill")
   int64_t kills_requested = 0;
   int64_t kills_unsent = 0;
@@ -186,6 +190,9 @@ void reject(oms_ptr self, const order_request& req, reject_reason reason, std::s
             bool journaled = false, const client_order_id& related = {});
 
 // The order path (oms_actor.cpp).
+// Feeds `event` to the phase table; a change is logged (event=oms_phase)
+// and the phase's behaviour becomes the actor's.
+void on_phase_event(oms_ptr self, oms::phase_event event, const std::string& why);
 // The lease epoch to stamp, or nothing: refused (and rejected) now.
 std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool journaled = false);
 void on_report(oms_ptr self, const execution_report& rep);
