@@ -30,6 +30,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "common/hmac.hpp"
+#include "tests/integration/support/venue_child.hpp"
 
 namespace {
 
@@ -84,37 +85,19 @@ std::string bench_config(const std::string& speed, const std::string& trades_per
   return path;
 }
 
-struct venue_child {
-  pid_t pid = -1;
-  int port = 0;
+// The venue on --port 0 with the bench's config (removed afterwards); its
+// log (stderr) is not the bench's output.
+struct bench_venue {
   std::string config;
+  cwts::itest::venue_child child;
+  int port = 0;
 
-  venue_child(const std::string& speed, const std::string& trades_per_s)
-    : config(bench_config(speed, trades_per_s)) {
-    int fds[2];
-    if (config.empty() || pipe(fds) != 0) return;
-    pid = fork();
-    if (pid == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      int devnull = ::open("/dev/null", 1);
-      dup2(devnull, STDERR_FILENO); // the venue's logs are not the bench's output
-      close(fds[0]);
-      execl(CWTS_VENUE_BIN, CWTS_VENUE_BIN, "--config", config.c_str(), "--port", "0",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[256] = {0};
-    if (out && fgets(line, sizeof line, out))
-      std::sscanf(line, "cwts-venue listening host=127.0.0.1 port=%d", &port);
-  }
-  ~venue_child() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
+  bench_venue(const std::string& speed, const std::string& trades_per_s)
+    : config(bench_config(speed, trades_per_s)),
+      child(CWTS_VENUE_BIN, {"--config", config, "--port", "0"}, cwts::proc::output::null()),
+      port(config.empty() ? 0 : child.port) {}
+  ~bench_venue() {
+    child.stop();
     if (!config.empty()) unlink(config.c_str());
   }
 };
@@ -234,7 +217,7 @@ int main(int argc, char** argv) {
   std::vector<double> rest, wsapi, streams;
   {
     // A slow replay: the order path is what is measured.
-    venue_child venue("1", "50");
+    bench_venue venue("1", "50");
     if (venue.port <= 0) {
       std::fprintf(stderr, "venue_socket_bench: cwts-venue did not start (%s)\n", CWTS_VENUE_BIN);
       return 1;
@@ -246,7 +229,7 @@ int main(int argc, char** argv) {
   }
   {
     // The replay as fast as the venue prints (1000 prints per timer turn).
-    venue_child venue("1000000000", "1000000");
+    bench_venue venue("1000000000", "1000000");
     if (venue.port <= 0) return 1;
     for (int r = 0; r < rounds; ++r)
       streams.push_back(stream_round(venue.port, stream_s));

@@ -1,12 +1,12 @@
 #include "nodes/cluster/netns.hpp"
 
+#include "common/process.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,30 +63,16 @@ std::string run_tool(const std::vector<std::string>& argv, std::chrono::millisec
   auto path = argv.empty() ? std::string() : tool_path(argv[0]);
   if (path.empty())
     return "`" + command_line(argv) + "`: no such tool (install iproute2 and nftables)";
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0)
-    return std::string("pipe: ") + std::strerror(errno);
-  std::vector<char*> args;
-  args.push_back(const_cast<char*>(path.c_str()));
-  for (size_t i = 1; i < argv.size(); ++i)
-    args.push_back(const_cast<char*>(argv[i].c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(out[0]);
-    close(out[1]);
-    return std::string("fork: ") + std::strerror(errno);
-  }
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDONLY);
-    if (null >= 0)
-      dup2(null, 0);
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out[1]);
+  proc::spawn_spec spec;
+  spec.argv = argv;
+  spec.argv[0] = path;
+  spec.out = proc::output::pipe();
+  spec.err = proc::output::as_stdout();
+  auto child = proc::spawn(spec);
+  if (!child.ok())
+    return child.error;
+  const int out = child.out_pipe;
+  const pid_t pid = child.pid;
   std::string text;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool timed_out = false;
@@ -97,23 +83,27 @@ std::string run_tool(const std::vector<std::string>& argv, std::chrono::millisec
       timed_out = true;
       break;
     }
-    pollfd p{out[0], POLLIN, 0};
+    pollfd p{out, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0)
       continue;
     char buf[4096];
-    auto n = read(out[0], buf, sizeof buf);
+    auto n = read(out, buf, sizeof buf);
     if (n <= 0)
       break;
     // Bounded: a tool's error output is short; more is noise.
     if (text.size() < 8192)
       text.append(buf, static_cast<size_t>(n));
   }
-  close(out[0]);
-  if (timed_out)
-    kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+  close(out);
+  // Its output closed: it exits now. Timed out (or still there after its
+  // output closed): killed without a grace (a hung `ip` has none to give)
+  // and reaped, so no zombie is left.
+  auto code = timed_out ? std::nullopt : proc::wait_exit(pid, timeout);
+  if (!code) {
+    timed_out = true;
+    proc::terminate(pid, std::chrono::milliseconds{0}, timeout);
+  }
+  if (!timed_out && code == 0)
     return {};
   while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
     text.pop_back();

@@ -1,10 +1,8 @@
 #include "nodes/cluster/process_control.hpp"
 
-#include <fcntl.h>
-#include <sched.h>
+#include "common/process.hpp"
+
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -16,90 +14,30 @@ namespace cwts::cluster {
 
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cwd,
                      const std::string& log_path, std::string& error, const std::string& netns) {
-  if (argv.empty() || access(argv[0].c_str(), X_OK) != 0) {
-    error = "cannot execute '" + (argv.empty() ? std::string() : argv[0])
-            + "': " + std::strerror(errno);
-    return -1;
-  }
-  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log < 0) {
-    error = "cannot open log '" + log_path + "': " + std::strerror(errno);
-    return -1;
-  }
-  // Opened here, entered in the child: the child then is the process
-  // (its pid the one recorded), not an `ip netns exec` in front of it.
-  int ns = -1;
-  if (!netns.empty()) {
-    auto path = "/var/run/netns/" + netns;
-    ns = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (ns < 0) {
-      error = "cannot open network namespace " + path + ": " + std::strerror(errno);
-      close(log);
-      return -1;
-    }
-  }
-  std::vector<char*> args;
-  for (auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    error = std::string("fork failed: ") + std::strerror(errno);
-    close(log);
-    if (ns >= 0)
-      close(ns);
-    return -1;
-  }
-  if (pid == 0) {
-    if (ns >= 0 && setns(ns, CLONE_NEWNET) != 0)
-      _exit(125);
-    // Own session: Ctrl-C in the operator's terminal does not reach the
-    // cluster; `cwts cluster down` stops it.
-    setsid();
-    int null = open("/dev/null", O_RDONLY);
-    if (null >= 0)
-      dup2(null, 0);
-    dup2(log, 1);
-    dup2(log, 2);
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0)
-      _exit(126);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(log);
-  if (ns >= 0)
-    close(ns);
-  return pid;
+  proc::spawn_spec spec;
+  spec.argv = argv;
+  spec.cwd = cwd;
+  spec.netns = netns;
+  spec.out = proc::output::file(log_path, true);
+  spec.err = proc::output::as_stdout();
+  // Own session: Ctrl-C in the operator's terminal does not reach the
+  // cluster; `cwts cluster down` stops it.
+  spec.new_session = true;
+  auto child = proc::spawn(spec);
+  if (!child.ok())
+    error = child.error;
+  return child.pid;
 }
 
 bool process_alive(pid_t pid) {
-  if (pid <= 0)
-    return false;
-  int status = 0;
-  auto r = waitpid(pid, &status, WNOHANG);
-  if (r == pid)
-    return false; // our child, now reaped
-  return kill(pid, 0) == 0 || errno == EPERM;
+  return proc::alive(pid);
 }
 
 bool stop_process(pid_t pid, std::chrono::milliseconds grace, bool* was_running) {
-  bool running = process_alive(pid);
+  auto stopped = proc::terminate(pid, grace);
   if (was_running)
-    *was_running = running;
-  if (!running)
-    return false;
-  kill(pid, SIGCONT); // a stopped (drilled) process must run to handle SIGTERM
-  kill(pid, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!process_alive(pid))
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  for (int i = 0; i < 100 && process_alive(pid); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return false;
+    *was_running = stopped.was_running;
+  return stopped.exited_on_term;
 }
 
 bool signal_process(pid_t pid, int signal, std::string& error) {

@@ -22,6 +22,7 @@
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/http_client.hpp"
 #include "messages/registry.hpp"
+#include "tests/integration/support/venue_child.hpp"
 #include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
@@ -57,45 +58,11 @@ std::string quiet_venue_config() {
   return path;
 }
 
-struct venue_process {
-  pid_t pid = -1;
-  uint16_t port = 0;
-
-  venue_process(const std::string& config, uint16_t want_port) {
-    int fds[2];
-    CAF_REQUIRE(::pipe(fds) == 0);
-    pid = ::fork();
-    CAF_REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      auto p = std::to_string(want_port);
-      ::execl(CWTS_VENUE_BIN, CWTS_VENUE_BIN, "--config", config.c_str(), "--port", p.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    char line[256] = {};
-    if (std::fgets(line, sizeof(line), out) != nullptr) {
-      std::string text(line);
-      auto at = text.find("port=");
-      if (at != std::string::npos)
-        port = static_cast<uint16_t>(std::stoi(text.substr(at + 5)));
-    }
-    std::fclose(out);
-  }
-
-  void stop() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      pid = -1;
-    }
-  }
-
-  ~venue_process() { stop(); }
+// cwts-venue with `config` on `want_port` (0: any); stop() and a new one
+// restart it on the same port.
+struct venue_process : itest::venue_child {
+  venue_process(const std::string& config, uint16_t want_port)
+    : venue_child(CWTS_VENUE_BIN, {"--config", config, "--port", std::to_string(want_port)}) {}
 };
 
 const symbol usdchf = *symbol::parse("USDCHF");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "actors/connector/binance_rest_gateway.hpp"
+#include "tests/integration/support/venue_child.hpp"
 
 using namespace cwts;
 using namespace cwts::connector;
@@ -21,42 +22,9 @@ constexpr const char* demo_key = "cwtsDemoKeyAlpha000000000000000000000000000000
 constexpr const char* demo_secret
   = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
 
-// Starts cwts-venue --port 0 and reads its "listening ... port=<N>" line.
-struct venue_process {
-  pid_t pid = -1;
-  uint16_t port = 0;
-
-  venue_process() {
-    int fds[2];
-    CAF_REQUIRE(::pipe(fds) == 0);
-    pid = ::fork();
-    CAF_REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      ::execl(CWTS_VENUE_BIN, CWTS_VENUE_BIN, "--config", CWTS_VENUE_CONFIG, "--port", "0",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    char line[256] = {};
-    if (std::fgets(line, sizeof(line), out) != nullptr) {
-      std::string text(line);
-      auto at = text.find("port=");
-      if (at != std::string::npos)
-        port = static_cast<uint16_t>(std::stoi(text.substr(at + 5)));
-    }
-    std::fclose(out);
-  }
-
-  ~venue_process() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
-  }
+// cwts-venue on --port 0 with the demo config.
+struct venue_process : itest::venue_child {
+  venue_process() : venue_child(CWTS_VENUE_BIN, {"--config", CWTS_VENUE_CONFIG, "--port", "0"}) {}
 };
 
 order_request resting_buy(const std::string& id) {

@@ -29,6 +29,7 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "common/process.hpp"
 #include "messages/registry.hpp"
 #include "nodes/cluster/listening_ports.hpp"
 #include "tests/integration/node/stop_node.hpp"
@@ -50,20 +51,17 @@ std::string field(const std::string& line, const std::string& key) {
 // Whether a process running as `nobody` can connect to the Unix socket at
 // `path`; errno of its connect() (0: it connected).
 int connect_as_nobody(const std::string& path) {
-  pid_t child = ::fork();
-  if (child == 0) {
+  // In a forked copy: setuid must not change this test's own credentials.
+  return proc::run_in_child([&path] {
     if (::setgid(65534) != 0 || ::setuid(65534) != 0)
-      ::_exit(100);
+      return 100;
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
     int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::_exit(rc == 0 ? 0 : (errno & 0x7f));
-  }
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return rc == 0 ? 0 : (errno & 0x7f);
+  });
 }
 
 struct plain_client_config : caf::actor_system_config {

@@ -1,10 +1,11 @@
 #include "tests/integration/support/process.hpp"
 
+#include "common/process.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -15,12 +16,9 @@
 #include <thread>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace cwts::itest {
@@ -173,40 +171,14 @@ child_process::child_process(std::string name, std::vector<std::string> argv,
     err_path_(dir + "/" + sanitize(name_) + ".err") {
   if (argv.empty())
     return;
-  // Everything the child needs is prepared before fork: between fork and
-  // exec only async-signal-safe calls.
-  std::vector<char*> args;
-  for (auto& a : argv)
-    args.push_back(a.data());
-  args.push_back(nullptr);
-  int out_fd = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (out_fd < 0 || err_fd < 0 || null_fd < 0) {
-    for (int fd : {out_fd, err_fd, null_fd})
-      if (fd >= 0)
-        ::close(fd);
-    return;
-  }
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Dies with the test process, even when that one is SIGKILLed.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent)
-      ::_exit(126);
-    ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(err_fd, STDERR_FILENO);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
-      ::_exit(126);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  ::close(out_fd);
-  ::close(err_fd);
-  ::close(null_fd);
-  pid_ = pid; // -1 when fork failed
+  proc::spawn_spec spec;
+  spec.argv = std::move(argv);
+  spec.cwd = cwd;
+  spec.out = proc::output::file(out_path_);
+  spec.err = proc::output::file(err_path_);
+  // Dies with the test process, even when that one is SIGKILLed.
+  spec.die_with_parent = true;
+  pid_ = proc::spawn(spec).pid; // -1 when it could not start
 }
 
 child_process::~child_process() {
@@ -214,29 +186,11 @@ child_process::~child_process() {
     stop(millis{5000});
 }
 
-void child_process::reap(int status) {
-  if (WIFEXITED(status))
-    exit_code_ = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    exit_code_ = -WTERMSIG(status);
-  else
-    exit_code_ = -1;
-}
-
 bool child_process::running() {
   if (pid_ <= 0 || exit_code_)
     return false;
-  int status = 0;
-  pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    reap(status);
-    return false;
-  }
-  if (r < 0 && errno == ECHILD) {
-    exit_code_ = -1;
-    return false;
-  }
-  return true;
+  exit_code_ = proc::poll_exit(pid_);
+  return !exit_code_;
 }
 
 std::optional<int> child_process::wait_exit(millis timeout) {
@@ -252,11 +206,8 @@ std::optional<int> child_process::wait_exit(millis timeout) {
 std::optional<int> child_process::stop(millis grace) {
   if (!running())
     return exit_code_;
-  ::kill(pid_, SIGTERM);
-  if (auto rc = wait_exit(grace))
-    return rc;
-  ::kill(pid_, SIGKILL);
-  return wait_exit(millis{10000});
+  exit_code_ = proc::terminate(pid_, grace, millis{10000}).exit_code;
+  return exit_code_;
 }
 
 std::optional<std::string>

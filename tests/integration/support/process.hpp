@@ -2,6 +2,8 @@
 // Child processes for multi-process integration tests: start a binary with
 // its output captured to files in a per-test folder, wait for a line, stop it
 // (SIGTERM, then SIGKILL as a last resort), run a command to completion.
+// The spawning, reaping and stopping are common/process.hpp's (the CLI's
+// launcher); this adds the per-test files and the waits tests need.
 // A child_process always kills its child in the destructor, and every child
 // dies with the test (PR_SET_PDEATHSIG), so a failing test leaves nothing behind.
 // No CAF here: the tests decide what a failure means.
@@ -81,8 +83,6 @@ public:
   std::optional<int> stop(millis grace = millis{10000});
 
 private:
-  void reap(int status);
-
   std::string name_;
   std::string out_path_;
   std::string err_path_;

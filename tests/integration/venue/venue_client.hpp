@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/hmac.hpp"
+#include "tests/integration/support/venue_child.hpp"
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -29,45 +30,23 @@ namespace {
 const std::string api_key = "cwtsDemoKeyAlpha0000000000000000000000000000000000000000000001";
 const std::string secret = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
 
-struct venue_process {
-  pid_t pid = -1;
-  int port = 0;
-  std::string listening_line; // the venue's one stdout line
-
+// The venue on --port 0 for this test, refusing to go on without it.
+struct venue_process : cwts::itest::venue_child {
   // `extra`: more command-line options (e.g. --tls-cert F --tls-key F).
   venue_process(const std::string& binary, const std::string& config,
-                const char* speed = "2000", const std::vector<std::string>& extra = {}) {
-    int fds[2];
-    CAF_REQUIRE(pipe(fds) == 0);
-    pid = fork();
-    CAF_REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      std::vector<std::string> args{binary, "--config", config, "--port", "0",
-                                    "--speed", speed, "--duration", "50"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[256] = {0};
-    CAF_REQUIRE(fgets(line, sizeof line, out) != nullptr);
-    listening_line = line;
-    CAF_REQUIRE(std::sscanf(line, "cwts-venue listening host=127.0.0.1 port=%d", &port) == 1);
+                const char* speed = "2000", const std::vector<std::string>& extra = {})
+    : venue_child(binary, arguments(config, speed, extra)) {
+    CAF_REQUIRE_EQUAL(error, "");
+    CAF_REQUIRE(listening_line.rfind("cwts-venue listening host=127.0.0.1 port=", 0) == 0);
     CAF_REQUIRE(port > 0);
   }
 
-  ~venue_process() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
+  static std::vector<std::string> arguments(const std::string& config, const char* speed,
+                                            const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--config", config, "--port", "0",
+                                  "--speed", speed, "--duration", "50"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
   }
 };
 
