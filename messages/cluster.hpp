@@ -21,6 +21,12 @@ struct heartbeat {
   uint64_t seq = 0;
   timestamp_ns sent_at;
   std::vector<uint8_t> signature{};
+  // The highest seq the sender has taken from `to`, 0 if none yet (finding
+  // F1, docs/model.md): `to` counts the sender as heard at the time `to`
+  // itself sent that seq, so a heartbeat held back on the link counts as
+  // old as what it acknowledges. Signed (`cwts-heartbeat/3`); last here so
+  // initialisers that name the fields before it stay valid.
+  uint64_t ack_seq = 0;
 };
 
 // The exact bytes a node signs for its heartbeat (messages/kill.cpp).
@@ -53,7 +59,8 @@ typename Inspector::result_type inspect(Inspector& f, quorum_status& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat& x) {
-  return f(caf::meta::type_name("heartbeat"), x.node, x.to, x.seq, x.sent_at, x.signature);
+  return f(caf::meta::type_name("heartbeat"), x.node, x.to, x.seq, x.ack_seq, x.sent_at,
+           x.signature);
 }
 
 template <class Inspector>

@@ -124,12 +124,14 @@ std::string signing_payload(const reset_vote& v) {
     .str();
 }
 
-// /2: names its receiver (finding F2), so a /1 signature never verifies.
+// /2 named its receiver (finding F2); /3 adds the ack (finding F1). A
+// signature of an older version never verifies.
 std::string signing_payload(const heartbeat& h) {
-  return signing_payload_builder("cwts-heartbeat/2")
+  return signing_payload_builder("cwts-heartbeat/3")
     .field(h.node.value)
     .field(h.to.value)
     .field(std::to_string(h.seq))
+    .field(std::to_string(h.ack_seq))
     .field(std::to_string(h.sent_at.ns))
     .str();
 }

@@ -66,6 +66,7 @@ struct kill_coordinator_state {
   uint64_t heartbeat_seq = 0;
   int64_t heartbeats_sent = 0;
   int64_t heartbeats_refused = 0;
+  int64_t heartbeats_awaiting_ack = 0; // taken, not yet acking one of ours (finding F1)
   // Refusals by why (bad_signature, wrong_sender, stale_seq, ...), and the
   // last reason logged per claimed node (logged when it changes, not at
   // every heartbeat).

@@ -4,9 +4,13 @@
 // for the peer it goes to; one counts only when it names this node as its
 // receiver, verifies with the key the operators file lists for
 // the node it names, comes from the process of the coordinator the directory
-// lists under that node, and its seq is above the last one counted from that
+// lists under that node, and its seq is above the last one taken from that
 // node, so no node can keep another's peer alive for it and a recorded
-// heartbeat replayed later proves nothing. Ed25519 verification costs about
+// heartbeat replayed later proves nothing. Each heartbeat acknowledges the
+// receiver's newest seq the sender took (`ack_seq`), and the receiver counts
+// the sender as heard at its own send time of that seq (finding F1): a
+// heartbeat held back on the link and released later counts as old as what
+// it acknowledges. Ed25519 verification costs about
 // 150 us a heartbeat: at 200 ms intervals and a few peers, well under 1% of
 // a core. A lost quorum
 // closes the gate at level 1 like an accepted kill: gate first, then the
@@ -101,8 +105,9 @@ void refuse_heartbeat(kill_ptr self, const heartbeat& hb, const std::string& key
   if (logged == key)
     return;
   logged = key;
-  spdlog::warn("event=heartbeat_refused node={} claimed_node={} seq={} why={} reason=\"{}\"",
-               st.cfg.core.self.value, hb.node.value, hb.seq, key, why);
+  spdlog::warn("event=heartbeat_refused node={} claimed_node={} seq={} ack_seq={} why={} "
+               "reason=\"{}\"",
+               st.cfg.core.self.value, hb.node.value, hb.seq, hb.ack_seq, key, why);
 }
 
 } // namespace
@@ -114,6 +119,8 @@ void start_heartbeats(kill_ptr self) {
   q.cluster_size = cfg.cluster_size;
   q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
   q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
+  q.ack_window = ack_window_for(q.timeout_ns,
+                                std::chrono::nanoseconds(cfg.heartbeat_interval).count());
   if (cfg.members)
     for (auto& id : cfg.members->ids())
       q.members.insert(id);
@@ -204,12 +211,19 @@ void on_heartbeat_timer(kill_ptr self) {
   // bytes to every peer would let a Byzantine member relay one peer's beats
   // to a node cut off from it. The directory names each peer coordinator by
   // its node id ("<peer_kill_prefix><node>"); one same seq for all is fine.
+  // Each carries the newest seq taken from that peer, and the monitor keeps
+  // our monotonic send time of this seq per peer, which the peer's ack of it
+  // will prove (finding F1).
   auto seq = ++st.heartbeat_seq;
   auto now = wall_clock_now();
+  auto sent_ns = monotonic_ns();
   for (auto& [name, handle] : st.dir) {
     if (!handle || name.compare(0, peer_kill_prefix.size(), peer_kill_prefix) != 0)
       continue;
-    heartbeat hb{st.cfg.core.self, node_id{name.substr(peer_kill_prefix.size())}, seq, now, {}};
+    auto peer = name.substr(peer_kill_prefix.size());
+    heartbeat hb{st.cfg.core.self, node_id{peer}, seq, now, {}};
+    hb.ack_seq = st.quorum->ack_for(peer);
+    st.quorum->on_sent(peer, seq, sent_ns);
     // Unsigned without a node key (unit tests): peers then refuse it.
     if (st.cfg.node_key)
       hb.signature = st.cfg.node_key->sign(signing_payload(hb));
@@ -247,14 +261,34 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
   if (!sender || !expected || sender->node() != expected.node())
     return refuse_heartbeat(self, hb, "wrong_sender",
                             "not from the process of that node's coordinator");
-  switch (st.quorum->on_heartbeat(hb.node.value, hb.seq, monotonic_ns())) {
+  // No receipt time is passed: freshness is our own send time of the seq
+  // the heartbeat acknowledges (finding F1).
+  switch (st.quorum->on_heartbeat(hb.node.value, hb.seq, hb.ack_seq)) {
     case heartbeat_verdict::counted:
       st.heartbeat_refusal_logged.erase(hb.node.value);
+      return;
+    case heartbeat_verdict::awaiting_ack:
+      // A peer's first heartbeats (it has taken none of ours yet): its seq is
+      // acked back, it counts once it acknowledges one of ours.
+      ++st.heartbeats_awaiting_ack;
       return;
     case heartbeat_verdict::stale_seq:
       return refuse_heartbeat(self, hb, "stale_seq",
                               "seq " + std::to_string(hb.seq)
-                                + " not above the last one counted (replay)");
+                                + " not above the last one taken (replay)");
+    case heartbeat_verdict::ack_too_old:
+      return refuse_heartbeat(self, hb, "ack_too_old",
+                              "acknowledges seq " + std::to_string(hb.ack_seq)
+                                + ", older than the recent heartbeats this node sent it"
+                                  " (held back, or from before a restart): not fresh");
+    case heartbeat_verdict::ack_never_sent:
+      return refuse_heartbeat(self, hb, "ack_never_sent",
+                              "acknowledges seq " + std::to_string(hb.ack_seq)
+                                + ", which this node never sent to it");
+    case heartbeat_verdict::ack_ahead:
+      return refuse_heartbeat(self, hb, "ack_ahead",
+                              "acknowledges seq " + std::to_string(hb.ack_seq)
+                                + ", above the last one this node sent to it");
     case heartbeat_verdict::not_member:
       return refuse_heartbeat(self, hb, "not_a_member", "not a configured member");
     case heartbeat_verdict::ignored:
@@ -280,6 +314,7 @@ void add_quorum_stats(kill_ptr self, actor_stats& s) {
   s.counters["quorum_lost_halts"] = st.quorum_lost_halts;
   s.counters["heartbeats_sent"] = st.heartbeats_sent;
   s.counters["heartbeats_refused"] = st.heartbeats_refused;
+  s.counters["heartbeats_awaiting_ack"] = st.heartbeats_awaiting_ack;
   for (auto& [why, n] : st.heartbeats_refused_by)
     s.counters["heartbeats_refused." + why] = n;
   for (auto& [peer, age] : st.quorum->heartbeat_age_ms(now))

@@ -22,32 +22,84 @@ std::string verify_heartbeat_signature(const operator_registry* registry, const 
   return "";
 }
 
+std::size_t ack_window_for(int64_t timeout_ns, int64_t interval_ns) {
+  constexpr int64_t cap = 4096;
+  if (interval_ns <= 0 || timeout_ns < 0)
+    return static_cast<std::size_t>(cap);
+  return static_cast<std::size_t>(std::min<int64_t>(timeout_ns / interval_ns + 4, cap));
+}
+
+bool quorum_monitor::on_sent(const std::string& peer, uint64_t seq, int64_t now_ns) {
+  if (peer == cfg_.self || (!cfg_.members.empty() && !cfg_.members.count(peer)))
+    return false;
+  auto i = sent_.find(peer);
+  if (i == sent_.end()) {
+    if (static_cast<int32_t>(sent_.size()) >= cfg_.cluster_size - 1)
+      return false;
+    i = sent_.emplace(peer, std::deque<sent_beat>{}).first;
+  }
+  auto& ring = i->second;
+  // Seqs rise (the lookup below is a binary search); a repeat is not kept.
+  if (!ring.empty() && seq <= ring.back().seq)
+    return false;
+  ring.push_back(sent_beat{seq, now_ns});
+  while (ring.size() > std::max<std::size_t>(cfg_.ack_window, 1))
+    ring.pop_front();
+  return true;
+}
+
+uint64_t quorum_monitor::ack_for(const std::string& peer) const {
+  auto i = peers_.find(peer);
+  return i == peers_.end() ? 0 : i->second.last_seq;
+}
+
 heartbeat_verdict quorum_monitor::on_heartbeat(const std::string& peer, uint64_t seq,
-                                               int64_t now_ns) {
+                                               uint64_t ack_seq) {
   if (peer == cfg_.self)
     return heartbeat_verdict::ignored;
   if (!cfg_.members.empty() && !cfg_.members.count(peer))
     return heartbeat_verdict::not_member;
-  auto i = last_seen_ns_.find(peer);
-  if (i == last_seen_ns_.end()) {
-    if (static_cast<int32_t>(last_seen_ns_.size()) >= cfg_.cluster_size - 1)
-      return heartbeat_verdict::ignored;
-    last_seq_[peer] = seq;
-    last_seen_ns_.emplace(peer, now_ns);
-    return heartbeat_verdict::counted;
-  }
-  auto& last = last_seq_[peer];
-  if (seq <= last)
+  auto known = peers_.find(peer);
+  if (known == peers_.end() && static_cast<int32_t>(peers_.size()) >= cfg_.cluster_size - 1)
+    return heartbeat_verdict::ignored;
+  if (known != peers_.end() && seq <= known->second.last_seq)
     return heartbeat_verdict::stale_seq;
-  last = seq;
-  i->second = std::max(i->second, now_ns);
-  return heartbeat_verdict::counted;
+  // What its ack proves, on our clock. Refused outright (its seq not taken,
+  // so never acked back) only when the ack cannot be one of ours: above our
+  // last send to it, or a gap in what we sent it.
+  std::optional<int64_t> sent_at;
+  auto verdict = heartbeat_verdict::awaiting_ack;
+  if (ack_seq != 0) {
+    verdict = heartbeat_verdict::ack_too_old; // older than the ring, or nothing sent yet
+    auto ring = sent_.find(peer);
+    if (ring != sent_.end() && !ring->second.empty()) {
+      auto& r = ring->second;
+      if (ack_seq > r.back().seq)
+        return heartbeat_verdict::ack_ahead;
+      if (ack_seq >= r.front().seq) {
+        auto at = std::lower_bound(r.begin(), r.end(), ack_seq,
+                                   [](const sent_beat& b, uint64_t s) { return b.seq < s; });
+        if (at == r.end() || at->seq != ack_seq)
+          return heartbeat_verdict::ack_never_sent;
+        sent_at = at->at_ns;
+        verdict = heartbeat_verdict::counted;
+      }
+    }
+  }
+  // Taken: its seq is what we ack back, also when its ack proves nothing
+  // yet (a peer's first heartbeat, or both sides' acks too old after a long
+  // partition: acking each other's new seqs is how they recover).
+  auto& p = known != peers_.end() ? known->second : peers_[peer];
+  p.last_seq = seq;
+  if (sent_at && (!p.fresh_ns || *sent_at > *p.fresh_ns))
+    p.fresh_ns = sent_at;
+  return verdict;
 }
 
 int32_t quorum_monitor::visible(int64_t now_ns) const {
   int32_t seen = 1;
-  for (auto& [peer, at] : last_seen_ns_)
-    if (now_ns - at <= cfg_.timeout_ns)
+  for (auto& [peer, p] : peers_)
+    if (fresh(p, now_ns))
       ++seen;
   return std::min(seen, std::max<int32_t>(cfg_.cluster_size, 1));
 }
@@ -56,8 +108,8 @@ quorum_check quorum_monitor::check(int64_t now_ns) {
   quorum_check out;
   out.visible = visible(now_ns);
   out.quorum = quorum_;
-  for (auto& [peer, at] : last_seen_ns_)
-    if (now_ns - at > cfg_.timeout_ns)
+  for (auto& [peer, p] : peers_)
+    if (!fresh(p, now_ns))
       out.silent.push_back(peer);
   if (out.visible >= quorum_) {
     lost_ = false;
@@ -72,8 +124,9 @@ quorum_check quorum_monitor::check(int64_t now_ns) {
 
 std::map<std::string, int64_t> quorum_monitor::heartbeat_age_ms(int64_t now_ns) const {
   std::map<std::string, int64_t> out;
-  for (auto& [peer, at] : last_seen_ns_)
-    out[peer] = (now_ns - at) / 1'000'000;
+  for (auto& [peer, p] : peers_)
+    if (p.fresh_ns)
+      out[peer] = (now_ns - *p.fresh_ns) / 1'000'000;
   return out;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // The fail-safe of DESIGN.md "Kill switch": a node cut off from the quorum
 // halts itself. The kill coordinators of the cluster's nodes send each other
-// heartbeats; this CAF-free core keeps, per peer, when we last heard from it
-// (our own monotonic clock at receipt, never the sender's) and decides when
-// the node can no longer see a quorum of the cluster, itself included:
+// heartbeats; this CAF-free core keeps, per peer, how recently the peer is
+// known to have been reachable, and decides when the node can no longer see
+// a quorum of the cluster, itself included:
 //
-//   visible(now) = 1 + peers heard within the last `timeout`
+//   visible(now) = 1 + peers known reachable within the last `timeout`
 //   held ──visible < reset_quorum(n), counting_from + timeout passed──> lost   (check() reports it once)
 //   lost ──visible >= quorum──> held                                  (the gate stays closed:
 //                                                                      only a reset reopens it)
@@ -14,15 +14,28 @@
 // three. A single node (n=1, quorum 1) never loses it. Times are passed in
 // (nanoseconds of a monotonic clock) so tests need no clock.
 //
-// A heartbeat counts only when signed by the key the operators file lists for
-// the node it names (verify_heartbeat_signature) and when its sequence number
-// is above the last one counted from that node: a recorded heartbeat replayed
-// later proves nothing. A node numbers its heartbeats from its wall-clock
-// start time in ns (kill_quorum.cpp), so a restarted peer continues above
-// the numbers of its previous life.
+// Freshness is a round trip on our own clock (finding F1, docs/model.md):
+// every heartbeat carries `ack_seq`, the highest seq its sender has taken
+// from us, and we keep our own send times of the recent seqs we sent to each
+// peer (on_sent, a ring of `ack_window` per peer). A peer counts as heard at
+// the send time of the seq it acknowledges, never at the time its heartbeat
+// arrives: a heartbeat held back on the link and released later counts as
+// old as what it acknowledges. The sender's clock is never trusted. An ack
+// older than the ring is older than the timeout: not fresh.
+//
+// A heartbeat is taken only when signed by the key the operators file lists
+// for the node it names (verify_heartbeat_signature) and when its sequence
+// number is above the last one taken from that node: a recorded heartbeat
+// replayed later proves nothing. A node numbers its heartbeats from its
+// wall-clock start time in ns (kill_quorum.cpp), so a restarted peer
+// continues above the numbers of its previous life, and our acks of its
+// previous life's seqs are below our ring (too old) after our own restart.
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,13 +45,25 @@
 
 namespace cwts {
 
-// Why a heartbeat was not counted (keys of the `heartbeats_refused.<why>` stats).
+// What became of a heartbeat. Not counted toward the quorum: every verdict
+// but `counted` (keys of the `heartbeats_refused.<why>` stats, except
+// `awaiting_ack`, which is a peer's normal start).
 enum class heartbeat_verdict : uint8_t {
-  counted,
-  ignored,      // our own name, or a peer beyond the n-1 a cluster of n has
-  stale_seq,    // seq not above the last counted one from that node (replay)
-  not_member,   // a node outside the configured members (issue 17 finding 2)
+  counted,        // taken, and its ack names a recent seq we sent that peer: fresh
+  ignored,        // our own name, or a peer beyond the n-1 a cluster of n has
+  stale_seq,      // seq not above the last taken one from that node (replay)
+  not_member,     // a node outside the configured members (issue 17 finding 2)
+  awaiting_ack,   // taken (we ack its seq), but it acks none of ours yet (ack 0)
+  ack_too_old,    // taken, but its ack is older than our ring (or our start): not fresh
+  ack_never_sent, // refused: its ack is a seq we never sent to that peer
+  ack_ahead,      // refused: its ack is above the last seq we sent to that peer
 };
+
+// Recent sends remembered per peer for a timeout and an interval: every seq
+// sent within the timeout (the timer sends at most one per interval), plus
+// slack, capped so no configuration makes the ring unbounded (4096; a
+// smaller ring only makes old acks count as too old, which halts sooner).
+std::size_t ack_window_for(int64_t timeout_ns, int64_t interval_ns);
 
 // Empty when `hb` is signed by the key the operators file lists for
 // `hb.node`; otherwise why not. Null registry or no key listed: refused.
@@ -54,6 +79,9 @@ struct quorum_monitor_config {
   // The configured members; empty: any n-1 distinct peers (unit tests). A
   // non-member's heartbeat never counts, so it cannot hold up a quorum.
   std::set<std::string> members{};
+  // Sends remembered per peer (ack_window_for): an ack of an older seq is
+  // not fresh.
+  std::size_t ack_window = 64;
 };
 
 // What check() found: `lost` is true only at the transition held -> lost.
@@ -68,10 +96,21 @@ class quorum_monitor {
 public:
   explicit quorum_monitor(quorum_monitor_config cfg);
 
-  // A (verified) heartbeat from `peer` with sequence number `seq`, received
-  // at `now_ns`. Only the first n-1 distinct peers are tracked: a cluster of
-  // n has no more. Counted only when `seq` is above the last counted one.
-  heartbeat_verdict on_heartbeat(const std::string& peer, uint64_t seq, int64_t now_ns);
+  // We sent our heartbeat `seq` to `peer` at `now_ns` (seqs rise). Kept for
+  // the configured members only (any, if none are configured), the first
+  // n-1 of them, the last `ack_window` sends each. False when not kept.
+  bool on_sent(const std::string& peer, uint64_t seq, int64_t now_ns);
+
+  // The ack to put into our next heartbeat to `peer`: the highest seq taken
+  // from it, 0 if none.
+  uint64_t ack_for(const std::string& peer) const;
+
+  // A (verified) heartbeat from `peer` with sequence number `seq` that
+  // acknowledges our `ack_seq`. Only the first n-1 distinct peers are
+  // tracked: a cluster of n has no more. Taken only when `seq` is above the
+  // last taken one; counted fresh at our send time of `ack_seq`, never at
+  // its receipt (there is no receipt time to pass).
+  heartbeat_verdict on_heartbeat(const std::string& peer, uint64_t seq, uint64_t ack_seq);
 
   // Re-evaluates at `now_ns`; reports a loss once per held -> lost transition.
   quorum_check check(int64_t now_ns);
@@ -81,15 +120,28 @@ public:
   int32_t peers_seen(int64_t now_ns) const { return visible(now_ns) - 1; }
   int32_t quorum() const { return quorum_; }
   bool lost() const { return lost_; }
-  // Milliseconds since each tracked peer was last heard.
+  // Milliseconds since our send of the newest seq each peer acknowledged
+  // (peers that acknowledged none yet are left out).
   std::map<std::string, int64_t> heartbeat_age_ms(int64_t now_ns) const;
 
 private:
+  struct peer_state {
+    uint64_t last_seq = 0;            // highest seq taken (what we ack back)
+    std::optional<int64_t> fresh_ns;  // our send time of the newest seq it acknowledged
+  };
+  struct sent_beat {
+    uint64_t seq;
+    int64_t at_ns;
+  };
+  bool fresh(const peer_state& p, int64_t now_ns) const {
+    return p.fresh_ns && now_ns - *p.fresh_ns <= cfg_.timeout_ns;
+  }
+
   quorum_monitor_config cfg_;
   int32_t quorum_;
   bool lost_ = false;
-  std::map<std::string, int64_t> last_seen_ns_; // by peer node id
-  std::map<std::string, uint64_t> last_seq_;    // by peer node id
+  std::map<std::string, peer_state> peers_;           // heard from, by node id (<= n-1)
+  std::map<std::string, std::deque<sent_beat>> sent_; // sent to, by node id (<= n-1, ack_window each)
 };
 
 } // namespace cwts

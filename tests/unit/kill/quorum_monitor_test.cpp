@@ -13,9 +13,16 @@ quorum_monitor monitor(int32_t n, int64_t counting_from_ns = 0) {
   return quorum_monitor{quorum_monitor_config{"n1", n, 1000 * ms, counting_from_ns}};
 }
 
-// A heartbeat numbered like a node numbers them: increasing with time.
+// Our seq sent at `at` (numbered like a node numbers them: rising with time).
+uint64_t our_seq(int64_t at) {
+  return static_cast<uint64_t>(at / ms) + 1;
+}
+
+// A round trip at `at`: we send our heartbeat to `peer`, it answers at once
+// with its own (seq numbered the same way) acknowledging ours.
 heartbeat_verdict beat(quorum_monitor& m, const std::string& peer, int64_t at) {
-  return m.on_heartbeat(peer, static_cast<uint64_t>(at / ms) + 1, at);
+  m.on_sent(peer, our_seq(at), at);
+  return m.on_heartbeat(peer, our_seq(at), our_seq(at));
 }
 
 } // namespace
@@ -108,18 +115,22 @@ CAF_TEST(own_heartbeats_and_more_peers_than_the_cluster_has_do_not_count) {
 
 CAF_TEST(a_replayed_heartbeat_does_not_keep_a_silent_peer_visible) {
   auto m = monitor(2);
-  CAF_CHECK(m.on_heartbeat("n2", 7, 0) == heartbeat_verdict::counted);
-  // The same heartbeat (or an older one) again, later: not counted.
-  CAF_CHECK(m.on_heartbeat("n2", 7, 900 * ms) == heartbeat_verdict::stale_seq);
-  CAF_CHECK(m.on_heartbeat("n2", 3, 950 * ms) == heartbeat_verdict::stale_seq);
+  m.on_sent("n2", 1, 0);
+  CAF_CHECK(m.on_heartbeat("n2", 7, 1) == heartbeat_verdict::counted);
+  // The same heartbeat (or an older one) again, later: not taken.
+  m.on_sent("n2", 2, 900 * ms);
+  CAF_CHECK(m.on_heartbeat("n2", 7, 1) == heartbeat_verdict::stale_seq);
+  CAF_CHECK(m.on_heartbeat("n2", 3, 2) == heartbeat_verdict::stale_seq);
   auto c = m.check(1001 * ms);
-  CAF_CHECK(c.lost); // last counted at 0: silent past the timeout
+  CAF_CHECK(c.lost); // our seq 1, sent at 0, is the newest it acknowledged
   // A newer one counts, also one with a jump (a restarted peer numbers from
   // its start time).
-  CAF_CHECK(m.on_heartbeat("n2", 8, 1100 * ms) == heartbeat_verdict::counted);
-  CAF_CHECK(m.on_heartbeat("n2", 1'000'000'000, 1200 * ms) == heartbeat_verdict::counted);
+  m.on_sent("n2", 3, 1100 * ms);
+  CAF_CHECK(m.on_heartbeat("n2", 8, 3) == heartbeat_verdict::counted);
+  m.on_sent("n2", 4, 1200 * ms);
+  CAF_CHECK(m.on_heartbeat("n2", 1'000'000'000, 4) == heartbeat_verdict::counted);
   CAF_CHECK_EQUAL(m.peers_seen(1200 * ms), 1);
-  CAF_CHECK(m.on_heartbeat("n1", 99, 1200 * ms) == heartbeat_verdict::ignored);
+  CAF_CHECK(m.on_heartbeat("n1", 99, 4) == heartbeat_verdict::ignored);
 }
 
 // Issue 17 finding 2: membership is configuration. A node outside the
@@ -135,4 +146,150 @@ CAF_TEST(a_non_member_never_counts_toward_the_quorum) {
   CAF_CHECK(m.check(1500 * ms).lost);
   CAF_CHECK(beat(m, "n2", 1600 * ms) == heartbeat_verdict::counted);
   CAF_CHECK_EQUAL(m.visible(1600 * ms), 2);
+}
+
+// Finding F1 (docs/model.md): n2's heartbeats, sent while the link still
+// worked, are held back on it and released one by one later, each above the
+// last seq taken. Counted at receipt they kept n1 open for as long as the
+// attacker liked; each acknowledges a seq n1 sent before the cut, so n2
+// counts as heard when n1 sent that seq, and n1 loses its quorum a timeout
+// after the cut, releases or not.
+CAF_TEST(a_held_back_heartbeat_released_late_does_not_keep_the_quorum) {
+  auto m = monitor(2);
+  for (int64_t t = 0; t <= 1000 * ms; t += 200 * ms) {
+    beat(m, "n2", t);
+    CAF_CHECK(!m.check(t).lost);
+  }
+  // The cut after 1000 ms: n1 keeps sending, nothing of n2 arrives. n2's
+  // heartbeats of the time before, seq 2000.., all acknowledge our seq of
+  // 1000 ms (the newest it got), released every 300 ms from 1500 ms.
+  uint64_t held_seq = 2000;
+  bool lost = false;
+  for (int64_t t = 1200 * ms; t <= 5000 * ms; t += 100 * ms) {
+    m.on_sent("n2", our_seq(t), t);
+    if (t >= 1500 * ms && (t - 1500 * ms) % (300 * ms) == 0)
+      CAF_CHECK(m.on_heartbeat("n2", ++held_seq, our_seq(1000 * ms))
+                == heartbeat_verdict::counted); // taken, but as of 1000 ms
+    auto c = m.check(t);
+    lost = lost || c.lost;
+    if (t <= 2000 * ms)
+      CAF_CHECK(!lost);
+    else
+      CAF_CHECK(lost); // from 2100 ms: our seq of 1000 ms is past the timeout
+  }
+  CAF_CHECK_GREATER(held_seq, 2010u);
+  CAF_CHECK_EQUAL(m.peers_seen(5000 * ms), 0);
+  auto ages = m.heartbeat_age_ms(5000 * ms);
+  CAF_CHECK_EQUAL(ages.at("n2"), 4000);
+}
+
+// A heartbeat can only acknowledge a seq we sent to that very peer: one we
+// sent to another peer, one we skipped, or one we have not sent yet is
+// refused, and its seq is not taken (never acked back, no table entry).
+CAF_TEST(an_ack_of_a_seq_never_sent_to_that_peer_is_refused_and_not_taken) {
+  quorum_monitor_config cfg{"n1", 3, 1000 * ms, 0};
+  cfg.members = {"n1", "n2", "n3"};
+  quorum_monitor m{cfg};
+  CAF_CHECK(m.on_sent("n2", 10, 0));
+  CAF_CHECK(m.on_sent("n3", 11, 100 * ms)); // n2 was not in the directory then
+  CAF_CHECK(m.on_sent("n2", 12, 200 * ms));
+  CAF_CHECK(m.on_heartbeat("n2", 500, 11) == heartbeat_verdict::ack_never_sent);
+  CAF_CHECK(m.on_heartbeat("n2", 501, 13) == heartbeat_verdict::ack_ahead);
+  CAF_CHECK(m.on_heartbeat("n2", 502, 999'999) == heartbeat_verdict::ack_ahead);
+  CAF_CHECK_EQUAL(m.ack_for("n2"), 0u);
+  CAF_CHECK_EQUAL(m.visible(200 * ms), 1);
+  CAF_CHECK(m.heartbeat_age_ms(200 * ms).empty());
+  // Its real ack of 12 counts, as of 200 ms, and its seq is acked back.
+  CAF_CHECK(m.on_heartbeat("n2", 503, 12) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.ack_for("n2"), 503u);
+  CAF_CHECK_EQUAL(m.visible(1200 * ms), 2);
+  CAF_CHECK_EQUAL(m.visible(1201 * ms), 1);
+  // An older (but real) ack after it is taken and moves nothing back.
+  CAF_CHECK(m.on_heartbeat("n2", 504, 10) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.heartbeat_age_ms(1200 * ms).at("n2"), 1000);
+  // Sends to a non-member, to ourselves, or to more peers than n-1 are not kept.
+  CAF_CHECK(!m.on_sent("rogue", 13, 300 * ms));
+  CAF_CHECK(!m.on_sent("n1", 13, 300 * ms));
+  CAF_CHECK(!m.on_sent("n2", 12, 300 * ms)); // seqs rise
+}
+
+// The ring keeps the last ack_window sends per peer: an ack of an older seq
+// proves nothing recent. Its heartbeat is still taken (we ack its seq), so
+// two nodes whose acks both fell out of the ring (a long partition) recover.
+CAF_TEST(an_ack_older_than_the_ring_is_not_fresh) {
+  quorum_monitor_config cfg{"n1", 2, 1000 * ms, 0};
+  cfg.ack_window = 4;
+  quorum_monitor m{cfg};
+  for (uint64_t s = 1; s <= 10; ++s)
+    m.on_sent("n2", s, static_cast<int64_t>(s) * 100 * ms);
+  // Seqs 7..10 are kept; seq 6, sent at 600 ms, would still be within the
+  // timeout at 1000 ms, but the ring no longer knows when it was sent.
+  CAF_CHECK(m.on_heartbeat("n2", 40, 6) == heartbeat_verdict::ack_too_old);
+  CAF_CHECK(m.on_heartbeat("n2", 41, 1) == heartbeat_verdict::ack_too_old);
+  CAF_CHECK_EQUAL(m.visible(1000 * ms), 1);
+  CAF_CHECK_EQUAL(m.ack_for("n2"), 41u);
+  CAF_CHECK(m.on_heartbeat("n2", 42, 7) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.visible(1700 * ms), 2);
+  CAF_CHECK_EQUAL(m.visible(1701 * ms), 1);
+  // The window follows the configuration, with slack, and is bounded.
+  CAF_CHECK_EQUAL(ack_window_for(5000 * ms, 200 * ms), 29u);
+  CAF_CHECK_EQUAL(ack_window_for(600 * ms, 200 * ms), 7u);
+  CAF_CHECK_EQUAL(ack_window_for(86'400'000 * ms, 1 * ms), 4096u);
+  CAF_CHECK_EQUAL(ack_window_for(5000 * ms, 0), 4096u);
+}
+
+// Normal operation: four nodes, each peer's heartbeat acknowledging our
+// heartbeat of the interval before (what it had when it sent), delivered a
+// little later: the quorum holds throughout.
+CAF_TEST(acks_one_interval_behind_keep_the_quorum_of_four) {
+  quorum_monitor_config cfg{"n1", 4, 1000 * ms, 0};
+  cfg.ack_window = ack_window_for(1000 * ms, 200 * ms);
+  quorum_monitor m{cfg};
+  uint64_t theirs = 100;
+  for (int64_t t = 0; t <= 20'000 * ms; t += 200 * ms) {
+    for (auto p : {"n2", "n3", "n4"})
+      m.on_sent(p, our_seq(t), t);
+    ++theirs;
+    if (t > 0)
+      for (auto p : {"n2", "n3", "n4"})
+        CAF_CHECK(m.on_heartbeat(p, theirs, our_seq(t - 200 * ms)) == heartbeat_verdict::counted);
+    auto c = m.check(t + 150 * ms);
+    CAF_CHECK(!c.lost);
+    if (t > 0)
+      CAF_CHECK_EQUAL(c.visible, 4);
+  }
+  CAF_CHECK(!m.lost());
+}
+
+// A peer counts once its heartbeat acknowledges one of ours: its first ones
+// (ack 0) are taken, so our next heartbeat acks them, but are not fresh. A
+// restarted peer numbers from its new start (far above its last seq) and
+// acks nothing at first: taken, then counted once it acks us again.
+CAF_TEST(a_restarted_peer_with_a_new_seq_base_is_counted_again) {
+  auto m = monitor(2);
+  m.on_sent("n2", 1, 0);
+  CAF_CHECK(m.on_heartbeat("n2", 100, 0) == heartbeat_verdict::awaiting_ack);
+  CAF_CHECK_EQUAL(m.visible(0), 1);
+  CAF_CHECK_EQUAL(m.ack_for("n2"), 100u);
+  m.on_sent("n2", 2, 200 * ms);
+  CAF_CHECK(m.on_heartbeat("n2", 101, 2) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.visible(200 * ms), 2);
+  // n2 dies; n1 loses the quorum and keeps sending.
+  CAF_CHECK(m.check(1300 * ms).lost);
+  m.on_sent("n2", 3, 1400 * ms);
+  // n2 restarts: new seq base, nothing of ours taken yet.
+  CAF_CHECK(m.on_heartbeat("n2", 5'000'000'000, 0) == heartbeat_verdict::awaiting_ack);
+  CAF_CHECK_EQUAL(m.ack_for("n2"), 5'000'000'000u);
+  CAF_CHECK_EQUAL(m.visible(1400 * ms), 1);
+  m.on_sent("n2", 4, 1600 * ms);
+  CAF_CHECK(m.on_heartbeat("n2", 5'000'000'001, 4) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.visible(1600 * ms), 2);
+  CAF_CHECK(!m.check(1600 * ms).lost);
+  // Our own restart: a new monitor; n2 still acks a seq of our previous life.
+  auto again = monitor(2);
+  again.on_sent("n2", 9'000'000'000, 0);
+  CAF_CHECK(again.on_heartbeat("n2", 5'000'000'002, 4) == heartbeat_verdict::ack_too_old);
+  CAF_CHECK_EQUAL(again.ack_for("n2"), 5'000'000'002u);
+  CAF_CHECK(again.on_heartbeat("n2", 5'000'000'003, 9'000'000'000) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(again.visible(0), 2);
 }
