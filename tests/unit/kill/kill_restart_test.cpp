@@ -6,55 +6,16 @@
 // restart (the same config, as the node's supervisor restarts it) must take
 // the kill over: halt state written, cause kept, audited.
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "caf/all.hpp"
-
-#include "actors/kill/halt_state.hpp"
 #include "actors/kill/kill_coordinator_state.hpp"
-#include "tests/unit/actor_test_system.hpp"
-#include "tests/unit/kill/test_keys.hpp"
+#include "tests/unit/kill/kill_coordinator_fixture.hpp"
 
 using namespace cwts;
-
-namespace {
-
-struct fixture : testing::actor_test_system {
-  kill_test::test_keys keys;
-  kill_gate gate;
-  std::string dir;
-
-  fixture() {
-    dir = (std::filesystem::temp_directory_path()
-           / ("cwts-kill-restart-" + std::to_string(::getpid())))
-            .string();
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~fixture() {
-    shutdown();
-    std::filesystem::remove_all(dir);
-  }
-
-  void stop(const caf::actor& a) {
-    (*self)->monitor(a);
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    (*self)->receive([](const caf::down_msg&) {});
-  }
-
-  trading_state state_of(const caf::actor& kill) {
-    trading_state out;
-    (*self)->request(kill, std::chrono::seconds(5), gate_atom::value)
-      .receive([&](trading_state& s) { out = s; }, [](caf::error&) { CAF_FAIL("no state"); });
-    return out;
-  }
-};
-
-} // namespace
+// The coordinator tests' fixture: keys, gates, a temporary folder, stop and
+// gate_of. This case builds its own config: it needs the carried core.
+using cwts::kill_coordinator_testing::fixture;
 
 CAF_TEST_FIXTURE_SCOPE(kill_restart_tests, fixture)
 
@@ -62,12 +23,12 @@ CAF_TEST(a_restarted_coordinator_takes_over_a_kill_the_fanout_applied_for_its_pr
   kill_coordinator_config c;
   c.core.self = node_id{"n1"};
   c.core.operators = keys.registry;
-  c.gate = &gate;
+  c.gate = &gate1;
   c.audit_path = dir + "/n1-audit.log";
   c.state_path = dir + "/n1-halt.state";
   c.node_key = keys.node1;
   auto first = spawn_kill_coordinator(*sys, c);
-  CAF_REQUIRE(state_of(first).mode == trading_mode::active);
+  CAF_REQUIRE(gate_of(first).mode == trading_mode::active);
   // What the fan-out's I/O thread does: verify and close the gate through
   // the core, queue the rest for the actor. The actor dies before its turn.
   auto k = keys.kill("fan-1");
@@ -79,13 +40,13 @@ CAF_TEST(a_restarted_coordinator_takes_over_a_kill_the_fanout_applied_for_its_pr
     c.carried->inbox->items.emplace_back(k, d);
   }
   stop(first);
-  CAF_CHECK(!gate.is_open());
+  CAF_CHECK(!gate1.is_open());
   std::string error;
   auto before = load_halt_state(c.state_path, error);
   CAF_REQUIRE(before);
   CAF_REQUIRE(!before->halted()); // nobody wrote the kill: the gap itself
   auto second = spawn_kill_coordinator(*sys, c);
-  auto s = state_of(second);
+  auto s = gate_of(second);
   CAF_CHECK(s.mode == trading_mode::halted);
   CAF_CHECK_EQUAL(s.cause.value, "fan-1");
   auto after = load_halt_state(c.state_path, error);
