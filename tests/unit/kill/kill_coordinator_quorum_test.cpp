@@ -6,7 +6,64 @@
 using namespace cwts;
 using namespace cwts::kill_coordinator_testing;
 
-CAF_TEST_FIXTURE_SCOPE(kill_coordinator_tests, fixture)
+namespace {
+
+// The heartbeat cases' setup (finding F1): a peer counts only with an ack of
+// a seq this node sent it, so the stand-in for n2 keeps what n1 sent it.
+struct quorum_fixture : fixture {
+  std::shared_ptr<std::atomic<uint64_t>> from_n1 = std::make_shared<std::atomic<uint64_t>>(0);
+
+  // As quiet_n1_beside, with a stand-in for n2's coordinator that keeps the
+  // newest seq of n1's heartbeats signed for n2.
+  caf::actor quiet_n1_heard_by(caf::actor& n2) {
+    timing.heartbeat_interval = std::chrono::seconds(30);
+    timing.quorum_timeout = std::chrono::seconds(90);
+    timing.quorum_start_grace = std::chrono::minutes(1);
+    auto k1 = coordinator("n1", gate1, 2);
+    n2 = sys->spawn([seen = from_n1]() -> caf::behavior {
+      return {[seen](const heartbeat& hb) {
+        if (hb.to.value == "n2")
+          seen->store(hb.seq);
+      }};
+    });
+    wire_n1(k1, n2);
+    return k1;
+  }
+
+  void wire_n1(const caf::actor& k1, const caf::actor& n2) {
+    role_directory dir;
+    if (n2)
+      dir.emplace(peer_kill_prefix + "n2", n2);
+    (*self)->send(k1, wire_atom::value, dir);
+    gate_of(k1);
+  }
+
+  // n1 sends its heartbeats now (its timer would in 30 s): the seq n1 sent.
+  // Waits (bounded) until the stand-in got it when it is wired.
+  uint64_t n1_beats(const caf::actor& k1, bool to_n2 = true) {
+    auto before = from_n1->load();
+    auto sent = counter(k1, "heartbeats_sent");
+    (*self)->send(k1, tick_atom::value);
+    if (to_n2)
+      CAF_REQUIRE(itest::wait_until([&] { return from_n1->load() > before; },
+                                    std::chrono::seconds(5), std::chrono::milliseconds(5)));
+    else
+      CAF_REQUIRE_EQUAL(counter(k1, "heartbeats_sent"), sent);
+    return to_n2 ? from_n1->load() : 0;
+  }
+
+  // n2's heartbeat for `to` acknowledging n1's `ack`, signed with n2's key.
+  heartbeat n2_acking(const std::string& to, uint64_t seq, uint64_t ack) {
+    heartbeat hb{node_id{"n2"}, node_id{to}, seq, wall_clock_now(), {}};
+    hb.ack_seq = ack;
+    hb.signature = keys.node2->sign(signing_payload(hb));
+    return hb;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(kill_coordinator_tests, quorum_fixture)
 
 CAF_TEST(a_two_node_reset_with_one_no_vote_stays_halted_on_both) {
   auto k1 = coordinator("n1", gate1, 2);
@@ -174,22 +231,29 @@ CAF_TEST(a_forged_yes_vote_in_another_nodes_name_cannot_make_the_quorum) {
 }
 
 CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
-  caf::actor n2; // only the signature and seq decide
-  auto k1 = quiet_n1_beside(n2);
-  auto hb = heartbeat_of_n2("n1", 100);
+  caf::actor n2; // only the signature, seq and ack decide
+  auto k1 = quiet_n1_heard_by(n2);
+  auto hb = n2_acking("n1", 100, n1_beats(k1));
   (*self)->send(k1, hb);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 0);
   (*self)->send(k1, hb); // replayed
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.stale_seq"), 1);
   heartbeat forged{node_id{"n2"}, node_id{"n1"}, 101, wall_clock_now(), {}};
+  forged.ack_seq = hb.ack_seq;
   forged.signature = keys.node1->sign(signing_payload(forged)); // n1's key, n2's name
   (*self)->send(k1, forged);
   heartbeat unsigned_hb{node_id{"n2"}, node_id{"n1"}, 102, wall_clock_now(), {}};
+  unsigned_hb.ack_seq = hb.ack_seq;
   (*self)->send(k1, unsigned_hb);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 2);
-  (*self)->send(k1, heartbeat_of_n2("n1", 103));
-  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
+  // The ack is signed too: n2's heartbeat with its ack changed after signing.
+  auto altered = n2_acking("n1", 103, hb.ack_seq);
+  altered.ack_seq = hb.ack_seq + 1;
+  (*self)->send(k1, altered);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 3);
+  (*self)->send(k1, n2_acking("n1", 104, hb.ack_seq));
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 4);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
   stop(k1);
@@ -201,8 +265,9 @@ CAF_TEST(heartbeats_count_only_signed_by_the_nodes_key_and_never_twice) {
 // only the signed receiver decides here.
 CAF_TEST(a_heartbeat_signed_for_another_node_is_refused_wrong_receiver_and_never_counts) {
   caf::actor n2;
-  auto k1 = quiet_n1_beside(n2);
-  auto relayed = heartbeat_of_n2("n3", 100);
+  auto k1 = quiet_n1_heard_by(n2);
+  auto ours = n1_beats(k1);
+  auto relayed = n2_acking("n3", 100, ours);
   (*self)->send(k1, relayed);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.wrong_receiver"), 1);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
@@ -214,7 +279,7 @@ CAF_TEST(a_heartbeat_signed_for_another_node_is_refused_wrong_receiver_and_never
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.bad_signature"), 1);
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
   // The same node's heartbeat signed for n1 counts.
-  (*self)->send(k1, heartbeat_of_n2("n1", 102));
+  (*self)->send(k1, n2_acking("n1", 102, ours));
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 2);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
@@ -257,6 +322,121 @@ CAF_TEST(a_node_fed_only_heartbeats_relayed_from_another_node_halts_itself_on_ti
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
   CAF_CHECK_LESS(counter(k1, "heartbeats_refused.wrong_sender"), 1); // -1: never
   caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+// An ack must name a seq n1 sent to n2: one above n1's last, one n1 sent
+// to nobody (n2 was not wired at that tick), or one older than n1's ring is
+// refused and counted; an ack of 0 (a peer's start) is taken, not counted.
+CAF_TEST(a_heartbeat_acking_a_seq_n1_never_sent_it_is_refused_and_counted) {
+  caf::actor n2;
+  auto k1 = quiet_n1_heard_by(n2);
+  auto first = n1_beats(k1);
+  (*self)->send(k1, n2_acking("n1", 100, first + 5));
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.ack_ahead"), 1);
+  // A tick while n2 is not wired: that seq goes to no one.
+  wire_n1(k1, caf::actor{});
+  n1_beats(k1, false);
+  wire_n1(k1, n2);
+  auto third = n1_beats(k1);
+  CAF_REQUIRE_EQUAL(third, first + 2);
+  (*self)->send(k1, n2_acking("n1", 101, first + 1));
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.ack_never_sent"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  // Nothing of ours taken yet: taken (acked back), not counted, no refusal.
+  (*self)->send(k1, n2_acking("n1", 102, 0));
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_awaiting_ack"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 2);
+  // Ring: quorum timeout 90 s / interval 30 s + 4 = 7 sends; 7 more push
+  // `first` out of it.
+  for (int i = 0; i < 7; ++i)
+    n1_beats(k1);
+  (*self)->send(k1, n2_acking("n1", 103, first));
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused.ack_too_old"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  (*self)->send(k1, n2_acking("n1", 104, n1_beats(k1)));
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeats_refused"), 3);
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+// Finding F1 (docs/model.md): n2 answers n1's heartbeats until the link is
+// cut both ways; the heartbeats it sent before the cut were held back on
+// the link and are released every 100 ms afterwards, each above the last
+// seq taken. Counted at receipt they kept n1 open as long as the releases
+// went on (6 s); each acknowledges n1's last seq before the cut, so n1
+// halts a timeout (300 ms) after the cut while they still arrive.
+CAF_TEST(heartbeats_held_back_and_released_late_do_not_keep_the_quorum) {
+  timing.heartbeat_interval = std::chrono::milliseconds(20);
+  timing.quorum_timeout = std::chrono::milliseconds(300);
+  timing.quorum_start_grace = std::chrono::milliseconds(0);
+  auto k1 = coordinator("n1", gate1, 2);
+  struct held_link {
+    std::atomic<int> released{0};
+    std::atomic<int64_t> cut_ns{0};
+  };
+  auto link = std::make_shared<held_link>();
+  auto n2 = sys->spawn([k1, key = keys.node2, link](caf::event_based_actor* a) -> caf::behavior {
+    auto seq = std::make_shared<uint64_t>(1000);
+    auto last_from_n1 = std::make_shared<uint64_t>(0);
+    auto cut = std::make_shared<bool>(false);
+    auto beat = [=](uint64_t ack) {
+      heartbeat hb{node_id{"n2"}, node_id{"n1"}, ++*seq, wall_clock_now(), {}};
+      hb.ack_seq = ack;
+      hb.signature = key->sign(signing_payload(hb));
+      a->send(k1, hb);
+    };
+    return {
+      [=](const heartbeat& hb) {
+        if (*cut)
+          return; // the cut: n1's heartbeats no longer arrive
+        *last_from_n1 = hb.seq;
+        beat(hb.seq);
+      },
+      [=](const std::string&) {
+        *cut = true;
+        link->cut_ns = monotonic_ns();
+        a->send(a, tick_atom::value);
+      },
+      [=](tick_atom) {
+        if (link->released >= 60)
+          return;
+        beat(*last_from_n1); // sent before the cut, released only now
+        ++link->released;
+        a->delayed_send(a, std::chrono::milliseconds(100), tick_atom::value);
+      },
+      [](const audit_anchor&) {},
+    };
+  });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
+  auto seen = [](const actor_stats& s) {
+    auto i = s.counters.find("peers_seen");
+    return i != s.counters.end() && i->second == 1;
+  };
+  CAF_REQUIRE(stats_until(k1, seen));
+  (*self)->send(n2, std::string("cut"));
+  CAF_REQUIRE(stats_until(k1, [](const actor_stats& s) {
+    auto i = s.counters.find("quorum_lost_halts");
+    return i != s.counters.end() && i->second == 1;
+  }));
+  auto after_cut_ms = (monotonic_ns() - link->cut_ns.load()) / 1'000'000;
+  auto released = link->released.load();
+  CAF_MESSAGE("halted " << after_cut_ms << " ms after the cut, " << released
+                        << " held-back heartbeats released by then");
+  // Within the timeout + a check interval + the polling bound; the releases
+  // went on for 6 s.
+  CAF_CHECK_LESS(after_cut_ms, 2000);
+  CAF_CHECK_GREATER_OR_EQUAL(released, 1);
+  CAF_CHECK_LESS(released, 60);
+  // The released heartbeats were taken, not refused as replays: only what
+  // they acknowledge made them old.
+  CAF_CHECK_LESS(counter(k1, "heartbeats_refused.stale_seq"), 1); // -1: never
+  CAF_CHECK_EQUAL(gate1.level(), 1);
+  CAF_CHECK_EQUAL(gate_of(k1).cause.value, "quorum-lost");
+  CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 0);
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
   stop(k1);
 }
 
