@@ -1,7 +1,9 @@
 #include "nodes/node/cluster_link.hpp"
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <set>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -36,14 +38,6 @@ std::string identity_mismatch(const peer_address& p, const std::string& node) {
          + "', the configured member there is '" + p.id + "'";
 }
 
-// What we tell a peer about ourselves: our node id and local directory,
-// and the key that signs our announce.
-struct self_description {
-  std::string node;
-  role_directory roles;
-  std::shared_ptr<const ed25519_signer> key;
-};
-
 // Signed now: a peer refuses an announce outside its time window.
 peer_announce make_announce(const std::string& node, const ed25519_signer* key) {
   peer_announce a{node_id{node}, wall_clock_now(), {}};
@@ -52,49 +46,44 @@ peer_announce make_announce(const std::string& node, const ed25519_signer* key) 
   return a;
 }
 
-bool join_one(caf::actor_system& sys, const caf::actor& supervisor, const self_description& me,
-              const peer_address& peer, std::chrono::steady_clock::time_point deadline,
-              caf::actor& joined) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string error;
-    auto remote = connect_node(sys, peer.host, peer.port, error, peer.id, request_timeout);
-    if (!remote) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
+// Which peers the link has joined at least once: written by the link actor,
+// waited on by the node's main thread at start.
+class join_progress {
+public:
+  explicit join_progress(size_t peers) : joined_(peers, false) {}
+
+  void mark_joined(size_t i) {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      joined_[i] = true;
     }
-    caf::scoped_actor self{sys};
-    self->request(remote, request_timeout, directory_atom::value)
-      .receive(
-        [&](const std::string& node, const role_directory& roles) {
-          if (auto why = identity_mismatch(peer, node); !why.empty()) {
-            spdlog::warn("event=peer_refused address={} reason=\"{}\"", address(peer), why);
-            return;
-          }
-          self->send(supervisor, peer_atom::value, node, remote, roles);
-          // The peer lists us too, even if it was up before us and never
-          // joins us itself (or joined an earlier life of this node).
-          self->send(remote, peer_atom::value, make_announce(me.node, me.key.get()), supervisor,
-                     me.roles);
-          spdlog::info("event=peer_connected node={} address={} roles={}", node, address(peer),
-                       roles.size());
-          joined = remote;
-        },
-        [&](caf::error& err) {
-          spdlog::warn("event=peer_directory_failed address={} error=\"{}\"", address(peer),
-                       sys.render(err));
-        });
-    if (joined)
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    changed_.notify_all();
   }
-  return false;
-}
+
+  // Until every peer was joined, `deadline` passed or `stop` was set (by a
+  // signal handler, which cannot notify: hence the 50 ms slices); returns
+  // which peers were joined.
+  std::vector<bool> wait(std::chrono::steady_clock::time_point deadline,
+                         const std::atomic<bool>& stop) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto all = [this] { return std::find(joined_.begin(), joined_.end(), false) == joined_.end(); };
+    while (!all() && !stop && std::chrono::steady_clock::now() < deadline)
+      changed_.wait_for(lock, std::chrono::milliseconds(50));
+    return joined_;
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<bool> joined_;
+};
 
 // The peer link actor (see the header): one slot per configured peer.
 struct peer_slot {
   peer_address address;
   caf::actor supervisor; // the peer's, while joined
   bool connecting = false;
+  bool joined_once = false;
   int failures = 0;
 };
 
@@ -106,6 +95,11 @@ struct peer_link_state {
   // references (exit_reason::unreachable). The state is destroyed when the
   // actor quits (its supervisor went down), which releases this reference.
   caf::actor keep_alive;
+  // Read by the node's main thread while it waits at start (join_peers).
+  std::shared_ptr<join_progress> progress;
+  // Until then a slot never joined is retried every 200 ms, as a node
+  // coming up expects its peers to come up too; later as retry_delay says.
+  std::chrono::steady_clock::time_point start_deadline;
   static inline const char* name = "peer_link";
 };
 
@@ -119,7 +113,10 @@ std::chrono::milliseconds retry_delay(int failures) {
 
 void schedule_retry(peer_link_ptr self, int32_t i) {
   auto& slot = self->state.slots[static_cast<size_t>(i)];
-  self->delayed_send(self, retry_delay(slot.failures), retry_atom::value, i);
+  auto starting = !slot.joined_once
+                  && std::chrono::steady_clock::now() < self->state.start_deadline;
+  auto delay = starting ? std::chrono::milliseconds(200) : retry_delay(slot.failures);
+  self->delayed_send(self, delay, retry_atom::value, i);
 }
 
 void join_failed(peer_link_ptr self, int32_t i, const std::string& why) {
@@ -140,6 +137,15 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
   slot.connecting = false;
   slot.failures = 0;
   slot.supervisor = remote;
+  // "start": the first join of this peer while the node comes up; later
+  // joins (a peer back after a loss, or one that came up late) are the
+  // link's own.
+  bool first = !slot.joined_once;
+  slot.joined_once = true;
+  const char* via = first && std::chrono::steady_clock::now() < st.start_deadline ? "start"
+                                                                                   : "peer_link";
+  if (first)
+    st.progress->mark_joined(static_cast<size_t>(i));
   self->monitor(remote);
   self->send(st.supervisor, peer_atom::value, node, remote, roles);
   // Announce ourselves with our current roles (asked now: a child may have
@@ -154,8 +160,8 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
         spdlog::error("event=peer_announce_failed node={} error=\"{}\"", node,
                       self->system().render(err));
       });
-  spdlog::warn("event=peer_connected node={} address={} roles={} via=peer_link", node,
-               address(slot.address), roles.size());
+  spdlog::warn("event=peer_connected node={} address={} roles={} via={}", node,
+               address(slot.address), roles.size(), via);
 }
 
 // One connect attempt, all asynchronous: the middleman connects (or answers
@@ -165,11 +171,11 @@ void try_join(peer_link_ptr self, int32_t i) {
   if (slot.supervisor || slot.connecting)
     return;
   slot.connecting = true;
-  auto& address = slot.address;
-  if (auto why = expect_member(address.host, address.port, address.id); !why.empty())
+  auto& peer = slot.address;
+  if (auto why = expect_member(peer.host, peer.port, peer.id); !why.empty())
     return join_failed(self, i, why);
   auto mm = node_middleman(self->system());
-  self->request(mm, request_timeout, caf::connect_atom::value, address.host, address.port)
+  self->request(mm, request_timeout, caf::connect_atom::value, peer.host, peer.port)
     .then(
       [self, i](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         if (!ptr)
@@ -178,9 +184,14 @@ void try_join(peer_link_ptr self, int32_t i) {
         self->request(remote, request_timeout, directory_atom::value)
           .then(
             [self, i, remote](const std::string& node, const role_directory& roles) {
-              auto why = identity_mismatch(self->state.slots[static_cast<size_t>(i)].address, node);
-              if (!why.empty())
+              auto& slot = self->state.slots[static_cast<size_t>(i)];
+              auto why = identity_mismatch(slot.address, node);
+              if (!why.empty()) {
+                if (slot.failures % 60 == 0)
+                  spdlog::warn("event=peer_refused address={} reason=\"{}\"",
+                               address(slot.address), why);
                 return join_failed(self, i, why);
+              }
               joined(self, i, remote, node, roles);
             },
             [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });
@@ -207,19 +218,19 @@ void on_link_down(peer_link_ptr self, const caf::down_msg& dm) {
 }
 
 caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<peer_slot> slots,
-                        std::shared_ptr<const ed25519_signer> key) {
+                        std::shared_ptr<const ed25519_signer> key,
+                        std::shared_ptr<join_progress> progress,
+                        std::chrono::steady_clock::time_point start_deadline) {
   auto& st = self->state;
   st.supervisor = std::move(supervisor);
   st.key = std::move(key);
   st.slots = std::move(slots);
+  st.progress = std::move(progress);
+  st.start_deadline = start_deadline;
   st.keep_alive = caf::actor_cast<caf::actor>(self);
   self->monitor(st.supervisor);
-  for (size_t i = 0; i < st.slots.size(); ++i) {
-    if (st.slots[i].supervisor)
-      self->monitor(st.slots[i].supervisor);
-    else
-      schedule_retry(self, static_cast<int32_t>(i));
-  }
+  for (size_t i = 0; i < st.slots.size(); ++i)
+    self->send(self, retry_atom::value, static_cast<int32_t>(i)); // the first tries now
   self->set_down_handler([self](caf::down_msg& dm) { on_link_down(self, dm); });
   spdlog::info("event=peer_link_started peers={}", st.slots.size());
 
@@ -236,34 +247,26 @@ caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<p
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
                                     std::chrono::milliseconds timeout,
-                                    std::shared_ptr<const ed25519_signer> node_key) {
+                                    std::shared_ptr<const ed25519_signer> node_key,
+                                    const std::atomic<bool>& stop) {
   std::vector<std::string> missing;
   if (peers.empty())
     return missing;
-  self_description me;
-  me.key = node_key;
-  {
-    caf::scoped_actor self{sys};
-    self->request(supervisor, request_timeout, directory_atom::value)
-      .receive(
-        [&](const std::string& node, role_directory& roles) {
-          me.node = node;
-          me.roles = std::move(roles);
-        },
-        [&](caf::error& err) {
-          spdlog::error("event=own_directory_failed error=\"{}\"", sys.render(err));
-        });
-  }
+  auto progress = std::make_shared<join_progress>(peers.size());
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<peer_slot> slots;
   for (auto& p : peers) {
     peer_slot slot;
     slot.address = p;
-    if (!join_one(sys, supervisor, me, p, deadline, slot.supervisor))
-      missing.push_back(address(p));
     slots.push_back(std::move(slot));
   }
-  sys.spawn(peer_link, supervisor, std::move(slots), std::move(node_key));
+  sys.spawn(peer_link, supervisor, std::move(slots), std::move(node_key), progress, deadline);
+  // The link joins; this thread only waits, and a stop (SIGTERM) ends the
+  // wait: a node must stop within its grace also while peers are away.
+  auto joined = progress->wait(deadline, stop);
+  for (size_t i = 0; i < peers.size(); ++i)
+    if (!joined[i])
+      missing.push_back(address(peers[i]));
   return missing;
 }
 

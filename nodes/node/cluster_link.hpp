@@ -1,14 +1,15 @@
 #pragma once
 // Connects a node to its peers over CAF's middleman:
 //
-//   publish own supervisor ──> for each peer: remote_actor (retry until the
-//   connect timeout) ──> ask its directory ──> hand it to our supervisor,
+//   publish own supervisor ──> the peer link actor, for each peer: connect
+//   (every 200 ms until the connect timeout) ──> ask its directory ──> hand it to our supervisor,
 //   which monitors the peer and rewires every local actor ──> announce
 //   ourselves to the peer's supervisor (our node id, supervisor, local
 //   directory, signed with our node key), which (re)registers us the same
 //   way once the signature verifies with the key listed for our node.
 //
-// Then a peer link actor keeps the cluster whole in the background
+// while the node's main thread only waits for it (a SIGTERM ends the wait).
+// The same link actor then keeps the cluster whole in the background
 // (docs/kill-switch.md "Fail-safe"):
 //
 //   joined ──peer supervisor down──> rejoining: connect every 250 ms, 500 ms,
@@ -21,6 +22,7 @@
 // handle goes remote as the sender of its requests, which a detached actor's
 // must not in CAF 0.17. It quits when our supervisor does.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -37,14 +39,15 @@ namespace cwts {
 uint16_t publish_node(caf::actor_system& sys, const caf::actor& supervisor,
                       const std::string& host, uint16_t port, std::string& error);
 
-// Joins every peer (blocking, up to `timeout` in all), announcing this node
-// to each, then starts the peer link actor that re-joins any peer whose
-// supervisor goes down and keeps trying the ones not reached. Returns the
-// peers that could not be reached in time. Announces are signed with
+// Starts the peer link actor, which joins every peer, announcing this node
+// to each, re-joins any peer whose supervisor goes down and keeps trying the
+// ones not reached; waits until every peer was joined, `timeout` passed or
+// `stop` is set. Returns the peers not joined by then. Announces are signed with
 // `node_key` (the key the operators file lists with node = <this node>).
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
                                     const std::vector<peer_address>& peers,
                                     std::chrono::milliseconds timeout,
-                                    std::shared_ptr<const ed25519_signer> node_key);
+                                    std::shared_ptr<const ed25519_signer> node_key,
+                                    const std::atomic<bool>& stop);
 
 } // namespace cwts
