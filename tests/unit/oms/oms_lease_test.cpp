@@ -21,6 +21,7 @@
 #include "actors/oms/oms_actor.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
+#include "tests/unit/order_replies.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"
 #include "tests/unit/oms/temp_dir.hpp"
 
@@ -82,21 +83,8 @@ struct fixture : testing::actor_test_system {
     return n;
   }
 
-  order_request expect_sent() {
-    order_request got;
-    (*self)->receive([&](const order_request& req) { got = req; },
-                     [](const order_reject& rej) { CAF_FAIL("rejected: " << rej.detail); },
-                     caf::after(5s) >> [] { CAF_FAIL("order not sent"); });
-    return got;
-  }
-
-  order_reject expect_reject() {
-    order_reject got;
-    (*self)->receive([&](const order_reject& rej) { got = rej; },
-                     [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
-                     caf::after(5s) >> [] { CAF_FAIL("no reject"); });
-    return got;
-  }
+  order_request expect_sent() { return testing::expect_order_sent(*self); }
+  order_reject expect_reject() { return testing::expect_order_reject(*self); }
 
   cancel_request expect_cancel() {
     cancel_request got;

@@ -14,6 +14,7 @@
 #include "common/operator_auth.hpp"
 #include "messages/registry.hpp"
 #include "tests/unit/actor_test_system.hpp"
+#include "tests/unit/order_replies.hpp"
 #include "tests/unit/risk/risk_test_fixture.hpp"
 
 using namespace cwts;
@@ -105,21 +106,8 @@ struct fixture : testing::actor_test_system {
     return got;
   }
 
-  order_request expect_sent() {
-    order_request got;
-    (*self)->receive([&](const order_request& req) { got = req; },
-                     [](const order_reject& rej) { CAF_FAIL("rejected: " << rej.detail); },
-                     caf::after(5s) >> [] { CAF_FAIL("order not sent"); });
-    return got;
-  }
-
-  order_reject expect_reject() {
-    order_reject got;
-    (*self)->receive([&](const order_reject& rej) { got = rej; },
-                     [](const order_request& req) { CAF_FAIL("order sent: " << req.id.value); },
-                     caf::after(5s) >> [] { CAF_FAIL("no reject"); });
-    return got;
-  }
+  order_request expect_sent() { return testing::expect_order_sent(*self); }
+  order_reject expect_reject() { return testing::expect_order_reject(*self); }
 
   // Answers the kill request as the coordinator would: gate first (closed at
   // the kill's level before the reply, so every mark risk handles after the
