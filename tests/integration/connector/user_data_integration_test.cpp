@@ -22,6 +22,7 @@
 #include "actors/connector/connector_actor.hpp"
 #include "actors/connector/http_client.hpp"
 #include "messages/registry.hpp"
+#include "tests/integration/connector/demo_venue.hpp"
 #include "tests/integration/support/venue_child.hpp"
 #include "tests/integration/support/wait_until.hpp"
 
@@ -31,12 +32,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// config/venue-demo-keys.ini (local venue only): "demo" is the connector's
-// account, "demo2" the counterparty that trades against it.
-constexpr const char* demo_key = "cwtsDemoKeyAlpha0000000000000000000000000000000000000000000001";
-constexpr const char* demo_secret = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
-constexpr const char* demo2_key = "cwtsDemoKeyBravo0000000000000000000000000000000000000000000002";
-constexpr const char* demo2_secret = "cwtsDemoSecretBravo000000000000000000000000000000000000000000002";
+// The connector trades as itest::demo, the counterparty as itest::demo2.
+constexpr const char* demo_key = itest::demo.key;
+constexpr const char* demo_secret = itest::demo.secret;
 
 // config/venue.ini with a slow replay (few tape prints while the test runs)
 // and absolute paths, written next to the build's temporary files.
@@ -151,16 +149,20 @@ struct fixture {
   }
 };
 
-order_request buy(const std::string& id, price px, const char* quantity) {
+order_request limit_order(const std::string& id, side s, time_in_force tif, price px, qty q) {
   order_request req;
   req.id = client_order_id{id};
   req.sym = usdchf;
-  req.order_side = side::buy;
+  req.order_side = s;
   req.type = order_type::limit;
-  req.tif = time_in_force::gtc;
+  req.tif = tif;
   req.limit_price = px;
-  req.quantity = *qty::parse(quantity);
+  req.quantity = q;
   return req;
+}
+
+order_request buy(const std::string& id, price px, const char* quantity) {
+  return limit_order(id, side::buy, time_in_force::gtc, px, *qty::parse(quantity));
 }
 
 // Waits for the first report of `id` matching `pred`; reports of other
@@ -215,23 +217,9 @@ CAF_TEST(a_fill_reaches_the_oms_through_the_user_data_stream) {
   // The counterparty sells the whole best bid level (IOC), ours included.
   auto level = best_bid(venue.port);
   CAF_REQUIRE(level.bid == px);
-  gateway_config other;
-  other.port = venue.port;
-  other.api_key = demo2_key;
-  other.secret = demo2_secret;
-  binance_rest_gateway counterparty(other);
-  auto t = counterparty.server_time();
-  CAF_REQUIRE(t.ok());
-  counterparty.set_time_offset_ms(t.value.offset_ms);
-  order_request sell;
-  sell.id = client_order_id{"uds-itest-cp"};
-  sell.sym = usdchf;
-  sell.order_side = side::sell;
-  sell.type = order_type::limit;
-  sell.tif = time_in_force::ioc;
-  sell.limit_price = px;
-  sell.quantity = level.bid_qty;
-  auto crossed = counterparty.place_order(sell);
+  auto counterparty = itest::synced_gateway(venue.port, itest::demo2);
+  auto sell = limit_order("uds-itest-cp", side::sell, time_in_force::ioc, px, level.bid_qty);
+  auto crossed = counterparty->place_order(sell);
   CAF_REQUIRE(crossed.ok());
 
   auto filled = await_report(self, "uds-itest-1", [](const execution_report& r) {
@@ -304,25 +292,11 @@ CAF_TEST(a_venue_restart_leads_to_resubscription_and_a_reconciliation_request) {
     return r.status == order_status::accepted;
   });
   CAF_REQUIRE(accepted.has_value());
-  gateway_config other;
-  other.port = port;
-  other.api_key = demo2_key;
-  other.secret = demo2_secret;
-  binance_rest_gateway counterparty(other);
-  auto clock = counterparty.server_time();
-  CAF_REQUIRE(clock.ok());
-  counterparty.set_time_offset_ms(clock.value.offset_ms);
+  auto counterparty = itest::synced_gateway(port, itest::demo2);
   auto level = best_bid(port);
   CAF_REQUIRE(level.bid == px);
-  order_request sell;
-  sell.id = client_order_id{"uds-itest-cp2"};
-  sell.sym = usdchf;
-  sell.order_side = side::sell;
-  sell.type = order_type::limit;
-  sell.tif = time_in_force::ioc;
-  sell.limit_price = px;
-  sell.quantity = level.bid_qty;
-  CAF_REQUIRE(counterparty.place_order(sell).ok());
+  auto sell = limit_order("uds-itest-cp2", side::sell, time_in_force::ioc, px, level.bid_qty);
+  CAF_REQUIRE(counterparty->place_order(sell).ok());
   auto filled = await_report(self, "uds-itest-2", [](const execution_report& r) {
     return r.status == order_status::filled;
   });

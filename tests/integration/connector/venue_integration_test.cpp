@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "actors/connector/binance_rest_gateway.hpp"
+#include "tests/integration/connector/demo_venue.hpp"
 #include "tests/integration/support/venue_child.hpp"
 
 using namespace cwts;
@@ -16,11 +17,6 @@ using namespace cwts::connector;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The demo keys of config/venue-demo-keys.ini (local venue only).
-constexpr const char* demo_key = "cwtsDemoKeyAlpha0000000000000000000000000000000000000000000001";
-constexpr const char* demo_secret
-  = "cwtsDemoSecretAlpha000000000000000000000000000000000000000000001";
 
 // cwts-venue on --port 0 with the demo config.
 struct venue_process : itest::venue_child {
@@ -45,14 +41,8 @@ order_request resting_buy(const std::string& id) {
 CAF_TEST(place_cancel_and_cancel_all_against_cwts_venue) {
   venue_process venue;
   CAF_REQUIRE(venue.port != 0);
-  gateway_config cfg;
-  cfg.port = venue.port;
-  cfg.api_key = demo_key;
-  cfg.secret = demo_secret;
-  binance_rest_gateway gw(cfg);
-  auto t = gw.server_time();
-  CAF_REQUIRE(t.ok());
-  gw.set_time_offset_ms(t.value.offset_ms);
+  auto gateway = itest::synced_gateway(venue.port, itest::demo);
+  auto& gw = *gateway;
 
   auto placed = gw.place_order(resting_buy("itest-1"));
   CAF_MESSAGE("place: " << to_string(placed.kind) << " " << placed.detail);
