@@ -29,30 +29,9 @@ void await_trades(int port) {
 }
 
 // config/venue.ini with Binance's ORDERS limits (100 per 10 s, 200000 per
-// day) and absolute data/keys paths, in a temporary file.
+// day), in a temporary file.
 std::string binance_limits_config(const std::string& config) {
-  char full[PATH_MAX] = {0};
-  CAF_REQUIRE(realpath(config.c_str(), full) != nullptr);
-  std::string absolute = full;
-  auto dir = absolute.substr(0, absolute.rfind('/'));
-  std::ifstream in(absolute);
-  std::ostringstream out;
-  std::string line;
-  while (std::getline(in, line)) {
-    auto key = line.substr(0, line.find(' '));
-    if (key == "orders-per-10s") line = "orders-per-10s = 100";
-    else if (key == "orders-per-day") line = "orders-per-day = 200000";
-    else if (key == "data" || key == "keys-file")
-      line = key + " = " + dir + "/" + line.substr(line.find('=') + 2);
-    out << line << "\n";
-  }
-  char path[] = "/tmp/cwts-venue-orders-XXXXXX";
-  int fd = mkstemp(path);
-  CAF_REQUIRE(fd >= 0);
-  auto text = out.str();
-  CAF_REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  close(fd);
-  return path;
+  return venue_config_copy(config, {{"orders-per-10s", "100"}, {"orders-per-day", "200000"}});
 }
 
 std::string ws_call(int port, const std::string& frame) {

@@ -16,30 +16,12 @@
 namespace {
 
 std::string two_symbol_config(const std::string& config) {
-  char full[PATH_MAX] = {0};
-  CAF_REQUIRE(realpath(config.c_str(), full) != nullptr);
-  std::string absolute = full;
-  auto dir = absolute.substr(0, absolute.rfind('/'));
-  std::ifstream in(absolute);
-  std::ostringstream out;
-  std::string line;
-  while (std::getline(in, line)) {
-    auto key = line.substr(0, line.find(' '));
-    if (key == "data" || key == "keys-file")
-      line = key + " = " + dir + "/" + line.substr(line.find('=') + 2);
-    out << line << "\n";
-  }
-  out << "[symbol.EURCHF]\nname = EURCHF\nbase-asset = EUR\nquote-asset = CHF\n"
-         "tick-size = 0.0001\nmin-price = 0.0001\nmax-price = 100\nstep-size = 1\n"
-         "min-qty = 1\nmax-qty = 10000000\nmin-notional = 1\nmax-notional = 100000000\n"
-         "price-scale = 0.95\n";
-  char path[] = "/tmp/cwts-venue-symbols-XXXXXX";
-  int fd = mkstemp(path);
-  CAF_REQUIRE(fd >= 0);
-  auto text = out.str();
-  CAF_REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  close(fd);
-  return path;
+  return venue_config_copy(
+    config, {},
+    "[symbol.EURCHF]\nname = EURCHF\nbase-asset = EUR\nquote-asset = CHF\n"
+    "tick-size = 0.0001\nmin-price = 0.0001\nmax-price = 100\nstep-size = 1\n"
+    "min-qty = 1\nmax-qty = 10000000\nmin-notional = 1\nmax-notional = 100000000\n"
+    "price-scale = 0.95\n");
 }
 
 // The first bid price of a /depth body.

@@ -10,6 +10,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -49,6 +54,37 @@ struct venue_process : cwts::itest::venue_child {
     return args;
   }
 };
+
+// `config` (config/venue.ini) copied to a temporary file with its `data` and
+// `keys-file` paths made absolute, the keys in `set` given new values and
+// `append` (more sections) added at the end; the copy's path.
+inline std::string venue_config_copy(const std::string& config,
+                                     const std::map<std::string, std::string>& set = {},
+                                     const std::string& append = {}) {
+  char full[PATH_MAX] = {0};
+  CAF_REQUIRE(realpath(config.c_str(), full) != nullptr);
+  std::string absolute = full;
+  auto dir = absolute.substr(0, absolute.rfind('/'));
+  std::ifstream in(absolute);
+  std::ostringstream out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto key = line.substr(0, line.find(' '));
+    if (auto value = set.find(key); value != set.end())
+      line = key + " = " + value->second;
+    else if (key == "data" || key == "keys-file")
+      line = key + " = " + dir + "/" + line.substr(line.find('=') + 2);
+    out << line << "\n";
+  }
+  out << append;
+  char path[] = "/tmp/cwts-venue-config-XXXXXX";
+  int fd = mkstemp(path);
+  CAF_REQUIRE(fd >= 0);
+  auto text = out.str();
+  CAF_REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
 
 inline int64_t now_ms() {
   using namespace std::chrono;
