@@ -26,6 +26,26 @@ void shutdown_fd(const std::atomic<int>& fd) {
     ::shutdown(f, SHUT_RDWR);
 }
 
+// Both servers' thread: one connection at a time, until the destructor sets
+// `stopping` and shuts the acceptor down. The connection's descriptor is in
+// `conn_fd` while it is served, for the destructor to end a blocked read.
+template <class Serve>
+void serve_connections(asio::io_context& ioc, tcp::acceptor& acceptor,
+                       const std::atomic<bool>& stopping, std::atomic<int>& connections,
+                       std::atomic<int>& conn_fd, Serve serve) {
+  while (!stopping) {
+    tcp::socket sock(ioc);
+    boost::system::error_code ec;
+    acceptor.accept(sock, ec);
+    if (ec || stopping)
+      return;
+    ++connections;
+    conn_fd = sock.native_handle();
+    serve(sock);
+    conn_fd = -1;
+  }
+}
+
 } // namespace
 
 std::map<std::string, std::string> split_query(const std::string& target) {
@@ -78,17 +98,8 @@ std::vector<recorded_request> http_test_server::requests() const {
 }
 
 void http_test_server::run() {
-  while (!stopping_) {
-    tcp::socket sock(ioc_);
-    boost::system::error_code ec;
-    acceptor_.accept(sock, ec);
-    if (ec || stopping_)
-      return;
-    ++connections_;
-    conn_fd_ = sock.native_handle();
-    serve(sock);
-    conn_fd_ = -1;
-  }
+  serve_connections(ioc_, acceptor_, stopping_, connections_, conn_fd_,
+                    [this](tcp::socket& sock) { serve(sock); });
 }
 
 void http_test_server::serve(tcp::socket& sock) {
@@ -152,17 +163,8 @@ std::string ws_test_server::last_target() const {
 }
 
 void ws_test_server::run() {
-  while (!stopping_) {
-    tcp::socket sock(ioc_);
-    boost::system::error_code ec;
-    acceptor_.accept(sock, ec);
-    if (ec || stopping_)
-      return;
-    ++connections_;
-    conn_fd_ = sock.native_handle();
-    serve(sock);
-    conn_fd_ = -1;
-  }
+  serve_connections(ioc_, acceptor_, stopping_, connections_, conn_fd_,
+                    [this](tcp::socket& sock) { serve(sock); });
 }
 
 void ws_test_server::serve(tcp::socket& sock) {
