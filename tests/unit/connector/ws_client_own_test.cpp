@@ -135,6 +135,41 @@ struct raw_server {
   std::thread thread;
 };
 
+
+// A trades-only BTCUSDT stream's config against the test server on `port`.
+market_stream_config trades_only(uint16_t port) {
+  market_stream_config cfg;
+  cfg.port = port;
+  cfg.symbols = {*symbol::parse("BTCUSDT")};
+  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  return cfg;
+}
+
+// The trade ids a stream delivered, in order; filled on the stream's thread,
+// read on the test's.
+class trade_ids {
+public:
+  market_stream::batch_callback sink() {
+    return [this](market_batch&& b) {
+      std::lock_guard<std::mutex> g(mtx_);
+      for (auto& t : b.trades)
+        ids_.push_back(t.id.value);
+    };
+  }
+  std::vector<int64_t> get() const {
+    std::lock_guard<std::mutex> g(mtx_);
+    return ids_;
+  }
+  // Polls (bounded) until `n` trades arrived.
+  bool at_least(std::size_t n) const {
+    return cwts::test::eventually([&] { return get().size() >= n; });
+  }
+
+private:
+  mutable std::mutex mtx_;
+  std::vector<int64_t> ids_;
+};
+
 } // namespace
 
 CAF_TEST(own_frames_answer_pings_refuse_a_masked_frame_and_reconnect) {
@@ -180,25 +215,14 @@ CAF_TEST(own_frames_answer_pings_refuse_a_masked_frame_and_reconnect) {
       }
     }
   });
-  market_stream_config cfg;
-  cfg.port = server.port;
-  cfg.symbols = {*symbol::parse("BTCUSDT")};
-  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  auto cfg = trades_only(server.port);
   cfg.backoff_initial = 10ms;
   cfg.backoff_max = 50ms;
   cfg.jitter_seed = 7;
-  std::mutex tmx;
-  std::vector<int64_t> ids;
-  market_stream stream(cfg, [&](market_batch&& b) {
-    std::lock_guard<std::mutex> g(tmx);
-    for (auto& t : b.trades)
-      ids.push_back(t.id.value);
-  });
+  trade_ids ids;
+  market_stream stream(cfg, ids.sink());
   stream.start();
-  CAF_REQUIRE(cwts::test::eventually([&] {
-    std::lock_guard<std::mutex> g(tmx);
-    return ids.size() >= 2;
-  }));
+  CAF_REQUIRE(ids.at_least(2));
   CAF_CHECK_EQUAL(close_codes[0].load(), 1002);
   CAF_CHECK_EQUAL(stream.last_protocol_error(), "masked server frame (RFC 6455 5.1)");
   CAF_CHECK(stream.reconnects() >= 1u);
@@ -208,10 +232,7 @@ CAF_TEST(own_frames_answer_pings_refuse_a_masked_frame_and_reconnect) {
   CAF_CHECK_EQUAL(k["md.ws_protocol_errors"], 1);
   CAF_CHECK_EQUAL(k["md.ws_fragmented_messages"], 1);
   CAF_CHECK(k["md.ws_reads"] >= 1);
-  {
-    std::lock_guard<std::mutex> g(tmx);
-    CAF_CHECK_EQUAL(ids, (std::vector<int64_t>{1, 2})); // the masked trade 99 never counted
-  }
+  CAF_CHECK_EQUAL(ids.get(), (std::vector<int64_t>{1, 2})); // the masked trade 99 never counted
   stream.stop();
   CAF_CHECK_EQUAL(close_codes[1].load(), 1000);
   std::lock_guard<std::mutex> g(mtx);
@@ -241,10 +262,7 @@ CAF_TEST(our_close_is_bounded_when_the_peer_never_answers) {
         close_code = (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]);
     }
   });
-  market_stream_config cfg;
-  cfg.port = server.port;
-  cfg.symbols = {*symbol::parse("BTCUSDT")};
-  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  auto cfg = trades_only(server.port);
   cfg.connect_timeout = 200ms; // also bounds our closing handshake
   market_stream stream(cfg, [](market_batch&&) {});
   stream.start();
@@ -267,10 +285,7 @@ CAF_TEST(a_wrong_accept_key_fails_the_upgrade) {
     boost::system::error_code ec;
     s.read_some(asio::buffer(&c, 1), ec); // until the client drops it
   });
-  market_stream_config cfg;
-  cfg.port = server.port;
-  cfg.symbols = {*symbol::parse("BTCUSDT")};
-  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  auto cfg = trades_only(server.port);
   cfg.backoff_initial = 10ms;
   cfg.backoff_max = 50ms;
   market_stream stream(cfg, [](market_batch&&) {});
@@ -304,31 +319,17 @@ CAF_TEST(pongs_inside_a_message_that_never_ends_do_not_keep_the_connection) {
     for (;;)
       read_client_frame(s);
   });
-  market_stream_config cfg;
-  cfg.port = server.port;
-  cfg.symbols = {*symbol::parse("BTCUSDT")};
-  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  auto cfg = trades_only(server.port);
   cfg.idle_timeout = 300ms;
   cfg.backoff_initial = 10ms;
   cfg.backoff_max = 50ms;
-  std::mutex tmx;
-  std::vector<int64_t> ids;
-  market_stream stream(cfg, [&](market_batch&& b) {
-    std::lock_guard<std::mutex> g(tmx);
-    for (auto& t : b.trades)
-      ids.push_back(t.id.value);
-  });
+  trade_ids ids;
+  market_stream stream(cfg, ids.sink());
   stream.start();
-  CAF_REQUIRE(cwts::test::eventually([&] {
-    std::lock_guard<std::mutex> g(tmx);
-    return ids.size() >= 2;
-  }));
+  CAF_REQUIRE(ids.at_least(2));
   CAF_CHECK(pings_seen.load() >= 1); // our ping went out and was answered
   CAF_CHECK(stream.reconnects() >= 1u);
-  {
-    std::lock_guard<std::mutex> g(tmx);
-    CAF_CHECK_EQUAL(ids, (std::vector<int64_t>{1, 2}));
-  }
+  CAF_CHECK_EQUAL(ids.get(), (std::vector<int64_t>{1, 2}));
   stream.stop();
 }
 
@@ -348,34 +349,21 @@ CAF_TEST(full_size_reads_after_a_frame_larger_than_read_bytes) {
     for (;;)
       read_client_frame(s);
   });
-  market_stream_config cfg;
-  cfg.port = server.port;
-  cfg.symbols = {*symbol::parse("BTCUSDT")};
-  cfg.agg_trades = cfg.book_ticker = cfg.depth = false;
+  auto cfg = trades_only(server.port);
   cfg.read_limits.read_bytes = 4096;
   cfg.read_limits.max_message_bytes = 65536;
-  std::mutex tmx;
-  std::vector<int64_t> ids;
-  market_stream stream(cfg, [&](market_batch&& b) {
-    std::lock_guard<std::mutex> g(tmx);
-    for (auto& t : b.trades)
-      ids.push_back(t.id.value);
-  });
+  trade_ids ids;
+  market_stream stream(cfg, ids.sink());
   stream.start();
-  CAF_REQUIRE(cwts::test::eventually([&] {
-    std::lock_guard<std::mutex> g(tmx);
-    return ids.size() >= static_cast<std::size_t>(n_trades);
-  }));
+  CAF_REQUIRE(ids.at_least(static_cast<std::size_t>(n_trades)));
   market_source::counters k;
   stream.add_counters(k);
   CAF_CHECK_EQUAL(k["md.ws_protocol_errors"], 0);
   CAF_CHECK(k["md.ws_reads"] >= 2);
   CAF_CHECK_EQUAL(stream.reconnects(), 0u);
-  {
-    std::lock_guard<std::mutex> g(tmx);
-    CAF_REQUIRE_EQUAL(ids.size(), static_cast<std::size_t>(n_trades));
-    for (int id = 1; id <= n_trades; ++id)
-      CAF_CHECK_EQUAL(ids[static_cast<std::size_t>(id - 1)], id);
-  }
+  auto got = ids.get();
+  CAF_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(n_trades));
+  for (int id = 1; id <= n_trades; ++id)
+    CAF_CHECK_EQUAL(got[static_cast<std::size_t>(id - 1)], id);
   stream.stop();
 }
