@@ -245,28 +245,6 @@ struct fixture : testing::actor_test_system {
                              std::chrono::milliseconds(25));
   }
 
-  // n2's heartbeat for `to`, signed with n2's key.
-  heartbeat heartbeat_of_n2(const std::string& to, uint64_t seq) {
-    heartbeat hb{node_id{"n2"}, node_id{to}, seq, wall_clock_now(), {}};
-    hb.signature = keys.node2->sign(signing_payload(hb));
-    return hb;
-  }
-
-  // Coordinator n1 of a 2-node cluster whose timer sends no heartbeat in the
-  // way and never halts it, wired to `n2`: a local actor standing in for n2's
-  // coordinator (in one process the sender's process is always right, so only
-  // what the heartbeat carries decides).
-  caf::actor quiet_n1_beside(caf::actor& n2) {
-    timing.heartbeat_interval = std::chrono::seconds(30);
-    timing.quorum_timeout = std::chrono::seconds(90);
-    timing.quorum_start_grace = std::chrono::minutes(1);
-    auto k1 = coordinator("n1", gate1, 2);
-    n2 = sys->spawn([]() -> caf::behavior { return {[](const heartbeat&) {}}; });
-    (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
-    gate_of(k1);
-    return k1;
-  }
-
   kill_report issue(const caf::actor& kill, const kill_command& cmd) {
     kill_report out;
     (*self)->request(kill, std::chrono::seconds(10), cmd)

@@ -13,8 +13,11 @@ namespace {
 struct quorum_fixture : fixture {
   std::shared_ptr<std::atomic<uint64_t>> from_n1 = std::make_shared<std::atomic<uint64_t>>(0);
 
-  // As quiet_n1_beside, with a stand-in for n2's coordinator that keeps the
-  // newest seq of n1's heartbeats signed for n2.
+  // Coordinator n1 of a 2-node cluster whose timer sends no heartbeat in the
+  // way and never halts it, wired to a local stand-in for n2's coordinator
+  // (in one process the sender's process is always right, so only what the
+  // heartbeat carries decides) that keeps the newest seq of n1's heartbeats
+  // signed for n2.
   caf::actor quiet_n1_heard_by(caf::actor& n2) {
     timing.heartbeat_interval = std::chrono::seconds(30);
     timing.quorum_timeout = std::chrono::seconds(90);
