@@ -75,6 +75,14 @@ struct fixture : testing::actor_test_system {
 
   void hold(int64_t epoch, int64_t until_ns) { lease.hold("oms", epoch, until_ns); }
 
+  // The OMS started on a node that holds the "oms" lease at `epoch` for ten
+  // more seconds.
+  void start_holding(int64_t epoch) {
+    lease.add_role("oms");
+    hold(epoch, lease_clock_ns() + ten_s);
+    start();
+  }
+
   int64_t counter(const std::string& key) {
     int64_t n = -1;
     (*self)->request(oms, 5s, stats_atom::value)
@@ -237,9 +245,7 @@ CAF_TEST(an_order_is_refused_while_the_lease_is_not_held) {
 }
 
 CAF_TEST(an_order_under_the_lease_carries_its_epoch) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   (*self)->send(oms, order("o1"));
   auto sent = expect_sent();
   CAF_CHECK_EQUAL(sent.id.value, "o1");
@@ -254,9 +260,7 @@ CAF_TEST(a_role_not_leased_here_sends_epoch_zero) {
 }
 
 CAF_TEST(an_order_is_refused_once_the_lease_end_has_passed) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().lease_epoch, 4);
   // The renewal did not come: the end lies in the past now.
@@ -269,9 +273,7 @@ CAF_TEST(an_order_is_refused_once_the_lease_end_has_passed) {
 }
 
 CAF_TEST(cancels_go_out_without_the_lease) {
-  lease.add_role("oms");
-  hold(2, lease_clock_ns() + ten_s);
-  start();
+  start_holding(2);
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
   lease.drop("oms");
@@ -283,9 +285,7 @@ CAF_TEST(cancels_go_out_without_the_lease) {
 }
 
 CAF_TEST(an_amend_replacement_is_stamped_when_it_leaves_and_refused_without_the_lease) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
   report("o1", order_status::accepted);
@@ -342,9 +342,7 @@ CAF_TEST(asked_again_the_lease_must_be_held_at_the_epoch_checked) {
 CAF_TEST_FIXTURE_SCOPE(oms_lease_group_commit_tests, group_commit_fixture)
 
 CAF_TEST(an_order_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   settle();
   between_check_and_flush([this] { lease.drop("oms"); });
   (*self)->send(oms, order("o1"));
@@ -366,9 +364,7 @@ CAF_TEST(an_order_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) 
 }
 
 CAF_TEST(an_order_whose_lease_epoch_changes_before_its_batch_commits_is_rejected_unsent) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   settle();
   // Lost and taken again at a newer epoch: another node may have held the
   // lease in between.
@@ -390,9 +386,7 @@ CAF_TEST(an_order_whose_lease_epoch_changes_before_its_batch_commits_is_rejected
 }
 
 CAF_TEST(an_amend_replacement_whose_lease_ends_before_its_batch_commits_is_rejected_unsent) {
-  lease.add_role("oms");
-  hold(4, lease_clock_ns() + ten_s);
-  start();
+  start_holding(4);
   (*self)->send(oms, order("o1"));
   CAF_CHECK_EQUAL(expect_sent().id.value, "o1");
   report("o1", order_status::accepted);

@@ -106,6 +106,17 @@ struct fixture : testing::actor_test_system {
     return got;
   }
 
+  // Order o1 (1 BTC at the 30000 mark) sent, then three fills of it within
+  // the minute: the third trips the execution throttle's latch.
+  void trip_fill_latch(const caf::actor& risk) {
+    send_mark(risk, "30000");
+    auto o = limit_order("o1", side::buy, "30000", "1");
+    (*self)->send(risk, o);
+    expect_sent();
+    for (const char* cum : {"0.1", "0.2", "0.3"})
+      (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", cum));
+  }
+
   order_request expect_sent() { return testing::expect_order_sent(*self); }
   order_reject expect_reject() { return testing::expect_order_reject(*self); }
 
@@ -175,14 +186,7 @@ CAF_TEST(an_amend_replacement_is_checked_like_a_new_order) {
 
 CAF_TEST(latch_stays_tripped_until_an_authorized_reenable) {
   auto risk = start();
-  send_mark(risk, "30000");
-  auto o = limit_order("o1", side::buy, "30000", "1");
-  (*self)->send(risk, o);
-  expect_sent();
-  // Three fills of one order within the minute: the third trips the latch.
-  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.1"));
-  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.2"));
-  (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", "0.3"));
+  trip_fill_latch(risk);
   (*self)->send(risk, limit_order("o2", side::buy, "30000", "0.1"));
   auto rej = expect_reject();
   CAF_CHECK_EQUAL(reason(rej), "execution_throttle_tripped");
@@ -222,12 +226,7 @@ CAF_TEST(latch_stays_tripped_until_an_authorized_reenable) {
 
 CAF_TEST(latch_survives_a_restart_of_the_actor) {
   auto risk = start();
-  send_mark(risk, "30000");
-  auto o = limit_order("o1", side::buy, "30000", "1");
-  (*self)->send(risk, o);
-  expect_sent();
-  for (const char* cum : {"0.1", "0.2", "0.3"})
-    (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", cum));
+  trip_fill_latch(risk);
   (*self)->send(risk, limit_order("o2", side::buy, "30000", "0.1"));
   CAF_CHECK_EQUAL(reason(expect_reject()), "execution_throttle_tripped");
   stop(risk);
@@ -258,12 +257,7 @@ CAF_TEST(latch_and_changed_limits_survive_a_process_restart) {
   ::close(fd);
   decisions_path = tmpl;
   auto risk = start();
-  send_mark(risk, "30000");
-  auto o = limit_order("o1", side::buy, "30000", "1");
-  (*self)->send(risk, o);
-  expect_sent();
-  for (const char* cum : {"0.1", "0.2", "0.3"})
-    (*self)->send(risk, report(o, order_status::partially_filled, "0.1", "30000", cum));
+  trip_fill_latch(risk);
   auto changed = ask(risk, command(alice, "alice", operator_action::change_limit, "BTCUSDT",
                                    "max-order-qty", "0.5"));
   CAF_CHECK(changed.accepted);
