@@ -76,7 +76,30 @@ struct kill_carried_state {
   std::shared_ptr<kill_detail::fanout_inbox> inbox;
 };
 
-struct kill_coordinator_config {
+// The settings of a coordinator an operator tunes ([kill] keys, read by
+// nodes/node/node_config_cluster.cpp into node_settings::kill.tuning, which
+// node_roles.cpp assigns whole): each default is declared here only.
+struct kill_tuning {
+  // A node votes no on a reset while it has been halted for less than this.
+  std::chrono::milliseconds min_halt{0};
+  // Fail-safe (DESIGN.md): heartbeats to every peer's coordinator at this
+  // interval; a node that sees no quorum (itself included) for
+  // quorum_timeout halts itself.
+  std::chrono::milliseconds heartbeat_interval{200};
+  std::chrono::milliseconds quorum_timeout{5'000};
+  // Lost roles (role_watch.hpp): a required role with no live holder in the
+  // cluster for role_lost_halt (no standby took it over) -> a level-2
+  // cluster kill signed with the node key. Empty or 0: off.
+  std::vector<std::string> required_roles;
+  std::chrono::milliseconds role_lost_halt{0};
+  // > 0: the fan-out's thread asks for SCHED_FIFO at this priority.
+  int fanout_realtime_priority = 10;
+  // Tests and drills only ([kill] caf-echo = 0): no CAF echo of an applied
+  // kill, so the fan-out alone must halt the cluster.
+  bool caf_echo = true;
+};
+
+struct kill_coordinator_config : kill_tuning {
   kill_switch_config core; // node id and the operators file (roles kill, reset)
   kill_gate* gate = nullptr;
   // Hash-chained audit log (audit_chain.hpp); empty: none (unit tests).
@@ -91,8 +114,6 @@ struct kill_coordinator_config {
   // reset vote naming any other node is refused (not_a_member) before its
   // signature is even checked. Null: every node counts (unit tests).
   std::shared_ptr<const cluster_membership> members;
-  // A node votes no on a reset while it has been halted for less than this.
-  std::chrono::milliseconds min_halt{0};
   // How long a vote waits for the local OMS and risk to answer.
   std::chrono::milliseconds precondition_timeout{2'000};
   std::chrono::milliseconds reset_deadline{10'000};
@@ -100,22 +121,13 @@ struct kill_coordinator_config {
   std::chrono::milliseconds channel_timeout{8'000};
   int venue_channel_retries = 3; // quick retries (200, 400, 800 ms), then escalated
   std::chrono::milliseconds venue_channel_slow_retry{5'000}; // after escalation
-  // Fail-safe (DESIGN.md): heartbeats to every peer's coordinator at this
-  // interval; a node that sees no quorum (itself included) for
-  // quorum_timeout halts itself at level 1. Not before quorum_start_grace
-  // after start (the time the node gives its peers to come up).
-  std::chrono::milliseconds heartbeat_interval{200};
-  std::chrono::milliseconds quorum_timeout{5'000};
+  // The fail-safe (kill_tuning) counts not before quorum_start_grace after
+  // start (the time the node gives its peers to come up).
   std::chrono::milliseconds quorum_start_grace{15'000};
   // This node's own key (the operators file lists it with node = <self>):
   // signs its reset votes and heartbeats. Null in unit tests that sign nothing.
   std::shared_ptr<const ed25519_signer> node_key;
-  // Lost roles (role_watch.hpp): a required role with no live holder in the
-  // cluster for role_lost_halt (no standby took it over) -> a level-2
-  // cluster kill signed with the node key (issuer node_key_name), sent by
-  // the live node with the lowest id only. Empty or 0: off.
-  std::vector<std::string> required_roles;
-  std::chrono::milliseconds role_lost_halt{0};
+  // Issuer of the node's own kills (lost roles, lost quorum).
   std::string node_key_name;
   // The level a node cut off from the quorum halts at: 2 (cancel all, by a
   // kill signed with the node key for this node) on nodes that reach a venue.
@@ -127,11 +139,6 @@ struct kill_coordinator_config {
   bool fanout = false;
   fanout::endpoint fanout_listen;
   std::vector<fanout::endpoint> fanout_members; // every other member's listener
-  // > 0: the fan-out's thread asks for SCHED_FIFO at this priority.
-  int fanout_realtime_priority = 0;
-  // Tests and drills only ([kill] caf-echo = false): no CAF echo of an
-  // applied kill, so the fan-out alone must halt the cluster.
-  bool caf_echo = true;
   // The kill's compliance channel (docs/kill-switch.md "Compliance channel"):
   // every kill applied here is written, signed with node_key, to this
   // durable outbox, whose own thread delivers it. Off unless configured;

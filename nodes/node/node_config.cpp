@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "messages/registry.hpp"
+#include "nodes/node/duration_option.hpp"
 #include "nodes/node/node_config_detail.hpp"
 
 namespace cwts {
@@ -29,26 +30,27 @@ node_config::node_config() {
   // sharing scheduler wakes a worker at once (bench/kill_propagation_bench:
   // all 4 nodes gated p99 6.3 ms -> 2.8 ms). --scheduler.policy overrides it.
   set("scheduler.policy", caf::atom("sharing"));
+  auto& b = base_; // bound straight into the settings (node_config.hpp)
   opt_group{custom_options_, "cwts"}
     .add(raw_.node_id, "node-id", "name of this node (unique in the cluster)")
     .add(raw_.roles, "roles", "roles hosted here: gateway, trading, witness")
     .add(raw_.duration_s, "duration", "stop after this many seconds (0: until Ctrl-C)")
-    .add(raw_.summary_interval_ms, "summary-interval-ms", "period of the summary line");
+    .add(b.summary_interval, "summary-interval-ms", "period of the summary line");
   opt_group{custom_options_, "cluster"}
-    .add(raw_.cluster_id, "id",
+    .add(b.cluster_id, "id",
          "this cluster's id: every kill and reset is signed for it (unique per deployment)")
     .add(raw_.cluster_port, "port", "port this node publishes on (0: none)")
-    .add(raw_.cluster_host, "host", "IPv4 address the cluster port binds (default 127.0.0.1)")
+    .add(b.cluster_host, "host", "IPv4 address the cluster port binds (default 127.0.0.1)")
     .add(raw_.plain_tcp, "plain-tcp",
          "publish the cluster port without TLS (tests, single-node development only: any local "
          "process can then speak to this node's actors)")
     .add(raw_.peers, "peers", "peer nodes as id@host:port (host:port on plain TCP)")
     .add(raw_.members, "members",
          "node ids of every member of the cluster, this node included (docs/operators.md)")
-    .add(raw_.connect_timeout_ms, "connect-timeout-ms", "how long to wait for peers at start")
+    .add(b.connect_timeout, "connect-timeout-ms", "how long to wait for peers at start")
     .add(raw_.standby_for, "standby-for",
          "node id this node stands by for: its roles start only when that node is lost")
-    .add(raw_.failover_after_ms, "failover-after-ms",
+    .add(b.supervision.failover_after, "failover-after-ms",
          "a standby takes over when the active node is gone this long");
   opt_group{custom_options_, "lease"} // docs/supervision.md "Trading lease"
     .add(raw_.lease_duration_ms, "duration-ms", "one grant of the trading lease (default 900)")
@@ -59,15 +61,15 @@ node_config::node_config() {
     .add(raw_.supervisor_strategy, "strategy", "restart strategy: one-for-one or rest-for-one")
     .add(raw_.max_restarts, "max-restarts",
          "failures of one child inside window-ms before the supervisor escalates")
-    .add(raw_.restart_window_ms, "window-ms", "sliding window of max-restarts");
+    .add(b.supervision.window, "window-ms", "sliding window of max-restarts");
   opt_group{custom_options_, "drill"}
     .add(raw_.drill_enabled, "enabled", "accept drill crashes of a role (admin API; default off)");
   for (size_t k = 0; k < raw_.venues.size(); ++k)
     add_venue_options(custom_options_, venue_category(k), raw_.venues[k]);
   opt_group{custom_options_, "market-data"}
-    .add(raw_.max_trade_age_ms, "max-age-ms", "oldest acceptable trade (exchange time)")
-    .add(raw_.max_trade_future_ms, "max-future-ms", "largest clock skew into the future")
-    .add(raw_.stale_halt_ms, "stale-halt-ms",
+    .add(b.max_trade_age, "max-age-ms", "oldest acceptable trade (exchange time)")
+    .add(b.max_trade_future, "max-future-ms", "largest clock skew into the future")
+    .add(b.stale_halt, "stale-halt-ms",
          "no validated trade of a symbol this long while trading -> level-1 node kill (0: off)");
   opt_group{custom_options_, "risk"}
     .add(raw_.max_order_qty, "max-order-qty", "largest order quantity")
@@ -88,18 +90,18 @@ node_config::node_config() {
          "fall from the PnL high-water mark that triggers a level-2 kill")
     .add(raw_.max_reject_ratio, "max-reject-ratio",
          "rejected / sent orders in reject-window-ms above this -> level-1 node kill (0: off)")
-    .add(raw_.reject_window_ms, "reject-window-ms", "sliding window of max-reject-ratio")
-    .add(raw_.reject_min_orders, "reject-min-orders",
+    .add(b.risk.reject_window, "reject-window-ms", "sliding window of max-reject-ratio")
+    .add(b.risk.reject_min_orders, "reject-min-orders",
          "orders in the window below which the reject rate never trips")
     .add(raw_.risk_decisions_path, "decisions-path",
          "durable trips, re-enables and limit changes; <node-id> is replaced");
   opt_group{custom_options_, "strategy"}
     .add(raw_.order_qty, "order-qty", "quantity of each quote")
-    .add(raw_.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
-    .add(raw_.requote_ticks, "requote-ticks", "move that triggers a requote")
+    .add(b.strategy.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
+    .add(b.strategy.requote_ticks, "requote-ticks", "move that triggers a requote")
     .add(raw_.requote, "requote", "how a quote moves: cancel (cancel + new) or amend (cancel/replace)")
     .add(raw_.max_inventory, "max-inventory", "inventory beyond which a side is not quoted")
-    .add(raw_.min_action_interval_ms, "min-action-interval-ms", "throttle between order actions");
+    .add(b.strategy.min_action_interval, "min-action-interval-ms", "throttle between order actions");
   opt_group{custom_options_, "oms"}
     .add(raw_.oms_journal_path, "journal-path",
          "SQLite order journal; <node-id> is replaced, relative to the working directory");
@@ -115,25 +117,25 @@ node_config::node_config() {
          "hash-chained audit log; <node-id> is replaced, relative to the working directory")
     .add(raw_.halt_state_path, "state-path",
          "durable halt state; <node-id> is replaced, relative to the working directory")
-    .add(raw_.reset_min_halt_ms, "reset-min-halt-ms",
+    .add(b.kill.min_halt, "reset-min-halt-ms",
          "a node votes no on a reset while halted for less than this")
-    .add(raw_.heartbeat_interval_ms, "heartbeat-interval-ms",
+    .add(b.kill.heartbeat_interval, "heartbeat-interval-ms",
          "heartbeats between the kill coordinators of the cluster's nodes")
-    .add(raw_.quorum_timeout_ms, "quorum-timeout-ms",
+    .add(b.kill.quorum_timeout, "quorum-timeout-ms",
          "a node that sees no quorum of the cluster for this long halts itself")
-    .add(raw_.required_roles, "required-roles",
+    .add(b.kill.required_roles, "required-roles",
          "roles the cluster cannot trade without (e.g. [\"oms\",\"connector\"])")
-    .add(raw_.role_lost_halt_ms, "role-lost-halt-ms",
+    .add(b.kill.role_lost_halt, "role-lost-halt-ms",
          "a required role with no live holder this long -> level-2 cluster kill (0: off)")
-    .add(raw_.quorum_lost_level, "quorum-lost-level",
+    .add(b.kill.quorum_lost_level, "quorum-lost-level",
          "level a node cut off from the quorum halts at (1..2; 0: 2 with a connector, else 1)")
-    .add(raw_.max_future_skew_ms, "max-future-skew-ms",
+    .add(b.kill.max_future_skew, "max-future-skew-ms",
          "a command whose issued_at is further ahead of this node's clock is refused")
     .add(raw_.fanout, "fanout", "1: direct kill fan-out to every member beside CAF's echo; 0: off")
-    .add(raw_.fanout_host, "fanout-host", "address the fan-out listener binds")
-    .add(raw_.fanout_port_offset, "fanout-port-offset",
+    .add(b.kill.fanout_host, "fanout-host", "address the fan-out listener binds")
+    .add(b.kill.fanout_port_offset, "fanout-port-offset",
          "each member's fan-out listener is its cluster port + this (1..30000)")
-    .add(raw_.fanout_realtime_priority, "fanout-realtime-priority",
+    .add(b.kill.fanout_realtime_priority, "fanout-realtime-priority",
          "SCHED_FIFO priority of the fan-out's thread where allowed (0: normal, 1..99)")
     .add(raw_.caf_echo, "caf-echo", "tests and drills only: 0 sends no CAF echo of a kill (default 1)");
   auto& c = raw_compliance_; // docs/kill-switch.md "Compliance channel"
@@ -172,30 +174,46 @@ node_config::node_config() {
     .add(g.var_limit, "var-limit", "VaR (highest confidence, quote) above which risk kills (0: off)")
     .add(g.var_kill_level, "var-kill-level", "level of that kill, 1..4");
   opt_group{custom_options_, "admin"}
-    .add(raw_.admin_host, "host", "address of the admin HTTP port (default 127.0.0.1)")
+    .add(b.admin.host, "host", "address of the admin HTTP port (default 127.0.0.1)")
     .add(raw_.admin_port, "port", "admin HTTP port: /metrics, /readyz, /api/* (0: a free one)")
     .add(raw_.admin_max_connections, "max-connections",
          "admin connections open at once; one more is answered 503 and closed")
-    .add(raw_.admin_request_deadline_ms, "request-deadline-ms",
+    .add(b.admin.request_deadline, "request-deadline-ms",
          "time a request has from accept to its last byte, or it is closed");
+  auto& h = base_.admin.health; // nodes/admin/health_rules.hpp
   opt_group{custom_options_, "health"}
-    .add(raw_.health_interval_ms, "interval-ms", "how often the health rules are evaluated")
+    .add(h.interval, "interval-ms", "how often the health rules are evaluated")
     .add(raw_.stale_data_s, "stale-data-s", "market data older than this is stale (0: off)")
-    .add(raw_.stale_data_kill_level, "stale-data-kill-level", "kill level on stale data (0: none)")
+    .add(h.stale_data_kill_level, "stale-data-kill-level", "kill level on stale data (0: none)")
     .add(raw_.reject_ratio, "reject-ratio", "rejects / orders in the window above this (0: off)")
-    .add(raw_.health_reject_window_ms, "reject-window-ms", "window of reject-ratio and p99")
-    .add(raw_.health_reject_min_orders, "reject-min-orders", "orders in the window before it counts")
-    .add(raw_.reject_kill_level, "reject-kill-level", "kill level on a high reject rate (0: none)")
+    .add(h.reject_window, "reject-window-ms", "window of reject-ratio and p99")
+    .add(h.reject_min_orders, "reject-min-orders", "orders in the window before it counts")
+    .add(h.reject_kill_level, "reject-kill-level", "kill level on a high reject rate (0: none)")
     .add(raw_.order_latency_p99_ms, "order-latency-p99-ms",
          "p99 of the order round trip in the window above this (0: off)")
-    .add(raw_.order_latency_min_count, "order-latency-min-count",
+    .add(h.order_latency_min_count, "order-latency-min-count",
          "round trips in the window before the p99 counts")
-    .add(raw_.order_latency_kill_level, "order-latency-kill-level", "kill level on slow orders")
+    .add(h.order_latency_kill_level, "order-latency-kill-level", "kill level on slow orders")
     .add(raw_.max_resident_mb, "max-resident-mb", "resident memory above this (0: off)")
-    .add(raw_.memory_kill_level, "memory-kill-level", "kill level on memory above its limit")
+    .add(h.memory_kill_level, "memory-kill-level", "kill level on memory above its limit")
     .add(raw_.venue_disconnected_s, "venue-disconnected-s",
          "connector without its venue this long (0: off)")
-    .add(raw_.venue_kill_level, "venue-kill-level", "kill level on a disconnected venue");
+    .add(h.venue_kill_level, "venue-kill-level", "kill level on a disconnected venue");
+}
+
+bool config_detail::within(const std::string& key, std::chrono::milliseconds v,
+                           std::chrono::milliseconds lo, std::chrono::milliseconds hi,
+                           std::string& error) {
+  return in_range(key, v.count(), lo.count(), hi.count(), error);
+}
+
+bool config_detail::off_or_within(const std::string& key, std::chrono::milliseconds v,
+                                  std::chrono::milliseconds lo, std::chrono::milliseconds hi,
+                                  std::string& error) {
+  if (v.count() == 0 || within(key, v, lo, hi, error))
+    return true;
+  error += " (or 0: off)";
+  return false;
 }
 
 bool config_detail::in_range(const std::string& key, int64_t v, int64_t lo, int64_t hi,
@@ -276,9 +294,39 @@ bool node_config::read_retention(node_settings& s, std::string& error) const {
   return archive::parse_retention_config(r, dir, reports, logs, s.retention, error);
 }
 
+// CAF 0.17's INI reader drops a value whose type does not fit its key
+// (`heartbeat-interval-ms="5s"` quoted, a word where a number belongs): the
+// key would keep its default without a word. The file is read again,
+// untyped (nothing is stored: the typed read would also write the options'
+// storage, undoing the command line's overrides), and each value of a
+// known key is checked against its type as CAF's reader checks it.
+bool node_config::read_file_types(std::string& error) const {
+  if (config_file_path.empty())
+    return true;
+  auto untyped = parse_config_file(config_file_path.c_str());
+  if (!untyped)
+    return true; // a file that cannot be read: parse() has reported it
+  for (auto& [category, section] : *untyped) {
+    auto keys = caf::get_if<caf::settings>(&section);
+    if (!keys)
+      continue;
+    for (auto& [key, value] : *keys) {
+      auto option = custom_options_.qualified_name_lookup(category, key);
+      auto name = category + "." + key;
+      if (option && option->check(value)) {
+        error = name + ": " + caf::to_string(value) + " is not a "
+                + std::string(option->type_name().begin(), option->type_name().end())
+                + " (" + config_file_path + ")";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 std::optional<node_settings> node_config::settings(std::string& error) const {
-  node_settings s;
-  if (read_node(s, error) && read_venues(s, error) && read_risk_and_strategy(s, error)
+  node_settings s = base_; // the bound options; the readers check and complete it
+  if (read_file_types(error) && read_node(s, error) && read_venues(s, error) && read_risk_and_strategy(s, error)
       && read_oms(s, error) && read_operators(s, error) && read_kill(s, error)
       && read_fanout(s, error)
       && read_auto_triggers(s, error) && read_admin(s, error)

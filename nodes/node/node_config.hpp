@@ -17,9 +17,12 @@
 #include "actors/compliance/compliance_config.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
+#include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/strategy/market_maker.hpp"
 #include "actors/supervisor/lease_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
+#include "nodes/admin/health_rules.hpp"
+#include "nodes/node/number_option.hpp"
 #include "reporting/archive/retention_config.hpp"
 #include "common/cluster_members.hpp"
 #include "common/operator_auth.hpp"
@@ -125,29 +128,24 @@ struct risk_settings {
 struct strategy_settings {
   account_id account; // [venue] account: what its orders trade (credit limit scope)
   qty order_qty;
-  int64_t half_spread_ticks = 0;
-  int64_t requote_ticks = 0;
+  int64_t half_spread_ticks = 2;
+  int64_t requote_ticks = 2;
   strategy::requote_mode requote = strategy::requote_mode::cancel; // [strategy] requote
   qty max_inventory;
-  std::chrono::milliseconds min_action_interval{0};
+  std::chrono::milliseconds min_action_interval{100};
 };
 
-// [kill]: the node's own key (signs the kills its risk actor triggers; listed
-// in the operators file under node-key-name with role kill), where the audit
-// chain and the halt state live, and the reset precondition on halt age.
-struct kill_settings {
+// [kill]: the coordinator's tuning (kill_tuning: reset-min-halt-ms, the
+// fail-safe's heartbeat-interval-ms and quorum-timeout-ms, lost roles, the
+// fan-out's priority, caf-echo; its defaults live there and node_roles.cpp
+// hands it over whole), the node's own key (signs the kills its risk actor
+// triggers; listed in the operators file under node-key-name with role
+// kill), and where the audit chain and the halt state live.
+struct kill_settings : kill_tuning {
   operator_id node_key_name;
   std::shared_ptr<const ed25519_signer> node_key;
   std::string audit_path; // <node-id> replaced; folder exists
   std::string state_path;
-  std::chrono::milliseconds min_halt{0};
-  // Fail-safe: heartbeats between the kill coordinators; a node that sees no
-  // quorum for quorum_timeout halts itself (docs/kill-switch.md).
-  std::chrono::milliseconds heartbeat_interval{200};
-  std::chrono::milliseconds quorum_timeout{5000};
-  // Lost roles (actors/kill/role_watch.hpp): off when empty or 0.
-  std::vector<std::string> required_roles;
-  std::chrono::milliseconds role_lost_halt{0};
   // Fail-safe level on a lost quorum: 0 picks 2 on a node with a venue
   // connection (its orders are cancelled), else 1.
   int quorum_lost_level = 0;
@@ -160,31 +158,18 @@ struct kill_settings {
   // network unless an operator names an address.
   std::string fanout_host = "127.0.0.1";
   int fanout_port_offset = 1000;
-  int fanout_realtime_priority = 0; // 0: normal priority; 1..99 SCHED_FIFO
-  bool caf_echo = true; // tests and drills only
 };
 
 // [admin] and [health]: the admin HTTP port and the health rules
-// (docs/monitoring.md); copied into admin::admin_config by node_main.
+// (docs/monitoring.md). `health` is the evaluator's own struct (its
+// defaults live in nodes/admin/health_rules.hpp); node_main hands it over
+// whole.
 struct admin_settings {
   std::string host = "127.0.0.1";
   uint16_t port = 0; // 0: a free one
   std::size_t max_connections = 64;                // http_server.hpp
   std::chrono::milliseconds request_deadline{5'000};
-  std::chrono::milliseconds interval{1000};
-  double stale_data_s = 0;
-  int stale_data_kill_level = 0;
-  double reject_ratio = 0;
-  std::chrono::milliseconds reject_window{60000};
-  int64_t reject_min_orders = 20;
-  int reject_kill_level = 0;
-  double order_latency_p99_s = 0;
-  int64_t order_latency_min_count = 20;
-  int order_latency_kill_level = 0;
-  int64_t max_resident_bytes = 0;
-  int memory_kill_level = 0;
-  double venue_disconnected_s = 0;
-  int venue_kill_level = 0;
+  admin::health_settings health;
 };
 
 // [supervisor], [drill] enabled and [cluster] standby-for /
@@ -251,7 +236,10 @@ struct node_settings {
 inline constexpr size_t max_venues_per_node = 4;
 
 // One [venue] section as CAF parses it (node_config::read_venue validates).
+// The durations and counts bind straight into `bound` (their defaults are
+// venue_settings'); the rest is text or a sentinel read_venue checks.
 struct raw_venue_options {
+  venue_settings bound;
   std::string name; // empty: [venue] takes its protocol's name, [venue-N] is unused
   std::string market_data = "on"; // a string: CAF's command line cannot set a bool to false
   std::string venue_host = "127.0.0.1";
@@ -264,16 +252,10 @@ struct raw_venue_options {
   std::string secret_env = "CWTS_VENUE_SECRET";
   std::string passphrase_env = "CWTS_VENUE_PASSPHRASE";
   std::vector<std::string> symbols;
-  int64_t request_timeout_ms = 2000;
-  int64_t recv_window_ms = 5000;
-  int64_t poll_interval_ms = 200;
   bool user_data_stream = false;
   bool ws_api_orders = false;
   int64_t ws_api_max_in_flight = 64;
   int64_t ws_api_max_queued = 4096;
-  int64_t poll_interval_streaming_ms = 5000;
-  int64_t lost_halt_ms = 5000;
-  int64_t lost_rest_failures = 3;
   std::string venue_protocol = "binance";
   std::string fix_host;
   int64_t fix_port = 0;
@@ -304,6 +286,7 @@ public:
   std::optional<node_settings> settings(std::string& error) const;
 
 private:
+  bool read_file_types(std::string& error) const;
   bool read_node(node_settings& s, std::string& error) const;
   bool read_venues(node_settings& s, std::string& error) const;
   bool read_risk_and_strategy(node_settings& s, std::string& error) const;
@@ -318,25 +301,20 @@ private:
   bool read_compliance(node_settings& s, std::string& error) const;
   bool read_retention(node_settings& s, std::string& error) const;
 
+  // What CAF cannot bind to a setting directly: text to parse (decimals,
+  // ratios, names), 0/1 switches (CAF's command line cannot set a bool to
+  // false), unit conversions and sentinels.
   struct raw_options {
     std::string node_id;
     std::vector<std::string> roles;
     int64_t duration_s = 0;
-    int64_t summary_interval_ms = 1000;
     int64_t cluster_port = 0;
-    std::string cluster_host = "127.0.0.1";
     bool plain_tcp = false;
     std::vector<std::string> peers;
     std::vector<std::string> members;
-    int64_t connect_timeout_ms = 15000;
-    int64_t max_trade_age_ms = 5000;
-    int64_t max_trade_future_ms = 2000;
-    int64_t stale_halt_ms = 30000;
     // [venue], [venue-2] .. [venue-4]: the venues this node trades.
     std::array<raw_venue_options, max_venues_per_node> venues{};
-    std::string max_reject_ratio = "0.5";
-    int64_t reject_window_ms = 10000;
-    int64_t reject_min_orders = 20;
+    config_detail::number_text max_reject_ratio{"0.5"};
     std::string max_order_qty;
     std::string max_order_notional;
     int64_t price_collar_bps = 0;
@@ -351,11 +329,8 @@ private:
     std::string loss_limit;
     std::string drawdown_limit;
     std::string order_qty;
-    int64_t half_spread_ticks = 2;
-    int64_t requote_ticks = 2;
     std::string requote = "cancel";
     std::string max_inventory;
-    int64_t min_action_interval_ms = 100;
     std::string oms_journal_path = "run/<node-id>-oms.sqlite";
     std::string risk_decisions_path = "run/<node-id>-risk-decisions.log";
     std::string operators_file;
@@ -363,50 +338,30 @@ private:
     std::string node_key_file;
     std::string audit_path = "run/<node-id>-kill-audit.log";
     std::string halt_state_path = "run/<node-id>-halt.state";
-    int64_t reset_min_halt_ms = 0;
-    int64_t heartbeat_interval_ms = 200;
-    int64_t quorum_timeout_ms = 5000;
-    std::vector<std::string> required_roles;
-    int64_t role_lost_halt_ms = 0;
-    int64_t quorum_lost_level = 0;
-    int64_t max_future_skew_ms = 2000;
     // 0/1, not bool: CAF's command line cannot set a bool option to false.
     int64_t fanout = 1;
-    std::string fanout_host = "127.0.0.1";
-    int64_t fanout_port_offset = 1000;
-    int64_t fanout_realtime_priority = 10;
     int64_t caf_echo = 1;
-    std::string cluster_id = "cwts-local";
-    std::string admin_host = "127.0.0.1";
     int64_t admin_port = 0;
     int64_t admin_max_connections = 64;
-    int64_t admin_request_deadline_ms = 5'000;
-    int64_t health_interval_ms = 1000;
-    std::string stale_data_s = "0";
-    int64_t stale_data_kill_level = 0;
-    std::string reject_ratio = "0";
-    int64_t health_reject_window_ms = 60000;
-    int64_t health_reject_min_orders = 20;
-    int64_t reject_kill_level = 0;
-    std::string order_latency_p99_ms = "0";
-    int64_t order_latency_min_count = 20;
-    int64_t order_latency_kill_level = 0;
+    config_detail::number_text stale_data_s{"0"};
+    config_detail::number_text reject_ratio{"0"};
+    config_detail::number_text order_latency_p99_ms{"0"};
     int64_t max_resident_mb = 0;
-    int64_t memory_kill_level = 0;
-    std::string venue_disconnected_s = "0";
-    int64_t venue_kill_level = 0;
+    config_detail::number_text venue_disconnected_s{"0"};
     std::string supervisor_strategy = "one-for-one";
     int64_t max_restarts = 5;
-    int64_t restart_window_ms = 60000;
     bool drill_enabled = false;
     std::string standby_for;
-    int64_t failover_after_ms = 3000;
     int64_t lease_duration_ms = 900;
     int64_t lease_renew_ms = 150;
     int64_t lease_drift_ppm = 1000;
     std::string lease_state_path = "run/<node-id>-lease.state";
   };
   raw_options raw_;
+  // The options that need no conversion bind straight into these settings
+  // (durations through nodes/node/duration_option.hpp): each default is the
+  // one its struct declares. settings() copies and validates them.
+  node_settings base_;
   gpu::gpu_raw_options raw_gpu_;
   compliance::compliance_raw_options raw_compliance_;
   archive::retention_raw_options raw_retention_;

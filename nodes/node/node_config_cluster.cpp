@@ -16,6 +16,9 @@ namespace cwts {
 
 using config_detail::in_range;
 using config_detail::node_file_path;
+using config_detail::off_or_within;
+using config_detail::within;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -69,21 +72,19 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
     s.roles.insert(role);
   }
   if (!in_range("cwts.duration", r.duration_s, 0, 86400 * 365, error)
-      || !in_range("cwts.summary-interval-ms", r.summary_interval_ms, 100, 60000, error)
+      || !within("cwts.summary-interval-ms", s.summary_interval, 100ms, 60s, error)
       || !in_range("cluster.port", r.cluster_port, 0, 65535, error)
-      || !in_range("cluster.connect-timeout-ms", r.connect_timeout_ms, 100, 600000, error))
+      || !within("cluster.connect-timeout-ms", s.connect_timeout, 100ms, 600s, error))
     return false;
   s.duration = std::chrono::seconds(r.duration_s);
-  s.summary_interval = std::chrono::milliseconds(r.summary_interval_ms);
   s.cluster_port = static_cast<uint16_t>(r.cluster_port);
   // One address, not a name or a wildcard: peers dial it, and over TLS
   // their certificate check expects exactly it (`cwts keys` names it).
-  if (in_addr a{}; inet_pton(AF_INET, r.cluster_host.c_str(), &a) != 1 || a.s_addr == 0) {
-    error = "cluster.host: '" + r.cluster_host + "' is not an IPv4 address (e.g. 10.0.0.5; "
+  if (in_addr a{}; inet_pton(AF_INET, s.cluster_host.c_str(), &a) != 1 || a.s_addr == 0) {
+    error = "cluster.host: '" + s.cluster_host + "' is not an IPv4 address (e.g. 10.0.0.5; "
             "default 127.0.0.1)";
     return false;
   }
-  s.cluster_host = r.cluster_host;
   // Over plain TCP CAF's port takes any local process that speaks BASP, with
   // no certificate (issue 17 finding 6): only on purpose.
   if (s.cluster_port != 0 && openssl_certificate.empty() && !r.plain_tcp) {
@@ -94,7 +95,6 @@ bool node_config::read_node(node_settings& s, std::string& error) const {
             "plain-tcp=true (--cluster.plain-tcp)";
     return false;
   }
-  s.connect_timeout = std::chrono::milliseconds(r.connect_timeout_ms);
   for (auto& text : r.peers) {
     peer_address p;
     if (!parse_peer(text, p, error))
@@ -182,48 +182,39 @@ bool node_config::read_members(node_settings& s, std::string& error) const {
 bool node_config::read_kill(node_settings& s, std::string& error) const {
   const auto& r = raw_;
   auto& k = s.kill;
-  if (!in_range("kill.reset-min-halt-ms", r.reset_min_halt_ms, 0, 86'400'000, error)
+  if (!within("kill.reset-min-halt-ms", k.min_halt, 0ms, 24h, error)
       || !node_file_path("kill.audit-path", r.audit_path, s.self, k.audit_path, error)
       || !node_file_path("kill.state-path", r.halt_state_path, s.self, k.state_path, error))
     return false;
-  k.min_halt = std::chrono::milliseconds(r.reset_min_halt_ms);
-  if (!in_range("kill.heartbeat-interval-ms", r.heartbeat_interval_ms, 10, 60'000, error)
-      || !in_range("kill.quorum-timeout-ms", r.quorum_timeout_ms, 100, 3'600'000, error))
+  if (!within("kill.heartbeat-interval-ms", k.heartbeat_interval, 10ms, 60s, error)
+      || !within("kill.quorum-timeout-ms", k.quorum_timeout, 100ms, 1h, error))
     return false;
   // A timeout of one or two intervals halts on a single late heartbeat.
-  if (r.quorum_timeout_ms < 3 * r.heartbeat_interval_ms) {
-    error = "kill.quorum-timeout-ms: " + std::to_string(r.quorum_timeout_ms)
+  if (k.quorum_timeout < 3 * k.heartbeat_interval) {
+    error = "kill.quorum-timeout-ms: " + std::to_string(k.quorum_timeout.count())
             + " is less than 3 x kill.heartbeat-interval-ms ("
-            + std::to_string(r.heartbeat_interval_ms) + ")";
+            + std::to_string(k.heartbeat_interval.count()) + ")";
     return false;
   }
-  k.heartbeat_interval = std::chrono::milliseconds(r.heartbeat_interval_ms);
-  k.quorum_timeout = std::chrono::milliseconds(r.quorum_timeout_ms);
-  if (r.role_lost_halt_ms != 0
-      && !in_range("kill.role-lost-halt-ms", r.role_lost_halt_ms, 1000, 3'600'000, error))
+  if (!off_or_within("kill.role-lost-halt-ms", k.role_lost_halt, 1s, 1h, error))
     return false;
   // "connector": every venue's connector the cluster has shown; a venue's
   // own: "connector.<venue>".
-  for (auto& role : r.required_roles)
+  for (auto& role : k.required_roles)
     if (role != "oms" && role != "connector" && role != "risk" && role != "strategy"
         && role != "validator" && !is_valid_venue_name(venue_of_role(role).value)) {
       error = "kill.required-roles: '" + role + "' is not a role (oms, connector, "
               "connector.<venue>, risk, strategy, validator)";
       return false;
     }
-  k.required_roles = r.required_roles;
-  k.role_lost_halt = std::chrono::milliseconds(r.role_lost_halt_ms);
-  if (!in_range("kill.quorum-lost-level", r.quorum_lost_level, 0, 2, error)
-      || !in_range("kill.max-future-skew-ms", r.max_future_skew_ms, 0, 60'000, error))
+  if (!in_range("kill.quorum-lost-level", k.quorum_lost_level, 0, 2, error)
+      || !within("kill.max-future-skew-ms", k.max_future_skew, 0ms, 60s, error))
     return false;
-  k.quorum_lost_level = static_cast<int>(r.quorum_lost_level);
-  k.max_future_skew = std::chrono::milliseconds(r.max_future_skew_ms);
-  if (r.cluster_id.empty() || r.cluster_id.size() > 64
-      || r.cluster_id.find_first_of(" \t\r\n") != std::string::npos) {
-    error = "cluster.id: '" + r.cluster_id + "' must be 1..64 characters without spaces";
+  if (s.cluster_id.empty() || s.cluster_id.size() > 64
+      || s.cluster_id.find_first_of(" \t\r\n") != std::string::npos) {
+    error = "cluster.id: '" + s.cluster_id + "' must be 1..64 characters without spaces";
     return false;
   }
-  s.cluster_id = r.cluster_id;
   if (r.node_key_name.empty() || r.node_key_file.empty()) {
     error = "kill.node-key-name and kill.node-key-file: not set (the node signs the kills it "
             "triggers itself with its own key)";
@@ -285,14 +276,12 @@ bool node_config::read_supervision(node_settings& s, std::string& error) const {
     return false;
   }
   if (!in_range("supervisor.max-restarts", r.max_restarts, 0, 1000, error)
-      || !in_range("supervisor.window-ms", r.restart_window_ms, 100, 86'400'000, error)
-      || !in_range("cluster.failover-after-ms", r.failover_after_ms, 100, 3'600'000, error))
+      || !within("supervisor.window-ms", v.window, 100ms, 24h, error)
+      || !within("cluster.failover-after-ms", v.failover_after, 100ms, 1h, error))
     return false;
   v.strategy = *strategy;
   v.max_restarts = static_cast<uint32_t>(r.max_restarts);
-  v.window = std::chrono::milliseconds(r.restart_window_ms);
   v.drills_enabled = r.drill_enabled;
-  v.failover_after = std::chrono::milliseconds(r.failover_after_ms);
   if (!r.standby_for.empty()) {
     if (!is_valid_client_order_id(r.standby_for) || r.standby_for.size() > 10) {
       error = "cluster.standby-for: '" + r.standby_for + "' is not a node id (1..10 characters "

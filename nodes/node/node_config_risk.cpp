@@ -31,6 +31,9 @@ bool parse_decimal(const std::string& key, const std::string& text, bool positiv
 } // namespace
 
 using config_detail::in_range;
+using config_detail::off_or_within;
+using config_detail::within;
+using namespace std::chrono_literals;
 
 bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) const {
   const auto& r = raw_;
@@ -44,9 +47,10 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
                    risk::max_fills_per_window_range.lo, risk::max_fills_per_window_range.hi, error)
       || !in_range("risk.fill-window-ms", r.fill_window_ms, risk::fill_window_ms_range.lo,
                    risk::fill_window_ms_range.hi, error)
-      || !in_range("strategy.half-spread-ticks", r.half_spread_ticks, 1, 10000, error)
-      || !in_range("strategy.requote-ticks", r.requote_ticks, 1, 10000, error)
-      || !in_range("strategy.min-action-interval-ms", r.min_action_interval_ms, 0, 60000, error))
+      || !in_range("strategy.half-spread-ticks", s.strategy.half_spread_ticks, 1, 10000, error)
+      || !in_range("strategy.requote-ticks", s.strategy.requote_ticks, 1, 10000, error)
+      || !within("strategy.min-action-interval-ms", s.strategy.min_action_interval, 0ms, 60s,
+                 error))
     return false;
   auto& k = s.risk;
   k.price_collar_bps = r.price_collar_bps;
@@ -55,9 +59,6 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
   k.fill_window_ms = r.fill_window_ms;
   auto& g = s.strategy;
   g.account = s.venue.account;
-  g.half_spread_ticks = r.half_spread_ticks;
-  g.requote_ticks = r.requote_ticks;
-  g.min_action_interval = std::chrono::milliseconds(r.min_action_interval_ms);
   if (auto mode = strategy::parse_requote_mode(r.requote)) {
     g.requote = *mode;
   } else {
@@ -83,26 +84,18 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
 // scheduling noise of a busy machine, not on a lost feed.
 bool node_config::read_auto_triggers(node_settings& s, std::string& error) const {
   const auto& r = raw_;
-  auto off_or_range = [&](const std::string& key, int64_t v) {
-    if (v == 0 || in_range(key, v, 100, 86'400'000, error))
-      return true;
-    error += " (or 0: off)";
-    return false;
-  };
-  if (!off_or_range("market-data.stale-halt-ms", r.stale_halt_ms)
-      || !in_range("risk.reject-window-ms", r.reject_window_ms, 100, 3'600'000, error)
-      || !in_range("risk.reject-min-orders", r.reject_min_orders, 1, 1'000'000, error))
+  if (!off_or_within("market-data.stale-halt-ms", s.stale_halt, 100ms, 24h, error)
+      || !within("risk.reject-window-ms", s.risk.reject_window, 100ms, 1h, error)
+      || !in_range("risk.reject-min-orders", s.risk.reject_min_orders, 1, 1'000'000, error))
     return false;
   char* end = nullptr;
-  double ratio = std::strtod(r.max_reject_ratio.c_str(), &end);
-  if (r.max_reject_ratio.empty() || end == nullptr || *end != '\0' || !(ratio >= 0.0 && ratio <= 1.0)) {
-    error = "risk.max-reject-ratio: '" + r.max_reject_ratio + "' is not a number within 0..1";
+  const auto& max_ratio = r.max_reject_ratio.text;
+  double ratio = std::strtod(max_ratio.c_str(), &end);
+  if (max_ratio.empty() || end == nullptr || *end != '\0' || !(ratio >= 0.0 && ratio <= 1.0)) {
+    error = "risk.max-reject-ratio: '" + max_ratio + "' is not a number within 0..1";
     return false;
   }
-  s.stale_halt = std::chrono::milliseconds(r.stale_halt_ms);
   s.risk.max_reject_ratio = ratio;
-  s.risk.reject_window = std::chrono::milliseconds(r.reject_window_ms);
-  s.risk.reject_min_orders = r.reject_min_orders;
   return true;
 }
 
@@ -110,7 +103,10 @@ bool node_config::read_auto_triggers(node_settings& s, std::string& error) const
 bool node_config::read_admin(node_settings& s, std::string& error) const {
   const auto& r = raw_;
   auto& a = s.admin;
-  auto seconds = [&](const std::string& key, const std::string& text, double& out) {
+  auto& h = a.health;
+  auto seconds = [&](const std::string& key, const config_detail::number_text& number,
+                     double& out) {
+    const auto& text = number.text;
     char* end = nullptr;
     double v = std::strtod(text.c_str(), &end);
     if (text.empty() || end == nullptr || *end != '\0' || !(v >= 0.0 && v <= 86400.0 * 365)) {
@@ -120,46 +116,34 @@ bool node_config::read_admin(node_settings& s, std::string& error) const {
     out = v;
     return true;
   };
-  auto level = [&](const std::string& key, int64_t v, int& out) {
-    if (!in_range(key, v, 0, 4, error))
-      return false;
-    out = static_cast<int>(v);
-    return true;
-  };
+  auto level = [&](const std::string& key, int v) { return in_range(key, v, 0, 4, error); };
   double latency_ms = 0;
   if (!in_range("admin.port", r.admin_port, 0, 65535, error)
       || !in_range("admin.max-connections", r.admin_max_connections, 1, 10'000, error)
-      || !in_range("admin.request-deadline-ms", r.admin_request_deadline_ms, 100, 600'000, error)
-      || !in_range("health.interval-ms", r.health_interval_ms, 100, 3'600'000, error)
-      || !in_range("health.reject-window-ms", r.health_reject_window_ms, 1000, 86'400'000, error)
-      || !in_range("health.reject-min-orders", r.health_reject_min_orders, 1, 1'000'000, error)
-      || !in_range("health.order-latency-min-count", r.order_latency_min_count, 1, 1'000'000, error)
+      || !within("admin.request-deadline-ms", a.request_deadline, 100ms, 600s, error)
+      || !within("health.interval-ms", h.interval, 100ms, 1h, error)
+      || !within("health.reject-window-ms", h.reject_window, 1s, 24h, error)
+      || !in_range("health.reject-min-orders", h.reject_min_orders, 1, 1'000'000, error)
+      || !in_range("health.order-latency-min-count", h.order_latency_min_count, 1, 1'000'000, error)
       || !in_range("health.max-resident-mb", r.max_resident_mb, 0, 1'048'576, error)
-      || !seconds("health.stale-data-s", r.stale_data_s, a.stale_data_s)
-      || !seconds("health.reject-ratio", r.reject_ratio, a.reject_ratio)
+      || !seconds("health.stale-data-s", r.stale_data_s, h.stale_data_s)
+      || !seconds("health.reject-ratio", r.reject_ratio, h.reject_ratio)
       || !seconds("health.order-latency-p99-ms", r.order_latency_p99_ms, latency_ms)
-      || !seconds("health.venue-disconnected-s", r.venue_disconnected_s, a.venue_disconnected_s)
-      || !level("health.stale-data-kill-level", r.stale_data_kill_level, a.stale_data_kill_level)
-      || !level("health.reject-kill-level", r.reject_kill_level, a.reject_kill_level)
-      || !level("health.order-latency-kill-level", r.order_latency_kill_level,
-                a.order_latency_kill_level)
-      || !level("health.memory-kill-level", r.memory_kill_level, a.memory_kill_level)
-      || !level("health.venue-kill-level", r.venue_kill_level, a.venue_kill_level))
+      || !seconds("health.venue-disconnected-s", r.venue_disconnected_s, h.venue_disconnected_s)
+      || !level("health.stale-data-kill-level", h.stale_data_kill_level)
+      || !level("health.reject-kill-level", h.reject_kill_level)
+      || !level("health.order-latency-kill-level", h.order_latency_kill_level)
+      || !level("health.memory-kill-level", h.memory_kill_level)
+      || !level("health.venue-kill-level", h.venue_kill_level))
     return false;
-  if (a.reject_ratio > 1.0) {
-    error = "health.reject-ratio: '" + r.reject_ratio + "' is above 1";
+  if (h.reject_ratio > 1.0) {
+    error = "health.reject-ratio: '" + r.reject_ratio.text + "' is above 1";
     return false;
   }
-  a.host = r.admin_host;
   a.port = static_cast<uint16_t>(r.admin_port);
   a.max_connections = static_cast<std::size_t>(r.admin_max_connections);
-  a.request_deadline = std::chrono::milliseconds(r.admin_request_deadline_ms);
-  a.interval = std::chrono::milliseconds(r.health_interval_ms);
-  a.reject_window = std::chrono::milliseconds(r.health_reject_window_ms);
-  a.reject_min_orders = r.health_reject_min_orders;
-  a.order_latency_p99_s = latency_ms / 1000.0;
-  a.order_latency_min_count = r.order_latency_min_count;
-  a.max_resident_bytes = r.max_resident_mb * 1024 * 1024;
+  h.order_latency_p99_s = latency_ms / 1000.0;
+  h.max_resident_bytes = r.max_resident_mb * 1024 * 1024;
   return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include "actors/connector/tls_transport.hpp"
 #include "common/ini_file.hpp"
+#include "nodes/node/duration_option.hpp"
 #include "nodes/node/node_config_detail.hpp"
 #include "nodes/node/venue_protocol_config.hpp"
 
@@ -39,9 +40,9 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
     .add(v.passphrase_env, "passphrase-env",
          "environment variable holding the API passphrase (OKX; else the credentials file's)")
     .add(v.symbols, "symbols", "symbols to trade")
-    .add(v.request_timeout_ms, "request-timeout-ms", "deadline of one REST request")
-    .add(v.recv_window_ms, "recv-window-ms", "Binance recvWindow")
-    .add(v.poll_interval_ms, "poll-interval-ms", "open-order poll period (fill detection)")
+    .add(v.bound.request_timeout, "request-timeout-ms", "deadline of one REST request")
+    .add(v.bound.recv_window, "recv-window-ms", "Binance recvWindow")
+    .add(v.bound.poll_interval, "poll-interval-ms", "open-order poll period (fill detection)")
     .add(v.user_data_stream, "user-data-stream",
          "fills from the WebSocket API user-data stream (REST polls stay as the fallback)")
     .add(v.ws_api_orders, "ws-api-orders",
@@ -50,11 +51,11 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
          "ws-api-orders: requests written and not yet answered (1..1024)")
     .add(v.ws_api_max_queued, "ws-api-max-queued",
          "ws-api-orders: requests waiting beyond ws-api-max-in-flight (0..65536)")
-    .add(v.poll_interval_streaming_ms, "poll-interval-when-streaming-ms",
+    .add(v.bound.poll_interval_streaming, "poll-interval-when-streaming-ms",
          "open-order poll period while the user-data stream is subscribed")
-    .add(v.lost_halt_ms, "lost-halt-ms",
+    .add(v.bound.lost_halt, "lost-halt-ms",
          "REST or a stream lost this long -> level-2 node kill (0: off)")
-    .add(v.lost_rest_failures, "lost-rest-failures",
+    .add(v.bound.lost_rest_failures, "lost-rest-failures",
          "failed REST probes in a row before REST counts as lost")
     .add(v.venue_protocol, "protocol",
          "binance (REST/WebSocket API), fix (FIX 4.4 orders, docs/fix.md), okx (OKX v5) or "
@@ -88,7 +89,9 @@ void add_venue_options(caf::config_option_set& set, const std::string& category,
 } // namespace config_detail
 
 using config_detail::in_range;
+using config_detail::off_or_within;
 using config_detail::venue_category;
+using config_detail::within;
 
 namespace {
 
@@ -140,20 +143,16 @@ bool load_credentials(const std::string& cat, const raw_venue_options& r, venue_
 // node connects to the venue (gateway role).
 bool read_venue(const raw_venue_options& r, const std::string& cat, const node_id& self,
                 bool gateway, venue_settings& v, std::string& error) {
-  auto off_or_range = [&](const std::string& key, int64_t val) {
-    if (val == 0 || in_range(key, val, 100, 86'400'000, error))
-      return true;
-    error += " (or 0: off)";
-    return false;
-  };
+  using namespace std::chrono_literals;
+  v = r.bound; // durations and counts, bound by add_venue_options
   if (!in_range(cat + ".port", r.venue_port, 1, 65535, error)
-      || !in_range(cat + ".request-timeout-ms", r.request_timeout_ms, 10, 60000, error)
-      || !in_range(cat + ".recv-window-ms", r.recv_window_ms, 1, 60000, error)
-      || !in_range(cat + ".poll-interval-ms", r.poll_interval_ms, 10, 60000, error)
-      || !in_range(cat + ".poll-interval-when-streaming-ms", r.poll_interval_streaming_ms,
-                   r.poll_interval_ms, 600000, error)
-      || !off_or_range(cat + ".lost-halt-ms", r.lost_halt_ms)
-      || !in_range(cat + ".lost-rest-failures", r.lost_rest_failures, 1, 1000, error))
+      || !within(cat + ".request-timeout-ms", v.request_timeout, 10ms, 60s, error)
+      || !within(cat + ".recv-window-ms", v.recv_window, 1ms, 60s, error)
+      || !within(cat + ".poll-interval-ms", v.poll_interval, 10ms, 60s, error)
+      || !within(cat + ".poll-interval-when-streaming-ms", v.poll_interval_streaming,
+                 v.poll_interval, 600s, error)
+      || !off_or_within(cat + ".lost-halt-ms", v.lost_halt, 100ms, 24h, error)
+      || !in_range(cat + ".lost-rest-failures", v.lost_rest_failures, 1, 1000, error))
     return false;
   auto name = r.name.empty() ? r.venue_protocol : r.name;
   if (!is_valid_venue_name(name)) {
@@ -175,9 +174,6 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
     error = cat + ".ca-file: " + why.substr(why.find(": ") + 2); // drops the "ca_file: " prefix
     return false;
   }
-  v.request_timeout = std::chrono::milliseconds(r.request_timeout_ms);
-  v.recv_window = std::chrono::milliseconds(r.recv_window_ms);
-  v.poll_interval = std::chrono::milliseconds(r.poll_interval_ms);
   v.user_data_stream = r.user_data_stream;
   v.ws_api_orders = r.ws_api_orders;
   if (r.ws_api_max_in_flight < 1 || r.ws_api_max_in_flight > 1024) {
@@ -191,9 +187,6 @@ bool read_venue(const raw_venue_options& r, const std::string& cat, const node_i
   }
   v.ws_api_max_in_flight = static_cast<std::size_t>(r.ws_api_max_in_flight);
   v.ws_api_max_queued = static_cast<std::size_t>(r.ws_api_max_queued);
-  v.poll_interval_streaming = std::chrono::milliseconds(r.poll_interval_streaming_ms);
-  v.lost_halt = std::chrono::milliseconds(r.lost_halt_ms);
-  v.lost_rest_failures = static_cast<int32_t>(r.lost_rest_failures);
   if (r.symbols.empty()) {
     error = cat + ".symbols: at least one symbol";
     return false;
@@ -224,12 +217,11 @@ std::vector<const venue_settings*> node_settings::venues() const {
 // (host, port) pairs are unique: two connectors of one venue account would
 // cancel each other's orders in a kill.
 bool node_config::read_venues(node_settings& s, std::string& error) const {
+  using namespace std::chrono_literals;
   const auto& r = raw_;
-  if (!in_range("market-data.max-age-ms", r.max_trade_age_ms, 1, 3600000, error)
-      || !in_range("market-data.max-future-ms", r.max_trade_future_ms, 0, 60000, error))
+  if (!within("market-data.max-age-ms", s.max_trade_age, 1ms, 1h, error)
+      || !within("market-data.max-future-ms", s.max_trade_future, 0ms, 60s, error))
     return false;
-  s.max_trade_age = std::chrono::milliseconds(r.max_trade_age_ms);
-  s.max_trade_future = std::chrono::milliseconds(r.max_trade_future_ms);
   bool gateway = s.has_role("gateway");
   if (!read_venue(r.venues[0], venue_category(0), s.self, gateway, s.venue, error))
     return false;

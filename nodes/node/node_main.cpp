@@ -212,31 +212,7 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   }
   // The admin port (docs/monitoring.md): a port that cannot be bound stops
   // the node, as a cluster port that cannot be published does.
-  cwts::admin::admin_config admin_cfg;
-  admin_cfg.node = settings->self.value;
-  admin_cfg.host = settings->admin.host;
-  admin_cfg.port = settings->admin.port;
-  admin_cfg.max_connections = settings->admin.max_connections;
-  admin_cfg.request_deadline = settings->admin.request_deadline;
-  admin_cfg.stale_after_s = std::chrono::duration<double>(settings->stale_halt).count();
-  admin_cfg.signer = cwts::node_kill_signer{settings->self, settings->kill.node_key_name,
-                                            settings->kill.node_key, settings->cluster_id};
-  auto& h = admin_cfg.health;
-  const auto& a = settings->admin;
-  h.interval = a.interval;
-  h.stale_data_s = a.stale_data_s;
-  h.stale_data_kill_level = a.stale_data_kill_level;
-  h.reject_ratio = a.reject_ratio;
-  h.reject_window = a.reject_window;
-  h.reject_min_orders = a.reject_min_orders;
-  h.reject_kill_level = a.reject_kill_level;
-  h.order_latency_p99_s = a.order_latency_p99_s;
-  h.order_latency_min_count = a.order_latency_min_count;
-  h.order_latency_kill_level = a.order_latency_kill_level;
-  h.max_resident_bytes = a.max_resident_bytes;
-  h.memory_kill_level = a.memory_kill_level;
-  h.venue_disconnected_s = a.venue_disconnected_s;
-  h.venue_kill_level = a.venue_kill_level;
+  auto admin_cfg = cwts::make_admin_config(*settings); // node_roles.cpp
   cwts::admin::admin_service admin(sys, supervisor, admin_cfg);
   if (!admin.start(error)) {
     spdlog::critical("event=admin_listen_failed host={} port={} error=\"{}\"", admin_cfg.host,

@@ -21,10 +21,10 @@
 
 namespace cwts {
 
-namespace {
-
-child_spec kill_spec(const node_settings& s, kill_gate& gate) {
+kill_coordinator_config make_kill_config(const node_settings& s, kill_gate& gate) {
   kill_coordinator_config cfg;
+  // [kill]'s tuning, whole (its defaults: kill_tuning); the rest is wiring.
+  static_cast<kill_tuning&>(cfg) = s.kill;
   cfg.core.self = s.self;
   cfg.core.operators = s.operators;
   cfg.gate = &gate;
@@ -35,13 +35,8 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   // Quorum sizes come from the configured members, never from who connects.
   cfg.cluster_size = s.members ? s.members->size() : static_cast<int32_t>(s.peers.size()) + 1;
   cfg.members = s.members;
-  cfg.min_halt = s.kill.min_halt;
-  cfg.heartbeat_interval = s.kill.heartbeat_interval;
-  cfg.quorum_timeout = s.kill.quorum_timeout;
   cfg.node_key = s.kill.node_key;
   cfg.node_key_name = s.kill.node_key_name.value;
-  cfg.required_roles = s.kill.required_roles;
-  cfg.role_lost_halt = s.kill.role_lost_halt;
   cfg.core.cluster = s.cluster_id;
   cfg.core.max_future_skew = s.kill.max_future_skew;
   cfg.core.node_halt_signatures = node_halt_signatures(cfg.cluster_size);
@@ -58,8 +53,6 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
   // The direct fan-out: every member listens on its cluster port + the
   // offset (a node without a cluster port or peers has no one to reach).
   cfg.fanout = s.kill.fanout && s.cluster_port != 0 && !s.peers.empty();
-  cfg.caf_echo = s.kill.caf_echo;
-  cfg.fanout_realtime_priority = s.kill.fanout_realtime_priority;
   auto offset = static_cast<uint16_t>(s.kill.fanout_port_offset);
   cfg.fanout_listen = fanout::endpoint{s.kill.fanout_host,
                                        static_cast<uint16_t>(s.cluster_port + offset), ""};
@@ -75,6 +68,26 @@ child_spec kill_spec(const node_settings& s, kill_gate& gate) {
     if (!dup)
       cfg.fanout_members.push_back(std::move(e));
   }
+  return cfg;
+}
+
+admin::admin_config make_admin_config(const node_settings& s) {
+  admin::admin_config cfg;
+  cfg.node = s.self.value;
+  cfg.host = s.admin.host;
+  cfg.port = s.admin.port;
+  cfg.max_connections = s.admin.max_connections;
+  cfg.request_deadline = s.admin.request_deadline;
+  cfg.health = s.admin.health; // [health], whole (nodes/admin/health_rules.hpp)
+  cfg.stale_after_s = std::chrono::duration<double>(s.stale_halt).count();
+  cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
+  return cfg;
+}
+
+namespace {
+
+child_spec kill_spec(const node_settings& s, kill_gate& gate) {
+  auto cfg = make_kill_config(s, gate);
   // One outbox per node, opened here: every restart of the coordinator
   // shares it (its delivery thread outlives them).
   // An outbox that cannot open stops the node (run_node reports it as a
@@ -154,9 +167,10 @@ void kraken_connector(connector_actor_config& cfg, const venue_settings& v) {
   m.symbols = v.symbols;
 }
 
-// One per venue of the node: role "connector.<venue>", supervised on its own.
-child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate,
-                          const lease_gate& lease) {
+} // namespace
+
+connector_actor_config make_connector_config(const node_settings& s, const venue_settings& v,
+                                             const kill_gate& gate, const lease_gate& lease) {
   connector_actor_config cfg;
   cfg.lease = &lease;
   cfg.self = s.self;
@@ -192,6 +206,15 @@ child_spec connector_spec(const node_settings& s, const venue_settings& v, const
     okx_connector(cfg, v);
   if (v.kraken)
     kraken_connector(cfg, v);
+  return cfg;
+}
+
+namespace {
+
+// One per venue of the node: role "connector.<venue>", supervised on its own.
+child_spec connector_spec(const node_settings& s, const venue_settings& v, const kill_gate& gate,
+                          const lease_gate& lease) {
+  auto cfg = make_connector_config(s, v, gate, lease);
   return {connector_role(v.name), [cfg](caf::actor_system& sys) { return spawn_connector(sys, cfg); }};
 }
 

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "actors/connector/connector_actor.hpp"
+#include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "common/kill_gate.hpp"
 #include "common/lease_gate.hpp"
+#include "nodes/admin/admin_service.hpp"
 #include "nodes/node/node_config.hpp"
 
 namespace cwts {
@@ -19,6 +22,18 @@ namespace cwts {
 // (actors/kill). A test-only node build passes its own (node_main.hpp).
 using kill_child_factory =
   std::function<caf::actor(caf::actor_system&, const node_settings&, kill_gate&)>;
+
+// The kill coordinator's config: [kill]'s tuning whole, the cluster's
+// members and the fan-out's endpoints; the compliance outbox is opened by
+// the spec, not here.
+kill_coordinator_config make_kill_config(const node_settings& s, kill_gate& gate);
+
+// The connector of venue `v` of the node.
+connector_actor_config make_connector_config(const node_settings& s, const venue_settings& v,
+                                             const kill_gate& gate, const lease_gate& lease);
+
+// The admin port's config ([admin], and [health] whole).
+admin::admin_config make_admin_config(const node_settings& s);
 
 // `kill`, when set, spawns the `kill` child instead of the real coordinator.
 // `lease`: the node's trading-lease gate (common/lease_gate.hpp), read by
