@@ -20,20 +20,6 @@ namespace {
 // 2023-11-14T22:14:00Z, a minute boundary.
 constexpr int64_t t0 = 1'700'000'040'000;
 
-place_request venue_order(order_side side, const char* px, const char* q,
-                          time_in_force tif = time_in_force::gtc) {
-  place_request r;
-  r.account = "@venue";
-  r.sym = usdchf();
-  r.side = side;
-  r.type = order_type::limit;
-  r.tif = tif;
-  r.px = *price::parse(px);
-  r.quantity = *qty::parse(q);
-  r.venue_owned = true;
-  return r;
-}
-
 struct fixture {
   matching_engine engine;
   key_store keys;
@@ -50,13 +36,13 @@ struct fixture {
   // one aggregate) at t0+1s, trade 3 (a taker selling 2 at 1.0990) at
   // t0+2s, trade 4 (buying 1 at 1.1010) two minutes later.
   void trade_tape() {
-    engine.place(venue_order(order_side::sell, "1.1000", "1"), t0);
-    engine.place(venue_order(order_side::sell, "1.1000", "2"), t0);
-    engine.place(venue_order(order_side::buy, "1.1000", "3", time_in_force::ioc), t0 + 1000);
-    engine.place(venue_order(order_side::buy, "1.0990", "2"), t0 + 1500);
-    engine.place(venue_order(order_side::sell, "1.0990", "2", time_in_force::ioc), t0 + 2000);
-    engine.place(venue_order(order_side::sell, "1.1010", "1"), t0 + 120'000);
-    engine.place(venue_order(order_side::buy, "1.1010", "1", time_in_force::ioc), t0 + 125'000);
+    engine.place(venue_limit(order_side::sell, "1.1000", "1"), t0);
+    engine.place(venue_limit(order_side::sell, "1.1000", "2"), t0);
+    engine.place(venue_limit(order_side::buy, "1.1000", "3", time_in_force::ioc), t0 + 1000);
+    engine.place(venue_limit(order_side::buy, "1.0990", "2"), t0 + 1500);
+    engine.place(venue_limit(order_side::sell, "1.0990", "2", time_in_force::ioc), t0 + 2000);
+    engine.place(venue_limit(order_side::sell, "1.1010", "1"), t0 + 120'000);
+    engine.place(venue_limit(order_side::buy, "1.1010", "1", time_in_force::ioc), t0 + 125'000);
   }
 
   http_reply get(const std::string& target, int64_t now = t0 + 150'000,

@@ -18,17 +18,6 @@ using namespace cwts::venue::testing;
 
 namespace {
 
-place_request venue_limit(order_side side, const char* px, const char* q) {
-  place_request r;
-  r.account = "@venue";
-  r.sym = usdchf();
-  r.side = side;
-  r.px = *price::parse(px);
-  r.quantity = *qty::parse(q);
-  r.venue_owned = true;
-  return r;
-}
-
 struct fixture {
   matching_engine engine;
   key_store keys;

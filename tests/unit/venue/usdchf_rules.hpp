@@ -1,6 +1,7 @@
 #pragma once
 // The USDCHF symbol and filters the venue unit tests trade on (the same as
-// config/venue.ini, with a tighter max qty), and a LIMIT order on it.
+// config/venue.ini, with a tighter max qty), and LIMIT orders on it: a
+// client's and one on the venue's own book.
 
 #include <string>
 
@@ -41,6 +42,15 @@ inline place_request limit(const std::string& acc, order_side side, const char* 
   r.px = *price::parse(px);
   r.quantity = *qty::parse(q);
   r.client_order_id = std::move(coid);
+  return r;
+}
+
+// A LIMIT order on the venue's own book (account "@venue", as the replay's
+// liquidity rests there).
+inline place_request venue_limit(order_side side, const char* px, const char* q,
+                                 time_in_force tif = time_in_force::gtc) {
+  auto r = limit("@venue", side, px, q, tif);
+  r.venue_owned = true;
   return r;
 }
 
