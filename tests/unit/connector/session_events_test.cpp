@@ -6,6 +6,7 @@
 // unknown (never resent). The venue is a test HTTP server answering 503.
 
 #include "actors/connector/venue_session.hpp"
+#include "tests/unit/connector/session_outputs.hpp"
 #include "tests/unit/connector/test_server.hpp"
 
 using namespace cwts;
@@ -48,14 +49,7 @@ execution_event event(const std::string& id, order_status st, const char* cum, c
   return e;
 }
 
-template <class T>
-std::vector<T> only(const std::vector<session_output>& out) {
-  std::vector<T> v;
-  for (auto& o : out)
-    if (auto* x = std::get_if<T>(&o))
-      v.push_back(*x);
-  return v;
-}
+using cwts::test::only;
 
 } // namespace
 

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "actors/connector/venue_session.hpp"
+#include "tests/unit/connector/session_outputs.hpp"
 #include "tests/unit/connector/ws_api_test_support.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 
@@ -50,14 +51,7 @@ std::string answer_new(const std::string& text) {
 
 using ends = test::ws_api_ends;
 
-template <class T>
-std::vector<T> only(const std::vector<session_output>& out) {
-  std::vector<T> v;
-  for (auto& o : out)
-    if (auto* x = std::get_if<T>(&o))
-      v.push_back(*x);
-  return v;
-}
+using cwts::test::only;
 
 } // namespace
 
