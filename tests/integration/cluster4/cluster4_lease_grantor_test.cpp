@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "tests/integration/cluster4/cluster4.hpp"
+#include "tests/integration/cluster4/lease_standby.hpp"
 #include "tests/integration/node/stop_node.hpp"
 
 using namespace cwts;
@@ -24,34 +25,15 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 CAF_TEST(a_restarted_grantor_neither_fences_nor_demotes_the_holder) {
-  cluster4_options o;
-  o.fourth = "tr2";
-  o.extra["tr2"] = {"--cwts.roles=[\"trading\"]", "--cluster.standby-for=tr1",
-                    "--cluster.failover-after-ms=1000"};
-  four_node_cluster c("cluster4_lease_grantor", o);
+  four_node_cluster c("cluster4_lease_grantor", tr2_standby_for_tr1());
   CAF_MESSAGE("logs in " << c.dir);
   CAF_REQUIRE_EQUAL(c.setup_error, "");
   require_wired(c);
-  auto wait = [&](const std::string& id, const std::function<bool(const node_status_view&)>& pred,
-                  millis timeout) {
-    auto st = wait_for_status(c.paths, c.dir, c.port(id), pred, timeout);
-    if (!st.met)
-      CAF_MESSAGE(id << " last status:\n" << st.last.text << c.logs());
-    return st;
-  };
 
   // tr1 trades under its lease; tr2 is armed (it saw tr1 hold the lease).
-  auto trading = wait(
-    "tr1",
-    [](const node_status_view& s) {
-      return s.counter_or_zero("lease", "held.oms") == 1 && s.counter_or_zero("oms", "acks") >= 3;
-    },
-    60s);
-  CAF_REQUIRE(trading.met);
-  auto epoch = trading.last.counter_or_zero("lease", "epoch.oms");
-  CAF_REQUIRE_GREATER(epoch, 0);
-  auto armed = wait(
-    "tr2",
+  auto epoch = tr1_epoch_once_trading(c);
+  auto armed = wait_status(
+    c, "tr2",
     [](const node_status_view& s) {
       return s.counter_or_zero("supervisor", "failover.lease_asked") == 1;
     },
@@ -62,8 +44,8 @@ CAF_TEST(a_restarted_grantor_neither_fences_nor_demotes_the_holder) {
   auto& gw1 = c.node("gw1");
   CAF_REQUIRE_EQUAL(::kill(gw1.proc->pid(), SIGKILL), 0);
   c.start(gw1);
-  auto back = wait(
-    "gw1",
+  auto back = wait_status(
+    c, "gw1",
     [](const node_status_view& s) {
       return s.counter_or_zero("lease", "peers") == 3 && s.counter_or_zero("lease", "quiet") == 0
              && s.counter_or_zero("lease", "held.connector.binance") == 1;
@@ -75,15 +57,15 @@ CAF_TEST(a_restarted_grantor_neither_fences_nor_demotes_the_holder) {
 
   // Past gw1's quiet period: tr1's orders still go out through gw1's new
   // connector, at tr1's unchanged epoch, and none is fenced.
-  auto acks = wait("tr1", [](const node_status_view&) { return true; }, 5s)
+  auto acks = wait_status(c, "tr1", [](const node_status_view&) { return true; }, 5s)
                 .last.counter_or_zero("oms", "acks");
-  auto more = wait(
-    "tr1",
+  auto more = wait_status(
+    c, "tr1",
     [acks](const node_status_view& s) { return s.counter_or_zero("oms", "acks") >= acks + 3; },
     60s);
   CAF_CHECK(more.met);
-  auto gw = wait(
-    "gw1",
+  auto gw = wait_status(
+    c, "gw1",
     [epoch](const node_status_view& s) {
       return s.counter_or_zero("connector.binance", "lease.highest_epoch_seen") == epoch;
     },

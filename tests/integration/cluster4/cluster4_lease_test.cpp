@@ -19,6 +19,7 @@
 #include <set>
 
 #include "tests/integration/cluster4/cluster4.hpp"
+#include "tests/integration/cluster4/lease_standby.hpp"
 #include "tests/integration/node/stop_node.hpp"
 
 using namespace cwts;
@@ -63,36 +64,17 @@ std::map<std::string, std::string> last_fields(const std::string& text, const st
 } // namespace
 
 CAF_TEST(a_stopped_active_loses_its_lease_before_the_standby_gets_it_and_stands_by_after) {
-  cluster4_options o;
-  o.fourth = "tr2";
-  o.extra["tr2"] = {"--cwts.roles=[\"trading\"]", "--cluster.standby-for=tr1",
-                    "--cluster.failover-after-ms=1000"};
-  four_node_cluster c("cluster4_lease", o);
+  four_node_cluster c("cluster4_lease", tr2_standby_for_tr1());
   CAF_MESSAGE("logs in " << c.dir);
   CAF_REQUIRE_EQUAL(c.setup_error, "");
   require_wired(c);
   auto& tr1 = *c.node("tr1").proc;
   auto& tr2 = *c.node("tr2").proc;
-  auto wait = [&](const std::string& id, const std::function<bool(const node_status_view&)>& pred,
-                  millis timeout) {
-    auto st = wait_for_status(c.paths, c.dir, c.port(id), pred, timeout);
-    if (!st.met)
-      CAF_MESSAGE(id << " last status:\n" << st.last.text << c.logs());
-    return st;
-  };
 
   // tr1 trades under its lease; tr2 watches it and asks for it (refused).
-  auto trading = wait(
-    "tr1",
-    [](const node_status_view& s) {
-      return s.counter_or_zero("lease", "held.oms") == 1 && s.counter_or_zero("oms", "acks") >= 3;
-    },
-    60s);
-  CAF_REQUIRE(trading.met);
-  auto tr1_epoch = trading.last.counter_or_zero("lease", "epoch.oms");
-  CAF_CHECK_GREATER(tr1_epoch, 0);
-  auto asking = wait(
-    "tr2",
+  auto tr1_epoch = tr1_epoch_once_trading(c);
+  auto asking = wait_status(
+    c, "tr2",
     [](const node_status_view& s) {
       return s.counter("supervisor", "failover.standby") == 1
              && s.counter_or_zero("supervisor", "failover.lease_refused") >= 1
@@ -107,8 +89,8 @@ CAF_TEST(a_stopped_active_loses_its_lease_before_the_standby_gets_it_and_stands_
   // (a) SIGSTOP: nothing goes down, only the lease runs out.
   auto stopped_at = wall_now_ns();
   CAF_REQUIRE_EQUAL(::kill(tr1.pid(), SIGSTOP), 0);
-  auto took = wait(
-    "tr2",
+  auto took = wait_status(
+    c, "tr2",
     [](const node_status_view& s) {
       return s.counter("supervisor", "failover.active") == 1
              && s.counter_or_zero("lease", "held.oms") == 1
@@ -128,8 +110,8 @@ CAF_TEST(a_stopped_active_loses_its_lease_before_the_standby_gets_it_and_stands_
 
   // (b) SIGCONT: tr1 finds its lease ended, learns of tr2's epoch, stands by.
   CAF_REQUIRE_EQUAL(::kill(tr1.pid(), SIGCONT), 0);
-  auto demoted = wait(
-    "tr1",
+  auto demoted = wait_status(
+    c, "tr1",
     [](const node_status_view& s) {
       return s.counter_or_zero("supervisor", "failover.demotions") == 1
              && s.counter("supervisor", "failover.standby") == 1
@@ -152,8 +134,8 @@ CAF_TEST(a_stopped_active_loses_its_lease_before_the_standby_gets_it_and_stands_
   // No order of tr1 reached the venue after tr2's grant: tr1's open orders
   // are those it had before (none new), and tr2 keeps trading.
   auto before = took.last.counter_or_zero("oms", "acks");
-  auto more = wait(
-    "tr2",
+  auto more = wait_status(
+    c, "tr2",
     [before](const node_status_view& s) {
       return s.mode == "ACTIVE" && s.counter_or_zero("oms", "acks") > before;
     },
