@@ -108,14 +108,13 @@ struct fixture : testing::actor_test_system {
     (*self)->send(oms, venue.report(id, st, "0"));
   }
 
-  // The rule and initiator of the journal's rejects row for `id` (committed
-  // rows: the reject reaches the test only after its batch commits).
-  std::string rejects_row(const std::string& id) {
+  // "rule/initiator" of the first row `sql` (one text parameter: the client
+  // order id) finds in the journal; "absent" when none. Committed rows only.
+  std::string journal_reject(const char* sql, const std::string& id) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* q = nullptr;
-    sqlite3_prepare_v2(db, "SELECT reject_rule, initiator FROM rejects WHERE client_order_id = ?",
-                       -1, &q, nullptr);
+    sqlite3_prepare_v2(db, sql, -1, &q, nullptr);
     sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
     std::string out = "absent";
     if (sqlite3_step(q) == SQLITE_ROW)
@@ -126,22 +125,19 @@ struct fixture : testing::actor_test_system {
     return out;
   }
 
+  // The rule and initiator of the journal's rejects row for `id` (committed
+  // rows: the reject reaches the test only after its batch commits).
+  std::string rejects_row(const std::string& id) {
+    return journal_reject(
+      "SELECT reject_rule, initiator FROM rejects WHERE client_order_id = ?", id);
+  }
+
   // The journal's REJECTED event for `id` (its rule and initiator): a
   // journaled submission's reject is a state change of it, not a rejects row.
   std::string rejected_event(const std::string& id) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(dir.file("oms.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* q = nullptr;
-    sqlite3_prepare_v2(db, "SELECT reject_rule, initiator FROM events WHERE client_order_id = ? "
-                           "AND to_status = 'REJECTED'", -1, &q, nullptr);
-    sqlite3_bind_text(q, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    std::string out = "absent";
-    if (sqlite3_step(q) == SQLITE_ROW)
-      out = std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) + "/"
-            + reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return out;
+    return journal_reject("SELECT reject_rule, initiator FROM events WHERE client_order_id = ? "
+                          "AND to_status = 'REJECTED'",
+                          id);
   }
 };
 
