@@ -51,15 +51,20 @@ execution_event event(const std::string& id, order_status st, const char* cum, c
 
 using cwts::test::only;
 
+// The REST side of a session: the test server on `port`.
+gateway_config gateway_at(uint16_t port) {
+  gateway_config cfg;
+  cfg.port = port;
+  cfg.api_key = "key";
+  cfg.secret = "secret";
+  return cfg;
+}
+
 } // namespace
 
 CAF_TEST(an_event_resolves_an_unknown_outcome_without_a_resend) {
   cwts::test::http_test_server server(unavailable);
-  gateway_config cfg;
-  cfg.port = server.port();
-  cfg.api_key = "key";
-  cfg.secret = "secret";
-  venue_session session(cfg, {usdchf});
+  venue_session session(gateway_at(server.port()), {usdchf});
   CAF_CHECK(session.place(buy("u1"), true).empty());
   auto& c = session.counters();
   CAF_CHECK_EQUAL(c.unknown_outcomes.load(), 1);
@@ -94,11 +99,7 @@ CAF_TEST(an_event_resolves_an_unknown_outcome_without_a_resend) {
 
 CAF_TEST(events_for_foreign_orders_and_balances_are_counted) {
   cwts::test::http_test_server server(unavailable);
-  gateway_config cfg;
-  cfg.port = server.port();
-  cfg.api_key = "key";
-  cfg.secret = "secret";
-  venue_session session(cfg, {usdchf});
+  venue_session session(gateway_at(server.port()), {usdchf});
   CAF_CHECK(session.on_execution(event("not-ours", order_status::partially_filled, "1", "0.9", "1"))
               .empty());
   CAF_CHECK_EQUAL(session.counters().stream_unknown_order.load(), 1);
