@@ -164,6 +164,26 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+namespace {
+
+// A process restarted under the same name (a node restarted on its folder)
+// writes fresh files; its earlier life's go to <name>.<n>.out/.err, n = 1,
+// 2, ..., so a failure before the restart can still be read.
+void keep_earlier_life(const std::string& path) {
+  if (::access(path.c_str(), F_OK) != 0)
+    return;
+  auto dot = path.rfind('.');
+  for (int n = 1; n < 100; ++n) {
+    auto earlier = path.substr(0, dot) + "." + std::to_string(n) + path.substr(dot);
+    if (::access(earlier.c_str(), F_OK) != 0) {
+      ::rename(path.c_str(), earlier.c_str());
+      return;
+    }
+  }
+}
+
+} // namespace
+
 child_process::child_process(std::string name, std::vector<std::string> argv,
                              const std::string& dir, const std::string& cwd)
   : name_(std::move(name)),
@@ -171,6 +191,8 @@ child_process::child_process(std::string name, std::vector<std::string> argv,
     err_path_(dir + "/" + sanitize(name_) + ".err") {
   if (argv.empty())
     return;
+  keep_earlier_life(out_path_);
+  keep_earlier_life(err_path_);
   proc::spawn_spec spec;
   spec.argv = std::move(argv);
   spec.cwd = cwd;
