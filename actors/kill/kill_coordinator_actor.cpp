@@ -424,7 +424,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
     [=](const heartbeat& hb) { on_heartbeat(self, hb); },
     [=](const audit_anchor& a) { on_audit_anchor(self, a); },
     [=](audit_atom) { on_audit_tick(self); },
-    [=](tick_atom) { on_heartbeat_timer(self); },
+    [=](tick_atom) { on_tick(self); },
     [=](wire_atom, const role_directory& dir) {
       // Only this node's supervisor wires us: a directory from outside
       // would redirect every echo, ack and channel.

@@ -175,7 +175,8 @@ void add_fanout_stats(kill_ptr self, actor_stats& s);
 // True while this node's own role watch sees a required role lost.
 bool sees_lost_role(kill_ptr self);
 void start_heartbeats(kill_ptr self);
-void on_heartbeat_timer(kill_ptr self);
+// (tick_atom): a heartbeat round; only the actor's own tick re-arms it.
+void on_tick(kill_ptr self);
 void on_heartbeat(kill_ptr self, const heartbeat& hb);
 void add_quorum_stats(kill_ptr self, actor_stats& s);
 // (quorum_atom): what this coordinator sees of the cluster now.

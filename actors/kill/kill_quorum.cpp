@@ -119,8 +119,8 @@ void start_heartbeats(kill_ptr self) {
   q.cluster_size = cfg.cluster_size;
   q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
   q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
-  q.ack_window = ack_window_for(q.timeout_ns,
-                                std::chrono::nanoseconds(cfg.heartbeat_interval).count());
+  q.interval_ns = std::chrono::nanoseconds(cfg.heartbeat_interval).count();
+  q.ack_window = ack_window_for(q.timeout_ns, q.interval_ns);
   if (cfg.members)
     for (auto& id : cfg.members->ids())
       q.members.insert(id);
@@ -205,7 +205,10 @@ bool sees_lost_role(kill_ptr self) {
   return st.roles_watched && st.roles_watched->any_lost(monotonic_ns());
 }
 
-void on_heartbeat_timer(kill_ptr self) {
+namespace {
+
+// One round: a heartbeat to every peer, the quorum and role checks.
+void heartbeat_round(kill_ptr self) {
   auto& st = self->state;
   // One heartbeat per peer, signed for that peer (finding F2): the same
   // bytes to every peer would let a Byzantine member relay one peer's beats
@@ -236,7 +239,23 @@ void on_heartbeat_timer(kill_ptr self) {
   check_lost_roles(self);
   if (!st.core->pending().empty())
     endorse_pending(self);
-  self->delayed_send(self, st.cfg.heartbeat_interval, tick_atom::value);
+}
+
+} // namespace
+
+void on_tick(kill_ptr self) {
+  // A tick from outside this node is refused and counted like a directory
+  // or a disconnect from there (refused_remote.tick). Only the timer's own
+  // tick (sent by this actor to itself) arms the next one: any other caller
+  // (tests) runs one round and starts no second timer chain. A chain per
+  // injected tick would send k heartbeats (k signatures) per interval for
+  // ever and age the honest acks out of the ring (review item 1).
+  if (!self->state.guard.local(self, "tick"))
+    return;
+  bool own = self->current_sender() == self->ctrl();
+  heartbeat_round(self);
+  if (own)
+    self->delayed_send(self, self->state.cfg.heartbeat_interval, tick_atom::value);
 }
 
 void on_heartbeat(kill_ptr self, const heartbeat& hb) {

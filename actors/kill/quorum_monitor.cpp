@@ -26,7 +26,10 @@ std::size_t ack_window_for(int64_t timeout_ns, int64_t interval_ns) {
   constexpr int64_t cap = 4096;
   if (interval_ns <= 0 || timeout_ns < 0)
     return static_cast<std::size_t>(cap);
-  return static_cast<std::size_t>(std::min<int64_t>(timeout_ns / interval_ns + 4, cap));
+  // The timer sends timeout/interval + 3 within what on_sent keeps (timeout
+  // + 2 intervals); four times that (slack included) is a memory bound only,
+  // never reached at the timer's rate.
+  return static_cast<std::size_t>(std::min<int64_t>(4 * (timeout_ns / interval_ns + 4), cap));
 }
 
 bool quorum_monitor::on_sent(const std::string& peer, uint64_t seq, int64_t now_ns) {
@@ -43,6 +46,13 @@ bool quorum_monitor::on_sent(const std::string& peer, uint64_t seq, int64_t now_
   if (!ring.empty() && seq <= ring.back().seq)
     return false;
   ring.push_back(sent_beat{seq, now_ns});
+  // Trimmed by time: a send older than the timeout and two intervals can
+  // only make an ack of it not fresh, so "older than the ring" means older
+  // than the timeout whatever the send rate (review item 6). The count cap
+  // only bounds memory.
+  auto keep_ns = cfg_.timeout_ns + 2 * std::max<int64_t>(cfg_.interval_ns, 0);
+  while (ring.size() > 1 && now_ns - ring.front().at_ns > keep_ns)
+    ring.pop_front();
   while (ring.size() > std::max<std::size_t>(cfg_.ack_window, 1))
     ring.pop_front();
   return true;

@@ -17,11 +17,12 @@
 // Freshness is a round trip on our own clock (finding F1, docs/model.md):
 // every heartbeat carries `ack_seq`, the highest seq its sender has taken
 // from us, and we keep our own send times of the recent seqs we sent to each
-// peer (on_sent, a ring of `ack_window` per peer). A peer counts as heard at
+// peer (on_sent, a ring per peer). A peer counts as heard at
 // the send time of the seq it acknowledges, never at the time its heartbeat
 // arrives: a heartbeat held back on the link and released later counts as
-// old as what it acknowledges. The sender's clock is never trusted. An ack
-// older than the ring is older than the timeout: not fresh.
+// old as what it acknowledges. The sender's clock is never trusted. The
+// ring drops sends older than the timeout + 2 intervals, so an ack older
+// than the ring is older than the timeout, whatever the send rate: not fresh.
 //
 // A heartbeat is taken only when signed by the key the operators file lists
 // for the node it names (verify_heartbeat_signature) and when its sequence
@@ -59,10 +60,11 @@ enum class heartbeat_verdict : uint8_t {
   ack_ahead,      // refused: its ack is above the last seq we sent to that peer
 };
 
-// Recent sends remembered per peer for a timeout and an interval: every seq
-// sent within the timeout (the timer sends at most one per interval), plus
-// slack, capped so no configuration makes the ring unbounded (4096; a
-// smaller ring only makes old acks count as too old, which halts sooner).
+// The most sends remembered per peer for a timeout and an interval: four
+// times what the timer sends (one per interval) within the time on_sent
+// keeps, so only the time decides what is too old; capped so no
+// configuration makes the ring unbounded (4096; a smaller ring only makes
+// old acks count as too old, which halts sooner).
 std::size_t ack_window_for(int64_t timeout_ns, int64_t interval_ns);
 
 // Empty when `hb` is signed by the key the operators file lists for
@@ -79,9 +81,11 @@ struct quorum_monitor_config {
   // The configured members; empty: any n-1 distinct peers (unit tests). A
   // non-member's heartbeat never counts, so it cannot hold up a quorum.
   std::set<std::string> members{};
-  // Sends remembered per peer (ack_window_for): an ack of an older seq is
-  // not fresh.
+  // Sends remembered per peer: those within timeout + 2 x interval_ns (an
+  // ack of an older seq is not fresh), at most ack_window (ack_window_for: a
+  // memory bound the timer's rate never reaches).
   std::size_t ack_window = 64;
+  int64_t interval_ns = 0; // the heartbeat interval
 };
 
 // What check() found: `lost` is true only at the transition held -> lost.
@@ -98,7 +102,8 @@ public:
 
   // We sent our heartbeat `seq` to `peer` at `now_ns` (seqs rise). Kept for
   // the configured members only (any, if none are configured), the first
-  // n-1 of them, the last `ack_window` sends each. False when not kept.
+  // n-1 of them, each the sends of the last timeout + 2 intervals (at most
+  // `ack_window`). False when not kept.
   bool on_sent(const std::string& peer, uint64_t seq, int64_t now_ns);
 
   // The ack to put into our next heartbeat to `peer`: the highest seq taken

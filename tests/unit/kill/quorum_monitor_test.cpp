@@ -167,9 +167,12 @@ CAF_TEST(a_held_back_heartbeat_released_late_does_not_keep_the_quorum) {
   bool lost = false;
   for (int64_t t = 1200 * ms; t <= 5000 * ms; t += 100 * ms) {
     m.on_sent("n2", our_seq(t), t);
+    // Taken, but as of 1000 ms; from 2001 ms our send of then is older
+    // than the ring keeps (timeout + 2 intervals; none configured here).
     if (t >= 1500 * ms && (t - 1500 * ms) % (300 * ms) == 0)
       CAF_CHECK(m.on_heartbeat("n2", ++held_seq, our_seq(1000 * ms))
-                == heartbeat_verdict::counted); // taken, but as of 1000 ms
+                == (t <= 2000 * ms ? heartbeat_verdict::counted
+                                   : heartbeat_verdict::ack_too_old));
     auto c = m.check(t);
     lost = lost || c.lost;
     if (t <= 2000 * ms)
@@ -231,11 +234,44 @@ CAF_TEST(an_ack_older_than_the_ring_is_not_fresh) {
   CAF_CHECK(m.on_heartbeat("n2", 42, 7) == heartbeat_verdict::counted);
   CAF_CHECK_EQUAL(m.visible(1700 * ms), 2);
   CAF_CHECK_EQUAL(m.visible(1701 * ms), 1);
-  // The window follows the configuration, with slack, and is bounded.
-  CAF_CHECK_EQUAL(ack_window_for(5000 * ms, 200 * ms), 29u);
-  CAF_CHECK_EQUAL(ack_window_for(600 * ms, 200 * ms), 7u);
+  // The window (a memory bound: four times the timer's sends, with slack)
+  // follows the configuration and is bounded.
+  CAF_CHECK_EQUAL(ack_window_for(5000 * ms, 200 * ms), 116u);
+  CAF_CHECK_EQUAL(ack_window_for(600 * ms, 200 * ms), 28u);
   CAF_CHECK_EQUAL(ack_window_for(86'400'000 * ms, 1 * ms), 4096u);
   CAF_CHECK_EQUAL(ack_window_for(5000 * ms, 0), 4096u);
+}
+
+// Review item 6: the ring is trimmed by time (timeout + 2 intervals), not by
+// a count sized for one send per interval, so a burst of sends (before the
+// fix: ticks injected by any local caller) does not push a seq sent within
+// the timeout out of it; the count cap stays as a memory bound only.
+CAF_TEST(a_burst_of_sends_does_not_age_a_recent_send_out_of_the_ring) {
+  quorum_monitor_config cfg{"n1", 2, 1000 * ms, 0};
+  cfg.interval_ns = 200 * ms;
+  cfg.ack_window = ack_window_for(1000 * ms, 200 * ms); // 36
+  quorum_monitor m{cfg};
+  CAF_REQUIRE(m.on_sent("n2", 1, 0));
+  // 30 sends at 100..129 ms: a count ring of timeout/interval + 4 = 9 (the
+  // code before) dropped seq 1, sent well within the timeout.
+  for (uint64_t s = 2; s <= 31; ++s)
+    CAF_REQUIRE(m.on_sent("n2", s, 100 * ms + static_cast<int64_t>(s) * ms));
+  CAF_CHECK(m.on_heartbeat("n2", 500, 1) == heartbeat_verdict::counted);
+  CAF_CHECK_EQUAL(m.visible(1000 * ms), 2);
+  CAF_CHECK_EQUAL(m.visible(1001 * ms), 1);
+  // Kept: sends within timeout + 2 intervals (1400 ms) of the newest.
+  CAF_REQUIRE(m.on_sent("n2", 32, 1400 * ms));
+  CAF_CHECK(m.on_heartbeat("n2", 501, 2) == heartbeat_verdict::counted);
+  // At 1600 ms the sends of 0..131 ms are dropped: their acks are not
+  // fresh (nor would they be: older than the timeout).
+  CAF_REQUIRE(m.on_sent("n2", 33, 1600 * ms));
+  CAF_CHECK(m.on_heartbeat("n2", 502, 31) == heartbeat_verdict::ack_too_old);
+  CAF_CHECK(m.on_heartbeat("n2", 503, 32) == heartbeat_verdict::counted);
+  // The memory bound: 100 sends within a millisecond keep the last 36.
+  for (uint64_t s = 100; s < 200; ++s)
+    CAF_REQUIRE(m.on_sent("n2", s, 1700 * ms));
+  CAF_CHECK(m.on_heartbeat("n2", 504, 163) == heartbeat_verdict::ack_too_old);
+  CAF_CHECK(m.on_heartbeat("n2", 505, 164) == heartbeat_verdict::counted);
 }
 
 // Normal operation: four nodes, each peer's heartbeat acknowledging our
