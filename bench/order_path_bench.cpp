@@ -275,6 +275,7 @@ bool run_mode(caf::actor_system& sys, const venue_access& v, bool ws_api,
   ccfg.gate = &gate;
   ccfg.symbols = {usdchf};
   ccfg.poll_interval = 1000ms;
+  ccfg.lost_halt = 0ms; // no lost-venue probes in the measured path
   ccfg.gateway.host = "127.0.0.1";
   ccfg.gateway.port = venue_port;
   ccfg.gateway.api_key = v.key;

@@ -198,6 +198,7 @@ bool run_actors(caf::actor_system& sys, tick_feed& feed, order_tap& tap, const v
   ccfg.gate = &gate;
   ccfg.symbols = {usdchf};
   ccfg.poll_interval = 10'000ms; // IOC orders end in the reply: no poll needed
+  ccfg.lost_halt = 0ms; // no lost-venue probes in the measured path
   ccfg.gateway.host = "127.0.0.1";
   ccfg.gateway.port = tap.port();
   ccfg.gateway.api_key = v.key;
@@ -363,6 +364,11 @@ std::pair<double, size_t> market_maker_on_trade_ns() {
   c.tick_size = *price::parse("0.0001");
   c.quote_qty = *qty::parse("10");
   c.max_inventory = *qty::parse("100");
+  // Not the node's quote_tuning defaults: quotes a tick out, moved on every
+  // tick and never throttled, so each trade exercises the whole path.
+  c.half_spread_ticks = 1;
+  c.requote_threshold_ticks = 1;
+  c.min_action_interval = 0ms;
   uint64_t id = 0;
   strategy::market_maker mm(c, [&] { return client_order_id{"mm-" + std::to_string(id++)}; });
   trade t{usdchf, trade_id{1}, *price::parse("0.9000"), *qty::parse("1"), false, wall_clock_now(),

@@ -52,6 +52,7 @@
 #include "caf/meta/type_name.hpp"
 
 #include "actors/connector/binance_rest_gateway.hpp"
+#include "actors/connector/connector_tuning.hpp"
 #include "actors/connector/kraken/kraken_adapter.hpp"
 #include "actors/connector/kraken/kraken_market_stream.hpp"
 #include "actors/connector/market_stream.hpp"
@@ -68,7 +69,9 @@
 
 namespace cwts {
 
-struct connector_actor_config {
+// The tuning (poll intervals, lost-venue trigger; defaults: connector_tuning)
+// and the wiring the node builds around it.
+struct connector_actor_config : connector_tuning {
   node_id self;
   // [venue] name: the venue this connector trades; its role is
   // "connector.<venue>" and it stamps the venue on every report.
@@ -84,7 +87,6 @@ struct connector_actor_config {
   connector::gateway_config gateway;
   connector::market_stream_config stream;
   std::vector<symbol> symbols;
-  std::chrono::milliseconds poll_interval{200};
   // [venue] user-data-stream: fills from the WebSocket API's user data.
   bool use_user_data_stream = false;
   connector::user_data_stream_config user_data;
@@ -94,13 +96,8 @@ struct connector_actor_config {
   connector::ws_api_config ws_api;
   // [venue] ws-api-max-in-flight / ws-api-max-queued (ws_api_pipeline.hpp).
   connector::ws_api_pipeline_config ws_api_pipeline;
-  // [venue] poll-interval-when-streaming-ms: REST polls while subscribed.
-  std::chrono::milliseconds poll_interval_streaming{5000};
   std::chrono::milliseconds cancel_all_deadline{5000};
-  // [venue] lost-halt-ms (0: off) and lost-rest-failures: the lost-venue
-  // auto-trigger; its kill is signed by `signer` (the node key).
-  std::chrono::milliseconds lost_halt{0};
-  int32_t lost_rest_failures = 3;
+  // Signs the lost-venue trigger's kill (the node key).
   node_kill_signer signer;
   std::chrono::milliseconds kill_report_timeout{30'000};
   // [venue] protocol: order entry and cancel-all over the Binance API, a

@@ -99,6 +99,9 @@ connector_actor_config connector_config(uint16_t port, const kill_gate& gate) {
   // Longer than the test: every fill it sees comes from the stream.
   cfg.poll_interval = 600s;
   cfg.poll_interval_streaming = 600s;
+  // Lost-venue probe off (connector_tuning defaults it on, 5 s): the test
+  // drops the stream on purpose; the fallback to REST is tested, not the kill.
+  cfg.lost_halt = 0s;
   cfg.gateway.port = port;
   cfg.gateway.api_key = demo_key;
   cfg.gateway.secret = demo_secret;

@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
   ccfg.venue = venue_name{"binance"};
   ccfg.gate = &gate;
   ccfg.symbols = {usdchf};
+  // Lost-venue probe off, as before connector_tuning defaulted it on (5 s):
+  // this host tests the OMS's crash recovery; a lost-venue kill would close
+  // the gate under it.
+  ccfg.lost_halt = std::chrono::milliseconds(0);
   ccfg.gateway.host = "127.0.0.1";
   ccfg.gateway.port = port;
   ccfg.gateway.api_key = keys->get("account.demo.api-key").value_or("");

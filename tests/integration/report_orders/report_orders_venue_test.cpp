@@ -91,6 +91,9 @@ struct fixture {
     c.venue = binance;
     c.gate = &gate;
     c.symbols = {usdchf};
+    // Lost-venue probe off (connector_tuning defaults it on, 5 s): only the
+    // reports are tested, and a kill would close the gate under them.
+    c.lost_halt = std::chrono::milliseconds(0);
     c.gateway.host = "127.0.0.1";
     c.gateway.port = venue_port;
     c.gateway.api_key = keys->get("account.demo.api-key").value_or("");

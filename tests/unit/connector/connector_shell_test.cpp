@@ -136,6 +136,9 @@ struct fixture : testing::actor_test_system {
     cfg.lease = &lease;
     cfg.account = account_id{"acct"};
     cfg.symbols = {sym("BTCUSDT")};
+    // Lost-venue probe off (connector_tuning defaults it on, 5 s): there is
+    // no venue, so it would send a node kill to the test's "kill" role.
+    cfg.lost_halt = std::chrono::milliseconds(0);
     cfg.stream.depth = false; // no venue to stream from: the stream keeps retrying
     cfg.protocol = protocol;
     cfg.okx_stream.symbols = cfg.symbols; // okx: its instruments request keeps failing
