@@ -16,6 +16,7 @@
 #include "actors/kill/kill_audit_state.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
 #include "actors/kill/kill_plan.hpp"
+#include "actors/kill/heartbeat_seq.hpp"
 #include "actors/kill/quorum_monitor.hpp"
 #include "actors/kill/reset_quorum.hpp"
 #include "actors/kill/role_watch.hpp"
@@ -61,9 +62,11 @@ struct kill_coordinator_state {
   // Fail-safe (kill_quorum.cpp): who we heard from, and what it led to.
   std::optional<quorum_monitor> quorum;
   std::optional<role_watch> roles_watched; // lost roles (kill_quorum.cpp)
-  // Numbered from the wall-clock ns at start, so a restarted node's
-  // heartbeats stay above those of its previous life (replay guard).
-  uint64_t heartbeat_seq = 0;
+  // Numbered from max(wall-clock ns at start, the persisted high-water mark
+  // + 1), so a restarted node's heartbeats stay above those of its previous
+  // life (the peers' replay guard) also when its clock stepped back.
+  std::optional<heartbeat_seq_store> heartbeat_seq;
+  int64_t heartbeat_seq_store_failures = 0;
   int64_t heartbeats_sent = 0;
   int64_t heartbeats_refused = 0;
   int64_t heartbeats_awaiting_ack = 0; // taken, not yet acking one of ours (finding F1)

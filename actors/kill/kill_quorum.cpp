@@ -110,6 +110,17 @@ void refuse_heartbeat(kill_ptr self, const heartbeat& hb, const std::string& key
                st.cfg.core.self.value, hb.node.value, hb.seq, hb.ack_seq, key, why);
 }
 
+// Counted, logged at the first failure only (a broken disk would log at
+// every round): heartbeats go on, numbered above the last, but a restart
+// with the clock stepped back may then start below them again.
+void seq_store_failed(kill_ptr self, const std::string& error) {
+  auto& st = self->state;
+  if (st.heartbeat_seq_store_failures++ == 0)
+    spdlog::error("event=heartbeat_seq_store_failed node={} path={} seq={} error=\"{}\"",
+                  st.cfg.core.self.value, st.heartbeat_seq->path(), st.heartbeat_seq->last(),
+                  error);
+}
+
 } // namespace
 
 void start_heartbeats(kill_ptr self) {
@@ -130,7 +141,15 @@ void start_heartbeats(kill_ptr self) {
   rw.halt_after_ns = std::chrono::nanoseconds(cfg.role_lost_halt).count();
   rw.counting_from_ns = q.counting_from_ns;
   self->state.roles_watched.emplace(rw);
-  self->state.heartbeat_seq = static_cast<uint64_t>(std::max<int64_t>(wall_clock_now().ns, 0));
+  // The seq high-water mark lives beside the halt state (none without one:
+  // unit tests number from the wall clock only).
+  auto& st = self->state;
+  st.heartbeat_seq.emplace(cfg.state_path.empty() ? std::string()
+                                                  : cfg.state_path + ".heartbeat-seq");
+  std::string error;
+  if (!st.heartbeat_seq->start(static_cast<uint64_t>(std::max<int64_t>(wall_clock_now().ns, 0)),
+                               error))
+    seq_store_failed(self, error);
   if (cfg.cluster_size > 1)
     self->send(self, tick_atom::value);
 }
@@ -217,7 +236,9 @@ void heartbeat_round(kill_ptr self) {
   // Each carries the newest seq taken from that peer, and the monitor keeps
   // our monotonic send time of this seq per peer, which the peer's ack of it
   // will prove (finding F1).
-  auto seq = ++st.heartbeat_seq;
+  uint64_t seq = 0;
+  if (std::string error; !st.heartbeat_seq->next(seq, error))
+    seq_store_failed(self, error);
   auto now = wall_clock_now();
   auto sent_ns = monotonic_ns();
   for (auto& [name, handle] : st.dir) {
@@ -307,7 +328,8 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
     case heartbeat_verdict::ack_ahead:
       return refuse_heartbeat(self, hb, "ack_ahead",
                               "acknowledges seq " + std::to_string(hb.ack_seq)
-                                + ", above the last one this node sent to it");
+                                + ", above the last one this node sent to it (taken, its seq"
+                                  " acked back; not fresh)");
     case heartbeat_verdict::not_member:
       return refuse_heartbeat(self, hb, "not_a_member", "not a configured member");
     case heartbeat_verdict::ignored:
@@ -334,6 +356,7 @@ void add_quorum_stats(kill_ptr self, actor_stats& s) {
   s.counters["heartbeats_sent"] = st.heartbeats_sent;
   s.counters["heartbeats_refused"] = st.heartbeats_refused;
   s.counters["heartbeats_awaiting_ack"] = st.heartbeats_awaiting_ack;
+  s.counters["heartbeat_seq_store_failures"] = st.heartbeat_seq_store_failures;
   for (auto& [why, n] : st.heartbeats_refused_by)
     s.counters["heartbeats_refused." + why] = n;
   for (auto& [peer, age] : st.quorum->heartbeat_age_ms(now))

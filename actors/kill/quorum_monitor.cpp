@@ -75,8 +75,7 @@ heartbeat_verdict quorum_monitor::on_heartbeat(const std::string& peer, uint64_t
   if (known != peers_.end() && seq <= known->second.last_seq)
     return heartbeat_verdict::stale_seq;
   // What its ack proves, on our clock. Refused outright (its seq not taken,
-  // so never acked back) only when the ack cannot be one of ours: above our
-  // last send to it, or a gap in what we sent it.
+  // so never acked back) only when the ack is a gap in what we sent it.
   std::optional<int64_t> sent_at;
   auto verdict = heartbeat_verdict::awaiting_ack;
   if (ack_seq != 0) {
@@ -84,9 +83,13 @@ heartbeat_verdict quorum_monitor::on_heartbeat(const std::string& peer, uint64_t
     auto ring = sent_.find(peer);
     if (ring != sent_.end() && !ring->second.empty()) {
       auto& r = ring->second;
-      if (ack_seq > r.back().seq)
-        return heartbeat_verdict::ack_ahead;
-      if (ack_seq >= r.front().seq) {
+      if (ack_seq > r.back().seq) {
+        // Only the signer produces it (its signature was checked): it
+        // proves nothing of ours, but its seq is taken and acked back, as
+        // for ack_too_old, so two nodes whose seqs disagree (ours from
+        // before a restart) recover once each acks the other's new ones.
+        verdict = heartbeat_verdict::ack_ahead;
+      } else if (ack_seq >= r.front().seq) {
         auto at = std::lower_bound(r.begin(), r.end(), ack_seq,
                                    [](const sent_beat& b, uint64_t s) { return b.seq < s; });
         if (at == r.end() || at->seq != ack_seq)

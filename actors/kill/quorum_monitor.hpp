@@ -28,9 +28,11 @@
 // for the node it names (verify_heartbeat_signature) and when its sequence
 // number is above the last one taken from that node: a recorded heartbeat
 // replayed later proves nothing. A node numbers its heartbeats from its
-// wall-clock start time in ns (kill_quorum.cpp), so a restarted peer
-// continues above the numbers of its previous life, and our acks of its
-// previous life's seqs are below our ring (too old) after our own restart.
+// wall-clock start time in ns or its persisted high-water mark + 1,
+// whichever is higher (heartbeat_seq.hpp), so a restarted peer continues
+// above the numbers of its previous life even with its clock stepped back,
+// and our acks of its previous life's seqs are below our ring (too old)
+// after our own restart.
 
 #include <cstddef>
 #include <cstdint>
@@ -57,7 +59,7 @@ enum class heartbeat_verdict : uint8_t {
   awaiting_ack,   // taken (we ack its seq), but it acks none of ours yet (ack 0)
   ack_too_old,    // taken, but its ack is older than our ring (or our start): not fresh
   ack_never_sent, // refused: its ack is a seq we never sent to that peer
-  ack_ahead,      // refused: its ack is above the last seq we sent to that peer
+  ack_ahead,      // taken, but its ack is above the last seq we sent to that peer: not fresh
 };
 
 // The most sends remembered per peer for a timeout and an interval: four

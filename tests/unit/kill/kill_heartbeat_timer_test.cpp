@@ -5,6 +5,9 @@
 #define CAF_SUITE kill_heartbeat_timer
 #include "caf/test/unit_test.hpp"
 
+#include <fstream>
+
+#include "actors/kill/heartbeat_seq.hpp"
 #include "tests/unit/kill/kill_coordinator_fixture.hpp"
 
 using namespace cwts;
@@ -86,6 +89,41 @@ CAF_TEST(injected_ticks_start_no_timer_chain_and_honest_acks_still_count) {
   CAF_CHECK_EQUAL(counter(k1, "peers_seen"), 1);
   CAF_CHECK_EQUAL(counter(k1, "quorum_lost"), 0);
   CAF_CHECK(gate1.is_open());
+  caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
+  stop(k1);
+}
+
+// Review item 2: a restart numbers its heartbeats above the high-water mark
+// persisted beside the halt state, not from the wall clock alone. The mark
+// here is an hour ahead of the clock, as after a clock stepped back an hour.
+CAF_TEST(a_restart_numbers_heartbeats_above_the_persisted_mark) {
+  timing.heartbeat_interval = std::chrono::milliseconds(20);
+  timing.quorum_start_grace = std::chrono::minutes(1);
+  auto mark = static_cast<uint64_t>(wall_clock_now().ns) + 3'600'000'000'000;
+  auto file = dir + "/n1-halt.state.heartbeat-seq";
+  std::ofstream(file) << "cwts-heartbeat-seq/1 " << mark << "\n";
+  auto first = std::make_shared<std::atomic<uint64_t>>(0);
+  auto k1 = coordinator("n1", gate1, 2);
+  auto n2 = sys->spawn([first]() -> caf::behavior {
+    return {[first](const heartbeat& hb) {
+              uint64_t none = 0;
+              first->compare_exchange_strong(none, hb.seq);
+            },
+            [](const audit_anchor&) {}};
+  });
+  (*self)->send(k1, wire_atom::value, role_directory{{peer_kill_prefix + "n2", n2}});
+  CAF_REQUIRE(itest::wait_until([&] { return first->load() != 0; }, std::chrono::seconds(5),
+                                std::chrono::milliseconds(5)));
+  uint64_t first_seq = first->load();
+  CAF_CHECK_GREATER(first_seq, mark);
+  // The new life reserved its block before its first heartbeat.
+  std::string error;
+  auto saved = heartbeat_seq_store::load(file, error);
+  CAF_REQUIRE(saved);
+  uint64_t reserved = *saved;
+  uint64_t sent = first->load();
+  CAF_CHECK_GREATER_OR_EQUAL(reserved, sent);
+  CAF_CHECK_EQUAL(counter(k1, "heartbeat_seq_store_failures"), 0);
   caf::anon_send_exit(n2, caf::exit_reason::user_shutdown);
   stop(k1);
 }
