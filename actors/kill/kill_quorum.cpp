@@ -129,7 +129,7 @@ void start_heartbeats(kill_ptr self) {
   q.self = cfg.core.self.value;
   q.cluster_size = cfg.cluster_size;
   q.timeout_ns = std::chrono::nanoseconds(cfg.quorum_timeout).count();
-  q.counting_from_ns = monotonic_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
+  q.counting_from_ns = quorum_clock_ns() + std::chrono::nanoseconds(cfg.quorum_start_grace).count();
   q.interval_ns = std::chrono::nanoseconds(cfg.heartbeat_interval).count();
   q.ack_window = ack_window_for(q.timeout_ns, q.interval_ns);
   if (cfg.members)
@@ -179,7 +179,7 @@ void check_lost_roles(kill_ptr self) {
   auto& st = self->state;
   if (!st.roles_watched || !st.roles_watched->enabled())
     return;
-  auto lost = st.roles_watched->observe(roles_present(self), monotonic_ns());
+  auto lost = st.roles_watched->observe(roles_present(self), quorum_clock_ns());
   for (auto& role : lost) {
     if (st.cfg.gate->level() >= static_cast<uint8_t>(kill_level::cancel_all) || !lowest_live_node(self)) {
       spdlog::warn("event=role_lost role={} node={} action={}", role, st.cfg.core.self.value,
@@ -221,7 +221,7 @@ void check_lost_roles(kill_ptr self) {
 
 bool sees_lost_role(kill_ptr self) {
   auto& st = self->state;
-  return st.roles_watched && st.roles_watched->any_lost(monotonic_ns());
+  return st.roles_watched && st.roles_watched->any_lost(quorum_clock_ns());
 }
 
 namespace {
@@ -234,13 +234,13 @@ void heartbeat_round(kill_ptr self) {
   // to a node cut off from it. The directory names each peer coordinator by
   // its node id ("<peer_kill_prefix><node>"); one same seq for all is fine.
   // Each carries the newest seq taken from that peer, and the monitor keeps
-  // our monotonic send time of this seq per peer, which the peer's ack of it
+  // our send time (boot clock) of this seq per peer, which the peer's ack of it
   // will prove (finding F1).
   uint64_t seq = 0;
   if (std::string error; !st.heartbeat_seq->next(seq, error))
     seq_store_failed(self, error);
   auto now = wall_clock_now();
-  auto sent_ns = monotonic_ns();
+  auto sent_ns = quorum_clock_ns();
   for (auto& [name, handle] : st.dir) {
     if (!handle || name.compare(0, peer_kill_prefix.size(), peer_kill_prefix) != 0)
       continue;
@@ -254,7 +254,7 @@ void heartbeat_round(kill_ptr self) {
     ++st.heartbeats_sent;
     self->send(handle, hb);
   }
-  auto c = st.quorum->check(monotonic_ns());
+  auto c = st.quorum->check(quorum_clock_ns());
   if (c.lost)
     halt_on_lost_quorum(self, c);
   check_lost_roles(self);
@@ -340,14 +340,14 @@ void on_heartbeat(kill_ptr self, const heartbeat& hb) {
 
 quorum_status quorum_view(kill_ptr self) {
   auto& st = self->state;
-  auto now = monotonic_ns();
+  auto now = quorum_clock_ns();
   return quorum_status{st.quorum->visible(now) >= st.quorum->quorum(), st.quorum->peers_seen(now),
                        st.quorum->quorum()};
 }
 
 void add_quorum_stats(kill_ptr self, actor_stats& s) {
   auto& st = self->state;
-  auto now = monotonic_ns();
+  auto now = quorum_clock_ns();
   s.counters["peers_seen"] = st.quorum->peers_seen(now);
   s.counters["quorum"] = st.quorum->quorum();
   s.counters["quorum_held"] = st.quorum->visible(now) >= st.quorum->quorum() ? 1 : 0;

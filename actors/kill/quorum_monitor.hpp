@@ -12,7 +12,7 @@
 //
 // The quorum is the reset's (reset_quorum.hpp): n=2 needs both nodes, n=4
 // three. A single node (n=1, quorum 1) never loses it. Times are passed in
-// (nanoseconds of a monotonic clock) so tests need no clock.
+// (nanoseconds of quorum_clock_ns, the boot clock) so tests need no clock.
 //
 // Freshness is a round trip on our own clock (finding F1, docs/model.md):
 // every heartbeat carries `ack_seq`, the highest seq its sender has taken
@@ -43,10 +43,20 @@
 #include <string>
 #include <vector>
 
+#include "common/lease_gate.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/cluster.hpp"
 
 namespace cwts {
+
+// The clock of every fail-safe instant (our send times, the checks, the
+// start grace, the role watch): the lease's CLOCK_BOOTTIME
+// (common/lease_gate.hpp), not CLOCK_MONOTONIC, which stops while the host
+// is suspended: a node that slept sees its peers' acks aged by the sleep,
+// as its peers, who kept counting, see it.
+inline int64_t quorum_clock_ns() {
+  return lease_clock_ns();
+}
 
 // What became of a heartbeat. Not counted toward the quorum: every verdict
 // but `counted` (keys of the `heartbeats_refused.<why>` stats, except
