@@ -53,10 +53,18 @@ struct spawn_spec {
   output err;
   bool stdin_null = true;      // false: this process's stdin
   bool new_session = false;    // setsid(): no terminal's Ctrl-C reaches it
-  bool die_with_parent = false; // PR_SET_PDEATHSIG SIGKILL: dies with us
+  // PR_SET_PDEATHSIG SIGKILL: the child dies with us. The kernel ties it to
+  // the *thread* that forked, not the process: a child spawned from a
+  // thread that later exits (a std::thread, a CAF worker) is SIGKILLed then,
+  // while this process still runs. Spawn such children from a thread that
+  // lives as long as they should (the main thread, a test's body).
+  bool die_with_parent = false;
 };
 
-// Exit codes of a child that failed before its program ran.
+// Exit codes of a child that failed before its program ran. spawn() reports
+// such a failure itself (a close-on-exec status pipe: the step and errno,
+// the child reaped), so callers see these only from a child whose parent
+// died first.
 constexpr int exit_no_netns = 125;  // setns failed
 constexpr int exit_no_setup = 126;  // chdir failed, or the parent died first
 constexpr int exit_no_exec = 127;   // execve failed
@@ -70,19 +78,32 @@ struct spawned {
   bool ok() const { return pid > 0; }
 };
 
-// Starts the child; on failure nothing is left open and `error` names the step.
+// Starts the child; returns once it has exec'd the program. On failure
+// nothing is left open, no child is left behind, and `error` names the
+// step (open, pipe, fork, setns, dup2, chdir, execve) and errno's text.
+// A relative argv[0] is made absolute against this process's cwd first
+// (spec.cwd does not change which program runs). The child gets none of
+// this process's fds above 2.
 spawned spawn(const spawn_spec& spec);
 
-// `pid` (our child or any process): its exit code once it has exited (our
-// child is reaped: a later call returns -1), -signal when a signal killed it,
-// -1 when it is gone and not ours to reap; nullopt while it runs.
-std::optional<int> poll_exit(pid_t pid);
+// Whose pid it is: our own child (from spawn), or maybe not (a pid read
+// from a pid file, written by another process).
+enum class owner { child, any };
+
+// `pid`: its exit code once it has exited (our child is reaped: a later call
+// returns -1), -signal when a signal killed it, -1 when it is gone; nullopt
+// while it runs. owner::child: a pid waitpid does not know (ECHILD) is gone,
+// never probed with kill(pid, 0), which a reused pid would answer.
+// owner::any: a pid that is not our child is probed with kill(pid, 0).
+std::optional<int> poll_exit(pid_t pid, owner who = owner::child);
 
 // Whether `pid` still runs (reaps it when it is our exited child).
-inline bool alive(pid_t pid) { return pid > 0 && !poll_exit(pid); }
+inline bool alive(pid_t pid, owner who = owner::child) {
+  return pid > 0 && !poll_exit(pid, who);
+}
 
 // Polls until `pid` exits; its exit code as poll_exit, nullopt at the deadline.
-std::optional<int> wait_exit(pid_t pid, millis timeout);
+std::optional<int> wait_exit(pid_t pid, millis timeout, owner who = owner::child);
 
 struct stop_outcome {
   bool was_running = false;
@@ -91,8 +112,12 @@ struct stop_outcome {
 };
 
 // SIGCONT (a stopped process must run to handle it), SIGTERM, up to `grace`
-// for it to exit, then SIGKILL and up to `after_kill` more.
-stop_outcome terminate(pid_t pid, millis grace, millis after_kill = millis{1000});
+// for it to exit, then SIGKILL and up to `after_kill` more. `group`: for a
+// child started with new_session (it leads its process group), the signals
+// go to the whole group (kill(-pid)), so what it started stops with it; a
+// pid that leads no group gets them alone.
+stop_outcome terminate(pid_t pid, millis grace, millis after_kill = millis{1000},
+                       owner who = owner::child, bool group = false);
 
 // One line (without '\n') read from `fd`, waiting at most `timeout`; nullopt
 // at the deadline or at end of file before a newline. Reads byte by byte:

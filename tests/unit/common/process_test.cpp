@@ -9,7 +9,14 @@
 #include <sstream>
 #include <string>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <thread>
 
 #include "common/process.hpp"
 
@@ -125,14 +132,121 @@ CAF_TEST(failures_say_why) {
             == 0);
   auto bad_cwd = shell("true");
   bad_cwd.cwd = "/nonexistent/dir";
-  auto child = proc::spawn(bad_cwd);
-  CAF_REQUIRE(child.ok()); // found only in the child
-  CAF_CHECK_EQUAL(proc::wait_exit(child.pid, 10s), proc::exit_no_setup);
+  // Found only in the child, reported through the status pipe.
+  r = proc::spawn(bad_cwd);
+  CAF_CHECK(!r.ok());
+  CAF_CHECK_EQUAL(r.error, "cannot start '/bin/sh': chdir failed: No such file or directory");
+}
+
+CAF_TEST(an_execve_failure_is_reported_by_spawn) {
+  // Executable bits, no program in it: access() passes, execve says ENOEXEC.
+  auto dir = temp_dir();
+  auto path = dir + "/not-a-program";
+  std::ofstream(path) << "\x01\x02 not an executable format\n";
+  CAF_REQUIRE(::chmod(path.c_str(), 0755) == 0);
+  proc::spawn_spec spec;
+  spec.argv = {path};
+  auto r = proc::spawn(spec);
+  CAF_CHECK(!r.ok());
+  CAF_CHECK_EQUAL(r.pid, -1);
+  CAF_CHECK_EQUAL(r.error, "cannot start '" + path + "': execve failed: Exec format error");
+  // The failed child was reaped: no child of ours is left.
+  CAF_CHECK_EQUAL(::waitpid(-1, nullptr, WNOHANG), -1);
+  CAF_CHECK_EQUAL(errno, ECHILD);
+}
+
+CAF_TEST(no_parent_fd_above_2_reaches_the_child) {
+  // An fd opened without O_CLOEXEC (as a library might) at a known number.
+  int fd = ::open("/dev/null", O_RDONLY);
+  CAF_REQUIRE(fd >= 0);
+  CAF_REQUIRE(::dup2(fd, 200) == 200);
+  ::close(fd);
+  auto child = proc::spawn(shell("[ -e /proc/$$/fd/200 ] && exit 1; exit 0"));
+  CAF_REQUIRE(child.ok());
+  CAF_CHECK_EQUAL(proc::wait_exit(child.pid, 10s), 0);
+  ::close(200);
+}
+
+CAF_TEST(a_parent_with_stdin_and_stdout_closed_still_routes_output) {
+  auto dir = temp_dir();
+  auto out = dir + "/out.txt";
+  // In a forked copy: closing this test's own stdout would lose its report.
+  // There the output file's fd and /dev/null's for stdin are 0 and 1.
+  int rc = proc::run_in_child([&] {
+    ::close(STDIN_FILENO);
+    ::close(STDOUT_FILENO);
+    auto spec = shell("echo routed");
+    spec.out = proc::output::file(out);
+    spec.err = proc::output::null();
+    auto child = proc::spawn(spec);
+    if (!child.ok())
+      return 10;
+    auto code = proc::wait_exit(child.pid, 10s);
+    return code ? *code : 11;
+  });
+  CAF_CHECK_EQUAL(rc, 0);
+  CAF_CHECK_EQUAL(slurp(out), "routed\n");
+}
+
+CAF_TEST(a_relative_program_is_found_against_the_parents_cwd) {
+  auto here = temp_dir();
+  auto there = temp_dir();
+  std::ofstream(here + "/prog") << "#!/bin/sh\npwd\n";
+  CAF_REQUIRE(::chmod((here + "/prog").c_str(), 0755) == 0);
+  // In a forked copy: this process's cwd stays as it is.
+  int rc = proc::run_in_child([&] {
+    if (::chdir(here.c_str()) != 0)
+      return 10;
+    proc::spawn_spec spec;
+    spec.argv = {"./prog"};
+    spec.cwd = there; // execve after chdir: "./prog" would be looked up here
+    spec.out = proc::output::file(there + "/out.txt");
+    auto child = proc::spawn(spec);
+    if (!child.ok())
+      return 11;
+    auto code = proc::wait_exit(child.pid, 10s);
+    return code ? *code : 12;
+  });
+  CAF_CHECK_EQUAL(rc, 0);
+  CAF_CHECK_EQUAL(slurp(there + "/out.txt"), there + "\n");
+}
+
+CAF_TEST(a_new_session_child_is_stopped_with_its_process_group) {
+  auto spec = shell("sleep 300 & echo $!; wait");
+  spec.out = proc::output::pipe();
+  spec.new_session = true;
+  auto child = proc::spawn(spec);
+  CAF_REQUIRE(child.ok());
+  auto line = proc::read_line(child.out_pipe, 10s);
+  CAF_REQUIRE(line.has_value());
+  pid_t grandchild = std::stoi(*line);
+  auto stopped = proc::terminate(child.pid, 10s, 1s, proc::owner::child, true);
+  CAF_CHECK(stopped.exited_on_term);
+  ::close(child.out_pipe);
+  // The sleep got SIGTERM too: it ends (gone, or a zombie until its new
+  // parent reaps it). A process signalled alone would leave it sleeping.
+  auto state = [&] {
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string pid, comm, st;
+    stat >> pid >> comm >> st;
+    return st; // empty: gone
+  };
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (state() != "" && state() != "Z" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  auto st = state();
+  CAF_CHECK(st.empty() || st == "Z");
+  if (!st.empty() && st != "Z")
+    ::kill(grandchild, SIGKILL);
 }
 
 CAF_TEST(run_in_child_returns_the_functions_result) {
   CAF_CHECK_EQUAL(proc::run_in_child([] { return 7; }), 7);
   CAF_CHECK_EQUAL(proc::run_in_child([]() -> int { ::abort(); }), -6);
-  // A process that is not our child: running while it exists.
-  CAF_CHECK_EQUAL(proc::poll_exit(::getpid()), std::nullopt);
+  // A process that is not our child (a pid from a pid file): running while
+  // it exists.
+  CAF_CHECK_EQUAL(proc::poll_exit(::getpid(), proc::owner::any), std::nullopt);
+  // Asked as our child, a pid waitpid does not know is gone: no kill(pid, 0)
+  // probe, which a reused pid would answer.
+  CAF_CHECK_EQUAL(proc::poll_exit(::getpid(), proc::owner::child), -1);
 }
