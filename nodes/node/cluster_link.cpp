@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 
+#include "common/sender_guard.hpp"
 #include "messages/registry.hpp"
 #include "nodes/transport/node_transport.hpp"
 
@@ -52,12 +54,19 @@ class join_progress {
 public:
   explicit join_progress(size_t peers) : joined_(peers, false) {}
 
-  void mark_joined(size_t i) {
+  // Peer `i` joined for the first time. True when the main thread still
+  // waits (the join counts as the start's: via=start); false once its wait
+  // ended, so a peer reported peer_unreachable is never also via=start.
+  // Decided under the lock that ends the wait.
+  bool join_at_start(size_t i) {
     {
       std::lock_guard<std::mutex> guard(mutex_);
+      if (closed_)
+        return false;
       joined_[i] = true;
     }
     changed_.notify_all();
+    return true;
   }
 
   // Until every peer was joined, `deadline` passed or `stop` was set (by a
@@ -69,6 +78,7 @@ public:
     auto all = [this] { return std::find(joined_.begin(), joined_.end(), false) == joined_.end(); };
     while (!all() && !stop && std::chrono::steady_clock::now() < deadline)
       changed_.wait_for(lock, std::chrono::milliseconds(50));
+    closed_ = true;
     return joined_;
   }
 
@@ -76,6 +86,7 @@ private:
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<bool> joined_;
+  bool closed_ = false; // the wait ended: later joins are the link's own
 };
 
 // The peer link actor (see the header): one slot per configured peer.
@@ -85,6 +96,9 @@ struct peer_slot {
   bool connecting = false;
   bool joined_once = false;
   int failures = 0;
+  // A wrong identity at that address is logged at its first refusal, then
+  // at most once a minute (the link retries every second).
+  std::optional<std::chrono::steady_clock::time_point> refused_logged;
 };
 
 struct peer_link_state {
@@ -100,6 +114,9 @@ struct peer_link_state {
   // Until then a slot never joined is retried every 200 ms, as a node
   // coming up expects its peers to come up too; later as retry_delay says.
   std::chrono::steady_clock::time_point start_deadline;
+  // retry_atom is the link's own timer: from anyone else it is refused and
+  // counted (each accepted one would start another retry chain).
+  sender_guard guard{"peer_link"};
   static inline const char* name = "peer_link";
 };
 
@@ -142,10 +159,8 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
   // link's own.
   bool first = !slot.joined_once;
   slot.joined_once = true;
-  const char* via = first && std::chrono::steady_clock::now() < st.start_deadline ? "start"
-                                                                                   : "peer_link";
-  if (first)
-    st.progress->mark_joined(static_cast<size_t>(i));
+  const char* via = first && st.progress->join_at_start(static_cast<size_t>(i)) ? "start"
+                                                                                 : "peer_link";
   self->monitor(remote);
   self->send(st.supervisor, peer_atom::value, node, remote, roles);
   // Announce ourselves with our current roles (asked now: a child may have
@@ -187,9 +202,12 @@ void try_join(peer_link_ptr self, int32_t i) {
               auto& slot = self->state.slots[static_cast<size_t>(i)];
               auto why = identity_mismatch(slot.address, node);
               if (!why.empty()) {
-                if (slot.failures % 60 == 0)
+                auto now = std::chrono::steady_clock::now();
+                if (!slot.refused_logged || now - *slot.refused_logged >= std::chrono::minutes(1)) {
+                  slot.refused_logged = now;
                   spdlog::warn("event=peer_refused address={} reason=\"{}\"",
                                address(slot.address), why);
+                }
                 return join_failed(self, i, why);
               }
               joined(self, i, remote, node, roles);
@@ -236,6 +254,8 @@ caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<p
 
   return {
     [self](retry_atom, int32_t i) {
+      if (self->current_sender() != self->ctrl())
+        return self->state.guard.refuse(self, "retry", "not sent by the peer link itself");
       if (i >= 0 && static_cast<size_t>(i) < self->state.slots.size())
         try_join(self, i);
     },

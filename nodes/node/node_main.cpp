@@ -225,8 +225,11 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   spdlog::info("event=admin_listening host={} port={}", admin_cfg.host, admin.port());
   auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout,
                                   settings->kill.node_key, stop_requested);
-  for (auto& m : missing)
-    spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
+  // A stop ended the wait: the peers were not given their time, and the
+  // node is going down anyway.
+  if (!stop_requested)
+    for (auto& m : missing)
+      spdlog::error("event=peer_unreachable address={} action=continue_without_it", m);
   // [retention] (docs/retention.md): the archiving thread belongs to this
   // function, not to an actor's state: started here, stopped (a last pass,
   // joined) before the node exits, whatever the actors do meanwhile.
