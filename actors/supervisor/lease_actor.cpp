@@ -429,10 +429,15 @@ caf::behavior lease_actor(lease_ptr self, lease_actor_config cfg) {
 } // namespace
 
 caf::actor spawn_lease_actor(caf::actor_system& sys, lease_actor_config cfg) {
-  // On its own thread: a busy scheduler (the OMS's fsyncs, a burst of
-  // market data) must not delay rounds and answers into lapses.
-  if (cfg.detached)
-    return sys.spawn<caf::detached>(lease_actor, std::move(cfg));
+  // A scheduled actor, not a detached one: its handle goes remote (requests,
+  // answers, notices and releases to the peers' lease actors), and in CAF
+  // 0.17 a detached actor whose handle went remote can stay referenced after
+  // the scheduler stops, so the actor system's shutdown waits for its thread
+  // forever (cluster4_kill_test: a node SIGKILLed after its stop grace; the
+  // thread dump showed ~actor_system in await_detached_threads and the lease
+  // actor's thread in await_self_destroyed). A busy scheduler can delay a
+  // round: the lease is counted from the round's send time, so a late round
+  // shortens the holder's lease (its gate closes early), never lengthens it.
   return sys.spawn(lease_actor, std::move(cfg));
 }
 

@@ -47,7 +47,6 @@ struct lease_actor_config {
   std::vector<std::string> all_roles; // every lease role of the cluster
   std::set<std::string> own_roles;    // the leased roles this node runs or holds back
   bool hold_at_start = true;          // false: a standby watches the active's lease
-  bool detached = true;               // its own thread (tests: false)
 };
 
 caf::actor spawn_lease_actor(caf::actor_system& sys, lease_actor_config cfg);

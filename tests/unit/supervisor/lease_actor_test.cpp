@@ -127,7 +127,6 @@ struct fixture : test_coordinator_fixture<lease_test_config> {
     cfg.all_roles = {"oms", "connector.binance"};
     cfg.own_roles = {"oms"};
     cfg.hold_at_start = hold;
-    cfg.detached = false;
     lease = spawn_lease_actor(sys, cfg);
     sched.run(); // its first round: no peers yet
   }
