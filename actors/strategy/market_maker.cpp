@@ -44,7 +44,7 @@ void validate(const market_maker_config& cfg) {
   require(cfg.skew_ticks_per_quote >= 0, "skew_ticks_per_quote", "must be >= 0");
   require(cfg.ema_weight_ppm > 0 && cfg.ema_weight_ppm <= ppm, "ema_weight_ppm",
           "must be in 1..1000000");
-  require(cfg.min_action_interval_ns >= 0, "min_action_interval_ns", "must be >= 0");
+  require(cfg.min_action_interval.count() >= 0, "min_action_interval", "must be >= 0");
 }
 
 market_maker::market_maker(market_maker_config cfg, id_source next_id)
@@ -89,7 +89,8 @@ quote_targets market_maker::desired_quotes() const {
 }
 
 bool market_maker::throttled(timestamp_ns now) const {
-  return last_action_ && now.ns - last_action_->ns < cfg_.min_action_interval_ns;
+  return last_action_
+         && now.ns - last_action_->ns < std::chrono::nanoseconds(cfg_.min_action_interval).count();
 }
 
 std::vector<strategy_action> market_maker::on_trade(const trade& t, timestamp_ns now) {

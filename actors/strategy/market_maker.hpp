@@ -4,6 +4,7 @@
 // validated trades, skewed against its inventory. Pure logic: the strategy
 // actor feeds it events and sends what it returns.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -25,20 +26,29 @@ enum class requote_mode : uint8_t { cancel, amend };
 const char* to_string(requote_mode m);
 std::optional<requote_mode> parse_requote_mode(std::string_view s); // "cancel" | "amend"
 
-struct market_maker_config {
+// The quoting an operator tunes ([strategy] keys, bound by
+// nodes/node/node_config.cpp into node_settings::strategy, which is one of
+// these; node_roles.cpp assigns it whole to each market_maker_config): each
+// default is declared here only.
+struct quote_tuning {
+  qty quote_qty;                       // [strategy] order-qty: size of each quote
+  int64_t half_spread_ticks = 2;       // distance of each quote from the (skewed) fair value
+  int64_t requote_threshold_ticks = 2; // [strategy] requote-ticks: move before a live quote is replaced
+  qty max_inventory;                   // |position| never quoted beyond this
+  // [strategy] min-action-interval-ms: throttle between order actions.
+  std::chrono::milliseconds min_action_interval{100};
+  requote_mode requote = requote_mode::cancel;
+};
+
+// One maker: its tuning and what it quotes where.
+struct market_maker_config : quote_tuning {
   strategy_id id;
   account_id account; // venue account its orders trade (risk's credit limit scope)
   venue_name venue;   // where it quotes (its orders go to that venue's connector)
   symbol sym;
   price tick_size;                  // venue PRICE_FILTER tickSize
-  qty quote_qty;                    // size of each quote
-  int64_t half_spread_ticks = 1;    // distance of each quote from the (skewed) fair value
-  int64_t requote_threshold_ticks = 1; // move needed before a live quote is replaced
-  qty max_inventory;                // |position| never quoted beyond this
   int64_t skew_ticks_per_quote = 1; // ticks both quotes shift per quote_qty held
   int64_t ema_weight_ppm = 100'000; // weight of each new trade in the EMA, in 1e-6
-  int64_t min_action_interval_ns = 0; // throttle between order actions
-  requote_mode requote = requote_mode::cancel;
 };
 
 // Throws std::invalid_argument naming the first bad key.

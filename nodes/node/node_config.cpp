@@ -74,17 +74,17 @@ node_config::node_config() {
   opt_group{custom_options_, "risk"}
     .add(raw_.max_order_qty, "max-order-qty", "largest order quantity")
     .add(raw_.max_order_notional, "max-order-notional", "largest order notional (quote)")
-    .add(raw_.price_collar_bps, "price-collar-bps", "largest distance from the reference price")
+    .add(b.risk.price_collar_bps, "price-collar-bps", "largest distance from the reference price")
     .add(raw_.max_position, "max-position", "largest absolute position incl. open orders")
     .add(raw_.tick_size, "tick-size", "venue PRICE_FILTER tickSize")
     .add(raw_.lot_step, "lot-step", "venue LOT_SIZE stepSize")
     .add(raw_.min_notional, "min-notional", "venue NOTIONAL minNotional")
     .add(raw_.credit_limit, "credit-limit", "account's open + in-flight notional (quote)")
-    .add(raw_.max_messages_per_second, "max-messages-per-second",
+    .add(b.risk.max_messages_per_second, "max-messages-per-second",
          "orders and cancels per strategy in any sliding second")
-    .add(raw_.max_fills_per_window, "max-fills-per-window",
+    .add(b.risk.max_fills_per_window, "max-fills-per-window",
          "fills per strategy in fill-window-ms before its execution throttle latches")
-    .add(raw_.fill_window_ms, "fill-window-ms", "sliding window of max-fills-per-window")
+    .add(b.risk.fill_window_ms, "fill-window-ms", "sliding window of max-fills-per-window")
     .add(raw_.loss_limit, "loss-limit", "node total PnL loss that triggers a level-2 kill")
     .add(raw_.drawdown_limit, "drawdown-limit",
          "fall from the PnL high-water mark that triggers a level-2 kill")
@@ -98,7 +98,7 @@ node_config::node_config() {
   opt_group{custom_options_, "strategy"}
     .add(raw_.order_qty, "order-qty", "quantity of each quote")
     .add(b.strategy.half_spread_ticks, "half-spread-ticks", "distance of each quote from fair value")
-    .add(b.strategy.requote_ticks, "requote-ticks", "move that triggers a requote")
+    .add(b.strategy.requote_threshold_ticks, "requote-ticks", "move that triggers a requote")
     .add(raw_.requote, "requote", "how a quote moves: cancel (cancel + new) or amend (cancel/replace)")
     .add(raw_.max_inventory, "max-inventory", "inventory beyond which a side is not quoted")
     .add(b.strategy.min_action_interval, "min-action-interval-ms", "throttle between order actions");

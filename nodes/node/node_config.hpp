@@ -15,9 +15,11 @@
 #include "caf/actor_system_config.hpp"
 
 #include "actors/compliance/compliance_config.hpp"
+#include "actors/connector/connector_tuning.hpp"
 #include "actors/fix/fix_settings.hpp"
 #include "actors/gpu/gpu_settings.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/risk/risk_limits.hpp"
 #include "actors/strategy/market_maker.hpp"
 #include "actors/supervisor/lease_settings.hpp"
 #include "actors/supervisor/supervision_plan.hpp"
@@ -42,7 +44,11 @@ struct peer_address {
   std::string id; // empty: not named (plain TCP only)
 };
 
-struct venue_settings {
+// [venue] (and [venue-2] ..): the connector's tuning (connector_tuning:
+// poll-interval-ms, poll-interval-when-streaming-ms, lost-halt-ms,
+// lost-rest-failures; its defaults there only) and the venue's endpoint,
+// account and protocol.
+struct venue_settings : connector_tuning {
   // [venue] name: the venue's name in orders, roles ("connector.<name>") and
   // metrics; unique on the node.
   venue_name name;
@@ -62,20 +68,14 @@ struct venue_settings {
   std::vector<symbol> symbols;
   std::chrono::milliseconds request_timeout{2000};
   std::chrono::milliseconds recv_window{5000};
-  std::chrono::milliseconds poll_interval{200};
   // Fills from the WebSocket API's user-data stream; REST polls every
   // poll_interval_streaming while it is subscribed.
   bool user_data_stream = false;
-  std::chrono::milliseconds poll_interval_streaming{5000};
   // [venue] ws-api-orders: orders over the WebSocket API, REST as fallback.
   bool ws_api_orders = false;
   // [venue] ws-api-max-in-flight / ws-api-max-queued (ws_api_pipeline_config).
   std::size_t ws_api_max_in_flight = 64;
   std::size_t ws_api_max_queued = 4096;
-  // Lost venue auto-trigger: REST unanswered (lost_rest_failures probes in a
-  // row) or a stream disconnected for lost_halt -> level-2 node kill; 0 off.
-  std::chrono::milliseconds lost_halt{5000};
-  int32_t lost_rest_failures = 3;
   // [venue] protocol = "fix": orders and cancel-all over FIX 4.4 (fix-*
   // keys, docs/fix.md); market data stays on the WebSocket streams.
   bool fix = false;
@@ -104,20 +104,19 @@ struct venue_settings {
   std::string nonce_file;
 };
 
-struct risk_settings {
-  qty max_order_qty;
-  notional max_order_notional;
-  int64_t price_collar_bps = 0;
-  qty max_position;
-  price tick_size;
-  qty lot_step;
-  notional min_notional;
-  notional credit_limit;           // of the strategy's account: open + in-flight notional
-  int64_t max_messages_per_second = 0; // per strategy, orders and cancels
-  int64_t max_fills_per_window = 0;    // per strategy; above it the throttle latches
-  int64_t fill_window_ms = 0;
-  notional loss_limit;     // node total PnL; a breach sends a level-2 kill
-  notional drawdown_limit; // fall from the PnL high-water mark
+// [risk]: the limits as risk's own structs (actors/risk/risk_limits.hpp;
+// their defaults there only), which node_roles.cpp hands over whole:
+// symbol_limits (max-order-qty, max-order-notional, price-collar-bps,
+// max-position; per symbol), symbol_rules (tick-size, lot-step,
+// min-notional), strategy_limits (max-messages-per-second,
+// max-fills-per-window, fill-window-ms; per market maker) and pnl_limits
+// (loss-limit, drawdown-limit; the node's total PnL, a breach sends a
+// level-2 kill). `cwts report controls` reads the same fields.
+struct risk_settings : risk::symbol_limits,
+                       risk::symbol_rules,
+                       risk::strategy_limits,
+                       risk::pnl_limits {
+  notional credit_limit; // of the strategy's account: open + in-flight notional
   // Reject-rate auto-trigger: rejects / orders above max_reject_ratio in
   // reject_window with at least reject_min_orders -> level-1 node kill; 0 off.
   double max_reject_ratio = 0.5;
@@ -125,14 +124,10 @@ struct risk_settings {
   int64_t reject_min_orders = 20;
 };
 
-struct strategy_settings {
+// [strategy]: each market maker's quoting (strategy::quote_tuning, its
+// defaults there only; node_roles.cpp hands it over whole).
+struct strategy_settings : strategy::quote_tuning {
   account_id account; // [venue] account: what its orders trade (credit limit scope)
-  qty order_qty;
-  int64_t half_spread_ticks = 2;
-  int64_t requote_ticks = 2;
-  strategy::requote_mode requote = strategy::requote_mode::cancel; // [strategy] requote
-  qty max_inventory;
-  std::chrono::milliseconds min_action_interval{100};
 };
 
 // [kill]: the coordinator's tuning (kill_tuning: reset-min-halt-ms, the
@@ -317,15 +312,11 @@ private:
     config_detail::number_text max_reject_ratio{"0.5"};
     std::string max_order_qty;
     std::string max_order_notional;
-    int64_t price_collar_bps = 0;
     std::string max_position;
     std::string tick_size;
     std::string lot_step;
     std::string min_notional;
     std::string credit_limit;
-    int64_t max_messages_per_second = 0;
-    int64_t max_fills_per_window = 0;
-    int64_t fill_window_ms = 0;
     std::string loss_limit;
     std::string drawdown_limit;
     std::string order_qty;

@@ -38,25 +38,22 @@ using namespace std::chrono_literals;
 bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) const {
   const auto& r = raw_;
   // The same ranges as a run-time change_limit (actors/risk/limit_change.hpp).
-  if (!in_range("risk.price-collar-bps", r.price_collar_bps, risk::price_collar_bps_range.lo,
+  const auto& l = s.risk;
+  if (!in_range("risk.price-collar-bps", l.price_collar_bps, risk::price_collar_bps_range.lo,
                 risk::price_collar_bps_range.hi, error)
-      || !in_range("risk.max-messages-per-second", r.max_messages_per_second,
+      || !in_range("risk.max-messages-per-second", l.max_messages_per_second,
                    risk::max_messages_per_second_range.lo, risk::max_messages_per_second_range.hi,
                    error)
-      || !in_range("risk.max-fills-per-window", r.max_fills_per_window,
+      || !in_range("risk.max-fills-per-window", l.max_fills_per_window,
                    risk::max_fills_per_window_range.lo, risk::max_fills_per_window_range.hi, error)
-      || !in_range("risk.fill-window-ms", r.fill_window_ms, risk::fill_window_ms_range.lo,
+      || !in_range("risk.fill-window-ms", l.fill_window_ms, risk::fill_window_ms_range.lo,
                    risk::fill_window_ms_range.hi, error)
       || !in_range("strategy.half-spread-ticks", s.strategy.half_spread_ticks, 1, 10000, error)
-      || !in_range("strategy.requote-ticks", s.strategy.requote_ticks, 1, 10000, error)
+      || !in_range("strategy.requote-ticks", s.strategy.requote_threshold_ticks, 1, 10000, error)
       || !within("strategy.min-action-interval-ms", s.strategy.min_action_interval, 0ms, 60s,
                  error))
     return false;
   auto& k = s.risk;
-  k.price_collar_bps = r.price_collar_bps;
-  k.max_messages_per_second = r.max_messages_per_second;
-  k.max_fills_per_window = r.max_fills_per_window;
-  k.fill_window_ms = r.fill_window_ms;
   auto& g = s.strategy;
   g.account = s.venue.account;
   if (auto mode = strategy::parse_requote_mode(r.requote)) {
@@ -75,7 +72,7 @@ bool node_config::read_risk_and_strategy(node_settings& s, std::string& error) c
          && parse_decimal("risk.credit-limit", r.credit_limit, true, k.credit_limit, error)
          && parse_decimal("risk.loss-limit", r.loss_limit, true, k.loss_limit, error)
          && parse_decimal("risk.drawdown-limit", r.drawdown_limit, true, k.drawdown_limit, error)
-         && parse_decimal("strategy.order-qty", r.order_qty, true, g.order_qty, error)
+         && parse_decimal("strategy.order-qty", r.order_qty, true, g.quote_qty, error)
          && parse_decimal("strategy.max-inventory", r.max_inventory, true, g.max_inventory, error);
 }
 

@@ -179,7 +179,8 @@ connector_actor_config make_connector_config(const node_settings& s, const venue
   cfg.gate = &gate;
   cfg.symbols = v.symbols;
   cfg.account = v.account;
-  cfg.poll_interval = v.poll_interval;
+  // [venue]'s tuning, whole (its defaults: connector_tuning); the rest is wiring.
+  static_cast<connector_tuning&>(cfg) = v;
   venue_endpoint(cfg.gateway, v);
   signed_endpoint(cfg.gateway, v);
   cfg.gateway.request_timeout = v.request_timeout;
@@ -192,11 +193,8 @@ connector_actor_config make_connector_config(const node_settings& s, const venue
   venue_endpoint(cfg.ws_api, v);
   signed_endpoint(cfg.ws_api, v);
   cfg.ws_api.request_timeout = v.request_timeout;
-  cfg.poll_interval_streaming = v.poll_interval_streaming;
   venue_endpoint(cfg.user_data, v);
   signed_endpoint(cfg.user_data, v);
-  cfg.lost_halt = v.lost_halt;
-  cfg.lost_rest_failures = v.lost_rest_failures;
   cfg.signer = node_kill_signer{s.self, s.kill.node_key_name, s.kill.node_key, s.cluster_id};
   if (v.fix) {
     cfg.protocol = connector_actor_config::protocol_kind::fix;
@@ -254,21 +252,22 @@ strategy_id maker_id(const node_settings& s, const venue_settings& v, const symb
   return strategy_id{&v == &s.venue ? "mm-" + sym.str() : "mm-" + v.name.value + "-" + sym.str()};
 }
 
-child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
+} // namespace
+
+risk_actor_config make_risk_config(const node_settings& s, const kill_gate& gate) {
   risk_actor_config cfg;
   cfg.self = s.self;
   cfg.gate = &gate;
   cfg.account = s.strategy.account;
   cfg.flatten_venue = s.venue.name;
-  risk::strategy_limits throttle{s.risk.max_messages_per_second, s.risk.max_fills_per_window,
-                                 s.risk.fill_window_ms};
+  // [risk]'s limits, each struct whole (their defaults: risk_limits.hpp).
+  const risk::strategy_limits& throttle = s.risk;
   // A symbol's limits (and its position) hold across venues: BTCUSDT held at
   // two venues is one exposure. Each venue's account has its credit limit.
   for (auto& sym : traded_symbols(s)) {
     cfg.limits.tradable.insert(sym);
-    cfg.limits.per_symbol[sym] = risk::symbol_limits{s.risk.max_order_qty, s.risk.max_order_notional,
-                                                     s.risk.price_collar_bps, s.risk.max_position};
-    cfg.rules[sym] = risk::symbol_rules{s.risk.tick_size, s.risk.lot_step, s.risk.min_notional};
+    cfg.limits.per_symbol[sym] = static_cast<const risk::symbol_limits&>(s.risk);
+    cfg.rules[sym] = static_cast<const risk::symbol_rules&>(s.risk);
   }
   for (auto* v : s.venues()) {
     for (auto& sym : v->symbols)
@@ -276,7 +275,7 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
     cfg.limits.credit_limits[v->account] = s.risk.credit_limit;
   }
   cfg.limits.default_strategy = throttle;
-  cfg.limits.pnl = risk::pnl_limits{s.risk.loss_limit, s.risk.drawdown_limit};
+  cfg.limits.pnl = static_cast<const risk::pnl_limits&>(s.risk);
   cfg.reject_rate = risk::reject_rate_limits{
     s.risk.max_reject_ratio, std::chrono::nanoseconds(s.risk.reject_window).count(),
     s.risk.reject_min_orders};
@@ -290,6 +289,13 @@ child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
   // Held by the spec: a restarted risk actor keeps positions, exposure,
   // operator-changed limits and tripped throttles.
   cfg.memory = std::make_shared<risk_memory>();
+  return cfg;
+}
+
+namespace {
+
+child_spec risk_spec(const node_settings& s, const kill_gate& gate) {
+  auto cfg = make_risk_config(s, gate);
   return {"risk", [cfg](caf::actor_system& sys) { return spawn_risk(sys, cfg); }};
 }
 
@@ -321,27 +327,32 @@ child_spec replica_spec(const node_settings& s) {
           [cfg](caf::actor_system& sys) { return spawn_journal_replica(sys, cfg); }};
 }
 
-child_spec strategy_spec(const node_settings& s) {
+} // namespace
+
+strategy_actor_config make_strategy_config(const node_settings& s) {
   strategy_actor_config cfg;
   cfg.self = s.self;
   for (auto* v : s.venues()) {
     for (auto& sym : v->symbols) {
       strategy::market_maker_config mc;
+      // [strategy]'s quoting, whole (its defaults: strategy::quote_tuning).
+      static_cast<strategy::quote_tuning&>(mc) = s.strategy;
       mc.id = maker_id(s, *v, sym);
       mc.account = v->account;
       mc.venue = v->name;
       mc.sym = sym;
-      mc.tick_size = s.risk.tick_size;
-      mc.quote_qty = s.strategy.order_qty;
-      mc.half_spread_ticks = s.strategy.half_spread_ticks;
-      mc.requote_threshold_ticks = s.strategy.requote_ticks;
-      mc.requote = s.strategy.requote;
-      mc.max_inventory = s.strategy.max_inventory;
-      mc.min_action_interval_ns = std::chrono::nanoseconds(s.strategy.min_action_interval).count();
+      mc.tick_size = s.risk.tick_size; // risk's symbol_rules: quotes on the venue's grid
       strategy::validate(mc); // throws with the reason; main reports it as a config error
       cfg.makers.push_back(mc);
     }
   }
+  return cfg;
+}
+
+namespace {
+
+child_spec strategy_spec(const node_settings& s) {
+  auto cfg = make_strategy_config(s);
   return {"strategy", [cfg](caf::actor_system& sys) { return spawn_strategy(sys, cfg); }};
 }
 

@@ -10,6 +10,8 @@
 
 #include "actors/connector/connector_actor.hpp"
 #include "actors/kill/kill_coordinator_actor.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/strategy/strategy_actor.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
 #include "common/kill_gate.hpp"
 #include "common/lease_gate.hpp"
@@ -31,6 +33,15 @@ kill_coordinator_config make_kill_config(const node_settings& s, kill_gate& gate
 // The connector of venue `v` of the node.
 connector_actor_config make_connector_config(const node_settings& s, const venue_settings& v,
                                              const kill_gate& gate, const lease_gate& lease);
+
+// Risk's config: [risk]'s limit structs whole, per traded symbol and per
+// market maker (maker ids as make_strategy_config names them).
+risk_actor_config make_risk_config(const node_settings& s, const kill_gate& gate);
+
+// One market maker per venue and symbol, each with [strategy]'s quoting
+// whole (strategy::quote_tuning). Throws std::invalid_argument naming a bad
+// key (strategy::validate).
+strategy_actor_config make_strategy_config(const node_settings& s);
 
 // The admin port's config ([admin], and [health] whole).
 admin::admin_config make_admin_config(const node_settings& s);

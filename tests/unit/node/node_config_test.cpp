@@ -144,6 +144,34 @@ CAF_TEST(unset_keys_take_the_actor_structs_defaults) {
   CAF_CHECK(s->stale_halt == node_settings{}.stale_halt);
 }
 
+// The connector, market maker and risk structs are the ones the node's
+// settings are made of: a connector or maker built directly (tests, benches)
+// starts from the same defaults an operator's node does.
+CAF_TEST(actor_structs_and_node_settings_share_defaults) {
+  const connector_tuning tuning;
+  const connector_actor_config connector;
+  const venue_settings venue;
+  CAF_CHECK(connector.lost_halt == 5s); // docs/connector.md: lost-halt-ms 5000
+  CAF_CHECK(venue.lost_halt == tuning.lost_halt);
+  CAF_CHECK(connector.lost_halt == tuning.lost_halt);
+  CAF_CHECK(connector.poll_interval == venue.poll_interval);
+  CAF_CHECK(connector.poll_interval_streaming == venue.poll_interval_streaming);
+  CAF_CHECK_EQUAL(connector.lost_rest_failures, venue.lost_rest_failures);
+  const strategy::market_maker_config maker;
+  const strategy_settings strategy;
+  CAF_CHECK_EQUAL(maker.half_spread_ticks, 2); // was 1 for a maker built directly, 2 for a node
+  CAF_CHECK_EQUAL(maker.half_spread_ticks, strategy.half_spread_ticks);
+  CAF_CHECK_EQUAL(maker.requote_threshold_ticks, strategy.requote_threshold_ticks);
+  CAF_CHECK(maker.min_action_interval == strategy.min_action_interval);
+  CAF_CHECK(maker.requote == strategy.requote);
+  const risk::strategy_limits throttle;
+  const risk_settings risk;
+  CAF_CHECK_EQUAL(risk.max_messages_per_second, throttle.max_messages_per_second);
+  CAF_CHECK_EQUAL(risk.max_fills_per_window, throttle.max_fills_per_window);
+  CAF_CHECK_EQUAL(risk.fill_window_ms, throttle.fill_window_ms);
+  CAF_CHECK_EQUAL(risk.price_collar_bps, risk::symbol_limits{}.price_collar_bps);
+}
+
 // Bare integers keep meaning milliseconds (every config written before
 // units); a unit is CAF's timespan syntax, in the file or on the command line.
 CAF_TEST(duration_keys_take_bare_milliseconds_and_units) {
@@ -281,6 +309,50 @@ CAF_TEST(the_actor_configs_carry_the_values) {
   CAF_CHECK(c.lost_halt == 2s);
   CAF_CHECK_EQUAL(c.lost_rest_failures, 4);
   CAF_CHECK(c.poll_interval == 300ms);
+  CAF_CHECK(c.poll_interval_streaming == 5s); // unset: connector_tuning's
+}
+
+// Risk gets [risk]'s limit structs whole, per symbol and per market maker;
+// each maker gets [strategy]'s quoting whole. Values differ from every
+// default, so a field left uncopied shows.
+CAF_TEST(risk_and_strategy_configs_carry_the_values) {
+  // Keys base_ini() sets are overridden on the command line.
+  auto s = load("[strategy]\nhalf-spread-ticks=5\nrequote-ticks=4\nrequote=\"amend\"\n"
+                "min-action-interval-ms=250\n",
+                {"--risk.price-collar-bps=250", "--risk.max-messages-per-second=7",
+                 "--risk.max-fills-per-window=9", "--risk.fill-window-ms=3000",
+                 "--risk.max-order-qty=42", "--risk.loss-limit=77", "--strategy.order-qty=3",
+                 "--strategy.max-inventory=12"});
+  CAF_MESSAGE(error);
+  CAF_REQUIRE(s.has_value());
+  kill_gate gate;
+  auto r = make_risk_config(*s, gate);
+  auto usdchf = *symbol::parse("USDCHF");
+  CAF_REQUIRE_EQUAL(r.limits.per_symbol.count(usdchf), 1u);
+  const auto& l = r.limits.per_symbol.at(usdchf);
+  CAF_CHECK_EQUAL(l.price_collar_bps, 250);
+  CAF_CHECK(l.max_order_qty == *qty::parse("42"));
+  CAF_CHECK(l.max_order_notional == *notional::parse("200"));
+  CAF_CHECK(r.rules.at(usdchf).tick_size == *price::parse("0.0001"));
+  CAF_CHECK(r.limits.pnl.loss_limit == *notional::parse("77"));
+  CAF_CHECK(r.limits.pnl.drawdown_limit == *notional::parse("50"));
+  const auto& t = r.limits.default_strategy;
+  CAF_CHECK_EQUAL(t.max_messages_per_second, 7);
+  CAF_CHECK_EQUAL(t.max_fills_per_window, 9);
+  CAF_CHECK_EQUAL(t.fill_window_ms, 3000);
+  CAF_REQUIRE_EQUAL(r.limits.per_strategy.count(strategy_id{"mm-USDCHF"}), 1u);
+  CAF_CHECK_EQUAL(r.limits.per_strategy.at(strategy_id{"mm-USDCHF"}).max_messages_per_second, 7);
+  auto g = make_strategy_config(*s);
+  CAF_REQUIRE_EQUAL(g.makers.size(), 1u);
+  const auto& m = g.makers.front();
+  CAF_CHECK_EQUAL(m.id.value, "mm-USDCHF");
+  CAF_CHECK(m.quote_qty == *qty::parse("3"));
+  CAF_CHECK_EQUAL(m.half_spread_ticks, 5);
+  CAF_CHECK_EQUAL(m.requote_threshold_ticks, 4);
+  CAF_CHECK(m.requote == strategy::requote_mode::amend);
+  CAF_CHECK(m.max_inventory == *qty::parse("12"));
+  CAF_CHECK(m.min_action_interval == 250ms);
+  CAF_CHECK(m.tick_size == *price::parse("0.0001"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -197,7 +197,7 @@ CAF_TEST(partial_fill_requotes_regardless_of_threshold) {
 
 CAF_TEST(throttle_spaces_order_actions) {
   auto cfg = base_config();
-  cfg.min_action_interval_ns = 10'000'000; // 10 ms
+  cfg.min_action_interval = std::chrono::milliseconds(10);
   int n = 0;
   market_maker m(cfg, [&n] { return client_order_id{"t" + std::to_string(++n)}; });
   trade t;

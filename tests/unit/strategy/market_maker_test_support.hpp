@@ -26,7 +26,7 @@ inline market_maker_config base_config() {
   c.max_inventory = qt("2");
   c.skew_ticks_per_quote = 1;
   c.ema_weight_ppm = 1'000'000; // fair value = last trade, unless a test says otherwise
-  c.min_action_interval_ns = 0;
+  c.min_action_interval = std::chrono::milliseconds(0);
   return c;
 }
 
