@@ -43,7 +43,10 @@ CAF_TEST(stop_drops_pending_jobs_and_refuses_new_ones) {
                           std::chrono::milliseconds(1));
   CAF_REQUIRE(started.load());
   std::thread stopper([&] { w.stop(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // stop() has cleared the queue (the second job) before the first one ends;
+  // a fixed wait here let the worker take the second job on a loaded machine.
+  CAF_REQUIRE(cwts::itest::wait_until([&] { return w.pending() == 0; }, std::chrono::seconds(5),
+                                      std::chrono::milliseconds(1)));
   release = true;
   stopper.join();
   w.post([&] { ++ran; });
