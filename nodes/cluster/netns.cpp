@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -95,13 +97,22 @@ std::string run_tool(const std::vector<std::string>& argv, std::chrono::millisec
       text.append(buf, static_cast<size_t>(n));
   }
   close(out);
-  // Its output closed: it exits now. Timed out (or still there after its
-  // output closed): killed without a grace (a hung `ip` has none to give)
-  // and reaped, so no zombie is left.
-  auto code = timed_out ? std::nullopt : proc::wait_exit(pid, timeout);
+  // Its output closed: it exits now; waited for at most what is left of the
+  // deadline. Timed out (or still there after its output closed): killed
+  // without a grace (a hung `ip` has none to give) and reaped with a
+  // blocking waitpid (SIGKILL cannot be ignored), so no zombie is left.
+  std::optional<int> code;
+  if (!timed_out) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    code = proc::wait_exit(pid, std::max(left, std::chrono::milliseconds{0}));
+  }
   if (!code) {
     timed_out = true;
-    proc::terminate(pid, std::chrono::milliseconds{0}, timeout);
+    kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   if (!timed_out && code == 0)
     return {};

@@ -29,12 +29,17 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cw
   return child.pid;
 }
 
+// Pids here come from the cluster's pid files as often as from our own
+// spawn (`cwts cluster down` runs in another process than `up`): owner::any.
 bool process_alive(pid_t pid) {
-  return proc::alive(pid);
+  return proc::alive(pid, proc::owner::any);
 }
 
+// Cluster nodes run in their own session (spawn_detached): the whole
+// process group is signalled, so whatever a node started stops with it.
 bool stop_process(pid_t pid, std::chrono::milliseconds grace, bool* was_running) {
-  auto stopped = proc::terminate(pid, grace);
+  auto stopped = proc::terminate(pid, grace, std::chrono::milliseconds{1000}, proc::owner::any,
+                                 true);
   if (was_running)
     *was_running = stopped.was_running;
   return stopped.exited_on_term;

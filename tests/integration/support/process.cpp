@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -200,7 +201,14 @@ child_process::child_process(std::string name, std::vector<std::string> argv,
   spec.err = proc::output::file(err_path_);
   // Dies with the test process, even when that one is SIGKILLed.
   spec.die_with_parent = true;
-  pid_ = proc::spawn(spec).pid; // -1 when it could not start
+  auto child = proc::spawn(spec);
+  pid_ = child.pid; // -1 when it could not start
+  // spawn() reports a failed exec/chdir itself (no child, no exit code):
+  // the reason goes where the child's stderr would have, and to the test's.
+  if (!child.ok()) {
+    std::ofstream(err_path_, std::ios::app) << child.error << "\n";
+    std::fprintf(stderr, "child_process %s: %s\n", name_.c_str(), child.error.c_str());
+  }
 }
 
 child_process::~child_process() {

@@ -6,6 +6,7 @@
 // scope, and killed with the test process if that one dies first.
 // Header-only: the venue and connector tests link only cwts_common.
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -43,8 +44,19 @@ public:
     }
     listening_line = *line;
     auto at = listening_line.find(" port=");
-    if (at != std::string::npos)
-      port = static_cast<uint16_t>(std::stoi(listening_line.substr(at + 6)));
+    unsigned value = 0;
+    if (at != std::string::npos) {
+      const char* first = listening_line.data() + at + 6;
+      const char* last = listening_line.data() + listening_line.size();
+      auto [end, ec] = std::from_chars(first, last, value);
+      if (ec != std::errc() || end == first || (end != last && *end != ' '))
+        value = 0;
+    }
+    if (value == 0 || value > 65535) {
+      error = "no port in the 'listening' line from " + binary + ": " + listening_line;
+      return;
+    }
+    port = static_cast<uint16_t>(value);
   }
 
   ~venue_child() { stop(); }
