@@ -3,6 +3,10 @@
 
 #include <time.h>
 
+#include <tuple>
+#include <utility>
+#include <vector>
+
 #include "actors/kill/quorum_monitor.hpp"
 
 using namespace cwts;
@@ -353,4 +357,61 @@ CAF_TEST(the_quorum_clock_is_the_boot_clock) {
   auto after = boot();
   CAF_CHECK_LESS_OR_EQUAL(before, now);
   CAF_CHECK_LESS_OR_EQUAL(now, after);
+}
+
+namespace {
+
+// Two nodes, heartbeat interval `interval`, one-way link delay `delay`,
+// n2's timer `phase` after n1's: whether n1 ever loses the quorum within
+// 10 s. n2 acks the newest of n1's seqs that reached it by its tick; n1
+// checks at its own ticks (after sending), as kill_quorum.cpp does.
+bool loses_quorum(int64_t timeout, int64_t interval, int64_t delay, int64_t phase) {
+  quorum_monitor_config cfg{"n1", 2, timeout, 0};
+  cfg.interval_ns = interval;
+  cfg.ack_window = ack_window_for(timeout, interval);
+  quorum_monitor m{cfg};
+  std::vector<std::pair<int64_t, uint64_t>> sent;          // n1's (time, seq)
+  std::vector<std::tuple<int64_t, uint64_t, uint64_t>> wire; // (arrival, n2 seq, ack)
+  uint64_t theirs = 1'000;
+  bool lost = false;
+  for (int64_t t = 0; t <= 10'000 * ms; t += ms) {
+    for (auto& [at, seq, ack] : wire)
+      if (at == t)
+        m.on_heartbeat("n2", seq, ack);
+    if (t % interval == phase) {
+      uint64_t ack = 0;
+      for (auto& [at, seq] : sent)
+        if (at + delay <= t)
+          ack = seq;
+      wire.emplace_back(t + delay, ++theirs, ack);
+    }
+    if (t % interval == 0) {
+      sent.emplace_back(t, our_seq(t));
+      m.on_sent("n2", our_seq(t), t);
+      lost = m.check(t).lost || lost;
+    }
+  }
+  return lost;
+}
+
+} // namespace
+
+// Review item 6: the peer acks what reached it by its tick, and we check at
+// ours, so its age at our check is worst when its tick comes just before our
+// heartbeat reaches it: (1 + ceil(round trip / interval)) intervals. A
+// timeout of 5 x the interval holds for round trips up to 4 intervals; at
+// 3 x (the minimum config allows until [kill] quorum-timeout-ms's floor is
+// raised) a round trip just over 2 intervals already loses the quorum.
+CAF_TEST(the_quorum_holds_at_five_intervals_with_the_peers_tick_at_its_worst_phase) {
+  constexpr int64_t interval = 200 * ms;
+  for (int64_t delay : {1 * ms, 60 * ms, 120 * ms, 240 * ms, 399 * ms})
+    for (int64_t phase = 0; phase < interval; phase += 10 * ms) {
+      CAF_CHECK(!loses_quorum(5 * interval, interval, delay, phase));
+      CAF_CHECK(!loses_quorum(5 * interval, interval, delay, (delay - ms) % interval));
+    }
+  // The worst phase: n2 ticks 1 ms before our heartbeat arrives.
+  CAF_CHECK(!loses_quorum(3 * interval, interval, 200 * ms, 199 * ms));
+  CAF_CHECK(loses_quorum(3 * interval, interval, 220 * ms, 19 * ms));
+  CAF_CHECK(!loses_quorum(5 * interval, interval, 220 * ms, 19 * ms));
+  CAF_CHECK(loses_quorum(5 * interval, interval, 420 * ms, 19 * ms));
 }
