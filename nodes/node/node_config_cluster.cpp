@@ -189,10 +189,12 @@ bool node_config::read_kill(node_settings& s, std::string& error) const {
   if (!within("kill.heartbeat-interval-ms", k.heartbeat_interval, 10ms, 60s, error)
       || !within("kill.quorum-timeout-ms", k.quorum_timeout, 100ms, 1h, error))
     return false;
-  // A timeout of one or two intervals halts on a single late heartbeat.
-  if (k.quorum_timeout < 3 * k.heartbeat_interval) {
+  // A peer's age at a check is up to (1 + round trip / interval) intervals
+  // (it acks what it had at its tick: quorum_monitor_test, worst phase): 5
+  // intervals leave a round trip of 4 before a healthy link halts.
+  if (k.quorum_timeout < 5 * k.heartbeat_interval) {
     error = "kill.quorum-timeout-ms: " + std::to_string(k.quorum_timeout.count())
-            + " is less than 3 x kill.heartbeat-interval-ms ("
+            + " is less than 5 x kill.heartbeat-interval-ms ("
             + std::to_string(k.heartbeat_interval.count()) + ")";
     return false;
   }

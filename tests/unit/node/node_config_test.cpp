@@ -251,8 +251,8 @@ CAF_TEST(a_duration_out_of_range_names_the_key_and_its_range) {
   CAF_CHECK_EQUAL(error, "kill.heartbeat-interval-ms: 5 is outside 10..60000");
   CAF_CHECK(!load("", {"--kill.heartbeat-interval-ms=2min"}));
   CAF_CHECK_EQUAL(error, "kill.heartbeat-interval-ms: 120000 is outside 10..60000");
-  CAF_CHECK(!load("[kill]\nheartbeat-interval-ms=1s\nquorum-timeout-ms=2s\n"));
-  CAF_CHECK_EQUAL(error, "kill.quorum-timeout-ms: 2000 is less than 3 x "
+  CAF_CHECK(!load("[kill]\nheartbeat-interval-ms=1s\nquorum-timeout-ms=4s\n"));
+  CAF_CHECK_EQUAL(error, "kill.quorum-timeout-ms: 4000 is less than 5 x "
                          "kill.heartbeat-interval-ms (1000)");
   CAF_CHECK(!load("[market-data]\nstale-halt-ms=50\n"));
   CAF_CHECK_EQUAL(error, "market-data.stale-halt-ms: 50 is outside 100..86400000 (or 0: off)");
