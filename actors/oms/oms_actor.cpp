@@ -47,7 +47,7 @@ std::optional<std::pair<reject_reason, std::string>> venue_refusal(oms_ptr self,
 // gate still comes first, and a venue's own reason is more precise than the
 // phase's, so the operator reads the same reject as before phases existed.
 void refuse_in_phase(oms_ptr self, const order_request& req, bool journaled,
-                     const client_order_id& related = {}) {
+                     const client_order_id& related) {
   auto& st = self->state;
   auto phase = st.phase.current();
   st.phase.count_refusal();

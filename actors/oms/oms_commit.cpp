@@ -148,32 +148,47 @@ void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch, bool r
   if (st.sent_at.size() >= 65536)
     st.sent_at.erase(st.sent_at.begin());
   st.sent_at[req.id] = monotonic_ns();
-  auto dest = link_of(self, req.venue)->connector; // may_send checked the link exists
-  auto leave = [self, dest, replacement](order_request out, int64_t stamped) {
+  // The connector is looked up as the order leaves, not at admission: a
+  // rewire while it was held names another one (or none).
+  auto leave = [self, replacement](order_request out, int64_t stamped) {
     auto& st = self->state;
     ++st.orders_sent;
-    if (auto* link = link_of(self, out.venue))
-      ++link->orders_sent;
+    auto* link = link_of(self, out.venue);
+    ++link->orders_sent; // may_send (or the held order's check) found the link
     if (replacement)
       ++st.amends_done;
     st.lease_epoch_sent = stamped;
     out.lease_epoch = stamped;
-    self->send(dest, out);
+    self->send(link->connector, out);
   };
   if (!st.commits.holding())
     return leave(req, epoch); // may_send's check was the moment it leaves
-  // Held until its submission's batch commits: the fsync may outlast the
-  // lease's drift margin, so the lease is asked again as the order leaves,
-  // and the epoch read then is the one it carries.
+  // Held until its submission's batch commits: what the mailbox held before
+  // the commit ran first (a connector restart, a journal loss, the lease
+  // lapsing), so as it leaves the order asks again that the OMS trades, that
+  // its venue routes and that the lease is held; the epoch read then is the
+  // one it carries. Refused, the submission is journaled: the reject is its
+  // REJECTED event.
   st.commits.hold([self, req, epoch, replacement, leave] {
-    auto now = oms::stamp_lease_again(self->state.cfg.lease, lease_clock_ns(), epoch);
+    auto& st = self->state;
+    auto unsent = [&] {
+      st.sent_at.erase(req.id);
+      if (replacement)
+        ++st.amends_refused;
+    };
+    if (st.phase.current() != oms::oms_phase::trading) {
+      unsent();
+      return refuse_in_phase(self, req, true);
+    }
+    if (auto venue = venue_refusal(self, req)) {
+      unsent();
+      return reject(self, req, venue->first, std::move(venue->second), true);
+    }
+    auto now = oms::stamp_lease_again(st.cfg.lease, lease_clock_ns(), epoch);
     if (now.held)
       return leave(req, now.epoch);
-    self->state.sent_at.erase(req.id);
-    if (replacement)
-      ++self->state.amends_refused;
+    unsent();
     on_phase_event(self, oms::phase_event::lease_lapsed, now.why);
-    // The submission is journaled: the reject is its REJECTED event.
     reject(self, req, reject_reason::no_trading_lease, std::move(now.why), true);
   }, req);
 }

@@ -195,6 +195,14 @@ void reject(oms_ptr self, const order_request& req, reject_reason reason, std::s
 void on_phase_event(oms_ptr self, oms::phase_event event, const std::string& why);
 // The lease epoch to stamp, or nothing: refused (and rejected) now.
 std::optional<int64_t> may_send(oms_ptr self, const order_request& req, bool journaled = false);
+// Why an order for `req.venue` cannot go there now whatever the phase (no
+// connector, or that venue not reconciled): nothing when its venue routes.
+std::optional<std::pair<reject_reason, std::string>> venue_refusal(oms_ptr self,
+                                                                   const order_request& req);
+// Rejects an order the current phase does not route, with the phase's
+// reason (the gate and the venue's own reason first); counted per phase.
+void refuse_in_phase(oms_ptr self, const order_request& req, bool journaled,
+                     const client_order_id& related = {});
 void on_report(oms_ptr self, const execution_report& rep);
 void on_venue_reject(oms_ptr self, const order_reject& rej);
 

@@ -209,6 +209,34 @@ CAF_TEST(a_connector_restart_moves_trading_back_to_reconciling) {
   caf::anon_send_exit(conn2, caf::exit_reason::user_shutdown);
 }
 
+// An order held for its journal batch leaves after what the mailbox held
+// before the commit: here a connector restart. It is refused with the
+// phase's reason (journaled), never sent to the replaced connector.
+CAF_TEST(a_held_order_is_refused_when_its_connector_restarted_before_the_commit) {
+  hold_lease(7);
+  start(dir.file("oms.sqlite"));
+  reconcile();
+  consume_messages(); // the baseline's batch commits
+  auto conn2 = sys.spawn(recorder, venue_log);
+  caf::actor me = self;
+  // The mailbox: [order, connector restart]; the order's flush queues behind.
+  self->send(oms, order("o1"));
+  self->send(oms, wire_atom::value,
+             role_directory{{connector_role(test_venue), conn2}, {"risk", risk}, {"kill", me}});
+  expect((order_request), from(self).to(oms)); // journaled, held for its batch
+  expect((wire_atom, role_directory), from(self).to(oms));
+  expect((reconcile_orders), from(oms).to(conn2));
+  disallow((order_request), from(oms).to(conn));
+  consume_messages();
+  CAF_CHECK(venue_log->orders.empty());
+  CAF_REQUIRE_EQUAL(risk_log->rejects.size(), 1u);
+  CAF_CHECK_EQUAL(risk_log->rejects.back().id.value, "o1");
+  CAF_CHECK_EQUAL(reason(risk_log->rejects.back()), "not_reconciled");
+  CAF_CHECK_EQUAL(counter("phase.refused.reconciling"), 1);
+  CAF_CHECK_EQUAL(counter("status.REJECTED"), 1);
+  caf::anon_send_exit(conn2, caf::exit_reason::user_shutdown);
+}
+
 // A state change the journal does not take (even record by record) halts
 // the OMS (only a restart leaves halted, oms_phase_test): it asks the test
 // (its kill coordinator) for a node halt and refuses new orders
