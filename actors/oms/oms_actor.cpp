@@ -261,10 +261,12 @@ void on_amend(oms_ptr self, const amend_request& a) {
 void sync_venues(oms_ptr self, const std::string& why) {
   auto& st = self->state;
   bool any = false;
+  // A venue routes only with its connector listed: one that left the
+  // directory keeps its reconciliation's phase, but nothing can go there.
   for (auto& [venue, link] : st.venues)
-    any = any || link.phase == reconcile_phase::running;
+    any = any || (link.phase == reconcile_phase::running && link.connector);
   if (!any) {
-    on_phase_event(self, oms::phase_event::venues_lost, why + ": no venue is reconciled");
+    on_phase_event(self, oms::phase_event::venues_lost, why + ": no venue is reconciled and connected");
     return;
   }
   if (st.phase.current() != oms::oms_phase::reconciling)

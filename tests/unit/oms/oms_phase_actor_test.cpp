@@ -126,6 +126,19 @@ struct fixture : test_coordinator_fixture<phase_test_config> {
     return risk_log->rejects.back();
   }
 
+  // Rewires the OMS with `connector` as the venue's (none: the venue left
+  // the directory); a new one is asked for a reconciliation round.
+  void rewire(const caf::actor& connector) {
+    caf::actor me = self;
+    role_directory d{{"risk", risk}, {"kill", me}};
+    if (connector)
+      d.emplace(connector_role(test_venue), connector);
+    self->send(oms, wire_atom::value, d);
+    expect((wire_atom, role_directory), from(self).to(oms));
+    if (connector)
+      expect((reconcile_orders), from(oms).to(connector));
+  }
+
   order_request routed(const std::string& id) {
     self->send(oms, order(id));
     expect((order_request), from(self).to(oms));
@@ -207,6 +220,18 @@ CAF_TEST(a_connector_restart_moves_trading_back_to_reconciling) {
   CAF_CHECK_EQUAL(reason(rej), "not_reconciled");
   CAF_CHECK(rej.detail.find("connector restarted") != std::string::npos);
   caf::anon_send_exit(conn2, caf::exit_reason::user_shutdown);
+}
+
+// A venue whose connector left the directory does not route, even with its
+// reconciliation running: with no other venue the OMS is reconciling.
+CAF_TEST(a_connector_leaving_the_directory_moves_trading_back_to_reconciling) {
+  hold_lease(7);
+  start();
+  reconcile();
+  CAF_REQUIRE_EQUAL(counter("phase.trading"), 1);
+  rewire(caf::actor{});
+  CAF_CHECK_EQUAL(counter("phase.reconciling"), 1);
+  CAF_CHECK_EQUAL(reason(refused("o1")), "venue_not_connected");
 }
 
 // An order held for its journal batch leaves after what the mailbox held
