@@ -44,17 +44,18 @@ std::optional<std::pair<reject_reason, std::string>> venue_refusal(oms_ptr self,
 
 // An order (or replacement) the current phase does not route: refused with
 // the phase's reason (oms_phase.hpp refusal_of) and counted per phase. The
-// gate still comes first, and a venue's own reason is more precise than the
+// gate still comes first (its refusals are the gate's, not counted in the
+// phase: docs/oms.md), and a venue's own reason is more precise than the
 // phase's, so the operator reads the same reject as before phases existed.
 void refuse_in_phase(oms_ptr self, const order_request& req, bool journaled,
                      const client_order_id& related) {
   auto& st = self->state;
   auto phase = st.phase.current();
-  st.phase.count_refusal();
   if (!gate_admits(*st.cfg.gate, req))
     return reject(self, req, reject_reason::kill_gate_closed,
                   "kill gate closed at level " + std::to_string(gate_level_for(*st.cfg.gate, req)),
                   journaled, related);
+  st.phase.count_refusal();
   if (phase == oms::oms_phase::halted)
     return reject(self, req, reject_reason::trading_halted,
                   "OMS halted, journal unreliable: " + st.journal_halted, journaled, related);
@@ -220,6 +221,36 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
     settle_scoped_cancels(self, upd.id);
 }
 
+// Why `a` cannot replace its original, in any phase ('' : it can): the
+// same reject (replace_refused, amends.refused) whether the OMS trades or not.
+std::string amend_refusal(oms_ptr self, const amend_request& a) {
+  auto& st = self->state;
+  const auto& req = a.replacement;
+  const auto* orig = st.store.find(a.original);
+  if (orig == nullptr)
+    return "original " + a.original.value + " unknown";
+  if (!orig->is_live() || orig->status == order_status::pending_cancel)
+    return "original " + a.original.value + " is " + to_string(orig->status);
+  if (orig->request.sym != req.sym || orig->request.order_side != req.order_side
+      || orig->request.venue != req.venue)
+    return "a replacement cannot change venue, symbol or side";
+  if (st.amends.count(a.original))
+    return "an amend of " + a.original.value + " is already pending";
+  return {};
+}
+
+// Registers the replacement; false when it is refused (a reused id, or
+// amend_refusal's `why`), rejected and counted.
+bool admit_amend(oms_ptr self, const amend_request& a, const std::string& why) {
+  if (!register_order(self, a.replacement))
+    return false;
+  if (why.empty())
+    return true;
+  ++self->state.amends_refused;
+  reject(self, a.replacement, reject_reason::replace_refused, why, false, a.original);
+  return false;
+}
+
 // Amend (FIX cancel/replace, 35=G): the replacement is registered and
 // journaled at once, the original's cancel is sent, and the replacement goes
 // out only when the venue confirms the cancel, so both are never live at the
@@ -229,23 +260,8 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
 void on_amend(oms_ptr self, const amend_request& a) {
   auto& st = self->state;
   const auto& req = a.replacement;
-  const auto* orig = st.store.find(a.original);
-  std::string why;
-  if (orig == nullptr)
-    why = "original " + a.original.value + " unknown";
-  else if (!orig->is_live() || orig->status == order_status::pending_cancel)
-    why = "original " + a.original.value + " is " + to_string(orig->status);
-  else if (orig->request.sym != req.sym || orig->request.order_side != req.order_side
-           || orig->request.venue != req.venue)
-    why = "a replacement cannot change venue, symbol or side";
-  else if (st.amends.count(a.original))
-    why = "an amend of " + a.original.value + " is already pending";
-  if (!register_order(self, req))
+  if (!admit_amend(self, a, amend_refusal(self, a)))
     return;
-  if (!why.empty()) {
-    ++st.amends_refused;
-    return reject(self, req, reject_reason::replace_refused, why, false, a.original);
-  }
   if (!may_send(self, req)
       || !journal_submission(self, req, oms::event_context{"amend", {}, {}, a.original, {}, {}}))
     return;
@@ -297,8 +313,10 @@ void refuse_order(oms_ptr self, const order_request& req) {
     refuse_in_phase(self, req, false);
 }
 
+// An amend the amend checks refuse is refused replace_refused as in trading
+// (counted in amends.refused); a valid one with the phase's reason.
 void refuse_amend(oms_ptr self, const amend_request& a) {
-  if (register_order(self, a.replacement))
+  if (admit_amend(self, a, amend_refusal(self, a)))
     refuse_in_phase(self, a.replacement, false, a.original);
 }
 

@@ -170,9 +170,27 @@ CAF_TEST(the_gate_comes_first_in_every_phase) {
   start();
   gate.close(1);
   CAF_CHECK_EQUAL(reason(refused("o1")), "kill_gate_closed"); // reconciling
+  // The gate's refusal is the gate's, not the phase's (docs/oms.md).
+  CAF_CHECK_EQUAL(counter("phase.refused.reconciling"), 0);
   reconcile();
   CAF_CHECK_EQUAL(counter("phase.trading"), 1);
   CAF_CHECK_EQUAL(reason(refused("o2")), "kill_gate_closed"); // trading
+}
+
+// Outside trading an amend gets the amend checks first: an unknown original
+// is refused replace_refused and counted in amends.refused, as in trading.
+CAF_TEST(an_amend_outside_trading_is_checked_as_an_amend_first) {
+  hold_lease(7);
+  start();
+  self->send(oms, amend_request{client_order_id{"nope"}, order("a1")});
+  expect((amend_request), from(self).to(oms));
+  consume_messages();
+  CAF_REQUIRE_EQUAL(risk_log->rejects.size(), 1u);
+  CAF_CHECK_EQUAL(reason(risk_log->rejects.back()), "replace_refused");
+  CAF_CHECK(risk_log->rejects.back().detail.find("unknown") != std::string::npos);
+  CAF_CHECK_EQUAL(counter("amends.refused"), 1);
+  CAF_CHECK_EQUAL(counter("phase.refused.reconciling"), 0);
+  CAF_CHECK(venue_log->orders.empty());
 }
 
 CAF_TEST(a_reconciled_venue_moves_to_trading_and_orders_carry_the_lease_epoch) {
