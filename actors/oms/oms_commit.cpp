@@ -299,9 +299,20 @@ bool journal_submission(oms_ptr self, const order_request& req, const oms::event
   return true;
 }
 
+// A configured journal that did not open (or claim, or load): the OMS
+// cannot journal before it sends, so it is `halted` from the start (every
+// new order refused trading_halted with this reason), not `trading` with
+// each order failing its write. No node kill is asked: nothing was sent,
+// and the kill coordinator is not wired yet.
+void journal_unusable(oms_ptr self, const std::string& why) {
+  auto& st = self->state;
+  st.journal_halted = why;
+  on_phase_event(self, oms::phase_event::journal_lost, why);
+}
+
 // Opens the journal and restores its live orders. A journal that does not
-// open leaves the OMS running with every new order rejected (journal before
-// send), so the operator sees the reason in the rejects, the log and stats.
+// open leaves the OMS running, halted (journal_unusable), so the operator
+// sees the reason in the rejects, the log and stats.
 void open_journal(oms_ptr self) {
   auto& st = self->state;
   st.journal_wanted = !st.cfg.journal_path.empty();
@@ -315,18 +326,18 @@ void open_journal(oms_ptr self) {
   if (auto err = st.journal.open(st.cfg.journal_path)) {
     spdlog::error("event=journal_open_failed path={} error=\"{}\"", st.cfg.journal_path,
                   err.message());
-    return;
+    return journal_unusable(self, "journal did not open: " + err.message());
   }
   if (!claim_journal(self)) { // journal_ship_oms.cpp: before the load
     st.journal.close();
-    return;
+    return journal_unusable(self, "journal could not be claimed (event=journal_claim_failed)");
   }
   std::vector<oms::order_record> live;
   if (auto err = st.journal.load(live)) {
     spdlog::error("event=journal_load_failed path={} error=\"{}\"", st.cfg.journal_path,
                   err.message());
     st.journal.close();
-    return;
+    return journal_unusable(self, "journal did not load: " + err.message());
   }
   for (auto& rec : live)
     st.journal_restored += st.store.restore(rec) ? 1 : 0;

@@ -9,6 +9,7 @@
 #include "caf/test/dsl.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -126,6 +127,12 @@ struct fixture : test_coordinator_fixture<phase_test_config> {
     return risk_log->rejects.back();
   }
 
+  // A journal path that cannot open (its folder is a file).
+  std::string unopenable_journal() {
+    std::ofstream(dir.file("not-a-folder")) << "x";
+    return dir.file("not-a-folder") + "/oms.sqlite";
+  }
+
   // Rewires the OMS with `connector` as the venue's (none: the venue left
   // the directory); a new one is asked for a reconciliation round.
   void rewire(const caf::actor& connector) {
@@ -175,6 +182,20 @@ CAF_TEST(the_gate_comes_first_in_every_phase) {
   reconcile();
   CAF_CHECK_EQUAL(counter("phase.trading"), 1);
   CAF_CHECK_EQUAL(reason(refused("o2")), "kill_gate_closed"); // trading
+}
+
+// A configured journal that never opened cannot journal before a send: the
+// OMS is halted from the start, not trading with every write failing.
+CAF_TEST(a_journal_that_never_opened_halts_it_from_the_start) {
+  hold_lease(7);
+  start(unopenable_journal());
+  reconcile();
+  CAF_CHECK_EQUAL(counter("phase.halted"), 1);
+  CAF_CHECK_EQUAL(counter("phase.trading"), 0);
+  auto rej = refused("o1");
+  CAF_CHECK_EQUAL(reason(rej), "trading_halted");
+  CAF_CHECK(rej.detail.rfind("OMS halted, journal unreliable: journal did not open", 0) == 0);
+  CAF_CHECK_EQUAL(counter("phase.refused.halted"), 1);
 }
 
 // Outside trading an amend gets the amend checks first: an unknown original
