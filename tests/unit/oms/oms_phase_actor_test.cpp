@@ -184,6 +184,24 @@ CAF_TEST(the_gate_comes_first_in_every_phase) {
   CAF_CHECK_EQUAL(reason(refused("o2")), "kill_gate_closed"); // trading
 }
 
+CAF_TEST(the_gate_comes_first_in_standby) {
+  start(); // the lease never held
+  reconcile();
+  CAF_REQUIRE_EQUAL(counter("phase.standby"), 1);
+  gate.close(1);
+  CAF_CHECK_EQUAL(reason(refused("o1")), "kill_gate_closed");
+  CAF_CHECK_EQUAL(counter("phase.refused.standby"), 0);
+}
+
+CAF_TEST(the_gate_comes_first_when_halted) {
+  hold_lease(7);
+  start(unopenable_journal());
+  CAF_REQUIRE_EQUAL(counter("phase.halted"), 1);
+  gate.close(1);
+  CAF_CHECK_EQUAL(reason(refused("o1")), "kill_gate_closed");
+  CAF_CHECK_EQUAL(counter("phase.refused.halted"), 0);
+}
+
 // A configured journal that never opened cannot journal before a send: the
 // OMS is halted from the start, not trading with every write failing.
 CAF_TEST(a_journal_that_never_opened_halts_it_from_the_start) {
@@ -258,6 +276,18 @@ CAF_TEST(a_connector_restart_moves_trading_back_to_reconciling) {
   auto rej = refused("o1");
   CAF_CHECK_EQUAL(reason(rej), "not_reconciled");
   CAF_CHECK(rej.detail.find("connector restarted") != std::string::npos);
+  caf::anon_send_exit(conn2, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a_connector_restart_moves_standby_back_to_reconciling) {
+  start(); // the lease never held
+  reconcile();
+  CAF_REQUIRE_EQUAL(counter("phase.standby"), 1);
+  auto conn2 = sys.spawn(recorder, venue_log);
+  rewire(conn2);
+  CAF_CHECK_EQUAL(counter("phase.reconciling"), 1);
+  CAF_CHECK_EQUAL(counter("phase.changes"), 3);
+  CAF_CHECK_EQUAL(reason(refused("o1")), "not_reconciled");
   caf::anon_send_exit(conn2, caf::exit_reason::user_shutdown);
 }
 
