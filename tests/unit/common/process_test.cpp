@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "common/process.hpp"
+#include "tests/integration/support/wait_until.hpp"
 
 using namespace cwts;
 using namespace std::chrono_literals;
@@ -231,9 +232,10 @@ CAF_TEST(a_new_session_child_is_stopped_with_its_process_group) {
     stat >> pid >> comm >> st;
     return st; // empty: gone
   };
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (state() != "" && state() != "Z" && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
+  cwts::itest::wait_until([&] {
+    auto now = state();
+    return now.empty() || now == "Z";
+  }, 10s, 10ms);
   auto st = state();
   CAF_CHECK(st.empty() || st == "Z");
   if (!st.empty() && st != "Z")
