@@ -20,6 +20,8 @@
 #include "caf/parser_state.hpp"
 #include "caf/pec.hpp"
 
+#include "nodes/node/config_value_read.hpp"
+
 namespace cwts::config_detail {
 
 // A config value read as milliseconds; none for any other type or a
@@ -40,24 +42,14 @@ inline caf::optional<std::chrono::milliseconds> as_milliseconds(const caf::confi
 namespace caf {
 
 template <>
-struct config_value_access<std::chrono::milliseconds> {
+struct config_value_access<std::chrono::milliseconds>
+  : cwts::config_detail::config_value_read<std::chrono::milliseconds,
+                                           &cwts::config_detail::as_milliseconds> {
   using ms = std::chrono::milliseconds;
 
   // Shown by --help and in CAF's type-mismatch errors.
   static std::string type_name() {
     return "duration (e.g. 250ms, 5s; a bare number: ms)";
-  }
-
-  static bool is(const config_value& x) {
-    return static_cast<bool>(cwts::config_detail::as_milliseconds(x));
-  }
-
-  static optional<ms> get_if(const config_value* x) {
-    return cwts::config_detail::as_milliseconds(*x);
-  }
-
-  static ms get(const config_value& x) {
-    return *cwts::config_detail::as_milliseconds(x);
   }
 
   static timespan convert(ms x) {

@@ -7,13 +7,15 @@
 // and the rule stayed off. This type takes a quoted string, an integer or a
 // real, in the file and on the command line.
 
-#include <cstdio>
+#include <charconv>
 #include <string>
 
 #include "caf/config_value.hpp"
 #include "caf/detail/parse.hpp"
 #include "caf/optional.hpp"
 #include "caf/parser_state.hpp"
+
+#include "nodes/node/config_value_read.hpp"
 
 namespace cwts::config_detail {
 
@@ -29,9 +31,11 @@ inline caf::optional<number_text> as_number_text(const caf::config_value& x) {
   if (auto n = caf::get_if<caf::config_value::integer>(&x.get_data()))
     return number_text{std::to_string(*n)};
   if (auto d = caf::get_if<double>(&x.get_data())) {
+    // The shortest text that reads back to the same double: 0.1 stays "0.1"
+    // in an error message, not "0.10000000000000001".
     char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.17g", *d);
-    return number_text{buf};
+    auto end = std::to_chars(buf, buf + sizeof(buf), *d).ptr;
+    return number_text{std::string(buf, end)};
   }
   return caf::none;
 }
@@ -41,23 +45,13 @@ inline caf::optional<number_text> as_number_text(const caf::config_value& x) {
 namespace caf {
 
 template <>
-struct config_value_access<cwts::config_detail::number_text> {
+struct config_value_access<cwts::config_detail::number_text>
+  : cwts::config_detail::config_value_read<cwts::config_detail::number_text,
+                                           &cwts::config_detail::as_number_text> {
   using T = cwts::config_detail::number_text;
 
   static std::string type_name() {
     return "number";
-  }
-
-  static bool is(const config_value& x) {
-    return static_cast<bool>(cwts::config_detail::as_number_text(x));
-  }
-
-  static optional<T> get_if(const config_value* x) {
-    return cwts::config_detail::as_number_text(*x);
-  }
-
-  static T get(const config_value& x) {
-    return *cwts::config_detail::as_number_text(x);
   }
 
   static std::string convert(const T& x) {
