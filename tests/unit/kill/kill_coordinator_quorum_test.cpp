@@ -13,6 +13,7 @@ namespace {
 // a seq this node sent it, so the stand-in for n2 keeps what n1 sent it.
 struct quorum_fixture : fixture {
   std::shared_ptr<std::atomic<uint64_t>> from_n1 = std::make_shared<std::atomic<uint64_t>>(0);
+  std::shared_ptr<std::atomic<int64_t>> n2_received = std::make_shared<std::atomic<int64_t>>(0);
 
   // Coordinator n1 of a 2-node cluster whose timer sends no heartbeat in the
   // way and never halts it, wired to a local stand-in for n2's coordinator
@@ -24,13 +25,19 @@ struct quorum_fixture : fixture {
     timing.quorum_timeout = std::chrono::seconds(90);
     timing.quorum_start_grace = std::chrono::minutes(1);
     auto k1 = coordinator("n1", gate1, 2);
-    n2 = sys->spawn([seen = from_n1]() -> caf::behavior {
-      return {[seen](const heartbeat& hb) {
+    n2 = sys->spawn([seen = from_n1, received = n2_received]() -> caf::behavior {
+      return {[seen, received](const heartbeat& hb) {
         if (hb.to.value == "n2")
           seen->store(hb.seq);
+        ++*received;
       }};
     });
     wire_n1(k1, n2);
+    // The coordinator's own first tick is sent to itself when it starts, so
+    // it can land behind the wiring and behind a test's first tick and take
+    // a seq the test counts on. wire_n1's round trip ends after the start;
+    // a second one ends after that tick.
+    gate_of(k1);
     return k1;
   }
 
@@ -43,17 +50,21 @@ struct quorum_fixture : fixture {
   }
 
   // n1 sends its heartbeats now (its timer would in 30 s): the seq n1 sent.
-  // Waits (bounded) until the stand-in got it when it is wired.
+  // When n2 is wired, waits (bounded) until the stand-in got every heartbeat
+  // n1 sent it, this one the last (a link keeps their order): waiting for
+  // any new seq could return an earlier one still in flight.
   uint64_t n1_beats(const caf::actor& k1, bool to_n2 = true) {
-    auto before = from_n1->load();
     auto sent = counter(k1, "heartbeats_sent");
     (*self)->send(k1, tick_atom::value);
-    if (to_n2)
-      CAF_REQUIRE(itest::wait_until([&] { return from_n1->load() > before; },
-                                    std::chrono::seconds(5), std::chrono::milliseconds(5)));
-    else
-      CAF_REQUIRE_EQUAL(counter(k1, "heartbeats_sent"), sent);
-    return to_n2 ? from_n1->load() : 0;
+    auto sent_now = counter(k1, "heartbeats_sent");
+    if (!to_n2) {
+      CAF_REQUIRE_EQUAL(sent_now, sent);
+      return 0;
+    }
+    CAF_REQUIRE_EQUAL(sent_now, sent + 1);
+    CAF_REQUIRE(itest::wait_until([&] { return n2_received->load() == sent_now; },
+                                  std::chrono::seconds(5), std::chrono::milliseconds(5)));
+    return from_n1->load();
   }
 
   // n2's heartbeat for `to` acknowledging n1's `ack`, signed with n2's key.
