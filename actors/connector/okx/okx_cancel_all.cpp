@@ -21,11 +21,12 @@ constexpr std::size_t batch_max = 20;
 // One round: list, then cancel what is listed. `verified` when every
 // listing answered and showed nothing open.
 void okx_session::cancel_round(const std::vector<symbol>& which, steady_deadline until,
-                               channel_result& r, bool& verified) {
+                               channel_result& r, bool& verified, std::string& refusals) {
   verified = true;
   ensure_instruments();
   std::vector<std::pair<std::string, venue_order_id>> open;
   std::string errors;
+  std::string refused;
   for (auto& sym : which) {
     const auto* inst = inst_of(sym);
     if (inst == nullptr) {
@@ -62,10 +63,12 @@ void okx_session::cancel_round(const std::vector<symbol>& which, steady_deadline
       if (ack.s_code == "0")
         ++r.orders_canceled;
       else if (!settled_cancel_code(ack.s_code))
-        errors += "ordId " + ack.ord_id + ": sCode=" + ack.s_code + " " + ack.s_msg + "; ";
+        refused += "ordId " + ack.ord_id + ": sCode=" + ack.s_code + " " + ack.s_msg + "; ";
     }
   }
-  r.error = errors;
+  r.error = errors + refused;
+  if (!refused.empty())
+    refusals = refused;
 }
 
 channel_result okx_session::cancel_all(const kill_id& id, const node_id& self,
@@ -75,11 +78,14 @@ channel_result okx_session::cancel_all(const kill_id& id, const node_id& self,
   auto started = monotonic_ns();
   channel_result r{id, self, "venue_cancel_all", false, 0, 0, 0, -1, ""};
   auto until = std::chrono::steady_clock::now() + deadline;
+  // The venue's latest refusals: a last round cut short by the deadline
+  // (its listing or batch timed out) must not hide why orders stayed open.
+  std::string refusals;
   for (int round = 0;; ++round) {
     if (round > 0)
       ++r.retries;
     bool verified = false;
-    cancel_round(which, until, r, verified);
+    cancel_round(which, until, r, verified, refusals);
     if (verified) {
       r.ok = true; // the venue's own listing shows none left
       break;
@@ -95,6 +101,8 @@ channel_result okx_session::cancel_all(const kill_id& id, const node_id& self,
                         + std::to_string(r.open_orders_after)
                     : std::string("deadline passed before a listing answered");
       r.error = left + (r.error.empty() ? "" : "; " + r.error);
+      if (!refusals.empty() && r.error.find(refusals) == std::string::npos)
+        r.error += "; the venue's last refusals: " + refusals;
       break;
     }
     std::this_thread::sleep_until(pause);

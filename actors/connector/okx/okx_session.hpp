@@ -125,8 +125,9 @@ private:
   okx_reply<okx_ack> send(int op, const std::string& inst, const std::string& cl_ord_id,
                           const order_request* req, qty new_sz, price new_px);
   bool open_orders_unchanged(venue_snapshot& snap);
+  // `refusals`: the venue's per-order refusals of this round, when it had any.
   void cancel_round(const std::vector<symbol>& which, steady_deadline until, channel_result& r,
-                    bool& verified);
+                    bool& verified, std::string& refusals);
 
   okx_rest rest_;
   std::unique_ptr<okx_ws_orders> ws_;

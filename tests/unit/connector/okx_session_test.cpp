@@ -151,15 +151,44 @@ CAF_TEST(cancel_all_reports_failure_when_the_deadline_passes) {
     // The venue refuses every cancel: the order stays.
     return {200, R"({"code":"1","msg":"","data":[{"ordId":"7","sCode":"51410","sMsg":"busy"}]})"};
   });
-  okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(5));
+  // Rounds 50 ms apart within 1 s: on a loaded machine the last round may
+  // still be cut short by the deadline (the next case does it on purpose).
+  okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(50));
   CAF_REQUIRE_EQUAL(s.load_instruments(), "");
   std::vector<okx_output> out;
-  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::milliseconds(100), out);
+  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::seconds(1), out);
   CAF_CHECK(!r.ok);
   CAF_CHECK_EQUAL(r.open_orders_after, 1);
   CAF_CHECK_NOT_EQUAL(r.error.find("51410"), std::string::npos);
   CAF_CHECK_NOT_EQUAL(r.error.find("deadline passed"), std::string::npos);
   CAF_CHECK_GREATER(r.retries, 0);
+}
+
+// The venue refuses the cancel, then hangs: the second listing times out at
+// the deadline. The answer still names the venue's refusal (sCode 51410), not
+// only the listing's timeout.
+CAF_TEST(a_last_round_cut_short_by_the_deadline_keeps_the_venues_refusal) {
+  http_test_server* venue = nullptr;
+  http_test_server server([&venue](const recorded_request& r) -> canned_reply {
+    if (starts_with(r.target, "/api/v5/public/instruments"))
+      return {200, instruments};
+    if (starts_with(r.target, "/api/v5/trade/orders-pending"))
+      return {200, std::string(R"({"code":"0","msg":"","data":[)") + order_json(7, "a", "live", "0")
+                     + "]}"};
+    venue->set_mode(cwts::test::server_mode::hang); // every request after this one
+    return {200, R"({"code":"1","msg":"","data":[{"ordId":"7","sCode":"51410","sMsg":"busy"}]})"};
+  });
+  venue = &server;
+  okx_session s(rest_config(server.port()), usdchf(), std::chrono::milliseconds(5));
+  CAF_REQUIRE_EQUAL(s.load_instruments(), "");
+  std::vector<okx_output> out;
+  auto r = s.cancel_all(kill_id{"k1"}, node_id{"n1"}, usdchf(), std::chrono::milliseconds(300), out);
+  CAF_CHECK(!r.ok);
+  CAF_CHECK_EQUAL(r.open_orders_after, -1); // the last listing did not answer
+  CAF_CHECK_NOT_EQUAL(r.error.find("deadline passed before a listing answered"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(r.error.find("orders-pending"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(r.error.find("the venue's last refusals: ordId 7: sCode=51410"),
+                      std::string::npos);
 }
 
 CAF_TEST(unknown_outcome_is_resolved_by_query_never_resent) {
