@@ -89,6 +89,11 @@ struct lease_view {
   // grant): this node must give its roles back. Empty: none.
   std::string superseded_by;
   int64_t superseded_epoch = 0;
+  // Some but not all of this node's leased roles held, at every round start
+  // for this long (0: none or all held): a split with another candidate
+  // shows as this lasting past a takeover's few rounds.
+  int64_t partial_for_ns = 0;
+  int64_t lease_ns = 0; // what one grant is worth (the lease duration)
 };
 
 inline std::string signing_payload(const lease_request& r) {
@@ -165,7 +170,7 @@ typename Inspector::result_type inspect(Inspector& f, lease_release& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_view& x) {
   return f(caf::meta::type_name("lease_view"), x.all_held, x.other, x.other_epoch, x.refusal,
-           x.superseded_by, x.superseded_epoch);
+           x.superseded_by, x.superseded_epoch, x.partial_for_ns, x.lease_ns);
 }
 
 } // namespace cwts

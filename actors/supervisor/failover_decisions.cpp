@@ -78,6 +78,8 @@ lease_decision on_lease_view(const lease_facts& f, const lease_seen& v) {
     return d;
   }
   if (!f.lease_armed) {
+    if (f.now_ns < f.yield_until_ns)
+      return d; // yielded a split: the other candidate takes the rest first
     if (v.other == f.active && f.gate_level == 0) {
       d.action = lease_action::ask_lease;
       d.why = "the active's lease is seen held (epoch " + std::to_string(v.other_epoch)
@@ -87,6 +89,19 @@ lease_decision on_lease_view(const lease_facts& f, const lease_seen& v) {
   }
   if (v.other.empty())
     return d;
+  auto split_after = split_after_leases * v.lease_ns;
+  if (v.partial_for_ns > 0 && split_after > 0 && v.partial_for_ns >= split_after
+      && v.other != f.self && f.self > v.other) {
+    d.action = lease_action::yield_split;
+    d.to = v.other;
+    d.epoch = v.other_epoch;
+    d.until_ns = f.now_ns + split_after;
+    d.why = "split lease: only some leased roles held for " + std::to_string(v.partial_for_ns / 1'000'000)
+            + " ms while " + v.other + " holds others (epoch " + std::to_string(v.other_epoch)
+            + "); the higher node id gives its part up";
+    d.log = true;
+    return d;
+  }
   auto why = "lease held by " + v.other + " (epoch " + std::to_string(v.other_epoch) + ")";
   if (why == f.refusal_logged)
     return d;

@@ -70,6 +70,8 @@ struct lease_seen {
   int64_t other_epoch = 0;
   std::string superseded_by;  // a newer holder proven by a majority
   int64_t superseded_epoch = 0;
+  int64_t partial_for_ns = 0; // some but not all roles held, for this long
+  int64_t lease_ns = 0;       // the lease duration
 };
 
 // What the supervisor knows of itself when the view arrives.
@@ -82,6 +84,8 @@ struct lease_facts {
   uint8_t gate_level = 0;   // 0: open (or no gate)
   bool lease_armed = false;
   std::string refusal_logged; // the last lease refusal reason logged
+  int64_t now_ns = 0;
+  int64_t yield_until_ns = 0; // after yielding a split: no new ask before this
 };
 
 enum class lease_action : uint8_t {
@@ -91,14 +95,25 @@ enum class lease_action : uint8_t {
   hand_back_halted, // disarm, stop holding; log `why` (as a refusal) if `log`
   ask_lease,        // arm the lease, `why`
   note_held,        // log `why` (lease held by another) once; keep standing by
+  yield_split,      // disarm, stop holding, ask again only after `until_ns`; log `why`
 };
+
+// Two standbys asking at once can each win some of the leased roles from
+// the grantors (one role per candidate, the same epoch): neither holds every
+// role, so neither takes over, and each renews what it holds for ever.
+// Past this many lease durations of holding only part, the member with the
+// higher id gives its part up and waits as long before asking again; the
+// other's next round then gets the rest. A takeover's own partial rounds
+// (roles granted a round apart) end well within it.
+inline constexpr int64_t split_after_leases = 2;
 
 struct lease_decision {
   lease_action action = lease_action::none;
   std::string to;    // give_roles_back: the new holder
   int64_t epoch = 0; // give_roles_back: its epoch
-  std::string why;   // hand_back_halted, ask_lease, note_held
+  std::string why;   // hand_back_halted, ask_lease, note_held, yield_split
   bool log = false;  // hand_back_halted, note_held: `why` is new (log and count it)
+  int64_t until_ns = 0; // yield_split: no new ask before this
 };
 
 lease_decision on_lease_view(const lease_facts& f, const lease_seen& v);

@@ -17,6 +17,7 @@ std::vector<std::pair<std::string, int64_t>> lease_session::set_hold(bool hold) 
   if (hold == hold_)
     return given_up;
   hold_ = hold;
+  partial_since_ns_ = 0;
   if (!hold) {
     for (auto& [role, st] : roles_state_) {
       if (st.written_epoch > 0)
@@ -40,6 +41,13 @@ std::vector<lease_round_item> lease_session::start_round(int64_t now_ns,
                                                          std::vector<lease_lapse>& failed) {
   ++round_;
   std::vector<lease_round_item> out;
+  size_t held_now = 0;
+  for (auto& [role, st] : roles_state_)
+    held_now += hold_ && st.holder.held(now_ns) ? 1 : 0;
+  if (held_now == 0 || held_now == roles_state_.size())
+    partial_since_ns_ = 0;
+  else if (partial_since_ns_ == 0)
+    partial_since_ns_ = now_ns;
   for (auto& [role, st] : roles_state_) {
     // The round before ended: a holder that did not get a majority in it
     // says so once per lapse (the gate still closes only by time).
@@ -182,6 +190,9 @@ bool lease_session::all_held(int64_t now_ns) const {
 lease_view lease_session::view(int64_t now_ns) const {
   lease_view v;
   v.all_held = all_held(now_ns);
+  v.lease_ns = timing_.duration_ns;
+  if (hold_ && partial_since_ns_ > 0 && !v.all_held)
+    v.partial_for_ns = now_ns - partial_since_ns_;
   for (auto& [role, st] : roles_state_) {
     for (auto* s : {&st.now, &st.last}) {
       if (!s->other.empty() && s->other_epoch >= v.other_epoch) {

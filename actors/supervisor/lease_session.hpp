@@ -139,6 +139,8 @@ private:
   lease_timing timing_;
   bool hold_ = false;
   uint64_t round_ = 0;
+  // Since when every round started with some but not all roles held (0: not).
+  int64_t partial_since_ns_ = 0;
   std::map<std::string, role_state> roles_state_;
 };
 

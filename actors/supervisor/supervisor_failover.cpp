@@ -298,9 +298,11 @@ void on_lease_view(supervisor_ptr self, const lease_view& v) {
   f.gate_level = gate_level(self);
   f.lease_armed = st.lease_armed;
   f.refusal_logged = st.lease_refusal_logged;
+  f.now_ns = monotonic_ns();
+  f.yield_until_ns = st.lease_yield_until_ns;
   auto d = failover::on_lease_view(
     f, failover::lease_seen{v.all_held, v.other, v.other_epoch, v.superseded_by,
-                            v.superseded_epoch});
+                            v.superseded_epoch, v.partial_for_ns, v.lease_ns});
   switch (d.action) {
     case failover::lease_action::none:
       return;
@@ -327,6 +329,20 @@ void on_lease_view(supervisor_ptr self, const lease_view& v) {
     case failover::lease_action::ask_lease:
       arm_lease(self, d.why);
       return;
+    case failover::lease_action::yield_split:
+      // Gates of the roles held close now and the grantors are told
+      // (lease_actor.cpp give_up), so the other candidate's next round can
+      // take them.
+      st.lease_armed = false;
+      st.lease_yield_until_ns = d.until_ns;
+      st.lease_refusal_logged.clear();
+      ++st.lease_splits_yielded;
+      spdlog::warn("event=failover_lease_split_yielded node={} other={} epoch={} reason=\"{}\" "
+                   "action=give_up wait_ms={}",
+                   st.cfg.self.value, d.to, d.epoch, d.why,
+                   (d.until_ns - f.now_ns) / 1'000'000);
+      set_lease_hold(self, false);
+      return;
     case failover::lease_action::note_held:
       st.lease_refusal_logged = d.why;
       ++st.lease_refusals; // not failover.refusals: those say the node is halted
@@ -339,8 +355,10 @@ void on_lease_view(supervisor_ptr self, const lease_view& v) {
 
 void add_failover_stats(supervisor_ptr self, std::map<std::string, int64_t>& c) {
   auto& st = self->state;
-  if (lease_on(self))
+  if (lease_on(self)) {
     c["failover.lease_superseded"] = st.lease_supersessions;
+    c["failover.lease_splits_yielded"] = st.lease_splits_yielded;
+  }
   if (!st.standby)
     return;
   c["failover.standby"] = st.standby->took_over() ? 0 : 1;

@@ -80,6 +80,8 @@ struct supervisor_state {
   std::string lease_refusal_logged;
   int64_t lease_supersessions = 0;
   int64_t lease_refusals = 0; // "lease held by <active>": still standing by
+  int64_t lease_splits_yielded = 0; // split leases this node gave its part of up
+  int64_t lease_yield_until_ns = 0; // after one: no new lease ask before this
   bool stopping = false;
   // Wiring, drill crashes and unsigned announces only from this node's own
   // actors (common/sender_guard.hpp; issue 17 finding 6).

@@ -240,6 +240,54 @@ CAF_TEST(an_armed_standby_says_once_per_holder_and_epoch_who_holds_the_lease) {
   CAF_CHECK(on_lease_view(f, lease_seen{}).action == lease_action::none);
 }
 
+// Two standbys each won some of the leased roles (partition drill split-2-2
+// under load: s1 held connector.binance at epoch 3, a1 held oms at epoch 3,
+// each renewing its part until the role-lost kill).
+CAF_TEST(a_split_lease_is_given_up_by_the_higher_node_id_only_after_two_leases) {
+  auto f = standby_facts(); // tr2, standing by for tr1
+  f.lease_armed = true;
+  f.now_ns = 50'000 * ms;
+  auto v = held_by("tr1", 3);
+  v.lease_ns = 900 * ms;
+  // A takeover's own partial rounds: not a split yet.
+  v.partial_for_ns = 1'700 * ms;
+  CAF_CHECK(on_lease_view(f, v).action == lease_action::note_held);
+  v.partial_for_ns = 1'800 * ms;
+  auto d = on_lease_view(f, v);
+  CAF_REQUIRE(d.action == lease_action::yield_split);
+  CAF_CHECK_EQUAL(d.to, "tr1");
+  CAF_CHECK_EQUAL(d.epoch, 3);
+  CAF_CHECK_EQUAL(d.until_ns, 50'000 * ms + 1'800 * ms);
+  CAF_CHECK(d.log);
+  CAF_CHECK_EQUAL(d.why, "split lease: only some leased roles held for 1800 ms while tr1 holds "
+                         "others (epoch 3); the higher node id gives its part up");
+  // The lower id keeps its part: tr1 seeing tr2 hold the rest.
+  auto lower = standby_facts();
+  lower.self = "tr1";
+  lower.active = "tr2";
+  lower.lease_armed = true;
+  auto w = held_by("tr2", 3);
+  w.lease_ns = 900 * ms;
+  w.partial_for_ns = 5'000 * ms;
+  CAF_CHECK(on_lease_view(lower, w).action == lease_action::note_held);
+  // Nothing held (partial_for 0) or a lease duration unknown: never a split.
+  v.partial_for_ns = 0;
+  CAF_CHECK(on_lease_view(f, v).action != lease_action::yield_split);
+  v.partial_for_ns = 5'000 * ms;
+  v.lease_ns = 0;
+  CAF_CHECK(on_lease_view(f, v).action != lease_action::yield_split);
+}
+
+CAF_TEST(after_yielding_a_split_a_standby_asks_again_only_when_the_wait_is_over) {
+  auto f = standby_facts();
+  f.lease_armed = false;
+  f.now_ns = 10'000 * ms;
+  f.yield_until_ns = 11'800 * ms;
+  CAF_CHECK(on_lease_view(f, held_by("tr1", 3)).action == lease_action::none);
+  f.now_ns = 11'800 * ms;
+  CAF_CHECK(on_lease_view(f, held_by("tr1", 3)).action == lease_action::ask_lease);
+}
+
 CAF_TEST(a_standby_never_gives_roles_back_on_a_supersession) {
   auto f = standby_facts();
   f.lease_armed = true;

@@ -271,3 +271,73 @@ CAF_TEST(a_prevote_from_before_a_pause_does_not_count) {
   CAF_CHECK(items[0].probe);
   CAF_CHECK_EQUAL(c.g.at("tr1").promised_epoch("oms"), 1);
 }
+
+// Two candidates asking in the same rounds, the grantors taking oms from tr1
+// first and connector.binance from tr2 first: each holds one role, at the
+// same epoch (the split seen in the split-2-2 partition drill under load).
+// The view says how long each held only part; once tr2 gives its part up
+// (the failover decision for the higher id, failover_decisions_test), tr1's
+// next rounds hold both.
+CAF_TEST(a_split_between_two_candidates_shows_in_the_view_and_ends_when_one_gives_up) {
+  grantors c;
+  const std::set<std::string> roles{"oms", "connector.binance"};
+  lease_session s1("tr1", members, roles, timing, true);
+  lease_session s2("tr2", members, roles, timing, true);
+  const std::set<std::string> all{"gw1", "tr1", "w1", "tr2"};
+  // Interleaved rounds: per role, who reaches the grantors first.
+  auto both_round = [&](int64_t now) {
+    std::vector<lease_lapse> f;
+    auto i1 = s1.start_round(now, f);
+    auto i2 = s2.start_round(now, f);
+    for (size_t k = 0; k < i1.size(); ++k) {
+      bool tr1_first = i1[k].role == "oms";
+      for (int turn = 0; turn < 2; ++turn) {
+        bool tr1_now = (turn == 0) == tr1_first;
+        auto& s = tr1_now ? s1 : s2;
+        auto& it = tr1_now ? i1[k] : i2[k];
+        auto self = tr1_now ? "tr1" : "tr2";
+        for (auto& m : all) {
+          auto a = it.probe ? c.g.at(m).on_probe(it.role, now)
+                            : c.g.at(m).on_request(it.role, self, it.epoch, now);
+          s.on_answer(m, it.role, it.round, a, now);
+        }
+      }
+    }
+  };
+  both_round(0); // the pre-votes
+  both_round(0);
+  CAF_REQUIRE(s1.held("oms", 0) && !s1.held("connector.binance", 0));
+  CAF_REQUIRE(s2.held("connector.binance", 0) && !s2.held("oms", 0));
+  int64_t now = 0;
+  for (int r = 1; r <= 13; ++r) {
+    now = r * 150 * ms;
+    both_round(now);
+  }
+  auto v2 = s2.view(now);
+  CAF_CHECK(!v2.all_held);
+  CAF_CHECK_EQUAL(v2.lease_ns, 900 * ms);
+  CAF_CHECK_EQUAL(v2.other, "tr1");
+  // Partial at every round start since the first renewal (150 ms).
+  CAF_CHECK_EQUAL(v2.partial_for_ns, now - 150 * ms);
+  CAF_CHECK_EQUAL(s1.view(now).partial_for_ns, now - 150 * ms);
+  // tr2 gives its part up; the grantors are told.
+  for (auto& [role, epoch] : s2.set_hold(false))
+    for (auto& m : all)
+      c.g.at(m).on_release(role, "tr2", epoch);
+  CAF_CHECK_EQUAL(s2.view(now).partial_for_ns, 0);
+  // tr1: a pre-vote round for connector.binance, then it asks and holds both.
+  for (int r = 1; r <= 2; ++r) {
+    std::vector<lease_lapse> f;
+    auto t = now + r * 150 * ms;
+    for (auto& it : s1.start_round(t, f))
+      for (auto& m : all) {
+        auto a = it.probe ? c.g.at(m).on_probe(it.role, t)
+                          : c.g.at(m).on_request(it.role, "tr1", it.epoch, t);
+        s1.on_answer(m, it.role, it.round, a, t);
+      }
+  }
+  auto t = now + 300 * ms;
+  CAF_CHECK(s1.all_held(t));
+  CAF_CHECK(s1.view(t).all_held);
+  CAF_CHECK_EQUAL(s1.view(t).partial_for_ns, 0);
+}
