@@ -38,6 +38,8 @@
  * before it sends one), the supersession notice (it only stops a holder).
  *
  * Switches (spin -D...):
+ *   NO_EPOCH_BUMP     the holder never moves a held lease to a newer epoch
+ *                     (before stop 37; the properties hold either way)
  *   NO_DRIFT_MARGIN   broken: holder and grantor both count D = 5 of their clocks
  *   NO_QUIET          broken: a restarted grantor grants at once
  *   COUNT_NONMEMBERS  broken: a grant from OUT counts toward the majority
@@ -201,6 +203,13 @@ inline start_round(sc) {
   :: !HELD(sc) && (c_heldonce[sc] || c_epoch[sc] <= c_seen[sc]) ->
      c_epoch[sc] = (c_epoch[sc] > c_seen[sc] -> c_epoch[sc] : c_seen[sc]) + 1;
      c_heldonce[sc] = 0
+#ifndef NO_EPOCH_BUMP
+  :: HELD(sc) && c_seen[sc] > c_epoch[sc] ->
+     /* held, and a grantor promised a newer epoch to the other candidate:
+      * the holder asks above it (lease_holder::start_round's bump); its
+      * lease stays held until what earlier rounds bought */
+     c_epoch[sc] = c_seen[sc] + 1
+#endif
   :: else -> skip
   fi;
   c_round[sc]++;

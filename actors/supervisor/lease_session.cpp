@@ -221,6 +221,7 @@ void lease_session::add_to(std::map<std::string, int64_t>& c, int64_t now_ns) co
     c["renewals." + role] = st.renewals;
     c["lapses." + role] = st.lapses;
     c["prevote_failed." + role] = st.prevotes_failed;
+    c["epoch_bumps." + role] = st.holder.epoch_bumps();
     c["superseded_epoch." + role] = st.superseded_epoch;
   }
 }

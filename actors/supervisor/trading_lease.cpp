@@ -154,6 +154,16 @@ int64_t lease_holder::start_round(int64_t now_ns, uint64_t round_id) {
   if (!held(now_ns) && (epoch_held_ || epoch_ <= highest_seen_)) {
     epoch_ = std::max(epoch_, highest_seen_) + 1;
     epoch_held_ = false;
+  } else if (held(now_ns) && highest_seen_ > epoch_) {
+    // Held, but a member promised a newer epoch (to a candidate that never
+    // got a majority: a pre-vote taken just before this lease was granted)
+    // and refuses every renewal at ours for good, leaving this lease one
+    // lost member from its end. Asked at a newer epoch: members whose grant
+    // runs for us take it (the same holder), that member too once the other
+    // candidate's grant there ran out; the lease stays held until what the
+    // rounds before bought.
+    epoch_ = highest_seen_ + 1;
+    ++epoch_bumps_;
   }
   round_ = std::max(round_ + 1, round_id);
   // Rounds of an older epoch can no longer make this one held.

@@ -143,6 +143,8 @@ public:
   // Grants counted in the current round.
   size_t granted_count() const;
   int64_t highest_seen() const { return highest_seen_; }
+  // Rounds that moved a held lease to a newer epoch (start_round).
+  int64_t epoch_bumps() const { return epoch_bumps_; }
 
   // Whether the lease is held at `now_ns`: false from its end on, and the
   // holder must then close the role's gate (nothing may be traded).
@@ -163,6 +165,7 @@ private:
   uint64_t round_ = 0;
   bool epoch_held_ = false;    // epoch_ was held at some point: the next new lease asks above it
   int64_t highest_seen_ = 0;   // highest epoch any member reported
+  int64_t epoch_bumps_ = 0;
   struct sent_round {
     uint64_t id = 0;
     int64_t epoch = 0;

@@ -238,3 +238,45 @@ CAF_TEST(a_probe_reports_the_holder_and_grants_nothing) {
   CAF_CHECK(!g.on_probe("oms", 2000 * ms).running);
   CAF_CHECK_EQUAL(g.promised_epoch("oms"), 1); // a probe promises nothing
 }
+
+// partition_standby-cut at ctest -j4: the standby's pre-vote, taken in the
+// round before the active's first grants landed, let it ask for epoch 2 and
+// get a promise at w1, which had not granted the active. w1 then refused the
+// active's renewals at epoch 1 for good; the active held through tr1, tr2,
+// gw1 only, and one cut away from tr2 ended its lease. A held lease moves to
+// a newer epoch when a member reports one: w1 takes it once the standby's
+// grant there ran out, and the lease survives that cut.
+CAF_TEST(a_holder_wins_back_a_member_that_promised_a_newer_epoch_to_another) {
+  cluster c;
+  lease_holder active("oms", "tr1", members, timing);
+  CAF_REQUIRE(c.round(active, "tr1", 0, {"tr1", "tr2", "gw1"}));
+  CAF_CHECK_EQUAL(active.epoch(), 1);
+  // The standby's request reaches w1 only (the others refuse it: held).
+  auto promised = c.grantors.at("w1")->on_request("oms", "tr2", 2, 10 * ms);
+  CAF_REQUIRE(promised.granted);
+  // The next renewal: w1 refuses epoch 1 and says 2.
+  CAF_REQUIRE(c.round(active, "tr1", 150 * ms, members));
+  CAF_CHECK_EQUAL(active.granted_count(), 3u);
+  CAF_CHECK_EQUAL(active.highest_seen(), 2);
+  // Held, so the next round asks at epoch 3 and stays held meanwhile;
+  // w1 still refuses while tr2's grant there runs.
+  CAF_REQUIRE(c.round(active, "tr1", 300 * ms, members));
+  CAF_CHECK_EQUAL(active.epoch(), 3);
+  CAF_CHECK_EQUAL(active.epoch_bumps(), 1);
+  CAF_CHECK_EQUAL(active.granted_count(), 3u);
+  // Past tr2's grant at w1 (1 s + drift after 10 ms): all four grant epoch 3.
+  CAF_REQUIRE(c.round(active, "tr1", 1'200 * ms, members));
+  CAF_CHECK_EQUAL(active.granted_count(), 4u);
+  CAF_CHECK_EQUAL(active.epoch_bumps(), 1);
+  // tr2 cut off: a majority still renews, past the end of what the rounds
+  // before the cut bought (without the bump w1 refuses, and it ends at 2.2 s).
+  for (int64_t t = 1'350; t <= 2'550; t += 150) {
+    CAF_CHECK(active.held(t * ms)); // never lapses (without the bump: from 2.2 s)
+    c.round(active, "tr1", t * ms, {"tr1", "w1", "gw1"});
+  }
+  CAF_CHECK(active.held(2'600 * ms));
+  CAF_CHECK_EQUAL(active.epoch(), 3);
+  // The standby never holds meanwhile: its epoch 2 is below what w1 now knows.
+  lease_holder standby("oms", "tr2", members, timing);
+  CAF_CHECK(!c.round(standby, "tr2", 1'400 * ms, {"w1", "tr2", "gw1"}));
+}
