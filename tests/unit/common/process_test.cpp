@@ -45,6 +45,16 @@ proc::spawn_spec shell(const std::string& script) {
   return spec;
 }
 
+// Inside run_in_child: `spec`'s exit code (waited up to 10 s), `failed` when
+// it did not start, `failed + 1` when it did not exit in time.
+int exit_code_in_child(const proc::spawn_spec& spec, int failed) {
+  auto child = proc::spawn(spec);
+  if (!child.ok())
+    return failed;
+  auto code = proc::wait_exit(child.pid, 10s);
+  return code ? *code : failed + 1;
+}
+
 } // namespace
 
 CAF_TEST(output_to_files_in_cwd_with_the_environment_set) {
@@ -179,11 +189,7 @@ CAF_TEST(a_parent_with_stdin_and_stdout_closed_still_routes_output) {
     auto spec = shell("echo routed");
     spec.out = proc::output::file(out);
     spec.err = proc::output::null();
-    auto child = proc::spawn(spec);
-    if (!child.ok())
-      return 10;
-    auto code = proc::wait_exit(child.pid, 10s);
-    return code ? *code : 11;
+    return exit_code_in_child(spec, 10);
   });
   CAF_CHECK_EQUAL(rc, 0);
   CAF_CHECK_EQUAL(slurp(out), "routed\n");
@@ -202,11 +208,7 @@ CAF_TEST(a_relative_program_is_found_against_the_parents_cwd) {
     spec.argv = {"./prog"};
     spec.cwd = there; // execve after chdir: "./prog" would be looked up here
     spec.out = proc::output::file(there + "/out.txt");
-    auto child = proc::spawn(spec);
-    if (!child.ok())
-      return 11;
-    auto code = proc::wait_exit(child.pid, 10s);
-    return code ? *code : 12;
+    return exit_code_in_child(spec, 11);
   });
   CAF_CHECK_EQUAL(rc, 0);
   CAF_CHECK_EQUAL(slurp(there + "/out.txt"), there + "\n");
