@@ -90,8 +90,7 @@ lease_decision on_lease_view(const lease_facts& f, const lease_seen& v) {
   if (v.other.empty())
     return d;
   auto split_after = split_after_leases * v.lease_ns;
-  if (v.partial_for_ns > 0 && split_after > 0 && v.partial_for_ns >= split_after
-      && v.other != f.self && f.self > v.other) {
+  if (split_after > 0 && v.partial_for_ns >= split_after && f.self > v.other) {
     d.action = lease_action::yield_split;
     d.to = v.other;
     d.epoch = v.other_epoch;
