@@ -133,6 +133,12 @@ void tcp_proxy::run() {
     if (fds[1].revents & POLLIN)
       while (::read(wake_[0], buf, sizeof buf) > 0) {
       }
+    // Only the relays this poll covered: one accepted below has no entry in
+    // `fds` yet, and reading past its end would take a stale entry's
+    // revents for its own: a blocking read on a socket with nothing to read
+    // stalls every connection of this link (a TLS server waiting for the
+    // ClientHello the proxy never forwards, until its handshake deadline).
+    const size_t polled = relays.size();
     if (fds[0].revents & POLLIN) {
       int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (client >= 0) {
@@ -148,7 +154,7 @@ void tcp_proxy::run() {
         }
       }
     }
-    for (size_t i = 0; i < relays.size(); ++i) {
+    for (size_t i = 0; i < polled; ++i) {
       auto& r = relays[i];
       for (int side = 0; side < 2 && r.client >= 0; ++side) {
         auto& p = fds[2 + 2 * i + static_cast<size_t>(side)];
