@@ -257,6 +257,11 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   auto sup = start_reporting();
   CAF_CHECK(next_directory().count(peer_kill_prefix + "p1") == 0);
   auto old_sup = sys->spawn(idle_actor);
+  // Watched from here before the supervisor watches it: a dying actor sends
+  // its down messages newest watcher first (CAF prepends attachables), so
+  // when ours arrives the supervisor's, if it still watched, is already in
+  // its mailbox ahead of any request sent after.
+  (*self)->monitor(old_sup);
   auto old_kill = sys->spawn(idle_actor);
   (*self)->send(sup, peer_atom::value, std::string("p1"), old_sup,
                 role_directory{{"kill", old_kill}, {"supervisor", old_sup}});
@@ -273,7 +278,8 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
   // The old supervisor going down now changes nothing: it is no longer watched.
   caf::anon_send_exit(old_sup, caf::exit_reason::kill);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  (*self)->receive([&](const caf::down_msg& dm) { CAF_CHECK(dm.source == old_sup.address()); },
+                   caf::after(std::chrono::seconds(5)) >> [] { CAF_FAIL("the old supervisor never went down"); });
   CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
   // The new one going down removes p1 and rewires.
   caf::anon_send_exit(new_sup, caf::exit_reason::kill);
