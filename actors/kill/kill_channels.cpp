@@ -60,6 +60,13 @@ void deliver_if_complete(kill_ptr self, const std::string& key, bool deadline_pa
 void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
   // The actors that ran it know the id; the issuer makes the kill unique.
   r.issuer = cmd.issuer;
+  auto which = r.channel + (r.venue.empty() ? "" : "." + r.venue.value);
+  // A venue channel that left orders open failed too (it is retried); risk's
+  // in-flight count is no failure of the freeze.
+  if (!r.ok || (!r.venue.empty() && r.open_orders_after > 0))
+    ++self->state.channel_outcomes["channel_failures." + which];
+  if (r.retries > 0)
+    ++self->state.channel_outcomes["channel_retries." + which];
   self->state.core->on_channel_result(r);
   audit_channel(self, r);
   // Every attempt, as it ends: a venue retried after the report went out is
@@ -73,6 +80,17 @@ void record_channel(kill_ptr self, const kill_command& cmd, channel_result r) {
       self->send(origin, r);
   }
   deliver_if_complete(self, kill_key(cmd), false);
+}
+
+void expect_channel_outcomes(kill_ptr self) {
+  std::vector<std::string> channels{"audit", "risk_freeze", "oms", "flatten", "compliance"};
+  for (auto& [venue, connector] : local_connectors(self)) {
+    channels.push_back("venue_cancel_all." + venue.value);
+    channels.push_back("venue_disconnect." + venue.value);
+  }
+  for (auto& c : channels)
+    for (const char* kind : {"channel_failures.", "channel_retries."})
+      self->state.channel_outcomes.try_emplace(kind + c, 0);
 }
 
 // `venue`: the venue channels' (cancel-all, disconnect) venue; empty for the others.

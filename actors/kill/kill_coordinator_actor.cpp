@@ -434,6 +434,7 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       if (sup && self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(sup))
         return self->state.guard.refuse(self, "wire", "not sent by this node's supervisor");
       self->state.dir = dir;
+      expect_channel_outcomes(self);
     },
     [=](gate_atom) { return self->state.core->state(); },
     [=](quorum_atom) { return quorum_view(self); },
@@ -467,6 +468,8 @@ caf::behavior kill_coordinator(kill_ptr self, kill_coordinator_config cfg) {
       add_compliance_stats(self, s);
       st.guard.add_to(s.counters);
       for (auto& [k, v] : st.last_kill)
+        s.counters[k] = v;
+      for (auto& [k, v] : st.channel_outcomes)
         s.counters[k] = v;
       return s;
     },

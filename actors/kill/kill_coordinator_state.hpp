@@ -50,6 +50,10 @@ struct kill_coordinator_state {
   int64_t audit_failures = 0;
   kill_audit_state audit_ext; // sampler and peers' anchors (kill_audit.cpp)
   int64_t channels_escalated = 0;
+  // This node's own channel attempts that failed or left orders open, and
+  // those that were retries: "channel_failures.<channel>[.<venue>]" and
+  // "channel_retries.<...>" (bounded: the channels and configured venues).
+  std::map<std::string, int64_t> channel_outcomes;
   int64_t persist_failures = 0;
   // Resets: rounds by reset id, votes that came before their proposal,
   // promises of the resets we originated.
@@ -141,6 +145,10 @@ void start_core(kill_ptr self);
 void audit_channel(kill_ptr self, const channel_result& c);
 void deliver_if_complete(kill_ptr self, const std::string& key, bool deadline_passed);
 void record_channel(kill_ptr self, const kill_command& cmd, channel_result r);
+// Puts this node's channels (and its connectors' venue channels) in
+// channel_outcomes at 0, so a first failure is an increase a rule sees, not
+// a series that starts at 1.
+void expect_channel_outcomes(kill_ptr self);
 channel_result failed_channel(kill_ptr self, const kill_command& cmd, const std::string& channel,
                               int64_t started, const std::string& error,
                               const venue_name& venue = {});

@@ -1,6 +1,7 @@
 #include "common/metrics/process_stats.hpp"
 
 #include <dirent.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -62,6 +63,21 @@ std::optional<int64_t> parse_boot_time(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<int64_t> parse_mem_total(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("MemTotal:", 0) != 0)
+      continue;
+    std::istringstream fields(line.substr(9));
+    int64_t kib = 0;
+    std::string unit;
+    if (!(fields >> kib >> unit) || unit != "kB" || kib <= 0)
+      return std::nullopt;
+    return kib * 1024;
+  }
+  return std::nullopt;
+}
+
 int64_t count_open_fds(const std::string& fd_dir) {
   DIR* dir = opendir(fd_dir.c_str());
   if (dir == nullptr)
@@ -86,6 +102,13 @@ std::optional<process_stats> read_process_stats(std::string& error) {
   if (auto boot = parse_boot_time(slurp("/proc/stat")))
     s->start_time_seconds += static_cast<double>(*boot);
   s->open_fds = count_open_fds();
+  // The CPUs this process may use (a cpuset or taskset narrows it), not
+  // every CPU the kernel knows.
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  s->machine_cpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus)
+                                                                  : sysconf(_SC_NPROCESSORS_ONLN);
+  s->machine_memory_bytes = parse_mem_total(slurp("/proc/meminfo")).value_or(0);
   return s;
 }
 

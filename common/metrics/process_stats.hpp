@@ -18,6 +18,10 @@ struct process_stats {
   int64_t threads = 0;
   int64_t open_fds = 0;
   double start_time_seconds = 0; // since the epoch
+  // The machine the process shares (alert rules divide by these: CPU and
+  // memory as a share of the machine, docs/monitoring.md "Alerts").
+  int64_t machine_cpus = 0;         // CPUs this process may run on
+  int64_t machine_memory_bytes = 0; // MemTotal; 0 when /proc/meminfo says nothing
 };
 
 // /proc/<pid>/stat: utime, stime (clock ticks), num_threads, starttime
@@ -28,6 +32,9 @@ std::optional<process_stats> parse_proc_stat(const std::string& text, long ticks
 
 // The boot time (seconds since the epoch) from /proc/stat's btime line.
 std::optional<int64_t> parse_boot_time(const std::string& proc_stat_text);
+
+// MemTotal of /proc/meminfo in bytes; nullopt without that line.
+std::optional<int64_t> parse_mem_total(const std::string& meminfo_text);
 
 // Entries of /proc/self/fd (without . and ..); -1 when it cannot be read.
 int64_t count_open_fds(const std::string& fd_dir = "/proc/self/fd");

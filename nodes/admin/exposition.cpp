@@ -93,6 +93,12 @@ void process_metrics(families& f, const node_snapshot& snap) {
   f.gauge("process_threads", "Threads of the node process.", {}, static_cast<double>(p.threads));
   f.gauge("process_start_time_seconds", "Start time of the node process (Unix time).", {},
           p.start_time_seconds);
+  // The denominators of the CPU and memory share alerts (docs/monitoring.md).
+  f.gauge("cwts_machine_cpus", "CPUs the node process may run on.", {},
+          static_cast<double>(p.machine_cpus));
+  if (p.machine_memory_bytes > 0)
+    f.gauge("cwts_machine_memory_bytes", "Memory of the machine (MemTotal).", {},
+            static_cast<double>(p.machine_memory_bytes));
 }
 
 // docs/supervision.md "Metrics": restarts by role and failure class (a
@@ -340,6 +346,24 @@ void kill_metrics(families& f, const node_snapshot& snap) {
               "Last kill: duration of each channel (oms, venue_cancel_all, ...) per node "
               "(and venue, for the venue channels).",
               std::move(l), s);
+    } else if (starts_with(key, "channel_failures.") || starts_with(key, "channel_retries.")) {
+      // channel_failures.<channel>[.<venue>]: this node's own channels.
+      bool failure = starts_with(key, "channel_failures.");
+      auto rest = key.substr(key.find('.') + 1);
+      labels l{{"channel", rest}};
+      if (auto dot = rest.find('.'); dot != std::string::npos) {
+        l["channel"] = rest.substr(0, dot);
+        l["venue"] = rest.substr(dot + 1);
+      }
+      if (failure)
+        f.counter("cwts_kill_channel_failures_total",
+                  "Kill channel attempts on this node that failed or left orders open, by "
+                  "channel (and venue).",
+                  std::move(l), static_cast<double>(v));
+      else
+        f.counter("cwts_kill_channel_retries_total",
+                  "Kill channel attempts on this node that were retries, by channel (and venue).",
+                  std::move(l), static_cast<double>(v));
     } else if (starts_with(key, "heartbeat_age_ms."))
       f.gauge("cwts_cluster_heartbeat_age_seconds", "Age of the last heartbeat from each peer.",
               {{"peer", key.substr(17)}}, static_cast<double>(v) / 1e3);
@@ -349,6 +373,29 @@ void kill_metrics(families& f, const node_snapshot& snap) {
   one(f, st, "kill", "cluster_size", "cwts_cluster_size", "Nodes in the cluster config.", false);
   one(f, st, "kill", "quorum_held", "cwts_cluster_quorum_held", "1 when a quorum is visible.",
       false);
+  one(f, st, "kill", "quorum_lost_halts", "cwts_cluster_quorum_lost_halts_total",
+      "Times this node halted itself because it could not see a quorum.", true);
+  one(f, st, "kill", "channels_escalated", "cwts_kill_channels_escalated_total",
+      "Venue kill channels not confirmed after their quick retries (escalated to the operator).",
+      true);
+}
+
+// The trading lease per leased role (docs/supervision.md "Trading lease").
+void lease_metrics(families& f, const node_status& st) {
+  auto l = st.stats.find("lease");
+  if (l == st.stats.end())
+    return;
+  for (auto& [key, v] : l->second.counters) {
+    if (starts_with(key, "held."))
+      f.gauge("cwts_lease_held", "1 while this node holds the trading lease for the role.",
+              {{"role", key.substr(5)}}, static_cast<double>(v));
+    else if (starts_with(key, "lapses."))
+      f.counter("cwts_lease_lost_total",
+                "Leases this node held that ran out without renewal (its gate closed).",
+                {{"role", key.substr(7)}}, static_cast<double>(v));
+  }
+  one(f, st, "lease", "mode_hold", "cwts_lease_holding",
+      "1 while this node tries to hold its leased roles (active), 0 standing by.", false);
 }
 
 } // namespace
@@ -369,6 +416,7 @@ std::string render_metrics(const node_snapshot& snap,
   market_data_metrics(f, snap.status);
   order_metrics(f, snap.status);
   kill_metrics(f, snap);
+  lease_metrics(f, snap.status);
   gpu_metrics(f, snap.status);
   for (auto& e : latencies)
     f.histogram(e.family, e.help, e.labels, e.histogram->snapshot());

@@ -9,9 +9,8 @@
 #include "caf/test/unit_test.hpp"
 
 #include <fstream>
-#include <regex>
 
-#include "tests/integration/admin/http_get.hpp"
+#include "tests/integration/admin/prometheus_support.hpp"
 #include "tests/integration/node/single_node.hpp"
 #include "tests/integration/node/stop_node.hpp"
 
@@ -20,35 +19,6 @@ using namespace cwts::itest;
 using namespace std::chrono_literals;
 
 namespace {
-
-uint16_t admin_port_of(child_process& node) {
-  auto line = node.wait_for_line(
-    stream::err, [](const std::string& l) { return l.find("event=admin_listening") != std::string::npos; },
-    20s);
-  if (!line)
-    return 0;
-  auto f = parse_fields(line->substr(line->find("event=")));
-  return static_cast<uint16_t>(std::stoi(f["port"]));
-}
-
-// docs/monitoring/prometheus.yml with its targets replaced by `port`.
-std::string scrape_config(const std::string& docs_dir, uint16_t port) {
-  auto text = read_file(docs_dir + "/prometheus.yml");
-  std::regex targets(R"(targets: \["127\.0\.0\.1:\d+"\])");
-  text = std::regex_replace(text, targets, "targets: [\"127.0.0.1:" + std::to_string(port) + "\"]");
-  text = std::regex_replace(text, std::regex("alerts.yml"), docs_dir + "/alerts.yml");
-  return text;
-}
-
-// The value of the first sample of an instant query, or "" when none.
-std::string query_value(uint16_t prom_port, const std::string& promql) {
-  auto r = http_get(prom_port, "/api/v1/query?query=" + url_encode(promql));
-  if (r.status != 200)
-    return "";
-  std::smatch m;
-  std::regex value(R"re("value":\[[0-9.]+,"([^"]+)"\])re");
-  return std::regex_search(r.body, m, value) ? m[1].str() : "";
-}
 
 bool reason_is(const std::string& body, const std::string& name, bool ok) {
   return body.find("{\"name\":\"" + name + "\",\"ok\":" + (ok ? "true" : "false"))

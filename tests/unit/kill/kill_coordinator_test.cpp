@@ -66,11 +66,20 @@ CAF_TEST(a_venue_channel_never_confirmed_is_escalated_and_keeps_retrying) {
   itest::wait_until([&] { return seen->cancel_all_calls.load() >= 7; }, std::chrono::seconds(4),
                     std::chrono::milliseconds(20));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 7); // confirmed at the 7th
-  int64_t escalated = -1;
+  std::map<std::string, int64_t> counters;
   (*self)->request(kill, std::chrono::seconds(5), stats_atom::value)
-    .receive([&](const actor_stats& s) { escalated = s.counters.at("channels_escalated"); },
+    .receive([&](const actor_stats& s) { counters = s.counters; },
              [](caf::error&) { CAF_FAIL("no stats"); });
-  CAF_CHECK_EQUAL(escalated, 1);
+  CAF_CHECK_EQUAL(counters["channels_escalated"], 1);
+  // What the alert rules read (cwts_kill_channel_failures_total and
+  // _retries_total): six attempts left orders open, six were retries.
+  CAF_CHECK_EQUAL(counters["channel_failures.venue_cancel_all.binance"], 6);
+  CAF_CHECK_EQUAL(counters["channel_retries.venue_cancel_all.binance"], 6);
+  // Every channel of this node is there from the wiring on, at 0 until it
+  // fails: a rule's increase() sees the first failure.
+  CAF_CHECK_EQUAL(counters.count("channel_failures.audit"), 1u);
+  CAF_CHECK_EQUAL(counters["channel_failures.audit"], 0);
+  CAF_CHECK_EQUAL(counters.count("channel_failures.venue_disconnect.binance"), 1u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CAF_CHECK_EQUAL(seen->cancel_all_calls.load(), 7); // no retry after the confirmation
   auto audit = read_text(dir + "/n1-audit.log");

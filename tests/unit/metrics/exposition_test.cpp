@@ -53,14 +53,25 @@ node_snapshot sample() {
                                         {"peers_seen", 0},
                                         {"quorum", 1},
                                         {"heartbeat_age_ms.n2", 120},
-                                        {"last.channel_ns.n1.oms", 150000}}};
+                                        {"last.channel_ns.n1.oms", 150000},
+                                        {"channels_escalated", 1},
+                                        {"quorum_lost_halts", 0},
+                                        {"channel_failures.venue_cancel_all.binance", 4},
+                                        {"channel_retries.venue_cancel_all.binance", 3},
+                                        {"channel_failures.oms", 1}}};
+  s.status.stats["lease"] = actor_stats{"lease",
+                                        {{"mode_hold", 1},
+                                         {"held.oms", 1},
+                                         {"held.connector.binance", 0},
+                                         {"lapses.connector.binance", 2},
+                                         {"renewals.oms", 40}}};
   s.status.stats["supervisor"] = actor_stats{"supervisor", {{"restarts.oms", 2}}};
   s.status.state = trading_state{node_id{"n1"}, trading_mode::active, kill_level::none, {}, {}};
   // The typed answers readiness and the health rules decide on.
   s.status.connectors[bn] = connector_status{true, false, false, {}, 400};
   s.status.oms = reset_precondition{"oms", true, ""};
   s.status.quorum = quorum_status{true, 0, 1};
-  s.process = metrics::process_stats{1.5, 0.5, 1 << 20, 1 << 22, 9, 17, 1.7e9};
+  s.process = metrics::process_stats{1.5, 0.5, 1 << 20, 1 << 22, 9, 17, 1.7e9, 4, 1 << 30};
   return s;
 }
 
@@ -93,6 +104,18 @@ CAF_TEST(exposition_maps_counters_to_named_families_with_the_node_label) {
   CAF_CHECK(has("cwts_kill_last_channel_seconds{channel=\"oms\",node=\"n1\",peer=\"n1\"} 0.00015"));
   CAF_CHECK(has("cwts_cluster_heartbeat_age_seconds{node=\"n1\",peer=\"n2\"} 0.12"));
   CAF_CHECK(has("process_resident_memory_bytes{node=\"n1\"} 1048576"));
+  // What the alert rules of docs/monitoring/alerts.yml read.
+  CAF_CHECK(has("cwts_machine_cpus{node=\"n1\"} 4"));
+  CAF_CHECK(has("cwts_machine_memory_bytes{node=\"n1\"} 1073741824"));
+  CAF_CHECK(has("cwts_kill_channels_escalated_total{node=\"n1\"} 1"));
+  CAF_CHECK(has("cwts_cluster_quorum_lost_halts_total{node=\"n1\"} 0"));
+  CAF_CHECK(has("cwts_kill_channel_failures_total{channel=\"venue_cancel_all\",node=\"n1\",venue=\"binance\"} 4"));
+  CAF_CHECK(has("cwts_kill_channel_retries_total{channel=\"venue_cancel_all\",node=\"n1\",venue=\"binance\"} 3"));
+  CAF_CHECK(has("cwts_kill_channel_failures_total{channel=\"oms\",node=\"n1\"} 1"));
+  CAF_CHECK(has("cwts_lease_holding{node=\"n1\"} 1"));
+  CAF_CHECK(has("cwts_lease_held{node=\"n1\",role=\"oms\"} 1"));
+  CAF_CHECK(has("cwts_lease_held{node=\"n1\",role=\"connector.binance\"} 0"));
+  CAF_CHECK(has("cwts_lease_lost_total{node=\"n1\",role=\"connector.binance\"} 2"));
   // The histogram: 1 us below 2^10 ns, 3 ms below 2^22 ns, both counted.
   CAF_CHECK(has("cwts_order_roundtrip_seconds_count{node=\"n1\"} 2"));
   CAF_CHECK(has("cwts_order_roundtrip_seconds_bucket{node=\"n1\",le=\"1.024e-06\"} 1"));

@@ -45,6 +45,14 @@ CAF_TEST(reads_boot_time) {
   CAF_CHECK(!parse_boot_time("cpu 1 2 3\n"));
 }
 
+CAF_TEST(reads_the_machine_memory_from_meminfo) {
+  CAF_CHECK_EQUAL(parse_mem_total("MemTotal:       24576000 kB\nMemFree: 1 kB\n").value_or(-1),
+                  int64_t{24576000} * 1024);
+  CAF_CHECK(!parse_mem_total("MemFree:  1 kB\n"));
+  CAF_CHECK(!parse_mem_total("MemTotal:  lots\n"));
+  CAF_CHECK(!parse_mem_total("MemTotal:  12 MB\n"));
+}
+
 CAF_TEST(live_values_follow_the_process) {
   std::string error;
   auto before = read_process_stats(error);
@@ -52,6 +60,8 @@ CAF_TEST(live_values_follow_the_process) {
   CAF_CHECK_GREATER(before->resident_bytes, 0);
   CAF_CHECK_GREATER_OR_EQUAL(before->threads, 1);
   CAF_CHECK_GREATER(before->start_time_seconds, 1.0e9);
+  CAF_CHECK_GREATER_OR_EQUAL(before->machine_cpus, 1);
+  CAF_CHECK_GREATER(before->machine_memory_bytes, before->resident_bytes);
   int fd = open("/dev/null", O_RDONLY);
   CAF_REQUIRE(fd >= 0);
   auto after = read_process_stats(error);
