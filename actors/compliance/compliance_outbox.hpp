@@ -26,19 +26,16 @@
 #include <string>
 #include <thread>
 
+#include "actors/connector/http_endpoint.hpp"
+
 struct sqlite3;
 
 namespace cwts::compliance {
 
-// http://host:port/path or https://host:port/path (the port defaults to 80 / 443).
-struct endpoint {
-  bool tls = false;
-  std::string host;
-  uint16_t port = 0;
-  std::string target = "/";
-};
-// nullopt with `error` (why) when `url` is not one of those forms.
-std::optional<endpoint> parse_endpoint(const std::string& url, std::string& error);
+using endpoint = connector::http_endpoint;
+inline std::optional<endpoint> parse_endpoint(const std::string& url, std::string& error) {
+  return connector::parse_http_endpoint(url, error);
+}
 
 struct outbox_config {
   std::string path; // the SQLite file
