@@ -8,6 +8,7 @@
 #include "messages/ids.hpp"
 #include "messages/symbol.hpp"
 #include "messages/time.hpp"
+#include "messages/trace.hpp"
 
 namespace cwts {
 
@@ -20,12 +21,15 @@ struct trade {
   bool buyer_is_maker = false;
   timestamp_ns ts_event; // exchange trade time
   timestamp_ns ts_init;  // when we received it
+  // The trace this tick starts (the connector's tick span is its parent
+  // for the validator); an order decided on it carries the same trace.
+  trace::trace_context trace{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trade& x) {
   return f(caf::meta::type_name("trade"), x.sym, x.id, x.px, x.quantity, x.buyer_is_maker,
-           x.ts_event, x.ts_init);
+           x.ts_event, x.ts_init, x.trace);
 }
 
 // Best bid and ask of one symbol: from Binance "<symbol>@bookTicker" or from

@@ -12,6 +12,7 @@
 #include "messages/ids.hpp"
 #include "messages/symbol.hpp"
 #include "messages/time.hpp"
+#include "messages/trace.hpp"
 
 namespace cwts {
 
@@ -93,6 +94,9 @@ struct order_request {
   // connector refuses an epoch older than one its node granted (fencing,
   // docs/supervision.md "Trading lease").
   int64_t lease_epoch = 0;
+  // The trace of the tick that led to this order; its span is the hop that
+  // sent it (strategy, risk, OMS: each records its own and passes it on).
+  trace::trace_context trace{};
 };
 
 // Command: cancel one order.
@@ -149,7 +153,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
   return f(caf::meta::type_name("order_request"), x.id, x.strategy, x.account, x.sym, x.order_side,
            x.type, x.tif, x.limit_price, x.quantity, x.ts_init, x.flatten, x.venue,
-           x.lease_epoch);
+           x.lease_epoch, x.trace);
 }
 
 template <class Inspector>

@@ -21,6 +21,7 @@
 #include "common/order_gate.hpp"
 #include "common/sender_guard.hpp"
 #include "common/serial_worker.hpp"
+#include "common/trace/recorder.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -276,7 +277,14 @@ caf::message_handler open_handlers(connector_ptr self) {
       // send (on the worker for REST).
       auto fence = st.fence;
       on_order_channel(self, [req, gate, fence](venue_adapter& a) {
-        return connector::place_fenced(a, *fence, gate, req);
+        // The venue_send span (docs/tracing.md): the call to the venue, a
+        // REST round trip or a WebSocket API write (its answer is the OMS's
+        // venue_ack).
+        auto started = wall_clock_now().ns;
+        auto out = connector::place_fenced(a, *fence, gate, req);
+        trace::record(req.trace, trace::hop::venue_send, req.id.value, started,
+                      wall_clock_now().ns);
+        return out;
       });
     },
     [=](disconnect_atom, const kill_command& cmd) -> caf::result<channel_result> {

@@ -23,6 +23,7 @@
 #include "actors/connector/market_source.hpp"
 #include "actors/connector/ws_client.hpp"
 #include "actors/connector/ws_reconnector.hpp"
+#include "common/trace/recorder.hpp"
 #include "messages/market_data.hpp"
 
 namespace cwts::connector {
@@ -193,6 +194,11 @@ public:
     market_batch out;
     out.trades.reserve(batch.trades.size());
     std::swap(out, batch);
+    // Each trade starts its trace here (docs/tracing.md): the tick span runs
+    // from its receipt to this hand-over to the validator.
+    auto now = wall_clock_now().ns;
+    for (auto& t : out.trades)
+      t.trace = trace::record_tick(t.ts_init.ns, now);
     on_batch_(std::move(out));
   }
 

@@ -170,6 +170,9 @@ void on_report(oms_ptr self, const execution_report& rep) {
   if (!upd.changed())
     return;
   venue_answered(self, upd.id, true);
+  if (const auto* rec = self->state.store.find(upd.id))
+    self->state.traces.changed(upd.id, rec->status, upd.has_fill(), rep.ts_init.ns,
+                               wall_clock_now().ns);
   oms::event_context ctx{"venue", {}, {}, {}, rep.ts_event, {}};
   ctx.clock = connector_clock(self);
   if (rep.status == order_status::rejected)
@@ -212,6 +215,8 @@ void on_venue_reject(oms_ptr self, const order_reject& rej) {
   auto upd = self->state.store.apply(rej);
   if (!upd.changed())
     return;
+  self->state.traces.changed(upd.id, order_status::rejected, false, rej.ts_init.ns,
+                             wall_clock_now().ns);
   oms::event_context ctx{"venue", {}, to_string(rej.reason), {}, {}, {}};
   ctx.clock = connector_clock(self);
   journal_change(self, upd.id, upd.previous, {}, {}, ctx);

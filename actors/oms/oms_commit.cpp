@@ -148,10 +148,12 @@ void send_to_venue(oms_ptr self, const order_request& req, int64_t epoch, bool r
   if (st.sent_at.size() >= 65536)
     st.sent_at.erase(st.sent_at.begin());
   st.sent_at[req.id] = monotonic_ns();
+  auto entered = wall_clock_now().ns; // the oms_send span: held for its commit included
   // The connector is looked up as the order leaves, not at admission: a
   // rewire while it was held names another one (or none).
-  auto leave = [self, replacement](order_request out, int64_t stamped) {
+  auto leave = [self, replacement, entered](order_request out, int64_t stamped) {
     auto& st = self->state;
+    out.trace = st.traces.sent(out, entered, wall_clock_now().ns);
     ++st.orders_sent;
     auto* link = link_of(self, out.venue);
     ++link->orders_sent; // may_send (or the held order's check) found the link
@@ -210,6 +212,7 @@ void reject(oms_ptr self, const order_request& req, reject_reason reason, std::s
             bool journaled, const client_order_id& related) {
   count_reject(self, reason);
   order_reject rej{req.id, req.sym, reason, std::move(detail), wall_clock_now(), req.venue};
+  self->state.traces.refused(req, rej.ts_init.ns);
   const auto* rec = self->state.store.find(req.id);
   auto previous = rec ? rec->status : order_status::pending_new;
   auto upd = self->state.store.apply(rej);

@@ -32,6 +32,10 @@ caf::result<channel_result> cancel_all(oms_ptr self, const kill_command& cmd) {
   for (auto& m : cancels)
     if (m.previous != order_status::pending_cancel)
       journal_change(self, m.cancel.id, m.previous, {}, {}, ctx);
+  // The kill that ended each order, in its trace (docs/tracing.md).
+  auto marked = wall_clock_now().ns;
+  for (auto& m : cancels)
+    st.traces.killed(m.cancel.id, now.ns, marked);
   channel_result r{cmd.id, st.cfg.self, "oms", true, 0, 0, static_cast<int64_t>(cancels.size()),
                    -1, ""};
   if (cmd.scope != kill_scope::strategy || cancels.empty()) {

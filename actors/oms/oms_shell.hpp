@@ -18,6 +18,7 @@
 #include "actors/oms/oms_phase.hpp"
 #include "actors/oms/order_journal.hpp"
 #include "actors/oms/order_store.hpp"
+#include "actors/oms/order_traces.hpp"
 #include "actors/oms/reconciler.hpp"
 #include "common/metrics/latency_histogram.hpp"
 #include "common/sender_guard.hpp"
@@ -112,6 +113,8 @@ struct oms_state {
   int64_t acks = 0;
   std::map<std::string, int64_t> rejects_by_reason;
   std::map<client_order_id, int64_t> sent_at;
+  // The orders' traces after they left (order_traces.hpp, docs/tracing.md).
+  oms::order_traces traces;
   metrics::latency_histogram* roundtrip = nullptr;
   // Amends: original id -> replacement waiting for the original's cancel.
   std::map<client_order_id, order_request> amends;

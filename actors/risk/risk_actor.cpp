@@ -12,6 +12,7 @@
 #include "common/metrics/latency_registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/node_kill_request.hpp"
+#include "common/trace/recorder.hpp"
 #include "messages/registry.hpp"
 
 namespace cwts {
@@ -97,17 +98,35 @@ void send_reject_summaries(risk_ptr self) {
   }
 }
 
+// The check's span (docs/tracing.md), passed or not; the order goes on
+// under it; a refused one ends there with a reject span.
+order_request checked(const order_request& req, int64_t started_ns, bool passed) {
+  auto out = req;
+  auto now = wall_clock_now().ns;
+  out.trace = trace::record(req.trace, trace::hop::risk_check, req.id.value, started_ns, now);
+  if (!passed)
+    trace::record(out.trace, trace::hop::reject, req.id.value, now, now);
+  return out;
+}
+
 void on_order(risk_ptr self, const order_request& req) {
-  if (admit(self, req))
-    self->send(self->state.oms, req);
+  auto started = wall_clock_now().ns;
+  bool passed = admit(self, req);
+  auto out = checked(req, started, passed);
+  if (passed)
+    self->send(self->state.oms, std::move(out));
 }
 
 // An amend's replacement passes every rule like a new order (DESIGN.md:
 // "every order and every amend"); the original's exposure stays counted until
 // the venue confirms its cancel, so the check is on the worst case.
 void on_amend(risk_ptr self, const amend_request& a) {
-  if (admit(self, a.replacement))
-    self->send(self->state.oms, a);
+  auto started = wall_clock_now().ns;
+  bool passed = admit(self, a.replacement);
+  auto out = a;
+  out.replacement = checked(a.replacement, started, passed);
+  if (passed)
+    self->send(self->state.oms, std::move(out));
 }
 
 // Cancels only lower risk: they always pass (15c3-5 leaves them free), but

@@ -13,6 +13,7 @@
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 #include "common/sender_guard.hpp"
+#include "common/trace/recorder.hpp"
 
 namespace cwts {
 
@@ -58,13 +59,21 @@ struct strategy_state {
 
 using strategy_ptr = caf::stateful_actor<strategy_state>*;
 
-void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions) {
+// `tick`: the trace of the trade the actions were decided on (docs/tracing.md);
+// each new order records its decide span (from `decided_from_ns`) under it.
+void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions,
+              const trace::trace_context& tick = {}, int64_t decided_from_ns = 0) {
   if (self->state.stopped) {
     self->state.dropped_stopped += static_cast<int64_t>(actions.size());
     return;
   }
+  auto decided = [&](order_request& o) {
+    o.trace = trace::record(tick, trace::hop::decide, o.id.value, decided_from_ns,
+                            wall_clock_now().ns);
+  };
   for (auto& a : actions) {
     if (auto* o = std::get_if<order_request>(&a)) {
+      decided(*o);
       ++self->state.orders;
       if (self->state.risk)
         self->send(self->state.risk, *o);
@@ -73,6 +82,7 @@ void dispatch(strategy_ptr self, std::vector<strategy::strategy_action> actions)
       if (self->state.risk)
         self->send(self->state.risk, *c);
     } else if (auto* m = std::get_if<amend_request>(&a)) {
+      decided(m->replacement);
       ++self->state.amends;
       if (self->state.risk)
         self->send(self->state.risk, *m);
@@ -88,9 +98,10 @@ strategy::market_maker* maker(strategy_ptr self, const venue_name& venue, const 
 // A validated trade reaches every maker of its symbol, at every venue.
 void on_trade(strategy_ptr self, const trade& t) {
   ++self->state.trades_seen;
+  auto now = wall_clock_now();
   for (auto& [key, mm] : self->state.makers)
     if (key.second == t.sym)
-      dispatch(self, mm->on_trade(t, wall_clock_now()));
+      dispatch(self, mm->on_trade(t, now), t.trace, now.ns);
 }
 
 // Stats keys: "<SYM>" for the first venue's makers, "<venue>.<SYM>" for

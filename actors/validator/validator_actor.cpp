@@ -8,6 +8,7 @@
 
 #include "common/node_kill_request.hpp"
 #include "common/sender_guard.hpp"
+#include "common/trace/recorder.hpp"
 #include "messages/registry.hpp"
 #include "common/metrics/measured_behavior.hpp"
 
@@ -49,10 +50,13 @@ bool accept(validator_ptr self, const trade& t, timestamp_ns now) {
 }
 
 void on_trade(validator_ptr self, const trade& t) {
-  if (!accept(self, t, wall_clock_now()))
+  auto now = wall_clock_now();
+  if (!accept(self, t, now))
     return;
+  auto out = t;
+  out.trace = trace::record(t.trace, trace::hop::validate, {}, now.ns, wall_clock_now().ns);
   for (auto& s : self->state.subscribers)
-    self->send(s, t);
+    self->send(s, out);
 }
 
 // A burst from the connector: every trade and top checked, the clean trades
@@ -77,6 +81,10 @@ void on_batch(validator_ptr self, market_batch& b) {
     return;
   ++st.batches_out;
   st.trades_out += clean.size();
+  // The validate span of each tick: from the batch's arrival to its hand-over.
+  auto passed = wall_clock_now().ns;
+  for (auto& t : clean)
+    t.trace = trace::record(t.trace, trace::hop::validate, {}, now.ns, passed);
   for (std::size_t i = 0; i + 1 < st.subscribers.size(); ++i)
     self->send(st.subscribers[i], clean);
   if (!st.subscribers.empty())

@@ -78,8 +78,11 @@ void span_exporter::pass() {
   span_record r;
   for (;;) {
     batch.clear();
-    while (batch.size() < cfg_.batch_max && ring_.pop(r))
+    while (batch.size() < cfg_.batch_max && ring_.pop(r)) {
       batch.push_back(r);
+      if (cfg_.index)
+        cfg_.index->add(r);
+    }
     if (batch.empty())
       return;
     auto body = otlp_json(cfg_.node, batch.data(), batch.size());

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "actors/connector/http_endpoint.hpp"
+#include "common/trace/span_index.hpp"
 #include "common/trace/span_ring.hpp"
 
 namespace cwts::connector {
@@ -37,6 +38,7 @@ struct exporter_config {
   size_t batch_max = 512;
   size_t pending_max = 16; // failed batches kept for the next try
   std::chrono::milliseconds request_timeout{2'000};
+  span_index* index = nullptr; // also given every span taken off the ring (may be none)
 };
 
 struct exporter_stats {

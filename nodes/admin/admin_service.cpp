@@ -12,6 +12,7 @@
 #include "nodes/admin/introspection.hpp"
 #include "nodes/admin/operator_api.hpp"
 #include "nodes/admin/readiness.hpp"
+#include "nodes/admin/trace_api.hpp"
 
 namespace cwts::admin {
 
@@ -114,7 +115,7 @@ caf::actor local_role(caf::actor_system& sys, const role_directory& dir, const s
 constexpr const char* all_paths =
   "\"paths\":[\"GET /metrics\",\"GET /healthz\",\"GET /readyz\",\"GET /api/nodes\","
   "\"GET /api/actors\",\"GET /api/actors/<role>\",\"GET /api/orders\",\"GET /api/positions\","
-  "\"GET /api/risk\",\"GET /api/kill\",\"GET /api/book/<symbol>\",\"POST /api/kill\","
+  "\"GET /api/risk\",\"GET /api/kill\",\"GET /api/book/<symbol>\",\"GET /api/trace?order=<id>\",\"POST /api/kill\","
   "\"POST /api/reset\",\"POST /api/drill/crash/<role>\"]";
 
 } // namespace
@@ -153,6 +154,8 @@ http_reply admin_service::handle(const http_request& req) {
     return json(200, "{\"node\":\"" + cfg_.node + "\",\"alive\":true}");
   if (target.rfind("/api/book/", 0) == 0)
     return handle_book(target.substr(10), query);
+  if (target == "/api/trace")
+    return handle_trace(query);
   auto snap = collect(impl_->sys, impl_->supervisor, cfg_.node, cfg_.collect_timeout);
   {
     std::lock_guard<std::mutex> guard(health_mutex_);
@@ -162,7 +165,8 @@ http_reply admin_service::handle(const http_request& req) {
     return http_reply{200, "text/plain; version=0.0.4; charset=utf-8",
                       render_metrics(snap, metrics::latency_registry::global().entries(),
                                      metrics::actor_meters::global().all())
-                        + refused_metrics()};
+                        + refused_metrics()
+                        + (cfg_.tracing ? trace_metrics(cfg_.node, cfg_.tracing->stats()) : "")};
   if (target == "/readyz") {
     double stale = cfg_.health.stale_data_s > 0 ? cfg_.health.stale_data_s : cfg_.stale_after_s;
     auto r = check_readiness(snap, stale);
@@ -186,6 +190,18 @@ http_reply admin_service::handle(const http_request& req) {
   if (target == "/api/kill")
     return json(200, api_kill(snap));
   return json(404, std::string("{\"error\":\"unknown path\",") + all_paths + "}");
+}
+
+http_reply admin_service::handle_trace(const std::string& query) {
+  std::string why;
+  auto order = trace_order_param(query, why);
+  if (!order) {
+    ++bad_bodies_;
+    return json(400, json_error(why));
+  }
+  if (!cfg_.tracing)
+    return json(404, json_error("tracing is off on this node ([trace] enabled=off)"));
+  return json(200, api_trace(cfg_.node, *order, cfg_.tracing->index().by_order(*order)));
 }
 
 http_reply admin_service::handle_book(const std::string& symbol, const std::string& query) {

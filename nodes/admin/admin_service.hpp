@@ -27,6 +27,7 @@
 #include "caf/fwd.hpp"
 
 #include "common/node_kill.hpp"
+#include "common/trace/process_tracing.hpp"
 #include "nodes/admin/health_rules.hpp"
 #include "nodes/admin/http_server.hpp"
 
@@ -50,6 +51,8 @@ struct admin_config {
   // max-connections, request-deadline-ms).
   std::size_t max_connections = 64;
   std::chrono::milliseconds request_deadline{5'000};
+  // This process's tracing (docs/tracing.md); none: tracing is off.
+  const trace::process_tracing* tracing = nullptr;
 };
 
 class admin_service {
@@ -67,6 +70,7 @@ private:
   http_reply handle(const http_request& req);
   http_reply handle_post(const std::string& path, const std::string& body);
   http_reply handle_book(const std::string& symbol, const std::string& query);
+  http_reply handle_trace(const std::string& query);
   std::string refused_metrics() const;
   void health_loop();
 

@@ -33,6 +33,10 @@ const std::vector<command_spec>& command_specs() {
      2, 2},
     {"status", "status", "the kill coordinator's view: trading state and counters (/api/kill)", 0,
      0},
+    {"trace", "trace <order-id> [HOST:PORT ...]",
+     "one order's hops from tick to fill across nodes: this node's spans and those of the "
+     "admin ports named (/api/trace)",
+     1, 9},
     {"connect", "connect HOST:PORT", "switch to another node's admin port", 1, 1},
     {"quit", "quit", "leave the console (also: exit, Ctrl-D)", 0, 0},
   };

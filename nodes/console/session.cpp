@@ -9,6 +9,7 @@
 #include "messages/time.hpp"
 #include "nodes/console/load_view.hpp"
 #include "nodes/console/signed_command.hpp"
+#include "nodes/console/trace_view.hpp"
 
 namespace cwts::console {
 
@@ -103,7 +104,30 @@ outcome console_session::execute(const parsed_command& cmd) {
     return drill(cmd);
   if (n == "connect")
     return connect(cmd);
+  if (n == "trace")
+    return trace(cmd);
   return failure(exit_code::usage, "unknown command '" + n + "' (try: help)");
+}
+
+// The order's spans from this node and the admin ports named after it.
+outcome console_session::trace(const parsed_command& cmd) {
+  std::vector<admin_address> nodes{client_.address()};
+  for (size_t i = 1; i < cmd.args.size(); ++i) {
+    std::string error;
+    auto a = parse_admin_address(cmd.args[i], error);
+    if (!a)
+      return failure(exit_code::usage, "trace: " + error);
+    nodes.push_back(*a);
+  }
+  auto got = gather_trace(nodes, cmd.args[0], client_.timeout());
+  if (got.reached == 0)
+    return failure(exit_code::unreachable, "trace: no node answered: " + got.notes.front());
+  outcome o;
+  o.out = options_.json || cmd.json ? trace_json(cmd.args[0], got.spans)
+                                    : render_trace(cmd.args[0], got.spans);
+  for (auto& n : got.notes)
+    o.out += "note: " + n + "\n";
+  return o;
 }
 
 // Two /api/actors answers `seconds` apart: the interval is the measurement

@@ -68,6 +68,7 @@ private:
   outcome reset(const parsed_command& cmd);
   outcome drill(const parsed_command& cmd);
   outcome connect(const parsed_command& cmd);
+  outcome trace(const parsed_command& cmd);
   outcome command_answer(const admin_response& r, const parsed_command& cmd);
 
   admin_client client_;

@@ -45,6 +45,7 @@
 #include "nodes/cwts/keys_command.hpp"
 #include "nodes/cwts/report_controls_command.hpp"
 #include "nodes/cwts/report_orders_command.hpp"
+#include "nodes/cwts/trace_command.hpp"
 #include "nodes/status/node_status.hpp"
 #include "nodes/transport/node_transport.hpp"
 
@@ -66,6 +67,8 @@ constexpr const char* usage =
   "          merged by time (cwts report orders --help, docs/reporting.md)\n"
   "  report controls --day=YYYY-MM-DD --out=DIR [--node-config=INI ...]   one day's\n"
   "          pre-trade controls report, JSON and HTML (cwts report controls --help)\n"
+  "  trace   <client-order-id> (--admin=HOST:PORT[,...] | --config=CLUSTER)   one order's\n"
+  "          hops, tick to fill, across the nodes (cwts trace --help, docs/tracing.md)\n"
   "  archive rotate|verify|prune|list --dir=DIR   a node's archive: retention, chained\n"
   "          hashes (cwts archive --help)\n"
   "  audit-verify --file=PATH[,...] [--operators=INI] [--anchor=PEER_ANCHOR[,...]]\n"
@@ -459,6 +462,8 @@ int main(int argc, char** argv) {
     return cwts::run_drill_command(argc - 1, argv + 1);
   if (command == "archive")
     return cwts::run_archive_command(argc - 1, argv + 1);
+  if (command == "trace")
+    return cwts::run_trace_command(argc - 1, argv + 1);
   if (command == "report" && argc > 2 && std::string(argv[2]) == "controls")
     return cwts::run_report_controls_command(argc - 2, argv + 2);
   if (command == "report" && argc > 2 && std::string(argv[2]) == "orders")

@@ -148,6 +148,19 @@ node_config::node_config() {
     .add(c.retry_min_ms, "retry-min-ms", "first retry's wait, doubled per failure")
     .add(c.retry_max_ms, "retry-max-ms", "longest wait between retries")
     .add(c.max_pending, "max-pending", "undelivered notifications kept; one more is refused");
+  auto& tr = raw_trace_; // docs/tracing.md "Config"
+  opt_group{custom_options_, "trace"}
+    .add(tr.enabled, "enabled", "on: record the order path's spans (off: nothing recorded)")
+    .add(tr.collector, "collector",
+         "OTLP/HTTP collector, http(s)://host:port/v1/traces (empty: span files in dir)")
+    .add(tr.ca_file, "ca-file", "https: CA file (PEM) of the collector")
+    .add(tr.dir, "dir", "span files without a collector; <node-id> is replaced")
+    .add(tr.sample_ratio, "sample-ratio", "share of ticks whose trace is recorded, 0..1")
+    .add(tr.ring_spans, "ring-spans", "spans waiting for the exporter; one more is dropped")
+    .add(tr.batch_spans, "batch-spans", "spans per OTLP request or file line")
+    .add(tr.flush_interval, "flush-interval-ms", "the exporter ships this often")
+    .add(tr.file_max_mb, "file-max-mb", "a span file is rotated past this size")
+    .add(tr.files_kept, "files-kept", "rotated span files kept");
   auto& rt = raw_retention_; // docs/retention.md "Config"
   opt_group{custom_options_, "retention"}
     .add(rt.archive_dir, "archive-dir", "archive folder; <node-id> is replaced (empty: no archiving)")
@@ -275,6 +288,58 @@ bool node_config::read_compliance(node_settings& s, std::string& error) const {
   return compliance::parse_compliance_config(raw_compliance_, path, s.compliance, error);
 }
 
+// [trace] (docs/tracing.md): the collector's URL parsed, the span files'
+// folder made only when they are the sink.
+bool node_config::read_trace(node_settings& s, std::string& error) const {
+  using namespace std::chrono_literals;
+  using config_detail::in_range;
+  using config_detail::within;
+  const auto& r = raw_trace_;
+  auto& t = s.trace;
+  if (r.enabled != "on" && r.enabled != "off") {
+    error = "trace.enabled: '" + r.enabled + "' is not on or off";
+    return false;
+  }
+  t.enabled = r.enabled == "on";
+  char* end = nullptr;
+  double ratio = std::strtod(r.sample_ratio.text.c_str(), &end);
+  if (r.sample_ratio.text.empty() || *end != '\0' || !(ratio >= 0.0 && ratio <= 1.0)) {
+    error = "trace.sample-ratio: '" + r.sample_ratio.text + "' is not a number within 0..1";
+    return false;
+  }
+  t.sample_ratio = ratio;
+  if (!in_range("trace.ring-spans", r.ring_spans, 64, 1 << 24, error)
+      || !in_range("trace.batch-spans", r.batch_spans, 1, 65536, error)
+      || !within("trace.flush-interval-ms", r.flush_interval, 10ms, 60s, error)
+      || !in_range("trace.file-max-mb", r.file_max_mb, 1, 4096, error)
+      || !in_range("trace.files-kept", r.files_kept, 1, 1000, error))
+    return false;
+  t.ring_spans = static_cast<size_t>(r.ring_spans);
+  auto& e = t.exporter;
+  e.node = s.self.value;
+  e.batch_max = static_cast<size_t>(r.batch_spans);
+  e.interval = r.flush_interval;
+  e.file_max_bytes = static_cast<size_t>(r.file_max_mb) << 20;
+  e.files_kept = static_cast<int>(r.files_kept);
+  e.ca_file = r.ca_file;
+  if (!r.collector.empty()) {
+    e.collector = connector::parse_http_endpoint(r.collector, error);
+    if (!e.collector) {
+      error = "trace.collector: " + error;
+      return false;
+    }
+    return true;
+  }
+  if (!t.enabled)
+    return true;
+  // The folder for the files: resolved and made like every node file.
+  std::string probe;
+  if (!node_file_path("trace.dir", r.dir + "/spans", s.self, probe, error))
+    return false;
+  e.dir = std::filesystem::path(probe).parent_path().string();
+  return true;
+}
+
 // [retention] (reporting/archive/retention_config.hpp): paths resolved like
 // every node file (<node-id>, folders made).
 bool node_config::read_retention(node_settings& s, std::string& error) const {
@@ -332,7 +397,7 @@ std::optional<node_settings> node_config::settings(std::string& error) const {
       && read_auto_triggers(s, error) && read_admin(s, error)
       && gpu::parse_gpu_settings(raw_gpu_, s.venue.symbols, s.gpu, error)
       && read_supervision(s, error) && read_members(s, error) && read_compliance(s, error)
-      && read_retention(s, error))
+      && read_retention(s, error) && read_trace(s, error))
     return s;
   return std::nullopt;
 }

@@ -27,6 +27,7 @@
 #include "nodes/node/number_option.hpp"
 #include "reporting/archive/retention_config.hpp"
 #include "common/cluster_members.hpp"
+#include "common/trace/span_exporter.hpp"
 #include "common/operator_auth.hpp"
 #include "messages/decimal.hpp"
 #include "messages/ids.hpp"
@@ -178,6 +179,15 @@ struct supervision_settings {
   std::chrono::milliseconds failover_after{3000};
 };
 
+// [trace] (docs/tracing.md): the order path's spans, recorded into a ring
+// and shipped by the exporter thread.
+struct trace_settings {
+  bool enabled = true;
+  double sample_ratio = 1.0;  // share of ticks that start a sampled trace
+  size_t ring_spans = 65536;  // spans waiting for the exporter; a full ring drops
+  trace::exporter_config exporter; // node, collector or span files, batching
+};
+
 struct node_settings {
   node_id self;
   std::set<std::string> roles; // "gateway", "trading"
@@ -220,6 +230,7 @@ struct node_settings {
   gpu::gpu_settings gpu;
   supervision_settings supervision;
   lease_settings lease; // [lease] (docs/supervision.md "Trading lease")
+  trace_settings trace; // [trace] (docs/tracing.md)
 
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
   // Every venue of this node, the first one first.
@@ -294,6 +305,7 @@ private:
   bool read_admin(node_settings& s, std::string& error) const;
   bool read_supervision(node_settings& s, std::string& error) const;
   bool read_compliance(node_settings& s, std::string& error) const;
+  bool read_trace(node_settings& s, std::string& error) const;
   bool read_retention(node_settings& s, std::string& error) const;
 
   // What CAF cannot bind to a setting directly: text to parse (decimals,
@@ -348,6 +360,20 @@ private:
     int64_t lease_drift_ppm = 1000;
     std::string lease_state_path = "run/<node-id>-lease.state";
   };
+  // [trace] as given; read_trace checks and converts it.
+  struct raw_trace_options {
+    std::string enabled = "on";
+    std::string collector; // empty: span files in `dir`
+    std::string ca_file;
+    std::string dir = "run/trace-<node-id>";
+    config_detail::number_text sample_ratio{"1"};
+    int64_t ring_spans = 65536;
+    int64_t batch_spans = 512;
+    std::chrono::milliseconds flush_interval{200};
+    int64_t file_max_mb = 16;
+    int64_t files_kept = 4;
+  };
+  raw_trace_options raw_trace_;
   raw_options raw_;
   // The options that need no conversion bind straight into these settings
   // (durations through nodes/node/duration_option.hpp): each default is the

@@ -14,6 +14,7 @@
 
 #include "actors/kill/halt_state.hpp"
 #include "actors/supervisor/supervisor_actor.hpp"
+#include "common/trace/process_tracing.hpp"
 #include "nodes/admin/admin_service.hpp"
 #include "nodes/node/cluster_link.hpp"
 #include "nodes/node/node_config.hpp"
@@ -176,6 +177,18 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
     for (auto& role : cwts::lease_roles(venues))
       lease.add_role(role);
   }
+  // Declared before the actor system: its actors record into the ring until
+  // the system is gone (docs/tracing.md).
+  std::optional<cwts::trace::process_tracing> tracing;
+  if (auto& t = settings->trace; t.enabled) {
+    tracing.emplace(t.ring_spans, t.sample_ratio, t.exporter);
+    auto& c = t.exporter.collector;
+    spdlog::info("event=tracing_started sink={} sample_ratio={} ring_spans={}",
+                 c ? (c->tls ? "https://" : "http://") + c->host + ":" + std::to_string(c->port)
+                       + c->target
+                   : tracing->exporter().file_path(),
+                 t.sample_ratio, t.ring_spans);
+  }
   caf::actor_system sys{cfg};
   caf::actor supervisor;
   try {
@@ -213,6 +226,7 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
   // The admin port (docs/monitoring.md): a port that cannot be bound stops
   // the node, as a cluster port that cannot be published does.
   auto admin_cfg = cwts::make_admin_config(*settings); // node_roles.cpp
+  admin_cfg.tracing = tracing ? &*tracing : nullptr;
   cwts::admin::admin_service admin(sys, supervisor, admin_cfg);
   if (!admin.start(error)) {
     spdlog::critical("event=admin_listen_failed host={} port={} error=\"{}\"", admin_cfg.host,

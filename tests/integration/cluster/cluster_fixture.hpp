@@ -27,8 +27,10 @@ struct cluster_fixture {
   std::vector<uint16_t> cluster_ports; // per node of `ids`
   int failures = 0;
 
-  // `standby`: cluster-4's layout (tr2 stands by for tr1).
-  cluster_fixture(const std::string& name, bool standby, bool tls = true, bool more_venues = false)
+  // `standby`: cluster-4's layout (tr2 stands by for tr1). `node_args`: more
+  // options given to every node.
+  cluster_fixture(const std::string& name, bool standby, bool tls = true, bool more_venues = false,
+                  const std::string& node_args = "")
     : dir(make_test_dir(name)), file(dir + "/cluster.ini") {
     ids = standby ? std::vector<std::string>{"gw1", "tr1", "w1", "tr2"}
                   : std::vector<std::string>{"gw1", "tr1", "w1"};
@@ -47,7 +49,7 @@ struct cluster_fixture {
     out << "\"\nready-timeout-ms = 60000\nnode-args = --kill.required-roles=[\"oms\",\"connector\"] "
            "--kill.role-lost-halt-ms=10000 --operators.file=" << keys_dir() << "/operators.ini "
            "--kill.node-key-file=" << keys_dir() << "/nodes/node-<node-id>.pem"
-        << "\n\n[tls]\nenabled = " << (tls ? "true" : "false")
+        << (node_args.empty() ? "" : " " + node_args) << "\n\n[tls]\nenabled = " << (tls ? "true" : "false")
         << "\ncerts-dir = \"" << (tls ? keys_dir() + "/certs" : dir + "/certs")
         << "\"\n\n[venue]\nconfig = \"" << config_dir
         << "/venue.ini\"\nport = 0\nspeed = 300\ncredentials-file = \"" << config_dir
