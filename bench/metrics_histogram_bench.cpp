@@ -21,9 +21,13 @@
 
 #include <prometheus/histogram.h>
 
+#include "bench/bench_args.hpp"
 #include "common/metrics/latency_histogram.hpp"
 
 namespace {
+
+using cwts::bench::arg;
+using cwts::bench::median;
 
 using clock_type = std::chrono::steady_clock;
 
@@ -108,18 +112,7 @@ results run(const std::vector<int64_t>& v, int threads, int rounds,
   return out;
 }
 
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
 
-long arg(int argc, char** argv, const char* name, long fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      return std::stol(argv[i] + prefix.size());
-  return fallback;
-}
 
 } // namespace
 

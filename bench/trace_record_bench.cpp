@@ -18,25 +18,18 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_args.hpp"
 #include "common/trace/span_ring.hpp"
 
 namespace {
 
+using cwts::bench::arg;
+using cwts::bench::median;
+
 using namespace cwts::trace;
 using clock_type = std::chrono::steady_clock;
 
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
 
-long arg(int argc, char** argv, const char* name, long fallback) {
-  std::string prefix = std::string("--") + name + "=";
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
-      return std::stol(argv[i] + prefix.size());
-  return fallback;
-}
 
 enum class what { copy_baseline, push, hop };
 

@@ -29,10 +29,14 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "bench/bench_args.hpp"
 #include "common/hmac.hpp"
 #include "tests/integration/support/venue_child.hpp"
 
 namespace {
+
+using cwts::bench::arg;
+using cwts::bench::median;
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -105,10 +109,6 @@ struct bench_venue {
 constexpr const char* order_params = "symbol=USDCHF&side=BUY&type=LIMIT&timeInForce=IOC"
                                      "&quantity=10&price=0.5000&newOrderRespType=FULL";
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 // Orders/s of `n` signed POST /api/v3/order on one keep-alive connection;
 // -1 when any reply is not 200.

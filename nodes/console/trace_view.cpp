@@ -6,9 +6,8 @@
 #include <set>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "nodes/admin/json_writer.hpp"
 #include "nodes/console/table.hpp"
 
 namespace cwts::console {
@@ -93,33 +92,26 @@ std::string render_trace(const std::string& order, const std::vector<trace_span>
 }
 
 std::string trace_json(const std::string& order, const std::vector<trace_span>& spans) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  auto kv = [&](const char* k, const std::string& v) {
-    w.Key(k);
-    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-  };
-  w.StartObject();
-  kv("order", order);
-  w.Key("spans");
-  w.StartArray();
-  for (auto& s : spans) {
-    w.StartObject();
-    kv("node", s.node);
-    kv("trace_id", s.trace_id);
-    kv("span_id", s.span_id);
-    kv("parent_span_id", s.parent_span_id);
-    kv("name", s.name);
-    w.Key("start_ns");
-    w.Int64(s.start_ns);
-    w.Key("end_ns");
-    w.Int64(s.end_ns);
-    kv("order", s.order);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(buf.GetString()) + "\n";
+  namespace json = admin::json;
+  return json::doc([&](json::writer& w) {
+           json::kv(w, "order", order);
+           w.Key("spans");
+           w.StartArray();
+           for (auto& s : spans) {
+             w.StartObject();
+             json::kv(w, "node", s.node);
+             json::kv(w, "trace_id", s.trace_id);
+             json::kv(w, "span_id", s.span_id);
+             json::kv(w, "parent_span_id", s.parent_span_id);
+             json::kv(w, "name", s.name);
+             json::kv(w, "start_ns", s.start_ns);
+             json::kv(w, "end_ns", s.end_ns);
+             json::kv(w, "order", s.order);
+             w.EndObject();
+           }
+           w.EndArray();
+         })
+         + "\n";
 }
 
 gathered_trace gather_trace(const std::vector<admin_address>& nodes, const std::string& order,

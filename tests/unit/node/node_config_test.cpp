@@ -73,7 +73,8 @@ struct fixture {
            "[operators]\nfile=\"operators.ini\"\n"
            "[kill]\nnode-key-name=\"node-solo\"\nnode-key-file=\"node.pem\"\n"
            "audit-path=\"" + d + "/audit.log\"\nstate-path=\"" + d + "/halt.state\"\n"
-           "[lease]\nstate-path=\"" + d + "/lease.state\"\n";
+           "[lease]\nstate-path=\"" + d + "/lease.state\"\n"
+           "[trace]\ndir=\"" + d + "/trace\"\n";
   }
 
   // The node's settings from base_ini() + `more` (INI text; a section
@@ -273,6 +274,38 @@ CAF_TEST(other_bad_values_name_the_key_and_the_reason) {
   CAF_CHECK(contains(error, "risk.max-order-qty: 'abc' is not a decimal"));
   CAF_CHECK(!load("", {"--kill.required-roles=[\"bogus\"]"}));
   CAF_CHECK(contains(error, "kill.required-roles: 'bogus' is not a role"));
+}
+
+// [trace] (docs/tracing.md): a collector, the sampling and the batching;
+// without a collector the span files' folder; bad values name the key.
+CAF_TEST(trace_settings_are_read_and_bad_ones_name_the_key) {
+  auto s = load("[trace]\ncollector=\"http://127.0.0.1:4318/v1/traces\"\nsample-ratio=0.25\n"
+                "flush-interval-ms=50\nbatch-spans=100\n");
+  CAF_REQUIRE(s.has_value());
+  CAF_CHECK(s->trace.enabled);
+  CAF_CHECK_EQUAL(s->trace.sample_ratio, 0.25);
+  CAF_REQUIRE(s->trace.exporter.collector.has_value());
+  CAF_CHECK_EQUAL(s->trace.exporter.collector->port, 4318);
+  CAF_CHECK_EQUAL(s->trace.exporter.collector->target, "/v1/traces");
+  CAF_CHECK_EQUAL(s->trace.exporter.interval.count(), 50);
+  CAF_CHECK_EQUAL(s->trace.exporter.batch_max, 100u);
+  CAF_CHECK_EQUAL(s->trace.exporter.node, "solo");
+  s = load("");
+  CAF_REQUIRE(s.has_value());
+  CAF_CHECK(!s->trace.exporter.collector);
+  CAF_CHECK_EQUAL(s->trace.exporter.dir, (dir / "trace").string());
+  CAF_CHECK_EQUAL(s->trace.sample_ratio, 1.0);
+  s = load("", {"--trace.enabled=off"});
+  CAF_REQUIRE(s.has_value());
+  CAF_CHECK(!s->trace.enabled);
+  CAF_CHECK(!load("[trace]\nsample-ratio=1.5\n"));
+  CAF_CHECK_EQUAL(error, "trace.sample-ratio: '1.5' is not a number within 0..1");
+  CAF_CHECK(!load("[trace]\ncollector=\"ftp://x\"\n"));
+  CAF_CHECK(contains(error, "trace.collector: 'ftp://x' is not an http:// or https:// URL"));
+  CAF_CHECK(!load("[trace]\nenabled=\"maybe\"\n"));
+  CAF_CHECK_EQUAL(error, "trace.enabled: 'maybe' is not on or off");
+  CAF_CHECK(!load("[trace]\nring-spans=10\n"));
+  CAF_CHECK(contains(error, "trace.ring-spans: 10 is outside 64.."));
 }
 
 // What node_roles.cpp and node_main hand the actors is what the file says:
