@@ -79,7 +79,7 @@ CAF_TEST(a_failed_kill_channel_fires_its_alert_and_alertmanager_pages_the_on_cal
                     "--cluster.listen-address="},
                    n.dir, n.dir);
   CAF_REQUIRE(am.started());
-  CAF_REQUIRE(wait_until([&] { return http_get(am_port, "/-/ready").status == 200; }, 30s, 200ms));
+  CAF_REQUIRE(wait_until([&] { return http_get(am_port, "/-/ready").status == 200; }, 60s, 200ms));
 
   auto prom_port = free_port();
   {
@@ -96,7 +96,7 @@ CAF_TEST(a_failed_kill_channel_fires_its_alert_and_alertmanager_pages_the_on_cal
   // increase the rule sees.
   const std::string failures =
     "cwts_kill_channel_failures_total{channel=\"venue_cancel_all\",venue=\"binance\"}";
-  bool scraped = wait_until([&] { return query_value(prom_port, failures) == "0"; }, 30s, 500ms);
+  bool scraped = wait_until([&] { return query_value(prom_port, failures) == "0"; }, 60s, 500ms);
   if (!scraped)
     CAF_MESSAGE("prometheus stderr:\n" << tail(prom.err()));
   CAF_REQUIRE(scraped);
