@@ -27,6 +27,7 @@
 namespace {
 
 using cwts::bench::arg;
+using cwts::bench::barrier;
 using cwts::bench::median;
 
 using clock_type = std::chrono::steady_clock;
@@ -39,27 +40,6 @@ std::vector<int64_t> values(std::size_t n) {
     x = static_cast<int64_t>(std::pow(10.0, exp10(rng)));
   return v;
 }
-
-// A spin barrier for `n` threads, reusable.
-class barrier {
-public:
-  explicit barrier(int n) : n_(n) {}
-  void wait() {
-    int gen = gen_.load();
-    if (++count_ == n_) {
-      count_ = 0;
-      ++gen_;
-    } else {
-      while (gen_.load() == gen)
-        std::this_thread::yield();
-    }
-  }
-
-private:
-  int n_;
-  std::atomic<int> count_{0};
-  std::atomic<int> gen_{0};
-};
 
 // Per round, ns per record of ours and of prometheus-cpp's, with `threads`
 // long-lived threads recording into one shared histogram of each kind at
@@ -111,8 +91,6 @@ results run(const std::vector<int64_t>& v, int threads, int rounds,
     th.join();
   return out;
 }
-
-
 
 } // namespace
 

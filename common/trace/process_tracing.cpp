@@ -5,15 +5,15 @@
 namespace cwts::trace {
 
 process_tracing::process_tracing(size_t ring_spans, double sample_ratio, exporter_config cfg)
-  : ring_(ring_spans) {
+  : rings_(ring_spans) {
   cfg.index = &index_;
-  exporter_ = std::make_unique<span_exporter>(ring_, std::move(cfg));
-  install(&ring_, sample_ratio);
+  exporter_ = std::make_unique<span_exporter>(rings_, std::move(cfg));
+  install(&rings_, sample_ratio);
 }
 
 process_tracing::~process_tracing() {
   install(nullptr, 0.0);
-  exporter_.reset(); // its last pass ships what the ring still holds
+  exporter_.reset(); // its last pass ships what the rings still hold
 }
 
 } // namespace cwts::trace

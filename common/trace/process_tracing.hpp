@@ -1,18 +1,19 @@
 #pragma once
-// Tracing for one process (docs/tracing.md): the span ring, installed as the
-// recorder's, and the exporter shipping it. Made before the actors start and
-// destroyed after they are gone: the destructor uninstalls the ring, then
-// ships what is left on it.
+// Tracing for one process (docs/tracing.md): the span rings (one per
+// recording thread), installed as the recorder's, and the exporter shipping
+// them. Made before the actors start and destroyed after they are gone: the
+// destructor uninstalls the rings, then ships what is left on them.
 
 #include <memory>
 
 #include "common/trace/span_exporter.hpp"
-#include "common/trace/span_ring.hpp"
+#include "common/trace/ring_set.hpp"
 
 namespace cwts::trace {
 
 class process_tracing {
 public:
+  // `ring_spans`: each recording thread's ring.
   process_tracing(size_t ring_spans, double sample_ratio, exporter_config cfg);
   ~process_tracing();
 
@@ -26,7 +27,7 @@ public:
 
 private:
   span_index index_;
-  span_ring ring_;
+  ring_set rings_;
   std::unique_ptr<span_exporter> exporter_;
 };
 

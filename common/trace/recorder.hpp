@@ -1,6 +1,7 @@
 #pragma once
 // Where a hop records its span (issue 23, docs/tracing.md): the process's
-// span ring, installed once by the node when [trace] is on. Every actor
+// span rings (one per recording thread), installed once by the node when
+// [trace] is on. Every actor
 // records the same way: trace::record(what came in, its hop, the client
 // order id, when it started, when it ended) pushes one span (parent: the
 // incoming message's span) and returns the context the hop's outgoing
@@ -10,15 +11,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/trace/ring_set.hpp"
 #include "common/trace/span_record.hpp"
-#include "common/trace/span_ring.hpp"
 
 namespace cwts::trace {
 
-// The ring spans go to (nullptr: tracing off) and the share of ticks that
+// The rings spans go to (nullptr: tracing off) and the share of ticks that
 // start a sampled trace, in [0, 1]. Set by the node before its actors start.
-void install(span_ring* ring, double sample_ratio);
-span_ring* installed_ring();
+void install(ring_set* rings, double sample_ratio);
+ring_set* installed_rings();
 
 // A new trace for a tick received at `start_ns` and passed on at `end_ns`:
 // sampled with the installed ratio, its root span (hop::tick) recorded when

@@ -11,8 +11,8 @@
 
 namespace cwts::trace {
 
-span_exporter::span_exporter(span_ring& ring, exporter_config cfg)
-  : ring_(ring), cfg_(std::move(cfg)) {
+span_exporter::span_exporter(ring_set& rings, exporter_config cfg)
+  : rings_(rings), cfg_(std::move(cfg)) {
   if (cfg_.collector) {
     auto& c = *cfg_.collector;
     client_ = std::make_unique<connector::http_client>(
@@ -41,7 +41,7 @@ void span_exporter::flush() {
 exporter_stats span_exporter::stats() const {
   std::lock_guard<std::mutex> guard(mutex_);
   auto s = stats_;
-  s.ring_dropped = ring_.dropped();
+  s.ring_dropped = rings_.dropped();
   return s;
 }
 
@@ -65,7 +65,7 @@ void span_exporter::run() {
   }
 }
 
-// One pass: earlier failed batches first (in order), then the ring, in
+// One pass: earlier failed batches first (in order), then the rings, in
 // batches of batch_max.
 void span_exporter::pass() {
   while (!pending_.empty()) {
@@ -78,7 +78,7 @@ void span_exporter::pass() {
   span_record r;
   for (;;) {
     batch.clear();
-    while (batch.size() < cfg_.batch_max && ring_.pop(r)) {
+    while (batch.size() < cfg_.batch_max && rings_.pop(r)) {
       batch.push_back(r);
       if (cfg_.index)
         cfg_.index->add(r);

@@ -1,11 +1,11 @@
 #pragma once
-// Takes spans off the ring (span_ring.hpp) on a thread of its own and ships
+// Takes spans off the rings (ring_set.hpp) on a thread of its own and ships
 // them (issue 23, docs/tracing.md): as OTLP/HTTP JSON to the collector named
 // in config, or, without one, as lines of the same JSON in rotating files.
 // Batched (at most batch_max spans a request, every `interval`), bounded (a
 // collector that fails keeps at most pending_max batches for a retry; older
 // ones are dropped and their spans counted), and never in the way of the
-// actors that record: they only push to the ring.
+// actors that record: they only push to their thread's ring.
 
 #include <chrono>
 #include <condition_variable>
@@ -19,7 +19,7 @@
 
 #include "actors/connector/http_endpoint.hpp"
 #include "common/trace/span_index.hpp"
-#include "common/trace/span_ring.hpp"
+#include "common/trace/ring_set.hpp"
 
 namespace cwts::connector {
 class http_client;
@@ -38,7 +38,7 @@ struct exporter_config {
   size_t batch_max = 512;
   size_t pending_max = 16; // failed batches kept for the next try
   std::chrono::milliseconds request_timeout{2'000};
-  span_index* index = nullptr; // also given every span taken off the ring (may be none)
+  span_index* index = nullptr; // also given every span taken off the rings (may be none)
 };
 
 struct exporter_stats {
@@ -47,14 +47,14 @@ struct exporter_stats {
   uint64_t post_failures = 0;   // a POST that failed or was answered non-2xx
   uint64_t spans_dropped = 0;   // in batches dropped: pending_max reached, or a file not written
   uint64_t files_rotated = 0;
-  uint64_t ring_dropped = 0;    // the ring was full when a hop recorded
+  uint64_t ring_dropped = 0;    // a thread's ring was full when a hop recorded
   std::string last_error;
 };
 
 class span_exporter {
 public:
-  span_exporter(span_ring& ring, exporter_config cfg);
-  ~span_exporter(); // ships what is on the ring, then stops
+  span_exporter(ring_set& rings, exporter_config cfg);
+  ~span_exporter(); // ships what is on the rings, then stops
 
   span_exporter(const span_exporter&) = delete;
   span_exporter& operator=(const span_exporter&) = delete;
@@ -71,7 +71,7 @@ private:
   bool ship(const std::string& body, size_t spans);
   bool append_to_file(const std::string& line);
 
-  span_ring& ring_;
+  ring_set& rings_;
   exporter_config cfg_;
   std::unique_ptr<connector::http_client> client_;
   std::deque<std::pair<std::string, size_t>> pending_; // body, spans: the thread's own

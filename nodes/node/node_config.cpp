@@ -156,7 +156,8 @@ node_config::node_config() {
     .add(tr.ca_file, "ca-file", "https: CA file (PEM) of the collector")
     .add(tr.dir, "dir", "span files without a collector; <node-id> is replaced")
     .add(tr.sample_ratio, "sample-ratio", "share of ticks whose trace is recorded, 0..1")
-    .add(tr.ring_spans, "ring-spans", "spans waiting for the exporter; one more is dropped")
+    .add(tr.ring_spans, "ring-spans",
+         "spans waiting for the exporter, per recording thread; one more is dropped")
     .add(tr.batch_spans, "batch-spans", "spans per OTLP request or file line")
     .add(tr.flush_interval, "flush-interval-ms", "the exporter ships this often")
     .add(tr.file_max_mb, "file-max-mb", "a span file is rotated past this size")

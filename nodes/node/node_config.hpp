@@ -184,7 +184,7 @@ struct supervision_settings {
 struct trace_settings {
   bool enabled = true;
   double sample_ratio = 1.0;  // share of ticks that start a sampled trace
-  size_t ring_spans = 65536;  // spans waiting for the exporter; a full ring drops
+  size_t ring_spans = 8192;   // per recording thread's ring; a full ring drops
   trace::exporter_config exporter; // node, collector or span files, batching
 };
 
@@ -367,7 +367,7 @@ private:
     std::string ca_file;
     std::string dir = "run/trace-<node-id>";
     config_detail::number_text sample_ratio{"1"};
-    int64_t ring_spans = 65536;
+    int64_t ring_spans = 8192;
     int64_t batch_spans = 512;
     std::chrono::milliseconds flush_interval{200};
     int64_t file_max_mb = 16;

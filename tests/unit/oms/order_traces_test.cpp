@@ -16,7 +16,7 @@ using namespace cwts::trace;
 namespace {
 
 struct fixture {
-  span_ring ring{64};
+  ring_set ring{64};
   oms::order_traces traces{2};
 
   fixture() { install(&ring, 1.0); }

@@ -56,12 +56,12 @@ CAF_TEST(spans_reach_the_collector_as_otlp_json) {
   test_receiver collector({});
   auto port = collector.start();
   CAF_REQUIRE(port != 0);
-  span_ring ring(64);
+  ring_set ring(64);
   span_exporter exporter(ring, to_collector(port));
   auto root = start_trace();
-  CAF_REQUIRE(ring.push(hop_of(root, hop::decide, "c-17", 1'800'000'000'000'000'000)));
-  CAF_REQUIRE(ring.push(hop_of(root, hop::risk_check, "c-17", 1'800'000'000'000'002'000)));
-  CAF_REQUIRE(ring.push(hop_of(root, hop::oms_send, "c-17", 1'800'000'000'000'004'000)));
+  CAF_REQUIRE(ring_of_this_thread(ring)->push(hop_of(root, hop::decide, "c-17", 1'800'000'000'000'000'000)));
+  CAF_REQUIRE(ring_of_this_thread(ring)->push(hop_of(root, hop::risk_check, "c-17", 1'800'000'000'000'002'000)));
+  CAF_REQUIRE(ring_of_this_thread(ring)->push(hop_of(root, hop::oms_send, "c-17", 1'800'000'000'000'004'000)));
   exporter.flush();
   auto got = collector.requests();
   CAF_REQUIRE_EQUAL(got.size(), 1u);
@@ -88,14 +88,14 @@ CAF_TEST(a_refusing_collector_keeps_a_bounded_backlog_and_counts_what_it_drops) 
   auto port = collector.start();
   CAF_REQUIRE(port != 0);
   collector.set_mode(receiver_mode::refuse);
-  span_ring ring(64);
+  ring_set ring(64);
   auto cfg = to_collector(port);
   cfg.batch_max = 1;   // one span per POST
   cfg.pending_max = 2; // two kept for the retry
   span_exporter exporter(ring, cfg);
   auto root = start_trace();
   for (int i = 0; i < 5; ++i)
-    CAF_REQUIRE(ring.push(hop_of(root, hop::fill, "c-" + std::to_string(i), 1000 + i)));
+    CAF_REQUIRE(ring_of_this_thread(ring)->push(hop_of(root, hop::fill, "c-" + std::to_string(i), 1000 + i)));
   exporter.flush();
   auto s = exporter.stats();
   CAF_CHECK_GREATER_OR_EQUAL(s.post_failures, 1u);
@@ -114,7 +114,7 @@ CAF_TEST(a_refusing_collector_keeps_a_bounded_backlog_and_counts_what_it_drops) 
 
 CAF_TEST(without_a_collector_spans_go_to_a_rotating_file) {
   auto dir = itest::make_test_dir("trace_span_files");
-  span_ring ring(64);
+  ring_set ring(64);
   exporter_config cfg;
   cfg.node = "n1";
   cfg.dir = dir;
@@ -124,7 +124,7 @@ CAF_TEST(without_a_collector_spans_go_to_a_rotating_file) {
   span_exporter exporter(ring, cfg);
   auto root = start_trace();
   for (int i = 0; i < 7; ++i) {
-    CAF_REQUIRE(ring.push(hop_of(root, hop::venue_ack, "c-" + std::to_string(i), 5000 + i)));
+    CAF_REQUIRE(ring_of_this_thread(ring)->push(hop_of(root, hop::venue_ack, "c-" + std::to_string(i), 5000 + i)));
     exporter.flush();
   }
   auto s = exporter.stats();
@@ -143,16 +143,16 @@ CAF_TEST(without_a_collector_spans_go_to_a_rotating_file) {
 }
 
 CAF_TEST(a_full_ring_is_counted_in_the_exporters_stats) {
-  span_ring ring(2);
+  ring_set ring(2);
   exporter_config cfg;
   cfg.node = "n1";
   cfg.dir = itest::make_test_dir("trace_ring_full");
   cfg.interval = std::chrono::hours(1); // ships only when flushed
   span_exporter exporter(ring, cfg);
   auto root = start_trace();
-  CAF_CHECK(ring.push(hop_of(root, hop::tick, "", 1)));
-  CAF_CHECK(ring.push(hop_of(root, hop::validate, "", 2)));
-  CAF_CHECK(!ring.push(hop_of(root, hop::decide, "", 3)));
+  CAF_CHECK(ring_of_this_thread(ring)->push(hop_of(root, hop::tick, "", 1)));
+  CAF_CHECK(ring_of_this_thread(ring)->push(hop_of(root, hop::validate, "", 2)));
+  CAF_CHECK(!ring_of_this_thread(ring)->push(hop_of(root, hop::decide, "", 3)));
   exporter.flush();
   auto s = exporter.stats();
   CAF_CHECK_EQUAL(s.ring_dropped, 1u);
