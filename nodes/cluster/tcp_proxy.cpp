@@ -40,10 +40,12 @@ int connect_to(uint16_t port) {
 }
 
 // Writes all of `data` (blocking): a relay that cannot keep up slows the
-// sender down instead of dropping bytes.
+// sender down instead of dropping bytes. MSG_NOSIGNAL: a peer that is gone
+// (a node the drill SIGKILLed) is an EPIPE that closes this relay, not a
+// SIGPIPE that ends the drill's whole process.
 bool write_all(int fd, const char* data, size_t n) {
   while (n > 0) {
-    auto w = ::write(fd, data, n);
+    auto w = ::send(fd, data, n, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0)

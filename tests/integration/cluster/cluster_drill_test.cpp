@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
                    "--operator=alice", "--key-file=" + f.operator_key("alice")},
                   millis{170000});
   std::cout << r.out << r.err;
-  f.check(r.exit_code == 0, "cwts drill " + scenario + " exits 0");
+  f.check(r.exit_code == 0, "cwts drill " + scenario + " exits 0 (exit code " + std::to_string(r.exit_code)
+                              + ", a signal when negative)");
   auto json = read_file(report);
   f.check(cluster_fixture::contains(json, "\"result\": \"pass\""), "the JSON report says pass");
   f.check(!cluster_fixture::contains(json, "\"pass\": false"), "no expectation failed in the report");
