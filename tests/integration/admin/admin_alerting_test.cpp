@@ -82,14 +82,7 @@ CAF_TEST(a_failed_kill_channel_fires_its_alert_and_alertmanager_pages_the_on_cal
   CAF_REQUIRE(wait_until([&] { return http_get(am_port, "/-/ready").status == 200; }, 60s, 200ms));
 
   auto prom_port = free_port();
-  {
-    std::ofstream(n.dir + "/prometheus.yml") << scrape_config(docs, admin, am_port);
-  }
-  child_process prom("prometheus",
-                     {prometheus, "--config.file=" + n.dir + "/prometheus.yml",
-                      "--storage.tsdb.path=" + n.dir + "/tsdb",
-                      "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
-                     n.dir, n.dir);
+  auto prom = start_prometheus(n.dir, scrape_config(docs, admin, am_port), prom_port);
   CAF_REQUIRE(prom.started());
   // The channel's failure counter is scraped at 0 before anything fails
   // (the kill coordinator has it from its wiring): the failure will be an

@@ -76,14 +76,7 @@ CAF_TEST(prometheus_scrapes_the_node_and_sees_the_kill_and_readyz_follows_each_r
 
   // A real Prometheus server with the docs/ scrape config.
   auto prom_port = free_port();
-  {
-    std::ofstream(n.dir + "/prometheus.yml") << scrape_config(docs, admin);
-  }
-  child_process prom("prometheus",
-                     {prometheus, "--config.file=" + n.dir + "/prometheus.yml",
-                      "--storage.tsdb.path=" + n.dir + "/tsdb",
-                      "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
-                     n.dir, n.dir);
+  auto prom = start_prometheus(n.dir, scrape_config(docs, admin), prom_port);
   CAF_REQUIRE(prom.started());
   const std::string halted = "cwts_kill_halted{node=\"solo\"}";
   bool arrived = wait_until([&] { return query_value(prom_port, halted) == "0"; }, 30s, 500ms);

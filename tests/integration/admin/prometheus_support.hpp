@@ -3,6 +3,7 @@
 // node's admin port from its log, the docs/monitoring configs pointed at
 // the test's own ports, and instant queries over Prometheus' HTTP API.
 
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -38,6 +39,20 @@ inline std::string scrape_config(const std::string& docs_dir, uint16_t port,
   text = std::regex_replace(text, targets, "targets: [\"127.0.0.1:" + std::to_string(port) + "\"]");
   text = std::regex_replace(text, std::regex("alerts.yml"), docs_dir + "/alerts.yml");
   return text;
+}
+
+// A real Prometheus (/usr/bin/prometheus) in `dir` with `config` (YAML text)
+// on 127.0.0.1:`port`, its data in dir/tsdb; stopped with the object.
+inline child_process start_prometheus(const std::string& dir, const std::string& config,
+                                      uint16_t port) {
+  {
+    std::ofstream(dir + "/prometheus.yml") << config;
+  }
+  return child_process("prometheus",
+                       {"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
+                        "--storage.tsdb.path=" + dir + "/tsdb",
+                        "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                       dir, dir);
 }
 
 // The value of the first sample of an instant query, or "" when none.
