@@ -19,7 +19,7 @@ void order_traces::changed(const client_order_id& id, order_status now, bool fil
   if (it == by_id_.end())
     return;
   auto& e = it->second;
-  auto v = id.value;
+  const auto& v = id.value;
   if (!e.answered) {
     e.answered = true;
     trace::record(e.ctx, trace::hop::venue_ack, v, e.sent_ns, now_ns);

@@ -98,23 +98,25 @@ void send_reject_summaries(risk_ptr self) {
   }
 }
 
-// The check's span (docs/tracing.md), passed or not; the order goes on
-// under it; a refused one ends there with a reject span.
-order_request checked(const order_request& req, int64_t started_ns, bool passed) {
-  auto out = req;
+// The check's span (docs/tracing.md), passed or not: the context the order
+// goes on with; a refused one ends there with a reject span.
+trace::trace_context checked(const order_request& req, int64_t started_ns, bool passed) {
   auto now = wall_clock_now().ns;
-  out.trace = trace::record(req.trace, trace::hop::risk_check, req.id.value, started_ns, now);
+  auto ctx = trace::record(req.trace, trace::hop::risk_check, req.id.value, started_ns, now);
   if (!passed)
-    trace::record(out.trace, trace::hop::reject, req.id.value, now, now);
-  return out;
+    trace::record(ctx, trace::hop::reject, req.id.value, now, now);
+  return ctx;
 }
 
 void on_order(risk_ptr self, const order_request& req) {
   auto started = wall_clock_now().ns;
   bool passed = admit(self, req);
-  auto out = checked(req, started, passed);
-  if (passed)
-    self->send(self->state.oms, std::move(out));
+  auto ctx = checked(req, started, passed);
+  if (!passed)
+    return;
+  auto out = req;
+  out.trace = ctx;
+  self->send(self->state.oms, std::move(out));
 }
 
 // An amend's replacement passes every rule like a new order (DESIGN.md:
@@ -123,10 +125,12 @@ void on_order(risk_ptr self, const order_request& req) {
 void on_amend(risk_ptr self, const amend_request& a) {
   auto started = wall_clock_now().ns;
   bool passed = admit(self, a.replacement);
+  auto ctx = checked(a.replacement, started, passed);
+  if (!passed)
+    return;
   auto out = a;
-  out.replacement = checked(a.replacement, started, passed);
-  if (passed)
-    self->send(self->state.oms, std::move(out));
+  out.replacement.trace = ctx;
+  self->send(self->state.oms, std::move(out));
 }
 
 // Cancels only lower risk: they always pass (15c3-5 leaves them free), but

@@ -11,21 +11,6 @@ std::atomic<ring_set*> rings_{nullptr};
 std::atomic<uint64_t> sample_below_{0};
 std::atomic<bool> sample_all_{false};
 
-} // namespace
-
-void install(ring_set* rings, double sample_ratio) {
-  sample_ratio = sample_ratio < 0 ? 0 : sample_ratio > 1 ? 1 : sample_ratio;
-  sample_all_.store(sample_ratio >= 1.0);
-  sample_below_.store(static_cast<uint64_t>(sample_ratio * 18446744073709551615.0));
-  rings_.store(rings);
-}
-
-ring_set* installed_rings() {
-  return rings_.load(std::memory_order_acquire);
-}
-
-namespace {
-
 void push(ring_set& rings, const trace_id& trace, const span_id& parent, const span_id& span,
           hop what, std::string_view order_id, int64_t start_ns, int64_t end_ns) {
   auto* ring = ring_of_this_thread(rings);
@@ -43,6 +28,17 @@ void push(ring_set& rings, const trace_id& trace, const span_id& parent, const s
 }
 
 } // namespace
+
+void install(ring_set* rings, double sample_ratio) {
+  sample_ratio = sample_ratio < 0 ? 0 : sample_ratio > 1 ? 1 : sample_ratio;
+  sample_all_.store(sample_ratio >= 1.0);
+  sample_below_.store(static_cast<uint64_t>(sample_ratio * 18446744073709551615.0));
+  rings_.store(rings);
+}
+
+ring_set* installed_rings() {
+  return rings_.load(std::memory_order_acquire);
+}
 
 trace_context record_tick(int64_t start_ns, int64_t end_ns) {
   auto* rings = installed_rings();

@@ -1,6 +1,5 @@
 #include "common/trace/span_exporter.hpp"
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <vector>

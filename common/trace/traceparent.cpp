@@ -33,9 +33,7 @@ std::string to_hex(const span_id& id) {
 }
 
 std::string to_traceparent(const trace_context& c) {
-  static const char* digits = "0123456789abcdef";
-  std::string flags{digits[c.flags >> 4], digits[c.flags & 15]};
-  return "00-" + to_hex(c.trace) + "-" + to_hex(c.span) + "-" + flags;
+  return "00-" + to_hex(c.trace) + "-" + to_hex(c.span) + "-" + cwts::to_hex(&c.flags, 1);
 }
 
 std::optional<trace_context> parse_traceparent(std::string_view text, std::string& error) {
@@ -56,7 +54,7 @@ std::optional<trace_context> parse_traceparent(std::string_view text, std::strin
   trace_context c;
   read_hex(trace, c.trace);
   read_hex(span, c.span);
-  c.flags = static_cast<uint8_t>(std::stoi(std::string(flags), nullptr, 16));
+  c.flags = from_hex(flags)->front();
   if (!c.valid()) {
     error = "an all-zero trace or parent id";
     return std::nullopt;

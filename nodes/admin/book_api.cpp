@@ -1,6 +1,7 @@
 #include "nodes/admin/book_api.hpp"
 
 #include "nodes/admin/json_writer.hpp"
+#include "nodes/admin/query_param.hpp"
 
 namespace cwts::admin {
 
@@ -42,44 +43,24 @@ std::string api_book(const std::string& node, const order_book_snapshot& b,
 }
 
 venue_name book_venue(const std::string& query) {
-  std::size_t pos = 0;
-  while (pos < query.size()) {
-    auto end = query.find('&', pos);
-    auto item = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (item.rfind("venue=", 0) == 0)
-      return venue_name{item.substr(6)};
-    if (end == std::string::npos)
-      break;
-    pos = end + 1;
-  }
-  return {};
+  return venue_name{query_param(query, "venue").value_or("")};
 }
 
 std::optional<uint32_t> book_depth(const std::string& query, std::string& error) {
-  // query: "a=1&depth=5&b=2"
-  std::size_t pos = 0;
-  while (pos <= query.size()) {
-    auto end = query.find('&', pos);
-    auto item = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (item.rfind("depth=", 0) == 0) {
-      auto text = item.substr(6);
-      uint64_t n = 0;
-      bool ok = !text.empty() && text.size() <= 6;
-      for (char c : text) {
-        ok = ok && c >= '0' && c <= '9';
-        n = n * 10 + static_cast<uint64_t>(c - '0');
-      }
-      if (!ok || n < 1 || n > max_book_depth) {
-        error = "depth must be 1.." + std::to_string(max_book_depth) + ", got '" + text + "'";
-        return std::nullopt;
-      }
-      return static_cast<uint32_t>(n);
-    }
-    if (end == std::string::npos)
-      break;
-    pos = end + 1;
+  auto text = query_param(query, "depth");
+  if (!text)
+    return default_book_depth;
+  uint64_t n = 0;
+  bool ok = !text->empty() && text->size() <= 6;
+  for (char c : *text) {
+    ok = ok && c >= '0' && c <= '9';
+    n = n * 10 + static_cast<uint64_t>(c - '0');
   }
-  return default_book_depth;
+  if (!ok || n < 1 || n > max_book_depth) {
+    error = "depth must be 1.." + std::to_string(max_book_depth) + ", got '" + *text + "'";
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(n);
 }
 
 } // namespace cwts::admin

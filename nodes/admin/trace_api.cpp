@@ -1,21 +1,12 @@
 #include "nodes/admin/trace_api.hpp"
 
 #include "nodes/admin/json_writer.hpp"
+#include "nodes/admin/query_param.hpp"
 
 namespace cwts::admin {
 
 std::optional<std::string> trace_order_param(const std::string& query, std::string& why) {
-  const std::string key = "order=";
-  std::string value;
-  for (size_t at = 0; at <= query.size();) {
-    auto end = query.find('&', at);
-    auto part = query.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    if (part.rfind(key, 0) == 0)
-      value = part.substr(key.size());
-    if (end == std::string::npos)
-      break;
-    at = end + 1;
-  }
+  auto value = query_param(query, "order").value_or("");
   auto allowed = [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
            || c == '_' || c == ':' || c == '/' || c == '-';
