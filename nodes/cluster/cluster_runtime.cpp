@@ -142,7 +142,7 @@ bool cluster_runtime::start_venue(std::string& error, const std::string& name) {
   process_record rec{name, -1, 0, 0, 0, run_dir_ + "/" + name + ".log", host};
   // A fresh log: the port is read from this run's startup line.
   std::ofstream(rec.log, std::ios::trunc).close();
-  rec.pid = spawn_detached(argv, run_dir_, rec.log, error, namespace_of(name));
+  rec.pid = spawn_detached(argv, run_dir_, rec.log, error, namespace_of(name), tied_);
   if (rec.pid < 0)
     return false;
   auto rest = wait_for_log_line(rec.log, venue_marker, rec.pid, std::chrono::seconds(30));
@@ -270,7 +270,7 @@ bool cluster_runtime::start_node(const std::string& id, std::string& error) {
   }
   process_record rec{id, -1, n->cluster_port, n->admin_port, 0, run_dir_ + "/" + id + ".log",
                      address_of(id)};
-  rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error, namespace_of(id));
+  rec.pid = spawn_detached(node_argv(*n), run_dir_, rec.log, error, namespace_of(id), tied_);
   if (rec.pid < 0)
     return false;
   procs_[id] = rec;

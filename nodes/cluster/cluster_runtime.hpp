@@ -80,6 +80,10 @@ public:
   // Each process in its own network namespace (call before prepare).
   void set_netns(bool on) { netns_ = on; }
   bool netns() const { return netns_; }
+  // Processes started from now on die with this one (a drill: a drill
+  // process that dies must not leave its cluster trading on). Off for
+  // `cwts cluster up`, whose cluster outlives the command.
+  void tie_to_this_process(bool on) { tied_ = on; }
   // The address process `name` (a venue or a node id) listens on.
   std::string address_of(const std::string& name) const;
   // Namespace of process `name` (empty without netns); the hub's; all of
@@ -115,6 +119,7 @@ private:
   std::vector<std::string> node_extra_;
   std::map<std::string, process_record> procs_;
   bool netns_ = false;
+  bool tied_ = false;
 };
 
 } // namespace cwts::cluster

@@ -97,6 +97,7 @@ drill_report run_drill(const cluster_spec& spec, const std::string& bin_dir,
   std::filesystem::remove_all(rt.run_dir(), ec);
   std::string error;
   drill_context ctx(rt, report, opts, log);
+  rt.tie_to_this_process(!opts.keep);
   rt.node_extra_args().push_back("--drill.enabled");
   // A node gives its peers [cluster] connect-timeout-ms after start before
   // their silence counts against the quorum (15 s in the node configs); a

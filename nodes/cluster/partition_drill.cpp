@@ -302,6 +302,7 @@ partition_scenario_report run_partition_scenario(const cluster_spec& spec,
   drill_spec.venue.args.insert(drill_spec.venue.args.end(), {"--order-log", order_log});
   cluster_runtime rt(drill_spec, bin_dir);
   rt.set_netns(true);
+  rt.tie_to_this_process(!opts.keep);
   rep.run_dir = rt.run_dir();
   std::error_code ec;
   fs::remove_all(rt.run_dir(), ec);

@@ -13,7 +13,8 @@
 namespace cwts::cluster {
 
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cwd,
-                     const std::string& log_path, std::string& error, const std::string& netns) {
+                     const std::string& log_path, std::string& error, const std::string& netns,
+                     bool die_with_parent) {
   proc::spawn_spec spec;
   spec.argv = argv;
   spec.cwd = cwd;
@@ -23,6 +24,7 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cw
   // Own session: Ctrl-C in the operator's terminal does not reach the
   // cluster; `cwts cluster down` stops it.
   spec.new_session = true;
+  spec.die_with_parent = die_with_parent;
   auto child = proc::spawn(spec);
   if (!child.ok())
     error = child.error;

@@ -16,10 +16,11 @@ namespace cwts::cluster {
 // Starts argv[0] (a path) in `cwd` with stdout and stderr appended to
 // `log_path`; the pid, or -1 with `error` set. `netns`: the network
 // namespace it runs in (a name under /var/run/netns, `ip netns add`);
-// empty: this process's.
+// empty: this process's. `die_with_parent`: SIGKILLed when this process
+// ends (spawn from the main thread: the kernel ties it to the forking thread).
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& cwd,
                      const std::string& log_path, std::string& error,
-                     const std::string& netns = {});
+                     const std::string& netns = {}, bool die_with_parent = false);
 
 // Whether `pid` still runs (reaps it first when it is our exited child).
 bool process_alive(pid_t pid);

@@ -18,6 +18,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,6 +86,27 @@ int ephemeral_start() {
 
 } // namespace
 
+// The bind probe alone cannot tell two test processes apart that probe the
+// same port before either's node binds it (two cluster tests side by side,
+// one picking the other's fan-out partner): hence a claim between them.
+bool claim_port(uint16_t port) {
+  static const std::string dir = [] {
+    std::string d = "/tmp/cwts-itest-ports";
+    if (::mkdir(d.c_str(), 01777) == 0)
+      ::chmod(d.c_str(), 01777); // every user's tests share it
+    return d;
+  }();
+  auto path = dir + "/" + std::to_string(port);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0)
+    return true; // no shared directory: the bind probe still guards
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true; // fd kept open: the claim lasts as long as this process
+}
+
 uint16_t free_port() {
   // Below the ephemeral range: a port the kernel handed out for a bind(0) and
   // freed again is soon given to the next bind(0) or outgoing connection of
@@ -114,21 +137,26 @@ uint16_t free_port() {
     return handed_out.count(p) == 0 && handed_out.count(partner) == 0
            && bind_probe(p) == p && bind_probe(partner) == partner;
   };
+  // Marks a usable port and its partner handed out, claimed across test
+  // processes; false (a claim failed) when another test process holds one.
+  // A port claimed here and its partner refused stays handed out: lost to
+  // this process only.
+  auto take = [&](int port) {
+    auto p = static_cast<uint16_t>(port);
+    auto partner = static_cast<uint16_t>(port + offset);
+    handed_out.insert(p);
+    handed_out.insert(partner);
+    return claim_port(p) && claim_port(partner);
+  };
   std::uniform_int_distribution<int> pick(lo, hi);
   for (int attempt = 0; attempt < 1000; ++attempt) {
     int port = pick(rng);
-    if (usable(port)) {
-      handed_out.insert(static_cast<uint16_t>(port));
-      handed_out.insert(static_cast<uint16_t>(port + offset));
+    if (usable(port) && take(port))
       return static_cast<uint16_t>(port);
-    }
   }
   for (int port = lo; port <= hi; ++port) // a crowded range: the first usable
-    if (usable(port)) {
-      handed_out.insert(static_cast<uint16_t>(port));
-      handed_out.insert(static_cast<uint16_t>(port + offset));
+    if (usable(port) && take(port))
       return static_cast<uint16_t>(port);
-    }
   return 0;
 }
 

@@ -34,6 +34,13 @@ std::string make_test_dir(const std::string& test_name);
 constexpr int fanout_port_offset = 1000; // [kill] fanout-port-offset's default
 uint16_t free_port();
 
+// Claims `port` for this process against every other test process on the
+// machine (free_port claims each port and partner it hands out): an
+// exclusive flock on /tmp/cwts-itest-ports/<port>, held until this process
+// ends, when the kernel drops it (a crash included). False when another
+// process holds it; true too when the shared folder cannot be used.
+bool claim_port(uint16_t port);
+
 // The value of an environment variable; empty when unset.
 std::string env(const char* name);
 
