@@ -190,6 +190,29 @@ std::string bridge::unblock(const std::string& member, const std::string& from_a
   return nft_in(member, "delete element inet " + std::string(table) + " blocked { " + from_address + " }");
 }
 
+std::string bridge::set_blocked(const std::map<std::string, std::vector<std::string>>& from_by_member,
+                                bool block) {
+  std::vector<std::string> why(from_by_member.size());
+  std::vector<std::thread> runs;
+  size_t i = 0;
+  for (auto& [member, from] : from_by_member) {
+    std::string list;
+    for (auto& a : from)
+      list += (list.empty() ? "" : ", ") + a;
+    auto element = " element inet " + std::string(table) + " blocked { " + list + " }";
+    // Unblocking adds first, as unblock does: `delete` of an absent element fails.
+    auto script = "add" + element + (block ? "" : "\ndelete" + element);
+    runs.emplace_back([this, member = member, script, &out = why[i++]] { out = nft_in(member, script); });
+  }
+  for (auto& t : runs)
+    t.join();
+  std::string all;
+  for (auto& w : why)
+    if (!w.empty())
+      all += (all.empty() ? "" : "; ") + w;
+  return all;
+}
+
 std::string bridge::unblock_all(const std::string& member) {
   return nft_in(member, "flush set inet " + std::string(table) + " blocked");
 }

@@ -22,6 +22,7 @@
 // root (CAP_NET_ADMIN, CAP_SYS_ADMIN): missing_capability() says why not.
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,14 @@ public:
   std::string unblock(const std::string& member, const std::string& from_address);
   // Member `member` receives from everyone again.
   std::string unblock_all(const std::string& member);
+  // Many links at once: for each member, the addresses it stops (`block`)
+  // or resumes receiving from. One nft run per member, all started
+  // together: a cut of many links takes about one run, not one per link
+  // (a run is a process start, a few hundred ms on a loaded machine, and a
+  // partition put in place link by link over seconds is not the one a
+  // scenario states). Empty, or every failure.
+  std::string set_blocked(const std::map<std::string, std::vector<std::string>>& from_by_member,
+                          bool block);
 
   // argv run inside member `member`'s namespace (ip netns exec <ns> argv...).
   std::vector<std::string> exec_argv(const std::string& member,

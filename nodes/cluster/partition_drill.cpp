@@ -367,6 +367,7 @@ partition_scenario_report run_partition_scenario(const cluster_spec& spec,
   run.lease_duration_ms = rep.lease_duration_ms;
   run.cut_wall_ns = lab.cut_wall_ns();
   run.cut_mono_ns = lab.cut_mono_ns();
+  run.cut_began_wall_ns = lab.cut_began_wall_ns();
   run.heal_wall_ns = lab.heal_wall_ns();
   run.cuts = lab.cuts();
   run.node_of_address = lab.node_of_address();

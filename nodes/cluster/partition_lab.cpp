@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "common/lease_gate.hpp"
@@ -41,19 +42,24 @@ std::vector<partition_lab::link> partition_lab::both_ways(const std::string& a,
 
 bool partition_lab::cut(const std::vector<link>& links) {
   auto began = clock_type::now();
+  partition_run::cut_time start{wall_now_ns(), mono_now_ns()};
   std::string text;
+  std::map<std::string, std::vector<std::string>> by_member;
   for (auto& [from, to] : links) {
     auto address = rt_.address_of(from);
-    if (!record(lan_.block(to, address), "cut " + from + " -> " + to))
-      return false;
+    by_member[to].push_back(address);
     blocked_.emplace_back(to, address);
     text += (text.empty() ? "" : ", ") + from + "->" + to;
   }
+  // Every link at once (one nft run per member, side by side).
+  if (!record(lan_.set_blocked(by_member, true), "cut " + text))
+    return false;
   partition_run::cut_time t{wall_now_ns(), mono_now_ns()};
   cuts_.push_back(t);
   if (cut_wall_ns_ == 0) {
     cut_wall_ns_ = t.wall_ns;
     cut_mono_ns_ = t.mono_ns;
+    cut_began_wall_ns_ = start.wall_ns;
   }
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - began);
   step("cut " + text + " (in place after " + std::to_string(took.count()) + " ms)");
@@ -63,13 +69,14 @@ bool partition_lab::cut(const std::vector<link>& links) {
 bool partition_lab::heal_all() {
   // The cut ends when its first link is restored, not when its last is:
   // from then on a node may reach a majority again (the links come back
-  // one by one, hundreds of ms apart on a loaded machine, and a1 once
-  // regained its lease and traded 130 ms before "healed every link").
+  // together, but not in the same instant: a1 once regained its lease and
+  // traded 130 ms before "healed every link" when they came back one by one).
   auto began = clock_type::now();
   heal_wall_ns_ = wall_now_ns();
-  bool ok = true;
+  std::map<std::string, std::vector<std::string>> by_member;
   for (auto& [member, address] : blocked_)
-    ok = record(lan_.unblock(member, address), "heal " + member) && ok;
+    by_member[member].push_back(address);
+  bool ok = record(lan_.set_blocked(by_member, false), "heal");
   blocked_.clear();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - began);
   step("healed every link (in place after " + std::to_string(took.count()) + " ms; the cut ends "

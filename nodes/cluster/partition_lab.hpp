@@ -39,6 +39,9 @@ public:
   const std::string& error() const { return error_; }
 
   int64_t cut_wall_ns() const { return cut_wall_ns_; }
+  // When the first cut began to be put in place (its links are blocked
+  // together but not in one instant: a lease can end in between).
+  int64_t cut_began_wall_ns() const { return cut_began_wall_ns_; }
   int64_t cut_mono_ns() const { return cut_mono_ns_; }
   int64_t heal_wall_ns() const { return heal_wall_ns_; }
   // Every cut (a heal ends one), the first included.
@@ -79,7 +82,7 @@ private:
   std::ostream& log_;
   clock_type::time_point started_ = clock_type::now();
   std::vector<std::pair<std::string, std::string>> blocked_; // (member, blocked address)
-  int64_t cut_wall_ns_ = 0, cut_mono_ns_ = 0, heal_wall_ns_ = 0;
+  int64_t cut_wall_ns_ = 0, cut_mono_ns_ = 0, cut_began_wall_ns_ = 0, heal_wall_ns_ = 0;
   std::vector<partition_run::cut_time> cuts_;
   std::vector<std::string> steps_;
   std::string error_;

@@ -57,11 +57,15 @@ void gate_closure(const partition_run& run, const std::string& node, partition_r
     return;
   std::set<std::string> held;
   std::map<std::string, std::pair<int64_t, std::string>> closed; // role -> ms after the cut
+  // A lease can end while the cut's links are being blocked (a majority
+  // lost before the last one): that closure is the cut's doing too, at
+  // 0 ms after it (held_until before the cut was in place).
+  auto began = run.cut_began_wall_ns != 0 ? run.cut_began_wall_ns : run.cut_wall_ns;
   for (auto& e : it->second) {
     auto role = e.field("role");
     if (role.empty())
       continue;
-    if (e.wall_ns < run.cut_wall_ns) {
+    if (e.wall_ns < began) {
       if (e.name == "lease_acquired")
         held.insert(role);
       else if (e.name == "lease_lost" || e.name == "lease_released")
@@ -80,12 +84,12 @@ void gate_closure(const partition_run& run, const std::string& node, partition_r
       // not this partition's doing.
       if (healed_before(run, run.cut_wall_ns + (*until - run.cut_mono_ns)))
         continue;
-      closed[role] = {ms_between(last_cut_before(run, *until, true), *until),
+      closed[role] = {std::max<int64_t>(0, ms_between(last_cut_before(run, *until, true), *until)),
                       "lease_lost role=" + role + " held_until_ns"};
     } else if (e.name == "lease_released") {
       if (healed_before(run, e.wall_ns))
         continue;
-      closed[role] = {ms_between(last_cut_before(run, e.wall_ns, false), e.wall_ns),
+      closed[role] = {std::max<int64_t>(0, ms_between(last_cut_before(run, e.wall_ns, false), e.wall_ns)),
                       "lease_released role=" + role};
     }
   }

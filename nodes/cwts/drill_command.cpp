@@ -74,6 +74,9 @@ bool record_drill(const cluster::drill_report& report, const std::string& report
 int run_partition_drill_command(int argc, char** argv); // partition_drill_command.cpp
 
 int run_drill_command(int argc, char** argv) {
+  // A drill's progress reaches a file or pipe as it happens: an operator
+  // tailing it sees each step, and a drill killed mid-run keeps its lines.
+  std::cout << std::unitbuf;
   // `cwts drill partition --scenario=...`: the network-namespace partition drills (issue 24).
   for (int i = 2; argc > 1 && std::string(argv[1]) == "partition" && i < argc; ++i)
     if (std::string(argv[i]).rfind("--scenario", 0) == 0)

@@ -72,6 +72,11 @@ void print_failed_checks() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // CAF's watchdog aborts a test past 30 s unless told otherwise: a timed
+  // assertion that failed a correct but slow test on a loaded machine
+  // (node_audit_proof_test, flaky-check in stop 39). CTest's TIMEOUT of each
+  // test is the one bound; an explicit --max-runtime/-r still wins.
+  caf::test::engine::max_runtime(0);
   if (asks_for_log_file(argc, argv))
     return caf::test::main(argc, argv);
   // A fresh file of our own (CAF appends to an existing one).

@@ -67,9 +67,14 @@ CAF_TEST(a_node_trades_over_tls_with_the_venue_verified) {
   auto st = wait_for_status(
     paths, dir, cluster_port,
     [](const node_status_view& s) {
+      // A fill can reach the OMS (user data stream) before the connector
+      // has counted how the order went out (its WebSocket API completion):
+      // wait for that count too, either way, so the checks below judge it.
       return s.counter_or_zero("oms", "status.FILLED") >= 1
              && s.counter_or_zero("connector.binance", "uds_subscribed") == 1
-             && s.counter_or_zero("connector.binance", "md.frames.trade") >= 1;
+             && s.counter_or_zero("connector.binance", "md.frames.trade") >= 1
+             && s.counter_or_zero("connector.binance", "orders.ws_api")
+                    + s.counter_or_zero("connector.binance", "orders.ws_api_fallbacks") >= 1;
     },
     45s);
   if (!st.met)

@@ -64,7 +64,13 @@ void kill_and_stop(single_node& n, const std::string& reason) {
 
 CAF_TEST(a_nodes_export_matches_the_venues_order_history) {
   auto started = wall_clock_now();
-  single_node n("report_orders_node", {"--risk.max-position=1500", "--strategy.requote=amend"});
+  // Refused orders are part of what the export must hold. How many the
+  // strategy sends against the position limit depends on how fast fills
+  // come: on a loaded machine over half of a window's orders were refused
+  // and the reject-rate rule halted the node (a level-1 kill, as it must).
+  // That rule is not what this test checks: off here.
+  single_node n("report_orders_node",
+                {"--risk.max-position=1500", "--strategy.requote=amend", "--risk.max-reject-ratio=0"});
   auto traded = n.wait_for(
     [](const node_status_view& s) {
       return s.counter_or_zero("oms", "status.FILLED") >= 1

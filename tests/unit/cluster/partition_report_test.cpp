@@ -137,6 +137,27 @@ CAF_TEST(a_holder_that_kept_its_lease_has_no_gate_closure) {
   CAF_CHECK_EQUAL(r.old_holder_last_order_after_cut_ms.value_or(-1), 3000);
 }
 
+// The cut's links took 1.5 s to block (a loaded machine): a1 lost its
+// majority on the way and its leases lapsed before the last link was
+// blocked. The partition closed its gate: at 0 ms after the cut, not never.
+CAF_TEST(a_lease_lost_while_the_cut_was_put_in_place_closes_the_gate_at_the_cut) {
+  auto run = base_run();
+  run.cut_began_wall_ns = cut_wall - 1500 * ms;
+  run.events["a1"].push_back(lost("oms", -500));
+  run.events["a1"].push_back(lost("connector.binance", -400));
+  run.orders = {order("10.0.0.11", -2000), order("10.0.0.11", -900)};
+  auto r = analyse_partition(run);
+  CAF_REQUIRE(r.gate_closed_after_cut_ms.has_value());
+  CAF_CHECK_EQUAL(r.gate_closed_after_cut_ms.value_or(-1), 0);
+  CAF_CHECK_EQUAL(r.gate_closed_how, "lease_lost role=connector.binance held_until_ns");
+  // A lease lost before the cut began is not the cut's doing.
+  auto earlier = base_run();
+  earlier.cut_began_wall_ns = cut_wall - 1500 * ms;
+  earlier.events["a1"].push_back(lost("oms", -3000));
+  earlier.events["a1"].push_back(lost("connector.binance", -2900));
+  CAF_CHECK(!analyse_partition(earlier).gate_closed_after_cut_ms.has_value());
+}
+
 CAF_TEST(roles_given_back_close_the_gate_when_logged) {
   auto run = base_run();
   run.events["a1"].push_back(event("lease_released", 450, {{"role", "oms"}}));
