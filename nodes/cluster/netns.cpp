@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 namespace cwts::netns {
@@ -178,16 +179,11 @@ std::string bridge::link_root(const std::string& root_if, const std::string& add
 }
 
 std::string bridge::block(const std::string& member, const std::string& from_address) {
-  // Adding an element that is already there is not an error in nft.
-  return nft_in(member, "add element inet " + std::string(table) + " blocked { " + from_address + " }");
+  return set_blocked({{member, {from_address}}}, true);
 }
 
 std::string bridge::unblock(const std::string& member, const std::string& from_address) {
-  // `delete` of an absent element fails: add first, so healing a link that
-  // was cut one way only (or not at all) works too.
-  if (auto why = block(member, from_address); !why.empty())
-    return why;
-  return nft_in(member, "delete element inet " + std::string(table) + " blocked { " + from_address + " }");
+  return set_blocked({{member, {from_address}}}, false);
 }
 
 std::string bridge::set_blocked(const std::map<std::string, std::vector<std::string>>& from_by_member,
@@ -196,11 +192,13 @@ std::string bridge::set_blocked(const std::map<std::string, std::vector<std::str
   std::vector<std::thread> runs;
   size_t i = 0;
   for (auto& [member, from] : from_by_member) {
-    std::string list;
-    for (auto& a : from)
+    std::string list; // each address once: `delete` of one listed twice fails
+    for (auto& a : std::set<std::string>(from.begin(), from.end()))
       list += (list.empty() ? "" : ", ") + a;
     auto element = " element inet " + std::string(table) + " blocked { " + list + " }";
-    // Unblocking adds first, as unblock does: `delete` of an absent element fails.
+    // Adding an element already there is no error in nft; `delete` of an
+    // absent one is: unblocking adds first, so healing a link that was cut
+    // one way only (or not at all) works too.
     auto script = "add" + element + (block ? "" : "\ndelete" + element);
     runs.emplace_back([this, member = member, script, &out = why[i++]] { out = nft_in(member, script); });
   }
