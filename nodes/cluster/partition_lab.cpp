@@ -42,7 +42,7 @@ std::vector<partition_lab::link> partition_lab::both_ways(const std::string& a,
 
 bool partition_lab::cut(const std::vector<link>& links) {
   auto began = clock_type::now();
-  partition_run::cut_time start{wall_now_ns(), mono_now_ns()};
+  auto began_wall_ns = wall_now_ns();
   std::string text;
   std::map<std::string, std::vector<std::string>> by_member;
   for (auto& [from, to] : links) {
@@ -59,7 +59,7 @@ bool partition_lab::cut(const std::vector<link>& links) {
   if (cut_wall_ns_ == 0) {
     cut_wall_ns_ = t.wall_ns;
     cut_mono_ns_ = t.mono_ns;
-    cut_began_wall_ns_ = start.wall_ns;
+    cut_began_wall_ns_ = began_wall_ns;
   }
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - began);
   step("cut " + text + " (in place after " + std::to_string(took.count()) + " ms)");

@@ -74,8 +74,8 @@ struct partition_run {
   std::string old_holder;       // the node trading when the links were cut
   int64_t lease_duration_ms = 900; // [lease] duration-ms of the cluster
   int64_t cut_wall_ns = 0;      // the first cut, in place (wall clock)
-  int64_t cut_began_wall_ns = 0; // when its links began to be blocked; 0: as cut_wall_ns
   int64_t cut_mono_ns = 0;      //   the same instant, monotonic (the nodes' held_until_ns)
+  int64_t cut_began_wall_ns = 0; // when its links began to be blocked; 0: as cut_wall_ns
   int64_t heal_wall_ns = 0;     // the last heal; 0: never healed
   // Every cut of a flapping link (the first one included), in order: a
   // gate closure is timed from the last cut before it.
