@@ -27,6 +27,17 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
                            std::chrono::milliseconds timeout) {
   node_status out;
   out.node = node;
+  // The trading state first, the actors' counters after it: a status that
+  // says HALTED then holds every count that led to the halt (risk's breach,
+  // the GPU worker's run). Asked last, the state could be newer than the
+  // counters, and an operator saw HALTED beside var_breaches=0.
+  if (auto i = dir.find("kill"); i != dir.end()) {
+    self->request(i->second, timeout, gate_atom::value)
+      .receive([&](trading_state& st) { out.state = st; }, [](caf::error&) {});
+    if (i->second && i->second.node() == owner)
+      self->request(i->second, timeout, quorum_atom::value)
+        .receive([&](quorum_status& q) { out.quorum = q; }, [](caf::error&) {});
+  }
   for (auto& [role, handle] : dir) {
     // The supervisor too: restarts per role and peers (admin port, cwts status).
     if (!handle || handle.node() != owner)
@@ -38,13 +49,6 @@ node_status collect_status(caf::scoped_actor& self, const caf::node_id& owner,
     self->request(i->second, timeout, positions_atom::value)
       .receive([&](std::vector<position_snapshot>& p) { out.positions = std::move(p); },
                [](caf::error&) {});
-  if (auto i = dir.find("kill"); i != dir.end()) {
-    self->request(i->second, timeout, gate_atom::value)
-      .receive([&](trading_state& st) { out.state = st; }, [](caf::error&) {});
-    if (i->second && i->second.node() == owner)
-      self->request(i->second, timeout, quorum_atom::value)
-        .receive([&](quorum_status& q) { out.quorum = q; }, [](caf::error&) {});
-  }
   for (auto& [venue, connector] : connectors_in(dir))
     if (connector.node() == owner)
       self->request(connector, timeout, connector_status_atom::value)
