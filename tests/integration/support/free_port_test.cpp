@@ -4,10 +4,11 @@
 
 #include "tests/integration/support/process.hpp"
 
+#include "common/process.hpp"
+
 #include <csignal>
 #include <iostream>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace cwts::itest;
@@ -21,33 +22,22 @@ void check(bool ok, const std::string& what) {
   failures += ok ? 0 : 1;
 }
 
-// Runs `body` in a forked child; its exit code (its _exit value).
-template <class F>
-int in_child(F body) {
-  pid_t pid = ::fork();
-  if (pid == 0)
-    ::_exit(body());
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
-}
-
 } // namespace
 
 int main() {
   auto port = free_port();
   check(port != 0, "free_port hands out a port (" + std::to_string(port) + ")");
   auto partner = static_cast<uint16_t>(port + fanout_port_offset);
-  check(in_child([&] { return claim_port(port) ? 1 : 0; }) == 0,
+  check(cwts::proc::run_in_child([&] { return claim_port(port) ? 1 : 0; }) == 0,
         "another process cannot claim the handed-out port");
-  check(in_child([&] { return claim_port(partner) ? 1 : 0; }) == 0,
+  check(cwts::proc::run_in_child([&] { return claim_port(partner) ? 1 : 0; }) == 0,
         "another process cannot claim its fan-out partner");
   // A claim ends with its process, a killed one included (no clean-up ran).
   uint16_t crashed = 0;
   {
     int fds[2];
     if (::pipe(fds) == 0) {
-      in_child([&] {
+      cwts::proc::run_in_child([&] {
         auto p = free_port();
         if (::write(fds[1], &p, sizeof(p)) != sizeof(p))
           return 1;
