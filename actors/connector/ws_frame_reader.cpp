@@ -149,6 +149,8 @@ bool ws_frame_reader::commit(std::size_t n) {
 void ws_frame_reader::append(std::string_view bytes) {
   prepared_ = 0; // the buffer may move: an earlier prepare()'s area is void
   compact();
+  if (bytes.empty())
+    return; // memcpy's pointers must not be null, not even for zero bytes
   reserve(tail_ + bytes.size());
   std::memcpy(buf_.get() + tail_, bytes.data(), bytes.size());
   tail_ += bytes.size();

@@ -44,7 +44,10 @@ struct span_record {
 
   void set_order_id(std::string_view id) {
     order_id_len = static_cast<uint8_t>(std::min(id.size(), sizeof order_id));
-    std::memcpy(order_id, id.data(), order_id_len);
+    // An empty view may hold a null data(); memcpy's pointers must not be
+    // null even for zero bytes (UBSan: span_record.hpp, issue 26).
+    if (order_id_len > 0)
+      std::memcpy(order_id, id.data(), order_id_len);
   }
   std::string_view order() const { return {order_id, order_id_len}; }
 };

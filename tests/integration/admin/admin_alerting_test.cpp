@@ -8,7 +8,7 @@
 // with its labels and runbook. The time from the kill to the webhook is
 // measured and printed, never asserted against a bound.
 #define CAF_SUITE admin_alerting
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <chrono>
 #include <fstream>

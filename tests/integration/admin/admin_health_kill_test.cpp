@@ -5,7 +5,7 @@
 // connector's own lost-venue trigger is off here, so the kill is the health
 // rule's. A bad [health] value stops the node with a message naming the key.
 #define CAF_SUITE admin_health_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/node/single_node.hpp"

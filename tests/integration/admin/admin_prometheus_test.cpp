@@ -6,7 +6,7 @@
 // is 200 while trading and turns 503 naming each reason: halted, then venue
 // down and market data stale once the venue is stopped. The JSON API answers.
 #define CAF_SUITE admin_prometheus
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 

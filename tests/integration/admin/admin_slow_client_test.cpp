@@ -6,7 +6,7 @@
 // once and counted in /metrics. Counts and answers are asserted, never
 // timings: a blocked port would hang the test until its timeout.
 #define CAF_SUITE admin_slow_client
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <memory>

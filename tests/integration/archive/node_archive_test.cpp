@@ -5,7 +5,7 @@
 // archived files and the live one with the node's key, and an archived
 // file altered afterwards makes `cwts archive verify` fail with the reason.
 #define CAF_SUITE node_archive
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 #include "tests/integration/node/kill_cli.hpp"
 #include "tests/integration/node/two_node_cluster.hpp"
 #include "tests/integration/node/venue_view.hpp"

@@ -16,7 +16,7 @@
 //   with 2 yes (w1, byz) fails again;
 // - every correct node's audit log verifies and holds the refused forgeries.
 #define CAF_SUITE cluster4_byzantine
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <thread>
 

@@ -5,7 +5,7 @@
 // correct nodes halt on that kill (its id is their halt cause, not the
 // fail-safe's quorum-lost), and the venue confirms nothing is left open.
 #define CAF_SUITE cluster4_crash
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/cluster4/cluster4.hpp"
 #include "tests/integration/node/stop_node.hpp"

@@ -7,7 +7,7 @@
 // - both (the shipped default): every peer's gate closed once, by the first
 //   verified copy; the other copy is counted as a duplicate, not re-applied.
 #define CAF_SUITE cluster4_fanout
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/cluster4/cluster4.hpp"
 

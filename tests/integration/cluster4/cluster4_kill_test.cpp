@@ -9,7 +9,7 @@
 // - every node's audit log verifies; a copy with one edited record fails at
 //   that record.
 #define CAF_SUITE cluster4_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 

@@ -10,7 +10,7 @@
 // connector with no fenced refusal: a single grantor's lapse neither
 // fences nor demotes the rightful holder.
 #define CAF_SUITE cluster4_lease_grantor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

@@ -12,7 +12,7 @@
 //
 // The measured times are printed (CAF_MESSAGE) for docs/supervision.md.
 #define CAF_SUITE cluster4_lease
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

@@ -9,7 +9,7 @@
 // entry is resent and acknowledged once the receiver is back; the first
 // kill's is not sent again.
 #define CAF_SUITE compliance_channel
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <csignal>
 #include <map>

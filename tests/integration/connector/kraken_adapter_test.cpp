@@ -7,7 +7,7 @@
 // resolved by cl_ord_id, the REST fallback while the WebSocket is down.
 // Waits poll with a deadline.
 #define CAF_SUITE connector_kraken_adapter_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

@@ -7,7 +7,7 @@
 // does a dropped connection (ws-drop=true) after the stream reconnects.
 // Asserts outcomes, never timings; every loop is bounded.
 #define CAF_SUITE connector_market_data_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <thread>
 

@@ -7,7 +7,7 @@
 // event=venue_tls_refused with the reason; a CA file that cannot be read
 // stops the node with a message naming venue.ca-file. Asserts outcomes, never timings; every wait is bounded.
 #define CAF_SUITE connector_node_tls
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 

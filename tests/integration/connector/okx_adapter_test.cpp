@@ -5,7 +5,7 @@
 // cancel-all-after: armed by the adapter, left armed by stop(), and fired by
 // the venue's timer once nobody renews it. Waits poll with a deadline.
 #define CAF_SUITE connector_okx_adapter_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <condition_variable>
 #include <future>

@@ -7,7 +7,7 @@
 // (malformed-frames) are counted, never fatal. Asserts outcomes, never
 // timings; every wait is bounded.
 #define CAF_SUITE connector_okx_market_data_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 

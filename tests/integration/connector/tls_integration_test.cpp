@@ -9,7 +9,7 @@
 // CA each of the three is refused in the TLS handshake (counted, nothing
 // sent). Asserts outcomes, never timings; every loop is bounded.
 #define CAF_SUITE connector_tls_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 #include <mutex>

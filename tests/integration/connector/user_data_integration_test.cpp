@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_user_data_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The connector actor against a real cwts-venue on loopback, with the REST
 // poll interval set far beyond the test's length: a fill can only reach the

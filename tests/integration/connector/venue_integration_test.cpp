@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_venue_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <csignal>
 #include <cstdio>

@@ -4,7 +4,7 @@
 // REST fallback (503 -1007 with the order executed) is resolved by a query,
 // never resent. Asserts outcomes, never timings.
 #define CAF_SUITE connector_ws_api_orders_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/venue_session.hpp"
 #include "actors/connector/ws_api_orders.hpp"

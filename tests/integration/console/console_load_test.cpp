@@ -4,7 +4,7 @@
 // load` must show validated ticks/s > 0, drops = 0 and every actor's mailbox
 // depth. Bounded: the venue stops itself after 120 s whatever happens.
 #define CAF_SUITE console_load
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 

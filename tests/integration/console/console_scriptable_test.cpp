@@ -5,7 +5,7 @@
 // refused over the admin port, a refused crash drill, and a reset that
 // resumes trading.
 #define CAF_SUITE console_scriptable
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/console/admin_client.hpp"
 #include "nodes/console/signed_command.hpp"

@@ -4,7 +4,7 @@
 // the tmux server is killed whatever happens. Skipped (exit 77) with a
 // message when tmux is not installed.
 #define CAF_SUITE console_tmux
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

@@ -4,7 +4,7 @@
 // channel cancels everything with 35=q, proven by a 35=AF query, while the
 // same book read over REST shows no open order of the account.
 #define CAF_SUITE fix_node_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <csignal>
 #include <map>

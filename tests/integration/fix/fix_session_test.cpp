@@ -3,7 +3,7 @@
 // venue's acceptor on the other, and the same book read over REST. Each test
 // starts its own venue on free ports with its own FIX stores.
 #define CAF_SUITE fix_session
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <mutex>

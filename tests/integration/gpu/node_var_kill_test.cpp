@@ -4,7 +4,7 @@
 // ([gpu] enabled in config/node.ini.) Risk sends one level-2 node kill signed with the node key; the node
 // halts, and a reset is voted no while the VaR is still above the limit.
 #define CAF_SUITE node_var_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 #include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/node/dead_man_check.hpp"
 #include "tests/integration/node/kill_channels.hpp"

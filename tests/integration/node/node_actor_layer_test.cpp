@@ -16,7 +16,7 @@
 // (then HALTED at level 4), nothing is cancelled, disconnected or restarted
 // wrongly. Every wait is on a counter or a state, none on time alone.
 #define CAF_SUITE node_actor_layer
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 #include <optional>

@@ -6,7 +6,7 @@
 // fails against that anchor; a flood of refused kills leaves the log small
 // (sampled, counted) and the node answering.
 #define CAF_SUITE node_audit_proof
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -14,7 +14,7 @@
 //      cannot even connect to it.
 // Every wait is on a log line or a command's outcome.
 #define CAF_SUITE node_caf_port
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>

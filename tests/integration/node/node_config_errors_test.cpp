@@ -1,7 +1,7 @@
 // cwts-node refuses a bad configuration: it exits non-zero and its stderr
 // names the offending key. No venue is needed: validation comes first.
 #define CAF_SUITE node_config_errors
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 // venue), nothing unknown (every venue order is journaled; none is left
 // PENDING_NEW).
 #define CAF_SUITE node_crash_recovery
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 #include <sqlite3.h>

@@ -11,7 +11,7 @@
 // (cwts_supervisor_restarts_total{role,reason}) and the log. Refusals:
 // an unknown role (404) and a node with drills off (403, gw1).
 #define CAF_SUITE node_drill_restart
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

@@ -23,7 +23,7 @@
 // Every node uses this test process's keys (`cwts keys`: node-tr2 and
 // node-gw2 among them) and names the cluster's members.
 #define CAF_SUITE node_failover
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

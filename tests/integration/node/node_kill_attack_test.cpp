@@ -26,7 +26,7 @@
 //
 // No assertion is timed; every wait is for a state or a counter, bounded.
 #define CAF_SUITE node_kill_attack
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdint>
 #include <fstream>

@@ -7,7 +7,7 @@
 //   - level 4 (full stop) cuts the venue connection and stops the strategy;
 //     a restart comes back halted at level 4 with the scoped halt kept.
 #define CAF_SUITE node_kill_levels
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 #include <string>

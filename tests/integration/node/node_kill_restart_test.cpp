@@ -5,7 +5,7 @@
 // refused; alice's reset gets the node's own yes vote (OMS reconciled, no
 // breach) and trading resumes. The audit chain covers both runs.
 #define CAF_SUITE node_kill_restart
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <memory>
 #include <string>

@@ -6,7 +6,7 @@
 // them changes anything. The node's audit log verifies, and a copy with one
 // record edited does not.
 #define CAF_SUITE node_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 #include <string>

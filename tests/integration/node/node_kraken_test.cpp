@@ -10,7 +10,7 @@
 // timer runs out. Last, a node on Kraken alone trades on Kraken's own feed,
 // validated.
 #define CAF_SUITE node_kraken
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

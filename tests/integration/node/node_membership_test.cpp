@@ -18,7 +18,7 @@
 //
 // Every node is a witness (kill coordinator only): no venue is needed.
 #define CAF_SUITE node_membership
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 #include <initializer_list>

@@ -8,7 +8,7 @@
 // dead-mans-switch-ms armed, the node is SIGKILLed and OKX itself cancels
 // every order of the account when the timer runs out.
 #define CAF_SUITE node_okx
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/node/binance_and_second_venue.hpp"
 

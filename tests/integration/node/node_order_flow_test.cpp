@@ -2,7 +2,7 @@
 // venue, are acknowledged and filled, and the venue (asked directly through
 // the Binance REST gateway) shows the node's resting USDCHF quotes.
 #define CAF_SUITE node_order_flow
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <vector>
 

@@ -10,7 +10,7 @@
 // The second test restarts tr1 with a dead peer address, so only gw1's
 // background re-join can bring them together.
 #define CAF_SUITE node_peer_rejoin
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

@@ -8,7 +8,7 @@
 // halt left them resting in a 2/2 split). gw1, stopped and started again on
 // the same folder, comes back halted.
 #define CAF_SUITE node_quorum_failsafe
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

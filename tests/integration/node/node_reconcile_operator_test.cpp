@@ -5,7 +5,7 @@
 // role accepts it with a signed `cwts accept-positions`. A key that does not
 // belong to the named operator is refused.
 #define CAF_SUITE node_reconcile_operator
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 #include <vector>

@@ -4,7 +4,7 @@
 // ([kill] node-key-file, listed as node-solo with role kill); the kill
 // coordinator verifies it like an operator's, halts the node and audits it.
 #define CAF_SUITE node_risk_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

@@ -2,7 +2,7 @@
 // risk rejects every quote (max_qty_exceeded), the OMS sends nothing, and
 // the venue (asked directly) holds no open order of ours.
 #define CAF_SUITE node_risk_reject
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/node/single_node.hpp"
 #include "tests/integration/node/stop_node.hpp"

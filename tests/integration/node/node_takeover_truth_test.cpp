@@ -27,7 +27,7 @@
 //   - tr2's OMS opened the replica (complete) and judged venue and journal in
 //     agreement; at the venue no client order id is open twice.
 #define CAF_SUITE node_takeover_truth
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 

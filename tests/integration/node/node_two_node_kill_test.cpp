@@ -6,7 +6,7 @@
 // halted for 10 minutes (kill.reset-min-halt-ms), votes no, so neither node
 // resumes: one node alone cannot resume the cluster.
 #define CAF_SUITE node_two_node_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/integration/node/kill_cli.hpp"
 #include "tests/integration/node/order_flow_stopped.hpp"

@@ -9,7 +9,7 @@
 // "binance" is still failing, and "binance" is retried on its own until its
 // venue, healthy again, shows no open order either.
 #define CAF_SUITE node_two_venues
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <sstream>

@@ -4,7 +4,7 @@
 // level-2 node kill with the node's own key (node-solo) and sends it to its
 // kill coordinator, which halts the node and audits it like any kill.
 #define CAF_SUITE node_venue_lost_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <csignal>
 #include <string>

@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 namespace cwts::itest {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 #include "tests/integration/support/cluster.hpp"
 
 namespace cwts::itest {

@@ -8,7 +8,7 @@
 // oms_crash_host (connector + OMS + strategy), loopback only. Asserts
 // outcomes, never timings.
 #define CAF_SUITE oms_crash
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <signal.h>
 #include <sqlite3.h>

@@ -7,7 +7,7 @@
 // the node's own records, then headless Chromium loads the page and the
 // DOM its script built is compared with the report's JSON.
 #define CAF_SUITE report_controls_browser
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

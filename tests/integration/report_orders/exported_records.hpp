@@ -8,7 +8,7 @@
 
 #include <rapidjson/document.h>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/venue_order.hpp"
 #include "tests/integration/support/process.hpp"

@@ -9,7 +9,7 @@
 // by `cwts kill` before signing (exit 2) and never reaches the node; and a
 // second run with large quotes whose partial fills are exported as made.
 #define CAF_SUITE report_orders_node
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 

@@ -6,7 +6,7 @@
 // report_orders_oms_records_test); the export by the real `cwts report
 // orders`; the venue's history read back from its allOrders endpoint.
 #define CAF_SUITE report_orders_venue
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

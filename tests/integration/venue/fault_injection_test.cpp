@@ -3,7 +3,7 @@
 // POST /venue/faults, seen by a client, and counted in /venue/stats. Latency
 // is measured and reported, never asserted against a time.
 #define CAF_SUITE venue_fault_injection
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

@@ -5,7 +5,7 @@
 // replies and ORDERS entries in the WebSocket API's rateLimits; PUT
 // order/amend/keepPriority and POST order/cancelReplace over HTTP.
 #define CAF_SUITE venue_history_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <climits>
 #include <cstdlib>

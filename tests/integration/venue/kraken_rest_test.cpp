@@ -7,7 +7,7 @@
 // signature errors, and CancelAllOrdersAfter firing with no request (the
 // venue's own timer). Asserts outcomes; waits by polling with a deadline.
 #define CAF_SUITE venue_kraken_rest
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -6,7 +6,7 @@
 // GetWebSocketsToken (signed as Kraken signs), the executions channel and
 // an order placed and canceled over the WebSocket.
 #define CAF_SUITE venue_kraken_ws_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <array>
 #include <map>

@@ -6,7 +6,7 @@
 // cancel-all-after dead-man's switch firing with no request (the venue's
 // own timer). Asserts outcomes; waits by polling with a deadline.
 #define CAF_SUITE venue_okx_rest
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -5,7 +5,7 @@
 // private WebSocket and seen on the orders channel, and the okx-bad-checksum
 // fault detected by the same verification.
 #define CAF_SUITE venue_okx_ws_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <array>
 #include <functional>

@@ -7,7 +7,7 @@
 // [venue] order-log path stops the venue at start with a message naming it.
 // ws_api_test checks the same log over the WebSocket API.
 #define CAF_SUITE venue_order_log
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 #include <fstream>

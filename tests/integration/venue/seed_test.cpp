@@ -4,7 +4,7 @@
 // seeds other sizes. The replay runs so slowly (--speed 1e-6) that only the
 // first print, made before the venue listens, happens during the test.
 #define CAF_SUITE venue_seed
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

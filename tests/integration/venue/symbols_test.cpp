@@ -3,7 +3,7 @@
 // the USDCHF tape scaled by 0.95. Each symbol has its own book, filters,
 // replay and streams; an order on one leaves the other's book alone.
 #define CAF_SUITE venue_symbols
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <climits>
 #include <cstdlib>

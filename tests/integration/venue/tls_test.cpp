@@ -5,7 +5,7 @@
 // the WebSocket API over wss work; a client trusting another CA fails the
 // handshake, and the venue counts it.
 #define CAF_SUITE venue_tls
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>

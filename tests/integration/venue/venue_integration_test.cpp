@@ -4,7 +4,7 @@
 // trade, aggTrade, bookTicker and depth streams; and the documented
 // local-order-book procedure against /depth. Asserts outcomes, never timings.
 #define CAF_SUITE venue_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <string>

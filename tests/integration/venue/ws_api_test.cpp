@@ -3,7 +3,7 @@
 // (bad, stale, missing), malformed frames, and the user data events of the
 // demo account for orders placed over REST and the WebSocket API.
 #define CAF_SUITE venue_ws_api_integration
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 

@@ -4,7 +4,7 @@
 // each refusal is counted by reason. Results and counters are asserted,
 // never timings: a blocked server would hang the test until its timeout.
 #define CAF_SUITE admin_http_server
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <chrono>

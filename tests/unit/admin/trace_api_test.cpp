@@ -2,7 +2,7 @@
 // is checked and refused with a reason, the spans are rendered as JSON that
 // the console's view reads back, and the exporter's counters are exposed.
 #define CAF_SUITE trace_api
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/admin/trace_api.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_cycle
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sqlite3.h>
 

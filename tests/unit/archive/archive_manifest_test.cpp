@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_manifest
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/archive/archive_fixture.hpp"
 

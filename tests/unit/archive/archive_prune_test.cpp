@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_prune
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/operator_auth.hpp"
 #include "messages/time.hpp"

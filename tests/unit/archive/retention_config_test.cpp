@@ -1,5 +1,5 @@
 #define CAF_SUITE archive_retention_config
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "reporting/archive/retention_config.hpp"
 

@@ -2,7 +2,7 @@
 // venue's order log and the nodes' lease events turned into the figures
 // docs/partitions.md reports, on hand-made evidence.
 #define CAF_SUITE partition_report
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/cluster/partition_report.hpp"
 

@@ -4,7 +4,7 @@
 // connection whose client waits for the server to speak first never stalls
 // the link's other connections.
 #define CAF_SUITE tcp_proxy
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,7 +2,7 @@
 // refusing every text that is not the one encoding of its bytes (the venue
 // and the connector must agree on which Kraken secrets are usable).
 #define CAF_SUITE common_base64
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/base64.hpp"
 

@@ -1,7 +1,7 @@
 // Membership is configuration (issue 17 finding 2) and published keys are
 // refused (finding 7): the CAF-free cores, without processes.
 #define CAF_SUITE common_cluster_members
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 // common/crc32: zlib's crc32 (CRC-32/ISO-HDLC), the books' checksum.
 #define CAF_SUITE common_crc32
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/crc32.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_ini_file
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/ini_file.hpp"
 

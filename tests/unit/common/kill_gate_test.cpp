@@ -1,6 +1,6 @@
 // The node's order gate: node-wide level and scoped closures.
 #define CAF_SUITE common_kill_gate
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_kraken_names
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/kraken_names.hpp"
 

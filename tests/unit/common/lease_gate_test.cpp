@@ -2,7 +2,7 @@
 // lease that closes on time, the fence that only rises, and no torn
 // (epoch, end) pair under a concurrent writer.
 #define CAF_SUITE common_lease_gate
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <string>

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_operator_auth
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_process
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The one process launcher (common/process.hpp) that the CLI, the
 // integration tests and the benches start, watch and stop children with.

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_serial_worker
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <vector>

@@ -1,5 +1,5 @@
 #define CAF_SUITE common_text_helpers
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The one hex, percent-encoding, base36 and trim helpers every module uses.
 

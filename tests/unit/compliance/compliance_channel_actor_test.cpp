@@ -5,7 +5,7 @@
 // with its reason while the kill itself is applied; a node without
 // [compliance] has no such channel.
 #define CAF_SUITE compliance_channel_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

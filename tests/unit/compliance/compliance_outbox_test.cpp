@@ -4,7 +4,7 @@
 // on every POST, the backoff schedule, the bound, and every way a receiver
 // can fail to acknowledge (500, a hang, a malformed or an oversized answer).
 #define CAF_SUITE compliance_outbox
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -6,7 +6,7 @@
 // canceled, and DELETE /api/v3/openOrders (account-wide) never goes out.
 // Asserts the venue's view of the requests, never timings.
 #define CAF_SUITE connector_cancel_own
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <mutex>

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_codec
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/binance_codec.hpp"
 

@@ -8,7 +8,7 @@
 // non-blocking ones (on the actor, as FIX sends). The scoped actor plays the
 // OMS and the kill coordinator. No sleeps: every step waits for a message.
 #define CAF_SUITE connector_shell
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <chrono>

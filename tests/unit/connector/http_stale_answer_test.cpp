@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_http_stale_answer
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // A server that sends two answers to one request: the second must never be
 // taken as the answer to the client's next request on the kept-alive

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_http
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/binance_rest_gateway.hpp"
 #include "common/hmac.hpp"

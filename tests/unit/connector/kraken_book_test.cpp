@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_kraken_book
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/kraken/kraken_book.hpp"
 #include "actors/connector/kraken/kraken_market_codec.hpp"

@@ -3,7 +3,7 @@
 // priorities' ceilings and the back-off after "EAPI:Rate limit exceeded".
 // Time is given, never slept.
 #define CAF_SUITE connector_kraken_call_budget
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/kraken/kraken_call_budget.hpp"
 

@@ -6,7 +6,7 @@
 // malformed and its book resubscribed; the {"method":"ping"} keepalive, and a
 // silent venue dropped and reconnected.
 #define CAF_SUITE connector_kraken_market_stream
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/kraken/kraken_market_stream.hpp"
 #include "tests/unit/connector/scripted_market_stream.hpp"

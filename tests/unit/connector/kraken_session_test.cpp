@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_kraken_session
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <algorithm>
 #include <mutex>

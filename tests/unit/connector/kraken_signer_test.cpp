@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_kraken_signer
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

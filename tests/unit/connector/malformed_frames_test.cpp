@@ -3,7 +3,7 @@
 // frame decoder: each is rejected with a reason, none crashes. The libFuzzer
 // target fuzz/market_frame_fuzz.cpp explores beyond this corpus.
 #define CAF_SUITE connector_malformed_frames
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 #include <vector>

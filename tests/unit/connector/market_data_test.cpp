@@ -3,7 +3,7 @@
 // the snapshot, dropping old diffs, the first-event rule, gaps, resyncs,
 // crossed books.
 #define CAF_SUITE connector_market_data
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <string>
 

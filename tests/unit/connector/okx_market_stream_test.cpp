@@ -5,7 +5,7 @@
 // counted, the text ping/pong keepalive, and a silent venue dropped and
 // reconnected.
 #define CAF_SUITE connector_okx_market_stream
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_okx_signer
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/okx/okx_signer.hpp"
 

@@ -2,7 +2,7 @@
 // without actors: a lease_gate configured by hand stands in for the lease
 // actor (add_role, hold, granted); time is passed in, nothing sleeps.
 #define CAF_SUITE connector_order_fence
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/order_fence.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_rate_limit
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // rest-api.md, LIMITS: after HTTP 429 (or a 418 ban) the client sends
 // nothing until Retry-After has passed; requests meanwhile are refused

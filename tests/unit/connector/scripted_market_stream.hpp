@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 #include "messages/market_data.hpp"
 #include "tests/unit/connector/ws_script_server.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_session_events
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // venue_session with user-data events: the same tracker as replies and
 // polls, and an event resolving an order whose placement outcome was

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_stream
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <mutex>

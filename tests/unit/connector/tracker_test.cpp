@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_tracker
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/order_tracker.hpp"
 

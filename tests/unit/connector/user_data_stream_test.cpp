@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_user_data_stream
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <mutex>
 #include <thread>

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_venue_liveness
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/connector/venue_liveness.hpp"
 

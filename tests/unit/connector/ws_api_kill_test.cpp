@@ -5,7 +5,7 @@
 // goes out; a cancel the WebSocket API did not carry goes again over REST.
 // Asserts outcomes and the venue's view, never timings.
 #define CAF_SUITE connector_ws_api_kill
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <future>

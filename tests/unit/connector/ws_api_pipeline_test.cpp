@@ -5,7 +5,7 @@
 // the in-flight bound (queue beyond it, bounded), deadlines and a rate-limit
 // pause. Asserts outcomes and counters, never timings.
 #define CAF_SUITE connector_ws_api_pipeline
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <future>
 #include <map>

@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_ws_client_own
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The market stream on ws_client's own frames against a loopback server
 // that writes raw RFC 6455 bytes: frames that came with the 101 response,

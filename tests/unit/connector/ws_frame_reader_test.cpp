@@ -1,5 +1,5 @@
 #define CAF_SUITE connector_ws_frame_reader
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstring>
 #include <string>

@@ -4,7 +4,7 @@
 // connection and a silent server (bounded by the client's deadline), and
 // the exit code each answer means.
 #define CAF_SUITE console_admin_client
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <mutex>

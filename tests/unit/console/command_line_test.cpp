@@ -1,7 +1,7 @@
 // The console's command language: words, quotes, scripts, options, and the
 // usage errors a bad command gets.
 #define CAF_SUITE console_command_line
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/console/command_line.hpp"
 

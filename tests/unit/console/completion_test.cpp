@@ -1,7 +1,7 @@
 // Tab completion candidates: commands, then per command roles, symbols,
 // kill levels and scopes, options; roles and symbols read from /api/actors.
 #define CAF_SUITE console_completion
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/console/completion.hpp"
 

@@ -1,7 +1,7 @@
 // The console's `load` view (nodes/console/load_view.hpp): ticks/s from two
 // /api/actors answers, mailbox depths and drops, exactly as counted.
 #define CAF_SUITE console_load_view
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/console/load_view.hpp"
 

@@ -2,7 +2,7 @@
 // parse back into the same command, whose signature still verifies over
 // signing_payload(); malformed bodies are refused with the first problem.
 #define CAF_SUITE console_operator_api
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/admin/operator_api.hpp"
 #include "nodes/console/signed_command.hpp"

@@ -2,7 +2,7 @@
 // /api/trace answers: merged once per span, ordered by start, each hop with
 // its duration and its hand-over from its parent; a bad answer is refused.
 #define CAF_SUITE trace_view
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sstream>
 #include <vector>

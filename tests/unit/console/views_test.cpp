@@ -1,6 +1,6 @@
 // Tables and the node's JSON answers as console text.
 #define CAF_SUITE console_views
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "nodes/console/table.hpp"
 #include "nodes/console/views.hpp"

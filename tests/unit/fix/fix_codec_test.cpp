@@ -1,5 +1,5 @@
 #define CAF_SUITE fix_codec
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/fix/fix_codec.hpp"
 #include "actors/fix/fix_engine.hpp"

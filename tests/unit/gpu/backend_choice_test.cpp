@@ -1,7 +1,7 @@
 // The backend choice as a pure function of the devices found
 // (actors/gpu/backend.hpp): discrete, integrated, CPU Vulkan, native.
 #define CAF_SUITE gpu_backend_choice
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/gpu/backend.hpp"
 

@@ -3,7 +3,7 @@
 // engine falls back to the native backend with the reason, and still
 // computes.
 #define CAF_SUITE gpu_fallback
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdlib>
 

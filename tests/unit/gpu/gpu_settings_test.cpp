@@ -1,6 +1,6 @@
 // [gpu] config validated into typed settings; a bad value names its key.
 #define CAF_SUITE gpu_settings
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/gpu/gpu_settings.hpp"
 

@@ -3,7 +3,7 @@
 // stats naming the backend; and the reports cross the wire (serialization
 // round trip of both messages).
 #define CAF_SUITE gpu_worker
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cmath>
 #include <mutex>

@@ -6,7 +6,7 @@
 //    Box-Muller runs in float32 on every backend, and GPU and host float
 //    log/sin/cos differ by a few ulp
 #define CAF_SUITE gpu_kernels
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cmath>
 #include <cstdio>

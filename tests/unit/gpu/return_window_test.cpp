@@ -1,7 +1,7 @@
 // Validated trades -> aligned bucket closes -> log returns
 // (actors/gpu/return_window.hpp).
 #define CAF_SUITE gpu_return_window
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cmath>
 

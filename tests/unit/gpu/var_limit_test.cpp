@@ -1,7 +1,7 @@
 // Risk's VaR limit (actors/risk/var_limit.hpp): one breach per excursion,
 // re-armed only with the gate open again, breach_now follows the latest VaR.
 #define CAF_SUITE gpu_var_limit
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/var_limit.hpp"
 

@@ -4,7 +4,7 @@
 // anchor, even when the attacker holds the node's key; stored command and
 // vote signatures checked again; refused commands sampled (finding 10).
 #define CAF_SUITE kill_audit_signed
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_fanout_attacks
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // Attacks on the kill fan-out (review p4): what an outsider with no key, a
 // squatter on a member's port and a Byzantine member can make the realtime

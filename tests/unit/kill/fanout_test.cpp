@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_fanout
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The direct kill fan-out (docs/kill-switch.md "Direct fan-out"): the
 // codec, the handshake, and two links on loopback, each feeding its own

@@ -1,5 +1,5 @@
 #define CAF_SUITE halt_state
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

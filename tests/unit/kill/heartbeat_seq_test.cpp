@@ -1,7 +1,7 @@
 // The heartbeat seq high-water mark (actors/kill/heartbeat_seq.hpp): a
 // restart numbers above every seq sent before, whatever the wall clock did.
 #define CAF_SUITE heartbeat_seq
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

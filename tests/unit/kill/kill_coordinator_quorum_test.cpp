@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_coordinator_quorum
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/kill/quorum_monitor.hpp"
 #include "tests/unit/kill/kill_coordinator_fixture.hpp"

@@ -6,7 +6,7 @@
 // closed while the kill's own message is handled, before any channel has
 // been told.
 #define CAF_SUITE kill_coordinator_sched
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/test/dsl.hpp"
 

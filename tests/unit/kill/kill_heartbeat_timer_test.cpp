@@ -3,7 +3,7 @@
 // this node is refused, and the ring of our sends is trimmed by time, so
 // honest acks a round trip old still count whatever was injected.
 #define CAF_SUITE kill_heartbeat_timer
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 

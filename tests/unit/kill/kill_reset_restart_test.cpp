@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_reset_restart
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // docs/model.md finding M1 at the actor level: a coordinator halted by K
 // applies K2 (same level, signed after reset R), is stopped and a new one

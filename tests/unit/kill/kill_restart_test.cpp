@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_restart
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // Review 4 #8: the fan-out's I/O thread closes the gate and queues the kill
 // for the coordinator; if the coordinator dies before handling it, its

@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_switch_paths
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The kill core under two paths (the fan-out's I/O thread and the actor):
 // a reset never undoes a kill applied after its vote snapshot (review 4 #7),

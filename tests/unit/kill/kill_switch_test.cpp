@@ -1,5 +1,5 @@
 #define CAF_SUITE kill_switch
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/kill/kill_switch.hpp"
 #include "tests/unit/kill/test_keys.hpp"

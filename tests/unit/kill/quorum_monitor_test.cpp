@@ -1,5 +1,5 @@
 #define CAF_SUITE quorum_monitor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <time.h>
 

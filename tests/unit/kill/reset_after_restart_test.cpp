@@ -1,5 +1,5 @@
 #define CAF_SUITE reset_after_restart
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // docs/model.md finding M1: the latest kill applied here lived in memory
 // only. Halted by K, a reset R signed for K, then K2 (same level, signed

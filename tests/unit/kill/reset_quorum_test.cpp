@@ -1,5 +1,5 @@
 #define CAF_SUITE reset_quorum
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/kill/reset_quorum.hpp"
 

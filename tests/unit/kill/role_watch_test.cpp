@@ -1,5 +1,5 @@
 #define CAF_SUITE role_watch
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/kill/role_watch.hpp"
 

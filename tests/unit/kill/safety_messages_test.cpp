@@ -6,7 +6,7 @@
 // client of a node's CAF port does, so the receiving actors see a sender of
 // another node.
 #define CAF_SUITE safety_messages
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <unistd.h>
 

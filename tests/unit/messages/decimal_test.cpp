@@ -1,5 +1,5 @@
 #define CAF_SUITE messages_decimal
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <limits>
 

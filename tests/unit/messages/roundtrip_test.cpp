@@ -1,5 +1,5 @@
 #define CAF_SUITE messages_roundtrip
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/all.hpp"
 

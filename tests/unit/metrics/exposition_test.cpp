@@ -1,5 +1,5 @@
 #define CAF_SUITE metrics_exposition
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <cstdio>
 #include <fstream>

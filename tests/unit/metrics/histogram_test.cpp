@@ -1,5 +1,5 @@
 #define CAF_SUITE metrics_histogram
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <thread>
 #include <vector>

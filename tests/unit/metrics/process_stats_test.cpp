@@ -1,5 +1,5 @@
 #define CAF_SUITE metrics_process_stats
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 // and the reason, and the actor configs built from the settings carry the
 // values.
 #define CAF_SUITE node_config
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <chrono>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 #define CAF_SUITE oms_group_commit
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The OMS's CAF-free group commit (actors/oms/group_commit.hpp): held sends
 // go out only after the commit, and a failed commit is written again record

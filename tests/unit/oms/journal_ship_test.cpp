@@ -5,7 +5,7 @@
 // bounded window, resend ranges, lag), replica_sequencer (apply, duplicate,
 // gap asks, new streams, incomplete) and judge_takeover.
 #define CAF_SUITE oms_journal_ship
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
 #define CAF_SUITE oms_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/oms/oms_actor_fixture.hpp"
 

@@ -6,7 +6,7 @@
 // stands in for the lease actor; a lapsed lease is one whose end lies in the
 // past, nothing sleeps. The test plays connector and risk.
 #define CAF_SUITE oms_lease
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sqlite3.h>
 

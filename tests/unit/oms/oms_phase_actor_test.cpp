@@ -4,7 +4,7 @@
 // (it sends the orders, local to the OMS) and two recorder actors stand in
 // for the venue's connector and the risk actor the OMS reports to.
 #define CAF_SUITE oms_phase_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/test/dsl.hpp"
 

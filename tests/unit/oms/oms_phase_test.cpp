@@ -1,7 +1,7 @@
 // The OMS's node-wide phase table (actors/oms/oms_phase.hpp), without actors:
 // which events move between which phases, and what each phase refuses.
 #define CAF_SUITE oms_phase
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <vector>
 

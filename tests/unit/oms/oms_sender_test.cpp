@@ -9,7 +9,7 @@
 // a fill, a reject and snapshots: each is refused and counted, nothing is
 // applied; the listed connector's own fill is.
 #define CAF_SUITE oms_sender
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <functional>

@@ -1,5 +1,5 @@
 #define CAF_SUITE oms_order_journal
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sqlite3.h>
 

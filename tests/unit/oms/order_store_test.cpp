@@ -1,5 +1,5 @@
 #define CAF_SUITE oms_order_store
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <regex>
 #include <set>

@@ -4,7 +4,7 @@
 // cancel or reject, all under oms_send; a kill records its span; a
 // terminal order is forgotten; an unsampled order records nothing.
 #define CAF_SUITE order_traces
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <vector>
 

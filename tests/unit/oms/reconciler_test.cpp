@@ -1,5 +1,5 @@
 #define CAF_SUITE oms_reconciler
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/oms/reconciler.hpp"
 #include "tests/unit/oms/oms_test_fixture.hpp"

@@ -3,7 +3,7 @@
 // standby is recovered from the venue's order history, so the position
 // check agrees instead of halting.
 #define CAF_SUITE oms_takeover_catch_up
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/oms/reconciler.hpp"
 #include "actors/oms/takeover_catch_up.hpp"

@@ -2,7 +2,7 @@
 // drill records, node log, order events and the risk decision log, each fed
 // by the real writer where one exists.
 #define CAF_SUITE report_controls_evidence
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <fstream>
 

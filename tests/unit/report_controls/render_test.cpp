@@ -3,7 +3,7 @@
 // JSON's script element), empty sections said in words, the JSON parseable
 // with its schema version.
 #define CAF_SUITE report_controls_render
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <rapidjson/document.h>
 

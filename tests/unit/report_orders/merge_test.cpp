@@ -1,5 +1,5 @@
 #define CAF_SUITE report_orders_merge
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "reporting/orders/merge.hpp"
 

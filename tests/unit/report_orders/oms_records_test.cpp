@@ -2,7 +2,7 @@
 // rejects with rule and reason, its own rejects, an amend's link, a kill's
 // issuer; read back through reporting/orders' reader.
 #define CAF_SUITE report_orders_oms_records
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <chrono>
 #include <thread>

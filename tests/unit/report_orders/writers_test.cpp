@@ -1,5 +1,5 @@
 #define CAF_SUITE report_orders_writers
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sstream>
 

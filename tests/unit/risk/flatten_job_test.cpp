@@ -1,7 +1,7 @@
 // Kill level 3: one flatten job's rounds, refusals, deadline and report
 // (flatten_job.hpp), without the risk actor.
 #define CAF_SUITE risk_flatten_job
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/flatten_job.hpp"
 #include "tests/unit/risk/risk_test_fixture.hpp"

@@ -1,6 +1,6 @@
 // Kill level 3: the flatten plan and the pre-trade check of flatten orders.
 #define CAF_SUITE risk_flatten_plan
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/flatten_plan.hpp"
 #include "common/order_gate.hpp"

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_pnl_guard
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/pnl_guard.hpp"
 #include "tests/unit/risk/risk_test_fixture.hpp"

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_pre_trade_check
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <limits>
 

@@ -1,7 +1,7 @@
 // Risk's refusals to the OMS journal: bounded per (strategy, rule), the
 // rest counted into summaries that add up (review R1 H2).
 #define CAF_SUITE risk_reject_forwarding
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/reject_forwarding.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_reject_rate
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/risk/reject_rate.hpp"
 

@@ -6,7 +6,7 @@
 // before it answers (as the real one does: gate first), and "no second
 // kill" is a disallow on the very next message, not a wait.
 #define CAF_SUITE risk_actor_sched
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/test/dsl.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <chrono>
 #include <memory>

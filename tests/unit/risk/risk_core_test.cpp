@@ -1,7 +1,7 @@
 // The risk core's decisions without the actor (risk_core.hpp): operator
 // commands, the durable decision log and its replay, breach_now.
 #define CAF_SUITE risk_core
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <filesystem>
 #include <map>

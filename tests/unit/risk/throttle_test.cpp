@@ -1,5 +1,5 @@
 #define CAF_SUITE risk_throttle
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/risk/risk_test_fixture.hpp"
 

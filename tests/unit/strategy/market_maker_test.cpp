@@ -1,5 +1,5 @@
 #define CAF_SUITE strategy_market_maker
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <algorithm>
 #include <string>

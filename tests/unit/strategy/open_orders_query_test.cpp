@@ -2,7 +2,7 @@
 // every venue asked about is reconciled, then exactly the live orders of the
 // strategies asked for at those venues; a malformed query is refused.
 #define CAF_SUITE strategy_open_orders_query
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <string>

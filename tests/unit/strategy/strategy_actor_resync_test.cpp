@@ -6,7 +6,7 @@
 // supervisor (wiring) and the validator (trades).
 #define CAF_SUITE strategy_actor_resync
 #include "tests/integration/support/wait_until.hpp"
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <chrono>
 #include <functional>

@@ -1,5 +1,5 @@
 #define CAF_SUITE failover_decisions
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // The supervisor's failover decisions without actors (failover_decisions.hpp):
 // every act, with the inputs that lead to it, and the inputs that must not act.

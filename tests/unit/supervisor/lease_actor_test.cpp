@@ -6,7 +6,7 @@
 // giving the lease up on exit. Lease time is the real monotonic clock; a
 // test runs in well under one lease, so each round's outcome is fixed.
 #define CAF_SUITE lease_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/test/dsl.hpp"
 

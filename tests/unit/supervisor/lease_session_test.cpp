@@ -4,7 +4,7 @@
 // pre-vote before a real request, late answers, and what proves a newer
 // holder (a majority, never one member).
 #define CAF_SUITE lease_session
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/supervisor/lease_session.hpp"
 

@@ -1,7 +1,7 @@
 // The grantor's durable epochs (lease_store.hpp) and the [lease] settings'
 // validation (lease_settings.hpp).
 #define CAF_SUITE lease_store
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,5 +1,5 @@
 #define CAF_SUITE restart_policy
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/supervisor/restart_policy.hpp"
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE supervision_plan
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/supervisor/failover_tracker.hpp"
 #include "actors/supervisor/supervision_plan.hpp"

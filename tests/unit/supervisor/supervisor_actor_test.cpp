@@ -1,5 +1,5 @@
 #define CAF_SUITE supervisor_actor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <atomic>
 #include <set>

@@ -6,7 +6,7 @@
 // rest-for-one leaves it out of its siblings' restarts (finding 3).
 #define CAF_SUITE supervisor_lease
 #include "tests/integration/support/wait_until.hpp"
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <mutex>
 #include <thread>

@@ -3,7 +3,7 @@
 // the test says so, and nothing polls a counter until it changes (as
 // supervisor_actor_test must, with real threads).
 #define CAF_SUITE supervisor_sched
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "caf/test/dsl.hpp"
 

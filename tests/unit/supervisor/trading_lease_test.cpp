@@ -1,5 +1,5 @@
 #define CAF_SUITE trading_lease
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <memory>

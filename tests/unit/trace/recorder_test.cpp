@@ -3,7 +3,7 @@
 // child; tracing off, an unsampled or an empty context records nothing and
 // passes the context on as it came; the tick sampling follows the ratio.
 #define CAF_SUITE trace_recorder
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/trace/recorder.hpp"
 

@@ -3,7 +3,7 @@
 // past the bound records nothing and is counted, and a thread's cached
 // ring belongs to one set only.
 #define CAF_SUITE ring_set
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <set>
 #include <thread>

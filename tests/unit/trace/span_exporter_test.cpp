@@ -4,7 +4,7 @@
 // batches for the retry and counts what it drops; without a collector the
 // spans go to a rotating file, one OTLP request per line.
 #define CAF_SUITE span_exporter
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -2,7 +2,7 @@
 // order's spans and the order-less spans of its trace come back by start
 // time; the oldest traces are forgotten past the bound, with their orders.
 #define CAF_SUITE span_index
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/trace/span_index.hpp"
 

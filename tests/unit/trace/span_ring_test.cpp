@@ -2,7 +2,7 @@
 // one thread pushed them, none is lost or torn while four threads push at
 // once, and a full ring drops the new span and counts it without waiting.
 #define CAF_SUITE span_ring
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 #include <thread>

@@ -2,7 +2,7 @@
 // and never zero, a traceparent round-trips, and malformed headers are
 // refused with a reason.
 #define CAF_SUITE trace_context
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <set>
 

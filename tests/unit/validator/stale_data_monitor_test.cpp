@@ -1,5 +1,5 @@
 #define CAF_SUITE validator_stale_data_monitor
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "actors/validator/stale_data_monitor.hpp"
 

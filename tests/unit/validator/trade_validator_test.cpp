@@ -1,5 +1,5 @@
 #define CAF_SUITE validator_trade_validator
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <set>
 #include <string>

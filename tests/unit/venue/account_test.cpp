@@ -1,7 +1,7 @@
 // Signed account endpoints through rest_api, without sockets: account
 // balances moved by fills, allOrders, myTrades, -2010 insufficient balance.
 #define CAF_SUITE venue_account
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/hmac.hpp"
 #include "tests/unit/venue/usdchf_rules.hpp"

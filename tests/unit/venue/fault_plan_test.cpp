@@ -2,7 +2,7 @@
 // and disarmed, its counter, and bad values refused with a reason; the
 // [faults] config section; 503s and order rejects through the REST surface.
 #define CAF_SUITE venue_fault_plan
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "venue/fault_plan.hpp"
 #include "venue/venue_config.hpp"

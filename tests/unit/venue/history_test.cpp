@@ -4,7 +4,7 @@
 // at one price aggregates; fromId, time range), /historicalTrades (API key
 // required, fromId), and X-MBX-ORDER-COUNT-10S/1D with -1015.
 #define CAF_SUITE venue_history
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/hmac.hpp"
 #include "tests/unit/venue/usdchf_rules.hpp"

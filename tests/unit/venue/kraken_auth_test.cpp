@@ -3,7 +3,7 @@
 // order (key, nonce, signature, nonce above the last one) through
 // kraken_rest_api.
 #define CAF_SUITE venue_kraken_auth
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/kraken_test_fixture.hpp"
 

@@ -2,7 +2,7 @@
 // Time, SystemStatus, Assets, AssetPairs (Kraken's names and precisions),
 // Ticker, Depth, Trades, OHLC, Spread; unknown pairs and methods.
 #define CAF_SUITE venue_kraken_market
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/kraken_test_fixture.hpp"
 

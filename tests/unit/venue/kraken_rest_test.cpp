@@ -4,7 +4,7 @@
 // EditOrder, AddOrderBatch with per-order errors (form and JSON bodies),
 // CancelAll, balances, TradesHistory, GetWebSocketsToken, the fault plan.
 #define CAF_SUITE venue_kraken_rest
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/kraken_test_fixture.hpp"
 

@@ -4,7 +4,7 @@
 // expiry, the call counter's and the trading counter's decay, cancel
 // penalties, limits scaled with the venue's own, amends (re-price, tags kept).
 #define CAF_SUITE venue_kraken_trade
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/kraken_test_fixture.hpp"
 

@@ -5,7 +5,7 @@
 // snapshot / update / deletion sequence, the kraken-bad-checksum fault,
 // trade, ticker, ohlc and instrument messages.
 #define CAF_SUITE venue_kraken_ws_book
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 #include "venue/fault_plan.hpp"

@@ -6,7 +6,7 @@
 // amend_order, cancel_order, cancel_all, cancel_all_orders_after) and the
 // executions reports and balances they cause.
 #define CAF_SUITE venue_kraken_ws_protocol
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 #include "venue/json_reader.hpp"

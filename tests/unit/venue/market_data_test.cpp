@@ -1,7 +1,7 @@
 // Public market data and request weights through rest_api, without sockets:
 // /depth lastUpdateId, /trades, the tickers, X-MBX-USED-WEIGHT-1M and 429.
 #define CAF_SUITE venue_market_data
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 

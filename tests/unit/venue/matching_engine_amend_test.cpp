@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_matching_engine_amend
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 // matching_engine::amend: a quantity decrease keeps queue priority, a price
 // change or a quantity increase loses it, a crossing amend trades as a

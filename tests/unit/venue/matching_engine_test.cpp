@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_matching_engine
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 

@@ -3,7 +3,7 @@
 // timestamp, and okx_verify's checks (headers, key, 30 s window,
 // passphrase, signature over the bytes received) through okx_rest_api.
 #define CAF_SUITE venue_okx_auth
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/okx_test_fixture.hpp"
 #include "venue/venue_config.hpp"

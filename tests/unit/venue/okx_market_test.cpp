@@ -1,7 +1,7 @@
 // OKX v5 public endpoints through okx_rest_api: time, instruments, books,
 // trades, ticker(s), candles, and their parameter errors.
 #define CAF_SUITE venue_okx_market
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/okx_test_fixture.hpp"
 

@@ -3,7 +3,7 @@
 // paging, orders-history, fills, balance, cancel-all-after fired by tick(),
 // rate limits and the fault plan.
 #define CAF_SUITE venue_okx_trade
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/okx_test_fixture.hpp"
 
@@ -136,7 +136,8 @@ CAF_TEST(fill_then_history_fills_and_balance) {
   CAF_CHECK_EQUAL(okx_data(b, 0, "clOrdId"), "");
   CAF_CHECK_EQUAL(okx_data(mine, 0, "clOrdId"), "");
   auto bal = call("alice", "GET", "/api/v5/account/balance?ccy=USD");
-  auto details = okx_parse(bal.body).member("data")->items[0].member("details");
+  auto bal_doc = okx_parse(bal.body); // details points into it
+  auto details = bal_doc.member("data")->items[0].member("details");
   CAF_REQUIRE_EQUAL(details->items.size(), 1u);
   CAF_CHECK_EQUAL(details->items[0].member("ccy")->text, "USD");
   CAF_CHECK_EQUAL(details->items[0].member("cashBal")->text, "1004");

@@ -3,7 +3,7 @@
 // books snapshot / update / keepalive seqId chain, the okx-bad-checksum
 // corruption, books5 and bbo-tbt tops, the public channel pushes.
 #define CAF_SUITE venue_okx_ws_book
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "tests/unit/venue/usdchf_rules.hpp"
 #include "venue/fault_plan.hpp"

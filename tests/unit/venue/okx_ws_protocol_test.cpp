@@ -3,7 +3,7 @@
 // endpoint, login signature checks, order ops before and after login, the
 // orders channel for place / fill / cancel / amend, the account channel.
 #define CAF_SUITE venue_okx_ws_protocol
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <set>
 

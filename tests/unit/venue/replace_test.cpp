@@ -4,7 +4,7 @@
 // `data`), cancelRestrictions and parameter errors; and the replay seed's
 // level sizes.
 #define CAF_SUITE venue_replace
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/hmac.hpp"
 #include "tests/unit/venue/usdchf_rules.hpp"

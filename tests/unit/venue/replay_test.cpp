@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_replay
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <sstream>
 

@@ -1,5 +1,5 @@
 #define CAF_SUITE venue_request
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "common/hmac.hpp"
 #include "venue/request_auth.hpp"

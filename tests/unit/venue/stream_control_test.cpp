@@ -1,7 +1,7 @@
 // Live stream control messages (web-socket-streams.md "Live
 // Subscribing/Unsubscribing to streams") and the JSON reader behind them.
 #define CAF_SUITE venue_stream_control
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include "venue/json_reader.hpp"
 #include "venue/stream_control.hpp"

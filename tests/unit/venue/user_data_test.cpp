@@ -2,7 +2,7 @@
 // executionReport sequences (NEW, TRADE, CANCELED, EXPIRED, TRADE_PREVENTION)
 // and outboundAccountPosition after balance changes.
 #define CAF_SUITE venue_user_data
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <set>
 

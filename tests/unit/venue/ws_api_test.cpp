@@ -2,7 +2,7 @@
 // shapes, the sorted-params signature of web-socket-api.md, errors, weights
 // and user data subscriptions.
 #define CAF_SUITE venue_ws_api
-#include "caf/test/unit_test.hpp"
+#include "tests/support/unit_test.hpp"
 
 #include <map>
 
