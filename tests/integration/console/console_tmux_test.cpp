@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 
+#include "tests/integration/admin/http_get.hpp"
 #include "tests/integration/node/single_node.hpp"
 
 using namespace cwts;
@@ -67,6 +68,10 @@ CAF_TEST(tab_completes_and_up_recalls_history_in_a_real_terminal) {
   }
   auto admin = free_port();
   single_node n("console_tmux", {"--admin.port=" + std::to_string(admin)});
+  // The node answers its admin API before the console is asked anything:
+  // the first `actors` must show the table, not "connection refused" (a
+  // node that started slowly, under ASan, failed the test that way).
+  CAF_REQUIRE(wait_until([&] { return http_get(admin, "/api/actors/strategy").status == 200; }, 30s));
   tmux_server tmux(tmux_bin, n.dir);
   const auto address = "127.0.0.1:" + std::to_string(admin);
   // HOME: the history file goes to the test's folder; TERM: one every
