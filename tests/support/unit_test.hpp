@@ -6,7 +6,7 @@
 // compares x_val in a later statement. When x is a reference into a
 // temporary (`stats().at("orders")`, `*holder(...)`, `parse(body).member(..)`)
 // the temporary dies at the end of that declaration and the comparison
-// reads freed memory: ASan found this eleven times in our tests (issue 26,
+// reads freed memory: ASan found this ten times in our tests (issue 26,
 // docs/testing.md "Sanitizers"). Here both values are evaluated and compared
 // within one full-expression, the initialisation of a `value_check`, so every
 // temporary they refer to lives until the check is done. The braced
