@@ -165,6 +165,24 @@ CAF_TEST(frames_split_at_every_byte_boundary_read_the_same) {
   CAF_CHECK_EQUAL(got.events, want.events);
 }
 
+// An empty append (a handshake response with nothing after it) changes
+// nothing, on a reader with no buffer yet too: an empty view's data() is
+// null, which memcpy must never be given (UBSan, scripts/sanitize).
+CAF_TEST(an_empty_append_changes_nothing) {
+  ws_frame_reader r;
+  recorder rec;
+  r.append(std::string_view{});
+  CAF_CHECK_EQUAL(r.buffered(), 0u);
+  auto bytes = frame(1, "after");
+  r.append(std::string_view(bytes).substr(0, 3));
+  r.append(std::string_view{});
+  CAF_CHECK_EQUAL(r.buffered(), 3u);
+  r.append(std::string_view(bytes).substr(3));
+  CAF_REQUIRE_EQUAL(static_cast<int>(r.parse(rec)), 0);
+  CAF_REQUIRE_EQUAL(rec.events.size(), 1u);
+  CAF_CHECK_EQUAL(rec.events[0], "text:after");
+}
+
 CAF_TEST(stops_after_a_close_and_reports_its_code) {
   ws_frame_reader r;
   recorder rec;
