@@ -298,12 +298,12 @@ void on_peer(supervisor_ptr self, const std::string& node, const caf::actor& pee
   bool fresh = true;
   if (i == st.peers.end()) {
     self->monitor(peer_supervisor);
-    st.peers.emplace(node, peer_node{peer_supervisor, roles});
+    st.peers.emplace(node, peer_node{peer_supervisor, roles, ++st.peer_listings});
     spdlog::info("event=peer_joined node={} roles={}", node, roles.size());
   } else if (i->second.supervisor != peer_supervisor) {
     self->demonitor(i->second.supervisor);
     self->monitor(peer_supervisor);
-    i->second = peer_node{peer_supervisor, roles};
+    i->second = peer_node{peer_supervisor, roles, ++st.peer_listings};
     spdlog::warn("event=peer_rejoined node={} roles={} action=replaced_stale_entry", node,
                  roles.size());
   } else {
@@ -465,6 +465,16 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_config cfg) {
       if (auto why = check_announce(self, a, peer_supervisor); !why.empty())
         return refuse_announce(self, a.node.value, why);
       on_peer(self, a.node.value, peer_supervisor, roles);
+    },
+    [=](peer_atom, caf::get_atom, const std::string& node) {
+      // Our peer link asks whether a peer that dials us (cluster_link.hpp)
+      // has joined; nobody else learns our peers' handles this way.
+      if (!self->state.guard.local(self, "peer_query"))
+        return std::make_tuple(caf::actor{}, role_directory{}, uint64_t{0});
+      auto i = self->state.peers.find(node);
+      if (i == self->state.peers.end())
+        return std::make_tuple(caf::actor{}, role_directory{}, uint64_t{0});
+      return std::make_tuple(i->second.supervisor, i->second.roles, i->second.listing);
     },
     [=](wire_atom, const role_directory& dir) {
       if (!self->state.guard.local(self, "wire"))

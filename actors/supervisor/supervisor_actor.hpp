@@ -99,6 +99,10 @@ failure_class classify_exit(const caf::error& reason);
 //       (unsigned: only from this process, i.e. our own join)
 //       (a newer supervisor for a known name replaces the stale entry, is
 //       monitored, and every child is rewired)
+//   peer_atom, get_atom, string node      -> (actor, role_directory, uint64 listing)
+//       the peer's supervisor and roles while it is listed (listing: which
+//       listing, counting up), else a null actor (from this process only:
+//       the peer link of a node its peer dials)
 //   crash_atom, string role                -> string (empty: crashed; else why not)
 //       a drill: only with drills_enabled; the child quits with
 //       drill_crash_reason and the normal restart path runs

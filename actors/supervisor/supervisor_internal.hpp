@@ -38,6 +38,10 @@ struct pending_start {
 struct peer_node {
   caf::actor supervisor;
   role_directory roles;
+  // Which listing this is (supervisor_state::peer_listings when made): a
+  // peer back over a new connection may have a handle equal to its last
+  // one, so the peer link tells a new listing from a stale one by this.
+  uint64_t listing = 0;
 };
 
 // Wall-clock times of the last takeover (logged as failover_* lines).
@@ -62,6 +66,7 @@ struct supervisor_state {
   supervision_counters counters;
   std::deque<pending_start> pending;
   std::map<std::string, peer_node> peers;
+  uint64_t peer_listings = 0; // peers listed or replaced so far
   role_directory parent_dir; // a group: what its parent wired it with
   std::optional<failover_tracker> standby;
   takeover_times takeover;

@@ -92,7 +92,12 @@ private:
 // The peer link actor (see the header): one slot per configured peer.
 struct peer_slot {
   peer_address address;
+  bool dials = true; // dials_link(us, this peer); else the peer dials us
   caf::actor supervisor; // the peer's, while joined
+  // A peer that dials us: our supervisor's listing of it we joined on. After
+  // a loss our supervisor may still list the lost one for a moment (both
+  // monitor it); a new listing counts up, whatever its handle.
+  uint64_t listing = 0;
   bool connecting = false;
   bool joined_once = false;
   int failures = 0;
@@ -147,8 +152,10 @@ void join_failed(peer_link_ptr self, int32_t i, const std::string& why) {
   schedule_retry(self, i);
 }
 
+// `dialled`: we dialled the peer (and tell our supervisor and the peer
+// about each other); else the peer dialled us, and both already know.
 void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::string& node,
-            const role_directory& roles) {
+            const role_directory& roles, bool dialled) {
   auto& st = self->state;
   auto& slot = st.slots[static_cast<size_t>(i)];
   slot.connecting = false;
@@ -162,6 +169,11 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
   const char* via = first && st.progress->join_at_start(static_cast<size_t>(i)) ? "start"
                                                                                  : "peer_link";
   self->monitor(remote);
+  if (!dialled) {
+    spdlog::warn("event=peer_connected node={} roles={} via={} dialled_by=peer", node,
+                 roles.size(), via);
+    return;
+  }
   self->send(st.supervisor, peer_atom::value, node, remote, roles);
   // Announce ourselves with our current roles (asked now: a child may have
   // been restarted since start).
@@ -175,8 +187,29 @@ void joined(peer_link_ptr self, int32_t i, const caf::actor& remote, const std::
         spdlog::error("event=peer_announce_failed node={} error=\"{}\"", node,
                       self->system().render(err));
       });
-  spdlog::warn("event=peer_connected node={} address={} roles={} via={}", node,
+  spdlog::warn("event=peer_connected node={} address={} roles={} via={} dialled_by=us", node,
                address(slot.address), roles.size(), via);
+}
+
+// A peer that dials us (dials_link): our supervisor lists it once its
+// signed announce verified; until then this asks again on the retry
+// schedule (a local question, cheap at any rate).
+void await_dial(peer_link_ptr self, int32_t i) {
+  auto& slot = self->state.slots[static_cast<size_t>(i)];
+  slot.connecting = true;
+  self->request(self->state.supervisor, request_timeout, peer_atom::value, caf::get_atom::value,
+                slot.address.id)
+    .then(
+      [self, i](const caf::actor& remote, const role_directory& roles, uint64_t listing) {
+        auto& slot = self->state.slots[static_cast<size_t>(i)];
+        if (!remote || listing == slot.listing)
+          return join_failed(self, i, "waiting for " + slot.address.id
+                                        + " to dial this node (of two members, the one whose id "
+                                          "sorts first dials)");
+        slot.listing = listing;
+        joined(self, i, remote, slot.address.id, roles, false);
+      },
+      [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });
 }
 
 // One connect attempt, all asynchronous: the middleman connects (or answers
@@ -185,6 +218,8 @@ void try_join(peer_link_ptr self, int32_t i) {
   auto& slot = self->state.slots[static_cast<size_t>(i)];
   if (slot.supervisor || slot.connecting)
     return;
+  if (!slot.dials)
+    return await_dial(self, i);
   slot.connecting = true;
   auto& peer = slot.address;
   if (auto why = expect_member(peer.host, peer.port, peer.id); !why.empty())
@@ -210,7 +245,7 @@ void try_join(peer_link_ptr self, int32_t i) {
                 }
                 return join_failed(self, i, why);
               }
-              joined(self, i, remote, node, roles);
+              joined(self, i, remote, node, roles, true);
             },
             [self, i](caf::error& err) { join_failed(self, i, self->system().render(err)); });
       },
@@ -228,8 +263,9 @@ void on_link_down(peer_link_ptr self, const caf::down_msg& dm) {
     if (slot.supervisor && slot.supervisor.address() == dm.source) {
       slot.supervisor = nullptr;
       slot.failures = 0;
-      spdlog::warn("event=peer_link_lost address={} reason=\"{}\" action=rejoin_in_background",
-                   address(slot.address), self->system().render(dm.reason));
+      spdlog::warn("event=peer_link_lost address={} reason=\"{}\" action={}",
+                   address(slot.address), self->system().render(dm.reason),
+                   slot.dials ? "rejoin_in_background" : "await_its_dial");
       schedule_retry(self, static_cast<int32_t>(i));
     }
   }
@@ -264,7 +300,12 @@ caf::behavior peer_link(peer_link_ptr self, caf::actor supervisor, std::vector<p
 
 } // namespace
 
+bool dials_link(const std::string& self, const std::string& peer) {
+  return self < peer;
+}
+
 std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& supervisor,
+                                    const std::string& self_id,
                                     const std::vector<peer_address>& peers,
                                     std::chrono::milliseconds timeout,
                                     std::shared_ptr<const ed25519_signer> node_key,
@@ -278,6 +319,7 @@ std::vector<std::string> join_peers(caf::actor_system& sys, const caf::actor& su
   for (auto& p : peers) {
     peer_slot slot;
     slot.address = p;
+    slot.dials = dials_link(self_id, p.id);
     slots.push_back(std::move(slot));
   }
   sys.spawn(peer_link, supervisor, std::move(slots), std::move(node_key), progress, deadline);

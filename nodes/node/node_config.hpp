@@ -42,7 +42,7 @@ namespace cwts {
 struct peer_address {
   std::string host;
   uint16_t port = 0;
-  std::string id; // empty: not named (plain TCP only)
+  std::string id; // the member expected there (cluster.peers: id@host:port)
 };
 
 // [venue] (and [venue-2] ..): the connector's tuning (connector_tuning:

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -134,8 +135,9 @@ bool node_config::read_operators(node_settings& s, std::string& error) const {
 
 // Issue 17 finding 2: membership is configuration. Every member needs the
 // node key the operators file lists for it; each peer named in
-// cluster.peers must be a member, and over TLS it must be named (its
-// certificate is checked against that name).
+// cluster.peers must be a named member (over TLS its certificate is checked
+// against that name; the name also says which of the two dials the link:
+// cluster_link.hpp), each listed once.
 bool node_config::read_members(node_settings& s, std::string& error) const {
   std::vector<std::string> ids = raw_.members;
   if (ids.empty()) {
@@ -157,13 +159,21 @@ bool node_config::read_members(node_settings& s, std::string& error) const {
   const bool tls = !openssl_certificate.empty();
   for (auto& p : s.peers) {
     auto where = p.host + ":" + std::to_string(p.port);
-    if (p.id.empty() && tls) {
-      error = "cluster.peers: '" + where + "' names no node id (write id@" + where
-              + "): over TLS each peer's certificate is checked against the member it should be";
+    if (p.id.empty()) {
+      error = "cluster.peers: '" + where + "' names no node id (write id@" + where + "): "
+              + (tls ? "over TLS each peer's certificate is checked against the member it "
+                       "should be"
+                     : "of two members the one whose id sorts first dials the other, so each "
+                       "must know who is at that address");
       return false;
     }
     if (!p.id.empty() && p.id == s.self.value) {
       error = "cluster.peers: '" + p.id + "@" + where + "' is this node itself";
+      return false;
+    }
+    if (std::count_if(s.peers.begin(), s.peers.end(),
+                      [&](const peer_address& q) { return q.id == p.id; }) > 1) {
+      error = "cluster.peers: '" + p.id + "' is listed more than once";
       return false;
     }
     if (!p.id.empty() && !m->contains(p.id)) {

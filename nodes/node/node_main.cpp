@@ -237,8 +237,9 @@ int run_node(int argc, char** argv, const node_hooks& hooks) {
     return 1;
   }
   spdlog::info("event=admin_listening host={} port={}", admin_cfg.host, admin.port());
-  auto missing = cwts::join_peers(sys, supervisor, settings->peers, settings->connect_timeout,
-                                  settings->kill.node_key, stop_requested);
+  auto missing = cwts::join_peers(sys, supervisor, settings->self.value, settings->peers,
+                                  settings->connect_timeout, settings->kill.node_key,
+                                  stop_requested);
   // A stop ended the wait: the peers were not given their time, and the
   // node is going down anyway.
   if (!stop_requested)

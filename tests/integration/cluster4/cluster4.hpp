@@ -90,7 +90,8 @@ public:
     std::string peers;
     for (auto& p : nodes)
       if (p.id != n.id)
-        peers += std::string(peers.empty() ? "" : ",") + "\"127.0.0.1:" + std::to_string(p.port) + "\"";
+        peers += std::string(peers.empty() ? "" : ",") + "\"" + p.id + "@127.0.0.1:"
+                 + std::to_string(p.port) + "\"";
     extra.push_back("--cluster.peers=[" + peers + "]");
     // All four are the configured members (issue 17: membership is configuration).
     std::string members;

@@ -151,6 +151,27 @@ struct witness_cluster {
         CAF_MESSAGE(n.id << " not wired:\n" << st.last.text << logs());
       CAF_REQUIRE(st.met);
     }
+    // One connection per pair: each link dialled by the member whose id
+    // sorts first (gw1 < tr1 < w1; nodes/node/cluster_link.hpp), the other
+    // side seeing it come in. Two dialling each other at once left every
+    // message of one of them arriving without a sender (stop 40's flaky run).
+    for (auto& n : nodes)
+      for (auto& p : nodes) {
+        if (p.id == n.id)
+          continue;
+        auto by = std::string(n.id < p.id ? "dialled_by=us" : "dialled_by=peer");
+        auto line = n.proc->wait_for_line(
+          stream::err,
+          [&](const std::string& l) {
+            return has(l, "event=peer_connected node=" + p.id + " ") && has(l, by);
+          },
+          20s);
+        if (!line)
+          CAF_MESSAGE(n.id << " logged no link to " << p.id << " with " << by << ":\n" << logs());
+        CAF_CHECK(line.has_value());
+      }
+    CAF_CHECK(!has(node("gw1").proc->err(), "dialled_by=peer")); // sorts first: dials both
+    CAF_CHECK(!has(node("w1").proc->err(), "dialled_by=us"));     // sorts last: dials neither
   }
 
   status_wait wait(const std::string& id, const std::function<bool(const node_status_view&)>& pred) {

@@ -2,8 +2,9 @@
 // processes on loopback (docs/kill-switch.md "Threat model"):
 //
 // 1. rogue_member: gw1, tr1, w1 are the configured members. A fourth
-//    process, tr2, holds a valid node key that the operators file lists
-//    (node = "tr2") but is not a member. It dials all three: its announce,
+//    process, a1, holds a valid node key that the operators file lists
+//    (node = "a1") but is not a member. It dials all three (its id sorts
+//    first, as a rogue's may: it dials whom it likes): its announce,
 //    heartbeats and reset vote are refused with a reason, logged and
 //    counted. With tr1 and w1 voting no (reset-min-halt-ms), a reset the
 //    rogue itself proposes (signed by alice, so every member takes it up)
@@ -12,7 +13,8 @@
 // 2. tls_peer_naming_another_node: over TLS, gw1 expects tr1 at an address
 //    where a node with a valid cluster certificate for w1 listens; gw1
 //    refuses it when dialing (the certificate does not name tr1) and when it
-//    dials back (w1 is not a member of gw1's cluster).
+//    dials back (w1 is not a member of gw1's cluster; the impostor lists
+//    gw1's address as x1, an id sorting after its own, so it dials).
 // 3. published_demo_key: a node whose operators file lists a key once
 //    committed to the repository refuses to start, naming the key file.
 //
@@ -80,7 +82,7 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
   CAF_REQUIRE_EQUAL(paths.missing(), "");
   auto dir = make_test_dir("node_membership_rogue");
   CAF_MESSAGE("logs in " << dir);
-  witness gw1{"gw1"}, tr1{"tr1"}, w1{"w1"}, tr2{"tr2"};
+  witness gw1{"gw1"}, tr1{"tr1"}, w1{"w1"}, a1{"a1"};
   auto members = quoted_list({"gw1", "tr1", "w1"});
   auto peers_of = [&](const witness& a, const witness& b) {
     return "[\"" + peer(a) + "\",\"" + peer(b) + "\"]";
@@ -95,7 +97,7 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
     "w1", witness_argv(paths, "w1", w1.port, peers_of(gw1, tr1), members, "", {says_no}), dir, dir);
   auto logs = [&] {
     std::string out;
-    for (auto* w : {&gw1, &tr1, &w1, &tr2})
+    for (auto* w : {&gw1, &tr1, &w1, &a1})
       if (w->proc)
         out += w->id + " stderr:\n" + tail(w->proc->err(), 2500) + "\n";
     return out;
@@ -110,11 +112,11 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
     CAF_CHECK_EQUAL(st.last.counter("kill", "cluster_size").value_or(-1), 3);
   }
   // The rogue believes it is the fourth member, and dials all three.
-  tr2.proc = std::make_unique<child_process>(
-    "tr2",
-    witness_argv(paths, "tr2", tr2.port,
+  a1.proc = std::make_unique<child_process>(
+    "a1",
+    witness_argv(paths, "a1", a1.port,
                  "[\"" + peer(gw1) + "\",\"" + peer(tr1) + "\",\"" + peer(w1) + "\"]",
-                 quoted_list({"gw1", "tr1", "w1", "tr2"})),
+                 quoted_list({"gw1", "tr1", "w1", "a1"})),
     dir, dir);
   // Each member refuses its announce and its heartbeats, naming why.
   for (auto* w : {&gw1, &tr1, &w1}) {
@@ -129,10 +131,10 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
       CAF_MESSAGE(w->id << " did not refuse the rogue:\n" << st.last.text << logs());
     CAF_REQUIRE(st.met);
     CAF_CHECK_EQUAL(st.last.counter("kill", "peers").value_or(-1), 2); // still only the members
-    CAF_CHECK(has(w->proc->err(), "event=peer_announce_refused node=tr2 reason=\"node 'tr2' is not "
+    CAF_CHECK(has(w->proc->err(), "event=peer_announce_refused node=a1 reason=\"node 'a1' is not "
                                   "a configured member of the cluster (members: gw1,tr1,w1)\""));
     CAF_CHECK(has(w->proc->err(), "event=heartbeat_refused node=" + w->id
-                                    + " claimed_node=tr2 seq="));
+                                    + " claimed_node=a1 seq="));
   }
   // Halt the cluster (alice, level 1), then the rogue proposes the reset.
   auto kill = run_kill(paths, dir, gw1.port, {"--level=1", "--reason=itest rogue member"});
@@ -142,7 +144,7 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
       paths, dir, w->port, [](const node_status_view& s) { return s.mode == "HALTED"; }, 20s);
     CAF_REQUIRE(st.met);
   }
-  auto reset = run_reset(paths, dir, tr2.port, {"--reason=itest reset proposed by the rogue"});
+  auto reset = run_reset(paths, dir, a1.port, {"--reason=itest reset proposed by the rogue"});
   CAF_MESSAGE("reset via the rogue: rc=" << reset.raw.exit_code << "\n"
                                          << reset.raw.out << reset.raw.err);
   // gw1 voted yes and was offered the rogue's yes: it refused it.
@@ -154,7 +156,7 @@ CAF_TEST(rogue_member_is_refused_and_cannot_resume_the_cluster) {
     CAF_MESSAGE("gw1 counted no refused vote:\n" << refused.last.text << logs());
   CAF_CHECK(refused.met);
   CAF_CHECK(has(gw1.proc->err(), "event=reset_vote_refused"));
-  CAF_CHECK(has(gw1.proc->err(), "claimed_node=tr2"));
+  CAF_CHECK(has(gw1.proc->err(), "claimed_node=a1"));
   // Nothing resumed: every member is still HALTED and counted no resume.
   for (auto* w : {&gw1, &tr1, &w1}) {
     auto st = query_status(paths, dir, w->port);
@@ -179,8 +181,8 @@ CAF_TEST(tls_peer_presenting_a_certificate_for_another_node_is_refused) {
     dir, dir);
   impostor.proc = std::make_unique<child_process>(
     "w1",
-    witness_argv(paths, "w1", impostor.port, "[\"" + peer(gw1) + "\"]", quoted_list({"gw1", "w1"}),
-                 "w1"),
+    witness_argv(paths, "w1", impostor.port, "[\"x1@127.0.0.1:" + std::to_string(gw1.port) + "\"]",
+                 quoted_list({"x1", "w1"}), "w1"),
     dir, dir);
   auto client = gw1.proc->wait_for_line(
     stream::err,

@@ -101,7 +101,7 @@ CAF_TEST(a_node_that_loses_its_peer_halts_itself_and_comes_back_halted) {
   auto port = free_port();
   CAF_REQUIRE(port != 0);
   std::vector<std::string> extra = failsafe_args;
-  extra.insert(extra.begin(), two_node_cluster::peer(c.tr_port));
+  extra.insert(extra.begin(), two_node_cluster::peer("tr1", c.tr_port));
   extra.push_back("--cluster.connect-timeout-ms=1000");
   child_process again("gw1-again",
                       node_argv(c.paths, "node-gateway.ini", c.venue.port(), port, extra), c.dir,

@@ -20,8 +20,10 @@ struct two_node_cluster {
   child_process gateway;
   child_process trading;
 
-  static std::string peer(uint16_t port) {
-    return "--cluster.peers=[\"127.0.0.1:" + std::to_string(port) + "\"]";
+  // The other node as id@127.0.0.1:port (the ids decide who dials:
+  // nodes/node/cluster_link.hpp; gw1 dials tr1).
+  static std::string peer(const std::string& id, uint16_t port) {
+    return "--cluster.peers=[\"" + id + "@127.0.0.1:" + std::to_string(port) + "\"]";
   }
 
   // `gw_extra` / `tr_extra`: more --section.key=value overrides per node.
@@ -30,10 +32,10 @@ struct two_node_cluster {
     : dir(make_test_dir(name)),
       venue(paths, dir),
       gateway("gw1", node_argv(paths, "node-gateway.ini", venue.port(), gw_port,
-                               with(peer(tr_port), std::move(gw_extra))),
+                               with(peer("tr1", tr_port), std::move(gw_extra))),
               dir, dir),
       trading("tr1", node_argv(paths, "node-trading.ini", venue.port(), tr_port,
-                               with(peer(gw_port), std::move(tr_extra))),
+                               with(peer("gw1", gw_port), std::move(tr_extra))),
               dir, dir) {
   }
 

@@ -24,7 +24,7 @@ std::pair<std::string, std::string> process_keys(const std::string& cli_bin) {
                / ("cwts-itest-keys-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
     auto r = run_command("cwts-keys",
                          {cli_bin, "keys", "--out=" + (dir / "keys").string(),
-                          "--nodes=solo,gw1,tr1,w1,tr2,gw2,n5"},
+                          "--nodes=solo,gw1,tr1,w1,tr2,gw2,n5,a1,x1"},
                          std::filesystem::temp_directory_path().string(), millis{30000});
     if (r.exit_code != 0)
       return std::make_pair(std::string(), "cwts keys failed: " + r.out + r.err);

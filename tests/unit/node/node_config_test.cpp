@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/operator_auth.hpp"
+#include "nodes/node/cluster_link.hpp"
 #include "nodes/node/node_config.hpp"
 #include "nodes/node/node_roles.hpp"
 
@@ -274,6 +275,46 @@ CAF_TEST(other_bad_values_name_the_key_and_the_reason) {
   CAF_CHECK(contains(error, "risk.max-order-qty: 'abc' is not a decimal"));
   CAF_CHECK(!load("", {"--kill.required-roles=[\"bogus\"]"}));
   CAF_CHECK(contains(error, "kill.required-roles: 'bogus' is not a role"));
+}
+
+// cluster.peers: each peer a named member, listed once; the names decide
+// which of two members dials their link (cluster_link.hpp: two nodes
+// dialling each other at once left CAF routing each side's messages over a
+// different connection, and every one arrived without a sender).
+CAF_TEST(peers_are_named_members_listed_once) {
+  std::string operators = "[operator.node-solo]\npublic-key-file = \"node.pub.pem\"\n"
+                          "roles = \"kill\"\nnode = \"solo\"\n";
+  for (std::string id : {"tr1", "w1"}) {
+    auto key = ed25519_signer::generate();
+    write(dir / (id + ".pub.pem"), key.public_pem());
+    operators += "[operator.node-" + id + "]\npublic-key-file = \"" + id
+                 + ".pub.pem\"\nroles = \"kill\"\nnode = \"" + id + "\"\n";
+  }
+  write(dir / "operators.ini", operators);
+  std::string members = "--cluster.members=[\"solo\",\"tr1\",\"w1\"]";
+  auto ok = load("", {members, "--cluster.peers=[\"tr1@127.0.0.1:47012\",\"w1@127.0.0.1:47013\"]"});
+  CAF_CHECK_EQUAL(error, "");
+  CAF_REQUIRE(ok.has_value());
+  CAF_REQUIRE_EQUAL(ok->peers.size(), 2u);
+  CAF_CHECK_EQUAL(ok->peers[0].id, "tr1");
+  CAF_CHECK_EQUAL(ok->peers[1].port, 47013);
+  CAF_CHECK(!load("", {members, "--cluster.peers=[\"127.0.0.1:47012\"]"}));
+  CAF_CHECK(contains(error, "cluster.peers: '127.0.0.1:47012' names no node id (write "
+                            "id@127.0.0.1:47012): of two members the one whose id sorts first "
+                            "dials the other"));
+  CAF_CHECK(!load("", {members, "--cluster.peers=[\"tr1@127.0.0.1:47012\",\"tr1@127.0.0.1:47013\"]"}));
+  CAF_CHECK_EQUAL(error, "cluster.peers: 'tr1' is listed more than once");
+}
+
+// Of two distinct members exactly one dials their link, whichever asks.
+CAF_TEST(exactly_one_of_two_members_dials_their_link) {
+  std::vector<std::string> ids{"gw1", "gw2", "n5", "solo", "tr1", "tr2", "w1", "a", "ab"};
+  for (auto& a : ids)
+    for (auto& b : ids)
+      if (a != b)
+        CAF_CHECK_NOT_EQUAL(dials_link(a, b), dials_link(b, a));
+  CAF_CHECK(dials_link("gw1", "w1"));
+  CAF_CHECK(!dials_link("w1", "gw1"));
 }
 
 // [trace] (docs/tracing.md): a collector, the sampling and the batching;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "caf/all.hpp"
 
@@ -197,6 +198,16 @@ struct fixture : testing::actor_test_system {
 
   int64_t restarts(const caf::actor& sup) { return counter(sup, "restarts.worker"); }
 
+  // What the supervisor lists for peer `node` (the peer link's question for
+  // a peer that dials us): its supervisor and which listing.
+  std::pair<caf::actor, uint64_t> listed(const caf::actor& sup, const std::string& node) {
+    std::pair<caf::actor, uint64_t> out{caf::actor{}, 0};
+    (*self)->request(sup, std::chrono::seconds(5), peer_atom::value, caf::get_atom::value, node)
+      .receive([&](const caf::actor& a, const role_directory&, uint64_t n) { out = {a, n}; },
+               [](caf::error&) { CAF_FAIL("no answer to the peer query"); });
+    return out;
+  }
+
   // The supervisor learns of a crash asynchronously: ask until it has (bounded).
   bool escalated(const caf::actor& sup) {
     for (int i = 0; i < 100; ++i) {
@@ -268,6 +279,10 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   auto dir = next_directory();
   CAF_CHECK(find_role(dir, peer_kill_prefix + "p1") == old_kill);
   CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  auto first = listed(sup, "p1");
+  CAF_CHECK(first.first == old_sup);
+  CAF_CHECK_GREATER(first.second, 0u);
+  CAF_CHECK(!listed(sup, "p9").first);
   // p1 restarted: a new supervisor and coordinator under the same name.
   auto new_sup = sys->spawn(idle_actor);
   auto new_kill = sys->spawn(idle_actor);
@@ -276,6 +291,11 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   dir = next_directory();
   CAF_CHECK(find_role(dir, peer_kill_prefix + "p1") == new_kill);
   CAF_CHECK_EQUAL(counter(sup, "peers"), 1);
+  // A new listing, told from the stale one by its number (a peer back over
+  // a new connection may bring a handle equal to its last one).
+  auto second = listed(sup, "p1");
+  CAF_CHECK(second.first == new_sup);
+  CAF_CHECK_GREATER(second.second, first.second);
   // The old supervisor going down now changes nothing: it is no longer watched.
   caf::anon_send_exit(old_sup, caf::exit_reason::kill);
   (*self)->receive([&](const caf::down_msg& dm) { CAF_CHECK(dm.source == old_sup.address()); },
@@ -286,6 +306,7 @@ CAF_TEST(a_restarted_peer_announcing_itself_replaces_its_stale_entry) {
   dir = next_directory();
   CAF_CHECK(dir.count(peer_kill_prefix + "p1") == 0);
   CAF_CHECK_EQUAL(counter(sup, "peers"), 0);
+  CAF_CHECK(!listed(sup, "p1").first);
   // A peer in our own name is refused.
   auto mirror = sys->spawn(idle_actor);
   (*self)->send(sup, peer_atom::value, std::string("t"), mirror, role_directory{{"kill", mirror}});
