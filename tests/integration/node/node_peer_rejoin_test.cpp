@@ -170,7 +170,7 @@ CAF_TEST(a_restarted_peer_that_never_announces_is_found_by_the_background_rejoin
                       c.dir, c.dir);
   CAF_REQUIRE(again.started());
   auto gw = wait_both_hear(c, again, "tr1-alone");
-  CAF_CHECK(c.gateway.err().find("event=peer_connected node=tr1 address=127.0.0.1:"
+  CAF_CHECK(c.gateway.err().find("event=peer_connected node=tr1 address=tr1@127.0.0.1:"
                                  + std::to_string(c.tr_port))
             != std::string::npos);
   CAF_CHECK(c.gateway.err().find("via=peer_link") != std::string::npos);
