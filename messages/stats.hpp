@@ -25,7 +25,12 @@ struct position_snapshot {
   qty position;
   price average_cost;
   notional realized_pnl;
-  notional unrealized_pnl;
+  notional unrealized_pnl; // at `mark`; zero while risk has no mark
+  // The reference price unrealized_pnl is marked at; none (marked = false)
+  // until risk took a validated price for the symbol (after a start or a
+  // takeover, until the first tick): then unrealized_pnl is unknown, not 0.
+  bool marked = false;
+  price mark;
 };
 
 template <class Inspector>
@@ -36,7 +41,7 @@ typename Inspector::result_type inspect(Inspector& f, actor_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, position_snapshot& x) {
   return f(caf::meta::type_name("position_snapshot"), x.sym, x.position, x.average_cost,
-           x.realized_pnl, x.unrealized_pnl);
+           x.realized_pnl, x.unrealized_pnl, x.marked, x.mark);
 }
 
 } // namespace cwts

@@ -83,7 +83,8 @@ void add_core_counters(risk_core& core, const var_limit& var, int64_t now_ns,
                        std::map<std::string, int64_t>& counters);
 
 // One snapshot per symbol with limits: position, average cost, realized and
-// unrealized PnL (zero without a reference price).
+// unrealized PnL, and the mark it is taken at (none, and unrealized zero,
+// without a reference price).
 std::vector<position_snapshot> position_snapshots(risk_core& core);
 
 } // namespace risk

@@ -142,6 +142,7 @@ std::string api_positions(const node_snapshot& s) {
       kv(w, "average_cost", p.average_cost.to_string());
       kv(w, "realized_pnl", p.realized_pnl.to_string());
       kv(w, "unrealized_pnl", p.unrealized_pnl.to_string());
+      kv(w, "mark", p.marked ? p.mark.to_string() : std::string("none"));
       w.EndObject();
     }
     w.EndArray();

@@ -127,7 +127,8 @@ std::string format_details(const node_status& s) {
   for (auto& p : s.positions)
     out << "  position " << p.sym.str() << " qty=" << p.position.to_string()
         << " avg_cost=" << p.average_cost.to_string() << " realized=" << p.realized_pnl.to_string()
-        << " unrealized=" << p.unrealized_pnl.to_string() << "\n";
+        << " unrealized=" << p.unrealized_pnl.to_string()
+        << " mark=" << (p.marked ? p.mark.to_string() : std::string("none")) << "\n";
   return out.str();
 }
 

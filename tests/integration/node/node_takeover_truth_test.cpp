@@ -178,16 +178,20 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
   CAF_REQUIRE(p1.has_value() && p1->count("USDCHF") == 1);
 
   // tr2 takes over and trades (its OMS running), however long it takes. The
-  // status that first shows its OMS running is read at once (polled every
-  // 10 ms) and holds risk's positions as restored, unless tr2's own orders
-  // filled first: its OMS handed risk the fills before it answered the
-  // status's stats request, and risk is asked after.
+  // status that first shows its OMS running and risk's USDCHF position
+  // marked (a validated price taken since the takeover: before its first
+  // tick risk publishes no mark, its unrealized PnL unknown) is read at once
+  // (polled every 10 ms) and holds risk's positions as restored, unless
+  // tr2's own orders filled first: its OMS handed risk the fills before it
+  // answered the status's stats request, and risk is asked after.
   node_status_view after;
   bool took = wait_until(
     [&] {
       after = query_status(paths, dir, tr2_port);
+      auto marked = positions_of(after.text);
       return after.ok() && after.counter_or_zero("supervisor", "failover.active") == 1
-             && after.counter_or_zero("oms", "reconcile.phase_running") == 1;
+             && after.counter_or_zero("oms", "reconcile.phase_running") == 1 && marked
+             && marked->count("USDCHF") == 1 && marked->at("USDCHF").mark.has_value();
     },
     90s, 10ms);
   if (!took)
@@ -325,6 +329,9 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
   CAF_MESSAGE("tr2's mark: " << (read_at.book.get(usd).net.is_zero() ? "any (flat)"
                                   : mark ? mark->to_string() : "none"));
   CAF_CHECK(mark.has_value());
+  // ... and the mark it published is that price (any, when flat).
+  if (!read_at.book.get(usd).net.is_zero())
+    CAF_CHECK(mark == p2->at("USDCHF").mark);
 
   // Orders: each client order id reached the venue at most once (the
   // venue's order log, `new` requests from any connection), and every order

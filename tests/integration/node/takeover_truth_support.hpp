@@ -104,12 +104,13 @@ inline std::string describe(const journaled_fill& f) {
 }
 
 // One symbol's position as risk publishes it (`cwts status`:
-// "position USDCHF qty=.. avg_cost=.. realized=.. unrealized=..").
+// "position USDCHF qty=.. avg_cost=.. realized=.. unrealized=.. mark=..").
 struct risk_position {
   qty net;
   price avg_cost;
   notional realized;
   notional unrealized;
+  std::optional<price> mark; // none: risk has taken no price for it yet
 };
 
 inline std::string describe(const risk_position& p) {
@@ -135,9 +136,10 @@ inline std::optional<std::map<std::string, risk_position>> positions_of(const st
     auto avg = price::parse(f["avg_cost"]);
     auto realized = notional::parse(f["realized"]);
     auto unrealized = notional::parse(f["unrealized"]);
-    if (!net || !avg || !realized || !unrealized)
+    auto mark = f["mark"] == "none" ? std::optional<price>() : price::parse(f["mark"]);
+    if (!net || !avg || !realized || !unrealized || (!mark && f["mark"] != "none"))
       return std::nullopt;
-    out[rest.substr(0, sp)] = risk_position{*net, *avg, *realized, *unrealized};
+    out[rest.substr(0, sp)] = risk_position{*net, *avg, *realized, *unrealized, mark};
   }
   return out;
 }

@@ -85,7 +85,10 @@ CAF_TEST(every_message_type_survives_serialization) {
                                99, ""});
   check_round_trip(actor_stats{"oms", {{"orders_sent", 3}, {"fills", 2}}});
   check_round_trip(position_snapshot{btc(), *qty::parse("-1.5"), *price::parse("100"),
-                                     *notional::parse("12.5"), *notional::parse("-3")});
+                                     *notional::parse("12.5"), *notional::parse("-3"), true,
+                                     *price::parse("102")});
+  check_round_trip(position_snapshot{btc(), *qty::parse("2"), *price::parse("100"),
+                                     *notional::parse("0"), *notional::parse("0"), false, price{}});
   check_round_trip(channel_result{kill_id{"k-1"}, node_id{"n1"}, "venue_cancel_all", true, 5000000,
                                   1, 3, 0, ""});
   check_round_trip(trading_state{node_id{"n1"}, trading_mode::halted, kill_level::cancel_all,

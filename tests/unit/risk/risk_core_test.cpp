@@ -162,6 +162,17 @@ CAF_TEST(positions_and_counters_cover_every_symbol_with_limits) {
   auto core = fresh_core("");
   auto snaps = position_snapshots(*core);
   CAF_CHECK_EQUAL(snaps.size(), 2u);
+  // No validated price yet: no mark, so unrealized PnL is unknown, not 0.
+  for (auto& s : snaps)
+    CAF_CHECK(!s.marked);
+  core->refs.set(sym("BTCUSDT"), px("101.5"), timestamp_ns{1});
+  for (auto& s : position_snapshots(*core))
+    if (s.sym == sym("BTCUSDT")) {
+      CAF_CHECK(s.marked);
+      CAF_CHECK_EQUAL(s.mark, px("101.5"));
+    } else {
+      CAF_CHECK(!s.marked);
+    }
   std::map<std::string, int64_t> counters;
   var_limit var{var_limit_config{}};
   add_core_counters(*core, var, 0, counters);
