@@ -148,8 +148,8 @@ std::vector<position_snapshot> position_snapshots(risk_core& core) {
   std::vector<position_snapshot> out;
   for (auto& [sym, limits] : core.check.limits().per_symbol) {
     auto pos = core.book.get(sym);
-    auto upnl = core.book.unrealized_pnl(sym, core.refs);
     auto mark = core.refs.get(sym);
+    auto upnl = mark ? core.book.unrealized_pnl(sym, *mark) : std::nullopt;
     out.push_back(position_snapshot{sym, pos.net, pos.avg_cost, pos.realized_pnl,
                                     upnl.value_or(notional{}), mark.has_value(),
                                     mark.value_or(price{})});

@@ -28,9 +28,10 @@
 // whichever comes up first, and a peer not reachable at start is joined
 // when it comes up. For a peer that dials us the slot asks our supervisor
 // on the same schedule whether that peer's signed announce listed it, and
-// watches the supervisor it lists. The link actor is an ordinary (scheduled) actor: its
-// handle goes remote as the sender of its requests, which a detached actor's
-// must not in CAF 0.17. It quits when our supervisor does.
+// watches the supervisor it lists. The link actor is an ordinary
+// (scheduled) actor: its handle goes remote as the sender of its requests,
+// which a detached actor's must not in CAF 0.17. It quits when our
+// supervisor does.
 
 #include <atomic>
 #include <chrono>

@@ -167,7 +167,7 @@ bool node_config::read_members(node_settings& s, std::string& error) const {
                        "must know who is at that address");
       return false;
     }
-    if (!p.id.empty() && p.id == s.self.value) {
+    if (p.id == s.self.value) {
       error = "cluster.peers: '" + p.id + "@" + where + "' is this node itself";
       return false;
     }
@@ -176,7 +176,7 @@ bool node_config::read_members(node_settings& s, std::string& error) const {
       error = "cluster.peers: '" + p.id + "' is listed more than once";
       return false;
     }
-    if (!p.id.empty() && !m->contains(p.id)) {
+    if (!m->contains(p.id)) {
       error = "cluster.peers: '" + p.id + "@" + where + "': " + m->refusal(p.id);
       return false;
     }

@@ -87,12 +87,11 @@ public:
   // the same peers.
   void start(cluster4_node& n) {
     std::vector<std::string> extra;
-    std::string peers;
+    std::vector<std::pair<std::string, uint16_t>> peers;
     for (auto& p : nodes)
       if (p.id != n.id)
-        peers += std::string(peers.empty() ? "" : ",") + "\"" + p.id + "@127.0.0.1:"
-                 + std::to_string(p.port) + "\"";
-    extra.push_back("--cluster.peers=[" + peers + "]");
+        peers.emplace_back(p.id, p.port);
+    extra.push_back(peers_arg(peers));
     // All four are the configured members (issue 17: membership is configuration).
     std::string members;
     for (auto& p : nodes)

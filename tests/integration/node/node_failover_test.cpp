@@ -41,15 +41,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Peers as id@127.0.0.1:port (the ids decide who dials: cluster_link.hpp).
-std::string peers(std::initializer_list<std::pair<const char*, uint16_t>> nodes) {
-  std::string out = "--cluster.peers=[";
-  for (auto& [id, port] : nodes)
-    out += std::string(out.back() == '[' ? "" : ",") + "\"" + id + "@127.0.0.1:"
-           + std::to_string(port) + "\"";
-  return out + "]";
-}
-
 // The members of a failover cluster: the active nodes and their standbys
 // (issue 17: membership is configuration). Node keys and the operators file
 // are this test process's own (cluster_paths::keys_dir: `cwts keys`).
@@ -84,15 +75,15 @@ struct failover_cluster {
     };
     gw1 = std::make_unique<child_process>(
       "gw1", node_argv(paths, "node-gateway.ini", venue->port(), gw_port,
-                       with({peers({{"tr1", tr1_port}, {"tr2", tr2_port}})})),
+                       with({peers_arg({{"tr1", tr1_port}, {"tr2", tr2_port}})})),
       dir, dir);
     tr1_argv = node_argv(paths, "node-trading.ini", venue->port(), tr1_port,
-                         with({peers({{"tr2", tr2_port}, {"gw1", gw_port}})}));
+                         with({peers_arg({{"tr2", tr2_port}, {"gw1", gw_port}})}));
     tr1 = std::make_unique<child_process>("tr1", tr1_argv, dir, dir);
     tr2 = std::make_unique<child_process>(
       "tr2",
       node_argv(paths, "node-trading.ini", venue->port(), tr2_port,
-                with({peers({{"gw1", gw_port}, {"tr1", tr1_port}}), "--cwts.node-id=tr2",
+                with({peers_arg({{"gw1", gw_port}, {"tr1", tr1_port}}), "--cwts.node-id=tr2",
                       "--cluster.standby-for=tr1", "--cluster.failover-after-ms=1000"})),
       dir, dir);
     CAF_REQUIRE(gw1->started() && tr1->started() && tr2->started());
@@ -291,16 +282,16 @@ CAF_TEST(a_standby_gateway_takes_over_the_venue_connection) {
   };
   child_process gw1("gw1",
                     node_argv(paths, "node-gateway.ini", venue.port(), gw1_port,
-                              with({peers({{"gw2", gw2_port}, {"tr1", tr_port}})})),
+                              with({peers_arg({{"gw2", gw2_port}, {"tr1", tr_port}})})),
                     dir, dir);
   child_process tr1("tr1",
                     node_argv(paths, "node-trading.ini", venue.port(), tr_port,
-                              with({peers({{"gw1", gw1_port}, {"gw2", gw2_port}})})),
+                              with({peers_arg({{"gw1", gw1_port}, {"gw2", gw2_port}})})),
                     dir, dir);
   child_process gw2(
     "gw2",
     node_argv(paths, "node-gateway.ini", venue.port(), gw2_port,
-              with({peers({{"gw1", gw1_port}, {"tr1", tr_port}}), "--cwts.node-id=gw2",
+              with({peers_arg({{"gw1", gw1_port}, {"tr1", tr_port}}), "--cwts.node-id=gw2",
                     "--cluster.standby-for=gw1", "--cluster.failover-after-ms=1000"})),
     dir, dir);
   CAF_REQUIRE(gw1.started() && tr1.started() && gw2.started());

@@ -48,15 +48,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Peers as id@127.0.0.1:port (the ids decide who dials: cluster_link.hpp).
-std::string peers(std::initializer_list<std::pair<const char*, uint16_t>> nodes) {
-  std::string out = "--cluster.peers=[";
-  for (auto& [id, port] : nodes)
-    out += std::string(out.back() == '[' ? "" : ",") + "\"" + id + "@127.0.0.1:"
-           + std::to_string(port) + "\"";
-  return out + "]";
-}
-
 int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
            std::chrono::system_clock::now().time_since_epoch())
@@ -112,16 +103,16 @@ CAF_TEST(the_new_active_starts_from_the_shipped_journal_and_the_venue) {
   auto tr2_journal = dir + "/tr2-oms.sqlite";
   child_process gw1("gw1",
                     node_argv(paths, "node-gateway.ini", venue_port, gw_port,
-                              with({peers({{"tr1", tr1_port}, {"tr2", tr2_port}})})),
+                              with({peers_arg({{"tr1", tr1_port}, {"tr2", tr2_port}})})),
                     dir, dir);
   auto tr1 = std::make_unique<child_process>(
     "tr1",
     node_argv(paths, "node-trading.ini", venue_port, tr1_port,
-              with({peers({{"tr2", tr2_port}, {"gw1", gw_port}}), "--oms.journal-path=" + tr1_journal})),
+              with({peers_arg({{"tr2", tr2_port}, {"gw1", gw_port}}), "--oms.journal-path=" + tr1_journal})),
     dir, dir);
   child_process tr2("tr2",
                     node_argv(paths, "node-trading.ini", venue_port, tr2_port,
-                              with({peers({{"gw1", gw_port}, {"tr1", tr1_port}}), "--cwts.node-id=tr2",
+                              with({peers_arg({{"gw1", gw_port}, {"tr1", tr1_port}}), "--cwts.node-id=tr2",
                                     "--cluster.standby-for=tr1",
                                     "--cluster.failover-after-ms=1000",
                                     "--oms.journal-path=" + tr2_journal})),

@@ -22,9 +22,7 @@ struct two_node_cluster {
 
   // The other node as id@127.0.0.1:port (the ids decide who dials:
   // nodes/node/cluster_link.hpp; gw1 dials tr1).
-  static std::string peer(const std::string& id, uint16_t port) {
-    return "--cluster.peers=[\"" + id + "@127.0.0.1:" + std::to_string(port) + "\"]";
-  }
+  static std::string peer(const std::string& id, uint16_t port) { return peers_arg({{id, port}}); }
 
   // `gw_extra` / `tr_extra`: more --section.key=value overrides per node.
   explicit two_node_cluster(const std::string& name, std::vector<std::string> gw_extra = {},

@@ -75,6 +75,13 @@ venue_process::venue_process(const cluster_paths& paths, const std::string& dir,
     port_ = static_cast<uint16_t>(p);
 }
 
+std::string peers_arg(const std::vector<std::pair<std::string, uint16_t>>& peers) {
+  std::string out;
+  for (auto& [id, port] : peers)
+    out += (out.empty() ? "\"" : ",\"") + id + "@127.0.0.1:" + std::to_string(port) + "\"";
+  return "--cluster.peers=[" + out + "]";
+}
+
 std::vector<std::string> node_argv(const cluster_paths& paths, const std::string& ini,
                                    uint16_t venue_port, uint16_t cluster_port,
                                    const std::vector<std::string>& extra) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/connector/binance_rest_gateway.hpp"
@@ -70,6 +71,10 @@ private:
 std::vector<std::string> node_argv(const cluster_paths& paths, const std::string& ini,
                                    uint16_t venue_port, uint16_t cluster_port,
                                    const std::vector<std::string>& extra = {});
+
+// A node's peers on loopback as the option --cluster.peers=["id@127.0.0.1:port",..]
+// (named: the ids decide which of two members dials, nodes/node/cluster_link.hpp).
+std::string peers_arg(const std::vector<std::pair<std::string, uint16_t>>& peers);
 
 // `cwts status` parsed: the trading mode ("ACTIVE", "HALTED", ...) and each
 // actor's counters ("oms" -> "orders_sent" -> "12").
